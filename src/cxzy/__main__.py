@@ -1,0 +1,5 @@
+import sys
+
+from cxzy.cli import main
+
+sys.exit(main())

@@ -1,0 +1,218 @@
+"""The campaign application: the only place that touches the store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    PersistenceError,
+    Tracking,
+    Transcoding,
+)
+
+from cxzy.application.readmodel import READ_MODEL, ReadModel
+from cxzy.application.store import StoreLocation, check_sqlite_file
+from cxzy.application.templates import load_template
+from cxzy.domain.errors import Violation
+from cxzy.domain.records import Stamp, entity_id
+from cxzy.domain.registry import CampaignInfo, Registry
+
+REPLAY_BATCH = 2000
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class StampAsDict(Transcoding):
+    type = Stamp
+    name = "cxzy_stamp"
+
+    def encode(self, obj: Stamp) -> dict[str, Any]:
+        return {
+            "id": obj.record_id,
+            "at": obj.at,
+            "day": obj.day,
+            "by": obj.by,
+            "origin": obj.origin,
+        }
+
+    def decode(self, data: dict[str, Any]) -> Stamp:
+        return Stamp(data["id"], data["at"], data["day"], data.get("by"), data.get("origin"))
+
+
+class CampaignApp(Application):
+    name = "cxzy"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        transcoder.register(StampAsDict())
+
+    # -- reading ----------------------------------------------------------------
+
+    @property
+    def read_model(self) -> ReadModel:
+        return self.recorder.read_model  # type: ignore[attr-defined,no-any-return]
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Any]:
+        """A read transaction: every query inside sees the same state of the store."""
+        with self.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+            yield cursor
+
+    def head(self) -> int:
+        with self.snapshot() as c:
+            return self.read_model.head(c)
+
+    def campaign_info(self, cursor: Any) -> CampaignInfo | None:
+        rows = self.read_model.rows(
+            cursor, "SELECT campaign, template, timezone, phases FROM cx_campaign"
+        )
+        if not rows:
+            return None
+        code, template_key, timezone, phases = rows[0]
+        template = load_template(template_key)
+        if phases:
+            windows = {
+                p["key"]: (date.fromisoformat(p["start"]), date.fromisoformat(p["end"]))
+                for p in json.loads(phases)
+            }
+            template = template.with_windows(windows)
+        return CampaignInfo(code=code, template=template, timezone=timezone)
+
+    def registry(self) -> tuple[Registry, int]:
+        """What an import checks references against, and the log position it reflects."""
+        with self.snapshot() as c:
+            registry = Registry(campaign=self.campaign_info(c))
+            for unit, kind in self.read_model.rows(
+                c, "SELECT unit, kind FROM cx_units WHERE registered = 1 ORDER BY pos"
+            ):
+                registry.units[unit] = kind
+            registry.people.update(
+                person
+                for (person,) in self.read_model.rows(c, "SELECT DISTINCT person FROM cx_people")
+            )
+            return registry, self.read_model.head(c)
+
+    def find_ids(self, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+        with self.snapshot() as c:
+            return self.read_model.find_ids(c, ids)
+
+    def entity_digests(self, entities: Sequence[str]) -> dict[str, str]:
+        """Entity keys ("c:ID", "a:ID", …) already in the log → digest of their first record."""
+        found: dict[str, str] = {}
+        with self.snapshot() as c:
+            for start in range(0, len(entities), 500):
+                chunk = entities[start : start + 500]
+                names = {f"e{n}": value for n, value in enumerate(chunk)}
+                marks = ", ".join(f":{name}" for name in names)
+                for entity, digest in self.read_model.rows(
+                    c,
+                    f"SELECT entity, digest FROM cx_log WHERE entity IN ({marks}) ORDER BY pos DESC",
+                    **names,
+                ):
+                    found[entity] = digest
+        return found
+
+    def get_entity(self, kind: str, key: str) -> Aggregate | None:
+        try:
+            return self.repository.get(entity_id(kind, key))
+        except AggregateNotFoundError:
+            return None
+
+    def notifications(
+        self, positions: Sequence[int] | None = None, start: int = 1
+    ) -> Iterator[tuple[int, Any]]:
+        """Stored events as (position, domain event), in log order.
+
+        With ``positions`` (ascending), only those.
+        """
+        wanted = None if positions is None else set(positions)
+        if wanted is not None and not wanted:
+            return
+        stop = None if positions is None else positions[-1]
+        if positions:
+            start = positions[0]
+        while True:
+            batch = self.recorder.select_notifications(start, REPLAY_BATCH, stop=stop)
+            if not batch:
+                return
+            for notification in batch:
+                if wanted is None or notification.id in wanted:
+                    yield notification.id, self.mapper.to_domain_event(notification)
+            start = batch[-1].id + 1
+
+    # -- writing ----------------------------------------------------------------
+
+    def record(self, events: Sequence[Any], expected_head: int | None) -> list[int]:
+        """Append events and project them, in one transaction.
+
+        Raises :class:`~eventsourcing.persistence.IntegrityError` when another
+        writer got there first (the caller checks again and retries).
+        """
+        recordings = self.save(*events, cx_events=list(events), expected_head=expected_head)
+        return [r.notification.id for r in recordings]
+
+    def ensure_read_model(self) -> int:
+        """Bring the read model up to the end of the log (after an upgrade that
+        changed it, or a store copied event by event). Returns events applied."""
+        recorder = self.recorder
+        tracked = recorder.max_tracking_id(READ_MODEL) or 0  # type: ignore[attr-defined]
+        head = recorder.max_notification_id() or 0
+        if tracked >= head:
+            return 0
+        applied = 0
+        with recorder.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+            if tracked == 0:
+                self.read_model.drop(c)
+            start = tracked + 1
+            while True:
+                batch = recorder.select_notifications(start, REPLAY_BATCH)
+                if not batch:
+                    break
+                events = [(n.id, self.mapper.to_domain_event(n)) for n in batch]
+                self.read_model.apply(c, ((pos, e, e.timestamp) for pos, e in events))
+                applied += len(events)
+                start = batch[-1].id + 1
+            recorder._insert_tracking(c, Tracking(READ_MODEL, start - 1))  # type: ignore[attr-defined]
+        return applied
+
+
+def open_app(location: StoreLocation, *, create: bool = False) -> CampaignApp:
+    """Open the store; ``create`` makes a new SQLite file if there is none.
+
+    Raises :class:`Violation` with a message for the user when the store is
+    missing, unreadable or not a cxzy store.
+    """
+    if location.kind == "sqlite":
+        check_sqlite_file(location, create=create)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(location.path),
+            "SQLITE_LOCK_TIMEOUT": "30",
+            "APPLICATION_RECORDER_TOPIC": "cxzy.application.recorders:CxzySQLiteRecorder",
+            "CREATE_TABLE": "y",
+        }
+    else:
+        raise Violation("postgres_not_yet", store=location.display())
+    try:
+        app = CampaignApp(env=env)
+        app.ensure_read_model()
+    except PersistenceError as error:
+        raise Violation("store_unreadable", store=location.display(), reason=str(error)) from None
+    return app

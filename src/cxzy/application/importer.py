@@ -1,0 +1,339 @@
+"""Imports: check every record, then write all of them in one transaction, or none.
+
+Records are checked in order against the store and against the records before
+them in the same import. Every problem is collected (not only the first). A
+record already in the store (same id, same content) is skipped; the same id
+with other content is a conflict. When another writer appends to the log
+between the check and the write, the write fails as a whole and the import is
+checked again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from cxzy.application.app import CampaignApp
+from cxzy.application.templates import load_template
+from cxzy.domain.campaign import Campaign
+from cxzy.domain.commitments import Commitment
+from cxzy.domain.errors import Violation
+from cxzy.domain.facts import Activity, Award, ContactPoint, ContactVisit, LeaderAssignment, Review
+from cxzy.domain.records import Record
+from cxzy.domain.rectifications import Rectification
+from cxzy.domain.registry import CampaignInfo, Registry
+from cxzy.domain.schema import RecordError, parse_record
+from cxzy.domain.units import Unit
+
+DEFAULT_ZONE = "Asia/Shanghai"
+RETRIES = 5
+
+#: A raw record from a file adapter: where it is, and the mapping or the reason
+#: it could not be read (a line that is not JSON, say).
+RawItem = tuple[str, Mapping[str, Any] | Violation]
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    violation: Violation
+
+
+@dataclass
+class ImportResult:
+    written: int = 0
+    skipped: int = 0
+    records: int = 0
+    position: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _zone(name: Any) -> tzinfo:
+    try:
+        return ZoneInfo(name) if isinstance(name, str) else ZoneInfo(DEFAULT_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_ZONE)
+
+
+# Entity keys (as in the read model's ``cx_log.entity``) of creating records.
+_CREATING = {
+    "CommitmentMade": ("commitment", "c:"),
+    "RectificationOpened": ("rectification", "r:"),
+    "ActivityHeld": ("activity", "a:"),
+    "ReviewRecorded": ("review", "v:"),
+}
+
+
+class Importer:
+    """Checks records against the store and writes them all-or-nothing."""
+
+    def __init__(self, app: CampaignApp) -> None:
+        self.app = app
+
+    def run(
+        self,
+        items: Iterable[RawItem],
+        *,
+        dry_run: bool = False,
+        on_record: Callable[[], None] | None = None,
+    ) -> ImportResult:
+        """Parse, check and (unless ``dry_run``) write. ``on_record`` ticks progress."""
+        raw_items = list(items)
+        for _attempt in range(RETRIES):
+            check = _Check(self.app)
+            result = check.run(raw_items, on_record)
+            on_record = None  # progress is shown for the first pass only
+            if not result.ok or dry_run or not check.events:
+                result.position = check.head
+                return result
+            try:
+                positions = self.app.record(check.events, expected_head=check.head)
+            except IntegrityError:
+                continue  # another writer was first: check again against the new log
+            result.position = positions[-1] if positions else check.head
+            return result
+        raise Violation("store_busy")
+
+
+class _Check:
+    """One pass over an import's records."""
+
+    def __init__(self, app: CampaignApp) -> None:
+        self.app = app
+        self.registry: Registry
+        self.registry, self.head = app.registry()
+        self.entities: dict[tuple[str, str], Aggregate | None] = {}
+        self.events: list[Any] = []
+        self.problems: list[Problem] = []
+
+    # -- the pass -------------------------------------------------------------------
+
+    def zone_for(self, type_: str, raw: Mapping[str, Any]) -> tzinfo:
+        if type_ == "CampaignPlanned":
+            return _zone(raw.get("timezone", DEFAULT_ZONE))
+        return _zone(self.zone_name)
+
+    def run(self, items: list[RawItem], on_record: Callable[[], None] | None) -> ImportResult:
+        result = ImportResult()
+        records: list[Record] = []
+        campaign = self.registry.campaign
+        self.zone_name = campaign.timezone if campaign else DEFAULT_ZONE
+        for where, raw in items:
+            result.records += 1
+            if on_record:
+                on_record()
+            if isinstance(raw, Violation):
+                self.problems.append(Problem(where, raw))
+                continue
+            try:
+                record = parse_record(raw, where, self.zone_for, origin=where)
+            except RecordError as error:
+                self.problems.extend(Problem(where, v) for v in error.problems)
+                continue
+            if record.type == "CampaignPlanned" and campaign is None:
+                self.zone_name = record.fields["timezone"]  # later records read local times here
+            records.append(record)
+        fresh = self._drop_known(records, result)
+        self._load_existing(fresh)
+        for record in fresh:
+            try:
+                self._apply(record)
+            except Violation as violation:
+                self.problems.append(Problem(record.where, violation))
+        result.problems = self.problems
+        result.written = len(self.events) if not self.problems else 0
+        return result
+
+    def _drop_known(self, records: list[Record], result: ImportResult) -> list[Record]:
+        """Skip records already present; refuse ids reused for other content."""
+        seen: dict[str, Record] = {}
+        stored = self.app.find_ids([r.stamp.record_id for r in records])
+        fresh = []
+        for record in records:
+            rid = record.stamp.record_id
+            earlier = seen.get(rid)
+            if earlier is not None:
+                if earlier.digest == record.digest:
+                    result.skipped += 1
+                else:
+                    self.problems.append(
+                        Problem(record.where, Violation("conflict", id=rid, where=earlier.where))
+                    )
+                continue
+            seen[rid] = record
+            if rid in stored:
+                digest, pos = stored[rid]
+                if digest == record.digest:
+                    result.skipped += 1
+                else:
+                    self.problems.append(
+                        Problem(record.where, Violation("conflict", id=rid, where=f"log #{pos}"))
+                    )
+                continue
+            fresh.append(record)
+        return fresh
+
+    def _load_existing(self, records: list[Record]) -> None:
+        """Load the entities that creating records name and the store already has,
+        so that creating one again is caught as a conflict."""
+        keys = {}
+        for record in records:
+            spec = _CREATING.get(record.type)
+            if spec and record.fields.get(spec[0]):
+                keys[spec[1] + record.fields[spec[0]]] = spec[0]
+        for key in self.app.entity_digests(list(keys)) if keys else ():
+            kind = keys[key]
+            self.entities[(kind, key[2:])] = self.app.get_entity(kind, key[2:])
+
+    # -- the rules, record by record --------------------------------------------------
+
+    def _entity(self, kind: str, key: str) -> Any:
+        if (kind, key) not in self.entities:
+            self.entities[(kind, key)] = self.app.get_entity(kind, key)
+        found = self.entities[(kind, key)]
+        if found is None:
+            raise Violation(f"unknown_{kind}", **{kind: key})
+        return found
+
+    def _new(self, aggregate: Aggregate) -> None:
+        self.events.extend(aggregate.collect_events())
+
+    def _apply(self, record: Record) -> None:
+        handler = getattr(self, f"_on_{record.type}")
+        touched = handler(record, record.stamp, record.fields)
+        if touched is not None:
+            self._new(touched)
+
+    def _on_CampaignPlanned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        template = load_template(f["template"])
+        try:
+            ZoneInfo(f["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise Violation("bad_timezone", timezone=f["timezone"]) from None
+        windows = {}
+        for phase in f["phases"] or []:
+            if phase["key"] not in {p.key for p in template.phases}:
+                raise Violation("unknown_phase", phase=phase["key"], template=template.key)
+            windows[phase["key"]] = (phase["start"], phase["end"])
+        info = CampaignInfo(f["campaign"], template.with_windows(windows), f["timezone"])
+        if self.registry.campaign is not None and self.registry.campaign.code == info.code:
+            raise Violation("entity_conflict", kind="campaign", key=info.code)
+        self.registry.plan_campaign(info)
+        return Campaign(stamp=stamp, **f)
+
+    def _on_UnitRegistered(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        self.registry.register_unit(f["unit"], f["kind"], f["parent"])
+        unit = Unit(stamp=stamp, **f)
+        self.entities[("unit", f["unit"])] = unit
+        return unit
+
+    def _on_UnitUpdated(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        self.registry.require_unit(f["unit"])
+        unit = self._entity("unit", f["unit"])
+        unit.update(stamp, name=f["name"], members=f["members"])
+        return unit
+
+    def _on_LeaderAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        self.registry.add_person(f["person"])
+        return LeaderAssignment(stamp=stamp, **f)
+
+    def _on_ContactPointAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        self.registry.require_person(f["person"])
+        self.registry.require_unit(f["unit"])
+        return ContactPoint(stamp=stamp, **f)
+
+    def _on_ContactVisitMade(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        self.registry.require_person(f["person"])
+        self.registry.require_unit(f["unit"])
+        return ContactVisit(stamp=stamp, **f)
+
+    def _create(
+        self, kind: str, cls: type[Aggregate], stamp: Any, f: Mapping[str, Any]
+    ) -> Aggregate:
+        """A new entity named by the users: its id must be new."""
+        key = f[kind]
+        if self.entities.get((kind, key)) is not None:
+            raise Violation("entity_conflict", kind=kind, key=key)
+        self.registry.require_unit(f["unit"])
+        entity = cls(stamp=stamp, **f)
+        self.entities[(kind, key)] = entity
+        return entity
+
+    def _on_CommitmentMade(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        return self._create("commitment", Commitment, stamp, f)
+
+    def _on_CommitmentProgressed(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        commitment = self._entity("commitment", f["commitment"])
+        commitment.progress(stamp, note=f["note"])
+        return commitment
+
+    def _on_CommitmentDueChanged(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        commitment = self._entity("commitment", f["commitment"])
+        commitment.change_due(stamp, due=f["due"], reason=f["reason"])
+        return commitment
+
+    def _on_CommitmentFulfilled(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        commitment = self._entity("commitment", f["commitment"])
+        commitment.fulfil(stamp, note=f["note"])
+        return commitment
+
+    def _on_ActivityHeld(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        self.registry.require_unit(f["unit"])
+        self.registry.require_activity_kind(f["kind"])
+        if f["activity"]:
+            return self._create("activity", Activity, stamp, f)
+        return Activity(stamp=stamp, **f)
+
+    def _on_ReviewRecorded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        self.registry.require_unit(f["unit"])
+        if f["review"]:
+            return self._create("review", Review, stamp, f)
+        return Review(stamp=stamp, **f)
+
+    def _on_RectificationOpened(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        return self._create("rectification", Rectification, stamp, f)
+
+    def _rectification(self, f: Mapping[str, Any]) -> Rectification:
+        found: Rectification = self._entity("rectification", f["rectification"])
+        return found
+
+    def _on_RectificationProgressed(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        rectification = self._rectification(f)
+        rectification.progress(stamp, note=f["note"])
+        return rectification
+
+    def _on_RectificationDeadlineExtended(
+        self, r: Record, stamp: Any, f: Mapping[str, Any]
+    ) -> Aggregate:
+        rectification = self._rectification(f)
+        rectification.extend(stamp, deadline=f["deadline"], reason=f["reason"])
+        return rectification
+
+    def _on_RectificationCompleted(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        rectification = self._rectification(f)
+        rectification.complete(stamp, note=f["note"])
+        return rectification
+
+    def _on_RectificationVerified(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        rectification = self._rectification(f)
+        rectification.verify(stamp, accepted=f["accepted"], verifier=f["verifier"], note=f["note"])
+        return rectification
+
+    def _on_RectificationEscalated(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        rectification = self._rectification(f)
+        rectification.escalate(stamp, action=f["action"], note=f["note"])
+        return rectification
+
+    def _on_CommendationAwarded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        self.registry.require_unit(f["unit"])
+        return Award(stamp=stamp, **f)

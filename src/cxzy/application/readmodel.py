@@ -1,0 +1,345 @@
+"""The read model: tables beside the log, written in the same transaction as the
+events they come from, and the queries that status, log and the dashboard use.
+
+Every row keeps the event's *day* (local date of ``at``) and *position* (the
+notification id), so one set of tables answers "as of day D" and "as known at
+position P" alike, without replaying the log.
+
+The SQL is written once with ``:name`` parameters; :class:`Dialect` adapts it to
+SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from cxzy.domain.schema import digest_of, record_of
+
+READ_MODEL = "cxzy-read-model-v1"  # tracking name; bump to rebuild after a change
+STORE_FORMAT = "cxzy-store-1"
+ALL = 2**62  # "no limit" for positions
+
+DDL = [
+    "CREATE TABLE IF NOT EXISTS cx_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS cx_log (
+        pos BIGINT PRIMARY KEY, record_id TEXT NOT NULL UNIQUE, digest TEXT NOT NULL,
+        type TEXT NOT NULL, unit TEXT, entity TEXT, at TEXT NOT NULL, day TEXT NOT NULL,
+        recorded TEXT NOT NULL, by_whom TEXT, origin TEXT, summary TEXT)""",
+    "CREATE INDEX IF NOT EXISTS cx_log_recorded ON cx_log (recorded)",
+    "CREATE INDEX IF NOT EXISTS cx_log_unit ON cx_log (unit, pos)",
+    "CREATE INDEX IF NOT EXISTS cx_log_type ON cx_log (type, pos)",
+    "CREATE INDEX IF NOT EXISTS cx_log_entity ON cx_log (entity)",
+    """CREATE TABLE IF NOT EXISTS cx_campaign (
+        campaign TEXT PRIMARY KEY, title TEXT NOT NULL, template TEXT NOT NULL,
+        timezone TEXT NOT NULL, phases TEXT, pos BIGINT NOT NULL, day TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS cx_units (
+        unit TEXT NOT NULL, pos BIGINT NOT NULL, at TEXT NOT NULL, day TEXT NOT NULL,
+        name TEXT, kind TEXT, parent TEXT, members BIGINT, registered INTEGER NOT NULL,
+        PRIMARY KEY (unit, pos))""",
+    """CREATE TABLE IF NOT EXISTS cx_people (
+        person TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, role TEXT NOT NULL,
+        PRIMARY KEY (person, pos))""",
+    """CREATE TABLE IF NOT EXISTS cx_contacts (
+        person TEXT NOT NULL, unit TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL,
+        PRIMARY KEY (unit, pos))""",
+    """CREATE TABLE IF NOT EXISTS cx_firsts (
+        unit TEXT NOT NULL, fact TEXT NOT NULL, day TEXT NOT NULL, pos BIGINT NOT NULL,
+        PRIMARY KEY (unit, fact, pos))""",
+    """CREATE TABLE IF NOT EXISTS cx_entities (
+        entity TEXT PRIMARY KEY, kind TEXT NOT NULL, code TEXT NOT NULL, unit TEXT NOT NULL,
+        opened_day TEXT NOT NULL, opened_pos BIGINT NOT NULL,
+        closed_day TEXT, closed_pos BIGINT, supervised INTEGER NOT NULL,
+        escalated_day TEXT, escalated_pos BIGINT)""",
+    "CREATE INDEX IF NOT EXISTS cx_entities_unit ON cx_entities (kind, opened_day)",
+    """CREATE TABLE IF NOT EXISTS cx_deadlines (
+        entity TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, deadline TEXT NOT NULL,
+        PRIMARY KEY (entity, pos))""",
+    """CREATE TABLE IF NOT EXISTS cx_grades (
+        unit TEXT NOT NULL, at TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL,
+        grade TEXT NOT NULL, PRIMARY KEY (unit, at, pos))""",
+    """CREATE TABLE IF NOT EXISTS cx_awards (
+        unit TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (unit, pos))""",
+]
+TABLES = (
+    "cx_log",
+    "cx_campaign",
+    "cx_units",
+    "cx_people",
+    "cx_contacts",
+    "cx_firsts",
+    "cx_entities",
+    "cx_deadlines",
+    "cx_grades",
+    "cx_awards",
+)
+
+_PARAM = re.compile(r":([a-z_]+)\b")
+
+
+class Dialect:
+    """Adapts the read model's SQL to one database's driver."""
+
+    name = "sqlite"
+
+    def sql(self, statement: str) -> str:
+        return statement
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+
+    def sql(self, statement: str) -> str:
+        return _PARAM.sub(r"%(\1)s", statement)
+
+
+def utc_text(moment: datetime) -> str:
+    """A moment as fixed-width UTC text, so that text order is time order."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _summary(fields: Mapping[str, Any]) -> str | None:
+    for name in ("title", "text", "issue", "note", "name", "reason", "role", "action"):
+        value = fields.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+_ENTITY_FIELD = {"commitment": "c:", "rectification": "r:"}
+_FACT_FIELD = {"activity": "a:", "review": "v:"}
+
+
+class ReadModel:
+    """Writes and reads the ``cx_*`` tables inside a transaction's cursor."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+
+    # -- writing ----------------------------------------------------------------
+
+    def create(self, cursor: Any) -> None:
+        for statement in DDL:
+            cursor.execute(statement)
+
+    def drop(self, cursor: Any) -> None:
+        for table in TABLES:
+            cursor.execute(f"DELETE FROM {table}")
+
+    def _run(self, cursor: Any, statement: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            cursor.executemany(self.dialect.sql(statement), rows)
+
+    def _one(self, cursor: Any, statement: str, params: Mapping[str, Any] | None = None) -> Any:
+        cursor.execute(self.dialect.sql(statement), params or {})
+        row = cursor.fetchone()
+        return None if row is None else row[0]
+
+    def apply(self, cursor: Any, positioned: Iterable[tuple[int, Any, datetime]]) -> int | None:
+        """Project events (position, domain event, recorded time) in log order.
+
+        Returns the last position applied. Raises the driver's integrity error
+        when a record id is already in the log (a concurrent writer won).
+        """
+        last_recorded = self._one(cursor, "SELECT MAX(recorded) FROM cx_log") or ""
+        minima: dict[tuple[str, str], str] = {}
+        cursor.execute("SELECT unit, fact, MIN(day) FROM cx_firsts GROUP BY unit, fact")
+        for unit, fact, day in cursor.fetchall():
+            minima[(unit, fact)] = day
+        entity_units: dict[str, str] = {}
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _STATEMENTS}
+        last_pos = None
+        for pos, event, recorded in positioned:
+            type_, stamp, fields = record_of(event)
+            day = stamp.day.isoformat()
+            entity = None
+            for field, prefix in _ENTITY_FIELD.items():
+                if fields.get(field):
+                    entity = prefix + fields[field]
+            for field, prefix in _FACT_FIELD.items():
+                if fields.get(field):
+                    entity = prefix + fields[field]
+            unit = fields.get("unit")
+            if unit is None and entity is not None and entity[0] in "cr":
+                unit = entity_units.get(entity)
+                if unit is None:
+                    unit = self._one(
+                        cursor, "SELECT unit FROM cx_entities WHERE entity = :e", {"e": entity}
+                    )
+                    entity_units[entity] = unit
+            recorded_text = max(utc_text(recorded), last_recorded)
+            last_recorded = recorded_text
+            base = {"pos": pos, "day": day}
+            rows["log"].append(
+                {
+                    **base,
+                    "record_id": stamp.record_id,
+                    "digest": digest_of(type_, stamp.at, fields),
+                    "type": type_,
+                    "unit": unit,
+                    "entity": entity,
+                    "at": utc_text(stamp.at),
+                    "recorded": recorded_text,
+                    "by": stamp.by,
+                    "origin": stamp.origin,
+                    "summary": _summary(fields),
+                }
+            )
+            fact = None
+            if type_ == "CampaignPlanned":
+                phases = fields["phases"]
+                rows["campaign"].append(
+                    {
+                        **base,
+                        "campaign": fields["campaign"],
+                        "title": fields["title"],
+                        "template": fields["template"],
+                        "timezone": fields["timezone"],
+                        "phases": None
+                        if phases is None
+                        else json.dumps(
+                            [
+                                {"key": p["key"], "start": str(p["start"]), "end": str(p["end"])}
+                                for p in phases
+                            ]
+                        ),
+                    }
+                )
+            elif type_ in ("UnitRegistered", "UnitUpdated"):
+                rows["unit"].append(
+                    {
+                        **base,
+                        "unit": unit,
+                        "at": utc_text(stamp.at),
+                        "name": fields.get("name"),
+                        "kind": fields.get("kind"),
+                        "parent": fields.get("parent"),
+                        "members": fields.get("members"),
+                        "registered": 1 if type_ == "UnitRegistered" else 0,
+                    }
+                )
+            elif type_ == "LeaderAssigned":
+                rows["person"].append({**base, "person": fields["person"], "role": fields["role"]})
+            elif type_ == "ContactPointAssigned":
+                rows["contact"].append({**base, "person": fields["person"], "unit": unit})
+            elif type_ in ("CommitmentMade", "RectificationOpened"):
+                assert entity is not None
+                entity_units[entity] = unit
+                rows["entity"].append(
+                    {
+                        **base,
+                        "entity": entity,
+                        "kind": "commitment" if type_ == "CommitmentMade" else "rectification",
+                        "code": entity[2:],
+                        "unit": unit,
+                        "supervised": 1 if fields.get("supervised") else 0,
+                    }
+                )
+                deadline = fields.get("due") or fields.get("deadline")
+                rows["deadline"].append({**base, "entity": entity, "deadline": str(deadline)})
+                if type_ == "CommitmentMade" and fields["public"]:
+                    fact = "commitment:public"
+            elif type_ in ("CommitmentDueChanged", "RectificationDeadlineExtended"):
+                deadline = fields.get("due") or fields.get("deadline")
+                rows["deadline"].append({**base, "entity": entity, "deadline": str(deadline)})
+            elif type_ == "CommitmentFulfilled" or (
+                type_ == "RectificationVerified" and fields["accepted"]
+            ):
+                rows["close"].append({**base, "entity": entity})
+            elif type_ == "RectificationEscalated":
+                rows["escalate"].append({**base, "entity": entity})
+            elif type_ == "ActivityHeld":
+                fact = f"activity:{fields['kind']}"
+            elif type_ == "ReviewRecorded":
+                fact = f"review:{fields['kind']}"
+                if fields.get("grade"):
+                    rows["grade"].append(
+                        {**base, "unit": unit, "at": utc_text(stamp.at), "grade": fields["grade"]}
+                    )
+            elif type_ == "CommendationAwarded":
+                rows["award"].append({**base, "unit": unit})
+            if fact is not None:
+                key = (unit, fact)
+                if key not in minima or day < minima[key]:
+                    minima[key] = day
+                    rows["first"].append({**base, "unit": unit, "fact": fact})
+            last_pos = pos
+        for name, statement in _STATEMENTS.items():
+            self._run(cursor, statement, rows[name])
+        return last_pos
+
+    # -- reading ----------------------------------------------------------------
+
+    def rows(self, cursor: Any, statement: str, **params: Any) -> list[tuple[Any, ...]]:
+        cursor.execute(self.dialect.sql(statement), params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+    def value(self, cursor: Any, statement: str, **params: Any) -> Any:
+        return self._one(cursor, statement, params)
+
+    def position_known_at(self, cursor: Any, moment: datetime) -> int:
+        """The last position recorded at or before a moment (0 when none)."""
+        found = self.value(
+            cursor, "SELECT MAX(pos) FROM cx_log WHERE recorded <= :t", t=utc_text(moment)
+        )
+        return int(found or 0)
+
+    def head(self, cursor: Any) -> int:
+        return int(self.value(cursor, "SELECT MAX(pos) FROM cx_log") or 0)
+
+    def find_ids(self, cursor: Any, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """Record ids already in the log → (digest, position)."""
+        found: dict[str, tuple[str, int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            names = {f"i{n}": value for n, value in enumerate(chunk)}
+            marks = ", ".join(f":{name}" for name in names)
+            for record_id, digest, pos in self.rows(
+                cursor,
+                f"SELECT record_id, digest, pos FROM cx_log WHERE record_id IN ({marks})",
+                **names,
+            ):
+                found[record_id] = (digest, pos)
+        return found
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: str
+    name: str
+    kind: str
+    parent: str | None
+    members: int | None
+    registered_day: date
+    pos: int
+
+
+_STATEMENTS = {
+    "log": """INSERT INTO cx_log (pos, record_id, digest, type, unit, entity, at, day,
+              recorded, by_whom, origin, summary) VALUES (:pos, :record_id, :digest, :type,
+              :unit, :entity, :at, :day, :recorded, :by, :origin, :summary)""",
+    "campaign": """INSERT INTO cx_campaign (campaign, title, template, timezone, phases, pos,
+                   day) VALUES (:campaign, :title, :template, :timezone, :phases, :pos, :day)""",
+    "unit": """INSERT INTO cx_units (unit, pos, at, day, name, kind, parent, members,
+               registered) VALUES (:unit, :pos, :at, :day, :name, :kind, :parent, :members,
+               :registered)""",
+    "person": "INSERT INTO cx_people (person, pos, day, role) VALUES (:person, :pos, :day, :role)",
+    "contact": """INSERT INTO cx_contacts (person, unit, pos, day)
+                  VALUES (:person, :unit, :pos, :day)""",
+    "first": "INSERT INTO cx_firsts (unit, fact, day, pos) VALUES (:unit, :fact, :day, :pos)",
+    "entity": """INSERT INTO cx_entities (entity, kind, code, unit, opened_day, opened_pos,
+                 supervised) VALUES (:entity, :kind, :code, :unit, :day, :pos, :supervised)""",
+    "deadline": """INSERT INTO cx_deadlines (entity, pos, day, deadline)
+                   VALUES (:entity, :pos, :day, :deadline)""",
+    "close": """UPDATE cx_entities SET closed_day = :day, closed_pos = :pos
+                WHERE entity = :entity AND closed_pos IS NULL""",
+    "escalate": """UPDATE cx_entities SET escalated_day = :day, escalated_pos = :pos
+                   WHERE entity = :entity AND escalated_pos IS NULL""",
+    "grade": """INSERT INTO cx_grades (unit, at, pos, day, grade)
+                VALUES (:unit, :at, :pos, :day, :grade)""",
+    "award": "INSERT INTO cx_awards (unit, pos, day) VALUES (:unit, :pos, :day)",
+}

@@ -1,0 +1,261 @@
+"""The status projection: every unit in every phase, as of a day, as known at a moment.
+
+Facts come from the read model's tables (no replay of the log); the rules that
+turn them into item and phase states are the domain's (:mod:`cxzy.domain.status`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from cxzy.application.app import CampaignApp
+from cxzy.application.readmodel import ALL
+from cxzy.domain.errors import Violation
+from cxzy.domain.registry import CampaignInfo
+from cxzy.domain.status import ClosedSet, PhaseStatus, UnitFacts, unit_phases
+from cxzy.domain.template import Template
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int = 0
+    closed: int = 0  # fulfilled / closed
+    open: int = 0
+    overdue: int = 0
+    supervised_open: int = 0
+    escalated: int = 0
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    unit: str
+    name: str
+    kind: str
+    parent: str | None
+    depth: int
+    grade: str | None
+    phases: dict[str, PhaseStatus]
+    commitments: Counts
+    rectifications: Counts
+    awards: int
+
+    def to_json(self) -> dict[str, Any]:
+        c, r = self.commitments, self.rectifications
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "kind": self.kind,
+            "parent": self.parent,
+            "grade": self.grade,
+            "phases": {
+                key: {"status": phase.status, "items": dict(phase.items)}
+                for key, phase in self.phases.items()
+            },
+            "commitments": {"total": c.total, "fulfilled": c.closed, "overdue": c.overdue},
+            "rectifications": {
+                "total": r.total,
+                "open": r.open,
+                "overdue": r.overdue,
+                "supervised_open": r.supervised_open,
+                "escalated": r.escalated,
+            },
+            "awards": self.awards,
+        }
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    campaign: CampaignInfo
+    title: str
+    as_of: date
+    known_at: datetime | None
+    position: int  # the last log position the figures include
+    units: list[UnitStatus] = field(default_factory=list)
+
+    @property
+    def template(self) -> Template:
+        return self.campaign.template
+
+    def to_json(self) -> dict[str, Any]:
+        """The status document of FORMAT.md."""
+        return {
+            "campaign": {
+                "id": self.campaign.code,
+                "title": self.title,
+                "template": self.campaign.template.key,
+            },
+            "as_of": self.as_of.isoformat(),
+            "known_at": None if self.known_at is None else self.known_at.isoformat(),
+            "units": [unit.to_json() for unit in self.units],
+        }
+
+
+class StatusQuery:
+    """Answers "status as of D, as known at T" from the read model."""
+
+    def __init__(self, app: CampaignApp) -> None:
+        self.app = app
+        self.rm = app.read_model
+
+    def campaign(self) -> CampaignInfo:
+        with self.app.snapshot() as c:
+            info = self.app.campaign_info(c)
+        if info is None:
+            raise Violation("store_has_no_campaign")
+        return info
+
+    def status(self, as_of: date, known_at: datetime | None = None) -> StatusReport:
+        with self.app.snapshot() as c:
+            info = self.app.campaign_info(c)
+            if info is None:
+                raise Violation("store_has_no_campaign")
+            position = ALL if known_at is None else self.rm.position_known_at(c, known_at)
+            return self._status(c, info, as_of, known_at, position)
+
+    def _status(
+        self, c: Any, info: CampaignInfo, as_of: date, known_at: datetime | None, position: int
+    ) -> StatusReport:
+        rm, day, pos = self.rm, as_of.isoformat(), position
+        (title,) = rm.rows(c, "SELECT title FROM cx_campaign")[0]
+        units = self._units(c, day, pos)
+        firsts: dict[str, dict[str, date]] = {}
+        for unit, fact, first in rm.rows(
+            c,
+            """SELECT unit, fact, MIN(day) FROM cx_firsts WHERE day <= :day AND pos <= :pos
+               GROUP BY unit, fact""",
+            day=day,
+            pos=pos,
+        ):
+            firsts.setdefault(unit, {})[fact] = date.fromisoformat(first)
+        closed_sets: dict[str, dict[str, ClosedSet]] = {}
+        for phase in info.template.phases:
+            for item in phase.items:
+                if not item.all_closed:
+                    continue
+                cut = min(item.deadline, as_of).isoformat()
+                for unit, total, closed, last in rm.rows(
+                    c,
+                    """SELECT unit, COUNT(*),
+                         SUM(CASE WHEN closed_pos <= :pos AND closed_day <= :day THEN 1 ELSE 0 END),
+                         MAX(CASE WHEN closed_pos <= :pos AND closed_day <= :day
+                             THEN closed_day END)
+                       FROM cx_entities
+                       WHERE kind = :kind AND opened_day <= :cut AND opened_pos <= :pos
+                       GROUP BY unit""",
+                    kind=item.all_closed[:-1],
+                    cut=cut,
+                    day=day,
+                    pos=pos,
+                ):
+                    closed_sets.setdefault(unit, {})[item.key] = ClosedSet(
+                        int(total), int(closed or 0), date.fromisoformat(last) if last else None
+                    )
+        counts = self._counts(c, day, pos)
+        grades = dict(
+            rm.rows(
+                c,
+                """SELECT unit, grade FROM (
+                     SELECT unit, grade, ROW_NUMBER() OVER (
+                       PARTITION BY unit ORDER BY at DESC, pos DESC) AS n
+                     FROM cx_grades WHERE day <= :day AND pos <= :pos) AS g
+                   WHERE n = 1""",
+                day=day,
+                pos=pos,
+            )
+        )
+        awards = dict(
+            rm.rows(
+                c,
+                """SELECT unit, COUNT(*) FROM cx_awards WHERE day <= :day AND pos <= :pos
+                   GROUP BY unit""",
+                day=day,
+                pos=pos,
+            )
+        )
+        head = rm.value(c, "SELECT MAX(pos) FROM cx_log WHERE pos <= :pos", pos=pos) or 0
+        report_units = []
+        for unit, name, kind, parent, depth in units:
+            facts = UnitFacts(firsts.get(unit, {}), closed_sets.get(unit, {}))
+            report_units.append(
+                UnitStatus(
+                    unit=unit,
+                    name=name,
+                    kind=kind,
+                    parent=parent,
+                    depth=depth,
+                    grade=grades.get(unit),
+                    phases=unit_phases(info.template, kind, facts, as_of),
+                    commitments=counts.get((unit, "commitment"), Counts()),
+                    rectifications=counts.get((unit, "rectification"), Counts()),
+                    awards=int(awards.get(unit, 0)),
+                )
+            )
+        return StatusReport(info, title, as_of, known_at, int(head), report_units)
+
+    def _units(self, c: Any, day: str, pos: int) -> list[tuple[str, str, str, str | None, int]]:
+        """Units registered by the day, named as of the day, in tree order."""
+        registered: dict[str, list[Any]] = {}
+        renames: list[tuple[str, str, int, str]] = []
+        for unit, row_pos, at, name, kind, parent, is_registration in self.rm.rows(
+            c,
+            """SELECT unit, pos, at, name, kind, parent, registered FROM cx_units
+               WHERE day <= :day AND pos <= :pos ORDER BY pos""",
+            day=day,
+            pos=pos,
+        ):
+            if is_registration:
+                registered[unit] = [name, kind, parent]
+            elif name is not None:
+                renames.append((at, unit, row_pos, name))
+        for _at, unit, _pos, name in sorted(renames):
+            if unit in registered:
+                registered[unit][0] = name
+        children: dict[str | None, list[str]] = {}
+        for unit, (_name, _kind, parent) in registered.items():
+            children.setdefault(parent if parent in registered else None, []).append(unit)
+        ordered: list[tuple[str, str, str, str | None, int]] = []
+
+        def walk(parent: str | None, depth: int) -> None:
+            for unit in children.get(parent, []):
+                name, kind, unit_parent = registered[unit]
+                ordered.append((unit, name, kind, unit_parent, depth))
+                walk(unit, depth + 1)
+
+        roots = children.get(None, [])
+        children[None] = sorted(roots, key=lambda u: registered[u][1] != "bureau")
+        walk(None, 0)
+        return ordered
+
+    def _counts(self, c: Any, day: str, pos: int) -> dict[tuple[str, str], Counts]:
+        counts = {}
+        for unit, kind, total, closed, overdue, supervised_open, escalated in self.rm.rows(
+            c,
+            """SELECT unit, kind, COUNT(*), SUM(closed), SUM(CASE WHEN closed = 0 AND deadline < :day
+                 THEN 1 ELSE 0 END), SUM(CASE WHEN closed = 0 AND supervised = 1 THEN 1 ELSE 0 END),
+                 SUM(escalated)
+               FROM (
+                 SELECT e.unit, e.kind, e.supervised,
+                   CASE WHEN e.closed_pos <= :pos AND e.closed_day <= :day THEN 1 ELSE 0 END
+                     AS closed,
+                   CASE WHEN e.escalated_pos <= :pos AND e.escalated_day <= :day THEN 1 ELSE 0 END
+                     AS escalated,
+                   (SELECT d.deadline FROM cx_deadlines d
+                     WHERE d.entity = e.entity AND d.pos <= :pos AND d.day <= :day
+                     ORDER BY d.pos DESC LIMIT 1) AS deadline
+                 FROM cx_entities e WHERE e.opened_day <= :day AND e.opened_pos <= :pos) AS s
+               GROUP BY unit, kind""",
+            day=day,
+            pos=pos,
+        ):
+            total, closed = int(total), int(closed or 0)
+            counts[(unit, kind)] = Counts(
+                total=total,
+                closed=closed,
+                open=total - closed,
+                overdue=int(overdue or 0),
+                supervised_open=int(supervised_open or 0),
+                escalated=int(escalated or 0),
+            )
+        return counts

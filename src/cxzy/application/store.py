@@ -1,0 +1,94 @@
+"""Where the store is: a SQLite file (the embedded default) or a PostgreSQL URL."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from platformdirs import user_data_dir
+
+from cxzy.application.readmodel import STORE_FORMAT
+from cxzy.domain.errors import Violation
+
+ENV_VAR = "CXZY_STORE"
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """A store named by ``--store``, ``CXZY_STORE`` or the per-user default."""
+
+    kind: str  # "sqlite" or "postgresql"
+    target: str  # file path or URL
+
+    @property
+    def path(self) -> Path:
+        return Path(self.target)
+
+    def display(self) -> str:
+        """For messages: the path, or the URL without its password."""
+        if self.kind != "postgresql":
+            return self.target
+        parts = urlsplit(self.target)
+        if parts.password is None:
+            return self.target
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return parts._replace(netloc=netloc).geturl()
+
+
+def default_store_path() -> Path:
+    return Path(user_data_dir("cxzy", appauthor=False)) / "cxzy.sqlite3"
+
+
+def resolve_store(option: str | None, environ: dict[str, str] | None = None) -> StoreLocation:
+    environ = dict(os.environ) if environ is None else environ
+    target = option or environ.get(ENV_VAR) or str(default_store_path())
+    if target.startswith(("postgresql://", "postgres://")):
+        return StoreLocation("postgresql", target)
+    return StoreLocation("sqlite", str(Path(target).expanduser()))
+
+
+def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
+    """Check that a SQLite store exists and is a cxzy store; return True when new.
+
+    A missing file is an error unless ``create``; a file that is not SQLite, or a
+    SQLite database that is not a cxzy store, is never touched.
+    """
+    path = location.path
+    if path.is_dir():
+        raise Violation("store_is_dir", store=location.display())
+    if not path.exists() or path.stat().st_size == 0:
+        if not create:
+            raise Violation("no_store", store=location.display())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise Violation(
+                "store_unwritable", store=location.display(), reason=error.strerror
+            ) from None
+        return True
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if "cx_meta" not in tables:
+                if tables:
+                    raise Violation("not_a_store", store=location.display())
+                return True
+            row = connection.execute(
+                "SELECT value FROM cx_meta WHERE key='store_format'"
+            ).fetchone()
+    except sqlite3.DatabaseError as error:
+        reason = str(error)
+        if "not a database" in reason or "malformed" in reason:
+            raise Violation("not_a_store", store=location.display()) from None
+        raise Violation("store_unreadable", store=location.display(), reason=reason) from None
+
+    if row is None or row[0] != STORE_FORMAT:
+        raise Violation("store_format", store=location.display(), found=row[0] if row else "?")
+    return False

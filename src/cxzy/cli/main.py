@@ -1,0 +1,283 @@
+"""``cxzy``: parse the command line, run one command, map mistakes to exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from eventsourcing.persistence import PersistenceError
+from rich.console import Console
+
+from cxzy import __version__
+from cxzy.application.app import CampaignApp, open_app
+from cxzy.application.history import LogFilter, LogQuery
+from cxzy.application.importer import Importer, ImportResult, RawItem
+from cxzy.application.status import StatusQuery
+from cxzy.application.store import StoreLocation, resolve_store
+from cxzy.domain.errors import TemplateError, Violation
+from cxzy.domain.schema import TYPES
+from cxzy.formats.jsonl import read_records, write_records
+from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+PROGRESS_MIN_BYTES = 2_000_000
+DEMO_FILE = "demo.jsonl"
+
+
+class UserError(Exception):
+    """A mistake to report in one line, with exit code 1."""
+
+
+def _date_arg(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(message("bad_date_option", LANG, value=value)) from None
+
+
+def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(message("bad_moment_option", LANG, value=value)) from None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+
+LANG = DEFAULT_LANG
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--store",
+        default=default,
+        help="SQLite file or postgresql:// URL (default: $CXZY_STORE or a per-user file)",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=DEFAULT_LANG if top else argparse.SUPPRESS,
+        help="interface language (zh default, en)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cxzy",
+        description="创先争优 campaign tracker: event log, imports, status, dashboard.",
+    )
+    parser.add_argument("--version", action="version", version=f"cxzy {__version__}")
+    _common(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("import", help="import JSON Lines files (all or nothing)")
+    _common(p, top=False)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+
+    p = commands.add_parser("status", help="status of every unit in every phase")
+    _common(p, top=False)
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--known-at", metavar="DATETIME", help="only what the store had recorded then")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = commands.add_parser("log", help="the event log")
+    _common(p, top=False)
+    p.add_argument("--unit")
+    p.add_argument("--type", choices=sorted(TYPES))
+    p.add_argument("--since", metavar="YYYY-MM-DD")
+    p.add_argument("--until", metavar="YYYY-MM-DD")
+    p.add_argument("--format", choices=("table", "jsonl"), default="table")
+
+    p = commands.add_parser("demo", help="load the demo history, then open the dashboard")
+    _common(p, top=False)
+    p.add_argument("--no-open", action="store_true", help="load only")
+    return parser
+
+
+# -- commands ----------------------------------------------------------------------
+
+
+def _open(location: StoreLocation, *, create: bool = False) -> CampaignApp:
+    return open_app(location, create=create)
+
+
+def _read_files(files: Sequence[str], lang: str) -> list[RawItem]:
+    items: list[RawItem] = []
+    for name in files:
+        path = Path(name)
+        if path.is_dir():
+            raise UserError(message("file_is_dir", lang, file=name))
+        try:
+            items.extend(read_records(path, label=name))
+        except FileNotFoundError:
+            raise UserError(message("file_missing", lang, file=name)) from None
+        except OSError as error:
+            raise UserError(
+                message("file_unreadable", lang, file=name, reason=error.strerror)
+            ) from None
+    return items
+
+
+def _import(
+    app: CampaignApp, files: Sequence[str], dry_run: bool, lang: str, err: Console
+) -> ImportResult:
+    items = _read_files(files, lang)
+    size = sum(Path(f).stat().st_size for f in files)
+    if size < PROGRESS_MIN_BYTES or not err.is_terminal:
+        return Importer(app).run(items, dry_run=dry_run)
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task(t("checking", lang), total=len(items))
+        result = Importer(app).run(items, dry_run=dry_run, on_record=lambda: progress.advance(task))
+    return result
+
+
+def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
+    lang = args.lang
+    for name in args.files:
+        if not Path(name).exists():
+            raise UserError(message("file_missing", lang, file=name))
+    app = _open(args.location, create=not args.dry_run or not args.location.path.exists())
+    result = _import(app, args.files, args.dry_run, lang, err)
+    if not result.ok:
+        for problem in result.problems:
+            err.print(
+                f"{problem.where}: {problem.violation.render(lang)}", markup=False, highlight=False
+            )
+        err.print(t("refused", lang, count=len({p.where for p in result.problems})), markup=False)
+        return EXIT_REFUSED
+    key = "dry_run_ok" if args.dry_run else "imported"
+    out.print(
+        t(key, lang, written=result.written, skipped=result.skipped, position=result.position),
+        markup=False,
+    )
+    return EXIT_OK
+
+
+def _today(zone: ZoneInfo) -> date:
+    return datetime.now(zone).date()
+
+
+def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
+    as_of = _date_arg(args.as_of) if getattr(args, "as_of", None) else None
+    app = _open(args.location)
+    query = StatusQuery(app)
+    zone = ZoneInfo(query.campaign().timezone)
+    known_at = _moment_arg(args.known_at, zone) if getattr(args, "known_at", None) else None
+    report = query.status(as_of or _today(zone), known_at)
+    if getattr(args, "format", "table") == "json":
+        out.file.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        from cxzy.cli.render import status_table
+
+        out.print(status_table(report, args.lang))
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
+    filters = LogFilter(
+        unit=args.unit,
+        type=args.type,
+        since=_date_arg(args.since) if args.since else None,
+        until=_date_arg(args.until) if args.until else None,
+    )
+    app = _open(args.location)
+    query = LogQuery(app)
+    if args.format == "jsonl":
+        write_records(query.records(filters), out.file)
+        return EXIT_OK
+    from cxzy.cli.render import log_table
+
+    zone = ZoneInfo(StatusQuery(app).campaign().timezone)
+    out.print(log_table(query.rows(filters), zone, args.lang))
+    return EXIT_OK
+
+
+def demo_file() -> Path:
+    """The demo history: packaged with cxzy, or ``events/`` of a source checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "demo" / DEMO_FILE
+    if packaged.is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3] / "events" / DEMO_FILE
+    return checkout
+
+
+def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
+    lang = args.lang
+    app = _open(args.location, create=True)
+    path = demo_file()
+    result = Importer(app).run(read_records(path, label=path.name))
+    if not result.ok:
+        for problem in result.problems:
+            err.print(f"{problem.where}: {problem.violation.render(lang)}", markup=False)
+        return EXIT_REFUSED
+    out.print(
+        t(
+            "demo_loaded",
+            lang,
+            written=result.written,
+            skipped=result.skipped,
+            store=args.location.display(),
+        ),
+        markup=False,
+    )
+    if args.no_open:
+        return EXIT_OK
+    return open_dashboard(args, out, err)
+
+
+def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Until the dashboard lands: the status table."""
+    args.as_of = None
+    args.known_at = None
+    args.format = "table"
+    return cmd_status(args, out, err)
+
+
+COMMANDS = {"import": cmd_import, "status": cmd_status, "log": cmd_log, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``cxzy`` with the given arguments; return the exit code."""
+    global LANG
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    LANG = args.lang
+    out = Console(file=sys.stdout, soft_wrap=False)
+    err = Console(file=sys.stderr, soft_wrap=True)
+    try:
+        args.location = resolve_store(args.store)
+        command = COMMANDS.get(args.command or "", open_dashboard)
+        return command(args, out, err)
+    except UserError as error:
+        err.print(str(error), markup=False, highlight=False)
+    except Violation as violation:
+        err.print(violation.render(args.lang), markup=False, highlight=False)
+    except TemplateError as error:
+        err.print(message("template_broken", args.lang, reason=str(error)), markup=False)
+    except PersistenceError as error:
+        err.print(message("store_failed", args.lang, reason=str(error)), markup=False)
+    except KeyboardInterrupt:
+        err.print(message("interrupted", args.lang), markup=False)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # a bug: say so in one line, keep the details on demand
+        if os.environ.get("CXZY_DEBUG"):
+            raise
+        err.print(
+            message("internal_error", args.lang, kind=type(error).__name__, reason=str(error)),
+            markup=False,
+        )
+    return EXIT_REFUSED

@@ -1,0 +1,86 @@
+"""Tables for the terminal (rich): status and log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from cxzy.application.status import StatusReport
+from cxzy.i18n import t
+
+#: Status colours; each cell also carries a word, so it reads without colour.
+STYLES = {
+    "done": "green",
+    "late": "yellow",
+    "done_late": "yellow",
+    "open": "cyan",
+    "active": "cyan",
+    "pending": "dim",
+    "at_risk": "bold red",
+    "missed": "red",
+    "overdue": "red",
+}
+
+
+def status_table(report: StatusReport, lang: str) -> Table:
+    template = report.template
+    title = f"{report.title} — {t('as_of', lang)} {report.as_of.isoformat()}"
+    if report.known_at is not None:
+        title += f" · {t('known_at', lang)} {report.known_at.isoformat()}"
+    table = Table(
+        title=title, caption=f"{t('position', lang)} #{report.position}", show_lines=False
+    )
+    table.add_column(t("unit", lang), no_wrap=True)
+    for phase in template.phases:
+        table.add_column(phase.name.get(lang, phase.key), no_wrap=True)
+    table.add_column(t("grade", lang), no_wrap=True)
+    table.add_column(t("commitments", lang), justify="right")
+    table.add_column(t("rectifications", lang), justify="right")
+    table.add_column(t("awards", lang), justify="right")
+    for unit in report.units:
+        name = Text("  " * unit.depth) + Text(f"{unit.name} ({unit.unit})")
+        cells: list[Any] = [name]
+        for phase in template.phases:
+            status = unit.phases[phase.key]
+            done, total = status.progress
+            cells.append(
+                Text(
+                    f"{t(status.status, lang)} {done}/{total}", style=STYLES.get(status.status, "")
+                )
+            )
+        cells.append(Text(t(unit.grade, lang) if unit.grade else "—"))
+        c, r = unit.commitments, unit.rectifications
+        cells.append(Text(f"{c.closed}/{c.total}/{c.overdue}"))
+        cells.append(Text(f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}"))
+        cells.append(Text(str(unit.awards)))
+        table.add_row(*cells)
+    if not report.units:
+        table.add_row(t("no_units", lang))
+    return table
+
+
+def log_table(rows: Iterable[Sequence[Any]], zone: Any, lang: str) -> Table:
+    table = Table(show_lines=False)
+    for key in ("pos", "at", "type", "unit", "summary", "by", "recorded"):
+        table.add_column(t(f"log_header_{key}", lang), no_wrap=key != "summary")
+    count = 0
+    for pos, at, type_, unit, summary, by, recorded in rows:
+        local = datetime.fromisoformat(at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        stored = datetime.fromisoformat(recorded).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(
+            str(pos),
+            local,
+            type_,
+            Text(unit or ""),
+            Text(summary or ""),
+            Text(by or ""),
+            stored,
+        )
+        count += 1
+    if not count:
+        table.add_row("", "", t("log_empty", lang), "", "", "", "")
+    return table

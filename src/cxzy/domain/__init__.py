@@ -1,0 +1,1 @@
+"""The pure domain: records, rules, aggregates, status. No I/O, no clock."""

@@ -1,0 +1,22 @@
+"""The base of aggregates whose records come in a life: times never go back."""
+
+from __future__ import annotations
+
+from eventsourcing.domain import Aggregate
+
+from cxzy.domain.errors import Violation
+from cxzy.domain.records import Stamp
+
+
+class Lifecycle(Aggregate):
+    """An entity with a life of several records (DOMAIN.md: within one life,
+    event times never go backwards)."""
+
+    def check_time(self, stamp: Stamp) -> None:
+        last_at = self.last_at  # set by each event of the life
+        if stamp.at < last_at:
+            raise Violation("time_backwards", at=stamp.at.isoformat(), last=last_at.isoformat())
+
+
+class Fact(Aggregate):
+    """A one-record aggregate: an activity, a review, an award, an assignment."""

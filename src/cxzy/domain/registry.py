@@ -1,0 +1,67 @@
+"""Rules across entities: the campaign comes first, units and people must be
+known before records name them, at most one bureau."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cxzy.domain.errors import Violation
+from cxzy.domain.template import Template
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    code: str
+    template: Template  # with the campaign's own phase windows
+    timezone: str
+
+
+@dataclass
+class Registry:
+    """What an import must know of the store to check references."""
+
+    campaign: CampaignInfo | None = None
+    units: dict[str, str] = field(default_factory=dict)  # code → kind
+    people: set[str] = field(default_factory=set)
+
+    def require_campaign(self) -> CampaignInfo:
+        if self.campaign is None:
+            raise Violation("no_campaign")
+        return self.campaign
+
+    def plan_campaign(self, info: CampaignInfo) -> None:
+        if self.campaign is not None and self.campaign.code != info.code:
+            raise Violation("second_campaign", campaign=info.code, existing=self.campaign.code)
+        self.campaign = info
+
+    def require_unit(self, code: str) -> None:
+        self.require_campaign()
+        if code not in self.units:
+            raise Violation("unknown_unit", unit=code)
+
+    def register_unit(self, code: str, kind: str, parent: str | None) -> None:
+        self.require_campaign()
+        if code in self.units:
+            raise Violation("unit_registered", unit=code)
+        if parent is not None and parent not in self.units:
+            raise Violation("unknown_parent", parent=parent)
+        if kind == "bureau":
+            bureau = next((c for c, k in self.units.items() if k == "bureau"), None)
+            if bureau is not None:
+                raise Violation("second_bureau", unit=code, bureau=bureau)
+        self.units[code] = kind
+
+    def add_person(self, person: str) -> None:
+        self.require_campaign()
+        self.people.add(person)
+
+    def require_person(self, person: str) -> None:
+        self.require_campaign()
+        if person not in self.people:
+            raise Violation("unknown_person", person=person)
+
+    def require_activity_kind(self, kind: str) -> None:
+        template = self.require_campaign().template
+        if kind != "self_chosen" and kind not in template.activity_kinds:
+            kinds = ", ".join(sorted(template.activity_kinds | {"self_chosen"}))
+            raise Violation("unknown_activity_kind", kind=kind, kinds=kinds)

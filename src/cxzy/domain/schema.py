@@ -1,0 +1,387 @@
+"""The interchange format of FORMAT.md: which fields each record type has, and
+how a raw mapping (from JSON Lines, CSV or a spreadsheet) becomes a checked,
+normalised :class:`~cxzy.domain.records.Record`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, tzinfo
+from typing import Any
+
+from cxzy.domain.errors import Violation
+from cxzy.domain.records import Record, Stamp
+from cxzy.domain.template import REVIEW_KINDS, UNIT_KINDS
+
+MAX_ID = 200
+RATING_KEYS = ("leadership", "members", "mechanism", "performance", "reputation")
+ROLES = ("leader", "deputy", "member", "office_director", "office_deputy", "office_member")
+GRADES = ("advanced", "middle", "lagging")
+METHODS = ("report_meeting", "symposium", "supervision", "tour", "random_check")
+VERDICTS = ("commend", "ok", "criticize")
+ESCALATIONS = ("public_criticism", "accountability")
+AWARD_TITLES = ("advanced_org", "excellent_member", "model")
+AWARD_LEVELS = ("bureau", "province", "central")
+
+#: Fields every record may carry. ``recorded`` is written by ``cxzy log`` and
+#: ignored on import: a store records its own time.
+COMMON_FIELDS = ("type", "at", "id", "by", "recorded")
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # text, date, int, bool, enum, ratings, phases
+    required: bool = False
+    default: Any = None
+    choices: tuple[str, ...] = ()
+
+
+def _req(kind: str, choices: tuple[str, ...] = ()) -> Field:
+    return Field(kind, required=True, choices=choices)
+
+
+def _opt(kind: str, default: Any = None, choices: tuple[str, ...] = ()) -> Field:
+    return Field(kind, default=default, choices=choices)
+
+
+TEXT, DATE, INT, BOOL, ENUM, RATINGS, PHASES = (
+    "text",
+    "date",
+    "int",
+    "bool",
+    "enum",
+    "ratings",
+    "phases",
+)
+
+#: The record types and their own fields, as in FORMAT.md.
+TYPES: dict[str, dict[str, Field]] = {
+    "CampaignPlanned": {
+        "campaign": _req(TEXT),
+        "title": _req(TEXT),
+        "template": _opt(TEXT, "cxzy-2010"),
+        "timezone": _opt(TEXT, "Asia/Shanghai"),
+        "phases": _opt(PHASES),
+    },
+    "UnitRegistered": {
+        "unit": _req(TEXT),
+        "name": _req(TEXT),
+        "kind": _req(ENUM, UNIT_KINDS),
+        "parent": _opt(TEXT),
+        "members": _opt(INT),
+    },
+    "UnitUpdated": {"unit": _req(TEXT), "name": _opt(TEXT), "members": _opt(INT)},
+    "LeaderAssigned": {"person": _req(TEXT), "role": _req(ENUM, ROLES)},
+    "ContactPointAssigned": {"person": _req(TEXT), "unit": _req(TEXT)},
+    "ContactVisitMade": {"person": _req(TEXT), "unit": _req(TEXT), "note": _opt(TEXT)},
+    "CommitmentMade": {
+        "commitment": _req(TEXT),
+        "unit": _req(TEXT),
+        "text": _req(TEXT),
+        "due": _req(DATE),
+        "public": _opt(BOOL, True),
+        "person": _opt(TEXT),
+    },
+    "CommitmentProgressed": {"commitment": _req(TEXT), "note": _req(TEXT)},
+    "CommitmentDueChanged": {"commitment": _req(TEXT), "due": _req(DATE), "reason": _req(TEXT)},
+    "CommitmentFulfilled": {"commitment": _req(TEXT), "note": _opt(TEXT)},
+    "ActivityHeld": {
+        "unit": _req(TEXT),
+        "kind": _req(TEXT),
+        "title": _req(TEXT),
+        "participants": _opt(INT),
+        "activity": _opt(TEXT),
+    },
+    "ReviewRecorded": {
+        "unit": _req(TEXT),
+        "kind": _req(ENUM, REVIEW_KINDS),
+        "review": _opt(TEXT),
+        "reviewer": _opt(TEXT),
+        "grade": _opt(ENUM, choices=GRADES),
+        "ratings": _opt(RATINGS),
+        "method": _opt(ENUM, choices=METHODS),
+        "verdict": _opt(ENUM, choices=VERDICTS),
+        "note": _opt(TEXT),
+    },
+    "RectificationOpened": {
+        "rectification": _req(TEXT),
+        "unit": _req(TEXT),
+        "issue": _req(TEXT),
+        "deadline": _req(DATE),
+        "source": _opt(TEXT),
+        "owner": _opt(TEXT),
+        "supervised": _opt(BOOL, False),
+    },
+    "RectificationProgressed": {"rectification": _req(TEXT), "note": _req(TEXT)},
+    "RectificationDeadlineExtended": {
+        "rectification": _req(TEXT),
+        "deadline": _req(DATE),
+        "reason": _req(TEXT),
+    },
+    "RectificationCompleted": {"rectification": _req(TEXT), "note": _opt(TEXT)},
+    "RectificationVerified": {
+        "rectification": _req(TEXT),
+        "accepted": _req(BOOL),
+        "verifier": _opt(TEXT),
+        "note": _opt(TEXT),
+    },
+    "RectificationEscalated": {
+        "rectification": _req(TEXT),
+        "action": _req(ENUM, ESCALATIONS),
+        "note": _opt(TEXT),
+    },
+    "CommendationAwarded": {
+        "unit": _req(TEXT),
+        "title": _req(ENUM, AWARD_TITLES),
+        "level": _req(ENUM, AWARD_LEVELS),
+        "person": _opt(TEXT),
+    },
+}
+
+
+class RecordError(Exception):
+    """One record's problems, each a :class:`Violation`."""
+
+    def __init__(self, where: str, problems: list[Violation]) -> None:
+        super().__init__(where)
+        self.where = where
+        self.problems = problems
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def parse_date(value: Any, name: str) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Violation("bad_date", field=name, value=_show(value))
+
+
+def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
+    """``at``: a datetime with offset, a local datetime, or a local date."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                moment = datetime.combine(date.fromisoformat(text), time())
+            else:
+                moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise Violation("bad_datetime", field=name, value=_show(value)) from None
+    else:
+        raise Violation("bad_datetime", field=name, value=_show(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Violation("bad_text", field=name)
+    return value
+
+
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise Violation("bad_int", field=name, value=_show(value), min=0)
+    return value
+
+
+def _bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise Violation("bad_bool", field=name, value=_show(value))
+    return value
+
+
+def _ratings(value: Any, name: str) -> dict[str, int]:
+    if not isinstance(value, Mapping):
+        raise Violation("bad_object", field=name)
+    ratings: dict[str, int] = {}
+    for key, rating in value.items():
+        if key not in RATING_KEYS:
+            raise Violation(
+                "unknown_field",
+                field=f"{name}.{key}",
+                type="ratings",
+                allowed=", ".join(RATING_KEYS),
+            )
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+            raise Violation("bad_rating", field=f"{name}.{key}", value=_show(rating))
+        ratings[key] = rating
+    return {k: ratings[k] for k in RATING_KEYS if k in ratings}
+
+
+def _phases(value: Any, name: str) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        raise Violation("bad_list", field=name)
+    phases = []
+    for index, raw in enumerate(value):
+        where = f"{name}[{index}]"
+        if not isinstance(raw, Mapping):
+            raise Violation("bad_list", field=name)
+        extra = set(raw) - {"key", "start", "end"}
+        if extra:
+            raise Violation(
+                "unknown_field",
+                field=f"{where}.{sorted(extra)[0]}",
+                type="phases",
+                allowed="key, start, end",
+            )
+        for part in ("key", "start", "end"):
+            if part not in raw:
+                raise Violation("missing_field", field=f"{where}.{part}")
+        start = parse_date(raw["start"], f"{where}.start")
+        end = parse_date(raw["end"], f"{where}.end")
+        if end < start:
+            raise Violation("bad_window", phase=raw["key"], start=start, end=end)
+        phases.append({"key": _text(raw["key"], f"{where}.key"), "start": start, "end": end})
+    return phases
+
+
+_PARSERS: dict[str, Callable[[Any, str], Any]] = {
+    TEXT: _text,
+    DATE: parse_date,
+    INT: _int,
+    BOOL: _bool,
+    RATINGS: _ratings,
+    PHASES: _phases,
+}
+
+
+def _value(spec: Field, value: Any, name: str) -> Any:
+    if spec.kind == ENUM:
+        if value not in spec.choices:
+            raise Violation(
+                "bad_enum", field=name, value=_show(value), allowed=", ".join(spec.choices)
+            )
+        return value
+    return _PARSERS[spec.kind](value, name)
+
+
+def canonical(value: Any) -> Any:
+    """JSON-ready form of a field value (dates as ISO strings)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    return value
+
+
+def digest_of(type_: str, at: datetime, fields: Mapping[str, Any]) -> str:
+    """SHA-256 of a record's content: type, instant and own fields (not id, by)."""
+    content = {
+        "type": type_,
+        "at": at.astimezone(UTC).isoformat(),
+        "fields": {k: canonical(v) for k, v in sorted(fields.items()) if v is not None},
+    }
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def parse_record(
+    raw: Any,
+    where: str,
+    zone_for: Callable[[str, Mapping[str, Any]], tzinfo],
+    origin: str | None = None,
+) -> Record:
+    """Check one raw record; raise :class:`RecordError` naming every problem.
+
+    ``zone_for(type, raw)`` gives the time zone in which ``at`` without an
+    offset is read (the campaign's; a ``CampaignPlanned`` names its own).
+    """
+    if not isinstance(raw, Mapping):
+        raise RecordError(where, [Violation("not_object")])
+    problems: list[Violation] = []
+    type_ = raw.get("type")
+    if type_ is None:
+        raise RecordError(where, [Violation("missing_field", field="type")])
+    if type_ not in TYPES:
+        raise RecordError(
+            where, [Violation("unknown_type", type=_show(type_), types=", ".join(TYPES))]
+        )
+    specs = TYPES[type_]
+    allowed = (*COMMON_FIELDS, *specs)
+    for name in raw:
+        if name not in allowed:
+            problems.append(
+                Violation("unknown_field", field=name, type=type_, allowed=", ".join(allowed))
+            )
+    at: datetime | None = None
+    if raw.get("at") is None:
+        problems.append(Violation("missing_field", field="at"))
+    else:
+        try:
+            at = parse_at(raw["at"], zone_for(type_, raw))
+        except Violation as problem:
+            problems.append(problem)
+    record_id = raw.get("id")
+    if record_id is not None and (not isinstance(record_id, str) or not record_id.strip()):
+        problems.append(Violation("bad_text", field="id"))
+    elif isinstance(record_id, str) and len(record_id) > MAX_ID:
+        problems.append(Violation("too_long", field="id", max=MAX_ID))
+    by = raw.get("by")
+    if by is not None and not isinstance(by, str):
+        problems.append(Violation("bad_text", field="by"))
+    fields: dict[str, Any] = {}
+    for name, spec in specs.items():
+        value = raw.get(name)
+        if value is None:
+            if spec.required:
+                problems.append(Violation("missing_field", field=name))
+            fields[name] = spec.default
+            continue
+        try:
+            fields[name] = _value(spec, value, name)
+        except Violation as problem:
+            problems.append(problem)
+    inspection = type_ == "ReviewRecorded" and fields.get("kind") == "inspection"
+    if inspection and "method" not in raw:
+        problems.append(Violation("method_required"))
+    if problems or at is None:
+        raise RecordError(where, problems)
+    digest = digest_of(type_, at, fields)
+    stamp = Stamp(
+        record_id=record_id or f"auto-{digest[:24]}",
+        at=at,
+        day=at.date(),  # ``at`` is already in the campaign's zone
+        by=by or None,
+        origin=origin,
+    )
+    return Record(type=type_, stamp=stamp, fields=fields, digest=digest, where=where)
+
+
+def record_of(event: Any) -> tuple[str, Stamp, dict[str, Any]]:
+    """The record type, stamp and fields of a stored domain event."""
+    type_ = type(event).TOPIC.partition(":")[2]
+    return type_, event.stamp, {name: getattr(event, name, None) for name in TYPES[type_]}
+
+
+def public_record(event: Any, recorded: datetime | None = None) -> dict[str, Any]:
+    """A stored event in the interchange format (what ``cxzy log --format jsonl`` writes)."""
+    type_, stamp, fields = record_of(event)
+    out: dict[str, Any] = {"type": type_, "at": stamp.at.isoformat(), "id": stamp.record_id}
+    out.update({k: canonical(v) for k, v in fields.items() if v is not None})
+    if stamp.by:
+        out["by"] = stamp.by
+    if recorded is not None:
+        out["recorded"] = recorded.isoformat()
+    return out

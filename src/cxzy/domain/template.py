@@ -1,0 +1,217 @@
+"""Campaign templates: phases, windows and checklists as data.
+
+A template is parsed from a plain mapping (the application loads it from a TOML
+file); :func:`parse_template` checks it and names the place of any mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cxzy.domain.errors import TemplateError
+
+#: Predicates an item may use, with the target each needs.
+HAS_ACTIVITY = "activity"
+HAS_REVIEW = "review"
+HAS_PUBLIC_COMMITMENT = "public_commitment"
+ALL_RECTIFICATIONS_CLOSED = "rectifications"
+ALL_COMMITMENTS_FULFILLED = "commitments"
+
+REVIEW_KINDS = ("mass_evaluation", "superior_assessment", "leader_commentary", "inspection")
+UNIT_KINDS = ("bureau", "team", "institute", "academy", "company", "office")
+SELF_CHOSEN = "self_chosen"
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    predicate: str  # "has" predicates: activity / review / public_commitment; or all_closed
+    kind: str | None  # activity or review kind for "has" predicates
+    all_closed: str | None  # "rectifications" or "commitments"
+    deadline: date
+    scope: str  # "all" or a unit kind
+    name: Mapping[str, str]
+
+    @property
+    def fact(self) -> str | None:
+        """The key of the first-occurrence fact a "has" item looks up."""
+        if self.all_closed:
+            return None
+        if self.predicate == HAS_PUBLIC_COMMITMENT:
+            return "commitment:public"
+        return f"{self.predicate}:{self.kind}"
+
+    def applies_to(self, unit_kind: str) -> bool:
+        return self.scope == "all" or self.scope == unit_kind
+
+
+@dataclass(frozen=True)
+class Phase:
+    key: str
+    name: Mapping[str, str]
+    start: date
+    end: date
+    items: tuple[Item, ...]
+
+    def items_for(self, unit_kind: str) -> tuple[Item, ...]:
+        return tuple(item for item in self.items if item.applies_to(unit_kind))
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    title: Mapping[str, str]
+    timezone: str
+    late_report_days: int
+    phases: tuple[Phase, ...]
+    activity_kinds: frozenset[str] = field(default_factory=frozenset)
+
+    def phase(self, key: str) -> Phase:
+        for phase in self.phases:
+            if phase.key == key:
+                return phase
+        raise KeyError(key)
+
+    def with_windows(self, windows: Mapping[str, tuple[date, date]]) -> Template:
+        """The template with some phase windows replaced (``CampaignPlanned.phases``).
+
+        Item deadlines that were the phase's last day move with it; explicit
+        deadlines stay.
+        """
+        phases = []
+        for phase in self.phases:
+            if phase.key not in windows:
+                phases.append(phase)
+                continue
+            start, end = windows[phase.key]
+            items = tuple(
+                replace(item, deadline=end) if item.deadline == phase.end else item
+                for item in phase.items
+            )
+            phases.append(replace(phase, start=start, end=end, items=items))
+        return replace(self, phases=tuple(phases))
+
+
+def _names(raw: Any, where: str) -> Mapping[str, str]:
+    if isinstance(raw, str):
+        return {"zh": raw, "en": raw}
+    if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
+        raise TemplateError(f"{where}: name must be a string or a table of strings per language")
+    names = dict(raw)
+    names.setdefault("en", names.get("zh", ""))
+    names.setdefault("zh", names["en"])
+    return names
+
+
+def _date(raw: Any, where: str) -> date:
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    raise TemplateError(f"{where}: expected a date YYYY-MM-DD, got {raw!r}")
+
+
+def _item(raw: Any, phase: Phase, where: str) -> Item:
+    if not isinstance(raw, Mapping):
+        raise TemplateError(f"{where}: an item must be a table")
+    key = raw.get("key")
+    if not isinstance(key, str) or not key:
+        raise TemplateError(f"{where}: item needs a key")
+    where = f"{where} ({key})"
+    unknown = set(raw) - {"key", "has", "kind", "all_closed", "deadline", "scope", "name"}
+    if unknown:
+        raise TemplateError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+    has, all_closed, kind = raw.get("has"), raw.get("all_closed"), raw.get("kind")
+    if (has is None) == (all_closed is None):
+        raise TemplateError(f"{where}: give exactly one of 'has' or 'all_closed'")
+    if has is not None:
+        if has not in (HAS_ACTIVITY, HAS_REVIEW, HAS_PUBLIC_COMMITMENT):
+            raise TemplateError(
+                f"{where}: 'has' must be activity, review or public_commitment, got {has!r}"
+            )
+        if has in (HAS_ACTIVITY, HAS_REVIEW) and not (isinstance(kind, str) and kind):
+            raise TemplateError(f"{where}: 'has = {has}' needs a 'kind'")
+        if has == HAS_REVIEW and kind not in REVIEW_KINDS:
+            raise TemplateError(f"{where}: unknown review kind {kind!r}")
+        if has == HAS_ACTIVITY and kind == SELF_CHOSEN:
+            raise TemplateError(f"{where}: '{SELF_CHOSEN}' cannot be a checklist item")
+    elif all_closed not in (ALL_RECTIFICATIONS_CLOSED, ALL_COMMITMENTS_FULFILLED):
+        raise TemplateError(
+            f"{where}: 'all_closed' must be rectifications or commitments, got {all_closed!r}"
+        )
+    deadline = _date(raw["deadline"], where) if "deadline" in raw else phase.end
+    if not phase.start <= deadline <= phase.end:
+        raise TemplateError(f"{where}: deadline {deadline} lies outside the phase window")
+    scope = raw.get("scope", "all")
+    if scope != "all" and scope not in UNIT_KINDS:
+        raise TemplateError(f"{where}: scope must be 'all' or a unit kind, got {scope!r}")
+    return Item(
+        key=key,
+        predicate=has or "all_closed",
+        kind=kind if has in (HAS_ACTIVITY, HAS_REVIEW) else None,
+        all_closed=all_closed,
+        deadline=deadline,
+        scope=scope,
+        name=_names(raw.get("name", key), where),
+    )
+
+
+def parse_template(data: Mapping[str, Any], source: str = "template") -> Template:
+    """Check a template mapping and build a :class:`Template`."""
+    key = data.get("key")
+    if not isinstance(key, str) or not key:
+        raise TemplateError(f"{source}: missing 'key'")
+    timezone = data.get("timezone", "Asia/Shanghai")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise TemplateError(f"{source}: unknown time zone {timezone!r}") from None
+    late = data.get("late_report_days", 7)
+    if not isinstance(late, int) or late < 0:
+        raise TemplateError(f"{source}: late_report_days must be a whole number ≥ 0")
+    raw_phases = data.get("phases")
+    if not isinstance(raw_phases, list) or not raw_phases:
+        raise TemplateError(f"{source}: needs at least one [[phases]] table")
+    phases: list[Phase] = []
+    item_keys: set[str] = set()
+    for index, raw in enumerate(raw_phases, start=1):
+        where = f"{source}: phase {index}"
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("key"), str):
+            raise TemplateError(f"{where}: needs a key")
+        where = f"{source}: phase {raw['key']}"
+        start, end = _date(raw.get("start"), where), _date(raw.get("end"), where)
+        if end < start:
+            raise TemplateError(f"{where}: ends ({end}) before it starts ({start})")
+        if phases and start <= phases[-1].end:
+            raise TemplateError(f"{where}: starts before the previous phase ends")
+        if any(p.key == raw["key"] for p in phases):
+            raise TemplateError(f"{where}: duplicate phase key")
+        phase = Phase(raw["key"], _names(raw.get("name", raw["key"]), where), start, end, ())
+        raw_items = raw.get("items")
+        if not isinstance(raw_items, list) or not raw_items:
+            raise TemplateError(f"{where}: needs a list of items")
+        items = tuple(_item(r, phase, f"{where}, item {i}") for i, r in enumerate(raw_items, 1))
+        for item in items:
+            if item.key in item_keys:
+                raise TemplateError(f"{where}: item key {item.key!r} is used twice")
+            item_keys.add(item.key)
+        phases.append(replace(phase, items=items))
+    kinds = {i.kind for p in phases for i in p.items if i.predicate == HAS_ACTIVITY}
+    extra = data.get("activity_kinds", [])
+    if not isinstance(extra, list) or not all(isinstance(k, str) for k in extra):
+        raise TemplateError(f"{source}: activity_kinds must be a list of strings")
+    return Template(
+        key=key,
+        title=_names(data.get("title", key), source),
+        timezone=timezone,
+        late_report_days=late,
+        phases=tuple(phases),
+        activity_kinds=frozenset(k for k in (*kinds, *extra) if k),
+    )

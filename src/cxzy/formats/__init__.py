@@ -1,0 +1,1 @@
+"""Adapters for files: JSON Lines in and out (CSV and spreadsheets later)."""

@@ -1,0 +1,304 @@
+"""Messages in Chinese (the default) and English.
+
+Every message the user sees goes through :func:`message` (rule violations,
+format errors) or :func:`t` (labels). A missing translation falls back to
+English, then to the key itself, so a gap never breaks the interface.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- the interchange format ---------------------------------------------------
+    "invalid_json": {
+        "en": "not valid JSON: {detail}",
+        "zh": "不是有效的 JSON:{detail}",
+    },
+    "not_object": {"en": "a record must be a JSON object", "zh": "每条记录必须是 JSON 对象"},
+    "missing_field": {"en": "field '{field}' is required", "zh": "缺少必填字段 '{field}'"},
+    "unknown_field": {
+        "en": "unknown field '{field}' for {type} (allowed: {allowed})",
+        "zh": "{type} 不认识字段 '{field}'(可用:{allowed})",
+    },
+    "unknown_type": {
+        "en": "unknown type '{type}' (one of: {types})",
+        "zh": "未知类型 '{type}'(可用:{types})",
+    },
+    "bad_enum": {
+        "en": "field '{field}': '{value}' is not one of {allowed}",
+        "zh": "字段 '{field}':'{value}' 不在可选值 {allowed} 之中",
+    },
+    "bad_date": {
+        "en": "field '{field}': '{value}' is not a date YYYY-MM-DD",
+        "zh": "字段 '{field}':'{value}' 不是 YYYY-MM-DD 格式的日期",
+    },
+    "bad_datetime": {
+        "en": "field '{field}': '{value}' is not an ISO 8601 date or datetime",
+        "zh": "字段 '{field}':'{value}' 不是 ISO 8601 日期或时间",
+    },
+    "bad_int": {
+        "en": "field '{field}': '{value}' is not a whole number ≥ {min}",
+        "zh": "字段 '{field}':'{value}' 不是 ≥ {min} 的整数",
+    },
+    "bad_rating": {
+        "en": "field '{field}': '{value}' is not a whole number from 1 to 5",
+        "zh": "字段 '{field}':'{value}' 不是 1 到 5 的整数",
+    },
+    "bad_bool": {
+        "en": "field '{field}': '{value}' is not true or false",
+        "zh": "字段 '{field}':'{value}' 不是 true 或 false",
+    },
+    "bad_text": {
+        "en": "field '{field}' must be non-empty text",
+        "zh": "字段 '{field}' 必须是非空文本",
+    },
+    "too_long": {
+        "en": "field '{field}' is longer than {max} characters",
+        "zh": "字段 '{field}' 超过 {max} 个字符",
+    },
+    "bad_object": {
+        "en": "field '{field}' must be an object",
+        "zh": "字段 '{field}' 必须是对象",
+    },
+    "bad_list": {
+        "en": "field '{field}' must be a list of {{key, start, end}}",
+        "zh": "字段 '{field}' 必须是 {{key, start, end}} 的列表",
+    },
+    "method_required": {
+        "en": "an inspection needs a 'method'",
+        "zh": "督促检查(inspection)必须给出 'method'",
+    },
+    "conflict": {
+        "en": "id '{id}' is already used by a different record (line {where})",
+        "zh": "id '{id}' 已被另一条内容不同的记录使用({where})",
+    },
+    "entity_conflict": {
+        "en": "{kind} '{key}' already exists with other content",
+        "zh": "{kind} '{key}' 已存在且内容不同",
+    },
+    # -- rules of the domain ------------------------------------------------------
+    "no_campaign": {
+        "en": "no campaign planned yet: the first record of a store must be CampaignPlanned",
+        "zh": "尚未规划活动:库中的第一条记录必须是 CampaignPlanned",
+    },
+    "second_campaign": {
+        "en": "this store already holds campaign '{existing}', not '{campaign}'",
+        "zh": "本库已是活动 '{existing}' 的库,不能再规划 '{campaign}'",
+    },
+    "unknown_phase": {
+        "en": "phase '{phase}' is not in template '{template}'",
+        "zh": "模板 '{template}' 中没有阶段 '{phase}'",
+    },
+    "bad_window": {
+        "en": "phase '{phase}': end {end} is before start {start}",
+        "zh": "阶段 '{phase}':结束 {end} 早于开始 {start}",
+    },
+    "unknown_template": {
+        "en": "unknown template '{template}' (known: {known})",
+        "zh": "未知模板 '{template}'(已有:{known})",
+    },
+    "bad_timezone": {"en": "unknown time zone '{timezone}'", "zh": "未知时区 '{timezone}'"},
+    "unknown_unit": {
+        "en": "unit '{unit}' is not registered",
+        "zh": "单位 '{unit}' 尚未登记",
+    },
+    "unit_registered": {
+        "en": "unit '{unit}' is already registered",
+        "zh": "单位 '{unit}' 已经登记过",
+    },
+    "unknown_parent": {
+        "en": "parent unit '{parent}' must be registered first",
+        "zh": "上级单位 '{parent}' 必须先登记",
+    },
+    "second_bureau": {
+        "en": "unit '{unit}': there is already a bureau ('{bureau}')",
+        "zh": "单位 '{unit}':已有局级单位 '{bureau}'",
+    },
+    "unknown_person": {
+        "en": "'{person}' has no LeaderAssigned record yet",
+        "zh": "'{person}' 尚无 LeaderAssigned(领导小组分工)记录",
+    },
+    "unknown_activity_kind": {
+        "en": "activity kind '{kind}' is not in the campaign's template (one of: {kinds})",
+        "zh": "活动类型 '{kind}' 不在本活动模板中(可用:{kinds})",
+    },
+    "unknown_commitment": {
+        "en": "commitment '{commitment}' was never made",
+        "zh": "承诺 '{commitment}' 不存在",
+    },
+    "unknown_rectification": {
+        "en": "rectification '{rectification}' was never opened",
+        "zh": "整改 '{rectification}' 不存在",
+    },
+    "time_backwards": {
+        "en": "time goes backwards: {at} is before the previous record of this entity ({last})",
+        "zh": "时间倒退:{at} 早于该事项的上一条记录({last})",
+    },
+    "commitment_fulfilled": {
+        "en": "commitment '{commitment}' is already fulfilled: nothing may follow",
+        "zh": "承诺 '{commitment}' 已兑现,之后不能再有记录",
+    },
+    "rectification_closed": {
+        "en": "rectification '{rectification}' is closed: nothing may follow",
+        "zh": "整改 '{rectification}' 已销号,之后不能再有记录",
+    },
+    "rectification_not_open": {
+        "en": "rectification '{rectification}' is completed and awaits verification",
+        "zh": "整改 '{rectification}' 已报完成,正在等待验收",
+    },
+    "rectification_not_completed": {
+        "en": "rectification '{rectification}' is not completed: verify only after completion",
+        "zh": "整改 '{rectification}' 尚未报完成,不能验收",
+    },
+    "deadline_not_later": {
+        "en": "new deadline {deadline} is not later than the current one ({current})",
+        "zh": "新期限 {deadline} 不晚于当前期限({current})",
+    },
+    "verifier_is_owner": {
+        "en": "'{verifier}' owns rectification '{rectification}' and may not verify it",
+        "zh": "'{verifier}' 是整改 '{rectification}' 的责任人,不能自行验收",
+    },
+    "escalation_before_deadline": {
+        "en": "escalation on {day}: the deadline {deadline} has not passed",
+        "zh": "{day} 的问责升级无效:期限 {deadline} 尚未过去",
+    },
+    "escalated_already": {
+        "en": "rectification '{rectification}' was already escalated to {action}",
+        "zh": "整改 '{rectification}' 已经 {action} 过",
+    },
+    "accountability_first": {
+        "en": "accountability needs an earlier public_criticism of '{rectification}'",
+        "zh": "问责(accountability)之前须先通报批评(public_criticism)'{rectification}'",
+    },
+    # -- the command line and the store -------------------------------------------
+    "bad_date_option": {
+        "en": "'{value}' is not a date YYYY-MM-DD",
+        "zh": "'{value}' 不是 YYYY-MM-DD 格式的日期",
+    },
+    "bad_moment_option": {
+        "en": "'{value}' is not an ISO 8601 date or datetime (e.g. 2011-03-01T18:00:00+08:00)",
+        "zh": "'{value}' 不是 ISO 8601 日期或时间(例如 2011-03-01T18:00:00+08:00)",
+    },
+    "file_missing": {"en": "{file}: no such file", "zh": "{file}:文件不存在"},
+    "file_is_dir": {"en": "{file}: is a folder, not a file", "zh": "{file}:是文件夹,不是文件"},
+    "file_unreadable": {"en": "{file}: cannot read: {reason}", "zh": "{file}:无法读取:{reason}"},
+    "not_utf8": {"en": "line is not UTF-8 text", "zh": "该行不是 UTF-8 文本"},
+    "no_store": {
+        "en": "no store at {store}: import events first (cxzy import FILE, or cxzy demo)",
+        "zh": "{store} 处没有数据库:请先导入事件(cxzy import 文件,或 cxzy demo)",
+    },
+    "store_is_dir": {
+        "en": "store {store} is a folder; give a file path",
+        "zh": "数据库 {store} 是文件夹,请给出文件路径",
+    },
+    "store_unwritable": {
+        "en": "cannot create store {store}: {reason}",
+        "zh": "无法创建数据库 {store}:{reason}",
+    },
+    "not_a_store": {
+        "en": "{store} is not a cxzy store (left untouched)",
+        "zh": "{store} 不是 cxzy 数据库(未做任何改动)",
+    },
+    "store_unreadable": {
+        "en": "cannot open store {store}: {reason}",
+        "zh": "无法打开数据库 {store}:{reason}",
+    },
+    "store_format": {
+        "en": "store {store} has format '{found}', which this version of cxzy does not read",
+        "zh": "数据库 {store} 的格式为 '{found}',本版本 cxzy 无法读取",
+    },
+    "store_has_no_campaign": {
+        "en": "the store holds no campaign yet: import a CampaignPlanned record first",
+        "zh": "库中尚无活动:请先导入 CampaignPlanned 记录",
+    },
+    "store_busy": {
+        "en": "other writers kept changing the store; try the import again",
+        "zh": "其他进程持续写入数据库,请重新导入",
+    },
+    "store_failed": {"en": "the store failed: {reason}", "zh": "数据库出错:{reason}"},
+    "template_broken": {"en": "broken campaign template: {reason}", "zh": "活动模板有误:{reason}"},
+    "internal_error": {
+        "en": "internal error ({kind}: {reason}); please report it — CXZY_DEBUG=1 shows the details",
+        "zh": "内部错误({kind}:{reason}),请报告此问题;设置 CXZY_DEBUG=1 可查看详情",
+    },
+    "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
+    "postgres_not_yet": {
+        "en": "PostgreSQL stores are not supported yet ({store})",
+        "zh": "暂不支持 PostgreSQL 数据库({store})",
+    },
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "done": {"zh": "完成", "en": "done"},
+    "late": {"zh": "逾期完成", "en": "late"},
+    "open": {"zh": "进行中", "en": "open"},
+    "missed": {"zh": "未完成", "en": "missed"},
+    "done_late": {"zh": "逾期完成", "en": "done late"},
+    "pending": {"zh": "未开始", "en": "pending"},
+    "at_risk": {"zh": "有风险", "en": "at risk"},
+    "active": {"zh": "进行中", "en": "active"},
+    "overdue": {"zh": "已逾期", "en": "overdue"},
+    "unit": {"zh": "单位", "en": "unit"},
+    "grade": {"zh": "等次", "en": "grade"},
+    "commitments": {"zh": "承诺 兑现/总/逾期", "en": "commitments kept/total/overdue"},
+    "rectifications": {
+        "zh": "整改 未销号/总/逾期/督办/问责",
+        "en": "rectif. open/total/overdue/supervised/escalated",
+    },
+    "awards": {"zh": "表彰", "en": "awards"},
+    "advanced": {"zh": "先进", "en": "advanced"},
+    "middle": {"zh": "中间", "en": "middle"},
+    "lagging": {"zh": "后进", "en": "lagging"},
+    "as_of": {"zh": "截至", "en": "as of"},
+    "known_at": {"zh": "按库中记录时刻", "en": "as known at"},
+    "position": {"zh": "日志位置", "en": "log position"},
+    "no_units": {"zh": "(尚无单位)", "en": "(no units yet)"},
+    "imported": {
+        "zh": "已导入 {written} 条,跳过已存在 {skipped} 条(日志位置 {position})",
+        "en": "imported {written} records, skipped {skipped} already present (log position {position})",
+    },
+    "dry_run_ok": {
+        "zh": "检查通过:将写入 {written} 条,跳过已存在 {skipped} 条(未写入,--dry-run)",
+        "en": "valid: would write {written} records, skip {skipped} already present (dry run, nothing written)",
+    },
+    "refused": {
+        "zh": "导入被拒绝:{count} 条记录有问题,未写入任何内容",
+        "en": "import refused: {count} bad record(s), nothing written",
+    },
+    "reading": {"zh": "读取", "en": "reading"},
+    "checking": {"zh": "校验", "en": "checking"},
+    "writing": {"zh": "写入", "en": "writing"},
+    "demo_loaded": {
+        "zh": "已载入演示历史:{written} 条新记录({skipped} 条已存在)→ {store}",
+        "en": "demo history loaded: {written} new records ({skipped} already present) → {store}",
+    },
+    "log_header_pos": {"zh": "位置", "en": "pos"},
+    "log_header_at": {"zh": "发生时间", "en": "at"},
+    "log_header_type": {"zh": "类型", "en": "type"},
+    "log_header_unit": {"zh": "单位", "en": "unit"},
+    "log_header_summary": {"zh": "内容", "en": "summary"},
+    "log_header_by": {"zh": "记录人", "en": "by"},
+    "log_header_recorded": {"zh": "入库时间", "en": "recorded"},
+    "log_empty": {"zh": "(没有符合条件的记录)", "en": "(no matching records)"},
+}
+
+
+def message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+    """A rule or format message in the given language."""
+    texts = MESSAGES.get(code) or LABELS.get(code)
+    if texts is None:
+        return code + (f" {params}" if params else "")
+    text = texts.get(lang) or texts["en"]
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
+    """A label of the interface."""
+    return message(key, lang, **params)
