@@ -167,11 +167,12 @@ def _today(zone: ZoneInfo) -> date:
 
 
 def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
-    as_of = _date_arg(args.as_of) if getattr(args, "as_of", None) else None
+    as_of = _date_arg(args.as_of) if getattr(args, "as_of", None) is not None else None
     app = _open(args.location)
     query = StatusQuery(app)
     zone = ZoneInfo(query.campaign().timezone)
-    known_at = _moment_arg(args.known_at, zone) if getattr(args, "known_at", None) else None
+    known_at = getattr(args, "known_at", None)
+    known_at = _moment_arg(known_at, zone) if known_at is not None else None
     report = query.status(as_of or _today(zone), known_at)
     if getattr(args, "format", "table") == "json":
         out.file.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
@@ -186,8 +187,8 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     filters = LogFilter(
         unit=args.unit,
         type=args.type,
-        since=_date_arg(args.since) if args.since else None,
-        until=_date_arg(args.until) if args.until else None,
+        since=_date_arg(args.since) if args.since is not None else None,
+        until=_date_arg(args.until) if args.until is not None else None,
     )
     app = _open(args.location)
     query = LogQuery(app)

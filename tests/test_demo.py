@@ -1,0 +1,86 @@
+"""The demo history: loads once, tells its story, and survives a log round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cxzy.cli import main
+from cxzy.domain.schema import TYPES
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def status(capsys, store: Path, *extra: str) -> dict:
+    code, out, err = run(capsys, "--store", str(store), "status", "--format", "json", *extra)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def unit(report: dict, code: str) -> dict:
+    return next(u for u in report["units"] if u["unit"] == code)
+
+
+@pytest.fixture
+def demo(tmp_path, capsys) -> Path:
+    store = tmp_path / "demo.sqlite3"
+    code, out, err = run(capsys, "--store", str(store), "--lang", "en", "demo", "--no-open")
+    assert code == 0, err
+    assert "demo history loaded" in out
+    return store
+
+
+def test_demo_loads_once(demo, capsys):
+    code, out, _ = run(capsys, "--store", str(demo), "--lang", "en", "demo", "--no-open")
+    assert code == 0
+    assert "0 new records" in out
+
+
+def test_demo_tells_the_story_of_the_lagging_unit(demo, capsys):
+    end = status(capsys, demo, "--as-of", "2012-11-07")
+    assert [u["unit"] for u in end["units"]][0] == "JU"
+    assert len(end["units"]) >= 10
+    zp_2011 = unit(status(capsys, demo, "--as-of", "2011-01-15"), "ZP")
+    assert zp_2011["grade"] == "lagging"
+    assert zp_2011["rectifications"]["supervised_open"] >= 1
+    zp_end = unit(end, "ZP")
+    assert zp_end["grade"] == "advanced"
+    assert zp_end["rectifications"]["open"] == 0
+    assert zp_end["rectifications"]["escalated"] == 1
+    statuses = {p["status"] for u in end["units"] for p in u["phases"].values()}
+    assert {"done", "done_late"} <= statuses and statuses & {"overdue", "active", "at_risk"}
+
+
+def test_demo_log_round_trips_into_an_empty_store(demo, tmp_path, capsys):
+    code, out, _ = run(capsys, "--store", str(demo), "log", "--format", "jsonl")
+    assert code == 0
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(out, encoding="utf-8")
+    copy = tmp_path / "copy.sqlite3"
+    code, _, err = run(capsys, "--store", str(copy), "import", str(dump))
+    assert code == 0, err
+    for day in ("2010-05-31", "2010-07-01", "2011-06-30", "2012-06-30", "2012-11-07"):
+        assert status(capsys, copy, "--as-of", day) == status(capsys, demo, "--as-of", day), day
+    code, again, _ = run(capsys, "--store", str(copy), "log", "--format", "jsonl")
+    strip = [{k: v for k, v in json.loads(line).items() if k != "recorded"} for line in again.splitlines()]
+    original = [{k: v for k, v in json.loads(line).items() if k != "recorded"} for line in out.splitlines()]
+    assert strip == original
+
+
+def test_every_example_file_imports_alone_and_all_together(tmp_path, capsys):
+    files = sorted((EVENTS / "examples").glob("*.jsonl"))
+    assert {p.stem for p in files} == set(TYPES)
+    together = tmp_path / "all.sqlite3"
+    for n, path in enumerate(files):
+        code, _, err = run(capsys, "--store", str(tmp_path / f"{n}.sqlite3"), "import", str(path))
+        assert code == 0, (path.name, err)
+        code, _, err = run(capsys, "--store", str(together), "import", str(path))
+        assert code == 0, (path.name, err)

@@ -1,0 +1,154 @@
+"""The aggregates enforce the lifecycles of DOMAIN.md where events are created."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cxzy.domain.commitments import Commitment
+from cxzy.domain.errors import Violation
+from cxzy.domain.records import Stamp
+from cxzy.domain.rectifications import Rectification
+from cxzy.domain.registry import Registry
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def stamp(day: str, hour: int = 9, rid: str = "r") -> Stamp:
+    at = datetime.fromisoformat(day).replace(hour=hour, tzinfo=ZONE)
+    return Stamp(record_id=f"{rid}-{day}-{hour}", at=at, day=at.date())
+
+
+def rectification(deadline: str = "2011-03-31", owner: str | None = "王建新") -> Rectification:
+    return Rectification(
+        stamp=stamp("2011-03-01"),
+        rectification="R1",
+        unit="ZP",
+        issue="学习制度不落实",
+        deadline=date.fromisoformat(deadline),
+        source="legacy",
+        owner=owner,
+        supervised=True,
+    )
+
+
+def codes(error: pytest.ExceptionInfo[Violation]) -> str:
+    return error.value.code
+
+
+def test_a_commitment_takes_nothing_after_it_is_fulfilled():
+    c = Commitment(
+        stamp=stamp("2010-05-20"), commitment="C1", unit="145", text="完成钻探",
+        due=date(2010, 12, 31), public=True, person=None,
+    )
+    c.change_due(stamp("2010-06-01"), due=date(2011, 3, 31), reason="设备延误")
+    assert c.due == date(2011, 3, 31)
+    c.fulfil(stamp("2011-03-01"), note=None)
+    for attempt in (
+        lambda: c.progress(stamp("2011-03-02"), note="x"),
+        lambda: c.change_due(stamp("2011-03-02"), due=date(2011, 4, 1), reason="x"),
+        lambda: c.fulfil(stamp("2011-03-02"), note=None),
+    ):
+        with pytest.raises(Violation) as error:
+            attempt()
+        assert codes(error) == "commitment_fulfilled"
+    assert len(c.collect_events()) == 3
+
+
+def test_times_never_go_backwards_within_a_life():
+    c = Commitment(
+        stamp=stamp("2010-05-20"), commitment="C1", unit="145", text="t",
+        due=date(2010, 12, 31), public=True, person=None,
+    )
+    c.progress(stamp("2010-05-20"), note="same moment is fine")
+    with pytest.raises(Violation) as error:
+        c.progress(stamp("2010-05-19"), note="earlier")
+    assert codes(error) == "time_backwards"
+
+
+def test_rectification_full_life_with_a_rejected_verification():
+    r = rectification()
+    r.progress(stamp("2011-03-10"), note="整改中")
+    r.extend(stamp("2011-03-20"), deadline=date(2011, 4, 30), reason="需时更长")
+    r.complete(stamp("2011-04-20"), note=None)
+    with pytest.raises(Violation) as error:
+        r.progress(stamp("2011-04-21"), note="x")
+    assert codes(error) == "rectification_not_open"
+    r.verify(stamp("2011-04-25"), accepted=False, verifier="刘宏", note="未达标")
+    assert r.state == "open"
+    r.complete(stamp("2011-05-10"), note=None)
+    r.verify(stamp("2011-05-12"), accepted=True, verifier="刘宏", note=None)
+    assert r.state == "closed"
+    with pytest.raises(Violation) as error:
+        r.escalate(stamp("2011-06-01"), action="public_criticism", note=None)
+    assert codes(error) == "rectification_closed"
+
+
+def test_verification_waits_for_completion_and_not_by_the_owner():
+    r = rectification()
+    with pytest.raises(Violation) as error:
+        r.verify(stamp("2011-03-05"), accepted=True, verifier="刘宏", note=None)
+    assert codes(error) == "rectification_not_completed"
+    r.complete(stamp("2011-03-06"), note=None)
+    with pytest.raises(Violation) as error:
+        r.verify(stamp("2011-03-07"), accepted=True, verifier="王建新", note=None)
+    assert codes(error) == "verifier_is_owner"
+    unowned = rectification(owner=None)
+    unowned.complete(stamp("2011-03-06"), note=None)
+    unowned.verify(stamp("2011-03-07"), accepted=True, verifier="王建新", note=None)
+
+
+def test_extension_must_be_later():
+    r = rectification()
+    with pytest.raises(Violation) as error:
+        r.extend(stamp("2011-03-02"), deadline=date(2011, 3, 31), reason="same day")
+    assert codes(error) == "deadline_not_later"
+
+
+def test_escalation_only_after_the_deadline_and_in_order():
+    r = rectification(deadline="2011-03-31")
+    with pytest.raises(Violation) as error:
+        r.escalate(stamp("2011-03-31", hour=23), action="public_criticism", note=None)
+    assert codes(error) == "escalation_before_deadline"
+    with pytest.raises(Violation) as error:
+        r.escalate(stamp("2011-04-01"), action="accountability", note=None)
+    assert codes(error) == "accountability_first"
+    r.escalate(stamp("2011-04-01"), action="public_criticism", note="通报批评")
+    with pytest.raises(Violation) as error:
+        r.escalate(stamp("2011-04-02"), action="public_criticism", note=None)
+    assert codes(error) == "escalated_already"
+    r.escalate(stamp("2011-04-15"), action="accountability", note="问责")
+    assert r.escalations == ["public_criticism", "accountability"]
+
+
+def test_registry_refuses_unknown_units_parents_and_a_second_bureau():
+    registry = Registry()
+    with pytest.raises(Violation) as error:
+        registry.register_unit("JU", "bureau", None)
+    assert codes(error) == "no_campaign"
+    from cxzy.application.templates import load_template
+    from cxzy.domain.registry import CampaignInfo
+
+    registry.plan_campaign(CampaignInfo("c", load_template("cxzy-2010"), "Asia/Shanghai"))
+    registry.register_unit("JU", "bureau", None)
+    for args, code in (
+        (("JU", "team", None), "unit_registered"),
+        (("145", "team", "XX"), "unknown_parent"),
+        (("J2", "bureau", None), "second_bureau"),
+    ):
+        with pytest.raises(Violation) as error:
+            registry.register_unit(*args)
+        assert codes(error) == code
+    with pytest.raises(Violation) as error:
+        registry.require_activity_kind("picnic")
+    assert codes(error) == "unknown_activity_kind"
+    registry.require_activity_kind("self_chosen")
+
+
+def test_every_violation_has_both_languages():
+    from cxzy.i18n import MESSAGES
+
+    for code, texts in MESSAGES.items():
+        assert texts.get("zh") and texts.get("en"), code

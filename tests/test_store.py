@@ -1,0 +1,129 @@
+"""The embedded store: eventsourcing's SQLite persistence with the read model beside it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cxzy.application.app import open_app
+from cxzy.application.importer import Importer
+from cxzy.application.readmodel import READ_MODEL
+from cxzy.application.status import StatusQuery
+from cxzy.application.store import StoreLocation, default_store_path, resolve_store
+from cxzy.cli import main
+from cxzy.domain.errors import Violation
+from cxzy.formats.jsonl import read_records
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+
+
+def location(path: Path) -> StoreLocation:
+    return StoreLocation("sqlite", str(path))
+
+
+def demo_store(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite3"
+    app = open_app(location(path), create=True)
+    result = Importer(app).run(read_records(EVENTS / "demo.jsonl"))
+    assert result.ok, result.problems[:3]
+    app.close()
+    return path
+
+
+def status_json(path: Path, day: str) -> dict:
+    app = open_app(location(path))
+    try:
+        return StatusQuery(app).status(date.fromisoformat(day)).to_json()
+    finally:
+        app.close()
+
+
+def test_store_selection_option_then_environment_then_per_user_default(tmp_path):
+    assert resolve_store(str(tmp_path / "a.db"), {}).target == str(tmp_path / "a.db")
+    assert resolve_store(None, {"CXZY_STORE": "/x/y.db"}).target == "/x/y.db"
+    assert resolve_store(None, {}).target == str(default_store_path())
+    pg = resolve_store("postgresql://u:secret@h:5432/db", {})
+    assert pg.kind == "postgresql" and "secret" not in pg.display()
+
+
+def test_one_file_holds_the_log_the_read_model_and_its_tracking(tmp_path):
+    path = demo_store(tmp_path)
+    with sqlite3.connect(path) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        (events,) = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()
+        (tracked,) = db.execute(
+            "SELECT notification_id FROM tracking WHERE application_name = ?", (READ_MODEL,)
+        ).fetchone()
+    assert {"stored_events", "tracking", "cx_log", "cx_entities", "cx_firsts"} <= tables
+    assert tracked == events > 500
+
+
+def test_stored_topics_are_explicit_names_not_module_paths(tmp_path):
+    path = demo_store(tmp_path)
+    with sqlite3.connect(path) as db:
+        topics = {r[0] for r in db.execute("SELECT DISTINCT topic FROM stored_events")}
+        state = json.loads(db.execute("SELECT state FROM stored_events LIMIT 1").fetchone()[0])
+    assert topics and all(t.startswith("cxzy:") for t in topics), topics
+    assert state["originator_topic"].startswith("cxzy:")
+    assert state["stamp"]["_type_"] == "cxzy_stamp"
+
+
+def test_a_lost_read_model_is_rebuilt_from_the_log_with_the_same_status(tmp_path):
+    path = demo_store(tmp_path)
+    before = status_json(path, "2011-07-15")
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM tracking WHERE application_name = ?", (READ_MODEL,))
+        db.execute("DELETE FROM cx_firsts")
+        db.execute("UPDATE cx_entities SET closed_pos = NULL")
+    assert status_json(path, "2011-07-15") == before
+
+
+def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, capsys):
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("meeting notes, not a database\n" * 100)
+    foreign = tmp_path / "other.sqlite3"
+    with sqlite3.connect(foreign) as db:
+        db.execute("CREATE TABLE customers (id INTEGER)")
+    for path in (text_file, foreign):
+        before = path.read_bytes()
+        with pytest.raises(Violation) as error:
+            open_app(location(path), create=True)
+        assert error.value.code == "not_a_store"
+        assert path.read_bytes() == before
+        assert main(["--store", str(path), "--lang", "en", "status"]) == 1
+        err = capsys.readouterr().err
+        assert "not a cxzy store" in err and "Traceback" not in err
+
+
+def test_a_concurrent_writer_between_check_and_write_makes_the_import_check_again(tmp_path):
+    path = demo_store(tmp_path)
+    app = open_app(location(path))
+    importer = Importer(app)
+    sneaky = open_app(location(path))
+    extra = [
+        ("x:1", {"type": "ActivityHeld", "at": "2012-08-01", "unit": "145", "kind": "self_chosen",
+                 "title": "并发写入", "id": "race-1"}),
+    ]
+    mine = [
+        ("y:1", {"type": "ActivityHeld", "at": "2012-08-02", "unit": "145", "kind": "self_chosen",
+                 "title": "本次导入", "id": "race-2"}),
+        ("y:2", {"type": "ActivityHeld", "at": "2012-08-01", "unit": "145", "kind": "self_chosen",
+                 "title": "并发写入", "id": "race-1"}),
+    ]
+    original = app.record
+    calls = []
+
+    def record_after_a_rival(events, expected_head):
+        if not calls:
+            assert Importer(sneaky).run(extra).written == 1
+        calls.append(expected_head)
+        return original(events, expected_head)
+
+    app.record = record_after_a_rival
+    result = importer.run(mine)
+    assert len(calls) == 2 and calls[1] == calls[0] + 1
+    assert (result.written, result.skipped) == (1, 1)

@@ -1,0 +1,100 @@
+"""The campaign template is data: loaded, checked, and enough for a new campaign."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from datetime import date
+from importlib import resources
+
+import pytest
+
+from cxzy.application.templates import load_template
+from cxzy.domain.errors import TemplateError
+from cxzy.domain.status import UnitFacts, unit_phases
+from cxzy.domain.template import parse_template
+
+
+def builtin() -> dict:
+    text = (resources.files("cxzy") / "templates" / "cxzy-2010.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def test_builtin_template_has_the_plans_phases_and_items():
+    template = load_template("cxzy-2010")
+    assert [p.key for p in template.phases] == ["mobilize", "compete", "rectify", "summarize"]
+    compete = template.phase("compete")
+    assert (compete.start, compete.end) == (date(2010, 6, 1), date(2011, 6, 30))
+    deadlines = {i.key: i.deadline for i in compete.items}
+    assert deadlines["party_spirit_analysis"] == date(2010, 6, 30)
+    assert deadlines["post_dedication"] == date(2011, 6, 30)
+    summarize = template.phase("summarize")
+    assert [i.key for i in summarize.items_for("team")] == ["summary", "superior_assessment", "mechanism"]
+    assert "exhibition" in [i.key for i in summarize.items_for("bureau")]
+    assert "study" in template.activity_kinds and "self_chosen" not in template.activity_kinds
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d.pop("key"), "missing 'key'"),
+        (lambda d: d["phases"][1].update(start="2010-13-01"), "phase compete"),
+        (lambda d: d["phases"][1].update(end=date(2010, 1, 1)), "ends"),
+        (lambda d: d["phases"][2].update(start=date(2011, 6, 1)), "starts before"),
+        (lambda d: d["phases"][0]["items"][0].update(has="meeting"), "mobilization"),
+        (lambda d: d["phases"][0]["items"][0].pop("kind"), "needs a 'kind'"),
+        (lambda d: d["phases"][1]["items"][1].update(deadline=date(2012, 1, 1)), "outside"),
+        (lambda d: d["phases"][1]["items"].append(dict(d["phases"][0]["items"][0])), "used twice"),
+        (lambda d: d["phases"][3]["items"][3].update(scope="planet"), "scope"),
+        (lambda d: d["phases"][0]["items"][0].update(colour="red"), "unknown setting"),
+        (lambda d: d.update(timezone="Mars/Olympus"), "time zone"),
+    ],
+)
+def test_a_broken_template_is_refused_naming_the_place(change, where):
+    data = copy.deepcopy(builtin())
+    change(data)
+    with pytest.raises(TemplateError, match=where):
+        parse_template(data, "template test.toml")
+
+
+def test_a_campaign_of_the_same_shape_needs_no_code():
+    # 党史学习教育 2021: three phases, different items — only data changes.
+    data = {
+        "key": "dangshi-2021",
+        "title": {"zh": "党史学习教育", "en": "Party history education"},
+        "phases": [
+            {
+                "key": "study",
+                "start": date(2021, 2, 20),
+                "end": date(2021, 6, 30),
+                "items": [
+                    {"key": "special_study", "has": "activity", "kind": "special_study"},
+                    {"key": "public_commitment", "has": "public_commitment"},
+                ],
+            },
+            {
+                "key": "practice",
+                "start": date(2021, 7, 1),
+                "end": date(2021, 11, 30),
+                "items": [
+                    {"key": "serve", "has": "activity", "kind": "serve_masses"},
+                    {"key": "kept", "all_closed": "commitments"},
+                ],
+            },
+        ],
+    }
+    template = parse_template(data)
+    facts = UnitFacts(firsts={"activity:special_study": date(2021, 3, 1)}, closed_sets={})
+    phases = unit_phases(template, "team", facts, as_of=date(2021, 7, 2))
+    assert phases["study"].items == {"special_study": "done", "public_commitment": "missed"}
+    assert phases["study"].status == "overdue"
+    assert phases["practice"].status == "active"
+
+
+def test_campaign_windows_move_default_deadlines_but_not_explicit_ones():
+    template = load_template("cxzy-2010").with_windows(
+        {"compete": (date(2010, 6, 1), date(2011, 5, 31))}
+    )
+    deadlines = {i.key: i.deadline for i in template.phase("compete").items}
+    assert deadlines["post_dedication"] == date(2011, 5, 31)
+    assert deadlines["party_spirit_analysis"] == date(2010, 6, 30)
