@@ -46,7 +46,7 @@ def test_demo_loads_once(demo, capsys):
 
 def test_demo_tells_the_story_of_the_lagging_unit(demo, capsys):
     end = status(capsys, demo, "--as-of", "2012-11-07")
-    assert [u["unit"] for u in end["units"]][0] == "JU"
+    assert end["units"][0]["unit"] == "JU"
     assert len(end["units"]) >= 10
     zp_2011 = unit(status(capsys, demo, "--as-of", "2011-01-15"), "ZP")
     assert zp_2011["grade"] == "lagging"
@@ -70,8 +70,13 @@ def test_demo_log_round_trips_into_an_empty_store(demo, tmp_path, capsys):
     for day in ("2010-05-31", "2010-07-01", "2011-06-30", "2012-06-30", "2012-11-07"):
         assert status(capsys, copy, "--as-of", day) == status(capsys, demo, "--as-of", day), day
     code, again, _ = run(capsys, "--store", str(copy), "log", "--format", "jsonl")
-    strip = [{k: v for k, v in json.loads(line).items() if k != "recorded"} for line in again.splitlines()]
-    original = [{k: v for k, v in json.loads(line).items() if k != "recorded"} for line in out.splitlines()]
+    strip = [
+        {k: v for k, v in json.loads(line).items() if k != "recorded"}
+        for line in again.splitlines()
+    ]
+    original = [
+        {k: v for k, v in json.loads(line).items() if k != "recorded"} for line in out.splitlines()
+    ]
     assert strip == original
 
 

@@ -40,8 +40,13 @@ def codes(error: pytest.ExceptionInfo[Violation]) -> str:
 
 def test_a_commitment_takes_nothing_after_it_is_fulfilled():
     c = Commitment(
-        stamp=stamp("2010-05-20"), commitment="C1", unit="145", text="完成钻探",
-        due=date(2010, 12, 31), public=True, person=None,
+        stamp=stamp("2010-05-20"),
+        commitment="C1",
+        unit="145",
+        text="完成钻探",
+        due=date(2010, 12, 31),
+        public=True,
+        person=None,
     )
     c.change_due(stamp("2010-06-01"), due=date(2011, 3, 31), reason="设备延误")
     assert c.due == date(2011, 3, 31)
@@ -59,8 +64,13 @@ def test_a_commitment_takes_nothing_after_it_is_fulfilled():
 
 def test_times_never_go_backwards_within_a_life():
     c = Commitment(
-        stamp=stamp("2010-05-20"), commitment="C1", unit="145", text="t",
-        due=date(2010, 12, 31), public=True, person=None,
+        stamp=stamp("2010-05-20"),
+        commitment="C1",
+        unit="145",
+        text="t",
+        due=date(2010, 12, 31),
+        public=True,
+        person=None,
     )
     c.progress(stamp("2010-05-20"), note="same moment is fine")
     with pytest.raises(Violation) as error:

@@ -105,14 +105,41 @@ def test_a_concurrent_writer_between_check_and_write_makes_the_import_check_agai
     importer = Importer(app)
     sneaky = open_app(location(path))
     extra = [
-        ("x:1", {"type": "ActivityHeld", "at": "2012-08-01", "unit": "145", "kind": "self_chosen",
-                 "title": "并发写入", "id": "race-1"}),
+        (
+            "x:1",
+            {
+                "type": "ActivityHeld",
+                "at": "2012-08-01",
+                "unit": "145",
+                "kind": "self_chosen",
+                "title": "并发写入",
+                "id": "race-1",
+            },
+        ),
     ]
     mine = [
-        ("y:1", {"type": "ActivityHeld", "at": "2012-08-02", "unit": "145", "kind": "self_chosen",
-                 "title": "本次导入", "id": "race-2"}),
-        ("y:2", {"type": "ActivityHeld", "at": "2012-08-01", "unit": "145", "kind": "self_chosen",
-                 "title": "并发写入", "id": "race-1"}),
+        (
+            "y:1",
+            {
+                "type": "ActivityHeld",
+                "at": "2012-08-02",
+                "unit": "145",
+                "kind": "self_chosen",
+                "title": "本次导入",
+                "id": "race-2",
+            },
+        ),
+        (
+            "y:2",
+            {
+                "type": "ActivityHeld",
+                "at": "2012-08-01",
+                "unit": "145",
+                "kind": "self_chosen",
+                "title": "并发写入",
+                "id": "race-1",
+            },
+        ),
     ]
     original = app.record
     calls = []

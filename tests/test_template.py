@@ -29,7 +29,11 @@ def test_builtin_template_has_the_plans_phases_and_items():
     assert deadlines["party_spirit_analysis"] == date(2010, 6, 30)
     assert deadlines["post_dedication"] == date(2011, 6, 30)
     summarize = template.phase("summarize")
-    assert [i.key for i in summarize.items_for("team")] == ["summary", "superior_assessment", "mechanism"]
+    assert [i.key for i in summarize.items_for("team")] == [
+        "summary",
+        "superior_assessment",
+        "mechanism",
+    ]
     assert "exhibition" in [i.key for i in summarize.items_for("bureau")]
     assert "study" in template.activity_kinds and "self_chosen" not in template.activity_kinds
 

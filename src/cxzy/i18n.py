@@ -250,6 +250,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "rectif. open/total/overdue/supervised/escalated",
     },
     "awards": {"zh": "表彰", "en": "awards"},
+    "commitments_short": {"zh": "承诺", "en": "commit."},
+    "rectifications_short": {"zh": "整改", "en": "rectif."},
+    "status_legend": {
+        "zh": "承诺 = 兑现/总数/逾期;整改 = 未销号/总数/逾期/督办/问责",
+        "en": "commit. = kept/total/overdue; rectif. = open/total/overdue/supervised/escalated",
+    },
     "advanced": {"zh": "先进", "en": "advanced"},
     "middle": {"zh": "中间", "en": "middle"},
     "lagging": {"zh": "后进", "en": "lagging"},

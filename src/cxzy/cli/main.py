@@ -255,7 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     LANG = args.lang
-    out = Console(file=sys.stdout, soft_wrap=False)
+    # Piped output is not cut to 80 columns; a terminal gets its own width.
+    out = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
     err = Console(file=sys.stderr, soft_wrap=True)
     try:
         args.location = resolve_store(args.store)

@@ -31,18 +31,17 @@ def status_table(report: StatusReport, lang: str) -> Table:
     title = f"{report.title} — {t('as_of', lang)} {report.as_of.isoformat()}"
     if report.known_at is not None:
         title += f" · {t('known_at', lang)} {report.known_at.isoformat()}"
-    table = Table(
-        title=title, caption=f"{t('position', lang)} #{report.position}", show_lines=False
-    )
-    table.add_column(t("unit", lang), no_wrap=True)
+    caption = f"{t('status_legend', lang)} · {t('position', lang)} #{report.position}"
+    table = Table(title=title, caption=caption, show_lines=False, pad_edge=False)
+    table.add_column(t("unit", lang), no_wrap=True, ratio=3)
     for phase in template.phases:
-        table.add_column(phase.name.get(lang, phase.key), no_wrap=True)
-    table.add_column(t("grade", lang), no_wrap=True)
-    table.add_column(t("commitments", lang), justify="right")
-    table.add_column(t("rectifications", lang), justify="right")
-    table.add_column(t("awards", lang), justify="right")
+        table.add_column(phase.short.get(lang, phase.key), no_wrap=True, min_width=8)
+    table.add_column(t("grade", lang), no_wrap=True, min_width=4)
+    table.add_column(t("commitments_short", lang), justify="right", no_wrap=True, min_width=5)
+    table.add_column(t("rectifications_short", lang), justify="right", no_wrap=True, min_width=9)
+    table.add_column(t("awards", lang), justify="right", no_wrap=True, min_width=2)
     for unit in report.units:
-        name = Text("  " * unit.depth) + Text(f"{unit.name} ({unit.unit})")
+        name = Text("  " * unit.depth) + Text(unit.name) + Text(f" {unit.unit}", style="dim")
         cells: list[Any] = [name]
         for phase in template.phases:
             status = unit.phases[phase.key]

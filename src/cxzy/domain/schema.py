@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
@@ -16,6 +17,7 @@ from cxzy.domain.records import Record, Stamp
 from cxzy.domain.template import REVIEW_KINDS, UNIT_KINDS
 
 MAX_ID = 200
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 RATING_KEYS = ("leadership", "members", "mechanism", "performance", "reputation")
 ROLES = ("leader", "deputy", "member", "office_director", "office_deputy", "office_member")
 GRADES = ("advanced", "middle", "lagging")
@@ -160,7 +162,7 @@ def parse_date(value: Any, name: str) -> date:
         return value
     if isinstance(value, datetime):
         return value.date()
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -178,7 +180,7 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
         text = value.strip()
         try:
             if len(text) == 10:
-                moment = datetime.combine(date.fromisoformat(text), time())
+                moment = datetime.combine(parse_date(text, name), time())
             else:
                 moment = datetime.fromisoformat(text)
         except ValueError:

@@ -56,6 +56,7 @@ class Phase:
     start: date
     end: date
     items: tuple[Item, ...]
+    short: Mapping[str, str] = field(default_factory=dict)  # for narrow columns
 
     def items_for(self, unit_kind: str) -> tuple[Item, ...]:
         return tuple(item for item in self.items if item.applies_to(unit_kind))
@@ -193,7 +194,9 @@ def parse_template(data: Mapping[str, Any], source: str = "template") -> Templat
             raise TemplateError(f"{where}: starts before the previous phase ends")
         if any(p.key == raw["key"] for p in phases):
             raise TemplateError(f"{where}: duplicate phase key")
-        phase = Phase(raw["key"], _names(raw.get("name", raw["key"]), where), start, end, ())
+        names = _names(raw.get("name", raw["key"]), where)
+        short = _names(raw["short"], where) if "short" in raw else names
+        phase = Phase(raw["key"], names, start, end, (), short)
         raw_items = raw.get("items")
         if not isinstance(raw_items, list) or not raw_items:
             raise TemplateError(f"{where}: needs a list of items")

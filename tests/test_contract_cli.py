@@ -1,0 +1,173 @@
+"""The command line: store selection, option placement, user mistakes (FORMAT.md, decision 17)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from contract_helpers import (
+    Cli,
+    act,
+    assert_no_traceback,
+    assert_one_line_error,
+    prelude,
+    run_module,
+    subprocess_env,
+    write_jsonl,
+)
+
+
+@pytest.fixture
+def cli(capsys, tmp_path):
+    return Cli(capsys, tmp_path)
+
+
+def test_main_returns_the_exit_code(cli, tmp_path):
+    from cxzy.cli import main
+
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    code = main(["--store", str(cli.store), "import", str(path)])
+    assert code == 0
+    assert isinstance(code, int)
+    code = main(["--store", str(cli.store), "status", "--format", "json", "--as-of", "2099-99-99"])
+    assert code == 1
+
+
+def test_store_and_lang_are_accepted_after_the_command(cli, tmp_path):
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    res = cli.run("import", path, "--store", cli.store, "--lang", "en", store="", lang=None)
+    assert res.code == 0, str(res)
+    res = cli.run(
+        "status",
+        "--store",
+        cli.store,
+        "--format",
+        "json",
+        "--as-of",
+        "2010-06-01",
+        store="",
+        lang=None,
+    )
+    assert res.code == 0, str(res)
+    assert [u["unit"] for u in json.loads(res.out)["units"]] == ["JU", "145"]
+    bad = write_jsonl(tmp_path / "bad.jsonl", [{**act("145", "study", "2010-06-01"), "x": 1}])
+    res = cli.run("import", bad, "--lang", "en", "--store", cli.store, store="", lang=None)
+    assert res.code == 1
+    assert "unknown field" in res.err.lower()
+
+
+def test_cxzy_store_environment_selects_the_store(cli, tmp_path, monkeypatch):
+    env_store = tmp_path / "from-env.db"
+    monkeypatch.setenv("CXZY_STORE", str(env_store))
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    res = cli.run("import", path, store="")
+    assert res.code == 0, str(res)
+    assert env_store.exists()
+    assert not cli.store.exists()
+    res = cli.run("status", "--format", "json", "--as-of", "2010-06-01", store="")
+    assert res.code == 0, str(res)
+    assert json.loads(res.out)["campaign"]["id"] == "c1"
+    # --store wins over the environment
+    res = cli.run("status", "--format", "json", "--as-of", "2010-06-01")
+    assert res.code == 1
+    assert_no_traceback(res)
+
+
+def test_importing_a_missing_file(cli, tmp_path):
+    cli.ok_import(prelude())
+    before = cli.log_text()
+    res = cli.run("import", tmp_path / "no-such-file.jsonl")
+    assert_one_line_error(res)
+    assert "no-such-file.jsonl" in res.err
+    assert cli.log_text() == before
+
+
+def test_importing_a_directory(cli, tmp_path):
+    cli.ok_import(prelude())
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    res = cli.run("import", folder)
+    assert_one_line_error(res)
+    assert "a-folder" in res.err
+
+
+def test_a_file_that_is_not_a_store(cli, tmp_path):
+    not_a_store = tmp_path / "notes.txt"
+    not_a_store.write_text("这不是数据库\nplain text, not a store\n", encoding="utf-8")
+    content = not_a_store.read_bytes()
+    res = cli.run("status", "--format", "json", "--as-of", "2010-06-01", store=not_a_store)
+    assert_one_line_error(res)
+    assert "not a cxzy store" in res.err
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    res = cli.run("import", path, store=not_a_store)
+    assert_one_line_error(res)
+    assert "not a cxzy store" in res.err
+    res = cli.run("log", "--format", "jsonl", store=not_a_store)
+    assert_one_line_error(res)
+    assert not_a_store.read_bytes() == content
+
+
+@pytest.mark.parametrize("bad", ["2010-13-45", "tomorrow", "2010/07/01", "2010-02-30", ""])
+def test_a_bad_as_of_date(cli, bad):
+    cli.ok_import(prelude())
+    res = cli.run("status", "--format", "json", "--as-of", bad)
+    assert_one_line_error(res)
+    assert res.out.strip() == ""
+
+
+def test_status_of_a_missing_store(cli):
+    res = cli.run("status", "--format", "json", "--as-of", "2010-06-01")
+    assert_one_line_error(res)
+
+
+def test_status_of_a_store_without_campaign(cli, tmp_path):
+    refused = write_jsonl(tmp_path / "r.jsonl", [prelude()[1]])
+    assert cli.run("import", refused).code == 1
+    res = cli.run("status", "--format", "json", "--as-of", "2010-06-01")
+    assert_one_line_error(res)
+
+
+@pytest.mark.slow
+def test_python_dash_m_cxzy_with_cxzy_store(tmp_path):
+    store = tmp_path / "env-store.db"
+    env = subprocess_env(CXZY_STORE=str(store))
+    write_jsonl(tmp_path / "p.jsonl", [*prelude(), act("145", "mobilization", "2010-05-12")])
+    write_jsonl(
+        tmp_path / "bad.jsonl", ["# header", {**act("145", "study", "2010-05-13"), "members": 3}]
+    )
+
+    proc = run_module("import", "p.jsonl", env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert store.exists()
+
+    proc = run_module("--lang", "en", "import", "bad.jsonl", env=env, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert any(line.startswith("bad.jsonl:2:") for line in proc.stderr.splitlines()), proc.stderr
+
+    proc = run_module("status", "--format", "json", "--as-of", "2010-05-12", env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    status = json.loads(proc.stdout)
+    units = {u["unit"]: u for u in status["units"]}
+    assert units["145"]["phases"]["mobilize"]["items"]["mobilization"] == "done"
+
+    proc = run_module("log", "--format", "jsonl", env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert len([line for line in proc.stdout.splitlines() if line.strip()]) == 4
+
+
+@pytest.mark.slow
+def test_python_dash_m_cxzy_user_mistakes_exit_1_without_traceback(tmp_path):
+    env = subprocess_env(CXZY_STORE=str(tmp_path / "s.db"))
+    write_jsonl(tmp_path / "p.jsonl", prelude())
+    assert run_module("import", "p.jsonl", env=env, cwd=tmp_path).returncode == 0
+    for args in (
+        ["status", "--as-of", "2010-13-45"],
+        ["import", "missing.jsonl"],
+        ["status", "--known-at", "never"],
+    ):
+        proc = run_module(*args, env=env, cwd=tmp_path)
+        assert proc.returncode == 1, (args, proc.stderr)
+        assert "Traceback" not in proc.stderr, (args, proc.stderr)
+        assert len([x for x in proc.stderr.splitlines() if x.strip()]) == 1, (args, proc.stderr)

@@ -1,0 +1,176 @@
+"""Importing is idempotent; ids conflict; --dry-run writes nothing (FORMAT.md, decisions 4-6)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from contract_helpers import (
+    Cli,
+    act,
+    assert_no_traceback,
+    assert_refused,
+    commit,
+    ev,
+    prelude,
+    rect,
+)
+
+
+@pytest.fixture
+def cli(capsys, tmp_path):
+    return Cli(capsys, tmp_path)
+
+
+def _numbers(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\d+", text)}
+
+
+def test_importing_the_same_file_twice_writes_once(cli):
+    records = [
+        *prelude(),
+        act("145", "mobilization", "2010-05-12"),
+        act("145", "study", "2010-05-13", id="S-1"),
+        commit("K1", "145", "2010-05-20", "2010-12-31"),
+        ev("CommitmentFulfilled", "2010-07-01", commitment="K1"),
+    ]  # 7 records
+    path = cli.write(records)
+    first = cli.run("import", path)
+    assert first.code == 0, str(first)
+    assert 7 in _numbers(first.out), f"summary should mention 7 written: {first.out!r}"
+    log_after_first = cli.log_text()
+    assert len(log_after_first.splitlines()) == 7
+
+    second = cli.run("import", path)
+    assert second.code == 0, str(second)
+    assert_no_traceback(second)
+    assert 7 in _numbers(second.out), f"summary should mention 7 skipped: {second.out!r}"
+    assert "skip" in second.out.lower(), second.out
+    assert cli.log_text() == log_after_first
+
+
+def test_summary_counts_written_and_skipped_separately(cli):
+    cli.ok_import(prelude())
+    res = cli.ok_import(
+        [
+            *prelude(),  # 3 already present
+            act("145", "study", "2010-05-13"),
+            act("145", "mobilization", "2010-05-14"),
+            act("JU", "study", "2010-05-13"),
+            act("JU", "mobilization", "2010-05-14"),
+            act("JU", "implementation_plan", "2010-05-15"),  # 5 new
+        ]
+    )
+    assert {3, 5} <= _numbers(res.out), res.out
+    assert len(cli.log()) == 8
+
+
+def test_a_record_without_id_twice_in_one_file_is_recorded_once(cli):
+    record = act("145", "study", "2010-05-13")
+    cli.ok_import([*prelude(), record, record])
+    assert len(cli.log()) == 4
+
+
+def test_a_record_without_id_in_two_imports_is_recorded_once(cli):
+    record = act("145", "study", "2010-05-13")
+    cli.ok_import([*prelude(), record])
+    res = cli.ok_import([record, act("145", "mobilization", "2010-05-14")])
+    assert res.code == 0
+    log = cli.log()
+    assert len(log) == 5
+    assert [r["type"] for r in log].count("ActivityHeld") == 2
+
+
+def test_derived_ids_ignore_by_and_the_spelling_of_the_same_instant(cli):
+    cli.ok_import(prelude())
+    variants = [
+        {**act("145", "study", "2010-05-13"), "by": "刘宏"},
+        {**act("145", "study", "2010-05-13T00:00:00+08:00"), "by": "import.py"},
+        act("145", "study", "2010-05-12T16:00:00Z"),
+        act("145", "study", "2010-05-13T00:00:00"),
+        commit("K1", "145", "2010-05-20", "2010-12-31"),
+        commit("K1", "145", "2010-05-20", "2010-12-31", public=True),
+        rect("R1", "145", "2011-01-10", "2011-03-01"),
+        rect("R1", "145", "2011-01-10", "2011-03-01", supervised=False),
+    ]
+    cli.ok_import(variants)
+    log = cli.log()
+    assert len(log) == 3 + 3, [r["type"] for r in log]
+    ids = [r["id"] for r in log[3:]]
+    assert all(re.fullmatch(r"auto-[0-9a-f]{24}", i) for i in ids), ids
+    assert len(set(ids)) == 3
+
+
+def test_explicit_ids_are_kept_in_the_log(cli):
+    cli.ok_import([*prelude(), act("145", "study", "2010-05-13", id="my-own-id/1")])
+    assert cli.log()[-1]["id"] == "my-own-id/1"
+
+
+def test_same_id_other_content_in_a_later_import_is_a_conflict(cli):
+    cli.ok_import([*prelude(), act("145", "study", "2010-05-13", id="X1", title="A")])
+    before = cli.log_text()
+    path, res = cli.imp(
+        [
+            act("JU", "study", "2010-05-13"),
+            act("145", "study", "2010-05-13", id="X1", title="B"),
+        ]
+    )
+    assert_refused(res, path, 2, r"X1|conflict")
+    assert cli.log_text() == before
+
+
+def test_same_id_other_content_within_one_file_is_a_conflict(cli):
+    cli.ok_import(prelude())
+    before = cli.log_text()
+    path, res = cli.imp(
+        [
+            act("145", "study", "2010-05-13", id="X1", title="A"),
+            act("JU", "study", "2010-05-13"),
+            act("145", "study", "2010-05-14", id="X1", title="A"),
+        ]
+    )
+    assert_refused(res, path, 3, r"X1|conflict")
+    assert not res.messages(path, 1)
+    assert cli.log_text() == before
+
+
+def test_same_explicit_id_same_content_twice_in_one_file_is_recorded_once(cli):
+    record = act("145", "study", "2010-05-13", id="X1")
+    cli.ok_import([*prelude(), record, record])
+    assert [r["id"] for r in cli.log()].count("X1") == 1
+
+
+def test_dry_run_writes_nothing(cli):
+    cli.ok_import(prelude())
+    before = cli.snapshot("2010-06-01")
+    res = cli.ok_import(
+        [
+            act("145", "mobilization", "2010-05-12"),
+            act("145", "study", "2010-05-13"),
+        ],
+        "--dry-run",
+    )
+    assert res.code == 0
+    assert cli.snapshot("2010-06-01") == before
+    # the same file imported for real afterwards is written in full
+    cli.ok_import([act("145", "mobilization", "2010-05-12"), act("145", "study", "2010-05-13")])
+    assert len(cli.log()) == 5
+
+
+def test_dry_run_into_a_new_store_creates_no_campaign(cli):
+    res = cli.ok_import(prelude(), "--dry-run")
+    assert res.code == 0
+    status = cli.run("status", "--format", "json", "--as-of", "2010-06-01")
+    assert status.code == 1, str(status)
+    assert_no_traceback(status)
+
+
+def test_dry_run_reports_bad_records_like_a_real_import(cli):
+    cli.ok_import(prelude())
+    before = cli.log_text()
+    path, res = cli.imp(
+        [act("145", "study", "2010-05-13"), act("145", "dancing", "2010-05-13")], "--dry-run"
+    )
+    assert_refused(res, path, 2, r"\bkind\b")
+    assert cli.log_text() == before

@@ -1,0 +1,725 @@
+"""`cxzy import` refuses bad input (FORMAT.md "Events", DOMAIN.md "Lifecycles").
+
+Every refusal: exit 1, a `FILE:LINE: message` line on stderr naming the field or
+rule (with --lang en), no traceback, and nothing of the input written.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_helpers import (
+    Cli,
+    act,
+    assert_no_traceback,
+    assert_refused,
+    commit,
+    ev,
+    prelude,
+    rect,
+    review,
+    unit,
+)
+
+
+@pytest.fixture
+def cli(capsys, tmp_path):
+    return Cli(capsys, tmp_path)
+
+
+@pytest.fixture
+def seeded(cli):
+    """A store holding the prelude only."""
+    cli.ok_import(prelude())
+    return cli
+
+
+FILLER = act("JU", "study", "2010-05-15", title="filler, must not be written")
+
+
+def f(name: str) -> str:
+    """A regex matching a field name as a word."""
+    return rf"\b{name}\b"
+
+
+def _without(record: dict, key: str) -> dict:
+    return {k: v for k, v in record.items() if k != key}
+
+
+ACT = act("145", "study", "2010-05-12", title="学习")
+CM = commit("K1", "145", "2010-05-20", "2010-12-31")
+RO = rect("R1", "145", "2011-01-10", "2011-03-01", owner="王五")
+REV = review("145", "mass_evaluation", "2010-12-01")
+
+# (bad record, setup records before it in the same file, regexes the message must match)
+SCHEMA_CASES = [
+    pytest.param(
+        '{"type": "ActivityHeld", "at": "2010-05-12", "unit": "145"',
+        [],
+        ["json"],
+        id="invalid-json",
+    ),
+    pytest.param('["ActivityHeld", "2010-05-12"]', [], [], id="json-not-an-object"),
+    pytest.param("just some words", [], ["json"], id="not-json-at-all"),
+    pytest.param(_without(CM, "due"), [], [f("due")], id="missing-due"),
+    pytest.param(_without(CM, "text"), [], [f("text")], id="missing-text"),
+    pytest.param(
+        _without(unit("147", "2010-06-01", "x", parent="JU"), "kind"),
+        [],
+        [f("kind")],
+        id="missing-kind",
+    ),
+    pytest.param(_without(ACT, "title"), [], [f("title")], id="missing-title"),
+    pytest.param(_without(ACT, "type"), [], [f("type")], id="missing-type"),
+    pytest.param(_without(ACT, "at"), [], [f("at")], id="missing-at"),
+    pytest.param(
+        ev(
+            "RectificationDeadlineExtended", "2011-02-01", rectification="R1", deadline="2011-05-01"
+        ),
+        [RO],
+        [f("reason")],
+        id="missing-reason",
+    ),
+    pytest.param(
+        ev("RectificationVerified", "2011-02-02", rectification="R1", verifier="李四"),
+        [RO, ev("RectificationCompleted", "2011-02-01", rectification="R1")],
+        [f("accepted")],
+        id="missing-accepted",
+    ),
+    pytest.param(
+        _without(
+            ev("CommendationAwarded", "2011-07-01", unit="145", title="model", level="bureau"),
+            "level",
+        ),
+        [],
+        [f("level")],
+        id="missing-level",
+    ),
+    pytest.param({**ACT, "titel": "typo"}, [], ["unknown field", f("titel")], id="unknown-field"),
+    pytest.param(
+        {**CM, "Due": "2011-01-01"}, [], ["unknown field", f("Due")], id="unknown-field-case"
+    ),
+    pytest.param(
+        {**ACT, "type": "ActivityHold"}, [], [r"\btype\b|ActivityHold"], id="unknown-type"
+    ),
+    # bad enum values
+    pytest.param(
+        unit("147", "2010-06-01", "x", kind="squad", parent="JU"),
+        [],
+        [f("kind")],
+        id="enum-unit-kind",
+    ),
+    pytest.param(
+        ev("LeaderAssigned", "2010-05-05", person="张毅", role="boss"),
+        [],
+        [f("role")],
+        id="enum-role",
+    ),
+    pytest.param({**REV, "grade": "excellent"}, [], [f("grade")], id="enum-grade"),
+    pytest.param(
+        review("145", "peer_review", "2010-12-01"), [], [f("kind")], id="enum-review-kind"
+    ),
+    pytest.param({**REV, "verdict": "praise"}, [], [f("verdict")], id="enum-verdict"),
+    pytest.param(
+        review("145", "inspection", "2010-12-01", method="phone_call"),
+        [],
+        [f("method")],
+        id="enum-method",
+    ),
+    pytest.param(
+        ev("CommendationAwarded", "2011-07-01", unit="145", title="hero", level="bureau"),
+        [],
+        [f("title")],
+        id="enum-award-title",
+    ),
+    pytest.param(
+        ev("CommendationAwarded", "2011-07-01", unit="145", title="model", level="county"),
+        [],
+        [f("level")],
+        id="enum-award-level",
+    ),
+    pytest.param(act("145", "dancing", "2010-06-01"), [], [f("kind")], id="enum-activity-kind"),
+    pytest.param(
+        ev("RectificationEscalated", "2011-04-01", rectification="R1", action="fine"),
+        [RO],
+        [f("action")],
+        id="enum-escalation-action",
+    ),
+    # bad dates
+    pytest.param({**ACT, "at": "2010-13-01"}, [], [f("at")], id="at-month-13"),
+    pytest.param({**ACT, "at": "yesterday"}, [], [f("at")], id="at-word"),
+    pytest.param({**ACT, "at": ""}, [], [f("at")], id="at-empty"),
+    pytest.param({**ACT, "at": 20100512}, [], [f("at")], id="at-number"),
+    pytest.param({**ACT, "at": "2010-05-12T25:00:00+08:00"}, [], [f("at")], id="at-hour-25"),
+    pytest.param({**CM, "due": "2010-02-30"}, [], [f("due")], id="due-feb-30"),
+    pytest.param({**CM, "due": "2010/12/31"}, [], [f("due")], id="due-slashes"),
+    pytest.param({**CM, "due": "2010-W52-5"}, [], [f("due")], id="due-iso-week-date"),
+    pytest.param({**CM, "due": "20101231"}, [], [f("due")], id="due-without-dashes"),
+    pytest.param({**RO, "deadline": "31.12.2010"}, [], [f("deadline")], id="deadline-dotted"),
+    pytest.param(
+        ev("CommitmentDueChanged", "2010-06-01", commitment="K1", due="soon", reason="r"),
+        [CM],
+        [f("due")],
+        id="due-change-bad-date",
+    ),
+    pytest.param(
+        ev(
+            "RectificationDeadlineExtended",
+            "2011-02-01",
+            rectification="R1",
+            deadline="2011-02-29",
+            reason="r",
+        ),
+        [RO],
+        [f("deadline")],
+        id="extension-bad-date",
+    ),
+    # wrong types
+    pytest.param(
+        unit("147", "2010-06-01", "x", parent="JU", members="ten"),
+        [],
+        [f("members")],
+        id="members-string",
+    ),
+    pytest.param(
+        unit("147", "2010-06-01", "x", parent="JU", members=-1),
+        [],
+        [f("members")],
+        id="members-negative",
+    ),
+    pytest.param(
+        unit("147", "2010-06-01", "x", parent="JU", members=True),
+        [],
+        [f("members")],
+        id="members-bool",
+    ),
+    pytest.param(
+        unit("147", "2010-06-01", "x", parent="JU", members=3.5),
+        [],
+        [f("members")],
+        id="members-float",
+    ),
+    pytest.param(
+        ev("UnitUpdated", "2010-06-01", unit="145", members="ten"),
+        [],
+        [f("members")],
+        id="update-members-string",
+    ),
+    pytest.param({**ACT, "participants": -1}, [], [f("participants")], id="participants-negative"),
+    pytest.param(
+        {**ACT, "participants": "many"}, [], [f("participants")], id="participants-string"
+    ),
+    pytest.param({**CM, "public": "yes"}, [], [f("public")], id="public-string"),
+    pytest.param({**RO, "supervised": 1}, [], [f("supervised")], id="supervised-int"),
+    pytest.param(
+        ev("RectificationVerified", "2011-02-02", rectification="R1", accepted="true"),
+        [RO, ev("RectificationCompleted", "2011-02-01", rectification="R1")],
+        [f("accepted")],
+        id="accepted-string",
+    ),
+    pytest.param({**REV, "ratings": {"leadership": 6}}, [], [r"ratings|leadership"], id="rating-6"),
+    pytest.param({**REV, "ratings": {"leadership": 0}}, [], [r"ratings|leadership"], id="rating-0"),
+    pytest.param(
+        {**REV, "ratings": {"members": "5"}}, [], [r"ratings|members"], id="rating-string"
+    ),
+    pytest.param(
+        {**REV, "ratings": {"beauty": 3}}, [], [r"ratings|beauty"], id="rating-unknown-key"
+    ),
+    pytest.param({**REV, "ratings": "good"}, [], [f("ratings")], id="ratings-not-object"),
+    pytest.param({**ACT, "title": 42}, [], [f("title")], id="title-number"),
+    pytest.param({**ACT, "id": 123}, [], [f("id")], id="id-number"),
+    pytest.param({**ACT, "id": "x" * 201}, [], [f("id")], id="id-too-long"),
+    pytest.param(
+        review("145", "inspection", "2010-12-01", verdict="ok"),
+        [],
+        [f("method")],
+        id="inspection-without-method",
+    ),
+]
+
+
+@pytest.mark.parametrize(("bad", "setup", "patterns"), SCHEMA_CASES)
+def test_bad_record_is_refused_with_its_line_and_field(seeded, bad, setup, patterns):
+    before = seeded.log_text()
+    path, res = seeded.imp([FILLER, *setup, bad])
+    assert_refused(res, path, 2 + len(setup), *patterns)
+    assert seeded.log_text() == before, "a refused import wrote something"
+
+
+def test_the_valid_neighbours_of_the_schema_cases_are_accepted(seeded):
+    """The other side of each boundary: these must all be written."""
+    good = [
+        unit("147", "2010-06-01", "零人队", parent="JU", members=0),
+        ev("UnitUpdated", "2010-06-02", unit="147", members=5),
+        ev("UnitUpdated", "2010-06-03", unit="147", name="一四七队"),
+        {**ACT, "participants": 0},
+        act("145", "self_chosen", "2010-06-05", title="自选动作"),
+        {**CM, "public": False},
+        {**RO, "supervised": True},
+        {
+            **REV,
+            "ratings": {"leadership": 1, "members": 5},
+            "grade": "lagging",
+            "verdict": "criticize",
+            "reviewer": "张毅",
+            "review": "RV-1",
+            "note": "n",
+        },
+        review("145", "inspection", "2010-12-02", method="random_check"),
+        {**ACT, "at": "2010-05-12T09:30:00", "title": "local time without offset"},
+        {**ACT, "at": "2010-05-12T09:30:00Z", "title": "utc"},
+        {**ACT, "id": "x" * 200, "title": "longest id"},
+        {**ACT, "by": "刘宏", "title": "with by"},
+    ]
+    before = len(seeded.log())
+    res = seeded.ok_import(good)
+    assert res.code == 0
+    assert len(seeded.log()) == before + len(good)
+
+
+# --- lifecycle rules ---------------------------------------------------------
+
+K1_MADE = commit("K1", "145", "2010-06-10", "2010-12-31")
+K1_DONE = ev("CommitmentFulfilled", "2010-07-01", commitment="K1")
+R1_OPEN = rect("R1", "145", "2011-01-10", "2011-04-30", owner="王五")
+R1_DONE = ev("RectificationCompleted", "2011-02-01", rectification="R1")
+R1_OK = ev(
+    "RectificationVerified", "2011-02-05", rectification="R1", accepted=True, verifier="李四"
+)
+LEADER = ev("LeaderAssigned", "2010-05-05", person="张毅", role="member")
+
+LIFECYCLE_CASES = [
+    pytest.param(
+        [],
+        ev("CommitmentFulfilled", "2010-07-01", commitment="K9"),
+        [r"commitment|K9"],
+        id="fulfil-unknown-commitment",
+    ),
+    pytest.param(
+        [],
+        ev("CommitmentProgressed", "2010-07-01", commitment="K9", note="n"),
+        [r"commitment|K9"],
+        id="progress-unknown-commitment",
+    ),
+    pytest.param(
+        [K1_MADE, K1_DONE],
+        ev("CommitmentProgressed", "2010-07-02", commitment="K1", note="n"),
+        [r"fulfil"],
+        id="progress-after-fulfilled",
+    ),
+    pytest.param(
+        [K1_MADE, K1_DONE],
+        ev("CommitmentDueChanged", "2010-07-02", commitment="K1", due="2011-01-31", reason="r"),
+        [r"fulfil"],
+        id="due-change-after-fulfilled",
+    ),
+    pytest.param(
+        [K1_MADE, K1_DONE],
+        ev("CommitmentFulfilled", "2010-07-02", commitment="K1", note="again"),
+        [r"fulfil"],
+        id="fulfilled-twice",
+    ),
+    pytest.param(
+        [K1_MADE],
+        {**K1_MADE, "text": "another promise"},
+        [r"K1|commitment|conflict|exist|already"],
+        id="commitment-id-reused",
+    ),
+    pytest.param(
+        [R1_OPEN],
+        ev("RectificationVerified", "2011-02-05", rectification="R1", accepted=True),
+        [r"complet"],
+        id="verify-before-completed",
+    ),
+    pytest.param(
+        [],
+        ev("RectificationCompleted", "2011-02-01", rectification="R9"),
+        [r"rectification|R9"],
+        id="complete-unknown-rectification",
+    ),
+    pytest.param(
+        [R1_OPEN, R1_DONE, R1_OK],
+        ev("RectificationProgressed", "2011-02-06", rectification="R1", note="n"),
+        [r"clos|verif"],
+        id="progress-after-closed",
+    ),
+    pytest.param(
+        [R1_OPEN, R1_DONE],
+        ev(
+            "RectificationDeadlineExtended",
+            "2011-02-02",
+            rectification="R1",
+            deadline="2011-06-30",
+            reason="r",
+        ),
+        [r"complet|open"],
+        id="extend-after-completed",
+    ),
+    pytest.param(
+        [R1_OPEN],
+        ev(
+            "RectificationDeadlineExtended",
+            "2011-02-02",
+            rectification="R1",
+            deadline="2011-04-01",
+            reason="r",
+        ),
+        [r"deadline|later|earlier"],
+        id="extend-to-earlier-date",
+    ),
+    pytest.param(
+        [R1_OPEN],
+        ev(
+            "RectificationDeadlineExtended",
+            "2011-02-02",
+            rectification="R1",
+            deadline="2011-04-30",
+            reason="r",
+        ),
+        [r"deadline|later|earlier"],
+        id="extend-to-same-date",
+    ),
+    pytest.param(
+        [R1_OPEN],
+        ev("RectificationEscalated", "2011-03-01", rectification="R1", action="public_criticism"),
+        [r"deadline"],
+        id="escalate-before-deadline",
+    ),
+    pytest.param(
+        [R1_OPEN],
+        ev(
+            "RectificationEscalated",
+            "2011-04-30T23:00:00+08:00",
+            rectification="R1",
+            action="public_criticism",
+        ),
+        [r"deadline"],
+        id="escalate-on-deadline-day",
+    ),
+    pytest.param(
+        [R1_OPEN],
+        ev("RectificationEscalated", "2011-05-02", rectification="R1", action="accountability"),
+        [r"public_criticism|criticism"],
+        id="accountability-without-criticism",
+    ),
+    pytest.param(
+        [
+            R1_OPEN,
+            ev(
+                "RectificationEscalated",
+                "2011-05-02",
+                rectification="R1",
+                action="public_criticism",
+            ),
+        ],
+        ev("RectificationEscalated", "2011-05-03", rectification="R1", action="public_criticism"),
+        [r"public_criticism|once|already"],
+        id="criticism-twice",
+    ),
+    pytest.param(
+        [R1_OPEN, R1_DONE, R1_OK],
+        ev("RectificationEscalated", "2011-05-02", rectification="R1", action="public_criticism"),
+        [r"clos|verif"],
+        id="escalate-after-closed",
+    ),
+    pytest.param(
+        [R1_OPEN, R1_DONE],
+        ev(
+            "RectificationVerified",
+            "2011-02-05",
+            rectification="R1",
+            accepted=True,
+            verifier="王五",
+        ),
+        [r"own|verif"],
+        id="verifier-is-owner",
+    ),
+    pytest.param(
+        [K1_MADE],
+        ev("CommitmentProgressed", "2010-06-09", commitment="K1", note="n"),
+        [r"backward|earlier|before|after|order|\bat\b"],
+        id="commitment-at-backwards",
+    ),
+    pytest.param(
+        [commit("K1", "145", "2010-05-20T01:00:00Z", "2010-12-31")],
+        ev("CommitmentProgressed", "2010-05-20T08:30:00+08:00", commitment="K1", note="n"),
+        [r"backward|earlier|before|after|order|\bat\b"],
+        id="commitment-at-backwards-by-instant",
+    ),
+    pytest.param(
+        [R1_OPEN],
+        ev("RectificationCompleted", "2011-01-09", rectification="R1"),
+        [r"backward|earlier|before|after|order|\bat\b"],
+        id="rectification-at-backwards",
+    ),
+    pytest.param([], act("999", "study", "2010-06-01"), [r"unit|999"], id="unregistered-unit"),
+    pytest.param(
+        [],
+        commit("K5", "999", "2010-06-01", "2010-12-31"),
+        [r"unit|999"],
+        id="commitment-for-unregistered-unit",
+    ),
+    pytest.param(
+        [], unit("147", "2010-06-01", "x", parent="XX"), [r"parent|XX"], id="parent-not-registered"
+    ),
+    pytest.param(
+        [], unit("JU2", "2010-06-01", "第二局", kind="bureau"), [r"bureau"], id="second-bureau"
+    ),
+    pytest.param(
+        [],
+        unit("145", "2010-06-01", "另一个队", parent="JU"),
+        [r"145|already|registered|duplicate"],
+        id="duplicate-unit-code",
+    ),
+    pytest.param(
+        [],
+        ev("UnitUpdated", "2010-06-01", unit="999", name="x"),
+        [r"unit|999"],
+        id="update-unregistered-unit",
+    ),
+    pytest.param(
+        [],
+        ev("ContactPointAssigned", "2010-06-01", person="无名", unit="145"),
+        [r"person|leader|无名"],
+        id="contact-point-without-leader",
+    ),
+    pytest.param(
+        [LEADER],
+        ev("ContactPointAssigned", "2010-06-01", person="张毅", unit="999"),
+        [r"unit|999"],
+        id="contact-point-unregistered-unit",
+    ),
+    pytest.param(
+        [],
+        ev("CampaignPlanned", "2010-05-02", campaign="c2", title="other"),
+        [r"campaign"],
+        id="second-campaign",
+    ),
+]
+
+
+@pytest.mark.parametrize(("setup", "bad", "patterns"), LIFECYCLE_CASES)
+def test_lifecycle_break_is_refused_with_its_line(seeded, setup, bad, patterns):
+    before = seeded.log_text()
+    path, res = seeded.imp([FILLER, *setup, bad])
+    assert_refused(res, path, 2 + len(setup), *patterns)
+    assert seeded.log_text() == before, "a refused import wrote something"
+
+
+def test_lifecycle_is_checked_against_the_store_too(seeded):
+    seeded.ok_import([K1_MADE, K1_DONE, R1_OPEN])
+    before = seeded.log_text()
+    path, res = seeded.imp(
+        [
+            FILLER,
+            ev("CommitmentProgressed", "2010-07-02", commitment="K1", note="after fulfilled"),
+            ev("RectificationVerified", "2011-02-05", rectification="R1", accepted=True),
+            unit("145", "2010-06-01", "重复", parent="JU"),
+        ]
+    )
+    assert_refused(res, path, 2, "fulfil")
+    assert_refused(res, path, 3, "complet")
+    assert_refused(res, path, 4)
+    assert seeded.log_text() == before
+
+
+def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):
+    records = [
+        # equal `at` within one entity is fine; forward by instant though the text sorts back
+        commit("K1", "145", "2010-05-20T07:00:00+08:00", "2010-12-31"),
+        ev("CommitmentProgressed", "2010-05-19T23:30:00Z", commitment="K1", note="07:30 local"),
+        ev("CommitmentProgressed", "2010-05-19T23:30:00Z", commitment="K1", note="same time"),
+        # a due change after the due date passed, to an earlier date (any new date allowed)
+        ev("CommitmentDueChanged", "2011-01-05", commitment="K1", due="2010-11-30", reason="r"),
+        ev("CommitmentFulfilled", "2011-01-06", commitment="K1"),
+        rect("R1", "145", "2011-01-10", "2011-04-30", owner="王五", supervised=True),
+        ev(
+            "RectificationDeadlineExtended",
+            "2011-02-01",
+            rectification="R1",
+            deadline="2011-05-01",
+            reason="r",
+        ),
+        ev("RectificationProgressed", "2011-02-02", rectification="R1", note="n"),
+        # 2011-05-01T16:30Z is 2011-05-02 in Shanghai: the day after the deadline
+        ev(
+            "RectificationEscalated",
+            "2011-05-01T16:30:00Z",
+            rectification="R1",
+            action="public_criticism",
+        ),
+        ev("RectificationEscalated", "2011-05-03", rectification="R1", action="accountability"),
+        ev("RectificationCompleted", "2011-05-04", rectification="R1"),
+        ev(
+            "RectificationVerified",
+            "2011-05-05",
+            rectification="R1",
+            accepted=False,
+            verifier="李四",
+        ),
+        ev("RectificationProgressed", "2011-05-06", rectification="R1", note="reopened"),
+        ev("RectificationCompleted", "2011-05-07", rectification="R1"),
+        ev(
+            "RectificationVerified",
+            "2011-05-08",
+            rectification="R1",
+            accepted=True,
+            verifier="李四",
+        ),
+        rect("R2", "145", "2011-01-10", "2011-04-30"),
+        ev("RectificationCompleted", "2011-01-11", rectification="R2"),
+        ev(
+            "RectificationVerified",
+            "2011-01-12",
+            rectification="R2",
+            accepted=True,
+            verifier="王五",
+        ),
+        # back-filled history across entities, a unit whose parent came earlier in the file
+        act("145", "mobilization", "2010-05-12"),
+        unit("147", "2010-06-01", "一四七队", parent="145"),
+        LEADER,
+        ev("LeaderAssigned", "2010-05-06", person="张毅", role="office_member"),
+        ev("ContactPointAssigned", "2010-06-01", person="张毅", unit="147"),
+        ev("ContactVisitMade", "2010-06-02", person="张毅", unit="147"),
+    ]
+    before = len(seeded.log())
+    seeded.ok_import(records)
+    assert len(seeded.log()) == before + len(records)
+
+
+@pytest.mark.parametrize(
+    ("extra", "patterns"),
+    [
+        pytest.param(
+            {"timezone": "Mars/Olympus"},
+            [r"timezone|time zone|Mars/Olympus"],
+            id="unknown-timezone",
+        ),
+        pytest.param({"template": "cxzy-2099"}, [r"template"], id="unknown-template"),
+        pytest.param(
+            {"phases": [{"key": "nosuch", "start": "2010-06-01", "end": "2010-06-20"}]},
+            [r"phase|nosuch"],
+            id="unknown-phase-key",
+        ),
+        pytest.param(
+            {"phases": [{"key": "mobilize", "start": "2010-06-20", "end": "2010-06-01"}]},
+            [r"start|end|before|after"],
+            id="phase-ends-before-it-starts",
+        ),
+        pytest.param(
+            {"phases": [{"key": "mobilize", "start": "June", "end": "2010-06-20"}]},
+            [r"start|phase"],
+            id="phase-bad-date",
+        ),
+    ],
+)
+def test_bad_campaign_settings_are_refused(cli, extra, patterns):
+    path, res = cli.imp([{**prelude()[0], **extra}, *prelude()[1:]])
+    assert_refused(res, path, 1, *patterns)
+    assert cli.run("status", "--format", "json", "--as-of", "2010-06-01").code == 1
+
+
+def test_first_record_of_an_empty_store_must_plan_the_campaign(cli):
+    path, res = cli.imp([prelude()[1], prelude()[0]])
+    assert_refused(res, path, 1, "campaign")
+    status = cli.run("status", "--format", "json", "--as-of", "2010-06-01")
+    assert status.code == 1
+    assert_no_traceback(status)
+
+
+# --- all or nothing, every bad record reported -------------------------------
+
+
+def test_every_bad_record_is_reported_with_its_physical_line(seeded):
+    before = seeded.log_text()
+    path, res = seeded.imp(
+        [
+            "# a comment line",
+            _without(CM, "due"),
+            "",
+            act("145", "study", "2010-05-12", title="good"),
+            {**REV, "grade": "excellent"},
+            "   ",
+            act("145", "study", "2010-05-13", title="good too"),
+        ]
+    )
+    assert_refused(res, path, 2, f("due"))
+    assert_refused(res, path, 5, f("grade"))
+    for good_line in (1, 3, 4, 6, 7):
+        assert not res.messages(path, good_line), str(res)
+    assert seeded.log_text() == before
+
+
+def test_bad_json_does_not_hide_later_bad_records(seeded):
+    path, res = seeded.imp(
+        [
+            act("145", "study", "2010-05-12"),
+            '{"type": "ActivityHeld", "at": ',
+            {**ACT, "titel": "typo"},
+        ]
+    )
+    assert_refused(res, path, 2)
+    assert_refused(res, path, 3, "unknown field")
+
+
+def test_a_bad_last_record_leaves_the_store_exactly_as_before(seeded):
+    seeded.ok_import([act("145", "mobilization", "2010-05-12"), CM])
+    dates = ("2010-05-31", "2010-07-01", "2011-07-01")
+    before = seeded.snapshot(*dates)
+    good = [
+        act("145", "study", "2010-05-13"),
+        act("JU", "mobilization", "2010-05-14"),
+        unit("146", "2010-06-01", "一四六所", kind="institute", parent="JU"),
+        ev("CommitmentFulfilled", "2010-07-01", commitment="K1"),
+        review("145", "mass_evaluation", "2010-12-01", grade="advanced"),
+        rect("R1", "146", "2011-01-10", "2011-03-01", supervised=True),
+    ]
+    path, res = seeded.imp([*good, {**ACT, "at": "2010-02-30"}])
+    assert_refused(res, path, len(good) + 1, f("at"))
+    assert seeded.snapshot(*dates) == before
+    # and the same records without the bad one are all new
+    seeded.ok_import(good)
+    assert len(seeded.log()) == len(before[0].splitlines()) + len(good)
+
+
+def test_a_bad_record_in_a_second_file_refuses_the_whole_import(seeded):
+    before = seeded.log_text()
+    a = seeded.write([act("145", "study", "2010-05-13")], name="a.jsonl")
+    b = seeded.write([act("JU", "study", "2010-05-13"), {**ACT, "kind": "dancing"}], name="b.jsonl")
+    res = seeded.run("import", a, b)
+    assert_refused(res, b, 2, f("kind"))
+    assert seeded.log_text() == before
+
+
+def test_reasons_name_each_file_as_given(seeded, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    seeded.write([{**ACT, "participants": -1}], name="first.jsonl")
+    seeded.write([FILLER, _without(CM, "text")], name="second.jsonl")
+    res = seeded.run("import", "first.jsonl", "./second.jsonl")
+    assert_refused(res, "first.jsonl", 1, f("participants"))
+    assert_refused(res, "./second.jsonl", 2, f("text"))
+
+
+def test_later_records_may_build_on_earlier_files_of_the_same_import(seeded):
+    a = seeded.write([unit("146", "2010-06-01", "一四六所", kind="institute", parent="JU")])
+    b = seeded.write(
+        [act("146", "study", "2010-06-02"), commit("K7", "146", "2010-06-03", "2010-12-31")]
+    )
+    res = seeded.run("import", a, b)
+    assert res.code == 0, str(res)
+    assert {r.get("unit") for r in seeded.log()} >= {"146"}
+
+
+def test_a_file_that_is_not_utf8_is_refused_without_traceback(seeded):
+    path = seeded.tmp / "latin1.jsonl"
+    path.write_bytes(
+        b'{"type": "ActivityHeld", "at": "2010-05-12", "unit": "145", '
+        b'"kind": "study", "title": "caf\xe9"}\n'
+    )
+    before = seeded.log_text()
+    res = seeded.run("import", path)
+    assert res.code == 1, str(res)
+    assert_no_traceback(res)
+    assert str(path) in res.err
+    assert seeded.log_text() == before

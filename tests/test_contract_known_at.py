@@ -1,0 +1,71 @@
+"""`status --known-at T` shows only what the store had recorded by T (DOMAIN.md, decisions 14, 16)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from contract_helpers import (
+    SHANGHAI,
+    Cli,
+    act,
+    assert_one_line_error,
+    award,
+    prelude,
+    review,
+    unit,
+)
+
+
+@pytest.fixture
+def cli(capsys, tmp_path):
+    return Cli(capsys, tmp_path)
+
+
+@pytest.mark.slow
+def test_known_at_a_moment_between_imports_equals_the_status_before_the_second(cli):
+    dates = ("2010-07-01", "2011-07-01")
+    cli.ok_import([*prelude(), act("145", "mobilization", "2010-05-12")])
+    before = {d: cli.status(d) for d in dates}
+    time.sleep(1.1)
+    moment = datetime.now(UTC).replace(microsecond=0)
+    time.sleep(1.1)
+    cli.ok_import(
+        [
+            act("145", "study", "2010-05-13"),
+            review("145", "mass_evaluation", "2010-06-01", grade="advanced"),
+            award("145", "2010-06-02"),
+            unit("146", "2010-06-01", "一四六所", kind="institute", parent="JU"),
+            # back-filled: happened before the moment, recorded after it
+            act("JU", "mobilization", "2010-05-11"),
+        ]
+    )
+    for d in dates:
+        after = cli.status(d)
+        assert after["units"] != before[d]["units"], "the second import must matter"
+
+        known = cli.status(d, "--known-at", moment.isoformat())
+        assert known["units"] == before[d]["units"], d
+        assert known["campaign"] == before[d]["campaign"]
+        assert known["as_of"] == d
+        echoed = datetime.fromisoformat(known["known_at"])
+        assert echoed.tzinfo is not None and echoed == moment
+
+        # without an offset it is campaign-local time, echoed with an offset
+        local = moment.astimezone(SHANGHAI).replace(tzinfo=None).isoformat()
+        known_local = cli.status(d, "--known-at", local)
+        assert known_local["units"] == before[d]["units"], d
+        echoed = datetime.fromisoformat(known_local["known_at"])
+        assert echoed.tzinfo is not None and echoed == moment
+
+        later = cli.status(d, "--known-at", datetime.now(UTC).isoformat())
+        assert later["units"] == after["units"]
+
+
+@pytest.mark.parametrize("bad", ["soon", "2010-13-01T00:00:00", "2024-01-01T25:00:00+08:00"])
+def test_a_bad_known_at_is_one_line_exit_1(cli, bad):
+    cli.ok_import(prelude())
+    res = cli.run("status", "--format", "json", "--as-of", "2010-07-01", "--known-at", bad)
+    assert_one_line_error(res)

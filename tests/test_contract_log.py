@@ -1,0 +1,150 @@
+"""`cxzy log`: filters, and `--format jsonl` written back in the import format (FORMAT.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from contract_helpers import SHANGHAI, Cli, full_history, local_day
+
+DATES = (
+    "2010-05-10",
+    "2010-05-31",
+    "2010-07-01",
+    "2011-03-01",
+    "2011-07-01",
+    "2012-07-01",
+    "2012-11-08",
+)
+LIFECYCLE_TYPES = {
+    "CommitmentProgressed",
+    "CommitmentDueChanged",
+    "CommitmentFulfilled",
+    "RectificationProgressed",
+    "RectificationDeadlineExtended",
+    "RectificationCompleted",
+    "RectificationVerified",
+    "RectificationEscalated",
+}
+
+
+@pytest.fixture
+def cli(capsys, tmp_path):
+    return Cli(capsys, tmp_path)
+
+
+@pytest.fixture
+def full(cli):
+    cli.ok_import(full_history())
+    return cli
+
+
+def _instant(at: str) -> datetime:
+    if len(at) == 10:
+        return datetime.fromisoformat(at).replace(tzinfo=SHANGHAI)
+    moment = datetime.fromisoformat(at)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def test_jsonl_log_holds_every_record_in_order_with_id_and_recorded(full):
+    source = full_history()
+    log = full.log()
+    assert len(log) == len(source)
+    recorded = []
+    for src, out in zip(source, log, strict=True):
+        assert out["type"] == src["type"]
+        assert isinstance(out["id"], str) and out["id"]
+        if "id" in src:
+            assert out["id"] == src["id"]
+        recorded.append(datetime.fromisoformat(out["recorded"]))
+        assert _instant(out["at"]) == _instant(src["at"]), (src, out)
+        for key, value in src.items():
+            if key not in ("at", "id"):
+                assert out.get(key) == value, (key, src, out)
+    assert recorded == sorted(recorded), "recorded times must not go backwards along the log"
+
+
+def test_log_filter_by_type(full):
+    log = full.log()
+    want = [r["id"] for r in log if r["type"] == "ActivityHeld"]
+    assert len(want) == 8
+    assert [r["id"] for r in full.log("--type", "ActivityHeld")] == want
+
+
+def test_log_filter_by_unit(full):
+    log = full.log()
+    by_id = {r["id"]: r for r in log}
+    got = full.log("--unit", "145")
+    got_ids = [r["id"] for r in got]
+    must = [r["id"] for r in log if r.get("unit") == "145"]
+    assert len(must) >= 10
+    assert set(must) <= set(got_ids)
+    assert got_ids == [i for i in (r["id"] for r in log) if i in set(got_ids)], "log order kept"
+    own = {("commitment", "K1"), ("rectification", "R1")}
+    for r in got:
+        assert by_id[r["id"]]["type"] not in ("CampaignPlanned", "LeaderAssigned"), r
+        if "unit" in r:
+            assert r["unit"] == "145", r
+        else:
+            assert r["type"] in LIFECYCLE_TYPES, r
+            assert {(k, r.get(k)) for k in ("commitment", "rectification")} & own, r
+
+
+def test_log_filter_by_unit_and_type(full):
+    want = [r["id"] for r in full.log() if r["type"] == "ActivityHeld" and r.get("unit") == "145"]
+    assert len(want) == 5
+    assert [r["id"] for r in full.log("--unit", "145", "--type", "ActivityHeld")] == want
+
+
+@pytest.mark.parametrize(
+    ("since", "until"),
+    [("2010-06-15", "2011-01-31"), ("2011-01-31", None), (None, "2010-06-15")],
+)
+def test_log_filter_by_day(full, since, until):
+    log = full.log()
+    lo = date.fromisoformat(since) if since else date.min
+    hi = date.fromisoformat(until) if until else date.max
+    want = [r["id"] for r in log if lo <= local_day(r["at"]) <= hi]
+    assert 0 < len(want) < len(log)
+    args = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
+    assert [r["id"] for r in full.log(*args)] == want
+
+
+def test_log_day_filters_include_both_ends_and_use_the_campaign_zone(full):
+    by_id = {r["id"]: r for r in full.log()}
+    june_30 = full.log("--since", "2010-06-30", "--until", "2010-06-30")
+    assert [(r["type"], r["unit"]) for r in june_30] == [("ActivityHeld", "JU")]
+    assert by_id[june_30[0]["id"]]["kind"] == "party_spirit_analysis"
+    july_1 = full.log("--since", "2010-07-01", "--until", "2010-07-01")
+    assert [(r["type"], r["unit"], r["kind"]) for r in july_1] == [
+        ("ActivityHeld", "145", "party_spirit_analysis")
+    ]
+
+
+def test_log_table_format_runs(full):
+    res = full.run("log", "--format", "table")
+    assert res.code == 0, str(res)
+    assert "ActivityHeld" in res.out or "145" in res.out
+
+
+def test_jsonl_round_trip_into_an_empty_store_gives_the_same_status(full, capsys, tmp_path):
+    exported = full.write([full.log_text().rstrip("\n")], name="exported.jsonl")
+    copy = Cli(capsys, tmp_path, store_name="copy.db")
+    res = copy.run("import", exported)
+    assert res.code == 0, str(res)
+    for as_of in DATES:
+        assert copy.status(as_of) == full.status(as_of), as_of
+
+    def strip(records):
+        return [{k: v for k, v in r.items() if k != "recorded"} for r in records]
+
+    assert strip(copy.log()) == strip(full.log())
+
+
+def test_jsonl_output_reimported_into_the_same_store_is_all_skipped(full):
+    text = full.log_text()
+    exported = full.write([text.rstrip("\n")], name="exported.jsonl")
+    res = full.run("import", exported)
+    assert res.code == 0, str(res)
+    assert full.log_text() == text
