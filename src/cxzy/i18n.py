@@ -230,6 +230,89 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "PostgreSQL stores are not supported yet ({store})",
         "zh": "暂不支持 PostgreSQL 数据库({store})",
     },
+    # -- audit: the hash chain, verify, checkpoints, late records -----------------
+    "verify_ok": {
+        "en": "{count} events checked, head {head}",
+        "zh": "已校验 {count} 条事件,链头 {head}",
+    },
+    "verify_extends": {
+        "en": "the log extends checkpoint {position} (recorded {recorded})",
+        "zh": "日志延续了检查点 {position}(入库时间 {recorded})",
+    },
+    "verify_rebuilt": {
+        "en": "note: positions {first}–{last} were chained when the read model was rebuilt "
+        "({at}), not as they were imported; only a checkpoint taken earlier vouches for them",
+        "zh": "注意:位置 {first}–{last} 的哈希链是在重建读模型时({at})补算的,"
+        "而非导入时写入;只有此前取得的检查点能为其作证",
+    },
+    "verify_broken": {
+        "en": "log broken at position {position}: {reason}",
+        "zh": "日志在位置 {position} 处被破坏:{reason}",
+    },
+    "chain_missing": {
+        "en": "the event at this position was removed",
+        "zh": "该位置的事件已被删除",
+    },
+    "chain_unreadable": {
+        "en": "the stored event cannot be read (altered)",
+        "zh": "存储的事件无法读取(已被改动)",
+    },
+    "chain_unchained": {
+        "en": "the event is not in the hash chain (added outside cxzy)",
+        "zh": "该事件不在哈希链中(绕过 cxzy 添加)",
+    },
+    "chain_altered": {
+        "en": "the stored event differs from the one chained when it was recorded "
+        "(altered, swapped or moved)",
+        "zh": "存储的事件与入库时链入的不一致(被改动、调换或移动)",
+    },
+    "chain_link_altered": {
+        "en": "the chain's hash differs (the chain, a position or a recorded time was altered)",
+        "zh": "哈希链不符(链本身、位置或入库时间被改动)",
+    },
+    "chain_outside": {
+        "en": "the event was written without its chain link (added outside cxzy) and chained later",
+        "zh": "该事件写入时没有链入哈希链(绕过 cxzy 添加),是事后补链的",
+    },
+    "chain_readmodel": {
+        "en": "the read model's copy (cx_log: id, content digest or recorded time) differs "
+        "from the stored event",
+        "zh": "读模型中的副本(cx_log:id、内容摘要或入库时间)与存储的事件不一致",
+    },
+    "checkpoint_differs": {
+        "en": "the log does not extend the checkpoint: its hash or recorded time at this "
+        "position differs",
+        "zh": "日志不再延续该检查点:此位置的哈希或入库时间不同",
+    },
+    "checkpoint_beyond": {
+        "en": "the log ends before the checkpoint's position {checkpoint}: events were removed",
+        "zh": "日志在检查点位置 {checkpoint} 之前就结束了:有事件被删除",
+    },
+    "bad_checkpoint": {
+        "en": "'{value}' is not a checkpoint (cxzy-checkpoint:POSITION:HASH:TIME, as printed "
+        "by cxzy checkpoint)",
+        "zh": "'{value}' 不是检查点(应为 cxzy checkpoint 输出的 cxzy-checkpoint:位置:哈希:时间)",
+    },
+    "checkpoint_empty": {
+        "en": "the log is empty: there is nothing to checkpoint",
+        "zh": "日志为空,无法生成检查点",
+    },
+    "checkpoint_refused": {
+        "en": "no checkpoint: the log is broken (run cxzy verify)",
+        "zh": "未生成检查点:日志已被破坏(请运行 cxzy verify)",
+    },
+    "head_hash": {"en": "head", "zh": "链头"},
+    "log_header_origin": {"en": "origin", "zh": "来源"},
+    "log_header_late": {"en": "late", "zh": "迟报"},
+    "late_days": {"en": "+{days}d", "zh": "迟{days}天"},
+    "store_read_only": {
+        "en": "store {store} is read-only: {reason}",
+        "zh": "数据库 {store} 只读:{reason}",
+    },
+    "store_full": {
+        "en": "store {store}: the disk is full; nothing was written",
+        "zh": "数据库 {store}:磁盘已满,未写入任何内容",
+    },
 }
 
 LABELS: dict[str, dict[str, str]] = {
@@ -290,6 +373,93 @@ LABELS: dict[str, dict[str, str]] = {
     "log_header_by": {"zh": "记录人", "en": "by"},
     "log_header_recorded": {"zh": "入库时间", "en": "recorded"},
     "log_empty": {"zh": "(没有符合条件的记录)", "en": "(no matching records)"},
+    # -- the dashboard -------------------------------------------------------------
+    "tui_live": {"zh": "实时", "en": "LIVE"},
+    "tui_historical": {"zh": "历史视图", "en": "HISTORICAL VIEW"},
+    "tui_past_day": {"zh": "回看 {day}", "en": "viewing {day}"},
+    "tui_known_at": {"zh": "按 {moment} 时库中所知", "en": "as the store knew it at {moment}"},
+    "tui_replay": {"zh": "回放中 ×{speed}", "en": "REPLAY ×{speed}"},
+    "tui_paused": {"zh": "回放暂停", "en": "replay paused"},
+    "tui_step": {"zh": "步长:{step}", "en": "step: {step}"},
+    "tui_day": {"zh": "日", "en": "day"},
+    "tui_week": {"zh": "周", "en": "week"},
+    "tui_month": {"zh": "月", "en": "month"},
+    "tui_phase": {"zh": "阶段", "en": "phase"},
+    "tui_current_phase": {"zh": "当前阶段", "en": "current phase"},
+    "tui_no_phase": {"zh": "不在任何阶段", "en": "outside the phases"},
+    "tui_totals": {
+        "zh": "单位完成/落后:{phases}  承诺逾期 {c_overdue}  整改 未销号 {r_open} 逾期 {r_overdue} 督办 {r_sup} 问责 {r_esc}",
+        "en": "units done/behind: {phases}  commitments overdue {c_overdue}  rectifications open {r_open} overdue {r_overdue} supervised {r_sup} escalated {r_esc}",
+    },
+    "tui_col_when": {"zh": "期限", "en": "when"},
+    "tui_col_what": {"zh": "事项", "en": "what"},
+    "tui_col_unit": {"zh": "单位", "en": "unit"},
+    "tui_col_text": {"zh": "内容", "en": "text"},
+    "tui_alerts": {"zh": "预警", "en": "Alerts"},
+    "tui_missed": {"zh": "未完成事项", "en": "Missed items"},
+    "tui_days_left": {"zh": "剩 {n} 天", "en": "{n} days left"},
+    "tui_days_over": {"zh": "逾期 {n} 天", "en": "{n} days overdue"},
+    "tui_supervised": {"zh": "督办", "en": "supervised"},
+    "tui_escalated": {"zh": "问责", "en": "escalated"},
+    "tui_rectification": {"zh": "整改", "en": "rectification"},
+    "tui_commitment": {"zh": "承诺", "en": "commitment"},
+    "tui_chart": {"zh": "各阶段完成率(按周)", "en": "Items done per phase, by week"},
+    "tui_loading": {"zh": "读取中…", "en": "loading…"},
+    "tui_empty_store": {
+        "zh": "库中还没有活动。按 d 载入演示历史,按 q 退出。",
+        "en": "The store holds no campaign yet. Press d to load the demo history, q to quit.",
+    },
+    "tui_behind": {
+        "zh": "读模型落后于日志 {n} 条;运行任何 cxzy 命令(如 cxzy status)即可补齐",
+        "en": "the read model is {n} events behind the log; any cxzy command (e.g. cxzy status) brings it up to date",
+    },
+    "tui_unit_title": {"zh": "{name}({unit})", "en": "{name} ({unit})"},
+    "tui_checklist": {"zh": "各阶段清单", "en": "Checklist by phase"},
+    "tui_evidence": {"zh": "依据", "en": "evidence"},
+    "tui_why_open": {"zh": "期限 {deadline},尚未完成", "en": "due {deadline}, not yet done"},
+    "tui_why_missed": {
+        "zh": "期限 {deadline} 已过,未完成",
+        "en": "deadline {deadline} passed, not done",
+    },
+    "tui_closed_of": {"zh": "已办结 {closed}/{total}", "en": "{closed} of {total} closed"},
+    "tui_reviews": {"zh": "评议", "en": "Reviews"},
+    "tui_activities": {"zh": "活动", "en": "Activities"},
+    "tui_awards_title": {"zh": "表彰", "en": "Awards"},
+    "tui_contact": {"zh": "联系点领导", "en": "Contact-point leader"},
+    "tui_visits": {"zh": "走访", "en": "Visits"},
+    "tui_none": {"zh": "(无)", "en": "(none)"},
+    "tui_log_title": {"zh": "事件日志(最新在前)", "en": "Event log (newest first)"},
+    "tui_log_page": {"zh": "第 {page} 页 · 每页 {size} 条", "en": "page {page} · {size} per page"},
+    "tui_filter": {"zh": "筛选", "en": "filter"},
+    "tui_filter_help": {
+        "zh": "筛选:unit:代码 type:类型 since:日期 until:日期 及任意文字",
+        "en": "filter: unit:CODE type:TYPE since:DATE until:DATE and any text",
+    },
+    "tui_command_help": {
+        "zh": "命令:单位代码或名称 · log · overview · 日期 YYYY-MM-DD · known 时刻 · today · help · quit",
+        "en": "commands: unit code or name · log · overview · date YYYY-MM-DD · known MOMENT · today · help · quit",
+    },
+    "tui_unknown_command": {"zh": "未知命令:{text}", "en": "unknown command: {text}"},
+    "tui_help_title": {"zh": "按键", "en": "Keys"},
+    "key_quit": {"zh": "退出", "en": "quit"},
+    "key_help": {"zh": "帮助", "en": "help"},
+    "key_command": {"zh": "命令", "en": "command"},
+    "key_filter": {"zh": "筛选", "en": "filter"},
+    "key_back": {"zh": "返回", "en": "back"},
+    "key_open": {"zh": "打开单位", "en": "open unit"},
+    "key_earlier": {"zh": "向前", "en": "earlier"},
+    "key_later": {"zh": "向后", "en": "later"},
+    "key_step": {"zh": "步长", "en": "step"},
+    "key_today": {"zh": "今天", "en": "today"},
+    "key_play": {"zh": "回放/暂停", "en": "play/pause"},
+    "key_faster": {"zh": "加速", "en": "faster"},
+    "key_slower": {"zh": "减速", "en": "slower"},
+    "key_log": {"zh": "日志", "en": "log"},
+    "key_known": {"zh": "按时刻回看", "en": "as known at"},
+    "key_next_page": {"zh": "下一页", "en": "next page"},
+    "key_prev_page": {"zh": "上一页", "en": "previous page"},
+    "key_palette": {"zh": "命令面板", "en": "command palette"},
+    "key_load_demo": {"zh": "载入演示", "en": "load demo"},
 }
 
 

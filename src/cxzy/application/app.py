@@ -20,6 +20,7 @@ from eventsourcing.persistence import (
 from cxzy.application.readmodel import READ_MODEL, ReadModel
 from cxzy.application.store import StoreLocation, check_sqlite_file
 from cxzy.application.templates import load_template
+from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
 from cxzy.domain.errors import Violation
 from cxzy.domain.records import Stamp, entity_id
 from cxzy.domain.registry import CampaignInfo, Registry
@@ -57,6 +58,7 @@ class StampAsDict(Transcoding):
 
 class CampaignApp(Application):
     name = "cxzy"
+    aggregates = AGGREGATES
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -185,34 +187,42 @@ class CampaignApp(Application):
                 batch = recorder.select_notifications(start, REPLAY_BATCH)
                 if not batch:
                     break
-                events = [(n.id, self.mapper.to_domain_event(n)) for n in batch]
-                self.read_model.apply(c, ((pos, e, e.timestamp) for pos, e in events))
+                events = [(n.id, self.mapper.to_domain_event(n), n) for n in batch]
+                self.read_model.apply(
+                    c, ((pos, e, e.timestamp, n) for pos, e, n in events), rebuilt=True
+                )
                 applied += len(events)
                 start = batch[-1].id + 1
             recorder._insert_tracking(c, Tracking(READ_MODEL, start - 1))  # type: ignore[attr-defined]
         return applied
 
 
-def open_app(location: StoreLocation, *, create: bool = False) -> CampaignApp:
+def open_app(
+    location: StoreLocation, *, create: bool = False, read_only: bool = False
+) -> CampaignApp:
     """Open the store; ``create`` makes a new SQLite file if there is none.
+
+    ``read_only`` (the dashboard) neither creates tables nor brings the read
+    model up to date: it only reads.
 
     Raises :class:`Violation` with a message for the user when the store is
     missing, unreadable or not a cxzy store.
     """
     if location.kind == "sqlite":
-        check_sqlite_file(location, create=create)
+        check_sqlite_file(location, create=create and not read_only)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(location.path),
             "SQLITE_LOCK_TIMEOUT": "30",
             "APPLICATION_RECORDER_TOPIC": "cxzy.application.recorders:CxzySQLiteRecorder",
-            "CREATE_TABLE": "y",
+            "CREATE_TABLE": "n" if read_only else "y",
         }
     else:
         raise Violation("postgres_not_yet", store=location.display())
     try:
         app = CampaignApp(env=env)
-        app.ensure_read_model()
+        if not read_only:
+            app.ensure_read_model()
     except PersistenceError as error:
         raise Violation("store_unreadable", store=location.display(), reason=str(error)) from None
     return app

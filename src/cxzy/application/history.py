@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from cxzy.application.app import CampaignApp
@@ -18,6 +18,7 @@ class LogFilter:
     type: str | None = None
     since: date | None = None
     until: date | None = None
+    late: bool = False  # only records recorded more than the template's N days late
 
     def where(self) -> tuple[str, dict[str, Any]]:
         clauses, params = [], {}
@@ -36,9 +37,57 @@ class LogFilter:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+@dataclass(frozen=True)
+class LogEntry:
+    """One row of the log as the table shows it, with its recorded facts."""
+
+    pos: int
+    at: datetime
+    type: str
+    unit: str | None
+    summary: str | None
+    by: str | None
+    recorded: datetime
+    origin: str | None
+    late_days: int | None  # whole days between ``at`` and ``recorded`` when reported late
+
+
+def late_days(at: datetime, recorded: datetime, limit_days: int) -> int | None:
+    """Days between happening and recording, when more than ``limit_days``; else None."""
+    delay = recorded - at
+    return delay.days if delay > timedelta(days=limit_days) else None
+
+
 class LogQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
+
+    def late_limit(self) -> int | None:
+        """The campaign template's ``late_report_days`` (None before any campaign)."""
+        with self.app.snapshot() as c:
+            info = self.app.campaign_info(c)
+        return None if info is None else info.template.late_report_days
+
+    def entries(self, filters: LogFilter) -> list[LogEntry]:
+        """The matching rows with who recorded them, where they came from and how late."""
+        where, params = filters.where()
+        limit = self.late_limit()
+        with self.app.snapshot() as c:
+            rows = self.app.read_model.rows(
+                c,
+                "SELECT pos, at, type, unit, summary, by_whom, recorded, origin FROM cx_log"
+                + where
+                + " ORDER BY pos",
+                **params,
+            )
+        found = []
+        for pos, at, type_, unit, summary, by, recorded, origin in rows:
+            at_, recorded_ = datetime.fromisoformat(at), datetime.fromisoformat(recorded)
+            late = None if limit is None else late_days(at_, recorded_, limit)
+            if filters.late and late is None:
+                continue
+            found.append(LogEntry(pos, at_, type_, unit, summary, by, recorded_, origin, late))
+        return found
 
     def rows(self, filters: LogFilter) -> list[tuple[Any, ...]]:
         """(pos, at, type, unit, summary, by, recorded) in log order."""
@@ -55,7 +104,6 @@ class LogQuery:
     def records(self, filters: LogFilter) -> Iterator[dict[str, Any]]:
         """The matching records as interchange-format mappings, each with its
         ``id`` and ``recorded`` time."""
-        rows = self.rows(filters)
-        recorded = {row[0]: datetime.fromisoformat(row[6]) for row in rows}
-        for pos, event in self.app.notifications([row[0] for row in rows]):
+        recorded = {entry.pos: entry.recorded for entry in self.entries(filters)}
+        for pos, event in self.app.notifications(list(recorded)):
             yield public_record(event, recorded[pos])

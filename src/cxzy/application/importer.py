@@ -10,6 +10,7 @@ checked again.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -74,11 +75,34 @@ _CREATING = {
 }
 
 
-class Importer:
-    """Checks records against the store and writes them all-or-nothing."""
+def os_user() -> str | None:
+    """The operating-system user running this process (None when unknown)."""
+    try:
+        return getpass.getuser() or None
+    except (OSError, KeyError, ImportError):
+        return None
 
-    def __init__(self, app: CampaignApp) -> None:
+
+def origin_of(where: str, sources: Mapping[str, str]) -> str:
+    """Where a record came from: ``FILE sha256:HEX line N`` when the file's
+    SHA-256 is known (``sources``: file label → hex digest), else ``where``."""
+    label, _, line = where.rpartition(":")
+    digest = sources.get(label)
+    if digest is None or not line.isdigit():
+        return where
+    return f"{label} sha256:{digest} line {line}"
+
+
+class Importer:
+    """Checks records against the store and writes them all-or-nothing.
+
+    ``by`` is who recorded the records that do not name anyone themselves: by
+    default the operating-system user running the import.
+    """
+
+    def __init__(self, app: CampaignApp, *, by: str | None = None) -> None:
         self.app = app
+        self.by = by if by is not None else os_user()
 
     def run(
         self,
@@ -86,11 +110,13 @@ class Importer:
         *,
         dry_run: bool = False,
         on_record: Callable[[], None] | None = None,
+        sources: Mapping[str, str] | None = None,
     ) -> ImportResult:
-        """Parse, check and (unless ``dry_run``) write. ``on_record`` ticks progress."""
+        """Parse, check and (unless ``dry_run``) write. ``on_record`` ticks progress;
+        ``sources`` maps each file label to its SHA-256 (hex), for the records' origin."""
         raw_items = list(items)
         for _attempt in range(RETRIES):
-            check = _Check(self.app)
+            check = _Check(self.app, by=self.by, sources=sources or {})
             result = check.run(raw_items, on_record)
             on_record = None  # progress is shown for the first pass only
             if not result.ok or dry_run or not check.events:
@@ -108,8 +134,10 @@ class Importer:
 class _Check:
     """One pass over an import's records."""
 
-    def __init__(self, app: CampaignApp) -> None:
+    def __init__(self, app: CampaignApp, by: str | None, sources: Mapping[str, str]) -> None:
         self.app = app
+        self.by = by
+        self.sources = sources
         self.registry: Registry
         self.registry, self.head = app.registry()
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
@@ -136,7 +164,13 @@ class _Check:
                 self.problems.append(Problem(where, raw))
                 continue
             try:
-                record = parse_record(raw, where, self.zone_for, origin=where)
+                record = parse_record(
+                    raw,
+                    where,
+                    self.zone_for,
+                    origin=origin_of(where, self.sources),
+                    default_by=self.by,
+                )
             except RecordError as error:
                 self.problems.extend(Problem(where, v) for v in error.problems)
                 continue

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from cxzy.application.chain import GENESIS, content_hash, link
 from cxzy.domain.schema import digest_of, record_of
 
-READ_MODEL = "cxzy-read-model-v1"  # tracking name; bump to rebuild after a change
+READ_MODEL = "cxzy-read-model-v2"  # tracking name; bump to rebuild after a change
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -62,6 +63,12 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS cx_grades (
         unit TEXT NOT NULL, at TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL,
         grade TEXT NOT NULL, PRIMARY KEY (unit, at, pos))""",
+    # The hash chain (see cxzy.application.chain): ``content`` is the stored event's
+    # content hash, ``hash`` the link; ``rebuilt`` = 1 when the link was computed
+    # by a rebuild of the read model rather than in the transaction that wrote it.
+    """CREATE TABLE IF NOT EXISTS cx_chain (
+        pos BIGINT PRIMARY KEY, content TEXT NOT NULL, hash TEXT NOT NULL,
+        rebuilt INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS cx_awards (
         unit TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (unit, pos))""",
 ]
@@ -76,6 +83,7 @@ TABLES = (
     "cx_deadlines",
     "cx_grades",
     "cx_awards",
+    "cx_chain",
 )
 
 _PARAM = re.compile(r":([a-z_]+)\b")
@@ -139,13 +147,25 @@ class ReadModel:
         row = cursor.fetchone()
         return None if row is None else row[0]
 
-    def apply(self, cursor: Any, positioned: Iterable[tuple[int, Any, datetime]]) -> int | None:
-        """Project events (position, domain event, recorded time) in log order.
+    def apply(
+        self,
+        cursor: Any,
+        positioned: Iterable[tuple[int, Any, datetime, Any]],
+        *,
+        rebuilt: bool = False,
+    ) -> int | None:
+        """Project events (position, domain event, recorded time, stored event) in
+        log order, and extend the hash chain over them.
 
-        Returns the last position applied. Raises the driver's integrity error
-        when a record id is already in the log (a concurrent writer won).
+        ``rebuilt`` marks chain links computed by a rebuild rather than by the
+        transaction that wrote the events. Returns the last position applied.
+        Raises the driver's integrity error when a record id or position is
+        already in the log (a concurrent writer won).
         """
         last_recorded = self._one(cursor, "SELECT MAX(recorded) FROM cx_log") or ""
+        previous = (
+            self._one(cursor, "SELECT hash FROM cx_chain ORDER BY pos DESC LIMIT 1") or GENESIS
+        )
         minima: dict[tuple[str, str], str] = {}
         cursor.execute("SELECT unit, fact, MIN(day) FROM cx_firsts GROUP BY unit, fact")
         for unit, fact, day in cursor.fetchall():
@@ -153,7 +173,7 @@ class ReadModel:
         entity_units: dict[str, str] = {}
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _STATEMENTS}
         last_pos = None
-        for pos, event, recorded in positioned:
+        for pos, event, recorded, stored in positioned:
             type_, stamp, fields = record_of(event)
             day = stamp.day.isoformat()
             entity = None
@@ -173,6 +193,11 @@ class ReadModel:
                     entity_units[entity] = unit
             recorded_text = max(utc_text(recorded), last_recorded)
             last_recorded = recorded_text
+            content = content_hash(stored)
+            previous = link(previous, pos, recorded_text, content)
+            rows["chain"].append(
+                {"pos": pos, "content": content, "hash": previous, "rebuilt": int(rebuilt)}
+            )
             base = {"pos": pos, "day": day}
             rows["log"].append(
                 {
@@ -270,6 +295,14 @@ class ReadModel:
             last_pos = pos
         for name, statement in _STATEMENTS.items():
             self._run(cursor, statement, rows[name])
+        if rebuilt and last_pos is not None:
+            cursor.execute(
+                self.dialect.sql(
+                    """INSERT INTO cx_meta (key, value) VALUES ('chain_rebuilt', :value)
+                       ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
+                ),
+                {"value": utc_text(datetime.now(UTC))},
+            )
         return last_pos
 
     # -- reading ----------------------------------------------------------------
@@ -290,6 +323,16 @@ class ReadModel:
 
     def head(self, cursor: Any) -> int:
         return int(self.value(cursor, "SELECT MAX(pos) FROM cx_log") or 0)
+
+    def link_at(self, cursor: Any, pos: int) -> tuple[str, str] | None:
+        """The chain's hash at a position and that event's recorded time (UTC text)."""
+        found = self.rows(
+            cursor,
+            """SELECT h.hash, l.recorded FROM cx_chain h JOIN cx_log l ON l.pos = h.pos
+               WHERE h.pos = :pos""",
+            pos=pos,
+        )
+        return (str(found[0][0]), str(found[0][1])) if found else None
 
     def find_ids(self, cursor: Any, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
         """Record ids already in the log → (digest, position)."""
@@ -342,4 +385,6 @@ _STATEMENTS = {
     "grade": """INSERT INTO cx_grades (unit, at, pos, day, grade)
                 VALUES (:unit, :at, :pos, :day, :grade)""",
     "award": "INSERT INTO cx_awards (unit, pos, day) VALUES (:unit, :pos, :day)",
+    "chain": """INSERT INTO cx_chain (pos, content, hash, rebuilt)
+                VALUES (:pos, :content, :hash, :rebuilt)""",
 }

@@ -34,8 +34,11 @@ class ReadModelRecorder:
         if expected is not None and self.read_model.head(c) != expected:
             raise LogMovedError("the log moved while this import was checked")
         assert ids is not None and len(ids) == len(events)
+        stored = kwargs.get("cx_stored")
+        assert stored is not None and len(stored) == len(events)
         last = self.read_model.apply(
-            c, ((pos, e, e.timestamp) for pos, e in zip(ids, events, strict=True))
+            c,
+            ((pos, e, e.timestamp, s) for pos, e, s in zip(ids, events, stored, strict=True)),
         )
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
@@ -56,5 +59,5 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
-        self._apply_read_model(c, ids, **kwargs)
+        self._apply_read_model(c, ids, cx_stored=stored_events, **kwargs)
         return ids

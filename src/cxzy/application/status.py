@@ -73,6 +73,7 @@ class StatusReport:
     known_at: datetime | None
     position: int  # the last log position the figures include
     units: list[UnitStatus] = field(default_factory=list)
+    head_hash: str | None = None  # the hash chain at ``position``: what the figures rest on
 
     @property
     def template(self) -> Template:
@@ -192,7 +193,8 @@ class StatusQuery:
                     awards=int(awards.get(unit, 0)),
                 )
             )
-        return StatusReport(info, title, as_of, known_at, int(head), report_units)
+        head_hash = rm.value(c, "SELECT hash FROM cx_chain WHERE pos = :pos", pos=int(head))
+        return StatusReport(info, title, as_of, known_at, int(head), report_units, head_hash)
 
     def _units(self, c: Any, day: str, pos: int) -> list[tuple[str, str, str, str | None, int]]:
         """Units registered by the day, named as of the day, in tree order."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -20,6 +21,7 @@ from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store
+from cxzy.cli import audit
 from cxzy.domain.errors import TemplateError, Violation
 from cxzy.domain.schema import TYPES
 from cxzy.formats.jsonl import read_records, write_records
@@ -94,10 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="YYYY-MM-DD")
     p.add_argument("--until", metavar="YYYY-MM-DD")
     p.add_argument("--format", choices=("table", "jsonl"), default="table")
+    p.add_argument(
+        "--late", action="store_true", help="only records recorded late (template's N days)"
+    )
 
     p = commands.add_parser("demo", help="load the demo history, then open the dashboard")
     _common(p, top=False)
     p.add_argument("--no-open", action="store_true", help="load only")
+    audit.add_commands(commands, _common)
     return parser
 
 
@@ -108,14 +114,20 @@ def _open(location: StoreLocation, *, create: bool = False) -> CampaignApp:
     return open_app(location, create=create)
 
 
-def _read_files(files: Sequence[str], lang: str) -> list[RawItem]:
+def _read_files(
+    files: Sequence[str], lang: str, sources: dict[str, str] | None = None
+) -> list[RawItem]:
+    """Every record of the files, in order; ``sources`` receives each file's SHA-256."""
     items: list[RawItem] = []
     for name in files:
         path = Path(name)
         if path.is_dir():
             raise UserError(message("file_is_dir", lang, file=name))
         try:
-            items.extend(read_records(path, label=name))
+            digest = hashlib.sha256()
+            items.extend(read_records(path, label=name, digest=digest))
+            if sources is not None:
+                sources[name] = digest.hexdigest()
         except FileNotFoundError:
             raise UserError(message("file_missing", lang, file=name)) from None
         except OSError as error:
@@ -128,15 +140,18 @@ def _read_files(files: Sequence[str], lang: str) -> list[RawItem]:
 def _import(
     app: CampaignApp, files: Sequence[str], dry_run: bool, lang: str, err: Console
 ) -> ImportResult:
-    items = _read_files(files, lang)
+    sources: dict[str, str] = {}
+    items = _read_files(files, lang, sources)
     size = sum(Path(f).stat().st_size for f in files)
     if size < PROGRESS_MIN_BYTES or not err.is_terminal:
-        return Importer(app).run(items, dry_run=dry_run)
+        return Importer(app).run(items, dry_run=dry_run, sources=sources)
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task(t("checking", lang), total=len(items))
-        result = Importer(app).run(items, dry_run=dry_run, on_record=lambda: progress.advance(task))
+        result = Importer(app).run(
+            items, dry_run=dry_run, on_record=lambda: progress.advance(task), sources=sources
+        )
     return result
 
 
@@ -189,6 +204,7 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
         type=args.type,
         since=_date_arg(args.since) if args.since is not None else None,
         until=_date_arg(args.until) if args.until is not None else None,
+        late=args.late,
     )
     app = _open(args.location)
     query = LogQuery(app)
@@ -198,7 +214,7 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     from cxzy.cli.render import log_table
 
     zone = ZoneInfo(StatusQuery(app).campaign().timezone)
-    out.print(log_table(query.rows(filters), zone, args.lang))
+    out.print(log_table(query.entries(filters), zone, args.lang))
     return EXIT_OK
 
 
@@ -236,14 +252,36 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
-    """Until the dashboard lands: the status table."""
-    args.as_of = None
-    args.known_at = None
-    args.format = "table"
-    return cmd_status(args, out, err)
+    """The dashboard in a terminal; the status table when output is not a terminal."""
+    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+        args.as_of = None
+        args.known_at = None
+        args.format = "table"
+        return cmd_status(args, out, err)
+    from cxzy.application.store import check_sqlite_file
+    from cxzy.tui.app import CxzyApp
+
+    location = args.location
+    store = None
+    if location.kind != "sqlite" or not check_sqlite_file(location, create=True):
+        store = open_app(location, read_only=True)
+
+    def load_demo() -> CampaignApp:
+        app = open_app(location, create=True)
+        Importer(app).run(read_records(demo_file(), label=DEMO_FILE))
+        return open_app(location, read_only=True)
+
+    CxzyApp(store, lang=args.lang, load_demo=load_demo).run()
+    return EXIT_OK
 
 
-COMMANDS = {"import": cmd_import, "status": cmd_status, "log": cmd_log, "demo": cmd_demo}
+COMMANDS = {
+    "import": cmd_import,
+    "status": cmd_status,
+    "log": cmd_log,
+    "demo": cmd_demo,
+    **audit.COMMANDS,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

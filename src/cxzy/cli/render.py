@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
+from cxzy.application.history import LogEntry
 from cxzy.application.status import StatusReport
 from cxzy.i18n import t
 
@@ -32,6 +33,8 @@ def status_table(report: StatusReport, lang: str) -> Table:
     if report.known_at is not None:
         title += f" · {t('known_at', lang)} {report.known_at.isoformat()}"
     caption = f"{t('status_legend', lang)} · {t('position', lang)} #{report.position}"
+    if report.head_hash:
+        caption += f" · {t('head_hash', lang)} {report.head_hash}"
     table = Table(title=title, caption=caption, show_lines=False, pad_edge=False)
     table.add_column(t("unit", lang), no_wrap=True, ratio=3)
     for phase in template.phases:
@@ -62,24 +65,35 @@ def status_table(report: StatusReport, lang: str) -> Table:
     return table
 
 
-def log_table(rows: Iterable[Sequence[Any]], zone: Any, lang: str) -> Table:
+_LONG_SHA = re.compile(r"sha256:([0-9a-f]{12})[0-9a-f]{52}")
+
+
+def short_origin(origin: str | None) -> str:
+    """An origin with its file hash cut to 12 hex digits, for the table."""
+    return _LONG_SHA.sub(r"sha256:\1…", origin or "")
+
+
+def log_table(entries: Iterable[LogEntry], zone: Any, lang: str) -> Table:
     table = Table(show_lines=False)
-    for key in ("pos", "at", "type", "unit", "summary", "by", "recorded"):
-        table.add_column(t(f"log_header_{key}", lang), no_wrap=key != "summary")
+    for key in ("pos", "at", "type", "unit", "summary", "by", "recorded", "late", "origin"):
+        table.add_column(t(f"log_header_{key}", lang), no_wrap=key not in ("summary", "origin"))
     count = 0
-    for pos, at, type_, unit, summary, by, recorded in rows:
-        local = datetime.fromisoformat(at).astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        stored = datetime.fromisoformat(recorded).astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    for e in entries:
+        local = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        stored = e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+        late = Text(t("late_days", lang, days=e.late_days), style="yellow") if e.late_days else ""
         table.add_row(
-            str(pos),
+            str(e.pos),
             local,
-            type_,
-            Text(unit or ""),
-            Text(summary or ""),
-            Text(by or ""),
+            e.type,
+            Text(e.unit or ""),
+            Text(e.summary or ""),
+            Text(e.by or ""),
             stored,
+            late,
+            Text(short_origin(e.origin), style="dim"),
         )
         count += 1
     if not count:
-        table.add_row("", "", t("log_empty", lang), "", "", "", "")
+        table.add_row("", "", t("log_empty", lang), "", "", "", "", "", "")
     return table

@@ -304,11 +304,14 @@ def parse_record(
     where: str,
     zone_for: Callable[[str, Mapping[str, Any]], tzinfo],
     origin: str | None = None,
+    default_by: str | None = None,
 ) -> Record:
     """Check one raw record; raise :class:`RecordError` naming every problem.
 
     ``zone_for(type, raw)`` gives the time zone in which ``at`` without an
     offset is read (the campaign's; a ``CampaignPlanned`` names its own).
+    ``default_by`` is who recorded it when the record does not say (``by`` is
+    not content: it does not change the digest).
     """
     if not isinstance(raw, Mapping):
         raise RecordError(where, [Violation("not_object")])
@@ -365,7 +368,7 @@ def parse_record(
         record_id=record_id or f"auto-{digest[:24]}",
         at=at,
         day=at.date(),  # ``at`` is already in the campaign's zone
-        by=by or None,
+        by=by or default_by or None,
         origin=origin,
     )
     return Record(type=type_, stamp=stamp, fields=fields, digest=digest, where=where)

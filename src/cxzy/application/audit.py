@@ -1,0 +1,181 @@
+"""Audit: verify the hash chain against the stored events, and checkpoints.
+
+``verify`` recomputes the chain (:mod:`cxzy.application.chain`) from
+``stored_events`` in notification order and compares, position by position,
+with the chain and the log index the read model keeps (``cx_chain``,
+``cx_log``). The first position where they part is reported with the reason.
+
+A *checkpoint* is one line — ``cxzy-checkpoint:POSITION:HASH:RECORDED`` — to hand
+to a superior body; ``verify(against=…)`` proves the log still extends it. Its
+time is the recorded time of the event at POSITION, so ``--known-at RECORDED``
+reproduces every figure as of the checkpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cxzy.application.app import CampaignApp
+from cxzy.application.chain import GENESIS, content_hash, link
+from cxzy.application.readmodel import utc_text
+from cxzy.domain.errors import Violation
+from cxzy.domain.schema import digest_of, record_of
+
+BATCH = 2000
+PREFIX = "cxzy-checkpoint"
+_CHECKPOINT = re.compile(rf"{PREFIX}:(\d+):([0-9a-f]{{64}}):(\S+)")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    position: int
+    hash: str
+    recorded: str  # the recorded time of the event at ``position``, ISO 8601 UTC
+
+    def __str__(self) -> str:
+        return f"{PREFIX}:{self.position}:{self.hash}:{self.recorded}"
+
+    @classmethod
+    def parse(cls, text: str) -> Checkpoint:
+        """Read a checkpoint line; raise :class:`Violation` when it is not one."""
+        found = _CHECKPOINT.fullmatch(text.strip())
+        if found is None or int(found[1]) < 1:
+            raise Violation("bad_checkpoint", value=text.strip()[:100])
+        try:
+            recorded = datetime.fromisoformat(found[3])
+        except ValueError:
+            raise Violation("bad_checkpoint", value=text.strip()[:100]) from None
+        if recorded.tzinfo is None:
+            raise Violation("bad_checkpoint", value=text.strip()[:100])
+        return cls(int(found[1]), found[2], utc_text(recorded))
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first position where the log and its chain part, and why (a message code)."""
+
+    position: int
+    reason: str
+    params: dict[str, Any]
+
+
+@dataclass
+class VerifyReport:
+    checked: int = 0
+    position: int = 0  # the last position checked
+    head: str = GENESIS  # the recomputed hash at ``position``
+    recorded: str = ""  # the recorded time at ``position``
+    broken: Break | None = None
+    rebuilt: tuple[int, int] | None = None  # positions chained by a rebuild, not on import
+    rebuilt_at: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint(self.position, self.head, self.recorded)
+
+
+class _Stop(Exception):
+    def __init__(self, position: int, reason: str, **params: Any) -> None:
+        super().__init__(reason)
+        self.brk = Break(position, reason, params)
+
+
+def verify(app: CampaignApp, against: Checkpoint | None = None) -> VerifyReport:
+    """Recompute the chain from the stored events and compare; never raises for a
+    broken log (the report says where), only for an unreadable store."""
+    report = VerifyReport()
+    try:
+        _verify(app, report, against)
+    except _Stop as stop:
+        report.broken = stop.brk
+    return report
+
+
+def _verify(app: CampaignApp, report: VerifyReport, against: Checkpoint | None) -> None:
+    recorder: Any = app.recorder
+    rm = app.read_model
+    with app.snapshot() as c:
+        chain_head = int(rm.value(c, "SELECT MAX(pos) FROM cx_chain") or 0)
+        rebuilt_at = rm.value(c, "SELECT value FROM cx_meta WHERE key = 'chain_rebuilt'")
+    stop = max(chain_head, recorder.max_notification_id() or 0)
+    previous, last_recorded, expected = GENESIS, "", 1
+    seen_import = False
+    rebuilt_first = rebuilt_last = None
+    while expected <= stop:
+        batch = recorder.select_notifications(expected, BATCH, stop=stop)
+        if not batch:
+            break
+        high = batch[-1].id
+        with app.snapshot() as c:
+            chain = {
+                int(pos): (content, hash_, int(rebuilt))
+                for pos, content, hash_, rebuilt in rm.rows(
+                    c,
+                    """SELECT pos, content, hash, rebuilt FROM cx_chain
+                       WHERE pos >= :lo AND pos <= :hi""",
+                    lo=expected,
+                    hi=high,
+                )
+            }
+            index = {
+                int(pos): (record_id, digest, recorded)
+                for pos, record_id, digest, recorded in rm.rows(
+                    c,
+                    """SELECT pos, record_id, digest, recorded FROM cx_log
+                       WHERE pos >= :lo AND pos <= :hi""",
+                    lo=expected,
+                    hi=high,
+                )
+            }
+        for stored in batch:
+            pos = stored.id
+            if pos != expected:
+                raise _Stop(expected, "chain_missing")
+            try:
+                event = app.mapper.to_domain_event(stored)
+                type_, stamp, fields = record_of(event)
+                recorded = max(utc_text(event.timestamp), last_recorded)
+                digest = digest_of(type_, stamp.at, fields)
+            except Exception:  # whatever a tampered row makes the decoder raise
+                raise _Stop(pos, "chain_unreadable") from None
+            content = content_hash(stored)
+            previous = link(previous, pos, recorded, content)
+            kept = chain.get(pos)
+            if kept is None:
+                raise _Stop(pos, "chain_unchained")
+            if kept[0] != content:
+                raise _Stop(pos, "chain_altered")
+            if kept[1] != previous:
+                raise _Stop(pos, "chain_link_altered")
+            if kept[2]:
+                if seen_import:
+                    raise _Stop(pos, "chain_outside")
+                rebuilt_first = rebuilt_first or pos
+                rebuilt_last = pos
+            else:
+                seen_import = True
+            if index.get(pos) != (stamp.record_id, digest, recorded):
+                raise _Stop(pos, "chain_readmodel")
+            if (
+                against is not None
+                and pos == against.position
+                and (previous != against.hash or recorded != against.recorded)
+            ):
+                raise _Stop(pos, "checkpoint_differs")
+            last_recorded = recorded
+            report.checked += 1
+            report.position, report.head, report.recorded = pos, previous, recorded
+            expected = pos + 1
+    if chain_head >= expected:
+        raise _Stop(expected, "chain_missing")
+    if against is not None and against.position > report.position:
+        raise _Stop(report.position + 1, "checkpoint_beyond", checkpoint=against.position)
+    if rebuilt_first is not None and rebuilt_last is not None:
+        report.rebuilt = (rebuilt_first, rebuilt_last)
+        report.rebuilt_at = rebuilt_at

@@ -1,0 +1,329 @@
+"""Queries behind the dashboard: one snapshot of everything a screen shows.
+
+The dashboard's worker calls :meth:`DashboardQuery.snapshot` for the chosen day
+(and moment, in "as known at" mode); live updates, time travel and replay all
+go through it, so no screen knows whether it shows live or past data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from cxzy.application.app import CampaignApp
+from cxzy.application.readmodel import ALL
+from cxzy.application.status import StatusQuery, StatusReport
+from cxzy.domain.alerts import days_left, urgency
+from cxzy.domain.schema import public_record
+from cxzy.domain.status import DONE, LATE, MISSED, current_phase
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str  # "rectification" or "commitment"
+    code: str
+    unit: str
+    text: str
+    deadline: date
+    days_left: int
+    urgency: str
+    supervised: bool = False
+    escalated: bool = False
+
+
+@dataclass(frozen=True)
+class Missed:
+    unit: str
+    phase: str
+    item: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the overview needs for one day (and moment)."""
+
+    report: StatusReport
+    alerts: list[Alert]
+    missed: list[Missed]
+    head: int  # the last position of the whole log (live)
+    phase: str | None  # the current phase on the day shown
+
+    @property
+    def historical(self) -> bool:
+        return self.report.known_at is not None
+
+
+@dataclass(frozen=True)
+class LogRow:
+    pos: int
+    at: datetime
+    day: date
+    type: str
+    unit: str | None
+    summary: str | None
+    by: str | None
+    recorded: datetime
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    phase: str
+    item: str
+    state: str
+    evidence: LogRow | None  # the event that satisfied it
+    closed: int | None = None  # for "all closed" items
+    total: int | None = None
+
+
+@dataclass
+class UnitDetail:
+    unit: str
+    items: list[ItemDetail] = field(default_factory=list)
+    commitments: list[dict[str, Any]] = field(default_factory=list)
+    rectifications: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    activities: list[LogRow] = field(default_factory=list)
+    awards: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[str] = field(default_factory=list)
+    visits: list[LogRow] = field(default_factory=list)
+
+
+_LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded"
+
+
+def _log_row(row: tuple[Any, ...]) -> LogRow:
+    pos, at, day, type_, unit, summary, by, recorded = row
+    return LogRow(
+        int(pos),
+        datetime.fromisoformat(at),
+        date.fromisoformat(day),
+        type_,
+        unit,
+        summary,
+        by,
+        datetime.fromisoformat(recorded),
+    )
+
+
+class DashboardQuery:
+    """Read-only queries for the dashboard."""
+
+    def __init__(self, app: CampaignApp) -> None:
+        self.app = app
+        self.rm = app.read_model
+        self.status = StatusQuery(app)
+
+    def head(self) -> int:
+        return self.app.head()
+
+    def snapshot(self, as_of: date, known_at: datetime | None = None) -> Snapshot:
+        report = self.status.status(as_of, known_at)
+        position = ALL if known_at is None else report.position
+        with self.app.snapshot() as c:
+            alerts = self._alerts(c, as_of, position)
+            head = self.rm.head(c)
+        missed = [
+            Missed(unit.unit, phase, item)
+            for unit in report.units
+            for phase, status in unit.phases.items()
+            for item, state in status.items.items()
+            if state == MISSED
+        ]
+        phase = current_phase(report.template, as_of)
+        return Snapshot(report, alerts, missed, head, phase.key if phase else None)
+
+    def _alerts(self, c: Any, as_of: date, pos: int) -> list[Alert]:
+        day = as_of.isoformat()
+        rows = self.rm.rows(
+            c,
+            """SELECT e.kind, e.code, e.unit, e.supervised,
+                 CASE WHEN e.escalated_pos <= :pos AND e.escalated_day <= :day THEN 1 ELSE 0 END,
+                 (SELECT d.deadline FROM cx_deadlines d
+                   WHERE d.entity = e.entity AND d.pos <= :pos AND d.day <= :day
+                   ORDER BY d.pos DESC LIMIT 1),
+                 (SELECT l.summary FROM cx_log l WHERE l.pos = e.opened_pos)
+               FROM cx_entities e
+               WHERE e.opened_day <= :day AND e.opened_pos <= :pos
+                 AND NOT (e.closed_pos IS NOT NULL AND e.closed_pos <= :pos
+                          AND e.closed_day <= :day)""",
+            day=day,
+            pos=pos,
+        )
+        alerts = []
+        for kind, code, unit, supervised, escalated, deadline, text in rows:
+            due = date.fromisoformat(deadline)
+            alerts.append(
+                Alert(
+                    kind=kind,
+                    code=code,
+                    unit=unit,
+                    text=text or "",
+                    deadline=due,
+                    days_left=days_left(due, as_of),
+                    urgency=urgency(due, as_of),
+                    supervised=bool(supervised),
+                    escalated=bool(escalated),
+                )
+            )
+        alerts.sort(key=lambda a: (a.days_left, not a.escalated, not a.supervised, a.unit, a.code))
+        return alerts
+
+    # -- the unit screen --------------------------------------------------------------
+
+    def unit_detail(self, report: StatusReport, unit: str) -> UnitDetail:
+        as_of, day = report.as_of, report.as_of.isoformat()
+        pos = ALL if report.known_at is None else report.position
+        found = next((u for u in report.units if u.unit == unit), None)
+        detail = UnitDetail(unit)
+        if found is None:
+            return detail
+        with self.app.snapshot() as c:
+            for phase in report.template.phases:
+                for item in phase.items_for(found.kind):
+                    state = found.phases[phase.key].items[item.key]
+                    evidence, closed, total = None, None, None
+                    if item.fact and state in (DONE, LATE):
+                        rows = self.rm.rows(
+                            c,
+                            f"""SELECT {_LOG_COLUMNS} FROM cx_log WHERE pos = (
+                                  SELECT pos FROM cx_firsts WHERE unit = :unit AND fact = :fact
+                                    AND day <= :day AND pos <= :pos
+                                  ORDER BY day, pos LIMIT 1)""",
+                            unit=unit,
+                            fact=item.fact,
+                            day=day,
+                            pos=pos,
+                        )
+                        evidence = _log_row(rows[0]) if rows else None
+                    elif item.all_closed:
+                        cut = min(item.deadline, as_of).isoformat()
+                        total, closed = self.rm.rows(
+                            c,
+                            """SELECT COUNT(*), SUM(CASE WHEN closed_pos <= :pos
+                                 AND closed_day <= :day THEN 1 ELSE 0 END)
+                               FROM cx_entities WHERE unit = :unit AND kind = :kind
+                                 AND opened_day <= :cut AND opened_pos <= :pos""",
+                            unit=unit,
+                            kind=item.all_closed[:-1],
+                            cut=cut,
+                            day=day,
+                            pos=pos,
+                        )[0]
+                        total, closed = int(total), int(closed or 0)
+                    detail.items.append(
+                        ItemDetail(phase.key, item.key, state, evidence, closed, total)
+                    )
+            rows = [
+                _log_row(r)
+                for r in self.rm.rows(
+                    c,
+                    f"""SELECT {_LOG_COLUMNS} FROM cx_log
+                        WHERE unit = :unit AND day <= :day AND pos <= :pos ORDER BY at, pos""",
+                    unit=unit,
+                    day=day,
+                    pos=pos,
+                )
+            ]
+            entities = {
+                pos_: entity
+                for pos_, entity in self.rm.rows(
+                    c,
+                    """SELECT pos, entity FROM cx_log
+                       WHERE unit = :unit AND entity IS NOT NULL AND pos <= :pos""",
+                    unit=unit,
+                    pos=pos,
+                )
+            }
+            contacts = self.rm.rows(
+                c,
+                """SELECT person FROM cx_contacts WHERE unit = :unit AND day <= :day
+                   AND pos <= :pos ORDER BY pos""",
+                unit=unit,
+                day=day,
+                pos=pos,
+            )
+            detail.contacts = [person for (person,) in contacts]
+        wanted = [r.pos for r in rows if r.type not in ("ActivityHeld", "ContactVisitMade")]
+        records = {p: public_record(e) for p, e in self.app.notifications(sorted(wanted))}
+        lives: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if row.type == "ActivityHeld":
+                detail.activities.append(row)
+            elif row.type == "ContactVisitMade":
+                detail.visits.append(row)
+            elif row.type == "ReviewRecorded":
+                detail.reviews.append({**records[row.pos], "day": row.day, "by": row.by})
+            elif row.type == "CommendationAwarded":
+                detail.awards.append({**records[row.pos], "day": row.day})
+            elif row.pos in entities and row.pos in records:
+                entity = entities[row.pos]
+                life = lives.setdefault(entity, {"code": entity[2:], "history": []})
+                life["history"].append({**records[row.pos], "day": row.day, "by": row.by})
+        for entity, life in lives.items():
+            target = detail.commitments if entity.startswith("c:") else detail.rectifications
+            target.append(life)
+        return detail
+
+    # -- the log screen ---------------------------------------------------------------
+
+    def log_page(
+        self,
+        *,
+        before: int | None = None,
+        limit: int = 200,
+        unit: str | None = None,
+        type_: str | None = None,
+        text: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[LogRow]:
+        """Newest first, one window at a time: rows with position below ``before``."""
+        clauses, params = ["pos < :before"], {"before": before or ALL, "limit": limit}
+        if unit:
+            clauses.append("unit = :unit")
+            params["unit"] = unit
+        if type_:
+            clauses.append("type = :type")
+            params["type"] = type_
+        if text:
+            clauses.append("(summary LIKE :text OR by_whom LIKE :text OR unit LIKE :text)")
+            params["text"] = f"%{text}%"
+        if since:
+            clauses.append("day >= :since")
+            params["since"] = since.isoformat()
+        if until:
+            clauses.append("day <= :until")
+            params["until"] = until.isoformat()
+        with self.app.snapshot() as c:
+            return [
+                _log_row(r)
+                for r in self.rm.rows(
+                    c,
+                    f"SELECT {_LOG_COLUMNS} FROM cx_log WHERE {' AND '.join(clauses)}"
+                    " ORDER BY pos DESC LIMIT :limit",
+                    **params,
+                )
+            ]
+
+    # -- the chart ----------------------------------------------------------------------
+
+    def progress(
+        self, until: date, known_at: datetime | None = None, step: int = 7
+    ) -> dict[str, list[float]]:
+        """Share of checklist items done (on time or late) per phase, week by week."""
+        template = self.status.campaign().template
+        start = template.phases[0].start
+        series: dict[str, list[float]] = {p.key: [] for p in template.phases}
+        day = start
+        while day <= until:
+            report = self.status.status(day, known_at)
+            for phase in template.phases:
+                done = total = 0
+                for unit in report.units:
+                    finished, count = unit.phases[phase.key].progress
+                    done += finished
+                    total += count
+                series[phase.key].append(done / total if total else 0.0)
+            day += timedelta(days=step)
+        return series

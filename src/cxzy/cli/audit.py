@@ -1,0 +1,83 @@
+"""``cxzy verify [--against CHECKPOINT]`` and ``cxzy checkpoint``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+
+from cxzy.application.app import open_app
+from cxzy.application.audit import Checkpoint, VerifyReport, verify
+from cxzy.domain.errors import Violation
+from cxzy.i18n import message
+
+EXIT_OK, EXIT_BROKEN = 0, 1
+
+
+def add_commands(commands: Any, common: Callable[..., None]) -> None:
+    """Register ``verify`` and ``checkpoint`` on the main parser's subcommands."""
+    p = commands.add_parser("verify", help="recompute the hash chain: is the log intact?")
+    common(p, top=False)
+    p.add_argument(
+        "--against",
+        metavar="CHECKPOINT",
+        help="also prove the log extends this checkpoint (a line printed by cxzy checkpoint)",
+    )
+    p = commands.add_parser(
+        "checkpoint", help="print the log's position, head hash and time, as one line"
+    )
+    common(p, top=False)
+
+
+def _say(console: Console, text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _broken(report: VerifyReport, err: Console, lang: str) -> int:
+    assert report.broken is not None
+    brk = report.broken
+    reason = message(brk.reason, lang, **brk.params)
+    _say(err, message("verify_broken", lang, position=brk.position, reason=reason))
+    return EXIT_BROKEN
+
+
+def cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
+    lang = args.lang
+    against = Checkpoint.parse(args.against) if args.against is not None else None
+    app = open_app(args.location)
+    try:
+        report = verify(app, against)
+    finally:
+        app.close()
+    if not report.ok:
+        return _broken(report, err, lang)
+    _say(out, message("verify_ok", lang, count=report.checked, head=report.head))
+    if against is not None:
+        _say(
+            out,
+            message("verify_extends", lang, position=against.position, recorded=against.recorded),
+        )
+    if report.rebuilt is not None:
+        first, last = report.rebuilt
+        _say(err, message("verify_rebuilt", lang, first=first, last=last, at=report.rebuilt_at))
+    return EXIT_OK
+
+
+def cmd_checkpoint(args: argparse.Namespace, out: Console, err: Console) -> int:
+    lang = args.lang
+    app = open_app(args.location)
+    try:
+        report = verify(app)
+    finally:
+        app.close()
+    if not report.ok:
+        return _broken(report, err, lang)
+    if report.checked == 0:
+        raise Violation("checkpoint_empty")
+    out.file.write(f"{report.checkpoint()}\n")
+    return EXIT_OK
+
+
+COMMANDS = {"verify": cmd_verify, "checkpoint": cmd_checkpoint}

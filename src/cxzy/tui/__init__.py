@@ -1,0 +1,1 @@
+"""The Textual dashboard: live status of every unit in every phase, time travel, replay."""

@@ -1,0 +1,276 @@
+"""The dashboard application: one worker fills a snapshot; screens render from it.
+
+Live updates, time travel and replay all set the :class:`ViewClock` and ask the
+same worker for a new :class:`Snapshot`, so no screen knows whether it shows
+live or past data. The dashboard never writes to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from cxzy.application.app import CampaignApp
+from cxzy.application.dashboard import DashboardQuery, Snapshot
+from cxzy.i18n import t
+from cxzy.tui.clock import ViewClock
+from cxzy.tui.keys import localize_bindings
+from cxzy.tui.messages import OpenUnit, SnapshotReady
+
+POLL_SECONDS = 0.5
+REPLAY_TICK = 0.4
+
+
+class CxzyApp(App[None]):
+    """The leading-group office's dashboard."""
+
+    TITLE = "cxzy"
+    CSS = """
+    Screen { layout: vertical; }
+    """
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "quit", priority=True),
+        Binding("q", "quit", "quit", show=False),
+        Binding("question_mark", "help", "help"),
+        Binding("colon", "command", "command"),
+        Binding("left_square_bracket", "earlier", "earlier"),
+        Binding("right_square_bracket", "later", "later"),
+        Binding("s", "cycle_step", "step", show=False),
+        Binding("t", "today", "today"),
+        Binding("space", "play", "play/pause"),
+        Binding("plus", "faster", "faster", show=False),
+        Binding("minus", "slower", "slower", show=False),
+        Binding("k", "known_at", "as known at", show=False),
+        Binding("l", "open_log", "log"),
+    ]
+
+    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
+    clock: reactive[ViewClock] = reactive(
+        ViewClock(today=date(2000, 1, 1), as_of=date(2000, 1, 1)), always_update=True
+    )
+    series: reactive[dict[str, list[float]] | None] = reactive(None, always_update=True)
+
+    def __init__(
+        self,
+        store: CampaignApp | None,
+        *,
+        lang: str = "zh",
+        today: date | None = None,
+        live: bool = True,
+        load_demo: Callable[[], CampaignApp] | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.lang = lang
+        self.live_updates = live
+        self.load_demo = load_demo
+        self._today = today
+        self.query_: DashboardQuery | None = None
+        self._series_key: tuple[int, datetime | None] | None = None
+        localize_bindings(self, lang)
+
+    # -- start -------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.store is None or not self._has_campaign(self.store):
+            from cxzy.tui.screens.empty import EmptyScreen
+
+            self.push_screen(EmptyScreen())
+            return
+        self.start(self.store)
+
+    @staticmethod
+    def _has_campaign(store: CampaignApp) -> bool:
+        from cxzy.domain.errors import Violation
+
+        try:
+            DashboardQuery(store).status.campaign()
+        except Violation:
+            return False
+        return True
+
+    def start(self, store: CampaignApp) -> None:
+        from cxzy.tui.screens.overview import OverviewScreen
+
+        self.store = store
+        self.query_ = DashboardQuery(store)
+        campaign = self.query_.status.campaign()
+        self.zone = ZoneInfo(campaign.timezone)
+        self.template = campaign.template
+        today = self._today or datetime.now(self.zone).date()
+        self.clock = ViewClock(today=today, as_of=today)
+        self.push_screen(OverviewScreen())
+        if self.live_updates:
+            self.set_interval(POLL_SECONDS, self.poll)
+        self.set_interval(REPLAY_TICK, self.tick)
+
+    # -- the one path that fills the state ---------------------------------------------
+
+    def watch_clock(self, clock: ViewClock) -> None:
+        if self.query_ is not None:
+            self.load(clock)
+
+    @work(thread=True, exclusive=True, group="snapshot")
+    def load(self, clock: ViewClock) -> None:
+        assert self.query_ is not None
+        snapshot = self.query_.snapshot(clock.as_of, clock.known_at)
+        self.post_message(SnapshotReady(snapshot))
+        key = (snapshot.head, clock.known_at)
+        if key != self._series_key:
+            self._series_key = key
+            self.series = self.query_.progress(self.template.phases[-1].end, clock.known_at)
+
+    @on(SnapshotReady)
+    def _snapshot_ready(self, message: SnapshotReady) -> None:
+        self.snapshot = message.snapshot
+
+    @work(thread=True, exclusive=True, group="poll")
+    def poll(self) -> None:
+        """Live: a new event in the store (from any process) reloads the snapshot."""
+        if self.query_ is None or self.snapshot is None:
+            return
+        head = self.query_.head()
+        if head != self.snapshot.head:
+            self.call_from_thread(self.load, self.clock)
+
+    def tick(self) -> None:
+        clock = self.clock
+        if not clock.playing:
+            return
+        end = max(self.template.phases[-1].end, clock.today)
+        moved = clock
+        for _ in range(clock.speed):
+            moved = moved.moved(+1, self.template)
+        if moved.as_of >= end:
+            moved = replace(moved, as_of=end, playing=False)
+        self.clock = moved
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_earlier(self) -> None:
+        self.clock = self.clock.moved(-1, self.template)
+
+    def action_later(self) -> None:
+        self.clock = self.clock.moved(+1, self.template)
+
+    def action_cycle_step(self) -> None:
+        self.clock = self.clock.next_step()
+
+    def action_today(self) -> None:
+        self.clock = replace(self.clock, as_of=self.clock.today, known_at=None, playing=False)
+
+    def action_play(self) -> None:
+        self.clock = replace(self.clock, playing=not self.clock.playing)
+
+    def action_faster(self) -> None:
+        self.clock = replace(self.clock, speed=min(self.clock.speed * 2, 32))
+
+    def action_slower(self) -> None:
+        self.clock = replace(self.clock, speed=max(self.clock.speed // 2, 1))
+
+    def action_help(self) -> None:
+        from cxzy.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_open_log(self) -> None:
+        from cxzy.tui.screens.log import LogScreen
+
+        if self.query_ is not None and not isinstance(self.screen, LogScreen):
+            self.push_screen(LogScreen())
+
+    def action_command(self) -> None:
+        from cxzy.tui.screens.prompt import PromptScreen
+
+        self.push_screen(PromptScreen(t("tui_command_help", self.lang), ":"), self.run_command)
+
+    def action_known_at(self) -> None:
+        from cxzy.tui.screens.prompt import PromptScreen
+
+        def apply(text: str | None) -> None:
+            if text:
+                self.run_command(f"known {text}")
+
+        self.push_screen(PromptScreen("YYYY-MM-DDTHH:MM[+08:00]", "@"), apply)
+
+    def go_to_date(self, day: date) -> None:
+        self.clock = replace(self.clock, as_of=day, playing=False)
+
+    def run_command(self, text: str | None) -> None:
+        """``:`` commands: a unit, a screen, a date, a moment, today, help, quit."""
+        text = (text or "").strip()
+        if not text or self.query_ is None:
+            return
+        word, _, rest = text.partition(" ")
+        if word in ("q", "quit"):
+            self.exit()
+        elif word in ("help", "?"):
+            self.action_help()
+        elif word == "log":
+            self.action_open_log()
+        elif word in ("overview", "home"):
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+        elif word in ("today", "live"):
+            self.action_today()
+        elif word in ("known", "at") and rest:
+            try:
+                moment = datetime.fromisoformat(rest.strip())
+            except ValueError:
+                self.notify(t("bad_moment_option", self.lang, value=rest), severity="error")
+                return
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=self.zone)
+            self.clock = replace(self.clock, known_at=moment, playing=False)
+        else:
+            try:
+                self.go_to_date(date.fromisoformat(text))
+                return
+            except ValueError:
+                pass
+            unit = self._find_unit(text)
+            if unit is None:
+                self.notify(t("tui_unknown_command", self.lang, text=text), severity="warning")
+            else:
+                self.post_message(OpenUnit(unit))
+
+    def _find_unit(self, text: str) -> str | None:
+        if self.snapshot is None:
+            return None
+        for unit in self.snapshot.report.units:
+            if text in (unit.unit, unit.name):
+                return unit.unit
+        matches = [u.unit for u in self.snapshot.report.units if text in u.name]
+        return matches[0] if len(matches) == 1 else None
+
+    @on(OpenUnit)
+    def _open_unit(self, message: OpenUnit) -> None:
+        from cxzy.tui.screens.unit import UnitScreen
+
+        if isinstance(self.screen, UnitScreen):
+            self.pop_screen()
+        self.push_screen(UnitScreen(message.unit))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.snapshot is None:
+            return
+        yield SystemCommand(
+            t("key_log", self.lang), t("tui_log_title", self.lang), self.action_open_log
+        )
+        yield SystemCommand(t("key_today", self.lang), t("tui_live", self.lang), self.action_today)
+        yield SystemCommand(t("key_play", self.lang), t("key_play", self.lang), self.action_play)
+        for unit in self.snapshot.report.units:
+            yield SystemCommand(
+                f"{unit.name} {unit.unit}",
+                t("key_open", self.lang),
+                lambda code=unit.unit: self.post_message(OpenUnit(code)),
+            )

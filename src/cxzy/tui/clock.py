@@ -1,0 +1,54 @@
+"""The day the dashboard shows, and how it moves: by day, week, month or phase."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from cxzy.domain.template import Template
+
+STEPS = ("day", "week", "month", "phase")
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def step(day: date, unit: str, direction: int, template: Template) -> date:
+    """The day one step earlier (-1) or later (+1)."""
+    if unit == "day":
+        return day + timedelta(days=direction)
+    if unit == "week":
+        return day + timedelta(weeks=direction)
+    if unit == "month":
+        return add_months(day, direction)
+    starts = sorted({p.start for p in template.phases} | {template.phases[-1].end})
+    if direction > 0:
+        return next((s for s in starts if s > day), day)
+    return next((s for s in reversed(starts) if s < day), day)
+
+
+@dataclass(frozen=True)
+class ViewClock:
+    """What the dashboard shows: a day, maybe a moment of the store, and how it moves."""
+
+    today: date
+    as_of: date
+    known_at: datetime | None = None
+    step: str = "week"
+    playing: bool = False
+    speed: int = 1  # steps per tick
+
+    @property
+    def live(self) -> bool:
+        return self.as_of == self.today and self.known_at is None and not self.playing
+
+    def moved(self, direction: int, template: Template) -> ViewClock:
+        return replace(self, as_of=step(self.as_of, self.step, direction, template))
+
+    def next_step(self) -> ViewClock:
+        return replace(self, step=STEPS[(STEPS.index(self.step) + 1) % len(STEPS)])

@@ -1,0 +1,61 @@
+"""Open rectifications and unfulfilled commitments, most urgent first, and missed items."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from cxzy.application.dashboard import Snapshot
+from cxzy.i18n import t
+from cxzy.tui.components.styles import URGENCY_STYLES
+
+
+class AlertsPanel(DataTable):
+    DEFAULT_CSS = """
+    AlertsPanel { height: 1fr; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
+
+    def show(self, snapshot: Snapshot, lang: str) -> None:
+        self.clear(columns=True)
+        for key in ("when", "what", "unit", "text"):
+            self.add_column(t(f"tui_col_{key}", lang), key=key)
+        names = {u.unit: u.name for u in snapshot.report.units}
+        for n, alert in enumerate(snapshot.alerts):
+            style = URGENCY_STYLES[alert.urgency]
+            if alert.days_left < 0:
+                when = t("tui_days_over", lang, n=-alert.days_left)
+            else:
+                when = t("tui_days_left", lang, n=alert.days_left)
+            flags = []
+            if alert.supervised:
+                flags.append(t("tui_supervised", lang))
+            if alert.escalated:
+                flags.append(t("tui_escalated", lang))
+            what = Text(t(f"tui_{alert.kind}", lang))
+            if flags:
+                what.append(" [" + ",".join(flags) + "]", style="bold magenta")
+            self.add_row(
+                Text(when, style=style),
+                what,
+                Text(names.get(alert.unit, alert.unit)),
+                Text(f"{alert.code} {alert.text}"),
+                key=f"alert-{n}",
+            )
+        missed_by_unit: dict[str, list[str]] = {}
+        template = snapshot.report.template
+        item_names = {i.key: i.name.get(lang, i.key) for p in template.phases for i in p.items}
+        for missed in snapshot.missed:
+            missed_by_unit.setdefault(missed.unit, []).append(
+                item_names.get(missed.item, missed.item)
+            )
+        for n, (unit, items) in enumerate(missed_by_unit.items()):
+            self.add_row(
+                Text(t("missed", lang), style="red"),
+                Text(t("tui_missed", lang)),
+                Text(names.get(unit, unit)),
+                Text(", ".join(items)),
+                key=f"missed-{n}",
+            )

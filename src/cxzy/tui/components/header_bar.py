@@ -1,0 +1,52 @@
+"""Campaign, the day shown, the current phase, the mode, and a phase timeline."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from cxzy.application.dashboard import Snapshot
+from cxzy.i18n import t
+from cxzy.tui.clock import ViewClock
+
+
+class HeaderBar(Static):
+    DEFAULT_CSS = """
+    HeaderBar { height: 3; padding: 0 1; background: $boost; }
+    """
+
+    def show(self, snapshot: Snapshot, clock: ViewClock, lang: str) -> None:
+        report = snapshot.report
+        line = Text()
+        line.append(report.title, style="bold")
+        line.append(f"  {t('as_of', lang)} {report.as_of.isoformat()}  ")
+        template = report.template
+        current = next((p for p in template.phases if p.key == snapshot.phase), None)
+        phase_name = current.name.get(lang, current.key) if current else t("tui_no_phase", lang)
+        line.append(f"{t('tui_current_phase', lang)}: ")
+        line.append(phase_name, style="bold")
+        line.append("  ")
+        if clock.playing:
+            line.append(f" {t('tui_replay', lang, speed=clock.speed)} ", style="black on magenta")
+        elif clock.known_at is not None:
+            moment = clock.known_at.isoformat(timespec="minutes")
+            line.append(f" {t('tui_historical', lang)} ", style="black on yellow")
+            line.append(" " + t("tui_known_at", lang, moment=moment), style="yellow")
+        elif clock.as_of != clock.today:
+            line.append(f" {t('tui_historical', lang)} ", style="black on yellow")
+            line.append(" " + t("tui_past_day", lang, day=clock.as_of.isoformat()), style="yellow")
+        else:
+            line.append(f" {t('tui_live', lang)} ", style="black on green")
+        line.append(f"  {t('tui_step', lang, step=t('tui_' + clock.step, lang))}", style="dim")
+        timeline = Text()
+        for phase in template.phases:
+            label = f" {phase.short.get(lang, phase.key)} {phase.start:%Y-%m}~{phase.end:%Y-%m} "
+            if phase.end < report.as_of:
+                style = "dim"
+            elif phase.start <= report.as_of:
+                style = "reverse bold"
+            else:
+                style = ""
+            timeline.append(label, style=style)
+            timeline.append("|", style="dim")
+        self.update(Text("\n").join([line, timeline]))

@@ -1,0 +1,42 @@
+"""Bureau totals: units done / behind per phase, overdue and open counts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from cxzy.application.dashboard import Snapshot
+from cxzy.i18n import t
+
+BEHIND = ("at_risk", "overdue")
+
+
+class TotalsBar(Static):
+    DEFAULT_CSS = """
+    TotalsBar { height: auto; padding: 0 1; background: $boost; }
+    """
+
+    def show(self, snapshot: Snapshot, lang: str) -> None:
+        report = snapshot.report
+        parts = []
+        for phase in report.template.phases:
+            statuses = [u.phases[phase.key].status for u in report.units]
+            done = sum(s in ("done", "done_late") for s in statuses)
+            behind = sum(s in BEHIND for s in statuses)
+            parts.append(f"{phase.short.get(lang, phase.key)} {done}/{behind}")
+        units = report.units
+        self.update(
+            Text(
+                t(
+                    "tui_totals",
+                    lang,
+                    phases=" ".join(parts),
+                    c_overdue=sum(u.commitments.overdue for u in units),
+                    r_open=sum(u.rectifications.open for u in units),
+                    r_overdue=sum(u.rectifications.overdue for u in units),
+                    r_sup=sum(u.rectifications.supervised_open for u in units),
+                    r_esc=sum(u.rectifications.escalated for u in units),
+                )
+                + f"  · {t('position', lang)} #{report.position}"
+            )
+        )

@@ -1,0 +1,1 @@
+"""One screen per file: overview, unit, log, help, prompt, empty store."""

@@ -1,0 +1,32 @@
+"""An empty store: offer the demo history."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from cxzy.i18n import t
+from cxzy.tui.keys import localize_bindings
+
+
+class EmptyScreen(Screen[None]):
+    DEFAULT_CSS = """
+    EmptyScreen { align: center middle; }
+    EmptyScreen Static { width: auto; border: round $primary; padding: 1 2; }
+    """
+    BINDINGS = [Binding("d", "load_demo", "load demo")]
+
+    def compose(self) -> ComposeResult:
+        localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
+        yield Static(t("tui_empty_store", self.app.lang), markup=False)  # type: ignore[attr-defined]
+        yield Footer()
+
+    def action_load_demo(self) -> None:
+        load = self.app.load_demo  # type: ignore[attr-defined]
+        if load is None:
+            return
+        store = load()
+        self.app.pop_screen()
+        self.app.start(store)  # type: ignore[attr-defined]

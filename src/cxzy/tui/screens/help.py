@@ -1,0 +1,64 @@
+"""Every key of the dashboard, in the interface's language."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from cxzy.i18n import t
+from cxzy.tui.keys import localize_bindings
+
+KEYS = [
+    ("?", "key_help"),
+    (":", "key_command"),
+    ("/", "key_filter"),
+    ("Enter", "key_open"),
+    ("Esc", "key_back"),
+    ("[  ]", "key_earlier"),
+    ("s", "key_step"),
+    ("t", "key_today"),
+    ("k", "key_known"),
+    ("space", "key_play"),
+    ("+  -", "key_faster"),
+    ("l", "key_log"),
+    ("n  p", "key_next_page"),
+    ("ctrl+p", "key_palette"),
+    ("q  ctrl+q", "key_quit"),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen VerticalScroll { width: 70; height: auto; max-height: 90%;
+        border: round $primary; background: $panel; padding: 1 2; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "back"),
+        Binding("question_mark", "close", "back", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
+        lang = self.app.lang  # type: ignore[attr-defined]
+        table = Table(title=t("tui_help_title", lang), show_header=False, box=None)
+        for key, label in KEYS:
+            text = t(label, lang)
+            if label == "key_earlier":
+                text = f"{t('key_earlier', lang)} / {t('key_later', lang)}"
+            if label == "key_faster":
+                text = f"{t('key_faster', lang)} / {t('key_slower', lang)}"
+            if label == "key_next_page":
+                text = f"{t('key_next_page', lang)} / {t('key_prev_page', lang)}"
+            table.add_row(key, text)
+        with VerticalScroll():
+            yield Static(table)
+            yield Static(t("tui_command_help", lang), markup=False)
+            yield Static(t("tui_filter_help", lang), markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

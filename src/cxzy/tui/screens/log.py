@@ -1,0 +1,129 @@
+"""The event log: newest first, one window at a time, filtered, following live."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from cxzy.application.dashboard import LogRow, Snapshot
+from cxzy.i18n import t
+from cxzy.tui.keys import localize_bindings
+
+PAGE = 200
+_TOKEN = re.compile(r"(unit|type|since|until):(\S+)")
+
+
+def parse_filter(text: str) -> dict[str, object]:
+    """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 free text``."""
+    found: dict[str, object] = {}
+    for key, value in _TOKEN.findall(text):
+        if key in ("since", "until"):
+            try:
+                found[key] = date.fromisoformat(value)
+            except ValueError:
+                continue
+        else:
+            found["type_" if key == "type" else key] = value
+    rest = _TOKEN.sub("", text).strip()
+    if rest:
+        found["text"] = rest
+    return found
+
+
+class LogScreen(Screen[None]):
+    DEFAULT_CSS = """
+    LogScreen #title { height: 1; padding: 0 1; background: $boost; }
+    LogScreen DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "back"),
+        Binding("slash", "filter", "filter"),
+        Binding("n", "next_page", "next page"),
+        Binding("p", "previous_page", "previous page"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter_text = ""
+        self.pages: list[int | None] = [None]  # "before" position of each page shown
+
+    def compose(self) -> ComposeResult:
+        localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
+        yield Static("", id="title")
+        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key in ("pos", "at", "type", "unit", "summary", "by", "recorded"):
+            table.add_column(t(f"log_header_{key}", self.app.lang), key=key)  # type: ignore[attr-defined]
+        self.watch(self.app, "snapshot", self.follow, init=True)
+        table.focus()
+
+    def follow(self, snapshot: Snapshot | None) -> None:
+        if len(self.pages) == 1:  # on the newest page: follow new events
+            self.load()
+
+    @work(thread=True, exclusive=True, group="log")
+    def load(self) -> None:
+        query = self.app.query_  # type: ignore[attr-defined]
+        rows = query.log_page(before=self.pages[-1], limit=PAGE, **parse_filter(self.filter_text))
+        self.app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[LogRow]) -> None:
+        lang = self.app.lang  # type: ignore[attr-defined]
+        zone = self.app.zone  # type: ignore[attr-defined]
+        table = self.query_one(DataTable)
+        cursor = table.cursor_coordinate
+        table.clear()
+        self._last = rows[-1].pos if rows else None
+        for row in rows:
+            table.add_row(
+                str(row.pos),
+                row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                row.type,
+                Text(row.unit or ""),
+                Text((row.summary or "").replace("\x1b", "^[")),
+                Text(row.by or ""),
+                row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                key=str(row.pos),
+            )
+        if rows:
+            table.move_cursor(row=min(cursor.row, len(rows) - 1), animate=False)
+        title = f"{t('tui_log_title', lang)} · {t('tui_log_page', lang, page=len(self.pages), size=PAGE)}"
+        if self.filter_text:
+            title += f" · {t('tui_filter', lang)}: {self.filter_text}"
+        self.query_one("#title", Static).update(Text(title))
+
+    def action_next_page(self) -> None:
+        if getattr(self, "_last", None) is not None and self.query_one(DataTable).row_count == PAGE:
+            self.pages.append(self._last)
+            self.load()
+
+    def action_previous_page(self) -> None:
+        if len(self.pages) > 1:
+            self.pages.pop()
+            self.load()
+
+    def action_filter(self) -> None:
+        from cxzy.tui.screens.prompt import PromptScreen
+
+        def apply(text: str | None) -> None:
+            if text is None:
+                return
+            self.filter_text = text.strip()
+            self.pages = [None]
+            self.load()
+
+        lang = self.app.lang  # type: ignore[attr-defined]
+        self.app.push_screen(PromptScreen(t("tui_filter_help", lang), "/", self.filter_text), apply)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

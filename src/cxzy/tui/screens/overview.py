@@ -1,0 +1,103 @@
+"""The overview: header, the unit × phase grid, alerts, totals and the progress chart."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from cxzy.application.dashboard import Snapshot
+from cxzy.i18n import t
+from cxzy.tui.components.alerts_panel import AlertsPanel
+from cxzy.tui.components.header_bar import HeaderBar
+from cxzy.tui.components.progress_chart import ProgressChart
+from cxzy.tui.components.status_grid import StatusGrid
+from cxzy.tui.components.totals_bar import TotalsBar
+from cxzy.tui.keys import localize_bindings
+from cxzy.tui.messages import OpenUnit
+
+
+class OverviewScreen(Screen[None]):
+    DEFAULT_CSS = """
+    OverviewScreen #main { height: 1fr; }
+    OverviewScreen StatusGrid { width: 3fr; }
+    OverviewScreen #side { width: 2fr; }
+    OverviewScreen AlertsPanel { border: round $warning; }
+    OverviewScreen #notice { height: auto; color: $warning; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("slash", "filter", "filter"),
+        Binding("enter", "open_unit", "open unit", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
+        lang = self.app.lang  # type: ignore[attr-defined]
+        template = self.app.template  # type: ignore[attr-defined]
+        yield HeaderBar(t("tui_loading", lang))
+        yield Static("", id="notice")
+        with Horizontal(id="main"):
+            yield StatusGrid(id="grid")
+            with Vertical(id="side"):
+                alerts = AlertsPanel(id="alerts")
+                alerts.border_title = t("tui_alerts", lang)
+                yield alerts
+                yield ProgressChart(
+                    t("tui_chart", lang),
+                    [(p.key, p.short.get(lang, p.key)) for p in template.phases],
+                    id="chart",
+                )
+        yield TotalsBar("")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "snapshot", self.show, init=True)
+        self.watch(self.app, "series", self.show_series, init=True)
+        self.query_one(StatusGrid).focus()
+
+    def show(self, snapshot: Snapshot | None) -> None:
+        if snapshot is None:
+            return
+        app = self.app
+        lang = app.lang  # type: ignore[attr-defined]
+        self.query_one(HeaderBar).show(snapshot, app.clock, lang)  # type: ignore[attr-defined]
+        self.query_one(StatusGrid).show(snapshot, lang)
+        self.query_one(AlertsPanel).show(snapshot, lang)
+        self.query_one(TotalsBar).show(snapshot, lang)
+        self.show_series(app.series)  # type: ignore[attr-defined]
+
+    def show_series(self, series: dict[str, list[float]] | None) -> None:
+        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        if not series or snapshot is None:
+            return
+        template = snapshot.report.template
+        weeks = max(1, (snapshot.report.as_of - template.phases[0].start).days // 7 + 1)
+        lang = self.app.lang  # type: ignore[attr-defined]
+        labels = {p.key: p.short.get(lang, p.key) for p in template.phases}
+        self.query_one(ProgressChart).show({k: v[:weeks] for k, v in series.items()}, labels)
+
+    @on(DataTable.RowSelected, "#grid")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.post_message(OpenUnit(str(event.row_key.value)))
+
+    def action_open_unit(self) -> None:
+        unit = self.query_one(StatusGrid).selected_unit
+        if unit:
+            self.post_message(OpenUnit(unit))
+
+    def action_filter(self) -> None:
+        from cxzy.tui.screens.prompt import PromptScreen
+
+        grid = self.query_one(StatusGrid)
+
+        def apply(text: str | None) -> None:
+            grid.filter_text = (text or "").strip()
+            if self.app.snapshot is not None:  # type: ignore[attr-defined]
+                grid.show(self.app.snapshot, self.app.lang)  # type: ignore[attr-defined]
+
+        self.app.push_screen(
+            PromptScreen(t("tui_filter", self.app.lang), "/", grid.filter_text), apply
+        )  # type: ignore[attr-defined]

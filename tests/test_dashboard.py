@@ -1,0 +1,344 @@
+"""The dashboard, driven with Textual's Pilot on a real store (the demo history)."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+from textual.widgets import DataTable, Static
+
+from cxzy.application.app import open_app
+from cxzy.application.importer import Importer
+from cxzy.application.store import StoreLocation
+from cxzy.formats.jsonl import read_records
+from cxzy.tui.app import CxzyApp
+from cxzy.tui.components.status_grid import StatusGrid
+from cxzy.tui.screens.empty import EmptyScreen
+from cxzy.tui.screens.help import HelpScreen
+from cxzy.tui.screens.log import LogScreen
+from cxzy.tui.screens.overview import OverviewScreen
+from cxzy.tui.screens.unit import UnitScreen
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+DAY = date(2011, 3, 1)
+SIZE = (170, 45)
+
+
+def location(path: Path) -> StoreLocation:
+    return StoreLocation("sqlite", str(path))
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("dash") / "demo.sqlite3"
+    app = open_app(location(path), create=True)
+    assert Importer(app).run(read_records(EVENTS / "demo.jsonl")).ok
+    app.close()
+    return path
+
+
+@pytest.fixture
+def store(demo_store, tmp_path) -> Path:
+    """A private copy, for tests that write."""
+    copy = tmp_path / "store.sqlite3"
+    shutil.copy(demo_store, copy)
+    return copy
+
+
+def dashboard(path: Path, lang: str = "zh", today: date = DAY, live: bool = False) -> CxzyApp:
+    return CxzyApp(open_app(location(path), read_only=True), lang=lang, today=today, live=live)
+
+
+async def settle(app: CxzyApp, pilot) -> None:
+    for _ in range(3):
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+    await pilot.pause(0.05)
+
+
+def cell(app: CxzyApp, unit: str, column: str) -> str:
+    grid = app.screen.query_one(StatusGrid)
+    return grid.get_cell(unit, column).plain
+
+
+def plain(widget: Static) -> str:
+    """What a Static shows, as plain text (rich renderables included)."""
+    console = Console(width=200, file=io.StringIO(), color_system=None)
+    content = widget.content
+    console.print(content if not isinstance(content, str) else Text(content))
+    return console.file.getvalue()
+
+
+def screen_text(app: CxzyApp) -> str:
+    parts = []
+    for widget in app.screen.query(Static):
+        parts.append(plain(widget))
+    for table in app.screen.query(DataTable):
+        for row in range(table.row_count):
+            parts.append(" ".join(str(c) for c in table.get_row_at(row)))
+    return "\n".join(parts)
+
+
+async def test_overview_shows_every_unit_and_phase_on_the_day_shown(demo_store):
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        grid = app.screen.query_one(StatusGrid)
+        assert grid.row_count == 10
+        assert cell(app, "JU", "mobilize") == "完成 4/4"
+        assert cell(app, "DKGS", "compete").startswith("有风险")
+        assert cell(app, "ZP", "grade") == "后进"
+        text = screen_text(app)
+        assert "2011-03-01" in text and "全面争创" in text
+        assert "预警" in app.screen.query_one("#alerts").border_title
+
+
+async def test_english_everywhere_with_lang_en(demo_store):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert cell(app, "JU", "mobilize") == "done 4/4"
+        assert cell(app, "ZP", "grade") == "lagging"
+        text = screen_text(app)
+        assert "current phase" in text and "Compete and advance" in text
+
+
+async def test_enter_opens_the_unit_and_escape_comes_back(demo_store):
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        grid = app.screen.query_one(StatusGrid)
+        grid.move_cursor(row=grid.get_row_index("ZP"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
+        body = plain(app.screen.query_one("#body", Static))
+        assert "综合普查队" in body
+        assert "R-ZP-1" in body and "RectificationVerified" in body
+        assert "accepted=False" in body  # the rejected verification, in the history
+        assert "lagging" in body and "Party-spirit analysis" in body
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_time_travel_by_step_and_by_typed_date(demo_store):
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert app.snapshot.report.as_of == date(2011, 2, 22)
+        await pilot.press("s", "s")  # week → month → phase
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert app.snapshot.report.as_of == date(2011, 7, 1)  # next phase start
+        await pilot.press("colon")
+        await pilot.press(*"2010-07-01", "enter")
+        await settle(app, pilot)
+        assert app.snapshot.report.as_of == date(2010, 7, 1)
+        assert cell(app, "DKGS", "compete").startswith("有风险")
+        assert "历史视图" in screen_text(app)
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert app.snapshot.report.as_of == DAY and "实时" in screen_text(app)
+
+
+async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("colon", *"综合普查队", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
+
+
+async def test_filter_narrows_the_grid(demo_store):
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"队", "enter")
+        await settle(app, pilot)
+        grid = app.screen.query_one(StatusGrid)
+        assert 0 < grid.row_count < 10
+        assert all("队" in str(grid.get_row_at(r)[0]) for r in range(grid.row_count))
+
+
+async def test_replay_plays_forward_and_pauses(demo_store):
+    app = dashboard(demo_store, today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("colon", *"2010-07-01", "enter")
+        await settle(app, pilot)
+        await pilot.press("space")
+        await pilot.pause(1.3)
+        await pilot.press("space")
+        await settle(app, pilot)
+        reached = app.snapshot.report.as_of
+        assert date(2010, 7, 1) < reached and not app.clock.playing
+        await pilot.pause(0.6)
+        assert app.snapshot.report.as_of == reached
+
+
+async def test_known_at_mode_shows_what_the_store_knew(store):
+    app = dashboard(store, today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k", *"2001-01-01T00:00", "enter")
+        await settle(app, pilot)
+        assert app.snapshot.report.units == []  # nothing was recorded in 2001
+        assert "按" in screen_text(app) and "历史视图" in screen_text(app)
+
+
+async def test_log_screen_pages_and_filters(demo_store):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LogScreen)
+        table = app.screen.query_one(DataTable)
+        first = int(str(table.get_row_at(0)[0]))
+        assert table.row_count == 200 and first == app.snapshot.head
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert int(str(table.get_row_at(0)[0])) == first - 200
+        await pilot.press("p", "slash", *"unit:ZP type:RectificationVerified", "enter")
+        await settle(app, pilot)
+        rows = [table.get_row_at(r) for r in range(table.row_count)]
+        assert rows and all(str(r[2]) == "RectificationVerified" and str(r[3]) == "ZP" for r in rows)
+
+
+async def test_help_lists_the_keys(demo_store):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(plain(w) for w in app.screen.query(Static))
+        for word in ("command", "filter", "earlier", "play/pause", "quit", "palette"):
+            assert word in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_live_events_from_another_writer_appear_without_a_key(store):
+    app = dashboard(store, today=date(2012, 11, 7), live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert cell(app, "WYB", "summarize").startswith("进行中")
+        grid = app.screen.query_one(StatusGrid)
+        grid.move_cursor(row=3)
+
+        def write() -> None:
+            writer = open_app(location(store))
+            record = {"type": "ActivityHeld", "at": "2012-11-06T10:00:00+08:00", "unit": "WYB",
+                      "kind": "mechanism", "title": "制定长效机制", "id": "live-1"}
+            assert Importer(writer).run([("live:1", record)]).written == 1
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not cell(app, "WYB", "summarize").startswith("完成"):
+            await pilot.pause(0.1)
+        assert cell(app, "WYB", "summarize") == "完成 3/3"
+        assert grid.cursor_coordinate.row == 3
+
+
+async def test_event_text_is_shown_literally(store):
+    writer = open_app(location(store))
+    hostile = "[bold]加粗[/bold] [/] \x1b[31m红色 [link=x]y"
+    record = {"type": "ActivityHeld", "at": "2012-11-06", "unit": "ZP", "kind": "self_chosen",
+              "title": hostile, "id": "hostile-1", "by": "[red]某人[/red]"}
+    assert Importer(writer).run([("h:1", record)]).written == 1
+    app = dashboard(store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("l")
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        row = table.get_row_at(0)
+        assert str(row[4]).startswith("[bold]加粗[/bold]") and "^[[31m" in str(row[4])
+        assert str(row[5]) == "[red]某人[/red]"
+        await pilot.press("escape", "colon", *"ZP", "enter")
+        await settle(app, pilot)
+        assert "[bold]加粗[/bold]" in plain(app.screen.query_one("#body", Static))
+
+
+async def test_an_empty_store_offers_the_demo(tmp_path):
+    path = tmp_path / "empty.sqlite3"
+    loaded = []
+
+    def load_demo():
+        app = open_app(location(path), create=True)
+        Importer(app).run(read_records(EVENTS / "demo.jsonl"))
+        loaded.append(True)
+        return open_app(location(path), read_only=True)
+
+    app = CxzyApp(None, lang="en", today=DAY, live=False, load_demo=load_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, EmptyScreen)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert loaded and isinstance(app.screen, OverviewScreen)
+
+
+def test_the_dashboard_never_writes_to_the_store(demo_store, tmp_path):
+    copy = tmp_path / "ro.sqlite3"
+    shutil.copy(demo_store, copy)
+    copy.chmod(0o444)
+    before = copy.read_bytes()
+
+    async def run() -> None:
+        app = dashboard(copy, today=date(2012, 11, 7))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("l")
+            await settle(app, pilot)
+
+    import asyncio
+
+    asyncio.run(run())
+    assert copy.read_bytes() == before
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+def test_the_real_terminal_shows_the_dashboard(demo_store, tmp_path):
+    session = f"cxzy-test-{id(tmp_path)}"
+    command = f"COLORTERM=truecolor {sys.executable} -m cxzy --store {demo_store} --lang en"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "170", "-y", "45", command],
+                   check=True)
+    try:
+        screen = ""
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                    capture_output=True, text=True).stdout
+            if "综合普查队" in screen and "Alerts" in screen:
+                break
+        assert "综合普查队" in screen and "current phase" in screen, screen
+        subprocess.run(["tmux", "send-keys", "-t", session, "l"], check=True)
+        time.sleep(1.5)
+        screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                capture_output=True, text=True).stdout
+        assert "Event log" in screen, screen
+        subprocess.run(["tmux", "send-keys", "-t", session, "C-q"], check=True)
+        time.sleep(1.0)
+        alive = subprocess.run(["tmux", "has-session", "-t", session], capture_output=True)
+        assert alive.returncode != 0, "ctrl+q did not quit"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
