@@ -1,0 +1,66 @@
+"""Snapshots of the main screens at a fixed day (textual is pinned to an exact version).
+
+Update the pictures after an intended change with ``pytest tests/test_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cxzy.application.app import open_app
+from cxzy.application.importer import Importer
+from cxzy.application.store import StoreLocation
+from cxzy.formats.jsonl import read_records
+from cxzy.tui.app import CxzyApp
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+SIZE = (170, 45)
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory) -> StoreLocation:
+    location = StoreLocation("sqlite", str(tmp_path_factory.mktemp("snap") / "demo.sqlite3"))
+    app = open_app(location, create=True)
+    assert Importer(app).run(read_records(EVENTS / "demo.jsonl")).ok
+    app.close()
+    return location
+
+
+def make(location: StoreLocation, lang: str, day: date) -> CxzyApp:
+    return CxzyApp(open_app(location, read_only=True), lang=lang, today=day, live=False)
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.05)
+
+
+def test_overview_in_chinese(snap_compare, demo_store):
+    assert snap_compare(make(demo_store, "zh", date(2011, 3, 1)), terminal_size=SIZE, run_before=settle)
+
+
+def test_overview_in_english_at_the_end(snap_compare, demo_store):
+    assert snap_compare(make(demo_store, "en", date(2012, 11, 7)), terminal_size=SIZE, run_before=settle)
+
+
+def test_unit_screen_of_the_lagging_unit(snap_compare, demo_store):
+    async def open_zp(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make(demo_store, "zh", date(2011, 7, 15)), terminal_size=SIZE, run_before=open_zp)
+
+
+def test_help_screen(snap_compare, demo_store):
+    async def open_help(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(make(demo_store, "en", date(2011, 3, 1)), terminal_size=SIZE, run_before=open_help)
