@@ -253,7 +253,10 @@ async def test_live_events_from_another_writer_appear_without_a_key(store):
         while time.monotonic() < deadline and not cell(app, "WYB", "summarize").startswith("完成"):
             await pilot.pause(0.1)
         assert cell(app, "WYB", "summarize") == "完成 3/3"
+        assert "reverse" in str(grid.get_cell("WYB", "summarize").style)  # flashes
         assert grid.cursor_coordinate.row == 3
+        await pilot.pause(2.2)
+        assert "reverse" not in str(grid.get_cell("WYB", "summarize").style)
 
 
 async def test_event_text_is_shown_literally(store):
