@@ -306,12 +306,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "log_header_late": {"en": "late", "zh": "迟报"},
     "late_days": {"en": "+{days}d", "zh": "迟{days}天"},
     "store_read_only": {
-        "en": "store {store} is read-only: {reason}",
-        "zh": "数据库 {store} 只读:{reason}",
+        "en": "cannot write store {store} ({reason}): the file or its folder is read-only",
+        "zh": "无法写入数据库 {store}({reason}):文件或其所在文件夹为只读",
     },
     "store_full": {
-        "en": "store {store}: the disk is full; nothing was written",
-        "zh": "数据库 {store}:磁盘已满,未写入任何内容",
+        "en": "cannot write store {store} ({reason}): is the disk full? Nothing was written",
+        "zh": "无法写入数据库 {store}({reason}):磁盘是否已满?未写入任何内容",
+    },
+    "store_damaged": {
+        "en": "store {store} is damaged ({reason}); restore it from a backup, then run cxzy verify",
+        "zh": "数据库 {store} 已损坏({reason});请从备份恢复,然后运行 cxzy verify",
     },
 }
 

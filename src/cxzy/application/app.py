@@ -18,7 +18,7 @@ from eventsourcing.persistence import (
 )
 
 from cxzy.application.readmodel import READ_MODEL, ReadModel
-from cxzy.application.store import StoreLocation, check_sqlite_file
+from cxzy.application.store import StoreLocation, check_sqlite_file, store_error
 from cxzy.application.templates import load_template
 from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
 from cxzy.domain.errors import Violation
@@ -224,5 +224,5 @@ def open_app(
         if not read_only:
             app.ensure_read_model()
     except PersistenceError as error:
-        raise Violation("store_unreadable", store=location.display(), reason=str(error)) from None
+        raise store_error(location, error) from None
     return app

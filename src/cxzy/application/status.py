@@ -193,8 +193,17 @@ class StatusQuery:
                     awards=int(awards.get(unit, 0)),
                 )
             )
-        head_hash = rm.value(c, "SELECT hash FROM cx_chain WHERE pos = :pos", pos=int(head))
+        head_hash = self._head_hash(c, int(head))
         return StatusReport(info, title, as_of, known_at, int(head), report_units, head_hash)
+
+    def _head_hash(self, c: Any, pos: int) -> str | None:
+        """The hash chain at a position; None for a store opened read-only whose
+        read model predates the chain."""
+        try:
+            found = self.rm.value(c, "SELECT hash FROM cx_chain WHERE pos = :pos", pos=pos)
+        except Exception:  # no cx_chain table yet: the driver's "no such table"
+            return None
+        return None if found is None else str(found)
 
     def _units(self, c: Any, day: str, pos: int) -> list[tuple[str, str, str, str | None, int]]:
         """Units registered by the day, named as of the day, in tree order."""

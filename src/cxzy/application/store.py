@@ -85,10 +85,27 @@ def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
             ).fetchone()
     except sqlite3.DatabaseError as error:
         reason = str(error)
-        if "not a database" in reason or "malformed" in reason:
+        if "not a database" in reason:
             raise Violation("not_a_store", store=location.display()) from None
+        if "malformed" in reason:  # a SQLite file, cut short or overwritten in part
+            raise Violation("store_damaged", store=location.display(), reason=reason) from None
         raise Violation("store_unreadable", store=location.display(), reason=reason) from None
 
     if row is None or row[0] != STORE_FORMAT:
         raise Violation("store_format", store=location.display(), found=row[0] if row else "?")
     return False
+
+
+def store_error(location: StoreLocation, error: BaseException) -> Violation:
+    """A failure of the database as one line for the user: read-only, full, or other."""
+    reason = str(error)
+    lowered = reason.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return Violation("store_read_only", store=location.display(), reason=reason)
+    if "disk is full" in lowered or "disk i/o error" in lowered:
+        return Violation("store_full", store=location.display(), reason=reason)
+    if "unable to open database file" in lowered:
+        return Violation("store_read_only", store=location.display(), reason=reason)
+    if "not a database" in lowered or "malformed" in lowered:
+        return Violation("store_damaged", store=location.display(), reason=reason)
+    return Violation("store_unreadable", store=location.display(), reason=reason)

@@ -20,7 +20,7 @@ from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
-from cxzy.application.store import StoreLocation, resolve_store
+from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit
 from cxzy.domain.errors import TemplateError, Violation
 from cxzy.domain.schema import TYPES
@@ -111,7 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(location: StoreLocation, *, create: bool = False) -> CampaignApp:
-    return open_app(location, create=create)
+    try:
+        return open_app(location, create=create)
+    except Violation as violation:
+        if create or violation.code != "store_read_only":
+            raise
+    return open_app(location, read_only=True)  # a store on read-only media: reading works
 
 
 def _read_files(
@@ -307,7 +312,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TemplateError as error:
         err.print(message("template_broken", args.lang, reason=str(error)), markup=False)
     except PersistenceError as error:
-        err.print(message("store_failed", args.lang, reason=str(error)), markup=False)
+        location = getattr(args, "location", None)
+        if location is None:
+            err.print(message("store_failed", args.lang, reason=str(error)), markup=False)
+        else:
+            err.print(store_error(location, error).render(args.lang), markup=False)
     except KeyboardInterrupt:
         err.print(message("interrupted", args.lang), markup=False)
         return 130

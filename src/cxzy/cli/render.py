@@ -65,18 +65,23 @@ def status_table(report: StatusReport, lang: str) -> Table:
     return table
 
 
-_LONG_SHA = re.compile(r"sha256:([0-9a-f]{12})[0-9a-f]{52}")
+_ORIGIN = re.compile(r"(?P<file>.*) sha256:(?P<sha>[0-9a-f]{64}) (?:line|row) (?P<n>\d+)")
 
 
 def short_origin(origin: str | None) -> str:
-    """An origin with its file hash cut to 12 hex digits, for the table."""
-    return _LONG_SHA.sub(r"sha256:\1…", origin or "")
+    """An origin for the table: the file's name, line, and 12 hex digits of its SHA-256
+    (the full origin stays in the store)."""
+    found = _ORIGIN.fullmatch(origin or "")
+    if found is None:
+        return origin or ""
+    name = found["file"].replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{name}:{found['n']} sha256:{found['sha'][:12]}"
 
 
 def log_table(entries: Iterable[LogEntry], zone: Any, lang: str) -> Table:
     table = Table(show_lines=False)
     for key in ("pos", "at", "type", "unit", "summary", "by", "recorded", "late", "origin"):
-        table.add_column(t(f"log_header_{key}", lang), no_wrap=key not in ("summary", "origin"))
+        table.add_column(t(f"log_header_{key}", lang), no_wrap=key != "summary")
     count = 0
     for e in entries:
         local = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")

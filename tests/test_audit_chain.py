@@ -1,0 +1,304 @@
+"""The hash chain: `cxzy verify` catches every direct edit of the SQLite file, and
+`cxzy checkpoint` / `verify --against` prove the log still extends a checkpoint."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+
+from contract_helpers import Cli, act, assert_one_line_error, full_history
+
+BROKEN = re.compile(r"^log broken at position (\d+): (.+)$")
+
+
+@pytest.fixture
+def cli(capsys, tmp_path):
+    c = Cli(capsys, tmp_path)
+    c.ok_import(full_history())
+    return c
+
+
+def count(store: Path) -> int:
+    with sqlite3.connect(store) as db:
+        return int(db.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0])
+
+
+def broken_at(cli: Cli, *extra: str) -> tuple[int, str]:
+    res = cli.run("verify", *extra)
+    assert_one_line_error(res)
+    found = BROKEN.match(res.err_lines[0])
+    assert found, res.err
+    return int(found[1]), found[2]
+
+
+def edit_state(store: Path, pos: int, change) -> None:
+    with sqlite3.connect(store) as db:
+        (state,) = db.execute("SELECT state FROM stored_events WHERE rowid = ?", (pos,)).fetchone()
+        data = json.loads(state)
+        change(data)
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?",
+            (json.dumps(data).encode(), pos),
+        )
+
+
+def run_sql(store: Path, *statements: str) -> None:
+    with sqlite3.connect(store) as db:
+        for statement in statements:
+            db.execute(statement)
+
+
+def test_an_intact_log_verifies_with_the_count_and_head(cli):
+    res = cli.run("verify")
+    assert res.code == 0, str(res)
+    n = count(cli.store)
+    found = re.fullmatch(rf"{n} events checked, head ([0-9a-f]{{64}})", res.out.strip())
+    assert found, res.out
+    with sqlite3.connect(cli.store) as db:
+        (head,) = db.execute("SELECT hash FROM cx_chain WHERE pos = ?", (n,)).fetchone()
+    assert found[1] == head
+
+
+def test_an_empty_store_verifies_with_zero_events(capsys, tmp_path):
+    c = Cli(capsys, tmp_path)
+    c.ok_import(["# nothing yet"])
+    res = c.run("verify")
+    assert res.code == 0, str(res)
+    assert res.out.startswith("0 events checked")
+
+
+def test_the_head_changes_with_every_import_and_the_store_stays_verifiable(cli):
+    first = cli.run("verify").out
+    cli.ok_import([act("145", "show_badge", "2010-07-02")])
+    second = cli.run("verify")
+    assert second.code == 0 and second.out != first
+
+
+def test_editing_an_events_content_is_caught_at_its_position(cli):
+    def retitle(data):
+        data["title"] = "edited after the fact"
+
+    pos = next(
+        p
+        for p in range(1, count(cli.store) + 1)
+        if "title" in json.loads(_state(cli.store, p)) and p > 5
+    )
+    edit_state(cli.store, pos, retitle)
+    assert broken_at(cli)[0] == pos
+
+
+def test_editing_the_recorded_time_inside_an_event_is_caught(cli):
+    def earlier(data):
+        data["timestamp"]["_data_"] = "2010-01-01T00:00:00+00:00"
+
+    edit_state(cli.store, 7, earlier)
+    assert broken_at(cli)[0] == 7
+
+
+def test_editing_topic_or_originator_version_is_caught(cli, tmp_path):
+    run_sql(cli.store, "UPDATE stored_events SET topic = 'cxzy:UnitUpdated' WHERE rowid = 9")
+    assert broken_at(cli)[0] == 9
+    fresh = Cli(cli.capsys, tmp_path, store_name="v.db")
+    fresh.ok_import(full_history())
+    run_sql(
+        fresh.store,
+        "UPDATE stored_events SET originator_version = originator_version + 100 WHERE rowid = 12",
+    )
+    assert broken_at(fresh)[0] == 12
+
+
+def test_deleting_a_row_in_the_middle_or_at_the_end_is_caught(cli, tmp_path):
+    n = count(cli.store)
+    run_sql(cli.store, f"DELETE FROM stored_events WHERE rowid = {n}")
+    assert broken_at(cli) == (n, "the event at this position was removed")
+    run_sql(cli.store, "DELETE FROM stored_events WHERE rowid = 5")
+    assert broken_at(cli)[0] == 5
+
+
+def test_swapping_the_contents_of_two_rows_is_caught_at_the_first(cli):
+    with sqlite3.connect(cli.store) as db:
+        a = db.execute("SELECT * FROM stored_events WHERE rowid = 8").fetchone()
+        b = db.execute("SELECT * FROM stored_events WHERE rowid = 20").fetchone()
+        db.execute("DELETE FROM stored_events WHERE rowid IN (8, 20)")
+        db.execute(
+            "INSERT INTO stored_events (rowid, originator_id, originator_version, "
+            "topic, state) VALUES (8, ?, ?, ?, ?)",
+            b,
+        )
+        db.execute(
+            "INSERT INTO stored_events (rowid, originator_id, originator_version, "
+            "topic, state) VALUES (20, ?, ?, ?, ?)",
+            a,
+        )
+    assert broken_at(cli)[0] == 8
+
+
+def test_reordering_rows_by_renumbering_is_caught(cli):
+    run_sql(
+        cli.store,
+        "UPDATE stored_events SET rowid = -1 WHERE rowid = 15",
+        "UPDATE stored_events SET rowid = 15 WHERE rowid = 16",
+        "UPDATE stored_events SET rowid = 16 WHERE rowid = -1",
+    )
+    assert broken_at(cli)[0] == 15
+
+
+def _forged_row(store: Path) -> tuple:
+    """A well-formed new event: an activity copied from an existing one, new ids."""
+    with sqlite3.connect(store) as db:
+        _oid, version, topic, state = db.execute(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events "
+            "WHERE topic = 'cxzy:ActivityHeld' LIMIT 1"
+        ).fetchone()
+    data = json.loads(state)
+    data["title"] = "forged"
+    data["stamp"]["_data_"]["id"] = "forged-1"
+    return (uuid.uuid4().hex, version, topic, json.dumps(data).encode())
+
+
+def test_a_row_appended_outside_cxzy_is_caught(cli):
+    n = count(cli.store)
+    with sqlite3.connect(cli.store) as db:
+        db.execute("INSERT INTO stored_events VALUES (?, ?, ?, ?)", _forged_row(cli.store))
+    assert broken_at(cli) == (n + 1, "the event is not in the hash chain (added outside cxzy)")
+    # any other command brings the read model up to date, chaining it late: still caught
+    assert cli.run("status", "--as-of", "2011-01-01").code == 0
+    bad, reason = broken_at(cli)
+    assert bad == n + 1 and "added outside cxzy" in reason and "chained later" in reason
+
+
+def test_a_row_inserted_in_the_middle_is_caught(cli):
+    n = count(cli.store)
+    with sqlite3.connect(cli.store) as db:
+        for pos in range(n, 10, -1):
+            db.execute(f"UPDATE stored_events SET rowid = {pos + 1} WHERE rowid = {pos}")
+        db.execute(
+            "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state) "
+            "VALUES (11, ?, ?, ?, ?)",
+            _forged_row(cli.store),
+        )
+    assert broken_at(cli)[0] == 11
+
+
+def test_editing_the_chain_or_the_read_models_copy_is_caught(cli, tmp_path):
+    run_sql(
+        cli.store, "UPDATE cx_chain SET hash = replace(hash, substr(hash, 1, 1), 'x') WHERE pos = 6"
+    )
+    assert broken_at(cli)[0] == 6
+    other = Cli(cli.capsys, tmp_path, store_name="rm.db")
+    other.ok_import(full_history())
+    # backdating the recorded time would change what `--known-at` shows
+    run_sql(
+        other.store,
+        "UPDATE cx_log SET recorded = '2000-01-01T00:00:00.000000+00:00' WHERE pos = 13",
+    )
+    assert broken_at(other) == (
+        13,
+        "the read model's copy (cx_log: id, content digest or recorded time) differs from "
+        "the stored event",
+    )
+    third = Cli(cli.capsys, tmp_path, store_name="gap.db")
+    third.ok_import(full_history())
+    run_sql(third.store, "DELETE FROM cx_chain WHERE pos = 40")
+    assert broken_at(third) == (40, "the event is not in the hash chain (added outside cxzy)")
+
+
+def test_a_rebuilt_read_model_keeps_a_verifiable_chain_and_says_so(cli):
+    before = cli.run("verify").out
+    run_sql(cli.store, "DELETE FROM tracking")  # forces a rebuild on the next open
+    res = cli.run("verify")
+    assert res.code == 0, str(res)
+    assert res.out == before  # same chain: same events, same recorded times
+    assert "were chained when the read model was rebuilt" in res.err
+
+
+# -- checkpoints ----------------------------------------------------------------------
+
+
+def test_checkpoint_is_one_line_and_verify_against_it_passes_as_the_log_grows(cli):
+    res = cli.run("checkpoint")
+    assert res.code == 0, str(res)
+    line = res.out.strip()
+    n = count(cli.store)
+    found = re.fullmatch(rf"cxzy-checkpoint:{n}:([0-9a-f]{{64}}):(\S+)", line)
+    assert found, line
+    assert found[1] in cli.run("verify").out
+    then = cli.status("2010-07-03")["units"]
+    cli.ok_import([act("145", "show_badge", "2010-07-02")])
+    assert cli.status("2010-07-03")["units"] != then
+    later = cli.run("verify", "--against", line)
+    assert later.code == 0, str(later)
+    assert f"extends checkpoint {n}" in later.out
+    # the checkpoint's time reproduces the figures of that moment
+    assert cli.status("2010-07-03", "--known-at", found[2])["units"] == then
+
+
+def test_verify_against_fails_after_a_rebuild_from_a_tampered_log(cli):
+    line = cli.run("checkpoint").out.strip()
+
+    def retitle(data):
+        data["title"] = "rewritten"
+
+    pos = next(p for p in range(1, 40) if "title" in json.loads(_state(cli.store, p)))
+    edit_state(cli.store, pos, retitle)
+    run_sql(cli.store, "DELETE FROM tracking")  # hide it: the chain is recomputed on open
+    assert cli.run("verify").code == 0  # the file alone cannot tell…
+    bad, reason = broken_at(cli, "--against", line)  # …a checkpoint held elsewhere can
+    assert bad == count(cli.store) and "does not extend the checkpoint" in reason
+
+
+def test_verify_against_a_checkpoint_beyond_the_log(cli):
+    n = count(cli.store)
+    line = cli.run("checkpoint").out.strip()
+    run_sql(
+        cli.store,
+        f"DELETE FROM stored_events WHERE rowid = {n}",
+        f"DELETE FROM cx_chain WHERE pos = {n}",
+        f"DELETE FROM cx_log WHERE pos = {n}",
+    )
+    bad, reason = broken_at(cli, "--against", line)
+    assert bad == n and "before the checkpoint" in reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "hello",
+        "cxzy-checkpoint:12:abc:2010-01-01T00:00:00+00:00",
+        "cxzy-checkpoint:0:" + "0" * 64 + ":2010-01-01T00:00:00+00:00",
+        "cxzy-checkpoint:3:" + "a" * 64 + ":yesterday",
+    ],
+)
+def test_a_malformed_checkpoint_is_one_line_exit_1(cli, text):
+    res = cli.run("verify", "--against", text)
+    assert_one_line_error(res)
+    assert "is not a checkpoint" in res.err
+
+
+def test_checkpoint_of_an_empty_or_broken_log_is_refused(cli, capsys, tmp_path):
+    empty = Cli(capsys, tmp_path, store_name="empty.db")
+    empty.ok_import(["# nothing"])
+    res = empty.run("checkpoint")
+    assert_one_line_error(res)
+    assert "empty" in res.err
+    run_sql(cli.store, "DELETE FROM stored_events WHERE rowid = 3")
+    res = cli.run("checkpoint")
+    assert_one_line_error(res)
+    assert res.out == "" and "position 3" in res.err
+
+
+def test_status_table_and_verify_name_the_same_head(cli):
+    res = cli.run("status", "--as-of", "2011-03-01")
+    head = cli.run("verify").out.split()[-1]
+    assert head in res.out.replace("\n", "").replace(" ", "")
+
+
+def _state(store: Path, pos: int) -> bytes:
+    with sqlite3.connect(store) as db:
+        return db.execute("SELECT state FROM stored_events WHERE rowid = ?", (pos,)).fetchone()[0]

@@ -1,0 +1,79 @@
+"""Recorded facts: who recorded each event (else the OS user), where it came from
+(file, its SHA-256, line), when; and events recorded late are flagged in the log."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from contract_helpers import Cli, act, prelude
+
+
+@pytest.fixture
+def cli(capsys, tmp_path):
+    return Cli(capsys, tmp_path)
+
+
+def origins(cli: Cli) -> list[tuple[str, str | None, str]]:
+    with sqlite3.connect(cli.store) as db:
+        return db.execute("SELECT record_id, by_whom, origin FROM cx_log ORDER BY pos").fetchall()
+
+
+def test_by_defaults_to_the_os_user_and_a_given_by_is_kept(cli):
+    cli.ok_import([*prelude(), {**act("145", "study", "2010-06-02"), "by": "script.py"}])
+    log = cli.log()
+    assert [r.get("by") for r in log] == [getpass.getuser()] * 3 + ["script.py"]
+    assert [row[1] for row in origins(cli)] == [getpass.getuser()] * 3 + ["script.py"]
+
+
+def test_the_os_user_does_not_change_the_content_digest(cli, monkeypatch):
+    cli.ok_import(prelude())
+    record = act("145", "study", "2010-06-02")
+    monkeypatch.setattr(getpass, "getuser", lambda: "alice")
+    cli.ok_import([record])
+    monkeypatch.setattr(getpass, "getuser", lambda: "bob")
+    res = cli.ok_import([record])
+    assert "imported 0 records, skipped 1" in res.out
+    assert cli.log()[-1]["by"] == "alice"
+
+
+def test_origin_names_the_file_its_sha256_and_the_line(cli):
+    path = cli.write(["# a comment", *prelude(), "", act("145", "study", "2010-06-02")])
+    assert cli.run("import", path).code == 0
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert [row[2] for row in origins(cli)] == [
+        f"{path} sha256:{digest} line {n}" for n in (2, 3, 4, 6)
+    ]
+    table = cli.run("log").out
+    assert f"{path.name}:6 sha256:{digest[:12]}" in table
+
+
+def test_origin_is_not_part_of_the_jsonl_log_which_stays_importable(cli):
+    cli.ok_import(prelude())
+    assert all("origin" not in r for r in cli.log())
+
+
+def _at(delta: timedelta) -> str:
+    return (datetime.now(UTC) - delta).isoformat(timespec="seconds")
+
+
+def test_events_recorded_more_than_the_templates_days_late_are_flagged(cli):
+    recent = timedelta(hours=1)
+    records = [
+        {"type": "CampaignPlanned", "at": _at(recent), "campaign": "c", "title": "T"},
+        {"type": "UnitRegistered", "at": _at(recent), "unit": "JU", "name": "局", "kind": "bureau"},
+        act("JU", "study", _at(timedelta(days=10)), id="ten-days"),
+        act("JU", "mobilization", _at(timedelta(days=6, hours=23)), id="six-days"),
+        act("JU", "summary", _at(timedelta(days=7, hours=2)), id="seven-days-and-more"),
+    ]
+    cli.ok_import(records)
+    late = [r["id"] for r in cli.log("--late")]
+    assert late == ["ten-days", "seven-days-and-more"]
+    table = cli.run("log", "--late").out
+    assert "+10d" in table and "+7d" in table and "six" not in table
+    full = cli.run("log").out
+    assert full.count("+10d") == 1
