@@ -127,6 +127,7 @@ async def test_enter_opens_the_unit_and_escape_comes_back(demo_store):
         assert "R-ZP-1" in body and "RectificationVerified" in body
         assert "accepted=False" in body  # the rejected verification, in the history
         assert "lagging" in body and "Party-spirit analysis" in body
+        assert "reported late" in body  # the demo was recorded long after it happened
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
 
@@ -215,7 +216,9 @@ async def test_log_screen_pages_and_filters(demo_store):
         await pilot.press("p", "slash", *"unit:ZP type:RectificationVerified", "enter")
         await settle(app, pilot)
         rows = [table.get_row_at(r) for r in range(table.row_count)]
-        assert rows and all(str(r[2]) == "RectificationVerified" and str(r[3]) == "ZP" for r in rows)
+        assert rows and all(
+            str(r[2]) == "RectificationVerified" and str(r[3]) == "ZP" for r in rows
+        )
 
 
 async def test_help_lists_the_keys(demo_store):
@@ -242,8 +245,14 @@ async def test_live_events_from_another_writer_appear_without_a_key(store):
 
         def write() -> None:
             writer = open_app(location(store))
-            record = {"type": "ActivityHeld", "at": "2012-11-06T10:00:00+08:00", "unit": "WYB",
-                      "kind": "mechanism", "title": "制定长效机制", "id": "live-1"}
+            record = {
+                "type": "ActivityHeld",
+                "at": "2012-11-06T10:00:00+08:00",
+                "unit": "WYB",
+                "kind": "mechanism",
+                "title": "制定长效机制",
+                "id": "live-1",
+            }
             assert Importer(writer).run([("live:1", record)]).written == 1
 
         thread = threading.Thread(target=write)
@@ -262,8 +271,15 @@ async def test_live_events_from_another_writer_appear_without_a_key(store):
 async def test_event_text_is_shown_literally(store):
     writer = open_app(location(store))
     hostile = "[bold]加粗[/bold] [/] \x1b[31m红色 [link=x]y"
-    record = {"type": "ActivityHeld", "at": "2012-11-06", "unit": "ZP", "kind": "self_chosen",
-              "title": hostile, "id": "hostile-1", "by": "[red]某人[/red]"}
+    record = {
+        "type": "ActivityHeld",
+        "at": "2012-11-06",
+        "unit": "ZP",
+        "kind": "self_chosen",
+        "title": hostile,
+        "id": "hostile-1",
+        "by": "[red]某人[/red]",
+    }
     assert Importer(writer).run([("h:1", record)]).written == 1
     app = dashboard(store, lang="en", today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
@@ -322,22 +338,25 @@ def test_the_dashboard_never_writes_to_the_store(demo_store, tmp_path):
 def test_the_real_terminal_shows_the_dashboard(demo_store, tmp_path):
     session = f"cxzy-test-{id(tmp_path)}"
     command = f"COLORTERM=truecolor {sys.executable} -m cxzy --store {demo_store} --lang en"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "170", "-y", "45", command],
-                   check=True)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "170", "-y", "45", command], check=True
+    )
     try:
         screen = ""
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             time.sleep(0.5)
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
-                                    capture_output=True, text=True).stdout
+            screen = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+            ).stdout
             if "综合普查队" in screen and "Alerts" in screen:
                 break
         assert "综合普查队" in screen and "current phase" in screen, screen
         subprocess.run(["tmux", "send-keys", "-t", session, "l"], check=True)
         time.sleep(1.5)
-        screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
-                                capture_output=True, text=True).stdout
+        screen = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+        ).stdout
         assert "Event log" in screen, screen
         subprocess.run(["tmux", "send-keys", "-t", session, "C-q"], check=True)
         time.sleep(1.0)

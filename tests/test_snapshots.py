@@ -34,18 +34,28 @@ def make(location: StoreLocation, lang: str, day: date) -> CxzyApp:
 
 
 async def settle(pilot) -> None:
-    for _ in range(3):
+    """Wait until the worker's snapshot and chart are on screen, then a little more."""
+    app = pilot.app
+    for _ in range(100):
         await pilot.pause(0.05)
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        if app.snapshot is not None and app.series is not None and not app.workers:
+            break
+    await pilot.pause(0.2)
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.2)
 
 
 def test_overview_in_chinese(snap_compare, demo_store):
-    assert snap_compare(make(demo_store, "zh", date(2011, 3, 1)), terminal_size=SIZE, run_before=settle)
+    assert snap_compare(
+        make(demo_store, "zh", date(2011, 3, 1)), terminal_size=SIZE, run_before=settle
+    )
 
 
 def test_overview_in_english_at_the_end(snap_compare, demo_store):
-    assert snap_compare(make(demo_store, "en", date(2012, 11, 7)), terminal_size=SIZE, run_before=settle)
+    assert snap_compare(
+        make(demo_store, "en", date(2012, 11, 7)), terminal_size=SIZE, run_before=settle
+    )
 
 
 def test_unit_screen_of_the_lagging_unit(snap_compare, demo_store):
@@ -54,7 +64,9 @@ def test_unit_screen_of_the_lagging_unit(snap_compare, demo_store):
         await pilot.press("colon", *"ZP", "enter")
         await settle(pilot)
 
-    assert snap_compare(make(demo_store, "zh", date(2011, 7, 15)), terminal_size=SIZE, run_before=open_zp)
+    assert snap_compare(
+        make(demo_store, "zh", date(2011, 7, 15)), terminal_size=SIZE, run_before=open_zp
+    )
 
 
 def test_help_screen(snap_compare, demo_store):
@@ -63,4 +75,6 @@ def test_help_screen(snap_compare, demo_store):
         await pilot.press("question_mark")
         await settle(pilot)
 
-    assert snap_compare(make(demo_store, "en", date(2011, 3, 1)), terminal_size=SIZE, run_before=open_help)
+    assert snap_compare(
+        make(demo_store, "en", date(2011, 3, 1)), terminal_size=SIZE, run_before=open_help
+    )

@@ -426,6 +426,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "deadline {deadline} passed, not done",
     },
     "tui_closed_of": {"zh": "已办结 {closed}/{total}", "en": "{closed} of {total} closed"},
+    "tui_reported_late": {"zh": "补报", "en": "reported late"},
     "tui_reviews": {"zh": "评议", "en": "Reviews"},
     "tui_activities": {"zh": "活动", "en": "Activities"},
     "tui_awards_title": {"zh": "表彰", "en": "Awards"},

@@ -126,7 +126,8 @@ class CxzyApp(App[None]):
         key = (snapshot.head, clock.known_at)
         if key != self._series_key:
             self._series_key = key
-            self.series = self.query_.progress(self.template.phases[-1].end, clock.known_at)
+            series = self.query_.progress(self.template.phases[-1].end, clock.known_at)
+            self.call_from_thread(setattr, self, "series", series)
 
     @on(SnapshotReady)
     def _snapshot_ready(self, message: SnapshotReady) -> None:

@@ -14,7 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cxzy.application.dashboard import Snapshot, UnitDetail
+from cxzy.application.dashboard import LogRow, Snapshot, UnitDetail
+from cxzy.application.history import late_days
 from cxzy.i18n import t
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.styles import STATE_STYLES
@@ -81,6 +82,8 @@ class UnitScreen(Screen[None]):
             if item.evidence is not None:
                 ev = item.evidence
                 why = _lit(f"{ev.day} {ev.summary or ev.type} ({ev.by or '-'})")
+                if late_days(ev.at, ev.recorded, report.template.late_report_days):
+                    why.append(f" {t('tui_reported_late', lang)}", style="yellow")
             elif item.total is not None:
                 why = Text(t("tui_closed_of", lang, closed=item.closed, total=item.total))
             elif item.state == "missed":
@@ -109,11 +112,22 @@ class UnitScreen(Screen[None]):
                 _lit(review.get("note") or review.get("verdict") or ""),
             )
         parts.append(reviews)
+        limit = report.template.late_report_days
+        late_mark = t("tui_reported_late", lang)
+
+        def late(row: LogRow) -> Text:
+            """Recorded more than the template's days after it happened (an auditor's fact)."""
+            return (
+                Text(late_mark, style="yellow")
+                if late_days(row.at, row.recorded, limit)
+                else Text("")
+            )
+
         activities = Table(title=t("tui_activities", lang), expand=True)
-        for column in ("day", "title", "by"):
+        for column in ("day", "title", "by", ""):
             activities.add_column(column)
         for row in detail.activities:
-            activities.add_row(str(row.day), _lit(row.summary), _lit(row.by))
+            activities.add_row(str(row.day), _lit(row.summary), _lit(row.by), late(row))
         parts.append(activities)
         awards = Table(title=t("tui_awards_title", lang), expand=True)
         for column in ("day", "title", "level", "person"):
@@ -127,10 +141,10 @@ class UnitScreen(Screen[None]):
             )
         parts.append(awards)
         visits = Table(title=t("tui_visits", lang), expand=True)
-        for column in ("day", "note", "by"):
+        for column in ("day", "note", "by", ""):
             visits.add_column(column)
         for row in detail.visits:
-            visits.add_row(str(row.day), _lit(row.summary), _lit(row.by))
+            visits.add_row(str(row.day), _lit(row.summary), _lit(row.by), late(row))
         parts.append(visits)
         self.query_one("#body", Static).update(Group(*parts))
 
