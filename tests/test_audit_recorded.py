@@ -8,14 +8,7 @@ import hashlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from contract_helpers import Cli, act, prelude
-
-
-@pytest.fixture
-def cli(capsys, tmp_path):
-    return Cli(capsys, tmp_path)
 
 
 def origins(cli: Cli) -> list[tuple[str, str | None, str]]:

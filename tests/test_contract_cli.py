@@ -7,7 +7,6 @@ import json
 import pytest
 
 from contract_helpers import (
-    Cli,
     act,
     assert_no_traceback,
     assert_one_line_error,
@@ -16,11 +15,6 @@ from contract_helpers import (
     subprocess_env,
     write_jsonl,
 )
-
-
-@pytest.fixture
-def cli(capsys, tmp_path):
-    return Cli(capsys, tmp_path)
 
 
 def test_main_returns_the_exit_code(cli, tmp_path):

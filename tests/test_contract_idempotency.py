@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from contract_helpers import (
-    Cli,
     act,
     assert_no_traceback,
     assert_refused,
@@ -16,11 +13,6 @@ from contract_helpers import (
     prelude,
     rect,
 )
-
-
-@pytest.fixture
-def cli(capsys, tmp_path):
-    return Cli(capsys, tmp_path)
 
 
 def _numbers(text: str) -> set[int]:

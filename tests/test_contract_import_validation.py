@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from contract_helpers import (
-    Cli,
     act,
     assert_no_traceback,
     assert_refused,
@@ -20,11 +19,6 @@ from contract_helpers import (
     review,
     unit,
 )
-
-
-@pytest.fixture
-def cli(capsys, tmp_path):
-    return Cli(capsys, tmp_path)
 
 
 @pytest.fixture

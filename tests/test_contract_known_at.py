@@ -9,7 +9,6 @@ import pytest
 
 from contract_helpers import (
     SHANGHAI,
-    Cli,
     act,
     assert_one_line_error,
     award,
@@ -17,11 +16,6 @@ from contract_helpers import (
     review,
     unit,
 )
-
-
-@pytest.fixture
-def cli(capsys, tmp_path):
-    return Cli(capsys, tmp_path)
 
 
 @pytest.mark.slow

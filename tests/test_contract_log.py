@@ -30,11 +30,6 @@ LIFECYCLE_TYPES = {
 
 
 @pytest.fixture
-def cli(capsys, tmp_path):
-    return Cli(capsys, tmp_path)
-
-
-@pytest.fixture
 def full(cli):
     cli.ok_import(full_history())
     return cli

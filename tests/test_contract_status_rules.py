@@ -24,11 +24,6 @@ from contract_helpers import (
 )
 
 
-@pytest.fixture
-def cli(capsys, tmp_path):
-    return Cli(capsys, tmp_path)
-
-
 def phase(cli: Cli, as_of: str, code: str, key: str) -> tuple[str, dict]:
     cell = cli.unit(as_of, code)["phases"][key]
     return cell["status"], cell["items"]

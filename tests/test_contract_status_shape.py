@@ -6,7 +6,6 @@ import pytest
 
 from contract_helpers import (
     PHASES,
-    Cli,
     act,
     award,
     commit,
@@ -30,11 +29,6 @@ UNIT_KEYS = {
     "rectifications",
     "awards",
 }
-
-
-@pytest.fixture
-def cli(capsys, tmp_path):
-    return Cli(capsys, tmp_path)
 
 
 def test_status_json_of_a_small_history_exactly(cli):

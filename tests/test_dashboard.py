@@ -27,6 +27,7 @@ from cxzy.tui.screens.help import HelpScreen
 from cxzy.tui.screens.log import LogScreen
 from cxzy.tui.screens.overview import OverviewScreen
 from cxzy.tui.screens.unit import UnitScreen
+from tui_helpers import settle
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 DAY = date(2011, 3, 1)
@@ -37,32 +38,8 @@ def location(path: Path) -> StoreLocation:
     return StoreLocation("sqlite", str(path))
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("dash") / "demo.sqlite3"
-    app = open_app(location(path), create=True)
-    assert Importer(app).run(read_records(EVENTS / "demo.jsonl")).ok
-    app.close()
-    return path
-
-
-@pytest.fixture
-def store(demo_store, tmp_path) -> Path:
-    """A private copy, for tests that write."""
-    copy = tmp_path / "store.sqlite3"
-    shutil.copy(demo_store, copy)
-    return copy
-
-
 def dashboard(path: Path, lang: str = "zh", today: date = DAY, live: bool = False) -> CxzyApp:
     return CxzyApp(open_app(location(path), read_only=True), lang=lang, today=today, live=live)
-
-
-async def settle(app: CxzyApp, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
 
 
 def cell(app: CxzyApp, unit: str, column: str) -> str:
@@ -91,7 +68,7 @@ def screen_text(app: CxzyApp) -> str:
 async def test_overview_shows_every_unit_and_phase_on_the_day_shown(demo_store):
     app = dashboard(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, OverviewScreen)
         grid = app.screen.query_one(StatusGrid)
         assert grid.row_count == 10
@@ -106,7 +83,7 @@ async def test_overview_shows_every_unit_and_phase_on_the_day_shown(demo_store):
 async def test_english_everywhere_with_lang_en(demo_store):
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert cell(app, "JU", "mobilize") == "done 4/4"
         assert cell(app, "ZP", "grade") == "lagging"
         text = screen_text(app)
@@ -116,11 +93,11 @@ async def test_english_everywhere_with_lang_en(demo_store):
 async def test_enter_opens_the_unit_and_escape_comes_back(demo_store):
     app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         grid = app.screen.query_one(StatusGrid)
         grid.move_cursor(row=grid.get_row_index("ZP"))
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
         body = plain(app.screen.query_one("#body", Static))
         assert "综合普查队" in body
@@ -135,40 +112,40 @@ async def test_enter_opens_the_unit_and_escape_comes_back(demo_store):
 async def test_time_travel_by_step_and_by_typed_date(demo_store):
     app = dashboard(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("left_square_bracket")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.snapshot.report.as_of == date(2011, 2, 22)
         await pilot.press("s", "s")  # week → month → phase
         await pilot.press("right_square_bracket")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.snapshot.report.as_of == date(2011, 7, 1)  # next phase start
         await pilot.press("colon")
         await pilot.press(*"2010-07-01", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.snapshot.report.as_of == date(2010, 7, 1)
         assert cell(app, "DKGS", "compete").startswith("有风险")
         assert "历史视图" in screen_text(app)
         await pilot.press("t")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.snapshot.report.as_of == DAY and "实时" in screen_text(app)
 
 
 async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
     app = dashboard(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("colon", *"综合普查队", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
 
 
 async def test_filter_narrows_the_grid(demo_store):
     app = dashboard(demo_store)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("slash", *"队", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         grid = app.screen.query_one(StatusGrid)
         assert 0 < grid.row_count < 10
         assert all("队" in str(grid.get_row_at(r)[0]) for r in range(grid.row_count))
@@ -177,13 +154,13 @@ async def test_filter_narrows_the_grid(demo_store):
 async def test_replay_plays_forward_and_pauses(demo_store):
     app = dashboard(demo_store, today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("colon", *"2010-07-01", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("space")
         await pilot.pause(1.3)
         await pilot.press("space")
-        await settle(app, pilot)
+        await settle(pilot)
         reached = app.snapshot.report.as_of
         assert date(2010, 7, 1) < reached and not app.clock.playing
         await pilot.pause(0.6)
@@ -193,9 +170,9 @@ async def test_replay_plays_forward_and_pauses(demo_store):
 async def test_known_at_mode_shows_what_the_store_knew(store):
     app = dashboard(store, today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("k", *"2001-01-01T00:00", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.snapshot.report.units == []  # nothing was recorded in 2001
         assert "按" in screen_text(app) and "历史视图" in screen_text(app)
 
@@ -203,18 +180,18 @@ async def test_known_at_mode_shows_what_the_store_knew(store):
 async def test_log_screen_pages_and_filters(demo_store):
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("l")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LogScreen)
         table = app.screen.query_one(DataTable)
         first = int(str(table.get_row_at(0)[0]))
         assert table.row_count == 200 and first == app.snapshot.head
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle(pilot)
         assert int(str(table.get_row_at(0)[0])) == first - 200
         await pilot.press("p", "slash", *"unit:ZP type:RectificationVerified", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         rows = [table.get_row_at(r) for r in range(table.row_count)]
         assert rows and all(
             str(r[2]) == "RectificationVerified" and str(r[3]) == "ZP" for r in rows
@@ -224,9 +201,9 @@ async def test_log_screen_pages_and_filters(demo_store):
 async def test_help_lists_the_keys(demo_store):
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(plain(w) for w in app.screen.query(Static))
         for word in ("command", "filter", "earlier", "play/pause", "quit", "palette"):
@@ -238,7 +215,7 @@ async def test_help_lists_the_keys(demo_store):
 async def test_live_events_from_another_writer_appear_without_a_key(store):
     app = dashboard(store, today=date(2012, 11, 7), live=True)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert cell(app, "WYB", "summarize").startswith("进行中")
         grid = app.screen.query_one(StatusGrid)
         grid.move_cursor(row=3)
@@ -283,15 +260,15 @@ async def test_event_text_is_shown_literally(store):
     assert Importer(writer).run([("h:1", record)]).written == 1
     app = dashboard(store, lang="en", today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("l")
-        await settle(app, pilot)
+        await settle(pilot)
         table = app.screen.query_one(DataTable)
         row = table.get_row_at(0)
         assert str(row[4]).startswith("[bold]加粗[/bold]") and "^[[31m" in str(row[4])
         assert str(row[5]) == "[red]某人[/red]"
         await pilot.press("escape", "colon", *"ZP", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "[bold]加粗[/bold]" in plain(app.screen.query_one("#body", Static))
 
 
@@ -307,10 +284,10 @@ async def test_an_empty_store_offers_the_demo(tmp_path):
 
     app = CxzyApp(None, lang="en", today=DAY, live=False, load_demo=load_demo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, EmptyScreen)
         await pilot.press("d")
-        await settle(app, pilot)
+        await settle(pilot)
         assert loaded and isinstance(app.screen, OverviewScreen)
 
 
@@ -323,9 +300,9 @@ def test_the_dashboard_never_writes_to_the_store(demo_store, tmp_path):
     async def run() -> None:
         app = dashboard(copy, today=date(2012, 11, 7))
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("l")
-            await settle(app, pilot)
+            await settle(pilot)
 
     import asyncio
 

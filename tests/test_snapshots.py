@@ -8,42 +8,18 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from cxzy.application.app import open_app
-from cxzy.application.importer import Importer
 from cxzy.application.store import StoreLocation
-from cxzy.formats.jsonl import read_records
 from cxzy.tui.app import CxzyApp
+from tui_helpers import settle
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 SIZE = (170, 45)
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory) -> StoreLocation:
-    location = StoreLocation("sqlite", str(tmp_path_factory.mktemp("snap") / "demo.sqlite3"))
-    app = open_app(location, create=True)
-    assert Importer(app).run(read_records(EVENTS / "demo.jsonl")).ok
-    app.close()
-    return location
-
-
-def make(location: StoreLocation, lang: str, day: date) -> CxzyApp:
+def make(path: Path, lang: str, day: date) -> CxzyApp:
+    location = StoreLocation("sqlite", str(path))
     return CxzyApp(open_app(location, read_only=True), lang=lang, today=day, live=False)
-
-
-async def settle(pilot) -> None:
-    """Wait until the worker's snapshot and chart are on screen, then a little more."""
-    app = pilot.app
-    for _ in range(100):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-        if app.snapshot is not None and app.series is not None and not app.workers:
-            break
-    await pilot.pause(0.2)
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.2)
 
 
 def test_overview_in_chinese(snap_compare, demo_store):

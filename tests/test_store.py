@@ -16,22 +16,12 @@ from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, default_store_path, resolve_store
 from cxzy.cli import main
 from cxzy.domain.errors import Violation
-from cxzy.formats.jsonl import read_records
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 
 
 def location(path: Path) -> StoreLocation:
     return StoreLocation("sqlite", str(path))
-
-
-def demo_store(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.sqlite3"
-    app = open_app(location(path), create=True)
-    result = Importer(app).run(read_records(EVENTS / "demo.jsonl"))
-    assert result.ok, result.problems[:3]
-    app.close()
-    return path
 
 
 def status_json(path: Path, day: str) -> dict:
@@ -50,8 +40,8 @@ def test_store_selection_option_then_environment_then_per_user_default(tmp_path)
     assert pg.kind == "postgresql" and "secret" not in pg.display()
 
 
-def test_one_file_holds_the_log_the_read_model_and_its_tracking(tmp_path):
-    path = demo_store(tmp_path)
+def test_one_file_holds_the_log_the_read_model_and_its_tracking(store):
+    path = store
     with sqlite3.connect(path) as db:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         (events,) = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()
@@ -62,8 +52,8 @@ def test_one_file_holds_the_log_the_read_model_and_its_tracking(tmp_path):
     assert tracked == events > 500
 
 
-def test_stored_topics_are_explicit_names_not_module_paths(tmp_path):
-    path = demo_store(tmp_path)
+def test_stored_topics_are_explicit_names_not_module_paths(store):
+    path = store
     with sqlite3.connect(path) as db:
         topics = {r[0] for r in db.execute("SELECT DISTINCT topic FROM stored_events")}
         state = json.loads(db.execute("SELECT state FROM stored_events LIMIT 1").fetchone()[0])
@@ -72,8 +62,8 @@ def test_stored_topics_are_explicit_names_not_module_paths(tmp_path):
     assert state["stamp"]["_type_"] == "cxzy_stamp"
 
 
-def test_a_lost_read_model_is_rebuilt_from_the_log_with_the_same_status(tmp_path):
-    path = demo_store(tmp_path)
+def test_a_lost_read_model_is_rebuilt_from_the_log_with_the_same_status(store):
+    path = store
     before = status_json(path, "2011-07-15")
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM tracking WHERE application_name = ?", (READ_MODEL,))
@@ -99,8 +89,8 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, caps
         assert "not a cxzy store" in err and "Traceback" not in err
 
 
-def test_a_concurrent_writer_between_check_and_write_makes_the_import_check_again(tmp_path):
-    path = demo_store(tmp_path)
+def test_a_concurrent_writer_between_check_and_write_makes_the_import_check_again(store):
+    path = store
     app = open_app(location(path))
     importer = Importer(app)
     sneaky = open_app(location(path))

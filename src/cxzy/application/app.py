@@ -115,21 +115,9 @@ class CampaignApp(Application):
         with self.snapshot() as c:
             return self.read_model.find_ids(c, ids)
 
-    def entity_digests(self, entities: Sequence[str]) -> dict[str, str]:
-        """Entity keys ("c:ID", "a:ID", …) already in the log → digest of their first record."""
-        found: dict[str, str] = {}
+    def existing_entities(self, entities: Sequence[str]) -> set[str]:
         with self.snapshot() as c:
-            for start in range(0, len(entities), 500):
-                chunk = entities[start : start + 500]
-                names = {f"e{n}": value for n, value in enumerate(chunk)}
-                marks = ", ".join(f":{name}" for name in names)
-                for entity, digest in self.read_model.rows(
-                    c,
-                    f"SELECT entity, digest FROM cx_log WHERE entity IN ({marks}) ORDER BY pos DESC",
-                    **names,
-                ):
-                    found[entity] = digest
-        return found
+            return self.read_model.existing_entities(c, entities)
 
     def get_entity(self, kind: str, key: str) -> Aggregate | None:
         try:

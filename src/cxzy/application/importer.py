@@ -225,7 +225,7 @@ class _Check:
             spec = _CREATING.get(record.type)
             if spec and record.fields.get(spec[0]):
                 keys[spec[1] + record.fields[spec[0]]] = spec[0]
-        for key in self.app.entity_digests(list(keys)) if keys else ():
+        for key in self.app.existing_entities(list(keys)) if keys else ():
             kind = keys[key]
             self.entities[(kind, key[2:])] = self.app.get_entity(kind, key[2:])
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -334,20 +334,27 @@ class ReadModel:
         )
         return (str(found[0][0]), str(found[0][1])) if found else None
 
+    def rows_in(
+        self, cursor: Any, select: str, column: str, values: Sequence[str]
+    ) -> Iterator[tuple[Any, ...]]:
+        """``SELECT … WHERE column IN (values)``, a few hundred values at a time."""
+        for start in range(0, len(values), 500):
+            names = {f"v{n}": value for n, value in enumerate(values[start : start + 500])}
+            marks = ", ".join(f":{name}" for name in names)
+            yield from self.rows(cursor, f"{select} WHERE {column} IN ({marks})", **names)
+
     def find_ids(self, cursor: Any, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
         """Record ids already in the log → (digest, position)."""
-        found: dict[str, tuple[str, int]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            names = {f"i{n}": value for n, value in enumerate(chunk)}
-            marks = ", ".join(f":{name}" for name in names)
-            for record_id, digest, pos in self.rows(
-                cursor,
-                f"SELECT record_id, digest, pos FROM cx_log WHERE record_id IN ({marks})",
-                **names,
-            ):
-                found[record_id] = (digest, pos)
-        return found
+        select = "SELECT record_id, digest, pos FROM cx_log"
+        return {
+            rid: (digest, pos)
+            for rid, digest, pos in self.rows_in(cursor, select, "record_id", ids)
+        }
+
+    def existing_entities(self, cursor: Any, entities: Sequence[str]) -> set[str]:
+        """Entity keys ("c:ID", "a:ID", …) that already have records in the log."""
+        select = "SELECT DISTINCT entity FROM cx_log"
+        return {entity for (entity,) in self.rows_in(cursor, select, "entity", entities)}
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,12 @@ class StoreLocation:
     def path(self) -> Path:
         return Path(self.target)
 
+    def exists(self) -> bool:
+        """Whether there is a store here already (a server is assumed to exist)."""
+        if self.kind != "sqlite":
+            return True
+        return self.path.is_file() and self.path.stat().st_size > 0
+
     def display(self) -> str:
         """For messages: the path, or the URL without its password."""
         if self.kind != "postgresql":

@@ -32,26 +32,19 @@ PROGRESS_MIN_BYTES = 2_000_000
 DEMO_FILE = "demo.jsonl"
 
 
-class UserError(Exception):
-    """A mistake to report in one line, with exit code 1."""
-
-
 def _date_arg(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UserError(message("bad_date_option", LANG, value=value)) from None
+        raise Violation("bad_date_option", value=value) from None
 
 
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise UserError(message("bad_moment_option", LANG, value=value)) from None
+        raise Violation("bad_moment_option", value=value) from None
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
-
-
-LANG = DEFAULT_LANG
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -119,26 +112,22 @@ def _open(location: StoreLocation, *, create: bool = False) -> CampaignApp:
     return open_app(location, read_only=True)  # a store on read-only media: reading works
 
 
-def _read_files(
-    files: Sequence[str], lang: str, sources: dict[str, str] | None = None
-) -> list[RawItem]:
+def _read_files(files: Sequence[str], sources: dict[str, str] | None = None) -> list[RawItem]:
     """Every record of the files, in order; ``sources`` receives each file's SHA-256."""
     items: list[RawItem] = []
     for name in files:
         path = Path(name)
         if path.is_dir():
-            raise UserError(message("file_is_dir", lang, file=name))
+            raise Violation("file_is_dir", file=name)
         try:
             digest = hashlib.sha256()
             items.extend(read_records(path, label=name, digest=digest))
             if sources is not None:
                 sources[name] = digest.hexdigest()
         except FileNotFoundError:
-            raise UserError(message("file_missing", lang, file=name)) from None
+            raise Violation("file_missing", file=name) from None
         except OSError as error:
-            raise UserError(
-                message("file_unreadable", lang, file=name, reason=error.strerror)
-            ) from None
+            raise Violation("file_unreadable", file=name, reason=error.strerror) from None
     return items
 
 
@@ -146,7 +135,7 @@ def _import(
     app: CampaignApp, files: Sequence[str], dry_run: bool, lang: str, err: Console
 ) -> ImportResult:
     sources: dict[str, str] = {}
-    items = _read_files(files, lang, sources)
+    items = _read_files(files, sources)
     size = sum(Path(f).stat().st_size for f in files)
     if size < PROGRESS_MIN_BYTES or not err.is_terminal:
         return Importer(app).run(items, dry_run=dry_run, sources=sources)
@@ -164,15 +153,14 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
     for name in args.files:
         if not Path(name).exists():
-            raise UserError(message("file_missing", lang, file=name))
-    app = _open(args.location, create=not args.dry_run or not args.location.path.exists())
+            raise Violation("file_missing", file=name)
+    location = args.location
+    if args.dry_run and location.kind == "sqlite" and not location.exists():
+        location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
+    app = _open(location, create=True)
     result = _import(app, args.files, args.dry_run, lang, err)
     if not result.ok:
-        for problem in result.problems:
-            err.print(
-                f"{problem.where}: {problem.violation.render(lang)}", markup=False, highlight=False
-            )
-        err.print(t("refused", lang, count=len({p.where for p in result.problems})), markup=False)
+        _report_problems(result, lang, err)
         return EXIT_REFUSED
     key = "dry_run_ok" if args.dry_run else "imported"
     out.print(
@@ -180,6 +168,14 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         markup=False,
     )
     return EXIT_OK
+
+
+def _report_problems(result: ImportResult, lang: str, err: Console) -> None:
+    for problem in result.problems:
+        err.print(
+            f"{problem.where}: {problem.violation.render(lang)}", markup=False, highlight=False
+        )
+    err.print(t("refused", lang, count=len({p.where for p in result.problems})), markup=False)
 
 
 def _today(zone: ZoneInfo) -> date:
@@ -232,14 +228,17 @@ def demo_file() -> Path:
     return checkout
 
 
+def load_demo(location: StoreLocation) -> ImportResult:
+    """Import the demo history into a store (creating it); a second time adds nothing."""
+    path = demo_file()
+    return Importer(open_app(location, create=True)).run(read_records(path, label=path.name))
+
+
 def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
-    app = _open(args.location, create=True)
-    path = demo_file()
-    result = Importer(app).run(read_records(path, label=path.name))
+    result = load_demo(args.location)
     if not result.ok:
-        for problem in result.problems:
-            err.print(f"{problem.where}: {problem.violation.render(lang)}", markup=False)
+        _report_problems(result, lang, err)
         return EXIT_REFUSED
     out.print(
         t(
@@ -263,20 +262,16 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
         args.known_at = None
         args.format = "table"
         return cmd_status(args, out, err)
-    from cxzy.application.store import check_sqlite_file
     from cxzy.tui.app import CxzyApp
 
     location = args.location
-    store = None
-    if location.kind != "sqlite" or not check_sqlite_file(location, create=True):
-        store = open_app(location, read_only=True)
+    store = open_app(location, read_only=True) if location.exists() else None
 
-    def load_demo() -> CampaignApp:
-        app = open_app(location, create=True)
-        Importer(app).run(read_records(demo_file(), label=DEMO_FILE))
+    def demo_then_open() -> CampaignApp:
+        load_demo(location)
         return open_app(location, read_only=True)
 
-    CxzyApp(store, lang=args.lang, load_demo=load_demo).run()
+    CxzyApp(store, lang=args.lang, load_demo=demo_then_open).run()
     return EXIT_OK
 
 
@@ -291,13 +286,11 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``cxzy`` with the given arguments; return the exit code."""
-    global LANG
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    LANG = args.lang
     # Piped output is not cut to 80 columns; a terminal gets its own width.
     out = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
     err = Console(file=sys.stderr, soft_wrap=True)
@@ -305,8 +298,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.location = resolve_store(args.store)
         command = COMMANDS.get(args.command or "", open_dashboard)
         return command(args, out, err)
-    except UserError as error:
-        err.print(str(error), markup=False, highlight=False)
     except Violation as violation:
         err.print(violation.render(args.lang), markup=False, highlight=False)
     except TemplateError as error:

@@ -12,19 +12,7 @@ from rich.text import Text
 from cxzy.application.history import LogEntry
 from cxzy.application.status import StatusReport
 from cxzy.i18n import t
-
-#: Status colours; each cell also carries a word, so it reads without colour.
-STYLES = {
-    "done": "green",
-    "late": "yellow",
-    "done_late": "yellow",
-    "open": "cyan",
-    "active": "cyan",
-    "pending": "dim",
-    "at_risk": "bold red",
-    "missed": "red",
-    "overdue": "red",
-}
+from cxzy.styles import STATE_STYLES
 
 
 def status_table(report: StatusReport, lang: str) -> Table:
@@ -51,7 +39,8 @@ def status_table(report: StatusReport, lang: str) -> Table:
             done, total = status.progress
             cells.append(
                 Text(
-                    f"{t(status.status, lang)} {done}/{total}", style=STYLES.get(status.status, "")
+                    f"{t(status.status, lang)} {done}/{total}",
+                    style=STATE_STYLES.get(status.status, ""),
                 )
             )
         cells.append(Text(t(unit.grade, lang) if unit.grade else "—"))

@@ -12,10 +12,6 @@ from cxzy.domain.lifecycle import Fact
 from cxzy.domain.records import Stamp, entity_id
 
 
-def _record_id(stamp: Stamp) -> UUID:
-    return entity_id("record", stamp.record_id)
-
-
 class Activity(Fact):
     TOPIC = "cxzy:Activity"
 
@@ -24,7 +20,7 @@ class Activity(Fact):
 
     @staticmethod
     def create_id(stamp: Stamp, activity: str | None = None, **_: Any) -> UUID:
-        return entity_id("activity", activity) if activity else _record_id(stamp)
+        return entity_id("activity", activity) if activity else Fact.create_id(stamp)
 
     @event("Held", topic="cxzy:ActivityHeld")
     def __init__(
@@ -48,7 +44,7 @@ class Review(Fact):
 
     @staticmethod
     def create_id(stamp: Stamp, review: str | None = None, **_: Any) -> UUID:
-        return entity_id("review", review) if review else _record_id(stamp)
+        return entity_id("review", review) if review else Fact.create_id(stamp)
 
     @event("Recorded", topic="cxzy:ReviewRecorded")
     def __init__(
@@ -75,10 +71,6 @@ class Award(Fact):
     class Created(Fact.Created):
         TOPIC = "cxzy:Award.Created"
 
-    @staticmethod
-    def create_id(stamp: Stamp, **_: Any) -> UUID:
-        return _record_id(stamp)
-
     @event("Awarded", topic="cxzy:CommendationAwarded")
     def __init__(self, stamp: Stamp, unit: str, title: str, level: str, person: str | None) -> None:
         self.unit = unit
@@ -89,10 +81,6 @@ class LeaderAssignment(Fact):
 
     class Created(Fact.Created):
         TOPIC = "cxzy:LeaderAssignment.Created"
-
-    @staticmethod
-    def create_id(stamp: Stamp, **_: Any) -> UUID:
-        return _record_id(stamp)
 
     @event("Assigned", topic="cxzy:LeaderAssigned")
     def __init__(self, stamp: Stamp, person: str, role: str) -> None:
@@ -106,10 +94,6 @@ class ContactPoint(Fact):
     class Created(Fact.Created):
         TOPIC = "cxzy:ContactPoint.Created"
 
-    @staticmethod
-    def create_id(stamp: Stamp, **_: Any) -> UUID:
-        return _record_id(stamp)
-
     @event("Assigned", topic="cxzy:ContactPointAssigned")
     def __init__(self, stamp: Stamp, person: str, unit: str) -> None:
         self.person = person
@@ -121,10 +105,6 @@ class ContactVisit(Fact):
 
     class Created(Fact.Created):
         TOPIC = "cxzy:ContactVisit.Created"
-
-    @staticmethod
-    def create_id(stamp: Stamp, **_: Any) -> UUID:
-        return _record_id(stamp)
 
     @event("Made", topic="cxzy:ContactVisitMade")
     def __init__(self, stamp: Stamp, person: str, unit: str, note: str | None) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+from uuid import UUID
+
 from eventsourcing.domain import Aggregate
 
 from cxzy.domain.errors import Violation
-from cxzy.domain.records import Stamp
+from cxzy.domain.records import Stamp, entity_id
 
 
 class Lifecycle(Aggregate):
@@ -19,4 +22,11 @@ class Lifecycle(Aggregate):
 
 
 class Fact(Aggregate):
-    """A one-record aggregate: an activity, a review, an award, an assignment."""
+    """A one-record aggregate: an activity, a review, an award, an assignment.
+
+    Its id comes from its record's id, so the same record can only be stored once.
+    """
+
+    @staticmethod
+    def create_id(stamp: Stamp, **_: Any) -> UUID:
+        return entity_id("record", stamp.record_id)

@@ -20,6 +20,8 @@ PHASE_DONE, PHASE_DONE_LATE, PENDING, AT_RISK, ACTIVE, OVERDUE = (
     "overdue",
 )
 PHASE_STATES = (PHASE_DONE, PHASE_DONE_LATE, PENDING, AT_RISK, ACTIVE, OVERDUE)
+PHASE_FINISHED = (PHASE_DONE, PHASE_DONE_LATE)  # a unit is through the phase
+PHASE_BEHIND = (AT_RISK, OVERDUE)  # a unit is behind in the phase
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from textual.widgets import DataTable
 
 from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
-from cxzy.tui.components.styles import URGENCY_STYLES
+from cxzy.styles import URGENCY_STYLES
 
 
 class AlertsPanel(DataTable):

@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 from cxzy.application.dashboard import Snapshot
 from cxzy.application.status import UnitStatus
 from cxzy.i18n import t
-from cxzy.tui.components.styles import STATE_STYLES
+from cxzy.styles import STATE_STYLES
 
 FLASH_SECONDS = 1.5
 

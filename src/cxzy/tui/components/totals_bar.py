@@ -6,9 +6,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cxzy.application.dashboard import Snapshot
+from cxzy.domain.status import PHASE_BEHIND, PHASE_FINISHED
 from cxzy.i18n import t
-
-BEHIND = ("at_risk", "overdue")
 
 
 class TotalsBar(Static):
@@ -21,8 +20,8 @@ class TotalsBar(Static):
         parts = []
         for phase in report.template.phases:
             statuses = [u.phases[phase.key].status for u in report.units]
-            done = sum(s in ("done", "done_late") for s in statuses)
-            behind = sum(s in BEHIND for s in statuses)
+            done = sum(s in PHASE_FINISHED for s in statuses)
+            behind = sum(s in PHASE_BEHIND for s in statuses)
             parts.append(f"{phase.short.get(lang, phase.key)} {done}/{behind}")
         units = report.units
         self.update(

@@ -17,9 +17,16 @@ from textual.widgets import Footer, Static
 from cxzy.application.dashboard import LogRow, Snapshot, UnitDetail
 from cxzy.application.history import late_days
 from cxzy.i18n import t
+from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
-from cxzy.tui.components.styles import STATE_STYLES
 from cxzy.tui.keys import localize_bindings
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, expand=True)
+    for column in columns:
+        table.add_column(column)
+    return table
 
 
 def _lit(value: Any) -> Text:
@@ -72,9 +79,7 @@ class UnitScreen(Screen[None]):
                 f"{t('tui_contact', lang)}: {', '.join(detail.contacts) or t('tui_none', lang)}"
             ),
         ]
-        checklist = Table(title=t("tui_checklist", lang), expand=True)
-        for column in ("phase", "item", "state", "evidence"):
-            checklist.add_column(t(f"tui_{column}", lang) if column == "evidence" else "")
+        checklist = _table(t("tui_checklist", lang), "", "", "", t("tui_evidence", lang))
         items = {i.key: i for p in report.template.phases for i in p.items}
         phases = {p.key: p for p in report.template.phases}
         for item in detail.items:
@@ -99,9 +104,7 @@ class UnitScreen(Screen[None]):
         parts.append(checklist)
         parts.append(self._lives(t("tui_commitment", lang), detail.commitments))
         parts.append(self._lives(t("tui_rectification", lang), detail.rectifications))
-        reviews = Table(title=t("tui_reviews", lang), expand=True)
-        for column in ("day", "kind", "grade", "ratings", "note"):
-            reviews.add_column(column)
+        reviews = _table(t("tui_reviews", lang), *("day", "kind", "grade", "ratings", "note"))
         for review in detail.reviews:
             ratings = review.get("ratings") or {}
             reviews.add_row(
@@ -123,15 +126,11 @@ class UnitScreen(Screen[None]):
                 else Text("")
             )
 
-        activities = Table(title=t("tui_activities", lang), expand=True)
-        for column in ("day", "title", "by", ""):
-            activities.add_column(column)
+        activities = _table(t("tui_activities", lang), *("day", "title", "by", ""))
         for row in detail.activities:
             activities.add_row(str(row.day), _lit(row.summary), _lit(row.by), late(row))
         parts.append(activities)
-        awards = Table(title=t("tui_awards_title", lang), expand=True)
-        for column in ("day", "title", "level", "person"):
-            awards.add_column(column)
+        awards = _table(t("tui_awards_title", lang), *("day", "title", "level", "person"))
         for award in detail.awards:
             awards.add_row(
                 str(award["day"]),
@@ -140,9 +139,7 @@ class UnitScreen(Screen[None]):
                 _lit(award.get("person")),
             )
         parts.append(awards)
-        visits = Table(title=t("tui_visits", lang), expand=True)
-        for column in ("day", "note", "by", ""):
-            visits.add_column(column)
+        visits = _table(t("tui_visits", lang), *("day", "note", "by", ""))
         for row in detail.visits:
             visits.add_row(str(row.day), _lit(row.summary), _lit(row.by), late(row))
         parts.append(visits)
@@ -150,9 +147,7 @@ class UnitScreen(Screen[None]):
 
     @staticmethod
     def _lives(title: str, lives: list[dict[str, Any]]) -> Table:
-        table = Table(title=title, expand=True)
-        for column in ("id", "day", "record", "detail"):
-            table.add_column(column)
+        table = _table(title, *("id", "day", "record", "detail"))
         for life in lives:
             for n, record in enumerate(life["history"]):
                 detail = {

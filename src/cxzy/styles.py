@@ -1,4 +1,5 @@
-"""Colours for states: always paired with a word, so the screen reads without colour."""
+"""Colours for states, shared by the tables and the dashboard: always paired with a word,
+so every screen reads without colour."""
 
 from __future__ import annotations
 
