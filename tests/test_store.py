@@ -144,3 +144,9 @@ def test_a_concurrent_writer_between_check_and_write_makes_the_import_check_agai
     result = importer.run(mine)
     assert len(calls) == 2 and calls[1] == calls[0] + 1
     assert (result.written, result.skipped) == (1, 1)
+
+
+def test_a_dry_run_against_a_missing_store_creates_nothing(tmp_path, capsys):
+    path = tmp_path / "none.sqlite3"
+    assert main(["--store", str(path), "import", "--dry-run", str(EVENTS / "demo.jsonl")]) == 0
+    assert not path.exists()
