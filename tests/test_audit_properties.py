@@ -3,7 +3,9 @@
 - status as of D from the whole log equals status from only the events that
   happened on or before D;
 - import → log → import into an empty store reproduces the status, the records
-  and their content digests, and both stores verify.
+  and their content digests, and both stores verify;
+- status is the same whatever order independent entities' records arrive in;
+- ``--known-at`` a moment before an import equals the status before that import.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import importlib.util
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +101,58 @@ def _digests(app: CampaignApp) -> list[tuple[Any, ...]]:
 
 def _drop_recorded(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "recorded"}
+
+
+_PRELUDE_TYPES = ("CampaignPlanned", "UnitRegistered", "LeaderAssigned")
+
+
+def _groups(
+    records: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """The prelude, then each entity's records as one group (a lone record is its own group)."""
+    prelude = [r for r in records if r["type"] in _PRELUDE_TYPES]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for n, record in enumerate(records):
+        if record["type"] in _PRELUDE_TYPES:
+            continue
+        key = record.get("commitment") or record.get("rectification") or f"#{n}"
+        groups.setdefault(key, []).append(record)
+    return prelude, list(groups.values())
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10_000), events=st.integers(20, 120), randoms=st.randoms())
+def test_status_is_the_same_whatever_order_independent_entities_arrive_in(seed, events, randoms):
+    records = history(seed, events)
+    prelude, groups = _groups(records)
+    # interleave the groups at random, each group keeping its own order
+    queues = [list(g) for g in groups]
+    shuffled: list[dict[str, Any]] = list(prelude)
+    while queues:
+        queue = randoms.choice(queues)
+        shuffled.append(queue.pop(0))
+        if not queue:
+            queues.remove(queue)
+    days = [date(2010, 6, 30), date(2011, 6, 30), date(2012, 11, 7)]
+    with store_with(records) as ordered:
+        expected = [status(ordered, d) for d in days]
+    with store_with(shuffled) as arrived:
+        assert [status(arrived, d) for d in days] == expected
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10_000), events=st.integers(20, 120), cut=st.floats(0.1, 0.9))
+def test_known_at_a_moment_before_an_import_equals_the_status_before_it(seed, events, cut):
+    records = history(seed, events)
+    prelude, groups = _groups(records)
+    first_groups = groups[: int(len(groups) * cut)]
+    first = prelude + [r for g in first_groups for r in g]
+    later = [r for g in groups[len(first_groups) :] for r in g]
+    days = [date(2010, 6, 30), date(2011, 6, 30), date(2012, 11, 7)]
+    with store_with(first) as app:
+        before = [status(app, d)["units"] for d in days]
+        moment = datetime.now(UTC)
+        items = [(f"later:{n}", record) for n, record in enumerate(later, start=1)]
+        assert Importer(app, by="property").run(items).ok
+        query = StatusQuery(app)
+        assert [query.status(d, moment).to_json()["units"] for d in days] == before
