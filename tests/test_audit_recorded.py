@@ -70,3 +70,29 @@ def test_events_recorded_more_than_the_templates_days_late_are_flagged(cli):
     assert "+10d" in table and "+7d" in table and "six" not in table
     full = cli.run("log").out
     assert full.count("+10d") == 1
+
+
+def test_status_json_with_audit_counts_late_reports_and_names_its_log_position(cli):
+    from freezegun import freeze_time
+
+    with freeze_time("2010-06-05T12:00:00+08:00"):
+        cli.ok_import(prelude())  # registered 2010-05-01: recorded 35 days late
+        cli.ok_import(
+            [
+                act("145", "study", "2010-06-01T09:00:00+08:00"),
+                act("145", "show_badge", "2010-05-20"),
+            ]
+        )
+    res = cli.run("status", "--as-of", "2010-06-05", "--format", "json", "--audit")
+    assert res.code == 0, res.err
+    document = __import__("json").loads(res.out)
+    late = {u["unit"]: u["reported_late"] for u in document["units"]}
+    assert late == {
+        "JU": 1,
+        "145": 2,
+    }  # registration and the 16-day-old activity, not the 4-day one
+    assert document["log"]["position"] == 5 and len(document["log"]["head"]) == 64
+    plain = __import__("json").loads(
+        cli.run("status", "--as-of", "2010-06-05", "--format", "json").out
+    )
+    assert "log" not in plain and "reported_late" not in plain["units"][0]

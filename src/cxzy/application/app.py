@@ -56,9 +56,26 @@ class StampAsDict(Transcoding):
         return Stamp(data["id"], data["at"], data["day"], data.get("by"), data.get("origin"))
 
 
+class Transcoder(JSONTranscoder):
+    """eventsourcing's JSON transcoder, also for subclasses of the registered types
+    (a ``datetime`` subclass from a time library, or from freezegun in tests)."""
+
+    def _encode_obj(self, o: Any) -> dict[str, Any]:
+        for cls in type(o).__mro__:
+            transcoding = self.types.get(cls)
+            if transcoding is not None:
+                return {"_type_": transcoding.name, "_data_": transcoding.encode(o)}
+        return super()._encode_obj(o)
+
+
 class CampaignApp(Application):
     name = "cxzy"
     aggregates = AGGREGATES
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = Transcoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -21,7 +21,7 @@ from typing import Any
 from cxzy.application.chain import GENESIS, content_hash, link
 from cxzy.domain.schema import digest_of, record_of
 
-READ_MODEL = "cxzy-read-model-v2"  # tracking name; bump to rebuild after a change
+READ_MODEL = "cxzy-read-model-v3"  # tracking name; bump to rebuild after a change
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -30,7 +30,8 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS cx_log (
         pos BIGINT PRIMARY KEY, record_id TEXT NOT NULL UNIQUE, digest TEXT NOT NULL,
         type TEXT NOT NULL, unit TEXT, entity TEXT, at TEXT NOT NULL, day TEXT NOT NULL,
-        recorded TEXT NOT NULL, by_whom TEXT, origin TEXT, summary TEXT)""",
+        recorded TEXT NOT NULL, delay BIGINT NOT NULL, by_whom TEXT, origin TEXT,
+        summary TEXT)""",
     "CREATE INDEX IF NOT EXISTS cx_log_recorded ON cx_log (recorded)",
     "CREATE INDEX IF NOT EXISTS cx_log_unit ON cx_log (unit, pos)",
     "CREATE INDEX IF NOT EXISTS cx_log_type ON cx_log (type, pos)",
@@ -209,6 +210,10 @@ class ReadModel:
                     "entity": entity,
                     "at": utc_text(stamp.at),
                     "recorded": recorded_text,
+                    # seconds from happening to recording: "reported late" is a fact auditors ask about
+                    "delay": int(
+                        (datetime.fromisoformat(recorded_text) - stamp.at).total_seconds()
+                    ),
                     "by": stamp.by,
                     "origin": stamp.origin,
                     "summary": _summary(fields),
@@ -370,8 +375,8 @@ class UnitRow:
 
 _STATEMENTS = {
     "log": """INSERT INTO cx_log (pos, record_id, digest, type, unit, entity, at, day,
-              recorded, by_whom, origin, summary) VALUES (:pos, :record_id, :digest, :type,
-              :unit, :entity, :at, :day, :recorded, :by, :origin, :summary)""",
+              recorded, delay, by_whom, origin, summary) VALUES (:pos, :record_id, :digest,
+              :type, :unit, :entity, :at, :day, :recorded, :delay, :by, :origin, :summary)""",
     "campaign": """INSERT INTO cx_campaign (campaign, title, template, timezone, phases, pos,
                    day) VALUES (:campaign, :title, :template, :timezone, :phases, :pos, :day)""",
     "unit": """INSERT INTO cx_units (unit, pos, at, day, name, kind, parent, members,

@@ -40,9 +40,11 @@ class UnitStatus:
     commitments: Counts
     rectifications: Counts
     awards: int
+    reported_late: int = 0  # the unit's records recorded more than N days after they happened
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, audit: bool = False) -> dict[str, Any]:
         c, r = self.commitments, self.rectifications
+        extra = {"reported_late": self.reported_late} if audit else {}
         return {
             "unit": self.unit,
             "name": self.name,
@@ -62,6 +64,7 @@ class UnitStatus:
                 "escalated": r.escalated,
             },
             "awards": self.awards,
+            **extra,
         }
 
 
@@ -79,8 +82,10 @@ class StatusReport:
     def template(self) -> Template:
         return self.campaign.template
 
-    def to_json(self) -> dict[str, Any]:
-        """The status document of FORMAT.md."""
+    def to_json(self, audit: bool = False) -> dict[str, Any]:
+        """The status document of FORMAT.md; ``audit`` adds what the figures rest on
+        (log position and head hash) and each unit's count of records reported late."""
+        stamp = {"log": {"position": self.position, "head": self.head_hash}} if audit else {}
         return {
             "campaign": {
                 "id": self.campaign.code,
@@ -89,7 +94,8 @@ class StatusReport:
             },
             "as_of": self.as_of.isoformat(),
             "known_at": None if self.known_at is None else self.known_at.isoformat(),
-            "units": [unit.to_json() for unit in self.units],
+            "units": [unit.to_json(audit) for unit in self.units],
+            **stamp,
         }
 
 
@@ -107,16 +113,26 @@ class StatusQuery:
             raise Violation("store_has_no_campaign")
         return info
 
-    def status(self, as_of: date, known_at: datetime | None = None) -> StatusReport:
+    def status(
+        self, as_of: date, known_at: datetime | None = None, *, audit: bool = False
+    ) -> StatusReport:
+        """Status as of a day, as known at a moment; ``audit`` also counts each
+        unit's records reported late (a scan of the log index, so only on request)."""
         with self.app.snapshot() as c:
             info = self.app.campaign_info(c)
             if info is None:
                 raise Violation("store_has_no_campaign")
             position = ALL if known_at is None else self.rm.position_known_at(c, known_at)
-            return self._status(c, info, as_of, known_at, position)
+            return self._status(c, info, as_of, known_at, position, audit)
 
     def _status(
-        self, c: Any, info: CampaignInfo, as_of: date, known_at: datetime | None, position: int
+        self,
+        c: Any,
+        info: CampaignInfo,
+        as_of: date,
+        known_at: datetime | None,
+        position: int,
+        audit: bool = False,
     ) -> StatusReport:
         rm, day, pos = self.rm, as_of.isoformat(), position
         (title,) = rm.rows(c, "SELECT title FROM cx_campaign")[0]
@@ -175,6 +191,18 @@ class StatusQuery:
                 pos=pos,
             )
         )
+        late: dict[str, int] = {}
+        if audit:
+            late = dict(
+                rm.rows(
+                    c,
+                    """SELECT unit, COUNT(*) FROM cx_log WHERE day <= :day AND pos <= :pos
+                         AND delay > :limit AND unit IS NOT NULL GROUP BY unit""",
+                    day=day,
+                    pos=pos,
+                    limit=info.template.late_report_days * 86400,
+                )
+            )
         head = rm.value(c, "SELECT MAX(pos) FROM cx_log WHERE pos <= :pos", pos=pos) or 0
         report_units = []
         for unit, name, kind, parent, depth in units:
@@ -191,6 +219,7 @@ class StatusQuery:
                     commitments=counts.get((unit, "commitment"), Counts()),
                     rectifications=counts.get((unit, "rectification"), Counts()),
                     awards=int(awards.get(unit, 0)),
+                    reported_late=int(late.get(unit, 0)),
                 )
             )
         head_hash = self._head_hash(c, int(head))

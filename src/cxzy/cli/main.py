@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: today)")
     p.add_argument("--known-at", metavar="DATETIME", help="only what the store had recorded then")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--audit",
+        action="store_true",
+        help="json: add the log position and head hash, and each unit's late-reported count",
+    )
 
     p = commands.add_parser("log", help="the event log")
     _common(p, top=False)
@@ -189,9 +194,11 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     zone = ZoneInfo(query.campaign().timezone)
     known_at = getattr(args, "known_at", None)
     known_at = _moment_arg(known_at, zone) if known_at is not None else None
-    report = query.status(as_of or _today(zone), known_at)
+    audit = getattr(args, "audit", False)
+    report = query.status(as_of or _today(zone), known_at, audit=audit)
     if getattr(args, "format", "table") == "json":
-        out.file.write(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n")
+        document = report.to_json(audit=audit)
+        out.file.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
         from cxzy.cli.render import status_table
 
