@@ -226,9 +226,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "内部错误({kind}:{reason}),请报告此问题;设置 CXZY_DEBUG=1 可查看详情",
     },
     "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
-    "postgres_not_yet": {
-        "en": "PostgreSQL stores are not supported yet ({store})",
-        "zh": "暂不支持 PostgreSQL 数据库({store})",
+    "store_read_only_role": {
+        "en": "this store is read-only for you ({store}); nothing was written",
+        "zh": "您对该数据库只有读权限({store}),未写入任何内容",
+    },
+    "bad_store_url": {
+        "en": "{store} is not a store URL like postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]",
+        "zh": "{store} 不是形如 postgresql://用户[:密码]@主机[:端口]/数据库[?schema=模式] 的地址",
     },
     # -- audit: the hash chain, verify, checkpoints, late records -----------------
     "verify_ok": {

@@ -18,10 +18,9 @@ from eventsourcing.persistence import (
 )
 
 from cxzy.application.readmodel import READ_MODEL, ReadModel
-from cxzy.application.store import StoreLocation, check_sqlite_file, store_error
+from cxzy.application.store import StoreLocation, check_sqlite_file, postgres_env, store_error
 from cxzy.application.templates import load_template
 from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
-from cxzy.domain.errors import Violation
 from cxzy.domain.records import Stamp, entity_id
 from cxzy.domain.registry import CampaignInfo, Registry
 
@@ -91,7 +90,7 @@ class CampaignApp(Application):
     @contextmanager
     def snapshot(self) -> Iterator[Any]:
         """A read transaction: every query inside sees the same state of the store."""
-        with self.recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+        with self.recorder.read_cursor() as cursor:  # type: ignore[attr-defined]
             yield cursor
 
     def head(self) -> int:
@@ -184,7 +183,7 @@ class CampaignApp(Application):
         if tracked >= head:
             return 0
         applied = 0
-        with recorder.datastore.transaction(commit=True) as c:  # type: ignore[attr-defined]
+        with recorder.write_cursor() as c:  # type: ignore[attr-defined]
             if tracked == 0:
                 self.read_model.drop(c)
             start = tracked + 1
@@ -205,7 +204,8 @@ class CampaignApp(Application):
 def open_app(
     location: StoreLocation, *, create: bool = False, read_only: bool = False
 ) -> CampaignApp:
-    """Open the store; ``create`` makes a new SQLite file if there is none.
+    """Open the store; ``create`` makes a new SQLite file, or the tables in a
+    PostgreSQL database, if there are none.
 
     ``read_only`` (the dashboard) neither creates tables nor brings the read
     model up to date: it only reads.
@@ -223,7 +223,7 @@ def open_app(
             "CREATE_TABLE": "n" if read_only else "y",
         }
     else:
-        raise Violation("postgres_not_yet", store=location.display())
+        env = postgres_env(location, create=create and not read_only)
     try:
         app = CampaignApp(env=env)
         if not read_only:

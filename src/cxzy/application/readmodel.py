@@ -32,10 +32,10 @@ DDL = [
         type TEXT NOT NULL, unit TEXT, entity TEXT, at TEXT NOT NULL, day TEXT NOT NULL,
         recorded TEXT NOT NULL, delay BIGINT NOT NULL, by_whom TEXT, origin TEXT,
         summary TEXT)""",
-    "CREATE INDEX IF NOT EXISTS cx_log_recorded ON cx_log (recorded)",
-    "CREATE INDEX IF NOT EXISTS cx_log_unit ON cx_log (unit, pos)",
-    "CREATE INDEX IF NOT EXISTS cx_log_type ON cx_log (type, pos)",
-    "CREATE INDEX IF NOT EXISTS cx_log_entity ON cx_log (entity)",
+    "CREATE INDEX IF NOT EXISTS ix_log_recorded ON cx_log (recorded)",
+    "CREATE INDEX IF NOT EXISTS ix_log_unit ON cx_log (unit, pos)",
+    "CREATE INDEX IF NOT EXISTS ix_log_type ON cx_log (type, pos)",
+    "CREATE INDEX IF NOT EXISTS ix_log_entity ON cx_log (entity)",
     """CREATE TABLE IF NOT EXISTS cx_campaign (
         campaign TEXT PRIMARY KEY, title TEXT NOT NULL, template TEXT NOT NULL,
         timezone TEXT NOT NULL, phases TEXT, pos BIGINT NOT NULL, day TEXT NOT NULL)""",
@@ -57,7 +57,7 @@ DDL = [
         opened_day TEXT NOT NULL, opened_pos BIGINT NOT NULL,
         closed_day TEXT, closed_pos BIGINT, supervised INTEGER NOT NULL,
         escalated_day TEXT, escalated_pos BIGINT)""",
-    "CREATE INDEX IF NOT EXISTS cx_entities_unit ON cx_entities (kind, opened_day)",
+    "CREATE INDEX IF NOT EXISTS ix_entities_unit ON cx_entities (kind, opened_day)",
     """CREATE TABLE IF NOT EXISTS cx_deadlines (
         entity TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, deadline TEXT NOT NULL,
         PRIMARY KEY (entity, pos))""",
@@ -87,7 +87,8 @@ TABLES = (
     "cx_chain",
 )
 
-_PARAM = re.compile(r":([a-z_]+)\b")
+_PARAM = re.compile(r":([a-z_][a-z0-9_]*)\b")
+_TABLE = re.compile(r"\bcx_(?=\w)")  # read-model tables (indexes are named ix_…)
 
 
 class Dialect:
@@ -100,9 +101,15 @@ class Dialect:
 
 
 class PostgresDialect(Dialect):
+    """psycopg's ``%(name)s`` parameters; tables in the store's schema."""
+
     name = "postgresql"
 
+    def __init__(self, schema: str = "public") -> None:
+        self.schema = schema
+
     def sql(self, statement: str) -> str:
+        statement = _TABLE.sub(f'"{self.schema}".cx_', statement)
         return _PARAM.sub(r"%(\1)s", statement)
 
 
@@ -133,11 +140,11 @@ class ReadModel:
 
     def create(self, cursor: Any) -> None:
         for statement in DDL:
-            cursor.execute(statement)
+            cursor.execute(self.dialect.sql(statement))
 
     def drop(self, cursor: Any) -> None:
         for table in TABLES:
-            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(self.dialect.sql(f"DELETE FROM {table}"))
 
     def _run(self, cursor: Any, statement: str, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
@@ -168,7 +175,9 @@ class ReadModel:
             self._one(cursor, "SELECT hash FROM cx_chain ORDER BY pos DESC LIMIT 1") or GENESIS
         )
         minima: dict[tuple[str, str], str] = {}
-        cursor.execute("SELECT unit, fact, MIN(day) FROM cx_firsts GROUP BY unit, fact")
+        cursor.execute(
+            self.dialect.sql("SELECT unit, fact, MIN(day) FROM cx_firsts GROUP BY unit, fact")
+        )
         for unit, fact, day in cursor.fetchall():
             minima[(unit, fact)] = day
         entity_units: dict[str, str] = {}

@@ -8,13 +8,29 @@ concurrent writer that got there first makes the transaction fail as a whole.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
+from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Identifier
 
-from cxzy.application.readmodel import DDL, READ_MODEL, STORE_FORMAT, Dialect, ReadModel
+from cxzy.application.readmodel import (
+    DDL,
+    READ_MODEL,
+    STORE_FORMAT,
+    Dialect,
+    PostgresDialect,
+    ReadModel,
+)
+
+MARK_STORE = (
+    "INSERT INTO cx_meta (key, value) VALUES ('store_format', "
+    f"'{STORE_FORMAT}') ON CONFLICT (key) DO NOTHING"
+)
 
 
 class LogMovedError(IntegrityError):
@@ -25,6 +41,14 @@ class ReadModelRecorder:
     """The part shared by the SQLite and PostgreSQL recorders."""
 
     read_model: ReadModel
+
+    def read_cursor(self) -> Any:
+        """A read-only transaction in which every query sees the same state."""
+        raise NotImplementedError
+
+    def write_cursor(self) -> Any:
+        """A transaction that may rewrite the read model (a rebuild)."""
+        raise NotImplementedError
 
     def _apply_read_model(self, c: Any, ids: Sequence[int] | None, **kwargs: Any) -> None:
         events = kwargs.get("cx_events")
@@ -48,12 +72,13 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
     read_model = ReadModel(Dialect())
 
     def construct_create_table_statements(self) -> list[str]:
-        return [
-            *super().construct_create_table_statements(),
-            *DDL,
-            "INSERT INTO cx_meta (key, value) VALUES ('store_format', "
-            f"'{STORE_FORMAT}') ON CONFLICT (key) DO NOTHING",
-        ]
+        return [*super().construct_create_table_statements(), *DDL, MARK_STORE]
+
+    def read_cursor(self) -> Any:
+        return self.datastore.transaction(commit=False)
+
+    def write_cursor(self) -> Any:
+        return self.datastore.transaction(commit=True)
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -61,3 +86,48 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         self._apply_read_model(c, ids, cx_stored=stored_events, **kwargs)
         return ids
+
+
+class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
+    """eventsourcing's PostgreSQL recorder, with the read model in the same transaction.
+
+    eventsourcing locks the events table while it inserts (so positions are
+    committed in order) and NOTIFYs listeners on commit; the read model is
+    applied after the new positions are known, before the commit.
+    """
+
+    def __init__(self, datastore: Any, *, events_table_name: str = "cxzy_events") -> None:
+        super().__init__(
+            datastore, events_table_name=events_table_name, tracking_table_name="cxzy_tracking"
+        )
+        self.read_model = ReadModel(PostgresDialect(datastore.schema))
+        self.sql_create_statements.extend(
+            SQL(self.read_model.dialect.sql(statement))  # type: ignore[arg-type]
+            for statement in (*DDL, MARK_STORE)
+        )
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        with curs.connection.cursor(row_factory=tuple_row) as cursor:
+            self._apply_read_model(cursor, ids, cx_stored=stored_events, **kwargs)
+        return ids
+
+    @contextmanager
+    def read_cursor(self) -> Iterator[Any]:
+        with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):
+            cursor = conn.cursor(row_factory=tuple_row)
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield cursor
+
+    @contextmanager
+    def write_cursor(self) -> Iterator[Any]:
+        with self.datastore.get_connection() as conn, conn.transaction():
+            cursor = conn.cursor(row_factory=tuple_row)
+            cursor.execute(
+                SQL("LOCK TABLE {0}.{1} IN EXCLUSIVE MODE").format(
+                    Identifier(self.datastore.schema), Identifier(self.events_table_name)
+                )
+            )
+            yield cursor

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from platformdirs import user_data_dir
 
@@ -106,6 +107,8 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
     """A failure of the database as one line for the user: read-only, full, or other."""
     reason = str(error)
     lowered = reason.lower()
+    if "permission denied" in lowered or "must be owner" in lowered:
+        return Violation("store_read_only_role", store=location.display())
     if "readonly" in lowered or "read-only" in lowered:
         return Violation("store_read_only", store=location.display(), reason=reason)
     if "disk is full" in lowered or "disk i/o error" in lowered:
@@ -115,3 +118,33 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
     if "not a database" in lowered or "malformed" in lowered:
         return Violation("store_damaged", store=location.display(), reason=reason)
     return Violation("store_unreadable", store=location.display(), reason=reason)
+
+
+def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
+    """eventsourcing's ``POSTGRES_*`` settings for a ``postgresql://`` URL (it has no DSN
+    setting): ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]``."""
+    parts = urlsplit(location.target)
+    query = parse_qs(parts.query)
+    unknown = set(query) - {"schema"}
+    dbname = unquote(parts.path.lstrip("/"))
+    if unknown or not dbname:
+        raise Violation("bad_store_url", store=location.display())
+    try:
+        port = parts.port or 5432
+    except ValueError:
+        raise Violation("bad_store_url", store=location.display()) from None
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": dbname,
+        "POSTGRES_HOST": parts.hostname or "localhost",
+        "POSTGRES_PORT": str(port),
+        "POSTGRES_USER": unquote(parts.username or "") or getpass.getuser(),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_SCHEMA": query.get("schema", [""])[0],
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_LOCK_TIMEOUT": "30",
+        "POSTGRES_POOL_SIZE": "2",
+        "POSTGRES_MAX_OVERFLOW": "4",
+        "APPLICATION_RECORDER_TOPIC": "cxzy.application.recorders:CxzyPostgresRecorder",
+        "CREATE_TABLE": "y" if create else "n",
+    }
