@@ -230,6 +230,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this store is read-only for you ({store}); nothing was written",
         "zh": "您对该数据库只有读权限({store}),未写入任何内容",
     },
+    "copy_target_not_empty": {
+        "en": "the target store is not empty: copy into a new store",
+        "zh": "目标数据库不是空的:请复制到新的数据库",
+    },
+    "copy_source_empty": {"en": "the source store holds no events", "zh": "源数据库中没有事件"},
+    "copy_differs": {
+        "en": "the copy differs from the source ({what}); the copy was written, check both stores",
+        "zh": "副本与源数据库不一致({what});副本已写入,请检查两个数据库",
+    },
+    "copied": {
+        "en": "copied {events} events from {source} to {target}; log and status on {days} days identical",
+        "zh": "已从 {source} 复制 {events} 条事件到 {target};日志及 {days} 个日期的状态一致",
+    },
     "bad_store_url": {
         "en": "{store} is not a store URL like postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]",
         "zh": "{store} 不是形如 postgresql://用户[:密码]@主机[:端口]/数据库[?schema=模式] 的地址",
@@ -403,6 +416,10 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_col_what": {"zh": "事项", "en": "what"},
     "tui_col_unit": {"zh": "单位", "en": "unit"},
     "tui_col_text": {"zh": "内容", "en": "text"},
+    "tui_disconnected": {
+        "zh": "与数据库的连接已断开,正在重连…(显示的是断开前的状态)",
+        "en": "connection to the store lost, reconnecting… (showing the state before)",
+    },
     "tui_alerts": {"zh": "预警", "en": "Alerts"},
     "tui_missed": {"zh": "未完成事项", "en": "Missed items"},
     "tui_days_left": {"zh": "剩 {n} 天", "en": "{n} days left"},

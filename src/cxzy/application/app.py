@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -16,6 +17,7 @@ from eventsourcing.persistence import (
     Tracking,
     Transcoding,
 )
+from eventsourcing.postgres import PostgresApplicationRecorder
 
 from cxzy.application.readmodel import READ_MODEL, ReadModel
 from cxzy.application.store import StoreLocation, check_sqlite_file, postgres_env, store_error
@@ -25,6 +27,7 @@ from cxzy.domain.records import Stamp, entity_id
 from cxzy.domain.registry import CampaignInfo, Registry
 
 REPLAY_BATCH = 2000
+OPEN_ATTEMPTS = 5
 
 
 class DateAsISO(Transcoding):
@@ -92,6 +95,16 @@ class CampaignApp(Application):
         """A read transaction: every query inside sees the same state of the store."""
         with self.recorder.read_cursor() as cursor:  # type: ignore[attr-defined]
             yield cursor
+
+    @property
+    def pushes_changes(self) -> bool:
+        """Whether the store pushes new events (PostgreSQL's LISTEN/NOTIFY)."""
+        return isinstance(self.recorder, PostgresApplicationRecorder)
+
+    def follow(self, after: int) -> Any:
+        """A subscription to the events after a position (a context manager and an
+        iterator of notifications); only where :attr:`pushes_changes`."""
+        return self.recorder.subscribe(gt=after)
 
     def head(self) -> int:
         with self.snapshot() as c:
@@ -224,10 +237,20 @@ def open_app(
         }
     else:
         env = postgres_env(location, create=create and not read_only)
-    try:
-        app = CampaignApp(env=env)
-        if not read_only:
-            app.ensure_read_model()
-    except PersistenceError as error:
-        raise store_error(location, error) from None
-    return app
+    for attempt in range(OPEN_ATTEMPTS):
+        try:
+            app = CampaignApp(env=env)
+            if not read_only:
+                app.ensure_read_model()
+            return app
+        except PersistenceError as error:
+            # Two processes creating the same PostgreSQL tables at once: one of them
+            # finds the other's half-made catalogue entries; the second try sees them done.
+            racing = any(
+                sign in str(error)
+                for sign in ("already exists", "duplicate key", "concurrently updated")
+            )
+            if not racing or attempt == OPEN_ATTEMPTS - 1:
+                raise store_error(location, error) from None
+            time.sleep(0.1 * (attempt + 1))
+    raise AssertionError("unreachable")

@@ -11,6 +11,8 @@ checked again.
 from __future__ import annotations
 
 import getpass
+import random
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -33,7 +35,7 @@ from cxzy.domain.schema import RecordError, parse_record
 from cxzy.domain.units import Unit
 
 DEFAULT_ZONE = "Asia/Shanghai"
-RETRIES = 5
+RETRIES = 30  # concurrent writers: each lost race means checking again
 
 #: A raw record from a file adapter: where it is, and the mapping or the reason
 #: it could not be read (a line that is not JSON, say).
@@ -125,7 +127,9 @@ class Importer:
             try:
                 positions = self.app.record(check.events, expected_head=check.head)
             except IntegrityError:
-                continue  # another writer was first: check again against the new log
+                # another writer was first: wait a moment, then check again against the new log
+                time.sleep(random.uniform(0.0, 0.05 * (_attempt + 1)))
+                continue
             result.position = positions[-1] if positions else check.head
             return result
         raise Violation("store_busy")

@@ -21,7 +21,7 @@ from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store, store_error
-from cxzy.cli import audit
+from cxzy.cli import audit, store_commands
 from cxzy.domain.errors import TemplateError, Violation
 from cxzy.domain.schema import TYPES
 from cxzy.formats.jsonl import read_records, write_records
@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, top=False)
     p.add_argument("--no-open", action="store_true", help="load only")
     audit.add_commands(commands, _common)
+    store_commands.add_commands(commands, _common)
     return parser
 
 
@@ -278,7 +279,12 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
         load_demo(location)
         return open_app(location, read_only=True)
 
-    CxzyApp(store, lang=args.lang, load_demo=demo_then_open).run()
+    dashboard = CxzyApp(store, lang=args.lang, load_demo=demo_then_open)
+    try:
+        dashboard.run()
+    finally:
+        if dashboard.store is not None:
+            dashboard.store.close()
     return EXIT_OK
 
 
@@ -288,6 +294,7 @@ COMMANDS = {
     "log": cmd_log,
     "demo": cmd_demo,
     **audit.COMMANDS,
+    **store_commands.COMMANDS,
 }
 
 

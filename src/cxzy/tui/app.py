@@ -7,6 +7,7 @@ live or past data. The dashboard never writes to the store.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery, Snapshot
@@ -26,6 +28,8 @@ from cxzy.tui.keys import localize_bindings
 from cxzy.tui.messages import OpenUnit, SnapshotReady
 
 POLL_SECONDS = 0.5
+PUSH_SECONDS = 0.02  # how often pushed changes are gathered into one reload
+RECONNECT_SECONDS = 1.0
 REPLAY_TICK = 0.4
 
 
@@ -57,6 +61,7 @@ class CxzyApp(App[None]):
         ViewClock(today=date(2000, 1, 1), as_of=date(2000, 1, 1)), always_update=True
     )
     series: reactive[dict[str, list[float]] | None] = reactive(None, always_update=True)
+    connected: reactive[bool] = reactive(True)
 
     def __init__(
         self,
@@ -75,6 +80,8 @@ class CxzyApp(App[None]):
         self._today = today
         self.query_: DashboardQuery | None = None
         self._series_key: tuple[int, datetime | None] | None = None
+        self._changed = False
+        self._stopping = False
         localize_bindings(self, lang)
 
     # -- start -------------------------------------------------------------------
@@ -109,7 +116,11 @@ class CxzyApp(App[None]):
         self.clock = ViewClock(today=today, as_of=today)
         self.push_screen(OverviewScreen())
         if self.live_updates:
-            self.set_interval(POLL_SECONDS, self.poll)
+            if store.pushes_changes:
+                self.listen()  # PostgreSQL: LISTEN/NOTIFY pushes every commit
+                self.set_interval(PUSH_SECONDS, self._reload_if_changed)
+            else:
+                self.set_interval(POLL_SECONDS, self.poll)  # SQLite: a cheap poll of the head
         self.set_interval(REPLAY_TICK, self.tick)
 
     # -- the one path that fills the state ---------------------------------------------
@@ -141,6 +152,44 @@ class CxzyApp(App[None]):
         head = self.query_.head()
         if head != self.snapshot.head:
             self.call_from_thread(self.load, self.clock)
+
+    @work(thread=True, group="listen")
+    def listen(self) -> None:
+        """Follow the store's notifications; after a dropped connection, say so,
+        reconnect and catch up from the last position seen (nothing lost or repeated:
+        every change just reloads the snapshot)."""
+        worker = get_current_worker()
+        assert self.store is not None
+        after = self.store.head()
+        while not (worker.is_cancelled or self._stopping):
+            try:
+                with self.store.follow(after) as subscription:
+                    self._subscription = subscription
+                    if self._stopping:
+                        subscription.stop()
+                    self.call_from_thread(setattr, self, "connected", True)
+                    for notification in subscription:
+                        after = notification.id
+                        self._changed = True
+                        if worker.is_cancelled:
+                            break
+            except Exception:  # the connection dropped: show it, wait, reconnect
+                if not self._stopping:
+                    self.call_from_thread(setattr, self, "connected", False)
+            if not (worker.is_cancelled or self._stopping):
+                time.sleep(RECONNECT_SECONDS)
+                self._changed = True
+
+    def _reload_if_changed(self) -> None:
+        if self._changed and self.snapshot is not None:
+            self._changed = False
+            self.load(self.clock)
+
+    def on_unmount(self) -> None:
+        self._stopping = True
+        subscription = getattr(self, "_subscription", None)
+        if subscription is not None:
+            subscription.stop()
 
     def tick(self) -> None:
         clock = self.clock

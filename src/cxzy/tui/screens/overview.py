@@ -56,6 +56,7 @@ class OverviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.watch(self.app, "snapshot", self.show, init=True)
         self.watch(self.app, "series", self.show_series, init=True)
+        self.watch(self.app, "connected", self.show_connection, init=True)
         self.query_one(StatusGrid).focus()
 
     def show(self, snapshot: Snapshot | None) -> None:
@@ -68,6 +69,10 @@ class OverviewScreen(Screen[None]):
         self.query_one(AlertsPanel).show(snapshot, lang)
         self.query_one(TotalsBar).show(snapshot, lang)
         self.show_series(app.series)  # type: ignore[attr-defined]
+
+    def show_connection(self, connected: bool) -> None:
+        lang = self.app.lang  # type: ignore[attr-defined]
+        self.query_one("#notice", Static).update("" if connected else t("tui_disconnected", lang))
 
     def show_series(self, series: dict[str, list[float]] | None) -> None:
         snapshot = self.app.snapshot  # type: ignore[attr-defined]

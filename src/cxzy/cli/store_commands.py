@@ -1,0 +1,46 @@
+"""``cxzy store copy SRC DST``: move a whole store between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+
+from cxzy.application.app import open_app
+from cxzy.application.copying import copy_store
+from cxzy.application.store import resolve_store
+from cxzy.i18n import t
+
+
+def add_commands(commands: Any, common: Callable[..., None]) -> None:
+    p = commands.add_parser("store", help="manage stores: copy one into another")
+    common(p, top=False)
+    actions = p.add_subparsers(dest="store_action", metavar="ACTION", required=True)
+    c = actions.add_parser(
+        "copy", help="copy every event of SRC into an empty DST (SQLite file or postgresql:// URL)"
+    )
+    common(c, top=False)
+    c.add_argument("source", metavar="SRC")
+    c.add_argument("target", metavar="DST")
+
+
+def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
+    source, target = resolve_store(args.source), resolve_store(args.target)
+    result = copy_store(open_app(source), open_app(target, create=True))
+    out.print(
+        t(
+            "copied",
+            args.lang,
+            events=result.events,
+            source=source.display(),
+            target=target.display(),
+            days=result.days_compared,
+        ),
+        markup=False,
+    )
+    return 0
+
+
+COMMANDS = {"store": cmd_store}
