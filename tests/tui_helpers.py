@@ -5,15 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 
+def _ready(app: Any) -> bool:
+    """The worker's snapshot and chart have arrived and the grid shows them."""
+    if app.query_ is None:  # the empty-store screen: nothing to load
+        return not app.workers
+    if app.snapshot is None or app.series is None or app.workers:
+        return False
+    units = app.snapshot.report.units
+    return all(grid.row_count > 0 or not units for grid in app.screen.query("StatusGrid"))
+
+
 async def settle(pilot: Any) -> None:
-    """Wait until the worker's snapshot and chart are on screen, then a little more."""
+    """Wait until the screen shows the current snapshot, then until it is idle."""
     app = pilot.app
-    for _ in range(100):
+    for _ in range(200):
         await pilot.pause(0.05)
         await app.workers.wait_for_complete()
-        started = app.query_ is not None
-        if not app.workers and (not started or (app.snapshot and app.series is not None)):
+        if _ready(app):
             break
-    await pilot.pause(0.2)
-    await app.workers.wait_for_complete()
-    await pilot.pause(0.2)
+    for _ in range(3):
+        await pilot.pause()
+    await pilot.pause(0.1)

@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
 from cxzy.styles import URGENCY_STYLES
+from cxzy.tui.components.tables import Cell, fill
 
 
 class AlertsPanel(DataTable):
@@ -19,9 +20,8 @@ class AlertsPanel(DataTable):
         super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
 
     def show(self, snapshot: Snapshot, lang: str) -> None:
-        self.clear(columns=True)
-        for key in ("when", "what", "unit", "text"):
-            self.add_column(t(f"tui_col_{key}", lang), key=key)
+        columns = [(key, t(f"tui_col_{key}", lang)) for key in ("when", "what", "unit", "text")]
+        rows: list[tuple[str, list[Cell]]] = []
         names = {u.unit: u.name for u in snapshot.report.units}
         for n, alert in enumerate(snapshot.alerts):
             style = URGENCY_STYLES[alert.urgency]
@@ -37,12 +37,16 @@ class AlertsPanel(DataTable):
             what = Text(t(f"tui_{alert.kind}", lang))
             if flags:
                 what.append(" [" + ",".join(flags) + "]", style="bold magenta")
-            self.add_row(
-                Text(when, style=style),
-                what,
-                Text(names.get(alert.unit, alert.unit)),
-                Text(f"{alert.code} {alert.text}"),
-                key=f"alert-{n}",
+            rows.append(
+                (
+                    f"alert-{n}",
+                    [
+                        Text(when, style=style),
+                        what,
+                        Text(names.get(alert.unit, alert.unit)),
+                        Text(f"{alert.code} {alert.text}"),
+                    ],
+                )
             )
         missed_by_unit: dict[str, list[str]] = {}
         template = snapshot.report.template
@@ -52,10 +56,15 @@ class AlertsPanel(DataTable):
                 item_names.get(missed.item, missed.item)
             )
         for n, (unit, items) in enumerate(missed_by_unit.items()):
-            self.add_row(
-                Text(t("missed", lang), style="red"),
-                Text(t("tui_missed", lang)),
-                Text(names.get(unit, unit)),
-                Text(", ".join(items)),
-                key=f"missed-{n}",
+            rows.append(
+                (
+                    f"missed-{n}",
+                    [
+                        Text(t("missed", lang), style="red"),
+                        Text(t("tui_missed", lang)),
+                        Text(names.get(unit, unit)),
+                        Text(", ".join(items)),
+                    ],
+                )
             )
+        fill(self, columns, rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
@@ -14,6 +15,11 @@ from cxzy.i18n import t
 from cxzy.styles import STATE_STYLES
 
 FLASH_SECONDS = 1.5
+
+
+def _plain(value: str | Text) -> str:
+    """A cell's text: phase cells carry "text|state"."""
+    return value.plain if isinstance(value, Text) else value.partition("|")[0]
 
 
 class StatusGrid(DataTable):
@@ -27,7 +33,8 @@ class StatusGrid(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
         self._cells: dict[tuple[str, str], str] = {}
         self._flash: dict[tuple[str, str], float] = {}
-        self._columns_for: tuple[str, ...] = ()
+        self._values: dict[tuple[str, str], str | Text] = {}
+        self._layout: tuple[object, ...] = ()
         self.filter_text = ""
 
     def on_mount(self) -> None:
@@ -61,18 +68,14 @@ class StatusGrid(DataTable):
     def show(self, snapshot: Snapshot, lang: str) -> None:
         report = snapshot.report
         phases = [p.key for p in report.template.phases]
-        columns = ("unit", *phases, "grade", "commitments", "rectifications", "awards")
-        if columns != self._columns_for:
-            self.clear(columns=True)
-            self.add_column(t("unit", lang), key="unit")
-            for phase in report.template.phases:
-                self.add_column(phase.short.get(lang, phase.key), key=phase.key)
-            self.add_column(t("grade", lang), key="grade")
-            self.add_column(t("commitments_short", lang), key="commitments")
-            self.add_column(t("rectifications_short", lang), key="rectifications")
-            self.add_column(t("awards", lang), key="awards")
-            self._columns_for = columns
-            self._cells.clear()
+        labels = {
+            "unit": t("unit", lang),
+            **{p.key: p.short.get(lang, p.key) for p in report.template.phases},
+            "grade": t("grade", lang),
+            "commitments": t("commitments_short", lang),
+            "rectifications": t("rectifications_short", lang),
+            "awards": t("awards", lang),
+        }
         needle = self.filter_text.lower()
         units = [
             u
@@ -80,30 +83,42 @@ class StatusGrid(DataTable):
             if not needle or needle in u.unit.lower() or needle in u.name.lower()
         ]
         rows = {u.unit: self._row(u, phases, lang) for u in units}
+        # Widths are set here, not measured by the table later: a row drawn before
+        # that measurement would otherwise keep its first, too narrow, width.
+        widths = {
+            column: max(
+                [cell_len(label)] + [cell_len(_plain(cells[column])) for cells in rows.values()]
+            )
+            for column, label in labels.items()
+        }
+        layout = (tuple(labels.items()), tuple(rows), tuple(widths.items()))
         now = time.monotonic()
-        existing = [str(key.value) for key in self.rows]
-        if existing == list(rows):
+        if layout == self._layout:
             for unit, cells in rows.items():
                 for column, value in cells.items():
                     key = (unit, column)
-                    plain = value.plain if isinstance(value, Text) else value
+                    plain = _plain(value)
                     if self._cells.get(key) != plain:
                         if key in self._cells and column != "unit":
                             self._flash[key] = now + FLASH_SECONDS
-                        self._cells[key] = plain
+                        self._cells[key], self._values[key] = plain, value
                         self.update_cell(unit, column, self._cell_text(key, value))
             return
+        existing = [str(key.value) for key in self.rows]
         cursor = self.cursor_coordinate
         selected = existing[cursor.row] if existing and cursor.row < len(existing) else None
         scroll = self.scroll_offset
-        self.clear()
+        self.clear(columns=True)
+        for column, label in labels.items():
+            self.add_column(label, key=column, width=widths[column])
+        self._layout = layout
         for unit, cells in rows.items():
             for column, value in cells.items():
                 key = (unit, column)
-                plain = value.plain if isinstance(value, Text) else value
+                plain = _plain(value)
                 if key in self._cells and self._cells[key] != plain and column != "unit":
                     self._flash[key] = now + FLASH_SECONDS
-                self._cells[key] = plain
+                self._cells[key], self._values[key] = plain, value
             self.add_row(*(self._cell_text((unit, c), v) for c, v in cells.items()), key=unit)
         if selected in rows:
             self.move_cursor(row=list(rows).index(selected), animate=False)
@@ -118,7 +133,7 @@ class StatusGrid(DataTable):
             del self._flash[key]
             unit, column = key
             if unit in self.rows and key in self._cells:
-                self.update_cell(unit, column, self._cell_text(key, self._cells[key]))
+                self.update_cell(unit, column, self._cell_text(key, self._values[key]))
 
     @property
     def selected_unit(self) -> str | None:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from cxzy.application.dashboard import LogRow, Snapshot
 from cxzy.i18n import t
+from cxzy.tui.components.tables import Cell, fill
 from cxzy.tui.keys import localize_bindings
 
 PAGE = 200
@@ -62,8 +63,6 @@ class LogScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key in ("pos", "at", "type", "unit", "summary", "by", "recorded"):
-            table.add_column(t(f"log_header_{key}", self.app.lang), key=key)  # type: ignore[attr-defined]
         self.watch(self.app, "snapshot", self.follow, init=True)
         table.focus()
 
@@ -82,19 +81,27 @@ class LogScreen(Screen[None]):
         zone = self.app.zone  # type: ignore[attr-defined]
         table = self.query_one(DataTable)
         cursor = table.cursor_coordinate
-        table.clear()
         self._last = rows[-1].pos if rows else None
-        for row in rows:
-            table.add_row(
+        columns = [
+            (key, t(f"log_header_{key}", lang))
+            for key in ("pos", "at", "type", "unit", "summary", "by", "recorded")
+        ]
+        cells: list[tuple[str, list[Cell]]] = [
+            (
                 str(row.pos),
-                row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                row.type,
-                Text(row.unit or ""),
-                Text((row.summary or "").replace("\x1b", "^[")),
-                Text(row.by or ""),
-                row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-                key=str(row.pos),
+                [
+                    str(row.pos),
+                    row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                    row.type,
+                    Text(row.unit or ""),
+                    Text((row.summary or "").replace("\x1b", "^[")),
+                    Text(row.by or ""),
+                    row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                ],
             )
+            for row in rows
+        ]
+        fill(table, columns, cells)
         if rows:
             table.move_cursor(row=min(cursor.row, len(rows) - 1), animate=False)
         title = f"{t('tui_log_title', lang)} · {t('tui_log_page', lang, page=len(self.pages), size=PAGE)}"
