@@ -489,6 +489,424 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# -- spreadsheets in, ledger and report out ---------------------------------------
+MESSAGES.update(
+    {
+        "duplicate_column": {
+            "en": "column '{column}' appears twice in the header row",
+            "zh": "表头中列 '{column}' 出现了两次",
+        },
+        "header_needs_at": {
+            "en": "the header row has no 'at' column (found: {header}); the first row must name "
+            "the fields: type, at, …",
+            "zh": "表头没有 'at' 列(现有:{header});第一行应为字段名:type、at、…",
+        },
+        "header_needs_type": {
+            "en": "the header row has no 'type' column (found: {header}); add one, or name the "
+            "sheet after the record type",
+            "zh": "表头没有 'type' 列(现有:{header});请加上该列,或把工作表命名为记录类型",
+        },
+        "cell_without_header": {
+            "en": "column {column} has a value but no field name in the header row",
+            "zh": "第 {column} 列有内容,但表头中没有字段名",
+        },
+        "column_conflict": {
+            "en": "column '{column}' clashes with another column for the same field",
+            "zh": "列 '{column}' 与另一列指向同一字段,互相冲突",
+        },
+        "bad_column": {
+            "en": "'{column}' is not a field name (use e.g. ratings.leadership or phases.1.start)",
+            "zh": "'{column}' 不是字段名(应如 ratings.leadership 或 phases.1.start)",
+        },
+        "sheet_type_mismatch": {
+            "en": "type '{type}' on the sheet of {sheet} records",
+            "zh": "在 {sheet} 工作表中出现了类型 '{type}'",
+        },
+        "bad_encoding": {
+            "en": "unknown encoding '{encoding}' (e.g. utf-8, gbk, gb18030)",
+            "zh": "未知编码 '{encoding}'(例如 utf-8、gbk、gb18030)",
+        },
+        "csv_bad_bytes": {
+            "en": "{file}: line {line} is not {encoding} text",
+            "zh": "{file}:第 {line} 行不是 {encoding} 编码的文本",
+        },
+        "csv_not_text": {
+            "en": "{file}: line {line} is neither UTF-8 nor GBK text; give --encoding",
+            "zh": "{file}:第 {line} 行既不是 UTF-8 也不是 GBK 文本;请用 --encoding 指定编码",
+        },
+        "csv_broken": {
+            "en": "not a readable CSV row: {reason}",
+            "zh": "无法读取的 CSV 行:{reason}",
+        },
+        "xlsx_unreadable": {
+            "en": "{file}: not a readable .xlsx workbook ({reason})",
+            "zh": "{file}:不是可读取的 .xlsx 工作簿({reason})",
+        },
+        "old_excel": {
+            "en": "{file}: the old Excel format is not read; save it as .xlsx (or .csv) first",
+            "zh": "{file}:不支持旧版 Excel 格式,请先另存为 .xlsx(或 .csv)",
+        },
+        "output_suffix": {
+            "en": "{file}: the output must end in {suffixes}",
+            "zh": "{file}:输出文件名须以 {suffixes} 结尾",
+        },
+        "output_unwritable": {
+            "en": "cannot write {file}: {reason}",
+            "zh": "无法写入 {file}:{reason}",
+        },
+        "output_not_dir": {
+            "en": "{file} is a file; --format csv writes into a folder",
+            "zh": "{file} 是文件;--format csv 需要写入文件夹",
+        },
+        "template_written": {
+            "en": "fill-in workbook written: {file} ({sheets} sheets, {units} unit codes)",
+            "zh": "已生成填报工作簿:{file}(共 {sheets} 张表,{units} 个单位代码)",
+        },
+        "ledger_written": {
+            "en": "ledger as of {as_of} written: {file} (log position {position})",
+            "zh": "已生成截至 {as_of} 的专项台帐:{file}(日志位置 {position})",
+        },
+        "report_written": {
+            "en": "report as of {as_of} written: {file} (log position {position})",
+            "zh": "已生成截至 {as_of} 的活动总结报告:{file}(日志位置 {position})",
+        },
+    }
+)
+
+LABELS.update(
+    {
+        # record types
+        "type.CampaignPlanned": {"zh": "活动规划", "en": "campaign planned"},
+        "type.UnitRegistered": {"zh": "单位登记", "en": "unit registered"},
+        "type.UnitUpdated": {"zh": "单位变更", "en": "unit updated"},
+        "type.LeaderAssigned": {"zh": "领导小组分工", "en": "leader assigned"},
+        "type.ContactPointAssigned": {"zh": "确定联系点", "en": "contact point assigned"},
+        "type.ContactVisitMade": {"zh": "联系点走访", "en": "contact visit"},
+        "type.CommitmentMade": {"zh": "作出承诺", "en": "commitment made"},
+        "type.CommitmentProgressed": {"zh": "承诺进展", "en": "commitment progress"},
+        "type.CommitmentDueChanged": {"zh": "承诺改期", "en": "commitment due changed"},
+        "type.CommitmentFulfilled": {"zh": "承诺兑现", "en": "commitment fulfilled"},
+        "type.ActivityHeld": {"zh": "开展活动", "en": "activity held"},
+        "type.ReviewRecorded": {"zh": "评议考核", "en": "review recorded"},
+        "type.RectificationOpened": {"zh": "整改立项", "en": "rectification opened"},
+        "type.RectificationProgressed": {"zh": "整改进展", "en": "rectification progress"},
+        "type.RectificationDeadlineExtended": {"zh": "整改延期", "en": "deadline extended"},
+        "type.RectificationCompleted": {"zh": "整改完成", "en": "rectification completed"},
+        "type.RectificationVerified": {"zh": "整改验收", "en": "rectification verified"},
+        "type.RectificationEscalated": {"zh": "整改升级(通报、问责)", "en": "escalation"},
+        "type.CommendationAwarded": {"zh": "表彰", "en": "commendation"},
+        # codes
+        "unit_kind.bureau": {"zh": "局机关", "en": "bureau"},
+        "unit_kind.team": {"zh": "队", "en": "team"},
+        "unit_kind.institute": {"zh": "所", "en": "institute"},
+        "unit_kind.academy": {"zh": "院", "en": "academy"},
+        "unit_kind.company": {"zh": "公司", "en": "company"},
+        "unit_kind.office": {"zh": "办公室", "en": "office"},
+        "review_kind.mass_evaluation": {"zh": "群众评议", "en": "mass evaluation"},
+        "review_kind.superior_assessment": {"zh": "上级考核评议", "en": "superior assessment"},
+        "review_kind.leader_commentary": {"zh": "领导点评", "en": "leader commentary"},
+        "review_kind.inspection": {"zh": "督促检查", "en": "inspection"},
+        "method.report_meeting": {"zh": "汇报会", "en": "report meeting"},
+        "method.symposium": {"zh": "座谈会", "en": "symposium"},
+        "method.supervision": {"zh": "经常性督查", "en": "regular supervision"},
+        "method.tour": {"zh": "巡回检查", "en": "touring inspection"},
+        "method.random_check": {"zh": "随机抽样检查", "en": "random check"},
+        "verdict.commend": {"zh": "通报表扬", "en": "commend"},
+        "verdict.ok": {"zh": "合格", "en": "ok"},
+        "verdict.criticize": {"zh": "通报批评", "en": "criticize"},
+        "grade.advanced": {"zh": "先进", "en": "advanced"},
+        "grade.middle": {"zh": "中间", "en": "middle"},
+        "grade.lagging": {"zh": "后进", "en": "lagging"},
+        "action.public_criticism": {"zh": "通报批评", "en": "public criticism"},
+        "action.accountability": {"zh": "问责", "en": "accountability"},
+        "award_title.advanced_org": {"zh": "先进基层党组织", "en": "advanced organisation"},
+        "award_title.excellent_member": {"zh": "优秀共产党员", "en": "excellent member"},
+        "award_title.model": {"zh": "先进典型", "en": "model"},
+        "award_level.bureau": {"zh": "局级", "en": "bureau"},
+        "award_level.province": {"zh": "省级", "en": "province"},
+        "award_level.central": {"zh": "中央级", "en": "central"},
+        "role.leader": {"zh": "组长", "en": "leader"},
+        "role.deputy": {"zh": "副组长", "en": "deputy"},
+        "role.member": {"zh": "成员", "en": "member"},
+        "role.office_director": {"zh": "办公室主任", "en": "office director"},
+        "role.office_deputy": {"zh": "办公室副主任", "en": "office deputy"},
+        "role.office_member": {"zh": "办公室成员", "en": "office member"},
+        "rating.leadership": {"zh": "领导班子好", "en": "leadership"},
+        "rating.members": {"zh": "党员队伍好", "en": "members"},
+        "rating.mechanism": {"zh": "工作机制好", "en": "mechanism"},
+        "rating.performance": {"zh": "工作业绩好", "en": "performance"},
+        "rating.reputation": {"zh": "群众反映好", "en": "reputation"},
+        "activity_kind.self_chosen": {"zh": "自选动作", "en": "self-chosen"},
+        "result.kept": {"zh": "按期兑现", "en": "kept"},
+        "result.kept_late": {"zh": "逾期兑现", "en": "kept late"},
+        "result.broken": {"zh": "逾期未兑现", "en": "broken"},
+        "result.open": {"zh": "未到期", "en": "not yet due"},
+        "rect_state.closed": {"zh": "已销号", "en": "closed"},
+        "rect_state.overdue": {"zh": "逾期未销号", "en": "overdue"},
+        "rect_state.awaiting": {"zh": "待验收", "en": "awaiting verification"},
+        "rect_state.open": {"zh": "整改中", "en": "open"},
+        "yes": {"zh": "是", "en": "yes"},
+        "no": {"zh": "否", "en": "no"},
+        "accepted": {"zh": "通过", "en": "accepted"},
+        "rejected": {"zh": "不通过", "en": "rejected"},
+        "total_row": {"zh": "合计", "en": "total"},
+        # the ledger's sheets
+        "sheet.cover": {"zh": "封面", "en": "Cover"},
+        "sheet.units": {"zh": "单位汇总", "en": "Units"},
+        "sheet.checklist": {"zh": "阶段清单", "en": "Checklist"},
+        "sheet.commitments": {"zh": "承诺", "en": "Commitments"},
+        "sheet.keeping": {"zh": "承诺兑现率", "en": "Promise keeping"},
+        "sheet.rectifications": {"zh": "整改台账", "en": "Rectifications"},
+        "sheet.reviews": {"zh": "评议", "en": "Reviews"},
+        "sheet.activities": {"zh": "活动", "en": "Activities"},
+        "sheet.awards": {"zh": "表彰", "en": "Awards"},
+        "ledger_title": {"zh": "{title} 专项台帐", "en": "{title} — special ledger"},
+        "cover.campaign": {"zh": "活动代码", "en": "campaign"},
+        "cover.template": {"zh": "活动模板", "en": "template"},
+        "cover.as_of": {"zh": "截至日期", "en": "as of"},
+        "cover.known_at": {"zh": "按库中记录时刻", "en": "as known at"},
+        "cover.live": {"zh": "(当前全部记录)", "en": "(everything recorded)"},
+        "cover.position": {"zh": "日志位置", "en": "log position"},
+        "cover.head": {"zh": "链头哈希", "en": "head hash"},
+        "cover.generated": {"zh": "生成时间", "en": "generated"},
+        "cover.program": {"zh": "生成程序", "en": "generated by"},
+        "cover.check": {
+            "zh": "核对:cxzy verify 输出的链头与此一致,即证明本台帐所依据的日志未被改动",
+            "en": "check: cxzy verify prints the same head at this position when the log is unchanged",
+        },
+        "cover.sheets": {"zh": "各表", "en": "sheets"},
+        "col.unit": {"zh": "单位代码", "en": "unit"},
+        "col.name": {"zh": "单位", "en": "unit name"},
+        "col.kind": {"zh": "类型", "en": "kind"},
+        "col.parent": {"zh": "上级单位", "en": "parent"},
+        "col.grade": {"zh": "等次", "en": "grade"},
+        "col.phase": {"zh": "阶段", "en": "phase"},
+        "col.phase_status": {"zh": "阶段状态", "en": "phase status"},
+        "col.item": {"zh": "事项", "en": "item"},
+        "col.deadline": {"zh": "期限", "en": "deadline"},
+        "col.state": {"zh": "状态", "en": "state"},
+        "col.done_on": {"zh": "完成日期", "en": "done on"},
+        "col.evidence": {"zh": "依据", "en": "evidence"},
+        "col.c_total": {"zh": "承诺总数", "en": "commitments"},
+        "col.c_fulfilled": {"zh": "已兑现", "en": "fulfilled"},
+        "col.c_overdue": {"zh": "逾期未兑现", "en": "overdue"},
+        "col.r_total": {"zh": "整改总数", "en": "rectifications"},
+        "col.r_open": {"zh": "未销号", "en": "open"},
+        "col.r_overdue": {"zh": "逾期", "en": "overdue"},
+        "col.r_supervised": {"zh": "督办未销号", "en": "supervised open"},
+        "col.r_escalated": {"zh": "通报/问责", "en": "escalated"},
+        "col.awards": {"zh": "表彰", "en": "awards"},
+        "col.commitment": {"zh": "承诺编号", "en": "commitment"},
+        "col.text": {"zh": "承诺内容", "en": "text"},
+        "col.public": {"zh": "公开", "en": "public"},
+        "col.person": {"zh": "承诺人", "en": "person"},
+        "col.made_on": {"zh": "承诺日期", "en": "made on"},
+        "col.first_due": {"zh": "原定期限", "en": "first due"},
+        "col.due_changes": {"zh": "改期记录", "en": "due changes"},
+        "col.due": {"zh": "现期限", "en": "due"},
+        "col.fulfilled_on": {"zh": "兑现日期", "en": "fulfilled on"},
+        "col.result": {"zh": "兑现情况", "en": "result"},
+        "col.renegotiated": {"zh": "改期", "en": "renegotiated"},
+        "col.note": {"zh": "说明", "en": "note"},
+        "col.kept": {"zh": "按期兑现", "en": "kept"},
+        "col.kept_late": {"zh": "逾期兑现", "en": "kept late"},
+        "col.broken": {"zh": "逾期未兑现", "en": "broken"},
+        "col.not_due": {"zh": "未到期", "en": "not yet due"},
+        "col.rate": {"zh": "兑现率", "en": "keeping rate"},
+        "col.on_time_rate": {"zh": "按期兑现率", "en": "on-time rate"},
+        "col.rectification": {"zh": "整改编号", "en": "rectification"},
+        "col.issue": {"zh": "问题", "en": "issue"},
+        "col.source": {"zh": "来源", "en": "source"},
+        "col.owner": {"zh": "责任人", "en": "owner"},
+        "col.supervised": {"zh": "挂牌督办", "en": "supervised"},
+        "col.opened_on": {"zh": "立项日期", "en": "opened on"},
+        "col.first_deadline": {"zh": "原定期限", "en": "first deadline"},
+        "col.extensions": {"zh": "延期记录", "en": "extensions"},
+        "col.deadline_now": {"zh": "现期限", "en": "current deadline"},
+        "col.public_criticism": {"zh": "通报批评", "en": "public criticism"},
+        "col.accountability": {"zh": "问责", "en": "accountability"},
+        "col.completed_on": {"zh": "报完成日期", "en": "completed on"},
+        "col.verifications": {"zh": "验收记录", "en": "verifications"},
+        "col.verifier": {"zh": "验收人", "en": "verifier"},
+        "col.closed_on": {"zh": "销号日期", "en": "closed on"},
+        "col.progress": {"zh": "最新进展", "en": "latest progress"},
+        "col.day": {"zh": "日期", "en": "day"},
+        "col.review_kind": {"zh": "评议类型", "en": "kind"},
+        "col.method": {"zh": "方式", "en": "method"},
+        "col.reviewer": {"zh": "评议人", "en": "reviewer"},
+        "col.verdict": {"zh": "结论", "en": "verdict"},
+        "col.review": {"zh": "评议编号", "en": "review"},
+        "col.activity_kind": {"zh": "活动类型", "en": "kind"},
+        "col.title": {"zh": "活动名称", "en": "title"},
+        "col.participants": {"zh": "参加人数", "en": "participants"},
+        "col.activity": {"zh": "活动编号", "en": "activity"},
+        "col.by": {"zh": "记录人", "en": "recorded by"},
+        "col.award_title": {"zh": "称号", "en": "title"},
+        "col.level": {"zh": "级别", "en": "level"},
+        "col.awardee": {"zh": "个人", "en": "person"},
+        # the fill-in template
+        "tpl.readme": {"zh": "#填报说明", "en": "#README"},
+        "tpl.lists": {"zh": "#lists", "en": "#lists"},
+        "tpl.title": {"zh": "{title} · 填报工作簿", "en": "{title} · fill-in workbook"},
+        "tpl.how": {
+            "zh": "每张表对应一种记录,表名即记录类型,请勿改表名和第一行字段名。"
+            "每行填一条记录;不填的格子表示该项不填。鼠标停在字段名上可看到说明。"
+            "日期填成日期(如 2010-06-20),时间可写成 2010-06-20 09:30;是/否 从下拉框选择。"
+            "不用的表可以留空或删除。填好后交办公室,由办公室用 cxzy import 导入。",
+            "en": "Each sheet holds one kind of record; its name is the record type: keep the "
+            "sheet names and the field names in the first row. One record per row; leave a "
+            "cell empty when the field does not apply. Hover over a field name for its note. "
+            "Enter dates as dates (2010-06-20), times as 2010-06-20 09:30; pick yes/no from the "
+            "list. Unused sheets may stay empty or be deleted. Send the file to the office, "
+            "which imports it with cxzy import.",
+        },
+        "tpl.col_sheet": {"zh": "工作表", "en": "sheet"},
+        "tpl.col_meaning": {"zh": "含义", "en": "meaning"},
+        "tpl.col_fields": {"zh": "字段", "en": "fields"},
+        "tpl.units": {"zh": "单位代码", "en": "unit codes"},
+        "tpl.required": {"zh": "必填", "en": "required"},
+        "tpl.optional": {"zh": "选填", "en": "optional"},
+        "tpl.default": {"zh": "默认 {value}", "en": "default {value}"},
+        "tpl.choices": {"zh": "可选:", "en": "one of:"},
+        "tpl.true": {"zh": "是", "en": "TRUE"},
+        "tpl.false": {"zh": "否", "en": "FALSE"},
+        "tpl.pick": {"zh": "请从下拉列表中选择", "en": "Pick a value from the list"},
+        "tpl.pick_title": {"zh": "取值无效", "en": "Not a valid value"},
+        "tpl.unit_warning": {
+            "zh": "不是库中已登记的单位代码(同一工作簿中新登记的单位可以忽略此提示)",
+            "en": "not a unit code of the store (ignore for units registered in this workbook)",
+        },
+        # field notes (the template's column comments)
+        "field.at": {
+            "zh": "发生时间:日期(2010-06-20)或日期时间(2010-06-20 09:30);按活动所在时区理解",
+            "en": "when it happened: a date (2010-06-20) or date and time (2010-06-20 09:30), "
+            "local time of the campaign",
+        },
+        "field.id": {
+            "zh": "记录编号:可不填,不填时按内容生成,重复导入无害",
+            "en": "record id: may stay empty (derived from the content; re-importing is harmless)",
+        },
+        "field.by": {
+            "zh": "记录人:可不填,默认为导入者",
+            "en": "recorded by: may stay empty (default: who imports)",
+        },
+        "field.type": {"zh": "记录类型", "en": "record type"},
+        "field.campaign": {"zh": "活动代码", "en": "campaign code"},
+        "field.title": {"zh": "名称", "en": "title"},
+        "field.CampaignPlanned.title": {"zh": "活动名称", "en": "campaign title"},
+        "field.ActivityHeld.title": {"zh": "活动名称", "en": "activity title"},
+        "field.CommendationAwarded.title": {"zh": "称号", "en": "award title"},
+        "field.template": {"zh": "活动模板代码", "en": "template key"},
+        "field.timezone": {"zh": "时区", "en": "time zone"},
+        "field.phases.key": {"zh": "第 {n} 个阶段的代码", "en": "phase {n}: key"},
+        "field.phases.start": {"zh": "第 {n} 个阶段的开始日期", "en": "phase {n}: first day"},
+        "field.phases.end": {"zh": "第 {n} 个阶段的结束日期", "en": "phase {n}: last day"},
+        "field.unit": {"zh": "单位代码", "en": "unit code"},
+        "field.name": {"zh": "单位名称", "en": "unit name"},
+        "field.kind": {"zh": "类型", "en": "kind"},
+        "field.UnitRegistered.kind": {"zh": "单位类型", "en": "unit kind"},
+        "field.ActivityHeld.kind": {"zh": "活动类型", "en": "activity kind"},
+        "field.ReviewRecorded.kind": {"zh": "评议类型", "en": "review kind"},
+        "field.parent": {"zh": "上级单位代码", "en": "parent unit code"},
+        "field.members": {"zh": "党员人数(≥0 的整数)", "en": "members (whole number ≥ 0)"},
+        "field.person": {"zh": "姓名", "en": "person"},
+        "field.role": {"zh": "分工", "en": "role"},
+        "field.note": {"zh": "说明", "en": "note"},
+        "field.commitment": {"zh": "承诺编号", "en": "commitment id"},
+        "field.text": {"zh": "承诺内容", "en": "what is promised"},
+        "field.due": {"zh": "兑现期限(日期)", "en": "due date"},
+        "field.public": {"zh": "是否公开承诺", "en": "public commitment?"},
+        "field.reason": {"zh": "理由", "en": "reason"},
+        "field.participants": {
+            "zh": "参加人数(≥0 的整数)",
+            "en": "participants (whole number ≥ 0)",
+        },
+        "field.activity": {"zh": "活动编号", "en": "activity id"},
+        "field.review": {"zh": "评议编号", "en": "review id"},
+        "field.reviewer": {"zh": "评议人或评议单位", "en": "reviewer"},
+        "field.grade": {"zh": "等次", "en": "grade"},
+        "field.ratings": {"zh": "五个好:{name},1–5 分", "en": "five goods: {name}, 1–5"},
+        "field.method": {"zh": "检查方式(督促检查必填)", "en": "method (required for inspections)"},
+        "field.verdict": {"zh": "结论", "en": "verdict"},
+        "field.rectification": {"zh": "整改编号", "en": "rectification id"},
+        "field.issue": {"zh": "存在问题", "en": "issue"},
+        "field.deadline": {"zh": "整改期限(日期)", "en": "deadline"},
+        "field.RectificationDeadlineExtended.deadline": {
+            "zh": "新的整改期限(须晚于原期限)",
+            "en": "new deadline (later than the current one)",
+        },
+        "field.source": {
+            "zh": "来源:评议编号、legacy 或文字",
+            "en": "source: a review id, legacy, or text",
+        },
+        "field.owner": {"zh": "责任人", "en": "owner"},
+        "field.supervised": {"zh": "是否挂牌督办", "en": "supervised?"},
+        "field.accepted": {"zh": "验收是否通过", "en": "accepted?"},
+        "field.verifier": {"zh": "验收人(不能是责任人本人)", "en": "verifier (not the owner)"},
+        "field.action": {"zh": "升级措施", "en": "escalation"},
+        "field.level": {"zh": "表彰级别", "en": "level"},
+        # the report
+        "report.title": {"zh": "{title} 活动总结报告", "en": "{title} — campaign summary"},
+        "report.stamp": {
+            "zh": "截至 {as_of} · 日志位置 {position} · 链头哈希 {head}",
+            "en": "as of {as_of} · log position {position} · head hash {head}",
+        },
+        "report.known_at": {
+            "zh": "按 {moment} 时库中所知",
+            "en": "as the store knew it at {moment}",
+        },
+        "report.generated": {
+            "zh": "由 cxzy {version} 于 {at} 生成",
+            "en": "generated by cxzy {version} at {at}",
+        },
+        "report.overview": {"zh": "总体情况", "en": "Overview"},
+        "report.units_count": {"zh": "参加单位 {n} 个", "en": "{n} units take part"},
+        "report.phase_line": {
+            "zh": "{phase}({start} 至 {end}):完成 {done} 个单位,逾期完成 {late} 个,落后 {behind} 个,事项完成率 {share}",
+            "en": "{phase} ({start} to {end}): {done} units done, {late} done late, {behind} behind; items done {share}",
+        },
+        "report.phases": {"zh": "各单位阶段完成情况", "en": "Phase completion by unit"},
+        "report.behind": {"zh": "落后单位及原因", "en": "Who is behind, and why"},
+        "report.nobody_behind": {"zh": "没有落后的单位。", "en": "No unit is behind."},
+        "report.missed_item": {
+            "zh": "{phase}·{item}:期限 {deadline} 已过,未完成",
+            "en": "{phase} · {item}: deadline {deadline} passed, not done",
+        },
+        "report.broken_commitment": {
+            "zh": "承诺 {ref}「{text}」:期限 {due} 已过,未兑现",
+            "en": "commitment {ref} \u201c{text}\u201d: due {due}, not fulfilled",
+        },
+        "report.overdue_rectification": {
+            "zh": "整改 {ref}「{issue}」:期限 {deadline} 已过,未销号",
+            "en": "rectification {ref} \u201c{issue}\u201d: deadline {deadline} passed, not closed",
+        },
+        "report.commitments": {"zh": "承诺兑现", "en": "Commitments"},
+        "report.commitment_figures": {
+            "zh": "承诺共 {total} 项:按期兑现 {kept},逾期兑现 {kept_late},逾期未兑现 {broken},未到期 {open};改期 {renegotiated} 项;兑现率 {rate}",
+            "en": "{total} commitments: {kept} kept, {kept_late} kept late, {broken} broken, {open} not yet due; {renegotiated} renegotiated; keeping rate {rate}",
+        },
+        "report.rectifications": {"zh": "整改落实", "en": "Rectifications"},
+        "report.rectification_figures": {
+            "zh": "整改共 {total} 项:已销号 {closed},待验收 {awaiting},整改中 {open},逾期未销号 {overdue};挂牌督办 {supervised} 项,通报批评 {criticised} 项,问责 {accountable} 项",
+            "en": "{total} rectifications: {closed} closed, {awaiting} awaiting verification, {open} open, {overdue} overdue; {supervised} supervised, {criticised} publicly criticised, {accountable} accountability",
+        },
+        "report.grades": {"zh": "等次变化", "en": "Grade changes"},
+        "report.no_grades": {"zh": "尚无评定等次。", "en": "No grades yet."},
+        "report.awards": {"zh": "表彰", "en": "Awards"},
+        "report.no_awards": {"zh": "尚无表彰。", "en": "No awards yet."},
+        "report.chart": {
+            "zh": "各阶段事项完成率变化",
+            "en": "Share of items done per phase over time",
+        },
+        "report.chart_alt": {
+            "zh": "折线图:各阶段事项完成率随时间的变化",
+            "en": "Line chart: share of checklist items done per phase over time",
+        },
+        "report.none": {"zh": "(无)", "en": "(none)"},
+    }
+)
+
+
 def message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     """A rule or format message in the given language."""
     texts = MESSAGES.get(code) or LABELS.get(code)
@@ -504,3 +922,12 @@ def message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
 def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     """A label of the interface."""
     return message(key, lang, **params)
+
+
+def code_label(group: str, code: str | None, lang: str = DEFAULT_LANG) -> str:
+    """The words for a code of the format (``grade`` ``advanced`` → 先进); the code
+    itself when there are none."""
+    if code is None:
+        return ""
+    key = f"{group}.{code}"
+    return t(key, lang) if key in LABELS else code

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -21,10 +20,12 @@ from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store, store_error
-from cxzy.cli import audit, store_commands
+from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.domain.errors import TemplateError, Violation
 from cxzy.domain.schema import TYPES
+from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
+from cxzy.formats.readers import read_file
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -71,10 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("import", help="import JSON Lines files (all or nothing)")
+    p = commands.add_parser("import", help="import JSON Lines, CSV or XLSX files (all or nothing)")
     _common(p, top=False)
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="encoding of CSV files, e.g. gbk (default: UTF-8, else GB18030 detected)",
+    )
 
     p = commands.add_parser("status", help="status of every unit in every phase")
     _common(p, top=False)
@@ -103,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-open", action="store_true", help="load only")
     audit.add_commands(commands, _common)
     store_commands.add_commands(commands, _common)
+    spreadsheets.add_commands(commands, _common)
     return parser
 
 
@@ -118,18 +125,24 @@ def _open(location: StoreLocation, *, create: bool = False) -> CampaignApp:
     return open_app(location, read_only=True)  # a store on read-only media: reading works
 
 
-def _read_files(files: Sequence[str], sources: dict[str, str] | None = None) -> list[RawItem]:
-    """Every record of the files, in order; ``sources`` receives each file's SHA-256."""
+def _read_files(
+    files: Sequence[str],
+    sources: dict[str, str] | None = None,
+    encoding: str | None = None,
+    zone: ZoneInfo | None = None,
+) -> list[RawItem]:
+    """Every record of the files (JSON Lines, CSV or XLSX by extension), in order;
+    ``sources`` receives each file's SHA-256 (and each workbook sheet's label)."""
     items: list[RawItem] = []
     for name in files:
         path = Path(name)
         if path.is_dir():
             raise Violation("file_is_dir", file=name)
         try:
-            digest = hashlib.sha256()
-            items.extend(read_records(path, label=name, digest=digest))
+            found, digests = read_file(path, name, encoding=encoding, zone=zone)
+            items.extend(found)
             if sources is not None:
-                sources[name] = digest.hexdigest()
+                sources.update(digests)
         except FileNotFoundError:
             raise Violation("file_missing", file=name) from None
         except OSError as error:
@@ -138,10 +151,15 @@ def _read_files(files: Sequence[str], sources: dict[str, str] | None = None) -> 
 
 
 def _import(
-    app: CampaignApp, files: Sequence[str], dry_run: bool, lang: str, err: Console
+    app: CampaignApp,
+    files: Sequence[str],
+    dry_run: bool,
+    lang: str,
+    err: Console,
+    encoding: str | None = None,
 ) -> ImportResult:
     sources: dict[str, str] = {}
-    items = _read_files(files, sources)
+    items = _read_files(files, sources, encoding, spreadsheets.campaign_zone(app))
     size = sum(Path(f).stat().st_size for f in files)
     if size < PROGRESS_MIN_BYTES or not err.is_terminal:
         return Importer(app).run(items, dry_run=dry_run, sources=sources)
@@ -157,6 +175,9 @@ def _import(
 
 def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
+    encoding = getattr(args, "encoding", None)
+    if encoding is not None:
+        check_encoding(encoding)
     for name in args.files:
         if not Path(name).exists():
             raise Violation("file_missing", file=name)
@@ -164,7 +185,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.dry_run and location.kind == "sqlite" and not location.exists():
         location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
     app = _open(location, create=True)
-    result = _import(app, args.files, args.dry_run, lang, err)
+    result = _import(app, args.files, args.dry_run, lang, err, encoding)
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
@@ -295,6 +316,7 @@ COMMANDS = {
     "demo": cmd_demo,
     **audit.COMMANDS,
     **store_commands.COMMANDS,
+    **spreadsheets.COMMANDS,
 }
 
 

@@ -1,0 +1,424 @@
+"""The special ledger (专项台帐, §三·㈣ of the plan) as of a day: plain rows.
+
+Everything comes from the application's queries — the status report (phase
+and item states, counts, grade, the log position and head hash the figures
+rest on) and the records of the log up to the day, read once — so the ledger
+always agrees with ``cxzy status`` for the same day and moment, and names the
+same evidence for each item as the dashboard's unit screen. Values are codes (``kept``,
+``overdue``, ``mass_evaluation``…); adapters translate them for people.
+
+Commitments, as of day D, against the due date in force (after any change):
+``kept`` fulfilled on or before it; ``kept_late`` fulfilled after it; ``broken``
+not fulfilled and the due date is before D (what ``status`` counts as overdue);
+``open`` not fulfilled and not yet due. ``renegotiated`` is said separately:
+its due date was changed at least once. A unit's promise-keeping rate is
+(kept + kept late) / (kept + kept late + broken); the on-time rate is
+kept / the same; both are empty while nothing is due.
+
+Rectifications, as of D: ``closed`` (verified and accepted: 销号), ``overdue``
+(not closed, deadline before D), ``awaiting`` (completed, waiting for
+verification), ``open``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from cxzy.application.app import CampaignApp
+from cxzy.application.history import LogFilter, LogQuery
+from cxzy.application.status import StatusQuery, StatusReport
+from cxzy.domain.schema import RATING_KEYS, record_of
+from cxzy.domain.status import DONE, LATE
+
+KEPT, KEPT_LATE, BROKEN, OPEN = "kept", "kept_late", "broken", "open"
+COMMITMENT_RESULTS = (KEPT, KEPT_LATE, BROKEN, OPEN)
+CLOSED, OVERDUE, AWAITING = "closed", "overdue", "awaiting"
+RECTIFICATION_STATES = (CLOSED, OVERDUE, AWAITING, OPEN)
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    unit: str
+    name: str
+    phase: str
+    phase_status: str
+    item: str
+    deadline: date
+    state: str
+    done_on: date | None  # the day it was satisfied (the record, or the last closing)
+    evidence: str | None  # "has" items: that record's title, text or note
+    closed: int | None = None  # "all closed" items: how many of how many
+    total: int | None = None
+
+
+@dataclass
+class CommitmentRow:
+    commitment: str
+    unit: str
+    name: str
+    text: str
+    public: bool
+    person: str | None
+    made_on: date
+    first_due: date
+    due: date  # in force as of the day
+    changes: list[tuple[date, date, str]] = field(default_factory=list)  # (day, new due, reason)
+    fulfilled_on: date | None = None
+    note: str | None = None  # the fulfilment note, else the latest progress note
+    result: str = OPEN
+
+    @property
+    def renegotiated(self) -> bool:
+        return bool(self.changes)
+
+
+@dataclass(frozen=True)
+class KeepingRow:
+    """A unit's promise keeping as of the day."""
+
+    unit: str
+    name: str
+    total: int
+    kept: int
+    kept_late: int
+    broken: int
+    open: int
+    renegotiated: int
+
+    @property
+    def due(self) -> int:
+        return self.kept + self.kept_late + self.broken
+
+    @property
+    def rate(self) -> float | None:
+        """(kept + kept late) / due; None while nothing is due."""
+        return (self.kept + self.kept_late) / self.due if self.due else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.kept / self.due if self.due else None
+
+
+@dataclass
+class RectificationRow:
+    rectification: str
+    unit: str
+    name: str
+    issue: str
+    source: str | None
+    owner: str | None
+    supervised: bool
+    opened_on: date
+    first_deadline: date
+    deadline: date  # in force as of the day
+    extensions: list[tuple[date, date, str]] = field(default_factory=list)  # (day, to, reason)
+    public_criticism_on: date | None = None
+    accountability_on: date | None = None
+    completed_on: date | None = None  # the latest completion
+    verifications: list[tuple[date, bool, str | None, str | None]] = field(
+        default_factory=list
+    )  # (day, accepted, verifier, note)
+    closed_on: date | None = None  # 销号: the accepting verification
+    progress: str | None = None  # the latest progress note
+    state: str = OPEN
+
+    @property
+    def verifier(self) -> str | None:
+        accepted = [v for v in self.verifications if v[1]]
+        return accepted[-1][2] if accepted else None
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    day: date
+    unit: str
+    name: str
+    kind: str
+    method: str | None
+    reviewer: str | None
+    grade: str | None
+    ratings: dict[str, int]
+    verdict: str | None
+    note: str | None
+    review: str | None
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    day: date
+    unit: str
+    name: str
+    kind: str
+    title: str
+    participants: int | None
+    activity: str | None
+    by: str | None
+
+
+@dataclass(frozen=True)
+class AwardRow:
+    day: date
+    unit: str
+    name: str
+    title: str
+    level: str
+    person: str | None
+
+
+@dataclass
+class Ledger:
+    """The ledger as of a day (and, for audits, as known at a moment)."""
+
+    report: StatusReport
+    checklist: list[ChecklistRow] = field(default_factory=list)
+    commitments: list[CommitmentRow] = field(default_factory=list)
+    keeping: list[KeepingRow] = field(default_factory=list)
+    rectifications: list[RectificationRow] = field(default_factory=list)
+    reviews: list[ReviewRow] = field(default_factory=list)
+    activities: list[ActivityRow] = field(default_factory=list)
+    awards: list[AwardRow] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> date:
+        return self.report.as_of
+
+
+def _commitment_result(row: CommitmentRow, as_of: date) -> str:
+    if row.fulfilled_on is not None:
+        return KEPT if row.fulfilled_on <= row.due else KEPT_LATE
+    return BROKEN if row.due < as_of else OPEN
+
+
+class LedgerQuery:
+    """Builds the ledger from the status report, the unit details and the log."""
+
+    def __init__(self, app: CampaignApp) -> None:
+        self.app = app
+
+    def ledger(self, as_of: date, known_at: datetime | None = None) -> Ledger:
+        report = StatusQuery(self.app).status(as_of, known_at)
+        ledger = Ledger(report)
+        events = self._events(report)
+        self._records(ledger, events)
+        self._checklist(ledger, events)
+        return ledger
+
+    def _events(self, report: StatusReport) -> list[tuple[str, Any, dict[str, Any]]]:
+        """(type, stamp, fields) of every record up to the day (and position), in log order."""
+        entries = LogQuery(self.app).entries(LogFilter(until=report.as_of))
+        positions = [e.pos for e in entries if e.pos <= report.position]
+        return [record_of(event) for _pos, event in self.app.notifications(positions)]
+
+    def _checklist(self, ledger: Ledger, events: list[tuple[str, Any, dict[str, Any]]]) -> None:
+        """Every item of every unit: its state (the status report's) and what
+        satisfied it — the earliest record of its kind (the dashboard's evidence), or
+        for "all closed" items how many of the set are closed and the last closing day."""
+        report, as_of = ledger.report, ledger.as_of
+        firsts: dict[tuple[str, str], tuple[date, str | None]] = {}
+        for type_, stamp, f in events:  # log order: the first of the earliest day wins
+            fact, text = None, None
+            if type_ == "ActivityHeld":
+                fact, text = f"activity:{f['kind']}", f["title"]
+            elif type_ == "ReviewRecorded":
+                fact, text = f"review:{f['kind']}", f["note"]
+            elif type_ == "CommitmentMade" and f["public"]:
+                fact, text = "commitment:public", f["text"]
+            if fact is None:
+                continue
+            key = (f["unit"], fact)
+            if key not in firsts or stamp.day < firsts[key][0]:
+                firsts[key] = (stamp.day, text)
+        for unit in report.units:
+            for phase in report.template.phases:
+                status = unit.phases[phase.key]
+                for item in phase.items_for(unit.kind):
+                    state = status.items[item.key]
+                    done_on, evidence, closed, total = None, None, None, None
+                    if item.all_closed:
+                        cut = min(item.deadline, as_of)
+                        ends: list[date | None]
+                        if item.all_closed == "commitments":
+                            ends = [
+                                c.fulfilled_on
+                                for c in ledger.commitments
+                                if c.unit == unit.unit and c.made_on <= cut
+                            ]
+                        else:
+                            ends = [
+                                r.closed_on
+                                for r in ledger.rectifications
+                                if r.unit == unit.unit and r.opened_on <= cut
+                            ]
+                        total = len(ends)
+                        done = [d for d in ends if d is not None]
+                        closed = len(done)
+                        if done and closed == total:
+                            done_on = max(done)
+                    elif state in (DONE, LATE) and item.fact is not None:
+                        done_on, evidence = firsts.get((unit.unit, item.fact), (None, None))
+                    ledger.checklist.append(
+                        ChecklistRow(
+                            unit=unit.unit,
+                            name=unit.name,
+                            phase=phase.key,
+                            phase_status=status.status,
+                            item=item.key,
+                            deadline=item.deadline,
+                            state=state,
+                            done_on=done_on,
+                            evidence=evidence,
+                            closed=closed,
+                            total=total,
+                        )
+                    )
+
+    def _records(self, ledger: Ledger, events: list[tuple[str, Any, dict[str, Any]]]) -> None:
+        report, as_of = ledger.report, ledger.as_of
+        names = {u.unit: u.name for u in report.units}
+        order = {u.unit: n for n, u in enumerate(report.units)}
+        commitments: dict[str, CommitmentRow] = {}
+        rectifications: dict[str, RectificationRow] = {}
+        for type_, stamp, f in events:
+            day = stamp.day
+            if type_ == "CommitmentMade":
+                commitments[f["commitment"]] = CommitmentRow(
+                    commitment=f["commitment"],
+                    unit=f["unit"],
+                    name=names.get(f["unit"], f["unit"]),
+                    text=f["text"],
+                    public=bool(f["public"]),
+                    person=f["person"],
+                    made_on=day,
+                    first_due=f["due"],
+                    due=f["due"],
+                )
+            elif type_ in ("CommitmentProgressed", "CommitmentDueChanged", "CommitmentFulfilled"):
+                c = commitments.get(f["commitment"])
+                if c is None:  # made after the day: not in this ledger
+                    continue
+                if type_ == "CommitmentProgressed":
+                    c.note = f["note"]
+                elif type_ == "CommitmentDueChanged":
+                    c.changes.append((day, f["due"], f["reason"]))
+                    c.due = f["due"]
+                else:
+                    c.fulfilled_on = day
+                    c.note = f["note"] or c.note
+            elif type_ == "RectificationOpened":
+                rectifications[f["rectification"]] = RectificationRow(
+                    rectification=f["rectification"],
+                    unit=f["unit"],
+                    name=names.get(f["unit"], f["unit"]),
+                    issue=f["issue"],
+                    source=f["source"],
+                    owner=f["owner"],
+                    supervised=bool(f["supervised"]),
+                    opened_on=day,
+                    first_deadline=f["deadline"],
+                    deadline=f["deadline"],
+                )
+            elif type_.startswith("Rectification"):
+                r = rectifications.get(f["rectification"])
+                if r is not None:
+                    self._rectification_step(r, type_, day, f)
+            elif type_ == "ReviewRecorded":
+                ledger.reviews.append(
+                    ReviewRow(
+                        day=day,
+                        unit=f["unit"],
+                        name=names.get(f["unit"], f["unit"]),
+                        kind=f["kind"],
+                        method=f["method"],
+                        reviewer=f["reviewer"],
+                        grade=f["grade"],
+                        ratings={k: v for k, v in (f["ratings"] or {}).items() if k in RATING_KEYS},
+                        verdict=f["verdict"],
+                        note=f["note"],
+                        review=f["review"],
+                    )
+                )
+            elif type_ == "ActivityHeld":
+                ledger.activities.append(
+                    ActivityRow(
+                        day=day,
+                        unit=f["unit"],
+                        name=names.get(f["unit"], f["unit"]),
+                        kind=f["kind"],
+                        title=f["title"],
+                        participants=f["participants"],
+                        activity=f["activity"],
+                        by=stamp.by,
+                    )
+                )
+            elif type_ == "CommendationAwarded":
+                ledger.awards.append(
+                    AwardRow(
+                        day=day,
+                        unit=f["unit"],
+                        name=names.get(f["unit"], f["unit"]),
+                        title=f["title"],
+                        level=f["level"],
+                        person=f["person"],
+                    )
+                )
+        for c in commitments.values():
+            c.result = _commitment_result(c, as_of)
+        for r in rectifications.values():
+            if r.state != CLOSED and r.deadline < as_of:
+                r.state = OVERDUE  # else: open, or awaiting verification, as its life left it
+
+        def by_unit(row: Any) -> tuple[int, date, str]:
+            return (order.get(row.unit, len(order)), row.day, "")
+
+        ledger.commitments = sorted(
+            commitments.values(), key=lambda c: (order.get(c.unit, len(order)), c.made_on)
+        )
+        ledger.rectifications = sorted(
+            rectifications.values(), key=lambda r: (order.get(r.unit, len(order)), r.opened_on)
+        )
+        ledger.reviews.sort(key=by_unit)
+        ledger.activities.sort(key=by_unit)
+        ledger.awards.sort(key=lambda a: (a.day, order.get(a.unit, len(order))))
+        ledger.keeping = [self._keeping(u.unit, u.name, ledger.commitments) for u in report.units]
+
+    @staticmethod
+    def _rectification_step(r: RectificationRow, type_: str, day: date, f: dict[str, Any]) -> None:
+        if type_ == "RectificationProgressed":
+            r.progress = f["note"]
+        elif type_ == "RectificationDeadlineExtended":
+            r.extensions.append((day, f["deadline"], f["reason"]))
+            r.deadline = f["deadline"]
+        elif type_ == "RectificationCompleted":
+            r.completed_on = day
+            r.state = AWAITING
+        elif type_ == "RectificationVerified":
+            r.verifications.append((day, bool(f["accepted"]), f["verifier"], f["note"]))
+            if f["accepted"]:
+                r.closed_on = day
+                r.state = CLOSED
+            else:
+                r.state = OPEN
+        elif type_ == "RectificationEscalated":
+            if f["action"] == "public_criticism":
+                r.public_criticism_on = day
+            else:
+                r.accountability_on = day
+
+    @staticmethod
+    def _keeping(unit: str, name: str, rows: list[CommitmentRow]) -> KeepingRow:
+        mine = [c for c in rows if c.unit == unit]
+        count = {
+            result: sum(1 for c in mine if c.result == result) for result in COMMITMENT_RESULTS
+        }
+        return KeepingRow(
+            unit=unit,
+            name=name,
+            total=len(mine),
+            kept=count[KEPT],
+            kept_late=count[KEPT_LATE],
+            broken=count[BROKEN],
+            open=count[OPEN],
+            renegotiated=sum(1 for c in mine if c.renegotiated),
+        )

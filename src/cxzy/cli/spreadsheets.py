@@ -1,0 +1,231 @@
+"""``cxzy template``, ``cxzy export ledger`` and ``cxzy report``: the office's
+spreadsheets and the written summary."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+
+from cxzy.application.app import CampaignApp, open_app
+from cxzy.application.ledger import LedgerQuery
+from cxzy.application.status import StatusQuery
+from cxzy.application.summary import SummaryQuery
+from cxzy.application.templates import load_template
+from cxzy.domain.errors import Violation
+from cxzy.domain.template import HAS_ACTIVITY, SELF_CHOSEN
+from cxzy.i18n import code_label, t
+
+if TYPE_CHECKING:
+    from cxzy.formats.workbook_template import TemplateInputs
+
+EXIT_OK = 0
+DEFAULT_TEMPLATE = "cxzy-2010"
+FAR_FUTURE = date(9999, 12, 31)
+
+
+def add_commands(commands: Any, common: Callable[..., None]) -> None:
+    """Register ``template``, ``export`` and ``report`` on the main parser."""
+    p = commands.add_parser(
+        "template", help="write the fill-in workbook for units (one sheet per record type)"
+    )
+    common(p, top=False)
+    p.add_argument("--output", "-o", required=True, metavar="FILE.xlsx")
+
+    p = commands.add_parser("export", help="export the special ledger (专项台帐)")
+    common(p, top=False)
+    what = p.add_subparsers(dest="export_what", metavar="WHAT", required=True)
+    ledger = what.add_parser("ledger", help="the ledger as of a day: XLSX, or CSV files")
+    common(ledger, top=False)
+    ledger.add_argument(
+        "--output", "-o", required=True, metavar="PATH", help="FILE.xlsx, or a folder for csv"
+    )
+    ledger.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: today)")
+    ledger.add_argument("--known-at", metavar="DATETIME", help="only what the store had then")
+    ledger.add_argument(
+        "--format", choices=("xlsx", "csv"), help="default: xlsx (csv: one file per sheet)"
+    )
+
+    p = commands.add_parser("report", help="the campaign summary as HTML or Markdown")
+    common(p, top=False)
+    p.add_argument("--output", "-o", required=True, metavar="FILE.html|FILE.md")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--known-at", metavar="DATETIME", help="only what the store had then")
+
+
+def campaign_zone(app: CampaignApp) -> ZoneInfo | None:
+    """The campaign's time zone, or None while the store holds no campaign."""
+    with app.snapshot() as cursor:
+        info = app.campaign_info(cursor)
+    return ZoneInfo(info.timezone) if info is not None else None
+
+
+def _say(console: Console, text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _output(name: str, suffixes: tuple[str, ...]) -> Path:
+    path = Path(name)
+    if path.suffix.lower() not in suffixes:
+        raise Violation("output_suffix", file=name, suffixes=" / ".join(suffixes))
+    if path.is_dir():
+        raise Violation("file_is_dir", file=name)
+    return path
+
+
+def _written(name: str, write: Callable[[], Any]) -> Any:
+    """Run a writer; a file that cannot be written is the user's one-line mistake."""
+    try:
+        return write()
+    except OSError as error:
+        raise Violation(
+            "output_unwritable", file=name, reason=error.strerror or type(error).__name__
+        ) from None
+
+
+def _day_and_moment(args: argparse.Namespace, app: CampaignApp) -> tuple[date, datetime | None]:
+    from cxzy.cli.main import _date_arg, _moment_arg, _today
+
+    zone = ZoneInfo(StatusQuery(app).campaign().timezone)
+    as_of = _date_arg(args.as_of) if args.as_of is not None else _today(zone)
+    known_at = _moment_arg(args.known_at, zone) if args.known_at is not None else None
+    return as_of, known_at
+
+
+def _read_store(args: argparse.Namespace) -> CampaignApp:
+    from cxzy.cli.main import _open
+
+    return _open(args.location)
+
+
+# -- template ---------------------------------------------------------------------
+
+
+def template_inputs(app: CampaignApp | None, lang: str) -> TemplateInputs:
+    """Title, unit codes and activity kinds for the fill-in workbook, from the store
+    when it holds a campaign, else from the built-in template."""
+    from cxzy.formats.workbook_template import TemplateInputs
+
+    info = None
+    units: list[tuple[str, str]] = []
+    title = ""
+    if app is not None:
+        query = StatusQuery(app)
+        with app.snapshot() as cursor:
+            info = app.campaign_info(cursor)
+        if info is not None:
+            report = query.status(FAR_FUTURE)
+            units = [(u.unit, u.name) for u in report.units]
+            title = report.title
+    template = info.template if info is not None else load_template(DEFAULT_TEMPLATE)
+    kinds: list[tuple[str, str]] = []
+    for phase in template.phases:
+        for item in phase.items:
+            if item.predicate == HAS_ACTIVITY and item.kind not in {k for k, _ in kinds}:
+                kinds.append((item.kind or "", item.name.get(lang, item.key)))
+    for extra in sorted(template.activity_kinds - {k for k, _ in kinds}):
+        kinds.append((extra, extra))
+    kinds.append((SELF_CHOSEN, code_label("activity_kind", SELF_CHOSEN, lang)))
+    return TemplateInputs(
+        title=title or template.title.get(lang, template.key),
+        units=units,
+        activity_kinds=kinds,
+        phase_count=len(template.phases),
+    )
+
+
+def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from cxzy.formats.workbook_template import write_template
+
+    path = _output(args.output, (".xlsx",))
+    location = args.location
+    app = open_app(location, read_only=True) if location.exists() else None
+    try:
+        inputs = template_inputs(app, args.lang)
+    finally:
+        if app is not None:
+            app.close()
+    sheets = _written(args.output, lambda: write_template(path, inputs, args.lang))
+    _say(
+        out,
+        t("template_written", args.lang, file=args.output, sheets=sheets, units=len(inputs.units)),
+    )
+    return EXIT_OK
+
+
+# -- export ledger ----------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from cxzy.formats.ledger_csv import write_tables_csv
+    from cxzy.formats.ledger_tables import ledger_tables
+    from cxzy.formats.ledger_xlsx import write_tables_xlsx
+
+    fmt = args.format or "xlsx"
+    if fmt == "xlsx":
+        path = _output(args.output, (".xlsx",))
+    else:
+        path = Path(args.output)
+        if path.exists() and not path.is_dir():
+            raise Violation("output_not_dir", file=args.output)
+    app = _read_store(args)
+    try:
+        as_of, known_at = _day_and_moment(args, app)
+        ledger = LedgerQuery(app).ledger(as_of, known_at)
+    finally:
+        app.close()
+    tables = ledger_tables(ledger, args.lang)
+    if fmt == "xlsx":
+        _written(args.output, lambda: write_tables_xlsx(tables, path))
+    else:
+        _written(args.output, lambda: write_tables_csv(tables, path))
+    _say(
+        out,
+        t(
+            "ledger_written",
+            args.lang,
+            as_of=as_of.isoformat(),
+            file=args.output,
+            position=ledger.report.position,
+        ),
+    )
+    return EXIT_OK
+
+
+# -- report -------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from cxzy.formats.report import report_html, report_markdown
+
+    path = _output(args.output, (".html", ".htm", ".md"))
+    app = _read_store(args)
+    try:
+        as_of, known_at = _day_and_moment(args, app)
+        summary = SummaryQuery(app).summary(as_of, known_at)
+    finally:
+        app.close()
+    if path.suffix.lower() == ".md":
+        text = report_markdown(summary, args.lang)
+    else:
+        text = report_html(summary, args.lang)
+    _written(args.output, lambda: path.write_text(text, encoding="utf-8"))
+    _say(
+        out,
+        t(
+            "report_written",
+            args.lang,
+            as_of=as_of.isoformat(),
+            file=args.output,
+            position=summary.ledger.report.position,
+        ),
+    )
+    return EXIT_OK
+
+
+COMMANDS = {"template": cmd_template, "export": cmd_export, "report": cmd_report}

@@ -1,0 +1,349 @@
+"""Spreadsheet rows → interchange-format mappings (CSV and XLSX alike).
+
+A table of records has a header row of field names (``type`` and ``at``
+first; ``ratings.leadership`` style for nested fields, ``phases.1.start`` for
+the items of a list) and one record per row; an empty cell means the field is
+absent. Cells arrive as text (CSV) or typed (XLSX: numbers, booleans, dates).
+:func:`coerce_row` turns one row into the mapping the JSON format would have
+had — the one place that knows Excel's habits — and leaves every judgement
+to :func:`cxzy.domain.schema.parse_record`: a value it cannot convert is
+passed on unchanged, so the schema reports it with its own message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from cxzy.domain.errors import Violation
+from cxzy.domain.schema import BOOL, DATE, INT, PHASES, RATINGS, TEXT, TYPES
+
+#: What a reader yields: where the record is, and the mapping or why it is not one.
+Item = tuple[str, Mapping[str, Any] | Violation]
+
+TRUE_WORDS = frozenset({"true", "是", "1"})
+FALSE_WORDS = frozenset({"false", "否", "0"})
+_MOMENT_FIELDS = ("at", "recorded")
+_TEXT_FIELDS = ("type", "id", "by")
+
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_TIME_TEXT = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?")
+_OFFSET_TEXT = re.compile(r"Z|[+-]\d{2}:?\d{2}")
+_INT_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?|[+-]?\d{1,3}(?:,\d{3})+")
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
+
+
+def column_letter(index: int) -> str:
+    """Column ``index`` (0-based) as a spreadsheet names it: A, B, …, Z, AA, …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# -- one value ---------------------------------------------------------------------
+
+
+def _iso(moment: datetime) -> str:
+    """A naive datetime from a spreadsheet: a date when it is midnight."""
+    if moment.time() == time() and moment.tzinfo is None:
+        return moment.date().isoformat()
+    return moment.isoformat(timespec="seconds" if not moment.microsecond else "microseconds")
+
+
+def _serial(value: float, date1904: bool) -> datetime | None:
+    """An Excel serial day number (a date cell without its date format)."""
+    if isinstance(value, bool) or not 1 <= value < 2958466:
+        return None
+    epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
+    return epoch + timedelta(milliseconds=round(value * 86_400_000))
+
+
+def _date_text(text: str) -> str | None:
+    """``2010/6/20``, ``2010.6.20``, ``2010年6月20日`` → ``2010-06-20`` (None: no match)."""
+    found = _DATE_TEXT.fullmatch(text)
+    if found is None:
+        return None
+    try:
+        return date(int(found[1]), int(found[2]), int(found[3])).isoformat()
+    except ValueError:
+        return None
+
+
+def _moment_text(text: str) -> str:
+    """Date and time text as Excel writes it (``2010/6/20 9:30``) → ISO 8601.
+
+    Anything else is returned unchanged (ISO text already is; the rest is the
+    schema's to refuse)."""
+    parts = text.replace("T", " ", 1).split(None, 1)
+    day = _date_text(parts[0]) if parts else None
+    if day is None:
+        return text
+    if len(parts) == 1:
+        return day
+    rest = parts[1].strip()
+    offset = _OFFSET_TEXT.search(rest)
+    clock = rest[: offset.start()].strip() if offset else rest
+    found = _TIME_TEXT.fullmatch(clock)
+    if found is None or (offset is not None and offset.end() != len(rest)):
+        return text
+    hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return text
+    moment = f"{day}T{hour:02d}:{minute:02d}:{second:02d}{found[4] or ''}"
+    if offset is not None:
+        zone = offset.group()
+        if zone != "Z" and ":" not in zone:
+            zone = f"{zone[:3]}:{zone[3:]}"
+        moment += zone
+    return moment
+
+
+def _as_text(value: Any) -> Any:
+    """A text field: numbers typed into a text cell become their digits."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value
+
+
+def _as_moment(value: Any, date1904: bool) -> Any:
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        moment = _serial(value, date1904)
+        return _iso(moment) if moment is not None else value
+    if isinstance(value, str):
+        return _moment_text(value.strip())
+    return value
+
+
+def _as_date(value: Any, date1904: bool) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        moment = _serial(value, date1904)
+        if moment is None:
+            return value
+        value = moment
+    if isinstance(value, datetime):
+        return _iso(value)  # a time of day other than midnight stays, and is refused
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        text = _moment_text(value.strip())
+        if text.endswith("T00:00:00"):
+            return text[:10]
+        return text
+    return value
+
+
+def _as_int(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if _INT_TEXT.fullmatch(text):
+            return int(float(text.replace(",", ""))) if "." in text else int(text.replace(",", ""))
+        return text
+    return value
+
+
+def _as_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        return value.strip()
+    return value
+
+
+def _as_json(value: Any) -> Any:
+    """An object or list typed into one cell as JSON text (``{"leadership": 5}``)."""
+    if isinstance(value, str) and value.strip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Whatever the schema may show in a message: JSON types only."""
+    if value is None or isinstance(value, str | bool | int | float | list | dict):
+        return value
+    return _as_text(value) if isinstance(value, date | time) else str(value)
+
+
+def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: bool = False) -> Any:
+    """The JSON value of one cell, for the field at ``path`` of a ``type_`` record."""
+    name = path[0]
+    if name in _MOMENT_FIELDS and len(path) == 1:
+        return _plain(_as_moment(value, date1904))
+    if name in _TEXT_FIELDS and len(path) == 1:
+        return _plain(_as_text(value.strip() if isinstance(value, str) else value))
+    spec = TYPES.get(type_ or "", {}).get(name)
+    if spec is None:
+        return _plain(value)
+    kind = spec.kind
+    if kind == RATINGS:
+        return _plain(_as_int(value) if len(path) > 1 else _as_json(value))
+    if kind == PHASES:
+        if len(path) == 1:
+            return _plain(_as_json(value))
+        if path[-1] in ("start", "end"):
+            return _plain(_as_date(value, date1904))
+        return _plain(_as_text(value))
+    if kind == DATE:
+        return _plain(_as_date(value, date1904))
+    if kind == INT:
+        return _plain(_as_int(value))
+    if kind == BOOL:
+        return _plain(_as_bool(value))
+    if kind == TEXT:
+        return _plain(_as_text(value))
+    return _plain(_as_text(value).strip() if isinstance(value, str) else _as_text(value))
+
+
+# -- one row -------------------------------------------------------------------------
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _place(record: dict[str, Any], path: list[str], value: Any, column: str) -> None:
+    """Put a value at a dotted path; numeric parts index lists (1-based)."""
+    node: Any = record
+    for depth, part in enumerate(path):
+        last = depth == len(path) - 1
+        key: Any = part
+        if part.isdigit() and depth > 0:
+            key = int(part)
+            if key < 1:
+                raise Violation("bad_column", column=column)
+        if not isinstance(node, dict):
+            raise Violation("column_conflict", column=column)
+        if last:
+            if key in node:
+                raise Violation("column_conflict", column=column)
+            node[key] = value
+        else:
+            child = node.setdefault(key, {})
+            if not isinstance(child, dict):
+                raise Violation("column_conflict", column=column)
+            node = child
+
+
+def _lists(node: Any) -> Any:
+    """Mappings keyed by list positions (from ``phases.1.key`` headers) → lists."""
+    if not isinstance(node, dict):
+        return node
+    if node and all(isinstance(k, int) for k in node):
+        return [_lists(node[k]) for k in sorted(node)]
+    return {k: _lists(v) for k, v in node.items()}
+
+
+def coerce_row(
+    cells: Mapping[str, Any], sheet_type: str | None = None, date1904: bool = False
+) -> dict[str, Any]:
+    """One row (header → cell value, empty cells left out) as a JSON-format record.
+
+    ``sheet_type`` is the record type of a sheet named after it: rows there may
+    leave out the ``type`` column. Raises :class:`Violation` for a row that cannot
+    be laid out as a record (a type that contradicts its sheet, clashing columns).
+    """
+    given = cells.get("type")
+    type_ = _as_text(given.strip() if isinstance(given, str) else given)
+    if sheet_type is not None:
+        if type_ is not None and type_ != sheet_type:
+            raise Violation("sheet_type_mismatch", type=str(type_), sheet=sheet_type)
+        type_ = sheet_type
+    record: dict[str, Any] = {}
+    for column, value in cells.items():
+        path = column.split(".")
+        if any(not part for part in path):
+            raise Violation("bad_column", column=column)
+        if any(".".join(path[:n]) in cells for n in range(1, len(path))):
+            raise Violation("column_conflict", column=column)  # "ratings" and "ratings.x"
+        converted = coerce_value(type_ if isinstance(type_, str) else None, path, value, date1904)
+        _place(record, path, converted, column)
+    if sheet_type is not None:
+        record = {"type": sheet_type, **{k: v for k, v in record.items() if k != "type"}}
+    return _lists(record)
+
+
+# -- a table ------------------------------------------------------------------------
+
+
+def _comment(values: Sequence[Any]) -> bool:
+    """A row whose first filled cell starts with ``#`` (like a JSON Lines comment)."""
+    first = next((v for v in values if not _empty(v)), None)
+    return isinstance(first, str) and first.lstrip().startswith("#")
+
+
+def records_from_rows(
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    where: Callable[[int], str],
+    sheet_type: str | None = None,
+    date1904: bool = False,
+) -> Iterator[Item]:
+    """The records of one table: its first filled row is the header of field
+    names; blank rows and ``#`` rows are skipped; row numbers are kept as given."""
+    header: list[str] | None = None
+    for number, values in rows:
+        if all(_empty(v) for v in values) or _comment(values):
+            continue
+        if header is None:
+            header = [str(_as_text(v)).strip() if not _empty(v) else "" for v in values]
+            problem = _header_problem(header, sheet_type)
+            if problem is not None:
+                yield where(number), problem
+                return
+            continue
+        try:
+            cells: dict[str, Any] = {}
+            for index, value in enumerate(values):
+                if _empty(value):
+                    continue
+                name = header[index] if index < len(header) else ""
+                if not name:
+                    raise Violation("cell_without_header", column=column_letter(index))
+                cells[name] = value
+            yield where(number), coerce_row(cells, sheet_type, date1904)
+        except Violation as violation:
+            yield where(number), violation
+
+
+def _header_problem(header: list[str], sheet_type: str | None) -> Violation | None:
+    names = [n for n in header if n]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            return Violation("duplicate_column", column=name)
+        seen.add(name)
+    shown = ", ".join(names)[:80]
+    if "at" not in seen:
+        return Violation("header_needs_at", header=shown)
+    if "type" not in seen and sheet_type is None:
+        return Violation("header_needs_type", header=shown)
+    return None

@@ -1,0 +1,95 @@
+"""CSV: records as rows under a header of field names (see :mod:`cxzy.formats.cells`).
+
+Excel writes CSV in the encoding of the machine: UTF-8 (often with a BOM) on a
+new one, GBK on an older Chinese one. Without an explicit encoding the file is
+read as UTF-8 and, when that fails, as GB18030 (a superset of GBK and GB2312).
+The delimiter is the one of ``,`` ``;`` or a tab that the header row uses most.
+Row numbers are those a spreadsheet shows (a quoted cell spanning several
+lines is still one row).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from cxzy.domain.errors import Violation
+from cxzy.formats.cells import Item, records_from_rows
+
+FALLBACK_ENCODING = "gb18030"
+DELIMITERS = (",", ";", "\t")
+
+
+def check_encoding(name: str) -> str:
+    """The codec's name, or :class:`Violation` when Python knows no such encoding."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise Violation("bad_encoding", encoding=name) from None
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """The text of a CSV file: in ``encoding``, or UTF-8 (BOM or not), else GB18030.
+
+    Raises :class:`Violation` naming the first line that cannot be decoded."""
+    if encoding is not None:
+        codec = check_encoding(encoding)
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as error:
+            raise Violation(
+                "csv_bad_bytes", file=name, line=_line_of(data, error.start), encoding=encoding
+            ) from None
+        return text.removeprefix("\ufeff")
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as first:
+        try:
+            return data.decode(FALLBACK_ENCODING)
+        except UnicodeDecodeError:
+            raise Violation("csv_not_text", file=name, line=_line_of(data, first.start)) from None
+
+
+def _delimiter(text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[Any]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as error:
+        raise Violation("csv_broken", line=reader.line_num, reason=str(error)) from None
+
+
+def read_csv_records(
+    path: Path, label: str | None = None, digest: Any = None, encoding: str | None = None
+) -> list[Item]:
+    """Each record row as ("FILE:ROW", mapping) — or the reason it is not one.
+
+    Raises ``OSError`` when the file cannot be read and :class:`Violation` when it
+    is not text in a known encoding. ``digest`` (a :mod:`hashlib` object) is fed
+    the bytes read."""
+    name = label or str(path)
+    data = path.read_bytes()
+    if digest is not None:
+        digest.update(data)
+    text = decode(data, name, encoding)
+    items: list[Item] = []
+    try:
+        items.extend(records_from_rows(_rows(text), lambda row: f"{name}:{row}"))
+    except Violation as violation:
+        line = violation.params.pop("line", None)
+        items.append((f"{name}:{line}", violation))
+    return items

@@ -1,0 +1,63 @@
+"""Pick the reader of an import file by its extension.
+
+``.csv`` → CSV, ``.xlsx`` / ``.xlsm`` → a workbook, anything else (``.jsonl``,
+``.json``, …) → JSON Lines, as before spreadsheets were read. ``.xls`` (the
+Excel 97–2003 format) is refused with a hint to save the file as ``.xlsx``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import tzinfo
+from pathlib import Path
+
+from cxzy.domain.errors import Violation
+from cxzy.formats.cells import Item
+from cxzy.formats.csv_records import read_csv_records
+from cxzy.formats.jsonl import read_records
+from cxzy.formats.xlsx_records import read_xlsx_records
+
+CSV_SUFFIXES = (".csv",)
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+OLD_EXCEL_SUFFIXES = (".xls", ".et")
+
+
+def file_format(path: Path) -> str:
+    """``jsonl``, ``csv`` or ``xlsx``; :class:`Violation` for an old Excel file."""
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in XLSX_SUFFIXES:
+        return "xlsx"
+    if suffix in OLD_EXCEL_SUFFIXES:
+        raise Violation("old_excel", file=str(path))
+    return "jsonl"
+
+
+def read_file(
+    path: Path,
+    label: str | None = None,
+    *,
+    encoding: str | None = None,
+    zone: tzinfo | None = None,
+) -> tuple[list[Item], dict[str, str]]:
+    """Every record of one file, and the SHA-256 of the bytes read for each label
+    its records carry (``FILE``, or ``FILE[SHEET]`` for a workbook's sheets).
+
+    ``encoding`` applies to CSV (JSON Lines is UTF-8 by contract); ``zone`` reads
+    local times when a workbook's sheets are put in time order. Raises ``OSError``
+    when the file cannot be read, :class:`Violation` when it cannot be decoded."""
+    name = label or str(path)
+    kind = file_format(path)
+    digest = hashlib.sha256()
+    if kind == "csv":
+        items = read_csv_records(path, name, digest, encoding)
+    elif kind == "xlsx":
+        items = read_xlsx_records(path, name, digest, zone)
+    else:
+        items = list(read_records(path, label=name, digest=digest))
+    hex_digest = digest.hexdigest()
+    sources = {name: hex_digest}
+    for where, _raw in items:
+        sources.setdefault(where.rpartition(":")[0], hex_digest)
+    return items, sources

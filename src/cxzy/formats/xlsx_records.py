@@ -1,0 +1,134 @@
+"""XLSX workbooks: the records of every sheet (see :mod:`cxzy.formats.cells`).
+
+- Every sheet is read, in workbook order, except those whose name starts with
+  ``#`` (instructions, drop-down lists).
+- A sheet named after a record type (``ActivityHeld``) may leave out the
+  ``type`` column: its rows are of that type (a ``type`` cell there must agree).
+- Records on a single sheet are checked in row order, like the lines of a JSON
+  Lines file. When records come from several sheets (the fill-in template has
+  one per type), the sheets cannot say which record came first, so they are
+  checked in this order: first the records others refer to — ``CampaignPlanned``,
+  ``UnitRegistered``, ``LeaderAssigned`` — in workbook order, then all the others
+  in the order of their ``at`` (ties in workbook order). Every commitment's and
+  rectification's life is then in order, since its times never go backwards.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator, Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+from zoneinfo import ZoneInfo
+
+from cxzy.domain.errors import Violation
+from cxzy.domain.schema import TYPES
+from cxzy.formats.cells import Item, records_from_rows
+
+#: Records that others refer to: checked first when a workbook has several sheets.
+SETUP_TYPES = ("CampaignPlanned", "UnitRegistered", "LeaderAssigned")
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+def sheet_label(name: str, sheet: str) -> str:
+    return f"{name}[{sheet}]"
+
+
+def _open(data: bytes, name: str) -> Any:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        EOFError,
+        ParseError,
+        OSError,
+    ) as error:
+        reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        raise Violation("xlsx_unreadable", file=name, reason=reason) from None
+
+
+def _rows(sheet: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+    sheet.reset_dimensions()  # the stored size may be wrong (files from other programs)
+    yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+
+
+def _instant(raw: Any, zone: tzinfo) -> float | None:
+    """When a record happened, for ordering (None when its ``at`` is unreadable)."""
+    at = raw.get("at") if isinstance(raw, dict) else None
+    if not isinstance(at, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(at if len(at) != 10 else at + "T00:00:00")
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.timestamp()
+
+
+def _ordered(sheets: list[list[Item]], zone: tzinfo) -> list[Item]:
+    filled = [items for items in sheets if items]
+    if len(filled) <= 1:
+        return [item for items in filled for item in items]
+    setup: list[Item] = []
+    timed: list[tuple[float, int, Item]] = []
+    for item in (item for items in filled for item in items):
+        raw = item[1]
+        if isinstance(raw, Violation) or raw.get("type") in SETUP_TYPES:
+            setup.append(item)
+            continue
+        instant = _instant(raw, zone)
+        timed.append((float("inf") if instant is None else instant, len(timed), item))
+    timed.sort(key=lambda entry: (entry[0], entry[1]))
+    return setup + [item for _, _, item in timed]
+
+
+def read_xlsx_records(
+    path: Path, label: str | None = None, digest: Any = None, zone: tzinfo | None = None
+) -> list[Item]:
+    """Each record row as ("FILE[SHEET]:ROW", mapping) — or the reason it is not one.
+
+    Raises ``OSError`` when the file cannot be read and :class:`Violation` when it
+    is not a workbook. ``digest`` (a :mod:`hashlib` object) is fed the bytes read.
+    ``zone`` reads local times when ordering records of several sheets (only
+    needed when some times carry an offset and others do not)."""
+    name = label or str(path)
+    data = path.read_bytes()
+    if digest is not None:
+        digest.update(data)
+    book = _open(data, name)
+    try:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        date1904 = book.epoch == CALENDAR_MAC_1904
+        sheets: list[list[Item]] = []
+        for sheet in book.worksheets:
+            if sheet.title.startswith("#"):
+                continue
+            sheet_type = sheet.title if sheet.title in TYPES else None
+            label_ = sheet_label(name, sheet.title)
+            sheets.append(
+                list(
+                    records_from_rows(
+                        _rows(sheet),
+                        lambda row, label_=label_: f"{label_}:{row}",
+                        sheet_type,
+                        date1904,
+                    )
+                )
+            )
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, ParseError) as error:
+        reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        raise Violation("xlsx_unreadable", file=name, reason=reason) from None
+    finally:
+        book.close()
+    return _ordered(sheets, zone or ZoneInfo(DEFAULT_ZONE))

@@ -1,0 +1,374 @@
+"""Importing CSV and XLSX: the same records, rules and guarantees as JSON Lines
+(FORMAT.md, "CSV and XLSX carry the same records"; decisions 18 and 28–33)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from contract_helpers import Cli, act, assert_no_traceback, assert_one_line_error, prelude
+from spreadsheet_helpers import (
+    EVENTS,
+    csv_text,
+    log_without_recorded,
+    read_jsonl,
+    write_csv,
+    write_table,
+    write_xlsx,
+    write_xlsx_by_type,
+)
+
+EXAMPLES = sorted((EVENTS / "examples").glob("*.jsonl"))
+DEMO_DAYS = ("2010-05-31", "2010-07-01", "2011-03-01", "2011-07-01", "2012-11-07")
+EXAMPLE_DAYS = ("2010-06-01", "2011-07-01", "2012-11-07")
+
+
+def _observe(
+    cli: Cli, days: tuple[str, ...], any_order: bool = False
+) -> tuple[list[dict], list[dict]]:
+    """The log (records without their recorded time) and the status on each day.
+    ``any_order``: a workbook of several sheets is checked in time order, so its
+    log holds the same records in another order."""
+    log = log_without_recorded(cli.log_text())
+    if any_order:
+        log.sort(key=lambda r: r["id"])
+    return log, [cli.status(d) for d in days]
+
+
+def _imported(capsys, tmp_path: Path, name: str, path: Path, *extra: str) -> Cli:
+    cli = Cli(capsys, tmp_path, store_name=f"{name}.db")
+    res = cli.run("import", path, *extra)
+    assert res.code == 0, str(res)
+    assert_no_traceback(res)
+    return cli
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_reads_the_same_from_xlsx_and_csv(example, capsys, tmp_path):
+    records = read_jsonl(example)
+    jsonl = _imported(capsys, tmp_path, "jsonl", example)
+    expected = _observe(jsonl, EXAMPLE_DAYS)
+    xlsx = write_xlsx(tmp_path / f"{example.stem}.xlsx", records)
+    assert _observe(_imported(capsys, tmp_path, "xlsx", xlsx), EXAMPLE_DAYS) == expected
+    by_type = write_xlsx_by_type(tmp_path / f"{example.stem}-sheets.xlsx", records)
+    sheets = _imported(capsys, tmp_path, "sheets", by_type)
+    assert _observe(sheets, EXAMPLE_DAYS, True) == _observe(jsonl, EXAMPLE_DAYS, True)
+    csv = write_csv(tmp_path / f"{example.stem}.csv", records)
+    assert _observe(_imported(capsys, tmp_path, "csv", csv), EXAMPLE_DAYS) == expected
+
+
+def test_the_demo_reads_the_same_from_xlsx_csv_and_a_sheet_per_type(capsys, tmp_path):
+    records = read_jsonl(EVENTS / "demo.jsonl")
+    jsonl = _imported(capsys, tmp_path, "jsonl", EVENTS / "demo.jsonl")
+    for name, path in (
+        ("xlsx", write_xlsx(tmp_path / "demo.xlsx", records)),
+        ("sheets", write_xlsx_by_type(tmp_path / "demo-sheets.xlsx", records)),
+        ("csv", write_csv(tmp_path / "demo.csv", records)),
+        ("gbk", write_csv(tmp_path / "demo-gbk.csv", records, encoding="gbk")),
+    ):
+        any_order = name == "sheets"
+        found = _observe(_imported(capsys, tmp_path, name, path), DEMO_DAYS, any_order)
+        assert found == _observe(jsonl, DEMO_DAYS, any_order), name
+
+
+def test_a_spreadsheet_import_is_idempotent_and_keeps_its_origin(cli, tmp_path):
+    records = [*prelude(), act("145", "study", "2010-05-20", title="学习")]
+    path = write_xlsx(tmp_path / "u.xlsx", records, sheet="五月")
+    res = cli.run("import", path)
+    assert res.code == 0, str(res)
+    assert "4" in res.out
+    again = cli.run("import", path)
+    assert again.code == 0, str(again)
+    assert "skipped 4" in again.out
+    table = cli.run("log").out
+    assert "u.xlsx[五月]:5" in table  # the origin names the sheet and the row
+
+
+# -- bad rows, by sheet and row -------------------------------------------------------
+
+
+def test_bad_rows_are_reported_with_sheet_and_row_and_nothing_is_written(cli, tmp_path):
+    cli.ok_import(prelude())
+    before = cli.log_text()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "ActivityHeld"
+    sheet.append(["at", "unit", "kind", "title", "participants"])
+    sheet.append([datetime(2010, 5, 20, 9, 30), "145", "study", "学习", 30])  # row 2: fine
+    sheet.append([date(2010, 5, 21), "145", "study", "学习", "三十"])  # row 3: not a number
+    sheet.append([])  # row 4: blank, skipped
+    sheet.append(["2010-13-01", "145", "study", "学习"])  # row 5: no such month
+    sheet.append([date(2010, 5, 22), "999", "study", "学习"])  # row 6: unknown unit
+    reviews = book.create_sheet("评议")
+    reviews.append(["type", "at", "unit", "kind", "grade", "ratings.leadership"])
+    reviews.append(["ReviewRecorded", date(2010, 12, 1), "145", "mass_evaluation", "best", 9])
+    path = tmp_path / "bad.xlsx"
+    book.save(path)
+    res = cli.run("import", path)
+    assert res.code == 1, str(res)
+    assert_no_traceback(res)
+    assert res.messages(f"{path}[ActivityHeld]", 3) == [
+        "field 'participants': '三十' is not a whole number ≥ 0"
+    ]
+    assert res.messages(f"{path}[ActivityHeld]", 5) == [
+        "field 'at': '2010-13-01' is not a date YYYY-MM-DD"
+    ]
+    assert res.messages(f"{path}[ActivityHeld]", 6) == ["unit '999' is not registered"]
+    assert not res.messages(f"{path}[ActivityHeld]", 2)
+    assert sorted(res.messages(f"{path}[评议]", 2)) == [
+        "field 'grade': 'best' is not one of advanced, middle, lagging",
+        "field 'ratings.leadership': '9' is not a whole number from 1 to 5",
+    ]
+    assert "4 bad record(s)" in res.err
+    assert cli.log_text() == before
+
+
+def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_path):
+    cli.ok_import(prelude())
+    text = (
+        "type,at,unit,kind,title\r\n"
+        'ActivityHeld,2010/5/20,145,study,"两行\r\n标题"\r\n'
+        "ActivityHeld,2010/5/21,145,nonsense,学习\r\n"
+        ",,,,\r\n"
+        "\r\n"
+    )
+    path = tmp_path / "rows.csv"
+    path.write_text(text, encoding="utf-8")
+    res = cli.run("import", path)
+    assert res.code == 1
+    assert [m.split(" (")[0] for m in res.messages(path, 3)] == [
+        "activity kind 'nonsense' is not in the campaign's template"
+    ]
+
+
+def test_a_type_on_the_wrong_sheet_and_cells_without_a_header(cli, tmp_path):
+    cli.ok_import(prelude())
+    path = write_table(
+        tmp_path / "t.xlsx",
+        [
+            ["at", "unit", "kind", "title", None],
+            [date(2010, 5, 20), "145", "study", "学习", "多余"],
+        ],
+        sheet="ActivityHeld",
+    )
+    res = cli.run("import", path)
+    assert res.messages(f"{path}[ActivityHeld]", 2) == [
+        "column E has a value but no field name in the header row"
+    ]
+    path = write_table(
+        tmp_path / "u.xlsx",
+        [["type", "at", "unit", "kind", "title"], ["ReviewRecorded", date(2010, 5, 20), "145"]],
+        sheet="ActivityHeld",
+    )
+    res = cli.run("import", path)
+    assert res.messages(f"{path}[ActivityHeld]", 2) == [
+        "type 'ReviewRecorded' on the sheet of ActivityHeld records"
+    ]
+
+
+def test_header_problems_are_one_line_at_the_header(cli, tmp_path):
+    cli.ok_import(prelude())
+    cases = {
+        "no-at.csv": ("type,when,unit\r\nActivityHeld,2010-05-20,145\r\n", "no 'at' column"),
+        "no-type.csv": ("at,unit\r\n2010-05-20,145\r\n", "no 'type' column"),
+        "twice.csv": ("type,at,at\r\nActivityHeld,2010-05-20,x\r\n", "appears twice"),
+    }
+    for name, (text, reason) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        res = cli.run("import", path)
+        assert res.code == 1
+        assert reason in " ".join(res.messages(path, 1)), str(res)
+        assert len(res.err_lines) == 2  # the reason, and "import refused"
+
+
+# -- Excel's realities ------------------------------------------------------------------
+
+
+def test_gbk_and_bom_csv_files_are_read(cli, tmp_path):
+    records = [*prelude(), act("145", "study", "2010-05-20", title="组织学习《实施方案》")]
+    text = csv_text(records)
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(text.encode("gbk"))
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(text.encode("utf-8-sig"))
+    res = cli.run("import", gbk)
+    assert res.code == 0, str(res)
+    other = Cli(cli.capsys, tmp_path, store_name="bom.db")
+    assert other.run("import", bom).code == 0
+    assert log_without_recorded(other.log_text()) == log_without_recorded(cli.log_text())
+    titles = [r.get("title") for r in cli.log()]
+    assert "组织学习《实施方案》" in titles
+
+
+def test_encoding_can_be_given_and_a_wrong_one_is_one_clear_line(cli, tmp_path):
+    records = [*prelude(), act("145", "study", "2010-05-20", title="学习")]
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(csv_text(records).encode("gbk"))
+    res = cli.run("import", "--encoding", "gbk", gbk)
+    assert res.code == 0, str(res)
+    other = Cli(cli.capsys, tmp_path, store_name="other.db")
+    res = other.run("import", "--encoding", "utf-8", gbk)
+    assert_one_line_error(res)
+    assert "is not utf-8 text" in res.err
+    res = other.run("import", "--encoding", "klingon", gbk)
+    assert_one_line_error(res)
+    assert "unknown encoding 'klingon'" in res.err
+    assert not other.store.exists() or other.log_text() == ""
+
+
+def test_semicolons_and_tabs_separate_too(cli, tmp_path):
+    records = prelude()
+    for n, delimiter in enumerate((";", "\t")):
+        store = Cli(cli.capsys, tmp_path, store_name=f"d{n}.db")
+        path = write_csv(tmp_path / f"d{n}.csv", records, delimiter=delimiter)
+        res = store.run("import", path)
+        assert res.code == 0, str(res)
+        assert [u["unit"] for u in store.status("2010-06-01")["units"]] == ["JU", "145"]
+
+
+def test_numbers_and_dates_stored_as_text_and_booleans_in_words(cli, tmp_path):
+    cli.ok_import(prelude())
+    path = write_table(
+        tmp_path / "words.xlsx",
+        [
+            ["type", "at", "commitment", "unit", "text", "due", "public"],
+            ["CommitmentMade", "2010年5月20日", 145, 145, "承诺", "2010/12/31", "否"],
+            ["CommitmentMade", "2010-05-20 10:00", "K2", "145", "承诺", 40543, "TRUE"],
+            ["CommitmentMade", datetime(2010, 5, 20, 11), "K3", "145", "承诺", "2010-12-31", 1],
+        ],
+    )
+    res = cli.run("import", path)
+    assert res.code == 0, str(res)
+    made = {r["commitment"]: r for r in cli.log() if r["type"] == "CommitmentMade"}
+    assert made["145"]["public"] is False
+    assert made["145"]["at"] == "2010-05-20T00:00:00+08:00"
+    assert made["K2"]["due"] == "2010-12-31"  # an Excel date number without its format
+    assert made["K2"]["public"] is True
+    assert made["K3"]["at"] == "2010-05-20T11:00:00+08:00"
+    assert made["K3"]["public"] is True
+
+
+def test_trailing_blank_rows_and_leading_blank_rows_keep_row_numbers(cli, tmp_path):
+    cli.ok_import(prelude())
+    path = write_table(
+        tmp_path / "gaps.xlsx",
+        [
+            [None, None],
+            ["type", "at", "unit", "kind", "title"],
+            ["ActivityHeld", date(2010, 5, 20), "145", "study", "学习"],
+            ["# a comment row"],
+            ["ActivityHeld", date(2010, 5, 20), "145", "study", None],
+            *([[None, None, None]] * 30),
+        ],
+    )
+    res = cli.run("import", path)
+    assert res.code == 1
+    assert res.messages(f"{path}[Sheet]", 5) == ["field 'title' is required"]
+    assert len(res.err_lines) == 2
+
+
+def test_old_excel_and_broken_workbooks_are_one_line(cli, tmp_path):
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    res = cli.run("import", old)
+    assert_one_line_error(res)
+    assert "save it as .xlsx" in res.err
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+    res = cli.run("import", broken)
+    assert_one_line_error(res)
+    assert "not a readable .xlsx workbook" in res.err
+    assert not cli.store.exists() or cli.log_text() == ""
+
+
+def test_json_lines_keep_working_beside_spreadsheets(cli, tmp_path):
+    first = cli.write(prelude(), name="first.jsonl")
+    second = write_csv(tmp_path / "second.csv", [act("145", "study", "2010-05-20")])
+    res = cli.run("import", first, second)
+    assert res.code == 0, str(res)
+    assert [r["type"] for r in cli.log()][-1] == "ActivityHeld"
+
+
+def test_the_import_help_names_the_formats(cli):
+    from cxzy.cli.main import build_parser
+
+    text = build_parser().format_help()
+    assert "JSON Lines, CSV or XLSX" in text
+
+
+def test_a_workbook_of_several_sheets_is_checked_in_time_order(cli, tmp_path):
+    """Sheets cannot say which record came first: a rectification criticised and
+    then extended, on two sheets, is checked in the order of its times."""
+    cli.ok_import(prelude())
+    records = [
+        {
+            "type": "RectificationOpened",
+            "at": "2011-01-05",
+            "rectification": "R1",
+            "unit": "145",
+            "issue": "台帐不全",
+            "deadline": "2011-03-31",
+        },
+        {
+            "type": "RectificationEscalated",
+            "at": "2011-04-10",
+            "rectification": "R1",
+            "action": "public_criticism",
+        },
+        {
+            "type": "RectificationDeadlineExtended",
+            "at": "2011-04-20",
+            "rectification": "R1",
+            "deadline": "2011-06-30",
+            "reason": "返工",
+        },
+        {"type": "RectificationCompleted", "at": "2011-06-01", "rectification": "R1"},
+        {
+            "type": "RectificationVerified",
+            "at": "2011-06-10",
+            "rectification": "R1",
+            "accepted": False,
+        },
+        {"type": "RectificationCompleted", "at": "2011-06-20", "rectification": "R1"},
+        {
+            "type": "RectificationVerified",
+            "at": "2011-06-25",
+            "rectification": "R1",
+            "accepted": True,
+        },
+    ]
+    path = write_xlsx_by_type(tmp_path / "r.xlsx", records)
+    res = cli.run("import", path)
+    assert res.code == 0, str(res)
+    assert cli.unit("2011-07-01", "145")["rectifications"]["open"] == 0
+
+
+def test_dry_run_of_a_spreadsheet_writes_nothing(cli, tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", prelude())
+    res = cli.run("import", "--dry-run", path)
+    assert res.code == 0, str(res)
+    assert not cli.store.exists()
+
+
+def test_a_status_after_spreadsheet_import_is_the_same_json_shape(cli, tmp_path):
+    path = write_csv(tmp_path / "p.csv", prelude())
+    cli.run("import", path)
+    document = cli.status("2010-06-01")
+    assert json.dumps(document)  # plain JSON
+    assert {u["unit"] for u in document["units"]} == {"JU", "145"}
+
+
+def test_a_copy_of_a_spreadsheet_under_another_name_is_the_same_records(cli, tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", prelude())
+    copy = tmp_path / "b.xlsx"
+    shutil.copy(path, copy)
+    assert cli.run("import", path).code == 0
+    res = cli.run("import", copy)
+    assert res.code == 0
+    assert "skipped 3" in res.out

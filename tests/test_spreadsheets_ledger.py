@@ -1,0 +1,283 @@
+"""``cxzy export ledger``: the special ledger (专项台帐) for a known small history,
+read back cell by cell; text from events never runs as a formula."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from contract_helpers import assert_one_line_error, commit, prelude
+from spreadsheet_helpers import AS_OF, INJECTIONS, history
+
+
+@pytest.fixture
+def book(cli, tmp_path):
+    cli.ok_import(history())
+    path = tmp_path / "ledger.xlsx"
+    res = cli.run("export", "ledger", "--as-of", AS_OF, "--output", path, lang="zh")
+    assert res.code == 0, str(res)
+    assert "日志位置" in res.out
+    return load_workbook(path)
+
+
+def rows(sheet) -> list[tuple]:
+    return [tuple(c.value for c in row) for row in sheet.iter_rows(min_row=2)]
+
+
+def day(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def test_the_sheets_in_order_with_frozen_filtered_headers(book):
+    assert book.sheetnames == [
+        "封面",
+        "单位汇总",
+        "阶段清单",
+        "承诺",
+        "承诺兑现率",
+        "整改台账",
+        "评议",
+        "活动",
+        "表彰",
+    ]
+    for name in book.sheetnames[1:]:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        assert (
+            sheet.auto_filter.ref
+            == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        )
+        assert sheet["A1"].font.b
+        widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
+        assert all(w and w >= 6 for w in widths), name
+
+
+def test_the_cover_is_stamped_with_what_the_figures_rest_on(book, cli):
+    audit = cli.status(AS_OF, "--audit")["log"]
+    cover = {
+        row[0]: row[1] for row in book["封面"].iter_rows(min_row=3, values_only=True) if row[0]
+    }
+    assert cover["截至日期"] == day(AS_OF)
+    assert cover["日志位置"] == audit["position"]
+    assert cover["链头哈希"] == audit["head"]
+    assert cover["活动代码"] == "c1"
+    assert book["封面"]["A1"].value == "T 专项台帐"
+
+
+def test_commitments_kept_late_broken_renegotiated(book):
+    assert rows(book["承诺"]) == [
+        ("K4", "JU", "局机关", INJECTIONS["K4"], "是", None, day("2010-05-23"), day("2011-12-31"),
+         None, day("2011-12-31"), None, "未到期", "否", None),
+        ("K1", "145", "一四五队", "完成勘查项目", "是", None, day("2010-05-20"), day("2010-12-31"),
+         "2010-12-20 → 2011-03-31 (冬季)", day("2011-03-31"), day("2011-03-01"), "按期兑现", "是", "完成"),
+        ("K2", "145", "一四五队", "办实事", "是", "张三", day("2010-05-21"), day("2010-10-31"),
+         None, day("2010-10-31"), day("2010-11-15"), "逾期兑现", "否", None),
+        ("K3", "145", "一四五队", "建活动室", "否", None, day("2010-05-22"), day("2011-01-31"),
+         None, day("2011-01-31"), None, "逾期未兑现", "否", "选址"),
+    ]  # fmt: skip
+    fills = {
+        row[0].value: row[11].fill.start_color.rgb for row in book["承诺"].iter_rows(min_row=2)
+    }
+    assert fills["K3"].endswith("FFC7CE")  # broken: red
+    assert fills["K1"].endswith("C6EFCE")  # kept: green
+
+
+def test_promise_keeping_rate_per_unit(book):
+    sheet = book["承诺兑现率"]
+    assert rows(sheet) == [
+        ("JU", "局机关", 1, 0, 0, 0, 1, 0, None, None),
+        ("145", "一四五队", 3, 1, 1, 1, 0, 1, 0.6667, 0.3333),
+        ("合计", None, 4, 1, 1, 1, 1, 1, 0.6667, 0.3333),
+    ]
+    assert sheet["I3"].number_format == "0.0%"
+
+
+def test_rectifications_ledger(book):
+    assert rows(book["整改台账"]) == [
+        ("R3", "JU", "局机关", "制度不全", None, None, "否", day("2011-03-01"), day("2011-09-30"),
+         None, day("2011-09-30"), None, None, day("2011-06-28"), None, None, None, "待验收", None),
+        ("R1", "145", "一四五队", "台帐不全", "Rv1", "王五", "是", day("2011-02-05"), day("2011-04-30"),
+         "2011-04-20 → 2011-05-31 (设备)", day("2011-05-31"), day("2011-06-05"), None,
+         day("2011-06-20"), "2011-06-15 不通过 (李四: 返工); 2011-06-25 通过 (李四)", "李四",
+         day("2011-06-25"), "已销号", None),
+        ("R2", "145", "一四五队", INJECTIONS["R2"], None, None, "否", day("2011-03-01"),
+         day("2011-06-30"), None, day("2011-06-30"), None, None, None, None, None, None,
+         "逾期未销号", "推进中"),
+    ]  # fmt: skip
+
+
+def test_reviews_activities_awards(book):
+    assert rows(book["评议"]) == [
+        (day("2011-02-01"), "JU", "局机关", "督促检查", "巡回检查", None, None, None, None, None,
+         None, None, "通报批评", INJECTIONS["inspection"], None),
+        (day("2010-12-01"), "145", "一四五队", "群众评议", None, "群众", "中间", 4, 3, None, None,
+         None, None, None, "Rv1"),
+    ]  # fmt: skip
+    activities = rows(book["活动"])
+    assert activities == [
+        (day("2010-05-15"), "JU", "局机关", "组织学习", INJECTIONS["study"], None, None, "刘宏"),
+        (day("2010-05-12"), "145", "一四五队", "党员大会动员部署", INJECTIONS["mobilization"], 40,
+         None, activities[1][7]),
+    ]  # fmt: skip
+    assert rows(book["表彰"]) == [
+        (day("2011-06-28"), "145", "一四五队", "先进基层党组织", "省级", None)
+    ]
+
+
+def test_units_and_checklist_agree_with_status(book, cli):
+    status = {u["unit"]: u for u in cli.status(AS_OF)["units"]}
+    units = {row[0]: row for row in rows(book["单位汇总"])}
+    assert set(units) == {"JU", "145"}
+    u145 = units["145"]
+    assert u145[:5] == ("145", "一四五队", "队", "JU", "中间")
+    c, r = status["145"]["commitments"], status["145"]["rectifications"]
+    assert u145[9:] == (
+        c["total"],
+        c["fulfilled"],
+        c["overdue"],
+        r["total"],
+        r["open"],
+        r["overdue"],
+        r["supervised_open"],
+        r["escalated"],
+        status["145"]["awards"],
+    )
+    assert status["145"]["phases"]["mobilize"]["status"] == "overdue"
+    checklist = rows(book["阶段清单"])
+    expected_items = sum(len(p["items"]) for u in status.values() for p in u["phases"].values())
+    assert len(checklist) == expected_items
+    mobilization = next(r for r in checklist if r[0] == "145" and r[4] == "党员大会动员部署")
+    assert mobilization == (
+        "145",
+        "一四五队",
+        "发动",
+        "已逾期",  # no implementation plan, no study by the end of the phase
+        "党员大会动员部署",
+        day("2010-05-31"),
+        "完成",
+        day("2010-05-12"),
+        INJECTIONS["mobilization"],
+    )
+    closed = next(r for r in checklist if r[0] == "145" and r[4] == "整改全部销号")
+    assert closed[6] == "进行中" and closed[8] == "已办结 1/2"
+
+
+def test_text_from_events_is_never_a_formula(book):
+    found = {}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value in INJECTIONS.values():
+                    found[cell.value] = cell
+    assert set(found) == set(INJECTIONS.values())
+    for text, cell in found.items():
+        assert cell.data_type == "s", text
+        assert cell.quotePrefix, text
+
+
+def test_csv_ledger_into_a_folder(cli, tmp_path):
+    cli.ok_import(history())
+    folder = tmp_path / "ledger"
+    res = cli.run("export", "ledger", "--as-of", AS_OF, "--format", "csv", "--output", folder)
+    assert res.code == 0, str(res)
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        f"{k}.csv"
+        for k in (
+            "cover",
+            "units",
+            "checklist",
+            "commitments",
+            "keeping",
+            "rectifications",
+            "reviews",
+            "activities",
+            "awards",
+        )
+    )
+    raw = (folder / "keeping.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the Chinese right
+    with (folder / "keeping.csv").open(encoding="utf-8-sig", newline="") as handle:
+        keeping = list(csv.reader(handle))
+    assert keeping[0][:3] == ["unit", "unit name", "commitments"]
+    assert keeping[2] == ["145", "一四五队", "3", "1", "1", "1", "0", "1", "66.7%", "33.3%"]
+    with (folder / "commitments.csv").open(encoding="utf-8-sig", newline="") as handle:
+        texts = [row[3] for row in csv.reader(handle)]
+    assert "'" + INJECTIONS["K4"] in texts
+
+
+def test_english_sheet_names(cli, tmp_path):
+    cli.ok_import(history())
+    path = tmp_path / "en.xlsx"
+    assert cli.run("export", "ledger", "--as-of", AS_OF, "--output", path).code == 0
+    book = load_workbook(path)
+    assert book.sheetnames[:4] == ["Cover", "Units", "Checklist", "Commitments"]
+    assert book["Commitments"]["L2"].value == "not yet due"
+
+
+def test_mistakes_are_one_line(cli, tmp_path):
+    res = cli.run("export", "ledger", "--output", tmp_path / "x.xlsx")
+    assert_one_line_error(res)  # no store yet
+    cli.ok_import(prelude())
+    res = cli.run("export", "ledger", "--output", tmp_path / "ledger.txt")
+    assert_one_line_error(res)
+    assert ".xlsx" in res.err
+    res = cli.run("export", "ledger", "--output", tmp_path / "missing" / "dir" / "x.xlsx")
+    assert_one_line_error(res)
+    assert "cannot write" in res.err
+    afile = tmp_path / "file.txt"
+    afile.write_text("x")
+    res = cli.run("export", "ledger", "--format", "csv", "--output", afile)
+    assert_one_line_error(res)
+    res = cli.run("export", "ledger", "--as-of", "2011-02-30", "--output", tmp_path / "y.xlsx")
+    assert_one_line_error(res)
+
+
+def test_known_at_limits_the_ledger(cli, tmp_path):
+    cli.ok_import(prelude())
+    moment = cli.log()[-1]["recorded"]
+    cli.ok_import([commit("K9", "145", "2010-05-20", "2010-12-31")])
+    path = tmp_path / "then.xlsx"
+    res = cli.run("export", "ledger", "--as-of", AS_OF, "--known-at", moment, "--output", path)
+    assert res.code == 0, str(res)
+    book = load_workbook(path)
+    assert rows(book["Commitments"]) == []
+    cover = {r[0]: r[1] for r in book["Cover"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert cover["log position"] == 3
+
+
+@pytest.mark.parametrize("as_of", ["2010-06-15", "2011-03-01", "2012-11-07"])
+def test_the_checklist_names_the_dashboards_evidence(demo_store, as_of):
+    from datetime import date
+
+    from cxzy.application.app import open_app
+    from cxzy.application.dashboard import DashboardQuery
+    from cxzy.application.ledger import LedgerQuery
+    from cxzy.application.store import StoreLocation
+
+    app = open_app(StoreLocation("sqlite", str(demo_store)), read_only=True)
+    try:
+        ledger = LedgerQuery(app).ledger(date.fromisoformat(as_of))
+        rows = {(r.unit, r.item): r for r in ledger.checklist}
+        dashboard = DashboardQuery(app)
+        expected = 0
+        for unit in ledger.report.units:
+            for item in dashboard.unit_detail(ledger.report, unit.unit).items:
+                row = rows[(unit.unit, item.item)]
+                expected += 1
+                assert (row.phase, row.state, row.closed, row.total) == (
+                    item.phase,
+                    item.state,
+                    item.closed,
+                    item.total,
+                )
+                if item.evidence is not None:
+                    assert (row.done_on, row.evidence) == (item.evidence.day, item.evidence.summary)
+                elif item.total is None:
+                    assert row.done_on is None
+        assert len(rows) == expected == len(ledger.checklist)
+    finally:
+        app.close()
