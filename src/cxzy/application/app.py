@@ -248,7 +248,12 @@ def open_app(
             # finds the other's half-made catalogue entries; the second try sees them done.
             racing = any(
                 sign in str(error)
-                for sign in ("already exists", "duplicate key", "concurrently updated")
+                for sign in (
+                    "already exists",
+                    "duplicate key",
+                    "concurrently updated",
+                    "tracking for __migration__",  # eventsourcing's tracking-table marker
+                )
             )
             if not racing or attempt == OPEN_ATTEMPTS - 1:
                 raise store_error(location, error) from None
