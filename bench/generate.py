@@ -13,6 +13,7 @@ in order with non-decreasing times; across entities the file is in time order.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import sys
@@ -102,8 +103,8 @@ def generate(events: int, units: int, seed: int = 2010) -> list[dict[str, Any]]:
                 deadline += timedelta(days=30)
                 add(step, {"type": "RectificationDeadlineExtended", "at": at(step, minute),
                            "rectification": code, "deadline": str(deadline), "reason": "延期"})
-            if rng.random() < 0.1:
-                step = deadline + timedelta(days=rng.randrange(1, 20))
+            if rng.random() < 0.1:  # after the deadline, and after the progress report
+                step = max(step, deadline + timedelta(days=rng.randrange(1, 20)))
                 add(step, {"type": "RectificationEscalated", "at": at(step, minute),
                            "rectification": code, "action": "public_criticism"})
             step += timedelta(days=rng.randrange(1, 60))
@@ -127,8 +128,10 @@ def main() -> None:
     parser.add_argument("--output", default="-")
     args = parser.parse_args()
     records = generate(args.events, args.units, args.seed)
-    handle = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
-    with handle:
+    with contextlib.ExitStack() as stack:
+        handle = sys.stdout
+        if args.output != "-":
+            handle = stack.enter_context(open(args.output, "w", encoding="utf-8"))
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
