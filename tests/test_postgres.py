@@ -330,11 +330,11 @@ def test_a_writer_that_lost_the_race_writes_nothing_then_checks_again(pg, capsys
     mine = [("y:1", {**record, "id": "race-2", "title": "本次导入"}), ("y:2", record)]
     original, calls = app.record, []
 
-    def record_after_a_rival(events, expected_head):
+    def record_after_a_rival(events, expected_head, **kwargs):
         if not calls:
             assert Importer(rival).run([("x:1", record)]).written == 1
         calls.append(expected_head)
-        return original(events, expected_head)
+        return original(events, expected_head, **kwargs)
 
     app.record = record_after_a_rival
     result = Importer(app).run(mine)

@@ -134,11 +134,11 @@ def test_a_concurrent_writer_between_check_and_write_makes_the_import_check_agai
     original = app.record
     calls = []
 
-    def record_after_a_rival(events, expected_head):
+    def record_after_a_rival(events, expected_head, **kwargs):
         if not calls:
             assert Importer(sneaky).run(extra).written == 1
         calls.append(expected_head)
-        return original(events, expected_head)
+        return original(events, expected_head, **kwargs)
 
     app.record = record_after_a_rival
     result = importer.run(mine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
@@ -178,13 +178,25 @@ class CampaignApp(Application):
 
     # -- writing ----------------------------------------------------------------
 
-    def record(self, events: Sequence[Any], expected_head: int | None) -> list[int]:
+    def record(
+        self,
+        events: Sequence[Any],
+        expected_head: int | None,
+        digests: Mapping[str, str] | None = None,
+    ) -> list[int]:
         """Append events and project them, in one transaction.
+
+        ``digests`` (record id → content digest, known to an import already) spares
+        the read model computing them again. Events go straight to the application's
+        event store: they are new events, not aggregates to collect them from.
 
         Raises :class:`~eventsourcing.persistence.IntegrityError` when another
         writer got there first (the caller checks again and retries).
         """
-        recordings = self.save(*events, cx_events=list(events), expected_head=expected_head)
+        events = list(events)
+        recordings = self.events.put(
+            events, cx_events=events, expected_head=expected_head, cx_digests=digests or {}
+        )
         return [r.notification.id for r in recordings]
 
     def ensure_read_model(self) -> int:

@@ -125,7 +125,9 @@ class Importer:
                 result.position = check.head
                 return result
             try:
-                positions = self.app.record(check.events, expected_head=check.head)
+                positions = self.app.record(
+                    check.events, expected_head=check.head, digests=check.digests
+                )
             except IntegrityError:
                 # another writer was first: wait a moment, then check again against the new log
                 time.sleep(random.uniform(0.0, 0.05 * (_attempt + 1)))
@@ -146,6 +148,7 @@ class _Check:
         self.registry, self.head = app.registry()
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
         self.events: list[Any] = []
+        self.digests: dict[str, str] = {}  # record id → content digest, for the read model
         self.problems: list[Problem] = []
 
     # -- the pass -------------------------------------------------------------------
@@ -182,6 +185,7 @@ class _Check:
                 self.zone_name = record.fields["timezone"]  # later records read local times here
             records.append(record)
         fresh = self._drop_known(records, result)
+        self.digests = {r.stamp.record_id: r.digest for r in fresh}
         self._load_existing(fresh)
         for record in fresh:
             try:

@@ -161,6 +161,7 @@ class ReadModel:
         positioned: Iterable[tuple[int, Any, datetime, Any]],
         *,
         rebuilt: bool = False,
+        digests: Mapping[str, str] | None = None,
     ) -> int | None:
         """Project events (position, domain event, recorded time, stored event) in
         log order, and extend the hash chain over them.
@@ -213,7 +214,8 @@ class ReadModel:
                 {
                     **base,
                     "record_id": stamp.record_id,
-                    "digest": digest_of(type_, stamp.at, fields),
+                    "digest": (digests or {}).get(stamp.record_id)
+                    or digest_of(type_, stamp.at, fields),
                     "type": type_,
                     "unit": unit,
                     "entity": entity,
@@ -330,10 +332,16 @@ class ReadModel:
 
     def position_known_at(self, cursor: Any, moment: datetime) -> int:
         """The last position recorded at or before a moment (0 when none)."""
-        found = self.value(
-            cursor, "SELECT MAX(pos) FROM cx_log WHERE recorded <= :t", t=utc_text(moment)
+        # ``recorded`` never decreases along the log, so the last moment at or before
+        # T is one index probe; MAX(pos) over every earlier row would read them all.
+        last = self.value(
+            cursor,
+            "SELECT recorded FROM cx_log WHERE recorded <= :t ORDER BY recorded DESC LIMIT 1",
+            t=utc_text(moment),
         )
-        return int(found or 0)
+        if last is None:
+            return 0
+        return int(self.value(cursor, "SELECT MAX(pos) FROM cx_log WHERE recorded = :r", r=last))
 
     def head(self, cursor: Any) -> int:
         return int(self.value(cursor, "SELECT MAX(pos) FROM cx_log") or 0)

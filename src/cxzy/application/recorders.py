@@ -70,6 +70,7 @@ class ReadModelRecorder:
         last = self.read_model.apply(
             c,
             ((pos, e, e.timestamp, s) for pos, e, s in zip(ids, events, stored, strict=True)),
+            digests=kwargs.get("cx_digests") or {},
         )
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]

@@ -142,6 +142,9 @@ def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_SCHEMA": query.get("schema", [""])[0],
         "POSTGRES_CONNECT_TIMEOUT": "5",
+        # An import works out its read model inside the insert transaction: a large
+        # one is busy longer than eventsourcing's default idle-in-transaction limit.
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "0",
         "POSTGRES_LOCK_TIMEOUT": "30",
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",

@@ -30,6 +30,7 @@ from cxzy.tui.messages import OpenUnit, SnapshotReady
 POLL_SECONDS = 0.5
 PUSH_SECONDS = 0.02  # how often pushed changes are gathered into one reload
 RECONNECT_SECONDS = 1.0
+SERIES_SECONDS = 30.0
 REPLAY_TICK = 0.4
 
 
@@ -82,6 +83,7 @@ class CxzyApp(App[None]):
         self._series_key: tuple[int, datetime | None] | None = None
         self._changed = False
         self._stopping = False
+        self._series_time = 0.0
         localize_bindings(self, lang)
 
     # -- start -------------------------------------------------------------------
@@ -135,8 +137,12 @@ class CxzyApp(App[None]):
         snapshot = self.query_.snapshot(clock.as_of, clock.known_at)
         self.post_message(SnapshotReady(snapshot))
         key = (snapshot.head, clock.known_at)
-        if key != self._series_key:
-            self._series_key = key
+        stale = time.monotonic() - self._series_time > SERIES_SECONDS
+        moment_changed = self._series_key is None or self._series_key[1] != clock.known_at
+        if key != self._series_key and (moment_changed or stale):
+            # the chart costs a status per week: redone for a new moment at once,
+            # for new events at most every SERIES_SECONDS
+            self._series_key, self._series_time = key, time.monotonic()
             series = self.query_.progress(self.template.phases[-1].end, clock.known_at)
             self.call_from_thread(setattr, self, "series", series)
 
