@@ -341,3 +341,20 @@ def test_the_real_terminal_shows_the_dashboard(demo_store, tmp_path):
         assert alive.returncode != 0, "ctrl+q did not quit"
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+async def test_the_alerts_panel_lists_the_most_urgent_and_counts_the_rest(demo_store, monkeypatch):
+    from cxzy.application import dashboard as queries
+    from cxzy.application.dashboard import DashboardQuery
+
+    app_store = open_app(location(demo_store), read_only=True)
+    everything = DashboardQuery(app_store).snapshot(DAY)
+    assert everything.open_total == len(everything.alerts) > 3
+    monkeypatch.setattr(queries, "ALERT_ROWS", 3)
+    capped = DashboardQuery(app_store).snapshot(DAY)
+    assert capped.alerts == everything.alerts[:3]  # the same order: most urgent first
+    assert capped.open_total == everything.open_total
+    app = CxzyApp(app_store, lang="en", today=DAY, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert f"and {everything.open_total - 3} more open" in screen_text(app)

@@ -422,6 +422,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_alerts": {"zh": "预警", "en": "Alerts"},
     "tui_missed": {"zh": "未完成事项", "en": "Missed items"},
+    "tui_more_open": {
+        "zh": "……另有 {n} 项未办结（按期限排序，仅列最紧急的）",
+        "en": "… and {n} more open (most urgent listed first)",
+    },
     "tui_days_left": {"zh": "剩 {n} 天", "en": "{n} days left"},
     "tui_days_over": {"zh": "逾期 {n} 天", "en": "{n} days overdue"},
     "tui_supervised": {"zh": "督办", "en": "supervised"},

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -105,6 +106,16 @@ class CampaignApp(Application):
         """A subscription to the events after a position (a context manager and an
         iterator of notifications); only where :attr:`pushes_changes`."""
         return self.recorder.subscribe(gt=after)
+
+    @cached_property
+    def has_running_totals(self) -> bool:
+        """Whether the read model is this version's (with the running totals). A store
+        last written by an older cxzy and opened read-only is read row by row."""
+        recorder = self.recorder
+        return bool(
+            recorder.max_tracking_id(READ_MODEL)  # type: ignore[attr-defined]
+            or not recorder.max_notification_id()
+        )
 
     def head(self) -> int:
         with self.snapshot() as c:

@@ -14,6 +14,7 @@ from typing import Any
 from cxzy.application.app import CampaignApp
 from cxzy.application.readmodel import ALL
 from cxzy.application.status import StatusQuery, StatusReport
+from cxzy.application.totals import OpenEntity, RunningTotals
 from cxzy.domain.alerts import days_left, urgency
 from cxzy.domain.schema import public_record
 from cxzy.domain.status import DONE, LATE, MISSED, current_phase
@@ -48,6 +49,7 @@ class Snapshot:
     missed: list[Missed]
     head: int  # the last position of the whole log (live)
     phase: str | None  # the current phase on the day shown
+    open_total: int = 0  # everything open; ``alerts`` holds the most urgent of them
 
     @property
     def historical(self) -> bool:
@@ -89,6 +91,8 @@ class UnitDetail:
     visits: list[LogRow] = field(default_factory=list)
 
 
+ALERT_ROWS = 200  # the alerts panel lists the most urgent; the rest are counted
+
 _LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded"
 
 
@@ -119,10 +123,13 @@ class DashboardQuery:
 
     def snapshot(self, as_of: date, known_at: datetime | None = None) -> Snapshot:
         report = self.status.status(as_of, known_at)
-        position = ALL if known_at is None else report.position
         with self.app.snapshot() as c:
-            alerts = self._alerts(c, as_of, position)
             head = self.rm.head(c)
+            if report.position >= head and self.app.has_running_totals:  # the whole log
+                still_open = RunningTotals(self.rm).open_on(c, as_of)
+            else:
+                still_open = self._open_on(c, as_of, report.position)
+            alerts = self._alerts(c, as_of, still_open)
         missed = [
             Missed(unit.unit, phase, item)
             for unit in report.units
@@ -131,18 +138,18 @@ class DashboardQuery:
             if state == MISSED
         ]
         phase = current_phase(report.template, as_of)
-        return Snapshot(report, alerts, missed, head, phase.key if phase else None)
+        return Snapshot(report, alerts, missed, head, phase.key if phase else None, len(still_open))
 
-    def _alerts(self, c: Any, as_of: date, pos: int) -> list[Alert]:
+    def _open_on(self, c: Any, as_of: date, pos: int) -> list[OpenEntity]:
+        """What was open on a day, as the log stood at a position (every row read)."""
         day = as_of.isoformat()
         rows = self.rm.rows(
             c,
-            """SELECT e.kind, e.code, e.unit, e.supervised,
+            """SELECT e.kind, e.code, e.unit, e.supervised, e.opened_day, e.opened_pos,
                  CASE WHEN e.escalated_pos <= :pos AND e.escalated_day <= :day THEN 1 ELSE 0 END,
                  (SELECT d.deadline FROM cx_deadlines d
                    WHERE d.entity = e.entity AND d.pos <= :pos AND d.day <= :day
-                   ORDER BY d.pos DESC LIMIT 1),
-                 (SELECT l.summary FROM cx_log l WHERE l.pos = e.opened_pos)
+                   ORDER BY d.pos DESC LIMIT 1)
                FROM cx_entities e
                WHERE e.opened_day <= :day AND e.opened_pos <= :pos
                  AND NOT (e.closed_pos IS NOT NULL AND e.closed_pos <= :pos
@@ -150,24 +157,48 @@ class DashboardQuery:
             day=day,
             pos=pos,
         )
-        alerts = []
-        for kind, code, unit, supervised, escalated, deadline, text in rows:
-            due = date.fromisoformat(deadline)
-            alerts.append(
-                Alert(
-                    kind=kind,
-                    code=code,
-                    unit=unit,
-                    text=text or "",
-                    deadline=due,
-                    days_left=days_left(due, as_of),
-                    urgency=urgency(due, as_of),
-                    supervised=bool(supervised),
-                    escalated=bool(escalated),
-                )
+        return [
+            OpenEntity(
+                kind,
+                code,
+                unit,
+                bool(supervised),
+                date.fromisoformat(opened),
+                int(opened_pos),
+                bool(escalated),
+                date.fromisoformat(deadline),
             )
-        alerts.sort(key=lambda a: (a.days_left, not a.escalated, not a.supervised, a.unit, a.code))
-        return alerts
+            for kind, code, unit, supervised, opened, opened_pos, escalated, deadline in rows
+        ]
+
+    def _alerts(self, c: Any, as_of: date, still_open: list[OpenEntity]) -> list[Alert]:
+        """The most urgent of what is open (at most ALERT_ROWS), with their texts."""
+        ranked = sorted(
+            still_open,
+            key=lambda e: (e.deadline, not e.escalated, not e.supervised, e.unit, e.code),
+        )[:ALERT_ROWS]
+        texts = dict(
+            self.rm.rows_in(
+                c,
+                "SELECT pos, summary FROM cx_log",
+                "pos",
+                [e.opened_pos for e in ranked],
+            )
+        )
+        return [
+            Alert(
+                kind=e.kind,
+                code=e.code,
+                unit=e.unit,
+                text=texts.get(e.opened_pos) or "",
+                deadline=e.deadline,
+                days_left=days_left(e.deadline, as_of),
+                urgency=urgency(e.deadline, as_of),
+                supervised=e.supervised,
+                escalated=e.escalated,
+            )
+            for e in ranked
+        ]
 
     # -- the unit screen --------------------------------------------------------------
 

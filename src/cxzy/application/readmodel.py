@@ -21,7 +21,7 @@ from typing import Any
 from cxzy.application.chain import GENESIS, content_hash, link
 from cxzy.domain.schema import digest_of, record_of
 
-READ_MODEL = "cxzy-read-model-v3"  # tracking name; bump to rebuild after a change
+READ_MODEL = "cxzy-read-model-v4"  # tracking name; bump to rebuild after a change
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -72,6 +72,22 @@ DDL = [
         rebuilt INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS cx_awards (
         unit TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (unit, pos))""",
+    "CREATE INDEX IF NOT EXISTS ix_awards_day ON cx_awards (day)",
+    "CREATE INDEX IF NOT EXISTS ix_grades_day ON cx_grades (unit, day, at, pos)",
+    "CREATE INDEX IF NOT EXISTS ix_entities_escalated ON cx_entities (escalated_day)",
+    # Running totals, so that status as of a day reads a bounded number of rows
+    # however long the log grows (each as of the whole log; "as known at" an
+    # earlier position reads the rows above instead):
+    # - cx_tally: per unit, kind ("commitment", "rectification", "award") and month,
+    #   how many were opened (awarded) and first escalated in that month;
+    # - cx_open: the commitments and rectifications open at some time in a month,
+    #   one row per month of each closed one's life, and one row under OPEN_NOW
+    #   for each not closed yet.
+    """CREATE TABLE IF NOT EXISTS cx_tally (
+        kind TEXT NOT NULL, month TEXT NOT NULL, unit TEXT NOT NULL, n BIGINT NOT NULL,
+        escalated BIGINT NOT NULL, PRIMARY KEY (kind, month, unit))""",
+    """CREATE TABLE IF NOT EXISTS cx_open (
+        month TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (month, entity))""",
 ]
 TABLES = (
     "cx_log",
@@ -85,7 +101,10 @@ TABLES = (
     "cx_grades",
     "cx_awards",
     "cx_chain",
+    "cx_tally",
+    "cx_open",
 )
+OPEN_NOW = "9999-99"  # cx_open's month for what is not closed yet
 
 _PARAM = re.compile(r":([a-z_][a-z0-9_]*)\b")
 _TABLE = re.compile(r"\bcx_(?=\w)")  # read-model tables (indexes are named ix_…)
@@ -151,9 +170,15 @@ class ReadModel:
             cursor.executemany(self.dialect.sql(statement), rows)
 
     def _one(self, cursor: Any, statement: str, params: Mapping[str, Any] | None = None) -> Any:
+        row = self._row(cursor, statement, params)
+        return None if row is None else row[0]
+
+    def _row(
+        self, cursor: Any, statement: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[Any, ...] | None:
         cursor.execute(self.dialect.sql(statement), params or {})
         row = cursor.fetchone()
-        return None if row is None else row[0]
+        return None if row is None else tuple(row)
 
     def apply(
         self,
@@ -181,7 +206,7 @@ class ReadModel:
         )
         for unit, fact, day in cursor.fetchall():
             minima[(unit, fact)] = day
-        entity_units: dict[str, str] = {}
+        lives = _Lives(self, cursor)
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _STATEMENTS}
         last_pos = None
         for pos, event, recorded, stored in positioned:
@@ -196,12 +221,7 @@ class ReadModel:
                     entity = prefix + fields[field]
             unit = fields.get("unit")
             if unit is None and entity is not None and entity[0] in "cr":
-                unit = entity_units.get(entity)
-                if unit is None:
-                    unit = self._one(
-                        cursor, "SELECT unit FROM cx_entities WHERE entity = :e", {"e": entity}
-                    )
-                    entity_units[entity] = unit
+                unit = lives.of(entity).unit
             recorded_text = max(utc_text(recorded), last_recorded)
             last_recorded = recorded_text
             content = content_hash(stored)
@@ -268,8 +288,8 @@ class ReadModel:
             elif type_ == "ContactPointAssigned":
                 rows["contact"].append({**base, "person": fields["person"], "unit": unit})
             elif type_ in ("CommitmentMade", "RectificationOpened"):
-                assert entity is not None
-                entity_units[entity] = unit
+                assert entity is not None and unit is not None
+                lives.opened(entity, unit, type_, day)
                 rows["entity"].append(
                     {
                         **base,
@@ -290,8 +310,12 @@ class ReadModel:
             elif type_ == "CommitmentFulfilled" or (
                 type_ == "RectificationVerified" and fields["accepted"]
             ):
+                assert entity is not None
+                lives.closed(entity, day)
                 rows["close"].append({**base, "entity": entity})
             elif type_ == "RectificationEscalated":
+                assert entity is not None
+                lives.escalated(entity, day)
                 rows["escalate"].append({**base, "entity": entity})
             elif type_ == "ActivityHeld":
                 fact = f"activity:{fields['kind']}"
@@ -302,6 +326,7 @@ class ReadModel:
                         {**base, "unit": unit, "at": utc_text(stamp.at), "grade": fields["grade"]}
                     )
             elif type_ == "CommendationAwarded":
+                lives.count("award", day, str(unit))
                 rows["award"].append({**base, "unit": unit})
             if fact is not None:
                 key = (unit, fact)
@@ -311,6 +336,7 @@ class ReadModel:
             last_pos = pos
         for name, statement in _STATEMENTS.items():
             self._run(cursor, statement, rows[name])
+        lives.write()
         if rebuilt and last_pos is not None:
             cursor.execute(
                 self.dialect.sql(
@@ -357,7 +383,7 @@ class ReadModel:
         return (str(found[0][0]), str(found[0][1])) if found else None
 
     def rows_in(
-        self, cursor: Any, select: str, column: str, values: Sequence[str]
+        self, cursor: Any, select: str, column: str, values: Sequence[Any]
     ) -> Iterator[tuple[Any, ...]]:
         """``SELECT … WHERE column IN (values)``, a few hundred values at a time."""
         for start in range(0, len(values), 500):
@@ -377,6 +403,103 @@ class ReadModel:
         """Entity keys ("c:ID", "a:ID", …) that already have records in the log."""
         select = "SELECT DISTINCT entity FROM cx_log"
         return {entity for (entity,) in self.rows_in(cursor, select, "entity", entities)}
+
+
+def months(first: str, last: str) -> Iterator[str]:
+    """The months ("YYYY-MM") from one to another, both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    while f"{year:04d}-{month:02d}" <= last:
+        yield f"{year:04d}-{month:02d}"
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+@dataclass
+class _Life:
+    unit: str
+    kind: str
+    opened_day: str
+    closed: bool
+    escalated: bool
+
+
+class _Lives:
+    """The running totals (``cx_tally``) and open sets (``cx_open``) of one batch of
+    events: commitments and rectifications opened, closed and escalated."""
+
+    def __init__(self, model: ReadModel, cursor: Any) -> None:
+        self.model, self.cursor = model, cursor
+        self.known: dict[str, _Life] = {}
+        self.tally: dict[tuple[str, str, str], list[int]] = {}
+        self.open_now: dict[str, None] = {}  # opened in this batch, not closed in it
+        self.no_longer_open: list[str] = []  # opened before this batch, closed in it
+        self.open_months: list[tuple[str, str]] = []
+
+    def of(self, entity: str) -> _Life:
+        life = self.known.get(entity)
+        if life is None:
+            row = self.model._row(
+                self.cursor,
+                """SELECT unit, kind, opened_day, closed_pos IS NOT NULL,
+                     escalated_pos IS NOT NULL FROM cx_entities WHERE entity = :e""",
+                {"e": entity},
+            )
+            assert row is not None, f"{entity} has no opening record"  # the aggregates ensure it
+            life = _Life(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
+            self.known[entity] = life
+        return life
+
+    def count(self, kind: str, day: str, unit: str, *, escalated: bool = False) -> None:
+        counts = self.tally.setdefault((kind, day[:7], unit), [0, 0])
+        counts[1 if escalated else 0] += 1
+
+    def opened(self, entity: str, unit: str, type_: str, day: str) -> None:
+        kind = "commitment" if type_ == "CommitmentMade" else "rectification"
+        self.known[entity] = _Life(unit, kind, day, closed=False, escalated=False)
+        self.count(kind, day, unit)
+        self.open_now[entity] = None
+
+    def closed(self, entity: str, day: str) -> None:
+        life = self.of(entity)
+        if life.closed:
+            return
+        life.closed = True
+        if entity in self.open_now:
+            del self.open_now[entity]
+        else:
+            self.no_longer_open.append(entity)
+        self.open_months.extend((m, entity) for m in months(life.opened_day[:7], day[:7]))
+
+    def escalated(self, entity: str, day: str) -> None:
+        life = self.of(entity)
+        if not life.escalated:
+            life.escalated = True
+            self.count(life.kind, day, life.unit, escalated=True)
+
+    def write(self) -> None:
+        model, cursor = self.model, self.cursor
+        model._run(
+            cursor,
+            """INSERT INTO cx_tally AS t (kind, month, unit, n, escalated)
+               VALUES (:kind, :month, :unit, :n, :escalated)
+               ON CONFLICT (kind, month, unit)
+               DO UPDATE SET n = t.n + excluded.n, escalated = t.escalated + excluded.escalated""",
+            [
+                {"kind": kind, "month": month, "unit": unit, "n": n, "escalated": escalated}
+                for (kind, month, unit), (n, escalated) in self.tally.items()
+            ],
+        )
+        model._run(
+            cursor,
+            "DELETE FROM cx_open WHERE month = :month AND entity = :entity",
+            [{"month": OPEN_NOW, "entity": entity} for entity in self.no_longer_open],
+        )
+        model._run(
+            cursor,
+            """INSERT INTO cx_open (month, entity) VALUES (:month, :entity)
+               ON CONFLICT (month, entity) DO NOTHING""",
+            [{"month": OPEN_NOW, "entity": entity} for entity in self.open_now]
+            + [{"month": month, "entity": entity} for month, entity in self.open_months],
+        )
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,27 @@ turn them into item and phase states are the domain's (:mod:`cxzy.domain.status`
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.readmodel import ALL
+from cxzy.application.totals import RunningTotals
 from cxzy.domain.errors import Violation
 from cxzy.domain.registry import CampaignInfo
 from cxzy.domain.status import ClosedSet, PhaseStatus, UnitFacts, unit_phases
-from cxzy.domain.template import Template
+from cxzy.domain.template import Item, Template
+
+ENTITY_KINDS = ("commitment", "rectification")
+
+
+def _all_closed_items(info: CampaignInfo) -> Iterator[Item]:
+    """The template's items that need every commitment or rectification closed."""
+    for phase in info.template.phases:
+        yield from (item for item in phase.items if item.all_closed)
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,13 @@ class UnitStatus:
             "awards": self.awards,
             **extra,
         }
+
+
+@dataclass(frozen=True)
+class _Figures:
+    counts: dict[tuple[str, str], Counts]
+    closed_sets: dict[str, dict[str, ClosedSet]]  # unit → item key → its set
+    awards: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -146,47 +164,21 @@ class StatusQuery:
             pos=pos,
         ):
             firsts.setdefault(unit, {})[fact] = date.fromisoformat(first)
-        closed_sets: dict[str, dict[str, ClosedSet]] = {}
-        for phase in info.template.phases:
-            for item in phase.items:
-                if not item.all_closed:
-                    continue
-                cut = min(item.deadline, as_of).isoformat()
-                for unit, total, closed, last in rm.rows(
-                    c,
-                    """SELECT unit, COUNT(*),
-                         SUM(CASE WHEN closed_pos <= :pos AND closed_day <= :day THEN 1 ELSE 0 END),
-                         MAX(CASE WHEN closed_pos <= :pos AND closed_day <= :day
-                             THEN closed_day END)
-                       FROM cx_entities
-                       WHERE kind = :kind AND opened_day <= :cut AND opened_pos <= :pos
-                       GROUP BY unit""",
-                    kind=item.all_closed[:-1],
-                    cut=cut,
-                    day=day,
-                    pos=pos,
-                ):
-                    closed_sets.setdefault(unit, {})[item.key] = ClosedSet(
-                        int(total), int(closed or 0), date.fromisoformat(last) if last else None
-                    )
-        counts = self._counts(c, day, pos)
+        head = int(rm.value(c, "SELECT MAX(pos) FROM cx_log WHERE pos <= :pos", pos=pos) or 0)
+        # The running totals hold the whole log: they answer unless an earlier
+        # position is asked for ("as known at" a moment before the last record).
+        figures = (
+            self._from_totals(c, info, as_of)
+            if head >= rm.head(c) and self.app.has_running_totals
+            else self._from_rows(c, info, as_of, pos)
+        )
         grades = dict(
             rm.rows(
                 c,
-                """SELECT unit, grade FROM (
-                     SELECT unit, grade, ROW_NUMBER() OVER (
-                       PARTITION BY unit ORDER BY at DESC, pos DESC) AS n
-                     FROM cx_grades WHERE day <= :day AND pos <= :pos) AS g
-                   WHERE n = 1""",
-                day=day,
-                pos=pos,
-            )
-        )
-        awards = dict(
-            rm.rows(
-                c,
-                """SELECT unit, COUNT(*) FROM cx_awards WHERE day <= :day AND pos <= :pos
-                   GROUP BY unit""",
+                """SELECT u.unit, (SELECT g.grade FROM cx_grades g
+                     WHERE g.unit = u.unit AND g.day <= :day AND g.pos <= :pos
+                     ORDER BY g.day DESC, g.at DESC, g.pos DESC LIMIT 1)
+                   FROM (SELECT DISTINCT unit FROM cx_units WHERE registered = 1) AS u""",
                 day=day,
                 pos=pos,
             )
@@ -203,10 +195,9 @@ class StatusQuery:
                     limit=info.template.late_report_days * 86400,
                 )
             )
-        head = rm.value(c, "SELECT MAX(pos) FROM cx_log WHERE pos <= :pos", pos=pos) or 0
         report_units = []
         for unit, name, kind, parent, depth in units:
-            facts = UnitFacts(firsts.get(unit, {}), closed_sets.get(unit, {}))
+            facts = UnitFacts(firsts.get(unit, {}), figures.closed_sets.get(unit, {}))
             report_units.append(
                 UnitStatus(
                     unit=unit,
@@ -216,14 +207,93 @@ class StatusQuery:
                     depth=depth,
                     grade=grades.get(unit),
                     phases=unit_phases(info.template, kind, facts, as_of),
-                    commitments=counts.get((unit, "commitment"), Counts()),
-                    rectifications=counts.get((unit, "rectification"), Counts()),
-                    awards=int(awards.get(unit, 0)),
+                    commitments=figures.counts.get((unit, "commitment"), Counts()),
+                    rectifications=figures.counts.get((unit, "rectification"), Counts()),
+                    awards=int(figures.awards.get(unit, 0)),
                     reported_late=int(late.get(unit, 0)),
                 )
             )
-        head_hash = self._head_hash(c, int(head))
-        return StatusReport(info, title, as_of, known_at, int(head), report_units, head_hash)
+        head_hash = self._head_hash(c, head)
+        return StatusReport(info, title, as_of, known_at, head, report_units, head_hash)
+
+    def _from_totals(self, c: Any, info: CampaignInfo, as_of: date) -> _Figures:
+        """Counts, "all closed" sets and awards from the running totals (the whole log)."""
+        totals = RunningTotals(self.rm)
+        open_now = totals.open_on(c, as_of)
+        counts: dict[tuple[str, str], Counts] = {}
+        for kind in ENTITY_KINDS:
+            opened = totals.opened(c, as_of, kind)
+            escalated = totals.escalated(c, as_of, kind)
+            still_open = [e for e in open_now if e.kind == kind]
+            open_count = Counter(e.unit for e in still_open)
+            overdue = Counter(e.unit for e in still_open if e.deadline < as_of)
+            supervised = Counter(e.unit for e in still_open if e.supervised)
+            for unit, total in opened.items():
+                counts[(unit, kind)] = Counts(
+                    total=total,
+                    closed=total - open_count[unit],
+                    open=open_count[unit],
+                    overdue=overdue[unit],
+                    supervised_open=supervised[unit],
+                    escalated=escalated[unit],
+                )
+        closed_sets: dict[str, dict[str, ClosedSet]] = {}
+        for item in _all_closed_items(info):
+            kind = item.all_closed[:-1]
+            cut = min(item.deadline, as_of)
+            opened = totals.opened(c, cut, kind)
+            open_at_day = Counter(
+                e.unit for e in open_now if e.kind == kind and e.opened_day <= cut
+            )
+            # closed after the deadline: open on the deadline, not open any more
+            open_at_deadline = (
+                totals.open_count(c, item.deadline, kind, opened_by=cut)
+                if as_of > item.deadline
+                else open_at_day
+            )
+            for unit, total in opened.items():
+                closed_sets.setdefault(unit, {})[item.key] = ClosedSet(
+                    total,
+                    total - open_at_day[unit],
+                    open_at_deadline[unit] - open_at_day[unit],
+                )
+        return _Figures(counts, closed_sets, totals.opened(c, as_of, "award"))
+
+    def _from_rows(self, c: Any, info: CampaignInfo, as_of: date, pos: int) -> _Figures:
+        """Counts, "all closed" sets and awards from the rows up to a log position."""
+        rm, day = self.rm, as_of.isoformat()
+        closed_sets: dict[str, dict[str, ClosedSet]] = {}
+        for item in _all_closed_items(info):
+            for unit, total, closed, late in rm.rows(
+                c,
+                """SELECT unit, COUNT(*),
+                     SUM(CASE WHEN closed_pos <= :pos AND closed_day <= :day THEN 1 ELSE 0 END),
+                     SUM(CASE WHEN closed_pos <= :pos AND closed_day <= :day
+                         AND closed_day > :deadline THEN 1 ELSE 0 END)
+                   FROM cx_entities
+                   WHERE kind = :kind AND opened_day <= :cut AND opened_pos <= :pos
+                   GROUP BY unit""",
+                kind=item.all_closed[:-1],
+                cut=min(item.deadline, as_of).isoformat(),
+                deadline=item.deadline.isoformat(),
+                day=day,
+                pos=pos,
+            ):
+                closed_sets.setdefault(unit, {})[item.key] = ClosedSet(
+                    int(total), int(closed or 0), int(late or 0)
+                )
+        awards = Counter(
+            dict(
+                rm.rows(
+                    c,
+                    """SELECT unit, COUNT(*) FROM cx_awards WHERE day <= :day AND pos <= :pos
+                       GROUP BY unit""",
+                    day=day,
+                    pos=pos,
+                )
+            )
+        )
+        return _Figures(self._counts(c, day, pos), closed_sets, awards)
 
     def _head_hash(self, c: Any, pos: int) -> str | None:
         """The hash chain at a position; None for a store opened read-only whose

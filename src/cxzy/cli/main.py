@@ -294,7 +294,10 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
     from cxzy.tui.app import CxzyApp
 
     location = args.location
-    store = open_app(location, read_only=True) if location.exists() else None
+    store = None
+    if location.exists():
+        _open(location).close()  # a read model from an older cxzy is rebuilt first, if writable
+        store = open_app(location, read_only=True)
 
     def demo_then_open() -> CampaignApp:
         load_demo(location)

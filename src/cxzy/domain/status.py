@@ -30,14 +30,14 @@ class ClosedSet:
 
     total: int
     closed: int
-    last_closed: date | None  # latest closing date among them
+    late: int  # of those closed, how many after the item's deadline
 
     @property
     def satisfied(self) -> bool:
         return self.closed == self.total
 
 
-EMPTY_SET = ClosedSet(0, 0, None)
+EMPTY_SET = ClosedSet(0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,11 @@ def item_state(satisfied: bool, satisfied_on: date | None, deadline: date, as_of
 
 def evaluate_item(item: Item, facts: UnitFacts, as_of: date) -> str:
     if item.all_closed:
+        # all closed by the deadline: done; all closed, some after it: late
         found = facts.closed_sets.get(item.key, EMPTY_SET)
-        return item_state(found.satisfied, found.last_closed, item.deadline, as_of)
+        if found.satisfied:
+            return LATE if found.late else DONE
+        return OPEN if as_of <= item.deadline else MISSED
     first = facts.firsts.get(item.fact or "")
     return item_state(first is not None, first, item.deadline, as_of)
 

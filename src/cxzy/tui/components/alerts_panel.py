@@ -48,6 +48,9 @@ class AlertsPanel(DataTable):
                     ],
                 )
             )
+        more = snapshot.open_total - len(snapshot.alerts)
+        if more > 0:
+            rows.append(("alert-more", ["", "", "", Text(t("tui_more_open", lang, n=more))]))
         missed_by_unit: dict[str, list[str]] = {}
         template = snapshot.report.template
         item_names = {i.key: i.name.get(lang, i.key) for p in template.phases for i in p.items}
