@@ -4,7 +4,8 @@
   happened on or before D;
 - import → log → import into an empty store reproduces the status, the records
   and their content digests, and both stores verify;
-- status is the same whatever order independent entities' records arrive in;
+- status is the same whatever order independent entities' records arrive in, and in
+  however many imports;
 - ``--known-at`` a moment before an import equals the status before that import.
 """
 
@@ -121,8 +122,15 @@ def _groups(
 
 
 @SETTINGS
-@given(seed=st.integers(0, 10_000), events=st.integers(20, 120), randoms=st.randoms())
-def test_status_is_the_same_whatever_order_independent_entities_arrive_in(seed, events, randoms):
+@given(
+    seed=st.integers(0, 10_000),
+    events=st.integers(20, 160),
+    randoms=st.randoms(),
+    day=st.dates(date(2010, 5, 1), date(2012, 12, 31)),
+)
+def test_status_is_the_same_whatever_order_and_imports_records_arrive_in(
+    seed, events, randoms, day
+):
     records = history(seed, events)
     prelude, groups = _groups(records)
     # interleave the groups at random, each group keeping its own order
@@ -133,10 +141,15 @@ def test_status_is_the_same_whatever_order_independent_entities_arrive_in(seed, 
         shuffled.append(queue.pop(0))
         if not queue:
             queues.remove(queue)
-    days = [date(2010, 6, 30), date(2011, 6, 30), date(2012, 11, 7)]
+    days = [date(2010, 6, 30), date(2011, 6, 30), date(2012, 11, 7), day]
     with store_with(records) as ordered:
         expected = [status(ordered, d) for d in days]
-    with store_with(shuffled) as arrived:
+    # ... and in several imports: each adds its changes to running totals already stored
+    cuts = sorted(randoms.sample(range(len(prelude) + 1, len(shuffled)), k=min(3, len(groups) - 1)))
+    with store_with(shuffled[: cuts[0]] if cuts else shuffled) as arrived:
+        for start, end in zip(cuts, [*cuts[1:], len(shuffled)], strict=True):
+            items = [(f"part:{n}", r) for n, r in enumerate(shuffled[start:end], start=1)]
+            assert Importer(arrived, by="property").run(items).ok
         assert [status(arrived, d) for d in days] == expected
 
 

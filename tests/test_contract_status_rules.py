@@ -365,6 +365,14 @@ def test_only_rectifications_opened_by_the_deadline_count(rectify):
     assert items["commitments_fulfilled"] == "done"
 
 
+def test_one_opened_after_the_deadline_leaves_the_earlier_ones_closed_late(rectify):
+    # JU's R1 (opened before the deadline) closed late; R8, opened after it, stays open
+    rectify.ok_import([rect("R8", "JU", "2012-07-02", "2012-09-30")])
+    for as_of in ("2012-07-05", "2012-08-01", "2013-01-01"):
+        status, items = phase(rectify, as_of, "JU", "rectify")
+        assert (status, items["rectifications_closed"]) == ("done_late", "late"), as_of
+
+
 def test_a_rejected_verification_does_not_close(cli):
     cli.ok_import(
         [

@@ -72,6 +72,21 @@ def test_a_lost_read_model_is_rebuilt_from_the_log_with_the_same_status(store):
     assert status_json(path, "2011-07-15") == before
 
 
+def test_a_read_model_of_an_older_shape_is_rebuilt_in_the_new_one(store):
+    path = store
+    days = ("2010-06-15", "2011-03-01", "2011-07-15", "2012-11-07")
+    before = [status_json(path, day) for day in days]
+    with sqlite3.connect(path) as db:  # as an older cxzy left it: other tracking, fewer columns
+        db.execute(
+            "UPDATE tracking SET application_name = 'cxzy-read-model-v3' "
+            "WHERE application_name = ?",
+            (READ_MODEL,),
+        )
+        db.execute("ALTER TABLE cx_entities DROP COLUMN deadline_day")
+        db.execute("DROP TABLE cx_open")
+    assert [status_json(path, day) for day in days] == before
+
+
 def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, capsys):
     text_file = tmp_path / "notes.txt"
     text_file.write_text("meeting notes, not a database\n" * 100)

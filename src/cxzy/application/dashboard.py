@@ -126,10 +126,10 @@ class DashboardQuery:
         with self.app.snapshot() as c:
             head = self.rm.head(c)
             if report.position >= head and self.app.has_running_totals:  # the whole log
-                still_open = RunningTotals(self.rm).open_on(c, as_of)
+                most_urgent = RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS)
             else:
-                still_open = self._open_on(c, as_of, report.position)
-            alerts = self._alerts(c, as_of, still_open)
+                most_urgent = self._open_on(c, as_of, report.position)
+            alerts = self._alerts(c, as_of, most_urgent)
         missed = [
             Missed(unit.unit, phase, item)
             for unit in report.units
@@ -138,7 +138,8 @@ class DashboardQuery:
             if state == MISSED
         ]
         phase = current_phase(report.template, as_of)
-        return Snapshot(report, alerts, missed, head, phase.key if phase else None, len(still_open))
+        open_total = sum(u.commitments.open + u.rectifications.open for u in report.units)
+        return Snapshot(report, alerts, missed, head, phase.key if phase else None, open_total)
 
     def _open_on(self, c: Any, as_of: date, pos: int) -> list[OpenEntity]:
         """What was open on a day, as the log stood at a position (every row read)."""

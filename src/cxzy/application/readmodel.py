@@ -19,6 +19,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from cxzy.application.chain import GENESIS, content_hash, link
+from cxzy.application.totals import DDL as TOTALS_DDL
+from cxzy.application.totals import TABLES as TOTALS_TABLES
+from cxzy.application.totals import TotalsWriter
 from cxzy.domain.schema import digest_of, record_of
 
 READ_MODEL = "cxzy-read-model-v4"  # tracking name; bump to rebuild after a change
@@ -56,7 +59,8 @@ DDL = [
         entity TEXT PRIMARY KEY, kind TEXT NOT NULL, code TEXT NOT NULL, unit TEXT NOT NULL,
         opened_day TEXT NOT NULL, opened_pos BIGINT NOT NULL,
         closed_day TEXT, closed_pos BIGINT, supervised INTEGER NOT NULL,
-        escalated_day TEXT, escalated_pos BIGINT)""",
+        escalated_day TEXT, escalated_pos BIGINT,
+        deadline TEXT NOT NULL, deadline_day TEXT NOT NULL, overdue_from TEXT)""",
     "CREATE INDEX IF NOT EXISTS ix_entities_unit ON cx_entities (kind, opened_day)",
     """CREATE TABLE IF NOT EXISTS cx_deadlines (
         entity TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, deadline TEXT NOT NULL,
@@ -75,19 +79,9 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS ix_awards_day ON cx_awards (day)",
     "CREATE INDEX IF NOT EXISTS ix_grades_day ON cx_grades (unit, day, at, pos)",
     "CREATE INDEX IF NOT EXISTS ix_entities_escalated ON cx_entities (escalated_day)",
-    # Running totals, so that status as of a day reads a bounded number of rows
-    # however long the log grows (each as of the whole log; "as known at" an
-    # earlier position reads the rows above instead):
-    # - cx_tally: per unit, kind ("commitment", "rectification", "award") and month,
-    #   how many were opened (awarded) and first escalated in that month;
-    # - cx_open: the commitments and rectifications open at some time in a month,
-    #   one row per month of each closed one's life, and one row under OPEN_NOW
-    #   for each not closed yet.
-    """CREATE TABLE IF NOT EXISTS cx_tally (
-        kind TEXT NOT NULL, month TEXT NOT NULL, unit TEXT NOT NULL, n BIGINT NOT NULL,
-        escalated BIGINT NOT NULL, PRIMARY KEY (kind, month, unit))""",
-    """CREATE TABLE IF NOT EXISTS cx_open (
-        month TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (month, entity))""",
+    # cx_entities.deadline: the last one recorded, in force from deadline_day on;
+    # overdue_from: see cxzy.application.totals
+    *TOTALS_DDL,
 ]
 TABLES = (
     "cx_log",
@@ -101,10 +95,8 @@ TABLES = (
     "cx_grades",
     "cx_awards",
     "cx_chain",
-    "cx_tally",
-    "cx_open",
+    *TOTALS_TABLES,
 )
-OPEN_NOW = "9999-99"  # cx_open's month for what is not closed yet
 
 _PARAM = re.compile(r":([a-z_][a-z0-9_]*)\b")
 _TABLE = re.compile(r"\bcx_(?=\w)")  # read-model tables (indexes are named ix_…)
@@ -162,8 +154,11 @@ class ReadModel:
             cursor.execute(self.dialect.sql(statement))
 
     def drop(self, cursor: Any) -> None:
+        """Drop the tables and make them again: a rebuild after an upgrade may
+        need them in a new shape."""
         for table in TABLES:
-            cursor.execute(self.dialect.sql(f"DELETE FROM {table}"))
+            cursor.execute(self.dialect.sql(f"DROP TABLE IF EXISTS {table}"))
+        self.create(cursor)
 
     def _run(self, cursor: Any, statement: str, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
@@ -206,7 +201,7 @@ class ReadModel:
         )
         for unit, fact, day in cursor.fetchall():
             minima[(unit, fact)] = day
-        lives = _Lives(self, cursor)
+        totals = TotalsWriter(self, cursor)
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _STATEMENTS}
         last_pos = None
         for pos, event, recorded, stored in positioned:
@@ -221,7 +216,7 @@ class ReadModel:
                     entity = prefix + fields[field]
             unit = fields.get("unit")
             if unit is None and entity is not None and entity[0] in "cr":
-                unit = lives.of(entity).unit
+                unit = totals.of(entity).unit
             recorded_text = max(utc_text(recorded), last_recorded)
             last_recorded = recorded_text
             content = content_hash(stored)
@@ -289,33 +284,41 @@ class ReadModel:
                 rows["contact"].append({**base, "person": fields["person"], "unit": unit})
             elif type_ in ("CommitmentMade", "RectificationOpened"):
                 assert entity is not None and unit is not None
-                lives.opened(entity, unit, type_, day)
+                kind = "commitment" if type_ == "CommitmentMade" else "rectification"
+                deadline = str(fields.get("due") or fields.get("deadline"))
+                supervised = bool(fields.get("supervised"))
                 rows["entity"].append(
                     {
                         **base,
                         "entity": entity,
-                        "kind": "commitment" if type_ == "CommitmentMade" else "rectification",
+                        "kind": kind,
                         "code": entity[2:],
                         "unit": unit,
-                        "supervised": 1 if fields.get("supervised") else 0,
+                        "supervised": int(supervised),
+                        "deadline": deadline,
+                        "overdue_from": totals.opened(
+                            entity, kind, unit, day, deadline, supervised
+                        ),
                     }
                 )
-                deadline = fields.get("due") or fields.get("deadline")
                 rows["deadline"].append({**base, "entity": entity, "deadline": str(deadline)})
                 if type_ == "CommitmentMade" and fields["public"]:
                     fact = "commitment:public"
             elif type_ in ("CommitmentDueChanged", "RectificationDeadlineExtended"):
                 deadline = fields.get("due") or fields.get("deadline")
                 rows["deadline"].append({**base, "entity": entity, "deadline": str(deadline)})
+                rows["due"].append({**base, "entity": entity, "deadline": str(deadline)})
+                assert entity is not None
+                totals.deadline_moved(entity, day, str(deadline))
             elif type_ == "CommitmentFulfilled" or (
                 type_ == "RectificationVerified" and fields["accepted"]
             ):
                 assert entity is not None
-                lives.closed(entity, day)
+                totals.closed(entity, day)
                 rows["close"].append({**base, "entity": entity})
             elif type_ == "RectificationEscalated":
                 assert entity is not None
-                lives.escalated(entity, day)
+                totals.escalated(entity, day)
                 rows["escalate"].append({**base, "entity": entity})
             elif type_ == "ActivityHeld":
                 fact = f"activity:{fields['kind']}"
@@ -326,7 +329,7 @@ class ReadModel:
                         {**base, "unit": unit, "at": utc_text(stamp.at), "grade": fields["grade"]}
                     )
             elif type_ == "CommendationAwarded":
-                lives.count("award", day, str(unit))
+                totals.awarded(str(unit), day)
                 rows["award"].append({**base, "unit": unit})
             if fact is not None:
                 key = (unit, fact)
@@ -336,7 +339,7 @@ class ReadModel:
             last_pos = pos
         for name, statement in _STATEMENTS.items():
             self._run(cursor, statement, rows[name])
-        lives.write()
+        totals.write()
         if rebuilt and last_pos is not None:
             cursor.execute(
                 self.dialect.sql(
@@ -405,103 +408,6 @@ class ReadModel:
         return {entity for (entity,) in self.rows_in(cursor, select, "entity", entities)}
 
 
-def months(first: str, last: str) -> Iterator[str]:
-    """The months ("YYYY-MM") from one to another, both included."""
-    year, month = int(first[:4]), int(first[5:7])
-    while f"{year:04d}-{month:02d}" <= last:
-        yield f"{year:04d}-{month:02d}"
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-@dataclass
-class _Life:
-    unit: str
-    kind: str
-    opened_day: str
-    closed: bool
-    escalated: bool
-
-
-class _Lives:
-    """The running totals (``cx_tally``) and open sets (``cx_open``) of one batch of
-    events: commitments and rectifications opened, closed and escalated."""
-
-    def __init__(self, model: ReadModel, cursor: Any) -> None:
-        self.model, self.cursor = model, cursor
-        self.known: dict[str, _Life] = {}
-        self.tally: dict[tuple[str, str, str], list[int]] = {}
-        self.open_now: dict[str, None] = {}  # opened in this batch, not closed in it
-        self.no_longer_open: list[str] = []  # opened before this batch, closed in it
-        self.open_months: list[tuple[str, str]] = []
-
-    def of(self, entity: str) -> _Life:
-        life = self.known.get(entity)
-        if life is None:
-            row = self.model._row(
-                self.cursor,
-                """SELECT unit, kind, opened_day, closed_pos IS NOT NULL,
-                     escalated_pos IS NOT NULL FROM cx_entities WHERE entity = :e""",
-                {"e": entity},
-            )
-            assert row is not None, f"{entity} has no opening record"  # the aggregates ensure it
-            life = _Life(row[0], row[1], row[2], bool(row[3]), bool(row[4]))
-            self.known[entity] = life
-        return life
-
-    def count(self, kind: str, day: str, unit: str, *, escalated: bool = False) -> None:
-        counts = self.tally.setdefault((kind, day[:7], unit), [0, 0])
-        counts[1 if escalated else 0] += 1
-
-    def opened(self, entity: str, unit: str, type_: str, day: str) -> None:
-        kind = "commitment" if type_ == "CommitmentMade" else "rectification"
-        self.known[entity] = _Life(unit, kind, day, closed=False, escalated=False)
-        self.count(kind, day, unit)
-        self.open_now[entity] = None
-
-    def closed(self, entity: str, day: str) -> None:
-        life = self.of(entity)
-        if life.closed:
-            return
-        life.closed = True
-        if entity in self.open_now:
-            del self.open_now[entity]
-        else:
-            self.no_longer_open.append(entity)
-        self.open_months.extend((m, entity) for m in months(life.opened_day[:7], day[:7]))
-
-    def escalated(self, entity: str, day: str) -> None:
-        life = self.of(entity)
-        if not life.escalated:
-            life.escalated = True
-            self.count(life.kind, day, life.unit, escalated=True)
-
-    def write(self) -> None:
-        model, cursor = self.model, self.cursor
-        model._run(
-            cursor,
-            """INSERT INTO cx_tally AS t (kind, month, unit, n, escalated)
-               VALUES (:kind, :month, :unit, :n, :escalated)
-               ON CONFLICT (kind, month, unit)
-               DO UPDATE SET n = t.n + excluded.n, escalated = t.escalated + excluded.escalated""",
-            [
-                {"kind": kind, "month": month, "unit": unit, "n": n, "escalated": escalated}
-                for (kind, month, unit), (n, escalated) in self.tally.items()
-            ],
-        )
-        model._run(
-            cursor,
-            "DELETE FROM cx_open WHERE month = :month AND entity = :entity",
-            [{"month": OPEN_NOW, "entity": entity} for entity in self.no_longer_open],
-        )
-        model._run(
-            cursor,
-            """INSERT INTO cx_open (month, entity) VALUES (:month, :entity)
-               ON CONFLICT (month, entity) DO NOTHING""",
-            [{"month": OPEN_NOW, "entity": entity} for entity in self.open_now]
-            + [{"month": month, "entity": entity} for month, entity in self.open_months],
-        )
-
-
 @dataclass(frozen=True)
 class UnitRow:
     unit: str
@@ -527,7 +433,10 @@ _STATEMENTS = {
                   VALUES (:person, :unit, :pos, :day)""",
     "first": "INSERT INTO cx_firsts (unit, fact, day, pos) VALUES (:unit, :fact, :day, :pos)",
     "entity": """INSERT INTO cx_entities (entity, kind, code, unit, opened_day, opened_pos,
-                 supervised) VALUES (:entity, :kind, :code, :unit, :day, :pos, :supervised)""",
+                 supervised, deadline, deadline_day, overdue_from) VALUES (:entity, :kind, :code,
+                 :unit, :day, :pos, :supervised, :deadline, :day, :overdue_from)""",
+    "due": """UPDATE cx_entities SET deadline = :deadline, deadline_day = :day
+              WHERE entity = :entity""",
     "deadline": """INSERT INTO cx_deadlines (entity, pos, day, deadline)
                    VALUES (:entity, :pos, :day, :deadline)""",
     "close": """UPDATE cx_entities SET closed_day = :day, closed_pos = :pos

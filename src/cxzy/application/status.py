@@ -219,45 +219,40 @@ class StatusQuery:
     def _from_totals(self, c: Any, info: CampaignInfo, as_of: date) -> _Figures:
         """Counts, "all closed" sets and awards from the running totals (the whole log)."""
         totals = RunningTotals(self.rm)
-        open_now = totals.open_on(c, as_of)
-        counts: dict[tuple[str, str], Counts] = {}
-        for kind in ENTITY_KINDS:
-            opened = totals.opened(c, as_of, kind)
-            escalated = totals.escalated(c, as_of, kind)
-            still_open = [e for e in open_now if e.kind == kind]
-            open_count = Counter(e.unit for e in still_open)
-            overdue = Counter(e.unit for e in still_open if e.deadline < as_of)
-            supervised = Counter(e.unit for e in still_open if e.supervised)
-            for unit, total in opened.items():
-                counts[(unit, kind)] = Counts(
-                    total=total,
-                    closed=total - open_count[unit],
-                    open=open_count[unit],
-                    overdue=overdue[unit],
-                    supervised_open=supervised[unit],
-                    escalated=escalated[unit],
-                )
+        figures = totals.figures(c, as_of)
+        counts = {
+            (unit, kind): Counts(
+                total=f.opened,
+                closed=f.closed,
+                open=f.open,
+                overdue=f.overdue,
+                supervised_open=f.supervised_open,
+                escalated=f.escalated,
+            )
+            for (unit, kind), f in figures.items()
+            if kind in ENTITY_KINDS and f.opened
+        }
         closed_sets: dict[str, dict[str, ClosedSet]] = {}
         for item in _all_closed_items(info):
             kind = item.all_closed[:-1]
-            cut = min(item.deadline, as_of)
-            opened = totals.opened(c, cut, kind)
-            open_at_day = Counter(
-                e.unit for e in open_now if e.kind == kind and e.opened_day <= cut
-            )
-            # closed after the deadline: open on the deadline, not open any more
-            open_at_deadline = (
-                totals.open_count(c, item.deadline, kind, opened_by=cut)
-                if as_of > item.deadline
-                else open_at_day
-            )
-            for unit, total in opened.items():
-                closed_sets.setdefault(unit, {})[item.key] = ClosedSet(
-                    total,
-                    total - open_at_day[unit],
-                    open_at_deadline[unit] - open_at_day[unit],
-                )
-        return _Figures(counts, closed_sets, totals.opened(c, as_of, "award"))
+            if as_of <= item.deadline:  # all those opened by today, closed by today
+                for (unit, k), f in figures.items():
+                    if k == kind and f.opened:
+                        closed_sets.setdefault(unit, {})[item.key] = ClosedSet(
+                            f.opened, f.closed, 0
+                        )
+                continue
+            # those opened by the deadline: closed by today, and of them after the deadline
+            at_deadline = totals.figures(c, item.deadline)
+            still_open = totals.still_open(c, as_of, kind, opened_by=item.deadline)
+            for (unit, k), f in at_deadline.items():
+                if k == kind and f.opened:
+                    closed = f.opened - still_open.get(unit, 0)
+                    closed_sets.setdefault(unit, {})[item.key] = ClosedSet(
+                        f.opened, closed, closed - f.closed
+                    )
+        awards = {unit: f.opened for (unit, kind), f in figures.items() if kind == "award"}
+        return _Figures(counts, closed_sets, awards)
 
     def _from_rows(self, c: Any, info: CampaignInfo, as_of: date, pos: int) -> _Figures:
         """Counts, "all closed" sets and awards from the rows up to a log position."""

@@ -1,22 +1,77 @@
-"""Status figures from the running totals, as of a day, over the whole log.
+"""Running totals: status figures as of any day from a bounded number of rows.
 
-Reads a bounded number of rows whatever the length of the log: the monthly
-tallies before the day's month, the records of the day's month up to the day,
-and the commitments and rectifications open in that month (``cx_tally`` and
-``cx_open``, kept by :class:`cxzy.application.readmodel.ReadModel`).
+Every commitment, rectification and award *changes* per-unit counts on the days
+the change takes effect: +1 opened on the day it was opened, +1 closed on the
+day it closed, +1 overdue on the day after its deadline (−1 when the deadline
+moves or it closes), and so on. ``cx_running`` holds, per kind, unit and day
+with a change, the counts as of the end of that day; a count as of any day is
+the row of the last such day — one index probe per unit and kind, however many
+events the log holds. A record reported late adds its change to its day and to
+the rows after it.
 
-"As known at" an earlier position cannot use them (they hold the whole log);
-:mod:`cxzy.application.status` then reads the rows themselves.
+``cx_open`` lists, for each month, what was open at some time in it (one row
+per month of a closed one's life, one row under ``OPEN_NOW`` for each not
+closed yet): the alerts panel's most urgent, and the "all closed" items, read it.
+
+The totals hold the whole log. "As known at" an earlier position reads the
+rows themselves instead (:mod:`cxzy.application.status`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
-from cxzy.application.readmodel import OPEN_NOW, ReadModel
+if TYPE_CHECKING:
+    from cxzy.application.readmodel import ReadModel
+
+OPEN_NOW = "9999-99"  # cx_open's month for what is not closed yet
+COLUMNS = ("opened", "closed", "escalated", "supervised_open", "overdue")
+_NAMES = ", ".join(COLUMNS)
+_R_NAMES = ", ".join(f"r.{c}" for c in COLUMNS)
+_COLUMN_DDL = ", ".join(f"{c} BIGINT NOT NULL" for c in COLUMNS)
+
+DDL = [
+    f"""CREATE TABLE IF NOT EXISTS cx_running (kind TEXT NOT NULL, unit TEXT NOT NULL,
+        day TEXT NOT NULL, {_COLUMN_DDL}, PRIMARY KEY (kind, unit, day))""",
+    """CREATE TABLE IF NOT EXISTS cx_open (month TEXT NOT NULL, kind TEXT NOT NULL,
+        opened_day TEXT NOT NULL, entity TEXT NOT NULL,
+        PRIMARY KEY (month, kind, opened_day, entity))""",
+]
+TABLES = ("cx_running", "cx_open")
+KINDS = ("commitment", "rectification", "award")
+
+_KIND_ROWS = " UNION ALL ".join(f"SELECT '{kind}' AS kind" for kind in KINDS)
+
+# The deadline in force on :day: the last one recorded, unless that was recorded
+# after the day (then the last one recorded by the day).
+DEADLINE_ON_DAY = """CASE WHEN e.deadline_day <= :day THEN e.deadline ELSE
+    (SELECT d.deadline FROM cx_deadlines d WHERE d.entity = e.entity AND d.day <= :day
+     ORDER BY d.pos DESC LIMIT 1) END"""
+
+OPEN_ON_DAY = """FROM cx_open o JOIN cx_entities e ON e.entity = o.entity
+    WHERE o.month IN (:month, :now) AND e.opened_day <= :day
+      AND (e.closed_day IS NULL OR e.closed_day > :day)"""
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Of one kind ("commitment", "rectification", "award"), in one unit, as of a day."""
+
+    opened: int = 0
+    closed: int = 0
+    escalated: int = 0
+    supervised_open: int = 0
+    overdue: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.opened - self.closed
 
 
 @dataclass(frozen=True)
@@ -34,65 +89,40 @@ class OpenEntity:
 
 
 class RunningTotals:
+    """Queries of the running totals (each as of the whole log)."""
+
     def __init__(self, rm: ReadModel) -> None:
         self.rm = rm
 
-    def opened(self, c: Any, day: date, kind: str) -> Counter[str]:
-        """Per unit: commitments or rectifications opened (awards given) by the day."""
-        counts = self._tally(c, day, kind, "n")
-        start, end = _month_start(day), day.isoformat()
-        if kind == "award":
-            recent = self.rm.rows(
+    def figures(self, c: Any, day: date) -> dict[tuple[str, str], Figures]:
+        """(unit, kind) → its figures as of the day."""
+        return {
+            (unit, kind): Figures(*(int(v) for v in values))
+            for kind, unit, *values in self.rm.rows(
                 c,
-                """SELECT unit, COUNT(*) FROM cx_awards WHERE day >= :start AND day <= :end
-                   GROUP BY unit""",
-                start=start,
-                end=end,
+                f"""SELECT r.kind, r.unit, {_R_NAMES} FROM (
+                      SELECT k.kind, u.unit, (SELECT MAX(x.day) FROM cx_running x
+                        WHERE x.kind = k.kind AND x.unit = u.unit AND x.day <= :day) AS last
+                      FROM (SELECT DISTINCT unit FROM cx_units) AS u
+                      CROSS JOIN ({_KIND_ROWS}) AS k) AS p
+                    JOIN cx_running r ON r.kind = p.kind AND r.unit = p.unit AND r.day = p.last""",
+                day=day.isoformat(),
             )
-        else:
-            recent = self.rm.rows(
-                c,
-                """SELECT unit, COUNT(*) FROM cx_entities
-                   WHERE kind = :kind AND opened_day >= :start AND opened_day <= :end
-                   GROUP BY unit""",
-                kind=kind,
-                start=start,
-                end=end,
-            )
-        counts.update({unit: int(n) for unit, n in recent})
-        return counts
+        }
 
-    def escalated(self, c: Any, day: date, kind: str) -> Counter[str]:
-        """Per unit: entities of a kind escalated (at least once) by the day."""
-        counts = self._tally(c, day, kind, "escalated")
-        for unit, n in self.rm.rows(
-            c,
-            """SELECT unit, COUNT(*) FROM cx_entities
-               WHERE escalated_day >= :start AND escalated_day <= :end AND kind = :kind
-               GROUP BY unit""",
-            kind=kind,
-            start=_month_start(day),
-            end=day.isoformat(),
-        ):
-            counts[unit] += int(n)
-        return counts
-
-    def open_on(self, c: Any, day: date) -> list[OpenEntity]:
-        """Every commitment and rectification open on the day, with the deadline
-        in force that day and whether it had been escalated."""
+    def open_on(self, c: Any, day: date, limit: int) -> list[OpenEntity]:
+        """The most urgent commitments and rectifications open on the day (earliest
+        deadline in force first; escalated, then supervised, first among equals)."""
         rows = self.rm.rows(
             c,
-            """SELECT e.kind, e.code, e.unit, e.supervised, e.opened_day, e.opened_pos,
-                 CASE WHEN e.escalated_day <= :day THEN 1 ELSE 0 END,
-                 (SELECT d.deadline FROM cx_deadlines d
-                   WHERE d.entity = e.entity AND d.day <= :day
-                   ORDER BY d.pos DESC LIMIT 1)
-               FROM cx_open o JOIN cx_entities e ON e.entity = o.entity
-               WHERE o.month IN (:month, :now) AND e.opened_day <= :day
-                 AND (e.closed_day IS NULL OR e.closed_day > :day)""",
-            day=day.isoformat(),
-            month=day.isoformat()[:7],
-            now=OPEN_NOW,
+            f"""SELECT e.kind, e.code, e.unit, e.supervised, e.opened_day, e.opened_pos,
+                  CASE WHEN e.escalated_day <= :day THEN 1 ELSE 0 END AS escalated,
+                  {DEADLINE_ON_DAY} AS deadline
+                {OPEN_ON_DAY}
+                ORDER BY deadline, escalated DESC, e.supervised DESC, e.unit, e.code
+                LIMIT :limit""",
+            limit=limit,
+            **_open_params(day),
         )
         return [
             OpenEntity(
@@ -108,43 +138,213 @@ class RunningTotals:
             for kind, code, unit, supervised, opened, pos, escalated, deadline in rows
         ]
 
-    def open_count(self, c: Any, day: date, kind: str, opened_by: date) -> Counter[str]:
-        """Per unit: entities of a kind opened by one day and still open on another."""
-        return Counter(
-            {
-                unit: int(n)
-                for unit, n in self.rm.rows(
-                    c,
-                    """SELECT e.unit, COUNT(*) FROM cx_open o JOIN cx_entities e
-                         ON e.entity = o.entity
-                       WHERE o.month IN (:month, :now) AND e.kind = :kind
-                         AND e.opened_day <= :opened AND e.opened_day <= :day
-                         AND (e.closed_day IS NULL OR e.closed_day > :day)
-                       GROUP BY e.unit""",
-                    day=day.isoformat(),
-                    month=day.isoformat()[:7],
-                    now=OPEN_NOW,
-                    kind=kind,
-                    opened=opened_by.isoformat(),
-                )
-            }
+    def still_open(self, c: Any, day: date, kind: str, opened_by: date) -> dict[str, int]:
+        """Per unit: entities of a kind opened by one day and still open on a later one."""
+        return {
+            unit: int(n)
+            for unit, n in self.rm.rows(
+                c,
+                """SELECT e.unit, COUNT(*) FROM cx_open o JOIN cx_entities e
+                     ON e.entity = o.entity
+                   WHERE o.month IN (:month, :now) AND o.kind = :kind
+                     AND o.opened_day <= :opened
+                     AND (e.closed_day IS NULL OR e.closed_day > :day)
+                   GROUP BY e.unit""",
+                kind=kind,
+                opened=opened_by.isoformat(),
+                **_open_params(day),
+            )
+        }
+
+
+def _open_params(day: date) -> dict[str, str]:
+    return {"day": day.isoformat(), "month": day.isoformat()[:7], "now": OPEN_NOW}
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+def months(first: str, last: str) -> Iterator[str]:
+    """The months ("YYYY-MM") from one to another, both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    while f"{year:04d}-{month:02d}" <= last:
+        yield f"{year:04d}-{month:02d}"
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _day_after(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+@dataclass
+class Life:
+    """What the totals need to know of a commitment or rectification."""
+
+    unit: str
+    kind: str
+    opened_day: str
+    supervised: bool
+    escalated: bool
+    overdue_from: str | None  # overdue from this day on unless it changes; None: closed
+
+
+class TotalsWriter:
+    """The changes one batch of events makes to the running totals; :meth:`write`
+    adds them up into the tables (in the transaction that writes the events)."""
+
+    def __init__(self, model: ReadModel, cursor: Any) -> None:
+        self.model, self.cursor = model, cursor
+        self.lives: dict[str, Life] = {}
+        self.changes: dict[tuple[str, str, str], list[int]] = {}  # (day, kind, unit) → COLUMNS
+        self.touched: set[str] = set()  # entities from before this batch to update
+        self.open_rows: dict[str, tuple[str, str, str]] = {}  # opened here and not closed
+        self.closed_rows: list[tuple[str, str, str]] = []  # opened before, closed here
+        self.month_rows: list[tuple[str, str, str, str]] = []
+
+    def of(self, entity: str) -> Life:
+        life = self.lives.get(entity)
+        if life is None:
+            row = self.model._row(
+                self.cursor,
+                """SELECT unit, kind, opened_day, supervised, escalated_pos IS NOT NULL,
+                     overdue_from FROM cx_entities WHERE entity = :e""",
+                {"e": entity},
+            )
+            assert row is not None, f"{entity} has no opening record"  # the aggregates ensure it
+            life = Life(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5])
+            self.lives[entity] = life
+        return life
+
+    def _change(self, day: str, kind: str, unit: str, column: str, by: int = 1) -> None:
+        counts = self.changes.setdefault((day, kind, unit), [0] * len(COLUMNS))
+        counts[COLUMNS.index(column)] += by
+
+    def awarded(self, unit: str, day: str) -> None:
+        self._change(day, "award", unit, "opened")
+
+    def opened(
+        self, entity: str, kind: str, unit: str, day: str, deadline: str, supervised: bool
+    ) -> str:
+        """Returns the day it is overdue from, unless its deadline moves or it closes."""
+        overdue_from = max(day, _day_after(deadline))
+        self.lives[entity] = Life(unit, kind, day, supervised, False, overdue_from)
+        self._change(day, kind, unit, "opened")
+        self._change(overdue_from, kind, unit, "overdue")
+        if supervised:
+            self._change(day, kind, unit, "supervised_open")
+        self.open_rows[entity] = (OPEN_NOW, kind, day)
+        return overdue_from
+
+    def _stop_overdue(self, life: Life, day: str) -> None:
+        assert life.overdue_from is not None  # not closed: the aggregates ensure it
+        # overdue from overdue_from until the day; if that had not come yet, never
+        self._change(max(day, life.overdue_from), life.kind, life.unit, "overdue", -1)
+
+    def deadline_moved(self, entity: str, day: str, deadline: str) -> None:
+        life = self.of(entity)
+        self.touched.add(entity)
+        self._stop_overdue(life, day)
+        life.overdue_from = max(day, _day_after(deadline))
+        self._change(life.overdue_from, life.kind, life.unit, "overdue")
+
+    def closed(self, entity: str, day: str) -> None:
+        life = self.of(entity)
+        if life.overdue_from is None:
+            return
+        self._stop_overdue(life, day)
+        life.overdue_from = None
+        self.touched.add(entity)
+        self._change(day, life.kind, life.unit, "closed")
+        if life.supervised:
+            self._change(day, life.kind, life.unit, "supervised_open", -1)
+        if self.open_rows.pop(entity, None) is None:
+            self.closed_rows.append((life.kind, life.opened_day, entity))
+        self.month_rows.extend(
+            (month, life.kind, life.opened_day, entity)
+            for month in months(life.opened_day[:7], day[:7])
         )
 
-    def _tally(self, c: Any, day: date, kind: str, column: str) -> Counter[str]:
-        """Per unit: the monthly tallies of the months before the day's month."""
-        return Counter(
-            {
-                unit: int(n)
-                for unit, n in self.rm.rows(
-                    c,
-                    f"""SELECT unit, SUM({column}) FROM cx_tally
-                        WHERE kind = :kind AND month < :month GROUP BY unit""",
-                    kind=kind,
-                    month=day.isoformat()[:7],
-                )
-            }
+    def escalated(self, entity: str, day: str) -> None:
+        life = self.of(entity)
+        if not life.escalated:
+            life.escalated = True
+            self._change(day, life.kind, life.unit, "escalated")
+
+    def write(self) -> None:
+        model, cursor = self.model, self.cursor
+        self._write_running()
+        model._run(
+            cursor,
+            "UPDATE cx_entities SET overdue_from = :overdue_from WHERE entity = :entity",
+            [
+                {"entity": entity, "overdue_from": self.lives[entity].overdue_from}
+                for entity in self.touched
+            ],
+        )
+        model._run(
+            cursor,
+            """DELETE FROM cx_open WHERE month = :month AND kind = :kind
+                 AND opened_day = :opened AND entity = :entity""",
+            [
+                {"month": OPEN_NOW, "kind": kind, "opened": opened, "entity": entity}
+                for kind, opened, entity in self.closed_rows
+            ],
+        )
+        model._run(
+            cursor,
+            """INSERT INTO cx_open (month, kind, opened_day, entity)
+               VALUES (:month, :kind, :opened, :entity) ON CONFLICT DO NOTHING""",
+            [
+                {"month": month, "kind": kind, "opened": opened, "entity": entity}
+                for entity, (month, kind, opened) in self.open_rows.items()
+            ]
+            + [
+                {"month": month, "kind": kind, "opened": opened, "entity": entity}
+                for month, kind, opened, entity in self.month_rows
+            ],
         )
 
-
-def _month_start(day: date) -> str:
-    return day.replace(day=1).isoformat()
+    def _write_running(self) -> None:
+        """Add the changes to the running rows of their day and of every later day."""
+        by_pair: dict[tuple[str, str], dict[str, list[int]]] = {}
+        for (day, kind, unit), counts in self.changes.items():
+            by_pair.setdefault((kind, unit), {})[day] = counts
+        rows = []
+        for (kind, unit), changes in by_pair.items():
+            first = min(changes)
+            before = self.model._row(
+                self.cursor,
+                f"""SELECT {_NAMES} FROM cx_running WHERE kind = :kind AND unit = :unit
+                    AND day < :first ORDER BY day DESC LIMIT 1""",
+                {"kind": kind, "unit": unit, "first": first},
+            )
+            stored = {
+                day: list(values)
+                for day, *values in self.model.rows(
+                    self.cursor,
+                    f"""SELECT day, {_NAMES} FROM cx_running WHERE kind = :kind
+                        AND unit = :unit AND day >= :first""",
+                    kind=kind,
+                    unit=unit,
+                    first=first,
+                )
+            }
+            old = list(before) if before else [0] * len(COLUMNS)  # as of the day before
+            added = [0] * len(COLUMNS)
+            for day in sorted(changes.keys() | stored.keys()):
+                old = stored.get(day, old)
+                change = changes.get(day)
+                if change is not None:
+                    added = [a + b for a, b in zip(added, change, strict=True)]
+                rows.append(
+                    {"kind": kind, "unit": unit, "day": day}
+                    | {c: o + a for c, o, a in zip(COLUMNS, old, added, strict=True)}
+                )
+        sets = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS)
+        self.model._run(
+            self.cursor,
+            f"""INSERT INTO cx_running (kind, unit, day, {_NAMES})
+                VALUES (:kind, :unit, :day, {", ".join(f":{c}" for c in COLUMNS)})
+                ON CONFLICT (kind, unit, day) DO UPDATE SET {sets}""",
+            rows,
+        )
