@@ -342,3 +342,50 @@ def run_module(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Complet
         text=True,
         timeout=120,
     )
+
+
+RACE_RECORD = {
+    "type": "ActivityHeld",
+    "at": "2012-08-01",
+    "unit": "145",
+    "kind": "self_chosen",
+    "title": "并发写入",
+    "id": "race-1",
+}
+
+
+def race_two_imports(app: Any, rival: Any) -> tuple[Any, Any, bool]:
+    """One import holds the store (paused at its first record) while a rival
+    imports one of its records; returns both results and whether the rival was
+    still waiting when the first was let go."""
+    import threading
+
+    from cxzy.application.importer import Importer
+
+    started, release = threading.Event(), threading.Event()
+    results: dict[str, Any] = {}
+
+    def pause() -> None:
+        if not started.is_set():
+            started.set()
+            release.wait(10)
+
+    mine = [
+        ("y:1", {**RACE_RECORD, "id": "race-2", "title": "本次导入"}),
+        ("y:2", RACE_RECORD),
+    ]
+    first = threading.Thread(
+        target=lambda: results.update(first=Importer(app).run(mine, on_record=pause))
+    )
+    second = threading.Thread(
+        target=lambda: results.update(second=Importer(rival).run([("x:1", RACE_RECORD)]))
+    )
+    first.start()
+    assert started.wait(10)
+    second.start()
+    second.join(0.5)
+    waited = second.is_alive()
+    release.set()
+    first.join(30)
+    second.join(30)
+    return results["first"], results["second"], waited

@@ -19,6 +19,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from contract_helpers import race_two_imports
 from cxzy.application.app import open_app
 from cxzy.application.importer import Importer
 from cxzy.application.readmodel import READ_MODEL
@@ -316,29 +317,12 @@ def test_threads_of_a_dashboard_do_not_outlive_it(pg, capsys):
     assert threading.active_count() <= before
 
 
-def test_a_writer_that_lost_the_race_writes_nothing_then_checks_again(pg, capsys):
+def test_a_second_import_waits_for_the_first_and_is_checked_against_it(pg, capsys):
     assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
     app, rival = open_app(resolve_store(pg)), open_app(resolve_store(pg))
-    record = {
-        "type": "ActivityHeld",
-        "at": "2012-08-01",
-        "unit": "145",
-        "kind": "self_chosen",
-        "title": "并发写入",
-        "id": "race-1",
-    }
-    mine = [("y:1", {**record, "id": "race-2", "title": "本次导入"}), ("y:2", record)]
-    original, calls = app.record, []
-
-    def record_after_a_rival(events, expected_head, **kwargs):
-        if not calls:
-            assert Importer(rival).run([("x:1", record)]).written == 1
-        calls.append(expected_head)
-        return original(events, expected_head, **kwargs)
-
-    app.record = record_after_a_rival
-    result = Importer(app).run(mine)
-    assert len(calls) == 2 and (result.written, result.skipped) == (1, 1)
+    first, second, waited = race_two_imports(app, rival)
+    assert waited
+    assert (first.written, second.written, second.skipped) == (2, 0, 1)
     ids = [r["id"] for r in log(capsys, pg)]
     assert ids.count("race-1") == 1 and ids.count("race-2") == 1 and len(ids) == 546
     assert cli(capsys, "--store", pg, "verify")[0] == 0

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from contract_helpers import race_two_imports
 from cxzy.application.app import open_app
-from cxzy.application.importer import Importer
 from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, default_store_path, resolve_store
@@ -104,61 +104,11 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, caps
         assert "not a cxzy store" in err and "Traceback" not in err
 
 
-def test_a_concurrent_writer_between_check_and_write_makes_the_import_check_again(store):
-    path = store
-    app = open_app(location(path))
-    importer = Importer(app)
-    sneaky = open_app(location(path))
-    extra = [
-        (
-            "x:1",
-            {
-                "type": "ActivityHeld",
-                "at": "2012-08-01",
-                "unit": "145",
-                "kind": "self_chosen",
-                "title": "并发写入",
-                "id": "race-1",
-            },
-        ),
-    ]
-    mine = [
-        (
-            "y:1",
-            {
-                "type": "ActivityHeld",
-                "at": "2012-08-02",
-                "unit": "145",
-                "kind": "self_chosen",
-                "title": "本次导入",
-                "id": "race-2",
-            },
-        ),
-        (
-            "y:2",
-            {
-                "type": "ActivityHeld",
-                "at": "2012-08-01",
-                "unit": "145",
-                "kind": "self_chosen",
-                "title": "并发写入",
-                "id": "race-1",
-            },
-        ),
-    ]
-    original = app.record
-    calls = []
-
-    def record_after_a_rival(events, expected_head, **kwargs):
-        if not calls:
-            assert Importer(sneaky).run(extra).written == 1
-        calls.append(expected_head)
-        return original(events, expected_head, **kwargs)
-
-    app.record = record_after_a_rival
-    result = importer.run(mine)
-    assert len(calls) == 2 and calls[1] == calls[0] + 1
-    assert (result.written, result.skipped) == (1, 1)
+def test_a_second_import_waits_for_the_first_and_is_checked_against_it(store):
+    first, second, waited = race_two_imports(open_app(location(store)), open_app(location(store)))
+    assert waited  # the first holds the store from its first record to its commit
+    assert (first.written, first.skipped) == (2, 0)
+    assert (second.written, second.skipped, second.ok) == (0, 1, True)  # already there
 
 
 def test_a_dry_run_against_a_missing_store_creates_nothing(tmp_path, capsys):

@@ -216,8 +216,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "库中尚无活动:请先导入 CampaignPlanned 记录",
     },
     "store_busy": {
-        "en": "other writers kept changing the store; try the import again",
-        "zh": "其他进程持续写入数据库,请重新导入",
+        "en": "another import has held the store for too long; nothing was written, try again",
+        "zh": "另一个导入占用数据库时间过长,本次未写入任何内容,请稍后重试",
     },
     "store_failed": {"en": "the store failed: {reason}", "zh": "数据库出错:{reason}"},
     "template_broken": {"en": "broken campaign template: {reason}", "zh": "活动模板有误:{reason}"},

@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     JSONTranscoder,
@@ -137,33 +137,37 @@ class CampaignApp(Application):
             template = template.with_windows(windows)
         return CampaignInfo(code=code, template=template, timezone=timezone)
 
-    def registry(self) -> tuple[Registry, int]:
+    def registry(self, c: Any) -> tuple[Registry, int]:
         """What an import checks references against, and the log position it reflects."""
-        with self.snapshot() as c:
-            registry = Registry(campaign=self.campaign_info(c))
-            for unit, kind in self.read_model.rows(
-                c, "SELECT unit, kind FROM cx_units WHERE registered = 1 ORDER BY pos"
-            ):
-                registry.units[unit] = kind
-            registry.people.update(
-                person
-                for (person,) in self.read_model.rows(c, "SELECT DISTINCT person FROM cx_people")
-            )
-            return registry, self.read_model.head(c)
-
-    def find_ids(self, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
-        with self.snapshot() as c:
-            return self.read_model.find_ids(c, ids)
-
-    def existing_entities(self, entities: Sequence[str]) -> set[str]:
-        with self.snapshot() as c:
-            return self.read_model.existing_entities(c, entities)
+        registry = Registry(campaign=self.campaign_info(c))
+        for unit, kind in self.read_model.rows(
+            c, "SELECT unit, kind FROM cx_units WHERE registered = 1 ORDER BY pos"
+        ):
+            registry.units[unit] = kind
+        registry.people.update(
+            person for (person,) in self.read_model.rows(c, "SELECT DISTINCT person FROM cx_people")
+        )
+        return registry, self.read_model.head(c)
 
     def get_entity(self, kind: str, key: str) -> Aggregate | None:
         try:
             return self.repository.get(entity_id(kind, key))
         except AggregateNotFoundError:
             return None
+
+    @contextmanager
+    def importing(self) -> Iterator[ImportTransaction]:
+        """One transaction for a whole import, the log held against other writers
+        from the start; it commits unless :meth:`ImportTransaction.discard` was
+        called or an exception escapes."""
+        try:
+            with self.recorder.import_cursor() as cursor:  # type: ignore[attr-defined]
+                transaction = ImportTransaction(self, cursor)
+                yield transaction
+                if transaction.discarded:
+                    raise _Discarded
+        except _Discarded:
+            pass
 
     def notifications(
         self, positions: Sequence[int] | None = None, start: int = 1
@@ -235,6 +239,50 @@ class CampaignApp(Application):
                 start = batch[-1].id + 1
             recorder._insert_tracking(c, Tracking(READ_MODEL, start - 1))  # type: ignore[attr-defined]
         return applied
+
+
+class _Discarded(Exception):
+    """Rolls an import transaction back."""
+
+
+class ImportTransaction:
+    """What an import reads and writes, in its one transaction: reads see the
+    records it has written so far."""
+
+    def __init__(self, app: CampaignApp, cursor: Any) -> None:
+        self.app, self.cursor = app, cursor
+        self.discarded = False
+
+    def registry(self) -> tuple[Registry, int]:
+        return self.app.registry(self.cursor)
+
+    def find_ids(self, ids: Sequence[str]) -> dict[str, tuple[str, int, str]]:
+        """Record ids in the log → (content digest, position, origin)."""
+        return self.app.read_model.find_ids(self.cursor, ids)
+
+    def existing_entities(self, entities: Sequence[str]) -> set[str]:
+        return self.app.read_model.existing_entities(self.cursor, entities)
+
+    def get_entity(self, kind: str, key: str) -> Aggregate | None:
+        """An aggregate as of this transaction, from its stored events."""
+        recorder = self.app.recorder
+        stored = recorder.stored_events_in(self.cursor, entity_id(kind, key))  # type: ignore[attr-defined]
+        if not stored:
+            return None
+        events = [self.app.mapper.to_domain_event(s) for s in stored]
+        return project_aggregate(None, events)
+
+    def append(self, events: Sequence[Any], digests: Mapping[str, str]) -> list[int]:
+        """Append new events and project them (committed with the transaction)."""
+        if not events:
+            return []
+        stored = [self.app.mapper.to_stored_event(e) for e in events]
+        recorder = self.app.recorder
+        return list(recorder.append_in(self.cursor, stored, events, digests))  # type: ignore[attr-defined]
+
+    def discard(self) -> None:
+        """Roll everything back at the end (a dry run, or a problem found)."""
+        self.discarded = True
 
 
 def open_app(

@@ -1,18 +1,21 @@
-"""Imports: check every record, then write all of them in one transaction, or none.
+"""Imports: check every record and write them all in one transaction, or none.
 
 Records are checked in order against the store and against the records before
 them in the same import. Every problem is collected (not only the first). A
 record already in the store (same id, same content) is skipped; the same id
-with other content is a conflict. When another writer appends to the log
-between the check and the write, the write fails as a whole and the import is
-checked again.
+with other content is a conflict.
+
+The import streams: records are read, checked and written a batch at a time,
+all in one transaction that holds the log against other writers from its
+start (a second writer waits for it), so memory stays flat however long the
+file. When any problem is found, or for a dry run, the transaction is rolled
+back at the end: nothing is written.
 """
 
 from __future__ import annotations
 
 import getpass
-import random
-import time
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -20,9 +23,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError
 
-from cxzy.application.app import CampaignApp
+from cxzy.application.app import CampaignApp, ImportTransaction
 from cxzy.application.templates import load_template
 from cxzy.domain.campaign import Campaign
 from cxzy.domain.commitments import Commitment
@@ -35,7 +37,8 @@ from cxzy.domain.schema import RecordError, parse_record
 from cxzy.domain.units import Unit
 
 DEFAULT_ZONE = "Asia/Shanghai"
-RETRIES = 30  # concurrent writers: each lost race means checking again
+BATCH = 5_000  # records checked and written at a time
+ENTITY_CACHE = 20_000  # aggregates kept between batches
 
 #: A raw record from a file adapter: where it is, and the mapping or the reason
 #: it could not be read (a line that is not JSON, say).
@@ -85,6 +88,15 @@ def os_user() -> str | None:
         return None
 
 
+_ORIGIN = re.compile(r"^(?P<label>.*) sha256:[0-9a-f]{64} line (?P<line>\d+)$")
+
+
+def where_of(origin: str | None) -> str:
+    """``FILE:LINE`` back from an origin written by :func:`origin_of`."""
+    found = _ORIGIN.match(origin or "")
+    return f"{found['label']}:{found['line']}" if found else origin or "?"
+
+
 def origin_of(where: str, sources: Mapping[str, str]) -> str:
     """Where a record came from: ``FILE sha256:HEX line N`` when the file's
     SHA-256 is known (``sources``: file label → hex digest), else ``where``."""
@@ -116,39 +128,29 @@ class Importer:
     ) -> ImportResult:
         """Parse, check and (unless ``dry_run``) write. ``on_record`` ticks progress;
         ``sources`` maps each file label to its SHA-256 (hex), for the records' origin."""
-        raw_items = list(items)
-        for _attempt in range(RETRIES):
-            check = _Check(self.app, by=self.by, sources=sources or {})
-            result = check.run(raw_items, on_record)
-            on_record = None  # progress is shown for the first pass only
-            if not result.ok or dry_run or not check.events:
+        with self.app.importing() as transaction:
+            check = _Check(transaction, by=self.by, sources=sources or {})
+            result = check.run(items, on_record)
+            if not result.ok or dry_run:
+                transaction.discard()
                 result.position = check.head
-                return result
-            try:
-                positions = self.app.record(
-                    check.events, expected_head=check.head, digests=check.digests
-                )
-            except IntegrityError:
-                # another writer was first: wait a moment, then check again against the new log
-                time.sleep(random.uniform(0.0, 0.05 * (_attempt + 1)))
-                continue
-            result.position = positions[-1] if positions else check.head
-            return result
-        raise Violation("store_busy")
+        return result
 
 
 class _Check:
-    """One pass over an import's records."""
+    """One pass over an import's records, a batch at a time."""
 
-    def __init__(self, app: CampaignApp, by: str | None, sources: Mapping[str, str]) -> None:
-        self.app = app
+    def __init__(
+        self, transaction: ImportTransaction, by: str | None, sources: Mapping[str, str]
+    ) -> None:
+        self.store = transaction
         self.by = by
         self.sources = sources
         self.registry: Registry
-        self.registry, self.head = app.registry()
+        self.registry, self.head = transaction.registry()
+        # Aggregates touched lately (None: known not to exist); emptied when it grows
+        # past ENTITY_CACHE, and read again from the transaction when needed.
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
-        self.events: list[Any] = []
-        self.digests: dict[str, str] = {}  # record id → content digest, for the read model
         self.problems: list[Problem] = []
 
     # -- the pass -------------------------------------------------------------------
@@ -158,9 +160,9 @@ class _Check:
             return _zone(raw.get("timezone", DEFAULT_ZONE))
         return _zone(self.zone_name)
 
-    def run(self, items: list[RawItem], on_record: Callable[[], None] | None) -> ImportResult:
-        result = ImportResult()
-        records: list[Record] = []
+    def run(self, items: Iterable[RawItem], on_record: Callable[[], None] | None) -> ImportResult:
+        result = ImportResult(position=self.head)
+        batch: list[Record] = []
         campaign = self.registry.campaign
         self.zone_name = campaign.timezone if campaign else DEFAULT_ZONE
         for where, raw in items:
@@ -183,23 +185,39 @@ class _Check:
                 continue
             if record.type == "CampaignPlanned" and campaign is None:
                 self.zone_name = record.fields["timezone"]  # later records read local times here
-            records.append(record)
+            batch.append(record)
+            if len(batch) == BATCH:
+                self._batch(batch, result)
+                batch = []
+        self._batch(batch, result)
+        result.problems = self.problems
+        if self.problems:
+            result.written = 0
+        return result
+
+    def _batch(self, records: list[Record], result: ImportResult) -> None:
+        """Check a batch and write its events (even after a problem elsewhere: the
+        records after it are checked against what the ones before it did)."""
         fresh = self._drop_known(records, result)
-        self.digests = {r.stamp.record_id: r.digest for r in fresh}
         self._load_existing(fresh)
+        events: list[Any] = []
         for record in fresh:
             try:
-                self._apply(record)
+                events.extend(self._apply(record))
             except Violation as violation:
                 self.problems.append(Problem(record.where, violation))
-        result.problems = self.problems
-        result.written = len(self.events) if not self.problems else 0
-        return result
+        digests = {r.stamp.record_id: r.digest for r in fresh}
+        positions = self.store.append(events, digests)
+        if positions:
+            result.position = positions[-1]
+        result.written += len(events)
+        if len(self.entities) > ENTITY_CACHE:
+            self.entities.clear()
 
     def _drop_known(self, records: list[Record], result: ImportResult) -> list[Record]:
         """Skip records already present; refuse ids reused for other content."""
         seen: dict[str, Record] = {}
-        stored = self.app.find_ids([r.stamp.record_id for r in records])
+        stored = self.store.find_ids([r.stamp.record_id for r in records])
         fresh = []
         for record in records:
             rid = record.stamp.record_id
@@ -214,12 +232,14 @@ class _Check:
                 continue
             seen[rid] = record
             if rid in stored:
-                digest, pos = stored[rid]
+                digest, pos, origin = stored[rid]
                 if digest == record.digest:
                     result.skipped += 1
                 else:
+                    # an earlier record of this import, or one of the log
+                    where = where_of(origin) if pos > self.head else f"log #{pos}"
                     self.problems.append(
-                        Problem(record.where, Violation("conflict", id=rid, where=f"log #{pos}"))
+                        Problem(record.where, Violation("conflict", id=rid, where=where))
                     )
                 continue
             fresh.append(record)
@@ -233,28 +253,25 @@ class _Check:
             spec = _CREATING.get(record.type)
             if spec and record.fields.get(spec[0]):
                 keys[spec[1] + record.fields[spec[0]]] = spec[0]
-        for key in self.app.existing_entities(list(keys)) if keys else ():
+        for key in self.store.existing_entities(list(keys)) if keys else ():
             kind = keys[key]
-            self.entities[(kind, key[2:])] = self.app.get_entity(kind, key[2:])
+            self.entities[(kind, key[2:])] = self.store.get_entity(kind, key[2:])
 
     # -- the rules, record by record --------------------------------------------------
 
     def _entity(self, kind: str, key: str) -> Any:
         if (kind, key) not in self.entities:
-            self.entities[(kind, key)] = self.app.get_entity(kind, key)
+            self.entities[(kind, key)] = self.store.get_entity(kind, key)
         found = self.entities[(kind, key)]
         if found is None:
             raise Violation(f"unknown_{kind}", **{kind: key})
         return found
 
-    def _new(self, aggregate: Aggregate) -> None:
-        self.events.extend(aggregate.collect_events())
-
-    def _apply(self, record: Record) -> None:
+    def _apply(self, record: Record) -> list[Any]:
+        """The record's events, once its rules hold."""
         handler = getattr(self, f"_on_{record.type}")
         touched = handler(record, record.stamp, record.fields)
-        if touched is not None:
-            self._new(touched)
+        return list(touched.collect_events())
 
     def _on_CampaignPlanned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
         template = load_template(f["template"])

@@ -76,6 +76,7 @@ DDL = [
         rebuilt INTEGER NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS cx_awards (
         unit TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (unit, pos))""",
+    "CREATE INDEX IF NOT EXISTS ix_firsts_day ON cx_firsts (unit, fact, day, pos)",
     "CREATE INDEX IF NOT EXISTS ix_awards_day ON cx_awards (day)",
     "CREATE INDEX IF NOT EXISTS ix_grades_day ON cx_grades (unit, day, at, pos)",
     "CREATE INDEX IF NOT EXISTS ix_entities_escalated ON cx_entities (escalated_day)",
@@ -394,12 +395,12 @@ class ReadModel:
             marks = ", ".join(f":{name}" for name in names)
             yield from self.rows(cursor, f"{select} WHERE {column} IN ({marks})", **names)
 
-    def find_ids(self, cursor: Any, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
-        """Record ids already in the log → (digest, position)."""
-        select = "SELECT record_id, digest, pos FROM cx_log"
+    def find_ids(self, cursor: Any, ids: Sequence[str]) -> dict[str, tuple[str, int, str]]:
+        """Record ids already in the log → (digest, position, origin)."""
+        select = "SELECT record_id, digest, pos, origin FROM cx_log"
         return {
-            rid: (digest, pos)
-            for rid, digest, pos in self.rows_in(cursor, select, "record_id", ids)
+            rid: (digest, pos, origin)
+            for rid, digest, pos, origin in self.rows_in(cursor, select, "record_id", ids)
         }
 
     def existing_entities(self, cursor: Any, entities: Sequence[str]) -> set[str]:

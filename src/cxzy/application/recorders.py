@@ -8,6 +8,7 @@ concurrent writer that got there first makes the transaction fail as a whole.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -20,7 +21,7 @@ from eventsourcing.persistence import (
     Tracking,
 )
 from eventsourcing.postgres import PostgresProcessRecorder
-from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
+from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder, SQLiteTransaction
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
@@ -57,6 +58,34 @@ class ReadModelRecorder:
         """A transaction that may rewrite the read model (a rebuild)."""
         raise NotImplementedError
 
+    def import_cursor(self) -> Any:
+        """A transaction that holds the log against other writers from its start
+        (a streamed import checks and writes batch after batch in it)."""
+        raise NotImplementedError
+
+    def append_in(
+        self, c: Any, stored: Sequence[StoredEvent], events: Sequence[Any], digests: Any
+    ) -> Sequence[int]:
+        """Insert events in an :meth:`import_cursor` transaction and project them."""
+        raise NotImplementedError
+
+    def stored_events_in(self, c: Any, originator_id: Any) -> list[StoredEvent]:
+        """An aggregate's stored events, read in the transaction (its own writes too)."""
+        statement, key = self._select_aggregate(originator_id)
+        c.execute(statement, [key])
+        return [
+            StoredEvent(
+                originator_id=originator_id,
+                originator_version=row[1],
+                topic=row[2],
+                state=bytes(row[3]),
+            )
+            for row in c.fetchall()
+        ]
+
+    def _select_aggregate(self, originator_id: Any) -> tuple[Any, Any]:
+        raise NotImplementedError
+
     def _apply_read_model(self, c: Any, ids: Sequence[int] | None, **kwargs: Any) -> None:
         events = kwargs.get("cx_events")
         if events is None:
@@ -76,6 +105,20 @@ class ReadModelRecorder:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
 
 
+class _ImmediateTransaction(SQLiteTransaction):
+    """eventsourcing's SQLite transaction (its errors translated, rolled back on
+    failure), begun with the write lock: its plain BEGIN takes the lock only at
+    the first write, and an import needs it before its first read."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise OperationalError(error) from error
+        return cursor
+
+
 class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
     read_model = ReadModel(Dialect())
 
@@ -87,6 +130,24 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
 
     def write_cursor(self) -> Any:
         return self.datastore.transaction(commit=True)
+
+    @contextmanager
+    def import_cursor(self) -> Iterator[Any]:
+        with (
+            self.datastore.get_connection(commit=True) as conn,
+            _ImmediateTransaction(conn, commit=True) as cursor,
+        ):
+            yield cursor
+
+    def append_in(
+        self, c: Any, stored: Sequence[StoredEvent], events: Sequence[Any], digests: Any
+    ) -> Sequence[int]:
+        ids = self._insert_events(c, stored, cx_events=events, cx_digests=digests)
+        assert ids is not None
+        return ids
+
+    def _select_aggregate(self, originator_id: Any) -> tuple[Any, Any]:
+        return self.select_events_statement + "ORDER BY originator_version", originator_id.hex
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -143,6 +204,23 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
             cursor = conn.cursor(row_factory=tuple_row)
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield cursor
+
+    def import_cursor(self) -> Any:
+        return self.write_cursor()  # the events table locked from the start
+
+    def append_in(
+        self, c: Any, stored: Sequence[StoredEvent], events: Sequence[Any], digests: Any
+    ) -> Sequence[int]:
+        kwargs = {"cx_events": events, "cx_digests": digests}
+        with c.connection.cursor() as curs:  # eventsourcing's steps read rows as dicts
+            self._insert_events(curs, stored, **kwargs)
+            self._insert_stored_events(curs, stored, **kwargs)
+            ids = self._fetch_ids_after_insert_events(curs, stored, **kwargs)
+        assert ids is not None
+        return ids
+
+    def _select_aggregate(self, originator_id: Any) -> tuple[Any, Any]:
+        return self.select_events_statement + SQL(" ORDER BY originator_version"), originator_id
 
     @contextmanager
     def write_cursor(self) -> Iterator[Any]:

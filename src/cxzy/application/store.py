@@ -111,6 +111,8 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
         return Violation("store_read_only_role", store=location.display())
     if "readonly" in lowered or "read-only" in lowered:
         return Violation("store_read_only", store=location.display(), reason=reason)
+    if "database is locked" in lowered or "lock timeout" in lowered:
+        return Violation("store_busy")
     if "disk is full" in lowered or "disk i/o error" in lowered:
         return Violation("store_full", store=location.display(), reason=reason)
     if "unable to open database file" in lowered:

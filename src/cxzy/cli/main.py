@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -130,24 +131,27 @@ def _read_files(
     sources: dict[str, str] | None = None,
     encoding: str | None = None,
     zone: ZoneInfo | None = None,
-) -> list[RawItem]:
-    """Every record of the files (JSON Lines, CSV or XLSX by extension), in order;
-    ``sources`` receives each file's SHA-256 (and each workbook sheet's label)."""
-    items: list[RawItem] = []
+) -> tuple[Iterable[RawItem], int]:
+    """Every record of the files (JSON Lines, CSV or XLSX by extension), in order,
+    read as they are consumed, and about how many there are; ``sources`` receives
+    each file's SHA-256 (and each workbook sheet's label)."""
+    parts: list[Iterable[RawItem]] = []
+    total = 0
     for name in files:
         path = Path(name)
         if path.is_dir():
             raise Violation("file_is_dir", file=name)
         try:
-            found, digests = read_file(path, name, encoding=encoding, zone=zone)
-            items.extend(found)
-            if sources is not None:
-                sources.update(digests)
+            found, digests, count = read_file(path, name, encoding=encoding, zone=zone)
         except FileNotFoundError:
             raise Violation("file_missing", file=name) from None
         except OSError as error:
             raise Violation("file_unreadable", file=name, reason=error.strerror) from None
-    return items
+        parts.append(found)
+        total += count
+        if sources is not None:
+            sources.update(digests)
+    return itertools.chain.from_iterable(parts), total
 
 
 def _import(
@@ -159,14 +163,14 @@ def _import(
     encoding: str | None = None,
 ) -> ImportResult:
     sources: dict[str, str] = {}
-    items = _read_files(files, sources, encoding, spreadsheets.campaign_zone(app))
+    items, total = _read_files(files, sources, encoding, spreadsheets.campaign_zone(app))
     size = sum(Path(f).stat().st_size for f in files)
     if size < PROGRESS_MIN_BYTES or not err.is_terminal:
         return Importer(app).run(items, dry_run=dry_run, sources=sources)
     from rich.progress import Progress
 
     with Progress(console=err, transient=True) as progress:
-        task = progress.add_task(t("checking", lang), total=len(items))
+        task = progress.add_task(t("checking", lang), total=total)
         result = Importer(app).run(
             items, dry_run=dry_run, on_record=lambda: progress.advance(task), sources=sources
         )

@@ -8,6 +8,7 @@ Excel 97–2003 format) is refused with a hint to save the file as ``.xlsx``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from datetime import tzinfo
 from pathlib import Path
 
@@ -40,24 +41,33 @@ def read_file(
     *,
     encoding: str | None = None,
     zone: tzinfo | None = None,
-) -> tuple[list[Item], dict[str, str]]:
-    """Every record of one file, and the SHA-256 of the bytes read for each label
-    its records carry (``FILE``, or ``FILE[SHEET]`` for a workbook's sheets).
+) -> tuple[Iterable[Item], dict[str, str], int]:
+    """The records of one file, the SHA-256 of the bytes for each label its records
+    carry (``FILE``, or ``FILE[SHEET]`` for a workbook's sheets), and about how
+    many records there are (for progress).
 
-    ``encoding`` applies to CSV (JSON Lines is UTF-8 by contract); ``zone`` reads
-    local times when a workbook's sheets are put in time order. Raises ``OSError``
-    when the file cannot be read, :class:`Violation` when it cannot be decoded."""
+    JSON Lines is read as the records are consumed (a file of millions of records
+    is never held whole): its hash and line count come from a first pass over the
+    bytes. ``encoding`` applies to CSV (JSON Lines is UTF-8 by contract); ``zone``
+    reads local times when a workbook's sheets are put in time order. Raises
+    ``OSError`` when the file cannot be read, :class:`Violation` when it cannot be
+    decoded."""
     name = label or str(path)
     kind = file_format(path)
     digest = hashlib.sha256()
+    if kind == "jsonl":
+        lines = 0
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+                lines += chunk.count(b"\n")
+        return read_records(path, label=name), {name: digest.hexdigest()}, lines
     if kind == "csv":
         items = read_csv_records(path, name, digest, encoding)
-    elif kind == "xlsx":
-        items = read_xlsx_records(path, name, digest, zone)
     else:
-        items = list(read_records(path, label=name, digest=digest))
+        items = read_xlsx_records(path, name, digest, zone)
     hex_digest = digest.hexdigest()
     sources = {name: hex_digest}
     for where, _raw in items:
         sources.setdefault(where.rpartition(":")[0], hex_digest)
-    return items, sources
+    return items, sources, len(items)
