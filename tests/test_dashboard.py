@@ -358,3 +358,29 @@ async def test_the_alerts_panel_lists_the_most_urgent_and_counts_the_rest(demo_s
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert f"and {everything.open_total - 3} more open" in screen_text(app)
+
+
+def test_alerts_as_known_at_a_moment_equal_the_alerts_shown_then(store):
+    # before the import the most urgent come from the open set in deadline order;
+    # after it, "as known at" that moment reads every row up to that position
+    from datetime import UTC, datetime
+
+    from cxzy.application.dashboard import DashboardQuery
+
+    app = open_app(location(store))
+    days = [date(2010, 9, 1), DAY, date(2011, 9, 1), date(2012, 8, 1)]
+    before = [DashboardQuery(app).snapshot(day) for day in days]
+    moment = datetime.now(UTC)
+    record = {
+        "type": "RectificationOpened",
+        "at": "2010-06-01",
+        "rectification": "LATE-1",
+        "unit": "145",
+        "issue": "补报的整改",
+        "deadline": "2010-06-30",
+    }
+    assert Importer(app).run([("late:1", record)]).ok
+    after = [DashboardQuery(app).snapshot(day, known_at=moment) for day in days]
+    assert [s.alerts for s in after] == [s.alerts for s in before]
+    assert [s.open_total for s in after] == [s.open_total for s in before]
+    assert any(s.alerts for s in before)

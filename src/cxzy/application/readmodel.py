@@ -387,13 +387,13 @@ class ReadModel:
         return (str(found[0][0]), str(found[0][1])) if found else None
 
     def rows_in(
-        self, cursor: Any, select: str, column: str, values: Sequence[Any]
+        self, cursor: Any, select: str, column: str, values: Sequence[Any], **params: Any
     ) -> Iterator[tuple[Any, ...]]:
         """``SELECT … WHERE column IN (values)``, a few hundred values at a time."""
         for start in range(0, len(values), 500):
             names = {f"v{n}": value for n, value in enumerate(values[start : start + 500])}
             marks = ", ".join(f":{name}" for name in names)
-            yield from self.rows(cursor, f"{select} WHERE {column} IN ({marks})", **names)
+            yield from self.rows(cursor, f"{select} WHERE {column} IN ({marks})", **names, **params)
 
     def find_ids(self, cursor: Any, ids: Sequence[str]) -> dict[str, tuple[str, int, str]]:
         """Record ids already in the log → (digest, position, origin)."""

@@ -36,9 +36,15 @@ _COLUMN_DDL = ", ".join(f"{c} BIGINT NOT NULL" for c in COLUMNS)
 DDL = [
     f"""CREATE TABLE IF NOT EXISTS cx_running (kind TEXT NOT NULL, unit TEXT NOT NULL,
         day TEXT NOT NULL, {_COLUMN_DDL}, PRIMARY KEY (kind, unit, day))""",
-    """CREATE TABLE IF NOT EXISTS cx_open (month TEXT NOT NULL, kind TEXT NOT NULL,
-        opened_day TEXT NOT NULL, entity TEXT NOT NULL,
-        PRIMARY KEY (month, kind, opened_day, entity))""",
+    # deadline: the last recorded (in force from deadline_day); closed_day: for the
+    # rows of a closed one's months
+    """CREATE TABLE IF NOT EXISTS cx_open (month TEXT NOT NULL, entity TEXT NOT NULL,
+        kind TEXT NOT NULL, unit TEXT NOT NULL, opened_day TEXT NOT NULL, closed_day TEXT,
+        deadline TEXT NOT NULL, deadline_day TEXT NOT NULL, PRIMARY KEY (month, entity))""",
+    "CREATE INDEX IF NOT EXISTS ix_open_deadline ON cx_open (month, deadline)",
+    "CREATE INDEX IF NOT EXISTS ix_open_moved ON cx_open (month, deadline_day)",
+    """CREATE INDEX IF NOT EXISTS ix_open_cohort
+        ON cx_open (month, kind, opened_day, closed_day, unit)""",
 ]
 TABLES = ("cx_running", "cx_open")
 KINDS = ("commitment", "rectification", "award")
@@ -51,9 +57,8 @@ DEADLINE_ON_DAY = """CASE WHEN e.deadline_day <= :day THEN e.deadline ELSE
     (SELECT d.deadline FROM cx_deadlines d WHERE d.entity = e.entity AND d.day <= :day
      ORDER BY d.pos DESC LIMIT 1) END"""
 
-OPEN_ON_DAY = """FROM cx_open o JOIN cx_entities e ON e.entity = o.entity
-    WHERE o.month IN (:month, :now) AND e.opened_day <= :day
-      AND (e.closed_day IS NULL OR e.closed_day > :day)"""
+# A cx_open row of the day's month (or of OPEN_NOW) that was open on :day
+_OPEN_ROW = "opened_day <= :day AND (closed_day IS NULL OR closed_day > :day)"
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -112,19 +117,54 @@ class RunningTotals:
 
     def open_on(self, c: Any, day: date, limit: int) -> list[OpenEntity]:
         """The most urgent commitments and rectifications open on the day (earliest
-        deadline in force first; escalated, then supervised, first among equals)."""
-        rows = self.rm.rows(
+        deadline in force first; escalated, then supervised, first among equals).
+
+        Reads the open set in deadline order and stops after ``limit`` (ties
+        included), plus the few whose deadline moved after the day."""
+        params = _open_params(day)
+        candidates: set[str] = set()
+        for month in (params["month"], OPEN_NOW):
+            first = self.rm.rows(
+                c,
+                f"""SELECT entity, deadline FROM cx_open WHERE month = :m
+                      AND deadline_day <= :day AND {_OPEN_ROW} ORDER BY deadline LIMIT :limit""",
+                m=month,
+                day=params["day"],
+                limit=limit,
+            )
+            candidates.update(entity for entity, _ in first)
+            if len(first) == limit:  # those as urgent as the last one
+                candidates.update(
+                    entity
+                    for (entity,) in self.rm.rows(
+                        c,
+                        f"""SELECT entity FROM cx_open WHERE month = :m AND deadline = :last
+                              AND deadline_day <= :day AND {_OPEN_ROW}""",
+                        m=month,
+                        day=params["day"],
+                        last=first[-1][1],
+                    )
+                )
+            candidates.update(  # a deadline recorded after the day: another one was in force
+                entity
+                for (entity,) in self.rm.rows(
+                    c,
+                    f"""SELECT entity FROM cx_open WHERE month = :m AND deadline_day > :day
+                          AND {_OPEN_ROW}""",
+                    m=month,
+                    day=params["day"],
+                )
+            )
+        rows = self.rm.rows_in(
             c,
             f"""SELECT e.kind, e.code, e.unit, e.supervised, e.opened_day, e.opened_pos,
-                  CASE WHEN e.escalated_day <= :day THEN 1 ELSE 0 END AS escalated,
-                  {DEADLINE_ON_DAY} AS deadline
-                {OPEN_ON_DAY}
-                ORDER BY deadline, escalated DESC, e.supervised DESC, e.unit, e.code
-                LIMIT :limit""",
-            limit=limit,
-            **_open_params(day),
+                  CASE WHEN e.escalated_day <= :day THEN 1 ELSE 0 END, {DEADLINE_ON_DAY}
+                FROM cx_entities e""",
+            "e.entity",
+            sorted(candidates),
+            day=params["day"],
         )
-        return [
+        found = [
             OpenEntity(
                 kind,
                 code,
@@ -137,6 +177,8 @@ class RunningTotals:
             )
             for kind, code, unit, supervised, opened, pos, escalated, deadline in rows
         ]
+        found.sort(key=lambda e: (e.deadline, not e.escalated, not e.supervised, e.unit, e.code))
+        return found[:limit]
 
     def still_open(self, c: Any, day: date, kind: str, opened_by: date) -> dict[str, int]:
         """Per unit: entities of a kind opened by one day and still open on a later one."""
@@ -144,12 +186,10 @@ class RunningTotals:
             unit: int(n)
             for unit, n in self.rm.rows(
                 c,
-                """SELECT e.unit, COUNT(*) FROM cx_open o JOIN cx_entities e
-                     ON e.entity = o.entity
-                   WHERE o.month IN (:month, :now) AND o.kind = :kind
-                     AND o.opened_day <= :opened
-                     AND (e.closed_day IS NULL OR e.closed_day > :day)
-                   GROUP BY e.unit""",
+                f"""SELECT unit, COUNT(*) FROM cx_open
+                    WHERE month IN (:month, :now) AND kind = :kind AND opened_day <= :opened
+                      AND {_OPEN_ROW}
+                    GROUP BY unit""",
                 kind=kind,
                 opened=opened_by.isoformat(),
                 **_open_params(day),
@@ -186,6 +226,8 @@ class Life:
     supervised: bool
     escalated: bool
     overdue_from: str | None  # overdue from this day on unless it changes; None: closed
+    deadline: str
+    deadline_day: str
 
 
 class TotalsWriter:
@@ -196,10 +238,11 @@ class TotalsWriter:
         self.model, self.cursor = model, cursor
         self.lives: dict[str, Life] = {}
         self.changes: dict[tuple[str, str, str], list[int]] = {}  # (day, kind, unit) → COLUMNS
-        self.touched: set[str] = set()  # entities from before this batch to update
-        self.open_rows: dict[str, tuple[str, str, str]] = {}  # opened here and not closed
-        self.closed_rows: list[tuple[str, str, str]] = []  # opened before, closed here
-        self.month_rows: list[tuple[str, str, str, str]] = []
+        self.touched: set[str] = set()  # entities whose overdue_from changed
+        self.open_now: set[str] = set()  # opened, or deadline moved, and open
+        self.no_longer_open: list[str] = []
+        self.month_rows: list[tuple[str, str]] = []  # (month, entity) of closed ones
+        self.closed_days: dict[str, str] = {}
 
     def of(self, entity: str) -> Life:
         life = self.lives.get(entity)
@@ -207,11 +250,14 @@ class TotalsWriter:
             row = self.model._row(
                 self.cursor,
                 """SELECT unit, kind, opened_day, supervised, escalated_pos IS NOT NULL,
-                     overdue_from FROM cx_entities WHERE entity = :e""",
+                     overdue_from, deadline, deadline_day FROM cx_entities WHERE entity = :e""",
                 {"e": entity},
             )
             assert row is not None, f"{entity} has no opening record"  # the aggregates ensure it
-            life = Life(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5])
+            unit, kind, opened, supervised, escalated, overdue_from, deadline, moved = row
+            life = Life(
+                unit, kind, opened, bool(supervised), bool(escalated), overdue_from, deadline, moved
+            )
             self.lives[entity] = life
         return life
 
@@ -227,12 +273,14 @@ class TotalsWriter:
     ) -> str:
         """Returns the day it is overdue from, unless its deadline moves or it closes."""
         overdue_from = max(day, _day_after(deadline))
-        self.lives[entity] = Life(unit, kind, day, supervised, False, overdue_from)
+        self.lives[entity] = Life(
+            unit, kind, day, supervised, False, overdue_from, deadline, deadline_day=day
+        )
         self._change(day, kind, unit, "opened")
         self._change(overdue_from, kind, unit, "overdue")
         if supervised:
             self._change(day, kind, unit, "supervised_open")
-        self.open_rows[entity] = (OPEN_NOW, kind, day)
+        self.open_now.add(entity)
         return overdue_from
 
     def _stop_overdue(self, life: Life, day: str) -> None:
@@ -245,7 +293,9 @@ class TotalsWriter:
         self.touched.add(entity)
         self._stop_overdue(life, day)
         life.overdue_from = max(day, _day_after(deadline))
+        life.deadline, life.deadline_day = deadline, day
         self._change(life.overdue_from, life.kind, life.unit, "overdue")
+        self.open_now.add(entity)
 
     def closed(self, entity: str, day: str) -> None:
         life = self.of(entity)
@@ -257,12 +307,10 @@ class TotalsWriter:
         self._change(day, life.kind, life.unit, "closed")
         if life.supervised:
             self._change(day, life.kind, life.unit, "supervised_open", -1)
-        if self.open_rows.pop(entity, None) is None:
-            self.closed_rows.append((life.kind, life.opened_day, entity))
-        self.month_rows.extend(
-            (month, life.kind, life.opened_day, entity)
-            for month in months(life.opened_day[:7], day[:7])
-        )
+        self.open_now.discard(entity)
+        self.no_longer_open.append(entity)
+        self.month_rows.extend((month, entity) for month in months(life.opened_day[:7], day[:7]))
+        self.closed_days[entity] = day
 
     def escalated(self, entity: str, day: str) -> None:
         life = self.of(entity)
@@ -283,24 +331,29 @@ class TotalsWriter:
         )
         model._run(
             cursor,
-            """DELETE FROM cx_open WHERE month = :month AND kind = :kind
-                 AND opened_day = :opened AND entity = :entity""",
-            [
-                {"month": OPEN_NOW, "kind": kind, "opened": opened, "entity": entity}
-                for kind, opened, entity in self.closed_rows
-            ],
+            "DELETE FROM cx_open WHERE month = :month AND entity = :entity",
+            [{"month": OPEN_NOW, "entity": entity} for entity in self.no_longer_open],
         )
+        rows = [(OPEN_NOW, entity) for entity in self.open_now] + self.month_rows
         model._run(
             cursor,
-            """INSERT INTO cx_open (month, kind, opened_day, entity)
-               VALUES (:month, :kind, :opened, :entity) ON CONFLICT DO NOTHING""",
+            """INSERT INTO cx_open (month, entity, kind, unit, opened_day, closed_day,
+                 deadline, deadline_day) VALUES (:month, :entity, :kind, :unit, :opened,
+                 :closed, :deadline, :deadline_day)
+               ON CONFLICT (month, entity) DO UPDATE SET deadline = excluded.deadline,
+                 deadline_day = excluded.deadline_day""",
             [
-                {"month": month, "kind": kind, "opened": opened, "entity": entity}
-                for entity, (month, kind, opened) in self.open_rows.items()
-            ]
-            + [
-                {"month": month, "kind": kind, "opened": opened, "entity": entity}
-                for month, kind, opened, entity in self.month_rows
+                {
+                    "month": month,
+                    "entity": entity,
+                    "kind": (life := self.lives[entity]).kind,
+                    "unit": life.unit,
+                    "opened": life.opened_day,
+                    "closed": self.closed_days.get(entity),
+                    "deadline": life.deadline,
+                    "deadline_day": life.deadline_day,
+                }
+                for month, entity in rows
             ],
         )
 
