@@ -21,8 +21,9 @@ measures on this machine, each part in its own process (so peak RSS is its own):
 - live propagation: a dashboard following the store while another process
   imports one event, from that process's commit until the grid's cell is painted;
   on SQLite and, with ``--postgres URL`` (or ``$CXZY_BENCH_POSTGRES``), on
-  PostgreSQL, where the history is imported (``--postgres-chunk`` lines per
-  import) into a new schema of that database, dropped at the end.
+  PostgreSQL, where the history is imported (in one import, or
+  ``--postgres-chunk`` lines per import) into a new schema of that database,
+  dropped at the end.
 
 Prints a table (figure, value, target, verdict) or, with ``--json``, one object:
 ``{"events", "units", "seed", "postgres_chunk", "machine", "code",
@@ -588,7 +589,8 @@ def measure_postgres(
     """Import the history into a new schema (one ``cxzy import`` per ``--postgres-chunk``
     lines), then the live figure on it."""
     n = args.events
-    parts = [jsonl] if n <= args.postgres_chunk else split_history(jsonl, args.postgres_chunk)
+    chunk = args.postgres_chunk
+    parts = [jsonl] if not chunk or n <= chunk else split_history(jsonl, chunk)
     with postgres_schema(args.postgres, keep=args.keep) as url:
         wall = 0.0
         for part in parts:
@@ -825,10 +827,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--postgres-chunk",
         type=int,
-        default=100_000,
+        default=0,
         metavar="LINES",
-        help="import into PostgreSQL LINES lines at a time (one import of a million "
-        "events outlasts eventsourcing's 5 s idle-in-transaction limit)",
+        help="import into PostgreSQL LINES lines at a time (default: the whole history "
+        "in one import)",
     )
     parser.add_argument("--live-events", type=int, default=LIVE_EVENTS, help=argparse.SUPPRESS)
     parser.add_argument("--timeout", type=float, default=600.0, help=argparse.SUPPRESS)

@@ -37,7 +37,7 @@ from cxzy.domain.schema import RecordError, parse_record
 from cxzy.domain.units import Unit
 
 DEFAULT_ZONE = "Asia/Shanghai"
-BATCH = 5_000  # records checked and written at a time
+BATCH = 10_000  # records checked and written at a time
 ENTITY_CACHE = 20_000  # aggregates kept between batches
 
 #: A raw record from a file adapter: where it is, and the mapping or the reason
