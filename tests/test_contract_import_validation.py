@@ -717,3 +717,103 @@ def test_a_file_that_is_not_utf8_is_refused_without_traceback(seeded):
     assert_no_traceback(res)
     assert str(path) in res.err
     assert seeded.log_text() == before
+
+
+# --- imports longer than one batch (records are checked and written a batch at a time)
+
+
+@pytest.fixture
+def small_batches(seeded, monkeypatch):
+    from cxzy.application import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    return seeded
+
+
+def test_lifecycles_span_batches(small_batches):
+    records = [
+        CM,
+        act("145", "study", "2010-05-21"),
+        ev("CommitmentProgressed", "2010-06-01", commitment="K1", note="过半"),
+        act("JU", "study", "2010-06-02"),
+        ev("CommitmentFulfilled", "2010-07-01", commitment="K1"),
+    ]
+    small_batches.ok_import(records)
+    path, res = small_batches.imp(
+        [
+            commit("K2", "145", "2010-05-20", "2010-12-31"),
+            FILLER,
+            ev("CommitmentFulfilled", "2010-07-01", commitment="K2"),
+            act("JU", "study", "2010-07-02"),
+            ev("CommitmentFulfilled", "2010-07-03", commitment="K2"),  # again
+        ]
+    )
+    assert_refused(res, path, 5, "K2")
+
+
+def test_a_bad_record_after_many_batches_leaves_the_store_exactly_as_before(small_batches):
+    before = small_batches.log_text()
+    good = [act("145", "study", f"2010-05-{day}") for day in range(12, 22)]
+    path, res = small_batches.imp([*good, {**ACT, "at": "2010-02-30"}])
+    assert_refused(res, path, len(good) + 1, f("at"))
+    assert small_batches.log_text() == before
+
+
+def test_a_repeated_record_in_a_later_batch_is_skipped_or_a_conflict(small_batches):
+    first = act("145", "study", "2010-05-13", title="同一条", id="same-1")
+    records = [first, FILLER, act("JU", "study", "2010-05-14"), first]
+    path, res = small_batches.imp(records)
+    assert res.code == 0, str(res)
+    assert "imported 3 records, skipped 1 already present" in res.out
+    changed = {**first, "title": "改过的"}
+    path, res = small_batches.imp([FILLER, act("JU", "study", "2010-05-15"), changed])
+    assert_refused(res, path, 3, "same-1", r"log #\d+")
+    late = act("145", "study", "2010-05-16", id="same-2")
+    path, res = small_batches.imp(
+        [late, FILLER, act("JU", "study", "2010-05-17"), {**late, "title": "x"}]
+    )
+    assert_refused(res, path, 4, "same-2", rf"{path.name}:1\b")
+
+
+def test_records_are_read_as_they_are_checked_not_all_at_once(seeded, monkeypatch):
+    from cxzy.application import importer
+    from cxzy.application.app import ImportTransaction, open_app
+    from cxzy.application.store import StoreLocation
+
+    monkeypatch.setattr(importer, "BATCH", 3)
+    consumed, at_append = 0, []
+    original = ImportTransaction.append
+
+    def append(self, events, digests):
+        at_append.append(consumed)
+        return original(self, events, digests)
+
+    monkeypatch.setattr(ImportTransaction, "append", append)
+
+    def records():
+        nonlocal consumed
+        for day in range(12, 22):
+            consumed += 1
+            yield f"gen:{consumed}", act("145", "study", f"2010-05-{day}")
+
+    app = open_app(StoreLocation("sqlite", str(seeded.store)))
+    result = importer.Importer(app).run(records())
+    assert result.ok and result.written == 10
+    assert at_append == [3, 6, 9, 10]  # each batch written before the next is read
+
+
+def test_running_totals_written_in_parts_give_the_same_status(cli, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from cxzy.application import importer, totals
+
+    demo = Path(__file__).resolve().parents[1] / "events" / "demo.jsonl"
+    days = ("2010-06-15", "2011-03-01", "2011-07-15", "2012-07-05", "2012-11-07")
+    assert cli.run("import", demo).code == 0
+    whole = [cli.status(day) for day in days]
+    monkeypatch.setattr(importer, "BATCH", 37)
+    monkeypatch.setattr(totals, "PENDING_LIMIT", 25)  # written many times during the import
+    parts = tmp_path / "parts.db"
+    assert cli.run("import", demo, store=parts).code == 0
+    cli.store = parts
+    assert [cli.status(day) for day in days] == whole

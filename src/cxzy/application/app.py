@@ -23,6 +23,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from cxzy.application.readmodel import READ_MODEL, ReadModel
 from cxzy.application.store import StoreLocation, check_sqlite_file, postgres_env, store_error
 from cxzy.application.templates import load_template
+from cxzy.application.totals import Changes
 from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
 from cxzy.domain.records import Stamp, entity_id
 from cxzy.domain.registry import CampaignInfo, Registry
@@ -166,6 +167,7 @@ class CampaignApp(Application):
                 yield transaction
                 if transaction.discarded:
                     raise _Discarded
+                self.read_model.write_running(cursor, transaction.running)
         except _Discarded:
             pass
 
@@ -223,6 +225,7 @@ class CampaignApp(Application):
         if tracked >= head:
             return 0
         applied = 0
+        running: Changes = {}
         with recorder.write_cursor() as c:  # type: ignore[attr-defined]
             if tracked == 0:
                 self.read_model.drop(c)
@@ -233,10 +236,14 @@ class CampaignApp(Application):
                     break
                 events = [(n.id, self.mapper.to_domain_event(n), n) for n in batch]
                 self.read_model.apply(
-                    c, ((pos, e, e.timestamp, n) for pos, e, n in events), rebuilt=True
+                    c,
+                    ((pos, e, e.timestamp, n) for pos, e, n in events),
+                    rebuilt=True,
+                    running=running,
                 )
                 applied += len(events)
                 start = batch[-1].id + 1
+            self.read_model.write_running(c, running)
             recorder._insert_tracking(c, Tracking(READ_MODEL, start - 1))  # type: ignore[attr-defined]
         return applied
 
@@ -252,6 +259,7 @@ class ImportTransaction:
     def __init__(self, app: CampaignApp, cursor: Any) -> None:
         self.app, self.cursor = app, cursor
         self.discarded = False
+        self.running: Changes = {}  # running-total changes, written at the end
 
     def registry(self) -> tuple[Registry, int]:
         return self.app.registry(self.cursor)
@@ -278,7 +286,7 @@ class ImportTransaction:
             return []
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         recorder = self.app.recorder
-        return list(recorder.append_in(self.cursor, stored, events, digests))  # type: ignore[attr-defined]
+        return list(recorder.append_in(self.cursor, stored, events, digests, self.running))  # type: ignore[attr-defined]
 
     def discard(self) -> None:
         """Roll everything back at the end (a dry run, or a problem found)."""

@@ -21,7 +21,7 @@ from typing import Any
 from cxzy.application.chain import GENESIS, content_hash, link
 from cxzy.application.totals import DDL as TOTALS_DDL
 from cxzy.application.totals import TABLES as TOTALS_TABLES
-from cxzy.application.totals import TotalsWriter
+from cxzy.application.totals import Changes, TotalsWriter, write_running
 from cxzy.domain.schema import digest_of, record_of
 
 READ_MODEL = "cxzy-read-model-v4"  # tracking name; bump to rebuild after a change
@@ -183,12 +183,15 @@ class ReadModel:
         *,
         rebuilt: bool = False,
         digests: Mapping[str, str] | None = None,
+        running: Changes | None = None,
     ) -> int | None:
         """Project events (position, domain event, recorded time, stored event) in
         log order, and extend the hash chain over them.
 
         ``rebuilt`` marks chain links computed by a rebuild rather than by the
-        transaction that wrote the events. Returns the last position applied.
+        transaction that wrote the events. ``running`` collects the changes to the
+        running totals over several calls in one transaction, for
+        :meth:`write_running` to write at its end. Returns the last position applied.
         Raises the driver's integrity error when a record id or position is
         already in the log (a concurrent writer won).
         """
@@ -202,7 +205,7 @@ class ReadModel:
         )
         for unit, fact, day in cursor.fetchall():
             minima[(unit, fact)] = day
-        totals = TotalsWriter(self, cursor)
+        totals = TotalsWriter(self, cursor, running)
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _STATEMENTS}
         last_pos = None
         for pos, event, recorded, stored in positioned:
@@ -350,6 +353,11 @@ class ReadModel:
                 {"value": utc_text(datetime.now(UTC))},
             )
         return last_pos
+
+    def write_running(self, cursor: Any, running: Changes) -> None:
+        """Write the running-total changes collected by :meth:`apply`."""
+        write_running(self, cursor, running)
+        running.clear()
 
     # -- reading ----------------------------------------------------------------
 

@@ -64,9 +64,15 @@ class ReadModelRecorder:
         raise NotImplementedError
 
     def append_in(
-        self, c: Any, stored: Sequence[StoredEvent], events: Sequence[Any], digests: Any
+        self,
+        c: Any,
+        stored: Sequence[StoredEvent],
+        events: Sequence[Any],
+        digests: Any,
+        running: Any,
     ) -> Sequence[int]:
-        """Insert events in an :meth:`import_cursor` transaction and project them."""
+        """Insert events in an :meth:`import_cursor` transaction and project them;
+        ``running`` collects the running-total changes, written at the end."""
         raise NotImplementedError
 
     def stored_events_in(self, c: Any, originator_id: Any) -> list[StoredEvent]:
@@ -100,6 +106,7 @@ class ReadModelRecorder:
             c,
             ((pos, e, e.timestamp, s) for pos, e, s in zip(ids, events, stored, strict=True)),
             digests=kwargs.get("cx_digests") or {},
+            running=kwargs.get("cx_running"),
         )
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
@@ -140,9 +147,15 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
             yield cursor
 
     def append_in(
-        self, c: Any, stored: Sequence[StoredEvent], events: Sequence[Any], digests: Any
+        self,
+        c: Any,
+        stored: Sequence[StoredEvent],
+        events: Sequence[Any],
+        digests: Any,
+        running: Any,
     ) -> Sequence[int]:
-        ids = self._insert_events(c, stored, cx_events=events, cx_digests=digests)
+        kwargs = {"cx_events": events, "cx_digests": digests, "cx_running": running}
+        ids = self._insert_events(c, stored, **kwargs)
         assert ids is not None
         return ids
 
@@ -209,9 +222,14 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
         return self.write_cursor()  # the events table locked from the start
 
     def append_in(
-        self, c: Any, stored: Sequence[StoredEvent], events: Sequence[Any], digests: Any
+        self,
+        c: Any,
+        stored: Sequence[StoredEvent],
+        events: Sequence[Any],
+        digests: Any,
+        running: Any,
     ) -> Sequence[int]:
-        kwargs = {"cx_events": events, "cx_digests": digests}
+        kwargs = {"cx_events": events, "cx_digests": digests, "cx_running": running}
         with c.connection.cursor() as curs:  # eventsourcing's steps read rows as dicts
             self._insert_events(curs, stored, **kwargs)
             self._insert_stored_events(curs, stored, **kwargs)

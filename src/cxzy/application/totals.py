@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cxzy.application.readmodel import ReadModel
 
 OPEN_NOW = "9999-99"  # cx_open's month for what is not closed yet
+PENDING_LIMIT = 200_000  # (day, kind, unit) changes an import keeps before writing them
 COLUMNS = ("opened", "closed", "escalated", "supervised_open", "overdue")
 _NAMES = ", ".join(COLUMNS)
 _R_NAMES = ", ".join(f"r.{c}" for c in COLUMNS)
@@ -230,14 +231,20 @@ class Life:
     deadline_day: str
 
 
+Changes = dict[tuple[str, str, str], list[int]]  # (day, kind, unit) → COLUMNS
+
+
 class TotalsWriter:
     """The changes one batch of events makes to the running totals; :meth:`write`
     adds them up into the tables (in the transaction that writes the events)."""
 
-    def __init__(self, model: ReadModel, cursor: Any) -> None:
+    def __init__(self, model: ReadModel, cursor: Any, pending: Changes | None = None) -> None:
         self.model, self.cursor = model, cursor
         self.lives: dict[str, Life] = {}
-        self.changes: dict[tuple[str, str, str], list[int]] = {}  # (day, kind, unit) → COLUMNS
+        self.changes: Changes = {}
+        # an import's changes, added up over its batches and written when there are
+        # many or at its end: each write rewrites the rows after the first change
+        self.pending = pending
         self.touched: set[str] = set()  # entities whose overdue_from changed
         self.open_now: set[str] = set()  # opened, or deadline moved, and open
         self.no_longer_open: list[str] = []
@@ -320,7 +327,16 @@ class TotalsWriter:
 
     def write(self) -> None:
         model, cursor = self.model, self.cursor
-        self._write_running()
+        if self.pending is None:
+            write_running(model, cursor, self.changes)
+        else:
+            for key, counts in self.changes.items():
+                total = self.pending.setdefault(key, [0] * len(COLUMNS))
+                for n, value in enumerate(counts):
+                    total[n] += value
+            if len(self.pending) > PENDING_LIMIT:
+                write_running(model, cursor, self.pending)
+                self.pending.clear()
         model._run(
             cursor,
             "UPDATE cx_entities SET overdue_from = :overdue_from WHERE entity = :entity",
@@ -357,47 +373,48 @@ class TotalsWriter:
             ],
         )
 
-    def _write_running(self) -> None:
-        """Add the changes to the running rows of their day and of every later day."""
-        by_pair: dict[tuple[str, str], dict[str, list[int]]] = {}
-        for (day, kind, unit), counts in self.changes.items():
-            by_pair.setdefault((kind, unit), {})[day] = counts
-        rows = []
-        for (kind, unit), changes in by_pair.items():
-            first = min(changes)
-            before = self.model._row(
-                self.cursor,
-                f"""SELECT {_NAMES} FROM cx_running WHERE kind = :kind AND unit = :unit
-                    AND day < :first ORDER BY day DESC LIMIT 1""",
-                {"kind": kind, "unit": unit, "first": first},
-            )
-            stored = {
-                day: list(values)
-                for day, *values in self.model.rows(
-                    self.cursor,
-                    f"""SELECT day, {_NAMES} FROM cx_running WHERE kind = :kind
-                        AND unit = :unit AND day >= :first""",
-                    kind=kind,
-                    unit=unit,
-                    first=first,
-                )
-            }
-            old = list(before) if before else [0] * len(COLUMNS)  # as of the day before
-            added = [0] * len(COLUMNS)
-            for day in sorted(changes.keys() | stored.keys()):
-                old = stored.get(day, old)
-                change = changes.get(day)
-                if change is not None:
-                    added = [a + b for a, b in zip(added, change, strict=True)]
-                rows.append(
-                    {"kind": kind, "unit": unit, "day": day}
-                    | {c: o + a for c, o, a in zip(COLUMNS, old, added, strict=True)}
-                )
-        sets = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS)
-        self.model._run(
-            self.cursor,
-            f"""INSERT INTO cx_running (kind, unit, day, {_NAMES})
-                VALUES (:kind, :unit, :day, {", ".join(f":{c}" for c in COLUMNS)})
-                ON CONFLICT (kind, unit, day) DO UPDATE SET {sets}""",
-            rows,
+
+def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
+    """Add changes to the running rows of their day and of every later day."""
+    by_pair: dict[tuple[str, str], dict[str, list[int]]] = {}
+    for (day, kind, unit), counts in changes.items():
+        by_pair.setdefault((kind, unit), {})[day] = counts
+    rows = []
+    for (kind, unit), days in by_pair.items():
+        first = min(days)
+        before = model._row(
+            cursor,
+            f"""SELECT {_NAMES} FROM cx_running WHERE kind = :kind AND unit = :unit
+                AND day < :first ORDER BY day DESC LIMIT 1""",
+            {"kind": kind, "unit": unit, "first": first},
         )
+        stored = {
+            day: list(values)
+            for day, *values in model.rows(
+                cursor,
+                f"""SELECT day, {_NAMES} FROM cx_running WHERE kind = :kind
+                    AND unit = :unit AND day >= :first""",
+                kind=kind,
+                unit=unit,
+                first=first,
+            )
+        }
+        old = list(before) if before else [0] * len(COLUMNS)  # as of the day before
+        added = [0] * len(COLUMNS)
+        for day in sorted(days.keys() | stored.keys()):
+            old = stored.get(day, old)
+            change = days.get(day)
+            if change is not None:
+                added = [a + b for a, b in zip(added, change, strict=True)]
+            rows.append(
+                {"kind": kind, "unit": unit, "day": day}
+                | {c: o + a for c, o, a in zip(COLUMNS, old, added, strict=True)}
+            )
+    sets = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS)
+    model._run(
+        cursor,
+        f"""INSERT INTO cx_running (kind, unit, day, {_NAMES})
+            VALUES (:kind, :unit, :day, {", ".join(f":{c}" for c in COLUMNS)})
+            ON CONFLICT (kind, unit, day) DO UPDATE SET {sets}""",
+        rows,
+    )

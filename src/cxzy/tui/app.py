@@ -27,7 +27,7 @@ from cxzy.tui.clock import ViewClock
 from cxzy.tui.keys import localize_bindings
 from cxzy.tui.messages import OpenUnit, SnapshotReady
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.1  # SQLite: the head is one index probe
 PUSH_SECONDS = 0.02  # how often pushed changes are gathered into one reload
 RECONNECT_SECONDS = 1.0
 SERIES_SECONDS = 30.0
@@ -141,9 +141,15 @@ class CxzyApp(App[None]):
         moment_changed = self._series_key is None or self._series_key[1] != clock.known_at
         if key != self._series_key and (moment_changed or stale):
             # the chart costs a status per week: redone for a new moment at once,
-            # for new events at most every SERIES_SECONDS
+            # for new events at most every SERIES_SECONDS, in a worker of its own
             self._series_key, self._series_time = key, time.monotonic()
-            series = self.query_.progress(self.template.phases[-1].end, clock.known_at)
+            self.call_from_thread(self.load_series, clock.known_at)
+
+    @work(thread=True, exclusive=True, group="series")
+    def load_series(self, known_at: datetime | None) -> None:
+        assert self.query_ is not None
+        series = self.query_.progress(self.template.phases[-1].end, known_at)
+        if not get_current_worker().is_cancelled:
             self.call_from_thread(setattr, self, "series", series)
 
     @on(SnapshotReady)
