@@ -91,7 +91,7 @@ class UnitDetail:
     visits: list[LogRow] = field(default_factory=list)
 
 
-ALERT_ROWS = 200  # the alerts panel lists the most urgent; the rest are counted
+ALERT_ROWS = 100  # the alerts panel lists the most urgent; the rest are counted
 
 _LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded"
 
