@@ -29,6 +29,7 @@ from cxzy.domain.records import Stamp, entity_id
 from cxzy.domain.registry import CampaignInfo, Registry
 
 REPLAY_BATCH = 2000
+ANALYZE_AFTER = 10_000  # events in one import after which the planner's statistics are renewed
 OPEN_ATTEMPTS = 5
 
 
@@ -168,6 +169,8 @@ class CampaignApp(Application):
                 if transaction.discarded:
                     raise _Discarded
                 self.read_model.write_running(cursor, transaction.running)
+                if transaction.appended >= ANALYZE_AFTER:
+                    self.read_model.refresh_statistics(cursor)
         except _Discarded:
             pass
 
@@ -244,6 +247,7 @@ class CampaignApp(Application):
                 applied += len(events)
                 start = batch[-1].id + 1
             self.read_model.write_running(c, running)
+            self.read_model.refresh_statistics(c)
             recorder._insert_tracking(c, Tracking(READ_MODEL, start - 1))  # type: ignore[attr-defined]
         return applied
 
@@ -260,6 +264,7 @@ class ImportTransaction:
         self.app, self.cursor = app, cursor
         self.discarded = False
         self.running: Changes = {}  # running-total changes, written at the end
+        self.appended = 0
 
     def registry(self) -> tuple[Registry, int]:
         return self.app.registry(self.cursor)
@@ -284,6 +289,7 @@ class ImportTransaction:
         """Append new events and project them (committed with the transaction)."""
         if not events:
             return []
+        self.appended += len(events)
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         recorder = self.app.recorder
         return list(recorder.append_in(self.cursor, stored, events, digests, self.running))  # type: ignore[attr-defined]

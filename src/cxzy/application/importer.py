@@ -30,6 +30,7 @@ from cxzy.domain.campaign import Campaign
 from cxzy.domain.commitments import Commitment
 from cxzy.domain.errors import Violation
 from cxzy.domain.facts import Activity, Award, ContactPoint, ContactVisit, LeaderAssignment, Review
+from cxzy.domain.lifecycle import Lifecycle
 from cxzy.domain.records import Record
 from cxzy.domain.rectifications import Rectification
 from cxzy.domain.registry import CampaignInfo, Registry
@@ -38,7 +39,7 @@ from cxzy.domain.units import Unit
 
 DEFAULT_ZONE = "Asia/Shanghai"
 BATCH = 10_000  # records checked and written at a time
-ENTITY_CACHE = 20_000  # aggregates kept between batches
+ENTITY_CACHE = 100_000  # open commitments and rectifications kept between batches
 
 #: A raw record from a file adapter: where it is, and the mapping or the reason
 #: it could not be read (a line that is not JSON, say).
@@ -148,8 +149,9 @@ class _Check:
         self.sources = sources
         self.registry: Registry
         self.registry, self.head = transaction.registry()
-        # Aggregates touched lately (None: known not to exist); emptied when it grows
-        # past ENTITY_CACHE, and read again from the transaction when needed.
+        # Aggregates that may take more records (None: known not to exist): units and
+        # open lives are kept between batches (all dropped past ENTITY_CACHE), others
+        # are read again from the transaction when needed.
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
         self.problems: list[Problem] = []
 
@@ -211,6 +213,12 @@ class _Check:
         if positions:
             result.position = positions[-1]
         result.written += len(events)
+        # keep what may take more records: units, and lives not over yet
+        self.entities = {
+            key: entity
+            for key, entity in self.entities.items()
+            if isinstance(entity, Unit) or (isinstance(entity, Lifecycle) and not entity.finished)
+        }
         if len(self.entities) > ENTITY_CACHE:
             self.entities.clear()
 

@@ -354,6 +354,14 @@ class ReadModel:
             )
         return last_pos
 
+    def refresh_statistics(self, cursor: Any) -> None:
+        """After many rows at once: the query planner's statistics. PostgreSQL's are
+        otherwise refreshed by autovacuum only a while after the commit, and until
+        then it may read whole tables for a status; SQLite plans without them."""
+        if self.dialect.name == "postgresql":
+            for table in TABLES:
+                cursor.execute(self.dialect.sql(f"ANALYZE {table}"))
+
     def write_running(self, cursor: Any, running: Changes) -> None:
         """Write the running-total changes collected by :meth:`apply`."""
         write_running(self, cursor, running)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from cxzy.application.readmodel import ReadModel
 
 OPEN_NOW = "9999-99"  # cx_open's month for what is not closed yet
-PENDING_LIMIT = 200_000  # (day, kind, unit) changes an import keeps before writing them
+PENDING_LIMIT = 100_000  # (day, kind, unit) changes an import keeps before writing them
 COLUMNS = ("opened", "closed", "escalated", "supervised_open", "overdue")
 _NAMES = ", ".join(COLUMNS)
 _R_NAMES = ", ".join(f"r.{c}" for c in COLUMNS)

@@ -45,6 +45,10 @@ class Commitment(Lifecycle):
             raise Violation("commitment_fulfilled", commitment=self.code)
         self.check_time(stamp)
 
+    @property
+    def finished(self) -> bool:
+        return bool(self.fulfilled)
+
     def progress(self, stamp: Stamp, note: str) -> None:
         self._check_can_change(stamp)
         self._progressed(stamp, commitment=self.code, note=note)

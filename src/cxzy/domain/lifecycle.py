@@ -15,6 +15,11 @@ class Lifecycle(Aggregate):
     """An entity with a life of several records (DOMAIN.md: within one life,
     event times never go backwards)."""
 
+    @property
+    def finished(self) -> bool:
+        """Whether its life is over (no record may follow)."""
+        raise NotImplementedError
+
     def check_time(self, stamp: Stamp) -> None:
         last_at = self.last_at  # set by each event of the life
         if stamp.at < last_at:

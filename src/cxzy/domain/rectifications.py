@@ -51,6 +51,10 @@ class Rectification(Lifecycle):
         self.escalations: list[str] = []
         self.last_at = stamp.at
 
+    @property
+    def finished(self) -> bool:
+        return bool(self.state == CLOSED)
+
     def _check(self, stamp: Stamp, *states: str) -> None:
         if self.state == CLOSED:
             raise Violation("rectification_closed", rectification=self.code)
