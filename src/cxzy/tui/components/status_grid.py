@@ -85,9 +85,17 @@ class StatusGrid(DataTable):
         rows = {u.unit: self._row(u, phases, lang) for u in units}
         # Widths are set here, not measured by the table later: a row drawn before
         # that measurement would otherwise keep its first, too narrow, width.
+        # They only grow while the labels stay: a step that shortens a count then keeps
+        # the layout, and only the cells that changed are redrawn.
+        grown = (
+            dict(self._layout[2])
+            if self._layout and self._layout[0] == tuple(labels.items())
+            else {}
+        )
         widths = {
             column: max(
-                [cell_len(label)] + [cell_len(_plain(cells[column])) for cells in rows.values()]
+                [cell_len(label), grown.get(column, 0)]
+                + [cell_len(_plain(cells[column])) for cells in rows.values()]
             )
             for column, label in labels.items()
         }

@@ -21,7 +21,12 @@ def fill(
     rows: Sequence[tuple[str, Sequence[Cell]]],
     max_width: int = 60,
 ) -> None:
-    """Replace the table's columns (key, label) and rows (key, cells)."""
+    """Replace the table's columns (key, label) and rows (key, cells); nothing is
+    redrawn when they are what the table already shows."""
+    shown = (list(columns), [(key, list(cells)) for key, cells in rows])
+    if getattr(table, "_cxzy_filled", None) == shown:
+        return
+    table._cxzy_filled = shown  # type: ignore[attr-defined]
     widths = [cell_len(label) for _, label in columns]
     for _, cells in rows:
         for n, cell in enumerate(cells):
