@@ -106,11 +106,14 @@ class RunningTotals:
             (unit, kind): Figures(*(int(v) for v in values))
             for kind, unit, *values in self.rm.rows(
                 c,
-                f"""SELECT r.kind, r.unit, {_R_NAMES} FROM (
+                # MATERIALIZED: the last day per unit and kind first (PostgreSQL would
+                # otherwise look it up again for every running row)
+                f"""WITH p AS MATERIALIZED (
                       SELECT k.kind, u.unit, (SELECT MAX(x.day) FROM cx_running x
                         WHERE x.kind = k.kind AND x.unit = u.unit AND x.day <= :day) AS last
                       FROM (SELECT DISTINCT unit FROM cx_units) AS u
-                      CROSS JOIN ({_KIND_ROWS}) AS k) AS p
+                      CROSS JOIN ({_KIND_ROWS}) AS k)
+                    SELECT r.kind, r.unit, {_R_NAMES} FROM p
                     JOIN cx_running r ON r.kind = p.kind AND r.unit = p.unit AND r.day = p.last""",
                 day=day.isoformat(),
             )
