@@ -11,6 +11,7 @@ import pytest
 
 from contract_helpers import race_two_imports
 from cxzy.application.app import open_app
+from cxzy.application.dashboard import DashboardQuery
 from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, default_store_path, resolve_store
@@ -85,6 +86,27 @@ def test_a_read_model_of_an_older_shape_is_rebuilt_in_the_new_one(store):
         db.execute("ALTER TABLE cx_entities DROP COLUMN deadline_day")
         db.execute("DROP TABLE cx_open")
     assert [status_json(path, day) for day in days] == before
+
+
+def test_a_read_only_store_of_an_older_shape_is_read_row_by_row(store):
+    days = ("2010-06-15", "2011-03-01", "2012-07-05")
+    before = [status_json(store, day) for day in days]
+    with sqlite3.connect(store) as db:  # an older cxzy's read model, and no right to rebuild it
+        db.execute(
+            "UPDATE tracking SET application_name = 'cxzy-read-model-v3' "
+            "WHERE application_name = ?",
+            (READ_MODEL,),
+        )
+        db.execute("DROP TABLE cx_running")
+        db.execute("DROP TABLE cx_open")
+    app = open_app(location(store), read_only=True)
+    try:
+        query = StatusQuery(app)
+        assert [query.status(date.fromisoformat(day)).to_json() for day in days] == before
+        snapshot = DashboardQuery(app).snapshot(date(2011, 3, 1))  # the dashboard too
+        assert snapshot.alerts and snapshot.open_total >= len(snapshot.alerts)
+    finally:
+        app.close()
 
 
 def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, capsys):
