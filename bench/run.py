@@ -596,21 +596,28 @@ def measure_postgres(
         for part in parts:
             wall += run_child(cxzy_argv("--store", url, "import", str(part)), workdir)["wall"]
         figures["import_postgresql_events_per_s"] = round(n / wall)
-        live = run_child(
-            role_argv(
-                "live",
-                "--store",
-                url,
-                "--timeout",
-                str(args.timeout),
-                "--count",
-                str(args.live_events),
-            ),
-            workdir,
-        )
+        measure_live(args, url, workdir, figures, "postgresql")
+
+
+def measure_live(
+    args: argparse.Namespace, store: str, workdir: Path, figures: dict[str, float | None], name: str
+) -> None:
+    """A dashboard following the store while another process imports one event."""
+    live = run_child(
+        role_argv(
+            "live",
+            "--store",
+            store,
+            "--timeout",
+            str(args.timeout),
+            "--count",
+            str(args.live_events),
+        ),
+        workdir,
+    )
     delays = child_result(live["stdout"])["delays"]
-    figures["live_postgresql_median_ms"] = _ms(statistics.median(delays))
-    figures["live_postgresql_worst_ms"] = _ms(max(delays))
+    figures[f"live_{name}_median_ms"] = _ms(statistics.median(delays))
+    figures[f"live_{name}_worst_ms"] = _ms(max(delays))
 
 
 def _ms(seconds: float) -> float:
@@ -709,21 +716,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     figures["dashboard_rss_mb"] = board["rss_mb"]
 
     say("live propagation (SQLite)")
-    live = run_child(
-        role_argv(
-            "live",
-            "--store",
-            str(store),
-            "--timeout",
-            str(args.timeout),
-            "--count",
-            str(args.live_events),
-        ),
-        workdir,
-    )
-    delays = child_result(live["stdout"])["delays"]
-    figures["live_sqlite_median_ms"] = _ms(statistics.median(delays))
-    figures["live_sqlite_worst_ms"] = _ms(max(delays))
+    measure_live(args, str(store), workdir, figures, "sqlite")
 
     reason = postgres_support()
     if reason is None and not args.postgres:

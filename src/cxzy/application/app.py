@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.application import Application, project_aggregate
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     JSONTranscoder,
@@ -150,12 +150,6 @@ class CampaignApp(Application):
             person for (person,) in self.read_model.rows(c, "SELECT DISTINCT person FROM cx_people")
         )
         return registry, self.read_model.head(c)
-
-    def get_entity(self, kind: str, key: str) -> Aggregate | None:
-        try:
-            return self.repository.get(entity_id(kind, key))
-        except AggregateNotFoundError:
-            return None
 
     @contextmanager
     def importing(self) -> Iterator[ImportTransaction]:

@@ -158,19 +158,7 @@ class DashboardQuery:
             day=day,
             pos=pos,
         )
-        return [
-            OpenEntity(
-                kind,
-                code,
-                unit,
-                bool(supervised),
-                date.fromisoformat(opened),
-                int(opened_pos),
-                bool(escalated),
-                date.fromisoformat(deadline),
-            )
-            for kind, code, unit, supervised, opened, opened_pos, escalated, deadline in rows
-        ]
+        return [OpenEntity.from_row(row) for row in rows]
 
     def _alerts(self, c: Any, as_of: date, still_open: list[OpenEntity]) -> list[Alert]:
         """The most urgent of what is open (at most ALERT_ROWS), with their texts."""

@@ -73,6 +73,12 @@ class ReadModelRecorder:
     ) -> Sequence[int]:
         """Insert events in an :meth:`import_cursor` transaction and project them;
         ``running`` collects the running-total changes, written at the end."""
+        ids = self._append(c, stored, cx_events=events, cx_digests=digests, cx_running=running)
+        assert ids is not None
+        return ids
+
+    def _append(self, c: Any, stored: Sequence[StoredEvent], **kwargs: Any) -> Any:
+        """The database's steps of :meth:`append_in`; returns the new positions."""
         raise NotImplementedError
 
     def stored_events_in(self, c: Any, originator_id: Any) -> list[StoredEvent]:
@@ -146,18 +152,8 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
         ):
             yield cursor
 
-    def append_in(
-        self,
-        c: Any,
-        stored: Sequence[StoredEvent],
-        events: Sequence[Any],
-        digests: Any,
-        running: Any,
-    ) -> Sequence[int]:
-        kwargs = {"cx_events": events, "cx_digests": digests, "cx_running": running}
-        ids = self._insert_events(c, stored, **kwargs)
-        assert ids is not None
-        return ids
+    def _append(self, c: Any, stored: Sequence[StoredEvent], **kwargs: Any) -> Any:
+        return self._insert_events(c, stored, **kwargs)
 
     def _select_aggregate(self, originator_id: Any) -> tuple[Any, Any]:
         return self.select_events_statement + "ORDER BY originator_version", originator_id.hex
@@ -221,21 +217,11 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
     def import_cursor(self) -> Any:
         return self.write_cursor()  # the events table locked from the start
 
-    def append_in(
-        self,
-        c: Any,
-        stored: Sequence[StoredEvent],
-        events: Sequence[Any],
-        digests: Any,
-        running: Any,
-    ) -> Sequence[int]:
-        kwargs = {"cx_events": events, "cx_digests": digests, "cx_running": running}
+    def _append(self, c: Any, stored: Sequence[StoredEvent], **kwargs: Any) -> Any:
         with c.connection.cursor() as curs:  # eventsourcing's steps read rows as dicts
             self._insert_events(curs, stored, **kwargs)
             self._insert_stored_events(curs, stored, **kwargs)
-            ids = self._fetch_ids_after_insert_events(curs, stored, **kwargs)
-        assert ids is not None
-        return ids
+            return self._fetch_ids_after_insert_events(curs, stored, **kwargs)
 
     def _select_aggregate(self, originator_id: Any) -> tuple[Any, Any]:
         return self.select_events_statement + SQL(" ORDER BY originator_version"), originator_id

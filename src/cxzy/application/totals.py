@@ -93,6 +93,22 @@ class OpenEntity:
     escalated: bool
     deadline: date
 
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> OpenEntity:
+        """From (kind, code, unit, supervised, opened day, opened position,
+        escalated, deadline) as the queries select them."""
+        kind, code, unit, supervised, opened, pos, escalated, deadline = row
+        return cls(
+            kind,
+            code,
+            unit,
+            bool(supervised),
+            date.fromisoformat(opened),
+            int(pos),
+            bool(escalated),
+            date.fromisoformat(deadline),
+        )
+
 
 class RunningTotals:
     """Queries of the running totals (each as of the whole log)."""
@@ -168,19 +184,7 @@ class RunningTotals:
             sorted(candidates),
             day=params["day"],
         )
-        found = [
-            OpenEntity(
-                kind,
-                code,
-                unit,
-                bool(supervised),
-                date.fromisoformat(opened),
-                int(pos),
-                bool(escalated),
-                date.fromisoformat(deadline),
-            )
-            for kind, code, unit, supervised, opened, pos, escalated, deadline in rows
-        ]
+        found = [OpenEntity.from_row(row) for row in rows]
         found.sort(key=lambda e: (e.deadline, not e.escalated, not e.supervised, e.unit, e.code))
         return found[:limit]
 

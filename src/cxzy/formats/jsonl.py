@@ -11,20 +11,16 @@ from cxzy.domain.errors import Violation
 
 
 def read_records(
-    path: Path, label: str | None = None, digest: Any = None
+    path: Path, label: str | None = None
 ) -> Iterator[tuple[str, Mapping[str, Any] | Violation]]:
     """Each record line as ("FILE:LINE", mapping) — or the reason it is not one.
 
     Blank lines and lines starting with ``#`` are skipped. Raises ``OSError``
     when the file cannot be read, and :class:`Violation` when it is not UTF-8.
-    ``digest`` (a :mod:`hashlib` object) is fed every byte read: once the
-    records are consumed it holds the hash of exactly the bytes imported.
     """
     name = label or str(path)
     with path.open("rb") as handle:
         for number, raw_line in enumerate(handle, start=1):
-            if digest is not None:
-                digest.update(raw_line)
             where = f"{name}:{number}"
             try:
                 line = raw_line.decode("utf-8")
