@@ -64,7 +64,7 @@ LAST_DAY = date(2012, 11, 30)
 DASHBOARD_TODAY = date(2011, 3, 1)  # mid-campaign: the "compete" phase
 SIZE = (170, 45)
 STATUS_DATES = 25
-STEPS = 5
+STEPS = int(os.environ.get("BENCH_STEPS", "5"))
 LIVE_EVENTS = 5
 LIVE_UNIT = "U1"
 

@@ -121,6 +121,19 @@ def _groups(
     return prelude, list(groups.values())
 
 
+def _split(records: list[dict[str, Any]], cut: float) -> tuple[list[dict], list[dict]]:
+    """The records of a share of the entities (and the prelude), and the rest."""
+    prelude, groups = _groups(records)
+    first_groups = groups[: int(len(groups) * cut)]
+    first = prelude + [r for g in first_groups for r in g]
+    return first, [r for g in groups[len(first_groups) :] for r in g]
+
+
+def _import_later(app: CampaignApp, later: list[dict[str, Any]]) -> None:
+    items = [(f"later:{n}", record) for n, record in enumerate(later, start=1)]
+    assert Importer(app, by="property").run(items).ok
+
+
 @SETTINGS
 @given(
     seed=st.integers(0, 10_000),
@@ -153,26 +166,34 @@ def test_status_is_the_same_whatever_order_and_imports_records_arrive_in(
         assert [status(arrived, d) for d in days] == expected
 
 
+# a history split in two imports at a share of its entities
+SPLIT = {"seed": st.integers(0, 10_000), "events": st.integers(20, 160), "cut": st.floats(0.1, 0.9)}
+
+
 @SETTINGS
-@given(
-    seed=st.integers(0, 10_000),
-    events=st.integers(20, 160),
-    cut=st.floats(0.1, 0.9),
-    day=st.dates(date(2010, 5, 1), date(2012, 12, 31)),
-)
+@given(**SPLIT, day=st.dates(date(2010, 5, 1), date(2012, 12, 31)))
 def test_known_at_a_moment_before_an_import_equals_the_status_before_it(seed, events, cut, day):
     # Before the import, status comes from the running totals (the whole log); after
     # it, "as known at" that moment reads the rows up to that position: both agree.
-    records = history(seed, events)
-    prelude, groups = _groups(records)
-    first_groups = groups[: int(len(groups) * cut)]
-    first = prelude + [r for g in first_groups for r in g]
-    later = [r for g in groups[len(first_groups) :] for r in g]
+    first, later = _split(history(seed, events), cut)
     days = [date(2010, 6, 30), date(2011, 6, 30), date(2012, 11, 7), day]
     with store_with(first) as app:
         before = [status(app, d)["units"] for d in days]
         moment = datetime.now(UTC)
-        items = [(f"later:{n}", record) for n, record in enumerate(later, start=1)]
-        assert Importer(app, by="property").run(items).ok
+        _import_later(app, later)
         query = StatusQuery(app)
         assert [query.status(d, moment).to_json()["units"] for d in days] == before
+
+
+@SETTINGS
+@given(**SPLIT, day=st.dates(date(2011, 7, 1), date(2012, 12, 31)))
+def test_a_query_kept_open_across_an_import_answers_as_a_new_one(seed, events, cut, day):
+    # The dashboard keeps one query for its whole life; what it remembers of the
+    # totals on the items' deadlines must not outlive the log it was read from.
+    first, later = _split(history(seed, events), cut)
+    days = [date(2012, 11, 7), day]
+    with store_with(first) as app:
+        kept = StatusQuery(app)
+        assert [kept.status(d).to_json() for d in days] == [status(app, d) for d in days]
+        _import_later(app, later)
+        assert [kept.status(d).to_json() for d in days] == [status(app, d) for d in days]

@@ -14,7 +14,7 @@ from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.readmodel import ALL
-from cxzy.application.totals import RunningTotals
+from cxzy.application.totals import Figures, RunningTotals
 from cxzy.domain.errors import Violation
 from cxzy.domain.registry import CampaignInfo
 from cxzy.domain.status import ClosedSet, PhaseStatus, UnitFacts, unit_phases
@@ -123,6 +123,9 @@ class StatusQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
         self.rm = app.read_model
+        # the totals on an item's deadline, per (deadline, log head): a dashboard
+        # stepping through days asks for the same ones at every step
+        self._at_deadline: dict[tuple[date, int], dict[tuple[str, str], Figures]] = {}
 
     def campaign(self) -> CampaignInfo:
         with self.app.snapshot() as c:
@@ -168,7 +171,7 @@ class StatusQuery:
         # The running totals hold the whole log: they answer unless an earlier
         # position is asked for ("as known at" a moment before the last record).
         figures = (
-            self._from_totals(c, info, as_of)
+            self._from_totals(c, info, as_of, head)
             if head >= rm.head(c) and self.app.has_running_totals
             else self._from_rows(c, info, as_of, pos)
         )
@@ -216,8 +219,9 @@ class StatusQuery:
         head_hash = self._head_hash(c, head)
         return StatusReport(info, title, as_of, known_at, head, report_units, head_hash)
 
-    def _from_totals(self, c: Any, info: CampaignInfo, as_of: date) -> _Figures:
-        """Counts, "all closed" sets and awards from the running totals (the whole log)."""
+    def _from_totals(self, c: Any, info: CampaignInfo, as_of: date, head: int) -> _Figures:
+        """Counts, "all closed" sets and awards from the running totals (the whole log,
+        whose last position is ``head``)."""
         totals = RunningTotals(self.rm)
         figures = totals.figures(c, as_of)
         counts = {
@@ -243,7 +247,13 @@ class StatusQuery:
                         )
                 continue
             # those opened by the deadline: closed by today, and of them after the deadline
-            at_deadline = totals.figures(c, item.deadline)
+            key = (item.deadline, head)
+            if key not in self._at_deadline:
+                self._at_deadline = {
+                    k: v for k, v in self._at_deadline.items() if k[1] == head
+                }  # an older head's are stale
+                self._at_deadline[key] = totals.figures(c, item.deadline)
+            at_deadline = self._at_deadline[key]
             still_open = totals.still_open(c, as_of, kind, opened_by=item.deadline)
             for (unit, k), f in at_deadline.items():
                 if k == kind and f.opened:

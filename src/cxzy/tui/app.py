@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -57,12 +57,14 @@ class CxzyApp(App[None]):
         Binding("l", "open_log", "log"),
     ]
 
-    snapshot: reactive[Snapshot | None] = reactive(None, always_update=True)
-    clock: reactive[ViewClock] = reactive(
+    # State, not display (``var``: no repaint of the whole screen when they change);
+    # the screens watch them and redraw what changed.
+    snapshot: var[Snapshot | None] = var(None, always_update=True)
+    clock: var[ViewClock] = var(
         ViewClock(today=date(2000, 1, 1), as_of=date(2000, 1, 1)), always_update=True
     )
-    series: reactive[dict[str, list[float]] | None] = reactive(None, always_update=True)
-    connected: reactive[bool] = reactive(True)
+    series: var[dict[str, list[float]] | None] = var(None, always_update=True)
+    connected: var[bool] = var(True)
 
     def __init__(
         self,

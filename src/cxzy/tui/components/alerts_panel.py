@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
 from cxzy.styles import URGENCY_STYLES
-from cxzy.tui.components.tables import Cell, fill
+from cxzy.tui.components.tables import Cell, Table, fill
 
 
-class AlertsPanel(DataTable):
+class AlertsPanel(Table):
     DEFAULT_CSS = """
     AlertsPanel { height: 1fr; }
     """

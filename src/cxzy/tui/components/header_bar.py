@@ -49,4 +49,4 @@ class HeaderBar(Static):
                 style = ""
             timeline.append(label, style=style)
             timeline.append("|", style="dim")
-        self.update(Text("\n").join([line, timeline]))
+        self.update(Text("\n").join([line, timeline]), layout=False)  # its height is fixed

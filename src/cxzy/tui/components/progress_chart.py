@@ -31,4 +31,7 @@ class ProgressChart(Vertical):
             values = series.get(key) or [0.0]
             self.query_one(f"#spark-{key}", Sparkline).data = values
             share = values[-1] if values else 0.0
-            self.query_one(f"#label-{key}", Label).update(f"{labels[key]} {share:4.0%}")
+            label = f"{labels[key]} {share:4.0%}"
+            shown = self.query_one(f"#label-{key}", Label)
+            if str(shown.content) != label:
+                shown.update(label, layout=False)  # labels have a fixed width

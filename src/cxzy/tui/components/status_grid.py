@@ -7,12 +7,12 @@ import time
 from rich.cells import cell_len
 from rich.text import Text
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable
 
 from cxzy.application.dashboard import Snapshot
 from cxzy.application.status import UnitStatus
 from cxzy.i18n import t
 from cxzy.styles import STATE_STYLES
+from cxzy.tui.components.tables import Table
 
 FLASH_SECONDS = 1.5
 
@@ -22,7 +22,7 @@ def _plain(value: str | Text) -> str:
     return value.plain if isinstance(value, Text) else value.partition("|")[0]
 
 
-class StatusGrid(DataTable):
+class StatusGrid(Table):
     """Cells keep their place across updates; changed cells flash briefly."""
 
     DEFAULT_CSS = """

@@ -15,6 +15,8 @@ class TotalsBar(Static):
     TotalsBar { height: auto; padding: 0 1; background: $boost; }
     """
 
+    _shown = ""
+
     def show(self, snapshot: Snapshot, lang: str) -> None:
         report = snapshot.report
         parts = []
@@ -24,18 +26,20 @@ class TotalsBar(Static):
             behind = sum(s in PHASE_BEHIND for s in statuses)
             parts.append(f"{phase.short.get(lang, phase.key)} {done}/{behind}")
         units = report.units
-        self.update(
-            Text(
-                t(
-                    "tui_totals",
-                    lang,
-                    phases=" ".join(parts),
-                    c_overdue=sum(u.commitments.overdue for u in units),
-                    r_open=sum(u.rectifications.open for u in units),
-                    r_overdue=sum(u.rectifications.overdue for u in units),
-                    r_sup=sum(u.rectifications.supervised_open for u in units),
-                    r_esc=sum(u.rectifications.escalated for u in units),
-                )
-                + f"  · {t('position', lang)} #{report.position}"
+        text = Text(
+            t(
+                "tui_totals",
+                lang,
+                phases=" ".join(parts),
+                c_overdue=sum(u.commitments.overdue for u in units),
+                r_open=sum(u.rectifications.open for u in units),
+                r_overdue=sum(u.rectifications.overdue for u in units),
+                r_sup=sum(u.rectifications.supervised_open for u in units),
+                r_esc=sum(u.rectifications.escalated for u in units),
             )
+            + f"  · {t('position', lang)} #{report.position}"
         )
+        if text.plain != self._shown:
+            # the bar's height follows its text: a layout pass only when its length changed
+            self.update(text, layout=len(text.plain) != len(self._shown))
+            self._shown = text.plain

@@ -1,0 +1,78 @@
+"""The dashboard's tables draw exactly what Textual's DataTable draws, and redraw a
+changed cell (their caches key on what a cell shows, not on the table's counter)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from cxzy.tui.components.tables import Table
+
+COLUMNS = [("unit", 14), ("phase", 10), ("note", 8)]
+ROWS = [
+    ("u1", [Text("局机关党委"), Text("发动 3/4", style="green"), Text("-")]),
+    ("u2", [Text("  一四三队", style="bold"), Text("争创 0/9", style="red"), Text("")]),
+    (
+        "u3",
+        [
+            Text("  ") + Text("综合普查队") + Text(" u3", style="dim"),
+            Text("a much longer cell than its column", style="yellow"),
+            Text("宽字符截断了", style="italic"),
+        ],
+    ),
+    ("u4", [Text("plain"), Text("1/2/3"), Text("x", style="reverse")]),
+]
+
+
+class Both(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Table(id="ours", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="theirs", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        for table in self.query(DataTable):
+            for key, width in COLUMNS:
+                table.add_column(key, key=key, width=width)
+            for key, cells in ROWS:
+                table.add_row(*cells, key=key)
+
+
+def lines(table: DataTable) -> list[list[tuple[str, object]]]:
+    """Each line's cells as (text, style) after merging equal styles."""
+    return [
+        [(segment.text, segment.style) for segment in table.render_line(y).simplify()]
+        for y in range(table.size.height)
+    ]
+
+
+async def test_a_table_draws_what_the_datatable_draws() -> None:
+    app = Both()
+    async with app.run_test(size=(60, 20)) as pilot:
+        ours, theirs = app.query_one("#ours", Table), app.query_one("#theirs", DataTable)
+
+        async def shown(table: DataTable, focused: bool) -> list[list[tuple[str, object]]]:
+            app.set_focus(table if focused else None)
+            await pilot.pause()
+            return lines(table)
+
+        for focused in (False, True):
+            assert await shown(ours, focused) == await shown(theirs, focused)
+        for table in (ours, theirs):
+            table.move_cursor(row=2)
+        for focused in (True, False):
+            assert await shown(ours, focused) == await shown(theirs, focused)
+
+
+async def test_a_changed_cell_is_redrawn_and_the_others_are_not() -> None:
+    app = Both()
+    async with app.run_test(size=(60, 20)) as pilot:
+        ours = app.query_one("#ours", Table)
+        await pilot.pause()
+        before = lines(ours)
+        ours.update_cell("u2", "phase", Text("争创 1/9", style="red"))
+        await pilot.pause()
+        after = lines(ours)
+        changed = [y for y, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
+        assert changed == [2]  # the header is line 0; u2 is line 2
+        assert "争创 1/9" in "".join(text for text, _ in after[2])
