@@ -35,13 +35,18 @@ class StatusGrid(Table):
         self._flash: dict[tuple[str, str], float] = {}
         self._values: dict[tuple[str, str], str | Text] = {}
         self._layout: tuple[object, ...] = ()
+        self._names: dict[tuple[str, str, int], Text] = {}
         self.filter_text = ""
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._unflash)
 
     def _row(self, unit: UnitStatus, phases: list[str], lang: str) -> dict[str, str | Text]:
-        name = Text("  " * unit.depth) + Text(unit.name) + Text(f" {unit.unit}", style="dim")
+        key = (unit.unit, unit.name, unit.depth)
+        name = self._names.get(key)
+        if name is None:  # names rarely change: built once
+            name = Text("  " * unit.depth) + Text(unit.name) + Text(f" {unit.unit}", style="dim")
+            self._names[key] = name
         cells: dict[str, str | Text] = {"unit": name}
         for key in phases:
             status = unit.phases[key]
