@@ -29,6 +29,7 @@ Prints a table (figure, value, target, verdict) or, with ``--json``, one object:
 ``{"events", "units", "seed", "postgres_chunk", "machine", "code",
 "figures": {key: number | null}, "targets": {key: [op, value]}, "missed": [key],
 "not_measured": {key: reason}}``. The targets are issue 7's, for 1,000,000 events.
+``BENCH_STEPS`` in the environment sets the number of time-travel steps (default 5).
 """
 
 from __future__ import annotations
