@@ -119,6 +119,7 @@ class ReadModelRecorder:
 
 
 READ_CACHE_KB = 16_384  # a reader's page cache: SQLite's default is 2 MB
+READ_RANDOM_PAGE_COST = 1.1  # PostgreSQL readers: pages are cached, not on a spinning disk
 
 
 class _ImmediateTransaction(SQLiteTransaction):
@@ -220,6 +221,10 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
         with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):
             cursor = conn.cursor(row_factory=tuple_row)
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            # The read model's indexes are in memory: with the default cost of a random
+            # page (4) the planner hashed all of cx_running rather than probe its key
+            # once per unit and kind (a status 17 ms instead of 5 at 100,000 events).
+            cursor.execute(f"SET LOCAL random_page_cost = {READ_RANDOM_PAGE_COST}")
             yield cursor
 
     def import_cursor(self) -> Any:
