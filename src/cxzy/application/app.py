@@ -119,6 +119,11 @@ class CampaignApp(Application):
             or not recorder.max_notification_id()
         )
 
+    def totals_answer(self, c: Any, position: int) -> bool:
+        """Whether the running totals answer for the log as of a position: they hold
+        the whole log, so not for an earlier one ("as known at" a past moment)."""
+        return position >= self.read_model.head(c) and self.has_running_totals
+
     def head(self) -> int:
         with self.snapshot() as c:
             return self.read_model.head(c)

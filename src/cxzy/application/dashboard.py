@@ -14,7 +14,7 @@ from typing import Any
 from cxzy.application.app import CampaignApp
 from cxzy.application.readmodel import ALL
 from cxzy.application.status import StatusQuery, StatusReport
-from cxzy.application.totals import OpenEntity, RunningTotals
+from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
 from cxzy.domain.schema import public_record
 from cxzy.domain.status import DONE, LATE, MISSED, current_phase
@@ -125,7 +125,7 @@ class DashboardQuery:
         report = self.status.status(as_of, known_at)
         with self.app.snapshot() as c:
             head = self.rm.head(c)
-            if report.position >= head and self.app.has_running_totals:  # the whole log
+            if self.app.totals_answer(c, report.position):
                 most_urgent = RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS)
             else:
                 most_urgent = self._open_on(c, as_of, report.position)
@@ -162,10 +162,7 @@ class DashboardQuery:
 
     def _alerts(self, c: Any, as_of: date, still_open: list[OpenEntity]) -> list[Alert]:
         """The most urgent of what is open (at most ALERT_ROWS), with their texts."""
-        ranked = sorted(
-            still_open,
-            key=lambda e: (e.deadline, not e.escalated, not e.supervised, e.unit, e.code),
-        )[:ALERT_ROWS]
+        ranked = most_urgent(still_open, ALERT_ROWS)
         texts = dict(
             self.rm.rows_in(
                 c,

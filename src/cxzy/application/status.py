@@ -123,9 +123,10 @@ class StatusQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
         self.rm = app.read_model
-        # the totals on an item's deadline, per (deadline, log head): a dashboard
-        # stepping through days asks for the same ones at every step
-        self._at_deadline: dict[tuple[date, int], dict[tuple[str, str], Figures]] = {}
+        # the totals on the items' deadlines, as of one log head: a dashboard stepping
+        # through days asks for the same ones at every step
+        self._deadline_head = -1
+        self._at_deadline: dict[date, dict[tuple[str, str], Figures]] = {}
 
     def campaign(self) -> CampaignInfo:
         with self.app.snapshot() as c:
@@ -168,11 +169,9 @@ class StatusQuery:
         ):
             firsts.setdefault(unit, {})[fact] = date.fromisoformat(first)
         head = int(rm.value(c, "SELECT MAX(pos) FROM cx_log WHERE pos <= :pos", pos=pos) or 0)
-        # The running totals hold the whole log: they answer unless an earlier
-        # position is asked for ("as known at" a moment before the last record).
         figures = (
             self._from_totals(c, info, as_of, head)
-            if head >= rm.head(c) and self.app.has_running_totals
+            if self.app.totals_answer(c, head)
             else self._from_rows(c, info, as_of, pos)
         )
         grades = dict(
@@ -247,13 +246,7 @@ class StatusQuery:
                         )
                 continue
             # those opened by the deadline: closed by today, and of them after the deadline
-            key = (item.deadline, head)
-            if key not in self._at_deadline:
-                self._at_deadline = {
-                    k: v for k, v in self._at_deadline.items() if k[1] == head
-                }  # an older head's are stale
-                self._at_deadline[key] = totals.figures(c, item.deadline)
-            at_deadline = self._at_deadline[key]
+            at_deadline = self._figures_on_deadline(c, totals, item.deadline, head)
             still_open = totals.still_open(c, as_of, kind, opened_by=item.deadline)
             for (unit, k), f in at_deadline.items():
                 if k == kind and f.opened:
@@ -263,6 +256,15 @@ class StatusQuery:
                     )
         awards = {unit: f.opened for (unit, kind), f in figures.items() if kind == "award"}
         return _Figures(counts, closed_sets, awards)
+
+    def _figures_on_deadline(
+        self, c: Any, totals: RunningTotals, deadline: date, head: int
+    ) -> dict[tuple[str, str], Figures]:
+        if head != self._deadline_head:  # the log grew: what was remembered is stale
+            self._deadline_head, self._at_deadline = head, {}
+        if deadline not in self._at_deadline:
+            self._at_deadline[deadline] = totals.figures(c, deadline)
+        return self._at_deadline[deadline]
 
     def _from_rows(self, c: Any, info: CampaignInfo, as_of: date, pos: int) -> _Figures:
         """Counts, "all closed" sets and awards from the rows up to a log position."""

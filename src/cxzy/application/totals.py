@@ -19,7 +19,7 @@ rows themselves instead (:mod:`cxzy.application.status`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -113,6 +113,14 @@ class OpenEntity:
         )
 
 
+def most_urgent(entities: Iterable[OpenEntity], limit: int) -> list[OpenEntity]:
+    """The ``limit`` most urgent: earliest deadline in force first; escalated, then
+    supervised, first among equals."""
+    return sorted(
+        entities, key=lambda e: (e.deadline, not e.escalated, not e.supervised, e.unit, e.code)
+    )[:limit]
+
+
 class RunningTotals:
     """Queries of the running totals (each as of the whole log)."""
 
@@ -190,9 +198,7 @@ class RunningTotals:
             sorted(candidates),
             day=params["day"],
         )
-        found = [OpenEntity.from_row(row) for row in rows]
-        found.sort(key=lambda e: (e.deadline, not e.escalated, not e.supervised, e.unit, e.code))
-        return found[:limit]
+        return most_urgent((OpenEntity.from_row(row) for row in rows), limit)
 
     def still_open(self, c: Any, day: date, kind: str, opened_by: date) -> dict[str, int]:
         """Per unit: entities of a kind opened by one day and still open on a later one."""
@@ -341,15 +347,14 @@ class TotalsWriter:
     def write(self) -> None:
         model, cursor = self.model, self.cursor
         if self.pending is None:
-            write_running(model, cursor, self.changes)
+            model.write_running(cursor, self.changes)
         else:
             for key, counts in self.changes.items():
                 total = self.pending.setdefault(key, [0] * len(COLUMNS))
                 for n, value in enumerate(counts):
                     total[n] += value
             if len(self.pending) > PENDING_LIMIT:
-                write_running(model, cursor, self.pending)
-                self.pending.clear()
+                model.write_running(cursor, self.pending)
         model._run(
             cursor,
             "UPDATE cx_entities SET overdue_from = :overdue_from WHERE entity = :entity",

@@ -63,8 +63,8 @@ class Table(DataTable):
         if row_index < 0 or column_index < 0:  # the header and row labels
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        content = _content(self._data[row_key][column_key])
+        value = self._data[row_key][self._column_locations.get_key(column_index)]
+        content = _content(value)
         if content is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         key = (
@@ -82,7 +82,6 @@ class Table(DataTable):
         )
         lines = self._content_cache.get(key)
         if lines is None:
-            value = self._data[row_key][column_key]
             if self._one_line(value, row_key):
                 lines = self._render_one_line(
                     value, row_index, column_index, base_style, width, cursor, hover
@@ -94,11 +93,16 @@ class Table(DataTable):
             self._content_cache[key] = lines
         return lines
 
+    @property
+    def _unfixed(self) -> bool:
+        """No fixed rows or columns (they are drawn with styles of their own)."""
+        return not (self.fixed_rows or self.fixed_columns)
+
     def _one_line(self, value: object, row_key: Any) -> bool:
         return (
             isinstance(value, Text)
             and self.rows[row_key].height == 1
-            and not (self.fixed_rows or self.fixed_columns)
+            and self._unfixed
             and "\n" not in value.plain
             and "\t" not in value.plain
         )
@@ -154,12 +158,7 @@ class Table(DataTable):
 
     def _line_key(self, y: int, x1: int, x2: int, base_style: Style) -> tuple[Hashable, ...] | None:
         """What one line of a row shows; None where the DataTable's own path draws it."""
-        if (
-            self.cursor_type != "row"
-            or self.fixed_columns
-            or self.fixed_rows
-            or self._labelled_row_exists
-        ):
+        if self.cursor_type != "row" or not self._unfixed or self._labelled_row_exists:
             return None
         try:
             row_key, line_no = self._get_offsets(y)
