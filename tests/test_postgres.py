@@ -326,3 +326,28 @@ def test_a_second_import_waits_for_the_first_and_is_checked_against_it(pg, capsy
     ids = [r["id"] for r in log(capsys, pg)]
     assert ids.count("race-1") == 1 and ids.count("race-2") == 1 and len(ids) == 546
     assert cli(capsys, "--store", pg, "verify")[0] == 0
+
+
+def test_an_import_plans_each_statement_for_the_tables_as_they_have_grown(pg):
+    """An import fills the read model in one transaction. psycopg prepares a statement
+    run five times, and a generic plan made while the tables were empty would go on
+    reading every open item to delete one by its key (a million events took hours)."""
+    app = open_app(resolve_store(pg), create=True)
+    schema = pg.rpartition("schema=")[2]
+    with app.recorder.import_cursor() as cursor:
+        cursor.execute(
+            f"PREPARE drop_one (text, text) AS "
+            f'DELETE FROM "{schema}".cx_open WHERE month = $1 AND entity = $2'
+        )
+        for _ in range(6):
+            cursor.execute("EXECUTE drop_one ('9999-99', 'c:none')")
+        cursor.execute(
+            f"""INSERT INTO "{schema}".cx_open (month, entity, kind, unit, opened_day,
+                  deadline, deadline_day)
+                SELECT '9999-99', 'c:' || n, 'commitment', 'u', '2010-06-01', '2010-07-01',
+                  '2010-06-01' FROM generate_series(1, 5000) AS n"""
+        )
+        cursor.execute("EXPLAIN EXECUTE drop_one ('9999-99', 'c:17')")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("ROLLBACK")
+    assert "entity" in plan.split("Index Cond")[1].splitlines()[0], plan
