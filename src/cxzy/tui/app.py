@@ -136,8 +136,7 @@ class CxzyApp(App[None]):
     def load(self, clock: ViewClock) -> None:
         assert self.query_ is not None
         snapshot = self.query_.snapshot(clock.as_of, clock.known_at)
-        if not get_current_worker().is_cancelled:  # else a newer load replaced this one
-            self.post_message(SnapshotReady(snapshot))
+        self.post_message(SnapshotReady(snapshot))
 
     def _update_series(self, snapshot: Snapshot) -> None:
         """The chart costs a status per week: redone for a new moment at once, for new
