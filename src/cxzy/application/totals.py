@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cxzy.application.readmodel import ReadModel
 
 OPEN_NOW = "9999-99"  # cx_open's month for what is not closed yet
+LAST_DAY = "9999-12-31"  # later than any deadline (text order is date order)
 PENDING_LIMIT = 100_000  # (day, kind, unit) changes an import keeps before writing them
 COLUMNS = ("opened", "closed", "escalated", "supervised_open", "overdue")
 _NAMES = ", ".join(COLUMNS)
@@ -156,47 +157,33 @@ class RunningTotals:
 
     def open_on(self, c: Any, day: date, limit: int) -> list[OpenEntity]:
         """The most urgent commitments and rectifications open on the day (earliest
-        deadline in force first; escalated, then supervised, first among equals).
+        deadline in force; escalated, then supervised, first among equals).
 
-        Reads the open set in deadline order and stops after ``limit`` (ties
-        included), plus the few whose deadline moved after the day."""
+        Reads, in the day's month and in the open set, those whose deadline is at
+        most the ``limit``-th earliest (ties included: all of them when there are
+        fewer), in deadline order, plus the few whose deadline moved after the day;
+        one statement (one round trip) for all four."""
+        # NOT (... > ...): SQLite would otherwise read the month through the
+        # deadline_day index and sort it, not the deadline index in order
+        in_force = f"month = {{m}} AND NOT (deadline_day > :day) AND {_OPEN_ROW}"
+        parts = []
+        for m in (":month", ":now"):
+            parts.append(
+                f"""SELECT entity FROM cx_open WHERE {in_force.format(m=m)}
+                      AND deadline <= COALESCE((SELECT deadline FROM cx_open
+                        WHERE {in_force.format(m=m)} ORDER BY deadline LIMIT 1 OFFSET :nth),
+                        '{LAST_DAY}')"""
+            )
+            # a deadline recorded after the day: another one was in force
+            parts.append(
+                f"SELECT entity FROM cx_open WHERE month = {m} AND deadline_day > :day"
+                f" AND {_OPEN_ROW}"
+            )
         params = _open_params(day)
-        candidates: set[str] = set()
-        for month in (params["month"], OPEN_NOW):
-            first = self.rm.rows(
-                c,
-                # NOT (... > ...): SQLite would otherwise read the month through the
-                # deadline_day index and sort it, not the deadline index in order
-                f"""SELECT entity, deadline FROM cx_open WHERE month = :m
-                      AND NOT (deadline_day > :day) AND {_OPEN_ROW}
-                    ORDER BY deadline LIMIT :limit""",
-                m=month,
-                day=params["day"],
-                limit=limit,
-            )
-            candidates.update(entity for entity, _ in first)
-            if len(first) == limit:  # those as urgent as the last one
-                candidates.update(
-                    entity
-                    for (entity,) in self.rm.rows(
-                        c,
-                        f"""SELECT entity FROM cx_open WHERE month = :m AND deadline = :last
-                              AND NOT (deadline_day > :day) AND {_OPEN_ROW}""",
-                        m=month,
-                        day=params["day"],
-                        last=first[-1][1],
-                    )
-                )
-            candidates.update(  # a deadline recorded after the day: another one was in force
-                entity
-                for (entity,) in self.rm.rows(
-                    c,
-                    f"""SELECT entity FROM cx_open WHERE month = :m AND deadline_day > :day
-                          AND {_OPEN_ROW}""",
-                    m=month,
-                    day=params["day"],
-                )
-            )
+        candidates = {
+            entity
+            for (entity,) in self.rm.rows(c, " UNION ALL ".join(parts), nth=limit - 1, **params)
+        }
         rows = self.rm.rows_in(
             c,
             f"""SELECT e.kind, e.code, e.unit, e.supervised, e.opened_day, e.opened_pos,
