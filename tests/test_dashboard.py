@@ -245,6 +245,78 @@ async def test_live_events_from_another_writer_appear_without_a_key(store):
         assert "reverse" not in str(grid.get_cell("WYB", "summarize").style)
 
 
+async def test_changes_pushed_while_a_snapshot_is_read_are_read_once_after_it(store, monkeypatch):
+    """What PostgreSQL's notifications do (here pushed by hand): the first change
+    starts a reload at once; the changes pushed while it runs start one more after
+    it, not one each."""
+    app = dashboard(store, today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.query_ is not None
+        read = app.query_.snapshot
+        started: list[float] = []
+        gate = threading.Event()
+
+        def held(*args, **kwargs):
+            started.append(time.monotonic())
+            gate.wait(10)
+            return read(*args, **kwargs)
+
+        monkeypatch.setattr(app.query_, "snapshot", held)
+
+        def push(times: int) -> None:
+            thread = threading.Thread(target=lambda: [app._pushed() for _ in range(times)])
+            thread.start()
+            thread.join()
+
+        push(1)
+        deadline = time.monotonic() + 5
+        while not started and time.monotonic() < deadline:
+            await pilot.pause(0.01)
+        assert len(started) == 1  # at once: no interval to wait for
+        push(50)
+        await pilot.pause(0.3)
+        assert len(started) == 1  # not while the first reload runs
+        gate.set()
+        await settle(pilot)
+        assert len(started) == 2  # then once for all of them
+        assert app.snapshot is not None and not app._changed
+
+
+async def test_the_chart_is_read_after_the_snapshot_is_painted(demo_store, monkeypatch):
+    """The chart's worker (a status per week) would hold the interpreter while the grid
+    is drawn: it starts once the new snapshot is on the screen."""
+    from textual.screen import Screen
+
+    from cxzy.application.dashboard import DashboardQuery
+
+    order: list[str] = []
+    show, progress = OverviewScreen.show, DashboardQuery.progress
+    refresh = Screen._compositor_refresh
+
+    def shown(self, snapshot):
+        if snapshot is not None:
+            order.append("shown")
+        show(self, snapshot)
+
+    def painted(self):
+        if order and order[-1] == "shown":
+            order.append("painted")
+        refresh(self)
+
+    def chart(self, *args, **kwargs):
+        order.append("chart")
+        return progress(self, *args, **kwargs)
+
+    monkeypatch.setattr(OverviewScreen, "show", shown)
+    monkeypatch.setattr(Screen, "_compositor_refresh", painted)
+    monkeypatch.setattr(DashboardQuery, "progress", chart)
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert order[:3] == ["shown", "painted", "chart"]
+
+
 async def test_event_text_is_shown_literally(store):
     writer = open_app(location(store))
     hostile = "[bold]加粗[/bold] [/] \x1b[31m红色 [link=x]y"

@@ -99,6 +99,31 @@ def test_the_same_history_gives_the_same_status_on_sqlite_and_postgresql(pg, tmp
     assert code == 0 and "544 events checked" in out
 
 
+def test_the_dashboard_reads_the_same_on_sqlite_and_postgresql(pg, tmp_path, capsys):
+    """The dashboard's snapshot (status, alerts, missed items) and its chart: some of
+    their queries are written for each database."""
+    from cxzy.application.dashboard import DashboardQuery
+
+    sqlite = str(tmp_path / "demo.sqlite3")
+    for store in (sqlite, pg):
+        code, _, err = cli(capsys, "--store", store, "import", str(EVENTS / "demo.jsonl"))
+        assert code == 0, err
+    left = DashboardQuery(open_app(resolve_store(pg), read_only=True))
+    right = DashboardQuery(open_app(resolve_store(sqlite), read_only=True))
+    for day in map(date.fromisoformat, DAYS):
+        ours, theirs = left.snapshot(day), right.snapshot(day)
+        assert ours.report.to_json() == theirs.report.to_json(), day
+        assert (ours.alerts, ours.missed, ours.open_total, ours.head) == (
+            theirs.alerts,
+            theirs.missed,
+            theirs.open_total,
+            theirs.head,
+        ), day
+    assert left.progress(date(2012, 11, 30)) == right.progress(date(2012, 11, 30))
+    left.app.close()
+    right.app.close()
+
+
 def test_the_password_is_never_printed(server, capsys):
     url = server.replace("postgres@", "postgres:s3cret-pw@").replace("5432", "5999")
     code, out, err = cli(capsys, "--store", url, "status")

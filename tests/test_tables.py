@@ -76,3 +76,23 @@ async def test_a_changed_cell_is_redrawn_and_the_others_are_not() -> None:
         changed = [y for y, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
         assert changed == [2]  # the header is line 0; u2 is line 2
         assert "争创 1/9" in "".join(text for text, _ in after[2])
+
+
+async def test_updated_cells_redraw_only_their_rows() -> None:
+    app = Both()
+    async with app.run_test(size=(60, 20)) as pilot:
+        ours = app.query_one("#ours", Table)
+        await pilot.pause()
+        drawn: list[int] = []
+        render_line = ours.render_line
+
+        def counting(y: int):  # type: ignore[no-untyped-def]
+            drawn.append(y)
+            return render_line(y)
+
+        ours.render_line = counting  # type: ignore[method-assign]
+        ours.update_cells([("u2", "phase", Text("争创 1/9", style="red")), ("u4", "note", "y")])
+        await pilot.pause()
+        assert sorted(set(drawn)) == [2, 4]  # the header is line 0; u2 is line 2, u4 line 4
+        assert ours.get_cell("u2", "phase").plain == "争创 1/9"
+        assert "争创 1/9" in "".join(text for text, _ in lines(ours)[2])

@@ -122,10 +122,11 @@ class DashboardQuery:
         return self.app.head()
 
     def snapshot(self, as_of: date, known_at: datetime | None = None) -> Snapshot:
-        report = self.status.status(as_of, known_at)
+        """Read in one transaction: the figures, the alerts and the head agree."""
         with self.app.snapshot() as c:
-            head = self.rm.head(c)
-            if self.app.totals_answer(c, report.position):
+            report = self.status.status_in(c, as_of, known_at)
+            head = report.position if known_at is None else self.rm.head(c)
+            if self.app.totals_answer(c, ALL if known_at is None else report.position):
                 most_urgent = RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS)
             else:
                 most_urgent = self._open_on(c, as_of, report.position)

@@ -220,11 +220,14 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
     def read_cursor(self) -> Iterator[Any]:
         with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):
             cursor = conn.cursor(row_factory=tuple_row)
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             # The read model's indexes are in memory: with the default cost of a random
             # page (4) the planner hashed all of cx_running rather than probe its key
             # once per unit and kind (a status 17 ms instead of 5 at 100,000 events).
-            cursor.execute(f"SET LOCAL random_page_cost = {READ_RANDOM_PAGE_COST}")
+            # (Both settings in one message: one round trip fewer per read.)
+            cursor.execute(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
+                f"SET LOCAL random_page_cost = {READ_RANDOM_PAGE_COST}"
+            )
             yield cursor
 
     def import_cursor(self) -> Any:

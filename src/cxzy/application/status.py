@@ -141,11 +141,17 @@ class StatusQuery:
         """Status as of a day, as known at a moment; ``audit`` also counts each
         unit's records reported late (a scan of the log index, so only on request)."""
         with self.app.snapshot() as c:
-            info = self.app.campaign_info(c)
-            if info is None:
-                raise Violation("store_has_no_campaign")
-            position = ALL if known_at is None else self.rm.position_known_at(c, known_at)
-            return self._status(c, info, as_of, known_at, position, audit)
+            return self.status_in(c, as_of, known_at, audit=audit)
+
+    def status_in(
+        self, c: Any, as_of: date, known_at: datetime | None = None, *, audit: bool = False
+    ) -> StatusReport:
+        """:meth:`status` in a read transaction of the caller's."""
+        info = self.app.campaign_info(c)
+        if info is None:
+            raise Violation("store_has_no_campaign")
+        position = ALL if known_at is None else self.rm.position_known_at(c, known_at)
+        return self._status(c, info, as_of, known_at, position, audit)
 
     def _status(
         self,
@@ -171,7 +177,7 @@ class StatusQuery:
         head = int(rm.value(c, "SELECT MAX(pos) FROM cx_log WHERE pos <= :pos", pos=pos) or 0)
         figures = (
             self._from_totals(c, info, as_of, head)
-            if self.app.totals_answer(c, head)
+            if self.app.totals_answer(c, pos)  # the log up to pos ends at head
             else self._from_rows(c, info, as_of, pos)
         )
         grades = dict(

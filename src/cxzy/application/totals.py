@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from cxzy.application.readmodel import ReadModel
 
 OPEN_NOW = "9999-99"  # cx_open's month for what is not closed yet
+LAST_DAY = "9999-12-31"  # later than any deadline (text order is date order)
 PENDING_LIMIT = 100_000  # (day, kind, unit) changes an import keeps before writing them
 COLUMNS = ("opened", "closed", "escalated", "supervised_open", "overdue")
 _NAMES = ", ".join(COLUMNS)
@@ -60,6 +61,25 @@ _KIND_ROWS = " UNION ALL ".join(f"SELECT '{kind}' AS kind" for kind in KINDS)
 DEADLINE_ON_DAY = """CASE WHEN e.deadline_day <= :day THEN e.deadline ELSE
     (SELECT d.deadline FROM cx_deadlines d WHERE d.entity = e.entity AND d.day <= :day
      ORDER BY d.pos DESC LIMIT 1) END"""
+
+# Per unit and kind, the running row of the last day with a change up to :day.
+# MATERIALIZED: the last day per unit and kind first (PostgreSQL would otherwise
+# look it up again for every running row).
+_FIGURES = f"""WITH p AS MATERIALIZED (
+      SELECT k.kind, u.unit, (SELECT MAX(x.day) FROM cx_running x
+        WHERE x.kind = k.kind AND x.unit = u.unit AND x.day <= :day) AS last
+      FROM (SELECT DISTINCT unit FROM cx_units) AS u
+      CROSS JOIN ({_KIND_ROWS}) AS k)
+    SELECT r.kind, r.unit, {_R_NAMES} FROM p
+    JOIN cx_running r ON r.kind = p.kind AND r.unit = p.unit AND r.day = p.last"""
+# The same on PostgreSQL, which SQLite cannot say: one backward probe of the key per
+# unit and kind reads the row itself (the above probes twice; 5 ms → 3 ms for 600
+# pairs).
+_FIGURES_LATERAL = f"""SELECT k.kind, u.unit, {_R_NAMES}
+    FROM (SELECT DISTINCT unit FROM cx_units) AS u CROSS JOIN ({_KIND_ROWS}) AS k
+    CROSS JOIN LATERAL (SELECT {_NAMES} FROM cx_running x
+      WHERE x.kind = k.kind AND x.unit = u.unit AND x.day <= :day
+      ORDER BY x.day DESC LIMIT 1) AS r"""
 
 # A cx_open row of the day's month (or of OPEN_NOW) that was open on :day
 _OPEN_ROW = "opened_day <= :day AND (closed_day IS NULL OR closed_day > :day)"
@@ -129,66 +149,41 @@ class RunningTotals:
 
     def figures(self, c: Any, day: date) -> dict[tuple[str, str], Figures]:
         """(unit, kind) → its figures as of the day."""
+        statement = _FIGURES_LATERAL if self.rm.dialect.name == "postgresql" else _FIGURES
         return {
             (unit, kind): Figures(*(int(v) for v in values))
-            for kind, unit, *values in self.rm.rows(
-                c,
-                # MATERIALIZED: the last day per unit and kind first (PostgreSQL would
-                # otherwise look it up again for every running row)
-                f"""WITH p AS MATERIALIZED (
-                      SELECT k.kind, u.unit, (SELECT MAX(x.day) FROM cx_running x
-                        WHERE x.kind = k.kind AND x.unit = u.unit AND x.day <= :day) AS last
-                      FROM (SELECT DISTINCT unit FROM cx_units) AS u
-                      CROSS JOIN ({_KIND_ROWS}) AS k)
-                    SELECT r.kind, r.unit, {_R_NAMES} FROM p
-                    JOIN cx_running r ON r.kind = p.kind AND r.unit = p.unit AND r.day = p.last""",
-                day=day.isoformat(),
-            )
+            for kind, unit, *values in self.rm.rows(c, statement, day=day.isoformat())
         }
 
     def open_on(self, c: Any, day: date, limit: int) -> list[OpenEntity]:
         """The most urgent commitments and rectifications open on the day (earliest
-        deadline in force first; escalated, then supervised, first among equals).
+        deadline in force; escalated, then supervised, first among equals).
 
-        Reads the open set in deadline order and stops after ``limit`` (ties
-        included), plus the few whose deadline moved after the day."""
+        Reads, in the day's month and in the open set, those whose deadline is at
+        most the ``limit``-th earliest (ties included: all of them when there are
+        fewer), in deadline order, plus the few whose deadline moved after the day;
+        one statement (one round trip) for all four."""
+        # NOT (... > ...): SQLite would otherwise read the month through the
+        # deadline_day index and sort it, not the deadline index in order
+        in_force = f"month = {{m}} AND NOT (deadline_day > :day) AND {_OPEN_ROW}"
+        parts = []
+        for m in (":month", ":now"):
+            parts.append(
+                f"""SELECT entity FROM cx_open WHERE {in_force.format(m=m)}
+                      AND deadline <= COALESCE((SELECT deadline FROM cx_open
+                        WHERE {in_force.format(m=m)} ORDER BY deadline LIMIT 1 OFFSET :nth),
+                        '{LAST_DAY}')"""
+            )
+            # a deadline recorded after the day: another one was in force
+            parts.append(
+                f"SELECT entity FROM cx_open WHERE month = {m} AND deadline_day > :day"
+                f" AND {_OPEN_ROW}"
+            )
         params = _open_params(day)
-        candidates: set[str] = set()
-        for month in (params["month"], OPEN_NOW):
-            first = self.rm.rows(
-                c,
-                # NOT (... > ...): SQLite would otherwise read the month through the
-                # deadline_day index and sort it, not the deadline index in order
-                f"""SELECT entity, deadline FROM cx_open WHERE month = :m
-                      AND NOT (deadline_day > :day) AND {_OPEN_ROW}
-                    ORDER BY deadline LIMIT :limit""",
-                m=month,
-                day=params["day"],
-                limit=limit,
-            )
-            candidates.update(entity for entity, _ in first)
-            if len(first) == limit:  # those as urgent as the last one
-                candidates.update(
-                    entity
-                    for (entity,) in self.rm.rows(
-                        c,
-                        f"""SELECT entity FROM cx_open WHERE month = :m AND deadline = :last
-                              AND NOT (deadline_day > :day) AND {_OPEN_ROW}""",
-                        m=month,
-                        day=params["day"],
-                        last=first[-1][1],
-                    )
-                )
-            candidates.update(  # a deadline recorded after the day: another one was in force
-                entity
-                for (entity,) in self.rm.rows(
-                    c,
-                    f"""SELECT entity FROM cx_open WHERE month = :m AND deadline_day > :day
-                          AND {_OPEN_ROW}""",
-                    m=month,
-                    day=params["day"],
-                )
-            )
+        candidates = {
+            entity
+            for (entity,) in self.rm.rows(c, " UNION ALL ".join(parts), nth=limit - 1, **params)
+        }
         rows = self.rm.rows_in(
             c,
             f"""SELECT e.kind, e.code, e.unit, e.supervised, e.opened_day, e.opened_pos,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,7 +37,7 @@ class Item:
     scope: str  # "all" or a unit kind
     name: Mapping[str, str]
 
-    @property
+    @cached_property  # a status asks every unit's items for it
     def fact(self) -> str | None:
         """The key of the first-occurrence fact a "has" item looks up."""
         if self.all_closed:
@@ -59,7 +60,16 @@ class Phase:
     short: Mapping[str, str] = field(default_factory=dict)  # for narrow columns
 
     def items_for(self, unit_kind: str) -> tuple[Item, ...]:
-        return tuple(item for item in self.items if item.applies_to(unit_kind))
+        found = self._items_by_kind.get(unit_kind)
+        if found is None:
+            found = tuple(item for item in self.items if item.applies_to(unit_kind))
+            self._items_by_kind[unit_kind] = found
+        return found
+
+    @cached_property
+    def _items_by_kind(self) -> dict[str, tuple[Item, ...]]:
+        """items_for's answers (a status asks it for every unit and phase)."""
+        return {}
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,16 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.i18n import t
 from cxzy.tui.clock import ViewClock
 from cxzy.tui.keys import localize_bindings
-from cxzy.tui.messages import OpenUnit, SnapshotReady
+from cxzy.tui.messages import OpenUnit, SnapshotReady, StoreChanged
 
 POLL_SECONDS = 0.1  # SQLite: the head is one index probe
-PUSH_SECONDS = 0.02  # how often pushed changes are gathered into one reload
 RECONNECT_SECONDS = 1.0
 SERIES_SECONDS = 30.0
 REPLAY_TICK = 0.4
@@ -84,7 +83,7 @@ class CxzyApp(App[None]):
         self._today = today
         self.query_: DashboardQuery | None = None
         self._series_key: tuple[int, datetime | None] | None = None
-        self._changed = False
+        self._changed = False  # the store pushed a change not read yet
         self._stopping = False
         self._series_time = 0.0
         localize_bindings(self, lang)
@@ -123,7 +122,6 @@ class CxzyApp(App[None]):
         if self.live_updates:
             if store.pushes_changes:
                 self.listen()  # PostgreSQL: LISTEN/NOTIFY pushes every commit
-                self.set_interval(PUSH_SECONDS, self._reload_if_changed)
             else:
                 self.set_interval(POLL_SECONDS, self.poll)  # SQLite: a cheap poll of the head
         self.set_interval(REPLAY_TICK, self.tick)
@@ -139,14 +137,17 @@ class CxzyApp(App[None]):
         assert self.query_ is not None
         snapshot = self.query_.snapshot(clock.as_of, clock.known_at)
         self.post_message(SnapshotReady(snapshot))
-        key = (snapshot.head, clock.known_at)
+
+    def _update_series(self, snapshot: Snapshot) -> None:
+        """The chart costs a status per week: redone for a new moment at once, for new
+        events at most every SERIES_SECONDS, in a worker of its own."""
+        known_at = snapshot.report.known_at
+        key = (snapshot.head, known_at)
         stale = time.monotonic() - self._series_time > SERIES_SECONDS
-        moment_changed = self._series_key is None or self._series_key[1] != clock.known_at
+        moment_changed = self._series_key is None or self._series_key[1] != known_at
         if key != self._series_key and (moment_changed or stale):
-            # the chart costs a status per week: redone for a new moment at once,
-            # for new events at most every SERIES_SECONDS, in a worker of its own
             self._series_key, self._series_time = key, time.monotonic()
-            self.call_from_thread(self.load_series, clock.known_at)
+            self.load_series(known_at)
 
     @work(thread=True, exclusive=True, group="series")
     def load_series(self, known_at: datetime | None) -> None:
@@ -164,6 +165,9 @@ class CxzyApp(App[None]):
             # lives as long as the app: the collector's full passes then skip it
             # (they cost a time-travel step up to a tenth of a second at a million).
             self.call_after_refresh(gc.freeze)
+        # The chart once the new snapshot is painted: its worker holds the
+        # interpreter for seconds at 100,000 events and would slow the repaint.
+        self.call_after_refresh(self._update_series, message.snapshot)
 
     @work(thread=True, exclusive=True, group="poll")
     def poll(self) -> None:
@@ -191,7 +195,7 @@ class CxzyApp(App[None]):
                     self.call_from_thread(setattr, self, "connected", True)
                     for notification in subscription:
                         after = notification.id
-                        self._changed = True
+                        self._pushed()
                         if worker.is_cancelled:
                             break
             except Exception:  # the connection dropped: show it, wait, reconnect
@@ -199,12 +203,34 @@ class CxzyApp(App[None]):
                     self.call_from_thread(setattr, self, "connected", False)
             if not (worker.is_cancelled or self._stopping):
                 time.sleep(RECONNECT_SECONDS)
-                self._changed = True
+                self._pushed()
 
+    def _pushed(self) -> None:
+        """(The listening thread.) Wake the app at once for the first change since
+        the last reload; later ones wait for that reload (one message, not one per
+        event of a large import)."""
+        if not self._changed:
+            self._changed = True
+            self.post_message(StoreChanged())
+
+    @on(StoreChanged)
     def _reload_if_changed(self) -> None:
-        if self._changed and self.snapshot is not None:
-            self._changed = False
-            self.load(self.clock)
+        """Read the pushed changes now, unless a snapshot is being read: then
+        when it is done (:meth:`on_worker_state_changed`)."""
+        if not self._changed or self.snapshot is None:
+            return
+        if any(w.group == "snapshot" and not w.is_finished for w in self.workers):
+            return
+        self._changed = False
+        self.load(self.clock)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "snapshot" and event.state in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            self._reload_if_changed()
 
     def on_unmount(self) -> None:
         self._stopping = True

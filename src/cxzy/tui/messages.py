@@ -15,6 +15,11 @@ class SnapshotReady(Message):
         self.snapshot = snapshot
 
 
+class StoreChanged(Message):
+    """The store pushed a change (PostgreSQL's LISTEN/NOTIFY); posted from the
+    listening thread."""
+
+
 class OpenUnit(Message):
     def __init__(self, unit: str) -> None:
         super().__init__()

@@ -17,11 +17,16 @@ class AlertsPanel(Table):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
+        self._shown: tuple[object, ...] = ()
 
     def show(self, snapshot: Snapshot, lang: str) -> None:
+        names = {u.unit: u.name for u in snapshot.report.units}
+        shown = (lang, snapshot.alerts, snapshot.missed, snapshot.open_total, names)
+        if shown == self._shown:  # most live updates leave the alerts as they were
+            return
+        self._shown = shown
         columns = [(key, t(f"tui_col_{key}", lang)) for key in ("when", "what", "unit", "text")]
         rows: list[tuple[str, list[Cell]]] = []
-        names = {u.unit: u.name for u in snapshot.report.units}
         for n, alert in enumerate(snapshot.alerts):
             style = URGENCY_STYLES[alert.urgency]
             if alert.days_left < 0:

@@ -15,6 +15,8 @@ class HeaderBar(Static):
     HeaderBar { height: 3; padding: 0 1; background: $boost; }
     """
 
+    _shown = Text()
+
     def show(self, snapshot: Snapshot, clock: ViewClock, lang: str) -> None:
         report = snapshot.report
         line = Text()
@@ -49,4 +51,7 @@ class HeaderBar(Static):
                 style = ""
             timeline.append(label, style=style)
             timeline.append("|", style="dim")
-        self.update(Text("\n").join([line, timeline]), layout=False)  # its height is fixed
+        shown = Text("\n").join([line, timeline])
+        if shown != self._shown:  # a live update seldom changes it: no repaint then
+            self.update(shown, layout=False)  # its height is fixed
+            self._shown = shown

@@ -15,6 +15,7 @@ from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.tables import Table
 
 FLASH_SECONDS = 1.5
+Row = dict[str, str | Text]  # column → its cell (phase cells are "text|state")
 
 
 def _plain(value: str | Text) -> str:
@@ -36,18 +37,27 @@ class StatusGrid(Table):
         self._values: dict[tuple[str, str], str | Text] = {}
         self._layout: tuple[object, ...] = ()
         self._names: dict[tuple[str, str, int], Text] = {}
+        # unit → (its status, language, cells, their widths) as last built, and the
+        # cells last put in the table: a live update changes a unit or two of hundreds
+        self._built: dict[str, tuple[UnitStatus, str, Row, dict[str, int]]] = {}
+        self._shown: dict[str, Row] = {}
         self.filter_text = ""
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._unflash)
 
-    def _row(self, unit: UnitStatus, phases: list[str], lang: str) -> dict[str, str | Text]:
+    def _row(self, unit: UnitStatus, phases: list[str], lang: str) -> tuple[Row, dict[str, int]]:
+        """A unit's cells and their widths: the same objects as last time when its
+        status has not changed."""
+        built = self._built.get(unit.unit)
+        if built is not None and built[0] == unit and built[1] == lang:
+            return built[2], built[3]
         key = (unit.unit, unit.name, unit.depth)
         name = self._names.get(key)
         if name is None:  # names rarely change: built once
             name = Text("  " * unit.depth) + Text(unit.name) + Text(f" {unit.unit}", style="dim")
             self._names[key] = name
-        cells: dict[str, str | Text] = {"unit": name}
+        cells: Row = {"unit": name}
         for key in phases:
             status = unit.phases[key]
             done, total = status.progress
@@ -59,7 +69,9 @@ class StatusGrid(Table):
             f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}"
         )
         cells["awards"] = str(unit.awards)
-        return cells
+        widths = {column: cell_len(_plain(value)) for column, value in cells.items()}
+        self._built[unit.unit] = (unit, lang, cells, widths)
+        return cells, widths
 
     def _cell_text(self, key: tuple[str, str], value: str | Text) -> Text:
         if isinstance(value, Text):
@@ -87,7 +99,8 @@ class StatusGrid(Table):
             for u in report.units
             if not needle or needle in u.unit.lower() or needle in u.name.lower()
         ]
-        rows = {u.unit: self._row(u, phases, lang) for u in units}
+        built = {u.unit: self._row(u, phases, lang) for u in units}
+        rows = {unit: cells for unit, (cells, _) in built.items()}
         # Widths are set here, not measured by the table later: a row drawn before
         # that measurement would otherwise keep its first, too narrow, width.
         # They only grow while the labels stay: a step that shortens a count then keeps
@@ -100,14 +113,18 @@ class StatusGrid(Table):
         widths = {
             column: max(
                 [cell_len(label), grown.get(column, 0)]
-                + [cell_len(_plain(cells[column])) for cells in rows.values()]
+                + [row_widths[column] for _, row_widths in built.values()]
             )
             for column, label in labels.items()
         }
         layout = (tuple(labels.items()), tuple(rows), tuple(widths.items()))
         now = time.monotonic()
+        shown, self._shown = self._shown, rows
         if layout == self._layout:
+            changed = []
             for unit, cells in rows.items():
+                if shown.get(unit) is cells:  # built for the cells in the table
+                    continue
                 for column, value in cells.items():
                     key = (unit, column)
                     plain = _plain(value)
@@ -115,7 +132,8 @@ class StatusGrid(Table):
                         if key in self._cells and column != "unit":
                             self._flash[key] = now + FLASH_SECONDS
                         self._cells[key], self._values[key] = plain, value
-                        self.update_cell(unit, column, self._cell_text(key, value))
+                        changed.append((unit, column, self._cell_text(key, value)))
+            self.update_cells(changed)
             return
         existing = [str(key.value) for key in self.rows]
         cursor = self.cursor_coordinate
@@ -144,9 +162,11 @@ class StatusGrid(Table):
         expired = [key for key, until in self._flash.items() if until <= now]
         for key in expired:
             del self._flash[key]
-            unit, column = key
-            if unit in self.rows and key in self._cells:
-                self.update_cell(unit, column, self._cell_text(key, self._values[key]))
+        self.update_cells(
+            (*key, self._cell_text(key, self._values[key]))
+            for key in expired
+            if key[0] in self.rows and key in self._cells
+        )
 
     @property
     def selected_unit(self) -> str | None:

@@ -7,7 +7,7 @@ row drawn before that measurement keeps the narrow width it was first drawn at.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from rich.cells import cell_len
@@ -16,8 +16,10 @@ from rich.style import Style
 from rich.text import Text
 from textual._types import SegmentLines
 from textual.cache import LRUCache
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 Cell = str | Text
 CELL_CACHE = 20_000  # rendered cells kept: a 200-unit grid has about 2,000
@@ -188,6 +190,34 @@ class Table(DataTable):
             self._show_hover_cursor,
             self._pseudo_class_state,
         )
+
+    def update_cells(self, cells: Iterable[tuple[str, str, Cell]]) -> None:
+        """Set cells (row key, column key, value) and redraw only their rows.
+
+        ``DataTable.update_cell`` redraws the whole table: every visible line goes
+        through the compositor again for one changed cell (most of a live update's
+        repaint). Here only the rows that changed are marked dirty."""
+        changed: set[RowKey] = set()
+        for row, column, value in cells:
+            row_key, column_key = RowKey(row), ColumnKey(column)
+            if row_key not in self._row_locations or column_key not in self._column_locations:
+                raise CellDoesNotExist(
+                    f"No cell exists for row_key={row!r}, column_key={column!r}."
+                )
+            self._data[row_key][column_key] = value
+            changed.add(row_key)
+        if not changed:
+            return
+        self._update_count += 1  # the DataTable's own caches key on it
+        if not self._unfixed or len(changed) >= self.size.height:
+            self.refresh()
+            return
+        header = self.header_height if self.show_header else 0
+        width = max(self.size.width, self.virtual_size.width)
+        first_line = {key: y for y, (key, line) in enumerate(self._y_offsets) if line == 0}
+        for row_key in changed:
+            y = first_line[row_key] + header
+            self._refresh_region(Region(0, y, width, self.rows[row_key].height))
 
     def _clear_caches(self) -> None:
         super()._clear_caches()
