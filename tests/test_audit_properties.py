@@ -6,7 +6,10 @@
   and their content digests, and both stores verify;
 - status is the same whatever order independent entities' records arrive in, and in
   however many imports;
-- ``--known-at`` a moment before an import equals the status before that import.
+- ``--known-at`` a moment before an import equals the status before that import;
+- as known at any log position, the status from the running totals (corrected by
+  the records after it, :mod:`cxzy.application.known`) equals the status read row by
+  row, on histories in order and with records arriving late.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import importlib.util
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +137,20 @@ def _import_later(app: CampaignApp, later: list[dict[str, Any]]) -> None:
     assert Importer(app, by="property").run(items).ok
 
 
+def _interleaved(records: list[dict[str, Any]], randoms: Any) -> list[dict[str, Any]]:
+    """The prelude, then the entities' groups interleaved at random, each group
+    keeping its own order (so many records arrive after records of later days)."""
+    prelude, groups = _groups(records)
+    queues = [list(g) for g in groups]
+    shuffled: list[dict[str, Any]] = list(prelude)
+    while queues:
+        queue = randoms.choice(queues)
+        shuffled.append(queue.pop(0))
+        if not queue:
+            queues.remove(queue)
+    return shuffled
+
+
 @SETTINGS
 @given(
     seed=st.integers(0, 10_000),
@@ -146,14 +163,7 @@ def test_status_is_the_same_whatever_order_and_imports_records_arrive_in(
 ):
     records = history(seed, events)
     prelude, groups = _groups(records)
-    # interleave the groups at random, each group keeping its own order
-    queues = [list(g) for g in groups]
-    shuffled: list[dict[str, Any]] = list(prelude)
-    while queues:
-        queue = randoms.choice(queues)
-        shuffled.append(queue.pop(0))
-        if not queue:
-            queues.remove(queue)
+    shuffled = _interleaved(records, randoms)
     days = [date(2010, 6, 30), date(2011, 6, 30), date(2012, 11, 7), day]
     with store_with(records) as ordered:
         expected = [status(ordered, d) for d in days]
@@ -195,5 +205,77 @@ def test_a_query_kept_open_across_an_import_answers_as_a_new_one(seed, events, c
     with store_with(first) as app:
         kept = StatusQuery(app)
         assert [kept.status(d).to_json() for d in days] == [status(app, d) for d in days]
-        _import_later(app, later)
+        moment = datetime.now(UTC)  # and as known at a moment before the rest
+        _import_later(app, later[: len(later) // 2])
+        known = [kept.status(d, moment).to_json() for d in days]
+        assert known == [StatusQuery(app).status(d, moment).to_json() for d in days]
+        _import_later(app, later[len(later) // 2 :])
+        known = [kept.status(d, moment).to_json() for d in days]
+        assert known == [StatusQuery(app).status(d, moment).to_json() for d in days]
         assert [kept.status(d).to_json() for d in days] == [status(app, d) for d in days]
+
+
+def _status_at(app: CampaignApp, day: date, pos: int, *, rows: bool) -> dict[str, Any]:
+    """Status as of a day with the log up to a position: from the running totals, or
+    (``rows``) read row by row, as for a read model without them."""
+    app.__dict__["has_running_totals"] = not rows  # a cached property
+    try:
+        query = StatusQuery(app)
+        with app.snapshot() as c:
+            info = app.campaign_info(c)
+            assert info is not None
+            return query._status(c, info, day, None, pos, audit=True).to_json(audit=True)
+    finally:
+        del app.__dict__["has_running_totals"]
+
+
+@SETTINGS
+@given(
+    seed=st.integers(0, 10_000),
+    events=st.integers(20, 200),
+    late=st.booleans(),
+    randoms=st.randoms(),
+    share=st.floats(0, 1),
+    day=st.dates(date(2010, 5, 1), date(2013, 6, 30)),
+)
+def test_known_at_any_position_from_the_totals_equals_the_rows(
+    seed, events, late, randoms, share, day
+):
+    records = history(seed, events)
+    if late:  # records of many entities arrive after records of later days
+        records = _interleaved(records, randoms)
+    with store_with(records) as app:
+        rm = app.read_model
+        with app.snapshot() as c:
+            days_at = rm.rows(
+                c,
+                """SELECT pos, day, type = 'CommendationAwarded' OR entity LIKE 'c:%'
+                     OR entity LIKE 'r:%' FROM cx_log ORDER BY pos""",
+            )
+            moved = rm.rows(
+                c,
+                """SELECT d.pos - 1 FROM cx_deadlines d JOIN cx_entities e
+                   ON e.entity = d.entity WHERE d.pos > e.opened_pos""",
+            )
+        # a share of the log; just before a record that counts (a commitment's, a
+        # rectification's, an award) of the same day as the one before it; just before
+        # a deadline moves
+        positions = {round(len(days_at) * share)}
+        same_day = [
+            p - 1
+            for (p, d, counts), (_, before, _) in zip(days_at[1:], days_at[:-1], strict=True)
+            if d == before and counts
+        ]
+        for candidates in (same_day, [p for (p,) in moved]):
+            if candidates:
+                positions.add(randoms.choice(candidates))
+        for pos in sorted(positions):
+            with app.snapshot() as c:
+                frontier = rm.frontier(c, pos)
+            days = [day] + [date(2010, 5, 1) + timedelta(days=61 * n) for n in range(19)]
+            if frontier is not None:  # the days on either side of the position's
+                on = date.fromisoformat(frontier)
+                days += [on - timedelta(days=1), on, on + timedelta(days=1)]
+            for d in days:
+                known = _status_at(app, d, pos, rows=False)
+                assert known == _status_at(app, d, pos, rows=True), (pos, d)

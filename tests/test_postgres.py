@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -26,6 +27,8 @@ from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.store import resolve_store
 from cxzy.cli import main
 from cxzy.tui.app import CxzyApp
+from test_audit_properties import _interleaved, _status_at, history
+from test_store import OLDER_CX_OPEN
 
 SERVER = os.environ.get("CXZY_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -368,11 +371,42 @@ def test_an_import_plans_each_statement_for_the_tables_as_they_have_grown(pg):
             cursor.execute("EXECUTE drop_one ('9999-99', 'c:none')")
         cursor.execute(
             f"""INSERT INTO "{schema}".cx_open (month, entity, kind, unit, opened_day,
-                  deadline, deadline_day)
+                  deadline, deadline_day, opened_pos, deadline_pos)
                 SELECT '9999-99', 'c:' || n, 'commitment', 'u', '2010-06-01', '2010-07-01',
-                  '2010-06-01' FROM generate_series(1, 5000) AS n"""
+                  '2010-06-01', n, n FROM generate_series(1, 5000) AS n"""
         )
         cursor.execute("EXPLAIN EXECUTE drop_one ('9999-99', 'c:17')")
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("ROLLBACK")
     assert "entity" in plan.split("Index Cond")[1].splitlines()[0], plan
+
+
+def test_known_at_any_position_and_an_older_read_model_on_postgresql(pg, capsys):
+    # as known at an earlier position, the running totals corrected by the records
+    # after it (many of them late) give what the rows give
+    records = _interleaved(history(7, 160), random.Random(7))
+    app = open_app(resolve_store(pg), create=True)
+    try:
+        items = [(f"gen:{n}", record) for n, record in enumerate(records, start=1)]
+        assert Importer(app, by="test").run(items).ok
+        head = app.head()
+        for pos in (head // 5, head // 2, head - 3):
+            for day in (date(2010, 7, 1), date(2011, 3, 1), date(2011, 9, 1), date(2012, 11, 7)):
+                known = _status_at(app, day, pos, rows=False)
+                assert known == _status_at(app, day, pos, rows=True), (pos, day)
+    finally:
+        app.close()
+    # a read model of an older shape is rebuilt in the new one on a writer's opening
+    before = [status(capsys, pg, day) for day in DAYS]
+    schema = pg.rsplit("schema=", 1)[1]
+    with psycopg.connect(SERVER, autocommit=True) as conn:
+        conn.execute(f'SET search_path TO "{schema}"')
+        conn.execute(
+            "UPDATE cxzy_tracking SET application_name = 'cxzy-read-model-v3' "
+            "WHERE application_name = %s",
+            (READ_MODEL,),
+        )
+        conn.execute("DROP TABLE cx_open")
+        conn.execute(OLDER_CX_OPEN)
+    open_app(resolve_store(pg), create=True).close()  # as an import opens it
+    assert [status(capsys, pg, day) for day in DAYS] == before

@@ -24,7 +24,7 @@ from cxzy.application.totals import TABLES as TOTALS_TABLES
 from cxzy.application.totals import Changes, TotalsWriter, write_running
 from cxzy.domain.schema import digest_of, record_of
 
-READ_MODEL = "cxzy-read-model-v5"  # tracking name; bump to rebuild after a change
+READ_MODEL = "cxzy-read-model-v6"  # tracking name; bump to rebuild after a change
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -60,7 +60,8 @@ DDL = [
         opened_day TEXT NOT NULL, opened_pos BIGINT NOT NULL,
         closed_day TEXT, closed_pos BIGINT, supervised INTEGER NOT NULL,
         escalated_day TEXT, escalated_pos BIGINT,
-        deadline TEXT NOT NULL, deadline_day TEXT NOT NULL, overdue_from TEXT)""",
+        deadline TEXT NOT NULL, deadline_day TEXT NOT NULL, deadline_pos BIGINT NOT NULL,
+        overdue_from TEXT)""",
     "CREATE INDEX IF NOT EXISTS ix_entities_unit ON cx_entities (kind, opened_day)",
     """CREATE TABLE IF NOT EXISTS cx_deadlines (
         entity TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, deadline TEXT NOT NULL,
@@ -74,14 +75,17 @@ DDL = [
     """CREATE TABLE IF NOT EXISTS cx_chain (
         pos BIGINT PRIMARY KEY, content TEXT NOT NULL, hash TEXT NOT NULL,
         rebuilt INTEGER NOT NULL)""",
+    # Records that happened before the latest day of an earlier record (the frontier):
+    # "as known at" an earlier position looks for them (cxzy.application.known)
+    "CREATE TABLE IF NOT EXISTS cx_late (pos BIGINT PRIMARY KEY, day TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS cx_awards (
         unit TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (unit, pos))""",
     "CREATE INDEX IF NOT EXISTS ix_firsts_day ON cx_firsts (unit, fact, day, pos)",
     "CREATE INDEX IF NOT EXISTS ix_awards_day ON cx_awards (day)",
     "CREATE INDEX IF NOT EXISTS ix_grades_day ON cx_grades (unit, day, at, pos)",
     "CREATE INDEX IF NOT EXISTS ix_entities_escalated ON cx_entities (escalated_day)",
-    # cx_entities.deadline: the last one recorded, in force from deadline_day on;
-    # overdue_from: see cxzy.application.totals
+    # cx_entities.deadline: the last one recorded, in force from deadline_day on (recorded
+    # at deadline_pos); overdue_from: see cxzy.application.totals
     *TOTALS_DDL,
 ]
 TABLES = (
@@ -96,8 +100,17 @@ TABLES = (
     "cx_grades",
     "cx_awards",
     "cx_chain",
+    "cx_late",
     *TOTALS_TABLES,
 )
+
+# The frontier at a position: the day of the last record up to it that was not late
+# (a late one happened before the latest day of the records before it)
+FRONTIER = """SELECT l.day FROM cx_log l WHERE l.pos <= :pos
+    AND NOT EXISTS (SELECT 1 FROM cx_late x WHERE x.pos = l.pos) ORDER BY l.pos DESC LIMIT 1"""
+
+# index → (table, column) it needs that an older shape of the table lacks
+SHAPED = {"ix_open_position": ("cx_open", "opened_pos")}
 
 _PARAM = re.compile(r":([a-z_][a-z0-9_]*)\b")
 _TABLE = re.compile(r"\bcx_(?=\w)")  # read-model tables (indexes are named ix_…)
@@ -121,6 +134,10 @@ class Dialect:
     def write_rows(self, cursor: Any, statement: str, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run a statement once per row of parameters."""
         cursor.executemany(self.sql(statement), rows)
+
+    def has_column(self, cursor: Any, table: str, column: str) -> bool:
+        cursor.execute("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", (table, column))
+        return bool(cursor.fetchone()[0])
 
 
 class PostgresDialect(Dialect):
@@ -154,6 +171,15 @@ class PostgresDialect(Dialect):
             for row in rows:
                 rows_in.write_row([row[name] for name in names])
 
+    def has_column(self, cursor: Any, table: str, column: str) -> bool:
+        cursor.execute(
+            """SELECT COUNT(*) AS n FROM information_schema.columns
+               WHERE table_schema = %s AND table_name = %s AND column_name = %s""",
+            (self.schema, table, column),
+        )
+        row = cursor.fetchone()  # a dict where eventsourcing makes the tables
+        return bool(row["n"] if isinstance(row, dict) else row[0])
+
 
 def utc_text(moment: datetime) -> str:
     """A moment as fixed-width UTC text, so that text order is time order."""
@@ -181,8 +207,12 @@ class ReadModel:
     # -- writing ----------------------------------------------------------------
 
     def create(self, cursor: Any) -> None:
+        """The tables and indexes, where missing. An index on a column that the
+        table's older shape lacks waits for the rebuild that makes the table anew."""
         for statement in DDL:
-            cursor.execute(self.dialect.sql(statement))
+            shaped = next((need for name, need in SHAPED.items() if name in statement), None)
+            if shaped is None or self.dialect.has_column(cursor, *shaped):
+                cursor.execute(self.dialect.sql(statement))
 
     def drop(self, cursor: Any) -> None:
         """Drop the tables and make them again: a rebuild after an upgrade may
@@ -235,12 +265,18 @@ class ReadModel:
         )
         for unit, fact, day in cursor.fetchall():
             minima[(unit, fact)] = day
+        # the latest day of the records so far: one before it is late
+        frontier = self._one(cursor, FRONTIER, {"pos": ALL}) or ""
         totals = TotalsWriter(self, cursor, running)
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _STATEMENTS}
         last_pos = None
         for pos, event, recorded, stored in positioned:
             type_, stamp, fields = record_of(event)
             day = stamp.day.isoformat()
+            if day < frontier:
+                rows["late"].append({"pos": pos, "day": day})
+            else:
+                frontier = day
             entity = None
             for field, prefix in _ENTITY_FIELD.items():
                 if fields.get(field):
@@ -331,7 +367,7 @@ class ReadModel:
                         "supervised": int(supervised),
                         "deadline": deadline,
                         "overdue_from": totals.opened(
-                            entity, kind, unit, day, deadline, supervised
+                            entity, kind, unit, day, deadline, supervised, pos
                         ),
                     }
                 )
@@ -343,12 +379,12 @@ class ReadModel:
                 rows["deadline"].append({**base, "entity": entity, "deadline": str(deadline)})
                 rows["due"].append({**base, "entity": entity, "deadline": str(deadline)})
                 assert entity is not None
-                totals.deadline_moved(entity, day, str(deadline))
+                totals.deadline_moved(entity, day, str(deadline), pos)
             elif type_ == "CommitmentFulfilled" or (
                 type_ == "RectificationVerified" and fields["accepted"]
             ):
                 assert entity is not None
-                totals.closed(entity, day)
+                totals.closed(entity, day, pos)
                 rows["close"].append({**base, "entity": entity})
             elif type_ == "RectificationEscalated":
                 assert entity is not None
@@ -419,6 +455,11 @@ class ReadModel:
             return 0
         return int(self.value(cursor, "SELECT MAX(pos) FROM cx_log WHERE recorded = :r", r=last))
 
+    def frontier(self, cursor: Any, pos: int) -> str | None:
+        """The latest day of the records up to a position (None when there are none)."""
+        found = self.value(cursor, FRONTIER, pos=pos)
+        return None if found is None else str(found)
+
     def head(self, cursor: Any) -> int:
         return int(self.value(cursor, "SELECT MAX(pos) FROM cx_log") or 0)
 
@@ -488,10 +529,11 @@ _STATEMENTS = {
                   VALUES (:person, :unit, :pos, :day)""",
     "first": "INSERT INTO cx_firsts (unit, fact, day, pos) VALUES (:unit, :fact, :day, :pos)",
     "entity": """INSERT INTO cx_entities (entity, kind, code, unit, opened_day, opened_pos,
-                 supervised, deadline, deadline_day, overdue_from) VALUES (:entity, :kind, :code,
-                 :unit, :day, :pos, :supervised, :deadline, :day, :overdue_from)""",
-    "due": """UPDATE cx_entities SET deadline = :deadline, deadline_day = :day
-              WHERE entity = :entity""",
+                 supervised, deadline, deadline_day, deadline_pos, overdue_from) VALUES (:entity,
+                 :kind, :code, :unit, :day, :pos, :supervised, :deadline, :day, :pos,
+                 :overdue_from)""",
+    "due": """UPDATE cx_entities SET deadline = :deadline, deadline_day = :day,
+              deadline_pos = :pos WHERE entity = :entity""",
     "deadline": """INSERT INTO cx_deadlines (entity, pos, day, deadline)
                    VALUES (:entity, :pos, :day, :deadline)""",
     "close": """UPDATE cx_entities SET closed_day = :day, closed_pos = :pos
@@ -501,6 +543,7 @@ _STATEMENTS = {
     "grade": """INSERT INTO cx_grades (unit, at, pos, day, grade)
                 VALUES (:unit, :at, :pos, :day, :grade)""",
     "award": "INSERT INTO cx_awards (unit, pos, day) VALUES (:unit, :pos, :day)",
+    "late": "INSERT INTO cx_late (pos, day) VALUES (:pos, :day)",
     "chain": """INSERT INTO cx_chain (pos, content, hash, rebuilt)
                 VALUES (:pos, :content, :hash, :rebuilt)""",
 }

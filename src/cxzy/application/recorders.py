@@ -27,7 +27,6 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from cxzy.application.readmodel import (
-    DDL,
     READ_MODEL,
     STORE_FORMAT,
     Dialect,
@@ -139,8 +138,10 @@ class _ImmediateTransaction(SQLiteTransaction):
 class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
     read_model = ReadModel(Dialect())
 
-    def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *DDL, MARK_STORE]
+    def _create_table(self, c: Any) -> None:
+        super()._create_table(c)
+        self.read_model.create(c)
+        c.execute(MARK_STORE)
 
     @contextmanager
     def read_cursor(self) -> Iterator[Any]:
@@ -188,10 +189,11 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
             datastore, events_table_name=events_table_name, tracking_table_name="cxzy_tracking"
         )
         self.read_model = ReadModel(PostgresDialect(datastore.schema))
-        self.sql_create_statements.extend(
-            SQL(self.read_model.dialect.sql(statement))  # type: ignore[arg-type]
-            for statement in (*DDL, MARK_STORE)
-        )
+
+    def _create_table(self, curs: Any) -> None:
+        super()._create_table(curs)
+        self.read_model.create(curs)
+        curs.execute(self.read_model.dialect.sql(MARK_STORE))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(

@@ -2,6 +2,9 @@
 
 Facts come from the read model's tables (no replay of the log); the rules that
 turn them into item and phase states are the domain's (:mod:`cxzy.domain.status`).
+The counts come from the running totals (:mod:`cxzy.application.totals`): as
+they are for the whole log, or as known at an earlier position
+(:mod:`cxzy.application.known`); a read model without them is read row by row.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import Any, Protocol
 
 from cxzy.application.app import CampaignApp
+from cxzy.application.known import KnownAt
 from cxzy.application.readmodel import ALL
 from cxzy.application.totals import Figures, RunningTotals
 from cxzy.domain.errors import Violation
@@ -117,6 +122,28 @@ class StatusReport:
         }
 
 
+class _Totals(Protocol):
+    """What a status asks of the running totals."""
+
+    def figures(self, day: date, *, overdue: bool = True) -> dict[tuple[str, str], Figures]: ...
+
+    def still_open(self, day: date, kind: str, opened_by: date) -> dict[str, int]: ...
+
+
+class _WholeLog:
+    """The running totals as they are: the whole log, whose last position is ``head``."""
+
+    def __init__(self, query: StatusQuery, c: Any, head: int) -> None:
+        self.query, self.c, self.head = query, c, head
+
+    def figures(self, day: date, *, overdue: bool = True) -> dict[tuple[str, str], Figures]:
+        # without overdue: an item's deadline, asked for at every status after it
+        return self.query._running(self.c, day, head=self.head, remember=not overdue)
+
+    def still_open(self, day: date, kind: str, opened_by: date) -> dict[str, int]:
+        return RunningTotals(self.query.rm).still_open(self.c, day, kind, opened_by)
+
+
 class StatusQuery:
     """Answers "status as of D, as known at T" from the read model."""
 
@@ -126,7 +153,7 @@ class StatusQuery:
         # the totals on the items' deadlines, as of one log head: a dashboard stepping
         # through days asks for the same ones at every step
         self._deadline_head = -1
-        self._at_deadline: dict[date, dict[tuple[str, str], Figures]] = {}
+        self._remembered: dict[date, dict[tuple[str, str], Figures]] = {}
 
     def campaign(self) -> CampaignInfo:
         with self.app.snapshot() as c:
@@ -175,11 +202,16 @@ class StatusQuery:
         ):
             firsts.setdefault(unit, {})[fact] = date.fromisoformat(first)
         head = int(rm.value(c, "SELECT MAX(pos) FROM cx_log WHERE pos <= :pos", pos=pos) or 0)
-        figures = (
-            self._from_totals(c, info, as_of, head)
-            if self.app.totals_answer(c, pos)  # the log up to pos ends at head
-            else self._from_rows(c, info, as_of, pos)
-        )
+        if self.app.totals_answer(c, pos):  # the log up to pos ends at head
+            figures = self._from_totals(info, as_of, _WholeLog(self, c, head))
+        elif self.app.has_running_totals:  # as known at an earlier position
+            cohorts = [item.deadline for item in _all_closed_items(info)]
+            # (the totals remembered are the whole log's: for its head, not the position)
+            running = partial(self._running, c, head=rm.head(c))
+            known = KnownAt(rm, c, head, running, cohorts)
+            figures = self._from_totals(info, as_of, known)
+        else:
+            figures = self._from_rows(c, info, as_of, pos)
         grades = dict(
             rm.rows(
                 c,
@@ -224,11 +256,10 @@ class StatusQuery:
         head_hash = self._head_hash(c, head)
         return StatusReport(info, title, as_of, known_at, head, report_units, head_hash)
 
-    def _from_totals(self, c: Any, info: CampaignInfo, as_of: date, head: int) -> _Figures:
-        """Counts, "all closed" sets and awards from the running totals (the whole log,
-        whose last position is ``head``)."""
-        totals = RunningTotals(self.rm)
-        figures = totals.figures(c, as_of)
+    def _from_totals(self, info: CampaignInfo, as_of: date, totals: _Totals) -> _Figures:
+        """Counts, "all closed" sets and awards from the running totals (of the whole
+        log, or as known at an earlier position)."""
+        figures = totals.figures(as_of)
         counts = {
             (unit, kind): Counts(
                 total=f.opened,
@@ -252,8 +283,8 @@ class StatusQuery:
                         )
                 continue
             # those opened by the deadline: closed by today, and of them after the deadline
-            at_deadline = self._figures_on_deadline(c, totals, item.deadline, head)
-            still_open = totals.still_open(c, as_of, kind, opened_by=item.deadline)
+            at_deadline = totals.figures(item.deadline, overdue=False)
+            still_open = totals.still_open(as_of, kind, opened_by=item.deadline)
             for (unit, k), f in at_deadline.items():
                 if k == kind and f.opened:
                     closed = f.opened - still_open.get(unit, 0)
@@ -263,14 +294,19 @@ class StatusQuery:
         awards = {unit: f.opened for (unit, kind), f in figures.items() if kind == "award"}
         return _Figures(counts, closed_sets, awards)
 
-    def _figures_on_deadline(
-        self, c: Any, totals: RunningTotals, deadline: date, head: int
+    def _running(
+        self, c: Any, day: date, head: int, remember: bool
     ) -> dict[tuple[str, str], Figures]:
+        """The whole log's running totals as of a day. Those on the items' deadlines,
+        and on the frontier of an earlier position, are asked for again at every step
+        of a dashboard: with ``remember``, they are kept for one log head."""
         if head != self._deadline_head:  # the log grew: what was remembered is stale
-            self._deadline_head, self._at_deadline = head, {}
-        if deadline not in self._at_deadline:
-            self._at_deadline[deadline] = totals.figures(c, deadline)
-        return self._at_deadline[deadline]
+            self._deadline_head, self._remembered = head, {}
+        if not remember:
+            return RunningTotals(self.rm).figures(c, day)
+        if day not in self._remembered:
+            self._remembered[day] = RunningTotals(self.rm).figures(c, day)
+        return self._remembered[day]
 
     def _from_rows(self, c: Any, info: CampaignInfo, as_of: date, pos: int) -> _Figures:
         """Counts, "all closed" sets and awards from the rows up to a log position."""

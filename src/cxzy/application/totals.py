@@ -13,8 +13,9 @@ the rows after it.
 per month of a closed one's life, one row under ``OPEN_NOW`` for each not
 closed yet): the alerts panel's most urgent, and the "all closed" items, read it.
 
-The totals hold the whole log. "As known at" an earlier position reads the
-rows themselves instead (:mod:`cxzy.application.status`).
+The totals hold the whole log. "As known at" an earlier position takes them off
+by what the records after it changed (:mod:`cxzy.application.known`); for that,
+``cx_open`` keeps the positions of the opening, the closing and the last deadline.
 """
 
 from __future__ import annotations
@@ -40,9 +41,12 @@ DDL = [
         day TEXT NOT NULL, {_COLUMN_DDL}, PRIMARY KEY (kind, unit, day))""",
     # deadline: the last recorded (in force from deadline_day); closed_day: for the
     # rows of a closed one's months
+    # *_pos: the log positions of the opening, the closing and the last deadline, for
+    # "as known at" an earlier position (cxzy.application.known)
     """CREATE TABLE IF NOT EXISTS cx_open (month TEXT NOT NULL, entity TEXT NOT NULL,
         kind TEXT NOT NULL, unit TEXT NOT NULL, opened_day TEXT NOT NULL, closed_day TEXT,
-        deadline TEXT NOT NULL, deadline_day TEXT NOT NULL, PRIMARY KEY (month, entity))""",
+        deadline TEXT NOT NULL, deadline_day TEXT NOT NULL, opened_pos BIGINT NOT NULL,
+        closed_pos BIGINT, deadline_pos BIGINT NOT NULL, PRIMARY KEY (month, entity))""",
     # covering: the alerts read a month's open set in deadline order from the index alone
     """CREATE INDEX IF NOT EXISTS ix_open_deadline
         ON cx_open (month, deadline, deadline_day, opened_day, closed_day, entity)""",
@@ -50,6 +54,11 @@ DDL = [
         ON cx_open (month, deadline_day, opened_day, closed_day, entity)""",
     """CREATE INDEX IF NOT EXISTS ix_open_cohort
         ON cx_open (month, kind, opened_day, closed_day, unit)""",
+    # covering: what was open at a log position, read from the index alone and in
+    # (unit, kind) order (SQLite would otherwise sort the rows to count them per unit)
+    """CREATE INDEX IF NOT EXISTS ix_open_position
+        ON cx_open (month, unit, kind, opened_pos, closed_pos, opened_day, deadline_pos,
+        deadline, entity)""",
 ]
 TABLES = ("cx_running", "cx_open")
 KINDS = ("commitment", "rectification", "award")
@@ -243,6 +252,8 @@ class Life:
     overdue_from: str | None  # overdue from this day on unless it changes; None: closed
     deadline: str
     deadline_day: str
+    opened_pos: int
+    deadline_pos: int
 
 
 Changes = dict[tuple[str, str, str], list[int]]  # (day, kind, unit) → COLUMNS
@@ -263,7 +274,7 @@ class TotalsWriter:
         self.open_now: set[str] = set()  # opened, or deadline moved, and open
         self.no_longer_open: list[str] = []
         self.month_rows: list[tuple[str, str]] = []  # (month, entity) of closed ones
-        self.closed_days: dict[str, str] = {}
+        self.closed_days: dict[str, tuple[str, int]] = {}  # entity → (day, position)
 
     def of(self, entity: str) -> Life:
         life = self.lives.get(entity)
@@ -271,13 +282,22 @@ class TotalsWriter:
             row = self.model._row(
                 self.cursor,
                 """SELECT unit, kind, opened_day, supervised, escalated_pos IS NOT NULL,
-                     overdue_from, deadline, deadline_day FROM cx_entities WHERE entity = :e""",
+                     overdue_from, deadline, deadline_day, opened_pos, deadline_pos
+                   FROM cx_entities WHERE entity = :e""",
                 {"e": entity},
             )
             assert row is not None, f"{entity} has no opening record"  # the aggregates ensure it
-            unit, kind, opened, supervised, escalated, overdue_from, deadline, moved = row
+            unit, kind, opened, supervised, escalated, overdue_from, deadline, moved, *at = row
             life = Life(
-                unit, kind, opened, bool(supervised), bool(escalated), overdue_from, deadline, moved
+                unit,
+                kind,
+                opened,
+                bool(supervised),
+                bool(escalated),
+                overdue_from,
+                deadline,
+                moved,
+                *(int(pos) for pos in at),
             )
             self.lives[entity] = life
         return life
@@ -290,12 +310,19 @@ class TotalsWriter:
         self._change(day, "award", unit, "opened")
 
     def opened(
-        self, entity: str, kind: str, unit: str, day: str, deadline: str, supervised: bool
+        self,
+        entity: str,
+        kind: str,
+        unit: str,
+        day: str,
+        deadline: str,
+        supervised: bool,
+        pos: int,
     ) -> str:
         """Returns the day it is overdue from, unless its deadline moves or it closes."""
         overdue_from = max(day, _day_after(deadline))
         self.lives[entity] = Life(
-            unit, kind, day, supervised, False, overdue_from, deadline, deadline_day=day
+            unit, kind, day, supervised, False, overdue_from, deadline, day, pos, pos
         )
         self._change(day, kind, unit, "opened")
         self._change(overdue_from, kind, unit, "overdue")
@@ -309,16 +336,16 @@ class TotalsWriter:
         # overdue from overdue_from until the day; if that had not come yet, never
         self._change(max(day, life.overdue_from), life.kind, life.unit, "overdue", -1)
 
-    def deadline_moved(self, entity: str, day: str, deadline: str) -> None:
+    def deadline_moved(self, entity: str, day: str, deadline: str, pos: int) -> None:
         life = self.of(entity)
         self.touched.add(entity)
         self._stop_overdue(life, day)
         life.overdue_from = max(day, _day_after(deadline))
-        life.deadline, life.deadline_day = deadline, day
+        life.deadline, life.deadline_day, life.deadline_pos = deadline, day, pos
         self._change(life.overdue_from, life.kind, life.unit, "overdue")
         self.open_now.add(entity)
 
-    def closed(self, entity: str, day: str) -> None:
+    def closed(self, entity: str, day: str, pos: int) -> None:
         life = self.of(entity)
         if life.overdue_from is None:
             return
@@ -331,7 +358,7 @@ class TotalsWriter:
         self.open_now.discard(entity)
         self.no_longer_open.append(entity)
         self.month_rows.extend((month, entity) for month in months(life.opened_day[:7], day[:7]))
-        self.closed_days[entity] = day
+        self.closed_days[entity] = (day, pos)
 
     def escalated(self, entity: str, day: str) -> None:
         life = self.of(entity)
@@ -367,10 +394,11 @@ class TotalsWriter:
         model._run(
             cursor,
             """INSERT INTO cx_open (month, entity, kind, unit, opened_day, closed_day,
-                 deadline, deadline_day) VALUES (:month, :entity, :kind, :unit, :opened,
-                 :closed, :deadline, :deadline_day)
+                 deadline, deadline_day, opened_pos, closed_pos, deadline_pos)
+               VALUES (:month, :entity, :kind, :unit, :opened, :closed, :deadline,
+                 :deadline_day, :opened_pos, :closed_pos, :deadline_pos)
                ON CONFLICT (month, entity) DO UPDATE SET deadline = excluded.deadline,
-                 deadline_day = excluded.deadline_day""",
+                 deadline_day = excluded.deadline_day, deadline_pos = excluded.deadline_pos""",
             [
                 {
                     "month": month,
@@ -378,9 +406,12 @@ class TotalsWriter:
                     "kind": (life := self.lives[entity]).kind,
                     "unit": life.unit,
                     "opened": life.opened_day,
-                    "closed": self.closed_days.get(entity),
+                    "closed": (closed := self.closed_days.get(entity, (None, None)))[0],
                     "deadline": life.deadline,
                     "deadline_day": life.deadline_day,
+                    "opened_pos": life.opened_pos,
+                    "closed_pos": closed[1],
+                    "deadline_pos": life.deadline_pos,
                 }
                 for month, entity in rows
             ],

@@ -1,0 +1,264 @@
+"""Status figures as the log stood at an earlier position, from the running totals.
+
+The running totals (:mod:`cxzy.application.totals`) hold the whole log. As known at
+position P, the figures as of day D differ from them only by what the records after
+P did on days up to D. Let Φ, the *frontier* at P, be the latest day of the records
+up to P. Every record up to P happened by Φ. A record after P that happened by Φ is
+one of those right after P that happened on Φ itself (before the first record of a
+later day), or it is *late*: it happened before the latest day of the records
+before it (``cx_late`` lists those). So, with D' the earlier of D and Φ:
+
+- opened, closed, escalated, supervised open and awards as of D are those as of D'
+  (nothing up to P happened after Φ): the totals as of D', less what the records
+  after P that happened by D' changed. Those records touch few entities; each is
+  evaluated as the whole log has it and as P had it, and the difference is taken
+  off. Overdue as of D ≤ Φ is corrected the same way.
+- Overdue as of D > Φ, and the "all closed" items' cohorts still open on D, are
+  counted among what was open at P: ``cx_open``'s rows of Φ's month and those open
+  now, by their positions, each with its deadline in force at P. (One closed after
+  P by a late record may have no row of Φ's month: it is among the entities
+  re-evaluated above.)
+
+The work is bounded by one day's records, the late records after P and the open
+set at P, not by the length of the log. ``StatusQuery._from_rows`` reads every row
+up to P instead; property tests compare the two.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from cxzy.application.readmodel import ALL, ReadModel
+from cxzy.application.totals import COLUMNS, OPEN_NOW, Figures, RunningTotals
+
+OVERDUE = COLUMNS.index("overdue")
+AWARDED = "CommendationAwarded"
+_LAST_DAY = "9999-12-31"
+
+Mark = tuple[str, int] | None  # (day, position) of a change; None: it never happened
+
+
+def _by(mark: Mark, day: str, pos: int) -> bool:
+    return mark is not None and mark[0] <= day and mark[1] <= pos
+
+
+@dataclass(frozen=True)
+class _Life:
+    """A commitment's or rectification's changes, with their days and positions."""
+
+    kind: str
+    unit: str
+    supervised: bool
+    opened: tuple[str, int]
+    closed: Mark
+    escalated: Mark
+    deadlines: tuple[tuple[int, str, str], ...]  # (position, day, deadline), in log order
+
+    def deadline(self, day: str, pos: int) -> str | None:
+        """The last recorded by the day, up to the position."""
+        found = None
+        for at, on, deadline in self.deadlines:
+            if at <= pos and on <= day:
+                found = deadline
+        return found
+
+    def figures(self, day: str, pos: int) -> list[int]:
+        """What it adds to its unit's figures (COLUMNS) as of a day, up to a position
+        (as ``StatusQuery._counts`` counts it)."""
+        if not _by(self.opened, day, pos):
+            return [0] * len(COLUMNS)
+        closed = _by(self.closed, day, pos)
+        deadline = self.deadline(day, pos)
+        overdue = not closed and deadline is not None and deadline < day
+        escalated = _by(self.escalated, day, pos)
+        return [1, int(closed), int(escalated), int(self.supervised and not closed), int(overdue)]
+
+    def still_open(self, day: str, pos: int, opened_by: str) -> bool:
+        return _by(self.opened, opened_by, pos) and not _by(self.closed, day, pos)
+
+    def listed_open_at(self, pos: int, month: str) -> bool:
+        """Whether the reading of ``cx_open``'s rows of a month and of those open now
+        finds it open at a position."""
+        closed = self.closed
+        listed = closed is None or self.opened[0][:7] <= month <= closed[0][:7]
+        return listed and self.opened[1] <= pos and not (closed is not None and closed[1] <= pos)
+
+
+class KnownAt:
+    """The running totals' questions (figures as of a day, cohorts still open), as
+    the log stood at an earlier position ``pos``.
+
+    ``running(day, remember=…)`` gives the whole log's figures as of a day (the
+    running totals; those on the frontier and the cohorts' days are asked for again
+    and again, so to be remembered); ``cohorts`` are the days by which the cohorts asked about by :meth:`still_open`
+    were opened (the "all closed" items' deadlines)."""
+
+    def __init__(
+        self,
+        rm: ReadModel,
+        c: Any,
+        pos: int,
+        running: Callable[..., dict[tuple[str, str], Figures]],
+        cohorts: Iterable[date] = (),
+    ) -> None:
+        self.rm, self.c, self.pos, self.running = rm, c, pos, running
+        self.cohorts = sorted({day.isoformat() for day in cohorts})
+        self.frontier = rm.frontier(c, pos)
+        self.awards: list[tuple[str, str]] = []  # (day, unit) after pos, by the frontier
+        self.lives: dict[str, _Life] = {}
+        self._open: dict[str, dict[tuple[str, str], list[int]]] = {}
+        if self.frontier is not None:
+            self._read_after()
+
+    def _read_after(self) -> None:
+        """The records after the position that happened by the frontier, and the
+        lives of the entities they touch."""
+        rm, c, pos, frontier = self.rm, self.c, self.pos, self.frontier
+        later = rm.value(
+            c,
+            "SELECT pos FROM cx_log WHERE pos > :pos AND day > :day ORDER BY pos LIMIT 1",
+            pos=pos,
+            day=frontier,
+        )
+        found: dict[int, tuple[str, str, str | None, str | None]] = {}
+        for at, *record in rm.rows(
+            c,
+            "SELECT pos, day, type, unit, entity FROM cx_log WHERE pos > :pos AND pos < :later",
+            pos=pos,
+            later=ALL if later is None else int(later),
+        ):
+            found[int(at)] = tuple(record)  # type: ignore[assignment]
+        late = rm.rows(  # (not joined: the planner might read the log after pos instead)
+            c, "SELECT pos FROM cx_late WHERE pos > :pos AND day <= :day", pos=pos, day=frontier
+        )
+        for at, *record in rm.rows_in(
+            c, "SELECT pos, day, type, unit, entity FROM cx_log", "pos", [p for (p,) in late]
+        ):
+            found[int(at)] = tuple(record)  # type: ignore[assignment]
+        entities = set()
+        for day, type_, unit, entity in found.values():
+            if type_ == AWARDED:
+                self.awards.append((day, str(unit)))
+            elif entity is not None and entity[:2] in ("c:", "r:"):
+                entities.add(entity)
+        if not entities:
+            return
+        ordered = sorted(entities)
+        deadlines: dict[str, list[tuple[int, str, str]]] = {}
+        for entity, at, day, deadline in rm.rows_in(
+            c, "SELECT entity, pos, day, deadline FROM cx_deadlines", "entity", ordered
+        ):
+            deadlines.setdefault(entity, []).append((int(at), day, deadline))
+        for row in rm.rows_in(
+            c,
+            """SELECT entity, kind, unit, supervised, opened_day, opened_pos, closed_day,
+                 closed_pos, escalated_day, escalated_pos FROM cx_entities""",
+            "entity",
+            ordered,
+        ):
+            entity, kind, unit, supervised, opened, opened_pos, closed, closed_pos, *escalated = row
+            self.lives[entity] = _Life(
+                kind,
+                unit,
+                bool(supervised),
+                (opened, int(opened_pos)),
+                None if closed_pos is None else (closed, int(closed_pos)),
+                None if escalated[1] is None else (escalated[0], int(escalated[1])),
+                tuple(sorted(deadlines.get(entity, []))),
+            )
+
+    def figures(self, day: date, *, overdue: bool = True) -> dict[tuple[str, str], Figures]:
+        """(unit, kind) → its figures as of the day; without ``overdue``, that count
+        is left out (0)."""
+        if self.frontier is None:
+            return {}
+        on = day.isoformat()
+        upto = min(on, self.frontier)
+        rows = {
+            key: [f.opened, f.closed, f.escalated, f.supervised_open, f.overdue]
+            for key, f in self.running(
+                date.fromisoformat(upto), remember=upto in (self.frontier, *self.cohorts)
+            ).items()
+        }
+        for life in self.lives.values():
+            whole, known = life.figures(upto, ALL), life.figures(upto, self.pos)
+            row = rows.setdefault((life.unit, life.kind), [0] * len(COLUMNS))
+            for n in range(len(COLUMNS)):
+                row[n] -= whole[n] - known[n]
+        for awarded, unit in self.awards:
+            if awarded <= upto:
+                rows.setdefault((unit, "award"), [0] * len(COLUMNS))[0] -= 1
+        if not overdue:
+            for row in rows.values():
+                row[OVERDUE] = 0
+        elif on > self.frontier:  # the totals as of the frontier do not know it
+            open_at = self._open_at(on)
+            for key, row in rows.items():
+                row[OVERDUE] = open_at[key][0] if key in open_at else 0
+        return {key: Figures(*row) for key, row in rows.items()}
+
+    def still_open(self, day: date, kind: str, opened_by: date) -> dict[str, int]:
+        """Per unit: entities of a kind opened by one day and still open on a later one."""
+        if self.frontier is None:
+            return {}
+        on, cohort = day.isoformat(), opened_by.isoformat()
+        if on > self.frontier:
+            if cohort not in self.cohorts:
+                self.cohorts = sorted({*self.cohorts, cohort})
+                self._open = {}
+            column = 1 + self.cohorts.index(cohort)
+            return {unit: row[column] for (unit, k), row in self._open_at(on).items() if k == kind}
+        found = Counter(RunningTotals(self.rm).still_open(self.c, day, kind, opened_by))
+        for life in self.lives.values():
+            if life.kind == kind:
+                whole = life.still_open(on, ALL, cohort)
+                found[life.unit] -= int(whole) - int(life.still_open(on, self.pos, cohort))
+        return dict(found)
+
+    def _open_at(self, on: str) -> dict[tuple[str, str], list[int]]:
+        """(unit, kind) → [overdue on the day, then per cohort the number opened by its
+        day] among those open at the position (for a day after the frontier)."""
+        if on in self._open:
+            return self._open[on]
+        assert self.frontier is not None
+        month, pos = self.frontier[:7], self.pos
+        cuts = {f"cut{n}": cohort for n, cohort in enumerate(self.cohorts)}
+        sums = "".join(f", SUM(CASE WHEN opened_day <= :{name} THEN 1 ELSE 0 END)" for name in cuts)
+        # one month at a time, each in the index's (unit, kind) order
+        counted = f"""SELECT unit, kind, SUM(CASE WHEN deadline < :day THEN 1 ELSE 0 END){sums}
+            FROM (SELECT o.unit, o.kind, o.opened_day,
+                CASE WHEN o.deadline_pos <= :pos THEN o.deadline ELSE
+                  (SELECT d.deadline FROM cx_deadlines d WHERE d.entity = o.entity
+                    AND d.pos <= :pos ORDER BY d.pos DESC LIMIT 1) END AS deadline
+              FROM cx_open o WHERE o.month = :{{month}} AND o.opened_pos <= :pos
+                AND (o.closed_pos IS NULL OR o.closed_pos > :pos)) AS s
+            GROUP BY unit, kind"""
+        found: dict[tuple[str, str], list[int]] = {}
+        for unit, kind, *values in self.rm.rows(
+            self.c,
+            f"{counted.format(month='month')} UNION ALL {counted.format(month='now')}",
+            day=on,
+            pos=pos,
+            month=month,
+            now=OPEN_NOW,
+            **cuts,
+        ):
+            row = found.setdefault((unit, kind), [0] * (1 + len(cuts)))
+            for n, value in enumerate(values):
+                row[n] += int(value or 0)
+        for life in self.lives.values():  # as they were at the position, not as listed
+            listed = life.listed_open_at(pos, month)
+            deadline = life.deadline(_LAST_DAY, pos)
+            read = [int(listed and deadline is not None and deadline < on)]
+            read += [int(listed and life.opened[0] <= cohort) for cohort in self.cohorts]
+            truth = [life.figures(on, pos)[OVERDUE]]
+            truth += [int(life.still_open(on, pos, cohort)) for cohort in self.cohorts]
+            row = found.setdefault((life.unit, life.kind), [0] * (1 + len(self.cohorts)))
+            for n, (t, r) in enumerate(zip(truth, read, strict=True)):
+                row[n] += t - r
+        self._open[on] = found
+        return found
