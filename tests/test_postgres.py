@@ -378,7 +378,7 @@ def test_an_import_plans_each_statement_for_the_tables_as_they_have_grown(pg):
         cursor.execute("EXPLAIN EXECUTE drop_one ('9999-99', 'c:17')")
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("ROLLBACK")
-    assert "entity" in plan.split("Index Cond")[1].splitlines()[0], plan
+    assert "using cx_open_pkey" in plan, plan  # the key: not every open item of the month
 
 
 def test_known_at_any_position_and_an_older_read_model_on_postgresql(pg, capsys):
