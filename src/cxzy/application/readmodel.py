@@ -24,7 +24,7 @@ from cxzy.application.totals import TABLES as TOTALS_TABLES
 from cxzy.application.totals import Changes, TotalsWriter, write_running
 from cxzy.domain.schema import digest_of, record_of
 
-READ_MODEL = "cxzy-read-model-v6"  # tracking name; bump to rebuild after a change
+READ_MODEL = "cxzy-read-model-v7"  # tracking name; bump to rebuild after a change
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
