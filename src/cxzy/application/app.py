@@ -20,7 +20,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
 
-from cxzy.application.readmodel import ALL, READ_MODEL, ReadModel
+from cxzy.application.readmodel import READ_MODEL, ReadModel
 from cxzy.application.store import StoreLocation, check_sqlite_file, postgres_env, store_error
 from cxzy.application.templates import load_template
 from cxzy.application.totals import Changes
@@ -119,13 +119,11 @@ class CampaignApp(Application):
             or not recorder.max_notification_id()
         )
 
-    def totals_answer(self, c: Any, position: int) -> bool:
-        """Whether the running totals answer for the log as of a position (``ALL``:
-        the whole log): they hold the whole log, so not for an earlier one ("as known
-        at" a past moment)."""
-        if not self.has_running_totals:
-            return False
-        return position >= ALL or position >= self.read_model.head(c)
+    def totals_answer(self, position: int, head: int) -> bool:
+        """Whether the running totals answer for the log up to a position, ``head``
+        being the log's last: they hold the whole log, so not for an earlier one ("as
+        known at" a past moment)."""
+        return position >= head and self.has_running_totals
 
     def head(self) -> int:
         with self.snapshot() as c:

@@ -126,7 +126,7 @@ class DashboardQuery:
         with self.app.snapshot() as c:
             report = self.status.status_in(c, as_of, known_at)
             head = report.position if known_at is None else self.rm.head(c)
-            if self.app.totals_answer(c, ALL if known_at is None else report.position):
+            if self.app.totals_answer(report.position, head):
                 most_urgent = RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS)
             else:
                 most_urgent = self._open_on(c, as_of, report.position)

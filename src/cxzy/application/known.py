@@ -94,8 +94,9 @@ class KnownAt:
 
     ``running(day, remember=…)`` gives the whole log's figures as of a day (the
     running totals; those on the frontier and the cohorts' days are asked for again
-    and again, so to be remembered); ``cohorts`` are the days by which the cohorts asked about by :meth:`still_open`
-    were opened (the "all closed" items' deadlines)."""
+    and again, so to be remembered); ``cohorts`` are the days by which the cohorts
+    asked about by :meth:`still_open` were opened (the "all closed" items'
+    deadlines)."""
 
     def __init__(
         self,

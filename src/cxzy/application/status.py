@@ -152,7 +152,7 @@ class StatusQuery:
         self.rm = app.read_model
         # the totals on the items' deadlines, as of one log head: a dashboard stepping
         # through days asks for the same ones at every step
-        self._deadline_head = -1
+        self._remembered_head = -1
         self._remembered: dict[date, dict[tuple[str, str], Figures]] = {}
 
     def campaign(self) -> CampaignInfo:
@@ -202,12 +202,13 @@ class StatusQuery:
         ):
             firsts.setdefault(unit, {})[fact] = date.fromisoformat(first)
         head = int(rm.value(c, "SELECT MAX(pos) FROM cx_log WHERE pos <= :pos", pos=pos) or 0)
-        if self.app.totals_answer(c, pos):  # the log up to pos ends at head
+        log_head = head if pos >= ALL else rm.head(c)
+        if self.app.totals_answer(head, log_head):
             figures = self._from_totals(info, as_of, _WholeLog(self, c, head))
         elif self.app.has_running_totals:  # as known at an earlier position
             cohorts = [item.deadline for item in _all_closed_items(info)]
             # (the totals remembered are the whole log's: for its head, not the position)
-            running = partial(self._running, c, head=rm.head(c))
+            running = partial(self._running, c, head=log_head)
             known = KnownAt(rm, c, head, running, cohorts)
             figures = self._from_totals(info, as_of, known)
         else:
@@ -300,8 +301,8 @@ class StatusQuery:
         """The whole log's running totals as of a day. Those on the items' deadlines,
         and on the frontier of an earlier position, are asked for again at every step
         of a dashboard: with ``remember``, they are kept for one log head."""
-        if head != self._deadline_head:  # the log grew: what was remembered is stale
-            self._deadline_head, self._remembered = head, {}
+        if head != self._remembered_head:  # the log grew: what was remembered is stale
+            self._remembered_head, self._remembered = head, {}
         if not remember:
             return RunningTotals(self.rm).figures(c, day)
         if day not in self._remembered:
