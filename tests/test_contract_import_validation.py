@@ -194,6 +194,18 @@ SCHEMA_CASES = [
         id="members-float",
     ),
     pytest.param(
+        unit("147", "2010-06-01", "x", parent="JU", members=2**31),
+        [],
+        [f("members"), "larger than 2147483647"],
+        id="members-beyond-a-count",
+    ),
+    pytest.param(
+        unit("147", "2010-06-01", "x", parent="JU", members=10**30),
+        [],
+        [f("members"), "not a whole number"],
+        id="members-beyond-64-bits",
+    ),
+    pytest.param(
         ev("UnitUpdated", "2010-06-01", unit="145", members="ten"),
         [],
         [f("members")],

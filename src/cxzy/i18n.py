@@ -44,6 +44,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}': '{value}' is not a whole number ≥ {min}",
         "zh": "字段 '{field}':'{value}' 不是 ≥ {min} 的整数",
     },
+    "too_large": {
+        "en": "field '{field}': {value} is larger than {max}",
+        "zh": "字段 '{field}':{value} 大于 {max}",
+    },
     "bad_rating": {
         "en": "field '{field}': '{value}' is not a whole number from 1 to 5",
         "zh": "字段 '{field}':'{value}' 不是 1 到 5 的整数",

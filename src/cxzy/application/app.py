@@ -24,6 +24,7 @@ from cxzy.application.readmodel import READ_MODEL, ReadModel
 from cxzy.application.store import StoreLocation, check_sqlite_file, postgres_env, store_error
 from cxzy.application.templates import load_template
 from cxzy.application.totals import Changes
+from cxzy.domain import jsontext
 from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
 from cxzy.domain.records import Stamp, entity_id
 from cxzy.domain.registry import CampaignInfo, Registry
@@ -64,6 +65,11 @@ class StampAsDict(Transcoding):
 class Transcoder(JSONTranscoder):
     """eventsourcing's JSON transcoder, also for subclasses of the registered types
     (a ``datetime`` subclass from a time library, or from freezegun in tests)."""
+
+    def encode(self, obj: Any) -> bytes:
+        """What eventsourcing's JSON transcoder writes, byte for byte, written
+        faster (see :mod:`cxzy.domain.jsontext`)."""
+        return jsontext.compact(obj, default=self._encode_obj)
 
     def _encode_obj(self, o: Any) -> dict[str, Any]:
         for cls in type(o).__mro__:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any
 
 from cxzy.application.chain import GENESIS, content_hash, link
@@ -128,12 +129,22 @@ class Dialect:
 
     name = "sqlite"
 
+    def __init__(self) -> None:
+        self._positional: dict[str, tuple[str, Callable[[Mapping[str, Any]], Any]]] = {}
+
     def sql(self, statement: str) -> str:
         return statement
 
     def write_rows(self, cursor: Any, statement: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Run a statement once per row of parameters."""
-        cursor.executemany(self.sql(statement), rows)
+        """Run a statement once per row of parameters, bound by position: sqlite3
+        looks each named parameter up in each row, a third of an insert's time."""
+        found = self._positional.get(statement)
+        if found is None:
+            names = _PARAM.findall(statement)
+            values = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+            found = self._positional[statement] = (_PARAM.sub("?", statement), values)
+        positional, values = found
+        cursor.executemany(positional, map(values, rows))
 
     def has_column(self, cursor: Any, table: str, column: str) -> bool:
         cursor.execute("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", (table, column))
@@ -163,7 +174,7 @@ class PostgresDialect(Dialect):
         time, and an import's read-model rows were most of its time on PostgreSQL."""
         found = _INSERT.fullmatch(statement)
         if found is None:
-            super().write_rows(cursor, statement, rows)
+            cursor.executemany(self.sql(statement), rows)
             return
         names = [value.strip().removeprefix(":") for value in found["values"].split(",")]
         copy = self.sql(f"COPY {found['table']} ({found['columns']}) FROM STDIN")

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
+from cxzy.domain import jsontext
 from cxzy.domain.errors import Violation
 from cxzy.domain.records import Record, Stamp
 from cxzy.domain.template import REVIEW_KINDS, UNIT_KINDS
 
 MAX_ID = 200
+MAX_WHOLE = 2**31 - 1  # a count: also what any SQL INTEGER column holds
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 RATING_KEYS = ("leadership", "members", "mechanism", "performance", "reputation")
 ROLES = ("leader", "deputy", "member", "office_director", "office_deputy", "office_member")
@@ -201,6 +203,8 @@ def _text(value: Any, name: str) -> str:
 def _int(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise Violation("bad_int", field=name, value=_show(value), min=0)
+    if value > MAX_WHOLE:
+        raise Violation("too_large", field=name, value=value, max=MAX_WHOLE)
     return value
 
 
@@ -293,10 +297,18 @@ def digest_of(type_: str, at: datetime, fields: Mapping[str, Any]) -> str:
     content = {
         "type": type_,
         "at": at.astimezone(UTC).isoformat(),
-        "fields": {k: canonical(v) for k, v in sorted(fields.items()) if v is not None},
+        "fields": {k: v for k, v in fields.items() if v is not None},
     }
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(jsontext.compact(content, sort_keys=True, default=_iso)).hexdigest()
+
+
+def _iso(value: Any) -> str:
+    """Dates and moments in a digest: ISO text, as :func:`canonical` gives them."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def parse_record(

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from cxzy.domain import jsontext
 from cxzy.domain.errors import Violation
 
 
@@ -33,7 +34,7 @@ def read_records(
             if not text or text.startswith("#"):
                 continue
             try:
-                value = json.loads(text)
+                value = jsontext.loads(text)
             except json.JSONDecodeError as error:
                 yield where, Violation("invalid_json", detail=f"{error.msg} (column {error.colno})")
                 continue
