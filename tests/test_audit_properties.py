@@ -30,8 +30,10 @@ from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.audit import verify
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer
+from cxzy.application.known import KnownAt, open_at
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation
+from cxzy.application.totals import most_urgent
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
@@ -229,8 +231,48 @@ def _status_at(app: CampaignApp, day: date, pos: int, *, rows: bool) -> dict[str
         del app.__dict__["has_running_totals"]
 
 
-@SETTINGS
-@given(
+def _positions_and_days(
+    app: CampaignApp, randoms: Any, share: float, day: date
+) -> Iterator[tuple[int, list[date]]]:
+    """Positions worth asking "as known at" about, each with days worth asking:
+    a share of the log; just before a record that counts (a commitment's, a
+    rectification's, an award) of the same day as the one before it; just before a
+    deadline moves. The days: the one drawn, every two months of the campaign, and
+    those on either side of the position's frontier."""
+    rm = app.read_model
+    with app.snapshot() as c:
+        days_at = rm.rows(
+            c,
+            """SELECT pos, day, type = 'CommendationAwarded' OR entity LIKE 'c:%'
+                 OR entity LIKE 'r:%' FROM cx_log ORDER BY pos""",
+        )
+        moved = rm.rows(
+            c,
+            """SELECT d.pos - 1 FROM cx_deadlines d JOIN cx_entities e
+               ON e.entity = d.entity WHERE d.pos > e.opened_pos""",
+        )
+    positions = {round(len(days_at) * share)}
+    same_day = [
+        p - 1
+        for (p, d, counts), (_, before, _) in zip(days_at[1:], days_at[:-1], strict=True)
+        if d == before and counts
+    ]
+    for candidates in (same_day, [p for (p,) in moved]):
+        if candidates:
+            positions.add(randoms.choice(candidates))
+    for pos in sorted(positions):
+        with app.snapshot() as c:
+            frontier = rm.frontier(c, pos)
+        days = [day] + [date(2010, 5, 1) + timedelta(days=61 * n) for n in range(19)]
+        if frontier is not None:
+            on = date.fromisoformat(frontier)
+            days += [on - timedelta(days=1), on, on + timedelta(days=1)]
+        yield pos, days
+
+
+# a history (whose records of many entities may arrive after records of later days),
+# a share of the log and a day, to ask "as known at" about
+KNOWN_AT_CASES = given(
     seed=st.integers(0, 10_000),
     events=st.integers(20, 200),
     late=st.booleans(),
@@ -238,44 +280,42 @@ def _status_at(app: CampaignApp, day: date, pos: int, *, rows: bool) -> dict[str
     share=st.floats(0, 1),
     day=st.dates(date(2010, 5, 1), date(2013, 6, 30)),
 )
+
+
+@contextmanager
+def _known_at_store(seed: int, events: int, late: bool, randoms: Any) -> Iterator[CampaignApp]:
+    records = history(seed, events)
+    if late:
+        records = _interleaved(records, randoms)
+    with store_with(records) as app:
+        yield app
+
+
+@SETTINGS
+@KNOWN_AT_CASES
 def test_known_at_any_position_from_the_totals_equals_the_rows(
     seed, events, late, randoms, share, day
 ):
-    records = history(seed, events)
-    if late:  # records of many entities arrive after records of later days
-        records = _interleaved(records, randoms)
-    with store_with(records) as app:
-        rm = app.read_model
-        with app.snapshot() as c:
-            days_at = rm.rows(
-                c,
-                """SELECT pos, day, type = 'CommendationAwarded' OR entity LIKE 'c:%'
-                     OR entity LIKE 'r:%' FROM cx_log ORDER BY pos""",
-            )
-            moved = rm.rows(
-                c,
-                """SELECT d.pos - 1 FROM cx_deadlines d JOIN cx_entities e
-                   ON e.entity = d.entity WHERE d.pos > e.opened_pos""",
-            )
-        # a share of the log; just before a record that counts (a commitment's, a
-        # rectification's, an award) of the same day as the one before it; just before
-        # a deadline moves
-        positions = {round(len(days_at) * share)}
-        same_day = [
-            p - 1
-            for (p, d, counts), (_, before, _) in zip(days_at[1:], days_at[:-1], strict=True)
-            if d == before and counts
-        ]
-        for candidates in (same_day, [p for (p,) in moved]):
-            if candidates:
-                positions.add(randoms.choice(candidates))
-        for pos in sorted(positions):
-            with app.snapshot() as c:
-                frontier = rm.frontier(c, pos)
-            days = [day] + [date(2010, 5, 1) + timedelta(days=61 * n) for n in range(19)]
-            if frontier is not None:  # the days on either side of the position's
-                on = date.fromisoformat(frontier)
-                days += [on - timedelta(days=1), on, on + timedelta(days=1)]
+    with _known_at_store(seed, events, late, randoms) as app:
+        for pos, days in _positions_and_days(app, randoms, share, day):
             for d in days:
                 known = _status_at(app, d, pos, rows=False)
                 assert known == _status_at(app, d, pos, rows=True), (pos, d)
+
+
+@SETTINGS
+@KNOWN_AT_CASES
+def test_the_most_urgent_as_known_at_any_position_are_those_of_every_row(
+    seed, events, late, randoms, share, day
+):
+    # the dashboard's alerts "as known at" a past moment: from the open set and the
+    # few lives touched after the position, as if picked from every row up to it
+    with _known_at_store(seed, events, late, randoms) as app:
+        for pos, days in _positions_and_days(app, randoms, share, day):
+            with app.snapshot() as c:
+                known = KnownAt(app.read_model, c, pos)
+                for d in days:
+                    every = open_at(app.read_model, c, d, pos)
+                    for limit in range(1, min(len(every), 12) + 2):  # each cut, and all
+                        expected = most_urgent(every, limit)
+                        assert known.most_urgent(d, limit) == expected, (pos, d, limit)

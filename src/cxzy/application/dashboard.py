@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from cxzy.application.app import CampaignApp
+from cxzy.application.known import KnownAt, open_at
 from cxzy.application.readmodel import ALL
 from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
@@ -128,8 +129,11 @@ class DashboardQuery:
             head = report.position if known_at is None else self.rm.head(c)
             if self.app.totals_answer(report.position, head):
                 most_urgent = RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS)
-            else:
-                most_urgent = self._open_on(c, as_of, report.position)
+            elif self.app.has_running_totals:  # as known at an earlier position
+                known = KnownAt(self.rm, c, report.position)
+                most_urgent = known.most_urgent(as_of, ALERT_ROWS)
+            else:  # a read model without the running totals
+                most_urgent = open_at(self.rm, c, as_of, report.position)
             alerts = self._alerts(c, as_of, most_urgent)
         missed = [
             Missed(unit.unit, phase, item)
@@ -141,25 +145,6 @@ class DashboardQuery:
         phase = current_phase(report.template, as_of)
         open_total = sum(u.commitments.open + u.rectifications.open for u in report.units)
         return Snapshot(report, alerts, missed, head, phase.key if phase else None, open_total)
-
-    def _open_on(self, c: Any, as_of: date, pos: int) -> list[OpenEntity]:
-        """What was open on a day, as the log stood at a position (every row read)."""
-        day = as_of.isoformat()
-        rows = self.rm.rows(
-            c,
-            """SELECT e.kind, e.code, e.unit, e.supervised, e.opened_day, e.opened_pos,
-                 CASE WHEN e.escalated_pos <= :pos AND e.escalated_day <= :day THEN 1 ELSE 0 END,
-                 (SELECT d.deadline FROM cx_deadlines d
-                   WHERE d.entity = e.entity AND d.pos <= :pos AND d.day <= :day
-                   ORDER BY d.pos DESC LIMIT 1)
-               FROM cx_entities e
-               WHERE e.opened_day <= :day AND e.opened_pos <= :pos
-                 AND NOT (e.closed_pos IS NOT NULL AND e.closed_pos <= :pos
-                          AND e.closed_day <= :day)""",
-            day=day,
-            pos=pos,
-        )
-        return [OpenEntity.from_row(row) for row in rows]
 
     def _alerts(self, c: Any, as_of: date, still_open: list[OpenEntity]) -> list[Alert]:
         """The most urgent of what is open (at most ALERT_ROWS), with their texts."""

@@ -33,11 +33,47 @@ from datetime import date
 from typing import Any
 
 from cxzy.application.readmodel import ALL, ReadModel
-from cxzy.application.totals import COLUMNS, OPEN_NOW, Figures, RunningTotals
+from cxzy.application.totals import (
+    COLUMNS,
+    OPEN_NOW,
+    Figures,
+    OpenEntity,
+    RunningTotals,
+    most_urgent,
+)
 
 OVERDUE = COLUMNS.index("overdue")
 AWARDED = "CommendationAwarded"
 _LAST_DAY = "9999-12-31"
+_PREFIX = {"commitment": "c:", "rectification": "r:"}
+
+# An open-set row's deadline in force at :pos (its own, unless one was recorded after)
+_DEADLINE_AT_POSITION = """CASE WHEN o.deadline_pos <= :pos THEN o.deadline ELSE
+    (SELECT d.deadline FROM cx_deadlines d WHERE d.entity = o.entity
+      AND d.pos <= :pos ORDER BY d.pos DESC LIMIT 1) END"""
+
+# What was open on :day as the log stood at :pos, each as it stood then, read from the
+# entities (every one of them without a restriction on ``o.entity``)
+OPEN_AT = """SELECT kind, code, unit, supervised, opened_day, opened_pos, escalated, deadline
+  FROM (SELECT e.entity, e.kind, e.code, e.unit, e.supervised, e.opened_day, e.opened_pos,
+      CASE WHEN e.escalated_pos <= :pos AND e.escalated_day <= :day THEN 1 ELSE 0 END
+        AS escalated,
+      (SELECT d.deadline FROM cx_deadlines d
+        WHERE d.entity = e.entity AND d.pos <= :pos AND d.day <= :day
+        ORDER BY d.pos DESC LIMIT 1) AS deadline
+    FROM cx_entities e
+    WHERE e.opened_day <= :day AND e.opened_pos <= :pos
+      AND NOT (e.closed_pos IS NOT NULL AND e.closed_pos <= :pos AND e.closed_day <= :day)
+  ) AS o"""
+
+# Those open at :pos as the open set lists them (its rows of the frontier's month and
+# those open now) whose deadline in force then is at most the (:nth + 1)-th earliest
+_URGENT_AT_POSITION = f"""WITH s AS (
+      SELECT o.entity, {_DEADLINE_AT_POSITION} AS deadline FROM cx_open o
+      WHERE o.month IN (:month, :now) AND o.opened_pos <= :pos
+        AND (o.closed_pos IS NULL OR o.closed_pos > :pos))
+    SELECT entity FROM s WHERE deadline <= COALESCE(
+      (SELECT deadline FROM s ORDER BY deadline LIMIT 1 OFFSET :nth), '{_LAST_DAY}')"""
 
 Mark = tuple[str, int] | None  # (day, position) of a change; None: it never happened
 
@@ -93,20 +129,21 @@ class KnownAt:
     the log stood at an earlier position ``pos``.
 
     ``running(day, remember=…)`` gives the whole log's figures as of a day (the
-    running totals; those on the frontier and the cohorts' days are asked for again
-    and again, so to be remembered); ``cohorts`` are the days by which the cohorts
-    asked about by :meth:`still_open` were opened (the "all closed" items'
-    deadlines)."""
+    running totals, by default read each time; those on the frontier and the
+    cohorts' days are asked for again and again, so worth remembering);
+    ``cohorts`` are the days by which the cohorts asked about by
+    :meth:`still_open` were opened (the "all closed" items' deadlines)."""
 
     def __init__(
         self,
         rm: ReadModel,
         c: Any,
         pos: int,
-        running: Callable[..., dict[tuple[str, str], Figures]],
+        running: Callable[..., dict[tuple[str, str], Figures]] | None = None,
         cohorts: Iterable[date] = (),
     ) -> None:
-        self.rm, self.c, self.pos, self.running = rm, c, pos, running
+        self.rm, self.c, self.pos = rm, c, pos
+        self.running = running or (lambda day, remember=False: RunningTotals(rm).figures(c, day))
         self.cohorts = sorted({day.isoformat() for day in cohorts})
         self.frontier = rm.frontier(c, pos)
         self.awards: list[tuple[str, str]] = []  # (day, unit) after pos, by the frontier
@@ -220,6 +257,38 @@ class KnownAt:
                 found[life.unit] -= int(whole) - int(life.still_open(on, self.pos, cohort))
         return dict(found)
 
+    def most_urgent(self, day: date, limit: int) -> list[OpenEntity]:
+        """The ``limit`` most urgent commitments and rectifications open on the day,
+        as the log stood at the position (as :func:`open_at` and
+        :func:`~cxzy.application.totals.most_urgent` would pick them from every one).
+
+        Only the lives touched after the position can stand otherwise than the open
+        set says, so the ``limit`` plus that many most urgent by the open set, and
+        those lives, hold the answer; each is then read as it stood. Up to the
+        frontier the open set is the whole log's on the day; after it, what was open
+        at the position, with the deadlines in force then (nothing up to the
+        position happened later than the frontier)."""
+        if self.frontier is None:
+            return []
+        on, wanted = day.isoformat(), limit + len(self.lives)
+        if on <= self.frontier:
+            ranked = RunningTotals(self.rm).open_on(self.c, day, wanted)
+            found = {_PREFIX[e.kind] + e.code for e in ranked}
+        else:
+            found = {
+                entity
+                for (entity,) in self.rm.rows(
+                    self.c,
+                    _URGENT_AT_POSITION,
+                    pos=self.pos,
+                    month=self.frontier[:7],
+                    now=OPEN_NOW,
+                    nth=wanted - 1,
+                )
+            }
+        entities = sorted(found | self.lives.keys())
+        return most_urgent(open_at(self.rm, self.c, day, self.pos, entities), limit)
+
     def _open_at(self, on: str) -> dict[tuple[str, str], list[int]]:
         """(unit, kind) → [overdue on the day, then per cohort the number opened by its
         day] among those open at the position (for a day after the frontier)."""
@@ -231,10 +300,7 @@ class KnownAt:
         sums = "".join(f", SUM(CASE WHEN opened_day <= :{name} THEN 1 ELSE 0 END)" for name in cuts)
         # one month at a time, each in the index's (unit, kind) order
         counted = f"""SELECT unit, kind, SUM(CASE WHEN deadline < :day THEN 1 ELSE 0 END){sums}
-            FROM (SELECT o.unit, o.kind, o.opened_day,
-                CASE WHEN o.deadline_pos <= :pos THEN o.deadline ELSE
-                  (SELECT d.deadline FROM cx_deadlines d WHERE d.entity = o.entity
-                    AND d.pos <= :pos ORDER BY d.pos DESC LIMIT 1) END AS deadline
+            FROM (SELECT o.unit, o.kind, o.opened_day, {_DEADLINE_AT_POSITION} AS deadline
               FROM cx_open o WHERE o.month = :{{month}} AND o.opened_pos <= :pos
                 AND (o.closed_pos IS NULL OR o.closed_pos > :pos)) AS s
             GROUP BY unit, kind"""
@@ -263,3 +329,16 @@ class KnownAt:
                 row[n] += t - r
         self._open[on] = found
         return found
+
+
+def open_at(
+    rm: ReadModel, c: Any, day: date, pos: int, entities: list[str] | None = None
+) -> list[OpenEntity]:
+    """The commitments and rectifications open on a day as the log stood at a
+    position (of ``entities`` only, when given), each as it stood then."""
+    params = {"day": day.isoformat(), "pos": pos}
+    if entities is None:
+        rows: Iterable[tuple[Any, ...]] = rm.rows(c, OPEN_AT, **params)
+    else:
+        rows = rm.rows_in(c, OPEN_AT, "o.entity", entities, **params)
+    return [OpenEntity.from_row(row) for row in rows]
