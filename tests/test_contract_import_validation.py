@@ -96,6 +96,8 @@ SCHEMA_CASES = [
     pytest.param(
         {**ACT, "type": "ActivityHold"}, [], [r"\btype\b|ActivityHold"], id="unknown-type"
     ),
+    pytest.param({**ACT, "type": ["ActivityHeld"]}, [], [r"\btype\b"], id="type-a-list"),
+    pytest.param({**ACT, "type": {"a": 1}}, [], [r"\btype\b"], id="type-an-object"),
     # bad enum values
     pytest.param(
         unit("147", "2010-06-01", "x", kind="squad", parent="JU"),

@@ -280,6 +280,8 @@ class ReadModel:
         frontier = self._one(cursor, FRONTIER, {"pos": ALL}) or ""
         totals = TotalsWriter(self, cursor, running)
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _STATEMENTS}
+        known_digests = digests or {}
+        chain_rebuilt = int(rebuilt)
         last_pos = None
         for pos, event, recorded, stored in positioned:
             type_, stamp, fields = record_of(event)
@@ -298,29 +300,34 @@ class ReadModel:
             unit = fields.get("unit")
             if unit is None and entity is not None and entity[0] in "cr":
                 unit = totals.of(entity).unit
-            recorded_text = max(utc_text(recorded), last_recorded)
+            # the recorded time never goes back along the log (a clock that did keeps
+            # the last one)
+            recorded_text = utc_text(recorded)
+            if recorded_text < last_recorded:
+                recorded_text = last_recorded
+                recorded = datetime.fromisoformat(recorded_text)
             last_recorded = recorded_text
+            at_text = utc_text(stamp.at)
             content = content_hash(stored)
             previous = link(previous, pos, recorded_text, content)
             rows["chain"].append(
-                {"pos": pos, "content": content, "hash": previous, "rebuilt": int(rebuilt)}
+                {"pos": pos, "content": content, "hash": previous, "rebuilt": chain_rebuilt}
             )
             base = {"pos": pos, "day": day}
             rows["log"].append(
                 {
-                    **base,
+                    "pos": pos,
+                    "day": day,
                     "record_id": stamp.record_id,
-                    "digest": (digests or {}).get(stamp.record_id)
+                    "digest": known_digests.get(stamp.record_id)
                     or digest_of(type_, stamp.at, fields),
                     "type": type_,
                     "unit": unit,
                     "entity": entity,
-                    "at": utc_text(stamp.at),
+                    "at": at_text,
                     "recorded": recorded_text,
                     # seconds from happening to recording: "reported late" is a fact auditors ask about
-                    "delay": int(
-                        (datetime.fromisoformat(recorded_text) - stamp.at).total_seconds()
-                    ),
+                    "delay": int((recorded - stamp.at).total_seconds()),
                     "by": stamp.by,
                     "origin": stamp.origin,
                     "summary": _summary(fields),
@@ -351,7 +358,7 @@ class ReadModel:
                     {
                         **base,
                         "unit": unit,
-                        "at": utc_text(stamp.at),
+                        "at": at_text,
                         "name": fields.get("name"),
                         "kind": fields.get("kind"),
                         "parent": fields.get("parent"),
@@ -407,7 +414,7 @@ class ReadModel:
                 fact = f"review:{fields['kind']}"
                 if fields.get("grade"):
                     rows["grade"].append(
-                        {**base, "unit": unit, "at": utc_text(stamp.at), "grade": fields["grade"]}
+                        {**base, "unit": unit, "at": at_text, "grade": fields["grade"]}
                     )
             elif type_ == "CommendationAwarded":
                 totals.awarded(str(unit), day)

@@ -279,6 +279,10 @@ def _value(spec: Field, value: Any, name: str) -> Any:
     return _PARSERS[spec.kind](value, name)
 
 
+#: Per record type, the names a record of it may carry.
+_ALLOWED = {type_: frozenset((*COMMON_FIELDS, *specs)) for type_, specs in TYPES.items()}
+
+
 def canonical(value: Any) -> Any:
     """JSON-ready form of a field value (dates as ISO strings)."""
     if isinstance(value, datetime):
@@ -331,17 +335,18 @@ def parse_record(
     type_ = raw.get("type")
     if type_ is None:
         raise RecordError(where, [Violation("missing_field", field="type")])
-    if type_ not in TYPES:
+    if not isinstance(type_, str) or type_ not in TYPES:
         raise RecordError(
             where, [Violation("unknown_type", type=_show(type_), types=", ".join(TYPES))]
         )
     specs = TYPES[type_]
-    allowed = (*COMMON_FIELDS, *specs)
-    for name in raw:
-        if name not in allowed:
-            problems.append(
-                Violation("unknown_field", field=name, type=type_, allowed=", ".join(allowed))
-            )
+    if not _ALLOWED[type_].issuperset(raw):
+        allowed = (*COMMON_FIELDS, *specs)
+        for name in raw:
+            if name not in allowed:
+                problems.append(
+                    Violation("unknown_field", field=name, type=type_, allowed=", ".join(allowed))
+                )
     at: datetime | None = None
     if raw.get("at") is None:
         problems.append(Violation("missing_field", field="at"))
