@@ -53,6 +53,32 @@ def test_one_file_holds_the_log_the_read_model_and_its_tracking(store):
     assert tracked == events > 500
 
 
+def read_model_shape(path: Path) -> dict[str, str]:
+    """Each read-model table of a SQLite store → how SQLite keeps its rows."""
+    with sqlite3.connect(path) as db:
+        made = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        shapes = {}
+        for name, sql in made:
+            if not name.startswith("cx_"):
+                continue
+            if sql.rstrip().endswith("WITHOUT ROWID"):
+                shapes[name] = "in key order"
+            elif "pos INTEGER PRIMARY KEY" in sql:
+                shapes[name] = "by position"
+            else:
+                shapes[name] = "with an index beside"  # BIGINT keys, as before v8
+    return shapes
+
+
+def test_each_read_model_row_is_kept_in_one_tree(store):
+    """An import writes every row into its table and its indexes: a table keyed by
+    position keeps its rows by that position (the rowid), any other in its key's order,
+    never with the key as one more index beside the rows."""
+    shapes = read_model_shape(store)
+    assert {shapes[t] for t in ("cx_log", "cx_chain", "cx_late")} == {"by position"}
+    assert set(shapes.values()) == {"by position", "in key order"}, shapes
+
+
 def test_stored_topics_are_explicit_names_not_module_paths(store):
     path = store
     with sqlite3.connect(path) as db:
@@ -86,7 +112,9 @@ def test_a_read_model_of_an_older_shape_is_rebuilt_in_the_new_one(store):
         db.execute("ALTER TABLE cx_entities DROP COLUMN deadline_day")
         db.execute("DROP TABLE cx_open")  # without the columns a new index is on
         db.execute(OLDER_CX_OPEN)
+    assert read_model_shape(path)["cx_open"] == "with an index beside"
     assert [status_json(path, day) for day in days] == before
+    assert read_model_shape(path)["cx_open"] == "in key order"
 
 
 # cx_open as cxzy-read-model-v5 made it (before the log positions)

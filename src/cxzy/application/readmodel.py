@@ -25,7 +25,7 @@ from cxzy.application.totals import TABLES as TOTALS_TABLES
 from cxzy.application.totals import Changes, TotalsWriter, write_running
 from cxzy.domain.schema import digest_of, record_of
 
-READ_MODEL = "cxzy-read-model-v7"  # tracking name; bump to rebuild after a change
+READ_MODEL = "cxzy-read-model-v8"  # tracking name; bump to rebuild after a change
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -135,6 +135,18 @@ class Dialect:
     def sql(self, statement: str) -> str:
         return statement
 
+    def ddl(self, statement: str) -> str:
+        """A table as SQLite keeps it best: a position that is the key is the
+        table's rowid (only ``INTEGER PRIMARY KEY`` is; ``BIGINT`` makes an index
+        beside the rows), and a table with another key is kept in that key's order
+        (``WITHOUT ROWID``: no second tree to insert every row into)."""
+        found = _CREATE_TABLE.match(statement)
+        if found is None:
+            return statement
+        if found["table"] in _POSITION_KEYED:
+            return statement.replace("pos BIGINT PRIMARY KEY", "pos INTEGER PRIMARY KEY")
+        return f"{statement} WITHOUT ROWID"
+
     def write_rows(self, cursor: Any, statement: str, rows: Sequence[Mapping[str, Any]]) -> None:
         """Run a statement once per row of parameters, bound by position: sqlite3
         looks each named parameter up in each row, a third of an insert's time."""
@@ -149,6 +161,10 @@ class Dialect:
     def has_column(self, cursor: Any, table: str, column: str) -> bool:
         cursor.execute("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", (table, column))
         return bool(cursor.fetchone()[0])
+
+
+_CREATE_TABLE = re.compile(r"\s*CREATE TABLE IF NOT EXISTS (?P<table>\w+)")
+_POSITION_KEYED = {"cx_log", "cx_chain", "cx_late"}
 
 
 class PostgresDialect(Dialect):
@@ -181,6 +197,9 @@ class PostgresDialect(Dialect):
         with cursor.copy(copy) as rows_in:
             for row in rows:
                 rows_in.write_row([row[name] for name in names])
+
+    def ddl(self, statement: str) -> str:
+        return self.sql(statement)
 
     def has_column(self, cursor: Any, table: str, column: str) -> bool:
         cursor.execute(
@@ -223,7 +242,7 @@ class ReadModel:
         for statement in DDL:
             shaped = next((need for name, need in SHAPED.items() if name in statement), None)
             if shaped is None or self.dialect.has_column(cursor, *shaped):
-                cursor.execute(self.dialect.sql(statement))
+                cursor.execute(self.dialect.ddl(statement))
 
     def drop(self, cursor: Any) -> None:
         """Drop the tables and make them again: a rebuild after an upgrade may
