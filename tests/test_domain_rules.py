@@ -6,9 +6,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from freezegun import freeze_time
 
+from cxzy.application.app import CampaignApp
 from cxzy.domain.commitments import Commitment
 from cxzy.domain.errors import Violation
+from cxzy.domain.facts import Activity, Award, ContactPoint, ContactVisit, LeaderAssignment, Review
 from cxzy.domain.records import Stamp
 from cxzy.domain.rectifications import Rectification
 from cxzy.domain.registry import Registry
@@ -162,3 +165,41 @@ def test_every_violation_has_both_languages():
 
     for code, texts in MESSAGES.items():
         assert texts.get("zh") and texts.get("en"), code
+
+
+FACTS = [
+    (
+        Activity,
+        {"unit": "ZP", "kind": "study", "title": "学习", "participants": 3, "activity": None},
+    ),
+    (
+        Review,
+        {
+            "unit": "ZP",
+            "kind": "inspection",
+            "review": None,
+            "reviewer": "王",
+            "grade": "advanced",
+            "ratings": {"leadership": 5},
+            "method": "tour",
+            "verdict": "ok",
+            "note": None,
+        },
+    ),
+    (Award, {"unit": "ZP", "title": "model", "level": "bureau", "person": "李"}),
+    (LeaderAssignment, {"person": "李", "role": "leader"}),
+    (ContactPoint, {"person": "李", "unit": "ZP"}),
+    (ContactVisit, {"person": "李", "unit": "ZP", "note": "走访"}),
+]
+
+
+@pytest.mark.parametrize(("cls", "fields"), FACTS, ids=[c.__name__ for c, _ in FACTS])
+def test_a_facts_event_made_without_its_aggregate_is_the_one_the_aggregate_records(cls, fields):
+    """The import makes a fact's one event directly (Fact.recorded): stored, it
+    must be byte for byte what the aggregate records."""
+    mapper = CampaignApp(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
+    with freeze_time("2026-12-01 08:00:00"):
+        made = cls(stamp=stamp("2011-03-01"), **fields).collect_events()
+        direct = cls.recorded(stamp("2011-03-01"), **fields)
+    assert len(made) == 1 and type(direct) is type(made[0])
+    assert mapper.to_stored_event(direct) == mapper.to_stored_event(made[0])

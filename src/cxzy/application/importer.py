@@ -44,6 +44,10 @@ BATCH = 10_000  # records checked and written at a time
 FULL_COLLECTIONS_DEFERRED = 2**30  # see young_collections_only
 ENTITY_CACHE = 100_000  # open commitments and rectifications kept between batches
 
+#: What a record's rule gives: the aggregate it made or changed, or the one event of
+#: a fact (made without its aggregate: :meth:`Fact.recorded`).
+Touched = Aggregate | list[Any]
+
 #: A raw record from a file adapter: where it is, and the mapping or the reason
 #: it could not be read (a line that is not JSON, say).
 RawItem = tuple[str, Mapping[str, Any] | Violation]
@@ -301,6 +305,8 @@ class _Check:
         """The record's events, once its rules hold."""
         handler = getattr(self, f"_on_{record.type}")
         touched = handler(record, record.stamp, record.fields)
+        if isinstance(touched, list):  # a fact's one event, made without its aggregate
+            return touched
         return list(touched.collect_events())
 
     def _on_CampaignPlanned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
@@ -332,19 +338,19 @@ class _Check:
         unit.update(stamp, name=f["name"], members=f["members"])
         return unit
 
-    def _on_LeaderAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+    def _on_LeaderAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.add_person(f["person"])
-        return LeaderAssignment(stamp=stamp, **f)
+        return [LeaderAssignment.recorded(stamp, **f)]
 
-    def _on_ContactPointAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+    def _on_ContactPointAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.require_person(f["person"])
         self.registry.require_unit(f["unit"])
-        return ContactPoint(stamp=stamp, **f)
+        return [ContactPoint.recorded(stamp, **f)]
 
-    def _on_ContactVisitMade(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+    def _on_ContactVisitMade(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.require_person(f["person"])
         self.registry.require_unit(f["unit"])
-        return ContactVisit(stamp=stamp, **f)
+        return [ContactVisit.recorded(stamp, **f)]
 
     def _create(
         self, kind: str, cls: type[Aggregate], stamp: Any, f: Mapping[str, Any]
@@ -376,18 +382,18 @@ class _Check:
         commitment.fulfil(stamp, note=f["note"])
         return commitment
 
-    def _on_ActivityHeld(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+    def _on_ActivityHeld(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.require_unit(f["unit"])
         self.registry.require_activity_kind(f["kind"])
-        if f["activity"]:
+        if f["activity"]:  # named: kept, so that the name is not taken twice
             return self._create("activity", Activity, stamp, f)
-        return Activity(stamp=stamp, **f)
+        return [Activity.recorded(stamp, **f)]
 
-    def _on_ReviewRecorded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+    def _on_ReviewRecorded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.require_unit(f["unit"])
         if f["review"]:
             return self._create("review", Review, stamp, f)
-        return Review(stamp=stamp, **f)
+        return [Review.recorded(stamp, **f)]
 
     def _on_RectificationOpened(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
         return self._create("rectification", Rectification, stamp, f)
@@ -423,6 +429,6 @@ class _Check:
         rectification.escalate(stamp, action=f["action"], note=f["note"])
         return rectification
 
-    def _on_CommendationAwarded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+    def _on_CommendationAwarded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.require_unit(f["unit"])
-        return Award(stamp=stamp, **f)
+        return [Award.recorded(stamp, **f)]

@@ -14,6 +14,7 @@ from cxzy.domain.records import Stamp, entity_id
 
 class Activity(Fact):
     TOPIC = "cxzy:Activity"
+    RECORDED = "Held"
 
     class Created(Fact.Created):
         TOPIC = "cxzy:Activity.Created"
@@ -38,6 +39,7 @@ class Activity(Fact):
 
 class Review(Fact):
     TOPIC = "cxzy:Review"
+    RECORDED = "Recorded"
 
     class Created(Fact.Created):
         TOPIC = "cxzy:Review.Created"
@@ -67,6 +69,7 @@ class Review(Fact):
 
 class Award(Fact):
     TOPIC = "cxzy:Award"
+    RECORDED = "Awarded"
 
     class Created(Fact.Created):
         TOPIC = "cxzy:Award.Created"
@@ -78,6 +81,7 @@ class Award(Fact):
 
 class LeaderAssignment(Fact):
     TOPIC = "cxzy:LeaderAssignment"
+    RECORDED = "Assigned"
 
     class Created(Fact.Created):
         TOPIC = "cxzy:LeaderAssignment.Created"
@@ -90,6 +94,7 @@ class LeaderAssignment(Fact):
 
 class ContactPoint(Fact):
     TOPIC = "cxzy:ContactPoint"
+    RECORDED = "Assigned"
 
     class Created(Fact.Created):
         TOPIC = "cxzy:ContactPoint.Created"
@@ -102,6 +107,7 @@ class ContactPoint(Fact):
 
 class ContactVisit(Fact):
     TOPIC = "cxzy:ContactVisit"
+    RECORDED = "Made"
 
     class Created(Fact.Created):
         TOPIC = "cxzy:ContactVisit.Created"

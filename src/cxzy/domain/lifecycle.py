@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from cxzy.domain.errors import Violation
 from cxzy.domain.records import Stamp, entity_id
@@ -32,6 +33,26 @@ class Fact(Aggregate):
     Its id comes from its record's id, so the same record can only be stored once.
     """
 
+    #: The name of its one event (the ``@event`` on its ``__init__``).
+    RECORDED: ClassVar[str]
+
     @staticmethod
     def create_id(stamp: Stamp, **_: Any) -> UUID:
         return entity_id("record", stamp.record_id)
+
+    @classmethod
+    def recorded(cls, stamp: Stamp, **fields: Any) -> Aggregate.Event:
+        """Its one event, as ``cls(stamp=stamp, **fields)`` records it, made without
+        the aggregate object: a fact keeps no state for a later record to break, and
+        an import makes hundreds of thousands of them (half the cost of each is
+        building and mutating an object only to collect its event)."""
+        event_class = getattr(cls, cls.RECORDED)
+        made: Aggregate.Event = event_class(
+            originator_topic=get_topic(cls),
+            originator_id=cls.create_id(stamp=stamp, **fields),
+            originator_version=cls.INITIAL_VERSION,
+            timestamp=event_class.create_timestamp(),
+            stamp=stamp,
+            **fields,
+        )
+        return made
