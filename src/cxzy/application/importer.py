@@ -40,9 +40,13 @@ from cxzy.domain.schema import RecordError, parse_record
 from cxzy.domain.units import Unit
 
 DEFAULT_ZONE = "Asia/Shanghai"
-BATCH = 10_000  # records checked and written at a time
+# An import's memory: a batch of records with their events and rows, the aggregates
+# kept between batches, the running-total changes kept (totals.PENDING_LIMIT) and
+# SQLite's page cache (recorders.IMPORT_CACHE_KB). Smaller batches and caches cost
+# no time at a million events and leave room for the page cache (decision 58).
+BATCH = 5_000  # records checked and written at a time
 FULL_COLLECTIONS_DEFERRED = 2**30  # see young_collections_only
-ENTITY_CACHE = 100_000  # open commitments and rectifications kept between batches
+ENTITY_CACHE = 20_000  # open commitments and rectifications kept between batches
 
 #: What a record's rule gives: the aggregate it made or changed, or the one event of
 #: a fact (made without its aggregate: :meth:`Fact.recorded`).

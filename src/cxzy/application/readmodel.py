@@ -23,7 +23,7 @@ from cxzy.application.chain import GENESIS, content_hash, link
 from cxzy.application.totals import DDL as TOTALS_DDL
 from cxzy.application.totals import TABLES as TOTALS_TABLES
 from cxzy.application.totals import Changes, TotalsWriter, write_running
-from cxzy.domain.schema import digest_of, record_of
+from cxzy.domain.schema import TYPES, digest_of, record_of
 
 READ_MODEL = "cxzy-read-model-v8"  # tracking name; bump to rebuild after a change
 STORE_FORMAT = "cxzy-store-1"
@@ -216,16 +216,25 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _summary(fields: Mapping[str, Any]) -> str | None:
-    for name in ("title", "text", "issue", "note", "name", "reason", "role", "action"):
-        value = fields.get(name)
+_SUMMARY_FIELDS = ("title", "text", "issue", "note", "name", "reason", "role", "action")
+# per record type, the fields its summary may come from, in that order
+_SUMMARY_OF = {t: tuple(n for n in _SUMMARY_FIELDS if n in specs) for t, specs in TYPES.items()}
+
+
+def _summary(type_: str, fields: Mapping[str, Any]) -> str | None:
+    for name in _SUMMARY_OF[type_]:
+        value = fields[name]
         if isinstance(value, str) and value:
             return value
     return None
 
 
-_ENTITY_FIELD = {"commitment": "c:", "rectification": "r:"}
-_FACT_FIELD = {"activity": "a:", "review": "v:"}
+# the entity a record is of (cx_log.entity): its field and the key's prefix, per type
+_ENTITY_PREFIX = {"commitment": "c:", "rectification": "r:", "activity": "a:", "review": "v:"}
+_ENTITY_OF = {
+    t: next(((f, p) for f, p in _ENTITY_PREFIX.items() if f in specs), None)
+    for t, specs in TYPES.items()
+}
 
 
 class ReadModel:
@@ -301,6 +310,7 @@ class ReadModel:
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _STATEMENTS}
         known_digests = digests or {}
         chain_rebuilt = int(rebuilt)
+        at_texts: dict[datetime, str] = {}
         last_pos = None
         for pos, event, recorded, stored in positioned:
             type_, stamp, fields = record_of(event)
@@ -310,12 +320,9 @@ class ReadModel:
             else:
                 frontier = day
             entity = None
-            for field, prefix in _ENTITY_FIELD.items():
-                if fields.get(field):
-                    entity = prefix + fields[field]
-            for field, prefix in _FACT_FIELD.items():
-                if fields.get(field):
-                    entity = prefix + fields[field]
+            named = _ENTITY_OF[type_]
+            if named is not None and fields[named[0]]:
+                entity = named[1] + fields[named[0]]
             unit = fields.get("unit")
             if unit is None and entity is not None and entity[0] in "cr":
                 unit = totals.of(entity).unit
@@ -326,7 +333,9 @@ class ReadModel:
                 recorded_text = last_recorded
                 recorded = datetime.fromisoformat(recorded_text)
             last_recorded = recorded_text
-            at_text = utc_text(stamp.at)
+            at_text = at_texts.get(stamp.at)
+            if at_text is None:  # records often share a moment (a day's midnight)
+                at_text = at_texts[stamp.at] = utc_text(stamp.at)
             content = content_hash(stored)
             previous = link(previous, pos, recorded_text, content)
             rows["chain"].append(
@@ -349,7 +358,7 @@ class ReadModel:
                     "delay": int((recorded - stamp.at).total_seconds()),
                     "by": stamp.by,
                     "origin": stamp.origin,
-                    "summary": _summary(fields),
+                    "summary": _summary(type_, fields),
                 }
             )
             fact = None

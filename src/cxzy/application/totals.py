@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 OPEN_NOW = "9999-99"  # cx_open's month for what is not closed yet
 LAST_DAY = "9999-12-31"  # later than any deadline (text order is date order)
-PENDING_LIMIT = 100_000  # (day, kind, unit) changes an import keeps before writing them
+PENDING_LIMIT = 20_000  # (day, kind, unit) changes an import keeps before writing them
 COLUMNS = ("opened", "closed", "escalated", "supervised_open", "overdue")
 _NAMES = ", ".join(COLUMNS)
 _R_NAMES = ", ".join(f"r.{c}" for c in COLUMNS)
