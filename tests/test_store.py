@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -172,3 +174,20 @@ def test_a_dry_run_against_a_missing_store_creates_nothing(tmp_path, capsys):
     path = tmp_path / "none.sqlite3"
     assert main(["--store", str(path), "import", "--dry-run", str(EVENTS / "demo.jsonl")]) == 0
     assert not path.exists()
+
+
+def test_commands_on_a_sqlite_store_do_not_load_postgresqls_driver(store):
+    """PostgreSQL's driver and recorder load only for a PostgreSQL store: they were
+    a third of every command's start-up."""
+    script = (
+        "import sys\n"
+        "from cxzy.cli.main import main\n"
+        f"code = main(['--store', {str(store)!r}, 'status', '--as-of', '2011-03-01'])\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'psycopg'"
+        " or m == 'eventsourcing.postgres')\n"
+        "print('LOADED', code, loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines()[-1] == "LOADED 0 []"

@@ -18,7 +18,6 @@ from eventsourcing.persistence import (
     Tracking,
     Transcoding,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder
 
 from cxzy.application.readmodel import READ_MODEL, ReadModel
 from cxzy.application.store import StoreLocation, check_sqlite_file, postgres_env, store_error
@@ -108,7 +107,7 @@ class CampaignApp(Application):
     @property
     def pushes_changes(self) -> bool:
         """Whether the store pushes new events (PostgreSQL's LISTEN/NOTIFY)."""
-        return isinstance(self.recorder, PostgresApplicationRecorder)
+        return bool(getattr(self.recorder, "pushes_changes", False))
 
     def follow(self, after: int) -> Any:
         """A subscription to the events after a position (a context manager and an

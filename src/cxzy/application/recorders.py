@@ -15,22 +15,16 @@ from typing import Any
 
 from eventsourcing.persistence import (
     IntegrityError,
-    InterfaceError,
     OperationalError,
     StoredEvent,
     Tracking,
 )
-from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder, SQLiteTransaction
-from eventsourcing.utils import retry
-from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
 
 from cxzy.application.readmodel import (
     READ_MODEL,
     STORE_FORMAT,
     Dialect,
-    PostgresDialect,
     ReadModel,
 )
 
@@ -45,9 +39,12 @@ class LogMovedError(IntegrityError):
 
 
 class ReadModelRecorder:
-    """The part shared by the SQLite and PostgreSQL recorders."""
+    """The part shared by the SQLite and PostgreSQL recorders
+    (:mod:`cxzy.application.postgres_recorder`)."""
 
     read_model: ReadModel
+    #: Whether the store pushes new events to listeners (PostgreSQL's LISTEN/NOTIFY).
+    pushes_changes = False
 
     def read_cursor(self) -> Any:
         """A read-only transaction in which every query sees the same state."""
@@ -120,7 +117,6 @@ class ReadModelRecorder:
 READ_CACHE_KB = 16_384  # a reader's page cache: SQLite's default is 2 MB
 IMPORT_CACHE_KB = 65_536  # an import's: the indexes it inserts into at random (decision 58)
 DEFAULT_CACHE_KB = 2_000  # SQLite's
-READ_RANDOM_PAGE_COST = 1.1  # PostgreSQL readers: pages are cached, not on a spinning disk
 
 
 class _ImmediateTransaction(SQLiteTransaction):
@@ -183,90 +179,3 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
         ids = super()._insert_events(c, stored_events, **kwargs)
         self._apply_read_model(c, ids, cx_stored=stored_events, **kwargs)
         return ids
-
-
-class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
-    """eventsourcing's PostgreSQL recorder, with the read model in the same transaction.
-
-    eventsourcing locks the events table while it inserts (so positions are
-    committed in order) and NOTIFYs listeners on commit; the read model is
-    applied after the new positions are known, before the commit.
-    """
-
-    def __init__(self, datastore: Any, *, events_table_name: str = "cxzy_events") -> None:
-        super().__init__(
-            datastore, events_table_name=events_table_name, tracking_table_name="cxzy_tracking"
-        )
-        self.read_model = ReadModel(PostgresDialect(datastore.schema))
-
-    def _create_table(self, curs: Any) -> None:
-        super()._create_table(curs)
-        self.read_model.create(curs)
-        curs.execute(self.read_model.dialect.sql(MARK_STORE))
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        """eventsourcing's steps (lock, notify, insert, fetch positions) in one plain
-        transaction. Its pipelined version keeps an exception raised after the insert
-        and commits before re-raising it; a check of ours that fails there (another
-        writer was first) must roll everything back instead."""
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._insert_events(curs, stored_events, **kwargs)
-            if not stored_events:
-                return []
-            self._insert_stored_events(curs, stored_events, **kwargs)
-            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-
-    def _fetch_ids_after_insert_events(
-        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        with curs.connection.cursor(row_factory=tuple_row) as cursor:
-            self._apply_read_model(cursor, ids, cx_stored=stored_events, **kwargs)
-        return ids
-
-    @contextmanager
-    def read_cursor(self) -> Iterator[Any]:
-        with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):
-            cursor = conn.cursor(row_factory=tuple_row)
-            # The read model's indexes are in memory: with the default cost of a random
-            # page (4) the planner hashed all of cx_running rather than probe its key
-            # once per unit and kind (a status 17 ms instead of 5 at 100,000 events).
-            # (Both settings in one message: one round trip fewer per read.)
-            cursor.execute(
-                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
-                f"SET LOCAL random_page_cost = {READ_RANDOM_PAGE_COST}"
-            )
-            yield cursor
-
-    def import_cursor(self) -> Any:
-        return self.write_cursor()  # the events table locked from the start
-
-    def _append(self, c: Any, stored: Sequence[StoredEvent], **kwargs: Any) -> Any:
-        with c.connection.cursor() as curs:  # eventsourcing's steps read rows as dicts
-            self._insert_events(curs, stored, **kwargs)
-            self._insert_stored_events(curs, stored, **kwargs)
-            return self._fetch_ids_after_insert_events(curs, stored, **kwargs)
-
-    def _select_aggregate(self, originator_id: Any) -> tuple[Any, Any]:
-        return self.select_events_statement + SQL(" ORDER BY originator_version"), originator_id
-
-    @contextmanager
-    def write_cursor(self) -> Iterator[Any]:
-        with self.datastore.get_connection() as conn, conn.transaction():
-            cursor = conn.cursor(row_factory=tuple_row)
-            cursor.execute(
-                SQL("LOCK TABLE {0}.{1} IN EXCLUSIVE MODE").format(
-                    Identifier(self.datastore.schema), Identifier(self.events_table_name)
-                )
-            )
-            # An import or a rebuild grows the read model's tables from few rows to
-            # millions in this one transaction. psycopg prepares a statement run five
-            # times, and PostgreSQL then keeps a generic plan made while the tables
-            # were empty: DELETE FROM cx_open by its key went through another index on
-            # the month alone and read every open item at every call, and a
-            # million-event import did not finish in half an hour.
-            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-            yield cursor

@@ -150,6 +150,6 @@ def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
         "POSTGRES_LOCK_TIMEOUT": "30",
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",
-        "APPLICATION_RECORDER_TOPIC": "cxzy.application.recorders:CxzyPostgresRecorder",
+        "APPLICATION_RECORDER_TOPIC": "cxzy.application.postgres_recorder:CxzyPostgresRecorder",
         "CREATE_TABLE": "y" if create else "n",
     }
