@@ -816,7 +816,20 @@ def test_records_are_read_as_they_are_checked_not_all_at_once(seeded, monkeypatc
     assert at_append == [3, 6, 9, 10]  # each batch written before the next is read
 
 
-def test_running_totals_written_in_parts_give_the_same_status(cli, tmp_path, monkeypatch):
+def _totals_tables(store) -> dict[str, list[tuple]]:
+    import sqlite3
+
+    with sqlite3.connect(store) as db:
+        return {
+            table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+            for table in ("cx_entities", "cx_open", "cx_running")
+        }
+
+
+@pytest.mark.parametrize("lives_kept", [20_000, 5], ids=["lives-kept", "lives-dropped-often"])
+def test_running_totals_written_in_parts_give_the_same_status(
+    cli, tmp_path, monkeypatch, lives_kept
+):
     from pathlib import Path
 
     from cxzy.application import importer, totals
@@ -825,9 +838,13 @@ def test_running_totals_written_in_parts_give_the_same_status(cli, tmp_path, mon
     days = ("2010-06-15", "2011-03-01", "2011-07-15", "2012-07-05", "2012-11-07")
     assert cli.run("import", demo).code == 0
     whole = [cli.status(day) for day in days]
+    tables = _totals_tables(cli.store)
     monkeypatch.setattr(importer, "BATCH", 37)
     monkeypatch.setattr(totals, "PENDING_LIMIT", 25)  # written many times during the import
+    # the open lives kept from one batch to the next, or read back again and again
+    monkeypatch.setattr(totals, "LIVES_LIMIT", lives_kept)
     parts = tmp_path / "parts.db"
     assert cli.run("import", demo, store=parts).code == 0
+    assert _totals_tables(parts) == tables
     cli.store = parts
     assert [cli.status(day) for day in days] == whole

@@ -22,7 +22,7 @@ from eventsourcing.persistence import (
 from cxzy.application.readmodel import READ_MODEL, ReadModel
 from cxzy.application.store import StoreLocation, check_sqlite_file, postgres_env, store_error
 from cxzy.application.templates import load_template
-from cxzy.application.totals import Changes
+from cxzy.application.totals import Changes, Lives
 from cxzy.domain import jsontext
 from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
 from cxzy.domain.records import Stamp, entity_id
@@ -234,6 +234,7 @@ class CampaignApp(Application):
             return 0
         applied = 0
         running: Changes = {}
+        lives: Lives = {}
         with recorder.write_cursor() as c:  # type: ignore[attr-defined]
             if tracked == 0:
                 self.read_model.drop(c)
@@ -248,6 +249,7 @@ class CampaignApp(Application):
                     ((pos, e, e.timestamp, n) for pos, e, n in events),
                     rebuilt=True,
                     running=running,
+                    lives=lives,
                 )
                 applied += len(events)
                 start = batch[-1].id + 1
@@ -269,6 +271,7 @@ class ImportTransaction:
         self.app, self.cursor = app, cursor
         self.discarded = False
         self.running: Changes = {}  # running-total changes, written at the end
+        self.lives: Lives = {}  # open lives, kept from one batch to the next
         self.appended = 0
 
     def registry(self) -> tuple[Registry, int]:
@@ -297,7 +300,9 @@ class ImportTransaction:
         self.appended += len(events)
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         recorder = self.app.recorder
-        return list(recorder.append_in(self.cursor, stored, events, digests, self.running))  # type: ignore[attr-defined]
+        return list(
+            recorder.append_in(self.cursor, stored, events, digests, self.running, self.lives)  # type: ignore[attr-defined]
+        )
 
     def discard(self) -> None:
         """Roll everything back at the end (a dry run, or a problem found)."""

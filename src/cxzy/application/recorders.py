@@ -66,10 +66,14 @@ class ReadModelRecorder:
         events: Sequence[Any],
         digests: Any,
         running: Any,
+        lives: Any,
     ) -> Sequence[int]:
         """Insert events in an :meth:`import_cursor` transaction and project them;
-        ``running`` collects the running-total changes, written at the end."""
-        ids = self._append(c, stored, cx_events=events, cx_digests=digests, cx_running=running)
+        ``running`` collects the running-total changes, written at the end, and
+        ``lives`` keeps the open lives from one call to the next."""
+        ids = self._append(
+            c, stored, cx_events=events, cx_digests=digests, cx_running=running, cx_lives=lives
+        )
         assert ids is not None
         return ids
 
@@ -109,6 +113,7 @@ class ReadModelRecorder:
             ((pos, e, e.timestamp, s) for pos, e, s in zip(ids, events, stored, strict=True)),
             digests=kwargs.get("cx_digests") or {},
             running=kwargs.get("cx_running"),
+            lives=kwargs.get("cx_lives"),
         )
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]

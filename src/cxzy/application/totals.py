@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 OPEN_NOW = "9999-99"  # cx_open's month for what is not closed yet
 LAST_DAY = "9999-12-31"  # later than any deadline (text order is date order)
 PENDING_LIMIT = 20_000  # (day, kind, unit) changes an import keeps before writing them
+LIVES_LIMIT = 20_000  # open lives an import keeps between batches (all dropped past it)
 COLUMNS = ("opened", "closed", "escalated", "supervised_open", "overdue")
 _NAMES = ", ".join(COLUMNS)
 _R_NAMES = ", ".join(f"r.{c}" for c in COLUMNS)
@@ -261,15 +262,25 @@ class Life:
 
 
 Changes = dict[tuple[str, str, str], list[int]]  # (day, kind, unit) → COLUMNS
+Lives = dict[str, Life]  # entity ("c:…", "r:…") → what the totals know of it
 
 
 class TotalsWriter:
     """The changes one batch of events makes to the running totals; :meth:`write`
     adds them up into the tables (in the transaction that writes the events)."""
 
-    def __init__(self, model: ReadModel, cursor: Any, pending: Changes | None = None) -> None:
+    def __init__(
+        self,
+        model: ReadModel,
+        cursor: Any,
+        pending: Changes | None = None,
+        lives: Lives | None = None,
+    ) -> None:
         self.model, self.cursor = model, cursor
-        self.lives: dict[str, Life] = {}
+        # the lives read or made so far; an import's are kept between its batches
+        # (``lives``), so that a batch does not read back what an earlier one wrote
+        self.shared_lives = lives is not None
+        self.lives: Lives = {} if lives is None else lives
         self.changes: Changes = {}
         # an import's changes, added up over its batches and written when there are
         # many or at its end: each write rewrites the rows after the first change
@@ -420,6 +431,11 @@ class TotalsWriter:
                 for month, entity in rows
             ],
         )
+        if self.shared_lives:  # keep those that may take more records
+            for entity in self.no_longer_open:
+                self.lives.pop(entity, None)
+            if len(self.lives) > LIVES_LIMIT:
+                self.lives.clear()
 
 
 def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
