@@ -24,9 +24,19 @@ START = date(2010, 5, 11)
 END = date(2012, 11, 7)
 SPAN = (END - START).days
 KINDS = [
-    "mobilization", "implementation_plan", "study", "party_spirit_education",
-    "party_spirit_analysis", "post_dedication", "serve_masses", "show_badge",
-    "org_innovation", "learn_from_models", "summary", "mechanism", "self_chosen",
+    "mobilization",
+    "implementation_plan",
+    "study",
+    "party_spirit_education",
+    "party_spirit_analysis",
+    "post_dedication",
+    "serve_masses",
+    "show_badge",
+    "org_innovation",
+    "learn_from_models",
+    "summary",
+    "mechanism",
+    "self_chosen",
 ]
 METHODS = ["report_meeting", "symposium", "supervision", "tour", "random_check"]
 
@@ -48,13 +58,34 @@ def generate(events: int, units: int, seed: int = 2010) -> list[dict[str, Any]]:
         out.append((day, seq, record))
 
     first = START
-    add(first, {"type": "CampaignPlanned", "at": str(first), "campaign": "bench",
-                "title": "基准测试活动"})
-    add(first, {"type": "UnitRegistered", "at": str(first), "unit": "U0", "name": "局机关",
-                "kind": "bureau", "members": 80})
+    add(
+        first,
+        {"type": "CampaignPlanned", "at": str(first), "campaign": "bench", "title": "基准测试活动"},
+    )
+    add(
+        first,
+        {
+            "type": "UnitRegistered",
+            "at": str(first),
+            "unit": "U0",
+            "name": "局机关",
+            "kind": "bureau",
+            "members": 80,
+        },
+    )
     for n in range(1, units):
-        add(first, {"type": "UnitRegistered", "at": str(first), "unit": f"U{n}",
-                    "name": f"第{n}队", "kind": "team", "parent": "U0", "members": 50})
+        add(
+            first,
+            {
+                "type": "UnitRegistered",
+                "at": str(first),
+                "unit": f"U{n}",
+                "name": f"第{n}队",
+                "kind": "team",
+                "parent": "U0",
+                "members": 50,
+            },
+        )
     for person, role in (("刘继东", "leader"), ("任乾", "deputy"), ("伍宏芝", "office_director")):
         add(first, {"type": "LeaderAssigned", "at": str(first), "person": person, "role": role})
     entity = 0
@@ -64,58 +95,143 @@ def generate(events: int, units: int, seed: int = 2010) -> list[dict[str, Any]]:
         roll = rng.random()
         minute = rng.randrange(600)
         if roll < 0.55:
-            add(day, {"type": "ActivityHeld", "at": at(day, minute), "unit": unit,
-                      "kind": rng.choice(KINDS), "title": "活动", "participants": rng.randrange(80)})
+            add(
+                day,
+                {
+                    "type": "ActivityHeld",
+                    "at": at(day, minute),
+                    "unit": unit,
+                    "kind": rng.choice(KINDS),
+                    "title": "活动",
+                    "participants": rng.randrange(80),
+                },
+            )
         elif roll < 0.72:
             review: dict[str, Any] = {"type": "ReviewRecorded", "at": at(day, minute), "unit": unit}
             if rng.random() < 0.5:
-                review |= {"kind": "mass_evaluation", "grade": rng.choice(["advanced", "middle", "lagging"]),
-                           "ratings": {"leadership": rng.randint(1, 5), "members": rng.randint(1, 5)}}
+                review |= {
+                    "kind": "mass_evaluation",
+                    "grade": rng.choice(["advanced", "middle", "lagging"]),
+                    "ratings": {"leadership": rng.randint(1, 5), "members": rng.randint(1, 5)},
+                }
             else:
-                review |= {"kind": "inspection", "method": rng.choice(METHODS),
-                           "verdict": rng.choice(["commend", "ok", "criticize"])}
+                review |= {
+                    "kind": "inspection",
+                    "method": rng.choice(METHODS),
+                    "verdict": rng.choice(["commend", "ok", "criticize"]),
+                }
             add(day, review)
         elif roll < 0.86:
             entity += 1
             code = f"C{entity}"
             due = day + timedelta(days=rng.randrange(30, 400))
-            add(day, {"type": "CommitmentMade", "at": at(day, minute), "commitment": code,
-                      "unit": unit, "text": "承诺事项", "due": str(due)})
+            add(
+                day,
+                {
+                    "type": "CommitmentMade",
+                    "at": at(day, minute),
+                    "commitment": code,
+                    "unit": unit,
+                    "text": "承诺事项",
+                    "due": str(due),
+                },
+            )
             step = day
             for _ in range(rng.randrange(3)):
                 step += timedelta(days=rng.randrange(1, 60))
-                add(step, {"type": "CommitmentProgressed", "at": at(step, minute),
-                           "commitment": code, "note": "进展"})
+                add(
+                    step,
+                    {
+                        "type": "CommitmentProgressed",
+                        "at": at(step, minute),
+                        "commitment": code,
+                        "note": "进展",
+                    },
+                )
             if rng.random() < 0.85:
                 step += timedelta(days=rng.randrange(1, 90))
-                add(step, {"type": "CommitmentFulfilled", "at": at(step, minute), "commitment": code})
+                add(
+                    step,
+                    {"type": "CommitmentFulfilled", "at": at(step, minute), "commitment": code},
+                )
         elif roll < 0.97:
             entity += 1
             code = f"R{entity}"
             deadline = day + timedelta(days=rng.randrange(20, 120))
-            add(day, {"type": "RectificationOpened", "at": at(day, minute), "rectification": code,
-                      "unit": unit, "issue": "问题", "deadline": str(deadline), "owner": "甲",
-                      "supervised": rng.random() < 0.2})
+            add(
+                day,
+                {
+                    "type": "RectificationOpened",
+                    "at": at(day, minute),
+                    "rectification": code,
+                    "unit": unit,
+                    "issue": "问题",
+                    "deadline": str(deadline),
+                    "owner": "甲",
+                    "supervised": rng.random() < 0.2,
+                },
+            )
             step = day + timedelta(days=rng.randrange(1, 30))
-            add(step, {"type": "RectificationProgressed", "at": at(step, minute),
-                       "rectification": code, "note": "整改中"})
+            add(
+                step,
+                {
+                    "type": "RectificationProgressed",
+                    "at": at(step, minute),
+                    "rectification": code,
+                    "note": "整改中",
+                },
+            )
             if rng.random() < 0.2:
                 deadline += timedelta(days=30)
-                add(step, {"type": "RectificationDeadlineExtended", "at": at(step, minute),
-                           "rectification": code, "deadline": str(deadline), "reason": "延期"})
+                add(
+                    step,
+                    {
+                        "type": "RectificationDeadlineExtended",
+                        "at": at(step, minute),
+                        "rectification": code,
+                        "deadline": str(deadline),
+                        "reason": "延期",
+                    },
+                )
             if rng.random() < 0.1:  # after the deadline, and after the progress report
                 step = max(step, deadline + timedelta(days=rng.randrange(1, 20)))
-                add(step, {"type": "RectificationEscalated", "at": at(step, minute),
-                           "rectification": code, "action": "public_criticism"})
+                add(
+                    step,
+                    {
+                        "type": "RectificationEscalated",
+                        "at": at(step, minute),
+                        "rectification": code,
+                        "action": "public_criticism",
+                    },
+                )
             step += timedelta(days=rng.randrange(1, 60))
-            add(step, {"type": "RectificationCompleted", "at": at(step, minute), "rectification": code})
+            add(
+                step,
+                {"type": "RectificationCompleted", "at": at(step, minute), "rectification": code},
+            )
             step += timedelta(days=rng.randrange(1, 10))
             accepted = rng.random() < 0.9
-            add(step, {"type": "RectificationVerified", "at": at(step, minute), "rectification": code,
-                       "accepted": accepted, "verifier": "乙"})
+            add(
+                step,
+                {
+                    "type": "RectificationVerified",
+                    "at": at(step, minute),
+                    "rectification": code,
+                    "accepted": accepted,
+                    "verifier": "乙",
+                },
+            )
         else:
-            add(day, {"type": "CommendationAwarded", "at": at(day, minute), "unit": unit,
-                      "title": "advanced_org", "level": "bureau"})
+            add(
+                day,
+                {
+                    "type": "CommendationAwarded",
+                    "at": at(day, minute),
+                    "unit": unit,
+                    "title": "advanced_org",
+                    "level": "bureau",
+                },
+            )
     out.sort(key=lambda item: (item[0], item[1]))
     return [record for _, _, record in out[:events]]
 
