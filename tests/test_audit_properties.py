@@ -217,6 +217,34 @@ def test_a_query_kept_open_across_an_import_answers_as_a_new_one(seed, events, c
         assert [kept.status(d).to_json() for d in days] == [status(app, d) for d in days]
 
 
+@SETTINGS
+@given(
+    seed=st.integers(0, 10_000),
+    events=st.integers(20, 160),
+    randoms=st.randoms(),
+    day=st.dates(date(2010, 5, 1), date(2012, 12, 31)),
+)
+def test_a_query_kept_open_while_records_arrive_a_few_at_a_time_answers_as_a_new_one(
+    seed, events, randoms, day
+):
+    # A live dashboard keeps one query while records arrive, in any order (late ones
+    # too): what it remembers of the totals is read again for the units the new
+    # records touched only, and must then equal what a new query reads.
+    shuffled = _interleaved(history(seed, events), randoms)
+    prelude, _ = _groups(shuffled)
+    start = randoms.randint(len(prelude) + 1, len(shuffled) - 1)
+    days = [day, date(2011, 6, 30), date(2012, 11, 7)]
+    with store_with(shuffled[:start]) as app:
+        kept = StatusQuery(app)
+        while start < len(shuffled):
+            for d in days:
+                assert kept.status(d).to_json() == status(app, d), (start, d)
+            end = min(len(shuffled), start + randoms.choice((1, 1, 2, 5)))
+            _import_later(app, shuffled[start:end])
+            start = end
+        assert [kept.status(d).to_json() for d in days] == [status(app, d) for d in days]
+
+
 def _status_at(app: CampaignApp, day: date, pos: int, *, rows: bool) -> dict[str, Any]:
     """Status as of a day with the log up to a position: from the running totals, or
     (``rows``) read row by row, as for a read model without them."""

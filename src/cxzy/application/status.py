@@ -9,6 +9,7 @@ they are for the whole log, or as known at an earlier position
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ from cxzy.domain.status import ClosedSet, PhaseStatus, UnitFacts, unit_phases
 from cxzy.domain.template import Item, Template
 
 ENTITY_KINDS = ("commitment", "rectification")
+# New records after which what a query remembers of the totals is read again for the
+# units they touched only (more: all of it is read again)
+REFRESH_RECORDS = 500
+REMEMBERED_DAYS = 64  # days whose totals a query keeps for one log head
 
 
 def _all_closed_items(info: CampaignInfo) -> Iterator[Item]:
@@ -150,10 +155,14 @@ class StatusQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
         self.rm = app.read_model
-        # the totals on the items' deadlines, as of one log head: a dashboard stepping
-        # through days asks for the same ones at every step
+        # the totals on the items' deadlines, and on the last day asked for, as of one
+        # log head: a dashboard stepping through days asks for the same deadlines at
+        # every step, and a live one for the same day at every new record
         self._remembered_head = -1
         self._remembered: dict[date, dict[tuple[str, str], Figures]] = {}
+        self._last_day: date | None = None
+        # a dashboard's workers are threads, and one cancelled may still be running
+        self._remembering = threading.Lock()
 
     def campaign(self) -> CampaignInfo:
         with self.app.snapshot() as c:
@@ -300,14 +309,58 @@ class StatusQuery:
     ) -> dict[tuple[str, str], Figures]:
         """The whole log's running totals as of a day. Those on the items' deadlines,
         and on the frontier of an earlier position, are asked for again at every step
-        of a dashboard: with ``remember``, they are kept for one log head."""
-        if head != self._remembered_head:  # the log grew: what was remembered is stale
-            self._remembered_head, self._remembered = head, {}
-        if not remember:
-            return RunningTotals(self.rm).figures(c, day)
+        of a dashboard: with ``remember``, they are kept for one log head; so is the
+        last day asked for without it (a live dashboard's day).
+
+        When the log has grown by a few records, what was kept is read again for the
+        units those records touched only: a record changes only its own unit's
+        running totals."""
+        with self._remembering:
+            return self._remembered_figures(c, day, head, remember)
+
+    def _remembered_figures(
+        self, c: Any, day: date, head: int, remember: bool
+    ) -> dict[tuple[str, str], Figures]:
+        if head != self._remembered_head:
+            self._follow(c, head)
+        if not remember and day != self._last_day:
+            self._remembered.pop(self._last_day, None)  # type: ignore[arg-type]
+            self._last_day = day
         if day not in self._remembered:
+            if len(self._remembered) >= REMEMBERED_DAYS:
+                self._remembered.clear()
             self._remembered[day] = RunningTotals(self.rm).figures(c, day)
         return self._remembered[day]
+
+    def _follow(self, c: Any, head: int) -> None:
+        """Bring what is remembered from its log head to another (a query that fails
+        on the way leaves it as it was)."""
+        old = self._remembered_head
+        touched = self._units_touched(c, old, head) if 0 <= old < head else None
+        if touched is None:  # another log, or many new records: read it all again
+            self._remembered = {}
+        else:
+            totals = RunningTotals(self.rm)
+            self._remembered = {
+                day: {key: f for key, f in figures.items() if key[0] not in touched}
+                | totals.figures(c, day, units=touched)
+                for day, figures in self._remembered.items()
+            }
+        self._remembered_head = head
+
+    def _units_touched(self, c: Any, after: int, upto: int) -> set[str] | None:
+        """The units of the records after one position up to another (None: too many
+        records to be worth it)."""
+        rows = self.rm.rows(
+            c,
+            "SELECT unit FROM cx_log WHERE pos > :after AND pos <= :upto LIMIT :n",
+            after=after,
+            upto=upto,
+            n=REFRESH_RECORDS + 1,
+        )
+        if len(rows) > REFRESH_RECORDS:
+            return None
+        return {unit for (unit,) in rows if unit is not None}
 
     def _from_rows(self, c: Any, info: CampaignInfo, as_of: date, pos: int) -> _Figures:
         """Counts, "all closed" sets and awards from the rows up to a log position."""
