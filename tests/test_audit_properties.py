@@ -153,13 +153,17 @@ def _interleaved(records: list[dict[str, Any]], randoms: Any) -> list[dict[str, 
     return shuffled
 
 
+# a history whose records arrive in an order drawn at random, and a day to ask about
+ARRIVING = {
+    "seed": st.integers(0, 10_000),
+    "events": st.integers(20, 160),
+    "randoms": st.randoms(),
+    "day": st.dates(date(2010, 5, 1), date(2012, 12, 31)),
+}
+
+
 @SETTINGS
-@given(
-    seed=st.integers(0, 10_000),
-    events=st.integers(20, 160),
-    randoms=st.randoms(),
-    day=st.dates(date(2010, 5, 1), date(2012, 12, 31)),
-)
+@given(**ARRIVING)
 def test_status_is_the_same_whatever_order_and_imports_records_arrive_in(
     seed, events, randoms, day
 ):
@@ -218,12 +222,7 @@ def test_a_query_kept_open_across_an_import_answers_as_a_new_one(seed, events, c
 
 
 @SETTINGS
-@given(
-    seed=st.integers(0, 10_000),
-    events=st.integers(20, 160),
-    randoms=st.randoms(),
-    day=st.dates(date(2010, 5, 1), date(2012, 12, 31)),
-)
+@given(**ARRIVING)
 def test_a_query_kept_open_while_records_arrive_a_few_at_a_time_answers_as_a_new_one(
     seed, events, randoms, day
 ):
