@@ -22,7 +22,7 @@ from eventsourcing.persistence import (
 from cxzy.application.readmodel import READ_MODEL, ReadModel
 from cxzy.application.store import StoreLocation, check_sqlite_file, postgres_env, store_error
 from cxzy.application.templates import load_template
-from cxzy.application.totals import Changes, Lives
+from cxzy.application.totals import Carryover
 from cxzy.domain import jsontext
 from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
 from cxzy.domain.records import Stamp, entity_id
@@ -173,7 +173,7 @@ class CampaignApp(Application):
                 yield transaction
                 if transaction.discarded:
                     raise _Discarded
-                self.read_model.write_running(cursor, transaction.running)
+                self.read_model.write_running(cursor, transaction.carry.changes)
                 if transaction.appended >= ANALYZE_AFTER:
                     self.read_model.refresh_statistics(cursor)
         except _Discarded:
@@ -233,8 +233,7 @@ class CampaignApp(Application):
         if tracked >= head:
             return 0
         applied = 0
-        running: Changes = {}
-        lives: Lives = {}
+        carry = Carryover()
         with recorder.write_cursor() as c:  # type: ignore[attr-defined]
             if tracked == 0:
                 self.read_model.drop(c)
@@ -248,12 +247,11 @@ class CampaignApp(Application):
                     c,
                     ((pos, e, e.timestamp, n) for pos, e, n in events),
                     rebuilt=True,
-                    running=running,
-                    lives=lives,
+                    carry=carry,
                 )
                 applied += len(events)
                 start = batch[-1].id + 1
-            self.read_model.write_running(c, running)
+            self.read_model.write_running(c, carry.changes)
             self.read_model.refresh_statistics(c)
             recorder._insert_tracking(c, Tracking(READ_MODEL, start - 1))  # type: ignore[attr-defined]
         return applied
@@ -270,8 +268,7 @@ class ImportTransaction:
     def __init__(self, app: CampaignApp, cursor: Any) -> None:
         self.app, self.cursor = app, cursor
         self.discarded = False
-        self.running: Changes = {}  # running-total changes, written at the end
-        self.lives: Lives = {}  # open lives, kept from one batch to the next
+        self.carry = Carryover()  # from one batch to the next; its changes written at the end
         self.appended = 0
 
     def registry(self) -> tuple[Registry, int]:
@@ -300,9 +297,7 @@ class ImportTransaction:
         self.appended += len(events)
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         recorder = self.app.recorder
-        return list(
-            recorder.append_in(self.cursor, stored, events, digests, self.running, self.lives)  # type: ignore[attr-defined]
-        )
+        return list(recorder.append_in(self.cursor, stored, events, digests, self.carry))  # type: ignore[attr-defined]
 
     def discard(self) -> None:
         """Roll everything back at the end (a dry run, or a problem found)."""

@@ -22,7 +22,7 @@ from typing import Any
 from cxzy.application.chain import GENESIS, content_hash, link
 from cxzy.application.totals import DDL as TOTALS_DDL
 from cxzy.application.totals import TABLES as TOTALS_TABLES
-from cxzy.application.totals import Changes, Lives, TotalsWriter, write_running
+from cxzy.application.totals import Carryover, Changes, TotalsWriter, write_running
 from cxzy.domain.schema import TYPES, digest_of, record_of
 
 READ_MODEL = "cxzy-read-model-v8"  # tracking name; bump to rebuild after a change
@@ -282,18 +282,16 @@ class ReadModel:
         *,
         rebuilt: bool = False,
         digests: Mapping[str, str] | None = None,
-        running: Changes | None = None,
-        lives: Lives | None = None,
+        carry: Carryover | None = None,
     ) -> int | None:
         """Project events (position, domain event, recorded time, stored event) in
         log order, and extend the hash chain over them.
 
         ``rebuilt`` marks chain links computed by a rebuild rather than by the
-        transaction that wrote the events. ``running`` collects the changes to the
-        running totals over several calls in one transaction, for
-        :meth:`write_running` to write at its end, and ``lives`` keeps what the
-        totals know of the commitments and rectifications still open between those
-        calls. Returns the last position applied.
+        transaction that wrote the events. ``carry`` is what several calls in one
+        transaction keep from one to the next: the running-total changes, for
+        :meth:`write_running` to write at its end, and the lives still open.
+        Returns the last position applied.
         Raises the driver's integrity error when a record id or position is
         already in the log (a concurrent writer won).
         """
@@ -309,7 +307,7 @@ class ReadModel:
             minima[(unit, fact)] = day
         # the latest day of the records so far: one before it is late
         frontier = self._one(cursor, FRONTIER, {"pos": ALL}) or ""
-        totals = TotalsWriter(self, cursor, running, lives)
+        totals = TotalsWriter(self, cursor, carry)
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _STATEMENTS}
         known_digests = digests or {}
         chain_rebuilt = int(rebuilt)

@@ -65,15 +65,13 @@ class ReadModelRecorder:
         stored: Sequence[StoredEvent],
         events: Sequence[Any],
         digests: Any,
-        running: Any,
-        lives: Any,
+        carry: Any,
     ) -> Sequence[int]:
         """Insert events in an :meth:`import_cursor` transaction and project them;
-        ``running`` collects the running-total changes, written at the end, and
-        ``lives`` keeps the open lives from one call to the next."""
-        ids = self._append(
-            c, stored, cx_events=events, cx_digests=digests, cx_running=running, cx_lives=lives
-        )
+        ``carry`` (a :class:`~cxzy.application.totals.Carryover`) is what one call
+        keeps for the next: the running-total changes, written at the end, and the
+        open lives."""
+        ids = self._append(c, stored, cx_events=events, cx_digests=digests, cx_carry=carry)
         assert ids is not None
         return ids
 
@@ -112,8 +110,7 @@ class ReadModelRecorder:
             c,
             ((pos, e, e.timestamp, s) for pos, e, s in zip(ids, events, stored, strict=True)),
             digests=kwargs.get("cx_digests") or {},
-            running=kwargs.get("cx_running"),
-            lives=kwargs.get("cx_lives"),
+            carry=kwargs.get("cx_carry"),
         )
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]

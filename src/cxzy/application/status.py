@@ -324,7 +324,8 @@ class StatusQuery:
         if head != self._remembered_head:
             self._follow(c, head)
         if not remember and day != self._last_day:
-            self._remembered.pop(self._last_day, None)  # type: ignore[arg-type]
+            if self._last_day is not None:  # one such day at a time
+                self._remembered.pop(self._last_day, None)
             self._last_day = day
         if day not in self._remembered:
             if len(self._remembered) >= REMEMBERED_DAYS:

@@ -21,7 +21,7 @@ by what the records after it changed (:mod:`cxzy.application.known`); for that,
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -273,26 +273,27 @@ Changes = dict[tuple[str, str, str], list[int]]  # (day, kind, unit) → COLUMNS
 Lives = dict[str, Life]  # entity ("c:…", "r:…") → what the totals know of it
 
 
+@dataclass
+class Carryover:
+    """What a transaction that applies events batch after batch (an import, a
+    rebuild) keeps from one batch to the next: the running-total changes not
+    written yet (written when there are many, and at its end: each write rewrites
+    the rows after the first change), and what the totals know of the lives still
+    open (so that a batch does not read back what an earlier one wrote)."""
+
+    changes: Changes = field(default_factory=dict)
+    lives: Lives = field(default_factory=dict)
+
+
 class TotalsWriter:
     """The changes one batch of events makes to the running totals; :meth:`write`
     adds them up into the tables (in the transaction that writes the events)."""
 
-    def __init__(
-        self,
-        model: ReadModel,
-        cursor: Any,
-        pending: Changes | None = None,
-        lives: Lives | None = None,
-    ) -> None:
+    def __init__(self, model: ReadModel, cursor: Any, carry: Carryover | None = None) -> None:
         self.model, self.cursor = model, cursor
-        # the lives read or made so far; an import's are kept between its batches
-        # (``lives``), so that a batch does not read back what an earlier one wrote
-        self.shared_lives = lives is not None
-        self.lives: Lives = {} if lives is None else lives
+        self.carry = carry
+        self.lives: Lives = {} if carry is None else carry.lives  # read or made so far
         self.changes: Changes = {}
-        # an import's changes, added up over its batches and written when there are
-        # many or at its end: each write rewrites the rows after the first change
-        self.pending = pending
         self.touched: set[str] = set()  # entities whose overdue_from changed
         self.open_now: set[str] = set()  # opened, or deadline moved, and open
         self.no_longer_open: list[str] = []
@@ -391,15 +392,16 @@ class TotalsWriter:
 
     def write(self) -> None:
         model, cursor = self.model, self.cursor
-        if self.pending is None:
+        if self.carry is None:
             model.write_running(cursor, self.changes)
         else:
+            pending = self.carry.changes
             for key, counts in self.changes.items():
-                total = self.pending.setdefault(key, [0] * len(COLUMNS))
+                total = pending.setdefault(key, [0] * len(COLUMNS))
                 for n, value in enumerate(counts):
                     total[n] += value
-            if len(self.pending) > PENDING_LIMIT:
-                model.write_running(cursor, self.pending)
+            if len(pending) > PENDING_LIMIT:
+                model.write_running(cursor, pending)
         model._run(
             cursor,
             "UPDATE cx_entities SET overdue_from = :overdue_from WHERE entity = :entity",
@@ -439,7 +441,7 @@ class TotalsWriter:
                 for month, entity in rows
             ],
         )
-        if self.shared_lives:  # keep those that may take more records
+        if self.carry is not None:  # keep those that may take more records
             for entity in self.no_longer_open:
                 self.lives.pop(entity, None)
             if len(self.lives) > LIVES_LIMIT:

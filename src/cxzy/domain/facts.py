@@ -23,7 +23,7 @@ class Activity(Fact):
     def create_id(stamp: Stamp, activity: str | None = None, **_: Any) -> UUID:
         return entity_id("activity", activity) if activity else Fact.create_id(stamp)
 
-    @event("Held", topic="cxzy:ActivityHeld")
+    @event(RECORDED, topic="cxzy:ActivityHeld")
     def __init__(
         self,
         stamp: Stamp,
@@ -48,7 +48,7 @@ class Review(Fact):
     def create_id(stamp: Stamp, review: str | None = None, **_: Any) -> UUID:
         return entity_id("review", review) if review else Fact.create_id(stamp)
 
-    @event("Recorded", topic="cxzy:ReviewRecorded")
+    @event(RECORDED, topic="cxzy:ReviewRecorded")
     def __init__(
         self,
         stamp: Stamp,
@@ -74,7 +74,7 @@ class Award(Fact):
     class Created(Fact.Created):
         TOPIC = "cxzy:Award.Created"
 
-    @event("Awarded", topic="cxzy:CommendationAwarded")
+    @event(RECORDED, topic="cxzy:CommendationAwarded")
     def __init__(self, stamp: Stamp, unit: str, title: str, level: str, person: str | None) -> None:
         self.unit = unit
 
@@ -86,7 +86,7 @@ class LeaderAssignment(Fact):
     class Created(Fact.Created):
         TOPIC = "cxzy:LeaderAssignment.Created"
 
-    @event("Assigned", topic="cxzy:LeaderAssigned")
+    @event(RECORDED, topic="cxzy:LeaderAssigned")
     def __init__(self, stamp: Stamp, person: str, role: str) -> None:
         self.person = person
         self.role = role
@@ -99,7 +99,7 @@ class ContactPoint(Fact):
     class Created(Fact.Created):
         TOPIC = "cxzy:ContactPoint.Created"
 
-    @event("Assigned", topic="cxzy:ContactPointAssigned")
+    @event(RECORDED, topic="cxzy:ContactPointAssigned")
     def __init__(self, stamp: Stamp, person: str, unit: str) -> None:
         self.person = person
         self.unit = unit
@@ -112,7 +112,7 @@ class ContactVisit(Fact):
     class Created(Fact.Created):
         TOPIC = "cxzy:ContactVisit.Created"
 
-    @event("Made", topic="cxzy:ContactVisitMade")
+    @event(RECORDED, topic="cxzy:ContactVisitMade")
     def __init__(self, stamp: Stamp, person: str, unit: str, note: str | None) -> None:
         self.person = person
         self.unit = unit

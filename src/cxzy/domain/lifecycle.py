@@ -33,7 +33,8 @@ class Fact(Aggregate):
     Its id comes from its record's id, so the same record can only be stored once.
     """
 
-    #: The name of its one event (the ``@event`` on its ``__init__``).
+    #: The name of its one event: each fact names it once, for its ``@event`` on
+    #: ``__init__`` and for :meth:`recorded`.
     RECORDED: ClassVar[str]
 
     @staticmethod
