@@ -58,7 +58,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import KINDS, METHODS, at, generate  # noqa: E402
 
 FIRST_DAY = date(2010, 5, 11)
 LAST_DAY = date(2012, 11, 30)
@@ -68,6 +68,7 @@ STATUS_DATES = 25
 STEPS = int(os.environ.get("BENCH_STEPS", "5"))
 LIVE_EVENTS = 5
 LIVE_UNIT = "U1"
+DAY_RECORDS = 1_000  # a day's reports from the units, imported into the N-event store
 
 # The targets of issue 7 at 1,000,000 events on the project's 2-core machine.
 TARGETS: dict[str, tuple[str, float]] = {
@@ -98,6 +99,8 @@ FIGURES: dict[str, str] = {
     "import_events_per_s": "cxzy import (events/s)",
     "import_startup_s": "cxzy import of an empty file: fixed cost (s)",
     "import_rss_mb": "cxzy import: peak RSS (MB)",
+    "import_day_s": "cxzy import of a day's 1,000 more records into the store (s)",
+    "import_day_rss_mb": "cxzy import of a day's records: peak RSS (MB)",
     "baseline_sqlite_s": "baseline sqlite3, JSON lines, 1 transaction (s)",
     "baseline_sqlite_events_per_s": "baseline sqlite3 (events/s)",
     "baseline_sqlite_rss_mb": "baseline sqlite3: peak RSS (MB)",
@@ -625,6 +628,72 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
+def a_days_reports(path: Path, count: int = DAY_RECORDS, seed: int = 1) -> list[dict[str, Any]]:
+    """What the units send in on the day after the last one in the store: activities,
+    reviews, new commitments, progress on open ones and some fulfilled, all valid
+    against the store (read here, read-only) and new to it."""
+    rng = random.Random(seed)
+    with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as connection:
+        units = [u for (u,) in connection.execute("SELECT unit FROM cx_units WHERE registered = 1")]
+        open_ones = [
+            code
+            for (code,) in connection.execute(
+                "SELECT code FROM cx_entities WHERE kind = 'commitment' AND closed_pos IS NULL"
+            )
+        ]
+        last = date.fromisoformat(connection.execute("SELECT MAX(day) FROM cx_log").fetchone()[0])
+    day = last + timedelta(days=1)
+    rng.shuffle(open_ones)
+    # a tenth of the day's records close one each; progress goes to the others
+    fulfilled = open_ones[: min(count // 10, len(open_ones) // 2)]
+    progressed = open_ones[len(fulfilled) :]
+    records: list[dict[str, Any]] = []
+    for n in range(count):
+        base = {"id": f"day-{day}-{n}", "at": at(day, n * 600 // count)}  # in time order
+        roll = n % 10
+        if roll == 0 and fulfilled:
+            records.append({**base, "type": "CommitmentFulfilled", "commitment": fulfilled.pop()})
+        elif roll in (1, 2) and progressed:
+            code = progressed[rng.randrange(len(progressed))]
+            records.append(
+                {**base, "type": "CommitmentProgressed", "commitment": code, "note": "进展"}
+            )
+        elif roll == 3:
+            records.append(
+                {
+                    **base,
+                    "type": "CommitmentMade",
+                    "commitment": f"D{day:%Y%m%d}-{n}",
+                    "unit": rng.choice(units),
+                    "text": "承诺事项",
+                    "due": str(day + timedelta(days=rng.randrange(30, 400))),
+                }
+            )
+        elif roll == 4:
+            records.append(
+                {
+                    **base,
+                    "type": "ReviewRecorded",
+                    "unit": rng.choice(units),
+                    "kind": "inspection",
+                    "method": rng.choice(METHODS),
+                    "verdict": rng.choice(["commend", "ok", "criticize"]),
+                }
+            )
+        else:
+            records.append(
+                {
+                    **base,
+                    "type": "ActivityHeld",
+                    "unit": rng.choice(units),
+                    "kind": rng.choice(KINDS),
+                    "title": "活动",
+                    "participants": rng.randrange(80),
+                }
+            )
+    return records
+
+
 def _store_head(path: Path) -> int:
     with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as connection:
         return int(connection.execute("SELECT MAX(pos) FROM cx_log").fetchone()[0] or 0)
@@ -718,6 +787,18 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
     say("live propagation (SQLite)")
     measure_live(args, str(store), workdir, figures, "sqlite")
+
+    say(f"cxzy import of a day's {DAY_RECORDS:,} records into the {n:,}-event store")
+    day = workdir / "day.jsonl"
+    with day.open("w", encoding="utf-8") as handle:
+        for record in a_days_reports(store):
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    head = _store_head(store)
+    added = run_child(cxzy_argv("--store", str(store), "import", str(day)), workdir)
+    if _store_head(store) != head + DAY_RECORDS:
+        raise RuntimeError(f"a day's import wrote {_store_head(store) - head} events")
+    figures["import_day_s"] = round(added["wall"], 3)
+    figures["import_day_rss_mb"] = added["rss_mb"]
 
     reason = postgres_support()
     if reason is None and not args.postgres:
