@@ -219,6 +219,9 @@ def test_a_query_kept_open_across_an_import_answers_as_a_new_one(seed, events, c
         known = [kept.status(d, moment).to_json() for d in days]
         assert known == [StatusQuery(app).status(d, moment).to_json() for d in days]
         assert [kept.status(d).to_json() for d in days] == [status(app, d) for d in days]
+        # back to the moment after the whole log was read (the dashboard's `k`)
+        known = [kept.status(d, moment).to_json() for d in days]
+        assert known == [StatusQuery(app).status(d, moment).to_json() for d in days]
 
 
 @SETTINGS

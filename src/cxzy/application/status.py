@@ -161,6 +161,8 @@ class StatusQuery:
         self._remembered_head = -1
         self._remembered: dict[date, dict[tuple[str, str], Figures]] = {}
         self._last_day: date | None = None
+        # the first day of each unit's checklist facts, up to one log position
+        self._firsts: tuple[int, dict[tuple[str, str], date]] = (-1, {})
         # a dashboard's workers are threads, and one cancelled may still be running
         self._remembering = threading.Lock()
 
@@ -201,16 +203,11 @@ class StatusQuery:
         rm, day, pos = self.rm, as_of.isoformat(), position
         (title,) = rm.rows(c, "SELECT title FROM cx_campaign")[0]
         units = self._units(c, day, pos)
-        firsts: dict[str, dict[str, date]] = {}
-        for unit, fact, first in rm.rows(
-            c,
-            """SELECT unit, fact, MIN(day) FROM cx_firsts WHERE day <= :day AND pos <= :pos
-               GROUP BY unit, fact""",
-            day=day,
-            pos=pos,
-        ):
-            firsts.setdefault(unit, {})[fact] = date.fromisoformat(first)
         head = int(rm.value(c, "SELECT MAX(pos) FROM cx_log WHERE pos <= :pos", pos=pos) or 0)
+        firsts: dict[str, dict[str, date]] = {}
+        for (unit, fact), first in self._first_days(c, head).items():
+            if first <= as_of:
+                firsts.setdefault(unit, {})[fact] = first
         log_head = head if pos >= ALL else rm.head(c)
         if self.app.totals_answer(head, log_head):
             figures = self._from_totals(info, as_of, _WholeLog(self, c, head))
@@ -348,6 +345,31 @@ class StatusQuery:
                 for day, figures in self._remembered.items()
             }
         self._remembered_head = head
+
+    def _first_days(self, c: Any, head: int) -> dict[tuple[str, str], date]:
+        """The first day of each checklist fact of each unit in the log up to a
+        position. The first by a day is the first of all when it is by that day, so
+        the days asked for need no query of their own; and the log only grows, so
+        those up to one position never change: kept for the last position asked for,
+        and brought forward by the rows after it."""
+        with self._remembering:
+            known_head, minima = self._firsts
+            if not 0 <= known_head <= head:  # a first read, or an earlier position
+                known_head, minima = 0, {}
+            if known_head < head:
+                minima = dict(minima)
+                for unit, fact, day in self.rm.rows(
+                    c,
+                    """SELECT unit, fact, MIN(day) FROM cx_firsts
+                       WHERE pos > :after AND pos <= :head GROUP BY unit, fact""",
+                    after=known_head,
+                    head=head,
+                ):
+                    first = date.fromisoformat(day)
+                    if first < minima.get((unit, fact), date.max):
+                        minima[(unit, fact)] = first
+                self._firsts = (head, minima)
+            return minima
 
     def _units_touched(self, c: Any, after: int, upto: int) -> set[str] | None:
         """The units of the records after one position up to another (None: too many
