@@ -131,6 +131,25 @@ async def test_time_travel_by_step_and_by_typed_date(demo_store):
         assert app.snapshot.report.as_of == DAY and "实时" in screen_text(app)
 
 
+async def test_moving_in_time_changes_cells_without_flashing_them(demo_store):
+    # Flashing says "new records changed this" (see the live test below); a step in
+    # time changes most cells, and flashing all of them would say nothing.
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        columns = [str(column.key.value) for column in grid.ordered_columns]
+        units = [str(row.value) for row in grid.rows]
+        before = {(u, c): cell(app, u, c) for u in units for c in columns}
+        await pilot.press("s", "s")  # a phase at a time: many cells change
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        changed = [key for key, text in before.items() if cell(app, *key) != text]
+        assert len(changed) > 10
+        flashing = [key for key in changed if "reverse" in str(grid.get_cell(*key).style)]
+        assert flashing == []
+
+
 async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
     app = dashboard(demo_store)
     async with app.run_test(size=SIZE) as pilot:

@@ -41,6 +41,7 @@ class StatusGrid(Table):
         # cells last put in the table: a live update changes a unit or two of hundreds
         self._built: dict[str, tuple[UnitStatus, str, Row, dict[str, int]]] = {}
         self._shown: dict[str, Row] = {}
+        self._view: tuple[object, ...] = ()  # the day and moment last shown
         self.filter_text = ""
 
     def on_mount(self) -> None:
@@ -118,6 +119,10 @@ class StatusGrid(Table):
             for column, label in labels.items()
         }
         layout = (tuple(labels.items()), tuple(rows), tuple(widths.items()))
+        # Cells flash when new records change them, not when the view moves in time
+        # (a step changes most of them: flashing all of them says nothing).
+        view, self._view = self._view, (report.as_of, report.known_at)
+        flash = view == self._view
         now = time.monotonic()
         shown, self._shown = self._shown, rows
         if layout == self._layout:
@@ -129,7 +134,7 @@ class StatusGrid(Table):
                     key = (unit, column)
                     plain = _plain(value)
                     if self._cells.get(key) != plain:
-                        if key in self._cells and column != "unit":
+                        if flash and key in self._cells and column != "unit":
                             self._flash[key] = now + FLASH_SECONDS
                         self._cells[key], self._values[key] = plain, value
                         changed.append((unit, column, self._cell_text(key, value)))
@@ -147,7 +152,7 @@ class StatusGrid(Table):
             for column, value in cells.items():
                 key = (unit, column)
                 plain = _plain(value)
-                if key in self._cells and self._cells[key] != plain and column != "unit":
+                if flash and key in self._cells and self._cells[key] != plain and column != "unit":
                     self._flash[key] = now + FLASH_SECONDS
                 self._cells[key], self._values[key] = plain, value
             self.add_row(*(self._cell_text((unit, c), v) for c, v in cells.items()), key=unit)
