@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ from cxzy.application.app import open_app
 from cxzy.application.importer import Importer
 from cxzy.application.store import StoreLocation
 from cxzy.formats.jsonl import read_records
+from cxzy.tui import collector
 from cxzy.tui.app import CxzyApp
 from cxzy.tui.components.status_grid import StatusGrid
 from cxzy.tui.screens.empty import EmptyScreen
@@ -229,6 +231,34 @@ async def test_help_lists_the_keys(demo_store):
             assert word in text
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_full_collections_wait_until_the_screen_is_idle(demo_store, monkeypatch):
+    # Python's full garbage collections (10-20 ms at a million events) are kept out
+    # of a time-travel step: deferred while the app runs, run once it has been idle
+    # for a moment after a paint, and everything is put back when it stops.
+    monkeypatch.setattr(collector, "IDLE_SECONDS", 0.3)
+    thresholds = gc.get_threshold()
+    full: list[float] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            full.append(time.monotonic())
+
+    gc.callbacks.append(seen)
+    try:
+        app = dashboard(demo_store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert gc.get_threshold()[2] == collector.DEFERRED and gc.get_freeze_count() > 0
+            await pilot.press("right_square_bracket")
+            await pilot.pause(0.1)
+            painted = time.monotonic()
+            await pilot.pause(0.6)
+            assert [moment for moment in full if moment > painted + 0.15]
+    finally:
+        gc.callbacks.remove(seen)
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
 
 
 async def test_live_events_from_another_writer_appear_without_a_key(store):

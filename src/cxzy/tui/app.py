@@ -7,7 +7,6 @@ live or past data. The dashboard never writes to the store.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -25,6 +24,7 @@ from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.i18n import t
 from cxzy.tui.clock import ViewClock
+from cxzy.tui.collector import IdleCollector
 from cxzy.tui.keys import localize_bindings
 from cxzy.tui.messages import OpenUnit, SnapshotReady, StoreChanged
 
@@ -86,6 +86,7 @@ class CxzyApp(App[None]):
         self._changed = False  # the store pushed a change not read yet
         self._stopping = False
         self._series_time = 0.0
+        self.collector = IdleCollector()  # full collections where nobody waits
         localize_bindings(self, lang)
 
     # -- start -------------------------------------------------------------------
@@ -161,10 +162,8 @@ class CxzyApp(App[None]):
         first = self.snapshot is None
         self.snapshot = message.snapshot
         if first:
-            # What is alive once the first screen is drawn (template, widgets, styles)
-            # lives as long as the app: the collector's full passes then skip it
-            # (they cost a time-travel step up to a tenth of a second at a million).
-            self.call_after_refresh(gc.freeze)
+            self.call_after_refresh(self.collector.start)
+        self.call_after_refresh(self.collector.painted, self)
         # The chart once the new snapshot is painted: its worker holds the
         # interpreter for seconds at 100,000 events and would slow the repaint.
         self.call_after_refresh(self._update_series, message.snapshot)
@@ -234,7 +233,7 @@ class CxzyApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stopping = True
-        gc.unfreeze()  # collectable again once the app is gone (tests run many)
+        self.collector.stop()
         subscription = getattr(self, "_subscription", None)
         if subscription is not None:
             subscription.stop()

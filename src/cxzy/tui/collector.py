@@ -1,0 +1,69 @@
+"""Python's full garbage collections, moved to where nobody waits for the screen.
+
+A full pass walks every object the dashboard keeps (its widgets, styles, the cells
+and lines its tables have drawn, the totals a status query remembers): 10-20 ms at
+a million events, which Python starts whenever enough objects have survived, so
+in the middle of a time-travel step as often as not. Here:
+
+- what is alive once the first screen is drawn lives as long as the app: it is
+  frozen out of every full pass (``gc.freeze``);
+- Python's own full passes are deferred (young generations are still collected,
+  and refcounting frees all the rest as it always does);
+- a full pass is run when the dashboard has been idle for a moment after a paint,
+  or right after a paint when none has run for a while (a replay never idles).
+
+Everything is put back when the app stops: tests run many apps in one process.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from typing import Any
+
+IDLE_SECONDS = 1.0  # after the last paint, a full pass
+LONGEST_SECONDS = 30.0  # never longer without one
+DEFERRED = 2**30  # the old generation's threshold while the app runs
+
+
+class IdleCollector:
+    """Full collections at idle moments of one app (see the module's doc)."""
+
+    def __init__(self) -> None:
+        self._thresholds: tuple[int, int, int] | None = None
+        self._timer: Any = None
+        self._last = time.monotonic()
+
+    def start(self) -> None:
+        """Once the first screen is drawn."""
+        if self._thresholds is not None:
+            return
+        gc.freeze()
+        self._thresholds = gc.get_threshold()
+        young, middle, _ = self._thresholds
+        gc.set_threshold(young, middle, DEFERRED)
+
+    def painted(self, app: Any) -> None:
+        """After a paint: a full pass soon, unless another paint comes first."""
+        if self._thresholds is None:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        if time.monotonic() - self._last > LONGEST_SECONDS:
+            self.collect()
+        else:
+            self._timer = app.set_timer(IDLE_SECONDS, self.collect)
+
+    def collect(self) -> None:
+        self._timer = None
+        self._last = time.monotonic()
+        gc.collect()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
+            gc.unfreeze()
