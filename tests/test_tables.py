@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
-from cxzy.tui.components.tables import Table
+from cxzy.tui.components.tables import Table, fill
 
 COLUMNS = [("unit", 14), ("phase", 10), ("note", 8)]
 ROWS = [
@@ -96,3 +96,45 @@ async def test_updated_cells_redraw_only_their_rows() -> None:
         assert sorted(set(drawn)) == [2, 4]  # the header is line 0; u2 is line 2, u4 line 4
         assert ours.get_cell("u2", "phase").plain == "争创 1/9"
         assert "争创 1/9" in "".join(text for text, _ in lines(ours)[2])
+
+
+class Filled(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Table(id="ours", cursor_type="row")
+
+
+FILL_COLUMNS = [("unit", "unit"), ("phase", "phase"), ("note", "note")]
+
+
+async def test_filling_again_sets_only_the_cells_that_changed() -> None:
+    # The alerts are filled again at every step: same columns and rows, other cells.
+    app = Filled()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(Table)
+        fill(table, FILL_COLUMNS, ROWS)
+        await pilot.pause()
+        widths = [column.width for column in table.ordered_columns]
+        drawn: list[int] = []
+        render_line = table.render_line
+
+        def counting(y: int):  # type: ignore[no-untyped-def]
+            drawn.append(y)
+            return render_line(y)
+
+        table.render_line = counting  # type: ignore[method-assign]
+        again = [(key, list(cells)) for key, cells in ROWS]
+        again[1][1][1] = Text("争创 1/9", style="red")  # other text
+        again[3][1][0] = Text("plain", style="green")  # the same text in another style
+        fill(table, FILL_COLUMNS, again)
+        await pilot.pause()
+        assert sorted(set(drawn)) == [2, 4]  # the header is line 0; u2 is line 2, u4 line 4
+        assert table.get_cell("u2", "phase").plain == "争创 1/9"
+        assert table.get_cell("u4", "unit").style == "green"
+        assert [column.width for column in table.ordered_columns] == widths
+
+        # a cell wider than its column lays the table out again
+        again[0][1][2] = Text("a note much wider than before")
+        fill(table, FILL_COLUMNS, again)
+        await pilot.pause()
+        assert table.ordered_columns[2].width > widths[2]
+        assert table.get_cell("u1", "note").plain == "a note much wider than before"

@@ -237,9 +237,16 @@ def fill(
     max_width: int = 60,
 ) -> None:
     """Replace the table's columns (key, label) and rows (key, cells); nothing is
-    redrawn when they are what the table already shows."""
-    shown = (list(columns), [(key, list(cells)) for key, cells in rows])
-    if getattr(table, "_cxzy_filled", None) == shown:
+    redrawn when they are what the table already shows.
+
+    With the same columns and row keys, and no cell wider than its column, only the
+    cells that changed are set (and, in a :class:`Table`, only their rows redrawn):
+    the table is not cleared and measured again, and its columns keep their widths."""
+    # what each cell shows, its style included (a Text equals another of the same
+    # text and spans whatever their styles)
+    shown = (list(columns), [(key, [_content(cell) for cell in cells]) for key, cells in rows])
+    before = getattr(table, "_cxzy_filled", None)
+    if before == shown:
         return
     table._cxzy_filled = shown  # type: ignore[attr-defined]
     widths = [cell_len(label) for _, label in columns]
@@ -247,8 +254,27 @@ def fill(
         for n, cell in enumerate(cells):
             text = cell.plain if isinstance(cell, Text) else cell
             widths[n] = max(widths[n], cell_len(text))
+    widths = [min(width, max_width) for width in widths]
+    laid_out = getattr(table, "_cxzy_widths", None)
+    if (
+        isinstance(table, Table)
+        and before is not None
+        and laid_out is not None
+        and before[0] == shown[0]
+        and [key for key, _ in before[1]] == [key for key, _ in shown[1]]
+        and all(w <= shown_width for w, shown_width in zip(widths, laid_out, strict=True))
+    ):
+        keys = [key for key, _ in columns]
+        table.update_cells(
+            (row, keys[n], cell)
+            for (row, cells), (_, new), (_, old) in zip(rows, shown[1], before[1], strict=True)
+            for n, cell in enumerate(cells)
+            if new[n] != old[n]
+        )
+        return
+    table._cxzy_widths = widths  # type: ignore[attr-defined]
     table.clear(columns=True)
     for (key, label), width in zip(columns, widths, strict=True):
-        table.add_column(label, key=key, width=min(width, max_width))
+        table.add_column(label, key=key, width=width)
     for key, cells in rows:
         table.add_row(*cells, key=key)
