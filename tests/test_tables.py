@@ -46,6 +46,19 @@ def lines(table: DataTable) -> list[list[tuple[str, object]]]:
     ]
 
 
+def lines_drawn(table: DataTable) -> list[int]:
+    """The lines the table draws from now on, as they are drawn."""
+    drawn: list[int] = []
+    render_line = table.render_line
+
+    def counting(y: int):  # type: ignore[no-untyped-def]
+        drawn.append(y)
+        return render_line(y)
+
+    table.render_line = counting  # type: ignore[method-assign]
+    return drawn
+
+
 async def test_a_table_draws_what_the_datatable_draws() -> None:
     app = Both()
     async with app.run_test(size=(60, 20)) as pilot:
@@ -83,14 +96,7 @@ async def test_updated_cells_redraw_only_their_rows() -> None:
     async with app.run_test(size=(60, 20)) as pilot:
         ours = app.query_one("#ours", Table)
         await pilot.pause()
-        drawn: list[int] = []
-        render_line = ours.render_line
-
-        def counting(y: int):  # type: ignore[no-untyped-def]
-            drawn.append(y)
-            return render_line(y)
-
-        ours.render_line = counting  # type: ignore[method-assign]
+        drawn = lines_drawn(ours)
         ours.update_cells([("u2", "phase", Text("争创 1/9", style="red")), ("u4", "note", "y")])
         await pilot.pause()
         assert sorted(set(drawn)) == [2, 4]  # the header is line 0; u2 is line 2, u4 line 4
@@ -114,14 +120,7 @@ async def test_filling_again_sets_only_the_cells_that_changed() -> None:
         fill(table, FILL_COLUMNS, ROWS)
         await pilot.pause()
         widths = [column.width for column in table.ordered_columns]
-        drawn: list[int] = []
-        render_line = table.render_line
-
-        def counting(y: int):  # type: ignore[no-untyped-def]
-            drawn.append(y)
-            return render_line(y)
-
-        table.render_line = counting  # type: ignore[method-assign]
+        drawn = lines_drawn(table)
         again = [(key, list(cells)) for key, cells in ROWS]
         again[1][1][1] = Text("争创 1/9", style="red")  # other text
         again[3][1][0] = Text("plain", style="green")  # the same text in another style
