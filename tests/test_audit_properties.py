@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from contract_helpers import local_day
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.audit import verify
+from cxzy.application.dashboard import DashboardQuery
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer
 from cxzy.application.known import KnownAt, open_at
@@ -245,6 +246,29 @@ def test_a_query_kept_open_while_records_arrive_a_few_at_a_time_answers_as_a_new
             _import_later(app, shuffled[start:end])
             start = end
         assert [kept.status(d).to_json() for d in days] == [status(app, d) for d in days]
+
+
+@SETTINGS
+@given(**ARRIVING)
+def test_a_dashboard_kept_open_while_records_arrive_shows_the_alerts_a_new_one_shows(
+    seed, events, randoms, day
+):
+    # The alerts of the day shown are kept while new records are about neither a
+    # commitment nor a rectification: after each few records, in any order, they
+    # must equal what a new dashboard reads.
+    shuffled = _interleaved(history(seed, events), randoms)
+    prelude, _ = _groups(shuffled)
+    start = randoms.randint(len(prelude) + 1, len(shuffled) - 1)
+    with store_with(shuffled[:start]) as app:
+        kept = {d: DashboardQuery(app) for d in (day, date(2011, 6, 30))}  # one day each
+        while True:
+            for d, query in kept.items():
+                assert query.snapshot(d).alerts == DashboardQuery(app).snapshot(d).alerts, start
+            if start == len(shuffled):
+                break
+            end = min(len(shuffled), start + randoms.choice((1, 1, 2, 5)))
+            _import_later(app, shuffled[start:end])
+            start = end
 
 
 def _status_at(app: CampaignApp, day: date, pos: int, *, rows: bool) -> dict[str, Any]:

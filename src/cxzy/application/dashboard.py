@@ -14,7 +14,7 @@ from typing import Any
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import KnownAt, open_at
 from cxzy.application.readmodel import ALL
-from cxzy.application.status import StatusQuery, StatusReport
+from cxzy.application.status import REFRESH_RECORDS, StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
 from cxzy.domain.schema import public_record
@@ -121,6 +121,8 @@ class DashboardQuery:
         # the progress chart's own: it asks for a status a week, in a worker of its
         # own, and would otherwise push out what the snapshots remember
         self._chart_status = StatusQuery(app)
+        # the whole log's alerts for the last day asked for, at one log head
+        self._kept_alerts: tuple[int, date, list[Alert]] | None = None
 
     def head(self) -> int:
         return self.app.head()
@@ -131,13 +133,14 @@ class DashboardQuery:
             report = self.status.status_in(c, as_of, known_at)
             head = report.position if known_at is None else self.rm.head(c)
             if self.app.totals_answer(report.position, head):
-                most_urgent = RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS)
-            elif self.app.has_running_totals:  # as known at an earlier position
-                known = KnownAt(self.rm, c, report.position)
-                most_urgent = known.most_urgent(as_of, ALERT_ROWS)
-            else:  # a read model without the running totals
-                most_urgent = open_at(self.rm, c, as_of, report.position)
-            alerts = self._alerts(c, as_of, most_urgent)
+                alerts = self._alerts_of_whole_log(c, as_of, head)
+            else:
+                if self.app.has_running_totals:  # as known at an earlier position
+                    known = KnownAt(self.rm, c, report.position)
+                    most_urgent = known.most_urgent(as_of, ALERT_ROWS)
+                else:  # a read model without the running totals
+                    most_urgent = open_at(self.rm, c, as_of, report.position)
+                alerts = self._alerts(c, as_of, most_urgent)
         missed = [
             Missed(unit.unit, phase, item)
             for unit in report.units
@@ -148,6 +151,39 @@ class DashboardQuery:
         phase = current_phase(report.template, as_of)
         open_total = sum(u.commitments.open + u.rectifications.open for u in report.units)
         return Snapshot(report, alerts, missed, head, phase.key if phase else None, open_total)
+
+    def _alerts_of_whole_log(self, c: Any, as_of: date, head: int) -> list[Alert]:
+        """The most urgent of what is open on a day, in the whole log. Only the records
+        of commitments and rectifications change them: a live dashboard's new records
+        about neither (activities, reviews, awards: most of them) keep the alerts of
+        the day shown, without reading the open set again."""
+        kept = self._kept_alerts
+        if (
+            kept is not None
+            and kept[1] == as_of
+            and kept[0] <= head
+            and not self._lives_touched(c, kept[0], head)
+        ):
+            alerts = kept[2]
+        else:
+            alerts = self._alerts(c, as_of, RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS))
+        self._kept_alerts = (head, as_of, alerts)
+        return alerts
+
+    def _lives_touched(self, c: Any, after: int, upto: int) -> bool:
+        """Whether a record after one position up to another is a commitment's or a
+        rectification's (or there are too many to look)."""
+        if upto - after > REFRESH_RECORDS:
+            return True
+        return bool(
+            self.rm.rows(
+                c,
+                """SELECT 1 FROM cx_log WHERE pos > :after AND pos <= :upto
+                     AND substr(entity, 1, 2) IN ('c:', 'r:') LIMIT 1""",
+                after=after,
+                upto=upto,
+            )
+        )
 
     def _alerts(self, c: Any, as_of: date, still_open: list[OpenEntity]) -> list[Alert]:
         """The most urgent of what is open (at most ALERT_ROWS), with their texts."""
