@@ -225,6 +225,29 @@ def test_a_query_kept_open_across_an_import_answers_as_a_new_one(seed, events, c
         assert known == [StatusQuery(app).status(d, moment).to_json() for d in days]
 
 
+@contextmanager
+def arriving_a_few_at_a_time(seed: int, events: int, randoms: Any) -> Iterator[Any]:
+    """A store with the first records of a history in a random order, and an
+    iterator that imports the rest one to five at a time, yielding how many
+    records are in the store before each import and at the end."""
+    shuffled = _interleaved(history(seed, events), randoms)
+    prelude, _ = _groups(shuffled)
+    start = randoms.randint(len(prelude) + 1, len(shuffled) - 1)
+    with store_with(shuffled[:start]) as app:
+
+        def states() -> Iterator[int]:
+            nonlocal start
+            while True:
+                yield start
+                if start == len(shuffled):
+                    return
+                end = min(len(shuffled), start + randoms.choice((1, 1, 2, 5)))
+                _import_later(app, shuffled[start:end])
+                start = end
+
+        yield app, states()
+
+
 @SETTINGS
 @given(**ARRIVING)
 def test_a_query_kept_open_while_records_arrive_a_few_at_a_time_answers_as_a_new_one(
@@ -233,19 +256,12 @@ def test_a_query_kept_open_while_records_arrive_a_few_at_a_time_answers_as_a_new
     # A live dashboard keeps one query while records arrive, in any order (late ones
     # too): what it remembers of the totals is read again for the units the new
     # records touched only, and must then equal what a new query reads.
-    shuffled = _interleaved(history(seed, events), randoms)
-    prelude, _ = _groups(shuffled)
-    start = randoms.randint(len(prelude) + 1, len(shuffled) - 1)
     days = [day, date(2011, 6, 30), date(2012, 11, 7)]
-    with store_with(shuffled[:start]) as app:
+    with arriving_a_few_at_a_time(seed, events, randoms) as (app, states):
         kept = StatusQuery(app)
-        while start < len(shuffled):
+        for records in states:
             for d in days:
-                assert kept.status(d).to_json() == status(app, d), (start, d)
-            end = min(len(shuffled), start + randoms.choice((1, 1, 2, 5)))
-            _import_later(app, shuffled[start:end])
-            start = end
-        assert [kept.status(d).to_json() for d in days] == [status(app, d) for d in days]
+                assert kept.status(d).to_json() == status(app, d), (records, d)
 
 
 @SETTINGS
@@ -256,19 +272,11 @@ def test_a_dashboard_kept_open_while_records_arrive_shows_the_alerts_a_new_one_s
     # The alerts of the day shown are kept while new records are about neither a
     # commitment nor a rectification: after each few records, in any order, they
     # must equal what a new dashboard reads.
-    shuffled = _interleaved(history(seed, events), randoms)
-    prelude, _ = _groups(shuffled)
-    start = randoms.randint(len(prelude) + 1, len(shuffled) - 1)
-    with store_with(shuffled[:start]) as app:
+    with arriving_a_few_at_a_time(seed, events, randoms) as (app, states):
         kept = {d: DashboardQuery(app) for d in (day, date(2011, 6, 30))}  # one day each
-        while True:
+        for records in states:
             for d, query in kept.items():
-                assert query.snapshot(d).alerts == DashboardQuery(app).snapshot(d).alerts, start
-            if start == len(shuffled):
-                break
-            end = min(len(shuffled), start + randoms.choice((1, 1, 2, 5)))
-            _import_later(app, shuffled[start:end])
-            start = end
+                assert query.snapshot(d).alerts == DashboardQuery(app).snapshot(d).alerts, records
 
 
 def _status_at(app: CampaignApp, day: date, pos: int, *, rows: bool) -> dict[str, Any]:
