@@ -219,6 +219,11 @@ class StatusQuery:
             figures = self._from_totals(info, as_of, known)
         else:
             figures = self._from_rows(c, info, as_of, pos)
+        # Every record up to a position happened by its frontier: as known at an
+        # earlier position, the latest grade by a later day is the latest by the
+        # frontier (the index is then read from there, not through every grade
+        # recorded after the position).
+        graded_by = day if pos >= ALL else min(day, rm.frontier(c, pos) or day)
         grades = dict(
             rm.rows(
                 c,
@@ -226,7 +231,7 @@ class StatusQuery:
                      WHERE g.unit = u.unit AND g.day <= :day AND g.pos <= :pos
                      ORDER BY g.day DESC, g.at DESC, g.pos DESC LIMIT 1)
                    FROM (SELECT DISTINCT unit FROM cx_units WHERE registered = 1) AS u""",
-                day=day,
+                day=graded_by,
                 pos=pos,
             )
         )
