@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowKey
 
 from cxzy.tui.components.tables import Table, fill
 
@@ -137,3 +138,25 @@ async def test_filling_again_sets_only_the_cells_that_changed() -> None:
         await pilot.pause()
         assert table.ordered_columns[2].width > widths[2]
         assert table.get_cell("u1", "note").plain == "a note much wider than before"
+
+
+async def test_filling_again_with_fewer_or_more_rows_keeps_the_leading_ones() -> None:
+    # The alerts are keyed by place: a step that shows fewer or more of them keeps
+    # the rows both have (the table is not cleared) and removes or adds the others.
+    app = Filled()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(Table)
+        fill(table, FILL_COLUMNS, ROWS)
+        await pilot.pause()
+        first = table.rows[RowKey("u1")]
+        widths = [column.width for column in table.ordered_columns]
+        fill(table, FILL_COLUMNS, ROWS[:2])
+        await pilot.pause()
+        assert [str(key.value) for key in table.rows] == ["u1", "u2"]
+        fill(table, FILL_COLUMNS, [*ROWS[:2], ("u9", [Text("new"), Text("1/2"), Text("")])])
+        await pilot.pause()
+        assert [str(key.value) for key in table.rows] == ["u1", "u2", "u9"]
+        assert table.get_cell("u9", "unit").plain == "new"
+        assert "new" in "".join(text for text, _ in lines(table)[3])
+        assert table.rows[RowKey("u1")] is first  # never cleared
+        assert [column.width for column in table.ordered_columns] == widths

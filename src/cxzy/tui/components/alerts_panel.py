@@ -26,8 +26,8 @@ class AlertsPanel(Table):
             return
         self._shown = shown
         columns = [(key, t(f"tui_col_{key}", lang)) for key in ("when", "what", "unit", "text")]
-        rows: list[tuple[str, list[Cell]]] = []
-        for n, alert in enumerate(snapshot.alerts):
+        rows: list[tuple[str, list[Cell]]] = []  # keyed by place: a step keeps the rows
+        for alert in snapshot.alerts:
             style = URGENCY_STYLES[alert.urgency]
             if alert.days_left < 0:
                 when = t("tui_days_over", lang, n=-alert.days_left)
@@ -43,7 +43,7 @@ class AlertsPanel(Table):
                 what.append(" [" + ",".join(flags) + "]", style="bold magenta")
             rows.append(
                 (
-                    f"alert-{n}",
+                    f"row-{len(rows)}",
                     [
                         Text(when, style=style),
                         what,
@@ -54,7 +54,7 @@ class AlertsPanel(Table):
             )
         more = snapshot.open_total - len(snapshot.alerts)
         if more > 0:
-            rows.append(("alert-more", ["", "", "", Text(t("tui_more_open", lang, n=more))]))
+            rows.append((f"row-{len(rows)}", ["", "", "", Text(t("tui_more_open", lang, n=more))]))
         missed_by_unit: dict[str, list[str]] = {}
         template = snapshot.report.template
         item_names = {i.key: i.name.get(lang, i.key) for p in template.phases for i in p.items}
@@ -62,10 +62,10 @@ class AlertsPanel(Table):
             missed_by_unit.setdefault(missed.unit, []).append(
                 item_names.get(missed.item, missed.item)
             )
-        for n, (unit, items) in enumerate(missed_by_unit.items()):
+        for unit, items in missed_by_unit.items():
             rows.append(
                 (
-                    f"missed-{n}",
+                    f"row-{len(rows)}",
                     [
                         Text(t("missed", lang), style="red"),
                         Text(t("tui_missed", lang)),

@@ -239,9 +239,11 @@ def fill(
     """Replace the table's columns (key, label) and rows (key, cells); nothing is
     redrawn when they are what the table already shows.
 
-    With the same columns and row keys, and no cell wider than its column, only the
-    cells that changed are set (and, in a :class:`Table`, only their rows redrawn):
-    the table is not cleared and measured again, and its columns keep their widths."""
+    With the same columns and no cell wider than its column, the rows whose keys
+    lead both the old and the new rows keep their place and only the cells that
+    changed are set (and, in a :class:`Table`, only their rows redrawn); the rows
+    after them are removed or added. The table is not cleared and measured again,
+    and its columns keep their widths."""
     # what each cell shows, its style included (a Text equals another of the same
     # text and spans whatever their styles)
     shown = (list(columns), [(key, [_content(cell) for cell in cells]) for key, cells in rows])
@@ -256,21 +258,31 @@ def fill(
             widths[n] = max(widths[n], cell_len(text))
     widths = [min(width, max_width) for width in widths]
     laid_out = getattr(table, "_cxzy_widths", None)
+    kept = 0  # the rows that keep their place
+    if before is not None and before[0] == shown[0]:
+        for (old_key, _), (new_key, _) in zip(before[1], shown[1], strict=False):
+            if old_key != new_key:
+                break
+            kept += 1
     if (
         isinstance(table, Table)
-        and before is not None
+        and kept
         and laid_out is not None
-        and before[0] == shown[0]
-        and [key for key, _ in before[1]] == [key for key, _ in shown[1]]
         and all(w <= shown_width for w, shown_width in zip(widths, laid_out, strict=True))
     ):
         keys = [key for key, _ in columns]
         table.update_cells(
             (row, keys[n], cell)
-            for (row, cells), (_, new), (_, old) in zip(rows, shown[1], before[1], strict=True)
+            for (row, cells), (_, new), (_, old) in zip(
+                rows[:kept], shown[1][:kept], before[1][:kept], strict=True
+            )
             for n, cell in enumerate(cells)
             if new[n] != old[n]
         )
+        for key, _ in before[1][kept:]:
+            table.remove_row(key)
+        for key, cells in rows[kept:]:
+            table.add_row(*cells, key=key)
         return
     table._cxzy_widths = widths  # type: ignore[attr-defined]
     table.clear(columns=True)
