@@ -3,6 +3,8 @@ changed cell (their caches key on what a cell shows, not on the table's counter)
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
@@ -113,14 +115,19 @@ class Filled(App[None]):
 FILL_COLUMNS = [("unit", "unit"), ("phase", "phase"), ("note", "note")]
 
 
+async def filled(app: App[None], pilot: Any) -> tuple[Table, list[int | None]]:
+    """The table filled with ROWS and drawn, and its columns' widths."""
+    table = app.query_one(Table)
+    fill(table, FILL_COLUMNS, ROWS)
+    await pilot.pause()
+    return table, [column.width for column in table.ordered_columns]
+
+
 async def test_filling_again_sets_only_the_cells_that_changed() -> None:
     # The alerts are filled again at every step: same columns and rows, other cells.
     app = Filled()
     async with app.run_test(size=(60, 20)) as pilot:
-        table = app.query_one(Table)
-        fill(table, FILL_COLUMNS, ROWS)
-        await pilot.pause()
-        widths = [column.width for column in table.ordered_columns]
+        table, widths = await filled(app, pilot)
         drawn = lines_drawn(table)
         again = [(key, list(cells)) for key, cells in ROWS]
         again[1][1][1] = Text("争创 1/9", style="red")  # other text
@@ -145,11 +152,8 @@ async def test_filling_again_with_fewer_or_more_rows_keeps_the_leading_ones() ->
     # the rows both have (the table is not cleared) and removes or adds the others.
     app = Filled()
     async with app.run_test(size=(60, 20)) as pilot:
-        table = app.query_one(Table)
-        fill(table, FILL_COLUMNS, ROWS)
-        await pilot.pause()
+        table, widths = await filled(app, pilot)
         first = table.rows[RowKey("u1")]
-        widths = [column.width for column in table.ordered_columns]
         fill(table, FILL_COLUMNS, ROWS[:2])
         await pilot.pause()
         assert [str(key.value) for key in table.rows] == ["u1", "u2"]
