@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -233,12 +235,9 @@ async def test_help_lists_the_keys(demo_store):
         assert isinstance(app.screen, OverviewScreen)
 
 
-async def test_full_collections_wait_until_the_screen_is_idle(demo_store, monkeypatch):
-    # Python's full garbage collections (10-20 ms at a million events) are kept out
-    # of a time-travel step: deferred while the app runs, run once it has been idle
-    # for a moment after a paint, and everything is put back when it stops.
-    monkeypatch.setattr(collector, "IDLE_SECONDS", 0.3)
-    thresholds = gc.get_threshold()
+@contextmanager
+def full_collections() -> Iterator[list[float]]:
+    """The moments Python's full garbage collections end, while inside."""
     full: list[float] = []
 
     def seen(phase: str, info: dict) -> None:
@@ -247,6 +246,18 @@ async def test_full_collections_wait_until_the_screen_is_idle(demo_store, monkey
 
     gc.callbacks.append(seen)
     try:
+        yield full
+    finally:
+        gc.callbacks.remove(seen)
+
+
+async def test_full_collections_wait_until_the_screen_is_idle(demo_store, monkeypatch):
+    # Python's full garbage collections (10-20 ms at a million events) are kept out
+    # of a time-travel step: deferred while the app runs, run once it has been idle
+    # for a moment after a paint, and everything is put back when it stops.
+    monkeypatch.setattr(collector, "IDLE_SECONDS", 0.3)
+    thresholds = gc.get_threshold()
+    with full_collections() as full:
         app = dashboard(demo_store)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -256,9 +267,23 @@ async def test_full_collections_wait_until_the_screen_is_idle(demo_store, monkey
             painted = time.monotonic()
             await pilot.pause(0.6)
             assert [moment for moment in full if moment > painted + 0.15]
-    finally:
-        gc.callbacks.remove(seen)
     assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
+
+
+async def test_full_collections_still_run_on_a_screen_that_paints_nothing(demo_store, monkeypatch):
+    # On the log or a unit's screen no snapshot is painted: a full pass still runs
+    # at least every LONGEST_SECONDS, so a long session's cyclic garbage is freed.
+    monkeypatch.setattr(collector, "IDLE_SECONDS", 60)
+    monkeypatch.setattr(collector, "LONGEST_SECONDS", 0.3)
+    with full_collections() as full:
+        app = dashboard(demo_store)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("l")  # the log
+            started = time.monotonic()
+            await pilot.pause(1.0)
+            assert isinstance(app.screen, LogScreen)
+            assert len([moment for moment in full if moment > started]) >= 2
 
 
 async def test_live_events_from_another_writer_appear_without_a_key(store):

@@ -162,7 +162,7 @@ class CxzyApp(App[None]):
         first = self.snapshot is None
         self.snapshot = message.snapshot
         if first:
-            self.call_after_refresh(self.collector.start)
+            self.call_after_refresh(self.collector.start, self)
         self.call_after_refresh(self.collector.painted, self)
         # The chart once the new snapshot is painted: its worker holds the
         # interpreter for seconds at 100,000 events and would slow the repaint.

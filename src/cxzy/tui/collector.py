@@ -10,7 +10,8 @@ in the middle of a time-travel step as often as not. Here:
 - Python's own full passes are deferred (young generations are still collected,
   and refcounting frees all the rest as it always does);
 - a full pass is run when the dashboard has been idle for a moment after a paint,
-  or right after a paint when none has run for a while (a replay never idles).
+  or right after a paint when none has run for a while (a replay never idles),
+  and at least that often whatever the screen (the log, a unit) is doing.
 
 Everything is put back when the app stops: tests run many apps in one process.
 """
@@ -32,9 +33,10 @@ class IdleCollector:
     def __init__(self) -> None:
         self._thresholds: tuple[int, int, int] | None = None
         self._timer: Any = None
+        self._every: Any = None
         self._last = time.monotonic()
 
-    def start(self) -> None:
+    def start(self, app: Any) -> None:
         """Once the first screen is drawn."""
         if self._thresholds is not None:
             return
@@ -42,6 +44,11 @@ class IdleCollector:
         self._thresholds = gc.get_threshold()
         young, middle, _ = self._thresholds
         gc.set_threshold(young, middle, DEFERRED)
+        self._every = app.set_interval(LONGEST_SECONDS, self._when_due)
+
+    def _when_due(self) -> None:
+        if time.monotonic() - self._last >= LONGEST_SECONDS:
+            self.collect()
 
     def painted(self, app: Any) -> None:
         """After a paint: a full pass soon, unless another paint comes first."""
@@ -60,9 +67,10 @@ class IdleCollector:
         gc.collect()
 
     def stop(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        for timer in (self._timer, self._every):
+            if timer is not None:
+                timer.stop()
+        self._timer = self._every = None
         if self._thresholds is not None:
             gc.set_threshold(*self._thresholds)
             self._thresholds = None
