@@ -14,7 +14,7 @@ from typing import Any
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import KnownAt, open_at
 from cxzy.application.readmodel import ALL
-from cxzy.application.status import REFRESH_RECORDS, StatusQuery, StatusReport
+from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
 from cxzy.domain.schema import public_record
@@ -158,32 +158,15 @@ class DashboardQuery:
         about neither (activities, reviews, awards: most of them) keep the alerts of
         the day shown, without reading the open set again."""
         kept = self._kept_alerts
-        if (
-            kept is not None
-            and kept[1] == as_of
-            and kept[0] <= head
-            and not self._lives_touched(c, kept[0], head)
-        ):
+        touched = None
+        if kept is not None and kept[1] == as_of and kept[0] <= head:
+            touched = self.rm.touched(c, kept[0], head)
+        if kept is not None and touched is not None and not touched.lives:
             alerts = kept[2]
         else:
             alerts = self._alerts(c, as_of, RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS))
         self._kept_alerts = (head, as_of, alerts)
         return alerts
-
-    def _lives_touched(self, c: Any, after: int, upto: int) -> bool:
-        """Whether a record after one position up to another is a commitment's or a
-        rectification's (or there are too many to look)."""
-        if upto - after > REFRESH_RECORDS:
-            return True
-        return bool(
-            self.rm.rows(
-                c,
-                """SELECT 1 FROM cx_log WHERE pos > :after AND pos <= :upto
-                     AND substr(entity, 1, 2) IN ('c:', 'r:') LIMIT 1""",
-                after=after,
-                upto=upto,
-            )
-        )
 
     def _alerts(self, c: Any, as_of: date, still_open: list[OpenEntity]) -> list[Alert]:
         """The most urgent of what is open (at most ALERT_ROWS), with their texts."""

@@ -14,11 +14,9 @@ back at the end: nothing is written.
 
 from __future__ import annotations
 
-import gc
 import getpass
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
@@ -27,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from eventsourcing.domain import Aggregate
 
 from cxzy.application.app import CampaignApp, ImportTransaction
+from cxzy.application.collection import young_collections_only
 from cxzy.application.templates import load_template
 from cxzy.domain.campaign import Campaign
 from cxzy.domain.commitments import Commitment
@@ -45,7 +44,6 @@ DEFAULT_ZONE = "Asia/Shanghai"
 # SQLite's page cache (recorders.IMPORT_CACHE_KB). Smaller batches and caches cost
 # no time at a million events and leave room for the page cache (decision 58).
 BATCH = 5_000  # records checked and written at a time
-FULL_COLLECTIONS_DEFERRED = 2**30  # see young_collections_only
 ENTITY_CACHE = 20_000  # open commitments and rectifications kept between batches
 
 #: What a record's rule gives: the aggregate it made or changed, or the one event of
@@ -107,25 +105,6 @@ def where_of(origin: str | None) -> str:
     """``FILE:LINE`` back from an origin written by :func:`origin_of`."""
     found = _ORIGIN.match(origin or "")
     return f"{found['label']}:{found['line']}" if found else origin or "?"
-
-
-@contextmanager
-def young_collections_only() -> Iterator[None]:
-    """Python's cycle collector, for the length of an import, collects only its
-    young generations.
-
-    An import keeps many objects alive for a while (the aggregates of lives not
-    over yet, the running-total changes of many days) and drops them as it goes;
-    each of Python's full collections walks every one of them again: 12.7 s of a
-    106-s import of a million events. Refcounting still frees what an import drops;
-    cycles that outlive the young generations wait for the first full collection
-    after it. The thresholds are put back as they were."""
-    young, middle, old = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_COLLECTIONS_DEFERRED)
-    try:
-        yield
-    finally:
-        gc.set_threshold(young, middle, old)
 
 
 def origin_of(where: str, sources: Mapping[str, str]) -> str:

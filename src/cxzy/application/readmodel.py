@@ -237,6 +237,26 @@ _ENTITY_OF = {
 }
 
 
+_LIFE_PREFIXES = (_ENTITY_PREFIX["commitment"], _ENTITY_PREFIX["rectification"])
+
+# New records a reader that keeps what it read follows (reading again only what they
+# touched); past this many it reads everything again
+FOLLOW_RECORDS = 500
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What some records are about: their units, and their entities (cx_log.entity)."""
+
+    units: frozenset[str]
+    entities: frozenset[str]
+
+    @property
+    def lives(self) -> bool:
+        """Whether any is a commitment's or a rectification's (they change what is open)."""
+        return any(entity[:2] in _LIFE_PREFIXES for entity in self.entities)
+
+
 class ReadModel:
     """Writes and reads the ``cx_*`` tables inside a transaction's cursor."""
 
@@ -509,6 +529,23 @@ class ReadModel:
 
     def head(self, cursor: Any) -> int:
         return int(self.value(cursor, "SELECT MAX(pos) FROM cx_log") or 0)
+
+    def touched(self, cursor: Any, after: int, upto: int) -> Touched | None:
+        """What the records after one position up to another are about (None: more
+        than FOLLOW_RECORDS of them: a reader then reads everything again)."""
+        rows = self.rows(
+            cursor,
+            "SELECT unit, entity FROM cx_log WHERE pos > :after AND pos <= :upto LIMIT :n",
+            after=after,
+            upto=upto,
+            n=FOLLOW_RECORDS + 1,
+        )
+        if len(rows) > FOLLOW_RECORDS:
+            return None
+        return Touched(
+            frozenset(unit for unit, _ in rows if unit is not None),
+            frozenset(entity for _, entity in rows if entity is not None),
+        )
 
     def link_at(self, cursor: Any, pos: int) -> tuple[str, str] | None:
         """The chain's hash at a position and that event's recorded time (UTC text)."""

@@ -27,9 +27,6 @@ from cxzy.domain.status import ClosedSet, PhaseStatus, UnitFacts, unit_phases
 from cxzy.domain.template import Item, Template
 
 ENTITY_KINDS = ("commitment", "rectification")
-# New records after which what a query remembers of the totals is read again for the
-# units they touched only (more: all of it is read again)
-REFRESH_RECORDS = 500
 REMEMBERED_DAYS = 64  # days whose totals a query keeps for one log head
 
 
@@ -339,14 +336,14 @@ class StatusQuery:
         """Bring what is remembered from its log head to another (a query that fails
         on the way leaves it as it was)."""
         old = self._remembered_head
-        touched = self._units_touched(c, old, head) if 0 <= old < head else None
+        touched = self.rm.touched(c, old, head) if 0 <= old < head else None
         if touched is None:  # another log, or many new records: read it all again
             self._remembered = {}
         else:
-            totals = RunningTotals(self.rm)
+            totals, units = RunningTotals(self.rm), touched.units
             self._remembered = {
-                day: {key: f for key, f in figures.items() if key[0] not in touched}
-                | totals.figures(c, day, units=touched)
+                day: {key: f for key, f in figures.items() if key[0] not in units}
+                | totals.figures(c, day, units=units)
                 for day, figures in self._remembered.items()
             }
         self._remembered_head = head
@@ -375,20 +372,6 @@ class StatusQuery:
                         minima[(unit, fact)] = first
                 self._firsts = (head, minima)
             return minima
-
-    def _units_touched(self, c: Any, after: int, upto: int) -> set[str] | None:
-        """The units of the records after one position up to another (None: too many
-        records to be worth it)."""
-        rows = self.rm.rows(
-            c,
-            "SELECT unit FROM cx_log WHERE pos > :after AND pos <= :upto LIMIT :n",
-            after=after,
-            upto=upto,
-            n=REFRESH_RECORDS + 1,
-        )
-        if len(rows) > REFRESH_RECORDS:
-            return None
-        return {unit for (unit,) in rows if unit is not None}
 
     def _from_rows(self, c: Any, info: CampaignInfo, as_of: date, pos: int) -> _Figures:
         """Counts, "all closed" sets and awards from the rows up to a log position."""

@@ -20,30 +20,32 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from typing import Any
+
+from cxzy.application.collection import DEFERRED, defer_full_collections
+
+__all__ = ["DEFERRED", "IdleCollector"]
 
 IDLE_SECONDS = 1.0  # after the last paint, a full pass
 LONGEST_SECONDS = 30.0  # never longer without one
-DEFERRED = 2**30  # the old generation's threshold while the app runs
 
 
 class IdleCollector:
     """Full collections at idle moments of one app (see the module's doc)."""
 
     def __init__(self) -> None:
-        self._thresholds: tuple[int, int, int] | None = None
+        self._restore: Callable[[], None] | None = None  # Python's own passes back
         self._timer: Any = None
         self._every: Any = None
         self._last = time.monotonic()
 
     def start(self, app: Any) -> None:
         """Once the first screen is drawn."""
-        if self._thresholds is not None:
+        if self._restore is not None:
             return
         gc.freeze()
-        self._thresholds = gc.get_threshold()
-        young, middle, _ = self._thresholds
-        gc.set_threshold(young, middle, DEFERRED)
+        self._restore = defer_full_collections()
         self._every = app.set_interval(LONGEST_SECONDS, self._when_due)
 
     def _when_due(self) -> None:
@@ -52,7 +54,7 @@ class IdleCollector:
 
     def painted(self, app: Any) -> None:
         """After a paint: a full pass soon, unless another paint comes first."""
-        if self._thresholds is None:
+        if self._restore is None:
             return
         if self._timer is not None:
             self._timer.stop()
@@ -71,7 +73,7 @@ class IdleCollector:
             if timer is not None:
                 timer.stop()
         self._timer = self._every = None
-        if self._thresholds is not None:
-            gc.set_threshold(*self._thresholds)
-            self._thresholds = None
+        if self._restore is not None:
+            self._restore()
+            self._restore = None
             gc.unfreeze()
