@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from cxzy.application.app import open_app
+from cxzy.application.collection import DEFERRED
 from cxzy.application.importer import Importer
 from cxzy.application.store import StoreLocation
 from cxzy.formats.jsonl import read_records
@@ -261,7 +262,7 @@ async def test_full_collections_wait_until_the_screen_is_idle(demo_store, monkey
         app = dashboard(demo_store)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            assert gc.get_threshold()[2] == collector.DEFERRED and gc.get_freeze_count() > 0
+            assert gc.get_threshold()[2] == DEFERRED and gc.get_freeze_count() > 0
             await pilot.press("right_square_bracket")
             await pilot.pause(0.1)
             painted = time.monotonic()

@@ -157,13 +157,12 @@ class DashboardQuery:
         of commitments and rectifications change them: a live dashboard's new records
         about neither (activities, reviews, awards: most of them) keep the alerts of
         the day shown, without reading the open set again."""
-        kept = self._kept_alerts
-        touched = None
+        kept, alerts = self._kept_alerts, None
         if kept is not None and kept[1] == as_of and kept[0] <= head:
             touched = self.rm.touched(c, kept[0], head)
-        if kept is not None and touched is not None and not touched.lives:
-            alerts = kept[2]
-        else:
+            if touched is not None and not touched.lives:
+                alerts = kept[2]
+        if alerts is None:
             alerts = self._alerts(c, as_of, RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS))
         self._kept_alerts = (head, as_of, alerts)
         return alerts

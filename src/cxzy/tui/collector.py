@@ -23,9 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from cxzy.application.collection import DEFERRED, defer_full_collections
-
-__all__ = ["DEFERRED", "IdleCollector"]
+from cxzy.application.collection import defer_full_collections
 
 IDLE_SECONDS = 1.0  # after the last paint, a full pass
 LONGEST_SECONDS = 30.0  # never longer without one
