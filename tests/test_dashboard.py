@@ -263,11 +263,15 @@ async def test_full_collections_wait_until_the_screen_is_idle(demo_store, monkey
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert gc.get_threshold()[2] == DEFERRED and gc.get_freeze_count() > 0
+            pressed = time.monotonic()
             await pilot.press("right_square_bracket")
-            await pilot.pause(0.1)
-            painted = time.monotonic()
-            await pilot.pause(0.6)
-            assert [moment for moment in full if moment > painted + 0.15]
+            # the step's paint comes after the key; its full pass IDLE_SECONDS after
+            # that (without the idle pass none would come: LONGEST_SECONDS is 30).
+            # Waited for, not slept: a loaded machine paints later.
+            deadline = pressed + 5.0
+            while not [m for m in full if m > pressed] and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            assert [moment for moment in full if moment > pressed + 0.25]
     assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
 
 
@@ -282,7 +286,11 @@ async def test_full_collections_still_run_on_a_screen_that_paints_nothing(demo_s
             await settle(pilot)
             await pilot.press("l")  # the log
             started = time.monotonic()
-            await pilot.pause(1.0)
+            # two passes 0.3 s apart; a loaded machine may take longer to run them
+            # (with IDLE_SECONDS at 60, none would come without the interval)
+            deadline = started + 5.0
+            while len([m for m in full if m > started]) < 2 and time.monotonic() < deadline:
+                await pilot.pause(0.1)
             assert isinstance(app.screen, LogScreen)
             assert len([moment for moment in full if moment > started]) >= 2
 
