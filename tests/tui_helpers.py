@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
+
+from textual.worker import WorkerCancelled
 
 
 def _ready(app: Any) -> bool:
@@ -20,7 +23,10 @@ async def settle(pilot: Any) -> None:
     app = pilot.app
     for _ in range(200):
         await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
+        # an exclusive worker (the live poll) replaced by a newer one is cancelled:
+        # normal, not a failure; the loop waits for the newer one
+        with suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         if _ready(app):
             break
     for _ in range(3):
