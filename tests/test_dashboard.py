@@ -255,23 +255,48 @@ def full_collections() -> Iterator[list[float]]:
 async def test_full_collections_wait_until_the_screen_is_idle(demo_store, monkeypatch):
     # Python's full garbage collections (10-20 ms at a million events) are kept out
     # of a time-travel step: deferred while the app runs, run once it has been idle
-    # for a moment after a paint, and everything is put back when it stops.
-    monkeypatch.setattr(collector, "IDLE_SECONDS", 0.3)
+    # for a moment after a paint (not while the next step is read), and everything
+    # is put back when it stops.
+    monkeypatch.setattr(collector, "IDLE_SECONDS", 0.5)
     thresholds = gc.get_threshold()
     with full_collections() as full:
         app = dashboard(demo_store)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert gc.get_threshold()[2] == DEFERRED and gc.get_freeze_count() > 0
-            pressed = time.monotonic()
-            await pilot.press("right_square_bracket")
-            # the step's paint comes after the key; its full pass IDLE_SECONDS after
-            # that (without the idle pass none would come: LONGEST_SECONDS is 30).
-            # Waited for, not slept: a loaded machine paints later.
-            deadline = pressed + 5.0
+            query = app.query_
+            read = query.snapshot
+            slow = threading.Event()
+
+            def snapshot(*args, **kwargs):
+                if slow.is_set():  # a step on a big store: longer than IDLE_SECONDS
+                    time.sleep(1.0)
+                return read(*args, **kwargs)
+
+            monkeypatch.setattr(query, "snapshot", snapshot)
+
+            async def step() -> float:
+                """A step (as the terminal posts the key): when it was pressed."""
+                expected = app.clock.moved(+1, app.template).as_of
+                pressed = time.monotonic()
+                app.simulate_key("right_square_bracket")
+                for _ in range(200):
+                    await pilot.pause(0.02)
+                    if app.snapshot.report.as_of == expected:
+                        break
+                assert app.snapshot.report.as_of == expected
+                await pilot.pause()  # painted: its full pass is due IDLE_SECONDS on
+                return pressed
+
+            await step()
+            slow.set()
+            pressed = await step()  # the first step's pass comes due while this one reads
+            painted = time.monotonic()
+            assert not [moment for moment in full if moment > pressed]
+            deadline = painted + 5.0  # waited for, not slept: a loaded machine is late
             while not [m for m in full if m > pressed] and time.monotonic() < deadline:
                 await pilot.pause(0.05)
-            assert [moment for moment in full if moment > pressed + 0.25]
+            assert [moment for moment in full if moment > painted + 0.4]
     assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
 
 

@@ -133,8 +133,14 @@ class CxzyApp(App[None]):
         if self.query_ is not None:
             self.load(clock)
 
-    @work(thread=True, exclusive=True, group="snapshot")
     def load(self, clock: ViewClock) -> None:
+        """Read the snapshot for a view (in a worker); no full collection until it
+        is painted."""
+        self.collector.busy()
+        self._read_snapshot(clock)
+
+    @work(thread=True, exclusive=True, group="snapshot")
+    def _read_snapshot(self, clock: ViewClock) -> None:
         assert self.query_ is not None
         snapshot = self.query_.snapshot(clock.as_of, clock.known_at)
         self.post_message(SnapshotReady(snapshot))

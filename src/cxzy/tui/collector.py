@@ -11,7 +11,8 @@ in the middle of a time-travel step as often as not. Here:
   and refcounting frees all the rest as it always does);
 - a full pass is run when the dashboard has been idle for a moment after a paint,
   or right after a paint when none has run for a while (a replay never idles),
-  and at least that often whatever the screen (the log, a unit) is doing.
+  and at least that often whatever the screen (the log, a unit) is doing; a
+  snapshot that starts being read is not idle: a pass due then waits for its paint.
 
 Everything is put back when the app stops: tests run many apps in one process.
 """
@@ -60,6 +61,13 @@ class IdleCollector:
             self.collect()
         else:
             self._timer = app.set_timer(IDLE_SECONDS, self.collect)
+
+    def busy(self) -> None:
+        """A snapshot is being read (a step, a live update): the pass due after the
+        last paint waits for the next one."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
 
     def collect(self) -> None:
         self._timer = None
