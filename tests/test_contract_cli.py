@@ -68,6 +68,26 @@ def test_cxzy_store_environment_selects_the_store(cli, tmp_path, monkeypatch):
     assert_no_traceback(res)
 
 
+@pytest.mark.parametrize(
+    "url", ["sqlite:///store.db", "sqlite://store.db", "mysql://me:secret@db/c", "postgresq://db/c"]
+)
+def test_a_store_url_of_another_database_is_refused_not_made_a_folder(
+    cli, tmp_path, monkeypatch, url
+):
+    # taken as a path, "sqlite:///store.db" made a store in a folder named "sqlite:"
+    monkeypatch.chdir(tmp_path)
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    res = cli.run("import", path, store=url)
+    assert_one_line_error(res)
+    assert "neither a file's path nor a postgresql:// URL" in res.err
+    assert "secret" not in res.err
+    monkeypatch.setenv("CXZY_STORE", url)
+    res = cli.run("status", "--format", "json", store="")
+    assert_one_line_error(res)
+    assert res.out == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["p.jsonl"]
+
+
 def test_importing_a_missing_file(cli, tmp_path):
     cli.ok_import(prelude())
     before = cli.log_text()

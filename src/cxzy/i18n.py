@@ -247,6 +247,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "copied {events} events from {source} to {target}; log and status on {days} days identical",
         "zh": "已从 {source} 复制 {events} 条事件到 {target};日志及 {days} 个日期的状态一致",
     },
+    "store_not_a_path": {
+        "en": "store {store} is neither a file's path nor a postgresql:// URL (a SQLite store is named by its path alone)",
+        "zh": "数据库 {store} 既不是文件路径,也不是 postgresql:// 地址(SQLite 数据库直接写文件路径)",
+    },
     "bad_store_url": {
         "en": "{store} is not a store URL like postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]",
         "zh": "{store} 不是形如 postgresql://用户[:密码]@主机[:端口]/数据库[?schema=模式] 的地址",

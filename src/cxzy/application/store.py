@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -37,24 +38,38 @@ class StoreLocation:
 
     def display(self) -> str:
         """For messages: the path, or the URL without its password."""
-        if self.kind != "postgresql":
-            return self.target
-        parts = urlsplit(self.target)
-        if parts.password is None:
-            return self.target
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-        return parts._replace(netloc=netloc).geturl()
+        return self.target if self.kind == "sqlite" else without_password(self.target)
+
+
+def without_password(url: str) -> str:
+    """A URL for messages: its password, if any, as ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def default_store_path() -> Path:
     return Path(user_data_dir("cxzy", appauthor=False)) / "cxzy.sqlite3"
 
 
+# ``scheme://``: a URL, not a file's path (a drive letter has no slashes after it)
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
 def resolve_store(option: str | None, environ: dict[str, str] | None = None) -> StoreLocation:
+    """The store named by ``--store``, else ``CXZY_STORE``, else the per-user file.
+
+    A URL of any other database (``sqlite:///…`` as SQLAlchemy writes it, a
+    misspelt ``postgresql``) is refused: taken as a path it would make a store
+    in a folder named after its scheme."""
     environ = dict(os.environ) if environ is None else environ
     target = option or environ.get(ENV_VAR) or str(default_store_path())
     if target.startswith(("postgresql://", "postgres://")):
         return StoreLocation("postgresql", target)
+    if _URL.match(target):
+        raise Violation("store_not_a_path", store=without_password(target))
     return StoreLocation("sqlite", str(Path(target).expanduser()))
 
 
