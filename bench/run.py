@@ -17,7 +17,8 @@ measures on this machine, each part in its own process (so peak RSS is its own):
   across the campaign, then the same as known at the moment the middle of the log
   was recorded; and the whole command once;
 - the dashboard, headless (``App.run_test``): from opening the store to the grid
-  painted with every unit, the progress chart, and five time-travel steps (``]``);
+  painted with every unit, the progress chart, five time-travel steps (``]``: each
+  read ahead by the step before) and five jumps to a typed date (not read ahead);
 - live propagation: a dashboard following the store while another process
   imports one event, from that process's commit until the grid's cell is painted;
   on SQLite and, with ``--postgres URL`` (or ``$CXZY_BENCH_POSTGRES``), on
@@ -63,6 +64,14 @@ from generate import KINDS, METHODS, at, generate  # noqa: E402
 FIRST_DAY = date(2010, 5, 11)
 LAST_DAY = date(2012, 11, 30)
 DASHBOARD_TODAY = date(2011, 3, 1)  # mid-campaign: the "compete" phase
+# days typed after ":" (none a step from the day shown before it: not read ahead)
+JUMP_DAYS = (
+    date(2010, 7, 1),
+    date(2012, 9, 3),
+    date(2011, 11, 15),
+    date(2010, 12, 20),
+    date(2012, 3, 12),
+)
 SIZE = (170, 45)
 STATUS_DATES = 25
 STEPS = int(os.environ.get("BENCH_STEPS", "5"))
@@ -121,6 +130,8 @@ FIGURES: dict[str, str] = {
     "dashboard_chart_s": "dashboard cold start to progress chart (s)",
     "dashboard_step_median_ms": "time-travel step ], median (ms)",
     "dashboard_step_worst_ms": "time-travel step ], worst (ms)",
+    "dashboard_jump_median_ms": "jump to a typed date (not read ahead), median (ms)",
+    "dashboard_jump_worst_ms": "jump to a typed date (not read ahead), worst (ms)",
     "dashboard_rss_mb": "dashboard: peak RSS (MB)",
     "live_sqlite_median_ms": "live propagation, SQLite, median (ms)",
     "live_sqlite_worst_ms": "live propagation, SQLite, worst (ms)",
@@ -369,9 +380,9 @@ def _painted(app: Any) -> bool:
 
 
 def _loading(app: Any) -> bool:
-    """Whether a snapshot (and the chart after it) is being read; the live dashboard's
-    other workers (the poll, PostgreSQL's listener) never count."""
-    return any(w.group == "snapshot" and not w.is_finished for w in app.workers)
+    """Whether a snapshot (and the chart after it), or the next step's, is being read;
+    the live dashboard's other workers (the poll, PostgreSQL's listener) never count."""
+    return any(w.group in ("snapshot", "ahead") and not w.is_finished for w in app.workers)
 
 
 async def _settle(app: Any, pilot: Any, timeout: float) -> None:
@@ -382,7 +393,8 @@ async def _settle(app: Any, pilot: Any, timeout: float) -> None:
 
 
 def role_dashboard(target: str, timeout: float) -> dict[str, Any]:
-    """Cold start to first full paint, the chart, then time-travel steps (``]``)."""
+    """Cold start to first full paint, the chart, then time-travel steps (``]``) and
+    jumps to a typed date (what ``:`` does)."""
     began = time.perf_counter()
     from cxzy.tui.app import CxzyApp
 
@@ -413,11 +425,21 @@ def role_dashboard(target: str, timeout: float) -> dict[str, Any]:
                 await _paint(pilot)
                 steps.append(time.perf_counter() - began)
                 await _settle(app, pilot, timeout)
+            jumps = []
+            for day in JUMP_DAYS:
+                began = time.perf_counter()
+                app.go_to_date(day)  # what ":" and a typed date do
+                if not await _wait_until(lambda d=day: app.snapshot.report.as_of == d, timeout):
+                    raise RuntimeError("a jump to a date did not arrive")
+                await _paint(pilot)
+                jumps.append(time.perf_counter() - began)
+                await _settle(app, pilot, timeout)
         return {
             "imports": imports,
             "first_paint": first_paint,
             "chart": chart,
             "steps": steps,
+            "jumps": jumps,
             "rows": rows,
         }
 
@@ -783,6 +805,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     figures["dashboard_chart_s"] = round(found["chart"], 3)
     figures["dashboard_step_median_ms"] = _ms(statistics.median(found["steps"]))
     figures["dashboard_step_worst_ms"] = _ms(max(found["steps"]))
+    figures["dashboard_jump_median_ms"] = _ms(statistics.median(found["jumps"]))
+    figures["dashboard_jump_worst_ms"] = _ms(max(found["jumps"]))
     figures["dashboard_rss_mb"] = board["rss_mb"]
 
     say("live propagation (SQLite)")

@@ -564,3 +564,102 @@ def test_alerts_as_known_at_a_moment_equal_the_alerts_shown_then(store):
     assert [s.alerts for s in after] == [s.alerts for s in before]
     assert [s.open_total for s in after] == [s.open_total for s in before]
     assert any(s.alerts for s in before)
+
+
+# -- reading ahead: the next step's snapshot, never a stale one ------------------------
+
+MECHANISM = {
+    "type": "ActivityHeld",
+    "at": "2012-11-06T10:00:00+08:00",
+    "unit": "WYB",
+    "kind": "mechanism",
+    "title": "制定长效机制",
+    "id": "ahead-1",
+}
+
+
+def write_from_another_app(store: Path, record: dict) -> None:
+    """Another writer of the same store (its own connection), as another process is."""
+    writer = open_app(location(store))
+    assert Importer(writer).run([("other:1", record)]).written == 1
+
+
+def counting_status_reads(query, monkeypatch) -> list[date]:
+    """The days a dashboard query reads a status for (each read of the store)."""
+    days: list[date] = []
+    status_in = query.status.status_in
+
+    def counted(cursor, as_of, *args, **kwargs):
+        days.append(as_of)
+        return status_in(cursor, as_of, *args, **kwargs)
+
+    monkeypatch.setattr(query.status, "status_in", counted)
+    return days
+
+
+def summarize(snapshot, unit: str = "WYB") -> tuple[int, int]:
+    return next(u for u in snapshot.report.units if u.unit == unit).phases["summarize"].progress
+
+
+def test_a_snapshot_read_ahead_is_handed_out_only_while_the_log_has_not_moved(store, monkeypatch):
+    from cxzy.application.dashboard import DashboardQuery
+
+    query = DashboardQuery(open_app(location(store), read_only=True))
+    reads = counting_status_reads(query, monkeypatch)
+    day = date(2012, 11, 6)
+    query.read_ahead(day)
+    assert reads == [day]
+    ahead = query.snapshot(day)
+    assert reads == [day]  # handed out: the store is not read again
+    assert query.snapshot(day) is ahead
+    assert summarize(ahead) == (2, 3)
+    write_from_another_app(store, MECHANISM)
+    after = query.snapshot(day)
+    assert reads == [day, day]  # the log moved: read again, with the new record
+    assert summarize(after) == (3, 3)
+    assert after.head == ahead.head + 1
+
+
+def test_a_view_being_read_ahead_is_waited_for_not_read_twice(store, monkeypatch):
+    from cxzy.application.dashboard import DashboardQuery
+
+    query = DashboardQuery(open_app(location(store), read_only=True))
+    reads: list[date] = []
+    status_in = query.status.status_in
+
+    def slow(cursor, as_of, *args, **kwargs):
+        reads.append(as_of)
+        time.sleep(0.3)  # a read at a million events, longer than the step's wait below
+        return status_in(cursor, as_of, *args, **kwargs)
+
+    monkeypatch.setattr(query.status, "status_in", slow)
+    ahead = threading.Thread(target=query.read_ahead, args=(DAY,))
+    ahead.start()
+    while not reads:  # the read ahead has begun
+        time.sleep(0.005)
+    shown = query.snapshot(DAY)
+    ahead.join()
+    assert reads == [DAY]
+    assert query.snapshot(DAY) is shown
+
+
+async def test_the_next_step_is_read_ahead_and_never_stale(store, monkeypatch):
+    # a dashboard not following the store (live off): what a step shows is still
+    # what the store holds when the key is pressed
+    app = dashboard(store, today=date(2012, 11, 20))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.query_ is not None
+        reads = counting_status_reads(app.query_, monkeypatch)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        # the step showed 11-13 read ahead after the first paint; it read 11-06
+        # ahead (the way it went), and 11-20 is the day it came from, kept
+        assert app.snapshot.report.as_of == date(2012, 11, 13)
+        assert reads == [date(2012, 11, 6)]
+        write_from_another_app(store, MECHANISM)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.snapshot.report.as_of == date(2012, 11, 6)
+        assert reads[:2] == [date(2012, 11, 6)] * 2  # read again: the log had moved
+        assert cell(app, "WYB", "summarize") == "完成 3/3"

@@ -3,10 +3,16 @@
 The dashboard's worker calls :meth:`DashboardQuery.snapshot` for the chosen day
 (and moment, in "as known at" mode); live updates, time travel and replay all
 go through it, so no screen knows whether it shows live or past data.
+
+After a move in time the dashboard reads ahead (:meth:`DashboardQuery.read_ahead`)
+the views the next step would show; a snapshot read before, ahead or not, is
+handed out again while the log's head has not moved.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -93,6 +99,10 @@ class UnitDetail:
 
 
 ALERT_ROWS = 100  # the alerts panel lists the most urgent; the rest are counted
+KEPT_SNAPSHOTS = 4  # views whose snapshots are kept (read ahead, or shown lately)
+AHEAD_WAIT_SECONDS = 5.0  # a view being read ahead is waited for, not read twice
+
+View = tuple[date, datetime | None]  # a day, and the moment of the store (None: now)
 
 _LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded"
 
@@ -123,12 +133,62 @@ class DashboardQuery:
         self._chart_status = StatusQuery(app)
         # the whole log's alerts for the last day asked for, at one log head
         self._kept_alerts: tuple[int, date, list[Alert]] | None = None
+        # snapshots kept by view, the oldest first, and the views being read ahead
+        self._kept: OrderedDict[View, Snapshot] = OrderedDict()
+        self._reading: dict[View, threading.Event] = {}
+        self._keeping = threading.Lock()
 
     def head(self) -> int:
         return self.app.head()
 
     def snapshot(self, as_of: date, known_at: datetime | None = None) -> Snapshot:
-        """Read in one transaction: the figures, the alerts and the head agree."""
+        """Everything a screen shows for a day (and moment), read in one transaction:
+        the figures, the alerts and the head agree. A snapshot of the same view read
+        before (or being read ahead) is handed out when the log has not moved since:
+        one index probe instead of the whole read."""
+        view = (as_of, known_at)
+        with self._keeping:
+            reading = self._reading.get(view)
+        if reading is not None:
+            reading.wait(AHEAD_WAIT_SECONDS)
+        kept = self._kept_for(view)
+        if kept is not None and kept.head == self.head():
+            return kept
+        return self._keep(view, self._read(as_of, known_at))
+
+    def read_ahead(self, as_of: date, known_at: datetime | None = None) -> None:
+        """Read the snapshot of a view a screen may ask for next (the next step in
+        time) and keep it for :meth:`snapshot`, unless it is kept and still current."""
+        view = (as_of, known_at)
+        with self._keeping:
+            if view in self._reading:
+                return
+            done = self._reading[view] = threading.Event()
+        try:
+            kept = self._kept_for(view)
+            if kept is None or kept.head != self.head():
+                self._keep(view, self._read(as_of, known_at))
+        finally:
+            with self._keeping:
+                del self._reading[view]
+            done.set()
+
+    def _kept_for(self, view: View) -> Snapshot | None:
+        with self._keeping:
+            kept = self._kept.get(view)
+            if kept is not None:
+                self._kept.move_to_end(view)
+            return kept
+
+    def _keep(self, view: View, snapshot: Snapshot) -> Snapshot:
+        with self._keeping:
+            self._kept[view] = snapshot
+            self._kept.move_to_end(view)
+            while len(self._kept) > KEPT_SNAPSHOTS:
+                self._kept.popitem(last=False)
+        return snapshot
+
+    def _read(self, as_of: date, known_at: datetime | None) -> Snapshot:
         with self.app.snapshot() as c:
             report = self.status.status_in(c, as_of, known_at)
             head = report.position if known_at is None else self.rm.head(c)

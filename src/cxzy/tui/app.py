@@ -32,6 +32,7 @@ POLL_SECONDS = 0.1  # SQLite: the head is one index probe
 RECONNECT_SECONDS = 1.0
 SERIES_SECONDS = 30.0
 REPLAY_TICK = 0.4
+AHEAD_PAUSE_SECONDS = 0.25  # idle after a step before the view behind it is read ahead
 
 
 class CxzyApp(App[None]):
@@ -87,6 +88,7 @@ class CxzyApp(App[None]):
         self._stopping = False
         self._series_time = 0.0
         self.collector = IdleCollector()  # full collections where nobody waits
+        self._direction = -1  # of the last step: from today, most look back first
         localize_bindings(self, lang)
 
     # -- start -------------------------------------------------------------------
@@ -131,19 +133,42 @@ class CxzyApp(App[None]):
 
     def watch_clock(self, clock: ViewClock) -> None:
         if self.query_ is not None:
-            self.load(clock)
+            self.load(clock, moved=True)
 
-    def load(self, clock: ViewClock) -> None:
+    def load(self, clock: ViewClock, *, moved: bool = False) -> None:
         """Read the snapshot for a view (in a worker); no full collection until it
-        is painted."""
+        is painted. After a move in time (``moved``) the next steps are read ahead."""
         self.collector.busy()
-        self._read_snapshot(clock)
+        self.workers.cancel_group(self, "ahead")  # a read under way is finished, not the rest
+        self._read_snapshot(clock, moved)
 
     @work(thread=True, exclusive=True, group="snapshot")
-    def _read_snapshot(self, clock: ViewClock) -> None:
+    def _read_snapshot(self, clock: ViewClock, moved: bool) -> None:
         assert self.query_ is not None
         snapshot = self.query_.snapshot(clock.as_of, clock.known_at)
-        self.post_message(SnapshotReady(snapshot))
+        self.post_message(SnapshotReady(snapshot, clock if moved else None))
+
+    @work(thread=True, exclusive=True, group="ahead")
+    def _read_ahead(self, clock: ViewClock) -> None:
+        """Read the views the next step from ``clock`` may show, so that it shows
+        them without reading the store (unless the log moves meanwhile): the way
+        the last step went at once, the way back once the screen has been idle for
+        a moment (a read competes with the next step's drawing for the interpreter)."""
+        assert self.query_ is not None
+        worker = get_current_worker()
+        for n, view in enumerate(self._next_views(clock)):
+            if n:
+                time.sleep(AHEAD_PAUSE_SECONDS)
+            if worker.is_cancelled:
+                return
+            if (view.as_of, view.known_at) != (clock.as_of, clock.known_at):
+                self.query_.read_ahead(view.as_of, view.known_at)
+
+    def _next_views(self, clock: ViewClock) -> list[ViewClock]:
+        """A replay's next tick; else a step the way the last one went, then back."""
+        if clock.playing:
+            return [self._ticked(clock)]
+        return [clock.moved(d, self.template) for d in (self._direction, -self._direction)]
 
     def _update_series(self, snapshot: Snapshot) -> None:
         """The chart costs a status per week: redone for a new moment at once, for new
@@ -173,6 +198,8 @@ class CxzyApp(App[None]):
         # The chart once the new snapshot is painted: its worker holds the
         # interpreter for seconds at 100,000 events and would slow the repaint.
         self.call_after_refresh(self._update_series, message.snapshot)
+        if message.moved_to is not None and message.moved_to == self.clock:
+            self.call_after_refresh(self._read_ahead, message.moved_to)
 
     @work(thread=True, exclusive=True, group="poll")
     def poll(self) -> None:
@@ -245,23 +272,27 @@ class CxzyApp(App[None]):
             subscription.stop()
 
     def tick(self) -> None:
-        clock = self.clock
-        if not clock.playing:
-            return
+        if self.clock.playing:
+            self.clock = self._ticked(self.clock)
+
+    def _ticked(self, clock: ViewClock) -> ViewClock:
+        """A replay's next view: ``speed`` steps on, stopping at the end."""
         end = max(self.template.phases[-1].end, clock.today)
         moved = clock
         for _ in range(clock.speed):
             moved = moved.moved(+1, self.template)
         if moved.as_of >= end:
             moved = replace(moved, as_of=end, playing=False)
-        self.clock = moved
+        return moved
 
     # -- actions -------------------------------------------------------------------------
 
     def action_earlier(self) -> None:
+        self._direction = -1
         self.clock = self.clock.moved(-1, self.template)
 
     def action_later(self) -> None:
+        self._direction = +1
         self.clock = self.clock.moved(+1, self.template)
 
     def action_cycle_step(self) -> None:
