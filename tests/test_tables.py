@@ -164,3 +164,30 @@ async def test_filling_again_with_fewer_or_more_rows_keeps_the_leading_ones() ->
         assert "new" in "".join(text for text, _ in lines(table)[3])
         assert table.rows[RowKey("u1")] is first  # never cleared
         assert [column.width for column in table.ordered_columns] == widths
+
+
+async def test_filling_again_with_many_fewer_rows_fills_the_table_anew() -> None:
+    # The DataTable renumbers every row at each removal: a jump in time that leaves
+    # 100 of 250 alert rows took 40 ms to remove them one by one. Past a few, the
+    # table is filled anew (its columns as wide as the rows it keeps).
+    from cxzy.tui.components.tables import REMOVED_ONE_BY_ONE
+
+    many = [(f"r{n}", [Text(f"unit {n}"), Text(f"{n}/9"), Text("")]) for n in range(60)]
+    app = Filled()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(Table)
+        fill(table, FILL_COLUMNS, many)
+        await pilot.pause()
+        removed: list[object] = []
+        remove_row = table.remove_row
+        table.remove_row = lambda key: removed.append(key) or remove_row(key)  # type: ignore[method-assign]
+        fill(table, FILL_COLUMNS, many[: 60 - REMOVED_ONE_BY_ONE])  # a few: one by one
+        await pilot.pause()
+        assert len(removed) == REMOVED_ONE_BY_ONE
+        fill(table, FILL_COLUMNS, many[:5])
+        await pilot.pause()
+        assert len(removed) == REMOVED_ONE_BY_ONE  # anew, not 45 more removals
+        assert [str(key.value) for key in table.rows] == [f"r{n}" for n in range(5)]
+        assert table.get_cell("r4", "phase").plain == "4/9"
+        assert "unit 4" in "".join(text for text, _ in lines(table)[5])
+        assert [column.width for column in table.ordered_columns] == [6, 5, 4]
