@@ -618,6 +618,8 @@ def test_a_snapshot_read_ahead_is_handed_out_only_while_the_log_has_not_moved(st
     assert reads == [day, day]  # the log moved: read again, with the new record
     assert summarize(after) == (3, 3)
     assert after.head == ahead.head + 1
+    query.snapshot(day, read_again=True)  # a live update: the log is known to have moved
+    assert reads == [day, day, day]
 
 
 def test_a_view_being_read_ahead_is_waited_for_not_read_twice(store, monkeypatch):

@@ -141,12 +141,17 @@ class DashboardQuery:
     def head(self) -> int:
         return self.app.head()
 
-    def snapshot(self, as_of: date, known_at: datetime | None = None) -> Snapshot:
+    def snapshot(
+        self, as_of: date, known_at: datetime | None = None, *, read_again: bool = False
+    ) -> Snapshot:
         """Everything a screen shows for a day (and moment), read in one transaction:
         the figures, the alerts and the head agree. A snapshot of the same view read
         before (or being read ahead) is handed out when the log has not moved since:
-        one index probe instead of the whole read."""
+        one index probe instead of the whole read; ``read_again`` when the caller
+        knows it has moved (a live update)."""
         view = (as_of, known_at)
+        if read_again:
+            return self._keep(view, self._read(as_of, known_at))
         with self._keeping:
             reading = self._reading.get(view)
         if reading is not None:

@@ -145,7 +145,8 @@ class CxzyApp(App[None]):
     @work(thread=True, exclusive=True, group="snapshot")
     def _read_snapshot(self, clock: ViewClock, moved: bool) -> None:
         assert self.query_ is not None
-        snapshot = self.query_.snapshot(clock.as_of, clock.known_at)
+        # a move may find its view read ahead; a live update follows a moved log
+        snapshot = self.query_.snapshot(clock.as_of, clock.known_at, read_again=not moved)
         self.post_message(SnapshotReady(snapshot, clock if moved else None))
 
     @work(thread=True, exclusive=True, group="ahead")
