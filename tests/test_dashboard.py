@@ -665,3 +665,44 @@ async def test_the_next_step_is_read_ahead_and_never_stale(store, monkeypatch):
         assert app.snapshot.report.as_of == date(2012, 11, 6)
         assert reads[:2] == [date(2012, 11, 6)] * 2  # read again: the log had moved
         assert cell(app, "WYB", "summarize") == "完成 3/3"
+
+
+def test_reading_ahead_keeps_what_the_live_day_remembers(store, monkeypatch):
+    # A live dashboard keeps the day's alerts and running totals across new records
+    # about neither a commitment nor a rectification; the steps read ahead from
+    # that day must not push them out.
+    from cxzy.application.dashboard import DashboardQuery
+    from cxzy.application.totals import RunningTotals
+
+    asked: list[tuple[str, date]] = []
+    open_on, figures = RunningTotals.open_on, RunningTotals.figures
+
+    def counted_open_on(self, c, as_of, *args, **kwargs):
+        asked.append(("open set", as_of))
+        return open_on(self, c, as_of, *args, **kwargs)
+
+    def counted_figures(self, c, day, *args, **kwargs):
+        if kwargs.get("units") is None:  # all units: not brought forward
+            asked.append(("totals", day))
+        return figures(self, c, day, *args, **kwargs)
+
+    monkeypatch.setattr(RunningTotals, "open_on", counted_open_on)
+    monkeypatch.setattr(RunningTotals, "figures", counted_figures)
+    query = DashboardQuery(open_app(location(store), read_only=True))
+    today = date(2012, 11, 7)
+    query.snapshot(today)
+    for ahead in (date(2012, 10, 31), date(2012, 11, 14)):
+        query.read_ahead(ahead)
+    asked.clear()
+    award = {
+        "type": "CommendationAwarded",
+        "at": "2012-11-07",
+        "unit": "WYB",
+        "level": "bureau",
+        "title": "advanced_org",
+        "id": "award-live",
+    }
+    write_from_another_app(store, award)
+    live = query.snapshot(today, read_again=True)
+    assert ("open set", today) not in asked and ("totals", today) not in asked
+    assert next(u for u in live.report.units if u.unit == "WYB").awards >= 1

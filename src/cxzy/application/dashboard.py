@@ -131,8 +131,9 @@ class DashboardQuery:
         # the progress chart's own: it asks for a status a week, in a worker of its
         # own, and would otherwise push out what the snapshots remember
         self._chart_status = StatusQuery(app)
-        # the whole log's alerts for the last day asked for, at one log head
-        self._kept_alerts: tuple[int, date, list[Alert]] | None = None
+        # the whole log's alerts of the last days asked for, each at one log head (the
+        # day shown and those read ahead: reading ahead must not evict the live day's)
+        self._kept_alerts: OrderedDict[date, tuple[int, list[Alert]]] = OrderedDict()
         # snapshots kept by view, the oldest first, and the views being read ahead
         self._kept: OrderedDict[View, Snapshot] = OrderedDict()
         self._reading: dict[View, threading.Event] = {}
@@ -222,14 +223,18 @@ class DashboardQuery:
         of commitments and rectifications change them: a live dashboard's new records
         about neither (activities, reviews, awards: most of them) keep the alerts of
         the day shown, without reading the open set again."""
-        kept, alerts = self._kept_alerts, None
-        if kept is not None and kept[1] == as_of and kept[0] <= head:
+        kept, alerts = self._kept_alerts.get(as_of), None
+        if kept is not None and kept[0] <= head:
             touched = self.rm.touched(c, kept[0], head)
             if touched is not None and not touched.lives:
-                alerts = kept[2]
+                alerts = kept[1]
         if alerts is None:
             alerts = self._alerts(c, as_of, RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS))
-        self._kept_alerts = (head, as_of, alerts)
+        with self._keeping:
+            self._kept_alerts[as_of] = (head, alerts)
+            self._kept_alerts.move_to_end(as_of)
+            while len(self._kept_alerts) > KEPT_SNAPSHOTS:
+                self._kept_alerts.popitem(last=False)
         return alerts
 
     def _alerts(self, c: Any, as_of: date, still_open: list[OpenEntity]) -> list[Alert]:

@@ -28,6 +28,9 @@ from cxzy.domain.template import Item, Template
 
 ENTITY_KINDS = ("commitment", "rectification")
 REMEMBERED_DAYS = 64  # days whose totals a query keeps for one log head
+# days asked for without ``remember`` kept at a time: the day a dashboard shows and
+# the steps read ahead from it (which must not evict the day shown, live)
+LAST_DAYS = 4
 
 
 def _all_closed_items(info: CampaignInfo) -> Iterator[Item]:
@@ -152,12 +155,12 @@ class StatusQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
         self.rm = app.read_model
-        # the totals on the items' deadlines, and on the last day asked for, as of one
+        # the totals on the items' deadlines, and on the last days asked for, as of one
         # log head: a dashboard stepping through days asks for the same deadlines at
         # every step, and a live one for the same day at every new record
         self._remembered_head = -1
         self._remembered: dict[date, dict[tuple[str, str], Figures]] = {}
-        self._last_day: date | None = None
+        self._last_days: list[date] = []  # the oldest first
         # the first day of each unit's checklist facts, up to one log position
         self._firsts: tuple[int, dict[tuple[str, str], date]] = (-1, {})
         # a dashboard's workers are threads, and one cancelled may still be running
@@ -308,8 +311,9 @@ class StatusQuery:
     ) -> dict[tuple[str, str], Figures]:
         """The whole log's running totals as of a day. Those on the items' deadlines,
         and on the frontier of an earlier position, are asked for again at every step
-        of a dashboard: with ``remember``, they are kept for one log head; so is the
-        last day asked for without it (a live dashboard's day).
+        of a dashboard: with ``remember``, they are kept for one log head; so are the
+        last LAST_DAYS days asked for without it (a live dashboard's day, and the
+        steps read ahead from it).
 
         When the log has grown by a few records, what was kept is read again for the
         units those records touched only: a record changes only its own unit's
@@ -322,10 +326,10 @@ class StatusQuery:
     ) -> dict[tuple[str, str], Figures]:
         if head != self._remembered_head:
             self._follow(c, head)
-        if not remember and day != self._last_day:
-            if self._last_day is not None:  # one such day at a time
-                self._remembered.pop(self._last_day, None)
-            self._last_day = day
+        if not remember and day not in self._last_days:
+            if len(self._last_days) == LAST_DAYS:  # a few such days at a time
+                self._remembered.pop(self._last_days.pop(0), None)
+            self._last_days.append(day)
         if day not in self._remembered:
             if len(self._remembered) >= REMEMBERED_DAYS:
                 self._remembered.clear()
