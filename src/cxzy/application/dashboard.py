@@ -121,6 +121,14 @@ def _log_row(row: tuple[Any, ...]) -> LogRow:
     )
 
 
+def _put_last(kept: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    """Keep a value as the newest, dropping the oldest past KEPT_SNAPSHOTS."""
+    kept[key] = value
+    kept.move_to_end(key)
+    while len(kept) > KEPT_SNAPSHOTS:
+        kept.popitem(last=False)
+
+
 class DashboardQuery:
     """Read-only queries for the dashboard."""
 
@@ -188,10 +196,7 @@ class DashboardQuery:
 
     def _keep(self, view: View, snapshot: Snapshot) -> Snapshot:
         with self._keeping:
-            self._kept[view] = snapshot
-            self._kept.move_to_end(view)
-            while len(self._kept) > KEPT_SNAPSHOTS:
-                self._kept.popitem(last=False)
+            _put_last(self._kept, view, snapshot)
         return snapshot
 
     def _read(self, as_of: date, known_at: datetime | None) -> Snapshot:
@@ -231,10 +236,7 @@ class DashboardQuery:
         if alerts is None:
             alerts = self._alerts(c, as_of, RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS))
         with self._keeping:
-            self._kept_alerts[as_of] = (head, alerts)
-            self._kept_alerts.move_to_end(as_of)
-            while len(self._kept_alerts) > KEPT_SNAPSHOTS:
-                self._kept_alerts.popitem(last=False)
+            _put_last(self._kept_alerts, as_of, (head, alerts))
         return alerts
 
     def _alerts(self, c: Any, as_of: date, still_open: list[OpenEntity]) -> list[Alert]:
