@@ -185,3 +185,68 @@ def test_python_dash_m_cxzy_user_mistakes_exit_1_without_traceback(tmp_path):
         assert proc.returncode == 1, (args, proc.stderr)
         assert "Traceback" not in proc.stderr, (args, proc.stderr)
         assert len([x for x in proc.stderr.splitlines() if x.strip()]) == 1, (args, proc.stderr)
+
+
+# -- the command line's own words in the interface language (decision 69) -------------
+
+
+def test_help_speaks_chinese_by_default_and_english_with_lang_en(cli):
+    res = cli.run("-h", lang=None)
+    assert res.code == 0, str(res)
+    assert res.out.startswith("用法:cxzy ")
+    assert "导入 JSON Lines、CSV 或 XLSX 文件" in res.out
+    assert "显示本帮助并退出" in res.out
+    assert "usage:" not in res.out and "show this help" not in res.out
+    res = cli.run("import", "-h", lang=None)
+    assert "只检查,不写入" in res.out and "位置参数" in res.out
+    res = cli.run("import", "-h")  # --lang en before the command
+    assert res.code == 0
+    assert res.out.startswith("usage: cxzy import ")
+    assert "check only, write nothing" in res.out
+    assert "用法" not in res.out
+
+
+def test_usage_errors_speak_the_interface_language(cli):
+    import argparse
+    import gettext
+
+    res = cli.run("status", "--bogus", lang=None)
+    assert res.code == 2
+    assert "cxzy:错误:无法识别的参数:--bogus" in res.err
+    res = cli.run("status", "--format", "xml", lang=None)
+    assert res.code == 2
+    assert "cxzy status:错误:参数 --format:" in res.err and "'xml'" in res.err
+    res = cli.run("import", lang=None)
+    assert res.code == 2 and "缺少必需的参数:FILE" in res.err
+    # --lang=en after the command: the errors are English from the start
+    res = cli.run("status", "--lang=en", "--bogus", lang=None)
+    assert res.code == 2
+    assert "error: unrecognized arguments: --bogus" in res.err and "错误" not in res.err
+    # argparse is left as it was for whoever else uses it in the process
+    assert argparse._ is gettext.gettext and argparse.ngettext is gettext.ngettext
+
+
+@pytest.mark.parametrize(
+    ("argv", "lang"),
+    [
+        ([], "zh"),
+        (["--lang", "en"], "en"),
+        (["status", "--lang=en"], "en"),
+        (["--lang", "en", "status", "--lang", "zh"], "zh"),  # the last one wins
+        (["--lang", "fr"], "zh"),  # refused by the parser, in the default language
+        (["import", "--", "--lang", "en"], "zh"),  # a file named --lang
+        (["log", "--unit", "--lang"], "zh"),
+    ],
+)
+def test_the_language_is_read_before_the_parser_is_built(argv, lang):
+    from cxzy.cli.usage import lang_in
+
+    assert lang_in(argv) == lang
+
+
+@pytest.mark.slow
+def test_python_dash_m_cxzy_usage_error_in_chinese(tmp_path):
+    proc = run_module("status", "--bogus", env=subprocess_env(), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "cxzy:错误:无法识别的参数:--bogus" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -298,8 +298,8 @@ def test_json_lines_keep_working_beside_spreadsheets(cli, tmp_path):
 def test_the_import_help_names_the_formats(cli):
     from cxzy.cli.main import build_parser
 
-    text = build_parser().format_help()
-    assert "JSON Lines, CSV or XLSX" in text
+    assert "JSON Lines, CSV or XLSX" in build_parser("en").format_help()
+    assert "JSON Lines、CSV 或 XLSX" in build_parser().format_help()
 
 
 def test_a_workbook_of_several_sheets_is_checked_in_time_order(cli, tmp_path):

@@ -918,6 +918,107 @@ LABELS.update(
     }
 )
 
+# The command line's help (argparse's own words: cxzy/cli/usage.py).
+LABELS.update(
+    {
+        "cli.description": {
+            "zh": "创先争优活动台账:事件日志、导入、状态、看板。不带命令时打开看板。",
+            "en": "创先争优 campaign tracker: event log, imports, status, dashboard."
+            " Without a command, opens the dashboard.",
+        },
+        "cli.version": {"zh": "显示版本并退出", "en": "show the version and exit"},
+        "cli.store": {
+            "zh": "SQLite 文件或 postgresql:// 地址(默认:$CXZY_STORE,否则为每个用户一个文件)",
+            "en": "SQLite file or postgresql:// URL (default: $CXZY_STORE or a per-user file)",
+        },
+        "cli.lang": {"zh": "界面语言(默认 zh,或 en)", "en": "interface language (zh default, en)"},
+        "cli.import": {
+            "zh": "导入 JSON Lines、CSV 或 XLSX 文件(全部写入或全不写入)",
+            "en": "import JSON Lines, CSV or XLSX files (all or nothing)",
+        },
+        "cli.dry_run": {"zh": "只检查,不写入", "en": "check only, write nothing"},
+        "cli.encoding": {
+            "zh": "CSV 文件的编码,如 gbk(默认:UTF-8,否则识别 GB18030)",
+            "en": "encoding of CSV files, e.g. gbk (default: UTF-8, else GB18030 detected)",
+        },
+        "cli.status": {"zh": "各单位各阶段的状态", "en": "status of every unit in every phase"},
+        "cli.as_of": {"zh": "截至哪一天(默认:今天)", "en": "the day (default: today)"},
+        "cli.known_at": {
+            "zh": "只看那一时刻数据库已记录的内容",
+            "en": "only what the store had recorded then",
+        },
+        "cli.format": {"zh": "输出格式", "en": "output format"},
+        "cli.audit": {
+            "zh": "json:加上日志位置和链头哈希,以及各单位迟报的条数",
+            "en": "json: add the log position and head hash, and each unit's late-reported count",
+        },
+        "cli.log": {"zh": "事件日志", "en": "the event log"},
+        "cli.log_unit": {"zh": "只看这个单位(代码)", "en": "only this unit (its code)"},
+        "cli.log_type": {"zh": "只看这种记录", "en": "only records of this type"},
+        "cli.since": {"zh": "发生在这一天及以后", "en": "happened on or after this day"},
+        "cli.until": {"zh": "发生在这一天及以前", "en": "happened on or before this day"},
+        "cli.late": {
+            "zh": "只看迟报的记录(模板规定的天数之后才记录)",
+            "en": "only records recorded late (template's N days)",
+        },
+        "cli.demo": {
+            "zh": "载入演示历史,然后打开看板",
+            "en": "load the demo history, then open the dashboard",
+        },
+        "cli.no_open": {"zh": "只载入,不打开看板", "en": "load only"},
+        "cli.verify": {
+            "zh": "重新计算哈希链:日志是否完整?",
+            "en": "recompute the hash chain: is the log intact?",
+        },
+        "cli.against": {
+            "zh": "同时证明日志是这个检查点的延续(cxzy checkpoint 打印的一行)",
+            "en": "also prove the log extends this checkpoint (a line printed by cxzy checkpoint)",
+        },
+        "cli.checkpoint": {
+            "zh": "打印日志的位置、链头哈希和时间,一行",
+            "en": "print the log's position, head hash and time, as one line",
+        },
+        "cli.store_command": {
+            "zh": "管理数据库:把一个复制到另一个",
+            "en": "manage stores: copy one into another",
+        },
+        "cli.store_copy": {
+            "zh": "把 SRC 的全部事件复制到空的 DST(SQLite 文件或 postgresql:// 地址)",
+            "en": "copy every event of SRC into an empty DST (SQLite file or postgresql:// URL)",
+        },
+        "cli.template": {
+            "zh": "生成供各单位填写的工作簿(每种记录一张表)",
+            "en": "write the fill-in workbook for units (one sheet per record type)",
+        },
+        "cli.template_output": {"zh": "写到这个 .xlsx 文件", "en": "the .xlsx file to write"},
+        "cli.export": {"zh": "导出专项台帐", "en": "export the special ledger (专项台帐)"},
+        "cli.ledger": {
+            "zh": "截至某天的台帐:XLSX 或 CSV 文件",
+            "en": "the ledger as of a day: XLSX, or CSV files",
+        },
+        "cli.ledger_output": {
+            "zh": "FILE.xlsx,或 csv 时为一个文件夹",
+            "en": "FILE.xlsx, or a folder for csv",
+        },
+        "cli.ledger_format": {
+            "zh": "默认 xlsx(csv:每张表一个文件)",
+            "en": "default: xlsx (csv: one file per sheet)",
+        },
+        "cli.known_then": {
+            "zh": "只看那一时刻数据库已有的内容",
+            "en": "only what the store had then",
+        },
+        "cli.report": {
+            "zh": "活动总结报告,HTML 或 Markdown",
+            "en": "the campaign summary as HTML or Markdown",
+        },
+        "cli.report_output": {
+            "zh": "写到这个 .html 或 .md 文件",
+            "en": "the .html or .md file to write",
+        },
+    }
+)
+
 
 def message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     """A rule or format message in the given language."""

@@ -13,23 +13,17 @@ from cxzy.application.audit import Checkpoint, VerifyReport, verify
 from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.store import StoreLocation
 from cxzy.domain.errors import Violation
-from cxzy.i18n import message
+from cxzy.i18n import message, t
 
 EXIT_OK, EXIT_BROKEN = 0, 1
 
 
-def add_commands(commands: Any, common: Callable[..., None]) -> None:
+def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     """Register ``verify`` and ``checkpoint`` on the main parser's subcommands."""
-    p = commands.add_parser("verify", help="recompute the hash chain: is the log intact?")
+    p = commands.add_parser("verify", help=t("cli.verify", lang))
     common(p, top=False)
-    p.add_argument(
-        "--against",
-        metavar="CHECKPOINT",
-        help="also prove the log extends this checkpoint (a line printed by cxzy checkpoint)",
-    )
-    p = commands.add_parser(
-        "checkpoint", help="print the log's position, head hash and time, as one line"
-    )
+    p.add_argument("--against", metavar="CHECKPOINT", help=t("cli.against", lang))
+    p = commands.add_parser("checkpoint", help=t("cli.checkpoint", lang))
     common(p, top=False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import os
@@ -22,6 +23,7 @@ from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
+from cxzy.cli.usage import lang_in, speaking
 from cxzy.domain.errors import TemplateError, Violation
 from cxzy.domain.schema import TYPES
 from cxzy.formats.csv_records import check_encoding
@@ -49,68 +51,60 @@ def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
-def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+def _common(parser: argparse.ArgumentParser, *, top: bool, lang: str = DEFAULT_LANG) -> None:
     default = None if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--store",
-        default=default,
-        help="SQLite file or postgresql:// URL (default: $CXZY_STORE or a per-user file)",
-    )
+    parser.add_argument("--store", default=default, help=t("cli.store", lang))
     parser.add_argument(
         "--lang",
         choices=LANGS,
         default=DEFAULT_LANG if top else argparse.SUPPRESS,
-        help="interface language (zh default, en)",
+        help=t("cli.lang", lang),
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cxzy",
-        description="创先争优 campaign tracker: event log, imports, status, dashboard.",
+def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
+    """The command line, its help in ``lang`` (argparse's own words too, while
+    :func:`cxzy.cli.usage.speaking` that language)."""
+    parser = argparse.ArgumentParser(prog="cxzy", description=t("cli.description", lang))
+    parser.add_argument(
+        "--version", action="version", version=f"cxzy {__version__}", help=t("cli.version", lang)
     )
-    parser.add_argument("--version", action="version", version=f"cxzy {__version__}")
-    _common(parser, top=True)
+    common = functools.partial(_common, lang=lang)
+    common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("import", help="import JSON Lines, CSV or XLSX files (all or nothing)")
-    _common(p, top=False)
+    p = commands.add_parser("import", help=t("cli.import", lang))
+    common(p, top=False)
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--dry-run", action="store_true", help="check only, write nothing")
-    p.add_argument(
-        "--encoding",
-        metavar="NAME",
-        help="encoding of CSV files, e.g. gbk (default: UTF-8, else GB18030 detected)",
-    )
+    p.add_argument("--dry-run", action="store_true", help=t("cli.dry_run", lang))
+    p.add_argument("--encoding", metavar="NAME", help=t("cli.encoding", lang))
 
-    p = commands.add_parser("status", help="status of every unit in every phase")
-    _common(p, top=False)
-    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: today)")
-    p.add_argument("--known-at", metavar="DATETIME", help="only what the store had recorded then")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = commands.add_parser("status", help=t("cli.status", lang))
+    common(p, top=False)
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
+    p.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_at", lang))
     p.add_argument(
-        "--audit",
-        action="store_true",
-        help="json: add the log position and head hash, and each unit's late-reported count",
+        "--format", choices=("table", "json"), default="table", help=t("cli.format", lang)
     )
+    p.add_argument("--audit", action="store_true", help=t("cli.audit", lang))
 
-    p = commands.add_parser("log", help="the event log")
-    _common(p, top=False)
-    p.add_argument("--unit")
-    p.add_argument("--type", choices=sorted(TYPES))
-    p.add_argument("--since", metavar="YYYY-MM-DD")
-    p.add_argument("--until", metavar="YYYY-MM-DD")
-    p.add_argument("--format", choices=("table", "jsonl"), default="table")
+    p = commands.add_parser("log", help=t("cli.log", lang))
+    common(p, top=False)
+    p.add_argument("--unit", help=t("cli.log_unit", lang))
+    p.add_argument("--type", choices=sorted(TYPES), help=t("cli.log_type", lang))
+    p.add_argument("--since", metavar="YYYY-MM-DD", help=t("cli.since", lang))
+    p.add_argument("--until", metavar="YYYY-MM-DD", help=t("cli.until", lang))
     p.add_argument(
-        "--late", action="store_true", help="only records recorded late (template's N days)"
+        "--format", choices=("table", "jsonl"), default="table", help=t("cli.format", lang)
     )
+    p.add_argument("--late", action="store_true", help=t("cli.late", lang))
 
-    p = commands.add_parser("demo", help="load the demo history, then open the dashboard")
-    _common(p, top=False)
-    p.add_argument("--no-open", action="store_true", help="load only")
-    audit.add_commands(commands, _common)
-    store_commands.add_commands(commands, _common)
-    spreadsheets.add_commands(commands, _common)
+    p = commands.add_parser("demo", help=t("cli.demo", lang))
+    common(p, top=False)
+    p.add_argument("--no-open", action="store_true", help=t("cli.no_open", lang))
+    audit.add_commands(commands, common, lang)
+    store_commands.add_commands(commands, common, lang)
+    spreadsheets.add_commands(commands, common, lang)
     return parser
 
 
@@ -329,9 +323,10 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``cxzy`` with the given arguments; return the exit code."""
-    parser = build_parser()
+    lang = lang_in(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
+        with speaking(lang):
+            args = build_parser(lang).parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     # Piped output is not cut to 80 columns; a terminal gets its own width.

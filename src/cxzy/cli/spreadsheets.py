@@ -29,33 +29,37 @@ DEFAULT_TEMPLATE = "cxzy-2010"
 FAR_FUTURE = date(9999, 12, 31)
 
 
-def add_commands(commands: Any, common: Callable[..., None]) -> None:
+def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     """Register ``template``, ``export`` and ``report`` on the main parser."""
-    p = commands.add_parser(
-        "template", help="write the fill-in workbook for units (one sheet per record type)"
-    )
+    p = commands.add_parser("template", help=t("cli.template", lang))
     common(p, top=False)
-    p.add_argument("--output", "-o", required=True, metavar="FILE.xlsx")
+    p.add_argument(
+        "--output", "-o", required=True, metavar="FILE.xlsx", help=t("cli.template_output", lang)
+    )
 
-    p = commands.add_parser("export", help="export the special ledger (专项台帐)")
+    p = commands.add_parser("export", help=t("cli.export", lang))
     common(p, top=False)
     what = p.add_subparsers(dest="export_what", metavar="WHAT", required=True)
-    ledger = what.add_parser("ledger", help="the ledger as of a day: XLSX, or CSV files")
+    ledger = what.add_parser("ledger", help=t("cli.ledger", lang))
     common(ledger, top=False)
     ledger.add_argument(
-        "--output", "-o", required=True, metavar="PATH", help="FILE.xlsx, or a folder for csv"
+        "--output", "-o", required=True, metavar="PATH", help=t("cli.ledger_output", lang)
     )
-    ledger.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: today)")
-    ledger.add_argument("--known-at", metavar="DATETIME", help="only what the store had then")
-    ledger.add_argument(
-        "--format", choices=("xlsx", "csv"), help="default: xlsx (csv: one file per sheet)"
-    )
+    ledger.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
+    ledger.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_then", lang))
+    ledger.add_argument("--format", choices=("xlsx", "csv"), help=t("cli.ledger_format", lang))
 
-    p = commands.add_parser("report", help="the campaign summary as HTML or Markdown")
+    p = commands.add_parser("report", help=t("cli.report", lang))
     common(p, top=False)
-    p.add_argument("--output", "-o", required=True, metavar="FILE.html|FILE.md")
-    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day (default: today)")
-    p.add_argument("--known-at", metavar="DATETIME", help="only what the store had then")
+    p.add_argument(
+        "--output",
+        "-o",
+        required=True,
+        metavar="FILE.html|FILE.md",
+        help=t("cli.report_output", lang),
+    )
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
+    p.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_then", lang))
 
 
 def campaign_zone(app: CampaignApp) -> ZoneInfo | None:

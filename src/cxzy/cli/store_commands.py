@@ -14,13 +14,11 @@ from cxzy.application.store import resolve_store
 from cxzy.i18n import t
 
 
-def add_commands(commands: Any, common: Callable[..., None]) -> None:
-    p = commands.add_parser("store", help="manage stores: copy one into another")
+def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
+    p = commands.add_parser("store", help=t("cli.store_command", lang))
     common(p, top=False)
     actions = p.add_subparsers(dest="store_action", metavar="ACTION", required=True)
-    c = actions.add_parser(
-        "copy", help="copy every event of SRC into an empty DST (SQLite file or postgresql:// URL)"
-    )
+    c = actions.add_parser("copy", help=t("cli.store_copy", lang))
     common(c, top=False)
     c.add_argument("source", metavar="SRC")
     c.add_argument("target", metavar="DST")

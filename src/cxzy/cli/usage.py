@@ -1,0 +1,94 @@
+"""The command line's own words in the interface language: argparse's.
+
+cxzy's help texts are labels (``cli.*`` in :mod:`cxzy.i18n`). argparse writes
+the rest — "usage:", the titles of the help's sections, and its usage errors
+("unrecognized arguments", "invalid choice") — through :func:`gettext.gettext`,
+which it binds in its module as ``_`` and ``ngettext``. Python ships no
+catalogue for them, so :func:`speaking` puts a translating pair there while a
+parser is built and parses, and puts gettext's back after.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from cxzy.i18n import DEFAULT_LANG, LANGS
+
+#: argparse's messages (Python 3.11-3.13) a user meets, in Chinese. A message not
+#: here (another Python's wording) stays in English.
+ARGPARSE_ZH = {
+    "usage: ": "用法:",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s:错误:%(message)s\n",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s:%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数:%s",
+    "the following arguments are required: %s": "缺少必需的参数:%s",
+    "one of the arguments %s is required": "参数 %s 必须给出其中之一",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "忽略了多余的值 %r",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "选项 %(option)s 有歧义,可能是:%(matches)s"
+    ),
+    "unexpected option string: %s": "意外的选项:%s",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值:%(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "无效的选择:%(value)r(可选:%(choices)s)"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "未知的命令 %(parser_name)r(可选:%(choices)s)"
+    ),
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+}
+
+_CATALOGUES = {"zh": ARGPARSE_ZH}
+
+
+def lang_in(argv: Sequence[str]) -> str:
+    """The language asked for on a command line (``--lang X`` or ``--lang=X``,
+    before or after the command; the last one wins), else the default. Read
+    before parsing: the parser's help and errors are already in it."""
+    lang = DEFAULT_LANG
+    for n, arg in enumerate(argv):
+        if arg == "--":  # what follows is files
+            break
+        if arg == "--lang":
+            value = argv[n + 1] if n + 1 < len(argv) else ""
+        elif arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        else:
+            continue
+        if value in LANGS:
+            lang = value
+    return lang
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """argparse's messages in ``lang`` while the block runs."""
+    catalogue = _CATALOGUES.get(lang)
+    if catalogue is None:  # English: argparse's own words
+        yield
+        return
+    gettext_, ngettext_ = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def translated(text: str) -> str:
+        return catalogue.get(text, gettext_(text))
+
+    def translated_n(singular: str, plural: str, n: int) -> str:
+        return catalogue.get(singular if n == 1 else plural, ngettext_(singular, plural, n))
+
+    argparse._ = translated  # type: ignore[attr-defined]
+    argparse.ngettext = translated_n  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = gettext_  # type: ignore[attr-defined]
+        argparse.ngettext = ngettext_  # type: ignore[attr-defined]
