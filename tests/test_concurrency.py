@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -73,3 +75,81 @@ def test_readers_see_all_of_an_import_or_none_of_it(store, tmp_path):
     assert after > before and not errors, errors
     assert seen <= {before, after}, sorted(seen)  # positions and row counts alike
     assert len(reads) > 10  # the readers really did read while the import ran
+
+
+def _cxzy(store: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cxzy", "--store", str(store), "--lang", "en", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_commands_opened_while_an_import_writes_read_at_once_and_a_second_import_waits(
+    store, tmp_path
+):
+    """Another process in the middle of its import holds the write lock: status
+    and the log open and answer from what is committed; a second import waits for
+    the lock and then writes (it used to fail at once, saying the store was held
+    too long)."""
+    record = {
+        "type": "ActivityHeld",
+        "id": "second-writer-1",
+        "at": "2012-11-08",
+        "unit": "ZP",
+        "kind": "study",
+        "title": "学习",
+    }
+    extra = tmp_path / "one.jsonl"
+    extra.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    before = open_app(StoreLocation("sqlite", str(store)), read_only=True).head()
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # what an import holds from its start to its commit
+    try:
+        status = _cxzy(store, "status", "--as-of", "2012-11-07", "--format", "json")
+        log = _cxzy(store, "log", "--format", "jsonl")
+        second = _cxzy(store, "import", str(extra))
+        out, err = status.communicate(timeout=20)
+        assert status.returncode == 0, err
+        assert json.loads(out)["units"]
+        out, err = log.communicate(timeout=20)
+        assert log.returncode == 0, err
+        assert len(out.splitlines()) == before
+        time.sleep(1.0)
+        assert second.poll() is None, second.communicate()  # still waiting for the lock
+    finally:
+        holder.rollback()
+        holder.close()
+    out, err = second.communicate(timeout=30)
+    assert second.returncode == 0, err
+    assert open_app(StoreLocation("sqlite", str(store)), read_only=True).head() == before + 1
+
+
+def test_a_write_that_reads_first_waits_for_another_writer(store):
+    """The read model's own writes (a catch-up after events written behind cxzy's
+    back, a rebuild, new tables) read before they write: begun plainly, such a
+    transaction failed at once when another process held the write lock."""
+    app = open_app(StoreLocation("sqlite", str(store)))
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    outcome: list[object] = []
+
+    def write() -> None:
+        try:
+            with app.recorder.write_cursor() as c:  # type: ignore[attr-defined]
+                c.execute("SELECT value FROM cx_meta WHERE key = 'store_format'")
+                c.execute("INSERT INTO cx_meta (key, value) VALUES ('waited', 'yes')")
+            outcome.append("written")
+        except Exception as error:  # the failure is the finding
+            outcome.append(error)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(0.5)
+    assert not outcome, outcome  # waiting, not failed
+    holder.rollback()
+    holder.close()
+    thread.join(10)
+    assert outcome == ["written"]

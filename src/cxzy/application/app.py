@@ -31,6 +31,9 @@ from cxzy.domain.registry import CampaignInfo, Registry
 REPLAY_BATCH = 2000
 ANALYZE_AFTER = 10_000  # events in one import after which the planner's statistics are renewed
 OPEN_ATTEMPTS = 5
+# How long a writer waits for another's transaction (an import holds the store
+# from its start to its commit) before giving up with "store_busy".
+SQLITE_LOCK_SECONDS = 30
 
 
 class DateAsISO(Transcoding):
@@ -317,13 +320,16 @@ def open_app(
     missing, unreadable or not a cxzy store.
     """
     if location.kind == "sqlite":
-        check_sqlite_file(location, create=create and not read_only)
+        new = check_sqlite_file(location, create=create and not read_only)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(location.path),
-            "SQLITE_LOCK_TIMEOUT": "30",
+            "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_SECONDS),
             "APPLICATION_RECORDER_TOPIC": "cxzy.application.recorders:CxzySQLiteRecorder",
-            "CREATE_TABLE": "n" if read_only else "y",
+            # An existing store has its tables (a new read model is made anew by
+            # ensure_read_model): opening it writes nothing, so it needs no write
+            # lock, and a status opens at once while another process imports.
+            "CREATE_TABLE": "y" if new and not read_only else "n",
         }
     else:
         env = postgres_env(location, create=create and not read_only)

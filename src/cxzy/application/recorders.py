@@ -151,8 +151,20 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
             c.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
             yield c
 
-    def write_cursor(self) -> Any:
-        return self.datastore.transaction(commit=True)
+    @contextmanager
+    def write_cursor(self) -> Iterator[Any]:
+        # With the write lock from the start: a transaction that reads first and
+        # writes after, begun plainly, fails at once ("database is locked") when
+        # another writer holds the lock, instead of waiting for it.
+        with (
+            self.datastore.get_connection(commit=True) as conn,
+            _ImmediateTransaction(conn, commit=True) as cursor,
+        ):
+            yield cursor
+
+    def create_table(self) -> None:
+        with self.write_cursor() as c:
+            self._create_table(c)
 
     @contextmanager
     def import_cursor(self) -> Iterator[Any]:
