@@ -25,7 +25,10 @@ from cxzy.application.totals import TABLES as TOTALS_TABLES
 from cxzy.application.totals import Carryover, Changes, TotalsWriter, write_running
 from cxzy.domain.schema import TYPES, digest_of, record_of
 
-READ_MODEL = "cxzy-read-model-v8"  # tracking name; bump to rebuild after a change
+# The tracking name: bump it after any change to the tables or what fills them. An
+# existing store's tables are made anew only by that rebuild (opening a store
+# creates nothing but in a new file: decision 70).
+READ_MODEL = "cxzy-read-model-v8"
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
