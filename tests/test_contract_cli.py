@@ -226,6 +226,16 @@ def test_usage_errors_speak_the_interface_language(cli):
     assert argparse._ is gettext.gettext and argparse.ngettext is gettext.ngettext
 
 
+def test_a_long_usage_lines_up_under_its_first_argument_in_chinese(cli, monkeypatch):
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for lang, head in (("zh", "用法:cxzy status "), ("en", "usage: cxzy status ")):
+        first, second = cli.run("status", "-h", lang=lang).out.splitlines()[:2]
+        assert first.startswith(head + "[-h]")
+        assert second.startswith(" " * cell_len(head) + "[")  # not two columns to the left
+
+
 @pytest.mark.parametrize(
     ("argv", "lang"),
     [

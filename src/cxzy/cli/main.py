@@ -23,7 +23,7 @@ from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
-from cxzy.cli.usage import lang_in, speaking
+from cxzy.cli.usage import Parser, lang_in, speaking
 from cxzy.domain.errors import TemplateError, Violation
 from cxzy.domain.schema import TYPES
 from cxzy.formats.csv_records import check_encoding
@@ -65,7 +65,7 @@ def _common(parser: argparse.ArgumentParser, *, top: bool, lang: str = DEFAULT_L
 def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     """The command line, its help in ``lang`` (argparse's own words too, while
     :func:`cxzy.cli.usage.speaking` that language)."""
-    parser = argparse.ArgumentParser(prog="cxzy", description=t("cli.description", lang))
+    parser = Parser(prog="cxzy", description=t("cli.description", lang))
     parser.add_argument(
         "--version", action="version", version=f"cxzy {__version__}", help=t("cli.version", lang)
     )

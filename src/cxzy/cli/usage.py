@@ -13,6 +13,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
+
+from rich.cells import cell_len
 
 from cxzy.i18n import DEFAULT_LANG, LANGS
 
@@ -68,6 +71,30 @@ def lang_in(argv: Sequence[str]) -> str:
         if value in LANGS:
             lang = value
     return lang
+
+
+class UsageFormatter(argparse.HelpFormatter):
+    """argparse's help layout, with a long usage's later lines under its first
+    argument however wide the "usage:" before it is on screen (argparse counts
+    characters: after 用法: they sat two columns to the left)."""
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any) -> str:
+        text = super()._format_usage(usage, actions, groups, prefix)
+        shown = argparse._("usage: ") if prefix is None else prefix  # type: ignore[attr-defined]
+        wider = cell_len(shown) - len(shown)
+        if wider <= 0:
+            return text
+        first, *rest = text.split("\n")
+        return "\n".join([first, *(" " * wider + line if line else line for line in rest)])
+
+
+class Parser(argparse.ArgumentParser):
+    """cxzy's parser: its subcommands' parsers are of this class too (argparse
+    makes them of the parent's), so all of them lay usage out the same way."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", UsageFormatter)
+        super().__init__(*args, **kwargs)
 
 
 @contextmanager
