@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 
 import pytest
 
@@ -260,3 +263,46 @@ def test_python_dash_m_cxzy_usage_error_in_chinese(tmp_path):
     assert proc.returncode == 2
     assert "cxzy:错误:无法识别的参数:--bogus" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_a_long_list_of_problems_is_cut_on_a_terminal_and_whole_when_redirected(tmp_path):
+    """Scripts read every problem; a person at a terminal sees the first hundred
+    (often the cause of the rest) and how many more there are (decision 71)."""
+    import os
+    import pty
+
+    (tmp_path / "bad.jsonl").write_text("not json\n" * 150, encoding="utf-8")
+    env = subprocess_env(CXZY_STORE=str(tmp_path / "s.db"))
+    piped = run_module("--lang", "en", "import", "bad.jsonl", env=env, cwd=tmp_path)
+    assert piped.returncode == 1
+    assert sum("not valid JSON" in line for line in piped.stderr.splitlines()) == 150
+    assert "bad.jsonl:100: not valid JSON" in piped.stderr  # not "bad.jsonl💯"
+    assert "more problems" not in piped.stderr
+
+    reader, writer = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxzy", "--lang", "en", "import", "bad.jsonl"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=writer,
+    )
+    os.close(writer)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(reader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(reader)
+    assert proc.wait(timeout=60) == 1
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode())  # rich's colours
+    lines = shown.splitlines()
+    assert sum("not valid JSON" in line for line in lines) == 100
+    assert lines[0].startswith("bad.jsonl:1: not valid JSON")
+    assert "… and 50 more problems not listed" in lines[-2]
+    assert lines[-1].startswith("import refused: 150 bad record(s)")

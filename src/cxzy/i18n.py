@@ -387,6 +387,11 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "导入被拒绝:{count} 条记录有问题,未写入任何内容",
         "en": "import refused: {count} bad record(s), nothing written",
     },
+    "more_problems": {
+        "zh": "……另有 {count} 个问题未列出(全部问题:把标准错误重定向到文件,如 2> problems.txt)",
+        "en": "… and {count} more problems not listed (all of them: redirect stderr to a file,"
+        " e.g. 2> problems.txt)",
+    },
     "reading": {"zh": "读取", "en": "reading"},
     "checking": {"zh": "校验", "en": "checking"},
     "writing": {"zh": "写入", "en": "writing"},

@@ -33,6 +33,7 @@ from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 PROGRESS_MIN_BYTES = 2_000_000
+PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
 DEMO_FILE = "demo.jsonl"
 
 
@@ -196,11 +197,27 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _report_problems(result: ImportResult, lang: str, err: Console) -> None:
-    for problem in result.problems:
+    """Every problem, one line each (scripts read them all); on a terminal the first
+    PROBLEMS_ON_TERMINAL only, so that the first ones, often the cause of the rest
+    (another campaign's file, a unit missing at the top), stay on the screen."""
+    shown = result.problems
+    if len(shown) > PROBLEMS_ON_TERMINAL and _is_terminal(err):
+        shown = shown[:PROBLEMS_ON_TERMINAL]
+    for problem in shown:
         err.print(
             f"{problem.where}: {problem.violation.render(lang)}", markup=False, highlight=False
         )
+    if len(shown) < len(result.problems):
+        err.print(t("more_problems", lang, count=len(result.problems) - len(shown)), markup=False)
     err.print(t("refused", lang, count=len({p.where for p in result.problems})), markup=False)
+
+
+def _is_terminal(console: Console) -> bool:
+    """Whether a person reads the stream (not rich's guess, which FORCE_COLOR sways)."""
+    try:
+        return console.file.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _today(zone: ZoneInfo) -> date:
@@ -330,8 +347,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     # Piped output is not cut to 80 columns; a terminal gets its own width.
-    out = Console(file=sys.stdout, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
-    err = Console(file=sys.stderr, soft_wrap=True)
+    # Text is shown as it is: no markup, and no emoji codes (":100:" in "FILE:100: …"
+    # was shown as 💯).
+    width = None if sys.stdout.isatty() else 160
+    out = Console(file=sys.stdout, soft_wrap=False, width=width, markup=False, emoji=False)
+    err = Console(file=sys.stderr, soft_wrap=True, markup=False, emoji=False)
     try:
         args.location = resolve_store(args.store)
         command = COMMANDS.get(args.command or "", open_dashboard)
