@@ -706,3 +706,31 @@ def test_reading_ahead_keeps_what_the_live_day_remembers(store, monkeypatch):
     live = query.snapshot(today, read_again=True)
     assert ("open set", today) not in asked and ("totals", today) not in asked
     assert next(u for u in live.report.units if u.unit == "WYB").awards >= 1
+
+
+async def test_a_narrow_terminal_gives_the_grid_the_width_until_a_shows_the_alerts(demo_store):
+    """Below 120 columns the alerts and the chart would leave the grid two phases of
+    four; they are hidden until `a` (which also hides them on a wide terminal)."""
+    app = dashboard(demo_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        side, grid = app.screen.query_one("#side"), app.screen.query_one(StatusGrid)
+        assert not side.display
+        assert grid.size.width >= 78
+        columns = grid.ordered_columns
+        phases = [c.key.value for c in columns].index("summarize") + 1
+        assert sum(c.get_render_width(grid) for c in columns[:phases]) <= grid.size.width
+        await pilot.press("a")
+        await pilot.pause()
+        assert side.display and grid.size.width < 60
+        await pilot.press("a")
+        await pilot.pause()
+        assert not side.display
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        side = app.screen.query_one("#side")
+        assert side.display
+        await pilot.press("a")
+        await pilot.pause()
+        assert not side.display

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "load_demo": "key_load_demo",
     "open_unit": "key_open",
     "known_at": "key_known",
+    "toggle_side": "key_side",
 }
 
 

@@ -24,6 +24,7 @@ KEYS = [
     ("k", "key_known"),
     ("space", "key_play"),
     ("+  -", "key_faster"),
+    ("a", "key_side_help"),
     ("l", "key_log"),
     ("n  p", "key_next_page"),
     ("ctrl+p", "key_palette"),

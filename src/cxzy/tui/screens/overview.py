@@ -19,18 +19,28 @@ from cxzy.tui.components.totals_bar import TotalsBar
 from cxzy.tui.keys import localize_bindings
 from cxzy.tui.messages import OpenUnit
 
+#: Terminals at least this wide show the alerts and the chart beside the grid; a
+#: narrower one gives the grid the whole width (a unit and four phases need about
+#: 80 columns) until ``a`` shows them.
+WIDE = 120
+
 
 class OverviewScreen(Screen[None]):
     DEFAULT_CSS = """
     OverviewScreen #main { height: 1fr; }
     OverviewScreen StatusGrid { width: 3fr; }
     OverviewScreen #side { width: 2fr; }
+    OverviewScreen.-narrow #side { display: none; }
+    OverviewScreen.-narrow.-side-shown #side { display: block; }
+    OverviewScreen.-wide.-side-hidden #side { display: none; }
     OverviewScreen AlertsPanel { border: round $warning; }
     OverviewScreen #notice { height: auto; color: $warning; padding: 0 1; }
     """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         Binding("slash", "filter", "filter"),
         Binding("enter", "open_unit", "open unit", show=False),
+        Binding("a", "toggle_side", "alerts"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -52,6 +62,12 @@ class OverviewScreen(Screen[None]):
                 )
         yield TotalsBar("")
         yield Footer()
+
+    def action_toggle_side(self) -> None:
+        """Show or hide the alerts and the chart (whatever the width made them)."""
+        shown = self.query_one("#side").display
+        self.set_class(shown, "-side-hidden")
+        self.set_class(not shown, "-side-shown")
 
     def on_mount(self) -> None:
         self.watch(self.app, "snapshot", self.show, init=True)
