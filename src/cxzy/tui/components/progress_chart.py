@@ -11,7 +11,7 @@ class ProgressChart(Vertical):
     DEFAULT_CSS = """
     ProgressChart { height: auto; border: round $primary; padding: 0 1; }
     ProgressChart Horizontal { height: 1; }
-    ProgressChart Label { width: 14; }
+    ProgressChart Label { width: 14; margin-right: 1; }  /* "Summarize 100%" is 14 */
     ProgressChart Sparkline { width: 1fr; height: 1; }
     """
 
