@@ -1014,10 +1014,6 @@ LABELS.update(
             "zh": "默认 xlsx(csv:每张表一个文件)",
             "en": "default: xlsx (csv: one file per sheet)",
         },
-        "cli.known_then": {
-            "zh": "只看那一时刻数据库已有的内容",
-            "en": "only what the store had then",
-        },
         "cli.report": {
             "zh": "活动总结报告,HTML 或 Markdown",
             "en": "the campaign summary as HTML or Markdown",

@@ -151,16 +151,12 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
             c.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
             yield c
 
-    @contextmanager
-    def write_cursor(self) -> Iterator[Any]:
-        # With the write lock from the start: a transaction that reads first and
-        # writes after, begun plainly, fails at once ("database is locked") when
-        # another writer holds the lock, instead of waiting for it.
-        with (
-            self.datastore.get_connection(commit=True) as conn,
-            _ImmediateTransaction(conn, commit=True) as cursor,
-        ):
-            yield cursor
+    def write_cursor(self) -> Any:
+        # The read model's own writes (a catch-up, a rebuild, new tables) are an
+        # import's: the write lock from the start (a transaction that reads first and
+        # writes after, begun plainly, fails at once when another writer holds the
+        # lock, instead of waiting for it), and the page cache for a long rebuild.
+        return self.import_cursor()
 
     def create_table(self) -> None:
         with self.write_cursor() as c:

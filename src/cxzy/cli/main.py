@@ -191,7 +191,6 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     key = "dry_run_ok" if args.dry_run else "imported"
     out.print(
         t(key, lang, written=result.written, skipped=result.skipped, position=result.position),
-        markup=False,
     )
     return EXIT_OK
 
@@ -204,12 +203,10 @@ def _report_problems(result: ImportResult, lang: str, err: Console) -> None:
     if len(shown) > PROBLEMS_ON_TERMINAL and _is_terminal(err):
         shown = shown[:PROBLEMS_ON_TERMINAL]
     for problem in shown:
-        err.print(
-            f"{problem.where}: {problem.violation.render(lang)}", markup=False, highlight=False
-        )
+        err.print(f"{problem.where}: {problem.violation.render(lang)}", highlight=False)
     if len(shown) < len(result.problems):
-        err.print(t("more_problems", lang, count=len(result.problems) - len(shown)), markup=False)
-    err.print(t("refused", lang, count=len({p.where for p in result.problems})), markup=False)
+        err.print(t("more_problems", lang, count=len(result.problems) - len(shown)))
+    err.print(t("refused", lang, count=len({p.where for p in result.problems})))
 
 
 def _is_terminal(console: Console) -> bool:
@@ -292,7 +289,6 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
             skipped=result.skipped,
             store=args.location.display(),
         ),
-        markup=False,
     )
     if args.no_open:
         return EXIT_OK
@@ -357,17 +353,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = COMMANDS.get(args.command or "", open_dashboard)
         return command(args, out, err)
     except Violation as violation:
-        err.print(violation.render(args.lang), markup=False, highlight=False)
+        err.print(violation.render(args.lang), highlight=False)
     except TemplateError as error:
-        err.print(message("template_broken", args.lang, reason=str(error)), markup=False)
+        err.print(message("template_broken", args.lang, reason=str(error)))
     except PersistenceError as error:
         location = getattr(args, "location", None)
         if location is None:
-            err.print(message("store_failed", args.lang, reason=str(error)), markup=False)
+            err.print(message("store_failed", args.lang, reason=str(error)))
         else:
-            err.print(store_error(location, error).render(args.lang), markup=False)
+            err.print(store_error(location, error).render(args.lang))
     except KeyboardInterrupt:
-        err.print(message("interrupted", args.lang), markup=False)
+        err.print(message("interrupted", args.lang))
         return 130
     except BrokenPipeError:
         return EXIT_OK
@@ -376,6 +372,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         err.print(
             message("internal_error", args.lang, kind=type(error).__name__, reason=str(error)),
-            markup=False,
         )
     return EXIT_REFUSED

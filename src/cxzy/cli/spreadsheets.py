@@ -46,7 +46,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
         "--output", "-o", required=True, metavar="PATH", help=t("cli.ledger_output", lang)
     )
     ledger.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
-    ledger.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_then", lang))
+    ledger.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_at", lang))
     ledger.add_argument("--format", choices=("xlsx", "csv"), help=t("cli.ledger_format", lang))
 
     p = commands.add_parser("report", help=t("cli.report", lang))
@@ -59,7 +59,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
         help=t("cli.report_output", lang),
     )
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
-    p.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_then", lang))
+    p.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_at", lang))
 
 
 def campaign_zone(app: CampaignApp) -> ZoneInfo | None:

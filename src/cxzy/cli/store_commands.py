@@ -36,7 +36,6 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
             target=target.display(),
             days=result.days_compared,
         ),
-        markup=False,
     )
     return 0
 
