@@ -708,6 +708,23 @@ def test_reading_ahead_keeps_what_the_live_day_remembers(store, monkeypatch):
     assert next(u for u in live.report.units if u.unit == "WYB").awards >= 1
 
 
+async def test_a_wide_terminal_shows_every_column_of_the_grid_beside_the_alerts(demo_store):
+    """At 170 columns the grid is as wide as its columns (in English, the widest
+    words, today: no column behind a horizontal scroll) and the alerts and the
+    chart take the rest; a day with shorter words gives the alerts more room."""
+    for lang in ("en", "zh"):
+        app = dashboard(demo_store, lang=lang, today=date(2026, 12, 1))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            grid, side = app.screen.query_one(StatusGrid), app.screen.query_one("#side")
+            assert grid.virtual_size.width <= grid.scrollable_content_region.width, lang
+            assert grid.size.width + side.size.width == SIZE[0], lang
+            assert side.size.width >= 40, lang
+            await pilot.press("a")
+            await pilot.pause()
+            assert grid.size.width == SIZE[0], lang
+
+
 async def test_a_narrow_terminal_gives_the_grid_the_width_until_a_shows_the_alerts(demo_store):
     """Below 120 columns the alerts and the chart would leave the grid two phases of
     four; they are hidden until `a` (which also hides them on a wide terminal)."""

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from textual.widgets import Static
 
 from contract_helpers import race_two_imports
 from cxzy.application.app import open_app
@@ -303,16 +304,28 @@ async def test_a_dashboard_says_when_the_connection_drops_and_catches_up(pg, ser
     seen_disconnected = []
     async with app.run_test(size=(170, 45)) as pilot:
         assert await _wait(pilot, lambda: app.snapshot is not None and app.connected, 10)
-        app.watch(app, "connected", lambda ok: seen_disconnected.append(not ok), init=False)
+        notice = app.screen.query_one("#notice", Static)
+        assert not notice.display  # no empty line above the grid while connected
+
+        def seen(ok: bool) -> None:  # after the screen's own watcher: what it shows
+            seen_disconnected.append(not ok)
+            if not ok:
+                shown.append((notice.display, str(notice.render())))
+
+        shown: list[tuple[bool, str]] = []
+
+        app.watch(app, "connected", seen, init=False)
         with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE query ILIKE 'LISTEN%%' AND pid <> pg_backend_pid()"
             )
         assert await _wait(pilot, lambda: any(seen_disconnected), 5)
+        assert shown[0][0] and "connection to the store lost" in shown[0][1]
         head = app.snapshot.head
         await asyncio_to_thread(_write_one, pg, "while reconnecting")
         assert await _wait(pilot, lambda: app.connected and app.snapshot.head == head + 1, 10)
+        assert not notice.display
 
 
 async def asyncio_to_thread(function, *args):

@@ -28,8 +28,10 @@ WIDE = 120
 class OverviewScreen(Screen[None]):
     DEFAULT_CSS = """
     OverviewScreen #main { height: 1fr; }
-    OverviewScreen StatusGrid { width: 3fr; }
-    OverviewScreen #side { width: 2fr; }
+    OverviewScreen StatusGrid { width: 1fr; }
+    OverviewScreen.-wide StatusGrid { width: auto; max-width: 75%; scrollbar-gutter: stable; }
+    OverviewScreen.-wide.-side-hidden StatusGrid { width: 1fr; max-width: 100%; }
+    OverviewScreen #side { width: 1fr; }
     OverviewScreen.-narrow #side { display: none; }
     OverviewScreen.-narrow.-side-shown #side { display: block; }
     OverviewScreen.-wide.-side-hidden #side { display: none; }
@@ -88,7 +90,9 @@ class OverviewScreen(Screen[None]):
 
     def show_connection(self, connected: bool) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]
-        self.query_one("#notice", Static).update("" if connected else t("tui_disconnected", lang))
+        notice = self.query_one("#notice", Static)
+        notice.update("" if connected else t("tui_disconnected", lang))
+        notice.display = not connected  # else an empty line above the grid
 
     def show_series(self, series: dict[str, list[float]] | None) -> None:
         snapshot = self.app.snapshot  # type: ignore[attr-defined]
