@@ -106,12 +106,31 @@ async def test_enter_opens_the_unit_and_escape_comes_back(demo_store):
         assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
         body = plain(app.screen.query_one("#body", Static))
         assert "综合普查队" in body
-        assert "R-ZP-1" in body and "RectificationVerified" in body
-        assert "accepted=False" in body  # the rejected verification, in the history
+        assert "R-ZP-1" in body and "rectification verified" in body
+        assert "verification: rejected" in body  # the rejected verification, in the history
         assert "lagging" in body and "Party-spirit analysis" in body
         assert "reported late" in body  # the demo was recorded long after it happened
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_the_unit_screen_speaks_the_interface_language(demo_store):
+    """Headers, record types and codes in Chinese (the ledger's words), defaults not
+    repeated on every commitment, and who made each contact visit."""
+    app = dashboard(demo_store, lang="zh", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+        body = plain(app.screen.query_one("#body", Static))
+        for words in ("阶段", "依据", "整改验收", "验收: 不通过", "措施: 通报批评", "评议类型"):
+            assert words in body, words
+        assert "群众评议" in body and "领导班子好 2" in body  # review kind and ratings
+        assert "优秀共产党员" in body and "局级" in body  # the award's title and level
+        assert "走访领导" in body and "任乾" in body  # the leader, not only who recorded it
+        for code in ("RectificationVerified", "accepted", "excellent_member", "bureau"):
+            assert code not in body, code
+        assert "day" not in body.split() and "public" not in body
 
 
 async def test_time_travel_by_step_and_by_typed_date(demo_store):

@@ -95,7 +95,7 @@ class UnitDetail:
     activities: list[LogRow] = field(default_factory=list)
     awards: list[dict[str, Any]] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
-    visits: list[LogRow] = field(default_factory=list)
+    visits: list[tuple[LogRow, str]] = field(default_factory=list)  # and the leader who went
 
 
 ALERT_ROWS = 100  # the alerts panel lists the most urgent; the rest are counted
@@ -340,14 +340,14 @@ class DashboardQuery:
                 pos=pos,
             )
             detail.contacts = [person for (person,) in contacts]
-        wanted = [r.pos for r in rows if r.type not in ("ActivityHeld", "ContactVisitMade")]
+        wanted = [r.pos for r in rows if r.type != "ActivityHeld"]
         records = {p: public_record(e) for p, e in self.app.notifications(sorted(wanted))}
         lives: dict[str, dict[str, Any]] = {}
         for row in rows:
             if row.type == "ActivityHeld":
                 detail.activities.append(row)
             elif row.type == "ContactVisitMade":
-                detail.visits.append(row)
+                detail.visits.append((row, records[row.pos]["person"]))
             elif row.type == "ReviewRecorded":
                 detail.reviews.append({**records[row.pos], "day": row.day, "by": row.by})
             elif row.type == "CommendationAwarded":

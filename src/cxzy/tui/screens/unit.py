@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 
 from cxzy.application.dashboard import LogRow, Snapshot, UnitDetail
 from cxzy.application.history import late_days
-from cxzy.i18n import t
+from cxzy.i18n import code_label, t
 from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.keys import localize_bindings
@@ -32,6 +32,45 @@ def _table(title: str, *columns: str) -> Table:
 def _lit(value: Any) -> Text:
     """Text from events, shown literally: no markup, no escape codes."""
     return Text(str(value if value is not None else "").replace("\x1b", "^["))
+
+
+# The fields of a commitment's or a rectification's records: their labels (the
+# ledger's where it has one), and the values not shown because they are the default.
+_FIELDS = {
+    "text": "col.text",
+    "due": "tui_field_due",
+    "public": "col.public",
+    "person": "col.person",
+    "issue": "col.issue",
+    "deadline": "col.deadline",
+    "source": "col.source",
+    "owner": "col.owner",
+    "supervised": "col.supervised",
+    "reason": "tui_field_reason",
+    "accepted": "tui_field_accepted",
+    "verifier": "col.verifier",
+    "action": "tui_field_action",
+    "note": "col.note",
+}
+_DEFAULTS = {("public", True), ("supervised", False)}
+
+
+def _fields(record: dict[str, Any], lang: str) -> Text:
+    """A record's own fields, labelled in the interface's language, codes in words."""
+    parts = []
+    for key, value in record.items():
+        if key not in _FIELDS or value is None or (key, value) in _DEFAULTS:
+            continue
+        if key == "accepted":
+            shown = t("accepted" if value else "rejected", lang)
+        elif isinstance(value, bool):
+            shown = t("yes" if value else "no", lang)
+        elif key == "action":
+            shown = code_label("action", value, lang)
+        else:
+            shown = str(value)
+        parts.append(f"{t(_FIELDS[key], lang)}: {shown}")
+    return _lit("  ".join(parts))
 
 
 class UnitScreen(Screen[None]):
@@ -79,7 +118,10 @@ class UnitScreen(Screen[None]):
                 f"{t('tui_contact', lang)}: {', '.join(detail.contacts) or t('tui_none', lang)}"
             ),
         ]
-        checklist = _table(t("tui_checklist", lang), "", "", "", t("tui_evidence", lang))
+        checklist = _table(
+            t("tui_checklist", lang),
+            *(t(f"col.{c}", lang) for c in ("phase", "item", "state", "evidence")),
+        )
         items = {i.key: i for p in report.template.phases for i in p.items}
         phases = {p.key: p for p in report.template.phases}
         for item in detail.items:
@@ -102,17 +144,26 @@ class UnitScreen(Screen[None]):
                 why,
             )
         parts.append(checklist)
-        parts.append(self._lives(t("tui_commitment", lang), detail.commitments))
-        parts.append(self._lives(t("tui_rectification", lang), detail.rectifications))
-        reviews = _table(t("tui_reviews", lang), *("day", "kind", "grade", "ratings", "note"))
+        parts.append(self._lives(t("tui_commitment", lang), detail.commitments, lang))
+        parts.append(self._lives(t("tui_rectification", lang), detail.rectifications, lang))
+        reviews = _table(
+            t("tui_reviews", lang),
+            *(
+                t(c, lang)
+                for c in ("col.day", "col.review_kind", "col.grade", "tui_ratings", "col.note")
+            ),
+        )
         for review in detail.reviews:
             ratings = review.get("ratings") or {}
+            verdict = review.get("verdict")
             reviews.add_row(
                 str(review["day"]),
-                _lit(review["kind"]),
-                _lit(t(review["grade"], lang) if review.get("grade") else "-"),
-                _lit(" ".join(f"{k[:4]}={v}" for k, v in ratings.items())),
-                _lit(review.get("note") or review.get("verdict") or ""),
+                _lit(code_label("review_kind", review["kind"], lang)),
+                _lit(code_label("grade", review.get("grade"), lang) or "-"),
+                _lit(" ".join(f"{code_label('rating', k, lang)} {v}" for k, v in ratings.items())),
+                _lit(
+                    review.get("note") or (code_label("verdict", verdict, lang) if verdict else "")
+                ),
             )
         parts.append(reviews)
         limit = report.template.late_report_days
@@ -126,41 +177,51 @@ class UnitScreen(Screen[None]):
                 else Text("")
             )
 
-        activities = _table(t("tui_activities", lang), *("day", "title", "by", ""))
+        activities = _table(
+            t("tui_activities", lang),
+            t("col.day", lang),
+            t("col.title", lang),
+            t("col.by", lang),
+            "",
+        )
         for row in detail.activities:
             activities.add_row(str(row.day), _lit(row.summary), _lit(row.by), late(row))
         parts.append(activities)
-        awards = _table(t("tui_awards_title", lang), *("day", "title", "level", "person"))
+        awards = _table(
+            t("tui_awards_title", lang),
+            *(t(f"col.{c}", lang) for c in ("day", "award_title", "level", "awardee")),
+        )
         for award in detail.awards:
             awards.add_row(
                 str(award["day"]),
-                _lit(award["title"]),
-                _lit(award["level"]),
+                _lit(code_label("award_title", award["title"], lang)),
+                _lit(code_label("award_level", award["level"], lang)),
                 _lit(award.get("person")),
             )
         parts.append(awards)
-        visits = _table(t("tui_visits", lang), *("day", "note", "by", ""))
-        for row in detail.visits:
-            visits.add_row(str(row.day), _lit(row.summary), _lit(row.by), late(row))
+        visits = _table(
+            t("tui_visits", lang),
+            *(t(c, lang) for c in ("col.day", "tui_visitor", "col.note", "col.by")),
+            "",
+        )
+        for row, leader in detail.visits:
+            visits.add_row(str(row.day), _lit(leader), _lit(row.summary), _lit(row.by), late(row))
         parts.append(visits)
         self.query_one("#body", Static).update(Group(*parts))
 
     @staticmethod
-    def _lives(title: str, lives: list[dict[str, Any]]) -> Table:
-        table = _table(title, *("id", "day", "record", "detail"))
+    def _lives(title: str, lives: list[dict[str, Any]], lang: str) -> Table:
+        table = _table(
+            title,
+            *(t(c, lang) for c in ("tui_col_id", "col.day", "tui_col_record", "tui_col_detail")),
+        )
         for life in lives:
             for n, record in enumerate(life["history"]):
-                detail = {
-                    k: v
-                    for k, v in record.items()
-                    if k
-                    not in ("type", "at", "id", "day", "by", "commitment", "rectification", "unit")
-                }
                 table.add_row(
                     _lit(life["code"]) if n == 0 else Text(""),
                     str(record["day"]),
-                    _lit(record["type"]),
-                    _lit(", ".join(f"{k}={v}" for k, v in detail.items())),
+                    _lit(code_label("type", record["type"], lang)),
+                    _fields(record, lang),
                 )
         return table
 
