@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 
 from cxzy.application.app import open_app
 from cxzy.application.collection import DEFERRED
+from cxzy.application.history import LogQuery
 from cxzy.application.importer import Importer
 from cxzy.application.store import StoreLocation
 from cxzy.formats.jsonl import read_records
@@ -31,6 +32,7 @@ from cxzy.tui.screens.empty import EmptyScreen
 from cxzy.tui.screens.help import HelpScreen
 from cxzy.tui.screens.log import LogScreen
 from cxzy.tui.screens.overview import OverviewScreen
+from cxzy.tui.screens.record import RecordScreen
 from cxzy.tui.screens.unit import UnitScreen
 from tui_helpers import settle
 
@@ -239,6 +241,42 @@ async def test_log_screen_pages_and_filters(demo_store):
         assert rows and all(
             str(r[2]) == "RectificationVerified" and str(r[3]) == "ZP" for r in rows
         )
+
+
+async def test_enter_in_the_log_shows_the_whole_record_and_where_it_came_from(demo_store):
+    """An auditor's drill-down: every field as the file had it, who recorded it,
+    when it reached the store, and the file and line it came from."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("slash", *"unit:ZP type:RectificationVerified", "enter")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        last = table.row_count - 1  # oldest first at the bottom: the rejected verification
+        table.move_cursor(row=last)
+        pos = int(str(table.get_row_at(last)[0]))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordScreen)
+        text = plain(app.screen.query_one("#record", Static))
+        assert f"Record #{pos} of the log" in text
+        assert "RectificationVerified  rectification verified" in text
+        assert "demo-0287" in text and "R-ZP-1" in text and "false" in text and "任乾" in text
+        assert "伍宏芝" in text  # who recorded it
+        assert "2011-04-12 11:00:00+08:00" in text  # when it happened, campaign time
+        assert "reported late" in text  # recorded when the demo was loaded
+        assert "demo.jsonl:301" in text  # the file and line it came from
+        await pilot.press("escape")
+        assert isinstance(app.screen, LogScreen)
+
+
+def test_a_log_position_past_the_end_has_no_record(demo_store):
+    query = LogQuery(open_app(location(demo_store), read_only=True))
+    entry, record = query.record(1)
+    assert entry.pos == 1 and record["type"] == "CampaignPlanned"
+    assert query.record(10**6) is None
 
 
 async def test_help_lists_the_keys(demo_store):

@@ -19,9 +19,13 @@ class LogFilter:
     since: date | None = None
     until: date | None = None
     late: bool = False  # only records recorded more than the template's N days late
+    pos: int | None = None  # only the record at this log position
 
     def where(self) -> tuple[str, dict[str, Any]]:
         clauses, params = [], {}
+        if self.pos is not None:
+            clauses.append("pos = :pos")
+            params["pos"] = self.pos
         if self.unit:
             clauses.append("unit = :unit")
             params["unit"] = self.unit
@@ -100,6 +104,17 @@ class LogQuery:
                 + " ORDER BY pos",
                 **params,
             )
+
+    def record(self, pos: int) -> tuple[LogEntry, dict[str, Any]] | None:
+        """The record at a log position: its row (who, when recorded, where from, how
+        late) and the record as the format writes it. None past the log's end."""
+        entries = self.entries(LogFilter(pos=pos))
+        if not entries:
+            return None
+        entry = entries[0]
+        for _, event in self.app.notifications([pos]):
+            return entry, public_record(event, entry.recorded)
+        return None
 
     def records(self, filters: LogFilter) -> Iterator[dict[str, Any]]:
         """The matching records as interchange-format mappings, each with its

@@ -16,7 +16,7 @@ KEYS = [
     ("?", "key_help"),
     (":", "key_command"),
     ("/", "key_filter"),
-    ("Enter", "key_open"),
+    ("Enter", "key_open_help"),
     ("Esc", "key_back"),
     ("[  ]", "key_earlier"),
     ("s", "key_step"),

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -108,6 +108,13 @@ class LogScreen(Screen[None]):
         if self.filter_text:
             title += f" · {t('tui_filter', lang)}: {self.filter_text}"
         self.query_one("#title", Static).update(Text(title))
+
+    @on(DataTable.RowSelected)
+    def open_record(self, event: DataTable.RowSelected) -> None:
+        """Enter: the whole record, who recorded it, when and where it came from."""
+        from cxzy.tui.screens.record import RecordScreen
+
+        self.app.push_screen(RecordScreen(int(str(event.row_key.value))))
 
     def action_next_page(self) -> None:
         if getattr(self, "_last", None) is not None and self.query_one(DataTable).row_count == PAGE:

@@ -1,0 +1,95 @@
+"""One record of the log, whole: what the file said, who recorded it, when it
+reached the store and where it came from (an auditor's drill-down from the log)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from cxzy.application.history import LogEntry, LogQuery
+from cxzy.i18n import code_label, t
+from cxzy.tui.keys import localize_bindings
+
+# The record's own keys shown in the facts above its fields, not again among them.
+_FACTS = ("type", "at", "id", "by", "recorded")
+
+
+def _value(value: Any) -> Text:
+    """A field as the file has it (objects and lists as JSON), shown literally."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return Text(text.replace("\x1b", "^["))
+
+
+class RecordScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    RecordScreen { align: center middle; }
+    RecordScreen VerticalScroll { width: 90%; max-width: 120; height: auto; max-height: 90%;
+        border: round $primary; background: $panel; padding: 1 2; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "back"),
+        Binding("enter", "close", "back", show=False),
+    ]
+
+    def __init__(self, pos: int) -> None:
+        super().__init__()
+        self.pos = pos
+
+    def compose(self) -> ComposeResult:
+        localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
+        with VerticalScroll():
+            yield Static(t("tui_loading", self.app.lang), id="record")  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="record")
+    def load(self) -> None:
+        found = LogQuery(self.app.store).record(self.pos)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.show, found)
+
+    def show(self, found: tuple[LogEntry, dict[str, Any]] | None) -> None:
+        lang = self.app.lang  # type: ignore[attr-defined]
+        zone = self.app.zone  # type: ignore[attr-defined]
+        body = self.query_one("#record", Static)
+        if found is None:
+            body.update(Text(t("tui_no_record", lang, pos=self.pos)))
+            return
+        entry, record = found
+
+        def when(moment: datetime) -> str:
+            return moment.astimezone(zone).isoformat(sep=" ", timespec="seconds")
+
+        table = Table(title=t("tui_record_title", lang, pos=entry.pos), show_header=False, box=None)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        table.add_row(
+            t("log_header_type", lang),
+            Text(f"{record['type']}  {code_label('type', record['type'], lang)}"),
+        )
+        table.add_row("id", _value(record["id"]))
+        table.add_row(t("log_header_at", lang), when(entry.at))
+        for key, value in record.items():
+            if key not in _FACTS:
+                table.add_row(key, _value(value))
+        table.add_row("", "")
+        table.add_row(t("log_header_by", lang), _value(entry.by or "-"))
+        recorded = Text(when(entry.recorded))
+        if entry.late_days is not None:
+            recorded.append(f"  {t('tui_reported_late', lang)}", style="yellow")
+        table.add_row(t("log_header_recorded", lang), recorded)
+        table.add_row(t("log_header_origin", lang), _value(entry.origin or "-"))
+        body.update(table)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
