@@ -671,6 +671,22 @@ def test_bad_json_does_not_hide_later_bad_records(seeded):
     assert_refused(res, path, 3, "unknown field")
 
 
+def test_reasons_come_in_the_order_of_the_file(small_batches):
+    """Rules are checked a batch at a time, after the lines read with them; the
+    reasons are still listed line by line (a person reads the first ones first)."""
+    path, res = small_batches.imp(
+        [
+            act("NOPE", "study", "2010-05-12"),  # a rule: checked with its batch
+            '{"type": "ActivityHeld", "at": ',  # read before that batch is checked
+            {**ACT, "titel": "typo"},
+            ev("CommitmentFulfilled", "2010-07-01", commitment="NOPE"),
+            FILLER,
+        ]
+    )
+    lines = [int(m.split(":")[1]) for m in res.err.splitlines() if m.startswith(f"{path}:")]
+    assert lines == [1, 2, 3, 4], str(res)
+
+
 def test_a_bad_last_record_leaves_the_store_exactly_as_before(seeded):
     seeded.ok_import([act("145", "mobilization", "2010-05-12"), CM])
     dates = ("2010-05-31", "2010-07-01", "2011-07-01")

@@ -59,6 +59,7 @@ RawItem = tuple[str, Mapping[str, Any] | Violation]
 class Problem:
     where: str
     violation: Violation
+    order: int = field(default=0, compare=False)  # the record's place in the input
 
 
 @dataclass
@@ -163,6 +164,7 @@ class _Check:
         # are read again from the transaction when needed.
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
         self.problems: list[Problem] = []
+        self.order: dict[str, int] = {}  # where → place in the input, for the batch's records
 
     # -- the pass -------------------------------------------------------------------
 
@@ -181,7 +183,7 @@ class _Check:
             if on_record:
                 on_record()
             if isinstance(raw, Violation):
-                self.problems.append(Problem(where, raw))
+                self.problems.append(Problem(where, raw, result.records))
                 continue
             try:
                 record = parse_record(
@@ -192,16 +194,18 @@ class _Check:
                     default_by=self.by,
                 )
             except RecordError as error:
-                self.problems.extend(Problem(where, v) for v in error.problems)
+                self.problems.extend(Problem(where, v, result.records) for v in error.problems)
                 continue
             if record.type == "CampaignPlanned" and campaign is None:
                 self.zone_name = record.fields["timezone"]  # later records read local times here
             batch.append(record)
+            self.order[where] = result.records
             if len(batch) == BATCH:
                 self._batch(batch, result)
                 batch = []
         self._batch(batch, result)
-        result.problems = self.problems
+        # in the input's order: a batch's records are checked after the lines read with them
+        result.problems = sorted(self.problems, key=lambda problem: problem.order)
         if self.problems:
             result.written = 0
         return result
@@ -216,7 +220,7 @@ class _Check:
             try:
                 events.extend(self._apply(record))
             except Violation as violation:
-                self.problems.append(Problem(record.where, violation))
+                self._problem(record, violation)
         digests = {r.stamp.record_id: r.digest for r in fresh}
         positions = self.store.append(events, digests)
         if positions:
@@ -230,6 +234,10 @@ class _Check:
         }
         if len(self.entities) > ENTITY_CACHE:
             self.entities.clear()
+        self.order.clear()
+
+    def _problem(self, record: Record, violation: Violation) -> None:
+        self.problems.append(Problem(record.where, violation, self.order.get(record.where, 0)))
 
     def _drop_known(self, records: list[Record], result: ImportResult) -> list[Record]:
         """Skip records already present; refuse ids reused for other content."""
@@ -243,9 +251,7 @@ class _Check:
                 if earlier.digest == record.digest:
                     result.skipped += 1
                 else:
-                    self.problems.append(
-                        Problem(record.where, Violation("conflict", id=rid, where=earlier.where))
-                    )
+                    self._problem(record, Violation("conflict", id=rid, where=earlier.where))
                 continue
             seen[rid] = record
             if rid in stored:
@@ -255,9 +261,7 @@ class _Check:
                 else:
                     # an earlier record of this import, or one of the log
                     where = where_of(origin) if pos > self.head else f"log #{pos}"
-                    self.problems.append(
-                        Problem(record.where, Violation("conflict", id=rid, where=where))
-                    )
+                    self._problem(record, Violation("conflict", id=rid, where=where))
                 continue
             fresh.append(record)
         return fresh
