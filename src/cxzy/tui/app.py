@@ -288,6 +288,16 @@ class CxzyApp(App[None]):
 
     # -- actions -------------------------------------------------------------------------
 
+    # The keys that move or open a view of the campaign: none before one is shown
+    # (the empty store's screen), where they are neither run nor listed.
+    VIEW_ACTIONS = frozenset(
+        {"command", "earlier", "later", "cycle_step", "today", "play", "faster", "slower"}
+        | {"known_at", "open_log"}
+    )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.query_ is not None or action not in self.VIEW_ACTIONS
+
     def action_earlier(self) -> None:
         self._direction = -1
         self.clock = self.clock.moved(-1, self.template)
