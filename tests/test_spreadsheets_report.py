@@ -129,6 +129,14 @@ def test_markdown_report(cli, tmp_path):
     assert "(data:image/svg+xml;base64," in text
     assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
     assert "| 一四五队 (145) |" in text
+    assert "50.0%" in text and "\\." not in text  # figures as they are, not "50\.0%"
+
+
+def test_markdown_escapes_what_would_start_a_list_and_nothing_else():
+    from cxzy.formats.report import md_escape
+
+    assert md_escape("1. 第一条") == "1\\. 第一条" and md_escape("2)") == "2\\)"
+    assert md_escape("100.0%") == "100.0%" and md_escape("2011.5") == "2011.5"
 
 
 def test_report_mistakes_are_one_line(cli, tmp_path):

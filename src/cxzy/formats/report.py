@@ -428,7 +428,7 @@ def report_html(summary: Summary, lang: str, now: datetime | None = None) -> str
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+-])")
-_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
+_MD_NUMBERED = re.compile(r"^(\s*\d{1,9})([.)])(?=[ \t]|$)")  # "1. ": a list; "100.0%": not
 
 
 def md_escape(text: str) -> str:
