@@ -128,6 +128,18 @@ def test_the_dashboard_reads_the_same_on_sqlite_and_postgresql(pg, tmp_path, cap
     right.app.close()
 
 
+def test_a_schema_or_store_that_is_not_there_is_named_in_one_line(pg, server, capsys):
+    """Not PostgreSQL's error with its SQL quoted below: what is missing and what to do."""
+    missing = f"{server}?schema=cxzy_test_not_made"
+    code, _, err = cli(capsys, "--store", missing, "import", str(EVENTS / "demo.jsonl"))
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert "no schema cxzy_test_not_made" in err and "CREATE SCHEMA" in err
+    for command in (["status"], ["log"], ["verify"]):  # a schema cxzy has not used yet
+        code, _, err = cli(capsys, "--store", pg, *command)
+        assert code == 1 and len(err.strip().splitlines()) == 1, err
+        assert err.startswith(f"no store at {pg}: import events first"), err
+
+
 def test_the_password_is_never_printed(server, capsys):
     url = server.replace("postgres@", "postgres:s3cret-pw@").replace("5432", "5999")
     code, out, err = cli(capsys, "--store", url, "status")

@@ -191,6 +191,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "file_is_dir": {"en": "{file}: is a folder, not a file", "zh": "{file}:是文件夹,不是文件"},
     "file_unreadable": {"en": "{file}: cannot read: {reason}", "zh": "{file}:无法读取:{reason}"},
     "not_utf8": {"en": "line is not UTF-8 text", "zh": "该行不是 UTF-8 文本"},
+    "no_schema": {
+        "en": "{store}: the database has no schema {schema}; create it first "
+        '(CREATE SCHEMA {schema}, see the README\'s "Many terminals")',
+        "zh": "{store}:数据库中没有 schema {schema},请先创建"
+        "(CREATE SCHEMA {schema},见 README「Many terminals」一节)",
+    },
     "no_store": {
         "en": "no store at {store}: import events first (cxzy import FILE, or cxzy demo)",
         "zh": "{store} 处没有数据库:请先导入事件(cxzy import 文件,或 cxzy demo)",

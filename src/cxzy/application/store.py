@@ -118,10 +118,19 @@ def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
     return False
 
 
+_MISSING_SCHEMA = re.compile(r'schema "(?P<name>[^"]*)" does not exist')
+_MISSING_TABLE = re.compile(r'relation "(?:[^"]*\.)?(?:cxzy|cx)_[a-z_]+" does not exist')
+
+
 def store_error(location: StoreLocation, error: BaseException) -> Violation:
     """A failure of the database as one line for the user: read-only, full, or other."""
-    reason = str(error)
+    reason = (str(error).strip().splitlines() or [""])[0]  # PostgreSQL adds the SQL below
     lowered = reason.lower()
+    missing = _MISSING_SCHEMA.search(reason)
+    if missing:
+        return Violation("no_schema", store=location.display(), schema=missing["name"])
+    if _MISSING_TABLE.search(reason):  # a PostgreSQL database or schema cxzy has not used yet
+        return Violation("no_store", store=location.display())
     if "permission denied" in lowered or "must be owner" in lowered:
         return Violation("store_read_only_role", store=location.display())
     if "readonly" in lowered or "read-only" in lowered:
