@@ -333,11 +333,14 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_module(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+def run_module(
+    *args: str, env: dict[str, str], cwd: Path, input: str | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "cxzy", *args],
         env=env,
         cwd=cwd,
+        input=input,
         capture_output=True,
         text=True,
         timeout=120,

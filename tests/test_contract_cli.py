@@ -174,6 +174,41 @@ def test_python_dash_m_cxzy_with_cxzy_store(tmp_path):
     assert len([line for line in proc.stdout.splitlines() if line.strip()]) == 4
 
 
+def test_records_piped_to_import_dash_are_checked_and_written_with_their_origin(tmp_path):
+    """`script | cxzy import -`: JSON Lines from standard input, named <stdin> in
+    reasons and in each record's origin (with the SHA-256 of the bytes read)."""
+    import hashlib
+
+    from cxzy.application.app import open_app
+    from cxzy.application.history import LogFilter, LogQuery
+    from cxzy.application.store import StoreLocation
+
+    store, spool = tmp_path / "s.db", tmp_path / "tmp"
+    spool.mkdir()
+    env = subprocess_env(CXZY_STORE=str(store), TMPDIR=str(spool))
+    records = [*prelude(), act("145", "mobilization", "2010-05-12")]
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    bad = text + json.dumps(act("NOPE", "study", "2010-05-13")) + "\n"
+
+    proc = run_module("--lang", "en", "import", "-", env=env, cwd=tmp_path, input=bad)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith(f"<stdin>:{len(records) + 1}: unit 'NOPE'"), proc.stderr
+
+    proc = run_module("--lang", "en", "import", "-", env=env, cwd=tmp_path, input=text)
+    assert proc.returncode == 0 and f"imported {len(records)}" in proc.stdout, proc.stderr
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    entries = LogQuery(open_app(StoreLocation("sqlite", str(store)))).entries(LogFilter())
+    assert [e.origin for e in entries] == [
+        f"<stdin> sha256:{digest} line {n}" for n in range(1, len(records) + 1)
+    ]
+    proc = run_module("import", "-", env=env, cwd=tmp_path, input=text)  # again: nothing new
+    assert proc.returncode == 0 and f"跳过已存在 {len(records)} 条" in proc.stdout, proc.stdout
+
+    proc = run_module("--lang", "en", "import", "-", "-", env=env, cwd=tmp_path, input=text)
+    assert proc.returncode == 1 and "standard input" in proc.stderr, proc.stderr
+    assert not list(spool.iterdir())  # the copy of standard input is gone
+
+
 @pytest.mark.slow
 def test_python_dash_m_cxzy_user_mistakes_exit_1_without_traceback(tmp_path):
     env = subprocess_env(CXZY_STORE=str(tmp_path / "s.db"))

@@ -188,6 +188,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "'{value}' 不是 ISO 8601 日期或时间(例如 2011-03-01T18:00:00+08:00)",
     },
     "file_missing": {"en": "{file}: no such file", "zh": "{file}:文件不存在"},
+    "stdin_twice": {
+        "en": "- (standard input) can be given once only",
+        "zh": "- (标准输入)只能给一次",
+    },
     "file_is_dir": {"en": "{file}: is a folder, not a file", "zh": "{file}:是文件夹,不是文件"},
     "file_unreadable": {"en": "{file}: cannot read: {reason}", "zh": "{file}:无法读取:{reason}"},
     "not_utf8": {"en": "line is not UTF-8 text", "zh": "该行不是 UTF-8 文本"},
@@ -1037,6 +1041,10 @@ LABELS.update(
         "cli.report": {
             "zh": "活动总结报告,HTML 或 Markdown",
             "en": "the campaign summary as HTML or Markdown",
+        },
+        "cli.import_files": {
+            "zh": ".jsonl、.csv 或 .xlsx 文件;- 读标准输入(JSON Lines)",
+            "en": "a .jsonl, .csv or .xlsx file; - reads JSON Lines from standard input",
         },
         "cli.report_output": {
             "zh": "写到这个 .html 或 .md 文件",

@@ -7,8 +7,11 @@ import functools
 import itertools
 import json
 import os
+import shutil
 import sys
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -76,7 +79,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
 
     p = commands.add_parser("import", help=t("cli.import", lang))
     common(p, top=False)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help=t("cli.import_files", lang))
     p.add_argument("--dry-run", action="store_true", help=t("cli.dry_run", lang))
     p.add_argument("--encoding", metavar="NAME", help=t("cli.encoding", lang))
 
@@ -121,19 +124,42 @@ def _open(location: StoreLocation, *, create: bool = False) -> CampaignApp:
     return open_app(location, read_only=True)  # a store on read-only media: reading works
 
 
+STDIN = "-"  # the file name that reads JSON Lines from standard input
+STDIN_LABEL = "<stdin>"  # its name in messages and in the records' origin
+
+
+@contextmanager
+def _stdin_spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
+    """``-`` among the files: standard input, copied to a temporary file first (so
+    that its SHA-256 is known before the records are checked, and memory stays
+    flat); removed afterwards. Yields label → path for the files to read."""
+    if files.count(STDIN) > 1:
+        raise Violation("stdin_twice")
+    paths = {name: Path(name) for name in files if name != STDIN}
+    if STDIN not in files:
+        yield paths
+        return
+    with tempfile.TemporaryDirectory(prefix="cxzy-stdin-") as folder:
+        spooled = Path(folder) / "stdin.jsonl"
+        with spooled.open("wb") as copy:
+            shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
+        yield {(STDIN_LABEL if name == STDIN else name): paths.get(name, spooled) for name in files}
+
+
 def _read_files(
-    files: Sequence[str],
+    files: Sequence[str] | dict[str, Path],
     sources: dict[str, str] | None = None,
     encoding: str | None = None,
     zone: ZoneInfo | None = None,
 ) -> tuple[Iterable[RawItem], int]:
     """Every record of the files (JSON Lines, CSV or XLSX by extension), in order,
     read as they are consumed, and about how many there are; ``sources`` receives
-    each file's SHA-256 (and each workbook sheet's label)."""
+    each file's SHA-256 (and each workbook sheet's label). ``files``: names, or
+    label → path."""
+    named = files if isinstance(files, dict) else {name: Path(name) for name in files}
     parts: list[Iterable[RawItem]] = []
     total = 0
-    for name in files:
-        path = Path(name)
+    for name, path in named.items():
         if path.is_dir():
             raise Violation("file_is_dir", file=name)
         try:
@@ -151,7 +177,7 @@ def _read_files(
 
 def _import(
     app: CampaignApp,
-    files: Sequence[str],
+    files: dict[str, Path],
     dry_run: bool,
     lang: str,
     err: Console,
@@ -159,7 +185,7 @@ def _import(
 ) -> ImportResult:
     sources: dict[str, str] = {}
     items, total = _read_files(files, sources, encoding, spreadsheets.campaign_zone(app))
-    size = sum(Path(f).stat().st_size for f in files)
+    size = sum(path.stat().st_size for path in files.values())
     if size < PROGRESS_MIN_BYTES or not err.is_terminal:
         return Importer(app).run(items, dry_run=dry_run, sources=sources)
     from rich.progress import Progress
@@ -178,13 +204,14 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     if encoding is not None:
         check_encoding(encoding)
     for name in args.files:
-        if not Path(name).exists():
+        if name != STDIN and not Path(name).exists():
             raise Violation("file_missing", file=name)
     location = args.location
     if args.dry_run and location.kind == "sqlite" and not location.exists():
         location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
-    app = _open(location, create=True)
-    result = _import(app, args.files, args.dry_run, lang, err, encoding)
+    with _stdin_spooled(args.files) as files:
+        app = _open(location, create=True)
+        result = _import(app, files, args.dry_run, lang, err, encoding)
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
