@@ -128,6 +128,7 @@ async def test_the_unit_screen_speaks_the_interface_language(demo_store):
         for words in ("阶段", "依据", "整改验收", "验收: 不通过", "措施: 通报批评", "评议类型"):
             assert words in body, words
         assert "群众评议" in body and "领导班子好 2" in body  # review kind and ratings
+        assert "通报批评 · 野外项目部党员组织生活不正常" in body  # an inspection's verdict and note
         assert "优秀共产党员" in body and "局级" in body  # the award's title and level
         assert "走访领导" in body and "任乾" in body  # the leader, not only who recorded it
         for code in ("RectificationVerified", "accepted", "excellent_member", "bureau"):

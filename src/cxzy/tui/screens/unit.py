@@ -162,7 +162,11 @@ class UnitScreen(Screen[None]):
                 _lit(code_label("grade", review.get("grade"), lang) or "-"),
                 _lit(" ".join(f"{code_label('rating', k, lang)} {v}" for k, v in ratings.items())),
                 _lit(
-                    review.get("note") or (code_label("verdict", verdict, lang) if verdict else "")
+                    " · ".join(
+                        part
+                        for part in (code_label("verdict", verdict, lang), review.get("note"))
+                        if part
+                    )
                 ),
             )
         parts.append(reviews)
