@@ -223,6 +223,30 @@ async def test_known_at_mode_shows_what_the_store_knew(store):
         assert "按" in screen_text(app) and "历史视图" in screen_text(app)
 
 
+async def test_k_shows_the_dashboard_as_it_was_at_that_moment(tmp_path):
+    """The demo as `cxzy demo` records it (as reported): `k` and a moment from today
+    shows that evening's day as the store knew it then: the lagging unit had not
+    reported yet. From a day shown before the moment, the day stays."""
+    from cxzy.cli.main import load_demo
+
+    path = tmp_path / "demo.sqlite3"
+    assert load_demo(location(path)).ok
+    app = dashboard(path, today=date(2026, 12, 4))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("k", *"2010-06-01 18:00", "enter")
+        await settle(pilot)
+        assert app.snapshot.report.as_of == date(2010, 6, 1)
+        assert cell(app, "ZP", "commitments") == "0/0/0"  # nothing from ZP yet
+        assert cell(app, "ZP", "mobilize").endswith("0/4")
+        await pilot.press("t", "colon", *"2010-05-20", "enter")
+        await settle(pilot)
+        await pilot.press("k", *"2010-06-15 18:00", "enter")
+        await settle(pilot)
+        assert app.snapshot.report.as_of == date(2010, 5, 20)
+        assert app.clock.known_at is not None and app.clock.known_at.day == 15
+
+
 async def test_log_screen_pages_and_filters(demo_store):
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:

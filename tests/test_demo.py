@@ -89,3 +89,29 @@ def test_every_example_file_imports_alone_and_all_together(tmp_path, capsys):
         assert code == 0, (path.name, err)
         code, _, err = run(capsys, "--store", str(together), "import", str(path))
         assert code == 0, (path.name, err)
+
+
+def test_the_demo_is_recorded_as_it_was_reported_so_audits_have_a_past(demo, capsys):
+    """Each demo record is taken as entered two hours after it happened, in the
+    file's (reporting) order: the back-filled ones are the only records reported
+    late, and as known on 1 June 2010 the lagging unit had reported nothing yet."""
+    code, out, err = run(capsys, "--store", str(demo), "log", "--late", "--format", "jsonl")
+    assert code == 0, err
+    late = [json.loads(line) for line in out.splitlines()]
+    assert 10 <= len(late) <= 30  # of 544
+    assert {"ZP", "KCY", "DKGS"} <= {r["unit"] for r in late}
+    first = next(r for r in late if r["unit"] == "ZP")
+    assert first["at"].startswith("2010-05-21") and first["recorded"].startswith("2010-06-10")
+    code, out, _ = run(capsys, "--store", str(demo), "log", "--format", "jsonl")
+    recorded = [json.loads(line)["recorded"] for line in out.splitlines()]
+    assert recorded == sorted(recorded) and recorded[-1] < "2012-11-08"
+
+    as_of = unit(status(capsys, demo, "--as-of", "2010-06-01"), "ZP")
+    known = unit(
+        status(capsys, demo, "--as-of", "2010-06-01", "--known-at", "2010-06-01T18:00:00+08:00"),
+        "ZP",
+    )
+    assert as_of["commitments"]["total"] == 3 and known["commitments"]["total"] == 0
+    whole = status(capsys, demo, "--as-of", "2012-11-07")
+    known = status(capsys, demo, "--as-of", "2012-11-07", "--known-at", "2012-11-08T00:00+08:00")
+    assert known["units"] == whole["units"]  # by the campaign's end everything was known

@@ -17,8 +17,8 @@ from __future__ import annotations
 import getpass
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -136,11 +136,16 @@ class Importer:
         dry_run: bool = False,
         on_record: Callable[[], None] | None = None,
         sources: Mapping[str, str] | None = None,
+        recorded_at: Callable[[Record], datetime] | None = None,
     ) -> ImportResult:
         """Parse, check and (unless ``dry_run``) write. ``on_record`` ticks progress;
-        ``sources`` maps each file label to its SHA-256 (hex), for the records' origin."""
+        ``sources`` maps each file label to its SHA-256 (hex), for the records' origin.
+        ``recorded_at`` (the demo's history only, never users' files: decision 6)
+        gives the moment each record is taken to have reached the store, instead of
+        now; the read model keeps those moments non-decreasing along the log."""
         with young_collections_only(), self.app.importing() as transaction:
             check = _Check(transaction, by=self.by, sources=sources or {})
+            check.recorded_at = recorded_at
             result = check.run(items, on_record)
             if not result.ok or dry_run:
                 transaction.discard()
@@ -165,6 +170,7 @@ class _Check:
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
         self.problems: list[Problem] = []
         self.order: dict[str, int] = {}  # where → place in the input, for the batch's records
+        self.recorded_at: Callable[[Record], datetime] | None = None
 
     # -- the pass -------------------------------------------------------------------
 
@@ -218,9 +224,14 @@ class _Check:
         events: list[Any] = []
         for record in fresh:
             try:
-                events.extend(self._apply(record))
+                made = self._apply(record)
             except Violation as violation:
                 self._problem(record, violation)
+                continue
+            if self.recorded_at is not None:
+                moment = self.recorded_at(record)
+                made = [replace(event, timestamp=moment) for event in made]
+            events.extend(made)
         digests = {r.stamp.record_id: r.digest for r in fresh}
         positions = self.store.append(events, digests)
         if positions:

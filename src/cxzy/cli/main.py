@@ -10,9 +10,9 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.cli.usage import Parser, lang_in, speaking
 from cxzy.domain.errors import TemplateError, Violation
+from cxzy.domain.records import Record
 from cxzy.domain.schema import TYPES
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
@@ -296,10 +297,32 @@ def demo_file() -> Path:
     return checkout
 
 
+DEMO_ENTRY_DELAY = timedelta(hours=2)  # how long after it happened a demo record is entered
+
+
+def demo_recorded(now: datetime) -> Callable[[Record], datetime]:
+    """When the demo's records are taken to have reached the store, so that its
+    history can be seen as known at any past moment (``k``, ``--known-at``): each
+    two hours after it happened, in the file's order, which is the order they were
+    reported in: a back-filled record, written after newer ones, is taken as
+    entered with them, and shows as reported late. Never after ``now``."""
+    last = datetime.min.replace(tzinfo=UTC)
+
+    def recorded(record: Record) -> datetime:
+        nonlocal last
+        last = min(max(last, record.stamp.at + DEMO_ENTRY_DELAY), now)
+        return last
+
+    return recorded
+
+
 def load_demo(location: StoreLocation) -> ImportResult:
     """Import the demo history into a store (creating it); a second time adds nothing."""
     path = demo_file()
-    return Importer(open_app(location, create=True)).run(read_records(path, label=path.name))
+    return Importer(open_app(location, create=True)).run(
+        read_records(path, label=path.name),
+        recorded_at=demo_recorded(datetime.now(UTC)),
+    )
 
 
 def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:

@@ -374,7 +374,10 @@ class CxzyApp(App[None]):
                 return
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=self.zone)
-            self.clock = replace(self.clock, known_at=moment, playing=False)
+            # the dashboard as it was at that moment: its day too, unless an earlier
+            # day is shown (that day as it was known later)
+            day = min(self.clock.as_of, moment.astimezone(self.zone).date())
+            self.clock = replace(self.clock, as_of=day, known_at=moment, playing=False)
         else:
             try:
                 self.go_to_date(date.fromisoformat(text))
