@@ -45,6 +45,28 @@ def test_unit_screen_of_the_lagging_unit(snap_compare, demo_store):
     )
 
 
+def test_record_screen_from_the_log(snap_compare, tmp_path):
+    """Enter on a log row: the whole record, who, when recorded, where from. The demo
+    as `cxzy demo` records it, so the recorded times are the same at every run."""
+    from cxzy.cli.main import load_demo
+
+    path = tmp_path / "demo.sqlite3"
+    assert load_demo(StoreLocation("sqlite", str(path))).ok
+
+    async def open_record(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("slash", *"unit:ZP type:CommitmentMade", "enter")
+        await settle(pilot)
+        await pilot.press("down", "down", "down", "enter")  # the first, back-filled: late
+        await settle(pilot)
+
+    assert snap_compare(
+        make(path, "zh", date(2011, 3, 1)), terminal_size=SIZE, run_before=open_record
+    )
+
+
 def test_help_screen(snap_compare, demo_store):
     async def open_help(pilot) -> None:
         await settle(pilot)
