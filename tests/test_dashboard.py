@@ -134,6 +134,10 @@ async def test_the_unit_screen_speaks_the_interface_language(demo_store):
         for code in ("RectificationVerified", "accepted", "excellent_member", "bureau"):
             assert code not in body, code
         assert "day" not in body.split() and "public" not in body
+        await pilot.press("escape", "colon", *"JU", "enter")
+        await settle(pilot)
+        body = plain(app.screen.query_one("#body", Static))
+        assert "来源: 学习实践活动遗留问题" in body and "legacy" not in body
 
 
 async def test_time_travel_by_step_and_by_typed_date(demo_store):

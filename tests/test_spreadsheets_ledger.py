@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from contract_helpers import assert_one_line_error, commit, prelude
+from contract_helpers import assert_one_line_error, commit, prelude, rect
 from spreadsheet_helpers import AS_OF, INJECTIONS, history
 
 
@@ -107,6 +107,24 @@ def test_rectifications_ledger(book):
          day("2011-06-30"), None, day("2011-06-30"), None, None, None, None, None, None,
          "逾期未销号", "推进中"),
     ]  # fmt: skip
+
+
+def test_the_legacy_source_is_in_words_and_free_text_as_it_is(cli, tmp_path):
+    cli.ok_import(
+        [
+            *prelude(),
+            rect("R8", "JU", "2010-05-20", "2010-12-31", source="legacy"),
+            rect("R9", "JU", "2010-05-21", "2010-12-31", source="群众来信"),
+        ]
+    )
+    for lang, words in (
+        ("zh", "学习实践活动遗留问题"),
+        ("en", "left over from the earlier campaign"),
+    ):
+        path = tmp_path / f"ledger-{lang}.xlsx"
+        assert cli.run("export", "ledger", "--output", path, lang=lang).code == 0
+        sheet = load_workbook(path).worksheets[5]  # rectifications
+        assert [row[4] for row in rows(sheet)] == [words, "群众来信"], lang
 
 
 def test_reviews_activities_awards(book):

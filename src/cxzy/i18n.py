@@ -663,6 +663,10 @@ LABELS.update(
         "grade.advanced": {"zh": "先进", "en": "advanced"},
         "grade.middle": {"zh": "中间", "en": "middle"},
         "grade.lagging": {"zh": "后进", "en": "lagging"},
+        "source.legacy": {
+            "zh": "学习实践活动遗留问题",
+            "en": "left over from the earlier campaign",
+        },
         "action.public_criticism": {"zh": "通报批评", "en": "public criticism"},
         "action.accountability": {"zh": "问责", "en": "accountability"},
         "award_title.advanced_org": {"zh": "先进基层党组织", "en": "advanced organisation"},

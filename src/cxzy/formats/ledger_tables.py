@@ -279,7 +279,7 @@ def ledger_tables(ledger: Ledger, lang: str, now: datetime | None = None) -> lis
                 r.unit,
                 r.name,
                 r.issue,
-                r.source or "",
+                code_label("source", r.source, lang),
                 r.owner or "",
                 _yes(r.supervised, lang),
                 r.opened_on,

@@ -65,8 +65,8 @@ def _fields(record: dict[str, Any], lang: str) -> Text:
             shown = t("accepted" if value else "rejected", lang)
         elif isinstance(value, bool):
             shown = t("yes" if value else "no", lang)
-        elif key == "action":
-            shown = code_label("action", value, lang)
+        elif key in ("action", "source"):
+            shown = code_label(key, value, lang)
         else:
             shown = str(value)
         parts.append(f"{t(_FIELDS[key], lang)}: {shown}")
