@@ -199,6 +199,14 @@ async def test_filter_narrows_the_grid(demo_store):
         grid = app.screen.query_one(StatusGrid)
         assert 0 < grid.row_count < 10
         assert all("队" in str(grid.get_row_at(r)[0]) for r in range(grid.row_count))
+        empty = app.screen.query_one("#empty", Static)
+        assert not empty.display
+        await pilot.press("slash", *"ZZZ", "enter")
+        await settle(pilot)
+        assert grid.row_count == 0 and empty.display and "没有单位符合筛选“ZZZ”" in plain(empty)
+        await pilot.press("slash", "backspace", "backspace", "backspace", "enter")
+        await settle(pilot)
+        assert grid.row_count == 10 and not empty.display
 
 
 async def test_replay_plays_forward_and_pauses(demo_store):
@@ -225,6 +233,14 @@ async def test_known_at_mode_shows_what_the_store_knew(store):
         await settle(pilot)
         assert app.snapshot.report.units == []  # nothing was recorded in 2001
         assert "按" in screen_text(app) and "历史视图" in screen_text(app)
+        empty = app.screen.query_one("#empty", Static)
+        assert empty.display and "2001-01-01T00:00+08:00 时库中还没有任何记录" in plain(empty)
+        await pilot.press("t")
+        await settle(pilot)
+        assert not empty.display
+        await pilot.press("colon", *"2001-01-01", "enter")
+        await settle(pilot)
+        assert empty.display and "截至 2001-01-01 尚无单位登记" in plain(empty)
 
 
 async def test_k_shows_the_dashboard_as_it_was_at_that_moment(tmp_path):

@@ -468,6 +468,12 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_unit_title": {"zh": "{name}({unit})", "en": "{name} ({unit})"},
     "tui_checklist": {"zh": "各阶段清单", "en": "Checklist by phase"},
     "tui_col_id": {"zh": "编号", "en": "id"},
+    "tui_nothing_known": {
+        "zh": "{moment} 时库中还没有任何记录",
+        "en": "nothing had been recorded yet at {moment}",
+    },
+    "tui_no_units": {"zh": "截至 {day} 尚无单位登记", "en": "no unit registered by {day}"},
+    "tui_no_match": {"zh": "没有单位符合筛选“{text}”", "en": "no unit matches “{text}”"},
     "tui_record_title": {"zh": "日志第 {pos} 条记录", "en": "Record #{pos} of the log"},
     "tui_no_record": {"zh": "日志中没有第 {pos} 条记录", "en": "the log has no record #{pos}"},
     "tui_col_record": {"zh": "记录", "en": "record"},

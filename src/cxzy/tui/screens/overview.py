@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,6 +38,7 @@ class OverviewScreen(Screen[None]):
     OverviewScreen.-wide.-side-hidden #side { display: none; }
     OverviewScreen AlertsPanel { border: round $warning; }
     OverviewScreen #notice { height: auto; color: $warning; padding: 0 1; }
+    OverviewScreen #empty { height: auto; color: $text-muted; padding: 0 1; display: none; }
     """
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
@@ -51,6 +53,7 @@ class OverviewScreen(Screen[None]):
         template = self.app.template  # type: ignore[attr-defined]
         yield HeaderBar(t("tui_loading", lang))
         yield Static("", id="notice")
+        yield Static("", id="empty")
         with Horizontal(id="main"):
             yield StatusGrid(id="grid")
             with Vertical(id="side"):
@@ -84,9 +87,28 @@ class OverviewScreen(Screen[None]):
         lang = app.lang  # type: ignore[attr-defined]
         self.query_one(HeaderBar).show(snapshot, app.clock, lang)  # type: ignore[attr-defined]
         self.query_one(StatusGrid).show(snapshot, lang)
+        self.show_empty(snapshot)
         self.query_one(AlertsPanel).show(snapshot, lang)
         self.query_one(TotalsBar).show(snapshot, lang)
         self.show_series(app.series)  # type: ignore[attr-defined]
+
+    def show_empty(self, snapshot: Snapshot) -> None:
+        """Why the grid has no rows, when it has none: nothing recorded yet at the
+        moment shown, no unit registered by the day shown, or none matching the filter."""
+        lang = self.app.lang  # type: ignore[attr-defined]
+        grid = self.query_one(StatusGrid)
+        report = snapshot.report
+        text = ""
+        if not report.units and report.known_at is not None:
+            moment = report.known_at.isoformat(timespec="minutes")
+            text = t("tui_nothing_known", lang, moment=moment)
+        elif not report.units:
+            text = t("tui_no_units", lang, day=report.as_of.isoformat())
+        elif grid.row_count == 0:
+            text = t("tui_no_match", lang, text=grid.filter_text)
+        empty = self.query_one("#empty", Static)
+        empty.update(Text(text))
+        empty.display = bool(text)
 
     def show_connection(self, connected: bool) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]
@@ -122,6 +144,7 @@ class OverviewScreen(Screen[None]):
             grid.filter_text = (text or "").strip()
             if self.app.snapshot is not None:  # type: ignore[attr-defined]
                 grid.show(self.app.snapshot, self.app.lang)  # type: ignore[attr-defined]
+                self.show_empty(self.app.snapshot)  # type: ignore[attr-defined]
 
         self.app.push_screen(
             PromptScreen(t("tui_filter", self.app.lang), "/", grid.filter_text), apply
