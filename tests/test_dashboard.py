@@ -110,6 +110,7 @@ async def test_enter_opens_the_unit_and_escape_comes_back(demo_store):
         assert "综合普查队" in body
         assert "R-ZP-1" in body and "rectification verified" in body
         assert "verification: rejected" in body  # the rejected verification, in the history
+        assert "Commitments" in body and "Rectifications" in body  # section titles
         assert "lagging" in body and "Party-spirit analysis" in body
         assert "reported late" in body  # the demo was recorded long after it happened
         await pilot.press("escape")

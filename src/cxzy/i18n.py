@@ -455,6 +455,8 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_escalated": {"zh": "问责", "en": "escalated"},
     "tui_rectification": {"zh": "整改", "en": "rectification"},
     "tui_commitment": {"zh": "承诺", "en": "commitment"},
+    "tui_commitments_title": {"zh": "承诺", "en": "Commitments"},
+    "tui_rectifications_title": {"zh": "整改", "en": "Rectifications"},
     "tui_chart": {"zh": "各阶段完成率(按周)", "en": "Items done per phase, by week"},
     "tui_loading": {"zh": "读取中…", "en": "loading…"},
     "tui_empty_store": {

@@ -144,8 +144,8 @@ class UnitScreen(Screen[None]):
                 why,
             )
         parts.append(checklist)
-        parts.append(self._lives(t("tui_commitment", lang), detail.commitments, lang))
-        parts.append(self._lives(t("tui_rectification", lang), detail.rectifications, lang))
+        parts.append(self._lives(t("tui_commitments_title", lang), detail.commitments, lang))
+        parts.append(self._lives(t("tui_rectifications_title", lang), detail.rectifications, lang))
         reviews = _table(
             t("tui_reviews", lang),
             *(
