@@ -318,6 +318,29 @@ async def test_enter_in_the_log_shows_the_whole_record_and_where_it_came_from(de
         assert isinstance(app.screen, LogScreen)
 
 
+async def test_long_text_wraps_on_a_narrow_terminal(demo_store):
+    """An auditor reads every character of a field: at 80 columns a long title wraps
+    instead of ending in an ellipsis, in the record screen and the unit screen."""
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter")  # the newest record: the closing meeting's long title
+        await settle(pilot)
+        record = app.screen.query_one("#record", Static)
+        console = Console(width=record.content_region.width, file=io.StringIO(), color_system=None)
+        console.print(record.content)
+        shown = "".join(console.file.getvalue().split())
+        assert "…" not in shown and "以优异成绩迎接党的十八大召开" in shown
+        await pilot.press("escape", "escape", "colon", *"ZP", "enter")  # the unit screen too
+        await settle(pilot)
+        body = app.screen.query_one("#body", Static)
+        console = Console(width=body.content_region.width, file=io.StringIO(), color_system=None)
+        console.print(body.content)
+        assert "…" not in console.file.getvalue()  # no cell cut short (no text of ZP has one)
+
+
 def test_a_log_position_past_the_end_has_no_record(demo_store):
     query = LogQuery(open_app(location(demo_store), read_only=True))
     entry, record = query.record(1)

@@ -72,7 +72,7 @@ class RecordScreen(ModalScreen[None]):
 
         table = Table(title=t("tui_record_title", lang, pos=entry.pos), show_header=False, box=None)
         table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table.add_column(overflow="fold")  # every character of a field, wrapped
         table.add_row(
             t("log_header_type", lang),
             Text(f"{record['type']}  {code_label('type', record['type'], lang)}"),

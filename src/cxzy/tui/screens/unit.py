@@ -25,7 +25,7 @@ from cxzy.tui.keys import localize_bindings
 def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, expand=True)
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # long text wraps, never cut short
     return table
 
 
