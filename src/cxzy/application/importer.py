@@ -144,8 +144,7 @@ class Importer:
         gives the moment each record is taken to have reached the store, instead of
         now; the read model keeps those moments non-decreasing along the log."""
         with young_collections_only(), self.app.importing() as transaction:
-            check = _Check(transaction, by=self.by, sources=sources or {})
-            check.recorded_at = recorded_at
+            check = _Check(transaction, self.by, sources or {}, recorded_at)
             result = check.run(items, on_record)
             if not result.ok or dry_run:
                 transaction.discard()
@@ -157,11 +156,16 @@ class _Check:
     """One pass over an import's records, a batch at a time."""
 
     def __init__(
-        self, transaction: ImportTransaction, by: str | None, sources: Mapping[str, str]
+        self,
+        transaction: ImportTransaction,
+        by: str | None,
+        sources: Mapping[str, str],
+        recorded_at: Callable[[Record], datetime] | None = None,
     ) -> None:
         self.store = transaction
         self.by = by
         self.sources = sources
+        self.recorded_at = recorded_at
         self.registry: Registry
         self.registry, self.head = transaction.registry()
         # Aggregates that may take more records (None: known not to exist): units and
@@ -170,7 +174,6 @@ class _Check:
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
         self.problems: list[Problem] = []
         self.order: dict[str, int] = {}  # where → place in the input, for the batch's records
-        self.recorded_at: Callable[[Record], datetime] | None = None
 
     # -- the pass -------------------------------------------------------------------
 

@@ -148,19 +148,17 @@ def _stdin_spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
 
 
 def _read_files(
-    files: Sequence[str] | dict[str, Path],
+    files: dict[str, Path],
     sources: dict[str, str] | None = None,
     encoding: str | None = None,
     zone: ZoneInfo | None = None,
 ) -> tuple[Iterable[RawItem], int]:
     """Every record of the files (JSON Lines, CSV or XLSX by extension), in order,
     read as they are consumed, and about how many there are; ``sources`` receives
-    each file's SHA-256 (and each workbook sheet's label). ``files``: names, or
-    label → path."""
-    named = files if isinstance(files, dict) else {name: Path(name) for name in files}
+    each file's SHA-256 (and each workbook sheet's label). ``files``: label → path."""
     parts: list[Iterable[RawItem]] = []
     total = 0
-    for name, path in named.items():
+    for name, path in files.items():
         if path.is_dir():
             raise Violation("file_is_dir", file=name)
         try:

@@ -16,6 +16,7 @@ from cxzy.application.dashboard import LogRow, Snapshot
 from cxzy.i18n import t
 from cxzy.tui.components.tables import Cell, fill
 from cxzy.tui.keys import localize_bindings
+from cxzy.tui.literal import literal
 
 PAGE = 200
 _TOKEN = re.compile(r"(unit|type|since|until):(\S+)")
@@ -94,7 +95,7 @@ class LogScreen(Screen[None]):
                     row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                     row.type,
                     Text(row.unit or ""),
-                    Text((row.summary or "").replace("\x1b", "^[")),
+                    literal(row.summary),
                     Text(row.by or ""),
                     row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
                 ],

@@ -86,17 +86,18 @@ class OverviewScreen(Screen[None]):
         app = self.app
         lang = app.lang  # type: ignore[attr-defined]
         self.query_one(HeaderBar).show(snapshot, app.clock, lang)  # type: ignore[attr-defined]
-        self.query_one(StatusGrid).show(snapshot, lang)
-        self.show_empty(snapshot)
+        self.show_grid(snapshot)
         self.query_one(AlertsPanel).show(snapshot, lang)
         self.query_one(TotalsBar).show(snapshot, lang)
         self.show_series(app.series)  # type: ignore[attr-defined]
 
-    def show_empty(self, snapshot: Snapshot) -> None:
-        """Why the grid has no rows, when it has none: nothing recorded yet at the
-        moment shown, no unit registered by the day shown, or none matching the filter."""
+    def show_grid(self, snapshot: Snapshot) -> None:
+        """The grid, and why it has no rows when it has none: nothing recorded yet at
+        the moment shown, no unit registered by the day shown, or none matching the
+        filter."""
         lang = self.app.lang  # type: ignore[attr-defined]
         grid = self.query_one(StatusGrid)
+        grid.show(snapshot, lang)
         report = snapshot.report
         text = ""
         if not report.units and report.known_at is not None:
@@ -143,8 +144,7 @@ class OverviewScreen(Screen[None]):
         def apply(text: str | None) -> None:
             grid.filter_text = (text or "").strip()
             if self.app.snapshot is not None:  # type: ignore[attr-defined]
-                grid.show(self.app.snapshot, self.app.lang)  # type: ignore[attr-defined]
-                self.show_empty(self.app.snapshot)  # type: ignore[attr-defined]
+                self.show_grid(self.app.snapshot)  # type: ignore[attr-defined]
 
         self.app.push_screen(
             PromptScreen(t("tui_filter", self.app.lang), "/", grid.filter_text), apply

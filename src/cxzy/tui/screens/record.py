@@ -19,6 +19,7 @@ from textual.widgets import Static
 from cxzy.application.history import LogEntry, LogQuery
 from cxzy.i18n import code_label, t
 from cxzy.tui.keys import localize_bindings
+from cxzy.tui.literal import literal
 
 # The record's own keys shown in the facts above its fields, not again among them.
 _FACTS = ("type", "at", "id", "by", "recorded")
@@ -26,8 +27,7 @@ _FACTS = ("type", "at", "id", "by", "recorded")
 
 def _value(value: Any) -> Text:
     """A field as the file has it (objects and lists as JSON), shown literally."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return Text(text.replace("\x1b", "^["))
+    return literal(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
 
 
 class RecordScreen(ModalScreen[None]):

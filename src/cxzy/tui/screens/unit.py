@@ -20,6 +20,7 @@ from cxzy.i18n import code_label, t
 from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.keys import localize_bindings
+from cxzy.tui.literal import literal
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -27,11 +28,6 @@ def _table(title: str, *columns: str) -> Table:
     for column in columns:
         table.add_column(column, overflow="fold")  # long text wraps, never cut short
     return table
-
-
-def _lit(value: Any) -> Text:
-    """Text from events, shown literally: no markup, no escape codes."""
-    return Text(str(value if value is not None else "").replace("\x1b", "^["))
 
 
 # The fields of a commitment's or a rectification's records: their labels (the
@@ -70,7 +66,7 @@ def _fields(record: dict[str, Any], lang: str) -> Text:
         else:
             shown = str(value)
         parts.append(f"{t(_FIELDS[key], lang)}: {shown}")
-    return _lit("  ".join(parts))
+    return literal("  ".join(parts))
 
 
 class UnitScreen(Screen[None]):
@@ -128,7 +124,7 @@ class UnitScreen(Screen[None]):
             spec = items[item.item]
             if item.evidence is not None:
                 ev = item.evidence
-                why = _lit(f"{ev.day} {ev.summary or ev.type} ({ev.by or '-'})")
+                why = literal(f"{ev.day} {ev.summary or ev.type} ({ev.by or '-'})")
                 if late_days(ev.at, ev.recorded, report.template.late_report_days):
                     why.append(f" {t('tui_reported_late', lang)}", style="yellow")
             elif item.total is not None:
@@ -158,10 +154,12 @@ class UnitScreen(Screen[None]):
             verdict = review.get("verdict")
             reviews.add_row(
                 str(review["day"]),
-                _lit(code_label("review_kind", review["kind"], lang)),
-                _lit(code_label("grade", review.get("grade"), lang) or "-"),
-                _lit(" ".join(f"{code_label('rating', k, lang)} {v}" for k, v in ratings.items())),
-                _lit(
+                literal(code_label("review_kind", review["kind"], lang)),
+                literal(code_label("grade", review.get("grade"), lang) or "-"),
+                literal(
+                    " ".join(f"{code_label('rating', k, lang)} {v}" for k, v in ratings.items())
+                ),
+                literal(
                     " · ".join(
                         part
                         for part in (code_label("verdict", verdict, lang), review.get("note"))
@@ -189,7 +187,7 @@ class UnitScreen(Screen[None]):
             "",
         )
         for row in detail.activities:
-            activities.add_row(str(row.day), _lit(row.summary), _lit(row.by), late(row))
+            activities.add_row(str(row.day), literal(row.summary), literal(row.by), late(row))
         parts.append(activities)
         awards = _table(
             t("tui_awards_title", lang),
@@ -198,9 +196,9 @@ class UnitScreen(Screen[None]):
         for award in detail.awards:
             awards.add_row(
                 str(award["day"]),
-                _lit(code_label("award_title", award["title"], lang)),
-                _lit(code_label("award_level", award["level"], lang)),
-                _lit(award.get("person")),
+                literal(code_label("award_title", award["title"], lang)),
+                literal(code_label("award_level", award["level"], lang)),
+                literal(award.get("person")),
             )
         parts.append(awards)
         visits = _table(
@@ -209,7 +207,9 @@ class UnitScreen(Screen[None]):
             "",
         )
         for row, leader in detail.visits:
-            visits.add_row(str(row.day), _lit(leader), _lit(row.summary), _lit(row.by), late(row))
+            visits.add_row(
+                str(row.day), literal(leader), literal(row.summary), literal(row.by), late(row)
+            )
         parts.append(visits)
         self.query_one("#body", Static).update(Group(*parts))
 
@@ -222,9 +222,9 @@ class UnitScreen(Screen[None]):
         for life in lives:
             for n, record in enumerate(life["history"]):
                 table.add_row(
-                    _lit(life["code"]) if n == 0 else Text(""),
+                    literal(life["code"]) if n == 0 else Text(""),
                     str(record["day"]),
-                    _lit(code_label("type", record["type"], lang)),
+                    literal(code_label("type", record["type"], lang)),
                     _fields(record, lang),
                 )
         return table
