@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from contract_helpers import SHANGHAI, Cli, full_history, local_day
+from contract_helpers import SHANGHAI, Cli, assert_one_line_error, full_history, local_day
 
 DATES = (
     "2010-05-10",
@@ -84,6 +84,14 @@ def test_log_filter_by_unit(full):
         else:
             assert r["type"] in LIFECYCLE_TYPES, r
             assert {(k, r.get(k)) for k in ("commitment", "rectification")} & own, r
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "table"])
+def test_log_of_a_unit_never_registered_is_refused_not_empty(full, fmt):
+    res = full.run("log", "--unit", "147", "--format", fmt)  # 145 and 146 are registered
+    assert_one_line_error(res)
+    assert "147" in res.err and "not registered" in res.err, str(res)
+    assert res.out == ""
 
 
 def test_log_filter_by_unit_and_type(full):

@@ -72,6 +72,14 @@ class LogQuery:
             info = self.app.campaign_info(c)
         return None if info is None else info.template.late_report_days
 
+    def knows_unit(self, unit: str) -> bool:
+        """Whether the log has ever registered this unit (a ``--unit`` filter's check)."""
+        with self.app.snapshot() as c:
+            found = self.app.read_model.rows(
+                c, "SELECT 1 FROM cx_units WHERE unit = :unit LIMIT 1", unit=unit
+            )
+        return bool(found)
+
     def entries(self, filters: LogFilter) -> list[LogEntry]:
         """The matching rows with who recorded them, where they came from and how late."""
         where, params = filters.where()

@@ -276,6 +276,8 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     app = _open(args.location)
     query = LogQuery(app)
+    if args.unit and not query.knows_unit(args.unit):  # a mistyped code is not "no records"
+        raise Violation("unknown_unit", unit=args.unit)
     if args.format == "jsonl":
         write_records(query.records(filters), out.file)
         return EXIT_OK
