@@ -97,6 +97,24 @@ async def test_english_everywhere_with_lang_en(demo_store):
         assert "current phase" in text and "Compete and advance" in text
 
 
+@pytest.mark.parametrize(
+    ("today", "lang", "words"),
+    [
+        (date(2010, 5, 1), "zh", "活动尚未开始"),
+        (date(2026, 12, 4), "zh", "活动已结束"),
+        (date(2026, 12, 4), "en", "campaign over"),
+    ],
+)
+async def test_the_header_says_whether_the_campaign_has_begun_or_is_over(
+    demo_store, today, lang, words
+):
+    app = dashboard(demo_store, lang=lang, today=today)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = plain(app.screen.query_one("HeaderBar"))
+        assert words in header, header
+
+
 async def test_enter_opens_the_unit_and_escape_comes_back(demo_store):
     app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:

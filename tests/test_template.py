@@ -11,7 +11,7 @@ import pytest
 
 from cxzy.application.templates import load_template
 from cxzy.domain.errors import TemplateError
-from cxzy.domain.status import UnitFacts, unit_phases
+from cxzy.domain.status import UnitFacts, campaign_stage, unit_phases
 from cxzy.domain.template import parse_template
 
 
@@ -102,3 +102,21 @@ def test_campaign_windows_move_default_deadlines_but_not_explicit_ones():
     deadlines = {i.key: i.deadline for i in template.phase("compete").items}
     assert deadlines["post_dedication"] == date(2011, 5, 31)
     assert deadlines["party_spirit_analysis"] == date(2010, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("day", "stage"),
+    [
+        (date(2010, 5, 10), "before"),
+        (date(2010, 5, 11), "during"),
+        (date(2011, 6, 1), "during"),
+        (date(2011, 6, 15), "between"),  # compete ends 06-10 below, rectify starts 07-01
+        (date(2012, 11, 7), "during"),
+        (date(2012, 11, 8), "after"),
+    ],
+)
+def test_a_day_outside_every_phase_is_before_between_or_after_them(day, stage):
+    template = load_template("cxzy-2010").with_windows(
+        {"compete": (date(2010, 6, 1), date(2011, 6, 10))}
+    )
+    assert campaign_stage(template, day) == stage

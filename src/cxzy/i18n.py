@@ -430,7 +430,9 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_month": {"zh": "月", "en": "month"},
     "tui_phase": {"zh": "阶段", "en": "phase"},
     "tui_current_phase": {"zh": "当前阶段", "en": "current phase"},
-    "tui_no_phase": {"zh": "不在任何阶段", "en": "outside the phases"},
+    "tui_stage_before": {"zh": "活动尚未开始", "en": "campaign not begun"},
+    "tui_stage_between": {"zh": "两阶段之间", "en": "between phases"},
+    "tui_stage_after": {"zh": "活动已结束", "en": "campaign over"},
     "tui_totals": {
         "zh": "单位完成/落后:{phases}  承诺逾期 {c_overdue}  整改 未销号 {r_open} 逾期 {r_overdue} 督办 {r_sup} 问责 {r_esc}",
         "en": "units done/behind: {phases}  commitments overdue {c_overdue}  rectifications open {r_open} overdue {r_overdue} supervised {r_sup} escalated {r_esc}",

@@ -24,7 +24,7 @@ from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
 from cxzy.domain.schema import public_record
-from cxzy.domain.status import DONE, LATE, MISSED, current_phase
+from cxzy.domain.status import DONE, LATE, MISSED, campaign_stage, current_phase
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ class Snapshot:
     head: int  # the last position of the whole log (live)
     phase: str | None  # the current phase on the day shown
     open_total: int = 0  # everything open; ``alerts`` holds the most urgent of them
+    stage: str = "during"  # before, during, between or after the phases (campaign_stage)
 
     @property
     def historical(self) -> bool:
@@ -221,7 +222,15 @@ class DashboardQuery:
         ]
         phase = current_phase(report.template, as_of)
         open_total = sum(u.commitments.open + u.rectifications.open for u in report.units)
-        return Snapshot(report, alerts, missed, head, phase.key if phase else None, open_total)
+        return Snapshot(
+            report,
+            alerts,
+            missed,
+            head,
+            phase.key if phase else None,
+            open_total,
+            campaign_stage(report.template, as_of),
+        )
 
     def _alerts_of_whole_log(self, c: Any, as_of: date, head: int) -> list[Alert]:
         """The most urgent of what is open on a day, in the whole log. Only the records

@@ -103,3 +103,15 @@ def unit_phases(
 def current_phase(template: Template, as_of: date) -> Phase | None:
     """The phase whose window holds the date, if any."""
     return next((p for p in template.phases if p.start <= as_of <= p.end), None)
+
+
+def campaign_stage(template: Template, as_of: date) -> str:
+    """Where a date falls in the campaign: ``during`` a phase, ``before`` the first,
+    ``after`` the last, or ``between`` two (windows may leave gaps)."""
+    if current_phase(template, as_of) is not None:
+        return "during"
+    if as_of < min(p.start for p in template.phases):
+        return "before"
+    if as_of > max(p.end for p in template.phases):
+        return "after"
+    return "between"

@@ -24,7 +24,10 @@ class HeaderBar(Static):
         line.append(f"  {t('as_of', lang)} {report.as_of.isoformat()}  ")
         template = report.template
         current = next((p for p in template.phases if p.key == snapshot.phase), None)
-        phase_name = current.name.get(lang, current.key) if current else t("tui_no_phase", lang)
+        if current is not None:
+            phase_name = current.name.get(lang, current.key)
+        else:  # not begun, over, or between two phases' windows
+            phase_name = t(f"tui_stage_{snapshot.stage}", lang)
         line.append(f"{t('tui_current_phase', lang)}: ")
         line.append(phase_name, style="bold")
         line.append("  ")
