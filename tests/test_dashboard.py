@@ -691,6 +691,31 @@ async def test_the_alerts_panel_lists_the_most_urgent_and_counts_the_rest(demo_s
         assert f"and {everything.open_total - 3} more open" in screen_text(app)
 
 
+async def test_an_alert_shows_its_unit_and_enter_opens_it(demo_store):
+    from cxzy.tui.components.alerts_panel import AlertsPanel
+
+    app = dashboard(demo_store, lang="en", today=date(2026, 12, 4))  # English: longest words
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AlertsPanel)
+        alerts = app.snapshot.alerts
+        assert alerts
+        # the unit is within the panel's width, before the horizontal scroll
+        widths = [column.get_render_width(panel) for column in panel.ordered_columns]
+        assert str(panel.ordered_columns[1].label) == "unit"
+        assert sum(widths[:2]) <= panel.scrollable_content_region.width, widths
+        first = alerts[0]
+        name = next(u.name for u in app.snapshot.report.units if u.unit == first.unit)
+        assert str(panel.get_row_at(0)[1]) == name
+        panel.focus()
+        panel.move_cursor(row=0)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == first.unit
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+
+
 def test_alerts_as_known_at_a_moment_equal_the_alerts_shown_then(store):
     # before the import the most urgent come from the open set in deadline order;
     # after it, "as known at" that moment reads every row up to that position

@@ -521,8 +521,8 @@ LABELS: dict[str, dict[str, str]] = {
     "key_back": {"zh": "返回", "en": "back"},
     "key_open": {"zh": "打开单位", "en": "open unit"},
     "key_open_help": {
-        "zh": "打开单位;日志中打开记录(来源、入库时间)",
-        "en": "open the unit; in the log, the record (origin, when recorded)",
+        "zh": "打开单位(在表格或预警中);日志中打开记录(来源、入库时间)",
+        "en": "open the unit (in the grid or the alerts); in the log, the record (origin, when recorded)",
     },
     "key_earlier": {"zh": "向前", "en": "earlier"},
     "key_later": {"zh": "向后", "en": "later"},

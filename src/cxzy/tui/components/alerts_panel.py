@@ -18,6 +18,7 @@ class AlertsPanel(Table):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
         self._shown: tuple[object, ...] = ()
+        self.units: list[str | None] = []  # each row's unit, by place (Enter opens it)
 
     def show(self, snapshot: Snapshot, lang: str) -> None:
         names = {u.unit: u.name for u in snapshot.report.units}
@@ -25,8 +26,10 @@ class AlertsPanel(Table):
         if shown == self._shown:  # most live updates leave the alerts as they were
             return
         self._shown = shown
-        columns = [(key, t(f"tui_col_{key}", lang)) for key in ("when", "what", "unit", "text")]
+        # the unit second: on a narrow panel it is what an alert must show
+        columns = [(key, t(f"tui_col_{key}", lang)) for key in ("when", "unit", "what", "text")]
         rows: list[tuple[str, list[Cell]]] = []  # keyed by place: a step keeps the rows
+        units: list[str | None] = []
         for alert in snapshot.alerts:
             style = URGENCY_STYLES[alert.urgency]
             if alert.days_left < 0:
@@ -46,15 +49,17 @@ class AlertsPanel(Table):
                     f"row-{len(rows)}",
                     [
                         Text(when, style=style),
-                        what,
                         Text(names.get(alert.unit, alert.unit)),
+                        what,
                         Text(f"{alert.code} {alert.text}"),
                     ],
                 )
             )
+            units.append(alert.unit)
         more = snapshot.open_total - len(snapshot.alerts)
         if more > 0:
             rows.append((f"row-{len(rows)}", ["", "", "", Text(t("tui_more_open", lang, n=more))]))
+            units.append(None)
         missed_by_unit: dict[str, list[str]] = {}
         template = snapshot.report.template
         item_names = {i.key: i.name.get(lang, i.key) for p in template.phases for i in p.items}
@@ -68,10 +73,16 @@ class AlertsPanel(Table):
                     f"row-{len(rows)}",
                     [
                         Text(t("missed", lang), style="red"),
-                        Text(t("tui_missed", lang)),
                         Text(names.get(unit, unit)),
+                        Text(t("tui_missed", lang)),
                         Text(", ".join(items)),
                     ],
                 )
             )
+            units.append(unit)
+        self.units = units
         fill(self, columns, rows)
+
+    def unit_at(self, row: int) -> str | None:
+        """The unit of the alert at that row (None for the count of the rest)."""
+        return self.units[row] if 0 <= row < len(self.units) else None

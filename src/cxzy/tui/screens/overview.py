@@ -131,6 +131,12 @@ class OverviewScreen(Screen[None]):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self.post_message(OpenUnit(str(event.row_key.value)))
 
+    @on(DataTable.RowSelected, "#alerts")
+    def _alert_selected(self, event: DataTable.RowSelected) -> None:
+        unit = self.query_one(AlertsPanel).unit_at(event.cursor_row)
+        if unit:
+            self.post_message(OpenUnit(unit))
+
     def action_open_unit(self) -> None:
         unit = self.query_one(StatusGrid).selected_unit
         if unit:
