@@ -307,6 +307,35 @@ async def test_log_screen_pages_and_filters(demo_store):
         )
 
 
+async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_is_said(
+    demo_store,
+):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        screen, table = app.screen, app.screen.query_one(DataTable)
+        await pilot.press("slash", *"type:activityheld", "enter")  # any case
+        await settle(pilot)
+        assert table.row_count and all(
+            str(table.get_row_at(r)[2]) == "ActivityHeld" for r in range(table.row_count)
+        )
+        for typed, said in (
+            ("since:2011-13-01", "'2011-13-01' is not a date"),
+            ("type:Activity", "no record type 'Activity'"),
+        ):
+            shown = table.row_count
+            await pilot.press("slash", "end", "ctrl+u", *typed, "enter")
+            await settle(pilot)
+            assert [n.message for n in app._notifications][-1].startswith(said)
+            assert screen.filter_text == "type:activityheld" and table.row_count == shown
+        await pilot.press("slash", *" unit:NOPE", "enter")
+        await settle(pilot)
+        assert table.row_count == 0
+        assert "no records match" in plain(screen.query_one("#title", Static))
+
+
 async def test_enter_in_the_log_shows_the_whole_record_and_where_it_came_from(demo_store):
     """An auditor's drill-down: every field as the file had it, who recorded it,
     when it reached the store, and the file and line it came from."""

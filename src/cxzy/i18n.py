@@ -504,6 +504,11 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_log_title": {"zh": "事件日志(最新在前)", "en": "Event log (newest first)"},
     "tui_log_page": {"zh": "第 {page} 页 · 每页 {size} 条", "en": "page {page} · {size} per page"},
     "tui_filter": {"zh": "筛选", "en": "filter"},
+    "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
+    "tui_unknown_type": {
+        "zh": "没有 '{value}' 这种记录(type: 取 CommitmentMade 这样的类型名)",
+        "en": "no record type '{value}' (type: takes a name like CommitmentMade)",
+    },
     "tui_filter_help": {
         "zh": "筛选:unit:代码 type:类型 since:日期 until:日期 及任意文字",
         "en": "filter: unit:CODE type:TYPE since:DATE until:DATE and any text",

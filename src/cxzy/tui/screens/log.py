@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cxzy.application.dashboard import LogRow, Snapshot
+from cxzy.domain.schema import TYPES
 from cxzy.i18n import t
 from cxzy.tui.components.tables import Cell, fill
 from cxzy.tui.keys import localize_bindings
@@ -22,17 +23,35 @@ PAGE = 200
 _TOKEN = re.compile(r"(unit|type|since|until):(\S+)")
 
 
+class BadFilter(ValueError):
+    """A filter word that cannot match anything as typed: ``message`` names why."""
+
+    def __init__(self, message: str, value: str) -> None:
+        super().__init__(value)
+        self.message, self.value = message, value
+
+
+_TYPES = {name.lower(): name for name in TYPES}
+
+
 def parse_filter(text: str) -> dict[str, object]:
-    """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 free text``."""
+    """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 free text``.
+
+    A date that is not one, or a type that is not a record type (any case), raises
+    :class:`BadFilter`: silently dropped, it would show more than was asked for."""
     found: dict[str, object] = {}
     for key, value in _TOKEN.findall(text):
         if key in ("since", "until"):
             try:
                 found[key] = date.fromisoformat(value)
             except ValueError:
-                continue
+                raise BadFilter("bad_date_option", value) from None
+        elif key == "type":
+            if value.lower() not in _TYPES:
+                raise BadFilter("tui_unknown_type", value)
+            found["type_"] = _TYPES[value.lower()]
         else:
-            found["type_" if key == "type" else key] = value
+            found[key] = value
     rest = _TOKEN.sub("", text).strip()
     if rest:
         found["text"] = rest
@@ -108,6 +127,8 @@ class LogScreen(Screen[None]):
         title = f"{t('tui_log_title', lang)} · {t('tui_log_page', lang, page=len(self.pages), size=PAGE)}"
         if self.filter_text:
             title += f" · {t('tui_filter', lang)}: {self.filter_text}"
+        if not rows:
+            title += f" · {t('tui_log_none', lang)}"
         self.query_one("#title", Static).update(Text(title))
 
     @on(DataTable.RowSelected)
@@ -132,6 +153,11 @@ class LogScreen(Screen[None]):
 
         def apply(text: str | None) -> None:
             if text is None:
+                return
+            try:
+                parse_filter(text)
+            except BadFilter as bad:  # the filter shown stays the one applied
+                self.notify(t(bad.message, lang, value=bad.value), severity="error")
                 return
             self.filter_text = text.strip()
             self.pages = [None]
