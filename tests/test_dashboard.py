@@ -200,6 +200,20 @@ async def test_moving_in_time_changes_cells_without_flashing_them(demo_store):
         assert flashing == []
 
 
+async def test_a_typed_date_with_or_without_the_word_date_and_a_date_that_is_none(demo_store):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"date 2010-07-01", "enter")  # as the help writes it
+        await settle(pilot)
+        assert app.snapshot.report.as_of == date(2010, 7, 1)
+        await pilot.press("colon", *"2011-02-30", "enter")
+        await settle(pilot)
+        assert app.snapshot.report.as_of == date(2010, 7, 1)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "'2011-02-30' is not a date YYYY-MM-DD", said
+
+
 async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
     app = dashboard(demo_store)
     async with app.run_test(size=SIZE) as pilot:

@@ -7,6 +7,7 @@ live or past data. The dashboard never writes to the store.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -33,6 +34,16 @@ RECONNECT_SECONDS = 1.0
 SERIES_SECONDS = 30.0
 REPLAY_TICK = 0.4
 AHEAD_PAUSE_SECONDS = 0.25  # idle after a step before the view behind it is read ahead
+_DAY_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{8}")
+
+
+def _typed_day(command: str) -> str | None:
+    """The day a ``:`` command asks for (``2011-03-01`` or ``date 2011-03-01``), as
+    typed, or None when the command is not a day (a unit's code or name, say)."""
+    word, _, rest = command.partition(" ")
+    if word in ("date", "day") and rest.strip():
+        return rest.strip()
+    return command if _DAY_LIKE.fullmatch(command) else None
 
 
 class CxzyApp(App[None]):
@@ -378,12 +389,14 @@ class CxzyApp(App[None]):
             # day is shown (that day as it was known later)
             day = min(self.clock.as_of, moment.astimezone(self.zone).date())
             self.clock = replace(self.clock, as_of=day, known_at=moment, playing=False)
-        else:
+        elif (typed := _typed_day(text)) is not None:
             try:
-                self.go_to_date(date.fromisoformat(text))
-                return
+                day = date.fromisoformat(typed)
             except ValueError:
-                pass
+                self.notify(t("bad_date_option", self.lang, value=typed), severity="error")
+                return
+            self.go_to_date(day)
+        else:
             unit = self._find_unit(text)
             if unit is None:
                 self.notify(t("tui_unknown_command", self.lang, text=text), severity="warning")
