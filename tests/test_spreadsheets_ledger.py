@@ -299,3 +299,14 @@ def test_the_checklist_names_the_dashboards_evidence(demo_store, as_of):
         assert len(rows) == expected == len(ledger.checklist)
     finally:
         app.close()
+
+
+def test_the_ledger_imported_by_mistake_is_refused_in_one_line(cli, tmp_path):
+    cli.ok_import(history())
+    before = cli.log()
+    path = tmp_path / "ledger.xlsx"
+    assert cli.run("export", "ledger", "--output", path).code == 0
+    res = cli.run("import", path)
+    assert_one_line_error(res)
+    assert "ledger exported by cxzy" in res.err, str(res)
+    assert cli.log() == before

@@ -603,6 +603,10 @@ MESSAGES.update(
             "en": "{file}: not a readable .xlsx workbook ({reason})",
             "zh": "{file}:不是可读取的 .xlsx 工作簿({reason})",
         },
+        "xlsx_is_export": {
+            "en": "{file}: this is a ledger exported by cxzy, not records to import; import the records units fill in (the workbook of cxzy template)",
+            "zh": "{file}:这是 cxzy 导出的台帐,不是可导入的记录;请导入各单位填写的记录(cxzy template 生成的工作簿)",
+        },
         "old_excel": {
             "en": "{file}: the old Excel format is not read; save it as .xlsx (or .csv) first",
             "zh": "{file}:不支持旧版 Excel 格式,请先另存为 .xlsx(或 .csv)",

@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cxzy.formats.ledger_tables import Cell, Table
+from cxzy.formats.xlsx_records import EXPORT_KEYWORD
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32_767
@@ -177,4 +178,5 @@ def write_tables_xlsx(tables: Sequence[Table], path: Path, title: str = "") -> N
             _table_sheet(book, table)
     book.properties.creator = "cxzy"
     book.properties.title = title or (tables[0].headers[0] if tables else "")
+    book.properties.keywords = EXPORT_KEYWORD  # not records: an import refuses it
     book.save(path)

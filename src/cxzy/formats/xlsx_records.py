@@ -28,6 +28,10 @@ from cxzy.domain.errors import Violation
 from cxzy.domain.schema import TYPES
 from cxzy.formats.cells import Item, records_from_rows
 
+#: The workbook keyword that marks what cxzy exports (the ledger): a report, not
+#: records; imported by mistake, it is refused in one line.
+EXPORT_KEYWORD = "cxzy-export"
+
 #: Records that others refer to: checked first when a workbook has several sheets.
 SETUP_TYPES = ("CampaignPlanned", "UnitRegistered", "LeaderAssigned")
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -107,6 +111,8 @@ def read_xlsx_records(
         digest.update(data)
     book = _open(data, name)
     try:
+        if book.properties.keywords == EXPORT_KEYWORD:
+            raise Violation("xlsx_is_export", file=name)
         from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
         date1904 = book.epoch == CALENDAR_MAC_1904
