@@ -163,6 +163,15 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, caps
         assert "not a cxzy store" in err and "Traceback" not in err
 
 
+def test_a_store_copied_onto_itself_by_another_path_is_refused_untouched(store, capsys):
+    before = store.read_bytes()
+    other_path = store.parent / "." / store.name
+    assert main(["--lang", "en", "store", "copy", str(store), str(other_path)]) == 1
+    err = capsys.readouterr().err
+    assert "both the source and the target" in err and "Traceback" not in err, err
+    assert store.read_bytes() == before
+
+
 def test_a_second_import_waits_for_the_first_and_is_checked_against_it(store):
     first, second, waited = race_two_imports(open_app(location(store)), open_app(location(store)))
     assert waited  # the first holds the store from its first record to its commit

@@ -248,6 +248,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the target store is not empty: copy into a new store",
         "zh": "目标数据库不是空的:请复制到新的数据库",
     },
+    "copy_same": {
+        "en": "{store} is both the source and the target: copy into a new store",
+        "zh": "{store} 既是源数据库又是目标数据库:请复制到新的数据库",
+    },
     "copy_source_empty": {"en": "the source store holds no events", "zh": "源数据库中没有事件"},
     "copy_differs": {
         "en": "the copy differs from the source ({what}); the copy was written, check both stores",
@@ -1042,6 +1046,14 @@ LABELS.update(
         "cli.store_copy": {
             "zh": "把 SRC 的全部事件复制到空的 DST(SQLite 文件或 postgresql:// 地址)",
             "en": "copy every event of SRC into an empty DST (SQLite file or postgresql:// URL)",
+        },
+        "cli.store_copy_source": {
+            "zh": "要复制的数据库",
+            "en": "the store to copy",
+        },
+        "cli.store_copy_target": {
+            "zh": "新的空数据库(不存在的文件,或没有 cxzy 表的模式)",
+            "en": "a new, empty store (a file that does not exist, or a schema without cxzy's tables)",
         },
         "cli.template": {
             "zh": "生成供各单位填写的工作簿(每种记录一张表)",

@@ -10,7 +10,8 @@ from rich.console import Console
 
 from cxzy.application.app import open_app
 from cxzy.application.copying import copy_store
-from cxzy.application.store import resolve_store
+from cxzy.application.store import StoreLocation, resolve_store
+from cxzy.domain.errors import Violation
 from cxzy.i18n import t
 
 
@@ -18,14 +19,18 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     p = commands.add_parser("store", help=t("cli.store_command", lang))
     common(p, top=False)
     actions = p.add_subparsers(dest="store_action", metavar="ACTION", required=True)
-    c = actions.add_parser("copy", help=t("cli.store_copy", lang))
+    c = actions.add_parser(
+        "copy", help=t("cli.store_copy", lang), description=t("cli.store_copy", lang)
+    )
     common(c, top=False)
-    c.add_argument("source", metavar="SRC")
-    c.add_argument("target", metavar="DST")
+    c.add_argument("source", metavar="SRC", help=t("cli.store_copy_source", lang))
+    c.add_argument("target", metavar="DST", help=t("cli.store_copy_target", lang))
 
 
 def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     source, target = resolve_store(args.source), resolve_store(args.target)
+    if _same(source, target):
+        raise Violation("copy_same", store=source.display())
     result = copy_store(open_app(source), open_app(target, create=True))
     out.print(
         t(
@@ -38,6 +43,15 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
         ),
     )
     return 0
+
+
+def _same(source: StoreLocation, target: StoreLocation) -> bool:
+    """Both name one store: one file (by any path), or one URL."""
+    if source.kind != target.kind:
+        return False
+    if source.kind == "sqlite":
+        return source.path.resolve() == target.path.resolve()
+    return source.target == target.target
 
 
 COMMANDS = {"store": cmd_store}
