@@ -244,6 +244,24 @@ def test_help_speaks_chinese_by_default_and_english_with_lang_en(cli):
     assert "用法" not in res.out
 
 
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (["verify"], "recompute the hash chain"),
+        (["checkpoint"], "print the log's position, head hash and time"),
+        (["status"], "status of every unit in every phase"),
+        (["store", "copy"], "copy every event of SRC into an empty DST"),
+        (["export", "ledger"], "the ledger as of a day"),
+        (["template"], "write the fill-in workbook"),
+    ],
+)
+def test_each_commands_own_help_says_what_it_does(cli, command, says):
+    res = cli.run(*command, "-h")
+    assert res.code == 0, str(res)
+    rest = res.out.partition("\n\n")[2]  # after the usage lines
+    assert rest.lstrip().startswith(says), res.out
+
+
 def test_usage_errors_speak_the_interface_language(cli):
     import argparse
     import gettext

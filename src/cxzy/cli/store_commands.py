@@ -19,9 +19,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     p = commands.add_parser("store", help=t("cli.store_command", lang))
     common(p, top=False)
     actions = p.add_subparsers(dest="store_action", metavar="ACTION", required=True)
-    c = actions.add_parser(
-        "copy", help=t("cli.store_copy", lang), description=t("cli.store_copy", lang)
-    )
+    c = actions.add_parser("copy", help=t("cli.store_copy", lang))
     common(c, top=False)
     c.add_argument("source", metavar="SRC", help=t("cli.store_copy_source", lang))
     c.add_argument("target", metavar="DST", help=t("cli.store_copy_target", lang))

@@ -88,6 +88,16 @@ class UsageFormatter(argparse.HelpFormatter):
         return "\n".join([first, *(" " * wider + line if line else line for line in rest)])
 
 
+class Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Subcommands whose one-line help in the list of commands also heads their
+    own help (``cxzy verify -h`` says what ``verify`` does)."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if "help" in kwargs:
+            kwargs.setdefault("description", kwargs["help"])
+        return super().add_parser(name, **kwargs)  # type: ignore[no-any-return]
+
+
 class Parser(argparse.ArgumentParser):
     """cxzy's parser: its subcommands' parsers are of this class too (argparse
     makes them of the parent's), so all of them lay usage out the same way."""
@@ -95,6 +105,7 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", UsageFormatter)
         super().__init__(*args, **kwargs)
+        self.register("action", "parsers", Commands)
 
 
 @contextmanager
