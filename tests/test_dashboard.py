@@ -242,6 +242,20 @@ async def test_filter_narrows_the_grid(demo_store):
         assert grid.row_count == 10 and not empty.display
 
 
+@pytest.mark.parametrize(
+    ("lang", "word", "units"),
+    [("zh", "有风险", {"DKGS"}), ("zh", "后进", {"ZP"}), ("en", "AT RISK", {"DKGS"})],
+)
+async def test_the_grid_filters_by_a_status_it_shows(demo_store, lang, word, units):
+    app = dashboard(demo_store, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *word, "enter")
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        assert {str(key.value) for key in grid.rows} == units
+
+
 async def test_replay_plays_forward_and_pauses(demo_store):
     app = dashboard(demo_store, today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:

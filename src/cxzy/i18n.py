@@ -508,6 +508,10 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_log_title": {"zh": "事件日志(最新在前)", "en": "Event log (newest first)"},
     "tui_log_page": {"zh": "第 {page} 页 · 每页 {size} 条", "en": "page {page} · {size} per page"},
     "tui_filter": {"zh": "筛选", "en": "filter"},
+    "tui_grid_filter_help": {
+        "zh": "筛选:单位代码或名称,或表中的状态(如 已逾期、有风险、后进)",
+        "en": "filter: a unit's code or name, or a status the grid shows (overdue, at risk, lagging)",
+    },
     "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
     "tui_unknown_type": {
         "zh": "没有 '{value}' 这种记录(type: 取 CommitmentMade 这样的类型名)",

@@ -95,12 +95,14 @@ class StatusGrid(Table):
             "awards": t("awards", lang),
         }
         needle = self.filter_text.lower()
-        units = [
-            u
-            for u in report.units
-            if not needle or needle in u.unit.lower() or needle in u.name.lower()
-        ]
-        built = {u.unit: self._row(u, phases, lang) for u in units}
+        built = {u.unit: self._row(u, phases, lang) for u in report.units}
+        if needle:  # a unit's code or name, or a word its row shows (已逾期, lagging)
+            searched = ("unit", "grade", *phases)
+            built = {
+                unit: (cells, widths)
+                for unit, (cells, widths) in built.items()
+                if any(needle in _plain(cells[column]).lower() for column in searched)
+            }
         rows = {unit: cells for unit, (cells, _) in built.items()}
         # Widths are set here, not measured by the table later: a row drawn before
         # that measurement would otherwise keep its first, too narrow, width.

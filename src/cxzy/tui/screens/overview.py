@@ -153,5 +153,5 @@ class OverviewScreen(Screen[None]):
                 self.show_grid(self.app.snapshot)  # type: ignore[attr-defined]
 
         self.app.push_screen(
-            PromptScreen(t("tui_filter", self.app.lang), "/", grid.filter_text), apply
+            PromptScreen(t("tui_grid_filter_help", self.app.lang), "/", grid.filter_text), apply
         )  # type: ignore[attr-defined]
