@@ -450,7 +450,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "connection to the store lost, reconnecting… (showing the state before)",
     },
     "tui_alerts": {"zh": "预警", "en": "Alerts"},
-    "tui_missed": {"zh": "未完成事项", "en": "Missed items"},
+    "tui_missed": {"zh": "未完成事项", "en": "missed items"},
     "tui_more_open": {
         "zh": "……另有 {n} 项未办结（按期限排序，仅列最紧急的）",
         "en": "… and {n} more open (most urgent listed first)",
