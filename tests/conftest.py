@@ -16,6 +16,12 @@ from cxzy.formats.jsonl import read_records
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 
 
+@pytest.fixture(autouse=True)
+def _no_language_from_the_environment(monkeypatch) -> None:
+    """Tests choose the language themselves: a developer's $CXZY_LANG is not theirs."""
+    monkeypatch.delenv("CXZY_LANG", raising=False)
+
+
 @pytest.fixture
 def cli(capsys, tmp_path) -> Cli:
     """The command line, run in-process against a store in ``tmp_path``."""

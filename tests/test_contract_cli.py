@@ -262,6 +262,20 @@ def test_each_commands_own_help_says_what_it_does(cli, command, says):
     assert rest.lstrip().startswith(says), res.out
 
 
+def test_cxzy_lang_in_the_environment_chooses_the_language_unless_lang_is_given(cli, monkeypatch):
+    monkeypatch.setenv("CXZY_LANG", "en")
+    res = cli.run("status", "-h", lang=None)
+    assert res.out.startswith("usage: cxzy status "), res.out
+    res = cli.run("status", "--bogus", lang=None)
+    assert "unrecognized arguments: --bogus" in res.err
+    res = cli.run("status", lang=None)  # an empty store: the refusal in English
+    assert res.code == 1 and "import events first" in res.err, str(res)
+    res = cli.run("status", lang="zh")
+    assert res.code == 1 and "请先导入" in res.err, str(res)
+    monkeypatch.setenv("CXZY_LANG", "fr")  # not one: the default
+    assert cli.run("status", "-h", lang=None).out.startswith("用法:cxzy status ")
+
+
 def test_usage_errors_speak_the_interface_language(cli):
     import argparse
     import gettext

@@ -996,7 +996,10 @@ LABELS.update(
             "zh": "SQLite 文件或 postgresql:// 地址(默认:$CXZY_STORE,否则为每个用户一个文件)",
             "en": "SQLite file or postgresql:// URL (default: $CXZY_STORE or a per-user file)",
         },
-        "cli.lang": {"zh": "界面语言(默认 zh,或 en)", "en": "interface language (zh default, en)"},
+        "cli.lang": {
+            "zh": "界面语言:zh 或 en(默认:$CXZY_LANG,否则 zh)",
+            "en": "interface language: zh or en (default: $CXZY_LANG, else zh)",
+        },
         "cli.import": {
             "zh": "导入 JSON Lines、CSV 或 XLSX 文件(全部写入或全不写入)",
             "en": "import JSON Lines, CSV or XLSX files (all or nothing)",

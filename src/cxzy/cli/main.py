@@ -62,7 +62,7 @@ def _common(parser: argparse.ArgumentParser, *, top: bool, lang: str = DEFAULT_L
     parser.add_argument(
         "--lang",
         choices=LANGS,
-        default=DEFAULT_LANG if top else argparse.SUPPRESS,
+        default=lang if top else argparse.SUPPRESS,  # $CXZY_LANG or the default
         help=t("cli.lang", lang),
     )
 

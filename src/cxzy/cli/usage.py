@@ -11,7 +11,8 @@ parser is built and parses, and puts gettext's back after.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -54,11 +55,13 @@ ARGPARSE_ZH = {
 _CATALOGUES = {"zh": ARGPARSE_ZH}
 
 
-def lang_in(argv: Sequence[str]) -> str:
+def lang_in(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
     """The language asked for on a command line (``--lang X`` or ``--lang=X``,
-    before or after the command; the last one wins), else the default. Read
-    before parsing: the parser's help and errors are already in it."""
-    lang = DEFAULT_LANG
+    before or after the command; the last one wins), else ``$CXZY_LANG`` when it
+    is one, else the default. Read before parsing: the parser's help and errors
+    are already in it."""
+    chosen = (os.environ if environ is None else environ).get("CXZY_LANG", "")
+    lang = chosen if chosen in LANGS else DEFAULT_LANG
     for n, arg in enumerate(argv):
         if arg == "--":  # what follows is files
             break
