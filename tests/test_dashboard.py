@@ -335,6 +335,23 @@ async def test_log_screen_pages_and_filters(demo_store):
         )
 
 
+async def test_l_from_a_unit_opens_the_log_of_that_unit(demo_store):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen)
+        await pilot.press("l")
+        await settle(pilot)
+        screen, table = app.screen, app.screen.query_one(DataTable)
+        assert isinstance(screen, LogScreen) and screen.filter_text == "unit:ZP"
+        units = {str(table.get_row_at(r)[3]) for r in range(table.row_count)}
+        assert units == {"ZP"}, units
+        await pilot.press("escape")
+        assert isinstance(app.screen, UnitScreen)
+
+
 async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_is_said(
     demo_store,
 ):

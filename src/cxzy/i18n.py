@@ -545,6 +545,7 @@ LABELS: dict[str, dict[str, str]] = {
     "key_faster": {"zh": "加速", "en": "faster"},
     "key_slower": {"zh": "减速", "en": "slower"},
     "key_log": {"zh": "日志", "en": "log"},
+    "key_log_help": {"zh": "日志(在单位页:该单位的记录)", "en": "log (from a unit: its records)"},
     "key_known": {"zh": "按时刻回看", "en": "as known at"},
     "key_side": {"zh": "预警栏", "en": "alerts"},
     "key_side_help": {

@@ -340,8 +340,12 @@ class CxzyApp(App[None]):
     def action_open_log(self) -> None:
         from cxzy.tui.screens.log import LogScreen
 
+        from cxzy.tui.screens.unit import UnitScreen
+
         if self.query_ is not None and not isinstance(self.screen, LogScreen):
-            self.push_screen(LogScreen())
+            # from a unit, its own records: the log filtered to it (/ changes that)
+            unit = self.screen.unit if isinstance(self.screen, UnitScreen) else None
+            self.push_screen(LogScreen(f"unit:{unit}" if unit else ""))
 
     def action_command(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen

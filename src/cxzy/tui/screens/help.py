@@ -25,7 +25,7 @@ KEYS = [
     ("space", "key_play"),
     ("+  -", "key_faster"),
     ("a", "key_side_help"),
-    ("l", "key_log"),
+    ("l", "key_log_help"),
     ("n  p", "key_next_page"),
     ("ctrl+p", "key_palette"),
     ("q  ctrl+q", "key_quit"),

@@ -70,9 +70,9 @@ class LogScreen(Screen[None]):
         Binding("p", "previous_page", "previous page"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, filter_text: str = "") -> None:
         super().__init__()
-        self.filter_text = ""
+        self.filter_text = filter_text
         self.pages: list[int | None] = [None]  # "before" position of each page shown
 
     def compose(self) -> ComposeResult:
