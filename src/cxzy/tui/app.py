@@ -339,7 +339,6 @@ class CxzyApp(App[None]):
 
     def action_open_log(self) -> None:
         from cxzy.tui.screens.log import LogScreen
-
         from cxzy.tui.screens.unit import UnitScreen
 
         if self.query_ is not None and not isinstance(self.screen, LogScreen):
