@@ -94,6 +94,14 @@ def test_log_of_a_unit_never_registered_is_refused_not_empty(full, fmt):
     assert res.out == ""
 
 
+def test_the_log_table_shows_coded_summaries_in_words(full):
+    res = full.run("log", "--type", "CommendationAwarded", lang="zh")
+    assert res.code == 0, str(res)
+    assert "先进典型" in res.out and "model" not in res.out, res.out
+    res = full.run("log", "--type", "LeaderAssigned", lang="zh")
+    assert "组长" in res.out and "leader" not in res.out, res.out
+
+
 def test_log_filter_by_unit_and_type(full):
     want = [r["id"] for r in full.log() if r["type"] == "ActivityHeld" and r.get("unit") == "145"]
     assert len(want) == 5

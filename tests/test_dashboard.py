@@ -348,6 +348,8 @@ async def test_l_from_a_unit_opens_the_log_of_that_unit(demo_store):
         assert isinstance(screen, LogScreen) and screen.filter_text == "unit:ZP"
         units = {str(table.get_row_at(r)[3]) for r in range(table.row_count)}
         assert units == {"ZP"}, units
+        summaries = {str(table.get_row_at(r)[4]) for r in range(table.row_count)}
+        assert "excellent member" in summaries and "excellent_member" not in summaries
         await pilot.press("escape")
         assert isinstance(app.screen, UnitScreen)
 

@@ -1121,3 +1121,19 @@ def code_label(group: str, code: str | None, lang: str = DEFAULT_LANG) -> str:
         return ""
     key = f"{group}.{code}"
     return t(key, lang) if key in LABELS else code
+
+
+# record types whose log summary may be a code of the format: its group of words
+_CODED_SUMMARIES = {
+    "CommendationAwarded": "award_title",
+    "LeaderAssigned": "role",
+    "RectificationEscalated": "action",  # when it has no note
+}
+
+
+def summary_label(type_: str, summary: str | None, lang: str = DEFAULT_LANG) -> str:
+    """A log row's summary in words: an award's title, a leader's role or an
+    escalation's action is a code (``excellent_member`` → 优秀共产党员); any other
+    summary is text from the record, shown as it is."""
+    group = _CODED_SUMMARIES.get(type_)
+    return code_label(group, summary, lang) if group else summary or ""

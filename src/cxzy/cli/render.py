@@ -11,7 +11,7 @@ from rich.text import Text
 
 from cxzy.application.history import LogEntry
 from cxzy.application.status import StatusReport
-from cxzy.i18n import t
+from cxzy.i18n import summary_label, t
 from cxzy.styles import STATE_STYLES
 
 
@@ -81,7 +81,7 @@ def log_table(entries: Iterable[LogEntry], zone: Any, lang: str) -> Table:
             local,
             e.type,
             Text(e.unit or ""),
-            Text(e.summary or ""),
+            Text(summary_label(e.type, e.summary, lang)),
             Text(e.by or ""),
             stored,
             late,

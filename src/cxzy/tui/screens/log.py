@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from cxzy.application.dashboard import LogRow, Snapshot
 from cxzy.domain.schema import TYPES
-from cxzy.i18n import t
+from cxzy.i18n import summary_label, t
 from cxzy.tui.components.tables import Cell, fill
 from cxzy.tui.keys import localize_bindings
 from cxzy.tui.literal import literal
@@ -114,7 +114,7 @@ class LogScreen(Screen[None]):
                     row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                     row.type,
                     Text(row.unit or ""),
-                    literal(row.summary),
+                    literal(summary_label(row.type, row.summary, lang)),
                     Text(row.by or ""),
                     row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
                 ],
