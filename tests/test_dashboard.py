@@ -698,6 +698,28 @@ async def test_an_empty_store_offers_the_demo(tmp_path):
         assert loaded and isinstance(app.screen, OverviewScreen)
 
 
+async def test_an_empty_stores_screen_shows_a_campaign_another_process_imports(tmp_path):
+    path = tmp_path / "new.sqlite3"
+
+    def once_there():
+        return open_app(location(path), read_only=True) if path.exists() else None
+
+    app = CxzyApp(None, lang="en", today=DAY, live=True, open_store=once_there)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, EmptyScreen)
+        writer = open_app(location(path), create=True)  # as `cxzy import` would
+        assert Importer(writer).run(read_records(EVENTS / "demo.jsonl")).ok
+        writer.close()
+        for _ in range(60):  # looked for once a second
+            await pilot.pause(0.1)
+            if isinstance(app.screen, OverviewScreen):
+                break
+        assert isinstance(app.screen, OverviewScreen)
+        await settle(pilot)
+        assert app.screen.query_one(StatusGrid).row_count == 10
+
+
 def test_the_dashboard_never_writes_to_the_store(demo_store, tmp_path):
     copy = tmp_path / "ro.sqlite3"
     shutil.copy(demo_store, copy)

@@ -466,8 +466,11 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_chart": {"zh": "各阶段完成率(按周)", "en": "Items done per phase, by week"},
     "tui_loading": {"zh": "读取中…", "en": "loading…"},
     "tui_empty_store": {
-        "zh": "库中还没有活动。按 d 载入演示历史,按 q 退出。",
-        "en": "The store holds no campaign yet. Press d to load the demo history, q to quit.",
+        "zh": "库中还没有活动。按 d 载入演示历史,按 q 退出。\n"
+        "或在另一个终端导入活动的记录(cxzy import 文件),导入后即在此显示。",
+        "en": "The store holds no campaign yet. Press d to load the demo history, q to quit.\n"
+        "Or import your campaign's records in another terminal (cxzy import FILE):\n"
+        "they appear here.",
     },
     "tui_behind": {
         "zh": "读模型落后于日志 {n} 条;运行任何 cxzy 命令(如 cxzy status)即可补齐",

@@ -364,7 +364,16 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
         load_demo(location)
         return open_app(location, read_only=True)
 
-    dashboard = CxzyApp(store, lang=args.lang, load_demo=demo_then_open)
+    def once_there() -> CampaignApp | None:
+        """The store, once another process has made it (None before)."""
+        if not location.exists():
+            return None
+        try:
+            return open_app(location, read_only=True)
+        except (Violation, PersistenceError):  # not there yet, or not a store
+            return None
+
+    dashboard = CxzyApp(store, lang=args.lang, load_demo=demo_then_open, open_store=once_there)
     try:
         dashboard.run()
     finally:

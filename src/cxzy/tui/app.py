@@ -19,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from cxzy.application.app import CampaignApp
@@ -34,6 +35,7 @@ RECONNECT_SECONDS = 1.0
 SERIES_SECONDS = 30.0
 REPLAY_TICK = 0.4
 AHEAD_PAUSE_SECONDS = 0.25  # idle after a step before the view behind it is read ahead
+EMPTY_POLL_SECONDS = 1.0  # an empty store's screen: a look for a campaign imported
 _DAY_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{8}")
 
 
@@ -86,12 +88,17 @@ class CxzyApp(App[None]):
         today: date | None = None,
         live: bool = True,
         load_demo: Callable[[], CampaignApp] | None = None,
+        open_store: Callable[[], CampaignApp | None] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.lang = lang
         self.live_updates = live
         self.load_demo = load_demo
+        # opens the store once it exists (None before): an empty store's screen
+        # waits for another process to import a campaign
+        self.open_store = open_store
+        self._waiting: Timer | None = None
         self._today = today
         self.query_: DashboardQuery | None = None
         self._series_key: tuple[int, datetime | None] | None = None
@@ -109,8 +116,31 @@ class CxzyApp(App[None]):
             from cxzy.tui.screens.empty import EmptyScreen
 
             self.push_screen(EmptyScreen())
+            if self.live_updates:
+                self._waiting = self.set_interval(EMPTY_POLL_SECONDS, self._look_for_campaign)
             return
         self.start(self.store)
+
+    @work(thread=True, exclusive=True, group="poll")
+    def _look_for_campaign(self) -> None:
+        """Live, on an empty store's screen: once another process has imported a
+        campaign, show it (as after loading the demo)."""
+        store = self.store
+        if store is None and self.open_store is not None:
+            store = self.open_store()
+        if store is not None and self._has_campaign(store):
+            self.call_from_thread(self._campaign_found, store)
+        elif store is not None and store is not self.store:
+            store.close()
+
+    def _campaign_found(self, store: CampaignApp) -> None:
+        from cxzy.tui.screens.empty import EmptyScreen
+
+        if self.query_ is None and isinstance(self.screen, EmptyScreen):
+            self.pop_screen()
+            self.start(store)
+        elif store is not self.store:  # the demo was loaded meanwhile
+            store.close()
 
     @staticmethod
     def _has_campaign(store: CampaignApp) -> bool:
@@ -125,6 +155,8 @@ class CxzyApp(App[None]):
     def start(self, store: CampaignApp) -> None:
         from cxzy.tui.screens.overview import OverviewScreen
 
+        if self._waiting is not None:  # an empty store's screen no longer waits
+            self._waiting.stop()
         self.store = store
         self.query_ = DashboardQuery(store)
         campaign = self.query_.status.campaign()
