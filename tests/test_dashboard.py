@@ -699,12 +699,10 @@ async def test_an_empty_store_offers_the_demo(tmp_path):
 
 
 async def test_an_empty_stores_screen_shows_a_campaign_another_process_imports(tmp_path):
+    from cxzy.cli.main import opener
+
     path = tmp_path / "new.sqlite3"
-
-    def once_there():
-        return open_app(location(path), read_only=True) if path.exists() else None
-
-    app = CxzyApp(None, lang="en", today=DAY, live=True, open_store=once_there)
+    app = CxzyApp(None, lang="en", today=DAY, live=True, open_store=opener(location(path)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
         assert isinstance(app.screen, EmptyScreen)

@@ -308,6 +308,22 @@ async def test_a_dashboard_on_postgresql_sees_new_events_pushed(pg, capsys):
         assert min(latencies) < 1.0  # measured, printed; asserted only loosely
 
 
+async def test_a_dashboard_on_a_schema_without_a_store_shows_the_first_import(pg, capsys):
+    from cxzy.cli.main import opener
+    from cxzy.tui.screens.empty import EmptyScreen
+    from cxzy.tui.screens.overview import OverviewScreen
+
+    store = opener(resolve_store(pg))
+    app = CxzyApp(None, lang="en", today=date(2012, 11, 7), live=True, open_store=store)
+    async with app.run_test(size=(170, 45)) as pilot:
+        await pilot.pause(1.5)  # it has looked at least once: no tables yet
+        assert isinstance(app.screen, EmptyScreen)
+        demo = str(EVENTS / "demo.jsonl")
+        assert (await asyncio_to_thread(cli, capsys, "--store", pg, "import", demo))[0] == 0
+        assert await _wait(pilot, lambda: isinstance(app.screen, OverviewScreen), 10)
+        assert await _wait(pilot, lambda: app.snapshot is not None and app.snapshot.head == 544, 10)
+
+
 async def test_a_dashboard_says_when_the_connection_drops_and_catches_up(pg, server, capsys):
     assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
     app = CxzyApp(

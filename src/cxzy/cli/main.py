@@ -345,6 +345,21 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
     return open_dashboard(args, out, err)
 
 
+def opener(location: StoreLocation) -> Callable[[], CampaignApp | None]:
+    """What opens the store for reading once another process has made it (None
+    before): an empty store's dashboard looks with it."""
+
+    def once_there() -> CampaignApp | None:
+        if not location.exists():
+            return None
+        try:
+            return open_app(location, read_only=True)
+        except (Violation, PersistenceError):  # not there yet, or not a store
+            return None
+
+    return once_there
+
+
 def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
     """The dashboard in a terminal; the status table when output is not a terminal."""
     if not (sys.stdout.isatty() and sys.stdin.isatty()):
@@ -357,23 +372,22 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
     location = args.location
     store = None
     if location.exists():
-        _open(location).close()  # a read model from an older cxzy is rebuilt first, if writable
-        store = open_app(location, read_only=True)
+        try:
+            _open(location).close()  # a read model from an older cxzy is rebuilt first
+        except Violation as violation:
+            if violation.code != "no_store":
+                raise
+            # a PostgreSQL schema without cxzy's tables yet: as a missing file
+        else:
+            store = open_app(location, read_only=True)
 
     def demo_then_open() -> CampaignApp:
         load_demo(location)
         return open_app(location, read_only=True)
 
-    def once_there() -> CampaignApp | None:
-        """The store, once another process has made it (None before)."""
-        if not location.exists():
-            return None
-        try:
-            return open_app(location, read_only=True)
-        except (Violation, PersistenceError):  # not there yet, or not a store
-            return None
-
-    dashboard = CxzyApp(store, lang=args.lang, load_demo=demo_then_open, open_store=once_there)
+    dashboard = CxzyApp(
+        store, lang=args.lang, load_demo=demo_then_open, open_store=opener(location)
+    )
     try:
         dashboard.run()
     finally:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from eventsourcing.persistence import PersistenceError
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -128,7 +129,11 @@ class CxzyApp(App[None]):
         store = self.store
         if store is None and self.open_store is not None:
             store = self.open_store()
-        if store is not None and self._has_campaign(store):
+        try:
+            found = store is not None and self._has_campaign(store)
+        except PersistenceError:  # the connection lost, say: look again next time
+            found = False
+        if found:
             self.call_from_thread(self._campaign_found, store)
         elif store is not None and store is not self.store:
             store.close()
