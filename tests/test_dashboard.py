@@ -412,6 +412,34 @@ async def test_enter_in_the_log_shows_the_whole_record_and_where_it_came_from(de
         assert isinstance(app.screen, LogScreen)
 
 
+@pytest.mark.parametrize(
+    ("lang", "filter_", "shown"),
+    [
+        (
+            "zh",
+            "unit:DKGS type:ReviewRecorded 随机抽查",
+            ("inspection  督促检查", "random_check  随机抽样检查", "criticize  通报批评"),
+        ),
+        ("en", "unit:JU type:ActivityHeld", ("mobilization  Mobilization meeting",)),
+    ],
+)
+async def test_the_record_shows_each_code_with_its_words(demo_store, lang, filter_, shown):
+    app = dashboard(demo_store, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("slash", *filter_, "enter")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.row_count - 1)  # the oldest
+        await pilot.press("enter")
+        await settle(pilot)
+        text = plain(app.screen.query_one("#record", Static))
+        for words in shown:
+            assert words in text, text
+
+
 async def test_long_text_wraps_on_a_narrow_terminal(demo_store):
     """An auditor reads every character of a field: at 80 columns a long title wraps
     instead of ending in an ellipsis, in the record screen and the unit screen."""

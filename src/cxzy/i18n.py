@@ -1126,17 +1126,41 @@ def code_label(group: str, code: str | None, lang: str = DEFAULT_LANG) -> str:
     return t(key, lang) if key in LABELS else code
 
 
-# record types whose log summary may be a code of the format: its group of words
+# the fields of records that hold a code of the format: the group of its words
+_CODED_FIELDS = {
+    ("UnitRegistered", "kind"): "unit_kind",
+    ("LeaderAssigned", "role"): "role",
+    ("ReviewRecorded", "kind"): "review_kind",
+    ("ReviewRecorded", "grade"): "grade",
+    ("ReviewRecorded", "method"): "method",
+    ("ReviewRecorded", "verdict"): "verdict",
+    ("RectificationOpened", "source"): "source",
+    ("RectificationEscalated", "action"): "action",
+    ("CommendationAwarded", "title"): "award_title",
+    ("CommendationAwarded", "level"): "award_level",
+}
+# record types whose log summary may be such a code: the field it comes from
 _CODED_SUMMARIES = {
-    "CommendationAwarded": "award_title",
+    "CommendationAwarded": "title",
     "LeaderAssigned": "role",
     "RectificationEscalated": "action",  # when it has no note
 }
+
+
+def field_words(type_: str, field: str, value: Any, lang: str = DEFAULT_LANG) -> str | None:
+    """The words for a record's field that holds a code (``ReviewRecorded``'s
+    ``grade`` ``advanced`` → 先进); None for other fields, and for a value with
+    no words (free text in ``source``, say)."""
+    group = _CODED_FIELDS.get((type_, field))
+    if group is None or not isinstance(value, str) or f"{group}.{value}" not in LABELS:
+        return None
+    return t(f"{group}.{value}", lang)
 
 
 def summary_label(type_: str, summary: str | None, lang: str = DEFAULT_LANG) -> str:
     """A log row's summary in words: an award's title, a leader's role or an
     escalation's action is a code (``excellent_member`` → 优秀共产党员); any other
     summary is text from the record, shown as it is."""
-    group = _CODED_SUMMARIES.get(type_)
-    return code_label(group, summary, lang) if group else summary or ""
+    field = _CODED_SUMMARIES.get(type_)
+    words = field_words(type_, field, summary, lang) if field else None
+    return words or summary or ""

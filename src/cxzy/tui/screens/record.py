@@ -17,7 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cxzy.application.history import LogEntry, LogQuery
-from cxzy.i18n import code_label, t
+from cxzy.formats.ledger_tables import activity_label
+from cxzy.i18n import code_label, field_words, t
 from cxzy.tui.keys import localize_bindings
 from cxzy.tui.literal import literal
 
@@ -81,7 +82,11 @@ class RecordScreen(ModalScreen[None]):
         table.add_row(t("log_header_at", lang), when(entry.at))
         for key, value in record.items():
             if key not in _FACTS:
-                table.add_row(key, _value(value))
+                shown = _value(value)
+                words = self._words(record["type"], key, value, lang)
+                if words and words != value:  # the code as the file has it, then its words
+                    shown.append(f"  {words}", style="dim")
+                table.add_row(key, shown)
         table.add_row("", "")
         table.add_row(t("log_header_by", lang), _value(entry.by or "-"))
         recorded = Text(when(entry.recorded))
@@ -90,6 +95,12 @@ class RecordScreen(ModalScreen[None]):
         table.add_row(t("log_header_recorded", lang), recorded)
         table.add_row(t("log_header_origin", lang), _value(entry.origin or "-"))
         body.update(table)
+
+    def _words(self, type_: str, key: str, value: Any, lang: str) -> str | None:
+        if (type_, key) == ("ActivityHeld", "kind") and isinstance(value, str):
+            template = self.app.template  # type: ignore[attr-defined]
+            return activity_label(template, value, lang)  # its checklist item's name
+        return field_words(type_, key, value, lang)
 
     def action_close(self) -> None:
         self.dismiss(None)
