@@ -480,8 +480,23 @@ async def test_help_lists_the_keys(demo_store):
         text = "\n".join(plain(w) for w in app.screen.query(Static))
         for word in ("command", "filter", "earlier", "play/pause", "quit", "palette"):
             assert word in text
+        assert "filter units: a code or name, or a status" in text
+        assert "filter the log: unit:CODE" in text
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_help_wraps_its_long_lines_on_a_narrow_terminal(demo_store):
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        keys = app.screen.query(Static).first()
+        console = Console(width=keys.content_region.width, file=io.StringIO(), color_system=None)
+        console.print(keys.content)
+        shown = console.file.getvalue()
+        assert "…" not in shown and "入库" in shown and "时间)" in shown, shown
 
 
 @contextmanager

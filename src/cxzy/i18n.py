@@ -512,17 +512,17 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_log_page": {"zh": "第 {page} 页 · 每页 {size} 条", "en": "page {page} · {size} per page"},
     "tui_filter": {"zh": "筛选", "en": "filter"},
     "tui_grid_filter_help": {
-        "zh": "筛选:单位代码或名称,或表中的状态(如 已逾期、有风险、后进)",
-        "en": "filter: a unit's code or name, or a status the grid shows (overdue, at risk, lagging)",
+        "zh": "筛选单位:代码或名称,或表中的状态(如 已逾期、有风险、后进)",
+        "en": "filter units: a code or name, or a status the grid shows (overdue, at risk, lagging)",
+    },
+    "tui_log_filter_help": {
+        "zh": "筛选日志:unit:代码 type:类型 since:日期 until:日期 及任意文字",
+        "en": "filter the log: unit:CODE type:TYPE since:DATE until:DATE and any text",
     },
     "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
     "tui_unknown_type": {
         "zh": "没有 '{value}' 这种记录(type: 取 CommitmentMade 这样的类型名)",
         "en": "no record type '{value}' (type: takes a name like CommitmentMade)",
-    },
-    "tui_filter_help": {
-        "zh": "筛选:unit:代码 type:类型 since:日期 until:日期 及任意文字",
-        "en": "filter: unit:CODE type:TYPE since:DATE until:DATE and any text",
     },
     "tui_command_help": {
         "zh": "命令:单位代码或名称 · log · overview · 日期 YYYY-MM-DD · known 时刻 · today · help · quit",

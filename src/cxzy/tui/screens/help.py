@@ -47,6 +47,8 @@ class HelpScreen(ModalScreen[None]):
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
         lang = self.app.lang  # type: ignore[attr-defined]
         table = Table(title=t("tui_help_title", lang), show_header=False, box=None)
+        table.add_column(no_wrap=True)
+        table.add_column(overflow="fold")  # a long line wraps on a narrow terminal
         for key, label in KEYS:
             text = t(label, lang)
             if label == "key_earlier":
@@ -59,7 +61,8 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(table)
             yield Static(t("tui_command_help", lang), markup=False)
-            yield Static(t("tui_filter_help", lang), markup=False)
+            yield Static(t("tui_grid_filter_help", lang), markup=False)
+            yield Static(t("tui_log_filter_help", lang), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -164,7 +164,9 @@ class LogScreen(Screen[None]):
             self.load()
 
         lang = self.app.lang  # type: ignore[attr-defined]
-        self.app.push_screen(PromptScreen(t("tui_filter_help", lang), "/", self.filter_text), apply)
+        self.app.push_screen(
+            PromptScreen(t("tui_log_filter_help", lang), "/", self.filter_text), apply
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
