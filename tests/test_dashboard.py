@@ -741,11 +741,16 @@ async def test_an_empty_store_offers_the_demo(tmp_path):
         assert loaded and isinstance(app.screen, OverviewScreen)
 
 
-async def test_an_empty_stores_screen_shows_a_campaign_another_process_imports(tmp_path):
+@pytest.mark.parametrize("made", [False, True])  # no file yet; a store with no campaign
+async def test_an_empty_stores_screen_shows_a_campaign_another_process_imports(tmp_path, made):
     from cxzy.cli.main import opener
 
     path = tmp_path / "new.sqlite3"
-    app = CxzyApp(None, lang="en", today=DAY, live=True, open_store=opener(location(path)))
+    store = None
+    if made:  # as a refused first import leaves it
+        open_app(location(path), create=True).close()
+        store = open_app(location(path), read_only=True)
+    app = CxzyApp(store, lang="en", today=DAY, live=True, open_store=opener(location(path)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
         assert isinstance(app.screen, EmptyScreen)
