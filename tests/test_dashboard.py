@@ -486,6 +486,24 @@ async def test_help_lists_the_keys(demo_store):
         assert isinstance(app.screen, OverviewScreen)
 
 
+async def test_the_command_palette_speaks_the_interface_language(demo_store):
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = {str(command.title) for command in app.get_system_commands(app.screen)}
+        assert {"主题", "退出", "截图", "日志"} <= titles, titles
+        assert not {"Theme", "Quit", "Screenshot", "Keys"} & titles, titles
+        shown = {b.binding.description for b in app.screen.active_bindings.values()}
+        assert "命令面板" in shown and "palette" not in shown
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(Input).placeholder == "搜索命令或单位…"
+
+
 async def test_help_wraps_its_long_lines_on_a_narrow_terminal(demo_store):
     app = dashboard(demo_store, lang="zh")
     async with app.run_test(size=(80, 40)) as pilot:

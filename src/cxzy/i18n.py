@@ -558,6 +558,29 @@ LABELS: dict[str, dict[str, str]] = {
     "key_next_page": {"zh": "下一页", "en": "next page"},
     "key_prev_page": {"zh": "上一页", "en": "previous page"},
     "key_palette": {"zh": "命令面板", "en": "command palette"},
+    "tui_palette_search": {"zh": "搜索命令或单位…", "en": "Search for commands or units…"},
+    # Textual's own commands in the palette, by their title
+    "palette.Theme": {"zh": "主题", "en": "Theme"},
+    "palette_help.Theme": {"zh": "更换界面配色", "en": "Change the current theme"},
+    "palette.Quit": {"zh": "退出", "en": "Quit"},
+    "palette_help.Quit": {"zh": "立即退出", "en": "Quit the application as soon as possible"},
+    "palette.Keys": {"zh": "按键面板", "en": "Keys"},
+    "palette_help.Keys": {
+        "zh": "显示或隐藏当前部件的帮助和可用按键",
+        "en": "Show or hide help for the focused widget and the keys available",
+    },
+    "palette.Maximize": {"zh": "最大化", "en": "Maximize"},
+    "palette_help.Maximize": {"zh": "最大化当前部件", "en": "Maximize the focused widget"},
+    "palette.Minimize": {"zh": "还原", "en": "Minimize"},
+    "palette_help.Minimize": {
+        "zh": "把部件还原为正常大小",
+        "en": "Minimize the widget and restore to normal size",
+    },
+    "palette.Screenshot": {"zh": "截图", "en": "Screenshot"},
+    "palette_help.Screenshot": {
+        "zh": "把当前画面存为 SVG 截图",
+        "en": "Save an SVG 'screenshot' of the current screen",
+    },
     "key_load_demo": {"zh": "载入演示", "en": "load demo"},
 }
 

@@ -18,6 +18,7 @@ from eventsourcing.persistence import PersistenceError
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -25,7 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery, Snapshot
-from cxzy.i18n import t
+from cxzy.i18n import LABELS, t
 from cxzy.tui.clock import ViewClock
 from cxzy.tui.collector import IdleCollector
 from cxzy.tui.keys import localize_bindings
@@ -383,6 +384,12 @@ class CxzyApp(App[None]):
             unit = self.screen.unit if isinstance(self.screen, UnitScreen) else None
             self.push_screen(LogScreen(f"unit:{unit}" if unit else ""))
 
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its prompt in the interface's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = t("tui_palette_search", self.lang)
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+
     def action_command(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen
 
@@ -461,7 +468,13 @@ class CxzyApp(App[None]):
         self.push_screen(UnitScreen(message.unit))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's, in our language
+            if f"palette.{command.title}" in LABELS:
+                command = command._replace(
+                    title=t(f"palette.{command.title}", self.lang),
+                    help=t(f"palette_help.{command.title}", self.lang),
+                )
+            yield command
         if self.snapshot is None:
             return
         yield SystemCommand(

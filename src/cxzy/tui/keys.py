@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "open_unit": "key_open",
     "known_at": "key_known",
     "toggle_side": "key_side",
+    "command_palette": "key_palette",  # Textual's own binding (ctrl+p)
 }
 
 
