@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 
 from cxzy.application.dashboard import LogRow, Snapshot, UnitDetail
 from cxzy.application.history import late_days
-from cxzy.i18n import code_label, t
+from cxzy.i18n import code_label, field_words, t
 from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.keys import localize_bindings
@@ -61,10 +61,8 @@ def _fields(record: dict[str, Any], lang: str) -> Text:
             shown = t("accepted" if value else "rejected", lang)
         elif isinstance(value, bool):
             shown = t("yes" if value else "no", lang)
-        elif key in ("action", "source"):
-            shown = code_label(key, value, lang)
-        else:
-            shown = str(value)
+        else:  # a code in words (an escalation's action, a legacy source), else as it is
+            shown = field_words(record["type"], key, value, lang) or str(value)
         parts.append(f"{t(_FIELDS[key], lang)}: {shown}")
     return literal("  ".join(parts))
 
