@@ -60,6 +60,39 @@ def test_jsonl_log_holds_every_record_in_order_with_id_and_recorded(full):
     assert recorded == sorted(recorded), "recorded times must not go backwards along the log"
 
 
+@pytest.mark.parametrize("filters", [(), ("--unit", "145"), ("--type", "ActivityHeld")])
+def test_jsonl_is_written_a_page_at_a_time_with_the_same_records(full, monkeypatch, filters):
+    from cxzy.application import history
+
+    whole = full.log_text(*filters)
+    monkeypatch.setattr(history, "RECORDS_PAGE", 3)  # many pages, some with nothing kept
+    assert full.log_text(*filters) == whole
+
+
+def test_jsonl_stops_at_the_head_the_log_had_when_it_began(full):
+    from cxzy.application.app import open_app
+    from cxzy.application.history import LogFilter, LogQuery
+    from cxzy.application.store import StoreLocation
+
+    app = open_app(StoreLocation("sqlite", str(full.store)))
+    before = len(full.log())
+    written = LogQuery(app).records(LogFilter())
+    first = next(written)  # begun: the head is read
+    full.ok_import(
+        [
+            {
+                "type": "ActivityHeld",
+                "at": "2012-11-08",
+                "unit": "145",
+                "kind": "summary",
+                "title": "after the export began",
+            }
+        ]
+    )
+    assert len(full.log()) == before + 1
+    assert 1 + len(list(written)) == before and first["type"] == "CampaignPlanned"
+
+
 def test_log_filter_by_type(full):
     log = full.log()
     want = [r["id"] for r in log if r["type"] == "ActivityHeld"]

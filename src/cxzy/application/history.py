@@ -4,12 +4,14 @@ full records behind them in the interchange format."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.domain.schema import public_record
+
+RECORDS_PAGE = 5_000  # log rows read at a time when writing records out
 
 
 @dataclass(frozen=True)
@@ -20,12 +22,16 @@ class LogFilter:
     until: date | None = None
     late: bool = False  # only records recorded more than the template's N days late
     pos: int | None = None  # only the record at this log position
+    until_pos: int | None = None  # only records up to this log position
 
     def where(self) -> tuple[str, dict[str, Any]]:
         clauses, params = [], {}
         if self.pos is not None:
             clauses.append("pos = :pos")
             params["pos"] = self.pos
+        if self.until_pos is not None:
+            clauses.append("pos <= :until_pos")
+            params["until_pos"] = self.until_pos
         if self.unit:
             clauses.append("unit = :unit")
             params["unit"] = self.unit
@@ -82,24 +88,34 @@ class LogQuery:
 
     def entries(self, filters: LogFilter) -> list[LogEntry]:
         """The matching rows with who recorded them, where they came from and how late."""
+        return self._page(filters)[0]
+
+    def _page(
+        self, filters: LogFilter, after: int = 0, limit: int | None = None
+    ) -> tuple[list[LogEntry], int | None]:
+        """The matching rows after a position (``limit`` of them, before the ``late``
+        filter), and the last position read (None: none left)."""
         where, params = filters.where()
-        limit = self.late_limit()
+        where += (" AND" if where else " WHERE") + " pos > :after"
+        late_limit = self.late_limit()
         with self.app.snapshot() as c:
             rows = self.app.read_model.rows(
                 c,
                 "SELECT pos, at, type, unit, summary, by_whom, recorded, origin FROM cx_log"
                 + where
-                + " ORDER BY pos",
+                + " ORDER BY pos"
+                + ("" if limit is None else f" LIMIT {int(limit)}"),
+                after=after,
                 **params,
             )
         found = []
         for pos, at, type_, unit, summary, by, recorded, origin in rows:
             at_, recorded_ = datetime.fromisoformat(at), datetime.fromisoformat(recorded)
-            late = None if limit is None else late_days(at_, recorded_, limit)
+            late = None if late_limit is None else late_days(at_, recorded_, late_limit)
             if filters.late and late is None:
                 continue
             found.append(LogEntry(pos, at_, type_, unit, summary, by, recorded_, origin, late))
-        return found
+        return found, (rows[-1][0] if rows else None)
 
     def rows(self, filters: LogFilter) -> list[tuple[Any, ...]]:
         """(pos, at, type, unit, summary, by, recorded) in log order."""
@@ -126,7 +142,14 @@ class LogQuery:
 
     def records(self, filters: LogFilter) -> Iterator[dict[str, Any]]:
         """The matching records as interchange-format mappings, each with its
-        ``id`` and ``recorded`` time."""
-        recorded = {entry.pos: entry.recorded for entry in self.entries(filters)}
-        for pos, event in self.app.notifications(list(recorded)):
-            yield public_record(event, recorded[pos])
+        ``id`` and ``recorded`` time, a page at a time (memory stays flat however
+        long the log), up to the log's head when the first page is read."""
+        with self.app.snapshot() as c:
+            head = self.app.read_model.head(c)
+        upto = replace(filters, until_pos=head)
+        after: int | None = 0
+        while after is not None:
+            entries, after = self._page(upto, after, RECORDS_PAGE)
+            recorded = {entry.pos: entry.recorded for entry in entries}
+            for pos, event in self.app.notifications(list(recorded)):
+                yield public_record(event, recorded[pos])
