@@ -11,7 +11,7 @@ from typing import Any
 from cxzy.application.app import CampaignApp
 from cxzy.domain.schema import public_record
 
-RECORDS_PAGE = 5_000  # log rows read at a time when writing records out
+RECORDS_PAGE = 5_000  # log rows read at a time when records are read in order
 
 
 @dataclass(frozen=True)
@@ -140,16 +140,22 @@ class LogQuery:
             return entry, public_record(event, entry.recorded)
         return None
 
-    def records(self, filters: LogFilter) -> Iterator[dict[str, Any]]:
-        """The matching records as interchange-format mappings, each with its
-        ``id`` and ``recorded`` time, a page at a time (memory stays flat however
-        long the log), up to the log's head when the first page is read."""
-        with self.app.snapshot() as c:
-            head = self.app.read_model.head(c)
-        upto = replace(filters, until_pos=head)
+    def events(self, filters: LogFilter) -> Iterator[tuple[LogEntry, Any]]:
+        """The matching rows with their domain events, in log order, a page at a
+        time (memory stays flat however long the log), up to ``filters.until_pos``
+        or else the log's head when the first page is read."""
+        if filters.until_pos is None:
+            with self.app.snapshot() as c:
+                filters = replace(filters, until_pos=self.app.read_model.head(c))
         after: int | None = 0
         while after is not None:
-            entries, after = self._page(upto, after, RECORDS_PAGE)
-            recorded = {entry.pos: entry.recorded for entry in entries}
-            for pos, event in self.app.notifications(list(recorded)):
-                yield public_record(event, recorded[pos])
+            entries, after = self._page(filters, after, RECORDS_PAGE)
+            by_pos = {entry.pos: entry for entry in entries}
+            for pos, event in self.app.notifications(list(by_pos)):
+                yield by_pos[pos], event
+
+    def records(self, filters: LogFilter) -> Iterator[dict[str, Any]]:
+        """The matching records as interchange-format mappings, each with its
+        ``id`` and ``recorded`` time (:meth:`events`: a page at a time)."""
+        for entry, event in self.events(filters):
+            yield public_record(event, entry.recorded)

@@ -22,6 +22,7 @@ verification), ``open``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -31,6 +32,9 @@ from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.domain.schema import RATING_KEYS, record_of
 from cxzy.domain.status import DONE, LATE
+
+#: a unit's checklist fact → the day of its first record and that record's text
+_Firsts = dict[tuple[str, str], tuple[date, str | None]]
 
 KEPT, KEPT_LATE, BROKEN, OPEN = "kept", "kept_late", "broken", "open"
 COMMITMENT_RESULTS = (KEPT, KEPT_LATE, BROKEN, OPEN)
@@ -200,24 +204,20 @@ class LedgerQuery:
     def ledger(self, as_of: date, known_at: datetime | None = None) -> Ledger:
         report = StatusQuery(self.app).status(as_of, known_at)
         ledger = Ledger(report)
-        events = self._events(report)
-        self._records(ledger, events)
-        self._checklist(ledger, events)
+        firsts: _Firsts = {}
+        self._records(ledger, self._events(report, firsts))
+        self._checklist(ledger, firsts)
         return ledger
 
-    def _events(self, report: StatusReport) -> list[tuple[str, Any, dict[str, Any]]]:
-        """(type, stamp, fields) of every record up to the day (and position), in log order."""
-        entries = LogQuery(self.app).entries(LogFilter(until=report.as_of))
-        positions = [e.pos for e in entries if e.pos <= report.position]
-        return [record_of(event) for _pos, event in self.app.notifications(positions)]
-
-    def _checklist(self, ledger: Ledger, events: list[tuple[str, Any, dict[str, Any]]]) -> None:
-        """Every item of every unit: its state (the status report's) and what
-        satisfied it — the earliest record of its kind (the dashboard's evidence), or
-        for "all closed" items how many of the set are closed and the last closing day."""
-        report, as_of = ledger.report, ledger.as_of
-        firsts: dict[tuple[str, str], tuple[date, str | None]] = {}
-        for type_, stamp, f in events:  # log order: the first of the earliest day wins
+    def _events(
+        self, report: StatusReport, firsts: _Firsts
+    ) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+        """(type, stamp, fields) of every record up to the day (and position), in log
+        order, read once and a page at a time; on the way, the first record of each
+        unit's checklist facts goes into ``firsts`` (the first of the earliest day)."""
+        upto = LogFilter(until=report.as_of, until_pos=report.position)
+        for _entry, event in LogQuery(self.app).events(upto):
+            type_, stamp, f = record_of(event)
             fact, text = None, None
             if type_ == "ActivityHeld":
                 fact, text = f"activity:{f['kind']}", f["title"]
@@ -225,11 +225,17 @@ class LedgerQuery:
                 fact, text = f"review:{f['kind']}", f["note"]
             elif type_ == "CommitmentMade" and f["public"]:
                 fact, text = "commitment:public", f["text"]
-            if fact is None:
-                continue
-            key = (f["unit"], fact)
-            if key not in firsts or stamp.day < firsts[key][0]:
-                firsts[key] = (stamp.day, text)
+            if fact is not None:
+                key = (f["unit"], fact)
+                if key not in firsts or stamp.day < firsts[key][0]:
+                    firsts[key] = (stamp.day, text)
+            yield type_, stamp, f
+
+    def _checklist(self, ledger: Ledger, firsts: _Firsts) -> None:
+        """Every item of every unit: its state (the status report's) and what
+        satisfied it — the earliest record of its kind (the dashboard's evidence), or
+        for "all closed" items how many of the set are closed and the last closing day."""
+        report, as_of = ledger.report, ledger.as_of
         for unit in report.units:
             for phase in report.template.phases:
                 status = unit.phases[phase.key]
@@ -274,7 +280,7 @@ class LedgerQuery:
                         )
                     )
 
-    def _records(self, ledger: Ledger, events: list[tuple[str, Any, dict[str, Any]]]) -> None:
+    def _records(self, ledger: Ledger, events: Iterable[tuple[str, Any, dict[str, Any]]]) -> None:
         report, as_of = ledger.report, ledger.as_of
         names = {u.unit: u.name for u in report.units}
         order = {u.unit: n for n, u in enumerate(report.units)}

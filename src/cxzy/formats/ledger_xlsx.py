@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cxzy.formats.ledger_tables import Cell, Table
 from cxzy.formats.xlsx_records import EXPORT_KEYWORD
@@ -61,12 +63,12 @@ def safe_text(text: str) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def put(sheet: Any, row: int, column: int, value: Any) -> Any:
-    """Write one value; text always as text (never a formula)."""
+def put(sheet: Any, value: Any) -> WriteOnlyCell:
+    """One value as a cell of a write-only sheet; text always as text (never a formula)."""
     state = None
     if isinstance(value, Cell):
         value, state = value.value, value.state
-    cell = sheet.cell(row=row, column=column)
+    cell = WriteOnlyCell(sheet)
     if isinstance(value, str):
         cell.value = safe_text(value)
         cell.data_type = "s"
@@ -84,8 +86,12 @@ def put(sheet: Any, row: int, column: int, value: Any) -> Any:
     else:
         cell.value = value
     if state in FILLS:
-        cell.fill = PatternFill("solid", start_color=FILLS[state], end_color=FILLS[state])
+        cell.fill = _fill(FILLS[state])
     return cell
+
+
+def _fill(colour: str) -> PatternFill:
+    return PatternFill("solid", start_color=colour, end_color=colour)
 
 
 def _shown(value: Any) -> str:
@@ -98,8 +104,10 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def fit_widths(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Column widths from the widest value (Chinese counted double); long text wraps."""
+def fit_widths(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> set[int]:
+    """Column widths from the widest value (Chinese counted double), set before any
+    row is written; the columns whose long text wraps (0-based) are returned."""
+    wrapped = set()
     for index, header in enumerate(headers):
         widest = display_width(header) + 3  # room for the filter button
         for row in rows:
@@ -108,37 +116,39 @@ def fit_widths(sheet: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]
                     widest, max(map(display_width, _shown(row[index]).splitlines() or [""]))
                 )
         width = max(MIN_WIDTH, min(MAX_WIDTH, widest + 2))
-        letter = get_column_letter(index + 1)
-        sheet.column_dimensions[letter].width = width
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
         if widest + 2 > MAX_WIDTH:
-            for (cell,) in sheet.iter_rows(
-                min_row=2, min_col=index + 1, max_col=index + 1, max_row=len(rows) + 1
-            ):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            wrapped.add(index)
+    return wrapped
 
 
 def _table_sheet(book: Workbook, table: Table) -> None:
     sheet = book.create_sheet(table.title)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
-    for column, header in enumerate(table.headers, start=1):
-        cell = put(sheet, 1, column, header)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(vertical="center")
-    for number, row in enumerate(table.rows, start=2):
-        for column, value in enumerate(row, start=1):
-            put(sheet, number, column, value)
+    wrapped = fit_widths(sheet, table.headers, table.rows)
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(table.headers))
     sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
-    fit_widths(sheet, table.headers, table.rows)
     _printable(sheet)
+    bold, fill, middle = Font(bold=True), _fill(HEADER_FILL), Alignment(vertical="center")
+    header = []
+    for text in table.headers:
+        cell = put(sheet, text)
+        cell.font, cell.fill, cell.alignment = bold, fill, middle
+        header.append(cell)
+    sheet.append(header)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in table.rows:
+        cells = [put(sheet, value) for value in row]
+        for index in wrapped:
+            if index < len(cells):
+                cells[index].alignment = wrap
+        sheet.append(cells)
 
 
 def _printable(sheet: Any) -> None:
     """Printed: landscape, as wide as the page, the header row on every page."""
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
@@ -149,34 +159,47 @@ def _cover_sheet(book: Workbook, table: Table) -> None:
     """Title, then label and value rows; a row with an empty value is a note
     spanning both columns."""
     sheet = book.create_sheet(table.title)
-    title = put(sheet, 1, 1, table.headers[0])
-    title.font = Font(bold=True, size=14)
     labels = [str(r[0]) for r in table.rows if r[1] != ""]
-    for number, row in enumerate(table.rows, start=3):
-        label = put(sheet, number, 1, row[0])
-        if row[1] == "":
-            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=2)
-            label.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.row_dimensions[number].height = 30
-            continue
-        label.font = Font(bold=True)
-        value = put(sheet, number, 2, row[1])
-        value.alignment = Alignment(horizontal="left", wrap_text=True)
     sheet.column_dimensions["A"].width = min(MAX_WIDTH, max(map(display_width, labels)) + 4)
     sheet.column_dimensions["B"].width = 72
     _printable(sheet)
+    title = put(sheet, table.headers[0])
+    title.font = Font(bold=True, size=14)
+    sheet.append([title])
+    sheet.append([])
+    for number, row in enumerate(table.rows, start=3):
+        label = put(sheet, row[0])
+        if row[1] == "":
+            sheet.merged_cells.add(f"A{number}:B{number}")
+            label.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[number].height = 30
+            sheet.append([label])
+            continue
+        label.font = Font(bold=True)
+        value = put(sheet, row[1])
+        value.alignment = Alignment(horizontal="left", wrap_text=True)
+        sheet.append([label, value])
 
 
 def write_tables_xlsx(tables: Sequence[Table], path: Path, title: str = "") -> None:
-    """Save the tables as one workbook (the cover first). Raises ``OSError``."""
-    book = Workbook()
-    book.remove(book.active)
-    for table in tables:
-        if table.cover:
-            _cover_sheet(book, table)
-        else:
-            _table_sheet(book, table)
-    book.properties.creator = "cxzy"
-    book.properties.title = title or (tables[0].headers[0] if tables else "")
-    book.properties.keywords = EXPORT_KEYWORD  # not records: an import refuses it
-    book.save(path)
+    """Save the tables as one workbook (the cover first). Raises ``OSError``.
+
+    The workbook is written as it is built (openpyxl's write-only mode): a ledger
+    of a million events has hundreds of thousands of rows, and a workbook held
+    whole in memory took 2.4 GB."""
+    part = path.with_name(path.name + ".part")  # the file appears whole, or not at all
+    try:
+        with part.open("wb") as out:  # a folder that is not there fails here, before any sheet
+            book = Workbook(write_only=True)
+            for table in tables:
+                if table.cover:
+                    _cover_sheet(book, table)
+                else:
+                    _table_sheet(book, table)
+            book.properties.creator = "cxzy"
+            book.properties.title = title or (tables[0].headers[0] if tables else "")
+            book.properties.keywords = EXPORT_KEYWORD  # not records: an import refuses it
+            book.save(out)
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
