@@ -252,6 +252,8 @@ def test_mistakes_are_one_line(cli, tmp_path):
     assert_one_line_error(res)
     res = cli.run("export", "ledger", "--as-of", "2011-02-30", "--output", tmp_path / "y.xlsx")
     assert_one_line_error(res)
+    assert cli.run("export", "ledger", "--output", tmp_path / "z.xlsx").code == 0
+    assert not list(tmp_path.rglob("*.part"))  # a workbook appears whole, or not at all
 
 
 def test_known_at_limits_the_ledger(cli, tmp_path):
