@@ -1149,8 +1149,8 @@ def code_label(group: str, code: str | None, lang: str = DEFAULT_LANG) -> str:
     return t(key, lang) if key in LABELS else code
 
 
-# the fields of records that hold a code of the format: the group of its words
-_CODED_FIELDS = {
+#: The fields of records that hold a code of the format: the group of its words.
+CODED_FIELDS = {
     ("UnitRegistered", "kind"): "unit_kind",
     ("LeaderAssigned", "role"): "role",
     ("ReviewRecorded", "kind"): "review_kind",
@@ -1174,7 +1174,7 @@ def field_words(type_: str, field: str, value: Any, lang: str = DEFAULT_LANG) ->
     """The words for a record's field that holds a code (``ReviewRecorded``'s
     ``grade`` ``advanced`` → 先进); None for other fields, and for a value with
     no words (free text in ``source``, say)."""
-    group = _CODED_FIELDS.get((type_, field))
+    group = CODED_FIELDS.get((type_, field))
     if group is None or not isinstance(value, str) or f"{group}.{value}" not in LABELS:
         return None
     return t(f"{group}.{value}", lang)

@@ -72,10 +72,9 @@ class LogQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
 
-    def late_limit(self) -> int | None:
+    def _late_limit(self, c: Any) -> int | None:
         """The campaign template's ``late_report_days`` (None before any campaign)."""
-        with self.app.snapshot() as c:
-            info = self.app.campaign_info(c)
+        info = self.app.campaign_info(c)
         return None if info is None else info.template.late_report_days
 
     def knows_unit(self, unit: str) -> bool:
@@ -97,8 +96,8 @@ class LogQuery:
         filter), and the last position read (None: none left)."""
         where, params = filters.where()
         where += (" AND" if where else " WHERE") + " pos > :after"
-        late_limit = self.late_limit()
         with self.app.snapshot() as c:
+            late_limit = self._late_limit(c)
             rows = self.app.read_model.rows(
                 c,
                 "SELECT pos, at, type, unit, summary, by_whom, recorded, origin FROM cx_log"

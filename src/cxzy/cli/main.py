@@ -350,8 +350,6 @@ def opener(location: StoreLocation) -> Callable[[], CampaignApp | None]:
     before): an empty store's dashboard looks with it."""
 
     def once_there() -> CampaignApp | None:
-        if not location.exists():
-            return None
         try:
             return open_app(location, read_only=True)
         except (Violation, PersistenceError):  # not there yet, or not a store

@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cxzy.domain.schema import BOOL, DATE, ENUM, INT, PHASES, RATING_KEYS, RATINGS, TYPES, Field
 from cxzy.formats.ledger_xlsx import display_width
-from cxzy.i18n import code_label, t
+from cxzy.i18n import CODED_FIELDS, code_label, t
 
 ROWS = 1000  # rows prepared with formats and drop-downs
 DATE_FORMAT = "yyyy-mm-dd"
@@ -37,18 +37,6 @@ TEXT_FORMAT = "@"
 HEADER_FILL = "D9D9D9"
 REQUIRED_FILL = "FCE4D6"
 
-#: Code groups of the enum fields, for their words in notes.
-_GROUPS = {
-    ("UnitRegistered", "kind"): "unit_kind",
-    ("ReviewRecorded", "kind"): "review_kind",
-    ("LeaderAssigned", "role"): "role",
-    ("ReviewRecorded", "grade"): "grade",
-    ("ReviewRecorded", "method"): "method",
-    ("ReviewRecorded", "verdict"): "verdict",
-    ("RectificationEscalated", "action"): "action",
-    ("CommendationAwarded", "title"): "award_title",
-    ("CommendationAwarded", "level"): "award_level",
-}
 _UNIT_FIELDS = ("unit", "parent")
 _TAB_COLOURS = {
     "Campaign": "808080",
@@ -95,7 +83,7 @@ def _note(type_: str, name: str, spec: Field | None, lang: str, inputs: Template
         if spec.kind == BOOL:
             shown = t("tpl.true" if spec.default else "tpl.false", lang)
         parts.append(t("tpl.default", lang, value=shown))
-    group = _GROUPS.get((type_, name))
+    group = CODED_FIELDS.get((type_, name))  # an enum field: its words in the note
     if spec.kind == ENUM and group:
         choices = "; ".join(f"{c} = {code_label(group, c, lang)}" for c in spec.choices)
         parts.append(f"{t('tpl.choices', lang)} {choices}")

@@ -135,17 +135,19 @@ class CxzyApp(App[None]):
         except PersistenceError:  # the connection lost, say: look again next time
             found = False
         if found:
-            self.call_from_thread(self._campaign_found, store)
+            self.call_from_thread(self.show_campaign, store)
         elif store is not None and store is not self.store:
             store.close()
 
-    def _campaign_found(self, store: CampaignApp) -> None:
+    def show_campaign(self, store: CampaignApp) -> None:
+        """Leave the empty store's screen for the campaign now in ``store`` (the
+        demo loaded, or records another process imported)."""
         from cxzy.tui.screens.empty import EmptyScreen
 
         if self.query_ is None and isinstance(self.screen, EmptyScreen):
             self.pop_screen()
             self.start(store)
-        elif store is not self.store:  # the demo was loaded meanwhile
+        elif store is not self.store:  # shown already (the demo was loaded meanwhile)
             store.close()
 
     @staticmethod

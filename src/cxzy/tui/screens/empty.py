@@ -27,6 +27,4 @@ class EmptyScreen(Screen[None]):
         load = self.app.load_demo  # type: ignore[attr-defined]
         if load is None:
             return
-        store = load()
-        self.app.pop_screen()
-        self.app.start(store)  # type: ignore[attr-defined]
+        self.app.show_campaign(load())  # type: ignore[attr-defined]
