@@ -282,7 +282,7 @@ def test_a_dashboard_kept_open_while_records_arrive_shows_the_alerts_a_new_one_s
 def _status_at(app: CampaignApp, day: date, pos: int, *, rows: bool) -> dict[str, Any]:
     """Status as of a day with the log up to a position: from the running totals, or
     (``rows``) read row by row, as for a read model without them."""
-    app.__dict__["has_running_totals"] = not rows  # a cached property
+    app.__dict__["read_model_current"] = not rows  # a cached property
     try:
         query = StatusQuery(app)
         with app.snapshot() as c:
@@ -290,7 +290,7 @@ def _status_at(app: CampaignApp, day: date, pos: int, *, rows: bool) -> dict[str
             assert info is not None
             return query._status(c, info, day, None, pos, audit=True).to_json(audit=True)
     finally:
-        del app.__dict__["has_running_totals"]
+        del app.__dict__["read_model_current"]
 
 
 def _positions_and_days(

@@ -135,6 +135,12 @@ def test_the_log_table_shows_coded_summaries_in_words(full):
     assert "组长" in res.out and "leader" not in res.out, res.out
 
 
+def test_the_log_table_names_the_person_a_record_is_about(full):
+    res = full.run("log", "--type", "LeaderAssigned", lang="zh")
+    assert res.code == 0, str(res)
+    assert "刘继东 · 组长" in res.out and "伍宏芝 · 办公室主任" in res.out, res.out
+
+
 def test_log_filter_by_unit_and_type(full):
     want = [r["id"] for r in full.log() if r["type"] == "ActivityHeld" and r.get("unit") == "145"]
     assert len(want) == 5

@@ -349,9 +349,25 @@ async def test_l_from_a_unit_opens_the_log_of_that_unit(demo_store):
         units = {str(table.get_row_at(r)[3]) for r in range(table.row_count)}
         assert units == {"ZP"}, units
         summaries = {str(table.get_row_at(r)[4]) for r in range(table.row_count)}
-        assert "excellent member" in summaries and "excellent_member" not in summaries
+        # the award in words, after the member it names
+        assert "孟庆华 · excellent member" in summaries, summaries
+        assert not any("excellent_member" in s for s in summaries)
         await pilot.press("escape")
         assert isinstance(app.screen, UnitScreen)
+
+
+async def test_the_log_screen_finds_the_records_that_name_a_person(demo_store):
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "slash", *"马国林", "enter")  # a leader: a member, then visits
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        rows = [table.get_row_at(r) for r in range(table.row_count)]
+        types = {str(r[2]) for r in rows}
+        assert {"LeaderAssigned", "ContactPointAssigned", "ContactVisitMade"} <= types, types
+        named = [r for r in rows if str(r[2]) in types - {"ReviewRecorded"}]
+        assert all(str(r[4]).startswith("马国林") for r in named), named
 
 
 async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_is_said(

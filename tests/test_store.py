@@ -14,6 +14,7 @@ import pytest
 from contract_helpers import race_two_imports
 from cxzy.application.app import open_app
 from cxzy.application.dashboard import DashboardQuery
+from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, default_store_path, resolve_store
@@ -112,11 +113,28 @@ def test_a_read_model_of_an_older_shape_is_rebuilt_in_the_new_one(store):
             (READ_MODEL,),
         )
         db.execute("ALTER TABLE cx_entities DROP COLUMN deadline_day")
+        db.execute("ALTER TABLE cx_log DROP COLUMN person")  # as before v9
         db.execute("DROP TABLE cx_open")  # without the columns a new index is on
         db.execute(OLDER_CX_OPEN)
     assert read_model_shape(path)["cx_open"] == "with an index beside"
     assert [status_json(path, day) for day in days] == before
     assert read_model_shape(path)["cx_open"] == "in key order"
+    assert leaders(open_app(location(path), read_only=True)) == LEADERS  # named again
+
+
+# the demo's first leaders as the log names them: (position, person)
+LEADERS = [(12, "刘继东"), (13, "任乾"), (14, "张毅")]
+
+
+def leaders(app) -> list[tuple[int, str | None]]:
+    """The first three leader appointments in the log and in the dashboard's log."""
+    try:
+        entries = LogQuery(app).entries(LogFilter(type="LeaderAssigned"))[:3]
+        rows = DashboardQuery(app).log_page(type_="LeaderAssigned", limit=1000)[::-1][:3]
+    finally:
+        app.close()
+    assert [(r.pos, r.person) for r in rows] == [(e.pos, e.person) for e in entries]
+    return [(e.pos, e.person) for e in entries]
 
 
 # cx_open as cxzy-read-model-v5 made it (before the log positions)
@@ -136,6 +154,7 @@ def test_a_read_only_store_of_an_older_shape_is_read_row_by_row(store):
         )
         db.execute("DROP TABLE cx_running")
         db.execute("DROP TABLE cx_open")
+        db.execute("ALTER TABLE cx_log DROP COLUMN person")
     app = open_app(location(store), read_only=True)
     try:
         query = StatusQuery(app)
@@ -144,6 +163,15 @@ def test_a_read_only_store_of_an_older_shape_is_read_row_by_row(store):
         assert snapshot.alerts and snapshot.open_total >= len(snapshot.alerts)
     finally:
         app.close()
+    # its log is read too, without the persons an older read model did not keep
+    older = open_app(location(store), read_only=True)
+    assert leaders(older) == [(pos, None) for pos, _ in LEADERS]
+    older = open_app(location(store), read_only=True)
+    try:  # its filter by text, which looks at the person too where there is one
+        found = DashboardQuery(older).log_page(text="刘继东", type_="LeaderAssigned")
+    finally:
+        older.close()
+    assert found == []  # the summary is the role: nothing names him without the person
 
 
 def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, capsys):

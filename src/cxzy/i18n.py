@@ -1180,10 +1180,14 @@ def field_words(type_: str, field: str, value: Any, lang: str = DEFAULT_LANG) ->
     return t(f"{group}.{value}", lang)
 
 
-def summary_label(type_: str, summary: str | None, lang: str = DEFAULT_LANG) -> str:
+def summary_label(
+    type_: str, summary: str | None, lang: str = DEFAULT_LANG, person: str | None = None
+) -> str:
     """A log row's summary in words: an award's title, a leader's role or an
     escalation's action is a code (``excellent_member`` → 优秀共产党员); any other
-    summary is text from the record, shown as it is."""
+    summary is text from the record, shown as it is. The person the record names
+    (a leader, a contact, a visitor, an awardee) comes first, short and never cut
+    off by a narrow column: ``张三 · 组长``."""
     field = _CODED_SUMMARIES.get(type_)
     words = field_words(type_, field, summary, lang) if field else None
-    return words or summary or ""
+    return " · ".join(part for part in (person, words or summary) if part)

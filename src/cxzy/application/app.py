@@ -118,20 +118,26 @@ class CampaignApp(Application):
         return self.recorder.subscribe(gt=after)
 
     @cached_property
-    def has_running_totals(self) -> bool:
-        """Whether the read model is this version's (with the running totals). A store
-        last written by an older cxzy and opened read-only is read row by row."""
+    def read_model_current(self) -> bool:
+        """Whether the read model is this version's (with the running totals and the
+        log's person). A store last written by an older cxzy and opened read-only is
+        read row by row, and its log shows no person."""
         recorder = self.recorder
         return bool(
             recorder.max_tracking_id(READ_MODEL)  # type: ignore[attr-defined]
             or not recorder.max_notification_id()
         )
 
+    @property
+    def log_person(self) -> str:
+        """What a query of ``cx_log`` selects for the person a record names."""
+        return "person" if self.read_model_current else "NULL"
+
     def totals_answer(self, position: int, head: int) -> bool:
         """Whether the running totals answer for the log up to a position, ``head``
         being the log's last: they hold the whole log, so not for an earlier one ("as
         known at" a past moment)."""
-        return position >= head and self.has_running_totals
+        return position >= head and self.read_model_current
 
     def head(self) -> int:
         with self.snapshot() as c:

@@ -74,6 +74,7 @@ class LogRow:
     summary: str | None
     by: str | None
     recorded: datetime
+    person: str | None = None  # whom the record names (a leader, a visitor, an awardee…)
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,11 @@ AHEAD_WAIT_SECONDS = 5.0  # a view being read ahead is waited for, not read twic
 
 View = tuple[date, datetime | None]  # a day, and the moment of the store (None: now)
 
-_LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded"
+_LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded, {person}"
 
 
 def _log_row(row: tuple[Any, ...]) -> LogRow:
-    pos, at, day, type_, unit, summary, by, recorded = row
+    pos, at, day, type_, unit, summary, by, recorded, person = row
     return LogRow(
         int(pos),
         datetime.fromisoformat(at),
@@ -119,6 +120,7 @@ def _log_row(row: tuple[Any, ...]) -> LogRow:
         summary,
         by,
         datetime.fromisoformat(recorded),
+        person,
     )
 
 
@@ -147,6 +149,11 @@ class DashboardQuery:
         self._kept: OrderedDict[View, Snapshot] = OrderedDict()
         self._reading: dict[View, threading.Event] = {}
         self._keeping = threading.Lock()
+
+    @property
+    def log_columns(self) -> str:
+        """The columns of ``cx_log`` a :class:`LogRow` is made from."""
+        return _LOG_COLUMNS.format(person=self.app.log_person)
 
     def head(self) -> int:
         return self.app.head()
@@ -207,7 +214,7 @@ class DashboardQuery:
             if self.app.totals_answer(report.position, head):
                 alerts = self._alerts_of_whole_log(c, as_of, head)
             else:
-                if self.app.has_running_totals:  # as known at an earlier position
+                if self.app.read_model_current:  # as known at an earlier position
                     known = KnownAt(self.rm, c, report.position)
                     most_urgent = known.most_urgent(as_of, ALERT_ROWS)
                 else:  # a read model without the running totals
@@ -291,7 +298,7 @@ class DashboardQuery:
                     if item.fact and state in (DONE, LATE):
                         rows = self.rm.rows(
                             c,
-                            f"""SELECT {_LOG_COLUMNS} FROM cx_log WHERE pos = (
+                            f"""SELECT {self.log_columns} FROM cx_log WHERE pos = (
                                   SELECT pos FROM cx_firsts WHERE unit = :unit AND fact = :fact
                                     AND day <= :day AND pos <= :pos
                                   ORDER BY day, pos LIMIT 1)""",
@@ -323,7 +330,7 @@ class DashboardQuery:
                 _log_row(r)
                 for r in self.rm.rows(
                     c,
-                    f"""SELECT {_LOG_COLUMNS} FROM cx_log
+                    f"""SELECT {self.log_columns} FROM cx_log
                         WHERE unit = :unit AND day <= :day AND pos <= :pos ORDER BY at, pos""",
                     unit=unit,
                     day=day,
@@ -392,7 +399,10 @@ class DashboardQuery:
             clauses.append("type = :type")
             params["type"] = type_
         if text:
-            clauses.append("(summary LIKE :text OR by_whom LIKE :text OR unit LIKE :text)")
+            clauses.append(
+                "(summary LIKE :text OR by_whom LIKE :text OR unit LIKE :text"
+                f" OR {self.app.log_person} LIKE :text)"
+            )
             params["text"] = f"%{text}%"
         if since:
             clauses.append("day >= :since")
@@ -405,7 +415,7 @@ class DashboardQuery:
                 _log_row(r)
                 for r in self.rm.rows(
                     c,
-                    f"SELECT {_LOG_COLUMNS} FROM cx_log WHERE {' AND '.join(clauses)}"
+                    f"SELECT {self.log_columns} FROM cx_log WHERE {' AND '.join(clauses)}"
                     " ORDER BY pos DESC LIMIT :limit",
                     **params,
                 )

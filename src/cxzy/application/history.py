@@ -60,6 +60,7 @@ class LogEntry:
     recorded: datetime
     origin: str | None
     late_days: int | None  # whole days between ``at`` and ``recorded`` when reported late
+    person: str | None = None  # whom the record names (a leader, a visitor, an awardee…)
 
 
 def late_days(at: datetime, recorded: datetime, limit_days: int) -> int | None:
@@ -100,7 +101,8 @@ class LogQuery:
             late_limit = self._late_limit(c)
             rows = self.app.read_model.rows(
                 c,
-                "SELECT pos, at, type, unit, summary, by_whom, recorded, origin FROM cx_log"
+                "SELECT pos, at, type, unit, summary, by_whom, recorded, origin,"
+                f" {self.app.log_person} FROM cx_log"
                 + where
                 + " ORDER BY pos"
                 + ("" if limit is None else f" LIMIT {int(limit)}"),
@@ -108,12 +110,14 @@ class LogQuery:
                 **params,
             )
         found = []
-        for pos, at, type_, unit, summary, by, recorded, origin in rows:
+        for pos, at, type_, unit, summary, by, recorded, origin, person in rows:
             at_, recorded_ = datetime.fromisoformat(at), datetime.fromisoformat(recorded)
             late = None if late_limit is None else late_days(at_, recorded_, late_limit)
             if filters.late and late is None:
                 continue
-            found.append(LogEntry(pos, at_, type_, unit, summary, by, recorded_, origin, late))
+            found.append(
+                LogEntry(pos, at_, type_, unit, summary, by, recorded_, origin, late, person)
+            )
         return found, (rows[-1][0] if rows else None)
 
     def rows(self, filters: LogFilter) -> list[tuple[Any, ...]]:

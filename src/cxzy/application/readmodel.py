@@ -28,7 +28,7 @@ from cxzy.domain.schema import TYPES, digest_of, record_of
 # The tracking name: bump it after any change to the tables or what fills them. An
 # existing store's tables are made anew only by that rebuild (opening a store
 # creates nothing but in a new file: decision 70).
-READ_MODEL = "cxzy-read-model-v8"
+READ_MODEL = "cxzy-read-model-v9"
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -38,7 +38,7 @@ DDL = [
         pos BIGINT PRIMARY KEY, record_id TEXT NOT NULL UNIQUE, digest TEXT NOT NULL,
         type TEXT NOT NULL, unit TEXT, entity TEXT, at TEXT NOT NULL, day TEXT NOT NULL,
         recorded TEXT NOT NULL, delay BIGINT NOT NULL, by_whom TEXT, origin TEXT,
-        summary TEXT)""",
+        summary TEXT, person TEXT)""",
     "CREATE INDEX IF NOT EXISTS ix_log_recorded ON cx_log (recorded)",
     "CREATE INDEX IF NOT EXISTS ix_log_unit ON cx_log (unit, pos)",
     "CREATE INDEX IF NOT EXISTS ix_log_type ON cx_log (type, pos)",
@@ -383,6 +383,9 @@ class ReadModel:
                     "by": stamp.by,
                     "origin": stamp.origin,
                     "summary": _summary(type_, fields),
+                    # whom the record names (a leader, a visitor, an awardee…): shown beside
+                    # the summary, so that the log says who without opening the record
+                    "person": fields.get("person"),
                 }
             )
             fact = None
@@ -604,8 +607,9 @@ class UnitRow:
 
 _STATEMENTS = {
     "log": """INSERT INTO cx_log (pos, record_id, digest, type, unit, entity, at, day,
-              recorded, delay, by_whom, origin, summary) VALUES (:pos, :record_id, :digest,
-              :type, :unit, :entity, :at, :day, :recorded, :delay, :by, :origin, :summary)""",
+              recorded, delay, by_whom, origin, summary, person) VALUES (:pos, :record_id,
+              :digest, :type, :unit, :entity, :at, :day, :recorded, :delay, :by, :origin,
+              :summary, :person)""",
     "campaign": """INSERT INTO cx_campaign (campaign, title, template, timezone, phases, pos,
                    day) VALUES (:campaign, :title, :template, :timezone, :phases, :pos, :day)""",
     "unit": """INSERT INTO cx_units (unit, pos, at, day, name, kind, parent, members,

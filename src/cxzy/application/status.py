@@ -211,7 +211,7 @@ class StatusQuery:
         log_head = head if pos >= ALL else rm.head(c)
         if self.app.totals_answer(head, log_head):
             figures = self._from_totals(info, as_of, _WholeLog(self, c, head))
-        elif self.app.has_running_totals:  # as known at an earlier position
+        elif self.app.read_model_current:  # as known at an earlier position
             cohorts = [item.deadline for item in _all_closed_items(info)]
             # (the totals remembered are the whole log's: for its head, not the position)
             running = partial(self._running, c, head=log_head)

@@ -81,7 +81,7 @@ def log_table(entries: Iterable[LogEntry], zone: Any, lang: str) -> Table:
             local,
             e.type,
             Text(e.unit or ""),
-            Text(summary_label(e.type, e.summary, lang)),
+            Text(summary_label(e.type, e.summary, lang, e.person)),
             Text(e.by or ""),
             stored,
             late,

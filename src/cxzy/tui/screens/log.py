@@ -114,7 +114,7 @@ class LogScreen(Screen[None]):
                     row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                     row.type,
                     Text(row.unit or ""),
-                    literal(summary_label(row.type, row.summary, lang)),
+                    literal(summary_label(row.type, row.summary, lang, row.person)),
                     Text(row.by or ""),
                     row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
                 ],
