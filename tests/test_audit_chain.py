@@ -208,13 +208,37 @@ def test_editing_the_chain_or_the_read_models_copy_is_caught(cli, tmp_path):
     assert broken_at(third) == (40, "the event is not in the hash chain (added outside cxzy)")
 
 
-def test_a_rebuilt_read_model_keeps_a_verifiable_chain_and_says_so(cli):
+def test_a_rebuilt_read_model_keeps_the_chain_written_with_the_events(cli):
     before = cli.run("verify").out
     run_sql(cli.store, "DELETE FROM tracking")  # forces a rebuild on the next open
     res = cli.run("verify")
     assert res.code == 0, str(res)
+    assert res.out == before and res.err == ""  # the links of the import, not new ones
+    cli.ok_import([act("145", "show_badge", "2010-07-02")])  # and it goes on from them
+    assert cli.run("verify").code == 0
+
+
+def test_a_lost_chain_is_computed_again_from_the_log_and_verify_says_so(cli):
+    before = cli.run("verify").out
+    run_sql(cli.store, "DELETE FROM tracking", "DELETE FROM cx_chain")
+    res = cli.run("verify")
+    assert res.code == 0, str(res)
     assert res.out == before  # same chain: same events, same recorded times
     assert "were chained when the read model was rebuilt" in res.err
+
+
+def test_a_rebuild_does_not_mend_a_link_removed_from_the_chain(cli):
+    run_sql(cli.store, "DELETE FROM cx_chain WHERE pos = 20", "DELETE FROM tracking")
+    assert broken_at(cli) == (20, "the event is not in the hash chain (added outside cxzy)")
+
+
+def test_a_rebuild_chains_an_event_after_the_last_link_and_verify_says_it_came_later(cli):
+    n = count(cli.store)
+    run_sql(cli.store, f"DELETE FROM cx_chain WHERE pos = {n}", "DELETE FROM tracking")
+    assert broken_at(cli) == (
+        n,
+        "the event was written without its chain link (added outside cxzy) and chained later",
+    )
 
 
 # -- checkpoints ----------------------------------------------------------------------
@@ -246,7 +270,10 @@ def test_verify_against_fails_after_a_rebuild_from_a_tampered_log(cli):
 
     pos = next(p for p in range(1, 40) if "title" in json.loads(_state(cli.store, p)))
     edit_state(cli.store, pos, retitle)
-    run_sql(cli.store, "DELETE FROM tracking")  # hide it: the chain is recomputed on open
+    run_sql(cli.store, "DELETE FROM tracking")  # a rebuild keeps the chain: still caught
+    assert broken_at(cli)[0] == pos
+    # hide it: without a chain, the rebuild computes one from the log as it now is
+    run_sql(cli.store, "DELETE FROM cx_chain", "DELETE FROM tracking")
     assert cli.run("verify").code == 0  # the file alone cannot tell…
     bad, reason = broken_at(cli, "--against", line)  # …a checkpoint held elsewhere can
     assert bad == count(cli.store) and "does not extend the checkpoint" in reason

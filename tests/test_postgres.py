@@ -209,6 +209,12 @@ def test_four_importers_at_once_end_with_exactly_the_union(pg, tmp_path, capsys)
     open_app(resolve_store(pg)).close()  # rebuilds the read model from the log
     for day in DAYS:
         assert status(capsys, pg, day) == before[day], day
+    # …keeping the hash chain written with the events, which still holds the log
+    with psycopg.connect(SERVER, autocommit=True) as conn:
+        links = conn.execute(f'SELECT COUNT(*), SUM(rebuilt) FROM "{schema}".cx_chain')
+        assert links.fetchone() == (544, 0)
+    code, out, err = cli(capsys, "--store", pg, "verify")
+    assert code == 0 and "544 events checked" in out and err == "", (out, err)
 
 
 @pytest.mark.slow

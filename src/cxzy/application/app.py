@@ -243,9 +243,10 @@ class CampaignApp(Application):
             return 0
         applied = 0
         carry = Carryover()
+        chained = 0  # the hash chain's links kept from before
         with recorder.write_cursor() as c:  # type: ignore[attr-defined]
             if tracked == 0:
-                self.read_model.drop(c)
+                chained = self.read_model.drop(c, head)
             start = tracked + 1
             while True:
                 batch = recorder.select_notifications(start, REPLAY_BATCH)
@@ -256,6 +257,7 @@ class CampaignApp(Application):
                     c,
                     ((pos, e, e.timestamp, n) for pos, e, n in events),
                     rebuilt=True,
+                    chained=chained,
                     carry=carry,
                 )
                 applied += len(events)

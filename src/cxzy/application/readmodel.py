@@ -113,6 +113,13 @@ TABLES = (
 FRONTIER = """SELECT l.day FROM cx_log l WHERE l.pos <= :pos
     AND NOT EXISTS (SELECT 1 FROM cx_late x WHERE x.pos = l.pos) ORDER BY l.pos DESC LIMIT 1"""
 
+# The hash chain across a rebuild of the read model (ReadModel.drop)
+_LAST_LINK = "SELECT MAX(pos) FROM cx_chain WHERE pos <= :head"
+_KEEP_CHAIN = """CREATE TABLE cx_chain_kept AS
+    SELECT pos, content, hash, rebuilt FROM cx_chain WHERE pos <= :kept"""
+_PUT_CHAIN_BACK = """INSERT INTO cx_chain (pos, content, hash, rebuilt)
+    SELECT pos, content, hash, rebuilt FROM cx_chain_kept ORDER BY pos"""
+
 # index → (table, column) it needs that an older shape of the table lacks
 SHAPED = {"ix_open_position": ("cx_open", "opened_pos")}
 
@@ -276,12 +283,29 @@ class ReadModel:
             if shaped is None or self.dialect.has_column(cursor, *shaped):
                 cursor.execute(self.dialect.ddl(statement))
 
-    def drop(self, cursor: Any) -> None:
+    def drop(self, cursor: Any, head: int = 0) -> int:
         """Drop the tables and make them again: a rebuild after an upgrade may
-        need them in a new shape."""
+        need them in a new shape.
+
+        The hash chain's links up to ``head`` (the log's last position) are kept,
+        in the new shape: they were written with the events, and are what ``cxzy
+        verify`` holds the log to. Computed again from the log as it now is, they
+        would vouch for whatever was edited before the rebuild (decision 81).
+        Returns the last position with a link kept (0: none); a position before
+        it without a link stays without one, for ``verify`` to report."""
+        kept = 0
+        if head and self.dialect.has_column(cursor, "cx_chain", "rebuilt"):
+            kept = int(self._one(cursor, _LAST_LINK, {"head": head}) or 0)
+        if kept:
+            cursor.execute(self.dialect.sql("DROP TABLE IF EXISTS cx_chain_kept"))
+            cursor.execute(self.dialect.sql(_KEEP_CHAIN), {"kept": kept})
         for table in TABLES:
             cursor.execute(self.dialect.sql(f"DROP TABLE IF EXISTS {table}"))
         self.create(cursor)
+        if kept:
+            cursor.execute(self.dialect.sql(_PUT_CHAIN_BACK))
+            cursor.execute(self.dialect.sql("DROP TABLE cx_chain_kept"))
+        return kept
 
     def _run(self, cursor: Any, statement: str, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
@@ -304,6 +328,7 @@ class ReadModel:
         positioned: Iterable[tuple[int, Any, datetime, Any]],
         *,
         rebuilt: bool = False,
+        chained: int = 0,
         digests: Mapping[str, str] | None = None,
         carry: Carryover | None = None,
     ) -> int | None:
@@ -311,7 +336,8 @@ class ReadModel:
         log order, and extend the hash chain over them.
 
         ``rebuilt`` marks chain links computed by a rebuild rather than by the
-        transaction that wrote the events. ``carry`` is what several calls in one
+        transaction that wrote the events; a rebuild computes none up to
+        ``chained``, the links it kept (:meth:`drop`). ``carry`` is what several calls in one
         transaction keep from one to the next: the running-total changes, for
         :meth:`write_running` to write at its end, and the lives still open.
         Returns the last position applied.
@@ -360,11 +386,12 @@ class ReadModel:
             at_text = at_texts.get(stamp.at)
             if at_text is None:  # records often share a moment (a day's midnight)
                 at_text = at_texts[stamp.at] = utc_text(stamp.at)
-            content = content_hash(stored)
-            previous = link(previous, pos, recorded_text, content)
-            rows["chain"].append(
-                {"pos": pos, "content": content, "hash": previous, "rebuilt": chain_rebuilt}
-            )
+            if pos > chained:
+                content = content_hash(stored)
+                previous = link(previous, pos, recorded_text, content)
+                rows["chain"].append(
+                    {"pos": pos, "content": content, "hash": previous, "rebuilt": chain_rebuilt}
+                )
             base = {"pos": pos, "day": day}
             rows["log"].append(
                 {
@@ -483,7 +510,7 @@ class ReadModel:
         for name, statement in _STATEMENTS.items():
             self._run(cursor, statement, rows[name])
         totals.write()
-        if rebuilt and last_pos is not None:
+        if rebuilt and rows["chain"]:
             cursor.execute(
                 self.dialect.sql(
                     """INSERT INTO cx_meta (key, value) VALUES ('chain_rebuilt', :value)
