@@ -23,9 +23,22 @@ def cli(capsys, tmp_path):
     return c
 
 
+REBUILDING = (
+    "this store's read model is missing or from another version of cxzy: "
+    "rebuilding it from the log ({events} events; a minute or two at a million)…"
+)
+
+
 def count(store: Path) -> int:
     with sqlite3.connect(store) as db:
         return int(db.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0])
+
+
+def rebuild(cli: Cli) -> None:
+    """Open the store as a command does after ``DELETE FROM tracking``: it rebuilds
+    the read model from the log, and says so."""
+    res = cli.run("status")
+    assert res.code == 0 and res.err_lines == [REBUILDING.format(events=count(cli.store))]
 
 
 def broken_at(cli: Cli, *extra: str) -> tuple[int, str]:
@@ -213,7 +226,9 @@ def test_a_rebuilt_read_model_keeps_the_chain_written_with_the_events(cli):
     run_sql(cli.store, "DELETE FROM tracking")  # forces a rebuild on the next open
     res = cli.run("verify")
     assert res.code == 0, str(res)
-    assert res.out == before and res.err == ""  # the links of the import, not new ones
+    # the links of the import, not new ones: verify says nothing of a rebuilt chain
+    assert res.out == before and res.err_lines == [REBUILDING.format(events=count(cli.store))]
+    assert cli.run("verify").err == ""  # rebuilt once
     cli.ok_import([act("145", "show_badge", "2010-07-02")])  # and it goes on from them
     assert cli.run("verify").code == 0
 
@@ -229,12 +244,14 @@ def test_a_lost_chain_is_computed_again_from_the_log_and_verify_says_so(cli):
 
 def test_a_rebuild_does_not_mend_a_link_removed_from_the_chain(cli):
     run_sql(cli.store, "DELETE FROM cx_chain WHERE pos = 20", "DELETE FROM tracking")
+    rebuild(cli)
     assert broken_at(cli) == (20, "the event is not in the hash chain (added outside cxzy)")
 
 
 def test_a_rebuild_chains_an_event_after_the_last_link_and_verify_says_it_came_later(cli):
     n = count(cli.store)
     run_sql(cli.store, f"DELETE FROM cx_chain WHERE pos = {n}", "DELETE FROM tracking")
+    rebuild(cli)
     assert broken_at(cli) == (
         n,
         "the event was written without its chain link (added outside cxzy) and chained later",
@@ -271,9 +288,11 @@ def test_verify_against_fails_after_a_rebuild_from_a_tampered_log(cli):
     pos = next(p for p in range(1, 40) if "title" in json.loads(_state(cli.store, p)))
     edit_state(cli.store, pos, retitle)
     run_sql(cli.store, "DELETE FROM tracking")  # a rebuild keeps the chain: still caught
+    rebuild(cli)
     assert broken_at(cli)[0] == pos
     # hide it: without a chain, the rebuild computes one from the log as it now is
     run_sql(cli.store, "DELETE FROM cx_chain", "DELETE FROM tracking")
+    rebuild(cli)
     assert cli.run("verify").code == 0  # the file alone cannot tell…
     bad, reason = broken_at(cli, "--against", line)  # …a checkpoint held elsewhere can
     assert bad == count(cli.store) and "does not extend the checkpoint" in reason

@@ -240,6 +240,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "内部错误({kind}:{reason}),请报告此问题;设置 CXZY_DEBUG=1 可查看详情",
     },
     "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
+    "rebuilding": {
+        "en": "this store's read model is missing or from another version of cxzy: "
+        "rebuilding it from the log ({events} events; a minute or two at a million)…",
+        "zh": "该数据库的读模型缺失或来自其他版本的 cxzy:正在按日志重建({events} 条事件;"
+        "百万条约需一两分钟)……",
+    },
     "store_read_only_role": {
         "en": "this store is read-only for you ({store}); nothing was written",
         "zh": "您对该数据库只有读权限({store}),未写入任何内容",

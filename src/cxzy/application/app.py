@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import cached_property
@@ -233,14 +233,18 @@ class CampaignApp(Application):
         )
         return [r.notification.id for r in recordings]
 
-    def ensure_read_model(self) -> int:
+    def ensure_read_model(self, on_rebuild: Callable[[int], None] | None = None) -> int:
         """Bring the read model up to the end of the log (after an upgrade that
-        changed it, or a store copied event by event). Returns events applied."""
+        changed it, or a store copied event by event). ``on_rebuild`` is told how
+        many events are to be applied, before a rebuild of the whole read model
+        (a minute or two at a million events). Returns events applied."""
         recorder = self.recorder
         tracked = recorder.max_tracking_id(READ_MODEL) or 0  # type: ignore[attr-defined]
         head = recorder.max_notification_id() or 0
         if tracked >= head:
             return 0
+        if tracked == 0 and on_rebuild is not None:
+            on_rebuild(head)
         applied = 0
         carry = Carryover()
         chained = 0  # the hash chain's links kept from before
@@ -316,13 +320,18 @@ class ImportTransaction:
 
 
 def open_app(
-    location: StoreLocation, *, create: bool = False, read_only: bool = False
+    location: StoreLocation,
+    *,
+    create: bool = False,
+    read_only: bool = False,
+    on_rebuild: Callable[[int], None] | None = None,
 ) -> CampaignApp:
     """Open the store; ``create`` makes a new SQLite file, or the tables in a
     PostgreSQL database, if there are none.
 
     ``read_only`` (the dashboard) neither creates tables nor brings the read
-    model up to date: it only reads.
+    model up to date: it only reads. ``on_rebuild``: see
+    :meth:`CampaignApp.ensure_read_model`.
 
     Raises :class:`Violation` with a message for the user when the store is
     missing, unreadable or not a cxzy store.
@@ -345,7 +354,7 @@ def open_app(
         try:
             app = CampaignApp(env=env)
             if not read_only:
-                app.ensure_read_model()
+                app.ensure_read_model(on_rebuild)
             return app
         except PersistenceError as error:
             # Two processes creating the same PostgreSQL tables at once: one of them

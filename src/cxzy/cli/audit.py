@@ -27,7 +27,9 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     common(p, top=False)
 
 
-def open_for_audit(location: StoreLocation) -> CampaignApp:
+def open_for_audit(
+    location: StoreLocation, on_rebuild: Callable[[int], None] | None = None
+) -> CampaignApp:
     """Open the store without bringing the read model up to date first — events
     written behind cxzy's back must show as unchained, not be chained now — except
     when there is no read model at all (a new version of it, or lost): then it is
@@ -36,7 +38,7 @@ def open_for_audit(location: StoreLocation) -> CampaignApp:
     if app.recorder.max_tracking_id(READ_MODEL):  # type: ignore[attr-defined]
         return app
     app.close()
-    return open_app(location)
+    return open_app(location, on_rebuild=on_rebuild)
 
 
 def _say(console: Console, text: str) -> None:
@@ -54,7 +56,7 @@ def _broken(report: VerifyReport, err: Console, lang: str) -> int:
 def cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
     against = Checkpoint.parse(args.against) if args.against is not None else None
-    app = open_for_audit(args.location)
+    app = open_for_audit(args.location, args.on_rebuild)
     try:
         report = verify(app, against)
     finally:
@@ -75,7 +77,7 @@ def cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def cmd_checkpoint(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
-    app = open_for_audit(args.location)
+    app = open_for_audit(args.location, args.on_rebuild)
     try:
         report = verify(app)
     finally:

@@ -116,9 +116,24 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
 # -- commands ----------------------------------------------------------------------
 
 
-def _open(location: StoreLocation, *, create: bool = False) -> CampaignApp:
+def rebuild_notice(err: Console, lang: str) -> Callable[[int], None]:
+    """What a command says before it rebuilds the read model (after an upgrade of
+    cxzy): a line on standard error, so that a minute's wait is not silence."""
+
+    def notice(events: int) -> None:
+        err.print(message("rebuilding", lang, events=f"{events:,}"))
+
+    return notice
+
+
+def _open(
+    location: StoreLocation,
+    *,
+    create: bool = False,
+    on_rebuild: Callable[[int], None] | None = None,
+) -> CampaignApp:
     try:
-        return open_app(location, create=create)
+        return open_app(location, create=create, on_rebuild=on_rebuild)
     except Violation as violation:
         if create or violation.code != "store_read_only":
             raise
@@ -209,7 +224,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.dry_run and location.kind == "sqlite" and not location.exists():
         location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
     with _stdin_spooled(args.files) as files:
-        app = _open(location, create=True)
+        app = _open(location, create=True, on_rebuild=args.on_rebuild)
         result = _import(app, files, args.dry_run, lang, err, encoding)
     if not result.ok:
         _report_problems(result, lang, err)
@@ -249,7 +264,7 @@ def _today(zone: ZoneInfo) -> date:
 
 def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     as_of = _date_arg(args.as_of) if getattr(args, "as_of", None) is not None else None
-    app = _open(args.location)
+    app = _open(args.location, on_rebuild=args.on_rebuild)
     query = StatusQuery(app)
     zone = ZoneInfo(query.campaign().timezone)
     known_at = getattr(args, "known_at", None)
@@ -274,7 +289,7 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
         until=_date_arg(args.until) if args.until is not None else None,
         late=args.late,
     )
-    app = _open(args.location)
+    app = _open(args.location, on_rebuild=args.on_rebuild)
     query = LogQuery(app)
     if args.unit and not query.knows_unit(args.unit):  # a mistyped code is not "no records"
         raise Violation("unknown_unit", unit=args.unit)
@@ -316,10 +331,12 @@ def demo_recorded(now: datetime) -> Callable[[Record], datetime]:
     return recorded
 
 
-def load_demo(location: StoreLocation) -> ImportResult:
+def load_demo(
+    location: StoreLocation, on_rebuild: Callable[[int], None] | None = None
+) -> ImportResult:
     """Import the demo history into a store (creating it); a second time adds nothing."""
     path = demo_file()
-    return Importer(open_app(location, create=True)).run(
+    return Importer(open_app(location, create=True, on_rebuild=on_rebuild)).run(
         read_records(path, label=path.name),
         recorded_at=demo_recorded(datetime.now(UTC)),
     )
@@ -327,7 +344,7 @@ def load_demo(location: StoreLocation) -> ImportResult:
 
 def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
-    result = load_demo(args.location)
+    result = load_demo(args.location, args.on_rebuild)
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
@@ -371,7 +388,7 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
     store = None
     if location.exists():
         try:
-            _open(location).close()  # a read model from an older cxzy is rebuilt first
+            _open(location, on_rebuild=args.on_rebuild).close()  # an older read model rebuilt
         except Violation as violation:
             if violation.code != "no_store":
                 raise
@@ -421,6 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(file=sys.stderr, soft_wrap=True, markup=False, emoji=False)
     try:
         args.location = resolve_store(args.store)
+        args.on_rebuild = rebuild_notice(err, args.lang)
         command = COMMANDS.get(args.command or "", open_dashboard)
         return command(args, out, err)
     except Violation as violation:

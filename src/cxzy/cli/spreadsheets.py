@@ -104,7 +104,7 @@ def _day_and_moment(args: argparse.Namespace, app: CampaignApp) -> tuple[date, d
 def _read_store(args: argparse.Namespace) -> CampaignApp:
     from cxzy.cli.main import _open
 
-    return _open(args.location)
+    return _open(args.location, on_rebuild=args.on_rebuild)
 
 
 # -- template ---------------------------------------------------------------------

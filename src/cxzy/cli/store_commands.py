@@ -29,7 +29,7 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     source, target = resolve_store(args.source), resolve_store(args.target)
     if _same(source, target):
         raise Violation("copy_same", store=source.display())
-    result = copy_store(open_app(source), open_app(target, create=True))
+    result = copy_store(open_app(source, on_rebuild=args.on_rebuild), open_app(target, create=True))
     out.print(
         t(
             "copied",
