@@ -212,27 +212,6 @@ class CampaignApp(Application):
 
     # -- writing ----------------------------------------------------------------
 
-    def record(
-        self,
-        events: Sequence[Any],
-        expected_head: int | None,
-        digests: Mapping[str, str] | None = None,
-    ) -> list[int]:
-        """Append events and project them, in one transaction.
-
-        ``digests`` (record id → content digest, known to an import already) spares
-        the read model computing them again. Events go straight to the application's
-        event store: they are new events, not aggregates to collect them from.
-
-        Raises :class:`~eventsourcing.persistence.IntegrityError` when another
-        writer got there first (the caller checks again and retries).
-        """
-        events = list(events)
-        recordings = self.events.put(
-            events, cx_events=events, expected_head=expected_head, cx_digests=digests or {}
-        )
-        return [r.notification.id for r in recordings]
-
     def ensure_read_model(self, on_rebuild: Callable[[int], None] | None = None) -> int:
         """Bring the read model up to the end of the log (after an upgrade that
         changed it, or a store copied event by event). ``on_rebuild`` is told how
@@ -288,6 +267,10 @@ class ImportTransaction:
 
     def registry(self) -> tuple[Registry, int]:
         return self.app.registry(self.cursor)
+
+    def head(self) -> int:
+        """The log's last position, as this transaction sees it."""
+        return self.app.read_model.head(self.cursor)
 
     def find_ids(self, ids: Sequence[str]) -> dict[str, tuple[str, int, str]]:
         """Record ids in the log → (content digest, position, origin)."""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import zip_longest
+from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.status import StatusQuery
 from cxzy.domain.errors import Violation
+
+COPY_BATCH = 5_000  # events read from the source and written to the target at a time
 
 
 @dataclass(frozen=True)
@@ -18,23 +22,37 @@ class CopyResult:
 
 
 def copy_store(source: CampaignApp, target: CampaignApp) -> CopyResult:
-    """Copy every event, in order, with its record id and recorded time, in one
-    transaction (all or nothing); then check that both stores give the same log
-    and the same status on every phase boundary."""
-    if target.head() != 0:
-        raise Violation("copy_target_not_empty")
-    events = [event for _, event in source.notifications()]
-    if not events:
+    """Copy every event up to the source's head when the copy begins, in order,
+    with its record id and recorded time, in one transaction of the target (all or
+    nothing, other writers held off); then check that both stores give the same log
+    and the same status on every phase boundary. The events go a batch at a time,
+    so memory stays flat however long the log."""
+    head = source.head()
+    if head == 0:
         raise Violation("copy_source_empty")
-    target.record(events, expected_head=0)
+    copied = 0
+    with target.importing() as transaction:
+        if transaction.head() != 0:
+            raise Violation("copy_target_not_empty")
+        batch: list[Any] = []
+        for pos, event in source.notifications():
+            if pos > head:
+                break
+            batch.append(event)
+            if len(batch) == COPY_BATCH:
+                copied += len(transaction.append(batch, {}))
+                batch = []
+        copied += len(transaction.append(batch, {}))
     days = _boundaries(source)
     left, right = StatusQuery(source), StatusQuery(target)
     for day in days:
         if left.status(day).to_json() != right.status(day).to_json():
             raise Violation("copy_differs", what=f"status {day}")
-    if list(LogQuery(source).records(LogFilter())) != list(LogQuery(target).records(LogFilter())):
+    theirs = LogQuery(source).records(LogFilter(until_pos=head))
+    ours = LogQuery(target).records(LogFilter())
+    if any(a != b for a, b in zip_longest(theirs, ours)):
         raise Violation("copy_differs", what="log")
-    return CopyResult(events=len(events), days_compared=len(days))
+    return CopyResult(events=copied, days_compared=len(days))
 
 
 def _boundaries(app: CampaignApp) -> list[date]:
