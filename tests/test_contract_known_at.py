@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -56,6 +56,14 @@ def test_known_at_a_moment_between_imports_equals_the_status_before_the_second(c
 
         later = cli.status(d, "--known-at", datetime.now(UTC).isoformat())
         assert later["units"] == after["units"]
+
+
+def test_a_known_at_still_to_come_is_refused_not_answered_with_now(cli):
+    cli.ok_import(prelude())
+    soon = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()
+    res = cli.run("status", "--format", "json", "--known-at", soon, lang="en")
+    assert_one_line_error(res)
+    assert "is still to come" in res.err and res.out == ""
 
 
 @pytest.mark.parametrize("bad", ["soon", "2010-13-01T00:00:00", "2024-01-01T25:00:00+08:00"])

@@ -290,6 +290,17 @@ async def test_known_at_mode_shows_what_the_store_knew(store):
         assert empty.display and "截至 2001-01-01 尚无单位登记" in plain(empty)
 
 
+async def test_known_at_a_moment_still_to_come_is_refused_and_the_view_kept(store):
+    app = dashboard(store, today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.clock
+        await pilot.press("k", *"2999-01-01T00:00", "enter")
+        await settle(pilot)
+        assert app.clock == before and app.snapshot.report.known_at is None
+        assert any("尚未到来" in str(n.message) for n in app._notifications)
+
+
 async def test_k_shows_the_dashboard_as_it_was_at_that_moment(tmp_path):
     """The demo as `cxzy demo` records it (as reported): `k` and a moment from today
     shows that evening's day as the store knew it then: the lagging unit had not

@@ -187,6 +187,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{value}' is not an ISO 8601 date or datetime (e.g. 2011-03-01T18:00:00+08:00)",
         "zh": "'{value}' 不是 ISO 8601 日期或时间(例如 2011-03-01T18:00:00+08:00)",
     },
+    "future_moment_option": {
+        "en": "'{value}' is still to come: the store can say what it knew at a moment up "
+        "to now, not what it will know (for what it knows now, give no moment)",
+        "zh": "'{value}' 尚未到来:数据库只能说明截至现在某一时刻已知的情况,"
+        "不能说明将来(要看现在已知的情况,请不要指定时刻)",
+    },
     "file_missing": {"en": "{file}: no such file", "zh": "{file}:文件不存在"},
     "stdin_twice": {
         "en": "- (standard input) can be given once only",

@@ -49,11 +49,17 @@ def _date_arg(value: str) -> date:
 
 
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
+    """A ``--known-at`` moment, in the campaign's zone when it names none. A moment
+    still to come is refused: what the store will have recorded by then is not
+    known yet, and the figures of now given as of then would say it was."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise Violation("bad_moment_option", value=value) from None
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    if moment > datetime.now(UTC):
+        raise Violation("future_moment_option", value=value)
+    return moment
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool, lang: str = DEFAULT_LANG) -> None:

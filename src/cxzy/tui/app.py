@@ -11,7 +11,7 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import PersistenceError
@@ -434,6 +434,9 @@ class CxzyApp(App[None]):
                 return
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=self.zone)
+            if moment > datetime.now(UTC):  # not known yet: refused as on the command line
+                self.notify(t("future_moment_option", self.lang, value=rest), severity="error")
+                return
             # the dashboard as it was at that moment: its day too, unless an earlier
             # day is shown (that day as it was known later)
             day = min(self.clock.as_of, moment.astimezone(self.zone).date())
