@@ -421,6 +421,9 @@ LABELS: dict[str, dict[str, str]] = {
     "reading": {"zh": "读取", "en": "reading"},
     "checking": {"zh": "校验", "en": "checking"},
     "writing": {"zh": "写入", "en": "writing"},
+    "progress_verifying": {"zh": "校验哈希链", "en": "verifying the chain"},
+    "progress_copying": {"zh": "复制事件", "en": "copying events"},
+    "progress_reading_log": {"zh": "读取日志", "en": "reading the log"},
     "demo_loaded": {
         "zh": "已载入演示历史:{written} 条新记录({skipped} 条已存在)→ {store}",
         "en": "demo history loaded: {written} new records ({skipped} already present) → {store}",

@@ -14,6 +14,7 @@ reproduces every figure as of the checkpoint.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -86,18 +87,28 @@ class _Stop(Exception):
         self.brk = Break(position, reason, params)
 
 
-def verify(app: CampaignApp, against: Checkpoint | None = None) -> VerifyReport:
+def verify(
+    app: CampaignApp,
+    against: Checkpoint | None = None,
+    on_checked: Callable[[int], None] | None = None,
+) -> VerifyReport:
     """Recompute the chain from the stored events and compare; never raises for a
-    broken log (the report says where), only for an unreadable store."""
+    broken log (the report says where), only for an unreadable store.
+    ``on_checked`` is told how many more events were checked, a batch at a time."""
     report = VerifyReport()
     try:
-        _verify(app, report, against)
+        _verify(app, report, against, on_checked)
     except _Stop as stop:
         report.broken = stop.brk
     return report
 
 
-def _verify(app: CampaignApp, report: VerifyReport, against: Checkpoint | None) -> None:
+def _verify(
+    app: CampaignApp,
+    report: VerifyReport,
+    against: Checkpoint | None,
+    on_checked: Callable[[int], None] | None = None,
+) -> None:
     recorder: Any = app.recorder
     rm = app.read_model
     with app.snapshot() as c:
@@ -175,6 +186,8 @@ def _verify(app: CampaignApp, report: VerifyReport, against: Checkpoint | None) 
             report.checked += 1
             report.position, report.head, report.recorded = pos, previous, recorded
             expected = pos + 1
+        if on_checked is not None:
+            on_checked(len(batch))
     if chain_head >= expected:
         raise _Stop(expected, "chain_missing")
     if against is not None and against.position > report.position:

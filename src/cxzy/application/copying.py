@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from itertools import zip_longest
 from typing import Any
 
-from cxzy.application.app import CampaignApp
+from cxzy.application.app import CampaignApp, ImportTransaction
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.status import StatusQuery
 from cxzy.domain.errors import Violation
@@ -21,12 +22,17 @@ class CopyResult:
     days_compared: int
 
 
-def copy_store(source: CampaignApp, target: CampaignApp) -> CopyResult:
+def copy_store(
+    source: CampaignApp,
+    target: CampaignApp,
+    on_copied: Callable[[int], None] | None = None,
+) -> CopyResult:
     """Copy every event up to the source's head when the copy begins, in order,
     with its record id and recorded time, in one transaction of the target (all or
     nothing, other writers held off); then check that both stores give the same log
     and the same status on every phase boundary. The events go a batch at a time,
-    so memory stays flat however long the log."""
+    so memory stays flat however long the log; ``on_copied`` is told how many more
+    were written, a batch at a time."""
     head = source.head()
     if head == 0:
         raise Violation("copy_source_empty")
@@ -40,9 +46,9 @@ def copy_store(source: CampaignApp, target: CampaignApp) -> CopyResult:
                 break
             batch.append(event)
             if len(batch) == COPY_BATCH:
-                copied += len(transaction.append(batch, {}))
+                copied += _append(transaction, batch, on_copied)
                 batch = []
-        copied += len(transaction.append(batch, {}))
+        copied += _append(transaction, batch, on_copied)
     days = _boundaries(source)
     left, right = StatusQuery(source), StatusQuery(target)
     for day in days:
@@ -53,6 +59,15 @@ def copy_store(source: CampaignApp, target: CampaignApp) -> CopyResult:
     if any(a != b for a, b in zip_longest(theirs, ours)):
         raise Violation("copy_differs", what="log")
     return CopyResult(events=copied, days_compared=len(days))
+
+
+def _append(
+    transaction: ImportTransaction, batch: list[Any], on_copied: Callable[[int], None] | None
+) -> int:
+    written = len(transaction.append(batch, {}))
+    if on_copied is not None:
+        on_copied(written)
+    return written
 
 
 def _boundaries(app: CampaignApp) -> list[date]:

@@ -22,7 +22,7 @@ verification), ``open``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -40,6 +40,7 @@ KEPT, KEPT_LATE, BROKEN, OPEN = "kept", "kept_late", "broken", "open"
 COMMITMENT_RESULTS = (KEPT, KEPT_LATE, BROKEN, OPEN)
 CLOSED, OVERDUE, AWAITING = "closed", "overdue", "awaiting"
 RECTIFICATION_STATES = (CLOSED, OVERDUE, AWAITING, OPEN)
+READ_STEP = 1_000  # records read between two reports of how far (LedgerQuery.ledger)
 
 
 @dataclass(frozen=True)
@@ -201,22 +202,37 @@ class LedgerQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
 
-    def ledger(self, as_of: date, known_at: datetime | None = None) -> Ledger:
+    def ledger(
+        self,
+        as_of: date,
+        known_at: datetime | None = None,
+        on_read: Callable[[int], None] | None = None,
+    ) -> Ledger:
+        """The ledger as of a day (as known at a moment). ``on_read`` is told how far
+        along the log the reading went since it was last told (log positions), every
+        :data:`READ_STEP` records."""
         report = StatusQuery(self.app).status(as_of, known_at)
         ledger = Ledger(report)
         firsts: _Firsts = {}
-        self._records(ledger, self._events(report, firsts))
+        self._records(ledger, self._events(report, firsts, on_read))
         self._checklist(ledger, firsts)
         return ledger
 
     def _events(
-        self, report: StatusReport, firsts: _Firsts
+        self,
+        report: StatusReport,
+        firsts: _Firsts,
+        on_read: Callable[[int], None] | None = None,
     ) -> Iterator[tuple[str, Any, dict[str, Any]]]:
         """(type, stamp, fields) of every record up to the day (and position), in log
         order, read once and a page at a time; on the way, the first record of each
         unit's checklist facts goes into ``firsts`` (the first of the earliest day)."""
         upto = LogFilter(until=report.as_of, until_pos=report.position)
-        for _entry, event in LogQuery(self.app).events(upto):
+        told = 0  # the log position on_read was last told of
+        for n, (entry, event) in enumerate(LogQuery(self.app).events(upto), start=1):
+            if on_read is not None and n % READ_STEP == 0:
+                on_read(entry.pos - told)
+                told = entry.pos
             type_, stamp, f = record_of(event)
             fact, text = None, None
             if type_ == "ActivityHeld":

@@ -14,6 +14,7 @@ computed from the ledger and the status report, and the progress over time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -115,8 +116,15 @@ class SummaryQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
 
-    def summary(self, as_of: date, known_at: datetime | None = None) -> Summary:
-        ledger = LedgerQuery(self.app).ledger(as_of, known_at)
+    def summary(
+        self,
+        as_of: date,
+        known_at: datetime | None = None,
+        on_read: Callable[[int], None] | None = None,
+    ) -> Summary:
+        """The summary as of a day (as known at a moment); ``on_read``: as for
+        :meth:`LedgerQuery.ledger`."""
+        ledger = LedgerQuery(self.app).ledger(as_of, known_at, on_read)
         report = ledger.report
         phases = []
         for phase in report.template.phases:

@@ -26,6 +26,7 @@ from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
+from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Parser, lang_in, speaking
 from cxzy.domain.errors import TemplateError, Violation
 from cxzy.domain.records import Record
@@ -36,7 +37,6 @@ from cxzy.formats.readers import read_file
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-PROGRESS_MIN_BYTES = 2_000_000
 PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
 DEMO_FILE = "demo.jsonl"
 
@@ -205,17 +205,8 @@ def _import(
 ) -> ImportResult:
     sources: dict[str, str] = {}
     items, total = _read_files(files, sources, encoding, spreadsheets.campaign_zone(app))
-    size = sum(path.stat().st_size for path in files.values())
-    if size < PROGRESS_MIN_BYTES or not err.is_terminal:
-        return Importer(app).run(items, dry_run=dry_run, sources=sources)
-    from rich.progress import Progress
-
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task(t("checking", lang), total=total)
-        result = Importer(app).run(
-            items, dry_run=dry_run, on_record=lambda: progress.advance(task), sources=sources
-        )
-    return result
+    with progress(err, t("checking", lang), total) as done:
+        return Importer(app).run(items, dry_run=dry_run, on_record=done, sources=sources)
 
 
 def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -247,21 +238,13 @@ def _report_problems(result: ImportResult, lang: str, err: Console) -> None:
     PROBLEMS_ON_TERMINAL only, so that the first ones, often the cause of the rest
     (another campaign's file, a unit missing at the top), stay on the screen."""
     shown = result.problems
-    if len(shown) > PROBLEMS_ON_TERMINAL and _is_terminal(err):
+    if len(shown) > PROBLEMS_ON_TERMINAL and is_terminal(err):
         shown = shown[:PROBLEMS_ON_TERMINAL]
     for problem in shown:
         err.print(f"{problem.where}: {problem.violation.render(lang)}", highlight=False)
     if len(shown) < len(result.problems):
         err.print(t("more_problems", lang, count=len(result.problems) - len(shown)))
     err.print(t("refused", lang, count=len({p.where for p in result.problems})))
-
-
-def _is_terminal(console: Console) -> bool:
-    """Whether a person reads the stream (not rich's guess, which FORCE_COLOR sways)."""
-    try:
-        return console.file.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _today(zone: ZoneInfo) -> date:

@@ -17,6 +17,7 @@ from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
+from cxzy.cli.progress import progress
 from cxzy.domain.errors import Violation
 from cxzy.domain.template import HAS_ACTIVITY, SELF_CHOSEN
 from cxzy.i18n import code_label, t
@@ -180,14 +181,16 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     app = _read_store(args)
     try:
         as_of, known_at = _day_and_moment(args, app)
-        ledger = LedgerQuery(app).ledger(as_of, known_at)
+        with progress(err, t("progress_reading_log", args.lang), app.head()) as done:
+            ledger = LedgerQuery(app).ledger(as_of, known_at, done)
     finally:
         app.close()
-    tables = ledger_tables(ledger, args.lang)
-    if fmt == "xlsx":
-        _written(args.output, lambda: write_tables_xlsx(tables, path))
-    else:
-        _written(args.output, lambda: write_tables_csv(tables, path))
+    with progress(err, t("writing", args.lang)):
+        tables = ledger_tables(ledger, args.lang)
+        if fmt == "xlsx":
+            _written(args.output, lambda: write_tables_xlsx(tables, path))
+        else:
+            _written(args.output, lambda: write_tables_csv(tables, path))
     _say(
         out,
         t(
@@ -211,7 +214,8 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
     app = _read_store(args)
     try:
         as_of, known_at = _day_and_moment(args, app)
-        summary = SummaryQuery(app).summary(as_of, known_at)
+        with progress(err, t("progress_reading_log", args.lang), app.head()) as done:
+            summary = SummaryQuery(app).summary(as_of, known_at, done)
     finally:
         app.close()
     if path.suffix.lower() == ".md":

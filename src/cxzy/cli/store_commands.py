@@ -11,6 +11,7 @@ from rich.console import Console
 from cxzy.application.app import open_app
 from cxzy.application.copying import copy_store
 from cxzy.application.store import StoreLocation, resolve_store
+from cxzy.cli.progress import progress
 from cxzy.domain.errors import Violation
 from cxzy.i18n import t
 
@@ -29,7 +30,9 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     source, target = resolve_store(args.source), resolve_store(args.target)
     if _same(source, target):
         raise Violation("copy_same", store=source.display())
-    result = copy_store(open_app(source, on_rebuild=args.on_rebuild), open_app(target, create=True))
+    origin = open_app(source, on_rebuild=args.on_rebuild)
+    with progress(err, t("progress_copying", args.lang), origin.head()) as done:
+        result = copy_store(origin, open_app(target, create=True), done)
     out.print(
         t(
             "copied",

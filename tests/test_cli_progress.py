@@ -1,0 +1,60 @@
+"""Progress on standard error: a bar for a person watching a long step, nothing
+for a script; and the steps report how far they went."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from rich.console import Console
+
+from cxzy.application import ledger as ledger_module
+from cxzy.application.app import open_app
+from cxzy.application.audit import verify
+from cxzy.application.copying import copy_store
+from cxzy.application.ledger import LedgerQuery
+from cxzy.application.store import StoreLocation
+from cxzy.cli.progress import MIN_STEPS, progress
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def shown(file: io.StringIO, total: int | None) -> str:
+    err = Console(file=file, force_terminal=file.isatty(), width=80)
+    with progress(err, "checking the demo", total) as done:
+        for _ in range(3):
+            done(1_000)
+    return file.getvalue()
+
+
+def test_a_long_step_shows_a_bar_to_a_person_and_nothing_to_a_script():
+    assert "checking the demo" in shown(Terminal(), MIN_STEPS)
+    assert "checking the demo" in shown(Terminal(), None)  # a step of unknown length
+    assert shown(io.StringIO(), MIN_STEPS) == ""  # redirected: no bar, no codes
+    assert shown(Terminal(), MIN_STEPS - 1) == ""  # too short to be worth one
+
+
+def sqlite(path) -> StoreLocation:
+    return StoreLocation("sqlite", str(path))
+
+
+def test_verify_copy_and_ledger_say_how_far_they_went(demo_store, tmp_path, monkeypatch):
+    source = open_app(sqlite(demo_store), read_only=True)
+    target = open_app(sqlite(tmp_path / "copy.sqlite3"), create=True)
+    try:
+        head = source.head()
+        checked: list[int] = []
+        assert verify(source, on_checked=checked.append).checked == sum(checked) == head
+        copied: list[int] = []
+        assert copy_store(source, target, copied.append).events == sum(copied) == head
+        assert len(copied) > 0
+        monkeypatch.setattr(ledger_module, "READ_STEP", 100)
+        read: list[int] = []
+        LedgerQuery(source).ledger(date(2012, 11, 7), on_read=read.append)
+        assert len(read) == 5 and 500 <= sum(read) <= head  # 544 records read, by 100
+    finally:
+        source.close()
+        target.close()
