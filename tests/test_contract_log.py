@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
 import pytest
+from rich.cells import cell_len
+from rich.console import Console
 
 from contract_helpers import SHANGHAI, Cli, assert_one_line_error, full_history, local_day
+from cxzy.application import history
+from cxzy.application.app import open_app
+from cxzy.application.history import LogFilter, LogQuery
+from cxzy.application.store import StoreLocation
+from cxzy.cli.render import log_tables
 
 DATES = (
     "2010-05-10",
@@ -176,6 +184,42 @@ def test_log_table_format_runs(full):
     res = full.run("log", "--format", "table")
     assert res.code == 0, str(res)
     assert "ActivityHeld" in res.out or "145" in res.out
+
+
+def test_a_log_of_many_pages_prints_as_one_table_with_every_record_once(full, monkeypatch):
+    monkeypatch.setattr(history, "RECORDS_PAGE", 7)  # the table is printed a page at a time
+    res = full.run("log", "--format", "table", lang="en")
+    assert res.code == 0, str(res)
+    lines = res.out.splitlines()
+    assert sum("summary" in line for line in lines) == 1  # one header
+    rows = [line for line in lines if line.split("│")[0].strip().isdigit()]
+    assert [int(row.split("│")[0]) for row in rows] == list(range(1, len(full.log()) + 1))
+    # every page's columns where the first page put them
+    bars = {tuple(cell_len(row[:i]) for i, c in enumerate(row) if c == "│") for row in rows}
+    assert len(bars) == 1, bars
+
+
+def test_the_log_table_gives_the_summary_room_and_leaves_columns_out_on_a_narrow_line(full):
+    wide = full.run("log", "--type", "LeaderAssigned", lang="en").out.splitlines()
+    assert wide[0].split() == [
+        "pos", "┃", "at", "┃", "type", "┃", "unit", "┃", "summary", "┃", "by", "┃",
+        "recorded", "┃", "late", "┃", "origin",
+    ]  # fmt: skip
+    assert any("刘继东 · leader" in line for line in wide)
+    app = open_app(StoreLocation("sqlite", str(full.store)), read_only=True)
+    try:
+        pages = LogQuery(app).pages(LogFilter(type="LeaderAssigned"))
+        console = Console(file=io.StringIO(), width=80)
+        for table in log_tables(pages, SHANGHAI, "en", console.width):
+            console.print(table)
+    finally:
+        app.close()
+    narrow = console.file.getvalue().splitlines()
+    header = narrow[0].split()
+    assert header[:9] == ["pos", "┃", "at", "┃", "type", "┃", "unit", "┃", "summary"]
+    assert "origin" not in header and "recorded" not in header  # left out first
+    assert all(cell_len(line) <= 80 for line in narrow)
+    assert any("刘继东 · leader" in line for line in narrow)
 
 
 def test_jsonl_round_trip_into_an_empty_store_gives_the_same_status(full, capsys, tmp_path):

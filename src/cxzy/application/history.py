@@ -143,16 +143,22 @@ class LogQuery:
             return entry, public_record(event, entry.recorded)
         return None
 
-    def events(self, filters: LogFilter) -> Iterator[tuple[LogEntry, Any]]:
-        """The matching rows with their domain events, in log order, a page at a
-        time (memory stays flat however long the log), up to ``filters.until_pos``
-        or else the log's head when the first page is read."""
+    def pages(self, filters: LogFilter) -> Iterator[list[LogEntry]]:
+        """The matching rows in log order, a page at a time (none empty; memory stays
+        flat however long the log), up to ``filters.until_pos`` or else the log's head
+        when the first page is read."""
         if filters.until_pos is None:
             with self.app.snapshot() as c:
                 filters = replace(filters, until_pos=self.app.read_model.head(c))
         after: int | None = 0
         while after is not None:
             entries, after = self._page(filters, after, RECORDS_PAGE)
+            if entries:
+                yield entries
+
+    def events(self, filters: LogFilter) -> Iterator[tuple[LogEntry, Any]]:
+        """The matching rows with their domain events (:meth:`pages`)."""
+        for entries in self.pages(filters):
             by_pos = {entry.pos: entry for entry in entries}
             for pos, event in self.app.notifications(list(by_pos)):
                 yield by_pos[pos], event

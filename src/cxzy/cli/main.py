@@ -285,10 +285,11 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.format == "jsonl":
         write_records(query.records(filters), out.file)
         return EXIT_OK
-    from cxzy.cli.render import log_table
+    from cxzy.cli.render import log_tables
 
     zone = ZoneInfo(StatusQuery(app).campaign().timezone)
-    out.print(log_table(query.entries(filters), zone, args.lang))
+    for table in log_tables(query.pages(filters), zone, args.lang, out.width):
+        out.print(table)
     return EXIT_OK
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -67,27 +68,90 @@ def short_origin(origin: str | None) -> str:
     return f"{name}:{found['n']} sha256:{found['sha'][:12]}"
 
 
-def log_table(entries: Iterable[LogEntry], zone: Any, lang: str) -> Table:
-    table = Table(show_lines=False)
-    for key in ("pos", "at", "type", "unit", "summary", "by", "recorded", "late", "origin"):
-        table.add_column(t(f"log_header_{key}", lang), no_wrap=key != "summary")
-    count = 0
-    for e in entries:
-        local = e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        stored = e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-        late = Text(t("late_days", lang, days=e.late_days), style="yellow") if e.late_days else ""
-        table.add_row(
-            str(e.pos),
-            local,
-            e.type,
-            Text(e.unit or ""),
-            Text(summary_label(e.type, e.summary, lang, e.person)),
-            Text(e.by or ""),
-            stored,
-            late,
-            Text(short_origin(e.origin), style="dim"),
+_LOG_COLUMNS = ("pos", "at", "type", "unit", "summary", "by", "recorded", "late", "origin")
+# the widest a column other than the summary is made (its longer cells are cut with …)
+_LOG_MAX_WIDTH = {"unit": 12, "by": 16, "origin": 44}
+# when the line is short, the columns given up first, and how narrow they may get…
+_LOG_SHRINK = {"origin": 12, "type": 14, "by": 6, "unit": 4, "late": 4}
+# …and then those left out, in this order (the file's own line keeps them all)
+_LOG_DROP = ("origin", "recorded", "late", "by")
+_SUMMARY_MIN_WIDTH = 24
+
+
+def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
+    late = t("late_days", lang, days=e.late_days) if e.late_days else ""
+    return {
+        "pos": Text(str(e.pos)),
+        "at": Text(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
+        "type": Text(e.type),
+        "unit": Text(e.unit or ""),
+        "summary": Text(summary_label(e.type, e.summary, lang, e.person)),
+        "by": Text(e.by or ""),
+        "recorded": Text(e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
+        "late": Text(late, style="yellow"),
+        "origin": Text(short_origin(e.origin), style="dim"),
+    }
+
+
+def _log_widths(headers: dict[str, str], rows: list[dict[str, Text]], width: int) -> dict[str, int]:
+    """The columns shown and their widths: each as wide as its header and its cells
+    in the first page (some capped), narrower in :data:`_LOG_SHRINK`'s order when
+    the line is short, then some left out (:data:`_LOG_DROP`); the summary gets what
+    is left of the line. Every page lines up, and the summary is never the column
+    squeezed to nothing."""
+    natural = {
+        key: min(
+            max([cell_len(header), *(cell_len(row[key].plain) for row in rows)]),
+            _LOG_MAX_WIDTH.get(key, width),
         )
-        count += 1
-    if not count:
-        table.add_row("", "", t("log_empty", lang), "", "", "", "", "", "")
-    return table
+        for key, header in headers.items()
+        if key != "summary"
+    }
+    dropped: list[str] = []
+    while True:
+        widths = {key: w for key, w in natural.items() if key not in dropped}
+        rules = 3 * len(widths)  # padding and "│" between two columns
+        excess = sum(widths.values()) + rules + _SUMMARY_MIN_WIDTH - width
+        for key, narrowest in _LOG_SHRINK.items():
+            if key in widths and excess > 0:
+                given = min(excess, max(0, widths[key] - max(narrowest, cell_len(headers[key]))))
+                widths[key] -= given
+                excess -= given
+        if excess <= 0 or len(dropped) == len(_LOG_DROP):
+            break
+        dropped.append(_LOG_DROP[len(dropped)])
+    widths["summary"] = max(width - rules - sum(widths.values()), 10)
+    return {key: widths[key] for key in headers if key in widths}
+
+
+def log_tables(
+    pages: Iterable[list[LogEntry]], zone: Any, lang: str, width: int
+) -> Iterator[Table]:
+    """The log as tables of a page each, printed one after another as one table:
+    the header above the first, the same columns and widths in all (a million
+    records are printed as they are read, in flat memory). ``width``: the line's."""
+    headers = {key: t(f"log_header_{key}", lang) for key in _LOG_COLUMNS}
+    widths: dict[str, int] | None = None
+    for page in pages:
+        rows = [_log_cells(e, zone, lang) for e in page]
+        first = widths is None
+        if widths is None:
+            widths = _log_widths(headers, rows, width)
+        table = Table(show_edge=False, show_header=first, pad_edge=False, width=width)
+        for key, column_width in widths.items():
+            summary = key == "summary"
+            table.add_column(
+                headers[key],
+                width=column_width,
+                no_wrap=not summary,
+                overflow="fold" if summary else "ellipsis",
+            )
+        for row in rows:
+            table.add_row(*(row[key] for key in widths))
+        yield table
+    if widths is None:
+        table = Table(show_edge=False, pad_edge=False)
+        for header in headers.values():
+            table.add_column(header, no_wrap=True)
+        table.add_row("", "", t("log_empty", lang), *[""] * (len(headers) - 3))
+        yield table
