@@ -14,6 +14,7 @@ from cxzy.application import history
 from cxzy.application.app import open_app
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.store import StoreLocation
+from cxzy.cli import render
 from cxzy.cli.render import log_tables
 
 DATES = (
@@ -187,7 +188,8 @@ def test_log_table_format_runs(full):
 
 
 def test_a_log_of_many_pages_prints_as_one_table_with_every_record_once(full, monkeypatch):
-    monkeypatch.setattr(history, "RECORDS_PAGE", 7)  # the table is printed a page at a time
+    monkeypatch.setattr(history, "RECORDS_PAGE", 7)  # the log is read a page at a time…
+    monkeypatch.setattr(render, "TABLE_ROWS", 3)  # …and drawn a few rows at a time
     res = full.run("log", "--format", "table", lang="en")
     assert res.code == 0, str(res)
     lines = res.out.splitlines()

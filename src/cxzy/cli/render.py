@@ -76,6 +76,8 @@ _LOG_SHRINK = {"origin": 12, "type": 14, "by": 6, "unit": 4, "late": 4}
 # …and then those left out, in this order (the file's own line keeps them all)
 _LOG_DROP = ("origin", "recorded", "late", "by")
 _SUMMARY_MIN_WIDTH = 24
+# rows drawn at a time: rich lays a table out whole, about a millisecond a row
+TABLE_ROWS = 500
 
 
 def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
@@ -127,13 +129,15 @@ def _log_widths(headers: dict[str, str], rows: list[dict[str, Text]], width: int
 def log_tables(
     pages: Iterable[list[LogEntry]], zone: Any, lang: str, width: int
 ) -> Iterator[Table]:
-    """The log as tables of a page each, printed one after another as one table:
-    the header above the first, the same columns and widths in all (a million
-    records are printed as they are read, in flat memory). ``width``: the line's."""
+    """The log as tables of :data:`TABLE_ROWS` rows each, printed one after another
+    as one table: the header above the first, the same columns and widths in all (a
+    million records are printed as they are read, in flat memory, the first at once).
+    ``width``: the line's."""
     headers = {key: t(f"log_header_{key}", lang) for key in _LOG_COLUMNS}
     widths: dict[str, int] | None = None
-    for page in pages:
-        rows = [_log_cells(e, zone, lang) for e in page]
+    chunks = (page[i : i + TABLE_ROWS] for page in pages for i in range(0, len(page), TABLE_ROWS))
+    for chunk in chunks:
+        rows = [_log_cells(e, zone, lang) for e in chunk]
         first = widths is None
         if widths is None:
             widths = _log_widths(headers, rows, width)
