@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import io
 import shutil
@@ -344,6 +345,31 @@ async def test_log_screen_pages_and_filters(demo_store):
         assert rows and all(
             str(r[2]) == "RectificationVerified" and str(r[3]) == "ZP" for r in rows
         )
+
+
+async def test_the_log_says_it_is_loading_while_a_filter_reads(demo_store):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert not table.loading
+        reading, release = threading.Event(), threading.Event()
+        log_page = app.query_.log_page
+
+        def slow(**kwargs):  # a text that matches little, read from disk
+            reading.set()
+            release.wait(5)
+            return log_page(**kwargs)
+
+        app.query_.log_page = slow
+        await pilot.press("slash", *"type:ActivityHeld", "enter")
+        assert await asyncio.to_thread(reading.wait, 5)
+        assert table.loading  # said while it reads…
+        release.set()
+        await settle(pilot)
+        assert not table.loading and table.row_count > 0  # …and gone with the rows
 
 
 async def test_l_from_a_unit_opens_the_log_of_that_unit(demo_store):

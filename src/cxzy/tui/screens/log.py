@@ -90,6 +90,13 @@ class LogScreen(Screen[None]):
         if len(self.pages) == 1:  # on the newest page: follow new events
             self.load()
 
+    def reload(self) -> None:
+        """A page the user asked for (a filter, the next page): the table says it is
+        loading until its rows come, as a text that matches little reads far back
+        (seconds at a million events, read from disk)."""
+        self.query_one(DataTable).loading = True
+        self.load()
+
     @work(thread=True, exclusive=True, group="log")
     def load(self) -> None:
         query = self.app.query_  # type: ignore[attr-defined]
@@ -100,6 +107,7 @@ class LogScreen(Screen[None]):
         lang = self.app.lang  # type: ignore[attr-defined]
         zone = self.app.zone  # type: ignore[attr-defined]
         table = self.query_one(DataTable)
+        table.loading = False
         cursor = table.cursor_coordinate
         self._last = rows[-1].pos if rows else None
         columns = [
@@ -141,12 +149,12 @@ class LogScreen(Screen[None]):
     def action_next_page(self) -> None:
         if getattr(self, "_last", None) is not None and self.query_one(DataTable).row_count == PAGE:
             self.pages.append(self._last)
-            self.load()
+            self.reload()
 
     def action_previous_page(self) -> None:
         if len(self.pages) > 1:
             self.pages.pop()
-            self.load()
+            self.reload()
 
     def action_filter(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen
@@ -161,7 +169,7 @@ class LogScreen(Screen[None]):
                 return
             self.filter_text = text.strip()
             self.pages = [None]
-            self.load()
+            self.reload()
 
         lang = self.app.lang  # type: ignore[attr-defined]
         self.app.push_screen(
