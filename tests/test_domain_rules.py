@@ -12,6 +12,7 @@ from cxzy.application.app import CampaignApp
 from cxzy.domain.commitments import Commitment
 from cxzy.domain.errors import Violation
 from cxzy.domain.facts import Activity, Award, ContactPoint, ContactVisit, LeaderAssignment, Review
+from cxzy.domain.moments import known_at
 from cxzy.domain.records import Stamp
 from cxzy.domain.rectifications import Rectification
 from cxzy.domain.registry import Registry
@@ -203,3 +204,15 @@ def test_a_facts_event_made_without_its_aggregate_is_the_one_the_aggregate_recor
         direct = cls.recorded(stamp("2011-03-01"), **fields)
     assert len(made) == 1 and type(direct) is type(made[0])
     assert mapper.to_stored_event(direct) == mapper.to_stored_event(made[0])
+
+
+def test_a_known_at_moment_is_read_in_the_campaign_zone_and_never_still_to_come():
+    zone = ZoneInfo("Asia/Shanghai")
+    now = datetime(2011, 3, 1, 10, 0, tzinfo=zone)
+    assert known_at("2011-03-01T09:00", zone, now) == datetime(2011, 3, 1, 9, tzinfo=zone)
+    assert known_at("2011-03-01T01:00+00:00", zone, now).utcoffset() == zone.utcoffset(now)
+    assert known_at("2011-02-28", zone, now) == datetime(2011, 2, 28, tzinfo=zone)
+    for text, code in (("2011-03-01T10:01", "future_moment_option"), ("soon", "bad_moment_option")):
+        with pytest.raises(Violation) as refused:
+            known_at(text, zone, now)
+        assert refused.value.code == code

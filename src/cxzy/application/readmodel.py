@@ -296,8 +296,7 @@ class ReadModel:
         kept = 0
         if head and self.dialect.has_column(cursor, "cx_chain", "rebuilt"):
             kept = int(self._one(cursor, _LAST_LINK, {"head": head}) or 0)
-        if kept:
-            cursor.execute(self.dialect.sql("DROP TABLE IF EXISTS cx_chain_kept"))
+        if kept:  # (in the rebuild's transaction: no copy outlives a failed one)
             cursor.execute(self.dialect.sql(_KEEP_CHAIN), {"kept": kept})
         for table in TABLES:
             cursor.execute(self.dialect.sql(f"DROP TABLE IF EXISTS {table}"))

@@ -29,6 +29,7 @@ from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Parser, lang_in, speaking
 from cxzy.domain.errors import TemplateError, Violation
+from cxzy.domain.moments import known_at
 from cxzy.domain.records import Record
 from cxzy.domain.schema import TYPES
 from cxzy.formats.csv_records import check_encoding
@@ -49,17 +50,8 @@ def _date_arg(value: str) -> date:
 
 
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
-    """A ``--known-at`` moment, in the campaign's zone when it names none. A moment
-    still to come is refused: what the store will have recorded by then is not
-    known yet, and the figures of now given as of then would say it was."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise Violation("bad_moment_option", value=value) from None
-    moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
-    if moment > datetime.now(UTC):
-        raise Violation("future_moment_option", value=value)
-    return moment
+    """A ``--known-at`` moment (see :func:`cxzy.domain.moments.known_at`)."""
+    return known_at(value, zone, datetime.now(UTC))
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool, lang: str = DEFAULT_LANG) -> None:

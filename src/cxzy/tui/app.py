@@ -26,6 +26,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery, Snapshot
+from cxzy.domain.errors import Violation
+from cxzy.domain.moments import known_at
 from cxzy.i18n import LABELS, t
 from cxzy.tui.clock import ViewClock
 from cxzy.tui.collector import IdleCollector
@@ -152,8 +154,6 @@ class CxzyApp(App[None]):
 
     @staticmethod
     def _has_campaign(store: CampaignApp) -> bool:
-        from cxzy.domain.errors import Violation
-
         try:
             DashboardQuery(store).status.campaign()
         except Violation:
@@ -427,15 +427,10 @@ class CxzyApp(App[None]):
         elif word in ("today", "live"):
             self.action_today()
         elif word in ("known", "at") and rest:
-            try:
-                moment = datetime.fromisoformat(rest.strip())
-            except ValueError:
-                self.notify(t("bad_moment_option", self.lang, value=rest), severity="error")
-                return
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=self.zone)
-            if moment > datetime.now(UTC):  # not known yet: refused as on the command line
-                self.notify(t("future_moment_option", self.lang, value=rest), severity="error")
+            try:  # as on the command line: not a moment, or one still to come
+                moment = known_at(rest.strip(), self.zone, datetime.now(UTC))
+            except Violation as violation:
+                self.notify(violation.render(self.lang), severity="error")
                 return
             # the dashboard as it was at that moment: its day too, unless an earlier
             # day is shown (that day as it was known later)
