@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from eventsourcing.application import Application, project_aggregate
@@ -44,7 +44,14 @@ class DateAsISO(Transcoding):
         return obj.isoformat()
 
     def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
+        return _day(data)
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date:
+    """One date object a day: what reads many records (the ledger, the log) keeps a
+    day's date once, not once a record."""
+    return date.fromisoformat(text)
 
 
 class StampAsDict(Transcoding):
