@@ -10,6 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from contract_helpers import assert_one_line_error, commit, prelude, rect
+from cxzy.formats.ledger_tables import Cell, Table
+from cxzy.formats.ledger_xlsx import write_tables_xlsx
 from spreadsheet_helpers import AS_OF, INJECTIONS, history
 
 
@@ -312,3 +314,36 @@ def test_the_ledger_imported_by_mistake_is_refused_in_one_line(cli, tmp_path):
     assert_one_line_error(res)
     assert "ledger exported by cxzy" in res.err, str(res)
     assert cli.log() == before
+
+
+def test_every_kind_of_value_reads_back_as_written(tmp_path):
+    """The workbook writer hands openpyxl plain values where it can (its fast path)
+    and cells where a value needs more: both read back the same. Text that Excel
+    would take for an error code or a formula stays text; characters a workbook
+    cannot hold are replaced, not lost with the row."""
+    values = [
+        "普通文字",
+        "#N/A",
+        "#DIV/0!",
+        "=1+1",
+        "a\x01b",
+        7,
+        True,
+        None,
+        Cell("完成", "done"),
+        Cell("无色", "no-such-state"),
+        Cell("=2+2"),
+    ]
+    path = tmp_path / "values.xlsx"
+    write_tables_xlsx(
+        [Table("values", "值", [f"c{n}" for n in range(len(values))], [values])], path
+    )
+    (row,) = load_workbook(path)["值"].iter_rows(min_row=2)
+    assert [c.value for c in row] == [
+        "普通文字", "#N/A", "#DIV/0!", "=1+1", "a\ufffdb", 7, True, None, "完成", "无色", "=2+2",
+    ]  # fmt: skip
+    texts = [c for c in row if isinstance(c.value, str)]
+    assert all(c.data_type == "s" for c in texts)
+    assert [c.quotePrefix for c in texts] == [False, False, False, True, False, False, False, True]
+    assert row[8].fill.fgColor.rgb.endswith("C6EFCE")
+    assert row[9].fill.fgColor.rgb == "00000000"

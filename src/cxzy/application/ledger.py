@@ -28,6 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cxzy.application.app import CampaignApp
+from cxzy.application.collection import young_collections_only
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.domain.schema import RATING_KEYS, record_of
@@ -214,8 +215,10 @@ class LedgerQuery:
         report = StatusQuery(self.app).status(as_of, known_at)
         ledger = Ledger(report)
         firsts: _Firsts = {}
-        self._records(ledger, self._events(report, firsts, on_read))
-        self._checklist(ledger, firsts)
+        # the rows grow to hundreds of thousands: each full collection would walk them all
+        with young_collections_only():
+            self._records(ledger, self._events(report, firsts, on_read))
+            self._checklist(ledger, firsts)
         return ledger
 
     def _events(

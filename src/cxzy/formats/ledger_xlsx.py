@@ -17,7 +17,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -90,6 +90,26 @@ def put(sheet: Any, value: Any) -> WriteOnlyCell:
     return cell
 
 
+def plain_or_put(sheet: Any, value: Any) -> Any:
+    """What a row of a write-only sheet takes for one value: the value itself where
+    openpyxl writes it exactly as :func:`put` would (no style, text that is neither
+    a formula, an error code nor in need of cleaning), else :func:`put`'s cell.
+    openpyxl takes a cell handed to it only after failing to take it as a value (an
+    exception for each cell): a sixth of a ledger's time at 200,000 events."""
+    if value is None or type(value) is int:
+        return value
+    if (
+        type(value) is str
+        and not value.startswith(FORMULA_STARTS)
+        and value not in ERROR_CODES
+        and safe_text(value) == value
+    ):
+        return value
+    if isinstance(value, Cell) and value.state not in FILLS:
+        return plain_or_put(sheet, value.value)
+    return put(sheet, value)
+
+
 def _fill(colour: str) -> PatternFill:
     return PatternFill("solid", start_color=colour, end_color=colour)
 
@@ -138,7 +158,10 @@ def _table_sheet(book: Workbook, table: Table) -> None:
     sheet.append(header)
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in table.rows:
-        cells = [put(sheet, value) for value in row]
+        cells = [
+            put(sheet, value) if index in wrapped else plain_or_put(sheet, value)
+            for index, value in enumerate(row)
+        ]
         for index in wrapped:
             if index < len(cells):
                 cells[index].alignment = wrap
