@@ -14,8 +14,10 @@ import sys
 import threading
 import time
 import uuid
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -124,8 +126,26 @@ def test_the_dashboard_reads_the_same_on_sqlite_and_postgresql(pg, tmp_path, cap
             theirs.head,
         ), day
     assert left.progress(date(2012, 11, 30)) == right.progress(date(2012, 11, 30))
+    # a unit's screen: its records are read by their positions (each database's query)
+    report = left.snapshot(date(2012, 11, 30)).report
+    for unit in report.units:
+        ours, theirs = (
+            replace_recorded(asdict(q.unit_detail(report, unit.unit))) for q in (left, right)
+        )
+        assert ours == theirs, unit.unit
+        assert ours["activities"] and ours["commitments"], unit.unit
     left.app.close()
     right.app.close()
+
+
+def replace_recorded(value: Any) -> Any:
+    """A unit's detail without the moments its records reached the store (each
+    store was imported into at its own moment)."""
+    if isinstance(value, dict):
+        return {k: replace_recorded(v) for k, v in value.items() if k != "recorded"}
+    if isinstance(value, list | tuple):
+        return [replace_recorded(v) for v in value]
+    return value
 
 
 def test_a_schema_or_store_that_is_not_there_is_named_in_one_line(pg, server, capsys):

@@ -200,21 +200,34 @@ class CampaignApp(Application):
     ) -> Iterator[tuple[int, Any]]:
         """Stored events as (position, domain event), in log order.
 
-        With ``positions`` (ascending), only those.
+        With ``positions`` (ascending), only those: a range read where they lie
+        close together (a page of the whole log), else each one by its position
+        (a unit's records, spread over the log).
         """
-        wanted = None if positions is None else set(positions)
-        if wanted is not None and not wanted:
+        recorder = self.recorder
+        if positions is not None:
+            for at in range(0, len(positions), REPLAY_BATCH):
+                chunk = positions[at : at + REPLAY_BATCH]
+                if chunk[-1] - chunk[0] < 2 * len(chunk):
+                    wanted = set(chunk)
+                    batch = [
+                        n
+                        for n in recorder.select_notifications(
+                            chunk[0], chunk[-1] - chunk[0] + 1, stop=chunk[-1]
+                        )
+                        if n.id in wanted
+                    ]
+                else:
+                    batch = recorder.notifications_at(chunk)  # type: ignore[attr-defined]
+                for notification in batch:
+                    yield notification.id, self.mapper.to_domain_event(notification)
             return
-        stop = None if positions is None else positions[-1]
-        if positions:
-            start = positions[0]
         while True:
-            batch = self.recorder.select_notifications(start, REPLAY_BATCH, stop=stop)
+            batch = recorder.select_notifications(start, REPLAY_BATCH)
             if not batch:
                 return
             for notification in batch:
-                if wanted is None or notification.id in wanted:
-                    yield notification.id, self.mapper.to_domain_event(notification)
+                yield notification.id, self.mapper.to_domain_event(notification)
             start = batch[-1].id + 1
 
     # -- writing ----------------------------------------------------------------
