@@ -523,6 +523,14 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_contact": {"zh": "联系点领导", "en": "Contact-point leader"},
     "tui_visits": {"zh": "走访", "en": "Visits"},
     "tui_none": {"zh": "(无)", "en": "(none)"},
+    "tui_latest_of": {
+        "zh": "最近 {shown} 条,共 {total} 条;按 l 查看本单位全部记录",
+        "en": "the latest {shown} of {total}; l shows all of this unit's records",
+    },
+    "tui_lives_of": {
+        "zh": "未办结的 {open} 项全部列出,已办结的列最近 {closed} 项,共 {total} 项;按 l 查看本单位全部记录",
+        "en": "all {open} open and the latest {closed} closed of {total}; l shows all of this unit's records",
+    },
     "tui_log_title": {"zh": "事件日志(最新在前)", "en": "Event log (newest first)"},
     "tui_log_page": {"zh": "第 {page} 页 · 每页 {size} 条", "en": "page {page} · {size} per page"},
     "tui_filter": {"zh": "筛选", "en": "filter"},

@@ -356,6 +356,18 @@ class DashboardQuery:
                 pos=pos,
             )
             detail.contacts = [person for (person,) in contacts]
+            # closed as of the day (and as known at the position): the screen shows
+            # every open one, and only the latest of the rest
+            closed = {
+                entity
+                for entity, closed_day, closed_pos in self.rm.rows_in(
+                    c,
+                    "SELECT entity, closed_day, closed_pos FROM cx_entities",
+                    "entity",
+                    sorted(set(entities.values())),
+                )
+                if closed_day is not None and closed_day <= day and int(closed_pos) <= pos
+            }
         wanted = [r.pos for r in rows if r.type != "ActivityHeld"]
         records = {p: public_record(e) for p, e in self.app.notifications(sorted(wanted))}
         lives: dict[str, dict[str, Any]] = {}
@@ -370,7 +382,9 @@ class DashboardQuery:
                 detail.awards.append({**records[row.pos], "day": row.day})
             elif row.pos in entities and row.pos in records:
                 entity = entities[row.pos]
-                life = lives.setdefault(entity, {"code": entity[2:], "history": []})
+                life = lives.setdefault(
+                    entity, {"code": entity[2:], "open": entity not in closed, "history": []}
+                )
                 life["history"].append({**records[row.pos], "day": row.day, "by": row.by})
         for entity, life in lives.items():
             target = detail.commitments if entity.startswith("c:") else detail.rectifications

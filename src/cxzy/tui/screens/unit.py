@@ -22,6 +22,21 @@ from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.keys import localize_bindings
 from cxzy.tui.literal import literal
 
+#: Rows a section shows, the latest (activities, reviews, awards, visits), and the
+#: closed commitments or rectifications listed beside every open one. A unit's years
+#: at a million events are thousands of rows, which took seconds to lay out at each
+#: refresh; ``l`` opens all of them in the log.
+SECTION_ROWS = 50
+CLOSED_LIVES = 20
+
+
+def _latest(table: Table, rows: list[Any], lang: str) -> list[Any]:
+    """The last SECTION_ROWS of ``rows``, with a caption saying what is left out."""
+    if len(rows) <= SECTION_ROWS:
+        return rows
+    table.caption = t("tui_latest_of", lang, shown=SECTION_ROWS, total=len(rows))
+    return rows[-SECTION_ROWS:]
+
 
 def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, expand=True)
@@ -147,7 +162,7 @@ class UnitScreen(Screen[None]):
                 for c in ("col.day", "col.review_kind", "col.grade", "tui_ratings", "col.note")
             ),
         )
-        for review in detail.reviews:
+        for review in _latest(reviews, detail.reviews, lang):
             ratings = review.get("ratings") or {}
             verdict = review.get("verdict")
             reviews.add_row(
@@ -184,14 +199,14 @@ class UnitScreen(Screen[None]):
             t("col.by", lang),
             "",
         )
-        for row in detail.activities:
+        for row in _latest(activities, detail.activities, lang):
             activities.add_row(str(row.day), literal(row.summary), literal(row.by), late(row))
         parts.append(activities)
         awards = _table(
             t("tui_awards_title", lang),
             *(t(f"col.{c}", lang) for c in ("day", "award_title", "level", "awardee")),
         )
-        for award in detail.awards:
+        for award in _latest(awards, detail.awards, lang):
             awards.add_row(
                 str(award["day"]),
                 literal(code_label("award_title", award["title"], lang)),
@@ -204,7 +219,7 @@ class UnitScreen(Screen[None]):
             *(t(c, lang) for c in ("col.day", "tui_visitor", "col.note", "col.by")),
             "",
         )
-        for row, leader in detail.visits:
+        for row, leader in _latest(visits, detail.visits, lang):
             visits.add_row(
                 str(row.day), literal(leader), literal(row.summary), literal(row.by), late(row)
             )
@@ -217,6 +232,20 @@ class UnitScreen(Screen[None]):
             title,
             *(t(c, lang) for c in ("tui_col_id", "col.day", "tui_col_record", "tui_col_detail")),
         )
+        closed = [life for life in lives if not life["open"]]
+        if len(closed) > CLOSED_LIVES:
+            # every open one, and the closed ones whose last record is the latest
+            by_last = sorted(closed, key=lambda life: life["history"][-1]["day"])
+            latest = by_last[len(by_last) - CLOSED_LIVES :]
+            kept = {id(life) for life in latest}
+            table.caption = t(
+                "tui_lives_of",
+                lang,
+                open=len(lives) - len(closed),
+                closed=CLOSED_LIVES,
+                total=len(lives),
+            )
+            lives = [life for life in lives if life["open"] or id(life) in kept]
         for life in lives:
             for n, record in enumerate(life["history"]):
                 table.add_row(
