@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 
 from cxzy.application.app import open_app
 from cxzy.application.collection import DEFERRED
+from cxzy.application.dashboard import UnitDetail
 from cxzy.application.history import LogQuery
 from cxzy.application.importer import Importer
 from cxzy.application.store import StoreLocation
@@ -400,33 +401,31 @@ async def test_a_long_unit_screen_shows_the_latest_rows_and_every_open_life(
     its latest, and says so; every open commitment stays, the closed ones are cut."""
     import cxzy.tui.screens.unit as unit_screen
 
+    async def zp_screen(lang: str) -> tuple[str, UnitDetail]:
+        app = dashboard(demo_store, lang=lang, today=date(2011, 6, 1))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("colon", *"ZP", "enter")
+            await settle(pilot)
+            body = plain(app.screen.query_one("#body", Static))
+            return body, app.query_.unit_detail(app.snapshot.report, "ZP")
+
     monkeypatch.setattr(unit_screen, "SECTION_ROWS", 2)
     monkeypatch.setattr(unit_screen, "CLOSED_LIVES", 0)
-    app = dashboard(demo_store, lang="en", today=date(2011, 6, 1))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("colon", *"ZP", "enter")
-        await settle(pilot)
-        body = plain(app.screen.query_one("#body", Static))
-        detail = app.query_.unit_detail(app.snapshot.report, "ZP")
-        assert len(detail.activities) > 2
-        assert "the latest 2 of " + str(len(detail.activities)) in body
-        assert detail.activities[-1].summary in body
-        evidence = {item.evidence.summary for item in detail.items if item.evidence}
-        earlier = [a.summary for a in detail.activities[:-2] if a.summary not in evidence]
-        assert earlier and not any(summary in body for summary in earlier)
-        # C-ZP-2 was fulfilled on 2011-05-28; C-ZP-1 (2011-06-10) and C-ZP-3 are open
-        assert "all 2 open and the latest 0 closed of 3" in body
-        assert "C-ZP-1" in body and "C-ZP-3" in body and "C-ZP-2" not in body
+    body, detail = await zp_screen("en")
+    assert len(detail.activities) > 2
+    assert "the latest 2 of " + str(len(detail.activities)) in body
+    assert detail.activities[-1].summary in body
+    evidence = {item.evidence.summary for item in detail.items if item.evidence}
+    earlier = [a.summary for a in detail.activities[:-2] if a.summary not in evidence]
+    assert earlier and not any(summary in body for summary in earlier)
+    # C-ZP-2 was fulfilled on 2011-05-28; C-ZP-1 (2011-06-10) and C-ZP-3 are open
+    assert "all 2 open and the latest 0 closed of 3" in body
+    assert "C-ZP-1" in body and "C-ZP-3" in body and "C-ZP-2" not in body
     monkeypatch.setattr(unit_screen, "SECTION_ROWS", 50)
     monkeypatch.setattr(unit_screen, "CLOSED_LIVES", 20)
-    app = dashboard(demo_store, lang="zh", today=date(2011, 6, 1))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("colon", *"ZP", "enter")
-        await settle(pilot)
-        body = plain(app.screen.query_one("#body", Static))
-        assert "C-ZP-2" in body and "最近" not in body and "未办结" not in body  # all shown
+    body, _ = await zp_screen("zh")
+    assert "C-ZP-2" in body and "最近" not in body and "未办结" not in body  # all shown
 
 
 async def test_the_log_screen_finds_the_records_that_name_a_person(demo_store):
