@@ -8,7 +8,6 @@ concurrent writer that got there first makes the transaction fail as a whole.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -184,23 +183,27 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
         return self.select_events_statement + "ORDER BY originator_version", originator_id.hex
 
     def notifications_at(self, positions: Sequence[int]) -> list[Notification]:
+        found: list[Notification] = []
         with self.datastore.transaction(commit=False) as c:
-            c.execute(
-                f"""SELECT rowid, originator_id, originator_version, topic, state
-                    FROM {self.events_table_name}
-                    WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY rowid""",
-                [json.dumps(list(positions))],
-            )
-            return [
-                Notification(
-                    id=row[0],
-                    originator_id=self.convert_originator_id(row[1]),
-                    originator_version=row[2],
-                    topic=row[3],
-                    state=row[4],
+            for at in range(0, len(positions), 500):  # SQLite's limit on parameters
+                chunk = list(positions[at : at + 500])
+                c.execute(
+                    f"""SELECT rowid, originator_id, originator_version, topic, state
+                        FROM {self.events_table_name}
+                        WHERE rowid IN ({", ".join("?" * len(chunk))}) ORDER BY rowid""",
+                    chunk,
                 )
-                for row in c.fetchall()
-            ]
+                found.extend(
+                    Notification(
+                        id=row[0],
+                        originator_id=self.convert_originator_id(row[1]),
+                        originator_version=row[2],
+                        topic=row[3],
+                        state=row[4],
+                    )
+                    for row in c.fetchall()
+                )
+        return found
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
