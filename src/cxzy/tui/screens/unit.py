@@ -34,7 +34,7 @@ def _latest(table: Table, rows: list[Any], lang: str) -> list[Any]:
     """The last SECTION_ROWS of ``rows``, with a caption saying what is left out."""
     if len(rows) <= SECTION_ROWS:
         return rows
-    table.caption = t("tui_latest_of", lang, shown=SECTION_ROWS, total=len(rows))
+    table.caption = t("tui_latest_of", lang, shown=SECTION_ROWS, total=f"{len(rows):,}")
     return rows[-SECTION_ROWS:]
 
 
@@ -243,7 +243,7 @@ class UnitScreen(Screen[None]):
                 lang,
                 open=len(lives) - len(closed),
                 closed=CLOSED_LIVES,
-                total=len(lives),
+                total=f"{len(lives):,}",
             )
             lives = [life for life in lives if life["open"] or id(life) in kept]
         for life in lives:
