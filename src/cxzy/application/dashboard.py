@@ -360,13 +360,16 @@ class DashboardQuery:
             # every open one, and only the latest of the rest
             closed = {
                 entity
-                for entity, closed_day, closed_pos in self.rm.rows_in(
+                for entity, is_closed in self.rm.rows_in(
                     c,
-                    "SELECT entity, closed_day, closed_pos FROM cx_entities",
+                    """SELECT entity, CASE WHEN closed_pos <= :pos AND closed_day <= :day
+                         THEN 1 ELSE 0 END FROM cx_entities""",
                     "entity",
                     sorted(set(entities.values())),
+                    day=day,
+                    pos=pos,
                 )
-                if closed_day is not None and closed_day <= day and int(closed_pos) <= pos
+                if is_closed
             }
         wanted = [r.pos for r in rows if r.type != "ActivityHeld"]
         records = {p: public_record(e) for p, e in self.app.notifications(sorted(wanted))}

@@ -8,12 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import (
-    InterfaceError,
-    Notification,
-    OperationalError,
-    StoredEvent,
-)
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
@@ -95,24 +90,17 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
     def _select_aggregate(self, originator_id: Any) -> tuple[Any, Any]:
         return self.select_events_statement + SQL(" ORDER BY originator_version"), originator_id
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def notifications_at(self, positions: Sequence[int]) -> list[Notification]:
-        statement = SQL(
+    position_column = "notification_id"
+
+    @property
+    def events_select(self) -> str:
+        return (
             "SELECT notification_id, originator_id, originator_version, topic, state"
-            " FROM {0}.{1} WHERE notification_id = ANY(%s) ORDER BY notification_id"
-        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-            curs.execute(statement, [list(positions)])
-            return [
-                Notification(
-                    id=row[0],
-                    originator_id=row[1],
-                    originator_version=row[2],
-                    topic=row[3],
-                    state=bytes(row[4]),
-                )
-                for row in curs.fetchall()
-            ]
+            f' FROM "{self.datastore.schema}"."{self.events_table_name}"'
+        )
+
+    def convert_originator_id(self, originator_id: Any) -> Any:
+        return originator_id  # psycopg gives a UUID
 
     @contextmanager
     def write_cursor(self) -> Iterator[Any]:
