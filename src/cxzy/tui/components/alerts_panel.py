@@ -38,9 +38,9 @@ class AlertsPanel(Table):
                 when = t("tui_days_left", lang, n=alert.days_left)
             flags = []
             if alert.supervised:
-                flags.append(t("tui_supervised", lang))
+                flags.append(t("tui_flag_supervised", lang))
             if alert.escalated:
-                flags.append(t("tui_escalated", lang))
+                flags.append(t("tui_flag_escalated", lang))
             what = Text(t(f"tui_{alert.kind}", lang))
             if flags:
                 what.append(" [" + ",".join(flags) + "]", style="bold magenta")
