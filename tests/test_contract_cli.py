@@ -218,6 +218,9 @@ def test_python_dash_m_cxzy_user_mistakes_exit_1_without_traceback(tmp_path):
         ["status", "--as-of", "2010-13-45"],
         ["import", "missing.jsonl"],
         ["status", "--known-at", "never"],
+        ["status", "--as-of", "9999-12-31"],  # past the last day (decision 86)
+        ["status", "--known-at", "0001-01-01T00:00:00+14:00"],
+        ["report", "--as-of", "9999-12-31", "--output", "r.html"],
     ):
         proc = run_module(*args, env=env, cwd=tmp_path)
         assert proc.returncode == 1, (args, proc.stderr)

@@ -89,6 +89,28 @@ SCHEMA_CASES = [
         [f("level")],
         id="missing-level",
     ),
+    # days a campaign's records cannot have (decision 86): Python's dates end at 9999,
+    # and a deadline's day after or an offset would run past it
+    pytest.param({**ACT, "at": "0001-01-01"}, [], [f("at"), "outside"], id="at-year-1"),
+    pytest.param(
+        {**ACT, "at": "9999-12-31T23:59:59-12:00"}, [], [f("at"), "outside"], id="at-year-9999"
+    ),
+    pytest.param({**CM, "due": "9999-12-31"}, [], [f("due"), "outside"], id="due-9999"),
+    pytest.param(
+        {**RO, "deadline": "3000-01-01"}, [], [f("deadline"), "outside"], id="deadline-3000"
+    ),
+    pytest.param(
+        '{"type": "ActivityHeld", "at": "2010-05-12", "title": ' + "[" * 100_000,
+        [],
+        ["json", "nested too deeply"],
+        id="json-nested-too-deeply",
+    ),
+    pytest.param(
+        '{"type": "ActivityHeld", "at": "2010-05-12", "participants": ' + "9" * 5000 + "}",
+        [],
+        ["json", "digits"],
+        id="json-number-too-long",
+    ),
     pytest.param({**ACT, "titel": "typo"}, [], ["unknown field", f("titel")], id="unknown-field"),
     pytest.param(
         {**CM, "Due": "2011-01-01"}, [], ["unknown field", f("Due")], id="unknown-field-case"
@@ -263,6 +285,7 @@ def test_the_valid_neighbours_of_the_schema_cases_are_accepted(seeded):
         {**ACT, "participants": 0},
         act("145", "self_chosen", "2010-06-05", title="自选动作"),
         {**CM, "public": False},
+        commit("K-LAST", "145", "2010-05-21", "2999-12-31"),  # the last day a record may name
         {**RO, "supervised": True},
         {
             **REV,

@@ -214,6 +214,11 @@ async def test_a_typed_date_with_or_without_the_word_date_and_a_date_that_is_non
         assert app.snapshot.report.as_of == date(2010, 7, 1)
         said = [n.message for n in app._notifications]
         assert said[-1] == "'2011-02-30' is not a date YYYY-MM-DD", said
+        await pilot.press("colon", *"9999-12-31", "enter")
+        await settle(pilot)
+        assert app.snapshot.report.as_of == date(2010, 7, 1)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "'9999-12-31' is outside 1900-01-01 … 2999-12-31", said
 
 
 async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
@@ -458,6 +463,7 @@ async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_
         )
         for typed, said in (
             ("since:2011-13-01", "'2011-13-01' is not a date"),
+            ("until:9999-12-31", "'9999-12-31' is outside 1900-01-01"),
             ("type:Activity", "no record type 'Activity'"),
         ):
             shown = table.row_count

@@ -36,6 +36,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}': '{value}' is not a date YYYY-MM-DD",
         "zh": "字段 '{field}':'{value}' 不是 YYYY-MM-DD 格式的日期",
     },
+    "date_out_of_range": {
+        "en": "field '{field}': '{value}' is outside {first} … {last}",
+        "zh": "字段 '{field}':'{value}' 不在 {first} 至 {last} 之间",
+    },
     "bad_datetime": {
         "en": "field '{field}': '{value}' is not an ISO 8601 date or datetime",
         "zh": "字段 '{field}':'{value}' 不是 ISO 8601 日期或时间",
@@ -182,6 +186,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "bad_date_option": {
         "en": "'{value}' is not a date YYYY-MM-DD",
         "zh": "'{value}' 不是 YYYY-MM-DD 格式的日期",
+    },
+    "day_out_of_range": {
+        "en": "'{value}' is outside {first} … {last}",
+        "zh": "'{value}' 不在 {first} 至 {last} 之间",
     },
     "bad_moment_option": {
         "en": "'{value}' is not an ISO 8601 date or datetime (e.g. 2011-03-01T18:00:00+08:00)",

@@ -29,7 +29,7 @@ from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Parser, lang_in, speaking
 from cxzy.domain.errors import TemplateError, Violation
-from cxzy.domain.moments import known_at
+from cxzy.domain.moments import known_at, typed_day
 from cxzy.domain.records import Record
 from cxzy.domain.schema import TYPES
 from cxzy.formats.csv_records import check_encoding
@@ -43,10 +43,7 @@ DEMO_FILE = "demo.jsonl"
 
 
 def _date_arg(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Violation("bad_date_option", value=value) from None
+    return typed_day(value)
 
 
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:

@@ -31,7 +31,14 @@ def loads(text: str | bytes) -> Any:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
-        return json.loads(text)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise
+        except (RecursionError, ValueError) as error:  # nested too deep; too many digits
+            doc = text if isinstance(text, str) else text.decode("utf-8", "replace")
+            reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+            raise json.JSONDecodeError(reason.split(";")[0], doc, 0) from None
 
 
 def compact(

@@ -1,10 +1,34 @@
-"""Moments users type: the moment of the store to show it "as known at"."""
+"""Days and moments users type: a day to show, the moment of the store to show it
+"as known at", and the days a record may name."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from cxzy.domain.errors import Violation
+
+# The days a record, a ``--as-of`` or a dashboard may name. Python's dates end at
+# 9999-12-31, and a deadline's day after or a moment's offset would run past it; a
+# campaign's records lie far inside these bounds (decision 86).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def within_days(day: date) -> bool:
+    """Whether a day lies within :data:`FIRST_DAY` … :data:`LAST_DAY`."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def typed_day(text: str) -> date:
+    """The day ``text`` names (ISO 8601); raises :class:`Violation` when it names
+    none, or one outside :data:`FIRST_DAY` … :data:`LAST_DAY`."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise Violation("bad_date_option", value=text) from None
+    if not within_days(day):
+        raise Violation("day_out_of_range", value=text, first=FIRST_DAY, last=LAST_DAY)
+    return day
 
 
 def known_at(text: str, zone: tzinfo, now: datetime) -> datetime:
@@ -18,6 +42,8 @@ def known_at(text: str, zone: tzinfo, now: datetime) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise Violation("bad_moment_option", value=text) from None
+    if not within_days(moment.date()):  # (before its offset: that could overflow)
+        raise Violation("day_out_of_range", value=text, first=FIRST_DAY, last=LAST_DAY)
     moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
     if moment > now:
         raise Violation("future_moment_option", value=text)

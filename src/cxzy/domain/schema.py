@@ -14,6 +14,7 @@ from typing import Any
 
 from cxzy.domain import jsontext
 from cxzy.domain.errors import Violation
+from cxzy.domain.moments import FIRST_DAY, LAST_DAY, within_days
 from cxzy.domain.records import Record, Stamp
 from cxzy.domain.template import REVIEW_KINDS, UNIT_KINDS
 
@@ -160,16 +161,26 @@ def _show(value: Any) -> str:
 
 
 def parse_date(value: Any, name: str) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
-            pass
-    raise Violation("bad_date", field=name, value=_show(value))
+            raise Violation("bad_date", field=name, value=_show(value)) from None
+    else:
+        raise Violation("bad_date", field=name, value=_show(value))
+    return _within_days(day, value, name)
+
+
+def _within_days(day: date, value: Any, name: str) -> date:
+    if not within_days(day):
+        raise Violation(
+            "date_out_of_range", field=name, value=_show(value), first=FIRST_DAY, last=LAST_DAY
+        )
+    return day
 
 
 def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
@@ -189,6 +200,7 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
             raise Violation("bad_datetime", field=name, value=_show(value)) from None
     else:
         raise Violation("bad_datetime", field=name, value=_show(value))
+    _within_days(moment.date(), value, name)  # (before its offset: that could overflow)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.astimezone(zone)

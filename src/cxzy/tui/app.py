@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.domain.errors import Violation
-from cxzy.domain.moments import known_at
+from cxzy.domain.moments import known_at, typed_day
 from cxzy.i18n import LABELS, t
 from cxzy.tui.clock import ViewClock
 from cxzy.tui.collector import IdleCollector
@@ -438,9 +438,9 @@ class CxzyApp(App[None]):
             self.clock = replace(self.clock, as_of=day, known_at=moment, playing=False)
         elif (typed := _typed_day(text)) is not None:
             try:
-                day = date.fromisoformat(typed)
-            except ValueError:
-                self.notify(t("bad_date_option", self.lang, value=typed), severity="error")
+                day = typed_day(typed)
+            except Violation as violation:
+                self.notify(violation.render(self.lang), severity="error")
                 return
             self.go_to_date(day)
         else:

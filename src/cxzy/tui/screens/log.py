@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from rich.text import Text
 from textual import on, work
@@ -13,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from cxzy.application.dashboard import LogRow, Snapshot
+from cxzy.domain.errors import Violation
+from cxzy.domain.moments import typed_day
 from cxzy.domain.schema import TYPES
 from cxzy.i18n import summary_label, t
 from cxzy.tui.components.tables import Cell, fill
@@ -24,11 +25,11 @@ _TOKEN = re.compile(r"(unit|type|since|until):(\S+)")
 
 
 class BadFilter(ValueError):
-    """A filter word that cannot match anything as typed: ``message`` names why."""
+    """A filter word that cannot match anything as typed: ``violation`` says why."""
 
-    def __init__(self, message: str, value: str) -> None:
-        super().__init__(value)
-        self.message, self.value = message, value
+    def __init__(self, violation: Violation) -> None:
+        super().__init__(violation.code)
+        self.violation = violation
 
 
 _TYPES = {name.lower(): name for name in TYPES}
@@ -43,12 +44,12 @@ def parse_filter(text: str) -> dict[str, object]:
     for key, value in _TOKEN.findall(text):
         if key in ("since", "until"):
             try:
-                found[key] = date.fromisoformat(value)
-            except ValueError:
-                raise BadFilter("bad_date_option", value) from None
+                found[key] = typed_day(value)
+            except Violation as violation:
+                raise BadFilter(violation) from None
         elif key == "type":
             if value.lower() not in _TYPES:
-                raise BadFilter("tui_unknown_type", value)
+                raise BadFilter(Violation("tui_unknown_type", value=value))
             found["type_"] = _TYPES[value.lower()]
         else:
             found[key] = value
@@ -165,7 +166,7 @@ class LogScreen(Screen[None]):
             try:
                 parse_filter(text)
             except BadFilter as bad:  # the filter shown stays the one applied
-                self.notify(t(bad.message, lang, value=bad.value), severity="error")
+                self.notify(bad.violation.render(lang), severity="error")
                 return
             self.filter_text = text.strip()
             self.pages = [None]
