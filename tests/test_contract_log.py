@@ -9,7 +9,16 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from contract_helpers import SHANGHAI, Cli, assert_one_line_error, full_history, local_day
+from contract_helpers import (
+    SHANGHAI,
+    Cli,
+    act,
+    assert_one_line_error,
+    ev,
+    full_history,
+    local_day,
+    prelude,
+)
 from cxzy.application import history
 from cxzy.application.app import open_app
 from cxzy.application.history import LogFilter, LogQuery
@@ -244,3 +253,27 @@ def test_jsonl_output_reimported_into_the_same_store_is_all_skipped(full):
     res = full.run("import", exported)
     assert res.code == 0, str(res)
     assert full.log_text() == text
+
+
+def test_control_characters_from_the_files_never_reach_the_terminal(cli):
+    """Unit names, titles and ids come from the units' spreadsheets: an escape
+    sequence in one is written out (``^[``), in the log, the status table and an
+    import's refusal alike; ``--format jsonl`` keeps it, escaped by JSON."""
+
+    title = "a\x1b[31mred\x9b2J"
+    cli.ok_import(
+        [
+            *prelude(),
+            ev("UnitUpdated", "2010-05-02", unit="145", name="\x1b]0;pwned\x07x"),
+            act("145", "study", "2010-05-20", title=title, id="esc-1"),
+        ]
+    )
+    for args in (("log",), ("status", "--as-of", "2010-05-21")):
+        res = cli.run(*args)
+        assert res.code == 0, str(res)
+        assert "\x1b" not in res.out and "\x07" not in res.out and "\x9b" not in res.out
+    assert "a^[[31mred<U+009B>2J" in cli.run("log").out
+    assert "^[]0;pwned^Gx" in cli.run("status", "--as-of", "2010-05-21").out
+    assert cli.log()[-1]["title"] == title  # the record itself is kept as written
+    _, res = cli.imp([act("\x1b[2J145", "study", "2010-05-21", title="t")])
+    assert res.code == 1 and "\x1b" not in res.err and "^[[2J145" in res.err, str(res)

@@ -812,14 +812,17 @@ async def test_event_text_is_shown_literally(store):
         "id": "hostile-1",
         "by": "[red]某人[/red]",
     }
-    assert Importer(writer).run([("h:1", record)]).written == 1
+    renamed = {"type": "UnitUpdated", "at": "2012-11-06", "unit": "ZP", "name": "\x1b]0;t\x07ZP"}
+    assert Importer(writer).run([("h:1", record), ("h:2", renamed)]).written == 2
     app = dashboard(store, lang="en", today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert cell(app, "ZP", "unit").strip().startswith("^[]0;t^GZP")
         await pilot.press("l")
         await settle(pilot)
         table = app.screen.query_one(DataTable)
-        row = table.get_row_at(0)
+        assert "^[]0;t^GZP" in str(table.get_row_at(0)[4])  # the renaming, the latest
+        row = table.get_row_at(1)
         assert str(row[4]).startswith("[bold]加粗[/bold]") and "^[[31m" in str(row[4])
         assert str(row[5]) == "[red]某人[/red]"
         await pilot.press("escape", "colon", *"ZP", "enter")

@@ -36,6 +36,7 @@ from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
 from cxzy.formats.readers import read_file
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
+from cxzy.literal import visible
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
@@ -230,10 +231,12 @@ def _report_problems(result: ImportResult, lang: str, err: Console) -> None:
     if len(shown) > PROBLEMS_ON_TERMINAL and is_terminal(err):
         shown = shown[:PROBLEMS_ON_TERMINAL]
     for problem in shown:
-        err.print(f"{problem.where}: {problem.violation.render(lang)}", highlight=False)
+        line = f"{problem.where}: {problem.violation.render(lang)}"
+        err.print(visible(line), highlight=False)  # (values quoted from the file)
     if len(shown) < len(result.problems):
-        err.print(t("more_problems", lang, count=len(result.problems) - len(shown)))
-    err.print(t("refused", lang, count=len({p.where for p in result.problems})))
+        more = t("more_problems", lang, count=len(result.problems) - len(shown))
+        err.print(more, highlight=False)
+    err.print(t("refused", lang, count=len({p.where for p in result.problems})), highlight=False)
 
 
 def _today(zone: ZoneInfo) -> date:
@@ -421,7 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = COMMANDS.get(args.command or "", open_dashboard)
         return command(args, out, err)
     except Violation as violation:
-        err.print(violation.render(args.lang), highlight=False)
+        err.print(visible(violation.render(args.lang)), highlight=False)
     except TemplateError as error:
         err.print(message("template_broken", args.lang, reason=str(error)))
     except PersistenceError as error:

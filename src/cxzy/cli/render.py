@@ -13,12 +13,13 @@ from rich.text import Text
 from cxzy.application.history import LogEntry
 from cxzy.application.status import StatusReport
 from cxzy.i18n import summary_label, t
+from cxzy.literal import literal, visible
 from cxzy.styles import STATE_STYLES
 
 
 def status_table(report: StatusReport, lang: str) -> Table:
     template = report.template
-    title = f"{report.title} — {t('as_of', lang)} {report.as_of.isoformat()}"
+    title = f"{visible(report.title)} — {t('as_of', lang)} {report.as_of.isoformat()}"
     if report.known_at is not None:
         title += f" · {t('known_at', lang)} {report.known_at.isoformat()}"
     caption = f"{t('status_legend', lang)} · {t('position', lang)} #{report.position}"
@@ -33,7 +34,11 @@ def status_table(report: StatusReport, lang: str) -> Table:
     table.add_column(t("rectifications_short", lang), justify="right", no_wrap=True, min_width=9)
     table.add_column(t("awards", lang), justify="right", no_wrap=True, min_width=2)
     for unit in report.units:
-        name = Text("  " * unit.depth) + Text(unit.name) + Text(f" {unit.unit}", style="dim")
+        name = (
+            Text("  " * unit.depth)
+            + literal(unit.name)
+            + Text(f" {visible(unit.unit)}", style="dim")
+        )
         cells: list[Any] = [name]
         for phase in template.phases:
             status = unit.phases[phase.key]
@@ -86,12 +91,12 @@ def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
         "pos": Text(str(e.pos)),
         "at": Text(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
         "type": Text(e.type),
-        "unit": Text(e.unit or ""),
-        "summary": Text(summary_label(e.type, e.summary, lang, e.person)),
-        "by": Text(e.by or ""),
+        "unit": literal(e.unit),
+        "summary": literal(summary_label(e.type, e.summary, lang, e.person)),
+        "by": literal(e.by),
         "recorded": Text(e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
         "late": Text(late, style="yellow"),
-        "origin": Text(short_origin(e.origin), style="dim"),
+        "origin": Text(visible(short_origin(e.origin)), style="dim"),
     }
 
 

@@ -6,6 +6,7 @@ from rich.text import Text
 
 from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
+from cxzy.literal import literal
 from cxzy.styles import URGENCY_STYLES
 from cxzy.tui.components.tables import Cell, Table, fill
 
@@ -49,9 +50,9 @@ class AlertsPanel(Table):
                     f"row-{len(rows)}",
                     [
                         Text(when, style=style),
-                        Text(names.get(alert.unit, alert.unit)),
+                        literal(names.get(alert.unit, alert.unit)),
                         what,
-                        Text(f"{alert.code} {alert.text}"),
+                        literal(f"{alert.code} {alert.text}"),
                     ],
                 )
             )
@@ -73,7 +74,7 @@ class AlertsPanel(Table):
                     f"row-{len(rows)}",
                     [
                         Text(t("missed", lang), style="red"),
-                        Text(names.get(unit, unit)),
+                        literal(names.get(unit, unit)),
                         Text(t("tui_missed", lang)),
                         Text(", ".join(items)),
                     ],

@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
+from cxzy.literal import visible
 from cxzy.tui.clock import ViewClock
 
 
@@ -20,7 +21,7 @@ class HeaderBar(Static):
     def show(self, snapshot: Snapshot, clock: ViewClock, lang: str) -> None:
         report = snapshot.report
         line = Text()
-        line.append(report.title, style="bold")
+        line.append(visible(report.title), style="bold")
         line.append(f"  {t('as_of', lang)} {report.as_of.isoformat()}  ")
         template = report.template
         current = next((p for p in template.phases if p.key == snapshot.phase), None)

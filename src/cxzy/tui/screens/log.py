@@ -16,9 +16,9 @@ from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
 from cxzy.domain.schema import TYPES
 from cxzy.i18n import summary_label, t
+from cxzy.literal import literal
 from cxzy.tui.components.tables import Cell, fill
 from cxzy.tui.keys import localize_bindings
-from cxzy.tui.literal import literal
 
 PAGE = 200
 _TOKEN = re.compile(r"(unit|type|since|until):(\S+)")

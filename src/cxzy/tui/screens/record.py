@@ -19,8 +19,8 @@ from textual.widgets import Static
 from cxzy.application.history import LogEntry, LogQuery
 from cxzy.formats.ledger_tables import activity_label
 from cxzy.i18n import code_label, field_words, t
+from cxzy.literal import literal
 from cxzy.tui.keys import localize_bindings
-from cxzy.tui.literal import literal
 
 # The record's own keys shown in the facts above its fields, not again among them.
 _FACTS = ("type", "at", "id", "by", "recorded")

@@ -17,10 +17,10 @@ from textual.widgets import Footer, Static
 from cxzy.application.dashboard import LogRow, Snapshot, UnitDetail
 from cxzy.application.history import late_days
 from cxzy.i18n import code_label, field_words, t
+from cxzy.literal import literal
 from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.keys import localize_bindings
-from cxzy.tui.literal import literal
 
 #: Rows a section shows, the latest (activities, reviews, awards, visits), and the
 #: closed commitments or rectifications listed beside every open one. A unit's years

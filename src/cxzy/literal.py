@@ -1,0 +1,31 @@
+"""Text from events and input files, shown literally on a terminal: no markup, no
+control characters acted on (an escape sequence in a unit's spreadsheet could
+otherwise recolour, retitle or clear the office's terminal)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rich.text import Text
+
+# C0 controls but tab and newline, DEL, and the C1 controls (U+0080–U+009F: U+009B
+# starts a sequence on some terminals as ESC [ does)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20 or code == 0x7F:
+        return "^" + chr(code ^ 0x40)  # caret notation: ESC as ^[, DEL as ^?
+    return f"<U+{code:04X}>"
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written out (``^[`` for ESC)."""
+    return _CONTROL.sub(_shown, text)
+
+
+def literal(value: Any) -> Text:
+    """``value`` as plain text (None as empty), its control characters made visible."""
+    return Text(visible(str(value if value is not None else "")))
