@@ -105,6 +105,32 @@ def test_text_fields_keep_numbers_as_their_digits():
     }
 
 
+def test_codes_are_trimmed_and_free_text_kept_as_written():
+    """A space typed after a unit's code is not part of it (decision 30)."""
+    got = row(
+        type=" CommitmentMade ",
+        id=" C77-1 ",
+        unit="145 ",
+        commitment=" C77 ",
+        person=" 王五",
+        text="  两个带头  ",
+        due=" 2010/12/31",
+    )
+    assert got == {
+        "type": "CommitmentMade",
+        "id": "C77-1",
+        "unit": "145",
+        "commitment": "C77",
+        "person": "王五",
+        "text": "  两个带头  ",
+        "due": "2010-12-31",
+    }
+    activity = row(type="ActivityHeld", kind=" study ", title=" 学习 ", unit=" 145")
+    assert activity == {"type": "ActivityHeld", "kind": "study", "title": " 学习 ", "unit": "145"}
+    planned = row(type="CampaignPlanned", campaign=" c1 ", phases__1__key=" compete ")
+    assert planned["campaign"] == "c1" and planned["phases"] == [{"key": "compete"}]
+
+
 def test_nested_fields_from_dotted_headers():
     record = row(
         type="ReviewRecorded",

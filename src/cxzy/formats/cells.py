@@ -28,6 +28,12 @@ TRUE_WORDS = frozenset({"true", "是", "1"})
 FALSE_WORDS = frozenset({"false", "否", "0"})
 _MOMENT_FIELDS = ("at", "recorded")
 _TEXT_FIELDS = ("type", "id", "by")
+# text fields that name something (a code, a template's key, a person): trimmed, as a
+# space typed after "145" in a cell is not part of the unit's code (decision 30)
+_CODE_FIELDS = frozenset(
+    ("campaign", "template", "timezone", "unit", "parent", "commitment", "rectification")
+    + ("activity", "review", "kind", "person", "reviewer", "verifier", "owner")
+)
 
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _TIME_TEXT = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?")
@@ -200,7 +206,7 @@ def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: b
     if name in _MOMENT_FIELDS and len(path) == 1:
         return _plain(_as_moment(value, date1904))
     if name in _TEXT_FIELDS and len(path) == 1:
-        return _plain(_as_text(value.strip() if isinstance(value, str) else value))
+        return _plain(_as_text(_trimmed(value)))
     spec = TYPES.get(type_ or "", {}).get(name)
     if spec is None:
         return _plain(value)
@@ -212,16 +218,20 @@ def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: b
             return _plain(_as_json(value))
         if path[-1] in ("start", "end"):
             return _plain(_as_date(value, date1904))
-        return _plain(_as_text(value))
+        return _plain(_trimmed(_as_text(value)))  # a phase's key
     if kind == DATE:
         return _plain(_as_date(value, date1904))
     if kind == INT:
         return _plain(_as_int(value))
     if kind == BOOL:
         return _plain(_as_bool(value))
-    if kind == TEXT:
-        return _plain(_as_text(value))
-    return _plain(_as_text(value).strip() if isinstance(value, str) else _as_text(value))
+    if kind == TEXT and name not in _CODE_FIELDS:
+        return _plain(_as_text(value))  # free text, kept as written
+    return _plain(_trimmed(_as_text(value)))
+
+
+def _trimmed(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
 
 
 # -- one row -------------------------------------------------------------------------
