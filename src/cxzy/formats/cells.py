@@ -31,8 +31,11 @@ _TEXT_FIELDS = ("type", "id", "by")
 # text fields that name something (a code, a template's key, a person): trimmed, as a
 # space typed after "145" in a cell is not part of the unit's code (decision 30)
 _CODE_FIELDS = frozenset(
-    ("campaign", "template", "timezone", "unit", "parent", "commitment", "rectification")
-    + ("activity", "review", "kind", "person", "reviewer", "verifier", "owner")
+    {
+        *("campaign", "template", "timezone", "unit", "parent", "commitment"),
+        *("rectification", "activity", "review", "kind", "person", "reviewer"),
+        *("verifier", "owner"),
+    }
 )
 
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
