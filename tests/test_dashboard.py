@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from rich.text import Text
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Label, Static
 
 from cxzy.application.app import open_app
 from cxzy.application.collection import DEFERRED
@@ -29,6 +29,8 @@ from cxzy.application.store import StoreLocation
 from cxzy.formats.jsonl import read_records
 from cxzy.tui import collector
 from cxzy.tui.app import CxzyApp
+from cxzy.tui.components.progress_chart import ProgressChart
+from cxzy.tui.components.share_line import ShareLine
 from cxzy.tui.components.status_grid import StatusGrid
 from cxzy.tui.screens.empty import EmptyScreen
 from cxzy.tui.screens.help import HelpScreen
@@ -764,6 +766,26 @@ async def test_changes_pushed_while_a_snapshot_is_read_are_read_once_after_it(st
         await settle(pilot)
         assert len(started) == 2  # then once for all of them
         assert app.snapshot is not None and not app._changed
+
+
+async def test_the_chart_draws_each_share_on_one_scale(demo_store):
+    """A bar's height is the share done (0–100 %), the same for every phase: a
+    phase at 0 % is not drawn full because all its weeks are alike, and one at 30 %
+    not as nothing because it was higher earlier on."""
+    app = dashboard(demo_store, lang="en", today=date(2011, 3, 1))
+    phases = ("mobilize", "compete", "rectify", "summarize")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        chart = app.screen.query_one(ProgressChart)
+        labels = {key: plain(chart.query_one(f"#label-{key}", Label)).strip("\n") for key in phases}
+        lines = {key: chart.query_one(f"#share-{key}", ShareLine) for key in phases}
+        drawn = {key: line.render().plain for key, line in lines.items()}
+        assert labels["mobilize"] == "Mobilize  100%" and drawn["mobilize"].endswith("█")
+        assert labels["summarize"] == "Summarize   0%" and set(drawn["summarize"]) == {"▁"}
+        rectify = lines["rectify"].data[-1]
+        assert 0.2 < rectify < 0.5, labels["rectify"]
+        assert drawn["rectify"][-1] == "▁▂▃▄▅▆▇█"[round(rectify * 8) - 1]
+        assert len({len(label) for label in labels.values()}) == 1  # the shares aligned
 
 
 async def test_the_chart_is_read_after_the_snapshot_is_painted(demo_store, monkeypatch):

@@ -1,10 +1,13 @@
-"""Share of checklist items done per phase, week by week (native Sparklines)."""
+"""Share of checklist items done per phase, week by week (one ShareLine each)."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Sparkline
+from textual.widgets import Label
+
+from cxzy.tui.components.share_line import ShareLine
 
 
 class ProgressChart(Vertical):
@@ -12,7 +15,7 @@ class ProgressChart(Vertical):
     ProgressChart { height: auto; border: round $primary; padding: 0 1; }
     ProgressChart Horizontal { height: 1; }
     ProgressChart Label { width: 14; margin-right: 1; }  /* "Summarize 100%" is 14 */
-    ProgressChart Sparkline { width: 1fr; height: 1; }
+    ProgressChart ShareLine { width: 1fr; height: 1; }
     """
 
     def __init__(self, title: str, phases: list[tuple[str, str]], **kwargs: object) -> None:
@@ -24,14 +27,16 @@ class ProgressChart(Vertical):
         for key, label in self.phases:
             with Horizontal():
                 yield Label(label, id=f"label-{key}")
-                yield Sparkline([0.0], id=f"spark-{key}", summary_function=max)
+                yield ShareLine(id=f"share-{key}")
 
     def show(self, series: dict[str, list[float]], labels: dict[str, str]) -> None:
+        width = max(map(cell_len, labels.values()), default=0)  # the shares aligned
         for key, _ in self.phases:
             values = series.get(key) or [0.0]
-            self.query_one(f"#spark-{key}", Sparkline).data = values
+            self.query_one(f"#share-{key}", ShareLine).data = tuple(values)
             share = values[-1] if values else 0.0
-            label = f"{labels[key]} {share:4.0%}"
+            name = labels[key]
+            label = f"{name}{' ' * (width - cell_len(name))} {share:4.0%}"
             shown = self.query_one(f"#label-{key}", Label)
             if str(shown.content) != label:
                 shown.update(label, layout=False)  # labels have a fixed width
