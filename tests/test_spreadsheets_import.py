@@ -349,6 +349,44 @@ def test_a_workbook_of_several_sheets_is_checked_in_time_order(cli, tmp_path):
     assert cli.unit("2011-07-01", "145")["rectifications"]["open"] == 0
 
 
+def test_records_of_one_life_on_one_day_are_checked_in_the_order_a_life_allows(cli, tmp_path):
+    """Dates without a time put several records of a life at the same moment: the
+    sheets' own order (extension before escalation, verification before completion)
+    would refuse what the same records in a JSON Lines file's order give."""
+    cli.ok_import(prelude())
+    opened = {
+        "type": "RectificationOpened",
+        "at": "2010-06-02",
+        "rectification": "R1",
+        "unit": "145",
+        "issue": "台帐不全",
+        "deadline": "2010-06-30",
+    }
+    same_day = [
+        {
+            "type": "RectificationDeadlineExtended",  # its sheet comes first
+            "at": "2010-07-10",
+            "rectification": "R1",
+            "deadline": "2010-08-30",
+            "reason": "返工",
+        },
+        {"type": "RectificationVerified", "at": "2010-07-10", "rectification": "R1"}
+        | {"accepted": True},
+        {"type": "RectificationCompleted", "at": "2010-07-10", "rectification": "R1"},
+        {
+            "type": "RectificationEscalated",
+            "at": "2010-07-10",
+            "rectification": "R1",
+            "action": "public_criticism",
+        },
+    ]
+    path = write_xlsx_by_type(tmp_path / "r.xlsx", [opened, *same_day])
+    res = cli.run("import", path)
+    assert res.code == 0, str(res)
+    rectifications = cli.unit("2010-07-11", "145")["rectifications"]
+    assert rectifications["escalated"] == 1 and rectifications["open"] == 0
+
+
 def test_dry_run_of_a_spreadsheet_writes_nothing(cli, tmp_path):
     path = write_xlsx(tmp_path / "p.xlsx", prelude())
     res = cli.run("import", "--dry-run", path)

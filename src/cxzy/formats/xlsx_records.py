@@ -9,8 +9,12 @@
   one per type), the sheets cannot say which record came first, so they are
   checked in this order: first the records others refer to — ``CampaignPlanned``,
   ``UnitRegistered``, ``LeaderAssigned`` — in workbook order, then all the others
-  in the order of their ``at`` (ties in workbook order). Every commitment's and
-  rectification's life is then in order, since its times never go backwards.
+  in the order of their ``at``. Every commitment's and rectification's life is
+  then in order, since its times never go backwards. Records of one life at the
+  same moment (dates without a time, as spreadsheets mostly have them) go in the
+  order a life allows (:data:`SAME_MOMENT_ORDER`: an escalation, which needs the
+  deadline passed, before an extension of it; a completion before its
+  verification), then in workbook order.
 """
 
 from __future__ import annotations
@@ -35,6 +39,26 @@ EXPORT_KEYWORD = "cxzy-export"
 #: Records that others refer to: checked first when a workbook has several sheets.
 SETUP_TYPES = ("CampaignPlanned", "UnitRegistered", "LeaderAssigned")
 DEFAULT_ZONE = "Asia/Shanghai"
+#: Records of one life at the same moment on different sheets: checked in this order
+#: (the sheets' own order put the extension of a deadline before the escalation of
+#: the rectification that had missed it, which then had a deadline still to come).
+SAME_MOMENT_ORDER = {
+    type_: rank
+    for rank, type_ in enumerate(
+        (
+            "CommitmentMade",
+            "CommitmentProgressed",
+            "CommitmentDueChanged",
+            "CommitmentFulfilled",
+            "RectificationOpened",
+            "RectificationProgressed",
+            "RectificationEscalated",
+            "RectificationDeadlineExtended",
+            "RectificationCompleted",
+            "RectificationVerified",
+        )
+    )
+}
 
 
 def sheet_label(name: str, sheet: str) -> str:
@@ -84,16 +108,17 @@ def _ordered(sheets: list[list[Item]], zone: tzinfo) -> list[Item]:
     if len(filled) <= 1:
         return [item for items in filled for item in items]
     setup: list[Item] = []
-    timed: list[tuple[float, int, Item]] = []
+    timed: list[tuple[float, int, int, Item]] = []
     for item in (item for items in filled for item in items):
         raw = item[1]
         if isinstance(raw, Violation) or raw.get("type") in SETUP_TYPES:
             setup.append(item)
             continue
         instant = _instant(raw, zone)
-        timed.append((float("inf") if instant is None else instant, len(timed), item))
-    timed.sort(key=lambda entry: (entry[0], entry[1]))
-    return setup + [item for _, _, item in timed]
+        rank = SAME_MOMENT_ORDER.get(raw.get("type"), 0)  # type: ignore[arg-type]
+        timed.append((float("inf") if instant is None else instant, rank, len(timed), item))
+    timed.sort(key=lambda entry: entry[:3])
+    return setup + [entry[3] for entry in timed]
 
 
 def read_xlsx_records(
