@@ -625,6 +625,21 @@ def test_units_registered_after_the_date_are_absent_and_names_are_as_of_the_date
     assert cli.unit("2011-01-01", "146")["name"] == "一四六研究所"
 
 
+def test_a_renaming_back_dated_before_the_registration_does_not_outlive_it(cli):
+    """The name as of a day is that of the unit's latest record by time, its
+    registration included, whatever order they were imported in."""
+    cli.ok_import(
+        [
+            *prelude(),
+            unit("146", "2010-08-01", "一四六所", kind="institute", parent="JU"),
+            ev("UnitUpdated", "2011-01-01", unit="146", name="一四六研究所"),
+        ]
+    )
+    cli.ok_import([ev("UnitUpdated", "2010-07-01", unit="146", name="筹备组")])  # reported late
+    assert cli.unit("2010-08-01", "146")["name"] == "一四六所"
+    assert cli.unit("2011-01-01", "146")["name"] == "一四六研究所"
+
+
 def test_units_are_listed_in_tree_order(cli):
     cli.ok_import(
         [

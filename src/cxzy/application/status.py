@@ -423,9 +423,13 @@ class StatusQuery:
         return None if found is None else str(found)
 
     def _units(self, c: Any, day: str, pos: int) -> list[tuple[str, str, str, str | None, int]]:
-        """Units registered by the day, named as of the day, in tree order."""
+        """Units registered by the day, named as of the day, in tree order.
+
+        A unit's name is that of its latest record by time (ties: the later in the
+        log), its registration included: a renaming back-dated before the
+        registration does not outlive it."""
         registered: dict[str, list[Any]] = {}
-        renames: list[tuple[str, str, int, str]] = []
+        names: list[tuple[str, int, str, str]] = []
         for unit, row_pos, at, name, kind, parent, is_registration in self.rm.rows(
             c,
             """SELECT unit, pos, at, name, kind, parent, registered FROM cx_units
@@ -435,9 +439,9 @@ class StatusQuery:
         ):
             if is_registration:
                 registered[unit] = [name, kind, parent]
-            elif name is not None:
-                renames.append((at, unit, row_pos, name))
-        for _at, unit, _pos, name in sorted(renames):
+            if name is not None:
+                names.append((at, row_pos, unit, name))
+        for _at, _pos, unit, name in sorted(names):
             if unit in registered:
                 registered[unit][0] = name
         children: dict[str | None, list[str]] = {}
