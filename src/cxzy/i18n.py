@@ -84,6 +84,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "id '{id}' is already used by a different record (line {where})",
         "zh": "id '{id}' 已被另一条内容不同的记录使用({where})",
     },
+    "conflict_stored": {
+        "en": "id '{id}' is already used by a different record of the store (log #{pos})",
+        "zh": "id '{id}' 已被库中另一条内容不同的记录使用(日志位置 #{pos})",
+    },
     "entity_conflict": {
         "en": "{kind} '{key}' already exists with other content",
         "zh": "{kind} '{key}' 已存在且内容不同",

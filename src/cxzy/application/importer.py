@@ -274,8 +274,11 @@ class _Check:
                     result.skipped += 1
                 else:
                     # an earlier record of this import, or one of the log
-                    where = where_of(origin) if pos > self.head else f"log #{pos}"
-                    self._problem(record, Violation("conflict", id=rid, where=where))
+                    if pos > self.head:
+                        clash = Violation("conflict", id=rid, where=where_of(origin))
+                    else:
+                        clash = Violation("conflict_stored", id=rid, pos=pos)
+                    self._problem(record, clash)
                 continue
             fresh.append(record)
         return fresh
