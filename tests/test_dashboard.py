@@ -449,6 +449,33 @@ async def test_the_log_screen_finds_the_records_that_name_a_person(demo_store):
         assert all(str(r[4]).startswith("马国林") for r in named), named
 
 
+async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_store):
+    """A role, an award's title or an escalation is stored as a code and shown in
+    words: the words find it, in the language shown. A verification without a note
+    shows the rectification it is of, and its code finds the whole life."""
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        async def search(words: str) -> list[list[str]]:
+            await pilot.press("slash", "end", "ctrl+u", *words, "enter")
+            await settle(pilot)
+            table = app.screen.query_one(DataTable)
+            return [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+
+        await pilot.press("l")
+        await settle(pilot)
+        leaders = await search("组长")  # 组长 and 副组长: leader and deputy
+        assert {r[2] for r in leaders} == {"LeaderAssigned"}, leaders
+        assert any(r[4] == "刘继东 · 组长" for r in leaders), leaders
+        assert {r[2] for r in await search("先进基层党组织")} == {"CommendationAwarded"}
+        life = await search("R-ZP-3")
+        assert {r[2] for r in life} >= {"RectificationOpened", "RectificationVerified"}, life
+        assert all(r[4].startswith("R-ZP-3") for r in life), life
+        app.lang = "en"
+        assert {r[2] for r in await search("office member")} == {"LeaderAssigned"}
+
+
 async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_is_said(
     demo_store,
 ):

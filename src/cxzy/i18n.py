@@ -1217,14 +1217,34 @@ def field_words(type_: str, field: str, value: Any, lang: str = DEFAULT_LANG) ->
     return t(f"{group}.{value}", lang)
 
 
+def codes_named(text: str, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
+    """The (record type, code) of the coded summaries whose words contain ``text``
+    (any case): what a search of the log for the words it shows must also match
+    (组长 → a ``LeaderAssigned`` of ``leader``)."""
+    needle = text.casefold()
+    found = []
+    for type_, field in _CODED_SUMMARIES.items():
+        prefix = f"{CODED_FIELDS[(type_, field)]}."
+        for key in LABELS:
+            if key.startswith(prefix) and needle in t(key, lang).casefold():
+                found.append((type_, key.removeprefix(prefix)))
+    return found
+
+
 def summary_label(
-    type_: str, summary: str | None, lang: str = DEFAULT_LANG, person: str | None = None
+    type_: str,
+    summary: str | None,
+    lang: str = DEFAULT_LANG,
+    person: str | None = None,
+    life: str | None = None,
 ) -> str:
     """A log row's summary in words: an award's title, a leader's role or an
     escalation's action is a code (``excellent_member`` → 优秀共产党员); any other
     summary is text from the record, shown as it is. The person the record names
     (a leader, a contact, a visitor, an awardee) comes first, short and never cut
-    off by a narrow column: ``张三 · 组长``."""
+    off by a narrow column: ``张三 · 组长``; then the commitment or rectification
+    the record is of (``R-ZP-3 · 退回重新整改``: a verification or a completion may
+    have no note at all)."""
     field = _CODED_SUMMARIES.get(type_)
     words = field_words(type_, field, summary, lang) if field else None
-    return " · ".join(part for part in (person, words or summary) if part)
+    return " · ".join(part for part in (person, life, words or summary) if part)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import KnownAt, open_at
-from cxzy.application.readmodel import ALL
+from cxzy.application.readmodel import ALL, life_code
 from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
@@ -75,6 +76,7 @@ class LogRow:
     by: str | None
     recorded: datetime
     person: str | None = None  # whom the record names (a leader, a visitor, an awardee…)
+    life: str | None = None  # the commitment or rectification it is of (``R-ZP-3``)
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,11 @@ AHEAD_WAIT_SECONDS = 5.0  # a view being read ahead is waited for, not read twic
 
 View = tuple[date, datetime | None]  # a day, and the moment of the store (None: now)
 
-_LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded, {person}"
+_LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded, {person}, entity"
 
 
 def _log_row(row: tuple[Any, ...]) -> LogRow:
-    pos, at, day, type_, unit, summary, by, recorded, person = row
+    pos, at, day, type_, unit, summary, by, recorded, person, entity = row
     return LogRow(
         int(pos),
         datetime.fromisoformat(at),
@@ -121,6 +123,7 @@ def _log_row(row: tuple[Any, ...]) -> LogRow:
         by,
         datetime.fromisoformat(recorded),
         person,
+        life_code(entity),
     )
 
 
@@ -404,10 +407,14 @@ class DashboardQuery:
         unit: str | None = None,
         type_: str | None = None,
         text: str | None = None,
+        coded: Sequence[tuple[str, str]] = (),
         since: date | None = None,
         until: date | None = None,
     ) -> list[LogRow]:
-        """Newest first, one window at a time: rows with position below ``before``."""
+        """Newest first, one window at a time: rows with position below ``before``.
+
+        ``text`` is looked for in the summary, who recorded, the unit and the person;
+        ``coded`` (record type, code) are the coded summaries whose words hold it."""
         clauses, params = ["pos < :before"], {"before": before or ALL, "limit": limit}
         if unit:
             clauses.append("unit = :unit")
@@ -416,10 +423,13 @@ class DashboardQuery:
             clauses.append("type = :type")
             params["type"] = type_
         if text:
-            clauses.append(
-                "(summary LIKE :text OR by_whom LIKE :text OR unit LIKE :text"
-                f" OR {self.app.log_person} LIKE :text)"
-            )
+            found = ["summary LIKE :text", "by_whom LIKE :text", "unit LIKE :text"]
+            found.append("entity LIKE :text")  # (its code: "r:R-ZP-3")
+            found.append(f"{self.app.log_person} LIKE :text")
+            for n, (type_of, code) in enumerate(coded):
+                found.append(f"(type = :coded_type{n} AND summary = :coded{n})")
+                params[f"coded_type{n}"], params[f"coded{n}"] = type_of, code
+            clauses.append(f"({' OR '.join(found)})")
             params["text"] = f"%{text}%"
         if since:
             clauses.append("day >= :since")

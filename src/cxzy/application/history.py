@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from cxzy.application.app import CampaignApp
+from cxzy.application.readmodel import life_code
 from cxzy.domain.schema import public_record
 
 RECORDS_PAGE = 5_000  # log rows read at a time when records are read in order
@@ -61,6 +62,7 @@ class LogEntry:
     origin: str | None
     late_days: int | None  # whole days between ``at`` and ``recorded`` when reported late
     person: str | None = None  # whom the record names (a leader, a visitor, an awardee…)
+    life: str | None = None  # the commitment or rectification it is of (``R-ZP-3``)
 
 
 def late_days(at: datetime, recorded: datetime, limit_days: int) -> int | None:
@@ -102,7 +104,7 @@ class LogQuery:
             rows = self.app.read_model.rows(
                 c,
                 "SELECT pos, at, type, unit, summary, by_whom, recorded, origin,"
-                f" {self.app.log_person} FROM cx_log"
+                f" {self.app.log_person}, entity FROM cx_log"
                 + where
                 + " ORDER BY pos"
                 + ("" if limit is None else f" LIMIT {int(limit)}"),
@@ -110,13 +112,25 @@ class LogQuery:
                 **params,
             )
         found = []
-        for pos, at, type_, unit, summary, by, recorded, origin, person in rows:
+        for pos, at, type_, unit, summary, by, recorded, origin, person, entity in rows:
             at_, recorded_ = datetime.fromisoformat(at), datetime.fromisoformat(recorded)
             late = None if late_limit is None else late_days(at_, recorded_, late_limit)
             if filters.late and late is None:
                 continue
             found.append(
-                LogEntry(pos, at_, type_, unit, summary, by, recorded_, origin, late, person)
+                LogEntry(
+                    pos,
+                    at_,
+                    type_,
+                    unit,
+                    summary,
+                    by,
+                    recorded_,
+                    origin,
+                    late,
+                    person,
+                    life_code(entity),
+                )
             )
         return found, (rows[-1][0] if rows else None)
 

@@ -249,6 +249,15 @@ _ENTITY_OF = {
 
 _LIFE_PREFIXES = (_ENTITY_PREFIX["commitment"], _ENTITY_PREFIX["rectification"])
 
+
+def life_code(entity: str | None) -> str | None:
+    """The code of the commitment or rectification a ``cx_log.entity`` names (None
+    for another entity, or none)."""
+    if entity is None or not entity.startswith(_LIFE_PREFIXES):
+        return None
+    return entity.partition(":")[2]
+
+
 # New records a reader that keeps what it read follows (reading again only what they
 # touched); past this many it reads everything again
 FOLLOW_RECORDS = 500

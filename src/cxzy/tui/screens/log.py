@@ -15,7 +15,7 @@ from cxzy.application.dashboard import LogRow, Snapshot
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
 from cxzy.domain.schema import TYPES
-from cxzy.i18n import summary_label, t
+from cxzy.i18n import codes_named, summary_label, t
 from cxzy.literal import literal
 from cxzy.tui.components.tables import Cell, fill
 from cxzy.tui.keys import localize_bindings
@@ -35,7 +35,7 @@ class BadFilter(ValueError):
 _TYPES = {name.lower(): name for name in TYPES}
 
 
-def parse_filter(text: str) -> dict[str, object]:
+def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
     """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 free text``.
 
     A date that is not one, or a type that is not a record type (any case), raises
@@ -56,6 +56,7 @@ def parse_filter(text: str) -> dict[str, object]:
     rest = _TOKEN.sub("", text).strip()
     if rest:
         found["text"] = rest
+        found["coded"] = codes_named(rest, lang)  # the words shown for a code match too
     return found
 
 
@@ -101,7 +102,8 @@ class LogScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="log")
     def load(self) -> None:
         query = self.app.query_  # type: ignore[attr-defined]
-        rows = query.log_page(before=self.pages[-1], limit=PAGE, **parse_filter(self.filter_text))
+        words = parse_filter(self.filter_text, self.app.lang)  # type: ignore[attr-defined]
+        rows = query.log_page(before=self.pages[-1], limit=PAGE, **words)
         self.app.call_from_thread(self.show_rows, rows)
 
     def show_rows(self, rows: list[LogRow]) -> None:
@@ -123,7 +125,7 @@ class LogScreen(Screen[None]):
                     row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                     row.type,
                     Text(row.unit or ""),
-                    literal(summary_label(row.type, row.summary, lang, row.person)),
+                    literal(summary_label(row.type, row.summary, lang, row.person, row.life)),
                     Text(row.by or ""),
                     row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
                 ],
