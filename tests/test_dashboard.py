@@ -230,6 +230,33 @@ async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
         await pilot.press("colon", *"综合普查队", "enter")
         await settle(pilot)
         assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
+        await pilot.press("escape", "colon", *"dkgs", "enter")  # a code, any case
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == "DKGS"
+        await pilot.press("escape", "colon", *"队", "enter")  # in several names
+        await settle(pilot)
+        assert not isinstance(app.screen, UnitScreen)
+        said = [n.message for n in app._notifications][-1]
+        assert (
+            said
+            == "有多个单位与 队 相符:一三三队 133, 一四五队 145, 一四九队 149, 综合普查队 ZP;请给出单位代码"
+        )
+
+
+async def test_known_without_a_moment_shows_what_the_store_knows_now(demo_store):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"known 2010-06-01T18:00", "enter")
+        await settle(pilot)
+        assert app.clock.known_at is not None and app.clock.as_of == date(2010, 6, 1)
+        await pilot.press("colon", *"known", "enter")
+        await settle(pilot)
+        assert app.clock.known_at is None and app.clock.as_of == date(2010, 6, 1)
+        assert app.snapshot.report.known_at is None
+        await pilot.press("k", *"2010-06-01T18:00", "enter", "k", "enter")  # the same, by k
+        await settle(pilot)
+        assert app.clock.known_at is None and app.snapshot.report.known_at is None
 
 
 async def test_filter_narrows_the_grid(demo_store):
@@ -500,6 +527,9 @@ async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_
             await settle(pilot)
             assert [n.message for n in app._notifications][-1].startswith(said)
             assert screen.filter_text == "type:activityheld" and table.row_count == shown
+        await pilot.press("slash", "end", "ctrl+u", *"unit:zp", "enter")  # a code, any case
+        await settle(pilot)
+        assert table.row_count and {str(table.get_row_at(r)[3]) for r in range(3)} == {"ZP"}
         await pilot.press("slash", *" unit:NOPE", "enter")
         await settle(pilot)
         assert table.row_count == 0

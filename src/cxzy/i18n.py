@@ -562,10 +562,14 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "no record type '{value}' (type: takes a name like CommitmentMade)",
     },
     "tui_command_help": {
-        "zh": "命令:单位代码或名称 · log · overview · 日期 YYYY-MM-DD · known 时刻 · today · help · quit",
-        "en": "commands: unit code or name · log · overview · date YYYY-MM-DD · known MOMENT · today · help · quit",
+        "zh": "命令:单位代码或名称 · log · overview · 日期 YYYY-MM-DD · known [时刻] · today · help · quit",
+        "en": "commands: unit code or name · log · overview · date YYYY-MM-DD · known [MOMENT] · today · help · quit",
     },
     "tui_unknown_command": {"zh": "未知命令:{text}", "en": "unknown command: {text}"},
+    "tui_several_units": {
+        "zh": "有多个单位与 {text} 相符:{units};请给出单位代码",
+        "en": "several units match {text}: {units}; give a unit's code",
+    },
     "tui_help_title": {"zh": "按键", "en": "Keys"},
     "key_quit": {"zh": "退出", "en": "quit"},
     "key_help": {"zh": "帮助", "en": "help"},

@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery, Snapshot
+from cxzy.application.status import UnitStatus
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.i18n import LABELS, t
@@ -41,6 +42,7 @@ REPLAY_TICK = 0.4
 AHEAD_PAUSE_SECONDS = 0.25  # idle after a step before the view behind it is read ahead
 EMPTY_POLL_SECONDS = 1.0  # an empty store's screen: a look for a campaign imported
 _DAY_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{8}")
+UNITS_NAMED = 5  # units a ``:`` that names several lists
 
 
 def _typed_day(command: str) -> str | None:
@@ -401,8 +403,8 @@ class CxzyApp(App[None]):
         from cxzy.tui.screens.prompt import PromptScreen
 
         def apply(text: str | None) -> None:
-            if text:
-                self.run_command(f"known {text}")
+            if text is not None:  # (None: Esc) no moment: what the store knows now
+                self.run_command(f"known {text}".strip())
 
         self.push_screen(PromptScreen("YYYY-MM-DDTHH:MM[+08:00]", "@"), apply)
 
@@ -426,7 +428,9 @@ class CxzyApp(App[None]):
                 self.pop_screen()
         elif word in ("today", "live"):
             self.action_today()
-        elif word in ("known", "at") and rest:
+        elif word in ("known", "at") and not rest.strip():  # what the store knows now
+            self.clock = replace(self.clock, known_at=None, playing=False)
+        elif word in ("known", "at"):
             try:  # as on the command line: not a moment, or one still to come
                 moment = known_at(rest.strip(), self.zone, datetime.now(UTC))
             except Violation as violation:
@@ -444,20 +448,40 @@ class CxzyApp(App[None]):
                 return
             self.go_to_date(day)
         else:
-            unit = self._find_unit(text)
-            if unit is None:
-                self.notify(t("tui_unknown_command", self.lang, text=text), severity="warning")
+            units = self._find_units(text)
+            if len(units) == 1:
+                self.post_message(OpenUnit(units[0].unit))
+            elif units:
+                named = ", ".join(f"{u.name} {u.unit}" for u in units[:UNITS_NAMED])
+                more = "…" if len(units) > UNITS_NAMED else ""
+                self.notify(
+                    t("tui_several_units", self.lang, text=text, units=named + more),
+                    severity="warning",
+                )
             else:
-                self.post_message(OpenUnit(unit))
+                self.notify(t("tui_unknown_command", self.lang, text=text), severity="warning")
 
-    def _find_unit(self, text: str) -> str | None:
+    def unit_code(self, typed: str) -> str:
+        """A unit's code as typed in any case (``zp`` → ``ZP``); as typed when it is
+        no unit's."""
+        if self.snapshot is not None and not any(
+            u.unit == typed for u in self.snapshot.report.units
+        ):
+            folded = typed.casefold()
+            for u in self.snapshot.report.units:
+                if u.unit.casefold() == folded:
+                    return u.unit
+        return typed
+
+    def _find_units(self, text: str) -> list[UnitStatus]:
+        """The unit a ``:`` command names: by its code (any case) or its name, else
+        every unit whose name holds the text (any case)."""
         if self.snapshot is None:
-            return None
-        for unit in self.snapshot.report.units:
-            if text in (unit.unit, unit.name):
-                return unit.unit
-        matches = [u.unit for u in self.snapshot.report.units if text in u.name]
-        return matches[0] if len(matches) == 1 else None
+            return []
+        units = self.snapshot.report.units
+        folded = text.casefold()
+        exact = [u for u in units if folded in (u.unit.casefold(), u.name.casefold())]
+        return exact[:1] or [u for u in units if folded in u.name.casefold()]
 
     @on(OpenUnit)
     def _open_unit(self, message: OpenUnit) -> None:

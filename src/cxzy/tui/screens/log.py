@@ -103,6 +103,8 @@ class LogScreen(Screen[None]):
     def load(self) -> None:
         query = self.app.query_  # type: ignore[attr-defined]
         words = parse_filter(self.filter_text, self.app.lang)  # type: ignore[attr-defined]
+        if isinstance(unit := words.get("unit"), str):  # a code in any case, as ``:`` takes it
+            words["unit"] = self.app.unit_code(unit)  # type: ignore[attr-defined]
         rows = query.log_page(before=self.pages[-1], limit=PAGE, **words)
         self.app.call_from_thread(self.show_rows, rows)
 
