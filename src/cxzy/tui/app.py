@@ -329,9 +329,14 @@ class CxzyApp(App[None]):
         if self.clock.playing:
             self.clock = self._ticked(self.clock)
 
+    def _replay_end(self, clock: ViewClock) -> date:
+        """Where a replay stops: the campaign's last day, or today while it runs (the
+        years after it, or the days still to come, have nothing to play)."""
+        return min(self.template.phases[-1].end, clock.today)
+
     def _ticked(self, clock: ViewClock) -> ViewClock:
         """A replay's next view: ``speed`` steps on, stopping at the end."""
-        end = max(self.template.phases[-1].end, clock.today)
+        end = self._replay_end(clock)
         moved = clock
         for _ in range(clock.speed):
             moved = moved.moved(+1, self.template)
@@ -356,8 +361,12 @@ class CxzyApp(App[None]):
         self.clock = self.clock.moved(-1, self.template)
 
     def action_later(self) -> None:
+        """A step later, up to today: what the store holds of days still to come is
+        their deadlines, not their history."""
         self._direction = +1
-        self.clock = self.clock.moved(+1, self.template)
+        if self.clock.as_of < self.clock.today:
+            moved = self.clock.moved(+1, self.template)
+            self.clock = replace(moved, as_of=min(moved.as_of, self.clock.today))
 
     def action_cycle_step(self) -> None:
         self.clock = self.clock.next_step()
@@ -366,7 +375,12 @@ class CxzyApp(App[None]):
         self.clock = replace(self.clock, as_of=self.clock.today, known_at=None, playing=False)
 
     def action_play(self) -> None:
-        self.clock = replace(self.clock, playing=not self.clock.playing)
+        """Play or pause the replay; played at its end, it starts again at the
+        campaign's first day."""
+        clock = self.clock
+        if not clock.playing and clock.as_of >= self._replay_end(clock):
+            clock = replace(clock, as_of=self.template.phases[0].start)
+        self.clock = replace(clock, playing=not clock.playing)
 
     def action_faster(self) -> None:
         self.clock = replace(self.clock, speed=min(self.clock.speed * 2, 32))
