@@ -452,6 +452,11 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_live": {"zh": "实时", "en": "LIVE"},
     "tui_historical": {"zh": "历史视图", "en": "HISTORICAL VIEW"},
     "tui_past_day": {"zh": "回看 {day}", "en": "viewing {day}"},
+    "tui_ahead": {"zh": "预看", "en": "AHEAD"},
+    "tui_ahead_day": {
+        "zh": "{day}:尚未到来,按现有记录推算期限",
+        "en": "{day}: still to come, deadlines as recorded so far",
+    },
     "tui_known_at": {"zh": "按 {moment} 时库中所知", "en": "as the store knew it at {moment}"},
     "tui_replay": {"zh": "回放中 ×{speed}", "en": "REPLAY ×{speed}"},
     "tui_paused": {"zh": "回放暂停", "en": "replay paused"},

@@ -361,12 +361,8 @@ class CxzyApp(App[None]):
         self.clock = self.clock.moved(-1, self.template)
 
     def action_later(self) -> None:
-        """A step later, up to today: what the store holds of days still to come is
-        their deadlines, not their history."""
         self._direction = +1
-        if self.clock.as_of < self.clock.today:
-            moved = self.clock.moved(+1, self.template)
-            self.clock = replace(moved, as_of=min(moved.as_of, self.clock.today))
+        self.clock = self.clock.moved(+1, self.template)
 
     def action_cycle_step(self) -> None:
         self.clock = self.clock.next_step()

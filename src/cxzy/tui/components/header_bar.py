@@ -38,6 +38,9 @@ class HeaderBar(Static):
             moment = clock.known_at.isoformat(timespec="minutes")
             line.append(f" {t('tui_historical', lang)} ", style="black on yellow")
             line.append(" " + t("tui_known_at", lang, moment=moment), style="yellow")
+        elif clock.as_of > clock.today:  # days to come: the deadlines as they stand
+            line.append(f" {t('tui_ahead', lang)} ", style="black on cyan")
+            line.append(" " + t("tui_ahead_day", lang, day=clock.as_of.isoformat()), style="cyan")
         elif clock.as_of != clock.today:
             line.append(f" {t('tui_historical', lang)} ", style="black on yellow")
             line.append(" " + t("tui_past_day", lang, day=clock.as_of.isoformat()), style="yellow")
