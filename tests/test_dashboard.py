@@ -271,7 +271,8 @@ async def test_filter_narrows_the_grid(demo_store):
         assert 0 < grid.row_count < 10
         assert all("队" in str(grid.get_row_at(r)[0]) for r in range(grid.row_count))
         empty = app.screen.query_one("#empty", Static)
-        assert not empty.display
+        said = f"筛选“队”:{grid.row_count} / 10 个单位(/ 修改,留空则全部显示)"
+        assert empty.display and plain(empty).strip() == said  # the filter stays in sight
         await pilot.press("slash", *"ZZZ", "enter")
         await settle(pilot)
         assert grid.row_count == 0 and empty.display and "没有单位符合筛选“ZZZ”" in plain(empty)
@@ -282,7 +283,13 @@ async def test_filter_narrows_the_grid(demo_store):
 
 @pytest.mark.parametrize(
     ("lang", "word", "units"),
-    [("zh", "有风险", {"DKGS"}), ("zh", "后进", {"ZP"}), ("en", "AT RISK", {"DKGS"})],
+    [
+        ("zh", "有风险", {"DKGS"}),
+        ("zh", "后进", {"ZP"}),
+        ("en", "AT RISK", {"DKGS"}),
+        ("en", "overdue", {"ZP"}),  # no phase overdue: two of its commitments are
+        ("zh", "已逾期", {"ZP"}),
+    ],
 )
 async def test_the_grid_filters_by_a_status_it_shows(demo_store, lang, word, units):
     app = dashboard(demo_store, lang=lang)

@@ -519,6 +519,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_no_units": {"zh": "截至 {day} 尚无单位登记", "en": "no unit registered by {day}"},
     "tui_no_match": {"zh": "没有单位符合筛选“{text}”", "en": "no unit matches “{text}”"},
+    "tui_filtered": {
+        "zh": "筛选“{text}”:{shown} / {total} 个单位(/ 修改,留空则全部显示)",
+        "en": "filter “{text}”: {shown} of {total} units (/ to change, empty for all)",
+    },
     "tui_record_title": {"zh": "日志第 {pos} 条记录", "en": "Record #{pos} of the log"},
     "tui_no_record": {"zh": "日志中没有第 {pos} 条记录", "en": "the log has no record #{pos}"},
     "tui_col_record": {"zh": "记录", "en": "record"},
@@ -554,8 +558,8 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_log_page": {"zh": "第 {page} 页 · 每页 {size} 条", "en": "page {page} · {size} per page"},
     "tui_filter": {"zh": "筛选", "en": "filter"},
     "tui_grid_filter_help": {
-        "zh": "筛选单位:代码或名称,或表中的状态(如 已逾期、有风险、后进)",
-        "en": "filter units: a code or name, or a status the grid shows (overdue, at risk, lagging)",
+        "zh": "筛选单位:代码或名称,或表中的状态(如 已逾期、有风险、后进;已逾期 也含有承诺或整改逾期的单位)",
+        "en": "filter units: a code or name, or a status the grid shows (at risk, lagging; overdue: a phase, a commitment or a rectification)",
     },
     "tui_log_filter_help": {
         "zh": "筛选日志:unit:代码 type:类型 since:日期 until:日期 及任意文字",

@@ -103,10 +103,17 @@ class StatusGrid(Table):
         built = {u.unit: self._row(u, phases, lang) for u in report.units}
         if needle:  # a unit's code or name, or a word its row shows (已逾期, lagging)
             searched = ("unit", "grade", *phases)
+            # "overdue" also finds the units with a commitment or rectification overdue
+            # (the grid shows those as counts, not words)
+            overdue = needle in t("overdue", lang).lower()
+            late = {
+                u.unit for u in report.units if u.commitments.overdue or u.rectifications.overdue
+            }
             built = {
                 unit: (cells, widths)
                 for unit, (cells, widths) in built.items()
                 if any(needle in _plain(cells[column]).lower() for column in searched)
+                or (overdue and unit in late)
             }
         rows = {unit: cells for unit, (cells, _) in built.items()}
         # Widths are set here, not measured by the table later: a row drawn before

@@ -94,7 +94,7 @@ class OverviewScreen(Screen[None]):
     def show_grid(self, snapshot: Snapshot) -> None:
         """The grid, and why it has no rows when it has none: nothing recorded yet at
         the moment shown, no unit registered by the day shown, or none matching the
-        filter."""
+        filter; or the filter that narrows it."""
         lang = self.app.lang  # type: ignore[attr-defined]
         grid = self.query_one(StatusGrid)
         grid.show(snapshot, lang)
@@ -107,6 +107,9 @@ class OverviewScreen(Screen[None]):
             text = t("tui_no_units", lang, day=report.as_of.isoformat())
         elif grid.row_count == 0:
             text = t("tui_no_match", lang, text=grid.filter_text)
+        elif grid.filter_text:  # a filter narrows the grid: say so, and how to undo it
+            shown, total = grid.row_count, len(report.units)
+            text = t("tui_filtered", lang, text=grid.filter_text, shown=shown, total=total)
         empty = self.query_one("#empty", Static)
         empty.update(Text(text))
         empty.display = bool(text)
