@@ -520,6 +520,12 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
 
         await pilot.press("l")
         await settle(pilot)
+        clock = app.clock  # the log shows no day: the keys that move it are off
+        await pilot.press("left_square_bracket", "t", "space")
+        assert app.clock == clock and not app.check_action("earlier", ())
+        active = app.screen.active_bindings.values()
+        footer = " ".join(b.binding.description for b in active if b.enabled)
+        assert "向前" not in footer, footer
         leaders = await search("组长")  # 组长 and 副组长: leader and deputy
         assert {r[2] for r in leaders} == {"LeaderAssigned"}, leaders
         assert any(r[4] == "刘继东 · 组长" for r in leaders), leaders

@@ -353,8 +353,16 @@ class CxzyApp(App[None]):
         | {"known_at", "open_log"}
     )
 
+    # The keys that move the day or the moment shown: not on a screen that shows no
+    # day (the log lists every record, whatever the day), where they are not listed
+    TIME_ACTIONS = frozenset(
+        {"earlier", "later", "cycle_step", "today", "play", "faster", "slower", "known_at"}
+    )
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.query_ is not None or action not in self.VIEW_ACTIONS
+        if self.query_ is None and action in self.VIEW_ACTIONS:
+            return False
+        return action not in self.TIME_ACTIONS or getattr(self.screen, "SHOWS_DAY", True)
 
     def action_earlier(self) -> None:
         self._direction = -1

@@ -32,6 +32,7 @@ def _value(value: Any) -> Text:
 
 
 class RecordScreen(ModalScreen[None]):
+    SHOWS_DAY = False  # one record: the keys that move the day shown are off
     DEFAULT_CSS = """
     RecordScreen { align: center middle; }
     RecordScreen VerticalScroll { width: 90%; max-width: 120; height: auto; max-height: 90%;
