@@ -525,7 +525,7 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         assert app.clock == clock and not app.check_action("earlier", ())
         active = app.screen.active_bindings.values()
         footer = " ".join(b.binding.description for b in active if b.enabled)
-        assert "向前" not in footer, footer
+        assert "更早" not in footer, footer
         leaders = await search("组长")  # 组长 and 副组长: leader and deputy
         assert {r[2] for r in leaders} == {"LeaderAssigned"}, leaders
         assert any(r[4] == "刘继东 · 组长" for r in leaders), leaders

@@ -523,7 +523,9 @@ class CxzyApp(App[None]):
             t("key_log", self.lang), t("tui_log_title", self.lang), self.action_open_log
         )
         yield SystemCommand(t("key_today", self.lang), t("tui_live", self.lang), self.action_today)
-        yield SystemCommand(t("key_play", self.lang), t("key_play", self.lang), self.action_play)
+        yield SystemCommand(
+            t("key_play", self.lang), t("palette_play", self.lang), self.action_play
+        )
         for unit in self.snapshot.report.units:
             yield SystemCommand(
                 f"{unit.name} {unit.unit}",
