@@ -30,6 +30,7 @@ from cxzy.application.store import StoreLocation
 from cxzy.formats.jsonl import read_records
 from cxzy.tui import collector
 from cxzy.tui.app import CxzyApp
+from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.progress_chart import ProgressChart
 from cxzy.tui.components.share_line import ShareLine
 from cxzy.tui.components.status_grid import StatusGrid
@@ -1281,6 +1282,8 @@ async def test_a_narrow_terminal_gives_the_grid_the_width_until_a_shows_the_aler
         await settle(pilot)
         side, grid = app.screen.query_one("#side"), app.screen.query_one(StatusGrid)
         assert not side.display
+        header = plain(app.screen.query_one(HeaderBar)).splitlines()
+        assert header[-1].strip().endswith("总结 2012-07 |"), header  # by its first month
         assert grid.size.width >= 78
         columns = grid.ordered_columns
         phases = [c.key.value for c in columns].index("summarize") + 1
@@ -1299,3 +1302,10 @@ async def test_a_narrow_terminal_gives_the_grid_the_width_until_a_shows_the_aler
         await pilot.press("a")
         await pilot.pause()
         assert not side.display
+        await pilot.press("a")  # shown again by hand, then the terminal narrowed:
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not side.display  # the narrow layout, the grid's whole width
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert side.display

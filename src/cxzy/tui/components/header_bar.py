@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cxzy.application.dashboard import Snapshot
+from cxzy.application.status import StatusReport
 from cxzy.i18n import t
 from cxzy.literal import visible
 from cxzy.tui.clock import ViewClock
@@ -17,8 +18,34 @@ class HeaderBar(Static):
     """
 
     _shown = Text()
+    _last: tuple[Snapshot, ViewClock, str] | None = None
+
+    def on_resize(self) -> None:
+        if self._last is not None:  # the timeline's form depends on the width
+            self.show(*self._last)
+
+    def _timeline(self, report: StatusReport, lang: str) -> Text:
+        """The phases and their months; on a narrow terminal their first months only,
+        so that every phase still shows."""
+        room = self.content_region.width
+        for form in ("{start:%Y-%m}~{end:%Y-%m}", "{start:%Y-%m}"):
+            timeline = Text()
+            for phase in report.template.phases:
+                when = form.format(start=phase.start, end=phase.end)
+                if phase.end < report.as_of:
+                    style = "dim"
+                elif phase.start <= report.as_of:
+                    style = "reverse bold"
+                else:
+                    style = ""
+                timeline.append(f" {phase.short.get(lang, phase.key)} {when} ", style=style)
+                timeline.append("|", style="dim")
+            if room <= 0 or timeline.cell_len <= room:
+                break
+        return timeline
 
     def show(self, snapshot: Snapshot, clock: ViewClock, lang: str) -> None:
+        self._last = (snapshot, clock, lang)
         report = snapshot.report
         line = Text()
         line.append(visible(report.title), style="bold")
@@ -47,18 +74,7 @@ class HeaderBar(Static):
         else:
             line.append(f" {t('tui_live', lang)} ", style="black on green")
         line.append(f"  {t('tui_step', lang, step=t('tui_' + clock.step, lang))}", style="dim")
-        timeline = Text()
-        for phase in template.phases:
-            label = f" {phase.short.get(lang, phase.key)} {phase.start:%Y-%m}~{phase.end:%Y-%m} "
-            if phase.end < report.as_of:
-                style = "dim"
-            elif phase.start <= report.as_of:
-                style = "reverse bold"
-            else:
-                style = ""
-            timeline.append(label, style=style)
-            timeline.append("|", style="dim")
-        shown = Text("\n").join([line, timeline])
+        shown = Text("\n").join([line, self._timeline(report, lang)])
         if shown != self._shown:  # a live update seldom changes it: no repaint then
             self.update(shown, layout=False)  # its height is fixed
             self._shown = shown

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -73,6 +73,16 @@ class OverviewScreen(Screen[None]):
         shown = self.query_one("#side").display
         self.set_class(shown, "-side-hidden")
         self.set_class(not shown, "-side-shown")
+
+    _wide: bool | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Across the breakpoint, each width's own layout again: alerts shown at
+        180 columns would otherwise cover all but one phase at 80."""
+        wide = event.size.width >= WIDE
+        if wide != self._wide:
+            self._wide = wide
+            self.remove_class("-side-shown", "-side-hidden")
 
     def on_mount(self) -> None:
         self.watch(self.app, "snapshot", self.show, init=True)
