@@ -146,6 +146,20 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_path):
     ]
 
 
+def test_a_csv_file_named_after_a_record_type_needs_no_type_column(cli, tmp_path):
+    cli.ok_import(prelude())
+    text = "at,unit,kind,title\n2010/5/20,145,study,学习\n"
+    named = tmp_path / "ActivityHeld.csv"
+    named.write_text(text, encoding="utf-8")
+    res = cli.run("import", named)
+    assert res.code == 0, str(res)
+    assert cli.log()[-1]["type"] == "ActivityHeld" and cli.log()[-1]["title"] == "学习"
+    other = tmp_path / "activities.csv"
+    other.write_text(text, encoding="utf-8")
+    res = cli.run("import", other)
+    assert res.code == 1 and "the CSV file) after the record type" in res.err, str(res)
+
+
 def test_a_type_on_the_wrong_sheet_and_cells_without_a_header(cli, tmp_path):
     cli.ok_import(prelude())
     path = write_table(

@@ -653,8 +653,9 @@ MESSAGES.update(
         },
         "header_needs_type": {
             "en": "the header row has no 'type' column (found: {header}); add one, or name the "
-            "sheet after the record type",
-            "zh": "表头没有 'type' 列(现有:{header});请加上该列,或把工作表命名为记录类型",
+            "sheet (or the CSV file) after the record type, e.g. ActivityHeld",
+            "zh": "表头没有 'type' 列(现有:{header});请加上该列,或把工作表(或 CSV 文件)"
+            "命名为记录类型,如 ActivityHeld",
         },
         "cell_without_header": {
             "en": "column {column} has a value but no field name in the header row",
@@ -847,10 +848,10 @@ LABELS.update(
         "col.evidence": {"zh": "依据", "en": "evidence"},
         "col.c_total": {"zh": "承诺总数", "en": "commitments"},
         "col.c_fulfilled": {"zh": "已兑现", "en": "fulfilled"},
-        "col.c_overdue": {"zh": "逾期未兑现", "en": "overdue"},
+        "col.c_overdue": {"zh": "逾期未兑现", "en": "overdue, not fulfilled"},
         "col.r_total": {"zh": "整改总数", "en": "rectifications"},
         "col.r_open": {"zh": "未销号", "en": "open"},
-        "col.r_overdue": {"zh": "逾期", "en": "overdue"},
+        "col.r_overdue": {"zh": "逾期未销号", "en": "overdue, open"},
         "col.r_supervised": {"zh": "督办未销号", "en": "supervised open"},
         "col.r_escalated": {"zh": "通报/问责", "en": "escalated"},
         "col.awards": {"zh": "表彰", "en": "awards"},

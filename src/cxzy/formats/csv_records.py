@@ -5,7 +5,8 @@ new one, GBK on an older Chinese one. Without an explicit encoding the file is
 read as UTF-8 and, when that fails, as GB18030 (a superset of GBK and GB2312).
 The delimiter is the one of ``,`` ``;`` or a tab that the header row uses most.
 Row numbers are those a spreadsheet shows (a quoted cell spanning several
-lines is still one row).
+lines is still one row). A file named after a record type (``ActivityHeld.csv``)
+may leave out the ``type`` column, as a workbook's sheet of that name may.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cxzy.domain.errors import Violation
+from cxzy.domain.schema import TYPES
 from cxzy.formats.cells import Item, records_from_rows
 
 FALLBACK_ENCODING = "gb18030"
@@ -86,9 +88,10 @@ def read_csv_records(
     if digest is not None:
         digest.update(data)
     text = decode(data, name, encoding)
+    file_type = Path(name).stem if Path(name).stem in TYPES else None
     items: list[Item] = []
     try:
-        items.extend(records_from_rows(_rows(text), lambda row: f"{name}:{row}"))
+        items.extend(records_from_rows(_rows(text), lambda row: f"{name}:{row}", file_type))
     except Violation as violation:
         line = violation.params.pop("line", None)
         items.append((f"{name}:{line}", violation))
