@@ -233,6 +233,10 @@ def test_encoding_can_be_given_and_a_wrong_one_is_one_clear_line(cli, tmp_path):
     res = other.run("import", "--encoding", "klingon", gbk)
     assert_one_line_error(res)
     assert "unknown encoding 'klingon'" in res.err
+    lines = other.write(records)  # JSON Lines: UTF-8 by contract, not silently re-read
+    res = other.run("import", "--encoding", "gbk", lines)
+    assert_one_line_error(res)
+    assert "--encoding gbk applies to CSV files, and none is given" in res.err
     assert not other.store.exists() or other.log_text() == ""
 
 

@@ -673,6 +673,12 @@ MESSAGES.update(
             "en": "type '{type}' on the sheet of {sheet} records",
             "zh": "在 {sheet} 工作表中出现了类型 '{type}'",
         },
+        "encoding_without_csv": {
+            "en": "--encoding {encoding} applies to CSV files, and none is given (JSON Lines "
+            "is UTF-8; a workbook says its own encoding)",
+            "zh": "--encoding {encoding} 只用于 CSV 文件,而这里没有 CSV 文件(JSON Lines 一律为 "
+            "UTF-8;工作簿自带编码)",
+        },
         "bad_encoding": {
             "en": "unknown encoding '{encoding}' (e.g. utf-8, gbk, gb18030)",
             "zh": "未知编码 '{encoding}'(例如 utf-8、gbk、gb18030)",

@@ -34,7 +34,7 @@ from cxzy.domain.records import Record
 from cxzy.domain.schema import TYPES
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
-from cxzy.formats.readers import read_file
+from cxzy.formats.readers import CSV_SUFFIXES, read_file
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
 from cxzy.literal import visible
 
@@ -204,6 +204,9 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     encoding = getattr(args, "encoding", None)
     if encoding is not None:
         check_encoding(encoding)
+        if not any(Path(name).suffix.lower() in CSV_SUFFIXES for name in args.files):
+            # JSON Lines is UTF-8 by contract, and a workbook says its own encoding
+            raise Violation("encoding_without_csv", encoding=encoding)
     for name in args.files:
         if name != STDIN and not Path(name).exists():
             raise Violation("file_missing", file=name)
