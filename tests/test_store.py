@@ -201,6 +201,14 @@ def test_a_store_copied_onto_itself_by_another_path_is_refused_untouched(store, 
     assert store.read_bytes() == before
 
 
+def test_a_store_with_no_events_is_not_copied_and_no_target_is_made(tmp_path, capsys):
+    empty, target = tmp_path / "empty.sqlite3", tmp_path / "copy.sqlite3"
+    open_app(StoreLocation("sqlite", str(empty)), create=True).close()
+    assert main(["--lang", "en", "store", "copy", str(empty), str(target)]) == 1
+    assert "the source store holds no events" in capsys.readouterr().err
+    assert not target.exists()
+
+
 def test_a_store_is_copied_a_batch_at_a_time_into_one_that_verifies_the_same(
     store, tmp_path, capsys, monkeypatch
 ):

@@ -31,6 +31,8 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     if _same(source, target):
         raise Violation("copy_same", store=source.display())
     origin = open_app(source, on_rebuild=args.on_rebuild)
+    if origin.head() == 0:  # said before the target is made: nothing made for nothing
+        raise Violation("copy_source_empty")
     with progress(err, t("progress_copying", args.lang), origin.head()) as done:
         result = copy_store(origin, open_app(target, create=True), done)
     out.print(
