@@ -965,7 +965,11 @@ async def test_an_empty_store_offers_the_demo(tmp_path):
         await pilot.press(*"[]tsk+-l", "space", "colon")
         await settle(pilot)
         assert isinstance(app.screen, EmptyScreen) and app.is_running
-        await pilot.press("d")
+        await pilot.press("question_mark")  # the help lists this screen's keys only
+        await settle(pilot)
+        listed = "\n".join(plain(s) for s in app.screen.query(Static))
+        assert "load demo" in listed and "earlier" not in listed, listed
+        await pilot.press("escape", "d")
         await settle(pilot)
         assert loaded and isinstance(app.screen, OverviewScreen)
 

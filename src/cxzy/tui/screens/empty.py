@@ -14,7 +14,7 @@ from cxzy.tui.keys import localize_bindings
 class EmptyScreen(Screen[None]):
     DEFAULT_CSS = """
     EmptyScreen { align: center middle; }
-    EmptyScreen Static { width: auto; border: round $primary; padding: 1 2; }
+    EmptyScreen Static { width: auto; max-width: 100%; border: round $primary; padding: 1 2; }
     """
     BINDINGS = [Binding("d", "load_demo", "load demo")]
 

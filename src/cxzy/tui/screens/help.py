@@ -12,7 +12,7 @@ from textual.widgets import Static
 from cxzy.i18n import t
 from cxzy.tui.keys import localize_bindings
 
-KEYS = [
+KEYS = [  # the keys of a campaign's screens
     ("?", "key_help"),
     (":", "key_command"),
     ("/", "key_filter"),
@@ -27,6 +27,13 @@ KEYS = [
     ("a", "key_side_help"),
     ("l", "key_log_help"),
     ("n  p", "key_next_page"),
+    ("ctrl+p", "key_palette"),
+    ("q  ctrl+q", "key_quit"),
+]
+# an empty store's screen: the demo, and no view to move
+EMPTY_STORE_KEYS = [
+    ("?", "key_help"),
+    ("d", "key_load_demo"),
     ("ctrl+p", "key_palette"),
     ("q  ctrl+q", "key_quit"),
 ]
@@ -49,7 +56,8 @@ class HelpScreen(ModalScreen[None]):
         table = Table(title=t("tui_help_title", lang), show_header=False, box=None)
         table.add_column(no_wrap=True)
         table.add_column(overflow="fold")  # a long line wraps on a narrow terminal
-        for key, label in KEYS:
+        shown = self.app.query_ is not None  # type: ignore[attr-defined]
+        for key, label in KEYS if shown else EMPTY_STORE_KEYS:
             text = t(label, lang)
             if label == "key_earlier":
                 text = f"{t('key_earlier', lang)} / {t('key_later', lang)}"
@@ -60,9 +68,10 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key, text)
         with VerticalScroll():
             yield Static(table)
-            yield Static(t("tui_command_help", lang), markup=False)
-            yield Static(t("tui_grid_filter_help", lang), markup=False)
-            yield Static(t("tui_log_filter_help", lang), markup=False)
+            if shown:
+                yield Static(t("tui_command_help", lang), markup=False)
+                yield Static(t("tui_grid_filter_help", lang), markup=False)
+                yield Static(t("tui_log_filter_help", lang), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
