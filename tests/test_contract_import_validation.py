@@ -643,11 +643,6 @@ def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):
             [r"start|phase"],
             id="phase-bad-date",
         ),
-        pytest.param(
-            {"phases": [{"key": "compete", "start": "2010-05-20", "end": "2011-06-30"}]},
-            [r"'compete' starts on 2010-05-20, before phase 'mobilize' ends on 2010-05-31"],
-            id="phases-overlap",
-        ),
     ],
 )
 def test_bad_campaign_settings_are_refused(cli, extra, patterns):

@@ -105,10 +105,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "phase '{phase}' is not in template '{template}'",
         "zh": "模板 '{template}' 中没有阶段 '{phase}'",
     },
-    "phases_overlap": {
-        "en": "phase '{phase}' starts on {start}, before phase '{before}' ends on {end}",
-        "zh": "阶段 '{phase}' 于 {start} 开始,早于阶段 '{before}' 的结束日 {end}",
-    },
     "bad_window": {
         "en": "phase '{phase}': end {end} is before start {start}",
         "zh": "阶段 '{phase}':结束 {end} 早于开始 {start}",

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cxzy.domain.errors import TemplateError, Violation
+from cxzy.domain.errors import TemplateError
 
 #: Predicates an item may use, with the target each needs.
 HAS_ACTIVITY = "activity"
@@ -105,19 +105,6 @@ class Template:
             )
             phases.append(replace(phase, start=start, end=end, items=items))
         return replace(self, phases=tuple(phases))
-
-    def check_windows(self) -> None:
-        """Raise :class:`Violation` unless each phase starts after the one before it
-        ends: a day in two phases' windows would have two current phases."""
-        for before, phase in zip(self.phases, self.phases[1:], strict=False):
-            if phase.start <= before.end:
-                raise Violation(
-                    "phases_overlap",
-                    phase=phase.key,
-                    start=phase.start,
-                    before=before.key,
-                    end=before.end,
-                )
 
 
 def _names(raw: Any, where: str) -> Mapping[str, str]:
