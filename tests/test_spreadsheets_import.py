@@ -158,6 +158,9 @@ def test_a_csv_file_named_after_a_record_type_needs_no_type_column(cli, tmp_path
     other.write_text(text, encoding="utf-8")
     res = cli.run("import", other)
     assert res.code == 1 and "the CSV file) after the record type" in res.err, str(res)
+    typed = tmp_path / "UnitUpdated.csv"  # its own type column says: any types
+    typed.write_text("type,at,unit,members\nUnitUpdated,2010/5/21,145,30\n", encoding="utf-8")
+    assert cli.run("import", typed).code == 0
 
 
 def test_a_type_on_the_wrong_sheet_and_cells_without_a_header(cli, tmp_path):

@@ -319,15 +319,22 @@ def records_from_rows(
     where: Callable[[int], str],
     sheet_type: str | None = None,
     date1904: bool = False,
+    untyped: str | None = None,
 ) -> Iterator[Item]:
     """The records of one table: its first filled row is the header of field
-    names; blank rows and ``#`` rows are skipped; row numbers are kept as given."""
+    names; blank rows and ``#`` rows are skipped; row numbers are kept as given.
+
+    ``sheet_type``: every row's type (a sheet named after it); ``untyped``: the
+    type of the rows when the header has no ``type`` column (a CSV file named
+    after it, which may also hold a ``type`` column of any types)."""
     header: list[str] | None = None
     for number, values in rows:
         if all(_empty(v) for v in values) or _comment(values):
             continue
         if header is None:
             header = [str(_as_text(v)).strip() if not _empty(v) else "" for v in values]
+            if "type" not in header:
+                sheet_type = sheet_type or untyped
             problem = _header_problem(header, sheet_type)
             if problem is not None:
                 yield where(number), problem

@@ -6,7 +6,7 @@ read as UTF-8 and, when that fails, as GB18030 (a superset of GBK and GB2312).
 The delimiter is the one of ``,`` ``;`` or a tab that the header row uses most.
 Row numbers are those a spreadsheet shows (a quoted cell spanning several
 lines is still one row). A file named after a record type (``ActivityHeld.csv``)
-may leave out the ``type`` column, as a workbook's sheet of that name may.
+may leave out the ``type`` column: its rows are then of that type.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def read_csv_records(
     file_type = Path(name).stem if Path(name).stem in TYPES else None
     items: list[Item] = []
     try:
-        items.extend(records_from_rows(_rows(text), lambda row: f"{name}:{row}", file_type))
+        rows = records_from_rows(_rows(text), lambda row: f"{name}:{row}", untyped=file_type)
+        items.extend(rows)
     except Violation as violation:
         line = violation.params.pop("line", None)
         items.append((f"{name}:{line}", violation))
