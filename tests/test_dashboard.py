@@ -246,6 +246,27 @@ async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
         )
 
 
+async def test_messages_quote_what_was_typed_as_plain_text(demo_store):
+    """A message quotes what the user typed (and units' names): ``[/]`` in it is
+    text, not markup (it stopped the dashboard), and an escape is written out."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"foo[/]", "enter")
+        await settle(pilot)
+        assert app.is_running
+        assert [n.message for n in app._notifications][-1] == "unknown command: foo[/]"
+        await pilot.press("l", "slash", *"since:[/]", "enter")
+        await settle(pilot)
+        assert app.is_running
+        said = [n.message for n in app._notifications][-1]
+        assert said == "'[/]' is not a date YYYY-MM-DD", said
+        app.notify("\x1b[31m[b]x[/b]")
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == "^[[31m[b]x[/b]"
+        assert app.is_running
+
+
 async def test_known_without_a_moment_shows_what_the_store_knows_now(demo_store):
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -924,7 +945,7 @@ async def test_event_text_is_shown_literally(store):
         "kind": "self_chosen",
         "title": hostile,
         "id": "hostile-1",
-        "by": "[red]某人[/red]",
+        "by": "[red]某人[/red]\x1b[33m",
     }
     renamed = {"type": "UnitUpdated", "at": "2012-11-06", "unit": "ZP", "name": "\x1b]0;t\x07ZP"}
     assert Importer(writer).run([("h:1", record), ("h:2", renamed)]).written == 2
@@ -938,10 +959,11 @@ async def test_event_text_is_shown_literally(store):
         assert "^[]0;t^GZP" in str(table.get_row_at(0)[4])  # the renaming, the latest
         row = table.get_row_at(1)
         assert str(row[4]).startswith("[bold]加粗[/bold]") and "^[[31m" in str(row[4])
-        assert str(row[5]) == "[red]某人[/red]"
+        assert str(row[5]) == "[red]某人[/red]^[[33m"
         await pilot.press("escape", "colon", *"ZP", "enter")
         await settle(pilot)
-        assert "[bold]加粗[/bold]" in plain(app.screen.query_one("#body", Static))
+        body = plain(app.screen.query_one("#body", Static))
+        assert "[bold]加粗[/bold]" in body and body.startswith("^[]0;t^GZP"), body[:40]
 
 
 async def test_an_empty_store_offers_the_demo(tmp_path):

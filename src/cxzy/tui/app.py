@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -30,6 +31,7 @@ from cxzy.application.status import UnitStatus
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.i18n import LABELS, t
+from cxzy.literal import visible
 from cxzy.tui.clock import ViewClock
 from cxzy.tui.collector import IdleCollector
 from cxzy.tui.keys import localize_bindings
@@ -358,6 +360,22 @@ class CxzyApp(App[None]):
     TIME_ACTIONS = frozenset(
         {"earlier", "later", "cycle_step", "today", "play", "faster", "slower", "known_at"}
     )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification as plain text (whatever a screen asks): they quote what
+        users type and what units send (``[/]`` in either stopped the dashboard as bad
+        markup), control characters made visible."""
+        super().notify(
+            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.query_ is None and action in self.VIEW_ACTIONS:

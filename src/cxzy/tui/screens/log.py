@@ -127,9 +127,9 @@ class LogScreen(Screen[None]):
                     str(row.pos),
                     row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                     row.type,
-                    Text(row.unit or ""),
+                    literal(row.unit),
                     literal(summary_label(row.type, row.summary, lang, row.person, row.life)),
-                    Text(row.by or ""),
+                    literal(row.by),
                     row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
                 ],
             )

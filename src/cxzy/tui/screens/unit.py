@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from cxzy.application.dashboard import LogRow, Snapshot, UnitDetail
 from cxzy.application.history import late_days
 from cxzy.i18n import code_label, field_words, t
-from cxzy.literal import literal
+from cxzy.literal import literal, visible
 from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.keys import localize_bindings
@@ -121,7 +121,7 @@ class UnitScreen(Screen[None]):
             self.query_one("#body", Static).update(Text(t("unknown_unit", lang, unit=self.unit)))
             return
         parts: list[Any] = [
-            Text(t("tui_unit_title", lang, name=unit.name, unit=unit.unit), style="bold"),
+            Text(visible(t("tui_unit_title", lang, name=unit.name, unit=unit.unit)), style="bold"),
             Text(
                 f"{t('grade', lang)}: {t(unit.grade, lang) if unit.grade else '-'}   "
                 f"{t('tui_contact', lang)}: {', '.join(detail.contacts) or t('tui_none', lang)}"
