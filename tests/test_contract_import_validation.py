@@ -96,6 +96,9 @@ SCHEMA_CASES = [
         {**ACT, "at": "9999-12-31T23:59:59-12:00"}, [], [f("at"), "outside"], id="at-year-9999"
     ),
     pytest.param({**CM, "due": "9999-12-31"}, [], [f("due"), "outside"], id="due-9999"),
+    pytest.param(  # 3000-01-01 in the campaign's zone: what would be stored
+        {**ACT, "at": "2999-12-31T23:59:59-12:00"}, [], [f("at"), "outside"], id="at-3000-local"
+    ),
     pytest.param(
         {**RO, "deadline": "3000-01-01"}, [], [f("deadline"), "outside"], id="deadline-3000"
     ),

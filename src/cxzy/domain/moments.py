@@ -45,6 +45,8 @@ def known_at(text: str, zone: tzinfo, now: datetime) -> datetime:
     if not within_days(moment.date()):  # (before its offset: that could overflow)
         raise Violation("day_out_of_range", value=text, first=FIRST_DAY, last=LAST_DAY)
     moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    if not within_days(moment.date()):  # the day in the campaign's zone, as stored
+        raise Violation("day_out_of_range", value=text, first=FIRST_DAY, last=LAST_DAY)
     if moment > now:
         raise Violation("future_moment_option", value=text)
     return moment

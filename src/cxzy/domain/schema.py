@@ -203,7 +203,9 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
     _within_days(moment.date(), value, name)  # (before its offset: that could overflow)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
+    local = moment.astimezone(zone)
+    _within_days(local.date(), value, name)  # the campaign's day: what is stored
+    return local
 
 
 def _text(value: Any, name: str) -> str:
