@@ -67,6 +67,8 @@ def test_moments(cell, expected):
         ("-3", -3),  # the schema refuses it
         ("三十", "三十"),
         (38.5, 38.5),
+        ("9" * 400 + ".0", int("9" * 400)),  # exactly (through a float it was infinity)
+        ("9" * 5000, "9" * 5000),  # past what Python reads: the schema refuses the text
     ],
 )
 def test_whole_numbers(cell, expected):

@@ -163,6 +163,17 @@ def test_a_csv_file_named_after_a_record_type_needs_no_type_column(cli, tmp_path
     assert cli.run("import", typed).code == 0
 
 
+def test_a_number_of_thousands_of_digits_in_a_cell_is_refused_on_its_row(cli, tmp_path):
+    cli.ok_import(prelude())
+    path = tmp_path / "big.csv"
+    rows = [f"ActivityHeld,2010-05-12,145,study,a,{n}" for n in ("9" * 5000, "9" * 400 + ".0")]
+    path.write_text("type,at,unit,kind,title,participants\n" + "\n".join(rows) + "\n")
+    res = cli.run("import", path)
+    assert res.code == 1 and "internal error" not in res.err, str(res)
+    assert len(res.messages(path, 2)) == 1 and len(res.messages(path, 3)) == 1, str(res)
+    assert max(len(line) for line in res.err_lines) < 200  # the value quoted short
+
+
 def test_a_type_on_the_wrong_sheet_and_cells_without_a_header(cli, tmp_path):
     cli.ok_import(prelude())
     path = write_table(

@@ -218,7 +218,7 @@ def _int(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise Violation("bad_int", field=name, value=_show(value), min=0)
     if value > MAX_WHOLE:
-        raise Violation("too_large", field=name, value=value, max=MAX_WHOLE)
+        raise Violation("too_large", field=name, value=_show(value), max=MAX_WHOLE)
     return value
 
 

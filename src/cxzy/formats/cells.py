@@ -41,6 +41,7 @@ _CODE_FIELDS = frozenset(
 _DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _TIME_TEXT = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?")
 _OFFSET_TEXT = re.compile(r"Z|[+-]\d{2}:?\d{2}")
+MAX_INT_DIGITS = 4000  # Python reads at most 4,300 digits as a number
 _INT_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?|[+-]?\d{1,3}(?:,\d{3})+")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
@@ -166,7 +167,9 @@ def _as_int(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
         if _INT_TEXT.fullmatch(text):
-            return int(float(text.replace(",", ""))) if "." in text else int(text.replace(",", ""))
+            digits = text.replace(",", "").split(".")[0]  # (a decimal part is all zeros)
+            # past Python's limit for reading a number, it goes to the schema as text
+            return int(digits) if len(digits) <= MAX_INT_DIGITS else text
         return text
     return value
 
