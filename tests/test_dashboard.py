@@ -899,6 +899,12 @@ async def test_the_chart_draws_each_share_on_one_scale(demo_store):
         assert 0.2 < rectify < 0.5, labels["rectify"]
         assert drawn["rectify"][-1] == "▁▂▃▄▅▆▇█"[round(rectify * 8) - 1]
         assert len({len(label) for label in labels.values()}) == 1  # the shares aligned
+        await pilot.press("colon", *"2010-05-31", "enter")  # not a week's sample day
+        await settle(pilot)
+        done = sum(u.phases["mobilize"].progress[0] for u in app.snapshot.report.units)
+        total = sum(u.phases["mobilize"].progress[1] for u in app.snapshot.report.units)
+        label = plain(chart.query_one("#label-mobilize", Label)).strip()
+        assert label == f"Mobilize  {done / total:4.0%}", (label, done, total)
 
 
 async def test_the_chart_is_read_after_the_snapshot_is_painted(demo_store, monkeypatch):

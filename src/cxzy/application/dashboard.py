@@ -127,6 +127,19 @@ def _log_row(row: tuple[Any, ...]) -> LogRow:
     )
 
 
+def phase_shares(report: StatusReport) -> dict[str, float]:
+    """Per phase, the share of the units' checklist items done (on time or late)."""
+    shares = {}
+    for phase in report.template.phases:
+        done = total = 0
+        for unit in report.units:
+            finished, count = unit.phases[phase.key].progress
+            done += finished
+            total += count
+        shares[phase.key] = done / total if total else 0.0
+    return shares
+
+
 def _put_last(kept: OrderedDict[Any, Any], key: Any, value: Any) -> None:
     """Keep a value as the newest, dropping the oldest past KEPT_SNAPSHOTS."""
     kept[key] = value
@@ -459,13 +472,8 @@ class DashboardQuery:
         series: dict[str, list[float]] = {p.key: [] for p in template.phases}
         day = start
         while day <= until:
-            report = self._chart_status.status(day, known_at)
-            for phase in template.phases:
-                done = total = 0
-                for unit in report.units:
-                    finished, count = unit.phases[phase.key].progress
-                    done += finished
-                    total += count
-                series[phase.key].append(done / total if total else 0.0)
+            shares = phase_shares(self._chart_status.status(day, known_at))
+            for key, share in shares.items():
+                series[key].append(share)
             day += timedelta(days=step)
         return series

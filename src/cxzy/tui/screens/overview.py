@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from cxzy.application.dashboard import Snapshot
+from cxzy.application.dashboard import Snapshot, phase_shares
 from cxzy.i18n import t
 from cxzy.tui.components.alerts_panel import AlertsPanel
 from cxzy.tui.components.header_bar import HeaderBar
@@ -138,7 +138,11 @@ class OverviewScreen(Screen[None]):
         weeks = max(1, (snapshot.report.as_of - template.phases[0].start).days // 7 + 1)
         lang = self.app.lang  # type: ignore[attr-defined]
         labels = {p.key: p.short.get(lang, p.key) for p in template.phases}
-        self.query_one(ProgressChart).show({k: v[:weeks] for k, v in series.items()}, labels)
+        # the weeks up to the day shown, then the day itself (a week's sample can be
+        # six days behind it)
+        today = phase_shares(snapshot.report)
+        shown = {k: [*v[: weeks - 1], today[k]] for k, v in series.items()}
+        self.query_one(ProgressChart).show(shown, labels)
 
     @on(DataTable.RowSelected, "#grid")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
