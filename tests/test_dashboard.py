@@ -246,6 +246,22 @@ async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
         )
 
 
+async def test_a_day_typed_in_the_log_is_shown_where_it_changes(demo_store):
+    """The log shows no day: a day or moment typed there goes back to the screen
+    it changes; steps stay within the days a view may show."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("colon", *"1900-01-01", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen) and app.clock.as_of == date(1900, 1, 1)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.clock.as_of == date(1900, 1, 1)  # no day before the first
+
+
 async def test_messages_quote_what_was_typed_as_plain_text(demo_store):
     """A message quotes what the user typed (and units' names): ``[/]`` in it is
     text, not markup (it stopped the dashboard), and an escape is written out."""

@@ -463,8 +463,10 @@ class CxzyApp(App[None]):
             while len(self.screen_stack) > 2:
                 self.pop_screen()
         elif word in ("today", "live"):
+            self._back_to_a_day()
             self.action_today()
         elif word in ("known", "at") and not rest.strip():  # what the store knows now
+            self._back_to_a_day()
             self.clock = replace(self.clock, known_at=None, playing=False)
         elif word in ("known", "at"):
             try:  # as on the command line: not a moment, or one still to come
@@ -474,6 +476,7 @@ class CxzyApp(App[None]):
                 return
             # the dashboard as it was at that moment: its day too, unless an earlier
             # day is shown (that day as it was known later)
+            self._back_to_a_day()
             day = min(self.clock.as_of, moment.astimezone(self.zone).date())
             self.clock = replace(self.clock, as_of=day, known_at=moment, playing=False)
         elif (typed := _typed_day(text)) is not None:
@@ -482,6 +485,7 @@ class CxzyApp(App[None]):
             except Violation as violation:
                 self.notify(violation.render(self.lang), severity="error")
                 return
+            self._back_to_a_day()
             self.go_to_date(day)
         else:
             units = self._find_units(text)
@@ -508,6 +512,12 @@ class CxzyApp(App[None]):
                 if u.unit.casefold() == folded:
                     return u.unit
         return typed
+
+    def _back_to_a_day(self) -> None:
+        """Leave the screens that show no day (the log, a record) for the one they
+        were opened from, so that a new day or moment is seen where it changes."""
+        while len(self.screen_stack) > 2 and not getattr(self.screen, "SHOWS_DAY", True):
+            self.pop_screen()
 
     def _find_units(self, text: str) -> list[UnitStatus]:
         """The unit a ``:`` command names: by its code (any case) or its name, else

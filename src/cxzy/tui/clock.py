@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from cxzy.domain.moments import FIRST_DAY, LAST_DAY
 from cxzy.domain.template import Template
 
 STEPS = ("day", "week", "month", "phase")
@@ -48,7 +49,9 @@ class ViewClock:
         return self.as_of == self.today and self.known_at is None and not self.playing
 
     def moved(self, direction: int, template: Template) -> ViewClock:
-        return replace(self, as_of=step(self.as_of, self.step, direction, template))
+        """A step earlier or later, within the days a view may show."""
+        day = step(self.as_of, self.step, direction, template)
+        return replace(self, as_of=min(max(day, FIRST_DAY), LAST_DAY))
 
     def next_step(self) -> ViewClock:
         return replace(self, step=STEPS[(STEPS.index(self.step) + 1) % len(STEPS)])
