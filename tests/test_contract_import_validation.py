@@ -646,6 +646,16 @@ def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):
             [r"start|phase"],
             id="phase-bad-date",
         ),
+        pytest.param(
+            {
+                "phases": [
+                    {"key": "mobilize", "start": "2010-05-11", "end": "2010-05-31"},
+                    {"key": "mobilize", "start": "2010-05-20", "end": "2010-06-30"},
+                ]
+            },
+            [r"phases\[1\]\.key", "twice"],
+            id="phase-twice",
+        ),
     ],
 )
 def test_bad_campaign_settings_are_refused(cli, extra, patterns):

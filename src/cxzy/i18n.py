@@ -105,6 +105,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "phase '{phase}' is not in template '{template}'",
         "zh": "模板 '{template}' 中没有阶段 '{phase}'",
     },
+    "phase_twice": {
+        "en": "field '{field}': phase '{phase}' is given twice",
+        "zh": "字段 '{field}':阶段 '{phase}' 出现了两次",
+    },
     "bad_window": {
         "en": "phase '{phase}': end {end} is before start {start}",
         "zh": "阶段 '{phase}':结束 {end} 早于开始 {start}",

@@ -269,7 +269,10 @@ def _phases(value: Any, name: str) -> list[dict[str, Any]]:
         end = parse_date(raw["end"], f"{where}.end")
         if end < start:
             raise Violation("bad_window", phase=raw["key"], start=start, end=end)
-        phases.append({"key": _text(raw["key"], f"{where}.key"), "start": start, "end": end})
+        key = _text(raw["key"], f"{where}.key")
+        if any(phase["key"] == key for phase in phases):  # which window would hold?
+            raise Violation("phase_twice", field=f"{where}.key", phase=key)
+        phases.append({"key": key, "start": start, "end": end})
     return phases
 
 
