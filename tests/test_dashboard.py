@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from rich.text import Text
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from cxzy.application.app import open_app
 from cxzy.application.collection import DEFERRED
@@ -551,7 +551,9 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         await settle(pilot)
 
         async def search(words: str) -> list[list[str]]:
-            await pilot.press("slash", "end", "ctrl+u", *words, "enter")
+            await pilot.press("slash", "end", "ctrl+u")
+            app.screen.query_one(Input).value = words  # (Pilot cannot type "·")
+            await pilot.press("enter")
             await settle(pilot)
             table = app.screen.query_one(DataTable)
             return [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
@@ -571,6 +573,9 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         life = await search("R-ZP-3")
         assert {r[2] for r in life} >= {"RectificationOpened", "RectificationVerified"}, life
         assert all(r[4].startswith("R-ZP-3") for r in life), life
+        shown = next(r[4] for r in life if r[2] == "RectificationProgressed")  # as shown
+        assert [r[4] for r in await search(shown)] == [shown]
+        assert {r[4] for r in await search("刘继东 · 组长")} == {"刘继东 · 组长"}
         app.lang = "en"
         assert {r[2] for r in await search("office member")} == {"LeaderAssigned"}
 

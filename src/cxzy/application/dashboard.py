@@ -127,6 +127,11 @@ def _log_row(row: tuple[Any, ...]) -> LogRow:
     )
 
 
+# cx_log's columns a log search looks in (entity: "r:R-ZP-3", the code of a life), and
+# the person a record names
+_SEARCHED = ("summary", "by_whom", "unit", "entity")
+
+
 def phase_shares(report: StatusReport) -> dict[str, float]:
     """Per phase, the share of the units' checklist items done (on time or late)."""
     shares = {}
@@ -423,11 +428,14 @@ class DashboardQuery:
         coded: Sequence[tuple[str, str]] = (),
         since: date | None = None,
         until: date | None = None,
+        also: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
     ) -> list[LogRow]:
         """Newest first, one window at a time: rows with position below ``before``.
 
-        ``text`` is looked for in the summary, who recorded, the unit and the person;
-        ``coded`` (record type, code) are the coded summaries whose words hold it."""
+        ``text`` is looked for in the summary, who recorded, the unit, the person and
+        the entity's code; ``coded`` (record type, code) are the coded summaries whose
+        words hold it. Each of ``also`` (text, coded) must be found too (the parts of
+        a summary as shown: ``R-ZP-3 · 退回``)."""
         clauses, params = ["pos < :before"], {"before": before or ALL, "limit": limit}
         if unit:
             clauses.append("unit = :unit")
@@ -435,15 +443,15 @@ class DashboardQuery:
         if type_:
             clauses.append("type = :type")
             params["type"] = type_
-        if text:
-            found = ["summary LIKE :text", "by_whom LIKE :text", "unit LIKE :text"]
-            found.append("entity LIKE :text")  # (its code: "r:R-ZP-3")
-            found.append(f"{self.app.log_person} LIKE :text")
-            for n, (type_of, code) in enumerate(coded):
-                found.append(f"(type = :coded_type{n} AND summary = :coded{n})")
-                params[f"coded_type{n}"], params[f"coded{n}"] = type_of, code
+        searched = [(text, coded), *also] if text else list(also)
+        for part, (words, codes) in enumerate(searched):
+            found = [f"{column} LIKE :text{part}" for column in _SEARCHED]
+            found.append(f"{self.app.log_person} LIKE :text{part}")
+            for n, (type_of, code) in enumerate(codes):
+                found.append(f"(type = :coded_type{part}_{n} AND summary = :coded{part}_{n})")
+                params[f"coded_type{part}_{n}"], params[f"coded{part}_{n}"] = type_of, code
             clauses.append(f"({' OR '.join(found)})")
-            params["text"] = f"%{text}%"
+            params[f"text{part}"] = f"%{words}%"
         if since:
             clauses.append("day >= :since")
             params["since"] = since.isoformat()

@@ -54,9 +54,12 @@ def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
         else:
             found[key] = value
     rest = _TOKEN.sub("", text).strip()
-    if rest:
-        found["text"] = rest
-        found["coded"] = codes_named(rest, lang)  # the words shown for a code match too
+    # a summary as shown (张三 · 组长): each part is looked for, and the words shown
+    # for a code find it too
+    parts = [part.strip() for part in rest.split("·") if part.strip()]
+    if parts:
+        found["text"], found["coded"] = parts[0], codes_named(parts[0], lang)
+        found["also"] = [(part, codes_named(part, lang)) for part in parts[1:]]
     return found
 
 
