@@ -707,6 +707,17 @@ def test_bad_json_does_not_hide_later_bad_records(seeded):
     assert_refused(res, path, 3, "unknown field")
 
 
+def test_why_a_line_is_not_json_is_said_in_the_interface_language(seeded):
+    path = seeded.write(['{"type": "ActivityHeld" "at": 1}', "{bad}", "[1,]"])
+    res = seeded.run("import", path, lang=None)  # Chinese, the default
+    assert res.code == 1
+    assert res.messages(path, 1) == ["不是有效的 JSON:缺少英文逗号 ','(第 25 列)"]
+    assert res.messages(path, 2) == ["不是有效的 JSON:字段名须用英文双引号括起(第 2 列)"]
+    assert res.messages(path, 3) == ["不是有效的 JSON:缺少值(第 4 列)"]
+    res = seeded.run("import", path)
+    assert res.messages(path, 3) == ["not valid JSON: Expecting value (column 4)"]
+
+
 def test_reasons_come_in_the_order_of_the_file(small_batches):
     """Rules are checked a batch at a time, after the lines read with them; the
     reasons are still listed line by line (a person reads the first ones first)."""

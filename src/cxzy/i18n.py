@@ -15,9 +15,29 @@ DEFAULT_LANG = "zh"
 MESSAGES: dict[str, dict[str, str]] = {
     # -- the interchange format ---------------------------------------------------
     "invalid_json": {
-        "en": "not valid JSON: {detail}",
-        "zh": "不是有效的 JSON:{detail}",
+        "en": "not valid JSON: {detail} (column {column})",
+        "zh": "不是有效的 JSON:{detail}(第 {column} 列)",
     },
+    # why a line is not JSON: the standard library's words (English), in Chinese too
+    "json.Expecting value": {"en": "Expecting value", "zh": "缺少值"},
+    "json.Expecting property name enclosed in double quotes": {
+        "en": "Expecting property name enclosed in double quotes",
+        "zh": "字段名须用英文双引号括起",
+    },
+    "json.Expecting ',' delimiter": {"en": "Expecting ',' delimiter", "zh": "缺少英文逗号 ','"},
+    "json.Expecting ':' delimiter": {"en": "Expecting ':' delimiter", "zh": "缺少英文冒号 ':'"},
+    "json.Unterminated string starting at": {
+        "en": "Unterminated string starting at",
+        "zh": "字符串缺少结尾的引号",
+    },
+    "json.Extra data": {"en": "Extra data", "zh": "一行之后还有多余内容"},
+    "json.Invalid control character at": {
+        "en": "Invalid control character at",
+        "zh": "字符串中有控制字符",
+    },
+    "json.Invalid \\escape": {"en": "Invalid \\escape", "zh": "无效的转义 \\"},
+    "json.nested too deeply": {"en": "nested too deeply", "zh": "嵌套层次过深"},
+    "json.number too long": {"en": "a number of too many digits", "zh": "数字位数过多"},
     "not_object": {"en": "a record must be a JSON object", "zh": "每条记录必须是 JSON 对象"},
     "missing_field": {"en": "field '{field}' is required", "zh": "缺少必填字段 '{field}'"},
     "unknown_field": {
@@ -1194,6 +1214,8 @@ def message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     if texts is None:
         return code + (f" {params}" if params else "")
     text = texts.get(lang) or texts["en"]
+    # a parameter that is itself a message (a Violation) speaks the same language
+    params = {k: v.render(lang) if hasattr(v, "render") else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError):

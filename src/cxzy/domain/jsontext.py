@@ -37,8 +37,8 @@ def loads(text: str | bytes) -> Any:
             raise
         except (RecursionError, ValueError) as error:  # nested too deep; too many digits
             doc = text if isinstance(text, str) else text.decode("utf-8", "replace")
-            reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
-            raise json.JSONDecodeError(reason.split(";")[0], doc, 0) from None
+            reason = "nested too deeply" if isinstance(error, RecursionError) else "number too long"
+            raise json.JSONDecodeError(reason, doc, 0) from None
 
 
 def compact(

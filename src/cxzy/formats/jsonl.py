@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from cxzy.domain import jsontext
 from cxzy.domain.errors import Violation
+from cxzy.i18n import MESSAGES
 
 
 def read_records(
@@ -36,7 +37,9 @@ def read_records(
             try:
                 value = jsontext.loads(text)
             except json.JSONDecodeError as error:
-                yield where, Violation("invalid_json", detail=f"{error.msg} (column {error.colno})")
+                known = f"json.{error.msg}" in MESSAGES  # the standard library's reason
+                detail = Violation(f"json.{error.msg}") if known else error.msg
+                yield where, Violation("invalid_json", detail=detail, column=error.colno)
                 continue
             yield where, value
 
