@@ -1018,9 +1018,15 @@ async def test_an_empty_store_offers_the_demo(tmp_path):
         await settle(pilot)
         listed = "\n".join(plain(s) for s in app.screen.query(Static))
         assert "load demo" in listed and "earlier" not in listed, listed
-        await pilot.press("escape", "d")
+        await pilot.press("escape")
+        await settle(pilot)
+        titles = {str(c.title) for c in app.get_system_commands(app.screen)}
+        assert "load demo" in titles, titles  # the palette offers it too
+        await pilot.press("d")
         await settle(pilot)
         assert loaded and isinstance(app.screen, OverviewScreen)
+        titles = {str(c.title) for c in app.get_system_commands(app.screen)}
+        assert "load demo" not in titles and "log" in titles, titles
 
 
 @pytest.mark.parametrize("made", [False, True])  # no file yet; a store with no campaign

@@ -619,6 +619,10 @@ LABELS: dict[str, dict[str, str]] = {
     "key_step": {"zh": "步长", "en": "step"},
     "key_today": {"zh": "今天", "en": "today"},
     "key_play": {"zh": "回放/暂停", "en": "play/pause"},
+    "palette_demo": {
+        "zh": "把演示历史(甘肃煤田地质局,2010—2012)载入这个空数据库",
+        "en": "load the demo history (the bureau, 2010–2012) into this empty store",
+    },
     "palette_play": {
         "zh": "从所显示的日期起逐步回放活动历史(到结束时从头开始)",
         "en": "replay the history from the day shown (from the first day at the end)",

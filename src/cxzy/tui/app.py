@@ -545,6 +545,9 @@ class CxzyApp(App[None]):
                     help=t(f"palette_help.{command.title}", self.lang),
                 )
             yield command
+        load = getattr(screen, "action_load_demo", None)  # the empty store's screen
+        if load is not None and self.load_demo is not None:
+            yield SystemCommand(t("key_load_demo", self.lang), t("palette_demo", self.lang), load)
         if self.snapshot is None:
             return
         yield SystemCommand(
