@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -256,3 +258,39 @@ def test_commands_on_a_sqlite_store_do_not_load_postgresqls_driver(store):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.splitlines()[-1] == "LOADED 0 []"
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="drops root's file-permission override with setpriv",
+)
+def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
+    """A copy in a folder nobody may write (read-only media): SQLite cannot make the
+    WAL's -shm file there, so the store is read as immutable; an import is refused
+    in one line. Run as a user without root's override of file permissions."""
+    media = tmp_path / "media"
+    media.mkdir()
+    copy = media / "store.sqlite3"
+    shutil.copy(store, copy)
+    copy.chmod(0o444)
+    media.chmod(0o555)
+    without_override = ["setpriv", "--inh-caps=-dac_override,-dac_read_search"]
+    without_override.append("--bounding-set=-dac_override,-dac_read_search")
+
+    def cxzy(*args: str) -> subprocess.CompletedProcess:
+        command = [*without_override, sys.executable, "-m", "cxzy", "--lang", "en"]
+        return subprocess.run(
+            [*command, "--store", str(copy), *args], capture_output=True, text=True, timeout=120
+        )
+
+    try:
+        status = cxzy("status", "--as-of", "2011-03-01", "--format", "json")
+        assert status.returncode == 0, status.stderr
+        assert json.loads(status.stdout) == status_json(store, "2011-03-01")
+        assert cxzy("log", "--unit", "ZP").returncode == 0
+        refused = cxzy("import", str(EVENTS / "demo.jsonl"))
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert "read-only media" in refused.stderr, refused.stderr
+        assert sorted(p.name for p in media.iterdir()) == ["store.sqlite3"]
+    finally:
+        media.chmod(0o755)

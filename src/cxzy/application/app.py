@@ -20,11 +20,19 @@ from eventsourcing.persistence import (
 )
 
 from cxzy.application.readmodel import READ_MODEL, ReadModel
-from cxzy.application.store import StoreLocation, check_sqlite_file, postgres_env, store_error
+from cxzy.application.store import (
+    StoreLocation,
+    check_sqlite_file,
+    on_read_only_media,
+    postgres_env,
+    sqlite_name,
+    store_error,
+)
 from cxzy.application.templates import load_template
 from cxzy.application.totals import Carryover
 from cxzy.domain import jsontext
 from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
+from cxzy.domain.errors import Violation
 from cxzy.domain.records import Stamp, entity_id
 from cxzy.domain.registry import CampaignInfo, Registry
 
@@ -341,9 +349,11 @@ def open_app(
     """
     if location.kind == "sqlite":
         new = check_sqlite_file(location, create=create and not read_only)
+        if not read_only and on_read_only_media(location.path):  # it can only be read
+            raise Violation("store_read_only", store=location.display(), reason="read-only media")
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(location.path),
+            "SQLITE_DBNAME": sqlite_name(location, read_only=read_only),
             "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_SECONDS),
             "APPLICATION_RECORDER_TOPIC": "cxzy.application.recorders:CxzySQLiteRecorder",
             # An existing store has its tables (a new read model is made anew by

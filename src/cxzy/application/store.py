@@ -73,6 +73,27 @@ def resolve_store(option: str | None, environ: dict[str, str] | None = None) -> 
     return StoreLocation("sqlite", str(Path(target).expanduser()))
 
 
+def on_read_only_media(path: Path) -> bool:
+    """A store in a folder we cannot write (a copy on read-only media), with no
+    ``-shm`` file beside it and nothing in its WAL: SQLite would try to make the
+    ``-shm`` file to read it, and fail ("attempt to write a readonly database").
+    Nobody writes to it then (a writer makes those files)."""
+    shm, wal = (path.with_name(path.name + suffix) for suffix in ("-shm", "-wal"))
+    return (
+        not os.access(path.parent, os.W_OK)
+        and not shm.exists()
+        and (not wal.exists() or wal.stat().st_size == 0)
+    )
+
+
+def sqlite_name(location: StoreLocation, *, read_only: bool) -> str:
+    """The name eventsourcing opens (it takes URIs): the file, or, for reading a
+    store on read-only media, the file as immutable."""
+    if read_only and on_read_only_media(location.path):
+        return f"{location.path.resolve().as_uri()}?immutable=1"
+    return str(location.path)
+
+
 def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
     """Check that a SQLite store exists and is a cxzy store; return True when new.
 
@@ -93,7 +114,8 @@ def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
             ) from None
         return True
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+        mode = "immutable=1" if on_read_only_media(path) else "mode=ro"
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)) as connection:
             tables = {
                 row[0]
                 for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
