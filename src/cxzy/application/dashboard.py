@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import KnownAt, open_at
@@ -130,6 +130,14 @@ def _log_row(row: tuple[Any, ...]) -> LogRow:
 # cx_log's columns a log search looks in (entity: "r:R-ZP-3", the code of a life), and
 # the person a record names
 _SEARCHED = ("summary", "by_whom", "unit", "entity")
+
+
+class SearchWords(NamedTuple):
+    """Words looked for in the log, and the (record type, code) of the coded
+    summaries whose words, in the language shown, hold them (组长 → a leader)."""
+
+    text: str
+    coded: Sequence[tuple[str, str]] = ()
 
 
 def phase_shares(report: StatusReport) -> dict[str, float]:
@@ -425,17 +433,16 @@ class DashboardQuery:
         unit: str | None = None,
         type_: str | None = None,
         text: str | None = None,
-        coded: Sequence[tuple[str, str]] = (),
         since: date | None = None,
         until: date | None = None,
-        also: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
+        words: Sequence[SearchWords] = (),
     ) -> list[LogRow]:
         """Newest first, one window at a time: rows with position below ``before``.
 
         ``text`` is looked for in the summary, who recorded, the unit, the person and
-        the entity's code; ``coded`` (record type, code) are the coded summaries whose
-        words hold it. Each of ``also`` (text, coded) must be found too (the parts of
-        a summary as shown: ``R-ZP-3 · 退回``)."""
+        the entity's code; so is each of ``words``, all of which must be found (the
+        parts of a summary as shown: ``R-ZP-3 · 退回``), each also as the coded
+        summaries whose words hold it."""
         clauses, params = ["pos < :before"], {"before": before or ALL, "limit": limit}
         if unit:
             clauses.append("unit = :unit")
@@ -443,15 +450,15 @@ class DashboardQuery:
         if type_:
             clauses.append("type = :type")
             params["type"] = type_
-        searched = [(text, coded), *also] if text else list(also)
-        for part, (words, codes) in enumerate(searched):
+        searched = [*words, *([SearchWords(text)] if text else [])]
+        for part, (looked_for, codes) in enumerate(searched):
             found = [f"{column} LIKE :text{part}" for column in _SEARCHED]
             found.append(f"{self.app.log_person} LIKE :text{part}")
             for n, (type_of, code) in enumerate(codes):
                 found.append(f"(type = :coded_type{part}_{n} AND summary = :coded{part}_{n})")
                 params[f"coded_type{part}_{n}"], params[f"coded{part}_{n}"] = type_of, code
             clauses.append(f"({' OR '.join(found)})")
-            params[f"text{part}"] = f"%{words}%"
+            params[f"text{part}"] = f"%{looked_for}%"
         if since:
             clauses.append("day >= :since")
             params["since"] = since.isoformat()

@@ -19,6 +19,17 @@ def within_days(day: date) -> bool:
     return FIRST_DAY <= day <= LAST_DAY
 
 
+def in_zone(moment: datetime, zone: tzinfo) -> datetime | None:
+    """``moment`` as a time in ``zone`` (taken to be in it when it names no
+    offset); None when its day, as written or in ``zone``, lies outside
+    :data:`FIRST_DAY` … :data:`LAST_DAY` (checked first as written: the offset
+    could run past Python's last day)."""
+    if not within_days(moment.date()):
+        return None
+    local = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    return local if within_days(local.date()) else None
+
+
 def typed_day(text: str) -> date:
     """The day ``text`` names (ISO 8601); raises :class:`Violation` when it names
     none, or one outside :data:`FIRST_DAY` … :data:`LAST_DAY`."""
@@ -42,11 +53,9 @@ def known_at(text: str, zone: tzinfo, now: datetime) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise Violation("bad_moment_option", value=text) from None
-    if not within_days(moment.date()):  # (before its offset: that could overflow)
+    local = in_zone(moment, zone)
+    if local is None:
         raise Violation("day_out_of_range", value=text, first=FIRST_DAY, last=LAST_DAY)
-    moment = moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
-    if not within_days(moment.date()):  # the day in the campaign's zone, as stored
-        raise Violation("day_out_of_range", value=text, first=FIRST_DAY, last=LAST_DAY)
-    if moment > now:
+    if local > now:
         raise Violation("future_moment_option", value=text)
-    return moment
+    return local

@@ -14,7 +14,7 @@ from typing import Any
 
 from cxzy.domain import jsontext
 from cxzy.domain.errors import Violation
-from cxzy.domain.moments import FIRST_DAY, LAST_DAY, within_days
+from cxzy.domain.moments import FIRST_DAY, LAST_DAY, in_zone, within_days
 from cxzy.domain.records import Record, Stamp
 from cxzy.domain.template import REVIEW_KINDS, UNIT_KINDS
 
@@ -177,10 +177,14 @@ def parse_date(value: Any, name: str) -> date:
 
 def _within_days(day: date, value: Any, name: str) -> date:
     if not within_days(day):
-        raise Violation(
-            "date_out_of_range", field=name, value=_show(value), first=FIRST_DAY, last=LAST_DAY
-        )
+        raise _out_of_range(value, name)
     return day
+
+
+def _out_of_range(value: Any, name: str) -> Violation:
+    return Violation(
+        "date_out_of_range", field=name, value=_show(value), first=FIRST_DAY, last=LAST_DAY
+    )
 
 
 def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
@@ -200,11 +204,9 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
             raise Violation("bad_datetime", field=name, value=_show(value)) from None
     else:
         raise Violation("bad_datetime", field=name, value=_show(value))
-    _within_days(moment.date(), value, name)  # (before its offset: that could overflow)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    local = moment.astimezone(zone)
-    _within_days(local.date(), value, name)  # the campaign's day: what is stored
+    local = in_zone(moment, zone)  # the campaign's day is what is stored
+    if local is None:
+        raise _out_of_range(value, name)
     return local
 
 

@@ -47,6 +47,11 @@ _DAY_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{8}")
 UNITS_NAMED = 5  # units a ``:`` that names several lists
 
 
+def _same_word(name: str, typed: str) -> bool:
+    """A unit's code or name as typed, in any case."""
+    return name.casefold() == typed.casefold()
+
+
 def _typed_day(command: str) -> str | None:
     """The day a ``:`` command asks for (``2011-03-01`` or ``date 2011-03-01``), as
     typed, or None when the command is not a day (a unit's code or name, say)."""
@@ -504,14 +509,10 @@ class CxzyApp(App[None]):
     def unit_code(self, typed: str) -> str:
         """A unit's code as typed in any case (``zp`` → ``ZP``); as typed when it is
         no unit's."""
-        if self.snapshot is not None and not any(
-            u.unit == typed for u in self.snapshot.report.units
-        ):
-            folded = typed.casefold()
-            for u in self.snapshot.report.units:
-                if u.unit.casefold() == folded:
-                    return u.unit
-        return typed
+        units = [] if self.snapshot is None else self.snapshot.report.units
+        if any(u.unit == typed for u in units):
+            return typed
+        return next((u.unit for u in units if _same_word(u.unit, typed)), typed)
 
     def _back_to_a_day(self) -> None:
         """Leave the screens that show no day (the log, a record) for the one they
@@ -525,9 +526,8 @@ class CxzyApp(App[None]):
         if self.snapshot is None:
             return []
         units = self.snapshot.report.units
-        folded = text.casefold()
-        exact = [u for u in units if folded in (u.unit.casefold(), u.name.casefold())]
-        return exact[:1] or [u for u in units if folded in u.name.casefold()]
+        exact = [u for u in units if _same_word(u.unit, text) or _same_word(u.name, text)]
+        return exact[:1] or [u for u in units if text.casefold() in u.name.casefold()]
 
     @on(OpenUnit)
     def _open_unit(self, message: OpenUnit) -> None:

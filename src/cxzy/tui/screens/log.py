@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from cxzy.application.dashboard import LogRow, Snapshot
+from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
 from cxzy.domain.schema import TYPES
@@ -58,8 +58,7 @@ def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
     # for a code find it too
     parts = [part.strip() for part in rest.split("·") if part.strip()]
     if parts:
-        found["text"], found["coded"] = parts[0], codes_named(parts[0], lang)
-        found["also"] = [(part, codes_named(part, lang)) for part in parts[1:]]
+        found["words"] = [SearchWords(part, codes_named(part, lang)) for part in parts]
     return found
 
 
