@@ -743,6 +743,16 @@ MESSAGES.update(
             "en": "cannot write {file}: {reason}",
             "zh": "无法写入 {file}:{reason}",
         },
+        "output_exists": {
+            "en": "{file} exists (perhaps a workbook a unit filled in); choose another name, or add --force to replace it",
+            "zh": "{file} 已存在(可能是某单位填好的工作簿);请换一个文件名,或加 --force 覆盖它",
+        },
+        "os.missing": {"en": "no such folder or file", "zh": "文件夹或文件不存在"},
+        "os.denied": {"en": "permission denied", "zh": "没有权限"},
+        "os.read_only": {"en": "the disk is read-only", "zh": "磁盘只读"},
+        "os.full": {"en": "no space left on the disk", "zh": "磁盘空间不足"},
+        "os.is_dir": {"en": "is a folder", "zh": "是文件夹"},
+        "os.too_large": {"en": "larger than a file may be here", "zh": "超出此处允许的文件大小"},
         "output_not_dir": {
             "en": "{file} is a file; --format csv writes into a folder",
             "zh": "{file} 是文件;--format csv 需要写入文件夹",
@@ -1183,6 +1193,10 @@ LABELS.update(
             "en": "write the fill-in workbook for units (one sheet per record type)",
         },
         "cli.template_output": {"zh": "写到这个 .xlsx 文件", "en": "the .xlsx file to write"},
+        "cli.force": {
+            "zh": "覆盖已有的同名文件",
+            "en": "replace a file of that name",
+        },
         "cli.export": {"zh": "导出专项台帐", "en": "export the special ledger (专项台帐)"},
         "cli.ledger": {
             "zh": "截至某天的台帐:XLSX 或 CSV 文件",

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from platformdirs import user_data_dir
 
 from cxzy.application.readmodel import STORE_FORMAT
-from cxzy.domain.errors import Violation
+from cxzy.domain.errors import Violation, os_reason
 
 ENV_VAR = "CXZY_STORE"
 
@@ -110,7 +110,7 @@ def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise Violation(
-                "store_unwritable", store=location.display(), reason=error.strerror
+                "store_unwritable", store=location.display(), reason=os_reason(error)
             ) from None
         return True
     try:

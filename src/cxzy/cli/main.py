@@ -28,7 +28,7 @@ from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Parser, lang_in, speaking
-from cxzy.domain.errors import TemplateError, Violation
+from cxzy.domain.errors import TemplateError, Violation, os_reason
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.domain.records import Record
 from cxzy.domain.schema import TYPES
@@ -177,7 +177,7 @@ def _read_files(
         except FileNotFoundError:
             raise Violation("file_missing", file=name) from None
         except OSError as error:
-            raise Violation("file_unreadable", file=name, reason=error.strerror) from None
+            raise Violation("file_unreadable", file=name, reason=os_reason(error)) from None
         parts.append(found)
         total += count
         if sources is not None:

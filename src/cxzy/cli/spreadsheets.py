@@ -4,6 +4,8 @@ spreadsheets and the written summary."""
 from __future__ import annotations
 
 import argparse
+import gc
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -18,8 +20,9 @@ from cxzy.application.status import StatusQuery
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
 from cxzy.cli.progress import progress
-from cxzy.domain.errors import Violation
+from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.template import HAS_ACTIVITY, SELF_CHOSEN
+from cxzy.formats.output_files import replacing
 from cxzy.i18n import code_label, t
 
 if TYPE_CHECKING:
@@ -37,6 +40,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     p.add_argument(
         "--output", "-o", required=True, metavar="FILE.xlsx", help=t("cli.template_output", lang)
     )
+    p.add_argument("--force", action="store_true", help=t("cli.force", lang))
 
     p = commands.add_parser("export", help=t("cli.export", lang))
     common(p, top=False)
@@ -84,13 +88,22 @@ def _output(name: str, suffixes: tuple[str, ...]) -> Path:
 
 
 def _written(name: str, write: Callable[[], Any]) -> Any:
-    """Run a writer; a file that cannot be written is the user's one-line mistake."""
+    """Run a writer; a file that cannot be written is the user's one-line mistake.
+
+    What a failed writer leaves half built (openpyxl's zip file) complains as it is
+    collected ("Exception ignored in ..."): after the one line, nothing more."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
     try:
-        return write()
-    except OSError as error:
-        raise Violation(
-            "output_unwritable", file=name, reason=error.strerror or type(error).__name__
-        ) from None
+        try:
+            return write()
+        except OSError as error:
+            reason = os_reason(error)
+        # out of the except clause: the error's frames, and what they held, are let go
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    raise Violation("output_unwritable", file=name, reason=reason)
 
 
 def _day_and_moment(args: argparse.Namespace, app: CampaignApp) -> tuple[date, datetime | None]:
@@ -148,6 +161,8 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
     from cxzy.formats.workbook_template import write_template
 
     path = _output(args.output, (".xlsx",))
+    if path.exists() and not args.force:  # units send the workbook back under its name
+        raise Violation("output_exists", file=args.output)
     location = args.location
     app = open_app(location, read_only=True) if location.exists() else None
     try:
@@ -222,7 +237,7 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
         text = report_markdown(summary, args.lang)
     else:
         text = report_html(summary, args.lang)
-    _written(args.output, lambda: path.write_text(text, encoding="utf-8"))
+    _written(args.output, lambda: _write_text(path, text))
     _say(
         out,
         t(
@@ -234,6 +249,11 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
         ),
     )
     return EXIT_OK
+
+
+def _write_text(path: Path, text: str) -> None:
+    with replacing(path) as (part,):
+        part.write_text(text, encoding="utf-8")
 
 
 COMMANDS = {"template": cmd_template, "export": cmd_export, "report": cmd_report}

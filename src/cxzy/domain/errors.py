@@ -25,3 +25,30 @@ class Violation(Exception):
 
 class TemplateError(Exception):
     """A campaign template is broken; the message says where."""
+
+
+#: Operating-system failures a user meets (a folder gone, no permission, a full
+#: disk), said in the interface's language (``os.*`` messages)
+_OS_REASONS = {
+    "ENOENT": "os.missing",
+    "ENOTDIR": "os.missing",
+    "EACCES": "os.denied",
+    "EPERM": "os.denied",
+    "EROFS": "os.read_only",
+    "ENOSPC": "os.full",
+    "EDQUOT": "os.full",
+    "EISDIR": "os.is_dir",
+    "EFBIG": "os.too_large",
+}
+
+
+def os_reason(error: OSError) -> Violation | str:
+    """Why an operating-system call failed, as a message parameter: a
+    :class:`Violation` (rendered in the message's language) for the usual reasons,
+    else the system's own words."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    if name in _OS_REASONS:
+        return Violation(_OS_REASONS[name])
+    return error.strerror or type(error).__name__

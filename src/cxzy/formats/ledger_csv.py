@@ -15,6 +15,7 @@ from typing import Any
 
 from cxzy.formats.ledger_tables import Cell, Table
 from cxzy.formats.ledger_xlsx import FORMULA_STARTS
+from cxzy.formats.output_files import replacing
 
 
 def csv_value(value: Any) -> str:
@@ -32,15 +33,23 @@ def csv_value(value: Any) -> str:
 
 
 def write_tables_csv(tables: Sequence[Table], folder: Path) -> list[Path]:
-    """One CSV per table in ``folder`` (created if missing). Raises ``OSError``."""
+    """One CSV per table in ``folder`` (created if missing). Raises ``OSError``.
+
+    Every file is written before any replaces the one of its name: a run that
+    fails leaves the folder's files as they were."""
+    made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for table in tables:
-        path = folder / f"{table.key}.csv"
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([csv_value(h) for h in table.headers])
-            for row in table.rows:
-                writer.writerow([csv_value(v) for v in row])
-        written.append(path)
-    return written
+    paths = [folder / f"{table.key}.csv" for table in tables]
+    try:
+        with replacing(*paths) as parts:
+            for table, part in zip(tables, parts, strict=True):
+                with part.open("w", encoding="utf-8-sig", newline="") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow([csv_value(h) for h in table.headers])
+                    for row in table.rows:
+                        writer.writerow([csv_value(v) for v in row])
+    except OSError:
+        if made:
+            folder.rmdir()  # made for this run, and left empty
+        raise
+    return paths

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cxzy.formats.ledger_tables import Cell, Table
+from cxzy.formats.output_files import replacing
 from cxzy.formats.xlsx_records import EXPORT_KEYWORD
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -210,19 +211,15 @@ def write_tables_xlsx(tables: Sequence[Table], path: Path, title: str = "") -> N
     The workbook is written as it is built (openpyxl's write-only mode): a ledger
     of a million events has hundreds of thousands of rows, and a workbook held
     whole in memory took 2.4 GB."""
-    part = path.with_name(path.name + ".part")  # the file appears whole, or not at all
-    try:
-        with part.open("wb") as out:  # a folder that is not there fails here, before any sheet
-            book = Workbook(write_only=True)
-            for table in tables:
-                if table.cover:
-                    _cover_sheet(book, table)
-                else:
-                    _table_sheet(book, table)
-            book.properties.creator = "cxzy"
-            book.properties.title = title or (tables[0].headers[0] if tables else "")
-            book.properties.keywords = EXPORT_KEYWORD  # not records: an import refuses it
-            book.save(out)
-        part.replace(path)
-    finally:
-        part.unlink(missing_ok=True)
+    with replacing(path) as (part,), part.open("wb") as out:
+        # (a folder that is not there fails here, before any sheet)
+        book = Workbook(write_only=True)
+        for table in tables:
+            if table.cover:
+                _cover_sheet(book, table)
+            else:
+                _table_sheet(book, table)
+        book.properties.creator = "cxzy"
+        book.properties.title = title or (tables[0].headers[0] if tables else "")
+        book.properties.keywords = EXPORT_KEYWORD  # not records: an import refuses it
+        book.save(out)

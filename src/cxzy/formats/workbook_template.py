@@ -28,6 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cxzy.domain.schema import BOOL, DATE, ENUM, INT, PHASES, RATING_KEYS, RATINGS, TYPES, Field
 from cxzy.formats.ledger_xlsx import display_width
+from cxzy.formats.output_files import replacing
 from cxzy.i18n import CODED_FIELDS, code_label, t
 
 ROWS = 1000  # rows prepared with formats and drop-downs
@@ -288,5 +289,6 @@ def write_template(path: Path, inputs: TemplateInputs, lang: str) -> int:
     book.move_sheet(lists.sheet, offset=last - book.index(lists.sheet))  # hidden lists go last
     book.properties.creator = "cxzy"
     book.properties.title = t("tpl.title", lang, title=inputs.title)
-    book.save(path)
+    with replacing(path) as (part,):
+        book.save(part)
     return len(TYPES)

@@ -1,0 +1,92 @@
+"""What the office is handed (report, ledger, fill-in workbook) appears whole or not
+at all: a write that fails half way leaves the file that was there, says so in one
+line, and shows no traceback. The failure is real: the command runs in a process
+that may not write past a few kilobytes (RLIMIT_FSIZE, as on a full disk)."""
+
+from __future__ import annotations
+
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from contract_helpers import subprocess_env
+
+LIMIT = 6_000  # bytes: less than any of the outputs below
+
+
+def _small_files() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
+    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
+
+
+def _run_limited(store: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    # the store's shared-memory file is made by this process's reader, not the child
+    with closing(sqlite3.connect(store)) as keep:
+        keep.execute("SELECT COUNT(*) FROM cx_log").fetchall()
+        return subprocess.run(
+            [sys.executable, "-m", "cxzy", "--store", str(store), *args],
+            env=subprocess_env(),
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=_small_files,
+        )
+
+
+def _one_line_refusal(proc: subprocess.CompletedProcess, name: str) -> None:
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and name in lines[0] and "超出此处允许的文件大小" in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("总结报告.html", ["report", "--as-of", "2012-11-07", "--output"]),
+        ("总结报告.md", ["report", "--as-of", "2012-11-07", "--output"]),
+        ("专项台帐.xlsx", ["export", "ledger", "--as-of", "2012-11-07", "--output"]),
+        ("填报工作簿.xlsx", ["template", "--force", "--output"]),
+    ],
+)
+def test_a_failed_write_keeps_the_file_there_before(demo_store, tmp_path, name, args):
+    before = b"last quarter's copy, already handed in"
+    (tmp_path / name).write_bytes(before)
+    proc = _run_limited(demo_store, tmp_path, *args, name)
+    _one_line_refusal(proc, name)
+    assert (tmp_path / name).read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no part file left
+
+
+def test_a_failed_csv_ledger_keeps_every_file_of_the_folder(demo_store, tmp_path):
+    folder = tmp_path / "台帐"
+    folder.mkdir()
+    (folder / "units.csv").write_text("old units", encoding="utf-8")
+    proc = _run_limited(demo_store, tmp_path, "export", "ledger", "--format", "csv", "-o", "台帐")
+    _one_line_refusal(proc, "台帐")
+    assert [p.name for p in folder.iterdir()] == ["units.csv"]
+    assert (folder / "units.csv").read_text(encoding="utf-8") == "old units"
+
+
+def test_a_failed_csv_ledger_leaves_no_folder_it_made(demo_store, tmp_path):
+    proc = _run_limited(demo_store, tmp_path, "export", "ledger", "--format", "csv", "-o", "新")
+    _one_line_refusal(proc, "新")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_template_does_not_replace_a_workbook_without_force(cli, demo_store, tmp_path):
+    filled = tmp_path / "填报工作簿.xlsx"
+    filled.write_bytes(b"a unit's filled-in workbook")
+    res = cli.run("template", "--output", filled, store=demo_store)
+    assert res.code == 1 and "--force" in res.err and "填报工作簿.xlsx" in res.err, str(res)
+    assert filled.read_bytes() == b"a unit's filled-in workbook"
+    res = cli.run("template", "--force", "--output", filled, store=demo_store)
+    assert res.code == 0, str(res)
+    assert filled.read_bytes()[:2] == b"PK"  # a workbook now
