@@ -911,3 +911,48 @@ def test_running_totals_written_in_parts_give_the_same_status(
     assert _totals_tables(parts) == tables
     cli.store = parts
     assert [cli.status(day) for day in days] == whole
+
+
+# -- messages in the interface's language, saying what is wrong --------------------
+
+
+def test_messages_name_codes_in_the_interfaces_language(seeded):
+    """A clash names a 承诺编号, an escalation its own action (通报批评, not 问责)."""
+    seeded.ok_import([CM, RO])
+    changed = commit("K1", "145", "2010-05-20", "2011-06-30")
+    path = seeded.write([changed])
+    res = seeded.run("import", path, lang="zh")
+    assert_refused(res, path, 1, r"承诺编号 'K1' 已存在且内容不同")
+    early = ev(
+        "RectificationEscalated", "2011-02-01", rectification="R1", action="public_criticism"
+    )
+    path = seeded.write([early])
+    res = seeded.run("import", path, lang="zh")
+    assert_refused(res, path, 1, r"2011-02-01 的通报批评无效:期限 2011-03-01 尚未过去")
+    res = seeded.run("import", path)
+    assert_refused(res, path, 1, r"public criticism on 2011-02-01: the deadline 2011-03-01")
+
+
+def test_a_record_before_the_opening_in_the_same_import_says_so(seeded):
+    """Not "never opened": the rectification is right there, later in the file."""
+    progress = ev("RectificationProgressed", "2011-01-05", rectification="R1", note="进展")
+    path = seeded.write([progress, RO])
+    res = seeded.run("import", path)
+    assert_refused(
+        res,
+        path,
+        1,
+        rf"rectification 'R1' is opened only later in this import \({path}:2, on 2011-01-10\)",
+    )
+    assert "never opened" not in res.err
+
+
+def test_excels_lock_file_and_a_non_workbook_are_named_for_what_they_are(seeded, tmp_path):
+    lock = tmp_path / "~$一四五队.xlsx"
+    lock.write_bytes(b"\x06\x00owner name" + b"\x00" * 150)
+    res = seeded.run("import", lock, lang="zh")
+    assert res.code == 1 and "Excel 打开工作簿时生成的临时锁定文件" in res.err, str(res)
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("not a workbook", encoding="utf-8")
+    res = seeded.run("import", fake, lang="zh")
+    assert res.code == 1 and "文件内容不是工作簿" in res.err and "zip" not in res.err, str(res)

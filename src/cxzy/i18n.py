@@ -170,6 +170,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "rectification '{rectification}' was never opened",
         "zh": "整改 '{rectification}' 不存在",
     },
+    "commitment_opened_later": {
+        "en": "commitment '{key}' is made only later in this import ({where}, on {day}): its records must come after it, and not be dated before it",
+        "zh": "承诺 '{key}' 在本次导入中较后才作出({where},{day}):有关它的记录须在其后,日期也不能早于它",
+    },
+    "rectification_opened_later": {
+        "en": "rectification '{key}' is opened only later in this import ({where}, on {day}): its records must come after it, and not be dated before it",
+        "zh": "整改 '{key}' 在本次导入中较后才开立({where},{day}):有关它的记录须在其后,日期也不能早于它",
+    },
     "time_backwards": {
         "en": "time goes backwards: {at} is before the previous record of this entity ({last})",
         "zh": "时间倒退:{at} 早于该事项的上一条记录({last})",
@@ -199,12 +207,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "'{verifier}' 是整改 '{rectification}' 的责任人,不能自行验收",
     },
     "escalation_before_deadline": {
-        "en": "escalation on {day}: the deadline {deadline} has not passed",
-        "zh": "{day} 的问责升级无效:期限 {deadline} 尚未过去",
+        "en": "{action} on {day}: the deadline {deadline} has not passed",
+        "zh": "{day} 的{action}无效:期限 {deadline} 尚未过去",
     },
     "escalated_already": {
         "en": "rectification '{rectification}' was already escalated to {action}",
-        "zh": "整改 '{rectification}' 已经 {action} 过",
+        "zh": "整改 '{rectification}' 已经{action}过",
     },
     "accountability_first": {
         "en": "accountability needs an earlier public_criticism of '{rectification}'",
@@ -723,6 +731,11 @@ MESSAGES.update(
             "en": "not a readable CSV row: {reason}",
             "zh": "无法读取的 CSV 行:{reason}",
         },
+        "xlsx_lock_file": {
+            "en": "{file}: Excel's lock file (its workbook is open in Excel), not a workbook; leave it out",
+            "zh": "{file}:这是 Excel 打开工作簿时生成的临时锁定文件,不是工作簿;请不要导入它",
+        },
+        "not_zip": {"en": "its content is not that of a workbook", "zh": "文件内容不是工作簿"},
         "xlsx_unreadable": {
             "en": "{file}: not a readable .xlsx workbook ({reason})",
             "zh": "{file}:不是可读取的 .xlsx 工作簿({reason})",

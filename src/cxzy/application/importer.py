@@ -18,7 +18,7 @@ import getpass
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,7 +29,7 @@ from cxzy.application.collection import young_collections_only
 from cxzy.application.templates import load_template
 from cxzy.domain.campaign import Campaign
 from cxzy.domain.commitments import Commitment
-from cxzy.domain.errors import Violation
+from cxzy.domain.errors import Coded, Violation
 from cxzy.domain.facts import Activity, Award, ContactPoint, ContactVisit, LeaderAssignment, Review
 from cxzy.domain.lifecycle import Lifecycle
 from cxzy.domain.records import Record
@@ -89,6 +89,9 @@ _CREATING = {
     "ActivityHeld": ("activity", "a:"),
     "ReviewRecorded": ("review", "v:"),
 }
+
+
+_LIVES = ("commitment", "rectification")
 
 
 def os_user() -> str | None:
@@ -174,6 +177,8 @@ class _Check:
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
         self.problems: list[Problem] = []
         self.order: dict[str, int] = {}  # where → place in the input, for the batch's records
+        # (kind, code) → where and on which day this import opened it
+        self.opened: dict[tuple[str, str], tuple[str, date]] = {}
 
     # -- the pass -------------------------------------------------------------------
 
@@ -214,7 +219,7 @@ class _Check:
                 batch = []
         self._batch(batch, result)
         # in the input's order: a batch's records are checked after the lines read with them
-        result.problems = sorted(self.problems, key=lambda problem: problem.order)
+        result.problems = sorted(map(self._said_better, self.problems), key=lambda p: p.order)
         if self.problems:
             result.written = 0
         return result
@@ -231,6 +236,9 @@ class _Check:
             except Violation as violation:
                 self._problem(record, violation)
                 continue
+            spec = _CREATING.get(record.type)
+            if spec and spec[0] in _LIVES:
+                self.opened[(spec[0], record.fields[spec[0]])] = (record.where, record.stamp.day)
             if self.recorded_at is not None:
                 moment = self.recorded_at(record)
                 made = [replace(event, timestamp=moment) for event in made]
@@ -249,6 +257,17 @@ class _Check:
         if len(self.entities) > ENTITY_CACHE:
             self.entities.clear()
         self.order.clear()
+
+    def _said_better(self, problem: Problem) -> Problem:
+        """A commitment or rectification "never made" that this import opens later
+        (a record dated before its opening, or put before it in the file): say so."""
+        kind = problem.violation.code.removeprefix("unknown_")
+        key = problem.violation.params.get(kind) if kind in _LIVES else None
+        if key is None or (kind, key) not in self.opened:
+            return problem
+        where, day = self.opened[(kind, key)]
+        later = Violation(f"{kind}_opened_later", key=key, where=where, day=day.isoformat())
+        return replace(problem, violation=later)
 
     def _problem(self, record: Record, violation: Violation) -> None:
         self.problems.append(Problem(record.where, violation, self.order.get(record.where, 0)))
@@ -326,7 +345,7 @@ class _Check:
             windows[phase["key"]] = (phase["start"], phase["end"])
         info = CampaignInfo(f["campaign"], template.with_windows(windows), f["timezone"])
         if self.registry.campaign is not None and self.registry.campaign.code == info.code:
-            raise Violation("entity_conflict", kind="campaign", key=info.code)
+            raise Violation("entity_conflict", kind=Coded("field", "campaign"), key=info.code)
         self.registry.plan_campaign(info)
         return Campaign(stamp=stamp, **f)
 
@@ -362,7 +381,7 @@ class _Check:
         """A new entity named by the users: its id must be new."""
         key = f[kind]
         if self.entities.get((kind, key)) is not None:
-            raise Violation("entity_conflict", kind=kind, key=key)
+            raise Violation("entity_conflict", kind=Coded("field", kind), key=key)
         self.registry.require_unit(f["unit"])
         entity = cls(stamp=stamp, **f)
         self.entities[(kind, key)] = entity

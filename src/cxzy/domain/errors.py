@@ -23,6 +23,22 @@ class Violation(Exception):
         return self.render("en")
 
 
+class Coded:
+    """A code of the format in a message (``public_criticism``), shown in the
+    message's language (通报批评) where the interface has words for it."""
+
+    def __init__(self, group: str, code: str) -> None:
+        self.group, self.code = group, code
+
+    def render(self, lang: str = "en") -> str:
+        from cxzy.i18n import code_label
+
+        return code_label(self.group, self.code, lang)
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class TemplateError(Exception):
     """A campaign template is broken; the message says where."""
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from cxzy.domain.errors import Violation
+from cxzy.domain.errors import Coded, Violation
 from cxzy.domain.lifecycle import Lifecycle
 from cxzy.domain.records import Stamp, entity_id
 
@@ -121,9 +121,12 @@ class Rectification(Lifecycle):
                 "escalation_before_deadline",
                 day=stamp.day.isoformat(),
                 deadline=self.deadline.isoformat(),
+                action=Coded("action", action),
             )
         if action in self.escalations:
-            raise Violation("escalated_already", action=action, rectification=self.code)
+            raise Violation(
+                "escalated_already", action=Coded("action", action), rectification=self.code
+            )
         if action == ACCOUNTABILITY and PUBLIC_CRITICISM not in self.escalations:
             raise Violation("accountability_first", rectification=self.code)
         self._escalated(stamp, rectification=self.code, action=action, note=note)

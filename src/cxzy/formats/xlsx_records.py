@@ -80,6 +80,10 @@ def _open(data: bytes, name: str) -> Any:
         ParseError,
         OSError,
     ) as error:
+        if Path(name).name.startswith("~$"):
+            raise Violation("xlsx_lock_file", file=name) from None
+        if isinstance(error, zipfile.BadZipFile | InvalidFileException):
+            raise Violation("xlsx_unreadable", file=name, reason=Violation("not_zip")) from None
         reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         raise Violation("xlsx_unreadable", file=name, reason=reason) from None
 
