@@ -234,6 +234,95 @@ def test_gbk_and_bom_csv_files_are_read(cli, tmp_path):
     assert "组织学习《实施方案》" in titles
 
 
+def test_gb18030_and_utf16_byte_order_marks_are_not_part_of_the_header(cli, tmp_path):
+    """Excel's "Unicode text" (UTF-16, tabs) and a GB18030 file with its BOM."""
+    records = [*prelude(), act("145", "study", "2010-05-20", title="组织学习《实施方案》")]
+    gb = tmp_path / "gb18030.csv"
+    gb.write_bytes(b"\x84\x31\x95\x33" + csv_text(records).encode("gb18030"))
+    res = cli.run("import", gb)
+    assert res.code == 0, str(res)
+    utf16 = tmp_path / "unicode.csv"
+    utf16.write_bytes(csv_text(records, delimiter="\t").encode("utf-16"))  # with its BOM
+    res = cli.run("import", utf16)
+    assert res.code == 0 and "skipped 4" in res.out, str(res)
+
+
+def test_full_width_codes_dates_and_numbers_read_as_typed_with_an_ascii_keyboard(cli, tmp_path):
+    """What a Chinese input method gives (ＪＵ, １４５, ２０１０－０５－２０); names and free
+    text stay as typed, and digits of other scripts are not numbers."""
+    cli.ok_import(prelude())
+    rows = [
+        ["type", "at", "unit", "kind", "title", "participants"],
+        [
+            "ＡｃｔｉｖｉｔｙＨｅｌｄ",
+            "２０１０－０５－２０",
+            "１４５",
+            "ｓｔｕｄｙ",
+            "学习（一）",
+            "８６",
+        ],
+    ]
+    path = write_table(tmp_path / "full.xlsx", rows)
+    res = cli.run("import", path)
+    assert res.code == 0, str(res)
+    (record,) = [r for r in cli.log() if r["type"] == "ActivityHeld"]
+    assert (record["at"][:10], record["unit"], record["kind"]) == ("2010-05-20", "145", "study")
+    assert (record["title"], record["participants"]) == ("学习（一）", 86)
+    rows[1][5] = "٣٠"  # Arabic-Indic digits
+    res = cli.run("import", write_table(tmp_path / "other.xlsx", rows))
+    assert res.code == 1 and "participants" in res.err, str(res)
+
+
+def test_sheets_and_files_named_after_a_type_loosely(cli, tmp_path):
+    """A sheet named 'activityheld ' and Windows' copies of a CSV file are typed."""
+    cli.ok_import(prelude())
+    rows = [["at", "unit", "kind", "title"], ["2010-05-20", "145", "study", "学习"]]
+    res = cli.run("import", write_table(tmp_path / "a.xlsx", rows, sheet="activityheld "))
+    assert res.code == 0 and "imported 1" in res.out, str(res)
+    rows[1][3] = "再学习"
+    for number, name in enumerate(("ActivityHeld (2).csv", "ActivityHeld - 副本.csv")):
+        rows[1][3] = f"第{number + 3}次学习"
+        path = tmp_path / name
+        path.write_text("\n".join(",".join(row) for row in rows), encoding="utf-8")
+        res = cli.run("import", path)
+        assert res.code == 0 and "imported 1" in res.out, str(res)
+
+
+def test_a_hidden_sheet_with_records_is_refused(cli, tmp_path):
+    """A unit hides what it does not mean to send; the template's hidden #lists is
+    no such sheet, and a hidden empty sheet refuses nothing."""
+    cli.ok_import(prelude())
+    book = Workbook()
+    shown = book.active
+    shown.title = "ActivityHeld"
+    shown.append(["at", "unit", "kind", "title"])
+    shown.append(["2010-05-20", "145", "study", "学习"])
+    hidden = book.create_sheet("CommitmentMade")
+    hidden.sheet_state = "hidden"
+    hidden.append(["at", "unit", "commitment", "text", "due"])
+    hidden.append(["2010-05-21", "145", "K9", "已作废", "2010-12-31"])
+    empty = book.create_sheet("Sheet3")
+    empty.sheet_state = "hidden"
+    path = tmp_path / "hidden.xlsx"
+    book.save(path)
+    res = cli.run("import", path, lang="zh")
+    assert res.code == 1, str(res)
+    assert "hidden.xlsx[CommitmentMade]:2: 此工作表已隐藏,但其中有记录" in res.err, res.err
+    hidden.sheet_state = "visible"
+    book.save(path)
+    assert cli.run("import", path).code == 0
+
+
+def test_invisible_characters_in_a_cell_are_shown_in_the_message(cli, tmp_path):
+    cli.ok_import(prelude())
+    rows = [
+        ["type", "at", "unit", "kind", "title"],
+        ["ActivityHeld", "2010-05-20", "145", "study\u200b", "学"],
+    ]
+    res = cli.run("import", write_table(tmp_path / "zw.xlsx", rows))
+    assert res.code == 1 and "'study<U+200B>'" in res.err, str(res)
+
+
 def test_encoding_can_be_given_and_a_wrong_one_is_one_clear_line(cli, tmp_path):
     records = [*prelude(), act("145", "study", "2010-05-20", title="学习")]
     gbk = tmp_path / "gbk.csv"

@@ -731,6 +731,10 @@ MESSAGES.update(
             "en": "not a readable CSV row: {reason}",
             "zh": "无法读取的 CSV 行:{reason}",
         },
+        "hidden_sheet": {
+            "en": "this sheet is hidden, and holds records: unhide it to send them, or delete it (or begin its name with #) if they are not to be imported",
+            "zh": "此工作表已隐藏,但其中有记录:要导入就取消隐藏,不导入就删除该表(或在表名前加 #)",
+        },
         "xlsx_lock_file": {
             "en": "{file}: Excel's lock file (its workbook is open in Excel), not a workbook; leave it out",
             "zh": "{file}:这是 Excel 打开工作簿时生成的临时锁定文件,不是工作簿;请不要导入它",

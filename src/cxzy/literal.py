@@ -10,8 +10,13 @@ from typing import Any
 from rich.text import Text
 
 # C0 controls but tab and newline, DEL, and the C1 controls (U+0080–U+009F: U+009B
-# starts a sequence on some terminals as ESC [ does)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# starts a sequence on some terminals as ESC [ does); and the characters that show
+# nothing but change what text means or how it reads: zero-width spaces and joiners,
+# direction marks and overrides, the word joiner, invisible operators, the BOM
+# (``study\u200b`` is not ``study``, and a message that showed it so misled)
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 def _shown(match: re.Match[str]) -> str:

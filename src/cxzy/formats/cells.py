@@ -38,11 +38,20 @@ _CODE_FIELDS = frozenset(
     }
 )
 
-_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-_TIME_TEXT = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?")
+# fields whose values are codes of a fixed vocabulary or a unit's code: typed with a
+# Chinese input method they come full-width (ＪＵ, １４５, ２０１０－０５－１６) and are
+# read as their ASCII forms (decision 94); names, ids and free text are kept as typed
+_FOLDED_CODES = frozenset({"campaign", "template", "timezone", "unit", "parent", "kind"})
+# the full-width forms of ASCII (U+FF01–U+FF5E) and the ideographic space
+_HALFWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+
+_DATE_TEXT = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
+_TIME_TEXT = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]{1,6})?)?")
+# what Windows adds to a copy's name: "ActivityHeld (2)", "ActivityHeld - 副本"
+_COPY_SUFFIX = re.compile(r"\s*(?:\(\d+\)|-\s*(?:副本|copy)(?:\s*\(\d+\))?)$", re.IGNORECASE)
 _OFFSET_TEXT = re.compile(r"Z|[+-]\d{2}:?\d{2}")
 MAX_INT_DIGITS = 4000  # Python reads at most 4,300 digits as a number
-_INT_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?|[+-]?\d{1,3}(?:,\d{3})+")
+_INT_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?|[+-]?\d{1,3}(?:,\d{3})+", re.ASCII)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
 
@@ -206,14 +215,34 @@ def _plain(value: Any) -> Any:
     return _as_text(value) if isinstance(value, date | time) else str(value)
 
 
+def halfwidth(text: str) -> str:
+    """``text`` with full-width ASCII forms and the ideographic space as ASCII."""
+    return text.translate(_HALFWIDTH)
+
+
+def record_type(name: str) -> str | None:
+    """The record type a sheet's or a CSV file's name gives, if any: its case,
+    surrounding spaces, full-width forms and a copy's suffix aside (``activityheld ``,
+    ``ActivityHeld (2)``, ``ActivityHeld - 副本``)."""
+    wanted = _COPY_SUFFIX.sub("", halfwidth(name).strip()).casefold()
+    return next((type_ for type_ in TYPES if type_.casefold() == wanted), None)
+
+
 def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: bool = False) -> Any:
     """The JSON value of one cell, for the field at ``path`` of a ``type_`` record."""
     name = path[0]
+    spec = TYPES.get(type_ or "", {}).get(name)
+    if isinstance(value, str) and (
+        name in _MOMENT_FIELDS
+        or name == "type"
+        or name in _FOLDED_CODES
+        or (spec is not None and spec.kind != TEXT)
+    ):
+        value = halfwidth(value)
     if name in _MOMENT_FIELDS and len(path) == 1:
         return _plain(_as_moment(value, date1904))
     if name in _TEXT_FIELDS and len(path) == 1:
         return _plain(_as_text(_trimmed(value)))
-    spec = TYPES.get(type_ or "", {}).get(name)
     if spec is None:
         return _plain(value)
     kind = spec.kind
@@ -289,7 +318,7 @@ def coerce_row(
     be laid out as a record (a type that contradicts its sheet, clashing columns).
     """
     given = cells.get("type")
-    type_ = _as_text(given.strip() if isinstance(given, str) else given)
+    type_ = _as_text(halfwidth(given).strip() if isinstance(given, str) else given)
     if sheet_type is not None:
         if type_ is not None and type_ != sheet_type:
             raise Violation("sheet_type_mismatch", type=str(type_), sheet=sheet_type)
@@ -335,7 +364,7 @@ def records_from_rows(
         if all(_empty(v) for v in values) or _comment(values):
             continue
         if header is None:
-            header = [str(_as_text(v)).strip() if not _empty(v) else "" for v in values]
+            header = [halfwidth(str(_as_text(v))).strip() if not _empty(v) else "" for v in values]
             if "type" not in header:
                 sheet_type = sheet_type or untyped
             problem = _header_problem(header, sheet_type)

@@ -2,7 +2,9 @@
 
 Excel writes CSV in the encoding of the machine: UTF-8 (often with a BOM) on a
 new one, GBK on an older Chinese one. Without an explicit encoding the file is
-read as UTF-8 and, when that fails, as GB18030 (a superset of GBK and GB2312).
+read as UTF-8 and, when that fails, as GB18030 (a superset of GBK and GB2312);
+a file that starts with UTF-16's byte-order mark (Excel's "Unicode text", tab
+separated) as UTF-16. A byte-order mark is never part of the first field.
 The delimiter is the one of ``,`` ``;`` or a tab that the header row uses most.
 Row numbers are those a spreadsheet shows (a quoted cell spanning several
 lines is still one row). A file named after a record type (``ActivityHeld.csv``)
@@ -19,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cxzy.domain.errors import Violation
-from cxzy.domain.schema import TYPES
-from cxzy.formats.cells import Item, records_from_rows
+from cxzy.formats.cells import Item, record_type, records_from_rows
 
 FALLBACK_ENCODING = "gb18030"
 DELIMITERS = (",", ";", "\t")
@@ -51,11 +52,17 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
                 "csv_bad_bytes", file=name, line=_line_of(data, error.start), encoding=encoding
             ) from None
         return text.removeprefix("\ufeff")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].decode("utf-16", "replace").count("\n") + 1
+            raise Violation("csv_bad_bytes", file=name, line=line, encoding="UTF-16") from None
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as first:
         try:
-            return data.decode(FALLBACK_ENCODING)
+            return data.decode(FALLBACK_ENCODING).removeprefix("\ufeff")  # GB18030's BOM
         except UnicodeDecodeError:
             raise Violation("csv_not_text", file=name, line=_line_of(data, first.start)) from None
 
@@ -88,7 +95,7 @@ def read_csv_records(
     if digest is not None:
         digest.update(data)
     text = decode(data, name, encoding)
-    file_type = Path(name).stem if Path(name).stem in TYPES else None
+    file_type = record_type(Path(name).stem)
     items: list[Item] = []
     try:
         rows = records_from_rows(_rows(text), lambda row: f"{name}:{row}", untyped=file_type)

@@ -1,7 +1,8 @@
 """XLSX workbooks: the records of every sheet (see :mod:`cxzy.formats.cells`).
 
 - Every sheet is read, in workbook order, except those whose name starts with
-  ``#`` (instructions, drop-down lists).
+  ``#`` (instructions, drop-down lists). A hidden sheet that holds records is
+  refused (decision 94): a unit hides what it does not mean to send.
 - A sheet named after a record type (``ActivityHeld``) may leave out the
   ``type`` column: its rows are of that type (a ``type`` cell there must agree).
 - Records on a single sheet are checked in row order, like the lines of a JSON
@@ -29,8 +30,7 @@ from xml.etree.ElementTree import ParseError
 from zoneinfo import ZoneInfo
 
 from cxzy.domain.errors import Violation
-from cxzy.domain.schema import TYPES
-from cxzy.formats.cells import Item, records_from_rows
+from cxzy.formats.cells import Item, record_type, records_from_rows
 
 #: The workbook keyword that marks what cxzy exports (the ledger): a report, not
 #: records; imported by mistake, it is refused in one line.
@@ -149,8 +149,15 @@ def read_xlsx_records(
         for sheet in book.worksheets:
             if sheet.title.startswith("#"):
                 continue
-            sheet_type = sheet.title if sheet.title in TYPES else None
+            sheet_type = record_type(sheet.title)
             label_ = sheet_label(name, sheet.title)
+            if sheet.sheet_state != "visible":
+                # a unit hides what it does not mean to send (a cancelled commitment):
+                # its rows are refused, at the first one, unless the sheet holds none
+                first = next(records_from_rows(_rows(sheet), str, sheet_type, date1904), None)
+                if first is not None:
+                    sheets.append([(f"{label_}:{first[0]}", Violation("hidden_sheet"))])
+                continue
             sheets.append(
                 list(
                     records_from_rows(
