@@ -376,3 +376,17 @@ def test_a_long_list_of_problems_is_cut_on_a_terminal_and_whole_when_redirected(
     assert lines[0].startswith("bad.jsonl:1: not valid JSON")
     assert "… and 50 more problems not listed" in lines[-2]
     assert lines[-1].startswith("import refused: 150 bad record(s)")
+
+
+def test_a_unit_with_a_very_long_name_leaves_its_figures_in_sight(cli, monkeypatch):
+    """A name (or code) as long as a sentence is cut with …, not the phases' cells."""
+    from contract_helpers import prelude, unit
+
+    monkeypatch.setenv("COLUMNS", "120")
+    long_name = "甘肃省煤田地质局第一百四十五勘探队机关第三党支部临时党小组"
+    cli.ok_import([*prelude(), unit("LONGCODE-ABCDEFGHIJKLMNOP", "2010-05-10", long_name)])
+    res = cli.run("status", "--as-of", "2010-06-15", lang="zh")
+    assert res.code == 0, str(res)
+    (row,) = [line for line in res.out.splitlines() if "LONGCODE" in line]
+    assert "甘肃省煤田地质局第一百…" in row and "LONGCODE-AB…" in row
+    assert "已逾期 0/4" in row  # the mobilisation phase, with its progress

@@ -153,7 +153,7 @@ async def test_the_unit_screen_speaks_the_interface_language(demo_store):
         for words in ("阶段", "依据", "整改验收", "验收: 不通过", "措施: 通报批评", "评议类型"):
             assert words in body, words
         assert "群众评议" in body and "领导班子好 2" in body  # review kind and ratings
-        assert "通报批评 · 野外项目部党员组织生活不正常" in body  # an inspection's verdict and note
+        assert "批评 · 野外项目部党员组织生活不正常" in body  # an inspection's verdict and note
         assert "优秀共产党员" in body and "局级" in body  # the award's title and level
         assert "走访领导" in body and "任乾" in body  # the leader, not only who recorded it
         for code in ("RectificationVerified", "accepted", "excellent_member", "bureau"):
@@ -448,6 +448,47 @@ async def test_log_screen_pages_and_filters(demo_store):
         )
 
 
+async def test_a_record_chosen_in_the_log_does_not_open_once_the_log_is_gone(demo_store):
+    """`l Enter Esc Esc` typed fast: the selection reached the log after its Esc, and
+    its record screen opened over the overview, taking the keys."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        overview = app.screen
+        await pilot.press("l")
+        await settle(pilot)
+        log = app.screen
+        table = log.query_one(DataTable)
+        chosen = DataTable.RowSelected(table, 0, table.coordinate_to_cell_key((0, 0)).row_key)
+        app.pop_screen()
+        await pilot.pause()
+        log.open_record(chosen)  # handled after the Esc
+        await pilot.pause()
+        assert app.screen is overview
+
+
+async def test_a_screenshot_without_a_downloads_folder_goes_where_it_was_started(
+    demo_store, tmp_path, monkeypatch
+):
+    """The palette's screenshot failed on a new account (no ~/Downloads), and when it
+    worked its notice showed Textual's markup as text."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_screenshot()
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if list(tmp_path.glob("*.svg")):
+                break
+        await pilot.pause(0.2)
+        (shot,) = tmp_path.glob("*.svg")
+        said = [n.message for n in app._notifications][-1]
+        assert said == f"screenshot saved: {shot}"
+
+
 async def test_the_log_says_it_is_loading_while_a_filter_reads(demo_store):
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -648,7 +689,7 @@ async def test_enter_in_the_log_shows_the_whole_record_and_where_it_came_from(de
         (
             "zh",
             "unit:DKGS type:ReviewRecorded 随机抽查",
-            ("inspection  督促检查", "random_check  随机抽样检查", "criticize  通报批评"),
+            ("inspection  督促检查", "random_check  随机抽样检查", "criticize  批评"),
         ),
         ("en", "unit:JU type:ActivityHeld", ("mobilization  Mobilization meeting",)),
     ],

@@ -132,7 +132,7 @@ def test_the_legacy_source_is_in_words_and_free_text_as_it_is(cli, tmp_path):
 def test_reviews_activities_awards(book):
     assert rows(book["评议"]) == [
         (day("2011-02-01"), "JU", "局机关", "督促检查", "巡回检查", None, None, None, None, None,
-         None, None, "通报批评", INJECTIONS["inspection"], None),
+         None, None, "批评", INJECTIONS["inspection"], None),
         (day("2010-12-01"), "145", "一四五队", "群众评议", None, "群众", "中间", 4, 3, None, None,
          None, None, None, "Rv1"),
     ]  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 # C0 controls but tab and newline, DEL, and the C1 controls (U+0080–U+009F: U+009B
@@ -34,3 +35,31 @@ def visible(text: str) -> str:
 def literal(value: Any) -> Text:
     """``value`` as plain text (None as empty), its control characters made visible."""
     return Text(visible(str(value if value is not None else "")))
+
+
+def shortened(text: str, cells: int) -> str:
+    """``text`` cut to at most ``cells`` terminal cells, with "…" where it was cut
+    (a unit's name or code as long as a sentence must not push its figures away)."""
+    if cell_len(text) <= cells:
+        return text
+    kept, width = [], 1
+    for char in text:
+        width += cell_len(char)
+        if width > cells:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+NAME_CELLS = 24  # a unit's name in the status tables (the demo's longest: 16)
+CODE_CELLS = 12
+
+
+def unit_label(name: str, code: str, depth: int = 0) -> Text:
+    """A unit in the status tables: indented by its depth, its name, its code dimmed;
+    name and code cut to a width that leaves the figures in sight."""
+    return (
+        Text("  " * depth)
+        + Text(shortened(visible(name), NAME_CELLS))
+        + Text(f" {shortened(visible(code), CODE_CELLS)}", style="dim")
+    )

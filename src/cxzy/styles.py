@@ -14,9 +14,11 @@ STATE_STYLES = {
     "missed": "red",
     "overdue": "red",
 }
+# yellow and orange as colours of their own: the dashboard's theme draws the terminal's
+# "yellow" orange, so ≤ 20 and ≤ 10 days left looked the same
 URGENCY_STYLES = {
     "green": "green",
-    "yellow": "yellow",
-    "orange": "dark_orange",
+    "yellow": "#e6db74",
+    "orange": "#ff8700",
     "red": "bold red",
 }

@@ -13,7 +13,7 @@ from rich.text import Text
 from cxzy.application.history import LogEntry
 from cxzy.application.status import StatusReport
 from cxzy.i18n import summary_label, t
-from cxzy.literal import literal, visible
+from cxzy.literal import literal, unit_label, visible
 from cxzy.styles import STATE_STYLES
 
 
@@ -34,11 +34,7 @@ def status_table(report: StatusReport, lang: str) -> Table:
     table.add_column(t("rectifications_short", lang), justify="right", no_wrap=True, min_width=9)
     table.add_column(t("awards", lang), justify="right", no_wrap=True, min_width=2)
     for unit in report.units:
-        name = (
-            Text("  " * unit.depth)
-            + literal(unit.name)
-            + Text(f" {visible(unit.unit)}", style="dim")
-        )
+        name = unit_label(unit.name, unit.unit, unit.depth)
         cells: list[Any] = [name]
         for phase in template.phases:
             status = unit.phases[phase.key]

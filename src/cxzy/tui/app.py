@@ -12,10 +12,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import PersistenceError
-from textual import on, work
+from platformdirs import user_downloads_path
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -28,7 +30,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.application.status import UnitStatus
-from cxzy.domain.errors import Violation
+from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.i18n import LABELS, t
 from cxzy.literal import visible
@@ -536,6 +538,28 @@ class CxzyApp(App[None]):
         if isinstance(self.screen, UnitScreen):
             self.pop_screen()
         self.push_screen(UnitScreen(message.unit))
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """The palette's screenshot: into the Downloads folder when there is one, else
+        the folder the dashboard was started in (Textual's failed without one)."""
+        if path is None:
+            downloads = user_downloads_path()
+            path = str(downloads if downloads.is_dir() else Path.cwd())
+        self.deliver_screenshot(filename, path)
+
+    @on(events.DeliveryComplete)
+    def _screenshot_saved(self, event: events.DeliveryComplete) -> None:
+        if event.name == "screenshot":  # said here: Textual's says it in markup
+            event.prevent_default()
+            self.notify(t("tui_screenshot_saved", self.lang, path=str(event.path or "")))
+
+    @on(events.DeliveryFailed)
+    def _screenshot_failed(self, event: events.DeliveryFailed) -> None:
+        if event.name == "screenshot":
+            event.prevent_default()
+            error = event.exception
+            reason = os_reason(error) if isinstance(error, OSError) else type(error).__name__
+            self.notify(t("tui_screenshot_failed", self.lang, reason=reason), severity="error")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):  # Textual's, in our language

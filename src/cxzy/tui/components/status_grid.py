@@ -11,7 +11,7 @@ from textual.coordinate import Coordinate
 from cxzy.application.dashboard import Snapshot
 from cxzy.application.status import UnitStatus
 from cxzy.i18n import t
-from cxzy.literal import literal, visible
+from cxzy.literal import unit_label
 from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.tables import Table
 
@@ -57,11 +57,7 @@ class StatusGrid(Table):
         key = (unit.unit, unit.name, unit.depth)
         name = self._names.get(key)
         if name is None:  # names rarely change: built once
-            name = (
-                Text("  " * unit.depth)
-                + literal(unit.name)
-                + Text(f" {visible(unit.unit)}", style="dim")
-            )
+            name = unit_label(unit.name, unit.unit, unit.depth)
             self._names[key] = name
         cells: Row = {"unit": name}
         for key in phases:

@@ -152,6 +152,8 @@ class LogScreen(Screen[None]):
         """Enter: the whole record, who recorded it, when and where it came from."""
         from cxzy.tui.screens.record import RecordScreen
 
+        if not self.is_current:  # Enter then Esc typed fast: the log is gone already
+            return
         self.app.push_screen(RecordScreen(int(str(event.row_key.value))))
 
     def action_next_page(self) -> None:

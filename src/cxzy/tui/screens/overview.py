@@ -146,12 +146,13 @@ class OverviewScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#grid")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.post_message(OpenUnit(str(event.row_key.value)))
+        if self.is_current:  # (not when a screen was opened over it since)
+            self.post_message(OpenUnit(str(event.row_key.value)))
 
     @on(DataTable.RowSelected, "#alerts")
     def _alert_selected(self, event: DataTable.RowSelected) -> None:
         unit = self.query_one(AlertsPanel).unit_at(event.cursor_row)
-        if unit:
+        if unit and self.is_current:
             self.post_message(OpenUnit(unit))
 
     def action_open_unit(self) -> None:
