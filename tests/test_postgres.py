@@ -292,6 +292,91 @@ def test_store_copy_both_ways_keeps_ids_recorded_times_and_order(pg, tmp_path, c
     assert code == 1 and "not empty" in err
 
 
+def _schema(url: str) -> str:
+    return url.rsplit("schema=", 1)[1]
+
+
+def test_a_refused_import_leaves_no_gap_in_the_positions(pg, tmp_path, capsys):
+    """A transaction rolled back had taken numbers from PostgreSQL's sequence: the
+    positions then had gaps, a checkpoint's position was no longer a count."""
+    lines = (EVENTS / "demo.jsonl").read_text(encoding="utf-8").splitlines()
+    good = [line for line in lines if line.startswith("{")][:40]
+    refused = tmp_path / "refused.jsonl"
+    refused.write_text("\n".join([*good, '{"type": "Nonsense"}']) + "\n", encoding="utf-8")
+    assert cli(capsys, "--store", pg, "import", str(refused))[0] == 1
+    assert cli(capsys, "--store", pg, "import", "--dry-run", str(refused))[0] == 1
+    code, out, err = cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))
+    assert code == 0 and "(log position 544)" in out, out + err
+    code, out, _ = cli(capsys, "--store", pg, "checkpoint")
+    assert out.startswith("cxzy-checkpoint:544:"), out
+
+
+def test_a_copy_keeps_the_positions_of_a_store_with_gaps(pg, server, tmp_path, capsys, monkeypatch):
+    """A store an older cxzy left with gaps (a rolled-back import on PostgreSQL took
+    numbers from the sequence): its copies keep every position, so the hash chain
+    and the checkpoints taken on it hold on them."""
+    from eventsourcing.postgres import PostgresApplicationRecorder
+
+    from cxzy.application.postgres_recorder import CxzyPostgresRecorder
+
+    lines = [x for x in (EVENTS / "demo.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
+    first.write_text("\n".join(lines[:100]) + "\n", encoding="utf-8")
+    rest.write_text("\n".join(lines[100:]) + "\n", encoding="utf-8")
+    assert cli(capsys, "--store", pg, "import", str(first))[0] == 0
+    # the older cxzy: eventsourcing's lock alone, after a rollback took 5,000 numbers
+    monkeypatch.setattr(
+        CxzyPostgresRecorder, "_lock_table", PostgresApplicationRecorder._lock_table
+    )
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('\"{_schema(pg)}\".cxzy_events',"
+            " 'notification_id'), 5000)"
+        )
+    assert cli(capsys, "--store", pg, "import", str(rest))[0] == 0
+    monkeypatch.undo()
+    checkpoint = cli(capsys, "--store", pg, "checkpoint")[1].strip()
+    assert checkpoint.startswith(f"cxzy-checkpoint:{5000 + len(lines) - 100}:")
+    copy = str(tmp_path / "copy.sqlite3")
+    code, out, err = cli(capsys, "store", "copy", pg, copy)
+    assert code == 0, err
+    assert cli(capsys, "--store", copy, "checkpoint")[1].strip() == checkpoint
+    code, out, err = cli(capsys, "--store", copy, "verify", "--against", checkpoint)
+    assert code == 0, out + err
+    assert log(capsys, copy) == log(capsys, pg)
+    with psycopg.connect(server, autocommit=True) as conn:  # and back, into a new schema
+        conn.execute(f'CREATE SCHEMA "{_schema(pg)}_back"')
+    back = f"{pg}_back"
+    try:
+        assert cli(capsys, "store", "copy", copy, back)[0] == 0
+        assert cli(capsys, "--store", back, "checkpoint")[1].strip() == checkpoint
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{_schema(pg)}_back" CASCADE')
+
+
+def test_an_import_gives_up_on_a_lock_held_too_long(pg, server, capsys, monkeypatch):
+    """As on SQLite: after the lock timeout, one line and nothing written (it waited
+    for as long as the other held the store, silently)."""
+    from cxzy.application import app as app_module
+
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    real_env = app_module.postgres_env
+
+    def short_wait(location, *, create):
+        return {**real_env(location, create=create), "POSTGRES_LOCK_TIMEOUT": "1"}
+
+    monkeypatch.setattr(app_module, "postgres_env", short_wait)
+    with psycopg.connect(server) as holder:
+        holder.execute(f'LOCK TABLE "{_schema(pg)}".cxzy_events IN EXCLUSIVE MODE')
+        started = time.monotonic()
+        code, out, err = cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))
+        waited = time.monotonic() - started
+        holder.rollback()
+    assert code == 1 and "another import has held the store for too long" in err, out + err
+    assert waited < 20
+
+
 async def _wait(pilot, condition, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -316,14 +316,20 @@ class ImportTransaction:
         events = [self.app.mapper.to_domain_event(s) for s in stored]
         return project_aggregate(None, events)
 
-    def append(self, events: Sequence[Any], digests: Mapping[str, str]) -> list[int]:
-        """Append new events and project them (committed with the transaction)."""
+    def append(
+        self, events: Sequence[Any], digests: Mapping[str, str], *, first: int | None = None
+    ) -> list[int]:
+        """Append new events and project them (committed with the transaction).
+        ``first``: the position of the first (a copy keeps the source's positions,
+        gaps included: the hash chain links positions); by default the next."""
         if not events:
             return []
         self.appended += len(events)
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         recorder = self.app.recorder
-        return list(recorder.append_in(self.cursor, stored, events, digests, self.carry))  # type: ignore[attr-defined]
+        return list(
+            recorder.append_in(self.cursor, stored, events, digests, self.carry, first=first)  # type: ignore[attr-defined]
+        )
 
     def discard(self) -> None:
         """Roll everything back at the end (a dry run, or a problem found)."""

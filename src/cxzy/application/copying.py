@@ -28,7 +28,7 @@ def copy_store(
     on_copied: Callable[[int], None] | None = None,
 ) -> CopyResult:
     """Copy every event up to the source's head when the copy begins, in order,
-    with its record id and recorded time, in one transaction of the target (all or
+    at its position, with its record id and recorded time, in one transaction of the target (all or
     nothing, other writers held off); then check that both stores give the same log
     and the same status on every phase boundary. The events go a batch at a time,
     so memory stays flat however long the log; ``on_copied`` is told how many more
@@ -40,15 +40,22 @@ def copy_store(
     with target.importing() as transaction:
         if transaction.head() != 0:
             raise Violation("copy_target_not_empty")
+        # Each event keeps its position: the hash chain links positions, and a store
+        # that had a transaction rolled back (PostgreSQL, before cxzy reused the
+        # numbers) has gaps in them. A batch ends at a gap; the next one says where
+        # it starts.
         batch: list[Any] = []
+        first = 1
         for pos, event in source.notifications():
             if pos > head:
                 break
-            batch.append(event)
-            if len(batch) == COPY_BATCH:
-                copied += _append(transaction, batch, on_copied)
+            if batch and (len(batch) == COPY_BATCH or pos != first + len(batch)):
+                copied += _append(transaction, batch, first, on_copied)
                 batch = []
-        copied += _append(transaction, batch, on_copied)
+            if not batch:
+                first = pos
+            batch.append(event)
+        copied += _append(transaction, batch, first, on_copied)
     days = _boundaries(source)
     left, right = StatusQuery(source), StatusQuery(target)
     for day in days:
@@ -62,9 +69,12 @@ def copy_store(
 
 
 def _append(
-    transaction: ImportTransaction, batch: list[Any], on_copied: Callable[[int], None] | None
+    transaction: ImportTransaction,
+    batch: list[Any],
+    first: int,
+    on_copied: Callable[[int], None] | None,
 ) -> int:
-    written = len(transaction.append(batch, {}))
+    written = len(transaction.append(batch, {}, first=first))
     if on_copied is not None:
         on_copied(written)
     return written

@@ -12,7 +12,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 from cxzy.application.readmodel import PostgresDialect, ReadModel
 from cxzy.application.recorders import MARK_STORE, ReadModelRecorder
@@ -37,6 +37,10 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
         self.read_model = ReadModel(PostgresDialect(datastore.schema))
 
     def _create_table(self, curs: Any) -> None:
+        # CREATE INDEX IF NOT EXISTS waits for a writer's lock on the table even when
+        # the index is there: as long as a writer waits, then "another import holds
+        # the store" (a second import waited for ever, silently)
+        curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout))
         super()._create_table(curs)
         self.read_model.create(curs)
         curs.execute(self.read_model.dialect.sql(MARK_STORE))
@@ -55,6 +59,36 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
                 return []
             self._insert_stored_events(curs, stored_events, **kwargs)
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+
+    def _insert_stored_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        self._first = kwargs.get("cx_first") or 0
+        try:
+            super()._insert_stored_events(curs, stored_events, **kwargs)
+        finally:
+            self._first = 0
+
+    def _lock_table(self, curs: Any) -> None:
+        """eventsourcing's lock, then the positions go on from the last one: a
+        transaction rolled back (an import refused, a dry run, Ctrl-C) had taken
+        numbers from the sequence, and they left gaps in the log's positions (the
+        hash chain and a checkpoint name positions). Under the lock no other writer
+        takes numbers. A copy starts at the source's position instead (``cx_first``)."""
+        super()._lock_table(curs)
+        table = f'"{self.datastore.schema}"."{self.events_table_name}"'
+        curs.execute(
+            SQL(
+                "SELECT setval(pg_get_serial_sequence({0}, 'notification_id'),"
+                " GREATEST(COALESCE((SELECT MAX(notification_id) FROM {1}.{2}), 0) + 1,"
+                " %(first)s), false)"
+            ).format(
+                Literal(table),
+                Identifier(self.datastore.schema),
+                Identifier(self.events_table_name),
+            ),
+            {"first": getattr(self, "_first", 0)},
+        )
 
     def _fetch_ids_after_insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -106,11 +140,11 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
     def write_cursor(self) -> Iterator[Any]:
         with self.datastore.get_connection() as conn, conn.transaction():
             cursor = conn.cursor(row_factory=tuple_row)
-            cursor.execute(
-                SQL("LOCK TABLE {0}.{1} IN EXCLUSIVE MODE").format(
-                    Identifier(self.datastore.schema), Identifier(self.events_table_name)
-                )
-            )
+            # eventsourcing's own lock, with its timeout (POSTGRES_LOCK_TIMEOUT: as long
+            # as SQLite's busy timeout, then "another import holds the store"; a LOCK
+            # of our own waited for ever, silently)
+            for statement in self.lock_table_statements:
+                cursor.execute(statement)
             # An import or a rebuild grows the read model's tables from few rows to
             # millions in this one transaction. psycopg prepares a statement run five
             # times, and PostgreSQL then keeps a generic plan made while the tables

@@ -62,12 +62,15 @@ class ReadModelRecorder:
         events: Sequence[Any],
         digests: Any,
         carry: Any,
+        first: int | None = None,
     ) -> Sequence[int]:
         """Insert events in an :meth:`import_cursor` transaction and project them;
         ``carry`` (a :class:`~cxzy.application.totals.Carryover`) is what one call
         keeps for the next: the running-total changes, written at the end, and the
-        open lives."""
-        ids = self._append(c, stored, cx_events=events, cx_digests=digests, cx_carry=carry)
+        open lives. ``first``: the first one's position, when not the next."""
+        ids = self._append(
+            c, stored, cx_events=events, cx_digests=digests, cx_carry=carry, cx_first=first
+        )
         assert ids is not None
         return ids
 
@@ -211,6 +214,16 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        ids = super()._insert_events(c, stored_events, **kwargs)
+        first = kwargs.get("cx_first")
+        if first is not None and stored_events:  # at that position; the rest follow it
+            head, *rest = stored_events
+            c.execute(
+                f"INSERT INTO {self.events_table_name}"
+                " (rowid, originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)",
+                (first, head.originator_id.hex, head.originator_version, head.topic, head.state),
+            )
+            ids = [first, *(super()._insert_events(c, rest) or [])]
+        else:
+            ids = list(super()._insert_events(c, stored_events) or [])
         self._apply_read_model(c, ids, cx_stored=stored_events, **kwargs)
         return ids
