@@ -1409,3 +1409,41 @@ async def test_a_narrow_terminal_gives_the_grid_the_width_until_a_shows_the_aler
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
         assert side.display
+
+
+async def test_loading_the_demo_into_a_store_that_cannot_be_made_says_why(tmp_path):
+    """`d` on a folder, a missing schema or a read-only folder: one line, and the
+    dashboard goes on (it stopped with a traceback)."""
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+
+    def load_demo():
+        return open_app(location(folder), create=True)
+
+    app = CxzyApp(None, lang="en", today=DAY, live=False, load_demo=load_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, EmptyScreen) and app.is_running
+        said = [n.message for n in app._notifications][-1]
+        assert "a-folder" in said and "folder" in said.replace("a-folder", ""), said
+
+
+async def test_a_store_damaged_under_the_dashboard_is_said_and_the_last_view_stays(store):
+    """Another program damages the file (or drops the schema) while the dashboard
+    is open: a line says so, the last view stays, and it goes on running."""
+    app = dashboard(store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = app.snapshot
+        with open(store, "r+b") as damaged:
+            damaged.truncate(100_000)
+        await pilot.press("l")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        said = [n.message for n in app._notifications]
+        assert app.is_running and app.snapshot is shown
+        assert said and "damaged" in said[-1] and str(store.name) in said[-1], said

@@ -99,6 +99,7 @@ class Transcoder(JSONTranscoder):
 class CampaignApp(Application):
     name = "cxzy"
     aggregates = AGGREGATES
+    location: StoreLocation | None = None  # where it was opened (:func:`open_app`)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = Transcoder()
@@ -372,6 +373,7 @@ def open_app(
     for attempt in range(OPEN_ATTEMPTS):
         try:
             app = CampaignApp(env=env)
+            app.location = location
             if not read_only:
                 app.ensure_read_model(on_rebuild)
             return app

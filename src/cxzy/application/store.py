@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from eventsourcing.persistence import PersistenceError
 from platformdirs import user_data_dir
 
 from cxzy.application.readmodel import STORE_FORMAT
@@ -142,6 +143,14 @@ def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
 
 _MISSING_SCHEMA = re.compile(r'schema "(?P<name>[^"]*)" does not exist')
 _MISSING_TABLE = re.compile(r'relation "(?:[^"]*\.)?(?:cxzy|cx)_[a-z_]+" does not exist')
+
+
+def is_store_failure(error: BaseException) -> bool:
+    """Whether an error is the database's (eventsourcing's, SQLite's or psycopg's: a
+    file damaged, a schema dropped, a connection lost), not a fault of cxzy's."""
+    return isinstance(error, PersistenceError | sqlite3.Error) or type(error).__module__.startswith(
+        "psycopg"
+    )
 
 
 def store_error(location: StoreLocation, error: BaseException) -> Violation:

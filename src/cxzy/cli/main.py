@@ -382,8 +382,11 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
             store = open_app(location, read_only=True)
 
     def demo_then_open() -> CampaignApp:
-        load_demo(location)
-        return open_app(location, read_only=True)
+        try:
+            load_demo(location)
+            return open_app(location, read_only=True)
+        except PersistenceError as error:
+            raise store_error(location, error) from None
 
     dashboard = CxzyApp(
         store, lang=args.lang, load_demo=demo_then_open, open_store=opener(location)

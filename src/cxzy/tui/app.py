@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.application.status import UnitStatus
+from cxzy.application.store import is_store_failure, store_error
 from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.i18n import LABELS, t
@@ -41,6 +43,7 @@ from cxzy.tui.messages import OpenUnit, SnapshotReady, StoreChanged
 
 POLL_SECONDS = 0.1  # SQLite: the head is one index probe
 RECONNECT_SECONDS = 1.0
+FAILURE_SECONDS = 15  # how long a failure of the store stays said
 SERIES_SECONDS = 30.0
 REPLAY_TICK = 0.4
 AHEAD_PAUSE_SECONDS = 0.25  # idle after a step before the view behind it is read ahead
@@ -119,6 +122,7 @@ class CxzyApp(App[None]):
         self._series_key: tuple[int, datetime | None] | None = None
         self._changed = False  # the store pushed a change not read yet
         self._stopping = False
+        self._failure: str | None = None  # the store's failure last said
         self._series_time = 0.0
         self.collector = IdleCollector()  # full collections where nobody waits
         self._direction = -1  # of the last step: from today, most look back first
@@ -207,9 +211,10 @@ class CxzyApp(App[None]):
     @work(thread=True, exclusive=True, group="snapshot")
     def _read_snapshot(self, clock: ViewClock, moved: bool) -> None:
         assert self.query_ is not None
-        # a move may find its view read ahead; a live update follows a moved log
-        snapshot = self.query_.snapshot(clock.as_of, clock.known_at, read_again=not moved)
-        self.post_message(SnapshotReady(snapshot, clock if moved else None))
+        with self.store_reads():
+            # a move may find its view read ahead; a live update follows a moved log
+            snapshot = self.query_.snapshot(clock.as_of, clock.known_at, read_again=not moved)
+            self.post_message(SnapshotReady(snapshot, clock if moved else None))
 
     @work(thread=True, exclusive=True, group="ahead")
     def _read_ahead(self, clock: ViewClock) -> None:
@@ -225,7 +230,8 @@ class CxzyApp(App[None]):
             if worker.is_cancelled:
                 return
             if (view.as_of, view.known_at) != (clock.as_of, clock.known_at):
-                self.query_.read_ahead(view.as_of, view.known_at)
+                with self.store_reads():
+                    self.query_.read_ahead(view.as_of, view.known_at)
 
     def _next_views(self, clock: ViewClock) -> list[ViewClock]:
         """A replay's next tick; else a step the way the last one went, then back."""
@@ -247,12 +253,14 @@ class CxzyApp(App[None]):
     @work(thread=True, exclusive=True, group="series")
     def load_series(self, known_at: datetime | None) -> None:
         assert self.query_ is not None
-        series = self.query_.progress(self.template.phases[-1].end, known_at)
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(setattr, self, "series", series)
+        with self.store_reads():
+            series = self.query_.progress(self.template.phases[-1].end, known_at)
+            if not get_current_worker().is_cancelled:
+                self.call_from_thread(setattr, self, "series", series)
 
     @on(SnapshotReady)
     def _snapshot_ready(self, message: SnapshotReady) -> None:
+        self._failure = None  # (a failure said again, should it come back)
         first = self.snapshot is None
         self.snapshot = message.snapshot
         if first:
@@ -269,9 +277,29 @@ class CxzyApp(App[None]):
         """Live: a new event in the store (from any process) reloads the snapshot."""
         if self.query_ is None or self.snapshot is None:
             return
-        head = self.query_.head()
-        if head != self.snapshot.head:
-            self.call_from_thread(self.load, self.clock)
+        with self.store_reads():
+            head = self.query_.head()
+            if head != self.snapshot.head:
+                self.call_from_thread(self.load, self.clock)
+
+    @contextmanager
+    def store_reads(self) -> Iterator[None]:
+        """(A worker's thread.) A store that fails under the dashboard (its file
+        damaged, its schema dropped) is said in one line, and the last view stays;
+        any other error is a fault of ours, and stops the dashboard as before."""
+        try:
+            yield
+        except Exception as error:
+            if self._stopping or not is_store_failure(error):
+                raise
+            location = self.store.location if self.store is not None else None
+            said = store_error(location, error).render(self.lang) if location else str(error)
+            self.call_from_thread(self._store_failed, said)
+
+    def _store_failed(self, said: str) -> None:
+        if said != self._failure:  # (the live poll asks ten times a second)
+            self._failure = said
+            self.notify(said, severity="error", timeout=FAILURE_SECONDS)
 
     @work(thread=True, group="listen")
     def listen(self) -> None:

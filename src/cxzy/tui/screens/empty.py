@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from cxzy.domain.errors import Violation
 from cxzy.i18n import t
 from cxzy.tui.keys import localize_bindings
 
@@ -27,4 +28,9 @@ class EmptyScreen(Screen[None]):
         load = self.app.load_demo  # type: ignore[attr-defined]
         if load is None:
             return
-        self.app.show_campaign(load())  # type: ignore[attr-defined]
+        try:
+            store = load()
+        except Violation as violation:  # a store that cannot be made (a folder, no schema)
+            self.app.notify(violation.render(self.app.lang), severity="error")  # type: ignore[attr-defined]
+            return
+        self.app.show_campaign(store)  # type: ignore[attr-defined]

@@ -108,8 +108,9 @@ class LogScreen(Screen[None]):
         words = parse_filter(self.filter_text, self.app.lang)  # type: ignore[attr-defined]
         if isinstance(unit := words.get("unit"), str):  # a code in any case, as ``:`` takes it
             words["unit"] = self.app.unit_code(unit)  # type: ignore[attr-defined]
-        rows = query.log_page(before=self.pages[-1], limit=PAGE, **words)
-        self.app.call_from_thread(self.show_rows, rows)
+        with self.app.store_reads():  # type: ignore[attr-defined]
+            rows = query.log_page(before=self.pages[-1], limit=PAGE, **words)
+            self.app.call_from_thread(self.show_rows, rows)
 
     def show_rows(self, rows: list[LogRow]) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]

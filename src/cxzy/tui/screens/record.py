@@ -57,8 +57,9 @@ class RecordScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="record")
     def load(self) -> None:
-        found = LogQuery(self.app.store).record(self.pos)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.show, found)
+        with self.app.store_reads():  # type: ignore[attr-defined]
+            found = LogQuery(self.app.store).record(self.pos)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.show, found)
 
     def show(self, found: tuple[LogEntry, dict[str, Any]] | None) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]

@@ -110,8 +110,9 @@ class UnitScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unit")
     def load(self, snapshot: Snapshot) -> None:
-        detail = self.app.query_.unit_detail(snapshot.report, self.unit)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self.render_detail, snapshot, detail)
+        with self.app.store_reads():  # type: ignore[attr-defined]
+            detail = self.app.query_.unit_detail(snapshot.report, self.unit)  # type: ignore[attr-defined]
+            self.app.call_from_thread(self.render_detail, snapshot, detail)
 
     def render_detail(self, snapshot: Snapshot, detail: UnitDetail) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]
