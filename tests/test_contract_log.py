@@ -21,7 +21,7 @@ from contract_helpers import (
 )
 from cxzy.application import history
 from cxzy.application.app import open_app
-from cxzy.application.history import LogFilter, LogQuery
+from cxzy.application.history import LogEntry, LogFilter, LogQuery
 from cxzy.application.store import StoreLocation
 from cxzy.cli import render
 from cxzy.cli.render import log_tables
@@ -277,3 +277,29 @@ def test_control_characters_from_the_files_never_reach_the_terminal(cli):
     assert cli.log()[-1]["title"] == title  # the record itself is kept as written
     _, res = cli.imp([act("\x1b[2J145", "study", "2010-05-21", title="t")])
     assert res.code == 1 and "\x1b" not in res.err and "^[[2J145" in res.err, str(res)
+
+
+def test_positions_past_the_first_pages_digits_are_shown_whole():
+    """The columns are laid out on the first page: past 9,999 records the positions
+    were cut to ``100…``, the one column an auditor cites."""
+    moment = datetime(2011, 8, 23, 9, 0, tzinfo=SHANGHAI)
+
+    def entry(pos: int) -> LogEntry:
+        return LogEntry(pos, moment, "ActivityHeld", "U1", "活动", "root", moment, None, None)
+
+    console = Console(file=io.StringIO(), width=120)
+    for table in log_tables(
+        [[entry(9_998), entry(9_999)], [entry(10_000)]], SHANGHAI, "en", 120, 10_000
+    ):
+        console.print(table)
+    rows = [line.split("│")[0].strip() for line in console.file.getvalue().splitlines()[2:]]
+    assert rows == ["9998", "9999", "10000"]
+
+
+def test_the_unit_filter_takes_a_code_in_any_case(full):
+    """As the dashboard's ``unit:`` and ``:`` do; an unknown code is still refused."""
+    upper = full.run("log", "--unit", "145", "--format", "jsonl").out
+    res = full.run("log", "--unit", "ju", "--format", "jsonl")
+    assert res.code == 0 and res.out == full.run("log", "--unit", "JU", "--format", "jsonl").out
+    assert res.out and upper
+    assert full.run("log", "--unit", "nosuch").code == 1

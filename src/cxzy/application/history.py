@@ -80,13 +80,20 @@ class LogQuery:
         info = self.app.campaign_info(c)
         return None if info is None else info.template.late_report_days
 
-    def knows_unit(self, unit: str) -> bool:
-        """Whether the log has ever registered this unit (a ``--unit`` filter's check)."""
+    def unit_code(self, typed: str) -> str | None:
+        """The code of the unit the log registered as ``typed``, in any case (``zp`` →
+        ``ZP``, as the dashboard takes it; the exact one first), or None (a
+        ``--unit`` filter's check: a mistyped code is not "no records")."""
         with self.app.snapshot() as c:
-            found = self.app.read_model.rows(
-                c, "SELECT 1 FROM cx_units WHERE unit = :unit LIMIT 1", unit=unit
-            )
-        return bool(found)
+            codes = [
+                code
+                for (code,) in self.app.read_model.rows(
+                    c,
+                    "SELECT DISTINCT unit FROM cx_units WHERE LOWER(unit) = LOWER(:unit)",
+                    unit=typed,
+                )
+            ]
+        return typed if typed in codes else next(iter(sorted(codes)), None)
 
     def entries(self, filters: LogFilter) -> list[LogEntry]:
         """The matching rows with who recorded them, where they came from and how late."""

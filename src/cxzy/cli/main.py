@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -275,15 +276,18 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     app = _open(args.location, on_rebuild=args.on_rebuild)
     query = LogQuery(app)
-    if args.unit and not query.knows_unit(args.unit):  # a mistyped code is not "no records"
-        raise Violation("unknown_unit", unit=args.unit)
+    if args.unit:
+        code = query.unit_code(args.unit)
+        if code is None:  # a mistyped code is not "no records"
+            raise Violation("unknown_unit", unit=args.unit)
+        filters = replace(filters, unit=code)
     if args.format == "jsonl":
         write_records(query.records(filters), out.file)
         return EXIT_OK
     from cxzy.cli.render import log_tables
 
     zone = ZoneInfo(StatusQuery(app).campaign().timezone)
-    for table in log_tables(query.pages(filters), zone, args.lang, out.width):
+    for table in log_tables(query.pages(filters), zone, args.lang, out.width, app.head()):
         out.print(table)
     return EXIT_OK
 

@@ -128,12 +128,13 @@ def _log_widths(headers: dict[str, str], rows: list[dict[str, Text]], width: int
 
 
 def log_tables(
-    pages: Iterable[list[LogEntry]], zone: Any, lang: str, width: int
+    pages: Iterable[list[LogEntry]], zone: Any, lang: str, width: int, last_position: int = 0
 ) -> Iterator[Table]:
     """The log as tables of :data:`TABLE_ROWS` rows each, printed one after another
     as one table: the header above the first, the same columns and widths in all (a
     million records are printed as they are read, in flat memory, the first at once).
-    ``width``: the line's."""
+    ``width``: the line's; ``last_position``: the log's, whose digits the position
+    column must hold on every page (it was as wide as the first page's: ``100…``)."""
     headers = {key: t(f"log_header_{key}", lang) for key in _LOG_COLUMNS}
     widths: dict[str, int] | None = None
     chunks = (page[i : i + TABLE_ROWS] for page in pages for i in range(0, len(page), TABLE_ROWS))
@@ -141,7 +142,8 @@ def log_tables(
         rows = [_log_cells(e, zone, lang) for e in chunk]
         first = widths is None
         if widths is None:
-            widths = _log_widths(headers, rows, width)
+            widest = {"pos": Text(str(max(last_position, chunk[-1].pos)))}
+            widths = _log_widths(headers, [*rows, {**rows[0], **widest}], width)
         table = Table(show_edge=False, show_header=first, pad_edge=False, width=width)
         for key, column_width in widths.items():
             summary = key == "summary"
@@ -150,6 +152,7 @@ def log_tables(
                 width=column_width,
                 no_wrap=not summary,
                 overflow="fold" if summary else "ellipsis",
+                justify="right" if key == "pos" else "left",
             )
         for row in rows:
             table.add_row(*(row[key] for key in widths))
