@@ -390,3 +390,43 @@ def test_a_unit_with_a_very_long_name_leaves_its_figures_in_sight(cli, monkeypat
     (row,) = [line for line in res.out.splitlines() if "LONGCODE" in line]
     assert "甘肃省煤田地质局第一百…" in row and "LONGCODE-AB…" in row
     assert "已逾期 0/4" in row  # the mobilisation phase, with its progress
+
+
+def test_output_that_cannot_be_written_is_said_not_reported_as_a_bug(tmp_path):
+    """`cxzy status > /dev/full`: the disk, not an internal error; `cxzy log | head`
+    ends as having done its work (rich exited 1, saying nothing)."""
+    from conftest import load_demo_into
+    from contract_helpers import subprocess_env
+
+    store = load_demo_into(tmp_path / "demo.db")
+    env = subprocess_env()
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cxzy", "--store", str(store), "status"],
+            stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 1 and proc.stderr.strip() == "无法写入 标准输出:磁盘空间不足"
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "cxzy", "--store", str(store), "log"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert reader.stdout is not None and reader.stdout.readline()
+    reader.stdout.close()  # as `head -1` does
+    assert reader.wait(60) == 0 and reader.stderr.read() == b""
+
+
+def test_sqlites_memory_store_is_refused(cli):
+    """Imported into nothing that lasts, with exit 0: refused as not a file's path."""
+    res = cli.run("--store", ":memory:", "status", store="")
+    assert res.code == 1 and "in memory" in res.err, str(res)
+
+
+def test_a_damaged_source_of_a_copy_is_named_not_the_default_store(cli, tmp_path):
+    from conftest import load_demo_into
+
+    source = load_demo_into(tmp_path / "source.db")
+    with open(source, "r+b") as damaged:
+        damaged.seek(200_000)
+        damaged.write(b"\xde\xad\xbe\xef" * 256)
+    res = cli.run("store", "copy", source, tmp_path / "copy.db", store="")
+    assert res.code == 1 and f"store {source} is damaged" in res.err, str(res)

@@ -247,9 +247,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_utf8": {"en": "line is not UTF-8 text", "zh": "该行不是 UTF-8 文本"},
     "no_schema": {
         "en": "{store}: the database has no schema {schema}; create it first "
-        '(CREATE SCHEMA {schema}, see the README\'s "Many terminals")',
+        '({create}, see the README\'s "Many terminals")',
         "zh": "{store}:数据库中没有 schema {schema},请先创建"
-        "(CREATE SCHEMA {schema},见 README「Many terminals」一节)",
+        "({create},见 README「Many terminals」一节)",
     },
     "no_store": {
         "en": "no store at {store}: import events first (cxzy import FILE, or cxzy demo)",
@@ -316,6 +316,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "copied": {
         "en": "copied {events} events from {source} to {target}; log and status on {days} days identical",
         "zh": "已从 {source} 复制 {events} 条事件到 {target};日志及 {days} 个日期的状态一致",
+    },
+    "store_in_memory": {
+        "en": "store {store} would be SQLite's in memory, gone when the command ends; give a file's path",
+        "zh": "数据库 {store} 是 SQLite 的内存数据库,命令结束即消失;请给出文件路径",
     },
     "store_not_a_path": {
         "en": "store {store} is neither a file's path nor a postgresql:// URL (a SQLite store is named by its path alone)",
@@ -769,6 +773,7 @@ MESSAGES.update(
             "en": "{file} exists (perhaps a workbook a unit filled in); choose another name, or add --force to replace it",
             "zh": "{file} 已存在(可能是某单位填好的工作簿);请换一个文件名,或加 --force 覆盖它",
         },
+        "stdout": {"en": "the standard output", "zh": "标准输出"},
         "os.missing": {"en": "no such folder or file", "zh": "文件夹或文件不存在"},
         "os.denied": {"en": "permission denied", "zh": "没有权限"},
         "os.read_only": {"en": "the disk is read-only", "zh": "磁盘只读"},

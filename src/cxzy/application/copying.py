@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from itertools import zip_longest
-from typing import Any
+from typing import Any, TypeVar
 
 from cxzy.application.app import CampaignApp, ImportTransaction
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.status import StatusQuery
+from cxzy.application.store import failures_named
 from cxzy.domain.errors import Violation
 
+T = TypeVar("T")
+_END: Any = object()
 COPY_BATCH = 5_000  # events read from the source and written to the target at a time
 
 
@@ -33,11 +36,12 @@ def copy_store(
     and the same status on every phase boundary. The events go a batch at a time,
     so memory stays flat however long the log; ``on_copied`` is told how many more
     were written, a batch at a time."""
-    head = source.head()
+    with failures_named(source.location):
+        head = source.head()
     if head == 0:
         raise Violation("copy_source_empty")
     copied = 0
-    with target.importing() as transaction:
+    with failures_named(target.location), target.importing() as transaction:
         if transaction.head() != 0:
             raise Violation("copy_target_not_empty")
         # Each event keeps its position: the hash chain links positions, and a store
@@ -46,7 +50,7 @@ def copy_store(
         # it starts.
         batch: list[Any] = []
         first = 1
-        for pos, event in source.notifications():
+        for pos, event in _read(source, source.notifications()):
             if pos > head:
                 break
             if batch and (len(batch) == COPY_BATCH or pos != first + len(batch)):
@@ -56,16 +60,32 @@ def copy_store(
                 first = pos
             batch.append(event)
         copied += _append(transaction, batch, first, on_copied)
-    days = _boundaries(source)
+    with failures_named(source.location):
+        days = _boundaries(source)
     left, right = StatusQuery(source), StatusQuery(target)
     for day in days:
-        if left.status(day).to_json() != right.status(day).to_json():
+        with failures_named(source.location):
+            theirs_then = left.status(day).to_json()
+        with failures_named(target.location):
+            ours_then = right.status(day).to_json()
+        if theirs_then != ours_then:
             raise Violation("copy_differs", what=f"status {day}")
-    theirs = LogQuery(source).records(LogFilter(until_pos=head))
-    ours = LogQuery(target).records(LogFilter())
+    theirs = _read(source, LogQuery(source).records(LogFilter(until_pos=head)))
+    ours = _read(target, LogQuery(target).records(LogFilter()))
     if any(a != b for a, b in zip_longest(theirs, ours)):
         raise Violation("copy_differs", what="log")
     return CopyResult(events=copied, days_compared=len(days))
+
+
+def _read(app: CampaignApp, rows: Iterable[T]) -> Iterator[T]:
+    """``rows`` read from ``app``, a failure said as that store's."""
+    found = iter(rows)
+    while True:
+        with failures_named(app.location):
+            row = next(found, _END)
+        if row is _END:
+            return
+        yield row  # type: ignore[misc]
 
 
 def _append(

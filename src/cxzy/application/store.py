@@ -6,7 +6,8 @@ import getpass
 import os
 import re
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -71,6 +72,10 @@ def resolve_store(option: str | None, environ: dict[str, str] | None = None) -> 
         return StoreLocation("postgresql", target)
     if _URL.match(target):
         raise Violation("store_not_a_path", store=without_password(target))
+    if target == ":memory:" or target.startswith("file:"):  # SQLite's own names, not paths
+        raise Violation(
+            "store_in_memory" if target == ":memory:" else "store_not_a_path", store=target
+        )
     return StoreLocation("sqlite", str(Path(target).expanduser()))
 
 
@@ -153,13 +158,34 @@ def is_store_failure(error: BaseException) -> bool:
     )
 
 
+@contextmanager
+def failures_named(location: StoreLocation | None) -> Iterator[None]:
+    """A failure of the database inside, said as this store's (a copy reads one
+    store and writes another: a damaged source was said to be the default store)."""
+    try:
+        yield
+    except PersistenceError as error:
+        if location is None:
+            raise
+        raise store_error(location, error) from None
+
+
 def store_error(location: StoreLocation, error: BaseException) -> Violation:
     """A failure of the database as one line for the user: read-only, full, or other."""
     reason = (str(error).strip().splitlines() or [""])[0]  # PostgreSQL adds the SQL below
     lowered = reason.lower()
     missing = _MISSING_SCHEMA.search(reason)
     if missing:
-        return Violation("no_schema", store=location.display(), schema=missing["name"])
+        name = missing["name"]
+        # as cxzy names it: quoted, so that PostgreSQL keeps its capitals
+        quoted = (
+            name
+            if re.fullmatch(r"[a-z_][a-z0-9_]*", name)
+            else '"{}"'.format(name.replace('"', '""'))
+        )
+        return Violation(
+            "no_schema", store=location.display(), schema=name, create=f"CREATE SCHEMA {quoted}"
+        )
     if _MISSING_TABLE.search(reason):  # a PostgreSQL database or schema cxzy has not used yet
         return Violation("no_store", store=location.display())
     if "permission denied" in lowered or "must be owner" in lowered:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import functools
 import itertools
 import json
@@ -40,6 +41,8 @@ from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
 from cxzy.literal import visible
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+# what writing the output meets (a full disk, a quota, a file size limit, a device)
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
 DEMO_FILE = "demo.jsonl"
 
@@ -426,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Text is shown as it is: no markup, and no emoji codes (":100:" in "FILE:100: …"
     # was shown as 💯).
     width = None if sys.stdout.isatty() else 160
-    out = Console(file=sys.stdout, soft_wrap=False, width=width, markup=False, emoji=False)
+    out = _Output(file=sys.stdout, soft_wrap=False, width=width, markup=False, emoji=False)
     err = Console(file=sys.stderr, soft_wrap=True, markup=False, emoji=False)
     try:
         args.location = resolve_store(args.store)
@@ -448,10 +451,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:  # a bug, as below
+            return _internal_error(error, args.lang, err)
+        # a full disk under `cxzy log > FILE` (files named on the command line say
+        # their own failures): not a bug to report
+        stdout = t("stdout", args.lang)
+        err.print(message("output_unwritable", args.lang, file=stdout, reason=os_reason(error)))
     except Exception as error:  # a bug: say so in one line, keep the details on demand
-        if os.environ.get("CXZY_DEBUG"):
-            raise
-        err.print(
-            message("internal_error", args.lang, kind=type(error).__name__, reason=str(error)),
-        )
+        return _internal_error(error, args.lang, err)
+    return EXIT_REFUSED
+
+
+class _Output(Console):
+    """The standard output: a reader that stops early (``cxzy log | head``) ends
+    the command as having done its work (rich's own way exits 1, saying nothing)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
+        raise BrokenPipeError
+
+
+def _internal_error(error: Exception, lang: str, err: Console) -> int:
+    if os.environ.get("CXZY_DEBUG"):
+        raise error
+    err.print(message("internal_error", lang, kind=type(error).__name__, reason=str(error)))
     return EXIT_REFUSED

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from cxzy.application.app import open_app
 from cxzy.application.copying import copy_store
-from cxzy.application.store import StoreLocation, resolve_store
+from cxzy.application.store import StoreLocation, failures_named, resolve_store
 from cxzy.cli.progress import progress
 from cxzy.domain.errors import Violation
 from cxzy.i18n import t
@@ -31,7 +31,9 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     if _same(source, target):
         raise Violation("copy_same", store=source.display())
     origin = open_app(source, on_rebuild=args.on_rebuild)
-    if origin.head() == 0:  # said before the target is made: nothing made for nothing
+    with failures_named(source):
+        empty = origin.head() == 0
+    if empty:  # said before the target is made: nothing made for nothing
         raise Violation("copy_source_empty")
     with progress(err, t("progress_copying", args.lang), origin.head()) as done:
         result = copy_store(origin, open_app(target, create=True), done)
