@@ -313,6 +313,20 @@ def test_a_hidden_sheet_with_records_is_refused(cli, tmp_path):
     assert cli.run("import", path).code == 0
 
 
+def test_an_unknown_column_of_a_typed_sheet_is_said_once_and_a_hash_column_is_notes(cli, tmp_path):
+    """One line at the header (it was one per row: up to the template's 1,000), and
+    a column whose name begins with # is the unit's own notes."""
+    cli.ok_import(prelude())
+    rows = [["at", "unit", "kind", "title", "备注"]]
+    rows += [[f"2010-05-{d:02d}", "145", "study", f"学习{d}", "已上报"] for d in range(12, 32)]
+    res = cli.run("import", write_table(tmp_path / "extra.xlsx", rows, sheet="ActivityHeld"))
+    assert res.code == 1 and len(res.err_lines) == 2, str(res)  # the problem and "refused"
+    assert "extra.xlsx[ActivityHeld]:1: unknown field '备注' for ActivityHeld" in res.err
+    rows[0][4] = "#备注"
+    res = cli.run("import", write_table(tmp_path / "notes.xlsx", rows, sheet="ActivityHeld"))
+    assert res.code == 0 and "imported 20" in res.out, str(res)
+
+
 def test_invisible_characters_in_a_cell_are_shown_in_the_message(cli, tmp_path):
     cli.ok_import(prelude())
     rows = [

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from contract_helpers import assert_one_line_error, commit, prelude, rect
+from contract_helpers import act, assert_one_line_error, commit, prelude, rect
 from cxzy.formats.ledger_tables import Cell, Table
 from cxzy.formats.ledger_xlsx import write_tables_xlsx
 from spreadsheet_helpers import AS_OF, INJECTIONS, history
@@ -67,6 +67,21 @@ def test_the_cover_is_stamped_with_what_the_figures_rest_on(book, cli):
     assert cover["链头哈希"] == audit["head"]
     assert cover["活动代码"] == "c1"
     assert book["封面"]["A1"].value == "T 专项台帐"
+    # the generation time in the campaign's zone, as every other time (was UTC)
+    assert cover["生成时间"].endswith("+08:00"), cover["生成时间"]
+
+
+def test_the_covers_checkpoint_proves_the_log_after_more_records(book, cli):
+    """The cover said: run cxzy verify and compare its head, which the next import
+    changed; its checkpoint line goes to ``verify --against`` whatever came after."""
+    cover = {
+        row[0]: row[1] for row in book["封面"].iter_rows(min_row=3, values_only=True) if row[0]
+    }
+    checkpoint = cover["检查点"]
+    assert checkpoint.startswith(f"cxzy-checkpoint:{cover['日志位置']}:{cover['链头哈希']}:")
+    cli.ok_import([act("145", "study", "2012-11-06", title="后来的记录")])
+    res = cli.run("verify", "--against", checkpoint)
+    assert res.code == 0, str(res)
 
 
 def test_commitments_kept_late_broken_renegotiated(book):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -72,6 +73,10 @@ def test_the_report_is_stamped_with_day_position_and_head(page, cli):
     assert page.figures["stamp.as_of"] == AS_OF
     assert page.figures["stamp.position"] == str(audit["position"])
     assert page.figures["stamp.head"] == audit["head"]
+    text = " ".join(page.text)
+    checkpoint = f"cxzy-checkpoint:{audit['position']}:{audit['head']}:"
+    assert f"cxzy verify --against '{checkpoint}" in text  # how a reader proves it
+    assert re.search(r"于 \S+\+08:00 生成", text), text[-300:]  # in the campaign's zone
 
 
 def test_commitment_and_rectification_figures(page):

@@ -28,8 +28,10 @@ from datetime import date, datetime
 from typing import Any
 
 from cxzy.application.app import CampaignApp
+from cxzy.application.audit import Checkpoint
 from cxzy.application.collection import young_collections_only
 from cxzy.application.history import LogFilter, LogQuery
+from cxzy.application.readmodel import utc_text
 from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.domain.schema import RATING_KEYS, record_of
 from cxzy.domain.status import DONE, LATE
@@ -185,6 +187,9 @@ class Ledger:
     reviews: list[ReviewRow] = field(default_factory=list)
     activities: list[ActivityRow] = field(default_factory=list)
     awards: list[AwardRow] = field(default_factory=list)
+    #: ``cxzy-checkpoint:…`` of the log up to the figures' position: ``cxzy verify
+    #: --against`` it proves the log they rest on unchanged, whatever came after
+    checkpoint: str | None = None
 
     @property
     def as_of(self) -> date:
@@ -213,13 +218,25 @@ class LedgerQuery:
         along the log the reading went since it was last told (log positions), every
         :data:`READ_STEP` records."""
         report = StatusQuery(self.app).status(as_of, known_at)
-        ledger = Ledger(report)
+        ledger = Ledger(report, checkpoint=self._checkpoint(report))
         firsts: _Firsts = {}
         # the rows grow to hundreds of thousands: each full collection would walk them all
         with young_collections_only():
             self._records(ledger, self._events(report, firsts, on_read))
             self._checklist(ledger, firsts)
         return ledger
+
+    def _checkpoint(self, report: StatusReport) -> str | None:
+        if report.head_hash is None or report.position == 0:
+            return None
+        with self.app.snapshot() as c:
+            recorded = self.app.read_model.value(
+                c, "SELECT recorded FROM cx_log WHERE pos = :pos", pos=report.position
+            )
+        if recorded is None:
+            return None
+        moment = utc_text(datetime.fromisoformat(str(recorded)))
+        return str(Checkpoint(report.position, report.head_hash, moment))
 
     def _events(
         self,

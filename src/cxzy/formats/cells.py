@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cxzy.domain.errors import Violation
-from cxzy.domain.schema import BOOL, DATE, INT, PHASES, RATINGS, TEXT, TYPES
+from cxzy.domain.schema import BOOL, COMMON_FIELDS, DATE, INT, PHASES, RATINGS, TEXT, TYPES
 
 #: What a reader yields: where the record is, and the mapping or why it is not one.
 Item = tuple[str, Mapping[str, Any] | Violation]
@@ -380,14 +380,15 @@ def records_from_rows(
                 name = header[index] if index < len(header) else ""
                 if not name:
                     raise Violation("cell_without_header", column=column_letter(index))
-                cells[name] = value
+                if not name.startswith("#"):  # a unit's own notes column
+                    cells[name] = value
             yield where(number), coerce_row(cells, sheet_type, date1904)
         except Violation as violation:
             yield where(number), violation
 
 
 def _header_problem(header: list[str], sheet_type: str | None) -> Violation | None:
-    names = [n for n in header if n]
+    names = [n for n in header if n and not n.startswith("#")]
     seen: set[str] = set()
     for name in names:
         if name in seen:
@@ -398,4 +399,11 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
         return Violation("header_needs_at", header=shown)
     if "type" not in seen and sheet_type is None:
         return Violation("header_needs_type", header=shown)
+    if sheet_type is not None:  # every row of one type: a column it lacks, said once
+        allowed = (*COMMON_FIELDS, *TYPES[sheet_type])
+        for name in names:
+            if name.split(".")[0] not in allowed:
+                return Violation(
+                    "unknown_column", field=name, type=sheet_type, allowed=", ".join(allowed)
+                )
     return None

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cxzy import __version__
 from cxzy.application.ledger import Ledger, RectificationRow
@@ -78,6 +79,7 @@ def _cover(ledger: Ledger, lang: str, sheets: list[str], now: datetime) -> Table
         [t("cover.generated", lang), now.isoformat(timespec="seconds")],
         [t("cover.program", lang), f"cxzy {__version__}"],
         [t("cover.sheets", lang), " · ".join(sheets)],
+        [t("cover.checkpoint", lang), ledger.checkpoint or ""],
         [t("cover.check", lang), ""],
     ]
     return Table(COVER, t("sheet.cover", lang), [title, ""], rows)
@@ -395,7 +397,9 @@ def ledger_tables(ledger: Ledger, lang: str, now: datetime | None = None) -> lis
         activities,
         awards,
     ]
-    cover = _cover(ledger, lang, [s.title for s in sheets], now or datetime.now().astimezone())
+    # in the campaign's zone, as every other time of the ledger (was the machine's: UTC)
+    now = now or datetime.now(ZoneInfo(ledger.report.campaign.timezone))
+    cover = _cover(ledger, lang, [s.title for s in sheets], now)
     return [cover, *sheets]
 
 

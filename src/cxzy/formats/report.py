@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cxzy import __version__
 from cxzy.application.summary import Summary
@@ -79,6 +80,11 @@ class _View:
             "position": str(self.report.position),
             "head": self.report.head_hash or "—",
         }
+
+    def check(self) -> str:
+        """How a reader proves the log behind the report unchanged ("" when unknown)."""
+        checkpoint = self.s.ledger.checkpoint
+        return t("report.check", self.lang, checkpoint=checkpoint) if checkpoint else ""
 
     def generated(self) -> str:
         return t(
@@ -329,8 +335,13 @@ def _message(key: str, lang: str, values: Mapping[str, Any], tags: Mapping[str, 
     return text
 
 
+def _now(summary: Summary) -> datetime:
+    """Now, in the campaign's zone, as every other time of the report."""
+    return datetime.now(ZoneInfo(summary.ledger.report.campaign.timezone))
+
+
 def report_html(summary: Summary, lang: str, now: datetime | None = None) -> str:
-    view = _View(summary, lang, now or datetime.now().astimezone())
+    view = _View(summary, lang, now or _now(summary))
     report = view.report
     title = view.title()
     stamp_values = view.stamp_params()
@@ -347,6 +358,8 @@ def report_html(summary: Summary, lang: str, now: datetime | None = None) -> str
         out.append(
             f'<p class="stamp">{escape(t("report.known_at", lang, moment=report.known_at.isoformat()))}</p>'
         )
+    if view.check():
+        out.append(f'<p class="generated">{escape(view.check())}</p>')
     out.append(f'<p class="generated">{escape(view.generated())}</p></header>')
     figures = view.figures()
     out.append(f'<section id="overview"><h2>{escape(t("report.overview", lang))}</h2>')
@@ -457,7 +470,7 @@ def _md_table(table: _Table) -> list[str]:
 
 
 def report_markdown(summary: Summary, lang: str, now: datetime | None = None) -> str:
-    view = _View(summary, lang, now or datetime.now().astimezone())
+    view = _View(summary, lang, now or _now(summary))
     report = view.report
     md: Callable[[str], str] = md_escape
     out = [f"# {md(view.title())}", ""]
@@ -465,6 +478,8 @@ def report_markdown(summary: Summary, lang: str, now: datetime | None = None) ->
     out.append("")
     if report.known_at is not None:
         out += [md(t("report.known_at", lang, moment=report.known_at.isoformat())), ""]
+    if view.check():
+        out += [md(view.check()), ""]
     out += [md(view.generated()), ""]
     out += [f"## {md(t('report.overview', lang))}", ""]
     out += [md(t("report.units_count", lang, n=len(report.units))), ""]
