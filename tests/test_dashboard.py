@@ -271,7 +271,8 @@ async def test_messages_quote_what_was_typed_as_plain_text(demo_store):
         await pilot.press("colon", *"foo[/]", "enter")
         await settle(pilot)
         assert app.is_running
-        assert [n.message for n in app._notifications][-1] == "unknown command: foo[/]"
+        said = [n.message for n in app._notifications][-1]
+        assert said == "foo[/]: no command, date, or unit's code or name (? lists what : takes)"
         await pilot.press("l", "slash", *"since:[/]", "enter")
         await settle(pilot)
         assert app.is_running

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
+from cxzy.application.app import open_app
+from cxzy.application.history import LogFilter, LogQuery
+from cxzy.application.store import StoreLocation
 from cxzy.cli import main
 from cxzy.domain.schema import TYPES
 
@@ -115,3 +119,15 @@ def test_the_demo_is_recorded_as_it_was_reported_so_audits_have_a_past(demo, cap
     whole = status(capsys, demo, "--as-of", "2012-11-07")
     known = status(capsys, demo, "--as-of", "2012-11-07", "--known-at", "2012-11-08T00:00+08:00")
     assert known["units"] == whole["units"]  # by the campaign's end everything was known
+
+
+def test_the_demos_records_name_their_file_with_its_sha256(demo, capsys):
+    """As every imported file's do (the record screen shows it): the demo's said
+    only demo.jsonl:LINE."""
+    digest = hashlib.sha256((EVENTS / "demo.jsonl").read_bytes()).hexdigest()
+    app = open_app(StoreLocation("sqlite", str(demo)), read_only=True)
+    try:
+        (entry,) = LogQuery(app).entries(LogFilter(until_pos=1))
+    finally:
+        app.close()
+    assert entry.origin is not None and entry.origin.startswith(f"demo.jsonl sha256:{digest} line ")

@@ -197,7 +197,7 @@ def test_units_and_checklist_agree_with_status(book, cli):
         INJECTIONS["mobilization"],
     )
     closed = next(r for r in checklist if r[0] == "145" and r[4] == "整改全部销号")
-    assert closed[6] == "进行中" and closed[8] == "已办结 1/2"
+    assert closed[6] == "待完成" and closed[8] == "已办结 1/2"
 
 
 def test_text_from_events_is_never_a_formula(book):

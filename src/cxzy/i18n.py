@@ -425,8 +425,8 @@ MESSAGES: dict[str, dict[str, str]] = {
 LABELS: dict[str, dict[str, str]] = {
     "done": {"zh": "完成", "en": "done"},
     "late": {"zh": "逾期完成", "en": "late"},
-    "open": {"zh": "进行中", "en": "open"},
-    "missed": {"zh": "未完成", "en": "missed"},
+    "open": {"zh": "待完成", "en": "open"},
+    "missed": {"zh": "已错过", "en": "missed"},
     "done_late": {"zh": "逾期完成", "en": "done late"},
     "pending": {"zh": "未开始", "en": "pending"},
     "at_risk": {"zh": "有风险", "en": "at risk"},
@@ -619,7 +619,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "命令:单位代码或名称 · log · overview · 日期 YYYY-MM-DD · known [时刻] · today · help · quit",
         "en": "commands: unit code or name · log · overview · date YYYY-MM-DD · known [MOMENT] · today · help · quit",
     },
-    "tui_unknown_command": {"zh": "未知命令:{text}", "en": "unknown command: {text}"},
+    "tui_unknown_command": {
+        "zh": "{text}:既不是命令或日期,也不是某单位的代码或名称(: 后可输入的见 ? 帮助)",
+        "en": "{text}: no command, date, or unit's code or name (? lists what : takes)",
+    },
     "tui_several_units": {
         "zh": "有多个单位与 {text} 相符:{units};请给出单位代码",
         "en": "several units match {text}: {units}; give a unit's code",
@@ -1125,6 +1128,10 @@ LABELS.update(
             "en": "{total} commitments: {kept} kept, {kept_late} kept late, {broken} broken, {open} not yet due; {renegotiated} renegotiated; keeping rate {rate}",
         },
         "report.rectifications": {"zh": "整改落实", "en": "Rectifications"},
+        "report.rectifications_listed": {
+            "zh": "下表列出未销号、挂牌督办或经通报批评、问责的整改({listed} 项);其余 {others} 项已按期销号,见专项台帐",
+            "en": "The table lists the rectifications not closed, supervised, or escalated ({listed}); the other {others}, closed, are in the special ledger",
+        },
         "report.rectification_figures": {
             "zh": "整改共 {total} 项:已销号 {closed},待验收 {awaiting},整改中 {open},逾期未销号 {overdue};挂牌督办 {supervised} 项,通报批评 {criticised} 项,问责 {accountable} 项",
             "en": "{total} rectifications: {closed} closed, {awaiting} awaiting verification, {open} open, {overdue} overdue; {supervised} supervised, {criticised} publicly criticised, {accountable} accountability",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import functools
+import hashlib
 import itertools
 import json
 import os
@@ -328,9 +329,11 @@ def load_demo(
 ) -> ImportResult:
     """Import the demo history into a store (creating it); a second time adds nothing."""
     path = demo_file()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()  # its records' origin, as any file's
     return Importer(open_app(location, create=True, on_rebuild=on_rebuild)).run(
         read_records(path, label=path.name),
         recorded_at=demo_recorded(datetime.now(UTC)),
+        sources={path.name: digest},
     )
 
 

@@ -239,10 +239,22 @@ class _View:
                 r.accountability_on.isoformat() if r.accountability_on else "",
                 _Cell(code_label("rect_state", r.state, lang), r.state),
             ]
+            for r in self._rectifications_listed()
+        ]
+        return _Table(headers, rows)
+
+    def _rectifications_listed(self) -> list[Any]:
+        return [
+            r
             for r in self.s.ledger.rectifications
             if r.state != "closed" or r.public_criticism_on or r.supervised
         ]
-        return _Table(headers, rows)
+
+    def rectifications_listed(self) -> str:
+        """What the rectifications' table leaves out, said above it."""
+        listed = len(self._rectifications_listed())
+        others = len(self.s.ledger.rectifications) - listed
+        return t("report.rectifications_listed", self.lang, listed=listed, others=others)
 
     def grades_table(self) -> _Table:
         lang = self.lang
@@ -417,6 +429,7 @@ def report_html(summary: Summary, lang: str, now: datetime | None = None) -> str
         )
         + "</p>"
     )
+    out.append(f"<p>{escape(view.rectifications_listed())}</p>")
     out.append(_html_table(view.rectifications_table(), "rectification-table") + "</section>")
     out.append(f'<section id="grades"><h2>{escape(t("report.grades", lang))}</h2>')
     grades = view.grades_table()
@@ -511,6 +524,7 @@ def report_markdown(summary: Summary, lang: str, now: datetime | None = None) ->
     out += _md_table(view.keeping_table())
     out += [f"## {md(t('report.rectifications', lang))}", ""]
     out += [md(t("report.rectification_figures", lang, **figures["rectifications"])), ""]
+    out += [md(view.rectifications_listed()), ""]
     out += _md_table(view.rectifications_table())
     out += [f"## {md(t('report.grades', lang))}", ""]
     grades = view.grades_table()
