@@ -565,3 +565,19 @@ def test_known_at_any_position_and_an_older_read_model_on_postgresql(pg, capsys)
         conn.execute(OLDER_CX_OPEN)
     open_app(resolve_store(pg), create=True).close()  # as an import opens it
     assert [status(capsys, pg, day) for day in DAYS] == before
+
+
+def test_a_server_that_will_not_connect_says_why(server, capsys):
+    """No such user or database, or no server at the port: PostgreSQL's reason, in
+    the interface's language (it was the pool's "couldn't get a connection after
+    5.00 sec" for all three)."""
+    base = server.rsplit("/", 1)[0].replace("postgres@", "", 1)  # postgresql://HOST:PORT
+    host = base.split("://", 1)[1]
+    cases = [
+        (f"postgresql://nouser_cxzy@{host}/test?schema=x", "PostgreSQL has no user nouser_cxzy"),
+        (f"{server.rsplit('/', 1)[0]}/nodb_cxzy?schema=x", "PostgreSQL has no database nodb_cxzy"),
+        ("postgresql://postgres@127.0.0.1:1/test?schema=x", "no PostgreSQL answers at 127.0.0.1:1"),
+    ]
+    for url, said in cases:
+        code, _, err = cli(capsys, "--store", url, "status")
+        assert code == 1 and said in err and len(err.strip().splitlines()) == 1, err

@@ -321,6 +321,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "copied {events} events from {source} to {target}; log and status on {days} days identical",
         "zh": "已从 {source} 复制 {events} 条事件到 {target};日志及 {days} 个日期的状态一致",
     },
+    "pg_no_role": {
+        "en": "{store}: PostgreSQL has no user {name} (give another in the URL: postgresql://USER@…)",
+        "zh": "{store}:PostgreSQL 中没有用户 {name}(请在地址中换一个:postgresql://用户@…)",
+    },
+    "pg_no_database": {
+        "en": "{store}: PostgreSQL has no database {name} (CREATE DATABASE {name}, or name another)",
+        "zh": "{store}:PostgreSQL 中没有数据库 {name}(CREATE DATABASE {name},或换一个)",
+    },
+    "pg_password": {
+        "en": "{store}: PostgreSQL refused the user's password",
+        "zh": "{store}:PostgreSQL 拒绝了该用户的密码",
+    },
+    "pg_down": {
+        "en": "{store}: no PostgreSQL answers at {server} (is the server running, and the port right?)",
+        "zh": "{store}:{server} 上没有 PostgreSQL 应答(服务器是否在运行?端口是否正确?)",
+    },
     "store_in_memory": {
         "en": "store {store} would be SQLite's in memory, gone when the command ends; give a file's path",
         "zh": "数据库 {store} 是 SQLite 的内存数据库,命令结束即消失;请给出文件路径",

@@ -25,6 +25,7 @@ from cxzy.application.store import (
     check_sqlite_file,
     on_read_only_media,
     postgres_env,
+    postgres_unreachable,
     sqlite_name,
     store_error,
 )
@@ -389,6 +390,8 @@ def open_app(
                     "tracking for __migration__",  # eventsourcing's tracking-table marker
                 )
             )
+            if location.kind == "postgresql" and "couldn't get a connection" in str(error):
+                raise postgres_unreachable(location) from None
             if not racing or attempt == OPEN_ATTEMPTS - 1:
                 raise store_error(location, error) from None
             time.sleep(0.1 * (attempt + 1))

@@ -203,6 +203,47 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
     return Violation("store_unreadable", store=location.display(), reason=reason)
 
 
+_PG_REASONS = (  # what PostgreSQL or the network said → our message
+    (re.compile(r'role "(?P<name>[^"]*)" does not exist'), "pg_no_role"),
+    (re.compile(r'database "(?P<name>[^"]*)" does not exist'), "pg_no_database"),
+    (re.compile(r"password authentication failed|no password supplied"), "pg_password"),
+    (
+        re.compile(r"Connection refused|could not connect|accepting TCP/IP|timeout expired"),
+        "pg_down",
+    ),
+)
+
+
+def postgres_unreachable(location: StoreLocation) -> Violation:
+    """Why no connection could be had: eventsourcing's pool waits, then says only
+    that it got none ("couldn't get a connection after 5.00 sec"); one connection
+    of our own hears PostgreSQL's reason (no such role or database, a wrong
+    password, no server there)."""
+    import psycopg
+
+    env = postgres_env(location, create=False)
+    try:
+        psycopg.connect(
+            host=env["POSTGRES_HOST"],
+            port=int(env["POSTGRES_PORT"]),
+            user=env["POSTGRES_USER"],
+            password=env["POSTGRES_PASSWORD"] or None,
+            dbname=env["POSTGRES_DBNAME"],
+            connect_timeout=3,
+        ).close()
+    except psycopg.Error as error:
+        said = str(error)
+        for pattern, code in _PG_REASONS:
+            found = pattern.search(said)
+            if found:
+                name = found.groupdict().get("name", "")
+                where = f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}"
+                return Violation(code, store=location.display(), name=name, server=where)
+        reason = (said.strip().splitlines() or [""])[-1].strip()
+        return Violation("store_unreadable", store=location.display(), reason=reason)
+    return Violation("store_unreadable", store=location.display(), reason="no connection")
+
+
 def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
     """eventsourcing's ``POSTGRES_*`` settings for a ``postgresql://`` URL (it has no DSN
     setting): ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]``."""
