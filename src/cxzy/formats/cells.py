@@ -47,6 +47,13 @@ _HALFWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 
 _DATE_TEXT = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 _TIME_TEXT = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]{1,6})?)?")
+# a time of day's half as Chinese Excel (上午 9:30) or English writes it (9:30 PM)
+_HALF_DAY = re.compile(r"^(?:上午|早上|中午|下午|晚上)\s*|\s*(?:上午|下午)$|\s*[AP]\.?M\.?$", re.I)
+_AFTERNOON = {"下午", "晚上", "PM", "中午"}
+_CHINESE_CLOCK = re.compile(
+    r"([0-9]{1,2})\s*[时点]\s*(?:([0-9]{1,2})\s*分\s*(?:([0-9]{1,2})\s*秒)?)?"
+)
+_DAY_THEN_CLOCK = re.compile(r"日(?=\s*[0-9上下中晚早])")
 # what Windows adds to a copy's name: "ActivityHeld (2)", "ActivityHeld - 副本"
 _COPY_SUFFIX = re.compile(r"\s*(?:\(\d+\)|-\s*(?:副本|copy)(?:\s*\(\d+\))?)$", re.IGNORECASE)
 _OFFSET_TEXT = re.compile(r"Z|[+-]\d{2}:?\d{2}")
@@ -95,11 +102,39 @@ def _date_text(text: str) -> str | None:
         return None
 
 
+def _clock(text: str) -> tuple[int, int, int, str] | None:
+    """Hour, minute, second and fraction of a time of day as Chinese Excel and
+    people write it: ``9:30``, ``09:30:15``, ``下午 3:30``, ``3:30 PM``, ``9时30分``,
+    ``9点``."""
+    half = _HALF_DAY.search(text)
+    if half is not None:
+        text = (text[: half.start()] + text[half.end() :]).strip()
+    chinese = _CHINESE_CLOCK.fullmatch(text)
+    if chinese is not None:
+        text = f"{chinese[1]}:{chinese[2] or '00'}:{chinese[3] or '00'}"
+    found = _TIME_TEXT.fullmatch(text)
+    if found is None:
+        return None
+    hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
+    if half is not None:
+        marker = half.group().strip().upper().replace(".", "")
+        if hour > 12 or hour == 0:
+            return None  # "下午 15:30", "0:30 AM": not a 12-hour time
+        if marker in _AFTERNOON and hour < 12:
+            hour += 12
+        elif marker not in _AFTERNOON and hour == 12 and marker != "中午":
+            hour = 0  # 12:30 AM, 上午 12:30
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return hour, minute, second, found[4] or ""
+
+
 def _moment_text(text: str) -> str:
     """Date and time text as Excel writes it (``2010/6/20 9:30``) → ISO 8601.
 
     Anything else is returned unchanged (ISO text already is; the rest is the
     schema's to refuse)."""
+    text = _DAY_THEN_CLOCK.sub("日 ", text)  # 2010年6月1日9:30
     parts = text.replace("T", " ", 1).split(None, 1)
     day = _date_text(parts[0]) if parts else None
     if day is None:
@@ -109,13 +144,11 @@ def _moment_text(text: str) -> str:
     rest = parts[1].strip()
     offset = _OFFSET_TEXT.search(rest)
     clock = rest[: offset.start()].strip() if offset else rest
-    found = _TIME_TEXT.fullmatch(clock)
+    found = _clock(clock)
     if found is None or (offset is not None and offset.end() != len(rest)):
         return text
-    hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
-    if hour > 23 or minute > 59 or second > 59:
-        return text
-    moment = f"{day}T{hour:02d}:{minute:02d}:{second:02d}{found[4] or ''}"
+    hour, minute, second, fraction = found
+    moment = f"{day}T{hour:02d}:{minute:02d}:{second:02d}{fraction}"
     if offset is not None:
         zone = offset.group()
         if zone != "Z" and ":" not in zone:
