@@ -327,6 +327,19 @@ def test_an_unknown_column_of_a_typed_sheet_is_said_once_and_a_hash_column_is_no
     assert res.code == 0 and "imported 20" in res.out, str(res)
 
 
+def test_a_formula_whose_result_was_never_saved_is_named_not_taken_as_empty(cli, tmp_path):
+    """A workbook written by a program keeps formulas without their results: a
+    required one read as missing, an optional one (participants) was dropped."""
+    cli.ok_import(prelude())
+    rows = [
+        ["type", "at", "unit", "kind", "title", "participants"],
+        ["ActivityHeld", "2010-05-20", "145", "study", "学习", "=30+6"],
+    ]
+    res = cli.run("import", write_table(tmp_path / "formulas.xlsx", rows), lang="zh")
+    assert res.code == 1, str(res)
+    assert "formulas.xlsx[Sheet]:2: 单元格 F 是公式(=30+6),文件中没有保存其计算结果" in res.err
+
+
 def test_invisible_characters_in_a_cell_are_shown_in_the_message(cli, tmp_path):
     cli.ok_import(prelude())
     rows = [

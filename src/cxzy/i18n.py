@@ -40,6 +40,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "json.number too long": {"en": "a number of too many digits", "zh": "数字位数过多"},
     "not_object": {"en": "a record must be a JSON object", "zh": "每条记录必须是 JSON 对象"},
     "missing_field": {"en": "field '{field}' is required", "zh": "缺少必填字段 '{field}'"},
+    "formula_unsaved": {
+        "en": "cell {column} holds a formula ({formula}) whose result the file never saved: open and save it in Excel or WPS, then import it",
+        "zh": "单元格 {column} 是公式({formula}),文件中没有保存其计算结果:请用 Excel 或 WPS 打开并保存后再导入",
+    },
     "unknown_column": {
         "en": "unknown field '{field}' for {type} (allowed: {allowed}); a column kept as notes begins with #",
         "zh": "{type} 不认识字段 '{field}'(可用:{allowed});作为备注保留的列,列名以 # 开头",

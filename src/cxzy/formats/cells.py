@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -61,6 +62,13 @@ MAX_INT_DIGITS = 4000  # Python reads at most 4,300 digits as a number
 _INT_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?|[+-]?\d{1,3}(?:,\d{3})+", re.ASCII)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """A cell a formula fills whose result the file never saved."""
+
+    formula: str
 
 
 def column_letter(index: int) -> str:
@@ -408,6 +416,10 @@ def records_from_rows(
         try:
             cells: dict[str, Any] = {}
             for index, value in enumerate(values):
+                if isinstance(value, Unsaved):
+                    raise Violation(
+                        "formula_unsaved", column=column_letter(index), formula=value.formula[:40]
+                    )
                 if _empty(value):
                     continue
                 name = header[index] if index < len(header) else ""

@@ -24,13 +24,14 @@ import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import ParseError
 from zoneinfo import ZoneInfo
 
 from cxzy.domain.errors import Violation
-from cxzy.formats.cells import Item, record_type, records_from_rows
+from cxzy.formats.cells import Item, Unsaved, record_type, records_from_rows
 
 #: The workbook keyword that marks what cxzy exports (the ledger): a report, not
 #: records; imported by mistake, it is refused in one line.
@@ -65,12 +66,13 @@ def sheet_label(name: str, sheet: str) -> str:
     return f"{name}[{sheet}]"
 
 
-def _open(data: bytes, name: str) -> Any:
+def _open(data: bytes, name: str, *, formulas: bool = False) -> Any:
+    """The workbook's saved values, or with ``formulas`` the formulas themselves."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
     except (
         zipfile.BadZipFile,
         InvalidFileException,
@@ -91,6 +93,27 @@ def _open(data: bytes, name: str) -> Any:
 def _rows(sheet: Any) -> Iterator[tuple[int, Sequence[Any]]]:
     sheet.reset_dimensions()  # the stored size may be wrong (files from other programs)
     yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+
+
+def _formula(cell: Any) -> str | None:
+    text = getattr(cell, "text", cell)  # an array formula keeps its text apart
+    return text if isinstance(text, str) and text.startswith("=") else None
+
+
+def _with_unsaved(
+    rows: Iterator[tuple[int, Sequence[Any]]], formulas: Iterator[tuple[int, Sequence[Any]]]
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows, a cell a formula fills but whose result the file never saved (a
+    workbook written by a program, or calculated by hand) as :class:`Unsaved`: its
+    value is unknown, not empty (it read as a missing field, or an optional one
+    was dropped without a word)."""
+    for (number, values), (_, cells) in zip(rows, formulas, strict=False):
+        if any(v is None and _formula(f) for v, f in zip(values, cells, strict=False)):
+            values = [
+                Unsaved(str(_formula(f))) if v is None and _formula(f) else v
+                for v, f in zip_longest(values, cells)
+            ]
+        yield number, values
 
 
 def _instant(raw: Any, zone: tzinfo) -> float | None:
@@ -139,6 +162,7 @@ def read_xlsx_records(
     if digest is not None:
         digest.update(data)
     book = _open(data, name)
+    formulas = _open(data, name, formulas=True)
     try:
         if book.properties.keywords == EXPORT_KEYWORD:
             raise Violation("xlsx_is_export", file=name)
@@ -151,17 +175,18 @@ def read_xlsx_records(
                 continue
             sheet_type = record_type(sheet.title)
             label_ = sheet_label(name, sheet.title)
+            rows = _with_unsaved(_rows(sheet), _rows(formulas[sheet.title]))
             if sheet.sheet_state != "visible":
                 # a unit hides what it does not mean to send (a cancelled commitment):
                 # its rows are refused, at the first one, unless the sheet holds none
-                first = next(records_from_rows(_rows(sheet), str, sheet_type, date1904), None)
+                first = next(records_from_rows(rows, str, sheet_type, date1904), None)
                 if first is not None:
                     sheets.append([(f"{label_}:{first[0]}", Violation("hidden_sheet"))])
                 continue
             sheets.append(
                 list(
                     records_from_rows(
-                        _rows(sheet),
+                        rows,
                         lambda row, label_=label_: f"{label_}:{row}",
                         sheet_type,
                         date1904,
@@ -173,4 +198,5 @@ def read_xlsx_records(
         raise Violation("xlsx_unreadable", file=name, reason=reason) from None
     finally:
         book.close()
+        formulas.close()
     return _ordered(sheets, zone or ZoneInfo(DEFAULT_ZONE))
