@@ -1448,3 +1448,23 @@ async def test_a_store_damaged_under_the_dashboard_is_said_and_the_last_view_sta
         said = [n.message for n in app._notifications]
         assert app.is_running and app.snapshot is shown
         assert said and "damaged" in said[-1] and str(store.name) in said[-1], said
+
+
+async def test_the_log_opened_from_a_past_moment_says_it_is_the_whole_log(demo_store):
+    """In an auditor's view of what the store knew at a moment, `l` shows every
+    record, those stored after it too: its title says so."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.run_command("known 2010-06-01 18:00")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        title = plain(app.screen.query_one("#title", Static))
+        assert "the whole log, records stored after 2010-06-01 18:00 included" in title, title
+        await pilot.press("escape")
+        app.run_command("known")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert "the whole log" not in plain(app.screen.query_one("#title", Static))

@@ -551,6 +551,10 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_days_left": {"zh": "剩 {n} 天", "en": "{n}d left"},
     "tui_days_over": {"zh": "逾期 {n} 天", "en": "{n}d overdue"},
     "tui_supervised": {"zh": "督办", "en": "supervised"},
+    "tui_log_whole": {
+        "zh": "整个日志,含 {moment} 之后入库的记录",
+        "en": "the whole log, records stored after {moment} included",
+    },
     "tui_screenshot_saved": {"zh": "截图已保存:{path}", "en": "screenshot saved: {path}"},
     "tui_screenshot_failed": {
         "zh": "截图未能保存:{reason}",
