@@ -1468,3 +1468,23 @@ async def test_the_log_opened_from_a_past_moment_says_it_is_the_whole_log(demo_s
         await pilot.press("l")
         await settle(pilot)
         assert "the whole log" not in plain(app.screen.query_one("#title", Static))
+
+
+async def test_phases_whose_windows_overlap_are_both_named_current(tmp_path):
+    """A campaign that moved one phase's window over the next (decision 92): on a
+    day in both, the header named only the first while the grid showed both active."""
+    from contract_helpers import prelude, write_jsonl
+
+    records = prelude()
+    records[0]["phases"] = [{"key": "compete", "start": "2010-06-01", "end": "2011-08-15"}]
+    path = tmp_path / "overlap.db"
+    app = open_app(location(path), create=True)
+    assert Importer(app).run(read_records(write_jsonl(tmp_path / "o.jsonl", records))).ok
+    app.close()
+    board = CxzyApp(
+        open_app(location(path), read_only=True), lang="en", today=date(2011, 8, 10), live=False
+    )
+    async with board.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = "\n".join(plain(s) for s in board.screen.query(Static))
+        assert "current phase: Compete / Rectify" in header, header

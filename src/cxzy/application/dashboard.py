@@ -25,7 +25,14 @@ from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
 from cxzy.domain.schema import public_record
-from cxzy.domain.status import DONE, LATE, MISSED, campaign_stage, current_phase
+from cxzy.domain.status import (
+    DONE,
+    LATE,
+    MISSED,
+    campaign_stage,
+    current_phase,
+    current_phases,
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class Snapshot:
     phase: str | None  # the current phase on the day shown
     open_total: int = 0  # everything open; ``alerts`` holds the most urgent of them
     stage: str = "during"  # before, during, between or after the phases (campaign_stage)
+    phases: tuple[str, ...] = ()  # every phase whose window holds the day (they may overlap)
 
     @property
     def historical(self) -> bool:
@@ -266,6 +274,7 @@ class DashboardQuery:
             phase.key if phase else None,
             open_total,
             campaign_stage(report.template, as_of),
+            tuple(p.key for p in current_phases(report.template, as_of)),
         )
 
     def _alerts_of_whole_log(self, c: Any, as_of: date, head: int) -> list[Alert]:

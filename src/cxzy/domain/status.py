@@ -100,9 +100,14 @@ def unit_phases(
     return result
 
 
+def current_phases(template: Template, as_of: date) -> list[Phase]:
+    """The phases whose windows hold the date (windows may overlap: decision 92)."""
+    return [p for p in template.phases if p.start <= as_of <= p.end]
+
+
 def current_phase(template: Template, as_of: date) -> Phase | None:
-    """The phase whose window holds the date, if any."""
-    return next((p for p in template.phases if p.start <= as_of <= p.end), None)
+    """The first phase whose window holds the date, if any."""
+    return next(iter(current_phases(template, as_of)), None)
 
 
 def campaign_stage(template: Template, as_of: date) -> str:

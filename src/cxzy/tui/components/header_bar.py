@@ -51,9 +51,11 @@ class HeaderBar(Static):
         line.append(visible(report.title), style="bold")
         line.append(f"  {t('as_of', lang)} {report.as_of.isoformat()}  ")
         template = report.template
-        current = next((p for p in template.phases if p.key == snapshot.phase), None)
-        if current is not None:
-            phase_name = current.name.get(lang, current.key)
+        current = [p for p in template.phases if p.key in (snapshot.phases or (snapshot.phase,))]
+        if len(current) > 1:  # windows that overlap: each, by its short name
+            phase_name = " / ".join(p.short.get(lang, p.key) for p in current)
+        elif current:
+            phase_name = current[0].name.get(lang, current[0].key)
         else:  # not begun, over, or between two phases' windows
             phase_name = t(f"tui_stage_{snapshot.stage}", lang)
         line.append(f"{t('tui_current_phase', lang)}: ")
