@@ -1488,3 +1488,24 @@ async def test_phases_whose_windows_overlap_are_both_named_current(tmp_path):
         await settle(pilot)
         header = "\n".join(plain(s) for s in board.screen.query(Static))
         assert "current phase: Compete / Rectify" in header, header
+
+
+async def test_a_checklist_item_met_by_a_record_without_words_names_its_type(tmp_path):
+    """A mass evaluation recorded without a note met its item: the unit screen said
+    'ReviewRecorded', the format's code, where it says what each record is."""
+    from contract_helpers import prelude, review, write_jsonl
+
+    records = [*prelude(), review("145", "mass_evaluation", "2010-12-01")]
+    path = tmp_path / "review.db"
+    app = open_app(location(path), create=True)
+    assert Importer(app).run(read_records(write_jsonl(tmp_path / "r.jsonl", records))).ok
+    app.close()
+    board = CxzyApp(
+        open_app(location(path), read_only=True), lang="zh", today=date(2011, 1, 5), live=False
+    )
+    async with board.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"145", "enter")
+        await settle(pilot)
+        body = plain(board.screen.query_one("#body", Static))
+        assert "2010-12-01 评议考核" in body and "ReviewRecorded" not in body, body

@@ -138,7 +138,8 @@ class UnitScreen(Screen[None]):
             spec = items[item.item]
             if item.evidence is not None:
                 ev = item.evidence
-                why = literal(f"{ev.day} {ev.summary or ev.type} ({ev.by or '-'})")
+                what = ev.summary or code_label("type", ev.type, lang)  # (not ReviewRecorded)
+                why = literal(f"{ev.day} {what} ({ev.by or '-'})")
                 if late_days(ev.at, ev.recorded, report.template.late_report_days):
                     why.append(f" {t('tui_reported_late', lang)}", style="yellow")
             elif item.total is not None:
