@@ -1470,20 +1470,25 @@ async def test_the_log_opened_from_a_past_moment_says_it_is_the_whole_log(demo_s
         assert "the whole log" not in plain(app.screen.query_one("#title", Static))
 
 
+def _board_of(records: list[dict], tmp_path: Path, lang: str, today: date) -> CxzyApp:
+    """A dashboard on a new store of these records, on a given day."""
+    from contract_helpers import write_jsonl
+
+    path = tmp_path / "board.db"
+    app = open_app(location(path), create=True)
+    assert Importer(app).run(read_records(write_jsonl(tmp_path / "in.jsonl", records))).ok
+    app.close()
+    return CxzyApp(open_app(location(path), read_only=True), lang=lang, today=today, live=False)
+
+
 async def test_phases_whose_windows_overlap_are_both_named_current(tmp_path):
     """A campaign that moved one phase's window over the next (decision 92): on a
     day in both, the header named only the first while the grid showed both active."""
-    from contract_helpers import prelude, write_jsonl
+    from contract_helpers import prelude
 
     records = prelude()
     records[0]["phases"] = [{"key": "compete", "start": "2010-06-01", "end": "2011-08-15"}]
-    path = tmp_path / "overlap.db"
-    app = open_app(location(path), create=True)
-    assert Importer(app).run(read_records(write_jsonl(tmp_path / "o.jsonl", records))).ok
-    app.close()
-    board = CxzyApp(
-        open_app(location(path), read_only=True), lang="en", today=date(2011, 8, 10), live=False
-    )
+    board = _board_of(records, tmp_path, "en", date(2011, 8, 10))
     async with board.run_test(size=SIZE) as pilot:
         await settle(pilot)
         header = "\n".join(plain(s) for s in board.screen.query(Static))
@@ -1493,16 +1498,10 @@ async def test_phases_whose_windows_overlap_are_both_named_current(tmp_path):
 async def test_a_checklist_item_met_by_a_record_without_words_names_its_type(tmp_path):
     """A mass evaluation recorded without a note met its item: the unit screen said
     'ReviewRecorded', the format's code, where it says what each record is."""
-    from contract_helpers import prelude, review, write_jsonl
+    from contract_helpers import prelude, review
 
     records = [*prelude(), review("145", "mass_evaluation", "2010-12-01")]
-    path = tmp_path / "review.db"
-    app = open_app(location(path), create=True)
-    assert Importer(app).run(read_records(write_jsonl(tmp_path / "r.jsonl", records))).ok
-    app.close()
-    board = CxzyApp(
-        open_app(location(path), read_only=True), lang="zh", today=date(2011, 1, 5), live=False
-    )
+    board = _board_of(records, tmp_path, "zh", date(2011, 1, 5))
     async with board.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("colon", *"145", "enter")
