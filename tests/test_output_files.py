@@ -90,3 +90,43 @@ def test_template_does_not_replace_a_workbook_without_force(cli, demo_store, tmp
     res = cli.run("template", "--force", "--output", filled, store=demo_store)
     assert res.code == 0, str(res)
     assert filled.read_bytes()[:2] == b"PK"  # a workbook now
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_ctrl_c_while_a_workbook_is_written_keeps_the_old_file_and_shows_no_traceback(
+    tmp_path, capfd, monkeypatch
+):
+    """Interrupted half way through the zip file, openpyxl's workbook complained as
+    it was collected ("Exception ignored in ZipFile.__del__"); the file there
+    before stays."""
+    import gc
+    import zipfile
+
+    from cxzy.cli.spreadsheets import _written
+    from cxzy.formats.ledger_tables import Table
+    from cxzy.formats.ledger_xlsx import write_tables_xlsx
+
+    real_writestr = zipfile.ZipFile.writestr
+    written: list[str] = []
+
+    def interrupted_writestr(self, name, data, *args, **kwargs):
+        written.append(str(name))
+        if len(written) == 3:  # Ctrl-C, a few parts into the file
+            raise KeyboardInterrupt
+        return real_writestr(self, name, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", interrupted_writestr)
+    target = tmp_path / "ledger.xlsx"
+    target.write_bytes(b"the ledger handed in last week")
+    table = Table("units", "Units", ["name", "n"], [[f"row {n}", n] for n in range(100)])
+    interrupted = False
+    try:
+        _written(str(target), lambda: write_tables_xlsx([table], target))
+    except KeyboardInterrupt:
+        interrupted = True
+    gc.collect()  # (out of the except clause: what the frames held is let go)
+    err = capfd.readouterr().err
+    assert interrupted and len(written) == 3
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert target.read_bytes() == b"the ledger handed in last week"
+    assert [p.name for p in tmp_path.iterdir()] == ["ledger.xlsx"]

@@ -273,19 +273,38 @@ def test_full_width_codes_dates_and_numbers_read_as_typed_with_an_ascii_keyboard
     assert res.code == 1 and "participants" in res.err, str(res)
 
 
-def test_sheets_and_files_named_after_a_type_loosely(cli, tmp_path):
-    """A sheet named 'activityheld ' and Windows' copies of a CSV file are typed."""
+def test_sheets_named_after_a_type_loosely_but_not_a_copy(cli, tmp_path):
+    """A sheet named 'activityheld ' is typed; a copy of a sheet or file (what Windows
+    and Excel name 'ActivityHeld (2)', 'ActivityHeld - 副本': a unit's draft) is not,
+    so it does not go in beside the one it copies."""
     cli.ok_import(prelude())
     rows = [["at", "unit", "kind", "title"], ["2010-05-20", "145", "study", "学习"]]
     res = cli.run("import", write_table(tmp_path / "a.xlsx", rows, sheet="activityheld "))
     assert res.code == 0 and "imported 1" in res.out, str(res)
-    rows[1][3] = "再学习"
-    for number, name in enumerate(("ActivityHeld (2).csv", "ActivityHeld - 副本.csv")):
-        rows[1][3] = f"第{number + 3}次学习"
+    rows[1][3] = "草稿"
+    for name in ("ActivityHeld (2).csv", "ActivityHeld - 副本.csv"):
         path = tmp_path / name
         path.write_text("\n".join(",".join(row) for row in rows), encoding="utf-8")
         res = cli.run("import", path)
-        assert res.code == 0 and "imported 1" in res.out, str(res)
+        assert res.code == 1 and "type" in res.err, str(res)
+    res = cli.run("import", write_table(tmp_path / "b.xlsx", rows, sheet="ActivityHeld (2)"))
+    assert res.code == 1 and "type" in res.err, str(res)
+
+
+def test_an_empty_sheet_with_an_added_column_refuses_nothing(cli, tmp_path):
+    """Units add a 备注 column to every sheet of the template, the empty ones too."""
+    cli.ok_import(prelude())
+    book = Workbook()
+    used = book.active
+    used.title = "ActivityHeld"
+    used.append(["at", "unit", "kind", "title"])
+    used.append(["2010-05-20", "145", "study", "学习"])
+    unused = book.create_sheet("CommitmentMade")
+    unused.append(["at", "unit", "commitment", "text", "due", "备注"])
+    path = tmp_path / "extra.xlsx"
+    book.save(path)
+    res = cli.run("import", path)
+    assert res.code == 0 and "imported 1" in res.out, str(res)
 
 
 def test_a_hidden_sheet_with_records_is_refused(cli, tmp_path):

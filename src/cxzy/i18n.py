@@ -325,6 +325,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "copied {events} events from {source} to {target}; log and status on {days} days identical",
         "zh": "已从 {source} 复制 {events} 条事件到 {target};日志及 {days} 个日期的状态一致",
     },
+    "schema_name": {
+        "en": "{store}: a schema name of lower-case letters, digits and _ only, please ({schema} is not one)",
+        "zh": "{store}:schema 名只能用小写字母、数字和下划线({schema} 不符合)",
+    },
     "pg_no_role": {
         "en": "{store}: PostgreSQL has no user {name} (give another in the URL: postgresql://USER@…)",
         "zh": "{store}:PostgreSQL 中没有用户 {name}(请在地址中换一个:postgresql://用户@…)",
@@ -1153,7 +1157,7 @@ LABELS.update(
         },
         "report.rectifications": {"zh": "整改落实", "en": "Rectifications"},
         "report.rectifications_listed": {
-            "zh": "下表列出未销号、挂牌督办或经通报批评、问责的整改({listed} 项);其余 {others} 项已按期销号,见专项台帐",
+            "zh": "下表列出未销号、挂牌督办或经通报批评、问责的整改({listed} 项);其余 {others} 项已销号,见专项台帐",
             "en": "The table lists the rectifications not closed, supervised, or escalated ({listed}); the other {others}, closed, are in the special ledger",
         },
         "report.rectification_figures": {

@@ -177,14 +177,8 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
     missing = _MISSING_SCHEMA.search(reason)
     if missing:
         name = missing["name"]
-        # as cxzy names it: quoted, so that PostgreSQL keeps its capitals
-        quoted = (
-            name
-            if re.fullmatch(r"[a-z_][a-z0-9_]*", name)
-            else '"{}"'.format(name.replace('"', '""'))
-        )
         return Violation(
-            "no_schema", store=location.display(), schema=name, create=f"CREATE SCHEMA {quoted}"
+            "no_schema", store=location.display(), schema=name, create=f"CREATE SCHEMA {name}"
         )
     if _MISSING_TABLE.search(reason):  # a PostgreSQL database or schema cxzy has not used yet
         return Violation("no_store", store=location.display())
@@ -244,6 +238,9 @@ def postgres_unreachable(location: StoreLocation) -> Violation:
     return Violation("store_unreadable", store=location.display(), reason="no connection")
 
 
+_PLAIN_SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
 def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
     """eventsourcing's ``POSTGRES_*`` settings for a ``postgresql://`` URL (it has no DSN
     setting): ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]``."""
@@ -253,6 +250,11 @@ def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
     dbname = unquote(parts.path.lstrip("/"))
     if unknown or not dbname:
         raise Violation("bad_store_url", store=location.display())
+    schema = query.get("schema", [""])[0]
+    if schema and not _PLAIN_SCHEMA.fullmatch(schema):
+        # eventsourcing finds its types in a schema of plain lower-case letters only
+        # (with capitals, created quoted, its imports failed: "Composite type not found")
+        raise Violation("schema_name", store=location.display(), schema=schema)
     try:
         port = parts.port or 5432
     except ValueError:
@@ -264,7 +266,7 @@ def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
         "POSTGRES_PORT": str(port),
         "POSTGRES_USER": unquote(parts.username or "") or getpass.getuser(),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_SCHEMA": query.get("schema", [""])[0],
+        "POSTGRES_SCHEMA": schema,
         "POSTGRES_CONNECT_TIMEOUT": "5",
         # An import works out its read model inside the insert transaction: a large
         # one is busy longer than eventsourcing's default idle-in-transaction limit.

@@ -94,15 +94,20 @@ def _written(name: str, write: Callable[[], Any]) -> Any:
     collected ("Exception ignored in ..."): after the one line, nothing more."""
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _unraisable: None
+    reason: Any = None
     try:
         try:
             return write()
         except OSError as error:
             reason = os_reason(error)
+        except KeyboardInterrupt:  # Ctrl-C: the file there before stays, as on a failure
+            reason = None
         # out of the except clause: the error's frames, and what they held, are let go
         gc.collect()
     finally:
         sys.unraisablehook = hook
+    if reason is None:
+        raise KeyboardInterrupt
     raise Violation("output_unwritable", file=name, reason=reason)
 
 

@@ -55,8 +55,6 @@ _CHINESE_CLOCK = re.compile(
     r"([0-9]{1,2})\s*[时点]\s*(?:([0-9]{1,2})\s*分\s*(?:([0-9]{1,2})\s*秒)?)?"
 )
 _DAY_THEN_CLOCK = re.compile(r"日(?=\s*[0-9上下中晚早])")
-# what Windows adds to a copy's name: "ActivityHeld (2)", "ActivityHeld - 副本"
-_COPY_SUFFIX = re.compile(r"\s*(?:\(\d+\)|-\s*(?:副本|copy)(?:\s*\(\d+\))?)$", re.IGNORECASE)
 _OFFSET_TEXT = re.compile(r"Z|[+-]\d{2}:?\d{2}")
 MAX_INT_DIGITS = 4000  # Python reads at most 4,300 digits as a number
 _INT_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?|[+-]?\d{1,3}(?:,\d{3})+", re.ASCII)
@@ -263,9 +261,10 @@ def halfwidth(text: str) -> str:
 
 def record_type(name: str) -> str | None:
     """The record type a sheet's or a CSV file's name gives, if any: its case,
-    surrounding spaces, full-width forms and a copy's suffix aside (``activityheld ``,
-    ``ActivityHeld (2)``, ``ActivityHeld - 副本``)."""
-    wanted = _COPY_SUFFIX.sub("", halfwidth(name).strip()).casefold()
+    surrounding spaces and full-width forms aside (``activityheld ``). A copy's name
+    (``ActivityHeld (2)``, ``ActivityHeld - 副本``) gives none: a unit keeps its
+    drafts so, and they must not go in beside the sheet they copy."""
+    wanted = halfwidth(name).strip().casefold()
     return next((type_ for type_ in TYPES if type_.casefold() == wanted), None)
 
 
@@ -401,6 +400,7 @@ def records_from_rows(
     type of the rows when the header has no ``type`` column (a CSV file named
     after it, which may also hold a ``type`` column of any types)."""
     header: list[str] | None = None
+    unknown: tuple[int, Violation] | None = None  # a column the type lacks: said at a record
     for number, values in rows:
         if all(_empty(v) for v in values) or _comment(values):
             continue
@@ -409,10 +409,15 @@ def records_from_rows(
             if "type" not in header:
                 sheet_type = sheet_type or untyped
             problem = _header_problem(header, sheet_type)
-            if problem is not None:
+            if problem is not None and problem.code == "unknown_column":
+                unknown = (number, problem)  # (a sheet left empty is no problem)
+            elif problem is not None:
                 yield where(number), problem
                 return
             continue
+        if unknown is not None:
+            yield where(unknown[0]), unknown[1]
+            return
         try:
             cells: dict[str, Any] = {}
             for index, value in enumerate(values):

@@ -567,13 +567,15 @@ class CxzyApp(App[None]):
             self.pop_screen()
         self.push_screen(UnitScreen(message.unit))
 
-    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
-        """The palette's screenshot: into the Downloads folder when there is one, else
-        the folder the dashboard was started in (Textual's failed without one)."""
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """A screenshot (the palette's): into the Downloads folder when there is one,
+        else the folder the dashboard was started in (Textual's failed without one)."""
         if path is None:
             downloads = user_downloads_path()
             path = str(downloads if downloads.is_dir() else Path.cwd())
-        self.deliver_screenshot(filename, path)
+        return super().deliver_screenshot(filename, path, time_format)
 
     @on(events.DeliveryComplete)
     def _screenshot_saved(self, event: events.DeliveryComplete) -> None:
