@@ -52,7 +52,7 @@ def _one_line_refusal(proc: subprocess.CompletedProcess, name: str) -> None:
     [
         ("总结报告.html", ["report", "--as-of", "2012-11-07", "--output"]),
         ("总结报告.md", ["report", "--as-of", "2012-11-07", "--output"]),
-        ("专项台帐.xlsx", ["export", "ledger", "--as-of", "2012-11-07", "--output"]),
+        ("专项台帐.xlsx", ["export", "ledger", "--as-of", "2012-11-07", "--force", "--output"]),
         ("填报工作簿.xlsx", ["template", "--force", "--output"]),
     ],
 )
@@ -130,3 +130,22 @@ def test_ctrl_c_while_a_workbook_is_written_keeps_the_old_file_and_shows_no_trac
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert target.read_bytes() == b"the ledger handed in last week"
     assert [p.name for p in tmp_path.iterdir()] == ["ledger.xlsx"]
+
+
+def test_a_ledger_replaces_a_ledger_but_not_a_units_workbook_without_force(
+    cli, demo_store, tmp_path
+):
+    """The next day's ledger over the last one, as ever; over a workbook a unit filled
+    in (not a cxzy export), only with --force."""
+    ledger = tmp_path / "专项台帐.xlsx"
+    for _ in range(2):
+        res = cli.run("export", "ledger", "-o", ledger, store=demo_store)
+        assert res.code == 0, str(res)
+    unit = tmp_path / "一四五队.xlsx"
+    res = cli.run("template", "-o", unit, store=demo_store)  # what a unit sends back
+    before = unit.read_bytes()
+    res = cli.run("export", "ledger", "-o", unit, store=demo_store)
+    assert res.code == 1 and "--force" in res.err, str(res)
+    assert unit.read_bytes() == before
+    res = cli.run("export", "ledger", "--force", "-o", unit, store=demo_store)
+    assert res.code == 0 and unit.read_bytes() != before, str(res)

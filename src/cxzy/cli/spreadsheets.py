@@ -53,6 +53,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     ledger.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
     ledger.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_at", lang))
     ledger.add_argument("--format", choices=("xlsx", "csv"), help=t("cli.ledger_format", lang))
+    ledger.add_argument("--force", action="store_true", help=t("cli.force", lang))
 
     p = commands.add_parser("report", help=t("cli.report", lang))
     common(p, top=False)
@@ -109,6 +110,17 @@ def _written(name: str, write: Callable[[], Any]) -> Any:
     if reason is None:
         raise KeyboardInterrupt
     raise Violation("output_unwritable", file=name, reason=reason)
+
+
+def _an_export(path: Path) -> bool:
+    """Whether a workbook is one cxzy exported (a ledger, replaced by the next day's
+    without asking), not a unit's."""
+    from cxzy.formats.xlsx_records import is_export
+
+    try:
+        return is_export(path)
+    except (OSError, Violation):
+        return False
 
 
 def _day_and_moment(args: argparse.Namespace, app: CampaignApp) -> tuple[date, datetime | None]:
@@ -194,6 +206,8 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     fmt = args.format or "xlsx"
     if fmt == "xlsx":
         path = _output(args.output, (".xlsx",))
+        if path.exists() and not args.force and not _an_export(path):
+            raise Violation("output_exists", file=args.output)  # a unit's workbook, say
     else:
         path = Path(args.output)
         if path.exists() and not path.is_dir():

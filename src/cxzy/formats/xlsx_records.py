@@ -62,6 +62,15 @@ SAME_MOMENT_ORDER = {
 }
 
 
+def is_export(path: Path) -> bool:
+    """Whether the workbook at ``path`` is one cxzy exported (:data:`EXPORT_KEYWORD`)."""
+    book = _open(path.read_bytes(), str(path))
+    try:
+        return bool(book.properties.keywords == EXPORT_KEYWORD)
+    finally:
+        book.close()
+
+
 def sheet_label(name: str, sheet: str) -> str:
     return f"{name}[{sheet}]"
 
