@@ -157,6 +157,8 @@ def test_a_schema_or_store_that_is_not_there_is_named_in_one_line(pg, server, ca
     capitals = f"{server}?schema=Cxzy_Test_Caps"  # a name eventsourcing's types are not found in
     code, _, err = cli(capsys, "--store", capitals, "import", str(EVENTS / "demo.jsonl"))
     assert code == 1 and "lower-case letters, digits and _ only" in err, err
+    code, _, err = cli(capsys, "--store", missing, "status")  # reading: the schema, too
+    assert code == 1 and "no schema cxzy_test_not_made" in err, err  # (was "import first")
     for command in (["status"], ["log"], ["verify"]):  # a schema cxzy has not used yet
         code, _, err = cli(capsys, "--store", pg, *command)
         assert code == 1 and len(err.strip().splitlines()) == 1, err

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from eventsourcing.persistence import PersistenceError
@@ -181,6 +182,10 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
             "no_schema", store=location.display(), schema=name, create=f"CREATE SCHEMA {name}"
         )
     if _MISSING_TABLE.search(reason):  # a PostgreSQL database or schema cxzy has not used yet
+        schema = _schema_not_there(location)  # (reading: the schema may be gone too)
+        if schema is not None:
+            create = f"CREATE SCHEMA {schema}"
+            return Violation("no_schema", store=location.display(), schema=schema, create=create)
         return Violation("no_store", store=location.display())
     if "permission denied" in lowered or "must be owner" in lowered:
         return Violation("store_read_only_role", store=location.display())
@@ -208,6 +213,43 @@ _PG_REASONS = (  # what PostgreSQL or the network said → our message
 )
 
 
+def _connect(location: StoreLocation) -> Any:
+    """One connection of our own to a ``postgresql://`` store (not eventsourcing's
+    pool, which hides why it got none)."""
+    import psycopg
+
+    env = postgres_env(location, create=False)
+    return psycopg.connect(
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None,
+        dbname=env["POSTGRES_DBNAME"],
+        connect_timeout=3,
+    )
+
+
+def _schema_not_there(location: StoreLocation) -> str | None:
+    """The URL's schema when the database has none of that name (a reader of a
+    schema never made, or dropped, was told to import first, which cannot work
+    there); None when it is there, or cannot be asked."""
+    if location.kind != "postgresql":
+        return None
+    import psycopg
+
+    schema = postgres_env(location, create=False)["POSTGRES_SCHEMA"]
+    if not schema:
+        return None
+    try:
+        with _connect(location) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", [schema]
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    return None if found else schema
+
+
 def postgres_unreachable(location: StoreLocation) -> Violation:
     """Why no connection could be had: eventsourcing's pool waits, then says only
     that it got none ("couldn't get a connection after 5.00 sec"); one connection
@@ -217,14 +259,7 @@ def postgres_unreachable(location: StoreLocation) -> Violation:
 
     env = postgres_env(location, create=False)
     try:
-        psycopg.connect(
-            host=env["POSTGRES_HOST"],
-            port=int(env["POSTGRES_PORT"]),
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"] or None,
-            dbname=env["POSTGRES_DBNAME"],
-            connect_timeout=3,
-        ).close()
+        _connect(location).close()
     except psycopg.Error as error:
         said = str(error)
         for pattern, code in _PG_REASONS:
