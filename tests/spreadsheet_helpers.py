@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -142,10 +142,20 @@ def write_csv(
 
 def write_table(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Sheet") -> Path:
     """Raw rows into a workbook (row 1 first)."""
+    return write_sheets(path, {sheet: rows})
+
+
+def write_sheets(
+    path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], hidden: Collection[str] = ()
+) -> Path:
+    """Raw rows into a workbook's sheets, in order; those named in ``hidden`` hidden."""
     book = Workbook()
-    book.active.title = sheet
-    for row in rows:
-        book.active.append(list(row))
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = "hidden" if title in hidden else "visible"
+        for row in rows:
+            sheet.append(list(row))
     book.save(path)
     return path
 

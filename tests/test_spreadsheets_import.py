@@ -18,6 +18,7 @@ from spreadsheet_helpers import (
     log_without_recorded,
     read_jsonl,
     write_csv,
+    write_sheets,
     write_table,
     write_xlsx,
     write_xlsx_by_type,
@@ -294,16 +295,11 @@ def test_sheets_named_after_a_type_loosely_but_not_a_copy(cli, tmp_path):
 def test_an_empty_sheet_with_an_added_column_refuses_nothing(cli, tmp_path):
     """Units add a 备注 column to every sheet of the template, the empty ones too."""
     cli.ok_import(prelude())
-    book = Workbook()
-    used = book.active
-    used.title = "ActivityHeld"
-    used.append(["at", "unit", "kind", "title"])
-    used.append(["2010-05-20", "145", "study", "学习"])
-    unused = book.create_sheet("CommitmentMade")
-    unused.append(["at", "unit", "commitment", "text", "due", "备注"])
-    path = tmp_path / "extra.xlsx"
-    book.save(path)
-    res = cli.run("import", path)
+    sheets = {
+        "ActivityHeld": [["at", "unit", "kind", "title"], ["2010-05-20", "145", "study", "学习"]],
+        "CommitmentMade": [["at", "unit", "commitment", "text", "due", "备注"]],
+    }
+    res = cli.run("import", write_sheets(tmp_path / "extra.xlsx", sheets))
     assert res.code == 0 and "imported 1" in res.out, str(res)
 
 
@@ -311,24 +307,19 @@ def test_a_hidden_sheet_with_records_is_refused(cli, tmp_path):
     """A unit hides what it does not mean to send; the template's hidden #lists is
     no such sheet, and a hidden empty sheet refuses nothing."""
     cli.ok_import(prelude())
-    book = Workbook()
-    shown = book.active
-    shown.title = "ActivityHeld"
-    shown.append(["at", "unit", "kind", "title"])
-    shown.append(["2010-05-20", "145", "study", "学习"])
-    hidden = book.create_sheet("CommitmentMade")
-    hidden.sheet_state = "hidden"
-    hidden.append(["at", "unit", "commitment", "text", "due"])
-    hidden.append(["2010-05-21", "145", "K9", "已作废", "2010-12-31"])
-    empty = book.create_sheet("Sheet3")
-    empty.sheet_state = "hidden"
-    path = tmp_path / "hidden.xlsx"
-    book.save(path)
+    sheets = {
+        "ActivityHeld": [["at", "unit", "kind", "title"], ["2010-05-20", "145", "study", "学习"]],
+        "CommitmentMade": [
+            ["at", "unit", "commitment", "text", "due"],
+            ["2010-05-21", "145", "K9", "已作废", "2010-12-31"],
+        ],
+        "Sheet3": [],
+    }
+    path = write_sheets(tmp_path / "hidden.xlsx", sheets, hidden={"CommitmentMade", "Sheet3"})
     res = cli.run("import", path, lang="zh")
     assert res.code == 1, str(res)
     assert "hidden.xlsx[CommitmentMade]:2: 此工作表已隐藏,但其中有记录" in res.err, res.err
-    hidden.sheet_state = "visible"
-    book.save(path)
+    write_sheets(path, sheets, hidden={"Sheet3"})
     assert cli.run("import", path).code == 0
 
 

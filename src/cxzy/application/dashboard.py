@@ -30,7 +30,6 @@ from cxzy.domain.status import (
     LATE,
     MISSED,
     campaign_stage,
-    current_phase,
     current_phases,
 )
 
@@ -63,10 +62,9 @@ class Snapshot:
     alerts: list[Alert]
     missed: list[Missed]
     head: int  # the last position of the whole log (live)
-    phase: str | None  # the current phase on the day shown
+    phases: tuple[str, ...]  # the phases whose windows hold the day shown (they may overlap)
     open_total: int = 0  # everything open; ``alerts`` holds the most urgent of them
     stage: str = "during"  # before, during, between or after the phases (campaign_stage)
-    phases: tuple[str, ...] = ()  # every phase whose window holds the day (they may overlap)
 
     @property
     def historical(self) -> bool:
@@ -264,17 +262,15 @@ class DashboardQuery:
             for item, state in status.items.items()
             if state == MISSED
         ]
-        phase = current_phase(report.template, as_of)
         open_total = sum(u.commitments.open + u.rectifications.open for u in report.units)
         return Snapshot(
             report,
             alerts,
             missed,
             head,
-            phase.key if phase else None,
+            tuple(p.key for p in current_phases(report.template, as_of)),
             open_total,
             campaign_stage(report.template, as_of),
-            tuple(p.key for p in current_phases(report.template, as_of)),
         )
 
     def _alerts_of_whole_log(self, c: Any, as_of: date, head: int) -> list[Alert]:

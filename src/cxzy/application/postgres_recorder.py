@@ -35,6 +35,7 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
             datastore, events_table_name=events_table_name, tracking_table_name="cxzy_tracking"
         )
         self.read_model = ReadModel(PostgresDialect(datastore.schema))
+        self._first = 0  # where a copy's next insert starts (0: after the last position)
 
     def _create_table(self, curs: Any) -> None:
         # CREATE INDEX IF NOT EXISTS waits for a writer's lock on the table even when
@@ -87,7 +88,7 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
                 Identifier(self.datastore.schema),
                 Identifier(self.events_table_name),
             ),
-            {"first": getattr(self, "_first", 0)},
+            {"first": self._first},
         )
 
     def _fetch_ids_after_insert_events(

@@ -105,15 +105,10 @@ def current_phases(template: Template, as_of: date) -> list[Phase]:
     return [p for p in template.phases if p.start <= as_of <= p.end]
 
 
-def current_phase(template: Template, as_of: date) -> Phase | None:
-    """The first phase whose window holds the date, if any."""
-    return next(iter(current_phases(template, as_of)), None)
-
-
 def campaign_stage(template: Template, as_of: date) -> str:
     """Where a date falls in the campaign: ``during`` a phase, ``before`` the first,
     ``after`` the last, or ``between`` two (windows may leave gaps)."""
-    if current_phase(template, as_of) is not None:
+    if current_phases(template, as_of):
         return "during"
     if as_of < min(p.start for p in template.phases):
         return "before"

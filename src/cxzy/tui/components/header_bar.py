@@ -51,7 +51,7 @@ class HeaderBar(Static):
         line.append(visible(report.title), style="bold")
         line.append(f"  {t('as_of', lang)} {report.as_of.isoformat()}  ")
         template = report.template
-        current = [p for p in template.phases if p.key in (snapshot.phases or (snapshot.phase,))]
+        current = [p for p in template.phases if p.key in snapshot.phases]
         if len(current) > 1:  # windows that overlap: each, by its short name
             phase_name = " / ".join(p.short.get(lang, p.key) for p in current)
         elif current:
