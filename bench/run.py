@@ -461,8 +461,11 @@ def role_write_one(target: str, number: str, day: str) -> dict[str, Any]:
         "level": "bureau",
         "id": f"bench-live-{number}-{time.time_ns()}",
     }
-    result = Importer(app, by="bench").run([(f"live:{number}", record)])
-    committed = time.time()
+    try:
+        result = Importer(app, by="bench").run([(f"live:{number}", record)])
+        committed = time.time()
+    finally:
+        app.close()  # (left to the garbage collector, PostgreSQL's pool printed a traceback)
     if result.written != 1:
         raise RuntimeError(f"the live write was not written: {result.problems}")
     return {"committed": committed}

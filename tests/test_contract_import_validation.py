@@ -852,6 +852,17 @@ def test_a_repeated_record_in_a_later_batch_is_skipped_or_a_conflict(small_batch
     assert_refused(res, path, 4, "same-2", rf"{path.name}:1\b")
 
 
+def test_a_record_a_batch_before_its_commitments_opening_says_so(small_batches):
+    """Across batches too, and only the one awaited is named (not every opening)."""
+    progress = ev("CommitmentProgressed", "2010-06-01", commitment="K1", note="过半")
+    other = commit("K2", "JU", "2010-05-21", "2010-12-31")
+    path, res = small_batches.imp([progress, FILLER, act("JU", "study", "2010-05-14"), other, CM])
+    assert_refused(
+        res, path, 1, rf"commitment 'K1' is made only later in this import \({path}:5, on "
+    )
+    assert "K2" not in res.err and "never" not in res.err, str(res)
+
+
 def test_records_are_read_as_they_are_checked_not_all_at_once(seeded, monkeypatch):
     from cxzy.application import importer
     from cxzy.application.app import ImportTransaction, open_app

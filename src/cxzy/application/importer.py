@@ -94,6 +94,13 @@ _CREATING = {
 _LIVES = ("commitment", "rectification")
 
 
+def _awaited(violation: Violation) -> tuple[str, str] | None:
+    """The commitment or rectification a violation says is unknown (kind, code)."""
+    kind = violation.code.removeprefix("unknown_")
+    key = violation.params.get(kind) if kind in _LIVES else None
+    return None if key is None else (kind, str(key))
+
+
 def os_user() -> str | None:
     """The operating-system user running this process (None when unknown)."""
     try:
@@ -177,8 +184,10 @@ class _Check:
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
         self.problems: list[Problem] = []
         self.order: dict[str, int] = {}  # where → place in the input, for the batch's records
-        # (kind, code) → where and on which day this import opened it
-        self.opened: dict[tuple[str, str], tuple[str, date]] = {}
+        # (kind, code) said to be unknown so far → where and on which day this import
+        # opened it later (an unknown one is said before its opening is checked: only
+        # those are kept, not every opening of a million-event import)
+        self.awaited: dict[tuple[str, str], tuple[str, date] | None] = {}
 
     # -- the pass -------------------------------------------------------------------
 
@@ -237,8 +246,9 @@ class _Check:
                 self._problem(record, violation)
                 continue
             spec = _CREATING.get(record.type)
-            if spec and spec[0] in _LIVES:
-                self.opened[(spec[0], record.fields[spec[0]])] = (record.where, record.stamp.day)
+            opening = (spec[0], record.fields.get(spec[0])) if spec else None
+            if opening in self.awaited and self.awaited[opening] is None:
+                self.awaited[opening] = (record.where, record.stamp.day)
             if self.recorded_at is not None:
                 moment = self.recorded_at(record)
                 made = [replace(event, timestamp=moment) for event in made]
@@ -261,15 +271,18 @@ class _Check:
     def _said_better(self, problem: Problem) -> Problem:
         """A commitment or rectification "never made" that this import opens later
         (a record dated before its opening, or put before it in the file): say so."""
-        kind = problem.violation.code.removeprefix("unknown_")
-        key = problem.violation.params.get(kind) if kind in _LIVES else None
-        if key is None or (kind, key) not in self.opened:
+        awaited = _awaited(problem.violation)
+        opened = self.awaited.get(awaited) if awaited is not None else None
+        if awaited is None or opened is None:
             return problem
-        where, day = self.opened[(kind, key)]
+        (kind, key), (where, day) = awaited, opened
         later = Violation(f"{kind}_opened_later", key=key, where=where, day=day.isoformat())
         return replace(problem, violation=later)
 
     def _problem(self, record: Record, violation: Violation) -> None:
+        awaited = _awaited(violation)
+        if awaited is not None:
+            self.awaited.setdefault(awaited, None)
         self.problems.append(Problem(record.where, violation, self.order.get(record.where, 0)))
 
     def _drop_known(self, records: list[Record], result: ImportResult) -> list[Record]:
