@@ -348,6 +348,42 @@ def run_module(
     )
 
 
+def on_terminal(
+    *args: str, env: dict[str, str], cwd: Path, stream: str = "stdout", columns: int = 80
+) -> tuple[int, str]:
+    """`python -m cxzy ARGS` with ``stream`` on a terminal ``columns`` wide (the
+    other stream discarded): its exit code and what the terminal showed, without
+    rich's colours."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    reader, writer = pty.openpty()
+    fcntl.ioctl(writer, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    streams = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, stream: writer}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxzy", *args],
+        env={k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")},
+        cwd=cwd,
+        stdout=streams["stdout"],
+        stderr=streams["stderr"],
+    )
+    os.close(writer)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(reader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(reader)
+    code = proc.wait(timeout=60)
+    return code, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode())
+
+
 RACE_RECORD = {
     "type": "ActivityHeld",
     "at": "2012-08-01",

@@ -8,11 +8,13 @@ import subprocess
 import sys
 
 import pytest
+from rich.cells import cell_len
 
 from contract_helpers import (
     act,
     assert_no_traceback,
     assert_one_line_error,
+    on_terminal,
     prelude,
     run_module,
     subprocess_env,
@@ -339,9 +341,6 @@ def test_python_dash_m_cxzy_usage_error_in_chinese(tmp_path):
 def test_a_long_list_of_problems_is_cut_on_a_terminal_and_whole_when_redirected(tmp_path):
     """Scripts read every problem; a person at a terminal sees the first hundred
     (often the cause of the rest) and how many more there are (decision 71)."""
-    import os
-    import pty
-
     (tmp_path / "bad.jsonl").write_text("not json\n" * 150, encoding="utf-8")
     env = subprocess_env(CXZY_STORE=str(tmp_path / "s.db"))
     piped = run_module("--lang", "en", "import", "bad.jsonl", env=env, cwd=tmp_path)
@@ -350,32 +349,50 @@ def test_a_long_list_of_problems_is_cut_on_a_terminal_and_whole_when_redirected(
     assert "bad.jsonl:100: not valid JSON" in piped.stderr  # not "bad.jsonl💯"
     assert "more problems" not in piped.stderr
 
-    reader, writer = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "cxzy", "--lang", "en", "import", "bad.jsonl"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=writer,
+    code, shown = on_terminal(
+        "--lang", "en", "import", "bad.jsonl", env=env, cwd=tmp_path, stream="stderr"
     )
-    os.close(writer)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(reader, 65536)
-        except OSError:  # the other end closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(reader)
-    assert proc.wait(timeout=60) == 1
-    shown = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode())  # rich's colours
+    assert code == 1
     lines = shown.splitlines()
     assert sum("not valid JSON" in line for line in lines) == 100
     assert lines[0].startswith("bad.jsonl:1: not valid JSON")
     assert "… and 50 more problems not listed" in lines[-2]
     assert lines[-1].startswith("import refused: 150 bad record(s)")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_status_on_an_80_column_terminal_shows_every_figure_whole(tmp_path, lang):
+    """One table at 80 columns cut the rectifications' counts, the awards, the
+    phases' progress and the legend: the phases and the figures come one table
+    after the other, the units' names (not codes) giving way."""
+    from conftest import load_demo_into
+
+    store = tmp_path / "demo.db"
+    load_demo_into(store)
+    env = subprocess_env(CXZY_STORE=str(store))
+    args = ("--lang", lang, "status", "--as-of", "2011-06-30")
+    code, shown = on_terminal(*args, env=env, cwd=tmp_path, columns=80)
+    assert code == 0, shown
+    lines = shown.splitlines()
+    assert max(cell_len(line) for line in lines) <= 80, shown
+    figures = json.loads(run_module(*args, "--format", "json", env=env, cwd=tmp_path).stdout)
+    for unit in figures["units"]:
+        rows = [line for line in lines if re.search(rf"\s{re.escape(unit['unit'])}\s", line)]
+        assert len(rows) == 2, (unit["unit"], shown)  # its phases, then its figures
+        r = unit["rectifications"]
+        counts = f"{r['open']}/{r['total']}/{r['overdue']}/{r['supervised_open']}/{r['escalated']}"
+        assert counts in rows[1] and rows[1].rstrip(" │").endswith(str(unit["awards"]))
+        progress = [
+            f"{sum(s in ('done', 'late') for s in p['items'].values())}/{len(p['items'])}"
+            for p in unit["phases"].values()
+        ]
+        assert re.findall(r"\d+/\d+", rows[0]) == progress, (unit["unit"], rows[0])
+    assert re.search(r"(^| )[0-9a-f]{64}$", lines[-1]), shown  # the legend, whole
+    assert any(line.startswith(("commit. = ", "承诺 = ")) for line in lines), shown
+
+    piped = run_module(*args, env=env, cwd=tmp_path)  # a file gets one table, as before
+    assert sum(" DKGS " in line for line in piped.stdout.splitlines()) == 1, piped.stdout
 
 
 def test_a_unit_with_a_very_long_name_leaves_its_figures_in_sight(cli, monkeypatch):

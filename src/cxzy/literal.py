@@ -55,11 +55,12 @@ NAME_CELLS = 24  # a unit's name in the status tables (the demo's longest: 16)
 CODE_CELLS = 12
 
 
-def unit_label(name: str, code: str, depth: int = 0) -> Text:
+def unit_label(name: str, code: str, depth: int = 0, name_cells: int | None = None) -> Text:
     """A unit in the status tables: indented by its depth, its name, its code dimmed;
-    name and code cut to a width that leaves the figures in sight."""
+    name and code cut to a width that leaves the figures in sight (the name to
+    ``name_cells`` when given)."""
     return (
         Text("  " * depth)
-        + Text(shortened(visible(name), NAME_CELLS))
+        + Text(shortened(visible(name), name_cells or NAME_CELLS))
         + Text(f" {shortened(visible(code), CODE_CELLS)}", style="dim")
     )

@@ -264,9 +264,10 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
         document = report.to_json(audit=audit)
         out.file.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     else:
-        from cxzy.cli.render import status_table
+        from cxzy.cli.render import status_tables
 
-        out.print(status_table(report, args.lang))
+        for table in status_tables(report, args.lang, out):
+            out.print(table)
     return EXIT_OK
 
 

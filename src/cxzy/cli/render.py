@@ -7,49 +7,107 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from cxzy.application.history import LogEntry
-from cxzy.application.status import StatusReport
+from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.i18n import summary_label, t
-from cxzy.literal import literal, unit_label, visible
+from cxzy.literal import NAME_CELLS, literal, unit_label, visible
 from cxzy.styles import STATE_STYLES
 
 
-def status_table(report: StatusReport, lang: str) -> Table:
-    template = report.template
-    title = f"{visible(report.title)} — {t('as_of', lang)} {report.as_of.isoformat()}"
-    if report.known_at is not None:
-        title += f" · {t('known_at', lang)} {report.known_at.isoformat()}"
-    caption = f"{t('status_legend', lang)} · {t('position', lang)} #{report.position}"
+def status_tables(report: StatusReport, lang: str, console: Console) -> list[Table | Text]:
+    """The status as one table when it fits the console's width; else the phases,
+    then the figures, each led by the units, and the legend under them in lines of
+    its own (one table at 80 columns cut the counts, the phases' progress and the
+    legend)."""
+    whole = status_table(report, lang, legend=True)
+    unbounded = console.options.update_width(10_000)  # (a measure stops at the width)
+    if console.measure(whole, options=unbounded).maximum <= console.width:
+        return [whole]
+    phases = status_table(report, lang, figures=False)
+    excess = console.measure(phases, options=unbounded).maximum - console.width
+    if excess > 0:  # the units' names give way (not their codes, nor the phases' progress)
+        widest = _widest_label(report.units, None)
+        name_cells = NAME_CELLS
+        while name_cells > MIN_NAME_CELLS and _widest_label(report.units, name_cells) > (
+            widest - excess
+        ):
+            name_cells -= 1
+        phases = status_table(report, lang, figures=False, name_cells=name_cells)
+    figures = status_table(report, lang, phases=False)
+    return [phases, figures, *(Text(line) for line in _legend(report, lang))]
+
+
+MIN_NAME_CELLS = 6  # a unit's name is not cut shorter for a narrow terminal
+
+
+def _unit_label(unit: UnitStatus, name_cells: int | None) -> Text:
+    return unit_label(unit.name, unit.unit, unit.depth, name_cells)
+
+
+def _widest_label(units: Iterable[UnitStatus], name_cells: int | None) -> int:
+    return max((_unit_label(unit, name_cells).cell_len for unit in units), default=0)
+
+
+def _legend(report: StatusReport, lang: str) -> list[str]:
+    """What the figures' columns hold, and the log position (and head) they are of."""
+    where = f"{t('position', lang)} #{report.position}"
     if report.head_hash:
-        caption += f" · {t('head_hash', lang)} {report.head_hash}"
+        where += f" · {t('head_hash', lang)} {report.head_hash}"
+    return [t("status_legend", lang), where]
+
+
+def status_table(
+    report: StatusReport,
+    lang: str,
+    *,
+    phases: bool = True,
+    figures: bool = True,
+    legend: bool = False,
+    name_cells: int | None = None,
+) -> Table:
+    """The status of every unit; ``phases`` and ``figures`` choose the columns
+    after the unit's (the title goes with the phases); ``legend`` puts the legend
+    in the caption; ``name_cells`` cuts the units' names shorter."""
+    template = report.template
+    title = None
+    if phases:
+        title = f"{visible(report.title)} — {t('as_of', lang)} {report.as_of.isoformat()}"
+        if report.known_at is not None:
+            title += f" · {t('known_at', lang)} {report.known_at.isoformat()}"
+    caption = " · ".join(_legend(report, lang)) if legend else None
     table = Table(title=title, caption=caption, show_lines=False, pad_edge=False)
     table.add_column(t("unit", lang), no_wrap=True, ratio=3)
-    for phase in template.phases:
-        table.add_column(phase.short.get(lang, phase.key), no_wrap=True, min_width=8)
-    table.add_column(t("grade", lang), no_wrap=True, min_width=4)
-    table.add_column(t("commitments_short", lang), justify="right", no_wrap=True, min_width=5)
-    table.add_column(t("rectifications_short", lang), justify="right", no_wrap=True, min_width=9)
-    table.add_column(t("awards", lang), justify="right", no_wrap=True, min_width=2)
+    shown = template.phases if phases else ()
+    rows: list[list[Any]] = []
     for unit in report.units:
-        name = unit_label(unit.name, unit.unit, unit.depth)
-        cells: list[Any] = [name]
-        for phase in template.phases:
+        cells: list[Any] = [_unit_label(unit, name_cells)]
+        for phase in shown:
             status = unit.phases[phase.key]
             done, total = status.progress
-            cells.append(
-                Text(
-                    f"{t(status.status, lang)} {done}/{total}",
-                    style=STATE_STYLES.get(status.status, ""),
-                )
-            )
-        cells.append(Text(t(unit.grade, lang) if unit.grade else "—"))
-        c, r = unit.commitments, unit.rectifications
-        cells.append(Text(f"{c.closed}/{c.total}/{c.overdue}"))
-        cells.append(Text(f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}"))
-        cells.append(Text(str(unit.awards)))
+            style = STATE_STYLES.get(status.status, "")
+            cells.append(Text(f"{t(status.status, lang)} {done}/{total}", style=style))
+        if figures:
+            cells.append(Text(t(unit.grade, lang) if unit.grade else "—"))
+            c, r = unit.commitments, unit.rectifications
+            cells.append(Text(f"{c.closed}/{c.total}/{c.overdue}"))
+            cells.append(Text(f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}"))
+            cells.append(Text(str(unit.awards)))
+        rows.append(cells)
+    for i, phase in enumerate(shown, start=1):  # a narrow table cuts the units' names first
+        widest = max((row[i].cell_len for row in rows), default=0)
+        table.add_column(phase.short.get(lang, phase.key), no_wrap=True, min_width=max(8, widest))
+    if figures:
+        table.add_column(t("grade", lang), no_wrap=True, min_width=4)
+        table.add_column(t("commitments_short", lang), justify="right", no_wrap=True, min_width=5)
+        table.add_column(
+            t("rectifications_short", lang), justify="right", no_wrap=True, min_width=9
+        )
+        table.add_column(t("awards", lang), justify="right", no_wrap=True, min_width=2)
+    for cells in rows:
         table.add_row(*cells)
     if not report.units:
         table.add_row(t("no_units", lang))
