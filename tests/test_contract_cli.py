@@ -357,7 +357,7 @@ def test_a_long_list_of_problems_is_cut_on_a_terminal_and_whole_when_redirected(
     assert sum("not valid JSON" in line for line in lines) == 100
     assert lines[0].startswith("bad.jsonl:1: not valid JSON")
     assert "… and 50 more problems not listed" in lines[-2]
-    assert lines[-1].startswith("import refused: 150 bad record(s)")
+    assert lines[-1].startswith("import refused: 150 bad records")
 
 
 @pytest.mark.slow

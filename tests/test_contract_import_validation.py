@@ -852,6 +852,19 @@ def test_a_repeated_record_in_a_later_batch_is_skipped_or_a_conflict(small_batch
     assert_refused(res, path, 4, "same-2", rf"{path.name}:1\b")
 
 
+def test_counts_of_one_are_said_in_the_singular(seeded):
+    """ "imported 1 record", "1 bad record" (it said "1 records", "record(s)")."""
+    res = seeded.ok_import([act("145", "study", "2010-05-13")])
+    assert "imported 1 record, skipped 0 already present" in res.out, str(res)
+    bad = seeded.write([act("145", "bogus", "2010-05-14")])
+    res = seeded.run("import", bad)
+    assert "import refused: 1 bad record, nothing written" in res.err, str(res)
+    res = seeded.run("import", "--dry-run", seeded.write([act("JU", "study", "2010-05-15")]))
+    assert "valid: would write 1 record, skip 0 already present" in res.out, str(res)
+    res = seeded.run("import", seeded.write([act("JU", "study", "2010-05-16")]), lang="zh")
+    assert "已导入 1 条" in res.out, str(res)
+
+
 def test_a_record_a_batch_before_its_commitments_opening_says_so(small_batches):
     """Across batches too, and only the one awaited is named (not every opening)."""
     progress = ev("CommitmentProgressed", "2010-06-01", commitment="K1", note="过半")

@@ -125,7 +125,7 @@ def test_bad_rows_are_reported_with_sheet_and_row_and_nothing_is_written(cli, tm
         "field 'grade': 'best' is not one of advanced, middle, lagging",
         "field 'ratings.leadership': '9' is not a whole number from 1 to 5",
     ]
-    assert "4 bad record(s)" in res.err
+    assert "4 bad records" in res.err
     assert cli.log_text() == before
 
 

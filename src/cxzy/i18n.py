@@ -7,6 +7,7 @@ English, then to the key itself, so a gap never breaks the interface.
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 LANGS = ("zh", "en")
@@ -300,7 +301,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
     "rebuilding": {
         "en": "this store's read model is missing or from another version of cxzy: "
-        "rebuilding it from the log ({events} events; a minute or two at a million)…",
+        "rebuilding it from the log ({events:~event|events}; a minute or two at a million)…",
         "zh": "该数据库的读模型缺失或来自其他版本的 cxzy:正在按日志重建({events} 条事件;"
         "百万条约需一两分钟)……",
     },
@@ -322,7 +323,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "副本与源数据库不一致({what});副本已写入,请检查两个数据库",
     },
     "copied": {
-        "en": "copied {events} events from {source} to {target}; log and status on {days} days identical",
+        "en": "copied {events:~event|events} from {source} to {target}; log and status on {days:~day|days} identical",
         "zh": "已从 {source} 复制 {events} 条事件到 {target};日志及 {days} 个日期的状态一致",
     },
     "schema_name": {
@@ -359,7 +360,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # -- audit: the hash chain, verify, checkpoints, late records -----------------
     "verify_ok": {
-        "en": "{count} events checked, head {head}",
+        "en": "{count:~event|events} checked, head {head}",
         "zh": "已校验 {count} 条事件,链头 {head}",
     },
     "verify_extends": {
@@ -479,19 +480,19 @@ LABELS: dict[str, dict[str, str]] = {
     "no_units": {"zh": "(尚无单位)", "en": "(no units yet)"},
     "imported": {
         "zh": "已导入 {written} 条,跳过已存在 {skipped} 条(日志位置 {position})",
-        "en": "imported {written} records, skipped {skipped} already present (log position {position})",
+        "en": "imported {written:~record|records}, skipped {skipped} already present (log position {position})",
     },
     "dry_run_ok": {
         "zh": "检查通过:将写入 {written} 条,跳过已存在 {skipped} 条(未写入,--dry-run)",
-        "en": "valid: would write {written} records, skip {skipped} already present (dry run, nothing written)",
+        "en": "valid: would write {written:~record|records}, skip {skipped} already present (dry run, nothing written)",
     },
     "refused": {
         "zh": "导入被拒绝:{count} 条记录有问题,未写入任何内容",
-        "en": "import refused: {count} bad record(s), nothing written",
+        "en": "import refused: {count:~bad record|bad records}, nothing written",
     },
     "more_problems": {
         "zh": "……另有 {count} 个问题未列出(全部问题:把标准错误重定向到文件,如 2> problems.txt)",
-        "en": "… and {count} more problems not listed (all of them: redirect stderr to a file,"
+        "en": "… and {count:~more problem|more problems} not listed (all of them: redirect stderr to a file,"
         " e.g. 2> problems.txt)",
     },
     "reading": {"zh": "读取", "en": "reading"},
@@ -581,7 +582,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_behind": {
         "zh": "读模型落后于日志 {n} 条;运行任何 cxzy 命令(如 cxzy status)即可补齐",
-        "en": "the read model is {n} events behind the log; any cxzy command (e.g. cxzy status) brings it up to date",
+        "en": "the read model is {n:~event|events} behind the log; any cxzy command (e.g. cxzy status) brings it up to date",
     },
     "tui_unit_title": {"zh": "{name}({unit})", "en": "{name} ({unit})"},
     "tui_checklist": {"zh": "各阶段清单", "en": "Checklist by phase"},
@@ -594,7 +595,7 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_no_match": {"zh": "没有单位符合筛选“{text}”", "en": "no unit matches “{text}”"},
     "tui_filtered": {
         "zh": "筛选“{text}”:{shown} / {total} 个单位(/ 修改,留空则全部显示)",
-        "en": "filter “{text}”: {shown} of {total} units (/ to change, empty for all)",
+        "en": "filter “{text}”: {shown} of {total:~unit|units} (/ to change, empty for all)",
     },
     "tui_record_title": {"zh": "日志第 {pos} 条记录", "en": "Record #{pos} of the log"},
     "tui_no_record": {"zh": "日志中没有第 {pos} 条记录", "en": "the log has no record #{pos}"},
@@ -820,7 +821,7 @@ MESSAGES.update(
             "zh": "{file} 是文件;--format csv 需要写入文件夹",
         },
         "template_written": {
-            "en": "fill-in workbook written: {file} ({sheets} sheets, {units} unit codes)",
+            "en": "fill-in workbook written: {file} ({sheets:~sheet|sheets}, {units} unit codes)",
             "zh": "已生成填报工作簿:{file}(共 {sheets} 张表,{units} 个单位代码)",
         },
         "ledger_written": {
@@ -1133,7 +1134,7 @@ LABELS.update(
         "report.units_count": {"zh": "参加单位 {n} 个", "en": "{n} units take part"},
         "report.phase_line": {
             "zh": "{phase}({start} 至 {end}):完成 {done} 个单位,逾期完成 {late} 个,落后 {behind} 个,事项完成率 {share}",
-            "en": "{phase} ({start} to {end}): {done} units done, {late} done late, {behind} behind; items done {share}",
+            "en": "{phase} ({start} to {end}): {done:~unit|units} done, {late} done late, {behind} behind; items done {share}",
         },
         "report.phases": {"zh": "各单位阶段完成情况", "en": "Phase completion by unit"},
         "report.behind": {"zh": "落后单位及原因", "en": "Who is behind, and why"},
@@ -1153,7 +1154,7 @@ LABELS.update(
         "report.commitments": {"zh": "承诺兑现", "en": "Commitments"},
         "report.commitment_figures": {
             "zh": "承诺共 {total} 项:按期兑现 {kept},逾期兑现 {kept_late},逾期未兑现 {broken},未到期 {open};改期 {renegotiated} 项;兑现率 {rate}",
-            "en": "{total} commitments: {kept} kept, {kept_late} kept late, {broken} broken, {open} not yet due; {renegotiated} renegotiated; keeping rate {rate}",
+            "en": "{total:~commitment|commitments}: {kept} kept, {kept_late} kept late, {broken} broken, {open} not yet due; {renegotiated} renegotiated; keeping rate {rate}",
         },
         "report.rectifications": {"zh": "整改落实", "en": "Rectifications"},
         "report.rectifications_listed": {
@@ -1162,7 +1163,7 @@ LABELS.update(
         },
         "report.rectification_figures": {
             "zh": "整改共 {total} 项:已销号 {closed},待验收 {awaiting},整改中 {open},逾期未销号 {overdue};挂牌督办 {supervised} 项,通报批评 {criticised} 项,问责 {accountable} 项",
-            "en": "{total} rectifications: {closed} closed, {awaiting} awaiting verification, {open} open, {overdue} overdue; {supervised} supervised, {criticised} publicly criticised, {accountable} accountability",
+            "en": "{total:~rectification|rectifications}: {closed} closed, {awaiting} awaiting verification, {open} open, {overdue} overdue; {supervised} supervised, {criticised} publicly criticised, {accountable} accountability",
         },
         "report.grades": {"zh": "等次变化", "en": "Grade changes"},
         "report.no_grades": {"zh": "尚无评定等次。", "en": "No grades yet."},
@@ -1297,6 +1298,20 @@ LABELS.update(
 )
 
 
+class _Words(string.Formatter):
+    """``str.format`` and one addition for English: ``{n:~record|records}`` is the
+    count and the word for it ("1 record", "2 records")."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("~"):
+            one, _, many = format_spec[1:].partition("|")
+            return f"{value} {one if value == 1 else many}"
+        return super().format_field(value, format_spec)
+
+
+_WORDS = _Words()
+
+
 def message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     """A rule or format message in the given language."""
     texts = MESSAGES.get(code) or LABELS.get(code)
@@ -1306,7 +1321,7 @@ def message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
     # a parameter that is itself a message (a Violation) speaks the same language
     params = {k: v.render(lang) if hasattr(v, "render") else v for k, v in params.items()}
     try:
-        return text.format(**params)
+        return _WORDS.format(text, **params) if ":~" in text else text.format(**params)
     except (KeyError, IndexError):
         return text
 
