@@ -299,6 +299,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "内部错误({kind}:{reason}),请报告此问题;设置 CXZY_DEBUG=1 可查看详情",
     },
     "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
+    "terminated": {
+        "en": "stopped by a signal (SIGTERM); nothing was written",
+        "zh": "收到终止信号(SIGTERM)已停止,未写入任何内容",
+    },
     "rebuilding": {
         "en": "this store's read model is missing or from another version of cxzy: "
         "rebuilding it from the log ({events:~event|events}; a minute or two at a million)…",

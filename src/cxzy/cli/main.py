@@ -10,13 +10,16 @@ import itertools
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import PersistenceError
@@ -436,6 +439,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = _Output(file=sys.stdout, soft_wrap=False, width=width, markup=False, emoji=False)
     err = Console(file=sys.stderr, soft_wrap=True, markup=False, emoji=False)
     try:
+        with _terminate_as_interrupt(args.command is not None):
+            return _run(args, out, err)
+    except Terminated:
+        err.print(message("terminated", args.lang))
+        return EXIT_TERMINATED
+
+
+def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    try:
         args.location = resolve_store(args.store)
         args.on_rebuild = rebuild_notice(err, args.lang)
         command = COMMANDS.get(args.command or "", open_dashboard)
@@ -450,6 +462,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             err.print(message("store_failed", args.lang, reason=str(error)))
         else:
             err.print(store_error(location, error).render(args.lang))
+    except Terminated:
+        raise
     except KeyboardInterrupt:
         err.print(message("interrupted", args.lang))
         return 130
@@ -465,6 +479,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: say so in one line, keep the details on demand
         return _internal_error(error, args.lang, err)
     return EXIT_REFUSED
+
+
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service manager, a CI timeout) raised where the command
+    is, as Ctrl-C is: transactions roll back, files half written are removed."""
+
+
+@contextmanager
+def _terminate_as_interrupt(wanted: bool) -> Iterator[None]:
+    """While a command runs (not the dashboard: Textual has its own ways), SIGTERM
+    raises :class:`Terminated` instead of ending the process where it stands."""
+    if not wanted or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    before = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 class _Output(Console):

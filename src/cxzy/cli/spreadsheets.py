@@ -96,19 +96,20 @@ def _written(name: str, write: Callable[[], Any]) -> Any:
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _unraisable: None
     reason: Any = None
+    interrupt: type[KeyboardInterrupt] = KeyboardInterrupt
     try:
         try:
             return write()
         except OSError as error:
             reason = os_reason(error)
-        except KeyboardInterrupt:  # Ctrl-C: the file there before stays, as on a failure
-            reason = None
+        except KeyboardInterrupt as stop:  # Ctrl-C: the file there before stays, as on a failure
+            interrupt = type(stop)  # (or SIGTERM's)
         # out of the except clause: the error's frames, and what they held, are let go
         gc.collect()
     finally:
         sys.unraisablehook = hook
     if reason is None:
-        raise KeyboardInterrupt
+        raise interrupt
     raise Violation("output_unwritable", file=name, reason=reason)
 
 
