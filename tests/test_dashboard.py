@@ -736,6 +736,27 @@ async def test_long_text_wraps_on_a_narrow_terminal(demo_store):
         assert "…" not in console.file.getvalue()  # no cell cut short (no text of ZP has one)
 
 
+async def test_on_a_narrow_terminal_the_units_stay_beside_the_figures_scrolled_to(demo_store):
+    """At 80 columns the grid is wider than the screen: scrolled to the figures, each
+    row still begins with its unit (the units scrolled away with the phases)."""
+    app = dashboard(demo_store, today=date(2012, 11, 7))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        assert grid.virtual_size.width > grid.size.width  # the figures are out of sight
+        await pilot.press("end")
+        await settle(pilot)
+        assert grid.scroll_x > 0
+        row = "".join(segment.text for segment in grid.render_line(5))  # the header is line 0
+        unit = grid.get_row_at(4)
+        assert row.lstrip().startswith(unit[0].plain.strip()), row
+        assert row.rstrip().endswith(unit[-1].plain), row  # the awards, last column
+    wide = dashboard(demo_store, today=date(2012, 11, 7))
+    async with wide.run_test(size=(170, 45)) as pilot:  # all in sight: nothing fixed
+        await settle(pilot)
+        assert wide.screen.query_one(StatusGrid).fixed_columns == 0
+
+
 def test_a_log_position_past_the_end_has_no_record(demo_store):
     query = LogQuery(open_app(location(demo_store), read_only=True))
     entry, record = query.record(1)

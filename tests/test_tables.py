@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
@@ -29,9 +30,15 @@ ROWS = [
 
 
 class Both(App[None]):
+    def __init__(self, fixed_columns: int = 0) -> None:
+        super().__init__()
+        self.fixed_columns = fixed_columns
+
     def compose(self) -> ComposeResult:
-        yield Table(id="ours", cursor_type="row", zebra_stripes=True)
-        yield DataTable(id="theirs", cursor_type="row", zebra_stripes=True)
+        for table in (Table(id="ours"), DataTable(id="theirs")):
+            table.cursor_type, table.zebra_stripes = "row", True
+            table.fixed_columns = self.fixed_columns
+            yield table
 
     def on_mount(self) -> None:
         for table in self.query(DataTable):
@@ -62,9 +69,10 @@ def lines_drawn(table: DataTable) -> list[int]:
     return drawn
 
 
-async def test_a_table_draws_what_the_datatable_draws() -> None:
-    app = Both()
-    async with app.run_test(size=(60, 20)) as pilot:
+@pytest.mark.parametrize("fixed_columns", [0, 1])
+async def test_a_table_draws_what_the_datatable_draws(fixed_columns: int) -> None:
+    app = Both(fixed_columns)
+    async with app.run_test(size=(24, 20)) as pilot:  # narrower than the columns
         ours, theirs = app.query_one("#ours", Table), app.query_one("#theirs", DataTable)
 
         async def shown(table: DataTable, focused: bool) -> list[list[tuple[str, object]]]:
@@ -78,6 +86,12 @@ async def test_a_table_draws_what_the_datatable_draws() -> None:
             table.move_cursor(row=2)
         for focused in (True, False):
             assert await shown(ours, focused) == await shown(theirs, focused)
+        for table in (ours, theirs):
+            table.scroll_to(x=9, animate=False)  # the fixed column stays, the others move
+        for focused in (True, False):
+            assert await shown(ours, focused) == await shown(theirs, focused)
+        assert ours.scroll_x == 9
+        assert ("局机关党委" in "".join(t for t, _ in lines(ours)[1])) == bool(fixed_columns)
 
 
 async def test_a_changed_cell_is_redrawn_and_the_others_are_not() -> None:

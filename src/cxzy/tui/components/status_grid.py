@@ -48,6 +48,19 @@ class StatusGrid(Table):
     def on_mount(self) -> None:
         self.set_interval(0.5, self._unflash)
 
+    def on_resize(self) -> None:
+        self._fix_units()
+
+    def watch_virtual_size(self) -> None:
+        self._fix_units()
+
+    def _fix_units(self) -> None:
+        """When the grid is too wide for its place, the units stay at its left as it
+        scrolls: figures scrolled into sight are still read beside their unit."""
+        fixed = int(self.virtual_size.width > self.scrollable_content_region.width)
+        if self.fixed_columns != fixed:
+            self.fixed_columns = fixed
+
     def _row(self, unit: UnitStatus, phases: list[str], lang: str) -> tuple[Row, dict[str, int]]:
         """A unit's cells and their widths: the same objects as last time when its
         status has not changed."""

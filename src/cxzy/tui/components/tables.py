@@ -46,8 +46,8 @@ class Table(DataTable):
     visible cell through Rich (about 0.1 ms each: a tenth of a second for the
     overview at each step). Here a cell or a row's line is rendered again only
     when its content, place, widths or highlight change; everything else about
-    drawing is the DataTable's own. (Row cursor, no row labels or fixed columns:
-    other tables take the DataTable's own path.)
+    drawing is the DataTable's own. (Row cursor, no row labels or fixed rows:
+    other tables take the DataTable's own path; fixed columns are drawn here too.)
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -84,6 +84,7 @@ class Table(DataTable):
             self.show_cursor,
             self._show_hover_cursor,
             self._pseudo_class_state,
+            self.fixed_columns,
         )
         lines = self._content_cache.get(key)
         if lines is None:
@@ -100,8 +101,8 @@ class Table(DataTable):
 
     @property
     def _unfixed(self) -> bool:
-        """No fixed rows or columns (they are drawn with styles of their own)."""
-        return not (self.fixed_rows or self.fixed_columns)
+        """No fixed rows (they move the lines; fixed columns only their styles)."""
+        return not self.fixed_rows
 
     def _one_line(self, value: object, row_key: Any) -> bool:
         return (
@@ -129,7 +130,7 @@ class Table(DataTable):
         component_style, post_style = self._get_styles_to_render_cell(
             False,
             False,
-            False,
+            column_index < self.fixed_columns,
             hover,
             cursor,
             self.show_cursor,
@@ -192,6 +193,7 @@ class Table(DataTable):
             self.show_cursor,
             self._show_hover_cursor,
             self._pseudo_class_state,
+            self.fixed_columns,
         )
 
     def update_cells(self, cells: Iterable[tuple[str, str, Cell]]) -> None:
