@@ -58,6 +58,26 @@ def test_known_at_a_moment_between_imports_equals_the_status_before_the_second(c
         assert later["units"] == after["units"]
 
 
+def test_known_at_alone_is_the_status_of_that_moments_day_in_the_campaigns_zone(cli):
+    """As the dashboard's `k` shows it: as of today, everything open then read as
+    overdue. 20:00 UTC on 1 June is 2 June in Shanghai."""
+    import json
+
+    cli.ok_import(prelude())
+    moment = datetime.now(UTC).replace(microsecond=0)
+    res = cli.run("status", "--format", "json", "--known-at", moment.isoformat())
+    assert res.code == 0, str(res)
+    alone = json.loads(res.out)
+    assert alone["as_of"] == moment.astimezone(SHANGHAI).date().isoformat()
+    late_evening = "2010-06-01T20:00:00+00:00"
+    res = cli.run("status", "--format", "json", "--known-at", late_evening)
+    then = json.loads(res.out)
+    assert then["as_of"] == "2010-06-02", str(res)
+    assert then["units"] == cli.status("2010-06-02", "--known-at", late_evening)["units"]
+    res = cli.run("status", "--format", "json", "--known-at", late_evening, "--as-of", "2011-01-01")
+    assert json.loads(res.out)["as_of"] == "2011-01-01"  # a day given is the day
+
+
 def test_a_known_at_still_to_come_is_refused_not_answered_with_now(cli):
     cli.ok_import(prelude())
     soon = (datetime.now(UTC) + timedelta(minutes=5)).isoformat()

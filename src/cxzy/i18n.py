@@ -1212,7 +1212,10 @@ LABELS.update(
             "en": "encoding of CSV files, e.g. gbk (default: UTF-8, else GB18030 detected)",
         },
         "cli.status": {"zh": "各单位各阶段的状态", "en": "status of every unit in every phase"},
-        "cli.as_of": {"zh": "截至哪一天(默认:今天)", "en": "the day (default: today)"},
+        "cli.as_of": {
+            "zh": "截至哪一天(默认:今天;只给 --known-at 时为那一时刻的日期)",
+            "en": "the day (default: today; with --known-at alone, that moment's day)",
+        },
         "cli.known_at": {
             "zh": "只看那一时刻数据库已记录的内容",
             "en": "only what the store had recorded then",

@@ -254,15 +254,28 @@ def _today(zone: ZoneInfo) -> date:
     return datetime.now(zone).date()
 
 
+def day_and_moment(args: argparse.Namespace, zone: ZoneInfo) -> tuple[date, datetime | None]:
+    """``--as-of D`` and ``--known-at T``. D is today in the campaign's zone, or with T
+    alone T's day there: what the store knew then, on the day it knew it (as the
+    dashboard's ``k`` shows it; as of today, every item then open read as overdue)."""
+    text = getattr(args, "known_at", None)
+    moment = _moment_arg(text, zone) if text is not None else None
+    if getattr(args, "as_of", None) is not None:
+        day = _date_arg(args.as_of)
+    elif moment is not None:
+        day = moment.astimezone(zone).date()
+    else:
+        day = _today(zone)
+    return day, moment
+
+
 def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
-    as_of = _date_arg(args.as_of) if getattr(args, "as_of", None) is not None else None
     app = _open(args.location, on_rebuild=args.on_rebuild)
     query = StatusQuery(app)
     zone = ZoneInfo(query.campaign().timezone)
-    known_at = getattr(args, "known_at", None)
-    known_at = _moment_arg(known_at, zone) if known_at is not None else None
+    as_of, known_at = day_and_moment(args, zone)
     audit = getattr(args, "audit", False)
-    report = query.status(as_of or _today(zone), known_at, audit=audit)
+    report = query.status(as_of, known_at, audit=audit)
     if getattr(args, "format", "table") == "json":
         document = report.to_json(audit=audit)
         out.file.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

@@ -125,12 +125,9 @@ def _an_export(path: Path) -> bool:
 
 
 def _day_and_moment(args: argparse.Namespace, app: CampaignApp) -> tuple[date, datetime | None]:
-    from cxzy.cli.main import _date_arg, _moment_arg, _today
+    from cxzy.cli.main import day_and_moment
 
-    zone = ZoneInfo(StatusQuery(app).campaign().timezone)
-    as_of = _date_arg(args.as_of) if args.as_of is not None else _today(zone)
-    known_at = _moment_arg(args.known_at, zone) if args.known_at is not None else None
-    return as_of, known_at
+    return day_and_moment(args, ZoneInfo(StatusQuery(app).campaign().timezone))
 
 
 def _read_store(args: argparse.Namespace) -> CampaignApp:
