@@ -798,6 +798,22 @@ async def test_the_command_palette_speaks_the_interface_language(demo_store):
         assert app.screen.query_one(Input).placeholder == "搜索命令或单位…"
 
 
+async def test_help_says_what_the_grids_counts_hold_and_the_keys_command_opens_it(demo_store):
+    """承诺 3/4/1 was nowhere explained in the dashboard; the palette's 按键面板 opened
+    Textual's panel, in English ("Cursor up", "Focus Next")."""
+    from cxzy.tui.screens.help import HelpScreen
+
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot)
+        (keys,) = [c for c in app.get_system_commands(app.screen) if c.title == "按键面板"]
+        keys.callback()
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        legend = plain(app.screen.query_one("#legend", Static))
+        assert legend.startswith("承诺 = 兑现/总数/逾期;整改 = 未销号/总数/逾期/督办/升级"), legend
+
+
 async def test_help_wraps_its_long_lines_on_a_narrow_terminal(demo_store):
     app = dashboard(demo_store, lang="zh")
     async with app.run_test(size=(80, 40)) as pilot:
@@ -1475,6 +1491,19 @@ async def test_a_store_damaged_under_the_dashboard_is_said_and_the_last_view_sta
 async def test_the_log_opened_from_a_past_moment_says_it_is_the_whole_log(demo_store):
     """In an auditor's view of what the store knew at a moment, `l` shows every
     record, those stored after it too: its title says so."""
+    narrow = dashboard(demo_store, lang="en")
+    async with narrow.run_test(size=(80, 24)) as pilot:  # cut at 80: "the whole log, records"
+        await settle(pilot)
+        narrow.run_command("known 2010-06-01 18:00")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        title = narrow.screen.query_one("#title", Static)
+        shown = " ".join(
+            "".join(segment.text for segment in title.render_line(y)).strip()
+            for y in range(title.size.height)
+        )
+        assert "records stored after 2010-06-01 18:00 included" in shown, shown
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

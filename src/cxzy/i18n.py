@@ -705,8 +705,8 @@ LABELS: dict[str, dict[str, str]] = {
     "palette_help.Quit": {"zh": "立即退出", "en": "Quit the application as soon as possible"},
     "palette.Keys": {"zh": "按键面板", "en": "Keys"},
     "palette_help.Keys": {
-        "zh": "显示或隐藏当前部件的帮助和可用按键",
-        "en": "Show or hide help for the focused widget and the keys available",
+        "zh": "所有按键及其作用(同 ?)",
+        "en": "Every key and what it does (as ?)",
     },
     "palette.Maximize": {"zh": "最大化", "en": "Maximize"},
     "palette_help.Maximize": {"zh": "最大化当前部件", "en": "Maximize the focused widget"},

@@ -593,6 +593,8 @@ class CxzyApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):  # Textual's, in our language
+            if command.title == "Keys":  # our help, every key in our language (Textual's
+                command = command._replace(callback=self.action_help)  # panel: in English)
             if f"palette.{command.title}" in LABELS:
                 command = command._replace(
                     title=t(f"palette.{command.title}", self.lang),

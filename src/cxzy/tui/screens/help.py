@@ -68,7 +68,8 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key, text)
         with VerticalScroll():
             yield Static(table)
-            if shown:
+            if shown:  # what the grid's counts hold (承诺 3/4/1: kept, total, overdue)
+                yield Static(t("status_legend", lang), markup=False, id="legend")
                 yield Static(t("tui_command_help", lang), markup=False)
                 yield Static(t("tui_grid_filter_help", lang), markup=False)
                 yield Static(t("tui_log_filter_help", lang), markup=False)

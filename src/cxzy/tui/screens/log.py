@@ -65,7 +65,7 @@ def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
 class LogScreen(Screen[None]):
     SHOWS_DAY = False  # every record, whatever the day: the keys that move it are off
     DEFAULT_CSS = """
-    LogScreen #title { height: 1; padding: 0 1; background: $boost; }
+    LogScreen #title { height: auto; padding: 0 1; background: $boost; }
     LogScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
