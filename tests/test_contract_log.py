@@ -303,3 +303,11 @@ def test_the_unit_filter_takes_a_code_in_any_case(full):
     assert res.code == 0 and res.out == full.run("log", "--unit", "JU", "--format", "jsonl").out
     assert res.out and upper
     assert full.run("log", "--unit", "nosuch").code == 1
+
+
+def test_the_unit_filter_takes_a_units_name(full):
+    """As the dashboard's ``:`` does (it said a registered 一四五队 was not registered)."""
+    by_code = full.run("log", "--unit", "145", "--format", "jsonl")
+    by_name = full.run("log", "--unit", "一四五队", "--format", "jsonl")
+    assert by_name.code == 0 and by_name.out == by_code.out and by_code.out, str(by_name)
+    assert full.run("log", "--unit", "一四五").code == 1  # a part of a name is not one

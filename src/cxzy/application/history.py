@@ -82,7 +82,8 @@ class LogQuery:
 
     def unit_code(self, typed: str) -> str | None:
         """The code of the unit the log registered as ``typed``, in any case (``zp`` →
-        ``ZP``, as the dashboard takes it; the exact one first), or None (a
+        ``ZP``, as the dashboard takes it; the exact one first), or by a name it
+        bore that no other unit did (综合普查队 → ``ZP``); None for none (a
         ``--unit`` filter's check: a mistyped code is not "no records")."""
         with self.app.snapshot() as c:
             codes = [
@@ -93,7 +94,17 @@ class LogQuery:
                     unit=typed,
                 )
             ]
-        return typed if typed in codes else next(iter(sorted(codes)), None)
+            named = [
+                code
+                for (code,) in self.app.read_model.rows(
+                    c, "SELECT DISTINCT unit FROM cx_units WHERE name = :name", name=typed.strip()
+                )
+            ]
+        if typed in codes:
+            return typed
+        if codes:
+            return sorted(codes)[0]
+        return named[0] if len(named) == 1 else None
 
     def entries(self, filters: LogFilter) -> list[LogEntry]:
         """The matching rows with who recorded them, where they came from and how late."""
