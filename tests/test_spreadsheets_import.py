@@ -337,6 +337,29 @@ def test_an_unknown_column_of_a_typed_sheet_is_said_once_and_a_hash_column_is_no
     assert res.code == 0 and "imported 20" in res.out, str(res)
 
 
+def test_a_column_of_no_type_in_a_file_with_a_type_column_is_said_once(cli, tmp_path):
+    """A misspelt header in a CSV of several types was said on every row that filled
+    it (200 rows, 200 lines); a column only some types have is still said per row."""
+    cli.ok_import(prelude())
+    rows = [["type", "at", "unit", "kind", "title", "participnts"]]
+    rows += [
+        ["ActivityHeld", f"2010-05-{d:02d}", "145", "study", f"学习{d}", 30] for d in range(12, 32)
+    ]
+    path = tmp_path / "units.csv"
+    path.write_text("\n".join(",".join(map(str, row)) for row in rows) + "\n", encoding="utf-8")
+    res = cli.run("import", path)
+    assert res.code == 1 and len(res.err_lines) == 2, str(res)  # the problem and "refused"
+    assert "units.csv:1: column 'participnts' is a field of no record type" in res.err
+    assert "(the closest: participants)" in res.err
+    path.write_text(",".join(rows[0]) + "\n", encoding="utf-8")  # no records: nothing wrong
+    assert cli.run("import", path).code == 0
+    mixed = [["type", "at", "unit", "kind", "title", "grade"]]
+    mixed += [["ActivityHeld", "2010-05-12", "145", "study", "学习", "advanced"]] * 2
+    path.write_text("\n".join(",".join(row) for row in mixed) + "\n", encoding="utf-8")
+    res = cli.run("import", path)  # grade: a review's field, not an activity's
+    assert res.code == 1 and "units.csv:2:" in res.err and "units.csv:3:" in res.err, str(res)
+
+
 def test_a_formula_whose_result_was_never_saved_is_named_not_taken_as_empty(cli, tmp_path):
     """A workbook written by a program keeps formulas without their results: a
     required one read as missing, an optional one (participants) was dropped."""

@@ -12,6 +12,7 @@ passed on unchanged, so the schema reports it with its own message.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -409,7 +410,7 @@ def records_from_rows(
             if "type" not in header:
                 sheet_type = sheet_type or untyped
             problem = _header_problem(header, sheet_type)
-            if problem is not None and problem.code == "unknown_column":
+            if problem is not None and problem.code in ("unknown_column", "unknown_column_any"):
                 unknown = (number, problem)  # (a sheet left empty is no problem)
             elif problem is not None:
                 yield where(number), problem
@@ -456,4 +457,14 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
                 return Violation(
                     "unknown_column", field=name, type=sheet_type, allowed=", ".join(allowed)
                 )
+        return None
+    # rows of several types: a column no type has is a slip in the header, said once
+    # (it was said on every row that filled it); one some types lack, on their rows
+    for name in names:
+        if name.split(".")[0] not in _ANY_FIELD:
+            close = difflib.get_close_matches(name, sorted(_ANY_FIELD), n=1)
+            return Violation("unknown_column_any", field=name, close=close[0] if close else "—")
     return None
+
+
+_ANY_FIELD = frozenset(COMMON_FIELDS).union(*TYPES.values())  # of some record type
