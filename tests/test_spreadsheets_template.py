@@ -177,6 +177,8 @@ def test_an_empty_template_imports_nothing_and_needs_no_store(cli, tmp_path):
     res = cli.run("import", path)
     assert res.code == 0, str(res)
     assert "imported 0" in res.out
+    # sent back unfilled: said, not an error (a script's empty file imports as ever)
+    assert f"note: {path} held no records" in res.err, str(res)
 
 
 def test_template_mistakes_are_one_line(cli, tmp_path):

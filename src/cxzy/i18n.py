@@ -302,6 +302,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "internal error ({kind}: {reason}); please report it — CXZY_DEBUG=1 shows the details",
         "zh": "内部错误({kind}:{reason}),请报告此问题;设置 CXZY_DEBUG=1 可查看详情",
     },
+    "no_records": {
+        "en": "note: {files} held no records (only a header, notes or blank lines?)",
+        "zh": "提示:{files} 中没有任何记录(只有表头、注释或空行?)",
+    },
     "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
     "terminated": {
         "en": "stopped by a signal (SIGTERM); nothing was written",

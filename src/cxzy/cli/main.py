@@ -231,6 +231,8 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     out.print(
         t(key, lang, written=result.written, skipped=result.skipped, position=result.position),
     )
+    if not result.written and not result.skipped:  # (a template sent back unfilled, say)
+        err.print(t("no_records", lang, files=", ".join(args.files)), highlight=False)
     return EXIT_OK
 
 
