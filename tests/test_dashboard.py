@@ -751,6 +751,17 @@ async def test_on_a_narrow_terminal_the_units_stay_beside_the_figures_scrolled_t
         unit = grid.get_row_at(4)
         assert row.lstrip().startswith(unit[0].plain.strip()), row
         assert row.rstrip().endswith(unit[-1].plain), row  # the awards, last column
+        # a whole column at a time: beside the units, a column's left edge ("ue 6/7" was)
+        widths = [column.get_render_width(grid) for column in grid.ordered_columns]
+        edges = [sum(widths[1:i]) for i in range(1, len(widths))]
+        assert grid.scroll_x in edges, (grid.scroll_x, edges)
+        first = edges.index(grid.scroll_x) + 1  # the column shown next to the units
+        header = "".join(segment.text for segment in grid.render_line(0))
+        label = str(grid.ordered_columns[first].label)
+        assert header.split()[1] == label, header  # whole, next to 单位
+        await pilot.press("left")
+        await settle(pilot)
+        assert grid.scroll_x == edges[first - 2], (grid.scroll_x, edges)  # one column back
     wide = dashboard(demo_store, today=date(2012, 11, 7))
     async with wide.run_test(size=(170, 45)) as pilot:  # all in sight: nothing fixed
         await settle(pilot)

@@ -60,6 +60,47 @@ class StatusGrid(Table):
         fixed = int(self.virtual_size.width > self.scrollable_content_region.width)
         if self.fixed_columns != fixed:
             self.fixed_columns = fixed
+        if fixed and self.scroll_x not in self._stops:
+            self.scroll_to(x=self._stop_before(self.scroll_x), animate=False)
+
+    # Beside the fixed units, the grid scrolls a whole column at a time: a column
+    # scrolled half out of sight showed "ue 6/7" next to the units.
+
+    @property
+    def _stops(self) -> list[int]:
+        """Where the grid may be scrolled to: a column's left edge next to the units,
+        up to the first that shows the last column whole."""
+        widths = [column.get_render_width(self) for column in self.ordered_columns]
+        if not self.fixed_columns or len(widths) < 2:
+            return [0]
+        view, total = self.scrollable_content_region.width, sum(widths)
+        stops = [0]
+        for width in widths[1:]:
+            if stops[-1] + view >= total:
+                break
+            stops.append(stops[-1] + width)
+        return stops
+
+    def _stop_before(self, x: float) -> int:
+        return max(stop for stop in self._stops if stop <= max(x, 0))
+
+    @property
+    def max_scroll_x(self) -> int:
+        return self._stops[-1] if self.fixed_columns else super().max_scroll_x
+
+    def action_cursor_right(self) -> None:
+        if not self.fixed_columns:
+            return super().action_cursor_right()
+        later = [stop for stop in self._stops if stop > self.scroll_x]
+        if later:
+            self.scroll_to(x=later[0], animate=False)
+
+    def action_cursor_left(self) -> None:
+        if not self.fixed_columns:
+            return super().action_cursor_left()
+        earlier = [stop for stop in self._stops if stop < self.scroll_x]
+        if earlier:
+            self.scroll_to(x=earlier[-1], animate=False)
 
     def _row(self, unit: UnitStatus, phases: list[str], lang: str) -> tuple[Row, dict[str, int]]:
         """A unit's cells and their widths: the same objects as last time when its
