@@ -187,3 +187,43 @@ def test_sigterm_while_a_ledger_is_written_keeps_the_old_file_and_says_so(demo_s
     assert proc.stderr.strip() == "收到终止信号(SIGTERM)已停止,未写入任何内容", proc.stderr
     assert target.read_bytes() == b"the ledger handed in last week"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no part file left
+
+
+_TERMINATED_AFTER_THE_COMMIT = """
+import importlib, os, signal, sys
+cli = importlib.import_module("cxzy.cli.main")  # (cxzy.cli.main is also the function)
+
+def said(self, *args, **kwargs):  # the import is committed: it says what it wrote
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+    except KeyboardInterrupt:
+        if os.environ.get("SWALLOW"):  # as a library's cleanup or a destructor may
+            return
+        raise
+
+cli._Output.print = said
+sys.exit(cli.main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("swallowed", [False, True])
+def test_sigterm_after_an_import_committed_does_not_say_nothing_was_written(tmp_path, swallowed):
+    """Killed while saying what it did, the import said "nothing was written" of a
+    store that held every record (and a second import then skipped them all). A
+    signal that code on the way lets go of still stops the command, at its end."""
+    store = tmp_path / "s.db"
+    demo = Path(__file__).parent.parent / "events" / "demo.jsonl"
+    args = ["--lang", "en", "--store", str(store), "import", str(demo)]
+    proc = subprocess.run(
+        [sys.executable, "-c", _TERMINATED_AFTER_THE_COMMIT, *args],
+        env=subprocess_env(**({"SWALLOW": "1"} if swallowed else {})),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 128 + signal.SIGTERM, (proc.returncode, proc.stderr)
+    assert "nothing was written" not in proc.stderr, proc.stderr
+    assert "after the writing was done and committed (log position 544)" in proc.stderr
+    with closing(sqlite3.connect(store)) as db:
+        assert db.execute("SELECT COUNT(*) FROM cx_log").fetchone() == (544,)

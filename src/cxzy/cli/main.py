@@ -10,16 +10,13 @@ import itertools
 import json
 import os
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import PersistenceError
@@ -32,6 +29,13 @@ from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
+from cxzy.cli.interrupts import (
+    EXIT_TERMINATED,
+    Terminated,
+    terminate_as_interrupt,
+    watch_writes,
+    written_anyway,
+)
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Parser, lang_in, speaking
 from cxzy.domain.errors import TemplateError, Violation, os_reason
@@ -223,6 +227,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
     with _stdin_spooled(args.files) as files:
         app = _open(location, create=True, on_rebuild=args.on_rebuild)
+        watch_writes(args, app)
         result = _import(app, files, args.dry_run, lang, err, encoding)
     if not result.ok:
         _report_problems(result, lang, err)
@@ -454,10 +459,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = _Output(file=sys.stdout, soft_wrap=False, width=width, markup=False, emoji=False)
     err = Console(file=sys.stderr, soft_wrap=True, markup=False, emoji=False)
     try:
-        with _terminate_as_interrupt(args.command is not None):
+        with terminate_as_interrupt(args.command is not None):
             return _run(args, out, err)
     except Terminated:
-        err.print(message("terminated", args.lang))
+        written = written_anyway(args)
+        if written is None:
+            err.print(message("terminated", args.lang))
+        else:
+            err.print(message("terminated_after", args.lang, position=written))
         return EXIT_TERMINATED
 
 
@@ -480,7 +489,11 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     except Terminated:
         raise
     except KeyboardInterrupt:
-        err.print(message("interrupted", args.lang))
+        written = written_anyway(args)
+        if written is None:
+            err.print(message("interrupted", args.lang))
+        else:
+            err.print(message("interrupted_after", args.lang, position=written))
         return 130
     except BrokenPipeError:
         return EXIT_OK
@@ -494,32 +507,6 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     except Exception as error:  # a bug: say so in one line, keep the details on demand
         return _internal_error(error, args.lang, err)
     return EXIT_REFUSED
-
-
-EXIT_TERMINATED = 128 + signal.SIGTERM
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (`kill`, a service manager, a CI timeout) raised where the command
-    is, as Ctrl-C is: transactions roll back, files half written are removed."""
-
-
-@contextmanager
-def _terminate_as_interrupt(wanted: bool) -> Iterator[None]:
-    """While a command runs (not the dashboard: Textual has its own ways), SIGTERM
-    raises :class:`Terminated` instead of ending the process where it stands."""
-    if not wanted or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def terminate(signum: int, frame: Any) -> None:
-        raise Terminated
-
-    before = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
 
 
 class _Output(Console):

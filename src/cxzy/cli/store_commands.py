@@ -11,6 +11,7 @@ from rich.console import Console
 from cxzy.application.app import open_app
 from cxzy.application.copying import copy_store
 from cxzy.application.store import StoreLocation, failures_named, resolve_store
+from cxzy.cli.interrupts import watch_writes
 from cxzy.cli.progress import progress
 from cxzy.domain.errors import Violation
 from cxzy.i18n import t
@@ -35,8 +36,10 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
         empty = origin.head() == 0
     if empty:  # said before the target is made: nothing made for nothing
         raise Violation("copy_source_empty")
+    copy = open_app(target, create=True)
+    watch_writes(args, copy)
     with progress(err, t("progress_copying", args.lang), origin.head()) as done:
-        result = copy_store(origin, open_app(target, create=True), done)
+        result = copy_store(origin, copy, done)
     out.print(
         t(
             "copied",

@@ -1,0 +1,64 @@
+"""Ctrl-C and SIGTERM while a command runs: the command stops where it is, its
+transaction rolls back, and what it says is true of what it wrote."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from cxzy.application.app import CampaignApp
+
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+
+def watch_writes(args: argparse.Namespace, app: CampaignApp) -> None:
+    """Note the store a command writes and its head before: an interruption that
+    comes after the commit (while the command says what it did, or checks a copy)
+    must not say that nothing was written."""
+    args.watched = (app, app.head())
+
+
+def written_anyway(args: argparse.Namespace) -> int | None:
+    """The head of the store the command wrote when it moved on (None: it did not, or
+    it cannot be read now)."""
+    watched = getattr(args, "watched", None)
+    if watched is None:
+        return None
+    app, before = watched
+    try:
+        head = int(app.head())
+    except Exception:  # (an interruption is said in any case)
+        return None
+    return head if head > before else None
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service manager, a CI timeout) raised where the command
+    is, as Ctrl-C is: transactions roll back, files half written are removed."""
+
+
+@contextmanager
+def terminate_as_interrupt(wanted: bool) -> Iterator[None]:
+    """While a command runs (not the dashboard: Textual has its own ways), SIGTERM
+    raises :class:`Terminated` instead of ending the process where it stands."""
+    if not wanted or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    received: list[int] = []
+
+    def terminate(signum: int, frame: Any) -> None:
+        received.append(signum)
+        raise Terminated
+
+    before = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+        if received:  # raised where it was lost (a destructor, a library's cleanup):
+            raise Terminated  # the command went on to its end; it still stops here
+    finally:
+        signal.signal(signal.SIGTERM, before)
