@@ -18,6 +18,7 @@ from contract_helpers import (
     full_history,
     local_day,
     prelude,
+    unit,
 )
 from cxzy.application import history
 from cxzy.application.app import open_app
@@ -311,3 +312,11 @@ def test_the_unit_filter_takes_a_units_name(full):
     by_name = full.run("log", "--unit", "一四五队", "--format", "jsonl")
     assert by_name.code == 0 and by_name.out == by_code.out and by_code.out, str(by_name)
     assert full.run("log", "--unit", "一四五").code == 1  # a part of a name is not one
+    assert full.run("log", "--unit", "").code == 1  # (it printed the whole log)
+
+
+def test_a_name_several_units_bore_asks_for_a_code(full):
+    full.ok_import([unit("X1", "2012-10-20", "一四五队", kind="institute", parent="JU")])
+    res = full.run("log", "--unit", "一四五队")
+    assert res.code == 1, str(res)
+    assert "several units bore the name '一四五队' (145, X1): give a unit's code" in res.err

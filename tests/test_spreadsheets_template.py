@@ -9,7 +9,13 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 
 from conftest import load_demo_into
-from contract_helpers import Cli, assert_one_line_error, write_jsonl
+from contract_helpers import (
+    Cli,
+    assert_one_line_error,
+    run_module,
+    subprocess_env,
+    write_jsonl,
+)
 from cxzy.domain.schema import TYPES
 from spreadsheet_helpers import log_without_recorded
 
@@ -179,6 +185,9 @@ def test_an_empty_template_imports_nothing_and_needs_no_store(cli, tmp_path):
     assert "imported 0" in res.out
     # sent back unfilled: said, not an error (a script's empty file imports as ever)
     assert f"note: {path} held no records" in res.err, str(res)
+    env = subprocess_env(CXZY_STORE=str(cli.store))  # standard input, by its name
+    proc = run_module("--lang", "en", "import", "-", env=env, cwd=tmp_path, input="")
+    assert proc.returncode == 0 and "note: <stdin> held no records" in proc.stderr, proc
 
 
 def test_template_mistakes_are_one_line(cli, tmp_path):

@@ -94,17 +94,22 @@ class LogQuery:
                     unit=typed,
                 )
             ]
-            named = [
-                code
-                for (code,) in self.app.read_model.rows(
-                    c, "SELECT DISTINCT unit FROM cx_units WHERE name = :name", name=typed.strip()
-                )
-            ]
         if typed in codes:
             return typed
         if codes:
             return sorted(codes)[0]
+        named = self.units_named(typed)
         return named[0] if len(named) == 1 else None
+
+    def units_named(self, name: str) -> list[str]:
+        """The codes of the units that bore this name at some time."""
+        with self.app.snapshot() as c:
+            return sorted(
+                code
+                for (code,) in self.app.read_model.rows(
+                    c, "SELECT DISTINCT unit FROM cx_units WHERE name = :name", name=name.strip()
+                )
+            )
 
     def entries(self, filters: LogFilter) -> list[LogEntry]:
         """The matching rows with who recorded them, where they came from and how late."""

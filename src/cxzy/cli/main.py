@@ -237,7 +237,8 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         t(key, lang, written=result.written, skipped=result.skipped, position=result.position),
     )
     if not result.written and not result.skipped:  # (a template sent back unfilled, say)
-        err.print(t("no_records", lang, files=", ".join(args.files)), highlight=False)
+        named = (STDIN_LABEL if name == STDIN else name for name in args.files)
+        err.print(t("no_records", lang, files=", ".join(named)), highlight=False)
     return EXIT_OK
 
 
@@ -304,9 +305,12 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     app = _open(args.location, on_rebuild=args.on_rebuild)
     query = LogQuery(app)
-    if args.unit:
-        code = query.unit_code(args.unit)
+    if args.unit is not None:
+        code = query.unit_code(args.unit) if args.unit.strip() else None
         if code is None:  # a mistyped code is not "no records"
+            named = query.units_named(args.unit)
+            if len(named) > 1:
+                raise Violation("unit_name_ambiguous", name=args.unit, codes=", ".join(named))
             raise Violation("unknown_unit", unit=args.unit)
         filters = replace(filters, unit=code)
     if args.format == "jsonl":

@@ -27,21 +27,31 @@ def status_tables(report: StatusReport, lang: str, console: Console) -> list[Tab
     unbounded = console.options.update_width(10_000)  # (a measure stops at the width)
     if console.measure(whole, options=unbounded).maximum <= console.width:
         return [whole]
-    phases = status_table(report, lang, figures=False)
-    excess = console.measure(phases, options=unbounded).maximum - console.width
-    if excess > 0:  # the units' names give way (not their codes, nor the phases' progress)
-        widest = _widest_label(report.units, None)
-        name_cells = NAME_CELLS
-        while name_cells > MIN_NAME_CELLS and _widest_label(report.units, name_cells) > (
-            widest - excess
-        ):
-            name_cells -= 1
-        phases = status_table(report, lang, figures=False, name_cells=name_cells)
-    figures = status_table(report, lang, phases=False)
-    return [phases, figures, *(Text(line) for line in _legend(report, lang))]
+    halves = [
+        _fitted(report, lang, console, figures=False),
+        _fitted(report, lang, console, phases=False),
+    ]
+    return [*halves, *(Text(line) for line in _legend(report, lang))]
 
 
-MIN_NAME_CELLS = 6  # a unit's name is not cut shorter for a narrow terminal
+def _fitted(report: StatusReport, lang: str, console: Console, **columns: bool) -> Table:
+    """One of the two tables, the units' names cut (not their codes, nor the
+    figures) as far as it takes to fit the console's width, down to MIN_NAME_CELLS."""
+    unbounded = console.options.update_width(10_000)
+    table = status_table(report, lang, **columns)
+    excess = console.measure(table, options=unbounded).maximum - console.width
+    if excess <= 0:
+        return table
+    widest = _widest_label(report.units, None)
+    name_cells = NAME_CELLS
+    while name_cells > MIN_NAME_CELLS and _widest_label(report.units, name_cells) > (
+        widest - excess
+    ):
+        name_cells -= 1
+    return status_table(report, lang, name_cells=name_cells, **columns)
+
+
+MIN_NAME_CELLS = 4  # a unit's name is not cut shorter for a narrow terminal
 
 
 def _unit_label(unit: UnitStatus, name_cells: int | None) -> Text:
