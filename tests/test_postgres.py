@@ -6,6 +6,7 @@ The server is ``$CXZY_TEST_PG`` or postgresql://postgres@127.0.0.1:5432/test. Wh
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import random
@@ -163,6 +164,28 @@ def test_a_schema_or_store_that_is_not_there_is_named_in_one_line(pg, server, ca
         code, _, err = cli(capsys, "--store", pg, *command)
         assert code == 1 and len(err.strip().splitlines()) == 1, err
         assert err.startswith(f"no store at {pg}: import events first"), err
+
+
+def test_a_command_closes_its_store_itself(pg, capsys, monkeypatch):
+    """Left to the garbage collector, a store was closed from its own pool's thread
+    when a collection ran there, and psycopg's pool printed "cannot join current
+    thread" after an import of a million events had done its work."""
+    module = importlib.import_module("cxzy.cli.main")  # (cxzy.cli.main is also the function)
+    opened = []
+    real_open = module.open_app
+
+    def recording(*args, **kwargs):
+        app = real_open(*args, **kwargs)
+        opened.append(app)
+        return app
+
+    monkeypatch.setattr(module, "open_app", recording)
+    code, _, err = cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))
+    assert code == 0, err
+    code, _, err = cli(capsys, "--store", pg, "status", "--as-of", "2011-01-01")
+    assert code == 0, err
+    assert len(opened) >= 2
+    assert all(app.factory.datastore.pool.closed for app in opened)
 
 
 def test_the_password_is_never_printed(server, capsys):

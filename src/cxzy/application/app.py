@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -338,6 +339,20 @@ class ImportTransaction:
         self.discarded = True
 
 
+# The stores opened in this process, for close_opened (weakly: a closed one goes)
+_OPENED: weakref.WeakSet[CampaignApp] = weakref.WeakSet()
+
+
+def close_opened() -> None:
+    """Close every store this process opened and still holds. Left to the garbage
+    collector, a PostgreSQL store was closed from its own pool's thread when the
+    collection ran there: psycopg's pool cannot join the thread it runs in, and a
+    traceback was printed after a command had done its work."""
+    for app in list(_OPENED):
+        app.close()
+        _OPENED.discard(app)
+
+
 def open_app(
     location: StoreLocation,
     *,
@@ -374,6 +389,7 @@ def open_app(
     for attempt in range(OPEN_ATTEMPTS):
         try:
             app = CampaignApp(env=env)
+            _OPENED.add(app)
             app.location = location
             if not read_only:
                 app.ensure_read_model(on_rebuild)

@@ -23,7 +23,7 @@ from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 
 from cxzy import __version__
-from cxzy.application.app import CampaignApp, open_app
+from cxzy.application.app import CampaignApp, close_opened, open_app
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
@@ -472,6 +472,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             err.print(message("terminated_after", args.lang, position=written))
         return EXIT_TERMINATED
+    finally:
+        close_opened()  # here, on the main thread (not by the garbage collector)
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
