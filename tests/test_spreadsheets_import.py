@@ -349,8 +349,12 @@ def test_a_column_of_no_type_in_a_file_with_a_type_column_is_said_once(cli, tmp_
     path.write_text("\n".join(",".join(map(str, row)) for row in rows) + "\n", encoding="utf-8")
     res = cli.run("import", path)
     assert res.code == 1 and len(res.err_lines) == 2, str(res)  # the problem and "refused"
-    assert "units.csv:1: column 'participnts' is a field of no record type" in res.err
-    assert "(the closest: participants)" in res.err
+    assert "units.csv:1: columns that are a field of no record type" in res.err
+    assert "'participnts' → participants" in res.err
+    typos = [[*rows[0][:4], "titel", "participnts"], *rows[1:]]  # every one, at once
+    path.write_text("\n".join(",".join(map(str, row)) for row in typos) + "\n", encoding="utf-8")
+    res = cli.run("import", path)
+    assert "'titel' → title; 'participnts' → participants" in res.err, str(res)
     path.write_text(",".join(rows[0]) + "\n", encoding="utf-8")  # no records: nothing wrong
     assert cli.run("import", path).code == 0
     mixed = [["type", "at", "unit", "kind", "title", "grade"]]

@@ -50,8 +50,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{type} 不认识字段 '{field}'(可用:{allowed});作为备注保留的列,列名以 # 开头",
     },
     "unknown_column_any": {
-        "en": "column '{field}' is a field of no record type (the closest: {close}); a column kept as notes begins with #",
-        "zh": "列 '{field}' 不是任何记录类型的字段(最接近的:{close});作为备注保留的列,列名以 # 开头",
+        "en": "columns that are a field of no record type (→ the closest field): {fields}; a column kept as notes begins with #",
+        "zh": "以下列不是任何记录类型的字段(→ 最接近的字段):{fields};作为备注保留的列,列名以 # 开头",
     },
     "unknown_field": {
         "en": "unknown field '{field}' for {type} (allowed: {allowed})",

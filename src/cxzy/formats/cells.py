@@ -460,10 +460,13 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
         return None
     # rows of several types: a column no type has is a slip in the header, said once
     # (it was said on every row that filled it); one some types lack, on their rows
-    for name in names:
-        if name.split(".")[0] not in _ANY_FIELD:
+    unknown = [name for name in names if name.split(".")[0] not in _ANY_FIELD]
+    if unknown:  # all of them at once: not one import to fix each
+        said = []
+        for name in unknown:
             close = difflib.get_close_matches(name, sorted(_ANY_FIELD), n=1)
-            return Violation("unknown_column_any", field=name, close=close[0] if close else "—")
+            said.append(f"'{name}'" + (f" → {close[0]}" if close else ""))
+        return Violation("unknown_column_any", fields="; ".join(said))
     return None
 
 
