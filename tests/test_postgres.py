@@ -182,10 +182,13 @@ def test_a_command_closes_its_store_itself(pg, capsys, monkeypatch):
     monkeypatch.setattr(module, "open_app", recording)
     code, _, err = cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))
     assert code == 0, err
+    mine = real_open(resolve_store(pg), read_only=True)  # a program's own, held across
     code, _, err = cli(capsys, "--store", pg, "status", "--as-of", "2011-01-01")
     assert code == 0, err
     assert len(opened) >= 2
     assert all(app.factory.datastore.pool.closed for app in opened)
+    assert not mine.factory.datastore.pool.closed and mine.head() == 544
+    mine.close()
 
 
 def test_the_password_is_never_printed(server, capsys):

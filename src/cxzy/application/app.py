@@ -343,14 +343,22 @@ class ImportTransaction:
 _OPENED: weakref.WeakSet[CampaignApp] = weakref.WeakSet()
 
 
-def close_opened() -> None:
-    """Close every store this process opened and still holds. Left to the garbage
-    collector, a PostgreSQL store was closed from its own pool's thread when the
-    collection ran there: psycopg's pool cannot join the thread it runs in, and a
-    traceback was printed after a command had done its work."""
-    for app in list(_OPENED):
-        app.close()
-        _OPENED.discard(app)
+@contextmanager
+def closing_opened() -> Iterator[None]:
+    """Close, at the end of the block, every store opened in it and still held
+    (not those opened before: a program calling ``cxzy.cli.main`` keeps its own).
+    Left to the garbage collector, a PostgreSQL store was closed from its own
+    pool's thread when the collection ran there: psycopg's pool cannot join the
+    thread it runs in, and a traceback was printed after a command had done its
+    work."""
+    before = set(_OPENED)
+    try:
+        yield
+    finally:
+        for app in list(_OPENED):
+            if app not in before:
+                app.close()
+                _OPENED.discard(app)
 
 
 def open_app(

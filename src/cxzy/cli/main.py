@@ -23,7 +23,7 @@ from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 
 from cxzy import __version__
-from cxzy.application.app import CampaignApp, close_opened, open_app
+from cxzy.application.app import CampaignApp, closing_opened, open_app
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
@@ -462,18 +462,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     width = None if sys.stdout.isatty() else 160
     out = _Output(file=sys.stdout, soft_wrap=False, width=width, markup=False, emoji=False)
     err = Console(file=sys.stderr, soft_wrap=True, markup=False, emoji=False)
-    try:
-        with terminate_as_interrupt(args.command is not None):
-            return _run(args, out, err)
-    except Terminated:
-        written = written_anyway(args)
-        if written is None:
-            err.print(message("terminated", args.lang))
-        else:
-            err.print(message("terminated_after", args.lang, position=written))
-        return EXIT_TERMINATED
-    finally:
-        close_opened()  # here, on the main thread (not by the garbage collector)
+    with closing_opened():  # here, on the main thread (not by the garbage collector)
+        try:
+            with terminate_as_interrupt(args.command is not None):
+                return _run(args, out, err)
+        except Terminated:
+            written = written_anyway(args)
+            if written is None:
+                err.print(message("terminated", args.lang))
+            else:
+                err.print(message("terminated_after", args.lang, position=written))
+            return EXIT_TERMINATED
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
