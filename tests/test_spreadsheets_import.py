@@ -332,6 +332,11 @@ def test_an_unknown_column_of_a_typed_sheet_is_said_once_and_a_hash_column_is_no
     res = cli.run("import", write_table(tmp_path / "extra.xlsx", rows, sheet="ActivityHeld"))
     assert res.code == 1 and len(res.err_lines) == 2, str(res)  # the problem and "refused"
     assert "extra.xlsx[ActivityHeld]:1: unknown field '备注' for ActivityHeld" in res.err
+    rows[0] = [*rows[0][:4], "备注", "参加人数"]  # every one at once
+    rows[1:] = [[*row[:5], 30] for row in rows[1:]]
+    res = cli.run("import", write_table(tmp_path / "two.xlsx", rows, sheet="ActivityHeld"))
+    assert "unknown field '备注', '参加人数' for ActivityHeld" in res.err, str(res)
+    rows = [[*row[:5]] for row in rows]
     rows[0][4] = "#备注"
     res = cli.run("import", write_table(tmp_path / "notes.xlsx", rows, sheet="ActivityHeld"))
     assert res.code == 0 and "imported 20" in res.out, str(res)

@@ -450,13 +450,14 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
         return Violation("header_needs_at", header=shown)
     if "type" not in seen and sheet_type is None:
         return Violation("header_needs_type", header=shown)
-    if sheet_type is not None:  # every row of one type: a column it lacks, said once
+    if sheet_type is not None:  # every row of one type: the columns it lacks, said once
         allowed = (*COMMON_FIELDS, *TYPES[sheet_type])
-        for name in names:
-            if name.split(".")[0] not in allowed:
-                return Violation(
-                    "unknown_column", field=name, type=sheet_type, allowed=", ".join(allowed)
-                )
+        lacking = [name for name in names if name.split(".")[0] not in allowed]
+        if lacking:
+            fields = "', '".join(lacking)
+            return Violation(
+                "unknown_column", field=fields, type=sheet_type, allowed=", ".join(allowed)
+            )
         return None
     # rows of several types: a column no type has is a slip in the header, said once
     # (it was said on every row that filled it); one some types lack, on their rows
