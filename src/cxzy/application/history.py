@@ -10,6 +10,7 @@ from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.readmodel import life_code
+from cxzy.domain.errors import Violation
 from cxzy.domain.schema import public_record
 
 RECORDS_PAGE = 5_000  # log rows read at a time when records are read in order
@@ -71,6 +72,10 @@ def late_days(at: datetime, recorded: datetime, limit_days: int) -> int | None:
     return delay.days if delay > timedelta(days=limit_days) else None
 
 
+_UNITS_BY_CODE = "SELECT DISTINCT unit FROM cx_units WHERE LOWER(unit) = LOWER(:unit)"
+_UNITS_BY_NAME = "SELECT DISTINCT unit FROM cx_units WHERE name = :name"
+
+
 class LogQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
@@ -84,32 +89,21 @@ class LogQuery:
         """The code of the unit the log registered as ``typed``, in any case (``zp`` →
         ``ZP``, as the dashboard takes it; the exact one first), or by a name it
         bore that no other unit did (综合普查队 → ``ZP``); None for none (a
-        ``--unit`` filter's check: a mistyped code is not "no records")."""
+        ``--unit`` filter's check: a mistyped code is not "no records"). A name
+        that several units bore is refused, naming their codes."""
+        if not typed.strip():
+            return None
+        rows = self.app.read_model.rows
         with self.app.snapshot() as c:
-            codes = [
-                code
-                for (code,) in self.app.read_model.rows(
-                    c,
-                    "SELECT DISTINCT unit FROM cx_units WHERE LOWER(unit) = LOWER(:unit)",
-                    unit=typed,
-                )
-            ]
+            codes = sorted(code for (code,) in rows(c, _UNITS_BY_CODE, unit=typed))
+            named = sorted(code for (code,) in rows(c, _UNITS_BY_NAME, name=typed.strip()))
         if typed in codes:
             return typed
         if codes:
-            return sorted(codes)[0]
-        named = self.units_named(typed)
-        return named[0] if len(named) == 1 else None
-
-    def units_named(self, name: str) -> list[str]:
-        """The codes of the units that bore this name at some time."""
-        with self.app.snapshot() as c:
-            return sorted(
-                code
-                for (code,) in self.app.read_model.rows(
-                    c, "SELECT DISTINCT unit FROM cx_units WHERE name = :name", name=name.strip()
-                )
-            )
+            return codes[0]
+        if len(named) > 1:
+            raise Violation("unit_name_ambiguous", name=typed, codes=", ".join(named))
+        return named[0] if named else None
 
     def entries(self, filters: LogFilter) -> list[LogEntry]:
         """The matching rows with who recorded them, where they came from and how late."""

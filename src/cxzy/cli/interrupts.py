@@ -10,9 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from rich.console import Console
+
 from cxzy.application.app import CampaignApp
+from cxzy.i18n import message
 
 EXIT_TERMINATED = 128 + signal.SIGTERM
+EXIT_INTERRUPTED = 128 + signal.SIGINT
 
 
 def watch_writes(args: argparse.Namespace, app: CampaignApp) -> None:
@@ -34,6 +38,19 @@ def written_anyway(args: argparse.Namespace) -> int | None:
     except Exception:  # (an interruption is said in any case)
         return None
     return head if head > before else None
+
+
+def say_stopped(args: argparse.Namespace, err: Console, stop: KeyboardInterrupt) -> int:
+    """Say that Ctrl-C or SIGTERM stopped the command, and whether its writing had
+    been committed by then; the exit code (130, or 143 for SIGTERM)."""
+    terminated = isinstance(stop, Terminated)
+    key = "terminated" if terminated else "interrupted"
+    written = written_anyway(args)
+    if written is None:
+        err.print(message(key, args.lang))
+    else:
+        err.print(message(f"{key}_after", args.lang, position=written))
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
 
 
 class Terminated(KeyboardInterrupt):

@@ -29,13 +29,7 @@ from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
-from cxzy.cli.interrupts import (
-    EXIT_TERMINATED,
-    Terminated,
-    terminate_as_interrupt,
-    watch_writes,
-    written_anyway,
-)
+from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt, watch_writes
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Parser, lang_in, speaking
 from cxzy.domain.errors import TemplateError, Violation, os_reason
@@ -306,11 +300,8 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     app = _open(args.location, on_rebuild=args.on_rebuild)
     query = LogQuery(app)
     if args.unit is not None:
-        code = query.unit_code(args.unit) if args.unit.strip() else None
+        code = query.unit_code(args.unit)
         if code is None:  # a mistyped code is not "no records"
-            named = query.units_named(args.unit)
-            if len(named) > 1:
-                raise Violation("unit_name_ambiguous", name=args.unit, codes=", ".join(named))
             raise Violation("unknown_unit", unit=args.unit)
         filters = replace(filters, unit=code)
     if args.format == "jsonl":
@@ -466,13 +457,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             with terminate_as_interrupt(args.command is not None):
                 return _run(args, out, err)
-        except Terminated:
-            written = written_anyway(args)
-            if written is None:
-                err.print(message("terminated", args.lang))
-            else:
-                err.print(message("terminated_after", args.lang, position=written))
-            return EXIT_TERMINATED
+        except Terminated as stop:  # (one that came after the command, see there)
+            return say_stopped(args, err, stop)
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -492,14 +478,9 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         else:
             err.print(store_error(location, error).render(args.lang))
     except Terminated:
-        raise
-    except KeyboardInterrupt:
-        written = written_anyway(args)
-        if written is None:
-            err.print(message("interrupted", args.lang))
-        else:
-            err.print(message("interrupted_after", args.lang, position=written))
-        return 130
+        raise  # said in main, once SIGTERM's own handler is put back
+    except KeyboardInterrupt as stop:
+        return say_stopped(args, err, stop)
     except BrokenPipeError:
         return EXIT_OK
     except OSError as error:

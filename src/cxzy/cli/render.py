@@ -24,8 +24,7 @@ def status_tables(report: StatusReport, lang: str, console: Console) -> list[Tab
     its own (one table at 80 columns cut the counts, the phases' progress and the
     legend)."""
     whole = status_table(report, lang, legend=True)
-    unbounded = console.options.update_width(10_000)  # (a measure stops at the width)
-    if console.measure(whole, options=unbounded).maximum <= console.width:
+    if _excess(console, whole) <= 0:
         return [whole]
     halves = [
         _fitted(report, lang, console, figures=False),
@@ -37,9 +36,8 @@ def status_tables(report: StatusReport, lang: str, console: Console) -> list[Tab
 def _fitted(report: StatusReport, lang: str, console: Console, **columns: bool) -> Table:
     """One of the two tables, the units' names cut (not their codes, nor the
     figures) as far as it takes to fit the console's width, down to MIN_NAME_CELLS."""
-    unbounded = console.options.update_width(10_000)
     table = status_table(report, lang, **columns)
-    excess = console.measure(table, options=unbounded).maximum - console.width
+    excess = _excess(console, table)
     if excess <= 0:
         return table
     widest = _widest_label(report.units, None)
@@ -49,6 +47,12 @@ def _fitted(report: StatusReport, lang: str, console: Console, **columns: bool) 
     ):
         name_cells -= 1
     return status_table(report, lang, name_cells=name_cells, **columns)
+
+
+def _excess(console: Console, table: Table) -> int:
+    """How many cells wider than the console the table would be drawn."""
+    unbounded = console.options.update_width(10_000)  # (a measure stops at the width)
+    return console.measure(table, options=unbounded).maximum - console.width
 
 
 MIN_NAME_CELLS = 4  # a unit's name is not cut shorter for a narrow terminal

@@ -438,6 +438,10 @@ def records_from_rows(
             yield where(number), violation
 
 
+_ANY_FIELD = frozenset(COMMON_FIELDS).union(*TYPES.values())  # of some record type
+_FIELD_NAMES = sorted(_ANY_FIELD)  # (for the closest to a slip)
+
+
 def _header_problem(header: list[str], sheet_type: str | None) -> Violation | None:
     names = [n for n in header if n and not n.startswith("#")]
     seen: set[str] = set()
@@ -465,10 +469,7 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
     if unknown:  # all of them at once: not one import to fix each
         said = []
         for name in unknown:
-            close = difflib.get_close_matches(name, sorted(_ANY_FIELD), n=1)
+            close = difflib.get_close_matches(name, _FIELD_NAMES, n=1)
             said.append(f"'{name}'" + (f" → {close[0]}" if close else ""))
         return Violation("unknown_column_any", fields="; ".join(said))
     return None
-
-
-_ANY_FIELD = frozenset(COMMON_FIELDS).union(*TYPES.values())  # of some record type
