@@ -32,6 +32,7 @@ from cxzy.application.dashboard import DashboardQuery
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer
 from cxzy.application.known import KnownAt, open_at
+from cxzy.application.readmodel import ALL
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation
 from cxzy.application.totals import most_urgent
@@ -181,6 +182,30 @@ def test_status_is_the_same_whatever_order_and_imports_records_arrive_in(
             items = [(f"part:{n}", r) for n, r in enumerate(shuffled[start:end], start=1)]
             assert Importer(arrived, by="property").run(items).ok
         assert [status(arrived, d) for d in days] == expected
+
+
+@SETTINGS
+@given(**ARRIVING)
+def test_the_running_totals_kept_by_week_answer_as_the_rows_on_every_kind_of_day(
+    seed, events, randoms, day
+):
+    """Imported in several parts, late records among them: the counts, "all
+    closed" items and awards from the totals (each week's rows, carried over from
+    the week before) are those counted from the records, on a week's first and
+    last day, before the first record and long after the last."""
+    records = history(seed, events)
+    shuffled = _interleaved(records, randoms)
+    cuts = sorted(randoms.sample(range(1, len(shuffled)), k=3))
+    monday = day - timedelta(days=day.weekday())
+    days = [monday, monday - timedelta(days=1), day, date(2010, 4, 1), date(2026, 12, 1)]
+    days += [date(2012, 6, 30), date(2012, 7, 1)]  # (the "all closed" items' deadline)
+    with store_with(shuffled[: cuts[0]]) as app:
+        for start, end in zip(cuts, [*cuts[1:], len(shuffled)], strict=True):
+            items = [(f"part:{n}", r) for n, r in enumerate(shuffled[start:end], start=1)]
+            assert Importer(app, by="property").run(items).ok
+            for d in days:
+                whole = _status_at(app, d, ALL, rows=False)
+                assert whole == _status_at(app, d, ALL, rows=True), d
 
 
 # a history split in two imports at a share of its entities

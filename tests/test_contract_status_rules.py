@@ -365,6 +365,21 @@ def test_only_rectifications_opened_by_the_deadline_count(rectify):
     assert items["commitments_fulfilled"] == "done"
 
 
+def test_one_opened_on_the_deadline_day_counts(rectify):
+    rectify.ok_import([rect("R7", "145", "2012-06-30", "2012-09-30")])
+    for as_of in ("2012-07-01", "2012-08-01"):
+        status, items = phase(rectify, as_of, "145", "rectify")
+        assert (status, items["rectifications_closed"]) == ("overdue", "missed"), as_of
+    rectify.ok_import(
+        [
+            ev("RectificationCompleted", "2012-08-10", rectification="R7"),
+            ev("RectificationVerified", "2012-08-11", rectification="R7", accepted=True),
+        ]
+    )
+    status, items = phase(rectify, "2012-08-11", "145", "rectify")
+    assert (status, items["rectifications_closed"]) == ("done_late", "late")
+
+
 def test_one_opened_after_the_deadline_leaves_the_earlier_ones_closed_late(rectify):
     # JU's R1 (opened before the deadline) closed late; R8, opened after it, stays open
     rectify.ok_import([rect("R8", "JU", "2012-07-02", "2012-09-30")])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -30,7 +29,7 @@ from cxzy.application.store import (
     sqlite_name,
     store_error,
 )
-from cxzy.application.templates import load_template
+from cxzy.application.templates import campaign_template
 from cxzy.application.totals import Carryover
 from cxzy.domain import jsontext
 from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
@@ -168,13 +167,7 @@ class CampaignApp(Application):
         if not rows:
             return None
         code, template_key, timezone, phases = rows[0]
-        template = load_template(template_key)
-        if phases:
-            windows = {
-                p["key"]: (date.fromisoformat(p["start"]), date.fromisoformat(p["end"]))
-                for p in json.loads(phases)
-            }
-            template = template.with_windows(windows)
+        template = campaign_template(template_key, phases)
         return CampaignInfo(code=code, template=template, timezone=timezone)
 
     def registry(self, c: Any) -> tuple[Registry, int]:

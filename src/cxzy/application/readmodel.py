@@ -28,7 +28,7 @@ from cxzy.domain.schema import TYPES, digest_of, record_of
 # The tracking name: bump it after any change to the tables or what fills them. An
 # existing store's tables are made anew only by that rebuild (opening a store
 # creates nothing but in a new file: decision 70).
-READ_MODEL = "cxzy-read-model-v9"
+READ_MODEL = "cxzy-read-model-v10"
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -86,7 +86,8 @@ DDL = [
         unit TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (unit, pos))""",
     "CREATE INDEX IF NOT EXISTS ix_firsts_day ON cx_firsts (unit, fact, day, pos)",
     "CREATE INDEX IF NOT EXISTS ix_awards_day ON cx_awards (day)",
-    "CREATE INDEX IF NOT EXISTS ix_grades_day ON cx_grades (unit, day, at, pos)",
+    # covering: a status reads each unit's latest grade by a day from the index alone
+    "CREATE INDEX IF NOT EXISTS ix_grades_day ON cx_grades (unit, day, at, pos, grade)",
     "CREATE INDEX IF NOT EXISTS ix_entities_escalated ON cx_entities (escalated_day)",
     # cx_entities.deadline: the last one recorded, in force from deadline_day on (recorded
     # at deadline_pos); overdue_from: see cxzy.application.totals
@@ -426,6 +427,16 @@ class ReadModel:
             fact = None
             if type_ == "CampaignPlanned":
                 phases = fields["phases"]
+                windows = (
+                    None
+                    if phases is None
+                    else json.dumps(
+                        [
+                            {"key": p["key"], "start": str(p["start"]), "end": str(p["end"])}
+                            for p in phases
+                        ]
+                    )
+                )
                 rows["campaign"].append(
                     {
                         **base,
@@ -433,16 +444,10 @@ class ReadModel:
                         "title": fields["title"],
                         "template": fields["template"],
                         "timezone": fields["timezone"],
-                        "phases": None
-                        if phases is None
-                        else json.dumps(
-                            [
-                                {"key": p["key"], "start": str(p["start"]), "end": str(p["end"])}
-                                for p in phases
-                            ]
-                        ),
+                        "phases": windows,
                     }
                 )
+                totals.planned(fields["template"], windows)
             elif type_ in ("UnitRegistered", "UnitUpdated"):
                 rows["unit"].append(
                     {

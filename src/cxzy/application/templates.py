@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -31,4 +33,17 @@ def load_template(key: str) -> Template:
     template = parse_template(data, source)
     if template.key != key:
         raise TemplateError(f"{source}: key is {template.key!r}, expected {key!r}")
+    return template
+
+
+def campaign_template(key: str, phases: str | None) -> Template:
+    """A campaign's template as its read model keeps it: the template's key and the
+    campaign's own phase windows (JSON: ``[{"key", "start", "end"}]``), if any."""
+    template = load_template(key)
+    if phases:
+        windows = {
+            p["key"]: (date.fromisoformat(p["start"]), date.fromisoformat(p["end"]))
+            for p in json.loads(phases)
+        }
+        template = template.with_windows(windows)
     return template

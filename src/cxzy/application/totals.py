@@ -5,13 +5,26 @@ the change takes effect: +1 opened on the day it was opened, +1 closed on the
 day it closed, +1 overdue on the day after its deadline (−1 when the deadline
 moves or it closes), and so on. ``cx_running`` holds, per kind, unit and day
 with a change, the counts as of the end of that day; a count as of any day is
-the row of the last such day — one index probe per unit and kind, however many
-events the log holds. A record reported late adds its change to its day and to
-the rows after it.
+the row of the last such day. A record reported late adds its change to its day
+and to the rows after it.
+
+The rows are kept by week (the Monday of their day), and every week opens with
+a row per kind and unit carried over from the week before (dated the Sunday
+before it): the counts of every unit as of any day are then one range of rows,
+that day's week up to the day — a few dozen pages read together, whatever the
+length of the log, where a probe per unit and kind read as many pages as there
+are units (a status after a pause reads them from disk).
+
+Besides the three kinds, the totals keep one *cohort* per "all closed" item of
+the campaign's template: of a kind, those opened by the item's deadline
+(``commitment@2012-06-30``: ``opened`` those opened by then, ``closed`` those of
+them closed), for the days after it (changes by the deadline are dated the day
+after). What is still open of them on a later day is then a row, not a count of
+the month's open set.
 
 ``cx_open`` lists, for each month, what was open at some time in it (one row
 per month of a closed one's life, one row under ``OPEN_NOW`` for each not
-closed yet): the alerts panel's most urgent, and the "all closed" items, read it.
+closed yet): the alerts panel's most urgent read it.
 
 The totals hold the whole log. "As known at" an earlier position takes them off
 by what the records after it changed (:mod:`cxzy.application.known`); for that,
@@ -23,7 +36,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from cxzy.application.templates import campaign_template
+from cxzy.domain.template import Template
 
 if TYPE_CHECKING:
     from cxzy.application.readmodel import ReadModel
@@ -34,12 +51,13 @@ PENDING_LIMIT = 20_000  # (day, kind, unit) changes an import keeps before writi
 LIVES_LIMIT = 20_000  # open lives an import keeps between batches (all dropped past it)
 COLUMNS = ("opened", "closed", "escalated", "supervised_open", "overdue")
 _NAMES = ", ".join(COLUMNS)
-_R_NAMES = ", ".join(f"r.{c}" for c in COLUMNS)
 _COLUMN_DDL = ", ".join(f"{c} BIGINT NOT NULL" for c in COLUMNS)
 
 DDL = [
-    f"""CREATE TABLE IF NOT EXISTS cx_running (kind TEXT NOT NULL, unit TEXT NOT NULL,
-        day TEXT NOT NULL, {_COLUMN_DDL}, PRIMARY KEY (kind, unit, day))""",
+    # week: the Monday of the row's day, or of the week a carried-over row opens
+    f"""CREATE TABLE IF NOT EXISTS cx_running (week TEXT NOT NULL, kind TEXT NOT NULL,
+        unit TEXT NOT NULL, day TEXT NOT NULL, {_COLUMN_DDL},
+        PRIMARY KEY (week, kind, unit, day))""",
     # deadline: the last recorded (in force from deadline_day); closed_day: for the
     # rows of a closed one's months
     # *_pos: the log positions of the opening, the closing and the last deadline, for
@@ -56,8 +74,6 @@ DDL = [
     """CREATE INDEX IF NOT EXISTS ix_open_moved
         ON cx_open (month, deadline_day, opened_day, closed_day, entity)
         WHERE deadline_day > opened_day""",
-    """CREATE INDEX IF NOT EXISTS ix_open_cohort
-        ON cx_open (month, kind, opened_day, closed_day, unit)""",
     # covering: what was open at a log position, read from the index alone and in
     # (unit, kind) order (SQLite would otherwise sort the rows to count them per unit)
     """CREATE INDEX IF NOT EXISTS ix_open_position
@@ -67,7 +83,7 @@ DDL = [
 TABLES = ("cx_running", "cx_open")
 KINDS = ("commitment", "rectification", "award")
 
-_KIND_ROWS = " UNION ALL ".join(f"SELECT '{kind}' AS kind" for kind in KINDS)
+COHORT = "@"  # a cohort's kind: "commitment@2010-12-31"
 
 # The deadline in force on :day: the last one recorded, unless that was recorded
 # after the day (then the last one recorded by the day).
@@ -75,24 +91,18 @@ DEADLINE_ON_DAY = """CASE WHEN e.deadline_day <= :day THEN e.deadline ELSE
     (SELECT d.deadline FROM cx_deadlines d WHERE d.entity = e.entity AND d.day <= :day
      ORDER BY d.pos DESC LIMIT 1) END"""
 
-# Per unit and kind, the running row of the last day with a change up to :day.
-# MATERIALIZED: the last day per unit and kind first (PostgreSQL would otherwise
-# look it up again for every running row).
-_FIGURES = f"""WITH p AS MATERIALIZED (
-      SELECT k.kind, u.unit, (SELECT MAX(x.day) FROM cx_running x
-        WHERE x.kind = k.kind AND x.unit = u.unit AND x.day <= :day) AS last
-      FROM (SELECT DISTINCT unit FROM cx_units {{units}}) AS u
-      CROSS JOIN ({_KIND_ROWS}) AS k)
-    SELECT r.kind, r.unit, {_R_NAMES} FROM p
-    JOIN cx_running r ON r.kind = p.kind AND r.unit = p.unit AND r.day = p.last"""
-# The same on PostgreSQL, which SQLite cannot say: one backward probe of the key per
-# unit and kind reads the row itself (the above probes twice; 5 ms → 3 ms for 600
-# pairs).
-_FIGURES_LATERAL = f"""SELECT k.kind, u.unit, {_R_NAMES}
-    FROM (SELECT DISTINCT unit FROM cx_units {{units}}) AS u CROSS JOIN ({_KIND_ROWS}) AS k
-    CROSS JOIN LATERAL (SELECT {_NAMES} FROM cx_running x
-      WHERE x.kind = k.kind AND x.unit = u.unit AND x.day <= :day
-      ORDER BY x.day DESC LIMIT 1) AS r"""
+# Per kind and unit, the last row of the day's week up to the day (of the last week
+# kept, for a later day): the counts as of the day. One range of the key per kind
+# asked; SQLite takes the other columns from the row of the MAX (its bare columns),
+# PostgreSQL says it with DISTINCT ON.
+_AS_OF = f"""SELECT kind, unit, MAX(day), {_NAMES} FROM cx_running
+    WHERE week = (SELECT MAX(week) FROM cx_running WHERE week <= :week)
+      AND kind IN ({{kinds}}) AND day <= :day {{only}}
+    GROUP BY kind, unit"""
+_AS_OF_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, day, {_NAMES}
+    FROM cx_running WHERE week = (SELECT MAX(week) FROM cx_running WHERE week <= :week)
+      AND kind IN ({{kinds}}) AND day <= :day {{only}}
+    ORDER BY kind, unit, day DESC"""
 
 # A cx_open row of the day's month (or of OPEN_NOW) that was open on :day
 _OPEN_ROW = "opened_day <= :day AND (closed_day IS NULL OR closed_day > :day)"
@@ -164,15 +174,28 @@ class RunningTotals:
         self, c: Any, day: date, units: Collection[str] | None = None
     ) -> dict[tuple[str, str], Figures]:
         """(unit, kind) → its figures as of the day; of some units only, if given."""
-        statement = _FIGURES_LATERAL if self.rm.dialect.name == "postgresql" else _FIGURES
-        names = {f"u{n}": unit for n, unit in enumerate(sorted(units or ()))}
+        return self._as_of(c, day, KINDS, units)
+
+    def _as_of(
+        self, c: Any, day: date, kinds: Collection[str], units: Collection[str] | None = None
+    ) -> dict[tuple[str, str], Figures]:
+        """(unit, kind) → figures of some kinds (or cohorts) as of the day."""
+        params = {f"k{n}": kind for n, kind in enumerate(kinds)}
         only = ""
         if units is not None:  # (a few: the units that new records touched)
-            only = f"WHERE unit IN ({', '.join(f':{name}' for name in names) or 'NULL'})"
+            names = {f"u{n}": unit for n, unit in enumerate(sorted(units))}
+            only = f"AND unit IN ({', '.join(f':{name}' for name in names) or 'NULL'})"
+            params |= names
+        statement = _AS_OF_DISTINCT if self.rm.dialect.name == "postgresql" else _AS_OF
+        text = day.isoformat()
         return {
             (unit, kind): Figures(*(int(v) for v in values))
-            for kind, unit, *values in self.rm.rows(
-                c, statement.format(units=only), day=day.isoformat(), **names
+            for kind, unit, _, *values in self.rm.rows(
+                c,
+                statement.format(kinds=", ".join(f":k{n}" for n in range(len(kinds))), only=only),
+                week=week_of(text),
+                day=text,
+                **params,
             )
         }
 
@@ -219,6 +242,13 @@ class RunningTotals:
 
     def still_open(self, c: Any, day: date, kind: str, opened_by: date) -> dict[str, int]:
         """Per unit: entities of a kind opened by one day and still open on a later one."""
+        deadline = opened_by.isoformat()
+        if day > opened_by and deadline in tracked_cohorts(self.rm, c).get(kind, ()):
+            cohort = cohort_kind(kind, deadline)
+            return {
+                unit: f.open for (unit, _), f in self._as_of(c, day, (cohort,)).items() if f.open
+            }
+        # not a cohort of the campaign's (none asks for one): the month's open set
         return {
             unit: int(n)
             for unit, n in self.rm.rows(
@@ -228,10 +258,52 @@ class RunningTotals:
                       AND {_OPEN_ROW}
                     GROUP BY unit""",
                 kind=kind,
-                opened=opened_by.isoformat(),
+                opened=deadline,
                 **_open_params(day),
             )
         }
+
+
+def cohort_kind(kind: str, deadline: str) -> str:
+    return f"{kind}{COHORT}{deadline}"
+
+
+Cohorts = dict[str, tuple[str, ...]]  # kind → the deadlines of its cohorts
+
+
+def cohorts_of(template: Template) -> Cohorts:
+    """The cohorts the totals keep for a campaign: per kind, the deadlines of the
+    template's items that need every one of that kind closed."""
+    found: dict[str, set[str]] = {}
+    for phase in template.phases:
+        for item in phase.items:
+            if item.all_closed:
+                found.setdefault(item.all_closed[:-1], set()).add(item.deadline.isoformat())
+    return {kind: tuple(sorted(deadlines)) for kind, deadlines in found.items()}
+
+
+def tracked_cohorts(model: ReadModel, cursor: Any) -> Cohorts:
+    """The cohorts of the store's campaign (none before it is planned)."""
+    rows = model.rows(cursor, "SELECT template, phases FROM cx_campaign")
+    return _cohorts(*rows[0]) if rows else {}
+
+
+@lru_cache(maxsize=16)
+def _cohorts(template: str, phases: str | None) -> Cohorts:
+    return cohorts_of(campaign_template(template, phases))
+
+
+@lru_cache(maxsize=4096)
+def week_of(day: str) -> str:
+    """The week a day's running row is kept in: its Monday."""
+    moment = date.fromisoformat(day)
+    return (moment - timedelta(days=moment.weekday())).isoformat()
+
+
+def _weeks(first: str, last: str) -> list[str]:
+    """The weeks (Mondays) from one to another, both included."""
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    return [(start + timedelta(weeks=n)).isoformat() for n in range((end - start).days // 7 + 1)]
 
 
 def _open_params(day: date) -> dict[str, str]:
@@ -299,6 +371,21 @@ class TotalsWriter:
         self.no_longer_open: list[str] = []
         self.month_rows: list[tuple[str, str]] = []  # (month, entity) of closed ones
         self.closed_days: dict[str, tuple[str, int]] = {}  # entity → (day, position)
+        self.cohorts = tracked_cohorts(model, cursor)
+
+    def planned(self, template: str, phases: str | None) -> None:
+        """The campaign is planned (before any commitment: the registry's rule):
+        its cohorts are kept from now on."""
+        self.cohorts = _cohorts(template, phases)
+
+    def _in_cohorts(self, life: Life, day: str, column: str) -> None:
+        """A change to the cohorts a commitment or rectification belongs to. Their
+        counts are asked for only after their deadline: a change by it is dated the
+        day after (one row for all of them)."""
+        for deadline in self.cohorts.get(life.kind, ()):
+            if life.opened_day <= deadline:
+                on = day if day > deadline else _day_after(deadline)
+                self._change(on, cohort_kind(life.kind, deadline), life.unit, column)
 
     def of(self, entity: str) -> Life:
         life = self.lives.get(entity)
@@ -349,6 +436,7 @@ class TotalsWriter:
             unit, kind, day, supervised, False, overdue_from, deadline, day, pos, pos
         )
         self._change(day, kind, unit, "opened")
+        self._in_cohorts(self.lives[entity], day, "opened")
         self._change(overdue_from, kind, unit, "overdue")
         if supervised:
             self._change(day, kind, unit, "supervised_open")
@@ -377,6 +465,7 @@ class TotalsWriter:
         life.overdue_from = None
         self.touched.add(entity)
         self._change(day, life.kind, life.unit, "closed")
+        self._in_cohorts(life, day, "closed")
         if life.supervised:
             self._change(day, life.kind, life.unit, "supervised_open", -1)
         self.open_now.discard(entity)
@@ -449,46 +538,90 @@ class TotalsWriter:
 
 
 def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
-    """Add changes to the running rows of their day and of every later day."""
+    """Add changes to the running rows of their day and of every later day, the
+    rows carried over into later weeks included; carry every kind and unit into
+    the weeks the changes open."""
+    if not changes:
+        return
+    last = model._one(cursor, "SELECT MAX(week) FROM cx_running")
+    end = max(last or "", max(week_of(day) for day, _, _ in changes))
+    rows: list[dict[str, Any]] = []
+    if last is not None and end > last:  # new weeks: every kind and unit carried into them
+        latest: dict[tuple[str, str], list[int]] = {}
+        for kind, unit, *values in model.rows(
+            cursor,
+            f"SELECT kind, unit, {_NAMES} FROM cx_running WHERE week = :week"
+            " ORDER BY kind, unit, day",
+            week=last,
+        ):
+            latest[(kind, unit)] = values
+        for week in _weeks(last, end)[1:]:
+            carried = _day_before(week)
+            rows += (
+                _row(week, kind, unit, carried, values) for (kind, unit), values in latest.items()
+            )
+        _upsert(model, cursor, rows)
+        rows = []
     by_pair: dict[tuple[str, str], dict[str, list[int]]] = {}
     for (day, kind, unit), counts in changes.items():
         by_pair.setdefault((kind, unit), {})[day] = counts
-    rows = []
     for (kind, unit), days in by_pair.items():
         first = min(days)
+        weeks = _weeks(week_of(first), end)
+        pair = {"kind": kind, "unit": unit, "first": first}
+        # the counts as of the day before the first change: the week's row before it,
+        # its own or the one carried over (none: the pair has no earlier row)
         before = model._row(
             cursor,
-            f"""SELECT {_NAMES} FROM cx_running WHERE kind = :kind AND unit = :unit
-                AND day < :first ORDER BY day DESC LIMIT 1""",
-            {"kind": kind, "unit": unit, "first": first},
+            f"""SELECT {_NAMES} FROM cx_running WHERE week = :week AND kind = :kind
+                AND unit = :unit AND day < :first ORDER BY day DESC LIMIT 1""",
+            pair | {"week": weeks[0]},
         )
+        in_weeks = ", ".join(f":w{n}" for n in range(len(weeks)))
         stored = {
-            day: list(values)
-            for day, *values in model.rows(
+            (day, week): list(values)
+            for week, day, *values in model.rows(
                 cursor,
-                f"""SELECT day, {_NAMES} FROM cx_running WHERE kind = :kind
-                    AND unit = :unit AND day >= :first""",
-                kind=kind,
-                unit=unit,
-                first=first,
+                f"""SELECT week, day, {_NAMES} FROM cx_running WHERE week IN ({in_weeks})
+                    AND kind = :kind AND unit = :unit AND day >= :first""",
+                **pair,
+                **{f"w{n}": week for n, week in enumerate(weeks)},
             )
         }
+        # every week after the first change's opens with a row of the pair (one
+        # carried over where there was none: a pair new to those weeks)
+        keys = stored.keys() | {(day, week_of(day)) for day in days}
+        keys |= {(_day_before(week), week) for week in weeks[1:]}
         old = list(before) if before else [0] * len(COLUMNS)  # as of the day before
         added = [0] * len(COLUMNS)
-        for day in sorted(days.keys() | stored.keys()):
-            old = stored.get(day, old)
-            change = days.get(day)
-            if change is not None:
-                added = [a + b for a, b in zip(added, change, strict=True)]
+        for day, week in sorted(keys):
+            old = stored.get((day, week), old)
+            if week == week_of(day):  # (not a row carried over: the same day's own
+                change = days.pop(day, None)  # comes first, as "(day, week)" sorts)
+                if change is not None:
+                    added = [a + b for a, b in zip(added, change, strict=True)]
             rows.append(
-                {"kind": kind, "unit": unit, "day": day}
-                | {c: o + a for c, o, a in zip(COLUMNS, old, added, strict=True)}
+                _row(week, kind, unit, day, [o + a for o, a in zip(old, added, strict=True)])
             )
+    _upsert(model, cursor, rows)
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def _row(week: str, kind: str, unit: str, day: str, values: list[int]) -> dict[str, Any]:
+    return {"week": week, "kind": kind, "unit": unit, "day": day} | dict(
+        zip(COLUMNS, values, strict=True)
+    )
+
+
+def _upsert(model: ReadModel, cursor: Any, rows: list[dict[str, Any]]) -> None:
     sets = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS)
     model._run(
         cursor,
-        f"""INSERT INTO cx_running (kind, unit, day, {_NAMES})
-            VALUES (:kind, :unit, :day, {", ".join(f":{c}" for c in COLUMNS)})
-            ON CONFLICT (kind, unit, day) DO UPDATE SET {sets}""",
+        f"""INSERT INTO cx_running (week, kind, unit, day, {_NAMES})
+            VALUES (:week, :kind, :unit, :day, {", ".join(f":{c}" for c in COLUMNS)})
+            ON CONFLICT (week, kind, unit, day) DO UPDATE SET {sets}""",
         rows,
     )
