@@ -602,6 +602,25 @@ def test_grade_ties_are_won_by_the_later_record(cli):
     assert cli.unit("2011-03-01", "145")["grade"] == "advanced"
 
 
+def test_a_grade_long_before_the_other_units_many_is_still_the_latest(cli):
+    # (a status reads the latest grades back from the day, a few per unit, and looks
+    # for a unit not among them on its own)
+    kinds = ("mass_evaluation", "leader_commentary", "superior_assessment")
+    cli.ok_import(
+        [
+            *prelude(),
+            review("145", "mass_evaluation", "2010-12-01", grade="lagging"),
+            *(
+                review("JU", kinds[n % 3], f"2011-{n:02d}-01", grade="advanced")
+                for n in range(1, 13)
+            ),
+        ]
+    )
+    assert cli.unit("2011-12-31", "145")["grade"] == "lagging"
+    assert cli.unit("2011-12-31", "JU")["grade"] == "advanced"
+    assert cli.unit("2010-11-30", "145")["grade"] is None
+
+
 def test_awards_are_counted_up_to_the_date(cli):
     cli.ok_import(
         [

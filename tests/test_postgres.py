@@ -106,6 +106,22 @@ def test_the_same_history_gives_the_same_status_on_sqlite_and_postgresql(pg, tmp
     assert code == 0 and "544 events checked" in out
 
 
+def test_totals_kept_by_week_and_ahead_read_the_same_on_sqlite_and_postgresql(pg, tmp_path, capsys):
+    # three imports: weeks carried over, rows of later days (when what is open becomes
+    # overdue) kept ahead of the latest record's week, then brought into their weeks
+    records = history(7, 600)
+    sqlite = str(tmp_path / "s.sqlite3")
+    for n, part in enumerate((records[:200], records[200:400], records[400:])):
+        path = tmp_path / f"part{n}.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in part))
+        for store in (sqlite, pg):
+            code, _, err = cli(capsys, "--store", store, "import", str(path))
+            assert code == 0, err
+        for day in ("2010-05-10", "2010-06-06", "2011-01-03", "2012-07-01", "2013-01-01"):
+            assert status(capsys, pg, day) == status(capsys, sqlite, day), (n, day)
+    assert status(capsys, pg, "2026-12-01") == status(capsys, sqlite, "2026-12-01")
+
+
 def test_the_dashboard_reads_the_same_on_sqlite_and_postgresql(pg, tmp_path, capsys):
     """The dashboard's snapshot (status, alerts, missed items) and its chart: some of
     their queries are written for each database."""

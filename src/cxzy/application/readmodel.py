@@ -88,6 +88,8 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS ix_awards_day ON cx_awards (day)",
     # covering: a status reads each unit's latest grade by a day from the index alone
     "CREATE INDEX IF NOT EXISTS ix_grades_day ON cx_grades (unit, day, at, pos, grade)",
+    # covering: the latest grades of all units by a day, read back from it
+    "CREATE INDEX IF NOT EXISTS ix_grades_recent ON cx_grades (day, at, pos, unit, grade)",
     "CREATE INDEX IF NOT EXISTS ix_entities_escalated ON cx_entities (escalated_day)",
     # cx_entities.deadline: the last one recorded, in force from deadline_day on (recorded
     # at deadline_pos); overdue_from: see cxzy.application.totals

@@ -31,6 +31,7 @@ REMEMBERED_DAYS = 64  # days whose totals a query keeps for one log head
 # days asked for without ``remember`` kept at a time: the day a dashboard shows and
 # the steps read ahead from it (which must not evict the day shown, live)
 LAST_DAYS = 4
+RECENT_GRADES = 4  # latest grades per unit read back from a day before any unit's own
 
 
 def _all_closed_items(info: CampaignInfo) -> Iterator[Item]:
@@ -224,17 +225,7 @@ class StatusQuery:
         # frontier (the index is then read from there, not through every grade
         # recorded after the position).
         graded_by = day if pos >= ALL else min(day, rm.frontier(c, pos) or day)
-        grades = dict(
-            rm.rows(
-                c,
-                """SELECT u.unit, (SELECT g.grade FROM cx_grades g
-                     WHERE g.unit = u.unit AND g.day <= :day AND g.pos <= :pos
-                     ORDER BY g.day DESC, g.at DESC, g.pos DESC LIMIT 1)
-                   FROM (SELECT DISTINCT unit FROM cx_units WHERE registered = 1) AS u""",
-                day=graded_by,
-                pos=pos,
-            )
-        )
+        grades = self._grades(c, graded_by, pos, [unit for unit, *_ in units])
         late: dict[str, int] = {}
         if audit:
             late = dict(
@@ -267,6 +258,39 @@ class StatusQuery:
             )
         head_hash = self._head_hash(c, head)
         return StatusReport(info, title, as_of, known_at, head, report_units, head_hash)
+
+    def _grades(self, c: Any, day: str, pos: int, units: list[str]) -> dict[str, str]:
+        """Each unit's latest grade by a day (of those up to a position). The latest
+        grades of all units are read back from the day, in the order of their days
+        (a few pages); only a unit not graded among them is looked for on its own."""
+        limit = RECENT_GRADES * len(units)
+        recent = self.rm.rows(
+            c,
+            """SELECT unit, grade FROM cx_grades WHERE day <= :day AND pos <= :pos
+               ORDER BY day DESC, at DESC, pos DESC LIMIT :limit""",
+            day=day,
+            pos=pos,
+            limit=limit,
+        )
+        grades: dict[str, str] = {}
+        for unit, grade in recent:
+            grades.setdefault(unit, grade)
+        missing = [unit for unit in units if unit not in grades]
+        if missing and len(recent) == limit:  # (fewer: every grade by the day was read)
+            for unit, grade in self.rm.rows_in(
+                c,
+                """SELECT u.unit, (SELECT g.grade FROM cx_grades g
+                     WHERE g.unit = u.unit AND g.day <= :day AND g.pos <= :pos
+                     ORDER BY g.day DESC, g.at DESC, g.pos DESC LIMIT 1)
+                   FROM (SELECT DISTINCT unit FROM cx_units) AS u""",
+                "u.unit",
+                missing,
+                day=day,
+                pos=pos,
+            ):
+                if grade is not None:
+                    grades[unit] = grade
+        return grades
 
     def _from_totals(self, info: CampaignInfo, as_of: date, totals: _Totals) -> _Figures:
         """Counts, "all closed" sets and awards from the running totals (of the whole

@@ -58,6 +58,10 @@ DDL = [
     f"""CREATE TABLE IF NOT EXISTS cx_running (week TEXT NOT NULL, kind TEXT NOT NULL,
         unit TEXT NOT NULL, day TEXT NOT NULL, {_COLUMN_DDL},
         PRIMARY KEY (week, kind, unit, day))""",
+    # the rows of days after the last week carried over (the latest record's): a day
+    # after a deadline not come yet, when what is open becomes overdue
+    f"""CREATE TABLE IF NOT EXISTS cx_ahead (kind TEXT NOT NULL, unit TEXT NOT NULL,
+        day TEXT NOT NULL, {_COLUMN_DDL}, PRIMARY KEY (kind, unit, day))""",
     # deadline: the last recorded (in force from deadline_day); closed_day: for the
     # rows of a closed one's months
     # *_pos: the log positions of the opening, the closing and the last deadline, for
@@ -80,7 +84,7 @@ DDL = [
         ON cx_open (month, unit, kind, opened_pos, closed_pos, opened_day, deadline_pos,
         deadline, entity)""",
 ]
-TABLES = ("cx_running", "cx_open")
+TABLES = ("cx_running", "cx_ahead", "cx_open")
 KINDS = ("commitment", "rectification", "award")
 
 COHORT = "@"  # a cohort's kind: "commitment@2010-12-31"
@@ -95,13 +99,19 @@ DEADLINE_ON_DAY = """CASE WHEN e.deadline_day <= :day THEN e.deadline ELSE
 # kept, for a later day): the counts as of the day. One range of the key per kind
 # asked; SQLite takes the other columns from the row of the MAX (its bare columns),
 # PostgreSQL says it with DISTINCT ON.
-_AS_OF = f"""SELECT kind, unit, MAX(day), {_NAMES} FROM cx_running
+_AS_OF = f"""SELECT kind, unit, week, MAX(day), {_NAMES} FROM cx_running
     WHERE week = (SELECT MAX(week) FROM cx_running WHERE week <= :week)
       AND kind IN ({{kinds}}) AND day <= :day {{only}}
     GROUP BY kind, unit"""
-_AS_OF_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, day, {_NAMES}
+_AS_OF_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, week, day, {_NAMES}
     FROM cx_running WHERE week = (SELECT MAX(week) FROM cx_running WHERE week <= :week)
       AND kind IN ({{kinds}}) AND day <= :day {{only}}
+    ORDER BY kind, unit, day DESC"""
+# ... and, for a day after the last week kept, the latest of the rows ahead of it
+_AHEAD = f"""SELECT kind, unit, NULL, MAX(day), {_NAMES} FROM cx_ahead
+    WHERE kind IN ({{kinds}}) AND day <= :day {{only}} GROUP BY kind, unit"""
+_AHEAD_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, NULL, day, {_NAMES}
+    FROM cx_ahead WHERE kind IN ({{kinds}}) AND day <= :day {{only}}
     ORDER BY kind, unit, day DESC"""
 
 # A cx_open row of the day's month (or of OPEN_NOW) that was open on :day
@@ -186,17 +196,24 @@ class RunningTotals:
             names = {f"u{n}": unit for n, unit in enumerate(sorted(units))}
             only = f"AND unit IN ({', '.join(f':{name}' for name in names) or 'NULL'})"
             params |= names
-        statement = _AS_OF_DISTINCT if self.rm.dialect.name == "postgresql" else _AS_OF
+        postgres = self.rm.dialect.name == "postgresql"
+        fill = {"kinds": ", ".join(f":k{n}" for n in range(len(kinds))), "only": only}
         text = day.isoformat()
+        week = week_of(text)
+        rows = self.rm.rows(
+            c,
+            (_AS_OF_DISTINCT if postgres else _AS_OF).format(**fill),
+            week=week,
+            day=text,
+            **params,
+        )
+        if not rows or rows[0][2] < week:  # a day after the last week kept (or before all)
+            rows += self.rm.rows(
+                c, (_AHEAD_DISTINCT if postgres else _AHEAD).format(**fill), day=text, **params
+            )
         return {
             (unit, kind): Figures(*(int(v) for v in values))
-            for kind, unit, _, *values in self.rm.rows(
-                c,
-                statement.format(kinds=", ".join(f":k{n}" for n in range(len(kinds))), only=only),
-                week=week_of(text),
-                day=text,
-                **params,
-            )
+            for kind, unit, _, _, *values in rows  # (a row ahead comes after its week's)
         }
 
     def open_on(self, c: Any, day: date, limit: int) -> list[OpenEntity]:
@@ -538,16 +555,102 @@ class TotalsWriter:
 
 
 def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
-    """Add changes to the running rows of their day and of every later day, the
-    rows carried over into later weeks included; carry every kind and unit into
-    the weeks the changes open."""
+    """Add changes to the running rows of their day and of every later day (the rows
+    carried over into later weeks, and those ahead, included).
+
+    The weeks are carried over up to the latest record's: a change after it is kept
+    ahead (``cx_ahead``) until a record of its week comes, so that a change does not
+    rewrite a row for every week up to the furthest deadline."""
     if not changes:
         return
     last = model._one(cursor, "SELECT MAX(week) FROM cx_running")
-    end = max(last or "", max(week_of(day) for day, _, _ in changes))
-    rows: list[dict[str, Any]] = []
-    if last is not None and end > last:  # new weeks: every kind and unit carried into them
-        latest: dict[tuple[str, str], list[int]] = {}
+    latest_day = model.frontier(cursor, 2**62) or min(day for day, _, _ in changes)
+    horizon = max(last or "", week_of(latest_day))
+    if last is None or horizon > last:
+        _carry_over(model, cursor, last, horizon)
+    by_pair: dict[tuple[str, str], dict[str, list[int]]] = {}
+    for (day, kind, unit), counts in changes.items():
+        by_pair.setdefault((kind, unit), {})[day] = counts
+    weekly: list[dict[str, Any]] = []
+    ahead: list[dict[str, Any]] = []
+    for (kind, unit), days in by_pair.items():
+        first = min(days)
+        pair = {"kind": kind, "unit": unit, "first": first}
+        weeks = _weeks(week_of(first), horizon) if week_of(first) <= horizon else []
+        # the counts as of the day before the first change: the row before it in its
+        # week (its own or the one carried over), else ahead, else the last week's
+        if weeks:
+            before = model._row(
+                cursor,
+                f"""SELECT {_NAMES} FROM cx_running WHERE week = :week AND kind = :kind
+                    AND unit = :unit AND day < :first ORDER BY day DESC LIMIT 1""",
+                pair | {"week": weeks[0]},
+            )
+        else:
+            before = model._row(
+                cursor,
+                f"""SELECT {_NAMES} FROM cx_ahead WHERE kind = :kind AND unit = :unit
+                    AND day < :first ORDER BY day DESC LIMIT 1""",
+                pair,
+            ) or model._row(
+                cursor,
+                f"""SELECT {_NAMES} FROM cx_running WHERE week = :week AND kind = :kind
+                    AND unit = :unit ORDER BY day DESC LIMIT 1""",
+                pair | {"week": horizon},
+            )
+        stored: dict[tuple[str, str], list[int]] = {}
+        if weeks:
+            in_weeks = ", ".join(f":w{n}" for n in range(len(weeks)))
+            for week, day, *values in model.rows(
+                cursor,
+                f"""SELECT week, day, {_NAMES} FROM cx_running WHERE week IN ({in_weeks})
+                    AND kind = :kind AND unit = :unit AND day >= :first""",
+                **pair,
+                **{f"w{n}": week for n, week in enumerate(weeks)},
+            ):
+                stored[(day, week)] = values
+        for day, *values in model.rows(
+            cursor,
+            f"""SELECT day, {_NAMES} FROM cx_ahead WHERE kind = :kind AND unit = :unit
+                AND day >= :first""",
+            **pair,
+        ):
+            stored[(day, _AHEAD_WEEK)] = values
+        # every week after the first change's opens with a row of the pair (one
+        # carried over where there was none: a pair new to those weeks)
+        keys = stored.keys() | {(day, _week_kept(day, horizon)) for day in days}
+        keys |= {(_day_before(week), week) for week in weeks[1:]}
+        old = list(before) if before else [0] * len(COLUMNS)  # as of the day before
+        added = [0] * len(COLUMNS)
+        for day, week in sorted(keys):  # (a day's own row before the one carried over)
+            old = stored.get((day, week), old)
+            if week == _week_kept(day, horizon):  # not a row carried over
+                change = days.get(day)
+                if change is not None:
+                    added = [a + b for a, b in zip(added, change, strict=True)]
+            values = [o + a for o, a in zip(old, added, strict=True)]
+            if week == _AHEAD_WEEK:
+                ahead.append(_row(None, kind, unit, day, values))
+            else:
+                weekly.append(_row(week, kind, unit, day, values))
+    _upsert(model, cursor, weekly)
+    _upsert(model, cursor, ahead, table="cx_ahead")
+
+
+_AHEAD_WEEK = "~"  # (sorts after every week)
+
+
+def _week_kept(day: str, horizon: str) -> str:
+    """The week a day's row is kept in, or ahead."""
+    week = week_of(day)
+    return week if week <= horizon else _AHEAD_WEEK
+
+
+def _carry_over(model: ReadModel, cursor: Any, last: str | None, horizon: str) -> None:
+    """Carry every kind and unit over into the weeks after the last one up to the
+    horizon; the rows ahead of the horizon's week are kept in their weeks now."""
+    latest: dict[tuple[str, str], list[int]] = {}
+    if last is not None:
         for kind, unit, *values in model.rows(
             cursor,
             f"SELECT kind, unit, {_NAMES} FROM cx_running WHERE week = :week"
@@ -555,73 +658,60 @@ def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
             week=last,
         ):
             latest[(kind, unit)] = values
-        for week in _weeks(last, end)[1:]:
+    end = _day_after_week(horizon)
+    arriving: dict[tuple[str, str], list[tuple[str, list[int]]]] = {}
+    for kind, unit, day, *values in model.rows(
+        cursor,
+        f"SELECT kind, unit, day, {_NAMES} FROM cx_ahead WHERE day < :end ORDER BY day",
+        end=end,
+    ):
+        arriving.setdefault((kind, unit), []).append((day, values))
+    start = (
+        last
+        if last is not None
+        else min((week_of(rows[0][0]) for rows in arriving.values()), default=horizon)
+    )
+    weeks = _weeks(start, horizon)[1:]
+    rows = []
+    for pair in latest.keys() | arriving.keys():
+        value = latest.get(pair)
+        coming = arriving.get(pair, [])
+        for week in weeks:
             carried = _day_before(week)
-            rows += (
-                _row(week, kind, unit, carried, values) for (kind, unit), values in latest.items()
-            )
-        _upsert(model, cursor, rows)
-        rows = []
-    by_pair: dict[tuple[str, str], dict[str, list[int]]] = {}
-    for (day, kind, unit), counts in changes.items():
-        by_pair.setdefault((kind, unit), {})[day] = counts
-    for (kind, unit), days in by_pair.items():
-        first = min(days)
-        weeks = _weeks(week_of(first), end)
-        pair = {"kind": kind, "unit": unit, "first": first}
-        # the counts as of the day before the first change: the week's row before it,
-        # its own or the one carried over (none: the pair has no earlier row)
-        before = model._row(
-            cursor,
-            f"""SELECT {_NAMES} FROM cx_running WHERE week = :week AND kind = :kind
-                AND unit = :unit AND day < :first ORDER BY day DESC LIMIT 1""",
-            pair | {"week": weeks[0]},
-        )
-        in_weeks = ", ".join(f":w{n}" for n in range(len(weeks)))
-        stored = {
-            (day, week): list(values)
-            for week, day, *values in model.rows(
-                cursor,
-                f"""SELECT week, day, {_NAMES} FROM cx_running WHERE week IN ({in_weeks})
-                    AND kind = :kind AND unit = :unit AND day >= :first""",
-                **pair,
-                **{f"w{n}": week for n, week in enumerate(weeks)},
-            )
-        }
-        # every week after the first change's opens with a row of the pair (one
-        # carried over where there was none: a pair new to those weeks)
-        keys = stored.keys() | {(day, week_of(day)) for day in days}
-        keys |= {(_day_before(week), week) for week in weeks[1:]}
-        old = list(before) if before else [0] * len(COLUMNS)  # as of the day before
-        added = [0] * len(COLUMNS)
-        for day, week in sorted(keys):
-            old = stored.get((day, week), old)
-            if week == week_of(day):  # (not a row carried over: the same day's own
-                change = days.pop(day, None)  # comes first, as "(day, week)" sorts)
-                if change is not None:
-                    added = [a + b for a, b in zip(added, change, strict=True)]
-            rows.append(
-                _row(week, kind, unit, day, [o + a for o, a in zip(old, added, strict=True)])
-            )
+            while coming and coming[0][0] <= carried:
+                day, value = coming.pop(0)
+                rows.append(_row(week_of(day), *pair, day, value))
+            if value is not None:
+                rows.append(_row(week, *pair, carried, value))
+        rows += (_row(week_of(day), *pair, day, values) for day, values in coming)
     _upsert(model, cursor, rows)
+    model._run(cursor, "DELETE FROM cx_ahead WHERE day < :end", [{"end": end}])
+
+
+def _day_after_week(week: str) -> str:
+    return (date.fromisoformat(week) + timedelta(days=7)).isoformat()
 
 
 def _day_before(day: str) -> str:
     return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
 
 
-def _row(week: str, kind: str, unit: str, day: str, values: list[int]) -> dict[str, Any]:
+def _row(week: str | None, kind: str, unit: str, day: str, values: list[int]) -> dict[str, Any]:
     return {"week": week, "kind": kind, "unit": unit, "day": day} | dict(
         zip(COLUMNS, values, strict=True)
     )
 
 
-def _upsert(model: ReadModel, cursor: Any, rows: list[dict[str, Any]]) -> None:
+def _upsert(
+    model: ReadModel, cursor: Any, rows: list[dict[str, Any]], table: str = "cx_running"
+) -> None:
+    key = "week, kind, unit, day" if table == "cx_running" else "kind, unit, day"
     sets = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS)
     model._run(
         cursor,
-        f"""INSERT INTO cx_running (week, kind, unit, day, {_NAMES})
-            VALUES (:week, :kind, :unit, :day, {", ".join(f":{c}" for c in COLUMNS)})
-            ON CONFLICT (week, kind, unit, day) DO UPDATE SET {sets}""",
+        f"""INSERT INTO {table} ({key}, {_NAMES})
+            VALUES ({", ".join(f":{c}" for c in key.split(", "))},
+              {", ".join(f":{c}" for c in COLUMNS)})
+            ON CONFLICT ({key}) DO UPDATE SET {sets}""",
         rows,
     )
