@@ -402,7 +402,8 @@ def role_dashboard(target: str, timeout: float) -> dict[str, Any]:
 
     async def run() -> dict[str, Any]:
         started = time.perf_counter()
-        app = CxzyApp(_open_read_only(target), today=DASHBOARD_TODAY, live=False)
+        store = _open_read_only(target)
+        app = CxzyApp(store, today=DASHBOARD_TODAY, live=False)
         async with app.run_test(size=SIZE) as pilot:
             if not await _wait_until(lambda: _painted(app), timeout):
                 raise RuntimeError("the dashboard did not paint the grid")
@@ -434,6 +435,7 @@ def role_dashboard(target: str, timeout: float) -> dict[str, Any]:
                 await _paint(pilot)
                 jumps.append(time.perf_counter() - began)
                 await _settle(app, pilot, timeout)
+        store.close()
         return {
             "imports": imports,
             "first_paint": first_paint,
@@ -483,7 +485,8 @@ def role_live(target: str, timeout: float, count: int) -> dict[str, Any]:
         return grid.get_cell(LIVE_UNIT, "awards").plain if grid is not None else ""
 
     async def run() -> list[float]:
-        app = CxzyApp(_open_read_only(target), today=DASHBOARD_TODAY, live=True)
+        store = _open_read_only(target)
+        app = CxzyApp(store, today=DASHBOARD_TODAY, live=True)
         delays = []
         async with app.run_test(size=SIZE) as pilot:
             if not await _wait_until(lambda: _painted(app), timeout):
@@ -515,6 +518,7 @@ def role_live(target: str, timeout: float, count: int) -> dict[str, Any]:
                 delays.append(seen - committed)
                 # the new head also recomputes the chart: let it finish before the next write
                 await _settle(app, pilot, timeout)
+        store.close()  # (left to the garbage collector, PostgreSQL's pool printed a traceback)
         return delays
 
     return {"delays": asyncio.run(run())}
