@@ -6,6 +6,7 @@ The server is ``$CXZY_TEST_PG`` or postgresql://postgres@127.0.0.1:5432/test. Wh
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -25,11 +26,12 @@ import pytest
 from textual.widgets import Static
 
 from contract_helpers import race_two_imports
-from cxzy.application.app import open_app
+from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.importer import Importer
 from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.store import resolve_store
 from cxzy.cli import main
+from cxzy.domain.errors import Violation
 from cxzy.tui.app import CxzyApp
 from test_audit_properties import _interleaved, _status_at, history
 from test_store import OLDER_CX_OPEN
@@ -625,3 +627,19 @@ def test_a_server_that_will_not_connect_says_why(server, capsys):
     for url, said in cases:
         code, _, err = cli(capsys, "--store", url, "status")
         assert code == 1 and said in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_store_that_could_not_be_opened_is_closed_at_once(monkeypatch):
+    """In a process that goes on (the dashboard, a program), the half-opened store is
+    closed where the open failed: left to the garbage collector, its pool was closed
+    from its own thread and psycopg printed "cannot join current thread"."""
+    closed, close = [], CampaignApp.close
+    monkeypatch.setattr(CampaignApp, "close", lambda self: (closed.append(self), close(self)))
+    location = resolve_store("postgresql://postgres@127.0.0.1:1/test?schema=x")
+    gc.disable()  # (no collection to close it meanwhile)
+    try:
+        with pytest.raises(Violation):
+            open_app(location)
+        assert len(closed) == 1
+    finally:
+        gc.enable()

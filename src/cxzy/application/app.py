@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -354,6 +355,21 @@ def closing_opened() -> Iterator[None]:
                 _OPENED.discard(app)
 
 
+def _construct(env: Mapping[str, str]) -> CampaignApp:
+    """A new application on the store; one that fails half made is closed here, on
+    this thread: left to the garbage collector (a dashboard's process goes on), a
+    PostgreSQL store's pool was closed from its own thread, and psycopg printed
+    "cannot join current thread"."""
+    app = CampaignApp.__new__(CampaignApp)
+    try:
+        app.__init__(env=env)  # type: ignore[misc]
+    except BaseException:
+        with contextlib.suppress(Exception):
+            app.close()
+        raise
+    return app
+
+
 def open_app(
     location: StoreLocation,
     *,
@@ -389,7 +405,7 @@ def open_app(
         env = postgres_env(location, create=create and not read_only)
     for attempt in range(OPEN_ATTEMPTS):
         try:
-            app = CampaignApp(env=env)
+            app = _construct(env)
             _OPENED.add(app)
             app.location = location
             if not read_only:
