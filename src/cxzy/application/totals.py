@@ -8,12 +8,15 @@ with a change, the counts as of the end of that day; a count as of any day is
 the row of the last such day. A record reported late adds its change to its day
 and to the rows after it.
 
-The rows are kept by week (the Monday of their day), and every week opens with
-a row per kind and unit carried over from the week before (dated the Sunday
-before it): the counts of every unit as of any day are then one range of rows,
-that day's week up to the day — a few dozen pages read together, whatever the
-length of the log, where a probe per unit and kind read as many pages as there
-are units (a status after a pause reads them from disk).
+The rows are kept by week (the Monday of their day), and ``cx_weeks`` holds, for
+every week, what it opens with: the counts of every kind and unit as of the
+Sunday before it, carried over (one row of JSON per week). The counts of every
+unit as of any day are then that row and one range of rows, the day's week up
+to the day — a few dozen pages read together, whatever the length of the log,
+where a probe per unit and kind read as many pages as there are units (a status
+after a pause reads them from disk). Weeks are carried over up to the latest
+record's; a change dated after it (when what is open will become overdue) waits
+in ``cx_ahead`` until a record of its week comes.
 
 Besides the three kinds, the totals keep one *cohort* per "all closed" item of
 the campaign's template: of a kind, those opened by the item's deadline
@@ -33,6 +36,7 @@ by what the records after it changed (:mod:`cxzy.application.known`); for that,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -58,6 +62,9 @@ DDL = [
     f"""CREATE TABLE IF NOT EXISTS cx_running (week TEXT NOT NULL, kind TEXT NOT NULL,
         unit TEXT NOT NULL, day TEXT NOT NULL, {_COLUMN_DDL},
         PRIMARY KEY (week, kind, unit, day))""",
+    # per week, the counts it opens with: {kind: {unit: [COLUMNS]}} as of the Sunday
+    # before it; every week from the first change's to the latest record's
+    "CREATE TABLE IF NOT EXISTS cx_weeks (week TEXT PRIMARY KEY, carried TEXT NOT NULL)",
     # the rows of days after the last week carried over (the latest record's): a day
     # after a deadline not come yet, when what is open becomes overdue
     f"""CREATE TABLE IF NOT EXISTS cx_ahead (kind TEXT NOT NULL, unit TEXT NOT NULL,
@@ -84,7 +91,7 @@ DDL = [
         ON cx_open (month, unit, kind, opened_pos, closed_pos, opened_day, deadline_pos,
         deadline, entity)""",
 ]
-TABLES = ("cx_running", "cx_ahead", "cx_open")
+TABLES = ("cx_running", "cx_weeks", "cx_ahead", "cx_open")
 KINDS = ("commitment", "rectification", "award")
 
 COHORT = "@"  # a cohort's kind: "commitment@2010-12-31"
@@ -95,24 +102,22 @@ DEADLINE_ON_DAY = """CASE WHEN e.deadline_day <= :day THEN e.deadline ELSE
     (SELECT d.deadline FROM cx_deadlines d WHERE d.entity = e.entity AND d.day <= :day
      ORDER BY d.pos DESC LIMIT 1) END"""
 
-# Per kind and unit, the last row of the day's week up to the day (of the last week
-# kept, for a later day): the counts as of the day. One range of the key per kind
-# asked; SQLite takes the other columns from the row of the MAX (its bare columns),
-# PostgreSQL says it with DISTINCT ON.
-_AS_OF = f"""SELECT kind, unit, week, MAX(day), {_NAMES} FROM cx_running
-    WHERE week = (SELECT MAX(week) FROM cx_running WHERE week <= :week)
-      AND kind IN ({{kinds}}) AND day <= :day {{only}}
-    GROUP BY kind, unit"""
-_AS_OF_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, week, day, {_NAMES}
-    FROM cx_running WHERE week = (SELECT MAX(week) FROM cx_running WHERE week <= :week)
-      AND kind IN ({{kinds}}) AND day <= :day {{only}}
+# Per kind and unit, the last row of a week up to the day. One range of the key per
+# kind asked; SQLite takes the other columns from the row of the MAX (its bare
+# columns), PostgreSQL says it with DISTINCT ON.
+_IN_WEEK = f"""SELECT kind, unit, MAX(day), {_NAMES} FROM cx_running
+    WHERE week = :week AND kind IN ({{kinds}}) AND day <= :day {{only}} GROUP BY kind, unit"""
+_IN_WEEK_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, day, {_NAMES}
+    FROM cx_running WHERE week = :week AND kind IN ({{kinds}}) AND day <= :day {{only}}
     ORDER BY kind, unit, day DESC"""
-# ... and, for a day after the last week kept, the latest of the rows ahead of it
-_AHEAD = f"""SELECT kind, unit, NULL, MAX(day), {_NAMES} FROM cx_ahead
+# ... and, for a day after the last week carried over, the latest of the rows ahead
+_AHEAD = f"""SELECT kind, unit, MAX(day), {_NAMES} FROM cx_ahead
     WHERE kind IN ({{kinds}}) AND day <= :day {{only}} GROUP BY kind, unit"""
-_AHEAD_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, NULL, day, {_NAMES}
+_AHEAD_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, day, {_NAMES}
     FROM cx_ahead WHERE kind IN ({{kinds}}) AND day <= :day {{only}}
     ORDER BY kind, unit, day DESC"""
+_CARRIED = """SELECT week, carried FROM cx_weeks
+    WHERE week = (SELECT MAX(week) FROM cx_weeks WHERE week <= :week)"""
 
 # A cx_open row of the day's month (or of OPEN_NOW) that was open on :day
 _OPEN_ROW = "opened_day <= :day AND (closed_day IS NULL OR closed_day > :day)"
@@ -196,25 +201,33 @@ class RunningTotals:
             names = {f"u{n}": unit for n, unit in enumerate(sorted(units))}
             only = f"AND unit IN ({', '.join(f':{name}' for name in names) or 'NULL'})"
             params |= names
+        text, week = day.isoformat(), week_of(day.isoformat())
+        kept = self.rm.rows(c, _CARRIED, week=week)
+        if not kept:  # before the first change
+            return {}
+        (found, carried), wanted = kept[0], set(units) if units is not None else None
+        figures = {
+            (unit, kind): Figures(*values)
+            for kind in kinds
+            for unit, values in json.loads(carried).get(kind, {}).items()
+            if wanted is None or unit in wanted
+        }
         postgres = self.rm.dialect.name == "postgresql"
         fill = {"kinds": ", ".join(f":k{n}" for n in range(len(kinds))), "only": only}
-        text = day.isoformat()
-        week = week_of(text)
         rows = self.rm.rows(
             c,
-            (_AS_OF_DISTINCT if postgres else _AS_OF).format(**fill),
-            week=week,
+            (_IN_WEEK_DISTINCT if postgres else _IN_WEEK).format(**fill),
+            week=found,
             day=text,
             **params,
         )
-        if not rows or rows[0][2] < week:  # a day after the last week kept (or before all)
+        if found < week:  # a day after the last week carried over
             rows += self.rm.rows(
                 c, (_AHEAD_DISTINCT if postgres else _AHEAD).format(**fill), day=text, **params
             )
-        return {
-            (unit, kind): Figures(*(int(v) for v in values))
-            for kind, unit, _, _, *values in rows  # (a row ahead comes after its week's)
-        }
+        for kind, unit, _, *values in rows:  # (a row ahead comes after its week's)
+            figures[(unit, kind)] = Figures(*(int(v) for v in values))
+        return figures
 
     def open_on(self, c: Any, day: date, limit: int) -> list[OpenEntity]:
         """The most urgent commitments and rectifications open on the day (earliest
@@ -317,10 +330,13 @@ def week_of(day: str) -> str:
     return (moment - timedelta(days=moment.weekday())).isoformat()
 
 
-def _weeks(first: str, last: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _weeks(first: str, last: str) -> tuple[str, ...]:
     """The weeks (Mondays) from one to another, both included."""
     start, end = date.fromisoformat(first), date.fromisoformat(last)
-    return [(start + timedelta(weeks=n)).isoformat() for n in range((end - start).days // 7 + 1)]
+    return tuple(
+        (start + timedelta(weeks=n)).isoformat() for n in range((end - start).days // 7 + 1)
+    )
 
 
 def _open_params(day: date) -> dict[str, str]:
@@ -555,19 +571,21 @@ class TotalsWriter:
 
 
 def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
-    """Add changes to the running rows of their day and of every later day (the rows
-    carried over into later weeks, and those ahead, included).
+    """Add changes to the running rows of their day and of every later day: the
+    counts later weeks open with, and the rows ahead, included.
 
     The weeks are carried over up to the latest record's: a change after it is kept
     ahead (``cx_ahead``) until a record of its week comes, so that a change does not
-    rewrite a row for every week up to the furthest deadline."""
+    rewrite the counts of every week up to the furthest deadline."""
     if not changes:
         return
-    last = model._one(cursor, "SELECT MAX(week) FROM cx_running")
-    latest_day = model.frontier(cursor, 2**62) or min(day for day, _, _ in changes)
-    horizon = max(last or "", week_of(latest_day))
-    if last is None or horizon > last:
-        _carry_over(model, cursor, last, horizon)
+    weeks = _Weeks(model, cursor)
+    horizon = weeks.extend(
+        week_of(model.frontier(cursor, 2**62) or min(day for day, _, _ in changes)),
+        week_of(min(day for day, _, _ in changes)),
+    )
+    # (a pair's rows are looked for up to the last week with any: none in a new store)
+    filled = model._one(cursor, "SELECT MAX(week) FROM cx_running") or ""
     by_pair: dict[tuple[str, str], dict[str, list[int]]] = {}
     for (day, kind, unit), counts in changes.items():
         by_pair.setdefault((kind, unit), {})[day] = counts
@@ -576,37 +594,43 @@ def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
     for (kind, unit), days in by_pair.items():
         first = min(days)
         pair = {"kind": kind, "unit": unit, "first": first}
-        weeks = _weeks(week_of(first), horizon) if week_of(first) <= horizon else []
+        span = _weeks(week_of(first), horizon) if week_of(first) <= horizon else ()
         # the counts as of the day before the first change: the row before it in its
-        # week (its own or the one carried over), else ahead, else the last week's
-        if weeks:
+        # week, else what the week opened with; after the horizon, the row ahead
+        # before it, else the counts at the end of the horizon's week
+        if span:
             before = model._row(
                 cursor,
                 f"""SELECT {_NAMES} FROM cx_running WHERE week = :week AND kind = :kind
                     AND unit = :unit AND day < :first ORDER BY day DESC LIMIT 1""",
-                pair | {"week": weeks[0]},
-            )
+                pair | {"week": span[0]},
+            ) or weeks.carried(span[0], kind, unit)
         else:
-            before = model._row(
-                cursor,
-                f"""SELECT {_NAMES} FROM cx_ahead WHERE kind = :kind AND unit = :unit
-                    AND day < :first ORDER BY day DESC LIMIT 1""",
-                pair,
-            ) or model._row(
-                cursor,
-                f"""SELECT {_NAMES} FROM cx_running WHERE week = :week AND kind = :kind
-                    AND unit = :unit ORDER BY day DESC LIMIT 1""",
-                pair | {"week": horizon},
+            before = (
+                model._row(
+                    cursor,
+                    f"""SELECT {_NAMES} FROM cx_ahead WHERE kind = :kind AND unit = :unit
+                        AND day < :first ORDER BY day DESC LIMIT 1""",
+                    pair,
+                )
+                or model._row(
+                    cursor,
+                    f"""SELECT {_NAMES} FROM cx_running WHERE week = :week AND kind = :kind
+                        AND unit = :unit ORDER BY day DESC LIMIT 1""",
+                    pair | {"week": horizon},
+                )
+                or weeks.carried(horizon, kind, unit)
             )
-        stored: dict[tuple[str, str], list[int]] = {}
-        if weeks:
-            in_weeks = ", ".join(f":w{n}" for n in range(len(weeks)))
+        stored: dict[tuple[str, str], Any] = {}
+        if span and span[0] <= filled:
+            filled_span = [week for week in span if week <= filled]
+            in_weeks = ", ".join(f":w{n}" for n in range(len(filled_span)))
             for week, day, *values in model.rows(
                 cursor,
                 f"""SELECT week, day, {_NAMES} FROM cx_running WHERE week IN ({in_weeks})
                     AND kind = :kind AND unit = :unit AND day >= :first""",
                 **pair,
-                **{f"w{n}": week for n, week in enumerate(weeks)},
+                **{f"w{n}": week for n, week in enumerate(filled_span)},
             ):
                 stored[(day, week)] = values
         for day, *values in model.rows(
@@ -616,25 +640,31 @@ def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
             **pair,
         ):
             stored[(day, _AHEAD_WEEK)] = values
-        # every week after the first change's opens with a row of the pair (one
-        # carried over where there was none: a pair new to those weeks)
-        keys = stored.keys() | {(day, _week_kept(day, horizon)) for day in days}
-        keys |= {(_day_before(week), week) for week in weeks[1:]}
         old = list(before) if before else [0] * len(COLUMNS)  # as of the day before
         added = [0] * len(COLUMNS)
-        for day, week in sorted(keys):  # (a day's own row before the one carried over)
+        current = old
+        # what each later week opens with: the counts as of the Sunday before it
+        # (before the first change, the pair's own; new to the week, the same)
+        opening, next_week = span[1:], 0
+        for day, week in sorted(stored.keys() | {(d, _week_kept(d, horizon)) for d in days}):
+            while next_week < len(opening) and _day_before(opening[next_week]) < day:
+                weeks.carry(opening[next_week], kind, unit, current)
+                next_week += 1
             old = stored.get((day, week), old)
-            if week == _week_kept(day, horizon):  # not a row carried over
+            if week == _week_kept(day, horizon):  # (a stored row ahead is its own)
                 change = days.get(day)
                 if change is not None:
                     added = [a + b for a, b in zip(added, change, strict=True)]
-            values = [o + a for o, a in zip(old, added, strict=True)]
+            current = [o + a for o, a in zip(old, added, strict=True)]
             if week == _AHEAD_WEEK:
-                ahead.append(_row(None, kind, unit, day, values))
+                ahead.append(_row(None, kind, unit, day, current))
             else:
-                weekly.append(_row(week, kind, unit, day, values))
+                weekly.append(_row(week, kind, unit, day, current))
+        for week in opening[next_week:]:
+            weeks.carry(week, kind, unit, current)
     _upsert(model, cursor, weekly)
     _upsert(model, cursor, ahead, table="cx_ahead")
+    weeks.write()
 
 
 _AHEAD_WEEK = "~"  # (sorts after every week)
@@ -646,52 +676,103 @@ def _week_kept(day: str, horizon: str) -> str:
     return week if week <= horizon else _AHEAD_WEEK
 
 
-def _carry_over(model: ReadModel, cursor: Any, last: str | None, horizon: str) -> None:
-    """Carry every kind and unit over into the weeks after the last one up to the
-    horizon; the rows ahead of the horizon's week are kept in their weeks now."""
-    latest: dict[tuple[str, str], list[int]] = {}
-    if last is not None:
+Carried = dict[str, dict[str, list[int]]]  # kind → unit → COLUMNS
+
+
+class _Weeks:
+    """``cx_weeks`` in one write: what each week opens with, read once and written
+    back at the end."""
+
+    def __init__(self, model: ReadModel, cursor: Any) -> None:
+        self.model, self.cursor = model, cursor
+        self.read: dict[str, Carried] = {}
+        self.changed: set[str] = set()
+        self.new: set[str] = set()
+
+    def of(self, week: str) -> Carried:
+        found = self.read.get(week)
+        if found is None:
+            text = self.model._one(
+                self.cursor, "SELECT carried FROM cx_weeks WHERE week = :week", {"week": week}
+            )
+            found = self.read[week] = json.loads(text) if text else {}
+        return found
+
+    def carried(self, week: str, kind: str, unit: str) -> list[int] | None:
+        return self.of(week).get(kind, {}).get(unit)
+
+    def carry(self, week: str, kind: str, unit: str, values: list[int]) -> None:
+        self.of(week).setdefault(kind, {})[unit] = values
+        self.changed.add(week)
+
+    def extend(self, latest: str, earliest: str) -> str:
+        """Make the weeks from the earliest change's (or the first kept) to the
+        latest record's (or the last kept), every kind and unit carried over into
+        the new ones at the end (and the rows ahead of them brought into their
+        weeks). Returns the last week kept: the horizon."""
+        model, cursor = self.model, self.cursor
+        first = model._one(cursor, "SELECT MIN(week) FROM cx_weeks")
+        last = model._one(cursor, "SELECT MAX(week) FROM cx_weeks")
+        if first is None:  # nothing carried yet: every week opens with nothing
+            for week in _weeks(min(earliest, latest), latest):
+                self._make(week, {})
+            return latest
+        for week in _weeks(earliest, first)[:-1] if earliest < first else ():
+            self._make(week, {})  # (nothing happened before the first week kept)
+        if latest <= last:
+            return last
+        state = {kind: dict(units) for kind, units in self.of(last).items()}
         for kind, unit, *values in model.rows(
             cursor,
             f"SELECT kind, unit, {_NAMES} FROM cx_running WHERE week = :week"
             " ORDER BY kind, unit, day",
             week=last,
         ):
-            latest[(kind, unit)] = values
-    end = _day_after_week(horizon)
-    arriving: dict[tuple[str, str], list[tuple[str, list[int]]]] = {}
-    for kind, unit, day, *values in model.rows(
-        cursor,
-        f"SELECT kind, unit, day, {_NAMES} FROM cx_ahead WHERE day < :end ORDER BY day",
-        end=end,
-    ):
-        arriving.setdefault((kind, unit), []).append((day, values))
-    start = (
-        last
-        if last is not None
-        else min((week_of(rows[0][0]) for rows in arriving.values()), default=horizon)
-    )
-    weeks = _weeks(start, horizon)[1:]
-    rows = []
-    for pair in latest.keys() | arriving.keys():
-        value = latest.get(pair)
-        coming = arriving.get(pair, [])
-        for week in weeks:
+            state.setdefault(kind, {})[unit] = values
+        end = _day_after_week(latest)
+        arriving = model.rows(
+            cursor,
+            f"SELECT day, kind, unit, {_NAMES} FROM cx_ahead WHERE day < :end ORDER BY day",
+            end=end,
+        )
+        moved, n = [], 0
+        for week in _weeks(last, latest)[1:]:
             carried = _day_before(week)
-            while coming and coming[0][0] <= carried:
-                day, value = coming.pop(0)
-                rows.append(_row(week_of(day), *pair, day, value))
-            if value is not None:
-                rows.append(_row(week, *pair, carried, value))
-        rows += (_row(week_of(day), *pair, day, values) for day, values in coming)
-    _upsert(model, cursor, rows)
-    model._run(cursor, "DELETE FROM cx_ahead WHERE day < :end", [{"end": end}])
+            while n < len(arriving) and arriving[n][0] <= carried:
+                day, kind, unit, *values = arriving[n]
+                moved.append(_row(week_of(day), kind, unit, day, values))
+                state.setdefault(kind, {})[unit] = values
+                n += 1
+            self._make(week, {kind: dict(units) for kind, units in state.items()})
+        moved += (_row(week_of(r[0]), r[1], r[2], r[0], list(r[3:])) for r in arriving[n:])
+        _upsert(model, cursor, moved)
+        model._run(cursor, "DELETE FROM cx_ahead WHERE day < :end", [{"end": end}])
+        return latest
+
+    def _make(self, week: str, carried: Carried) -> None:
+        self.read[week] = carried
+        self.new.add(week)
+
+    def write(self) -> None:
+        rows = [{"week": w, "carried": json.dumps(self.read[w])} for w in sorted(self.new)]
+        self.model._run(
+            self.cursor, "INSERT INTO cx_weeks (week, carried) VALUES (:week, :carried)", rows
+        )
+        self.model._run(
+            self.cursor,
+            "UPDATE cx_weeks SET carried = :carried WHERE week = :week",
+            [
+                {"week": w, "carried": json.dumps(self.read[w])}
+                for w in sorted(self.changed - self.new)
+            ],
+        )
 
 
 def _day_after_week(week: str) -> str:
     return (date.fromisoformat(week) + timedelta(days=7)).isoformat()
 
 
+@lru_cache(maxsize=4096)
 def _day_before(day: str) -> str:
     return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
 
