@@ -62,9 +62,11 @@ DDL = [
     f"""CREATE TABLE IF NOT EXISTS cx_running (week TEXT NOT NULL, kind TEXT NOT NULL,
         unit TEXT NOT NULL, day TEXT NOT NULL, {_COLUMN_DDL},
         PRIMARY KEY (week, kind, unit, day))""",
-    # per week, the counts it opens with: {kind: {unit: [COLUMNS]}} as of the Sunday
-    # before it; every week from the first change's to the latest record's
-    "CREATE TABLE IF NOT EXISTS cx_weeks (week TEXT PRIMARY KEY, carried TEXT NOT NULL)",
+    # per week and kind, the counts it opens with: {unit: [COLUMNS]} as of the Sunday
+    # before it; every week from the first change's to the latest record's has a row
+    # of kind '' (and one of each kind with a row before it)
+    """CREATE TABLE IF NOT EXISTS cx_weeks (week TEXT NOT NULL, kind TEXT NOT NULL,
+        carried TEXT NOT NULL, PRIMARY KEY (week, kind))""",
     # the rows of days after the last week carried over (the latest record's): a day
     # after a deadline not come yet, when what is open becomes overdue
     f"""CREATE TABLE IF NOT EXISTS cx_ahead (kind TEXT NOT NULL, unit TEXT NOT NULL,
@@ -116,8 +118,9 @@ _AHEAD = f"""SELECT kind, unit, MAX(day), {_NAMES} FROM cx_ahead
 _AHEAD_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, day, {_NAMES}
     FROM cx_ahead WHERE kind IN ({{kinds}}) AND day <= :day {{only}}
     ORDER BY kind, unit, day DESC"""
-_CARRIED = """SELECT week, carried FROM cx_weeks
-    WHERE week = (SELECT MAX(week) FROM cx_weeks WHERE week <= :week)"""
+_CARRIED = """SELECT week, kind, carried FROM cx_weeks
+    WHERE week = (SELECT MAX(week) FROM cx_weeks WHERE week <= :week)
+      AND kind IN ('', {kinds})"""
 
 # A cx_open row of the day's month (or of OPEN_NOW) that was open on :day
 _OPEN_ROW = "opened_day <= :day AND (closed_day IS NULL OR closed_day > :day)"
@@ -202,14 +205,16 @@ class RunningTotals:
             only = f"AND unit IN ({', '.join(f':{name}' for name in names) or 'NULL'})"
             params |= names
         text, week = day.isoformat(), week_of(day.isoformat())
-        kept = self.rm.rows(c, _CARRIED, week=week)
+        named = ", ".join(f":k{n}" for n in range(len(kinds)))
+        kept = self.rm.rows(c, _CARRIED.format(kinds=named), week=week, **params)
         if not kept:  # before the first change
             return {}
-        (found, carried), wanted = kept[0], set(units) if units is not None else None
+        found, wanted = kept[0][0], set(units) if units is not None else None
         figures = {
             (unit, kind): Figures(*values)
-            for kind in kinds
-            for unit, values in json.loads(carried).get(kind, {}).items()
+            for _, kind, carried in kept
+            if kind  # (kind '': the week's own row)
+            for unit, values in json.loads(carried).items()
             if wanted is None or unit in wanted
         }
         postgres = self.rm.dialect.name == "postgresql"
@@ -681,21 +686,24 @@ Carried = dict[str, dict[str, list[int]]]  # kind → unit → COLUMNS
 
 class _Weeks:
     """``cx_weeks`` in one write: what each week opens with, read once and written
-    back at the end."""
+    back at the end (the rows of the kinds whose counts changed)."""
 
     def __init__(self, model: ReadModel, cursor: Any) -> None:
         self.model, self.cursor = model, cursor
         self.read: dict[str, Carried] = {}
-        self.changed: set[str] = set()
+        self.changed: set[tuple[str, str]] = set()
         self.new: set[str] = set()
 
     def of(self, week: str) -> Carried:
         found = self.read.get(week)
         if found is None:
-            text = self.model._one(
-                self.cursor, "SELECT carried FROM cx_weeks WHERE week = :week", {"week": week}
-            )
-            found = self.read[week] = json.loads(text) if text else {}
+            found = self.read[week] = {
+                kind: json.loads(carried)
+                for kind, carried in self.model.rows(
+                    self.cursor, "SELECT kind, carried FROM cx_weeks WHERE week = :week", week=week
+                )
+                if kind
+            }
         return found
 
     def carried(self, week: str, kind: str, unit: str) -> list[int] | None:
@@ -703,7 +711,7 @@ class _Weeks:
 
     def carry(self, week: str, kind: str, unit: str, values: list[int]) -> None:
         self.of(week).setdefault(kind, {})[unit] = values
-        self.changed.add(week)
+        self.changed.add((week, kind))
 
     def extend(self, latest: str, earliest: str) -> str:
         """Make the weeks from the earliest change's (or the first kept) to the
@@ -754,16 +762,23 @@ class _Weeks:
         self.new.add(week)
 
     def write(self) -> None:
-        rows = [{"week": w, "carried": json.dumps(self.read[w])} for w in sorted(self.new)]
         self.model._run(
-            self.cursor, "INSERT INTO cx_weeks (week, carried) VALUES (:week, :carried)", rows
+            self.cursor,
+            "INSERT INTO cx_weeks (week, kind, carried) VALUES (:week, :kind, :carried)",
+            [
+                {"week": week, "kind": kind, "carried": json.dumps(units)}
+                for week in sorted(self.new)
+                for kind, units in [("", {}), *sorted(self.read[week].items())]
+            ],
         )
         self.model._run(
             self.cursor,
-            "UPDATE cx_weeks SET carried = :carried WHERE week = :week",
+            """INSERT INTO cx_weeks (week, kind, carried) VALUES (:week, :kind, :carried)
+               ON CONFLICT (week, kind) DO UPDATE SET carried = excluded.carried""",
             [
-                {"week": w, "carried": json.dumps(self.read[w])}
-                for w in sorted(self.changed - self.new)
+                {"week": week, "kind": kind, "carried": json.dumps(self.read[week][kind])}
+                for week, kind in sorted(self.changed)
+                if week not in self.new
             ],
         )
 
