@@ -104,8 +104,9 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
         with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):
             cursor = conn.cursor(row_factory=tuple_row)
             # The read model's indexes are in memory: with the default cost of a random
-            # page (4) the planner hashed all of cx_running rather than probe its key
-            # once per unit and kind (a status 17 ms instead of 5 at 100,000 events).
+            # page (4) the planner scanned whole tables rather than probe their keys
+            # (before the totals were kept by week, it hashed all of cx_running: a
+            # status 17 ms instead of 5 at 100,000 events).
             # (Both settings in one message: one round trip fewer per read.)
             cursor.execute(
                 "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
