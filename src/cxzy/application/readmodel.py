@@ -545,7 +545,7 @@ class ReadModel:
 
     def write_running(self, cursor: Any, running: Changes) -> None:
         """Write the running-total changes collected by :meth:`apply`."""
-        write_running(self, cursor, running)
+        write_running(self, cursor, running, self.frontier(cursor, ALL))
         running.clear()
 
     # -- reading ----------------------------------------------------------------

@@ -104,20 +104,19 @@ DEADLINE_ON_DAY = """CASE WHEN e.deadline_day <= :day THEN e.deadline ELSE
     (SELECT d.deadline FROM cx_deadlines d WHERE d.entity = e.entity AND d.day <= :day
      ORDER BY d.pos DESC LIMIT 1) END"""
 
-# Per kind and unit, the last row of a week up to the day. One range of the key per
-# kind asked; SQLite takes the other columns from the row of the MAX (its bare
-# columns), PostgreSQL says it with DISTINCT ON.
-_IN_WEEK = f"""SELECT kind, unit, MAX(day), {_NAMES} FROM cx_running
-    WHERE week = :week AND kind IN ({{kinds}}) AND day <= :day {{only}} GROUP BY kind, unit"""
-_IN_WEEK_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, day, {_NAMES}
-    FROM cx_running WHERE week = :week AND kind IN ({{kinds}}) AND day <= :day {{only}}
-    ORDER BY kind, unit, day DESC"""
-# ... and, for a day after the last week carried over, the latest of the rows ahead
-_AHEAD = f"""SELECT kind, unit, MAX(day), {_NAMES} FROM cx_ahead
-    WHERE kind IN ({{kinds}}) AND day <= :day {{only}} GROUP BY kind, unit"""
-_AHEAD_DISTINCT = f"""SELECT DISTINCT ON (kind, unit) kind, unit, day, {_NAMES}
-    FROM cx_ahead WHERE kind IN ({{kinds}}) AND day <= :day {{only}}
-    ORDER BY kind, unit, day DESC"""
+
+def _latest(table: str, where: str, postgres: bool) -> str:
+    """Per kind and unit, the last of the rows of a table that a condition keeps
+    (up to :day): one range of the key per kind asked. SQLite takes the other
+    columns from the row of the MAX (its bare columns); PostgreSQL says it with
+    DISTINCT ON."""
+    where = f"{where}kind IN ({{kinds}}) AND day <= :day {{only}}"
+    if postgres:
+        return f"""SELECT DISTINCT ON (kind, unit) kind, unit, day, {_NAMES} FROM {table}
+            WHERE {where} ORDER BY kind, unit, day DESC"""
+    return f"SELECT kind, unit, MAX(day), {_NAMES} FROM {table} WHERE {where} GROUP BY kind, unit"
+
+
 _CARRIED = """SELECT week, kind, carried FROM cx_weeks
     WHERE week = (SELECT MAX(week) FROM cx_weeks WHERE week <= :week)
       AND kind IN ('', {kinds})"""
@@ -218,18 +217,12 @@ class RunningTotals:
             if wanted is None or unit in wanted
         }
         postgres = self.rm.dialect.name == "postgresql"
-        fill = {"kinds": ", ".join(f":k{n}" for n in range(len(kinds))), "only": only}
-        rows = self.rm.rows(
-            c,
-            (_IN_WEEK_DISTINCT if postgres else _IN_WEEK).format(**fill),
-            week=found,
-            day=text,
-            **params,
-        )
-        if found < week:  # a day after the last week carried over
-            rows += self.rm.rows(
-                c, (_AHEAD_DISTINCT if postgres else _AHEAD).format(**fill), day=text, **params
-            )
+        fill = {"kinds": named, "only": only}
+        in_week = _latest("cx_running", "week = :week AND ", postgres).format(**fill)
+        rows = self.rm.rows(c, in_week, week=found, day=text, **params)
+        if found < week:  # a day after the last week carried over: the rows ahead too
+            ahead = _latest("cx_ahead", "", postgres).format(**fill)
+            rows += self.rm.rows(c, ahead, day=text, **params)
         for kind, unit, _, *values in rows:  # (a row ahead comes after its week's)
             figures[(unit, kind)] = Figures(*(int(v) for v in values))
         return figures
@@ -575,20 +568,19 @@ class TotalsWriter:
                 self.lives.clear()
 
 
-def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
+def write_running(model: ReadModel, cursor: Any, changes: Changes, latest: str | None) -> None:
     """Add changes to the running rows of their day and of every later day: the
     counts later weeks open with, and the rows ahead, included.
 
     The weeks are carried over up to the latest record's: a change after it is kept
     ahead (``cx_ahead``) until a record of its week comes, so that a change does not
-    rewrite the counts of every week up to the furthest deadline."""
+    rewrite the counts of every week up to the furthest deadline. ``latest``: the
+    latest record's day (None: no record in the log yet)."""
     if not changes:
         return
     weeks = _Weeks(model, cursor)
-    horizon = weeks.extend(
-        week_of(model.frontier(cursor, 2**62) or min(day for day, _, _ in changes)),
-        week_of(min(day for day, _, _ in changes)),
-    )
+    earliest = min(day for day, _, _ in changes)
+    horizon = weeks.extend(week_of(latest or earliest), week_of(earliest))
     # (a pair's rows are looked for up to the last week with any: none in a new store)
     filled = model._one(cursor, "SELECT MAX(week) FROM cx_running") or ""
     by_pair: dict[tuple[str, str], dict[str, list[int]]] = {}
@@ -656,10 +648,9 @@ def write_running(model: ReadModel, cursor: Any, changes: Changes) -> None:
                 weeks.carry(opening[next_week], kind, unit, current)
                 next_week += 1
             old = stored.get((day, week), old)
-            if week == _week_kept(day, horizon):  # (a stored row ahead is its own)
-                change = days.get(day)
-                if change is not None:
-                    added = [a + b for a, b in zip(added, change, strict=True)]
+            change = days.get(day)
+            if change is not None:
+                added = [a + b for a, b in zip(added, change, strict=True)]
             current = [o + a for o, a in zip(old, added, strict=True)]
             if week == _AHEAD_WEEK:
                 ahead.append(_row(None, kind, unit, day, current))
@@ -719,8 +710,8 @@ class _Weeks:
         the new ones at the end (and the rows ahead of them brought into their
         weeks). Returns the last week kept: the horizon."""
         model, cursor = self.model, self.cursor
-        first = model._one(cursor, "SELECT MIN(week) FROM cx_weeks")
-        last = model._one(cursor, "SELECT MAX(week) FROM cx_weeks")
+        kept = model._row(cursor, "SELECT MIN(week), MAX(week) FROM cx_weeks")
+        first, last = kept if kept is not None else (None, None)
         if first is None:  # nothing carried yet: every week opens with nothing
             for week in _weeks(min(earliest, latest), latest):
                 self._make(week, {})
