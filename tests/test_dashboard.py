@@ -28,6 +28,7 @@ from cxzy.application.history import LogQuery
 from cxzy.application.importer import Importer
 from cxzy.application.store import StoreLocation
 from cxzy.formats.jsonl import read_records
+from cxzy.i18n import t
 from cxzy.tui import collector
 from cxzy.tui.app import CxzyApp
 from cxzy.tui.components.header_bar import HeaderBar
@@ -91,6 +92,37 @@ async def test_overview_shows_every_unit_and_phase_on_the_day_shown(demo_store):
         text = screen_text(app)
         assert "2011-03-01" in text and "全面争创" in text
         assert "预警" in app.screen.query_one("#alerts").border_title
+
+
+def bottom_line(app: CxzyApp) -> str:
+    """The screen's last line as drawn (the footer), spaces as plain spaces."""
+    strips = app.screen._compositor.render_strips()
+    return strips[-1].text.replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_the_footer_shows_each_key_whole_at_any_width(demo_store, lang):
+    """The palette key docked on the right of Textual's footer drew over the other
+    keys when they did not all fit, and lost the Chinese character under its edge
+    ("l ▏^p 令面板" at 100 columns). It is shown only where the keys fit beside it;
+    on a narrower terminal the keys end at the edge, each label whole or cut at a
+    whole character."""
+    palette = t("key_palette", lang)
+    labels = [t(key, lang) for key in ("key_filter", "key_quit", "key_help", "key_today")]
+    app = dashboard(demo_store, lang=lang)
+    async with app.run_test(size=(170, 34)) as pilot:
+        await settle(pilot)
+        line = bottom_line(app)
+        assert f"^p {palette}" in line and all(label in line for label in labels)
+        for width in (100, 90, 97, 80):
+            await pilot.resize_terminal(width, 34)
+            await settle(pilot)
+            line = bottom_line(app)
+            assert palette not in line and "▏" not in line, (width, line)
+            assert all(label in line for label in labels), (width, line)
+        await pilot.resize_terminal(170, 34)
+        await settle(pilot)
+        assert f"^p {palette}" in bottom_line(app)
 
 
 async def test_english_everywhere_with_lang_en(demo_store):

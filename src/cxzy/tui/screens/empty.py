@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cxzy.domain.errors import Violation
 from cxzy.i18n import t
+from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
 
 
@@ -22,7 +23,7 @@ class EmptyScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
         yield Static(t("tui_empty_store", self.app.lang), markup=False)  # type: ignore[attr-defined]
-        yield Footer()
+        yield KeyFooter()
 
     def action_load_demo(self) -> None:
         load = self.app.load_demo  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
 from cxzy.domain.errors import Violation
@@ -17,6 +17,7 @@ from cxzy.domain.moments import typed_day
 from cxzy.domain.schema import TYPES
 from cxzy.i18n import codes_named, summary_label, t
 from cxzy.literal import literal
+from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.tables import Cell, fill
 from cxzy.tui.keys import localize_bindings
 
@@ -84,7 +85,7 @@ class LogScreen(Screen[None]):
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
         yield Static("", id="title")
         yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from cxzy.application.dashboard import Snapshot, phase_shares
 from cxzy.i18n import t
 from cxzy.tui.components.alerts_panel import AlertsPanel
 from cxzy.tui.components.header_bar import HeaderBar
+from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.progress_chart import ProgressChart
 from cxzy.tui.components.status_grid import StatusGrid
 from cxzy.tui.components.totals_bar import TotalsBar
@@ -66,7 +67,7 @@ class OverviewScreen(Screen[None]):
                     id="chart",
                 )
         yield TotalsBar("")
-        yield Footer()
+        yield KeyFooter()
 
     def action_toggle_side(self) -> None:
         """Show or hide the alerts and the chart (whatever the width made them)."""

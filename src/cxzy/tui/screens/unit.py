@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cxzy.application.dashboard import LogRow, Snapshot, UnitDetail
 from cxzy.application.history import late_days
@@ -20,6 +20,7 @@ from cxzy.i18n import code_label, field_words, t
 from cxzy.literal import literal, visible
 from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
+from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
 
 #: Rows a section shows, the latest (activities, reviews, awards, visits), and the
@@ -98,7 +99,7 @@ class UnitScreen(Screen[None]):
         yield HeaderBar(t("tui_loading", self.app.lang))  # type: ignore[attr-defined]
         with VerticalScroll():
             yield Static(t("tui_loading", self.app.lang), id="body")  # type: ignore[attr-defined]
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "snapshot", self.refresh_detail, init=True)
