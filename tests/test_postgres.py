@@ -629,11 +629,27 @@ def test_a_server_that_will_not_connect_says_why(server, capsys):
         assert code == 1 and said in err and len(err.strip().splitlines()) == 1, err
 
 
-def test_a_store_that_could_not_be_opened_is_closed_at_once():
+def test_no_server_at_the_port_is_said_before_any_pool_is_made(server, monkeypatch):
+    """Nothing listening where the URL points: said at once (the pool tried again
+    for 5 s before it gave up, and the message waited for it)."""
+    import cxzy.application.app as app_module
+
+    def no_pool(env):
+        raise AssertionError("a pool was made for a server that is not there")
+
+    monkeypatch.setattr(app_module, "_construct", no_pool)
+    with pytest.raises(Violation) as refused:
+        open_app(resolve_store("postgresql://postgres@127.0.0.1:1/test?schema=x"))
+    assert refused.value.code == "pg_down"
+    with pytest.raises(AssertionError, match="a pool was made"):  # a server there: the pool
+        open_app(resolve_store(server))
+
+
+def test_a_store_that_could_not_be_opened_is_closed_at_once(server):
     """In a process that goes on (the dashboard, a program), the half-opened store is
     closed where the open failed: left to the garbage collector, its pool was closed
     from its own thread and psycopg printed "cannot join current thread"."""
-    location = resolve_store("postgresql://postgres@127.0.0.1:1/test?schema=x")
+    location = resolve_store(f"{server.rsplit('/', 1)[0]}/nodb_cxzy?schema=x")
     before = {id(o) for o in gc.get_objects() if isinstance(o, CampaignApp)}
     gc.disable()  # (no collection to close it meanwhile)
     try:

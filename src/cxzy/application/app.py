@@ -23,6 +23,7 @@ from eventsourcing.persistence import (
 from cxzy.application.readmodel import READ_MODEL, ReadModel
 from cxzy.application.store import (
     StoreLocation,
+    check_listening,
     check_sqlite_file,
     on_read_only_media,
     postgres_env,
@@ -403,6 +404,7 @@ def open_app(
         }
     else:
         env = postgres_env(location, create=create and not read_only)
+        check_listening(location)
     for attempt in range(OPEN_ATTEMPTS):
         try:
             app = _construct(env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -202,6 +203,8 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
     return Violation("store_unreadable", store=location.display(), reason=reason)
 
 
+PG_WAIT_SECONDS = 5  # for a connection: the pool's wait, and the handshake's
+
 _PG_REASONS = (  # what PostgreSQL or the network said → our message
     (re.compile(r'role "(?P<name>[^"]*)" does not exist'), "pg_no_role"),
     (re.compile(r'database "(?P<name>[^"]*)" does not exist'), "pg_no_database"),
@@ -248,6 +251,22 @@ def _schema_not_there(location: StoreLocation) -> str | None:
     except psycopg.Error:
         return None
     return None if found else schema
+
+
+def check_listening(location: StoreLocation) -> None:
+    """Raise at once when nothing listens where a ``postgresql://`` URL points:
+    eventsourcing's pool tries again and again for its 5 s before it says it got
+    no connection. Only a TCP handshake, closed before a byte is sent (PostgreSQL
+    logs nothing for it). A missing database or role, or a wrong password, is
+    still found by the pool, and told after its wait."""
+    env = postgres_env(location, create=False)
+    host = env["POSTGRES_HOST"]
+    if host.startswith("/"):  # the directory of a Unix socket: no port to try
+        return
+    try:
+        socket.create_connection((host, int(env["POSTGRES_PORT"])), timeout=PG_WAIT_SECONDS).close()
+    except OSError:
+        raise postgres_unreachable(location) from None
 
 
 def postgres_unreachable(location: StoreLocation) -> Violation:
@@ -302,7 +321,7 @@ def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
         "POSTGRES_USER": unquote(parts.username or "") or getpass.getuser(),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
         "POSTGRES_SCHEMA": schema,
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_CONNECT_TIMEOUT": str(PG_WAIT_SECONDS),
         # An import works out its read model inside the insert transaction: a large
         # one is busy longer than eventsourcing's default idle-in-transaction limit.
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "0",
