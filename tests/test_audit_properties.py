@@ -21,11 +21,13 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contract_helpers import local_day
+from cxzy.application import known
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.audit import verify
 from cxzy.application.dashboard import DashboardQuery
@@ -383,11 +385,15 @@ def _known_at_store(seed: int, events: int, late: bool, randoms: Any) -> Iterato
 def test_known_at_any_position_from_the_totals_equals_the_rows(
     seed, events, late, randoms, share, day
 ):
+    """Also for a day after the position's frontier, whichever range of deadlines
+    is counted there (those falling due since it, or those not due yet)."""
     with _known_at_store(seed, events, late, randoms) as app:
         for pos, days in _positions_and_days(app, randoms, share, day):
             for d in days:
-                known = _status_at(app, d, pos, rows=False)
-                assert known == _status_at(app, d, pos, rows=True), (pos, d)
+                rows = _status_at(app, d, pos, rows=True)
+                for near_days in (known.NEAR_DAYS, -1, 10**6):
+                    with patch.object(known, "NEAR_DAYS", near_days):
+                        assert _status_at(app, d, pos, rows=False) == rows, (pos, d, near_days)
 
 
 @SETTINGS

@@ -13,14 +13,19 @@ before it (``cx_late`` lists those). So, with D' the earlier of D and Φ:
   after P that happened by D' changed. Those records touch few entities; each is
   evaluated as the whole log has it and as P had it, and the difference is taken
   off. Overdue as of D ≤ Φ is corrected the same way.
-- Overdue as of D > Φ, and the "all closed" items' cohorts still open on D, are
-  counted among what was open at P: ``cx_open``'s rows of Φ's month and those open
-  now, by their positions, each with its deadline in force at P. (One closed after
-  P by a late record may have no row of Φ's month: it is among the entities
-  re-evaluated above.)
+- The "all closed" items' cohorts still open on D > Φ are those still open on Φ
+  (all that were open then, for a cohort opened by Φ or later).
+- Overdue as of D > Φ is what was open on Φ (the corrected totals) less what was
+  not due by D; or, for D within NEAR_DAYS of Φ, what was overdue on Φ and what
+  fell due since. The few that fell due since (or that are not due yet) are
+  counted in one range of the open set's deadline index: ``cx_open``'s rows of Φ's
+  month and those open now, by their positions. Those whose deadline was
+  recorded again after P are looked up (the deadline then in force), and so are
+  the entities above. (One closed after P by a late record may have no row of
+  Φ's month: it is among them.)
 
-The work is bounded by one day's records, the late records after P and the open
-set at P, not by the length of the log. ``StatusQuery._from_rows`` reads every row
+The work is bounded by one day's records, the late records after P and one range
+of the open set at P, not by the length of the log. ``StatusQuery._from_rows`` reads every row
 up to P instead; property tests compare the two.
 """
 
@@ -46,6 +51,10 @@ OVERDUE = COLUMNS.index("overdue")
 AWARDED = "CommendationAwarded"
 _LAST_DAY = "9999-12-31"
 _PREFIX = {"commitment": "c:", "rectification": "r:"}
+# a day at most this far after the frontier: count those falling due in between,
+# else those not due by the day (the shorter range, for most of the open set's
+# deadlines lie within a few months of their opening)
+NEAR_DAYS = 90
 
 # An open-set row's deadline in force at :pos (its own, unless one was recorded after)
 _DEADLINE_AT_POSITION = """CASE WHEN o.deadline_pos <= :pos THEN o.deadline ELSE
@@ -148,7 +157,7 @@ class KnownAt:
         self.frontier = rm.frontier(c, pos)
         self.awards: list[tuple[str, str]] = []  # (day, unit) after pos, by the frontier
         self.lives: dict[str, _Life] = {}
-        self._open: dict[str, dict[tuple[str, str], list[int]]] = {}
+        self._open: dict[str, tuple[bool, dict[tuple[str, str], int]]] = {}
         if self.frontier is not None:
             self._read_after()
 
@@ -234,9 +243,14 @@ class KnownAt:
             for row in rows.values():
                 row[OVERDUE] = 0
         elif on > self.frontier:  # the totals as of the frontier do not know it
-            open_at = self._open_at(on)
+            near, counted = self._deadlines_between(on)
             for key, row in rows.items():
-                row[OVERDUE] = open_at[key][0] if key in open_at else 0
+                if key[1] not in _PREFIX:  # (awards are never overdue)
+                    row[OVERDUE] = 0
+                elif near:  # overdue on the frontier, and those falling due since
+                    row[OVERDUE] += counted.get(key, 0)
+                else:  # open, less those not due yet
+                    row[OVERDUE] = row[0] - row[1] - counted.get(key, 0)
         return {key: Figures(*row) for key, row in rows.items()}
 
     def still_open(self, day: date, kind: str, opened_by: date) -> dict[str, int]:
@@ -244,12 +258,15 @@ class KnownAt:
         if self.frontier is None:
             return {}
         on, cohort = day.isoformat(), opened_by.isoformat()
-        if on > self.frontier:
-            if cohort not in self.cohorts:
-                self.cohorts = sorted({*self.cohorts, cohort})
-                self._open = {}
-            column = 1 + self.cohorts.index(cohort)
-            return {unit: row[column] for (unit, k), row in self._open_at(on).items() if k == kind}
+        if on > self.frontier:  # nothing known at the position happened after it
+            frontier = date.fromisoformat(self.frontier)
+            if opened_by < frontier:
+                return self.still_open(frontier, kind, opened_by)
+            return {  # every one opened by then: all those open on the frontier
+                unit: f.open
+                for (unit, k), f in self.figures(frontier, overdue=False).items()
+                if k == kind and f.open
+            }
         found = Counter(RunningTotals(self.rm).still_open(self.c, day, kind, opened_by))
         for life in self.lives.values():
             if life.kind == kind:
@@ -289,46 +306,79 @@ class KnownAt:
         entities = sorted(found | self.lives.keys())
         return most_urgent(open_at(self.rm, self.c, day, self.pos, entities), limit)
 
-    def _open_at(self, on: str) -> dict[tuple[str, str], list[int]]:
-        """(unit, kind) → [overdue on the day, then per cohort the number opened by its
-        day] among those open at the position (for a day after the frontier)."""
+    def _deadlines_between(self, on: str) -> tuple[bool, dict[tuple[str, str], int]]:
+        """For a day after the frontier: of what was open at the position, per (unit,
+        kind), how many have their deadline in force then from the frontier to the
+        day before ``on`` (``near``: they fell due since the frontier), or else on
+        ``on`` or later (not due yet). The shorter range of the deadline index is
+        read: what was open is known from the totals, so either says how many are
+        overdue.
+
+        Those whose deadline was recorded again after the position are counted from
+        the deadline in force then; outside the lives, each was recorded again after
+        the frontier, and the partial index of moved deadlines lists them."""
         if on in self._open:
             return self._open[on]
         assert self.frontier is not None
-        month, pos = self.frontier[:7], self.pos
-        cuts = {f"cut{n}": cohort for n, cohort in enumerate(self.cohorts)}
-        sums = "".join(f", SUM(CASE WHEN opened_day <= :{name} THEN 1 ELSE 0 END)" for name in cuts)
-        # one month at a time, each in the index's (unit, kind) order
-        counted = f"""SELECT unit, kind, SUM(CASE WHEN deadline < :day THEN 1 ELSE 0 END){sums}
-            FROM (SELECT o.unit, o.kind, o.opened_day, {_DEADLINE_AT_POSITION} AS deadline
-              FROM cx_open o WHERE o.month = :{{month}} AND o.opened_pos <= :pos
-                AND (o.closed_pos IS NULL OR o.closed_pos > :pos)) AS s
+        frontier, pos = self.frontier, self.pos
+        near = (date.fromisoformat(on) - date.fromisoformat(frontier)).days <= NEAR_DAYS
+        low, high = (frontier, on) if near else (on, None)
+
+        def between(deadline: str | None) -> bool:
+            return deadline is not None and low <= deadline and (high is None or deadline < high)
+
+        open_at = "opened_pos <= :pos AND (closed_pos IS NULL OR closed_pos > :pos)"
+        in_range = "deadline >= :low" + ("" if high is None else " AND deadline < :high")
+        counted_sql = f"""SELECT unit, kind, COUNT(*) FROM cx_open
+            WHERE month = :{{m}} AND {in_range} AND {open_at} AND deadline_pos <= :pos
             GROUP BY unit, kind"""
-        found: dict[tuple[str, str], list[int]] = {}
-        for unit, kind, *values in self.rm.rows(
+        moved_sql = f"""SELECT entity, unit, kind FROM cx_open
+            WHERE month = :{{m}} AND deadline_day > :frontier AND deadline_day > opened_day
+              AND {open_at} AND deadline_pos > :pos"""
+        params = {"pos": pos, "month": frontier[:7], "now": OPEN_NOW, "low": low}
+        if high is not None:
+            params["high"] = high
+        counted: Counter[tuple[str, str]] = Counter()
+        for unit, kind, n in self.rm.rows(
             self.c,
-            f"{counted.format(month='month')} UNION ALL {counted.format(month='now')}",
-            day=on,
-            pos=pos,
-            month=month,
-            now=OPEN_NOW,
-            **cuts,
+            f"{counted_sql.format(m='month')} UNION ALL {counted_sql.format(m='now')}",
+            **params,
         ):
-            row = found.setdefault((unit, kind), [0] * (1 + len(cuts)))
-            for n, value in enumerate(values):
-                row[n] += int(value or 0)
+            counted[(unit, kind)] += int(n)
+        moved = {
+            entity: (unit, kind)
+            for entity, unit, kind in self.rm.rows(
+                self.c,
+                f"{moved_sql.format(m='month')} UNION ALL {moved_sql.format(m='now')}",
+                frontier=frontier,
+                **params,
+            )
+            if entity not in self.lives  # (those are read as they stood, below)
+        }
+        in_force: dict[str, tuple[int, str]] = {}  # the last recorded up to the position
+        for entity, at, deadline in self.rm.rows_in(
+            self.c, "SELECT entity, pos, deadline FROM cx_deadlines", "entity", sorted(moved)
+        ):
+            if int(at) <= pos and int(at) >= in_force.get(entity, (-1, ""))[0]:
+                in_force[entity] = (int(at), deadline)
+        for entity, key in moved.items():
+            counted[key] += int(between(in_force.get(entity, (0, None))[1]))
         for life in self.lives.values():  # as they were at the position, not as listed
-            listed = life.listed_open_at(pos, month)
-            deadline = life.deadline(_LAST_DAY, pos)
-            read = [int(listed and deadline is not None and deadline < on)]
-            read += [int(listed and life.opened[0] <= cohort) for cohort in self.cohorts]
-            truth = [life.figures(on, pos)[OVERDUE]]
-            truth += [int(life.still_open(on, pos, cohort)) for cohort in self.cohorts]
-            row = found.setdefault((life.unit, life.kind), [0] * (1 + len(self.cohorts)))
-            for n, (t, r) in enumerate(zip(truth, read, strict=True)):
-                row[n] += t - r
-        self._open[on] = found
-        return found
+            whole = life.deadlines[-1] if life.deadlines else None
+            read = (
+                life.listed_open_at(pos, frontier[:7])
+                and whole is not None
+                and whole[0] <= pos
+                and between(whole[2])
+            )
+            at_frontier, on_day = life.figures(frontier, pos), life.figures(on, pos)
+            if near:  # fell due since the frontier
+                truth = on_day[OVERDUE] - at_frontier[OVERDUE]
+            else:  # open, and not due yet
+                truth = at_frontier[0] - at_frontier[1] - on_day[OVERDUE]
+            counted[(life.unit, life.kind)] += truth - int(read)
+        self._open[on] = (near, dict(counted))
+        return self._open[on]
 
 
 def open_at(

@@ -28,7 +28,7 @@ from cxzy.domain.schema import TYPES, digest_of, record_of
 # The tracking name: bump it after any change to the tables or what fills them. An
 # existing store's tables are made anew only by that rebuild (opening a store
 # creates nothing but in a new file: decision 70).
-READ_MODEL = "cxzy-read-model-v10"
+READ_MODEL = "cxzy-read-model-v11"
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -129,7 +129,7 @@ _PUT_CHAIN_BACK = """INSERT INTO cx_chain (pos, content, hash, rebuilt)
     SELECT pos, content, hash, rebuilt FROM cx_chain_kept ORDER BY pos"""
 
 # index → (table, column) it needs that an older shape of the table lacks
-SHAPED = {"ix_open_position": ("cx_open", "opened_pos")}
+SHAPED = {name: ("cx_open", "opened_pos") for name in ("ix_open_deadline", "ix_open_moved")}
 
 _PARAM = re.compile(r":([a-z_][a-z0-9_]*)\b")
 _TABLE = re.compile(r"\bcx_(?=\w)")  # read-model tables (indexes are named ix_…)

@@ -57,6 +57,9 @@ COLUMNS = ("opened", "closed", "escalated", "supervised_open", "overdue")
 _NAMES = ", ".join(COLUMNS)
 _COLUMN_DDL = ", ".join(f"{c} BIGINT NOT NULL" for c in COLUMNS)
 
+# what an index needs to say whether a row was open at a log position, and whose
+_AT_POSITION = "opened_pos, closed_pos, deadline_pos, unit, kind"
+
 DDL = [
     # week: the Monday of the row's day, or of the week a carried-over row opens
     f"""CREATE TABLE IF NOT EXISTS cx_running (week TEXT NOT NULL, kind TEXT NOT NULL,
@@ -79,19 +82,18 @@ DDL = [
         kind TEXT NOT NULL, unit TEXT NOT NULL, opened_day TEXT NOT NULL, closed_day TEXT,
         deadline TEXT NOT NULL, deadline_day TEXT NOT NULL, opened_pos BIGINT NOT NULL,
         closed_pos BIGINT, deadline_pos BIGINT NOT NULL, PRIMARY KEY (month, entity))""",
-    # covering: the alerts read a month's open set in deadline order from the index alone
-    """CREATE INDEX IF NOT EXISTS ix_open_deadline
-        ON cx_open (month, deadline, deadline_day, opened_day, closed_day, entity)""",
+    # covering: the alerts read a month's open set in deadline order from the index
+    # alone, and so do the counts of what was open at an earlier log position whose
+    # deadline falls in a range (cxzy.application.known)
+    f"""CREATE INDEX IF NOT EXISTS ix_open_deadline
+        ON cx_open (month, deadline, deadline_day, opened_day, closed_day, entity,
+        {_AT_POSITION})""",
     # partial: only those whose deadline moved (about one in fifteen at a million
-    # events) can have had another deadline in force on an earlier day
-    """CREATE INDEX IF NOT EXISTS ix_open_moved
-        ON cx_open (month, deadline_day, opened_day, closed_day, entity)
+    # events) can have had another deadline in force on an earlier day, or at an
+    # earlier position
+    f"""CREATE INDEX IF NOT EXISTS ix_open_moved
+        ON cx_open (month, deadline_day, opened_day, closed_day, entity, {_AT_POSITION})
         WHERE deadline_day > opened_day""",
-    # covering: what was open at a log position, read from the index alone and in
-    # (unit, kind) order (SQLite would otherwise sort the rows to count them per unit)
-    """CREATE INDEX IF NOT EXISTS ix_open_position
-        ON cx_open (month, unit, kind, opened_pos, closed_pos, opened_day, deadline_pos,
-        deadline, entity)""",
 ]
 TABLES = ("cx_running", "cx_weeks", "cx_ahead", "cx_open")
 KINDS = ("commitment", "rectification", "award")
