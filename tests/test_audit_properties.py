@@ -396,6 +396,41 @@ def test_known_at_any_position_from_the_totals_equals_the_rows(
                         assert _status_at(app, d, pos, rows=False) == rows, (pos, d, near_days)
 
 
+def test_known_at_before_a_deadline_was_moved_counts_the_deadline_then_in_force():
+    """As known at the end of the day before a deadline was recorded again, a later
+    day counts the deadline then in force: one that has passed is overdue, whichever
+    range of deadlines is counted (the open set's row holds the later deadline)."""
+    checked = 0
+    for seed in range(4):
+        with store_with(history(seed, 600)) as app:
+            rm = app.read_model
+            with app.snapshot() as c:
+                moves = rm.rows(
+                    c,
+                    """SELECT d.day, p.deadline, p.pos, e.closed_pos,
+                         (SELECT MAX(l.pos) FROM cx_log l WHERE l.day < d.day)
+                       FROM cx_deadlines d JOIN cx_entities e ON e.entity = d.entity
+                       JOIN cx_deadlines p ON p.entity = d.entity AND p.pos = (SELECT
+                         MAX(q.pos) FROM cx_deadlines q WHERE q.entity = d.entity AND q.pos < d.pos)
+                       WHERE d.pos > e.opened_pos""",
+                )
+            for day, before, before_pos, closed, pos in moves:
+                if pos is None or not before_pos <= pos or (closed is not None and closed <= pos):
+                    continue  # the deadline before was not in force at that moment
+                with app.snapshot() as c:
+                    frontier = rm.frontier(c, pos)
+                after = date.fromisoformat(before) + timedelta(days=1)
+                if frontier is None or frontier >= day or after.isoformat() <= frontier:
+                    continue
+                for d in (after, after + timedelta(days=120)):
+                    rows = _status_at(app, d, pos, rows=True)
+                    for near_days in (known.NEAR_DAYS, -1, 10**6):
+                        with patch.object(known, "NEAR_DAYS", near_days):
+                            assert _status_at(app, d, pos, rows=False) == rows, (seed, pos, d)
+                checked += 1
+    assert checked >= 5
+
+
 @SETTINGS
 @KNOWN_AT_CASES
 def test_the_most_urgent_as_known_at_any_position_are_those_of_every_row(

@@ -25,8 +25,8 @@ before it (``cx_late`` lists those). So, with D' the earlier of D and Φ:
   Φ's month: it is among them.)
 
 The work is bounded by one day's records, the late records after P and one range
-of the open set at P, not by the length of the log. ``StatusQuery._from_rows`` reads every row
-up to P instead; property tests compare the two.
+of the open set at P, not by the length of the log. ``StatusQuery._from_rows``
+reads every row up to P instead; property tests compare the two.
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ _PREFIX = {"commitment": "c:", "rectification": "r:"}
 # else those not due by the day (the shorter range, for most of the open set's
 # deadlines lie within a few months of their opening)
 NEAR_DAYS = 90
+_NO_DAY = "9999-99-99"  # after every deadline (text order is date order)
+# a cx_open row open at :pos
+_OPEN_AT_POSITION = "opened_pos <= :pos AND (closed_pos IS NULL OR closed_pos > :pos)"
 
 # An open-set row's deadline in force at :pos (its own, unless one was recorded after)
 _DEADLINE_AT_POSITION = """CASE WHEN o.deadline_pos <= :pos THEN o.deadline ELSE
@@ -312,66 +315,29 @@ class KnownAt:
         day before ``on`` (``near``: they fell due since the frontier), or else on
         ``on`` or later (not due yet). The shorter range of the deadline index is
         read: what was open is known from the totals, so either says how many are
-        overdue.
-
-        Those whose deadline was recorded again after the position are counted from
-        the deadline in force then; outside the lives, each was recorded again after
-        the frontier, and the partial index of moved deadlines lists them."""
+        overdue."""
         if on in self._open:
             return self._open[on]
         assert self.frontier is not None
-        frontier, pos = self.frontier, self.pos
+        frontier = self.frontier
         near = (date.fromisoformat(on) - date.fromisoformat(frontier)).days <= NEAR_DAYS
-        low, high = (frontier, on) if near else (on, None)
+        low, high = (frontier, on) if near else (on, _NO_DAY)
 
         def between(deadline: str | None) -> bool:
-            return deadline is not None and low <= deadline and (high is None or deadline < high)
+            return deadline is not None and low <= deadline < high
 
-        open_at = "opened_pos <= :pos AND (closed_pos IS NULL OR closed_pos > :pos)"
-        in_range = "deadline >= :low" + ("" if high is None else " AND deadline < :high")
-        counted_sql = f"""SELECT unit, kind, COUNT(*) FROM cx_open
-            WHERE month = :{{m}} AND {in_range} AND {open_at} AND deadline_pos <= :pos
-            GROUP BY unit, kind"""
-        moved_sql = f"""SELECT entity, unit, kind FROM cx_open
-            WHERE month = :{{m}} AND deadline_day > :frontier AND deadline_day > opened_day
-              AND {open_at} AND deadline_pos > :pos"""
-        params = {"pos": pos, "month": frontier[:7], "now": OPEN_NOW, "low": low}
-        if high is not None:
-            params["high"] = high
-        counted: Counter[tuple[str, str]] = Counter()
-        for unit, kind, n in self.rm.rows(
-            self.c,
-            f"{counted_sql.format(m='month')} UNION ALL {counted_sql.format(m='now')}",
-            **params,
-        ):
-            counted[(unit, kind)] += int(n)
-        moved = {
-            entity: (unit, kind)
-            for entity, unit, kind in self.rm.rows(
-                self.c,
-                f"{moved_sql.format(m='month')} UNION ALL {moved_sql.format(m='now')}",
-                frontier=frontier,
-                **params,
-            )
-            if entity not in self.lives  # (those are read as they stood, below)
-        }
-        in_force: dict[str, tuple[int, str]] = {}  # the last recorded up to the position
-        for entity, at, deadline in self.rm.rows_in(
-            self.c, "SELECT entity, pos, deadline FROM cx_deadlines", "entity", sorted(moved)
-        ):
-            if int(at) <= pos and int(at) >= in_force.get(entity, (-1, ""))[0]:
-                in_force[entity] = (int(at), deadline)
-        for entity, key in moved.items():
-            counted[key] += int(between(in_force.get(entity, (0, None))[1]))
+        counted = self._listed_between(low, high)
+        for key, deadline in self._moved_after_position():
+            counted[key] += int(between(deadline))
         for life in self.lives.values():  # as they were at the position, not as listed
-            whole = life.deadlines[-1] if life.deadlines else None
-            read = (
-                life.listed_open_at(pos, frontier[:7])
-                and whole is not None
-                and whole[0] <= pos
-                and between(whole[2])
+            latest = life.deadlines[-1] if life.deadlines else None  # (position, day, deadline)
+            read = (  # as the listing counted it
+                life.listed_open_at(self.pos, frontier[:7])
+                and latest is not None
+                and latest[0] <= self.pos
+                and between(latest[2])
             )
-            at_frontier, on_day = life.figures(frontier, pos), life.figures(on, pos)
+            at_frontier, on_day = life.figures(frontier, self.pos), life.figures(on, self.pos)
             if near:  # fell due since the frontier
                 truth = on_day[OVERDUE] - at_frontier[OVERDUE]
             else:  # open, and not due yet
@@ -379,6 +345,58 @@ class KnownAt:
             counted[(life.unit, life.kind)] += truth - int(read)
         self._open[on] = (near, dict(counted))
         return self._open[on]
+
+    def _listed_between(self, low: str, high: str) -> Counter[tuple[str, str]]:
+        """Per (unit, kind): those the open set lists as open at the position, with
+        the deadline last recorded by then, from ``low`` to the day before ``high``
+        (one range of the deadline index in the frontier's month, one in the open
+        set)."""
+        assert self.frontier is not None
+        counted_sql = f"""SELECT unit, kind, COUNT(*) FROM cx_open
+            WHERE month = :{{m}} AND deadline >= :low AND deadline < :high
+              AND {_OPEN_AT_POSITION} AND deadline_pos <= :pos
+            GROUP BY unit, kind"""
+        counted: Counter[tuple[str, str]] = Counter()
+        for unit, kind, n in self.rm.rows(
+            self.c,
+            f"{counted_sql.format(m='month')} UNION ALL {counted_sql.format(m='now')}",
+            pos=self.pos,
+            month=self.frontier[:7],
+            now=OPEN_NOW,
+            low=low,
+            high=high,
+        ):
+            counted[(unit, kind)] += int(n)
+        return counted
+
+    def _moved_after_position(self) -> list[tuple[tuple[str, str], str | None]]:
+        """Those the open set lists as open at the position whose deadline was
+        recorded again after it, but not by a record among the lives: each was
+        recorded again after the frontier, so the partial index of moved deadlines
+        lists it. (unit, kind) and the deadline in force at the position, each."""
+        assert self.frontier is not None
+        moved_sql = f"""SELECT entity, unit, kind FROM cx_open
+            WHERE month = :{{m}} AND deadline_day > :frontier AND deadline_day > opened_day
+              AND {_OPEN_AT_POSITION} AND deadline_pos > :pos"""
+        moved = {
+            entity: (unit, kind)
+            for entity, unit, kind in self.rm.rows(
+                self.c,
+                f"{moved_sql.format(m='month')} UNION ALL {moved_sql.format(m='now')}",
+                pos=self.pos,
+                month=self.frontier[:7],
+                now=OPEN_NOW,
+                frontier=self.frontier,
+            )
+            if entity not in self.lives  # (those are read as they stood)
+        }
+        in_force: dict[str, tuple[int, str]] = {}  # the last recorded up to the position
+        for entity, at, deadline in self.rm.rows_in(
+            self.c, "SELECT entity, pos, deadline FROM cx_deadlines", "entity", sorted(moved)
+        ):
+            if int(at) <= self.pos and int(at) > in_force.get(entity, (-1, ""))[0]:
+                in_force[entity] = (int(at), deadline)
+        return [(key, in_force.get(entity, (0, None))[1]) for entity, key in moved.items()]
 
 
 def open_at(
