@@ -244,7 +244,6 @@ class CampaignApp(Application):
         many events are to be applied, before a rebuild of the whole read model
         (a minute or two at a million events). Returns events applied."""
         recorder = self.recorder
-        self._reshape()
         tracked = recorder.max_tracking_id(READ_MODEL) or 0  # type: ignore[attr-defined]
         head = recorder.max_notification_id() or 0
         if tracked >= head:
@@ -276,18 +275,6 @@ class CampaignApp(Application):
             self.read_model.refresh_statistics(c)
             recorder._insert_tracking(c, Tracking(READ_MODEL, start - 1))  # type: ignore[attr-defined]
         return applied
-
-    def _reshape(self) -> None:
-        """A table of an older shape made anew in place (asked in a read: writing
-        only when there is one)."""
-        if self.read_model.dialect.name != "sqlite":  # (no column order to mend)
-            return
-        with self.snapshot() as c:
-            misshapen = self.read_model.misshapen(c)
-        if misshapen:
-            with self.recorder.write_cursor() as c:  # type: ignore[attr-defined]
-                if self.read_model.misshapen(c):  # (another process may have done it)
-                    self.read_model.reshape(c)
 
 
 class _Discarded(Exception):

@@ -32,11 +32,6 @@ READ_MODEL = "cxzy-read-model-v11"
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
-FIRSTS_TABLE = """CREATE TABLE IF NOT EXISTS cx_firsts (
-        unit TEXT NOT NULL, fact TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL,
-        PRIMARY KEY (unit, fact, pos))"""
-FIRSTS_INDEX = "CREATE INDEX IF NOT EXISTS ix_firsts_day ON cx_firsts (unit, fact, day, pos)"
-
 DDL = [
     "CREATE TABLE IF NOT EXISTS cx_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS cx_log (
@@ -63,7 +58,9 @@ DDL = [
         PRIMARY KEY (unit, pos))""",
     # (the key's columns first: with ``day`` before ``pos``, SQLite 3.40's integrity
     # check reported every row of the table, kept in key order, as a NULL day)
-    FIRSTS_TABLE,
+    """CREATE TABLE IF NOT EXISTS cx_firsts (
+        unit TEXT NOT NULL, fact TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL,
+        PRIMARY KEY (unit, fact, pos))""",
     """CREATE TABLE IF NOT EXISTS cx_entities (
         entity TEXT PRIMARY KEY, kind TEXT NOT NULL, code TEXT NOT NULL, unit TEXT NOT NULL,
         opened_day TEXT NOT NULL, opened_pos BIGINT NOT NULL,
@@ -89,7 +86,7 @@ DDL = [
     "CREATE TABLE IF NOT EXISTS cx_late (pos BIGINT PRIMARY KEY, day TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS cx_awards (
         unit TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (unit, pos))""",
-    FIRSTS_INDEX,
+    "CREATE INDEX IF NOT EXISTS ix_firsts_day ON cx_firsts (unit, fact, day, pos)",
     "CREATE INDEX IF NOT EXISTS ix_awards_day ON cx_awards (day)",
     # covering: a status reads each unit's latest grade by a day from the index alone
     "CREATE INDEX IF NOT EXISTS ix_grades_day ON cx_grades (unit, day, at, pos, grade)",
@@ -299,31 +296,6 @@ class ReadModel:
             shaped = next((need for name, need in SHAPED.items() if name in statement), None)
             if shaped is None or self.dialect.has_column(cursor, *shaped):
                 cursor.execute(self.dialect.ddl(statement))
-
-    def misshapen(self, cursor: Any) -> bool:
-        """Whether a table is of an older shape that :meth:`reshape` makes anew.
-        ``cx_firsts`` had ``day`` before ``pos``, a column of its key: in a table
-        kept in key order, SQLite 3.40's ``PRAGMA integrity_check`` then reports
-        every row as "NULL value in cx_firsts.day", a false alarm about a sound
-        file (PostgreSQL's tables have no such order to keep)."""
-        if self.dialect.name != "sqlite":
-            return False
-        cursor.execute("SELECT name FROM pragma_table_info('cx_firsts') ORDER BY cid")
-        columns = [row[0] for row in cursor.fetchall()]
-        return columns[2:] == ["day", "pos"]
-
-    def reshape(self, cursor: Any) -> None:
-        """Make ``cx_firsts`` anew in its current shape, with its rows (a few
-        thousand: no rebuild from the log)."""
-        cursor.execute("ALTER TABLE cx_firsts RENAME TO cx_firsts_older")
-        cursor.execute("DROP INDEX IF EXISTS ix_firsts_day")
-        cursor.execute(self.dialect.ddl(FIRSTS_TABLE))
-        cursor.execute(
-            """INSERT INTO cx_firsts (unit, fact, pos, day)
-               SELECT unit, fact, pos, day FROM cx_firsts_older"""
-        )
-        cursor.execute("DROP TABLE cx_firsts_older")
-        cursor.execute(FIRSTS_INDEX)
 
     def drop(self, cursor: Any, head: int = 0) -> int:
         """Drop the tables and make them again: a rebuild after an upgrade may
