@@ -160,7 +160,7 @@ class KnownAt:
         self.frontier = rm.frontier(c, pos)
         self.awards: list[tuple[str, str]] = []  # (day, unit) after pos, by the frontier
         self.lives: dict[str, _Life] = {}
-        self._open: dict[str, tuple[bool, dict[tuple[str, str], int]]] = {}
+        self._due: dict[str, tuple[bool, dict[tuple[str, str], int]]] = {}  # day → counts
         if self.frontier is not None:
             self._read_after()
 
@@ -316,8 +316,8 @@ class KnownAt:
         ``on`` or later (not due yet). The shorter range of the deadline index is
         read: what was open is known from the totals, so either says how many are
         overdue."""
-        if on in self._open:
-            return self._open[on]
+        if on in self._due:
+            return self._due[on]
         assert self.frontier is not None
         frontier = self.frontier
         near = (date.fromisoformat(on) - date.fromisoformat(frontier)).days <= NEAR_DAYS
@@ -343,8 +343,8 @@ class KnownAt:
             else:  # open, and not due yet
                 truth = at_frontier[0] - at_frontier[1] - on_day[OVERDUE]
             counted[(life.unit, life.kind)] += truth - int(read)
-        self._open[on] = (near, dict(counted))
-        return self._open[on]
+        self._due[on] = (near, dict(counted))
+        return self._due[on]
 
     def _listed_between(self, low: str, high: str) -> Counter[tuple[str, str]]:
         """Per (unit, kind): those the open set lists as open at the position, with
@@ -357,15 +357,7 @@ class KnownAt:
               AND {_OPEN_AT_POSITION} AND deadline_pos <= :pos
             GROUP BY unit, kind"""
         counted: Counter[tuple[str, str]] = Counter()
-        for unit, kind, n in self.rm.rows(
-            self.c,
-            f"{counted_sql.format(m='month')} UNION ALL {counted_sql.format(m='now')}",
-            pos=self.pos,
-            month=self.frontier[:7],
-            now=OPEN_NOW,
-            low=low,
-            high=high,
-        ):
+        for unit, kind, n in self._in_open_set(counted_sql, low=low, high=high):
             counted[(unit, kind)] += int(n)
         return counted
 
@@ -380,14 +372,7 @@ class KnownAt:
               AND {_OPEN_AT_POSITION} AND deadline_pos > :pos"""
         moved = {
             entity: (unit, kind)
-            for entity, unit, kind in self.rm.rows(
-                self.c,
-                f"{moved_sql.format(m='month')} UNION ALL {moved_sql.format(m='now')}",
-                pos=self.pos,
-                month=self.frontier[:7],
-                now=OPEN_NOW,
-                frontier=self.frontier,
-            )
+            for entity, unit, kind in self._in_open_set(moved_sql, frontier=self.frontier)
             if entity not in self.lives  # (those are read as they stood)
         }
         in_force: dict[str, tuple[int, str]] = {}  # the last recorded up to the position
@@ -397,6 +382,20 @@ class KnownAt:
             if int(at) <= self.pos and int(at) > in_force.get(entity, (-1, ""))[0]:
                 in_force[entity] = (int(at), deadline)
         return [(key, in_force.get(entity, (0, None))[1]) for entity, key in moved.items()]
+
+    def _in_open_set(self, select: str, **params: Any) -> list[tuple[Any, ...]]:
+        """A query of ``cx_open`` (``:{m}`` its month) run on the frontier's month
+        and on the rows open now, each partition a range of its own; ``:pos`` is the
+        position."""
+        assert self.frontier is not None
+        return self.rm.rows(
+            self.c,
+            f"{select.format(m='month')} UNION ALL {select.format(m='now')}",
+            pos=self.pos,
+            month=self.frontier[:7],
+            now=OPEN_NOW,
+            **params,
+        )
 
 
 def open_at(
