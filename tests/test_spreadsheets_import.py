@@ -248,6 +248,53 @@ def test_gb18030_and_utf16_byte_order_marks_are_not_part_of_the_header(cli, tmp_
     assert res.code == 0 and "skipped 4" in res.out, str(res)
 
 
+def test_a_csv_file_of_utf8_and_gbk_lines_is_refused_not_read_as_gbk(cli, tmp_path):
+    """Lines pasted from a GBK file into a UTF-8 one (or the reverse): read as GB18030,
+    the UTF-8 学习 would be stored as 瀛︿範. Refused in one line naming a line of each."""
+    cli.ok_import(prelude())
+    header, utf8_row = csv_text([act("145", "study", "2010-05-20", title="学习")]).splitlines()
+    gbk_row = csv_text([act("145", "study", "2010-05-21", title="学习党章")]).splitlines()[1]
+    for name, lines in (
+        ("utf8-then-gbk.csv", [header.encode(), utf8_row.encode(), gbk_row.encode("gbk")]),
+        ("gbk-then-utf8.csv", [header.encode(), gbk_row.encode("gbk"), utf8_row.encode()]),
+    ):
+        path = tmp_path / name
+        path.write_bytes(b"\r\n".join(lines) + b"\r\n")
+        before = cli.log_text()
+        res = cli.run("--lang", "en", "import", path)
+        assert_one_line_error(res)
+        utf8, other = (2, 3) if name.startswith("utf8") else (3, 2)
+        assert f"line {utf8} is UTF-8 text but line {other} is not" in res.err, str(res)
+        assert cli.log_text() == before
+    # A GBK file whose Chinese cells are one character each (each of which is valid
+    # UTF-8 as two bytes, a Latin or Cyrillic letter) is still GBK, and so is the
+    # same file with an explicit --encoding.
+    short = [
+        act("145", "study", "2010-05-22", title="学"),  # D1 A7: valid UTF-8 (Cyrillic ѧ)
+        act("145", "study", "2010-05-23", title="好"),  # BA C3: not UTF-8
+    ]
+    gbk = tmp_path / "short-gbk.csv"
+    gbk.write_bytes(csv_text(short).encode("gbk"))
+    assert _valid_utf8("学".encode("gbk")) and not _valid_utf8("好".encode("gbk"))
+    res = cli.run("import", gbk)
+    assert res.code == 0, str(res)
+    assert {"学", "好"} <= {r.get("title") for r in cli.log()}
+    # Bytes that are neither: the first line that is not UTF-8.
+    neither = tmp_path / "neither.csv"
+    neither.write_bytes(header.encode() + b"\r\n" + b"ActivityHeld,\x80\x80\r\n")
+    res = cli.run("--lang", "en", "import", neither)
+    assert_one_line_error(res)
+    assert "line 2 is neither UTF-8 nor GBK text" in res.err, str(res)
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def test_full_width_codes_dates_and_numbers_read_as_typed_with_an_ascii_keyboard(cli, tmp_path):
     """What a Chinese input method gives (ＪＵ, １４５, ２０１０－０５－２０); names and free
     text stay as typed, and digits of other scripts are not numbers."""

@@ -796,6 +796,13 @@ MESSAGES.update(
             "en": "{file}: line {line} is neither UTF-8 nor GBK text; give --encoding",
             "zh": "{file}:第 {line} 行既不是 UTF-8 也不是 GBK 文本;请用 --encoding 指定编码",
         },
+        "csv_mixed_encodings": {
+            "en": "{file}: line {utf8} is UTF-8 text but line {other} is not: the file mixes "
+            "encodings (lines pasted from another file?); save it again in one, or give "
+            "--encoding",
+            "zh": "{file}:第 {utf8} 行是 UTF-8 文本,第 {other} 行却不是:文件混用了编码(从别的"
+            "文件粘贴的行?);请统一编码另存,或用 --encoding 指定编码",
+        },
         "csv_broken": {
             "en": "not a readable CSV row: {reason}",
             "zh": "无法读取的 CSV 行:{reason}",

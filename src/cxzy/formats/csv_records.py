@@ -2,7 +2,8 @@
 
 Excel writes CSV in the encoding of the machine: UTF-8 (often with a BOM) on a
 new one, GBK on an older Chinese one. Without an explicit encoding the file is
-read as UTF-8 and, when that fails, as GB18030 (a superset of GBK and GB2312);
+read as UTF-8 and, when that fails, as GB18030 (a superset of GBK and GB2312),
+unless some of its lines are UTF-8 (:func:`_mixed_lines`);
 a file that starts with UTF-16's byte-order mark (Excel's "Unicode text", tab
 separated) as UTF-16. A byte-order mark is never part of the first field.
 The delimiter is the one of ``,`` ``;`` or a tab that the header row uses most.
@@ -39,6 +40,30 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
+def _mixed_lines(data: bytes) -> tuple[int, int] | None:
+    """The first line that is UTF-8 text and the first that is not, when a file has both.
+
+    Read as GB18030, most UTF-8 Chinese is valid but other characters (学习 becomes
+    瀛︿範), so a file with lines of both is refused rather than guessed. A line is
+    taken for UTF-8 only with a character of three bytes or more (every Chinese one):
+    GBK's two-byte characters can pass for UTF-8's two-byte ones (Latin, Greek,
+    Cyrillic), and a GBK line passes for three-byte UTF-8 only by rare chance."""
+    utf8 = other = 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            other = other or number
+        else:
+            if not utf8 and any(ord(char) >= 0x800 for char in text):
+                utf8 = number
+        if utf8 and other:
+            return utf8, other
+    return None
+
+
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """The text of a CSV file: in ``encoding``, or UTF-8 (BOM or not), else GB18030.
 
@@ -61,6 +86,10 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as first:
+        mixed = _mixed_lines(data)
+        if mixed is not None:
+            utf8, other = mixed
+            raise Violation("csv_mixed_encodings", file=name, utf8=utf8, other=other) from None
         try:
             return data.decode(FALLBACK_ENCODING).removeprefix("\ufeff")  # GB18030's BOM
         except UnicodeDecodeError:
