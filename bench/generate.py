@@ -3,10 +3,13 @@
 
     python bench/generate.py --events 100000 --units 200 --output /tmp/big.jsonl
 
-A realistic mix: every unit holds activities of every kind (some late), makes
-commitments that progress and mostly get fulfilled, gets reviews (graded mass
-evaluations, inspections with a method), rectifications with extensions,
-rejected verifications and escalations, and awards. Records of one entity come
+A realistic mix of every record type: every unit holds activities of every kind
+(some late), makes commitments that progress, sometimes have their due date
+changed and mostly get fulfilled, gets reviews (graded mass evaluations,
+inspections with a method), rectifications with extensions (some recorded days
+after the last progress report), rejected verifications and escalations, and
+awards; units are renamed or change their members count; each leading-group
+member keeps a contact point and visits it. Records of one entity come
 in order with non-decreasing times; across entities the file is in time order.
 """
 
@@ -39,6 +42,10 @@ KINDS = [
     "self_chosen",
 ]
 METHODS = ["report_meeting", "symposium", "supervision", "tour", "random_check"]
+# DOMAIN.md's leading group, each member of which keeps a contact point
+LEADING_GROUP = {"刘继东": "leader", "任乾": "deputy"} | dict.fromkeys(
+    ("张毅", "吴明俊", "马国林", "杨永昌"), "member"
+)
 
 
 def at(day: date, minute: int) -> str:
@@ -86,15 +93,33 @@ def generate(events: int, units: int, seed: int = 2010) -> list[dict[str, Any]]:
                 "members": 50,
             },
         )
-    for person, role in (("刘继东", "leader"), ("任乾", "deputy"), ("伍宏芝", "office_director")):
+    for person, role in [*LEADING_GROUP.items(), ("伍宏芝", "office_director")]:
         add(first, {"type": "LeaderAssigned", "at": str(first), "person": person, "role": role})
+    contact = {
+        person: f"U{rng.randrange(1, units)}" if units > 1 else "U0" for person in LEADING_GROUP
+    }
+    for person, point in contact.items():
+        add(
+            first,
+            {"type": "ContactPointAssigned", "at": str(first), "person": person, "unit": point},
+        )
     entity = 0
     while len(out) < events:
         unit = f"U{rng.randrange(units)}"
         day = START + timedelta(days=rng.randrange(SPAN))
         roll = rng.random()
         minute = rng.randrange(600)
-        if roll < 0.55:
+        if roll < 0.004 and unit != "U0":
+            update: dict[str, Any] = {"type": "UnitUpdated", "at": at(day, minute), "unit": unit}
+            update["members"] = rng.randrange(20, 90)
+            if rng.random() < 0.2:
+                update["name"] = f"第{unit[1:]}地质队"
+            add(day, update)
+        elif roll < 0.015:
+            person = rng.choice(list(LEADING_GROUP))
+            visit = {"type": "ContactVisitMade", "at": at(day, minute), "person": person}
+            add(day, visit | {"unit": contact[person], "note": "调研指导"})
+        elif roll < 0.55:
             add(
                 day,
                 {
@@ -148,6 +173,19 @@ def generate(events: int, units: int, seed: int = 2010) -> list[dict[str, Any]]:
                         "note": "进展",
                     },
                 )
+            if rng.random() < 0.12:  # a new due date (any, before fulfilment), days later
+                step += timedelta(days=rng.randrange(1, 30))
+                due += timedelta(days=rng.choice((-10, 30, 60, 90)))
+                add(
+                    step,
+                    {
+                        "type": "CommitmentDueChanged",
+                        "at": at(step, minute),
+                        "commitment": code,
+                        "due": str(due),
+                        "reason": "工作调整",
+                    },
+                )
             if rng.random() < 0.85:
                 step += timedelta(days=rng.randrange(1, 90))
                 add(
@@ -181,7 +219,8 @@ def generate(events: int, units: int, seed: int = 2010) -> list[dict[str, Any]]:
                     "note": "整改中",
                 },
             )
-            if rng.random() < 0.2:
+            if rng.random() < 0.2:  # the same day as the progress report, or up to two weeks on
+                step += timedelta(days=rng.randrange(15))
                 deadline += timedelta(days=30)
                 add(
                     step,

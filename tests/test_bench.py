@@ -9,11 +9,15 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from cxzy.domain.schema import TYPES
+
 RUN = Path(__file__).resolve().parents[1] / "bench" / "run.py"
+GENERATE = RUN.parent / "generate.py"
 
 
 @pytest.mark.slow
@@ -56,3 +60,26 @@ def test_too_small_a_history_is_refused():
         [sys.executable, str(RUN), "--events", "10"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 2 and "--events" in done.stderr
+
+
+def test_the_benchmark_history_has_every_record_type_and_is_imported_whole(tmp_path):
+    """Issue 7's "realistic mix of all event types": each one FORMAT.md defines, in
+    a history that cxzy imports without a refusal (it obeys DOMAIN.md)."""
+    history = tmp_path / "h.jsonl"
+    subprocess.run(
+        [sys.executable, str(GENERATE), "--events", "20000", "--output", str(history)],
+        check=True,
+        timeout=120,
+    )
+    records = [json.loads(line) for line in history.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 20000
+    counts = Counter(record["type"] for record in records)
+    assert set(counts) == set(TYPES)
+    assert counts.most_common(1)[0][0] == "ActivityHeld"  # the mix: activities the most
+    done = subprocess.run(
+        [sys.executable, "-m", "cxzy", "--store", str(tmp_path / "s.db"), "import", str(history)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
