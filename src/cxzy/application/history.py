@@ -113,7 +113,9 @@ class LogQuery:
         self, filters: LogFilter, after: int = 0, limit: int | None = None
     ) -> tuple[list[LogEntry], int | None]:
         """The matching rows after a position (``limit`` of them, before the ``late``
-        filter), and the last position read (None: none left)."""
+        filter), and the last position read (None: none left, as when fewer than
+        ``limit`` matched: a filter by day is read to the end of
+        the log, which is not read a second time to find nothing)."""
         where, params = filters.where()
         where += (" AND" if where else " WHERE") + " pos > :after"
         with self.app.snapshot() as c:
@@ -149,7 +151,8 @@ class LogQuery:
                     life_code(entity),
                 )
             )
-        return found, (rows[-1][0] if rows else None)
+        more = rows and limit is not None and len(rows) == limit
+        return found, (rows[-1][0] if more else None)
 
     def rows(self, filters: LogFilter) -> list[tuple[Any, ...]]:
         """(pos, at, type, unit, summary, by, recorded) in log order."""
