@@ -76,6 +76,7 @@ class OverviewScreen(Screen[None]):
         self.set_class(not shown, "-side-shown")
 
     _wide: bool | None = None
+    _said = ""  # what the line above the grid says (nothing, as composed)
 
     def on_resize(self, event: events.Resize) -> None:
         """Across the breakpoint, each width's own layout again: alerts shown at
@@ -121,9 +122,11 @@ class OverviewScreen(Screen[None]):
         elif grid.filter_text:  # a filter narrows the grid: say so, and how to undo it
             shown, total = grid.row_count, len(report.units)
             text = t("tui_filtered", lang, text=grid.filter_text, shown=shown, total=total)
-        empty = self.query_one("#empty", Static)
-        empty.update(Text(text))
-        empty.display = bool(text)
+        if text != self._said:  # (a live update seldom changes it: no layout then)
+            self._said = text
+            empty = self.query_one("#empty", Static)
+            empty.update(Text(text))
+            empty.display = bool(text)
 
     def show_connection(self, connected: bool) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]
