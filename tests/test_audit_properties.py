@@ -252,6 +252,30 @@ def test_a_query_kept_open_across_an_import_answers_as_a_new_one(seed, events, c
         assert known == [StatusQuery(app).status(d, moment).to_json() for d in days]
 
 
+def test_a_query_kept_open_as_known_at_a_moment_leaves_out_late_records_imported_since():
+    """Records imported after a moment that happened before its frontier (reported
+    late: an award, a commitment made and one overdue by the day asked) are in the
+    totals but were not known then. A query kept open (a dashboard showing that
+    moment) must leave them out after each import, as a new query does: what it
+    keeps of the records after the moment's position is the log's as of one head."""
+    with store_with(history(1, 400)) as app:
+        kept = StatusQuery(app)
+        moment = datetime.now(UTC)
+        days = [date(2010, 9, 1), date(2012, 11, 7)]
+        before = [kept.status(d, moment).to_json() for d in days]
+        late = [
+            {"type": "CommendationAwarded", "at": "2010-07-01T10:00:00+08:00", "unit": "U1"}
+            | {"title": "advanced_org", "level": "bureau"},
+            {"type": "CommitmentMade", "at": "2010-07-02T10:00:00+08:00", "unit": "U2"}
+            | {"commitment": "LATE-1", "text": "迟报的承诺", "due": "2010-08-01"},
+        ]
+        for record in late:
+            _import_later(app, [record])
+            known = [kept.status(d, moment).to_json() for d in days]
+            assert known == before == [StatusQuery(app).status(d, moment).to_json() for d in days]
+        assert kept.status(days[0]).to_json() != before[0]  # (the log itself has them)
+
+
 @contextmanager
 def arriving_a_few_at_a_time(seed: int, events: int, randoms: Any) -> Iterator[Any]:
     """A store with the first records of a history in a random order, and an

@@ -250,7 +250,8 @@ class DashboardQuery:
                 alerts = self._alerts_of_whole_log(c, as_of, head)
             else:
                 if self.app.read_model_current:  # as known at an earlier position
-                    known = KnownAt(self.rm, c, report.position)
+                    after = self.status.after_position(c, report.position, head)
+                    known = KnownAt(self.rm, c, report.position, after=after)
                     most_urgent = known.most_urgent(as_of, ALERT_ROWS)
                 else:  # a read model without the running totals
                     most_urgent = open_at(self.rm, c, as_of, report.position)

@@ -25,7 +25,9 @@ before it (``cx_late`` lists those). So, with D' the earlier of D and Φ:
   Φ's month: it is among them.)
 
 The work is bounded by one day's records, the late records after P and one range
-of the open set at P, not by the length of the log. ``StatusQuery._from_rows``
+of the open set at P, not by the length of the log. What the records after P
+change (:class:`AfterPosition`) is read once for a position and a log head: a
+dashboard showing a past moment asks about every day at the same position. ``StatusQuery._from_rows``
 reads every row up to P instead; property tests compare the two.
 """
 
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -136,6 +138,87 @@ class _Life:
         return listed and self.opened[1] <= pos and not (closed is not None and closed[1] <= pos)
 
 
+@dataclass
+class AfterPosition:
+    """What the log after a position changes of the figures up to its frontier: the
+    awards and the lives of the entities its records touched, read once for a
+    position and a log head (a dashboard in the past asks for every day at one
+    position); and what was worked out from them, day by day."""
+
+    frontier: str | None
+    awards: tuple[tuple[str, str], ...]  # (day, unit) after the position, by the frontier
+    lives: dict[str, _Life]
+    # day → (near, counts) of :meth:`KnownAt._deadlines_between`
+    due: dict[str, tuple[bool, dict[tuple[str, str], int]]] = field(default_factory=dict)
+    # day → figures of :meth:`KnownAt._known_by`
+    known: dict[str, dict[tuple[str, str], tuple[int, ...]]] = field(default_factory=dict)
+    # :meth:`KnownAt._moved_after_position` (the same for every day)
+    moved: list[tuple[tuple[str, str], str | None]] | None = None
+
+
+def read_after(rm: ReadModel, c: Any, pos: int) -> AfterPosition:
+    """The frontier at a position, the records after it that happened by the
+    frontier, and the lives of the entities they touch."""
+    frontier = rm.frontier(c, pos)
+    if frontier is None:
+        return AfterPosition(None, (), {})
+    later = rm.value(
+        c,
+        "SELECT pos FROM cx_log WHERE pos > :pos AND day > :day ORDER BY pos LIMIT 1",
+        pos=pos,
+        day=frontier,
+    )
+    found: dict[int, tuple[str, str, str | None, str | None]] = {}
+    for at, *record in rm.rows(
+        c,
+        "SELECT pos, day, type, unit, entity FROM cx_log WHERE pos > :pos AND pos < :later",
+        pos=pos,
+        later=ALL if later is None else int(later),
+    ):
+        found[int(at)] = tuple(record)  # type: ignore[assignment]
+    late = rm.rows(  # (not joined: the planner might read the log after pos instead)
+        c, "SELECT pos FROM cx_late WHERE pos > :pos AND day <= :day", pos=pos, day=frontier
+    )
+    for at, *record in rm.rows_in(
+        c, "SELECT pos, day, type, unit, entity FROM cx_log", "pos", [p for (p,) in late]
+    ):
+        found[int(at)] = tuple(record)  # type: ignore[assignment]
+    entities = set()
+    awards: list[tuple[str, str]] = []  # (day, unit) after pos, by the frontier
+    lives: dict[str, _Life] = {}
+    for day, type_, unit, entity in found.values():
+        if type_ == AWARDED:
+            awards.append((day, str(unit)))
+        elif entity is not None and entity[:2] in ("c:", "r:"):
+            entities.add(entity)
+    if not entities:
+        return AfterPosition(frontier, tuple(awards), {})
+    ordered = sorted(entities)
+    deadlines: dict[str, list[tuple[int, str, str]]] = {}
+    for entity, at, day, deadline in rm.rows_in(
+        c, "SELECT entity, pos, day, deadline FROM cx_deadlines", "entity", ordered
+    ):
+        deadlines.setdefault(entity, []).append((int(at), day, deadline))
+    for row in rm.rows_in(
+        c,
+        """SELECT entity, kind, unit, supervised, opened_day, opened_pos, closed_day,
+             closed_pos, escalated_day, escalated_pos FROM cx_entities""",
+        "entity",
+        ordered,
+    ):
+        entity, kind, unit, supervised, opened, opened_pos, closed, closed_pos, *escalated = row
+        lives[entity] = _Life(
+            kind,
+            unit,
+            bool(supervised),
+            (opened, int(opened_pos)),
+            None if closed_pos is None else (closed, int(closed_pos)),
+            None if escalated[1] is None else (escalated[0], int(escalated[1])),
+            tuple(sorted(deadlines.get(entity, []))),
+        )
+    return AfterPosition(frontier, tuple(awards), lives)
+
+
 class KnownAt:
     """The running totals' questions (figures as of a day, cohorts still open), as
     the log stood at an earlier position ``pos``.
@@ -153,73 +236,17 @@ class KnownAt:
         pos: int,
         running: Callable[..., dict[tuple[str, str], Figures]] | None = None,
         cohorts: Iterable[date] = (),
+        after: AfterPosition | None = None,
     ) -> None:
         self.rm, self.c, self.pos = rm, c, pos
         self.running = running or (lambda day, remember=False: RunningTotals(rm).figures(c, day))
         self.cohorts = sorted({day.isoformat() for day in cohorts})
-        self.frontier = rm.frontier(c, pos)
-        self.awards: list[tuple[str, str]] = []  # (day, unit) after pos, by the frontier
-        self.lives: dict[str, _Life] = {}
-        self._due: dict[str, tuple[bool, dict[tuple[str, str], int]]] = {}  # day → counts
-        if self.frontier is not None:
-            self._read_after()
-
-    def _read_after(self) -> None:
-        """The records after the position that happened by the frontier, and the
-        lives of the entities they touch."""
-        rm, c, pos, frontier = self.rm, self.c, self.pos, self.frontier
-        later = rm.value(
-            c,
-            "SELECT pos FROM cx_log WHERE pos > :pos AND day > :day ORDER BY pos LIMIT 1",
-            pos=pos,
-            day=frontier,
-        )
-        found: dict[int, tuple[str, str, str | None, str | None]] = {}
-        for at, *record in rm.rows(
-            c,
-            "SELECT pos, day, type, unit, entity FROM cx_log WHERE pos > :pos AND pos < :later",
-            pos=pos,
-            later=ALL if later is None else int(later),
-        ):
-            found[int(at)] = tuple(record)  # type: ignore[assignment]
-        late = rm.rows(  # (not joined: the planner might read the log after pos instead)
-            c, "SELECT pos FROM cx_late WHERE pos > :pos AND day <= :day", pos=pos, day=frontier
-        )
-        for at, *record in rm.rows_in(
-            c, "SELECT pos, day, type, unit, entity FROM cx_log", "pos", [p for (p,) in late]
-        ):
-            found[int(at)] = tuple(record)  # type: ignore[assignment]
-        entities = set()
-        for day, type_, unit, entity in found.values():
-            if type_ == AWARDED:
-                self.awards.append((day, str(unit)))
-            elif entity is not None and entity[:2] in ("c:", "r:"):
-                entities.add(entity)
-        if not entities:
-            return
-        ordered = sorted(entities)
-        deadlines: dict[str, list[tuple[int, str, str]]] = {}
-        for entity, at, day, deadline in rm.rows_in(
-            c, "SELECT entity, pos, day, deadline FROM cx_deadlines", "entity", ordered
-        ):
-            deadlines.setdefault(entity, []).append((int(at), day, deadline))
-        for row in rm.rows_in(
-            c,
-            """SELECT entity, kind, unit, supervised, opened_day, opened_pos, closed_day,
-                 closed_pos, escalated_day, escalated_pos FROM cx_entities""",
-            "entity",
-            ordered,
-        ):
-            entity, kind, unit, supervised, opened, opened_pos, closed, closed_pos, *escalated = row
-            self.lives[entity] = _Life(
-                kind,
-                unit,
-                bool(supervised),
-                (opened, int(opened_pos)),
-                None if closed_pos is None else (closed, int(closed_pos)),
-                None if escalated[1] is None else (escalated[0], int(escalated[1])),
-                tuple(sorted(deadlines.get(entity, []))),
-            )
+        self.after = after if after is not None else read_after(rm, c, pos)
+        self.frontier = self.after.frontier
+        self.awards = self.after.awards
+        self.lives = self.after.lives
+        self._due = self.after.due
+        self._known = self.after.known
 
     def figures(self, day: date, *, overdue: bool = True) -> dict[tuple[str, str], Figures]:
         """(unit, kind) → its figures as of the day; without ``overdue``, that count
@@ -227,21 +254,7 @@ class KnownAt:
         if self.frontier is None:
             return {}
         on = day.isoformat()
-        upto = min(on, self.frontier)
-        rows = {
-            key: [f.opened, f.closed, f.escalated, f.supervised_open, f.overdue]
-            for key, f in self.running(
-                date.fromisoformat(upto), remember=upto in (self.frontier, *self.cohorts)
-            ).items()
-        }
-        for life in self.lives.values():
-            whole, known = life.figures(upto, ALL), life.figures(upto, self.pos)
-            row = rows.setdefault((life.unit, life.kind), [0] * len(COLUMNS))
-            for n in range(len(COLUMNS)):
-                row[n] -= whole[n] - known[n]
-        for awarded, unit in self.awards:
-            if awarded <= upto:
-                rows.setdefault((unit, "award"), [0] * len(COLUMNS))[0] -= 1
+        rows = {key: list(row) for key, row in self._known_by(min(on, self.frontier)).items()}
         if not overdue:
             for row in rows.values():
                 row[OVERDUE] = 0
@@ -255,6 +268,31 @@ class KnownAt:
                 else:  # open, less those not due yet
                     row[OVERDUE] = row[0] - row[1] - counted.get(key, 0)
         return {key: Figures(*row) for key, row in rows.items()}
+
+    def _known_by(self, upto: str) -> dict[tuple[str, str], tuple[int, ...]]:
+        """The whole log's figures as of a day by the frontier, less what the records
+        after the position changed (every day after the frontier asks for the
+        frontier's: a status after the "all closed" items' deadline asks for it up to
+        five times, each a pass over the lives touched after the position)."""
+        known = self._known.get(upto)
+        if known is not None:
+            return known
+        rows = {
+            key: [f.opened, f.closed, f.escalated, f.supervised_open, f.overdue]
+            for key, f in self.running(
+                date.fromisoformat(upto), remember=upto in (self.frontier, *self.cohorts)
+            ).items()
+        }
+        for life in self.lives.values():
+            whole, known_then = life.figures(upto, ALL), life.figures(upto, self.pos)
+            row = rows.setdefault((life.unit, life.kind), [0] * len(COLUMNS))
+            for n in range(len(COLUMNS)):
+                row[n] -= whole[n] - known_then[n]
+        for awarded, unit in self.awards:
+            if awarded <= upto:
+                rows.setdefault((unit, "award"), [0] * len(COLUMNS))[0] -= 1
+        known = self._known[upto] = {key: tuple(row) for key, row in rows.items()}
+        return known
 
     def still_open(self, day: date, kind: str, opened_by: date) -> dict[str, int]:
         """Per unit: entities of a kind opened by one day and still open on a later one."""
@@ -367,6 +405,8 @@ class KnownAt:
         recorded again after the frontier, so the partial index of moved deadlines
         lists it. (unit, kind) and the deadline in force at the position, each."""
         assert self.frontier is not None
+        if self.after.moved is not None:
+            return self.after.moved
         moved_sql = f"""SELECT entity, unit, kind FROM cx_open
             WHERE month = :{{m}} AND deadline_day > :frontier AND deadline_day > opened_day
               AND {_OPEN_AT_POSITION} AND deadline_pos > :pos"""
@@ -381,7 +421,9 @@ class KnownAt:
         ):
             if int(at) <= self.pos and int(at) > in_force.get(entity, (-1, ""))[0]:
                 in_force[entity] = (int(at), deadline)
-        return [(key, in_force.get(entity, (0, None))[1]) for entity, key in moved.items()]
+        found = [(key, in_force.get(entity, (0, None))[1]) for entity, key in moved.items()]
+        self.after.moved = found
+        return found
 
     def _in_open_set(self, select: str, **params: Any) -> list[tuple[Any, ...]]:
         """A query of ``cx_open`` (``:{m}`` its month) run on the frontier's month

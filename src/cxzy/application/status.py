@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from cxzy.application.app import CampaignApp
-from cxzy.application.known import KnownAt
+from cxzy.application.known import AfterPosition, KnownAt, read_after
 from cxzy.application.readmodel import ALL
 from cxzy.application.totals import Figures, RunningTotals
 from cxzy.domain.errors import Violation
@@ -166,6 +166,9 @@ class StatusQuery:
         self._firsts: tuple[int, dict[tuple[str, str], date]] = (-1, {})
         # a dashboard's workers are threads, and one cancelled may still be running
         self._remembering = threading.Lock()
+        # what the log after the last earlier position asked about changes, as of
+        # one log head: ((position, head), it)
+        self._after: tuple[tuple[int, int], AfterPosition] | None = None
 
     def campaign(self) -> CampaignInfo:
         with self.app.snapshot() as c:
@@ -216,7 +219,8 @@ class StatusQuery:
             cohorts = [item.deadline for item in _all_closed_items(info)]
             # (the totals remembered are the whole log's: for its head, not the position)
             running = partial(self._running, c, head=log_head)
-            known = KnownAt(rm, c, head, running, cohorts)
+            after = self.after_position(c, head, log_head)
+            known = KnownAt(rm, c, head, running, cohorts, after)
             figures = self._from_totals(info, as_of, known)
         else:
             figures = self._from_rows(c, info, as_of, pos)
@@ -258,6 +262,19 @@ class StatusQuery:
             )
         head_hash = self._head_hash(c, head)
         return StatusReport(info, title, as_of, known_at, head, report_units, head_hash)
+
+    def after_position(self, c: Any, pos: int, head: int) -> AfterPosition:
+        """What the records after an earlier position change of the figures up to its
+        frontier (:func:`~cxzy.application.known.read_after`), with the log at
+        ``head``: kept for the last position asked about. A dashboard showing the
+        past as known at a moment asks for it at every step, and a new record (a
+        new head) can change it."""
+        kept = self._after
+        if kept is not None and kept[0] == (pos, head):
+            return kept[1]
+        after = read_after(self.rm, c, pos)
+        self._after = ((pos, head), after)
+        return after
 
     def _grades(self, c: Any, day: str, pos: int, units: list[str]) -> dict[str, str]:
         """Each unit's latest grade by a day (of those up to a position). The latest
