@@ -25,10 +25,10 @@ before it (``cx_late`` lists those). So, with D' the earlier of D and Φ:
   Φ's month: it is among them.)
 
 The work is bounded by one day's records, the late records after P and one range
-of the open set at P, not by the length of the log. What the records after P
-change (:class:`AfterPosition`) is read once for a position and a log head: a
-dashboard showing a past moment asks about every day at the same position. ``StatusQuery._from_rows``
-reads every row up to P instead; property tests compare the two.
+of the open set at P, not by the length of the log. ``StatusQuery._from_rows``
+reads every row up to P instead; property tests compare the two. What the records
+after P change (:class:`AfterPosition`) is read once for a position and a log
+head: a dashboard showing a past moment asks about every day at the same position.
 """
 
 from __future__ import annotations
