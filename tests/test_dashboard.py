@@ -1602,3 +1602,30 @@ async def test_a_checklist_item_met_by_a_record_without_words_names_its_type(tmp
         await settle(pilot)
         body = plain(board.screen.query_one("#body", Static))
         assert "2010-12-01 评议考核" in body and "ReviewRecorded" not in body, body
+
+
+async def test_a_count_that_gains_a_digit_widens_its_column_in_place(tmp_path):
+    """A step to a day when a unit's rectifications reach ten: the column grows (in
+    place, the rows kept, not the table filled anew) and the cell shows whole, the
+    cursor still on its unit."""
+    from contract_helpers import prelude, rect
+
+    records = [*prelude()] + [
+        rect(f"R{n}", "145", "2010-06-01" if n < 9 else "2010-06-10", "2011-12-31")
+        for n in range(10)
+    ]
+    board = _board_of(records, tmp_path, "en", date(2010, 6, 5))
+    async with board.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = board.screen.query_one(StatusGrid)
+        grid.move_cursor(row=grid.get_row_index("145"))
+        before = grid.columns[next(k for k in grid.columns if k.value == "rectifications")].width
+        await pilot.press("colon", *"2010-06-12", "enter")
+        await settle(pilot)
+        assert board.snapshot.report.as_of == date(2010, 6, 12)
+        lines = [strip.text for strip in board.screen._compositor.render_strips()]
+        row = next(line for line in lines if "一四五队" in line)
+        assert "10/10/0/0/0" in row, row  # whole, not cut with "…"
+        column = grid.columns[next(k for k in grid.columns if k.value == "rectifications")]
+        assert column.width == before + 2
+        assert grid.selected_unit == "145"

@@ -140,7 +140,7 @@ async def filled(app: App[None], pilot: Any) -> tuple[Table, list[int | None]]:
 async def test_filling_again_sets_only_the_cells_that_changed() -> None:
     # The alerts are filled again at every step: same columns and rows, other cells.
     app = Filled()
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with app.run_test(size=(120, 20)) as pilot:
         table, widths = await filled(app, pilot)
         drawn = lines_drawn(table)
         again = [(key, list(cells)) for key, cells in ROWS]
@@ -153,12 +153,18 @@ async def test_filling_again_sets_only_the_cells_that_changed() -> None:
         assert table.get_cell("u4", "unit").style == "green"
         assert [column.width for column in table.ordered_columns] == widths
 
-        # a cell wider than its column lays the table out again
+        # a cell wider than its column widens it, in place: the rows are kept, and
+        # every line is drawn with the new width (the others' cells unchanged)
+        first = table.rows[RowKey("u1")]
         again[0][1][2] = Text("a note much wider than before")
         fill(table, FILL_COLUMNS, again)
         await pilot.pause()
-        assert table.ordered_columns[2].width > widths[2]
+        assert table.ordered_columns[2].width == len("a note much wider than before")
+        assert table.rows[RowKey("u1")] is first
         assert table.get_cell("u1", "note").plain == "a note much wider than before"
+        shown = ["".join(text for text, _ in line) for line in lines(table)]
+        assert "a note much wider than before" in shown[1]
+        assert "宽字符截断了" in shown[3] and "争创 1/9" in shown[2]
 
 
 async def test_filling_again_with_fewer_or_more_rows_keeps_the_leading_ones() -> None:

@@ -169,7 +169,8 @@ class StatusGrid(Table):
         # Widths are set here, not measured by the table later: a row drawn before
         # that measurement would otherwise keep its first, too narrow, width.
         # They only grow while the labels stay: a step that shortens a count then keeps
-        # the layout, and only the cells that changed are redrawn.
+        # the layout, and only the cells that changed are redrawn; one that lengthens
+        # it widens its column in place (Table.widen).
         grown = (
             dict(self._layout[2])
             if self._layout and self._layout[0] == tuple(labels.items())
@@ -189,6 +190,10 @@ class StatusGrid(Table):
         flash = view == self._view
         now = time.monotonic()
         shown, self._shown = self._shown, rows
+        if layout[:2] == self._layout[:2] and layout != self._layout:  # a column grew
+            before = dict(self._layout[2])
+            self.widen({key: width for key, width in widths.items() if width != before[key]})
+            self._layout = layout
         if layout == self._layout:
             changed = []
             for unit, cells in rows.items():
