@@ -20,6 +20,7 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets.data_table import ColumnKey
 
 from cxzy.application.app import open_app
 from cxzy.application.collection import DEFERRED
@@ -1619,13 +1620,12 @@ async def test_a_count_that_gains_a_digit_widens_its_column_in_place(tmp_path):
         await settle(pilot)
         grid = board.screen.query_one(StatusGrid)
         grid.move_cursor(row=grid.get_row_index("145"))
-        before = grid.columns[next(k for k in grid.columns if k.value == "rectifications")].width
+        before = grid.columns[ColumnKey("rectifications")].width
         await pilot.press("colon", *"2010-06-12", "enter")
         await settle(pilot)
         assert board.snapshot.report.as_of == date(2010, 6, 12)
         lines = [strip.text for strip in board.screen._compositor.render_strips()]
         row = next(line for line in lines if "一四五队" in line)
         assert "10/10/0/0/0" in row, row  # whole, not cut with "…"
-        column = grid.columns[next(k for k in grid.columns if k.value == "rectifications")]
-        assert column.width == before + 2
+        assert grid.columns[ColumnKey("rectifications")].width == before + 2
         assert grid.selected_unit == "145"

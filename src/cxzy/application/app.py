@@ -404,7 +404,7 @@ def open_app(
         }
     else:
         env = postgres_env(location, create=create and not read_only)
-        check_listening(location)
+        check_listening(location, env)
     for attempt in range(OPEN_ATTEMPTS):
         try:
             app = _construct(env)

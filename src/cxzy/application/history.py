@@ -151,7 +151,7 @@ class LogQuery:
                     life_code(entity),
                 )
             )
-        more = rows and limit is not None and len(rows) == limit
+        more = limit is not None and len(rows) == limit
         return found, (rows[-1][0] if more else None)
 
     def rows(self, filters: LogFilter) -> list[tuple[Any, ...]]:

@@ -245,8 +245,6 @@ class KnownAt:
         self.frontier = self.after.frontier
         self.awards = self.after.awards
         self.lives = self.after.lives
-        self._due = self.after.due
-        self._known = self.after.known
 
     def figures(self, day: date, *, overdue: bool = True) -> dict[tuple[str, str], Figures]:
         """(unit, kind) → its figures as of the day; without ``overdue``, that count
@@ -274,7 +272,7 @@ class KnownAt:
         after the position changed (every day after the frontier asks for the
         frontier's: a status after the "all closed" items' deadline asks for it up to
         five times, each a pass over the lives touched after the position)."""
-        known = self._known.get(upto)
+        known = self.after.known.get(upto)
         if known is not None:
             return known
         rows = {
@@ -291,7 +289,7 @@ class KnownAt:
         for awarded, unit in self.awards:
             if awarded <= upto:
                 rows.setdefault((unit, "award"), [0] * len(COLUMNS))[0] -= 1
-        known = self._known[upto] = {key: tuple(row) for key, row in rows.items()}
+        known = self.after.known[upto] = {key: tuple(row) for key, row in rows.items()}
         return known
 
     def still_open(self, day: date, kind: str, opened_by: date) -> dict[str, int]:
@@ -354,8 +352,9 @@ class KnownAt:
         ``on`` or later (not due yet). The shorter range of the deadline index is
         read: what was open is known from the totals, so either says how many are
         overdue."""
-        if on in self._due:
-            return self._due[on]
+        due = self.after.due
+        if on in due:
+            return due[on]
         assert self.frontier is not None
         frontier = self.frontier
         near = (date.fromisoformat(on) - date.fromisoformat(frontier)).days <= NEAR_DAYS
@@ -381,8 +380,8 @@ class KnownAt:
             else:  # open, and not due yet
                 truth = at_frontier[0] - at_frontier[1] - on_day[OVERDUE]
             counted[(life.unit, life.kind)] += truth - int(read)
-        self._due[on] = (near, dict(counted))
-        return self._due[on]
+        due[on] = (near, dict(counted))
+        return due[on]
 
     def _listed_between(self, low: str, high: str) -> Counter[tuple[str, str]]:
         """Per (unit, kind): those the open set lists as open at the position, with

@@ -253,13 +253,12 @@ def _schema_not_there(location: StoreLocation) -> str | None:
     return None if found else schema
 
 
-def check_listening(location: StoreLocation) -> None:
-    """Raise at once when nothing listens where a ``postgresql://`` URL points:
-    eventsourcing's pool tries again and again for its 5 s before it says it got
-    no connection. Only a TCP handshake, closed before a byte is sent (PostgreSQL
-    logs nothing for it). A missing database or role, or a wrong password, is
-    still found by the pool, and told after its wait."""
-    env = postgres_env(location, create=False)
+def check_listening(location: StoreLocation, env: dict[str, str]) -> None:
+    """Raise at once when nothing listens where a ``postgresql://`` URL points
+    (``env``: its :func:`postgres_env`): eventsourcing's pool tries again and again
+    for its 5 s before it says it got no connection. Only a TCP handshake, closed
+    before a byte is sent (PostgreSQL logs nothing for it). A missing database or
+    role, or a wrong password, is still found by the pool, and told after its wait."""
     host = env["POSTGRES_HOST"]
     if host.startswith("/"):  # the directory of a Unix socket: no port to try
         return
