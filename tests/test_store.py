@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -13,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import load_demo_into
 from contract_helpers import race_two_imports
-from cxzy.application import copying
+from cxzy.application import copying, staging
 from cxzy.application.app import open_app
 from cxzy.application.dashboard import DashboardQuery
 from cxzy.application.history import LogFilter, LogQuery
@@ -25,6 +28,7 @@ from cxzy.cli import main
 from cxzy.domain.errors import Violation
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
+main_module = importlib.import_module("cxzy.cli.main")  # (cxzy.cli.main is also the function)
 
 
 def location(path: Path) -> StoreLocation:
@@ -287,6 +291,97 @@ def test_a_dry_run_against_a_missing_store_creates_nothing(tmp_path, capsys):
     path = tmp_path / "none.sqlite3"
     assert main(["--store", str(path), "import", "--dry-run", str(EVENTS / "demo.jsonl")]) == 0
     assert not path.exists()
+
+
+def test_a_refused_import_into_a_missing_store_leaves_no_file(tmp_path, capsys):
+    """It said "nothing written", and an empty store was left: `status` then showed
+    an empty campaign instead of saying there was no store."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "ActivityHeld"}\n', encoding="utf-8")
+    path = tmp_path / "new" / "cxzy.sqlite3"
+    assert main(["--lang", "en", "--store", str(path), "import", str(bad)]) == 1
+    assert "nothing written" in capsys.readouterr().err
+    assert not path.parent.exists() or not any(path.parent.iterdir())
+    assert main(["--lang", "en", "--store", str(path), "status"]) == 1
+    assert "no store at" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def test_an_import_into_a_missing_store_makes_it_whole_under_its_name(tmp_path, capsys):
+    path = tmp_path / "cxzy.sqlite3"
+    assert main(["--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # nothing hidden left beside it
+    assert status_json(path, "2011-07-15")["units"]
+
+
+def test_a_new_store_that_cannot_be_made_is_named_as_given(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    path = tmp_path / "a-file" / "cxzy.sqlite3"  # a folder that cannot be made
+    assert main(["--lang", "en", "--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"cannot create store {path}: "), err  # not its hidden name
+
+
+def test_an_import_stopped_before_its_commit_leaves_no_new_store(tmp_path, capsys, monkeypatch):
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(main_module.Importer, "run", stopped)
+    path = tmp_path / "cxzy.sqlite3"
+    assert main(["--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 130
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_store_made_meanwhile_under_the_name_is_imported_into_not_replaced(
+    tmp_path, capsys, monkeypatch
+):
+    """Two first imports at once: the second to finish finds the first's store
+    under the name, and its records are checked against that store instead."""
+    path = tmp_path / "cxzy.sqlite3"
+    real = staging.Staged.put_in_place
+
+    def rival_first(self):
+        load_demo_into(path)  # another process's import, committed a moment before
+        return real(self)
+
+    monkeypatch.setattr(staging.Staged, "put_in_place", rival_first)
+    assert main(["--lang", "en", "--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 0
+    assert "imported 0 records, skipped 544 already present" in capsys.readouterr().out
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    assert main(["--lang", "en", "--store", str(path), "verify"]) == 0
+
+
+def test_only_what_ended_processes_of_this_machine_left_is_removed(tmp_path, capsys):
+    """A process killed outright leaves its hidden store; the next import to that
+    name removes it, and never one still being made, here or on another machine
+    sharing the folder."""
+    path = tmp_path / "cxzy.sqlite3"
+    host = socket.gethostname()
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    dead = tmp_path / f".cxzy.sqlite3.{host}.{int(ended.stdout)}.new"
+    alive = tmp_path / f".cxzy.sqlite3.{host}.{os.getppid()}.new"  # (pytest's parent)
+    elsewhere = tmp_path / ".cxzy.sqlite3.another-host.1.new"
+    for made in (dead, Path(f"{dead}-wal"), alive, elsewhere):
+        made.write_bytes(b"half made")
+    assert main(["--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [path.name, alive.name, elsewhere.name]
+    )
+
+
+def test_a_copy_into_a_new_file_that_is_stopped_leaves_no_file(store, tmp_path, monkeypatch):
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(copying, "_append", stopped)
+    target = tmp_path / "copy.sqlite3"
+    assert main(["store", "copy", str(store), str(target)]) == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == [store.name]
 
 
 def test_commands_on_a_sqlite_store_do_not_load_postgresqls_driver(store):

@@ -9,7 +9,7 @@ import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -29,6 +29,8 @@ class StoreLocation:
 
     kind: str  # "sqlite" or "postgresql"
     target: str  # file path or URL
+    # the name messages give it, when not its own (a store made under a hidden name)
+    shown: str | None = field(default=None, compare=False)
 
     @property
     def path(self) -> Path:
@@ -42,6 +44,8 @@ class StoreLocation:
 
     def display(self) -> str:
         """For messages: the path, or the URL without its password."""
+        if self.shown is not None:
+            return self.shown
         return self.target if self.kind == "sqlite" else without_password(self.target)
 
 

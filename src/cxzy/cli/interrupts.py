@@ -19,11 +19,11 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 
 
-def watch_writes(args: argparse.Namespace, app: CampaignApp) -> None:
-    """Note the store a command writes and its head before: an interruption that
-    comes after the commit (while the command says what it did, or checks a copy)
-    must not say that nothing was written."""
-    args.watched = (app, app.head())
+def watch_writes(args: argparse.Namespace, app: CampaignApp, before: int | None = None) -> None:
+    """Note the store a command writes and its head before (``before``, else its head
+    now): an interruption that comes after the commit (while the command says what
+    it did, or checks a copy) must not say that nothing was written."""
+    args.watched = (app, app.head() if before is None else before)
 
 
 def written_anyway(args: argparse.Namespace) -> int | None:

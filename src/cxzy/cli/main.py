@@ -26,6 +26,7 @@ from cxzy import __version__
 from cxzy.application.app import CampaignApp, closing_opened, open_app
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
+from cxzy.application.staging import staged
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
@@ -219,10 +220,19 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     location = args.location
     if args.dry_run and location.kind == "sqlite" and not location.exists():
         location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
-    with _stdin_spooled(args.files) as files:
-        app = _open(location, create=True, on_rebuild=args.on_rebuild)
+    with _stdin_spooled(args.files) as files, staged(location) as new:
+        # a store that does not exist yet appears only once imported into (decision 117)
+        app = _open(new.staging if new else location, create=True, on_rebuild=args.on_rebuild)
         watch_writes(args, app)
         result = _import(app, files, args.dry_run, lang, err, encoding)
+        if new and result.ok:
+            app.close()
+            if new.put_in_place():
+                watch_writes(args, _open(location), before=0)
+            else:  # a store was made there meanwhile: checked against it, as if waited for
+                app = _open(location, create=True, on_rebuild=args.on_rebuild)
+                watch_writes(args, app)
+                result = _import(app, files, args.dry_run, lang, err, encoding)
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED

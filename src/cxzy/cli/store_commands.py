@@ -10,6 +10,7 @@ from rich.console import Console
 
 from cxzy.application.app import open_app
 from cxzy.application.copying import copy_store
+from cxzy.application.staging import staged
 from cxzy.application.store import StoreLocation, failures_named, resolve_store
 from cxzy.cli.interrupts import watch_writes
 from cxzy.cli.progress import progress
@@ -36,10 +37,16 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
         empty = origin.head() == 0
     if empty:  # said before the target is made: nothing made for nothing
         raise Violation("copy_source_empty")
-    copy = open_app(target, create=True)
-    watch_writes(args, copy)
-    with progress(err, t("progress_copying", args.lang), origin.head()) as done:
-        result = copy_store(origin, copy, done)
+    with staged(target) as new:  # a new SQLite file appears only whole and checked
+        copy = open_app(new.staging if new else target, create=True)
+        watch_writes(args, copy)
+        with progress(err, t("progress_copying", args.lang), origin.head()) as done:
+            result = copy_store(origin, copy, done)
+        if new:
+            copy.close()
+            if not new.put_in_place():  # a store was made there meanwhile
+                raise Violation("copy_target_not_empty")
+            watch_writes(args, open_app(target), before=0)
     out.print(
         t(
             "copied",

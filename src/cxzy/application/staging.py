@@ -1,0 +1,123 @@
+"""A new SQLite store made whole before it appears under its name.
+
+An import (or a copy) into a store that does not exist yet writes a new file
+under a hidden name beside it, and links it to its own name only once the
+records are committed, the store closed (its write-ahead log copied into it)
+and kept (decision 117). A refused import, a copy that fails its check or a
+command stopped by Ctrl-C or SIGTERM leaves no file behind: ``cxzy status``
+goes on saying there is no store.
+
+The link never replaces a file: if another process made a store under that
+name meanwhile (a second import started at the same moment), the made one is
+dropped and the caller writes into that store instead, as if it had waited for
+it.
+
+A process killed outright (SIGKILL) leaves its hidden file behind, as big as
+what it had written; the next import or copy to that name removes what
+processes of this machine that no longer run left there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxzy.application.store import StoreLocation
+from cxzy.domain.errors import Violation
+
+# What SQLite keeps beside a database while it is open (write-ahead log, its
+# index, a rollback journal).
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A store being made: ``staging`` now, ``location`` once put in place."""
+
+    location: StoreLocation
+    staging: StoreLocation
+
+    def put_in_place(self) -> bool:
+        """Give the made store its name (the store must be closed); False when a
+        store appeared under that name meanwhile (the made one is left to
+        :meth:`discard`)."""
+        made, path = self.staging.path, self.location.path
+        for suffix in ("-wal", "-journal"):
+            companion = made.with_name(made.name + suffix)
+            if companion.exists() and companion.stat().st_size > 0:  # not all in the file
+                reason = f"{companion.name} was left beside it"
+                raise Violation("store_unwritable", store=self.location.display(), reason=reason)
+        try:
+            os.link(made, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: nearly as safe
+            if os.path.lexists(path):
+                return False
+            os.rename(made, path)
+            return True
+        made.unlink()
+        return True
+
+    def discard(self) -> None:
+        """Remove the made store under its hidden name (a store put in place keeps
+        its own name)."""
+        made = self.staging.path
+        for path in (made, *(made.with_name(made.name + s) for s in _COMPANIONS)):
+            with contextlib.suppress(OSError):  # (never made: its folder could not be)
+                path.unlink()
+
+
+@contextlib.contextmanager
+def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
+    """A :class:`Staged` store when ``location`` is a SQLite file that does not
+    exist (None otherwise: the store is written in place); whatever was not put
+    in place is removed at the end of the block, however it ends."""
+    if location is None or location.kind != "sqlite" or location.target == ":memory:":
+        yield None
+        return
+    path = Path(location.target)
+    for stale in _left_by_the_dead(path):  # (also when a store was made since)
+        Staged(location, StoreLocation("sqlite", str(stale))).discard()
+    if os.path.lexists(path):
+        yield None
+        return
+    hidden = path.with_name(f"{_prefix(path)}{os.getpid()}.new")
+    made = Staged(location, StoreLocation("sqlite", str(hidden), shown=location.display()))
+    made.discard()  # left by an ended process that had this one's id
+    try:
+        yield made
+    finally:
+        made.discard()
+
+
+def _prefix(path: Path) -> str:
+    """The hidden names of the stores being made for ``path`` on this machine begin
+    so (the process's id follows: a folder shared between machines may hold
+    another's)."""
+    return f".{path.name}.{socket.gethostname()}."
+
+
+def _left_by_the_dead(path: Path) -> Iterator[Path]:
+    """Stores that processes of this machine began making for ``path`` and that
+    ended without removing them (killed with SIGKILL, or the machine stopped)."""
+    prefix = _prefix(path)
+    for made in path.parent.glob(glob.escape(prefix) + "*.new"):
+        pid = made.name.removeprefix(prefix).removesuffix(".new")
+        if pid.isdigit() and not _running(int(pid)):
+            yield made
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (another user's process: it runs)
+        return True
+    return True
