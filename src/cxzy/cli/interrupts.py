@@ -7,23 +7,30 @@ import argparse
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import Any
 
 from rich.console import Console
 
-from cxzy.application.app import CampaignApp
+from cxzy.application.app import CampaignApp, open_app
+from cxzy.application.store import StoreLocation
 from cxzy.i18n import message
 
 EXIT_TERMINATED = 128 + signal.SIGTERM
 EXIT_INTERRUPTED = 128 + signal.SIGINT
 
 
-def watch_writes(args: argparse.Namespace, app: CampaignApp, before: int | None = None) -> None:
-    """Note the store a command writes and its head before (``before``, else its head
-    now): an interruption that comes after the commit (while the command says what
-    it did, or checks a copy) must not say that nothing was written."""
-    args.watched = (app, app.head() if before is None else before)
+def watch_writes(
+    args: argparse.Namespace, store: CampaignApp | StoreLocation, before: int | None = None
+) -> None:
+    """Note the store a command writes (open, or where it is) and its head before
+    (``before``, else its head now): an interruption that comes after the commit
+    (while the command says what it did, or checks a copy) must not say that
+    nothing was written."""
+    if before is None:
+        assert isinstance(store, CampaignApp)
+        before = store.head()
+    args.watched = (store, before)
 
 
 def written_anyway(args: argparse.Namespace) -> int | None:
@@ -32,9 +39,13 @@ def written_anyway(args: argparse.Namespace) -> int | None:
     watched = getattr(args, "watched", None)
     if watched is None:
         return None
-    app, before = watched
+    store, before = watched
     try:
-        head = int(app.head())
+        if isinstance(store, StoreLocation):  # (a new store, put in place)
+            with closing(open_app(store, read_only=True)) as app:
+                head = int(app.head())
+        else:
+            head = int(store.head())
     except Exception:  # (an interruption is said in any case)
         return None
     return head if head > before else None

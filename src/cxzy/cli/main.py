@@ -227,9 +227,9 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         result = _import(app, files, args.dry_run, lang, err, encoding)
         if new and result.ok:
             app.close()
-            if new.put_in_place():
-                watch_writes(args, _open(location), before=0)
-            else:  # a store was made there meanwhile: checked against it, as if waited for
+            watch_writes(args, location, before=0)  # (from the moment it has its name)
+            if not new.put_in_place():  # a store was made there meanwhile: checked
+                args.watched = None  # against it, as if this import had waited for it
                 app = _open(location, create=True, on_rebuild=args.on_rebuild)
                 watch_writes(args, app)
                 result = _import(app, files, args.dry_run, lang, err, encoding)

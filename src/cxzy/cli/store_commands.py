@@ -44,9 +44,10 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
             result = copy_store(origin, copy, done)
         if new:
             copy.close()
+            watch_writes(args, target, before=0)  # (from the moment it has its name)
             if not new.put_in_place():  # a store was made there meanwhile
+                args.watched = None
                 raise Violation("copy_target_not_empty")
-            watch_writes(args, open_app(target), before=0)
     out.print(
         t(
             "copied",
