@@ -1494,6 +1494,33 @@ async def test_a_narrow_terminal_gives_the_grid_the_width_until_a_shows_the_aler
         assert side.display
 
 
+@pytest.mark.parametrize(("lang", "width"), [("en", 120), ("en", 140), ("zh", 140)])
+async def test_where_the_alerts_would_cut_the_grid_the_grid_is_whole_until_a(
+    demo_store, lang, width
+):
+    """Between 120 and about 160 columns the grid was cut at three quarters of the
+    width (English lost its rectifications and awards at 140) and the alerts beside
+    it showed when and where but not what. The alerts now take their place only
+    when they leave the grid whole and have 40 columns."""
+    app = dashboard(demo_store, lang=lang)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        side, grid = app.screen.query_one("#side"), app.screen.query_one(StatusGrid)
+        assert not side.display
+        shown = sum(c.get_render_width(grid) for c in grid.ordered_columns)
+        assert shown <= grid.scrollable_content_region.width  # every column, whole
+        await pilot.press("a")
+        await pilot.pause()
+        assert side.display
+    app = dashboard(demo_store, lang=lang)
+    async with app.run_test(size=(180, 40)) as pilot:  # room for both
+        await settle(pilot)
+        side, grid = app.screen.query_one("#side"), app.screen.query_one(StatusGrid)
+        assert side.display and side.size.width >= 40
+        shown = sum(c.get_render_width(grid) for c in grid.ordered_columns)
+        assert shown <= grid.scrollable_content_region.width
+
+
 async def test_loading_the_demo_into_a_store_that_cannot_be_made_says_why(tmp_path):
     """`d` on a folder, a missing schema or a read-only folder: one line, and the
     dashboard goes on (it stopped with a traceback)."""

@@ -711,8 +711,8 @@ LABELS: dict[str, dict[str, str]] = {
     "key_known": {"zh": "按时刻回看", "en": "as known at"},
     "key_side": {"zh": "预警栏", "en": "alerts"},
     "key_side_help": {
-        "zh": "显示/隐藏预警和完成率图(宽度不足 120 列时默认隐藏)",
-        "en": "show/hide the alerts and the chart (hidden at first below 120 columns)",
+        "zh": "显示/隐藏预警和完成率图(放在表格旁会遮住表格时默认隐藏)",
+        "en": "show/hide the alerts and the chart (hidden at first where they would cut the grid)",
     },
     "key_next_page": {"zh": "下一页", "en": "next page"},
     "key_prev_page": {"zh": "上一页", "en": "previous page"},

@@ -21,17 +21,19 @@ from cxzy.tui.components.totals_bar import TotalsBar
 from cxzy.tui.keys import localize_bindings
 from cxzy.tui.messages import OpenUnit
 
-#: Terminals at least this wide show the alerts and the chart beside the grid; a
-#: narrower one gives the grid the whole width (a unit and four phases need about
-#: 80 columns) until ``a`` shows them.
+#: Terminals at least this wide show the alerts and the chart beside the grid when
+#: it leaves them ``SIDE_MIN`` columns; a narrower one gives the grid the whole width
+#: (a unit and four phases need about 80 columns) until ``a`` shows them.
 WIDE = 120
+#: What the alerts need beside the grid: an alert's when, unit and what (decision 118).
+SIDE_MIN = 40
 
 
 class OverviewScreen(Screen[None]):
     DEFAULT_CSS = """
     OverviewScreen #main { height: 1fr; }
     OverviewScreen StatusGrid { width: 1fr; }
-    OverviewScreen.-wide StatusGrid { width: auto; max-width: 75%; scrollbar-gutter: stable; }
+    OverviewScreen.-wide StatusGrid { width: auto; scrollbar-gutter: stable; }
     OverviewScreen.-wide.-side-hidden StatusGrid { width: 1fr; max-width: 100%; }
     OverviewScreen #side { width: 1fr; }
     OverviewScreen.-narrow #side { display: none; }
@@ -41,7 +43,6 @@ class OverviewScreen(Screen[None]):
     OverviewScreen #notice { height: auto; color: $warning; padding: 0 1; }
     OverviewScreen #empty { height: auto; color: $text-muted; padding: 0 1; display: none; }
     """
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         Binding("slash", "filter", "filter"),
         Binding("enter", "open_unit", "open unit", show=False),
@@ -76,17 +77,31 @@ class OverviewScreen(Screen[None]):
         self.set_class(not shown, "-side-shown")
 
     _wide: bool | None = None
+    _grid_width = 0  # the widest the grid has been, with its gutter
     _said = ""  # what the line above the grid says (nothing, as composed)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Across the breakpoint, each width's own layout again: alerts shown at
+        self._fit(event.size.width)
+
+    def _fit(self, width: int | None = None) -> None:
+        """The grid whole, and the alerts beside it when they have room: ``-wide``
+        when the grid, as wide as it has been, leaves them ``SIDE_MIN`` columns
+        (the grid widens as counts gain digits: kept, it does not go back and forth).
+        Across that line, each width's own layout again: alerts shown by ``a`` at
         180 columns would otherwise cover all but one phase at 80."""
-        wide = event.size.width >= WIDE
+        grid = self.query_one(StatusGrid)
+        gutter = grid.styles.scrollbar_size_vertical + grid.styles.gutter.width
+        self._grid_width = max(self._grid_width, grid.virtual_size.width + gutter)
+        width = self.size.width if width is None else width
+        wide = width >= max(WIDE, self._grid_width + SIDE_MIN)
         if wide != self._wide:
             self._wide = wide
+            self.set_class(wide, "-wide")
+            self.set_class(not wide, "-narrow")
             self.remove_class("-side-shown", "-side-hidden")
 
     def on_mount(self) -> None:
+        self.watch(self.query_one(StatusGrid), "virtual_size", lambda _: self._fit(), init=False)
         self.watch(self.app, "snapshot", self.show, init=True)
         self.watch(self.app, "series", self.show_series, init=True)
         self.watch(self.app, "connected", self.show_connection, init=True)
