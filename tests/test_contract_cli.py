@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -209,6 +210,38 @@ def test_records_piped_to_import_dash_are_checked_and_written_with_their_origin(
     proc = run_module("--lang", "en", "import", "-", "-", env=env, cwd=tmp_path, input=text)
     assert proc.returncode == 1 and "standard input" in proc.stderr, proc.stderr
     assert not list(spool.iterdir())  # the copy of standard input is gone
+
+
+def test_a_pipe_given_as_a_file_is_read_once_and_imported_with_its_origin(tmp_path):
+    """`cxzy import <(my-script)` or a named pipe: the file was read twice (its
+    SHA-256 first, then its records), and the second read waited for ever."""
+    import hashlib
+    import threading
+
+    from cxzy.application.app import open_app
+    from cxzy.application.history import LogFilter, LogQuery
+    from cxzy.application.store import StoreLocation
+
+    store, spool = tmp_path / "s.db", tmp_path / "tmp"
+    spool.mkdir()
+    records = [*prelude(), act("145", "mobilization", "2010-05-12")]
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    pipe = tmp_path / "from-the-script.jsonl"
+    os.mkfifo(pipe)
+    writer = threading.Thread(
+        target=pipe.write_text, args=(text,), kwargs={"encoding": "utf-8"}, daemon=True
+    )
+    writer.start()
+    env = subprocess_env(CXZY_STORE=str(store), TMPDIR=str(spool))
+    proc = run_module("--lang", "en", "import", pipe.name, env=env, cwd=tmp_path)
+    writer.join(5)
+    assert proc.returncode == 0 and f"imported {len(records)}" in proc.stdout, proc.stderr
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    entries = LogQuery(open_app(StoreLocation("sqlite", str(store)))).entries(LogFilter())
+    assert [e.origin for e in entries] == [
+        f"{pipe.name} sha256:{digest} line {n}" for n in range(1, len(records) + 1)
+    ]
+    assert not list(spool.iterdir())  # the copy is gone
 
 
 @pytest.mark.slow

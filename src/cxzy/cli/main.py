@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -147,22 +148,46 @@ STDIN = "-"  # the file name that reads JSON Lines from standard input
 STDIN_LABEL = "<stdin>"  # its name in messages and in the records' origin
 
 
+def _is_stream(path: Path) -> bool:
+    """A named pipe, ``<(my-script)`` (``/dev/fd/N``), a device: what can be read
+    only once."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode) and not path.is_dir()
+    except OSError:
+        return False
+
+
 @contextmanager
-def _stdin_spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
-    """``-`` among the files: standard input, copied to a temporary file first (so
-    that its SHA-256 is known before the records are checked, and memory stays
-    flat); removed afterwards. Yields label → path for the files to read."""
+def _spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
+    """``-`` (standard input) and the files that can be read only once (a named
+    pipe, ``<(my-script)``), copied to temporary files first (so that their SHA-256
+    is known before the records are checked, and memory stays flat); removed
+    afterwards. Yields label → path for the files to read, in the given order."""
     if files.count(STDIN) > 1:
         raise Violation("stdin_twice")
     paths = {name: Path(name) for name in files if name != STDIN}
-    if STDIN not in files:
+    streams = [name for name in files if name == STDIN or _is_stream(paths[name])]
+    if not streams:
         yield paths
         return
     with tempfile.TemporaryDirectory(prefix="cxzy-stdin-") as folder:
-        spooled = Path(folder) / "stdin.jsonl"
-        with spooled.open("wb") as copy:
-            shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
-        yield {(STDIN_LABEL if name == STDIN else name): paths.get(name, spooled) for name in files}
+        for number, name in enumerate(streams):
+            # the copy keeps the name's extension: it says how the file is read
+            suffix = ".jsonl" if name == STDIN else paths[name].suffix
+            spooled = Path(folder) / f"{number}{suffix}"
+            with spooled.open("wb") as copy:
+                if name == STDIN:
+                    shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
+                else:
+                    try:
+                        with paths[name].open("rb") as stream:
+                            shutil.copyfileobj(stream, copy, 1 << 20)
+                    except OSError as error:
+                        raise Violation(
+                            "file_unreadable", file=name, reason=os_reason(error)
+                        ) from None
+            paths[name] = spooled
+        yield {(STDIN_LABEL if name == STDIN else name): paths[name] for name in files}
 
 
 def _read_files(
@@ -220,7 +245,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     location = args.location
     if args.dry_run and location.kind == "sqlite" and not location.exists():
         location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
-    with _stdin_spooled(args.files) as files, staged(location) as new:
+    with _spooled(args.files) as files, staged(location) as new:
         # a store that does not exist yet appears only once imported into (decision 117)
         app = _open(new.staging if new else location, create=True, on_rebuild=args.on_rebuild)
         watch_writes(args, app)
