@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,7 @@ from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.progress_chart import ProgressChart
 from cxzy.tui.components.share_line import ShareLine
 from cxzy.tui.components.status_grid import StatusGrid
+from cxzy.tui.components.totals_bar import TotalsBar
 from cxzy.tui.screens.empty import EmptyScreen
 from cxzy.tui.screens.help import HelpScreen
 from cxzy.tui.screens.log import LogScreen
@@ -1519,6 +1521,28 @@ async def test_where_the_alerts_would_cut_the_grid_the_grid_is_whole_until_a(
         assert side.display and side.size.width >= 40
         shown = sum(c.get_render_width(grid) for c in grid.ordered_columns)
         assert shown <= grid.scrollable_content_region.width
+
+
+@pytest.mark.parametrize(("lang", "width"), [("en", 160), ("en", 100), ("en", 70), ("zh", 80)])
+async def test_the_totals_bar_breaks_between_its_parts_never_inside_a_count(
+    demo_store, lang, width
+):
+    """At 160 columns in English the bar's last words wrapped as "· log" and, on the
+    next line, "position #544"; narrower, a name could be parted from its count."""
+    app = dashboard(demo_store, lang=lang)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.resize_terminal(width + 1, 30)  # and after a resize as well
+        await pilot.pause()
+        await pilot.resize_terminal(width, 30)
+        await pilot.pause()
+        bar = app.screen.query_one(TotalsBar)
+        lines = [bar.render_line(y).text.strip() for y in range(bar.size.height)]
+        assert all(lines), lines  # as high as its lines: no empty one
+        position = f"{t('position', lang)} #{app.snapshot.report.position}"
+        assert any(line.replace("\u00a0", " ").endswith(position) for line in lines), lines
+        counts = re.compile(r"^[\d/#]")  # a line that starts with a count was broken before it
+        assert not any(counts.match(line) for line in lines), lines
 
 
 async def test_loading_the_demo_into_a_store_that_cannot_be_made_says_why(tmp_path):

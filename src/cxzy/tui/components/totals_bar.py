@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -16,6 +17,7 @@ class TotalsBar(Static):
     """
 
     _shown = ""
+    _parts: tuple[str, ...] = ()
 
     def show(self, snapshot: Snapshot, lang: str) -> None:
         report = snapshot.report
@@ -24,22 +26,60 @@ class TotalsBar(Static):
             statuses = [u.phases[phase.key].status for u in report.units]
             done = sum(s in PHASE_FINISHED for s in statuses)
             behind = sum(s in PHASE_BEHIND for s in statuses)
-            parts.append(f"{phase.short.get(lang, phase.key)} {done}/{behind}")
+            parts.append(f"{phase.short.get(lang, phase.key)}{_NBSP}{done}/{behind}")
         units = report.units
-        text = Text(
-            t(
-                "tui_totals",
-                lang,
-                phases=" ".join(parts),
-                c_overdue=sum(u.commitments.overdue for u in units),
-                r_open=sum(u.rectifications.open for u in units),
-                r_overdue=sum(u.rectifications.overdue for u in units),
-                r_sup=sum(u.rectifications.supervised_open for u in units),
-                r_esc=sum(u.rectifications.escalated for u in units),
-            )
-            + f"  · {t('position', lang)} #{report.position}"
+        totals = t(
+            "tui_totals",
+            lang,
+            phases=" ".join(parts),
+            c_overdue=sum(u.commitments.overdue for u in units),
+            r_open=sum(u.rectifications.open for u in units),
+            r_overdue=sum(u.rectifications.overdue for u in units),
+            r_sup=sum(u.rectifications.supervised_open for u in units),
+            r_esc=sum(u.rectifications.escalated for u in units),
         )
-        if text.plain != self._shown:
-            # the bar's height follows its text: a layout pass only when its length changed
-            self.update(text, layout=len(text.plain) != len(self._shown))
-            self._shown = text.plain
+        # its parts (two spaces apart), each kept on one line
+        self._parts = (*totals.split(_GAP), f"· {t('position', lang)}{_NBSP}#{report.position}")
+        self._fill()
+
+    def on_resize(self) -> None:
+        if self._parts:  # (the height was worked out for the text at the new width)
+            self._fill(relayout=True)
+
+    def _fill(self, relayout: bool = False) -> None:
+        """The parts on as many lines as the width needs, broken between parts (a part
+        longer than a line, between its words; never between a name and its
+        count): a line broken anywhere read "· log" and, below, "position #544"."""
+        width = self.content_region.width
+        lines: list[str] = []
+        for part in self._parts:
+            if lines and (not width or cell_len(f"{lines[-1]}{_GAP}{part}") <= width):
+                lines[-1] = f"{lines[-1]}{_GAP}{part}"
+            elif width and cell_len(part) > width:  # longer than a line: between its words
+                lines.extend(_in_lines(part.split(" "), " ", width))
+            else:
+                lines.append(part)
+        text = "\n".join(lines)
+        if text != self._shown:
+            # the bar's height follows its text: a layout pass only when the width,
+            # the text's length or its lines changed
+            lines_changed = text.count("\n") != self._shown.count("\n")
+            relayout = relayout or lines_changed or len(text) != len(self._shown)
+            self.update(Text(text), layout=relayout)
+            self._shown = text
+
+
+_GAP = "  "  # between the bar's parts
+_NBSP = "\u00a0"  # between a name and its count: never broken there
+
+
+def _in_lines(words: list[str], gap: str, width: int) -> list[str]:
+    """``words`` joined by ``gap``, a line each time the next one would not fit."""
+    lines = [words[0]]
+    for word in words[1:]:
+        joined = f"{lines[-1]}{gap}{word}"
+        if cell_len(joined) > width:
+            lines.append(word)
+        else:
+            lines[-1] = joined
+    return lines
