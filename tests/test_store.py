@@ -332,6 +332,19 @@ def test_an_import_stopped_before_its_commit_leaves_no_new_store(tmp_path, capsy
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_demo_stopped_before_its_commit_leaves_no_new_store(tmp_path, capsys, monkeypatch):
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(main_module.Importer, "run", stopped)
+    path = tmp_path / "cxzy.sqlite3"
+    assert main(["--store", str(path), "demo", "--no-open"]) == 130
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    assert main(["--lang", "en", "--store", str(path), "demo", "--no-open"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
 def test_a_store_made_meanwhile_under_the_name_is_imported_into_not_replaced(
     tmp_path, capsys, monkeypatch
 ):

@@ -217,6 +217,42 @@ def _read_files(
     return itertools.chain.from_iterable(parts), total
 
 
+def import_into(
+    location: StoreLocation,
+    run: Callable[[CampaignApp], ImportResult],
+    *,
+    on_rebuild: Callable[[int], None] | None = None,
+    args: argparse.Namespace | None = None,
+) -> ImportResult:
+    """``run`` an import on the store at ``location``, made if missing. A SQLite
+    store that does not exist yet appears only once the import is done (decision
+    117): made under a hidden name and put in place if the import succeeded; if
+    a store was made there meanwhile, the import runs again against it, as if it
+    had waited for it. ``args``: the command whose writing an interruption must
+    not deny (:func:`watch_writes`)."""
+
+    def watch(store: CampaignApp | StoreLocation | None, before: int | None = None) -> None:
+        if args is not None:
+            if store is None:
+                args.watched = None
+            else:
+                watch_writes(args, store, before)
+
+    with staged(location) as new:
+        app = _open(new.staging if new else location, create=True, on_rebuild=on_rebuild)
+        watch(app)
+        result = run(app)
+        if new and result.ok:
+            app.close()
+            watch(location, 0)  # (from the moment it has its name)
+            if not new.put_in_place():
+                watch(None)
+                app = _open(location, create=True, on_rebuild=on_rebuild)
+                watch(app)
+                result = run(app)
+    return result
+
+
 def _import(
     app: CampaignApp,
     files: dict[str, Path],
@@ -245,19 +281,13 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     location = args.location
     if args.dry_run and location.kind == "sqlite" and not location.exists():
         location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
-    with _spooled(args.files) as files, staged(location) as new:
-        # a store that does not exist yet appears only once imported into (decision 117)
-        app = _open(new.staging if new else location, create=True, on_rebuild=args.on_rebuild)
-        watch_writes(args, app)
-        result = _import(app, files, args.dry_run, lang, err, encoding)
-        if new and result.ok:
-            app.close()
-            watch_writes(args, location, before=0)  # (from the moment it has its name)
-            if not new.put_in_place():  # a store was made there meanwhile: checked
-                args.watched = None  # against it, as if this import had waited for it
-                app = _open(location, create=True, on_rebuild=args.on_rebuild)
-                watch_writes(args, app)
-                result = _import(app, files, args.dry_run, lang, err, encoding)
+    with _spooled(args.files) as files:
+        result = import_into(
+            location,
+            lambda app: _import(app, files, args.dry_run, lang, err, encoding),
+            on_rebuild=args.on_rebuild,
+            args=args,
+        )
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
@@ -384,10 +414,15 @@ def load_demo(
     """Import the demo history into a store (creating it); a second time adds nothing."""
     path = demo_file()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()  # its records' origin, as any file's
-    return Importer(open_app(location, create=True, on_rebuild=on_rebuild)).run(
-        read_records(path, label=path.name),
-        recorded_at=demo_recorded(datetime.now(UTC)),
-        sources={path.name: digest},
+    now = datetime.now(UTC)
+    return import_into(
+        location,
+        lambda app: Importer(app).run(
+            read_records(path, label=path.name),
+            recorded_at=demo_recorded(now),
+            sources={path.name: digest},
+        ),
+        on_rebuild=on_rebuild,
     )
 
 
