@@ -611,6 +611,12 @@ def test_known_at_any_position_and_an_older_read_model_on_postgresql(pg, capsys)
         conn.execute(OLDER_CX_OPEN)
     open_app(resolve_store(pg), create=True).close()  # as an import opens it
     assert [status(capsys, pg, day) for day in DAYS] == before
+    with psycopg.connect(SERVER) as conn:  # the older version's tracking went with its tables
+        rows = conn.execute(
+            f'SELECT application_name FROM "{schema}".cxzy_tracking'
+            " WHERE application_name LIKE 'cxzy-read-model-%%'"
+        ).fetchall()
+    assert rows == [(READ_MODEL,)]
 
 
 def test_a_server_that_will_not_connect_says_why(server, capsys):

@@ -127,6 +127,9 @@ def test_a_read_model_of_an_older_shape_is_rebuilt_in_the_new_one(store):
     assert [status_json(path, day) for day in days] == before
     assert read_model_shape(path)["cx_open"] == "in key order"
     assert leaders(open_app(location(path), read_only=True)) == LEADERS  # named again
+    with sqlite3.connect(path) as db:  # the older version's tracking went with its tables
+        names = {row[0] for row in db.execute("SELECT application_name FROM tracking")}
+    assert {name for name in names if name.startswith("cxzy-read-model")} == {READ_MODEL}
 
 
 def integrity(path: Path) -> list[str]:

@@ -150,6 +150,10 @@ class Dialect:
     def sql(self, statement: str) -> str:
         return statement
 
+    def table(self, name: str) -> str:
+        """A table of the store's own that is not the read model's (eventsourcing's)."""
+        return name
+
     def ddl(self, statement: str) -> str:
         """A table as SQLite keeps it best: a position that is the key is the
         table's rowid (only ``INTEGER PRIMARY KEY`` is; ``BIGINT`` makes an index
@@ -191,6 +195,9 @@ class PostgresDialect(Dialect):
     def __init__(self, schema: str = "public") -> None:
         self.schema = schema
         self._translated: dict[str, str] = {}
+
+    def table(self, name: str) -> str:
+        return f'"{self.schema}".{name}'
 
     def sql(self, statement: str) -> str:
         translated = self._translated.get(statement)
