@@ -129,6 +129,17 @@ def test_bad_rows_are_reported_with_sheet_and_row_and_nothing_is_written(cli, tm
     assert cli.log_text() == before
 
 
+NONSENSE = "activity kind 'nonsense' is not in the campaign's template"
+
+
+def _refused_at(cli: Cli, path: Path, text: str, row: int) -> list[str]:
+    """The reasons a CSV file of ``text``, refused, gives for its row ``row``."""
+    path.write_text(text, encoding="utf-8")
+    res = cli.run("import", path)
+    assert res.code == 1, str(res)
+    return [m.split(" (")[0] for m in res.messages(path, row)]
+
+
 def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_path):
     cli.ok_import(prelude())
     text = (
@@ -138,13 +149,7 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_path):
         ",,,,\r\n"
         "\r\n"
     )
-    path = tmp_path / "rows.csv"
-    path.write_text(text, encoding="utf-8")
-    res = cli.run("import", path)
-    assert res.code == 1
-    assert [m.split(" (")[0] for m in res.messages(path, 3)] == [
-        "activity kind 'nonsense' is not in the campaign's template"
-    ]
+    assert _refused_at(cli, tmp_path / "rows.csv", text, 3) == [NONSENSE]
 
 
 def test_a_csv_file_named_after_a_record_type_needs_no_type_column(cli, tmp_path):
@@ -467,6 +472,25 @@ def test_semicolons_and_tabs_separate_too(cli, tmp_path):
         res = store.run("import", path)
         assert res.code == 0, str(res)
         assert [u["unit"] for u in store.status("2010-06-01")["units"]] == ["JU", "145"]
+
+
+def test_a_first_line_naming_the_delimiter_is_excels_not_a_row(cli, tmp_path):
+    """Excel reads "sep=;" as the delimiter and does not show that line: the
+    header was taken to be "sep=;" and the file refused."""
+    cli.ok_import(prelude())
+    text = (
+        "sep=|\r\n"
+        "type|at|unit|kind|title\r\n"
+        "ActivityHeld|2010-05-20|145|study|学习,讨论\r\n"
+        "ActivityHeld|2010-05-21|145|nonsense|学习\r\n"
+    )
+    path = tmp_path / "sep.csv"
+    assert _refused_at(cli, path, text, 3) == [NONSENSE]  # the row as Excel numbers it
+    path.write_text(text.replace("nonsense", "study").replace("05-21", "05-22"), encoding="utf-8")
+    res = cli.run("import", path)
+    assert res.code == 0, str(res)
+    titles = [r["title"] for r in cli.log() if r["type"] == "ActivityHeld"]
+    assert "学习,讨论" in titles
 
 
 def test_numbers_and_dates_stored_as_text_and_booleans_in_words(cli, tmp_path):

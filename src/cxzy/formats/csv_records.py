@@ -6,7 +6,8 @@ read as UTF-8 and, when that fails, as GB18030 (a superset of GBK and GB2312),
 unless some of its lines are UTF-8 (:func:`_mixed_lines`);
 a file that starts with UTF-16's byte-order mark (Excel's "Unicode text", tab
 separated) as UTF-16. A byte-order mark is never part of the first field.
-The delimiter is the one of ``,`` ``;`` or a tab that the header row uses most.
+The delimiter is the one of ``,`` ``;`` or a tab that the header row uses most,
+or the one a first line ``sep=;`` names (Excel's way; that line is not a row).
 Row numbers are those a spreadsheet shows (a quoted cell spanning several
 lines is still one row). A file named after a record type (``ActivityHeld.csv``)
 may leave out the ``type`` column: its rows are then of that type.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,8 +105,16 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+# Excel's first line naming the delimiter ("sep=;"): Excel does not show it as a row
+_SEP_LINE = re.compile(r"sep=([^\r\n])\r?\n")
+
+
 def _rows(text: str) -> Iterator[tuple[int, list[Any]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    named = _SEP_LINE.match(text)
+    if named is not None:
+        text = text[named.end() :]
+    delimiter = named[1] if named is not None else _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as error:
