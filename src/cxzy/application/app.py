@@ -275,16 +275,7 @@ class CampaignApp(Application):
             self.read_model.refresh_statistics(c)
             recorder._insert_tracking(c, Tracking(READ_MODEL, start - 1))  # type: ignore[attr-defined]
             if tracked == 0:  # what an older read model tracked is gone with its tables
-                dialect = self.read_model.dialect
-                # (eventsourcing's SQLite recorder names its table ``tracking``)
-                tracking = dialect.table(getattr(recorder, "tracking_table_name", "tracking"))
-                c.execute(
-                    dialect.sql(
-                        f"DELETE FROM {tracking} WHERE application_name <> :current"
-                        " AND substr(application_name, 1, 16) = 'cxzy-read-model-'"
-                    ),
-                    {"current": READ_MODEL},
-                )
+                recorder.forget_older_read_models(c)  # type: ignore[attr-defined]
         return applied
 
 

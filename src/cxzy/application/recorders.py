@@ -135,6 +135,19 @@ class ReadModelRecorder:
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
 
+    def forget_older_read_models(self, c: Any) -> None:
+        """Delete what older versions of the read model tracked (their tables are
+        gone: a rebuild made them anew)."""
+        dialect = self.read_model.dialect
+        tracking = dialect.table(self.tracking_table_name)  # type: ignore[attr-defined]
+        c.execute(
+            dialect.sql(
+                f"DELETE FROM {tracking} WHERE application_name <> :current"
+                " AND substr(application_name, 1, 16) = 'cxzy-read-model-'"
+            ),
+            {"current": READ_MODEL},
+        )
+
 
 READ_CACHE_KB = 16_384  # a reader's page cache: SQLite's default is 2 MB
 IMPORT_CACHE_KB = 65_536  # an import's: the indexes it inserts into at random (decision 58)
@@ -158,6 +171,7 @@ class _ImmediateTransaction(SQLiteTransaction):
 class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
     read_model = ReadModel(Dialect())
     position_column = "rowid"
+    tracking_table_name = "tracking"  # eventsourcing's SQLite recorder's, by that name
 
     @property
     def events_select(self) -> str:

@@ -27,13 +27,13 @@ from cxzy import __version__
 from cxzy.application.app import CampaignApp, closing_opened, open_app
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
-from cxzy.application.staging import staged
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
-from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt, watch_writes
+from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Parser, lang_in, speaking
+from cxzy.cli.writing import write_into
 from cxzy.domain.errors import TemplateError, Violation, os_reason
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.domain.records import Record
@@ -217,42 +217,6 @@ def _read_files(
     return itertools.chain.from_iterable(parts), total
 
 
-def import_into(
-    location: StoreLocation,
-    run: Callable[[CampaignApp], ImportResult],
-    *,
-    on_rebuild: Callable[[int], None] | None = None,
-    args: argparse.Namespace | None = None,
-) -> ImportResult:
-    """``run`` an import on the store at ``location``, made if missing. A SQLite
-    store that does not exist yet appears only once the import is done (decision
-    117): made under a hidden name and put in place if the import succeeded; if
-    a store was made there meanwhile, the import runs again against it, as if it
-    had waited for it. ``args``: the command whose writing an interruption must
-    not deny (:func:`watch_writes`)."""
-
-    def watch(store: CampaignApp | StoreLocation | None, before: int | None = None) -> None:
-        if args is not None:
-            if store is None:
-                args.watched = None
-            else:
-                watch_writes(args, store, before)
-
-    with staged(location) as new:
-        app = _open(new.staging if new else location, create=True, on_rebuild=on_rebuild)
-        watch(app)
-        result = run(app)
-        if new and result.ok:
-            app.close()
-            watch(location, 0)  # (from the moment it has its name)
-            if not new.put_in_place():
-                watch(None)
-                app = _open(location, create=True, on_rebuild=on_rebuild)
-                watch(app)
-                result = run(app)
-    return result
-
-
 def _import(
     app: CampaignApp,
     files: dict[str, Path],
@@ -282,9 +246,10 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.dry_run and location.kind == "sqlite" and not location.exists():
         location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
     with _spooled(args.files) as files:
-        result = import_into(
+        result = write_into(
             location,
             lambda app: _import(app, files, args.dry_run, lang, err, encoding),
+            kept=lambda result: result.ok,
             on_rebuild=args.on_rebuild,
             args=args,
         )
@@ -415,13 +380,14 @@ def load_demo(
     path = demo_file()
     digest = hashlib.sha256(path.read_bytes()).hexdigest()  # its records' origin, as any file's
     now = datetime.now(UTC)
-    return import_into(
+    return write_into(
         location,
         lambda app: Importer(app).run(
             read_records(path, label=path.name),
             recorded_at=demo_recorded(now),
             sources={path.name: digest},
         ),
+        kept=lambda result: result.ok,
         on_rebuild=on_rebuild,
     )
 

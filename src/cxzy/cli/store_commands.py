@@ -10,10 +10,9 @@ from rich.console import Console
 
 from cxzy.application.app import open_app
 from cxzy.application.copying import copy_store
-from cxzy.application.staging import staged
 from cxzy.application.store import StoreLocation, failures_named, resolve_store
-from cxzy.cli.interrupts import watch_writes
 from cxzy.cli.progress import progress
+from cxzy.cli.writing import write_into
 from cxzy.domain.errors import Violation
 from cxzy.i18n import t
 
@@ -37,17 +36,10 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
         empty = origin.head() == 0
     if empty:  # said before the target is made: nothing made for nothing
         raise Violation("copy_source_empty")
-    with staged(target) as new:  # a new SQLite file appears only whole and checked
-        copy = open_app(new.staging if new else target, create=True)
-        watch_writes(args, copy)
-        with progress(err, t("progress_copying", args.lang), origin.head()) as done:
-            result = copy_store(origin, copy, done)
-        if new:
-            copy.close()
-            watch_writes(args, target, before=0)  # (from the moment it has its name)
-            if not new.put_in_place():  # a store was made there meanwhile
-                args.watched = None
-                raise Violation("copy_target_not_empty")
+    with progress(err, t("progress_copying", args.lang), origin.head()) as done:
+        # a new SQLite file appears only whole and checked; one made there meanwhile
+        # is copied into only if it is empty
+        result = write_into(target, lambda copy: copy_store(origin, copy, done), args=args)
     out.print(
         t(
             "copied",

@@ -51,15 +51,17 @@ class TotalsBar(Static):
         longer than a line, between its words; never between a name and its
         count): a line broken anywhere read "· log" and, below, "position #544"."""
         width = self.content_region.width
-        lines: list[str] = []
-        for part in self._parts:
-            if lines and (not width or cell_len(f"{lines[-1]}{_GAP}{part}") <= width):
-                lines[-1] = f"{lines[-1]}{_GAP}{part}"
-            elif width and cell_len(part) > width:  # longer than a line: between its words
-                lines.extend(_in_lines(part.split(" "), " ", width))
-            else:
-                lines.append(part)
-        text = "\n".join(lines)
+        if not width:  # (not laid out yet)
+            text = _GAP.join(self._parts)
+        else:
+            pieces = [
+                piece
+                for part in self._parts
+                for piece in (
+                    _in_lines(part.split(" "), " ", width) if cell_len(part) > width else [part]
+                )
+            ]
+            text = "\n".join(_in_lines(pieces, _GAP, width))
         if text != self._shown:
             # the bar's height follows its text: a layout pass only when the width,
             # the text's length or its lines changed

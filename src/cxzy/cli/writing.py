@@ -1,0 +1,52 @@
+"""Commands that write a store: a new SQLite store made whole before it takes its
+name (:mod:`cxzy.application.staging`), and the writing watched for an
+interruption (:func:`~cxzy.cli.interrupts.watch_writes`)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import TypeVar
+
+from cxzy.application.app import CampaignApp, open_app
+from cxzy.application.staging import staged
+from cxzy.application.store import StoreLocation
+from cxzy.cli.interrupts import watch_writes
+
+Done = TypeVar("Done")
+
+
+def write_into(
+    location: StoreLocation,
+    run: Callable[[CampaignApp], Done],
+    *,
+    kept: Callable[[Done], bool] = lambda done: True,
+    on_rebuild: Callable[[int], None] | None = None,
+    args: argparse.Namespace | None = None,
+) -> Done:
+    """``run`` on the store at ``location``, made if missing. A SQLite store that
+    does not exist yet appears only once ``run`` is done and what it did is
+    ``kept`` (decision 117): made under a hidden name, then put in place; if a
+    store was made there meanwhile, ``run`` runs again on that one, as if it had
+    waited for it. ``args``: the command whose writing an interruption must not
+    deny."""
+
+    def watch(store: CampaignApp | StoreLocation | None, before: int | None = None) -> None:
+        if args is not None:
+            args.watched = None
+            if store is not None:
+                watch_writes(args, store, before)
+
+    with staged(location) as new:
+        app = open_app(new.staging if new else location, create=True, on_rebuild=on_rebuild)
+        watch(app)
+        done = run(app)
+        if new and kept(done):
+            app.close()
+            watch(location, 0)  # (from the moment it has its name)
+            if not new.put_in_place():
+                watch(None)
+                app = open_app(location, create=True, on_rebuild=on_rebuild)
+                watch(app)
+                done = run(app)
+    return done
