@@ -301,10 +301,10 @@ def test_a_refused_import_into_a_missing_store_leaves_no_file(tmp_path, capsys):
     an empty campaign instead of saying there was no store."""
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"type": "ActivityHeld"}\n', encoding="utf-8")
-    path = tmp_path / "new" / "cxzy.sqlite3"
+    path = tmp_path / "new" / "deeper" / "cxzy.sqlite3"
     assert main(["--lang", "en", "--store", str(path), "import", str(bad)]) == 1
     assert "nothing written" in capsys.readouterr().err
-    assert not path.parent.exists() or not any(path.parent.iterdir())
+    assert list(tmp_path.iterdir()) == [bad]  # not even the folder made for it
     assert main(["--lang", "en", "--store", str(path), "status"]) == 1
     assert "no store at" in capsys.readouterr().err
     assert not path.exists()

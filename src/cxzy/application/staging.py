@@ -12,6 +12,9 @@ name meanwhile (a second import started at the same moment), the made one is
 dropped and the caller writes into that store instead, as if it had waited for
 it.
 
+Folders made for the store are removed again with it when it is not put in
+place: a refused import into ``new/cxzy.sqlite3`` leaves no ``new`` behind.
+
 A process killed outright (SIGKILL) leaves its hidden file behind, as big as
 what it had written; the next import or copy to that name removes what
 processes of this machine that no longer run left there.
@@ -90,10 +93,31 @@ def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
     hidden = path.with_name(f"{_prefix(path)}{os.getpid()}.new")
     made = Staged(location, StoreLocation("sqlite", str(hidden), shown=location.display()))
     made.discard()  # left by an ended process that had this one's id
+    folders = _made_folders(path.parent)
     try:
         yield made
     finally:
         made.discard()
+        for folder in folders:  # (deepest first; one that holds anything stays)
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def _made_folders(folder: Path) -> list[Path]:
+    """Make ``folder`` and the missing ones above it; those made, deepest first
+    (none when it cannot be made: opening the store says why)."""
+    missing = [folder, *folder.parents]
+    missing = list(reversed(missing[: next(i for i, f in enumerate(missing) if f.exists())]))
+    made = []
+    for each in missing:
+        try:
+            each.mkdir()
+        except FileExistsError:  # (made meanwhile by another: not ours to remove)
+            continue
+        except OSError:
+            break
+        made.append(each)
+    return made[::-1]
 
 
 def _prefix(path: Path) -> str:
