@@ -92,9 +92,58 @@ def test_reading_gives_the_standard_librarys_value_or_its_error(text):
         else:
             raise AssertionError(f"{text!r} was read")
         return
+    if not _writable(expected):  # a lone surrogate: no store could hold it
+        try:
+            jsontext.loads(text)
+        except json.JSONDecodeError as ours:
+            assert ours.msg == "lone surrogate in a string"
+        else:
+            raise AssertionError(f"{text!r} was read")
+        return
     read = jsontext.loads(text)
     if not _has_big_int(expected):
         assert read == expected or (read != read and expected != expected)  # NaN
+
+
+def _writable(value) -> bool:
+    try:
+        json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def test_an_escaped_lone_surrogate_is_not_read():
+    """The standard library reads it, and nothing could write it again: the import
+    stopped on an internal error, naming no line."""
+    for text in ('{"title": "\\ud800"}', '["a\\udc00b"]'):
+        try:
+            jsontext.loads(text)
+        except json.JSONDecodeError as error:
+            assert error.msg == "lone surrogate in a string"
+        else:
+            raise AssertionError(f"{text} was read")
+    assert jsontext.loads('"\\ud83d\\ude00"') == "\U0001f600"  # a pair is a character
+
+
+def test_ctrl_c_while_a_value_is_written_stops_the_writing():
+    """orjson wraps what ``default`` raises in its own error, and the standard library
+    was then asked to write the value again: Ctrl-C during an import was lost."""
+
+    calls = []
+
+    def interrupted(value):  # (a signal arrives once: the second call goes on)
+        calls.append(value)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return value.isoformat()
+
+    try:
+        jsontext.compact({"at": date(2011, 6, 1)}, default=interrupted)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("Ctrl-C was swallowed")
 
 
 def _has_big_int(value) -> bool:

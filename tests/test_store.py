@@ -335,6 +335,25 @@ def test_an_import_stopped_before_its_commit_leaves_no_new_store(tmp_path, capsy
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_new_store_stopped_after_its_commit_but_before_its_name_says_nothing_written(
+    tmp_path, capsys, monkeypatch
+):
+    """Committed under the hidden name, then removed: it said the records were
+    written and at which position, and there was no store."""
+    importer_run = main_module.Importer.run
+
+    def committed_then_stopped(*args, **kwargs):
+        importer_run(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(main_module.Importer, "run", committed_then_stopped)
+    path = tmp_path / "cxzy.sqlite3"
+    assert main(["--lang", "en", "--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "committed" not in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_demo_stopped_before_its_commit_leaves_no_new_store(tmp_path, capsys, monkeypatch):
     def stopped(*args, **kwargs):
         raise KeyboardInterrupt

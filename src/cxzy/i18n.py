@@ -39,6 +39,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "json.Invalid \\escape": {"en": "Invalid \\escape", "zh": "无效的转义 \\"},
     "json.nested too deeply": {"en": "nested too deeply", "zh": "嵌套层次过深"},
     "json.number too long": {"en": "a number of too many digits", "zh": "数字位数过多"},
+    "json.lone surrogate in a string": {
+        "en": "a \\u escape that is half of a character (a lone surrogate)",
+        "zh": "\\u 转义只有半个字符(孤立的代理项)",
+    },
     "not_object": {"en": "a record must be a JSON object", "zh": "每条记录必须是 JSON 对象"},
     "missing_field": {"en": "field '{field}' is required", "zh": "缺少必填字段 '{field}'"},
     "formula_unsaved": {

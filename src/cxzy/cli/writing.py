@@ -39,7 +39,7 @@ def write_into(
 
     with staged(location) as new:
         app = open_app(new.staging if new else location, create=True, on_rebuild=on_rebuild)
-        watch(app)
+        watch(None if new else app)  # (what the hidden store holds is removed if stopped)
         done = run(app)
         if new and kept(done):
             app.close()

@@ -7,9 +7,11 @@ and each event's state is stored as compact JSON. orjson does each several
 times faster. What it writes is byte for byte what ``json.dumps(...,
 ensure_ascii=False, separators=(",", ":"))`` writes for what records hold
 (text, whole numbers, booleans, dates through ``default``, lists, objects);
-where orjson refuses a value (an integer beyond 64 bits, a lone surrogate, a
-key that is not text) or a line, the standard library does the work, so that
-digests, stored events and error messages are the ones they always were.
+where orjson refuses a value (an integer beyond 64 bits, a key that is not
+text) or a line, the standard library does the work, so that
+digests, stored events and error messages are the ones they always were. A
+line with a lone surrogate (``"\\ud800"``) is refused as not JSON: no UTF-8 text,
+and so no store, can hold it.
 Floats and UUIDs, which orjson writes its own way, are in no record.
 """
 
@@ -30,7 +32,9 @@ def loads(text: str | bytes) -> Any:
     library's message (which is also what reads NaN and lone surrogates)."""
     try:
         return orjson.loads(text)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as error:
+        if "surrogate" in error.msg:  # (text no UTF-8 can hold: it could not be stored)
+            raise json.JSONDecodeError("lone surrogate in a string", error.doc, error.pos) from None
         try:
             return json.loads(text)
         except json.JSONDecodeError:
@@ -49,7 +53,11 @@ def compact(
     datetimes and dataclasses. Raises what that call raises."""
     try:
         return orjson.dumps(value, default=default, option=_WRITE_SORTED if sort_keys else _WRITE)
-    except orjson.JSONEncodeError:
+    except orjson.JSONEncodeError as error:
+        if isinstance(error.__cause__, BaseException) and not isinstance(
+            error.__cause__, Exception
+        ):  # Ctrl-C or SIGTERM while orjson called ``default``: not a value to retry
+            raise error.__cause__ from None
         text = json.dumps(
             value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, default=default
         )
