@@ -120,6 +120,14 @@ SCHEMA_CASES = [
         ["json", "lone surrogate"],
         id="json-lone-surrogate",
     ),
+    # codes and names are compared as written: a space at an end made another unit
+    pytest.param({**ACT, "unit": "145 "}, [], [f("unit"), "space"], id="unit-code-spaced"),
+    pytest.param({**ACT, "id": " a-1"}, [], [f("id"), "space"], id="id-spaced"),
+    pytest.param({**ACT, "by": "刘宏 "}, [], [f("by"), "space"], id="by-spaced"),
+    pytest.param({**ACT, "by": ""}, [], [f("by"), "non-empty"], id="by-empty"),
+    pytest.param(  # SQLite kept it; PostgreSQL could not, and said so naming no line
+        {**ACT, "title": "a\x00b"}, [], [f("title"), "NUL"], id="nul-in-text"
+    ),
     pytest.param({**ACT, "titel": "typo"}, [], ["unknown field", f("titel")], id="unknown-field"),
     pytest.param(
         {**CM, "Due": "2011-01-01"}, [], ["unknown field", f("Due")], id="unknown-field-case"
@@ -474,6 +482,18 @@ LIFECYCLE_CASES = [
         [r"own|verif"],
         id="verifier-is-owner",
     ),
+    pytest.param(  # the owner under another spelling: it was accepted
+        [R1_OPEN, R1_DONE],
+        ev(
+            "RectificationVerified",
+            "2011-02-05",
+            rectification="R1",
+            accepted=True,
+            verifier="王五 ",
+        ),
+        [f("verifier"), "space"],
+        id="verifier-is-owner-with-a-space",
+    ),
     pytest.param(
         [K1_MADE],
         ev("CommitmentProgressed", "2010-06-09", commitment="K1", note="n"),
@@ -510,6 +530,18 @@ LIFECYCLE_CASES = [
         unit("145", "2010-06-01", "另一个队", parent="JU"),
         [r"145|already|registered|duplicate"],
         id="duplicate-unit-code",
+    ),
+    pytest.param(  # one unit to whoever reads the grid, two to the store
+        [],
+        unit("jU", "2010-06-01", "另一个局机关", parent="JU"),
+        [r"'jU'.*'JU'.*case"],
+        id="unit-code-differs-only-in-case",
+    ),
+    pytest.param(
+        [],
+        unit("１４５", "2010-06-01", "全角代码", parent="JU"),
+        [r"'１４５'.*'145'.*width"],
+        id="unit-code-differs-only-in-width",
     ),
     pytest.param(
         [],

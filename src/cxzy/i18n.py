@@ -101,6 +101,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}' must be non-empty text",
         "zh": "字段 '{field}' 必须是非空文本",
     },
+    "spaced_code": {
+        "en": "field '{field}' begins or ends with a space ({value}): codes and names are compared exactly",
+        "zh": "字段 '{field}' 首尾有空格({value}):代码和姓名按原样比对",
+    },
+    "nul_in_text": {
+        "en": "field '{field}' holds the NUL character (U+0000), which a PostgreSQL store cannot keep",
+        "zh": "字段 '{field}' 含有 NUL 字符(U+0000),PostgreSQL 数据库无法保存",
+    },
     "too_long": {
         "en": "field '{field}' is longer than {max} characters",
         "zh": "字段 '{field}' 超过 {max} 个字符",
@@ -162,6 +170,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unit_registered": {
         "en": "unit '{unit}' is already registered",
         "zh": "单位 '{unit}' 已经登记过",
+    },
+    "unit_look_alike": {
+        "en": "unit '{unit}' differs from the registered unit '{existing}' only in case or width: use '{existing}', or a code of its own",
+        "zh": "单位 '{unit}' 与已登记的单位 '{existing}' 只有大小写或全角半角之别:请用 '{existing}',或另取代码",
     },
     "unknown_parent": {
         "en": "parent unit '{parent}' must be registered first",

@@ -3,6 +3,7 @@ known before records name them, at most one bureau."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from cxzy.domain.errors import Violation
@@ -43,6 +44,9 @@ class Registry:
         self.require_campaign()
         if code in self.units:
             raise Violation("unit_registered", unit=code)
+        alike = next((known for known in self.units if _folded(known) == _folded(code)), None)
+        if alike is not None:  # (the dashboard and `log --unit` take a code in any case)
+            raise Violation("unit_look_alike", unit=code, existing=alike)
         if parent is not None and parent not in self.units:
             raise Violation("unknown_parent", parent=parent)
         if kind == "bureau":
@@ -65,3 +69,9 @@ class Registry:
         if kind != "self_chosen" and kind not in template.activity_kinds:
             kinds = ", ".join(sorted(template.activity_kinds | {"self_chosen"}))
             raise Violation("unknown_activity_kind", kind=kind, kinds=kinds)
+
+
+def _folded(code: str) -> str:
+    """A unit's code as a reader takes it: in any case, full-width forms as ASCII
+    (``jU``, ``ＪＵ`` and ``JU`` are one unit to whoever reads the grid)."""
+    return unicodedata.normalize("NFKC", code).casefold()

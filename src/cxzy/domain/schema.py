@@ -30,6 +30,17 @@ ESCALATIONS = ("public_criticism", "accountability")
 AWARD_TITLES = ("advanced_org", "excellent_member", "model")
 AWARD_LEVELS = ("bureau", "province", "central")
 
+#: Text fields that name something (a code, a template's key, a person): compared
+#: exactly, so a space at either end would make another unit, or let a rectification's
+#: owner verify it under "王五 ". Refused there; spreadsheets trim them (decision 30).
+CODE_FIELDS = frozenset(
+    {
+        *("campaign", "template", "timezone", "unit", "parent", "commitment"),
+        *("rectification", "activity", "review", "kind", "person", "reviewer"),
+        *("verifier", "owner"),
+    }
+)
+
 #: Fields every record may carry. ``recorded`` is written by ``cxzy log`` and
 #: ignored on import: a store records its own time.
 COMMON_FIELDS = ("type", "at", "id", "by", "recorded")
@@ -213,7 +224,18 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
 def _text(value: Any, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Violation("bad_text", field=name)
+    if "\x00" in value:  # (PostgreSQL's text cannot hold it: the store could not be copied)
+        raise Violation("nul_in_text", field=name)
     return value
+
+
+def _code(value: Any, name: str) -> str:
+    """A text naming something: taken as written, so it must begin and end with what
+    it names (a code from a spreadsheet is trimmed before it comes here)."""
+    text = _text(value, name)
+    if text != text.strip():
+        raise Violation("spaced_code", field=name, value=json.dumps(text, ensure_ascii=False))
+    return text
 
 
 def _int(value: Any, name: str) -> int:
@@ -271,7 +293,7 @@ def _phases(value: Any, name: str) -> list[dict[str, Any]]:
         end = parse_date(raw["end"], f"{where}.end")
         if end < start:
             raise Violation("bad_window", phase=raw["key"], start=start, end=end)
-        key = _text(raw["key"], f"{where}.key")
+        key = _code(raw["key"], f"{where}.key")
         if any(phase["key"] == key for phase in phases):  # which window would hold?
             raise Violation("phase_twice", field=f"{where}.key", phase=key)
         phases.append({"key": key, "start": start, "end": end})
@@ -295,6 +317,8 @@ def _value(spec: Field, value: Any, name: str) -> Any:
                 "bad_enum", field=name, value=_show(value), allowed=", ".join(spec.choices)
             )
         return value
+    if spec.kind == TEXT and name in CODE_FIELDS:
+        return _code(value, name)
     return _PARSERS[spec.kind](value, name)
 
 
@@ -375,13 +399,20 @@ def parse_record(
         except Violation as problem:
             problems.append(problem)
     record_id = raw.get("id")
-    if record_id is not None and (not isinstance(record_id, str) or not record_id.strip()):
-        problems.append(Violation("bad_text", field="id"))
-    elif isinstance(record_id, str) and len(record_id) > MAX_ID:
-        problems.append(Violation("too_long", field="id", max=MAX_ID))
+    if record_id is not None:
+        try:
+            _code(record_id, "id")
+        except Violation as problem:
+            problems.append(problem)
+        else:
+            if len(record_id) > MAX_ID:
+                problems.append(Violation("too_long", field="id", max=MAX_ID))
     by = raw.get("by")
-    if by is not None and not isinstance(by, str):
-        problems.append(Violation("bad_text", field="by"))
+    if by is not None:
+        try:
+            _code(by, "by")
+        except Violation as problem:
+            problems.append(problem)
     fields: dict[str, Any] = {}
     for name, spec in specs.items():
         value = raw.get(name)

@@ -21,7 +21,17 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cxzy.domain.errors import Violation
-from cxzy.domain.schema import BOOL, COMMON_FIELDS, DATE, INT, PHASES, RATINGS, TEXT, TYPES
+from cxzy.domain.schema import (
+    BOOL,
+    CODE_FIELDS,
+    COMMON_FIELDS,
+    DATE,
+    INT,
+    PHASES,
+    RATINGS,
+    TEXT,
+    TYPES,
+)
 
 #: What a reader yields: where the record is, and the mapping or why it is not one.
 Item = tuple[str, Mapping[str, Any] | Violation]
@@ -30,16 +40,6 @@ TRUE_WORDS = frozenset({"true", "是", "1"})
 FALSE_WORDS = frozenset({"false", "否", "0"})
 _MOMENT_FIELDS = ("at", "recorded")
 _TEXT_FIELDS = ("type", "id", "by")
-# text fields that name something (a code, a template's key, a person): trimmed, as a
-# space typed after "145" in a cell is not part of the unit's code (decision 30)
-_CODE_FIELDS = frozenset(
-    {
-        *("campaign", "template", "timezone", "unit", "parent", "commitment"),
-        *("rectification", "activity", "review", "kind", "person", "reviewer"),
-        *("verifier", "owner"),
-    }
-)
-
 # fields whose values are codes of a fixed vocabulary or a unit's code: typed with a
 # Chinese input method they come full-width (ＪＵ, １４５, ２０１０－０５－１６) and are
 # read as their ASCII forms (decision 94); names, ids and free text are kept as typed
@@ -301,7 +301,7 @@ def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: b
         return _plain(_as_int(value))
     if kind == BOOL:
         return _plain(_as_bool(value))
-    if kind == TEXT and name not in _CODE_FIELDS:
+    if kind == TEXT and name not in CODE_FIELDS:  # (codes are trimmed: decision 30)
         return _plain(_as_text(value))  # free text, kept as written
     return _plain(_trimmed(_as_text(value)))
 
