@@ -152,6 +152,25 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_path):
     assert _refused_at(cli, tmp_path / "rows.csv", text, 3) == [NONSENSE]
 
 
+def test_a_quote_never_closed_is_refused_at_its_row_not_read_to_the_end(cli, tmp_path):
+    """The rows after it went into its cell: one record imported where two were
+    sent, exit 0."""
+    cli.ok_import(prelude())
+    text = (
+        "type,at,unit,kind,title\n"
+        'ActivityHeld,2010-05-20,145,study,"学习\n'
+        "ActivityHeld,2010-05-21,145,study,讨论\n"
+    )
+    assert _refused_at(cli, tmp_path / "open.csv", text, 2) == [
+        "not a readable CSV row: the row that begins on line 2 opens a quote that is never closed"
+    ]
+    glued = 'type,at,unit,kind,title\nActivityHeld,2010-05-20,145,study,"学习"讨论\n'
+    assert _refused_at(cli, tmp_path / "glued.csv", glued, 2) == [
+        "not a readable CSV row: text follows a closing quote in the row that begins on line 2"
+    ]
+    assert cli.log_text().count("ActivityHeld") == 0
+
+
 def test_a_csv_file_named_after_a_record_type_needs_no_type_column(cli, tmp_path):
     cli.ok_import(prelude())
     text = "at,unit,kind,title\n2010/5/20,145,study,学习\n"

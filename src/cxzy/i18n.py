@@ -824,6 +824,14 @@ MESSAGES.update(
             "en": "not a readable CSV row: {reason}",
             "zh": "无法读取的 CSV 行:{reason}",
         },
+        "csv_unclosed_quote": {
+            "en": "the row that begins on line {begins} opens a quote that is never closed (the rest of the file would be one cell)",
+            "zh": "从第 {begins} 行开始的这一行有一个引号没有闭合(文件其余部分会成为一个单元格)",
+        },
+        "csv_after_quote": {
+            "en": 'text follows a closing quote in the row that begins on line {begins} (a quote inside a quoted cell is written twice: "")',
+            "zh": '从第 {begins} 行开始的这一行在闭合引号之后还有文字(带引号的单元格中的引号要写两遍:"")',
+        },
         "hidden_sheet": {
             "en": "this sheet is hidden, and holds records: unhide it to send them, or delete it (or begin its name with #) if they are not to be imported",
             "zh": "此工作表已隐藏,但其中有记录:要导入就取消隐藏,不导入就删除该表(或在表名前加 #)",

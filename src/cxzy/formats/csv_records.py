@@ -114,11 +114,26 @@ def _rows(text: str) -> Iterator[tuple[int, list[Any]]]:
     if named is not None:
         text = text[named.end() :]
     delimiter = named[1] if named is not None else _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed was read to the end of the file as one cell,
+    # swallowing the rows after it, and text after a closing quote was glued on
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    row, begins = 0, 1  # (the line the row being read begins on)
     try:
-        yield from enumerate(reader, start=1)
+        for row, cells in enumerate(reader, start=1):
+            yield row, cells
+            begins = reader.line_num + 1
     except csv.Error as error:
-        raise Violation("csv_broken", line=reader.line_num, reason=str(error)) from None
+        begins += 1 if named is not None else 0  # (a line of the file, "sep=" counted)
+        known = next((key for part, key in _REASONS.items() if part in str(error)), None)
+        reason = Violation(known, begins=begins) if known else str(error)
+        raise Violation("csv_broken", line=row + 1, reason=reason) from None
+
+
+# what the csv module says → why, in the interface's language
+_REASONS = {
+    "unexpected end of data": "csv_unclosed_quote",
+    "expected after '\"'": "csv_after_quote",
+}
 
 
 def read_csv_records(
