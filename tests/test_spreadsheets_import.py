@@ -394,6 +394,51 @@ def test_a_hidden_sheet_with_records_is_refused(cli, tmp_path):
     assert cli.run("import", path).code == 0
 
 
+def test_records_on_hidden_or_vertically_merged_rows_are_refused(cli, tmp_path):
+    """Excel shows a merged cell's value on each row it covers, the file holds it on
+    the first: the second row went in without participants, recorded by the
+    account's user. A hidden (or filtered-out) row went in unseen."""
+    from openpyxl import load_workbook
+
+    cli.ok_import(prelude())
+    rows = [
+        ["at", "unit", "kind", "title", "participants", "by"],
+        ["2010-05-20", "145", "study", "学习", 30, "张三"],
+        ["2010-05-21", "145", "study", "讨论", None, None],
+        ["2010-05-22", "145", "study", "交流", 5, "李四"],
+        ["2010-05-23", "145", "study", "总结", 5, "李四"],
+    ]
+    path = write_sheets(tmp_path / "laid-out.xlsx", {"ActivityHeld": rows})
+    book = load_workbook(path)
+    sheet = book["ActivityHeld"]
+    sheet.merge_cells("F2:F3")
+    sheet.merge_cells("E2:E3")
+    sheet.merge_cells("A7:D7")  # (one row, no record: nothing to say)
+    sheet.row_dimensions[5].hidden = True
+    book.save(path)
+    res = cli.run("import", path)
+    assert res.code == 1, str(res)
+    merged = (
+        "cells E2:E3, F2:F3 are merged over several rows: the file holds their value "
+        "on the first row only; unmerge them and fill in each row"
+    )
+    assert res.messages(f"{path}[ActivityHeld]", 2) == [merged]
+    assert res.messages(f"{path}[ActivityHeld]", 3) == [merged]
+    assert res.messages(f"{path}[ActivityHeld]", 4) == []
+    assert [m.split(" (")[0] for m in res.messages(f"{path}[ActivityHeld]", 5)] == [
+        "this row is hidden"
+    ]
+    assert "3 bad records" in res.err
+    book = load_workbook(path)
+    sheet = book["ActivityHeld"]
+    for cells in ("E2:E3", "F2:F3"):
+        sheet.unmerge_cells(cells)
+    sheet["E3"], sheet["F3"] = 30, "张三"
+    sheet.row_dimensions[5].hidden = False
+    book.save(path)
+    assert cli.run("import", path).code == 0
+
+
 def test_an_unknown_column_of_a_typed_sheet_is_said_once_and_a_hash_column_is_notes(cli, tmp_path):
     """One line at the header (it was one per row: up to the template's 1,000), and
     a column whose name begins with # is the unit's own notes."""

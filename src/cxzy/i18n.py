@@ -836,6 +836,14 @@ MESSAGES.update(
             "en": "this sheet is hidden, and holds records: unhide it to send them, or delete it (or begin its name with #) if they are not to be imported",
             "zh": "此工作表已隐藏,但其中有记录:要导入就取消隐藏,不导入就删除该表(或在表名前加 #)",
         },
+        "hidden_row": {
+            "en": "this row is hidden (by hand or by a filter), and holds a record: show it to send it, or delete it if it is not to be imported",
+            "zh": "此行已隐藏(手动隐藏或被筛选掉),但其中有记录:要导入就取消隐藏,不导入就删除该行",
+        },
+        "merged_rows": {
+            "en": "cells {cells} are merged over several rows: the file holds their value on the first row only; unmerge them and fill in each row",
+            "zh": "单元格 {cells} 跨行合并:文件只在第一行保存其值;请取消合并,逐行填写",
+        },
         "xlsx_lock_file": {
             "en": "{file}: Excel's lock file (its workbook is open in Excel), not a workbook; leave it out",
             "zh": "{file}:这是 Excel 打开工作簿时生成的临时锁定文件,不是工作簿;请不要导入它",

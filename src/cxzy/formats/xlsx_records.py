@@ -5,6 +5,10 @@
   refused (decision 94): a unit hides what it does not mean to send.
 - A sheet named after a record type (``ActivityHeld``) may leave out the
   ``type`` column: its rows are of that type (a ``type`` cell there must agree).
+- A record on a hidden row (hidden by hand, or filtered out) is refused, as a
+  hidden sheet's are; so is one on a row that cells merged over several rows
+  cover: Excel shows their value on each row, the file holds it on the first
+  only (decision 127).
 - Records on a single sheet are checked in row order, like the lines of a JSON
   Lines file. When records come from several sheets (the fill-in template has
   one per type), the sheets cannot say which record came first, so they are
@@ -27,7 +31,7 @@ from datetime import datetime, tzinfo
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError, iterparse
 from zoneinfo import ZoneInfo
 
 from cxzy.domain.errors import Violation
@@ -104,6 +108,52 @@ def _rows(sheet: Any) -> Iterator[tuple[int, Sequence[Any]]]:
     yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
 
 
+def _layout(archive: zipfile.ZipFile, sheet: Any) -> tuple[set[int], dict[int, str]]:
+    """The sheet's hidden rows, and for each row that cells merged over several rows
+    cover, those ranges (``E2:E3, F2:F3``). Read from the sheet's XML, which the
+    read-only reader does not parse for them (not at all when it has neither)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    path = getattr(sheet, "_worksheet_path", None)
+    if path is None:
+        return set(), {}
+    data = archive.read(path)
+    if b"hidden=" not in data and b"<mergeCell " not in data and b":mergeCell " not in data:
+        return set(), {}
+    hidden: set[int] = set()
+    merged: dict[int, list[tuple[int, str]]] = {}
+    number = 0
+    for _, element in iterparse(io.BytesIO(data)):
+        tag = element.tag.rpartition("}")[2]
+        if tag == "row":
+            number = int(element.get("r") or number + 1)
+            if element.get("hidden") in ("1", "true"):
+                hidden.add(number)
+            element.clear()  # (its cells: read by the reader)
+        elif tag == "mergeCell":
+            ref = element.get("ref", "")
+            column, first, _, last = range_boundaries(ref)
+            if first is not None and last is not None and last > first:
+                for row in range(first, last + 1):
+                    merged.setdefault(row, []).append((column or 0, ref))
+    return hidden, {row: ", ".join(ref for _, ref in sorted(refs)) for row, refs in merged.items()}
+
+
+def _laid_out(items: list[Item], hidden: set[int], merged: dict[int, str]) -> list[Item]:
+    """Records on hidden rows, or rows under cells merged over several rows, refused."""
+    if not hidden and not merged:
+        return items
+    out: list[Item] = []
+    for label, raw in items:
+        row = int(label.rpartition(":")[2])
+        if row in hidden:
+            raw = Violation("hidden_row")
+        elif row in merged:
+            raw = Violation("merged_rows", cells=merged[row])
+        out.append((label, raw))
+    return out
+
+
 def _formula(cell: Any) -> str | None:
     text = getattr(cell, "text", cell)  # an array formula keeps its text apart
     return text if isinstance(text, str) and text.startswith("=") else None
@@ -172,6 +222,7 @@ def read_xlsx_records(
         digest.update(data)
     book = _open(data, name)
     formulas = _open(data, name, formulas=True)
+    archive = zipfile.ZipFile(io.BytesIO(data))
     try:
         if book.properties.keywords == EXPORT_KEYWORD:
             raise Violation("xlsx_is_export", file=name)
@@ -192,20 +243,15 @@ def read_xlsx_records(
                 if first is not None:
                     sheets.append([(f"{label_}:{first[0]}", Violation("hidden_sheet"))])
                 continue
-            sheets.append(
-                list(
-                    records_from_rows(
-                        rows,
-                        lambda row, label_=label_: f"{label_}:{row}",
-                        sheet_type,
-                        date1904,
-                    )
-                )
+            items = records_from_rows(
+                rows, lambda row, label_=label_: f"{label_}:{row}", sheet_type, date1904
             )
+            sheets.append(_laid_out(list(items), *_layout(archive, sheet)))
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError, ParseError) as error:
         reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         raise Violation("xlsx_unreadable", file=name, reason=reason) from None
     finally:
         book.close()
         formulas.close()
+        archive.close()
     return _ordered(sheets, zone or ZoneInfo(DEFAULT_ZONE))
