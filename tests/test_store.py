@@ -310,6 +310,21 @@ def test_a_refused_import_into_a_missing_store_leaves_no_file(tmp_path, capsys):
     assert not path.exists()
 
 
+def test_a_refused_import_into_an_empty_file_leaves_it_empty(tmp_path, capsys):
+    """`touch cxzy.sqlite3`, a refused import: the empty file became an empty store
+    of 147 kB, though "nothing written" was said."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "ActivityHeld"}\n', encoding="utf-8")
+    path = tmp_path / "cxzy.sqlite3"
+    path.touch()
+    assert main(["--store", str(path), "import", str(bad)]) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl", path.name]
+    assert path.stat().st_size == 0
+    assert main(["--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl", path.name]
+    assert status_json(path, "2011-07-15")["units"]
+
+
 def test_an_import_into_a_missing_store_makes_it_whole_under_its_name(tmp_path, capsys):
     path = tmp_path / "cxzy.sqlite3"
     assert main(["--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 0

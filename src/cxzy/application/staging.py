@@ -7,10 +7,11 @@ and kept (decision 117). A refused import, a copy that fails its check or a
 command stopped by Ctrl-C or SIGTERM leaves no file behind: ``cxzy status``
 goes on saying there is no store.
 
-The link never replaces a file: if another process made a store under that
-name meanwhile (a second import started at the same moment), the made one is
-dropped and the caller writes into that store instead, as if it had waited for
-it.
+The link never replaces a file, except an empty one (``touch``: no store yet, and
+a refused import left an empty store in it): if another process made a store
+under that name meanwhile (a second import started at the same moment), the
+made one is dropped and the caller writes into that store instead, as if it had
+waited for it.
 
 Folders made for the store are removed again with it when it is not put in
 place: a refused import into ``new/cxzy.sqlite3`` leaves no ``new`` behind.
@@ -58,7 +59,10 @@ class Staged:
         try:
             os.link(made, path)
         except FileExistsError:
-            return False
+            if not _empty_file(path):
+                return False
+            os.replace(made, path)  # an empty file (`touch`) is no store: taken
+            return True
         except OSError:  # a file system without hard links: nearly as safe
             if os.path.lexists(path):
                 return False
@@ -87,7 +91,7 @@ def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
     path = Path(location.target)
     for stale in _left_by_the_dead(path):  # (also when a store was made since)
         Staged(location, StoreLocation("sqlite", str(stale))).discard()
-    if os.path.lexists(path):
+    if os.path.lexists(path) and not _empty_file(path):
         yield None
         return
     hidden = path.with_name(f"{_prefix(path)}{os.getpid()}.new")
@@ -118,6 +122,15 @@ def _made_folders(folder: Path) -> list[Path]:
             break
         made.append(each)
     return made[::-1]
+
+
+def _empty_file(path: Path) -> bool:
+    """A file of no bytes (made by `touch`, or by a tool that failed): SQLite takes it
+    for a new database, and a refused import made it an empty store."""
+    try:
+        return path.is_file() and not path.is_symlink() and path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _prefix(path: Path) -> str:
