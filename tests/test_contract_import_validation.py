@@ -120,6 +120,20 @@ SCHEMA_CASES = [
         ["json", "lone surrogate"],
         id="json-lone-surrogate",
     ),
+    pytest.param(  # the last one won: a typo vanished silently
+        '{"type": "ActivityHeld", "at": "2010-05-12", "unit": "145", "kind": "study", '
+        '"title": "学习", "title" : "讨论"}',
+        [],
+        [f("title"), "twice"],
+        id="json-field-twice",
+    ),
+    pytest.param(
+        '{"type": "ReviewRecorded", "at": "2010-12-01", "unit": "145", '
+        '"kind": "mass_evaluation", "ratings": {"members": 5, "members": 1}}',
+        [],
+        [f("members"), "twice"],
+        id="json-field-twice-inside",
+    ),
     # codes and names are compared as written: a space at an end made another unit
     pytest.param({**ACT, "unit": "145 "}, [], [f("unit"), "space"], id="unit-code-spaced"),
     pytest.param({**ACT, "id": " a-1"}, [], [f("id"), "space"], id="id-spaced"),
@@ -318,6 +332,7 @@ def test_the_valid_neighbours_of_the_schema_cases_are_accepted(seeded):
         {**ACT, "at": "2010-05-12T09:30:00Z", "title": "utc"},
         {**ACT, "id": "x" * 200, "title": "longest id"},
         {**ACT, "by": "刘宏", "title": "with by"},
+        {**ACT, "title": 'a title that says "title": twice, "title":'},  # (not keys)
     ]
     before = len(seeded.log())
     res = seeded.ok_import(good)

@@ -43,6 +43,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "a \\u escape that is half of a character (a lone surrogate)",
         "zh": "\\u 转义只有半个字符(孤立的代理项)",
     },
+    "field_twice": {
+        "en": "field '{field}' is given twice in the line (only one value can hold)",
+        "zh": "字段 '{field}' 在这一行中出现了两次(只能有一个值)",
+    },
     "not_object": {"en": "a record must be a JSON object", "zh": "每条记录必须是 JSON 对象"},
     "missing_field": {"en": "field '{field}' is required", "zh": "缺少必填字段 '{field}'"},
     "formula_unsaved": {

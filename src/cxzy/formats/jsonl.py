@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -41,7 +42,42 @@ def read_records(
                 detail = Violation(f"json.{error.msg}") if known else error.msg
                 yield where, Violation("invalid_json", detail=detail, column=error.colno)
                 continue
-            yield where, value
+            twice = _given_twice(text, value)
+            yield where, (value if twice is None else Violation("field_twice", field=twice))
+
+
+# where a key ends: found at least once per key (in text values too, at times)
+_KEY_END = re.compile(r'"\s*:')
+
+
+def _given_twice(text: str, value: Any) -> str | None:
+    """The first field that ``text``'s objects name twice (the last one won, and a
+    typo vanished silently); read again key by key only when the line has more
+    key ends than ``value`` has keys."""
+    spaced = " :" in text or "\t:" in text  # (else each key ends so: counted faster)
+    ends = len(_KEY_END.findall(text)) if spaced else text.count('":')
+    if ends <= (len(value) if isinstance(value, dict) else 0) or ends <= _keys(value):
+        return None
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen and not twice:
+                twice.append(key)
+            seen.add(key)
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs)
+    return twice[0] if twice else None
+
+
+def _keys(value: Any) -> int:
+    if isinstance(value, dict):
+        return len(value) + sum(_keys(v) for v in value.values() if isinstance(v, dict | list))
+    if isinstance(value, list):
+        return sum(_keys(v) for v in value if isinstance(v, dict | list))
+    return 0
 
 
 def write_records(records: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
