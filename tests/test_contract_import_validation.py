@@ -835,6 +835,19 @@ def test_later_records_may_build_on_earlier_files_of_the_same_import(seeded):
     assert {r.get("unit") for r in seeded.log()} >= {"146"}
 
 
+def test_a_utf16_file_is_refused_in_one_line_saying_so(seeded):
+    """Notepad's "Unicode": each line was "not UTF-8" or "Expecting value"."""
+    path = seeded.tmp / "notepad.jsonl"
+    text = '{"type": "ActivityHeld", "at": "2010-05-12", "unit": "145", "kind": "study", '
+    path.write_text(f'{text}"title": "学习"}}\n{text}"title": "讨论"}}\n', encoding="utf-16")
+    res = seeded.run("import", path)
+    assert res.code == 1, str(res)
+    assert res.err_lines == [
+        f'{path}: the file is UTF-16 text (Notepad\'s "Unicode"); JSON Lines must be UTF-8: '
+        "save it as UTF-8"
+    ]
+
+
 def test_a_file_that_is_not_utf8_is_refused_without_traceback(seeded):
     path = seeded.tmp / "latin1.jsonl"
     path.write_bytes(

@@ -813,6 +813,10 @@ MESSAGES.update(
             "en": "{file}: line {line} is not {encoding} text",
             "zh": "{file}:第 {line} 行不是 {encoding} 编码的文本",
         },
+        "jsonl_utf16": {
+            "en": '{file}: the file is UTF-16 text (Notepad\'s "Unicode"); JSON Lines must be UTF-8: save it as UTF-8',
+            "zh": "{file}:文件是 UTF-16 文本(记事本的\u201cUnicode\u201d);JSON Lines 必须是 UTF-8:请另存为 UTF-8",
+        },
         "csv_not_text": {
             "en": "{file}: line {line} is neither UTF-8 nor GBK text; give --encoding",
             "zh": "{file}:第 {line} 行既不是 UTF-8 也不是 GBK 文本;请用 --encoding 指定编码",

@@ -7,6 +7,7 @@ Excel 97–2003 format) is refused with a hint to save the file as ``.xlsx``.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from collections.abc import Iterable
 from datetime import tzinfo
@@ -21,6 +22,8 @@ from cxzy.formats.xlsx_records import read_xlsx_records
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 OLD_EXCEL_SUFFIXES = (".xls", ".et")
+# Windows Notepad's "Unicode" (UTF-16, little or big end first), UTF-32's too
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def file_format(path: Path) -> str:
@@ -59,6 +62,8 @@ def read_file(
         lines = 0
         with path.open("rb") as handle:
             while chunk := handle.read(1 << 20):
+                if not lines and chunk.startswith(_UTF16_BOMS):  # (a line each was refused)
+                    raise Violation("jsonl_utf16", file=name)
                 digest.update(chunk)
                 lines += chunk.count(b"\n")
         return read_records(path, label=name), {name: digest.hexdigest()}, lines
