@@ -138,6 +138,28 @@ async def test_english_everywhere_with_lang_en(demo_store):
         assert "current phase" in text and "Compete and advance" in text
 
 
+async def test_the_live_view_moves_to_the_new_day_at_the_campaigns_midnight(demo_store):
+    """It went on showing yesterday as live, its figures no longer `cxzy status`'s,
+    and `t` went back to yesterday."""
+    app = dashboard(demo_store, lang="en", today=date(2012, 6, 29))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app._today = date(2012, 6, 30)  # (what the campaign's clock says after midnight)
+        app.turn_of_day()
+        await settle(pilot)
+        assert app.clock.as_of == date(2012, 6, 30) and app.clock.live
+        assert "as of 2012-06-30" in plain(app.screen.query_one(HeaderBar))
+        await pilot.press("colon", *"2011-03-01", "enter")
+        await settle(pilot)
+        app._today = date(2012, 7, 1)
+        app.turn_of_day()  # a view of another day stays where it is
+        await settle(pilot)
+        assert (app.clock.as_of, app.clock.today) == (date(2011, 3, 1), date(2012, 7, 1))
+        await pilot.press("t")
+        await settle(pilot)
+        assert app.clock.as_of == date(2012, 7, 1) and app.clock.live
+
+
 @pytest.mark.parametrize(
     ("today", "lang", "words"),
     [

@@ -47,6 +47,7 @@ FAILURE_SECONDS = 15  # how long a failure of the store stays said
 SERIES_SECONDS = 30.0
 REPLAY_TICK = 0.4
 AHEAD_PAUSE_SECONDS = 0.25  # idle after a step before the view behind it is read ahead
+DAY_CHECK_SECONDS = 15.0  # a look at the campaign's clock: has its day turned?
 EMPTY_POLL_SECONDS = 1.0  # an empty store's screen: a look for a campaign imported
 _DAY_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{8}")
 UNITS_NAMED = 5  # units a ``:`` that names several lists
@@ -185,7 +186,7 @@ class CxzyApp(App[None]):
         campaign = self.query_.status.campaign()
         self.zone = ZoneInfo(campaign.timezone)
         self.template = campaign.template
-        today = self._today or datetime.now(self.zone).date()
+        today = self.current_day()
         self.clock = ViewClock(today=today, as_of=today)
         self.push_screen(OverviewScreen())
         if self.live_updates:
@@ -194,6 +195,20 @@ class CxzyApp(App[None]):
             else:
                 self.set_interval(POLL_SECONDS, self.poll)  # SQLite: a cheap poll of the head
         self.set_interval(REPLAY_TICK, self.tick)
+        self.set_interval(DAY_CHECK_SECONDS, self.turn_of_day)
+
+    def current_day(self) -> date:
+        """Today in the campaign's zone (the day given, in tests)."""
+        return self._today or datetime.now(self.zone).date()
+
+    def turn_of_day(self) -> None:
+        """At the campaign's midnight the live view moves to the new day (it went on
+        showing yesterday as live, its figures no longer `cxzy status`'s); a view of
+        another day stays, its "ahead" and "today" now reckoned from the new one."""
+        today = self.current_day()
+        if today != self.clock.today:
+            clock = self.clock
+            self.clock = replace(clock, today=today, as_of=today if clock.live else clock.as_of)
 
     # -- the one path that fills the state ---------------------------------------------
 
