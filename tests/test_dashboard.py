@@ -1702,3 +1702,20 @@ async def test_a_count_that_gains_a_digit_widens_its_column_in_place(tmp_path):
         assert "10/10/0/0/0" in row, row  # whole, not cut with "…"
         assert grid.columns[ColumnKey("rectifications")].width == before + 2
         assert grid.selected_unit == "145"
+
+
+def test_a_folder_given_as_the_store_is_refused_before_the_dashboard_opens(
+    tmp_path, monkeypatch, capsys
+):
+    """It showed the empty store's screen, waiting for a campaign, and said the store
+    was a folder only when `d` was pressed; `status` and `import` refuse at once."""
+    import importlib
+
+    main_module = importlib.import_module("cxzy.cli.main")  # (cxzy.cli.main: the function)
+    opened = []
+    monkeypatch.setattr(main_module.sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(main_module.sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(CxzyApp, "run", lambda self, **kwargs: opened.append(self))
+    assert main_module.main(["--lang", "en", "--store", str(tmp_path)]) == 1
+    assert opened == []
+    assert "is a folder" in capsys.readouterr().err

@@ -435,6 +435,8 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
     from cxzy.tui.app import CxzyApp
 
     location = args.location
+    if location.kind == "sqlite" and location.path.is_dir():  # (it waited there for a store)
+        raise Violation("store_is_dir", store=location.display())
     store = None
     if location.exists():
         try:
