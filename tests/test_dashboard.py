@@ -1719,3 +1719,42 @@ def test_a_folder_given_as_the_store_is_refused_before_the_dashboard_opens(
     assert main_module.main(["--lang", "en", "--store", str(tmp_path)]) == 1
     assert opened == []
     assert "is a folder" in capsys.readouterr().err
+
+
+async def test_a_store_deleted_then_made_again_is_said_then_shown(demo_store, tmp_path):
+    """The dashboard went on reading the deleted file, as live, and never showed
+    the store made again under its name (`cxzy status` did)."""
+    path = tmp_path / "watched.sqlite3"
+    shutil.copy(demo_store, path)
+    app = dashboard(path, lang="en", live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.snapshot is not None and app.snapshot.head == 544
+        for name in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+            name.unlink(missing_ok=True)
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if app._notifications:
+                break
+        said = [str(n.message) for n in app._notifications]
+        assert said == [
+            f"the store's file {path} was deleted: showing the state before; "
+            "a new store there will be shown"
+        ]
+        part = tmp_path / "part.jsonl"
+        part.write_text(
+            "".join((EVENTS / "demo.jsonl").read_text(encoding="utf-8").splitlines(True)[:60]),
+            encoding="utf-8",
+        )
+        writer = open_app(location(path), create=True)  # as `cxzy import` would
+        written = Importer(writer).run(read_records(part))
+        writer.close()
+        assert written.ok and 0 < written.position < 544
+        for _ in range(30):
+            await pilot.pause(0.1)
+            if app.snapshot.head != 544:
+                break
+        await settle(pilot)
+        assert app.snapshot.head == written.position
+        said = [str(n.message) for n in app._notifications]
+        assert f"the store's file {path} was replaced: now showing the new one" in said

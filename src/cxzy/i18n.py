@@ -587,6 +587,14 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_col_what": {"zh": "事项", "en": "what"},
     "tui_col_unit": {"zh": "单位", "en": "unit"},
     "tui_col_text": {"zh": "内容", "en": "text"},
+    "tui_store_deleted": {
+        "zh": "数据库文件 {store} 已被删除:显示的是删除前的状态;那里有了新的数据库即会显示",
+        "en": "the store's file {store} was deleted: showing the state before; a new store there will be shown",
+    },
+    "tui_store_replaced": {
+        "zh": "数据库文件 {store} 已被替换:现在显示新的文件",
+        "en": "the store's file {store} was replaced: now showing the new one",
+    },
     "tui_disconnected": {
         "zh": "与数据库的连接已断开,正在重连…(显示的是断开前的状态)",
         "en": "connection to the store lost, reconnecting… (showing the state before)",

@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from cxzy.application.app import CampaignApp
+from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.application.status import UnitStatus
 from cxzy.application.store import is_store_failure, store_error
@@ -127,6 +127,8 @@ class CxzyApp(App[None]):
         self._series_time = 0.0
         self.collector = IdleCollector()  # full collections where nobody waits
         self._direction = -1  # of the last step: from today, most look back first
+        self._file: tuple[int, int] | None = None  # the SQLite store's file (device, inode)
+        self._file_gone = False  # said that the file was deleted
         localize_bindings(self, lang)
 
     # -- start -------------------------------------------------------------------
@@ -183,6 +185,7 @@ class CxzyApp(App[None]):
             self._waiting.stop()
         self.store = store
         self.query_ = DashboardQuery(store)
+        self._file = _file_of(store)
         campaign = self.query_.status.campaign()
         self.zone = ZoneInfo(campaign.timezone)
         self.template = campaign.template
@@ -292,10 +295,52 @@ class CxzyApp(App[None]):
         """Live: a new event in the store (from any process) reloads the snapshot."""
         if self.query_ is None or self.snapshot is None:
             return
+        if self._file is not None and self._store_file_moved():
+            return
         with self.store_reads():
             head = self.query_.head()
             if head != self.snapshot.head:
                 self.call_from_thread(self.load, self.clock)
+
+    def _store_file_moved(self) -> bool:
+        """(The poll's thread.) Whether the SQLite file the dashboard reads is no longer
+        the one under the store's name: deleted (said once; the last view stays), or
+        replaced (a backup restored, a store made again): then the new one is opened
+        and shown. Before, the dashboard went on showing the deleted file as live."""
+        assert self.store is not None
+        now = _file_of(self.store)
+        if now == self._file:
+            return False
+        if now is None:
+            if not self._file_gone:
+                self._file_gone = True
+                said = t("tui_store_deleted", self.lang, store=self.store.location.display())
+                self.call_from_thread(
+                    self.notify, said, severity="warning", timeout=FAILURE_SECONDS
+                )
+            return True
+        try:
+            store = open_app(self.store.location, read_only=True)
+        except (Violation, PersistenceError):  # (not a store, or not yet one)
+            return True
+        if not self._has_campaign(store):
+            store.close()
+            return True
+        self.call_from_thread(self._reopened, store)
+        return True
+
+    def _reopened(self, store: CampaignApp) -> None:
+        """Show the store now under the name; the file deleted is closed a little later
+        (a read begun in it is let finish)."""
+        old, self.store = self.store, store
+        self._file, self._file_gone = _file_of(store), False
+        self.query_ = DashboardQuery(store)
+        self._series_key = None
+        if old is not None:
+            self.set_timer(FAILURE_SECONDS, old.close)
+        said = t("tui_store_replaced", self.lang, store=store.location.display())
+        self.notify(said, timeout=FAILURE_SECONDS)
+        self.load(self.clock)
 
     @contextmanager
     def store_reads(self) -> Iterator[None]:
@@ -634,3 +679,16 @@ class CxzyApp(App[None]):
                 t("key_open", self.lang),
                 lambda code=unit.unit: self.post_message(OpenUnit(code)),
             )
+
+
+def _file_of(store: CampaignApp) -> tuple[int, int] | None:
+    """The device and inode of a SQLite store's file under its name (None when there
+    is none, or the store is on a server)."""
+    location = store.location
+    if location is None or location.kind != "sqlite":
+        return None
+    try:
+        found = location.path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
