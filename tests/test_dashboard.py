@@ -275,12 +275,16 @@ async def test_a_typed_date_with_or_without_the_word_date_and_a_date_that_is_non
         await settle(pilot)
         assert app.snapshot.report.as_of == date(2010, 7, 1)
         said = [n.message for n in app._notifications]
-        assert said[-1] == "'2011-02-30' is not a date YYYY-MM-DD", said
+        assert said[-1] == "'2011-02-30' is not a date (YYYY-MM-DD)", said
         await pilot.press("colon", *"9999-12-31", "enter")
         await settle(pilot)
         assert app.snapshot.report.as_of == date(2010, 7, 1)
         said = [n.message for n in app._notifications]
         assert said[-1] == "'9999-12-31' is outside 1900-01-01 … 2999-12-31", said
+        await pilot.press("colon", *"date", "enter")  # it said "no command, date, or unit"
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "date needs a day: date YYYY-MM-DD", said
 
 
 async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
@@ -334,7 +338,7 @@ async def test_messages_quote_what_was_typed_as_plain_text(demo_store):
         await settle(pilot)
         assert app.is_running
         said = [n.message for n in app._notifications][-1]
-        assert said == "'[/]' is not a date YYYY-MM-DD", said
+        assert said == "'[/]' is not a date (YYYY-MM-DD)", said
         app.notify("\x1b[31m[b]x[/b]")
         await pilot.pause()
         assert [n.message for n in app._notifications][-1] == "^[[31m[b]x[/b]"

@@ -74,8 +74,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "字段 '{field}':'{value}' 不在可选值 {allowed} 之中",
     },
     "bad_date": {
-        "en": "field '{field}': '{value}' is not a date YYYY-MM-DD",
-        "zh": "字段 '{field}':'{value}' 不是 YYYY-MM-DD 格式的日期",
+        "en": "field '{field}': '{value}' is not a date (YYYY-MM-DD)",
+        "zh": "字段 '{field}':'{value}' 不是有效日期(YYYY-MM-DD)",
     },
     "date_out_of_range": {
         "en": "field '{field}': '{value}' is outside {first} … {last}",
@@ -253,8 +253,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # -- the command line and the store -------------------------------------------
     "bad_date_option": {
-        "en": "'{value}' is not a date YYYY-MM-DD",
-        "zh": "'{value}' 不是 YYYY-MM-DD 格式的日期",
+        "en": "'{value}' is not a date (YYYY-MM-DD)",
+        "zh": "'{value}' 不是有效日期(YYYY-MM-DD)",
     },
     "day_out_of_range": {
         "en": "'{value}' is outside {first} … {last}",
@@ -587,6 +587,10 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_col_what": {"zh": "事项", "en": "what"},
     "tui_col_unit": {"zh": "单位", "en": "unit"},
     "tui_col_text": {"zh": "内容", "en": "text"},
+    "tui_date_needs_day": {
+        "zh": "date 后面要跟日期:date YYYY-MM-DD",
+        "en": "date needs a day: date YYYY-MM-DD",
+    },
     "tui_store_deleted": {
         "zh": "数据库文件 {store} 已被删除:显示的是删除前的状态;那里有了新的数据库即会显示",
         "en": "the store's file {store} was deleted: showing the state before; a new store there will be shown",
@@ -698,7 +702,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "no record type '{value}' (type: takes a name like CommitmentMade)",
     },
     "tui_command_help": {
-        "zh": "命令:单位代码或名称 · log · overview · 日期 YYYY-MM-DD · known [时刻] · today · help · quit",
+        "zh": "命令:单位代码或名称 · log · overview · date YYYY-MM-DD · known [时刻] · today · help · quit",
         "en": "commands: unit code or name · log · overview · date YYYY-MM-DD · known [MOMENT] · today · help · quit",
     },
     "tui_unknown_command": {

@@ -574,6 +574,8 @@ class CxzyApp(App[None]):
             self._back_to_a_day()
             day = min(self.clock.as_of, moment.astimezone(self.zone).date())
             self.clock = replace(self.clock, as_of=day, known_at=moment, playing=False)
+        elif word in ("date", "day") and not rest.strip():
+            self.notify(t("tui_date_needs_day", self.lang), severity="warning")
         elif (typed := _typed_day(text)) is not None:
             try:
                 day = typed_day(typed)
