@@ -1762,3 +1762,21 @@ async def test_a_store_deleted_then_made_again_is_said_then_shown(demo_store, tm
         assert app.snapshot.head == written.position
         said = [str(n.message) for n in app._notifications]
         assert f"the store's file {path} was replaced: now showing the new one" in said
+
+
+async def test_the_alerts_keep_when_and_unit_in_sight_when_scrolled(demo_store):
+    """End scrolled the alerts right: their deadline went, and the unit's name was
+    cut from its left ("管理办公室")."""
+    from cxzy.tui.components.alerts_panel import AlertsPanel
+
+    app = dashboard(demo_store, today=date(2026, 12, 4))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AlertsPanel)
+        panel.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert panel.scroll_x > 0  # (the alerts' text is wider than the panel)
+        when, unit = (str(c) for c in panel.get_row_at(0)[:2])
+        line = panel.render_line(1).text
+        assert line.lstrip().startswith(when) and unit in line, line

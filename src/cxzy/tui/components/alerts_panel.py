@@ -14,10 +14,13 @@ from cxzy.tui.components.tables import Cell, Table, fill
 class AlertsPanel(Table):
     DEFAULT_CSS = """
     AlertsPanel { height: 1fr; }
+    AlertsPanel > .datatable--fixed { background: $surface; }  /* as the other cells */
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", **kwargs)  # type: ignore[arg-type]
+        # when and which unit stay in sight as the alert's text is scrolled (End
+        # scrolled them away, the unit's name cut from its left)
+        super().__init__(cursor_type="row", fixed_columns=2, **kwargs)  # type: ignore[arg-type]
         self._shown: tuple[object, ...] = ()
         self.units: list[str | None] = []  # each row's unit, by place (Enter opens it)
 
