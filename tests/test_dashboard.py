@@ -1780,3 +1780,15 @@ async def test_the_alerts_keep_when_and_unit_in_sight_when_scrolled(demo_store):
         when, unit = (str(c) for c in panel.get_row_at(0)[:2])
         line = panel.render_line(1).text
         assert line.lstrip().startswith(when) and unit in line, line
+
+
+async def test_the_commitments_item_counts_commitments_fulfilled(demo_store):
+    """ "All commitments fulfilled — 0 of 3 closed": commitments are fulfilled."""
+    app = dashboard(demo_store, lang="en", today=date(2011, 7, 15))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+        body = plain(app.screen.query_one("#body", Static))
+        assert re.search(r"commitments fulfilled\s.*\d of \d fulfilled", body), body
+        assert not re.search(r"commitments fulfilled\s.*closed", body), body

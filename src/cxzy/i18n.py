@@ -670,6 +670,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "deadline {deadline} passed, not done",
     },
     "tui_closed_of": {"zh": "已办结 {closed}/{total}", "en": "{closed} of {total} closed"},
+    "tui_fulfilled_of": {"zh": "已兑现 {closed}/{total}", "en": "{closed} of {total} fulfilled"},
     "tui_reported_late": {"zh": "补报", "en": "reported late"},
     "tui_reviews": {"zh": "评议", "en": "Reviews"},
     "tui_activities": {"zh": "活动", "en": "Activities"},

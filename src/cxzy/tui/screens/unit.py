@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from cxzy.application.dashboard import LogRow, Snapshot, UnitDetail
 from cxzy.application.history import late_days
+from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t
 from cxzy.literal import literal, visible
 from cxzy.styles import STATE_STYLES
@@ -144,7 +145,9 @@ class UnitScreen(Screen[None]):
                 if late_days(ev.at, ev.recorded, report.template.late_report_days):
                     why.append(f" {t('tui_reported_late', lang)}", style="yellow")
             elif item.total is not None:
-                why = Text(t("tui_closed_of", lang, closed=item.closed, total=item.total))
+                fulfilled = spec.all_closed == ALL_COMMITMENTS_FULFILLED
+                words = "tui_fulfilled_of" if fulfilled else "tui_closed_of"
+                why = Text(t(words, lang, closed=item.closed, total=item.total))
             elif item.state == "missed":
                 why = Text(t("tui_why_missed", lang, deadline=spec.deadline))
             else:
