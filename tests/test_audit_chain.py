@@ -221,6 +221,21 @@ def test_editing_the_chain_or_the_read_models_copy_is_caught(cli, tmp_path):
     assert broken_at(third) == (40, "the event is not in the hash chain (added outside cxzy)")
 
 
+def test_figures_edited_outside_cxzy_are_found_by_verify_figures_and_left_as_they_are(cli):
+    """The chain covers the log, not what is worked out from it: a grade edited in
+    the read model changed what `status` says, and `verify` passed."""
+    res = cli.run("verify", "--figures")
+    assert res.code == 0 and "the figures are those the log gives" in res.out, res
+    with sqlite3.connect(cli.store) as db:
+        assert db.execute("UPDATE cx_grades SET grade = 'advanced'").rowcount
+    edited = cli.run("status", "--format", "json").out
+    assert cli.run("verify").code == 0  # (the log is intact)
+    res = cli.run("verify", "--figures")
+    assert res.code == 1
+    assert res.err_lines[-1].startswith("figures unlike those the log gives, in: cx_grades ("), res
+    assert cli.run("status", "--format", "json").out == edited  # checked, not mended
+
+
 def test_a_rebuilt_read_model_keeps_the_chain_written_with_the_events(cli):
     before = cli.run("verify").out
     run_sql(cli.store, "DELETE FROM tracking")  # forces a rebuild on the next open

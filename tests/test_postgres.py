@@ -20,6 +20,7 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import psycopg
 import pytest
@@ -106,6 +107,13 @@ def test_the_same_history_gives_the_same_status_on_sqlite_and_postgresql(pg, tmp
     assert without_recorded(log(capsys, pg)) == without_recorded(log(capsys, sqlite))
     code, out, _ = cli(capsys, "--store", pg, "verify")
     assert code == 0 and "544 events checked" in out
+    code, out, _ = cli(capsys, "--store", pg, "verify", "--figures")
+    assert code == 0 and "the figures are those the log gives" in out
+    schema = parse_qs(urlsplit(pg).query)["schema"][0]
+    with psycopg.connect(pg.split("?")[0], autocommit=True) as conn:
+        conn.execute(f"UPDATE \"{schema}\".cx_awards SET day = '2010-01-01'")
+    code, _, err = cli(capsys, "--store", pg, "verify", "--figures")
+    assert code == 1 and "in: cx_awards (" in err, err
 
 
 def test_totals_kept_by_week_and_ahead_read_the_same_on_sqlite_and_postgresql(pg, tmp_path, capsys):

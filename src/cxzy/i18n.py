@@ -543,6 +543,15 @@ LABELS: dict[str, dict[str, str]] = {
     "checking": {"zh": "校验", "en": "checking"},
     "writing": {"zh": "写入", "en": "writing"},
     "progress_verifying": {"zh": "校验哈希链", "en": "verifying the chain"},
+    "progress_figures": {"zh": "按日志重算各项数字", "en": "recomputing the figures from the log"},
+    "verify_figures_ok": {
+        "zh": "各项数字与日志一致:已按日志重算读模型并逐表比对",
+        "en": "the figures are those the log gives: the read model made again from the log and compared, table by table",
+    },
+    "verify_figures_unlike": {
+        "zh": "以下表中的数字与日志不符:{tables}(读模型曾在 cxzy 之外被改动);用 cxzy store copy 复制到新数据库,即按日志重新计算",
+        "en": "figures unlike those the log gives, in: {tables} (the read model was changed outside cxzy); cxzy store copy to a new store makes them again from the log",
+    },
     "progress_copying": {"zh": "复制事件", "en": "copying events"},
     "progress_reading_log": {"zh": "读取日志", "en": "reading the log"},
     "demo_loaded": {
@@ -1323,6 +1332,10 @@ LABELS.update(
         "cli.verify": {
             "zh": "重新计算哈希链:日志是否完整?",
             "en": "recompute the hash chain: is the log intact?",
+        },
+        "cli.figures": {
+            "zh": "同时按日志重算各项数字(读模型)并与库中的逐表比对(不写入任何内容;期间导入须等待,百万条约需一两分钟)",
+            "en": "also make the figures (the read model) again from the log and compare them table by table (nothing is written; imports wait meanwhile: a minute or two at a million events)",
         },
         "cli.against": {
             "zh": "同时证明日志是这个检查点的延续(cxzy checkpoint 打印的一行)",

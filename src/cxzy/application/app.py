@@ -20,7 +20,7 @@ from eventsourcing.persistence import (
     Transcoding,
 )
 
-from cxzy.application.readmodel import READ_MODEL, ReadModel
+from cxzy.application.readmodel import READ_MODEL, TABLES, ReadModel
 from cxzy.application.store import (
     StoreLocation,
     check_listening,
@@ -250,33 +250,63 @@ class CampaignApp(Application):
             return 0
         if tracked == 0 and on_rebuild is not None:
             on_rebuild(head)
-        applied = 0
-        carry = Carryover()
-        chained = 0  # the hash chain's links kept from before
         with recorder.write_cursor() as c:  # type: ignore[attr-defined]
-            if tracked == 0:
-                chained = self.read_model.drop(c, head)
-            start = tracked + 1
-            while True:
-                batch = recorder.select_notifications(start, REPLAY_BATCH)
-                if not batch:
-                    break
-                events = [(n.id, self.mapper.to_domain_event(n), n) for n in batch]
-                self.read_model.apply(
-                    c,
-                    ((pos, e, e.timestamp, n) for pos, e, n in events),
-                    rebuilt=True,
-                    chained=chained,
-                    carry=carry,
-                )
-                applied += len(events)
-                start = batch[-1].id + 1
-            self.read_model.write_running(c, carry.changes)
+            applied, last = self._project(c, tracked, head)
             self.read_model.refresh_statistics(c)
-            recorder._insert_tracking(c, Tracking(READ_MODEL, start - 1))  # type: ignore[attr-defined]
+            recorder._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
             if tracked == 0:  # what an older read model tracked is gone with its tables
                 recorder.forget_older_read_models(c)  # type: ignore[attr-defined]
         return applied
+
+    def _project(
+        self, c: Any, tracked: int, head: int, on_applied: Callable[[int], None] | None = None
+    ) -> tuple[int, int]:
+        """Apply the log after position ``tracked`` to the read model in the
+        transaction ``c`` (all of it into tables made anew when ``tracked`` is 0,
+        the hash chain's links kept); ``on_applied`` is told each batch's size.
+        Returns events applied, and the last one's position."""
+        applied = 0
+        carry = Carryover()
+        chained = self.read_model.drop(c, head) if tracked == 0 else 0
+        start = tracked + 1
+        while True:
+            batch = self.recorder.select_notifications(start, REPLAY_BATCH)
+            if not batch:
+                break
+            events = [(n.id, self.mapper.to_domain_event(n), n) for n in batch]
+            self.read_model.apply(
+                c,
+                ((pos, e, e.timestamp, n) for pos, e, n in events),
+                rebuilt=True,
+                chained=chained,
+                carry=carry,
+            )
+            applied += len(events)
+            start = batch[-1].id + 1
+            if on_applied is not None:
+                on_applied(len(events))
+        self.read_model.write_running(c, carry.changes)
+        return applied, start - 1
+
+    def figures_unlike_the_log(self, on_applied: Callable[[int], None] | None = None) -> list[str]:
+        """The read model's tables whose rows are not those the log gives: the whole
+        read model is made again from the log in a transaction that is then rolled
+        back, and each table compared before and after (the hash chain, kept by a
+        rebuild, is checked by :func:`~cxzy.application.audit.verify`). Holds the
+        write lock meanwhile: imports wait."""
+        recorder: Any = self.recorder
+        unlike: list[str] = []
+        try:
+            with recorder.write_cursor() as c:
+                stored = {table: self.read_model.table_digest(c, table) for table in TABLES}
+                self._project(c, 0, recorder.max_notification_id() or 0, on_applied)
+                for table, digest in stored.items():
+                    if self.read_model.table_digest(c, table) != digest:
+                        unlike.append(table)
+                raise _Discarded  # (nothing of the rebuild is kept)
+        except _Discarded:
+            pass
+        return unlike
 
 
 class _Discarded(Exception):

@@ -11,6 +11,7 @@ SQLite or PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -562,6 +563,25 @@ class ReadModel:
     def rows(self, cursor: Any, statement: str, **params: Any) -> list[tuple[Any, ...]]:
         cursor.execute(self.dialect.sql(statement), params)
         return [tuple(row) for row in cursor.fetchall()]
+
+    def table_digest(self, cursor: Any, table: str) -> str:
+        """SHA-256 of a table's rows in the order of all their columns: equal for
+        two states of the table exactly when they hold the same rows."""
+        digest = hashlib.sha256()
+        cursor.execute(self.dialect.sql(f"SELECT * FROM {table} LIMIT 1"))
+        first = cursor.fetchone()
+        if first is None:
+            return digest.hexdigest()
+        order = ", ".join(str(n) for n in range(1, len(first) + 1))
+        cursor.execute(self.dialect.sql(f"SELECT * FROM {table} ORDER BY {order}"))
+        rows_of = getattr(
+            cursor, "sqlite_cursor", cursor
+        )  # (eventsourcing's wrapper: no fetchmany)
+        while rows := rows_of.fetchmany(10_000):
+            for row in rows:
+                values = row.values() if isinstance(row, Mapping) else row  # (psycopg's dicts)
+                digest.update(repr(tuple(values)).encode())
+        return digest.hexdigest()
 
     def value(self, cursor: Any, statement: str, **params: Any) -> Any:
         return self._one(cursor, statement, params)
