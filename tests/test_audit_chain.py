@@ -236,6 +236,22 @@ def test_figures_edited_outside_cxzy_are_found_by_verify_figures_and_left_as_the
     assert cli.run("status", "--format", "json").out == edited  # checked, not mended
 
 
+def test_figures_written_by_several_imports_are_those_the_log_gives(capsys, tmp_path):
+    """The running totals' weeks were written with their units in the order they
+    came: a store imported in parts held the same objects as a rebuild, keys in
+    another order, and --figures said they were edited."""
+    from conftest import EVENTS
+
+    lines = (EVENTS / "demo.jsonl").read_text(encoding="utf-8").splitlines(True)
+    store = Cli(capsys, tmp_path)
+    for n, part in enumerate((lines[:200], lines[200:400], lines[400:])):
+        path = tmp_path / f"part{n}.jsonl"
+        path.write_text("".join(part), encoding="utf-8")
+        assert store.run("import", path).code == 0
+    res = store.run("verify", "--figures")
+    assert res.code == 0 and "the figures are those the log gives" in res.out, res
+
+
 def test_a_rebuilt_read_model_keeps_the_chain_written_with_the_events(cli):
     before = cli.run("verify").out
     run_sql(cli.store, "DELETE FROM tracking")  # forces a rebuild on the next open

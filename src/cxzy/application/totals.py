@@ -759,7 +759,7 @@ class _Weeks:
             self.cursor,
             "INSERT INTO cx_weeks (week, kind, carried) VALUES (:week, :kind, :carried)",
             [
-                {"week": week, "kind": kind, "carried": json.dumps(units)}
+                {"week": week, "kind": kind, "carried": json.dumps(units, sort_keys=True)}
                 for week in sorted(self.new)
                 for kind, units in [("", {}), *sorted(self.read[week].items())]
             ],
@@ -769,7 +769,11 @@ class _Weeks:
             """INSERT INTO cx_weeks (week, kind, carried) VALUES (:week, :kind, :carried)
                ON CONFLICT (week, kind) DO UPDATE SET carried = excluded.carried""",
             [
-                {"week": week, "kind": kind, "carried": json.dumps(self.read[week][kind])}
+                {
+                    "week": week,
+                    "kind": kind,
+                    "carried": json.dumps(self.read[week][kind], sort_keys=True),
+                }
                 for week, kind in sorted(self.changed)
                 if week not in self.new
             ],
