@@ -580,12 +580,11 @@ class ReadModel:
         cursor.execute(self.dialect.sql(f"SELECT * FROM {table} ORDER BY {order}"))
         as_json = _JSON_COLUMNS.get(table, ())
         rows_of = getattr(cursor, "sqlite_cursor", cursor)  # (eventsourcing's: no fetchmany)
+        names = [column[0] for column in rows_of.description]
         while rows := rows_of.fetchmany(10_000):
             for row in rows:
                 values = (
-                    dict(row)
-                    if isinstance(row, Mapping)
-                    else dict(zip(row.keys(), row, strict=True))
+                    dict(row) if isinstance(row, Mapping) else dict(zip(names, row, strict=True))
                 )
                 for name in as_json:  # the same object, whatever order its keys were written in
                     values[name] = json.dumps(json.loads(values[name]), sort_keys=True)
