@@ -351,6 +351,13 @@ R1_OK = ev(
 )
 LEADER = ev("LeaderAssigned", "2010-05-05", person="张毅", role="member")
 
+
+def _verified_by(verifier: str) -> dict:
+    return ev(
+        "RectificationVerified", "2011-02-05", rectification="R1", accepted=True, verifier=verifier
+    )
+
+
 LIFECYCLE_CASES = [
     pytest.param(
         [],
@@ -485,27 +492,10 @@ LIFECYCLE_CASES = [
         [r"clos|verif"],
         id="escalate-after-closed",
     ),
-    pytest.param(
-        [R1_OPEN, R1_DONE],
-        ev(
-            "RectificationVerified",
-            "2011-02-05",
-            rectification="R1",
-            accepted=True,
-            verifier="王五",
-        ),
-        [r"own|verif"],
-        id="verifier-is-owner",
-    ),
+    pytest.param([R1_OPEN, R1_DONE], _verified_by("王五"), [r"own|verif"], id="verifier-is-owner"),
     pytest.param(  # the owner under another spelling: it was accepted
         [R1_OPEN, R1_DONE],
-        ev(
-            "RectificationVerified",
-            "2011-02-05",
-            rectification="R1",
-            accepted=True,
-            verifier="王五 ",
-        ),
+        _verified_by("王五 "),
         [f("verifier"), "space"],
         id="verifier-is-owner-with-a-space",
     ),

@@ -463,3 +463,13 @@ def open_app(
                 raise store_error(location, error) from None
             time.sleep(0.1 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def open_when_there(location: StoreLocation) -> CampaignApp | None:
+    """The store at ``location`` opened for reading, or None when there is none there
+    (yet), or what is there is not a store: a dashboard waiting for a store made by
+    another process looks with it."""
+    try:
+        return open_app(location, read_only=True)
+    except (Violation, PersistenceError):
+        return None

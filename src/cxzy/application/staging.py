@@ -110,10 +110,10 @@ def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
 def _made_folders(folder: Path) -> list[Path]:
     """Make ``folder`` and the missing ones above it; those made, deepest first
     (none when it cannot be made: opening the store says why)."""
-    missing = [folder, *folder.parents]
-    missing = list(reversed(missing[: next(i for i, f in enumerate(missing) if f.exists())]))
     made = []
-    for each in missing:
+    for each in reversed([folder, *folder.parents]):  # (from the top)
+        if each.exists():
+            continue
         try:
             each.mkdir()
         except FileExistsError:  # (made meanwhile by another: not ours to remove)

@@ -24,7 +24,7 @@ from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 
 from cxzy import __version__
-from cxzy.application.app import CampaignApp, closing_opened, open_app
+from cxzy.application.app import CampaignApp, closing_opened, open_app, open_when_there
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
@@ -415,14 +415,7 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
 def opener(location: StoreLocation) -> Callable[[], CampaignApp | None]:
     """What opens the store for reading once another process has made it (None
     before): an empty store's dashboard looks with it."""
-
-    def once_there() -> CampaignApp | None:
-        try:
-            return open_app(location, read_only=True)
-        except (Violation, PersistenceError):  # not there yet, or not a store
-            return None
-
-    return once_there
+    return functools.partial(open_when_there, location)
 
 
 def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:

@@ -44,7 +44,8 @@ class Registry:
         self.require_campaign()
         if code in self.units:
             raise Violation("unit_registered", unit=code)
-        alike = next((known for known in self.units if _folded(known) == _folded(code)), None)
+        folded = _folded(code)
+        alike = next((known for known in self.units if _folded(known) == folded), None)
         if alike is not None:  # (the dashboard and `log --unit` take a code in any case)
             raise Violation("unit_look_alike", unit=code, existing=alike)
         if parent is not None and parent not in self.units:

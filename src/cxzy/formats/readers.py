@@ -61,9 +61,9 @@ def read_file(
     if kind == "jsonl":
         lines = 0
         with path.open("rb") as handle:
+            if handle.peek(2).startswith(_UTF16_BOMS):  # (a line each was refused)
+                raise Violation("jsonl_utf16", file=name)
             while chunk := handle.read(1 << 20):
-                if not lines and chunk.startswith(_UTF16_BOMS):  # (a line each was refused)
-                    raise Violation("jsonl_utf16", file=name)
                 digest.update(chunk)
                 lines += chunk.count(b"\n")
         return read_records(path, label=name), {name: digest.hexdigest()}, lines

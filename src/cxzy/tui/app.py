@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from cxzy.application.app import CampaignApp, open_app
+from cxzy.application.app import CampaignApp, open_when_there
 from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.application.status import UnitStatus
 from cxzy.application.store import is_store_failure, store_error
@@ -319,9 +319,8 @@ class CxzyApp(App[None]):
                     self.notify, said, severity="warning", timeout=FAILURE_SECONDS
                 )
             return True
-        try:
-            store = open_app(self.store.location, read_only=True)
-        except (Violation, PersistenceError):  # (not a store, or not yet one)
+        store = open_when_there(self.store.location)
+        if store is None:  # (not a store, or not yet one)
             return True
         if not self._has_campaign(store):
             store.close()
