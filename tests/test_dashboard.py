@@ -632,6 +632,40 @@ async def test_a_long_unit_screen_shows_the_latest_rows_and_every_open_life(
     assert "C-ZP-2" in body and "最近" not in body and "未办结" not in body  # all shown
 
 
+async def test_the_unit_screen_says_where_each_commitment_and_rectification_stands(
+    demo_store,
+):
+    """Each life says, on its first row, where it stands on the day shown — the
+    ledger's word, and while open the days left or over and whether it is supervised
+    or escalated — and the open ones come first, the most urgent first."""
+    app = dashboard(demo_store, lang="zh", today=date(2011, 5, 18))
+    async with app.run_test(size=(140, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+        body = plain(app.screen.query_one("#body", Static))
+    rows = [line for line in body.splitlines() if "-ZP-" in line]
+    firsts = [
+        (cells[1].strip(), cells[2].strip())
+        for cells in (line.split("│") for line in rows)
+        if len(cells) > 2
+    ]
+    assert firsts == [
+        ("C-ZP-1", "逾期未兑现"),  # due 2010-09-30
+        ("C-ZP-2", "逾期未兑现"),  # due 2010-12-31
+        ("C-ZP-3", "未到期"),  # due 2012-06-30
+        ("R-ZP-1", "逾期未销号"),  # deadline 2011-03-31, verification rejected
+        ("R-ZP-2", "逾期未销号"),  # 2011-04-30, criticised 05-16, extended only on 05-20
+        ("R-ZP-3", "整改中"),  # 2011-06-30
+    ]
+    assert "逾期 230 天" in body and "逾期 48 天" in body and "剩 43 天" in body
+    lines = body.splitlines()
+    r1, r2 = (
+        next(n for n, line in enumerate(lines) if code in line) for code in ("R-ZP-1", "R-ZP-2")
+    )
+    assert "督办" in lines[r1 + 2] and "升级" in lines[r2 + 2]
+
+
 async def test_the_log_screen_finds_the_records_that_name_a_person(demo_store):
     app = dashboard(demo_store, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
@@ -772,6 +806,35 @@ async def test_the_record_shows_each_code_with_its_words(demo_store, lang, filte
         text = plain(app.screen.query_one("#record", Static))
         for words in shown:
             assert words in text, text
+
+
+async def test_the_record_names_its_fields_and_origin_in_the_interface_language(tmp_path):
+    """A record's fields are named as the fill-in workbook names them, with the key
+    the file has (评议类型 kind); where it came from says the file, its whole SHA-256
+    and the line in the interface's language (第 N 行)."""
+    import hashlib
+
+    source = tmp_path / "demo.jsonl"
+    shutil.copy(EVENTS / "demo.jsonl", source)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    path = tmp_path / "store.sqlite3"
+    app = open_app(location(path), create=True)
+    assert Importer(app).run(read_records(source), sources={str(source): digest}).ok
+    app.close()
+    app = dashboard(path, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("slash", *"unit:149 type:ReviewRecorded", "enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the newest: the leader's commentary on 149
+        await settle(pilot)
+        text = plain(app.screen.query_one("#record", Static))
+    assert "评议类型 kind" in text and "leader_commentary  领导点评" in text
+    assert "评议人或评议单位 reviewer" in text and "说明 note" in text
+    assert f"sha256:{digest}" in text
+    assert re.search(r"第 \d+ 行", text) and "line" not in text
 
 
 async def test_long_text_wraps_on_a_narrow_terminal(demo_store):

@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
+from conftest import EVENTS
 from contract_helpers import act, assert_one_line_error, commit, prelude, rect
 from cxzy.formats.ledger_tables import Cell, Table
 from cxzy.formats.ledger_xlsx import write_tables_xlsx
@@ -284,6 +285,65 @@ def test_known_at_limits_the_ledger(cli, tmp_path):
     assert rows(book["Commitments"]) == []
     cover = {r[0]: r[1] for r in book["Cover"].iter_rows(min_row=3, values_only=True) if r[0]}
     assert cover["log position"] == 3
+
+
+@pytest.fixture(scope="module")
+def demo_in_two_parts(tmp_path_factory):
+    """The demo's first 300 records imported on 2012-01-01, the rest on 2013-01-01."""
+    from freezegun import freeze_time
+
+    from cxzy.application.app import open_app
+    from cxzy.application.importer import Importer
+    from cxzy.application.store import StoreLocation
+    from cxzy.formats.readers import read_records
+
+    folder = tmp_path_factory.mktemp("parts")
+    lines = (EVENTS / "demo.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    first = folder / "first.jsonl"
+    first.write_text("".join(lines[:300]), encoding="utf-8")
+    path = folder / "demo.sqlite3"
+    for moment, part in (("2012-01-01", first), ("2013-01-01", EVENTS / "demo.jsonl")):
+        with freeze_time(moment):
+            app = open_app(StoreLocation("sqlite", str(path)), create=True)
+            assert Importer(app).run(read_records(part)).ok
+            app.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "as_of, known_at",
+    [
+        ("2010-09-01", None),
+        ("2011-05-18", None),
+        ("2011-07-01", None),
+        ("2012-12-31", None),
+        ("2012-12-31", "2012-06-01T12:00:00+08:00"),  # the first part only
+    ],
+)
+def test_the_unit_screen_says_what_the_ledger_says_of_each_life(demo_in_two_parts, as_of, known_at):
+    """Each commitment's result and rectification's state on a unit's screen is the
+    ledger's, for the same day and moment (one rule for both: cxzy.domain.outcomes)."""
+    from datetime import date, datetime
+
+    from cxzy.application.app import open_app
+    from cxzy.application.dashboard import DashboardQuery
+    from cxzy.application.ledger import LedgerQuery
+    from cxzy.application.store import StoreLocation
+
+    app = open_app(StoreLocation("sqlite", str(demo_in_two_parts)), read_only=True)
+    try:
+        moment = datetime.fromisoformat(known_at) if known_at else None
+        ledger = LedgerQuery(app).ledger(date.fromisoformat(as_of), moment)
+        expected = {c.commitment: (c.result, c.due) for c in ledger.commitments}
+        expected |= {r.rectification: (r.state, r.deadline) for r in ledger.rectifications}
+        shown = {}
+        for unit in ledger.report.units:
+            detail = DashboardQuery(app).unit_detail(ledger.report, unit.unit)
+            for life in detail.commitments + detail.rectifications:
+                shown[life["code"]] = (life["standing"].outcome, life["standing"].deadline)
+        assert shown == expected and len({outcome for outcome, _ in shown.values()}) > 1
+    finally:
+        app.close()
 
 
 @pytest.mark.parametrize("as_of", ["2010-06-15", "2011-03-01", "2012-11-07"])

@@ -7,6 +7,7 @@ English, then to the key itself, so a gap never breaks the interface.
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any
 
@@ -672,6 +673,7 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_field_accepted": {"zh": "验收", "en": "verification"},
     "tui_field_action": {"zh": "措施", "en": "action"},
     "tui_ratings": {"zh": "五好评分", "en": "ratings"},
+    "origin_line": {"zh": "第 {n} 行", "en": "line {n}"},
     "tui_visitor": {"zh": "走访领导", "en": "leader"},
     "tui_why_open": {"zh": "期限 {deadline},尚未完成", "en": "due {deadline}, not yet done"},
     "tui_why_missed": {
@@ -1470,6 +1472,20 @@ def field_words(type_: str, field: str, value: Any, lang: str = DEFAULT_LANG) ->
     if group is None or not isinstance(value, str) or f"{group}.{value}" not in LABELS:
         return None
     return t(f"{group}.{value}", lang)
+
+
+_HINT = re.compile(r"\s*[((::].*$|\?$")
+
+
+def field_name(type_: str, field: str, lang: str = DEFAULT_LANG) -> str | None:
+    """What a record's field is called (``CommitmentMade``'s ``due`` → 兑现期限): the
+    template's column note without its hint; None for a field with no note."""
+    if field == "ratings":
+        return t("tui_ratings", lang)
+    for key in (f"field.{type_}.{field}", f"field.{field}"):
+        if key in LABELS:
+            return _HINT.sub("", t(key, lang)) or None
+    return None
 
 
 def codes_named(text: str, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:

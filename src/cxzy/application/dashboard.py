@@ -24,6 +24,15 @@ from cxzy.application.readmodel import ALL, life_code
 from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
+from cxzy.domain.outcomes import (
+    CLOSED,
+    KEPT,
+    KEPT_LATE,
+    OPEN,
+    commitment_result,
+    rectification_state,
+    rectification_step,
+)
 from cxzy.domain.schema import public_record
 from cxzy.domain.status import (
     DONE,
@@ -93,6 +102,69 @@ class ItemDetail:
     evidence: LogRow | None  # the event that satisfied it
     closed: int | None = None  # for "all closed" items
     total: int | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a commitment or rectification stands on the day shown, as its records up
+    to that day (and moment) leave it: the ledger's result or state
+    (:mod:`cxzy.domain.outcomes`), the deadline in force and, while it is open, the
+    days left (negative: overdue) and their urgency."""
+
+    kind: str  # commitment or rectification
+    outcome: str
+    deadline: date
+    closed: bool
+    days_left: int | None = None
+    urgency: str | None = None
+    supervised: bool = False
+    escalated: bool = False
+
+
+def standing(kind: str, history: Sequence[dict[str, Any]], as_of: date) -> Standing:
+    """A life's standing on ``as_of`` from its records up to that day, in log order
+    (``kind``: ``commitment`` or ``rectification``)."""
+    first = history[0]
+    if kind == "commitment":
+        due, fulfilled_on = date.fromisoformat(first["due"]), None
+        for record in history[1:]:
+            if record["type"] == "CommitmentDueChanged":
+                due = date.fromisoformat(record["due"])
+            elif record["type"] == "CommitmentFulfilled":
+                fulfilled_on = record["day"]
+        outcome = commitment_result(due, fulfilled_on, as_of)
+        closed, supervised, escalated = outcome in (KEPT, KEPT_LATE), False, False
+    else:
+        due, state, escalated = date.fromisoformat(first["deadline"]), OPEN, False
+        for record in history[1:]:
+            type_ = record["type"]
+            state = rectification_step(state, type_, record.get("accepted"))
+            if type_ == "RectificationDeadlineExtended":
+                due = date.fromisoformat(record["deadline"])
+            escalated = escalated or type_ == "RectificationEscalated"
+        outcome = rectification_state(state, due, as_of)
+        closed, supervised = outcome == CLOSED, bool(first["supervised"])
+    if closed:
+        return Standing(kind, outcome, due, closed=True, supervised=supervised, escalated=escalated)
+    return Standing(
+        kind,
+        outcome,
+        due,
+        closed=False,
+        days_left=days_left(due, as_of),
+        urgency=urgency(due, as_of),
+        supervised=supervised,
+        escalated=escalated,
+    )
+
+
+def _most_urgent_first(life: dict[str, Any]) -> tuple[Any, ...]:
+    """Open lives first, earliest deadline, escalated then supervised first among
+    equals (as the alerts rank them); the closed after them, in the order made."""
+    s: Standing = life["standing"]
+    if s.closed:
+        return (True,)
+    return (False, s.deadline, not s.escalated, not s.supervised, life["code"])
 
 
 @dataclass
@@ -425,8 +497,13 @@ class DashboardQuery:
                 )
                 life["history"].append({**records[row.pos], "day": row.day, "by": row.by})
         for entity, life in lives.items():
-            target = detail.commitments if entity.startswith("c:") else detail.rectifications
+            kind = "commitment" if entity.startswith("c:") else "rectification"
+            life["standing"] = standing(kind, life["history"], as_of)
+            target = detail.commitments if kind == "commitment" else detail.rectifications
             target.append(life)
+        # sorted() keeps the order made among the closed
+        detail.commitments.sort(key=_most_urgent_first)
+        detail.rectifications.sort(key=_most_urgent_first)
         return detail
 
     # -- the log screen ---------------------------------------------------------------

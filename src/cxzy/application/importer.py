@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from eventsourcing.domain import Aggregate
@@ -114,13 +114,25 @@ def os_user() -> str | None:
         return None
 
 
-_ORIGIN = re.compile(r"^(?P<label>.*) sha256:[0-9a-f]{64} line (?P<line>\d+)$")
+_ORIGIN = re.compile(r"(?P<label>.*) sha256:(?P<sha>[0-9a-f]{64}) (?:line|row) (?P<line>\d+)")
+
+
+class Origin(NamedTuple):
+    label: str  # the file as named to the import (``FILE``, ``FILE[SHEET]``, ``<stdin>``)
+    sha256: str  # of the whole file, hex
+    line: int  # its line (JSON Lines) or row (CSV, a workbook's sheet)
+
+
+def origin_parts(origin: str | None) -> Origin | None:
+    """The parts of an origin written by :func:`origin_of` (None for any other)."""
+    found = _ORIGIN.fullmatch(origin or "")
+    return Origin(found["label"], found["sha"], int(found["line"])) if found else None
 
 
 def where_of(origin: str | None) -> str:
     """``FILE:LINE`` back from an origin written by :func:`origin_of`."""
-    found = _ORIGIN.match(origin or "")
-    return f"{found['label']}:{found['line']}" if found else origin or "?"
+    parts = origin_parts(origin)
+    return f"{parts.label}:{parts.line}" if parts else origin or "?"
 
 
 def origin_of(where: str, sources: Mapping[str, str]) -> str:

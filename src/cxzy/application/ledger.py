@@ -7,17 +7,11 @@ always agrees with ``cxzy status`` for the same day and moment, and names the
 same evidence for each item as the dashboard's unit screen. Values are codes (``kept``,
 ``overdue``, ``mass_evaluation``…); adapters translate them for people.
 
-Commitments, as of day D, against the due date in force (after any change):
-``kept`` fulfilled on or before it; ``kept_late`` fulfilled after it; ``broken``
-not fulfilled and the due date is before D (what ``status`` counts as overdue);
-``open`` not fulfilled and not yet due. ``renegotiated`` is said separately:
-its due date was changed at least once. A unit's promise-keeping rate is
-(kept + kept late) / (kept + kept late + broken); the on-time rate is
-kept / the same; both are empty while nothing is due.
-
-Rectifications, as of D: ``closed`` (verified and accepted: 销号), ``overdue``
-(not closed, deadline before D), ``awaiting`` (completed, waiting for
-verification), ``open``.
+Each commitment's result and each rectification's state as of day D are
+:mod:`cxzy.domain.outcomes`'s. A commitment is also said to be ``renegotiated``
+when its due date was changed at least once. A unit's promise-keeping rate is
+(kept + kept late) / (kept + kept late + broken); the on-time rate is kept / the
+same; both are empty while nothing is due.
 """
 
 from __future__ import annotations
@@ -33,16 +27,22 @@ from cxzy.application.collection import young_collections_only
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.readmodel import utc_text
 from cxzy.application.status import StatusQuery, StatusReport
+from cxzy.domain.outcomes import (
+    BROKEN,
+    COMMITMENT_RESULTS,
+    KEPT,
+    KEPT_LATE,
+    OPEN,
+    commitment_result,
+    rectification_state,
+    rectification_step,
+)
 from cxzy.domain.schema import RATING_KEYS, record_of
 from cxzy.domain.status import DONE, LATE
 
 #: a unit's checklist fact → the day of its first record and that record's text
 _Firsts = dict[tuple[str, str], tuple[date, str | None]]
 
-KEPT, KEPT_LATE, BROKEN, OPEN = "kept", "kept_late", "broken", "open"
-COMMITMENT_RESULTS = (KEPT, KEPT_LATE, BROKEN, OPEN)
-CLOSED, OVERDUE, AWAITING = "closed", "overdue", "awaiting"
-RECTIFICATION_STATES = (CLOSED, OVERDUE, AWAITING, OPEN)
 READ_STEP = 1_000  # records read between two reports of how far (LedgerQuery.ledger)
 
 
@@ -194,12 +194,6 @@ class Ledger:
     @property
     def as_of(self) -> date:
         return self.report.as_of
-
-
-def _commitment_result(row: CommitmentRow, as_of: date) -> str:
-    if row.fulfilled_on is not None:
-        return KEPT if row.fulfilled_on <= row.due else KEPT_LATE
-    return BROKEN if row.due < as_of else OPEN
 
 
 class LedgerQuery:
@@ -411,10 +405,9 @@ class LedgerQuery:
                     )
                 )
         for c in commitments.values():
-            c.result = _commitment_result(c, as_of)
+            c.result = commitment_result(c.due, c.fulfilled_on, as_of)
         for r in rectifications.values():
-            if r.state != CLOSED and r.deadline < as_of:
-                r.state = OVERDUE  # else: open, or awaiting verification, as its life left it
+            r.state = rectification_state(r.state, r.deadline, as_of)
 
         def by_unit(row: Any) -> tuple[int, date, str]:
             return (order.get(row.unit, len(order)), row.day, "")
@@ -435,6 +428,7 @@ class LedgerQuery:
 
     @staticmethod
     def _rectification_step(r: RectificationRow, type_: str, day: date, f: dict[str, Any]) -> None:
+        r.state = rectification_step(r.state, type_, f.get("accepted"))
         if type_ == "RectificationProgressed":
             r.progress = f["note"]
         elif type_ == "RectificationDeadlineExtended":
@@ -442,14 +436,10 @@ class LedgerQuery:
             r.deadline = f["deadline"]
         elif type_ == "RectificationCompleted":
             r.completed_on = day
-            r.state = AWAITING
         elif type_ == "RectificationVerified":
             r.verifications.append((day, bool(f["accepted"]), f["verifier"], f["note"]))
             if f["accepted"]:
                 r.closed_on = day
-                r.state = CLOSED
-            else:
-                r.state = OPEN
         elif type_ == "RectificationEscalated":
             if f["action"] == "public_criticism":
                 r.public_criticism_on = day

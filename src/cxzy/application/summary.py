@@ -20,19 +20,8 @@ from datetime import date, datetime, timedelta
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.dashboard import DashboardQuery
-from cxzy.application.ledger import (
-    AWAITING,
-    BROKEN,
-    CLOSED,
-    KEPT,
-    KEPT_LATE,
-    OPEN,
-    OVERDUE,
-    CommitmentRow,
-    Ledger,
-    LedgerQuery,
-    RectificationRow,
-)
+from cxzy.application.ledger import CommitmentRow, Ledger, LedgerQuery, RectificationRow
+from cxzy.domain.outcomes import AWAITING, BROKEN, CLOSED, KEPT, KEPT_LATE, OPEN, OVERDUE
 from cxzy.domain.status import MISSED, PHASE_BEHIND, PHASE_DONE, PHASE_DONE_LATE
 
 MAX_POINTS = 60

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -12,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cxzy.application.history import LogEntry
+from cxzy.application.importer import origin_parts
 from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.i18n import summary_label, t
 from cxzy.literal import NAME_CELLS, literal, unit_label, visible
@@ -128,17 +128,14 @@ def status_table(
     return table
 
 
-_ORIGIN = re.compile(r"(?P<file>.*) sha256:(?P<sha>[0-9a-f]{64}) (?:line|row) (?P<n>\d+)")
-
-
 def short_origin(origin: str | None) -> str:
     """An origin for the table: the file's name, line, and 12 hex digits of its SHA-256
     (the full origin stays in the store)."""
-    found = _ORIGIN.fullmatch(origin or "")
-    if found is None:
+    parts = origin_parts(origin)
+    if parts is None:
         return origin or ""
-    name = found["file"].replace("\\", "/").rsplit("/", 1)[-1]
-    return f"{name}:{found['n']} sha256:{found['sha'][:12]}"
+    name = parts.label.replace("\\", "/").rsplit("/", 1)[-1]
+    return f"{name}:{parts.line} sha256:{parts.sha256[:12]}"
 
 
 _LOG_COLUMNS = ("pos", "at", "type", "unit", "summary", "by", "recorded", "late", "origin")

@@ -17,8 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cxzy.application.history import LogEntry, LogQuery
+from cxzy.application.importer import origin_parts
 from cxzy.formats.ledger_tables import activity_label
-from cxzy.i18n import code_label, field_words, t
+from cxzy.i18n import code_label, field_name, field_words, t
 from cxzy.literal import literal
 from cxzy.tui.keys import localize_bindings
 
@@ -29,6 +30,14 @@ _FACTS = ("type", "at", "id", "by", "recorded")
 def _value(value: Any) -> Text:
     """A field as the file has it (objects and lists as JSON), shown literally."""
     return literal(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+def _key(type_: str, key: str, lang: str) -> Text:
+    """A field's name in the interface's language, then its key as the file has it."""
+    name = field_name(type_, key, lang)
+    if name is None or name.casefold() == key.casefold():
+        return Text(key)
+    return Text.assemble(name, (f" {key}", "dim"))
 
 
 class RecordScreen(ModalScreen[None]):
@@ -88,14 +97,20 @@ class RecordScreen(ModalScreen[None]):
                 words = self._words(record["type"], key, value, lang)
                 if words and words != value:  # the code as the file has it, then its words
                     shown.append(f"  {words}", style="dim")
-                table.add_row(key, shown)
+                table.add_row(_key(record["type"], key, lang), shown)
         table.add_row("", "")
         table.add_row(t("log_header_by", lang), _value(entry.by or "-"))
         recorded = Text(when(entry.recorded))
         if entry.late_days is not None:
             recorded.append(f"  {t('tui_reported_late', lang)}", style="yellow")
         table.add_row(t("log_header_recorded", lang), recorded)
-        table.add_row(t("log_header_origin", lang), _value(entry.origin or "-"))
+        parts = origin_parts(entry.origin)
+        if parts is None:  # (records written before origins were kept whole)
+            table.add_row(t("log_header_origin", lang), _value(entry.origin or "-"))
+        else:
+            table.add_row(t("log_header_origin", lang), literal(parts.label))
+            table.add_row("", f"sha256:{parts.sha256}")
+            table.add_row("", t("origin_line", lang, n=parts.line))
         body.update(table)
 
     def _words(self, type_: str, key: str, value: Any, lang: str) -> str | None:

@@ -14,12 +14,13 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from cxzy.application.dashboard import LogRow, Snapshot, UnitDetail
+from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
 from cxzy.application.history import late_days
+from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t
 from cxzy.literal import literal, visible
-from cxzy.styles import STATE_STYLES
+from cxzy.styles import STATE_STYLES, URGENCY_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
@@ -82,6 +83,33 @@ def _fields(record: dict[str, Any], lang: str) -> Text:
             shown = field_words(record["type"], key, value, lang) or str(value)
         parts.append(f"{t(_FIELDS[key], lang)}: {shown}")
     return literal("  ".join(parts))
+
+
+def _standing(standing: Standing, lang: str) -> Text:
+    """The ledger's word for where it stands; while open, the days left or over in
+    the alerts' colours, and whether it is supervised or escalated."""
+    words = "result" if standing.kind == "commitment" else "rect_state"
+    text = Text(code_label(words, standing.outcome, lang) or standing.outcome)
+    if standing.closed:
+        text.stylize("yellow" if standing.outcome == KEPT_LATE else "green")
+        return text
+    left = standing.days_left or 0
+    text.append("\n")
+    text.append(
+        t("tui_days_over", lang, n=-left) if left < 0 else t("tui_days_left", lang, n=left),
+        style=URGENCY_STYLES[standing.urgency or "green"],
+    )
+    flags = [
+        t(key, lang)
+        for key, on in (
+            ("tui_flag_supervised", standing.supervised),
+            ("tui_flag_escalated", standing.escalated),
+        )
+        if on
+    ]
+    if flags:
+        text.append("\n" + ",".join(flags), style="bold magenta")
+    return text
 
 
 class UnitScreen(Screen[None]):
@@ -236,7 +264,10 @@ class UnitScreen(Screen[None]):
     def _lives(title: str, lives: list[dict[str, Any]], lang: str) -> Table:
         table = _table(
             title,
-            *(t(c, lang) for c in ("tui_col_id", "col.day", "tui_col_record", "tui_col_detail")),
+            *(
+                t(c, lang)
+                for c in ("tui_col_id", "col.state", "col.day", "tui_col_record", "tui_col_detail")
+            ),
         )
         closed = [life for life in lives if not life["open"]]
         if len(closed) > CLOSED_LIVES:
@@ -256,6 +287,7 @@ class UnitScreen(Screen[None]):
             for n, record in enumerate(life["history"]):
                 table.add_row(
                     literal(life["code"]) if n == 0 else Text(""),
+                    _standing(life["standing"], lang) if n == 0 else Text(""),
                     str(record["day"]),
                     literal(code_label("type", record["type"], lang)),
                     _fields(record, lang),
