@@ -336,6 +336,84 @@ def test_a_read_only_role_can_watch_but_not_write(pg, server, capsys):
             conn.execute(f"DROP ROLE {role}")
 
 
+def test_tables_dropped_by_hand_are_said_and_never_made_again_empty(pg, server, capsys):
+    """PostgreSQL made a dropped table again empty on the next import (eventsourcing
+    creates what it misses): status then showed no units, exit 0."""
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    before = status(capsys, pg, "2011-03-01")
+    schema = pg.rsplit("schema=", 1)[1]
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP TABLE "{schema}".cx_units')
+    award = EVENTS / "examples" / "CommendationAwarded.jsonl"
+    for command in (["status"], ["import", str(award)]):
+        code, _, err = cli(capsys, "--store", pg, *command)
+        assert code == 1 and "lacks tables of its figures (cx_units)" in err, err
+    with psycopg.connect(server, autocommit=True) as conn:
+        found = conn.execute(
+            "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = 'cx_units'", [schema]
+        ).fetchall()
+    assert not found
+    assert cli(capsys, "--store", pg, "store", "rebuild")[0] == 0
+    assert status(capsys, pg, "2011-03-01") == before
+    assert cli(capsys, "--store", pg, "verify", "--figures")[0] == 0
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'DROP TABLE "{schema}".cxzy_events')
+    code, _, err = cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))
+    assert code == 1 and "has lost the table of its log (cxzy_events)" in err, err
+
+
+def test_tables_of_someone_else_are_named_and_nothing_is_made_beside_them(pg, server, capsys):
+    schema = pg.rsplit("schema=", 1)[1]
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE TABLE "{schema}".cx_units (code TEXT, budget INTEGER)')
+    code, _, err = cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))
+    assert code == 1
+    assert err.strip() == (
+        f"{pg} holds tables named as cxzy's (cx_units) but is not a cxzy store (left "
+        "untouched): use another database, or a schema of its own (?schema=NAME)"
+    )
+    with psycopg.connect(server, autocommit=True) as conn:
+        tables = conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s", [schema]
+        ).fetchall()
+    assert tables == [("cx_units",)]
+
+
+def test_a_role_without_rights_and_a_reader_asking_for_figures_are_told_why(pg, server, capsys):
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    schema = pg.rsplit("schema=", 1)[1]
+    nobody, reader = (f"cxzy_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("nobody", "reader"))
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {nobody} LOGIN")
+        conn.execute(f"CREATE ROLE {reader} LOGIN")
+        conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {reader}')
+        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {reader}')
+    try:
+        as_nobody = pg.replace("postgres@", f"{nobody}@", 1)
+        for command in (["status"], ["log"], ["verify"]):
+            code, _, err = cli(capsys, "--store", as_nobody, *command)
+            assert code == 1
+            assert err.startswith(f"role {nobody} may not read the tables of {as_nobody}"), err
+            assert "nothing was written" not in err
+        as_reader = pg.replace("postgres@", f"{reader}@", 1)
+        code, out, err = cli(capsys, "--store", as_reader, "verify", "--figures")
+        assert code == 1 and out.startswith("544 events checked")
+        assert err.strip().startswith("--figures makes the figures again in a transaction"), err
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {reader}')
+            conn.execute(f'REVOKE ALL ON SCHEMA "{schema}" FROM {reader}')
+            conn.execute(f"DROP ROLE {reader}")
+            conn.execute(f"DROP ROLE {nobody}")
+
+
+def test_connection_options_in_the_url_point_to_libpqs_environment(server, capsys):
+    code, _, err = cli(capsys, "--store", f"{server}?sslmode=require", "status")
+    assert code == 1
+    assert "cxzy reads only ?schema=NAME from a store URL, not sslmode" in err
+    assert "PGSSLMODE=require" in err
+
+
 def test_store_copy_both_ways_keeps_ids_recorded_times_and_order(pg, tmp_path, capsys):
     source = str(tmp_path / "source.sqlite3")
     assert cli(capsys, "--store", source, "import", str(EVENTS / "demo.jsonl"))[0] == 0
@@ -432,7 +510,9 @@ def test_an_import_gives_up_on_a_lock_held_too_long(pg, server, capsys, monkeypa
         code, out, err = cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))
         waited = time.monotonic() - started
         holder.rollback()
-    assert code == 1 and "another import has held the store for too long" in err, out + err
+    assert code == 1 and "another import has held the store" in err and "for too long" in err, (
+        out + err
+    )
     assert waited < 20
 
 
@@ -524,6 +604,33 @@ async def test_a_dashboard_says_when_the_connection_drops_and_catches_up(pg, ser
         await asyncio_to_thread(_write_one, pg, "while reconnecting")
         assert await _wait(pilot, lambda: app.connected and app.snapshot.head == head + 1, 10)
         assert not notice.display
+
+
+async def test_a_read_whose_connection_was_ended_says_reconnecting_not_cannot_open(
+    pg, server, capsys
+):
+    """Every session of the dashboard ended by the server: the next read fails on its
+    dropped connection, which is said as the connection lost (it said "cannot open
+    store … terminating connection"), and the reads after it catch up."""
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    app = CxzyApp(
+        open_app(resolve_store(pg), read_only=True), lang="en", today=date(2012, 11, 7), live=True
+    )
+    said: list[str] = []
+    async with app.run_test(size=(170, 45)) as pilot:
+        assert await _wait(pilot, lambda: app.snapshot is not None and app.connected, 10)
+        failed = app._store_failed
+        app._store_failed = lambda words: (said.append(words), failed(words))  # type: ignore[method-assign]
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND application_name <> 'psql'"
+            )
+        head = app.snapshot.head
+        await asyncio_to_thread(_write_one, pg, "after the sessions ended")
+        assert await _wait(pilot, lambda: app.snapshot.head == head + 1, 15)
+    assert said and all(words.startswith("connection to the store lost") for words in said), said
 
 
 async def asyncio_to_thread(function, *args):
@@ -661,10 +768,15 @@ def test_no_server_at_the_port_is_said_before_any_pool_is_made(server, monkeypat
         open_app(resolve_store(server))
 
 
-def test_a_store_that_could_not_be_opened_is_closed_at_once(server):
+def test_a_store_that_could_not_be_opened_is_closed_at_once(server, monkeypatch):
     """In a process that goes on (the dashboard, a program), the half-opened store is
     closed where the open failed: left to the garbage collector, its pool was closed
     from its own thread and psycopg printed "cannot join current thread"."""
+    import cxzy.application.app as app_module
+
+    # (the catalogue read before the pool refuses a missing database first: here the
+    # pool is to meet it)
+    monkeypatch.setattr(app_module, "check_postgres_store", lambda *_, **__: False)
     location = resolve_store(f"{server.rsplit('/', 1)[0]}/nodb_cxzy?schema=x")
     before = {id(o) for o in gc.get_objects() if isinstance(o, CampaignApp)}
     gc.disable()  # (no collection to close it meanwhile)

@@ -247,6 +247,85 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, caps
         assert "not a cxzy store" in err and "Traceback" not in err
 
 
+def test_a_figures_table_dropped_by_hand_is_said_never_made_again_empty(store, capsys):
+    """A read-model table dropped outside cxzy was taken for no store at all, and the
+    next import made it again empty: status then showed no units, exit 0. It is now
+    named, every command refuses the store untouched, and ``store rebuild`` makes the
+    figures again from the log."""
+    before = status_json(store, "2011-07-15")
+    with sqlite3.connect(store) as db:
+        db.execute("DROP TABLE cx_units")
+    award = EVENTS / "examples" / "CommendationAwarded.jsonl"
+    for command in (["status"], ["import", str(award)], ["log"], ["verify"]):
+        assert main(["--store", str(store), "--lang", "en", *command]) == 1, command
+        err = capsys.readouterr().err
+        assert err.strip().splitlines() == [
+            f"store {store} lacks tables of its figures (cx_units): they were dropped "
+            "outside cxzy; nothing was changed. The log is not in them: cxzy store rebuild "
+            "makes them again from it"
+        ], command
+        with sqlite3.connect(store) as db:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        assert "cx_units" not in tables
+    assert main(["--store", str(store), "--lang", "en", "store", "rebuild"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"the figures of {store} made again from the log's 544 events"
+    )
+    assert status_json(store, "2011-07-15") == before
+    assert main(["--store", str(store), "verify", "--figures"]) == 0
+
+
+def test_a_log_table_dropped_by_hand_is_said_and_nothing_made(store, capsys):
+    with sqlite3.connect(store) as db:
+        db.execute("DROP TABLE stored_events")
+    for command in (["status"], ["import", str(EVENTS / "demo.jsonl")], ["store", "rebuild"]):
+        assert main(["--store", str(store), "--lang", "en", *command]) == 1
+        assert capsys.readouterr().err.strip() == (
+            f"store {store} has lost the table of its log (stored_events): it was changed "
+            "outside cxzy; restore it from a backup (nothing was changed)"
+        )
+    with sqlite3.connect(store) as db:
+        assert not db.execute(
+            "SELECT name FROM sqlite_master WHERE name = 'stored_events'"
+        ).fetchall()
+
+
+def test_store_rebuild_mends_edited_figures_and_keeps_the_chain(store, capsys):
+    """``verify --figures`` names an edited table; ``store rebuild`` makes it again from
+    the log, with the hash chain's links as they were written."""
+    assert main(["--store", str(store), "checkpoint"]) == 0
+    checkpoint = capsys.readouterr().out.strip()
+    before = status_json(store, "2011-03-01")
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE cx_grades SET grade = 'advanced'")
+    assert status_json(store, "2011-03-01") != before
+    assert main(["--store", str(store), "--lang", "en", "verify", "--figures"]) == 1
+    assert "cxzy store rebuild makes them again" in capsys.readouterr().err
+    assert main(["--store", str(store), "store", "rebuild"]) == 0
+    assert status_json(store, "2011-03-01") == before
+    capsys.readouterr()
+    assert main(["--store", str(store), "verify", "--figures", "--against", checkpoint]) == 0
+    assert "rebuil" not in capsys.readouterr().err  # the links are those written with the log
+
+
+def test_a_copy_of_a_store_with_edited_figures_is_right_and_says_so(store, tmp_path, capsys):
+    """The copy's figures are made from the log: when they differ from the source's
+    because those were edited, the copy is kept, and the source's tables named."""
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE cx_grades SET grade = 'advanced'")
+    target = tmp_path / "copy.sqlite3"
+    assert main(["--lang", "en", "store", "copy", str(store), str(target)]) == 0
+    out = capsys.readouterr().out
+    assert "the logs are identical, but the source's figures are not those its log" in out
+    assert "(cx_grades: changed outside cxzy)" in out
+    assert main(["--store", str(target), "verify", "--figures"]) == 0
+    with sqlite3.connect(store) as db:
+        db.execute("DROP TABLE cx_units")
+    assert main(["--lang", "en", "store", "copy", str(store), str(tmp_path / "2.sqlite3")]) == 1
+    assert "lacks tables of its figures (cx_units)" in capsys.readouterr().err
+    assert not (tmp_path / "2.sqlite3").exists()
+
+
 def test_a_store_copied_onto_itself_by_another_path_is_refused_untouched(store, capsys):
     before = store.read_bytes()
     other_path = store.parent / "." / store.name

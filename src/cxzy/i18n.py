@@ -314,8 +314,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "库中尚无活动:请先导入 CampaignPlanned 记录",
     },
     "store_busy": {
-        "en": "another import has held the store for too long; nothing was written, try again",
-        "zh": "另一个导入占用数据库时间过长,本次未写入任何内容,请稍后重试",
+        "en": "another import has held the store {store} for too long; nothing was written, "
+        "try again",
+        "zh": "另一个导入占用数据库 {store} 时间过长,本次未写入任何内容,请稍后重试",
     },
     "store_failed": {"en": "the store failed: {reason}", "zh": "数据库出错:{reason}"},
     "template_broken": {"en": "broken campaign template: {reason}", "zh": "活动模板有误:{reason}"},
@@ -350,13 +351,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该数据库的读模型缺失或来自其他版本的 cxzy:正在按日志重建({events} 条事件;"
         "百万条约需一两分钟)……",
     },
+    "verify_figures_writer": {
+        "en": "--figures makes the figures again in a transaction it then rolls back, "
+        "which needs a role that may write {store}; the log was checked above",
+        "zh": "--figures 会在一个随后回滚的事务中重算统计数据,需要对 {store} "
+        "有写权限的角色;日志已在上面校验",
+    },
+    "store_log_missing": {
+        "en": "store {store} has lost the table of its log ({tables}): it was changed "
+        "outside cxzy; restore it from a backup (nothing was changed)",
+        "zh": "数据库 {store} 缺少其日志表({tables}):它在 cxzy 之外被改动过;"
+        "请从备份恢复(未做任何改动)",
+    },
+    "store_figures_missing": {
+        "en": "store {store} lacks tables of its figures ({tables}): they were dropped "
+        "outside cxzy; nothing was changed. The log is not in them: cxzy store rebuild "
+        "makes them again from it",
+        "zh": "数据库 {store} 缺少统计数据表({tables}):它们在 cxzy 之外被删除;"
+        "未做任何改动。日志不在其中:cxzy store rebuild 可由日志重新生成",
+    },
+    "pg_foreign_tables": {
+        "en": "{store} holds tables named as cxzy's ({tables}) but is not a cxzy store "
+        "(left untouched): use another database, or a schema of its own (?schema=NAME)",
+        "zh": "{store} 中有与 cxzy 同名的表({tables}),但不是 cxzy 数据库(未做任何改动):"
+        "请换一个数据库,或使用单独的 schema(?schema=名称)",
+    },
+    "pg_no_read": {
+        "en": "role {user} may not read the tables of {store}: ask the database's owner "
+        "(GRANT USAGE ON SCHEMA {schema} TO {user}; GRANT SELECT ON ALL TABLES IN "
+        'SCHEMA {schema} TO {user}), see the README\'s "Many terminals"',
+        "zh": "角色 {user} 无权读取 {store} 的表:请数据库所有者授权"
+        "(GRANT USAGE ON SCHEMA {schema} TO {user}; GRANT SELECT ON ALL TABLES IN "
+        "SCHEMA {schema} TO {user}),参见 README 的“Many terminals”",
+    },
     "store_read_only_role": {
         "en": "this store is read-only for you ({store}); nothing was written",
         "zh": "您对该数据库只有读权限({store}),未写入任何内容",
     },
     "copy_target_not_empty": {
-        "en": "the target store is not empty: copy into a new store",
-        "zh": "目标数据库不是空的:请复制到新的数据库",
+        "en": "the target store {store} is not empty: copy into a new store",
+        "zh": "目标数据库 {store} 不是空的:请复制到新的数据库",
     },
     "copy_same": {
         "en": "{store} is both the source and the target: copy into a new store",
@@ -364,8 +398,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "copy_source_empty": {"en": "the source store holds no events", "zh": "源数据库中没有事件"},
     "copy_differs": {
-        "en": "the copy differs from the source ({what}); the copy was written, check both stores",
-        "zh": "副本与源数据库不一致({what});副本已写入,请检查两个数据库",
+        "en": "the copy differs from the source ({what}); {outcome}",
+        "zh": "副本与源数据库不一致({what});{outcome}",
+    },
+    "copy_not_kept": {"en": "nothing was written", "zh": "未写入任何内容"},
+    "copy_kept": {
+        "en": "the copy was written to {target}: check both stores",
+        "zh": "副本已写入 {target},请检查两个数据库",
+    },
+    "copied_source_unlike": {
+        "en": "copied {events:~event|events} from {source} to {target}; the logs are "
+        "identical, but the source's figures are not those its log gives ({tables}: "
+        "changed outside cxzy): the copy's are made from the log (cxzy store rebuild "
+        "mends the source's)",
+        "zh": "已从 {source} 复制 {events} 条事件到 {target};日志一致,但源数据库的统计数据"
+        "与其日志不符({tables}:曾在 cxzy 之外被改动):副本的统计数据按日志计算"
+        "(cxzy store rebuild 可修复源数据库)",
     },
     "copied": {
         "en": "copied {events:~event|events} from {source} to {target}; log and status on {days:~day|days} identical",
@@ -387,6 +435,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{store}: PostgreSQL refused the user's password",
         "zh": "{store}:PostgreSQL 拒绝了该用户的密码",
     },
+    "pg_no_host": {
+        "en": "{store}: no host named {name} is known (check the host in the URL)",
+        "zh": "{store}:找不到名为 {name} 的主机(请检查地址中的主机名)",
+    },
     "pg_down": {
         "en": "{store}: no PostgreSQL answers at {server} (is the server running, and the port right?)",
         "zh": "{store}:{server} 上没有 PostgreSQL 应答(服务器是否在运行?端口是否正确?)",
@@ -398,6 +450,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "store_not_a_path": {
         "en": "store {store} is neither a file's path nor a postgresql:// URL (a SQLite store is named by its path alone)",
         "zh": "数据库 {store} 既不是文件路径,也不是 postgresql:// 地址(SQLite 数据库直接写文件路径)",
+    },
+    "store_url_options": {
+        "en": "{store}: cxzy reads only ?schema=NAME from a store URL, not {names}; "
+        "TLS and other connection settings come from libpq's environment "
+        "(PGSSLMODE=require, PGSSLROOTCERT=FILE…)",
+        "zh": "{store}:cxzy 只读取地址中的 ?schema=名称,不读取 {names};"
+        "TLS 等连接设置请用 libpq 的环境变量(PGSSLMODE=require、PGSSLROOTCERT=文件…)",
     },
     "bad_store_url": {
         "en": "{store} is not a store URL like postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]",
@@ -550,10 +609,15 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "the figures are those the log gives: the read model made again from the log and compared, table by table",
     },
     "verify_figures_unlike": {
-        "zh": "以下表中的数字与日志不符:{tables}(读模型曾在 cxzy 之外被改动);用 cxzy store copy 复制到新数据库,即按日志重新计算",
-        "en": "figures unlike those the log gives, in: {tables} (the read model was changed outside cxzy); cxzy store copy to a new store makes them again from the log",
+        "zh": "以下表中的数字与日志不符:{tables}(读模型曾在 cxzy 之外被改动);cxzy store rebuild 可按日志重新计算",
+        "en": "figures unlike those the log gives, in: {tables} (the read model was changed outside cxzy); cxzy store rebuild makes them again from the log",
     },
     "progress_copying": {"zh": "复制事件", "en": "copying events"},
+    "progress_rebuilding": {"zh": "重新计算统计数据", "en": "making the figures again"},
+    "rebuilt": {
+        "zh": "已由日志的 {events} 条事件重新计算 {store} 的统计数据",
+        "en": "the figures of {store} made again from the log's {events:~event|events}",
+    },
     "progress_reading_log": {"zh": "读取日志", "en": "reading the log"},
     "demo_loaded": {
         "zh": "已载入演示历史:{written} 条新记录({skipped} 条已存在)→ {store}",
@@ -608,6 +672,22 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_store_replaced": {
         "zh": "数据库文件 {store} 已被替换:现在显示新的文件",
         "en": "the store's file {store} was replaced: now showing the new one",
+    },
+    "tui_no_phase_before": {
+        "zh": "{day} 之前没有阶段的开始或结束",
+        "en": "no phase begins or ends before {day}",
+    },
+    "tui_no_phase_after": {
+        "zh": "{day} 之后没有阶段的开始或结束",
+        "en": "no phase begins or ends after {day}",
+    },
+    "tui_first_day": {
+        "zh": "{day} 已是能显示的最早一天",
+        "en": "{day} is the first day a view shows",
+    },
+    "tui_last_day": {
+        "zh": "{day} 已是能显示的最后一天",
+        "en": "{day} is the last day a view shows",
     },
     "tui_disconnected": {
         "zh": "与数据库的连接已断开,正在重连…(显示的是断开前的状态)",
@@ -897,6 +977,18 @@ MESSAGES.update(
             "en": "{file}: the output must end in {suffixes}",
             "zh": "{file}:输出文件名须以 {suffixes} 结尾",
         },
+        "output_no_name": {
+            "en": "{file}: the file's name is missing (give one before {suffix})",
+            "zh": "{file}:缺少文件名(请在 {suffix} 前写上名称)",
+        },
+        "output_csv_suffix": {
+            "en": "{file}: --format csv writes a folder of CSV files, not a {suffix} file; give a folder's name",
+            "zh": "{file}:--format csv 写入一个存放 CSV 文件的文件夹,不是 {suffix} 文件;请给出文件夹名",
+        },
+        "output_not_ours": {
+            "en": "{file} exists and was not written by cxzy; choose another name, or add --force to replace it",
+            "zh": "{file} 已存在且不是 cxzy 生成的;请换一个名称,或加 --force 覆盖它",
+        },
         "output_unwritable": {
             "en": "cannot write {file}: {reason}",
             "zh": "无法写入 {file}:{reason}",
@@ -1031,6 +1123,10 @@ LABELS.update(
         "cover.position": {"zh": "日志位置", "en": "log position"},
         "cover.head": {"zh": "链头哈希", "en": "head hash"},
         "cover.checkpoint": {"zh": "检查点", "en": "checkpoint"},
+        "cover.no_checkpoint": {
+            "zh": "无(此时日志中尚无记录)",
+            "en": "none (the log held no record then)",
+        },
         "cover.generated": {"zh": "生成时间", "en": "generated"},
         "cover.program": {"zh": "生成程序", "en": "generated by"},
         "cover.check": {
@@ -1259,12 +1355,33 @@ LABELS.update(
         },
         "report.rectification_figures": {
             "zh": "整改共 {total} 项:已销号 {closed},待验收 {awaiting},整改中 {open},逾期未销号 {overdue};挂牌督办 {supervised} 项,通报批评 {criticised} 项,问责 {accountable} 项",
-            "en": "{total:~rectification|rectifications}: {closed} closed, {awaiting} awaiting verification, {open} open, {overdue} overdue; {supervised} supervised, {criticised} publicly criticised, {accountable} accountability",
+            "en": "{total:~rectification|rectifications}: {closed} closed, {awaiting} awaiting verification, {open} open, {overdue} overdue; {supervised} supervised, {criticised} publicly criticised, {accountable} held accountable",
         },
         "report.grades": {"zh": "等次变化", "en": "Grade changes"},
         "report.no_grades": {"zh": "尚无评定等次。", "en": "No grades yet."},
         "report.awards": {"zh": "表彰", "en": "Awards"},
         "report.no_awards": {"zh": "尚无表彰。", "en": "No awards yet."},
+        "report.no_units": {"zh": "尚无单位。", "en": "No units yet."},
+        "report.no_chart": {"zh": "尚无可绘制的进度。", "en": "Nothing to chart yet."},
+        "report.no_rectifications": {"zh": "尚无整改。", "en": "No rectifications yet."},
+        "report.rectifications_all_closed": {
+            "zh": "没有未销号、挂牌督办或经通报批评、问责的整改;已销号的 {others} 项见专项台帐",
+            "en": "No rectification is open, supervised, or escalated: {others:~closed one is|closed ones are} in the special ledger",
+        },
+        "report.rectifications_all_listed": {
+            "zh": "下表列出未销号、挂牌督办或经通报批评、问责的整改({listed} 项),即全部整改",
+            "en": "The table lists the rectifications not closed, supervised, or escalated ({listed}): that is all of them",
+        },
+        "report.col.grade_changes": {"zh": "等次变化", "en": "grade changes"},
+        # the ledger's words (单位汇总: 已兑现 fulfilled); "kept" is on time only
+        "report.col.commitments": {
+            "zh": "承诺 兑现/总/逾期",
+            "en": "commitments fulfilled/total/overdue",
+        },
+        "report.legend": {
+            "zh": "承诺 = 兑现/总数/逾期;整改 = 未销号/总数/逾期/督办/升级(通报批评或问责)",
+            "en": "commitments = fulfilled/total/overdue; rectif. = open/total/overdue/supervised/escalated (publicly criticised or held accountable)",
+        },
         "report.chart": {
             "zh": "各阶段事项完成率变化",
             "en": "Share of items done per phase over time",
@@ -1348,8 +1465,13 @@ LABELS.update(
             "en": "print the log's position, head hash and time, as one line",
         },
         "cli.store_command": {
-            "zh": "管理数据库:把一个复制到另一个",
-            "en": "manage stores: copy one into another",
+            "zh": "管理数据库:把一个复制到另一个,或由日志重新计算统计数据",
+            "en": "manage stores: copy one into another, or make the figures again from the log",
+        },
+        "cli.store_rebuild": {
+            "zh": "由日志重新计算 --store 的统计数据(读模型),哈希链不变",
+            "en": "make the figures (the read model) of --store again from its log; the hash "
+            "chain is kept",
         },
         "cli.store_copy": {
             "zh": "把 SRC 的全部事件复制到空的 DST(SQLite 文件或 postgresql:// 地址)",
@@ -1371,6 +1493,10 @@ LABELS.update(
         "cli.force": {
             "zh": "覆盖已有的同名文件",
             "en": "replace a file of that name",
+        },
+        "cli.force_not_ours": {
+            "zh": "也覆盖不是 cxzy 生成的同名文件(cxzy 生成的会直接替换)",
+            "en": "also replace a file of that name that cxzy did not write (its own are replaced anyway)",
         },
         "cli.export": {"zh": "导出专项台帐", "en": "export the special ledger (专项台帐)"},
         "cli.ledger": {

@@ -24,6 +24,7 @@ from cxzy.application.readmodel import READ_MODEL, TABLES, ReadModel
 from cxzy.application.store import (
     StoreLocation,
     check_listening,
+    check_postgres_store,
     check_sqlite_file,
     on_read_only_media,
     postgres_env,
@@ -255,7 +256,22 @@ class CampaignApp(Application):
             self.read_model.refresh_statistics(c)
             recorder._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
             if tracked == 0:  # what an older read model tracked is gone with its tables
-                recorder.forget_older_read_models(c)  # type: ignore[attr-defined]
+                recorder.forget_read_models(c)  # type: ignore[attr-defined]
+        return applied
+
+    def rebuild_read_model(self, on_applied: Callable[[int], None] | None = None) -> int:
+        """Make the whole read model again from the log, in one transaction (``cxzy
+        store rebuild``: tables dropped or edited outside cxzy); the hash chain's
+        links are kept, as by any rebuild. ``on_applied`` is told each batch's size.
+        Returns events applied."""
+        recorder: Any = self.recorder
+        with recorder.write_cursor() as c:
+            head = recorder.max_notification_id() or 0
+            applied, last = self._project(c, 0, head, on_applied)
+            self.read_model.refresh_statistics(c)
+            recorder.forget_read_models(c, current_too=True)
+            if last:
+                recorder._insert_tracking(c, Tracking(READ_MODEL, last))
         return applied
 
     def _project(
@@ -409,6 +425,7 @@ def open_app(
     create: bool = False,
     read_only: bool = False,
     on_rebuild: Callable[[int], None] | None = None,
+    figures_gone: bool = False,
 ) -> CampaignApp:
     """Open the store; ``create`` makes a new SQLite file, or the tables in a
     PostgreSQL database, if there are none.
@@ -421,7 +438,9 @@ def open_app(
     missing, unreadable or not a cxzy store.
     """
     if location.kind == "sqlite":
-        new = check_sqlite_file(location, create=create and not read_only)
+        new = check_sqlite_file(
+            location, create=create and not read_only, figures_gone=figures_gone
+        )
         if not read_only and on_read_only_media(location.path):  # it can only be read
             raise Violation("store_read_only", store=location.display(), reason="read-only media")
         env = {
@@ -437,6 +456,8 @@ def open_app(
     else:
         env = postgres_env(location, create=create and not read_only)
         check_listening(location, env)
+        check_postgres_store(location, figures_gone=figures_gone)  # (before eventsourcing
+        # makes what it misses)
     for attempt in range(OPEN_ATTEMPTS):
         try:
             app = _construct(env)

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from eventsourcing.persistence import PersistenceError
 from platformdirs import user_data_dir
 
-from cxzy.application.readmodel import STORE_FORMAT
+from cxzy.application.readmodel import READ_MODEL, STORE_FORMAT, TABLES
 from cxzy.domain.errors import Violation, os_reason
 
 ENV_VAR = "CXZY_STORE"
@@ -106,7 +106,7 @@ def sqlite_name(location: StoreLocation, *, read_only: bool) -> str:
     return str(location.path)
 
 
-def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
+def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bool = False) -> bool:
     """Check that a SQLite store exists and is a cxzy store; return True when new.
 
     A missing file is an error unless ``create``; a file that is not SQLite, or a
@@ -139,6 +139,14 @@ def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
             row = connection.execute(
                 "SELECT value FROM cx_meta WHERE key='store_format'"
             ).fetchone()
+            tracking = LOG_TABLES["sqlite"][1]
+            tracked = (
+                tracking in tables
+                and connection.execute(
+                    f"SELECT notification_id FROM {tracking} WHERE application_name = ?",
+                    [READ_MODEL],
+                ).fetchone()
+            )
     except sqlite3.DatabaseError as error:
         reason = str(error)
         if "not a database" in reason:
@@ -149,7 +157,29 @@ def check_sqlite_file(location: StoreLocation, *, create: bool) -> bool:
 
     if row is None or row[0] != STORE_FORMAT:
         raise Violation("store_format", store=location.display(), found=row[0] if row else "?")
+    check_tables(location, tables, tracked=bool(tracked) and not figures_gone)
     return False
+
+
+#: eventsourcing's tables of the log and of what its processes have tracked, by store kind
+LOG_TABLES = {
+    "sqlite": ("stored_events", "tracking"),
+    "postgresql": ("cxzy_events", "cxzy_tracking"),
+}
+
+
+def check_tables(location: StoreLocation, present: set[str], *, tracked: bool) -> None:
+    """Raise when a store (it has ``cx_meta``) lacks tables of its own: ``present``
+    are the tables there; ``tracked``: whether the read model of this version has
+    been made (an older store lacks the tables a newer read model adds, until the
+    rebuild that makes them). A table dropped outside cxzy was taken for a store
+    never made, or made again empty by the next import: figures wrong, exit 0."""
+    gone = [table for table in LOG_TABLES[location.kind] if table not in present]
+    if gone:
+        raise Violation("store_log_missing", store=location.display(), tables=", ".join(gone))
+    gone = [table for table in TABLES if table not in present]
+    if gone and tracked:
+        raise Violation("store_figures_missing", store=location.display(), tables=", ".join(gone))
 
 
 _MISSING_SCHEMA = re.compile(r'schema "(?P<name>[^"]*)" does not exist')
@@ -162,6 +192,23 @@ def is_store_failure(error: BaseException) -> bool:
     return isinstance(error, PersistenceError | sqlite3.Error) or type(error).__module__.startswith(
         "psycopg"
     )
+
+
+_LOST = (
+    "terminating connection",
+    "server closed the connection",
+    "connection is closed",
+    "connection is lost",
+    "consuming input failed",
+    "connection has been closed",
+)
+
+
+def connection_lost(error: BaseException) -> bool:
+    """Whether a failure is a PostgreSQL connection dropped under a read (the server
+    restarted, an administrator ended the session): the pool opens another one."""
+    said = str(error)
+    return any(sign in said for sign in _LOST)
 
 
 @contextmanager
@@ -197,7 +244,7 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
     if "readonly" in lowered or "read-only" in lowered:
         return Violation("store_read_only", store=location.display(), reason=reason)
     if "database is locked" in lowered or "lock timeout" in lowered:
-        return Violation("store_busy")
+        return Violation("store_busy", store=location.display())
     if "disk is full" in lowered or "disk i/o error" in lowered:
         return Violation("store_full", store=location.display(), reason=reason)
     if "unable to open database file" in lowered:
@@ -213,6 +260,7 @@ _PG_REASONS = (  # what PostgreSQL or the network said → our message
     (re.compile(r'role "(?P<name>[^"]*)" does not exist'), "pg_no_role"),
     (re.compile(r'database "(?P<name>[^"]*)" does not exist'), "pg_no_database"),
     (re.compile(r"password authentication failed|no password supplied"), "pg_password"),
+    (re.compile(r"failed to resolve host '(?P<name>[^']*)'"), "pg_no_host"),
     (
         re.compile(r"Connection refused|could not connect|accepting TCP/IP|timeout expired"),
         "pg_down",
@@ -279,20 +327,84 @@ def postgres_unreachable(location: StoreLocation) -> Violation:
     password, no server there)."""
     import psycopg
 
-    env = postgres_env(location, create=False)
     try:
         _connect(location).close()
     except psycopg.Error as error:
-        said = str(error)
-        for pattern, code in _PG_REASONS:
-            found = pattern.search(said)
-            if found:
-                name = found.groupdict().get("name", "")
-                where = f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}"
-                return Violation(code, store=location.display(), name=name, server=where)
-        reason = (said.strip().splitlines() or [""])[-1].strip()
-        return Violation("store_unreadable", store=location.display(), reason=reason)
+        return _refused(location, error)
     return Violation("store_unreadable", store=location.display(), reason="no connection")
+
+
+def _refused(location: StoreLocation, error: BaseException) -> Violation:
+    """What PostgreSQL or the network said when a connection was refused, as one line."""
+    env = postgres_env(location, create=False)
+    said = str(error)
+    for pattern, code in _PG_REASONS:
+        found = pattern.search(said)
+        if found:
+            name = found.groupdict().get("name", "")
+            where = f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}"
+            return Violation(code, store=location.display(), name=name, server=where)
+    reason = (said.strip().splitlines() or [""])[-1].strip()
+    return Violation("store_unreadable", store=location.display(), reason=reason)
+
+
+_PG_TABLES = """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = %s AND c.relkind IN ('r', 'p')"""
+
+
+def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False) -> bool:
+    """What a ``postgresql://`` store's catalogue says before eventsourcing opens it
+    (which makes the tables it misses): True when cxzy's tables are there. Raises
+    when the database cannot be reached (at once, with PostgreSQL's reason: the
+    pool waited its 5 s first), when tables of cxzy's names are someone else's,
+    when the role may not read cxzy's tables, or when some of them are gone
+    (:func:`check_tables`, unless ``figures_gone``: a store to rebuild). The
+    catalogue is read whatever the role's rights."""
+    import psycopg
+
+    env = postgres_env(location, create=False)
+    schema = env["POSTGRES_SCHEMA"] or "public"
+    try:
+        with _connect(location) as connection:
+            present = {name for (name,) in connection.execute(_PG_TABLES, [schema])}
+            if "cx_meta" not in present:
+                ours = sorted(n for n in present if n.startswith(("cx_", "cxzy_")))
+                if ours:
+                    raise Violation(
+                        "pg_foreign_tables", store=location.display(), tables=", ".join(ours)
+                    )
+                return False
+            readable = connection.execute(
+                "SELECT has_table_privilege(format('%%I.%%I', %s::text, 'cx_meta'), 'SELECT')",
+                [schema],
+            ).fetchone()
+            if not (readable and readable[0]):
+                raise Violation(
+                    "pg_no_read", store=location.display(), user=env["POSTGRES_USER"], schema=schema
+                )
+            found = connection.execute(
+                f'SELECT value FROM "{schema}".cx_meta WHERE key = %s', ["store_format"]
+            ).fetchone()
+            if found is None or found[0] != STORE_FORMAT:
+                raise Violation(
+                    "store_format", store=location.display(), found=found[0] if found else "?"
+                )
+            tracking = LOG_TABLES["postgresql"][1]
+            tracked = (
+                tracking in present
+                and connection.execute(
+                    f'SELECT notification_id FROM "{schema}".{tracking} WHERE application_name = %s',
+                    [READ_MODEL],
+                ).fetchone()
+            )
+    except psycopg.Error as error:
+        if "permission denied" in str(error):
+            raise Violation(
+                "pg_no_read", store=location.display(), user=env["POSTGRES_USER"], schema=schema
+            ) from None
+        raise _refused(location, error) from None
+    check_tables(location, present, tracked=bool(tracked) and not figures_gone)
+    return True
 
 
 _PLAIN_SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -305,7 +417,11 @@ def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
     query = parse_qs(parts.query)
     unknown = set(query) - {"schema"}
     dbname = unquote(parts.path.lstrip("/"))
-    if unknown or not dbname:
+    if unknown and dbname:  # sslmode, say: eventsourcing takes no libpq options
+        raise Violation(
+            "store_url_options", store=location.display(), names=", ".join(sorted(unknown))
+        )
+    if not dbname:
         raise Violation("bad_store_url", store=location.display())
     schema = query.get("schema", [""])[0]
     if schema and not _PLAIN_SCHEMA.fullmatch(schema):

@@ -12,7 +12,7 @@ from rich.console import Console
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.audit import Checkpoint, VerifyReport, verify
 from cxzy.application.readmodel import READ_MODEL
-from cxzy.application.store import StoreLocation
+from cxzy.application.store import StoreLocation, failures_named
 from cxzy.cli.progress import progress
 from cxzy.domain.errors import Violation
 from cxzy.i18n import message, t
@@ -90,11 +90,18 @@ def _figures_checked(location: StoreLocation, out: Console, err: Console, lang: 
     """The figures (the read model) made again from the log and compared, table by
     table: a table edited behind cxzy's back changes what status shows, and the
     chain, which covers the log, cannot see it."""
-    with (
-        closing(open_app(location)) as app,  # (its rebuild is rolled back: nothing written)
-        progress(err, t("progress_figures", lang), app.head()) as done,
-    ):
-        unlike = app.figures_unlike_the_log(done)
+    try:
+        with (
+            closing(open_app(location)) as app,  # (its rebuild is rolled back: nothing written)
+            progress(err, t("progress_figures", lang), app.head()) as done,
+            failures_named(location),
+        ):
+            unlike = app.figures_unlike_the_log(done)
+    except Violation as violation:
+        if violation.code not in ("store_read_only_role", "store_read_only"):
+            raise
+        # (a watching terminal's role: the rebuild it makes and rolls back is a write)
+        raise Violation("verify_figures_writer", store=location.display()) from None
     if unlike:
         _say(err, message("verify_figures_unlike", lang, tables=", ".join(unlike)))
         return EXIT_BROKEN

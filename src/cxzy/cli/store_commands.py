@@ -1,4 +1,5 @@
-"""``cxzy store copy SRC DST``: move a whole store between SQLite and PostgreSQL."""
+"""``cxzy store copy SRC DST``: move a whole store between SQLite and PostgreSQL;
+``cxzy store rebuild``: make a store's figures again from its log."""
 
 from __future__ import annotations
 
@@ -25,9 +26,13 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     common(c, top=False)
     c.add_argument("source", metavar="SRC", help=t("cli.store_copy_source", lang))
     c.add_argument("target", metavar="DST", help=t("cli.store_copy_target", lang))
+    r = actions.add_parser("rebuild", help=t("cli.store_rebuild", lang))
+    common(r, top=False)
 
 
 def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if args.store_action == "rebuild":
+        return _rebuild(args, out, err)
     source, target = resolve_store(args.source), resolve_store(args.target)
     if _same(source, target):
         raise Violation("copy_same", store=source.display())
@@ -36,20 +41,49 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
         empty = origin.head() == 0
     if empty:  # said before the target is made: nothing made for nothing
         raise Violation("copy_source_empty")
-    with progress(err, t("progress_copying", args.lang), origin.head()) as done:
-        # a new SQLite file appears only whole and checked; one made there meanwhile
-        # is copied into only if it is empty
-        result = write_into(target, lambda copy: copy_store(origin, copy, done), args=args)
+    made = target.kind == "sqlite" and not target.exists()  # (removed if the copy fails)
+    try:
+        with progress(err, t("progress_copying", args.lang), origin.head()) as done:
+            # a new SQLite file appears only whole and checked; one made there meanwhile
+            # is copied into only if it is empty
+            result = write_into(target, lambda copy: copy_store(origin, copy, done), args=args)
+    except Violation as violation:
+        if violation.code != "copy_differs":
+            raise
+        outcome = "copy_not_kept" if made else "copy_kept"
+        raise Violation(
+            "copy_differs",
+            what=violation.params["what"],
+            outcome=t(outcome, args.lang, target=target.display()),
+        ) from None
+    if result.source_unlike:
+        words = "copied_source_unlike"
+        tables = ", ".join(result.source_unlike)
+    else:
+        words, tables = "copied", ""
     out.print(
         t(
-            "copied",
+            words,
             args.lang,
             events=result.events,
             source=source.display(),
             target=target.display(),
             days=result.days_compared,
+            tables=tables,
         ),
     )
+    return 0
+
+
+def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """The read model (the figures) made again from the log, in one transaction: a
+    store whose tables were dropped or edited outside cxzy (``verify --figures``)."""
+    app = open_app(args.location, figures_gone=True)
+    with failures_named(args.location):
+        head = app.head()
+        with progress(err, t("progress_rebuilding", args.lang), head) as done:
+            applied = app.rebuild_read_model(done)
+    out.print(t("rebuilt", args.lang, events=applied, store=args.location.display()))
     return 0
 
 
