@@ -5,7 +5,9 @@ that may not write past a few kilobytes (RLIMIT_FSIZE, as on a full disk)."""
 
 from __future__ import annotations
 
+import os
 import resource
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -50,8 +52,8 @@ def _one_line_refusal(proc: subprocess.CompletedProcess, name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "args"),
     [
-        ("总结报告.html", ["report", "--as-of", "2012-11-07", "--output"]),
-        ("总结报告.md", ["report", "--as-of", "2012-11-07", "--output"]),
+        ("总结报告.html", ["report", "--as-of", "2012-11-07", "--force", "--output"]),
+        ("总结报告.md", ["report", "--as-of", "2012-11-07", "--force", "--output"]),
         ("专项台帐.xlsx", ["export", "ledger", "--as-of", "2012-11-07", "--force", "--output"]),
         ("填报工作簿.xlsx", ["template", "--force", "--output"]),
     ],
@@ -69,7 +71,8 @@ def test_a_failed_csv_ledger_keeps_every_file_of_the_folder(demo_store, tmp_path
     folder = tmp_path / "台帐"
     folder.mkdir()
     (folder / "units.csv").write_text("old units", encoding="utf-8")
-    proc = _run_limited(demo_store, tmp_path, "export", "ledger", "--format", "csv", "-o", "台帐")
+    args = ["export", "ledger", "--format", "csv", "--force", "-o", "台帐"]
+    proc = _run_limited(demo_store, tmp_path, *args)
     _one_line_refusal(proc, "台帐")
     assert [p.name for p in folder.iterdir()] == ["units.csv"]
     assert (folder / "units.csv").read_text(encoding="utf-8") == "old units"
@@ -227,3 +230,208 @@ def test_sigterm_after_an_import_committed_does_not_say_nothing_was_written(tmp_
     assert "after the writing was done and committed (log position 544)" in proc.stderr
     with closing(sqlite3.connect(store)) as db:
         assert db.execute("SELECT COUNT(*) FROM cx_log").fetchone() == (544,)
+
+
+# -- the CSV ledger is one paper: every file of its folder replaced, or none ---------
+
+_ONE_FILE_LOCKED = """
+import errno, os, signal, sys
+from cxzy.cli.main import main
+
+real_replace = os.replace
+
+def replace(src, dst, *args, **kwargs):  # reviews.csv is open in Excel: it cannot be moved
+    if "reviews.csv" in (os.path.basename(src), os.path.basename(dst)):
+        if os.environ["HOW"] == "locked":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), src, None, dst)
+        os.kill(os.getpid(), signal.SIGTERM)  # `kill PID` half way through the renames
+    return real_replace(src, dst, *args, **kwargs)
+
+os.replace = replace
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _folder(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize(
+    ("how", "code", "said"),
+    [
+        ("locked", 1, "无法写入 台帐/reviews.csv:没有权限"),
+        ("terminated", 128 + signal.SIGTERM, "收到终止信号(SIGTERM)已停止,未写入任何内容"),
+    ],
+)
+def test_a_csv_file_that_cannot_be_replaced_leaves_the_whole_folder_as_it_was(
+    demo_store, tmp_path, how, code, said
+):
+    """With reviews.csv locked, the next day's export replaced cover, units, checklist,
+    … and stopped there: a folder of two days. Now the files already moved are put
+    back, and the message names the file, not the folder."""
+    args = ["--store", str(demo_store), "export", "ledger", "--format", "csv", "-o", "台帐"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxzy", *args, "--as-of", "2011-03-01"],
+        env=subprocess_env(), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    before = _folder(tmp_path / "台帐")
+    proc = subprocess.run(
+        [sys.executable, "-c", _ONE_FILE_LOCKED, *args, "--as-of", "2012-03-01"],
+        env=subprocess_env(HOW=how), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (proc.returncode, proc.stderr.strip()) == (code, said), proc.stderr
+    assert _folder(tmp_path / "台帐") == before  # the same files, the same bytes: no .part, .old
+    assert [p.name for p in tmp_path.iterdir()] == ["台帐"]
+
+
+# -- a file cxzy did not write is replaced only with --force -----------------------
+
+
+@pytest.mark.parametrize("name", ["notes.md", "mine.html"])
+def test_a_report_replaces_a_report_but_not_the_users_own_file_without_force(
+    cli, demo_store, tmp_path, name
+):
+    """`report --output notes.md` silently replaced a hand-written notes.md."""
+    mine = tmp_path / name
+    mine.write_text("# 我的笔记\n\n下周一交材料。\n", encoding="utf-8")
+    res = cli.run("report", "-o", mine, store=demo_store, lang="zh")
+    assert res.code == 1 and res.err.strip() == (
+        f"{mine} 已存在且不是 cxzy 生成的;请换一个名称,或加 --force 覆盖它"
+    ), str(res)
+    assert mine.read_text(encoding="utf-8") == "# 我的笔记\n\n下周一交材料。\n"
+    assert cli.run("report", "--force", "-o", mine, store=demo_store).code == 0
+    assert "我的笔记" not in mine.read_text(encoding="utf-8")
+    for day in ("2011-03-01", "2012-03-01"):  # the next day's report over its own: no --force
+        res = cli.run("report", "--as-of", day, "-o", mine, store=demo_store)
+        assert res.code == 0, str(res)
+        assert day in mine.read_text(encoding="utf-8")
+
+
+def test_a_csv_ledger_replaces_its_own_files_but_not_a_users_without_force(
+    cli, demo_store, tmp_path
+):
+    folder = tmp_path / "台帐"
+    folder.mkdir()
+    (folder / "units.csv").write_text("我们自己的单位表", encoding="utf-8")
+    res = cli.run("export", "ledger", "--format", "csv", "-o", folder, store=demo_store)
+    assert res.code == 1 and "--force" in res.err and str(folder / "units.csv") in res.err
+    assert [p.name for p in folder.iterdir()] == ["units.csv"]
+    assert (folder / "units.csv").read_text(encoding="utf-8") == "我们自己的单位表"
+    res = cli.run("export", "ledger", "--format", "csv", "--force", "-o", folder, store=demo_store)
+    assert res.code == 0, str(res)
+    for day in ("2011-03-01", "2012-03-01"):  # the next day's folder over its own: no --force
+        args = ["export", "ledger", "--format", "csv", "--as-of", day, "-o", folder]
+        assert cli.run(*args, store=demo_store).code == 0
+        assert day in (folder / "cover.csv").read_text(encoding="utf-8-sig")
+    assert len(list(folder.iterdir())) == 9
+
+
+# -- the output's slips, said before the log is read -----------------------------------
+
+
+def test_a_csv_ledger_is_not_written_into_a_folder_named_as_a_file(cli, demo_store, tmp_path):
+    """`--format csv --output y.xlsx` made a folder y.xlsx full of CSV files."""
+    for name in ("y.xlsx", "台帐.csv", ".html"):
+        res = cli.run(
+            "export", "ledger", "--format", "csv", "-o", tmp_path / name, store=demo_store
+        )
+        assert res.code == 1 and "--format csv writes a folder" in res.err, str(res)
+    assert list(tmp_path.iterdir()) == []
+    res = cli.run(
+        "export", "ledger", "--format", "csv", "-o", tmp_path / "台帐.2011", store=demo_store
+    )
+    assert res.code == 0, str(res)  # a dot in a folder's name is no extension of a paper
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "ledger", "--format", "csv", "-o", "无此文件夹/台帐/"],
+        ["export", "ledger", "-o", "无此文件夹/台帐.xlsx"],
+        ["report", "-o", "无此文件夹/报告.html"],
+        ["report", "-o", "无此文件夹/报告.md"],
+        ["template", "-o", "无此文件夹/填报.xlsx"],
+    ],
+)
+def test_every_form_refuses_a_missing_folder_alike(cli, demo_store, tmp_path, monkeypatch, args):
+    """The CSV ledger made the missing folders above its own; the other forms refused."""
+    monkeypatch.chdir(tmp_path)
+    res = cli.run(*args, store=demo_store, lang="zh")
+    assert res.code == 1 and res.err.strip() == f"无法写入 {args[-1]}:文件夹或文件不存在", str(res)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def read_only():
+    """Makes a folder no file can be made in (for root too: immutable), undone after."""
+    made: list[Path] = []
+
+    def make(folder: Path) -> None:
+        folder.mkdir()
+        made.append(folder)
+        if os.geteuid() != 0:
+            folder.chmod(0o555)
+        elif not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(folder)]).returncode:
+            pytest.skip("no folder is read-only for root here (chattr +i failed)")
+
+    yield make
+    for folder in made:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+        folder.chmod(0o755)
+
+
+def _a_unit_workbook(cli, demo_store, tmp_path):
+    unit = tmp_path / "一四五队.xlsx"
+    assert cli.run("template", "-o", unit, store=demo_store).code == 0
+    return unit
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["export", "ledger", "-o", "无此文件夹/台帐.xlsx"], "cannot write"),
+        (["export", "ledger", "--format", "csv", "-o", "无此文件夹/台帐"], "cannot write"),
+        (["export", "ledger", "-o", "一四五队.xlsx"], "--force"),
+        (["report", "-o", "无此文件夹/报告.html"], "cannot write"),
+        (["report", "-o", "一四五队.xlsx.md"], "--force"),
+        (["export", "ledger", "--format", "csv", "-o", "read-only/台帐"], "permission denied"),
+        (["report", "-o", "read-only/报告.html"], "permission denied"),
+    ],
+)
+def test_a_slip_in_the_output_is_said_before_the_log_is_read(
+    cli, demo_store, tmp_path, monkeypatch, read_only, args, said
+):
+    """It was said after the whole log had been read: 8 s at 200,000 events,
+    minutes at a million."""
+    from cxzy.application.ledger import LedgerQuery
+    from cxzy.application.summary import SummaryQuery
+
+    def read(*_args, **_kwargs):
+        raise AssertionError("the log was read before the output was looked at")
+
+    monkeypatch.chdir(tmp_path)
+    _a_unit_workbook(cli, demo_store, tmp_path)
+    (tmp_path / "一四五队.xlsx.md").write_text("a unit's notes", encoding="utf-8")
+    if "read-only" in args[-1]:
+        read_only(tmp_path / "read-only")
+    monkeypatch.setattr(LedgerQuery, "ledger", read)
+    monkeypatch.setattr(SummaryQuery, "summary", read)
+    res = cli.run(*args, store=demo_store)
+    assert res.code == 1 and said in res.err and "the log was read" not in res.err, str(res)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["export", "ledger", "-o", ".xlsx"], ".xlsx: the file's name is missing"),
+        (["report", "-o", "out/.md"], "out/.md: the file's name is missing"),
+        (["template", "-o", ".XLSX"], ".XLSX: the file's name is missing"),
+    ],
+)
+def test_an_output_without_a_name_is_said_so(cli, demo_store, tmp_path, monkeypatch, args, said):
+    """`--output .xlsx` was told "the output must end in .xlsx", which it does."""
+    monkeypatch.chdir(tmp_path)
+    res = cli.run(*args, store=demo_store)
+    assert res.code == 1 and res.err.startswith(said), str(res)

@@ -49,10 +49,8 @@ def test_the_sheets_in_order_with_frozen_filtered_headers(book):
     for name in book.sheetnames[1:]:
         sheet = book[name]
         assert sheet.freeze_panes == "A2", name
-        assert (
-            sheet.auto_filter.ref
-            == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
-        )
+        last = sheet.max_row - (1 if name == "承诺兑现率" else 0)  # (its total row: below)
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{last}"
         assert sheet["A1"].font.b
         widths = [sheet.column_dimensions[c.column_letter].width for c in sheet[1]]
         assert all(w and w >= 6 for w in widths), name
@@ -85,6 +83,22 @@ def test_the_covers_checkpoint_proves_the_log_after_more_records(book, cli):
     assert res.code == 0, str(res)
 
 
+def test_a_ledger_of_a_moment_before_any_record_has_no_checkpoint_to_check(cli, tmp_path):
+    """Known at a moment before the first record, the log is empty: the cover says
+    there is no checkpoint, and no longer tells how to check one."""
+    cli.ok_import(history())
+    path = tmp_path / "early.xlsx"
+    res = cli.run("export", "ledger", "--known-at", "2000-01-01T00:00", "--output", path, lang="en")
+    assert res.code == 0, str(res)
+    cover = {
+        row[0]: row[1]
+        for row in load_workbook(path)["Cover"].iter_rows(min_row=3, values_only=True)
+        if row[0]
+    }
+    assert cover["checkpoint"] == "none (the log held no record then)"
+    assert not any(str(key).startswith("check:") for key in cover)
+
+
 def test_commitments_kept_late_broken_renegotiated(book):
     assert rows(book["承诺"]) == [
         ("K4", "JU", "局机关", INJECTIONS["K4"], "是", None, day("2010-05-23"), day("2011-12-31"),
@@ -111,6 +125,15 @@ def test_promise_keeping_rate_per_unit(book):
         ("合计", None, 4, 1, 1, 1, 1, 1, 0.6667, 0.3333),
     ]
     assert sheet["I3"].number_format == "0.0%"
+
+
+def test_the_total_row_stays_out_of_the_filter_and_is_bold(book):
+    """Sorting the promise-keeping sheet by its rate moved 合计 among the units."""
+    sheet = book["承诺兑现率"]
+    assert sheet.auto_filter.ref == "A1:J3"  # the header and the two units
+    assert sheet["A4"].value == "合计"
+    assert all(cell.font.b for cell in sheet[4])
+    assert not any(cell.font.b for cell in sheet[3])
 
 
 def test_rectifications_ledger(book):
@@ -199,6 +222,19 @@ def test_units_and_checklist_agree_with_status(book, cli):
     )
     closed = next(r for r in checklist if r[0] == "145" and r[4] == "整改全部销号")
     assert closed[6] == "待完成" and closed[8] == "已办结 1/2"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("zh", "已兑现 2/3"), ("en", "2 of 3 fulfilled")])
+def test_the_checklist_says_commitments_are_fulfilled_not_closed(cli, tmp_path, lang, words):
+    """As the dashboard's unit screen says it: a commitment is fulfilled (兑现), a
+    rectification closed (销号)."""
+    cli.ok_import(history())
+    path = tmp_path / "ledger.xlsx"
+    assert cli.run("export", "ledger", "--as-of", AS_OF, "-o", path, lang=lang).code == 0
+    checklist = rows(load_workbook(path).worksheets[2])
+    item = "承诺全部兑现" if lang == "zh" else "All commitments fulfilled"
+    (fulfilled,) = [r for r in checklist if r[0] == "145" and r[4] == item]
+    assert fulfilled[8] == words
 
 
 def test_text_from_events_is_never_a_formula(book):

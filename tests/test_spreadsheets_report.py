@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import re
+import unicodedata
+from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
-from contract_helpers import act, assert_one_line_error, commit, prelude
+from contract_helpers import act, assert_one_line_error, commit, ev, prelude, rect, review
 from spreadsheet_helpers import AS_OF, history
 
 EVIL_TITLE = '<script>alert("x")</script> & <b>粗</b>'
@@ -49,6 +53,33 @@ class Page(HTMLParser):
 
     def section(self, name: str) -> str:
         return " ".join(self.sections.get(name, []))
+
+    def prose(self, name: str) -> str:
+        """A section's text as read: its pieces joined, blanks made one space."""
+        return re.sub(r"\s+", " ", "".join(self.sections.get(name, [])))
+
+
+def parse(path: Path) -> Page:
+    parsed = Page()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    parsed.close()
+    return parsed
+
+
+def html_report(cli, path: Path, as_of: str, lang: str = "en") -> Page:
+    res = cli.run("report", "--as-of", as_of, "--output", path, lang=lang)
+    assert res.code == 0, str(res)
+    return parse(path)
+
+
+def table_rows(html: str, table_id: str) -> list[list[str]]:
+    """The text of each body row's cells of a table of the report."""
+    table = re.search(rf'<table id="{table_id}">.*?</table>', html, re.S).group(0)
+    body = table.split("<tbody>", 1)[1]
+    return [
+        [unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body)
+    ]
 
 
 @pytest.fixture
@@ -152,3 +183,160 @@ def test_report_mistakes_are_one_line(cli, tmp_path):
     assert_one_line_error(res)
     res = cli.run("report", "--as-of", "2010-06-01", "--output", tmp_path / "r.html")
     assert res.code == 0, str(res)
+
+
+def test_grade_changes_are_in_time_order_and_end_on_the_status_grade(cli, tmp_path):
+    """Two graded reviews on one day, the earlier back-filled after the later: the
+    table orders them by their moment (as status finds the latest grade), so its
+    last step is the grade the status, the phase table and the ledger give."""
+    cli.ok_import(
+        [
+            *prelude(),
+            review("145", "mass_evaluation", "2010-11-01", grade="middle"),
+            review("145", "mass_evaluation", "2010-12-01T15:00", grade="advanced"),
+            review("145", "superior_assessment", "2010-12-01T09:00", grade="lagging"),
+            # at the same moment the later in the log is the latest
+            review("JU", "mass_evaluation", "2010-12-01T10:00", grade="lagging"),
+            review("JU", "superior_assessment", "2010-12-01T10:00", grade="middle"),
+        ]
+    )
+    as_of = "2011-01-01"
+    html = tmp_path / "r.html"
+    page = html_report(cli, html, as_of)
+    assert "middle (2010-11-01) → lagging (2010-12-01) → advanced (2010-12-01)" in page.section(
+        "grades"
+    )
+    status = {u["unit"]: u["grade"] for u in cli.status(as_of)["units"]}
+    assert status == {"145": "advanced", "JU": "middle"}
+    grade_rows = table_rows(html.read_text(encoding="utf-8"), "grade-table")
+    assert {row[0]: (row[1].rsplit(" → ", 1)[-1], row[2]) for row in grade_rows} == {
+        "一四五队 (145)": ("advanced (2010-12-01)", "advanced"),
+        "局机关 (JU)": ("middle (2010-12-01)", "middle"),
+    }
+    phase_rows = table_rows(html.read_text(encoding="utf-8"), "phase-table")
+    assert {row[0].strip("\u3000"): row[5] for row in phase_rows} == {
+        "局机关 (JU)": "middle",
+        "一四五队 (145)": "advanced",
+    }
+    res = cli.run("export", "ledger", "--as-of", as_of, "--format", "csv", "-o", tmp_path / "l")
+    assert res.code == 0, str(res)
+    with (tmp_path / "l" / "units.csv").open(encoding="utf-8-sig") as f:
+        ledger = {row["unit"]: row["grade"] for row in csv.DictReader(f)}
+    assert ledger == {"JU": "middle", "145": "advanced"}
+    with (tmp_path / "l" / "reviews.csv").open(encoding="utf-8-sig") as f:
+        graded = [(row["unit"], row["grade"]) for row in csv.DictReader(f) if row["grade"]]
+    # the ledger's reviews of a day in the order they were held too (the log's order
+    # put the back-filled 09:00 review of 145 last, as if its grade were the latest)
+    assert graded == [
+        ("JU", "lagging"),
+        ("JU", "middle"),
+        ("145", "middle"),
+        ("145", "lagging"),
+        ("145", "advanced"),
+    ]
+    md = tmp_path / "r.md"
+    assert cli.run("report", "--as-of", as_of, "--output", md).code == 0
+    text = md.read_text(encoding="utf-8")
+    assert "→ advanced (2010-12-01) | advanced |" in text
+    assert "| 局机关 (JU) | lagging (2010-12-01) → middle (2010-12-01) | middle |" in text
+
+
+def _texts(svg: str) -> list[tuple[float, str, str]]:
+    """(x, anchor, text) of each text of an SVG."""
+    found = []
+    for attrs, text in re.findall(r"<text ([^>]*)>([^<]*)</text>", svg):
+        x = float(re.search(r'\bx="([-\d.]+)"', attrs).group(1))
+        anchor = re.search(r'text-anchor="(\w+)"', attrs)
+        found.append((x, anchor.group(1) if anchor else "start", unescape(text)))
+    return found
+
+
+def _width(text: str) -> float:
+    """A generous width at 11 px: an em for a Chinese character, 0.6 em for others."""
+    return sum(11 if unicodedata.east_asian_width(c) in "WF" else 6.6 for c in text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_chart_fits_its_labels_and_ends_with_the_campaign(cli, tmp_path, lang):
+    cli.ok_import(history())
+    points = {}
+    for as_of in ("2010-06-01", "2011-03-01", "2012-11-07", "2020-01-01"):
+        html = tmp_path / f"{as_of}.html"
+        assert html_report(cli, html, as_of, lang).tags.count("svg") == 1
+        svg = re.search(r"<svg.*?</svg>", html.read_text(encoding="utf-8"), re.S).group(0)
+        width = float(re.search(r'width="(\d+)"', svg).group(1))
+        for x, anchor, text in _texts(svg):
+            left = {"start": x, "middle": x - _width(text) / 2, "end": x - _width(text)}[anchor]
+            assert left >= 0 and left + _width(text) <= width, (as_of, text, x, anchor)
+        months = [text for _, _, text in _texts(svg) if re.fullmatch(r"\d{4}-\d\d", text)]
+        points[as_of] = [
+            line.split() for line in re.findall(r'<polyline[^>]*points="([^"]*)"', svg)
+        ]
+        if as_of == "2011-03-01":
+            assert months[-1] == "2011-03"  # the day's month, whole
+        if as_of == "2020-01-01":  # the axis ends on the campaign's last day
+            assert months[-1] == "2012-10" and "2012-07" in months, months
+            ends = {float(line[-1].split(",")[0]) for line in points[as_of]}
+            assert ends == {width - 16}  # the day's figures at the axis' end
+            # sampled as on the campaign's last day (not more thinly over 2020)
+            assert [line[:-1] for line in points[as_of]] == [
+                line[:-1] for line in points["2012-11-07"]
+            ]
+
+
+def test_papers_with_no_units_say_so(cli, tmp_path):
+    cli.ok_import(prelude())
+    as_of = "2010-04-30"  # the units are registered on 2010-05-01
+    page = html_report(cli, tmp_path / "r.html", as_of)
+    assert {page.figures[f"phase.{p}.share"] for p in ("mobilize", "summarize")} == {"—"}
+    assert "No units yet." in page.section("phases")
+    assert "commitments = " not in page.section("phases")  # no legend of no table
+    assert "No rectifications yet." in page.prose("rectifications")
+    assert "The table lists" not in page.prose("rectifications")
+    assert "svg" not in page.tags and "Nothing to chart yet." in page.section("chart")
+    md = tmp_path / "r.md"
+    assert cli.run("report", "--as-of", as_of, "--output", md).code == 0
+    text = md.read_text(encoding="utf-8")
+    assert "items done —" in text and "items done 0.0%" not in text
+    assert "No units yet." in text and "commitments = " not in text
+    assert "No rectifications yet." in text and "The table lists" not in text
+    assert "data:image/svg" not in text and "Nothing to chart yet." in text
+
+
+def test_the_rectifications_table_says_what_it_lists(cli, tmp_path):
+    cli.ok_import(
+        [
+            *prelude(),
+            commit("K1", "145", "2010-05-20", "2010-12-31"),
+            rect("R1", "145", "2010-06-01", "2010-09-30"),
+            ev("RectificationCompleted", "2010-09-01", rectification="R1"),
+            ev("RectificationVerified", "2010-09-10", rectification="R1", accepted=True),
+        ]
+    )
+    page = html_report(cli, tmp_path / "r.html", "2010-12-01")
+    text = page.prose("rectifications")
+    assert "1 rectification: 1 closed," in text  # one, not "1 rectifications"
+    assert "1 commitment: " in page.prose("commitments")
+    assert "No rectification is open, supervised, or escalated: 1 closed one is" in text
+    assert "rectification-table" not in dict(page.attrs).values()
+
+
+def test_english_words_are_the_ledgers(cli, tmp_path):
+    cli.ok_import(history())
+    page = html_report(cli, tmp_path / "r.html", AS_OF)
+    res = cli.run(
+        "export", "ledger", "--as-of", AS_OF, "--format", "csv", "--output", tmp_path / "l"
+    )
+    assert res.code == 0, str(res)
+    with (tmp_path / "l" / "units.csv").open(encoding="utf-8-sig") as f:
+        ledger_header = next(csv.reader(f))
+    assert "fulfilled" in ledger_header  # the count of fulfilled commitments, late or not
+    phases = page.section("phases")
+    assert "commitments fulfilled/total/overdue" in phases and "kept/" not in phases
+    assert "1 supervised, 1 publicly criticised, 0 held accountable" in page.prose("rectifications")
+    # every rectification is listed: no "other 0" left to the ledger
+    assert "that is all of them" in page.prose("rectifications")
+    assert "the other 0" not in page.prose("rectifications")
+    grades = page.section("grades")
+    assert grades.startswith("Grade changes")  # the heading, as every heading
+    assert "unit name grade changes grade" in grades  # the column, as every column

@@ -151,6 +151,7 @@ class ReviewRow:
     verdict: str | None
     note: str | None
     review: str | None
+    at: datetime  # the moment: two reviews of a day in the order they were held
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,6 +379,7 @@ class LedgerQuery:
                         verdict=f["verdict"],
                         note=f["note"],
                         review=f["review"],
+                        at=stamp.at,
                     )
                 )
             elif type_ == "ActivityHeld":
@@ -418,7 +420,9 @@ class LedgerQuery:
         ledger.rectifications = sorted(
             rectifications.values(), key=lambda r: (order.get(r.unit, len(order)), r.opened_on)
         )
-        ledger.reviews.sort(key=by_unit)
+        # by unit, day and moment (a review back-filled after a later one of its day
+        # comes first, as the grade it gave: status takes the latest by moment)
+        ledger.reviews.sort(key=lambda r: (order.get(r.unit, len(order)), r.day, r.at))
         ledger.activities.sort(key=by_unit)
         ledger.awards.sort(key=lambda a: (a.day, order.get(a.unit, len(order))))
         mine: dict[str, list[CommitmentRow]] = {}

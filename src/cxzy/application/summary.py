@@ -6,10 +6,12 @@ computed from the ledger and the status report, and the progress over time.
   of checklist items done or late over all units.
 - **Who is behind, and why**: every unit behind in some phase, with its missed
   checklist items, its broken commitments and its overdue rectifications.
-- **Grade changes**: each unit's graded reviews in time order.
+- **Grade changes**: each unit's graded reviews in time order (by their moment,
+  then log order: the order in which ``status`` finds the latest grade).
 - **Progress over time**: the share of items done per phase, sampled from the
-  first phase's start to the day (weekly, or coarser for long spans: at most
-  :data:`MAX_POINTS` points).
+  first phase's start to the day, or to the campaign's last day when the day is
+  after it (weekly, or coarser for long spans: at most :data:`MAX_POINTS`
+  points), and then the day itself.
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ class PhaseFigures:
     items: int
 
     @property
-    def share(self) -> float:
-        return self.items_done / self.items if self.items else 0.0
+    def share(self) -> float | None:
+        """The share of items done or late; None when there are no items (no units)."""
+        return self.items_done / self.items if self.items else None
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,6 @@ class BehindUnit:
 class GradeStep:
     day: date
     grade: str
-    kind: str
 
 
 @dataclass(frozen=True)
@@ -158,30 +160,39 @@ class SummaryQuery:
             found.append(entry)
         return found
 
-    @staticmethod
-    def _grades(ledger: Ledger) -> list[UnitGrades]:
-        found = []
-        for u in ledger.report.units:
-            steps = [
-                GradeStep(v.day, v.grade, v.kind)
-                for v in sorted(
-                    (v for v in ledger.reviews if v.unit == u.unit and v.grade),
-                    key=lambda v: v.day,
-                )
-                if v.grade
-            ]
-            if steps:
-                found.append(UnitGrades(u.unit, u.name, steps))
-        return found
+    def _grades(self, ledger: Ledger) -> list[UnitGrades]:
+        """Each unit's graded reviews by the day (and position) of the figures, in the
+        order ``status`` reads them for the latest grade (``cx_grades`` by day, moment,
+        then log position): the last step is the unit's grade. (The ledger's rows
+        have the day, not the moment: two reviews on one day that arrived out of
+        time order, a back-filled one, were in log order.)"""
+        report = ledger.report
+        with self.app.snapshot() as c:
+            rows = self.app.read_model.rows(
+                c,
+                """SELECT unit, day, grade FROM cx_grades WHERE day <= :day AND pos <= :pos
+                   ORDER BY unit, day, at, pos""",
+                day=report.as_of.isoformat(),
+                pos=report.position,
+            )
+        steps: dict[str, list[GradeStep]] = {}
+        for unit, day, grade in rows:
+            steps.setdefault(str(unit), []).append(
+                GradeStep(date.fromisoformat(str(day)), str(grade))
+            )
+        return [UnitGrades(u.unit, u.name, steps[u.unit]) for u in report.units if u.unit in steps]
 
     def _progress(self, ledger: Ledger, known_at: datetime | None) -> Progress:
         template = ledger.report.template
         start, until = template.phases[0].start, ledger.as_of
         if until < start:
             return Progress([], {p.key: [] for p in template.phases})
-        span = (until - start).days
+        # sampled up to the campaign's last day at most (the dashboard's chart ends
+        # there too); a later day is the last point, drawn at the axis' end
+        last = min(until, max(p.end for p in template.phases))
+        span = (last - start).days
         step = max(7, -(-span // MAX_POINTS))
-        series = DashboardQuery(self.app).progress(until, known_at, step=step)
+        series = DashboardQuery(self.app).progress(last, known_at, step=step)
         days = [
             start + timedelta(days=step * n) for n in range(len(series[template.phases[0].key]))
         ]

@@ -4,9 +4,13 @@ spreadsheets and the written summary."""
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
+import os
+import re
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
+from cxzy import __version__
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
@@ -26,6 +31,7 @@ from cxzy.formats.output_files import replacing
 from cxzy.i18n import code_label, t
 
 if TYPE_CHECKING:
+    from cxzy.formats.ledger_tables import Table
     from cxzy.formats.workbook_template import TemplateInputs
 
 EXIT_OK = 0
@@ -53,7 +59,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     ledger.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
     ledger.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_at", lang))
     ledger.add_argument("--format", choices=("xlsx", "csv"), help=t("cli.ledger_format", lang))
-    ledger.add_argument("--force", action="store_true", help=t("cli.force", lang))
+    ledger.add_argument("--force", action="store_true", help=t("cli.force_not_ours", lang))
 
     p = commands.add_parser("report", help=t("cli.report", lang))
     common(p, top=False)
@@ -66,6 +72,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     )
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
     p.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_at", lang))
+    p.add_argument("--force", action="store_true", help=t("cli.force_not_ours", lang))
 
 
 def campaign_zone(app: CampaignApp) -> ZoneInfo | None:
@@ -79,13 +86,32 @@ def _say(console: Console, text: str) -> None:
     console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
+#: Extensions of files (not folders): ``--format csv`` writes a folder, and a folder
+#: named ``ledger.xlsx`` full of CSV files is a slip, not what was asked for.
+FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".html", ".htm", ".md", ".jsonl", ".json")
+
+
 def _output(name: str, suffixes: tuple[str, ...]) -> Path:
     path = Path(name)
+    if path.name.lower() in suffixes:  # ".xlsx": an extension, and no name before it
+        raise Violation("output_no_name", file=name, suffix=path.name)
     if path.suffix.lower() not in suffixes:
         raise Violation("output_suffix", file=name, suffixes=" / ".join(suffixes))
     if path.is_dir():
         raise Violation("file_is_dir", file=name)
     return path
+
+
+def _writable_folder(folder: Path, name: str) -> None:
+    """Refuse an output whose folder is missing or cannot be written in, before the
+    store is read (minutes on a large log); a failure at the end is still said."""
+    try:
+        if not folder.is_dir():
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(folder))
+        with tempfile.TemporaryFile(dir=folder):
+            pass  # a file can be made there
+    except OSError as error:
+        raise Violation("output_unwritable", file=name, reason=os_reason(error)) from None
 
 
 def _written(name: str, write: Callable[[], Any]) -> Any:
@@ -122,6 +148,29 @@ def _an_export(path: Path) -> bool:
         return is_export(path)
     except (OSError, Violation):
         return False
+
+
+#: The line that marks a report as one cxzy wrote (the next report of its name
+#: replaces it without --force): a comment at its end, which no reader shows.
+REPORT_MARK = "<!-- cxzy report: written by cxzy {version} -->"
+_REPORT_MARKED = re.compile(r"<!-- cxzy report: [^\n]*-->\s*\Z")
+_REPORT_TAIL = 512  # bytes of a file's end looked at for the mark
+
+
+def _a_report(path: Path) -> bool:
+    """Whether a file is a report cxzy wrote, not the user's own page or notes."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(0, path.stat().st_size - _REPORT_TAIL))
+            tail = handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return _REPORT_MARKED.search(tail) is not None
+
+
+def marked_report(text: str) -> str:
+    """The report's text with the mark after it."""
+    return text.rstrip("\n") + "\n\n" + REPORT_MARK.format(version=__version__) + "\n"
 
 
 def _day_and_moment(args: argparse.Namespace, app: CampaignApp) -> tuple[date, datetime | None]:
@@ -178,6 +227,7 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
     path = _output(args.output, (".xlsx",))
     if path.exists() and not args.force:  # units send the workbook back under its name
         raise Violation("output_exists", file=args.output)
+    _writable_folder(path.parent, args.output)
     location = args.location
     app = open_app(location, read_only=True) if location.exists() else None
     try:
@@ -197,19 +247,18 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from cxzy.formats.ledger_csv import write_tables_csv
     from cxzy.formats.ledger_tables import ledger_tables
     from cxzy.formats.ledger_xlsx import write_tables_xlsx
 
     fmt = args.format or "xlsx"
+    # the output is looked at before the store is read (minutes on a large log)
     if fmt == "xlsx":
         path = _output(args.output, (".xlsx",))
         if path.exists() and not args.force and not _an_export(path):
             raise Violation("output_exists", file=args.output)  # a unit's workbook, say
+        _writable_folder(path.parent, args.output)
     else:
-        path = Path(args.output)
-        if path.exists() and not path.is_dir():
-            raise Violation("output_not_dir", file=args.output)
+        path = _csv_folder(args.output, args.force)
     app = _read_store(args)
     try:
         as_of, known_at = _day_and_moment(args, app)
@@ -222,7 +271,7 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
         if fmt == "xlsx":
             _written(args.output, lambda: write_tables_xlsx(tables, path))
         else:
-            _written(args.output, lambda: write_tables_csv(tables, path))
+            _written(args.output, lambda: _write_csv(tables, path, args.output))
     _say(
         out,
         t(
@@ -236,6 +285,40 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
+def _csv_folder(name: str, force: bool) -> Path:
+    """The CSV ledger's folder, refused before the store is read: a file, a name with
+    a file's extension, a parent folder that is missing, a folder that cannot be
+    written in, or CSV files of those names that cxzy did not write (without --force)."""
+    from cxzy.formats.ledger_csv import csv_names, is_csv_export
+
+    path = Path(name)
+    if path.exists() and not path.is_dir():
+        raise Violation("output_not_dir", file=name)
+    if not path.is_dir():
+        suffix = path.suffix.lower() or path.name.lower()
+        if suffix in FILE_SUFFIXES:
+            raise Violation("output_csv_suffix", file=name, suffix=suffix)
+        _writable_folder(path.parent, name)  # the folder itself is made; not its parents
+        return path
+    _writable_folder(path, name)
+    there = [file for file in csv_names() if (path / file).exists()]
+    if there and not force and not is_csv_export(path):
+        raise Violation("output_not_ours", file=os.path.join(name, there[0]))
+    return path
+
+
+def _write_csv(tables: Sequence[Table], path: Path, name: str) -> None:
+    from cxzy.formats.ledger_csv import write_tables_csv
+
+    try:
+        write_tables_csv(tables, path)
+    except OSError as failed:  # named: the folder's other files are as they were
+        if failed.filename is None or Path(failed.filename).parent != path:
+            raise  # (the folder itself: said as the folder)
+        shown = os.path.join(name, Path(failed.filename).name)
+        raise Violation("output_unwritable", file=shown, reason=os_reason(failed)) from None
+
+
 # -- report -------------------------------------------------------------------------
 
 
@@ -243,6 +326,9 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
     from cxzy.formats.report import report_html, report_markdown
 
     path = _output(args.output, (".html", ".htm", ".md"))
+    if path.exists() and not args.force and not _a_report(path):
+        raise Violation("output_not_ours", file=args.output)  # the user's own notes.md
+    _writable_folder(path.parent, args.output)
     app = _read_store(args)
     try:
         as_of, known_at = _day_and_moment(args, app)
@@ -254,7 +340,7 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
         text = report_markdown(summary, args.lang)
     else:
         text = report_html(summary, args.lang)
-    _written(args.output, lambda: _write_text(path, text))
+    _written(args.output, lambda: _write_text(path, marked_report(text)))
     _say(
         out,
         t(

@@ -13,10 +13,23 @@ from zoneinfo import ZoneInfo
 from cxzy import __version__
 from cxzy.application.ledger import Ledger, RectificationRow
 from cxzy.domain.schema import RATING_KEYS
-from cxzy.domain.template import HAS_ACTIVITY, Template
+from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED, HAS_ACTIVITY, Template
 from cxzy.i18n import code_label, t
 
 COVER = "cover"
+#: The tables' keys in order (the CSV ledger's file names): known before the ledger
+#: is read, so that an export can look at the folder it will write first.
+SHEET_KEYS = (
+    COVER,
+    "units",
+    "checklist",
+    "commitments",
+    "keeping",
+    "rectifications",
+    "reviews",
+    "activities",
+    "awards",
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +46,7 @@ class Table:
     title: str  # the sheet's name, in the reader's language
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    total_row: bool = False  # the last row sums the others: kept out of a sheet's filter
 
     @property
     def cover(self) -> bool:
@@ -79,8 +93,9 @@ def _cover(ledger: Ledger, lang: str, sheets: list[str], now: datetime) -> Table
         [t("cover.generated", lang), now.isoformat(timespec="seconds")],
         [t("cover.program", lang), f"cxzy {__version__}"],
         [t("cover.sheets", lang), " · ".join(sheets)],
-        [t("cover.checkpoint", lang), ledger.checkpoint or ""],
-        [t("cover.check", lang), ""],
+        [t("cover.checkpoint", lang), ledger.checkpoint or t("cover.no_checkpoint", lang)],
+        # (how to check it: only when there is one to check against)
+        *([[t("cover.check", lang), ""]] if ledger.checkpoint else []),
     ]
     return Table(COVER, t("sheet.cover", lang), [title, ""], rows)
 
@@ -162,7 +177,10 @@ def ledger_tables(ledger: Ledger, lang: str, now: datetime | None = None) -> lis
     for row in ledger.checklist:
         evidence = row.evidence or ""
         if row.total is not None:
-            evidence = t("tui_closed_of", lang, closed=row.closed, total=row.total)
+            # as the dashboard's unit screen says it: commitments are fulfilled, not closed
+            fulfilled = _all_closed(template, row.phase, row.item) == ALL_COMMITMENTS_FULFILLED
+            words = "tui_fulfilled_of" if fulfilled else "tui_closed_of"
+            evidence = t(words, lang, closed=row.closed, total=row.total)
         checklist.rows.append(
             [
                 row.unit,
@@ -232,6 +250,7 @@ def ledger_tables(ledger: Ledger, lang: str, now: datetime | None = None) -> lis
             t("col.rate", lang),
             t("col.on_time_rate", lang),
         ],
+        total_row=True,
     )
     sums = [0] * 6
     for k in ledger.keeping:
@@ -401,6 +420,10 @@ def ledger_tables(ledger: Ledger, lang: str, now: datetime | None = None) -> lis
     now = now or datetime.now(ZoneInfo(ledger.report.campaign.timezone))
     cover = _cover(ledger, lang, [s.title for s in sheets], now)
     return [cover, *sheets]
+
+
+def _all_closed(template: Template, phase: str, key: str) -> str | None:
+    return next(i for i in template.phase(phase).items if i.key == key).all_closed
 
 
 def _rate(value: float | None) -> float | str:

@@ -148,7 +148,9 @@ def _table_sheet(book: Workbook, table: Table) -> None:
     wrapped = fit_widths(sheet, table.headers, table.rows)
     sheet.freeze_panes = "A2"
     last = get_column_letter(len(table.headers))
-    sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+    # a total row stays out of the filter: sorting or filtering would move or hide it
+    filtered = len(table.rows) - (1 if table.total_row and table.rows else 0)
+    sheet.auto_filter.ref = f"A1:{last}{filtered + 1}"
     _printable(sheet)
     bold, fill, middle = Font(bold=True), _fill(HEADER_FILL), Alignment(vertical="center")
     header = []
@@ -158,14 +160,18 @@ def _table_sheet(book: Workbook, table: Table) -> None:
         header.append(cell)
     sheet.append(header)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row in table.rows:
+    for number, row in enumerate(table.rows, start=1):
+        total = table.total_row and number == len(table.rows)
         cells = [
-            put(sheet, value) if index in wrapped else plain_or_put(sheet, value)
+            put(sheet, value) if total or index in wrapped else plain_or_put(sheet, value)
             for index, value in enumerate(row)
         ]
         for index in wrapped:
             if index < len(cells):
                 cells[index].alignment = wrap
+        if total:
+            for cell in cells:
+                cell.font = bold
         sheet.append(cells)
 
 

@@ -122,7 +122,7 @@ class _View:
             t("unit", lang),
             *(self.phase(p.key) for p in self.template.phases),
             t("grade", lang),
-            t("commitments", lang),
+            t("report.col.commitments", lang),  # the ledger's words: fulfilled, not kept
             t("rectifications", lang),
             t("awards", lang),
         ]
@@ -251,14 +251,19 @@ class _View:
         ]
 
     def rectifications_listed(self) -> str:
-        """What the rectifications' table leaves out, said above it."""
+        """What the rectifications' table lists and leaves out, said above it (or
+        that there is no table)."""
         listed = len(self._rectifications_listed())
         others = len(self.s.ledger.rectifications) - listed
-        return t("report.rectifications_listed", self.lang, listed=listed, others=others)
+        if not listed:
+            key = "report.rectifications_all_closed" if others else "report.no_rectifications"
+        else:
+            key = "report.rectifications_listed" if others else "report.rectifications_all_listed"
+        return t(key, self.lang, listed=listed, others=others)
 
     def grades_table(self) -> _Table:
         lang = self.lang
-        headers = [t("col.name", lang), t("report.grades", lang), t("col.grade", lang)]
+        headers = [t("col.name", lang), t("report.col.grade_changes", lang), t("col.grade", lang)]
         rows = []
         for g in self.s.grades:
             path = " → ".join(
@@ -291,8 +296,12 @@ class _View:
         ]
         return _Table(headers, rows)
 
-    def chart(self) -> str:
+    def chart(self) -> str | None:
+        """The chart's SVG; None when there is nothing to chart (a day before the
+        campaign's start, or no units: no items to count)."""
         progress = self.s.progress
+        if not progress.days or not self.report.units:
+            return None
         labels = {p.key: p.short.get(self.lang, p.key) for p in self.template.phases}
         windows = {p.key: (p.start, p.end) for p in self.template.phases}
         return progress_svg(
@@ -334,11 +343,31 @@ def _html_table(table: _Table, table_id: str) -> str:
     return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+class _Marker:
+    """A value's place in a message, formatted as a marker to replace later; it
+    equals the value, so that English words agree with it ("1 rectification")."""
+
+    def __init__(self, marker: str, value: Any) -> None:
+        self.marker, self.value = marker, value
+
+    def __format__(self, spec: str) -> str:
+        return self.marker
+
+    def __str__(self) -> str:
+        return self.marker
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self.value == other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def _message(key: str, lang: str, values: Mapping[str, Any], tags: Mapping[str, str]) -> str:
     """A message as HTML: all of it escaped; the values named in ``tags`` wrapped in
     ``<span class="figure" data-key="…">`` (for scripts and tests that read figures)."""
     markers = {name: f"\x00{n}\x00" for n, name in enumerate(values)}
-    text = escape(t(key, lang, **markers))
+    params = {name: _Marker(marker, values[name]) for name, marker in markers.items()}
+    text = escape(t(key, lang, **params))
     for name, marker in markers.items():
         value = escape(str(values[name]))
         if name in tags:
@@ -381,14 +410,21 @@ def report_html(summary: Summary, lang: str, now: datetime | None = None) -> str
         tags = {k: f"phase.{key}.{k}" for k in ("done", "late", "behind", "share")}
         out.append(f"<li>{_message('report.phase_line', lang, line, tags)}</li>")
     out.append("</ul></section>")
+    chart = view.chart()
     out.append(
         f'<section id="chart"><h2>{escape(t("report.chart", lang))}</h2><figure>'
-        f"{view.chart()}<figcaption>{escape(t('report.chart_alt', lang))}</figcaption>"
+        f"{chart}<figcaption>{escape(t('report.chart_alt', lang))}</figcaption>"
         "</figure></section>"
+        if chart is not None
+        else f'<section id="chart"><h2>{escape(t("report.chart", lang))}</h2>'
+        f"<p>{escape(t('report.no_chart', lang))}</p></section>"
     )
     out.append(f'<section id="phases"><h2>{escape(t("report.phases", lang))}</h2>')
-    out.append(f"<p>{escape(t('status_legend', lang))}</p>")
-    out.append(_html_table(view.phases_table(), "phase-table") + "</section>")
+    if report.units:
+        out.append(f"<p>{escape(t('report.legend', lang))}</p>")
+        out.append(_html_table(view.phases_table(), "phase-table") + "</section>")
+    else:
+        out.append(f"<p>{escape(t('report.no_units', lang))}</p></section>")
     out.append(f'<section id="behind"><h2>{escape(t("report.behind", lang))}</h2>')
     behind = view.behind()
     if not behind:
@@ -500,15 +536,19 @@ def report_markdown(summary: Summary, lang: str, now: datetime | None = None) ->
         line.pop("key")
         out.append(f"- {md(t('report.phase_line', lang, **line))}")
     out.append("")
-    svg = base64.b64encode(view.chart().encode()).decode()
-    out += [
-        f"## {md(t('report.chart', lang))}",
-        "",
-        f"![{md(t('report.chart_alt', lang))}](data:image/svg+xml;base64,{svg})",
-        "",
-    ]
-    out += [f"## {md(t('report.phases', lang))}", "", md(t("status_legend", lang)), ""]
-    out += _md_table(view.phases_table())
+    out += [f"## {md(t('report.chart', lang))}", ""]
+    chart = view.chart()
+    if chart is not None:
+        svg = base64.b64encode(chart.encode()).decode()
+        out += [f"![{md(t('report.chart_alt', lang))}](data:image/svg+xml;base64,{svg})", ""]
+    else:
+        out += [md(t("report.no_chart", lang)), ""]
+    out += [f"## {md(t('report.phases', lang))}", ""]
+    if report.units:
+        out += [md(t("report.legend", lang)), ""]
+        out += _md_table(view.phases_table())
+    else:
+        out += [md(t("report.no_units", lang)), ""]
     out += [f"## {md(t('report.behind', lang))}", ""]
     behind = view.behind()
     if not behind:

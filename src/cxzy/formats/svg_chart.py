@@ -4,14 +4,30 @@ the phase windows shaded behind."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 64
+FONT_SIZE = 11
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 BANDS = ("#f3f6fb", "#fbf6ef")
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """A generous estimate of the width of a text in a sans-serif font (the
+    viewer's font is not known): a full em for Chinese characters, 0.6 em for
+    others."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.6 * size for ch in text)
+
+
+def _centred(x: float, text: str) -> float:
+    """Where to centre a text meant to be centred at ``x`` so that all of it is
+    inside the image (a label at the right end is moved left, not cut)."""
+    half = text_width(text) / 2
+    return min(max(x, half + 1), WIDTH - half - 1)
 
 
 def _months(first: date, last: date) -> list[date]:
@@ -36,12 +52,14 @@ def progress_svg(
     windows: Mapping[str, tuple[date, date]],
     title: str,
 ) -> str:
-    """The chart as SVG text; ``labels`` and ``windows`` are per series key."""
+    """The chart as SVG text; ``labels`` and ``windows`` are per series key. The x
+    axis runs from the first day to the last, or to the last day of the windows
+    when the last day is after them (a later point is drawn at the axis' end)."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-        'font-family="sans-serif" font-size="11">',
+        f'font-family="sans-serif" font-size="{FONT_SIZE}">',
         f"<title>{escape(title)}</title>",
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
     ]
@@ -49,6 +67,8 @@ def progress_svg(
         parts.append(f'<text x="{LEFT}" y="{TOP + 20}">—</text></svg>')
         return "".join(parts)
     first, last = days[0], days[-1]
+    if windows:  # the campaign's last day, when the day is after it
+        last = max(first, min(last, max(end for _, end in windows.values())))
     span = max(1, (last - first).days)
 
     def x(day: date) -> float:
@@ -61,11 +81,12 @@ def progress_svg(
         if end < first or start > last:
             continue
         x0, x1 = x(max(start, first)), x(min(end, last))
+        label = labels.get(key, key)
         parts.append(
             f'<rect x="{x0:.1f}" y="{TOP}" width="{max(x1 - x0, 1):.1f}" height="{plot_h}" '
             f'fill="{BANDS[n % 2]}"/>'
-            f'<text x="{(x0 + x1) / 2:.1f}" y="{TOP - 8}" text-anchor="middle" fill="#555">'
-            f"{escape(labels.get(key, key))}</text>"
+            f'<text x="{_centred((x0 + x1) / 2, label):.1f}" y="{TOP - 8}" '
+            f'text-anchor="middle" fill="#555">{escape(label)}</text>'
         )
     for share in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
@@ -75,11 +96,12 @@ def progress_svg(
             f"{share:.0%}</text>"
         )
     for month in _months(first, last):
+        label = f"{month:%Y-%m}"
         parts.append(
             f'<line x1="{x(month):.1f}" y1="{TOP + plot_h}" x2="{x(month):.1f}" '
             f'y2="{TOP + plot_h + 4}" stroke="#333"/>'
-            f'<text x="{x(month):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
-            f'fill="#333">{month:%Y-%m}</text>'
+            f'<text x="{_centred(x(month), label):.1f}" y="{TOP + plot_h + 16}" '
+            f'text-anchor="middle" fill="#333">{label}</text>'
         )
     parts.append(
         f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
