@@ -245,6 +245,42 @@ async def test_time_travel_by_step_and_by_typed_date(demo_store):
         assert app.snapshot.report.as_of == DAY and "实时" in screen_text(app)
 
 
+async def test_a_step_that_cannot_move_says_so(demo_store):
+    """Stepping by phase before the first phase's start (or after the campaign's
+    end) did nothing, silently: it now says why the day stays."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"2010-04-01", "enter", "s", "s")  # week → month → phase
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.clock.as_of == date(2010, 4, 1)
+        said = [n.message for n in app._notifications][-1]
+        assert said == "no phase begins or ends before 2010-04-01"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.clock.as_of == date(2010, 5, 11)  # the first phase's start
+        await pilot.press("colon", *"2013-01-01", "enter", "right_square_bracket")
+        await settle(pilot)
+        assert app.clock.as_of == date(2013, 1, 1)
+        said = [n.message for n in app._notifications][-1]
+        assert said == "no phase begins or ends after 2013-01-01"
+
+
+async def test_a_notice_does_not_cover_the_bureaus_totals(demo_store):
+    from textual.widgets._toast import Toast
+
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("a notice of several words, long enough to take two lines " * 2)
+        await settle(pilot)
+        totals = app.screen.query_one(TotalsBar).region
+        toasts = [toast.region for toast in app.screen.query(Toast)]
+        assert toasts and not any(toast.overlaps(totals) for toast in toasts), (toasts, totals)
+
+
 async def test_moving_in_time_changes_cells_without_flashing_them(demo_store):
     # Flashing says "new records changed this" (see the live test below); a step in
     # time changes most cells, and flashing all of them would say nothing.
@@ -305,6 +341,22 @@ async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
             said
             == "有多个单位与 队 相符:一三三队 133, 一四五队 145, 一四九队 149, 综合普查队 ZP;请给出单位代码"
         )
+
+
+async def test_command_mode_opens_a_unit_by_a_name_it_bore_before(demo_store):
+    """DKGS was 地矿公司 until 2011-03-15: after that, the name still opens it, as
+    ``cxzy log --unit 地矿公司`` takes it; a text no unit ever bore is a command
+    not understood."""
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"地矿公司", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == "DKGS"
+        await pilot.press("escape", "colon", *"地矿总公司", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, UnitScreen)
+        assert "地矿总公司" in [n.message for n in app._notifications][-1]
 
 
 async def test_a_day_typed_in_the_log_is_shown_where_it_changes(demo_store):
@@ -745,7 +797,15 @@ async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_
         await pilot.press("slash", "end", "ctrl+u", *"unit:zp", "enter")  # a code, any case
         await settle(pilot)
         assert table.row_count and {str(table.get_row_at(r)[3]) for r in range(3)} == {"ZP"}
-        await pilot.press("slash", *" unit:NOPE", "enter")
+        shown = table.row_count
+        await pilot.press("slash", *" unit:NOPE", "enter")  # as cxzy log --unit: refused
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "unit 'NOPE' is not registered"
+        assert screen.filter_text == "unit:zp" and table.row_count == shown
+        await pilot.press("slash", "end", "ctrl+u", *"unit:地矿公司", "enter")  # a former name
+        await settle(pilot)
+        assert table.row_count and {str(table.get_row_at(r)[3]) for r in range(3)} == {"DKGS"}
+        await pilot.press("slash", "end", "ctrl+u", *"unit:ZP 没有这样的文字", "enter")
         await settle(pilot)
         assert table.row_count == 0
         assert "no records match" in plain(screen.query_one("#title", Static))

@@ -30,8 +30,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from cxzy.application.app import CampaignApp, open_when_there
 from cxzy.application.dashboard import DashboardQuery, Snapshot
+from cxzy.application.history import LogQuery
 from cxzy.application.status import UnitStatus
-from cxzy.application.store import is_store_failure, store_error
+from cxzy.application.store import connection_lost, is_store_failure, store_error
 from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.i18n import LABELS, t
@@ -73,6 +74,8 @@ class CxzyApp(App[None]):
     TITLE = "cxzy"
     CSS = """
     Screen { layout: vertical; }
+    /* a notice stands above the bureau's totals (two lines) and the keys, not over them */
+    ToastRack { margin-bottom: 3; }
     """
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", priority=True),
@@ -352,7 +355,12 @@ class CxzyApp(App[None]):
             if self._stopping or not is_store_failure(error):
                 raise
             location = self.store.location if self.store is not None else None
-            said = store_error(location, error).render(self.lang) if location else str(error)
+            if connection_lost(error):  # (the next read has a new connection)
+                said = t("tui_disconnected", self.lang)
+            elif location is not None:
+                said = store_error(location, error).render(self.lang)
+            else:
+                said = str(error)
             self.call_from_thread(self._store_failed, said)
 
     def _store_failed(self, said: str) -> None:
@@ -477,12 +485,25 @@ class CxzyApp(App[None]):
         return action not in self.TIME_ACTIONS or getattr(self.screen, "SHOWS_DAY", True)
 
     def action_earlier(self) -> None:
-        self._direction = -1
-        self.clock = self.clock.moved(-1, self.template)
+        self._move(-1)
 
     def action_later(self) -> None:
-        self._direction = +1
-        self.clock = self.clock.moved(+1, self.template)
+        self._move(+1)
+
+    def _move(self, direction: int) -> None:
+        """A step; one that cannot move (no phase boundary before the first, or the
+        first or last day a view shows) says so instead of doing nothing."""
+        self._direction = direction
+        moved = self.clock.moved(direction, self.template)
+        if moved.as_of == self.clock.as_of:
+            day = self.clock.as_of.isoformat()
+            if self.clock.step == "phase":
+                words = "tui_no_phase_before" if direction < 0 else "tui_no_phase_after"
+            else:
+                words = "tui_first_day" if direction < 0 else "tui_last_day"
+            self.notify(t(words, self.lang, day=day), severity="warning")
+            return
+        self.clock = moved
 
     def action_cycle_step(self) -> None:
         self.clock = self.clock.next_step()
@@ -595,15 +616,26 @@ class CxzyApp(App[None]):
                     severity="warning",
                 )
             else:
-                self.notify(t("tui_unknown_command", self.lang, text=text), severity="warning")
+                self.find_unit(text)
 
-    def unit_code(self, typed: str) -> str:
-        """A unit's code as typed in any case (``zp`` → ``ZP``); as typed when it is
-        no unit's."""
-        units = [] if self.snapshot is None else self.snapshot.report.units
-        if any(u.unit == typed for u in units):
-            return typed
-        return next((u.unit for u in units if _same_word(u.unit, typed)), typed)
+    @work(thread=True, exclusive=True, group="find")
+    def find_unit(self, text: str) -> None:
+        """A ``:`` text that names no unit shown: a name a unit bore before (as
+        ``cxzy log --unit`` takes it), or a unit the log registered after the day
+        shown, is opened; anything else is an unknown command."""
+        if self.store is None:
+            return
+        with self.store_reads():
+            try:
+                code = LogQuery(self.store).unit_code(text)
+            except Violation as violation:  # a name several units bore
+                self.call_from_thread(self.notify, violation.render(self.lang), severity="warning")
+                return
+            if code is not None:
+                self.post_message(OpenUnit(code))
+            else:
+                said = t("tui_unknown_command", self.lang, text=text)
+                self.call_from_thread(self.notify, said, severity="warning")
 
     def _back_to_a_day(self) -> None:
         """Leave the screens that show no day (the log, a record) for the one they

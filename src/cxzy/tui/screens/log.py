@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
+from cxzy.application.history import LogQuery
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
 from cxzy.domain.schema import TYPES
@@ -79,6 +80,7 @@ class LogScreen(Screen[None]):
     def __init__(self, filter_text: str = "") -> None:
         super().__init__()
         self.filter_text = filter_text
+        self._applied = ""  # the filter of the rows shown
         self.pages: list[int | None] = [None]  # "before" position of each page shown
 
     def compose(self) -> ComposeResult:
@@ -107,11 +109,31 @@ class LogScreen(Screen[None]):
     def load(self) -> None:
         query = self.app.query_  # type: ignore[attr-defined]
         words = parse_filter(self.filter_text, self.app.lang)  # type: ignore[attr-defined]
-        if isinstance(unit := words.get("unit"), str):  # a code in any case, as ``:`` takes it
-            words["unit"] = self.app.unit_code(unit)  # type: ignore[attr-defined]
         with self.app.store_reads():  # type: ignore[attr-defined]
+            if isinstance(unit := words.get("unit"), str):
+                # as cxzy log --unit takes it: a code in any case, or a name it bore
+                # (a mistyped code is said, not shown as "no records")
+                try:
+                    code = LogQuery(self.app.store).unit_code(unit)  # type: ignore[attr-defined]
+                except Violation as violation:
+                    self.app.call_from_thread(self.refused, violation)
+                    return
+                if code is None:
+                    self.app.call_from_thread(self.refused, Violation("unknown_unit", unit=unit))
+                    return
+                words["unit"] = code
             rows = query.log_page(before=self.pages[-1], limit=PAGE, **words)
             self.app.call_from_thread(self.show_rows, rows)
+
+    def refused(self, violation: Violation) -> None:
+        """A filter's unit that is none the log registered: said, and the filter
+        applied before stays (the filter shown is always the one applied)."""
+        self.query_one(DataTable).loading = False
+        self.notify(violation.render(self.app.lang), severity="error")  # type: ignore[attr-defined]
+        if self.filter_text != self._applied:
+            self.filter_text = self._applied
+            self.pages = [None]
+            self.reload()
 
     def show_rows(self, rows: list[LogRow]) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]
@@ -139,6 +161,7 @@ class LogScreen(Screen[None]):
             )
             for row in rows
         ]
+        self._applied = self.filter_text
         fill(table, columns, cells)
         if rows:
             table.move_cursor(row=min(cursor.row, len(rows) - 1), animate=False)
