@@ -562,6 +562,67 @@ async def test_log_screen_pages_and_filters(demo_store):
         )
 
 
+async def test_a_log_page_opens_at_its_first_row_and_its_ends_are_said(demo_store):
+    """`n` after scrolling to the bottom opened the next page at its bottom (the
+    newest rows of the page skimmed past); `n` on the last page and `p` on the first
+    did nothing, silently; Home and End scrolled sideways instead of to a row."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        await pilot.press("end")  # the last row of the page
+        await settle(pilot)
+        assert table.cursor_row == table.row_count - 1 and table.scroll_x == 0
+        await pilot.press("n")
+        await settle(pilot)
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        assert int(str(table.get_row_at(0)[0])) == app.snapshot.head - 200
+        await pilot.press("home")
+        await pilot.press("p", "p")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == (
+            "this is the first page (the newest records)"
+        )
+        await pilot.press("n", "n")
+        await settle(pilot)
+        await pilot.press("n")  # 544 records: the third page is the last
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == (
+            "this is the last page: no older records"
+        )
+
+
+@pytest.mark.parametrize(
+    ("size", "lang", "columns", "a_type"),
+    [
+        (
+            (170, 40),
+            "zh",
+            ["位置", "发生时间", "类型", "单位", "内容", "记录人", "入库时间"],
+            "ActivityHeld",
+        ),
+        ((120, 40), "en", ["pos", "at", "type", "unit", "summary", "by"], "ActivityHeld"),
+        ((80, 24), "zh", ["位置", "发生时间", "类型", "单位", "内容"], "开展活动"),
+    ],
+)
+async def test_a_narrow_log_leaves_out_columns_before_the_summary(
+    demo_store, size, lang, columns, a_type
+):
+    """At 80 columns the summary had about 8 characters: the log now leaves out when
+    a record reached the store, then who recorded it (the record screen shows
+    both), and in Chinese names the type in words."""
+    app = dashboard(demo_store, lang=lang, today=date(2012, 11, 7))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert [str(c.label) for c in table.ordered_columns] == columns
+        assert str(table.get_row_at(0)[2]) == a_type  # the closing meeting, an activity
+
+
 async def test_a_record_chosen_in_the_log_does_not_open_once_the_log_is_gone(demo_store):
     """`l Enter Esc Esc` typed fast: the selection reached the log after its Esc, and
     its record screen opened over the overview, taking the keys."""
@@ -716,6 +777,55 @@ async def test_the_unit_screen_says_where_each_commitment_and_rectification_stan
         next(n for n, line in enumerate(lines) if code in line) for code in ("R-ZP-1", "R-ZP-2")
     )
     assert "督办" in lines[r1 + 2] and "升级" in lines[r2 + 2]
+
+
+async def test_a_unit_screen_says_a_section_is_empty_and_an_overdue_life_awaits_checking(
+    demo_store,
+):
+    """R-JU-1 was completed on 2010-12-20 with a deadline of 2010-12-31 and verified
+    on 2011-01-08: on 2011-01-05 it is overdue and waiting for its verification (it
+    said overdue only: the office could not see its backlog of checks). A section
+    with no rows says so (it was an empty frame of headers)."""
+    app = dashboard(demo_store, lang="zh", today=date(2011, 1, 5))
+    async with app.run_test(size=(140, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"JU", "enter")
+        await settle(pilot)
+        body = plain(app.screen.query_one("#body", Static))
+    lines = body.splitlines()
+    at = next(n for n, line in enumerate(lines) if "R-JU-1" in line)
+    assert "逾期未销号" in lines[at] and "逾期 5 天" in lines[at + 1]
+    assert "待验收" in lines[at + 2]
+    assert "表彰  (无)" in body  # JU's first award came later
+
+
+async def test_the_replay_speed_is_said_while_paused_and_at_its_limits(demo_store):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("plus")
+        assert [n.message for n in app._notifications][-1] == "replay speed ×2 (space plays)"
+        await pilot.press("minus", "minus")
+        assert [n.message for n in app._notifications][-1] == "×1 is the slowest replay"
+        assert app.clock.speed == 1
+
+
+async def test_the_command_palette_says_no_match_in_chinese(demo_store):
+    from textual.command import CommandList
+
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"qqqzzz")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            options = app.screen.query_one(CommandList)
+            shown = [
+                str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+            ]
+            if shown:
+                break
+        assert any("没有相符的命令" in text for text in shown), shown
 
 
 async def test_the_log_screen_finds_the_records_that_name_a_person(demo_store):
@@ -895,6 +1005,37 @@ async def test_the_record_names_its_fields_and_origin_in_the_interface_language(
     assert "评议人或评议单位 reviewer" in text and "说明 note" in text
     assert f"sha256:{digest}" in text
     assert re.search(r"第 \d+ 行", text) and "line" not in text
+
+
+async def test_the_record_says_yes_no_and_ratings_in_chinese_and_keys_in_english(demo_store):
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "slash", *"unit:ZP type:ReviewRecorded 年终", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        review = plain(app.screen.query_one("#record", Static))
+        await pilot.press(
+            "escape", "slash", "end", "ctrl+u", *"unit:ZP type:RectificationVerified", "enter"
+        )
+        await settle(pilot)
+        await pilot.press("enter")  # the newest: accepted
+        await settle(pilot)
+        verified = plain(app.screen.query_one("#record", Static))
+    assert "领导班子好 2 党员队伍好 3" in review
+    assert "验收是否通过 accepted   true  通过" in re.sub(r" {3,}", "   ", verified)
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "slash", *"unit:ZP type:RectificationOpened", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        opened = plain(app.screen.query_one("#record", Static))
+    lines = {line.split()[0] for line in opened.splitlines() if line.strip()}
+    assert {"rectification", "supervised", "deadline"} <= lines
+    assert "rectification id" not in opened and "true  yes" not in opened
 
 
 async def test_long_text_wraps_on_a_narrow_terminal(demo_store):

@@ -689,6 +689,27 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "{day} 已是能显示的最后一天",
         "en": "{day} is the last day a view shows",
     },
+    "tui_palette_none": {"zh": "没有相符的命令", "en": "No matches found"},
+    "tui_speed_paused": {
+        "zh": "回放速度 ×{speed}(按空格键开始回放)",
+        "en": "replay speed ×{speed} (space plays)",
+    },
+    "tui_speed_fastest": {
+        "zh": "已是最快回放速度 ×{speed}",
+        "en": "×{speed} is the fastest replay",
+    },
+    "tui_speed_slowest": {
+        "zh": "已是最慢回放速度 ×{speed}",
+        "en": "×{speed} is the slowest replay",
+    },
+    "tui_log_last_page": {
+        "zh": "已是最后一页:没有更早的记录",
+        "en": "this is the last page: no older records",
+    },
+    "tui_log_first_page": {
+        "zh": "已是第一页(最新的记录)",
+        "en": "this is the first page (the newest records)",
+    },
     "tui_disconnected": {
         "zh": "与数据库的连接已断开,正在重连…(显示的是断开前的状态)",
         "en": "connection to the store lost, reconnecting… (showing the state before)",
@@ -700,6 +721,11 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "… and {n} more open (most urgent listed first)",
     },
     # the alerts panel's cells: short, so that the alert's own text shows beside them
+    "tui_alert_over": {"zh": "逾期{n}天", "en": "{n}d late"},
+    "tui_alert_left": {"zh": "剩{n}天", "en": "{n}d left"},
+    "tui_alert_commitment": {"zh": "承诺", "en": "comm."},
+    "tui_alert_rectification": {"zh": "整改", "en": "rect."},
+    "tui_alert_missed": {"zh": "事项", "en": "items"},
     "tui_days_left": {"zh": "剩 {n} 天", "en": "{n}d left"},
     "tui_days_over": {"zh": "逾期 {n} 天", "en": "{n}d overdue"},
     "tui_supervised": {"zh": "督办", "en": "supervised"},

@@ -25,6 +25,7 @@ from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
 from cxzy.domain.outcomes import (
+    AWAITING,
     CLOSED,
     KEPT,
     KEPT_LATE,
@@ -119,6 +120,7 @@ class Standing:
     urgency: str | None = None
     supervised: bool = False
     escalated: bool = False
+    awaiting: bool = False  # completed, not yet verified (also when overdue meanwhile)
 
 
 def standing(kind: str, history: Sequence[dict[str, Any]], as_of: date) -> Standing:
@@ -134,6 +136,7 @@ def standing(kind: str, history: Sequence[dict[str, Any]], as_of: date) -> Stand
                 fulfilled_on = record["day"]
         outcome = commitment_result(due, fulfilled_on, as_of)
         closed, supervised, escalated = outcome in (KEPT, KEPT_LATE), False, False
+        awaiting = False
     else:
         due, state, escalated = date.fromisoformat(first["deadline"]), OPEN, False
         for record in history[1:]:
@@ -144,6 +147,7 @@ def standing(kind: str, history: Sequence[dict[str, Any]], as_of: date) -> Stand
             escalated = escalated or type_ == "RectificationEscalated"
         outcome = rectification_state(state, due, as_of)
         closed, supervised = outcome == CLOSED, bool(first["supervised"])
+        awaiting = state == AWAITING
     if closed:
         return Standing(kind, outcome, due, closed=True, supervised=supervised, escalated=escalated)
     return Standing(
@@ -155,6 +159,7 @@ def standing(kind: str, history: Sequence[dict[str, Any]], as_of: date) -> Stand
         urgency=urgency(due, as_of),
         supervised=supervised,
         escalated=escalated,
+        awaiting=awaiting,
     )
 
 

@@ -68,6 +68,9 @@ def _typed_day(command: str) -> str | None:
     return command if _DAY_LIKE.fullmatch(command) else None
 
 
+MAX_SPEED = 32  # replay steps a tick, at most
+
+
 class CxzyApp(App[None]):
     """The leading-group office's dashboard."""
 
@@ -520,10 +523,21 @@ class CxzyApp(App[None]):
         self.clock = replace(clock, playing=not clock.playing)
 
     def action_faster(self) -> None:
-        self.clock = replace(self.clock, speed=min(self.clock.speed * 2, 32))
+        self._set_speed(min(self.clock.speed * 2, MAX_SPEED))
 
     def action_slower(self) -> None:
-        self.clock = replace(self.clock, speed=max(self.clock.speed // 2, 1))
+        self._set_speed(max(self.clock.speed // 2, 1))
+
+    def _set_speed(self, speed: int) -> None:
+        """The replay's speed; said when nothing shows it yet (paused, the header
+        shows it while playing) and at its limits (the keys did nothing, silently)."""
+        if speed == self.clock.speed:
+            words = "tui_speed_fastest" if speed == MAX_SPEED else "tui_speed_slowest"
+            self.notify(t(words, self.lang, speed=speed), severity="warning")
+            return
+        self.clock = replace(self.clock, speed=speed)
+        if not self.clock.playing:
+            self.notify(t("tui_speed_paused", self.lang, speed=speed))
 
     def action_help(self) -> None:
         from cxzy.tui.screens.help import HelpScreen
@@ -542,8 +556,9 @@ class CxzyApp(App[None]):
     def action_command_palette(self) -> None:
         """Textual's command palette, its prompt in the interface's language."""
         if self.use_command_palette and not CommandPalette.is_open(self):
-            placeholder = t("tui_palette_search", self.lang)
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+            from cxzy.tui.screens.palette import Palette
+
+            self.push_screen(Palette(self.lang, id="--command-palette"))
 
     def action_command(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen

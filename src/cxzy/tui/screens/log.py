@@ -16,7 +16,7 @@ from cxzy.application.history import LogQuery
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
 from cxzy.domain.schema import TYPES
-from cxzy.i18n import codes_named, summary_label, t
+from cxzy.i18n import code_label, codes_named, summary_label, t
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.tables import Cell, fill
@@ -64,6 +64,32 @@ def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
     return found
 
 
+class LogTable(DataTable):
+    """The log's rows: Home and End go to the first and last row (the DataTable's
+    scroll sideways, which hid the positions while the cursor stayed put)."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "first row", show=False),
+        Binding("end", "scroll_bottom", "last row", show=False),
+    ]
+
+
+#: Below these widths the log leaves out the time a record reached the store, then
+#: who recorded it, and names each type in the interface's words (the record
+#: screen, Enter, shows them all): at 80 columns the summary had 8 characters.
+WITHOUT_RECORDED, WITHOUT_BY = 160, 100
+
+
+def log_columns(width: int) -> tuple[str, ...]:
+    """The log's columns on a screen this wide."""
+    keys = ("pos", "at", "type", "unit", "summary", "by", "recorded")
+    if width < WITHOUT_BY:
+        return tuple(k for k in keys if k not in ("by", "recorded"))
+    if width < WITHOUT_RECORDED:
+        return tuple(k for k in keys if k != "recorded")
+    return keys
+
+
 class LogScreen(Screen[None]):
     SHOWS_DAY = False  # every record, whatever the day: the keys that move it are off
     DEFAULT_CSS = """
@@ -82,11 +108,13 @@ class LogScreen(Screen[None]):
         self.filter_text = filter_text
         self._applied = ""  # the filter of the rows shown
         self.pages: list[int | None] = [None]  # "before" position of each page shown
+        self._rows: list[LogRow] = []  # shown (laid out again when the width changes)
+        self._to_top = False  # the next rows shown open at the first (a page asked for)
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
         yield Static("", id="title")
-        yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
+        yield LogTable(id="log", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -101,9 +129,14 @@ class LogScreen(Screen[None]):
     def reload(self) -> None:
         """A page the user asked for (a filter, the next page): the table says it is
         loading until its rows come, as a text that matches little reads far back
-        (seconds at a million events, read from disk)."""
+        (seconds at a million events, read from disk); they open at the first row."""
         self.query_one(DataTable).loading = True
+        self._to_top = True
         self.load()
+
+    def on_resize(self) -> None:
+        if self._rows:  # the columns that fit the new width
+            self.show_rows(self._rows)
 
     @work(thread=True, exclusive=True, group="log")
     def load(self) -> None:
@@ -141,30 +174,36 @@ class LogScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.loading = False
         cursor = table.cursor_coordinate
+        self._rows = rows
         self._last = rows[-1].pos if rows else None
-        columns = [
-            (key, t(f"log_header_{key}", lang))
-            for key in ("pos", "at", "type", "unit", "summary", "by", "recorded")
-        ]
-        cells: list[tuple[str, list[Cell]]] = [
-            (
-                str(row.pos),
-                [
-                    str(row.pos),
-                    row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                    row.type,
-                    literal(row.unit),
-                    literal(summary_label(row.type, row.summary, lang, row.person, row.life)),
-                    literal(row.by),
-                    row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-                ],
-            )
-            for row in rows
-        ]
+        keys = log_columns(self.size.width)
+        columns = [(key, t(f"log_header_{key}", lang)) for key in keys]
+        narrow = "by" not in keys
+
+        def cells_of(row: LogRow) -> list[Cell]:
+            shown: dict[str, Cell] = {
+                "pos": str(row.pos),
+                "at": row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                # narrow: the type's words, shorter in Chinese (type: takes the name)
+                "type": code_label("type", row.type, lang) if narrow and lang == "zh" else row.type,
+                "unit": literal(row.unit),
+                "summary": literal(
+                    summary_label(row.type, row.summary, lang, row.person, row.life)
+                ),
+                "by": literal(row.by),
+                "recorded": row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+            return [shown[key] for key in keys]
+
+        cells: list[tuple[str, list[Cell]]] = [(str(row.pos), cells_of(row)) for row in rows]
         self._applied = self.filter_text
         fill(table, columns, cells)
-        if rows:
+        if rows and self._to_top:  # a page asked for opens at its first row
+            table.move_cursor(row=0, animate=False)
+            table.scroll_to(0, 0, animate=False)
+        elif rows:
             table.move_cursor(row=min(cursor.row, len(rows) - 1), animate=False)
+        self._to_top = False
         title = f"{t('tui_log_title', lang)} · {t('tui_log_page', lang, page=len(self.pages), size=PAGE)}"
         if self.filter_text:
             title += f" · {t('tui_filter', lang)}: {self.filter_text}"
@@ -189,11 +228,15 @@ class LogScreen(Screen[None]):
         if getattr(self, "_last", None) is not None and self.query_one(DataTable).row_count == PAGE:
             self.pages.append(self._last)
             self.reload()
+        else:  # (it did nothing, silently)
+            self.notify(t("tui_log_last_page", self.app.lang), severity="warning")  # type: ignore[attr-defined]
 
     def action_previous_page(self) -> None:
         if len(self.pages) > 1:
             self.pages.pop()
             self.reload()
+        else:
+            self.notify(t("tui_log_first_page", self.app.lang), severity="warning")  # type: ignore[attr-defined]
 
     def action_filter(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen

@@ -33,8 +33,9 @@ def _value(value: Any) -> Text:
 
 
 def _key(type_: str, key: str, lang: str) -> Text:
-    """A field's name in the interface's language, then its key as the file has it."""
-    name = field_name(type_, key, lang)
+    """A field's name in Chinese, then its key as the file has it; in English the
+    key alone (its own words: their names only made the column wider)."""
+    name = field_name(type_, key, lang) if lang != "en" else None
     if name is None or name.casefold() == key.casefold():
         return Text(key)
     return Text.assemble(name, (f" {key}", "dim"))
@@ -117,6 +118,14 @@ class RecordScreen(ModalScreen[None]):
         if (type_, key) == ("ActivityHeld", "kind") and isinstance(value, str):
             template = self.app.template  # type: ignore[attr-defined]
             return activity_label(template, value, lang)  # its checklist item's name
+        if lang == "en" and (isinstance(value, bool) or key == "ratings"):
+            return None  # (the file's own words already)
+        if isinstance(value, bool):  # as the unit screen says it (是 / 否, 通过 / 不通过)
+            if key == "accepted":
+                return t("accepted" if value else "rejected", lang)
+            return t("yes" if value else "no", lang)
+        if key == "ratings" and isinstance(value, dict):  # 领导班子好 2 …
+            return " ".join(f"{code_label('rating', k, lang)} {v}" for k, v in value.items())
         return field_words(type_, key, value, lang)
 
     def action_close(self) -> None:

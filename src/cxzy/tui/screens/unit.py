@@ -41,6 +41,13 @@ def _latest(table: Table, rows: list[Any], lang: str) -> list[Any]:
     return rows[-SECTION_ROWS:]
 
 
+def _or_none(table: Table, lang: str) -> Table | Text:
+    """A section with no rows says so in one line, not as an empty frame of headers."""
+    if table.row_count:
+        return table
+    return Text.assemble("\n", (str(table.title), "bold"), "  ", (t("tui_none", lang), "dim"))
+
+
 def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, expand=True)
     for column in columns:
@@ -102,6 +109,8 @@ def _standing(standing: Standing, lang: str) -> Text:
     flags = [
         t(key, lang)
         for key, on in (
+            # completed and past its deadline: overdue, and waiting for its verification
+            ("rect_state.awaiting", standing.awaiting and standing.outcome != "awaiting"),
             ("tui_flag_supervised", standing.supervised),
             ("tui_flag_escalated", standing.escalated),
         )
@@ -186,9 +195,12 @@ class UnitScreen(Screen[None]):
                 Text(t(item.state, lang), style=STATE_STYLES.get(item.state, "")),
                 why,
             )
-        parts.append(checklist)
-        parts.append(self._lives(t("tui_commitments_title", lang), detail.commitments, lang))
-        parts.append(self._lives(t("tui_rectifications_title", lang), detail.rectifications, lang))
+        parts.append(_or_none(checklist, lang))
+        lives = (
+            self._lives(t("tui_commitments_title", lang), detail.commitments, lang),
+            self._lives(t("tui_rectifications_title", lang), detail.rectifications, lang),
+        )
+        parts.extend(_or_none(table, lang) for table in lives)
         reviews = _table(
             t("tui_reviews", lang),
             *(
@@ -214,7 +226,7 @@ class UnitScreen(Screen[None]):
                     )
                 ),
             )
-        parts.append(reviews)
+        parts.append(_or_none(reviews, lang))
         limit = report.template.late_report_days
         late_mark = t("tui_reported_late", lang)
 
@@ -231,11 +243,11 @@ class UnitScreen(Screen[None]):
             t("col.day", lang),
             t("col.title", lang),
             t("col.by", lang),
-            "",
+            t("log_header_late", lang),
         )
         for row in _latest(activities, detail.activities, lang):
             activities.add_row(str(row.day), literal(row.summary), literal(row.by), late(row))
-        parts.append(activities)
+        parts.append(_or_none(activities, lang))
         awards = _table(
             t("tui_awards_title", lang),
             *(t(f"col.{c}", lang) for c in ("day", "award_title", "level", "awardee")),
@@ -247,17 +259,17 @@ class UnitScreen(Screen[None]):
                 literal(code_label("award_level", award["level"], lang)),
                 literal(award.get("person")),
             )
-        parts.append(awards)
+        parts.append(_or_none(awards, lang))
         visits = _table(
             t("tui_visits", lang),
             *(t(c, lang) for c in ("col.day", "tui_visitor", "col.note", "col.by")),
-            "",
+            t("log_header_late", lang),
         )
         for row, leader in _latest(visits, detail.visits, lang):
             visits.add_row(
                 str(row.day), literal(leader), literal(row.summary), literal(row.by), late(row)
             )
-        parts.append(visits)
+        parts.append(_or_none(visits, lang))
         self.query_one("#body", Static).update(Group(*parts))
 
     @staticmethod
