@@ -803,6 +803,10 @@ async def test_the_replay_speed_is_said_while_paused_and_at_its_limits(demo_stor
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await pilot.press("colon", *"known", "enter")  # live already: said, nothing moves
+        assert [n.message for n in app._notifications][-1].startswith(
+            "already showing what the store knows now"
+        )
         await pilot.press("plus")
         assert [n.message for n in app._notifications][-1] == "replay speed ×2 (space plays)"
         await pilot.press("minus", "minus")

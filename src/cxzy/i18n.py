@@ -689,6 +689,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "{day} 已是能显示的最后一天",
         "en": "{day} is the last day a view shows",
     },
+    "tui_known_now_already": {
+        "zh": "已在显示数据库现在所知的内容(k 后输入时刻,可查看当时所知)",
+        "en": "already showing what the store knows now (k then a moment shows what it knew then)",
+    },
     "tui_palette_none": {"zh": "没有相符的命令", "en": "No matches found"},
     "tui_speed_paused": {
         "zh": "回放速度 ×{speed}(按空格键开始回放)",
@@ -715,7 +719,6 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "connection to the store lost, reconnecting… (showing the state before)",
     },
     "tui_alerts": {"zh": "预警", "en": "Alerts"},
-    "tui_missed": {"zh": "未完成事项", "en": "missed items"},
     "tui_more_open": {
         "zh": "……另有 {n} 项未办结（按期限排序，仅列最紧急的）",
         "en": "… and {n} more open (most urgent listed first)",
@@ -740,8 +743,6 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_flag_supervised": {"zh": "督办", "en": "sup."},
     "tui_flag_escalated": {"zh": "升级", "en": "esc."},
-    "tui_rectification": {"zh": "整改", "en": "rectif."},
-    "tui_commitment": {"zh": "承诺", "en": "commit."},
     "tui_commitments_title": {"zh": "承诺", "en": "Commitments"},
     "tui_rectifications_title": {"zh": "整改", "en": "Rectifications"},
     "tui_chart": {"zh": "各阶段完成率(按周)", "en": "Items done per phase, by week"},

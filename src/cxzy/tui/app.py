@@ -596,6 +596,9 @@ class CxzyApp(App[None]):
             self._back_to_a_day()
             self.action_today()
         elif word in ("known", "at") and not rest.strip():  # what the store knows now
+            if self.clock.known_at is None:  # (it did nothing, silently)
+                self.notify(t("tui_known_now_already", self.lang))
+                return
             self._back_to_a_day()
             self.clock = replace(self.clock, known_at=None, playing=False)
         elif word in ("known", "at"):

@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
+from textual._types import SegmentLines
+from textual.widgets.data_table import ColumnKey
 
 from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
-from cxzy.literal import literal
+from cxzy.literal import literal, shortened
 from cxzy.styles import URGENCY_STYLES
 from cxzy.tui.components.tables import Cell, Table, fill
+
+COLUMNS = ("when", "unit", "what", "text")
+#: What the text column keeps in sight before a unit's name is cut: an id and the
+#: start of what the alert is about ("R-ZP-1 [督办] 党组…").
+TEXT_MIN = 16
+#: A unit's name is never cut shorter than this ("综合普…").
+UNIT_MIN = 7
+#: The text column's widest: what lies beyond is seen by scrolling, up to here.
+TEXT_MAX = 120
+
+
+def _cut(name: str) -> Text:
+    """A unit's name, whole in its cell, drawn cut with "…" where its column is
+    narrower."""
+    text = literal(name)
+    text.overflow = "ellipsis"
+    return text
+
+
+@dataclass(frozen=True)
+class _Row:
+    when: Text
+    unit: str  # the unit's name, whole
+    what: Text
+    text: Text
+    code: str | None  # the unit (Enter opens it); None for the count of the rest
 
 
 class AlertsPanel(Table):
     DEFAULT_CSS = """
-    AlertsPanel { height: 1fr; }
+    AlertsPanel { height: 1fr; scrollbar-size-vertical: 1; }
     AlertsPanel > .datatable--fixed { background: $surface; }  /* as the other cells */
     """
 
@@ -22,6 +54,9 @@ class AlertsPanel(Table):
         # scrolled them away, the unit's name cut from its left)
         super().__init__(cursor_type="row", fixed_columns=2, **kwargs)  # type: ignore[arg-type]
         self._shown: tuple[object, ...] = ()
+        self._rows: list[_Row] = []
+        self._labels: list[str] = []
+        self._laid_out: tuple[object, ...] = ()
         self.units: list[str | None] = []  # each row's unit, by place (Enter opens it)
 
     def show(self, snapshot: Snapshot, lang: str) -> None:
@@ -30,40 +65,29 @@ class AlertsPanel(Table):
         if shown == self._shown:  # most live updates leave the alerts as they were
             return
         self._shown = shown
-        # the unit second: on a narrow panel it is what an alert must show
-        columns = [(key, t(f"tui_col_{key}", lang)) for key in ("when", "unit", "what", "text")]
-        rows: list[tuple[str, list[Cell]]] = []  # keyed by place: a step keeps the rows
-        units: list[str | None] = []
+        rows: list[_Row] = []
         for alert in snapshot.alerts:
             style = URGENCY_STYLES[alert.urgency]
             if alert.days_left < 0:
-                when = t("tui_days_over", lang, n=-alert.days_left)
+                when = t("tui_alert_over", lang, n=-alert.days_left)
             else:
-                when = t("tui_days_left", lang, n=alert.days_left)
+                when = t("tui_alert_left", lang, n=alert.days_left)
+            # the flags follow the id: in sight whenever it is
+            text = literal(alert.code)
             flags = []
             if alert.supervised:
                 flags.append(t("tui_flag_supervised", lang))
             if alert.escalated:
                 flags.append(t("tui_flag_escalated", lang))
-            what = Text(t(f"tui_{alert.kind}", lang))
             if flags:
-                what.append(" [" + ",".join(flags) + "]", style="bold magenta")
-            rows.append(
-                (
-                    f"row-{len(rows)}",
-                    [
-                        Text(when, style=style),
-                        literal(names.get(alert.unit, alert.unit)),
-                        what,
-                        literal(f"{alert.code} {alert.text}"),
-                    ],
-                )
-            )
-            units.append(alert.unit)
+                text.append(" [" + ",".join(flags) + "]", style="bold magenta")
+            text.append_text(literal(f" {alert.text}"))
+            name = names.get(alert.unit, alert.unit)
+            what = Text(t(f"tui_alert_{alert.kind}", lang))
+            rows.append(_Row(Text(when, style=style), name, what, text, alert.unit))
         more = snapshot.open_total - len(snapshot.alerts)
         if more > 0:
-            rows.append((f"row-{len(rows)}", ["", "", "", Text(t("tui_more_open", lang, n=more))]))
-            units.append(None)
+            rows.append(_Row(Text(), "", Text(), Text(t("tui_more_open", lang, n=more)), None))
         missed_by_unit: dict[str, list[str]] = {}
         template = snapshot.report.template
         item_names = {i.key: i.name.get(lang, i.key) for p in template.phases for i in p.items}
@@ -72,20 +96,75 @@ class AlertsPanel(Table):
                 item_names.get(missed.item, missed.item)
             )
         for unit, items in missed_by_unit.items():
-            rows.append(
-                (
-                    f"row-{len(rows)}",
-                    [
-                        Text(t("missed", lang), style="red"),
-                        literal(names.get(unit, unit)),
-                        Text(t("tui_missed", lang)),
-                        Text(", ".join(items)),
-                    ],
-                )
-            )
-            units.append(unit)
-        self.units = units
-        fill(self, columns, rows)
+            when, what = Text(t("missed", lang), style="red"), Text(t("tui_alert_missed", lang))
+            rows.append(_Row(when, names.get(unit, unit), what, Text(", ".join(items)), unit))
+        self._rows = rows
+        self._labels = [t(f"tui_col_{key}", lang) for key in COLUMNS]
+        self.units = [row.code for row in rows]
+        self._lay_out()
+
+    def on_resize(self) -> None:
+        if self._rows or self._laid_out:  # the unit's and the text's room follow the width
+            self._lay_out()
+
+    def _lay_out(self) -> None:
+        """The columns as narrow as what they show; the text gets the rest of the
+        panel. A unit's name is cut (with "…") only where it would leave the text
+        less than ``TEXT_MIN`` columns."""
+        rows, labels = self._rows, self._labels
+        # the room for the columns: the vertical scrollbar's is kept whether or not
+        # it shows (it comes and goes with the number of alerts, not the width)
+        room = self.content_region.width - self.styles.scrollbar_size_vertical
+        pad = 2 * self.cell_padding
+
+        def widest(label: str, cells: list[str]) -> int:
+            return max([cell_len(label), *(cell_len(cell) for cell in cells)])
+
+        when = widest(labels[0], [row.when.plain for row in rows])
+        what = widest(labels[2], [row.what.plain for row in rows])
+        unit = widest(labels[1], [row.unit for row in rows])
+        if room > 0:  # (its cell keeps the whole name: it is drawn cut, with "…")
+            unit = min(unit, max(room - when - what - 4 * pad - TEXT_MIN, UNIT_MIN))
+        longest = widest(labels[3], [row.text.plain for row in rows])
+        text = max(min(longest, TEXT_MAX), room - when - unit - what - 4 * pad)
+        widths = {"when": when, "unit": unit, "what": what, "text": text}
+        laid_out = (room, tuple(widths.items()), self._shown)
+        if laid_out == self._laid_out:
+            return
+        self._laid_out = laid_out
+        cells: list[tuple[str, list[Cell]]] = [  # keyed by place: a step keeps the rows
+            (f"row-{n}", [row.when, _cut(row.unit), row.what, row.text])
+            for n, row in enumerate(rows)
+        ]
+        fill(self, list(zip(COLUMNS, labels, strict=True)), cells, max_width=TEXT_MAX)
+        # fill's columns only grow (rows keep their place): here they are as wide as
+        # what they show now, narrower too after a day with longer words
+        changed = {
+            key: width
+            for key, width in widths.items()
+            if self.columns[ColumnKey(key)].width != width
+        }
+        if changed:
+            self.widen(changed)
+
+    def _render_one_line(
+        self,
+        text: Text,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool,
+        hover: bool,
+    ) -> SegmentLines:
+        """A cell that overflows with an ellipsis (a unit's name) is drawn cut with "…"
+        at its column's width; the table's own drawing crops every cell."""
+        inner = width - 2 * self.cell_padding
+        if text.overflow == "ellipsis" and text.cell_len > inner:
+            text = Text(shortened(text.plain, inner), style=text.style)
+        return super()._render_one_line(
+            text, row_index, column_index, base_style, width, cursor, hover
+        )
 
     def unit_at(self, row: int) -> str | None:
         """The unit of the alert at that row (None for the count of the rest)."""

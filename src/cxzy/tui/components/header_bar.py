@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -14,7 +16,7 @@ from cxzy.tui.clock import ViewClock
 
 class HeaderBar(Static):
     DEFAULT_CSS = """
-    HeaderBar { height: 3; padding: 0 1; background: $boost; }
+    HeaderBar { height: auto; min-height: 3; padding: 0 1; background: $boost; }
     """
 
     _shown = Text()
@@ -22,7 +24,8 @@ class HeaderBar(Static):
 
     def on_resize(self) -> None:
         if self._last is not None:  # the timeline's form depends on the width
-            self.show(*self._last)
+            # (and the height Textual gave it: the lines before, wrapped at the new width)
+            self.show(*self._last, resized=True)
 
     def _timeline(self, report: StatusReport, lang: str) -> Text:
         """The phases and their months; on a narrow terminal their first months only,
@@ -44,12 +47,9 @@ class HeaderBar(Static):
                 break
         return timeline
 
-    def show(self, snapshot: Snapshot, clock: ViewClock, lang: str) -> None:
+    def show(self, snapshot: Snapshot, clock: ViewClock, lang: str, resized: bool = False) -> None:
         self._last = (snapshot, clock, lang)
         report = snapshot.report
-        line = Text()
-        line.append(visible(report.title), style="bold")
-        line.append(f"  {t('as_of', lang)} {report.as_of.isoformat()}  ")
         template = report.template
         current = [p for p in template.phases if p.key in snapshot.phases]
         if len(current) > 1:  # windows that overlap: each, by its short name
@@ -58,25 +58,74 @@ class HeaderBar(Static):
             phase_name = current[0].name.get(lang, current[0].key)
         else:  # not begun, over, or between two phases' windows
             phase_name = t(f"tui_stage_{snapshot.stage}", lang)
-        line.append(f"{t('tui_current_phase', lang)}: ")
-        line.append(phase_name, style="bold")
-        line.append("  ")
+        phase = Text(f"{t('tui_current_phase', lang)}: ")
+        phase.append(phase_name, style="bold")
+        # the line's pieces, each with what parts it from the one before (dropped at
+        # the start of a line) and whether it says again what another says (the day
+        # shown is "as of D" already): left out where it would take a line of its own
+        pieces = [
+            _Piece(Text(), Text(visible(report.title), style="bold")),
+            _Piece(Text(_GAP), Text(f"{t('as_of', lang)} {report.as_of.isoformat()}")),
+            _Piece(Text(_GAP), phase),
+        ]
+
+        def badge(text: str, style: str) -> None:
+            pieces.append(_Piece(Text(_GAP), Text(f" {text} ", style=style)))
+
+        def detail(text: str, style: str, repeats: bool = False) -> None:
+            pieces.append(_Piece(Text(" ", style=style), Text(text, style=style), repeats))
+
         if clock.playing:
-            line.append(f" {t('tui_replay', lang, speed=clock.speed)} ", style="black on magenta")
+            badge(t("tui_replay", lang, speed=clock.speed), "black on magenta")
         elif clock.known_at is not None:
             moment = clock.known_at.isoformat(timespec="minutes")
-            line.append(f" {t('tui_historical', lang)} ", style="black on yellow")
-            line.append(" " + t("tui_known_at", lang, moment=moment), style="yellow")
+            badge(t("tui_historical", lang), "black on yellow")
+            detail(t("tui_known_at", lang, moment=moment), "yellow")
         elif clock.as_of > clock.today:  # days to come: the deadlines as they stand
-            line.append(f" {t('tui_ahead', lang)} ", style="black on cyan")
-            line.append(" " + t("tui_ahead_day", lang, day=clock.as_of.isoformat()), style="cyan")
+            badge(t("tui_ahead", lang), "black on cyan")
+            detail(t("tui_ahead_day", lang, day=clock.as_of.isoformat()), "cyan")
         elif clock.as_of != clock.today:
-            line.append(f" {t('tui_historical', lang)} ", style="black on yellow")
-            line.append(" " + t("tui_past_day", lang, day=clock.as_of.isoformat()), style="yellow")
+            badge(t("tui_historical", lang), "black on yellow")
+            detail(t("tui_past_day", lang, day=clock.as_of.isoformat()), "yellow", repeats=True)
         else:
-            line.append(f" {t('tui_live', lang)} ", style="black on green")
-        line.append(f"  {t('tui_step', lang, step=t('tui_' + clock.step, lang))}", style="dim")
-        shown = Text("\n").join([line, self._timeline(report, lang)])
-        if shown != self._shown:  # a live update seldom changes it: no repaint then
-            self.update(shown, layout=False)  # its height is fixed
+            badge(t("tui_live", lang), "black on green")
+        step = t("tui_step", lang, step=t("tui_" + clock.step, lang))
+        pieces.append(_Piece(Text(_GAP, style="dim"), Text(step, style="dim")))
+        room = self.content_region.width
+        lines = _in_lines(pieces, room)
+        needed = [piece for piece in pieces if not piece.repeats]
+        if len(needed) < len(pieces) and len(_in_lines(needed, room)) < len(lines):
+            lines = _in_lines(needed, room)
+        shown = Text("\n").join([*lines, self._timeline(report, lang)])
+        # its height follows its lines: a layout pass only when their number changed,
+        # or after a resize
+        relayout = resized or shown.plain.count("\n") != self._shown.plain.count("\n")
+        if shown != self._shown or resized:  # a live update seldom changes it
+            self.update(shown, layout=relayout)
             self._shown = shown
+
+
+_GAP = "  "  # between the header's pieces
+
+
+class _Piece(NamedTuple):
+    before: Text  # what parts it from the piece before it on its line
+    text: Text
+    repeats: bool = False  # says again what another piece says
+
+
+def _in_lines(pieces: list[_Piece], room: int) -> list[Text]:
+    """The pieces on lines, a new line where the next would not fit (never inside a
+    piece: "按 2011-05-18T15:00+08:00" and "时库中所知" were parted); on one
+    line before the header is laid out."""
+    lines = [Text()]
+    for before, text, _ in pieces:
+        if not lines[-1]:
+            lines[-1].append_text(text)
+        elif room > 0 and lines[-1].cell_len + before.cell_len + text.cell_len > room:
+            lines.append(Text().append_text(text))
+        elif before.style == text.style and not text.spans:  # one span, as drawn
+            lines[-1].append(before.plain + text.plain, style=text.style)
+        else:
+            lines[-1].append_text(before).append_text(text)
+    return lines

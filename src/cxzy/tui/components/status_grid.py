@@ -44,6 +44,8 @@ class StatusGrid(Table):
         self._shown: dict[str, Row] = {}
         self._view: tuple[object, ...] = ()  # the day and moment last shown
         self.filter_text = ""
+        # units the filter also finds: by a name they bore before (DKGS by 地矿公司)
+        self.filter_units: frozenset[str] = frozenset()
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._unflash)
@@ -151,7 +153,7 @@ class StatusGrid(Table):
         }
         needle = self.filter_text.lower()
         built = {u.unit: self._row(u, phases, lang) for u in report.units}
-        if needle:  # a unit's code or name, or a word its row shows (已逾期, lagging)
+        if needle:  # a unit's code or name (or one it bore), or a word its row shows
             searched = ("unit", "grade", *phases)
             # "overdue" also finds the units with a commitment or rectification overdue
             # (the grid shows those as counts, not words)
@@ -164,6 +166,7 @@ class StatusGrid(Table):
                 for unit, (cells, widths) in built.items()
                 if any(needle in _plain(cells[column]).lower() for column in searched)
                 or (overdue and unit in late)
+                or unit in self.filter_units
             }
         rows = {unit: cells for unit, (cells, _) in built.items()}
         # Widths are set here, not measured by the table later: a row drawn before

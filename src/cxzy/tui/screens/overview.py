@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -11,6 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from cxzy.application.dashboard import Snapshot, phase_shares
+from cxzy.application.history import LogQuery
+from cxzy.domain.errors import Violation
 from cxzy.i18n import t
 from cxzy.tui.components.alerts_panel import AlertsPanel
 from cxzy.tui.components.header_bar import HeaderBar
@@ -27,6 +29,8 @@ from cxzy.tui.messages import OpenUnit
 WIDE = 120
 #: What the alerts need beside the grid: an alert's when, unit and what (decision 118).
 SIDE_MIN = 40
+#: (Shown by ``a`` on a narrow terminal, the alerts take at least 48 columns: an
+#: alert's when, unit, what, and its id and the start of its text.)
 
 
 class OverviewScreen(Screen[None]):
@@ -37,7 +41,7 @@ class OverviewScreen(Screen[None]):
     OverviewScreen.-wide.-side-hidden StatusGrid { width: 1fr; max-width: 100%; }
     OverviewScreen #side { width: 1fr; }
     OverviewScreen.-narrow #side { display: none; }
-    OverviewScreen.-narrow.-side-shown #side { display: block; }
+    OverviewScreen.-narrow.-side-shown #side { display: block; min-width: 48; }
     OverviewScreen.-wide.-side-hidden #side { display: none; }
     OverviewScreen AlertsPanel { border: round $warning; }
     OverviewScreen #notice { height: auto; color: $warning; padding: 0 1; }
@@ -186,9 +190,35 @@ class OverviewScreen(Screen[None]):
 
         def apply(text: str | None) -> None:
             grid.filter_text = (text or "").strip()
+            grid.filter_units = frozenset()
             if self.app.snapshot is not None:  # type: ignore[attr-defined]
                 self.show_grid(self.app.snapshot)  # type: ignore[attr-defined]
+            if grid.filter_text:
+                self._find_former_name(grid.filter_text)
 
         self.app.push_screen(
             PromptScreen(t("tui_grid_filter_help", self.app.lang), "/", grid.filter_text), apply
         )  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _find_former_name(self, text: str) -> None:
+        """The unit the filter names by a name it bore before, as ``:`` and ``cxzy log
+        --unit`` take it (地矿公司 finds DKGS, renamed since): the log knows it."""
+        store = self.app.store  # type: ignore[attr-defined]
+        if store is None:
+            return
+        with self.app.store_reads():  # type: ignore[attr-defined]
+            try:
+                code = LogQuery(store).unit_code(text)
+            except Violation:  # a name several units bore: the text finds what it shows
+                return
+        if code is not None:
+            self.app.call_from_thread(self._also_find, text, code)
+
+    def _also_find(self, text: str, code: str) -> None:
+        grid = self.query_one(StatusGrid)
+        if grid.filter_text != text:  # (another filter since)
+            return
+        grid.filter_units = frozenset({code})
+        if self.app.snapshot is not None:  # type: ignore[attr-defined]
+            self.show_grid(self.app.snapshot)  # type: ignore[attr-defined]

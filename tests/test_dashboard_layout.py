@@ -1,0 +1,213 @@
+"""The dashboard's layout on narrow and wide terminals: the alerts' columns, the
+header's and the footer's lines, and the grid's filter by a former name."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
+
+from cxzy.application.app import open_app
+from cxzy.application.store import StoreLocation
+from cxzy.tui.app import CxzyApp
+from cxzy.tui.components.alerts_panel import AlertsPanel
+from cxzy.tui.components.header_bar import HeaderBar
+from cxzy.tui.components.key_footer import KeyFooter
+from cxzy.tui.components.status_grid import StatusGrid
+from tui_helpers import settle
+
+AFTER = date(2026, 12, 6)  # the campaign long over: the alerts' days run to thousands
+
+
+def dashboard(path: Path, lang: str = "zh", today: date = AFTER) -> CxzyApp:
+    app = open_app(StoreLocation("sqlite", str(path)), read_only=True)
+    return CxzyApp(app, lang=lang, today=today, live=False)
+
+
+def lines(widget) -> list[str]:
+    """The widget's lines as drawn."""
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+async def go_to(pilot, text: str, key: str = "colon") -> None:
+    await pilot.press(key, *text, "enter")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize(("lang", "size"), [("en", (80, 24)), ("en", (100, 30)), ("zh", (80, 24))])
+async def test_each_alert_shows_its_item_and_the_start_of_its_text(demo_store, lang, size):
+    """At 80 and 100 columns the alerts showed when, which unit and half of what
+    ("rectif. [sup"): the id, the flags and the text were off the panel, the
+    columns padded to the widest words of a day seen before (5531d overdue). The
+    fixed columns are now as narrow as what they show, a unit's name is cut with
+    "…" where needed, and the text takes the rest."""
+    app = dashboard(demo_store, lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await go_to(pilot, "2011-05-18")
+        panel = app.screen.query_one(AlertsPanel)
+        assert panel.display and panel.region.width
+        drawn = lines(panel)[1:]  # under the columns' labels
+        shown = [line for line in drawn if line.strip()]
+        assert len(shown) >= 5, drawn
+        for n, (line, alert) in enumerate(zip(shown, app.snapshot.alerts, strict=False)):
+            row = panel.get_row_at(n)
+            when, unit, text = str(row[0]), str(row[1]), row[3].plain
+            # the id, its flags and the text's first two characters
+            start = text[: text.index("]") + 3] if "[" in text else text[: len(alert.code) + 3]
+            assert line.lstrip().startswith(when), line
+            assert unit in line or (unit[:2] in line and "…" in line), line
+            assert start in line, (start, line)
+
+
+async def test_at_200_columns_the_alerts_text_has_the_room_the_columns_leave(demo_store):
+    """At 200 columns the text stopped after about 25 columns ("C-ZP-1 落实学习实践活动整")."""
+    app = dashboard(demo_store, "en")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "2011-05-18")
+        panel = app.screen.query_one(AlertsPanel)
+        widths = [c.get_render_width(panel) for c in panel.ordered_columns]
+        fixed = sum(widths[:3])
+        assert widths[:3] == [11, 18, 7], widths  # "230d late", "地矿开发有限公司", "comm."
+        first = panel.get_row_at(0)[3].plain
+        line = lines(panel)[1]
+        seen = panel.scrollable_content_region.width - fixed
+        assert seen >= 30 and first[: seen // 2] in line, (seen, line)
+
+
+async def test_the_alerts_keep_when_and_unit_in_sight_when_scrolled_on_a_narrow_panel(demo_store):
+    app = dashboard(demo_store, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await go_to(pilot, "2011-05-18")
+        panel = app.screen.query_one(AlertsPanel)
+        panel.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert panel.scroll_x > 0
+        when = str(panel.get_row_at(0)[0])
+        line = lines(panel)[1]
+        assert line.lstrip().startswith(f"{when} ") and "综合普…" in line, line
+
+
+async def test_the_grid_filter_finds_a_unit_by_a_name_it_bore_before(demo_store):
+    """DKGS was 地矿公司 until 2011-03-15: `/地矿公司` said "no unit matches", while
+    `:地矿公司`, the log's `unit:地矿公司` and the palette found it."""
+    app = dashboard(demo_store, "zh", today=date(2012, 11, 7))
+    async with app.run_test(size=(170, 45)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        await go_to(pilot, "地矿公司", key="slash")
+        assert {str(key.value) for key in grid.rows} == {"DKGS"}
+        said = app.screen.query_one("#empty", Static).render().plain
+        assert said.startswith("筛选“地矿公司”:1 / 10 个单位"), said
+        await go_to(pilot, "\b" * 4 + "地矿总公司", key="slash")  # no unit ever bore it
+        assert grid.row_count == 0
+        await go_to(pilot, "\b" * 5 + "队", key="slash")  # part of names, as before
+        assert {str(key.value) for key in grid.rows} == {"133", "145", "149", "ZP"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "size", "keys", "pieces", "left_out"),
+    [
+        (
+            "en",
+            (120, 40),
+            ("colon", "2011-05-18"),
+            ["as of 2011-05-18", "HISTORICAL VIEW", "viewing 2011-05-18", "step: week"],
+            "",
+        ),
+        (
+            "en",
+            (80, 24),
+            ("colon", "2011-05-18"),
+            ["as of 2011-05-18", "current phase: Compete and advance", "step: week"],
+            "viewing",  # the day again, on a line of its own: left out
+        ),
+        (
+            "zh",
+            (120, 40),
+            ("k", "2011-05-18T15:00+08:00"),
+            ["截至 2011-05-18", "历史视图", "按 2011-05-18T15:00+08:00 时库中所知", "步长:周"],
+            "",
+        ),
+        (
+            "zh",
+            (80, 24),
+            ("k", "2011-05-18T15:00+08:00"),
+            ["当前阶段: 全面争创,扎实推进", "按 2011-05-18T15:00+08:00 时库中所知"],
+            "",
+        ),
+    ],
+)
+async def test_the_header_breaks_between_its_pieces_never_inside_one(
+    demo_store, lang, size, keys, pieces, left_out
+):
+    """At 120 columns "HISTORICAL VIEW  viewing" / "2011-05-18  step: week", and
+    "按 2011-05-18T15:00+08:00" / "时库中所知": the header was broken at any space."""
+    app = dashboard(demo_store, lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await go_to(pilot, keys[1], key=keys[0])
+        header = app.screen.query_one(HeaderBar)
+        drawn = lines(header)
+        for piece in pieces:
+            assert any(piece in line for line in drawn), (piece, drawn)
+        if left_out:
+            assert not any(left_out in line for line in drawn), drawn
+        assert drawn[-1].rstrip().endswith("2012-07 |") or drawn[-1].rstrip().endswith(
+            "2012-11 |"
+        ), drawn  # the timeline, whole, under them
+
+
+def footer_keys(app: CxzyApp) -> list[str]:
+    footer = app.screen_stack[-1].query(KeyFooter) or app.screen_stack[-2].query(KeyFooter)
+    return [f"{k.key_display} {k.description}" for k in footer.first().query(FooterKey)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "size", "keys"),
+    [
+        ("zh", (120, 40), ("l", "question_mark")),  # the help over the log
+        ("zh", (80, 24), ()),
+        ("en", (80, 24), ()),
+        ("en", (100, 30), ()),
+    ],
+)
+async def test_the_footer_shows_each_key_whole_or_not_at_all(demo_store, lang, size, keys):
+    """With the help open over the log the footer ended "l ▏^p   令面板" (命 lost
+    under the palette key's edge), and at 80 columns the overview's "space 回放/":
+    a key that does not fit is left out, with the ones after it."""
+    app = dashboard(demo_store, lang)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        line = app.screen._compositor.render_strips()[-1].text.replace("\xa0", " ")
+        shown = footer_keys(app)
+        assert len(shown) >= 5, shown
+        assert all(key in line for key in shown), (shown, line)
+        assert line.rstrip().endswith(shown[-1]), line  # nothing cut after it
+        assert cell_len(line.rstrip()) <= size[0]
+
+
+async def test_the_header_is_as_high_as_its_lines_after_a_resize(demo_store):
+    """From 120 to 100 columns the header kept the height of its former lines wrapped
+    at the new width: two empty lines under the timeline."""
+    app = dashboard(demo_store, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "2011-05-18")
+        for width in (100, 90, 120):
+            await pilot.resize_terminal(width, 30)
+            await settle(pilot)
+            drawn = lines(app.screen.query_one(HeaderBar))
+            assert all(line.strip() for line in drawn), (width, drawn)
