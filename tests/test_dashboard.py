@@ -359,6 +359,34 @@ async def test_command_mode_opens_a_unit_by_a_name_it_bore_before(demo_store):
         assert "地矿总公司" in [n.message for n in app._notifications][-1]
 
 
+async def test_keys_typed_in_one_burst_after_a_prompt_key_reach_the_prompt(demo_store):
+    """`:ZP` and Enter pasted (or sent by a script) in one burst: the letters were
+    on their way to the screen under the prompt before it opened, and were lost
+    (`:today` ran `t`'s own action on the way). The prompt now takes them."""
+    from textual import events
+
+    app = dashboard(demo_store, lang="en")
+
+    async def burst(pilot, text: str) -> None:
+        named = {":": "colon", "/": "slash", "\r": "enter"}
+        for char in text:
+            key = events.Key(named.get(char, char), char)
+            key.set_sender(app)
+            app._driver.send_message(key)  # as the terminal's driver posts them, at once
+        await settle(pilot)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await burst(pilot, ":ZP\r")
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
+        assert [type(s).__name__ for s in app.screen_stack][1:] == ["OverviewScreen", "UnitScreen"]
+        await pilot.press("escape")
+        await burst(pilot, ":2010-07-01\r")
+        assert app.clock.as_of == date(2010, 7, 1)
+        await burst(pilot, "l/unit:ZP\r")
+        assert isinstance(app.screen, LogScreen) and app.screen.filter_text == "unit:ZP"
+
+
 async def test_a_day_typed_in_the_log_is_shown_where_it_changes(demo_store):
     """The log shows no day: a day or moment typed there goes back to the screen
     it changes; steps stay within the days a view may show."""

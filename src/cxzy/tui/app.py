@@ -560,6 +560,21 @@ class CxzyApp(App[None]):
 
             self.push_screen(Palette(self.lang, id="--command-palette"))
 
+    def _on_key(self, event: events.Key) -> None:
+        """A character typed right after ``:``, ``/`` or ``k`` in one burst (a paste,
+        a script) was on its way to the screen under the prompt before the prompt
+        opened: it reached no field, and was lost, or ran the dashboard's key of that
+        letter (``:today`` ran ``t``). The prompt takes it before any key binding is
+        looked at (a character its field takes never comes here: the field stops
+        it; Enter and Backspace find the field's own bindings)."""
+        from cxzy.tui.screens.prompt import PromptScreen
+
+        prompt = self.screen
+        if isinstance(prompt, PromptScreen) and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()  # (Textual's own handler, the bindings, is skipped)
+            prompt.take_key(event.key, event.character)
+
     def action_command(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen
 

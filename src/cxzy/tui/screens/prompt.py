@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -26,6 +26,7 @@ class PromptScreen(ModalScreen[str | None]):
         self.placeholder = placeholder
         self.mark = mark
         self.value = value
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
@@ -36,9 +37,33 @@ class PromptScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """Keys that come before the field has the focus: the field takes them."""
+        if self.focused is not self.query_one(Input):
+            event.stop()
+            self.take_key(event.key, event.character)
+
+    def take_key(self, key: str, character: str | None) -> None:
+        """A key typed for the field that did not reach it (``:ZP`` and Enter pasted
+        or typed in one burst were lost, or taken by the dashboard's own keys)."""
+        field = self.query_one(Input)
+        if key == "enter":
+            self._answer(field.value)
+        elif key == "backspace":
+            field.action_delete_left()
+        elif character and character.isprintable():
+            field.insert_text_at_cursor(character)
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self._answer(event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._answer(None)
+
+    def _answer(self, value: str | None) -> None:
+        """Dismissed once: an Enter taken before the field had the focus and the
+        field's own Submitted would dismiss it twice, and close the screen under it."""
+        if not self._answered:
+            self._answered = True
+            self.dismiss(value)
