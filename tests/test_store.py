@@ -326,6 +326,62 @@ def test_a_copy_of_a_store_with_edited_figures_is_right_and_says_so(store, tmp_p
     assert not (tmp_path / "2.sqlite3").exists()
 
 
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "DELETE FROM stored_events WHERE rowid = 300",
+        "UPDATE stored_events SET state = replace(state, '组织', '组识') WHERE rowid = 300",
+    ],
+)
+def test_a_copy_of_a_store_whose_log_fails_verify_is_refused(store, tmp_path, capsys, tamper):
+    """A copy chains every event anew, as written with it: a source with an event
+    removed or edited came out verifying clean, even against the checkpoints the
+    tampering broke. The source is verified first."""
+    with sqlite3.connect(store) as db:
+        db.execute(tamper)
+    target = tmp_path / "copy.sqlite3"
+    assert main(["--lang", "en", "store", "copy", str(store), str(target)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"the source {store} fails cxzy verify at position 300 ("), err
+    assert err.endswith("a copy would chain its log anew, as if whole; nothing was copied")
+    assert not target.exists()
+
+
+def test_a_copy_keeps_the_note_that_links_were_chained_by_a_rebuild(store, tmp_path, capsys):
+    """Links computed by a rebuild (the chain's table dropped) vouch only as far as a
+    checkpoint taken before: the copy said nothing of it, its links passing for
+    links written with their events."""
+    with sqlite3.connect(store) as db:
+        db.execute("DROP TABLE cx_chain")
+    assert main(["--store", str(store), "store", "rebuild"]) == 0
+    target = tmp_path / "copy.sqlite3"
+    assert main(["--lang", "en", "store", "copy", str(store), str(target)]) == 0
+    capsys.readouterr()
+    assert main(["--store", str(target), "--lang", "en", "verify"]) == 0
+    assert "positions 1–544 were chained when the read model was rebuilt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "origin = 'office.jsonl sha256:aaaa line 1'",
+        "by_whom = '伍宏芝'",
+        "delay = 0",
+        "summary = '另一件事'",
+    ],
+)
+def test_verify_holds_what_the_log_shows_to_the_stored_event(store, capsys, edit):
+    """`cxzy log`, its --late and the record screen read cx_log: an edited origin,
+    recorder or lateness passed plain verify (only --figures saw it)."""
+    with sqlite3.connect(store) as db:
+        db.execute(f"UPDATE cx_log SET {edit} WHERE pos = 90")
+    assert main(["--store", str(store), "--lang", "en", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("log broken at position 90: the read model's copy (cx_log"), err
+    assert main(["--store", str(store), "store", "rebuild"]) == 0
+    assert main(["--store", str(store), "verify"]) == 0
+
+
 def test_a_store_copied_onto_itself_by_another_path_is_refused_untouched(store, capsys):
     before = store.read_bytes()
     other_path = store.parent / "." / store.name

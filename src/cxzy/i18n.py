@@ -401,6 +401,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the copy differs from the source ({what}); {outcome}",
         "zh": "副本与源数据库不一致({what});{outcome}",
     },
+    "copy_source_broken": {
+        "en": "the source {store} fails cxzy verify at position {position} ({reason}): "
+        "a copy would chain its log anew, as if whole; nothing was copied",
+        "zh": "源数据库 {store} 在位置 {position} 未通过 cxzy verify({reason}):"
+        "复制会把它的日志重新串成链,如同完好无损;未复制任何内容",
+    },
     "copy_not_kept": {"en": "nothing was written", "zh": "未写入任何内容"},
     "copy_kept": {
         "en": "the copy was written to {target}: check both stores",
@@ -507,9 +513,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该事件写入时没有链入哈希链(绕过 cxzy 添加),是事后补链的",
     },
     "chain_readmodel": {
-        "en": "the read model's copy (cx_log: id, content digest or recorded time) differs "
-        "from the stored event",
-        "zh": "读模型中的副本(cx_log:id、内容摘要或入库时间)与存储的事件不一致",
+        "en": "the read model's copy (cx_log: its id, digest, times, who, origin or summary) differs "
+        "from the stored event (cxzy store rebuild makes it again from the log)",
+        "zh": "读模型中的副本(cx_log:id、内容摘要、时间、记录人、来源或概述)与存储的事件不一致"
+        "(cxzy store rebuild 可由日志重新生成)",
     },
     "checkpoint_differs": {
         "en": "the log does not extend the checkpoint: its hash or recorded time at this "
@@ -612,7 +619,7 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "以下表中的数字与日志不符:{tables}(读模型曾在 cxzy 之外被改动);cxzy store rebuild 可按日志重新计算",
         "en": "figures unlike those the log gives, in: {tables} (the read model was changed outside cxzy); cxzy store rebuild makes them again from the log",
     },
-    "progress_copying": {"zh": "复制事件", "en": "copying events"},
+    "progress_copying": {"zh": "校验并复制事件", "en": "verifying and copying events"},
     "progress_rebuilding": {"zh": "重新计算统计数据", "en": "making the figures again"},
     "rebuilt": {
         "zh": "已由日志的 {events} 条事件重新计算 {store} 的统计数据",

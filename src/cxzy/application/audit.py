@@ -21,7 +21,7 @@ from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.chain import GENESIS, content_hash, link
-from cxzy.application.readmodel import utc_text
+from cxzy.application.readmodel import log_summary, utc_text
 from cxzy.domain.errors import Violation
 from cxzy.domain.schema import digest_of, record_of
 
@@ -134,11 +134,15 @@ def _verify(
                     hi=high,
                 )
             }
+            # what the log shows of each record (when, who, from where, how late, its
+            # summary): read from cx_log, so held to the stored event here too (an edited
+            # origin or lateness passed verify, and cxzy log showed it)
             index = {
-                int(pos): (record_id, digest, recorded)
-                for pos, record_id, digest, recorded in rm.rows(
+                int(row[0]): tuple(row[1:])
+                for row in rm.rows(
                     c,
-                    """SELECT pos, record_id, digest, recorded FROM cx_log
+                    """SELECT pos, record_id, digest, recorded, type, at, day, delay, by_whom,
+                         origin, summary, person FROM cx_log
                        WHERE pos >= :lo AND pos <= :hi""",
                     lo=expected,
                     hi=high,
@@ -176,7 +180,20 @@ def _verify(
                 rebuilt_last = pos
             else:
                 seen_import = True
-            if index.get(pos) != (stamp.record_id, digest, recorded):
+            shown = (
+                stamp.record_id,
+                digest,
+                recorded,
+                type_,
+                utc_text(stamp.at),
+                stamp.day.isoformat(),
+                int((datetime.fromisoformat(recorded) - stamp.at).total_seconds()),
+                stamp.by,
+                stamp.origin,
+                log_summary(type_, fields),
+                fields.get("person"),
+            )
+            if index.get(pos) != shown:
                 raise _Stop(pos, "chain_readmodel")
             if (
                 against is not None

@@ -9,6 +9,7 @@ from itertools import zip_longest
 from typing import Any, TypeVar
 
 from cxzy.application.app import CampaignApp, ImportTransaction
+from cxzy.application.audit import verify
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import failures_named
@@ -32,8 +33,11 @@ def copy_store(
     source: CampaignApp,
     target: CampaignApp,
     on_copied: Callable[[int], None] | None = None,
+    on_verified: Callable[[int], None] | None = None,
 ) -> CopyResult:
-    """Copy every event up to the source's head when the copy begins, in order,
+    """Verify the source's log (a copy of a broken one is refused; ``on_verified``
+    is told how many more events were checked). Copy every event up to the source's
+    head when the copy begins, in order,
     at its position, with its record id and recorded time, in one transaction of the target (all or
     nothing, other writers held off); then check that both stores give the same log
     and the same status on every phase boundary. The events go a batch at a time,
@@ -43,6 +47,20 @@ def copy_store(
         head = source.head()
     if head == 0:
         raise Violation("copy_source_empty")
+    # The copy chains every event anew, as written with it: a source whose log fails
+    # verify would come out whole (an edited, removed or added event then verified
+    # against the checkpoints it broke), and links computed by a rebuild would pass
+    # for links written with their events.
+    with failures_named(source.location):
+        checked = verify(source, on_checked=on_verified)
+    if not checked.ok:
+        assert checked.broken is not None
+        raise Violation(
+            "copy_source_broken",
+            store=source.location.display() if source.location else "?",
+            position=checked.broken.position,
+            reason=Violation(checked.broken.reason, **checked.broken.params),
+        )
     copied = 0
     with failures_named(target.location), target.importing() as transaction:
         if transaction.head() != 0:
@@ -63,6 +81,8 @@ def copy_store(
                 first = pos
             batch.append(event)
         copied += _append(transaction, batch, first, on_copied)
+        if checked.rebuilt is not None:
+            target.read_model.mark_rebuilt(transaction.cursor, *checked.rebuilt, checked.rebuilt_at)
     with failures_named(source.location):
         days = _boundaries(source)
     left, right = StatusQuery(source), StatusQuery(target)

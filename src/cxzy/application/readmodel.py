@@ -248,7 +248,7 @@ _SUMMARY_FIELDS = ("title", "text", "issue", "note", "name", "reason", "role", "
 _SUMMARY_OF = {t: tuple(n for n in _SUMMARY_FIELDS if n in specs) for t, specs in TYPES.items()}
 
 
-def _summary(type_: str, fields: Mapping[str, Any]) -> str | None:
+def log_summary(type_: str, fields: Mapping[str, Any]) -> str | None:
     for name in _SUMMARY_OF[type_]:
         value = fields[name]
         if isinstance(value, str) and value:
@@ -434,7 +434,7 @@ class ReadModel:
                     "delay": int((recorded - stamp.at).total_seconds()),
                     "by": stamp.by,
                     "origin": stamp.origin,
-                    "summary": _summary(type_, fields),
+                    "summary": log_summary(type_, fields),
                     # whom the record names (a leader, a visitor, an awardee…): shown beside
                     # the summary, so that the log says who without opening the record
                     "person": fields.get("person"),
@@ -548,6 +548,23 @@ class ReadModel:
                 {"value": utc_text(datetime.now(UTC))},
             )
         return last_pos
+
+    def mark_rebuilt(self, cursor: Any, first: int, last: int, at: str | None) -> None:
+        """The chain's links ``first`` … ``last`` as computed by a rebuild, not written
+        with their events (at ``at``): a copy keeps what its source's chain can prove."""
+        cursor.execute(
+            self.dialect.sql(
+                "UPDATE cx_chain SET rebuilt = 1 WHERE pos >= :first AND pos <= :last"
+            ),
+            {"first": first, "last": last},
+        )
+        cursor.execute(
+            self.dialect.sql(
+                """INSERT INTO cx_meta (key, value) VALUES ('chain_rebuilt', :value)
+                   ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
+            ),
+            {"value": at or ""},
+        )
 
     def refresh_statistics(self, cursor: Any) -> None:
         """After many rows at once: the query planner's statistics. PostgreSQL's are

@@ -43,10 +43,13 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
         raise Violation("copy_source_empty")
     made = target.kind == "sqlite" and not target.exists()  # (removed if the copy fails)
     try:
-        with progress(err, t("progress_copying", args.lang), origin.head()) as done:
+        # (the source's log verified, then copied: each event is counted twice)
+        with progress(err, t("progress_copying", args.lang), 2 * origin.head()) as done:
             # a new SQLite file appears only whole and checked; one made there meanwhile
             # is copied into only if it is empty
-            result = write_into(target, lambda copy: copy_store(origin, copy, done), args=args)
+            result = write_into(
+                target, lambda copy: copy_store(origin, copy, done, on_verified=done), args=args
+            )
     except Violation as violation:
         if violation.code != "copy_differs":
             raise
