@@ -72,6 +72,42 @@ def test_events_recorded_more_than_the_templates_days_late_are_flagged(cli):
     assert full.count("+10d") == 1
 
 
+def test_an_imports_records_are_recorded_at_one_moment(cli):
+    """All or nothing: an import's records reach the store together. Each carried
+    the moment it was checked, so "as known at" a moment during a long import
+    showed the part of the file checked by then, which the store never held."""
+    from freezegun import freeze_time
+
+    with freeze_time("2010-06-08T12:00:00+08:00", auto_tick_seconds=1):  # a slow import
+        cli.ok_import(
+            [*prelude(), act("145", "study", "2010-06-01"), act("JU", "study", "2010-06-02")]
+        )
+    records = cli.log()
+    assert len(records) == len(prelude()) + 2
+    assert len({r["recorded"] for r in records}) == 1
+
+
+def test_the_log_and_the_status_agree_on_lateness_to_the_second(cli):
+    """Seven days and half a second: the log flagged it late (exact difference) while
+    status --audit counted it on time (whole seconds, as the read model keeps it)."""
+    from freezegun import freeze_time
+
+    with freeze_time("2010-06-08T12:00:00.5+08:00"):
+        cli.ok_import(
+            [
+                *prelude()[:2],
+                act("JU", "study", "2010-06-01T12:00:00+08:00", id="seven-days-and-a-half-second"),
+                act("JU", "summary", "2010-06-01T11:59:59+08:00", id="a-second-more"),
+            ]
+        )
+    late = cli.log("--late")
+    res = cli.run("status", "--as-of", "2010-06-08", "--format", "json", "--audit")
+    counted = {u["unit"]: u["reported_late"] for u in __import__("json").loads(res.out)["units"]}
+    ids = [r["id"] for r in late]
+    assert "a-second-more" in ids and "seven-days-and-a-half-second" not in ids
+    assert counted["JU"] == sum(1 for r in late if r.get("unit") == "JU")
+
+
 def test_status_json_with_audit_counts_late_reports_and_names_its_log_position(cli):
     from freezegun import freeze_time
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from cxzy.application.app import CampaignApp
@@ -67,9 +67,12 @@ class LogEntry:
 
 
 def late_days(at: datetime, recorded: datetime, limit_days: int) -> int | None:
-    """Days between happening and recording, when more than ``limit_days``; else None."""
-    delay = recorded - at
-    return delay.days if delay > timedelta(days=limit_days) else None
+    """Days between happening and recording, when more than ``limit_days``; else None.
+    In whole seconds, as the read model keeps the delay (``cx_log.delay``) that
+    ``status --audit`` counts: 7 days and a quarter of a second was late in the log
+    and on time in the status."""
+    seconds = int((recorded - at).total_seconds())
+    return seconds // 86_400 if seconds > limit_days * 86_400 else None
 
 
 _UNITS_BY_CODE = "SELECT DISTINCT unit FROM cx_units WHERE LOWER(unit) = LOWER(:unit)"
