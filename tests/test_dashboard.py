@@ -567,6 +567,16 @@ async def test_k_shows_the_dashboard_as_it_was_at_that_moment(tmp_path):
         await settle(pilot)
         assert app.snapshot.report.as_of == date(2010, 5, 20)
         assert app.clock.known_at is not None and app.clock.known_at.day == 15
+        # a day before any unit was registered, as known when the store held records:
+        # no units by that day (it said nothing had been recorded by the moment)
+        await pilot.press("t", "colon", *"2010-05-01", "enter")
+        await settle(pilot)
+        await pilot.press("k", *"2011-03-08 18:00:59", "enter")
+        await settle(pilot)
+        assert app.snapshot.report.units == [] and app.snapshot.report.position > 0
+        said = plain(app.screen.query_one("#empty", Static))
+        assert "还没有任何记录" not in said and "2010-05-01" in said, said
+        assert "2011-03-08T18:00:59+08:00" in screen_text(app)  # the moment to the second
 
 
 async def test_log_screen_pages_and_filters(demo_store):

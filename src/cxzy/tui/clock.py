@@ -12,6 +12,15 @@ from cxzy.domain.template import Template
 STEPS = ("day", "week", "month", "phase")
 
 
+def shown_moment(moment: datetime) -> str:
+    """A moment of the store as the dashboard says it: to the minute, or to the
+    second (and below) when it names one (``k 2010-06-10T03:59:59Z`` was shown as
+    11:59, a minute earlier than the moment asked for)."""
+    if moment.microsecond:
+        return moment.isoformat(timespec="microseconds")
+    return moment.isoformat(timespec="seconds" if moment.second else "minutes")
+
+
 def add_months(day: date, months: int) -> date:
     month = day.month - 1 + months
     year = day.year + month // 12

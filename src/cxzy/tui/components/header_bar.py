@@ -11,7 +11,7 @@ from cxzy.application.dashboard import Snapshot
 from cxzy.application.status import StatusReport
 from cxzy.i18n import t
 from cxzy.literal import visible
-from cxzy.tui.clock import ViewClock
+from cxzy.tui.clock import ViewClock, shown_moment
 
 
 class HeaderBar(Static):
@@ -78,7 +78,7 @@ class HeaderBar(Static):
         if clock.playing:
             badge(t("tui_replay", lang, speed=clock.speed), "black on magenta")
         elif clock.known_at is not None:
-            moment = clock.known_at.isoformat(timespec="minutes")
+            moment = shown_moment(clock.known_at)
             badge(t("tui_historical", lang), "black on yellow")
             detail(t("tui_known_at", lang, moment=moment), "yellow")
         elif clock.as_of > clock.today:  # days to come: the deadlines as they stand

@@ -211,7 +211,8 @@ class LogScreen(Screen[None]):
             title += f" · {t('tui_log_none', lang)}"
         known_at = self.app.clock.known_at  # type: ignore[attr-defined]
         if known_at is not None:  # an auditor's view of a past moment: the log is not one
-            moment = known_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            local = known_at.astimezone(zone)  # (to the second when it names one)
+            moment = local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
             title += f" · {t('tui_log_whole', lang, moment=moment)}"
         self.query_one("#title", Static).update(Text(title))
 

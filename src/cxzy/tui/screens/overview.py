@@ -14,6 +14,7 @@ from cxzy.application.dashboard import Snapshot, phase_shares
 from cxzy.application.history import LogQuery
 from cxzy.domain.errors import Violation
 from cxzy.i18n import t
+from cxzy.tui.clock import shown_moment
 from cxzy.tui.components.alerts_panel import AlertsPanel
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
@@ -131,9 +132,8 @@ class OverviewScreen(Screen[None]):
         grid.show(snapshot, lang)
         report = snapshot.report
         text = ""
-        if not report.units and report.known_at is not None:
-            moment = report.known_at.isoformat(timespec="minutes")
-            text = t("tui_nothing_known", lang, moment=moment)
+        if not report.units and report.known_at is not None and report.position == 0:
+            text = t("tui_nothing_known", lang, moment=shown_moment(report.known_at))
         elif not report.units:
             text = t("tui_no_units", lang, day=report.as_of.isoformat())
         elif grid.row_count == 0:
