@@ -1634,6 +1634,19 @@ def field_words(type_: str, field: str, value: Any, lang: str = DEFAULT_LANG) ->
     return t(f"{group}.{value}", lang)
 
 
+def value_words(field: str, value: Any, lang: str = DEFAULT_LANG) -> str | None:
+    """Words for a record's value that is not a code: a verdict (``accepted``:
+    通过 / 不通过), another yes or no (是 / 否), five-goods ratings (领导班子好 2 …);
+    None for any other value."""
+    if isinstance(value, bool):
+        if field == "accepted":
+            return t("accepted" if value else "rejected", lang)
+        return t("yes" if value else "no", lang)
+    if field == "ratings" and isinstance(value, dict):
+        return " ".join(f"{code_label('rating', k, lang)} {v}" for k, v in value.items())
+    return None
+
+
 _HINT = re.compile(r"\s*[((::].*$|\?$")
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.chain import GENESIS, content_hash, link
-from cxzy.application.readmodel import log_summary, utc_text
+from cxzy.application.readmodel import delay_seconds, log_summary, utc_text
 from cxzy.domain.errors import Violation
 from cxzy.domain.schema import digest_of, record_of
 
@@ -187,7 +187,7 @@ def _verify(
                 type_,
                 utc_text(stamp.at),
                 stamp.day.isoformat(),
-                int((datetime.fromisoformat(recorded) - stamp.at).total_seconds()),
+                delay_seconds(stamp.at, datetime.fromisoformat(recorded)),
                 stamp.by,
                 stamp.origin,
                 log_summary(type_, fields),

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cxzy.application.app import CampaignApp
-from cxzy.application.readmodel import life_code
+from cxzy.application.readmodel import delay_seconds, life_code
 from cxzy.domain.errors import Violation
 from cxzy.domain.schema import public_record
 
@@ -71,7 +71,7 @@ def late_days(at: datetime, recorded: datetime, limit_days: int) -> int | None:
     In whole seconds, as the read model keeps the delay (``cx_log.delay``) that
     ``status --audit`` counts: 7 days and a quarter of a second was late in the log
     and on time in the status."""
-    seconds = int((recorded - at).total_seconds())
+    seconds = delay_seconds(at, recorded)
     return seconds // 86_400 if seconds > limit_days * 86_400 else None
 
 

@@ -119,6 +119,10 @@ TABLES = (
 FRONTIER = """SELECT l.day FROM cx_log l WHERE l.pos <= :pos
     AND NOT EXISTS (SELECT 1 FROM cx_late x WHERE x.pos = l.pos) ORDER BY l.pos DESC LIMIT 1"""
 
+# When the chain's links were last computed by a rebuild (verify says so)
+_CHAIN_REBUILT = """INSERT INTO cx_meta (key, value) VALUES ('chain_rebuilt', :value)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
+
 # The hash chain across a rebuild of the read model (ReadModel.drop)
 _LAST_LINK = "SELECT MAX(pos) FROM cx_chain WHERE pos <= :head"
 _KEEP_CHAIN = """CREATE TABLE cx_chain_kept AS
@@ -246,6 +250,12 @@ def utc_text(moment: datetime) -> str:
 _SUMMARY_FIELDS = ("title", "text", "issue", "note", "name", "reason", "role", "action")
 # per record type, the fields its summary may come from, in that order
 _SUMMARY_OF = {t: tuple(n for n in _SUMMARY_FIELDS if n in specs) for t, specs in TYPES.items()}
+
+
+def delay_seconds(at: datetime, recorded: datetime) -> int:
+    """Whole seconds from a record's happening to its recording (``cx_log.delay``):
+    what "reported late" is counted in, by the log, the status and verify alike."""
+    return int((recorded - at).total_seconds())
 
 
 def log_summary(type_: str, fields: Mapping[str, Any]) -> str | None:
@@ -431,7 +441,7 @@ class ReadModel:
                     "at": at_text,
                     "recorded": recorded_text,
                     # seconds from happening to recording: "reported late" is a fact auditors ask about
-                    "delay": int((recorded - stamp.at).total_seconds()),
+                    "delay": delay_seconds(stamp.at, recorded),
                     "by": stamp.by,
                     "origin": stamp.origin,
                     "summary": log_summary(type_, fields),
@@ -540,13 +550,7 @@ class ReadModel:
             self._run(cursor, statement, rows[name])
         totals.write()
         if rebuilt and rows["chain"]:
-            cursor.execute(
-                self.dialect.sql(
-                    """INSERT INTO cx_meta (key, value) VALUES ('chain_rebuilt', :value)
-                       ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
-                ),
-                {"value": utc_text(datetime.now(UTC))},
-            )
+            cursor.execute(self.dialect.sql(_CHAIN_REBUILT), {"value": utc_text(datetime.now(UTC))})
         return last_pos
 
     def mark_rebuilt(self, cursor: Any, first: int, last: int, at: str | None) -> None:
@@ -558,13 +562,7 @@ class ReadModel:
             ),
             {"first": first, "last": last},
         )
-        cursor.execute(
-            self.dialect.sql(
-                """INSERT INTO cx_meta (key, value) VALUES ('chain_rebuilt', :value)
-                   ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
-            ),
-            {"value": at or ""},
-        )
+        cursor.execute(self.dialect.sql(_CHAIN_REBUILT), {"value": at or ""})
 
     def refresh_statistics(self, cursor: Any) -> None:
         """After many rows at once: the query planner's statistics. PostgreSQL's are

@@ -7,7 +7,7 @@ import os
 import re
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,17 +136,14 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
                 if tables:
                     raise Violation("not_a_store", store=location.display())
                 return True
-            row = connection.execute(
-                "SELECT value FROM cx_meta WHERE key='store_format'"
-            ).fetchone()
-            tracking = LOG_TABLES["sqlite"][1]
-            tracked = (
-                tracking in tables
-                and connection.execute(
-                    f"SELECT notification_id FROM {tracking} WHERE application_name = ?",
-                    [READ_MODEL],
+
+            def value_of(table: str, column: str, key: str, value: str) -> Any:
+                found = connection.execute(
+                    f"SELECT {column} FROM {table} WHERE {key} = ?", [value]
                 ).fetchone()
-            )
+                return found[0] if found else None
+
+            check_store(location, tables, value_of, figures_gone=figures_gone)
     except sqlite3.DatabaseError as error:
         reason = str(error)
         if "not a database" in reason:
@@ -154,10 +151,6 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
         if "malformed" in reason:  # a SQLite file, cut short or overwritten in part
             raise Violation("store_damaged", store=location.display(), reason=reason) from None
         raise Violation("store_unreadable", store=location.display(), reason=reason) from None
-
-    if row is None or row[0] != STORE_FORMAT:
-        raise Violation("store_format", store=location.display(), found=row[0] if row else "?")
-    check_tables(location, tables, tracked=bool(tracked) and not figures_gone)
     return False
 
 
@@ -166,6 +159,27 @@ LOG_TABLES = {
     "sqlite": ("stored_events", "tracking"),
     "postgresql": ("cxzy_events", "cxzy_tracking"),
 }
+
+
+def check_store(
+    location: StoreLocation,
+    present: set[str],
+    value_of: Callable[[str, str, str, str], Any],
+    *,
+    figures_gone: bool = False,
+) -> None:
+    """Raise unless a store (it has ``cx_meta``) is of this version's format and has
+    its tables (:func:`check_tables`; ``figures_gone``: a store to rebuild may lack
+    its figures'). ``value_of(table, column, key column, key)`` reads one value of
+    the store's database (None: no such row)."""
+    found = value_of("cx_meta", "value", "key", "store_format")
+    if found != STORE_FORMAT:
+        raise Violation("store_format", store=location.display(), found=found or "?")
+    tracking = LOG_TABLES[location.kind][1]
+    tracked = tracking in present and value_of(
+        tracking, "notification_id", "application_name", READ_MODEL
+    )
+    check_tables(location, present, tracked=bool(tracked) and not figures_gone)
 
 
 def check_tables(location: StoreLocation, present: set[str], *, tracked: bool) -> None:
@@ -382,28 +396,20 @@ def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False)
                 raise Violation(
                     "pg_no_read", store=location.display(), user=env["POSTGRES_USER"], schema=schema
                 )
-            found = connection.execute(
-                f'SELECT value FROM "{schema}".cx_meta WHERE key = %s', ["store_format"]
-            ).fetchone()
-            if found is None or found[0] != STORE_FORMAT:
-                raise Violation(
-                    "store_format", store=location.display(), found=found[0] if found else "?"
-                )
-            tracking = LOG_TABLES["postgresql"][1]
-            tracked = (
-                tracking in present
-                and connection.execute(
-                    f'SELECT notification_id FROM "{schema}".{tracking} WHERE application_name = %s',
-                    [READ_MODEL],
+
+            def value_of(table: str, column: str, key: str, value: str) -> Any:
+                found = connection.execute(
+                    f'SELECT {column} FROM "{schema}".{table} WHERE {key} = %s', [value]
                 ).fetchone()
-            )
+                return found[0] if found else None
+
+            check_store(location, present, value_of, figures_gone=figures_gone)
     except psycopg.Error as error:
         if "permission denied" in str(error):
             raise Violation(
                 "pg_no_read", store=location.display(), user=env["POSTGRES_USER"], schema=schema
             ) from None
         raise _refused(location, error) from None
-    check_tables(location, present, tracked=bool(tracked) and not figures_gone)
     return True
 
 

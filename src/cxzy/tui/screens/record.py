@@ -19,7 +19,7 @@ from textual.widgets import Static
 from cxzy.application.history import LogEntry, LogQuery
 from cxzy.application.importer import origin_parts
 from cxzy.formats.ledger_tables import activity_label
-from cxzy.i18n import code_label, field_name, field_words, t
+from cxzy.i18n import code_label, field_name, field_words, t, value_words
 from cxzy.literal import literal
 from cxzy.tui.keys import localize_bindings
 
@@ -118,14 +118,9 @@ class RecordScreen(ModalScreen[None]):
         if (type_, key) == ("ActivityHeld", "kind") and isinstance(value, str):
             template = self.app.template  # type: ignore[attr-defined]
             return activity_label(template, value, lang)  # its checklist item's name
-        if lang == "en" and (isinstance(value, bool) or key == "ratings"):
-            return None  # (the file's own words already)
-        if isinstance(value, bool):  # as the unit screen says it (是 / 否, 通过 / 不通过)
-            if key == "accepted":
-                return t("accepted" if value else "rejected", lang)
-            return t("yes" if value else "no", lang)
-        if key == "ratings" and isinstance(value, dict):  # 领导班子好 2 …
-            return " ".join(f"{code_label('rating', k, lang)} {v}" for k, v in value.items())
+        words = value_words(key, value, lang)
+        if words is not None:  # (in English the file's own words already)
+            return None if lang == "en" else words
         return field_words(type_, key, value, lang)
 
     def action_close(self) -> None:

@@ -18,7 +18,7 @@ from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
 from cxzy.application.history import late_days
 from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
-from cxzy.i18n import code_label, field_words, t
+from cxzy.i18n import code_label, field_words, t, value_words
 from cxzy.literal import literal, visible
 from cxzy.styles import STATE_STYLES, URGENCY_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
@@ -82,10 +82,8 @@ def _fields(record: dict[str, Any], lang: str) -> Text:
     for key, value in record.items():
         if key not in _FIELDS or value is None or (key, value) in _DEFAULTS:
             continue
-        if key == "accepted":
-            shown = t("accepted" if value else "rejected", lang)
-        elif isinstance(value, bool):
-            shown = t("yes" if value else "no", lang)
+        if isinstance(value, bool):
+            shown = value_words(key, value, lang) or str(value)
         else:  # a code in words (an escalation's action, a legacy source), else as it is
             shown = field_words(record["type"], key, value, lang) or str(value)
         parts.append(f"{t(_FIELDS[key], lang)}: {shown}")
@@ -215,9 +213,7 @@ class UnitScreen(Screen[None]):
                 str(review["day"]),
                 literal(code_label("review_kind", review["kind"], lang)),
                 literal(code_label("grade", review.get("grade"), lang) or "-"),
-                literal(
-                    " ".join(f"{code_label('rating', k, lang)} {v}" for k, v in ratings.items())
-                ),
+                literal(value_words("ratings", ratings, lang) or ""),
                 literal(
                     " · ".join(
                         part
