@@ -85,14 +85,15 @@ def _kill_when(proc: subprocess.Popen, ready, timeout: float = 60) -> bool:
     raise AssertionError("the import neither ended nor reached the moment to kill it")
 
 
-def _wal_bigger_than(store: Path, size: int):
-    """Its write-ahead log, or that of the store being made for it under a hidden
-    name (a first import), is bigger than ``size``."""
+def _written_beyond(store: Path, size: int):
+    """What the import has written is bigger than ``size``: the store's write-ahead
+    log, or the store being made for it under a hidden name (a first import, which
+    writes no log: decision 147)."""
 
     def ready() -> bool:
-        for wal in store.parent.glob(f"*{store.name}*-wal"):
+        for written in (*store.parent.glob(f"*{store.name}*-wal"), *store.parent.glob("*.new")):
             with contextlib.suppress(FileNotFoundError):
-                if wal.stat().st_size > size:
+                if written.stat().st_size > size:
                     return True
         return False
 
@@ -124,8 +125,8 @@ def test_an_import_killed_at_any_moment_is_all_or_nothing_and_rerunning_complete
     store = tmp_path / "store.db"
     moments = {
         "while reading and checking": _after(1.0),
-        "while writing the transaction": _wal_bigger_than(store, 5_000_000),
-        "while committing": _wal_bigger_than(store, 40_000_000),
+        "while writing the transaction": _written_beyond(store, 5_000_000),
+        "while committing": _written_beyond(store, 40_000_000),
     }
     killed = 0
     for moment, ready in moments.items():

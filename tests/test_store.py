@@ -28,6 +28,7 @@ from cxzy.cli import main
 from cxzy.domain.errors import Violation
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
+app_module = importlib.import_module("cxzy.application.app")
 main_module = importlib.import_module("cxzy.cli.main")  # (cxzy.cli.main is also the function)
 
 
@@ -464,6 +465,41 @@ def test_an_import_into_a_missing_store_makes_it_whole_under_its_name(tmp_path, 
     path = tmp_path / "cxzy.sqlite3"
     assert main(["--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 0
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # nothing hidden left beside it
+    assert status_json(path, "2011-07-15")["units"]
+
+
+def test_a_new_store_is_written_without_a_write_ahead_log_and_left_with_one(
+    tmp_path, capsys, monkeypatch
+):
+    """Nobody reads a store under its hidden name: its import keeps the rollback
+    journal in memory (every page written once, not into the log and again into the
+    file), and the store it puts in place is in WAL mode, for readers beside a
+    writer (decision 147). An import into a store that has its name goes through
+    the log as before."""
+    seen: list[list[tuple[str, int]]] = []
+    append = app_module.ImportTransaction.append
+
+    def watched(self, *args, **kwargs):
+        positions = append(self, *args, **kwargs)
+        seen.append(sorted((p.name, p.stat().st_size) for p in tmp_path.iterdir()))
+        return positions
+
+    monkeypatch.setattr(app_module.ImportTransaction, "append", watched)
+    path = tmp_path / "cxzy.sqlite3"
+    assert main(["--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 0
+    assert seen and all(not name.endswith("-wal") for files in seen for name, _ in files), seen
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    seen.clear()
+    more = tmp_path.parent / f"{tmp_path.name}-more.jsonl"
+    more.write_text(
+        '{"type": "CommendationAwarded", "at": "2011-07-01", "unit": "145",'
+        ' "title": "advanced_org", "level": "bureau"}\n',
+        encoding="utf-8",
+    )
+    assert main(["--store", str(path), "import", str(more)]) == 0
+    assert any(name == f"{path.name}-wal" for name, _ in seen[-1]), seen
     assert status_json(path, "2011-07-15")["units"]
 
 

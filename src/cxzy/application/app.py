@@ -191,7 +191,8 @@ class CampaignApp(Application):
         from the start; it commits unless :meth:`ImportTransaction.discard` was
         called or an exception escapes."""
         try:
-            with self.recorder.import_cursor() as cursor:  # type: ignore[attr-defined]
+            unshared = self.location is not None and self.location.unshared
+            with self.recorder.import_cursor(unshared=unshared) as cursor:  # type: ignore[attr-defined]
                 transaction = ImportTransaction(self, cursor)
                 yield transaction
                 if transaction.discarded:

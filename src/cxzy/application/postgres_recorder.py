@@ -114,7 +114,7 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
             )
             yield cursor
 
-    def import_cursor(self) -> Any:
+    def import_cursor(self, *, unshared: bool = False) -> Any:
         return self.write_cursor()  # the events table locked from the start
 
     def _append(self, c: Any, stored: Sequence[StoredEvent], **kwargs: Any) -> Any:

@@ -169,6 +169,15 @@ class _ImmediateTransaction(SQLiteTransaction):
         return cursor
 
 
+def _journal_mode(conn: Any, mode: str) -> bool:
+    """Set a connection's journal mode; whether it took (SQLite keeps the one it has
+    while another connection has the store open)."""
+    cursor = conn.cursor()
+    cursor.execute(f"PRAGMA journal_mode = {mode}")
+    (now,) = cursor.fetchone()
+    return bool(now.lower() == mode)
+
+
 class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
     read_model = ReadModel(Dialect())
     position_column = "rowid"
@@ -206,7 +215,9 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
             self._create_table(c)
 
     @contextmanager
-    def import_cursor(self) -> Iterator[Any]:
+    def import_cursor(self, *, unshared: bool = False) -> Iterator[Any]:
+        """The import's transaction, begun with the write lock. ``unshared``: the
+        store is one no other process opens yet (decision 147)."""
         with self.datastore.get_connection(commit=True) as conn:
             # With SQLite's 2 MB an import of a million events reads back and writes
             # out again the pages of the indexes it inserts into at random (record
@@ -214,11 +225,18 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
             # 64 MB. The connection is eventsourcing's, kept for later transactions:
             # its cache goes back to SQLite's size after the import.
             conn.cursor().execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KB}")
+            # A new store that nobody reads yet keeps its rollback journal in memory:
+            # through the write-ahead log every page was written twice (into the log,
+            # then, at the close, into the file), a tenth of an import of a million
+            # events. Back to the log once done, for the readers to come.
+            unlogged = unshared and _journal_mode(conn, "memory")
             try:
                 with _ImmediateTransaction(conn, commit=True) as cursor:
                     yield cursor
             finally:
                 conn.cursor().execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KB}")
+                if unlogged:
+                    _journal_mode(conn, "wal")
 
     def _append(self, c: Any, stored: Sequence[StoredEvent], **kwargs: Any) -> Any:
         return self._insert_events(c, stored, **kwargs)

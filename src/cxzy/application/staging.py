@@ -95,7 +95,8 @@ def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
         yield None
         return
     hidden = path.with_name(f"{_prefix(path)}{os.getpid()}.new")
-    made = Staged(location, StoreLocation("sqlite", str(hidden), shown=location.display()))
+    staging = StoreLocation("sqlite", str(hidden), shown=location.display(), unshared=True)
+    made = Staged(location, staging)
     made.discard()  # left by an ended process that had this one's id
     folders = _made_folders(path.parent)
     try:

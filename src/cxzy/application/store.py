@@ -31,6 +31,9 @@ class StoreLocation:
     target: str  # file path or URL
     # the name messages give it, when not its own (a store made under a hidden name)
     shown: str | None = field(default=None, compare=False)
+    # a store no other process opens yet (made under a hidden name): an import writes
+    # it without the write-ahead log that readers beside a writer need (decision 147)
+    unshared: bool = field(default=False, compare=False)
 
     @property
     def path(self) -> Path:
