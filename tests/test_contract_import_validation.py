@@ -7,6 +7,7 @@ rule (with --lang en), no traceback, and nothing of the input written.
 from __future__ import annotations
 
 import pytest
+from freezegun import freeze_time
 
 from contract_helpers import (
     act,
@@ -1069,3 +1070,24 @@ def test_a_refused_record_is_not_kept_alive_by_its_problem(seeded):
     assert len(result.problems) == 2
     gc.collect()
     assert [ref() for ref in watched] == [None, None]
+
+
+def test_a_record_dated_after_the_day_it_is_imported_is_refused(seeded):
+    """A record says what has happened: a year typed 2101 for 2011, or an activity
+    entered before it was held, is refused with the day it names and today's (in the
+    campaign's zone). A time later the same day is taken: clocks differ."""
+    before = seeded.log_text()
+    later_today = act("145", "study", "2011-07-01T23:30:00", title="这天晚些")
+    with freeze_time("2011-07-01T02:00:00Z"):  # 10:00 in Shanghai
+        path, res = seeded.imp(
+            [
+                later_today,
+                act("JU", "study", "2011-07-02", title="明天"),
+                commit("K9", "145", "2101-07-01", "2101-12-31"),
+            ]
+        )
+        assert_refused(res, path, 2, "2011-07-02", r"today \(2011-07-01\)", "happened")
+        assert_refused(res, path, 3, "2101-07-01", r"today \(2011-07-01\)")
+        assert "line 1" not in res.err and ":1:" not in res.err, res.err
+        assert seeded.log_text() == before
+        seeded.ok_import([later_today])

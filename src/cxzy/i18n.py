@@ -138,6 +138,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "id '{id}' is already used by a different record of the store (log #{pos})",
         "zh": "id '{id}' 已被库中另一条内容不同的记录使用(日志位置 #{pos})",
     },
+    "not_happened_yet": {
+        "en": "it happened on {day}, after today ({today}): a record says what has happened, not what is planned",
+        "zh": "发生日期 {day} 晚于今天({today}):记录的是已经发生的事,不是计划",
+    },
     "entity_conflict": {
         "en": "{kind} '{key}' already exists with other content",
         "zh": "{kind} '{key}' 已存在且内容不同",

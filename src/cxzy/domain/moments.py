@@ -30,6 +30,14 @@ def in_zone(moment: datetime, zone: tzinfo) -> datetime | None:
     return local if within_days(local.date()) else None
 
 
+def happened_by(day: date, today: date) -> None:
+    """A record says what has happened: raises :class:`Violation` when its day is
+    after ``today``, the day it reaches the store in the campaign's zone (a time
+    later that same day is taken: clocks differ, and the day is what counts)."""
+    if day > today:
+        raise Violation("not_happened_yet", day=day.isoformat(), today=today.isoformat())
+
+
 def typed_day(text: str) -> date:
     """The day ``text`` names (ISO 8601); raises :class:`Violation` when it names
     none, or one outside :data:`FIRST_DAY` … :data:`LAST_DAY`."""
