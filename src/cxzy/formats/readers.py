@@ -51,7 +51,9 @@ def read_file(
 
     JSON Lines is read as the records are consumed (a file of millions of records
     is never held whole): its hash and line count come from a first pass over the
-    bytes. ``encoding`` applies to CSV (JSON Lines is UTF-8 by contract); ``zone``
+    bytes. A CSV file's text is decoded whole (its encoding is told from all its
+    lines), and its records are made as they are consumed; a workbook's are all
+    made first (records of several sheets are put in time order). ``encoding`` applies to CSV (JSON Lines is UTF-8 by contract); ``zone``
     reads local times when a workbook's sheets are put in time order. Raises
     ``OSError`` when the file cannot be read, :class:`Violation` when it cannot be
     decoded."""
@@ -68,9 +70,9 @@ def read_file(
                 lines += chunk.count(b"\n")
         return read_records(path, label=name), {name: digest.hexdigest()}, lines
     if kind == "csv":
-        items = read_csv_records(path, name, digest, encoding)
-    else:
-        items = read_xlsx_records(path, name, digest, zone)
+        records, rows = read_csv_records(path, name, digest, encoding)
+        return records, {name: digest.hexdigest()}, rows
+    items = read_xlsx_records(path, name, digest, zone)
     hex_digest = digest.hexdigest()
     sources = {name: hex_digest}
     for where, _raw in items:

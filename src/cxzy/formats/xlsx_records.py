@@ -108,16 +108,28 @@ def _rows(sheet: Any) -> Iterator[tuple[int, Sequence[Any]]]:
     yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
 
 
-def _layout(archive: zipfile.ZipFile, sheet: Any) -> tuple[set[int], dict[int, str]]:
+def _sheet_xml(archive: zipfile.ZipFile, sheet: Any) -> bytes | None:
+    """The sheet's XML as stored (None when the reader does not say where it is)."""
+    path = getattr(sheet, "_worksheet_path", None)
+    return None if path is None else archive.read(path)
+
+
+def _may_hold_formulas(data: bytes | None) -> bool:
+    """Whether the sheet's XML may hold a formula (an ``<f>`` element, with or without
+    a namespace prefix): a sheet typed by hand has none, and its formulas need not be
+    read in a second pass over it (a third of a large sheet's import). A text cell
+    that happens to hold ``:f `` only costs that pass."""
+    return data is None or any(mark in data for mark in (b"<f>", b"<f ", b":f>", b":f "))
+
+
+def _layout(data: bytes | None) -> tuple[set[int], dict[int, str]]:
     """The sheet's hidden rows, and for each row that cells merged over several rows
     cover, those ranges (``E2:E3, F2:F3``). Read from the sheet's XML, which the
     read-only reader does not parse for them (not at all when it has neither)."""
     from openpyxl.utils.cell import range_boundaries
 
-    path = getattr(sheet, "_worksheet_path", None)
-    if path is None:
+    if data is None:
         return set(), {}
-    data = archive.read(path)
     if b"hidden=" not in data and b"<mergeCell " not in data and b":mergeCell " not in data:
         return set(), {}
     hidden: set[int] = set()
@@ -221,7 +233,7 @@ def read_xlsx_records(
     if digest is not None:
         digest.update(data)
     book = _open(data, name)
-    formulas = _open(data, name, formulas=True)
+    formulas = None  # the workbook's formulas, read only when a sheet holds some
     archive = zipfile.ZipFile(io.BytesIO(data))
     try:
         if book.properties.keywords == EXPORT_KEYWORD:
@@ -235,7 +247,13 @@ def read_xlsx_records(
                 continue
             sheet_type = record_type(sheet.title)
             label_ = sheet_label(name, sheet.title)
-            rows = _with_unsaved(_rows(sheet), _rows(formulas[sheet.title]))
+            xml = _sheet_xml(archive, sheet)  # (as big as the sheet: not kept)
+            layout, with_formulas = _layout(xml), _may_hold_formulas(xml)
+            del xml
+            rows = _rows(sheet)
+            if with_formulas:
+                formulas = formulas or _open(data, name, formulas=True)
+                rows = _with_unsaved(rows, _rows(formulas[sheet.title]))
             if sheet.sheet_state != "visible":
                 # a unit hides what it does not mean to send (a cancelled commitment):
                 # its rows are refused, at the first one, unless the sheet holds none
@@ -246,12 +264,13 @@ def read_xlsx_records(
             items = records_from_rows(
                 rows, lambda row, label_=label_: f"{label_}:{row}", sheet_type, date1904
             )
-            sheets.append(_laid_out(list(items), *_layout(archive, sheet)))
+            sheets.append(_laid_out(list(items), *layout))
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError, ParseError) as error:
         reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         raise Violation("xlsx_unreadable", file=name, reason=reason) from None
     finally:
         book.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
         archive.close()
     return _ordered(sheets, zone or ZoneInfo(DEFAULT_ZONE))
