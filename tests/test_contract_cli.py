@@ -480,3 +480,69 @@ def test_a_damaged_source_of_a_copy_is_named_not_the_default_store(cli, tmp_path
         damaged.write(b"\xde\xad\xbe\xef" * 256)
     res = cli.run("store", "copy", source, tmp_path / "copy.db", store="")
     assert res.code == 1 and f"store {source} is damaged" in res.err, str(res)
+
+
+def _closed(*args: str, closing: str, env: dict, cwd) -> subprocess.CompletedProcess:
+    """`python -m cxzy ARGS` run by a shell with ``closing`` (``>&-``, ``2>&-``)."""
+    command = " ".join(["exec", sys.executable, "-m", "cxzy", *args, closing])
+    return subprocess.run(
+        ["sh", "-c", command], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_a_closed_standard_output_or_error_is_no_traceback_and_nothing_is_lost(tmp_path):
+    """`cxzy import FILE >&-` from cron gave a traceback (Python has None for a closed
+    stream) and wrote nothing; with standard error closed, the reasons went to the
+    output a script reads."""
+    from conftest import load_demo_into
+
+    store = load_demo_into(tmp_path / "demo.db")
+    env = subprocess_env()
+    award = {"type": "CommendationAwarded", "at": "2011-07-01", "unit": "145",
+             "title": "advanced_org", "level": "bureau"}  # fmt: skip
+    path = write_jsonl(tmp_path / "award.jsonl", [award])
+
+    def logged() -> int:
+        log = run_module("--store", str(store), "log", "--format", "jsonl", env=env, cwd=tmp_path)
+        return len(log.stdout.splitlines())
+
+    before = logged()
+    run = _closed("--store", str(store), "import", str(path), closing=">&-", env=env, cwd=tmp_path)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    assert logged() == before + 1
+    bad = _closed(
+        "--store", str(store), "status", "--as-of", "bad", closing="2>&-", env=env, cwd=tmp_path
+    )
+    assert bad.returncode == 1 and bad.stdout == "", bad.stdout
+
+
+def test_an_import_whose_summary_cannot_be_printed_says_it_was_written_and_exits_0(tmp_path):
+    """`cxzy import FILE > /dev/full` exited 1 saying only that the output could not
+    be written: a script took the import for refused, though it was committed."""
+    from conftest import load_demo_into
+
+    store = load_demo_into(tmp_path / "demo.db")
+    award = {"type": "CommendationAwarded", "at": "2011-07-02", "unit": "145",
+             "title": "advanced_org", "level": "bureau"}  # fmt: skip
+    path = write_jsonl(tmp_path / "award.jsonl", [award])
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cxzy", "--lang", "en", "--store", str(store), "import",
+             str(path)],
+            stdout=full, stderr=subprocess.PIPE, text=True, env=subprocess_env(), timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        "cannot write the standard output: no space left on the disk",
+        "imported 1 record, skipped 0 already present (log position 545)",
+    ]
+
+
+def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
+    """`--store "$STORE"` with STORE unset imported into the per-user store."""
+    env = subprocess_env(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"))
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    res = run_module("--lang", "en", "--store", "", "import", str(path), env=env, cwd=tmp_path)
+    assert res.returncode == 1
+    assert res.stderr.startswith("--store is empty"), res.stderr
+    assert not (tmp_path / "home").exists() and not (tmp_path / "data").exists()

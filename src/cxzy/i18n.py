@@ -457,6 +457,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "store {store} would be SQLite's in memory, gone when the command ends; give a file's path",
         "zh": "数据库 {store} 是 SQLite 的内存数据库,命令结束即消失;请给出文件路径",
     },
+    "store_option_empty": {
+        "en": "--store is empty: give a file's path or a postgresql:// URL (leave --store out for CXZY_STORE or the per-user store)",
+        "zh": "--store 为空:请给出文件路径或 postgresql:// 地址(不写 --store 则用 CXZY_STORE 或本用户的默认数据库)",
+    },
     "store_not_a_path": {
         "en": "store {store} is neither a file's path nor a postgresql:// URL (a SQLite store is named by its path alone)",
         "zh": "数据库 {store} 既不是文件路径,也不是 postgresql:// 地址(SQLite 数据库直接写文件路径)",

@@ -76,6 +76,8 @@ def resolve_store(option: str | None, environ: dict[str, str] | None = None) -> 
     misspelt ``postgresql``) is refused: taken as a path it would make a store
     in a folder named after its scheme."""
     environ = dict(os.environ) if environ is None else environ
+    if option is not None and not option.strip():  # `--store "$STORE"` with nothing in it
+        raise Violation("store_option_empty")
     target = option or environ.get(ENV_VAR) or str(default_store_path())
     if target.startswith(("postgresql://", "postgres://")):
         return StoreLocation("postgresql", target)

@@ -257,9 +257,18 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
     key = "dry_run_ok" if args.dry_run else "imported"
-    out.print(
-        t(key, lang, written=result.written, skipped=result.skipped, position=result.position),
-    )
+    said = t(key, lang, written=result.written, skipped=result.skipped, position=result.position)
+    try:
+        out.print(said)
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            raise
+        # written all the same (`cxzy import FILE > /dev/full`): said where it can be,
+        # with exit 0, which FORMAT.md gives a written import; a script retrying it
+        # would only find the records present
+        reason = os_reason(error)
+        err.print(message("output_unwritable", lang, file=t("stdout", lang), reason=reason))
+        err.print(said, highlight=False)
     if not result.written and not result.skipped:  # (a template sent back unfilled, say)
         named = (STDIN_LABEL if name == STDIN else name for name in args.files)
         err.print(t("no_records", lang, files=", ".join(named)), highlight=False)
@@ -472,6 +481,7 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``cxzy`` with the given arguments; return the exit code."""
+    _standard_streams()
     lang = lang_in(sys.argv[1:] if argv is None else argv)
     try:
         with speaking(lang):
@@ -490,6 +500,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _run(args, out, err)
         except Terminated as stop:  # (one that came after the command, see there)
             return say_stopped(args, err, stop)
+
+
+def _standard_streams() -> None:
+    """Standard streams the caller closed (``cxzy import FILE >&-`` from cron) are
+    opened on the null device: Python had None there (a traceback at the first
+    output, or a closed standard error's messages written to the output a script
+    reads), and the next file opened, the store, would have taken the number."""
+    for number, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(number)
+        except OSError:  # closed: the null device takes its number
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != number:
+                os.dup2(null, number)
+                os.close(null)
+        setattr(sys, name, open(number, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
