@@ -546,3 +546,26 @@ def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
     assert res.returncode == 1
     assert res.stderr.startswith("--store is empty"), res.stderr
     assert not (tmp_path / "home").exists() and not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("log", "--type", "UnitRegistered", "--type", "UnitUpdated"),
+        ("log", "--unit", "ZP", "--unit", "JU"),
+        ("log", "--since", "2010-06-01", "--since=2010-07-01"),
+        ("status", "--as-of", "2011-01-01", "--as-of", "2011-02-01"),
+        ("status", "--known-at", "2011-01-01", "--known-at", "2011-02-01"),
+    ],
+    ids=["type", "unit", "since", "as-of", "known-at"],
+)
+def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
+    """argparse kept the last: `log --type A --type B` listed B's records alone, exit 0."""
+    cli.ok_import(prelude())
+    option = args[-2] if args[-2].startswith("--") else args[-1].partition("=")[0]
+    res = cli.run(*args, lang=None)
+    assert res.code == 2 and not res.out
+    assert f"参数 {option}:给出了不止一次:只取一个值" in res.err, res.err
+    res = cli.run(*args, lang="en")
+    assert res.code == 2
+    assert f"argument {option}: given more than once: it takes one value" in res.err, res.err

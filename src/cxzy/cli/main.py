@@ -32,7 +32,7 @@ from cxzy.application.store import StoreLocation, resolve_store, store_error
 from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
 from cxzy.cli.progress import is_terminal, progress
-from cxzy.cli.usage import Parser, lang_in, speaking
+from cxzy.cli.usage import Once, Parser, lang_in, speaking
 from cxzy.cli.writing import write_into
 from cxzy.domain.errors import TemplateError, Violation, os_reason
 from cxzy.domain.moments import known_at, typed_day
@@ -90,8 +90,8 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
 
     p = commands.add_parser("status", help=t("cli.status", lang))
     common(p, top=False)
-    p.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
-    p.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_at", lang))
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", action=Once, help=t("cli.as_of", lang))
+    p.add_argument("--known-at", metavar="DATETIME", action=Once, help=t("cli.known_at", lang))
     p.add_argument(
         "--format", choices=("table", "json"), default="table", help=t("cli.format", lang)
     )
@@ -99,10 +99,10 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
 
     p = commands.add_parser("log", help=t("cli.log", lang))
     common(p, top=False)
-    p.add_argument("--unit", help=t("cli.log_unit", lang))
-    p.add_argument("--type", choices=sorted(TYPES), help=t("cli.log_type", lang))
-    p.add_argument("--since", metavar="YYYY-MM-DD", help=t("cli.since", lang))
-    p.add_argument("--until", metavar="YYYY-MM-DD", help=t("cli.until", lang))
+    p.add_argument("--unit", action=Once, help=t("cli.log_unit", lang))
+    p.add_argument("--type", choices=sorted(TYPES), action=Once, help=t("cli.log_type", lang))
+    p.add_argument("--since", metavar="YYYY-MM-DD", action=Once, help=t("cli.since", lang))
+    p.add_argument("--until", metavar="YYYY-MM-DD", action=Once, help=t("cli.until", lang))
     p.add_argument(
         "--format", choices=("table", "jsonl"), default="table", help=t("cli.format", lang)
     )

@@ -48,6 +48,7 @@ ARGPARSE_ZH = {
     "unknown parser %(parser_name)r (choices: %(choices)s)": (
         "未知的命令 %(parser_name)r(可选:%(choices)s)"
     ),
+    "given more than once: it takes one value": "给出了不止一次:只取一个值",
     "expected %s argument": "需要 %s 个值",
     "expected %s arguments": "需要 %s 个值",
 }
@@ -74,6 +75,17 @@ def lang_in(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> st
         if value in LANGS:
             lang = value
     return lang
+
+
+class Once(argparse.Action):
+    """An option that takes one value, refused when given twice: argparse keeps the
+    last, and ``log --type A --type B`` listed B's records alone, saying nothing."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            said = argparse._("given more than once: it takes one value")  # type: ignore[attr-defined]
+            raise argparse.ArgumentError(self, said)
+        setattr(namespace, self.dest, values)
 
 
 class UsageFormatter(argparse.HelpFormatter):
