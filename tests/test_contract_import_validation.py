@@ -67,6 +67,8 @@ SCHEMA_CASES = [
     pytest.param(_without(ACT, "title"), [], [f("title")], id="missing-title"),
     pytest.param(_without(ACT, "type"), [], [f("type")], id="missing-type"),
     pytest.param(_without(ACT, "at"), [], [f("at")], id="missing-at"),
+    pytest.param({**ACT, "recorded": "garbage"}, [], [f("recorded")], id="recorded-not-a-moment"),
+    pytest.param({**ACT, "recorded": 12}, [], [f("recorded")], id="recorded-a-number"),
     pytest.param(
         ev(
             "RectificationDeadlineExtended", "2011-02-01", rectification="R1", deadline="2011-05-01"
@@ -333,6 +335,7 @@ def test_the_valid_neighbours_of_the_schema_cases_are_accepted(seeded):
         {**ACT, "at": "2010-05-12T09:30:00Z", "title": "utc"},
         {**ACT, "id": "x" * 200, "title": "longest id"},
         {**ACT, "by": "刘宏", "title": "with by"},
+        {**ACT, "recorded": "2026-12-05T19:32:01.123456+00:00", "title": "as cxzy log writes"},
         {**ACT, "title": 'a title that says "title": twice, "title":'},  # (not keys)
     ]
     before = len(seeded.log())

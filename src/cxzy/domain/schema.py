@@ -42,7 +42,7 @@ CODE_FIELDS = frozenset(
 )
 
 #: Fields every record may carry. ``recorded`` is written by ``cxzy log`` and
-#: ignored on import: a store records its own time.
+#: ignored on import (a store records its own time), once it is a moment.
 COMMON_FIELDS = ("type", "at", "id", "by", "recorded")
 
 
@@ -407,6 +407,11 @@ def parse_record(
         else:
             if len(record_id) > MAX_ID:
                 problems.append(Violation("too_long", field="id", max=MAX_ID))
+    if raw.get("recorded") is not None:  # ignored (a store records its own time), but
+        try:  # a value that is no moment is a slip like any other
+            parse_at(raw["recorded"], zone_for(type_, raw), "recorded")
+        except Violation as problem:
+            problems.append(problem)
     by = raw.get("by")
     if by is not None:
         try:
