@@ -68,6 +68,24 @@ SCHEMA_CASES = [
     pytest.param(_without(ACT, "type"), [], [f("type")], id="missing-type"),
     pytest.param(_without(ACT, "at"), [], [f("at")], id="missing-at"),
     pytest.param({**ACT, "recorded": "garbage"}, [], [f("recorded")], id="recorded-not-a-moment"),
+    pytest.param(
+        {**ACT, "participants": "5"},
+        [],
+        [f("participants"), r'"5" is text in quotes; write it without them: 5$'],
+        id="number-in-quotes",
+    ),
+    pytest.param(
+        {**CM, "public": " false"},
+        [],
+        [f("public"), r'" false" is text in quotes; write it without them: false$'],
+        id="boolean-in-quotes",
+    ),
+    pytest.param(
+        {**REV, "ratings": {"leadership": "4"}},
+        [],
+        [r"ratings\.leadership", r'"4" is text in quotes'],
+        id="rating-in-quotes",
+    ),
     pytest.param({**ACT, "recorded": 12}, [], [f("recorded")], id="recorded-a-number"),
     pytest.param(
         ev(

@@ -90,6 +90,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}': '{value}' is not a whole number ≥ {min}",
         "zh": "字段 '{field}':'{value}' 不是 ≥ {min} 的整数",
     },
+    "quoted_value": {
+        "en": "field '{field}': {value} is text in quotes; write it without them: {bare}",
+        "zh": "字段 '{field}':{value} 带引号,是文本;请去掉引号:{bare}",
+    },
     "too_large": {
         "en": "field '{field}': {value} is larger than {max}",
         "zh": "字段 '{field}':{value} 大于 {max}",

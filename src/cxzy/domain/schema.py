@@ -238,7 +238,20 @@ def _code(value: Any, name: str) -> str:
     return text
 
 
+# a number or a truth value as JSON writes it (a spreadsheet's cell of digits is read as a
+# number before: one that reaches here is too long to be one)
+_BARE = re.compile(r"\s*(-?\d{1,18}|true|false)\s*")
+
+
+def _quoted(value: Any, name: str) -> None:
+    """A number or true/false written in quotes (``"participants": "5"``) is text:
+    said so, not "'5' is not a whole number" (it looks like one)."""
+    if isinstance(value, str) and (bare := _BARE.fullmatch(value)):
+        raise Violation("quoted_value", field=name, value=json.dumps(value), bare=bare[1])
+
+
 def _int(value: Any, name: str) -> int:
+    _quoted(value, name)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise Violation("bad_int", field=name, value=_show(value), min=0)
     if value > MAX_WHOLE:
@@ -247,6 +260,7 @@ def _int(value: Any, name: str) -> int:
 
 
 def _bool(value: Any, name: str) -> bool:
+    _quoted(value, name)
     if not isinstance(value, bool):
         raise Violation("bad_bool", field=name, value=_show(value))
     return value
@@ -264,6 +278,7 @@ def _ratings(value: Any, name: str) -> dict[str, int]:
                 type="ratings",
                 allowed=", ".join(RATING_KEYS),
             )
+        _quoted(rating, f"{name}.{key}")
         if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
             raise Violation("bad_rating", field=f"{name}.{key}", value=_show(rating))
         ratings[key] = rating
