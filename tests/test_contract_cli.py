@@ -569,3 +569,20 @@ def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
     res = cli.run(*args, lang="en")
     assert res.code == 2
     assert f"argument {option}: given more than once: it takes one value" in res.err, res.err
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        ("import", "exit status: 0 written (or all already present); 1 input refused"),
+        ("status", "exit status: 0 shown; 1 not possible"),
+        ("verify", "exit status: 0 the log is intact; 1 a record was altered"),
+    ],
+)
+def test_the_help_of_what_scripts_run_says_its_exit_statuses(cli, command, says):
+    """A script's author reads `-h`, not the README: FORMAT.md's exit statuses are there."""
+    res = cli.run(command, "-h", lang="en")
+    assert res.code == 0, str(res)
+    assert says in " ".join(res.out.split()), res.out
+    res = cli.run(command, "-h", lang=None)
+    assert "退出码:0 " in res.out and ";1 " in res.out, res.out

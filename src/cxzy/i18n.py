@@ -1463,8 +1463,8 @@ LABELS.update(
         },
         "cli.dry_run": {"zh": "只检查,不写入", "en": "check only, write nothing"},
         "cli.encoding": {
-            "zh": "CSV 文件的编码,如 gbk(默认:UTF-8,否则识别 GB18030)",
-            "en": "encoding of CSV files, e.g. gbk (default: UTF-8, else GB18030 detected)",
+            "zh": "CSV 文件的编码,如 gbk(默认:UTF-8,否则识别为 GBK/GB18030)",
+            "en": "encoding of CSV files, e.g. gbk (default: UTF-8, else GBK/GB18030 detected)",
         },
         "cli.status": {"zh": "各单位各阶段的状态", "en": "status of every unit in every phase"},
         "cli.as_of": {
@@ -1472,8 +1472,8 @@ LABELS.update(
             "en": "the day (default: today; with --known-at alone, that moment's day)",
         },
         "cli.known_at": {
-            "zh": "只看那一时刻数据库已记录的内容",
-            "en": "only what the store had recorded then",
+            "zh": "只看那一时刻数据库已记录的内容(ISO 8601;不带时区的时间按活动所在时区)",
+            "en": "only what the store had recorded then (ISO 8601; a time without an offset is in the campaign's zone)",
         },
         "cli.format": {"zh": "输出格式", "en": "output format"},
         "cli.audit": {
@@ -1481,10 +1481,31 @@ LABELS.update(
             "en": "json: add the log position and head hash, and each unit's late-reported count",
         },
         "cli.log": {"zh": "事件日志", "en": "the event log"},
-        "cli.log_unit": {"zh": "只看这个单位(代码)", "en": "only this unit (its code)"},
+        "cli.log_unit": {
+            "zh": "只看这个单位(代码,大小写不限,或它现在或曾经的名称)",
+            "en": "only this unit (its code in any case, or a name it has or had)",
+        },
         "cli.log_type": {"zh": "只看这种记录", "en": "only records of this type"},
-        "cli.since": {"zh": "发生在这一天及以后", "en": "happened on or after this day"},
-        "cli.until": {"zh": "发生在这一天及以前", "en": "happened on or before this day"},
+        "cli.since": {
+            "zh": "发生在这一天及以后(活动所在时区的日期)",
+            "en": "happened on or after this day (in the campaign's zone)",
+        },
+        "cli.until": {
+            "zh": "发生在这一天及以前(活动所在时区的日期)",
+            "en": "happened on or before this day (in the campaign's zone)",
+        },
+        "cli.import_exit": {
+            "zh": "退出码:0 已写入(或全部已存在);1 输入被拒绝,未写入任何内容,原因逐条写在标准错误;2 用法错误",
+            "en": "exit status: 0 written (or all already present); 1 input refused, nothing written, each reason on standard error; 2 usage error",
+        },
+        "cli.status_exit": {
+            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误",
+            "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error",
+        },
+        "cli.verify_exit": {
+            "zh": "退出码:0 日志完好;1 有记录被改动、删除或调换顺序(指出第一个出错的位置),或无法校验;2 用法错误",
+            "en": "exit status: 0 the log is intact; 1 a record was altered, removed or reordered (the first bad position named), or it could not be checked; 2 usage error",
+        },
         "cli.late": {
             "zh": "只看迟报的记录(模板规定的天数之后才记录)",
             "en": "only records recorded late (template's N days)",

@@ -22,7 +22,7 @@ EXIT_OK, EXIT_BROKEN = 0, 1
 
 def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     """Register ``verify`` and ``checkpoint`` on the main parser's subcommands."""
-    p = commands.add_parser("verify", help=t("cli.verify", lang))
+    p = commands.add_parser("verify", help=t("cli.verify", lang), epilog=t("cli.verify_exit", lang))
     common(p, top=False)
     p.add_argument("--against", metavar="CHECKPOINT", help=t("cli.against", lang))
     p.add_argument("--figures", action="store_true", help=t("cli.figures", lang))

@@ -82,13 +82,13 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("import", help=t("cli.import", lang))
+    p = commands.add_parser("import", help=t("cli.import", lang), epilog=t("cli.import_exit", lang))
     common(p, top=False)
     p.add_argument("files", nargs="+", metavar="FILE", help=t("cli.import_files", lang))
     p.add_argument("--dry-run", action="store_true", help=t("cli.dry_run", lang))
     p.add_argument("--encoding", metavar="NAME", help=t("cli.encoding", lang))
 
-    p = commands.add_parser("status", help=t("cli.status", lang))
+    p = commands.add_parser("status", help=t("cli.status", lang), epilog=t("cli.status_exit", lang))
     common(p, top=False)
     p.add_argument("--as-of", metavar="YYYY-MM-DD", action=Once, help=t("cli.as_of", lang))
     p.add_argument("--known-at", metavar="DATETIME", action=Once, help=t("cli.known_at", lang))
