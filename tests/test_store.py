@@ -653,6 +653,17 @@ def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
         refused = cxzy("import", str(EVENTS / "demo.jsonl"))
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
         assert "read-only media" in refused.stderr, refused.stderr
+        # a dry run checks against a temporary copy (decision 155): it was refused too
+        award = tmp_path / "award.jsonl"
+        award.write_text(
+            '{"type": "CommendationAwarded", "at": "2011-07-01", "unit": "145",'
+            ' "title": "advanced_org", "level": "bureau"}\n',
+            encoding="utf-8",
+        )
+        checked = cxzy("import", "--dry-run", str(EVENTS / "demo.jsonl"), str(award))
+        assert checked.returncode == 0, checked.stderr
+        assert "would write 1 record, skip 544 already present" in checked.stdout
         assert sorted(p.name for p in media.iterdir()) == ["store.sqlite3"]
+        assert len(cxzy("log", "--format", "jsonl").stdout.splitlines()) == 544  # (unchanged)
     finally:
         media.chmod(0o755)

@@ -7,6 +7,7 @@ import os
 import re
 import socket
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -101,6 +102,38 @@ def on_read_only_media(path: Path) -> bool:
         and not shm.exists()
         and (not wal.exists() or wal.stat().st_size == 0)
     )
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the SQLite store at ``path``: the file (not
+    made read-only or immutable) and its folder (where SQLite keeps its journal)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+@contextmanager
+def snapshot(location: StoreLocation) -> Iterator[StoreLocation]:
+    """A copy of the SQLite store at ``location`` in a temporary folder, removed at
+    the end; messages name the store. Made by SQLite's backup (what the store
+    holds, its write-ahead log's records too), for a dry run against a store this
+    process may not write (an archived copy, read-only media): the dry run writes
+    its records into the copy and rolls them back."""
+    check_sqlite_file(location, create=False)  # (a file that is no cxzy store: said as such)
+    mode = "immutable=1" if on_read_only_media(location.path) else "mode=ro"
+    with tempfile.TemporaryDirectory(prefix="cxzy-dry-run-") as folder:
+        copy = Path(folder) / location.path.name
+        try:
+            with (
+                closing(
+                    sqlite3.connect(f"{location.path.resolve().as_uri()}?{mode}", uri=True)
+                ) as source,
+                closing(sqlite3.connect(copy)) as target,
+            ):
+                source.backup(target)
+        except sqlite3.Error as error:
+            raise store_error(location, error) from None
+        except OSError as error:  # the temporary folder's disk is full
+            raise Violation("store_unwritable", store=str(copy), reason=os_reason(error)) from None
+        yield StoreLocation("sqlite", str(copy), shown=location.display())
 
 
 def sqlite_name(location: StoreLocation, *, read_only: bool) -> str:

@@ -28,7 +28,13 @@ from cxzy.application.app import CampaignApp, closing_opened, open_app, open_whe
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.status import StatusQuery
-from cxzy.application.store import StoreLocation, resolve_store, store_error
+from cxzy.application.store import (
+    StoreLocation,
+    resolve_store,
+    snapshot,
+    store_error,
+    writable,
+)
 from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
 from cxzy.cli.progress import is_terminal, progress
@@ -231,6 +237,22 @@ def _import(
         return Importer(app).run(items, dry_run=dry_run, on_record=done, sources=sources)
 
 
+@contextmanager
+def _checked_against(location: StoreLocation, dry_run: bool) -> Iterator[StoreLocation]:
+    """The store an import writes into: ``location``, or for a dry run, an empty
+    store in memory when there is none (none is made), and a temporary copy when
+    this process may not write it (decision 155)."""
+    if not dry_run or location.kind != "sqlite":
+        yield location
+    elif not location.exists():
+        yield StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
+    elif not writable(location.path):
+        with snapshot(location) as copy:
+            yield copy
+    else:
+        yield location
+
+
 def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
     encoding = getattr(args, "encoding", None)
@@ -243,11 +265,9 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         if name != STDIN and not Path(name).exists():
             raise Violation("file_missing", file=name)
     location = args.location
-    if args.dry_run and location.kind == "sqlite" and not location.exists():
-        location = StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
-    with _spooled(args.files) as files:
+    with _spooled(args.files) as files, _checked_against(location, args.dry_run) as target:
         result = write_into(
-            location,
+            target,
             lambda app: _import(app, files, args.dry_run, lang, err, encoding),
             kept=lambda result: result.ok,
             on_rebuild=args.on_rebuild,
