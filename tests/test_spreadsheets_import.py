@@ -796,3 +796,27 @@ def test_a_workbook_without_formulas_is_read_once(cli, tmp_path, monkeypatch):
     res = cli.run("import", write_table(tmp_path / "formulas.xlsx", rows), lang="en")
     assert res.code == 1 and "formula" in res.err, str(res)
     assert passes == [False, True]
+
+
+def test_a_dotted_column_that_names_no_field_is_refused_even_when_empty(cli, tmp_path):
+    """`ratings.leadrship` or `note.x` with empty cells passed, where `extra` was
+    refused at the header: a typo in a rating's column lost nothing then, but the
+    next unit to fill it would be told on every row."""
+    cli.ok_import(prelude())
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "type,at,unit,kind,ratings.leadrship,note.x,ratings.members\n"
+        "ReviewRecorded,2010-12-01,145,mass_evaluation,,,\n",
+        encoding="utf-8",
+    )
+    res = cli.run("import", path, lang="en")
+    assert res.code == 1, str(res)
+    said = res.messages(path, 1)
+    assert len(said) == 1 and "'ratings.leadrship'" in said[0] and "'note.x' → note" in said[0]
+    assert "ratings.members" not in said[0]
+    path.write_text(
+        "type,at,unit,kind,ratings.members,phases.1.start\n"
+        "ReviewRecorded,2010-12-01,145,mass_evaluation,,\n",
+        encoding="utf-8",
+    )
+    assert cli.run("import", path).code == 0

@@ -28,6 +28,7 @@ from cxzy.domain.schema import (
     DATE,
     INT,
     PHASES,
+    RATING_KEYS,
     RATINGS,
     TEXT,
     TYPES,
@@ -442,6 +443,20 @@ _ANY_FIELD = frozenset(COMMON_FIELDS).union(*TYPES.values())  # of some record t
 _FIELD_NAMES = sorted(_ANY_FIELD)  # (for the closest to a slip)
 
 
+# the nested columns a record may have: any other column with a dot names no field
+_NESTED_COLUMN = re.compile(
+    rf"ratings\.(?:{'|'.join(RATING_KEYS)})|phases\.[0-9]+\.(?:key|start|end)"
+)
+
+
+def _column_field(name: str) -> str:
+    """The field a column fills (``ratings`` for ``ratings.members``); a column with
+    a dot that fills none stays as it is, and is said to be unknown even when its
+    cells are empty (``ratings.leadrship`` passed then, where ``extra`` did not)."""
+    head, dot, _ = name.partition(".")
+    return head if not dot or _NESTED_COLUMN.fullmatch(name) else name
+
+
 def _header_problem(header: list[str], sheet_type: str | None) -> Violation | None:
     names = [n for n in header if n and not n.startswith("#")]
     seen: set[str] = set()
@@ -456,7 +471,7 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
         return Violation("header_needs_type", header=shown)
     if sheet_type is not None:  # every row of one type: the columns it lacks, said once
         allowed = (*COMMON_FIELDS, *TYPES[sheet_type])
-        lacking = [name for name in names if name.split(".")[0] not in allowed]
+        lacking = [name for name in names if _column_field(name) not in allowed]
         if lacking:
             fields = "', '".join(lacking)
             return Violation(
@@ -465,7 +480,7 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
         return None
     # rows of several types: a column no type has is a slip in the header, said once
     # (it was said on every row that filled it); one some types lack, on their rows
-    unknown = [name for name in names if name.split(".")[0] not in _ANY_FIELD]
+    unknown = [name for name in names if _column_field(name) not in _ANY_FIELD]
     if unknown:  # all of them at once: not one import to fix each
         said = []
         for name in unknown:
