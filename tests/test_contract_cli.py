@@ -586,3 +586,19 @@ def test_the_help_of_what_scripts_run_says_its_exit_statuses(cli, command, says)
     assert says in " ".join(res.out.split()), res.out
     res = cli.run(command, "-h", lang=None)
     assert "退出码:0 " in res.out and ";1 " in res.out, res.out
+
+
+def test_an_output_encoding_without_chinese_gives_escapes_not_an_internal_error(tmp_path):
+    """PYTHONIOENCODING=ascii: `status --format json` was an "internal error", itself
+    unreadable; the JSON is now the same JSON, its Chinese as \\u escapes."""
+    from conftest import load_demo_into
+
+    store = load_demo_into(tmp_path / "demo.db")
+    args = ("--store", str(store), "status", "--as-of", "2011-07-01", "--format", "json")
+    plain = run_module(*args, env=subprocess_env(), cwd=tmp_path)
+    ascii_ = run_module(*args, env=subprocess_env(PYTHONIOENCODING="ascii"), cwd=tmp_path)
+    assert ascii_.returncode == 0, ascii_.stderr
+    assert ascii_.stdout.isascii() and json.loads(ascii_.stdout) == json.loads(plain.stdout)
+    bad = run_module("--store", str(store), "status", "--as-of", "bad",
+                     env=subprocess_env(PYTHONIOENCODING="ascii"), cwd=tmp_path)  # fmt: skip
+    assert bad.returncode == 1 and "internal" not in bad.stderr and "\\u" in bad.stderr

@@ -538,6 +538,11 @@ def _standard_streams() -> None:
                 os.dup2(null, number)
                 os.close(null)
         setattr(sys, name, open(number, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):  # an encoding without Chinese (PYTHONIOENCODING=ascii)
+        try:
+            "中".encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):  # \u escapes, not an internal error; JSON
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # stays JSON
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
