@@ -538,11 +538,14 @@ def _standard_streams() -> None:
                 os.dup2(null, number)
                 os.close(null)
         setattr(sys, name, open(number, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
-    for stream in (sys.stdout, sys.stderr):  # an encoding without Chinese (PYTHONIOENCODING=ascii)
+    # An encoding without Chinese (PYTHONIOENCODING=ascii): written as \u escapes (a
+    # JSON status stays the same JSON), not an internal error at the first character.
+    for stream in (sys.stdout, sys.stderr):
         try:
             "中".encode(stream.encoding or "ascii")
-        except (UnicodeEncodeError, LookupError):  # \u escapes, not an internal error; JSON
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]  # stays JSON
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="backslashreplace")
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
