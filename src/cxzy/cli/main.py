@@ -540,9 +540,11 @@ def _standard_streams() -> None:
         setattr(sys, name, open(number, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
     # An encoding without Chinese (PYTHONIOENCODING=ascii): written as \u escapes (a
     # JSON status stays the same JSON), not an internal error at the first character.
+    # (A stream that names no encoding, such as a dashboard's capture of print, is left.)
     for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
         try:
-            "中".encode(stream.encoding or "ascii")
+            "中".encode(encoding or "utf-8")
         except (UnicodeEncodeError, LookupError):
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="backslashreplace")
