@@ -1105,10 +1105,13 @@ def test_a_record_dated_after_the_day_it_is_imported_is_refused(seeded):
                 later_today,
                 act("JU", "study", "2011-07-02", title="明天"),
                 commit("K9", "145", "2101-07-01", "2101-12-31"),
+                {**act("JU", "study", "2011-08-01", title="又一次"), "participants": "5"},
             ]
         )
         assert_refused(res, path, 2, "2011-07-02", r"today \(2011-07-01\)", "happened")
         assert_refused(res, path, 3, "2101-07-01", r"today \(2011-07-01\)")
+        # said with the record's other slips, not after they are mended
+        assert_refused(res, path, 4, "2011-08-01", "participants")
         assert "line 1" not in res.err and ":1:" not in res.err, res.err
         assert seeded.log_text() == before
         seeded.ok_import([later_today])

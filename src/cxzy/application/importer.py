@@ -32,7 +32,6 @@ from cxzy.domain.commitments import Commitment
 from cxzy.domain.errors import Coded, Violation
 from cxzy.domain.facts import Activity, Award, ContactPoint, ContactVisit, LeaderAssignment, Review
 from cxzy.domain.lifecycle import Lifecycle
-from cxzy.domain.moments import happened_by
 from cxzy.domain.records import Record
 from cxzy.domain.rectifications import Rectification
 from cxzy.domain.registry import CampaignInfo, Registry
@@ -238,6 +237,7 @@ class _Check:
                     self.zone_for,
                     origin=origin_of(where, self.sources),
                     default_by=self.by,
+                    now=self.moment,
                 )
             except RecordError as error:
                 self.problems.extend(Problem(where, v, result.records) for v in error.problems)
@@ -263,9 +263,7 @@ class _Check:
         self._load_existing(fresh)
         events: list[Any] = []
         for record in fresh:
-            moment = self.recorded_at(record) if self.recorded_at is not None else self.moment
             try:
-                happened_by(record.stamp.day, moment.astimezone(record.stamp.at.tzinfo).date())
                 made = self._apply(record)
             except Violation as violation:
                 self._problem(record, violation)
@@ -275,6 +273,7 @@ class _Check:
             if opening in self.awaited and self.awaited[opening] is None:
                 self.awaited[opening] = (record.where, record.stamp.day)
             if self.recorded_at is not None:
+                moment = self.recorded_at(record)
                 made = [replace(event, timestamp=moment) for event in made]
             else:
                 for event in made:  # (a frozen event: set, not copied, at 0.1 µs each)

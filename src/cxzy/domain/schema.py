@@ -14,7 +14,7 @@ from typing import Any
 
 from cxzy.domain import jsontext
 from cxzy.domain.errors import Violation
-from cxzy.domain.moments import FIRST_DAY, LAST_DAY, in_zone, within_days
+from cxzy.domain.moments import FIRST_DAY, LAST_DAY, happened_by, in_zone, within_days
 from cxzy.domain.records import Record, Stamp
 from cxzy.domain.template import REVIEW_KINDS, UNIT_KINDS
 
@@ -379,13 +379,15 @@ def parse_record(
     zone_for: Callable[[str, Mapping[str, Any]], tzinfo],
     origin: str | None = None,
     default_by: str | None = None,
+    now: datetime | None = None,
 ) -> Record:
     """Check one raw record; raise :class:`RecordError` naming every problem.
 
     ``zone_for(type, raw)`` gives the time zone in which ``at`` without an
     offset is read (the campaign's; a ``CampaignPlanned`` names its own).
     ``default_by`` is who recorded it when the record does not say (``by`` is
-    not content: it does not change the digest).
+    not content: it does not change the digest). ``now``: the moment it reaches
+    the store; a record that happened on a later day is refused (decision 148).
     """
     if not isinstance(raw, Mapping):
         raise RecordError(where, [Violation("not_object")])
@@ -411,6 +413,8 @@ def parse_record(
     else:
         try:
             at = parse_at(raw["at"], zone_for(type_, raw))
+            if now is not None:
+                happened_by(at.date(), now.astimezone(at.tzinfo).date())
         except Violation as problem:
             problems.append(problem)
     record_id = raw.get("id")
