@@ -602,3 +602,14 @@ def test_an_output_encoding_without_chinese_gives_escapes_not_an_internal_error(
     bad = run_module("--store", str(store), "status", "--as-of", "bad",
                      env=subprocess_env(PYTHONIOENCODING="ascii"), cwd=tmp_path)  # fmt: skip
     assert bad.returncode == 1 and "internal" not in bad.stderr and "\\u" in bad.stderr
+
+
+def test_audit_without_json_is_a_usage_error_not_ignored(cli):
+    """`status --audit` with the table said nothing of the log position it promises."""
+    cli.ok_import(prelude())
+    res = cli.run("status", "--audit", lang="en")
+    assert res.code == 2 and not res.out
+    assert "error: --audit adds to --format json only" in res.err, res.err
+    res = cli.run("status", "--audit", lang=None)
+    assert res.code == 2 and "--audit 只用于 --format json" in res.err, res.err
+    assert cli.run("status", "--audit", "--format", "json").code == 0

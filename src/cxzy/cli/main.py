@@ -505,7 +505,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = lang_in(sys.argv[1:] if argv is None else argv)
     try:
         with speaking(lang):
-            args = build_parser(lang).parse_args(argv)
+            parser = build_parser(lang)
+            args = parser.parse_args(argv)
+            if getattr(args, "audit", False) and args.format != "json":  # (it was ignored)
+                parser.error(argparse._("--audit adds to --format json only"))  # type: ignore[attr-defined]
     except SystemExit as exit_:
         return int(exit_.code or 0)
     # Piped output is not cut to 80 columns; a terminal gets its own width.

@@ -49,6 +49,7 @@ ARGPARSE_ZH = {
         "未知的命令 %(parser_name)r(可选:%(choices)s)"
     ),
     "given more than once: it takes one value": "给出了不止一次:只取一个值",
+    "--audit adds to --format json only": "--audit 只用于 --format json",
     "expected %s argument": "需要 %s 个值",
     "expected %s arguments": "需要 %s 个值",
 }
