@@ -536,6 +536,14 @@ def test_an_import_whose_summary_cannot_be_printed_says_it_was_written_and_exits
         "cannot write the standard output: no space left on the disk",
         "imported 1 record, skipped 0 already present (log position 545)",
     ]
+    again = {**award, "at": "2011-07-03"}  # `>> log 2>&1` on a full disk: both streams
+    path = write_jsonl(tmp_path / "again.jsonl", [again])
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cxzy", "--store", str(store), "import", str(path)],
+            stdout=full, stderr=full, env=subprocess_env(), timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 0
 
 
 def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
@@ -546,6 +554,10 @@ def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
     assert res.returncode == 1
     assert res.stderr.startswith("--store is empty"), res.stderr
     assert not (tmp_path / "home").exists() and not (tmp_path / "data").exists()
+    copy = run_module("--lang", "en", "store", "copy", "", "x.db", env=env, cwd=tmp_path)
+    assert copy.returncode == 1 and copy.stderr.startswith("SRC is empty"), copy.stderr
+    copy = run_module("--lang", "en", "store", "copy", "x.db", "", env=env, cwd=tmp_path)
+    assert copy.returncode == 1 and copy.stderr.startswith("DST is empty"), copy.stderr
 
 
 @pytest.mark.parametrize(
@@ -588,20 +600,48 @@ def test_the_help_of_what_scripts_run_says_its_exit_statuses(cli, command, says)
     assert "退出码:0 " in res.out and ";1 " in res.out, res.out
 
 
-def test_an_output_encoding_without_chinese_gives_escapes_not_an_internal_error(tmp_path):
-    """PYTHONIOENCODING=ascii: `status --format json` was an "internal error", itself
-    unreadable; the JSON is now the same JSON, its Chinese as \\u escapes."""
+@pytest.mark.parametrize("encoding", ["ascii", "gbk"])
+def test_an_output_encoding_without_every_character_gives_escapes_not_an_internal_error(
+    tmp_path, encoding
+):
+    """PYTHONIOENCODING=ascii, or a GBK locale and a name of CJK Extension B (𠮷):
+    "internal error", itself unreadable. JSON is now the same JSON, escaped as JSON
+    escapes (a surrogate pair beyond the BMP), and tables are written with escapes."""
     from conftest import load_demo_into
 
     store = load_demo_into(tmp_path / "demo.db")
-    args = ("--store", str(store), "status", "--as-of", "2011-07-01", "--format", "json")
-    plain = run_module(*args, env=subprocess_env(), cwd=tmp_path)
-    ascii_ = run_module(*args, env=subprocess_env(PYTHONIOENCODING="ascii"), cwd=tmp_path)
-    assert ascii_.returncode == 0, ascii_.stderr
-    assert ascii_.stdout.isascii() and json.loads(ascii_.stdout) == json.loads(plain.stdout)
-    bad = run_module("--store", str(store), "status", "--as-of", "bad",
-                     env=subprocess_env(PYTHONIOENCODING="ascii"), cwd=tmp_path)  # fmt: skip
-    assert bad.returncode == 1 and "internal" not in bad.stderr and "\\u" in bad.stderr
+    env = subprocess_env()
+    unit = {"type": "UnitRegistered", "at": "2010-05-12", "unit": "XX", "name": "𠮷野队",
+            "kind": "team", "by": "𠮷田"}  # fmt: skip
+    path = write_jsonl(tmp_path / "unit.jsonl", [unit])
+    assert (
+        run_module("--store", str(store), "import", str(path), env=env, cwd=tmp_path).returncode
+        == 0
+    )
+    escaped = subprocess_env(PYTHONIOENCODING=encoding)
+
+    def run_escaped(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "cxzy", "--lang", "en", "--store", str(store), *args],
+            env=escaped, cwd=tmp_path, capture_output=True, encoding=encoding, timeout=60,
+        )  # fmt: skip
+
+    def values(text: str, lines: bool) -> list:
+        return [json.loads(line) for line in text.splitlines()] if lines else [json.loads(text)]
+
+    for args, lines in (
+        (("status", "--as-of", "2011-07-01", "--format", "json"), False),
+        (("log", "--format", "jsonl", "--unit", "XX"), True),
+    ):
+        plain = run_module("--store", str(store), *args, env=env, cwd=tmp_path)
+        other = run_escaped(*args)
+        assert other.returncode == 0, other.stderr
+        assert other.stdout.isascii() and "\\ud842\\udfb7" in other.stdout, other.stdout
+        assert values(other.stdout, lines) == values(plain.stdout, lines)
+    table = run_escaped("status", "--as-of", "2011-07-01")
+    assert table.returncode == 0 and "internal" not in table.stderr, table.stderr
+    bad = run_escaped("status", "--as-of", "bad")
+    assert bad.returncode == 1 and "internal" not in bad.stderr and "bad" in bad.stderr
 
 
 def test_audit_without_json_is_a_usage_error_not_ignored(cli):
@@ -609,7 +649,8 @@ def test_audit_without_json_is_a_usage_error_not_ignored(cli):
     cli.ok_import(prelude())
     res = cli.run("status", "--audit", lang="en")
     assert res.code == 2 and not res.out
-    assert "error: --audit adds to --format json only" in res.err, res.err
+    assert "cxzy status: error: --audit adds to --format json only" in res.err, res.err
+    assert "usage: cxzy status " in res.err  # (the command's own usage, not cxzy's)
     res = cli.run("status", "--audit", lang=None)
     assert res.code == 2 and "--audit 只用于 --format json" in res.err, res.err
     assert cli.run("status", "--audit", "--format", "json").code == 0

@@ -81,6 +81,18 @@ SCHEMA_CASES = [
         id="boolean-in-quotes",
     ),
     pytest.param(
+        {**ACT, "participants": "５"},  # (a bare ５ is no JSON: not advised)
+        [],
+        [f("participants"), "'５' is not a whole number"],
+        id="full-width-digit-in-quotes",
+    ),
+    pytest.param(
+        {**ACT, "participants": "true"},  # (true is no whole number: not advised)
+        [],
+        [f("participants"), "'true' is not a whole number"],
+        id="truth-in-quotes-for-a-number",
+    ),
+    pytest.param(
         {**REV, "ratings": {"leadership": "4"}},
         [],
         [r"ratings\.leadership", r'"4" is text in quotes'],

@@ -820,3 +820,20 @@ def test_a_dotted_column_that_names_no_field_is_refused_even_when_empty(cli, tmp
         encoding="utf-8",
     )
     assert cli.run("import", path).code == 0
+
+
+@pytest.mark.parametrize(
+    ("encoding", "ending"), [("utf-8", "\r"), ("utf-16", "\n"), ("utf-8", "\r\n")]
+)
+def test_a_csv_files_rows_are_counted_for_progress_as_read(tmp_path, encoding, ending):
+    """The progress bar's total: a file with lines ended by CR alone counted 1, and
+    UTF-16 text of 上 (a 0x0A byte) twice its lines."""
+    from cxzy.formats.readers import read_file
+
+    rows = ["type,at,unit,kind,title"] + [
+        f"ActivityHeld,2010-05-12,145,study,上{n}" for n in range(200)
+    ]
+    path = tmp_path / "rows.csv"
+    path.write_bytes(ending.join(rows).encode(encoding))
+    _, _, count = read_file(path)
+    assert 200 <= count <= 202, count

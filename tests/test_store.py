@@ -626,6 +626,36 @@ def test_commands_on_a_sqlite_store_do_not_load_postgresqls_driver(store):
     not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
     reason="drops root's file-permission override with setpriv",
 )
+def test_a_dry_run_against_an_unwritable_store_without_room_for_its_copy_says_so(
+    store, tmp_path, capsys, monkeypatch
+):
+    """SQLite's "disk I/O error" of a copy into a full temporary folder blamed the
+    store itself (decision 155): the room needed is said, and where."""
+    from cxzy.application import store as store_module
+
+    monkeypatch.setattr(main_module, "writable", lambda path: False)
+    monkeypatch.setattr(
+        store_module.shutil, "disk_usage", lambda folder: shutil._ntuple_diskusage(1, 1, 1000)
+    )  # type: ignore[attr-defined]
+    assert (
+        main(
+            [
+                "--lang",
+                "en",
+                "--store",
+                str(store),
+                "import",
+                "--dry-run",
+                str(EVENTS / "demo.jsonl"),
+            ]
+        )
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert f"store {store} may not be written, so a dry run checks against a copy" in err, err
+    assert "1,000 are free (set TMPDIR to a folder with room)" in err, err
+
+
 def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
     """A copy in a folder nobody may write (read-only media): SQLite cannot make the
     WAL's -shm file there, so the store is read as immutable; an import is refused

@@ -462,8 +462,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库 {store} 是 SQLite 的内存数据库,命令结束即消失;请给出文件路径",
     },
     "store_option_empty": {
-        "en": "--store is empty: give a file's path or a postgresql:// URL (leave --store out for CXZY_STORE or the per-user store)",
-        "zh": "--store 为空:请给出文件路径或 postgresql:// 地址(不写 --store 则用 CXZY_STORE 或本用户的默认数据库)",
+        "en": "{option} is empty: give a file's path or a postgresql:// URL (an empty value is not the per-user store)",
+        "zh": "{option} 为空:请给出文件路径或 postgresql:// 地址(空值不代表本用户的默认数据库)",
+    },
+    "dry_run_no_room": {
+        "en": "store {store} may not be written, so a dry run checks against a copy of it in {folder}: it needs {needed:,} bytes there, {free:,} are free (set TMPDIR to a folder with room)",
+        "zh": "数据库 {store} 不可写,试运行要在 {folder} 中用它的副本检查:需要 {needed:,} 字节,只有 {free:,} 字节可用(请把 TMPDIR 设为空间足够的文件夹)",
     },
     "store_not_a_path": {
         "en": "store {store} is neither a file's path nor a postgresql:// URL (a SQLite store is named by its path alone)",

@@ -50,9 +50,10 @@ class ReadModelRecorder:
         """A transaction that may rewrite the read model (a rebuild)."""
         raise NotImplementedError
 
-    def import_cursor(self) -> Any:
+    def import_cursor(self, *, unshared: bool = False) -> Any:
         """A transaction that holds the log against other writers from its start
-        (a streamed import checks and writes batch after batch in it)."""
+        (a streamed import checks and writes batch after batch in it); ``unshared``:
+        into a store no other process opens yet (decision 147)."""
         raise NotImplementedError
 
     def append_in(
@@ -229,14 +230,16 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
             # through the write-ahead log every page was written twice (into the log,
             # then, at the close, into the file), a tenth of an import of a million
             # events. Back to the log once done, for the readers to come.
-            unlogged = unshared and _journal_mode(conn, "memory")
+            # (Were the way back refused, the store would take its name in rollback mode,
+            # and be put back in WAL mode by the next process that opens it.)
             try:
+                unlogged = unshared and _journal_mode(conn, "memory")
                 with _ImmediateTransaction(conn, commit=True) as cursor:
                     yield cursor
+                if unlogged:  # (an import that failed leaves its store to be removed)
+                    _journal_mode(conn, "wal")
             finally:
                 conn.cursor().execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KB}")
-                if unlogged:
-                    _journal_mode(conn, "wal")
 
     def _append(self, c: Any, stored: Sequence[StoredEvent], **kwargs: Any) -> Any:
         return self._insert_events(c, stored, **kwargs)

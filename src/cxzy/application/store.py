@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import tempfile
@@ -70,7 +71,9 @@ def default_store_path() -> Path:
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
-def resolve_store(option: str | None, environ: dict[str, str] | None = None) -> StoreLocation:
+def resolve_store(
+    option: str | None, environ: dict[str, str] | None = None, *, named: str = "--store"
+) -> StoreLocation:
     """The store named by ``--store``, else ``CXZY_STORE``, else the per-user file.
 
     A URL of any other database (``sqlite:///…`` as SQLAlchemy writes it, a
@@ -78,7 +81,7 @@ def resolve_store(option: str | None, environ: dict[str, str] | None = None) -> 
     in a folder named after its scheme."""
     environ = dict(os.environ) if environ is None else environ
     if option is not None and not option.strip():  # `--store "$STORE"` with nothing in it
-        raise Violation("store_option_empty")
+        raise Violation("store_option_empty", option=named)
     target = option or environ.get(ENV_VAR) or str(default_store_path())
     if target.startswith(("postgresql://", "postgres://")):
         return StoreLocation("postgresql", target)
@@ -104,6 +107,13 @@ def on_read_only_media(path: Path) -> bool:
     )
 
 
+def reading_uri(path: Path) -> str:
+    """The URI SQLite opens ``path`` by to read it without writing (as immutable on
+    read-only media, where it could not make its ``-shm`` file)."""
+    mode = "immutable=1" if on_read_only_media(path) else "mode=ro"
+    return f"{path.resolve().as_uri()}?{mode}"
+
+
 def writable(path: Path) -> bool:
     """Whether this process may write the SQLite store at ``path``: the file (not
     made read-only or immutable) and its folder (where SQLite keeps its journal)."""
@@ -118,21 +128,24 @@ def snapshot(location: StoreLocation) -> Iterator[StoreLocation]:
     process may not write (an archived copy, read-only media): the dry run writes
     its records into the copy and rolls them back."""
     check_sqlite_file(location, create=False)  # (a file that is no cxzy store: said as such)
-    mode = "immutable=1" if on_read_only_media(location.path) else "mode=ro"
+    path = location.path
     with tempfile.TemporaryDirectory(prefix="cxzy-dry-run-") as folder:
-        copy = Path(folder) / location.path.name
+        copy = Path(folder) / path.name
+        wal = path.with_name(path.name + "-wal")
+        needed = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+        free = shutil.disk_usage(folder).free
+        if free < needed:  # (said as such: SQLite's own words blame the store)
+            raise Violation(
+                "dry_run_no_room", store=location.display(), folder=folder, needed=needed, free=free
+            )
         try:
             with (
-                closing(
-                    sqlite3.connect(f"{location.path.resolve().as_uri()}?{mode}", uri=True)
-                ) as source,
+                closing(sqlite3.connect(reading_uri(path), uri=True)) as source,
                 closing(sqlite3.connect(copy)) as target,
             ):
                 source.backup(target)
         except sqlite3.Error as error:
             raise store_error(location, error) from None
-        except OSError as error:  # the temporary folder's disk is full
-            raise Violation("store_unwritable", store=str(copy), reason=os_reason(error)) from None
         yield StoreLocation("sqlite", str(copy), shown=location.display())
 
 
@@ -164,8 +177,7 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
             ) from None
         return True
     try:
-        mode = "immutable=1" if on_read_only_media(path) else "mode=ro"
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)) as connection:
+        with closing(sqlite3.connect(reading_uri(path), uri=True)) as connection:
             tables = {
                 row[0]
                 for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import errno
 import functools
 import hashlib
@@ -18,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import PersistenceError
@@ -87,6 +90,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     common = functools.partial(_common, lang=lang)
     common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.commands = commands
 
     p = commands.add_parser("import", help=t("cli.import", lang), epilog=t("cli.import_exit", lang))
     common(p, top=False)
@@ -287,8 +291,9 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         # with exit 0, which FORMAT.md gives a written import; a script retrying it
         # would only find the records present
         reason = os_reason(error)
-        err.print(message("output_unwritable", lang, file=t("stdout", lang), reason=reason))
-        err.print(said, highlight=False)
+        with contextlib.suppress(OSError):  # (`>> log 2>&1` on a full disk: nowhere to say it)
+            err.print(message("output_unwritable", lang, file=t("stdout", lang), reason=reason))
+            err.print(said, highlight=False)
     if not result.written and not result.skipped:  # (a template sent back unfilled, say)
         named = (STDIN_LABEL if name == STDIN else name for name in args.files)
         err.print(t("no_records", lang, files=", ".join(named)), highlight=False)
@@ -339,7 +344,8 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     report = query.status(as_of, known_at, audit=audit)
     if getattr(args, "format", "table") == "json":
         document = report.to_json(audit=audit)
-        out.file.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        ascii_only = not whole_unicode(out.file)  # (\u escapes, as JSON writes them)
+        out.file.write(json.dumps(document, ensure_ascii=ascii_only, indent=2) + "\n")
     else:
         from cxzy.cli.render import status_tables
 
@@ -364,7 +370,7 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
             raise Violation("unknown_unit", unit=args.unit)
         filters = replace(filters, unit=code)
     if args.format == "jsonl":
-        write_records(query.records(filters), out.file)
+        write_records(query.records(filters), out.file, ascii_only=not whole_unicode(out.file))
         return EXIT_OK
     from cxzy.cli.render import log_tables
 
@@ -508,7 +514,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser = build_parser(lang)
             args = parser.parse_args(argv)
             if getattr(args, "audit", False) and args.format != "json":  # (it was ignored)
-                parser.error(argparse._("--audit adds to --format json only"))  # type: ignore[attr-defined]
+                said = argparse._("--audit adds to --format json only")  # type: ignore[attr-defined]
+                parser.commands.choices["status"].error(said)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     # Piped output is not cut to 80 columns; a terminal gets its own width.
@@ -541,16 +548,28 @@ def _standard_streams() -> None:
                 os.dup2(null, number)
                 os.close(null)
         setattr(sys, name, open(number, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
-    # An encoding without Chinese (PYTHONIOENCODING=ascii): written as \u escapes (a
-    # JSON status stays the same JSON), not an internal error at the first character.
-    # (A stream that names no encoding, such as a dashboard's capture of print, is left.)
+    # An encoding that cannot write every character (PYTHONIOENCODING=ascii, a GBK
+    # locale, where a name of CJK Extension B failed): what it cannot write is written
+    # as escapes, not an internal error at the first such character (JSON is written
+    # escaped as JSON: :func:`whole_unicode`).
     for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None)
-        try:
-            "中".encode(encoding or "utf-8")
-        except (UnicodeEncodeError, LookupError):
-            if hasattr(stream, "reconfigure"):
-                stream.reconfigure(errors="backslashreplace")
+        if not whole_unicode(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+_WHOLE_UNICODE = {"utf-8", "utf-16", "utf-32", "gb18030", "utf-8-sig"}
+
+
+def whole_unicode(stream: Any) -> bool:
+    """Whether ``stream`` writes every character as it is (True when it names no
+    encoding: a dashboard's capture of print)."""
+    encoding = getattr(stream, "encoding", None)
+    if encoding is None:
+        return True
+    try:
+        return codecs.lookup(encoding).name in _WHOLE_UNICODE
+    except LookupError:
+        return False
 
 
 def _run(args: argparse.Namespace, out: Console, err: Console) -> int:

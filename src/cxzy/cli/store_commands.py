@@ -33,7 +33,10 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
 def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.store_action == "rebuild":
         return _rebuild(args, out, err)
-    source, target = resolve_store(args.source), resolve_store(args.target)
+    source, target = (
+        resolve_store(args.source, named="SRC"),
+        resolve_store(args.target, named="DST"),
+    )
     if _same(source, target):
         raise Violation("copy_same", store=source.display())
     origin = open_app(source, on_rebuild=args.on_rebuild)

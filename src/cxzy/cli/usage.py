@@ -118,6 +118,8 @@ class Parser(argparse.ArgumentParser):
     """cxzy's parser: its subcommands' parsers are of this class too (argparse
     makes them of the parent's), so all of them lay usage out the same way."""
 
+    commands: Any = None  # the subcommands' action, when it has them (their parsers)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", UsageFormatter)
         super().__init__(*args, **kwargs)

@@ -238,20 +238,22 @@ def _code(value: Any, name: str) -> str:
     return text
 
 
-# a number or a truth value as JSON writes it (a spreadsheet's cell of digits is read as a
-# number before: one that reaches here is too long to be one)
-_BARE = re.compile(r"\s*(-?\d{1,18}|true|false)\s*")
+# a whole number or a truth value as JSON writes it (a spreadsheet's cell of digits is
+# read as a number before: one that reaches here is too long to be one)
+_BARE_WHOLE = re.compile(r"\s*([0-9]{1,18})\s*")
+_BARE_TRUTH = re.compile(r"\s*(true|false)\s*")
 
 
-def _quoted(value: Any, name: str) -> None:
+def _quoted(value: Any, name: str, bare: re.Pattern[str]) -> None:
     """A number or true/false written in quotes (``"participants": "5"``) is text:
     said so, not "'5' is not a whole number" (it looks like one)."""
-    if isinstance(value, str) and (bare := _BARE.fullmatch(value)):
-        raise Violation("quoted_value", field=name, value=json.dumps(value), bare=bare[1])
+    if isinstance(value, str) and (found := bare.fullmatch(value)):
+        shown = json.dumps(value, ensure_ascii=False)
+        raise Violation("quoted_value", field=name, value=shown, bare=found[1])
 
 
 def _int(value: Any, name: str) -> int:
-    _quoted(value, name)
+    _quoted(value, name, _BARE_WHOLE)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise Violation("bad_int", field=name, value=_show(value), min=0)
     if value > MAX_WHOLE:
@@ -260,7 +262,7 @@ def _int(value: Any, name: str) -> int:
 
 
 def _bool(value: Any, name: str) -> bool:
-    _quoted(value, name)
+    _quoted(value, name, _BARE_TRUTH)
     if not isinstance(value, bool):
         raise Violation("bad_bool", field=name, value=_show(value))
     return value
@@ -278,7 +280,7 @@ def _ratings(value: Any, name: str) -> dict[str, int]:
                 type="ratings",
                 allowed=", ".join(RATING_KEYS),
             )
-        _quoted(rating, f"{name}.{key}")
+        _quoted(rating, f"{name}.{key}", _BARE_WHOLE)
         if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
             raise Violation("bad_rating", field=f"{name}.{key}", value=_show(rating))
         ratings[key] = rating

@@ -158,7 +158,10 @@ def read_csv_records(
     data = path.read_bytes()
     if digest is not None:
         digest.update(data)
-    codec, lines = codec_of(data, name, encoding), data.count(b"\n") + 1
+    codec = codec_of(data, name, encoding)
+    text = data.decode(codec)  # (counted as read: UTF-16 has other line bytes, and CR alone)
+    lines = max(text.count("\n"), text.count("\r")) + 1
+    del text
     return _records(path, codec, name, record_type(Path(name).stem)), lines
 
 

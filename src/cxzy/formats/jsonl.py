@@ -80,10 +80,14 @@ def _keys(value: Any) -> int:
     return 0
 
 
-def write_records(records: Iterable[Mapping[str, Any]], out: IO[str]) -> int:
+def write_records(
+    records: Iterable[Mapping[str, Any]], out: IO[str], *, ascii_only: bool = False
+) -> int:
+    """Records as JSON Lines; ``ascii_only``: every other character as JSON's escape
+    (for an output that cannot write it)."""
     count = 0
     for record in records:
-        out.write(json.dumps(record, ensure_ascii=False, separators=(", ", ": ")))
+        out.write(json.dumps(record, ensure_ascii=ascii_only, separators=(", ", ": ")))
         out.write("\n")
         count += 1
     return count
