@@ -1020,6 +1020,16 @@ async def test_the_record_shows_each_code_with_its_words(demo_store, lang, filte
             assert words in text, text
 
 
+async def found_record(pilot, query: str) -> str:
+    """From the overview: the log filtered by ``query``, its first row opened; the
+    record screen's text."""
+    await pilot.press("l", "slash", *query, "enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    return plain(pilot.app.screen.query_one("#record", Static))
+
+
 async def test_the_record_names_its_fields_and_origin_in_the_interface_language(tmp_path):
     """A record's fields are named as the fill-in workbook names them, with the key
     the file has (评议类型 kind); where it came from says the file, its whole SHA-256
@@ -1036,13 +1046,8 @@ async def test_the_record_names_its_fields_and_origin_in_the_interface_language(
     app = dashboard(path, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
-        await pilot.press("slash", *"unit:149 type:ReviewRecorded", "enter")
-        await settle(pilot)
-        await pilot.press("enter")  # the newest: the leader's commentary on 149
-        await settle(pilot)
-        text = plain(app.screen.query_one("#record", Static))
+        # the newest: the leader's commentary on 149
+        text = await found_record(pilot, "unit:149 type:ReviewRecorded")
     assert "评议类型 kind" in text and "leader_commentary  领导点评" in text
     assert "评议人或评议单位 reviewer" in text and "说明 note" in text
     assert f"sha256:{digest}" in text
@@ -1053,11 +1058,7 @@ async def test_the_record_says_yes_no_and_ratings_in_chinese_and_keys_in_english
     app = dashboard(demo_store, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("l", "slash", *"unit:ZP type:ReviewRecorded 年终", "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        review = plain(app.screen.query_one("#record", Static))
+        review = await found_record(pilot, "unit:ZP type:ReviewRecorded 年终")
         await pilot.press(
             "escape", "slash", "end", "ctrl+u", *"unit:ZP type:RectificationVerified", "enter"
         )
@@ -1070,11 +1071,7 @@ async def test_the_record_says_yes_no_and_ratings_in_chinese_and_keys_in_english
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("l", "slash", *"unit:ZP type:RectificationOpened", "enter")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        opened = plain(app.screen.query_one("#record", Static))
+        opened = await found_record(pilot, "unit:ZP type:RectificationOpened")
     lines = {line.split()[0] for line in opened.splitlines() if line.strip()}
     assert {"rectification", "supervised", "deadline"} <= lines
     assert "rectification id" not in opened and "true  yes" not in opened

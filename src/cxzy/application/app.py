@@ -253,12 +253,7 @@ class CampaignApp(Application):
         if tracked == 0 and on_rebuild is not None:
             on_rebuild(head)
         with recorder.write_cursor() as c:  # type: ignore[attr-defined]
-            applied, last = self._project(c, tracked, head)
-            self.read_model.refresh_statistics(c)
-            recorder._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
-            if tracked == 0:  # what an older read model tracked is gone with its tables
-                recorder.forget_read_models(c)  # type: ignore[attr-defined]
-        return applied
+            return self._remake(c, tracked, head)
 
     def rebuild_read_model(self, on_applied: Callable[[int], None] | None = None) -> int:
         """Make the whole read model again from the log, in one transaction (``cxzy
@@ -267,12 +262,20 @@ class CampaignApp(Application):
         Returns events applied."""
         recorder: Any = self.recorder
         with recorder.write_cursor() as c:
-            head = recorder.max_notification_id() or 0
-            applied, last = self._project(c, 0, head, on_applied)
-            self.read_model.refresh_statistics(c)
-            recorder.forget_read_models(c, current_too=True)
-            if last:
-                recorder._insert_tracking(c, Tracking(READ_MODEL, last))
+            return self._remake(c, 0, recorder.max_notification_id() or 0, on_applied)
+
+    def _remake(
+        self, c: Any, tracked: int, head: int, on_applied: Callable[[int], None] | None = None
+    ) -> int:
+        """The read model brought from ``tracked`` (0: made anew) to ``head`` in the
+        transaction ``c``, and tracked there. Returns events applied."""
+        recorder: Any = self.recorder
+        applied, last = self._project(c, tracked, head, on_applied)
+        self.read_model.refresh_statistics(c)
+        if tracked == 0:  # what any read model tracked is gone with its tables
+            recorder.forget_read_models(c)
+        if last:
+            recorder._insert_tracking(c, Tracking(READ_MODEL, last))
         return applied
 
     def _project(

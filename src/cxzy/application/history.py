@@ -108,6 +108,14 @@ class LogQuery:
             raise Violation("unit_name_ambiguous", name=typed, codes=", ".join(named))
         return named[0] if named else None
 
+    def filter_unit(self, typed: str) -> str:
+        """The unit a filter names (:meth:`unit_code`); one the log never registered
+        is refused, not shown as "no records"."""
+        code = self.unit_code(typed)
+        if code is None:
+            raise Violation("unknown_unit", unit=typed)
+        return code
+
     def entries(self, filters: LogFilter) -> list[LogEntry]:
         """The matching rows with who recorded them, where they came from and how late."""
         return self._page(filters)[0]

@@ -136,18 +136,16 @@ class ReadModelRecorder:
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
 
-    def forget_read_models(self, c: Any, *, current_too: bool = False) -> None:
-        """Delete what older versions of the read model tracked (their tables are
-        gone: a rebuild made them anew), and this version's too if asked (before
-        a rebuild tracks it again: eventsourcing's tracking only moves forward)."""
+    def forget_read_models(self, c: Any) -> None:
+        """Delete what every version of the read model tracked, before a read model
+        made anew is tracked (the older versions' tables are gone, and this version's
+        tracking only moves forward in eventsourcing)."""
         dialect = self.read_model.dialect
         tracking = dialect.table(self.tracking_table_name)  # type: ignore[attr-defined]
         c.execute(
             dialect.sql(
-                f"DELETE FROM {tracking} WHERE (application_name <> :current OR :all = 1)"
-                " AND substr(application_name, 1, 16) = 'cxzy-read-model-'"
-            ),
-            {"current": READ_MODEL, "all": int(current_too)},
+                f"DELETE FROM {tracking} WHERE substr(application_name, 1, 16) = 'cxzy-read-model-'"
+            )
         )
 
 

@@ -365,10 +365,7 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     app = _open(args.location, on_rebuild=args.on_rebuild)
     query = LogQuery(app)
     if args.unit is not None:
-        code = query.unit_code(args.unit)
-        if code is None:  # a mistyped code is not "no records"
-            raise Violation("unknown_unit", unit=args.unit)
-        filters = replace(filters, unit=code)
+        filters = replace(filters, unit=query.filter_unit(args.unit))
     if args.format == "jsonl":
         write_records(query.records(filters), out.file, ascii_only=not whole_unicode(out.file))
         return EXIT_OK

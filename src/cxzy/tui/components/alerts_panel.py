@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.cells import cell_len
-from rich.style import Style
 from rich.text import Text
-from textual._types import SegmentLines
 from textual.widgets.data_table import ColumnKey
 
 from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
-from cxzy.literal import literal, shortened
+from cxzy.literal import literal
 from cxzy.styles import URGENCY_STYLES
 from cxzy.tui.components.tables import Cell, Table, fill
 
@@ -146,25 +144,6 @@ class AlertsPanel(Table):
         }
         if changed:
             self.widen(changed)
-
-    def _render_one_line(
-        self,
-        text: Text,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool,
-        hover: bool,
-    ) -> SegmentLines:
-        """A cell that overflows with an ellipsis (a unit's name) is drawn cut with "…"
-        at its column's width; the table's own drawing crops every cell."""
-        inner = width - 2 * self.cell_padding
-        if text.overflow == "ellipsis" and text.cell_len > inner:
-            text = Text(shortened(text.plain, inner), style=text.style)
-        return super()._render_one_line(
-            text, row_index, column_index, base_style, width, cursor, hover
-        )
 
     def unit_at(self, row: int) -> str | None:
         """The unit of the alert at that row (None for the count of the rest)."""

@@ -21,6 +21,8 @@ from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
+from cxzy.literal import shortened
+
 Cell = str | Text
 CELL_CACHE = 20_000  # rendered cells kept: a 200-unit grid has about 2,000
 LINE_CACHE = 2_000  # rendered lines kept
@@ -140,6 +142,8 @@ class Table(DataTable):
         )
         pad = " " * self.cell_padding
         inner = max(0, width - 2 * self.cell_padding)
+        if text.overflow == "ellipsis" and text.cell_len > inner:  # (a name: cut with "…")
+            text = Text(shortened(text.plain, inner), style=text.style)
         console = self.app.console
         # Text.render drops the text's own style when it has no spans (Rich's own
         # path joins the line into a span first)

@@ -147,14 +147,10 @@ class LogScreen(Screen[None]):
                 # as cxzy log --unit takes it: a code in any case, or a name it bore
                 # (a mistyped code is said, not shown as "no records")
                 try:
-                    code = LogQuery(self.app.store).unit_code(unit)  # type: ignore[attr-defined]
+                    words["unit"] = LogQuery(self.app.store).filter_unit(unit)  # type: ignore[attr-defined]
                 except Violation as violation:
                     self.app.call_from_thread(self.refused, violation)
                     return
-                if code is None:
-                    self.app.call_from_thread(self.refused, Violation("unknown_unit", unit=unit))
-                    return
-                words["unit"] = code
             rows = query.log_page(before=self.pages[-1], limit=PAGE, **words)
             self.app.call_from_thread(self.show_rows, rows)
 
