@@ -14,6 +14,10 @@ import pytest
 from contract_helpers import Cli, act, assert_one_line_error, full_history
 
 BROKEN = re.compile(r"^log broken at position (\d+): (.+)$")
+UNCHAINED = (
+    "the event has no link in the hash chain (its link was removed, or the event was "
+    "added outside cxzy)"
+)
 
 
 @pytest.fixture
@@ -133,6 +137,33 @@ def test_deleting_a_row_in_the_middle_or_at_the_end_is_caught(cli, tmp_path):
     assert broken_at(cli)[0] == 5
 
 
+def test_the_last_records_removed_with_their_links_and_rows_are_caught(cli):
+    """Removed from the end of the log everywhere it shows (the event, its chain link
+    and its cx_log row): the read model's tracking, written with the events, still
+    names the last position. verify says so; a write is refused with the reason,
+    not eventsourcing's failure to record tracking."""
+    n = count(cli.store)
+    run_sql(
+        cli.store,
+        f"DELETE FROM stored_events WHERE rowid >= {n - 1}",
+        f"DELETE FROM cx_chain WHERE pos >= {n - 1}",
+        f"DELETE FROM cx_log WHERE pos >= {n - 1}",
+    )
+    assert broken_at(cli) == (
+        n - 1,
+        f"the log ends at position {n - 2}, but the store had recorded events up to "
+        f"position {n}: events were removed from its end",
+    )
+    _, res = cli.imp([act("U1", "theory_study", "2011-05-03T10:00:00+08:00")])
+    assert_one_line_error(res)
+    assert res.err_lines == [
+        f"store {cli.store} is damaged: its log ends at position {n - 2}, but the store had "
+        f"recorded events up to position {n} (events were removed from its end); restore it "
+        "from a backup, then run cxzy verify"
+    ]
+    assert count(cli.store) == n - 2
+
+
 def test_swapping_the_contents_of_two_rows_is_caught_at_the_first(cli):
     with sqlite3.connect(cli.store) as db:
         a = db.execute("SELECT * FROM stored_events WHERE rowid = 8").fetchone()
@@ -178,7 +209,7 @@ def test_a_row_appended_outside_cxzy_is_caught(cli):
     n = count(cli.store)
     with sqlite3.connect(cli.store) as db:
         db.execute("INSERT INTO stored_events VALUES (?, ?, ?, ?)", _forged_row(cli.store))
-    assert broken_at(cli) == (n + 1, "the event is not in the hash chain (added outside cxzy)")
+    assert broken_at(cli) == (n + 1, UNCHAINED)
     # any other command brings the read model up to date, chaining it late: still caught
     assert cli.run("status", "--as-of", "2011-01-01").code == 0
     bad, reason = broken_at(cli)
@@ -218,7 +249,7 @@ def test_editing_the_chain_or_the_read_models_copy_is_caught(cli, tmp_path):
     third = Cli(cli.capsys, tmp_path, store_name="gap.db")
     third.ok_import(full_history())
     run_sql(third.store, "DELETE FROM cx_chain WHERE pos = 40")
-    assert broken_at(third) == (40, "the event is not in the hash chain (added outside cxzy)")
+    assert broken_at(third) == (40, UNCHAINED)
 
 
 def test_figures_edited_outside_cxzy_are_found_by_verify_figures_and_left_as_they_are(cli):
@@ -276,7 +307,7 @@ def test_a_lost_chain_is_computed_again_from_the_log_and_verify_says_so(cli):
 def test_a_rebuild_does_not_mend_a_link_removed_from_the_chain(cli):
     run_sql(cli.store, "DELETE FROM cx_chain WHERE pos = 20", "DELETE FROM tracking")
     rebuild(cli)
-    assert broken_at(cli) == (20, "the event is not in the hash chain (added outside cxzy)")
+    assert broken_at(cli) == (20, UNCHAINED)
 
 
 def test_a_rebuild_chains_an_event_after_the_last_link_and_verify_says_it_came_later(cli):

@@ -512,8 +512,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "存储的事件无法读取(已被改动)",
     },
     "chain_unchained": {
-        "en": "the event is not in the hash chain (added outside cxzy)",
-        "zh": "该事件不在哈希链中(绕过 cxzy 添加)",
+        "en": "the event has no link in the hash chain (its link was removed, or the event "
+        "was added outside cxzy)",
+        "zh": "该事件在哈希链中没有链接(其链接被删除,或事件是绕过 cxzy 添加的)",
+    },
+    "chain_truncated": {
+        "en": "the log ends at position {end}, but the store had recorded events up to "
+        "position {last}: events were removed from its end",
+        "zh": "日志止于位置 {end},而库中曾记录到位置 {last}:日志末尾的事件已被删除",
     },
     "chain_altered": {
         "en": "the stored event differs from the one chained when it was recorded "
@@ -567,6 +573,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "store_full": {
         "en": "cannot write store {store} ({reason}): is the disk full? Nothing was written",
         "zh": "无法写入数据库 {store}({reason}):磁盘是否已满?未写入任何内容",
+    },
+    "store_truncated": {
+        "en": "store {store} is damaged: its log ends at position {head}, but the store had "
+        "recorded events up to position {tracked} (events were removed from its end); "
+        "restore it from a backup, then run cxzy verify",
+        "zh": "数据库 {store} 已损坏:日志止于位置 {head},而库中曾记录到位置 {tracked}"
+        "(日志末尾的事件已被删除);请从备份恢复,然后运行 cxzy verify",
     },
     "store_damaged": {
         "en": "store {store} is damaged ({reason}); restore it from a backup, then run cxzy verify",

@@ -248,6 +248,13 @@ class CampaignApp(Application):
         recorder = self.recorder
         tracked = recorder.max_tracking_id(READ_MODEL) or 0  # type: ignore[attr-defined]
         head = recorder.max_notification_id() or 0
+        if tracked > head:  # (written in the same transaction as the events they follow)
+            raise Violation(
+                "store_truncated",
+                store=self.location.display() if self.location else "",
+                head=head,
+                tracked=tracked,
+            )
         if tracked >= head:
             return 0
         if tracked == 0 and on_rebuild is not None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.chain import GENESIS, content_hash, link
-from cxzy.application.readmodel import delay_seconds, log_summary, utc_text
+from cxzy.application.readmodel import READ_MODEL, delay_seconds, log_summary, utc_text
 from cxzy.domain.errors import Violation
 from cxzy.domain.schema import digest_of, record_of
 
@@ -114,6 +114,10 @@ def _verify(
     with app.snapshot() as c:
         chain_head = int(rm.value(c, "SELECT MAX(pos) FROM cx_chain") or 0)
         rebuilt_at = rm.value(c, "SELECT value FROM cx_meta WHERE key = 'chain_rebuilt'")
+    # the last position the read model was brought to, written with the events: a
+    # log that ends before it lost events from its end (none when the read model is
+    # an older version's, or made anew since)
+    tracked = recorder.max_tracking_id(READ_MODEL) or 0
     stop = max(chain_head, recorder.max_notification_id() or 0)
     previous, last_recorded, expected = GENESIS, "", 1
     seen_import = False
@@ -211,6 +215,8 @@ def _verify(
         raise _Stop(expected, "chain_missing")
     if against is not None and against.position > report.position:
         raise _Stop(report.position + 1, "checkpoint_beyond", checkpoint=against.position)
+    if tracked > report.position:
+        raise _Stop(report.position + 1, "chain_truncated", end=report.position, last=tracked)
     if rebuilt_first is not None and rebuilt_last is not None:
         report.rebuilt = (rebuilt_first, rebuilt_last)
         report.rebuilt_at = rebuilt_at
