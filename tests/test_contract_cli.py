@@ -128,7 +128,9 @@ def test_a_file_that_is_not_a_store(cli, tmp_path):
     assert not_a_store.read_bytes() == content
 
 
-@pytest.mark.parametrize("bad", ["2010-13-45", "tomorrow", "2010/07/01", "2010-02-30", ""])
+@pytest.mark.parametrize(
+    "bad", ["2010-13-45", "tomorrow", "2010/07/01", "2010-02-30", "", "20100701", "2010-W26"]
+)
 def test_a_bad_as_of_date(cli, bad):
     cli.ok_import(prelude())
     res = cli.run("status", "--format", "json", "--as-of", bad)

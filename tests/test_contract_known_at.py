@@ -86,7 +86,18 @@ def test_a_known_at_still_to_come_is_refused_not_answered_with_now(cli):
     assert "is still to come" in res.err and res.out == ""
 
 
-@pytest.mark.parametrize("bad", ["soon", "2010-13-01T00:00:00", "2024-01-01T25:00:00+08:00"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "soon",
+        "2010-13-01T00:00:00",
+        "2024-01-01T25:00:00+08:00",
+        "20100701T1800",
+        "2010-W26",
+        "2010-182",
+        "2010-07-01T18",
+    ],
+)
 def test_a_bad_known_at_is_one_line_exit_1(cli, bad):
     cli.ok_import(prelude())
     res = cli.run("status", "--format", "json", "--as-of", "2010-07-01", "--known-at", bad)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, tzinfo
 
 from cxzy.domain.errors import Violation
@@ -12,6 +13,15 @@ from cxzy.domain.errors import Violation
 # campaign's records lie far inside these bounds (decision 86).
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
+
+# What a user types for a day or a moment: ISO 8601's extended form, as the help
+# says, not every form Python reads (``20110301``, a week ``2026-W49`` or a day of
+# the year ``2011-060``, which nobody means to type and few would read back)
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?"
+)
 
 
 def within_days(day: date) -> bool:
@@ -42,6 +52,8 @@ def typed_day(text: str) -> date:
     """The day ``text`` names (ISO 8601); raises :class:`Violation` when it names
     none, or one outside :data:`FIRST_DAY` … :data:`LAST_DAY`."""
     try:
+        if not _DAY.fullmatch(text):
+            raise ValueError(text)
         day = date.fromisoformat(text)
     except ValueError:
         raise Violation("bad_date_option", value=text) from None
@@ -58,6 +70,8 @@ def known_at(text: str, zone: tzinfo, now: datetime) -> datetime:
     at ``now``: the store can say what it had recorded by a moment up to now, and
     the figures of now given "as known at" a later one would claim to know it."""
     try:
+        if not _MOMENT.fullmatch(text):
+            raise ValueError(text)
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise Violation("bad_moment_option", value=text) from None
