@@ -18,6 +18,7 @@ Floats and UUIDs, which orjson writes its own way, are in no record.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -27,22 +28,37 @@ _WRITE = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _WRITE_SORTED = _WRITE | orjson.OPT_SORT_KEYS
 
 
+# twenty digits, or nineteen after a minus: maybe an integer beyond 64 bits, which
+# orjson reads as a float (99999999999999999999999 → 1e+23) and the standard
+# library as it is written
+_LONG_DIGITS = re.compile(r"[0-9]{20}|-[0-9]{19}")
+_LONG_DIGITS_BYTES = re.compile(rb"[0-9]{20}|-[0-9]{19}")
+
+
 def loads(text: str | bytes) -> Any:
     """A JSON value; raises :class:`json.JSONDecodeError` with the standard
     library's message (which is also what reads NaN and lone surrogates)."""
     try:
-        return orjson.loads(text)
+        value = orjson.loads(text)
     except orjson.JSONDecodeError as error:
         if "surrogate" in error.msg:  # (text no UTF-8 can hold: it could not be stored)
             raise json.JSONDecodeError("lone surrogate in a string", error.doc, error.pos) from None
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            raise
-        except (RecursionError, ValueError) as error:  # nested too deep; too many digits
-            doc = text if isinstance(text, str) else text.decode("utf-8", "replace")
-            reason = "nested too deeply" if isinstance(error, RecursionError) else "number too long"
-            raise json.JSONDecodeError(reason, doc, 0) from None
+        return _standard_loads(text)
+    long_digits = _LONG_DIGITS_BYTES if isinstance(text, bytes | bytearray) else _LONG_DIGITS
+    if long_digits.search(text) is not None:  # type: ignore[arg-type]
+        return _standard_loads(text)
+    return value
+
+
+def _standard_loads(text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except (RecursionError, ValueError) as error:  # nested too deep; too many digits
+        doc = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        reason = "nested too deeply" if isinstance(error, RecursionError) else "number too long"
+        raise json.JSONDecodeError(reason, doc, 0) from None
 
 
 def compact(
