@@ -290,7 +290,7 @@ SCHEMA_CASES = [
     pytest.param(
         unit("147", "2010-06-01", "x", parent="JU", members=10**30),
         [],
-        [f("members"), "not a whole number"],
+        [f("members"), r"1000000000000000000000000000000 is larger than 2147483647"],
         id="members-beyond-64-bits",
     ),
     pytest.param(
@@ -964,6 +964,40 @@ def test_a_record_a_batch_before_its_commitments_opening_says_so(small_batches):
         res, path, 1, rf"commitment 'K1' is made only later in this import \({path}:5, on "
     )
     assert "K2" not in res.err and "never" not in res.err, str(res)
+
+
+def test_a_record_of_a_commitment_whose_making_was_refused_says_so(small_batches):
+    """Not "never made" as if the file did not make it: the making was refused (a bad
+    field, or a rule broken), and the records after it wait on that one."""
+    bad_field = commit("K1", "JU", "2010-05-21", "2010-13-31")
+    bad_rule = rect("R9", "NOBODY", "2010-05-22", "2010-12-31")
+    path, res = small_batches.imp(
+        [
+            bad_field,
+            ev("CommitmentProgressed", "2010-06-01", commitment="K1", note="过半"),
+            bad_rule,
+            FILLER,
+            ev("RectificationCompleted", "2010-06-02", rectification="R9"),
+            ev("CommitmentFulfilled", "2010-06-03", commitment="K2"),
+        ]
+    )
+    assert_refused(res, path, 1, "2010-13-31")
+    assert_refused(
+        res,
+        path,
+        2,
+        rf"commitment 'K1' was never made: the record that makes it \({path}:1\) "
+        "was refused",
+    )
+    assert_refused(res, path, 3, "NOBODY")
+    assert_refused(
+        res,
+        path,
+        5,
+        rf"rectification 'R9' was never opened: the record that opens it "
+        rf"\({path}:3\) was refused",
+    )
+    assert_refused(res, path, 6, r"^commitment 'K2' was never made$")
 
 
 def test_records_are_read_as_they_are_checked_not_all_at_once(seeded, monkeypatch):

@@ -220,6 +220,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "rectification '{key}' is opened only later in this import ({where}, on {day}): its records must come after it, and not be dated before it",
         "zh": "整改 '{key}' 在本次导入中较后才开立({where},{day}):有关它的记录须在其后,日期也不能早于它",
     },
+    "commitment_opening_refused": {
+        "en": "commitment '{key}' was never made: the record that makes it ({where}) was refused",
+        "zh": "承诺 '{key}' 未曾作出:作出它的记录({where})已被拒绝",
+    },
+    "rectification_opening_refused": {
+        "en": "rectification '{key}' was never opened: the record that opens it ({where}) was "
+        "refused",
+        "zh": "整改 '{key}' 未曾开立:开立它的记录({where})已被拒绝",
+    },
     "time_backwards": {
         "en": "time goes backwards: {at} is before the previous record of this entity ({last})",
         "zh": "时间倒退:{at} 早于该事项的上一条记录({last})",

@@ -210,6 +210,9 @@ class _Check:
         # opened it later (an unknown one is said before its opening is checked: only
         # those are kept, not every opening of a million-event import)
         self.awaited: dict[tuple[str, str], tuple[str, date] | None] = {}
+        # (kind, code) of a commitment or rectification whose opening this import
+        # refused → where: what names it later is said to wait on that record
+        self.refused_openings: dict[tuple[str, str], str] = {}
 
     # -- the pass -------------------------------------------------------------------
 
@@ -241,6 +244,8 @@ class _Check:
                 )
             except RecordError as error:
                 self.problems.extend(Problem(where, v, result.records) for v in error.problems)
+                if isinstance(raw, Mapping):
+                    self._opening_refused(raw.get("type"), raw, where)
                 continue
             if record.type == "CampaignPlanned" and campaign is None:
                 self.zone_name = record.fields["timezone"]  # later records read local times here
@@ -267,6 +272,7 @@ class _Check:
                 made = self._apply(record)
             except Violation as violation:
                 self._problem(record, violation)
+                self._opening_refused(record.type, record.fields, record.where)
                 continue
             spec = _CREATING.get(record.type)
             opening = (spec[0], record.fields.get(spec[0])) if spec else None
@@ -296,14 +302,30 @@ class _Check:
 
     def _said_better(self, problem: Problem) -> Problem:
         """A commitment or rectification "never made" that this import opens later
-        (a record dated before its opening, or put before it in the file): say so."""
+        (a record dated before its opening, or put before it in the file), or whose
+        opening it refused: say so."""
         awaited = _awaited(problem.violation)
-        opened = self.awaited.get(awaited) if awaited is not None else None
-        if awaited is None or opened is None:
+        if awaited is None:
             return problem
-        (kind, key), (where, day) = awaited, opened
-        later = Violation(f"{kind}_opened_later", key=key, where=where, day=day.isoformat())
-        return replace(problem, violation=later)
+        (kind, key), opened = awaited, self.awaited.get(awaited)
+        if opened is not None:
+            where, day = opened
+            later = Violation(f"{kind}_opened_later", key=key, where=where, day=day.isoformat())
+            return replace(problem, violation=later)
+        refused = self.refused_openings.get(awaited)
+        if refused is not None and refused != problem.where:
+            said = Violation(f"{kind}_opening_refused", key=key, where=refused)
+            return replace(problem, violation=said)
+        return problem
+
+    def _opening_refused(self, type_: Any, fields: Mapping[str, Any], where: str) -> None:
+        """Keep where an opening of a commitment or rectification was refused."""
+        spec = _CREATING.get(type_) if isinstance(type_, str) else None
+        if spec is None or spec[0] not in _LIVES:
+            return
+        code = fields.get(spec[0])
+        if isinstance(code, str) and code:
+            self.refused_openings.setdefault((spec[0], code), where)
 
     def _problem(self, record: Record, violation: Violation) -> None:
         awaited = _awaited(violation)
