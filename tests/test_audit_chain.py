@@ -164,6 +164,28 @@ def test_the_last_records_removed_with_their_links_and_rows_are_caught(cli):
     assert count(cli.store) == n - 2
 
 
+def test_an_imports_commit_moment_moved_is_caught(cli):
+    """cx_commits is outside the chain: held to the log instead. A commit put in the
+    future would hide an import "as known at" any moment before the next one; one
+    stretched over another import's positions would hide that one."""
+    first_import_end = count(cli.store)
+    cli.ok_import([act("146", "study", "2011-05-03T10:00:00+08:00")])
+    assert cli.run("verify").code == 0
+    run_sql(cli.store, "UPDATE cx_commits SET committed = '2999-01-01T00:00:00.000000+00:00'")
+    assert broken_at(cli)[0] == 1
+    run_sql(
+        cli.store,
+        "UPDATE cx_commits SET committed = '2020-01-01T00:00:00.000000+00:00'",
+        f"UPDATE cx_commits SET first_pos = {first_import_end} "
+        f"WHERE last_pos = {first_import_end + 1}",
+    )
+    assert broken_at(cli) == (
+        first_import_end,
+        "the moment the import of this position committed (cx_commits) was altered: it does "
+        "not fit the log",
+    )
+
+
 def test_swapping_the_contents_of_two_rows_is_caught_at_the_first(cli):
     with sqlite3.connect(cli.store) as db:
         a = db.execute("SELECT * FROM stored_events WHERE rowid = 8").fetchone()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -56,6 +57,53 @@ def test_known_at_a_moment_between_imports_equals_the_status_before_the_second(c
 
         later = cli.status(d, "--known-at", datetime.now(UTC).isoformat())
         assert later["units"] == after["units"]
+
+
+def test_known_at_a_moment_while_an_import_ran_is_the_store_before_it(cli, monkeypatch):
+    """An import's records carry the moment it took the store (decision 145); at a
+    moment after that and before its commit no reader could see them, and "as known
+    at" it does not count them (decision 164): not in a copy, nor after a rebuild."""
+    from cxzy.application.readmodel import ReadModel
+
+    cli.ok_import([*prelude(), act("145", "mobilization", "2010-05-12")])
+    before = cli.status("2010-07-01", "--audit")
+    during: list[datetime] = []
+    write_running = ReadModel.write_running
+
+    def at_the_end(self, cursor, running):  # (the last write before the commit)
+        write_running(self, cursor, running)
+        time.sleep(0.01)
+        during.append(datetime.now(UTC))
+        time.sleep(0.01)
+
+    monkeypatch.setattr(ReadModel, "write_running", at_the_end)
+    cli.ok_import([act("145", "study", "2010-05-13"), award("145", "2010-06-02")])
+    monkeypatch.undo()
+    moment = during[-1].isoformat()
+    recorded = [r["recorded"] for r in cli.log()][-2:]
+    assert all(datetime.fromisoformat(r) < during[-1] for r in recorded), recorded
+
+    for store in (cli.store, cli.tmp / "copy.sqlite3"):
+        if store != cli.store:
+            assert cli.run("store", "copy", cli.store, store).code == 0
+        res = cli.run(
+            "status",
+            "--format",
+            "json",
+            "--as-of",
+            "2010-07-01",
+            "--audit",
+            "--known-at",
+            moment,
+            store=store,
+        )
+        known = json.loads(res.out)
+        assert known["log"] == before["log"] and known["units"] == before["units"], store
+    assert cli.run("store", "rebuild").code == 0
+    known = cli.status("2010-07-01", "--audit", "--known-at", moment)
+    assert known["log"] == before["log"]
+    now = cli.status("2010-07-01", "--audit", "--known-at", datetime.now(UTC).isoformat())
+    assert now["log"]["position"] == before["log"]["position"] + 2
 
 
 def test_known_at_alone_is_the_status_of_that_moments_day_in_the_campaigns_zone(cli):

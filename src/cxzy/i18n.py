@@ -525,6 +525,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "was added outside cxzy)",
         "zh": "该事件在哈希链中没有链接(其链接被删除,或事件是绕过 cxzy 添加的)",
     },
+    "commit_altered": {
+        "en": "the moment the import of this position committed (cx_commits) was altered: "
+        "it does not fit the log",
+        "zh": "该位置所属导入的提交时刻(cx_commits)被改动:与日志不符",
+    },
     "chain_truncated": {
         "en": "the log ends at position {end}, but the store had recorded events up to "
         "position {last}: events were removed from its end",

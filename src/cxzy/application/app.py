@@ -7,7 +7,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -200,6 +200,9 @@ class CampaignApp(Application):
                 self.read_model.write_running(cursor, transaction.carry.changes)
                 if transaction.appended >= ANALYZE_AFTER:
                     self.read_model.refresh_statistics(cursor)
+                if transaction.commit_noted and transaction.positions is not None:
+                    first, last = transaction.positions
+                    self.read_model.note_commit(cursor, first, last, datetime.now(UTC))
         except _Discarded:
             pass
 
@@ -349,6 +352,11 @@ class ImportTransaction:
         self.discarded = False
         self.carry = Carryover()  # from one batch to the next; its changes written at the end
         self.appended = 0
+        self.positions: tuple[int, int] | None = None  # the first and last written
+        # whether the commit's moment is kept for these positions (an import of
+        # records stamped with the moment it took the store; not a copy, which
+        # keeps its source's, nor the demo's, whose records carry their own)
+        self.commit_noted = False
 
     def registry(self) -> tuple[Registry, int]:
         return self.app.registry(self.cursor)
@@ -384,9 +392,13 @@ class ImportTransaction:
         self.appended += len(events)
         stored = [self.app.mapper.to_stored_event(e) for e in events]
         recorder = self.app.recorder
-        return list(
+        positions = list(
             recorder.append_in(self.cursor, stored, events, digests, self.carry, first=first)  # type: ignore[attr-defined]
         )
+        if positions:
+            start = positions[0] if self.positions is None else self.positions[0]
+            self.positions = (start, positions[-1])
+        return positions
 
     def discard(self) -> None:
         """Roll everything back at the end (a dry run, or a problem found)."""

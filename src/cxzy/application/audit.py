@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cxzy.application.app import CampaignApp
@@ -34,7 +34,9 @@ _CHECKPOINT = re.compile(rf"{PREFIX}:(\d+):([0-9a-f]{{64}}):(\S+)")
 class Checkpoint:
     position: int
     hash: str
-    recorded: str  # the recorded time of the event at ``position``, ISO 8601 UTC
+    # when the store held the event at ``position``, ISO 8601 UTC: the commit of the
+    # import that wrote it, or where that is not kept (decision 164), its recorded time
+    recorded: str
 
     def __str__(self) -> str:
         return f"{PREFIX}:{self.position}:{self.hash}:{self.recorded}"
@@ -69,6 +71,7 @@ class VerifyReport:
     position: int = 0  # the last position checked
     head: str = GENESIS  # the recomputed hash at ``position``
     recorded: str = ""  # the recorded time at ``position``
+    committed: str | None = None  # when the import of ``position`` committed, if kept
     broken: Break | None = None
     rebuilt: tuple[int, int] | None = None  # positions chained by a rebuild, not on import
     rebuilt_at: str | None = None
@@ -78,7 +81,9 @@ class VerifyReport:
         return self.broken is None
 
     def checkpoint(self) -> Checkpoint:
-        return Checkpoint(self.position, self.head, self.recorded)
+        """ "As known at" its time, the store holds its position (its records carry
+        the moment their import took the store, before the commit)."""
+        return Checkpoint(self.position, self.head, self.committed or self.recorded)
 
 
 class _Stop(Exception):
@@ -114,6 +119,8 @@ def _verify(
     with app.snapshot() as c:
         chain_head = int(rm.value(c, "SELECT MAX(pos) FROM cx_chain") or 0)
         rebuilt_at = rm.value(c, "SELECT value FROM cx_meta WHERE key = 'chain_rebuilt'")
+        # a checkpoint's time: its record's, or its import's commit (checkpoints now)
+        held_at = rm.committed_at(c, against.position) if against is not None else None
     # the last position the read model was brought to, written with the events: a
     # log that ends before it lost events from its end (none when the read model is
     # an older version's, or made anew since)
@@ -202,7 +209,7 @@ def _verify(
             if (
                 against is not None
                 and pos == against.position
-                and (previous != against.hash or recorded != against.recorded)
+                and (previous != against.hash or against.recorded not in (recorded, held_at))
             ):
                 raise _Stop(pos, "checkpoint_differs")
             last_recorded = recorded
@@ -217,6 +224,42 @@ def _verify(
         raise _Stop(report.position + 1, "checkpoint_beyond", checkpoint=against.position)
     if tracked > report.position:
         raise _Stop(report.position + 1, "chain_truncated", end=report.position, last=tracked)
+    report.committed = _check_commits(app, report.position)
     if rebuilt_first is not None and rebuilt_last is not None:
         report.rebuilt = (rebuilt_first, rebuilt_last)
         report.rebuilt_at = rebuilt_at
+
+
+def _check_commits(app: CampaignApp, head: int) -> str | None:
+    """The imports' commit moments (``cx_commits``, outside the chain) hold to the
+    chained log: each names positions of one import (one recorded moment), none
+    overlap, and none was committed in the future (a day's leeway: this machine's
+    clock may be behind the importer's). An edited one could only hide an import
+    "as known at" a moment before the next import took the store (what "as known
+    at" reads it for); made earlier, it shows the import as its records' moment
+    does (a writer's clock behind the one before it can make that so). Returns
+    when the import of ``head`` committed (None: not kept)."""
+    rm = app.read_model
+    now = utc_text(datetime.now(UTC) + timedelta(days=1))
+    with app.snapshot() as c:
+        commits = rm.commits(c, head)
+        previous = 0
+        for last, first, committed in commits:
+            moments = rm.rows(
+                c,
+                """SELECT MIN(recorded), MAX(recorded), MIN(pos) FROM cx_log
+                   WHERE pos >= :first AND pos <= :last""",
+                first=first,
+                last=last,
+            )
+            low, high, lowest = moments[0] if moments else (None, None, None)
+            if (
+                first <= previous
+                or first > last
+                or lowest != first
+                or low != high
+                or committed > now
+            ):
+                raise _Stop(first, "commit_altered")
+            previous = last
+        return commits[-1][2] if commits and commits[-1][0] == head else None

@@ -83,6 +83,9 @@ def copy_store(
         copied += _append(transaction, batch, first, on_copied)
         if checked.rebuilt is not None:
             target.read_model.mark_rebuilt(transaction.cursor, *checked.rebuilt, checked.rebuilt_at)
+        with failures_named(source.location), source.snapshot() as c:
+            commits = source.read_model.commits(c, head)
+        target.read_model.carry_commits(transaction.cursor, commits)
     with failures_named(source.location):
         days = _boundaries(source)
     left, right = StatusQuery(source), StatusQuery(target)

@@ -171,6 +171,7 @@ class Importer:
         gives the moment each record is taken to have reached the store, instead of
         now; the read model keeps those moments non-decreasing along the log."""
         with young_collections_only(), self.app.importing() as transaction:
+            transaction.commit_noted = recorded_at is None
             check = _Check(transaction, self.by, sources or {}, recorded_at)
             result = check.run(items, on_record)
             if not result.ok or dry_run:

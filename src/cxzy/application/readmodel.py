@@ -33,6 +33,18 @@ READ_MODEL = "cxzy-read-model-v11"
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
+# The moment each import committed, for its positions first_pos … last_pos: its
+# records carry the moment it took the store (one for all: decision 145), and "as
+# known at" a moment before the commit must not count them, which no reader could
+# see then (decision 164). Written just before the commit, so a moment or so early.
+# Not made from the log: a rebuild keeps it (it is not in TABLES), and a store
+# without it (written before it, or by the demo, whose records carry their own
+# moments) is read by its records' moments alone.
+_FIRST_OF_IMPORT = """SELECT first_pos FROM cx_commits WHERE last_pos >= :pos
+    ORDER BY last_pos LIMIT 1"""
+COMMITS_DDL = """CREATE TABLE IF NOT EXISTS cx_commits (
+    last_pos BIGINT PRIMARY KEY, first_pos BIGINT NOT NULL, committed TEXT NOT NULL)"""
+
 DDL = [
     "CREATE TABLE IF NOT EXISTS cx_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS cx_log (
@@ -85,6 +97,7 @@ DDL = [
     # Records that happened before the latest day of an earlier record (the frontier):
     # "as known at" an earlier position looks for them (cxzy.application.known)
     "CREATE TABLE IF NOT EXISTS cx_late (pos BIGINT PRIMARY KEY, day TEXT NOT NULL)",
+    COMMITS_DDL,
     """CREATE TABLE IF NOT EXISTS cx_awards (
         unit TEXT NOT NULL, pos BIGINT NOT NULL, day TEXT NOT NULL, PRIMARY KEY (unit, pos))""",
     "CREATE INDEX IF NOT EXISTS ix_firsts_day ON cx_firsts (unit, fact, day, pos)",
@@ -98,7 +111,7 @@ DDL = [
     # at deadline_pos); overdue_from: see cxzy.application.totals
     *TOTALS_DDL,
 ]
-TABLES = (
+TABLES = (  # (made from the log; cx_commits is not, and a rebuild keeps it)
     "cx_log",
     "cx_campaign",
     "cx_units",
@@ -308,6 +321,7 @@ class ReadModel:
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
+        self._commits_seen = False  # (once seen, a table is not dropped)
 
     # -- writing ----------------------------------------------------------------
 
@@ -610,17 +624,78 @@ class ReadModel:
         return self._one(cursor, statement, params)
 
     def position_known_at(self, cursor: Any, moment: datetime) -> int:
-        """The last position recorded at or before a moment (0 when none)."""
+        """The last position the store held at a moment: recorded at or before it,
+        by an import committed by then (0 when none)."""
         # ``recorded`` never decreases along the log, so the last moment at or before
         # T is one index probe; MAX(pos) over every earlier row would read them all.
+        t = utc_text(moment)
         last = self.value(
             cursor,
             "SELECT recorded FROM cx_log WHERE recorded <= :t ORDER BY recorded DESC LIMIT 1",
-            t=utc_text(moment),
+            t=t,
         )
         if last is None:
             return 0
-        return int(self.value(cursor, "SELECT MAX(pos) FROM cx_log WHERE recorded = :r", r=last))
+        pos = int(self.value(cursor, "SELECT MAX(pos) FROM cx_log WHERE recorded = :r", r=last))
+        committed = self.committed_at(cursor, pos)
+        if committed is not None and committed > t:
+            # the import that wrote it had taken the store by T but not yet committed:
+            # what the store held was the log before that import (committed before it
+            # took the store, so before T)
+            return int(self.value(cursor, _FIRST_OF_IMPORT, pos=pos)) - 1
+        return pos
+
+    def has_commits(self, cursor: Any) -> bool:
+        """Whether the store keeps its imports' commit moments (``cx_commits``)."""
+        if not self._commits_seen:
+            self._commits_seen = self.dialect.has_column(cursor, "cx_commits", "committed")
+        return self._commits_seen
+
+    def note_commit(self, cursor: Any, first: int, last: int, moment: datetime) -> None:
+        """An import's positions ``first`` … ``last``, about to be committed at
+        ``moment`` (the table made first in a store written before it)."""
+        if not self.has_commits(cursor):
+            cursor.execute(self.dialect.ddl(COMMITS_DDL))
+            self._commits_seen = True
+        self.carry_commits(cursor, [(last, first, utc_text(moment))])
+
+    def commits(self, cursor: Any, upto: int) -> list[tuple[int, int, str]]:
+        """The imports' commit moments up to a position: (last, first, committed)."""
+        if not self.has_commits(cursor):
+            return []
+        return [
+            (int(last), int(first), str(committed))
+            for last, first, committed in self.rows(
+                cursor,
+                """SELECT last_pos, first_pos, committed FROM cx_commits
+                   WHERE last_pos <= :upto ORDER BY last_pos""",
+                upto=upto,
+            )
+        ]
+
+    def committed_at(self, cursor: Any, pos: int) -> str | None:
+        """When the import that wrote a position committed (None: not kept)."""
+        if not self.has_commits(cursor):
+            return None
+        found = self._row(
+            cursor,
+            """SELECT first_pos, committed FROM cx_commits WHERE last_pos >= :pos
+               ORDER BY last_pos LIMIT 1""",
+            {"pos": pos},
+        )
+        return str(found[1]) if found is not None and int(found[0]) <= pos else None
+
+    def carry_commits(self, cursor: Any, rows: Sequence[tuple[int, int, str]]) -> None:
+        """Commit moments as they are (a copy keeps its source's)."""
+        if rows and not self.has_commits(cursor):
+            cursor.execute(self.dialect.ddl(COMMITS_DDL))
+            self._commits_seen = True
+        self._run(
+            cursor,
+            """INSERT INTO cx_commits (last_pos, first_pos, committed)
+               VALUES (:last, :first, :committed)""",
+            [{"last": last, "first": first, "committed": at} for last, first, at in rows],
+        )
 
     def frontier(self, cursor: Any, pos: int) -> str | None:
         """The latest day of the records up to a position (None when there are none)."""
