@@ -9,6 +9,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from cxzy.tui.watching import forget_closed_watchers
+
 
 def _width(key: FooterKey) -> int:
     """The columns a key takes, as Textual's footer draws it: its key with a space
@@ -37,6 +39,7 @@ class KeyFooter(Footer):
     _fitted: tuple[int, ...] = ()  # the keys shown, by place, and the palette's
 
     def compose(self) -> ComposeResult:
+        forget_closed_watchers(self)  # (the keys just removed, bound to ``compact``)
         room = self.size.width or self.app.size.width
         widgets = list(super().compose())
         keys = [w for w in widgets if not w.has_class("-command-palette")]

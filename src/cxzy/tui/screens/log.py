@@ -21,6 +21,7 @@ from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.tables import Cell, fill
 from cxzy.tui.keys import localize_bindings
+from cxzy.tui.watching import forget_watchers
 
 PAGE = 200
 _TOKEN = re.compile(r"(unit|type|since|until):(\S+)")
@@ -121,6 +122,9 @@ class LogScreen(Screen[None]):
         table = self.query_one(DataTable)
         self.watch(self.app, "snapshot", self.follow, init=True)
         table.focus()
+
+    def on_unmount(self) -> None:
+        forget_watchers(self, self.app)
 
     def follow(self, snapshot: Snapshot | None) -> None:
         if len(self.pages) == 1:  # on the newest page: follow new events
