@@ -95,13 +95,29 @@ def test_a_campaign_of_the_same_shape_needs_no_code():
     assert phases["practice"].status == "active"
 
 
-def test_campaign_windows_move_default_deadlines_but_not_explicit_ones():
+def test_campaign_windows_move_default_deadlines_and_explicit_ones_keep_their_day():
     template = load_template("cxzy-2010").with_windows(
         {"compete": (date(2010, 6, 1), date(2011, 5, 31))}
     )
     deadlines = {i.key: i.deadline for i in template.phase("compete").items}
     assert deadlines["post_dedication"] == date(2011, 5, 31)
     assert deadlines["party_spirit_analysis"] == date(2010, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("window", "deadline"),
+    [
+        ((date(2019, 6, 10), date(2020, 6, 30)), date(2019, 6, 30)),  # 七一前夕, 2019
+        ((date(2019, 7, 5), date(2020, 12, 31)), date(2020, 6, 30)),  # the next 30 June
+        ((date(2019, 7, 5), date(2020, 5, 31)), date(2020, 5, 31)),  # none: the last day
+    ],
+)
+def test_an_explicit_deadline_is_that_day_of_the_year_in_a_moved_window(window, deadline):
+    """A 2019 campaign on the 2010 template: the party-spirit analysis is due on the
+    eve of 1 July 2019, not 2010 (it was "missed" before its phase began)."""
+    template = load_template("cxzy-2010").with_windows({"compete": window})
+    item = next(i for i in template.phase("compete").items if i.key == "party_spirit_analysis")
+    assert item.deadline == deadline
 
 
 @pytest.mark.parametrize(
