@@ -311,6 +311,40 @@ async def test_a_notice_does_not_cover_the_bureaus_totals(demo_store):
         assert toasts and not any(toast.overlaps(totals) for toast in toasts), (toasts, totals)
 
 
+async def test_a_notice_lies_over_no_edge_of_another_widget(demo_store):
+    """Textual cuts each line at every widget's edges, those under a notice too, and
+    a wide character across a cut is lost (textual#6357): "既不是    或日期" where the
+    alerts panel began under a notice. Notices stand at the left, over the grid or
+    the log alone."""
+    from textual.widgets._toast import Toast, ToastHolder, ToastRack
+
+    app = dashboard(demo_store)
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await settle(pilot)
+        for screen_key in ("", "l"):
+            if screen_key:
+                await pilot.press(screen_key)
+                await settle(pilot)
+            app.notify("XYZ:既不是命令或日期,也不是某单位的代码或名称(: 后可输入的见 ? 帮助)")
+            await settle(pilot)
+            toasts = [toast.region for toast in app.screen.query(Toast)]
+            assert toasts
+            under = [
+                widget
+                for widget in app.screen.query("*")
+                if widget.display
+                and not isinstance(widget, (Toast, ToastHolder, ToastRack))
+                and any(widget.region.overlaps(toast) for toast in toasts)
+            ]
+            assert under
+            for widget in under:
+                for toast in toasts:
+                    if widget.region.overlaps(toast):
+                        assert widget.region.x <= toast.x, (widget, widget.region, toast)
+                        assert widget.region.right >= toast.right, (widget, widget.region, toast)
+            app.clear_notifications()
+
+
 async def test_moving_in_time_changes_cells_without_flashing_them(demo_store):
     # Flashing says "new records changed this" (see the live test below); a step in
     # time changes most cells, and flashing all of them would say nothing.

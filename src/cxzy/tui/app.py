@@ -79,6 +79,7 @@ class CxzyApp(App[None]):
     Screen { layout: vertical; }
     /* a notice stands above the bureau's totals (two lines) and the keys, not over them */
     ToastRack { margin-bottom: 3; }
+    ToastHolder { align-horizontal: left; }
     """
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", priority=True),
