@@ -14,8 +14,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from rich.console import Console
@@ -203,7 +204,6 @@ async def test_screens_opened_and_closed_are_not_kept(demo_store):
     closed, though the day shown does not change (Textual drops a watcher of the
     app's snapshot, or of a footer's ``compact``, only when that next changes): an
     office browsing units on a quiet day grew by about 1 MB a screen."""
-    import gc
     import weakref
 
     from textual.widgets._footer import FooterKey
@@ -765,6 +765,11 @@ async def test_a_screenshot_without_a_downloads_folder_goes_where_it_was_started
         (shot,) = tmp_path.glob("*.svg")
         said = [n.message for n in app._notifications][-1]
         assert said == f"screenshot saved: {shot}"
+        # named by the campaign's clock (the header's day), not this machine's zone
+        hour = datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(minutes=1)
+        assert shot.name.startswith(f"cxzy_{hour:%Y-%m-%dT%H}") or shot.name.startswith(
+            f"cxzy_{hour + timedelta(minutes=1):%Y-%m-%dT%H}"
+        ), shot.name
 
 
 async def test_the_log_says_it_is_loading_while_a_filter_reads(demo_store):
@@ -932,6 +937,22 @@ async def test_the_command_palette_says_no_match_in_chinese(demo_store):
             if shown:
                 break
         assert any("没有相符的命令" in text for text in shown), shown
+
+
+async def test_the_theme_list_searches_in_chinese(demo_store):
+    """The palette's 主题 opened Textual's list of themes with "Search for themes…"."""
+    from textual.command import CommandInput, CommandPalette
+
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.search_themes()
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, CommandPalette)
+        assert app.screen.query_one(CommandInput).placeholder == "搜索配色…"
+        await pilot.press(*"nord", "enter")
+        await pilot.pause(0.2)
+        assert app.theme == "nord"
 
 
 async def test_the_log_screen_finds_the_records_that_name_a_person(demo_store):

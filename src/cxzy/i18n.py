@@ -920,6 +920,7 @@ LABELS: dict[str, dict[str, str]] = {
     "key_prev_page": {"zh": "上一页", "en": "previous page"},
     "key_palette": {"zh": "命令面板", "en": "command palette"},
     "tui_palette_search": {"zh": "搜索命令或单位…", "en": "Search for commands or units…"},
+    "tui_theme_search": {"zh": "搜索配色…", "en": "Search for themes…"},
     # Textual's own commands in the palette, by their title
     "palette.Theme": {"zh": "主题", "en": "Theme"},
     "palette_help.Theme": {"zh": "更换界面配色", "en": "Change the current theme"},

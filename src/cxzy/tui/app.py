@@ -25,6 +25,7 @@ from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -554,6 +555,14 @@ class CxzyApp(App[None]):
             unit = self.screen.unit if isinstance(self.screen, UnitScreen) else None
             self.push_screen(LogScreen(f"unit:{unit}" if unit else ""))
 
+    def search_themes(self) -> None:
+        """Textual's list of themes (the palette's 主题), its search box in our language."""
+        from cxzy.tui.screens.palette import Palette
+
+        self.push_screen(
+            Palette(self.lang, providers=[ThemeProvider], placeholder_key="tui_theme_search")
+        )
+
     def action_command_palette(self) -> None:
         """Textual's command palette, its prompt in the interface's language."""
         if self.use_command_palette and not CommandPalette.is_open(self):
@@ -702,6 +711,10 @@ class CxzyApp(App[None]):
         if path is None:
             downloads = user_downloads_path()
             path = str(downloads if downloads.is_dir() else Path.cwd())
+        if filename is None:  # named by the campaign's clock, as the header's day (Textual's:
+            zone = getattr(self, "zone", None)  # this machine's zone)
+            moment = datetime.now(zone) if zone is not None else datetime.now().astimezone()
+            filename = f"{self.title}_{moment:%Y-%m-%dT%H_%M_%S_%f}.svg"
         return super().deliver_screenshot(filename, path, time_format)
 
     @on(events.DeliveryComplete)

@@ -16,8 +16,10 @@ class Palette(CommandPalette):
     """The command palette; "no matches" in the interface's language (Textual's
     says it in English, under a Chinese search box)."""
 
-    def __init__(self, lang: str, **kwargs: Any) -> None:
-        super().__init__(placeholder=t("tui_palette_search", lang), **kwargs)
+    def __init__(
+        self, lang: str, placeholder_key: str = "tui_palette_search", **kwargs: Any
+    ) -> None:
+        super().__init__(placeholder=t(placeholder_key, lang), **kwargs)
         self.lang = lang
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
