@@ -1070,7 +1070,17 @@ def test_messages_name_codes_in_the_interfaces_language(seeded):
     changed = commit("K1", "145", "2010-05-20", "2011-06-30")
     path = seeded.write([changed])
     res = seeded.run("import", path, lang="zh")
-    assert_refused(res, path, 1, r"承诺编号 'K1' 已存在且内容不同")
+    assert_refused(res, path, 1, r"承诺编号 'K1' 已由另一条记录建立")
+    # the same content under another id is no copy sent again: a second commitment
+    again = seeded.write([{**CM, "id": "another-id"}])
+    res = seeded.run("import", again)
+    assert_refused(
+        res,
+        again,
+        1,
+        r"commitment id 'K1' already exists, made by another record \(another "
+        r"one needs a new code; a record sent again is skipped only under its own id\)",
+    )
     early = ev(
         "RectificationEscalated", "2011-02-01", rectification="R1", action="public_criticism"
     )

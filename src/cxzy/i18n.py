@@ -147,8 +147,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "发生日期 {day} 晚于今天({today}):记录的是已经发生的事,不是计划",
     },
     "entity_conflict": {
-        "en": "{kind} '{key}' already exists with other content",
-        "zh": "{kind} '{key}' 已存在且内容不同",
+        "en": "{kind} '{key}' already exists, made by another record (another one needs a new "
+        "code; a record sent again is skipped only under its own id)",
+        "zh": "{kind} '{key}' 已由另一条记录建立(另建须用新的编号;重发的记录须保持原 id 才会被跳过)",
     },
     # -- rules of the domain ------------------------------------------------------
     "no_campaign": {
