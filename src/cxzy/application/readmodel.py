@@ -321,7 +321,7 @@ class ReadModel:
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
-        self._commits_seen = False  # (once seen, a table is not dropped)
+        self._commits_seen = False  # (once seen in the store, a table is not dropped)
 
     # -- writing ----------------------------------------------------------------
 
@@ -654,9 +654,6 @@ class ReadModel:
     def note_commit(self, cursor: Any, first: int, last: int, moment: datetime) -> None:
         """An import's positions ``first`` … ``last``, about to be committed at
         ``moment`` (the table made first in a store written before it)."""
-        if not self.has_commits(cursor):
-            cursor.execute(self.dialect.ddl(COMMITS_DDL))
-            self._commits_seen = True
         self.carry_commits(cursor, [(last, first, utc_text(moment))])
 
     def commits(self, cursor: Any, upto: int) -> list[tuple[int, int, str]]:
@@ -687,9 +684,8 @@ class ReadModel:
 
     def carry_commits(self, cursor: Any, rows: Sequence[tuple[int, int, str]]) -> None:
         """Commit moments as they are (a copy keeps its source's)."""
-        if rows and not self.has_commits(cursor):
-            cursor.execute(self.dialect.ddl(COMMITS_DDL))
-            self._commits_seen = True
+        if rows and not self.has_commits(cursor):  # (made in this transaction: seen once
+            cursor.execute(self.dialect.ddl(COMMITS_DDL))  # committed, by has_commits)
         self._run(
             cursor,
             """INSERT INTO cx_commits (last_pos, first_pos, committed)
