@@ -939,6 +939,27 @@ async def test_the_command_palette_says_no_match_in_chinese(demo_store):
         assert any("没有相符的命令" in text for text in shown), shown
 
 
+async def test_the_help_over_the_log_neither_lists_nor_moves_the_day(demo_store):
+    """The log shows no day, so `[`/`]` are off there; with the help over it they
+    were listed again, and moved the day behind the log."""
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        clock = app.clock
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "更早" not in bottom_line(app) and "更晚" not in bottom_line(app)
+        await pilot.press("right_square_bracket", "left_square_bracket")
+        await settle(pilot)
+        assert app.clock == clock
+        await pilot.press("escape", "escape")  # the help, then the log: the day again
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen) and "更早" in bottom_line(app)
+
+
 async def test_the_theme_list_searches_in_chinese(demo_store):
     """The palette's 主题 opened Textual's list of themes with "Search for themes…"."""
     from textual.command import CommandInput, CommandPalette

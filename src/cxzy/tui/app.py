@@ -24,7 +24,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.reactive import var
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import ThemeProvider
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -487,7 +487,19 @@ class CxzyApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.query_ is None and action in self.VIEW_ACTIONS:
             return False
-        return action not in self.TIME_ACTIONS or getattr(self.screen, "SHOWS_DAY", True)
+        return action not in self.TIME_ACTIONS or self._shows_day()
+
+    def _shows_day(self) -> bool:
+        """Whether the screen in front shows a day: a screen over another that says
+        nothing of it (the help, a prompt, the palette) shows what that one does
+        (the help over the log listed ``[``/``]``, and they moved the day behind it)."""
+        for screen in reversed(self.screen_stack):
+            shows = getattr(type(screen), "SHOWS_DAY", None)
+            if shows is not None:
+                return bool(shows)
+            if not isinstance(screen, ModalScreen):
+                return True
+        return True
 
     def action_earlier(self) -> None:
         self._move(-1)
