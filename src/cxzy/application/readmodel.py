@@ -40,8 +40,6 @@ ALL = 2**62  # "no limit" for positions
 # Not made from the log: a rebuild keeps it (it is not in TABLES), and a store
 # without it (written before it, or by the demo, whose records carry their own
 # moments) is read by its records' moments alone.
-_FIRST_OF_IMPORT = """SELECT first_pos FROM cx_commits WHERE last_pos >= :pos
-    ORDER BY last_pos LIMIT 1"""
 COMMITS_DDL = """CREATE TABLE IF NOT EXISTS cx_commits (
     last_pos BIGINT PRIMARY KEY, first_pos BIGINT NOT NULL, committed TEXT NOT NULL)"""
 
@@ -637,12 +635,12 @@ class ReadModel:
         if last is None:
             return 0
         pos = int(self.value(cursor, "SELECT MAX(pos) FROM cx_log WHERE recorded = :r", r=last))
-        committed = self.committed_at(cursor, pos)
-        if committed is not None and committed > t:
+        found = self._import_of(cursor, pos)
+        if found is not None and found[1] > t:
             # the import that wrote it had taken the store by T but not yet committed:
             # what the store held was the log before that import (committed before it
             # took the store, so before T)
-            return int(self.value(cursor, _FIRST_OF_IMPORT, pos=pos)) - 1
+            return found[0] - 1
         return pos
 
     def has_commits(self, cursor: Any) -> bool:
@@ -672,6 +670,12 @@ class ReadModel:
 
     def committed_at(self, cursor: Any, pos: int) -> str | None:
         """When the import that wrote a position committed (None: not kept)."""
+        found = self._import_of(cursor, pos)
+        return None if found is None else found[1]
+
+    def _import_of(self, cursor: Any, pos: int) -> tuple[int, str] | None:
+        """The first position of the import that wrote ``pos``, and when it
+        committed (None: not kept)."""
         if not self.has_commits(cursor):
             return None
         found = self._row(
@@ -680,7 +684,9 @@ class ReadModel:
                ORDER BY last_pos LIMIT 1""",
             {"pos": pos},
         )
-        return str(found[1]) if found is not None and int(found[0]) <= pos else None
+        if found is None or int(found[0]) > pos:
+            return None
+        return int(found[0]), str(found[1])
 
     def carry_commits(self, cursor: Any, rows: Sequence[tuple[int, int, str]]) -> None:
         """Commit moments as they are (a copy keeps its source's)."""

@@ -17,7 +17,7 @@ LAST_DAY = date(2999, 12, 31)
 # What a user types for a day or a moment: ISO 8601's extended form, as the help
 # says, not every form Python reads (``20110301``, a week ``2026-W49`` or a day of
 # the year ``2011-060``, which nobody means to type and few would read back)
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # (a record's dates too)
 _MOMENT = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
     r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?"
@@ -52,7 +52,7 @@ def typed_day(text: str) -> date:
     """The day ``text`` names (ISO 8601); raises :class:`Violation` when it names
     none, or one outside :data:`FIRST_DAY` … :data:`LAST_DAY`."""
     try:
-        if not _DAY.fullmatch(text):
+        if not ISO_DAY.fullmatch(text):
             raise ValueError(text)
         day = date.fromisoformat(text)
     except ValueError:

@@ -14,13 +14,19 @@ from typing import Any
 
 from cxzy.domain import jsontext
 from cxzy.domain.errors import Violation
-from cxzy.domain.moments import FIRST_DAY, LAST_DAY, happened_by, in_zone, within_days
+from cxzy.domain.moments import (
+    FIRST_DAY,
+    ISO_DAY,
+    LAST_DAY,
+    happened_by,
+    in_zone,
+    within_days,
+)
 from cxzy.domain.records import Record, Stamp
 from cxzy.domain.template import REVIEW_KINDS, UNIT_KINDS
 
 MAX_ID = 200
 MAX_WHOLE = 2**31 - 1  # a count: also what any SQL INTEGER column holds
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 RATING_KEYS = ("leadership", "members", "mechanism", "performance", "reputation")
 ROLES = ("leader", "deputy", "member", "office_director", "office_deputy", "office_member")
 GRADES = ("advanced", "middle", "lagging")
@@ -176,7 +182,7 @@ def parse_date(value: Any, name: str) -> date:
         day = value.date()
     elif isinstance(value, date):
         day = value
-    elif isinstance(value, str) and _ISO_DATE.fullmatch(value):
+    elif isinstance(value, str) and ISO_DAY.fullmatch(value):
         try:
             day = date.fromisoformat(value)
         except ValueError:

@@ -7,28 +7,20 @@ only when the day shown or the store does, and a footer's ``compact`` never: on 
 quiet day every unit or log screen opened and closed stayed alive with all its
 widgets, and every key of every footer laid out again (each change of the keys a
 screen offers), 1–4 MB a visit. A screen that watches the app forgets its
-watchers when it is unmounted; the footer forgets its removed keys' when it lays
-its keys out again.
+watchers when it is unmounted (it is closing by then), and the footer forgets its
+removed keys' when it lays its keys out again: both drop what Textual would.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual.dom import DOMNode
-
 # where Textual keeps an object's watchers of its reactives (textual.reactive._watch)
 _WATCHERS = "__watchers"
 
 
-def forget_watchers(node: DOMNode, watched: Any) -> None:
-    """Drop every watcher ``node`` set on ``watched``'s reactives."""
-    for found in getattr(watched, _WATCHERS, {}).values():
-        found[:] = [(owner, callback) for owner, callback in found if owner is not node]
-
-
 def forget_closed_watchers(watched: Any) -> None:
-    """Drop the watchers of ``watched``'s reactives set by nodes since closed (what
-    Textual does when the attribute changes)."""
+    """Drop the watchers of ``watched``'s reactives set by nodes closing or closed
+    (what Textual does when the attribute changes)."""
     for found in getattr(watched, _WATCHERS, {}).values():
         found[:] = [(owner, callback) for owner, callback in found if not owner._closing]

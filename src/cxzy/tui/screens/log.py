@@ -21,7 +21,7 @@ from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.tables import Cell, fill
 from cxzy.tui.keys import localize_bindings
-from cxzy.tui.watching import forget_watchers
+from cxzy.tui.watching import forget_closed_watchers
 
 PAGE = 200
 _TOKEN = re.compile(r"(unit|type|since|until):(\S+)")
@@ -124,7 +124,7 @@ class LogScreen(Screen[None]):
         table.focus()
 
     def on_unmount(self) -> None:
-        forget_watchers(self, self.app)
+        forget_closed_watchers(self.app)
 
     def follow(self, snapshot: Snapshot | None) -> None:
         if len(self.pages) == 1:  # on the newest page: follow new events

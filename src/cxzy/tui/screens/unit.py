@@ -24,7 +24,7 @@ from cxzy.styles import STATE_STYLES, URGENCY_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
-from cxzy.tui.watching import forget_watchers
+from cxzy.tui.watching import forget_closed_watchers
 
 #: Rows a section shows, the latest (activities, reviews, awards, visits), and the
 #: closed commitments or rectifications listed beside every open one. A unit's years
@@ -142,7 +142,7 @@ class UnitScreen(Screen[None]):
         self.watch(self.app, "snapshot", self.refresh_detail, init=True)
 
     def on_unmount(self) -> None:
-        forget_watchers(self, self.app)
+        forget_closed_watchers(self.app)
 
     def refresh_detail(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
