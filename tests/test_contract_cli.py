@@ -452,12 +452,13 @@ def test_output_that_cannot_be_written_is_said_not_reported_as_a_bug(tmp_path):
 
     store = load_demo_into(tmp_path / "demo.db")
     env = subprocess_env()
-    with open("/dev/full", "w") as full:
-        proc = subprocess.run(
-            [sys.executable, "-m", "cxzy", "--store", str(store), "status"],
-            stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60,
-        )  # fmt: skip
-    assert proc.returncode == 1 and proc.stderr.strip() == "无法写入 标准输出:磁盘空间不足"
+    for command in ("status", "verify"):  # (verify's 1 says the log is broken: 74)
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "cxzy", "--store", str(store), command],
+                stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60,
+            )  # fmt: skip
+        assert proc.returncode == 74 and proc.stderr.strip() == "无法写入 标准输出:磁盘空间不足"
     reader = subprocess.Popen(
         [sys.executable, "-m", "cxzy", "--store", str(store), "log"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,

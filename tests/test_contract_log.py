@@ -154,6 +154,20 @@ def test_the_log_table_shows_coded_summaries_in_words(full):
     assert "组长" in res.out and "leader" not in res.out, res.out
 
 
+def test_the_log_table_shows_what_a_review_found_and_whether_a_verification_passed(full):
+    """A verification's verdict and a review's grade are codes, not the note: a
+    verification or a review without a note showed nothing of what it decided."""
+    res = full.run("log", "--type", "RectificationVerified", lang="zh")
+    assert res.code == 0, str(res)
+    rows = [line.split("│")[4].strip() for line in res.out.splitlines() if "│" in line]
+    assert rows == ["R1 · 不通过", "R1 · 通过"], res.out
+    res = full.run("log", "--type", "ReviewRecorded", lang="en")
+    assert res.code == 0, str(res)
+    rows = [line.split("│")[4].strip() for line in res.out.splitlines() if "│" in line]
+    assert rows[0].startswith("mass evaluation · middle"), res.out
+    assert "leader commentary · advanced · commend" in rows, res.out
+
+
 def test_the_log_table_names_the_person_a_record_is_about(full):
     res = full.run("log", "--type", "LeaderAssigned", lang="zh")
     assert res.code == 0, str(res)

@@ -991,8 +991,8 @@ async def test_the_log_screen_finds_the_records_that_name_a_person(demo_store):
 
 
 async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_store):
-    """A role, an award's title or an escalation is stored as a code and shown in
-    words: the words find it, in the language shown. A verification without a note
+    """A role, an award's title, an escalation, a review's grade or a verdict is
+    stored as a code and shown in words: the words find it, in the language shown. A verification without a note
     shows the rectification it is of, and its code finds the whole life."""
     app = dashboard(demo_store, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
@@ -1024,6 +1024,12 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         shown = next(r[4] for r in life if r[2] == "RectificationProgressed")  # as shown
         assert [r[4] for r in await search(shown)] == [shown]
         assert {r[4] for r in await search("刘继东 · 组长")} == {"刘继东 · 组长"}
+        # a verdict in words finds the verifications that did not pass, and only them
+        rejected = await search("不通过")
+        assert {r[2] for r in rejected} == {"RectificationVerified"}, rejected
+        assert [r[4].split(" · ")[:2] for r in rejected] == [["R-ZP-1", "不通过"]], rejected
+        graded = await search("群众评议 · 先进")
+        assert graded and {r[2] for r in graded} == {"ReviewRecorded"}, graded
         app.lang = "en"
         assert {r[2] for r in await search("office member")} == {"LeaderAssigned"}
 

@@ -19,13 +19,14 @@ from conftest import load_demo_into
 from contract_helpers import race_two_imports
 from cxzy.application import copying, staging
 from cxzy.application.app import open_app
-from cxzy.application.dashboard import DashboardQuery
+from cxzy.application.dashboard import DashboardQuery, SearchWords
 from cxzy.application.history import LogFilter, LogQuery
-from cxzy.application.readmodel import READ_MODEL
+from cxzy.application.readmodel import MARKED_FIELDS, READ_MODEL
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, default_store_path, resolve_store
 from cxzy.cli import main
 from cxzy.domain.errors import Violation
+from cxzy.i18n import codes_named
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 app_module = importlib.import_module("cxzy.application.app")
@@ -212,6 +213,7 @@ def test_a_read_only_store_of_an_older_shape_is_read_row_by_row(store):
         db.execute("DROP TABLE cx_running")
         db.execute("DROP TABLE cx_open")
         db.execute("ALTER TABLE cx_log DROP COLUMN person")
+        db.execute("ALTER TABLE cx_log DROP COLUMN marks")
     app = open_app(location(store), read_only=True)
     try:
         query = StatusQuery(app)
@@ -224,11 +226,14 @@ def test_a_read_only_store_of_an_older_shape_is_read_row_by_row(store):
     older = open_app(location(store), read_only=True)
     assert leaders(older) == [(pos, None) for pos, _ in LEADERS]
     older = open_app(location(store), read_only=True)
-    try:  # its filter by text, which looks at the person too where there is one
+    try:  # its filter by text, which looks at the person and the marks where there are
         found = DashboardQuery(older).log_page(text="刘继东", type_="LeaderAssigned")
+        words = [SearchWords("不通过", codes_named("不通过", MARKED_FIELDS))]
+        rejected = DashboardQuery(older).log_page(words=words)
     finally:
         older.close()
     assert found == []  # the summary is the role: nothing names him without the person
+    assert rejected == []  # nor a verification's verdict without the marks
 
 
 def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, capsys):
@@ -363,22 +368,26 @@ def test_a_copy_keeps_the_note_that_links_were_chained_by_a_rebuild(store, tmp_p
 
 
 @pytest.mark.parametrize(
-    "edit",
+    ("edit", "pos"),
     [
-        "origin = 'office.jsonl sha256:aaaa line 1'",
-        "by_whom = '伍宏芝'",
-        "delay = 0",
-        "summary = '另一件事'",
+        ("origin = 'office.jsonl sha256:aaaa line 1'", 90),
+        ("by_whom = '伍宏芝'", 90),
+        ("delay = 0", 90),
+        ("summary = '另一件事'", 90),
+        ("marks = 'accepted=true'", 292),  # a verification that did not pass
     ],
 )
-def test_verify_holds_what_the_log_shows_to_the_stored_event(store, capsys, edit):
+def test_verify_holds_what_the_log_shows_to_the_stored_event(store, capsys, edit, pos):
     """`cxzy log`, its --late and the record screen read cx_log: an edited origin,
     recorder or lateness passed plain verify (only --figures saw it)."""
     with sqlite3.connect(store) as db:
-        db.execute(f"UPDATE cx_log SET {edit} WHERE pos = 90")
+        assert db.execute(f"SELECT marks FROM cx_log WHERE pos = {pos}").fetchone()[0] != (
+            "accepted=true"
+        )
+        db.execute(f"UPDATE cx_log SET {edit} WHERE pos = {pos}")
     assert main(["--store", str(store), "--lang", "en", "verify"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("log broken at position 90: the read model's copy (cx_log"), err
+    assert err.startswith(f"log broken at position {pos}: the read model's copy (cx_log"), err
     assert main(["--store", str(store), "store", "rebuild"]) == 0
     assert main(["--store", str(store), "verify"]) == 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 LANGS = ("zh", "en")
@@ -1536,8 +1537,8 @@ LABELS.update(
             "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error",
         },
         "cli.verify_exit": {
-            "zh": "退出码:0 日志完好;1 有记录被改动、删除或调换顺序(指出第一个出错的位置),或无法校验;2 用法错误",
-            "en": "exit status: 0 the log is intact; 1 a record was altered, removed or reordered (the first bad position named), or it could not be checked; 2 usage error",
+            "zh": "退出码:0 日志完好;1 有记录被改动、删除或调换顺序(指出第一个出错的位置),或无法校验;2 用法错误;74 结果写不出(磁盘已满)",
+            "en": "exit status: 0 the log is intact; 1 a record was altered, removed or reordered (the first bad position named), or it could not be checked; 2 usage error; 74 the result could not be written (a full disk)",
         },
         "cli.late": {
             "zh": "只看迟报的记录(模板规定的天数之后才记录)",
@@ -1682,12 +1683,6 @@ CODED_FIELDS = {
     ("CommendationAwarded", "title"): "award_title",
     ("CommendationAwarded", "level"): "award_level",
 }
-# record types whose log summary may be such a code: the field it comes from
-_CODED_SUMMARIES = {
-    "CommendationAwarded": "title",
-    "LeaderAssigned": "role",
-    "RectificationEscalated": "action",  # when it has no note
-}
 
 
 def field_words(type_: str, field: str, value: Any, lang: str = DEFAULT_LANG) -> str | None:
@@ -1727,17 +1722,31 @@ def field_name(type_: str, field: str, lang: str = DEFAULT_LANG) -> str | None:
     return None
 
 
-def codes_named(text: str, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
-    """The (record type, code) of the coded summaries whose words contain ``text``
-    (any case): what a search of the log for the words it shows must also match
-    (组长 → a ``LeaderAssigned`` of ``leader``)."""
+def codes_named(
+    text: str, marked: Mapping[str, Sequence[str]], lang: str = DEFAULT_LANG
+) -> list[tuple[str, str, str | bool]]:
+    """The (record type, field, code) of the codes of ``marked`` fields (per record
+    type) whose words contain ``text`` (any case): what a search of the log for the
+    words it shows must also match (组长 → a ``LeaderAssigned`` of ``role``
+    ``leader``; 不通过 → a ``RectificationVerified`` not ``accepted``)."""
     needle = text.casefold()
-    found = []
-    for type_, field in _CODED_SUMMARIES.items():
-        prefix = f"{CODED_FIELDS[(type_, field)]}."
-        for key in LABELS:
-            if key.startswith(prefix) and needle in t(key, lang).casefold():
-                found.append((type_, key.removeprefix(prefix)))
+    found: list[tuple[str, str, str | bool]] = []
+    for type_, fields in marked.items():
+        for field in fields:
+            group = CODED_FIELDS.get((type_, field))
+            if group is None:  # a yes or no
+                found.extend(
+                    (type_, field, value)
+                    for value in (True, False)
+                    if needle in (value_words(field, value, lang) or "").casefold()
+                )
+                continue
+            prefix = f"{group}."
+            found.extend(
+                (type_, field, key.removeprefix(prefix))
+                for key in LABELS
+                if key.startswith(prefix) and needle in t(key, lang).casefold()
+            )
     return found
 
 
@@ -1747,14 +1756,13 @@ def summary_label(
     lang: str = DEFAULT_LANG,
     person: str | None = None,
     life: str | None = None,
+    marks: Sequence[tuple[str, Any]] = (),
 ) -> str:
-    """A log row's summary in words: an award's title, a leader's role or an
-    escalation's action is a code (``excellent_member`` → 优秀共产党员); any other
-    summary is text from the record, shown as it is. The person the record names
-    (a leader, a contact, a visitor, an awardee) comes first, short and never cut
-    off by a narrow column: ``张三 · 组长``; then the commitment or rectification
-    the record is of (``R-ZP-3 · 退回重新整改``: a verification or a completion may
-    have no note at all)."""
-    field = _CODED_SUMMARIES.get(type_)
-    words = field_words(type_, field, summary, lang) if field else None
-    return " · ".join(part for part in (person, life, words or summary) if part)
+    """A log row's summary in words. The person the record names (a leader, a
+    contact, a visitor, an awardee) comes first, short and never cut off by a
+    narrow column: ``张三 · 组长``; then the commitment or rectification the record
+    is of, then the words of its codes (``marks``: a leader's role, an award's title,
+    a review's kind and grade, whether a verification passed), then its text:
+    ``R-ZP-3 · 不通过 · 抽查3个野外项目部…``."""
+    words = [field_words(type_, f, v, lang) or value_words(f, v, lang) or str(v) for f, v in marks]
+    return " · ".join(part for part in (person, life, *words, summary) if part)

@@ -141,7 +141,7 @@ class CampaignApp(Application):
     def read_model_current(self) -> bool:
         """Whether the read model is this version's (with the running totals and the
         log's person). A store last written by an older cxzy and opened read-only is
-        read row by row, and its log shows no person."""
+        read row by row, and its log shows no person and no marks."""
         recorder = self.recorder
         return bool(
             recorder.max_tracking_id(READ_MODEL)  # type: ignore[attr-defined]
@@ -152,6 +152,12 @@ class CampaignApp(Application):
     def log_person(self) -> str:
         """What a query of ``cx_log`` selects for the person a record names."""
         return "person" if self.read_model_current else "NULL"
+
+    @property
+    def log_marks(self) -> str:
+        """What a query of ``cx_log`` selects for a record's marks (its codes shown
+        with it: a review's grade, a verification's verdict)."""
+        return "marks" if self.read_model_current else "NULL"
 
     def totals_answer(self, position: int, head: int) -> bool:
         """Whether the running totals answer for the log up to a position, ``head``

@@ -21,7 +21,13 @@ from typing import Any
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.chain import GENESIS, content_hash, link
-from cxzy.application.readmodel import READ_MODEL, delay_seconds, log_summary, utc_text
+from cxzy.application.readmodel import (
+    READ_MODEL,
+    delay_seconds,
+    log_marks,
+    log_summary,
+    utc_text,
+)
 from cxzy.domain.errors import Violation
 from cxzy.domain.schema import digest_of, record_of
 
@@ -153,7 +159,7 @@ def _verify(
                 for row in rm.rows(
                     c,
                     """SELECT pos, record_id, digest, recorded, type, at, day, delay, by_whom,
-                         origin, summary, person FROM cx_log
+                         origin, summary, person, marks FROM cx_log
                        WHERE pos >= :lo AND pos <= :hi""",
                     lo=expected,
                     hi=high,
@@ -203,6 +209,7 @@ def _verify(
                 stamp.origin,
                 log_summary(type_, fields),
                 fields.get("person"),
+                log_marks(type_, fields),
             )
             if index.get(pos) != shown:
                 raise _Stop(pos, "chain_readmodel")

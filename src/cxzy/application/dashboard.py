@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import KnownAt, open_at
-from cxzy.application.readmodel import ALL, life_code
+from cxzy.application.readmodel import ALL, Marks, life_code, mark_of, parse_marks
 from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
@@ -93,6 +93,7 @@ class LogRow:
     recorded: datetime
     person: str | None = None  # whom the record names (a leader, a visitor, an awardee…)
     life: str | None = None  # the commitment or rectification it is of (``R-ZP-3``)
+    marks: Marks = ()  # its codes shown with it (a review's grade: ``("grade", "advanced")``)
 
 
 @dataclass(frozen=True)
@@ -191,11 +192,11 @@ AHEAD_WAIT_SECONDS = 5.0  # a view being read ahead is waited for, not read twic
 
 View = tuple[date, datetime | None]  # a day, and the moment of the store (None: now)
 
-_LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded, {person}, entity"
+_LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded, {person}, entity, {marks}"
 
 
 def _log_row(row: tuple[Any, ...]) -> LogRow:
-    pos, at, day, type_, unit, summary, by, recorded, person, entity = row
+    pos, at, day, type_, unit, summary, by, recorded, person, entity, marks = row
     return LogRow(
         int(pos),
         datetime.fromisoformat(at),
@@ -207,6 +208,7 @@ def _log_row(row: tuple[Any, ...]) -> LogRow:
         datetime.fromisoformat(recorded),
         person,
         life_code(entity),
+        parse_marks(marks),
     )
 
 
@@ -216,11 +218,12 @@ _SEARCHED = ("summary", "by_whom", "unit", "entity")
 
 
 class SearchWords(NamedTuple):
-    """Words looked for in the log, and the (record type, code) of the coded
-    summaries whose words, in the language shown, hold them (组长 → a leader)."""
+    """Words looked for in the log, and the (record type, field, code) of the codes
+    whose words, in the language shown, hold them (组长 → a leader's ``role``
+    ``leader``)."""
 
     text: str
-    coded: Sequence[tuple[str, str]] = ()
+    coded: Sequence[tuple[str, str, str | bool]] = ()
 
 
 def phase_shares(report: StatusReport) -> dict[str, float]:
@@ -265,7 +268,7 @@ class DashboardQuery:
     @property
     def log_columns(self) -> str:
         """The columns of ``cx_log`` a :class:`LogRow` is made from."""
-        return _LOG_COLUMNS.format(person=self.app.log_person)
+        return _LOG_COLUMNS.format(person=self.app.log_person, marks=self.app.log_marks)
 
     def head(self) -> int:
         return self.app.head()
@@ -529,8 +532,8 @@ class DashboardQuery:
 
         ``text`` is looked for in the summary, who recorded, the unit, the person and
         the entity's code; so is each of ``words``, all of which must be found (the
-        parts of a summary as shown: ``R-ZP-3 · 退回``), each also as the coded
-        summaries whose words hold it."""
+        parts of a summary as shown: ``R-ZP-3 · 不通过``), each also as the marks
+        whose words hold it."""
         clauses, params = ["pos < :before"], {"before": before or ALL, "limit": limit}
         if unit:
             clauses.append("unit = :unit")
@@ -542,9 +545,13 @@ class DashboardQuery:
         for part, (looked_for, codes) in enumerate(searched):
             found = [f"{column} LIKE :text{part}" for column in _SEARCHED]
             found.append(f"{self.app.log_person} LIKE :text{part}")
-            for n, (type_of, code) in enumerate(codes):
-                found.append(f"(type = :coded_type{part}_{n} AND summary = :coded{part}_{n})")
-                params[f"coded_type{part}_{n}"], params[f"coded{part}_{n}"] = type_of, code
+            for n, (type_of, field_of, code) in enumerate(codes):
+                found.append(
+                    f"(type = :coded_type{part}_{n}"
+                    f" AND ' ' || {self.app.log_marks} || ' ' LIKE :coded{part}_{n})"
+                )
+                params[f"coded_type{part}_{n}"] = type_of
+                params[f"coded{part}_{n}"] = f"% {mark_of(field_of, code)} %"
             clauses.append(f"({' OR '.join(found)})")
             params[f"text{part}"] = f"%{looked_for}%"
         if since:

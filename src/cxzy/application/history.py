@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cxzy.application.app import CampaignApp
-from cxzy.application.readmodel import delay_seconds, life_code
+from cxzy.application.readmodel import Marks, delay_seconds, life_code, parse_marks
 from cxzy.domain.errors import Violation
 from cxzy.domain.schema import public_record
 
@@ -64,6 +64,7 @@ class LogEntry:
     late_days: int | None  # whole days between ``at`` and ``recorded`` when reported late
     person: str | None = None  # whom the record names (a leader, a visitor, an awardee…)
     life: str | None = None  # the commitment or rectification it is of (``R-ZP-3``)
+    marks: Marks = ()  # its codes shown with it (a review's grade: ``("grade", "advanced")``)
 
 
 def late_days(at: datetime, recorded: datetime, limit_days: int) -> int | None:
@@ -134,7 +135,7 @@ class LogQuery:
             rows = self.app.read_model.rows(
                 c,
                 "SELECT pos, at, type, unit, summary, by_whom, recorded, origin,"
-                f" {self.app.log_person}, entity FROM cx_log"
+                f" {self.app.log_person}, entity, {self.app.log_marks} FROM cx_log"
                 + where
                 + " ORDER BY pos"
                 + ("" if limit is None else f" LIMIT {int(limit)}"),
@@ -142,7 +143,7 @@ class LogQuery:
                 **params,
             )
         found = []
-        for pos, at, type_, unit, summary, by, recorded, origin, person, entity in rows:
+        for pos, at, type_, unit, summary, by, recorded, origin, person, entity, marks in rows:
             at_, recorded_ = datetime.fromisoformat(at), datetime.fromisoformat(recorded)
             late = None if late_limit is None else late_days(at_, recorded_, late_limit)
             if filters.late and late is None:
@@ -160,6 +161,7 @@ class LogQuery:
                     late,
                     person,
                     life_code(entity),
+                    parse_marks(marks),
                 )
             )
         more = limit is not None and len(rows) == limit

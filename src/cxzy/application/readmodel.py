@@ -29,7 +29,7 @@ from cxzy.domain.schema import TYPES, digest_of, record_of
 # The tracking name: bump it after any change to the tables or what fills them. An
 # existing store's tables are made anew only by that rebuild (opening a store
 # creates nothing but in a new file: decision 70).
-READ_MODEL = "cxzy-read-model-v11"
+READ_MODEL = "cxzy-read-model-v12"
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -49,7 +49,7 @@ DDL = [
         pos BIGINT PRIMARY KEY, record_id TEXT NOT NULL UNIQUE, digest TEXT NOT NULL,
         type TEXT NOT NULL, unit TEXT, entity TEXT, at TEXT NOT NULL, day TEXT NOT NULL,
         recorded TEXT NOT NULL, delay BIGINT NOT NULL, by_whom TEXT, origin TEXT,
-        summary TEXT, person TEXT)""",
+        summary TEXT, person TEXT, marks TEXT)""",
     "CREATE INDEX IF NOT EXISTS ix_log_recorded ON cx_log (recorded)",
     "CREATE INDEX IF NOT EXISTS ix_log_unit ON cx_log (unit, pos)",
     "CREATE INDEX IF NOT EXISTS ix_log_type ON cx_log (type, pos)",
@@ -258,9 +258,22 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-_SUMMARY_FIELDS = ("title", "text", "issue", "note", "name", "reason", "role", "action")
-# per record type, the fields its summary may come from, in that order
-_SUMMARY_OF = {t: tuple(n for n in _SUMMARY_FIELDS if n in specs) for t, specs in TYPES.items()}
+# per record type, its fields that hold a code of the format the log shows with every
+# record of the type (cx_log.marks), in this order: what a review found, whether a
+# rectification passed its verification, a leader's role, an award's title
+MARKED_FIELDS = {
+    "LeaderAssigned": ("role",),
+    "ReviewRecorded": ("kind", "grade", "verdict"),
+    "RectificationVerified": ("accepted",),
+    "RectificationEscalated": ("action",),
+    "CommendationAwarded": ("title", "level"),
+}
+_SUMMARY_FIELDS = ("title", "text", "issue", "note", "name", "reason")
+# per record type, the fields of free text its summary may come from, in that order
+_SUMMARY_OF = {
+    t: tuple(n for n in _SUMMARY_FIELDS if n in specs and n not in MARKED_FIELDS.get(t, ()))
+    for t, specs in TYPES.items()
+}
 
 
 def delay_seconds(at: datetime, recorded: datetime) -> int:
@@ -275,6 +288,33 @@ def log_summary(type_: str, fields: Mapping[str, Any]) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
+
+
+def mark_of(field: str, value: Any) -> str:
+    """One mark as ``cx_log.marks`` holds it: ``grade=advanced``, a yes or no as
+    ``accepted=false`` (what a search of the log for its words looks for)."""
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return f"{field}={value}"
+
+
+def log_marks(type_: str, fields: Mapping[str, Any]) -> str | None:
+    """The codes of a record's :data:`MARKED_FIELDS` it has, as ``cx_log.marks``:
+    marks separated by spaces (``kind=inspection grade=advanced``)."""
+    marks = [mark_of(n, fields[n]) for n in MARKED_FIELDS.get(type_, ()) if fields[n] is not None]
+    return " ".join(marks) or None
+
+
+Marks = tuple[tuple[str, str | bool], ...]
+
+
+def parse_marks(marks: str | None) -> Marks:
+    """``cx_log.marks`` as (field, code) pairs, a yes or no as a bool."""
+    found: list[tuple[str, str | bool]] = []
+    for mark in (marks or "").split():
+        name, _, code = mark.partition("=")
+        found.append((name, {"true": True, "false": False}.get(code, code)))
+    return tuple(found)
 
 
 # the entity a record is of (cx_log.entity): its field and the key's prefix, per type
@@ -460,6 +500,7 @@ class ReadModel:
                     # whom the record names (a leader, a visitor, an awardee…): shown beside
                     # the summary, so that the log says who without opening the record
                     "person": fields.get("person"),
+                    "marks": log_marks(type_, fields),
                 }
             )
             fact = None
@@ -778,9 +819,9 @@ class UnitRow:
 
 _STATEMENTS = {
     "log": """INSERT INTO cx_log (pos, record_id, digest, type, unit, entity, at, day,
-              recorded, delay, by_whom, origin, summary, person) VALUES (:pos, :record_id,
-              :digest, :type, :unit, :entity, :at, :day, :recorded, :delay, :by, :origin,
-              :summary, :person)""",
+              recorded, delay, by_whom, origin, summary, person, marks) VALUES (:pos,
+              :record_id, :digest, :type, :unit, :entity, :at, :day, :recorded, :delay, :by,
+              :origin, :summary, :person, :marks)""",
     "campaign": """INSERT INTO cx_campaign (campaign, title, template, timezone, phases, pos,
                    day) VALUES (:campaign, :title, :template, :timezone, :phases, :pos, :day)""",
     "unit": """INSERT INTO cx_units (unit, pos, at, day, name, kind, parent, members,

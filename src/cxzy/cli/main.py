@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
-import errno
 import functools
 import hashlib
 import itertools
@@ -39,6 +38,13 @@ from cxzy.application.store import (
     writable,
 )
 from cxzy.cli import audit, spreadsheets, store_commands
+from cxzy.cli.exits import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_UNWRITABLE,
+    OUTPUT_ERRORS,
+    OutputFailed,
+)
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Once, Parser, lang_in, speaking
@@ -53,9 +59,7 @@ from cxzy.formats.readers import CSV_SUFFIXES, read_file
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
 from cxzy.literal import visible
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 # what writing the output meets (a full disk, a quota, a file size limit, a device)
-_OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
 DEMO_FILE = "demo.jsonl"
 
@@ -285,7 +289,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         out.print(said)
     except OSError as error:
-        if error.errno not in _OUTPUT_ERRORS:
+        if error.errno not in OUTPUT_ERRORS:
             raise
         # written all the same (`cxzy import FILE > /dev/full`): said where it can be,
         # with exit 0, which FORMAT.md gives a written import; a script retrying it
@@ -577,6 +581,8 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return command(args, out, err)
     except Violation as violation:
         err.print(visible(violation.render(args.lang)), highlight=False)
+        if isinstance(violation, OutputFailed):
+            return EXIT_UNWRITABLE
     except TemplateError as error:
         err.print(message("template_broken", args.lang, reason=str(error)))
     except PersistenceError as error:
@@ -592,12 +598,13 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as error:
-        if error.errno not in _OUTPUT_ERRORS:  # a bug, as below
+        if error.errno not in OUTPUT_ERRORS:  # a bug, as below
             return _internal_error(error, args.lang, err)
         # a full disk under `cxzy log > FILE` (files named on the command line say
         # their own failures): not a bug to report
         stdout = t("stdout", args.lang)
         err.print(message("output_unwritable", args.lang, file=stdout, reason=os_reason(error)))
+        return EXIT_UNWRITABLE
     except Exception as error:  # a bug: say so in one line, keep the details on demand
         return _internal_error(error, args.lang, err)
     return EXIT_REFUSED

@@ -157,7 +157,7 @@ def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
         "at": Text(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
         "type": Text(e.type),
         "unit": literal(e.unit),
-        "summary": literal(summary_label(e.type, e.summary, lang, e.person, e.life)),
+        "summary": literal(summary_label(e.type, e.summary, lang, e.person, e.life, e.marks)),
         "by": literal(e.by),
         "recorded": Text(e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
         "late": Text(late, style="yellow"),

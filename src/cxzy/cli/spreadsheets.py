@@ -24,8 +24,9 @@ from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
+from cxzy.cli.exits import EXIT_OK, unwritable
 from cxzy.cli.progress import progress
-from cxzy.domain.errors import Violation, os_reason
+from cxzy.domain.errors import Violation
 from cxzy.domain.template import HAS_ACTIVITY, SELF_CHOSEN
 from cxzy.formats.output_files import replacing
 from cxzy.i18n import code_label, t
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from cxzy.formats.ledger_tables import Table
     from cxzy.formats.workbook_template import TemplateInputs
 
-EXIT_OK = 0
+
 DEFAULT_TEMPLATE = "cxzy-2010"
 FAR_FUTURE = date(9999, 12, 31)
 
@@ -111,7 +112,7 @@ def _writable_folder(folder: Path, name: str) -> None:
         with tempfile.TemporaryFile(dir=folder):
             pass  # a file can be made there
     except OSError as error:
-        raise Violation("output_unwritable", file=name, reason=os_reason(error)) from None
+        raise unwritable(name, error) from None
 
 
 def _written(name: str, write: Callable[[], Any]) -> Any:
@@ -121,22 +122,22 @@ def _written(name: str, write: Callable[[], Any]) -> Any:
     collected ("Exception ignored in ..."): after the one line, nothing more."""
     hook = sys.unraisablehook
     sys.unraisablehook = lambda _unraisable: None
-    reason: Any = None
+    failed: Violation | None = None
     interrupt: type[KeyboardInterrupt] = KeyboardInterrupt
     try:
         try:
             return write()
         except OSError as error:
-            reason = os_reason(error)
+            failed = unwritable(name, error)
         except KeyboardInterrupt as stop:  # Ctrl-C: the file there before stays, as on a failure
             interrupt = type(stop)  # (or SIGTERM's)
         # out of the except clause: the error's frames, and what they held, are let go
         gc.collect()
     finally:
         sys.unraisablehook = hook
-    if reason is None:
+    if failed is None:
         raise interrupt
-    raise Violation("output_unwritable", file=name, reason=reason)
+    raise failed
 
 
 def _an_export(path: Path) -> bool:
@@ -316,7 +317,7 @@ def _write_csv(tables: Sequence[Table], path: Path, name: str) -> None:
         if failed.filename is None or Path(failed.filename).parent != path:
             raise  # (the folder itself: said as the folder)
         shown = os.path.join(name, Path(failed.filename).name)
-        raise Violation("output_unwritable", file=shown, reason=os_reason(failed)) from None
+        raise unwritable(shown, failed) from None
 
 
 # -- report -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
 from cxzy.application.history import LogQuery
+from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
 from cxzy.domain.schema import TYPES
@@ -61,7 +62,9 @@ def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
     # for a code find it too
     parts = [part.strip() for part in rest.split("·") if part.strip()]
     if parts:
-        found["words"] = [SearchWords(part, codes_named(part, lang)) for part in parts]
+        found["words"] = [
+            SearchWords(part, codes_named(part, MARKED_FIELDS, lang)) for part in parts
+        ]
     return found
 
 
@@ -188,7 +191,7 @@ class LogScreen(Screen[None]):
                 "type": code_label("type", row.type, lang) if narrow and lang == "zh" else row.type,
                 "unit": literal(row.unit),
                 "summary": literal(
-                    summary_label(row.type, row.summary, lang, row.person, row.life)
+                    summary_label(row.type, row.summary, lang, row.person, row.life, row.marks)
                 ),
                 "by": literal(row.by),
                 "recorded": row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),

@@ -1,0 +1,28 @@
+"""The command line's exit codes, and the failures of writing that are the
+machine's (a full disk), not the user's."""
+
+from __future__ import annotations
+
+import errno
+
+from cxzy.domain.errors import Violation, os_reason
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+# what a command had to write could not be, for the machine's reason: not a refusal,
+# which a script of `cxzy verify` reads as a broken log (sysexits' EX_IOERR)
+EXIT_UNWRITABLE = 74
+
+# a write's errors that are the disk's, not a path the user gave
+OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+class OutputFailed(Violation):
+    """A file could not be written for the disk's reason (:data:`OUTPUT_ERRORS`):
+    said in one line like any refusal, with :data:`EXIT_UNWRITABLE`."""
+
+
+def unwritable(name: str, error: OSError) -> Violation:
+    """Why the file ``name`` could not be written: the disk's failure, or a path the
+    user gave (a missing folder, no permission: exit 1)."""
+    kind = OutputFailed if error.errno in OUTPUT_ERRORS else Violation
+    return kind("output_unwritable", file=name, reason=os_reason(error))
