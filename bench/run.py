@@ -409,9 +409,12 @@ def role_dashboard(target: str, timeout: float) -> dict[str, Any]:
 
     imports = time.perf_counter() - began
 
+    stores: list[Any] = []
+
     async def run() -> dict[str, Any]:
         started = time.perf_counter()
         store = _open_read_only(target)
+        stores.append(store)
         app = CxzyApp(store, today=DASHBOARD_TODAY, live=False)
         async with app.run_test(size=SIZE) as pilot:
             if not await _wait_until(lambda: _painted(app), timeout):
@@ -444,7 +447,6 @@ def role_dashboard(target: str, timeout: float) -> dict[str, Any]:
                 await _paint(pilot)
                 jumps.append(time.perf_counter() - began)
                 await _settle(app, pilot, timeout)
-        store.close()
         return {
             "imports": imports,
             "first_paint": first_paint,
@@ -454,7 +456,18 @@ def role_dashboard(target: str, timeout: float) -> dict[str, Any]:
             "rows": rows,
         }
 
-    return asyncio.run(run())
+    try:
+        return asyncio.run(run())
+    finally:
+        _close(stores)
+
+
+def _close(stores: list[Any]) -> None:
+    """Close the stores a dashboard read, once ``asyncio.run`` has returned: it waits
+    for the thread workers still reading (a read ahead, the chart). Closed before,
+    under a thread's query, the live role died of a segmentation fault (exit -11)."""
+    for store in stores:
+        store.close()  # (left to the garbage collector, PostgreSQL's pool printed a traceback)
 
 
 def role_write_one(target: str, number: str, day: str) -> dict[str, Any]:
@@ -493,8 +506,11 @@ def role_live(target: str, timeout: float, count: int) -> dict[str, Any]:
         grid = _grid(app)
         return grid.get_cell(LIVE_UNIT, "awards").plain if grid is not None else ""
 
+    stores: list[Any] = []
+
     async def run() -> list[float]:
         store = _open_read_only(target)
+        stores.append(store)
         app = CxzyApp(store, today=DASHBOARD_TODAY, live=True)
         delays = []
         async with app.run_test(size=SIZE) as pilot:
@@ -527,10 +543,12 @@ def role_live(target: str, timeout: float, count: int) -> dict[str, Any]:
                 delays.append(seen - committed)
                 # the new head also recomputes the chart: let it finish before the next write
                 await _settle(app, pilot, timeout)
-        store.close()  # (left to the garbage collector, PostgreSQL's pool printed a traceback)
         return delays
 
-    return {"delays": asyncio.run(run())}
+    try:
+        return {"delays": asyncio.run(run())}
+    finally:
+        _close(stores)
 
 
 ROLES: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {

@@ -812,7 +812,7 @@ async def test_l_from_a_unit_opens_the_log_of_that_unit(demo_store):
         assert units == {"ZP"}, units
         summaries = {str(table.get_row_at(r)[4]) for r in range(table.row_count)}
         # the award in words, after the member it names
-        assert "孟庆华 · excellent member" in summaries, summaries
+        assert "孟庆华 · excellent member · bureau" in summaries, summaries
         assert not any("excellent_member" in s for s in summaries)
         await pilot.press("escape")
         assert isinstance(app.screen, UnitScreen)
@@ -1014,6 +1014,9 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         active = app.screen.active_bindings.values()
         footer = " ".join(b.binding.description for b in active if b.enabled)
         assert "更早" not in footer, footer
+        # nor `l`, which opens the log: it did nothing here, though the footer listed it
+        assert not any(b.binding.key == "l" for b in active if b.enabled), footer
+        assert not app.check_action("open_log", ())
         leaders = await search("组长")  # 组长 and 副组长: leader and deputy
         assert {r[2] for r in leaders} == {"LeaderAssigned"}, leaders
         assert any(r[4] == "刘继东 · 组长" for r in leaders), leaders

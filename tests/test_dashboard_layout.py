@@ -211,3 +211,34 @@ async def test_the_header_is_as_high_as_its_lines_after_a_resize(demo_store):
             await settle(pilot)
             drawn = lines(app.screen.query_one(HeaderBar))
             assert all(line.strip() for line in drawn), (width, drawn)
+
+
+@pytest.mark.parametrize("width", [100, 120, 159, 200])
+async def test_the_log_fits_its_columns_the_summary_cut_with_an_ellipsis(demo_store, width):
+    """At 120 columns the log's 60-wide summary pushed who recorded a record past
+    the screen's edge: 刘继东 read 刘, a surname, and long summaries ended mid-word
+    with nothing to say so. The summary takes what the other columns leave (at
+    200 more than 60) and is cut with "…"; the other columns are whole."""
+    from textual.widgets import DataTable
+
+    app = dashboard(demo_store, "zh")
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await go_to(pilot, "unit:DKGS type:ReviewRecorded", key="slash")
+        table = app.screen.query_one(DataTable)
+        drawn = lines(table)
+        assert drawn[0].split()[-1] in ("记录人", "入库时间"), drawn[0]
+        for n in range(table.row_count):
+            by = str(table.get_row_at(n)[5])  # (pos, at, type, unit, summary, by, …)
+            assert by and by in drawn[n + 1], (by, drawn[n + 1])
+        assert max(cell_len(line.rstrip()) for line in drawn) <= width - 2
+        long_one = [line for line in drawn if "随机抽查" in line]
+        summary = str(table.get_row_at(drawn.index(long_one[0]) - 1)[4])
+        if cell_len(summary) > table.columns[list(table.columns)[4]].width:
+            assert "…" in long_one[0], long_one
+        else:
+            assert summary in long_one[0], long_one
+        if width == 200:
+            assert table.columns[list(table.columns)[4]].width > 60

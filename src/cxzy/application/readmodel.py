@@ -263,7 +263,7 @@ def utc_text(moment: datetime) -> str:
 # rectification passed its verification, a leader's role, an award's title
 MARKED_FIELDS = {
     "LeaderAssigned": ("role",),
-    "ReviewRecorded": ("kind", "grade", "verdict"),
+    "ReviewRecorded": ("kind", "method", "grade", "verdict"),
     "RectificationVerified": ("accepted",),
     "RectificationEscalated": ("action",),
     "CommendationAwarded": ("title", "level"),

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import PersistenceError
@@ -487,6 +488,10 @@ class CxzyApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.query_ is None and action in self.VIEW_ACTIONS:
             return False
+        if action == "open_log":  # (not listed on the log, where it did nothing)
+            from cxzy.tui.screens.log import LogScreen
+
+            return not isinstance(self._in_front(), LogScreen)
         return action not in self.TIME_ACTIONS or self._shows_day()
 
     def _shows_day(self) -> bool:
@@ -500,6 +505,13 @@ class CxzyApp(App[None]):
             if not isinstance(screen, ModalScreen):
                 return True
         return True
+
+    def _in_front(self) -> Screen[Any]:
+        """The screen in front, looking through the help, a prompt or the palette."""
+        return next(
+            (s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)),
+            self.screen,
+        )
 
     def action_earlier(self) -> None:
         self._move(-1)

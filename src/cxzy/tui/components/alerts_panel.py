@@ -12,7 +12,7 @@ from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
 from cxzy.literal import literal
 from cxzy.styles import URGENCY_STYLES
-from cxzy.tui.components.tables import Cell, Table, fill
+from cxzy.tui.components.tables import Cell, Table, cut, fill
 
 COLUMNS = ("when", "unit", "what", "text")
 #: What the text column keeps in sight before a unit's name is cut: an id and the
@@ -22,14 +22,6 @@ TEXT_MIN = 16
 UNIT_MIN = 7
 #: The text column's widest: what lies beyond is seen by scrolling, up to here.
 TEXT_MAX = 120
-
-
-def _cut(name: str) -> Text:
-    """A unit's name, whole in its cell, drawn cut with "…" where its column is
-    narrower."""
-    text = literal(name)
-    text.overflow = "ellipsis"
-    return text
 
 
 @dataclass(frozen=True)
@@ -131,7 +123,7 @@ class AlertsPanel(Table):
             return
         self._laid_out = laid_out
         cells: list[tuple[str, list[Cell]]] = [  # keyed by place: a step keeps the rows
-            (f"row-{n}", [row.when, _cut(row.unit), row.what, row.text])
+            (f"row-{n}", [row.when, cut(row.unit), row.what, row.text])
             for n, row in enumerate(rows)
         ]
         fill(self, list(zip(COLUMNS, labels, strict=True)), cells, max_width=TEXT_MAX)

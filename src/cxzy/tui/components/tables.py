@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
-from cxzy.literal import shortened
+from cxzy.literal import literal, shortened
 
 Cell = str | Text
 CELL_CACHE = 20_000  # rendered cells kept: a 200-unit grid has about 2,000
@@ -29,6 +29,15 @@ LINE_CACHE = 2_000  # rendered lines kept
 # Rows a refill removes one at a time; more, and the table is filled anew: the
 # DataTable renumbers every row at each removal (100 removals of 250 rows: 40 ms).
 REMOVED_ONE_BY_ONE = 10
+FIT_MIN = 10  # the narrowest a column that gives way to the others is made (see fill)
+
+
+def cut(value: Any) -> Text:
+    """A cell's text (:func:`~cxzy.literal.literal`), whole in the cell, drawn cut
+    with "…" where its column is narrower (not cut off unsaid)."""
+    text = literal(value)
+    text.overflow = "ellipsis"
+    return text
 
 
 def _content(value: object) -> Hashable | None:
@@ -255,6 +264,7 @@ def fill(
     columns: Sequence[tuple[str, str]],
     rows: Sequence[tuple[str, Sequence[Cell]]],
     max_width: int = 60,
+    fit: tuple[str, int] | None = None,
 ) -> None:
     """Replace the table's columns (key, label) and rows (key, cells); nothing is
     redrawn when they are what the table already shows.
@@ -264,10 +274,19 @@ def fill(
     :class:`Table`, only their rows redrawn, unless a column had to grow); the rows
     after them are removed (up to REMOVED_ONE_BY_ONE, else the table is filled anew)
     or added. The table is not cleared and measured again, and its columns keep
-    their widths or grow."""
+    their widths or grow.
+
+    ``fit``: (a column's key, a width): that column takes what the others leave of
+    the width, down to :data:`FIT_MIN` cells, so that all of them fit in it (the
+    log's summary, so that who recorded a record is not cut to a surname at the
+    screen's edge)."""
     # what each cell shows, its style included (a Text equals another of the same
     # text and spans whatever their styles)
-    shown = (list(columns), [(key, [_content(cell) for cell in cells]) for key, cells in rows])
+    shown = (
+        list(columns),
+        [(key, [_content(cell) for cell in cells]) for key, cells in rows],
+        fit,
+    )
     before = getattr(table, "_cxzy_filled", None)
     if before == shown:
         return
@@ -277,10 +296,14 @@ def fill(
         for n, cell in enumerate(cells):
             text = cell.plain if isinstance(cell, Text) else cell
             widths[n] = max(widths[n], cell_len(text))
-    widths = [min(width, max_width) for width in widths]
+    natural, widths = widths, [min(width, max_width) for width in widths]
+    if fit is not None:  # (not held to max_width: it takes what the others leave)
+        giving = [key for key, _ in columns].index(fit[0])
+        others = sum(widths) - widths[giving] + 2 * table.cell_padding * len(widths)
+        widths[giving] = max(FIT_MIN, min(natural[giving], fit[1] - others))
     laid_out = getattr(table, "_cxzy_widths", None)
     kept = 0  # the rows that keep their place
-    if before is not None and before[0] == shown[0]:
+    if before is not None and before[0] == shown[0] and before[2] == fit:
         for (old_key, _), (new_key, _) in zip(before[1], shown[1], strict=False):
             if old_key != new_key:
                 break

@@ -20,7 +20,7 @@ from cxzy.domain.schema import TYPES
 from cxzy.i18n import code_label, codes_named, summary_label, t
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
-from cxzy.tui.components.tables import Cell, fill
+from cxzy.tui.components.tables import Cell, cut, fill
 from cxzy.tui.keys import localize_bindings
 from cxzy.tui.watching import forget_closed_watchers
 
@@ -82,6 +82,7 @@ class LogTable(DataTable):
 #: who recorded it, and names each type in the interface's words (the record
 #: screen, Enter, shows them all): at 80 columns the summary had 8 characters.
 WITHOUT_RECORDED, WITHOUT_BY = 160, 100
+SCROLLBAR = 2  # the table's vertical scrollbar, in cells (Textual's default)
 
 
 def log_columns(width: int) -> tuple[str, ...]:
@@ -190,7 +191,7 @@ class LogScreen(Screen[None]):
                 # narrow: the type's words, shorter in Chinese (type: takes the name)
                 "type": code_label("type", row.type, lang) if narrow and lang == "zh" else row.type,
                 "unit": literal(row.unit),
-                "summary": literal(
+                "summary": cut(
                     summary_label(row.type, row.summary, lang, row.person, row.life, row.marks)
                 ),
                 "by": literal(row.by),
@@ -200,7 +201,9 @@ class LogScreen(Screen[None]):
 
         cells: list[tuple[str, list[Cell]]] = [(str(row.pos), cells_of(row)) for row in rows]
         self._applied = self.filter_text
-        fill(table, columns, cells)
+        # the summary gives way (cut with "…"), so that the columns after it are whole
+        # on the screen: who recorded a record cut to a surname misled
+        fill(table, columns, cells, fit=("summary", self.size.width - SCROLLBAR))
         if rows and self._to_top:  # a page asked for opens at its first row
             table.move_cursor(row=0, animate=False)
             table.scroll_to(0, 0, animate=False)
