@@ -303,6 +303,30 @@ def test_a_csv_file_of_utf8_and_gbk_lines_is_refused_not_read_as_gbk(cli, tmp_pa
     res = cli.run("import", gbk)
     assert res.code == 0, str(res)
     assert {"学", "好"} <= {r.get("title") for r in cli.log()}
+    # When all of it is valid UTF-8 too (学习一 is the Cyrillic ѧϰһ), nothing says
+    # which: refused, naming both readings, until --encoding says (it was stored as
+    # Cyrillic, exit 0)
+    either = tmp_path / "either.csv"
+    either.write_bytes(csv_text([act("145", "study", "2010-05-24", title="学习一")]).encode("gbk"))
+    assert _valid_utf8(either.read_bytes())
+    before = cli.log_text()
+    res = cli.run("--lang", "en", "import", either)
+    assert_one_line_error(res)
+    assert "either.csv:2: reads as UTF-8 ('ѧϰһ" in res.err, str(res)
+    assert "and as GBK ('学习一" in res.err and "--encoding gbk" in res.err, str(res)
+    assert cli.log_text() == before
+    assert cli.run("import", "--encoding", "gbk", either).code == 0
+    assert "学习一" in {r.get("title") for r in cli.log()}
+    # and a UTF-8 file with Chinese in it is UTF-8, though its other lines could be
+    # either (Ré is also valid GBK)
+    both = tmp_path / "utf8-latin.csv"
+    rows = [
+        act("145", "study", "2010-05-25", title="Ré"),
+        act("145", "study", "2010-05-26", title="学习"),
+    ]
+    both.write_bytes(csv_text(rows).encode())
+    assert cli.run("import", both).code == 0
+    assert "Ré" in {r.get("title") for r in cli.log()}
     # Bytes that are neither: the first line that is not UTF-8.
     neither = tmp_path / "neither.csv"
     neither.write_bytes(header.encode() + b"\r\n" + b"ActivityHeld,\x80\x80\r\n")

@@ -1012,6 +1012,14 @@ MESSAGES.update(
             "zh": "{file}:第 {utf8} 行是 UTF-8 文本,第 {other} 行却不是:文件混用了编码(从别的"
             "文件粘贴的行?);请统一编码另存,或用 --encoding 指定编码",
         },
+        "csv_either_encoding": {
+            "en": "{file}:{line}: reads as UTF-8 ({utf8}) and as GBK ({gbk}), and no line "
+            "says which (short Chinese text in GBK can pass for UTF-8): give --encoding gbk "
+            "or --encoding utf-8",
+            "zh": "{file}:第 {line} 行按 UTF-8 读是 {utf8},按 GBK 读是 {gbk},文件中没有哪一行能"
+            "判定编码(GBK 的简短中文可能恰好也是合法的 UTF-8):请用 --encoding gbk 或 "
+            "--encoding utf-8 指定",
+        },
         "csv_broken": {
             "en": "not a readable CSV row: {reason}",
             "zh": "无法读取的 CSV 行:{reason}",

@@ -99,7 +99,40 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
         except UnicodeDecodeError:
             raise Violation("csv_not_text", file=name, line=_line_of(data, first.start)) from None
         return FALLBACK_ENCODING
+    either = _either_encoding(data)
+    if either is not None:
+        line, utf8, gbk = either
+        raise Violation("csv_either_encoding", file=name, line=line, utf8=utf8, gbk=gbk)
     return "utf-8"
+
+
+def _either_encoding(data: bytes) -> tuple[int, str, str] | None:
+    """The first line that is not ASCII, as UTF-8 and as GBK, when UTF-8 is only a
+    guess: no line has a character of three bytes or more (every Chinese one) and
+    the file reads as GB18030 too, into Chinese. GBK's two-byte characters pass for
+    UTF-8's (学习一 in GBK is the Cyrillic ѧϰһ): a unit's short GBK file was
+    stored as Cyrillic, with exit 0."""
+    try:
+        text = data.decode("utf-8")
+        other = data.decode(FALLBACK_ENCODING)
+    except UnicodeDecodeError:
+        return None
+    if text.isascii() or any(ord(char) >= 0x800 for char in text):
+        return None
+    if not any(ord(char) >= 0x800 for char in other):
+        return None
+    for number, (line, read_other) in enumerate(
+        zip(text.split("\n"), other.split("\n"), strict=False), start=1
+    ):
+        if not line.isascii():
+            return number, repr(_non_ascii(line)), repr(_non_ascii(read_other))
+    return None
+
+
+def _non_ascii(line: str, around: int = 12) -> str:
+    """The part of a line from its first character that is not ASCII (a few more)."""
+    start = next(n for n, char in enumerate(line) if not char.isascii())
+    return line[start : start + around].strip()
 
 
 def _delimiter(line: str) -> str:
