@@ -332,6 +332,29 @@ SCHEMA_CASES = [
 ]
 
 
+# codes a Chinese input method types full-width: a spreadsheet reads ＪＵ as JU
+SCHEMA_CASES += [
+    pytest.param(
+        unit("Ｔ１", "2010-05-20", "全角队", "team", parent="JU"),
+        [],
+        ["unit code 'Ｔ１' has full-width characters", "register it as 'T1'"],
+        id="full-width-unit-code",  # its workbook's cells, read as T1, never named it
+    ),
+    pytest.param(
+        unit("ju", "2010-05-20", "小写", "team", parent="JU"),
+        [],
+        ["unit 'ju' differs from the registered unit 'JU' only in case or width"],
+        id="unit-code-in-another-case",
+    ),
+    pytest.param(
+        act("１４５", "study", "2010-05-20", title="学习"),
+        [],
+        ["unit '１４５' is not registered; the registered unit '145' differs from it only"],
+        id="full-width-reference",  # (a bare "not registered" hid the near match)
+    ),
+]
+
+
 @pytest.mark.parametrize(("bad", "setup", "patterns"), SCHEMA_CASES)
 def test_bad_record_is_refused_with_its_line_and_field(seeded, bad, setup, patterns):
     before = seeded.log_text()

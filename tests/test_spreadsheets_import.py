@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from contract_helpers import Cli, act, assert_no_traceback, assert_one_line_error, prelude
+from contract_helpers import (
+    Cli,
+    act,
+    assert_no_traceback,
+    assert_one_line_error,
+    assert_refused,
+    prelude,
+)
 from spreadsheet_helpers import (
     EVENTS,
     csv_text,
@@ -367,6 +374,38 @@ def test_full_width_codes_dates_and_numbers_read_as_typed_with_an_ascii_keyboard
     rows[1][5] = "٣٠"  # Arabic-Indic digits
     res = cli.run("import", write_table(tmp_path / "other.xlsx", rows))
     assert res.code == 1 and "participants" in res.err, str(res)
+
+
+def test_a_csv_typed_with_full_width_commas_says_so(cli, tmp_path):
+    """Cells separated by ，(a Chinese input method's comma) were read as one cell: a
+    row was "of unknown type 'ActivityHeld,2010-06-02,…'", with the commas it did not
+    have, and a header "had no 'at' column (found: type,at,unit,…)". Each such row
+    is said as it is; a comma inside a cell's text is text."""
+    cli.ok_import(prelude())
+    path = tmp_path / "一四五队.csv"
+    path.write_text(
+        "type,at,unit,kind,title\n"
+        "ActivityHeld,2010-06-01,145,study,学习，讨论\n"  # (in the text: fine)
+        "ActivityHeld，2010-06-02，145，study，座谈\n",
+        encoding="utf-8",
+    )
+    before = cli.log_text()
+    said = assert_refused(cli.run("import", path), path, 3, "separated by the full-width comma")
+    assert "'ActivityHeld，2010-06-02，145，study，座谈'" in said, said
+    assert cli.log_text() == before
+    header = tmp_path / "header.csv"
+    header.write_text(
+        "ｔｙｐｅ，at，unit，kind，title\nActivityHeld，2010-06-01\n", encoding="utf-8"
+    )
+    res = cli.run("import", header, lang="zh")
+    assert res.code == 1 and f"{header}:1: 单元格之间用的是全角逗号" in res.err, str(res)
+    assert "ｔｙｐｅ，at" in res.err and res.err.count("全角逗号") == 1, str(res)  # (the header)
+    typed_again = "ActivityHeld,2010-06-02,145,study,座谈\n"
+    kept = "".join(path.read_text(encoding="utf-8").splitlines(True)[:2])
+    path.write_text(kept + typed_again, encoding="utf-8")
+    assert cli.run("import", path).code == 0
+    titles = {r.get("title") for r in cli.log()}
+    assert {"学习，讨论", "座谈"} <= titles, titles
 
 
 def test_sheets_named_after_a_type_loosely_but_not_a_copy(cli, tmp_path):

@@ -190,6 +190,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "unit '{unit}' differs from the registered unit '{existing}' only in case or width: use '{existing}', or a code of its own",
         "zh": "单位 '{unit}' 与已登记的单位 '{existing}' 只有大小写或全角半角之别:请用 '{existing}',或另取代码",
     },
+    "unknown_unit_alike": {
+        "en": "unit '{unit}' is not registered; the registered unit '{existing}' differs from it only in case or width: use '{existing}'",
+        "zh": "单位 '{unit}' 尚未登记;已登记的单位 '{existing}' 与它只有大小写或全角半角之别:请用 '{existing}'",
+    },
+    "unit_full_width": {
+        "en": "unit code '{unit}' has full-width characters: the units' workbooks and CSV files read them as '{plain}', and could never name it; register it as '{plain}'",
+        "zh": "单位代码 '{unit}' 含全角字符:各单位的工作簿和 CSV 文件把它读作 '{plain}',将永远对不上;请登记为 '{plain}'",
+    },
     "unknown_parent": {
         "en": "parent unit '{parent}' must be registered first",
         "zh": "上级单位 '{parent}' 必须先登记",
@@ -1019,6 +1027,11 @@ MESSAGES.update(
             "zh": "{file}:第 {line} 行按 UTF-8 读是 {utf8},按 GBK 读是 {gbk},文件中没有哪一行能"
             "判定编码(GBK 的简短中文可能恰好也是合法的 UTF-8):请用 --encoding gbk 或 "
             "--encoding utf-8 指定",
+        },
+        "csv_full_width_comma": {
+            "en": "the cells are separated by the full-width comma '，' (a Chinese input "
+            "method's), which a CSV file does not take: type ',' between cells ('{cell}')",
+            "zh": "单元格之间用的是全角逗号 '，'(中文输入法),CSV 文件不认:请在单元格之间用半角逗号 ','('{cell}')",
         },
         "csv_broken": {
             "en": "not a readable CSV row: {reason}",

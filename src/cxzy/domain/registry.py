@@ -38,16 +38,26 @@ class Registry:
     def require_unit(self, code: str) -> None:
         self.require_campaign()
         if code not in self.units:
+            alike = self._alike(code)
+            if alike is not None:  # (１４５ typed in a script for 145)
+                raise Violation("unknown_unit_alike", unit=code, existing=alike)
             raise Violation("unknown_unit", unit=code)
+
+    def _alike(self, code: str) -> str | None:
+        """A registered unit whose code differs from ``code`` only in case or width."""
+        folded = _folded(code)
+        return next((known for known in self.units if _folded(known) == folded), None)
 
     def register_unit(self, code: str, kind: str, parent: str | None) -> None:
         self.require_campaign()
         if code in self.units:
             raise Violation("unit_registered", unit=code)
-        folded = _folded(code)
-        alike = next((known for known in self.units if _folded(known) == folded), None)
+        alike = self._alike(code)
         if alike is not None:  # (the dashboard and `log --unit` take a code in any case)
             raise Violation("unit_look_alike", unit=code, existing=alike)
+        plain = halfwidth(code)
+        if plain != code:  # a unit's workbook could never name it: cells are read so
+            raise Violation("unit_full_width", unit=code, plain=plain)
         if parent is not None and parent not in self.units:
             raise Violation("unknown_parent", parent=parent)
         if kind == "bureau":
@@ -70,6 +80,16 @@ class Registry:
         if kind != "self_chosen" and kind not in template.activity_kinds:
             kinds = ", ".join(sorted(template.activity_kinds | {"self_chosen"}))
             raise Violation("unknown_activity_kind", kind=kind, kinds=kinds)
+
+
+# the full-width forms of ASCII (U+FF01–U+FF5E) and the ideographic space, as a
+# spreadsheet's code cell is read (cxzy.formats.cells, decision 94)
+_HALFWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+
+
+def halfwidth(text: str) -> str:
+    """``text`` with full-width ASCII forms and the ideographic space as ASCII."""
+    return text.translate(_HALFWIDTH)
 
 
 def _folded(code: str) -> str:

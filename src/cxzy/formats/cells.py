@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cxzy.domain.errors import Violation
+from cxzy.domain.registry import halfwidth
 from cxzy.domain.schema import (
     BOOL,
     CODE_FIELDS,
@@ -45,8 +46,6 @@ _TEXT_FIELDS = ("type", "id", "by")
 # Chinese input method they come full-width (ＪＵ, １４５, ２０１０－０５－１６) and are
 # read as their ASCII forms (decision 94); names, ids and free text are kept as typed
 _FOLDED_CODES = frozenset({"campaign", "template", "timezone", "unit", "parent", "kind"})
-# the full-width forms of ASCII (U+FF01–U+FF5E) and the ideographic space
-_HALFWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 
 _DATE_TEXT = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 _TIME_TEXT = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]{1,6})?)?")
@@ -256,11 +255,6 @@ def _plain(value: Any) -> Any:
     return _as_text(value) if isinstance(value, date | time) else str(value)
 
 
-def halfwidth(text: str) -> str:
-    """``text`` with full-width ASCII forms and the ideographic space as ASCII."""
-    return text.translate(_HALFWIDTH)
-
-
 def record_type(name: str) -> str | None:
     """The record type a sheet's or a CSV file's name gives, if any: its case,
     surrounding spaces and full-width forms aside (``activityheld ``). A copy's name
@@ -389,7 +383,7 @@ def _comment(values: Sequence[Any]) -> bool:
 
 
 def records_from_rows(
-    rows: Iterable[tuple[int, Sequence[Any]]],
+    rows: Iterable[tuple[int, Sequence[Any] | Violation]],
     where: Callable[[int], str],
     sheet_type: str | None = None,
     date1904: bool = False,
@@ -404,6 +398,11 @@ def records_from_rows(
     header: list[str] | None = None
     unknown: tuple[int, Violation] | None = None  # a column the type lacks: said at a record
     for number, values in rows:
+        if isinstance(values, Violation):  # a row its reader could not split into cells
+            yield where(number), values
+            if header is None:
+                return
+            continue
         if all(_empty(v) for v in values) or _comment(values):
             continue
         if header is None:

@@ -145,8 +145,31 @@ def _delimiter(line: str) -> str:
 _SEP_LINE = re.compile(r"sep=([^\r\n])\r?\n")
 
 
-def _rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any]]]:
-    """The rows of the file's lines (read with ``newline=""``), numbered."""
+def _rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any] | Violation]]:
+    """The rows of the file's lines (read with ``newline=""``), numbered; a row
+    typed with the full-width comma ，between its cells (a Chinese input method's)
+    as the :class:`Violation` that says so: read as one cell, it was said to be of
+    an unknown type, its text shown with the commas it did not have."""
+    columns = 0  # the header's
+    for row, cells in _split_rows(lines):
+        # (a file of one column may hold it in its text; no field's name holds it)
+        if len(cells) == 1 and columns != 1 and _FULL_WIDTH_COMMA in cells[0]:
+            yield row, Violation("csv_full_width_comma", cell=_shortened(cells[0]))
+            continue
+        if not columns and any(cell.strip() for cell in cells):
+            columns = len(cells)
+        yield row, cells
+
+
+_FULL_WIDTH_COMMA = "\uff0c"
+
+
+def _shortened(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _split_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of the file's lines, split by its delimiter, numbered."""
     first = next(lines, "").removeprefix("\ufeff")  # (a byte-order mark is no text)
     named = _SEP_LINE.fullmatch(first)
     head = [] if named is not None else [first]  # lines read ahead, to be read again
