@@ -154,18 +154,35 @@ def test_the_log_table_shows_coded_summaries_in_words(full):
     assert "组长" in res.out and "leader" not in res.out, res.out
 
 
+def _summaries(out: str) -> list[str]:
+    """The log table's summaries, a wrapped one joined, without spaces."""
+    rows: list[str] = []
+    for line in out.splitlines():
+        cells = line.split("│")
+        if len(cells) > 4:
+            if cells[0].strip():
+                rows.append("")
+            rows[-1] += "".join(cells[4].split())
+    return rows
+
+
 def test_the_log_table_shows_what_a_review_found_and_whether_a_verification_passed(full):
     """A verification's verdict and a review's grade are codes, not the note: a
-    verification or a review without a note showed nothing of what it decided."""
+    verification or a review without a note showed nothing of what it decided; a
+    due date moved showed its reason, not the new date."""
     res = full.run("log", "--type", "RectificationVerified", lang="zh")
     assert res.code == 0, str(res)
-    rows = [line.split("│")[4].strip() for line in res.out.splitlines() if "│" in line]
-    assert rows == ["R1 · 不通过", "R1 · 通过"], res.out
+    assert _summaries(res.out) == ["R1·不通过", "R1·通过"], res.out
     res = full.run("log", "--type", "ReviewRecorded", lang="en")
     assert res.code == 0, str(res)
-    rows = [line.split("│")[4].strip() for line in res.out.splitlines() if "│" in line]
-    assert rows[0].startswith("mass evaluation · middle"), res.out
-    assert "leader commentary · advanced · commend" in rows, res.out
+    rows = _summaries(res.out)
+    assert rows[0].startswith("massevaluation·middle"), res.out
+    assert "leadercommentary·advanced·commend" in rows, res.out
+    # a new due date or deadline is what such a record says: with its reason
+    res = full.run("log", "--type", "CommitmentDueChanged", lang="zh")
+    assert _summaries(res.out) == ["K1·兑现期限2011-03-31·冬季"], res.out
+    res = full.run("log", "--type", "RectificationDeadlineExtended", lang="en")
+    assert _summaries(res.out) == ["R1·newdeadline2011-05-31·设备"], res.out
 
 
 def test_the_log_table_names_the_person_a_record_is_about(full):

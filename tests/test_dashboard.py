@@ -1033,6 +1033,10 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         assert [r[4].split(" · ")[:2] for r in rejected] == [["R-ZP-1", "不通过"]], rejected
         graded = await search("群众评议 · 先进")
         assert graded and {r[2] for r in graded} == {"ReviewRecorded"}, graded
+        moved = await search("兑现期限 2011-12-31")  # a due date, as shown
+        assert {r[2] for r in moved} == {"CommitmentMade", "CommitmentDueChanged"}, moved
+        deadlines = {r[2] for r in await search("整改期限")}  # the name alone: any day
+        assert {"RectificationOpened", "RectificationDeadlineExtended"} <= deadlines
         app.lang = "en"
         assert {r[2] for r in await search("office member")} == {"LeaderAssigned"}
 

@@ -1745,22 +1745,28 @@ def field_name(type_: str, field: str, lang: str = DEFAULT_LANG) -> str | None:
 
 def codes_named(
     text: str, marked: Mapping[str, Sequence[str]], lang: str = DEFAULT_LANG
-) -> list[tuple[str, str, str | bool]]:
+) -> list[tuple[str, str, str | bool | None]]:
     """The (record type, field, code) of the codes of ``marked`` fields (per record
     type) whose words contain ``text`` (any case): what a search of the log for the
     words it shows must also match (组长 → a ``LeaderAssigned`` of ``role``
-    ``leader``; 不通过 → a ``RectificationVerified`` not ``accepted``)."""
+    ``leader``; 不通过 → a ``RectificationVerified`` not ``accepted``; 兑现期限
+    2011-03-31 → a ``due`` of that day; 期限 → any ``due`` (code None))."""
     needle = text.casefold()
-    found: list[tuple[str, str, str | bool]] = []
+    found: list[tuple[str, str, str | bool | None]] = []
     for type_, fields in marked.items():
         for field in fields:
             group = CODED_FIELDS.get((type_, field))
-            if group is None:  # a yes or no
+            if group is None:  # a yes or no, or a day shown after the field's name
                 found.extend(
                     (type_, field, value)
                     for value in (True, False)
                     if needle in (value_words(field, value, lang) or "").casefold()
                 )
+                name = (field_name(type_, field, lang) or "").casefold()
+                if name and needle.startswith(f"{name} "):  # 兑现期限 2011-03-31
+                    found.append((type_, field, text[len(name) + 1 :].strip()))
+                elif name and needle in name:  # 期限: any of them
+                    found.append((type_, field, None))
                 continue
             prefix = f"{group}."
             found.extend(
@@ -1783,7 +1789,17 @@ def summary_label(
     contact, a visitor, an awardee) comes first, short and never cut off by a
     narrow column: ``张三 · 组长``; then the commitment or rectification the record
     is of, then the words of its codes (``marks``: a leader's role, an award's title,
-    a review's kind and grade, whether a verification passed), then its text:
-    ``R-ZP-3 · 不通过 · 抽查3个野外项目部…``."""
-    words = [field_words(type_, f, v, lang) or value_words(f, v, lang) or str(v) for f, v in marks]
+    a review's kind and grade, whether a verification passed, the day a commitment
+    is due), then its text: ``R-ZP-3 · 不通过 · 抽查3个野外项目部…``."""
+    words = [_mark_words(type_, field, value, lang) for field, value in marks]
     return " · ".join(part for part in (person, life, *words, summary) if part)
+
+
+def _mark_words(type_: str, field: str, value: Any, lang: str) -> str:
+    """A mark in words: a code's (先进), a yes or no's (不通过), else the field's name
+    and the value (兑现期限 2011-03-31)."""
+    words = field_words(type_, field, value, lang) or value_words(field, value, lang)
+    if words:
+        return words
+    name = field_name(type_, field, lang)
+    return f"{name} {value}" if name else str(value)

@@ -223,7 +223,7 @@ class SearchWords(NamedTuple):
     ``leader``)."""
 
     text: str
-    coded: Sequence[tuple[str, str, str | bool]] = ()
+    coded: Sequence[tuple[str, str, str | bool | None]] = ()
 
 
 def phase_shares(report: StatusReport) -> dict[str, float]:
@@ -545,13 +545,16 @@ class DashboardQuery:
         for part, (looked_for, codes) in enumerate(searched):
             found = [f"{column} LIKE :text{part}" for column in _SEARCHED]
             found.append(f"{self.app.log_person} LIKE :text{part}")
+            found.append(f"{self.app.log_marks} LIKE :text{part}")  # (a day: 2011-03-31)
             for n, (type_of, field_of, code) in enumerate(codes):
                 found.append(
                     f"(type = :coded_type{part}_{n}"
                     f" AND ' ' || {self.app.log_marks} || ' ' LIKE :coded{part}_{n})"
                 )
                 params[f"coded_type{part}_{n}"] = type_of
-                params[f"coded{part}_{n}"] = f"% {mark_of(field_of, code)} %"
+                # (a code of None: the field with any value)
+                mark = f"{field_of}=%" if code is None else f"{mark_of(field_of, code)} "
+                params[f"coded{part}_{n}"] = f"% {mark}%"
             clauses.append(f"({' OR '.join(found)})")
             params[f"text{part}"] = f"%{looked_for}%"
         if since:

@@ -258,11 +258,16 @@ def utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-# per record type, its fields that hold a code of the format the log shows with every
-# record of the type (cx_log.marks), in this order: what a review found, whether a
-# rectification passed its verification, a leader's role, an award's title
+# per record type, its fields that hold a code of the format or a day, which the log
+# shows with every record of the type (cx_log.marks), in this order: what a review
+# found, whether a rectification passed its verification, a leader's role, an award's
+# title, the day a commitment is due or a rectification must be done by
 MARKED_FIELDS = {
     "LeaderAssigned": ("role",),
+    "CommitmentMade": ("due",),
+    "CommitmentDueChanged": ("due",),
+    "RectificationOpened": ("deadline",),
+    "RectificationDeadlineExtended": ("deadline",),
     "ReviewRecorded": ("kind", "method", "grade", "verdict"),
     "RectificationVerified": ("accepted",),
     "RectificationEscalated": ("action",),
