@@ -416,6 +416,25 @@ def _verified_by(verifier: str) -> dict:
 
 
 LIFECYCLE_CASES = [
+    # a due date or deadline before the life began: a slip of the year or the month
+    pytest.param(
+        [],
+        commit("K8", "145", "2010-05-20", "2010-05-19"),
+        [r"due date 2010-05-19 is before the commitment was made \(2010-05-20\)"],
+        id="due-before-made",
+    ),
+    pytest.param(
+        [K1_MADE],
+        ev("CommitmentDueChanged", "2010-07-02", commitment="K1", due="2009-12-31", reason="r"),
+        [r"due date 2009-12-31 is before the commitment was made"],
+        id="due-changed-to-before-made",
+    ),
+    pytest.param(
+        [],
+        rect("R8", "145", "2011-01-10", "2010-01-31"),
+        [r"deadline 2010-01-31 is before the rectification was opened \(2011-01-10\)"],
+        id="deadline-before-opened",
+    ),
     pytest.param(
         [],
         ev("CommitmentFulfilled", "2010-07-01", commitment="K9"),
@@ -709,6 +728,10 @@ def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):
             accepted=True,
             verifier="王五",
         ),
+        # due, or to be done, on the day the life begins (a moment late that day too)
+        commit("K3", "145", "2010-06-10T23:00:00+08:00", "2010-06-10"),
+        ev("CommitmentDueChanged", "2010-06-20", commitment="K3", due="2010-06-10", reason="r"),
+        rect("R3", "145", "2011-01-10T22:00:00+08:00", "2011-01-10"),
         # back-filled history across entities, a unit whose parent came earlier in the file
         act("145", "mobilization", "2010-05-12"),
         unit("147", "2010-06-01", "一四七队", parent="145"),

@@ -198,6 +198,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "unit code '{unit}' has full-width characters: the units' workbooks and CSV files read them as '{plain}', and could never name it; register it as '{plain}'",
         "zh": "单位代码 '{unit}' 含全角字符:各单位的工作簿和 CSV 文件把它读作 '{plain}',将永远对不上;请登记为 '{plain}'",
     },
+    "due_before_made": {
+        "en": "due date {due} is before the commitment was made ({made}): a slip of the year or the month?",
+        "zh": "兑现期限 {due} 早于承诺作出之日({made}):年份或月份写错了?",
+    },
+    "deadline_before_opened": {
+        "en": "deadline {deadline} is before the rectification was opened ({opened}): a slip of the year or the month?",
+        "zh": "整改期限 {deadline} 早于整改开始之日({opened}):年份或月份写错了?",
+    },
     "unknown_parent": {
         "en": "parent unit '{parent}' must be registered first",
         "zh": "上级单位 '{parent}' 必须先登记",

@@ -445,6 +445,9 @@ class _Check:
         if self.entities.get((kind, key)) is not None:
             raise Violation("entity_conflict", kind=Coded("field", kind), key=key)
         self.registry.require_unit(f["unit"])
+        check_new = getattr(cls, "check_new", None)  # (a life's first record's own rules)
+        if check_new is not None:
+            check_new(stamp, **f)
         entity = cls(stamp=stamp, **f)
         self.entities[(kind, key)] = entity
         return entity

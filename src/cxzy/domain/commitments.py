@@ -23,6 +23,13 @@ class Commitment(Lifecycle):
     def create_id(commitment: str, **_: Any) -> UUID:
         return entity_id("commitment", commitment)
 
+    @staticmethod
+    def check_new(stamp: Stamp, due: date, **_: Any) -> None:
+        """A commitment is due on the day it is made or later (a day before is a
+        slip of the year or the month)."""
+        if due < stamp.day:
+            raise Violation("due_before_made", due=due.isoformat(), made=stamp.day.isoformat())
+
     @event("Made", topic="cxzy:CommitmentMade")
     def __init__(
         self,
@@ -36,6 +43,7 @@ class Commitment(Lifecycle):
     ) -> None:
         self.code = commitment
         self.unit = unit
+        self.made_day = stamp.day
         self.due = due
         self.fulfilled = False
         self.last_at = stamp.at
@@ -59,6 +67,8 @@ class Commitment(Lifecycle):
 
     def change_due(self, stamp: Stamp, due: date, reason: str) -> None:
         self._check_can_change(stamp)
+        if due < self.made_day:
+            raise Violation("due_before_made", due=due.isoformat(), made=self.made_day.isoformat())
         self._due_changed(stamp, commitment=self.code, due=due, reason=reason)
 
     @event("DueChanged", topic="cxzy:CommitmentDueChanged")

@@ -31,6 +31,16 @@ class Rectification(Lifecycle):
     def create_id(rectification: str, **_: Any) -> UUID:
         return entity_id("rectification", rectification)
 
+    @staticmethod
+    def check_new(stamp: Stamp, deadline: date, **_: Any) -> None:
+        """A rectification's deadline is the day it is opened or later."""
+        if deadline < stamp.day:
+            raise Violation(
+                "deadline_before_opened",
+                deadline=deadline.isoformat(),
+                opened=stamp.day.isoformat(),
+            )
+
     @event("Opened", topic="cxzy:RectificationOpened")
     def __init__(
         self,
