@@ -323,6 +323,19 @@ SCHEMA_CASES = [
     pytest.param({**ACT, "title": 42}, [], [f("title")], id="title-number"),
     pytest.param({**ACT, "id": 123}, [], [f("id")], id="id-number"),
     pytest.param({**ACT, "id": "x" * 201}, [], [f("id")], id="id-too-long"),
+    # a title of five million characters was taken, and `cxzy log` printed it for minutes
+    pytest.param(
+        {**ACT, "title": "长" * 20_001},
+        [],
+        [r"field 'title' is 20,001 characters long, more than the 20,000 it may have"],
+        id="text-too-long",
+    ),
+    pytest.param(
+        {**ACT, "unit": "U" * 201},
+        [],
+        [r"field 'unit' is 201 characters long, more than the 200"],
+        id="code-too-long",
+    ),
     pytest.param(
         review("145", "inspection", "2010-12-01", verdict="ok"),
         [],
@@ -370,7 +383,7 @@ def test_the_valid_neighbours_of_the_schema_cases_are_accepted(seeded):
         ev("UnitUpdated", "2010-06-02", unit="147", members=5),
         ev("UnitUpdated", "2010-06-03", unit="147", name="一四七队"),
         {**ACT, "participants": 0},
-        act("145", "self_chosen", "2010-06-05", title="自选动作"),
+        act("145", "self_chosen", "2010-06-05", title="长" * 20_000),  # the longest text
         {**CM, "public": False},
         commit("K-LAST", "145", "2010-05-21", "2999-12-31"),  # the last day a record may name
         {**RO, "supervised": True},

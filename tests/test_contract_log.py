@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, datetime
 
 import pytest
@@ -183,6 +184,20 @@ def test_the_log_table_shows_what_a_review_found_and_whether_a_verification_pass
     assert _summaries(res.out) == ["K1·兑现期限2011-03-31·冬季"], res.out
     res = full.run("log", "--type", "RectificationDeadlineExtended", lang="en")
     assert _summaries(res.out) == ["R1·newdeadline2011-05-31·设备"], res.out
+
+
+def test_a_long_text_is_cut_in_the_log_table_and_whole_in_jsonl(full):
+    """A pasted report of 20,000 characters ran to hundreds of lines of the table."""
+    long_title = "长" * 20_000
+    full.ok_import([act("145", "self_chosen", "2010-09-10", title=long_title)])
+    res = full.run(
+        "log", "--type", "ActivityHeld", "--since", "2010-09-10", "--until", "2010-09-10"
+    )
+    assert res.code == 0, str(res)
+    (summary,) = [s for s in _summaries(res.out) if s.startswith("长")]
+    assert summary == "长" * 499 + "…", len(summary)
+    res = full.run("log", "--type", "ActivityHeld", "--format", "jsonl")
+    assert long_title in {json.loads(line)["title"] for line in res.out.splitlines()}
 
 
 def test_the_log_table_names_the_person_a_record_is_about(full):

@@ -120,8 +120,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "字段 '{field}' 含有 NUL 字符(U+0000),PostgreSQL 数据库无法保存",
     },
     "too_long": {
-        "en": "field '{field}' is longer than {max} characters",
-        "zh": "字段 '{field}' 超过 {max} 个字符",
+        "en": "field '{field}' is {length} characters long, more than the {max} it may have",
+        "zh": "字段 '{field}' 有 {length} 个字符,超过上限 {max}",
     },
     "bad_object": {
         "en": "field '{field}' must be an object",

@@ -150,6 +150,15 @@ _SUMMARY_MIN_WIDTH = 24
 TABLE_ROWS = 500
 
 
+#: The characters of a summary the log table shows (a row of a pasted report ran to
+#: hundreds of lines); `--format jsonl` and the dashboard's record screen have it all.
+SUMMARY_MOST = 500
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= SUMMARY_MOST else text[: SUMMARY_MOST - 1] + "…"
+
+
 def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
     late = t("late_days", lang, days=e.late_days) if e.late_days else ""
     return {
@@ -157,7 +166,7 @@ def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
         "at": Text(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
         "type": Text(e.type),
         "unit": literal(e.unit),
-        "summary": literal(summary_label(e.type, e.summary, lang, e.person, e.life, e.marks)),
+        "summary": literal(_cut(summary_label(e.type, e.summary, lang, e.person, e.life, e.marks))),
         "by": literal(e.by),
         "recorded": Text(e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
         "late": Text(late, style="yellow"),

@@ -25,7 +25,10 @@ from cxzy.domain.moments import (
 from cxzy.domain.records import Record, Stamp
 from cxzy.domain.template import REVIEW_KINDS, UNIT_KINDS
 
-MAX_ID = 200
+MAX_ID = 200  # an id's, a code's or a name's characters (a unit, a person: CODE_FIELDS)
+# free text's (a title, a note): a pasted report of a few pages; a title of five
+# million characters was taken, and `cxzy log` printed it for three minutes
+MAX_TEXT = 20_000
 MAX_WHOLE = 2**31 - 1  # a count: also what any SQL INTEGER column holds
 RATING_KEYS = ("leadership", "members", "mechanism", "performance", "reputation")
 ROLES = ("leader", "deputy", "member", "office_director", "office_deputy", "office_member")
@@ -227,18 +230,20 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
     return local
 
 
-def _text(value: Any, name: str) -> str:
+def _text(value: Any, name: str, most: int = MAX_TEXT) -> str:
     if not isinstance(value, str) or not value.strip():
         raise Violation("bad_text", field=name)
     if "\x00" in value:  # (PostgreSQL's text cannot hold it: the store could not be copied)
         raise Violation("nul_in_text", field=name)
+    if len(value) > most:
+        raise Violation("too_long", field=name, max=f"{most:,}", length=f"{len(value):,}")
     return value
 
 
 def _code(value: Any, name: str) -> str:
     """A text naming something: taken as written, so it must begin and end with what
     it names (a code from a spreadsheet is trimmed before it comes here)."""
-    text = _text(value, name)
+    text = _text(value, name, MAX_ID)
     if text != text.strip():
         raise Violation("spaced_code", field=name, value=json.dumps(text, ensure_ascii=False))
     return text
@@ -431,9 +436,6 @@ def parse_record(
             _code(record_id, "id")
         except Violation as problem:
             problems.append(problem)
-        else:
-            if len(record_id) > MAX_ID:
-                problems.append(Violation("too_long", field="id", max=MAX_ID))
     if raw.get("recorded") is not None:  # ignored (a store records its own time), but
         try:  # a value that is no moment is a slip like any other
             parse_at(raw["recorded"], zone_for(type_, raw), "recorded")
