@@ -408,6 +408,22 @@ def test_a_csv_typed_with_full_width_commas_says_so(cli, tmp_path):
     assert {"学习，讨论", "座谈"} <= titles, titles
 
 
+def test_a_header_in_capitals_is_read_and_a_workbook_named_csv_is_said(cli, tmp_path):
+    """`Type,AT,Unit` was refused as unknown columns; a workbook renamed .csv was
+    "line 1 is neither UTF-8 nor GBK text"."""
+    cli.ok_import(prelude())
+    path = tmp_path / "caps.csv"
+    path.write_text("Type,AT,Unit,Kind,Title\nActivityHeld,2010-06-01,145,study,学习\n", "utf-8")
+    assert cli.run("import", path).code == 0
+    assert "学习" in {r.get("title") for r in cli.log()}
+    book = write_table(tmp_path / "book.xlsx", [["type", "at"], ["ActivityHeld", "2010-06-01"]])
+    renamed = tmp_path / "一四五队.csv"
+    book.rename(renamed)
+    res = cli.run("import", renamed)
+    assert_one_line_error(res)
+    assert "一四五队.csv: this is a workbook (an Excel or WPS file), not CSV text" in res.err
+
+
 def test_sheets_named_after_a_type_loosely_but_not_a_copy(cli, tmp_path):
     """A sheet named 'activityheld ' is typed; a copy of a sheet or file (what Windows
     and Excel name 'ActivityHeld (2)', 'ActivityHeld - 副本': a unit's draft) is not,

@@ -1017,6 +1017,12 @@ MESSAGES.update(
             "en": '{file}: the file is UTF-16 text (Notepad\'s "Unicode"); JSON Lines must be UTF-8: save it as UTF-8',
             "zh": "{file}:文件是 UTF-16 文本(记事本的\u201cUnicode\u201d);JSON Lines 必须是 UTF-8:请另存为 UTF-8",
         },
+        "csv_is_workbook": {
+            "en": "{file}: this is a workbook (an Excel or WPS file), not CSV text: name it "
+            ".xlsx, or save it from Excel as CSV",
+            "zh": "{file}:这是工作簿(Excel 或 WPS 文件),不是 CSV 文本:请把扩展名改为 .xlsx,"
+            "或在 Excel 中另存为 CSV",
+        },
         "csv_not_text": {
             "en": "{file}: line {line} is neither UTF-8 nor GBK text; give --encoding",
             "zh": "{file}:第 {line} 行既不是 UTF-8 也不是 GBK 文本;请用 --encoding 指定编码",

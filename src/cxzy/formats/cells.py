@@ -406,7 +406,7 @@ def records_from_rows(
         if all(_empty(v) for v in values) or _comment(values):
             continue
         if header is None:
-            header = [halfwidth(str(_as_text(v))).strip() if not _empty(v) else "" for v in values]
+            header = [_column_name(v) for v in values]
             if "type" not in header:
                 sheet_type = sheet_type or untyped
             problem = _header_problem(header, sheet_type)
@@ -439,6 +439,16 @@ def records_from_rows(
 
 
 _ANY_FIELD = frozenset(COMMON_FIELDS).union(*TYPES.values())  # of some record type
+
+
+def _column_name(cell: Any) -> str:
+    """A header cell's field name: full-width forms as ASCII, spaces around it
+    dropped, and in any case (``Type``, ``AT``: every field's name is lower-case)."""
+    if _empty(cell):
+        return ""
+    name = halfwidth(str(_as_text(cell))).strip()
+    lowered = name.lower()
+    return lowered if lowered in _ANY_FIELD or _NESTED_COLUMN.fullmatch(lowered) else name
 _FIELD_NAMES = sorted(_ANY_FIELD)  # (for the closest to a slip)
 
 

@@ -94,6 +94,8 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
         if mixed is not None:
             utf8, other = mixed
             raise Violation("csv_mixed_encodings", file=name, utf8=utf8, other=other) from None
+        if data.startswith(b"PK\x03\x04"):  # a zip file: a workbook renamed .csv
+            raise Violation("csv_is_workbook", file=name) from None
         try:
             data.decode(FALLBACK_ENCODING)
         except UnicodeDecodeError:
