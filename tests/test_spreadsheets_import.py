@@ -408,6 +408,30 @@ def test_a_csv_typed_with_full_width_commas_says_so(cli, tmp_path):
     assert {"学习，讨论", "座谈"} <= titles, titles
 
 
+def test_a_code_typed_in_its_words_is_read_as_the_code(cli, tmp_path):
+    """A unit typing 先进 or 群众评议 in a sheet, as the template's notes and the
+    dashboard show them, was refused: "'先进' is not one of advanced, middle, …"."""
+    cli.ok_import(prelude())
+    rows = [
+        ["type", "at", "unit", "kind", "grade", "verdict", "method"],
+        ["ReviewRecorded", "2010-06-01", "145", "群众评议", "先进", "", ""],
+        ["ReviewRecorded", "2010-06-02", "145", "督促检查", "Lagging", "通报表扬", "巡回检查"],
+    ]
+    assert cli.run("import", write_table(tmp_path / "words.xlsx", rows)).code == 0
+    found = [
+        (r["kind"], r.get("grade"), r.get("verdict"), r.get("method"))
+        for r in cli.log()
+        if r["type"] == "ReviewRecorded"
+    ]
+    assert found == [
+        ("mass_evaluation", "advanced", None, None),
+        ("inspection", "lagging", "commend", "tour"),
+    ], found
+    rows[1][4] = "优秀"  # words of no code: refused, naming the codes
+    res = cli.run("import", write_table(tmp_path / "other.xlsx", rows))
+    assert res.code == 1 and "'优秀'" in res.err and "advanced" in res.err, str(res)
+
+
 def test_a_header_in_capitals_is_read_and_a_workbook_named_csv_is_said(cli, tmp_path):
     """`Type,AT,Unit` was refused as unknown columns; a workbook renamed .csv was
     "line 1 is neither UTF-8 nor GBK text"."""

@@ -1720,6 +1720,25 @@ CODED_FIELDS = {
 }
 
 
+def code_named(type_: str, field: str, words: str) -> str | None:
+    """The code of a record's field whose words, in any language of the interface,
+    are ``words`` (``ReviewRecorded``'s ``grade`` 先进 or Advanced → ``advanced``);
+    None when none are."""
+    group = CODED_FIELDS.get((type_, field))
+    if group is None:
+        return None
+    wanted = words.casefold()
+    prefix = f"{group}."
+    return next(
+        (
+            key.removeprefix(prefix)
+            for key, texts in LABELS.items()
+            if key.startswith(prefix) and any(w.casefold() == wanted for w in texts.values())
+        ),
+        None,
+    )
+
+
 def field_words(type_: str, field: str, value: Any, lang: str = DEFAULT_LANG) -> str | None:
     """The words for a record's field that holds a code (``ReviewRecorded``'s
     ``grade`` ``advanced`` → 先进); None for other fields, and for a value with

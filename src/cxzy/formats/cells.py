@@ -27,6 +27,7 @@ from cxzy.domain.schema import (
     CODE_FIELDS,
     COMMON_FIELDS,
     DATE,
+    ENUM,
     INT,
     PHASES,
     RATING_KEYS,
@@ -34,6 +35,7 @@ from cxzy.domain.schema import (
     TEXT,
     TYPES,
 )
+from cxzy.i18n import code_named
 
 #: What a reader yields: where the record is, and the mapping or why it is not one.
 Item = tuple[str, Mapping[str, Any] | Violation]
@@ -298,6 +300,9 @@ def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: b
         return _plain(_as_bool(value))
     if kind == TEXT and name not in CODE_FIELDS:  # (codes are trimmed: decision 30)
         return _plain(_as_text(value))  # free text, kept as written
+    if kind == ENUM and isinstance(value, str) and value.strip() not in spec.choices:
+        # typed in words, as the template's notes and the interface show them (先进)
+        return code_named(type_ or "", name, value.strip()) or _plain(_trimmed(value))
     return _plain(_trimmed(_as_text(value)))
 
 
@@ -449,6 +454,8 @@ def _column_name(cell: Any) -> str:
     name = halfwidth(str(_as_text(cell))).strip()
     lowered = name.lower()
     return lowered if lowered in _ANY_FIELD or _NESTED_COLUMN.fullmatch(lowered) else name
+
+
 _FIELD_NAMES = sorted(_ANY_FIELD)  # (for the closest to a slip)
 
 
