@@ -162,6 +162,10 @@ def test_python_dash_m_cxzy_with_cxzy_store(tmp_path):
     proc = run_module("import", "p.jsonl", env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert store.exists()
+    # a new store is said (a mistyped --store made one unseen), once
+    assert proc.stderr == f"新建了数据库 {store}\n", proc.stderr
+    proc = run_module("import", "p.jsonl", env=env, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
 
     proc = run_module("--lang", "en", "import", "bad.jsonl", env=env, cwd=tmp_path)
     assert proc.returncode == 1
@@ -208,6 +212,17 @@ def test_records_piped_to_import_dash_are_checked_and_written_with_their_origin(
     ]
     proc = run_module("import", "-", env=env, cwd=tmp_path, input=text)  # again: nothing new
     assert proc.returncode == 0 and f"跳过已存在 {len(records)} 条" in proc.stdout, proc.stdout
+
+    # a CSV piped in: said once, as CSV (each of its lines was "not valid JSON")
+    csv_text = "type,at,unit,kind,title\n" + "ActivityHeld,2010-06-01,145,study,学习\n" * 50
+    proc = run_module("--lang", "en", "import", "-", env=env, cwd=tmp_path, input=csv_text)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines()[0] == (
+        "<stdin>:1: this is CSV, not JSON Lines: its first line is a header "
+        "(type,at,unit,kind,title); import it as a file named .csv (standard input is read "
+        "as JSON Lines)"
+    ), proc.stderr
+    assert len(proc.stderr.splitlines()) == 2, proc.stderr  # and the summary
 
     proc = run_module("--lang", "en", "import", "-", "-", env=env, cwd=tmp_path, input=text)
     assert proc.returncode == 1 and "standard input" in proc.stderr, proc.stderr

@@ -650,6 +650,10 @@ LABELS: dict[str, dict[str, str]] = {
     "known_at": {"zh": "按库中记录时刻", "en": "as known at"},
     "position": {"zh": "日志位置", "en": "log position"},
     "no_units": {"zh": "(尚无单位)", "en": "(no units yet)"},
+    "store_made": {
+        "zh": "新建了数据库 {store}",
+        "en": "made a new store at {store}",
+    },
     "imported": {
         "zh": "已导入 {written} 条,跳过已存在 {skipped} 条(日志位置 {position})",
         "en": "imported {written:~record|records}, skipped {skipped} already present (log position {position})",
@@ -1016,6 +1020,12 @@ MESSAGES.update(
         "jsonl_utf16": {
             "en": '{file}: the file is UTF-16 text (Notepad\'s "Unicode"); JSON Lines must be UTF-8: save it as UTF-8',
             "zh": "{file}:文件是 UTF-16 文本(记事本的\u201cUnicode\u201d);JSON Lines 必须是 UTF-8:请另存为 UTF-8",
+        },
+        "jsonl_is_csv": {
+            "en": "this is CSV, not JSON Lines: its first line is a header ({header}); "
+            "import it as a file named .csv (standard input is read as JSON Lines)",
+            "zh": "这是 CSV,不是 JSON Lines:第一行是表头({header});请存为 .csv 文件再导入"
+            "(标准输入按 JSON Lines 读取)",
         },
         "csv_is_workbook": {
             "en": "{file}: this is a workbook (an Excel or WPS file), not CSV text: name it "

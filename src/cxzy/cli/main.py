@@ -273,6 +273,8 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         if name != STDIN and not Path(name).exists():
             raise Violation("file_missing", file=name)
     location = args.location
+    # a new file: said, so that a mistyped --store is not taken for the office's store
+    new = location.kind == "sqlite" and not args.dry_run and not location.exists()
     with _spooled(args.files) as files, _checked_against(location, args.dry_run) as target:
         result = write_into(
             target,
@@ -284,6 +286,9 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
+    if new and location.exists():
+        with contextlib.suppress(OSError):
+            err.print(t("store_made", lang, store=location.display()), highlight=False)
     key = "dry_run_ok" if args.dry_run else "imported"
     said = t(key, lang, written=result.written, skipped=result.skipped, position=result.position)
     try:

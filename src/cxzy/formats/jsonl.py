@@ -22,6 +22,7 @@ def read_records(
     when the file cannot be read, and :class:`Violation` when it is not UTF-8.
     """
     name = label or str(path)
+    first = True  # the first line that holds anything
     with path.open("rb") as handle:
         for number, raw_line in enumerate(handle, start=1):
             where = f"{name}:{number}"
@@ -38,12 +39,22 @@ def read_records(
             try:
                 value = jsontext.loads(text)
             except json.JSONDecodeError as error:
+                if first and _CSV_HEADER.match(text):  # (each line after: "not JSON")
+                    yield where, Violation("jsonl_is_csv", header=text[:60])
+                    return
+                first = False
                 known = f"json.{error.msg}" in MESSAGES  # the standard library's reason
                 detail = Violation(f"json.{error.msg}") if known else error.msg
                 yield where, Violation("invalid_json", detail=detail, column=error.colno)
                 continue
+            first = False
             twice = _given_twice(text, value)
             yield where, (value if twice is None else Violation("field_twice", field=twice))
+
+
+# a CSV file's header: field names separated by a comma, a semicolon or a tab, with
+# type or at among them (what a CSV piped into `cxzy import -` begins with)
+_CSV_HEADER = re.compile(r"(?i)^(?=.*\b(?:type|at)\b)[\w#.]+(?:\s*[,;\t]\s*[\w#.]*)+$")
 
 
 # where a key ends: found at least once per key (in text values too, at times)
