@@ -242,3 +242,32 @@ async def test_the_log_fits_its_columns_the_summary_cut_with_an_ellipsis(demo_st
             assert summary in long_one[0], long_one
         if width == 200:
             assert table.columns[list(table.columns)[4]].width > 60
+
+
+async def test_a_long_unit_name_is_cut_in_its_screens_title_its_code_whole(demo_store, tmp_path):
+    """At 80 columns the title broke inside the code: `…联合委员会(LONGN` / `AME)`."""
+    import json
+    import shutil
+
+    from cxzy.cli import main
+
+    store = tmp_path / "long.sqlite3"
+    shutil.copy(demo_store, store)
+    name = "甘肃煤田地质局第一百四十五地质勘查队下属野外项目部临时党支部联合委员会"
+    record = {"type": "UnitRegistered", "at": "2010-06-01", "unit": "LONGNAME", "name": name}
+    (tmp_path / "u.jsonl").write_text(
+        json.dumps({**record, "kind": "team", "parent": "JU"}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    assert main(["--store", str(store), "import", str(tmp_path / "u.jsonl")]) == 0
+    app = dashboard(store, "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await go_to(pilot, "LONGNAME")
+        body = app.screen.query_one("#body", Static)
+        title = lines(body)[0].rstrip()
+        assert title.endswith("…(LONGNAME)") and title.startswith("甘肃煤田地质局"), title
+        assert cell_len(title) <= 80 - 4
+        await pilot.resize_terminal(200, 30)
+        await settle(pilot)
+        assert lines(body)[0].rstrip() == f"{name}(LONGNAME)"

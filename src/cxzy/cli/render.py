@@ -105,7 +105,7 @@ def status_table(
             style = STATE_STYLES.get(status.status, "")
             cells.append(Text(f"{t(status.status, lang)} {done}/{total}", style=style))
         if figures:
-            cells.append(Text(t(unit.grade, lang) if unit.grade else "—"))
+            cells.append(Text(t(unit.grade, lang) if unit.grade else "-"))  # (as the dashboard)
             c, r = unit.commitments, unit.rectifications
             cells.append(Text(f"{c.closed}/{c.total}/{c.overdue}"))
             cells.append(Text(f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}"))

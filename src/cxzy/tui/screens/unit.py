@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +20,7 @@ from cxzy.application.history import late_days
 from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t, value_words
-from cxzy.literal import literal, visible
+from cxzy.literal import literal, shortened, visible
 from cxzy.styles import STATE_STYLES, URGENCY_STYLES
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
@@ -32,6 +33,7 @@ from cxzy.tui.watching import forget_closed_watchers
 #: refresh; ``l`` opens all of them in the log.
 SECTION_ROWS = 50
 CLOSED_LIVES = 20
+UNIT_NAME_MIN = 8  # the title's name is never cut shorter ("甘肃省煤田地质…")
 
 
 def _latest(table: Table, rows: list[Any], lang: str) -> list[Any]:
@@ -130,6 +132,7 @@ class UnitScreen(Screen[None]):
     def __init__(self, unit: str) -> None:
         super().__init__()
         self.unit = unit
+        self._shown: tuple[Snapshot, UnitDetail] | None = None  # laid out again on a resize
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
@@ -155,15 +158,24 @@ class UnitScreen(Screen[None]):
             detail = self.app.query_.unit_detail(snapshot.report, self.unit)  # type: ignore[attr-defined]
             self.app.call_from_thread(self.render_detail, snapshot, detail)
 
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.render_detail(*self._shown)
+
     def render_detail(self, snapshot: Snapshot, detail: UnitDetail) -> None:
+        self._shown = (snapshot, detail)
         lang = self.app.lang  # type: ignore[attr-defined]
         report = snapshot.report
         unit = next((u for u in report.units if u.unit == self.unit), None)
         if unit is None:
             self.query_one("#body", Static).update(Text(t("unknown_unit", lang, unit=self.unit)))
             return
+        # the name cut with "…" on a narrow screen, the code whole (it broke inside it)
+        title_room = self.size.width - 4  # (the padding, the scrollbar)
+        room = title_room - cell_len(t("tui_unit_title", lang, name="", unit=unit.unit))
+        name = shortened(visible(unit.name), max(room, UNIT_NAME_MIN))
         parts: list[Any] = [
-            Text(visible(t("tui_unit_title", lang, name=unit.name, unit=unit.unit)), style="bold"),
+            Text(t("tui_unit_title", lang, name=name, unit=visible(unit.unit)), style="bold"),
             Text(
                 f"{t('grade', lang)}: {t(unit.grade, lang) if unit.grade else '-'}   "
                 f"{t('tui_contact', lang)}: {', '.join(detail.contacts) or t('tui_none', lang)}"
