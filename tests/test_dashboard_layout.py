@@ -229,7 +229,8 @@ async def test_the_log_fits_its_columns_the_summary_cut_with_an_ellipsis(demo_st
         await go_to(pilot, "unit:DKGS type:ReviewRecorded", key="slash")
         table = app.screen.query_one(DataTable)
         drawn = lines(table)
-        assert drawn[0].split()[-1] in ("记录人", "入库时间"), drawn[0]
+        last = {100: "记录人", 120: "记录人", 159: "记录人", 200: "迟报"}[width]
+        assert drawn[0].split()[-1] == last, drawn[0]  # (reported late: from 160 on)
         for n in range(table.row_count):
             by = str(table.get_row_at(n)[5])  # (pos, at, type, unit, summary, by, …)
             assert by and by in drawn[n + 1], (by, drawn[n + 1])
@@ -242,6 +243,9 @@ async def test_the_log_fits_its_columns_the_summary_cut_with_an_ellipsis(demo_st
             assert summary in long_one[0], long_one
         if width == 200:
             assert table.columns[list(table.columns)[4]].width > 60
+            await go_to(pilot, "unit:ZP type:CommitmentMade", key="slash")  # one back-filled
+            late = [str(table.get_row_at(n)[7]) for n in range(table.row_count)]
+            assert any(cell.startswith("迟") and cell.endswith("天") for cell in late), late
 
 
 async def test_a_long_unit_name_is_cut_in_its_screens_title_its_code_whole(demo_store, tmp_path):

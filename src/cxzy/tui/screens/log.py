@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
-from cxzy.application.history import LogQuery
+from cxzy.application.history import LogQuery, late_days
 from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
@@ -87,11 +87,11 @@ SCROLLBAR = 2  # the table's vertical scrollbar, in cells (Textual's default)
 
 def log_columns(width: int) -> tuple[str, ...]:
     """The log's columns on a screen this wide."""
-    keys = ("pos", "at", "type", "unit", "summary", "by", "recorded")
+    keys = ("pos", "at", "type", "unit", "summary", "by", "recorded", "late")
     if width < WITHOUT_BY:
         return tuple(k for k in keys if k not in ("by", "recorded"))
     if width < WITHOUT_RECORDED:
-        return tuple(k for k in keys if k != "recorded")
+        return tuple(k for k in keys if k not in ("recorded", "late"))
     return keys
 
 
@@ -183,8 +183,10 @@ class LogScreen(Screen[None]):
         keys = log_columns(self.size.width)
         columns = [(key, t(f"log_header_{key}", lang)) for key in keys]
         narrow = "by" not in keys
+        limit = self.app.template.late_report_days  # type: ignore[attr-defined]
 
         def cells_of(row: LogRow) -> list[Cell]:
+            late = late_days(row.at, row.recorded, limit)  # (after the template's days)
             shown: dict[str, Cell] = {
                 "pos": str(row.pos),
                 "at": row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
@@ -196,6 +198,7 @@ class LogScreen(Screen[None]):
                 ),
                 "by": literal(row.by),
                 "recorded": row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+                "late": Text(t("late_days", lang, days=late), style="yellow") if late else "",
             }
             return [shown[key] for key in keys]
 
