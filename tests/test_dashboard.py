@@ -1479,7 +1479,9 @@ async def test_changes_pushed_while_a_snapshot_is_read_are_read_once_after_it(st
 async def test_the_chart_draws_each_share_on_one_scale(demo_store):
     """A bar's height is the share done (0–100 %), the same for every phase: a
     phase at 0 % is not drawn full because all its weeks are alike, and one at 30 %
-    not as nothing because it was higher earlier on."""
+    not as nothing because it was higher earlier on. A column is the same weeks on
+    any day: the weeks still to come are blank (the first week was drawn across the
+    whole width)."""
     app = dashboard(demo_store, lang="en", today=date(2011, 3, 1))
     phases = ("mobilize", "compete", "rectify", "summarize")
     async with app.run_test(size=SIZE) as pilot:
@@ -1487,8 +1489,14 @@ async def test_the_chart_draws_each_share_on_one_scale(demo_store):
         chart = app.screen.query_one(ProgressChart)
         labels = {key: plain(chart.query_one(f"#label-{key}", Label)).strip("\n") for key in phases}
         lines = {key: chart.query_one(f"#share-{key}", ShareLine) for key in phases}
-        drawn = {key: line.render().plain for key, line in lines.items()}
+        whole = {key: line.render().plain for key, line in lines.items()}
+        drawn = {key: line.rstrip() for key, line in whole.items()}  # (weeks to come: blank)
         assert labels["mobilize"] == "Mobilize  100%" and drawn["mobilize"].endswith("█")
+        # along the campaign's weeks: 2011-03-01 is 42 % of the way to its last day
+        start, end = date(2010, 5, 11), date(2012, 11, 7)  # the template's first and last
+        share = ((date(2011, 3, 1) - start).days // 7 + 1) / ((end - start).days // 7 + 1)
+        width = len(whole["mobilize"])
+        assert abs(len(drawn["mobilize"]) - share * width) <= 1.5, (drawn, width)
         assert labels["summarize"] == "Summarize   0%" and set(drawn["summarize"]) == {"▁"}
         rectify = lines["rectify"].data[-1]
         assert 0.2 < rectify < 0.5, labels["rectify"]

@@ -29,11 +29,14 @@ class ProgressChart(Vertical):
                 yield Label(label, id=f"label-{key}")
                 yield ShareLine(id=f"share-{key}")
 
-    def show(self, series: dict[str, list[float]], labels: dict[str, str]) -> None:
+    def show(self, series: dict[str, list[float]], labels: dict[str, str], span: int = 0) -> None:
+        """The shares week by week, along ``span`` weeks (the campaign's)."""
         width = max(map(cell_len, labels.values()), default=0)  # the shares aligned
         for key, _ in self.phases:
             values = series.get(key) or [0.0]
-            self.query_one(f"#share-{key}", ShareLine).data = tuple(values)
+            line = self.query_one(f"#share-{key}", ShareLine)
+            line.span = span
+            line.data = tuple(values)
             share = values[-1] if values else 0.0
             name = labels[key]
             label = f"{name}{' ' * (width - cell_len(name))} {share:4.0%}"

@@ -165,7 +165,11 @@ class OverviewScreen(Screen[None]):
         # six days behind it)
         today = phase_shares(snapshot.report)
         shown = {k: [*v[: weeks - 1], today[k]] for k, v in series.items()}
-        self.query_one(ProgressChart).show(shown, labels)
+        # along the whole campaign: a column is the same weeks on any day (a first
+        # week was drawn across the whole width, as if it were the campaign)
+        last = max(p.end for p in template.phases)
+        span = (last - template.phases[0].start).days // 7 + 1
+        self.query_one(ProgressChart).show(shown, labels, span)
 
     @on(DataTable.RowSelected, "#grid")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
