@@ -30,8 +30,9 @@ from cxzy.application.dashboard import UnitDetail
 from cxzy.application.history import LogQuery
 from cxzy.application.importer import Importer
 from cxzy.application.store import StoreLocation
+from cxzy.domain.schema import TYPES
 from cxzy.formats.jsonl import read_records
-from cxzy.i18n import t
+from cxzy.i18n import code_label, t
 from cxzy.tui import collector
 from cxzy.tui.app import CxzyApp
 from cxzy.tui.components.header_bar import HeaderBar
@@ -702,11 +703,12 @@ async def test_a_log_page_opens_at_its_first_row_and_its_ends_are_said(demo_stor
         (
             (170, 40),
             "zh",
-            ["位置", "发生时间", "类型", "单位", "内容", "记录人", "入库时间"],
-            "ActivityHeld",
+            ["位置", "发生时间", "类型", "单位", "内容", "记录人", "入库时间", "迟报"],
+            "开展活动",  # (in words at any width: the name was as wide as 29 cells)
         ),
         ((120, 40), "en", ["pos", "at", "type", "unit", "summary", "by"], "ActivityHeld"),
         ((80, 24), "zh", ["位置", "发生时间", "类型", "单位", "内容"], "开展活动"),
+        ((100, 30), "zh", ["位置", "发生时间", "类型", "单位", "内容", "记录人"], "开展活动"),
     ],
 )
 async def test_a_narrow_log_leaves_out_columns_before_the_summary(
@@ -714,7 +716,7 @@ async def test_a_narrow_log_leaves_out_columns_before_the_summary(
 ):
     """At 80 columns the summary had about 8 characters: the log now leaves out when
     a record reached the store, then who recorded it (the record screen shows
-    both), and in Chinese names the type in words."""
+    both); in Chinese the type is in words."""
     app = dashboard(demo_store, lang=lang, today=date(2012, 11, 7))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -976,6 +978,12 @@ async def test_the_theme_list_searches_in_chinese(demo_store):
         assert app.theme == "nord"
 
 
+def type_named(cell: object) -> str:
+    """The record type a log's type column shows (its words in Chinese)."""
+    words = {code_label("type", name, "zh"): name for name in TYPES}
+    return words.get(str(cell), str(cell))
+
+
 async def test_the_log_screen_finds_the_records_that_name_a_person(demo_store):
     app = dashboard(demo_store, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
@@ -984,9 +992,9 @@ async def test_the_log_screen_finds_the_records_that_name_a_person(demo_store):
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         rows = [table.get_row_at(r) for r in range(table.row_count)]
-        types = {str(r[2]) for r in rows}
+        types = {type_named(r[2]) for r in rows}
         assert {"LeaderAssigned", "ContactPointAssigned", "ContactVisitMade"} <= types, types
-        named = [r for r in rows if str(r[2]) in types - {"ReviewRecorded"}]
+        named = [r for r in rows if type_named(r[2]) != "ReviewRecorded"]
         assert all(str(r[4]).startswith("马国林") for r in named), named
 
 
@@ -1004,7 +1012,8 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
             await pilot.press("enter")
             await settle(pilot)
             table = app.screen.query_one(DataTable)
-            return [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+            rows = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+            return [[*row[:2], type_named(row[2]), *row[3:]] for row in rows]
 
         await pilot.press("l")
         await settle(pilot)
@@ -1028,6 +1037,8 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         assert [r[4] for r in await search(shown)] == [shown]
         assert {r[4] for r in await search("刘继东 · 组长")} == {"刘继东 · 组长"}
         # a verdict in words finds the verifications that did not pass, and only them
+        by_words = await search("type:整改验收")  # a type as the column shows it
+        assert by_words and {r[2] for r in by_words} == {"RectificationVerified"}, by_words
         rejected = await search("不通过")
         assert {r[2] for r in rejected} == {"RectificationVerified"}, rejected
         assert [r[4].split(" · ")[:2] for r in rejected] == [["R-ZP-1", "不通过"]], rejected

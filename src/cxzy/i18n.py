@@ -889,7 +889,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
     "tui_unknown_type": {
-        "zh": "没有 '{value}' 这种记录(type: 取 CommitmentMade 这样的类型名)",
+        "zh": "没有 '{value}' 这种记录(type: 取日志中所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",
         "en": "no record type '{value}' (type: takes a name like CommitmentMade)",
     },
     "tui_command_help": {

@@ -17,7 +17,7 @@ from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
 from cxzy.domain.schema import TYPES
-from cxzy.i18n import code_label, codes_named, summary_label, t
+from cxzy.i18n import LANGS, code_label, codes_named, summary_label, t
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.tables import Cell, cut, fill
@@ -36,7 +36,10 @@ class BadFilter(ValueError):
         self.violation = violation
 
 
-_TYPES = {name.lower(): name for name in TYPES}
+# what `type:` takes: a record type's name in any case, or its words (开展活动)
+_TYPES = {name.lower(): name for name in TYPES} | {
+    code_label("type", name, lang).lower(): name for name in TYPES for lang in LANGS
+}
 
 
 def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
@@ -78,9 +81,9 @@ class LogTable(DataTable):
     ]
 
 
-#: Below these widths the log leaves out the time a record reached the store, then
-#: who recorded it, and names each type in the interface's words (the record
-#: screen, Enter, shows them all): at 80 columns the summary had 8 characters.
+#: Below these widths the log leaves out the time a record reached the store (and
+#: how late), then who recorded it (the record screen, Enter, shows them all): at
+#: 80 columns the summary had 8 characters.
 WITHOUT_RECORDED, WITHOUT_BY = 160, 100
 SCROLLBAR = 2  # the table's vertical scrollbar, in cells (Textual's default)
 
@@ -89,7 +92,7 @@ def log_columns(width: int) -> tuple[str, ...]:
     """The log's columns on a screen this wide."""
     keys = ("pos", "at", "type", "unit", "summary", "by", "recorded", "late")
     if width < WITHOUT_BY:
-        return tuple(k for k in keys if k not in ("by", "recorded"))
+        return tuple(k for k in keys if k not in ("by", "recorded", "late"))
     if width < WITHOUT_RECORDED:
         return tuple(k for k in keys if k not in ("recorded", "late"))
     return keys
@@ -182,7 +185,6 @@ class LogScreen(Screen[None]):
         self._last = rows[-1].pos if rows else None
         keys = log_columns(self.size.width)
         columns = [(key, t(f"log_header_{key}", lang)) for key in keys]
-        narrow = "by" not in keys
         limit = self.app.template.late_report_days  # type: ignore[attr-defined]
 
         def cells_of(row: LogRow) -> list[Cell]:
@@ -190,8 +192,8 @@ class LogScreen(Screen[None]):
             shown: dict[str, Cell] = {
                 "pos": str(row.pos),
                 "at": row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                # narrow: the type's words, shorter in Chinese (type: takes the name)
-                "type": code_label("type", row.type, lang) if narrow and lang == "zh" else row.type,
+                # in Chinese its words (type: takes them too); in English its name
+                "type": code_label("type", row.type, lang) if lang == "zh" else row.type,
                 "unit": literal(row.unit),
                 "summary": cut(
                     summary_label(row.type, row.summary, lang, row.person, row.life, row.marks)
