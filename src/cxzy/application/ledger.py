@@ -228,9 +228,12 @@ class LedgerQuery:
             recorded = self.app.read_model.value(
                 c, "SELECT recorded FROM cx_log WHERE pos = :pos", pos=report.position
             )
+            # the moment its import committed, as `cxzy checkpoint` prints it: "as known
+            # at" it is this position (at its records' own moment, the store before it)
+            committed = self.app.read_model.committed_at(c, report.position)
         if recorded is None:
             return None
-        moment = utc_text(datetime.fromisoformat(str(recorded)))
+        moment = utc_text(datetime.fromisoformat(str(committed or recorded)))
         return str(Checkpoint(report.position, report.head_hash, moment))
 
     def _events(
