@@ -83,8 +83,8 @@ def test_the_covers_checkpoint_proves_the_log_after_more_records(book, cli):
     said = cli.run("checkpoint")
     assert said.code == 0 and said.out.strip() == checkpoint, (said.out, checkpoint)
     moment = checkpoint.split(":", 3)[3]
-    assert cli.status(AS_OF, "--audit", "--known-at", moment)["log"]["position"] == (
-        cover["日志位置"]
+    assert (
+        cli.status(AS_OF, "--audit", "--known-at", moment)["log"]["position"] == (cover["日志位置"])
     )
     cli.ok_import([act("145", "study", "2012-11-06", title="后来的记录")])
     res = cli.run("verify", "--against", checkpoint)

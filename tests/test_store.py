@@ -706,3 +706,37 @@ def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
         assert len(cxzy("log", "--format", "jsonl").stdout.splitlines()) == 544  # (unchanged)
     finally:
         media.chmod(0o755)
+
+
+NO_DB = "postgresql://postgres@127.0.0.1:1/nodb"  # (refused before any connection)
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (f"{NO_DB}?schema=", "schema= names no schema (an unset variable?)"),
+        (f"{NO_DB}?schema=a&schema=b", "the URL names more than one schema (a, b)"),
+        (f"{NO_DB}?schema=information_schema", "one of PostgreSQL's own schemas"),
+        (f"{NO_DB}?schema=pg_office", "one of PostgreSQL's own schemas"),
+        (f"{NO_DB}?schema=select", "select is a reserved word of SQL"),
+        (f"{NO_DB}?schema={'a' * 70}", "at most 63 characters in PostgreSQL (70 given)"),
+        (f"{NO_DB}?schema=office#frag", "is not a store URL like postgresql://"),
+    ],
+)
+def test_a_postgresql_url_naming_its_schema_amiss_is_refused_before_connecting(capsys, url, said):
+    """An empty schema= (a script's unset variable) took the public schema; a schema
+    given twice, the first; information_schema took a store that pg_dump --schema-only
+    left out; a reserved word was PostgreSQL's raw syntax error; a 70-letter name was
+    "lower-case letters, digits and _ only"."""
+    assert main(["--lang", "en", "--store", url, "status"]) == 1
+    err = capsys.readouterr().err
+    assert said in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_password_in_a_url_that_is_no_url_is_not_printed(capsys):
+    """A password holding / ? or # not percent-encoded made no URL, and the message
+    printed it whole (the README says cxzy never prints it)."""
+    url = "postgresql://office:top/secret#1@127.0.0.1:1/nodb?schema=office"
+    assert main(["--lang", "en", "--store", url, "status"]) == 1
+    err = capsys.readouterr().err
+    assert "top/secret" not in err and "postgresql://office:***@" in err, err

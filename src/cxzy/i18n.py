@@ -460,6 +460,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "copied {events:~event|events} from {source} to {target}; log and status on {days:~day|days} identical",
         "zh": "已从 {source} 复制 {events} 条事件到 {target};日志及 {days} 个日期的状态一致",
     },
+    "schema_twice": {
+        "en": "{store}: the URL names more than one schema ({schemas}): name one",
+        "zh": "{store}:地址中给了不止一个 schema({schemas}):请只给一个",
+    },
+    "schema_empty": {
+        "en": "{store}: schema= names no schema (an unset variable?): name one, or leave "
+        "schema= out for PostgreSQL's public schema",
+        "zh": "{store}:schema= 后面没有名字(变量未设置?):请给出名字,或去掉 schema= 使用 PostgreSQL 的 public",
+    },
+    "schema_too_long": {
+        "en": "{store}: a schema's name has at most {most} characters in PostgreSQL ({length} given)",
+        "zh": "{store}:PostgreSQL 的 schema 名最多 {most} 个字符(给了 {length} 个)",
+    },
+    "schema_system": {
+        "en": "{store}: {schema} is one of PostgreSQL's own schemas: name one of your own",
+        "zh": "{store}:{schema} 是 PostgreSQL 自己的 schema:请另起一个名字",
+    },
+    "schema_reserved": {
+        "en": "{store}: {schema} is a reserved word of SQL, which cannot name a schema here: "
+        "name another",
+        "zh": "{store}:{schema} 是 SQL 的保留字,不能在这里作 schema 名:请另起一个名字",
+    },
     "schema_name": {
         "en": "{store}: a schema name of lower-case letters, digits and _ only, please ({schema} is not one)",
         "zh": "{store}:schema 名只能用小写字母、数字和下划线({schema} 不符合)",

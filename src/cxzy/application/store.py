@@ -54,13 +54,24 @@ class StoreLocation:
         return self.target if self.kind == "sqlite" else without_password(self.target)
 
 
+# ``scheme://user:`` up to the URL's last ``@``: a password, however it is written (one
+# with a / ? or # not percent-encoded is no URL's, and was printed whole)
+_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*:).*@")
+
+
 def without_password(url: str) -> str:
     """A URL for messages: its password, if any, as ``***``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return parts._replace(netloc=netloc).geturl()
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        password = None
+    if password is not None:
+        netloc = parts.netloc.replace(f":{password}@", ":***@", 1)
+        return parts._replace(netloc=netloc).geturl()
+    # none that urlsplit saw (cut at a / ? or #): whatever follows user: up to the
+    # last @ (more hidden than needed, when the query holds one: never less)
+    return _PASSWORD.sub(r"\1***@", url)
 
 
 def default_store_path() -> Path:
@@ -463,27 +474,66 @@ def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False)
     return True
 
 
-_PLAIN_SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_PLAIN_SCHEMA = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _schema(location: StoreLocation, given: list[str] | None) -> str:
+    """The schema a URL names ("": PostgreSQL's own, ``public``, when it names none):
+    once, not empty (a script's unset variable took the public schema), a name
+    eventsourcing writes as it is, and none of PostgreSQL's own."""
+    if given is None:
+        return ""
+    shown = location.display()
+    if len(given) > 1:
+        raise Violation("schema_twice", store=shown, schemas=", ".join(given))
+    schema = given[0]
+    if not schema:
+        raise Violation("schema_empty", store=shown)
+    if len(schema) > _SCHEMA_MOST:
+        raise Violation("schema_too_long", store=shown, length=len(schema), most=_SCHEMA_MOST)
+    if not _PLAIN_SCHEMA.fullmatch(schema):
+        # eventsourcing finds its types in a schema of plain lower-case letters only
+        # (with capitals, created quoted, its imports failed: "Composite type not found")
+        raise Violation("schema_name", store=shown, schema=schema)
+    if schema == "information_schema" or schema.startswith("pg_"):
+        # (information_schema took a store, and pg_dump --schema-only left it out)
+        raise Violation("schema_system", store=shown, schema=schema)
+    if schema in _RESERVED:  # written unquoted by eventsourcing: a syntax error
+        raise Violation("schema_reserved", store=shown, schema=schema)
+    return schema
+
+
+_SCHEMA_MOST = 63  # PostgreSQL's longest name
+# PostgreSQL's reserved key words (and those only a function or type may be named):
+# not a schema's name unquoted
+_RESERVED = frozenset(
+    """all analyse analyze and any array as asc asymmetric authorization binary both case
+    cast check collate collation column concurrently constraint create cross
+    current_catalog current_date current_role current_schema current_time
+    current_timestamp current_user default deferrable desc distinct do else end except
+    false fetch for foreign freeze from full grant group having ilike in initially inner
+    intersect into is isnull join lateral leading left like limit localtime
+    localtimestamp natural not notnull null offset on only or order outer overlaps
+    placing primary references returning right select session_user similar some
+    symmetric system_user table tablesample then to trailing true union unique user
+    using variadic verbose when where window with""".split()  # noqa: SIM905 (as the manual lists them)
+)
 
 
 def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
     """eventsourcing's ``POSTGRES_*`` settings for a ``postgresql://`` URL (it has no DSN
     setting): ``postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]``."""
     parts = urlsplit(location.target)
-    query = parse_qs(parts.query)
+    query = parse_qs(parts.query, keep_blank_values=True)
     unknown = set(query) - {"schema"}
     dbname = unquote(parts.path.lstrip("/"))
     if unknown and dbname:  # sslmode, say: eventsourcing takes no libpq options
         raise Violation(
             "store_url_options", store=location.display(), names=", ".join(sorted(unknown))
         )
-    if not dbname:
+    if not dbname or parts.fragment:
         raise Violation("bad_store_url", store=location.display())
-    schema = query.get("schema", [""])[0]
-    if schema and not _PLAIN_SCHEMA.fullmatch(schema):
-        # eventsourcing finds its types in a schema of plain lower-case letters only
-        # (with capitals, created quoted, its imports failed: "Composite type not found")
-        raise Violation("schema_name", store=location.display(), schema=schema)
+    schema = _schema(location, query.get("schema"))
     try:
         port = parts.port or 5432
     except ValueError:
