@@ -124,6 +124,10 @@ def test_commands_opened_while_an_import_writes_read_at_once_and_a_second_import
         holder.close()
     out, err = second.communicate(timeout=30)
     assert second.returncode == 0, err
+    # said while it waited (it waited silently: 30 s, then "held too long")
+    assert err.startswith(
+        "another import is writing into the store: waiting for it (at most 30 s)"
+    ), err
     assert open_app(StoreLocation("sqlite", str(store)), read_only=True).head() == before + 1
 
 

@@ -514,6 +514,8 @@ def test_an_import_gives_up_on_a_lock_held_too_long(pg, server, capsys, monkeypa
         out + err
     )
     assert waited < 20
+    # said at once, while it waited (silent for 30 s, then "held too long")
+    assert err.startswith("another import is writing into the store: waiting for it"), err
 
 
 async def _wait(pilot, condition, seconds: float) -> bool:

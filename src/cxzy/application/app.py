@@ -22,6 +22,7 @@ from eventsourcing.persistence import (
 
 from cxzy.application.readmodel import READ_MODEL, TABLES, ReadModel
 from cxzy.application.store import (
+    WRITE_WAIT_SECONDS,
     StoreLocation,
     check_listening,
     check_postgres_store,
@@ -43,9 +44,6 @@ from cxzy.domain.registry import CampaignInfo, Registry
 REPLAY_BATCH = 2000
 ANALYZE_AFTER = 10_000  # events in one import after which the planner's statistics are renewed
 OPEN_ATTEMPTS = 5
-# How long a writer waits for another's transaction (an import holds the store
-# from its start to its commit) before giving up with "store_busy".
-SQLITE_LOCK_SECONDS = 30
 
 
 class DateAsISO(Transcoding):
@@ -475,7 +473,7 @@ def open_app(
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": sqlite_name(location, read_only=read_only),
-            "SQLITE_LOCK_TIMEOUT": str(SQLITE_LOCK_SECONDS),
+            "SQLITE_LOCK_TIMEOUT": str(WRITE_WAIT_SECONDS),
             "APPLICATION_RECORDER_TOPIC": "cxzy.application.recorders:CxzySQLiteRecorder",
             # An existing store has its tables (a new read model is made anew by
             # ensure_read_model): opening it writes nothing, so it needs no write

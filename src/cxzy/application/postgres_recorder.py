@@ -11,11 +11,12 @@ from typing import Any
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.utils import retry
+from psycopg.errors import InvalidSchemaName, LockNotAvailable, UndefinedTable
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier, Literal
 
 from cxzy.application.readmodel import PostgresDialect, ReadModel
-from cxzy.application.recorders import MARK_STORE, ReadModelRecorder
+from cxzy.application.recorders import AT_ONCE_MS, MARK_STORE, ReadModelRecorder
 
 READ_RANDOM_PAGE_COST = 1.1  # readers: pages are cached, not on a spinning disk
 
@@ -41,6 +42,8 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
         # CREATE INDEX IF NOT EXISTS waits for a writer's lock on the table even when
         # the index is there: as long as a writer waits, then "another import holds
         # the store" (a second import waited for ever, silently)
+        if self.on_wait is not None and not self._locked_at_once(curs.connection, curs):
+            self.on_wait()  # (a second import waits here, on PostgreSQL)
         curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout))
         super()._create_table(curs)
         self.read_model.create(curs)
@@ -99,6 +102,18 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
             self._apply_read_model(cursor, ids, cx_stored=stored_events, **kwargs)
         return ids
 
+    def _locked_at_once(self, conn: Any, cursor: Any) -> bool:
+        """Whether eventsourcing's lock is had at once (else another writer holds it)."""
+        try:
+            with conn.transaction():  # a savepoint: a lock not had leaves nothing behind
+                cursor.execute(f"SET LOCAL lock_timeout = '{AT_ONCE_MS}ms'")
+                cursor.execute(self.lock_table_statements[-1])
+            return True
+        except LockNotAvailable:
+            return False
+        except (UndefinedTable, InvalidSchemaName):  # a new store: nobody to wait for
+            return True
+
     @contextmanager
     def read_cursor(self) -> Iterator[Any]:
         with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):
@@ -145,6 +160,8 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
             # eventsourcing's own lock, with its timeout (POSTGRES_LOCK_TIMEOUT: as long
             # as SQLite's busy timeout, then "another import holds the store"; a LOCK
             # of our own waited for ever, silently)
+            if self.on_wait is not None and not self._locked_at_once(conn, cursor):
+                self.on_wait()
             for statement in self.lock_table_statements:
                 cursor.execute(statement)
             # An import or a rebuild grows the read model's tables from few rows to

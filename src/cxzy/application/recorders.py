@@ -9,8 +9,9 @@ concurrent writer that got there first makes the transaction fail as a whole.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from eventsourcing.persistence import (
@@ -41,6 +42,11 @@ class ReadModelRecorder:
     read_model: ReadModel
     #: Whether the store pushes new events to listeners (PostgreSQL's LISTEN/NOTIFY).
     pushes_changes = False
+
+    @property
+    def on_wait(self) -> Callable[[], None] | None:
+        """Told when a writer must wait for another one's lock (:data:`ON_WAIT`)."""
+        return ON_WAIT.get()
 
     def read_cursor(self) -> Any:
         """A read-only transaction in which every query sees the same state."""
@@ -154,18 +160,53 @@ IMPORT_CACHE_KB = 65_536  # an import's: the indexes it inserts into at random (
 DEFAULT_CACHE_KB = 2_000  # SQLite's
 
 
+#: Told when a writer must wait for another one's lock, before it waits (up to the
+#: lock's timeout): set by a command around its writing, from the store's opening on
+#: (an import said nothing for 30 s, then that the store was held too long).
+ON_WAIT: ContextVar[Callable[[], None] | None] = ContextVar("cxzy_on_wait", default=None)
+
+
 class _ImmediateTransaction(SQLiteTransaction):
     """eventsourcing's SQLite transaction (its errors translated, rolled back on
     failure), begun with the write lock: its plain BEGIN takes the lock only at
-    the first write, and an import needs it before its first read."""
+    the first write, and an import needs it before its first read. ``on_wait``:
+    told when another writer holds the lock, before waiting for it."""
+
+    def __init__(
+        self, connection: Any, commit: bool = False, on_wait: Callable[[], None] | None = None
+    ) -> None:
+        super().__init__(connection, commit=commit)
+        self.on_wait = on_wait
 
     def __enter__(self) -> SQLiteCursor:
         cursor = self.connection.cursor()
         try:
-            cursor.execute("BEGIN IMMEDIATE")
+            if self.on_wait is None or not _begin_at_once(cursor):
+                if self.on_wait is not None:
+                    self.on_wait()
+                cursor.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise OperationalError(error) from error
         return cursor
+
+
+def _begin_at_once(cursor: Any) -> bool:
+    """BEGIN IMMEDIATE if no other writer holds the lock; whether it began."""
+    cursor.execute("PRAGMA busy_timeout")
+    (waits,) = cursor.fetchone()
+    cursor.execute(f"PRAGMA busy_timeout = {AT_ONCE_MS}")
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+        return True
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        return False
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {int(waits)}")
+
+
+AT_ONCE_MS = 200  # a lock not had by then is another writer's: said, then waited for
 
 
 def _journal_mode(conn: Any, mode: str) -> bool:
@@ -232,7 +273,7 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
             # and be put back in WAL mode by the next process that opens it.)
             try:
                 unlogged = unshared and _journal_mode(conn, "memory")
-                with _ImmediateTransaction(conn, commit=True) as cursor:
+                with _ImmediateTransaction(conn, commit=True, on_wait=self.on_wait) as cursor:
                     yield cursor
                 if unlogged:  # (an import that failed leaves its store to be removed)
                     _journal_mode(conn, "wal")

@@ -54,6 +54,10 @@ class StoreLocation:
         return self.target if self.kind == "sqlite" else without_password(self.target)
 
 
+# How long a writer waits for another's transaction (an import holds the store from
+# its start to its commit) before giving up with "store_busy", in SQLite and PostgreSQL.
+WRITE_WAIT_SECONDS = 30
+
 # ``scheme://user:`` up to the URL's last ``@``: a password, however it is written (one
 # with a / ? or # not percent-encoded is no URL's, and was printed whole)
 _PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*:).*@")
@@ -550,7 +554,7 @@ def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
         # An import works out its read model inside the insert transaction: a large
         # one is busy longer than eventsourcing's default idle-in-transaction limit.
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "0",
-        "POSTGRES_LOCK_TIMEOUT": "30",
+        "POSTGRES_LOCK_TIMEOUT": str(WRITE_WAIT_SECONDS),
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",
         "APPLICATION_RECORDER_TOPIC": "cxzy.application.postgres_recorder:CxzyPostgresRecorder",

@@ -29,8 +29,10 @@ from cxzy import __version__
 from cxzy.application.app import CampaignApp, closing_opened, open_app, open_when_there
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
+from cxzy.application.recorders import ON_WAIT
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import (
+    WRITE_WAIT_SECONDS,
     StoreLocation,
     resolve_store,
     snapshot,
@@ -241,6 +243,7 @@ def _import(
 ) -> ImportResult:
     sources: dict[str, str] = {}
     items, total = _read_files(files, sources, encoding, spreadsheets.campaign_zone(app))
+
     with progress(err, t("checking", lang), total) as done:
         return Importer(app).run(items, dry_run=dry_run, on_record=done, sources=sources)
 
@@ -275,14 +278,23 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     location = args.location
     # a new file: said, so that a mistyped --store is not taken for the office's store
     new = location.kind == "sqlite" and not args.dry_run and not location.exists()
-    with _spooled(args.files) as files, _checked_against(location, args.dry_run) as target:
-        result = write_into(
-            target,
-            lambda app: _import(app, files, args.dry_run, lang, err, encoding),
-            kept=lambda result: result.ok,
-            on_rebuild=args.on_rebuild,
-            args=args,
-        )
+
+    def waiting() -> None:  # (it waited silently, then gave up after 30 s)
+        with contextlib.suppress(OSError):
+            err.print(t("store_waiting", lang, seconds=WRITE_WAIT_SECONDS), highlight=False)
+
+    told = ON_WAIT.set(waiting)  # from the store's opening on (PostgreSQL's waits there)
+    try:
+        with _spooled(args.files) as files, _checked_against(location, args.dry_run) as target:
+            result = write_into(
+                target,
+                lambda app: _import(app, files, args.dry_run, lang, err, encoding),
+                kept=lambda result: result.ok,
+                on_rebuild=args.on_rebuild,
+                args=args,
+            )
+    finally:
+        ON_WAIT.reset(told)
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
