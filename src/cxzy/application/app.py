@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -481,6 +482,9 @@ def open_app(
             "CREATE_TABLE": "y" if new and not read_only else "n",
         }
     else:
+        # how cxzy's sessions show in pg_stat_activity (libpq's variable: eventsourcing
+        # passes no application_name; one set by the user stays)
+        os.environ.setdefault("PGAPPNAME", "cxzy")
         env = postgres_env(location, create=create and not read_only)
         check_listening(location, env)
         check_postgres_store(location, figures_gone=figures_gone)  # (before eventsourcing
