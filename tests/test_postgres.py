@@ -789,3 +789,14 @@ def test_a_store_that_could_not_be_opened_is_closed_at_once(server, monkeypatch)
         assert made and all(app.factory.datastore.pool.closed for app in made)
     finally:
         gc.enable()
+
+
+def test_cxzys_sessions_are_named_for_the_dba(pg, monkeypatch):
+    """eventsourcing names no session: in pg_stat_activity they were anyone's."""
+    monkeypatch.delenv("PGAPPNAME", raising=False)
+    app = open_app(resolve_store(pg), create=True)
+    try:
+        with app.recorder.datastore.get_connection() as conn:
+            assert conn.execute("SHOW application_name").fetchone()[0] == "cxzy"
+    finally:
+        app.close()
