@@ -797,6 +797,7 @@ def test_cxzys_sessions_are_named_for_the_dba(pg, monkeypatch):
     app = open_app(resolve_store(pg), create=True)
     try:
         with app.recorder.datastore.get_connection() as conn:
-            assert conn.execute("SHOW application_name").fetchone()[0] == "cxzy"
+            (named,) = conn.execute("SHOW application_name").fetchone().values()
+            assert named == "cxzy"
     finally:
         app.close()
