@@ -150,3 +150,13 @@ def test_a_bad_known_at_is_one_line_exit_1(cli, bad):
     cli.ok_import(prelude())
     res = cli.run("status", "--format", "json", "--as-of", "2010-07-01", "--known-at", bad)
     assert_one_line_error(res)
+
+
+def test_known_at_before_any_record_says_the_store_held_none(cli):
+    """The table showed the campaign's title over an empty grid, unexplained."""
+    cli.ok_import(prelude())
+    res = cli.run("status", "--known-at", "2000-01-01T00:00:00+08:00")
+    assert res.code == 0, str(res)
+    assert res.err.strip() == "the store held no record yet at 2000-01-01T00:00:00+08:00"
+    res = cli.run("status", "--known-at", "2000-01-01T00:00:00+08:00", "--format", "json")
+    assert res.code == 0 and res.err == "" and json.loads(res.out)["units"] == [], str(res)

@@ -348,6 +348,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the store holds no campaign yet: import a CampaignPlanned record first",
         "zh": "库中尚无活动:请先导入 CampaignPlanned 记录",
     },
+    "known_nothing": {
+        "zh": "截至 {moment},库中尚无任何记录",
+        "en": "the store held no record yet at {moment}",
+    },
     "store_waiting": {
         "zh": "另一个导入正在写入数据库,等它完成(最多 {seconds} 秒)……",
         "en": "another import is writing into the store: waiting for it (at most {seconds} s)…",

@@ -372,6 +372,8 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         for table in status_tables(report, args.lang, out):
             out.print(table)
+        if report.position == 0 and known_at is not None:  # (not an empty grid unsaid)
+            err.print(t("known_nothing", args.lang, moment=known_at.isoformat()))
     return EXIT_OK
 
 
