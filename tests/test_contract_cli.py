@@ -223,6 +223,11 @@ def test_records_piped_to_import_dash_are_checked_and_written_with_their_origin(
         "as JSON Lines)"
     ), proc.stderr
     assert len(proc.stderr.splitlines()) == 2, proc.stderr  # and the summary
+    # a first line that is nearly a header: not JSON, said at once (a pattern matching
+    # headers took a minute on it)
+    nearly = "type, at" + " , " * 18 + " !\n"
+    proc = run_module("--lang", "en", "import", "-", env=env, cwd=tmp_path, input=nearly)
+    assert proc.returncode == 1 and "<stdin>:1: not valid JSON" in proc.stderr, proc.stderr
 
     proc = run_module("--lang", "en", "import", "-", "-", env=env, cwd=tmp_path, input=text)
     assert proc.returncode == 1 and "standard input" in proc.stderr, proc.stderr

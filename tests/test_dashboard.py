@@ -1050,6 +1050,8 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         assert {"RectificationOpened", "RectificationDeadlineExtended"} <= deadlines
         app.lang = "en"
         assert {r[2] for r in await search("office member")} == {"LeaderAssigned"}
+        # a mark's field name is not what a record shows: found nowhere
+        assert await search("verdict") == [] and await search("grade") == []
 
 
 async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_is_said(

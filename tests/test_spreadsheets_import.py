@@ -384,13 +384,14 @@ def test_a_csv_typed_with_full_width_commas_says_so(cli, tmp_path):
     cli.ok_import(prelude())
     path = tmp_path / "一四五队.csv"
     path.write_text(
+        "# 本表由各单位填写，请勿改动表头\n"  # a comment's text is its own
         "type,at,unit,kind,title\n"
         "ActivityHeld,2010-06-01,145,study,学习，讨论\n"  # (in the text: fine)
         "ActivityHeld，2010-06-02，145，study，座谈\n",
         encoding="utf-8",
     )
     before = cli.log_text()
-    said = assert_refused(cli.run("import", path), path, 3, "separated by the full-width comma")
+    said = assert_refused(cli.run("import", path), path, 4, "separated by the full-width comma")
     assert "'ActivityHeld，2010-06-02，145，study，座谈'" in said, said
     assert cli.log_text() == before
     header = tmp_path / "header.csv"
@@ -401,7 +402,7 @@ def test_a_csv_typed_with_full_width_commas_says_so(cli, tmp_path):
     assert res.code == 1 and f"{header}:1: 单元格之间用的是全角逗号" in res.err, str(res)
     assert "ｔｙｐｅ，at" in res.err and res.err.count("全角逗号") == 1, str(res)  # (the header)
     typed_again = "ActivityHeld,2010-06-02,145,study,座谈\n"
-    kept = "".join(path.read_text(encoding="utf-8").splitlines(True)[:2])
+    kept = "".join(path.read_text(encoding="utf-8").splitlines(True)[:3])
     path.write_text(kept + typed_again, encoding="utf-8")
     assert cli.run("import", path).code == 0
     titles = {r.get("title") for r in cli.log()}

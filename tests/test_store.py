@@ -213,6 +213,8 @@ def test_a_read_only_store_of_an_older_shape_is_read_row_by_row(store):
         db.execute("DROP TABLE cx_running")
         db.execute("DROP TABLE cx_open")
         db.execute("ALTER TABLE cx_log DROP COLUMN person")
+        # a leader's summary was the role's code (role=leader: leader), and no marks
+        db.execute("UPDATE cx_log SET summary = substr(marks, 6) WHERE type = 'LeaderAssigned'")
         db.execute("ALTER TABLE cx_log DROP COLUMN marks")
     app = open_app(location(store), read_only=True)
     try:
@@ -230,8 +232,14 @@ def test_a_read_only_store_of_an_older_shape_is_read_row_by_row(store):
         found = DashboardQuery(older).log_page(text="刘继东", type_="LeaderAssigned")
         words = [SearchWords("不通过", codes_named("不通过", MARKED_FIELDS))]
         rejected = DashboardQuery(older).log_page(words=words)
+        # its summary of a leader held the role's code: shown as the mark it is
+        roles = DashboardQuery(older).log_page(type_="LeaderAssigned")
     finally:
         older.close()
+    assert {r.summary for r in roles} == {None}, roles
+    assert {r.marks[0][0] for r in roles} == {"role"} and ("role", "leader") in {
+        r.marks[0] for r in roles
+    }
     assert found == []  # the summary is the role: nothing names him without the person
     assert rejected == []  # nor a verification's verdict without the marks
 
@@ -740,3 +748,8 @@ def test_a_password_in_a_url_that_is_no_url_is_not_printed(capsys):
     assert main(["--lang", "en", "--store", url, "status"]) == 1
     err = capsys.readouterr().err
     assert "top/secret" not in err and "postgresql://office:***@" in err, err
+    # an @ in it too: urlsplit takes the part before it for the password
+    url = "postgresql://office:a@b/c@127.0.0.1:1/nodb?schema=office"
+    assert main(["--lang", "en", "--store", url, "status"]) == 1
+    err = capsys.readouterr().err
+    assert "b/c" not in err and "postgresql://office:***@" in err, err

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import KnownAt, open_at
-from cxzy.application.readmodel import ALL, Marks, life_code, mark_of, parse_marks
+from cxzy.application.readmodel import ALL, Marks, life_code, mark_of, shown_marks
 from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
@@ -197,6 +197,7 @@ _LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded, {person}, 
 
 def _log_row(row: tuple[Any, ...]) -> LogRow:
     pos, at, day, type_, unit, summary, by, recorded, person, entity, marks = row
+    shown, summary = shown_marks(type_, summary, marks)
     return LogRow(
         int(pos),
         datetime.fromisoformat(at),
@@ -208,7 +209,7 @@ def _log_row(row: tuple[Any, ...]) -> LogRow:
         datetime.fromisoformat(recorded),
         person,
         life_code(entity),
-        parse_marks(marks),
+        shown,
     )
 
 
@@ -545,7 +546,9 @@ class DashboardQuery:
         for part, (looked_for, codes) in enumerate(searched):
             found = [f"{column} LIKE :text{part}" for column in _SEARCHED]
             found.append(f"{self.app.log_person} LIKE :text{part}")
-            found.append(f"{self.app.log_marks} LIKE :text{part}")  # (a day: 2011-03-31)
+            # a mark's value typed bare (a day: 2011-03-31), not its field's name
+            found.append(f"{self.app.log_marks} LIKE :value{part}")
+            params[f"value{part}"] = f"%={looked_for}%"
             for n, (type_of, field_of, code) in enumerate(codes):
                 found.append(
                     f"(type = :coded_type{part}_{n}"

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cxzy.application.app import CampaignApp
-from cxzy.application.readmodel import Marks, delay_seconds, life_code, parse_marks
+from cxzy.application.readmodel import Marks, delay_seconds, life_code, shown_marks
 from cxzy.domain.errors import Violation
 from cxzy.domain.schema import public_record
 
@@ -145,6 +145,7 @@ class LogQuery:
         found = []
         for pos, at, type_, unit, summary, by, recorded, origin, person, entity, marks in rows:
             at_, recorded_ = datetime.fromisoformat(at), datetime.fromisoformat(recorded)
+            shown, summary = shown_marks(type_, summary, marks)
             late = None if late_limit is None else late_days(at_, recorded_, late_limit)
             if filters.late and late is None:
                 continue
@@ -161,7 +162,7 @@ class LogQuery:
                     late,
                     person,
                     life_code(entity),
-                    parse_marks(marks),
+                    shown,
                 )
             )
         more = limit is not None and len(rows) == limit

@@ -322,6 +322,19 @@ def parse_marks(marks: str | None) -> Marks:
     return tuple(found)
 
 
+def shown_marks(type_: str, summary: str | None, marks: str | None) -> tuple[Marks, str | None]:
+    """A log row's marks and summary. A read model before v12 (read as it is by a
+    reader that may not rebuild it) kept no marks, and a leader's role, an award's
+    title or an escalation's action without a note as the summary: taken for the
+    mark it is, so that it is shown in words."""
+    if marks is not None or summary is None:
+        return parse_marks(marks), summary
+    for field in MARKED_FIELDS.get(type_, ()):
+        if summary in TYPES[type_][field].choices:
+            return ((field, summary),), None
+    return (), summary
+
+
 # the entity a record is of (cx_log.entity): its field and the key's prefix, per type
 _ENTITY_PREFIX = {"commitment": "c:", "rectification": "r:", "activity": "a:", "review": "v:"}
 _ENTITY_OF = {

@@ -69,12 +69,13 @@ def without_password(url: str) -> str:
         parts = urlsplit(url)
         password = parts.password
     except ValueError:
-        password = None
-    if password is not None:
+        parts, password = None, None
+    if parts is not None and password is not None and "@" not in url.partition(parts.netloc)[2]:
         netloc = parts.netloc.replace(f":{password}@", ":***@", 1)
         return parts._replace(netloc=netloc).geturl()
-    # none that urlsplit saw (cut at a / ? or #): whatever follows user: up to the
-    # last @ (more hidden than needed, when the query holds one: never less)
+    # none that urlsplit saw whole (cut at a / ? or #, or holding an @ after one):
+    # whatever follows user: up to the last @ (more hidden than needed when the
+    # query holds one: never less)
     return _PASSWORD.sub(r"\1***@", url)
 
 

@@ -25,8 +25,8 @@ from cxzy.domain.moments import (
 from cxzy.domain.records import Record, Stamp
 from cxzy.domain.template import REVIEW_KINDS, UNIT_KINDS
 
-MAX_ID = 200  # an id's, a code's or a name's characters (a unit, a person: CODE_FIELDS)
-# free text's (a title, a note): a pasted report of a few pages; a title of five
+MAX_ID = 200  # an id's or a code's characters (a unit's, a person's: CODE_FIELDS, `by`)
+# free text's (a title, a note, a unit's name): a pasted report of a few pages; a title of five
 # million characters was taken, and `cxzy log` printed it for three minutes
 MAX_TEXT = 20_000
 MAX_WHOLE = 2**31 - 1  # a count: also what any SQL INTEGER column holds

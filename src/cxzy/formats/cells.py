@@ -381,7 +381,7 @@ def coerce_row(
 # -- a table ------------------------------------------------------------------------
 
 
-def _comment(values: Sequence[Any]) -> bool:
+def is_comment(values: Sequence[Any]) -> bool:
     """A row whose first filled cell starts with ``#`` (like a JSON Lines comment)."""
     first = next((v for v in values if not _empty(v)), None)
     return isinstance(first, str) and first.lstrip().startswith("#")
@@ -408,7 +408,7 @@ def records_from_rows(
             if header is None:
                 return
             continue
-        if all(_empty(v) for v in values) or _comment(values):
+        if all(_empty(v) for v in values) or is_comment(values):
             continue
         if header is None:
             header = [_column_name(v) for v in values]

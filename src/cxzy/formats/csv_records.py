@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cxzy.domain.errors import Violation, os_reason
-from cxzy.formats.cells import Item, record_type, records_from_rows
+from cxzy.formats.cells import Item, is_comment, record_type, records_from_rows
 
 FALLBACK_ENCODING = "gb18030"
 DELIMITERS = (",", ";", "\t")
@@ -154,6 +154,9 @@ def _rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any] | Violation]]:
     an unknown type, its text shown with the commas it did not have."""
     columns = 0  # the header's
     for row, cells in _split_rows(lines):
+        if is_comment(cells):  # (its text is its own: a ，in it is no separator)
+            yield row, cells
+            continue
         # (a file of one column may hold it in its text; no field's name holds it)
         if len(cells) == 1 and columns != 1 and _FULL_WIDTH_COMMA in cells[0]:
             yield row, Violation("csv_full_width_comma", cell=_shortened(cells[0]))

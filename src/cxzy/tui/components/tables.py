@@ -308,11 +308,13 @@ def fill(
             if old_key != new_key:
                 break
             kept += 1
+    grows = laid_out is not None and any(w > o for w, o in zip(widths, laid_out, strict=False))
     if (
         isinstance(table, Table)
         and kept
         and len(before[1]) - kept <= REMOVED_ONE_BY_ONE
         and laid_out is not None
+        and not (fit is not None and grows)  # (the column that gives way must narrow)
     ):
         keys = [key for key, _ in columns]
         wider = {
