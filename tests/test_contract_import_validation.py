@@ -1230,3 +1230,15 @@ def test_a_record_dated_after_the_day_it_is_imported_is_refused(seeded):
         assert "line 1" not in res.err and ":1:" not in res.err, res.err
         assert seeded.log_text() == before
         seeded.ok_import([later_today])
+
+
+def test_a_code_not_in_its_list_is_refused_with_each_codes_words_in_chinese(seeded):
+    """A unit typing 优秀 read "not one of advanced, middle, lagging": what 先进 is
+    was nowhere."""
+    bad = review("145", "mass_evaluation", "2011-03-01", grade="优秀")
+    path = seeded.write([bad], None)
+    res = seeded.run("import", path, lang="zh")
+    said = assert_refused(res, path, 1, "grade")
+    assert "advanced(先进)、middle(中间)、lagging(后进)" in said, said
+    path, res = seeded.imp([bad])
+    assert "is not one of advanced, middle, lagging" in assert_refused(res, path, 1), res

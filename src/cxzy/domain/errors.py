@@ -39,6 +39,28 @@ class Coded:
         return self.code
 
 
+class Choices:
+    """The codes a field takes, in a message: in Chinese each with its words
+    (``advanced(先进)、middle(中间)``: a unit typing 优秀 learns what 先进 is)."""
+
+    def __init__(self, type_: str, field: str, codes: tuple[str, ...]) -> None:
+        self.type, self.field, self.codes = type_, field, codes
+
+    def render(self, lang: str = "en") -> str:
+        from cxzy.i18n import field_words
+
+        if lang == "en":
+            return ", ".join(self.codes)
+        shown = []
+        for code in self.codes:
+            words = field_words(self.type, self.field, code, lang)
+            shown.append(f"{code}({words})" if words and words != code else code)
+        return "、".join(shown)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
 class TemplateError(Exception):
     """A campaign template is broken; the message says where."""
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from cxzy.domain import jsontext
-from cxzy.domain.errors import Violation
+from cxzy.domain.errors import Choices, Violation
 from cxzy.domain.moments import (
     FIRST_DAY,
     ISO_DAY,
@@ -338,12 +338,11 @@ _PARSERS: dict[str, Callable[[Any, str], Any]] = {
 }
 
 
-def _value(spec: Field, value: Any, name: str) -> Any:
+def _value(spec: Field, value: Any, name: str, type_: str = "") -> Any:
     if spec.kind == ENUM:
         if value not in spec.choices:
-            raise Violation(
-                "bad_enum", field=name, value=_show(value), allowed=", ".join(spec.choices)
-            )
+            allowed = Choices(type_, name, spec.choices)
+            raise Violation("bad_enum", field=name, value=_show(value), allowed=allowed)
         return value
     if spec.kind == TEXT and name in CODE_FIELDS:
         return _code(value, name)
@@ -456,7 +455,7 @@ def parse_record(
             fields[name] = spec.default
             continue
         try:
-            fields[name] = _value(spec, value, name)
+            fields[name] = _value(spec, value, name, type_)
         except Violation as problem:
             problems.append(problem)
     inspection = type_ == "ReviewRecorded" and fields.get("kind") == "inspection"
