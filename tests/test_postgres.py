@@ -308,7 +308,7 @@ def test_processes_starting_on_a_new_store_and_importing_the_same_file_record_it
     assert app.head() == 544
 
 
-def test_a_read_only_role_can_watch_but_not_write(pg, server, capsys):
+def test_a_read_only_role_can_watch_and_check_a_file_but_not_write(pg, server, capsys, tmp_path):
     assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
     schema = pg.rsplit("schema=", 1)[1]
     role = f"cxzy_reader_{uuid.uuid4().hex[:8]}"
@@ -328,6 +328,14 @@ def test_a_read_only_role_can_watch_but_not_write(pg, server, capsys):
         assert err.strip().splitlines() == [
             f"this store is read-only for you ({reader}); nothing was written"
         ]
+        assert len(log(capsys, pg)) == 544
+        # but it may check a unit's file: against a temporary copy (it was refused)
+        unit_file = tmp_path / "145.jsonl"
+        record = {"type": "ActivityHeld", "at": "2012-11-06", "unit": "145", "kind": "study"}
+        unit_file.write_text(json.dumps({**record, "title": "学习"}) + "\n", encoding="utf-8")
+        code, out, err = cli(capsys, "--store", reader, "import", "--dry-run", str(unit_file))
+        assert code == 0 and out.startswith("valid: would write 1 record"), out + err
+        assert f"{reader} is read-only for you: checking against a temporary copy" in err, err
         assert len(log(capsys, pg)) == 544
     finally:
         with psycopg.connect(server, autocommit=True) as conn:

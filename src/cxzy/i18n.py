@@ -688,6 +688,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "已导入 {written} 条,跳过已存在 {skipped} 条(日志位置 {position})",
         "en": "imported {written:~record|records}, skipped {skipped} already present (log position {position})",
     },
+    "dry_run_copy": {
+        "zh": "{store} 对你只读:先把它复制到一个临时文件,再对照检查(百万条约需几分钟)……",
+        "en": "{store} is read-only for you: checking against a temporary copy of it (minutes at a million events)…",
+    },
     "dry_run_ok": {
         "zh": "检查通过:将写入 {written} 条,跳过已存在 {skipped} 条(未写入,--dry-run)",
         "en": "valid: would write {written:~record|records}, skip {skipped} already present (dry run, nothing written)",

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from itertools import zip_longest
+from pathlib import Path
 from typing import Any, TypeVar
 
-from cxzy.application.app import CampaignApp, ImportTransaction
+from cxzy.application.app import CampaignApp, ImportTransaction, open_app
 from cxzy.application.audit import verify
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.status import StatusQuery
-from cxzy.application.store import failures_named
+from cxzy.application.store import StoreLocation, failures_named
 from cxzy.domain.errors import Violation
 
 T = TypeVar("T")
@@ -27,6 +30,26 @@ class CopyResult:
     #: the source's read-model tables whose figures are not those its log gives (the
     #: copy's are made from the log: its status was then not compared to theirs)
     source_unlike: tuple[str, ...] = ()
+
+
+@contextmanager
+def sqlite_copy(location: StoreLocation) -> Iterator[StoreLocation]:
+    """A copy of the store at ``location`` in a temporary SQLite file, removed at the
+    end (messages name the store): what a dry run checks against when it may read a
+    PostgreSQL store but not write it (the office's read-only role). Made and proven
+    as by ``cxzy store copy``."""
+    with tempfile.TemporaryDirectory(prefix="cxzy-dry-run-") as folder:
+        copy = StoreLocation("sqlite", str(Path(folder) / "copy.sqlite3"))
+        source = open_app(location, read_only=True)
+        try:
+            target = open_app(copy, create=True)
+            try:
+                copy_store(source, target)
+            finally:
+                target.close()
+        finally:
+            source.close()
+        yield StoreLocation("sqlite", copy.target, shown=location.display())
 
 
 def copy_store(

@@ -27,6 +27,7 @@ from rich.console import Console
 
 from cxzy import __version__
 from cxzy.application.app import CampaignApp, closing_opened, open_app, open_when_there
+from cxzy.application.copying import sqlite_copy
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
 from cxzy.application.recorders import ON_WAIT
@@ -285,14 +286,28 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     told = ON_WAIT.set(waiting)  # from the store's opening on (PostgreSQL's waits there)
     try:
-        with _spooled(args.files) as files, _checked_against(location, args.dry_run) as target:
-            result = write_into(
-                target,
-                lambda app: _import(app, files, args.dry_run, lang, err, encoding),
-                kept=lambda result: result.ok,
-                on_rebuild=args.on_rebuild,
-                args=args,
-            )
+        with _spooled(args.files) as files:
+
+            def into(target: StoreLocation) -> ImportResult:
+                return write_into(
+                    target,
+                    lambda app: _import(app, files, args.dry_run, lang, err, encoding),
+                    kept=lambda result: result.ok,
+                    on_rebuild=args.on_rebuild,
+                    args=args,
+                )
+
+            try:
+                with _checked_against(location, args.dry_run) as target:
+                    result = into(target)
+            except Violation as refused:
+                # a dry run on a PostgreSQL store this role may only read (the office's
+                # reader checking a unit's file): against a copy of it, as on SQLite
+                if not (args.dry_run and refused.code == "store_read_only_role"):
+                    raise
+                err.print(t("dry_run_copy", lang, store=location.display()), highlight=False)
+                with sqlite_copy(location) as copy:
+                    result = into(copy)
     finally:
         ON_WAIT.reset(told)
     if not result.ok:
