@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 LANGS = ("zh", "en")
@@ -1772,14 +1772,21 @@ def code_named(type_: str, field: str, words: str) -> str | None:
     if group is None:
         return None
     wanted = words.casefold()
-    prefix = f"{group}."
     return next(
         (
-            key.removeprefix(prefix)
-            for key, texts in LABELS.items()
-            if key.startswith(prefix) and any(w.casefold() == wanted for w in texts.values())
+            code
+            for code, texts in _codes_of(group)
+            if any(w.casefold() == wanted for w in texts.values())
         ),
         None,
+    )
+
+
+def _codes_of(group: str) -> Iterator[tuple[str, Mapping[str, str]]]:
+    """The codes of a group that have words, with their words by language."""
+    prefix = f"{group}."
+    return (
+        (key.removeprefix(prefix), texts) for key, texts in LABELS.items() if key.startswith(prefix)
     )
 
 
@@ -1845,11 +1852,10 @@ def codes_named(
                 elif name and needle in name:  # 期限: any of them
                     found.append((type_, field, None))
                 continue
-            prefix = f"{group}."
             found.extend(
-                (type_, field, key.removeprefix(prefix))
-                for key in LABELS
-                if key.startswith(prefix) and needle in t(key, lang).casefold()
+                (type_, field, code)
+                for code, _ in _codes_of(group)
+                if needle in t(f"{group}.{code}", lang).casefold()
             )
     return found
 

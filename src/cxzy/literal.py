@@ -37,6 +37,12 @@ def literal(value: Any) -> Text:
     return Text(visible(str(value if value is not None else "")))
 
 
+def clipped(text: str, most: int) -> str:
+    """``text`` cut to at most ``most`` characters, with "…" where it was cut (a
+    message's or a table's share of a text that may run to pages)."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 def shortened(text: str, cells: int) -> str:
     """``text`` cut to at most ``cells`` terminal cells, with "…" where it was cut
     (a unit's name or code as long as a sentence must not push its figures away)."""

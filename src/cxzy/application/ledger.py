@@ -225,15 +225,12 @@ class LedgerQuery:
         if report.head_hash is None or report.position == 0:
             return None
         with self.app.snapshot() as c:
-            recorded = self.app.read_model.value(
-                c, "SELECT recorded FROM cx_log WHERE pos = :pos", pos=report.position
-            )
             # the moment its import committed, as `cxzy checkpoint` prints it: "as known
             # at" it is this position (at its records' own moment, the store before it)
-            committed = self.app.read_model.committed_at(c, report.position)
-        if recorded is None:
+            held = self.app.read_model.held_at(c, report.position)
+        if held is None:
             return None
-        moment = utc_text(datetime.fromisoformat(str(committed or recorded)))
+        moment = utc_text(datetime.fromisoformat(held))
         return str(Checkpoint(report.position, report.head_hash, moment))
 
     def _events(

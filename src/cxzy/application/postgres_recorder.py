@@ -42,8 +42,7 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
         # CREATE INDEX IF NOT EXISTS waits for a writer's lock on the table even when
         # the index is there: as long as a writer waits, then "another import holds
         # the store" (a second import waited for ever, silently)
-        if self.on_wait is not None and not self._locked_at_once(curs.connection, curs):
-            self.on_wait()  # (a second import waits here, on PostgreSQL)
+        self._say_if_waiting(curs.connection, curs)  # (a second import waits here)
         curs.execute(SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout))
         super()._create_table(curs)
         self.read_model.create(curs)
@@ -101,6 +100,12 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
         with curs.connection.cursor(row_factory=tuple_row) as cursor:
             self._apply_read_model(cursor, ids, cx_stored=stored_events, **kwargs)
         return ids
+
+    def _say_if_waiting(self, conn: Any, cursor: Any) -> None:
+        """Tell ``on_wait`` when another writer holds eventsourcing's lock, before
+        this transaction waits for it."""
+        if self.on_wait is not None and not self._locked_at_once(conn, cursor):
+            self.on_wait()
 
     def _locked_at_once(self, conn: Any, cursor: Any) -> bool:
         """Whether eventsourcing's lock is had at once (else another writer holds it)."""
@@ -160,8 +165,7 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
             # eventsourcing's own lock, with its timeout (POSTGRES_LOCK_TIMEOUT: as long
             # as SQLite's busy timeout, then "another import holds the store"; a LOCK
             # of our own waited for ever, silently)
-            if self.on_wait is not None and not self._locked_at_once(conn, cursor):
-                self.on_wait()
+            self._say_if_waiting(conn, cursor)
             for statement in self.lock_table_statements:
                 cursor.execute(statement)
             # An import or a rebuild grows the read model's tables from few rows to

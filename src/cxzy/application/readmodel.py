@@ -313,7 +313,7 @@ def log_marks(type_: str, fields: Mapping[str, Any]) -> str | None:
 Marks = tuple[tuple[str, str | bool], ...]
 
 
-def parse_marks(marks: str | None) -> Marks:
+def _parse_marks(marks: str | None) -> Marks:
     """``cx_log.marks`` as (field, code) pairs, a yes or no as a bool."""
     found: list[tuple[str, str | bool]] = []
     for mark in (marks or "").split():
@@ -328,7 +328,7 @@ def shown_marks(type_: str, summary: str | None, marks: str | None) -> tuple[Mar
     title or an escalation's action without a note as the summary: taken for the
     mark it is, so that it is shown in words."""
     if marks is not None or summary is None:
-        return parse_marks(marks), summary
+        return _parse_marks(marks), summary
     for field in MARKED_FIELDS.get(type_, ()):
         if summary in TYPES[type_][field].choices:
             return ((field, summary),), None
@@ -726,6 +726,15 @@ class ReadModel:
                 upto=upto,
             )
         ]
+
+    def held_at(self, cursor: Any, pos: int) -> str | None:
+        """When the store held a position: its import's commit, or where that is not
+        kept, its record's recorded moment (a checkpoint's time; None: no such
+        position)."""
+        recorded = self.value(cursor, "SELECT recorded FROM cx_log WHERE pos = :pos", pos=pos)
+        if recorded is None:
+            return None
+        return self.committed_at(cursor, pos) or str(recorded)
 
     def committed_at(self, cursor: Any, pos: int) -> str | None:
         """When the import that wrote a position committed (None: not kept)."""

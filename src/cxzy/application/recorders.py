@@ -181,10 +181,11 @@ class _ImmediateTransaction(SQLiteTransaction):
     def __enter__(self) -> SQLiteCursor:
         cursor = self.connection.cursor()
         try:
-            if self.on_wait is None or not _begin_at_once(cursor):
-                if self.on_wait is not None:
-                    self.on_wait()
-                cursor.execute("BEGIN IMMEDIATE")
+            if self.on_wait is not None:
+                if _begin_at_once(cursor):
+                    return cursor
+                self.on_wait()  # (another writer holds the lock: said, then waited for)
+            cursor.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise OperationalError(error) from error
         return cursor

@@ -13,11 +13,12 @@ from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.audit import Checkpoint, VerifyReport, verify
 from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.store import StoreLocation, failures_named
+from cxzy.cli.exits import EXIT_OK, EXIT_REFUSED
 from cxzy.cli.progress import progress
 from cxzy.domain.errors import Violation
 from cxzy.i18n import message, t
 
-EXIT_OK, EXIT_BROKEN = 0, 1
+EXIT_BROKEN = EXIT_REFUSED  # (FORMAT.md: verify's 1 is a log that is not intact)
 
 
 def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:

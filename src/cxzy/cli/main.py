@@ -62,7 +62,6 @@ from cxzy.formats.readers import CSV_SUFFIXES, read_file
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
 from cxzy.literal import visible
 
-# what writing the output meets (a full disk, a quota, a file size limit, a device)
 PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
 DEMO_FILE = "demo.jsonl"
 
@@ -244,7 +243,6 @@ def _import(
 ) -> ImportResult:
     sources: dict[str, str] = {}
     items, total = _read_files(files, sources, encoding, spreadsheets.campaign_zone(app))
-
     with progress(err, t("checking", lang), total) as done:
         return Importer(app).run(items, dry_run=dry_run, on_record=done, sources=sources)
 

@@ -14,7 +14,7 @@ from cxzy.application.history import LogEntry
 from cxzy.application.importer import origin_parts
 from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.i18n import summary_label, t
-from cxzy.literal import NAME_CELLS, literal, unit_label, visible
+from cxzy.literal import NAME_CELLS, clipped, literal, unit_label, visible
 from cxzy.styles import STATE_STYLES
 
 
@@ -155,10 +155,6 @@ TABLE_ROWS = 500
 SUMMARY_MOST = 500
 
 
-def _cut(text: str) -> str:
-    return text if len(text) <= SUMMARY_MOST else text[: SUMMARY_MOST - 1] + "…"
-
-
 def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
     late = t("late_days", lang, days=e.late_days) if e.late_days else ""
     return {
@@ -166,7 +162,9 @@ def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
         "at": Text(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
         "type": Text(e.type),
         "unit": literal(e.unit),
-        "summary": literal(_cut(summary_label(e.type, e.summary, lang, e.person, e.life, e.marks))),
+        "summary": literal(
+            clipped(summary_label(e.type, e.summary, lang, e.person, e.life, e.marks), SUMMARY_MOST)
+        ),
         "by": literal(e.by),
         "recorded": Text(e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
         "late": Text(late, style="yellow"),

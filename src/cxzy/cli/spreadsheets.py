@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from cxzy.formats.ledger_tables import Table
     from cxzy.formats.workbook_template import TemplateInputs
 
-
 DEFAULT_TEMPLATE = "cxzy-2010"
 FAR_FUTURE = date(9999, 12, 31)
 

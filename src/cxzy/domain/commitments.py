@@ -25,10 +25,7 @@ class Commitment(Lifecycle):
 
     @staticmethod
     def check_new(stamp: Stamp, due: date, **_: Any) -> None:
-        """A commitment is due on the day it is made or later (a day before is a
-        slip of the year or the month)."""
-        if due < stamp.day:
-            raise Violation("due_before_made", due=due.isoformat(), made=stamp.day.isoformat())
+        _check_due(due, stamp.day)
 
     @event("Made", topic="cxzy:CommitmentMade")
     def __init__(
@@ -67,8 +64,7 @@ class Commitment(Lifecycle):
 
     def change_due(self, stamp: Stamp, due: date, reason: str) -> None:
         self._check_can_change(stamp)
-        if due < self.made_day:
-            raise Violation("due_before_made", due=due.isoformat(), made=self.made_day.isoformat())
+        _check_due(due, self.made_day)
         self._due_changed(stamp, commitment=self.code, due=due, reason=reason)
 
     @event("DueChanged", topic="cxzy:CommitmentDueChanged")
@@ -84,3 +80,10 @@ class Commitment(Lifecycle):
     def _fulfilled(self, stamp: Stamp, commitment: str, note: str | None) -> None:
         self.fulfilled = True
         self.last_at = stamp.at
+
+
+def _check_due(due: date, made: date) -> None:
+    """A commitment is due on the day it is made or later (a day before is a slip of
+    the year or the month), as made and as its due date is changed."""
+    if due < made:
+        raise Violation("due_before_made", due=due.isoformat(), made=made.isoformat())

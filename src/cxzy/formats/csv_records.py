@@ -25,6 +25,7 @@ from typing import Any
 
 from cxzy.domain.errors import Violation, os_reason
 from cxzy.formats.cells import Item, is_comment, record_type, records_from_rows
+from cxzy.literal import clipped
 
 FALLBACK_ENCODING = "gb18030"
 DELIMITERS = (",", ";", "\t")
@@ -159,7 +160,7 @@ def _rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any] | Violation]]:
             continue
         # (a file of one column may hold it in its text; no field's name holds it)
         if len(cells) == 1 and columns != 1 and _FULL_WIDTH_COMMA in cells[0]:
-            yield row, Violation("csv_full_width_comma", cell=_shortened(cells[0]))
+            yield row, Violation("csv_full_width_comma", cell=clipped(cells[0], 40))
             continue
         if not columns and any(cell.strip() for cell in cells):
             columns = len(cells)
@@ -167,10 +168,6 @@ def _rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any] | Violation]]:
 
 
 _FULL_WIDTH_COMMA = "\uff0c"
-
-
-def _shortened(text: str, most: int = 40) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _split_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any]]]:

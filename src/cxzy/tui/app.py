@@ -498,20 +498,23 @@ class CxzyApp(App[None]):
         """Whether the screen in front shows a day: a screen over another that says
         nothing of it (the help, a prompt, the palette) shows what that one does
         (the help over the log listed ``[``/``]``, and they moved the day behind it)."""
-        for screen in reversed(self.screen_stack):
-            shows = getattr(type(screen), "SHOWS_DAY", None)
-            if shows is not None:
-                return bool(shows)
-            if not isinstance(screen, ModalScreen):
-                return True
-        return True
+        declared = (getattr(type(s), "SHOWS_DAY", None) for s in self._screens_in_front())
+        return bool(next((shows for shows in declared if shows is not None), True))
 
     def _in_front(self) -> Screen[Any]:
         """The screen in front, looking through the help, a prompt or the palette."""
-        return next(
-            (s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)),
-            self.screen,
-        )
+        *_, front = self._screens_in_front()
+        return front
+
+    def _screens_in_front(self) -> list[Screen[Any]]:
+        """The screens from the top down to the first that is not over another (the
+        help, a prompt, the palette are)."""
+        shown: list[Screen[Any]] = []
+        for screen in reversed(self.screen_stack):
+            shown.append(screen)
+            if not isinstance(screen, ModalScreen):
+                break
+        return shown or [self.screen]
 
     def action_earlier(self) -> None:
         self._move(-1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -32,6 +34,11 @@ WIDE = 120
 SIDE_MIN = 40
 #: (Shown by ``a`` on a narrow terminal, the alerts take at least 48 columns: an
 #: alert's when, unit, what, and its id and the start of its text.)
+
+
+def _weeks(start: date, day: date) -> int:
+    """The chart's weekly samples from ``start`` up to ``day``."""
+    return (day - start).days // 7 + 1
 
 
 class OverviewScreen(Screen[None]):
@@ -158,7 +165,8 @@ class OverviewScreen(Screen[None]):
         if not series or snapshot is None:
             return
         template = snapshot.report.template
-        weeks = max(1, (snapshot.report.as_of - template.phases[0].start).days // 7 + 1)
+        start = template.phases[0].start
+        weeks = max(1, _weeks(start, snapshot.report.as_of))
         lang = self.app.lang  # type: ignore[attr-defined]
         labels = {p.key: p.short.get(lang, p.key) for p in template.phases}
         # the weeks up to the day shown, then the day itself (a week's sample can be
@@ -167,8 +175,7 @@ class OverviewScreen(Screen[None]):
         shown = {k: [*v[: weeks - 1], today[k]] for k, v in series.items()}
         # along the whole campaign: a column is the same weeks on any day (a first
         # week was drawn across the whole width, as if it were the campaign)
-        last = max(p.end for p in template.phases)
-        span = (last - template.phases[0].start).days // 7 + 1
+        span = _weeks(start, max(p.end for p in template.phases))
         self.query_one(ProgressChart).show(shown, labels, span)
 
     @on(DataTable.RowSelected, "#grid")
