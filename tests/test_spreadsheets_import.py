@@ -433,6 +433,43 @@ def test_a_code_typed_in_its_words_is_read_as_the_code(cli, tmp_path):
     assert res.code == 1 and "'优秀'" in res.err and "advanced" in res.err, str(res)
 
 
+def test_an_activity_kind_typed_in_its_words_is_read_as_the_kind(cli, tmp_path):
+    """The campaign template names each activity kind (组织学习, Study): a unit
+    typing the name in its sheet was refused with a list of codes. JSON Lines keep
+    the codes, as scripts write them."""
+    cli.ok_import(prelude())
+    rows = [
+        ["type", "at", "unit", "kind", "title"],
+        ["ActivityHeld", "2010-06-01", "145", "组织学习", "学习会"],
+        ["ActivityHeld", "2010-06-02", "145", " study ", "英文代码"],
+        ["ActivityHeld", "2010-06-03", "145", "党性分析报告（七一前夕）", "全角括号"],
+        ["ActivityHeld", "2010-06-04", "145", "Serving the Masses", "英文名称"],
+        ["ActivityHeld", "2010-06-05", "145", "自选动作", "自选"],
+    ]
+    assert cli.run("import", write_table(tmp_path / "kinds.xlsx", rows)).code == 0
+    csv = tmp_path / "kinds.csv"
+    csv.write_text("type,at,unit,kind,title\nActivityHeld,2010-06-06,145,岗位奉献,岗位\n", "utf-8")
+    assert cli.run("import", csv).code == 0
+    found = [r["kind"] for r in cli.log() if r["type"] == "ActivityHeld"]
+    assert found[-6:] == [
+        "study",
+        "study",
+        "party_spirit_analysis",
+        "serve_masses",
+        "self_chosen",
+        "post_dedication",
+    ], found
+    words = {"type": "ActivityHeld", "at": "2010-06-07", "unit": "145", "kind": "组织学习"}
+    jsonl = tmp_path / "words.jsonl"
+    jsonl.write_text(json.dumps(words | {"title": "t"}, ensure_ascii=False) + "\n", "utf-8")
+    res = cli.run("import", jsonl, lang="zh")
+    assert res.code == 1 and "'组织学习'" in res.err and "study(组织学习)" in res.err, str(res)
+    rows[1][3] = "学习会"  # a name of no kind: refused with the kinds and their names
+    res = cli.run("import", write_table(tmp_path / "other.xlsx", rows), lang="zh")
+    assert res.code == 1 and "'学习会'" in res.err, str(res)
+    assert "mobilization(党员大会动员部署)" in res.err and "self_chosen(自选动作)" in res.err
+
+
 def test_a_header_in_capitals_is_read_and_a_workbook_named_csv_is_said(cli, tmp_path):
     """`Type,AT,Unit` was refused as unknown columns; a workbook renamed .csv was
     "line 1 is neither UTF-8 nor GBK text"."""

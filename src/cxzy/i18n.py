@@ -1752,6 +1752,8 @@ def code_label(group: str, code: str | None, lang: str = DEFAULT_LANG) -> str:
 #: The fields of records that hold a code of the format: the group of its words.
 CODED_FIELDS = {
     ("UnitRegistered", "kind"): "unit_kind",
+    # (a template's kinds are named by the template: only self_chosen's words are here)
+    ("ActivityHeld", "kind"): "activity_kind",
     ("LeaderAssigned", "role"): "role",
     ("ReviewRecorded", "kind"): "review_kind",
     ("ReviewRecorded", "grade"): "grade",

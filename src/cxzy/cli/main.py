@@ -210,7 +210,7 @@ def _read_files(
     files: dict[str, Path],
     sources: dict[str, str] | None = None,
     encoding: str | None = None,
-    zone: ZoneInfo | None = None,
+    reading: spreadsheets.Reading = spreadsheets.NO_CAMPAIGN,
 ) -> tuple[Iterable[RawItem], int]:
     """Every record of the files (JSON Lines, CSV or XLSX by extension), in order,
     read as they are consumed, and about how many there are; ``sources`` receives
@@ -221,7 +221,13 @@ def _read_files(
         if path.is_dir():
             raise Violation("file_is_dir", file=name)
         try:
-            found, digests, count = read_file(path, name, encoding=encoding, zone=zone)
+            found, digests, count = read_file(
+                path,
+                name,
+                encoding=encoding,
+                zone=reading.zone,
+                kind_words=reading.kind_words,
+            )
         except FileNotFoundError:
             raise Violation("file_missing", file=name) from None
         except OSError as error:
@@ -242,7 +248,7 @@ def _import(
     encoding: str | None = None,
 ) -> ImportResult:
     sources: dict[str, str] = {}
-    items, total = _read_files(files, sources, encoding, spreadsheets.campaign_zone(app))
+    items, total = _read_files(files, sources, encoding, spreadsheets.campaign_reading(app))
     with progress(err, t("checking", lang), total) as done:
         return Importer(app).run(items, dry_run=dry_run, on_record=done, sources=sources)
 

@@ -10,10 +10,10 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -27,9 +27,10 @@ from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
 from cxzy.cli.progress import progress
 from cxzy.domain.errors import Violation
-from cxzy.domain.template import HAS_ACTIVITY, SELF_CHOSEN
+from cxzy.domain.template import SELF_CHOSEN, Template
+from cxzy.formats.cells import activity_kind_key
 from cxzy.formats.output_files import replacing
-from cxzy.i18n import code_label, t
+from cxzy.i18n import LANGS, code_label, t
 
 if TYPE_CHECKING:
     from cxzy.formats.ledger_tables import Table
@@ -75,11 +76,36 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     p.add_argument("--force", action="store_true", help=t("cli.force_not_ours", lang))
 
 
-def campaign_zone(app: CampaignApp) -> ZoneInfo | None:
-    """The campaign's time zone, or None while the store holds no campaign."""
+class Reading(NamedTuple):
+    """What reading a spreadsheet needs of the store's campaign (None and nothing
+    while it holds none)."""
+
+    zone: ZoneInfo | None  # a workbook's sheets are put in time order in it
+    kind_words: dict[str, str]  # an activity kind's words → its code
+
+
+NO_CAMPAIGN = Reading(None, {})
+
+
+def campaign_reading(app: CampaignApp) -> Reading:
+    """How the store's campaign reads a spreadsheet."""
     with app.snapshot() as cursor:
         info = app.campaign_info(cursor)
-    return ZoneInfo(info.timezone) if info is not None else None
+    if info is None:
+        return NO_CAMPAIGN
+    return Reading(ZoneInfo(info.timezone), activity_kind_words(info.template))
+
+
+def activity_kind_words(template: Template) -> dict[str, str]:
+    """Each activity kind's words in every language of the interface (the template's
+    item names, 自选动作), by :func:`activity_kind_key`, to its code; a code is
+    itself, whatever an item is named."""
+    named: dict[str, Mapping[str, str]] = {
+        **template.activity_kind_names,
+        SELF_CHOSEN: {lang: code_label("activity_kind", SELF_CHOSEN, lang) for lang in LANGS},
+    }
+    words = {activity_kind_key(w): kind for kind, name in named.items() for w in name.values()}
+    return words | {activity_kind_key(kind): kind for kind in template.activity_kinds}
 
 
 def _say(console: Console, text: str) -> None:
@@ -205,13 +231,9 @@ def template_inputs(app: CampaignApp | None, lang: str) -> TemplateInputs:
             units = [(u.unit, u.name) for u in report.units]
             title = report.title
     template = info.template if info is not None else load_template(DEFAULT_TEMPLATE)
-    kinds: list[tuple[str, str]] = []
-    for phase in template.phases:
-        for item in phase.items:
-            if item.predicate == HAS_ACTIVITY and item.kind not in {k for k, _ in kinds}:
-                kinds.append((item.kind or "", item.name.get(lang, item.key)))
-    for extra in sorted(template.activity_kinds - {k for k, _ in kinds}):
-        kinds.append((extra, extra))
+    named = template.activity_kind_names
+    kinds = [(kind, name.get(lang, kind)) for kind, name in named.items()]
+    kinds += [(extra, extra) for extra in sorted(template.activity_kinds - named.keys())]
     kinds.append((SELF_CHOSEN, code_label("activity_kind", SELF_CHOSEN, lang)))
     return TemplateInputs(
         title=title or template.title.get(lang, template.key),

@@ -3,6 +3,7 @@ render them in the user's language (see :mod:`cxzy.i18n`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -43,8 +44,17 @@ class Choices:
     """The codes a field takes, in a message: in Chinese each with its words
     (``advanced(先进)、middle(中间)``: a unit typing 优秀 learns what 先进 is)."""
 
-    def __init__(self, type_: str, field: str, codes: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        type_: str,
+        field: str,
+        codes: tuple[str, ...],
+        names: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """``names``: words by code and language that the interface does not hold (a
+        campaign template's activity kinds)."""
         self.type, self.field, self.codes = type_, field, codes
+        self.names = names or {}
 
     def render(self, lang: str = "en") -> str:
         from cxzy.i18n import field_words
@@ -53,7 +63,8 @@ class Choices:
             return ", ".join(self.codes)
         shown = []
         for code in self.codes:
-            words = field_words(self.type, self.field, code, lang)
+            named = self.names.get(code, {}).get(lang)
+            words = named or field_words(self.type, self.field, code, lang)
             shown.append(f"{code}({words})" if words and words != code else code)
         return "、".join(shown)
 

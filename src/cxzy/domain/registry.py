@@ -6,8 +6,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from cxzy.domain.errors import Violation
-from cxzy.domain.template import Template
+from cxzy.domain.errors import Choices, Violation
+from cxzy.domain.template import SELF_CHOSEN, Template
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,9 @@ class Registry:
 
     def require_activity_kind(self, kind: str) -> None:
         template = self.require_campaign().template
-        if kind != "self_chosen" and kind not in template.activity_kinds:
-            kinds = ", ".join(sorted(template.activity_kinds | {"self_chosen"}))
+        if kind != SELF_CHOSEN and kind not in template.activity_kinds:
+            codes = tuple(sorted(template.activity_kinds | {SELF_CHOSEN}))
+            kinds = Choices("ActivityHeld", "kind", codes, template.activity_kind_names)
             raise Violation("unknown_activity_kind", kind=kind, kinds=kinds)
 
 

@@ -81,6 +81,18 @@ class Template:
     phases: tuple[Phase, ...]
     activity_kinds: frozenset[str] = field(default_factory=frozenset)
 
+    @cached_property
+    def activity_kind_names(self) -> dict[str, Mapping[str, str]]:
+        """Each activity kind the campaign counts, in the template's order, with the
+        name (by language) of its first item: a kind listed only under
+        ``activity_kinds`` has no name, and ``self_chosen`` is not here."""
+        named: dict[str, Mapping[str, str]] = {}
+        for phase in self.phases:
+            for item in phase.items:
+                if item.predicate == HAS_ACTIVITY and item.kind:
+                    named.setdefault(item.kind, item.name)
+        return named
+
     def phase(self, key: str) -> Phase:
         for phase in self.phases:
             if phase.key == key:

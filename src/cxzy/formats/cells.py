@@ -306,6 +306,26 @@ def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: b
     return _plain(_trimmed(_as_text(value)))
 
 
+def activity_kind_key(words: str) -> str:
+    """How an activity kind's words are compared: as a code cell is read (full-width
+    forms as ASCII), any case, without surrounding spaces."""
+    return halfwidth(words).strip().casefold()
+
+
+def activity_kinds_named(items: Iterable[Item], words: Mapping[str, str]) -> Iterator[Item]:
+    """The records with an ``ActivityHeld`` kind typed in its words (the campaign
+    template's item name, 组织学习 or Study: ``words`` maps :func:`activity_kind_key`
+    of each to its code) given as the code. Other values are left as they are, for
+    the import to refuse with the kinds there are."""
+    for where, raw in items:
+        if isinstance(raw, Mapping) and raw.get("type") == "ActivityHeld":
+            kind = raw.get("kind")
+            code = words.get(activity_kind_key(kind)) if isinstance(kind, str) else None
+            if code is not None and code != kind:
+                raw = {**raw, "kind": code}
+        yield where, raw
+
+
 def _trimmed(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import tzinfo
 from pathlib import Path
 
 from cxzy.domain.errors import Violation
-from cxzy.formats.cells import Item
+from cxzy.formats.cells import Item, activity_kinds_named
 from cxzy.formats.csv_records import read_csv_records
 from cxzy.formats.jsonl import read_records
 from cxzy.formats.xlsx_records import read_xlsx_records
@@ -44,6 +44,7 @@ def read_file(
     *,
     encoding: str | None = None,
     zone: tzinfo | None = None,
+    kind_words: Mapping[str, str] | None = None,
 ) -> tuple[Iterable[Item], dict[str, str], int]:
     """The records of one file, the SHA-256 of the bytes for each label its records
     carry (``FILE``, or ``FILE[SHEET]`` for a workbook's sheets), and about how
@@ -54,7 +55,9 @@ def read_file(
     bytes. A CSV file's text is decoded whole (its encoding is told from all its
     lines), and its records are made as they are consumed; a workbook's are all
     made first (records of several sheets are put in time order). ``encoding`` applies to CSV (JSON Lines is UTF-8 by contract); ``zone``
-    reads local times when a workbook's sheets are put in time order. Raises
+    reads local times when a workbook's sheets are put in time order; ``kind_words``
+    reads a spreadsheet's activity kinds typed in words (:func:`activity_kinds_named`;
+    JSON Lines keep the codes, as scripts write them). Raises
     ``OSError`` when the file cannot be read, :class:`Violation` when it cannot be
     decoded."""
     name = label or str(path)
@@ -71,10 +74,14 @@ def read_file(
         return read_records(path, label=name), {name: digest.hexdigest()}, lines
     if kind == "csv":
         records, rows = read_csv_records(path, name, digest, encoding)
-        return records, {name: digest.hexdigest()}, rows
+        return _named(records, kind_words), {name: digest.hexdigest()}, rows
     items = read_xlsx_records(path, name, digest, zone)
     hex_digest = digest.hexdigest()
     sources = {name: hex_digest}
     for where, _raw in items:
         sources.setdefault(where.rpartition(":")[0], hex_digest)
-    return items, sources, len(items)
+    return _named(items, kind_words), sources, len(items)
+
+
+def _named(items: Iterable[Item], kind_words: Mapping[str, str] | None) -> Iterable[Item]:
+    return activity_kinds_named(items, kind_words) if kind_words else items
