@@ -689,6 +689,40 @@ def test_lifecycle_is_checked_against_the_store_too(seeded):
     assert seeded.log_text() == before
 
 
+def test_a_record_does_not_happen_before_the_unit_or_person_it_names(seeded):
+    """Checked in the log's order only, a unit registered on 1 June took an
+    activity of 12 May, and a child of 15 May a parent of 1 June: status as of 20
+    May counted that activity and named a parent it did not list."""
+    seeded.ok_import(
+        [
+            unit("T6", "2010-06-01T10:00:00+08:00", "六月队", parent="JU"),
+            ev("LeaderAssigned", "2010-06-01", person="王", role="member"),
+        ]
+    )
+    before = seeded.log_text()
+    later = [
+        act("T6", "study", "2010-05-12"),  # of a unit in the store, before its day
+        unit("P", "2010-06-10", "上级", kind="office"),
+        unit("C", "2010-06-09", "下级", parent="P"),
+        act("145", "study", "2010-05-02"),  # (registered 1 May: fine)
+        ev("ContactPointAssigned", "2010-05-31", person="王", unit="145"),
+    ]
+    path = seeded.write(later, None)
+    res = seeded.run("import", path, lang="zh")
+    assert_refused(res, path, 1, "'T6'", "2010-06-01", "登记之前")
+    assert_refused(res, path, 3, "'P'", "2010-06-10")
+    assert_refused(res, path, 5, "'王'", "2010-06-01")
+    assert f"{path}:4" not in res.err, res.err
+    assert seeded.log_text() == before
+    # on the day itself, at any time of it, they may
+    seeded.ok_import(
+        [
+            act("T6", "study", "2010-06-01"),
+            ev("ContactPointAssigned", "2010-06-01", person="王", unit="T6"),
+        ]
+    )
+
+
 def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):
     records = [
         # equal `at` within one entity is fine; forward by instant though the text sorts back

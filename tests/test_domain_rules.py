@@ -139,18 +139,20 @@ def test_escalation_only_after_the_deadline_and_in_order():
 
 def test_registry_refuses_unknown_units_parents_and_a_second_bureau():
     registry = Registry()
+    day = date(2010, 5, 11)
     with pytest.raises(Violation) as error:
-        registry.register_unit("JU", "bureau", None)
+        registry.register_unit("JU", "bureau", None, day)
     assert codes(error) == "no_campaign"
     from cxzy.application.templates import load_template
     from cxzy.domain.registry import CampaignInfo
 
     registry.plan_campaign(CampaignInfo("c", load_template("cxzy-2010"), "Asia/Shanghai"))
-    registry.register_unit("JU", "bureau", None)
+    registry.register_unit("JU", "bureau", None, day)
     for args, code in (
-        (("JU", "team", None), "unit_registered"),
-        (("145", "team", "XX"), "unknown_parent"),
-        (("J2", "bureau", None), "second_bureau"),
+        (("JU", "team", None, day), "unit_registered"),
+        (("145", "team", "XX", day), "unknown_parent"),
+        (("J2", "bureau", None, day), "second_bureau"),
+        (("145", "team", "JU", date(2010, 5, 10)), "parent_registered_later"),
     ):
         with pytest.raises(Violation) as error:
             registry.register_unit(*args)
@@ -159,6 +161,29 @@ def test_registry_refuses_unknown_units_parents_and_a_second_bureau():
         registry.require_activity_kind("picnic")
     assert codes(error) == "unknown_activity_kind"
     registry.require_activity_kind("self_chosen")
+
+
+def test_a_record_does_not_happen_before_its_unit_or_its_person():
+    """A unit registered on 1 June, an activity of it on 12 May: status as of 20
+    May counted the activity for a unit it did not list (and a child under a
+    parent it did not list)."""
+    from cxzy.application.templates import load_template
+    from cxzy.domain.registry import CampaignInfo
+
+    registry = Registry()
+    registry.plan_campaign(CampaignInfo("c", load_template("cxzy-2010"), "Asia/Shanghai"))
+    registry.register_unit("JU", "bureau", None, date(2010, 6, 1))
+    registry.require_unit("JU", date(2010, 6, 1))  # the same day: any time of it
+    with pytest.raises(Violation) as error:
+        registry.require_unit("JU", date(2010, 5, 31))
+    assert codes(error) == "unit_registered_later"
+    assert error.value.params["registered"] == "2010-06-01"
+    registry.add_person("王", date(2010, 6, 1))
+    registry.add_person("王", date(2010, 5, 20))  # a second role: the first counts
+    registry.require_person("王", date(2010, 5, 20))
+    with pytest.raises(Violation) as error:
+        registry.require_person("王", date(2010, 5, 19))
+    assert codes(error) == "person_assigned_later"
 
 
 def test_every_violation_has_both_languages():

@@ -206,6 +206,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "deadline {deadline} is before the rectification was opened ({opened}): a slip of the year or the month?",
         "zh": "整改期限 {deadline} 早于整改开始之日({opened}):年份或月份写错了?",
     },
+    "unit_registered_later": {
+        "en": "unit '{unit}' is registered only on {registered}: a record of it cannot"
+        " happen before",
+        "zh": "单位 '{unit}' {registered} 才登记:有关它的记录不能发生在登记之前",
+    },
+    "parent_registered_later": {
+        "en": "parent unit '{parent}' is registered only on {registered}: a unit under it"
+        " cannot be registered before",
+        "zh": "上级单位 '{parent}' {registered} 才登记:下属单位不能登记在它之前",
+    },
+    "person_assigned_later": {
+        "en": "'{person}' joins the leading group only on {assigned}: a contact point or"
+        " visit of theirs cannot happen before",
+        "zh": "'{person}' {assigned} 才加入领导小组:其联系点或走访不能发生在此之前",
+    },
     "unknown_parent": {
         "en": "parent unit '{parent}' must be registered first",
         "zh": "上级单位 '{parent}' 必须先登记",

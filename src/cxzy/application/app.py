@@ -181,13 +181,16 @@ class CampaignApp(Application):
     def registry(self, c: Any) -> tuple[Registry, int]:
         """What an import checks references against, and the log position it reflects."""
         registry = Registry(campaign=self.campaign_info(c))
-        for unit, kind in self.read_model.rows(
-            c, "SELECT unit, kind FROM cx_units WHERE registered = 1 ORDER BY pos"
+        for unit, kind, day in self.read_model.rows(
+            c, "SELECT unit, kind, day FROM cx_units WHERE registered = 1 ORDER BY pos"
         ):
             registry.units[unit] = kind
-        registry.people.update(
-            person for (person,) in self.read_model.rows(c, "SELECT DISTINCT person FROM cx_people")
-        )
+            registry.registered_on[unit] = date.fromisoformat(day)
+        for person, day in self.read_model.rows(
+            c, "SELECT person, MIN(day) FROM cx_people GROUP BY person"
+        ):
+            registry.people.add(person)
+            registry.assigned_on[person] = date.fromisoformat(day)
         return registry, self.read_model.head(c)
 
     @contextmanager

@@ -412,29 +412,29 @@ class _Check:
         return Campaign(stamp=stamp, **f)
 
     def _on_UnitRegistered(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
-        self.registry.register_unit(f["unit"], f["kind"], f["parent"])
+        self.registry.register_unit(f["unit"], f["kind"], f["parent"], stamp.day)
         unit = Unit(stamp=stamp, **f)
         self.entities[("unit", f["unit"])] = unit
         return unit
 
     def _on_UnitUpdated(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
-        self.registry.require_unit(f["unit"])
+        self.registry.require_unit(f["unit"], stamp.day)
         unit = self._entity("unit", f["unit"])
         unit.update(stamp, name=f["name"], members=f["members"])
         return unit
 
     def _on_LeaderAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
-        self.registry.add_person(f["person"])
+        self.registry.add_person(f["person"], stamp.day)
         return [LeaderAssignment.recorded(stamp, **f)]
 
     def _on_ContactPointAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
-        self.registry.require_person(f["person"])
-        self.registry.require_unit(f["unit"])
+        self.registry.require_person(f["person"], stamp.day)
+        self.registry.require_unit(f["unit"], stamp.day)
         return [ContactPoint.recorded(stamp, **f)]
 
     def _on_ContactVisitMade(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
-        self.registry.require_person(f["person"])
-        self.registry.require_unit(f["unit"])
+        self.registry.require_person(f["person"], stamp.day)
+        self.registry.require_unit(f["unit"], stamp.day)
         return [ContactVisit.recorded(stamp, **f)]
 
     def _create(
@@ -444,7 +444,7 @@ class _Check:
         key = f[kind]
         if self.entities.get((kind, key)) is not None:
             raise Violation("entity_conflict", kind=Coded("field", kind), key=key)
-        self.registry.require_unit(f["unit"])
+        self.registry.require_unit(f["unit"], stamp.day)
         check_new = getattr(cls, "check_new", None)  # (a life's first record's own rules)
         if check_new is not None:
             check_new(stamp, **f)
@@ -471,14 +471,14 @@ class _Check:
         return commitment
 
     def _on_ActivityHeld(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
-        self.registry.require_unit(f["unit"])
+        self.registry.require_unit(f["unit"], stamp.day)
         self.registry.require_activity_kind(f["kind"])
         if f["activity"]:  # named: kept, so that the name is not taken twice
             return self._create("activity", Activity, stamp, f)
         return [Activity.recorded(stamp, **f)]
 
     def _on_ReviewRecorded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
-        self.registry.require_unit(f["unit"])
+        self.registry.require_unit(f["unit"], stamp.day)
         if f["review"]:
             return self._create("review", Review, stamp, f)
         return [Review.recorded(stamp, **f)]
@@ -518,5 +518,5 @@ class _Check:
         return rectification
 
     def _on_CommendationAwarded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
-        self.registry.require_unit(f["unit"])
+        self.registry.require_unit(f["unit"], stamp.day)
         return [Award.recorded(stamp, **f)]

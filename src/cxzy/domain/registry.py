@@ -1,10 +1,12 @@
 """Rules across entities: the campaign comes first, units and people must be
-known before records name them, at most one bureau."""
+known before records name them (in the log and by the day: a record does not
+happen before the unit it names was registered), at most one bureau."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
 from cxzy.domain.errors import Choices, Violation
 from cxzy.domain.template import SELF_CHOSEN, Template
@@ -24,6 +26,8 @@ class Registry:
     campaign: CampaignInfo | None = None
     units: dict[str, str] = field(default_factory=dict)  # code → kind
     people: set[str] = field(default_factory=set)
+    registered_on: dict[str, date] = field(default_factory=dict)  # unit → its day
+    assigned_on: dict[str, date] = field(default_factory=dict)  # person → first role's day
 
     def require_campaign(self) -> CampaignInfo:
         if self.campaign is None:
@@ -35,20 +39,24 @@ class Registry:
             raise Violation("second_campaign", campaign=info.code, existing=self.campaign.code)
         self.campaign = info
 
-    def require_unit(self, code: str) -> None:
+    def require_unit(self, code: str, day: date) -> None:
+        """``code`` is a unit registered by ``day``, the day of a record naming it."""
         self.require_campaign()
         if code not in self.units:
             alike = self._alike(code)
             if alike is not None:  # (１４５ typed in a script for 145)
                 raise Violation("unknown_unit_alike", unit=code, existing=alike)
             raise Violation("unknown_unit", unit=code)
+        registered = self.registered_on.get(code)
+        if registered is not None and day < registered:
+            raise Violation("unit_registered_later", unit=code, registered=registered.isoformat())
 
     def _alike(self, code: str) -> str | None:
         """A registered unit whose code differs from ``code`` only in case or width."""
         folded = _folded(code)
         return next((known for known in self.units if _folded(known) == folded), None)
 
-    def register_unit(self, code: str, kind: str, parent: str | None) -> None:
+    def register_unit(self, code: str, kind: str, parent: str | None, day: date) -> None:
         self.require_campaign()
         if code in self.units:
             raise Violation("unit_registered", unit=code)
@@ -60,20 +68,29 @@ class Registry:
             raise Violation("unit_full_width", unit=code, plain=plain)
         if parent is not None and parent not in self.units:
             raise Violation("unknown_parent", parent=parent)
+        if parent is not None and day < self.registered_on.get(parent, day):
+            registered = self.registered_on[parent].isoformat()
+            raise Violation("parent_registered_later", parent=parent, registered=registered)
         if kind == "bureau":
             bureau = next((c for c, k in self.units.items() if k == "bureau"), None)
             if bureau is not None:
                 raise Violation("second_bureau", unit=code, bureau=bureau)
         self.units[code] = kind
+        self.registered_on[code] = day
 
-    def add_person(self, person: str) -> None:
+    def add_person(self, person: str, day: date) -> None:
         self.require_campaign()
         self.people.add(person)
+        self.assigned_on[person] = min(day, self.assigned_on.get(person, day))
 
-    def require_person(self, person: str) -> None:
+    def require_person(self, person: str, day: date) -> None:
+        """``person`` holds a role in the leading group by ``day``."""
         self.require_campaign()
         if person not in self.people:
             raise Violation("unknown_person", person=person)
+        assigned = self.assigned_on.get(person)
+        if assigned is not None and day < assigned:
+            raise Violation("person_assigned_later", person=person, assigned=assigned.isoformat())
 
     def require_activity_kind(self, kind: str) -> None:
         template = self.require_campaign().template
