@@ -237,7 +237,24 @@ def test_a_known_at_moment_is_read_in_the_campaign_zone_and_never_still_to_come(
     assert known_at("2011-03-01T09:00", zone, now) == datetime(2011, 3, 1, 9, tzinfo=zone)
     assert known_at("2011-03-01T01:00+00:00", zone, now).utcoffset() == zone.utcoffset(now)
     assert known_at("2011-02-28", zone, now) == datetime(2011, 2, 28, tzinfo=zone)
+    # nanoseconds, as `date -Ins` prints them, were "not an ISO 8601 moment": cut to
+    # microseconds (never rounded up past the moment typed)
+    nanos = known_at("2011-03-01T01:00:00.123456789+00:00", zone, now)
+    assert nanos == datetime(2011, 3, 1, 9, 0, 0, 123456, tzinfo=zone)
     for text, code in (("2011-03-01T10:01", "future_moment_option"), ("soon", "bad_moment_option")):
         with pytest.raises(Violation) as refused:
             known_at(text, zone, now)
         assert refused.value.code == code
+
+
+def test_a_moment_is_written_with_an_offset_in_hours_and_minutes():
+    """Known at 1900-01-01 in Shanghai, status JSON said +08:05:43 (local mean
+    time), which strict ISO 8601 readers (JavaScript's Date) refuse."""
+    from cxzy.domain.moments import iso_moment
+
+    zone = ZoneInfo("Asia/Shanghai")
+    old = datetime(1900, 1, 1, tzinfo=zone)
+    assert iso_moment(old) == "1899-12-31T15:54:17+00:00"
+    assert datetime.fromisoformat(iso_moment(old)) == old
+    later = datetime(2011, 3, 1, 9, tzinfo=zone)
+    assert iso_moment(later) == "2011-03-01T09:00:00+08:00"

@@ -22,6 +22,7 @@ from cxzy.application.known import AfterPosition, KnownAt, read_after
 from cxzy.application.readmodel import ALL
 from cxzy.application.totals import Figures, RunningTotals
 from cxzy.domain.errors import Violation
+from cxzy.domain.moments import iso_moment
 from cxzy.domain.registry import CampaignInfo
 from cxzy.domain.status import ClosedSet, PhaseStatus, UnitFacts, unit_phases
 from cxzy.domain.template import Item, Template
@@ -122,7 +123,7 @@ class StatusReport:
                 "template": self.campaign.template.key,
             },
             "as_of": self.as_of.isoformat(),
-            "known_at": None if self.known_at is None else self.known_at.isoformat(),
+            "known_at": None if self.known_at is None else iso_moment(self.known_at),
             "units": [unit.to_json(audit) for unit in self.units],
             **stamp,
         }

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from cxzy.domain.errors import Violation
 
@@ -20,8 +20,18 @@ LAST_DAY = date(2999, 12, 31)
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # (a record's dates too)
 _MOMENT = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?"
+    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?"
 )
+
+
+def iso_moment(moment: datetime) -> str:
+    """``moment`` in ISO 8601 as strict readers take it (RFC 3339): an offset in
+    hours and minutes. A zone's old local mean time has seconds in its offset
+    (Shanghai's +08:05:43 before 1901), written as the same moment in UTC."""
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat()
 
 
 def within_days(day: date) -> bool:
