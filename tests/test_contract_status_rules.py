@@ -14,6 +14,7 @@ from freezegun import freeze_time
 from contract_helpers import (
     Cli,
     act,
+    assert_refused,
     award,
     commit,
     ev,
@@ -659,9 +660,11 @@ def test_units_registered_after_the_date_are_absent_and_names_are_as_of_the_date
     assert cli.unit("2011-01-01", "146")["name"] == "一四六研究所"
 
 
-def test_a_renaming_back_dated_before_the_registration_does_not_outlive_it(cli):
+def test_a_renaming_reported_late_takes_its_place_in_time(cli):
     """The name as of a day is that of the unit's latest record by time, its
-    registration included, whatever order they were imported in."""
+    registration included, whatever order they were imported in; a renaming dated
+    before the registration is refused (decision 199: it outlived the registration
+    here, when it was taken)."""
     cli.ok_import(
         [
             *prelude(),
@@ -669,9 +672,14 @@ def test_a_renaming_back_dated_before_the_registration_does_not_outlive_it(cli):
             ev("UnitUpdated", "2011-01-01", unit="146", name="一四六研究所"),
         ]
     )
-    cli.ok_import([ev("UnitUpdated", "2010-07-01", unit="146", name="筹备组")])  # reported late
+    cli.ok_import([ev("UnitUpdated", "2010-09-01", unit="146", name="筹备组")])  # reported late
     assert cli.unit("2010-08-01", "146")["name"] == "一四六所"
+    assert cli.unit("2010-12-31", "146")["name"] == "筹备组"
     assert cli.unit("2011-01-01", "146")["name"] == "一四六研究所"
+    before = cli.log_text()
+    path, res = cli.imp([ev("UnitUpdated", "2010-07-01", unit="146", name="更早")])
+    assert_refused(res, path, 1, "2010-08-01")
+    assert cli.log_text() == before
 
 
 def test_units_are_listed_in_tree_order(cli):
