@@ -7,6 +7,7 @@ import gc
 import io
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -2050,6 +2051,28 @@ async def test_a_store_damaged_under_the_dashboard_is_said_and_the_last_view_sta
         said = [n.message for n in app._notifications]
         assert app.is_running and app.snapshot is shown
         assert said and "damaged" in said[-1] and str(store.name) in said[-1], said
+
+
+async def test_a_record_altered_outside_cxzy_is_said_not_a_traceback(store):
+    """A row of the log edited with sqlite3, opened from the log: the record
+    screen's worker died with the mapper's traceback and took the dashboard with
+    it. The damage is said in one line, naming the position, and it goes on."""
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE stored_events SET state = x'00ff' WHERE rowid = 100")
+    app = dashboard(store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(RecordScreen(100))
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        said = [n.message for n in app._notifications]
+        assert app.is_running and isinstance(app.screen, RecordScreen)
+        assert said and "log position 100 cannot be read" in said[-1], said
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running and not isinstance(app.screen, RecordScreen)
 
 
 async def test_the_log_opened_from_a_past_moment_says_it_is_the_whole_log(demo_store):

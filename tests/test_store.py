@@ -361,6 +361,66 @@ def test_a_copy_of_a_store_whose_log_fails_verify_is_refused(store, tmp_path, ca
     assert not target.exists()
 
 
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE stored_events SET state = x'00ff' WHERE rowid = 100",
+        "UPDATE stored_events SET topic = 'cxzy:Bogus' WHERE rowid = 100",
+        "UPDATE stored_events SET state = NULL WHERE rowid = 100",
+    ],
+    ids=["state", "topic", "null"],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["log", "--format", "jsonl"], ["export", "ledger", "-o", "L.xlsx"], ["report", "-o", "r.md"]],
+    ids=["log", "ledger", "report"],
+)
+def test_an_event_altered_outside_cxzy_is_said_where_not_an_internal_error(
+    store, tmp_path, capsys, monkeypatch, tamper, command
+):
+    """The log, the ledger and the report read the events back: a row edited with
+    sqlite3 gave "internal error (MapperDeserialisationError …), please report it"."""
+    with sqlite3.connect(store) as db:
+        db.execute(tamper)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--store", str(store), "--lang", "en", *command]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"store {store} is damaged: the event at log position 100 "), err
+    assert "cxzy verify" in err and "internal error" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("tamper", "said"),
+    [
+        (
+            "INSERT INTO stored_events (rowid, originator_id, originator_version, topic, state)"
+            " SELECT 545, originator_id || 'x', originator_version, topic, state"
+            " FROM stored_events WHERE rowid = 100",
+            "the store is damaged: a stored event's aggregate id '",
+        ),
+        (
+            "UPDATE stored_events SET rowid = rowid + 1000 WHERE rowid > 200",
+            "is damaged: its events from log position 1201 on break the campaign's rules",
+        ),
+    ],
+    ids=["not-a-uuid", "moved"],
+)
+@pytest.mark.parametrize("command", [["status"], ["log"]])
+def test_rows_added_or_moved_outside_cxzy_are_said_not_an_internal_error(
+    store, capsys, tamper, said, command
+):
+    """A row whose aggregate id is not a UUID stopped every command, verify too, and
+    rows moved up the log stopped status and the log, each with "internal error
+    (ValueError …)" or "(AssertionError)"; nothing is written."""
+    with sqlite3.connect(store) as db:
+        db.execute(tamper)
+    before = store.read_bytes()
+    assert main(["--store", str(store), "--lang", "en", *command]) == 1
+    err = capsys.readouterr().err.strip()
+    assert said in err and "restore" in err and "internal error" not in err, err
+    assert store.read_bytes() == before
+
+
 def test_a_copy_keeps_the_note_that_links_were_chained_by_a_rebuild(store, tmp_path, capsys):
     """Links computed by a rebuild (the chain's table dropped) vouch only as far as a
     checkpoint taken before: the copy said nothing of it, its links passing for

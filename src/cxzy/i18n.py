@@ -658,6 +658,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库 {store} 已损坏:日志止于位置 {head},而库中曾记录到位置 {tracked}"
         "(日志末尾的事件已被删除);请从备份恢复,然后运行 cxzy verify",
     },
+    "event_unreadable": {
+        "en": "store {store} is damaged: the event at log position {position} cannot be read"
+        " (altered outside cxzy); cxzy verify says more, and the store must be restored from"
+        " a backup",
+        "zh": "数据库 {store} 已损坏:日志位置 {position} 处的事件无法读取(被绕过 cxzy 改动);"
+        "cxzy verify 可查明详情,须从备份恢复数据库",
+    },
+    "event_id_unreadable": {
+        "en": "the store is damaged: a stored event's aggregate id '{id}' is not one cxzy"
+        " writes (a row added or altered outside cxzy); restore the store from a backup",
+        "zh": "数据库已损坏:存储的事件的聚合 id '{id}' 不是 cxzy 写入的(有记录被绕过 cxzy"
+        " 添加或改动);须从备份恢复数据库",
+    },
+    "log_unprojectable": {
+        "en": "store {store} is damaged: its events from log position {first} on break the"
+        " campaign's rules (added, moved or altered outside cxzy); cxzy verify says where,"
+        " and the store must be restored from a backup",
+        "zh": "数据库 {store} 已损坏:日志位置 {first} 起的事件违反活动规则(被绕过 cxzy 添加、"
+        "移动或改动);cxzy verify 可查明位置,须从备份恢复数据库",
+    },
     "store_damaged": {
         "en": "store {store} is damaged ({reason}); restore it from a backup, then run cxzy verify",
         "zh": "数据库 {store} 已损坏({reason});请从备份恢复,然后运行 cxzy verify",

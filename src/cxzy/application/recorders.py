@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import (
     Notification,
@@ -28,6 +29,7 @@ from cxzy.application.readmodel import (
     Dialect,
     ReadModel,
 )
+from cxzy.domain.errors import Violation
 
 MARK_STORE = (
     "INSERT INTO cx_meta (key, value) VALUES ('store_format', "
@@ -235,6 +237,15 @@ class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
         super()._create_table(c)
         self.read_model.create(c)
         c.execute(MARK_STORE)
+
+    def convert_originator_id(self, originator_id: str) -> UUID | str:
+        """A stored event's aggregate id, which cxzy writes as a UUID: a row added
+        or edited outside cxzy with another is said as the store's damage (it was
+        an internal error in every command, ``verify`` too)."""
+        try:
+            return super().convert_originator_id(originator_id)
+        except (ValueError, TypeError, AttributeError):
+            raise Violation("event_id_unreadable", id=str(originator_id)[:80]) from None
 
     @contextmanager
     def read_cursor(self) -> Iterator[Any]:

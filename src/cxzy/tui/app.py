@@ -357,6 +357,10 @@ class CxzyApp(App[None]):
         any other error is a fault of ours, and stops the dashboard as before."""
         try:
             yield
+        except Violation as refused:  # a record the store cannot give back (altered)
+            if self._stopping:
+                raise
+            self.call_from_thread(self._store_failed, refused.render(self.lang))
         except Exception as error:
             if self._stopping or not is_store_failure(error):
                 raise
