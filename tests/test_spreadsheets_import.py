@@ -470,6 +470,33 @@ def test_an_activity_kind_typed_in_its_words_is_read_as_the_kind(cli, tmp_path):
     assert "mobilization(党员大会动员部署)" in res.err and "self_chosen(自选动作)" in res.err
 
 
+def test_csv_files_named_after_types_are_read_together_in_time_order(cli, tmp_path):
+    """Per-type CSV files are a workbook's sheets written apart: `import *.csv`
+    gives CommitmentFulfilled.csv before CommitmentMade.csv, and the fulfilment was
+    "made only later in this import", where the same sheets of a workbook went in."""
+    cli.ok_import(prelude())
+    made = tmp_path / "CommitmentMade.csv"
+    made.write_text("at,commitment,unit,text,due\n2010-06-01,ZZ,145,t,2010-12-31\n", "utf-8")
+    done = tmp_path / "CommitmentFulfilled.csv"
+    done.write_text("at,commitment\n2010-12-01,ZZ\n2010-12-02,YY\n", "utf-8")
+    other = tmp_path / "YY.csv"  # not named after a type: read where it is given
+    other.write_text(
+        "type,at,commitment,unit,text,due\nCommitmentMade,2010-06-02,YY,145,t,2010-12-31\n", "utf-8"
+    )
+    res = cli.run("import", done, other, made)
+    assert res.code == 1 and f"{done}:3" in res.err and f"{done}:2" not in res.err, str(res)
+    res = cli.run("import", other, done, made)
+    assert res.code == 0, str(res)
+    found = [(r["type"], r["commitment"]) for r in cli.log() if "commitment" in r]
+    assert found == [
+        ("CommitmentMade", "YY"),
+        ("CommitmentMade", "ZZ"),
+        ("CommitmentFulfilled", "ZZ"),
+        ("CommitmentFulfilled", "YY"),
+    ], found
+    assert cli.run("import", done, made).out.count("skipped 3") == 1  # the same again
+
+
 def test_a_header_in_capitals_is_read_and_a_workbook_named_csv_is_said(cli, tmp_path):
     """`Type,AT,Unit` was refused as unknown columns; a workbook renamed .csv was
     "line 1 is neither UTF-8 nor GBK text"."""

@@ -58,7 +58,8 @@ from cxzy.domain.records import Record
 from cxzy.domain.schema import TYPES
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
-from cxzy.formats.readers import CSV_SUFFIXES, read_file
+from cxzy.formats.readers import CSV_SUFFIXES, read_file, typed_csv
+from cxzy.formats.xlsx_records import in_time_order
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
 from cxzy.literal import visible
 
@@ -214,8 +215,14 @@ def _read_files(
 ) -> tuple[Iterable[RawItem], int]:
     """Every record of the files (JSON Lines, CSV or XLSX by extension), in order,
     read as they are consumed, and about how many there are; ``sources`` receives
-    each file's SHA-256 (and each workbook sheet's label). ``files``: label → path."""
+    each file's SHA-256 (and each workbook sheet's label). ``files``: label → path.
+
+    CSV files named after a record type are a workbook's sheets written apart: when
+    there are several, their records are read whole and put together in time
+    order, as a workbook's sheets are, where the first of them was given (a shell's
+    ``*.csv`` gives ``CommitmentFulfilled.csv`` before ``CommitmentMade.csv``)."""
     parts: list[Iterable[RawItem]] = []
+    typed: list[int] = []  # the parts that are CSV files named after a type
     total = 0
     for name, path in files.items():
         if path.is_dir():
@@ -232,10 +239,17 @@ def _read_files(
             raise Violation("file_missing", file=name) from None
         except OSError as error:
             raise Violation("file_unreadable", file=name, reason=os_reason(error)) from None
+        if typed_csv(name):
+            typed.append(len(parts))
         parts.append(found)
         total += count
         if sources is not None:
             sources.update(digests)
+    if len(typed) > 1:
+        sheets = [list(parts[i]) for i in typed]
+        merged = in_time_order(sheets, reading.zone)
+        parts = [merged if i == typed[0] else part for i, part in enumerate(parts)]
+        parts = [part for i, part in enumerate(parts) if i not in typed[1:]]
     return itertools.chain.from_iterable(parts), total
 
 

@@ -14,7 +14,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from cxzy.domain.errors import Violation
-from cxzy.formats.cells import Item, activity_kinds_named
+from cxzy.formats.cells import Item, activity_kinds_named, record_type
 from cxzy.formats.csv_records import read_csv_records
 from cxzy.formats.jsonl import read_records
 from cxzy.formats.xlsx_records import read_xlsx_records
@@ -36,6 +36,13 @@ def file_format(path: Path) -> str:
     if suffix in OLD_EXCEL_SUFFIXES:
         raise Violation("old_excel", file=str(path))
     return "jsonl"
+
+
+def typed_csv(name: str) -> bool:
+    """A CSV file named after a record type (``CommitmentMade.csv``): the CSV form of
+    a workbook's sheet of that type."""
+    path = Path(name)
+    return path.suffix.lower() in CSV_SUFFIXES and record_type(path.stem) is not None
 
 
 def read_file(

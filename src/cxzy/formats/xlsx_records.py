@@ -201,7 +201,13 @@ def _instant(raw: Any, zone: tzinfo) -> float | None:
     return moment.timestamp()
 
 
-def _ordered(sheets: list[list[Item]], zone: tzinfo) -> list[Item]:
+def in_time_order(sheets: list[list[Item]], zone: tzinfo | None = None) -> list[Item]:
+    """The records of several sheets (or of CSV files named after types) in one
+    list: the campaign, units and people first, then the rest by when they
+    happened (records of one moment in the order a life most often takes); one
+    sheet's as they are. ``zone`` reads local times (default: the campaign's
+    default zone)."""
+    zone = zone or ZoneInfo(DEFAULT_ZONE)
     filled = [items for items in sheets if items]
     if len(filled) <= 1:
         return [item for items in filled for item in items]
@@ -273,4 +279,4 @@ def read_xlsx_records(
         if formulas is not None:
             formulas.close()
         archive.close()
-    return _ordered(sheets, zone or ZoneInfo(DEFAULT_ZONE))
+    return in_time_order(sheets, zone)
