@@ -443,6 +443,9 @@ def test_a_copy_keeps_the_note_that_links_were_chained_by_a_rebuild(store, tmp_p
         ("delay = 0", 90),
         ("summary = '另一件事'", 90),
         ("marks = 'accepted=true'", 292),  # a verification that did not pass
+        ("unit = 'ZP'", 100),  # `cxzy log --unit ZP` listed another unit's activity
+        ("entity = 'c:K-X'", 100),
+        ("unit = 'ZP'", 171),  # a commitment's progress, shown under its unit
     ],
 )
 def test_verify_holds_what_the_log_shows_to_the_stored_event(store, capsys, edit, pos):

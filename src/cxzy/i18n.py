@@ -612,9 +612,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该事件写入时没有链入哈希链(绕过 cxzy 添加),是事后补链的",
     },
     "chain_readmodel": {
-        "en": "the read model's copy (cx_log: its id, digest, times, who, origin or summary) differs "
-        "from the stored event (cxzy store rebuild makes it again from the log)",
-        "zh": "读模型中的副本(cx_log:id、内容摘要、时间、记录人、来源或概述)与存储的事件不一致"
+        "en": "the read model's copy (cx_log: its id, digest, times, who, origin, summary, unit"
+        " or entity) differs from the stored event (cxzy store rebuild makes it again from the"
+        " log)",
+        "zh": "读模型中的副本(cx_log:id、内容摘要、时间、记录人、来源、概述、单位或对象)"
+        "与存储的事件不一致"
         "(cxzy store rebuild 可由日志重新生成)",
     },
     "checkpoint_differs": {

@@ -14,7 +14,7 @@ reproduces every figure as of the checkpoint.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +24,8 @@ from cxzy.application.chain import GENESIS, content_hash, link
 from cxzy.application.readmodel import (
     READ_MODEL,
     delay_seconds,
+    is_life,
+    log_entity,
     log_marks,
     log_summary,
     utc_text,
@@ -135,6 +137,7 @@ def _verify(
     previous, last_recorded, expected = GENESIS, "", 1
     seen_import = False
     rebuilt_first = rebuilt_last = None
+    lives: dict[str, str] = {}  # commitment or rectification → its unit, for its later records
     while expected <= stop:
         batch = recorder.select_notifications(expected, BATCH, stop=stop)
         if not batch:
@@ -159,7 +162,7 @@ def _verify(
                 for row in rm.rows(
                     c,
                     """SELECT pos, record_id, digest, recorded, type, at, day, delay, by_whom,
-                         origin, summary, person, marks FROM cx_log
+                         origin, summary, person, marks, unit, entity FROM cx_log
                        WHERE pos >= :lo AND pos <= :hi""",
                     lo=expected,
                     hi=high,
@@ -210,6 +213,7 @@ def _verify(
                 log_summary(type_, fields),
                 fields.get("person"),
                 log_marks(type_, fields),
+                *_unit_and_entity(type_, fields, lives),
             )
             if index.get(pos) != shown:
                 raise _Stop(pos, "chain_readmodel")
@@ -235,6 +239,22 @@ def _verify(
     if rebuilt_first is not None and rebuilt_last is not None:
         report.rebuilt = (rebuilt_first, rebuilt_last)
         report.rebuilt_at = rebuilt_at
+
+
+def _unit_and_entity(
+    type_: str, fields: Mapping[str, Any], lives: dict[str, str]
+) -> tuple[str | None, str | None]:
+    """The unit and the entity the log shows a record under (``cxzy log --unit``
+    lists it by them): a life's later records under its first one's unit."""
+    entity = log_entity(type_, fields)
+    unit = fields.get("unit")
+    if is_life(entity):
+        assert entity is not None
+        if unit is None:
+            unit = lives.get(entity)
+        else:
+            lives[entity] = unit
+    return unit, entity
 
 
 def _check_commits(app: CampaignApp, head: int) -> str | None:

@@ -346,10 +346,25 @@ _ENTITY_OF = {
 _LIFE_PREFIXES = (_ENTITY_PREFIX["commitment"], _ENTITY_PREFIX["rectification"])
 
 
+def log_entity(type_: str, fields: Mapping[str, Any]) -> str | None:
+    """The entity a record is of (``cx_log.entity``): ``c:K1``, ``r:R1``, a named
+    activity's or review's; None for the others."""
+    named = _ENTITY_OF[type_]
+    if named is not None and fields[named[0]]:
+        return named[1] + fields[named[0]]
+    return None
+
+
+def is_life(entity: str | None) -> bool:
+    """Whether a ``cx_log.entity`` is a commitment or a rectification, whose records
+    after the first are shown under the first one's unit."""
+    return entity is not None and entity.startswith(_LIFE_PREFIXES)
+
+
 def life_code(entity: str | None) -> str | None:
     """The code of the commitment or rectification a ``cx_log.entity`` names (None
     for another entity, or none)."""
-    if entity is None or not entity.startswith(_LIFE_PREFIXES):
+    if entity is None or not is_life(entity):
         return None
     return entity.partition(":")[2]
 
@@ -474,12 +489,9 @@ class ReadModel:
                 rows["late"].append({"pos": pos, "day": day})
             else:
                 frontier = day
-            entity = None
-            named = _ENTITY_OF[type_]
-            if named is not None and fields[named[0]]:
-                entity = named[1] + fields[named[0]]
+            entity = log_entity(type_, fields)
             unit = fields.get("unit")
-            if unit is None and entity is not None and entity[0] in "cr":
+            if unit is None and is_life(entity):
                 unit = totals.of(entity).unit
             # the recorded time never goes back along the log (a clock that did keeps
             # the last one)
