@@ -265,8 +265,9 @@ def test_editing_the_chain_or_the_read_models_copy_is_caught(cli, tmp_path):
     )
     assert broken_at(other) == (
         13,
-        "the read model's copy (cx_log: its id, digest, times, who, origin or summary) "
-        "differs from the stored event (cxzy store rebuild makes it again from the log)",
+        "the read model's copy (cx_log: its id, digest, times, who, origin, summary, unit or"
+        " entity) differs from the stored event (cxzy store rebuild makes it again from the"
+        " log)",
     )
     third = Cli(cli.capsys, tmp_path, store_name="gap.db")
     third.ok_import(full_history())
