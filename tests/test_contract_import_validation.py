@@ -6,6 +6,9 @@ rule (with --lang en), no traceback, and nothing of the input written.
 
 from __future__ import annotations
 
+import codecs
+import json
+
 import pytest
 from freezegun import freeze_time
 
@@ -950,6 +953,20 @@ def test_later_records_may_build_on_earlier_files_of_the_same_import(seeded):
     res = seeded.run("import", a, b)
     assert res.code == 0, str(res)
     assert {r.get("unit") for r in seeded.log()} >= {"146"}
+
+
+def test_files_saved_with_a_bom_and_joined_with_cat_are_read(seeded, tmp_path):
+    """Notepad saves UTF-8 with a BOM; two such files joined with `cat` hold one at
+    the start of a line in the middle: it was "not valid JSON: Unexpected UTF-8 BOM
+    (decode using utf-8-sig)"."""
+    lines = [
+        json.dumps(act("145", "study", day), ensure_ascii=False)
+        for day in ("2010-06-01", "2010-06-02")
+    ]
+    joined = tmp_path / "joined.jsonl"
+    joined.write_bytes(b"".join(codecs.BOM_UTF8 + f"{line}\n".encode() for line in lines))
+    res = seeded.run("import", joined)
+    assert res.code == 0 and "imported 2" in res.out, str(res)
 
 
 def test_a_utf16_file_is_refused_in_one_line_saying_so(seeded):

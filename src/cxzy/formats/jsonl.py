@@ -31,8 +31,9 @@ def read_records(
             except UnicodeDecodeError:
                 yield where, Violation("not_utf8")
                 continue
-            if number == 1:
-                line = line.removeprefix("\ufeff")
+            # a BOM begins the file as Notepad saves it, or any line of files joined
+            # with `cat` (it was "Unexpected UTF-8 BOM (decode using utf-8-sig)")
+            line = line.removeprefix("\ufeff")
             text = line.strip()
             if not text or text.startswith("#"):
                 continue
