@@ -3,6 +3,7 @@ header's and the footer's lines, and the grid's filter by a former name."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -165,6 +166,21 @@ async def test_the_header_breaks_between_its_pieces_never_inside_one(
         assert drawn[-1].rstrip().endswith("2012-07 |") or drawn[-1].rstrip().endswith(
             "2012-11 |"
         ), drawn  # the timeline, whole, under them
+
+
+@pytest.mark.parametrize(("lang", "width"), [("zh", 40), ("zh", 60), ("en", 40), ("en", 48)])
+async def test_a_narrow_headers_timeline_breaks_between_phases(demo_store, lang, width):
+    """At 40 columns the timeline wrapped as "… | 整改" / "2011-07 | 总结 2012-07 |", a
+    phase parted from its month, and at 60 a lone "|" took a line."""
+    app = dashboard(demo_store, lang)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        drawn = lines(app.screen.query_one(HeaderBar))
+        timeline = [line.strip() for line in drawn if re.search(r"\d{4}-\d{2} \|", line)]
+        parts = [part.strip() for line in timeline for part in line.split("|") if part.strip()]
+        assert len(parts) == 4, drawn  # every phase, each with its month
+        assert all(re.fullmatch(r"\S+ \d{4}-\d{2}", part) for part in parts), drawn
+        assert all(line.endswith("|") for line in timeline), drawn
 
 
 def footer_keys(app: CxzyApp) -> list[str]:

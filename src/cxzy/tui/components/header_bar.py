@@ -29,10 +29,11 @@ class HeaderBar(Static):
 
     def _timeline(self, report: StatusReport, lang: str) -> Text:
         """The phases and their months; on a narrow terminal their first months only,
-        so that every phase still shows."""
+        so that every phase still shows, and narrower still on lines broken between
+        phases (Textual's wrapping parted "整改" from its month)."""
         room = self.content_region.width
         for form in ("{start:%Y-%m}~{end:%Y-%m}", "{start:%Y-%m}"):
-            timeline = Text()
+            pieces = []
             for phase in report.template.phases:
                 when = form.format(start=phase.start, end=phase.end)
                 if phase.end < report.as_of:
@@ -41,11 +42,12 @@ class HeaderBar(Static):
                     style = "reverse bold"
                 else:
                     style = ""
-                timeline.append(f" {phase.short.get(lang, phase.key)} {when} ", style=style)
-                timeline.append("|", style="dim")
+                part = Text(f" {phase.short.get(lang, phase.key)} {when} ", style=style)
+                pieces.append(_Piece(Text(), part.append("|", style="dim")))
+            timeline = Text().join(piece.text for piece in pieces)
             if room <= 0 or timeline.cell_len <= room:
-                break
-        return timeline
+                return timeline
+        return Text("\n").join(_in_lines(pieces, room))
 
     def show(self, snapshot: Snapshot, clock: ViewClock, lang: str, resized: bool = False) -> None:
         self._last = (snapshot, clock, lang)
