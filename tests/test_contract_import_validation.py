@@ -1076,6 +1076,31 @@ def test_a_record_a_batch_before_its_commitments_opening_says_so(small_batches):
     assert "K2" not in res.err and "never" not in res.err, str(res)
 
 
+def test_a_record_of_a_unit_registered_later_or_refused_says_so(small_batches):
+    """ "unit 'C' is not registered", where the file registers it a batch later, or
+    registered it in a record that was refused (its parent registered after it)."""
+    path, res = small_batches.imp(
+        [
+            act("T7", "study", "2010-06-12"),
+            FILLER,
+            unit("T7", "2010-05-15", "七队", parent="JU"),
+            unit("P", "2010-06-10", "上级", kind="office"),
+            unit("C", "2010-06-09", "下级", parent="P"),
+            act("C", "study", "2010-06-12"),
+        ]
+    )
+    assert_refused(
+        res,
+        path,
+        1,
+        rf"unit 'T7' is registered only later in this import \({path}:3, on 2010-05-15\)",
+    )
+    assert_refused(res, path, 5, "'P'", "2010-06-10")
+    assert_refused(
+        res, path, 6, rf"unit 'C' was never registered: the record that registers it \({path}:5\)"
+    )
+
+
 def test_a_record_of_a_commitment_whose_making_was_refused_says_so(small_batches):
     """Not "never made" as if the file did not make it: the making was refused (a bad
     field, or a rule broken), and the records after it wait on that one."""

@@ -253,6 +253,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "rectification '{key}' is opened only later in this import ({where}, on {day}): its records must come after it, and not be dated before it",
         "zh": "整改 '{key}' 在本次导入中较后才开立({where},{day}):有关它的记录须在其后,日期也不能早于它",
     },
+    "unit_opened_later": {
+        "en": "unit '{key}' is registered only later in this import ({where}, on {day}): its"
+        " records must come after it, and not be dated before it",
+        "zh": "单位 '{key}' 在本次导入中较后才登记({where},{day}):有关它的记录须在其后,"
+        "日期也不能早于它",
+    },
+    "unit_opening_refused": {
+        "en": "unit '{key}' was never registered: the record that registers it ({where}) was"
+        " refused",
+        "zh": "单位 '{key}' 未曾登记:登记它的记录({where})已被拒绝",
+    },
     "commitment_opening_refused": {
         "en": "commitment '{key}' was never made: the record that makes it ({where}) was refused",
         "zh": "承诺 '{key}' 未曾作出:作出它的记录({where})已被拒绝",

@@ -96,13 +96,19 @@ _CREATING = {
 }
 
 
-_LIVES = ("commitment", "rectification")
+# What a record that names it waits for, when it is unknown: the record that makes
+# a commitment, opens a rectification or registers a unit (type → the field and kind)
+_OPENING = {
+    "CommitmentMade": "commitment",
+    "RectificationOpened": "rectification",
+    "UnitRegistered": "unit",
+}
 
 
 def _awaited(violation: Violation) -> tuple[str, str] | None:
-    """The commitment or rectification a violation says is unknown (kind, code)."""
+    """The commitment, rectification or unit a violation says is unknown (kind, code)."""
     kind = violation.code.removeprefix("unknown_")
-    key = violation.params.get(kind) if kind in _LIVES else None
+    key = violation.params.get(kind) if kind in _OPENING.values() else None
     return None if key is None else (kind, str(key))
 
 
@@ -275,8 +281,8 @@ class _Check:
                 self._problem(record, violation)
                 self._opening_refused(record.type, record.fields, record.where)
                 continue
-            spec = _CREATING.get(record.type)
-            opening = (spec[0], record.fields.get(spec[0])) if spec else None
+            kind = _OPENING.get(record.type)
+            opening = (kind, record.fields.get(kind)) if kind else None
             if opening in self.awaited and self.awaited[opening] is None:
                 self.awaited[opening] = (record.where, record.stamp.day)
             if self.recorded_at is not None:
@@ -320,13 +326,14 @@ class _Check:
         return problem
 
     def _opening_refused(self, type_: Any, fields: Mapping[str, Any], where: str) -> None:
-        """Keep where an opening of a commitment or rectification was refused."""
-        spec = _CREATING.get(type_) if isinstance(type_, str) else None
-        if spec is None or spec[0] not in _LIVES:
+        """Keep where an opening of a commitment or rectification, or a unit's
+        registration, was refused."""
+        kind = _OPENING.get(type_) if isinstance(type_, str) else None
+        if kind is None:
             return
-        code = fields.get(spec[0])
+        code = fields.get(kind)
         if isinstance(code, str) and code:
-            self.refused_openings.setdefault((spec[0], code), where)
+            self.refused_openings.setdefault((kind, code), where)
 
     def _problem(self, record: Record, violation: Violation) -> None:
         awaited = _awaited(violation)
