@@ -10,7 +10,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -97,15 +97,16 @@ def campaign_reading(app: CampaignApp) -> Reading:
 
 
 def activity_kind_words(template: Template) -> dict[str, str]:
-    """Each activity kind's words in every language of the interface (the template's
-    item names, 自选动作), by :func:`activity_kind_key`, to its code; a code is
-    itself, whatever an item is named."""
-    named: dict[str, Mapping[str, str]] = {
-        **template.activity_kind_names,
-        SELF_CHOSEN: {lang: code_label("activity_kind", SELF_CHOSEN, lang) for lang in LANGS},
+    """Each activity kind's words in every language of the interface (as the ledger
+    names it: its checklist item's name, 自选动作), by :func:`activity_kind_key`, to
+    its code; a code is itself, whatever an item is named."""
+    from cxzy.formats.ledger_tables import activity_label
+
+    kinds = template.activity_kinds | {SELF_CHOSEN}
+    words = {
+        activity_kind_key(activity_label(template, k, lang)): k for k in kinds for lang in LANGS
     }
-    words = {activity_kind_key(w): kind for kind, name in named.items() for w in name.values()}
-    return words | {activity_kind_key(kind): kind for kind in template.activity_kinds}
+    return words | {activity_kind_key(kind): kind for kind in kinds}
 
 
 def _say(console: Console, text: str) -> None:

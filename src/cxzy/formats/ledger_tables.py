@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from cxzy import __version__
 from cxzy.application.ledger import Ledger, RectificationRow
 from cxzy.domain.schema import RATING_KEYS
-from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED, HAS_ACTIVITY, Template
+from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED, Template
 from cxzy.i18n import code_label, t
 
 COVER = "cover"
@@ -55,11 +55,8 @@ class Table:
 
 def activity_label(template: Template, kind: str, lang: str) -> str:
     """An activity kind in words: the name of the checklist item it satisfies."""
-    for phase in template.phases:
-        for item in phase.items:
-            if item.predicate == HAS_ACTIVITY and item.kind == kind:
-                return item.name.get(lang, kind)
-    return code_label("activity_kind", kind, lang)
+    name = template.activity_kind_names.get(kind)
+    return name.get(lang, kind) if name else code_label("activity_kind", kind, lang)
 
 
 def _yes(value: bool, lang: str) -> str:
