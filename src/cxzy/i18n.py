@@ -455,7 +455,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "store_read_only_role": {
         "en": "this store is read-only for you ({store}); nothing was written",
-        "zh": "您对该数据库只有读权限({store}),未写入任何内容",
+        "zh": "你对该数据库只有读权限({store}),未写入任何内容",
     },
     "copy_target_not_empty": {
         "en": "the target store {store} is not empty: copy into a new store",
@@ -947,7 +947,7 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_reviews": {"zh": "评议", "en": "Reviews"},
     "tui_activities": {"zh": "活动", "en": "Activities"},
     "tui_awards_title": {"zh": "表彰", "en": "Awards"},
-    "tui_contact": {"zh": "联系点领导", "en": "Contact-point leader"},
+    "tui_contact": {"zh": "联系点领导", "en": "contact-point leader"},
     "tui_visits": {"zh": "走访", "en": "Visits"},
     "tui_none": {"zh": "(无)", "en": "(none)"},
     "tui_latest_of": {
@@ -1660,8 +1660,24 @@ LABELS.update(
             "en": "exit status: 0 written (or all already present); 1 input refused, nothing written, each reason on standard error; 2 usage error",
         },
         "cli.status_exit": {
-            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误",
-            "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error",
+            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
+            "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
+        },
+        "cli.shown_exit": {
+            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
+            "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
+        },
+        "cli.written_exit": {
+            "zh": "退出码:0 已写出;1 未写出(没有数据库、文件已存在而未给 --force 等,原因写在标准错误);2 用法错误;74 文件写不出(磁盘已满)",
+            "en": "exit status: 0 written; 1 not written (no store, the file exists and --force was not given, …: the reason on standard error); 2 usage error; 74 the file could not be written (a full disk)",
+        },
+        "cli.demo_exit": {
+            "zh": "退出码:0 已载入(或早已载入);1 无法载入(数据库里是另一场活动等,原因写在标准错误),未写入任何内容;2 用法错误",
+            "en": "exit status: 0 loaded (or loaded before); 1 not possible (the store holds another campaign, …: the reason on standard error), nothing written; 2 usage error",
+        },
+        "cli.store_exit": {
+            "zh": "退出码:0 已完成;1 未完成,未写入任何内容(原因写在标准错误);2 用法错误",
+            "en": "exit status: 0 done; 1 not done, nothing written (the reason on standard error); 2 usage error",
         },
         "cli.verify_exit": {
             "zh": "退出码:0 日志完好;1 有记录被改动、删除或调换顺序(指出第一个出错的位置),或无法校验;2 用法错误;74 结果写不出(磁盘已满)",

@@ -27,7 +27,9 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     common(p, top=False)
     p.add_argument("--against", metavar="CHECKPOINT", help=t("cli.against", lang))
     p.add_argument("--figures", action="store_true", help=t("cli.figures", lang))
-    p = commands.add_parser("checkpoint", help=t("cli.checkpoint", lang))
+    p = commands.add_parser(
+        "checkpoint", help=t("cli.checkpoint", lang), epilog=t("cli.shown_exit", lang)
+    )
     common(p, top=False)
 
 

@@ -114,7 +114,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     )
     p.add_argument("--audit", action="store_true", help=t("cli.audit", lang))
 
-    p = commands.add_parser("log", help=t("cli.log", lang))
+    p = commands.add_parser("log", help=t("cli.log", lang), epilog=t("cli.shown_exit", lang))
     common(p, top=False)
     p.add_argument("--unit", action=Once, help=t("cli.log_unit", lang))
     p.add_argument("--type", choices=sorted(TYPES), action=Once, help=t("cli.log_type", lang))
@@ -125,7 +125,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     )
     p.add_argument("--late", action="store_true", help=t("cli.late", lang))
 
-    p = commands.add_parser("demo", help=t("cli.demo", lang))
+    p = commands.add_parser("demo", help=t("cli.demo", lang), epilog=t("cli.demo_exit", lang))
     common(p, top=False)
     p.add_argument("--no-open", action="store_true", help=t("cli.no_open", lang))
     audit.add_commands(commands, common, lang)

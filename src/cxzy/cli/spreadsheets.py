@@ -42,7 +42,9 @@ FAR_FUTURE = date(9999, 12, 31)
 
 def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     """Register ``template``, ``export`` and ``report`` on the main parser."""
-    p = commands.add_parser("template", help=t("cli.template", lang))
+    p = commands.add_parser(
+        "template", help=t("cli.template", lang), epilog=t("cli.written_exit", lang)
+    )
     common(p, top=False)
     p.add_argument(
         "--output", "-o", required=True, metavar="FILE.xlsx", help=t("cli.template_output", lang)
@@ -52,7 +54,9 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     p = commands.add_parser("export", help=t("cli.export", lang))
     common(p, top=False)
     what = p.add_subparsers(dest="export_what", metavar="WHAT", required=True)
-    ledger = what.add_parser("ledger", help=t("cli.ledger", lang))
+    ledger = what.add_parser(
+        "ledger", help=t("cli.ledger", lang), epilog=t("cli.written_exit", lang)
+    )
     common(ledger, top=False)
     ledger.add_argument(
         "--output", "-o", required=True, metavar="PATH", help=t("cli.ledger_output", lang)
@@ -62,7 +66,9 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     ledger.add_argument("--format", choices=("xlsx", "csv"), help=t("cli.ledger_format", lang))
     ledger.add_argument("--force", action="store_true", help=t("cli.force_not_ours", lang))
 
-    p = commands.add_parser("report", help=t("cli.report", lang))
+    p = commands.add_parser(
+        "report", help=t("cli.report", lang), epilog=t("cli.written_exit", lang)
+    )
     common(p, top=False)
     p.add_argument(
         "--output",

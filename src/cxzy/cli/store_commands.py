@@ -22,11 +22,13 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     p = commands.add_parser("store", help=t("cli.store_command", lang))
     common(p, top=False)
     actions = p.add_subparsers(dest="store_action", metavar="ACTION", required=True)
-    c = actions.add_parser("copy", help=t("cli.store_copy", lang))
+    c = actions.add_parser("copy", help=t("cli.store_copy", lang), epilog=t("cli.store_exit", lang))
     common(c, top=False)
     c.add_argument("source", metavar="SRC", help=t("cli.store_copy_source", lang))
     c.add_argument("target", metavar="DST", help=t("cli.store_copy_target", lang))
-    r = actions.add_parser("rebuild", help=t("cli.store_rebuild", lang))
+    r = actions.add_parser(
+        "rebuild", help=t("cli.store_rebuild", lang), epilog=t("cli.store_exit", lang)
+    )
     common(r, top=False)
 
 
