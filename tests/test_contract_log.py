@@ -120,6 +120,20 @@ def test_log_filter_by_type(full):
     assert [r["id"] for r in full.log("--type", "ActivityHeld")] == want
 
 
+def test_the_chinese_log_table_names_types_in_words_and_type_takes_them(full):
+    """The zh table showed `Rectification…` for every rectification's record at 80
+    columns, and `--type 作出承诺` was an invalid choice, where the dashboard's log
+    shows and takes the words."""
+    want = [r["id"] for r in full.log() if r["type"] == "ActivityHeld"]
+    for given in ("开展活动", "activityheld", "ActivityHeld"):
+        assert [r["id"] for r in full.log("--type", given)] == want, given
+    table = full.run("log", "--type", "整改验收", lang="zh")
+    assert table.code == 0 and "整改验收" in table.out and "Rectification" not in table.out
+    res = full.run("log", "--type", "整改完了", lang="zh")
+    assert res.code == 2 and "没有 '整改完了' 这种记录" in res.err and "作出承诺" in res.err
+    assert "RectificationVerified" in full.run("log", "--type", "整改验收", lang="en").out
+
+
 def test_log_filter_by_unit(full):
     log = full.log()
     by_id = {r["id"]: r for r in log}

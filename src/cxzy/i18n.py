@@ -970,6 +970,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "filter the log: unit:CODE type:TYPE since:DATE until:DATE and any text",
     },
     "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
+    "unknown_type_option": {
+        "zh": "没有 '{value}' 这种记录(可给日志所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",
+        "en": "no record type '{value}' (give a name like CommitmentMade, in any case)",
+    },
     "tui_unknown_type": {
         "zh": "没有 '{value}' 这种记录(type: 取日志中所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",
         "en": "no record type '{value}' (type: takes a name like CommitmentMade)",
@@ -1646,7 +1650,11 @@ LABELS.update(
             "zh": "只看这个单位(代码,大小写不限,或它现在或曾经的名称)",
             "en": "only this unit (its code in any case, or a name it has or had)",
         },
-        "cli.log_type": {"zh": "只看这种记录", "en": "only records of this type"},
+        "cli.log_type": {
+            "zh": "只看这种记录:类型名(如 CommitmentMade,大小写不限)或日志所示的类型(如 作出承诺)",
+            "en": "only records of this type: its name (CommitmentMade, any case) or its words"
+            " as the Chinese log shows them (作出承诺)",
+        },
         "cli.since": {
             "zh": "发生在这一天及以后(活动所在时区的日期)",
             "en": "happened on or after this day (in the campaign's zone)",
@@ -1843,6 +1851,21 @@ def code_named(type_: str, field: str, words: str) -> str | None:
             code
             for code, texts in _codes_of(group)
             if any(w.casefold() == wanted for w in texts.values())
+        ),
+        None,
+    )
+
+
+def type_named(text: str) -> str | None:
+    """The record type ``text`` names: its name in any case (``commitmentmade``), or
+    its words in either language (作出承诺, as the log shows it in Chinese); None
+    when it names none."""
+    wanted = text.strip().casefold()
+    return next(
+        (
+            code
+            for code, words in _codes_of("type")
+            if wanted == code.casefold() or any(wanted == w.casefold() for w in words.values())
         ),
         None,
     )

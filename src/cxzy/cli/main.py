@@ -55,12 +55,11 @@ from cxzy.cli.writing import write_into
 from cxzy.domain.errors import TemplateError, Violation, os_reason
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.domain.records import Record
-from cxzy.domain.schema import TYPES
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
 from cxzy.formats.readers import CSV_SUFFIXES, read_file, typed_csv
 from cxzy.formats.xlsx_records import in_time_order
-from cxzy.i18n import DEFAULT_LANG, LANGS, message, t
+from cxzy.i18n import DEFAULT_LANG, LANGS, message, t, type_named
 from cxzy.literal import visible
 
 PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
@@ -69,6 +68,19 @@ DEMO_FILE = "demo.jsonl"
 
 def _date_arg(value: str) -> date:
     return typed_day(value)
+
+
+def _type_arg(lang: str) -> Callable[[str], str]:
+    """``--type``: a record type's name in any case, or its words as the log shows
+    them (作出承诺); another is a usage error saying what it takes."""
+
+    def named(value: str) -> str:
+        found = type_named(value)
+        if found is None:
+            raise argparse.ArgumentTypeError(t("unknown_type_option", lang, value=value))
+        return found
+
+    return named
 
 
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
@@ -117,7 +129,9 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     p = commands.add_parser("log", help=t("cli.log", lang), epilog=t("cli.shown_exit", lang))
     common(p, top=False)
     p.add_argument("--unit", action=Once, help=t("cli.log_unit", lang))
-    p.add_argument("--type", choices=sorted(TYPES), action=Once, help=t("cli.log_type", lang))
+    p.add_argument(
+        "--type", type=_type_arg(lang), metavar="TYPE", action=Once, help=t("cli.log_type", lang)
+    )
     p.add_argument("--since", metavar="YYYY-MM-DD", action=Once, help=t("cli.since", lang))
     p.add_argument("--until", metavar="YYYY-MM-DD", action=Once, help=t("cli.until", lang))
     p.add_argument(

@@ -13,7 +13,7 @@ from rich.text import Text
 from cxzy.application.history import LogEntry
 from cxzy.application.importer import origin_parts
 from cxzy.application.status import StatusReport, UnitStatus
-from cxzy.i18n import summary_label, t
+from cxzy.i18n import code_label, summary_label, t
 from cxzy.literal import NAME_CELLS, clipped, literal, unit_label, visible
 from cxzy.styles import STATE_STYLES
 
@@ -160,7 +160,8 @@ def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
     return {
         "pos": Text(str(e.pos)),
         "at": Text(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
-        "type": Text(e.type),
+        # in Chinese its words (`--type` takes them too), as the dashboard's log
+        "type": Text(code_label("type", e.type, lang) if lang == "zh" else e.type),
         "unit": literal(e.unit),
         "summary": literal(
             clipped(summary_label(e.type, e.summary, lang, e.person, e.life, e.marks), SUMMARY_MOST)

@@ -16,8 +16,7 @@ from cxzy.application.history import LogQuery, late_days
 from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
-from cxzy.domain.schema import TYPES
-from cxzy.i18n import LANGS, code_label, codes_named, summary_label, t
+from cxzy.i18n import code_label, codes_named, summary_label, t, type_named
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.tables import Cell, cut, fill
@@ -36,12 +35,6 @@ class BadFilter(ValueError):
         self.violation = violation
 
 
-# what `type:` takes: a record type's name in any case, or its words (开展活动)
-_TYPES = {name.lower(): name for name in TYPES} | {
-    code_label("type", name, lang).lower(): name for name in TYPES for lang in LANGS
-}
-
-
 def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
     """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 free text``.
 
@@ -54,10 +47,11 @@ def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
                 found[key] = typed_day(value)
             except Violation as violation:
                 raise BadFilter(violation) from None
-        elif key == "type":
-            if value.lower() not in _TYPES:
+        elif key == "type":  # a type's name in any case, or its words (开展活动)
+            named = type_named(value)
+            if named is None:
                 raise BadFilter(Violation("tui_unknown_type", value=value))
-            found["type_"] = _TYPES[value.lower()]
+            found["type_"] = named
         else:
             found[key] = value
     rest = _TOKEN.sub("", text).strip()
