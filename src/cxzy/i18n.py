@@ -1026,6 +1026,14 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "key_next_page": {"zh": "下一页", "en": "next page"},
     "key_prev_page": {"zh": "上一页", "en": "previous page"},
+    "key_first_last": {
+        "zh": "日志:第一行 / 最后一行;总览:表格滚到最左 / 最右",
+        "en": "the log: first / last row; the overview: the grid to its left / right end",
+    },
+    "key_scroll_grid": {
+        "zh": "表格比屏幕宽时左右滚动(单位一列留在左边)",
+        "en": "scroll a grid wider than the screen (the units' column stays)",
+    },
     "key_palette": {"zh": "命令面板", "en": "command palette"},
     "tui_palette_search": {"zh": "搜索命令或单位…", "en": "Search for commands or units…"},
     "tui_theme_search": {"zh": "搜索配色…", "en": "Search for themes…"},

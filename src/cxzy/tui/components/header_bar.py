@@ -42,7 +42,7 @@ class HeaderBar(Static):
                     style = "reverse bold"
                 else:
                     style = ""
-                part = Text(f" {phase.short.get(lang, phase.key)} {when} ", style=style)
+                part = Text().append(f" {phase.short.get(lang, phase.key)} {when} ", style=style)
                 pieces.append(_Piece(Text(), part.append("|", style="dim")))
             timeline = Text().join(piece.text for piece in pieces)
             if room <= 0 or timeline.cell_len <= room:

@@ -27,6 +27,8 @@ KEYS = [  # the keys of a campaign's screens
     ("a", "key_side_help"),
     ("l", "key_log_help"),
     ("n  p", "key_next_page"),
+    ("Home  End", "key_first_last"),
+    ("←  →", "key_scroll_grid"),
     ("ctrl+p", "key_palette"),
     ("q  ctrl+q", "key_quit"),
 ]
