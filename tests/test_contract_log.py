@@ -200,6 +200,18 @@ def test_the_log_table_shows_what_a_review_found_and_whether_a_verification_pass
     assert _summaries(res.out) == ["R1·newdeadline2011-05-31·设备"], res.out
 
 
+def test_the_log_table_names_the_checklist_item_an_activity_counts_for(full):
+    """An activity showed its title alone: which item of the checklist it met (its
+    kind) was in the JSON only. The template's name for it comes first."""
+    zh = _summaries(full.run("log", "--type", "ActivityHeld", lang="zh").out)
+    en = _summaries(full.run("log", "--type", "ActivityHeld", lang="en").out)
+    assert any(s.startswith("组织学习·") for s in zh), zh
+    assert any(s.startswith("Study·") for s in en), en
+    assert len([s for s in zh if s.startswith("组织学习·")]) == len(
+        [r for r in full.log("--type", "ActivityHeld") if r["kind"] == "study"]
+    )
+
+
 def test_a_long_text_is_cut_in_the_log_table_and_whole_in_jsonl(full):
     """A pasted report of 20,000 characters ran to hundreds of lines of the table."""
     long_title = "长" * 20_000
@@ -208,8 +220,9 @@ def test_a_long_text_is_cut_in_the_log_table_and_whole_in_jsonl(full):
         "log", "--type", "ActivityHeld", "--since", "2010-09-10", "--until", "2010-09-10"
     )
     assert res.code == 0, str(res)
-    (summary,) = [s for s in _summaries(res.out) if s.startswith("长")]
-    assert summary == "长" * 499 + "…", len(summary)
+    (summary,) = [s for s in _summaries(res.out) if "长" in s]
+    shown = "self-chosen · "  # the activity's kind, then its title: 500 characters in all
+    assert summary == shown.replace(" ", "") + "长" * (499 - len(shown)) + "…", len(summary)
     res = full.run("log", "--type", "ActivityHeld", "--format", "jsonl")
     assert long_title in {json.loads(line)["title"] for line in res.out.splitlines()}
 

@@ -1031,6 +1031,11 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         assert {r[2] for r in leaders} == {"LeaderAssigned"}, leaders
         assert any(r[4] == "刘继东 · 组长" for r in leaders), leaders
         assert {r[2] for r in await search("先进基层党组织")} == {"CommendationAwarded"}
+        # an activity shows the checklist item it counts for, as the template names it
+        # (it showed the title alone), and those words find it
+        study = await search("组织学习")
+        assert study and {r[2] for r in study} == {"ActivityHeld"}, study
+        assert all(r[4].startswith("组织学习 · ") for r in study), study
         life = await search("R-ZP-3")
         assert {r[2] for r in life} >= {"RectificationOpened", "RectificationVerified"}, life
         assert all(r[4].startswith("R-ZP-3") for r in life), life

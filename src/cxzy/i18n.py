@@ -1829,11 +1829,12 @@ def code_label(group: str, code: str | None, lang: str = DEFAULT_LANG) -> str:
     return t(key, lang) if key in LABELS else code
 
 
+_ACTIVITY_KIND = "activity_kind"  # (named by a campaign's template but self_chosen)
 #: The fields of records that hold a code of the format: the group of its words.
 CODED_FIELDS = {
     ("UnitRegistered", "kind"): "unit_kind",
     # (a template's kinds are named by the template: only self_chosen's words are here)
-    ("ActivityHeld", "kind"): "activity_kind",
+    ("ActivityHeld", "kind"): _ACTIVITY_KIND,
     ("LeaderAssigned", "role"): "role",
     ("ReviewRecorded", "kind"): "review_kind",
     ("ReviewRecorded", "grade"): "grade",
@@ -1925,13 +1926,17 @@ def field_name(type_: str, field: str, lang: str = DEFAULT_LANG) -> str | None:
 
 
 def codes_named(
-    text: str, marked: Mapping[str, Sequence[str]], lang: str = DEFAULT_LANG
+    text: str,
+    marked: Mapping[str, Sequence[str]],
+    lang: str = DEFAULT_LANG,
+    kinds: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[tuple[str, str, str | bool | None]]:
     """The (record type, field, code) of the codes of ``marked`` fields (per record
     type) whose words contain ``text`` (any case): what a search of the log for the
     words it shows must also match (组长 → a ``LeaderAssigned`` of ``role``
     ``leader``; 不通过 → a ``RectificationVerified`` not ``accepted``; 兑现期限
-    2011-03-31 → a ``due`` of that day; 期限 → any ``due`` (code None))."""
+    2011-03-31 → a ``due`` of that day; 期限 → any ``due`` (code None)). ``kinds``:
+    the campaign template's activity kinds with their names (组织学习 → ``study``)."""
     needle = text.casefold()
     found: list[tuple[str, str, str | bool | None]] = []
     for type_, fields in marked.items():
@@ -1954,6 +1959,12 @@ def codes_named(
                 for code, _ in _codes_of(group)
                 if needle in t(f"{group}.{code}", lang).casefold()
             )
+            if group == _ACTIVITY_KIND:
+                found.extend(
+                    (type_, field, code)
+                    for code, names in (kinds or {}).items()
+                    if needle in names.get(lang, code).casefold()
+                )
     return found
 
 
@@ -1964,20 +1975,28 @@ def summary_label(
     person: str | None = None,
     life: str | None = None,
     marks: Sequence[tuple[str, Any]] = (),
+    kinds: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """A log row's summary in words. The person the record names (a leader, a
     contact, a visitor, an awardee) comes first, short and never cut off by a
     narrow column: ``张三 · 组长``; then the commitment or rectification the record
     is of, then the words of its codes (``marks``: a leader's role, an award's title,
     a review's kind and grade, whether a verification passed, the day a commitment
-    is due), then its text: ``R-ZP-3 · 不通过 · 抽查3个野外项目部…``."""
-    words = [_mark_words(type_, field, value, lang) for field, value in marks]
+    is due, the checklist item an activity counts for, by ``kinds``: the campaign
+    template's activity kinds with their names), then its text: ``R-ZP-3 · 不通过 ·
+    抽查3个野外项目部…``."""
+    words = [_mark_words(type_, field, value, lang, kinds) for field, value in marks]
     return " · ".join(part for part in (person, life, *words, summary) if part)
 
 
-def _mark_words(type_: str, field: str, value: Any, lang: str) -> str:
-    """A mark in words: a code's (先进), a yes or no's (不通过), else the field's name
-    and the value (兑现期限 2011-03-31)."""
+def _mark_words(
+    type_: str, field: str, value: Any, lang: str, kinds: Mapping[str, Mapping[str, str]] | None
+) -> str:
+    """A mark in words: a code's (先进), a yes or no's (不通过), an activity kind's
+    as the template names it (组织学习), else the field's name and the value
+    (兑现期限 2011-03-31)."""
+    if CODED_FIELDS.get((type_, field)) == _ACTIVITY_KIND and value in (kinds or {}):
+        return (kinds or {})[value].get(lang, value)
     words = field_words(type_, field, value, lang) or value_words(field, value, lang)
     if words:
         return words

@@ -29,7 +29,7 @@ from cxzy.domain.schema import TYPES, digest_of, record_of
 # The tracking name: bump it after any change to the tables or what fills them. An
 # existing store's tables are made anew only by that rebuild (opening a store
 # creates nothing but in a new file: decision 70).
-READ_MODEL = "cxzy-read-model-v12"
+READ_MODEL = "cxzy-read-model-v13"
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -263,6 +263,7 @@ def utc_text(moment: datetime) -> str:
 # found, whether a rectification passed its verification, a leader's role, an award's
 # title, the day a commitment is due or a rectification must be done by
 MARKED_FIELDS = {
+    "ActivityHeld": ("kind",),  # the checklist item it counts for (v13)
     "LeaderAssigned": ("role",),
     "CommitmentMade": ("due",),
     "CommitmentDueChanged": ("due",),

@@ -441,8 +441,10 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_OK
     from cxzy.cli.render import log_tables
 
-    zone = ZoneInfo(StatusQuery(app).campaign().timezone)
-    for table in log_tables(query.pages(filters), zone, args.lang, out.width, app.head()):
+    campaign = StatusQuery(app).campaign()
+    zone, kinds = ZoneInfo(campaign.timezone), campaign.template.activity_kind_names
+    pages = query.pages(filters)
+    for table in log_tables(pages, zone, args.lang, out.width, app.head(), kinds):
         out.print(table)
     return EXIT_OK
 

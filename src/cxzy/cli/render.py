@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from rich.cells import cell_len
@@ -155,7 +155,9 @@ TABLE_ROWS = 500
 SUMMARY_MOST = 500
 
 
-def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
+def _log_cells(
+    e: LogEntry, zone: Any, lang: str, kinds: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[str, Text]:
     late = t("late_days", lang, days=e.late_days) if e.late_days else ""
     return {
         "pos": Text(str(e.pos)),
@@ -164,7 +166,10 @@ def _log_cells(e: LogEntry, zone: Any, lang: str) -> dict[str, Text]:
         "type": Text(code_label("type", e.type, lang) if lang == "zh" else e.type),
         "unit": literal(e.unit),
         "summary": literal(
-            clipped(summary_label(e.type, e.summary, lang, e.person, e.life, e.marks), SUMMARY_MOST)
+            clipped(
+                summary_label(e.type, e.summary, lang, e.person, e.life, e.marks, kinds),
+                SUMMARY_MOST,
+            )
         ),
         "by": literal(e.by),
         "recorded": Text(e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
@@ -205,18 +210,24 @@ def _log_widths(headers: dict[str, str], rows: list[dict[str, Text]], width: int
 
 
 def log_tables(
-    pages: Iterable[list[LogEntry]], zone: Any, lang: str, width: int, last_position: int = 0
+    pages: Iterable[list[LogEntry]],
+    zone: Any,
+    lang: str,
+    width: int,
+    last_position: int = 0,
+    kinds: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Iterator[Table]:
     """The log as tables of :data:`TABLE_ROWS` rows each, printed one after another
     as one table: the header above the first, the same columns and widths in all (a
     million records are printed as they are read, in flat memory, the first at once).
     ``width``: the line's; ``last_position``: the log's, whose digits the position
-    column must hold on every page (it was as wide as the first page's: ``100…``)."""
+    column must hold on every page (it was as wide as the first page's: ``100…``);
+    ``kinds``: the campaign template's activity kinds with their names."""
     headers = {key: t(f"log_header_{key}", lang) for key in _LOG_COLUMNS}
     widths: dict[str, int] | None = None
     chunks = (page[i : i + TABLE_ROWS] for page in pages for i in range(0, len(page), TABLE_ROWS))
     for chunk in chunks:
-        rows = [_log_cells(e, zone, lang) for e in chunk]
+        rows = [_log_cells(e, zone, lang, kinds) for e in chunk]
         first = widths is None
         if widths is None:
             widest = {"pos": Text(str(max(last_position, chunk[-1].pos)))}

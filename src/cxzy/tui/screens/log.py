@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from rich.text import Text
 from textual import on, work
@@ -35,7 +36,9 @@ class BadFilter(ValueError):
         self.violation = violation
 
 
-def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
+def parse_filter(
+    text: str, lang: str = "en", kinds: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[str, object]:
     """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 free text``.
 
     A date that is not one, or a type that is not a record type (any case), raises
@@ -60,7 +63,7 @@ def parse_filter(text: str, lang: str = "en") -> dict[str, object]:
     parts = [part.strip() for part in rest.split("·") if part.strip()]
     if parts:
         found["words"] = [
-            SearchWords(part, codes_named(part, MARKED_FIELDS, lang)) for part in parts
+            SearchWords(part, codes_named(part, MARKED_FIELDS, lang, kinds)) for part in parts
         ]
     return found
 
@@ -146,7 +149,8 @@ class LogScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="log")
     def load(self) -> None:
         query = self.app.query_  # type: ignore[attr-defined]
-        words = parse_filter(self.filter_text, self.app.lang)  # type: ignore[attr-defined]
+        kinds = self.app.template.activity_kind_names  # type: ignore[attr-defined]
+        words = parse_filter(self.filter_text, self.app.lang, kinds)  # type: ignore[attr-defined]
         with self.app.store_reads():  # type: ignore[attr-defined]
             if isinstance(unit := words.get("unit"), str):
                 # as cxzy log --unit takes it: a code in any case, or a name it bore
@@ -180,6 +184,7 @@ class LogScreen(Screen[None]):
         keys = log_columns(self.size.width)
         columns = [(key, t(f"log_header_{key}", lang)) for key in keys]
         limit = self.app.template.late_report_days  # type: ignore[attr-defined]
+        kinds = self.app.template.activity_kind_names  # type: ignore[attr-defined]
 
         def cells_of(row: LogRow) -> list[Cell]:
             late = late_days(row.at, row.recorded, limit)  # (after the template's days)
@@ -190,7 +195,9 @@ class LogScreen(Screen[None]):
                 "type": code_label("type", row.type, lang) if lang == "zh" else row.type,
                 "unit": literal(row.unit),
                 "summary": cut(
-                    summary_label(row.type, row.summary, lang, row.person, row.life, row.marks)
+                    summary_label(
+                        row.type, row.summary, lang, row.person, row.life, row.marks, kinds
+                    )
                 ),
                 "by": literal(row.by),
                 "recorded": row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
