@@ -724,6 +724,9 @@ def test_a_record_does_not_happen_before_the_unit_or_person_it_names(seeded):
             ev("ContactPointAssigned", "2010-06-01", person="王", unit="T6"),
         ]
     )
+    # and before the campaign's first day, the history it took over: a problem left
+    # from the year before, of a unit registered when the campaign began
+    seeded.ok_import([rect("R-OLD", "145", "2009-11-01", "2010-12-31", source="legacy")])
 
 
 def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):

@@ -147,12 +147,12 @@ def test_registry_refuses_unknown_units_parents_and_a_second_bureau():
     from cxzy.domain.registry import CampaignInfo
 
     registry.plan_campaign(CampaignInfo("c", load_template("cxzy-2010"), "Asia/Shanghai"))
-    registry.register_unit("JU", "bureau", None, day)
+    registry.register_unit("JU", "bureau", None, date(2010, 6, 1))
     for args, code in (
         (("JU", "team", None, day), "unit_registered"),
         (("145", "team", "XX", day), "unknown_parent"),
         (("J2", "bureau", None, day), "second_bureau"),
-        (("145", "team", "JU", date(2010, 5, 10)), "parent_registered_later"),
+        (("145", "team", "JU", date(2010, 5, 31)), "parent_registered_later"),
     ):
         with pytest.raises(Violation) as error:
             registry.register_unit(*args)
@@ -184,6 +184,11 @@ def test_a_record_does_not_happen_before_its_unit_or_its_person():
     with pytest.raises(Violation) as error:
         registry.require_person("王", date(2010, 5, 19))
     assert codes(error) == "person_assigned_later"
+    # before the campaign's first day (2010-05-11), the history it took over: a
+    # legacy rectification of the year before, of a unit registered on that day
+    registry.require_unit("JU", date(2009, 11, 1))
+    registry.require_person("王", date(2010, 5, 10))
+    registry.register_unit("145", "team", "JU", date(2010, 5, 10))
 
 
 def test_every_violation_has_both_languages():

@@ -421,6 +421,20 @@ def test_rows_added_or_moved_outside_cxzy_are_said_not_an_internal_error(
     assert store.read_bytes() == before
 
 
+def test_an_import_onto_an_event_altered_outside_cxzy_says_whose(store, tmp_path, capsys):
+    """A renaming of unit 133, whose registration's row was edited with sqlite3: the
+    import read the unit back and gave "internal error (MapperDeserialisationError)"."""
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE stored_events SET state = x'00ff' WHERE rowid = 3")
+    before = store.read_bytes()
+    path = tmp_path / "rename.jsonl"
+    path.write_text('{"type":"UnitUpdated","at":"2011-01-05","unit":"133","name":"新名"}\n')
+    assert main(["--store", str(store), "--lang", "en", "import", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"store {store} is damaged: an event of unit code '133' cannot be read" in err, err
+    assert "internal error" not in err and store.read_bytes() == before
+
+
 def test_a_copy_keeps_the_note_that_links_were_chained_by_a_rebuild(store, tmp_path, capsys):
     """Links computed by a rebuild (the chain's table dropped) vouch only as far as a
     checkpoint taken before: the copy said nothing of it, its links passing for

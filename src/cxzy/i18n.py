@@ -678,6 +678,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库 {store} 已损坏:日志位置 {position} 处的事件无法读取(被绕过 cxzy 改动);"
         "cxzy verify 可查明详情,须从备份恢复数据库",
     },
+    "entity_unreadable": {
+        "en": "store {store} is damaged: an event of {kind} '{key}' cannot be read (altered"
+        " outside cxzy); cxzy verify says where, and the store must be restored from a backup",
+        "zh": "数据库 {store} 已损坏:{kind} '{key}' 的事件无法读取(被绕过 cxzy 改动);"
+        "cxzy verify 可查明位置,须从备份恢复数据库",
+    },
     "event_id_unreadable": {
         "en": "the store is damaged: a stored event's aggregate id '{id}' is not one cxzy"
         " writes (a row added or altered outside cxzy); restore the store from a backup",

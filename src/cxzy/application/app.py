@@ -13,13 +13,14 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from eventsourcing.application import Application, project_aggregate
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, EventSourcingError
 from eventsourcing.persistence import (
     JSONTranscoder,
     PersistenceError,
     Tracking,
     Transcoding,
 )
+from eventsourcing.utils import TopicError
 
 from cxzy.application.readmodel import READ_MODEL, TABLES, ReadModel
 from cxzy.application.store import (
@@ -35,16 +36,21 @@ from cxzy.application.store import (
     store_error,
 )
 from cxzy.application.templates import campaign_template
-from cxzy.application.totals import Carryover
+from cxzy.application.totals import BrokenLife, Carryover
 from cxzy.domain import jsontext
 from cxzy.domain.aggregates import AGGREGATES  # registers the stored topics
-from cxzy.domain.errors import Violation
+from cxzy.domain.errors import Coded, Violation
 from cxzy.domain.records import Stamp, entity_id
 from cxzy.domain.registry import CampaignInfo, Registry
 
 REPLAY_BATCH = 2000
 ANALYZE_AFTER = 10_000  # events in one import after which the planner's statistics are renewed
 OPEN_ATTEMPTS = 5
+
+
+# What the mapper raises for a stored event altered outside cxzy (bytes that are not
+# its JSON, a topic that names no class, a NULL): not MemoryError, RecursionError
+UNREADABLE = (EventSourcingError, TopicError, ValueError, TypeError, KeyError, AttributeError)
 
 
 class DateAsISO(Transcoding):
@@ -249,15 +255,23 @@ class CampaignApp(Application):
                 yield notification.id, self.domain_event(notification)
             start = batch[-1].id + 1
 
-    def domain_event(self, notification: Any) -> Any:
-        """The domain event of a stored event at its log position; a row altered
-        outside cxzy, which the mapper cannot read back, is said as such (where
-        ``cxzy verify`` says the same), not as a fault of ours."""
+    def domain_event(self, stored: Any, entity: tuple[str, str] | None = None) -> Any:
+        """The domain event of a stored event (a notification, at its log position,
+        or one of ``entity``'s, kind and code); a row altered outside cxzy, which the
+        mapper cannot read back, is said as such (where ``cxzy verify`` says the
+        same), not as a fault of ours."""
         try:
-            return self.mapper.to_domain_event(notification)
-        except Exception:  # whatever a tampered row makes the decoder raise
+            return self.mapper.to_domain_event(stored)
+        except UNREADABLE:
             store = self.location.display() if self.location else ""
-            raise Violation("event_unreadable", store=store, position=notification.id) from None
+            if entity is not None:
+                kind, key = entity
+                said = Violation(
+                    "entity_unreadable", store=store, kind=Coded("field", kind), key=key
+                )
+            else:
+                said = Violation("event_unreadable", store=store, position=stored.id)
+            raise said from None
 
     # -- writing ----------------------------------------------------------------
 
@@ -330,7 +344,7 @@ class CampaignApp(Application):
                     chained=chained,
                     carry=carry,
                 )
-            except (AssertionError, KeyError, TypeError, ValueError):
+            except BrokenLife:
                 # a life that breaks its rules (events moved, copied or added outside
                 # cxzy, which the import would have refused): the log's damage
                 store = self.location.display() if self.location else ""
@@ -402,7 +416,7 @@ class ImportTransaction:
         stored = recorder.stored_events_in(self.cursor, entity_id(kind, key))  # type: ignore[attr-defined]
         if not stored:
             return None
-        events = [self.app.mapper.to_domain_event(s) for s in stored]
+        events = [self.app.domain_event(s, (kind, key)) for s in stored]
         return project_aggregate(None, events)
 
     def append(

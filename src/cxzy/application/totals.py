@@ -358,6 +358,12 @@ def _day_after(day: str) -> str:
     return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
 
+class BrokenLife(Exception):
+    """A life in the log that breaks the rules every import enforces (a record before
+    its opening, one after its close): the log was altered outside cxzy (events
+    moved, copied or added), not a fault of the running totals."""
+
+
 @dataclass
 class Life:
     """What the totals need to know of a commitment or rectification."""
@@ -430,7 +436,8 @@ class TotalsWriter:
                    FROM cx_entities WHERE entity = :e""",
                 {"e": entity},
             )
-            assert row is not None, f"{entity} has no opening record"  # the aggregates ensure it
+            if row is None:  # (the aggregates ensure it: a log altered outside cxzy)
+                raise BrokenLife(f"{entity} has no opening record")
             unit, kind, opened, supervised, escalated, overdue_from, deadline, moved, *at = row
             life = Life(
                 unit,
@@ -477,7 +484,8 @@ class TotalsWriter:
         return overdue_from
 
     def _stop_overdue(self, life: Life, day: str) -> None:
-        assert life.overdue_from is not None  # not closed: the aggregates ensure it
+        if life.overdue_from is None:  # (not closed: the aggregates ensure it)
+            raise BrokenLife("a record after its life's close")
         # overdue from overdue_from until the day; if that had not come yet, never
         self._change(max(day, life.overdue_from), life.kind, life.unit, "overdue", -1)
 

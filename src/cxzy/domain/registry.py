@@ -39,8 +39,16 @@ class Registry:
             raise Violation("second_campaign", campaign=info.code, existing=self.campaign.code)
         self.campaign = info
 
+    def _held_to_the_day(self, day: date) -> bool:
+        """Whether a record of ``day`` must come after what it names in time too:
+        from the campaign's first day. What came before it (a legacy rectification
+        of the year before, units that existed before the campaign registered on its
+        first day) is the history the campaign took over."""
+        return self.campaign is not None and day >= self.campaign.template.phases[0].start
+
     def require_unit(self, code: str, day: date) -> None:
-        """``code`` is a unit registered by ``day``, the day of a record naming it."""
+        """``code`` is a unit registered by ``day``, the day of a record naming it
+        (from the campaign's first day: :meth:`_held_to_the_day`)."""
         self.require_campaign()
         if code not in self.units:
             alike = self._alike(code)
@@ -48,7 +56,7 @@ class Registry:
                 raise Violation("unknown_unit_alike", unit=code, existing=alike)
             raise Violation("unknown_unit", unit=code)
         registered = self.registered_on.get(code)
-        if registered is not None and day < registered:
+        if registered is not None and day < registered and self._held_to_the_day(day):
             raise Violation("unit_registered_later", unit=code, registered=registered.isoformat())
 
     def _alike(self, code: str) -> str | None:
@@ -68,7 +76,8 @@ class Registry:
             raise Violation("unit_full_width", unit=code, plain=plain)
         if parent is not None and parent not in self.units:
             raise Violation("unknown_parent", parent=parent)
-        if parent is not None and day < self.registered_on.get(parent, day):
+        parent_day = self.registered_on.get(parent, day) if parent is not None else day
+        if day < parent_day and self._held_to_the_day(day):
             registered = self.registered_on[parent].isoformat()
             raise Violation("parent_registered_later", parent=parent, registered=registered)
         if kind == "bureau":
@@ -89,7 +98,7 @@ class Registry:
         if person not in self.people:
             raise Violation("unknown_person", person=person)
         assigned = self.assigned_on.get(person)
-        if assigned is not None and day < assigned:
+        if assigned is not None and day < assigned and self._held_to_the_day(day):
             raise Violation("person_assigned_later", person=person, assigned=assigned.isoformat())
 
     def require_activity_kind(self, kind: str) -> None:
