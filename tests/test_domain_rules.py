@@ -188,7 +188,9 @@ def test_a_record_does_not_happen_before_its_unit_or_its_person():
     # legacy rectification of the year before, of a unit registered on that day
     registry.require_unit("JU", date(2009, 11, 1))
     registry.require_person("王", date(2010, 5, 10))
-    registry.register_unit("145", "team", "JU", date(2010, 5, 10))
+    with pytest.raises(Violation) as error:  # but never a unit before its parent
+        registry.register_unit("145", "team", "JU", date(2010, 5, 10))
+    assert codes(error) == "parent_registered_later"
 
 
 def test_every_violation_has_both_languages():

@@ -43,7 +43,8 @@ class Registry:
         """Whether a record of ``day`` must come after what it names in time too:
         from the campaign's first day. What came before it (a legacy rectification
         of the year before, units that existed before the campaign registered on its
-        first day) is the history the campaign took over."""
+        first day) is the history the campaign took over; a unit is never registered
+        before its parent, whatever the day."""
         return self.campaign is not None and day >= self.campaign.template.phases[0].start
 
     def require_unit(self, code: str, day: date) -> None:
@@ -77,7 +78,7 @@ class Registry:
         if parent is not None and parent not in self.units:
             raise Violation("unknown_parent", parent=parent)
         parent_day = self.registered_on.get(parent, day) if parent is not None else day
-        if day < parent_day and self._held_to_the_day(day):
+        if day < parent_day:  # (before the campaign too: the tree is every day's)
             registered = self.registered_on[parent].isoformat()
             raise Violation("parent_registered_later", parent=parent, registered=registered)
         if kind == "bureau":
