@@ -19,6 +19,7 @@ import pytest
 
 from contract_helpers import act, prelude, run_module, subprocess_env
 from contract_helpers import write_jsonl as write
+from cxzy.application.readmodel import READ_MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = 50_000
@@ -190,6 +191,31 @@ def test_importing_into_a_read_only_store_is_one_line_and_reading_still_works(tm
         assert status.returncode == 0, status.stderr
         assert cxzy(store, "verify").returncode == 0
     assert store.read_bytes() == before
+
+
+def test_a_read_only_store_of_an_older_read_model_is_read_as_it_is(tmp_path):
+    """An older cxzy's store on media that may not be written: verify, checkpoint
+    and store copy said "attempt to write a readonly database", and every command
+    first said it was rebuilding the figures, which it could not."""
+    store = _store_with_history(tmp_path)
+    with sqlite3.connect(store) as db:  # as v12 kept it: activities without their kind
+        db.execute(
+            "UPDATE tracking SET application_name = 'cxzy-read-model-v12'"
+            f" WHERE application_name = '{READ_MODEL}'"
+        )
+        db.execute("UPDATE cx_log SET marks = NULL WHERE type = 'ActivityHeld'")
+    db.close()
+    before = store.read_bytes()
+    with read_only(store), read_only(tmp_path):
+        for command in (["status"], ["log"], ["verify"], ["checkpoint"]):
+            res = cxzy(store, *command)
+            assert res.returncode == 0, (command, res.stderr)
+            assert "rebuilding" not in res.stderr, (command, res.stderr)
+        target = tmp_path.parent / f"{tmp_path.name}-copy.db"
+        copy = cxzy(store, "store", "copy", str(store), str(target))
+        assert copy.returncode == 0 and "rebuilding" not in copy.stderr, copy.stderr
+    assert store.read_bytes() == before
+    assert cxzy(store, "verify").returncode == 0  # one who may write makes them anew
 
 
 def test_a_store_in_a_read_only_folder_is_one_line(tmp_path):

@@ -2075,6 +2075,8 @@ async def test_a_record_altered_outside_cxzy_is_said_not_a_traceback(store):
         said = [n.message for n in app._notifications]
         assert app.is_running and isinstance(app.screen, RecordScreen)
         assert said and "log position 100 cannot be read" in said[-1], said
+        shown = plain(app.screen.query_one("#record", Static))  # not "loading…" for ever
+        assert "the record at log position 100 could not be read" in shown, shown
         await pilot.press("escape")
         await settle(pilot)
         assert app.is_running and not isinstance(app.screen, RecordScreen)

@@ -344,6 +344,46 @@ def test_a_read_only_role_can_watch_and_check_a_file_but_not_write(pg, server, c
             conn.execute(f"DROP ROLE {role}")
 
 
+def test_a_read_only_role_reads_an_older_read_model_as_it_is(pg, server, capsys):
+    """After an upgrade of cxzy, the office's reading role found every command
+    refused ("rebuilding…", then "read-only for you"), the dashboard too, and its
+    `--dry-run` said the log failed verify at the first activity: it may not make
+    the figures anew. It reads them as they are, says nothing of a rebuild, and
+    verify holds the log to what that version kept."""
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    schema = pg.rsplit("schema=", 1)[1]
+    role = f"cxzy_reader_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as conn:  # as v12 kept it
+        conn.execute(
+            f'UPDATE "{schema}".cxzy_tracking SET application_name = %s'
+            " WHERE application_name = %s",
+            ("cxzy-read-model-v12", READ_MODEL),
+        )
+        conn.execute(f"UPDATE \"{schema}\".cx_log SET marks = NULL WHERE type = 'ActivityHeld'")
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
+        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {role}')
+    try:
+        reader = pg.replace("postgres@", f"{role}@", 1)
+        code, out, err = cli(capsys, "--store", reader, "status", "--as-of", "2011-03-01")
+        assert code == 0 and err == "", err
+        code, out, err = cli(capsys, "--store", reader, "log", "--type", "ActivityHeld")
+        assert code == 0 and err == "" and "Study ·" not in out, err
+        code, out, err = cli(capsys, "--store", reader, "verify")
+        assert code == 0 and "544 events checked" in out + err, out + err
+        unit_file = EVENTS / "examples" / "CommendationAwarded.jsonl"
+        code, out, err = cli(capsys, "--store", reader, "import", "--dry-run", str(unit_file))
+        assert "fails cxzy verify" not in err, err
+        # one who may write makes them anew, and the log shows what v13 keeps
+        code, out, err = cli(capsys, "--store", pg, "log", "--type", "ActivityHeld")
+        assert code == 0 and "Study ·" in out and "rebuilding" in err, err
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {role}')
+            conn.execute(f'REVOKE ALL ON SCHEMA "{schema}" FROM {role}')
+            conn.execute(f"DROP ROLE {role}")
+
+
 def test_tables_dropped_by_hand_are_said_and_never_made_again_empty(pg, server, capsys):
     """PostgreSQL made a dropped table again empty on the next import (eventsourcing
     creates what it misses): status then showed no units, exit 0."""

@@ -402,8 +402,12 @@ def test_an_event_altered_outside_cxzy_is_said_where_not_an_internal_error(
             "UPDATE stored_events SET rowid = rowid + 1000 WHERE rowid > 200",
             "is damaged: its events from log position 1201 on break the campaign's rules",
         ),
+        (  # its record twice in the log ("UNIQUE constraint failed: cx_log.record_id")
+            "UPDATE stored_events SET rowid = 600 WHERE rowid = 4",
+            "is damaged: its events from log position 600 on break the campaign's rules",
+        ),
     ],
-    ids=["not-a-uuid", "moved"],
+    ids=["not-a-uuid", "moved", "one-moved"],
 )
 @pytest.mark.parametrize("command", [["status"], ["log"]])
 def test_rows_added_or_moved_outside_cxzy_are_said_not_an_internal_error(

@@ -233,6 +233,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{person}' has no LeaderAssigned record yet",
         "zh": "'{person}' 尚无 LeaderAssigned(领导小组分工)记录",
     },
+    "activity_kind_named": {
+        "en": "'{kind}' is the name of the activity kind {named}: give its code, {named}"
+        " (a spreadsheet's cell may hold the name once the store holds the campaign)",
+        "zh": "'{kind}' 是活动类型 {named} 的名称:此处请写代码 {named}"
+        "(数据库中已有本活动后,表格的单元格里可直接写名称)",
+    },
     "unknown_activity_kind": {
         "en": "activity kind '{kind}' is not in the campaign's template (one of: {kinds})",
         "zh": "活动类型 '{kind}' 不在本活动模板中(可用:{kinds})",
@@ -678,6 +684,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库 {store} 已损坏:日志位置 {position} 处的事件无法读取(被绕过 cxzy 改动);"
         "cxzy verify 可查明详情,须从备份恢复数据库",
     },
+    "read_model_too_old": {
+        "en": "store {store}'s figures were made by an older cxzy (read model v{version}),"
+        " and you may not make them anew: a command run by one who may write the store"
+        " brings them up to date (cxzy store rebuild)",
+        "zh": "数据库 {store} 的统计数据由旧版 cxzy 生成(读模型 v{version}),而你无权重建:"
+        "须由有写权限者运行一条命令(cxzy store rebuild)使其更新",
+    },
     "entity_unreadable": {
         "en": "store {store} is damaged: an event of {kind} '{key}' cannot be read (altered"
         " outside cxzy); cxzy verify says where, and the store must be restored from a backup",
@@ -979,6 +992,10 @@ LABELS: dict[str, dict[str, str]] = {
     "unknown_type_option": {
         "zh": "没有 '{value}' 这种记录(可给日志所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",
         "en": "no record type '{value}' (give a name like CommitmentMade, in any case)",
+    },
+    "tui_record_unreadable": {
+        "zh": "日志位置 {pos} 的记录无法读取(原因见提示)",
+        "en": "the record at log position {pos} could not be read (the notice says why)",
     },
     "tui_unknown_type": {
         "zh": "没有 '{value}' 这种记录(type: 取日志中所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
+import sys
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -15,6 +17,7 @@ from typing import Any
 from eventsourcing.application import Application, project_aggregate
 from eventsourcing.domain import Aggregate, EventSourcingError
 from eventsourcing.persistence import (
+    IntegrityError,
     JSONTranscoder,
     PersistenceError,
     Tracking,
@@ -46,6 +49,14 @@ from cxzy.domain.registry import CampaignInfo, Registry
 REPLAY_BATCH = 2000
 ANALYZE_AFTER = 10_000  # events in one import after which the planner's statistics are renewed
 OPEN_ATTEMPTS = 5
+
+
+def _twice(error: BaseException) -> bool:
+    """Whether a write failed on a unique key: SQLite's, PostgreSQL's (psycopg is
+    imported only with a PostgreSQL store: not for every command), eventsourcing's."""
+    psycopg = sys.modules.get("psycopg")
+    twice: tuple[type[BaseException], ...] = (IntegrityError, sqlite3.IntegrityError)
+    return isinstance(error, twice + ((psycopg.IntegrityError,) if psycopg else ()))
 
 
 # What the mapper raises for a stored event altered outside cxzy (bytes that are not
@@ -292,10 +303,10 @@ class CampaignApp(Application):
             )
         if tracked >= head:
             return 0
-        if tracked == 0 and on_rebuild is not None:
-            on_rebuild(head)
         with recorder.write_cursor() as c:  # type: ignore[attr-defined]
-            return self._remake(c, tracked, head)
+            # (said once the tables are dropped: a reader that may not write says
+            # nothing of a rebuild it cannot do)
+            return self._remake(c, tracked, head, on_start=on_rebuild if tracked == 0 else None)
 
     def rebuild_read_model(self, on_applied: Callable[[int], None] | None = None) -> int:
         """Make the whole read model again from the log, in one transaction (``cxzy
@@ -307,12 +318,18 @@ class CampaignApp(Application):
             return self._remake(c, 0, recorder.max_notification_id() or 0, on_applied)
 
     def _remake(
-        self, c: Any, tracked: int, head: int, on_applied: Callable[[int], None] | None = None
+        self,
+        c: Any,
+        tracked: int,
+        head: int,
+        on_applied: Callable[[int], None] | None = None,
+        on_start: Callable[[int], None] | None = None,
     ) -> int:
         """The read model brought from ``tracked`` (0: made anew) to ``head`` in the
-        transaction ``c``, and tracked there. Returns events applied."""
+        transaction ``c``, and tracked there; ``on_start`` is told how many events
+        are to be applied once a rebuild has begun. Returns events applied."""
         recorder: Any = self.recorder
-        applied, last = self._project(c, tracked, head, on_applied)
+        applied, last = self._project(c, tracked, head, on_applied, on_start)
         self.read_model.refresh_statistics(c)
         if tracked == 0:  # what any read model tracked is gone with its tables
             recorder.forget_read_models(c)
@@ -321,7 +338,12 @@ class CampaignApp(Application):
         return applied
 
     def _project(
-        self, c: Any, tracked: int, head: int, on_applied: Callable[[int], None] | None = None
+        self,
+        c: Any,
+        tracked: int,
+        head: int,
+        on_applied: Callable[[int], None] | None = None,
+        on_start: Callable[[int], None] | None = None,
     ) -> tuple[int, int]:
         """Apply the log after position ``tracked`` to the read model in the
         transaction ``c`` (all of it into tables made anew when ``tracked`` is 0,
@@ -330,6 +352,8 @@ class CampaignApp(Application):
         applied = 0
         carry = Carryover()
         chained = self.read_model.drop(c, head) if tracked == 0 else 0
+        if on_start is not None:
+            on_start(head - tracked)
         start = tracked + 1
         while True:
             batch = self.recorder.select_notifications(start, REPLAY_BATCH)
@@ -344,9 +368,12 @@ class CampaignApp(Application):
                     chained=chained,
                     carry=carry,
                 )
-            except BrokenLife:
-                # a life that breaks its rules (events moved, copied or added outside
-                # cxzy, which the import would have refused): the log's damage
+            except Exception as error:
+                # a life that breaks its rules, or a record twice (events moved, copied
+                # or added outside cxzy, which the import would have refused): the
+                # log's damage (the write lock is held: no other writer races it)
+                if not isinstance(error, BrokenLife) and not _twice(error):
+                    raise
                 store = self.location.display() if self.location else ""
                 raise Violation("log_unprojectable", store=store, first=batch[0].id) from None
             applied += len(events)
@@ -548,6 +575,25 @@ def open_app(
                 raise store_error(location, error) from None
             time.sleep(0.1 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+#: What opening a store for writing says of one that may only be read (read-only
+#: media, a file or folder without write permission, a PostgreSQL role that reads)
+READ_ONLY = ("store_read_only", "store_read_only_role")
+
+
+def open_reading(
+    location: StoreLocation, on_rebuild: Callable[[int], None] | None = None
+) -> CampaignApp:
+    """The store opened to be read: its read model brought up to date first (made
+    anew after an upgrade of cxzy), unless the store may only be read, which is then
+    read as it is (an older read model's log shows less: decisions 171, 210)."""
+    try:
+        return open_app(location, on_rebuild=on_rebuild)
+    except Violation as violation:
+        if violation.code not in READ_ONLY:
+            raise
+    return open_app(location, read_only=True)
 
 
 def open_when_there(location: StoreLocation) -> CampaignApp | None:

@@ -22,7 +22,9 @@ from typing import Any
 from cxzy.application.app import CampaignApp
 from cxzy.application.chain import GENESIS, content_hash, link
 from cxzy.application.readmodel import (
+    MARKS_SINCE,
     READ_MODEL,
+    VERSION,
     delay_seconds,
     is_life,
     log_entity,
@@ -133,6 +135,12 @@ def _verify(
     # log that ends before it lost events from its end (none when the read model is
     # an older version's, or made anew since)
     tracked = recorder.max_tracking_id(READ_MODEL) or 0
+    # an older read model, read as it is by one who may not make it anew: held to
+    # what that version kept
+    version = VERSION if tracked else (recorder.read_model_version() or VERSION)
+    if version < MARKS_SINCE:
+        store = app.location.display() if app.location else ""
+        raise Violation("read_model_too_old", store=store, version=version)
     stop = max(chain_head, recorder.max_notification_id() or 0)
     previous, last_recorded, expected = GENESIS, "", 1
     seen_import = False
@@ -212,7 +220,7 @@ def _verify(
                 stamp.origin,
                 log_summary(type_, fields),
                 fields.get("person"),
-                log_marks(type_, fields),
+                log_marks(type_, fields, version),
                 *_unit_and_entity(type_, fields, lives),
             )
             if index.get(pos) != shown:

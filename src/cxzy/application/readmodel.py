@@ -29,7 +29,8 @@ from cxzy.domain.schema import TYPES, digest_of, record_of
 # The tracking name: bump it after any change to the tables or what fills them. An
 # existing store's tables are made anew only by that rebuild (opening a store
 # creates nothing but in a new file: decision 70).
-READ_MODEL = "cxzy-read-model-v13"
+VERSION = 13
+READ_MODEL = f"cxzy-read-model-v{VERSION}"
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -304,10 +305,20 @@ def mark_of(field: str, value: Any) -> str:
     return f"{field}={value}"
 
 
-def log_marks(type_: str, fields: Mapping[str, Any]) -> str | None:
+# the version of the read model from which a field is marked (before: none)
+_MARKED_SINCE = {("ActivityHeld", "kind"): 13}
+MARKS_SINCE = 12  # the first version with cx_log.marks
+
+
+def log_marks(type_: str, fields: Mapping[str, Any], version: int = VERSION) -> str | None:
     """The codes of a record's :data:`MARKED_FIELDS` it has, as ``cx_log.marks``:
-    marks separated by spaces (``kind=inspection grade=advanced``)."""
-    marks = [mark_of(n, fields[n]) for n in MARKED_FIELDS.get(type_, ()) if fields[n] is not None]
+    marks separated by spaces (``kind=inspection grade=advanced``); as the read
+    model of ``version`` keeps them (an older one, read as it is, kept fewer)."""
+    marks = [
+        mark_of(n, fields[n])
+        for n in MARKED_FIELDS.get(type_, ())
+        if fields[n] is not None and _MARKED_SINCE.get((type_, n), 0) <= version
+    ]
     return " ".join(marks) or None
 
 

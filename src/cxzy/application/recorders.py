@@ -8,6 +8,7 @@ concurrent writer that got there first makes the transaction fail as a whole.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -144,6 +145,21 @@ class ReadModelRecorder:
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
 
+    def read_model_version(self) -> int | None:
+        """The version of the read model the store holds (the latest its tracking
+        names: ``cxzy-read-model-v12`` → 12), None when it holds none: a store an
+        older cxzy wrote, read by one that may not make it anew, is read as it is."""
+        dialect = self.read_model.dialect
+        tracking = dialect.table(self.tracking_table_name)  # type: ignore[attr-defined]
+        with self.read_cursor() as c:
+            names = self.read_model.rows(
+                c,
+                f"SELECT application_name FROM {tracking}"
+                " WHERE substr(application_name, 1, 16) = 'cxzy-read-model-'",
+            )
+        versions = [int(found[1]) for (name,) in names if (found := _VERSION.fullmatch(name))]
+        return max(versions, default=None)
+
     def forget_read_models(self, c: Any) -> None:
         """Delete what every version of the read model tracked, before a read model
         made anew is tracked (the older versions' tables are gone, and this version's
@@ -156,6 +172,8 @@ class ReadModelRecorder:
             )
         )
 
+
+_VERSION = re.compile(r"cxzy-read-model-v(\d+)")
 
 READ_CACHE_KB = 16_384  # a reader's page cache: SQLite's default is 2 MB
 IMPORT_CACHE_KB = 65_536  # an import's: the indexes it inserts into at random (decision 58)

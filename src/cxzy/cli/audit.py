@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
-from cxzy.application.app import CampaignApp, open_app
+from cxzy.application.app import CampaignApp, open_app, open_reading
 from cxzy.application.audit import Checkpoint, VerifyReport, verify
 from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.store import StoreLocation, failures_named
@@ -44,7 +44,7 @@ def open_for_audit(
     if app.recorder.max_tracking_id(READ_MODEL):  # type: ignore[attr-defined]
         return app
     app.close()
-    return open_app(location, on_rebuild=on_rebuild)
+    return open_reading(location, on_rebuild)  # (one that may only be read: as it is)
 
 
 def _say(console: Console, text: str) -> None:

@@ -26,7 +26,13 @@ from eventsourcing.persistence import PersistenceError
 from rich.console import Console
 
 from cxzy import __version__
-from cxzy.application.app import CampaignApp, closing_opened, open_app, open_when_there
+from cxzy.application.app import (
+    CampaignApp,
+    closing_opened,
+    open_app,
+    open_reading,
+    open_when_there,
+)
 from cxzy.application.copying import sqlite_copy
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
@@ -167,12 +173,9 @@ def _open(
     create: bool = False,
     on_rebuild: Callable[[int], None] | None = None,
 ) -> CampaignApp:
-    try:
-        return open_app(location, create=create, on_rebuild=on_rebuild)
-    except Violation as violation:
-        if create or violation.code != "store_read_only":
-            raise
-    return open_app(location, read_only=True)  # a store on read-only media: reading works
+    if create:
+        return open_app(location, create=True, on_rebuild=on_rebuild)
+    return open_reading(location, on_rebuild)
 
 
 STDIN = "-"  # the file name that reads JSON Lines from standard input

@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.console import Console
 
-from cxzy.application.app import open_app
+from cxzy.application.app import open_app, open_reading
 from cxzy.application.copying import copy_store
 from cxzy.application.store import StoreLocation, failures_named, resolve_store
 from cxzy.cli.progress import progress
@@ -41,7 +41,7 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     if _same(source, target):
         raise Violation("copy_same", store=source.display())
-    origin = open_app(source, on_rebuild=args.on_rebuild)
+    origin = open_reading(source, on_rebuild=args.on_rebuild)
     with failures_named(source):
         empty = origin.head() == 0
     if empty:  # said before the target is made: nothing made for nothing

@@ -105,6 +105,12 @@ class Registry:
     def require_activity_kind(self, kind: str) -> None:
         template = self.require_campaign().template
         if kind != SELF_CHOSEN and kind not in template.activity_kinds:
+            wanted = kind.strip().casefold()
+            for code, names in template.activity_kind_names.items():
+                if any(wanted == name.casefold() for name in names.values()):
+                    # (a spreadsheet's cell is read so; JSON Lines, or a sheet read
+                    # before the store held the campaign, keep the codes)
+                    raise Violation("activity_kind_named", kind=kind, named=code)
             codes = tuple(sorted(template.activity_kinds | {SELF_CHOSEN}))
             kinds = Choices("ActivityHeld", "kind", codes, template.activity_kind_names)
             raise Violation("unknown_activity_kind", kind=kind, kinds=kinds)

@@ -70,6 +70,15 @@ class RecordScreen(ModalScreen[None]):
         with self.app.store_reads():  # type: ignore[attr-defined]
             found = LogQuery(self.app.store).record(self.pos)  # type: ignore[attr-defined]
             self.app.call_from_thread(self.show, found)
+            return
+        self.app.call_from_thread(self.unreadable)  # (the store's failure said in a line)
+
+    def unreadable(self) -> None:
+        """The record could not be read: said here too, not "loading" for ever."""
+        lang = self.app.lang  # type: ignore[attr-defined]
+        self.query_one("#record", Static).update(
+            Text(t("tui_record_unreadable", lang, pos=self.pos))
+        )
 
     def show(self, found: tuple[LogEntry, dict[str, Any]] | None) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]
