@@ -469,6 +469,8 @@ def test_an_activity_kind_typed_in_its_words_is_read_as_the_kind(cli, tmp_path):
     res = cli.run("import", write_table(tmp_path / "other.xlsx", rows), lang="zh")
     assert res.code == 1 and "'学习会'" in res.err, str(res)
     assert "mobilization(党员大会动员部署)" in res.err and "self_chosen(自选动作)" in res.err
+    res = cli.run("import", tmp_path / "other.xlsx")  # in English the names it takes too
+    assert "serve_masses (Serving the masses)" in res.err, res.err
 
 
 def test_csv_files_named_after_types_are_read_together_in_time_order(cli, tmp_path):

@@ -59,8 +59,11 @@ class Choices:
     def render(self, lang: str = "en") -> str:
         from cxzy.i18n import field_words
 
-        if lang == "en":
-            return ", ".join(self.codes)
+        if lang == "en":  # (the codes are English words; a template's names may not be)
+            return ", ".join(
+                f"{code} ({name})" if (name := self.names.get(code, {}).get(lang)) else code
+                for code in self.codes
+            )
         shown = []
         for code in self.codes:
             named = self.names.get(code, {}).get(lang)
