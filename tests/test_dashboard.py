@@ -1586,7 +1586,8 @@ async def test_event_text_is_shown_literally(store):
         table = app.screen.query_one(DataTable)
         assert "^[]0;t^GZP" in str(table.get_row_at(0)[4])  # the renaming, the latest
         row = table.get_row_at(1)
-        assert str(row[4]).startswith("[bold]加粗[/bold]") and "^[[31m" in str(row[4])
+        shown = str(row[4])  # after the activity's kind (decision 210)
+        assert shown.startswith("self-chosen · [bold]加粗[/bold]") and "^[[31m" in shown, shown
         assert str(row[5]) == "[red]某人[/red]^[[33m"
         await pilot.press("escape", "colon", *"ZP", "enter")
         await settle(pilot)
