@@ -211,6 +211,7 @@ def test_a_read_only_store_of_an_older_read_model_is_read_as_it_is(tmp_path):
             res = cxzy(store, *command)
             assert res.returncode == 0, (command, res.stderr)
             assert "rebuilding" not in res.stderr, (command, res.stderr)
+            assert "made by an older cxzy (read model v12)" in res.stderr, res.stderr
         target = tmp_path.parent / f"{tmp_path.name}-copy.db"
         copy = cxzy(store, "store", "copy", str(store), str(target))
         assert copy.returncode == 0 and "rebuilding" not in copy.stderr, copy.stderr

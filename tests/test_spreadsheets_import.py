@@ -465,6 +465,10 @@ def test_an_activity_kind_typed_in_its_words_is_read_as_the_kind(cli, tmp_path):
     res = cli.run("import", jsonl, lang="zh")  # said to be a name, not listed as allowed
     assert res.code == 1 and "'组织学习' 是活动类型 study 的名称" in res.err, str(res)
     assert "可用" not in res.err, res.err
+    for typed, code in (("自选动作", "self_chosen"), ("Ｓｔｕｄｙ", "study")):
+        jsonl.write_text(json.dumps(words | {"kind": typed, "title": "t"}) + "\n", "utf-8")
+        res = cli.run("import", jsonl, lang="zh")
+        assert f"是活动类型 {code} 的名称" in res.err, res.err
     rows[1][3] = "学习会"  # a name of no kind: refused with the kinds and their names
     res = cli.run("import", write_table(tmp_path / "other.xlsx", rows), lang="zh")
     assert res.code == 1 and "'学习会'" in res.err, str(res)

@@ -12,6 +12,8 @@ import string
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from cxzy.domain.template import SELF_CHOSEN_NAMES
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -419,6 +421,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "terminated": {
         "en": "stopped by a signal (SIGTERM); nothing was written",
         "zh": "收到终止信号(SIGTERM)已停止,未写入任何内容",
+    },
+    "read_model_as_is": {
+        "en": "this store's figures were made by an older cxzy (read model v{version}) and"
+        " may not be made anew by you: shown as they are (the log shows less) until a command"
+        " run by one who may write the store brings them up to date",
+        "zh": "该数据库的统计数据由旧版 cxzy 生成(读模型 v{version}),而你无权重建:按原样显示"
+        "(日志显示的内容较少),待有写权限者运行一条命令后更新",
     },
     "rebuilding": {
         "en": "this store's read model is missing or from another version of cxzy: "
@@ -1332,7 +1341,7 @@ LABELS.update(
         "rating.mechanism": {"zh": "工作机制好", "en": "mechanism"},
         "rating.performance": {"zh": "工作业绩好", "en": "performance"},
         "rating.reputation": {"zh": "群众反映好", "en": "reputation"},
-        "activity_kind.self_chosen": {"zh": "自选动作", "en": "self-chosen"},
+        "activity_kind.self_chosen": SELF_CHOSEN_NAMES,
         "result.kept": {"zh": "按期兑现", "en": "kept"},
         "result.kept_late": {"zh": "逾期兑现", "en": "kept late"},
         "result.broken": {"zh": "逾期未兑现", "en": "broken"},

@@ -25,7 +25,15 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import TopicError
 
-from cxzy.application.readmodel import READ_MODEL, TABLES, ReadModel
+from cxzy.application.readmodel import (
+    MARKS_SINCE,
+    PERSON_SINCE,
+    READ_MODEL,
+    SAME_FIGURES_SINCE,
+    TABLES,
+    VERSION,
+    ReadModel,
+)
 from cxzy.application.store import (
     WRITE_WAIT_SECONDS,
     StoreLocation,
@@ -52,11 +60,14 @@ OPEN_ATTEMPTS = 5
 
 
 def _twice(error: BaseException) -> bool:
-    """Whether a write failed on a unique key: SQLite's, PostgreSQL's (psycopg is
-    imported only with a PostgreSQL store: not for every command), eventsourcing's."""
+    """Whether a write failed on a unique key (not NOT NULL or another constraint):
+    SQLite's, PostgreSQL's (SQLSTATE 23505; psycopg is imported only with a
+    PostgreSQL store, not for every command), as eventsourcing passes them on."""
+    unique = "UNIQUE constraint failed" in str(error)
+    if unique and isinstance(error, IntegrityError | sqlite3.IntegrityError):
+        return True
     psycopg = sys.modules.get("psycopg")
-    twice: tuple[type[BaseException], ...] = (IntegrityError, sqlite3.IntegrityError)
-    return isinstance(error, twice + ((psycopg.IntegrityError,) if psycopg else ()))
+    return psycopg is not None and isinstance(error, psycopg.errors.UniqueViolation)
 
 
 # What the mapper raises for a stored event altered outside cxzy (bytes that are not
@@ -154,26 +165,30 @@ class CampaignApp(Application):
         return self.recorder.subscribe(gt=after)
 
     @cached_property
+    def read_model_version(self) -> int:
+        """The version of the read model the store holds: this cxzy's, or an older
+        one's, read as it is by one who may not make it anew (0: none)."""
+        recorder: Any = self.recorder
+        if recorder.max_tracking_id(READ_MODEL) or not recorder.max_notification_id():
+            return VERSION
+        return recorder.read_model_version() or 0
+
+    @property
     def read_model_current(self) -> bool:
-        """Whether the read model is this version's (with the running totals and the
-        log's person). A store last written by an older cxzy and opened read-only is
-        read row by row, and its log shows no person and no marks."""
-        recorder = self.recorder
-        return bool(
-            recorder.max_tracking_id(READ_MODEL)  # type: ignore[attr-defined]
-            or not recorder.max_notification_id()
-        )
+        """Whether the read model has this version's figures (the running totals kept
+        by week): an older one's are read row by row."""
+        return self.read_model_version >= SAME_FIGURES_SINCE
 
     @property
     def log_person(self) -> str:
         """What a query of ``cx_log`` selects for the person a record names."""
-        return "person" if self.read_model_current else "NULL"
+        return "person" if self.read_model_version >= PERSON_SINCE else "NULL"
 
     @property
     def log_marks(self) -> str:
         """What a query of ``cx_log`` selects for a record's marks (its codes shown
         with it: a review's grade, a verification's verdict)."""
-        return "marks" if self.read_model_current else "NULL"
+        return "marks" if self.read_model_version >= MARKS_SINCE else "NULL"
 
     def totals_answer(self, position: int, head: int) -> bool:
         """Whether the running totals answer for the log up to a position, ``head``
@@ -304,6 +319,11 @@ class CampaignApp(Application):
         if tracked >= head:
             return 0
         with recorder.write_cursor() as c:  # type: ignore[attr-defined]
+            # another command may have brought it up while this one waited for the lock
+            tracked = recorder.max_tracking_id(READ_MODEL) or 0  # type: ignore[attr-defined]
+            head = recorder.max_notification_id() or 0  # type: ignore[attr-defined]
+            if tracked >= head:
+                return 0
             # (said once the tables are dropped: a reader that may not write says
             # nothing of a rebuild it cannot do)
             return self._remake(c, tracked, head, on_start=on_rebuild if tracked == 0 else None)
@@ -555,7 +575,11 @@ def open_app(
             _OPENED.add(app)
             app.location = location
             if not read_only:
-                app.ensure_read_model(on_rebuild)
+                try:
+                    app.ensure_read_model(on_rebuild)
+                except BaseException:  # (its connections too: a reader opens it again)
+                    app.close()
+                    raise
             return app
         except PersistenceError as error:
             # Two processes creating the same PostgreSQL tables at once: one of them
@@ -583,17 +607,23 @@ READ_ONLY = ("store_read_only", "store_read_only_role")
 
 
 def open_reading(
-    location: StoreLocation, on_rebuild: Callable[[int], None] | None = None
+    location: StoreLocation,
+    on_rebuild: Callable[[int], None] | None = None,
+    on_as_is: Callable[[int], None] | None = None,
 ) -> CampaignApp:
     """The store opened to be read: its read model brought up to date first (made
     anew after an upgrade of cxzy), unless the store may only be read, which is then
-    read as it is (an older read model's log shows less: decisions 171, 210)."""
+    read as it is (an older read model's log shows less: decisions 171, 210);
+    ``on_as_is`` is then told that older version."""
     try:
         return open_app(location, on_rebuild=on_rebuild)
     except Violation as violation:
         if violation.code not in READ_ONLY:
             raise
-    return open_app(location, read_only=True)
+    app = open_app(location, read_only=True)
+    if app.read_model_version < VERSION and on_as_is is not None:
+        on_as_is(app.read_model_version)
+    return app
 
 
 def open_when_there(location: StoreLocation) -> CampaignApp | None:

@@ -31,6 +31,10 @@ from cxzy.domain.schema import TYPES, digest_of, record_of
 # creates nothing but in a new file: decision 70).
 VERSION = 13
 READ_MODEL = f"cxzy-read-model-v{VERSION}"
+# What an older read model, read as it is by one who may not make it anew, holds:
+PERSON_SINCE = 9  # cx_log.person
+MARKS_SINCE = 12  # cx_log.marks (v13 marks an activity's kind too)
+SAME_FIGURES_SINCE = 12  # this version's tables and figures, the log's marks aside
 STORE_FORMAT = "cxzy-store-1"
 ALL = 2**62  # "no limit" for positions
 
@@ -307,7 +311,6 @@ def mark_of(field: str, value: Any) -> str:
 
 # the version of the read model from which a field is marked (before: none)
 _MARKED_SINCE = {("ActivityHeld", "kind"): 13}
-MARKS_SINCE = 12  # the first version with cx_log.marks
 
 
 def log_marks(type_: str, fields: Mapping[str, Any], version: int = VERSION) -> str | None:

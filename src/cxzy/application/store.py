@@ -321,7 +321,8 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
         return Violation("no_store", store=location.display())
     if "permission denied" in lowered or "must be owner" in lowered:
         return Violation("store_read_only_role", store=location.display())
-    if "readonly" in lowered or "read-only" in lowered:
+    if "readonly" in lowered or "read-only" in lowered or "during recovery" in lowered:
+        # (a PostgreSQL hot standby: "cannot execute LOCK TABLE during recovery")
         return Violation("store_read_only", store=location.display(), reason=reason)
     if "database is locked" in lowered or "lock timeout" in lowered:
         return Violation("store_busy", store=location.display())

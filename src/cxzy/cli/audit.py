@@ -34,7 +34,9 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
 
 
 def open_for_audit(
-    location: StoreLocation, on_rebuild: Callable[[int], None] | None = None
+    location: StoreLocation,
+    on_rebuild: Callable[[int], None] | None = None,
+    on_as_is: Callable[[int], None] | None = None,
 ) -> CampaignApp:
     """Open the store without bringing the read model up to date first — events
     written behind cxzy's back must show as unchained, not be chained now — except
@@ -44,7 +46,7 @@ def open_for_audit(
     if app.recorder.max_tracking_id(READ_MODEL):  # type: ignore[attr-defined]
         return app
     app.close()
-    return open_reading(location, on_rebuild)  # (one that may only be read: as it is)
+    return open_reading(location, on_rebuild, on_as_is)  # (one that may only be read)
 
 
 def _say(console: Console, text: str) -> None:
@@ -68,7 +70,7 @@ def _checked(app: CampaignApp, against: Checkpoint | None, err: Console, lang: s
 def cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
     against = Checkpoint.parse(args.against) if args.against is not None else None
-    app = open_for_audit(args.location, args.on_rebuild)
+    app = open_for_audit(args.location, args.on_rebuild, args.on_as_is)
     try:
         report = _checked(app, against, err, lang)
     finally:
@@ -114,7 +116,7 @@ def _figures_checked(location: StoreLocation, out: Console, err: Console, lang: 
 
 def cmd_checkpoint(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
-    app = open_for_audit(args.location, args.on_rebuild)
+    app = open_for_audit(args.location, args.on_rebuild, args.on_as_is)
     try:
         report = _checked(app, None, err, lang)
     finally:

@@ -167,15 +167,21 @@ def rebuild_notice(err: Console, lang: str) -> Callable[[int], None]:
     return notice
 
 
-def _open(
-    location: StoreLocation,
-    *,
-    create: bool = False,
-    on_rebuild: Callable[[int], None] | None = None,
-) -> CampaignApp:
-    if create:
-        return open_app(location, create=True, on_rebuild=on_rebuild)
-    return open_reading(location, on_rebuild)
+def as_is_notice(err: Console, lang: str) -> Callable[[int], None]:
+    """What a command says when it reads figures an older cxzy made, which it may not
+    make anew (a read-only store or role): they show less until a writer does."""
+
+    def notice(version: int) -> None:
+        err.print(message("read_model_as_is", lang, version=version))
+
+    return notice
+
+
+def open_to_read(args: argparse.Namespace, location: StoreLocation | None = None) -> CampaignApp:
+    """The command's store (or ``location``) opened to be read (:func:`open_reading`),
+    its notices said on standard error."""
+    where = location if location is not None else args.location
+    return open_reading(where, args.on_rebuild, args.on_as_is)
 
 
 STDIN = "-"  # the file name that reads JSON Lines from standard input
@@ -407,7 +413,7 @@ def day_and_moment(args: argparse.Namespace, zone: ZoneInfo) -> tuple[date, date
 
 
 def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
-    app = _open(args.location, on_rebuild=args.on_rebuild)
+    app = open_to_read(args)
     query = StatusQuery(app)
     zone = ZoneInfo(query.campaign().timezone)
     as_of, known_at = day_and_moment(args, zone)
@@ -435,7 +441,7 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
         until=_date_arg(args.until) if args.until is not None else None,
         late=args.late,
     )
-    app = _open(args.location, on_rebuild=args.on_rebuild)
+    app = open_to_read(args)
     query = LogQuery(app)
     if args.unit is not None:
         filters = replace(filters, unit=query.filter_unit(args.unit))
@@ -540,7 +546,7 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
     store = None
     if location.exists():
         try:
-            _open(location, on_rebuild=args.on_rebuild).close()  # an older read model rebuilt
+            open_to_read(args, location).close()  # an older read model rebuilt
         except Violation as violation:
             if violation.code != "no_store":
                 raise
@@ -648,6 +654,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         args.location = resolve_store(args.store)
         args.on_rebuild = rebuild_notice(err, args.lang)
+        args.on_as_is = as_is_notice(err, args.lang)
         command = COMMANDS.get(args.command or "", open_dashboard)
         return command(args, out, err)
     except Violation as violation:

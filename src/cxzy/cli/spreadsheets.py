@@ -213,9 +213,9 @@ def _day_and_moment(args: argparse.Namespace, app: CampaignApp) -> tuple[date, d
 
 
 def _read_store(args: argparse.Namespace) -> CampaignApp:
-    from cxzy.cli.main import _open
+    from cxzy.cli.main import open_to_read
 
-    return _open(args.location, on_rebuild=args.on_rebuild)
+    return open_to_read(args)
 
 
 # -- template ---------------------------------------------------------------------

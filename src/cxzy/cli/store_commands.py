@@ -41,7 +41,7 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     if _same(source, target):
         raise Violation("copy_same", store=source.display())
-    origin = open_reading(source, on_rebuild=args.on_rebuild)
+    origin = open_reading(source, args.on_rebuild, args.on_as_is)
     with failures_named(source):
         empty = origin.head() == 0
     if empty:  # said before the target is made: nothing made for nothing

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cxzy.domain.errors import Choices, Violation
-from cxzy.domain.template import SELF_CHOSEN, Template
+from cxzy.domain.template import SELF_CHOSEN, SELF_CHOSEN_NAMES, Template
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,10 @@ class Registry:
     def require_activity_kind(self, kind: str) -> None:
         template = self.require_campaign().template
         if kind != SELF_CHOSEN and kind not in template.activity_kinds:
-            wanted = kind.strip().casefold()
-            for code, names in template.activity_kind_names.items():
-                if any(wanted == name.casefold() for name in names.values()):
+            wanted = halfwidth(kind).strip().casefold()  # (as a spreadsheet's cell)
+            named = {**template.activity_kind_names, SELF_CHOSEN: SELF_CHOSEN_NAMES}
+            for code, names in named.items():
+                if wanted in {halfwidth(name).casefold() for name in names.values()}:
                     # (a spreadsheet's cell is read so; JSON Lines, or a sheet read
                     # before the store held the campaign, keep the codes)
                     raise Violation("activity_kind_named", kind=kind, named=code)

@@ -25,6 +25,8 @@ ALL_COMMITMENTS_FULFILLED = "commitments"
 REVIEW_KINDS = ("mass_evaluation", "superior_assessment", "leader_commentary", "inspection")
 UNIT_KINDS = ("bureau", "team", "institute", "academy", "company", "office")
 SELF_CHOSEN = "self_chosen"
+# what the plan calls the activities a unit chooses itself (自选动作), in every template
+SELF_CHOSEN_NAMES: Mapping[str, str] = {"zh": "自选动作", "en": "self-chosen"}
 
 
 @dataclass(frozen=True)
