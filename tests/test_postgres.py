@@ -208,6 +208,8 @@ def test_a_command_closes_its_store_itself(pg, capsys, monkeypatch):
     monkeypatch.setattr(module, "open_app", recording)
     writing = importlib.import_module("cxzy.cli.writing")  # (where an import opens its store)
     monkeypatch.setattr(writing, "open_app", recording)
+    reading = importlib.import_module("cxzy.application.app")  # (open_reading: a status's)
+    monkeypatch.setattr(reading, "open_app", recording)
     code, _, err = cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))
     assert code == 0, err
     mine = real_open(resolve_store(pg), read_only=True)  # a program's own, held across
