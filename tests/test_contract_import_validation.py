@@ -1104,6 +1104,29 @@ def test_a_record_of_a_unit_registered_later_or_refused_says_so(small_batches):
     )
 
 
+def test_a_contact_of_a_person_assigned_later_or_refused_says_so(small_batches):
+    """ "'丙' has no LeaderAssigned record yet", where the file gives the role a batch
+    later, or in a record that was refused."""
+    path, res = small_batches.imp(
+        [
+            ev("ContactPointAssigned", "2010-06-01", person="丙", unit="145"),
+            FILLER,
+            ev("LeaderAssigned", "2010-05-20", person="丙", role="member"),
+            ev("LeaderAssigned", "2010-05-21", person="丁", role="boss"),
+            ev("ContactVisitMade", "2010-06-02", person="丁", unit="145"),
+        ]
+    )
+    assert_refused(
+        res,
+        path,
+        1,
+        rf"'丙' is given a role in the leading group only later in this import \({path}:3,"
+        " on 2010-05-20",
+    )
+    assert_refused(res, path, 4, "boss")
+    assert_refused(res, path, 5, rf"'丁' was never given a role .* \({path}:4\) was refused")
+
+
 def test_a_record_of_a_commitment_whose_making_was_refused_says_so(small_batches):
     """Not "never made" as if the file did not make it: the making was refused (a bad
     field, or a rule broken), and the records after it wait on that one."""

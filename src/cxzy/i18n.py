@@ -231,6 +231,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "unit '{unit}': there is already a bureau ('{bureau}')",
         "zh": "单位 '{unit}':已有局级单位 '{bureau}'",
     },
+    "person_opened_later": {
+        "en": "'{key}' is given a role in the leading group only later in this import"
+        " ({where}, on {day}): a contact point or visit of theirs must come after it, and not"
+        " be dated before it",
+        "zh": "'{key}' 在本次导入中较后才有领导小组分工({where},{day}):其联系点或走访须在其后,"
+        "日期也不能早于它",
+    },
+    "person_opening_refused": {
+        "en": "'{key}' was never given a role in the leading group: the record that gives it"
+        " ({where}) was refused",
+        "zh": "'{key}' 未曾有领导小组分工:给出分工的记录({where})已被拒绝",
+    },
     "unknown_person": {
         "en": "'{person}' has no LeaderAssigned record yet",
         "zh": "'{person}' 尚无 LeaderAssigned(领导小组分工)记录",

@@ -97,16 +97,19 @@ _CREATING = {
 
 
 # What a record that names it waits for, when it is unknown: the record that makes
-# a commitment, opens a rectification or registers a unit (type → the field and kind)
+# a commitment, opens a rectification, registers a unit or gives a person a role in
+# the leading group (type → the field and kind)
 _OPENING = {
     "CommitmentMade": "commitment",
     "RectificationOpened": "rectification",
     "UnitRegistered": "unit",
+    "LeaderAssigned": "person",  # (a contact point's, a visit's)
 }
 
 
 def _awaited(violation: Violation) -> tuple[str, str] | None:
-    """The commitment, rectification or unit a violation says is unknown (kind, code)."""
+    """The commitment, rectification, unit or person a violation says is unknown
+    (kind, code)."""
     kind = violation.code.removeprefix("unknown_")
     key = violation.params.get(kind) if kind in _OPENING.values() else None
     return None if key is None else (kind, str(key))
@@ -326,8 +329,8 @@ class _Check:
         return problem
 
     def _opening_refused(self, type_: Any, fields: Mapping[str, Any], where: str) -> None:
-        """Keep where an opening of a commitment or rectification, or a unit's
-        registration, was refused."""
+        """Keep where an opening of a commitment or rectification, a unit's
+        registration or a person's role was refused."""
         kind = _OPENING.get(type_) if isinstance(type_, str) else None
         if kind is None:
             return
