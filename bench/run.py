@@ -755,7 +755,23 @@ def _store_head(path: Path) -> int:
         return int(connection.execute("SELECT MAX(pos) FROM cx_log").fetchone()[0] or 0)
 
 
+# the stores a run writes in its workdir (an import into one left by an earlier run
+# would add to it, and was a traceback: "cxzy import wrote 101005 events")
+STORES = ("cxzy.sqlite3", "empty.sqlite3", "baseline-sqlite.sqlite3", "baseline-es.sqlite3")
+
+
+def _fresh(workdir: Path) -> None:
+    """Remove the stores an earlier run left in ``workdir`` (with --workdir, --keep)."""
+    left = [workdir / f"{name}{end}" for name in STORES for end in ("", "-wal", "-shm")]
+    left = [path for path in left if path.exists()]
+    if left:
+        say(f"removing the stores of an earlier run in {workdir}")
+    for path in left:
+        path.unlink()
+
+
 def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    _fresh(workdir)
     figures: dict[str, float | None] = dict.fromkeys(FIGURES)
     not_measured: dict[str, str] = {}
     n = args.events
