@@ -16,6 +16,8 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -310,16 +312,30 @@ def test_processes_starting_on_a_new_store_and_importing_the_same_file_record_it
     assert app.head() == 544
 
 
-def test_a_read_only_role_can_watch_and_check_a_file_but_not_write(pg, server, capsys, tmp_path):
-    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+@contextmanager
+def reading_role(server: str, pg: str, *, grants: bool = True) -> Iterator[tuple[str, str]]:
+    """A new login role (name, and ``pg`` as it): with ``grants``, one that may read
+    every table of the store's schema and write none (the office's watching
+    terminals); dropped afterwards."""
     schema = pg.rsplit("schema=", 1)[1]
     role = f"cxzy_reader_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"CREATE ROLE {role} LOGIN")
-        conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
-        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {role}')
+        if grants:
+            conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
+            conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {role}')
     try:
-        reader = pg.replace("postgres@", f"{role}@", 1)
+        yield role, pg.replace("postgres@", f"{role}@", 1)
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {role}')
+            conn.execute(f'REVOKE ALL ON SCHEMA "{schema}" FROM {role}')
+            conn.execute(f"DROP ROLE {role}")
+
+
+def test_a_read_only_role_can_watch_and_check_a_file_but_not_write(pg, server, capsys, tmp_path):
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    with reading_role(server, pg) as (_, reader):
         assert status(capsys, reader, "2011-03-01") == status(capsys, pg, "2011-03-01")
         assert len(log(capsys, reader)) == 544
         assert cli(capsys, "--store", reader, "verify")[0] == 0
@@ -339,11 +355,6 @@ def test_a_read_only_role_can_watch_and_check_a_file_but_not_write(pg, server, c
         assert code == 0 and out.startswith("valid: would write 1 record"), out + err
         assert f"{reader} is read-only for you: checking against a temporary copy" in err, err
         assert len(log(capsys, pg)) == 544
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {role}')
-            conn.execute(f'REVOKE ALL ON SCHEMA "{schema}" FROM {role}')
-            conn.execute(f"DROP ROLE {role}")
 
 
 def test_a_read_only_role_reads_an_older_read_model_as_it_is(pg, server, capsys):
@@ -354,7 +365,6 @@ def test_a_read_only_role_reads_an_older_read_model_as_it_is(pg, server, capsys)
     verify holds the log to what that version kept."""
     assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
     schema = pg.rsplit("schema=", 1)[1]
-    role = f"cxzy_reader_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server, autocommit=True) as conn:  # as v12 kept it
         conn.execute(
             f'UPDATE "{schema}".cxzy_tracking SET application_name = %s'
@@ -362,11 +372,7 @@ def test_a_read_only_role_reads_an_older_read_model_as_it_is(pg, server, capsys)
             ("cxzy-read-model-v12", READ_MODEL),
         )
         conn.execute(f"UPDATE \"{schema}\".cx_log SET marks = NULL WHERE type = 'ActivityHeld'")
-        conn.execute(f"CREATE ROLE {role} LOGIN")
-        conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
-        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {role}')
-    try:
-        reader = pg.replace("postgres@", f"{role}@", 1)
+    with reading_role(server, pg) as (_, reader):
         as_is = "figures were made by an older cxzy (read model v12) and may not be made anew"
         code, out, err = cli(capsys, "--store", reader, "status", "--as-of", "2011-03-01")
         assert code == 0 and as_is in err and "rebuilding" not in err, err
@@ -382,11 +388,6 @@ def test_a_read_only_role_reads_an_older_read_model_as_it_is(pg, server, capsys)
         # one who may write makes them anew, and the log shows what v13 keeps
         code, out, err = cli(capsys, "--store", pg, "log", "--type", "ActivityHeld")
         assert code == 0 and "Study ·" in out and "rebuilding" in err, err
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {role}')
-            conn.execute(f'REVOKE ALL ON SCHEMA "{schema}" FROM {role}')
-            conn.execute(f"DROP ROLE {role}")
 
 
 def test_tables_dropped_by_hand_are_said_and_never_made_again_empty(pg, server, capsys):
@@ -434,30 +435,18 @@ def test_tables_of_someone_else_are_named_and_nothing_is_made_beside_them(pg, se
 
 def test_a_role_without_rights_and_a_reader_asking_for_figures_are_told_why(pg, server, capsys):
     assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
-    schema = pg.rsplit("schema=", 1)[1]
-    nobody, reader = (f"cxzy_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("nobody", "reader"))
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f"CREATE ROLE {nobody} LOGIN")
-        conn.execute(f"CREATE ROLE {reader} LOGIN")
-        conn.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {reader}')
-        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {reader}')
-    try:
-        as_nobody = pg.replace("postgres@", f"{nobody}@", 1)
+    with (
+        reading_role(server, pg, grants=False) as (nobody, as_nobody),
+        reading_role(server, pg) as (_, as_reader),
+    ):
         for command in (["status"], ["log"], ["verify"]):
             code, _, err = cli(capsys, "--store", as_nobody, *command)
             assert code == 1
             assert err.startswith(f"role {nobody} may not read the tables of {as_nobody}"), err
             assert "nothing was written" not in err
-        as_reader = pg.replace("postgres@", f"{reader}@", 1)
         code, out, err = cli(capsys, "--store", as_reader, "verify", "--figures")
         assert code == 1 and out.startswith("544 events checked")
         assert err.strip().startswith("--figures makes the figures again in a transaction"), err
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM {reader}')
-            conn.execute(f'REVOKE ALL ON SCHEMA "{schema}" FROM {reader}')
-            conn.execute(f"DROP ROLE {reader}")
-            conn.execute(f"DROP ROLE {nobody}")
 
 
 def test_connection_options_in_the_url_point_to_libpqs_environment(server, capsys):
