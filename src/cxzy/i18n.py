@@ -1909,6 +1909,12 @@ def code_named(type_: str, field: str, words: str) -> str | None:
     )
 
 
+def type_shown(type_: str, lang: str = DEFAULT_LANG) -> str:
+    """A record type as the log's type column shows it: in Chinese its words (作出承诺,
+    which ``type:`` and ``--type`` take too), in English its name."""
+    return code_label("type", type_, lang) if lang == "zh" else type_
+
+
 def type_named(text: str) -> str | None:
     """The record type ``text`` names: its name in any case (``commitmentmade``), or
     its words in either language (作出承诺, as the log shows it in Chinese); None

@@ -164,6 +164,11 @@ class CampaignApp(Application):
         iterator of notifications); only where :attr:`pushes_changes`."""
         return self.recorder.subscribe(gt=after)
 
+    @property
+    def store_name(self) -> str:
+        """The store as messages name it (its location, a password hidden)."""
+        return self.location.display() if self.location else ""
+
     @cached_property
     def read_model_version(self) -> int:
         """The version of the read model the store holds: this cxzy's, or an older
@@ -289,7 +294,7 @@ class CampaignApp(Application):
         try:
             return self.mapper.to_domain_event(stored)
         except UNREADABLE:
-            store = self.location.display() if self.location else ""
+            store = self.store_name
             if entity is not None:
                 kind, key = entity
                 said = Violation(
@@ -312,7 +317,7 @@ class CampaignApp(Application):
         if tracked > head:  # (written in the same transaction as the events they follow)
             raise Violation(
                 "store_truncated",
-                store=self.location.display() if self.location else "",
+                store=self.store_name,
                 head=head,
                 tracked=tracked,
             )
@@ -349,7 +354,12 @@ class CampaignApp(Application):
         transaction ``c``, and tracked there; ``on_start`` is told how many events
         are to be applied once a rebuild has begun. Returns events applied."""
         recorder: Any = self.recorder
-        applied, last = self._project(c, tracked, head, on_applied, on_start)
+        chained = 0
+        if tracked == 0:
+            chained = self.read_model.drop(c, head)
+            if on_start is not None:  # (said once the tables are dropped)
+                on_start(head)
+        applied, last = self._project(c, tracked, chained, on_applied)
         self.read_model.refresh_statistics(c)
         if tracked == 0:  # what any read model tracked is gone with its tables
             recorder.forget_read_models(c)
@@ -358,22 +368,15 @@ class CampaignApp(Application):
         return applied
 
     def _project(
-        self,
-        c: Any,
-        tracked: int,
-        head: int,
-        on_applied: Callable[[int], None] | None = None,
-        on_start: Callable[[int], None] | None = None,
+        self, c: Any, tracked: int, chained: int, on_applied: Callable[[int], None] | None = None
     ) -> tuple[int, int]:
         """Apply the log after position ``tracked`` to the read model in the
         transaction ``c`` (all of it into tables made anew when ``tracked`` is 0,
-        the hash chain's links kept); ``on_applied`` is told each batch's size.
-        Returns events applied, and the last one's position."""
+        whose drop kept the hash chain's links up to ``chained``: :meth:`ReadModel.drop`);
+        ``on_applied`` is told each batch's size. Returns events applied, and the last
+        one's position."""
         applied = 0
         carry = Carryover()
-        chained = self.read_model.drop(c, head) if tracked == 0 else 0
-        if on_start is not None:
-            on_start(head - tracked)
         start = tracked + 1
         while True:
             batch = self.recorder.select_notifications(start, REPLAY_BATCH)
@@ -394,8 +397,9 @@ class CampaignApp(Application):
                 # log's damage (the write lock is held: no other writer races it)
                 if not isinstance(error, BrokenLife) and not _twice(error):
                     raise
-                store = self.location.display() if self.location else ""
-                raise Violation("log_unprojectable", store=store, first=batch[0].id) from None
+                raise Violation(
+                    "log_unprojectable", store=self.store_name, first=batch[0].id
+                ) from None
             applied += len(events)
             start = batch[-1].id + 1
             if on_applied is not None:
@@ -414,7 +418,8 @@ class CampaignApp(Application):
         try:
             with recorder.write_cursor() as c:
                 stored = {table: self.read_model.table_digest(c, table) for table in TABLES}
-                self._project(c, 0, recorder.max_notification_id() or 0, on_applied)
+                chained = self.read_model.drop(c, recorder.max_notification_id() or 0)
+                self._project(c, 0, chained, on_applied)
                 for table, digest in stored.items():
                     if self.read_model.table_digest(c, table) != digest:
                         unlike.append(table)

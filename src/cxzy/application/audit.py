@@ -137,10 +137,9 @@ def _verify(
     tracked = recorder.max_tracking_id(READ_MODEL) or 0
     # an older read model, read as it is by one who may not make it anew: held to
     # what that version kept
-    version = VERSION if tracked else (recorder.read_model_version() or VERSION)
+    version = app.read_model_version or VERSION
     if version < MARKS_SINCE:
-        store = app.location.display() if app.location else ""
-        raise Violation("read_model_too_old", store=store, version=version)
+        raise Violation("read_model_too_old", store=app.store_name, version=version)
     stop = max(chain_head, recorder.max_notification_id() or 0)
     previous, last_recorded, expected = GENESIS, "", 1
     seen_import = False

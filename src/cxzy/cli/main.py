@@ -271,8 +271,8 @@ def _read_files(
     if len(typed) > 1:
         sheets = [list(parts[i]) for i in typed]
         merged = in_time_order(sheets, reading.zone)
-        parts = [merged if i == typed[0] else part for i, part in enumerate(parts)]
-        parts = [part for i, part in enumerate(parts) if i not in typed[1:]]
+        first, rest = typed[0], typed[1:]
+        parts = [merged if i == first else part for i, part in enumerate(parts) if i not in rest]
     return itertools.chain.from_iterable(parts), total
 
 

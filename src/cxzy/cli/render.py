@@ -13,7 +13,7 @@ from rich.text import Text
 from cxzy.application.history import LogEntry
 from cxzy.application.importer import origin_parts
 from cxzy.application.status import StatusReport, UnitStatus
-from cxzy.i18n import code_label, summary_label, t
+from cxzy.i18n import summary_label, t, type_shown
 from cxzy.literal import NAME_CELLS, clipped, literal, unit_label, visible
 from cxzy.styles import STATE_STYLES
 
@@ -162,8 +162,7 @@ def _log_cells(
     return {
         "pos": Text(str(e.pos)),
         "at": Text(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
-        # in Chinese its words (`--type` takes them too), as the dashboard's log
-        "type": Text(code_label("type", e.type, lang) if lang == "zh" else e.type),
+        "type": Text(type_shown(e.type, lang)),  # as the dashboard's log
         "unit": literal(e.unit),
         "summary": literal(
             clipped(

@@ -27,10 +27,10 @@ from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
 from cxzy.cli.progress import progress
 from cxzy.domain.errors import Violation
+from cxzy.domain.registry import activity_kind_key
 from cxzy.domain.template import SELF_CHOSEN, Template
-from cxzy.formats.cells import activity_kind_key
 from cxzy.formats.output_files import replacing
-from cxzy.i18n import LANGS, code_label, t
+from cxzy.i18n import code_label, t
 
 if TYPE_CHECKING:
     from cxzy.formats.ledger_tables import Table
@@ -103,16 +103,14 @@ def campaign_reading(app: CampaignApp) -> Reading:
 
 
 def activity_kind_words(template: Template) -> dict[str, str]:
-    """Each activity kind's words in every language of the interface (as the ledger
-    names it: its checklist item's name, 自选动作), by :func:`activity_kind_key`, to
-    its code; a code is itself, whatever an item is named."""
-    from cxzy.formats.ledger_tables import activity_label
-
-    kinds = template.activity_kinds | {SELF_CHOSEN}
-    words = {
-        activity_kind_key(activity_label(template, k, lang)): k for k in kinds for lang in LANGS
+    """Each activity kind's names in every language (its checklist item's, 自选动作),
+    by :func:`activity_kind_key`, to its code; a code is itself, whatever an item is
+    named."""
+    names = template.kind_names
+    words = {activity_kind_key(w): k for k, named in names.items() for w in named.values()}
+    return words | {
+        activity_kind_key(kind): kind for kind in template.activity_kinds | {SELF_CHOSEN}
     }
-    return words | {activity_kind_key(kind): kind for kind in kinds}
 
 
 def _say(console: Console, text: str) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cxzy.domain.errors import Choices, Violation
-from cxzy.domain.template import SELF_CHOSEN, SELF_CHOSEN_NAMES, Template
+from cxzy.domain.template import SELF_CHOSEN, Template
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,9 @@ class Registry:
     def require_activity_kind(self, kind: str) -> None:
         template = self.require_campaign().template
         if kind != SELF_CHOSEN and kind not in template.activity_kinds:
-            wanted = halfwidth(kind).strip().casefold()  # (as a spreadsheet's cell)
-            named = {**template.activity_kind_names, SELF_CHOSEN: SELF_CHOSEN_NAMES}
-            for code, names in named.items():
-                if wanted in {halfwidth(name).casefold() for name in names.values()}:
+            wanted = activity_kind_key(kind)
+            for code, names in template.kind_names.items():
+                if wanted in {activity_kind_key(name) for name in names.values()}:
                     # (a spreadsheet's cell is read so; JSON Lines, or a sheet read
                     # before the store held the campaign, keep the codes)
                     raise Violation("activity_kind_named", kind=kind, named=code)
@@ -125,6 +124,12 @@ _HALFWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
 def halfwidth(text: str) -> str:
     """``text`` with full-width ASCII forms and the ideographic space as ASCII."""
     return text.translate(_HALFWIDTH)
+
+
+def activity_kind_key(words: str) -> str:
+    """How an activity kind's words are compared: as a code cell is read (full-width
+    forms as ASCII), any case, without surrounding spaces."""
+    return halfwidth(words).strip().casefold()
 
 
 def _folded(code: str) -> str:

@@ -95,6 +95,12 @@ class Template:
                     named.setdefault(item.kind, item.name)
         return named
 
+    @cached_property
+    def kind_names(self) -> dict[str, Mapping[str, str]]:
+        """Every activity kind a record may give that has a name, with its names:
+        the template's items' (:attr:`activity_kind_names`), then ``self_chosen``."""
+        return {**self.activity_kind_names, SELF_CHOSEN: SELF_CHOSEN_NAMES}
+
     def phase(self, key: str) -> Phase:
         for phase in self.phases:
             if phase.key == key:

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cxzy.domain.errors import Violation
-from cxzy.domain.registry import halfwidth
+from cxzy.domain.registry import activity_kind_key, halfwidth
 from cxzy.domain.schema import (
     BOOL,
     CODE_FIELDS,
@@ -304,12 +304,6 @@ def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: b
         # typed in words, as the template's notes and the interface show them (先进)
         return code_named(type_ or "", name, value.strip()) or _plain(_trimmed(value))
     return _plain(_trimmed(_as_text(value)))
-
-
-def activity_kind_key(words: str) -> str:
-    """How an activity kind's words are compared: as a code cell is read (full-width
-    forms as ASCII), any case, without surrounding spaces."""
-    return halfwidth(words).strip().casefold()
 
 
 def activity_kinds_named(items: Iterable[Item], words: Mapping[str, str]) -> Iterator[Item]:

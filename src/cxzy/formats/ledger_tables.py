@@ -55,8 +55,8 @@ class Table:
 
 def activity_label(template: Template, kind: str, lang: str) -> str:
     """An activity kind in words: the name of the checklist item it satisfies."""
-    name = template.activity_kind_names.get(kind)
-    return name.get(lang, kind) if name else code_label("activity_kind", kind, lang)
+    names = template.kind_names.get(kind)  # (a kind only listed has none: its code)
+    return names.get(lang, kind) if names else kind
 
 
 def _yes(value: bool, lang: str) -> str:

@@ -17,7 +17,7 @@ from cxzy.application.history import LogQuery, late_days
 from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import typed_day
-from cxzy.i18n import code_label, codes_named, summary_label, t, type_named
+from cxzy.i18n import codes_named, summary_label, t, type_named, type_shown
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.tables import Cell, cut, fill
@@ -191,8 +191,7 @@ class LogScreen(Screen[None]):
             shown: dict[str, Cell] = {
                 "pos": str(row.pos),
                 "at": row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-                # in Chinese its words (type: takes them too); in English its name
-                "type": code_label("type", row.type, lang) if lang == "zh" else row.type,
+                "type": type_shown(row.type, lang),
                 "unit": literal(row.unit),
                 "summary": cut(
                     summary_label(
