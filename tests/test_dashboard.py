@@ -451,6 +451,15 @@ async def test_keys_typed_in_one_burst_after_a_prompt_key_reach_the_prompt(demo_
         assert app.clock.as_of == date(2010, 7, 1)
         await burst(pilot, "l/unit:ZP\r")
         assert isinstance(app.screen, LogScreen) and app.screen.filter_text == "unit:ZP"
+        # the filter shown in the prompt is replaced by what a burst types, as by
+        # what is typed slowly (it was added to: "unit:ZPtype:…", refused)
+        await burst(pilot, "/type:ActivityHeld\r")
+        assert app.screen.filter_text == "type:ActivityHeld"
+        await pilot.press("/", "u")  # typed slowly, to the field: the same
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.filter_text == "u"
 
 
 async def test_a_day_typed_in_the_log_is_shown_where_it_changes(demo_store):
@@ -1465,6 +1474,45 @@ async def test_live_events_from_another_writer_appear_without_a_key(store):
         assert grid.cursor_coordinate.row == 3
         await pilot.pause(2.2)
         assert "reverse" not in str(grid.get_cell("WYB", "summarize").style)
+
+
+async def test_the_logs_cursor_stays_on_its_record_when_new_records_come_in(store):
+    # New records come in at the top of the log: the cursor stayed on the same row
+    # of the screen, so on another record, and Enter opened that one.
+    app = dashboard(store, today=date(2012, 11, 7), live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        for _ in range(5):
+            await pilot.press("down")
+        chosen = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        top = table.row_count and table.coordinate_to_cell_key((0, 0)).row_key.value
+        record = {
+            "type": "ActivityHeld",
+            "at": "2012-11-06T10:00:00+08:00",
+            "unit": "WYB",
+            "kind": "mechanism",
+            "title": "制定长效机制",
+            "id": "live-1",
+        }
+        thread = threading.Thread(
+            target=lambda: Importer(open_app(location(store))).run([("live:1", record)])
+        )
+        thread.start()
+        thread.join()
+        deadline = time.monotonic() + 5
+        while (
+            time.monotonic() < deadline
+            and table.coordinate_to_cell_key((0, 0)).row_key.value == top
+        ):
+            await pilot.pause(0.1)
+        assert table.coordinate_to_cell_key((0, 0)).row_key.value == str(int(top) + 1)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == chosen
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordScreen) and app.screen.pos == int(chosen)
 
 
 async def test_changes_pushed_while_a_snapshot_is_read_are_read_once_after_it(store, monkeypatch):

@@ -179,6 +179,8 @@ class LogScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.loading = False
         cursor = table.cursor_coordinate
+        # the record under the cursor: new records come in above it
+        on = self._rows[cursor.row].pos if 0 <= cursor.row < len(self._rows) else None
         self._rows = rows
         self._last = rows[-1].pos if rows else None
         keys = log_columns(self.size.width)
@@ -212,8 +214,9 @@ class LogScreen(Screen[None]):
         if rows and self._to_top:  # a page asked for opens at its first row
             table.move_cursor(row=0, animate=False)
             table.scroll_to(0, 0, animate=False)
-        elif rows:
-            table.move_cursor(row=min(cursor.row, len(rows) - 1), animate=False)
+        elif rows:  # the same record, else the same place (it left the page)
+            places = {row.pos: n for n, row in enumerate(rows)}
+            table.move_cursor(row=places.get(on, min(cursor.row, len(rows) - 1)), animate=False)
         self._to_top = False
         title = f"{t('tui_log_title', lang)} · {t('tui_log_page', lang, page=len(self.pages), size=PAGE)}"
         if self.filter_text:

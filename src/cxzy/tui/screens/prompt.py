@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+from textual.widgets.input import Selection
 
 from cxzy.tui.keys import localize_bindings
 
@@ -32,10 +33,15 @@ class PromptScreen(ModalScreen[str | None]):
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
         with Horizontal():
             yield Label(self.mark)
-            yield Input(value=self.value, placeholder=self.placeholder)
+            # the text given is selected once, now: what is typed replaces it, whether
+            # it reaches the field before its focus or after (selected again when the
+            # focus came, what a burst had typed so far was replaced by its rest)
+            yield Input(value=self.value, placeholder=self.placeholder, select_on_focus=False)
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.selection = Selection(0, len(field.value))
+        field.focus()
 
     def on_key(self, event: events.Key) -> None:
         """Keys that come before the field has the focus: the field takes them."""
@@ -51,8 +57,8 @@ class PromptScreen(ModalScreen[str | None]):
             self._answer(field.value)
         elif key == "backspace":
             field.action_delete_left()
-        elif character and character.isprintable():
-            field.insert_text_at_cursor(character)
+        elif character and character.isprintable():  # as the field's own keys do
+            field.replace(character, *field.selection)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
