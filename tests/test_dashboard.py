@@ -2030,6 +2030,33 @@ async def test_a_narrow_terminal_gives_the_grid_the_width_until_a_shows_the_aler
         assert side.display
 
 
+async def test_the_grid_takes_the_focus_when_the_alerts_that_had_it_are_hidden(demo_store):
+    # Hidden by `a`, or by the terminal narrowed, the alerts kept the focus: nothing
+    # showed it and the arrows did nothing until Tab.
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid, alerts = app.screen.query_one(StatusGrid), app.screen.query_one("#alerts")
+        for hide in ("a", "narrow"):
+            await pilot.press("tab")
+            await pilot.pause()
+            assert app.focused is alerts, hide
+            if hide == "a":
+                await pilot.press("a")
+            else:
+                await pilot.resize_terminal(80, 24)
+            await pilot.pause()
+            await pilot.pause()
+            assert not app.screen.query_one("#side").display
+            assert app.focused is grid, hide
+            row = grid.cursor_coordinate.row
+            await pilot.press("down")
+            assert grid.cursor_coordinate.row == row + 1, hide
+            await pilot.press("a") if hide == "a" else await pilot.resize_terminal(*SIZE)
+            await pilot.pause()
+            assert app.screen.query_one("#side").display
+
+
 @pytest.mark.parametrize(("lang", "width"), [("en", 120), ("en", 140), ("zh", 140)])
 async def test_where_the_alerts_would_cut_the_grid_the_grid_is_whole_until_a(
     demo_store, lang, width

@@ -767,8 +767,8 @@ def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
     without_override = ["setpriv", "--inh-caps=-dac_override,-dac_read_search"]
     without_override.append("--bounding-set=-dac_override,-dac_read_search")
 
-    def cxzy(*args: str) -> subprocess.CompletedProcess:
-        command = [*without_override, sys.executable, "-m", "cxzy", "--lang", "en"]
+    def cxzy(*args: str, lang: str = "en") -> subprocess.CompletedProcess:
+        command = [*without_override, sys.executable, "-m", "cxzy", "--lang", lang]
         return subprocess.run(
             [*command, "--store", str(copy), *args], capture_output=True, text=True, timeout=120
         )
@@ -781,6 +781,8 @@ def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
         refused = cxzy("import", str(EVENTS / "demo.jsonl"))
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
         assert "read-only media" in refused.stderr, refused.stderr
+        refused = cxzy("import", str(EVENTS / "demo.jsonl"), lang="zh")  # all of it in Chinese
+        assert refused.returncode == 1 and "(只读介质)" in refused.stderr, refused.stderr
         # a dry run checks against a temporary copy (decision 155): it was refused too
         award = tmp_path / "award.jsonl"
         award.write_text(

@@ -555,7 +555,8 @@ def open_app(
             location, create=create and not read_only, figures_gone=figures_gone
         )
         if not read_only and on_read_only_media(location.path):  # it can only be read
-            raise Violation("store_read_only", store=location.display(), reason="read-only media")
+            media = Violation("read_only_media")  # (a reason in the message's language)
+            raise Violation("store_read_only", store=location.display(), reason=media)
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": sqlite_name(location, read_only=read_only),

@@ -87,6 +87,15 @@ class OverviewScreen(Screen[None]):
         shown = self.query_one("#side").display
         self.set_class(shown, "-side-hidden")
         self.set_class(not shown, "-side-shown")
+        self.call_after_refresh(self._keep_focus)
+
+    def _keep_focus(self) -> None:
+        """The alerts hidden (by ``a`` or a narrower terminal) while they had the
+        focus: the grid takes it (Textual took it from them, gave it to nothing, and
+        the arrows did nothing)."""
+        side = self.query_one("#side")
+        if not side.display and (self.focused is None or side in self.focused.ancestors):
+            self.query_one(StatusGrid).focus()
 
     _wide: bool | None = None
     _grid_width = 0  # the widest the grid has been, with its gutter
@@ -111,6 +120,7 @@ class OverviewScreen(Screen[None]):
             self.set_class(wide, "-wide")
             self.set_class(not wide, "-narrow")
             self.remove_class("-side-shown", "-side-hidden")
+            self.call_after_refresh(self._keep_focus)
 
     def on_mount(self) -> None:
         self.watch(self.query_one(StatusGrid), "virtual_size", lambda _: self._fit(), init=False)
