@@ -1336,13 +1336,18 @@ async def test_help_says_what_the_grids_counts_hold_and_the_keys_command_opens_i
         assert legend.startswith("承诺 = 兑现/总数/逾期;整改 = 未销号/总数/逾期/督办/升级"), legend
 
 
-async def test_help_wraps_its_long_lines_on_a_narrow_terminal(demo_store):
+@pytest.mark.parametrize("width", [80, 60])
+async def test_help_wraps_its_long_lines_on_a_narrow_terminal(demo_store, width):
+    # at 60 columns its box was 70 wide: its right side, and words, off the screen
     app = dashboard(demo_store, lang="zh")
-    async with app.run_test(size=(80, 40)) as pilot:
+    async with app.run_test(size=(width, 40)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
+        box = app.screen.query_one("VerticalScroll")
+        assert box.region.right <= width, box.region
         keys = app.screen.query(Static).first()
+        assert keys.region.right <= width, keys.region
         console = Console(width=keys.content_region.width, file=io.StringIO(), color_system=None)
         console.print(keys.content)
         shown = console.file.getvalue()
@@ -2055,6 +2060,23 @@ async def test_the_grid_takes_the_focus_when_the_alerts_that_had_it_are_hidden(d
             await pilot.press("a") if hide == "a" else await pilot.resize_terminal(*SIZE)
             await pilot.pause()
             assert app.screen.query_one("#side").display
+
+
+async def test_on_a_short_terminal_the_chart_gives_way_to_the_alerts(demo_store):
+    # At 60x15 `a` showed an alerts box with no rows: the chart below it had the room.
+    app = dashboard(demo_store, today=date(2011, 3, 1))
+    async with app.run_test(size=(60, 15)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.pause()
+        alerts, chart = app.screen.query_one("#alerts"), app.screen.query_one(ProgressChart)
+        assert alerts.row_count and alerts.content_region.height >= 3, alerts.content_region
+        assert not chart.display
+        await pilot.resize_terminal(60, 40)  # room for both again
+        await pilot.pause()
+        await pilot.pause()
+        assert chart.display and chart.region.height == 6 and alerts.content_region.height >= 3
 
 
 @pytest.mark.parametrize(("lang", "width"), [("en", 120), ("en", 140), ("zh", 140)])

@@ -44,7 +44,7 @@ EMPTY_STORE_KEYS = [
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen VerticalScroll { width: 70; height: auto; max-height: 90%;
+    HelpScreen VerticalScroll { width: 70; max-width: 100%; height: auto; max-height: 90%;
         border: round $primary; background: $panel; padding: 1 2; }
     """
     BINDINGS = [

@@ -34,6 +34,9 @@ WIDE = 120
 SIDE_MIN = 40
 #: (Shown by ``a`` on a narrow terminal, the alerts take at least 48 columns: an
 #: alert's when, unit, what, and its id and the start of its text.)
+#: The alerts' rows, with their border and header, below which the chart gives way
+#: to them (on a short terminal the chart took the room and the alerts showed none).
+ALERTS_MIN = 6
 
 
 def _weeks(start: date, day: date) -> int:
@@ -103,6 +106,13 @@ class OverviewScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
+        self.call_after_refresh(self._fit_chart)
+
+    def _fit_chart(self) -> None:
+        """The chart below the alerts where it leaves them ``ALERTS_MIN`` rows."""
+        chart = self.query_one(ProgressChart)
+        rows = len(chart.phases) + chart.styles.gutter.height  # (its border)
+        chart.display = self.query_one("#main").size.height >= rows + ALERTS_MIN
 
     def _fit(self, width: int | None = None) -> None:
         """The grid whole, and the alerts beside it when they have room: ``-wide``
