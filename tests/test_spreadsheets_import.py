@@ -703,6 +703,27 @@ def test_encoding_can_be_given_and_a_wrong_one_is_one_clear_line(cli, tmp_path):
     assert not other.store.exists() or other.log_text() == ""
 
 
+def test_utf_16_given_for_a_file_without_its_mark_and_codecs_not_of_text(cli, tmp_path):
+    # "--encoding utf-16" on a file without a byte-order mark (how Windows writes
+    # UTF-16 for many programs) was an internal error, and so were base64, rot13 and
+    # zip (codecs, not encodings of text) and punycode's failure
+    records = [*prelude(), act("145", "study", "2010-05-20", title="学习")]
+    bare = tmp_path / "u16.csv"
+    bare.write_bytes(csv_text(records).encode("utf-16-le"))
+    other = Cli(cli.capsys, tmp_path, store_name="other.db")
+    for name in ("base64", "rot13", "zip"):
+        res = other.run("import", "--encoding", name, bare)
+        assert_one_line_error(res)
+        assert f"'{name}' is not an encoding of text" in res.err, str(res)
+    res = other.run("import", "--encoding", "punycode", bare)
+    assert_one_line_error(res)
+    assert "is not punycode text" in res.err, str(res)
+    assert not other.store.exists() or other.log_text() == ""
+    res = cli.run("import", "--encoding", "utf-16", bare)
+    assert res.code == 0, str(res)
+    assert "imported 4 records" in res.out, str(res)
+
+
 def test_semicolons_and_tabs_separate_too(cli, tmp_path):
     records = prelude()
     for n, delimiter in enumerate((";", "\t")):

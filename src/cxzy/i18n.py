@@ -1152,6 +1152,10 @@ MESSAGES.update(
             "en": "unknown encoding '{encoding}' (e.g. utf-8, gbk, gb18030)",
             "zh": "未知编码 '{encoding}'(例如 utf-8、gbk、gb18030)",
         },
+        "not_text_encoding": {
+            "en": "'{encoding}' is not an encoding of text (e.g. utf-8, gbk, gb18030, utf-16)",
+            "zh": "'{encoding}' 不是文本编码(例如 utf-8、gbk、gb18030、utf-16)",
+        },
         "csv_bad_bytes": {
             "en": "{file}: line {line} is not {encoding} text",
             "zh": "{file}:第 {line} 行不是 {encoding} 编码的文本",

@@ -32,11 +32,23 @@ DELIMITERS = (",", ";", "\t")
 
 
 def check_encoding(name: str) -> str:
-    """The codec's name, or :class:`Violation` when Python knows no such encoding."""
+    """The codec's name, or :class:`Violation` when Python knows no such encoding
+    of text (``base64``, ``rot13`` and ``zip`` are codecs of bytes or of text)."""
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         raise Violation("bad_encoding", encoding=name) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise Violation("not_text_encoding", encoding=name)
+    return info.name
+
+
+#: Encodings whose reader wants a byte-order mark: a file without one is read as
+#: Windows writes them, little-endian (as Python decodes it whole).
+_BOM_OR_LITTLE_ENDIAN = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -74,12 +86,13 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
     Raises :class:`Violation` naming the first line that cannot be decoded."""
     if encoding is not None:
         codec = check_encoding(encoding)
+        if codec in _BOM_OR_LITTLE_ENDIAN and not data.startswith(_BOM_OR_LITTLE_ENDIAN[codec]):
+            codec += "-le"  # (its reader refused a file without the mark: "internal error")
         try:
             data.decode(codec)
-        except UnicodeDecodeError as error:
-            raise Violation(
-                "csv_bad_bytes", file=name, line=_line_of(data, error.start), encoding=encoding
-            ) from None
+        except UnicodeError as error:  # (punycode's say no place)
+            line = _line_of(data, getattr(error, "start", 0))
+            raise Violation("csv_bad_bytes", file=name, line=line, encoding=encoding) from None
         return codec
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         try:
@@ -233,6 +246,6 @@ def _records(path: Path, codec: str, name: str, file_type: str | None) -> Iterat
     except Violation as violation:  # (the file is broken at that row: nothing after it)
         line = violation.params.pop("line", None)
         yield f"{name}:{line}", violation
-    except (OSError, UnicodeDecodeError) as error:  # (the file changed since it was read)
+    except (OSError, UnicodeError) as error:  # (the file changed since it was read)
         reason = os_reason(error) if isinstance(error, OSError) else str(error)
         yield f"{name}:0", Violation("file_unreadable", file=name, reason=reason)
