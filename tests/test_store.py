@@ -665,7 +665,9 @@ def test_a_store_made_meanwhile_under_the_name_is_imported_into_not_replaced(
 
     monkeypatch.setattr(staging.Staged, "put_in_place", rival_first)
     assert main(["--lang", "en", "--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 0
-    assert "imported 0 records, skipped 544 already present" in capsys.readouterr().out
+    said = capsys.readouterr()
+    assert "imported 0 records, skipped 544 already present" in said.out
+    assert "made a new store" not in said.err, said.err  # (the other one made it)
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
     assert main(["--lang", "en", "--store", str(path), "verify"]) == 0
 

@@ -319,7 +319,8 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
             raise Violation("file_missing", file=name)
     location = args.location
     # a new file: said, so that a mistyped --store is not taken for the office's store
-    new = location.kind == "sqlite" and not args.dry_run and not location.exists()
+    # (by the import that made it: another made at the same moment imported into it)
+    made: list[bool] = []
 
     def waiting() -> None:  # (it waited silently, then gave up after 30 s)
         with contextlib.suppress(OSError):
@@ -336,6 +337,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
                     kept=lambda result: result.ok,
                     on_rebuild=args.on_rebuild,
                     args=args,
+                    on_made=lambda: made.append(True),
                 )
 
             try:
@@ -354,7 +356,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
-    if new and location.exists():
+    if made:
         with contextlib.suppress(OSError):
             err.print(t("store_made", lang, store=location.display()), highlight=False)
     key = "dry_run_ok" if args.dry_run else "imported"

@@ -23,13 +23,14 @@ def write_into(
     kept: Callable[[Done], bool] = lambda done: True,
     on_rebuild: Callable[[int], None] | None = None,
     args: argparse.Namespace | None = None,
+    on_made: Callable[[], None] | None = None,
 ) -> Done:
     """``run`` on the store at ``location``, made if missing. A SQLite store that
     does not exist yet appears only once ``run`` is done and what it did is
     ``kept`` (decision 117): made under a hidden name, then put in place; if a
     store was made there meanwhile, ``run`` runs again on that one, as if it had
     waited for it. ``args``: the command whose writing an interruption must not
-    deny."""
+    deny. ``on_made``: told when this run made the store (not another process)."""
 
     def watch(store: CampaignApp | StoreLocation | None, before: int | None = None) -> None:
         if args is not None:
@@ -44,7 +45,10 @@ def write_into(
         if new and kept(done):
             app.close()
             watch(location, 0)  # (from the moment it has its name)
-            if not new.put_in_place():
+            if new.put_in_place():
+                if on_made is not None:
+                    on_made()
+            else:
                 watch(None)
                 app = open_app(location, create=True, on_rebuild=on_rebuild)
                 watch(app)
