@@ -219,8 +219,8 @@ def test_records_piped_to_import_dash_are_checked_and_written_with_their_origin(
     assert proc.returncode == 1, proc.stderr
     assert proc.stderr.splitlines()[0] == (
         "<stdin>:1: this is CSV, not JSON Lines: its first line is a header "
-        "(type,at,unit,kind,title); import it as a file named .csv (standard input is read "
-        "as JSON Lines)"
+        "(type,at,unit,kind,title); import it as a file named .csv (a file named otherwise, "
+        "and standard input, are read as JSON Lines)"
     ), proc.stderr
     assert len(proc.stderr.splitlines()) == 2, proc.stderr  # and the summary
     # a first line that is nearly a header: not JSON, said at once (a pattern matching

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -277,6 +279,12 @@ def test_gb18030_and_utf16_byte_order_marks_are_not_part_of_the_header(cli, tmp_
     utf16.write_bytes(csv_text(records, delimiter="\t").encode("utf-16"))  # with its BOM
     res = cli.run("import", utf16)
     assert res.code == 0 and "skipped 4" in res.out, str(res)
+    # without its mark, either end first (its header was "t^@y^@p^@e^@, ^@a^@t^@…")
+    for ending in ("le", "be"):
+        bare = tmp_path / f"bare-{ending}.csv"
+        bare.write_bytes(csv_text(records, delimiter="\t").encode(f"utf-16-{ending}"))
+        res = cli.run("import", bare)
+        assert res.code == 0 and "skipped 4" in res.out, str(res)
 
 
 def test_a_csv_file_of_utf8_and_gbk_lines_is_refused_not_read_as_gbk(cli, tmp_path):
@@ -518,6 +526,24 @@ def test_a_header_in_capitals_is_read_and_a_workbook_named_csv_is_said(cli, tmp_
     res = cli.run("import", renamed)
     assert_one_line_error(res)
     assert "一四五队.csv: this is a workbook (an Excel or WPS file), not CSV text" in res.err
+    # named without .xlsx, or piped in, it is read as JSON Lines: it was a line each,
+    # "not UTF-8", hundreds for a small workbook
+    bare = tmp_path / "一四五队填报"
+    renamed.rename(bare)
+    res = cli.run("import", bare, lang="zh")
+    assert_one_line_error(res)
+    assert "一四五队填报:这是工作簿(Excel 或 WPS 文件),不是 JSON Lines" in res.err, res.err
+    with bare.open("rb") as piped:
+        command = [sys.executable, "-m", "cxzy", "--lang", "en", "--store", str(cli.store)]
+        proc = subprocess.run(
+            [*command, "import", "-"],
+            stdin=piped,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert proc.returncode == 1 and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert proc.stderr.startswith("<stdin>: this is a workbook"), proc.stderr
 
 
 def test_sheets_named_after_a_type_loosely_but_not_a_copy(cli, tmp_path):

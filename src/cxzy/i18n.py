@@ -1166,9 +1166,17 @@ MESSAGES.update(
         },
         "jsonl_is_csv": {
             "en": "this is CSV, not JSON Lines: its first line is a header ({header}); "
-            "import it as a file named .csv (standard input is read as JSON Lines)",
+            "import it as a file named .csv (a file named otherwise, and standard input, are "
+            "read as JSON Lines)",
             "zh": "这是 CSV,不是 JSON Lines:第一行是表头({header});请存为 .csv 文件再导入"
-            "(标准输入按 JSON Lines 读取)",
+            "(扩展名不是 .csv、.xlsx 的文件和标准输入都按 JSON Lines 读取)",
+        },
+        "jsonl_is_workbook": {
+            "en": "{file}: this is a workbook (an Excel or WPS file), not JSON Lines: name it "
+            ".xlsx and import that (a file named otherwise, and standard input, are read as "
+            "JSON Lines)",
+            "zh": "{file}:这是工作簿(Excel 或 WPS 文件),不是 JSON Lines:请把扩展名改为 .xlsx "
+            "再导入(扩展名不是 .csv、.xlsx 的文件和标准输入都按 JSON Lines 读取)",
         },
         "csv_is_workbook": {
             "en": "{file}: this is a workbook (an Excel or WPS file), not CSV text: name it "

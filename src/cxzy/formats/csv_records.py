@@ -28,6 +28,7 @@ from cxzy.formats.cells import Item, is_comment, record_type, records_from_rows
 from cxzy.literal import clipped
 
 FALLBACK_ENCODING = "gb18030"
+ZIP_MAGIC = b"PK\x03\x04"  # how a workbook (a zip file) begins
 DELIMITERS = (",", ";", "\t")
 
 
@@ -101,6 +102,14 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
             line = data[: error.start].decode("utf-16", "replace").count("\n") + 1
             raise Violation("csv_bad_bytes", file=name, line=line, encoding="UTF-16") from None
         return "utf-16"
+    bare = _utf16_without_mark(data)
+    if bare is not None:
+        try:
+            data.decode(bare)
+        except UnicodeDecodeError as error:
+            line = data[: error.start].decode(bare, "replace").count("\n") + 1
+            raise Violation("csv_bad_bytes", file=name, line=line, encoding="UTF-16") from None
+        return bare
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as first:
@@ -108,7 +117,7 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
         if mixed is not None:
             utf8, other = mixed
             raise Violation("csv_mixed_encodings", file=name, utf8=utf8, other=other) from None
-        if data.startswith(b"PK\x03\x04"):  # a zip file: a workbook renamed .csv
+        if data.startswith(ZIP_MAGIC):  # a workbook renamed .csv
             raise Violation("csv_is_workbook", file=name) from None
         try:
             data.decode(FALLBACK_ENCODING)
@@ -120,6 +129,21 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
         line, utf8, gbk = either
         raise Violation("csv_either_encoding", file=name, line=line, utf8=utf8, gbk=gbk)
     return "utf-8"
+
+
+def _utf16_without_mark(data: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` for UTF-16 text without its byte-order mark, told by
+    its header's ASCII, every other byte of which is NUL (read as UTF-8, the
+    header's names were ``t^@y^@p^@e^@``)."""
+    start = data[:64]
+    if len(start) < 4 or len(start) % 2:
+        return None
+    even, odd = start[0::2], start[1::2]
+    if not odd.strip(b"\x00") and even.isascii() and b"\x00" not in even:
+        return "utf-16-le"
+    if not even.strip(b"\x00") and odd.isascii() and b"\x00" not in odd:
+        return "utf-16-be"
+    return None
 
 
 def _either_encoding(data: bytes) -> tuple[int, str, str] | None:

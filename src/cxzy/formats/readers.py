@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cxzy.domain.errors import Violation
 from cxzy.formats.cells import Item, activity_kinds_named, record_type
-from cxzy.formats.csv_records import read_csv_records
+from cxzy.formats.csv_records import ZIP_MAGIC, read_csv_records
 from cxzy.formats.jsonl import read_records
 from cxzy.formats.xlsx_records import read_xlsx_records
 
@@ -73,8 +73,11 @@ def read_file(
     if kind == "jsonl":
         lines = 0
         with path.open("rb") as handle:
-            if handle.peek(2).startswith(_UTF16_BOMS):  # (a line each was refused)
+            start = handle.peek(4)  # (a line each was refused, hundreds for a workbook)
+            if start.startswith(_UTF16_BOMS):
                 raise Violation("jsonl_utf16", file=name)
+            if start.startswith(ZIP_MAGIC):
+                raise Violation("jsonl_is_workbook", file=name)
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
                 lines += chunk.count(b"\n")
