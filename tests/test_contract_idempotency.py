@@ -85,13 +85,17 @@ def test_derived_ids_ignore_by_and_the_spelling_of_the_same_instant(cli):
         commit("K1", "145", "2010-05-20", "2010-12-31", public=True),
         rect("R1", "145", "2011-01-10", "2011-03-01"),
         rect("R1", "145", "2011-01-10", "2011-03-01", supervised=False),
+        # a script's empty ratings, and a sheet's review without ratings columns
+        ev("ReviewRecorded", "2010-06-02", unit="145", kind="mass_evaluation", ratings={}),
+        ev("ReviewRecorded", "2010-06-02", unit="145", kind="mass_evaluation"),
     ]
     cli.ok_import(variants)
     log = cli.log()
-    assert len(log) == 3 + 3, [r["type"] for r in log]
+    assert len(log) == 3 + 4, [r["type"] for r in log]
     ids = [r["id"] for r in log[3:]]
     assert all(re.fullmatch(r"auto-[0-9a-f]{24}", i) for i in ids), ids
-    assert len(set(ids)) == 3
+    assert len(set(ids)) == 4
+    assert "ratings" not in log[-1], log[-1]
 
 
 def test_explicit_ids_are_kept_in_the_log(cli):

@@ -279,7 +279,10 @@ def _bool(value: Any, name: str) -> bool:
     return value
 
 
-def _ratings(value: Any, name: str) -> dict[str, int]:
+def _ratings(value: Any, name: str) -> dict[str, int] | None:
+    """The ratings given; none (``{}``) is the field left out, so that a review
+    from a script that writes ``"ratings": {}`` and the same review from a sheet
+    without ratings columns are one record (decision 216)."""
     if not isinstance(value, Mapping):
         raise Violation("bad_object", field=name)
     ratings: dict[str, int] = {}
@@ -295,7 +298,7 @@ def _ratings(value: Any, name: str) -> dict[str, int]:
         if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
             raise Violation("bad_rating", field=f"{name}.{key}", value=_show(rating))
         ratings[key] = rating
-    return {k: ratings[k] for k in RATING_KEYS if k in ratings}
+    return {k: ratings[k] for k in RATING_KEYS if k in ratings} or None
 
 
 def _phases(value: Any, name: str) -> list[dict[str, Any]]:
