@@ -180,6 +180,18 @@ def test_a_quote_never_closed_is_refused_at_its_row_not_read_to_the_end(cli, tmp
     assert cli.log_text().count("ActivityHeld") == 0
 
 
+def test_a_cell_longer_than_the_csv_modules_limit_is_refused_by_the_fields(cli, tmp_path):
+    # 140,000 characters: "field larger than field limit (131072)", in English in
+    # a Chinese message, where JSON Lines said the title's limit
+    cli.ok_import(prelude())
+    text = "type,at,unit,kind,title\n" + "ActivityHeld,2010-05-20,145,study," + "学" * 140_000
+    path = tmp_path / "long.csv"
+    path.write_text(text + "\n", encoding="utf-8")
+    res = cli.run("import", path, lang="zh")
+    assert res.code == 1 and "field limit" not in res.err, str(res)
+    assert "long.csv:2: 字段 'title' 有 140,000 个字符,超过上限 20,000" in res.err, str(res)
+
+
 def test_a_csv_file_named_after_a_record_type_needs_no_type_column(cli, tmp_path):
     cli.ok_import(prelude())
     text = "at,unit,kind,title\n2010/5/20,145,study,学习\n"

@@ -1216,6 +1216,10 @@ MESSAGES.update(
             "en": "the row that begins on line {begins} opens a quote that is never closed (the rest of the file would be one cell)",
             "zh": "从第 {begins} 行开始的这一行有一个引号没有闭合(文件其余部分会成为一个单元格)",
         },
+        "csv_cell_too_long": {
+            "en": "the row that begins on line {begins} has a cell of more than 16,777,216 characters",
+            "zh": "从第 {begins} 行开始的这一行有一个单元格超过 16,777,216 个字符",
+        },
         "csv_after_quote": {
             "en": 'text follows a closing quote in the row that begins on line {begins} (a quote inside a quoted cell is written twice: "")',
             "zh": '从第 {begins} 行开始的这一行在闭合引号之后还有文字(带引号的单元格中的引号要写两遍:"")',

@@ -221,6 +221,10 @@ def _split_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any]]]:
     # strict: a quote never closed was read to the end of the file as one cell,
     # swallowing the rows after it, and text after a closing quote was glued on
     reader = csv.reader(itertools.chain(head, lines), delimiter=delimiter, strict=True)
+    # a cell longer than the csv module's 131,072 characters is read, and refused by
+    # the field's own limit, in words ("field larger than field limit" was English)
+    if csv.field_size_limit() < CELL_LIMIT:
+        csv.field_size_limit(CELL_LIMIT)
     row, begins = 0, 1  # (the line the row being read begins on)
     try:
         for row, cells in enumerate(reader, start=1):
@@ -237,7 +241,9 @@ def _split_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any]]]:
 _REASONS = {
     "unexpected end of data": "csv_unclosed_quote",
     "expected after '\"'": "csv_after_quote",
+    "field larger than field limit": "csv_cell_too_long",
 }
+CELL_LIMIT = 1 << 24  # characters in a cell (16 M): past it the file is refused
 
 
 def read_csv_records(
