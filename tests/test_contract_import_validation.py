@@ -103,6 +103,18 @@ SCHEMA_CASES = [
     ),
     pytest.param({**ACT, "recorded": 12}, [], [f("recorded")], id="recorded-a-number"),
     pytest.param(
+        {**ACT, "at": 20100512},  # ("20100512" in quotes is one: "not ISO 8601" misled)
+        [],
+        [f("at"), r'20100512 is a number; a date is text in quotes: "2010-06-01"$'],
+        id="at-a-number",
+    ),
+    pytest.param(
+        {**CM, "due": 20101231},
+        [],
+        [f("due"), r"20101231 is a number; a date is text in quotes"],
+        id="due-a-number",
+    ),
+    pytest.param(
         ev(
             "RectificationDeadlineExtended", "2011-02-01", rectification="R1", deadline="2011-05-01"
         ),

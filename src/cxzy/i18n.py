@@ -93,6 +93,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}': '{value}' is not a whole number ≥ {min}",
         "zh": "字段 '{field}':'{value}' 不是 ≥ {min} 的整数",
     },
+    "date_is_number": {
+        "en": "field '{field}': {value} is a number; a date is text in quotes: \"2010-06-01\"",
+        "zh": "字段 '{field}':{value} 是数字;日期要写成带引号的文本:\"2010-06-01\"",
+    },
     "quoted_value": {
         "en": "field '{field}': {value} is text in quotes; write it without them: {bare}",
         "zh": "字段 '{field}':{value} 带引号,是文本;请去掉引号:{bare}",

@@ -191,8 +191,16 @@ def parse_date(value: Any, name: str) -> date:
         except ValueError:
             raise Violation("bad_date", field=name, value=_show(value)) from None
     else:
+        _unquoted_date(value, name)
         raise Violation("bad_date", field=name, value=_show(value))
     return _within_days(day, value, name)
+
+
+def _unquoted_date(value: Any, name: str) -> None:
+    """A date written as a JSON number (``"at": 20100601``) is said to be one: it was
+    "not an ISO 8601 date", and the same digits in quotes are one."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise Violation("date_is_number", field=name, value=_show(value))
 
 
 def _within_days(day: date, value: Any, name: str) -> date:
@@ -223,6 +231,7 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
         except ValueError:
             raise Violation("bad_datetime", field=name, value=_show(value)) from None
     else:
+        _unquoted_date(value, name)
         raise Violation("bad_datetime", field=name, value=_show(value))
     local = in_zone(moment, zone)  # the campaign's day is what is stored
     if local is None:
