@@ -687,6 +687,19 @@ def test_lifecycle_break_is_refused_with_its_line(seeded, setup, bad, patterns):
     assert seeded.log_text() == before, "a refused import wrote something"
 
 
+def test_a_second_campaign_after_the_one_this_import_plans_is_said_so(cli):
+    # "this store already holds campaign 'c1'" misled where there was no store: the
+    # first campaign came from an earlier file of the same import
+    first = cli.write(prelude(), name="setup.jsonl")
+    second = cli.write([ev("CampaignPlanned", "2010-05-02", campaign="c2", title="x")])
+    res = cli.run("import", first, second)
+    assert_refused(res, second, 1, r"this import plans campaign 'c1' before \(.*setup.jsonl:1\)")
+    assert "already holds" not in res.err and not cli.store.exists(), str(res)
+    cli.ok_import(prelude())  # in a store that holds it: as before
+    path, res = cli.imp([ev("CampaignPlanned", "2010-05-02", campaign="c2", title="x")])
+    assert_refused(res, path, 1, "this store already holds campaign 'c1', not 'c2'")
+
+
 def test_lifecycle_is_checked_against_the_store_too(seeded):
     seeded.ok_import([K1_MADE, K1_DONE, R1_OPEN])
     before = seeded.log_text()

@@ -167,6 +167,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this store already holds campaign '{existing}', not '{campaign}'",
         "zh": "本库已是活动 '{existing}' 的库,不能再规划 '{campaign}'",
     },
+    "second_campaign_here": {
+        "en": "this import plans campaign '{existing}' before ({where}): a store holds one "
+        "campaign, not '{campaign}' as well",
+        "zh": "本次导入前面已规划活动 '{existing}'({where}):一个库只有一个活动,不能再规划 '{campaign}'",
+    },
     "unknown_phase": {
         "en": "phase '{phase}' is not in template '{template}'",
         "zh": "模板 '{template}' 中没有阶段 '{phase}'",

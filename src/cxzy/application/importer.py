@@ -223,6 +223,8 @@ class _Check:
         # (kind, code) of a commitment or rectification whose opening this import
         # refused → where: what names it later is said to wait on that record
         self.refused_openings: dict[tuple[str, str], str] = {}
+        # where this import planned the campaign, when the store held none before
+        self.planned: str | None = None
 
     # -- the pass -------------------------------------------------------------------
 
@@ -284,6 +286,8 @@ class _Check:
                 self._problem(record, violation)
                 self._opening_refused(record.type, record.fields, record.where)
                 continue
+            if record.type == "CampaignPlanned" and self.planned is None and not self.head:
+                self.planned = record.where
             kind = _OPENING.get(record.type)
             opening = (kind, record.fields.get(kind)) if kind else None
             if opening in self.awaited and self.awaited[opening] is None:
@@ -313,7 +317,11 @@ class _Check:
     def _said_better(self, problem: Problem) -> Problem:
         """A commitment or rectification "never made" that this import opens later
         (a record dated before its opening, or put before it in the file), or whose
-        opening it refused: say so."""
+        opening it refused: say so. A second campaign where this import planned the
+        first: said so (the store "already held" one it did not hold)."""
+        if problem.violation.code == "second_campaign" and self.planned is not None:
+            said = Violation("second_campaign_here", where=self.planned, **problem.violation.params)
+            return replace(problem, violation=said)
         awaited = _awaited(problem.violation)
         if awaited is None:
             return problem
