@@ -854,7 +854,7 @@ def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):
                     {"key": "mobilize", "start": "2010-05-20", "end": "2010-06-30"},
                 ]
             },
-            [r"phases\[1\]\.key", "twice"],
+            [r"phases\.2\.key", "twice"],
             id="phase-twice",
         ),
     ],

@@ -1056,6 +1056,21 @@ def test_a_dotted_column_that_names_no_field_is_refused_even_when_empty(cli, tmp
     assert cli.run("import", path).code == 0
 
 
+def test_a_phase_s_field_is_named_as_its_column(cli, tmp_path):
+    # "missing required field 'phases[0].end'": the sheet has no such column, and
+    # counts its phases from 1
+    path = tmp_path / "plan.csv"
+    path.write_text(
+        "type,at,campaign,title,phases.1.key,phases.1.start,phases.1.end,phases.2.key,"
+        "phases.2.start,phases.2.end\n"
+        "CampaignPlanned,2010-05-01,c1,创先争优,mobilize,2010-05-01,2010-06-30,study,"
+        "2010-07-01,\n",
+        encoding="utf-8",
+    )
+    res = cli.run("import", path)
+    assert res.messages(path, 2) == ["field 'phases.2.end' is required"], str(res)
+
+
 @pytest.mark.parametrize(
     ("encoding", "ending"), [("utf-8", "\r"), ("utf-16", "\n"), ("utf-8", "\r\n")]
 )

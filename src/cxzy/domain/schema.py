@@ -314,8 +314,10 @@ def _phases(value: Any, name: str) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise Violation("bad_list", field=name)
     phases = []
-    for index, raw in enumerate(value):
-        where = f"{name}[{index}]"
+    # each phase named as a sheet's columns name it, from 1 (phases.1.end): a sheet
+    # was told of a "phases[0].end" it had no column for
+    for index, raw in enumerate(value, start=1):
+        where = f"{name}.{index}"
         if not isinstance(raw, Mapping):
             raise Violation("bad_list", field=name)
         extra = set(raw) - {"key", "start", "end"}
