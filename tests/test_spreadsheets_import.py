@@ -652,6 +652,35 @@ def test_records_on_hidden_or_vertically_merged_rows_are_refused(cli, tmp_path):
     assert cli.run("import", path).code == 0
 
 
+def test_a_value_in_a_hidden_column_is_refused_as_a_hidden_row_is(cli, tmp_path):
+    # hidden rows and sheets were refused (the office cannot see what it sends); a
+    # hidden column's values went in unseen
+    from openpyxl import load_workbook
+
+    cli.ok_import(prelude())
+    rows = [
+        ["at", "unit", "kind", "title", "participants"],
+        ["2010-05-20", "145", "study", "学习", 30],
+        ["2010-05-21", "145", "study", "讨论", None],
+    ]
+    path = write_sheets(tmp_path / "cols.xlsx", {"ActivityHeld": rows})
+    book = load_workbook(path)
+    book["ActivityHeld"].column_dimensions["E"].hidden = True
+    book["ActivityHeld"].column_dimensions["G"].hidden = True  # (empty: nothing to say)
+    book.save(path)
+    res = cli.run("import", path)
+    assert res.messages(f"{path}[ActivityHeld]", 2) == [
+        "this row has a value in hidden column E: show the column to send it, or clear "
+        "the cell if it is not to be imported"
+    ], str(res)
+    assert res.messages(f"{path}[ActivityHeld]", 3) == [] and "1 bad record" in res.err
+    book = load_workbook(path)
+    book["ActivityHeld"].column_dimensions["E"].hidden = False
+    book.save(path)
+    assert cli.run("import", path).code == 0
+    assert {r.get("participants") for r in cli.log() if r.get("title") == "学习"} == {30}
+
+
 def test_an_unknown_column_of_a_typed_sheet_is_said_once_and_a_hash_column_is_notes(cli, tmp_path):
     """One line at the header (it was one per row: up to the template's 1,000), and
     a column whose name begins with # is the unit's own notes."""

@@ -1241,6 +1241,10 @@ MESSAGES.update(
             "en": "this row is hidden (by hand or by a filter), and holds a record: show it to send it, or delete it if it is not to be imported",
             "zh": "此行已隐藏(手动隐藏或被筛选掉),但其中有记录:要导入就取消隐藏,不导入就删除该行",
         },
+        "hidden_column": {
+            "en": "this row has a value in hidden column {columns}: show the column to send it, or clear the cell if it is not to be imported",
+            "zh": "此行在已隐藏的 {columns} 列中有内容:要导入就取消隐藏该列,不导入就清空该单元格",
+        },
         "merged_rows": {
             "en": "cells {cells} are merged over several rows: the file holds their value on the first row only; unmerge them and fill in each row",
             "zh": "单元格 {cells} 跨行合并:文件只在第一行保存其值;请取消合并,逐行填写",

@@ -8,7 +8,8 @@
 - A record on a hidden row (hidden by hand, or filtered out) is refused, as a
   hidden sheet's are; so is one on a row that cells merged over several rows
   cover: Excel shows their value on each row, the file holds it on the first
-  only (decision 127).
+  only (decision 127). So is a record with a value in a hidden column
+  (decision 219).
 - Records on a single sheet are checked in row order, like the lines of a JSON
   Lines file. When records come from several sheets (the fill-in template has
   one per type), the sheets cannot say which record came first, so they are
@@ -30,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree.ElementTree import ParseError, iterparse
 from zoneinfo import ZoneInfo
 
@@ -122,17 +123,26 @@ def _may_hold_formulas(data: bytes | None) -> bool:
     return data is None or any(mark in data for mark in (b"<f>", b"<f ", b":f>", b":f "))
 
 
-def _layout(data: bytes | None) -> tuple[set[int], dict[int, str]]:
-    """The sheet's hidden rows, and for each row that cells merged over several rows
-    cover, those ranges (``E2:E3, F2:F3``). Read from the sheet's XML, which the
-    read-only reader does not parse for them (not at all when it has neither)."""
-    from openpyxl.utils.cell import range_boundaries
+class Layout(NamedTuple):
+    """What a sheet hides or merges, read from its XML."""
+
+    hidden: set[int]  # rows
+    merged: dict[int, str]  # row → the ranges merged over it and others (E2:E3, F2:F3)
+    columns: dict[int, str]  # hidden columns: index (from 0) → letter
+
+
+def _layout(data: bytes | None) -> Layout:
+    """The sheet's hidden rows and columns, and for each row that cells merged over
+    several rows cover, those ranges. Read from the sheet's XML, which the
+    read-only reader does not parse for them (not at all when it has none)."""
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
 
     if data is None:
-        return set(), {}
+        return Layout(set(), {}, {})
     if b"hidden=" not in data and b"<mergeCell " not in data and b":mergeCell " not in data:
-        return set(), {}
+        return Layout(set(), {}, {})
     hidden: set[int] = set()
+    columns: dict[int, str] = {}
     merged: dict[int, list[tuple[int, str]]] = {}
     number = 0
     for _, element in iterparse(io.BytesIO(data)):
@@ -142,26 +152,55 @@ def _layout(data: bytes | None) -> tuple[set[int], dict[int, str]]:
             if element.get("hidden") in ("1", "true"):
                 hidden.add(number)
             element.clear()  # (its cells: read by the reader)
+        elif tag == "col" and element.get("hidden") in ("1", "true"):
+            first, last = int(element.get("min", 0)), int(element.get("max", 0))
+            for index in range(first, min(last, first + MAX_HIDDEN_COLUMNS) + 1):
+                columns[index - 1] = get_column_letter(index)
         elif tag == "mergeCell":
             ref = element.get("ref", "")
             column, first, _, last = range_boundaries(ref)
             if first is not None and last is not None and last > first:
                 for row in range(first, last + 1):
                     merged.setdefault(row, []).append((column or 0, ref))
-    return hidden, {row: ", ".join(ref for _, ref in sorted(refs)) for row, refs in merged.items()}
+    spans = {row: ", ".join(ref for _, ref in sorted(refs)) for row, refs in merged.items()}
+    return Layout(hidden, spans, columns)
 
 
-def _laid_out(items: list[Item], hidden: set[int], merged: dict[int, str]) -> list[Item]:
-    """Records on hidden rows, or rows under cells merged over several rows, refused."""
-    if not hidden and not merged:
+#: Hidden columns looked at: Excel hides "all columns to the right" as one range of
+#: 16,000 (none of which the template's sheets fill)
+MAX_HIDDEN_COLUMNS = 1000
+
+
+def _filled_where_hidden(
+    rows: Iterator[tuple[int, Sequence[Any]]], columns: dict[int, str], found: dict[int, str]
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows, passed on; ``found``: each row with a value in a hidden column →
+    those columns' letters (the header's row too: it holds no record)."""
+    for number, cells in rows:
+        filled = [
+            letter
+            for index, letter in columns.items()
+            if index < len(cells) and cells[index] is not None and str(cells[index]).strip()
+        ]
+        if filled:
+            found[number] = ", ".join(filled)
+        yield number, cells
+
+
+def _laid_out(items: list[Item], layout: Layout, hidden_cells: dict[int, str]) -> list[Item]:
+    """Records on hidden rows, rows under cells merged over several rows, or with a
+    value in a hidden column, refused."""
+    if not layout.hidden and not layout.merged and not hidden_cells:
         return items
     out: list[Item] = []
     for label, raw in items:
         row = int(label.rpartition(":")[2])
-        if row in hidden:
+        if row in layout.hidden:
             raw = Violation("hidden_row")
-        elif row in merged:
-            raw = Violation("merged_rows", cells=merged[row])
+        elif row in layout.merged:
+            raw = Violation("merged_rows", cells=layout.merged[row])
+        elif row in hidden_cells:
+            raw = Violation("hidden_column", columns=hidden_cells[row])
         out.append((label, raw))
     return out
 
@@ -260,6 +299,9 @@ def read_xlsx_records(
             if with_formulas:
                 formulas = formulas or _open(data, name, formulas=True)
                 rows = _with_unsaved(rows, _rows(formulas[sheet.title]))
+            hidden_cells: dict[int, str] = {}
+            if layout.columns:
+                rows = _filled_where_hidden(rows, layout.columns, hidden_cells)
             if sheet.sheet_state != "visible":
                 # a unit hides what it does not mean to send (a cancelled commitment):
                 # its rows are refused, at the first one, unless the sheet holds none
@@ -270,7 +312,7 @@ def read_xlsx_records(
             items = records_from_rows(
                 rows, lambda row, label_=label_: f"{label_}:{row}", sheet_type, date1904
             )
-            sheets.append(_laid_out(list(items), *layout))
+            sheets.append(_laid_out(list(items), layout, hidden_cells))
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError, ParseError) as error:
         reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         raise Violation("xlsx_unreadable", file=name, reason=reason) from None
