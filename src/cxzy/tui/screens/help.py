@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cxzy.i18n import t
+from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
 
 KEYS = [  # the keys of a campaign's screens
@@ -75,6 +76,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(t("tui_command_help", lang), markup=False)
                 yield Static(t("tui_grid_filter_help", lang), markup=False)
                 yield Static(t("tui_log_filter_help", lang), markup=False)
+        yield KeyFooter()  # its own keys (the screen's under it showed through)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -21,6 +21,7 @@ from cxzy.application.importer import origin_parts
 from cxzy.formats.ledger_tables import activity_label
 from cxzy.i18n import code_label, field_name, field_words, t, value_words
 from cxzy.literal import literal
+from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
 
 # The record's own keys shown in the facts above its fields, not again among them.
@@ -61,6 +62,7 @@ class RecordScreen(ModalScreen[None]):
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
         with VerticalScroll():
             yield Static(t("tui_loading", self.app.lang), id="record")  # type: ignore[attr-defined]
+        yield KeyFooter()  # its own keys (the log's, n and p, showed under it)
 
     def on_mount(self) -> None:
         self.load()
