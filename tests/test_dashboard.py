@@ -1448,6 +1448,26 @@ async def test_full_collections_still_run_on_a_screen_that_paints_nothing(demo_s
             assert len([moment for moment in full if moment > started]) >= 2
 
 
+def another_writer_imports_an_activity(store: Path) -> None:
+    """WYB's mechanism activity of 2012-11-06, imported by another writer (a thread
+    with its own connection) while the dashboard runs."""
+
+    def write() -> None:
+        record = {
+            "type": "ActivityHeld",
+            "at": "2012-11-06T10:00:00+08:00",
+            "unit": "WYB",
+            "kind": "mechanism",
+            "title": "制定长效机制",
+            "id": "live-1",
+        }
+        assert Importer(open_app(location(store))).run([("live:1", record)]).written == 1
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join()
+
+
 async def test_live_events_from_another_writer_appear_without_a_key(store):
     app = dashboard(store, today=date(2012, 11, 7), live=True)
     async with app.run_test(size=SIZE) as pilot:
@@ -1456,21 +1476,7 @@ async def test_live_events_from_another_writer_appear_without_a_key(store):
         grid = app.screen.query_one(StatusGrid)
         grid.move_cursor(row=3)
 
-        def write() -> None:
-            writer = open_app(location(store))
-            record = {
-                "type": "ActivityHeld",
-                "at": "2012-11-06T10:00:00+08:00",
-                "unit": "WYB",
-                "kind": "mechanism",
-                "title": "制定长效机制",
-                "id": "live-1",
-            }
-            assert Importer(writer).run([("live:1", record)]).written == 1
-
-        thread = threading.Thread(target=write)
-        thread.start()
-        thread.join()
+        another_writer_imports_an_activity(store)
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline and not cell(app, "WYB", "summarize").startswith("完成"):
             await pilot.pause(0.1)
@@ -1494,19 +1500,7 @@ async def test_the_logs_cursor_stays_on_its_record_when_new_records_come_in(stor
             await pilot.press("down")
         chosen = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         top = table.row_count and table.coordinate_to_cell_key((0, 0)).row_key.value
-        record = {
-            "type": "ActivityHeld",
-            "at": "2012-11-06T10:00:00+08:00",
-            "unit": "WYB",
-            "kind": "mechanism",
-            "title": "制定长效机制",
-            "id": "live-1",
-        }
-        thread = threading.Thread(
-            target=lambda: Importer(open_app(location(store))).run([("live:1", record)])
-        )
-        thread.start()
-        thread.join()
+        another_writer_imports_an_activity(store)
         deadline = time.monotonic() + 5
         while (
             time.monotonic() < deadline
