@@ -152,6 +152,14 @@ def test_a_bad_known_at_is_one_line_exit_1(cli, bad):
     assert_one_line_error(res)
 
 
+def test_known_at_takes_an_offset_as_date_writes_it(cli):
+    # `date +%FT%T%z` writes +0800: "not an ISO 8601 date or datetime", and it is one
+    cli.ok_import(prelude())
+    wanted = cli.status("2010-07-01", "--known-at", "2010-06-01T18:00:00+08:00")
+    for spelled in ("2010-06-01T18:00:00+0800", "2010-06-01T18:00:00+08", "2010-06-01T10:00Z"):
+        assert cli.status("2010-07-01", "--known-at", spelled) == wanted, spelled
+
+
 def test_known_at_before_any_record_says_the_store_held_none(cli):
     """The table showed the campaign's title over an empty grid, unexplained."""
     cli.ok_import(prelude())
@@ -160,3 +168,11 @@ def test_known_at_before_any_record_says_the_store_held_none(cli):
     assert res.err.strip() == "the store held no record yet at 2000-01-01T00:00:00+08:00"
     res = cli.run("status", "--known-at", "2000-01-01T00:00:00+08:00", "--format", "json")
     assert res.code == 0 and res.err == "" and json.loads(res.out)["units"] == [], str(res)
+    # the report and the ledger showed the campaign's title over no figures, unsaid
+    for command in (
+        ["report", "--output", cli.tmp / "r.md"],
+        ["export", "ledger", "--format", "csv", "--output", cli.tmp / "ledger"],
+    ):
+        res = cli.run(*command, "--known-at", "2000-01-01T00:00:00+08:00")
+        assert res.code == 0, str(res)
+        assert "the store held no record yet at 2000-01-01T00:00:00+08:00" in res.err, str(res)

@@ -414,6 +414,13 @@ def day_and_moment(args: argparse.Namespace, zone: ZoneInfo) -> tuple[date, date
     return day, moment
 
 
+def say_known_nothing(err: Console, lang: str, position: int, moment: datetime | None) -> None:
+    """A view as known at a moment before the store held any record: said (the
+    campaign's name, which names the store, is shown all the same: decision 220)."""
+    if position == 0 and moment is not None:
+        err.print(t("known_nothing", lang, moment=moment.isoformat()), highlight=False)
+
+
 def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     app = open_to_read(args)
     query = StatusQuery(app)
@@ -430,8 +437,8 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         for table in status_tables(report, args.lang, out):
             out.print(table)
-        if report.position == 0 and known_at is not None:  # (not an empty grid unsaid)
-            err.print(t("known_nothing", args.lang, moment=known_at.isoformat()))
+        # (not an empty grid unsaid; JSON says it by its log position, with --audit)
+        say_known_nothing(err, args.lang, report.position, known_at)
     return EXIT_OK
 
 
