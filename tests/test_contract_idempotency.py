@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from contract_helpers import (
     act,
     assert_no_traceback,
@@ -96,6 +98,30 @@ def test_derived_ids_ignore_by_and_the_spelling_of_the_same_instant(cli):
     assert all(re.fullmatch(r"auto-[0-9a-f]{24}", i) for i in ids), ids
     assert len(set(ids)) == 4
     assert "ratings" not in log[-1], log[-1]
+
+
+@pytest.mark.parametrize("with_id", [True, False])
+def test_a_review_with_empty_ratings_a_store_holds_from_before_is_still_present(
+    cli, monkeypatch, with_id
+):
+    # Before decision 216 an empty ratings object was kept as {} (its digest and
+    # derived id with it): the same file imported again into such a store was
+    # refused ("id already used by a different record"), or went in twice.
+    from cxzy.domain import schema
+
+    cli.ok_import(prelude())
+    review = ev("ReviewRecorded", "2010-06-02", unit="145", kind="mass_evaluation", ratings={})
+    if with_id:
+        review["id"] = "rev-1"
+    as_before = schema._PARSERS[schema.RATINGS]
+    with monkeypatch.context() as before:  # the store as that version wrote it
+        before.setitem(schema._PARSERS, schema.RATINGS, lambda v, n: as_before(v, n) or {})
+        cli.ok_import([review])
+    assert cli.log()[-1]["ratings"] == {}
+    res = cli.ok_import([review])
+    assert "imported 0 records, skipped 1" in res.out, str(res)
+    assert len(cli.log()) == 4
+    assert cli.run("verify").code == 0
 
 
 def test_explicit_ids_are_kept_in_the_log(cli):

@@ -355,9 +355,16 @@ class _Check:
     def _drop_known(self, records: list[Record], result: ImportResult) -> list[Record]:
         """Skip records already present; refuse ids reused for other content."""
         seen: dict[str, Record] = {}
-        stored = self.store.find_ids([r.stamp.record_id for r in records])
+        ids = [r.stamp.record_id for r in records]
+        stored = self.store.find_ids(ids + [r.former[0] for r in records if r.former])
         fresh = []
         for record in records:
+            if (
+                record.former is not None
+                and stored.get(record.former[0], ("",))[0] == (record.former[1])
+            ):  # present as a store written before decision 216 holds it
+                result.skipped += 1
+                continue
             rid = record.stamp.record_id
             earlier = seen.get(rid)
             if earlier is not None:

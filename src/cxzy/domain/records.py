@@ -31,6 +31,9 @@ class Record:
     fields: Mapping[str, Any]  # the type's own fields, normalised, defaults applied
     digest: str  # hash of the canonical content: same id + other digest = conflict
     where: str  # "file:line" for messages
+    # (id, digest) the same record had before an empty ``ratings`` was read as none
+    # (decision 216): a store written then holds it so, and it is the same record
+    former: tuple[str, str] | None = None
 
 
 def entity_id(kind: str, key: str) -> UUID:

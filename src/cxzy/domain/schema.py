@@ -485,7 +485,11 @@ def parse_record(
         by=by or default_by or None,
         origin=origin,
     )
-    return Record(type=type_, stamp=stamp, fields=fields, digest=digest, where=where)
+    former = None
+    if isinstance(raw.get("ratings"), Mapping) and not raw["ratings"]:  # (decision 216)
+        old = digest_of(type_, at, {**fields, "ratings": {}})
+        former = (record_id or f"auto-{old[:24]}", old)
+    return Record(type=type_, stamp=stamp, fields=fields, digest=digest, where=where, former=former)
 
 
 def record_of(event: Any) -> tuple[str, Stamp, dict[str, Any]]:
