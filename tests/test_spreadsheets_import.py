@@ -681,6 +681,40 @@ def test_a_value_in_a_hidden_column_is_refused_as_a_hidden_row_is(cli, tmp_path)
     assert {r.get("participants") for r in cli.log() if r.get("title") == "学习"} == {30}
 
 
+def test_hidden_columns_the_header_does_not_name_as_fields_are_not_looked_at(cli, tmp_path):
+    # a hidden "#" column is the unit's notes (never read): its record went in before
+    # and must still; a header's own problem is said, not "a value in a hidden
+    # column" of the header's row; columns hidden as one range are each looked at
+    from openpyxl import load_workbook
+
+    cli.ok_import(prelude())
+    rows = [
+        ["at", "unit", "kind", "title", "#备注", "participants", "by"],
+        ["2010-05-20", "145", "study", "学习", "已上报", 30, "张三"],
+    ]
+    path = write_sheets(tmp_path / "notes.xlsx", {"ActivityHeld": rows})
+    book = load_workbook(path)
+    book["ActivityHeld"].column_dimensions.group("E", "E", hidden=True)
+    book.save(path)
+    assert cli.run("import", path).code == 0
+    rows = [[*rows[0], "bogus"], [*rows[1], None]]
+    path = write_sheets(tmp_path / "header.xlsx", {"ActivityHeld": rows})
+    book = load_workbook(path)
+    book["ActivityHeld"].column_dimensions.group("E", "H", hidden=True)  # F, G: fields
+    book.save(path)
+    res = cli.run("import", path, lang="zh")
+    said = res.messages(f"{path}[ActivityHeld]", 1)
+    assert res.code == 1 and said and "bogus" in said[0], str(res)
+    assert "隐藏" not in res.err, str(res)
+    book = load_workbook(path)
+    book["ActivityHeld"]["H1"] = None
+    book.save(path)
+    res = cli.run("import", path, lang="zh")
+    assert res.messages(f"{path}[ActivityHeld]", 2) == [
+        "此行在已隐藏的 F、G 列中有内容:要导入就取消隐藏这些列,不导入就清空这些单元格"
+    ], str(res)
+
+
 def test_an_unknown_column_of_a_typed_sheet_is_said_once_and_a_hash_column_is_notes(cli, tmp_path):
     """One line at the header (it was one per row: up to the template's 1,000), and
     a column whose name begins with # is the unit's own notes."""

@@ -1245,6 +1245,10 @@ MESSAGES.update(
             "en": "this row has a value in hidden column {columns}: show the column to send it, or clear the cell if it is not to be imported",
             "zh": "此行在已隐藏的 {columns} 列中有内容:要导入就取消隐藏该列,不导入就清空该单元格",
         },
+        "hidden_columns": {
+            "en": "this row has values in hidden columns {columns}: show the columns to send them, or clear the cells if they are not to be imported",
+            "zh": "此行在已隐藏的 {columns} 列中有内容:要导入就取消隐藏这些列,不导入就清空这些单元格",
+        },
         "merged_rows": {
             "en": "cells {cells} are merged over several rows: the file holds their value on the first row only; unmerge them and fill in each row",
             "zh": "单元格 {cells} 跨行合并:文件只在第一行保存其值;请取消合并,逐行填写",

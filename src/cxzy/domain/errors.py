@@ -3,7 +3,7 @@ render them in the user's language (see :mod:`cxzy.i18n`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 
@@ -70,6 +70,23 @@ class Choices:
             words = named or field_words(self.type, self.field, code, lang)
             shown.append(f"{code}({words})" if words and words != code else code)
         return "、".join(shown)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+class Listed:
+    """Names in a message, listed as each language lists them (``E, F and G``,
+    ``E、F、G``)."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+
+    def render(self, lang: str = "en") -> str:
+        if lang != "en":
+            return "、".join(self.names)
+        *rest, last = self.names or [""]
+        return f"{', '.join(rest)} and {last}" if rest else last
 
     def __str__(self) -> str:
         return self.render("en")

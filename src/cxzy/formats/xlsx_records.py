@@ -35,8 +35,8 @@ from typing import Any, NamedTuple
 from xml.etree.ElementTree import ParseError, iterparse
 from zoneinfo import ZoneInfo
 
-from cxzy.domain.errors import Violation
-from cxzy.formats.cells import Item, Unsaved, record_type, records_from_rows
+from cxzy.domain.errors import Listed, Violation
+from cxzy.formats.cells import Item, Unsaved, is_comment, record_type, records_from_rows
 
 #: The workbook keyword that marks what cxzy exports (the ledger): a report, not
 #: records; imported by mistake, it is refused in one line.
@@ -128,21 +128,21 @@ class Layout(NamedTuple):
 
     hidden: set[int]  # rows
     merged: dict[int, str]  # row → the ranges merged over it and others (E2:E3, F2:F3)
-    columns: dict[int, str]  # hidden columns: index (from 0) → letter
+    columns: list[tuple[int, int]]  # hidden columns: ranges of indexes (from 0), inclusive
 
 
 def _layout(data: bytes | None) -> Layout:
     """The sheet's hidden rows and columns, and for each row that cells merged over
     several rows cover, those ranges. Read from the sheet's XML, which the
     read-only reader does not parse for them (not at all when it has none)."""
-    from openpyxl.utils.cell import get_column_letter, range_boundaries
+    from openpyxl.utils.cell import range_boundaries
 
     if data is None:
-        return Layout(set(), {}, {})
+        return Layout(set(), {}, [])
     if b"hidden=" not in data and b"<mergeCell " not in data and b":mergeCell " not in data:
-        return Layout(set(), {}, {})
+        return Layout(set(), {}, [])
     hidden: set[int] = set()
-    columns: dict[int, str] = {}
+    columns: list[tuple[int, int]] = []
     merged: dict[int, list[tuple[int, str]]] = {}
     number = 0
     for _, element in iterparse(io.BytesIO(data)):
@@ -153,9 +153,8 @@ def _layout(data: bytes | None) -> Layout:
                 hidden.add(number)
             element.clear()  # (its cells: read by the reader)
         elif tag == "col" and element.get("hidden") in ("1", "true"):
-            first, last = int(element.get("min", 0)), int(element.get("max", 0))
-            for index in range(first, min(last, first + MAX_HIDDEN_COLUMNS) + 1):
-                columns[index - 1] = get_column_letter(index)
+            first = int(element.get("min", 1))
+            columns.append((first - 1, int(element.get("max", first)) - 1))
         elif tag == "mergeCell":
             ref = element.get("ref", "")
             column, first, _, last = range_boundaries(ref)
@@ -166,28 +165,38 @@ def _layout(data: bytes | None) -> Layout:
     return Layout(hidden, spans, columns)
 
 
-#: Hidden columns looked at: Excel hides "all columns to the right" as one range of
-#: 16,000 (none of which the template's sheets fill)
-MAX_HIDDEN_COLUMNS = 1000
-
-
 def _filled_where_hidden(
-    rows: Iterator[tuple[int, Sequence[Any]]], columns: dict[int, str], found: dict[int, str]
+    rows: Iterator[tuple[int, Sequence[Any]]],
+    columns: list[tuple[int, int]],
+    found: dict[int, list[str]],
 ) -> Iterator[tuple[int, Sequence[Any]]]:
-    """The rows, passed on; ``found``: each row with a value in a hidden column →
-    those columns' letters (the header's row too: it holds no record)."""
+    """The rows, passed on; ``found``: each row after the header with a value in a
+    hidden column that the header names as a field → those columns' letters. (A
+    column whose name begins with ``#`` is the unit's notes: never read.)"""
+    from openpyxl.utils.cell import get_column_letter
+
+    read: list[int] | None = None  # the hidden columns the header names, by index
     for number, cells in rows:
-        filled = [
-            letter
-            for index, letter in columns.items()
-            if index < len(cells) and cells[index] is not None and str(cells[index]).strip()
-        ]
-        if filled:
-            found[number] = ", ".join(filled)
+        if read is None:
+            if not all(_blank(cell) for cell in cells) and not is_comment(cells):
+                read = [
+                    index
+                    for first, last in columns
+                    for index in range(first, min(last, len(cells) - 1) + 1)
+                    if not _blank(cells[index]) and not str(cells[index]).lstrip().startswith("#")
+                ]
+        else:
+            filled = [i for i in read if i < len(cells) and not _blank(cells[i])]
+            if filled:
+                found[number] = [get_column_letter(index + 1) for index in filled]
         yield number, cells
 
 
-def _laid_out(items: list[Item], layout: Layout, hidden_cells: dict[int, str]) -> list[Item]:
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _laid_out(items: list[Item], layout: Layout, hidden_cells: dict[int, list[str]]) -> list[Item]:
     """Records on hidden rows, rows under cells merged over several rows, or with a
     value in a hidden column, refused."""
     if not layout.hidden and not layout.merged and not hidden_cells:
@@ -200,7 +209,9 @@ def _laid_out(items: list[Item], layout: Layout, hidden_cells: dict[int, str]) -
         elif row in layout.merged:
             raw = Violation("merged_rows", cells=layout.merged[row])
         elif row in hidden_cells:
-            raw = Violation("hidden_column", columns=hidden_cells[row])
+            letters = hidden_cells[row]
+            code = "hidden_column" if len(letters) == 1 else "hidden_columns"
+            raw = Violation(code, columns=Listed(letters))
         out.append((label, raw))
     return out
 
@@ -299,7 +310,7 @@ def read_xlsx_records(
             if with_formulas:
                 formulas = formulas or _open(data, name, formulas=True)
                 rows = _with_unsaved(rows, _rows(formulas[sheet.title]))
-            hidden_cells: dict[int, str] = {}
+            hidden_cells: dict[int, list[str]] = {}
             if layout.columns:
                 rows = _filled_where_hidden(rows, layout.columns, hidden_cells)
             if sheet.sheet_state != "visible":
