@@ -291,11 +291,15 @@ def test_gb18030_and_utf16_byte_order_marks_are_not_part_of_the_header(cli, tmp_
     utf16.write_bytes(csv_text(records, delimiter="\t").encode("utf-16"))  # with its BOM
     res = cli.run("import", utf16)
     assert res.code == 0 and "skipped 4" in res.out, str(res)
-    # without its mark, either end first (its header was "t^@y^@p^@e^@, ^@a^@t^@…")
+    # without its mark, either end first (its header was "t^@y^@p^@e^@, ^@a^@t^@…"),
+    # a Chinese note above the header too
     for ending in ("le", "be"):
         bare = tmp_path / f"bare-{ending}.csv"
-        bare.write_bytes(csv_text(records, delimiter="\t").encode(f"utf-16-{ending}"))
+        text = "# 一四五队填报,请勿改动表头\n" + csv_text(records, delimiter="\t")
+        bare.write_bytes(text.encode(f"utf-16-{ending}"))
         res = cli.run("import", bare)
+        assert res.code == 0 and "skipped 4" in res.out, str(res)
+        res = cli.run("import", "--encoding", "utf-16", bare)  # told so: the same
         assert res.code == 0 and "skipped 4" in res.out, str(res)
 
 
@@ -819,6 +823,13 @@ def test_utf_16_given_for_a_file_without_its_mark_and_codecs_not_of_text(cli, tm
     res = other.run("import", "--encoding", "punycode", bare)
     assert_one_line_error(res)
     assert "is not punycode text" in res.err, str(res)
+    # a bad character's line counted in characters (上 is 0x4E0A: a line of its own)
+    broken = tmp_path / "broken.csv"
+    lines = csv_text([*records[:3], act("145", "study", "2010-05-21", title="上上")])
+    broken.write_bytes(lines.encode("utf-16-le") + b"\x00\xd8")  # half a surrogate pair
+    res = other.run("import", "--encoding", "utf-16", broken)
+    assert_one_line_error(res)
+    assert f"line {lines.count(chr(10)) + 1} is not utf-16 text" in res.err, str(res)
     assert not other.store.exists() or other.log_text() == ""
     res = cli.run("import", "--encoding", "utf-16", bare)
     assert res.code == 0, str(res)

@@ -88,11 +88,14 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
     if encoding is not None:
         codec = check_encoding(encoding)
         if codec in _BOM_OR_LITTLE_ENDIAN and not data.startswith(_BOM_OR_LITTLE_ENDIAN[codec]):
-            codec += "-le"  # (its reader refused a file without the mark: "internal error")
+            # (its reader refused a file without the mark: "internal error")
+            told = _utf16_without_mark(data) if codec == "utf-16" else None
+            codec = told or codec + "-le"
         try:
             data.decode(codec)
         except UnicodeError as error:  # (punycode's say no place)
-            line = _line_of(data, getattr(error, "start", 0))
+            start = getattr(error, "start", 0)  # (a line counted in characters: 上 is 0x4E0A)
+            line = data[:start].decode(codec, "replace").count("\n") + 1
             raise Violation("csv_bad_bytes", file=name, line=line, encoding=encoding) from None
         return codec
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
@@ -133,15 +136,17 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
 
 def _utf16_without_mark(data: bytes) -> str | None:
     """``utf-16-le`` or ``-be`` for UTF-16 text without its byte-order mark, told by
-    its header's ASCII, every other byte of which is NUL (read as UTF-8, the
-    header's names were ``t^@y^@p^@e^@``)."""
-    start = data[:64]
-    if len(start) < 4 or len(start) % 2:
+    where its NUL bytes fall: the high byte of each ASCII character (a header's
+    names, commas; read as UTF-8 they were ``t^@y^@p^@e^@``). UTF-8 and GBK text
+    holds no NUL; a Chinese character's low byte may be one (一 is 0x4E00)."""
+    start = data[: min(len(data), 512) // 2 * 2]
+    even, odd = start[0::2].count(0), start[1::2].count(0)
+    units = len(start) // 2
+    if units < 2:
         return None
-    even, odd = start[0::2], start[1::2]
-    if not odd.strip(b"\x00") and even.isascii() and b"\x00" not in even:
+    if odd * 4 >= units and odd > 2 * even:
         return "utf-16-le"
-    if not even.strip(b"\x00") and odd.isascii() and b"\x00" not in odd:
+    if even * 4 >= units and even > 2 * odd:
         return "utf-16-be"
     return None
 
@@ -212,7 +217,9 @@ def _split_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any]]]:
     first = next(lines, "").removeprefix("\ufeff")  # (a byte-order mark is no text)
     named = _SEP_LINE.fullmatch(first)
     head = [] if named is not None else [first]  # lines read ahead, to be read again
-    while not (head and head[-1].strip()):  # up to the first that is not blank
+    # up to the first line that is neither blank nor a note: the header, whose
+    # delimiter is the file's (a note above a tab-separated header made it ",")
+    while not (head and head[-1].strip() and not head[-1].lstrip().startswith("#")):
         line = next(lines, None)
         if line is None:
             break
