@@ -105,13 +105,13 @@ SCHEMA_CASES = [
     pytest.param(
         {**ACT, "at": 20100512},  # ("20100512" in quotes is one: "not ISO 8601" misled)
         [],
-        [f("at"), r'20100512 is a number; a date is text in quotes: "2010-06-01"$'],
+        [f("at"), r"20100512 is a number, not a date: write the date, 2010-05-12 \(in JSON"],
         id="at-a-number",
     ),
     pytest.param(
         {**CM, "due": 20101231},
         [],
-        [f("due"), r"20101231 is a number; a date is text in quotes"],
+        [f("due"), r"20101231 is a number, not a date: write the date, 2010-12-31"],
         id="due-a-number",
     ),
     pytest.param(

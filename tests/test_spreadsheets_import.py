@@ -1130,6 +1130,17 @@ def test_a_dotted_column_that_names_no_field_is_refused_even_when_empty(cli, tmp
     assert cli.run("import", path).code == 0
 
 
+def test_a_date_typed_as_a_number_in_a_sheet_is_told_the_date_it_spells(cli, tmp_path):
+    # it was told "a date is text in quotes", which no cell of a sheet is
+    cli.ok_import(prelude())
+    rows = [["at", "unit", "kind", "title"], [20100520, "145", "study", "学习"]]
+    path = write_sheets(tmp_path / "number.xlsx", {"ActivityHeld": rows})
+    res = cli.run("import", path, lang="zh")
+    assert res.messages(f"{path}[ActivityHeld]", 2) == [
+        "字段 'at':20100520 是数字,不是日期:请写成日期 2010-05-20(JSON Lines 中要加引号)"
+    ], str(res)
+
+
 def test_a_phase_s_field_is_named_as_its_column(cli, tmp_path):
     # "missing required field 'phases[0].end'": the sheet has no such column, and
     # counts its phases from 1

@@ -94,8 +94,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "字段 '{field}':'{value}' 不是 ≥ {min} 的整数",
     },
     "date_is_number": {
-        "en": "field '{field}': {value} is a number; a date is text in quotes: \"2010-06-01\"",
-        "zh": "字段 '{field}':{value} 是数字;日期要写成带引号的文本:\"2010-06-01\"",
+        "en": "field '{field}': {value} is a number, not a date: write the date, {day} "
+        "(in JSON Lines, in quotes)",
+        "zh": "字段 '{field}':{value} 是数字,不是日期:请写成日期 {day}(JSON Lines 中要加引号)",
     },
     "quoted_value": {
         "en": "field '{field}': {value} is text in quotes; write it without them: {bare}",

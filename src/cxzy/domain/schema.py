@@ -4,6 +4,7 @@ normalised :class:`~cxzy.domain.records.Record`."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -200,7 +201,11 @@ def _unquoted_date(value: Any, name: str) -> None:
     """A date written as a JSON number (``"at": 20100601``) is said to be one: it was
     "not an ISO 8601 date", and the same digits in quotes are one."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        raise Violation("date_is_number", field=name, value=_show(value))
+        digits, day = str(value), "2010-06-01"  # (an example, unless it spells one)
+        if isinstance(value, int) and len(digits) == 8:
+            with contextlib.suppress(ValueError):
+                day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:])).isoformat()
+        raise Violation("date_is_number", field=name, value=_show(value), day=day)
 
 
 def _within_days(day: date, value: Any, name: str) -> date:
