@@ -1448,9 +1448,9 @@ async def test_full_collections_still_run_on_a_screen_that_paints_nothing(demo_s
             assert len([moment for moment in full if moment > started]) >= 2
 
 
-def another_writer_imports_an_activity(store: Path) -> None:
-    """WYB's mechanism activity of 2012-11-06, imported by another writer (a thread
-    with its own connection) while the dashboard runs."""
+def another_writer_imports_an_activity(store: Path, n: int = 1) -> None:
+    """WYB's mechanism activity of 2012-11-06 (the ``n``-th), imported by another
+    writer (a thread with its own connection) while the dashboard runs."""
 
     def write() -> None:
         record = {
@@ -1459,7 +1459,7 @@ def another_writer_imports_an_activity(store: Path) -> None:
             "unit": "WYB",
             "kind": "mechanism",
             "title": "制定长效机制",
-            "id": "live-1",
+            "id": f"live-{n}",
         }
         assert Importer(open_app(location(store))).run([("live:1", record)]).written == 1
 
@@ -1509,6 +1509,20 @@ async def test_the_logs_cursor_stays_on_its_record_when_new_records_come_in(stor
             await pilot.pause(0.1)
         assert table.coordinate_to_cell_key((0, 0)).row_key.value == str(int(top) + 1)
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == chosen
+        # on the newest record, the cursor follows the newest, as a live view does
+        table.move_cursor(row=0)
+        await pilot.pause()
+        another_writer_imports_an_activity(store, 2)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and table.cursor_coordinate.row == 0:
+            if table.coordinate_to_cell_key((0, 0)).row_key.value == str(int(top) + 2):
+                break
+            await pilot.pause(0.1)
+        assert table.coordinate_to_cell_key((0, 0)).row_key.value == str(int(top) + 2)
+        assert table.cursor_coordinate.row == 0
+        table.move_cursor(row=5)
+        await pilot.pause()
+        chosen = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, RecordScreen) and app.screen.pos == int(chosen)

@@ -169,8 +169,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "本库已是活动 '{existing}' 的库,不能再规划 '{campaign}'",
     },
     "second_campaign_here": {
-        "en": "this import plans campaign '{existing}' before ({where}): a store holds one "
-        "campaign, not '{campaign}' as well",
+        "en": "this import already plans campaign '{existing}' (at {where}); a store holds one "
+        "campaign, so not '{campaign}' as well",
         "zh": "本次导入前面已规划活动 '{existing}'({where}):一个库只有一个活动,不能再规划 '{campaign}'",
     },
     "unknown_phase": {
@@ -1227,8 +1227,8 @@ MESSAGES.update(
             "zh": "从第 {begins} 行开始的这一行有一个引号没有闭合(文件其余部分会成为一个单元格)",
         },
         "csv_cell_too_long": {
-            "en": "the row that begins on line {begins} has a cell of more than 16,777,216 characters",
-            "zh": "从第 {begins} 行开始的这一行有一个单元格超过 16,777,216 个字符",
+            "en": "the row that begins on line {begins} has a cell of more than {most} characters",
+            "zh": "从第 {begins} 行开始的这一行有一个单元格超过 {most} 个字符",
         },
         "csv_after_quote": {
             "en": 'text follows a closing quote in the row that begins on line {begins} (a quote inside a quoted cell is written twice: "")',

@@ -240,7 +240,7 @@ def _split_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any]]]:
     except csv.Error as error:
         begins += 1 if named is not None else 0  # (a line of the file, "sep=" counted)
         known = next((key for part, key in _REASONS.items() if part in str(error)), None)
-        reason = Violation(known, begins=begins) if known else str(error)
+        reason = Violation(known, begins=begins, most=f"{CELL_LIMIT:,}") if known else str(error)
         raise Violation("csv_broken", line=row + 1, reason=reason) from None
 
 

@@ -179,8 +179,9 @@ class LogScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.loading = False
         cursor = table.cursor_coordinate
-        # the record under the cursor: new records come in above it
-        on = self._rows[cursor.row].pos if 0 <= cursor.row < len(self._rows) else None
+        # the record under the cursor: new records come in above it (on the newest,
+        # the cursor stays on the newest: it follows them, as a live view does)
+        on = self._rows[cursor.row].pos if 0 < cursor.row < len(self._rows) else None
         self._rows = rows
         self._last = rows[-1].pos if rows else None
         keys = log_columns(self.size.width)

@@ -54,7 +54,7 @@ class OverviewScreen(Screen[None]):
     OverviewScreen.-narrow #side { display: none; }
     OverviewScreen.-narrow.-side-shown #side { display: block; min-width: 48; }
     OverviewScreen.-wide.-side-hidden #side { display: none; }
-    OverviewScreen AlertsPanel { border: round $warning; }
+    OverviewScreen AlertsPanel { border: round $warning; min-height: 6; }  /* ALERTS_MIN */
     OverviewScreen #notice { height: auto; color: $warning; padding: 0 1; }
     OverviewScreen #empty { height: auto; color: $text-muted; padding: 0 1; display: none; }
     """
@@ -109,7 +109,8 @@ class OverviewScreen(Screen[None]):
         self.call_after_refresh(self._fit_chart)
 
     def _fit_chart(self) -> None:
-        """The chart below the alerts where it leaves them ``ALERTS_MIN`` rows."""
+        """The chart below the alerts where it leaves them ``ALERTS_MIN`` rows (their
+        CSS keeps them so when a line above the grid comes: the chart is cut)."""
         chart = self.query_one(ProgressChart)
         rows = len(chart.phases) + chart.styles.gutter.height  # (its border)
         chart.display = self.query_one("#main").size.height >= rows + ALERTS_MIN
