@@ -650,6 +650,50 @@ async def test_a_dashboard_says_when_the_connection_drops_and_catches_up(pg, ser
         assert not notice.display
 
 
+async def test_a_dashboard_says_disconnected_for_as_long_as_the_store_is_unreachable(
+    pg, server, capsys, monkeypatch
+):
+    # During an outage the subscription was made (it connects in a thread of its
+    # own) and the dashboard said "connected" a moment later, and LIVE, for as long
+    # as it lasted; its failure was said in psycopg's English words.
+    from eventsourcing.persistence import OperationalError
+
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    app = CxzyApp(
+        open_app(resolve_store(pg), read_only=True), lang="zh", today=date(2012, 11, 7), live=True
+    )
+    async with app.run_test(size=(170, 45)) as pilot:
+        assert await _wait(pilot, lambda: app.snapshot is not None and app.connected, 10)
+        down = threading.Event()
+        head = app.store.head
+
+        def unreachable() -> int:
+            if down.is_set():
+                raise OperationalError("couldn't get a connection after 5.00 sec")
+            return head()
+
+        monkeypatch.setattr(app.store, "head", unreachable)
+        down.set()
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query ILIKE 'LISTEN%%' AND pid <> pg_backend_pid()"
+            )
+        assert await _wait(pilot, lambda: not app.connected, 5)
+        seen = []
+        for _ in range(30):  # three seconds: three attempts to reconnect, at least
+            await pilot.pause(0.1)
+            seen.append(app.connected)
+        assert not any(seen), seen
+        notice = app.screen.query_one("#notice", Static)
+        assert notice.display and "与数据库的连接已断开" in str(notice.render())
+        said = [n.message for n in app._notifications]
+        assert not [m for m in said if "couldn't" in m], said
+        down.clear()
+        assert await _wait(pilot, lambda: app.connected, 10)
+        assert not notice.display and not list(app._notifications)
+
+
 async def test_a_read_whose_connection_was_ended_says_reconnecting_not_cannot_open(
     pg, server, capsys
 ):

@@ -281,6 +281,7 @@ _LOST = (
     "connection is lost",
     "consuming input failed",
     "connection has been closed",
+    "couldn't get a connection",  # (the pool's wait, while the server is unreachable)
 )
 
 

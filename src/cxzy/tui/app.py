@@ -373,6 +373,13 @@ class CxzyApp(App[None]):
                 said = str(error)
             self.call_from_thread(self._store_failed, said)
 
+    def watch_connected(self, was: bool, connected: bool) -> None:
+        """Connected again: what said it was lost goes (it said "showing the state
+        before" for seconds after the new state was shown)."""
+        if connected and not was:
+            self.clear_notifications()
+            self._failure = None
+
     def _store_failed(self, said: str) -> None:
         if said != self._failure:  # (the live poll asks ten times a second)
             self._failure = said
@@ -392,6 +399,9 @@ class CxzyApp(App[None]):
                     self._subscription = subscription
                     if self._stopping:
                         subscription.stop()
+                    # the store answers: the subscription connects in a thread of its
+                    # own, and it was said connected all through an outage
+                    self.store.head()
                     self.call_from_thread(setattr, self, "connected", True)
                     for notification in subscription:
                         after = notification.id
