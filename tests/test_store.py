@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import load_demo_into
-from contract_helpers import race_two_imports
+from contract_helpers import race_two_imports, run_module, subprocess_env
 from cxzy.application import copying, staging
 from cxzy.application.app import open_app
 from cxzy.application.dashboard import DashboardQuery, SearchWords
@@ -338,6 +338,21 @@ def test_a_copy_of_a_store_with_edited_figures_is_right_and_says_so(store, tmp_p
     assert main(["--lang", "en", "store", "copy", str(store), str(tmp_path / "2.sqlite3")]) == 1
     assert "lacks tables of its figures (cx_units)" in capsys.readouterr().err
     assert not (tmp_path / "2.sqlite3").exists()
+
+
+def test_a_copys_message_into_a_file_is_one_line_however_long(store, tmp_path):
+    # piped, the output is 160 columns wide: a long store name cut the message in
+    # two, a space left at the cut (a cron job's log, a script reading the line)
+    folder = tmp_path / ("a-rather-long-folder-name-for-the-office-s-copies-" * 2)
+    folder.mkdir()
+    target = folder / "copy-of-the-campaign-store.sqlite3"
+    env = subprocess_env()
+    done = run_module(
+        "--lang", "en", "store", "copy", str(store), str(target), env=env, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1 and len(done.stdout) > 160, done.stdout
+    assert done.stdout.startswith("copied 544 events") and "identical" in done.stdout
 
 
 @pytest.mark.parametrize(

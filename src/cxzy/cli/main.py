@@ -55,6 +55,7 @@ from cxzy.cli.exits import (
     OutputFailed,
 )
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
+from cxzy.cli.messages import say
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Once, Parser, lang_in, speaking
 from cxzy.cli.writing import write_into
@@ -362,7 +363,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     key = "dry_run_ok" if args.dry_run else "imported"
     said = t(key, lang, written=result.written, skipped=result.skipped, position=result.position)
     try:
-        out.print(said)
+        say(out, said)
     except OSError as error:
         if error.errno not in OUTPUT_ERRORS:
             raise
@@ -520,7 +521,8 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
-    out.print(
+    say(
+        out,
         t(
             "demo_loaded",
             lang,

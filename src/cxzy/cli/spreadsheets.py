@@ -25,6 +25,7 @@ from cxzy.application.status import StatusQuery
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
+from cxzy.cli.messages import say
 from cxzy.cli.progress import progress
 from cxzy.domain.errors import Violation
 from cxzy.domain.registry import activity_kind_key
@@ -111,10 +112,6 @@ def activity_kind_words(template: Template) -> dict[str, str]:
     return words | {
         activity_kind_key(kind): kind for kind in template.activity_kinds | {SELF_CHOSEN}
     }
-
-
-def _say(console: Console, text: str) -> None:
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 #: Extensions of files (not folders): ``--format csv`` writes a folder, and a folder
@@ -269,7 +266,7 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
         if app is not None:
             app.close()
     sheets = _written(args.output, lambda: write_template(path, inputs, args.lang))
-    _say(
+    say(
         out,
         t("template_written", args.lang, file=args.output, sheets=sheets, units=len(inputs.units)),
     )
@@ -306,7 +303,7 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
             _written(args.output, lambda: write_tables_xlsx(tables, path))
         else:
             _written(args.output, lambda: _write_csv(tables, path, args.output))
-    _say(
+    say(
         out,
         t(
             "ledger_written",
@@ -376,7 +373,7 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
     else:
         text = report_html(summary, args.lang)
     _written(args.output, lambda: _write_text(path, marked_report(text)))
-    _say(
+    say(
         out,
         t(
             "report_written",

@@ -12,6 +12,7 @@ from rich.console import Console
 from cxzy.application.app import open_app, open_reading
 from cxzy.application.copying import copy_store
 from cxzy.application.store import StoreLocation, failures_named, resolve_store
+from cxzy.cli.messages import say
 from cxzy.cli.progress import progress
 from cxzy.cli.writing import write_into
 from cxzy.domain.errors import Violation
@@ -69,7 +70,8 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
         tables = ", ".join(result.source_unlike)
     else:
         words, tables = "copied", ""
-    out.print(
+    say(
+        out,
         t(
             words,
             args.lang,
@@ -91,7 +93,7 @@ def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
         head = app.head()
         with progress(err, t("progress_rebuilding", args.lang), head) as done:
             applied = app.rebuild_read_model(done)
-    out.print(t("rebuilt", args.lang, events=applied, store=args.location.display()))
+    say(out, t("rebuilt", args.lang, events=applied, store=args.location.display()))
     return 0
 
 
