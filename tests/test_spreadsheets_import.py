@@ -501,6 +501,28 @@ def test_an_activity_kind_typed_in_its_words_is_read_as_the_kind(cli, tmp_path):
     assert "serve_masses (Serving the masses)" in res.err, res.err
 
 
+def test_several_workbooks_are_read_together_in_time_order(cli, tmp_path):
+    # a unit's monthly workbooks: `import *.xlsx` gives 十一月 before 十月, and
+    # November's fulfilment of October's commitment was "made only later"
+    cli.ok_import(prelude())
+    october = write_sheets(
+        tmp_path / "十月.xlsx",
+        {
+            "CommitmentMade": [
+                ["at", "commitment", "unit", "text", "due"],
+                ["2010-10-20", "C-20", "145", "t", "2010-12-31"],
+            ]
+        },
+    )
+    november = write_sheets(
+        tmp_path / "十一月.xlsx",
+        {"CommitmentFulfilled": [["at", "commitment"], ["2010-11-20", "C-20"]]},
+    )
+    res = cli.run("import", november, october)
+    assert res.code == 0 and "imported 2" in res.out, str(res)
+    assert [r["type"] for r in cli.log()[-2:]] == ["CommitmentMade", "CommitmentFulfilled"]
+
+
 def test_csv_files_named_after_types_are_read_together_in_time_order(cli, tmp_path):
     """Per-type CSV files are a workbook's sheets written apart: `import *.csv`
     gives CommitmentFulfilled.csv before CommitmentMade.csv, and the fulfilment was

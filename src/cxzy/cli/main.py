@@ -64,7 +64,7 @@ from cxzy.domain.moments import iso_moment, known_at, typed_day
 from cxzy.domain.records import Record
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
-from cxzy.formats.readers import CSV_SUFFIXES, read_file, typed_csv
+from cxzy.formats.readers import CSV_SUFFIXES, file_format, read_file, typed_csv
 from cxzy.formats.xlsx_records import in_time_order
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t, type_named
 from cxzy.literal import visible
@@ -241,12 +241,14 @@ def _read_files(
     read as they are consumed, and about how many there are; ``sources`` receives
     each file's SHA-256 (and each workbook sheet's label). ``files``: label → path.
 
-    CSV files named after a record type are a workbook's sheets written apart: when
-    there are several, their records are read whole and put together in time
-    order, as a workbook's sheets are, where the first of them was given (a shell's
-    ``*.csv`` gives ``CommitmentFulfilled.csv`` before ``CommitmentMade.csv``)."""
+    CSV files named after a record type are a workbook's sheets written apart, and
+    several workbooks are one's sheets sent in parts: when there are several of
+    them, their records are read whole and put together in time order, as a
+    workbook's sheets are, where the first of them was given (a shell's ``*.csv``
+    gives ``CommitmentFulfilled.csv`` before ``CommitmentMade.csv``, ``*.xlsx``
+    十一月 before 十月)."""
     parts: list[Iterable[RawItem]] = []
-    typed: list[int] = []  # the parts that are CSV files named after a type
+    typed: list[int] = []  # the parts that are sheets: typed CSV files, workbooks
     total = 0
     for name, path in files.items():
         if path.is_dir():
@@ -263,7 +265,7 @@ def _read_files(
             raise Violation("file_missing", file=name) from None
         except OSError as error:
             raise Violation("file_unreadable", file=name, reason=os_reason(error)) from None
-        if typed_csv(name):
+        if typed_csv(name) or file_format(path) == "xlsx":
             typed.append(len(parts))
         parts.append(found)
         total += count
