@@ -1152,6 +1152,50 @@ def test_a_dotted_column_that_names_no_field_is_refused_even_when_empty(cli, tmp
     assert cli.run("import", path).code == 0
 
 
+def test_excel_error_values_are_refused_not_taken_for_notes_or_text(cli, tmp_path):
+    # a failed formula's #N/A in a row's first cell made the row a note (dropped,
+    # exit 0); #REF! in a title was stored as the title
+    cli.ok_import(prelude())
+    rows = [
+        ["at", "unit", "kind", "title", "#备注"],
+        ["#N/A", "145", "study", "学习", None],
+        ["2010-05-21", "145", "study", "#REF!", None],
+        ["2010-05-22", "145", "study", "讨论", "#N/A"],  # (a note column: never read)
+    ]
+    path = write_sheets(tmp_path / "errors.xlsx", {"ActivityHeld": rows})
+    res = cli.run("import", path)
+    assert res.messages(f"{path}[ActivityHeld]", 2) == [
+        "cell A holds Excel's error #N/A (its formula failed): correct the formula, or type "
+        "the value"
+    ], str(res)
+    assert "cell D holds Excel's error #REF!" in res.messages(f"{path}[ActivityHeld]", 3)[0]
+    assert res.messages(f"{path}[ActivityHeld]", 4) == [] and "2 bad records" in res.err
+    saved = tmp_path / "ActivityHeld.csv"  # Excel saves the error's text in a CSV
+    saved.write_text("at,unit,kind,title\n#N/A,145,study,学习\n", encoding="utf-8")
+    res = cli.run("import", saved)
+    assert res.code == 1 and "cell A holds Excel's error #N/A" in res.err, str(res)
+
+
+def test_excel_habits_a_return_yes_and_no_and_a_full_width_note(cli, tmp_path):
+    # a carriage return the file holds as _x000D_ went into the log as those letters;
+    # the English template's yes/no were refused; a note begun with ＃ (a Chinese
+    # input method's) was read as a record, and a sheet named so as records
+    cli.ok_import(prelude())
+    rows = [
+        ["at", "commitment", "unit", "text", "due", "public"],
+        ["＃ 填表说明:每行一条承诺"],
+        ["2010-06-01", "C-1", "145", "第一条_x000D_\n第二条", "2010-12-31", "yes"],
+        ["2010-06-02", "C-2", "145", "另一条", "2010-12-31", "No"],
+    ]
+    drafts = [["at", "unit"], ["草稿", "145"]]
+    path = write_sheets(tmp_path / "habits.xlsx", {"CommitmentMade": rows, "＃我的草稿": drafts})
+    res = cli.run("import", path)
+    assert res.code == 0 and "imported 2" in res.out, str(res)
+    made = {r["commitment"]: r for r in cli.log() if r["type"] == "CommitmentMade"}
+    assert made["C-1"]["text"] == "第一条\r\n第二条" and made["C-1"]["public"] is True
+    assert made["C-2"]["public"] is False
+
+
 def test_a_date_typed_as_a_number_in_a_sheet_is_told_the_date_it_spells(cli, tmp_path):
     # it was told "a date is text in quotes", which no cell of a sheet is
     cli.ok_import(prelude())

@@ -53,6 +53,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "not_object": {"en": "a record must be a JSON object", "zh": "每条记录必须是 JSON 对象"},
     "missing_field": {"en": "field '{field}' is required", "zh": "缺少必填字段 '{field}'"},
+    "excel_error": {
+        "en": "cell {column} holds Excel's error {value} (its formula failed): correct the formula, or type the value",
+        "zh": "单元格 {column} 是 Excel 的错误值 {value}(公式出错):请改正公式,或直接填写数值",
+    },
     "formula_unsaved": {
         "en": "cell {column} holds a formula ({formula}) whose result the file never saved: open and save it in Excel or WPS, then import it",
         "zh": "单元格 {column} 是公式({formula}),文件中没有保存其计算结果:请用 Excel 或 WPS 打开并保存后再导入",

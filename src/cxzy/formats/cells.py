@@ -40,8 +40,15 @@ from cxzy.i18n import code_named
 #: What a reader yields: where the record is, and the mapping or why it is not one.
 Item = tuple[str, Mapping[str, Any] | Violation]
 
-TRUE_WORDS = frozenset({"true", "是", "1"})
-FALSE_WORDS = frozenset({"false", "否", "0"})
+TRUE_WORDS = frozenset({"true", "是", "1", "yes"})  # (yes/no: the English template's)
+FALSE_WORDS = frozenset({"false", "否", "0", "no"})
+#: What Excel shows, and saves, in a cell whose formula failed: a value of no field
+#: (#N/A was stored as a title, and one in a row's first cell made it a note)
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+    | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+NOTE_MARKS = ("#", "\uff03")  # a note's first character: # or ＃ (a Chinese input method's)
 _MOMENT_FIELDS = ("at", "recorded")
 _TEXT_FIELDS = ("type", "id", "by")
 # fields whose values are codes of a fixed vocabulary or a unit's code: typed with a
@@ -396,9 +403,20 @@ def coerce_row(
 
 
 def is_comment(values: Sequence[Any]) -> bool:
-    """A row whose first filled cell starts with ``#`` (like a JSON Lines comment)."""
+    """A row whose first filled cell starts with ``#`` or ``＃`` (like a JSON Lines
+    comment), unless it is Excel's error value (``#N/A``: a failed formula)."""
     first = next((v for v in values if not _empty(v)), None)
-    return isinstance(first, str) and first.lstrip().startswith("#")
+    return is_note(first) and not excel_error(first)
+
+
+def is_note(text: Any) -> bool:
+    """Text that begins as a note: ``#`` or ``＃``."""
+    return isinstance(text, str) and text.lstrip().startswith(NOTE_MARKS)
+
+
+def excel_error(value: Any) -> bool:
+    """Whether a cell holds Excel's error value (``#VALUE!``, ``#N/A``, …)."""
+    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
 
 
 def records_from_rows(
@@ -450,8 +468,11 @@ def records_from_rows(
                 name = header[index] if index < len(header) else ""
                 if not name:
                     raise Violation("cell_without_header", column=column_letter(index))
-                if not name.startswith("#"):  # a unit's own notes column
-                    cells[name] = value
+                if name.startswith("#"):  # a unit's own notes column
+                    continue
+                if excel_error(value):
+                    raise Violation("excel_error", column=column_letter(index), value=value.strip())
+                cells[name] = value
             yield where(number), coerce_row(cells, sheet_type, date1904)
         except Violation as violation:
             yield where(number), violation

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cxzy.domain.errors import Violation, os_reason
-from cxzy.formats.cells import Item, is_comment, record_type, records_from_rows
+from cxzy.formats.cells import Item, is_comment, is_note, record_type, records_from_rows
 from cxzy.literal import clipped
 
 FALLBACK_ENCODING = "gb18030"
@@ -219,7 +219,7 @@ def _split_rows(lines: Iterator[str]) -> Iterator[tuple[int, list[Any]]]:
     head = [] if named is not None else [first]  # lines read ahead, to be read again
     # up to the first line that is neither blank nor a note: the header, whose
     # delimiter is the file's (a note above a tab-separated header made it ",")
-    while not (head and head[-1].strip() and not head[-1].lstrip().startswith("#")):
+    while not (head and head[-1].strip() and not is_note(head[-1])):
         line = next(lines, None)
         if line is None:
             break

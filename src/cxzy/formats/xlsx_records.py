@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
@@ -36,7 +37,14 @@ from xml.etree.ElementTree import ParseError, iterparse
 from zoneinfo import ZoneInfo
 
 from cxzy.domain.errors import Listed, Violation
-from cxzy.formats.cells import Item, Unsaved, is_comment, record_type, records_from_rows
+from cxzy.formats.cells import (
+    Item,
+    Unsaved,
+    is_comment,
+    is_note,
+    record_type,
+    records_from_rows,
+)
 
 #: The workbook keyword that marks what cxzy exports (the ledger): a report, not
 #: records; imported by mistake, it is refused in one line.
@@ -106,7 +114,19 @@ def _open(data: bytes, name: str, *, formulas: bool = False) -> Any:
 
 def _rows(sheet: Any) -> Iterator[tuple[int, Sequence[Any]]]:
     sheet.reset_dimensions()  # the stored size may be wrong (files from other programs)
-    yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+    for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+        yield number, [_unescaped(cell) for cell in cells]
+
+
+# A character the file's XML may not hold as itself, as the file format writes it
+# (a carriage return pasted from Word is _x000D_; _x005F_ is "_" itself): read back
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(cell: Any) -> Any:
+    if isinstance(cell, str) and "_x" in cell:
+        return _ESCAPED.sub(lambda found: chr(int(found[1], 16)), cell)
+    return cell
 
 
 def _sheet_xml(archive: zipfile.ZipFile, sheet: Any) -> bytes | None:
@@ -183,7 +203,7 @@ def _filled_where_hidden(
                     index
                     for first, last in columns
                     for index in range(first, min(last, len(cells) - 1) + 1)
-                    if not _blank(cells[index]) and not str(cells[index]).lstrip().startswith("#")
+                    if not _blank(cells[index]) and not is_note(str(cells[index]))
                 ]
         else:
             filled = [i for i in read if i < len(cells) and not _blank(cells[i])]
@@ -299,7 +319,7 @@ def read_xlsx_records(
         date1904 = book.epoch == CALENDAR_MAC_1904
         sheets: list[list[Item]] = []
         for sheet in book.worksheets:
-            if sheet.title.startswith("#"):
+            if is_note(sheet.title):
                 continue
             sheet_type = record_type(sheet.title)
             label_ = sheet_label(name, sheet.title)
