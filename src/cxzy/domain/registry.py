@@ -112,7 +112,7 @@ class Registry:
                     # before the store held the campaign, keep the codes)
                     raise Violation("activity_kind_named", kind=kind, named=code)
             codes = tuple(sorted(template.activity_kinds | {SELF_CHOSEN}))
-            kinds = Choices("ActivityHeld", "kind", codes, template.activity_kind_names)
+            kinds = Choices("ActivityHeld", "kind", codes, template.kind_names)
             raise Violation("unknown_activity_kind", kind=kind, kinds=kinds)
 
 
