@@ -601,6 +601,14 @@ def test_sheets_named_after_a_type_loosely_but_not_a_copy(cli, tmp_path):
         assert res.code == 1 and "type" in res.err, str(res)
     res = cli.run("import", write_table(tmp_path / "b.xlsx", rows, sheet="ActivityHeld (2)"))
     assert res.code == 1 and "type" in res.err, str(res)
+    # said to be a copy, and which type's; a sheet named in a type's words, which
+    # (it was "name the sheet after the record type, e.g. ActivityHeld")
+    assert "sheet 'ActivityHeld (2)' is a copy of sheet ActivityHeld" in res.err, str(res)
+    book = write_table(tmp_path / "c.xlsx", rows, sheet="ActivityHeld - 副本")
+    assert "is a copy of sheet ActivityHeld" in cli.run("import", book).err
+    book = write_table(tmp_path / "d.xlsx", rows, sheet="开展活动")
+    res = cli.run("import", book, lang="zh")
+    assert "工作表 '开展活动' 用的是 ActivityHeld 的中文名" in res.err, str(res)
 
 
 def test_an_empty_sheet_with_an_added_column_refuses_nothing(cli, tmp_path):

@@ -1134,6 +1134,18 @@ MESSAGES.update(
             "the fields: type, at, …",
             "zh": "表头没有 'at' 列(现有:{header});第一行应为字段名:type、at、…",
         },
+        "sheet_is_copy": {
+            "en": "sheet '{sheet}' is a copy of sheet {type} (a draft?), and has no 'type' column: "
+            "its rows are not read as {type}; move them to sheet {type}, or delete the copy",
+            "zh": "工作表 '{sheet}' 是工作表 {type} 的副本(草稿?),且没有 'type' 列:其中各行不会按 {type} "
+            "读取;请把它们移到工作表 {type},或删除该副本",
+        },
+        "sheet_named_in_words": {
+            "en": "sheet '{sheet}' is named in the words of {type} and has no 'type' column: name "
+            "it {type} so that its rows are of that type, or add a 'type' column",
+            "zh": "工作表 '{sheet}' 用的是 {type} 的中文名,且没有 'type' 列:请把工作表命名为 {type},"
+            "各行即为该类型;或加上 'type' 列",
+        },
         "header_needs_type": {
             "en": "the header row has no 'type' column (found: {header}); add one, or name the "
             "sheet (or the CSV file) after the record type, e.g. ActivityHeld",

@@ -216,6 +216,30 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# a copy's name as Excel and WPS make it: "ActivityHeld (2)", "ActivityHeld - 副本"
+_COPY = re.compile(r"(?P<name>.+?)\s*(\(\d+\)|[-–—]?\s*(副本|copy)(\s*\(?\d+\)?)?)", re.I)
+
+
+def _named_sheet(items: list[Item], title: str) -> list[Item]:
+    """A sheet without a ``type`` column whose name is a copy's of a type's sheet,
+    or a type's words (承诺兑现): said so, where "name the sheet after the record
+    type" left the clerk to guess which."""
+    if not items or not isinstance(items[0][1], Violation):
+        return items
+    if items[0][1].code != "header_needs_type":
+        return items
+    from cxzy.i18n import type_named
+
+    copied = _COPY.fullmatch(title.strip())
+    if copied is not None and record_type(copied["name"]) is not None:
+        said = Violation("sheet_is_copy", sheet=title, type=record_type(copied["name"]))
+    elif (named := type_named(title)) is not None:
+        said = Violation("sheet_named_in_words", sheet=title, type=named)
+    else:
+        return items
+    return [(items[0][0], said), *items[1:]]
+
+
 def _laid_out(items: list[Item], layout: Layout, hidden_cells: dict[int, list[str]]) -> list[Item]:
     """Records on hidden rows, rows under cells merged over several rows, or with a
     value in a hidden column, refused."""
@@ -343,7 +367,7 @@ def read_xlsx_records(
             items = records_from_rows(
                 rows, lambda row, label_=label_: f"{label_}:{row}", sheet_type, date1904
             )
-            sheets.append(_laid_out(list(items), layout, hidden_cells))
+            sheets.append(_named_sheet(_laid_out(list(items), layout, hidden_cells), sheet.title))
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError, ParseError) as error:
         reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         raise Violation("xlsx_unreadable", file=name, reason=reason) from None
