@@ -572,6 +572,23 @@ async def test_replay_plays_forward_and_pauses(demo_store):
         assert app.snapshot.report.as_of == reached
 
 
+async def test_a_replay_of_what_was_known_at_a_moment_says_the_moment(demo_store):
+    # the header said only "replay" while the grid held what was known at the
+    # moment: an auditor saw a campaign where nothing was done, and not why
+    app = dashboard(demo_store, today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"2010-06-05", "enter", "k", *"2010-06-05T12:00", "enter")
+        await settle(pilot)
+        header = app.screen.query_one(HeaderBar)
+        assert "按 2010-06-05T12:00+08:00 时库中所知" in plain(header), plain(header)
+        await pilot.press("space")
+        await pilot.pause(0.5)
+        shown = plain(header)
+        await pilot.press("space")
+        assert "回放" in shown and "按 2010-06-05T12:00+08:00 时库中所知" in shown, shown
+
+
 async def test_a_replay_stops_at_the_campaigns_end_and_plays_again_from_the_first_day(
     demo_store,
 ):
@@ -2381,3 +2398,17 @@ async def test_the_commitments_item_counts_commitments_fulfilled(demo_store):
         body = plain(app.screen.query_one("#body", Static))
         assert re.search(r"commitments fulfilled\s.*\d of \d fulfilled", body), body
         assert not re.search(r"commitments fulfilled\s.*closed", body), body
+
+
+@pytest.mark.parametrize(
+    ("lang", "flags"), [("en", "awaiting verification, sup., esc."), ("zh", "待验收、督办、升级")]
+)
+def test_a_rectifications_flags_on_its_unit_screen_are_listed_as_each_language_lists(lang, flags):
+    # "awaiting verification,sup.": joined by a comma and no space, in either language
+    from cxzy.application.dashboard import Standing
+    from cxzy.tui.screens.unit import _standing
+
+    standing = Standing(
+        "rectification", "overdue", date(2011, 3, 1), False, -3, "red", True, True, True
+    )
+    assert _standing(standing, lang).plain.splitlines()[-1] == flags

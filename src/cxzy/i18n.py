@@ -950,6 +950,7 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "截图未能保存:{reason}",
         "en": "screenshot not saved: {reason}",
     },
+    "list_separator": {"zh": "、", "en": ", "},  # (between words listed in a line)
     "tui_flag_supervised": {"zh": "督办", "en": "sup."},
     "tui_flag_escalated": {"zh": "升级", "en": "esc."},
     "tui_commitments_title": {"zh": "承诺", "en": "Commitments"},

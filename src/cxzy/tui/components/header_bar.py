@@ -79,6 +79,8 @@ class HeaderBar(Static):
 
         if clock.playing:
             badge(t("tui_replay", lang, speed=clock.speed), "black on magenta")
+            if clock.known_at is not None:  # (a replay of what was known then: said so)
+                detail(t("tui_known_at", lang, moment=shown_moment(clock.known_at)), "yellow")
         elif clock.known_at is not None:
             moment = shown_moment(clock.known_at)
             badge(t("tui_historical", lang), "black on yellow")

@@ -118,7 +118,7 @@ def _standing(standing: Standing, lang: str) -> Text:
         if on
     ]
     if flags:
-        text.append("\n" + ",".join(flags), style="bold magenta")
+        text.append("\n" + t("list_separator", lang).join(flags), style="bold magenta")
     return text
 
 
