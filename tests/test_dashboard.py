@@ -984,7 +984,17 @@ async def test_the_help_over_the_log_neither_lists_nor_moves_the_day(demo_store)
         await pilot.press("right_square_bracket", "left_square_bracket")
         await settle(pilot)
         assert app.clock == clock
-        await pilot.press("escape", "escape")  # the help, then the log: the day again
+        await pilot.press("escape")  # the help
+        await settle(pilot)
+        # on the log itself they say why nothing moves (they did nothing, silently;
+        # k then Enter opened a record)
+        for key in ("right_square_bracket", "k", "space"):
+            await pilot.press(key)
+            await settle(pilot)
+            said = [n.message for n in app._notifications]
+            assert said and said[-1].startswith("日志列出全部记录,不分日期"), (key, said)
+            assert app.clock == clock and isinstance(app.screen, LogScreen), key
+        await pilot.press("escape")  # the log: the day again
         await settle(pilot)
         assert isinstance(app.screen, OverviewScreen) and "更早" in bottom_line(app)
 

@@ -950,6 +950,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "截图未能保存:{reason}",
         "en": "screenshot not saved: {reason}",
     },
+    "tui_log_no_day": {
+        "zh": "日志列出全部记录,不分日期:回看某天或某一时刻请按 Esc 回到总览",
+        "en": "the log lists every record, whatever the day: Esc goes back to the overview to move in time",
+    },
     "list_separator": {"zh": "、", "en": ", "},  # (between words listed in a line)
     "tui_flag_supervised": {"zh": "督办", "en": "sup."},
     "tui_flag_escalated": {"zh": "升级", "en": "esc."},

@@ -106,6 +106,20 @@ class LogScreen(Screen[None]):
         Binding("slash", "filter", "filter"),
         Binding("n", "next_page", "next page"),
         Binding("p", "previous_page", "previous page"),
+        # the keys that move the day shown: the log has none, said (they did nothing)
+        *(
+            Binding(key, "no_day", show=False)
+            for key in (
+                "left_square_bracket",
+                "right_square_bracket",
+                "s",
+                "t",
+                "space",
+                "plus",
+                "minus",
+                "k",
+            )
+        ),
     ]
 
     def __init__(self, filter_text: str = "") -> None:
@@ -273,6 +287,9 @@ class LogScreen(Screen[None]):
         self.app.push_screen(
             PromptScreen(t("tui_log_filter_help", lang), "/", self.filter_text), apply
         )
+
+    def action_no_day(self) -> None:
+        self.notify(t("tui_log_no_day", self.app.lang), severity="warning")  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         self.app.pop_screen()
