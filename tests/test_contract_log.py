@@ -19,6 +19,8 @@ from contract_helpers import (
     full_history,
     local_day,
     prelude,
+    run_module,
+    subprocess_env,
     unit,
 )
 from cxzy.application import history
@@ -118,6 +120,17 @@ def test_log_filter_by_type(full):
     want = [r["id"] for r in log if r["type"] == "ActivityHeld"]
     assert len(want) == 8
     assert [r["id"] for r in full.log("--type", "ActivityHeld")] == want
+
+
+def test_a_unit_typed_in_bytes_not_utf8_is_no_unit_not_an_internal_error(full):
+    # a GBK terminal's 综 reaches the command line as bytes Python keeps as
+    # surrogates: "internal error (UnicodeEncodeError …)"
+    gbk = "综".encode("gbk").decode("utf-8", "surrogateescape")
+    env = subprocess_env()
+    command = ("--lang", "en", "--store", str(full.store), "log", "--unit", gbk)
+    res = run_module(*command, env=env, cwd=full.tmp)
+    assert res.returncode == 1 and "is not registered" in res.stderr, res.stderr
+    assert "internal error" not in res.stderr
 
 
 def test_the_chinese_log_table_names_types_in_words_and_type_takes_them(full):

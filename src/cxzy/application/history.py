@@ -95,8 +95,8 @@ class LogQuery:
         bore that no other unit did (综合普查队 → ``ZP``); None for none (a
         ``--unit`` filter's check: a mistyped code is not "no records"). A name
         that several units bore is refused, naming their codes."""
-        if not typed.strip():
-            return None
+        if not typed.strip() or _undecodable(typed):
+            return None  # (bytes not in UTF-8 from a terminal: no unit's, not an error)
         rows = self.app.read_model.rows
         with self.app.snapshot() as c:
             codes = sorted(code for (code,) in rows(c, _UNITS_BY_CODE, unit=typed))
@@ -216,3 +216,13 @@ class LogQuery:
         ``id`` and ``recorded`` time (:meth:`events`: a page at a time)."""
         for entry, event in self.events(filters):
             yield public_record(event, entry.recorded)
+
+
+def _undecodable(text: str) -> bool:
+    """Text holding bytes that were not UTF-8 (a GBK terminal's), as Python keeps
+    them in a command line's arguments: no store's text can match it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
