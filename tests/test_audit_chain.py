@@ -404,6 +404,9 @@ def test_verify_against_a_checkpoint_beyond_the_log(cli):
         "cxzy-checkpoint:12:abc:2010-01-01T00:00:00+00:00",
         "cxzy-checkpoint:0:" + "0" * 64 + ":2010-01-01T00:00:00+00:00",
         "cxzy-checkpoint:3:" + "a" * 64 + ":yesterday",
+        # a position no log holds (an internal error) and one in Arabic-Indic digits
+        "cxzy-checkpoint:9223372036854775808:" + "a" * 64 + ":2010-01-01T00:00:00+00:00",
+        "cxzy-checkpoint:\u0665\u0664\u0664:" + "a" * 64 + ":2010-01-01T00:00:00+00:00",
     ],
 )
 def test_a_malformed_checkpoint_is_one_line_exit_1(cli, text):

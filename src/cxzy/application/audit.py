@@ -37,7 +37,9 @@ from cxzy.domain.schema import digest_of, record_of
 
 BATCH = 2000
 PREFIX = "cxzy-checkpoint"
-_CHECKPOINT = re.compile(rf"{PREFIX}:(\d+):([0-9a-f]{{64}}):(\S+)")
+# (ASCII digits: \d took ٥٤٤ for 544; at most 18 of them, as a log position is
+# stored: a longer one was an internal error, "too large to convert to SQLite")
+_CHECKPOINT = re.compile(rf"{PREFIX}:([0-9]{{1,18}}):([0-9a-f]{{64}}):(\S+)")
 
 
 @dataclass(frozen=True)
