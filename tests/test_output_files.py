@@ -310,6 +310,19 @@ def test_a_report_replaces_a_report_but_not_the_users_own_file_without_force(
         assert day in mine.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("args", [["report"], ["export", "ledger"]])
+def test_an_output_that_is_a_pipe_is_not_read_to_see_whose_it_is(cli, demo_store, tmp_path, args):
+    # a FIFO (or a link to a device) under the output's name was read to its end to
+    # find cxzy's mark: the command hung, or ran out of memory
+    import os
+
+    suffix = ".html" if args == ["report"] else ".xlsx"
+    pipe = tmp_path / f"pipe{suffix}"
+    os.mkfifo(pipe)
+    res = cli.run(*args, "-o", pipe, store=demo_store)
+    assert res.code == 1 and "exists" in res.err and "--force" in res.err, str(res)
+
+
 def test_a_csv_ledger_replaces_its_own_files_but_not_a_users_without_force(
     cli, demo_store, tmp_path
 ):

@@ -172,6 +172,8 @@ def _an_export(path: Path) -> bool:
     without asking), not a unit's."""
     from cxzy.formats.xlsx_records import is_export
 
+    if not path.is_file():  # (a device or a pipe: read for ever, or out of memory)
+        return False
     try:
         return is_export(path)
     except (OSError, Violation):
@@ -187,6 +189,8 @@ _REPORT_TAIL = 512  # bytes of a file's end looked at for the mark
 
 def _a_report(path: Path) -> bool:
     """Whether a file is a report cxzy wrote, not the user's own page or notes."""
+    if not path.is_file():  # (a device or a pipe: read for ever, or out of memory)
+        return False
     try:
         with path.open("rb") as handle:
             handle.seek(max(0, path.stat().st_size - _REPORT_TAIL))
