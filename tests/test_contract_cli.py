@@ -591,13 +591,19 @@ def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
         ("log", "--since", "2010-06-01", "--since=2010-07-01"),
         ("status", "--as-of", "2011-01-01", "--as-of", "2011-02-01"),
         ("status", "--known-at", "2011-01-01", "--known-at", "2011-02-01"),
+        # (these kept the last, and wrote it: "the same way" as status, the README says)
+        ("report", "-o", "r.md", "--as-of", "2011-01-01", "--as-of", "2011-02-01"),
+        ("export", "ledger", "-o", "l.xlsx", "--known-at", "2011-01-01", "--known-at", "x"),
+        ("report", "--output", "a.md", "--output", "b.md"),
+        ("verify", "--against", "a", "--against", "b"),
     ],
-    ids=["type", "unit", "since", "as-of", "known-at"],
+    ids=["type", "unit", "since", "as-of", "known-at", "report", "ledger", "output", "against"],
 )
 def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
     """argparse kept the last: `log --type A --type B` listed B's records alone, exit 0."""
     cli.ok_import(prelude())
     option = args[-2] if args[-2].startswith("--") else args[-1].partition("=")[0]
+    option = {"--output": "--output/-o"}.get(option, option)
     res = cli.run(*args, lang=None)
     assert res.code == 2 and not res.out
     assert f"参数 {option}:给出了不止一次:只取一个值" in res.err, res.err

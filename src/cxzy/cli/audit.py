@@ -15,6 +15,7 @@ from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.store import StoreLocation, failures_named
 from cxzy.cli.exits import EXIT_OK, EXIT_REFUSED
 from cxzy.cli.progress import progress
+from cxzy.cli.usage import Once
 from cxzy.domain.errors import Violation
 from cxzy.i18n import message, t
 
@@ -25,7 +26,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     """Register ``verify`` and ``checkpoint`` on the main parser's subcommands."""
     p = commands.add_parser("verify", help=t("cli.verify", lang), epilog=t("cli.verify_exit", lang))
     common(p, top=False)
-    p.add_argument("--against", metavar="CHECKPOINT", help=t("cli.against", lang))
+    p.add_argument("--against", metavar="CHECKPOINT", action=Once, help=t("cli.against", lang))
     p.add_argument("--figures", action="store_true", help=t("cli.figures", lang))
     p = commands.add_parser(
         "checkpoint", help=t("cli.checkpoint", lang), epilog=t("cli.shown_exit", lang)

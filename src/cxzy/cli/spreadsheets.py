@@ -27,6 +27,7 @@ from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
 from cxzy.cli.messages import say
 from cxzy.cli.progress import progress
+from cxzy.cli.usage import Once
 from cxzy.domain.errors import Violation
 from cxzy.domain.registry import activity_kind_key
 from cxzy.domain.template import SELF_CHOSEN, Template
@@ -48,7 +49,12 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     )
     common(p, top=False)
     p.add_argument(
-        "--output", "-o", required=True, metavar="FILE.xlsx", help=t("cli.template_output", lang)
+        "--output",
+        "-o",
+        required=True,
+        metavar="FILE.xlsx",
+        action=Once,
+        help=t("cli.template_output", lang),
     )
     p.add_argument("--force", action="store_true", help=t("cli.force", lang))
 
@@ -60,11 +66,18 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     )
     common(ledger, top=False)
     ledger.add_argument(
-        "--output", "-o", required=True, metavar="PATH", help=t("cli.ledger_output", lang)
+        "--output",
+        "-o",
+        required=True,
+        metavar="PATH",
+        action=Once,
+        help=t("cli.ledger_output", lang),
     )
-    ledger.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
-    ledger.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_at", lang))
-    ledger.add_argument("--format", choices=("xlsx", "csv"), help=t("cli.ledger_format", lang))
+    ledger.add_argument("--as-of", metavar="YYYY-MM-DD", action=Once, help=t("cli.as_of", lang))
+    ledger.add_argument("--known-at", metavar="DATETIME", action=Once, help=t("cli.known_at", lang))
+    ledger.add_argument(
+        "--format", choices=("xlsx", "csv"), action=Once, help=t("cli.ledger_format", lang)
+    )
     ledger.add_argument("--force", action="store_true", help=t("cli.force_not_ours", lang))
 
     p = commands.add_parser(
@@ -76,10 +89,11 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
         "-o",
         required=True,
         metavar="FILE.html|FILE.md",
+        action=Once,
         help=t("cli.report_output", lang),
     )
-    p.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("cli.as_of", lang))
-    p.add_argument("--known-at", metavar="DATETIME", help=t("cli.known_at", lang))
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", action=Once, help=t("cli.as_of", lang))
+    p.add_argument("--known-at", metavar="DATETIME", action=Once, help=t("cli.known_at", lang))
     p.add_argument("--force", action="store_true", help=t("cli.force_not_ours", lang))
 
 
