@@ -261,26 +261,28 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, caps
         assert "not a cxzy store" in err and "Traceback" not in err
 
 
-def test_a_figures_table_dropped_by_hand_is_said_never_made_again_empty(store, capsys):
+@pytest.mark.parametrize("table", ["cx_units", "cx_log"])
+def test_a_figures_table_dropped_by_hand_is_said_never_made_again_empty(store, capsys, table):
     """A read-model table dropped outside cxzy was taken for no store at all, and the
     next import made it again empty: status then showed no units, exit 0. It is now
     named, every command refuses the store untouched, and ``store rebuild`` makes the
-    figures again from the log."""
+    figures again from the log (with cx_log gone it could not: it read the log's
+    length from there)."""
     before = status_json(store, "2011-07-15")
     with sqlite3.connect(store) as db:
-        db.execute("DROP TABLE cx_units")
+        db.execute(f"DROP TABLE {table}")
     award = EVENTS / "examples" / "CommendationAwarded.jsonl"
     for command in (["status"], ["import", str(award)], ["log"], ["verify"]):
         assert main(["--store", str(store), "--lang", "en", *command]) == 1, command
         err = capsys.readouterr().err
         assert err.strip().splitlines() == [
-            f"store {store} lacks tables of its figures (cx_units): they were dropped "
+            f"store {store} lacks tables of its figures ({table}): they were dropped "
             "outside cxzy; nothing was changed. The log is not in them: cxzy store rebuild "
             "makes them again from it"
         ], command
         with sqlite3.connect(store) as db:
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
-        assert "cx_units" not in tables
+        assert table not in tables
     assert main(["--store", str(store), "--lang", "en", "store", "rebuild"]) == 0
     assert capsys.readouterr().out.strip() == (
         f"the figures of {store} made again from the log's 544 events"

@@ -90,7 +90,7 @@ def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
     store whose tables were dropped or edited outside cxzy (``verify --figures``)."""
     app = open_app(args.location, figures_gone=True)
     with failures_named(args.location):
-        head = app.head()
+        head = app.recorder.max_notification_id() or 0  # (the log's: cx_log may be gone)
         with progress(err, t("progress_rebuilding", args.lang), head) as done:
             applied = app.rebuild_read_model(done)
     say(out, t("rebuilt", args.lang, events=applied, store=args.location.display()))
