@@ -406,3 +406,15 @@ def test_a_name_several_units_bore_asks_for_a_code(full):
     res = full.run("log", "--unit", "一四五队")
     assert res.code == 1, str(res)
     assert "several units bore the name '一四五队' (145, X1): give a unit's code" in res.err
+
+
+def test_a_store_without_a_campaign_is_said_so_in_either_format(cli):
+    # the table said why (exit 1), JSON Lines printed nothing, exit 0
+    notes = cli.tmp / "notes.jsonl"
+    notes.write_text("# nothing yet\n", encoding="utf-8")
+    cli.run("import", notes)
+    if not cli.store.exists():
+        pytest.skip("an import of no records made no store")
+    for extra in ((), ("--format", "jsonl")):
+        res = cli.run("log", *extra)
+        assert res.code == 1 and "no campaign" in res.err and not res.out, (extra, str(res))

@@ -455,6 +455,9 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     app = open_to_read(args)
     query = LogQuery(app)
+    # a store without a campaign is refused in either format (JSON Lines said
+    # nothing, exit 0, where the table said why)
+    campaign = StatusQuery(app).campaign()
     if args.unit is not None:
         filters = replace(filters, unit=query.filter_unit(args.unit))
     if args.format == "jsonl":
@@ -462,7 +465,6 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_OK
     from cxzy.cli.render import log_tables
 
-    campaign = StatusQuery(app).campaign()
     zone, kinds = ZoneInfo(campaign.timezone), campaign.template.activity_kind_names
     pages = query.pages(filters)
     for table in log_tables(pages, zone, args.lang, out.width, app.head(), kinds):
