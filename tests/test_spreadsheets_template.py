@@ -170,6 +170,10 @@ def test_an_empty_template_imports_nothing_and_needs_no_store(cli, tmp_path):
     res = cli.run("template", "--output", path, lang="en")
     assert res.code == 0, str(res)
     assert not cli.store.exists()
+    # said (a mistyped --store made a workbook without the units' codes, unsaid)
+    assert res.err.strip() == (
+        f"no store at {cli.store}: the workbook lists no unit codes (give --store to list them)"
+    ), str(res)
     book = load_workbook(path)
     assert book.sheetnames[0] == "#README"
     assert "B" not in _validations(book["ActivityHeld"])  # no store: no unit list
@@ -193,5 +197,8 @@ def test_an_empty_template_imports_nothing_and_needs_no_store(cli, tmp_path):
 def test_template_mistakes_are_one_line(cli, tmp_path):
     res = cli.run("template", "--output", tmp_path / "t.csv")
     assert_one_line_error(res)
+    res = cli.run("template", "--output", tmp_path / "t.xlsx", store=tmp_path)  # a folder
+    assert_one_line_error(res)
+    assert "is a folder" in res.err and not (tmp_path / "t.xlsx").exists(), str(res)
     res = cli.run("template", "--output", tmp_path / "no" / "such" / "t.xlsx")
     assert_one_line_error(res)

@@ -1327,6 +1327,10 @@ MESSAGES.update(
             "en": "{file} is a file; --format csv writes into a folder",
             "zh": "{file} 是文件;--format csv 需要写入文件夹",
         },
+        "template_without_store": {
+            "en": "no store at {store}: the workbook lists no unit codes (give --store to list them)",
+            "zh": "{store} 处没有数据库:工作簿中不列单位代码(用 --store 指定数据库即可列出)",
+        },
         "template_written": {
             "en": "fill-in workbook written: {file} ({sheets:~sheet|sheets}, {units:~unit code|unit codes})",
             "zh": "已生成填报工作簿:{file}(共 {sheets} 张表,{units} 个单位代码)",

@@ -277,7 +277,12 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
         raise Violation("output_exists", file=args.output)
     _writable_folder(path.parent, args.output)
     location = args.location
-    app = open_app(location, read_only=True) if location.exists() else None
+    # a store that is there is read (a folder, or a file that is no store, refused as
+    # every command refuses it); none there: a workbook without the units' codes, said
+    there = location.exists() or (location.kind == "sqlite" and location.path.exists())
+    app = open_app(location, read_only=True) if there else None
+    if app is None:
+        err.print(t("template_without_store", args.lang, store=location.display()))
     try:
         inputs = template_inputs(app, args.lang)
     finally:
