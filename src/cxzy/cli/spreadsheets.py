@@ -65,33 +65,22 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
         "ledger", help=t("cli.ledger", lang), epilog=t("cli.written_exit", lang)
     )
     common(ledger, top=False)
-    ledger.add_argument(
-        "--output",
-        "-o",
-        required=True,
-        metavar="PATH",
-        action=Once,
-        help=t("cli.ledger_output", lang),
-    )
-    ledger.add_argument("--as-of", metavar="YYYY-MM-DD", action=Once, help=t("cli.as_of", lang))
-    ledger.add_argument("--known-at", metavar="DATETIME", action=Once, help=t("cli.known_at", lang))
+    _dated_output(ledger, "PATH", t("cli.ledger_output", lang), lang)
     ledger.add_argument(
         "--format", choices=("xlsx", "csv"), action=Once, help=t("cli.ledger_format", lang)
     )
-    ledger.add_argument("--force", action="store_true", help=t("cli.force_not_ours", lang))
 
     p = commands.add_parser(
         "report", help=t("cli.report", lang), epilog=t("cli.written_exit", lang)
     )
     common(p, top=False)
-    p.add_argument(
-        "--output",
-        "-o",
-        required=True,
-        metavar="FILE.html|FILE.md",
-        action=Once,
-        help=t("cli.report_output", lang),
-    )
+    _dated_output(p, "FILE.html|FILE.md", t("cli.report_output", lang), lang)
+
+
+def _dated_output(p: argparse.ArgumentParser, metavar: str, output: str, lang: str) -> None:
+    """The options of a file written as of a day (and moment): the ledger's, the
+    report's. Each takes one value (given twice, the last was kept: exit 0)."""
+    p.add_argument("--output", "-o", required=True, metavar=metavar, action=Once, help=output)
     p.add_argument("--as-of", metavar="YYYY-MM-DD", action=Once, help=t("cli.as_of", lang))
     p.add_argument("--known-at", metavar="DATETIME", action=Once, help=t("cli.known_at", lang))
     p.add_argument("--force", action="store_true", help=t("cli.force_not_ours", lang))
