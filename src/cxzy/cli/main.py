@@ -55,12 +55,12 @@ from cxzy.cli.exits import (
     OutputFailed,
 )
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
-from cxzy.cli.messages import say
+from cxzy.cli.messages import say, say_known_nothing
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Once, Parser, lang_in, speaking
 from cxzy.cli.writing import write_into
 from cxzy.domain.errors import TemplateError, Violation, os_reason
-from cxzy.domain.moments import iso_moment, known_at, typed_day
+from cxzy.domain.moments import known_at, typed_day
 from cxzy.domain.records import Record
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
@@ -415,13 +415,6 @@ def day_and_moment(args: argparse.Namespace, zone: ZoneInfo) -> tuple[date, date
     else:
         day = _today(zone)
     return day, moment
-
-
-def say_known_nothing(err: Console, lang: str, position: int, moment: datetime | None) -> None:
-    """A view as known at a moment before the store held any record: said (the
-    campaign's name, which names the store, is shown all the same: decision 220)."""
-    if position == 0 and moment is not None:
-        err.print(t("known_nothing", lang, moment=iso_moment(moment)), highlight=False)
 
 
 def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:

@@ -25,7 +25,7 @@ from cxzy.application.status import StatusQuery
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
-from cxzy.cli.messages import say
+from cxzy.cli.messages import say, say_known_nothing
 from cxzy.cli.progress import progress
 from cxzy.cli.usage import Once
 from cxzy.domain.errors import Violation
@@ -214,12 +214,6 @@ def _day_and_moment(args: argparse.Namespace, app: CampaignApp) -> tuple[date, d
     return day_and_moment(args, ZoneInfo(StatusQuery(app).campaign().timezone))
 
 
-def _known_nothing(err: Console, lang: str, position: int, moment: datetime | None) -> None:
-    from cxzy.cli.main import say_known_nothing
-
-    say_known_nothing(err, lang, position, moment)
-
-
 def _read_store(args: argparse.Namespace) -> CampaignApp:
     from cxzy.cli.main import open_to_read
 
@@ -308,7 +302,7 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
             ledger = LedgerQuery(app).ledger(as_of, known_at, done)
     finally:
         app.close()
-    _known_nothing(err, args.lang, ledger.report.position, known_at)
+    say_known_nothing(err, args.lang, ledger.report.position, known_at)
     with progress(err, t("writing", args.lang)):
         tables = ledger_tables(ledger, args.lang)
         if fmt == "xlsx":
@@ -379,7 +373,7 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
             summary = SummaryQuery(app).summary(as_of, known_at, done)
     finally:
         app.close()
-    _known_nothing(err, args.lang, summary.ledger.report.position, known_at)
+    say_known_nothing(err, args.lang, summary.ledger.report.position, known_at)
     if path.suffix.lower() == ".md":
         text = report_markdown(summary, args.lang)
     else:

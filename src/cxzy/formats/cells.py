@@ -334,7 +334,8 @@ def _trimmed(value: Any) -> Any:
 # -- one row -------------------------------------------------------------------------
 
 
-def _empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
+    """A cell left empty: nothing, or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -405,7 +406,7 @@ def coerce_row(
 def is_comment(values: Sequence[Any]) -> bool:
     """A row whose first filled cell starts with ``#`` or ``＃`` (like a JSON Lines
     comment), unless it is Excel's error value (``#N/A``: a failed formula)."""
-    first = next((v for v in values if not _empty(v)), None)
+    first = next((v for v in values if not is_empty(v)), None)
     return is_note(first) and not excel_error(first)
 
 
@@ -440,7 +441,7 @@ def records_from_rows(
             if header is None:
                 return
             continue
-        if all(_empty(v) for v in values) or is_comment(values):
+        if all(is_empty(v) for v in values) or is_comment(values):
             continue
         if header is None:
             header = [_column_name(v) for v in values]
@@ -463,7 +464,7 @@ def records_from_rows(
                     raise Violation(
                         "formula_unsaved", column=column_letter(index), formula=value.formula[:40]
                     )
-                if _empty(value):
+                if is_empty(value):
                     continue
                 name = header[index] if index < len(header) else ""
                 if not name:
@@ -484,7 +485,7 @@ _ANY_FIELD = frozenset(COMMON_FIELDS).union(*TYPES.values())  # of some record t
 def _column_name(cell: Any) -> str:
     """A header cell's field name: full-width forms as ASCII, spaces around it
     dropped, and in any case (``Type``, ``AT``: every field's name is lower-case)."""
-    if _empty(cell):
+    if is_empty(cell):
         return ""
     name = halfwidth(str(_as_text(cell))).strip()
     lowered = name.lower()

@@ -91,28 +91,12 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
             # (its reader refused a file without the mark: "internal error")
             told = _utf16_without_mark(data) if codec == "utf-16" else None
             codec = told or codec + "-le"
-        try:
-            data.decode(codec)
-        except UnicodeError as error:  # (punycode's say no place)
-            start = getattr(error, "start", 0)  # (a line counted in characters: 上 is 0x4E0A)
-            line = data[:start].decode(codec, "replace").count("\n") + 1
-            raise Violation("csv_bad_bytes", file=name, line=line, encoding=encoding) from None
-        return codec
+        return _decodable(data, codec, name, encoding)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
-        try:
-            data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].decode("utf-16", "replace").count("\n") + 1
-            raise Violation("csv_bad_bytes", file=name, line=line, encoding="UTF-16") from None
-        return "utf-16"
+        return _decodable(data, "utf-16", name, "UTF-16")
     bare = _utf16_without_mark(data)
     if bare is not None:
-        try:
-            data.decode(bare)
-        except UnicodeDecodeError as error:
-            line = data[: error.start].decode(bare, "replace").count("\n") + 1
-            raise Violation("csv_bad_bytes", file=name, line=line, encoding="UTF-16") from None
-        return bare
+        return _decodable(data, bare, name, "UTF-16")
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as first:
@@ -132,6 +116,19 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
         line, utf8, gbk = either
         raise Violation("csv_either_encoding", file=name, line=line, utf8=utf8, gbk=gbk)
     return "utf-8"
+
+
+def _decodable(data: bytes, codec: str, name: str, shown: str) -> str:
+    """``codec``, once the whole file decodes in it; else :class:`Violation` naming
+    the first line that does not (counted in characters: 上 holds a 0x0A byte in
+    UTF-16; punycode's failure says no place: line 1)."""
+    try:
+        data.decode(codec)
+    except UnicodeError as error:
+        start = getattr(error, "start", 0)
+        line = data[:start].decode(codec, "replace").count("\n") + 1
+        raise Violation("csv_bad_bytes", file=name, line=line, encoding=shown) from None
+    return codec
 
 
 def _utf16_without_mark(data: bytes) -> str | None:

@@ -41,6 +41,7 @@ from cxzy.formats.cells import (
     Item,
     Unsaved,
     is_comment,
+    is_empty,
     is_note,
     record_type,
     records_from_rows,
@@ -198,22 +199,18 @@ def _filled_where_hidden(
     read: list[int] | None = None  # the hidden columns the header names, by index
     for number, cells in rows:
         if read is None:
-            if not all(_blank(cell) for cell in cells) and not is_comment(cells):
+            if not all(is_empty(cell) for cell in cells) and not is_comment(cells):
                 read = [
                     index
                     for first, last in columns
                     for index in range(first, min(last, len(cells) - 1) + 1)
-                    if not _blank(cells[index]) and not is_note(str(cells[index]))
+                    if not is_empty(cells[index]) and not is_note(str(cells[index]))
                 ]
         else:
-            filled = [i for i in read if i < len(cells) and not _blank(cells[i])]
+            filled = [i for i in read if i < len(cells) and not is_empty(cells[i])]
             if filled:
                 found[number] = [get_column_letter(index + 1) for index in filled]
         yield number, cells
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # a copy's name as Excel and WPS make it: "ActivityHeld (2)", "ActivityHeld - 副本"

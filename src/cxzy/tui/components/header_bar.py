@@ -77,14 +77,13 @@ class HeaderBar(Static):
         def detail(text: str, style: str, repeats: bool = False) -> None:
             pieces.append(_Piece(Text(" ", style=style), Text(text, style=style), repeats))
 
-        if clock.playing:
-            badge(t("tui_replay", lang, speed=clock.speed), "black on magenta")
-            if clock.known_at is not None:  # (a replay of what was known then: said so)
+        if clock.playing or clock.known_at is not None:
+            if clock.playing:
+                badge(t("tui_replay", lang, speed=clock.speed), "black on magenta")
+            else:
+                badge(t("tui_historical", lang), "black on yellow")
+            if clock.known_at is not None:  # (a replay of what was known then too)
                 detail(t("tui_known_at", lang, moment=shown_moment(clock.known_at)), "yellow")
-        elif clock.known_at is not None:
-            moment = shown_moment(clock.known_at)
-            badge(t("tui_historical", lang), "black on yellow")
-            detail(t("tui_known_at", lang, moment=moment), "yellow")
         elif clock.as_of > clock.today:  # days to come: the deadlines as they stand
             badge(t("tui_ahead", lang), "black on cyan")
             detail(t("tui_ahead_day", lang, day=clock.as_of.isoformat()), "cyan")
