@@ -297,6 +297,30 @@ def test_a_log_of_many_pages_prints_as_one_table_with_every_record_once(full, mo
     assert len(bars) == 1, bars
 
 
+@pytest.mark.parametrize("fmt", ["table", "jsonl"])
+def test_a_log_stopped_with_ctrl_c_after_its_first_rows_says_only_that_it_stopped(
+    full, monkeypatch, fmt
+):
+    """Stopped half way (Ctrl-C), `cxzy log` said "interrupted; nothing was written"
+    under the rows it had printed, as if they were lost: it writes nothing."""
+    monkeypatch.setattr(history, "RECORDS_PAGE", 7)
+    monkeypatch.setattr(render, "TABLE_ROWS", 3)
+    pages = history.LogQuery._page  # (the next page, read while rows are out)
+    read = []
+
+    def page_then_stopped(self, *args, **kwargs):
+        read.append(1)
+        if len(read) == 3:
+            raise KeyboardInterrupt
+        return pages(self, *args, **kwargs)
+
+    monkeypatch.setattr(history.LogQuery, "_page", page_then_stopped)
+    res = full.run("log", "--format", fmt, lang="en")
+    assert res.code == 130, str(res)
+    assert res.out.strip(), "rows were printed before the stop"
+    assert res.err.strip() == "interrupted", res.err
+
+
 def test_the_log_table_gives_the_summary_room_and_leaves_columns_out_on_a_narrow_line(full):
     wide = full.run("log", "--type", "LeaderAssigned", lang="en").out.splitlines()
     assert wide[0].split() == [

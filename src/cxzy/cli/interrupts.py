@@ -18,6 +18,10 @@ from cxzy.i18n import message
 
 EXIT_TERMINATED = 128 + signal.SIGTERM
 EXIT_INTERRUPTED = 128 + signal.SIGINT
+# Commands that only show what the store holds: stopped, they have nothing to say
+# about writing (``cxzy log`` stopped after its rows were printed wrote nothing, and
+# "nothing was written" read as if those rows were lost).
+SHOWING = frozenset({"status", "log", "verify", "checkpoint"})
 
 
 def watch_writes(
@@ -57,7 +61,9 @@ def say_stopped(args: argparse.Namespace, err: Console, stop: KeyboardInterrupt)
     terminated = isinstance(stop, Terminated)
     key = "terminated" if terminated else "interrupted"
     written = written_anyway(args)
-    if written is None:
+    if written is None and getattr(args, "command", None) in SHOWING:
+        err.print(message(f"{key}_showing", args.lang))
+    elif written is None:
         err.print(message(key, args.lang))
     else:
         err.print(message(f"{key}_after", args.lang, position=written))
