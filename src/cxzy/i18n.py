@@ -437,7 +437,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
     "interrupted_showing": {"en": "interrupted", "zh": "已中断"},
-    "terminated_showing": {"en": "stopped by a signal (SIGTERM)", "zh": "收到终止信号(SIGTERM)已停止"},
+    "terminated_showing": {
+        "en": "stopped by a signal (SIGTERM)",
+        "zh": "收到终止信号(SIGTERM)已停止",
+    },
     "interrupted_after": {
         "en": "interrupted after the writing was done and committed (log position {position}); nothing is half written",
         "zh": "已中断,但此前的写入已完成并提交(日志位置 {position});没有写了一半的内容",
