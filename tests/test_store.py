@@ -799,9 +799,11 @@ def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
         assert cxzy("log", "--unit", "ZP").returncode == 0
         refused = cxzy("import", str(EVENTS / "demo.jsonl"))
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
-        assert "read-only media" in refused.stderr, refused.stderr
+        assert "(its folder cannot be written: read-only media, or no permission)" in refused.stderr
         refused = cxzy("import", str(EVENTS / "demo.jsonl"), lang="zh")  # all of it in Chinese
-        assert refused.returncode == 1 and "(只读介质)" in refused.stderr, refused.stderr
+        assert (
+            refused.returncode == 1 and "(所在文件夹不可写:只读介质或无写权限)" in refused.stderr
+        ), refused.stderr
         # a dry run checks against a temporary copy (decision 155): it was refused too
         award = tmp_path / "award.jsonl"
         award.write_text(

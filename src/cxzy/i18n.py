@@ -706,7 +706,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot write store {store} ({reason}): the file or its folder is read-only",
         "zh": "无法写入数据库 {store}({reason}):文件或其所在文件夹为只读",
     },
-    "read_only_media": {"en": "read-only media", "zh": "只读介质"},  # (a reason, above)
+    # (a reason, above: chmod 555 on the folder looks the same as a CD or a read-only mount)
+    "read_only_media": {
+        "en": "its folder cannot be written: read-only media, or no permission",
+        "zh": "所在文件夹不可写:只读介质或无写权限",
+    },
     "store_full": {
         "en": "cannot write store {store} ({reason}): is the disk full? Nothing was written",
         "zh": "无法写入数据库 {store}({reason}):磁盘是否已满?未写入任何内容",
