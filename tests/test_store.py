@@ -618,6 +618,30 @@ def test_a_new_store_is_written_without_a_write_ahead_log_and_left_with_one(
     assert status_json(path, "2011-07-15")["units"]
 
 
+@pytest.mark.parametrize("odd", ["device", "pipe"])
+@pytest.mark.parametrize("command", ["import", "status", "copy to", "copy from"])
+def test_a_store_path_that_names_a_device_or_a_pipe_is_said_to_be_no_file(
+    store, tmp_path, capsys, odd, command
+):
+    """`store copy SRC /dev/null` said "disk I/O error: is the disk full?", and
+    `--store /dev/null status` said there was no store to read there."""
+    if odd == "device":
+        path = Path(os.devnull)
+    else:
+        path = tmp_path / "fifo"
+        os.mkfifo(path)
+    argv = {
+        "import": ["--store", str(path), "import", str(EVENTS / "demo.jsonl")],
+        "status": ["--store", str(path), "status"],
+        "copy to": ["store", "copy", str(store), str(path)],
+        "copy from": ["store", "copy", str(path), str(tmp_path / "copy.sqlite3")],
+    }[command]
+    assert main(["--lang", "en", *argv]) == 1
+    err = capsys.readouterr().err
+    assert err == f"store {path} is not a file (a device or a pipe); give a file path\n", err
+    assert not (tmp_path / "copy.sqlite3").exists()
+
+
 def test_a_new_store_that_cannot_be_made_is_named_as_given(tmp_path, capsys):
     (tmp_path / "a-file").write_text("", encoding="utf-8")
     path = tmp_path / "a-file" / "cxzy.sqlite3"  # a folder that cannot be made

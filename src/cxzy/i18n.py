@@ -388,6 +388,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "store {store} is a folder; give a file path",
         "zh": "数据库 {store} 是文件夹,请给出文件路径",
     },
+    "store_not_a_file": {
+        "en": "store {store} is not a file (a device or a pipe); give a file path",
+        "zh": "数据库 {store} 不是文件(而是设备或管道),请给出文件路径",
+    },
     "store_unwritable": {
         "en": "cannot create store {store}: {reason}",
         "zh": "无法创建数据库 {store}:{reason}",

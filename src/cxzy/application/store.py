@@ -173,6 +173,16 @@ def sqlite_name(location: StoreLocation, *, read_only: bool) -> str:
     return str(location.path)
 
 
+def refuse_no_file(location: StoreLocation) -> None:
+    """Refuse a SQLite store's path that names a folder, a device (``/dev/null``) or
+    a pipe: SQLite's own words were "disk I/O error", or "no store" for reading."""
+    path = location.path
+    if path.is_dir():
+        raise Violation("store_is_dir", store=location.display())
+    if path.exists() and not path.is_file():
+        raise Violation("store_not_a_file", store=location.display())
+
+
 def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bool = False) -> bool:
     """Check that a SQLite store exists and is a cxzy store; return True when new.
 
@@ -180,8 +190,7 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
     SQLite database that is not a cxzy store, is never touched.
     """
     path = location.path
-    if path.is_dir():
-        raise Violation("store_is_dir", store=location.display())
+    refuse_no_file(location)
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise Violation("no_store", store=location.display())

@@ -41,6 +41,7 @@ from cxzy.application.status import StatusQuery
 from cxzy.application.store import (
     WRITE_WAIT_SECONDS,
     StoreLocation,
+    refuse_no_file,
     resolve_store,
     snapshot,
     store_error,
@@ -549,8 +550,8 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
     from cxzy.tui.app import CxzyApp
 
     location = args.location
-    if location.kind == "sqlite" and location.path.is_dir():  # (it waited there for a store)
-        raise Violation("store_is_dir", store=location.display())
+    if location.kind == "sqlite":  # (it waited there for a store)
+        refuse_no_file(location)
     store = None
     if location.exists():
         try:
