@@ -234,6 +234,43 @@ def test_records_piped_to_import_dash_are_checked_and_written_with_their_origin(
     assert not list(spool.iterdir())  # the copy of standard input is gone
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_file_named_in_bytes_that_are_not_utf8_is_imported_with_its_name_escaped(
+    tmp_path, suffix
+):
+    """A zip a unit made on Chinese Windows unpacks here with GBK file names: the
+    import said "internal error" (the name, in the records' origin, could not be
+    stored). Now it is imported, its name's odd bytes written as \\xNN."""
+    from cxzy.application.app import open_app
+    from cxzy.application.history import LogFilter, LogQuery
+    from cxzy.application.store import StoreLocation
+
+    store = tmp_path / "s.db"
+    records = [*prelude(), act("145", "mobilization", "2010-05-12")]
+    if suffix == ".jsonl":
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    else:  # the activity only, into the store the JSON Lines made
+        run_module("import", "-", env=subprocess_env(CXZY_STORE=str(store)), cwd=tmp_path,
+                   input="".join(json.dumps(r) + "\n" for r in records[:-1]))  # fmt: skip
+        text = "type,at,unit,kind,title\nActivityHeld,2010-05-12,145,mobilization,动员\n"
+    name = "一四五队活动".encode("gbk") + suffix.encode()
+    (tmp_path / os.fsdecode(name)).write_text(text, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxzy", "--lang", "en", "--store", str(store), "import", name],
+        env=subprocess_env(), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0 and "imported" in proc.stdout, proc.stderr
+    shown = name.decode("utf-8", "backslashreplace")  # (some pairs are UTF-8 by chance)
+    assert shown.startswith("һ\\xcb\\xc4")
+    last = LogQuery(open_app(StoreLocation("sqlite", str(store)))).entries(LogFilter())[-1]
+    assert last.origin.startswith(f"{shown} sha256:"), last.origin
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxzy", "--lang", "en", "--store", str(store), "import", name],
+        env=subprocess_env(), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0 and "imported 0 records" in proc.stdout, proc.stdout
+
+
 def test_a_pipe_given_as_a_file_is_read_once_and_imported_with_its_origin(tmp_path):
     """`cxzy import <(my-script)` or a named pipe: the file was read twice (its
     SHA-256 first, then its records), and the second read waited for ever."""

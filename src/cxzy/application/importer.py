@@ -31,6 +31,7 @@ from cxzy.domain.campaign import Campaign
 from cxzy.domain.commitments import Commitment
 from cxzy.domain.errors import Coded, Violation
 from cxzy.domain.facts import Activity, Award, ContactPoint, ContactVisit, LeaderAssignment, Review
+from cxzy.domain.jsontext import storable
 from cxzy.domain.lifecycle import Lifecycle
 from cxzy.domain.records import Record
 from cxzy.domain.rectifications import Rectification
@@ -118,7 +119,7 @@ def _awaited(violation: Violation) -> tuple[str, str] | None:
 def os_user() -> str | None:
     """The operating-system user running this process (None when unknown)."""
     try:
-        return getpass.getuser() or None
+        return storable(getpass.getuser()) or None
     except (OSError, KeyError, ImportError):
         return None
 

@@ -61,6 +61,7 @@ from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Once, Parser, lang_in, speaking
 from cxzy.cli.writing import write_into
 from cxzy.domain.errors import TemplateError, Violation, os_reason
+from cxzy.domain.jsontext import storable
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.domain.records import Record
 from cxzy.formats.csv_records import check_encoding
@@ -209,8 +210,8 @@ def _spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
         raise Violation("stdin_twice")
     paths = {name: Path(name) for name in files if name != STDIN}
     streams = [name for name in files if name == STDIN or _is_stream(paths[name])]
-    if not streams:
-        yield paths
+    if not streams:  # (a name in bytes that are not UTF-8, from a zip a unit sent: shown)
+        yield {storable(name): path for name, path in paths.items()}
         return
     with tempfile.TemporaryDirectory(prefix="cxzy-stdin-") as folder:
         for number, name in enumerate(streams):
@@ -229,7 +230,7 @@ def _spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
                             "file_unreadable", file=name, reason=os_reason(error)
                         ) from None
             paths[name] = spooled
-        yield {(STDIN_LABEL if name == STDIN else name): paths[name] for name in files}
+        yield {(STDIN_LABEL if name == STDIN else storable(name)): paths[name] for name in files}
 
 
 def _read_files(

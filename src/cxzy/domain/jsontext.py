@@ -78,3 +78,15 @@ def compact(
             value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, default=default
         )
         return text.encode()
+
+
+def storable(text: str) -> str:
+    """Text from the operating system (a file's name, the user's name) whose bytes
+    were not UTF-8 (Python holds them as lone surrogates, which no UTF-8 text and
+    so no store can hold): those bytes as ``\\xNN``, the rest as it was."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape")  # the name's own bytes
+        return raw.decode("utf-8", "backslashreplace")
+    return text
