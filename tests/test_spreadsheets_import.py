@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
+import zipfile
+from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
 
@@ -935,6 +938,65 @@ def test_trailing_blank_rows_and_leading_blank_rows_keep_row_numbers(cli, tmp_pa
     assert res.code == 1
     assert res.messages(f"{path}[Sheet]", 5) == ["field 'title' is required"]
     assert len(res.err_lines) == 2
+
+
+def _zip(path, *parts):
+    with zipfile.ZipFile(path, "w") as archive:
+        for part in parts:
+            archive.writestr(part, "<x/>")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "what", "said"),
+    [
+        ("store.jsonl", "sqlite", "a SQLite database, not records to import: a cxzy store is "
+         "named with --store"),
+        ("store.sqlite3", "sqlite", "a SQLite database"),
+        ("报告.pdf", "pdf", "a PDF document, not records to import"),
+        ("报告.csv", "pdf", "a PDF document, not records to import"),
+        ("报告.docx", "word", "a Word document, not records to import"),
+        ("报告.xlsx", "word", "a Word document, not records to import"),
+        ("records.zip", "archive", "a compressed archive, not records to import: unpack it"),
+        ("旧表.xlsx", "ole", "an old Office file (.xls, .doc, .et), not records to import: save it"),
+        ("表.xlsx", "ods", "an OpenDocument file (LibreOffice, WPS), not records to import"),
+        ("photo.csv", "png", "an image, not records to import"),
+        ("a.jsonl", "nul", "not UTF-8 text (it holds NUL bytes: a binary file, or UTF-16 without"),
+    ],
+)  # fmt: skip
+def test_a_file_that_holds_no_records_is_said_what_it_is_in_one_line(
+    cli, tmp_path, name, what, said
+):
+    """The store given to import by mistake was 1,088 lines of "not UTF-8"; a PDF 251;
+    a Word document named .xlsx "(File contains no valid workbook part)", in English
+    inside the Chinese message; a Word document "a workbook: name it .xlsx"."""
+    path = tmp_path / name
+    content = {
+        "sqlite": lambda: _store_bytes(tmp_path),
+        "pdf": lambda: b"%PDF-1.7\n" + b"\x00\xff" * 2000 + b"\n" * 300,
+        "word": lambda: _zip(path, "[Content_Types].xml", "word/document.xml"),
+        "archive": lambda: _zip(path, "records/a.jsonl"),
+        "ole": lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+        "ods": lambda: _zip(path, "mimetype", "content.xml"),
+        "png": lambda: b"\x89PNG\r\n\x1a\n" + bytes(100),
+        "nul": lambda: b'{"type": "ActivityHeld"}\n' + bytes(40) + b"\n",
+    }[what]()
+    path.write_bytes(content)
+    res = cli.run("import", path)
+    assert_one_line_error(res)
+    assert res.err.startswith(f"{path}: "), res.err
+    assert said in res.err, res.err
+    res = cli.run("import", path, lang="zh")
+    assert_one_line_error(res)
+    assert "不是" in res.err and "this is" not in res.err, res.err
+    assert not cli.store.exists() or cli.log_text() == ""
+
+
+def _store_bytes(tmp_path):
+    store = tmp_path / "made.sqlite3"
+    with closing(sqlite3.connect(store)) as db:
+        db.execute("CREATE TABLE stored_events (state BLOB)")
+    return store.read_bytes()
 
 
 def test_old_excel_and_broken_workbooks_are_one_line(cli, tmp_path):

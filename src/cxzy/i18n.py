@@ -1222,6 +1222,52 @@ MESSAGES.update(
             "zh": "{file}:这是工作簿(Excel 或 WPS 文件),不是 JSON Lines:请把扩展名改为 .xlsx "
             "再导入(扩展名不是 .csv、.xlsx 的文件和标准输入都按 JSON Lines 读取)",
         },
+        "jsonl_not_text": {
+            "en": "{file}: not UTF-8 text (it holds NUL bytes: a binary file, or UTF-16 "
+            "without its mark); JSON Lines are UTF-8 text",
+            "zh": "{file}:不是 UTF-8 文本(含有 NUL 字节:二进制文件,或无字节序标记的 UTF-16);"
+            "JSON Lines 须为 UTF-8 文本",
+        },
+        "file_is_not_records": {
+            "en": "{file}: this is {what}, not records to import",
+            "zh": "{file}:这是{what},不是可导入的记录",
+        },
+        "file_is_not_records_yet": {
+            "en": "{file}: this is {what}, not records to import: {advice}",
+            "zh": "{file}:这是{what},不是可导入的记录:{advice}",
+        },
+        "file_kind_sqlite": {"en": "a SQLite database", "zh": " SQLite 数据库"},
+        "file_advice_sqlite": {
+            "en": "a cxzy store is named with --store",
+            "zh": "cxzy 数据库请用 --store 指定",
+        },
+        "file_kind_pdf": {"en": "a PDF document", "zh": " PDF 文档"},
+        "file_kind_ole": {
+            "en": "an old Office file (.xls, .doc, .et)",
+            "zh": "旧版 Office 文件(.xls、.doc、.et)",
+        },
+        "file_advice_ole": {
+            "en": "save it from Excel or WPS as .xlsx",
+            "zh": "请在 Excel 或 WPS 中另存为 .xlsx",
+        },
+        "file_kind_image": {"en": "an image", "zh": "图片"},
+        "file_kind_archive": {"en": "a compressed archive", "zh": "压缩包"},
+        "file_advice_archive": {
+            "en": "unpack it and import the files inside",
+            "zh": "请解压后导入其中的文件",
+        },
+        "file_kind_xlsb": {
+            "en": "an Excel binary workbook (.xlsb)",
+            "zh": " Excel 二进制工作簿(.xlsb)",
+        },
+        "file_advice_xlsb": {"en": "save it as .xlsx", "zh": "请另存为 .xlsx"},
+        "file_kind_word": {"en": "a Word document", "zh": " Word 文档"},
+        "file_kind_powerpoint": {"en": "a PowerPoint presentation", "zh": " PowerPoint 演示文稿"},
+        "file_kind_opendocument": {
+            "en": "an OpenDocument file (LibreOffice, WPS)",
+            "zh": " OpenDocument 文件(LibreOffice、WPS)",
+        },
+        "file_advice_opendocument": {"en": "save it as .xlsx", "zh": "请另存为 .xlsx"},
         "csv_is_workbook": {
             "en": "{file}: this is a workbook (an Excel or WPS file), not CSV text: name it "
             ".xlsx, or save it from Excel as CSV",

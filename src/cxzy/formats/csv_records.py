@@ -28,7 +28,6 @@ from cxzy.formats.cells import Item, is_comment, is_note, record_type, records_f
 from cxzy.literal import clipped
 
 FALLBACK_ENCODING = "gb18030"
-ZIP_MAGIC = b"PK\x03\x04"  # how a workbook (a zip file) begins
 DELIMITERS = (",", ";", "\t")
 
 
@@ -104,8 +103,6 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
         if mixed is not None:
             utf8, other = mixed
             raise Violation("csv_mixed_encodings", file=name, utf8=utf8, other=other) from None
-        if data.startswith(ZIP_MAGIC):  # a workbook renamed .csv
-            raise Violation("csv_is_workbook", file=name) from None
         try:
             data.decode(FALLBACK_ENCODING)
         except UnicodeDecodeError:

@@ -15,13 +15,17 @@ from pathlib import Path
 
 from cxzy.domain.errors import Violation
 from cxzy.formats.cells import Item, activity_kinds_named, record_type
-from cxzy.formats.csv_records import ZIP_MAGIC, read_csv_records
+from cxzy.formats.csv_records import read_csv_records
 from cxzy.formats.jsonl import read_records
+from cxzy.formats.sniffing import SNIFFED, sniffed
 from cxzy.formats.xlsx_records import read_xlsx_records
 
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 OLD_EXCEL_SUFFIXES = (".xls", ".et")
+_PEEKED = 4096  # bytes looked at for a NUL, which no text file holds
+# the files said not to be records with what to do instead (i18n "file_advice_…")
+_ADVICE = frozenset({"sqlite", "ole", "archive", "xlsb", "opendocument"})
 # Windows Notepad's "Unicode" (UTF-16, little or big end first), UTF-32's too
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -69,6 +73,7 @@ def read_file(
     decoded."""
     name = label or str(path)
     kind = file_format(path)
+    _refuse_other_files(path, name, kind)
     digest = hashlib.sha256()
     if kind == "jsonl":
         lines = 0
@@ -76,8 +81,8 @@ def read_file(
             start = handle.peek(4)  # (a line each was refused, hundreds for a workbook)
             if start.startswith(_UTF16_BOMS):
                 raise Violation("jsonl_utf16", file=name)
-            if start.startswith(ZIP_MAGIC):
-                raise Violation("jsonl_is_workbook", file=name)
+            if b"\x00" in handle.peek(_PEEKED)[:_PEEKED]:  # (no JSON text holds one)
+                raise Violation("jsonl_not_text", file=name)
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
                 lines += chunk.count(b"\n")
@@ -91,6 +96,24 @@ def read_file(
     for where, _raw in items:
         sources.setdefault(where.rpartition(":")[0], hex_digest)
     return _named(items, kind_words), sources, len(items)
+
+
+def _refuse_other_files(path: Path, name: str, kind: str) -> None:
+    """One line for a file that holds no records in any format (a store, a PDF, a
+    Word document, a workbook named as text): each of its lines was refused."""
+    if kind == "xlsx" and Path(name).name.startswith("~$"):
+        return  # (Excel's lock file, said as such by the workbook's reader)
+    with path.open("rb") as handle:
+        what = sniffed(path, handle.read(SNIFFED))
+    if what is None or (what == "workbook" and kind == "xlsx"):
+        return
+    if what == "workbook":
+        raise Violation(f"{kind}_is_workbook", file=name)
+    kind_of = Violation(f"file_kind_{what}")
+    if what not in _ADVICE:
+        raise Violation("file_is_not_records", file=name, what=kind_of)
+    advice = Violation(f"file_advice_{what}")
+    raise Violation("file_is_not_records_yet", file=name, what=kind_of, advice=advice)
 
 
 def _named(items: Iterable[Item], kind_words: Mapping[str, str] | None) -> Iterable[Item]:
