@@ -690,6 +690,44 @@ def test_records_on_hidden_or_vertically_merged_rows_are_refused(cli, tmp_path):
     assert cli.run("import", path).code == 0
 
 
+def test_merged_cells_that_hold_no_value_or_only_a_note_are_not_refused(cli, tmp_path):
+    """A unit merged its empty `by` cells, or its own notes (a `#` column, never
+    read), over two rows: the whole workbook was refused ("unmerge them"), though
+    no value of a record was lost. A merge that holds a record's value still is."""
+    from openpyxl import load_workbook
+
+    cli.ok_import(prelude())
+    rows = [
+        ["at", "unit", "kind", "title", "by", "#备注"],
+        ["2010-05-20", "145", "study", "学习", None, "两次学习合并说明"],
+        ["2010-05-21", "145", "study", "讨论", None, None],
+        ["2010-05-22", "145", "study", "交流", "李四", None],
+        ["2010-05-23", "145", "study", "总结", None, None],
+    ]
+    path = write_sheets(tmp_path / "merged.xlsx", {"ActivityHeld": rows})
+    book = load_workbook(path)
+    sheet = book["ActivityHeld"]
+    sheet.merge_cells("E2:E3")  # empty
+    sheet.merge_cells("F2:F3")  # the unit's note
+    sheet.merge_cells("E4:F5")  # 李四 for two records, and a note
+    book.save(path)
+    res = cli.run("import", path)
+    assert res.code == 1, str(res)
+    assert res.messages(f"{path}[ActivityHeld]", 2) == []
+    assert res.messages(f"{path}[ActivityHeld]", 3) == []
+    said = (
+        "cells E4:F5 are merged over several rows: the file holds their value "
+        "on the first row only; unmerge them and fill in each row"
+    )
+    assert res.messages(f"{path}[ActivityHeld]", 4) == [said]
+    assert res.messages(f"{path}[ActivityHeld]", 5) == [said]
+    book = load_workbook(path)
+    book["ActivityHeld"].unmerge_cells("E4:F5")
+    book.save(path)
+    res = cli.run("import", path)
+    assert res.code == 0 and "imported 4 records" in res.out, str(res)
+
+
 def test_a_value_in_a_hidden_column_is_refused_as_a_hidden_row_is(cli, tmp_path):
     # hidden rows and sheets were refused (the office cannot see what it sends); a
     # hidden column's values went in unseen

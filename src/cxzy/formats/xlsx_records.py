@@ -144,11 +144,19 @@ def _may_hold_formulas(data: bytes | None) -> bool:
     return data is None or any(mark in data for mark in (b"<f>", b"<f ", b":f>", b":f "))
 
 
+class Merge(NamedTuple):
+    """Cells merged over several rows: only the first row holds the value."""
+
+    ref: str  # E2:F3
+    columns: range  # indexes, from 0
+    rows: range  # numbers, from 1
+
+
 class Layout(NamedTuple):
     """What a sheet hides or merges, read from its XML."""
 
     hidden: set[int]  # rows
-    merged: dict[int, str]  # row → the ranges merged over it and others (E2:E3, F2:F3)
+    merged: dict[int, list[Merge]]  # first row → the cells merged from it over several rows
     columns: list[tuple[int, int]]  # hidden columns: ranges of indexes (from 0), inclusive
 
 
@@ -164,7 +172,7 @@ def _layout(data: bytes | None) -> Layout:
         return Layout(set(), {}, [])
     hidden: set[int] = set()
     columns: list[tuple[int, int]] = []
-    merged: dict[int, list[tuple[int, str]]] = {}
+    merged: dict[int, list[Merge]] = {}
     number = 0
     for _, element in iterparse(io.BytesIO(data)):
         tag = element.tag.rpartition("}")[2]
@@ -178,12 +186,33 @@ def _layout(data: bytes | None) -> Layout:
             columns.append((first - 1, int(element.get("max", first)) - 1))
         elif tag == "mergeCell":
             ref = element.get("ref", "")
-            column, first, _, last = range_boundaries(ref)
+            left, first, right, last = range_boundaries(ref)
             if first is not None and last is not None and last > first:
-                for row in range(first, last + 1):
-                    merged.setdefault(row, []).append((column or 0, ref))
-    spans = {row: ", ".join(ref for _, ref in sorted(refs)) for row, refs in merged.items()}
-    return Layout(hidden, spans, columns)
+                span = range((left or 1) - 1, right or left or 1)
+                merged.setdefault(first, []).append(Merge(ref, span, range(first, last + 1)))
+    return Layout(hidden, merged, columns)
+
+
+def _merged_with_values(
+    rows: Iterator[tuple[int, Sequence[Any]]],
+    merged: dict[int, list[Merge]],
+    found: dict[int, list[Merge]],
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows, passed on; ``found``: each row that cells merged over several rows
+    cover → those merges, when they hold a value the rows below the first would
+    lose (read empty there). An empty merge loses nothing, and one in the unit's
+    notes columns (headed ``#``) is never read."""
+    notes: set[int] | None = None  # the header's columns of notes, once it is read
+    for number, cells in rows:
+        if notes is None and not all(is_empty(c) for c in cells) and not is_comment(cells):
+            notes = {i for i, c in enumerate(cells) if not is_empty(c) and is_note(str(c))}
+        for merge in merged.get(number, ()):
+            first = merge.columns.start
+            filled = first < len(cells) and not is_empty(cells[first])
+            if filled and (notes is None or not set(merge.columns) <= notes):
+                for row in merge.rows:
+                    found.setdefault(row, []).append(merge)
+        yield number, cells
 
 
 def _filled_where_hidden(
@@ -237,18 +266,24 @@ def _named_sheet(items: list[Item], title: str) -> list[Item]:
     return [(items[0][0], said), *items[1:]]
 
 
-def _laid_out(items: list[Item], layout: Layout, hidden_cells: dict[int, list[str]]) -> list[Item]:
-    """Records on hidden rows, rows under cells merged over several rows, or with a
-    value in a hidden column, refused."""
-    if not layout.hidden and not layout.merged and not hidden_cells:
+def _laid_out(
+    items: list[Item],
+    hidden: set[int],
+    merged: dict[int, list[Merge]],
+    hidden_cells: dict[int, list[str]],
+) -> list[Item]:
+    """Records on hidden rows, rows under cells merged over several rows that hold a
+    value, or with a value in a hidden column, refused."""
+    if not hidden and not merged and not hidden_cells:
         return items
     out: list[Item] = []
     for label, raw in items:
         row = int(label.rpartition(":")[2])
-        if row in layout.hidden:
+        if row in hidden:
             raw = Violation("hidden_row")
-        elif row in layout.merged:
-            raw = Violation("merged_rows", cells=layout.merged[row])
+        elif row in merged:
+            refs = sorted(merged[row], key=lambda merge: merge.columns.start)
+            raw = Violation("merged_rows", cells=", ".join(merge.ref for merge in refs))
         elif row in hidden_cells:
             letters = hidden_cells[row]
             code = "hidden_column" if len(letters) == 1 else "hidden_columns"
@@ -354,6 +389,9 @@ def read_xlsx_records(
             hidden_cells: dict[int, list[str]] = {}
             if layout.columns:
                 rows = _filled_where_hidden(rows, layout.columns, hidden_cells)
+            merged: dict[int, list[Merge]] = {}
+            if layout.merged:
+                rows = _merged_with_values(rows, layout.merged, merged)
             if sheet.sheet_state != "visible":
                 # a unit hides what it does not mean to send (a cancelled commitment):
                 # its rows are refused, at the first one, unless the sheet holds none
@@ -364,7 +402,8 @@ def read_xlsx_records(
             items = records_from_rows(
                 rows, lambda row, label_=label_: f"{label_}:{row}", sheet_type, date1904
             )
-            sheets.append(_named_sheet(_laid_out(list(items), layout, hidden_cells), sheet.title))
+            laid_out = _laid_out(list(items), layout.hidden, merged, hidden_cells)
+            sheets.append(_named_sheet(laid_out, sheet.title))
     except (zipfile.BadZipFile, KeyError, ValueError, EOFError, ParseError) as error:
         reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         raise Violation("xlsx_unreadable", file=name, reason=reason) from None
