@@ -23,6 +23,7 @@ from contract_helpers import (
     assert_one_line_error,
     assert_refused,
     prelude,
+    unit,
 )
 from spreadsheet_helpers import (
     EVENTS,
@@ -458,6 +459,43 @@ def test_a_code_typed_in_its_words_is_read_as_the_code(cli, tmp_path):
     rows[1][4] = "优秀"  # words of no code: refused, naming the codes
     res = cli.run("import", write_table(tmp_path / "other.xlsx", rows))
     assert res.code == 1 and "'优秀'" in res.err and "advanced" in res.err, str(res)
+
+
+def test_codes_types_and_units_are_read_in_any_case_and_in_the_plans_words(cli, tmp_path):
+    """`Tour` and `Mass_Evaluation` were refused where `OK` and `ADVANCED` were taken
+    (only an English word equal to the code was); DOMAIN.md's own 中间状态 and 点评
+    were refused; a `type` cell 开展活动 or activityheld was refused though a sheet so
+    named is read; a unit typed `zp` was refused though no other unit can be zp.
+    JSON Lines keep the codes exactly, as scripts write them."""
+    cli.ok_import([*prelude(), unit("ZP", "2010-05-12", "综合普查队", parent="JU")])
+    csv = tmp_path / "units.csv"
+    csv.write_text(
+        "type,at,unit,kind,method,verdict,grade,title\n"
+        "ReviewRecorded,2010-06-01,ZP,inspection,Tour,OK,ADVANCED,\n"
+        "ReviewRecorded,2010-06-02,zp,Mass_Evaluation,,,中间状态,\n"
+        "ReviewRecorded,2010-06-03,ｚｐ,点评,,,middle,\n"
+        "开展活动,2010-06-04,Zp,STUDY,,,,学习\n"
+        "activityheld,2010-06-05,zP,study,,,,学习二\n",
+        "utf-8",
+    )
+    res = cli.run("import", csv)
+    assert res.code == 0 and "imported 5 records" in res.out, str(res)
+    found = [
+        (r["type"], r["unit"], r["kind"], r.get("method"), r.get("verdict"), r.get("grade"))
+        for r in cli.log()[-5:]
+    ]
+    assert found == [
+        ("ReviewRecorded", "ZP", "inspection", "tour", "ok", "advanced"),
+        ("ReviewRecorded", "ZP", "mass_evaluation", None, None, "middle"),
+        ("ReviewRecorded", "ZP", "leader_commentary", None, None, "middle"),
+        ("ActivityHeld", "ZP", "study", None, None, None),
+        ("ActivityHeld", "ZP", "study", None, None, None),
+    ], found
+    assert cli.run("import", csv).out.startswith("imported 0 records, skipped 5")
+    jsonl = tmp_path / "script.jsonl"
+    jsonl.write_text(json.dumps(act("zp", "study", "2010-06-06")) + "\n", "utf-8")
+    res = cli.run("import", jsonl)
+    assert res.code == 1 and "unit 'zp' is not registered" in res.err, str(res)
 
 
 def test_an_activity_kind_typed_in_its_words_is_read_as_the_kind(cli, tmp_path):

@@ -2010,10 +2010,21 @@ CODED_FIELDS = {
 }
 
 
+#: Words DOMAIN.md's glossary gives a code besides the interface's own (中间状态 for
+#: 中间): what a unit types from the plan is taken as well.
+ALSO_WORDS: dict[str, tuple[str, ...]] = {
+    "grade.middle": ("中间状态",),
+    "review_kind.mass_evaluation": ("evaluation",),
+    "review_kind.superior_assessment": ("assessment",),
+    "review_kind.leader_commentary": ("点评", "commentary"),
+}
+
+
 def code_named(type_: str, field: str, words: str) -> str | None:
-    """The code of a record's field whose words, in any language of the interface,
-    are ``words`` (``ReviewRecorded``'s ``grade`` 先进 or Advanced → ``advanced``);
-    None when none are."""
+    """The code of a record's field whose words, in any language of the interface
+    or the glossary's (:data:`ALSO_WORDS`), are ``words``, or which is ``words``
+    in another case (``ReviewRecorded``'s ``grade`` 先进, Advanced or ADVANCED →
+    ``advanced``); None when none are."""
     group = CODED_FIELDS.get((type_, field))
     if group is None:
         return None
@@ -2022,7 +2033,9 @@ def code_named(type_: str, field: str, words: str) -> str | None:
         (
             code
             for code, texts in _codes_of(group)
-            if any(w.casefold() == wanted for w in texts.values())
+            if code.casefold() == wanted
+            or any(w.casefold() == wanted for w in texts.values())
+            or any(w.casefold() == wanted for w in ALSO_WORDS.get(f"{group}.{code}", ()))
         ),
         None,
     )

@@ -262,6 +262,7 @@ def _read_files(
                 encoding=encoding,
                 zone=reading.zone,
                 kind_words=reading.kind_words,
+                unit_codes=reading.unit_codes,
             )
         except FileNotFoundError:
             raise Violation("file_missing", file=name) from None

@@ -29,7 +29,7 @@ from cxzy.cli.messages import say, say_known_nothing
 from cxzy.cli.progress import progress
 from cxzy.cli.usage import Once
 from cxzy.domain.errors import Violation
-from cxzy.domain.registry import activity_kind_key
+from cxzy.domain.registry import activity_kind_key, folded_code
 from cxzy.domain.template import SELF_CHOSEN, Template
 from cxzy.formats.output_files import replacing
 from cxzy.i18n import code_label, t
@@ -92,18 +92,21 @@ class Reading(NamedTuple):
 
     zone: ZoneInfo | None  # a workbook's sheets are put in time order in it
     kind_words: dict[str, str]  # an activity kind's words → its code
+    unit_codes: dict[str, str]  # a registered unit's code, folded (registry) → the code
 
 
-NO_CAMPAIGN = Reading(None, {})
+NO_CAMPAIGN = Reading(None, {}, {})
 
 
 def campaign_reading(app: CampaignApp) -> Reading:
     """How the store's campaign reads a spreadsheet."""
     with app.snapshot() as cursor:
-        info = app.campaign_info(cursor)
+        registry, _ = app.registry(cursor)
+    info = registry.campaign
     if info is None:
         return NO_CAMPAIGN
-    return Reading(ZoneInfo(info.timezone), activity_kind_words(info.template))
+    codes = {folded_code(code): code for code in registry.units}
+    return Reading(ZoneInfo(info.timezone), activity_kind_words(info.template), codes)
 
 
 def activity_kind_words(template: Template) -> dict[str, str]:

@@ -62,8 +62,8 @@ class Registry:
 
     def _alike(self, code: str) -> str | None:
         """A registered unit whose code differs from ``code`` only in case or width."""
-        folded = _folded(code)
-        return next((known for known in self.units if _folded(known) == folded), None)
+        folded = folded_code(code)
+        return next((known for known in self.units if folded_code(known) == folded), None)
 
     def register_unit(self, code: str, kind: str, parent: str | None, day: date) -> None:
         self.require_campaign()
@@ -132,7 +132,7 @@ def activity_kind_key(words: str) -> str:
     return halfwidth(words).strip().casefold()
 
 
-def _folded(code: str) -> str:
+def folded_code(code: str) -> str:
     """A unit's code as a reader takes it: in any case, full-width forms as ASCII
     (``jU``, ``ＪＵ`` and ``JU`` are one unit to whoever reads the grid)."""
     return unicodedata.normalize("NFKC", code).casefold()

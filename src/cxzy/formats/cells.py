@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cxzy.domain.errors import Violation
-from cxzy.domain.registry import activity_kind_key, halfwidth
+from cxzy.domain.registry import activity_kind_key, folded_code, halfwidth
 from cxzy.domain.schema import (
     BOOL,
     CODE_FIELDS,
@@ -35,7 +35,7 @@ from cxzy.domain.schema import (
     TEXT,
     TYPES,
 )
-from cxzy.i18n import code_named
+from cxzy.i18n import code_named, type_named
 
 #: What a reader yields: where the record is, and the mapping or why it is not one.
 Item = tuple[str, Mapping[str, Any] | Violation]
@@ -327,6 +327,27 @@ def activity_kinds_named(items: Iterable[Item], words: Mapping[str, str]) -> Ite
         yield where, raw
 
 
+#: The fields of a record that name a unit by its code.
+UNIT_FIELDS = ("unit", "parent")
+
+
+def unit_codes_named(items: Iterable[Item], codes: Mapping[str, str]) -> Iterator[Item]:
+    """The records with a unit typed in another case than it was registered in
+    (``zp`` for ``ZP``: ``codes`` maps :func:`folded_code` of each registered code to
+    it) given as registered: no two units' codes differ only so (decision 124).
+    Other values are left as they are, for the import to check."""
+    for where, raw in items:
+        if isinstance(raw, Mapping):
+            named = {
+                field: codes[folded_code(value)]
+                for field in UNIT_FIELDS
+                if isinstance(value := raw.get(field), str) and folded_code(value) in codes
+            }
+            if any(raw[field] != code for field, code in named.items()):
+                raw = {**raw, **named}
+        yield where, raw
+
+
 def _trimmed(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
@@ -382,6 +403,8 @@ def coerce_row(
     """
     given = cells.get("type")
     type_ = _as_text(halfwidth(given).strip() if isinstance(given, str) else given)
+    if isinstance(type_, str):  # in any case, or in its words (开展活动), as a sheet's name
+        type_ = type_named(type_) or type_
     if sheet_type is not None:
         if type_ is not None and type_ != sheet_type:
             raise Violation("sheet_type_mismatch", type=str(type_), sheet=sheet_type)
@@ -395,8 +418,8 @@ def coerce_row(
             raise Violation("column_conflict", column=column)  # "ratings" and "ratings.x"
         converted = coerce_value(type_ if isinstance(type_, str) else None, path, value, date1904)
         _place(record, path, converted, column)
-    if sheet_type is not None:
-        record = {"type": sheet_type, **{k: v for k, v in record.items() if k != "type"}}
+    if sheet_type is not None or (isinstance(type_, str) and type_ in TYPES):
+        record = {"type": type_, **{k: v for k, v in record.items() if k != "type"}}
     return _lists(record)
 
 

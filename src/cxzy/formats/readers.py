@@ -14,7 +14,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from cxzy.domain.errors import Violation
-from cxzy.formats.cells import Item, activity_kinds_named, record_type
+from cxzy.formats.cells import Item, activity_kinds_named, record_type, unit_codes_named
 from cxzy.formats.csv_records import read_csv_records
 from cxzy.formats.jsonl import read_records
 from cxzy.formats.sniffing import SNIFFED, sniffed
@@ -56,6 +56,7 @@ def read_file(
     encoding: str | None = None,
     zone: tzinfo | None = None,
     kind_words: Mapping[str, str] | None = None,
+    unit_codes: Mapping[str, str] | None = None,
 ) -> tuple[Iterable[Item], dict[str, str], int]:
     """The records of one file, the SHA-256 of the bytes for each label its records
     carry (``FILE``, or ``FILE[SHEET]`` for a workbook's sheets), and about how
@@ -68,7 +69,8 @@ def read_file(
     made first (records of several sheets are put in time order). ``encoding`` applies to CSV (JSON Lines is UTF-8 by contract); ``zone``
     reads local times when a workbook's sheets are put in time order; ``kind_words``
     reads a spreadsheet's activity kinds typed in words (:func:`activity_kinds_named`;
-    JSON Lines keep the codes, as scripts write them). Raises
+    JSON Lines keep the codes, as scripts write them), and ``unit_codes`` its units'
+    codes typed in another case (:func:`unit_codes_named`). Raises
     ``OSError`` when the file cannot be read, :class:`Violation` when it cannot be
     decoded."""
     name = label or str(path)
@@ -89,13 +91,13 @@ def read_file(
         return read_records(path, label=name), {name: digest.hexdigest()}, lines
     if kind == "csv":
         records, rows = read_csv_records(path, name, digest, encoding)
-        return _named(records, kind_words), {name: digest.hexdigest()}, rows
+        return _named(records, kind_words, unit_codes), {name: digest.hexdigest()}, rows
     items = read_xlsx_records(path, name, digest, zone)
     hex_digest = digest.hexdigest()
     sources = {name: hex_digest}
     for where, _raw in items:
         sources.setdefault(where.rpartition(":")[0], hex_digest)
-    return _named(items, kind_words), sources, len(items)
+    return _named(items, kind_words, unit_codes), sources, len(items)
 
 
 def _refuse_other_files(path: Path, name: str, kind: str) -> None:
@@ -116,5 +118,11 @@ def _refuse_other_files(path: Path, name: str, kind: str) -> None:
     raise Violation("file_is_not_records_yet", file=name, what=kind_of, advice=advice)
 
 
-def _named(items: Iterable[Item], kind_words: Mapping[str, str] | None) -> Iterable[Item]:
-    return activity_kinds_named(items, kind_words) if kind_words else items
+def _named(
+    items: Iterable[Item],
+    kind_words: Mapping[str, str] | None,
+    unit_codes: Mapping[str, str] | None,
+) -> Iterable[Item]:
+    if kind_words:
+        items = activity_kinds_named(items, kind_words)
+    return unit_codes_named(items, unit_codes) if unit_codes else items
