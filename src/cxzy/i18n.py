@@ -804,6 +804,13 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "已导入 {written} 条,跳过已存在 {skipped} 条(日志位置 {position})",
         "en": "imported {written:~record|records}, skipped {skipped} already present (log position {position})",
     },
+    "repeated": {
+        "zh": "提示:本次导入中有 {count} 条记录与较早的一条完全相同,只记一次({where} 与 {first} "
+        "相同);若确是两件事,请写明不同的时间或标题",
+        "en": "note: {count:~record|records} of this import repeated an earlier one exactly, "
+        "taken once ({where} repeats {first}); if they are two things, give them another time "
+        "or title",
+    },
     "dry_run_copy": {
         "zh": "{store} 对你只读:先把它复制到一个临时文件,再对照检查(百万条约需几分钟)……",
         "en": "{store} is read-only for you: checking against a temporary copy of it (minutes at a million events)…",

@@ -71,7 +71,9 @@ class Problem:
 @dataclass
 class ImportResult:
     written: int = 0
-    skipped: int = 0
+    skipped: int = 0  # already present: in the store, or earlier in these files
+    repeats: int = 0  # of those, the records that repeat one earlier in these files
+    first_repeat: tuple[str, str] | None = None  # (where, where the record came first)
     records: int = 0
     position: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -114,6 +116,14 @@ def _awaited(violation: Violation) -> tuple[str, str] | None:
     kind = violation.code.removeprefix("unknown_")
     key = violation.params.get(kind) if kind in _OPENING.values() else None
     return None if key is None else (kind, str(key))
+
+
+def _repeated(result: ImportResult, where: str, first: str) -> None:
+    """Count a record that repeats one earlier in the same import (a row pasted twice,
+    a file given twice): taken once, and said, not only "already present"."""
+    result.repeats += 1
+    if result.first_repeat is None:
+        result.first_repeat = (where, first)
 
 
 def os_user() -> str | None:
@@ -371,6 +381,7 @@ class _Check:
             if earlier is not None:
                 if earlier.digest == record.digest:
                     result.skipped += 1
+                    _repeated(result, record.where, earlier.where)
                 else:
                     self._problem(record, Violation("conflict", id=rid, where=earlier.where))
                 continue
@@ -379,6 +390,8 @@ class _Check:
                 digest, pos, origin = stored[rid]
                 if digest == record.digest:
                     result.skipped += 1
+                    if pos > self.head:  # (written by this import: a batch before)
+                        _repeated(result, record.where, where_of(origin))
                 else:
                     # an earlier record of this import, or one of the log
                     if pos > self.head:

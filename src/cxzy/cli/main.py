@@ -379,6 +379,11 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         with contextlib.suppress(OSError):  # (`>> log 2>&1` on a full disk: nowhere to say it)
             err.print(message("output_unwritable", lang, file=t("stdout", lang), reason=reason))
             err.print(said, highlight=False)
+    if result.repeats and result.first_repeat is not None:
+        where, first = result.first_repeat
+        said = t("repeated", lang, count=result.repeats, where=where, first=first)
+        with contextlib.suppress(OSError):
+            err.print(said, highlight=False)
     if not result.written and not result.skipped:  # (a template sent back unfilled, say)
         named = (STDIN_LABEL if name == STDIN else name for name in args.files)
         err.print(t("no_records", lang, files=", ".join(named)), highlight=False)
