@@ -797,6 +797,27 @@ def test_a_dry_run_against_an_unwritable_store_without_room_for_its_copy_says_so
     assert "1,000 are free (set TMPDIR to a folder with room)" in err, err
 
 
+@pytest.mark.parametrize("command", [["status"], ["log"], ["import", "-"], ["verify"]])
+def test_a_store_this_user_may_not_read_is_said_so(store, tmp_path, command):
+    """A store another user made private (chmod 600): "unable to open database
+    file", SQLite's English inside the Chinese message, and no reason given."""
+    private = tmp_path / "private.sqlite3"
+    shutil.copy(store, private)
+    private.chmod(0o000)
+    without_override = ["setpriv", "--inh-caps=-dac_override,-dac_read_search"]
+    without_override.append("--bounding-set=-dac_override,-dac_read_search")
+    for lang, said in (
+        ("en", "cannot open store {}: permission denied"),
+        ("zh", "无法打开数据库 {}:没有权限"),
+    ):
+        proc = subprocess.run(
+            [*without_override, sys.executable, "-m", "cxzy", "--lang", lang,
+             "--store", str(private), *command],
+            input="", capture_output=True, text=True, timeout=120, env=subprocess_env(),
+        )  # fmt: skip
+        assert (proc.returncode, proc.stderr) == (1, said.format(private) + "\n"), proc.stderr
+
+
 def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
     """A copy in a folder nobody may write (read-only media): SQLite cannot make the
     WAL's -shm file there, so the store is read as immutable; an import is refused

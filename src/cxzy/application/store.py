@@ -202,6 +202,11 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
             ) from None
         return True
     try:
+        path.open("rb").close()  # (SQLite's words for a file this user may not read:
+    except OSError as error:  # "unable to open database file")
+        reason = os_reason(error)
+        raise Violation("store_unreadable", store=location.display(), reason=reason) from None
+    try:
         with closing(sqlite3.connect(reading_uri(path), uri=True)) as connection:
             tables = {
                 row[0]
