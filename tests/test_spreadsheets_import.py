@@ -728,6 +728,28 @@ def test_records_on_hidden_or_vertically_merged_rows_are_refused(cli, tmp_path):
     assert cli.run("import", path).code == 0
 
 
+def test_a_summary_sheet_of_the_units_own_is_told_how_to_keep_it_out(cli, tmp_path):
+    """A unit added a 汇总 sheet to the template's workbook: "no 'at' column", and no
+    word of the # that keeps a sheet out, as extra columns and hidden sheets get."""
+    cli.ok_import(prelude())
+    rows = [["at", "unit", "kind", "title"], ["2010-05-20", "145", "study", "学习"]]
+    sheets = {"ActivityHeld": rows, "汇总": [["单位", "活动次数"], ["145", 1]]}
+    path = write_sheets(tmp_path / "with-summary.xlsx", sheets)
+    res = cli.run("import", path)
+    assert res.code == 1, str(res)
+    assert res.messages(f"{path}[汇总]", 1) == [
+        "sheet '汇总' holds no records: its header names no field (found: 单位, 活动次数); "
+        "if the sheet is your own, begin its name with # ('#汇总') and it is not read"
+    ]
+    sheets["ActivityHeld (汇总)"] = [["单位", "at"], ["145", "2010-05-20"]]  # names a field:
+    del sheets["汇总"]  # the old message stands
+    res = cli.run("import", write_sheets(tmp_path / "other.xlsx", sheets))
+    assert res.code == 1 and "no 'type' column" in res.err, str(res)
+    sheets = {"ActivityHeld": rows, "#汇总": [["单位", "活动次数"], ["145", 1]]}
+    res = cli.run("import", write_sheets(tmp_path / "kept-out.xlsx", sheets))
+    assert res.code == 0 and "imported 1 record" in res.out, str(res)
+
+
 def test_merged_cells_that_hold_no_value_or_only_a_note_are_not_refused(cli, tmp_path):
     """A unit merged its empty `by` cells, or its own notes (a `#` column, never
     read), over two rows: the whole workbook was refused ("unmerge them"), though

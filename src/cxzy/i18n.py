@@ -1171,6 +1171,12 @@ MESSAGES.update(
             "zh": "工作表 '{sheet}' 用的是 {type} 的中文名,且没有 'type' 列:请把工作表命名为 {type},"
             "各行即为该类型;或加上 'type' 列",
         },
+        "sheet_not_records": {
+            "en": "sheet '{sheet}' holds no records: its header names no field (found: {header}); "
+            "if the sheet is your own, begin its name with # ('#{sheet}') and it is not read",
+            "zh": "工作表“{sheet}”中没有记录:表头不含任何字段名(现有:{header});若是本单位自用的"
+            "工作表,请在名称前加 #(“#{sheet}”),导入时即不读取",
+        },
         "header_needs_type": {
             "en": "the header row has no 'type' column (found: {header}); add one, or name the "
             "sheet (or the CSV file) after the record type, e.g. ActivityHeld",

@@ -540,8 +540,9 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
             return Violation("duplicate_column", column=name)
         seen.add(name)
     shown = ", ".join(names)[:80]
-    if "at" not in seen:
-        return Violation("header_needs_at", header=shown)
+    if "at" not in seen:  # (``fields``: how many columns name one: none on a summary sheet)
+        fields = sum(_column_field(name) in _ANY_FIELD for name in names)
+        return Violation("header_needs_at", header=shown, fields=fields)
     if "type" not in seen and sheet_type is None:
         return Violation("header_needs_type", header=shown)
     if sheet_type is not None:  # every row of one type: the columns it lacks, said once

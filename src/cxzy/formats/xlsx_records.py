@@ -249,10 +249,16 @@ _COPY = re.compile(r"(?P<name>.+?)\s*(\(\d+\)|[-–—]?\s*(副本|copy)(\s*\(?\
 def _named_sheet(items: list[Item], title: str) -> list[Item]:
     """A sheet without a ``type`` column whose name is a copy's of a type's sheet,
     or a type's words (承诺兑现): said so, where "name the sheet after the record
-    type" left the clerk to guess which."""
+    type" left the clerk to guess which. A sheet whose header names no field (a
+    summary of the unit's own) is told how to keep it out of the import."""
     if not items or not isinstance(items[0][1], Violation):
         return items
-    if items[0][1].code != "header_needs_type":
+    first = items[0][1]
+    if first.code == "header_needs_at" and not first.params.get("fields"):
+        # a sheet of the unit's own (汇总): no column names a field of a record
+        said = Violation("sheet_not_records", sheet=title, header=first.params["header"])
+        return [(items[0][0], said), *items[1:]]
+    if first.code != "header_needs_type":
         return items
     from cxzy.i18n import type_named
 
