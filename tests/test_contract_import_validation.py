@@ -921,6 +921,28 @@ def test_why_a_line_is_not_json_is_said_in_the_interface_language(seeded):
     assert res.messages(path, 3) == ["not valid JSON: Expecting value (column 4)"]
 
 
+def test_a_line_that_ends_before_its_record_is_said_to_lack_its_closing_brace(seeded):
+    """A line cut before its `}` was said to lack a comma ("Expecting ','")."""
+    cut_lines = [
+        '{"type": "ActivityHeld", "at": "2010-05-12", "unit": "145"',
+        '{"type": "ActivityHeld", "tags": [1, 2',
+        '{"type": "ActivityHeld", "at": ',
+    ]
+    path = seeded.write([*cut_lines, '{"type": "ActivityHeld" "at": 1}'])
+    res = seeded.run("import", path)
+    for number, line in enumerate(cut_lines, start=1):
+        assert res.messages(path, number) == [
+            "not valid JSON: the line ends before the record does: a closing '}' or ']' (or a "
+            f"value) is missing (column {len(line.rstrip()) + 1})"
+        ]
+    # a comma missing inside: said as before
+    assert res.messages(path, 4) == ["not valid JSON: Expecting ',' delimiter (column 25)"]
+    res = seeded.run("import", path, lang="zh")
+    assert res.messages(path, 2) == [
+        "不是有效的 JSON:该行在记录结束前就结束了:缺少结尾的 '}' 或 ']'(或某个值)(第 39 列)"
+    ]
+
+
 def test_reasons_come_in_the_order_of_the_file(small_batches):
     """Rules are checked a batch at a time, after the lines read with them; the
     reasons are still listed line by line (a person reads the first ones first)."""

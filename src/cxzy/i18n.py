@@ -29,6 +29,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Expecting property name enclosed in double quotes",
         "zh": "字段名须用英文双引号括起",
     },
+    "json.ends_early": {
+        "en": "the line ends before the record does: a closing '}}' or ']' (or a value) is missing",
+        "zh": "该行在记录结束前就结束了:缺少结尾的 '}}' 或 ']'(或某个值)",
+    },
     "json.Expecting ',' delimiter": {"en": "Expecting ',' delimiter", "zh": "缺少英文逗号 ','"},
     "json.Expecting ':' delimiter": {"en": "Expecting ':' delimiter", "zh": "缺少英文冒号 ':'"},
     "json.Unterminated string starting at": {

@@ -46,6 +46,8 @@ def read_records(
                 first = False
                 known = f"json.{error.msg}" in MESSAGES  # the standard library's reason
                 detail = Violation(f"json.{error.msg}") if known else error.msg
+                if error.pos >= len(text) and error.msg.startswith("Expecting"):
+                    detail = Violation("json.ends_early")  # (it said "Expecting ','")
                 yield where, Violation("invalid_json", detail=detail, column=error.colno)
                 continue
             first = False
