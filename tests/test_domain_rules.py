@@ -200,6 +200,22 @@ def test_every_violation_has_both_languages():
         assert texts.get("zh") and texts.get("en"), code
 
 
+def test_every_message_names_the_same_values_in_both_languages_and_formats():
+    """A lone brace in a message (a closing '}' said in words) was an internal error
+    when the message was said; a value named in one language only goes unsaid."""
+    import string
+
+    from cxzy.i18n import LABELS, MESSAGES
+
+    for code, texts in [*MESSAGES.items(), *LABELS.items()]:
+        named = {}
+        for lang in ("zh", "en"):
+            if lang in texts:
+                parsed = string.Formatter().parse(texts[lang])  # (raises on a lone brace)
+                named[lang] = {field for _, field, _, _ in parsed if field}
+        assert len(set(map(frozenset, named.values()))) <= 1, (code, named)
+
+
 FACTS = [
     (
         Activity,
