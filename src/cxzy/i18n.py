@@ -1062,6 +1062,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "日志位置 {pos} 的记录无法读取(原因见提示)",
         "en": "the record at log position {pos} could not be read (the notice says why)",
     },
+    "tui_filter_twice": {
+        "zh": "{key}: 给了两次({key}:{first} 与 {key}:{then}):每种筛选只能取一个值",
+        "en": "{key}: given twice ({key}:{first} and {key}:{then}): the filter takes one of each",
+    },
     "tui_unknown_type": {
         "zh": "没有 '{value}' 这种记录(type: 取日志中所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",
         "en": "no record type '{value}' (type: takes a name like CommitmentMade)",

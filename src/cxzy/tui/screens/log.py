@@ -42,9 +42,14 @@ def parse_filter(
     """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 free text``.
 
     A date that is not one, or a type that is not a record type (any case), raises
-    :class:`BadFilter`: silently dropped, it would show more than was asked for."""
+    :class:`BadFilter`: silently dropped, it would show more than was asked for; so
+    does a key given twice with two values (the last one was kept: fewer rows than
+    the filter line said)."""
     found: dict[str, object] = {}
+    given: dict[str, str] = {}
     for key, value in _TOKEN.findall(text):
+        if given.setdefault(key, value) != value:  # (the last one was kept, unsaid)
+            raise BadFilter(Violation("tui_filter_twice", key=key, first=given[key], then=value))
         if key in ("since", "until"):
             try:
                 found[key] = typed_day(value)
