@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 from rich.text import Text
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 from textual.widgets.data_table import ColumnKey
 
@@ -1094,6 +1095,22 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         assert {r[2] for r in await search("office member")} == {"LeaderAssigned"}
         # a mark's field name is not what a record shows: found nowhere
         assert await search("verdict") == [] and await search("grade") == []
+
+
+@pytest.mark.parametrize("opened", [("question_mark",), ("l", "enter")])
+async def test_q_quits_from_the_help_and_the_record_as_help_says(demo_store, opened):
+    """Help says `q` or `ctrl+q` quits; on the help and the record it did nothing
+    (a modal screen hides the app's keys): the footer still said "esc back"."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in opened:
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, ModalScreen), app.screen
+        await pilot.press("q")
+        await pilot.pause()
+        assert app._exit, "q did not quit"
 
 
 async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_is_said(

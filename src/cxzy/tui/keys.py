@@ -9,6 +9,7 @@ from cxzy.i18n import t
 
 ACTION_LABELS = {
     "quit": "key_quit",
+    "app.quit": "key_quit",  # (on the modal screens, which hide the app's own)
     "help": "key_help",
     "command": "key_command",
     "earlier": "key_earlier",

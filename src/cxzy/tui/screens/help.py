@@ -51,6 +51,8 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "back"),
         Binding("question_mark", "close", "back", show=False),
+        # a modal screen hides the app's own q: help says q quits, everywhere
+        Binding("q", "app.quit", "quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:

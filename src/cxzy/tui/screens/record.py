@@ -52,6 +52,8 @@ class RecordScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "back"),
         Binding("enter", "close", "back", show=False),
+        # a modal screen hides the app's own q: help says q quits, everywhere
+        Binding("q", "app.quit", "quit", show=False),
     ]
 
     def __init__(self, pos: int) -> None:
