@@ -969,6 +969,33 @@ async def test_the_command_palette_says_no_match_in_chinese(demo_store):
         assert any("没有相符的命令" in text for text in shown), shown
 
 
+@pytest.mark.parametrize(("lang", "typed"), [("en", "replay"), ("zh", "回放")])
+async def test_the_palette_finds_the_replay_by_its_name(demo_store, lang, typed):
+    """The README says the palette covers replay: typing `replay` found nothing (the
+    entry was called play/pause), and the entry for today said only "LIVE"."""
+    from textual.command import CommandList
+
+    app = dashboard(demo_store, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        commands = {str(c.title): c.help for c in app.get_system_commands(app.screen)}
+        assert commands[t("key_today", lang)] == t("palette_today", lang)
+        await pilot.press("ctrl+p", *typed)
+        shown: list[str] = []
+        for _ in range(40):
+            await pilot.pause(0.05)
+            options = app.screen.query_one(CommandList)
+            shown = [
+                str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+            ]
+            if shown:
+                break
+        assert any(t("palette_replay", lang) in text for text in shown), shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.clock.playing
+
+
 async def test_the_help_over_the_log_neither_lists_nor_moves_the_day(demo_store):
     """The log shows no day, so `[`/`]` are off there; with the help over it they
     were listed again, and moved the day behind the log."""

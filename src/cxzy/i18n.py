@@ -1102,6 +1102,11 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "把演示历史(甘肃煤田地质局,2010—2012)载入这个空数据库",
         "en": "load the demo history (the bureau, 2010–2012) into this empty store",
     },
+    "palette_replay": {"zh": "回放/暂停", "en": "replay (play/pause)"},
+    "palette_today": {
+        "zh": "回到今天,实时显示新记录",
+        "en": "back to today, new records shown live",
+    },
     "palette_play": {
         "zh": "从所显示的日期起逐步回放活动历史(到结束时从头开始)",
         "en": "replay the history from the day shown (from the first day at the end)",

@@ -790,9 +790,10 @@ class CxzyApp(App[None]):
         yield SystemCommand(
             t("key_log", self.lang), t("tui_log_title", self.lang), self.action_open_log
         )
-        yield SystemCommand(t("key_today", self.lang), t("tui_live", self.lang), self.action_today)
-        yield SystemCommand(
-            t("key_play", self.lang), t("palette_play", self.lang), self.action_play
+        today = t("palette_today", self.lang)
+        yield SystemCommand(t("key_today", self.lang), today, self.action_today)
+        yield SystemCommand(  # (its key's label, play/pause, was not found by "replay")
+            t("palette_replay", self.lang), t("palette_play", self.lang), self.action_play
         )
         for unit in self.snapshot.report.units:
             yield SystemCommand(
