@@ -37,6 +37,7 @@ from cxzy.formats.jsonl import read_records
 from cxzy.i18n import code_label, t
 from cxzy.tui import collector
 from cxzy.tui.app import CxzyApp
+from cxzy.tui.components.alerts_panel import AlertsPanel
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.progress_chart import ProgressChart
 from cxzy.tui.components.share_line import ShareLine
@@ -1372,8 +1373,13 @@ async def test_help_lists_the_keys(demo_store):
             assert word in text
         assert "filter units: a code or name, or a status" in text
         assert "filter the log: unit:CODE" in text
+        # Tab, the only way into the alerts, was listed nowhere
+        assert re.search(r"Tab +move between the grid and the alerts", text), text
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("tab")  # as help says
+        await settle(pilot)
+        assert isinstance(app.focused, AlertsPanel), app.focused
 
 
 async def test_the_command_palette_speaks_the_interface_language(demo_store):

@@ -1117,6 +1117,10 @@ LABELS: dict[str, dict[str, str]] = {
     "key_log_help": {"zh": "日志(在单位页:该单位的记录)", "en": "log (from a unit: its records)"},
     "key_known": {"zh": "按时刻回看", "en": "as known at"},
     "key_side": {"zh": "预警栏", "en": "alerts"},
+    "key_next_panel": {
+        "zh": "在表格与预警之间切换(Enter 打开所选单位)",
+        "en": "move between the grid and the alerts (Enter opens the unit chosen)",
+    },
     "key_side_help": {
         "zh": "显示/隐藏预警和完成率图(放在表格旁会遮住表格时默认隐藏)",
         "en": "show/hide the alerts and the chart (hidden at first where they would cut the grid)",

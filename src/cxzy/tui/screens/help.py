@@ -18,6 +18,7 @@ KEYS = [  # the keys of a campaign's screens
     (":", "key_command"),
     ("/", "key_filter"),
     ("Enter", "key_open_help"),
+    ("Tab", "key_next_panel"),
     ("Esc", "key_back"),
     ("[  ]", "key_earlier"),
     ("s", "key_step"),
