@@ -184,6 +184,27 @@ def test_status_is_the_same_whatever_order_and_imports_records_arrive_in(
             items = [(f"part:{n}", r) for n, r in enumerate(shuffled[start:end], start=1)]
             assert Importer(arrived, by="property").run(items).ok
         assert [status(arrived, d) for d in days] == expected
+        assert arrived.figures_unlike_the_log() == []  # the rows a rebuild makes
+
+
+def test_records_that_change_no_count_carry_the_weeks_over_as_a_rebuild_does():
+    """An import of an activity only, dated after an open commitment's due day,
+    moved the latest record's day but not the weeks carried over: `verify --figures`
+    then said the read model had been changed outside cxzy."""
+    first = [
+        {"type": "CampaignPlanned", "at": "2010-05-11T08:30:00+08:00", "campaign": "p",
+         "title": "P"},
+        {"type": "UnitRegistered", "at": "2010-05-11T09:00:00+08:00", "unit": "JU",
+         "name": "局机关", "kind": "bureau"},
+        {"type": "CommitmentMade", "at": "2010-05-20", "commitment": "C1", "unit": "JU",
+         "text": "c1", "due": "2010-06-30"},
+    ]  # fmt: skip
+    later = {"type": "ActivityHeld", "at": "2010-09-01", "unit": "JU", "kind": "self_chosen",
+             "title": "later"}  # fmt: skip
+    with store_with(first) as app:
+        assert Importer(app, by="property").run([("later:1", later)]).ok
+        assert app.figures_unlike_the_log() == []
+        assert status(app, date(2010, 9, 1))["units"][0]["commitments"]["overdue"] == 1
 
 
 @SETTINGS

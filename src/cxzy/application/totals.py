@@ -587,6 +587,14 @@ def write_running(model: ReadModel, cursor: Any, changes: Changes, latest: str |
     rewrite the counts of every week up to the furthest deadline. ``latest``: the
     latest record's day (None: no record in the log yet)."""
     if not changes:
+        # records that change no count (activities, reviews) still move the latest
+        # record's day: the weeks up to it are carried over and the rows ahead of
+        # them brought in, as a rebuild of the same log does (it differed, and
+        # `verify --figures` said the read model was changed outside cxzy)
+        if latest is not None and model._one(cursor, "SELECT MAX(week) FROM cx_weeks"):
+            weeks = _Weeks(model, cursor)
+            weeks.extend(week_of(latest), week_of(latest))
+            weeks.write()
         return
     weeks = _Weeks(model, cursor)
     earliest = min(day for day, _, _ in changes)
