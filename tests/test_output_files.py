@@ -450,3 +450,43 @@ def test_an_output_without_a_name_is_said_so(cli, demo_store, tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     res = cli.run(*args, store=demo_store)
     assert res.code == 1 and res.err.startswith(said), str(res)
+
+
+# -- text from events in the files written -------------------------------------------
+
+
+def test_control_characters_from_events_are_written_out_not_acted_on(cli, tmp_path):
+    """An ESC in a campaign's title and a unit's name went raw into the report (to
+    the terminal of whoever runs `cat` on it), into the CSV ledger, and into the
+    workbook's properties, which Excel then could not open; the fill-in workbook
+    was an internal error."""
+    from openpyxl import load_workbook
+
+    from contract_helpers import ev
+
+    cli.ok_import(
+        [
+            ev("CampaignPlanned", "2010-05-11T08:30:00+08:00", campaign="esc",
+               title="创先争优\x1b[31m"),
+            ev("UnitRegistered", "2010-05-11T09:00:00+08:00", unit="JU", name="局\x1b[2J机关",
+               kind="bureau"),
+        ]
+    )  # fmt: skip
+    for name in ("report.md", "report.html"):
+        assert cli.run("report", "--as-of", "2010-06-01", "-o", tmp_path / name).code == 0
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert "\x1b" not in text and "局^[" in text, name
+    res = cli.run("export", "ledger", "--as-of", "2010-06-01", "--format", "csv", "-o",
+                  tmp_path / "ledger")  # fmt: skip
+    assert res.code == 0, str(res)
+    for path in (tmp_path / "ledger").iterdir():
+        assert "\x1b" not in path.read_text(encoding="utf-8-sig"), path.name
+    res = cli.run("export", "ledger", "--as-of", "2010-06-01", "-o", tmp_path / "ledger.xlsx")
+    assert res.code == 0, str(res)
+    book = load_workbook(tmp_path / "ledger.xlsx")  # (it was not a workbook: Excel said so)
+    assert "\x1b" not in book.properties.title and book.properties.title.startswith("创先争优")
+    res = cli.run("template", "-o", tmp_path / "fill-in.xlsx")
+    assert res.code == 0, str(res)
+    book = load_workbook(tmp_path / "fill-in.xlsx")
+    assert "\x1b" not in book.properties.title
+    assert cli.run("import", tmp_path / "fill-in.xlsx").code == 0  # (a workbook, empty)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cxzy.formats.ledger_tables import COVER, SHEET_KEYS, Cell, Table
-from cxzy.formats.ledger_xlsx import FORMULA_STARTS
+from cxzy.formats.ledger_xlsx import FORMULA_STARTS, safe_text
 from cxzy.formats.output_files import not_written, replacing
 from cxzy.i18n import t
 
@@ -32,7 +32,8 @@ def csv_value(value: Any) -> str:
         value = value.value
     if value is None:
         return ""
-    if isinstance(value, str):
+    if isinstance(value, str):  # (control characters as the workbook has them: an ESC
+        value = safe_text(value)  # from a unit's name acted on by `cat`)
         return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, date):
         return value.isoformat()

@@ -226,6 +226,8 @@ def write_tables_xlsx(tables: Sequence[Table], path: Path, title: str = "") -> N
             else:
                 _table_sheet(book, table)
         book.properties.creator = "cxzy"
-        book.properties.title = title or (tables[0].headers[0] if tables else "")
+        # (a control character in the campaign's title made the workbook one Excel
+        # cannot open: the properties' XML is not a cell's, openpyxl checks it not)
+        book.properties.title = safe_text(title or (tables[0].headers[0] if tables else ""))
         book.properties.keywords = EXPORT_KEYWORD  # not records: an import refuses it
         book.save(out)

@@ -19,6 +19,7 @@ from cxzy.application.summary import Summary
 from cxzy.domain.template import Template
 from cxzy.formats.svg_chart import progress_svg
 from cxzy.i18n import code_label, t
+from cxzy.literal import visible
 
 STATE_COLOURS = {
     "done": "#c6efce",
@@ -483,7 +484,7 @@ def report_html(summary: Summary, lang: str, now: datetime | None = None) -> str
         else f"<p>{escape(t('report.no_awards', lang))}</p>"
     )
     out.append("</section></body></html>\n")
-    return "\n".join(out)
+    return visible("\n".join(out))  # (an ESC from a unit's name: ^[, as on a terminal)
 
 
 # -- Markdown ----------------------------------------------------------------------------
@@ -572,4 +573,4 @@ def report_markdown(summary: Summary, lang: str, now: datetime | None = None) ->
     out += [f"## {md(t('report.awards', lang))}", ""]
     awards = view.awards_table()
     out += _md_table(awards) if awards.rows else [md(t("report.no_awards", lang)), ""]
-    return "\n".join(out) + "\n"
+    return visible("\n".join(out)) + "\n"

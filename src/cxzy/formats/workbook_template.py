@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cxzy.domain.schema import BOOL, DATE, ENUM, INT, PHASES, RATING_KEYS, RATINGS, TYPES, Field
-from cxzy.formats.ledger_xlsx import display_width
+from cxzy.formats.ledger_xlsx import display_width, safe_text
 from cxzy.formats.output_files import replacing
 from cxzy.i18n import CODED_FIELDS, code_label, t
 
@@ -280,6 +280,11 @@ def _readme(book: Workbook, lang: str, inputs: TemplateInputs) -> None:
 
 def write_template(path: Path, inputs: TemplateInputs, lang: str) -> int:
     """Save the fill-in workbook; returns the number of record sheets. Raises ``OSError``."""
+    inputs = replace(  # (a control character in a title or a name: openpyxl refused it)
+        inputs,
+        title=safe_text(inputs.title),
+        units=[(safe_text(code), safe_text(name)) for code, name in inputs.units],
+    )
     book = Workbook()
     _readme(book, lang, inputs)
     lists = _Lists(book, lang)
