@@ -781,7 +781,7 @@ LABELS: dict[str, dict[str, str]] = {
     "overdue": {"zh": "已逾期", "en": "overdue"},
     "unit": {"zh": "单位", "en": "unit"},
     "grade": {"zh": "等次", "en": "grade"},
-    "commitments": {"zh": "承诺 兑现/总/逾期", "en": "commitments kept/total/overdue"},
+    "commitments": {"zh": "承诺 兑现/总/逾期", "en": "commitments fulfilled/total/overdue"},
     "rectifications": {
         "zh": "整改 未销号/总/逾期/督办/升级",
         "en": "rectif. open/total/overdue/supervised/escalated",
@@ -791,7 +791,7 @@ LABELS: dict[str, dict[str, str]] = {
     "rectifications_short": {"zh": "整改", "en": "rectif."},
     "status_legend": {
         "zh": "承诺 = 兑现/总数/逾期;整改 = 未销号/总数/逾期/督办/升级(通报批评或问责)",
-        "en": "commit. = kept/total/overdue; rectif. = open/total/overdue/supervised/escalated",
+        "en": "commit. = fulfilled/total/overdue; rectif. = open/total/overdue/supervised/escalated",
     },
     "advanced": {"zh": "先进", "en": "advanced"},
     "middle": {"zh": "中间", "en": "middle"},
@@ -1503,7 +1503,7 @@ LABELS.update(
         "rating.performance": {"zh": "工作业绩好", "en": "performance"},
         "rating.reputation": {"zh": "群众反映好", "en": "reputation"},
         "activity_kind.self_chosen": SELF_CHOSEN_NAMES,
-        "result.kept": {"zh": "按期兑现", "en": "kept"},
+        "result.kept": {"zh": "按期兑现", "en": "kept on time"},
         "result.kept_late": {"zh": "逾期兑现", "en": "kept late"},
         "result.broken": {"zh": "逾期未兑现", "en": "broken"},
         "result.open": {"zh": "未到期", "en": "not yet due"},
@@ -1579,7 +1579,7 @@ LABELS.update(
         "col.result": {"zh": "兑现情况", "en": "result"},
         "col.renegotiated": {"zh": "改期", "en": "renegotiated"},
         "col.note": {"zh": "说明", "en": "note"},
-        "col.kept": {"zh": "按期兑现", "en": "kept"},
+        "col.kept": {"zh": "按期兑现", "en": "kept on time"},
         "col.kept_late": {"zh": "逾期兑现", "en": "kept late"},
         "col.broken": {"zh": "逾期未兑现", "en": "broken"},
         "col.not_due": {"zh": "未到期", "en": "not yet due"},
@@ -1758,7 +1758,7 @@ LABELS.update(
         "report.commitments": {"zh": "承诺兑现", "en": "Commitments"},
         "report.commitment_figures": {
             "zh": "承诺共 {total} 项:按期兑现 {kept},逾期兑现 {kept_late},逾期未兑现 {broken},未到期 {open};改期 {renegotiated} 项;兑现率 {rate}",
-            "en": "{total:~commitment|commitments}: {kept} kept, {kept_late} kept late, {broken} broken, {open} not yet due; {renegotiated} renegotiated; keeping rate {rate}",
+            "en": "{total:~commitment|commitments}: {kept} kept on time, {kept_late} kept late, {broken} broken, {open} not yet due; {renegotiated} renegotiated; keeping rate {rate}",
         },
         "report.rectifications": {"zh": "整改落实", "en": "Rectifications"},
         "report.rectifications_listed": {
