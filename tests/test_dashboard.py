@@ -2475,3 +2475,30 @@ def test_a_rectifications_flags_on_its_unit_screen_are_listed_as_each_language_l
         "rectification", "overdue", date(2011, 3, 1), False, -3, "red", True, True, True
     )
     assert _standing(standing, lang).plain.splitlines()[-1] == flags
+
+
+def test_steps_by_month_keep_the_day_of_the_month_they_began_on():
+    """`:2011-01-31`, by month: `] ]` went to 28 February then 28 March, and `[ [`
+    back to 28 January, not the day it began on."""
+    from dataclasses import replace
+
+    from cxzy.application.templates import load_template
+    from cxzy.tui.clock import ViewClock
+
+    template = load_template("cxzy-2010")
+    clock = ViewClock(today=date(2026, 12, 6), as_of=date(2011, 1, 31), step="month")
+    shown = []
+    for direction in (+1, +1, -1, -1, -1):
+        clock = clock.moved(direction, template)
+        shown.append(clock.as_of)
+    assert shown == [
+        date(2011, 2, 28),
+        date(2011, 3, 31),
+        date(2011, 2, 28),
+        date(2011, 1, 31),
+        date(2010, 12, 31),
+    ]
+    clock = replace(clock, as_of=date(2011, 5, 15))  # a jump elsewhere: its own day
+    assert clock.moved(+1, template).as_of == date(2011, 6, 15)
+    clock = replace(clock, as_of=date(2011, 1, 30), step="week")  # other steps: as they were
+    assert clock.moved(+1, template).as_of == date(2011, 2, 6)

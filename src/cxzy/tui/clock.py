@@ -28,6 +28,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def _on_month_day(day: date, month_day: int) -> date:
+    """The day of ``day``'s month that is ``month_day``, or its last if shorter."""
+    return day.replace(day=min(month_day, calendar.monthrange(day.year, day.month)[1]))
+
+
 def step(day: date, unit: str, direction: int, template: Template) -> date:
     """The day one step earlier (-1) or later (+1)."""
     if unit == "day":
@@ -52,6 +57,10 @@ class ViewClock:
     step: str = "week"
     playing: bool = False
     speed: int = 1  # steps per tick
+    # the day of the month steps by month keep (31: a step from 31 January to 28
+    # February and back came to 28 January); None, or one the day shown does not
+    # agree with (a jump elsewhere since), is the day shown's
+    month_day: int | None = None
 
     @property
     def live(self) -> bool:
@@ -59,6 +68,12 @@ class ViewClock:
 
     def moved(self, direction: int, template: Template) -> ViewClock:
         """A step earlier or later, within the days a view may show."""
+        if self.step == "month":
+            kept = self.month_day
+            if kept is None or _on_month_day(self.as_of, kept) != self.as_of:
+                kept = self.as_of.day
+            day = _on_month_day(add_months(self.as_of.replace(day=1), direction), kept)
+            return replace(self, as_of=min(max(day, FIRST_DAY), LAST_DAY), month_day=kept)
         day = step(self.as_of, self.step, direction, template)
         return replace(self, as_of=min(max(day, FIRST_DAY), LAST_DAY))
 
