@@ -2502,3 +2502,24 @@ def test_steps_by_month_keep_the_day_of_the_month_they_began_on():
     assert clock.moved(+1, template).as_of == date(2011, 6, 15)
     clock = replace(clock, as_of=date(2011, 1, 30), step="week")  # other steps: as they were
     assert clock.moved(+1, template).as_of == date(2011, 2, 6)
+
+
+@pytest.mark.parametrize("campaign", [False, True])
+async def test_the_empty_screen_names_the_store_it_looked_at(tmp_path, campaign):
+    """A mistyped --store opened the same screen as an empty store ("the store holds
+    no campaign yet"), and `d` made the store there, folders and all, unsaid."""
+    name = str(tmp_path / "typo" / "cxzy.sqlite3")
+    store = None
+    if campaign:  # a store there, without a campaign
+        store = open_app(StoreLocation("sqlite", str(tmp_path / "s.db")), create=True)
+    app = CxzyApp(store, lang="en", today=DAY, live=False, store_name=name)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = plain(app.screen.query_one(Static))
+        if campaign:
+            assert f"The store {name} holds no campaign yet" in said, said
+        else:
+            assert f"There is no store at {name} yet. Press d to make one there" in said, said
+            assert f"(cxzy --store {name} import FILE)" in said, said
+    if store is not None:
+        store.close()

@@ -992,6 +992,20 @@ LABELS: dict[str, dict[str, str]] = {
         "Or import your campaign's records in another terminal (cxzy import FILE):\n"
         "they appear here.",
     },
+    "tui_no_store_yet": {
+        "zh": "{store} 处还没有数据库。按 d 在此新建数据库并载入演示历史,按 q 退出。\n"
+        "或在另一个终端把活动的记录导入这里(cxzy --store {store} import 文件),导入后即在此显示。",
+        "en": "There is no store at {store} yet. Press d to make one there with the demo "
+        "history, q to quit.\nOr import your campaign's records into it in another terminal "
+        "(cxzy --store {store} import FILE): they appear here.",
+    },
+    "tui_empty_named": {
+        "zh": "数据库 {store} 中还没有活动。按 d 载入演示历史,按 q 退出。\n"
+        "或在另一个终端导入活动的记录(cxzy import 文件),导入后即在此显示。",
+        "en": "The store {store} holds no campaign yet. Press d to load the demo history, q to "
+        "quit.\nOr import your campaign's records in another terminal (cxzy import FILE):\n"
+        "they appear here.",
+    },
     "tui_behind": {
         "zh": "读模型落后于日志 {n} 条;运行任何 cxzy 命令(如 cxzy status)即可补齐",
         "en": "the read model is {n:~event|events} behind the log; any cxzy command (e.g. cxzy status) brings it up to date",

@@ -578,7 +578,11 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
             raise store_error(location, error) from None
 
     dashboard = CxzyApp(
-        store, lang=args.lang, load_demo=demo_then_open, open_store=opener(location)
+        store,
+        lang=args.lang,
+        load_demo=demo_then_open,
+        open_store=opener(location),
+        store_name=location.display(),
     )
     try:
         dashboard.run()

@@ -117,9 +117,11 @@ class CxzyApp(App[None]):
         live: bool = True,
         load_demo: Callable[[], CampaignApp] | None = None,
         open_store: Callable[[], CampaignApp | None] | None = None,
+        store_name: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.store_name = store_name  # where the store is (or would be made), as given
         self.lang = lang
         self.live_updates = live
         self.load_demo = load_demo

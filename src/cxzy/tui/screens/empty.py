@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from cxzy.domain.errors import Violation
 from cxzy.i18n import t
+from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
 
@@ -22,8 +23,17 @@ class EmptyScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
-        yield Static(t("tui_empty_store", self.app.lang), markup=False)  # type: ignore[attr-defined]
+        yield Static(self._said(), markup=False)
         yield KeyFooter()
+
+    def _said(self) -> str:
+        """What is there, naming the store: a mistyped --store opened this screen as
+        if the store were empty, and `d` made it (with its folders)."""
+        lang, name = self.app.lang, self.app.store_name  # type: ignore[attr-defined]
+        if name is None:
+            return t("tui_empty_store", lang)
+        key = "tui_no_store_yet" if self.app.store is None else "tui_empty_named"  # type: ignore[attr-defined]
+        return t(key, lang, store=literal(name).plain)
 
     def action_load_demo(self) -> None:
         load = self.app.load_demo  # type: ignore[attr-defined]
