@@ -391,6 +391,31 @@ async def test_a_typed_date_with_or_without_the_word_date_and_a_date_that_is_non
         assert said[-1] == "date needs a day: date YYYY-MM-DD", said
 
 
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("2011/3/1", date(2011, 3, 1)),
+        ("date 2011-3-1", date(2011, 3, 1)),
+        ("2011年3月1日", date(2011, 3, 1)),
+        ("整改", date(2011, 7, 1)),  # a phase, by its short name: its first day
+        ("rectify", date(2011, 7, 1)),
+        ("全面争创,扎实推进", date(2010, 6, 1)),
+        ("Summarize", date(2012, 7, 1)),
+    ],
+)
+async def test_command_mode_takes_days_as_spreadsheets_spell_them_and_phases(
+    demo_store, typed, day
+):
+    """`:2011/03/01` and `:date 2011-3-1` were refused, though an import reads
+    2010/6/20; `:整改` and `:rectify` were "no command, date, or unit"."""
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *typed, "enter")
+        await settle(pilot)
+        assert app.snapshot.report.as_of == day, [n.message for n in app._notifications]
+
+
 async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
     app = dashboard(demo_store)
     async with app.run_test(size=SIZE) as pilot:
@@ -490,7 +515,9 @@ async def test_messages_quote_what_was_typed_as_plain_text(demo_store):
         await settle(pilot)
         assert app.is_running
         said = [n.message for n in app._notifications][-1]
-        assert said == "foo[/]: no command, date, or unit's code or name (? lists what : takes)"
+        assert (
+            said == "foo[/]: no command, date, phase, or unit's code or name (? lists what : takes)"
+        )
         await pilot.press("l", "slash", *"since:[/]", "enter")
         await settle(pilot)
         assert app.is_running

@@ -1085,12 +1085,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "no record type '{value}' (type: takes a name like CommitmentMade)",
     },
     "tui_command_help": {
-        "zh": "命令:单位代码或名称 · log · overview · date YYYY-MM-DD · known [时刻] · today · help · quit",
-        "en": "commands: unit code or name · log · overview · date YYYY-MM-DD · known [MOMENT] · today · help · quit",
+        "zh": "命令:单位代码或名称 · 阶段(如 整改,到其首日) · log · overview · date YYYY-MM-DD · known [时刻] · today · help · quit",
+        "en": "commands: unit code or name · a phase (rectify: its first day) · log · overview · date YYYY-MM-DD · known [MOMENT] · today · help · quit",
     },
     "tui_unknown_command": {
-        "zh": "{text}:既不是命令或日期,也不是某单位的代码或名称(: 后可输入的见 ? 帮助)",
-        "en": "{text}: no command, date, or unit's code or name (? lists what : takes)",
+        "zh": "{text}:既不是命令、日期或阶段,也不是某单位的代码或名称(: 后可输入的见 ? 帮助)",
+        "en": "{text}: no command, date, phase, or unit's code or name (? lists what : takes)",
     },
     "tui_several_units": {
         "zh": "有多个单位与 {text} 相符:{units};请给出单位代码",

@@ -25,6 +25,22 @@ _MOMENT = re.compile(
 )
 
 
+# a day as people write it: 2010/6/20, 2010.6.20, 2010-6-20, 2010年6月20日
+_SPELLED_DAY = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
+
+
+def spelled_day(text: str) -> str | None:
+    """``2010/6/20``, ``2010.6.20``, ``2010-6-20``, ``2010年6月20日`` → ``2010-06-20``
+    (None: no day spelled so, or one no calendar has)."""
+    found = _SPELLED_DAY.fullmatch(text)
+    if found is None:
+        return None
+    try:
+        return date(int(found[1]), int(found[2]), int(found[3])).isoformat()
+    except ValueError:
+        return None
+
+
 def iso_moment(moment: datetime) -> str:
     """``moment`` in ISO 8601 as strict readers take it (RFC 3339): an offset in
     hours and minutes. A zone's old local mean time has seconds in its offset

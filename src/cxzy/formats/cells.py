@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cxzy.domain.errors import Violation
+from cxzy.domain.moments import spelled_day
 from cxzy.domain.registry import activity_kind_key, folded_code, halfwidth
 from cxzy.domain.schema import (
     BOOL,
@@ -56,7 +57,6 @@ _TEXT_FIELDS = ("type", "id", "by")
 # read as their ASCII forms (decision 94); names, ids and free text are kept as typed
 _FOLDED_CODES = frozenset({"campaign", "template", "timezone", "unit", "parent", "kind"})
 
-_DATE_TEXT = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 _TIME_TEXT = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(\.[0-9]{1,6})?)?")
 # a time of day's half as Chinese Excel (上午 9:30) or English writes it (9:30 PM)
 _HALF_DAY = re.compile(r"^(?:上午|早上|中午|下午|晚上)\s*|\s*(?:上午|下午)$|\s*[AP]\.?M\.?$", re.I)
@@ -107,17 +107,6 @@ def _serial(value: float, date1904: bool) -> datetime | None:
     return epoch + timedelta(milliseconds=round(value * 86_400_000))
 
 
-def _date_text(text: str) -> str | None:
-    """``2010/6/20``, ``2010.6.20``, ``2010年6月20日`` → ``2010-06-20`` (None: no match)."""
-    found = _DATE_TEXT.fullmatch(text)
-    if found is None:
-        return None
-    try:
-        return date(int(found[1]), int(found[2]), int(found[3])).isoformat()
-    except ValueError:
-        return None
-
-
 def _clock(text: str) -> tuple[int, int, int, str] | None:
     """Hour, minute, second and fraction of a time of day as Chinese Excel and
     people write it: ``9:30``, ``09:30:15``, ``下午 3:30``, ``3:30 PM``, ``9时30分``,
@@ -152,7 +141,7 @@ def _moment_text(text: str) -> str:
     schema's to refuse)."""
     text = _DAY_THEN_CLOCK.sub("日 ", text)  # 2010年6月1日9:30
     parts = text.replace("T", " ", 1).split(None, 1)
-    day = _date_text(parts[0]) if parts else None
+    day = spelled_day(parts[0]) if parts else None
     if day is None:
         return text
     if len(parts) == 1:

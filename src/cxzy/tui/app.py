@@ -36,7 +36,8 @@ from cxzy.application.history import LogQuery
 from cxzy.application.status import UnitStatus
 from cxzy.application.store import connection_lost, is_store_failure, store_error
 from cxzy.domain.errors import Violation, os_reason
-from cxzy.domain.moments import known_at, typed_day
+from cxzy.domain.moments import known_at, spelled_day, typed_day
+from cxzy.domain.template import Phase
 from cxzy.i18n import LABELS, t
 from cxzy.literal import visible
 from cxzy.tui.clock import ViewClock
@@ -62,12 +63,18 @@ def _same_word(name: str, typed: str) -> bool:
 
 
 def _typed_day(command: str) -> str | None:
-    """The day a ``:`` command asks for (``2011-03-01`` or ``date 2011-03-01``), as
-    typed, or None when the command is not a day (a unit's code or name, say)."""
+    """The day a ``:`` command asks for (``2011-03-01`` or ``date 2011-03-01``; also
+    spelled ``2011/3/1``, ``2011年3月1日``, as a spreadsheet's cells are read), in ISO
+    8601 when it is spelled so, else as typed; None when the command is not a day
+    (a unit's code or name, say)."""
     word, _, rest = command.partition(" ")
     if word in ("date", "day") and rest.strip():
-        return rest.strip()
-    return command if _DAY_LIKE.fullmatch(command) else None
+        typed = rest.strip()
+    elif _DAY_LIKE.fullmatch(command) or spelled_day(command) is not None:
+        typed = command
+    else:
+        return None
+    return spelled_day(typed) or typed
 
 
 MAX_SPEED = 32  # replay steps a tick, at most
@@ -690,6 +697,9 @@ class CxzyApp(App[None]):
                 return
             self._back_to_a_day()
             self.go_to_date(day)
+        elif (phase := self._phase_named(text)) is not None:  # :整改, :rectify → its start
+            self._back_to_a_day()
+            self.go_to_date(phase.start)
         else:
             units = self._find_units(text)
             if len(units) == 1:
@@ -703,6 +713,16 @@ class CxzyApp(App[None]):
                 )
             else:
                 self.find_unit(text)
+
+    def _phase_named(self, text: str) -> Phase | None:
+        """The campaign's phase ``text`` names: its key, name or short name, in
+        either language, in any case."""
+        wanted = text.strip().casefold()
+        for phase in self.template.phases:
+            names = {phase.key, *phase.name.values(), *phase.short.values()}
+            if wanted in {name.casefold() for name in names}:
+                return phase
+        return None
 
     @work(thread=True, exclusive=True, group="find")
     def find_unit(self, text: str) -> None:
