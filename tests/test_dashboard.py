@@ -2550,3 +2550,18 @@ async def test_the_empty_screen_names_the_store_it_looked_at(tmp_path, campaign)
             assert f"(cxzy --store {name} import FILE)" in said, said
     if store is not None:
         store.close()
+
+
+async def test_a_replay_before_the_campaign_begins_says_there_is_no_history(demo_store):
+    """A campaign planned to begin after today: `]` to a day ahead, then space went
+    back to today without a word (the replay had nothing to play)."""
+    app = dashboard(demo_store, lang="en", today=date(2010, 5, 1))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"2010-05-20", "enter")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        assert not app.clock.playing and app.clock.as_of == date(2010, 5, 20)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "the campaign begins on 2010-05-11: there is no history to replay yet"

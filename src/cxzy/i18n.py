@@ -992,6 +992,10 @@ LABELS: dict[str, dict[str, str]] = {
         "Or import your campaign's records in another terminal (cxzy import FILE):\n"
         "they appear here.",
     },
+    "tui_no_history_yet": {
+        "zh": "活动 {day} 才开始:还没有可回放的历史",
+        "en": "the campaign begins on {day}: there is no history to replay yet",
+    },
     "tui_no_store_yet": {
         "zh": "{store} 处还没有数据库。按 d 在此新建数据库并载入演示历史,按 q 退出。\n"
         "或在另一个终端把活动的记录导入这里(cxzy --store {store} import 文件),导入后即在此显示。",

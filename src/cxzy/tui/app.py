@@ -570,8 +570,12 @@ class CxzyApp(App[None]):
         """Play or pause the replay; played at its end, it starts again at the
         campaign's first day."""
         clock = self.clock
+        first = self.template.phases[0].start
+        if not clock.playing and first > clock.today:  # (it went to today, unsaid)
+            self.notify(t("tui_no_history_yet", self.lang, day=first), severity="warning")
+            return
         if not clock.playing and clock.as_of >= self._replay_end(clock):
-            clock = replace(clock, as_of=self.template.phases[0].start)
+            clock = replace(clock, as_of=first)
         self.clock = replace(clock, playing=not clock.playing)
 
     def action_faster(self) -> None:
