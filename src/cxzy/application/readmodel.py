@@ -510,7 +510,9 @@ class ReadModel:
                 unit = totals.of(entity).unit
             # the recorded time never goes back along the log (a clock that did keeps
             # the last one)
-            recorded_text = utc_text(recorded)
+            recorded_text = at_texts.get(recorded)  # (an import's one moment: once)
+            if recorded_text is None:
+                recorded_text = at_texts[recorded] = utc_text(recorded)
             if recorded_text < last_recorded:
                 recorded_text = last_recorded
                 recorded = datetime.fromisoformat(recorded_text)
