@@ -449,6 +449,49 @@ def test_a_role_without_rights_and_a_reader_asking_for_figures_are_told_why(pg, 
         assert err.strip().startswith("--figures makes the figures again in a transaction"), err
 
 
+def test_a_grant_revoked_on_one_table_is_told_as_the_grants_lacking(pg, server, capsys):
+    """A reader whose SELECT on one table was revoked was told "this store is
+    read-only for you; nothing was written" by status, verify and log."""
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    schema = pg.rsplit("schema=", 1)[1]
+    with reading_role(server, pg) as (role, reader):
+        for table in ("cx_grades", "cxzy_events"):
+            with psycopg.connect(server, autocommit=True) as conn:
+                conn.execute(f'REVOKE SELECT ON "{schema}".{table} FROM {role}')
+            for command in (["status"], ["verify"], ["log", "--format", "jsonl"]):
+                code, _, err = cli(capsys, "--store", reader, *command)
+                assert code == 1, (table, command)
+                assert err.startswith(f"role {role} may not read the tables of {reader}"), err
+            with psycopg.connect(server, autocommit=True) as conn:
+                conn.execute(f'GRANT SELECT ON "{schema}".{table} TO {role}')
+
+
+def test_a_rebuild_that_cannot_read_the_chain_is_refused_not_made_anew(pg, server, capsys):
+    """A DBA's rebuild as the superuser left the tables the superuser's; the office's
+    next rebuild could not see cx_chain (information_schema hides what a role may
+    not read), took it for none, and made every link again from the log: verify
+    then said the positions had been chained by a rebuild, not as imported."""
+    schema = pg.rsplit("schema=", 1)[1]
+    office = f"cxzy_office_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {office} LOGIN")
+        conn.execute(f'ALTER SCHEMA "{schema}" OWNER TO {office}')
+    as_office = pg.replace("postgres@", f"{office}@", 1)
+    try:
+        assert cli(capsys, "--store", as_office, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+        assert cli(capsys, "--store", pg, "store", "rebuild")[0] == 0  # as the superuser
+        code, _, err = cli(capsys, "--store", as_office, "store", "rebuild")
+        assert code == 1 and err.startswith(f"role {office} may not read the tables"), err
+        code, out, err = cli(capsys, "--store", pg, "verify")
+        assert code == 0 and "chained when the read model was rebuilt" not in out + err, err
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'ALTER SCHEMA "{schema}" OWNER TO CURRENT_USER')
+            conn.execute(f"REASSIGN OWNED BY {office} TO CURRENT_USER")
+            conn.execute(f"DROP OWNED BY {office}")
+            conn.execute(f"DROP ROLE {office}")
+
+
 def test_connection_options_in_the_url_point_to_libpqs_environment(server, capsys):
     code, _, err = cli(capsys, "--store", f"{server}?sslmode=require", "status")
     assert code == 1

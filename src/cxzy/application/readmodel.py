@@ -249,9 +249,15 @@ class PostgresDialect(Dialect):
         return self.sql(statement)
 
     def has_column(self, cursor: Any, table: str, column: str) -> bool:
+        # from the catalogue, which shows every table: information_schema hides
+        # those this role has no rights on (a chain a superuser's rebuild left its
+        # own was taken for none, and made again from the log: decision 227)
         cursor.execute(
-            """SELECT COUNT(*) AS n FROM information_schema.columns
-               WHERE table_schema = %s AND table_name = %s AND column_name = %s""",
+            """SELECT COUNT(*) AS n FROM pg_catalog.pg_attribute a
+               JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+               JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+               WHERE s.nspname = %s AND c.relname = %s AND a.attname = %s
+                 AND a.attnum > 0 AND NOT a.attisdropped""",
             (self.schema, table, column),
         )
         row = cursor.fetchone()  # a dict where eventsourcing makes the tables

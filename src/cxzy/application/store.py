@@ -448,6 +448,12 @@ _PG_TABLES = """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = 
     WHERE n.nspname = %s AND c.relkind IN ('r', 'p')"""
 
 
+_PG_UNREADABLE = """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = %s AND c.relkind IN ('r', 'p')
+      AND (c.relname LIKE 'cx\\_%%' OR c.relname LIKE 'cxzy\\_%%')
+      AND NOT has_table_privilege(c.oid, 'SELECT')"""
+
+
 def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False) -> bool:
     """What a ``postgresql://`` store's catalogue says before eventsourcing opens it
     (which makes the tables it misses): True when cxzy's tables are there. Raises
@@ -470,11 +476,10 @@ def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False)
                         "pg_foreign_tables", store=location.display(), tables=", ".join(ours)
                     )
                 return False
-            readable = connection.execute(
-                "SELECT has_table_privilege(format('%%I.%%I', %s::text, 'cx_meta'), 'SELECT')",
-                [schema],
-            ).fetchone()
-            if not (readable and readable[0]):
+            # every table of cxzy's (a grant revoked on one, or tables a superuser's
+            # rebuild left its own, failed later as "read-only for you")
+            unreadable = connection.execute(_PG_UNREADABLE, [schema]).fetchall()
+            if unreadable:
                 raise Violation(
                     "pg_no_read", store=location.display(), user=env["POSTGRES_USER"], schema=schema
                 )
