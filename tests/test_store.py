@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -640,6 +641,34 @@ def test_a_store_path_that_names_a_device_or_a_pipe_is_said_to_be_no_file(
     err = capsys.readouterr().err
     assert err == f"store {path} is not a file (a device or a pipe); give a file path\n", err
     assert not (tmp_path / "copy.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["status"], ["import", str(EVENTS / "demo.jsonl")], ["store", "rebuild"]]
+)
+def test_a_store_a_newer_cxzy_wrote_is_refused_not_rebuilt_in_the_older_shape(
+    store, capsys, command
+):
+    """A terminal not yet upgraded made a newer version's read model again in its
+    older shape, and the upgraded one made it anew after it: back and forth, a
+    minute or two at a million events, the imports waiting."""
+    from cxzy.application.readmodel import VERSION
+
+    newer = f"cxzy-read-model-v{VERSION + 1}"
+    with closing(sqlite3.connect(store)) as db, db:
+        db.execute(
+            "UPDATE tracking SET application_name = ? WHERE application_name LIKE 'cxzy-read-%'",
+            [newer],
+        )
+    assert main(["--lang", "en", "--store", str(store), *command]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"{store} was written by a newer cxzy (its figures are version {VERSION + 1}; this "
+        f"cxzy makes version {VERSION}): upgrade cxzy here (pip install -U) to read it\n"
+    ), err
+    with closing(sqlite3.connect(store)) as db:
+        names = {name for (name,) in db.execute("SELECT application_name FROM tracking")}
+    assert newer in names and READ_MODEL not in names
 
 
 def test_a_new_store_that_cannot_be_made_is_named_as_given(tmp_path, capsys):

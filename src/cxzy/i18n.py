@@ -507,6 +507,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(GRANT USAGE ON SCHEMA {schema} TO {user}; GRANT SELECT ON ALL TABLES IN "
         "SCHEMA {schema} TO {user}),参见 README 的“Many terminals”",
     },
+    "store_newer": {
+        "en": "{store} was written by a newer cxzy (its figures are version {version}; this "
+        "cxzy makes version {ours}): upgrade cxzy here (pip install -U) to read it",
+        "zh": "{store} 由较新版本的 cxzy 写入(其统计数据为第 {version} 版,本 cxzy 为第 {ours} 版):"
+        "请先升级本机的 cxzy(pip install -U)再读取",
+    },
     "store_read_only_role": {
         "en": "this store is read-only for you ({store}); nothing was written",
         "zh": "你对该数据库只有读权限({store}),未写入任何内容",

@@ -306,6 +306,15 @@ class CampaignApp(Application):
 
     # -- writing ----------------------------------------------------------------
 
+    def refuse_newer_read_model(self) -> None:
+        """Refuse a store whose read model a newer cxzy made: this one would read its
+        tables as its own, or make them again in its older shape (terminals upgraded
+        at different times rebuilt the store back and forth, a minute or two at a
+        million events, the imports waiting)."""
+        found = self.recorder.read_model_version()  # type: ignore[attr-defined]
+        if found is not None and found > VERSION:
+            raise Violation("store_newer", store=self.store_name, version=found, ours=VERSION)
+
     def ensure_read_model(self, on_rebuild: Callable[[int], None] | None = None) -> int:
         """Bring the read model up to the end of the log (after an upgrade that
         changed it, or a store copied event by event). ``on_rebuild`` is told how
@@ -580,6 +589,11 @@ def open_app(
             app = _construct(env)
             _OPENED.add(app)
             app.location = location
+            try:
+                app.refuse_newer_read_model()
+            except BaseException:
+                app.close()
+                raise
             if not read_only:
                 try:
                     app.ensure_read_model(on_rebuild)
