@@ -764,6 +764,46 @@ async def test_a_read_whose_connection_was_ended_says_reconnecting_not_cannot_op
     assert said and all(words.startswith("connection to the store lost") for words in said), said
 
 
+def test_an_import_whose_connection_is_ended_says_so_and_writes_nothing(
+    pg, server, capsys, monkeypatch
+):
+    """A DBA's pg_terminate_backend half way through an import: "cannot open store
+    …: consuming input failed: server closed the connection unexpectedly", as if
+    the store were never opened. The store was whole; now that is what is said."""
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    before = log(capsys, pg)
+    real_run = Importer.run
+
+    def ended_then_run(self, items, **kwargs):
+        items = list(items)  # (read before the session ends)
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND application_name <> 'psql'"
+            )
+        return real_run(self, items, **kwargs)
+
+    monkeypatch.setattr(Importer, "run", ended_then_run)
+    late = {"type": "ActivityHeld", "at": "2012-11-06", "unit": "145", "kind": "study",
+            "title": "after the session ended"}  # fmt: skip
+    code, _, err = _import_records(capsys, pg, [late])
+    assert code == 1, err
+    assert err.startswith(f"lost the connection to {pg} ("), err
+    assert err.rstrip().endswith("nothing it had not committed was written; run it again")
+    monkeypatch.undo()
+    assert log(capsys, pg) == before
+
+
+def _import_records(capsys, store: str, records: list[dict]) -> tuple[int, str, str]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "records.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        return cli(capsys, "--store", store, "import", str(path))
+
+
 async def asyncio_to_thread(function, *args):
     import asyncio
 

@@ -507,6 +507,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(GRANT USAGE ON SCHEMA {schema} TO {user}; GRANT SELECT ON ALL TABLES IN "
         "SCHEMA {schema} TO {user}),参见 README 的“Many terminals”",
     },
+    "store_connection_lost": {
+        "en": "lost the connection to {store} ({reason}): the command stopped there, and "
+        "nothing it had not committed was written; run it again",
+        "zh": "与 {store} 的连接中断({reason}):命令已停止,尚未提交的内容均未写入;请重新运行",
+    },
     "store_newer": {
         "en": "{store} was written by a newer cxzy (its figures are version {version}; this "
         "cxzy makes version {ours}): upgrade cxzy here (pip install -U) to read it",

@@ -334,6 +334,8 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
             create = f"CREATE SCHEMA {schema}"
             return Violation("no_schema", store=location.display(), schema=schema, create=create)
         return Violation("no_store", store=location.display())
+    if location.kind == "postgresql" and connection_lost(error):  # (it was "cannot open")
+        return Violation("store_connection_lost", store=location.display(), reason=reason)
     if "permission denied" in lowered or "must be owner" in lowered:
         return Violation("store_read_only_role", store=location.display())
     if "readonly" in lowered or "read-only" in lowered or "during recovery" in lowered:
