@@ -32,6 +32,7 @@ from contract_helpers import race_two_imports
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.importer import Importer
 from cxzy.application.readmodel import READ_MODEL
+from cxzy.application.status import StatusQuery
 from cxzy.application.store import resolve_store
 from cxzy.cli import main
 from cxzy.domain.errors import Violation
@@ -467,8 +468,8 @@ def test_a_grant_revoked_on_one_table_is_told_as_the_grants_lacking(pg, server, 
 
 
 def test_a_rebuild_that_cannot_read_the_chain_is_refused_not_made_anew(pg, server, capsys):
-    """A DBA's rebuild as the superuser left the tables the superuser's; the office's
-    next rebuild could not see cx_chain (information_schema hides what a role may
+    """A DBA's rebuild after an upgrade, as the superuser, left the tables the
+    superuser's; the office's next rebuild could not see cx_chain (information_schema hides what a role may
     not read), took it for none, and made every link again from the log: verify
     then said the positions had been chained by a rebuild, not as imported."""
     schema = pg.rsplit("schema=", 1)[1]
@@ -479,7 +480,9 @@ def test_a_rebuild_that_cannot_read_the_chain_is_refused_not_made_anew(pg, serve
     as_office = pg.replace("postgres@", f"{office}@", 1)
     try:
         assert cli(capsys, "--store", as_office, "import", str(EVENTS / "demo.jsonl"))[0] == 0
-        assert cli(capsys, "--store", pg, "store", "rebuild")[0] == 0  # as the superuser
+        # an upgrade's rebuild as the superuser makes the tables its own
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'ALTER TABLE "{schema}".cx_chain OWNER TO CURRENT_USER')
         code, _, err = cli(capsys, "--store", as_office, "store", "rebuild")
         assert code == 1 and err.startswith(f"role {office} may not read the tables"), err
         code, out, err = cli(capsys, "--store", pg, "verify")
@@ -762,6 +765,45 @@ async def test_a_read_whose_connection_was_ended_says_reconnecting_not_cannot_op
         await asyncio_to_thread(_write_one, pg, "after the sessions ended")
         assert await _wait(pilot, lambda: app.snapshot.head == head + 1, 15)
     assert said and all(words.startswith("connection to the store lost") for words in said), said
+
+
+def test_readers_see_the_figures_they_saw_while_the_office_rebuilds(pg, capsys, monkeypatch):
+    """`store rebuild` on PostgreSQL dropped the tables: a reader's statement that
+    waited for them read the new ones empty ("no campaign"), on the dashboard too.
+    The tables are emptied in the rebuild's transaction instead: until it commits,
+    readers read the figures as they were, without waiting."""
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    expected = status(capsys, pg, "2011-03-01")
+    emptied, release = threading.Event(), threading.Event()
+    real_project = CampaignApp._project
+
+    def project_when_released(self, *args, **kwargs):
+        emptied.set()  # the old rows deleted, not committed
+        assert release.wait(30)
+        return real_project(self, *args, **kwargs)
+
+    monkeypatch.setattr(CampaignApp, "_project", project_when_released)
+    office = open_app(resolve_store(pg))
+    rebuild = threading.Thread(target=office.rebuild_read_model)
+    rebuild.start()
+    try:
+        assert emptied.wait(30)
+        reader = open_app(resolve_store(pg), read_only=True)
+        read: list[dict] = []
+        reading = threading.Thread(
+            target=lambda: read.append(StatusQuery(reader).status(date(2011, 3, 1)).to_json())
+        )
+        reading.start()
+        reading.join(10)  # (a dropped table: it waited for the rebuild's commit)
+        waited = reading.is_alive()
+    finally:
+        release.set()
+        rebuild.join(60)
+        office.close()
+    reading.join(30)
+    reader.close()
+    assert not waited and read == [expected]
+    assert status(capsys, pg, "2011-03-01") == expected  # and after the rebuild
 
 
 def test_an_import_whose_connection_is_ended_says_so_and_writes_nothing(

@@ -348,8 +348,12 @@ class CampaignApp(Application):
         links are kept, as by any rebuild. ``on_applied`` is told each batch's size.
         Returns events applied."""
         recorder: Any = self.recorder
+        # (this version's tables: PostgreSQL's are emptied, so that readers see the
+        # old figures until the new ones are committed)
+        in_place = self.read_model.dialect.name == "postgresql"
         with recorder.write_cursor() as c:
-            return self._remake(c, 0, recorder.max_notification_id() or 0, on_applied)
+            head = recorder.max_notification_id() or 0
+            return self._remake(c, 0, head, on_applied, in_place=in_place)
 
     def _remake(
         self,
@@ -358,14 +362,17 @@ class CampaignApp(Application):
         head: int,
         on_applied: Callable[[int], None] | None = None,
         on_start: Callable[[int], None] | None = None,
+        *,
+        in_place: bool = False,
     ) -> int:
         """The read model brought from ``tracked`` (0: made anew) to ``head`` in the
         transaction ``c``, and tracked there; ``on_start`` is told how many events
-        are to be applied once a rebuild has begun. Returns events applied."""
+        are to be applied once a rebuild has begun; ``in_place``: see
+        :meth:`ReadModel.drop`. Returns events applied."""
         recorder: Any = self.recorder
         chained = 0
         if tracked == 0:
-            chained = self.read_model.drop(c, head)
+            chained = self.read_model.drop(c, head, in_place=in_place)
             if on_start is not None:  # (said once the tables are dropped)
                 on_start(head)
         applied, last = self._project(c, tracked, chained, on_applied)

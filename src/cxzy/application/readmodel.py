@@ -141,6 +141,7 @@ _CHAIN_REBUILT = """INSERT INTO cx_meta (key, value) VALUES ('chain_rebuilt', :v
 
 # The hash chain across a rebuild of the read model (ReadModel.drop)
 _LAST_LINK = "SELECT MAX(pos) FROM cx_chain WHERE pos <= :head"
+_CHAIN_AFTER = "DELETE FROM cx_chain WHERE pos > :kept"
 _KEEP_CHAIN = """CREATE TABLE cx_chain_kept AS
     SELECT pos, content, hash, rebuilt FROM cx_chain WHERE pos <= :kept"""
 _PUT_CHAIN_BACK = """INSERT INTO cx_chain (pos, content, hash, rebuilt)
@@ -425,9 +426,12 @@ class ReadModel:
             if shaped is None or self.dialect.has_column(cursor, *shaped):
                 cursor.execute(self.dialect.ddl(statement))
 
-    def drop(self, cursor: Any, head: int = 0) -> int:
+    def drop(self, cursor: Any, head: int = 0, *, in_place: bool = False) -> int:
         """Drop the tables and make them again: a rebuild after an upgrade may
-        need them in a new shape.
+        need them in a new shape. ``in_place``: tables of this version's shape are
+        emptied instead (PostgreSQL's readers go on seeing their rows until the
+        rebuild commits; a statement that waited for a dropped table read the
+        new one empty: "no campaign", while the office rebuilt).
 
         The hash chain's links up to ``head`` (the log's last position) are kept,
         in the new shape: they were written with the events, and are what ``cxzy
@@ -438,6 +442,14 @@ class ReadModel:
         kept = 0
         if head and self.dialect.has_column(cursor, "cx_chain", "rebuilt"):
             kept = int(self._one(cursor, _LAST_LINK, {"head": head}) or 0)
+        if in_place:
+            self.create(cursor)  # (tables dropped by hand: made again, empty)
+            for table in TABLES:
+                if table == "cx_chain":  # the links written with the events stay
+                    cursor.execute(self.dialect.sql(_CHAIN_AFTER), {"kept": kept})
+                else:
+                    cursor.execute(self.dialect.sql(f"DELETE FROM {table}"))
+            return kept
         if kept:  # (in the rebuild's transaction: no copy outlives a failed one)
             cursor.execute(self.dialect.sql(_KEEP_CHAIN), {"kept": kept})
         for table in TABLES:
