@@ -1012,3 +1012,39 @@ def test_cxzys_sessions_are_named_for_the_dba(pg, monkeypatch):
             assert named == "cxzy"
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("view", ["unit", "log"])
+async def test_a_view_opened_just_after_the_connection_dropped_is_shown(pg, server, capsys, view):
+    """Every session ended, then Enter on a unit (or `l`): the view's read failed on
+    its dropped connection and it said "loading…" for ever; the overview caught up."""
+    from cxzy.tui.screens.log import LogScreen
+    from cxzy.tui.screens.unit import UnitScreen
+
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    app = CxzyApp(
+        open_app(resolve_store(pg), read_only=True), lang="en", today=date(2012, 11, 7), live=False
+    )
+    async with app.run_test(size=(170, 45)) as pilot:
+        assert await _wait(pilot, lambda: app.snapshot is not None, 10)
+        await pilot.pause(0.3)
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND application_name <> 'psql'"
+            )
+        if view == "unit":
+            await pilot.press("enter")
+            assert await _wait(pilot, lambda: isinstance(app.screen, UnitScreen), 5)
+            body = app.screen.query_one("#body", Static)
+            assert await _wait(pilot, lambda: "loading…" not in str(body.render()), 10), str(
+                body.render()
+            )
+        else:
+            await pilot.press("l")
+            assert await _wait(pilot, lambda: isinstance(app.screen, LogScreen), 5)
+            from textual.widgets import DataTable
+
+            table = app.screen.query_one(DataTable)
+            assert await _wait(pilot, lambda: not table.loading and table.row_count > 0, 10)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import PersistenceError
@@ -78,6 +78,8 @@ def _typed_day(command: str) -> str | None:
 
 
 MAX_SPEED = 32  # replay steps a tick, at most
+T = TypeVar("T")  # what a read gives
+READS_AFTER_LOST = 10  # reads tried while connections turn out dropped (the pool's size)
 
 
 class CxzyApp(App[None]):
@@ -381,6 +383,19 @@ class CxzyApp(App[None]):
             else:
                 said = str(error)
             self.call_from_thread(self._store_failed, said)
+
+    def read_again_if_lost(self, read: Callable[[], T]) -> T:
+        """(A worker's thread.) ``read``, again while its connection turns out to have
+        been dropped (the server restarted, sessions ended: each of the pool's
+        connections fails once, then it makes new ones). A view opened just then
+        stayed "loading…"; the overview's next read caught up, a view's never came."""
+        for _ in range(READS_AFTER_LOST):
+            try:
+                return read()
+            except Exception as error:
+                if self._stopping or not connection_lost(error):
+                    raise
+        return read()
 
     def watch_connected(self, was: bool, connected: bool) -> None:
         """Connected again: what said it was lost goes (it said "showing the state

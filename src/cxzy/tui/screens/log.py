@@ -174,12 +174,18 @@ class LogScreen(Screen[None]):
             if isinstance(unit := words.get("unit"), str):
                 # as cxzy log --unit takes it: a code in any case, or a name it bore
                 # (a mistyped code is said, not shown as "no records")
+                history = LogQuery(self.app.store)  # type: ignore[attr-defined]
                 try:
-                    words["unit"] = LogQuery(self.app.store).filter_unit(unit)  # type: ignore[attr-defined]
+                    words["unit"] = self.app.read_again_if_lost(  # type: ignore[attr-defined]
+                        lambda: history.filter_unit(unit)
+                    )
                 except Violation as violation:
                     self.app.call_from_thread(self.refused, violation)
                     return
-            rows = query.log_page(before=self.pages[-1], limit=PAGE, **words)
+            before = self.pages[-1]
+            rows = self.app.read_again_if_lost(  # type: ignore[attr-defined]
+                lambda: query.log_page(before=before, limit=PAGE, **words)
+            )
             self.app.call_from_thread(self.show_rows, rows)
 
     def refused(self, violation: Violation) -> None:

@@ -155,7 +155,10 @@ class UnitScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="unit")
     def load(self, snapshot: Snapshot) -> None:
         with self.app.store_reads():  # type: ignore[attr-defined]
-            detail = self.app.query_.unit_detail(snapshot.report, self.unit)  # type: ignore[attr-defined]
+            query = self.app.query_  # type: ignore[attr-defined]
+            detail = self.app.read_again_if_lost(  # type: ignore[attr-defined]
+                lambda: query.unit_detail(snapshot.report, self.unit)
+            )
             self.app.call_from_thread(self.render_detail, snapshot, detail)
 
     def on_resize(self) -> None:
