@@ -343,6 +343,29 @@ def test_a_copy_of_a_store_with_edited_figures_is_right_and_says_so(store, tmp_p
     assert not (tmp_path / "2.sqlite3").exists()
 
 
+def test_a_copy_compares_up_to_what_it_copied_while_others_write(
+    store, tmp_path, capsys, monkeypatch
+):
+    """Another process imported while a copy compared its two stores: the copy said
+    "the copy does not match the source (log)", exit 1, though it was whole."""
+    boundaries = copying._boundaries
+
+    def imported_meanwhile(app):
+        late = {"type": "CommendationAwarded", "at": "2012-11-06", "unit": "ZP",
+                "title": "advanced_org", "level": "bureau"}  # fmt: skip
+        path = tmp_path / "meanwhile.jsonl"
+        path.write_text(json.dumps(late) + "\n", encoding="utf-8")
+        assert main(["--store", str(store), "import", str(path)]) == 0
+        return boundaries(app)
+
+    monkeypatch.setattr(copying, "_boundaries", imported_meanwhile)
+    target = tmp_path / "copy.sqlite3"
+    assert main(["--lang", "en", "store", "copy", str(store), str(target)]) == 0, (
+        capsys.readouterr()
+    )
+    assert "log and status on 8 days identical" in capsys.readouterr().out
+
+
 def test_a_copys_message_into_a_file_is_one_line_however_long(store, tmp_path):
     # piped, the output is 160 columns wide: a long store name cut the message in
     # two, a space left at the cut (a cron job's log, a script reading the line)

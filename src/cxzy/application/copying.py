@@ -115,9 +115,9 @@ def copy_store(
     unlike: list[str] = []
     for day in days:
         with failures_named(source.location):
-            theirs_then = left.status(day).to_json()
-        with failures_named(target.location):
-            ours_then = right.status(day).to_json()
+            theirs_then = left.status_up_to(day, head).to_json()
+        with failures_named(target.location):  # (up to the copy's last: an import into
+            ours_then = right.status_up_to(day, head).to_json()  # either since is not it)
         if theirs_then != ours_then:
             # The copy's figures are made from the log; the source's may have been
             # edited outside cxzy (what verify --figures finds): then the copy is
@@ -128,7 +128,7 @@ def copy_store(
                 raise Violation("copy_differs", what=f"status {day}")
             break
     theirs = _read(source, LogQuery(source).records(LogFilter(until_pos=head)))
-    ours = _read(target, LogQuery(target).records(LogFilter()))
+    ours = _read(target, LogQuery(target).records(LogFilter(until_pos=head)))
     if any(a != b for a, b in zip_longest(theirs, ours)):
         raise Violation("copy_differs", what="log")
     compared = 0 if unlike else len(days)

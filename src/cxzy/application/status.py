@@ -186,6 +186,15 @@ class StatusQuery:
         with self.app.snapshot() as c:
             return self.status_in(c, as_of, known_at, audit=audit)
 
+    def status_up_to(self, as_of: date, position: int) -> StatusReport:
+        """Status as of a day from the log up to a position: what a copy compares of
+        its two stores while other processes may write to either."""
+        with self.app.snapshot() as c:
+            info = self.app.campaign_info(c)
+            if info is None:
+                raise Violation("store_has_no_campaign")
+            return self._status(c, info, as_of, None, position)
+
     def status_in(
         self, c: Any, as_of: date, known_at: datetime | None = None, *, audit: bool = False
     ) -> StatusReport:
