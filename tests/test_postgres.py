@@ -806,6 +806,38 @@ def test_readers_see_the_figures_they_saw_while_the_office_rebuilds(pg, capsys, 
     assert status(capsys, pg, "2011-03-01") == expected  # and after the rebuild
 
 
+@pytest.mark.parametrize(
+    "edit",
+    ["ALTER TABLE {s}.cx_units DROP CONSTRAINT cx_units_pkey",
+     "ALTER TABLE {s}.cx_grades DROP COLUMN grade",
+     "DROP INDEX {s}.ix_log_unit"],
+)  # fmt: skip
+def test_a_rebuild_makes_anew_tables_whose_shape_was_edited(pg, server, capsys, edit):
+    """Emptied in place, a table whose key or column was dropped by hand stayed so:
+    `store rebuild`, the way to mend tables edited outside cxzy, left it broken."""
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    expected = status(capsys, pg, "2011-03-01")
+    schema = pg.rsplit("schema=", 1)[1]
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(edit.format(s=f'"{schema}"'))
+    code, _, err = cli(capsys, "--store", pg, "store", "rebuild")
+    assert code == 0, err
+    assert status(capsys, pg, "2011-03-01") == expected
+    with psycopg.connect(server, autocommit=True) as conn:
+        keyed = conn.execute(
+            "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relname = 'cx_units' AND i.indisprimary",
+            [schema],
+        ).fetchone()
+        indexed = conn.execute(
+            "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = %s AND indexname = 'ix_log_unit'",
+            [schema],
+        ).fetchone()
+    assert keyed == (1,) and indexed == (1,)
+    assert cli(capsys, "--store", pg, "verify", "--figures")[0] == 0
+
+
 def test_an_import_whose_connection_is_ended_says_so_and_writes_nothing(
     pg, server, capsys, monkeypatch
 ):

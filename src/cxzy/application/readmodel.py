@@ -130,6 +130,42 @@ TABLES = (  # (made from the log; cx_commits is not, and a rebuild keeps it)
     *TOTALS_TABLES,
 )
 
+_TABLE_BODY = re.compile(r"\s*CREATE TABLE IF NOT EXISTS (?P<table>\w+) \((?P<body>.*)\)\s*", re.S)
+_INDEX_NAME = re.compile(r"\s*CREATE INDEX IF NOT EXISTS (?P<index>\w+)")
+
+
+def _columns_and_key(body: str) -> tuple[frozenset[str], bool]:
+    """A CREATE TABLE's column names, and whether it has a primary key."""
+    items, depth, part = [], 0, ""
+    for char in body:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            items.append(part)
+            part = ""
+        else:
+            part += char
+    items.append(part)
+    words = [item.split()[0].lower() for item in items if item.strip()]
+    keyed = "primary key" in body.lower()
+    return frozenset(w for w in words if w not in ("primary", "unique")), keyed
+
+
+def expected_shape(
+    tables: Iterable[str],
+) -> tuple[dict[str, tuple[frozenset[str], bool]], set[str]]:
+    """The columns and primary key of each of ``tables``, and the indexes of all, as
+    this version makes them (:data:`DDL`)."""
+    wanted = set(tables)
+    shapes: dict[str, tuple[frozenset[str], bool]] = {}
+    indexes: set[str] = set()
+    for statement in DDL:
+        if (found := _TABLE_BODY.fullmatch(statement)) and found["table"] in wanted:
+            shapes[found["table"]] = _columns_and_key(found["body"])
+        elif (index := _INDEX_NAME.match(statement)) is not None:
+            indexes.add(index["index"])
+    return shapes, indexes
+
+
 # The frontier at a position: the day of the last record up to it that was not late
 # (a late one happened before the latest day of the records before it)
 FRONTIER = """SELECT l.day FROM cx_log l WHERE l.pos <= :pos
@@ -203,6 +239,11 @@ class Dialect:
         cursor.execute("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", (table, column))
         return bool(cursor.fetchone()[0])
 
+    def shape_intact(self, cursor: Any, tables: Sequence[str]) -> bool:
+        """(SQLite's tables are made anew by a rebuild: its readers keep their
+        snapshot of the old ones.)"""
+        return False
+
 
 # Columns of JSON objects, compared as objects (stores written before their keys
 # were sorted hold them in the order a week's units came)
@@ -248,6 +289,46 @@ class PostgresDialect(Dialect):
 
     def ddl(self, statement: str) -> str:
         return self.sql(statement)
+
+    def shape_intact(self, cursor: Any, tables: Sequence[str]) -> bool:
+        """Whether the tables have this version's columns and keys and their indexes
+        are all there (from the catalogue): a rebuild may then empty them in place;
+        else it makes them anew (a column or a key dropped by hand)."""
+        shapes, indexes = expected_shape(tables)
+        cursor.execute(
+            """SELECT c.relname, a.attname FROM pg_catalog.pg_class c
+               JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+               JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+               WHERE s.nspname = %s AND c.relkind = 'r' AND a.attnum > 0
+                 AND NOT a.attisdropped""",
+            (self.schema,),
+        )
+        found: dict[str, set[str]] = {}
+        for row in cursor.fetchall():
+            table, column = (row["relname"], row["attname"]) if isinstance(row, dict) else row
+            found.setdefault(table, set()).add(column)
+        cursor.execute(
+            """SELECT c.relname, i.indisprimary, x.relname AS index FROM pg_catalog.pg_index i
+               JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+               JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid
+               JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+               WHERE s.nspname = %s""",
+            (self.schema,),
+        )
+        keyed, named = set(), set()
+        for row in cursor.fetchall():
+            table, primary, index = (
+                (row["relname"], row["indisprimary"], row["index"])
+                if isinstance(row, dict)
+                else row
+            )
+            named.add(index)
+            if primary:
+                keyed.add(table)
+        return indexes <= named and all(
+            found.get(table) == set(columns) and ((table in keyed) == key)
+            for table, (columns, key) in shapes.items()
+        )
 
     def has_column(self, cursor: Any, table: str, column: str) -> bool:
         # from the catalogue, which shows every table: information_schema hides
@@ -442,8 +523,8 @@ class ReadModel:
         kept = 0
         if head and self.dialect.has_column(cursor, "cx_chain", "rebuilt"):
             kept = int(self._one(cursor, _LAST_LINK, {"head": head}) or 0)
-        if in_place:
-            self.create(cursor)  # (tables dropped by hand: made again, empty)
+        # (a table, a column, a key or an index gone or changed by hand: made anew)
+        if in_place and self.dialect.shape_intact(cursor, TABLES):
             for table in TABLES:
                 if table == "cx_chain":  # the links written with the events stay
                     cursor.execute(self.dialect.sql(_CHAIN_AFTER), {"kept": kept})
