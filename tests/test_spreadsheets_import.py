@@ -1060,6 +1060,8 @@ def _zip(path, *parts):
         ("表.xlsx", "ods", "an OpenDocument file (LibreOffice, WPS), not records to import"),
         ("photo.csv", "png", "an image, not records to import"),
         ("a.jsonl", "nul", "not UTF-8 text (it holds NUL bytes: a binary file, or UTF-16 without"),
+        ("加密.xlsx", "encrypted", "a workbook locked with a password, not records to import: "
+         "remove its password"),
     ],
 )  # fmt: skip
 def test_a_file_that_holds_no_records_is_said_what_it_is_in_one_line(
@@ -1078,6 +1080,12 @@ def test_a_file_that_holds_no_records_is_said_what_it_is_in_one_line(
         "ods": lambda: _zip(path, "mimetype", "content.xml"),
         "png": lambda: b"\x89PNG\r\n\x1a\n" + bytes(100),
         "nul": lambda: b'{"type": "ActivityHeld"}\n' + bytes(40) + b"\n",
+        "encrypted": lambda: (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + bytes(1000)
+            + "EncryptedPackage".encode("utf-16-le")
+            + bytes(100)
+        ),
     }[what]()
     path.write_bytes(content)
     res = cli.run("import", path)
@@ -1088,6 +1096,24 @@ def test_a_file_that_holds_no_records_is_said_what_it_is_in_one_line(
     assert_one_line_error(res)
     assert "不是" in res.err and "this is" not in res.err, res.err
     assert not cli.store.exists() or cli.log_text() == ""
+
+
+def test_a_workbook_whose_parts_are_named_otherwise_is_read_as_a_workbook(cli, tmp_path):
+    """A workbook is a zip whose content types say so, whatever its parts are named
+    (a program that writes `xl/book.xml`): it was said to be an archive to unpack."""
+    cli.ok_import(prelude())
+    rows = [["at", "unit", "kind", "title"], ["2010-05-20", "145", "study", "学习"]]
+    made = write_sheets(tmp_path / "made.xlsx", {"ActivityHeld": rows})
+    renamed = tmp_path / "renamed.xlsx"
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(renamed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            name = item.filename.replace("workbook.xml", "book.xml")  # (and its rels)
+            if item.filename in ("[Content_Types].xml", "_rels/.rels"):
+                data = data.replace(b"xl/workbook.xml", b"xl/book.xml")
+            target.writestr(name, data)
+    res = cli.run("import", renamed)
+    assert res.code == 0 and "imported 1 record" in res.out, str(res)
 
 
 def _store_bytes(tmp_path):

@@ -1301,6 +1301,15 @@ MESSAGES.update(
             "zh": "cxzy 数据库请用 --store 指定",
         },
         "file_kind_pdf": {"en": "a PDF document", "zh": " PDF 文档"},
+        "file_kind_encrypted": {
+            "en": "a workbook locked with a password",
+            "zh": "设有打开密码的工作簿",
+        },
+        "file_advice_encrypted": {
+            "en": "remove its password in Excel or WPS (File › Info › Protect Workbook) and "
+            "save it again",
+            "zh": "请在 Excel 或 WPS 中取消其打开密码(文件 › 信息 › 保护工作簿)后重新保存",
+        },
         "file_kind_ole": {
             "en": "an old Office file (.xls, .doc, .et)",
             "zh": "旧版 Office 文件(.xls、.doc、.et)",

@@ -25,7 +25,7 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 OLD_EXCEL_SUFFIXES = (".xls", ".et")
 _PEEKED = 4096  # bytes looked at for a NUL, which no text file holds
 # the files said not to be records with what to do instead (i18n "file_advice_…")
-_ADVICE = frozenset({"sqlite", "ole", "archive", "xlsb", "opendocument"})
+_ADVICE = frozenset({"sqlite", "ole", "archive", "xlsb", "opendocument", "encrypted"})
 # Windows Notepad's "Unicode" (UTF-16, little or big end first), UTF-32's too
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 

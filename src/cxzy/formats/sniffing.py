@@ -22,14 +22,18 @@ _MAGIC = (
     (b"7z\xbc\xaf\x27\x1c", "archive"),
     (b"\x1f\x8b", "archive"),  # gzip
 )
-# a zip's part → what the zip is (a workbook is read as one)
+# a zip's part → what the zip is, when it is not a workbook (a workbook names its
+# parts as it likes: its content types say it is one)
 _ZIP_PARTS = (
-    ("xl/workbook.xml", "workbook"),
     ("xl/workbook.bin", "xlsb"),
     ("word/document.xml", "word"),
     ("ppt/presentation.xml", "powerpoint"),
     ("content.xml", "opendocument"),
 )
+_CONTENT_TYPES = "[Content_Types].xml"
+_SPREADSHEET = b"spreadsheetml"  # (the main part's content type, .xlsx and .xlsm alike)
+# Excel's password-protected workbook: an Office 97 container holding the encrypted zip
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 SNIFFED = 16  # bytes enough to tell
 
 
@@ -39,15 +43,28 @@ def sniffed(path: Path, start: bytes) -> str | None:
     an Excel workbook); None for anything else (text, or bytes to be read as such)."""
     for magic, what in _MAGIC:
         if start.startswith(magic):
+            if what == "ole" and _ENCRYPTED in _head(path):
+                return "encrypted"
             return what
     if not start.startswith(ZIP_MAGIC):
         return None
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            if _CONTENT_TYPES in names and _SPREADSHEET in archive.read(_CONTENT_TYPES):
+                return "workbook"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
         return None  # (a workbook cut short: its reader says so)
     for part, what in _ZIP_PARTS:
         if part in names:
             return what
     return "archive"
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of an Office 97 container, where it lists its streams."""
+    with path.open("rb") as handle:
+        return handle.read(_DIRECTORY)
+
+
+_DIRECTORY = 1 << 16
