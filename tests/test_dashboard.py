@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import json
 import re
 import shutil
 import sqlite3
@@ -414,6 +415,30 @@ async def test_command_mode_takes_days_as_spreadsheets_spell_them_and_phases(
         await pilot.press("colon", *typed, "enter")
         await settle(pilot)
         assert app.snapshot.report.as_of == day, [n.message for n in app._notifications]
+
+
+async def test_a_unit_named_as_a_phase_is_opened_by_its_name(store):
+    """A phase's name took `:` before the units: a unit named 总结 (or coded
+    RECTIFY) could no longer be opened by it."""
+    records = [{"type": "UnitRegistered", "at": "2012-07-02", "unit": "RECTIFY", "name": "总结",
+                "kind": "office", "parent": "JU"}]  # fmt: skip
+    path = store.parent / "named.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    from cxzy.cli import main
+
+    assert main(["--store", str(store), "import", str(path)]) == 0
+    app = dashboard(store, today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for typed in ("总结", "rectify"):
+            await pilot.press("colon", *typed, "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, UnitScreen) and app.screen.unit == "RECTIFY", typed
+            await pilot.press("escape")
+            await settle(pilot)
+        await pilot.press("colon", *"整改", "enter")  # a phase no unit is named as
+        await settle(pilot)
+        assert app.snapshot.report.as_of == date(2011, 7, 1)
 
 
 async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
@@ -2527,6 +2552,14 @@ def test_steps_by_month_keep_the_day_of_the_month_they_began_on():
     ]
     clock = replace(clock, as_of=date(2011, 5, 15))  # a jump elsewhere: its own day
     assert clock.moved(+1, template).as_of == date(2011, 6, 15)
+    clock = clock.moved(+1, template).moved(-1, template)  # kept: the 31st
+    clock = replace(clock, as_of=date(2011, 4, 30), month_day=None)  # as `:2011-04-30` does
+    assert clock.moved(+1, template).as_of == date(2011, 5, 30)
+    day_steps = replace(clock, as_of=date(2011, 2, 27), step="day", month_day=31).moved(
+        +1, template
+    )
+    assert day_steps.month_day is None  # a step by day forgets it: 28 Feb → 28 Mar
+    assert replace(day_steps, step="month").moved(+1, template).as_of == date(2011, 3, 28)
     clock = replace(clock, as_of=date(2011, 1, 30), step="week")  # other steps: as they were
     assert clock.moved(+1, template).as_of == date(2011, 2, 6)
 

@@ -465,6 +465,10 @@ def test_a_grant_revoked_on_one_table_is_told_as_the_grants_lacking(pg, server, 
                 assert err.startswith(f"role {role} may not read the tables of {reader}"), err
             with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(f'GRANT SELECT ON "{schema}".{table} TO {role}')
+        # another application's table of a like name in the schema, not granted: not ours
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'CREATE TABLE "{schema}".cx_users (name TEXT)')
+        assert cli(capsys, "--store", reader, "status")[0] == 0
 
 
 def test_a_rebuild_that_cannot_read_the_chain_is_refused_not_made_anew(pg, server, capsys):

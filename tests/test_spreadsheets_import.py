@@ -496,6 +496,12 @@ def test_codes_types_and_units_are_read_in_any_case_and_in_the_plans_words(cli, 
     jsonl.write_text(json.dumps(act("zp", "study", "2010-06-06")) + "\n", "utf-8")
     res = cli.run("import", jsonl)
     assert res.code == 1 and "unit 'zp' is not registered" in res.err, str(res)
+    # a unit registered is its own code: one alike is said as such, not as "ZP" again
+    csv.write_text("type,at,unit,name,kind,parent\nUnitRegistered,2010-06-07,zp,又一个,team,ju\n",
+                   "utf-8")  # fmt: skip
+    res = cli.run("import", csv)
+    assert res.code == 1 and "unit 'zp'" in res.err and "'ZP'" in res.err, str(res)
+    assert "already registered" not in res.err, res.err
 
 
 def test_an_activity_kind_typed_in_its_words_is_read_as_the_kind(cli, tmp_path):

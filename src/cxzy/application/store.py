@@ -451,8 +451,7 @@ _PG_TABLES = """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = 
 
 
 _PG_UNREADABLE = """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = %s AND c.relkind IN ('r', 'p')
-      AND (c.relname LIKE 'cx\\_%%' OR c.relname LIKE 'cxzy\\_%%')
+    WHERE n.nspname = %s AND c.relkind IN ('r', 'p') AND c.relname = ANY(%s)
       AND NOT has_table_privilege(c.oid, 'SELECT')"""
 
 
@@ -480,7 +479,9 @@ def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False)
                 return False
             # every table of cxzy's (a grant revoked on one, or tables a superuser's
             # rebuild left its own, failed later as "read-only for you")
-            unreadable = connection.execute(_PG_UNREADABLE, [schema]).fetchall()
+            # (cxzy's own: not another application's cx_… in a shared schema)
+            ours = [*TABLES, "cx_meta", "cx_commits", *LOG_TABLES["postgresql"]]
+            unreadable = connection.execute(_PG_UNREADABLE, [schema, ours]).fetchall()
             if unreadable:
                 raise Violation(
                     "pg_no_read", store=location.display(), user=env["POSTGRES_USER"], schema=schema

@@ -322,7 +322,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
             raise Violation("encoding_without_csv", encoding=encoding)
     for name in args.files:
         if name != STDIN and not Path(name).exists():
-            raise Violation("file_missing", file=name)
+            raise Violation("file_missing", file=storable(name))
     location = args.location
     # a new file: said, so that a mistyped --store is not taken for the office's store
     # (by the import that made it: another made at the same moment imported into it)
@@ -385,7 +385,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         with contextlib.suppress(OSError):
             err.print(said, highlight=False)
     if not result.written and not result.skipped:  # (a template sent back unfilled, say)
-        named = (STDIN_LABEL if name == STDIN else name for name in args.files)
+        named = (STDIN_LABEL if name == STDIN else storable(name) for name in args.files)
         err.print(t("no_records", lang, files=", ".join(named)), highlight=False)
     return EXIT_OK
 

@@ -327,9 +327,11 @@ def unit_codes_named(items: Iterable[Item], codes: Mapping[str, str]) -> Iterato
     Other values are left as they are, for the import to check."""
     for where, raw in items:
         if isinstance(raw, Mapping):
+            # (a unit registered is its own code: one alike is refused as such)
+            fields = ("parent",) if raw.get("type") == "UnitRegistered" else UNIT_FIELDS
             named = {
                 field: codes[folded_code(value)]
-                for field in UNIT_FIELDS
+                for field in fields
                 if isinstance(value := raw.get(field), str) and folded_code(value) in codes
             }
             if any(raw[field] != code for field, code in named.items()):
@@ -392,7 +394,7 @@ def coerce_row(
     """
     given = cells.get("type")
     type_ = _as_text(halfwidth(given).strip() if isinstance(given, str) else given)
-    if isinstance(type_, str):  # in any case, or in its words (开展活动), as a sheet's name
+    if isinstance(type_, str):  # in any case (as a sheet's name), or in its words (开展活动)
         type_ = type_named(type_) or type_
     if sheet_type is not None:
         if type_ is not None and type_ != sheet_type:

@@ -14,6 +14,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from cxzy.domain.errors import Violation
+from cxzy.domain.jsontext import storable
 from cxzy.formats.cells import Item, activity_kinds_named, record_type, unit_codes_named
 from cxzy.formats.csv_records import read_csv_records
 from cxzy.formats.jsonl import read_records
@@ -38,7 +39,7 @@ def file_format(path: Path) -> str:
     if suffix in XLSX_SUFFIXES:
         return "xlsx"
     if suffix in OLD_EXCEL_SUFFIXES:
-        raise Violation("old_excel", file=str(path))
+        raise Violation("old_excel", file=storable(str(path)))
     return "jsonl"
 
 

@@ -382,6 +382,9 @@ def _now(summary: Summary) -> datetime:
     return datetime.now(ZoneInfo(summary.ledger.report.campaign.timezone))
 
 
+_MARKER = re.compile(r"<(U\+[0-9A-F]{4,6})>")  # what visible() writes for an invisible one
+
+
 def report_html(summary: Summary, lang: str, now: datetime | None = None) -> str:
     view = _View(summary, lang, now or _now(summary))
     report = view.report
@@ -484,7 +487,9 @@ def report_html(summary: Summary, lang: str, now: datetime | None = None) -> str
         else f"<p>{escape(t('report.no_awards', lang))}</p>"
     )
     out.append("</section></body></html>\n")
-    return visible("\n".join(out))  # (an ESC from a unit's name: ^[, as on a terminal)
+    # (an ESC from a unit's name: ^[, as on a terminal; a zero-width space's <U+200B>
+    # escaped, else a browser reads it as a tag)
+    return _MARKER.sub(r"&lt;\1&gt;", visible("\n".join(out)))
 
 
 # -- Markdown ----------------------------------------------------------------------------

@@ -79,7 +79,8 @@ def _typed_day(command: str) -> str | None:
 
 MAX_SPEED = 32  # replay steps a tick, at most
 T = TypeVar("T")  # what a read gives
-READS_AFTER_LOST = 10  # reads tried while connections turn out dropped (the pool's size)
+READS_AFTER_LOST = 6  # reads tried while connections turn out dropped (the pool's 2 + 4)
+_NO_SERVER = "couldn't get a connection"  # the pool's words after its wait
 
 
 class CxzyApp(App[None]):
@@ -393,7 +394,8 @@ class CxzyApp(App[None]):
             try:
                 return read()
             except Exception as error:
-                if self._stopping or not connection_lost(error):
+                # (not the pool's wait for a server that is down: said at once)
+                if self._stopping or not connection_lost(error) or _NO_SERVER in str(error):
                     raise
         return read()
 
@@ -669,7 +671,7 @@ class CxzyApp(App[None]):
         self.push_screen(PromptScreen("YYYY-MM-DDTHH:MM[+08:00]", "@"), apply)
 
     def go_to_date(self, day: date) -> None:
-        self.clock = replace(self.clock, as_of=day, playing=False)
+        self.clock = replace(self.clock, as_of=day, playing=False, month_day=None)
 
     def run_command(self, text: str | None) -> None:
         """``:`` commands: a unit, a screen, a date, a moment, today, help, quit."""
@@ -716,7 +718,8 @@ class CxzyApp(App[None]):
                 return
             self._back_to_a_day()
             self.go_to_date(day)
-        elif (phase := self._phase_named(text)) is not None:  # :整改, :rectify → its start
+        elif not self._named_exactly(text) and (phase := self._phase_named(text)) is not None:
+            # :整改, :rectify → its first day (a unit whose code or name it is first)
             self._back_to_a_day()
             self.go_to_date(phase.start)
         else:
@@ -732,6 +735,12 @@ class CxzyApp(App[None]):
                 )
             else:
                 self.find_unit(text)
+
+    def _named_exactly(self, text: str) -> bool:
+        """Whether a unit shown has ``text`` for its code or name (any case)."""
+        wanted = text.strip().casefold()
+        units = self.snapshot.report.units if self.snapshot is not None else ()
+        return any(wanted in (u.unit.casefold(), u.name.casefold()) for u in units)
 
     def _phase_named(self, text: str) -> Phase | None:
         """The campaign's phase ``text`` names: its key, name or short name, in

@@ -75,7 +75,7 @@ class ViewClock:
             day = _on_month_day(add_months(self.as_of.replace(day=1), direction), kept)
             return replace(self, as_of=min(max(day, FIRST_DAY), LAST_DAY), month_day=kept)
         day = step(self.as_of, self.step, direction, template)
-        return replace(self, as_of=min(max(day, FIRST_DAY), LAST_DAY))
+        return replace(self, as_of=min(max(day, FIRST_DAY), LAST_DAY), month_day=None)
 
     def next_step(self) -> ViewClock:
         return replace(self, step=STEPS[(STEPS.index(self.step) + 1) % len(STEPS)])

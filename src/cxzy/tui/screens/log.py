@@ -48,7 +48,7 @@ def parse_filter(
     found: dict[str, object] = {}
     given: dict[str, str] = {}
     for key, value in _TOKEN.findall(text):
-        if given.setdefault(key, value) != value:  # (the last one was kept, unsaid)
+        if given.setdefault(key, value).casefold() != value.casefold():  # (the last was kept)
             raise BadFilter(Violation("tui_filter_twice", key=key, first=given[key], then=value))
         if key in ("since", "until"):
             try:
