@@ -1004,21 +1004,26 @@ async def test_the_replay_speed_is_said_while_paused_and_at_its_limits(demo_stor
         assert app.clock.speed == 1
 
 
-async def test_the_command_palette_says_no_match_in_chinese(demo_store):
+async def palette_options(pilot) -> list[str]:
+    """What the open command palette lists, once it lists anything (2 s at most)."""
     from textual.command import CommandList
 
+    shown: list[str] = []
+    for _ in range(40):
+        await pilot.pause(0.05)
+        options = pilot.app.screen.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        if shown:
+            break
+    return shown
+
+
+async def test_the_command_palette_says_no_match_in_chinese(demo_store):
     app = dashboard(demo_store, lang="zh")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"qqqzzz")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            options = app.screen.query_one(CommandList)
-            shown = [
-                str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
-            ]
-            if shown:
-                break
+        shown = await palette_options(pilot)
         assert any("没有相符的命令" in text for text in shown), shown
 
 
@@ -1026,23 +1031,13 @@ async def test_the_command_palette_says_no_match_in_chinese(demo_store):
 async def test_the_palette_finds_the_replay_by_its_name(demo_store, lang, typed):
     """The README says the palette covers replay: typing `replay` found nothing (the
     entry was called play/pause), and the entry for today said only "LIVE"."""
-    from textual.command import CommandList
-
     app = dashboard(demo_store, lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         commands = {str(c.title): c.help for c in app.get_system_commands(app.screen)}
         assert commands[t("key_today", lang)] == t("palette_today", lang)
         await pilot.press("ctrl+p", *typed)
-        shown: list[str] = []
-        for _ in range(40):
-            await pilot.pause(0.05)
-            options = app.screen.query_one(CommandList)
-            shown = [
-                str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
-            ]
-            if shown:
-                break
+        shown = await palette_options(pilot)
         assert any(t("palette_replay", lang) in text for text in shown), shown
         await pilot.press("enter")
         await settle(pilot)
