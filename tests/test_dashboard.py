@@ -2575,7 +2575,7 @@ async def test_the_empty_screen_names_the_store_it_looked_at(tmp_path, campaign)
             assert f"The store {name} holds no campaign yet" in said, said
         else:
             assert f"There is no store at {name} yet. Press d to make one there" in said, said
-            assert f"(cxzy --store {name} import FILE)" in said, said
+            assert f"(cxzy --lang en --store {name} import FILE)" in said, said
     if store is not None:
         store.close()
 

@@ -336,6 +336,15 @@ def test_english_words_are_the_ledgers(cli, tmp_path):
     assert "1 supervised, 1 publicly criticised, 0 held accountable" in page.prose("rectifications")
     # every rectification is listed: no "other 0" left to the ledger
     assert "that is all of them" in page.prose("rectifications")
+    # "broken" said of a commitment only overdue (kept later, maybe); "not closed,
+    # supervised, or escalated" read as none of the three; "done" meant on time here
+    # and late or not in the ledger
+    commitments = page.prose("commitments")
+    assert "1 overdue and not kept" in commitments and "broken" not in commitments
+    assert "every rectification that is open, supervised or escalated" in page.prose(
+        "rectifications"
+    )
+    assert "done on time, " in page.prose("overview"), page.prose("overview")
     assert "the other 0" not in page.prose("rectifications")
     grades = page.section("grades")
     assert grades.startswith("Grade changes")  # the heading, as every heading

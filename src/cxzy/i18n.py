@@ -1012,7 +1012,7 @@ LABELS: dict[str, dict[str, str]] = {
         "或在另一个终端把活动的记录导入这里(cxzy --store {store} import 文件),导入后即在此显示。",
         "en": "There is no store at {store} yet. Press d to make one there with the demo "
         "history, q to quit.\nOr import your campaign's records into it in another terminal "
-        "(cxzy --store {store} import FILE): they appear here.",
+        "(cxzy --lang en --store {store} import FILE): they appear here.",
     },
     "tui_empty_named": {
         "zh": "数据库 {store} 中还没有活动。按 d 载入演示历史,按 q 退出。\n"
@@ -1543,7 +1543,7 @@ LABELS.update(
         "activity_kind.self_chosen": SELF_CHOSEN_NAMES,
         "result.kept": {"zh": "按期兑现", "en": "kept on time"},
         "result.kept_late": {"zh": "逾期兑现", "en": "kept late"},
-        "result.broken": {"zh": "逾期未兑现", "en": "broken"},
+        "result.broken": {"zh": "逾期未兑现", "en": "overdue, not kept"},
         "result.open": {"zh": "未到期", "en": "not yet due"},
         "rect_state.closed": {"zh": "已销号", "en": "closed"},
         "rect_state.overdue": {"zh": "逾期未销号", "en": "overdue"},
@@ -1619,7 +1619,7 @@ LABELS.update(
         "col.note": {"zh": "说明", "en": "note"},
         "col.kept": {"zh": "按期兑现", "en": "kept on time"},
         "col.kept_late": {"zh": "逾期兑现", "en": "kept late"},
-        "col.broken": {"zh": "逾期未兑现", "en": "broken"},
+        "col.broken": {"zh": "逾期未兑现", "en": "overdue, not kept"},
         "col.not_due": {"zh": "未到期", "en": "not yet due"},
         "col.rate": {"zh": "兑现率", "en": "keeping rate"},
         "col.on_time_rate": {"zh": "按期兑现率", "en": "on-time rate"},
@@ -1665,8 +1665,8 @@ LABELS.update(
             "en": "Each sheet holds one kind of record; its name is the record type: keep the "
             "sheet names and the field names in the first row. One record per row; leave a "
             "cell empty when the field does not apply. Hover over a field name for its note. "
-            "Enter dates as dates (2010-06-20), times as 2010-06-20 09:30; pick yes/no from the "
-            "list. Unused sheets may stay empty or be deleted. Send the file to the office, "
+            "Enter dates as dates (2010-06-20), times as 2010-06-20 09:30; pick TRUE/FALSE from the "
+            "list (yes and no are read too). Unused sheets may stay empty or be deleted. Send the file to the office, "
             "which imports it with cxzy import.",
         },
         "tpl.col_sheet": {"zh": "工作表", "en": "sheet"},
@@ -1776,7 +1776,7 @@ LABELS.update(
         "report.units_count": {"zh": "参加单位 {n} 个", "en": "{n:~unit takes|units take} part"},
         "report.phase_line": {
             "zh": "{phase}({start} 至 {end}):完成 {done} 个单位,逾期完成 {late} 个,落后 {behind} 个,事项完成率 {share}",
-            "en": "{phase} ({start} to {end}): {done:~unit|units} done, {late} done late, {behind} behind; items done {share}",
+            "en": "{phase} ({start} to {end}): {done:~unit|units} done on time, {late} done late, {behind} behind; items done {share}",
         },
         "report.phases": {"zh": "各单位阶段完成情况", "en": "Phase completion by unit"},
         "report.behind": {"zh": "落后单位及原因", "en": "Who is behind, and why"},
@@ -1796,12 +1796,12 @@ LABELS.update(
         "report.commitments": {"zh": "承诺兑现", "en": "Commitments"},
         "report.commitment_figures": {
             "zh": "承诺共 {total} 项:按期兑现 {kept},逾期兑现 {kept_late},逾期未兑现 {broken},未到期 {open};改期 {renegotiated} 项;兑现率 {rate}",
-            "en": "{total:~commitment|commitments}: {kept} kept on time, {kept_late} kept late, {broken} broken, {open} not yet due; {renegotiated} renegotiated; keeping rate {rate}",
+            "en": "{total:~commitment|commitments}: {kept} kept on time, {kept_late} kept late, {broken} overdue and not kept, {open} not yet due; {renegotiated} renegotiated; keeping rate {rate}",
         },
         "report.rectifications": {"zh": "整改落实", "en": "Rectifications"},
         "report.rectifications_listed": {
             "zh": "下表列出未销号、挂牌督办或经通报批评、问责的整改({listed} 项);其余 {others} 项已销号,见专项台帐",
-            "en": "The table lists the rectifications not closed, supervised, or escalated ({listed}); the other {others}, closed, are in the special ledger",
+            "en": "The table lists every rectification that is open, supervised or escalated ({listed}); the other {others}, closed, are in the special ledger",
         },
         "report.rectification_figures": {
             "zh": "整改共 {total} 项:已销号 {closed},待验收 {awaiting},整改中 {open},逾期未销号 {overdue};挂牌督办 {supervised} 项,通报批评 {criticised} 项,问责 {accountable} 项",
@@ -1820,7 +1820,7 @@ LABELS.update(
         },
         "report.rectifications_all_listed": {
             "zh": "下表列出未销号、挂牌督办或经通报批评、问责的整改({listed} 项),即全部整改",
-            "en": "The table lists the rectifications not closed, supervised, or escalated ({listed}): that is all of them",
+            "en": "The table lists every rectification that is open, supervised or escalated ({listed}): that is all of them",
         },
         "report.col.grade_changes": {"zh": "等次变化", "en": "grade changes"},
         # the ledger's words (单位汇总: 已兑现 fulfilled); "kept" is on time only
