@@ -11,6 +11,7 @@ from typing import Any
 from cxzy.application.app import CampaignApp
 from cxzy.application.readmodel import Marks, delay_seconds, life_code, shown_marks
 from cxzy.domain.errors import Violation
+from cxzy.domain.jsontext import storable
 from cxzy.domain.schema import public_record
 
 RECORDS_PAGE = 5_000  # log rows read at a time when records are read in order
@@ -95,7 +96,7 @@ class LogQuery:
         bore that no other unit did (综合普查队 → ``ZP``); None for none (a
         ``--unit`` filter's check: a mistyped code is not "no records"). A name
         that several units bore is refused, naming their codes."""
-        if not typed.strip() or _undecodable(typed):
+        if not typed.strip() or storable(typed) != typed:
             return None  # (bytes not in UTF-8 from a terminal: no unit's, not an error)
         rows = self.app.read_model.rows
         with self.app.snapshot() as c:
@@ -216,13 +217,3 @@ class LogQuery:
         ``id`` and ``recorded`` time (:meth:`events`: a page at a time)."""
         for entry, event in self.events(filters):
             yield public_record(event, entry.recorded)
-
-
-def _undecodable(text: str) -> bool:
-    """Text holding bytes that were not UTF-8 (a GBK terminal's), as Python keeps
-    them in a command line's arguments: no store's text can match it."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False

@@ -304,8 +304,7 @@ class PostgresDialect(Dialect):
             (self.schema,),
         )
         found: dict[str, set[str]] = {}
-        for row in cursor.fetchall():
-            table, column = (row["relname"], row["attname"]) if isinstance(row, dict) else row
+        for table, column in _values(cursor.fetchall()):
             found.setdefault(table, set()).add(column)
         cursor.execute(
             """SELECT c.relname, i.indisprimary, x.relname AS index FROM pg_catalog.pg_index i
@@ -316,12 +315,7 @@ class PostgresDialect(Dialect):
             (self.schema,),
         )
         keyed, named = set(), set()
-        for row in cursor.fetchall():
-            table, primary, index = (
-                (row["relname"], row["indisprimary"], row["index"])
-                if isinstance(row, dict)
-                else row
-            )
+        for table, primary, index in _values(cursor.fetchall()):
             named.add(index)
             if primary:
                 keyed.add(table)
@@ -342,8 +336,14 @@ class PostgresDialect(Dialect):
                  AND a.attnum > 0 AND NOT a.attisdropped""",
             (self.schema, table, column),
         )
-        row = cursor.fetchone()  # a dict where eventsourcing makes the tables
-        return bool(row["n"] if isinstance(row, dict) else row[0])
+        (count,) = _values([cursor.fetchone()])[0]
+        return bool(count)
+
+
+def _values(rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows as tuples of their values: a cursor of eventsourcing's gives dicts (where
+    it makes the tables), psycopg's own tuples."""
+    return [tuple(row.values()) if isinstance(row, dict) else tuple(row) for row in rows]
 
 
 def utc_text(moment: datetime) -> str:

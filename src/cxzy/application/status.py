@@ -173,7 +173,11 @@ class StatusQuery:
 
     def campaign(self) -> CampaignInfo:
         with self.app.snapshot() as c:
-            info = self.app.campaign_info(c)
+            return self._campaign_in(c)
+
+    def _campaign_in(self, c: Any) -> CampaignInfo:
+        """The store's campaign, read in ``c``; refused when it holds none."""
+        info = self.app.campaign_info(c)
         if info is None:
             raise Violation("store_has_no_campaign")
         return info
@@ -190,18 +194,13 @@ class StatusQuery:
         """Status as of a day from the log up to a position: what a copy compares of
         its two stores while other processes may write to either."""
         with self.app.snapshot() as c:
-            info = self.app.campaign_info(c)
-            if info is None:
-                raise Violation("store_has_no_campaign")
-            return self._status(c, info, as_of, None, position)
+            return self._status(c, self._campaign_in(c), as_of, None, position)
 
     def status_in(
         self, c: Any, as_of: date, known_at: datetime | None = None, *, audit: bool = False
     ) -> StatusReport:
         """:meth:`status` in a read transaction of the caller's."""
-        info = self.app.campaign_info(c)
-        if info is None:
-            raise Violation("store_has_no_campaign")
+        info = self._campaign_in(c)
         position = ALL if known_at is None else self.rm.position_known_at(c, known_at)
         return self._status(c, info, as_of, known_at, position, audit)
 

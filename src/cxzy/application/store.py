@@ -477,9 +477,9 @@ def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False)
                         "pg_foreign_tables", store=location.display(), tables=", ".join(ours)
                     )
                 return False
-            # every table of cxzy's (a grant revoked on one, or tables a superuser's
-            # rebuild left its own, failed later as "read-only for you")
-            # (cxzy's own: not another application's cx_… in a shared schema)
+            # every table of cxzy's own, not another application's cx_… in a shared
+            # schema (a grant revoked on one, or tables a superuser's rebuild left its
+            # own, failed later as "read-only for you")
             ours = [*TABLES, "cx_meta", "cx_commits", *LOG_TABLES["postgresql"]]
             unreadable = connection.execute(_PG_UNREADABLE, [schema, ours]).fetchall()
             if unreadable:

@@ -718,7 +718,7 @@ class CxzyApp(App[None]):
                 return
             self._back_to_a_day()
             self.go_to_date(day)
-        elif not self._named_exactly(text) and (phase := self._phase_named(text)) is not None:
+        elif not self._units_named(text) and (phase := self._phase_named(text)) is not None:
             # :整改, :rectify → its first day (a unit whose code or name it is first)
             self._back_to_a_day()
             self.go_to_date(phase.start)
@@ -736,19 +736,12 @@ class CxzyApp(App[None]):
             else:
                 self.find_unit(text)
 
-    def _named_exactly(self, text: str) -> bool:
-        """Whether a unit shown has ``text`` for its code or name (any case)."""
-        wanted = text.strip().casefold()
-        units = self.snapshot.report.units if self.snapshot is not None else ()
-        return any(wanted in (u.unit.casefold(), u.name.casefold()) for u in units)
-
     def _phase_named(self, text: str) -> Phase | None:
         """The campaign's phase ``text`` names: its key, name or short name, in
         either language, in any case."""
-        wanted = text.strip().casefold()
         for phase in self.template.phases:
             names = {phase.key, *phase.name.values(), *phase.short.values()}
-            if wanted in {name.casefold() for name in names}:
+            if any(_same_word(name, text) for name in names):
                 return phase
         return None
 
@@ -783,8 +776,14 @@ class CxzyApp(App[None]):
         if self.snapshot is None:
             return []
         units = self.snapshot.report.units
-        exact = [u for u in units if _same_word(u.unit, text) or _same_word(u.name, text)]
-        return exact[:1] or [u for u in units if text.casefold() in u.name.casefold()]
+        return self._units_named(text)[:1] or [
+            u for u in units if text.casefold() in u.name.casefold()
+        ]
+
+    def _units_named(self, text: str) -> list[UnitStatus]:
+        """The units shown whose code or name is ``text`` (any case)."""
+        units = self.snapshot.report.units if self.snapshot is not None else ()
+        return [u for u in units if _same_word(u.unit, text) or _same_word(u.name, text)]
 
     @on(OpenUnit)
     def _open_unit(self, message: OpenUnit) -> None:
