@@ -29,6 +29,7 @@ from cxzy.application.history import LogEntry, LogFilter, LogQuery
 from cxzy.application.store import StoreLocation
 from cxzy.cli import render
 from cxzy.cli.render import log_tables
+from cxzy.i18n import t
 
 DATES = (
     "2010-05-10",
@@ -180,6 +181,20 @@ def test_the_log_table_shows_coded_summaries_in_words(full):
     assert "先进典型" in res.out and "model" not in res.out, res.out
     res = full.run("log", "--type", "LeaderAssigned", lang="zh")
     assert "组长" in res.out and "leader" not in res.out, res.out
+    # in English an award's level is said as a level, not as the code (province)
+    rows = _summaries(full.run("log", "--type", "CommendationAwarded", lang="en").out)
+    assert rows == ["advancedorganisation·provincial", "赵六·rolemodel·bureaulevel"], rows
+
+
+def test_a_log_with_no_matching_record_says_so_under_its_headers(full):
+    """The sentence sat in the type column's cell, every other column collapsed to
+    its header's width: "pos ┃ at ┃ type ┃ …" over "│ │ (no matching records) │"."""
+    for lang in ("en", "zh"):
+        res = full.run("log", "--since", "2030-01-01", lang=lang)
+        assert res.code == 0, str(res)
+        lines = res.out.rstrip("\n").splitlines()
+        assert lines[-1] == t("log_empty", lang), res.out
+        assert "│" not in res.out and t("log_header_type", lang) in lines[0], res.out
 
 
 def _summaries(out: str) -> list[str]:
@@ -205,7 +220,9 @@ def test_the_log_table_shows_what_a_review_found_and_whether_a_verification_pass
     assert res.code == 0, str(res)
     rows = _summaries(res.out)
     assert rows[0].startswith("massevaluation·middle"), res.out
-    assert "leadercommentary·advanced·commend" in rows, res.out
+    # in words an auditor reads, not the codes (commend, criticize)
+    assert "leadercommentary·advanced·commended" in rows, res.out
+    assert any(r.startswith("inspection·touringinspection·criticised") for r in rows), res.out
     # a new due date or deadline is what such a record says: with its reason
     res = full.run("log", "--type", "CommitmentDueChanged", lang="zh")
     assert _summaries(res.out) == ["K1·兑现期限2011-03-31·冬季"], res.out
@@ -234,7 +251,7 @@ def test_a_long_text_is_cut_in_the_log_table_and_whole_in_jsonl(full):
     )
     assert res.code == 0, str(res)
     (summary,) = [s for s in _summaries(res.out) if "长" in s]
-    shown = "self-chosen · "  # the activity's kind, then its title: 500 characters in all
+    shown = "Self-chosen activity · "  # the activity's kind, then its title: 500 characters in all
     assert summary == shown.replace(" ", "") + "长" * (499 - len(shown)) + "…", len(summary)
     res = full.run("log", "--type", "ActivityHeld", "--format", "jsonl")
     assert long_title in {json.loads(line)["title"] for line in res.out.splitlines()}

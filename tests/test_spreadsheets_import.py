@@ -546,7 +546,7 @@ def test_an_activity_kind_typed_in_its_words_is_read_as_the_kind(cli, tmp_path):
     assert "mobilization(党员大会动员部署)" in res.err and "self_chosen(自选动作)" in res.err
     res = cli.run("import", tmp_path / "other.xlsx")  # in English the names it takes too
     assert "serve_masses (Serving the masses)" in res.err, res.err
-    assert "self_chosen (self-chosen)" in res.err, res.err  # (it had no words)
+    assert "self_chosen (Self-chosen activity)" in res.err, res.err  # (it had no words)
 
 
 def test_several_workbooks_are_read_together_in_time_order(cli, tmp_path):

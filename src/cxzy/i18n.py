@@ -795,7 +795,7 @@ LABELS: dict[str, dict[str, str]] = {
     "commitments": {"zh": "承诺 兑现/总/逾期", "en": "commitments fulfilled/total/overdue"},
     "rectifications": {
         "zh": "整改 未销号/总/逾期/督办/升级",
-        "en": "rectif. open/total/overdue/supervised/escalated",
+        "en": "rectifications open/total/overdue/supervised/escalated",
     },
     "awards": {"zh": "表彰", "en": "awards"},
     "commitments_short": {"zh": "承诺", "en": "commit."},
@@ -970,8 +970,8 @@ LABELS: dict[str, dict[str, str]] = {
     # the alerts panel's cells: short, so that the alert's own text shows beside them
     "tui_alert_over": {"zh": "逾期{n}天", "en": "{n}d late"},
     "tui_alert_left": {"zh": "剩{n}天", "en": "{n}d left"},
-    "tui_alert_commitment": {"zh": "承诺", "en": "comm."},
-    "tui_alert_rectification": {"zh": "整改", "en": "rect."},
+    "tui_alert_commitment": {"zh": "承诺", "en": "commit."},
+    "tui_alert_rectification": {"zh": "整改", "en": "rectif."},
     "tui_alert_missed": {"zh": "事项", "en": "items"},
     "tui_days_left": {"zh": "剩 {n} 天", "en": "{n}d left"},
     "tui_days_over": {"zh": "逾期 {n} 天", "en": "{n}d overdue"},
@@ -1511,9 +1511,9 @@ LABELS.update(
         "method.supervision": {"zh": "经常性督查", "en": "regular supervision"},
         "method.tour": {"zh": "巡回检查", "en": "touring inspection"},
         "method.random_check": {"zh": "随机抽样检查", "en": "random check"},
-        "verdict.commend": {"zh": "通报表扬", "en": "commend"},
-        "verdict.ok": {"zh": "合格", "en": "ok"},
-        "verdict.criticize": {"zh": "批评", "en": "criticize"},
+        "verdict.commend": {"zh": "通报表扬", "en": "commended"},
+        "verdict.ok": {"zh": "合格", "en": "satisfactory"},
+        "verdict.criticize": {"zh": "批评", "en": "criticised"},
         "grade.advanced": {"zh": "先进", "en": "advanced"},
         "grade.middle": {"zh": "中间", "en": "middle"},
         "grade.lagging": {"zh": "后进", "en": "lagging"},
@@ -1525,10 +1525,10 @@ LABELS.update(
         "action.accountability": {"zh": "问责", "en": "accountability"},
         "award_title.advanced_org": {"zh": "先进基层党组织", "en": "advanced organisation"},
         "award_title.excellent_member": {"zh": "优秀共产党员", "en": "excellent member"},
-        "award_title.model": {"zh": "先进典型", "en": "model"},
-        "award_level.bureau": {"zh": "局级", "en": "bureau"},
-        "award_level.province": {"zh": "省级", "en": "province"},
-        "award_level.central": {"zh": "中央级", "en": "central"},
+        "award_title.model": {"zh": "先进典型", "en": "role model"},
+        "award_level.bureau": {"zh": "局级", "en": "bureau level"},
+        "award_level.province": {"zh": "省级", "en": "provincial"},
+        "award_level.central": {"zh": "中央级", "en": "national"},
         "role.leader": {"zh": "组长", "en": "leader"},
         "role.deputy": {"zh": "副组长", "en": "deputy"},
         "role.member": {"zh": "成员", "en": "member"},
@@ -1598,7 +1598,7 @@ LABELS.update(
         "col.evidence": {"zh": "依据", "en": "evidence"},
         "col.c_total": {"zh": "承诺总数", "en": "commitments"},
         "col.c_fulfilled": {"zh": "已兑现", "en": "fulfilled"},
-        "col.c_overdue": {"zh": "逾期未兑现", "en": "overdue, not fulfilled"},
+        "col.c_overdue": {"zh": "逾期未兑现", "en": "overdue, not kept"},
         "col.r_total": {"zh": "整改总数", "en": "rectifications"},
         "col.r_open": {"zh": "未销号", "en": "open"},
         "col.r_overdue": {"zh": "逾期未销号", "en": "overdue, open"},
@@ -1830,7 +1830,7 @@ LABELS.update(
         },
         "report.legend": {
             "zh": "承诺 = 兑现/总数/逾期;整改 = 未销号/总数/逾期/督办/升级(通报批评或问责)",
-            "en": "commitments = fulfilled/total/overdue; rectif. = open/total/overdue/supervised/escalated (publicly criticised or held accountable)",
+            "en": "commitments = fulfilled/total/overdue; rectifications = open/total/overdue/supervised/escalated (publicly criticised or held accountable)",
         },
         "report.chart": {
             "zh": "各阶段事项完成率变化",
@@ -1914,6 +1914,10 @@ LABELS.update(
             "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
             "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
         },
+        "cli.checkpoint_exit": {
+            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日志已被破坏等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
+            "en": "exit status: 0 shown; 1 not possible (no store, a broken log, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
+        },
         "cli.written_exit": {
             "zh": "退出码:0 已写出;1 未写出(没有数据库、文件已存在而未给 --force 等,原因写在标准错误);2 用法错误;74 文件写不出(磁盘已满)",
             "en": "exit status: 0 written; 1 not written (no store, the file exists and --force was not given, …: the reason on standard error); 2 usage error; 74 the file could not be written (a full disk)",
@@ -1931,8 +1935,8 @@ LABELS.update(
             "en": "exit status: 0 the log is intact; 1 a record was altered, removed or reordered (the first bad position named), or it could not be checked; 2 usage error; 74 the result could not be written (a full disk)",
         },
         "cli.late": {
-            "zh": "只看迟报的记录(模板规定的天数之后才记录)",
-            "en": "only records recorded late (template's N days)",
+            "zh": "只看迟报的记录(发生后超过模板规定的天数才入库,内置模板为 7 天)",
+            "en": "only records stored late: more than the template's days after they happened (7 in the built-in template)",
         },
         "cli.demo": {
             "zh": "载入演示历史,然后打开看板",
@@ -2085,6 +2089,11 @@ ALSO_WORDS: dict[str, tuple[str, ...]] = {
     "review_kind.mass_evaluation": ("evaluation",),
     "review_kind.superior_assessment": ("assessment",),
     "review_kind.leader_commentary": ("点评", "commentary"),
+    # (the interface's English words before decision 230, and the other spelling)
+    "activity_kind.self_chosen": ("self-chosen",),
+    "verdict.criticize": ("criticized",),
+    "verdict.commend": ("commend",),
+    "award_title.model": ("model",),
 }
 
 

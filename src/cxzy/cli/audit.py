@@ -29,7 +29,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     p.add_argument("--against", metavar="CHECKPOINT", action=Once, help=t("cli.against", lang))
     p.add_argument("--figures", action="store_true", help=t("cli.figures", lang))
     p = commands.add_parser(
-        "checkpoint", help=t("cli.checkpoint", lang), epilog=t("cli.shown_exit", lang)
+        "checkpoint", help=t("cli.checkpoint", lang), epilog=t("cli.checkpoint_exit", lang)
     )
     common(p, top=False)
 

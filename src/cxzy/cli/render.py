@@ -215,7 +215,7 @@ def log_tables(
     width: int,
     last_position: int = 0,
     kinds: Mapping[str, Mapping[str, str]] | None = None,
-) -> Iterator[Table]:
+) -> Iterator[Table | Text]:
     """The log as tables of :data:`TABLE_ROWS` rows each, printed one after another
     as one table: the header above the first, the same columns and widths in all (a
     million records are printed as they are read, in flat memory, the first at once).
@@ -245,8 +245,10 @@ def log_tables(
             table.add_row(*(row[key] for key in widths))
         yield table
     if widths is None:
+        # the headers, then the sentence under them (in the type column it parted
+        # every column but that one from its header)
         table = Table(show_edge=False, pad_edge=False)
         for header in headers.values():
             table.add_column(header, no_wrap=True)
-        table.add_row("", "", t("log_empty", lang), *[""] * (len(headers) - 3))
         yield table
+        yield Text(t("log_empty", lang))

@@ -26,7 +26,7 @@ REVIEW_KINDS = ("mass_evaluation", "superior_assessment", "leader_commentary", "
 UNIT_KINDS = ("bureau", "team", "institute", "academy", "company", "office")
 SELF_CHOSEN = "self_chosen"
 # what the plan calls the activities a unit chooses itself (自选动作), in every template
-SELF_CHOSEN_NAMES: Mapping[str, str] = {"zh": "自选动作", "en": "self-chosen"}
+SELF_CHOSEN_NAMES: Mapping[str, str] = {"zh": "自选动作", "en": "Self-chosen activity"}
 
 
 @dataclass(frozen=True)

@@ -833,16 +833,18 @@ class CxzyApp(App[None]):
             yield command
         load = getattr(screen, "action_load_demo", None)  # the empty store's screen
         if load is not None and self.load_demo is not None:
-            yield SystemCommand(t("key_load_demo", self.lang), t("palette_demo", self.lang), load)
+            yield SystemCommand(
+                _titled(t("key_load_demo", self.lang)), t("palette_demo", self.lang), load
+            )
         if self.snapshot is None:
             return
         yield SystemCommand(
-            t("key_log", self.lang), t("tui_log_title", self.lang), self.action_open_log
+            _titled(t("key_log", self.lang)), t("tui_log_title", self.lang), self.action_open_log
         )
         today = t("palette_today", self.lang)
-        yield SystemCommand(t("key_today", self.lang), today, self.action_today)
+        yield SystemCommand(_titled(t("key_today", self.lang)), today, self.action_today)
         yield SystemCommand(  # (its key's label, play/pause, was not found by "replay")
-            t("palette_replay", self.lang), t("palette_play", self.lang), self.action_play
+            _titled(t("palette_replay", self.lang)), t("palette_play", self.lang), self.action_play
         )
         for unit in self.snapshot.report.units:
             yield SystemCommand(
@@ -863,3 +865,9 @@ def _file_of(store: CampaignApp) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def _titled(name: str) -> str:
+    """A command's name as the palette lists it: capitalised as Textual's own ("Keys",
+    "Quit") beside it (the footer's key labels are lower case)."""
+    return name[:1].upper() + name[1:]

@@ -43,8 +43,9 @@ class HeaderBar(Static):
                 else:
                     style = ""
                 part = Text().append(f" {phase.short.get(lang, phase.key)} {when} ", style=style)
-                pieces.append(_Piece(Text(), part.append("|", style="dim")))
-            timeline = Text().join(piece.text for piece in pieces)
+                # a bar between two phases (after the last, it parted nothing)
+                pieces.append(_Piece(Text("|", style="dim") if pieces else Text(), part))
+            timeline = Text().join(piece.before + piece.text for piece in pieces)
             if room <= 0 or timeline.cell_len <= room:
                 return timeline
         return Text("\n").join(_in_lines(pieces, room))

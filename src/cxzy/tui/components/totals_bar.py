@@ -39,7 +39,10 @@ class TotalsBar(Static):
             r_esc=sum(u.rectifications.escalated for u in units),
         )
         # its parts (two spaces apart), each kept on one line
-        self._parts = (*totals.split(_GAP), f"· {t('position', lang)}{_NBSP}#{report.position}")
+        self._parts = (
+            *totals.split(_GAP),
+            f"{_POSITION_DOT}{t('position', lang)}{_NBSP}#{report.position}",
+        )
         self._fill()
 
     def on_resize(self) -> None:
@@ -61,7 +64,9 @@ class TotalsBar(Static):
                     _in_lines(part.split(" "), " ", width) if cell_len(part) > width else [part]
                 )
             ]
-            text = "\n".join(_in_lines(pieces, _GAP, width))
+            # the log's position on a line of its own without the dot that parts it
+            lines = [line.removeprefix(_POSITION_DOT) for line in _in_lines(pieces, _GAP, width)]
+            text = "\n".join(lines)
         if text != self._shown:
             # the bar's height follows its text: a layout pass only when the width,
             # the text's length or its lines changed
@@ -73,6 +78,7 @@ class TotalsBar(Static):
 
 _GAP = "  "  # between the bar's parts
 _NBSP = "\u00a0"  # between a name and its count: never broken there
+_POSITION_DOT = "· "  # before the log's position, after the counts
 
 
 def _in_lines(words: list[str], gap: str, width: int) -> list[str]:
