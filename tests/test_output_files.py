@@ -310,6 +310,43 @@ def test_a_report_replaces_a_report_but_not_the_users_own_file_without_force(
         assert day in mine.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["report"], "v.md"),
+        (["report"], "v.html"),
+        (["export", "ledger"], "v.xlsx"),
+        (["template"], "v.xlsx"),
+        (["export", "ledger", "--format", "csv"], "units.csv"),
+    ],
+)
+def test_the_store_itself_is_never_written_over_even_with_force(
+    cli, demo_store, tmp_path, args, name
+):
+    """A store named v.md: `report --store v.md -o v.md --force` wrote the report over
+    it, exit 0, and every record was gone ("not a cxzy store")."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    store = folder / name
+    shutil.copy(demo_store, store)
+    before = store.read_bytes()
+    output = folder if "csv" in args else store
+    for shown in (output, tmp_path / "linked.xlsx"):  # by its name, and by a hard link
+        if shown.name == "linked.xlsx":
+            if args != ["export", "ledger"]:
+                continue
+            os.link(store, shown)
+        res = cli.run(*args, "--force", "-o", shown, store=store)
+        assert res.code == 1 and "is the store" in res.err and str(store) in res.err, str(res)
+        assert_one_line(res.err)
+    assert store.read_bytes() == before
+    assert cli.run("verify", store=store).code == 0
+
+
+def assert_one_line(said: str) -> None:
+    assert said.count("\n") == 1 and "Traceback" not in said, said
+
+
 @pytest.mark.parametrize("args", [["report"], ["export", "ledger"]])
 def test_an_output_that_is_a_pipe_is_not_read_to_see_whose_it_is(cli, demo_store, tmp_path, args):
     # a FIFO (or a link to a device) under the output's name was read to its end to

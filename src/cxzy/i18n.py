@@ -1439,6 +1439,10 @@ MESSAGES.update(
             "en": "cannot write {file}: {reason}",
             "zh": "无法写入 {file}:{reason}",
         },
+        "output_is_store": {
+            "en": "{file} is the store {store} itself: writing there would replace its records; choose another name",
+            "zh": "{file} 就是数据库 {store} 本身:写到这里会覆盖其中的记录;请换一个名称",
+        },
         "output_exists": {
             "en": "{file} exists (perhaps a workbook a unit filled in); choose another name, or add --force to replace it",
             "zh": "{file} 已存在(可能是某单位填好的工作簿);请换一个文件名,或加 --force 覆盖它",

@@ -22,6 +22,7 @@ from cxzy import __version__
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
+from cxzy.application.store import StoreLocation
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
@@ -125,7 +126,7 @@ def activity_kind_words(template: Template) -> dict[str, str]:
 FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".html", ".htm", ".md", ".jsonl", ".json")
 
 
-def _output(name: str, suffixes: tuple[str, ...]) -> Path:
+def _output(name: str, suffixes: tuple[str, ...], store: StoreLocation) -> Path:
     path = Path(name)
     if path.name.lower() in suffixes:  # ".xlsx": an extension, and no name before it
         raise Violation("output_no_name", file=name, suffix=path.name)
@@ -133,7 +134,21 @@ def _output(name: str, suffixes: tuple[str, ...]) -> Path:
         raise Violation("output_suffix", file=name, suffixes=" / ".join(suffixes))
     if path.is_dir():
         raise Violation("file_is_dir", file=name)
+    _not_the_store(path, name, store)
     return path
+
+
+def _not_the_store(path: Path, name: str, store: StoreLocation) -> None:
+    """Refuse to write over the store itself, --force or not: a store named
+    ``v.md`` was replaced by the report written from it, its log gone."""
+    if store.kind != "sqlite":
+        return
+    try:
+        same = os.path.samefile(path, store.path)
+    except OSError:  # (either is not there)
+        return
+    if same:
+        raise Violation("output_is_store", file=name, store=store.display())
 
 
 def _writable_folder(folder: Path, name: str) -> None:
@@ -258,7 +273,7 @@ def template_inputs(app: CampaignApp | None, lang: str) -> TemplateInputs:
 def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
     from cxzy.formats.workbook_template import write_template
 
-    path = _output(args.output, (".xlsx",))
+    path = _output(args.output, (".xlsx",), args.location)
     if path.exists() and not args.force:  # units send the workbook back under its name
         raise Violation("output_exists", file=args.output)
     _writable_folder(path.parent, args.output)
@@ -292,12 +307,12 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     fmt = args.format or "xlsx"
     # the output is looked at before the store is read (minutes on a large log)
     if fmt == "xlsx":
-        path = _output(args.output, (".xlsx",))
+        path = _output(args.output, (".xlsx",), args.location)
         if path.exists() and not args.force and not _an_export(path):
             raise Violation("output_exists", file=args.output)  # a unit's workbook, say
         _writable_folder(path.parent, args.output)
     else:
-        path = _csv_folder(args.output, args.force)
+        path = _csv_folder(args.output, args.force, args.location)
     app = _read_store(args)
     try:
         as_of, known_at = _day_and_moment(args, app)
@@ -325,7 +340,7 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
-def _csv_folder(name: str, force: bool) -> Path:
+def _csv_folder(name: str, force: bool, store: StoreLocation) -> Path:
     """The CSV ledger's folder, refused before the store is read: a file, a name with
     a file's extension, a parent folder that is missing, a folder that cannot be
     written in, or CSV files of those names that cxzy did not write (without --force)."""
@@ -341,6 +356,8 @@ def _csv_folder(name: str, force: bool) -> Path:
         _writable_folder(path.parent, name)  # the folder itself is made; not its parents
         return path
     _writable_folder(path, name)
+    for file in csv_names():
+        _not_the_store(path / file, os.path.join(name, file), store)
     there = [file for file in csv_names() if (path / file).exists()]
     if there and not force and not is_csv_export(path):
         raise Violation("output_not_ours", file=os.path.join(name, there[0]))
@@ -365,7 +382,7 @@ def _write_csv(tables: Sequence[Table], path: Path, name: str) -> None:
 def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
     from cxzy.formats.report import report_html, report_markdown
 
-    path = _output(args.output, (".html", ".htm", ".md"))
+    path = _output(args.output, (".html", ".htm", ".md"), args.location)
     if path.exists() and not args.force and not _a_report(path):
         raise Violation("output_not_ours", file=args.output)  # the user's own notes.md
     _writable_folder(path.parent, args.output)
