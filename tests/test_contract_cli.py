@@ -183,6 +183,42 @@ def test_python_dash_m_cxzy_with_cxzy_store(tmp_path):
     assert len([line for line in proc.stdout.splitlines() if line.strip()]) == 4
 
 
+# Ctrl-C while Python is still loading cxzy's modules, made certain: the loader of
+# cxzy.cli.main raises KeyboardInterrupt, as a Ctrl-C in the first tenths of a
+# second did (the command's own handling is not in place yet).
+_INTERRUPTED_WHILE_LOADING = """
+import runpy, sys
+
+class Interrupting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "cxzy.cli.main":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupting())
+runpy.run_module("cxzy", run_name="__main__")
+"""
+
+
+def test_ctrl_c_while_cxzy_is_loading_ends_quietly_with_130(tmp_path):
+    """`cxzy status` stopped 0.05-0.3 s after it began printed a Python traceback
+    (KeyboardInterrupt), exit 130 by the signal; now nothing but the exit code."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_WHILE_LOADING, "status"],
+        env=subprocess_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 130 and proc.stderr == "" and proc.stdout == "", proc
+    # and the installed command is that entry point
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="cxzy")
+    assert script.value == "cxzy.__main__:run"
+
+
 def test_records_piped_to_import_dash_are_checked_and_written_with_their_origin(tmp_path):
     """`script | cxzy import -`: JSON Lines from standard input, named <stdin> in
     reasons and in each record's origin (with the SHA-256 of the bytes read)."""
