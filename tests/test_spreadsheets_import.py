@@ -1025,6 +1025,24 @@ def test_numbers_and_dates_stored_as_text_and_booleans_in_words(cli, tmp_path):
     assert made["K3"]["public"] is True
 
 
+def test_a_number_longer_than_a_spreadsheet_keeps_is_refused_not_given_other_digits(cli, tmp_path):
+    """An ID-card number typed in a number cell (110101199003077777; the workbook
+    keeps 1.101011990030778e+17) was imported as "110101199003077792"."""
+    cli.ok_import(prelude())
+    header = ["type", "at", "unit", "kind", "title", "participants"]
+    long = ["ActivityHeld", "2010-05-12", "145", "study", 110101199003077777, 30]
+    kept = ["ActivityHeld", "2010-05-13", "145", "study", 123456789012345, 30]  # 15 digits
+    path = write_table(tmp_path / "long.xlsx", [header, long, kept])
+    res = cli.run("import", path)
+    assert res.code == 1, str(res)
+    (said,) = res.messages(f"{path}[Sheet]", 2)
+    assert "'title'" in said and "1.10101199003078e+17" in said and "Text" in said, said
+    assert not res.messages(f"{path}[Sheet]", 3), str(res)
+    assert cli.log("--type", "ActivityHeld") == []  # nothing written
+    assert cli.run("import", write_table(tmp_path / "ok.xlsx", [header, kept])).code == 0
+    assert [r["title"] for r in cli.log("--type", "ActivityHeld")] == ["123456789012345"]
+
+
 def test_trailing_blank_rows_and_leading_blank_rows_keep_row_numbers(cli, tmp_path):
     cli.ok_import(prelude())
     path = write_table(

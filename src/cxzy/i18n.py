@@ -1237,6 +1237,10 @@ MESSAGES.update(
             "en": "column '{column}' clashes with another column for the same field",
             "zh": "列 '{column}' 与另一列指向同一字段,互相冲突",
         },
+        "number_too_long": {
+            "en": "'{column}': the number {number} has more digits than a spreadsheet keeps (15), so its last digits are not the ones typed; format the column as Text and type it again",
+            "zh": "'{column}':数字 {number} 超过了电子表格能保存的 15 位,末尾几位已不是录入的数字;请把该列设为“文本”格式后重新录入",
+        },
         "bad_column": {
             "en": "'{column}' is not a field name (use e.g. ratings.leadership or phases.1.start)",
             "zh": "'{column}' 不是字段名(应如 ratings.leadership 或 phases.1.start)",

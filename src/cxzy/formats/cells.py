@@ -177,6 +177,13 @@ def _as_text(value: Any) -> Any:
     return value
 
 
+def _digits_lost(value: Any) -> bool:
+    """A whole number of more than 15 digits in a number cell: a spreadsheet keeps 15,
+    so the rest are not what was typed (an ID-card number, 110101199003077777, came
+    in as 110101199003077792)."""
+    return isinstance(value, float) and value.is_integer() and abs(value) >= 1e15
+
+
 def _as_moment(value: Any, date1904: bool) -> Any:
     if isinstance(value, datetime):
         return _iso(value)
@@ -407,6 +414,8 @@ def coerce_row(
             raise Violation("bad_column", column=column)
         if any(".".join(path[:n]) in cells for n in range(1, len(path))):
             raise Violation("column_conflict", column=column)  # "ratings" and "ratings.x"
+        if _digits_lost(value):
+            raise Violation("number_too_long", column=column, number=f"{value:.15g}")
         converted = coerce_value(type_ if isinstance(type_, str) else None, path, value, date1904)
         _place(record, path, converted, column)
     if sheet_type is not None or (isinstance(type_, str) and type_ in TYPES):
