@@ -380,7 +380,56 @@ SCHEMA_CASES += [
         ["unit '１４５' is not registered; the registered unit '145' differs from it only"],
         id="full-width-reference",  # (a bare "not registered" hid the near match)
     ),
+    # a commitment or rectification id as a clerk retypes it (c-133-1 for C-133-1)
+    pytest.param(
+        commit("k1", "145", "2010-05-21", "2010-12-31"),
+        [CM],
+        ["commitment 'k1' differs from the commitment 'K1' only in case or width"],
+        id="commitment-id-in-another-case",
+    ),
+    pytest.param(
+        rect("Ｒ1", "145", "2011-01-11", "2011-03-01"),
+        [RO],
+        ["rectification 'Ｒ1' differs from the rectification 'R1' only in case or width"],
+        id="rectification-id-in-another-width",
+    ),
 ]
+
+
+def test_ids_alike_to_stored_ones_are_refused_and_named_with_the_one_meant(seeded):
+    """A sheet's row `c-133-1` beside the stored C-133-1 made a second commitment (the
+    unit's total went from 4 to 5); a progress of `c-133-1` said only "never made"."""
+    seeded.ok_import([CM, RO])
+    before = seeded.log_text()
+    path, res = seeded.imp(
+        [
+            commit("k1", "145", "2010-05-22", "2010-12-31"),
+            ev("CommitmentProgressed", "2010-06-01", commitment="k1", note="n"),
+            ev("CommitmentFulfilled", "2010-06-02", commitment="Ｋ1"),
+            rect("r1", "145", "2011-01-12", "2011-03-01"),
+            ev("RectificationProgressed", "2011-01-13", rectification="r1", note="n"),
+            ev("CommitmentProgressed", "2010-06-01", commitment="K9", note="n"),
+        ]
+    )
+    assert res.code == 1, str(res)
+    assert res.messages(path, 1) == [
+        "commitment 'k1' differs from the commitment 'K1' only in case or width: use 'K1'"
+        " for its records, or an id of its own"
+    ], str(res)
+    assert res.messages(path, 3) == [
+        "commitment 'Ｋ1' was never made; the commitment 'K1' differs from it only in case"
+        " or width: use 'K1'"
+    ], str(res)
+    assert "differs from the rectification 'R1'" in res.messages(path, 4)[0], str(res)
+    assert res.messages(path, 6) == ["commitment 'K9' was never made"], str(res)
+    assert seeded.log_text() == before
+    # the ids as stored are taken, and a new id that is alike to none
+    seeded.ok_import(
+        [
+            ev("CommitmentProgressed", "2010-06-01", commitment="K1", note="n"),
+            commit("K1-2", "145", "2010-05-22", "2010-12-31"),
+        ]
+    )
 
 
 @pytest.mark.parametrize(("bad", "setup", "patterns"), SCHEMA_CASES)

@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import threading
@@ -538,6 +539,26 @@ def test_a_refused_import_leaves_no_gap_in_the_positions(pg, tmp_path, capsys):
     assert code == 0 and "(log position 544)" in out, out + err
     code, out, _ = cli(capsys, "--store", pg, "checkpoint")
     assert out.startswith("cxzy-checkpoint:544:"), out
+
+
+def test_an_id_alike_to_a_stored_one_is_named_on_postgresql_too(pg, tmp_path, capsys):
+    """The look-up of ids that differ only in case (lower() over the entities) on
+    PostgreSQL, whose lower() is its own."""
+    demo = tmp_path / "demo.jsonl"
+    shutil.copy(EVENTS / "demo.jsonl", demo)
+    assert cli(capsys, "--store", pg, "import", str(demo))[0] == 0
+    slips = tmp_path / "slips.jsonl"
+    slips.write_text(
+        '{"type": "CommitmentProgressed", "at": "2011-01-06", "commitment": "c-133-2",'
+        ' "note": "n"}\n'
+        '{"type": "RectificationOpened", "at": "2011-01-05", "unit": "ZP",'
+        ' "rectification": "r-zp-1", "issue": "i", "deadline": "2011-12-31"}\n',
+        encoding="utf-8",
+    )
+    code, _, err = cli(capsys, "--store", pg, "import", str(slips))
+    assert code == 1, err
+    assert f"{slips}:1: commitment 'c-133-2' was never made; the commitment 'C-133-2'" in err
+    assert f"{slips}:2: rectification 'r-zp-1' differs from the rectification 'R-ZP-1'" in err
 
 
 def test_a_copy_keeps_the_positions_of_a_store_with_gaps(pg, server, tmp_path, capsys, monkeypatch):

@@ -283,6 +283,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "rectification '{rectification}' was never opened",
         "zh": "整改 '{rectification}' 不存在",
     },
+    "unknown_commitment_alike": {
+        "en": "commitment '{key}' was never made; the commitment '{existing}' differs from it only in case or width: use '{existing}'",
+        "zh": "承诺 '{key}' 不存在;已有的承诺 '{existing}' 与它只有大小写或全角半角之别:请用 '{existing}'",
+    },
+    "unknown_rectification_alike": {
+        "en": "rectification '{key}' was never opened; the rectification '{existing}' differs from it only in case or width: use '{existing}'",
+        "zh": "整改 '{key}' 不存在;已有的整改 '{existing}' 与它只有大小写或全角半角之别:请用 '{existing}'",
+    },
+    "commitment_look_alike": {
+        "en": "commitment '{key}' differs from the commitment '{existing}' only in case or width: use '{existing}' for its records, or an id of its own",
+        "zh": "承诺 '{key}' 与已有的承诺 '{existing}' 只有大小写或全角半角之别:有关它的记录请用 '{existing}',或另取编号",
+    },
+    "rectification_look_alike": {
+        "en": "rectification '{key}' differs from the rectification '{existing}' only in case or width: use '{existing}' for its records, or an id of its own",
+        "zh": "整改 '{key}' 与已有的整改 '{existing}' 只有大小写或全角半角之别:有关它的记录请用 '{existing}',或另取编号",
+    },
     "commitment_opened_later": {
         "en": "commitment '{key}' is made only later in this import ({where}, on {day}): its records must come after it, and not be dated before it",
         "zh": "承诺 '{key}' 在本次导入中较后才作出({where},{day}):有关它的记录须在其后,日期也不能早于它",

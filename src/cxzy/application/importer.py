@@ -35,7 +35,7 @@ from cxzy.domain.jsontext import storable
 from cxzy.domain.lifecycle import Lifecycle
 from cxzy.domain.records import Record
 from cxzy.domain.rectifications import Rectification
-from cxzy.domain.registry import CampaignInfo, Registry
+from cxzy.domain.registry import CampaignInfo, Registry, folded_code
 from cxzy.domain.schema import RecordError, parse_record
 from cxzy.domain.units import Unit
 
@@ -97,6 +97,9 @@ _CREATING = {
     "ActivityHeld": ("activity", "a:"),
     "ReviewRecorded": ("review", "v:"),
 }
+# The entities later records name by their id: one whose id differs from another's
+# only in case or width (c-133-1 beside C-133-1) is a slip, as a unit's code is
+_NAMED_LATER = {"c:": "commitment", "r:": "rectification"}
 
 
 # What a record that names it waits for, when it is unknown: the record that makes
@@ -236,6 +239,9 @@ class _Check:
         self.refused_openings: dict[tuple[str, str], str] = {}
         # where this import planned the campaign, when the store held none before
         self.planned: str | None = None
+        # (kind, folded id) → the id of a commitment or rectification the store holds
+        # or this import made, for ids alike (only those the import's ids are alike to)
+        self.alike: dict[tuple[str, str], str] = {}
 
     # -- the pass -------------------------------------------------------------------
 
@@ -345,6 +351,10 @@ class _Check:
         if refused is not None and refused != problem.where:
             said = Violation(f"{kind}_opening_refused", key=key, where=refused)
             return replace(problem, violation=said)
+        alike = problem.violation.params.get("alike")
+        if alike is not None:  # never made as typed; one alike was
+            said = Violation(f"unknown_{kind}_alike", key=key, existing=alike)
+            return replace(problem, violation=said)
         return problem
 
     def _opening_refused(self, type_: Any, fields: Mapping[str, Any], where: str) -> None:
@@ -411,9 +421,13 @@ class _Check:
             spec = _CREATING.get(record.type)
             if spec and record.fields.get(spec[0]):
                 keys[spec[1] + record.fields[spec[0]]] = spec[0]
-        for key in self.store.existing_entities(list(keys)) if keys else ():
+        existing = self.store.existing_entities(list(keys)) if keys else set()
+        for key in existing:
             kind = keys[key]
             self.entities[(kind, key[2:])] = self.store.get_entity(kind, key[2:])
+        new = [key for key in keys if key[:2] in _NAMED_LATER and key not in existing]
+        for key in self.store.entities_alike(new) if new else ():
+            self.alike[(_NAMED_LATER[key[:2]], folded_code(key[2:]))] = key[2:]
 
     # -- the rules, record by record --------------------------------------------------
 
@@ -422,8 +436,19 @@ class _Check:
             self.entities[(kind, key)] = self.store.get_entity(kind, key)
         found = self.entities[(kind, key)]
         if found is None:
-            raise Violation(f"unknown_{kind}", **{kind: key})
+            raise Violation(f"unknown_{kind}", **{kind: key}, alike=self._alike(kind, key))
         return found
+
+    def _alike(self, kind: str, key: str) -> str | None:
+        """The commitment or rectification whose id differs from ``key`` only in case
+        or width, that the store holds or this import made (None: there is none)."""
+        prefix = next((p for p, named in _NAMED_LATER.items() if named == kind), None)
+        if prefix is None:
+            return None
+        found = self.alike.get((kind, folded_code(key)))
+        if found is None:
+            found = next((e[2:] for e in self.store.entities_alike([prefix + key])), None)
+        return found if found != key else None
 
     def _apply(self, record: Record) -> list[Any]:
         """The record's events, once its rules hold."""
@@ -483,12 +508,18 @@ class _Check:
         key = f[kind]
         if self.entities.get((kind, key)) is not None:
             raise Violation("entity_conflict", kind=Coded("field", kind), key=key)
+        folded = (kind, folded_code(key))
+        alike = self.alike.get(folded)
+        if alike is not None and alike != key:  # (the grid and the log read them as one)
+            raise Violation(f"{kind}_look_alike", key=key, existing=alike)
         self.registry.require_unit(f["unit"], stamp.day)
         check_new = getattr(cls, "check_new", None)  # (a life's first record's own rules)
         if check_new is not None:
             check_new(stamp, **f)
         entity = cls(stamp=stamp, **f)
         self.entities[(kind, key)] = entity
+        if kind in _NAMED_LATER.values():
+            self.alike.setdefault(folded, key)
         return entity
 
     def _on_CommitmentMade(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
