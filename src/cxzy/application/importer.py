@@ -239,9 +239,9 @@ class _Check:
         self.refused_openings: dict[tuple[str, str], str] = {}
         # where this import planned the campaign, when the store held none before
         self.planned: str | None = None
-        # (kind, folded id) → the id of a commitment or rectification the store holds
-        # or this import made, for ids alike (only those the import's ids are alike to)
-        self.alike: dict[tuple[str, str], str] = {}
+        # (kind, folded id) → the id of each commitment and rectification the store
+        # holds or this import made, for ids alike: read once, when first needed
+        self._ids: dict[tuple[str, str], str] | None = None
 
     # -- the pass -------------------------------------------------------------------
 
@@ -421,13 +421,9 @@ class _Check:
             spec = _CREATING.get(record.type)
             if spec and record.fields.get(spec[0]):
                 keys[spec[1] + record.fields[spec[0]]] = spec[0]
-        existing = self.store.existing_entities(list(keys)) if keys else set()
-        for key in existing:
+        for key in self.store.existing_entities(list(keys)) if keys else ():
             kind = keys[key]
             self.entities[(kind, key[2:])] = self.store.get_entity(kind, key[2:])
-        new = [key for key in keys if key[:2] in _NAMED_LATER and key not in existing]
-        for key in self.store.entities_alike(new) if new else ():
-            self.alike[(_NAMED_LATER[key[:2]], folded_code(key[2:]))] = key[2:]
 
     # -- the rules, record by record --------------------------------------------------
 
@@ -442,12 +438,14 @@ class _Check:
     def _alike(self, kind: str, key: str) -> str | None:
         """The commitment or rectification whose id differs from ``key`` only in case
         or width, that the store holds or this import made (None: there is none)."""
-        prefix = next((p for p, named in _NAMED_LATER.items() if named == kind), None)
-        if prefix is None:
+        if kind not in _NAMED_LATER.values():
             return None
-        found = self.alike.get((kind, folded_code(key)))
-        if found is None:
-            found = next((e[2:] for e in self.store.entities_alike([prefix + key])), None)
+        if self._ids is None:  # (one scan of their table, at the first that needs it)
+            self._ids = {
+                (_NAMED_LATER[entity[:2]], folded_code(entity[2:])): entity[2:]
+                for entity in self.store.entities_named_later()
+            }
+        found = self._ids.get((kind, folded_code(key)))
         return found if found != key else None
 
     def _apply(self, record: Record) -> list[Any]:
@@ -508,9 +506,8 @@ class _Check:
         key = f[kind]
         if self.entities.get((kind, key)) is not None:
             raise Violation("entity_conflict", kind=Coded("field", kind), key=key)
-        folded = (kind, folded_code(key))
-        alike = self.alike.get(folded)
-        if alike is not None and alike != key:  # (the grid and the log read them as one)
+        alike = self._alike(kind, key)
+        if alike is not None:  # (the grid, the log and a unit's clerk read them as one)
             raise Violation(f"{kind}_look_alike", key=key, existing=alike)
         self.registry.require_unit(f["unit"], stamp.day)
         check_new = getattr(cls, "check_new", None)  # (a life's first record's own rules)
@@ -518,8 +515,8 @@ class _Check:
             check_new(stamp, **f)
         entity = cls(stamp=stamp, **f)
         self.entities[(kind, key)] = entity
-        if kind in _NAMED_LATER.values():
-            self.alike.setdefault(folded, key)
+        if self._ids is not None:
+            self._ids.setdefault((kind, folded_code(key)), key)
         return entity
 
     def _on_CommitmentMade(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:

@@ -24,7 +24,6 @@ from cxzy.application.chain import GENESIS, content_hash, link
 from cxzy.application.totals import DDL as TOTALS_DDL
 from cxzy.application.totals import TABLES as TOTALS_TABLES
 from cxzy.application.totals import Carryover, Changes, TotalsWriter, write_running
-from cxzy.domain.registry import halfwidth
 from cxzy.domain.schema import TYPES, digest_of, record_of
 
 # The tracking name: bump it after any change to the tables or what fills them. An
@@ -961,13 +960,9 @@ class ReadModel:
         select = "SELECT DISTINCT entity FROM cx_log"
         return {entity for (entity,) in self.rows_in(cursor, select, "entity", entities)}
 
-    def entities_alike(self, cursor: Any, entities: Sequence[str]) -> list[str]:
-        """Commitments' and rectifications' keys ("c:ID", "r:ID") that differ from
-        ``entities`` only in the case of ASCII letters or in width (a scan of their
-        table, as both databases lower ASCII letters alike: no index holds it)."""
-        lowered = sorted({_ascii_lower(halfwidth(entity)) for entity in entities})
-        select = "SELECT entity FROM cx_entities"
-        return [entity for (entity,) in self.rows_in(cursor, select, "lower(entity)", lowered)]
+    def entities_named_later(self, cursor: Any) -> list[str]:
+        """The keys of every commitment and rectification ("c:ID", "r:ID")."""
+        return [entity for (entity,) in self.rows(cursor, "SELECT entity FROM cx_entities")]
 
 
 @dataclass(frozen=True)
@@ -1014,11 +1009,3 @@ _STATEMENTS = {
     "chain": """INSERT INTO cx_chain (pos, content, hash, rebuilt)
                 VALUES (:pos, :content, :hash, :rebuilt)""",
 }
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-def _ascii_lower(text: str) -> str:
-    """``text`` as SQLite's ``lower()`` gives it: ASCII letters only."""
-    return text.translate(_ASCII_LOWER)
