@@ -138,6 +138,23 @@ def test_a_bad_as_of_date(cli, bad):
     assert res.out.strip() == ""
 
 
+@pytest.mark.parametrize(
+    ("option", "bad", "said"),
+    [
+        ("--as-of", "2010-02-30", "there is no day '2010-02-30': 2010-02 has 28 days"),
+        ("--as-of", "2012-04-31", "there is no day '2012-04-31': 2012-04 has 30 days"),
+        ("--as-of", "2010-13-01", "'2010-13-01' names month 13, and there is none (01 to 12)"),
+        ("--known-at", "2011-02-29T18:00", "there is no day '2011-02-29': 2011-02 has 28 days"),
+    ],
+)
+def test_a_day_no_calendar_has_is_said_as_such(cli, option, bad, said):
+    """`--as-of 2011-02-29` said "not a date (YYYY-MM-DD)", as if its form were wrong."""
+    cli.ok_import(prelude())
+    res = cli.run("status", option, bad)
+    assert_one_line_error(res)
+    assert res.err.strip() == said, str(res)
+
+
 def test_status_of_a_missing_store(cli):
     res = cli.run("status", "--format", "json", "--as-of", "2010-06-01")
     assert_one_line_error(res)

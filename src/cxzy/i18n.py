@@ -93,6 +93,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}': '{value}' is outside {first} … {last}",
         "zh": "字段 '{field}':'{value}' 不在 {first} 至 {last} 之间",
     },
+    "no_such_month": {
+        "en": "field '{field}': '{value}' names month {month}, and there is none (01 to 12)",
+        "zh": "字段 '{field}':'{value}' 中的月份 {month} 不存在(应为 01 至 12)",
+    },
+    "no_such_day": {
+        "en": "field '{field}': there is no day '{value}': {month} has {days} days",
+        "zh": "字段 '{field}':没有 '{value}' 这一天:{month} 只有 {days} 天",
+    },
     "bad_datetime": {
         "en": "field '{field}': '{value}' is not an ISO 8601 date or datetime",
         "zh": "字段 '{field}':'{value}' 不是 ISO 8601 日期或时间",
@@ -375,6 +383,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "day_out_of_range": {
         "en": "'{value}' is outside {first} … {last}",
         "zh": "'{value}' 不在 {first} 至 {last} 之间",
+    },
+    "no_such_month_option": {
+        "en": "'{value}' names month {month}, and there is none (01 to 12)",
+        "zh": "'{value}' 中的月份 {month} 不存在(应为 01 至 12)",
+    },
+    "no_such_day_option": {
+        "en": "there is no day '{value}': {month} has {days} days",
+        "zh": "没有 '{value}' 这一天:{month} 只有 {days} 天",
     },
     "bad_moment_option": {
         "en": "'{value}' is not an ISO 8601 date or datetime (e.g. 2011-03-01T18:00:00+08:00)",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime, tzinfo
 
@@ -23,6 +24,27 @@ _MOMENT = re.compile(
     # an offset as `date +%FT%T%z` writes it too (+0800), or in hours (+08)
     r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
 )
+
+
+def missing_day(text: str, option: bool = False, **params: str) -> Violation | None:
+    """Why ``text``, which begins as YYYY-MM-DD, names no day: no such month, or no
+    such day in its month (2011-02-29: "not a date (YYYY-MM-DD)" read as if the form
+    were wrong); None when it names one, or is not of that form. ``option``: said of
+    a command's option (else of a record's field, named in ``params``)."""
+    found = ISO_DAY.match(text)
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found.group().split("-"))
+    suffix = "_option" if option else ""
+    if not 1 <= month <= 12:
+        return Violation(f"no_such_month{suffix}", value=text, month=f"{month:02d}", **params)
+    if year < 1:  # (no calendar of year 0: the form's other message)
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        shown = found.group()  # (the day: a moment's time of day is beside the point)
+        return Violation(f"no_such_day{suffix}", value=shown, month=shown[:7], days=days, **params)
+    return None
 
 
 # a day as people write it: 2010/6/20, 2010.6.20, 2010-6-20, 2010年6月20日
@@ -83,7 +105,7 @@ def typed_day(text: str) -> date:
             raise ValueError(text)
         day = date.fromisoformat(text)
     except ValueError:
-        raise Violation("bad_date_option", value=text) from None
+        raise missing_day(text, option=True) or Violation("bad_date_option", value=text) from None
     if not within_days(day):
         raise Violation("day_out_of_range", value=text, first=FIRST_DAY, last=LAST_DAY)
     return day
@@ -101,7 +123,8 @@ def known_at(text: str, zone: tzinfo, now: datetime) -> datetime:
             raise ValueError(text)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise Violation("bad_moment_option", value=text) from None
+        missing = missing_day(text, option=True)
+        raise missing or Violation("bad_moment_option", value=text) from None
     local = in_zone(moment, zone)
     if local is None:
         raise Violation("day_out_of_range", value=text, first=FIRST_DAY, last=LAST_DAY)

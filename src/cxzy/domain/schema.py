@@ -21,6 +21,7 @@ from cxzy.domain.moments import (
     LAST_DAY,
     happened_by,
     in_zone,
+    missing_day,
     within_days,
 )
 from cxzy.domain.records import Record, Stamp
@@ -190,7 +191,8 @@ def parse_date(value: Any, name: str) -> date:
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise Violation("bad_date", field=name, value=_show(value)) from None
+            missing = missing_day(value, field=name)
+            raise missing or Violation("bad_date", field=name, value=_show(value)) from None
     else:
         _unquoted_date(value, name)
         raise Violation("bad_date", field=name, value=_show(value))
@@ -234,7 +236,8 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
             else:
                 moment = datetime.fromisoformat(text)
         except ValueError:
-            raise Violation("bad_datetime", field=name, value=_show(value)) from None
+            missing = missing_day(text, field=name)
+            raise missing or Violation("bad_datetime", field=name, value=_show(value)) from None
     else:
         _unquoted_date(value, name)
         raise Violation("bad_datetime", field=name, value=_show(value))
