@@ -186,6 +186,18 @@ def test_the_log_table_shows_coded_summaries_in_words(full):
     assert rows == ["advancedorganisation·provincial", "赵六·rolemodel·bureaulevel"], rows
 
 
+def test_a_since_after_the_until_is_refused_as_the_slip_it_is(full):
+    """`--since 2012-11-01 --until 2010-01-01` printed "(no matching records)", exit 0."""
+    for fmt in ("table", "jsonl"):
+        res = full.run("log", "--since", "2012-11-01", "--until", "2010-01-01", "--format", fmt)
+        assert res.code == 1 and res.out == "", str(res)
+        assert res.err.strip() == (
+            "--since 2012-11-01 is after --until 2010-01-01: no record could match"
+            " (the two swapped?)"
+        ), str(res)
+    assert full.run("log", "--since", "2010-05-10", "--until", "2010-05-10").code == 0
+
+
 def test_a_log_with_no_matching_record_says_so_under_its_headers(full):
     """The sentence sat in the type column's cell, every other column collapsed to
     its header's width: "pos ┃ at ┃ type ┃ …" over "│ │ (no matching records) │"."""

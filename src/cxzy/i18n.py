@@ -392,6 +392,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "there is no day '{value}': {month} has {days} days",
         "zh": "没有 '{value}' 这一天:{month} 只有 {days} 天",
     },
+    "since_after_until": {
+        "en": "--since {since} is after --until {until}: no record could match (the two swapped?)",
+        "zh": "--since {since} 晚于 --until {until}:不会有任何记录符合(两者写反了?)",
+    },
     "bad_moment_option": {
         "en": "'{value}' is not an ISO 8601 date or datetime (e.g. 2011-03-01T18:00:00+08:00)",
         "zh": "'{value}' 不是 ISO 8601 日期或时间(例如 2011-03-01T18:00:00+08:00)",

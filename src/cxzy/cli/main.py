@@ -454,6 +454,9 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
         until=_date_arg(args.until) if args.until is not None else None,
         late=args.late,
     )
+    if filters.since is not None and filters.until is not None and filters.since > filters.until:
+        # (no record could match: "no matching records" hid the slip)
+        raise Violation("since_after_until", since=args.since, until=args.until)
     app = open_to_read(args)
     query = LogQuery(app)
     # a store without a campaign is refused in either format (JSON Lines said
