@@ -74,6 +74,22 @@ def test_cxzy_store_environment_selects_the_store(cli, tmp_path, monkeypatch):
     assert_no_traceback(res)
 
 
+def test_a_blank_cxzy_store_is_said_not_looked_for_as_a_store_named_blank(
+    cli, tmp_path, monkeypatch
+):
+    """CXZY_STORE=" " was taken as a path (the store "  " was not there); --store " "
+    was refused as empty. Set to nothing, it is not set: the per-user store."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CXZY_STORE", "  ")
+    res = cli.run("status", store="")
+    assert res.code == 1 and res.err.startswith("CXZY_STORE is empty: give"), str(res)
+    assert cli.run("status", store=cli.store).code == 1  # (--store wins: no store there)
+    monkeypatch.setenv("CXZY_STORE", "")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    res = cli.run("import", write_jsonl(tmp_path / "p.jsonl", prelude()), store="")
+    assert res.code == 0 and list((tmp_path / "data").rglob("*.sqlite3")), str(res)
+
+
 @pytest.mark.parametrize(
     "url", ["sqlite:///store.db", "sqlite://store.db", "mysql://me:secret@db/c", "postgresq://db/c"]
 )

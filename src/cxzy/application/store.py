@@ -98,7 +98,12 @@ def resolve_store(
     environ = dict(os.environ) if environ is None else environ
     if option is not None and not option.strip():  # `--store "$STORE"` with nothing in it
         raise Violation("store_option_empty", option=named)
-    target = option or environ.get(ENV_VAR) or str(default_store_path())
+    from_environ = environ.get(ENV_VAR)
+    if option is None and from_environ and not from_environ.strip():
+        # (blank, as `CXZY_STORE=" $STORE"` leaves it: a store named " " was looked for;
+        # set to nothing it is not set, as for most programs)
+        raise Violation("store_option_empty", option=ENV_VAR)
+    target = option or from_environ or str(default_store_path())
     if target.startswith(("postgresql://", "postgres://")):
         return StoreLocation("postgresql", target)
     if _URL.match(target):
