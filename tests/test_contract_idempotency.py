@@ -44,6 +44,18 @@ def test_importing_the_same_file_twice_writes_once(cli):
     assert cli.log_text() == log_after_first
 
 
+def test_a_file_named_twice_in_one_import_is_read_once_and_said(cli):
+    """`import a.jsonl a.jsonl` said "imported 7" and nothing else, where `import
+    a.jsonl ./a.jsonl` said the repeats: the same slip, said alike now."""
+    path = cli.write([*prelude(), act("145", "study", "2010-05-13")])
+    res = cli.run("import", path, path)
+    assert res.code == 0 and "imported 4 records, skipped 0" in res.out, str(res)
+    said = f"note: {path} was given more than once: its records were read once"
+    assert res.err.splitlines()[0] == said, str(res)  # (then: a new store was made)
+    res = cli.run("import", path)  # (once: no note)
+    assert res.code == 0 and res.err == "", str(res)
+
+
 def test_summary_counts_written_and_skipped_separately(cli):
     cli.ok_import(prelude())
     res = cli.ok_import(

@@ -855,6 +855,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "已导入 {written} 条,跳过已存在 {skipped} 条(日志位置 {position})",
         "en": "imported {written:~record|records}, skipped {skipped} already present (log position {position})",
     },
+    "file_given_twice": {
+        "en": "note: {file} was given more than once: its records were read once",
+        "zh": "提示:{file} 被多次给出:其中的记录只读取了一次",
+    },
     "repeated": {
         "zh": "提示:本次导入中有 {count} 条记录与较早的一条完全相同,只记一次({where} 与 {first} "
         "相同);若确是两件事,请写明不同的时间或标题",

@@ -359,6 +359,10 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
                     result = into(copy)
     finally:
         ON_WAIT.reset(told)
+    for name in sorted({n for n in args.files if n != STDIN and args.files.count(n) > 1}):
+        # (read once: `import a.jsonl ./a.jsonl` said the repeats; this said nothing)
+        with contextlib.suppress(OSError):
+            err.print(t("file_given_twice", lang, file=storable(name)), highlight=False)
     if not result.ok:
         _report_problems(result, lang, err)
         return EXIT_REFUSED
