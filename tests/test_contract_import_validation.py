@@ -1086,6 +1086,26 @@ def test_files_saved_with_a_bom_and_joined_with_cat_are_read(seeded, tmp_path):
     assert res.code == 0 and "imported 2" in res.out, str(res)
 
 
+def test_lines_ended_by_a_carriage_return_alone_are_said_as_such(seeded, tmp_path):
+    """An old Mac's line ends (CR alone) made the file one line: "not valid JSON:
+    Extra data (column 83)". CR LF, as Windows writes them, is read."""
+    lines = [
+        json.dumps(act("145", "study", day), ensure_ascii=False)
+        for day in ("2010-06-01", "2010-06-02")
+    ]
+    mac = tmp_path / "mac.jsonl"
+    mac.write_bytes("".join(f"{line}\r" for line in lines).encode())
+    res = seeded.run("import", mac)
+    assert res.code == 1, str(res)
+    (said,) = res.messages(mac, 1)
+    assert said.startswith("its lines end in a carriage return (CR) alone"), str(res)
+    assert "LF or CR LF" in said and len(res.err_lines) == 2, str(res)
+    windows = tmp_path / "windows.jsonl"
+    windows.write_bytes("".join(f"{line}\r\n" for line in lines).encode())
+    res = seeded.run("import", windows)
+    assert res.code == 0 and "imported 2" in res.out, str(res)
+
+
 def test_a_utf16_file_is_refused_in_one_line_saying_so(seeded):
     """Notepad's "Unicode": each line was "not UTF-8" or "Expecting value"."""
     path = seeded.tmp / "notepad.jsonl"

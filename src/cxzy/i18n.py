@@ -23,6 +23,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "not valid JSON: {detail} (column {column})",
         "zh": "不是有效的 JSON:{detail}(第 {column} 列)",
     },
+    "jsonl_cr_lines": {
+        "en": "its lines end in a carriage return (CR) alone, as old Mac files do: JSON Lines ends them in LF or CR LF; save it so (a text editor's line-ending setting) and import it again",
+        "zh": "其各行仅以回车符(CR)结尾(旧版 Mac 的格式):JSON Lines 的行须以 LF 或 CR LF 结尾;请用文本编辑器的“行尾”设置另存后重新导入",
+    },
     # why a line is not JSON: the standard library's words (English), in Chinese too
     "json.Expecting value": {"en": "Expecting value", "zh": "缺少值"},
     "json.Expecting property name enclosed in double quotes": {

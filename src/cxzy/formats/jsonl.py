@@ -43,6 +43,11 @@ def read_records(
                 if first and _csv_header(text):  # (each line after: "not JSON")
                     yield where, Violation("jsonl_is_csv", header=text[:60])
                     return
+                if error.msg == "Extra data" and "\r" in text:
+                    # lines ended by CR alone (an old Mac's): one line of many records
+                    # ("Extra data (column 83)"); JSON Lines' lines end in LF or CR LF
+                    yield where, Violation("jsonl_cr_lines")
+                    return
                 first = False
                 known = f"json.{error.msg}" in MESSAGES  # the standard library's reason
                 detail = Violation(f"json.{error.msg}") if known else error.msg
