@@ -1086,6 +1086,39 @@ def test_files_saved_with_a_bom_and_joined_with_cat_are_read(seeded, tmp_path):
     assert res.code == 0 and "imported 2" in res.out, str(res)
 
 
+def test_a_step_refused_after_another_step_of_the_same_life_names_that_one(seeded):
+    """A verification refused (its owner verifying), the completion after it said only
+    "completed and awaits verification": where to look was not said."""
+    path, res = seeded.imp(
+        [
+            {**RO, "owner": "王五"},
+            ev("RectificationCompleted", "2011-02-05", rectification="R1"),
+            ev(
+                "RectificationVerified",
+                "2011-02-06",
+                rectification="R1",
+                accepted=False,
+                verifier="王五",
+            ),
+            ev("RectificationCompleted", "2011-02-07", rectification="R1"),
+            ev(
+                "RectificationVerified",
+                "2011-02-08",
+                rectification="R1",
+                accepted=True,
+                verifier="李四",
+            ),
+        ]
+    )
+    assert res.code == 1, str(res)
+    assert res.messages(path, 3) == ["'王五' owns rectification 'R1' and may not verify it"]
+    assert res.messages(path, 4) == [
+        f"rectification 'R1' is completed and awaits verification ({path}:3, the record before"
+        " it about rectification id 'R1', was refused: this one may have followed it)"
+    ], str(res)
+    assert len(res.err_lines) == 3, str(res)  # (the fifth is fine after the second)
+
+
 def test_lines_ended_by_a_carriage_return_alone_are_said_as_such(seeded, tmp_path):
     """An old Mac's line ends (CR alone) made the file one line: "not valid JSON:
     Extra data (column 83)". CR LF, as Windows writes them, is read."""

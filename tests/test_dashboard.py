@@ -380,7 +380,7 @@ async def test_a_typed_date_with_or_without_the_word_date_and_a_date_that_is_non
         await settle(pilot)
         assert app.snapshot.report.as_of == date(2010, 7, 1)
         said = [n.message for n in app._notifications]
-        assert said[-1] == "'2011-02-30' is not a date (YYYY-MM-DD)", said
+        assert said[-1] == "there is no day '2011-02-30': 2011-02 has 28 days", said
         await pilot.press("colon", *"9999-12-31", "enter")
         await settle(pilot)
         assert app.snapshot.report.as_of == date(2010, 7, 1)

@@ -130,7 +130,7 @@ def test_bad_rows_are_reported_with_sheet_and_row_and_nothing_is_written(cli, tm
         "field 'participants': '三十' is not a whole number ≥ 0"
     ]
     assert res.messages(f"{path}[ActivityHeld]", 5) == [
-        "field 'at': '2010-13-01' is not a date (YYYY-MM-DD)"
+        "field 'at': '2010-13-01' names month 13, and there is none (01 to 12)"
     ]
     assert res.messages(f"{path}[ActivityHeld]", 6) == ["unit '999' is not registered"]
     assert not res.messages(f"{path}[ActivityHeld]", 2)

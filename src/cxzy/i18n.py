@@ -311,6 +311,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "rectification '{key}' differs from the rectification '{existing}' only in case or width: use '{existing}' for its records, or an id of its own",
         "zh": "整改 '{key}' 与已有的整改 '{existing}' 只有大小写或全角半角之别:有关它的记录请用 '{existing}',或另取编号",
     },
+    "after_refused": {
+        "en": "{said} ({where}, the record before it about {kind} '{key}', was refused: this one may have followed it)",
+        "zh": "{said}(关于{kind} '{key}' 的前一条记录 {where} 已被拒绝:本条可能是接着它写的)",
+    },
     "commitment_opened_later": {
         "en": "commitment '{key}' is made only later in this import ({where}, on {day}): its records must come after it, and not be dated before it",
         "zh": "承诺 '{key}' 在本次导入中较后才作出({where},{day}):有关它的记录须在其后,日期也不能早于它",

@@ -121,6 +121,17 @@ def _awaited(violation: Violation) -> tuple[str, str] | None:
     return None if key is None else (kind, str(key))
 
 
+def _life_named(record: Record) -> tuple[str, str] | None:
+    """The commitment or rectification a later step of its life names (kind, id)."""
+    if record.type in _CREATING:
+        return None
+    for kind in _NAMED_LATER.values():
+        key = record.fields.get(kind) if record.type.lower().startswith(kind) else None
+        if isinstance(key, str):
+            return kind, key
+    return None
+
+
 def _repeated(result: ImportResult, where: str, first: str) -> None:
     """Count a record that repeats one earlier in the same import (a row pasted twice,
     a file given twice): taken once, and said, not only "already present"."""
@@ -237,6 +248,9 @@ class _Check:
         # (kind, code) of a commitment or rectification whose opening this import
         # refused → where: what names it later is said to wait on that record
         self.refused_openings: dict[tuple[str, str], str] = {}
+        # (kind, id) of a commitment or rectification → where this import last refused
+        # a later step of its life
+        self.refused_steps: dict[tuple[str, str], str] = {}
         # where this import planned the campaign, when the store held none before
         self.planned: str | None = None
         # (kind, folded id) → the id of each commitment and rectification the store
@@ -300,7 +314,7 @@ class _Check:
             try:
                 made = self._apply(record)
             except Violation as violation:
-                self._problem(record, violation)
+                self._problem(record, self._after_refused(record, violation))
                 self._opening_refused(record.type, record.fields, record.where)
                 continue
             if record.type == "CampaignPlanned" and self.planned is None and not self.head:
@@ -356,6 +370,23 @@ class _Check:
             said = Violation(f"unknown_{kind}_alike", key=key, existing=alike)
             return replace(problem, violation=said)
         return problem
+
+    def _after_refused(self, record: Record, violation: Violation) -> Violation:
+        """A step of a commitment's or rectification's life refused after another
+        step of it was refused in this import: said, as what it likely followed (a
+        verification refused, the completion after it said only "awaits
+        verification")."""
+        life = _life_named(record)
+        if life is None:
+            return violation
+        earlier = self.refused_steps.get(life)
+        self.refused_steps[life] = record.where
+        if earlier is None or _awaited(violation) is not None:
+            return violation
+        kind, key = life
+        return Violation(
+            "after_refused", said=violation, where=earlier, kind=Coded("field", kind), key=key
+        )
 
     def _opening_refused(self, type_: Any, fields: Mapping[str, Any], where: str) -> None:
         """Keep where an opening of a commitment or rectification, a unit's
