@@ -514,6 +514,38 @@ async def test_keys_typed_in_one_burst_after_a_prompt_key_reach_the_prompt(demo_
         assert app.screen.filter_text == "u"
 
 
+async def test_keys_typed_after_a_prompts_enter_in_one_burst_go_to_the_next_screen(demo_store):
+    """`:ZP`, Enter and `l` in one burst said "ZPl: neither a command…" (Input's Enter
+    is a binding, run after the keys behind it had reached the field); a key after a
+    typed day's Enter was typed into the day."""
+    from textual import events
+
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 30))
+
+    async def burst(text: str) -> None:
+        named = {":": "colon", "/": "slash", "\r": "enter", "]": "right_square_bracket"}
+        for char in text:
+            key = events.Key(named.get(char, char), char)
+            key.set_sender(app)
+            app._driver.send_message(key)  # as the terminal's driver posts them, at once
+        await settle(pilot)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", "Z", "P")  # the field has the focus: its own Enter
+        await settle(pilot)
+        await burst("\rl")
+        assert isinstance(app.screen, LogScreen) and app.screen.filter_text == "unit:ZP"
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await burst(":2011-03-01\r]")  # a week on from the day typed
+        assert isinstance(app.screen, OverviewScreen) and app.clock.as_of == date(2011, 3, 8)
+        said = [n.message for n in app._notifications]
+        assert not any("neither" in m for m in said), said
+        await burst("/ZP\r\r")  # the filter, then the unit it leaves under the cursor
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
+
+
 async def test_a_day_typed_in_the_log_is_shown_where_it_changes(demo_store):
     """The log shows no day: a day or moment typed there goes back to the screen
     it changes; steps stay within the days a view may show."""

@@ -654,12 +654,13 @@ class CxzyApp(App[None]):
         if isinstance(prompt, PromptScreen) and event.is_printable and event.character:
             event.stop()
             event.prevent_default()  # (Textual's own handler, the bindings, is skipped)
-            prompt.take_key(event.key, event.character)
+            prompt.take_key(event)
 
     def action_command(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen
 
-        self.push_screen(PromptScreen(t("tui_command_help", self.lang), ":"), self.run_command)
+        prompt = PromptScreen(t("tui_command_help", self.lang), ":")
+        self.push_screen(prompt, prompt.then(self.run_command))
 
     def action_known_at(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen
@@ -668,7 +669,8 @@ class CxzyApp(App[None]):
             if text is not None:  # (None: Esc) no moment: what the store knows now
                 self.run_command(f"known {text}".strip())
 
-        self.push_screen(PromptScreen("YYYY-MM-DDTHH:MM[+08:00]", "@"), apply)
+        prompt = PromptScreen("YYYY-MM-DDTHH:MM[+08:00]", "@")
+        self.push_screen(prompt, prompt.then(apply))
 
     def go_to_date(self, day: date) -> None:
         self.clock = replace(self.clock, as_of=day, playing=False, month_day=None)

@@ -295,9 +295,8 @@ class LogScreen(Screen[None]):
             self.reload()
 
         lang = self.app.lang  # type: ignore[attr-defined]
-        self.app.push_screen(
-            PromptScreen(t("tui_log_filter_help", lang), "/", self.filter_text), apply
-        )
+        prompt = PromptScreen(t("tui_log_filter_help", lang), "/", self.filter_text)
+        self.app.push_screen(prompt, prompt.then(apply))
 
     def action_no_day(self) -> None:
         self.notify(t("tui_log_no_day", self.app.lang), severity="warning")  # type: ignore[attr-defined]

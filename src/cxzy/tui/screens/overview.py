@@ -228,9 +228,8 @@ class OverviewScreen(Screen[None]):
             if grid.filter_text:
                 self._find_former_name(grid.filter_text)
 
-        self.app.push_screen(
-            PromptScreen(t("tui_grid_filter_help", self.app.lang), "/", grid.filter_text), apply
-        )  # type: ignore[attr-defined]
+        prompt = PromptScreen(t("tui_grid_filter_help", self.app.lang), "/", grid.filter_text)  # type: ignore[attr-defined]
+        self.app.push_screen(prompt, prompt.then(apply))
 
     @work(thread=True, exclusive=True, group="filter")
     def _find_former_name(self, text: str) -> None:

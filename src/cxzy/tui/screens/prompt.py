@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import events, on
+from collections.abc import Callable
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -11,6 +13,29 @@ from textual.widgets import Input, Label
 from textual.widgets.input import Selection
 
 from cxzy.tui.keys import localize_bindings
+
+
+class _Field(Input):
+    """The prompt's field. Enter answers with what the field holds as the key comes
+    (Input's own Enter was a binding, run after the keys behind it: ``:ZP``, Enter
+    and ``l`` in one burst answered "ZPl"); keys that come after the answer are the
+    next screen's, kept until the prompt has gone."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        prompt = self.screen
+        if isinstance(prompt, PromptScreen) and (prompt.answered or event.key == "enter"):
+            event.stop()
+            event.prevent_default()
+            prompt.take_key(event)
+            return
+        await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        """Enter, by the field's own binding: answered now, with the text as it is now
+        (its Submitted message came after a key of the burst had been typed in)."""
+        prompt = self.screen
+        if isinstance(prompt, PromptScreen):
+            prompt.take_key(events.Key("enter", "\r"))
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -27,7 +52,8 @@ class PromptScreen(ModalScreen[str | None]):
         self.placeholder = placeholder
         self.mark = mark
         self.value = value
-        self._answered = False
+        self.answered = False
+        self._after: list[events.Key] | None = []  # keys after the answer (None: given)
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
@@ -36,7 +62,7 @@ class PromptScreen(ModalScreen[str | None]):
             # the text given is selected once, now: what is typed replaces it, whether
             # it reaches the field before its focus or after (selected again when the
             # focus came, what a burst had typed so far was replaced by its rest)
-            yield Input(value=self.value, placeholder=self.placeholder, select_on_focus=False)
+            yield _Field(value=self.value, placeholder=self.placeholder, select_on_focus=False)
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
@@ -47,12 +73,20 @@ class PromptScreen(ModalScreen[str | None]):
         """Keys that come before the field has the focus: the field takes them."""
         if self.focused is not self.query_one(Input):
             event.stop()
-            self.take_key(event.key, event.character)
+            self.take_key(event)
 
-    def take_key(self, key: str, character: str | None) -> None:
+    def take_key(self, event: events.Key) -> None:
         """A key typed for the field that did not reach it (``:ZP`` and Enter pasted
-        or typed in one burst were lost, or taken by the dashboard's own keys)."""
+        or typed in one burst were lost, or taken by the dashboard's own keys); once
+        answered, a key for the screen under it, given to it when the prompt is gone."""
+        if self.answered:
+            if self._after is None:  # (the answer has been acted on: to its screen)
+                self._post(event)
+            else:
+                self._after.append(event)
+            return
         field = self.query_one(Input)
+        key, character = event.key, event.character
         if key == "enter":
             self._answer(field.value)
         elif key == "backspace":
@@ -60,9 +94,21 @@ class PromptScreen(ModalScreen[str | None]):
         elif character and character.isprintable():  # as the field's own keys do
             field.replace(character, *field.selection)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self._answer(event.value)
+    def then(self, answer: Callable[[str | None], None]) -> Callable[[str | None], None]:
+        """``answer`` (for ``push_screen``), then the keys typed after the answer,
+        in their order, to whatever the answer left on top (``:2011-03-01``, Enter
+        and ``]`` a week on from that day, not from the day before)."""
+
+        def answered(value: str | None) -> None:
+            answer(value)
+            after, self._after = self._after or [], None
+            for event in after:
+                self._post(event)
+
+        return answered
+
+    def _post(self, event: events.Key) -> None:
+        self.app.post_message(events.Key(event.key, event.character))  # as the terminal's
 
     def action_cancel(self) -> None:
         self._answer(None)
@@ -70,6 +116,6 @@ class PromptScreen(ModalScreen[str | None]):
     def _answer(self, value: str | None) -> None:
         """Dismissed once: an Enter taken before the field had the focus and the
         field's own Submitted would dismiss it twice, and close the screen under it."""
-        if not self._answered:
-            self._answered = True
+        if not self.answered:
+            self.answered = True
             self.dismiss(value)
