@@ -1034,6 +1034,34 @@ async def test_the_replay_speed_is_said_while_paused_and_at_its_limits(demo_stor
         await pilot.press("minus", "minus")
         assert [n.message for n in app._notifications][-1] == "×1 is the slowest replay"
         assert app.clock.speed == 1
+        # pressed on, it is not said again beside itself (seven copies covered the grid)
+        await pilot.press("minus", "minus", "minus", "minus")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert said.count("×1 is the slowest replay") == 1, said
+
+
+def test_the_log_filter_reads_keys_in_any_case_and_days_as_spelled_and_refuses_slips():
+    """`UNIT:ZP` and `unit:` were searched for as text (nothing found, unsaid); a day
+    spelled 2011/3/1 was refused where `:` takes it; since after until found nothing."""
+    from cxzy.tui.screens.log import BadFilter, parse_filter
+
+    assert parse_filter("UNIT:ZP Type:activityheld") == {"unit": "ZP", "type_": "ActivityHeld"}
+    assert parse_filter("since:2011/3/1 until:2011年3月5日") == {
+        "since": date(2011, 3, 1),
+        "until": date(2011, 3, 5),
+    }
+    for typed, said in (
+        ("unit:", "unit: needs a value right after the colon (unit:…)"),
+        ("since: 2011-01-01", "since: needs a value right after the colon (since:…)"),
+        (
+            "since:2012-01-01 until:2011-01-01",
+            "since:2012-01-01 is after until:2011-01-01: no record could match (the two swapped?)",
+        ),
+    ):
+        with pytest.raises(BadFilter) as refused:
+            parse_filter(typed)
+        assert refused.value.violation.render("en") == said
 
 
 async def palette_options(pilot) -> list[str]:

@@ -1139,6 +1139,14 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "日志位置 {pos} 的记录无法读取(原因见提示)",
         "en": "the record at log position {pos} could not be read (the notice says why)",
     },
+    "tui_filter_empty": {
+        "zh": "{key}: 后面要跟一个值(如 {key}:…),冒号后不能有空格",
+        "en": "{key}: needs a value right after the colon ({key}:…)",
+    },
+    "tui_filter_reversed": {
+        "zh": "since:{since} 晚于 until:{until}:不会有任何记录符合(两者写反了?)",
+        "en": "since:{since} is after until:{until}: no record could match (the two swapped?)",
+    },
     "tui_filter_twice": {
         "zh": "{key}: 给了两次({key}:{first} 与 {key}:{then}):每种筛选只能取一个值",
         "en": "{key}: given twice ({key}:{first} and {key}:{then}): the filter takes one of each",

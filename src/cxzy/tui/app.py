@@ -520,10 +520,14 @@ class CxzyApp(App[None]):
     ) -> None:
         """Every notification as plain text (whatever a screen asks): they quote what
         users type and what units send (``[/]`` in either stopped the dashboard as bad
-        markup), control characters made visible."""
-        super().notify(
-            visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False
-        )
+        markup), control characters made visible. One still on the screen is not shown
+        again beside itself (``-`` pressed on at the slowest replay stacked seven
+        copies of "×1 is the slowest replay" over the grid)."""
+        message, title = visible(message), visible(title)
+        shown = ((n.message, n.title, n.severity) for n in self._notifications)
+        if (message, title, severity) in shown:
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.query_ is None and action in self.VIEW_ACTIONS:

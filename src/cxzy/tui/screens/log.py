@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date
 
 from rich.text import Text
 from textual import on, work
@@ -16,7 +17,7 @@ from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
 from cxzy.application.history import LogQuery, late_days
 from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
-from cxzy.domain.moments import typed_day
+from cxzy.domain.moments import spelled_day, typed_day
 from cxzy.i18n import codes_named, summary_label, t, type_named, type_shown
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
@@ -25,7 +26,8 @@ from cxzy.tui.keys import localize_bindings
 from cxzy.tui.watching import forget_closed_watchers
 
 PAGE = 200
-_TOKEN = re.compile(r"(unit|type|since|until):(\S+)")
+# (a key in any case, as codes are; an empty value is caught, not searched for as text)
+_TOKEN = re.compile(r"(?i)\b(unit|type|since|until):(\S*)")
 
 
 class BadFilter(ValueError):
@@ -47,12 +49,15 @@ def parse_filter(
     the filter line said)."""
     found: dict[str, object] = {}
     given: dict[str, str] = {}
-    for key, value in _TOKEN.findall(text):
+    for typed_key, value in _TOKEN.findall(text):
+        key = typed_key.lower()
+        if not value:  # ("unit:" matched "unit:" in the summaries: nothing)
+            raise BadFilter(Violation("tui_filter_empty", key=key))
         if given.setdefault(key, value).casefold() != value.casefold():  # (the last was kept)
             raise BadFilter(Violation("tui_filter_twice", key=key, first=given[key], then=value))
         if key in ("since", "until"):
-            try:
-                found[key] = typed_day(value)
+            try:  # (spelled as ":" takes a day: 2011/3/1, 2011年3月1日)
+                found[key] = typed_day(spelled_day(value) or value)
             except Violation as violation:
                 raise BadFilter(violation) from None
         elif key == "type":  # a type's name in any case, or its words (开展活动)
@@ -62,6 +67,11 @@ def parse_filter(
             found["type_"] = named
         else:
             found[key] = value
+    since, until = found.get("since"), found.get("until")
+    if isinstance(since, date) and isinstance(until, date) and since > until:
+        raise BadFilter(
+            Violation("tui_filter_reversed", since=given["since"], until=given["until"])
+        )
     rest = _TOKEN.sub("", text).strip()
     # a summary as shown (张三 · 组长): each part is looked for, and the words shown
     # for a code find it too
