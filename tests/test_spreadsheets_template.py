@@ -192,6 +192,9 @@ def test_an_empty_template_imports_nothing_and_needs_no_store(cli, tmp_path):
     env = subprocess_env(CXZY_STORE=str(cli.store))  # standard input, by its name
     proc = run_module("--lang", "en", "import", "-", env=env, cwd=tmp_path, input="")
     assert proc.returncode == 0 and "note: <stdin> held no records" in proc.stderr, proc
+    # into a store that is not there yet: no empty store is made of it (a dashboard
+    # waiting there said "no store yet" beside the file it made)
+    assert not cli.store.exists() and "made a new store" not in res.err + proc.stderr
 
 
 def test_template_mistakes_are_one_line(cli, tmp_path):

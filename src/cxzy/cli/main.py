@@ -340,7 +340,9 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
                 return write_into(
                     target,
                     lambda app: _import(app, files, args.dry_run, lang, err, encoding),
-                    kept=lambda result: result.ok,
+                    # (a file of no records makes no empty store: a dashboard waiting
+                    # there said "no store yet" beside the file it made)
+                    kept=lambda result: result.ok and result.written > 0,
                     on_rebuild=args.on_rebuild,
                     args=args,
                     on_made=lambda: made.append(True),
