@@ -83,7 +83,8 @@ def test_a_blank_cxzy_store_is_said_not_looked_for_as_a_store_named_blank(
     monkeypatch.setenv("CXZY_STORE", "  ")
     res = cli.run("status", store="")
     assert res.code == 1 and res.err.startswith("CXZY_STORE is empty: give"), str(res)
-    assert cli.run("status", store=cli.store).code == 1  # (--store wins: no store there)
+    res = cli.run("status", store=cli.store)  # --store wins: its own refusal (no store there)
+    assert res.code == 1 and "CXZY_STORE" not in res.err, str(res)
     monkeypatch.setenv("CXZY_STORE", "")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     res = cli.run("import", write_jsonl(tmp_path / "p.jsonl", prelude()), store="")
@@ -161,6 +162,7 @@ def test_a_bad_as_of_date(cli, bad):
         ("--as-of", "2012-04-31", "there is no day '2012-04-31': 2012-04 has 30 days"),
         ("--as-of", "2010-13-01", "'2010-13-01' names month 13, and there is none (01 to 12)"),
         ("--known-at", "2011-02-29T18:00", "there is no day '2011-02-29': 2011-02 has 28 days"),
+        ("--as-of", "2011-02-290", "'2011-02-290' is not a date (YYYY-MM-DD)"),  # (not 02-29)
     ],
 )
 def test_a_day_no_calendar_has_is_said_as_such(cli, option, bad, said):

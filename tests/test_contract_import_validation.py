@@ -1117,6 +1117,33 @@ def test_a_step_refused_after_another_step_of_the_same_life_names_that_one(seede
         " it about rectification id 'R1', was refused: this one may have followed it)"
     ], str(res)
     assert len(res.err_lines) == 3, str(res)  # (the fifth is fine after the second)
+    # a step taken between them: that one is the record before, not the refused one
+    path, res = seeded.imp(
+        [
+            {**RO, "owner": "王五"},
+            ev("RectificationCompleted", "2011-02-05", rectification="R1"),
+            ev(
+                "RectificationVerified",
+                "2011-02-06",
+                rectification="R1",
+                accepted=False,
+                verifier="李四",
+            ),
+            ev(
+                "RectificationVerified",
+                "2011-02-07",
+                rectification="R1",
+                accepted=True,
+                verifier="王五",
+            ),
+            ev("RectificationCompleted", "2011-02-08", rectification="R1"),
+            ev("RectificationCompleted", "2011-02-09", rectification="R1"),
+        ]
+    )
+    assert len(res.messages(path, 4)) == 1 and not res.messages(path, 5), str(res)
+    assert res.messages(path, 6) == ["rectification 'R1' is completed and awaits verification"], (
+        str(res)
+    )
 
 
 def test_lines_ended_by_a_carriage_return_alone_are_said_as_such(seeded, tmp_path):

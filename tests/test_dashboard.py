@@ -1051,6 +1051,9 @@ def test_the_log_filter_reads_keys_in_any_case_and_days_as_spelled_and_refuses_s
         "since": date(2011, 3, 1),
         "until": date(2011, 3, 5),
     }
+    # words of a search that hold a key's name are searched for (a URL, "sub-type:")
+    assert parse_filter("sub-type:x")["words"][0].text == "sub-type:x"
+    assert parse_filter("note Since: 2011")["words"][0].text == "note Since: 2011"
     for typed, said in (
         ("unit:", "unit: needs a value right after the colon (unit:…)"),
         ("since: 2011-01-01", "since: needs a value right after the colon (since:…)"),

@@ -542,8 +542,8 @@ def test_a_refused_import_leaves_no_gap_in_the_positions(pg, tmp_path, capsys):
 
 
 def test_an_id_alike_to_a_stored_one_is_named_on_postgresql_too(pg, tmp_path, capsys):
-    """The look-up of ids that differ only in case (lower() over the entities) on
-    PostgreSQL, whose lower() is its own."""
+    """Ids that differ only in case from stored ones, read from PostgreSQL's table of
+    commitments and rectifications, are named there as on SQLite."""
     demo = tmp_path / "demo.jsonl"
     shutil.copy(EVENTS / "demo.jsonl", demo)
     assert cli(capsys, "--store", pg, "import", str(demo))[0] == 0

@@ -1032,12 +1032,15 @@ def test_a_number_longer_than_a_spreadsheet_keeps_is_refused_not_given_other_dig
     header = ["type", "at", "unit", "kind", "title", "participants"]
     long = ["ActivityHeld", "2010-05-12", "145", "study", 110101199003077777, 30]
     kept = ["ActivityHeld", "2010-05-13", "145", "study", 123456789012345, 30]  # 15 digits
-    path = write_table(tmp_path / "long.xlsx", [header, long, kept])
+    card = ["ActivityHeld", "2010-05-14", "145", "study", 6222021234567891, 30]  # no exponent
+    path = write_table(tmp_path / "long.xlsx", [header, long, kept, card])
     res = cli.run("import", path)
     assert res.code == 1, str(res)
     (said,) = res.messages(f"{path}[Sheet]", 2)
     assert "'title'" in said and "1.10101199003078e+17" in said and "Text" in said, said
     assert not res.messages(f"{path}[Sheet]", 3), str(res)
+    (said,) = res.messages(f"{path}[Sheet]", 4)  # (a bank card's 16 digits, read as an int)
+    assert "6.22202123456789e+15" in said, said
     assert cli.log("--type", "ActivityHeld") == []  # nothing written
     assert cli.run("import", write_table(tmp_path / "ok.xlsx", [header, kept])).code == 0
     assert [r["title"] for r in cli.log("--type", "ActivityHeld")] == ["123456789012345"]

@@ -317,6 +317,9 @@ class _Check:
                 self._problem(record, self._after_refused(record, violation))
                 self._opening_refused(record.type, record.fields, record.where)
                 continue
+            life = _life_named(record)
+            if life is not None:  # (a refused step before it is no longer the one before)
+                self.refused_steps.pop(life, None)
             if record.type == "CampaignPlanned" and self.planned is None and not self.head:
                 self.planned = record.where
             kind = _OPENING.get(record.type)

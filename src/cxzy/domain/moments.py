@@ -19,6 +19,7 @@ LAST_DAY = date(2999, 12, 31)
 # says, not every form Python reads (``20110301``, a week ``2026-W49`` or a day of
 # the year ``2011-060``, which nobody means to type and few would read back)
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # (a record's dates too)
+_DAY_FIRST = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?=$|[T ])")  # a moment's day
 _MOMENT = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
     # an offset as `date +%FT%T%z` writes it too (+0800), or in hours (+08)
@@ -31,7 +32,7 @@ def missing_day(text: str, option: bool = False, **params: str) -> Violation | N
     such day in its month (2011-02-29: "not a date (YYYY-MM-DD)" read as if the form
     were wrong); None when it names one, or is not of that form. ``option``: said of
     a command's option (else of a record's field, named in ``params``)."""
-    found = ISO_DAY.match(text)
+    found = _DAY_FIRST.match(text)  # (2011-02-290 is not read as 2011-02-29)
     if found is None:
         return None
     year, month, day = (int(part) for part in found.group().split("-"))

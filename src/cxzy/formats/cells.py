@@ -181,7 +181,10 @@ def _digits_lost(value: Any) -> bool:
     """A whole number of more than 15 digits in a number cell: a spreadsheet keeps 15,
     so the rest are not what was typed (an ID-card number, 110101199003077777, came
     in as 110101199003077792)."""
-    return isinstance(value, float) and value.is_integer() and abs(value) >= 1e15
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    # (a 16-digit card number is stored without an exponent: read as an int)
+    return float(value).is_integer() and abs(value) >= 10**15
 
 
 def _as_moment(value: Any, date1904: bool) -> Any:

@@ -524,9 +524,9 @@ class CxzyApp(App[None]):
         again beside itself (``-`` pressed on at the slowest replay stacked seven
         copies of "×1 is the slowest replay" over the grid)."""
         message, title = visible(message), visible(title)
-        shown = ((n.message, n.title, n.severity) for n in self._notifications)
-        if (message, title, severity) in shown:
-            return
+        for shown in list(self._notifications):  # (said again: its time starts anew)
+            if (shown.message, shown.title, shown.severity) == (message, title, severity):
+                self._unnotify(shown, refresh=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

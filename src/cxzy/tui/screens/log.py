@@ -26,8 +26,9 @@ from cxzy.tui.keys import localize_bindings
 from cxzy.tui.watching import forget_closed_watchers
 
 PAGE = 200
-# (a key in any case, as codes are; an empty value is caught, not searched for as text)
-_TOKEN = re.compile(r"(?i)\b(unit|type|since|until):(\S*)")
+# a key in any case, as codes are, where a word begins (in "sub-type:x" or a URL's
+# "/unit:3" it is text to search for)
+_TOKEN = re.compile(r"(?i)(?:^|(?<=\s))(unit|type|since|until):(\S*)")
 
 
 class BadFilter(ValueError):
@@ -49,10 +50,15 @@ def parse_filter(
     the filter line said)."""
     found: dict[str, object] = {}
     given: dict[str, str] = {}
-    for typed_key, value in _TOKEN.findall(text):
+    taken: list[tuple[int, int]] = []  # where the keys are, left out of the text searched
+    for token in _TOKEN.finditer(text):
+        typed_key, value = token.groups()
         key = typed_key.lower()
-        if not value:  # ("unit:" matched "unit:" in the summaries: nothing)
-            raise BadFilter(Violation("tui_filter_empty", key=key))
+        if not value:
+            if typed_key != key:  # ("Since: 2011" in a search: its words)
+                continue
+            raise BadFilter(Violation("tui_filter_empty", key=key))  # ("unit:" found nothing)
+        taken.append(token.span())
         if given.setdefault(key, value).casefold() != value.casefold():  # (the last was kept)
             raise BadFilter(Violation("tui_filter_twice", key=key, first=given[key], then=value))
         if key in ("since", "until"):
@@ -72,7 +78,10 @@ def parse_filter(
         raise BadFilter(
             Violation("tui_filter_reversed", since=given["since"], until=given["until"])
         )
-    rest = _TOKEN.sub("", text).strip()
+    rest = text
+    for start, end in reversed(taken):
+        rest = rest[:start] + rest[end:]
+    rest = rest.strip()
     # a summary as shown (张三 · 组长): each part is looked for, and the words shown
     # for a code find it too
     parts = [part.strip() for part in rest.split("·") if part.strip()]

@@ -25,10 +25,8 @@ class _Field(Input):
         prompt = self.screen
         if isinstance(prompt, PromptScreen) and (prompt.answered or event.key == "enter"):
             event.stop()
-            event.prevent_default()
+            event.prevent_default()  # (Input's own handler, next in line, is skipped)
             prompt.take_key(event)
-            return
-        await super()._on_key(event)
 
     async def action_submit(self) -> None:
         """Enter, by the field's own binding: answered now, with the text as it is now
@@ -53,7 +51,9 @@ class PromptScreen(ModalScreen[str | None]):
         self.mark = mark
         self.value = value
         self.answered = False
-        self._after: list[events.Key] | None = []  # keys after the answer (None: given)
+        # keys that came after the answer, kept until it has been acted on (None: given
+        # on at once, without `then`, or once it has been)
+        self._after: list[events.Key] | None = None
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
@@ -89,6 +89,8 @@ class PromptScreen(ModalScreen[str | None]):
         key, character = event.key, event.character
         if key == "enter":
             self._answer(field.value)
+        elif key == "escape":  # (before the field's focus: the prompt stayed open)
+            self._answer(None)
         elif key == "backspace":
             field.action_delete_left()
         elif character and character.isprintable():  # as the field's own keys do
@@ -105,6 +107,7 @@ class PromptScreen(ModalScreen[str | None]):
             for event in after:
                 self._post(event)
 
+        self._after = []
         return answered
 
     def _post(self, event: events.Key) -> None:
