@@ -477,35 +477,38 @@ async def test_command_mode_opens_a_unit_by_a_name_it_bore_before(demo_store):
         assert "地矿总公司" in [n.message for n in app._notifications][-1]
 
 
+async def burst(app: CxzyApp, pilot, text: str) -> None:
+    """``text`` typed in one burst (a paste, a script): every key posted at once, as
+    the terminal's driver posts them, then the dashboard at rest."""
+    from textual import events
+
+    named = {":": "colon", "/": "slash", "\r": "enter", "]": "right_square_bracket"}
+    for char in text:
+        key = events.Key(named.get(char, char), char)
+        key.set_sender(app)
+        app._driver.send_message(key)
+    await settle(pilot)
+
+
 async def test_keys_typed_in_one_burst_after_a_prompt_key_reach_the_prompt(demo_store):
     """`:ZP` and Enter pasted (or sent by a script) in one burst: the letters were
     on their way to the screen under the prompt before it opened, and were lost
     (`:today` ran `t`'s own action on the way). The prompt now takes them."""
-    from textual import events
-
     app = dashboard(demo_store, lang="en")
-
-    async def burst(pilot, text: str) -> None:
-        named = {":": "colon", "/": "slash", "\r": "enter"}
-        for char in text:
-            key = events.Key(named.get(char, char), char)
-            key.set_sender(app)
-            app._driver.send_message(key)  # as the terminal's driver posts them, at once
-        await settle(pilot)
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await burst(pilot, ":ZP\r")
+        await burst(app, pilot, ":ZP\r")
         assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
         assert [type(s).__name__ for s in app.screen_stack][1:] == ["OverviewScreen", "UnitScreen"]
         await pilot.press("escape")
-        await burst(pilot, ":2010-07-01\r")
+        await burst(app, pilot, ":2010-07-01\r")
         assert app.clock.as_of == date(2010, 7, 1)
-        await burst(pilot, "l/unit:ZP\r")
+        await burst(app, pilot, "l/unit:ZP\r")
         assert isinstance(app.screen, LogScreen) and app.screen.filter_text == "unit:ZP"
         # the filter shown in the prompt is replaced by what a burst types, as by
         # what is typed slowly (it was added to: "unit:ZPtype:…", refused)
-        await burst(pilot, "/type:ActivityHeld\r")
+        await burst(app, pilot, "/type:ActivityHeld\r")
         assert app.screen.filter_text == "type:ActivityHeld"
         await pilot.press("/", "u")  # typed slowly, to the field: the same
         await settle(pilot)
@@ -518,31 +521,21 @@ async def test_keys_typed_after_a_prompts_enter_in_one_burst_go_to_the_next_scre
     """`:ZP`, Enter and `l` in one burst said "ZPl: neither a command…" (Input's Enter
     is a binding, run after the keys behind it had reached the field); a key after a
     typed day's Enter was typed into the day."""
-    from textual import events
-
     app = dashboard(demo_store, lang="en", today=date(2012, 11, 30))
-
-    async def burst(text: str) -> None:
-        named = {":": "colon", "/": "slash", "\r": "enter", "]": "right_square_bracket"}
-        for char in text:
-            key = events.Key(named.get(char, char), char)
-            key.set_sender(app)
-            app._driver.send_message(key)  # as the terminal's driver posts them, at once
-        await settle(pilot)
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("colon", "Z", "P")  # the field has the focus: its own Enter
         await settle(pilot)
-        await burst("\rl")
+        await burst(app, pilot, "\rl")
         assert isinstance(app.screen, LogScreen) and app.screen.filter_text == "unit:ZP"
         await pilot.press("escape", "escape")
         await settle(pilot)
-        await burst(":2011-03-01\r]")  # a week on from the day typed
+        await burst(app, pilot, ":2011-03-01\r]")  # a week on from the day typed
         assert isinstance(app.screen, OverviewScreen) and app.clock.as_of == date(2011, 3, 8)
         said = [n.message for n in app._notifications]
         assert not any("neither" in m for m in said), said
-        await burst("/ZP\r\r")  # the filter, then the unit it leaves under the cursor
+        await burst(app, pilot, "/ZP\r\r")  # the filter, then the unit it leaves under the cursor
         assert isinstance(app.screen, UnitScreen) and app.screen.unit == "ZP"
 
 

@@ -334,6 +334,10 @@ def test_english_words_are_the_ledgers(cli, tmp_path):
     phases = page.section("phases")
     assert "commitments fulfilled/total/overdue" in phases and "kept/" not in phases
     assert "1 supervised, 1 publicly criticised, 0 held accountable" in page.prose("rectifications")
+    # "open" is the table's word for every one not closed, overdue ones too: the
+    # sentence's count of those on time says "in progress" (整改中), as in Chinese
+    assert re.search(r"\d+ in progress, \d+ overdue", page.prose("rectifications"))
+    assert not re.search(r"\d+ open, \d+ overdue", page.prose("rectifications"))
     # every rectification is listed: no "other 0" left to the ledger
     assert "that is all of them" in page.prose("rectifications")
     # "broken" said of a commitment only overdue (kept later, maybe); "not closed,

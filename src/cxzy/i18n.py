@@ -1869,7 +1869,7 @@ LABELS.update(
         },
         "report.rectification_figures": {
             "zh": "整改共 {total} 项:已销号 {closed},待验收 {awaiting},整改中 {open},逾期未销号 {overdue};挂牌督办 {supervised} 项,通报批评 {criticised} 项,问责 {accountable} 项",
-            "en": "{total:~rectification|rectifications}: {closed} closed, {awaiting} awaiting verification, {open} open, {overdue} overdue; {supervised} supervised, {criticised} publicly criticised, {accountable} held accountable",
+            "en": "{total:~rectification|rectifications}: {closed} closed, {awaiting} awaiting verification, {open} in progress, {overdue} overdue; {supervised} supervised, {criticised} publicly criticised, {accountable} held accountable",
         },
         "report.grades": {"zh": "等次变化", "en": "Grade changes"},
         "report.no_grades": {"zh": "尚无评定等次。", "en": "No grades yet."},
