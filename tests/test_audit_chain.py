@@ -82,8 +82,12 @@ def test_an_intact_log_verifies_with_the_count_and_head(cli):
 
 
 def test_an_empty_store_verifies_with_zero_events(capsys, tmp_path):
+    from cxzy.application.app import open_app
+    from cxzy.application.store import StoreLocation
+
     c = Cli(capsys, tmp_path)
-    c.ok_import(["# nothing yet"])
+    c.ok_import(["# nothing yet"])  # (makes no store: decision 232)
+    open_app(StoreLocation("sqlite", str(c.store)), create=True).close()  # one made empty
     res = c.run("verify")
     assert res.code == 0, str(res)
     assert res.out.startswith("0 events checked")
