@@ -1089,25 +1089,22 @@ def test_files_saved_with_a_bom_and_joined_with_cat_are_read(seeded, tmp_path):
 def test_a_step_refused_after_another_step_of_the_same_life_names_that_one(seeded):
     """A verification refused (its owner verifying), the completion after it said only
     "completed and awaits verification": where to look was not said."""
+
+    def verified(day: str, accepted: bool, verifier: str) -> dict:
+        return ev(
+            "RectificationVerified", day, rectification="R1", accepted=accepted, verifier=verifier
+        )
+
+    def completed(day: str) -> dict:
+        return ev("RectificationCompleted", day, rectification="R1")
+
+    opened = [{**RO, "owner": "王五"}, completed("2011-02-05")]
     path, res = seeded.imp(
         [
-            {**RO, "owner": "王五"},
-            ev("RectificationCompleted", "2011-02-05", rectification="R1"),
-            ev(
-                "RectificationVerified",
-                "2011-02-06",
-                rectification="R1",
-                accepted=False,
-                verifier="王五",
-            ),
-            ev("RectificationCompleted", "2011-02-07", rectification="R1"),
-            ev(
-                "RectificationVerified",
-                "2011-02-08",
-                rectification="R1",
-                accepted=True,
-                verifier="李四",
-            ),
+            *opened,
+            verified("2011-02-06", False, "王五"),
+            completed("2011-02-07"),
+            verified("2011-02-08", True, "李四"),
         ]
     )
     assert res.code == 1, str(res)
@@ -1120,24 +1117,11 @@ def test_a_step_refused_after_another_step_of_the_same_life_names_that_one(seede
     # a step taken between them: that one is the record before, not the refused one
     path, res = seeded.imp(
         [
-            {**RO, "owner": "王五"},
-            ev("RectificationCompleted", "2011-02-05", rectification="R1"),
-            ev(
-                "RectificationVerified",
-                "2011-02-06",
-                rectification="R1",
-                accepted=False,
-                verifier="李四",
-            ),
-            ev(
-                "RectificationVerified",
-                "2011-02-07",
-                rectification="R1",
-                accepted=True,
-                verifier="王五",
-            ),
-            ev("RectificationCompleted", "2011-02-08", rectification="R1"),
-            ev("RectificationCompleted", "2011-02-09", rectification="R1"),
+            *opened,
+            verified("2011-02-06", False, "李四"),
+            verified("2011-02-07", True, "王五"),
+            completed("2011-02-08"),
+            completed("2011-02-09"),
         ]
     )
     assert len(res.messages(path, 4)) == 1 and not res.messages(path, 5), str(res)

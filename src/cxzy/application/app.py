@@ -478,9 +478,9 @@ class ImportTransaction:
     def existing_entities(self, entities: Sequence[str]) -> set[str]:
         return self.app.read_model.existing_entities(self.cursor, entities)
 
-    def entities_named_later(self) -> list[str]:
-        """The keys of every commitment and rectification ("c:ID", "r:ID")."""
-        return self.app.read_model.entities_named_later(self.cursor)
+    def life_entities(self) -> list[str]:
+        """The entity of every commitment and rectification ("c:ID", "r:ID")."""
+        return self.app.read_model.life_entities(self.cursor)
 
     def get_entity(self, kind: str, key: str) -> Aggregate | None:
         """An aggregate as of this transaction, from its stored events."""

@@ -26,6 +26,7 @@ from eventsourcing.domain import Aggregate
 
 from cxzy.application.app import CampaignApp, ImportTransaction
 from cxzy.application.collection import young_collections_only
+from cxzy.application.readmodel import LIFE_KINDS, life_of, log_entity
 from cxzy.application.templates import load_template
 from cxzy.domain.campaign import Campaign
 from cxzy.domain.commitments import Commitment
@@ -97,9 +98,6 @@ _CREATING = {
     "ActivityHeld": ("activity", "a:"),
     "ReviewRecorded": ("review", "v:"),
 }
-# The entities later records name by their id: one whose id differs from another's
-# only in case or width (c-133-1 beside C-133-1) is a slip, as a unit's code is
-_NAMED_LATER = {"c:": "commitment", "r:": "rectification"}
 
 
 # What a record that names it waits for, when it is unknown: the record that makes
@@ -125,11 +123,7 @@ def _life_named(record: Record) -> tuple[str, str] | None:
     """The commitment or rectification a later step of its life names (kind, id)."""
     if record.type in _CREATING:
         return None
-    for kind in _NAMED_LATER.values():
-        key = record.fields.get(kind) if record.type.lower().startswith(kind) else None
-        if isinstance(key, str):
-            return kind, key
-    return None
+    return life_of(log_entity(record.type, record.fields))
 
 
 def _repeated(result: ImportResult, where: str, first: str) -> None:
@@ -471,14 +465,13 @@ class _Check:
 
     def _alike(self, kind: str, key: str) -> str | None:
         """The commitment or rectification whose id differs from ``key`` only in case
-        or width, that the store holds or this import made (None: there is none)."""
-        if kind not in _NAMED_LATER.values():
+        or width, that the store holds or this import made (None: there is none): a
+        slip, as a unit's code alike is (later records name them by their ids)."""
+        if kind not in LIFE_KINDS:
             return None
         if self._ids is None:  # (one scan of their table, at the first that needs it)
-            self._ids = {
-                (_NAMED_LATER[entity[:2]], folded_code(entity[2:])): entity[2:]
-                for entity in self.store.entities_named_later()
-            }
+            lives = filter(None, map(life_of, self.store.life_entities()))
+            self._ids = {(life, folded_code(code)): code for life, code in lives}
         found = self._ids.get((kind, folded_code(key)))
         return found if found != key else None
 

@@ -446,7 +446,8 @@ _ENTITY_OF = {
 }
 
 
-_LIFE_PREFIXES = (_ENTITY_PREFIX["commitment"], _ENTITY_PREFIX["rectification"])
+LIFE_KINDS = ("commitment", "rectification")  # the entities with a life of records
+_LIFE_PREFIXES = tuple(_ENTITY_PREFIX[kind] for kind in LIFE_KINDS)
 
 
 def log_entity(type_: str, fields: Mapping[str, Any]) -> str | None:
@@ -462,6 +463,15 @@ def is_life(entity: str | None) -> bool:
     """Whether a ``cx_log.entity`` is a commitment or a rectification, whose records
     after the first are shown under the first one's unit."""
     return entity is not None and entity.startswith(_LIFE_PREFIXES)
+
+
+def life_of(entity: str | None) -> tuple[str, str] | None:
+    """The kind and code of the commitment or rectification a ``cx_log.entity``
+    names (``r:R1`` → ``("rectification", "R1")``); None for another entity, or none."""
+    if entity is None or not is_life(entity):
+        return None
+    prefix, code = entity[:2], entity[2:]
+    return next(kind for kind, p in _ENTITY_PREFIX.items() if p == prefix), code
 
 
 def life_code(entity: str | None) -> str | None:
@@ -960,8 +970,8 @@ class ReadModel:
         select = "SELECT DISTINCT entity FROM cx_log"
         return {entity for (entity,) in self.rows_in(cursor, select, "entity", entities)}
 
-    def entities_named_later(self, cursor: Any) -> list[str]:
-        """The keys of every commitment and rectification ("c:ID", "r:ID")."""
+    def life_entities(self, cursor: Any) -> list[str]:
+        """The entity of every commitment and rectification ("c:ID", "r:ID")."""
         return [entity for (entity,) in self.rows(cursor, "SELECT entity FROM cx_entities")]
 
 

@@ -64,6 +64,12 @@ def spelled_day(text: str) -> str | None:
         return None
 
 
+def any_day(text: str) -> date:
+    """The day ``text`` names, in ISO 8601 or spelled as people write it
+    (:func:`spelled_day`); raises as :func:`typed_day` does."""
+    return typed_day(spelled_day(text) or text)
+
+
 def iso_moment(moment: datetime) -> str:
     """``moment`` in ISO 8601 as strict readers take it (RFC 3339): an offset in
     hours and minutes. A zone's old local mean time has seconds in its offset

@@ -36,7 +36,7 @@ from cxzy.application.history import LogQuery
 from cxzy.application.status import UnitStatus
 from cxzy.application.store import connection_lost, is_store_failure, store_error
 from cxzy.domain.errors import Violation, os_reason
-from cxzy.domain.moments import known_at, spelled_day, typed_day
+from cxzy.domain.moments import any_day, known_at, spelled_day
 from cxzy.domain.template import Phase
 from cxzy.i18n import LABELS, t
 from cxzy.literal import visible
@@ -63,18 +63,16 @@ def _same_word(name: str, typed: str) -> bool:
 
 
 def _typed_day(command: str) -> str | None:
-    """The day a ``:`` command asks for (``2011-03-01`` or ``date 2011-03-01``; also
-    spelled ``2011/3/1``, ``2011年3月1日``, as a spreadsheet's cells are read), in ISO
-    8601 when it is spelled so, else as typed; None when the command is not a day
-    (a unit's code or name, say)."""
+    """The day a ``:`` command asks for, as typed (``2011-03-01`` or ``date
+    2011-03-01``; also spelled ``2011/3/1``, ``2011年3月1日``, as a spreadsheet's cells
+    are read: :func:`any_day` reads it); None when the command is not a day (a
+    unit's code or name, say)."""
     word, _, rest = command.partition(" ")
     if word in ("date", "day") and rest.strip():
-        typed = rest.strip()
-    elif _DAY_LIKE.fullmatch(command) or spelled_day(command) is not None:
-        typed = command
-    else:
-        return None
-    return spelled_day(typed) or typed
+        return rest.strip()
+    if _DAY_LIKE.fullmatch(command) or spelled_day(command) is not None:
+        return command
+    return None
 
 
 MAX_SPEED = 32  # replay steps a tick, at most
@@ -718,7 +716,7 @@ class CxzyApp(App[None]):
             self.notify(t("tui_date_needs_day", self.lang), severity="warning")
         elif (typed := _typed_day(text)) is not None:
             try:
-                day = typed_day(typed)
+                day = any_day(typed)
             except Violation as violation:
                 self.notify(violation.render(self.lang), severity="error")
                 return

@@ -17,7 +17,7 @@ from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
 from cxzy.application.history import LogQuery, late_days
 from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
-from cxzy.domain.moments import spelled_day, typed_day
+from cxzy.domain.moments import any_day
 from cxzy.i18n import codes_named, summary_label, t, type_named, type_shown
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
@@ -63,7 +63,7 @@ def parse_filter(
             raise BadFilter(Violation("tui_filter_twice", key=key, first=given[key], then=value))
         if key in ("since", "until"):
             try:  # (spelled as ":" takes a day: 2011/3/1, 2011年3月1日)
-                found[key] = typed_day(spelled_day(value) or value)
+                found[key] = any_day(value)
             except Violation as violation:
                 raise BadFilter(violation) from None
         elif key == "type":  # a type's name in any case, or its words (开展活动)

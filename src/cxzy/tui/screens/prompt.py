@@ -33,7 +33,7 @@ class _Field(Input):
         (its Submitted message came after a key of the burst had been typed in)."""
         prompt = self.screen
         if isinstance(prompt, PromptScreen):
-            prompt.take_key(events.Key("enter", "\r"))
+            prompt.answer(self.value)
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -88,21 +88,21 @@ class PromptScreen(ModalScreen[str | None]):
         field = self.query_one(Input)
         key, character = event.key, event.character
         if key == "enter":
-            self._answer(field.value)
+            self.answer(field.value)
         elif key == "escape":  # (before the field's focus: the prompt stayed open)
-            self._answer(None)
+            self.answer(None)
         elif key == "backspace":
             field.action_delete_left()
         elif character and character.isprintable():  # as the field's own keys do
             field.replace(character, *field.selection)
 
-    def then(self, answer: Callable[[str | None], None]) -> Callable[[str | None], None]:
-        """``answer`` (for ``push_screen``), then the keys typed after the answer,
-        in their order, to whatever the answer left on top (``:2011-03-01``, Enter
-        and ``]`` a week on from that day, not from the day before)."""
+    def then(self, act: Callable[[str | None], None]) -> Callable[[str | None], None]:
+        """``act`` on the answer (for ``push_screen``), then the keys typed after it,
+        in their order, to whatever it left on top (``:2011-03-01``, Enter and ``]``
+        a week on from that day, not from the day before)."""
 
         def answered(value: str | None) -> None:
-            answer(value)
+            act(value)
             after, self._after = self._after or [], None
             for event in after:
                 self._post(event)
@@ -114,11 +114,11 @@ class PromptScreen(ModalScreen[str | None]):
         self.app.post_message(events.Key(event.key, event.character))  # as the terminal's
 
     def action_cancel(self) -> None:
-        self._answer(None)
+        self.answer(None)
 
-    def _answer(self, value: str | None) -> None:
+    def answer(self, value: str | None) -> None:
         """Dismissed once: an Enter taken before the field had the focus and the
-        field's own Submitted would dismiss it twice, and close the screen under it."""
+        field's own Enter would dismiss it twice, and close the screen under it."""
         if not self.answered:
             self.answered = True
             self.dismiss(value)
