@@ -23,6 +23,7 @@ from contract_helpers import (
     review,
     unit,
 )
+from cxzy.application import importer
 
 
 @pytest.fixture
@@ -1403,13 +1404,36 @@ def test_running_totals_written_in_parts_give_the_same_status(
 # -- messages in the interface's language, saying what is wrong --------------------
 
 
+def test_an_id_taken_earlier_in_the_same_import_names_that_record(seeded):
+    """ "already exists, made by another record" sent the clerk looking in the store
+    for a commitment that another file of the same import made: it names it, in this
+    batch or an earlier one; one of the log, by its position."""
+    first = seeded.write([CM])
+    second = seeded.write([commit("K1", "145", "2010-05-21", "2011-06-30")])
+    res = seeded.run("import", first, second)
+    assert_refused(
+        res,
+        second,
+        1,
+        rf"commitment id 'K1' is made by an earlier record of this import \({first}:1\)",
+    )
+    filler = [
+        act("145", "study", f"2010-05-{d:02d}", title=f"t{n}") for n, d in enumerate([20] * 5)
+    ]
+    with pytest.MonkeyPatch.context() as patch:  # (the first record written a batch before)
+        patch.setattr(importer, "BATCH", 2)
+        res = seeded.run("import", first, seeded.write(filler), second)
+    assert_refused(res, second, 1, rf"made by an earlier record of this import \({first}:1\)")
+    assert not any(r["type"] == "CommitmentMade" for r in seeded.log())
+
+
 def test_messages_name_codes_in_the_interfaces_language(seeded):
     """A clash names a 承诺编号, an escalation its own action (通报批评, not 问责)."""
     seeded.ok_import([CM, RO])
     changed = commit("K1", "145", "2010-05-20", "2011-06-30")
     path = seeded.write([changed])
     res = seeded.run("import", path, lang="zh")
-    assert_refused(res, path, 1, r"承诺编号 'K1' 已由另一条记录建立")
+    assert_refused(res, path, 1, r"承诺编号 'K1' 已由日志位置 \d+ 的记录建立")
     # the same content under another id is no copy sent again: a second commitment
     again = seeded.write([{**CM, "id": "another-id"}])
     res = seeded.run("import", again)
@@ -1417,7 +1441,7 @@ def test_messages_name_codes_in_the_interfaces_language(seeded):
         res,
         again,
         1,
-        r"commitment id 'K1' already exists, made by another record \(another "
+        r"commitment id 'K1' already exists, made by the record at log position \d+ \(another "
         r"one needs a new code; a record sent again is skipped only under its own id\)",
     )
     early = ev(

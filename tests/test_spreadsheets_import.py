@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from contextlib import closing
 from datetime import date, datetime
 from pathlib import Path
@@ -1459,3 +1461,244 @@ def test_a_csv_files_rows_are_counted_for_progress_as_read(tmp_path, encoding, e
     path.write_bytes(ending.join(rows).encode(encoding))
     _, _, count = read_file(path)
     assert 200 <= count <= 202, count
+
+
+# -- how units' clerks fill workbooks in (a probe of stop 37: decision 234) --------
+
+
+def _rezipped(path: Path, part: str, change: Callable[[str], str]) -> Path:
+    """The workbook with one part's text changed."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    parts[part] = change(parts[part].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _results_saved(path: Path, results: dict[str, tuple[str, str]]) -> Path:
+    """Formulas' results saved into the first sheet as Excel saves them (cell →
+    (type, value): ``("str", "")`` for an empty text); openpyxl saves none."""
+
+    def saved(text: str) -> str:
+        for ref, (kind, value) in results.items():
+            found = re.search(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v ?/>', text)
+            assert found is not None, ref
+            typed = "" if kind == "n" else f' t="{kind}"'
+            cell = f'<c r="{ref}"{found[1]}{typed}><f>{found[2]}</f><v>{value}</v>'
+            text = text[: found.start()] + cell + text[found.end() :]
+        return text
+
+    return _rezipped(path, "xl/worksheets/sheet1.xml", saved)
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_an_empty_cell(cli, tmp_path):
+    """=IF(D3="","",10) dragged below the records: Excel saves its empty result as
+    empty text, which read as a result never saved, and saving again in Excel could
+    not help. A formula in a notes column is not read at all."""
+    cli.ok_import(prelude())
+    rows = [
+        ["type", "at", "unit", "kind", "title", "participants", "#序号"],
+        ["ActivityHeld", "2010-05-20", "145", "study", "学习", '=IF(D2="","",10)', "=ROW()-1"],
+        [None, None, None, None, None, '=IF(D3="","",10)', "=ROW()-1"],
+    ]
+    path = write_table(tmp_path / "dragged.xlsx", rows)
+    res = cli.run("import", "--dry-run", path)  # never calculated: said, row by row
+    assert res.code == 1 and "dragged.xlsx[Sheet]:3: cell F holds a formula" in res.err, str(res)
+    assert "cell G" not in res.err  # (the notes column's formula is not looked at)
+    _results_saved(path, {"F2": ("n", "10"), "F3": ("str", "")})
+    res = cli.run("import", path)
+    assert res.code == 0 and "imported 1 record" in res.out, str(res)
+    assert [r["participants"] for r in cli.log() if r["type"] == "ActivityHeld"] == [10]
+
+
+def test_notes_columns_first_and_rows_of_notes_only_are_not_records(cli, tmp_path):
+    """A 序号 column first (#序号): its header was taken for a note, the first record
+    for the header. A row filled only in notes columns, or a note under the table,
+    was a record missing every field."""
+    cli.ok_import(prelude())
+    rows = [
+        ["#序号", "at", "unit", "kind", "title"],
+        [1, "2010-05-20", "145", "study", "学习一"],
+        [2, "2010-05-21", "145", "study", "学习二"],
+        [3],  # (numbered ahead)
+        [None, None, None, None, None],
+        ["#以上为五月记录"],
+    ]
+    res = cli.run("import", write_table(tmp_path / "numbered.xlsx", rows, sheet="ActivityHeld"))
+    assert res.code == 0 and "imported 2 records" in res.out, str(res)
+    csv_path = tmp_path / "numbered.csv"
+    csv_path.write_text(
+        "#序号,type,at,unit,kind,title\n1,ActivityHeld,2010-05-22,145,study,学习三\n2\n",
+        encoding="utf-8",
+    )
+    res = cli.run("import", csv_path)
+    assert res.code == 0 and "imported 1 record" in res.out, str(res)
+
+
+def test_a_row_beginning_with_hash_that_fills_fields_is_refused_not_dropped(cli, tmp_path):
+    """A title "#喜迎十八大# 主题学习" in a unit's first column made its row a note:
+    dropped without a word, or the only record, "held no records". Which it is (a
+    record, or one made a note) only the unit knows: refused, saying so."""
+    cli.ok_import(prelude())
+    rows = [
+        ["title", "at", "unit", "kind"],
+        ["#喜迎十八大# 主题学习", "2010-05-20", "145", "study"],
+        ["#一条备注"],
+        ["党课", "2010-05-21", "145", "study"],
+    ]
+    path = write_table(tmp_path / "tags.xlsx", rows, sheet="ActivityHeld")
+    res = cli.run("import", path)
+    assert_refused(res, f"{path}[ActivityHeld]", 2, r"first cell \(title\) begins with '#'")
+    assert "fills at, unit and kind" in res.err and ":3:" not in res.err, str(res)
+    assert not cli.store.exists() or "党课" not in cli.log_text()
+    res = cli.run("import", path, lang="zh")
+    assert "本行第一个单元格(title)以“#”开头" in res.err, str(res)
+
+
+def test_a_title_row_above_the_header_is_said_as_such(cli, tmp_path):
+    """A form's title in row 1 (一三三队创先争优活动登记表) was read as the header:
+    "holds no records … if the sheet is your own, begin its name with #", advice
+    that would have kept its records out."""
+    cli.ok_import(prelude())
+    rows = [
+        ["一四五队创先争优活动登记表"],
+        ["at", "unit", "kind", "title"],
+        ["2010-05-20", "145", "study", "学习"],
+    ]
+    path = write_table(tmp_path / "form.xlsx", rows, sheet="ActivityHeld")
+    res = cli.run("import", path)
+    assert_refused(res, f"{path}[ActivityHeld]", 1, r"first row holds a title \('一四五队创先争优")
+    assert "field names on row 2: delete the title row" in res.err
+    alone = [["一四五队创先争优活动登记表"]]  # (nothing under it: as before)
+    res = cli.run("import", write_table(tmp_path / "alone.xlsx", alone, sheet="ActivityHeld"))
+    assert res.code == 1 and "title row" not in res.err, str(res)
+
+
+def test_a_strict_open_xml_workbook_and_one_its_reader_trips_on_are_one_line(cli, tmp_path):
+    """Strict Open XML (one of Excel's "Save as" types) read as a workbook without
+    sheets: "held no records", exit 0, and a warning of openpyxl's on the screen.
+    An empty chart sheet made openpyxl fail: "internal error"."""
+    records = [*prelude(), act("145", "study", "2010-05-20", title="学习")]
+    path = write_xlsx(tmp_path / "strict.xlsx", records)
+    transitional = (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+    )
+    strict = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+    _rezipped(path, "_rels/.rels", lambda text: text.replace(transitional, strict))
+    res = cli.run("import", path)
+    assert_one_line_error(res)
+    assert 'strict.xlsx: a workbook saved as "Strict Open XML"' in res.err, str(res)
+    book = Workbook()
+    book.create_chartsheet("Chart")
+    book.save(tmp_path / "chart.xlsx")
+    res = cli.run("import", tmp_path / "chart.xlsx")
+    assert_one_line_error(res)
+    assert "chart.xlsx: not a readable .xlsx workbook (the reader failed on a part" in res.err
+    assert "internal error" not in res.err
+    assert not cli.store.exists() or cli.log_text() == ""
+
+
+def test_excel_text_formulas_in_a_csv_are_their_text(cli, tmp_path):
+    """="007" is how a program keeps a code's zeros or a date as typed when Excel
+    opens its CSV (Excel shows 007): it read as a unit '="149"' never registered."""
+    cli.ok_import(prelude())
+    path = tmp_path / "texts.csv"
+    path.write_text(
+        "type,at,unit,kind,title,participants\n"
+        'ActivityHeld,="2010-05-20",="145",study,1+1=2,="12"\n',
+        encoding="utf-8",
+    )
+    res = cli.run("import", path)
+    assert res.code == 0, str(res)
+    held = [r for r in cli.log() if r["type"] == "ActivityHeld"]
+    assert [(h["at"][:10], h["unit"], h["participants"]) for h in held] == [
+        ("2010-05-20", "145", 12)
+    ]
+    assert held[0]["title"] == "1+1=2"  # (text with "=" in it is text)
+
+
+def test_encoding_given_for_a_file_that_is_plainly_utf8_is_refused_not_garbled(cli, tmp_path):
+    """--encoding gbk given for an import of several CSV files read a unit's UTF-8
+    file as GBK: 党员大会 stored as 鍏氬憳澶т細, exit 0."""
+    records = [*prelude(), act("145", "study", "2010-05-20", title="党员大会")]
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text(csv_text(records), encoding="utf-8")
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(csv_text(records).encode("gbk"))
+    res = cli.run("import", "--encoding", "gbk", gbk, utf8)
+    assert res.code == 1, str(res)
+    assert "utf8.csv:3: the file is UTF-8 ('局机关" in res.err, str(res)  # (its first unit)
+    assert "import it without --encoding" in res.err
+    bom = tmp_path / "bom.csv"
+    bom.write_text(csv_text(prelude()), encoding="utf-8-sig")
+    res = cli.run("import", "--encoding", "gbk", bom)
+    assert res.code == 1 and "bom.csv:1: the file is UTF-8" in res.err, str(res)
+    assert not cli.store.exists() or cli.log_text() == ""
+    assert cli.run("import", gbk, utf8).code == 0  # (each read in its own)
+    assert "党员大会" in cli.log_text()
+
+
+def test_dates_typed_with_spaces_hao_or_a_day_of_the_week(cli, tmp_path):
+    """2012 年 11 月 11 日, 11号, 星期日 and (周日) after the day are as people type
+    them; a day of the week that is not the day's is refused (which was meant?)."""
+    cli.ok_import(prelude())
+    typed = ["2010 年 5 月 20 日", "2010年5月21号", "2010年5月23日 星期日", "2010-05-24(周一) 9:30"]
+    rows = [["at", "unit", "kind", "title"]]
+    rows += [[day, "145", "study", f"学习{n}"] for n, day in enumerate(typed)]
+    res = cli.run("import", write_table(tmp_path / "days.xlsx", rows, sheet="ActivityHeld"))
+    assert res.code == 0, str(res)
+    held = [r["at"] for r in cli.log() if r["type"] == "ActivityHeld"]
+    assert held == [
+        "2010-05-20T00:00:00+08:00",
+        "2010-05-21T00:00:00+08:00",
+        "2010-05-23T00:00:00+08:00",
+        "2010-05-24T09:30:00+08:00",
+    ]
+    wrong = [["at", "unit", "kind", "title"], ["2010年5月25日 星期一", "145", "study", "学"]]
+    path = write_table(tmp_path / "wrong.xlsx", wrong, sheet="ActivityHeld")
+    res = cli.run("import", path)
+    assert_refused(res, f"{path}[ActivityHeld]", 2, r"2010-05-25 is not the day of the week")
+    assert "it is a 星期二" in res.err
+
+
+def test_a_verification_in_the_logs_words_and_a_yes_or_no_message(cli, tmp_path):
+    """通过 / 不通过, as the log and the dashboard say a verification went, were "not
+    true or false"; the message now names what a spreadsheet may hold."""
+    cli.ok_import(prelude())
+    rows = [
+        [
+            "type",
+            "at",
+            "rectification",
+            "unit",
+            "issue",
+            "deadline",
+            "note",
+            "accepted",
+            "verifier",
+        ],
+        ["RectificationOpened", "2010-05-20", "R1", "145", "问题", None, None, None, None],
+        ["RectificationCompleted", "2010-05-21", "R1", None, None, None, "完成", None, None],
+        ["RectificationVerified", "2010-05-22", "R1", None, None, None, "复查", "不通过", "刘继东"],
+    ]
+    rows[1][5] = "2010-12-31"
+    res = cli.run("import", "--dry-run", write_table(tmp_path / "words.xlsx", rows))
+    assert res.code == 0, str(res)
+    rows[3][7] = "也许"
+    res = cli.run("import", write_table(tmp_path / "maybe.xlsx", rows))
+    assert "'也许' is not true or false (in a spreadsheet: 是/否, yes/no" in res.err, str(res)
+
+
+def test_a_message_quoting_a_cell_typed_on_two_lines_is_one_line(cli, tmp_path):
+    """Scripts read one reason per line: a value with a line break in it (Alt+Enter
+    in Excel) is shown with ⏎."""
+    cli.ok_import(prelude())
+    rows = [
+        ["at", "unit", "kind", "title", "participants"],
+        ["2010-05-20", "145", "study", "学", "3\n0"],
+    ]
+    res = cli.run("import", write_table(tmp_path / "nl.xlsx", rows, sheet="ActivityHeld"))
+    assert res.code == 1 and len(res.err_lines) == 2, str(res)
+    assert "'3⏎0' is not a whole number" in res.err

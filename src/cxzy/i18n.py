@@ -69,6 +69,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cell {column} holds a formula ({formula}) whose result the file never saved: open and save it in Excel or WPS, then import it",
         "zh": "单元格 {column} 是公式({formula}),文件中没有保存其计算结果:请用 Excel 或 WPS 打开并保存后再导入",
     },
+    "note_row_filled": {
+        "en": "its first cell ({column}) begins with '#', as a note row's does, but the row also fills {fields}: to leave the row out, delete it; to import it, begin that cell otherwise",
+        "zh": "本行第一个单元格({column})以“#”开头,这是备注行的写法,但本行还填写了 {fields}:如不导入,请删除该行;如要导入,请让该单元格不以“#”开头",
+    },
     "unknown_column": {
         "en": "unknown field '{field}' for {type} (allowed: {allowed}); a column kept as notes begins with #",
         "zh": "{type} 不认识字段 '{field}'(可用:{allowed});作为备注保留的列,列名以 # 开头",
@@ -89,6 +93,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}': '{value}' is not one of {allowed}",
         "zh": "字段 '{field}':'{value}' 不在可选值 {allowed} 之中",
     },
+    "weekday_mismatch": {
+        "en": "'{value}': {day} is not the day of the week it names (it is a {weekday})",
+        "zh": "'{value}':{day} 是{weekday},与所写的星期不符",
+    },
     "bad_date": {
         "en": "field '{field}': '{value}' is not a date (YYYY-MM-DD)",
         "zh": "字段 '{field}':'{value}' 不是有效日期(YYYY-MM-DD)",
@@ -106,8 +114,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "字段 '{field}':没有 '{value}' 这一天:{month} 只有 {days} 天",
     },
     "bad_datetime": {
-        "en": "field '{field}': '{value}' is not an ISO 8601 date or datetime",
-        "zh": "字段 '{field}':'{value}' 不是 ISO 8601 日期或时间",
+        "en": "field '{field}': '{value}' is not a date or a date and time (e.g. 2011-03-01 or 2011-03-01T09:30, ISO 8601)",
+        "zh": "字段 '{field}':'{value}' 不是日期或日期时间(应如 2011-03-01 或 2011-03-01T09:30,ISO 8601 格式)",
     },
     "bad_int": {
         "en": "field '{field}': '{value}' is not a whole number ≥ {min}",
@@ -131,8 +139,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "字段 '{field}':'{value}' 不是 1 到 5 的整数",
     },
     "bad_bool": {
-        "en": "field '{field}': '{value}' is not true or false",
-        "zh": "字段 '{field}':'{value}' 不是 true 或 false",
+        "en": "field '{field}': '{value}' is not true or false (in a spreadsheet: 是/否, yes/no, TRUE/FALSE or 1/0)",
+        "zh": "字段 '{field}':'{value}' 不是 true 或 false(表格中可填 是/否、yes/no、TRUE/FALSE 或 1/0)",
     },
     "bad_text": {
         "en": "field '{field}' must be non-empty text",
@@ -173,6 +181,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_happened_yet": {
         "en": "it happened on {day}, after today ({today}): a record says what has happened, not what is planned",
         "zh": "发生日期 {day} 晚于今天({today}):记录的是已经发生的事,不是计划",
+    },
+    "entity_conflict_here": {
+        "en": "{kind} '{key}' is made by an earlier record of this import ({where}): another one needs a new code",
+        "zh": "{kind} '{key}' 已由本次导入中更早的一条记录建立({where}):另建须用新的编号",
+    },
+    "entity_conflict_stored": {
+        "en": "{kind} '{key}' already exists, made by the record at log position {pos} (another one needs a new "
+        "code; a record sent again is skipped only under its own id)",
+        "zh": "{kind} '{key}' 已由日志位置 {pos} 的记录建立(另建须用新的编号;重发的记录须保持原 id 才会被跳过)",
     },
     "entity_conflict": {
         "en": "{kind} '{key}' already exists, made by another record (another one needs a new "
@@ -1256,6 +1273,10 @@ MESSAGES.update(
             "en": "column '{column}' appears twice in the header row",
             "zh": "表头中列 '{column}' 出现了两次",
         },
+        "title_above_header": {
+            "en": "the table's first row holds a title ('{title}') above the field names on row {row}: delete the title row (the first row must name the fields)",
+            "zh": "表格第一行是标题('{title}'),字段名在第 {row} 行:请删除标题行(第一行应为字段名)",
+        },
         "header_needs_at": {
             "en": "the header row has no 'at' column (found: {header}); the first row must name "
             "the fields: type, at, …",
@@ -1413,6 +1434,10 @@ MESSAGES.update(
             "zh": "{file}:第 {utf8} 行是 UTF-8 文本,第 {other} 行却不是:文件混用了编码(从别的"
             "文件粘贴的行?);请统一编码另存,或用 --encoding 指定编码",
         },
+        "csv_is_utf8": {
+            "en": "{file}:{line}: the file is UTF-8 ({utf8}; read as {encoding}: {other}), not {encoding} as --encoding says: import it without --encoding (GBK is recognised without it)",
+            "zh": "{file}:第 {line} 行:该文件是 UTF-8 编码({utf8};按 {encoding} 读是 {other}),不是 --encoding 指定的 {encoding}:请不加 --encoding 导入它(不加时也能识别 GBK)",
+        },
         "csv_either_encoding": {
             "en": "{file}:{line}: reads as UTF-8 ({utf8}) and as GBK ({gbk}), and no line "
             "says which (short Chinese text in GBK can pass for UTF-8): give --encoding gbk "
@@ -1467,6 +1492,14 @@ MESSAGES.update(
             "zh": "{file}:这是 Excel 打开工作簿时生成的临时锁定文件,不是工作簿;请不要导入它",
         },
         "not_zip": {"en": "its content is not that of a workbook", "zh": "文件内容不是工作簿"},
+        "xlsx_reader_failed": {
+            "en": "the reader failed on a part of it: {error}; open it in Excel or WPS and save it again",
+            "zh": "读取其中一部分时出错:{error};请用 Excel 或 WPS 打开后重新保存",
+        },
+        "xlsx_strict": {
+            "en": '{file}: a workbook saved as "Strict Open XML", which cxzy does not read; save it again as an ordinary Excel workbook (.xlsx) and import that',
+            "zh": "{file}:该工作簿保存为“Strict Open XML”格式,cxzy 无法读取;请另存为普通的 Excel 工作簿(.xlsx)后再导入",
+        },
         "xlsx_unreadable": {
             "en": "{file}: not a readable .xlsx workbook ({reason})",
             "zh": "{file}:不是可读取的 .xlsx 工作簿({reason})",

@@ -32,6 +32,12 @@ def visible(text: str) -> str:
     return _CONTROL.sub(_shown, text)
 
 
+def one_line(text: str) -> str:
+    """``text`` made :func:`visible`, its line breaks shown as ``⏎``: a message quoting
+    a cell typed on two lines is still one line (scripts read one per problem)."""
+    return visible(text.replace("\r\n", "\n")).replace("\n", "⏎")
+
+
 def literal(value: Any) -> Text:
     """``value`` as plain text (None as empty), its control characters made visible."""
     return Text(visible(str(value if value is not None else "")))

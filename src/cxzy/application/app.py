@@ -478,6 +478,11 @@ class ImportTransaction:
     def existing_entities(self, entities: Sequence[str]) -> set[str]:
         return self.app.read_model.existing_entities(self.cursor, entities)
 
+    def made_by(self, entity: str) -> tuple[int, str] | None:
+        """Where an entity ("c:ID", "a:ID", …) was made: its first record's position
+        and origin (None: not in the log)."""
+        return self.app.read_model.made_by(self.cursor, entity)
+
     def life_entities(self) -> list[str]:
         """The entity of every commitment and rectification ("c:ID", "r:ID")."""
         return self.app.read_model.life_entities(self.cursor)

@@ -100,6 +100,9 @@ _CREATING = {
 }
 
 
+_CREATING_KEY = {kind: prefix for kind, prefix in _CREATING.values()}  # kind → "c:", …
+
+
 # What a record that names it waits for, when it is unknown: the record that makes
 # a commitment, opens a rectification, registers a unit or gives a person a role in
 # the leading group (type → the field and kind)
@@ -250,6 +253,8 @@ class _Check:
         # (kind, folded id) → the id of each commitment and rectification the store
         # holds or this import made, for ids alike: read once, when first needed
         self._ids: dict[tuple[str, str], str] | None = None
+        # (kind, id) → where each entity the batch being checked made was made
+        self.batch_made: dict[tuple[str, str], str] = {}
 
     # -- the pass -------------------------------------------------------------------
 
@@ -341,6 +346,7 @@ class _Check:
         if len(self.entities) > ENTITY_CACHE:
             self.entities.clear()
         self.order.clear()
+        self.batch_made.clear()
 
     def _said_better(self, problem: Problem) -> Problem:
         """A commitment or rectification "never made" that this import opens later
@@ -532,7 +538,7 @@ class _Check:
         """A new entity named by the users: its id must be new."""
         key = f[kind]
         if self.entities.get((kind, key)) is not None:
-            raise Violation("entity_conflict", kind=Coded("field", kind), key=key)
+            raise self._made_before(kind, key)
         alike = self._alike(kind, key)
         if alike is not None:  # (the grid, the log and a unit's clerk read them as one)
             raise Violation(f"{kind}_look_alike", key=key, existing=alike)
@@ -542,9 +548,26 @@ class _Check:
             check_new(stamp, **f)
         entity = cls(stamp=stamp, **f)
         self.entities[(kind, key)] = entity
+        self.batch_made[(kind, key)] = where_of(stamp.origin)
         if self._ids is not None:
             self._ids.setdefault((kind, folded_code(key)), key)
         return entity
+
+    def _made_before(self, kind: str, key: str) -> Violation:
+        """A new entity's id taken: by which record, of this import (where) or of the
+        log (its position): "already exists" sent the clerk looking in the store for
+        a commitment that an earlier row of the same workbook made."""
+        shown = Coded("field", kind)
+        where = self.batch_made.get((kind, key))
+        if where is None:
+            made = self.store.made_by(_CREATING_KEY[kind] + key)
+            if made is None:
+                return Violation("entity_conflict", kind=shown, key=key)
+            pos, origin = made
+            if pos <= self.head:
+                return Violation("entity_conflict_stored", kind=shown, key=key, pos=pos)
+            where = where_of(origin)
+        return Violation("entity_conflict_here", kind=shown, key=key, where=where)
 
     def _on_CommitmentMade(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
         return self._create("commitment", Commitment, stamp, f)

@@ -970,6 +970,12 @@ class ReadModel:
         select = "SELECT DISTINCT entity FROM cx_log"
         return {entity for (entity,) in self.rows_in(cursor, select, "entity", entities)}
 
+    def made_by(self, cursor: Any, entity: str) -> tuple[int, str] | None:
+        """The position and origin of an entity's first record in the log."""
+        statement = "SELECT pos, origin FROM cx_log WHERE entity = :entity ORDER BY pos LIMIT 1"
+        found = self._row(cursor, statement, {"entity": entity})
+        return None if found is None else (found[0], found[1])
+
     def life_entities(self, cursor: Any) -> list[str]:
         """The entity of every commitment and rectification ("c:ID", "r:ID")."""
         return [entity for (entity,) in self.rows(cursor, "SELECT entity FROM cx_entities")]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from cxzy.domain.errors import Violation
+from cxzy.domain.errors import Listed, Violation
 from cxzy.domain.moments import spelled_day
 from cxzy.domain.registry import activity_kind_key, folded_code, halfwidth
 from cxzy.domain.schema import (
@@ -37,12 +37,16 @@ from cxzy.domain.schema import (
     TYPES,
 )
 from cxzy.i18n import code_named, type_named
+from cxzy.literal import clipped
 
 #: What a reader yields: where the record is, and the mapping or why it is not one.
 Item = tuple[str, Mapping[str, Any] | Violation]
 
 TRUE_WORDS = frozenset({"true", "是", "1", "yes"})  # (yes/no: the English template's)
 FALSE_WORDS = frozenset({"false", "否", "0", "no"})
+# a verification's outcome, as the log and the dashboard say it, or as a unit puts it
+VERDICT_WORDS = {"通过": True, "accepted": True, "合格": True}
+VERDICT_WORDS |= {"不通过": False, "rejected": False, "不合格": False}
 #: What Excel shows, and saves, in a cell whose formula failed: a value of no field
 #: (#N/A was stored as a title, and one in a row's first cell made it a note)
 EXCEL_ERRORS = frozenset(
@@ -65,6 +69,10 @@ _CHINESE_CLOCK = re.compile(
     r"([0-9]{1,2})\s*[时点]\s*(?:([0-9]{1,2})\s*分\s*(?:([0-9]{1,2})\s*秒)?)?"
 )
 _DAY_THEN_CLOCK = re.compile(r"日(?=\s*[0-9上下中晚早])")
+# 年, 月 and 日 with spaces around them (2012 年 11 月 11 日), and 号 for 日 after a number
+_SPACED_DAY = re.compile(r"\s*([年月日])\s*|(?<=[0-9])\s*(号)(?![0-9])")
+_WEEKDAYS = {name: number for number, name in enumerate("一二三四五六日")} | {"天": 6}
+_WEEKDAY = re.compile(r"[(（]?\s*(?:星期|礼拜|周)([一二三四五六日天])\s*[)）]?")
 _OFFSET_TEXT = re.compile(r"Z|[+-]\d{2}:?\d{2}")
 MAX_INT_DIGITS = 4000  # Python reads at most 4,300 digits as a number
 _INT_TEXT = re.compile(r"[+-]?\d+(?:\.0*)?|[+-]?\d{1,3}(?:,\d{3})+", re.ASCII)
@@ -135,15 +143,24 @@ def _clock(text: str) -> tuple[int, int, int, str] | None:
 
 
 def _moment_text(text: str) -> str:
-    """Date and time text as Excel writes it (``2010/6/20 9:30``) → ISO 8601.
+    """Date and time text as Excel writes it (``2010/6/20 9:30``) or people type it
+    (``2012 年 11 月 11 号 星期日``) → ISO 8601.
 
     Anything else is returned unchanged (ISO text already is; the rest is the
-    schema's to refuse)."""
+    schema's to refuse). A day of the week that is not the day's: refused."""
+    original = text
+    text = _SPACED_DAY.sub(lambda found: found[1] or "日", text)
+    weekday = _WEEKDAY.search(text)  # 2012年11月11日 星期日, 2012-11-11(周日)
+    if weekday is not None:
+        text = (text[: weekday.start()] + " " + text[weekday.end() :]).strip()
     text = _DAY_THEN_CLOCK.sub("日 ", text)  # 2010年6月1日9:30
     parts = text.replace("T", " ", 1).split(None, 1)
     day = spelled_day(parts[0]) if parts else None
     if day is None:
-        return text
+        return original
+    if weekday is not None and _WEEKDAYS[weekday[1]] != date.fromisoformat(day).weekday():
+        named = "星期" + "一二三四五六日"[date.fromisoformat(day).weekday()]
+        raise Violation("weekday_mismatch", value=original, day=day, weekday=named)
     if len(parts) == 1:
         return day
     rest = parts[1].strip()
@@ -151,7 +168,7 @@ def _moment_text(text: str) -> str:
     clock = rest[: offset.start()].strip() if offset else rest
     found = _clock(clock)
     if found is None or (offset is not None and offset.end() != len(rest)):
-        return text
+        return original
     hour, minute, second, fraction = found
     moment = f"{day}T{hour:02d}:{minute:02d}:{second:02d}{fraction}"
     if offset is not None:
@@ -303,6 +320,10 @@ def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: b
     if kind == INT:
         return _plain(_as_int(value))
     if kind == BOOL:
+        if name == "accepted" and isinstance(value, str):  # (as the log says it: 通过)
+            said = VERDICT_WORDS.get(value.strip().lower())
+            if said is not None:
+                return said
         return _plain(_as_bool(value))
     if kind == TEXT and name not in CODE_FIELDS:  # (codes are trimmed: decision 30)
         return _plain(_as_text(value))  # free text, kept as written
@@ -461,19 +482,34 @@ def records_from_rows(
     after it, which may also hold a ``type`` column of any types)."""
     header: list[str] | None = None
     unknown: tuple[int, Violation] | None = None  # a column the type lacks: said at a record
+    # a first row of one cell that names no field (a form's title above its header):
+    # where, and what the header would have said of it, until the next row tells
+    title: tuple[int, str, Violation] | None = None
     for number, values in rows:
         if isinstance(values, Violation):  # a row its reader could not split into cells
             yield where(number), values
             if header is None:
                 return
             continue
-        if all(is_empty(v) for v in values) or is_comment(values):
+        if all(is_empty(v) for v in values):
             continue
         if header is None:
+            if is_comment(values) and not _names_fields(values):
+                continue  # a note above the header (one whose first cell is a notes
+                # column's name, ``#序号``, is the header)
             header = [_column_name(v) for v in values]
             if "type" not in header:
                 sheet_type = sheet_type or untyped
             problem = _header_problem(header, sheet_type)
+            if title is not None:  # the row under a title: the header, or no table at all
+                found = problem is None or problem.code.startswith("unknown_column")
+                said = Violation("title_above_header", title=title[1], row=number)
+                yield where(title[0]), said if found else title[2]
+                return
+            filled = [v for v in values if not is_empty(v)]
+            if problem is not None and problem.code == "header_needs_at" and len(filled) == 1:
+                title, header = (number, clipped(str(_as_text(filled[0])), 40), problem), None
+                continue
             if problem is not None and problem.code in ("unknown_column", "unknown_column_any"):
                 unknown = (number, problem)  # (a sheet left empty is no problem)
             elif problem is not None:
@@ -483,29 +519,57 @@ def records_from_rows(
         if unknown is not None:
             yield where(unknown[0]), unknown[1]
             return
+        # the cells outside the unit's own notes columns: a row with none is a note
+        filled = [
+            index
+            for index, value in enumerate(values)
+            if not is_empty(value) and not (index < len(header) and is_note(header[index]))
+        ]
+        if not filled:
+            continue
+        if is_comment(values):
+            first = next(i for i, v in enumerate(values) if not is_empty(v))
+            named = [header[i] if i < len(header) else column_letter(i) for i in filled]
+            others = [name for i, name in zip(filled, named, strict=True) if i != first]
+            if not others:
+                continue  # a note row: only its note
+            # a record whose first cell begins with "#" (a title "#喜迎十八大#…"), or
+            # one a note was made of: which, only the unit knows (it was left out)
+            column = (
+                header[first] if first < len(header) and header[first] else column_letter(first)
+            )
+            said = Violation("note_row_filled", column=column, fields=Listed(others))
+            yield where(number), said
+            continue
         try:
             cells: dict[str, Any] = {}
-            for index, value in enumerate(values):
+            for index in filled:
+                value = values[index]
                 if isinstance(value, Unsaved):
                     raise Violation(
                         "formula_unsaved", column=column_letter(index), formula=value.formula[:40]
                     )
-                if is_empty(value):
-                    continue
                 name = header[index] if index < len(header) else ""
                 if not name:
                     raise Violation("cell_without_header", column=column_letter(index))
-                if name.startswith("#"):  # a unit's own notes column
-                    continue
                 if excel_error(value):
                     raise Violation("excel_error", column=column_letter(index), value=value.strip())
                 cells[name] = value
             yield where(number), coerce_row(cells, sheet_type, date1904)
         except Violation as violation:
             yield where(number), violation
+    if title is not None:  # (one cell, and nothing under it)
+        yield where(title[0]), title[2]
 
 
 _ANY_FIELD = frozenset(COMMON_FIELDS).union(*TYPES.values())  # of some record type
+
+
+def _names_fields(values: Sequence[Any]) -> bool:
+    """Whether a row names a record's fields (a header whose first cell is a notes
+    column's, ``#序号``), beyond its first filled cell."""
+    names = [_column_name(v) for v in values if not is_empty(v)][1:]
+    return any(_column_field(name) in _ANY_FIELD for name in names)
 
 
 def _column_name(cell: Any) -> str:

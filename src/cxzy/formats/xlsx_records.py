@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
@@ -94,29 +95,65 @@ def _open(data: bytes, name: str, *, formulas: bool = False) -> Any:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    if _strict(data):  # (openpyxl found no sheet in it: "held no records", exit 0)
+        raise Violation("xlsx_strict", file=name)
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        ValueError,
-        EOFError,
-        ParseError,
-        OSError,
-    ) as error:
+        with warnings.catch_warnings():  # (its warnings about parts it drops: not ours to show)
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
+    except MemoryError:
+        raise
+    except Exception as error:  # a file from anywhere, parsed by a library: any failure
+        # of its reader says the file is not one it reads (an empty chart sheet made
+        # openpyxl fail with an AttributeError, shown as cxzy's internal error)
         if Path(name).name.startswith("~$"):
             raise Violation("xlsx_lock_file", file=name) from None
         if isinstance(error, zipfile.BadZipFile | InvalidFileException):
             raise Violation("xlsx_unreadable", file=name, reason=Violation("not_zip")) from None
-        reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        reason: Any = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
+        if not isinstance(error, _MALFORMED):  # (an odd part of it the library trips on)
+            reason = Violation("xlsx_reader_failed", error=reason)
         raise Violation("xlsx_unreadable", file=name, reason=reason) from None
 
 
-def _rows(sheet: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+# What openpyxl raises for a file whose content is malformed (any other failure is
+# its own, on a part of the file it does not expect)
+_MALFORMED = (KeyError, ValueError, EOFError, ParseError, OSError)
+
+
+# The relationship "Strict Open XML" (one of Excel's "Save as" types) names its
+# workbook with, where every other workbook names it with schemas.openxmlformats.org
+_STRICT = b"purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+
+
+def _strict(data: bytes) -> bool:
+    """Whether the file is a workbook in Strict Open XML, which openpyxl reads as one
+    without sheets."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return _STRICT in archive.read("_rels/.rels")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
+        return False  # (said as unreadable by the reader)
+
+
+def _rows(sheet: Any, *, saved_empty: bool = False) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The sheet's rows of values. ``saved_empty``: a formula's result saved as an
+    empty text (``=IF(D4="","",10)`` dragged below the records) reads as ``""``,
+    not as no value (which a formula's cell has when its result was never saved)."""
     sheet.reset_dimensions()  # the stored size may be wrong (files from other programs)
-    for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        yield number, [_unescaped(cell) for cell in cells]
+    if not saved_empty:
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, [_unescaped(value) for value in values]
+        return
+    for number, cells in enumerate(sheet.iter_rows(min_row=1), start=1):
+        yield number, [_saved_value(cell) for cell in cells]
+
+
+def _saved_value(cell: Any) -> Any:
+    value = cell.value
+    if value is None and getattr(cell, "data_type", None) == "str":
+        return ""  # (t="str" with an empty <v>: Excel's saved empty result)
+    return _unescaped(value)
 
 
 # A character the file's XML may not hold as itself, as the file format writes it
@@ -388,7 +425,7 @@ def read_xlsx_records(
             xml = _sheet_xml(archive, sheet)  # (as big as the sheet: not kept)
             layout, with_formulas = _layout(xml), _may_hold_formulas(xml)
             del xml
-            rows = _rows(sheet)
+            rows = _rows(sheet, saved_empty=with_formulas)
             if with_formulas:
                 formulas = formulas or _open(data, name, formulas=True)
                 rows = _with_unsaved(rows, _rows(formulas[sheet.title]))
