@@ -530,3 +530,25 @@ def test_control_characters_from_events_are_written_out_not_acted_on(cli, tmp_pa
     book = load_workbook(tmp_path / "fill-in.xlsx")
     assert "\x1b" not in book.properties.title
     assert cli.run("import", tmp_path / "fill-in.xlsx").code == 0  # (a workbook, empty)
+
+
+def test_long_names_a_file_may_hold_work_and_longer_ones_are_one_line(cli, tmp_path):
+    """A store named in 80 Chinese characters (240 bytes, a name may hold 255) was an
+    internal error: the hidden name it is made under ran past 255. So was a report
+    named in 252 bytes (its part file), and any name longer than a file's may be."""
+    demo = Path(__file__).resolve().parents[1] / "events" / "demo.jsonl"
+    store = tmp_path / ("台帐" * 40 + ".db")
+    res = cli.run("import", demo, store=store)
+    assert res.code == 0 and store.exists(), str(res)
+    report = tmp_path / ("c" * 249 + ".md")
+    res = cli.run("report", "--as-of", "2012-11-07", "--output", report, store=store)
+    assert res.code == 0 and report.exists(), str(res)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([store.name, report.name])
+    too_long = tmp_path / ("台帐" * 43 + ".db")  # 261 bytes
+    for args in (["import", demo], ["status"]):
+        res = cli.run(*args, store=too_long)
+        assert res.code == 1 and len(res.err_lines) == 1, str(res)
+        assert "its name is too long (a file's name holds at most 255 bytes" in res.err
+    res = cli.run("report", "--output", tmp_path / ("c" * 300 + ".md"), store=store)
+    assert res.code == 1 and "internal error" not in res.err and "name is too long" in res.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([store.name, report.name])

@@ -1547,6 +1547,10 @@ MESSAGES.update(
         "os.full": {"en": "no space left on the disk", "zh": "磁盘空间不足"},
         "os.is_dir": {"en": "is a folder", "zh": "是文件夹"},
         "os.too_large": {"en": "larger than a file may be here", "zh": "超出此处允许的文件大小"},
+        "os.name_too_long": {
+            "en": "its name is too long (a file's name holds at most 255 bytes: 85 Chinese characters)",
+            "zh": "名称过长(文件名最多 255 字节,约 85 个汉字)",
+        },
         "output_not_dir": {
             "en": "{file} is a file; --format csv writes into a folder",
             "zh": "{file} 是文件;--format csv 需要写入文件夹",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import os
 import socket
 from collections.abc import Iterator
@@ -137,8 +138,19 @@ def _empty_file(path: Path) -> bool:
 def _prefix(path: Path) -> str:
     """The hidden names of the stores being made for ``path`` on this machine begin
     so (the process's id follows: a folder shared between machines may hold
-    another's)."""
-    return f".{path.name}.{socket.gethostname()}."
+    another's). A name too long to take them (a file's name holds 255 bytes) is
+    named by its digest instead: a store named in 80 Chinese characters was an
+    internal error ("File name too long")."""
+    prefix = f".{path.name}.{socket.gethostname()}."
+    if len(os.fsencode(prefix)) > _LONGEST_PREFIX:
+        digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:24]
+        prefix = f".{digest}.{socket.gethostname()[:64]}."
+    return prefix
+
+
+# 255 bytes in a name, less what follows the prefix: a process id (up to 10 digits),
+# ".new" and SQLite's "-journal"
+_LONGEST_PREFIX = 255 - 10 - len(".new") - len("-journal")
 
 
 def _left_by_the_dead(path: Path) -> Iterator[Path]:

@@ -112,7 +112,14 @@ def resolve_store(
         raise Violation(
             "store_in_memory" if target == ":memory:" else "store_not_a_path", store=target
         )
-    return StoreLocation("sqlite", str(Path(target).expanduser()))
+    path = Path(target).expanduser()
+    if any(len(os.fsencode(part)) > NAME_MAX for part in path.parts):
+        # (said before an import's work: its store was to take the name at the end)
+        raise Violation("store_unreadable", store=target, reason=Violation("os.name_too_long"))
+    return StoreLocation("sqlite", str(path))
+
+
+NAME_MAX = 255  # bytes in a file's or folder's name (Linux, macOS, Windows' NTFS in UTF-16)
 
 
 def on_read_only_media(path: Path) -> bool:
@@ -182,10 +189,15 @@ def refuse_no_file(location: StoreLocation) -> None:
     """Refuse a SQLite store's path that names a folder, a device (``/dev/null``) or
     a pipe: SQLite's own words were "disk I/O error", or "no store" for reading."""
     path = location.path
-    if path.is_dir():
-        raise Violation("store_is_dir", store=location.display())
-    if path.exists() and not path.is_file():
-        raise Violation("store_not_a_file", store=location.display())
+    try:
+        if path.is_dir():
+            raise Violation("store_is_dir", store=location.display())
+        if path.exists() and not path.is_file():
+            raise Violation("store_not_a_file", store=location.display())
+    except OSError as error:  # (a name too long: "internal error")
+        raise Violation(
+            "store_unreadable", store=location.display(), reason=os_reason(error)
+        ) from None
 
 
 def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bool = False) -> bool:

@@ -108,6 +108,7 @@ _OS_REASONS = {
     "EDQUOT": "os.full",
     "EISDIR": "os.is_dir",
     "EFBIG": "os.too_large",
+    "ENAMETOOLONG": "os.name_too_long",
 }
 
 

@@ -6,6 +6,7 @@ files (the CSV ledger's folder) are one paper: all of them are replaced, or none
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -14,12 +15,21 @@ from pathlib import Path
 
 def part_of(path: Path) -> Path:
     """Where ``path`` is written before it replaces the file of that name."""
-    return path.with_name(path.name + ".part")
+    return _beside(path, ".part")
 
 
 def aside(path: Path) -> Path:
     """Where the file there before is kept until every new file is in place."""
-    return path.with_name(path.name + ".old")
+    return _beside(path, ".old")
+
+
+def _beside(path: Path, suffix: str) -> Path:
+    """``path`` with ``suffix``, or for a name too long to take it (a name holds 255
+    bytes: a report named at 252 could not be written), a hidden name of its digest."""
+    if len(os.fsencode(path.name + suffix)) <= 255:
+        return path.with_name(path.name + suffix)
+    digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:32]
+    return path.with_name(f".{digest}{suffix}")
 
 
 def not_written(path: Path, error: OSError) -> OSError:
