@@ -1105,3 +1105,22 @@ async def test_a_view_opened_just_after_the_connection_dropped_is_shown(pg, serv
 
             table = app.screen.query_one(DataTable)
             assert await _wait(pilot, lambda: not table.loading and table.row_count > 0, 10)
+
+
+def test_moments_come_from_the_servers_clock_not_the_terminals(pg, tmp_path, capsys):
+    """Every terminal that writes into one PostgreSQL store reads the same clock, the
+    server's: a PC whose clock was slow showed its import "as known at" a moment
+    before it was made, and one a day fast made verify call a genuine import altered.
+    (This process's clock is set years back; the server's is not.)"""
+    from freezegun import freeze_time
+
+    demo = Path(__file__).resolve().parents[1] / "events" / "demo.jsonl"
+    with freeze_time("2020-01-01T00:00:00Z"):
+        code, _, err = cli(capsys, "--store", pg, "import", str(demo))
+        assert code == 0, err
+    year = str(date.today().year)
+    assert {r["recorded"][:4] for r in log(capsys, pg)} == {year}
+    code, out, err = cli(capsys, "--store", pg, "checkpoint")
+    assert code == 0 and out.strip().split(":", 3)[3].startswith(year), out + err
+    code, out, err = cli(capsys, "--store", pg, "verify")
+    assert code == 0, err

@@ -292,6 +292,28 @@ def test_a_figures_table_dropped_by_hand_is_said_never_made_again_empty(store, c
     assert main(["--store", str(store), "verify", "--figures"]) == 0
 
 
+def test_the_chains_links_dropped_by_hand_send_to_a_backup_not_to_a_rebuild(store, capsys):
+    """cx_chain dropped (after an edit of the log, say) was said as any figure's
+    table: "cxzy store rebuild makes them again", which chains the log as it now
+    is. Its links vouch for the log: a backup first; a rebuild only failing one,
+    after which verify says which links it made."""
+    with sqlite3.connect(store) as db:
+        db.execute("DROP TABLE cx_chain")
+    for command in (["status"], ["verify"]):
+        assert main(["--store", str(store), "--lang", "en", *command]) == 1, command
+        err = capsys.readouterr().err
+        assert err.strip().splitlines() == [
+            f"store {store} has lost the links of its hash chain (cx_chain dropped outside "
+            "cxzy; nothing was changed): they vouch for the log and cannot be made again "
+            "from it. Restore the store from a backup; only if there is none, cxzy store "
+            "rebuild chains the log as it now is (verify then says which links it made)"
+        ], command
+    assert main(["--store", str(store), "--lang", "en", "store", "rebuild"]) == 0
+    capsys.readouterr()
+    assert main(["--store", str(store), "--lang", "en", "verify"]) == 0
+    assert "positions 1–544 were chained when the read model was rebuilt" in capsys.readouterr().err
+
+
 def test_a_log_table_dropped_by_hand_is_said_and_nothing_made(store, capsys):
     with sqlite3.connect(store) as db:
         db.execute("DROP TABLE stored_events")

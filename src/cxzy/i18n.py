@@ -547,6 +547,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库 {store} 缺少其日志表({tables}):它在 cxzy 之外被改动过;"
         "请从备份恢复(未做任何改动)",
     },
+    "store_chain_missing": {
+        "en": "store {store} has lost the links of its hash chain ({tables} dropped outside "
+        "cxzy; nothing was changed): they vouch for the log and cannot be made again from "
+        "it. Restore the store from a backup; only if there is none, cxzy store rebuild "
+        "chains the log as it now is (verify then says which links it made)",
+        "zh": "数据库 {store} 缺少哈希链的链接(表 {tables} 在 cxzy 之外被删除;未做任何改动):"
+        "它们为日志作证,无法由日志重新生成。请从备份恢复;只有在没有备份时,才用 cxzy store "
+        "rebuild 按日志现状重新成链(之后 verify 会指出哪些链接是重建的)",
+    },
     "store_figures_missing": {
         "en": "store {store} lacks tables of its figures ({tables}): they were dropped "
         "outside cxzy; nothing was changed. The log is not in them: cxzy store rebuild "

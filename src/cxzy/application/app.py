@@ -10,7 +10,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -247,7 +247,8 @@ class CampaignApp(Application):
                     self.read_model.refresh_statistics(cursor)
                 if transaction.commit_noted and transaction.positions is not None:
                     first, last = transaction.positions
-                    self.read_model.note_commit(cursor, first, last, datetime.now(UTC))
+                    moment = self.read_model.now(cursor)
+                    self.read_model.note_commit(cursor, first, last, moment)
         except _Discarded:
             pass
 
@@ -466,6 +467,10 @@ class ImportTransaction:
 
     def registry(self) -> tuple[Registry, int]:
         return self.app.registry(self.cursor)
+
+    def now(self) -> datetime:
+        """This moment by the store's clock (:meth:`ReadModel.now`)."""
+        return self.app.read_model.now(self.cursor)
 
     def head(self) -> int:
         """The log's last position, as this transaction sees it."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from cxzy.application.app import CampaignApp
@@ -276,8 +276,8 @@ def _check_commits(app: CampaignApp, head: int) -> str | None:
     does (a writer's clock behind the one before it can make that so). Returns
     when the import of ``head`` committed (None: not kept)."""
     rm = app.read_model
-    now = utc_text(datetime.now(UTC) + timedelta(days=1))
     with app.snapshot() as c:
+        now = utc_text(rm.now(c) + timedelta(days=1))
         commits = rm.commits(c, head)
         previous = 0
         for last, first, committed in commits:

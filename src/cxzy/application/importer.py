@@ -18,7 +18,7 @@ import getpass
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -229,7 +229,7 @@ class _Check:
         # reached the store together (all or nothing), so "as known at" a moment while
         # a long import ran shows all of it or none, never the part checked by then
         # (each event's own creation moment spread a 20,000-record file over a second)
-        self.moment = datetime.now(UTC)
+        self.moment = transaction.now()
         self.registry: Registry
         self.registry, self.head = transaction.registry()
         # Aggregates that may take more records (None: known not to exist): units and

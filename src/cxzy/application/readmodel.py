@@ -846,6 +846,17 @@ class ReadModel:
             self._commits_seen = self.dialect.has_column(cursor, "cx_commits", "committed")
         return self._commits_seen
 
+    def now(self, cursor: Any) -> datetime:
+        """This moment by the store's clock: PostgreSQL's, which every terminal that
+        writes into it shares (each PC's own clock set the moments "as known at"
+        reads: one slow showed an import before it was made, one a day fast made
+        ``verify`` call a genuine import altered); for a SQLite file, this machine's."""
+        if self.dialect.name == "postgresql":
+            moment = self._one(cursor, "SELECT clock_timestamp()")
+            if isinstance(moment, datetime) and moment.tzinfo is not None:
+                return moment.astimezone(UTC)
+        return datetime.now(UTC)
+
     def note_commit(self, cursor: Any, first: int, last: int, moment: datetime) -> None:
         """An import's positions ``first`` … ``last``, about to be committed at
         ``moment`` (the table made first in a store written before it)."""

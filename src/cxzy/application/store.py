@@ -290,7 +290,10 @@ def check_tables(location: StoreLocation, present: set[str], *, tracked: bool) -
         raise Violation("store_log_missing", store=location.display(), tables=", ".join(gone))
     gone = [table for table in TABLES if table not in present]
     if gone and tracked:
-        raise Violation("store_figures_missing", store=location.display(), tables=", ".join(gone))
+        # the chain's links vouch for the log, and a rebuild can only chain it as it
+        # now is: "rebuild makes them again" sent the office to re-chain an edited log
+        code = "store_chain_missing" if "cx_chain" in gone else "store_figures_missing"
+        raise Violation(code, store=location.display(), tables=", ".join(gone))
 
 
 _MISSING_SCHEMA = re.compile(r'schema "(?P<name>[^"]*)" does not exist')
