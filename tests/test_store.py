@@ -314,6 +314,24 @@ def test_the_chains_links_dropped_by_hand_send_to_a_backup_not_to_a_rebuild(stor
     assert "positions 1–544 were chained when the read model was rebuilt" in capsys.readouterr().err
 
 
+def test_the_figures_tracking_row_edited_by_hand_is_mended_by_a_rebuild(store, capsys):
+    """The read model's row in eventsourcing's tracking table set back (to 100) had
+    the records after it projected again: "damaged … must be restored from a
+    backup", from every command and from ``store rebuild`` too, on an intact log."""
+    before = status_json(store, "2011-07-15")
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE tracking SET notification_id = 100 WHERE application_name LIKE 'cxzy%'")
+    assert main(["--store", str(store), "--lang", "en", "status"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"store {store}'s figures hold its log up to position 544, but are marked as made "
+        "up to 100 (eventsourcing's tracking table, changed outside cxzy); nothing was "
+        "changed. The log is not in them: cxzy store rebuild makes them again from it"
+    )
+    assert main(["--store", str(store), "--lang", "en", "store", "rebuild"]) == 0
+    assert status_json(store, "2011-07-15") == before
+    assert main(["--store", str(store), "verify", "--figures"]) == 0
+
+
 def test_a_log_table_dropped_by_hand_is_said_and_nothing_made(store, capsys):
     with sqlite3.connect(store) as db:
         db.execute("DROP TABLE stored_events")

@@ -837,6 +837,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库已损坏:存储的事件的聚合 id '{id}' 不是 cxzy 写入的(有记录被绕过 cxzy"
         " 添加或改动);须从备份恢复数据库",
     },
+    "store_figures_out_of_step": {
+        "en": "store {store}'s figures hold its log up to position {held}, but are marked "
+        "as made up to {tracked} (eventsourcing's tracking table, changed outside cxzy); "
+        "nothing was changed. The log is not in them: cxzy store rebuild makes them again "
+        "from it",
+        "zh": "数据库 {store} 的统计数据已包含日志至位置 {held},却被标记为只生成到 {tracked}"
+        "(eventsourcing 的 tracking 表在 cxzy 之外被改动);未做任何改动。日志不在其中:"
+        "cxzy store rebuild 可由日志重新生成",
+    },
     "log_unprojectable": {
         "en": "store {store} is damaged: its events from log position {first} on break the"
         " campaign's rules (added, moved or altered outside cxzy); cxzy verify says where,"

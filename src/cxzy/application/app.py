@@ -339,6 +339,12 @@ class CampaignApp(Application):
             head = recorder.max_notification_id() or 0  # type: ignore[attr-defined]
             if tracked >= head:
                 return 0
+            held = self.read_model.head(c) if tracked else 0
+            if held > tracked:  # (the tracking row edited: the log's records after it
+                # were projected again, and said to break the rules; even a rebuild was)
+                raise Violation(
+                    "store_figures_out_of_step", store=self.store_name, tracked=tracked, held=held
+                )
             # (said once the tables are dropped: a reader that may not write says
             # nothing of a rebuild it cannot do)
             return self._remake(c, tracked, head, on_start=on_rebuild if tracked == 0 else None)
@@ -615,7 +621,7 @@ def open_app(
             except BaseException:
                 app.close()
                 raise
-            if not read_only:
+            if not read_only and not figures_gone:  # (a rebuild makes them all anew)
                 try:
                     app.ensure_read_model(on_rebuild)
                 except BaseException:  # (its connections too: a reader opens it again)
