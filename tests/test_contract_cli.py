@@ -801,3 +801,18 @@ def test_audit_without_json_is_a_usage_error_not_ignored(cli):
     res = cli.run("status", "--audit", lang=None)
     assert res.code == 2 and "--audit 只用于 --format json" in res.err, res.err
     assert cli.run("status", "--audit", "--format", "json").code == 0
+
+
+def test_names_in_messages_of_success_show_their_control_characters(cli, tmp_path):
+    """A store or output named with a line break or an escape sequence (a script's
+    slip) was printed raw by "made a new store at", the report's "written" and
+    the like, where every refusal showed it: the terminal acted on it."""
+    demo = tmp_path / "prelude.jsonl"
+    demo.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in prelude()))
+    store = tmp_path / "bad\nname\x1b[31m.db"
+    res = cli.run("import", demo, store=store)
+    assert res.code == 0, str(res)
+    assert "made a new store at" in res.err and "bad⏎name^[[31m.db" in res.err, res.err
+    report = tmp_path / "r\x1b[2J.md"
+    res = cli.run("report", "--output", report, store=store)
+    assert res.code == 0 and "r^[[2J.md" in res.out and "\x1b" not in res.out + res.err, str(res)

@@ -14,6 +14,7 @@ from cxzy.application.audit import Checkpoint, VerifyReport, verify
 from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.store import StoreLocation, failures_named
 from cxzy.cli.exits import EXIT_OK, EXIT_REFUSED
+from cxzy.cli.messages import say
 from cxzy.cli.progress import progress
 from cxzy.cli.usage import Once
 from cxzy.domain.errors import Violation
@@ -50,15 +51,11 @@ def open_for_audit(
     return open_reading(location, on_rebuild, on_as_is)  # (one that may only be read)
 
 
-def _say(console: Console, text: str) -> None:
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
-
-
 def _broken(report: VerifyReport, err: Console, lang: str) -> int:
     assert report.broken is not None
     brk = report.broken
     reason = message(brk.reason, lang, **brk.params)
-    _say(err, message("verify_broken", lang, position=brk.position, reason=reason))
+    say(err, message("verify_broken", lang, position=brk.position, reason=reason))
     return EXIT_BROKEN
 
 
@@ -78,15 +75,15 @@ def cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
         app.close()
     if not report.ok:
         return _broken(report, err, lang)
-    _say(out, message("verify_ok", lang, count=report.checked, head=report.head))
+    say(out, message("verify_ok", lang, count=report.checked, head=report.head))
     if against is not None:
-        _say(
+        say(
             out,
             message("verify_extends", lang, position=against.position, recorded=against.recorded),
         )
     if report.rebuilt is not None:
         first, last = report.rebuilt
-        _say(err, message("verify_rebuilt", lang, first=first, last=last, at=report.rebuilt_at))
+        say(err, message("verify_rebuilt", lang, first=first, last=last, at=report.rebuilt_at))
     if args.figures:
         return _figures_checked(args.location, out, err, lang)
     return EXIT_OK
@@ -109,9 +106,9 @@ def _figures_checked(location: StoreLocation, out: Console, err: Console, lang: 
         # (a watching terminal's role: the rebuild it makes and rolls back is a write)
         raise Violation("verify_figures_writer", store=location.display()) from None
     if unlike:
-        _say(err, message("verify_figures_unlike", lang, tables=", ".join(unlike)))
+        say(err, message("verify_figures_unlike", lang, tables=", ".join(unlike)))
         return EXIT_BROKEN
-    _say(out, message("verify_figures_ok", lang))
+    say(out, message("verify_figures_ok", lang))
     return EXIT_OK
 
 

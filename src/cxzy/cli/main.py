@@ -370,7 +370,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_REFUSED
     if made:
         with contextlib.suppress(OSError):
-            err.print(t("store_made", lang, store=location.display()), highlight=False)
+            say(err, t("store_made", lang, store=location.display()))
     key = "dry_run_ok" if args.dry_run else "imported"
     said = t(key, lang, written=result.written, skipped=result.skipped, position=result.position)
     try:

@@ -8,12 +8,14 @@ from rich.console import Console
 
 from cxzy.domain.moments import iso_moment
 from cxzy.i18n import t
+from cxzy.literal import one_line
 
 
 def say(console: Console, text: str) -> None:
     """One message, on one line however long (a file or pipe gets 160 columns: a
-    store's name cut a message in two, a trailing space at the cut)."""
-    console.print(text, markup=False, highlight=False, soft_wrap=True)
+    store's name cut a message in two, a trailing space at the cut), what it quotes
+    (a file's name) with its control characters shown, not acted on."""
+    console.print(one_line(text), markup=False, highlight=False, soft_wrap=True)
 
 
 def say_known_nothing(err: Console, lang: str, position: int, moment: datetime | None) -> None:
