@@ -994,3 +994,29 @@ def test_a_password_in_a_url_that_is_no_url_is_not_printed(capsys):
     assert main(["--lang", "en", "--store", url, "status"]) == 1
     err = capsys.readouterr().err
     assert "b/c" not in err and "postgresql://office:***@" in err, err
+
+
+def test_a_link_to_nowhere_and_an_empty_database_are_not_made_stores(tmp_path, capsys):
+    """A store that is a symbolic link to a drive not mounted: a refused import left a
+    store file at the link's target, and status said "no campaign". An empty SQLite
+    database (made by ``sqlite3 x.db``) was given cxzy's tables by ``log``."""
+    demo = str(EVENTS / "demo.jsonl")
+    link = tmp_path / "office.db"
+    link.symlink_to(tmp_path / "mnt" / "office.db")
+    for command in (["import", demo], ["status"]):
+        assert main(["--store", str(link), "--lang", "en", *command]) == 1
+        assert capsys.readouterr().err.strip() == (
+            f"store {link} is a symbolic link to {tmp_path / 'mnt' / 'office.db'}, which does "
+            "not exist (a drive not mounted?); nothing was made"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["office.db"]
+    empty = tmp_path / "empty.db"
+    with closing(sqlite3.connect(empty)) as db:
+        db.execute("CREATE TABLE t (x)")
+        db.execute("DROP TABLE t")
+    for command in (["log"], ["status"], ["verify"]):
+        assert main(["--store", str(empty), "--lang", "en", *command]) == 1, command
+        assert "no store at" in capsys.readouterr().err
+    with closing(sqlite3.connect(empty)) as db:
+        assert db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone() == (0,)
+    assert main(["--store", str(empty), "--lang", "en", "import", demo]) == 0  # (made there)

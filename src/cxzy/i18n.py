@@ -837,6 +837,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库已损坏:存储的事件的聚合 id '{id}' 不是 cxzy 写入的(有记录被绕过 cxzy"
         " 添加或改动);须从备份恢复数据库",
     },
+    "store_dangling_link": {
+        "en": "store {store} is a symbolic link to {target}, which does not exist (a drive "
+        "not mounted?); nothing was made",
+        "zh": "数据库 {store} 是指向 {target} 的符号链接,而目标不存在(磁盘未挂载?);未做任何改动",
+    },
     "store_figures_out_of_step": {
         "en": "store {store}'s figures hold its log up to position {held}, but are marked "
         "as made up to {tracked} (eventsourcing's tracking table, changed outside cxzy); "

@@ -190,6 +190,10 @@ def refuse_no_file(location: StoreLocation) -> None:
     a pipe: SQLite's own words were "disk I/O error", or "no store" for reading."""
     path = location.path
     try:
+        if path.is_symlink() and not path.exists():  # (to a drive not mounted, say: a
+            # store made there, or left there by a refused import, was not the office's)
+            target = os.readlink(path)
+            raise Violation("store_dangling_link", store=location.display(), target=target)
         if path.is_dir():
             raise Violation("store_is_dir", store=location.display())
         if path.exists() and not path.is_file():
@@ -232,6 +236,8 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
             if "cx_meta" not in tables:
                 if tables:
                     raise Violation("not_a_store", store=location.display())
+                if not create:  # (an empty database: a command that reads made its tables)
+                    raise Violation("no_store", store=location.display())
                 return True
 
             def value_of(table: str, column: str, key: str, value: str) -> Any:
