@@ -1124,3 +1124,25 @@ def test_moments_come_from_the_servers_clock_not_the_terminals(pg, tmp_path, cap
     assert code == 0 and out.strip().split(":", 3)[3].startswith(year), out + err
     code, out, err = cli(capsys, "--store", pg, "verify")
     assert code == 0, err
+
+
+def test_a_dry_run_into_an_empty_schema_makes_nothing_and_suggested_sql_runs(pg, server, capsys):
+    """A dry run into a schema without cxzy's tables made them all (a write), and
+    a reader's dry run there was told "no store … import events first". SQL that a
+    message suggests names a database or a role as SQL must (quoted when not plain)."""
+    demo = Path(__file__).resolve().parents[1] / "events" / "demo.jsonl"
+    code, out, err = cli(capsys, "--store", pg, "import", "--dry-run", str(demo))
+    assert code == 0 and "would write 544 records" in out, err
+    schema = parse_qs(urlsplit(pg).query)["schema"][0]
+    with psycopg.connect(server) as conn:
+        tables = conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = %s", [schema]
+        ).fetchone()
+    assert tables == (0,)
+    code, _, err = cli(capsys, "--store", pg, "status")
+    assert code == 1 and "no store at" in err, err
+    odd = urlsplit(server)._replace(path="/no such/db").geturl()
+    code, _, err = cli(capsys, "--store", odd, "status")
+    assert code == 1 and 'CREATE DATABASE "no such/db"' in err, err
+    code, _, err = cli(capsys, "--store", f"{server}?schema=1abc", "status")
+    assert code == 1 and "beginning with a letter or _" in err, err

@@ -652,8 +652,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{store}:{schema} 是 SQL 的保留字,不能在这里作 schema 名:请另起一个名字",
     },
     "schema_name": {
-        "en": "{store}: a schema name of lower-case letters, digits and _ only, please ({schema} is not one)",
-        "zh": "{store}:schema 名只能用小写字母、数字和下划线({schema} 不符合)",
+        "en": "{store}: a schema name of lower-case letters, digits and _ only, beginning with a letter or _, please ({schema} is not one)",
+        "zh": "{store}:schema 名只能用小写字母、数字和下划线,并以字母或下划线开头({schema} 不符合)",
     },
     "pg_no_role": {
         "en": "{store}: PostgreSQL has no user {name} (give another in the URL: postgresql://USER@…)",

@@ -466,6 +466,8 @@ def _refused(location: StoreLocation, error: BaseException) -> Violation:
         found = pattern.search(said)
         if found:
             name = found.groupdict().get("name", "")
+            if code == "pg_no_database":  # (said in the SQL that makes it)
+                name = sql_name(name)
             where = f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}"
             return Violation(code, store=location.display(), name=name, server=where)
     reason = (said.strip().splitlines() or [""])[-1].strip()
@@ -510,7 +512,10 @@ def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False)
             unreadable = connection.execute(_PG_UNREADABLE, [schema, ours]).fetchall()
             if unreadable:
                 raise Violation(
-                    "pg_no_read", store=location.display(), user=env["POSTGRES_USER"], schema=schema
+                    "pg_no_read",
+                    store=location.display(),
+                    user=sql_name(env["POSTGRES_USER"]),
+                    schema=schema,
                 )
 
             def value_of(table: str, column: str, key: str, value: str) -> Any:
@@ -523,13 +528,24 @@ def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False)
     except psycopg.Error as error:
         if "permission denied" in str(error):
             raise Violation(
-                "pg_no_read", store=location.display(), user=env["POSTGRES_USER"], schema=schema
+                "pg_no_read",
+                store=location.display(),
+                user=sql_name(env["POSTGRES_USER"]),
+                schema=schema,
             ) from None
         raise _refused(location, error) from None
     return True
 
 
 _PLAIN_SCHEMA = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def sql_name(name: str) -> str:
+    """A role's, a database's name as the SQL a message suggests must write it: in
+    double quotes unless plain ("GRANT … TO Probe Reader" would not run)."""
+    if _PLAIN_SCHEMA.fullmatch(name):
+        return name
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _schema(location: StoreLocation, given: list[str] | None) -> str:

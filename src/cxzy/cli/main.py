@@ -41,6 +41,7 @@ from cxzy.application.status import StatusQuery
 from cxzy.application.store import (
     WRITE_WAIT_SECONDS,
     StoreLocation,
+    check_postgres_store,
     refuse_no_file,
     resolve_store,
     snapshot,
@@ -301,8 +302,11 @@ def _checked_against(location: StoreLocation, dry_run: bool) -> Iterator[StoreLo
     """The store an import writes into: ``location``, or for a dry run, an empty
     store in memory when there is none (none is made), and a temporary copy when
     this process may not write it (decision 155)."""
-    if not dry_run or location.kind != "sqlite":
+    if not dry_run:
         yield location
+    elif location.kind == "postgresql":  # (cxzy's tables made by a dry run: a write)
+        there = check_postgres_store(location)
+        yield location if there else StoreLocation("sqlite", ":memory:")
     elif not location.exists():
         yield StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
     elif not writable(location.path):
