@@ -38,6 +38,7 @@ from cxzy.application.store import resolve_store
 from cxzy.cli import main
 from cxzy.domain.errors import Violation
 from cxzy.tui.app import CxzyApp
+from cxzy.tui.components.header_bar import HeaderBar
 from test_audit_properties import _interleaved, _status_at, history
 from test_store import OLDER_CX_OPEN
 
@@ -758,11 +759,14 @@ async def test_a_dashboard_says_disconnected_for_as_long_as_the_store_is_unreach
         assert not any(seen), seen
         notice = app.screen.query_one("#notice", Static)
         assert notice.display and "与数据库的连接已断开" in str(notice.render())
+        header = app.screen.query_one(HeaderBar)  # (it said 实时, LIVE, all along)
+        assert " 连接中断 " in str(header.render()) and "实时" not in str(header.render())
         said = [n.message for n in app._notifications]
         assert not [m for m in said if "couldn't" in m], said
         down.clear()
         assert await _wait(pilot, lambda: app.connected, 10)
         assert not notice.display and not list(app._notifications)
+        assert " 实时 " in str(header.render()) and "连接中断" not in str(header.render())
 
 
 async def test_a_read_whose_connection_was_ended_says_reconnecting_not_cannot_open(

@@ -965,6 +965,7 @@ LABELS: dict[str, dict[str, str]] = {
     "log_empty": {"zh": "(没有符合条件的记录)", "en": "(no matching records)"},
     # -- the dashboard -------------------------------------------------------------
     "tui_live": {"zh": "实时", "en": "LIVE"},
+    "tui_offline": {"zh": "连接中断", "en": "OFFLINE"},
     "tui_historical": {"zh": "历史视图", "en": "HISTORICAL VIEW"},
     "tui_past_day": {"zh": "回看 {day}", "en": "viewing {day}"},
     "tui_ahead": {"zh": "预看", "en": "AHEAD"},

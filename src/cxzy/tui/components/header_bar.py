@@ -21,11 +21,24 @@ class HeaderBar(Static):
 
     _shown = Text()
     _last: tuple[Snapshot, ViewClock, str] | None = None
+    #: whether the store is reachable (a PostgreSQL connection lost: not "LIVE")
+    connected = True
 
     def on_resize(self) -> None:
         if self._last is not None:  # the timeline's form depends on the width
             # (and the height Textual gave it: the lines before, wrapped at the new width)
             self.show(*self._last, resized=True)
+
+    def on_mount(self) -> None:
+        if hasattr(self.app, "connected"):  # (the dashboard's: told of each change)
+            self.watch(self.app, "connected", self.show_connected)
+
+    def show_connected(self, connected: bool) -> None:
+        """The store reachable again, or not: the mode says so (it said "LIVE" while
+        the dashboard reconnected, showing the state before)."""
+        self.connected = connected
+        if self._last is not None:
+            self.show(*self._last)
 
     def _timeline(self, report: StatusReport, lang: str) -> Text:
         """The phases and their months; on a narrow terminal their first months only,
@@ -91,6 +104,8 @@ class HeaderBar(Static):
         elif clock.as_of != clock.today:
             badge(t("tui_historical", lang), "black on yellow")
             detail(t("tui_past_day", lang, day=clock.as_of.isoformat()), "yellow", repeats=True)
+        elif not self.connected:
+            badge(t("tui_offline", lang), "white on red")
         else:
             badge(t("tui_live", lang), "black on green")
         step = t("tui_step", lang, step=t("tui_" + clock.step, lang))
