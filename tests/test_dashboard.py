@@ -1889,6 +1889,23 @@ async def test_an_empty_store_offers_the_demo(tmp_path):
         assert "Load demo" not in titles and "Log" in titles, titles
 
 
+async def test_an_empty_store_a_reader_may_not_write_offers_no_demo(tmp_path):
+    """(``cxzy`` passes no loader when the store may only be read: a PostgreSQL
+    reader's `d` said "read-only for you".)"""
+    app = CxzyApp(None, lang="en", today=DAY, live=False, load_demo=None, store_name="office")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, EmptyScreen)
+        said = "\n".join(plain(s) for s in app.screen.query(Static))
+        assert "holds no campaign yet, and you may only read it" in said, said
+        assert "Press d" not in said
+        keys = {b.binding.action for b in app.screen.active_bindings.values() if b.binding.show}
+        assert "load_demo" not in keys and "quit" in keys, keys
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, EmptyScreen) and not list(app._notifications)
+
+
 @pytest.mark.parametrize("made", [False, True])  # no file yet; a store with no campaign
 async def test_an_empty_stores_screen_shows_a_campaign_another_process_imports(tmp_path, made):
     from cxzy.cli.main import opener

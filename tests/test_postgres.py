@@ -34,7 +34,7 @@ from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.importer import Importer
 from cxzy.application.readmodel import READ_MODEL
 from cxzy.application.status import StatusQuery
-from cxzy.application.store import resolve_store
+from cxzy.application.store import may_write, resolve_store
 from cxzy.cli import main
 from cxzy.domain.errors import Violation
 from cxzy.tui.app import CxzyApp
@@ -1150,3 +1150,13 @@ def test_a_dry_run_into_an_empty_schema_makes_nothing_and_suggested_sql_runs(pg,
     assert code == 1 and 'CREATE DATABASE "no such/db"' in err, err
     code, _, err = cli(capsys, "--store", f"{server}?schema=1abc", "status")
     assert code == 1 and "beginning with a letter or _" in err, err
+
+
+def test_the_demo_is_offered_only_to_a_role_that_may_write(pg, server, capsys):
+    """A reader's dashboard on an empty store offered `d` and a command to import
+    with its own URL; `d` then said "read-only for you"."""
+    with reading_role(server, pg) as (_, reader):
+        assert may_write(resolve_store(pg)) and not may_write(resolve_store(reader))
+        assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    with reading_role(server, pg) as (_, reader):  # (granted on the tables made since)
+        assert may_write(resolve_store(pg)) and not may_write(resolve_store(reader))

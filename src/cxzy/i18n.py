@@ -1103,6 +1103,11 @@ LABELS: dict[str, dict[str, str]] = {
         "history, q to quit.\nOr import your campaign's records into it in another terminal "
         "(cxzy --lang en --store {store} import FILE): they appear here.",
     },
+    "tui_empty_read_only": {
+        "zh": "数据库 {store} 中还没有活动,而您只能读取它:活动办公室导入记录后即在此显示。按 q 退出。",
+        "en": "The store {store} holds no campaign yet, and you may only read it: the "
+        "campaign appears here once the office imports its records. q quits.",
+    },
     "tui_empty_named": {
         "zh": "数据库 {store} 中还没有活动。按 d 载入演示历史,按 q 退出。\n"
         "或在另一个终端导入活动的记录(cxzy import 文件),导入后即在此显示。",

@@ -148,6 +148,36 @@ def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
+def may_write(location: StoreLocation) -> bool:
+    """Whether this process (this PostgreSQL role) may write the store, or make it
+    where it is not yet: the dashboard offers to load the demo only then (a
+    reader's `d` said "read-only for you"). True when it cannot tell."""
+    if location.kind == "sqlite":
+        path = location.path
+        if path.exists():
+            return writable(path)
+        folder = next((p for p in path.parents if p.exists()), None)
+        return folder is None or os.access(folder, os.W_OK)
+    import psycopg
+
+    schema = postgres_env(location, create=False)["POSTGRES_SCHEMA"] or "public"
+    try:
+        with _connect(location) as connection:
+            found = connection.execute(_PG_MAY_WRITE, {"schema": schema}).fetchone()
+    except (psycopg.OperationalError, OSError):  # (unreachable: opening it says why)
+        return True
+    return bool(found and found[0])
+
+
+# whether the role may append to the log, or make it: in the schema, or the schema
+_PG_MAY_WRITE = """SELECT CASE
+    WHEN to_regclass(format('%%I.cxzy_events', %(schema)s::text)) IS NOT NULL
+        THEN has_table_privilege(to_regclass(format('%%I.cxzy_events', %(schema)s::text)), 'INSERT')
+    WHEN EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %(schema)s::text)
+        THEN has_schema_privilege(%(schema)s::text, 'CREATE')
+    ELSE has_database_privilege(current_database(), 'CREATE') END"""
+
+
 @contextmanager
 def snapshot(location: StoreLocation) -> Iterator[StoreLocation]:
     """A copy of the SQLite store at ``location`` in a temporary folder, removed at

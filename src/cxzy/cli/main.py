@@ -42,6 +42,7 @@ from cxzy.application.store import (
     WRITE_WAIT_SECONDS,
     StoreLocation,
     check_postgres_store,
+    may_write,
     refuse_no_file,
     resolve_store,
     snapshot,
@@ -593,7 +594,7 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
     dashboard = CxzyApp(
         store,
         lang=args.lang,
-        load_demo=demo_then_open,
+        load_demo=demo_then_open if may_write(location) else None,
         open_store=opener(location),
         store_name=location.display(),
     )

@@ -32,8 +32,16 @@ class EmptyScreen(Screen[None]):
         lang, name = self.app.lang, self.app.store_name  # type: ignore[attr-defined]
         if name is None:
             return t("tui_empty_store", lang)
+        if self.app.load_demo is None:  # type: ignore[attr-defined]
+            return t("tui_empty_read_only", lang, store=literal(name).plain)
         key = "tui_no_store_yet" if self.app.store is None else "tui_empty_named"  # type: ignore[attr-defined]
         return t(key, lang, store=literal(name).plain)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`d` only where the demo can be loaded (a reader may not write the store)."""
+        if action == "load_demo":
+            return self.app.load_demo is not None  # type: ignore[attr-defined]
+        return True
 
     def action_load_demo(self) -> None:
         load = self.app.load_demo  # type: ignore[attr-defined]
