@@ -1020,3 +1020,32 @@ def test_a_link_to_nowhere_and_an_empty_database_are_not_made_stores(tmp_path, c
     with closing(sqlite3.connect(empty)) as db:
         assert db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone() == (0,)
     assert main(["--store", str(empty), "--lang", "en", "import", demo]) == 0  # (made there)
+
+
+def test_a_row_added_to_the_logs_read_model_past_its_end_is_found_and_mended(store, capsys):
+    """A row of cx_log past the log's end: shown by ``cxzy log``, passed by ``verify``,
+    and the next import failed on it with SQLite's words under "cannot open store"."""
+    with sqlite3.connect(store) as db:
+        db.execute(
+            """INSERT INTO cx_log SELECT pos + 1, record_id || 'x', digest, type, unit,
+               entity, at, day, recorded, delay, by_whom, origin, 'FAKE', person, marks
+               FROM cx_log WHERE pos = 544"""
+        )
+    assert main(["--store", str(store), "--lang", "en", "verify"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "log broken at position 545: the read model shows a record here (cx_log) that the "
+        "log does not hold: added outside cxzy (cxzy store rebuild makes the read model "
+        "again from the log)"
+    )
+    awards = store.parent / "award.jsonl"
+    awards.write_text(
+        '{"type": "CommendationAwarded", "at": "2012-11-06", "unit": "133", '
+        '"title": "advanced_org", "level": "province"}\n',
+        encoding="utf-8",
+    )
+    assert main(["--store", str(store), "--lang", "en", "import", str(awards)]) == 1
+    err = capsys.readouterr().err
+    assert "figures already hold a row this import would write" in err, err
+    assert main(["--store", str(store), "--lang", "en", "store", "rebuild"]) == 0
+    assert main(["--store", str(store), "--lang", "en", "import", str(awards)]) == 0
+    assert main(["--store", str(store), "--lang", "en", "verify"]) == 0

@@ -757,6 +757,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the event was written without its chain link (added outside cxzy) and chained later",
         "zh": "该事件写入时没有链入哈希链(绕过 cxzy 添加),是事后补链的",
     },
+    "chain_readmodel_added": {
+        "en": "the read model shows a record here (cx_log) that the log does not hold: added "
+        "outside cxzy (cxzy store rebuild makes the read model again from the log)",
+        "zh": "读模型在此显示了一条日志中并不存在的记录(cx_log):在 cxzy 之外被添加"
+        "(cxzy store rebuild 可由日志重新生成读模型)",
+    },
     "chain_readmodel": {
         "en": "the read model's copy (cx_log: its id, digest, times, who, origin, summary, unit"
         " or entity) differs from the stored event (cxzy store rebuild makes it again from the"
@@ -841,6 +847,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "store {store} is a symbolic link to {target}, which does not exist (a drive "
         "not mounted?); nothing was made",
         "zh": "数据库 {store} 是指向 {target} 的符号链接,而目标不存在(磁盘未挂载?);未做任何改动",
+    },
+    "store_figures_ahead": {
+        "en": "store {store}'s figures already hold a row this import would write (cx_log "
+        "shows a record the log does not: added outside cxzy); nothing was written. cxzy "
+        "verify says where; cxzy store rebuild makes the figures again from the log",
+        "zh": "数据库 {store} 的统计数据中已有本次导入要写入的行(cx_log 显示了日志中没有的记录:"
+        "在 cxzy 之外被添加);未写入任何内容。cxzy verify 可查明位置;cxzy store rebuild 可由日志"
+        "重新生成统计数据",
     },
     "store_figures_out_of_step": {
         "en": "store {store}'s figures hold its log up to position {held}, but are marked "

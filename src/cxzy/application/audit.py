@@ -177,6 +177,11 @@ def _verify(
                     hi=high,
                 )
             }
+        # a row of cx_log where neither the log nor the chain has one (shown by cxzy log;
+        # where the chain has a link, the event was removed: said below)
+        added = set(index).difference(chain, (stored.id for stored in batch))
+        if added:
+            raise _Stop(min(added), "chain_readmodel_added")
         for stored in batch:
             pos = stored.id
             # Positions may have gaps (PostgreSQL numbers rolled-back inserts too); an
@@ -240,6 +245,10 @@ def _verify(
             on_checked(len(batch))
     if chain_head >= expected:
         raise _Stop(expected, "chain_missing")
+    with app.snapshot() as c:  # rows of cx_log past the log's end (a later import failed on them)
+        beyond = rm.value(c, "SELECT MIN(pos) FROM cx_log WHERE pos > :end", end=report.position)
+    if beyond is not None:
+        raise _Stop(int(beyond), "chain_readmodel_added")
     if against is not None and against.position > report.position:
         raise _Stop(report.position + 1, "checkpoint_beyond", checkpoint=against.position)
     if tracked > report.position:

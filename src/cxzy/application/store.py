@@ -395,7 +395,10 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
     if "permission denied" in lowered or "must be owner" in lowered:
         return Violation("store_read_only_role", store=location.display())
     if "readonly" in lowered or "read-only" in lowered or "during recovery" in lowered:
-        # (a PostgreSQL hot standby: "cannot execute LOCK TABLE during recovery")
+        # (a PostgreSQL hot standby: "cannot execute LOCK TABLE during recovery"; a
+        # session read-only by default_transaction_read_only: no file to blame)
+        if location.kind == "postgresql":
+            return Violation("store_read_only_role", store=location.display())
         return Violation("store_read_only", store=location.display(), reason=reason)
     if "database is locked" in lowered or "lock timeout" in lowered:
         return Violation("store_busy", store=location.display())
@@ -405,7 +408,16 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
         return Violation("store_read_only", store=location.display(), reason=reason)
     if "not a database" in lowered or "malformed" in lowered:
         return Violation("store_damaged", store=location.display(), reason=reason)
+    if _FIGURES_CLASH.search(reason):  # (the log is held against other writers: not a race)
+        return Violation("store_figures_ahead", store=location.display())
     return Violation("store_unreadable", store=location.display(), reason=reason)
+
+
+# A write refused because the figures already hold its row: cx_log holds a position
+# or a record id the log does not (a row added outside cxzy)
+_FIGURES_CLASH = re.compile(
+    r'UNIQUE constraint failed: cx_\w+\.|duplicate key value violates unique constraint "cx_'
+)
 
 
 PG_WAIT_SECONDS = 5  # for a connection: the pool's wait, and the handshake's
