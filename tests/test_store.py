@@ -1049,3 +1049,20 @@ def test_a_row_added_to_the_logs_read_model_past_its_end_is_found_and_mended(sto
     assert main(["--store", str(store), "--lang", "en", "store", "rebuild"]) == 0
     assert main(["--store", str(store), "--lang", "en", "import", str(awards)]) == 0
     assert main(["--store", str(store), "--lang", "en", "verify"]) == 0
+
+
+def test_verify_reads_every_page_of_a_sqlite_store_its_indexes_too(store, capsys):
+    """A damaged leaf page of an index: ``log --type`` said "damaged … restore it from
+    a backup, then run cxzy verify", and verify, reading the tables only, passed."""
+    with closing(sqlite3.connect(store)) as db:
+        page = db.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'ix_log_type' AND pagetype = 'leaf'"
+        ).fetchone()[0]
+        size = db.execute("PRAGMA page_size").fetchone()[0]
+    with open(store, "r+b") as file:
+        file.seek((page - 1) * size + 200)
+        file.write(bytes(range(256)) * 2)
+    assert main(["--store", str(store), "--lang", "en", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"store {store} is damaged (") and "restore it from a backup" in err
+    assert len(err.strip().splitlines()) == 1, err

@@ -129,6 +129,12 @@ def _verify(
     recorder: Any = app.recorder
     rm = app.read_model
     with app.snapshot() as c:
+        if rm.dialect.name == "sqlite":  # every page, indexes too: a damaged index page
+            # passed verify, where the command that read it said "damaged … run verify"
+            found = rm.rows(c, "PRAGMA quick_check(1)")
+            if found and found[0][0] != "ok":
+                said = found[0][0].splitlines()[-1]  # (after "*** in database main ***")
+                raise Violation("store_damaged", store=app.store_name, reason=said)
         chain_head = int(rm.value(c, "SELECT MAX(pos) FROM cx_chain") or 0)
         rebuilt_at = rm.value(c, "SELECT value FROM cx_meta WHERE key = 'chain_rebuilt'")
         # a checkpoint's time: its record's, or its import's commit (checkpoints now)
