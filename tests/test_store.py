@@ -251,7 +251,10 @@ def test_a_file_that_is_not_a_store_is_refused_and_left_untouched(tmp_path, caps
     foreign = tmp_path / "other.sqlite3"
     with sqlite3.connect(foreign) as db:
         db.execute("CREATE TABLE customers (id INTEGER)")
-    for path in (text_file, foreign):
+    named_alike = tmp_path / "alike.sqlite3"  # (its cx_meta of other columns: SQLite's words)
+    with sqlite3.connect(named_alike) as db:
+        db.execute("CREATE TABLE cx_meta (k, v)")
+    for path in (text_file, foreign, named_alike):
         before = path.read_bytes()
         with pytest.raises(Violation) as error:
             open_app(location(path), create=True)

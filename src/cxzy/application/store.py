@@ -283,6 +283,8 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
             raise Violation("not_a_store", store=location.display()) from None
         if "malformed" in reason:  # a SQLite file, cut short or overwritten in part
             raise Violation("store_damaged", store=location.display(), reason=reason) from None
+        if "no such column" in reason:  # (a cx_meta made by hand, of other columns)
+            raise Violation("not_a_store", store=location.display()) from None
         raise Violation("store_unreadable", store=location.display(), reason=reason) from None
     return False
 
