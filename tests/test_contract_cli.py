@@ -704,8 +704,21 @@ def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
         ("export", "ledger", "-o", "l.xlsx", "--known-at", "2011-01-01", "--known-at", "x"),
         ("report", "--output", "a.md", "--output", "b.md"),
         ("verify", "--against", "a", "--against", "b"),
+        # (before the command and after it: the one after was read, saying nothing)
+        ("status", "--store", "other.db"),
     ],
-    ids=["type", "unit", "since", "as-of", "known-at", "report", "ledger", "output", "against"],
+    ids=[
+        "type",
+        "unit",
+        "since",
+        "as-of",
+        "known-at",
+        "report",
+        "ledger",
+        "output",
+        "against",
+        "store",
+    ],
 )
 def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
     """argparse kept the last: `log --type A --type B` listed B's records alone, exit 0."""

@@ -156,7 +156,12 @@ def test_known_at_takes_an_offset_as_date_writes_it(cli):
     # `date +%FT%T%z` writes +0800: "not an ISO 8601 date or datetime", and it is one
     cli.ok_import(prelude())
     wanted = cli.status("2010-07-01", "--known-at", "2010-06-01T18:00:00+08:00")
-    for spelled in ("2010-06-01T18:00:00+0800", "2010-06-01T18:00:00+08", "2010-06-01T10:00Z"):
+    for spelled in (
+        "2010-06-01T18:00:00+0800",
+        "2010-06-01T18:00:00+08",
+        "2010-06-01T10:00Z",
+        "2010-06-01t10:00z",
+    ):
         assert cli.status("2010-07-01", "--known-at", spelled) == wanted, spelled
 
 

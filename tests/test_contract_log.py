@@ -443,6 +443,8 @@ def test_the_unit_filter_takes_a_code_in_any_case(full):
     assert res.code == 0 and res.out == full.run("log", "--unit", "JU", "--format", "jsonl").out
     assert res.out and upper
     assert full.run("log", "--unit", "nosuch").code == 1
+    wide = full.run("log", "--unit", "ｊｕ", "--format", "jsonl")  # (as an import reads it)
+    assert wide.code == 0 and wide.out == res.out, str(wide)
 
 
 def test_the_unit_filter_takes_a_units_name(full):

@@ -12,6 +12,7 @@ from cxzy.application.app import CampaignApp
 from cxzy.application.readmodel import Marks, delay_seconds, life_code, shown_marks
 from cxzy.domain.errors import Violation
 from cxzy.domain.jsontext import storable
+from cxzy.domain.registry import halfwidth
 from cxzy.domain.schema import public_record
 
 RECORDS_PAGE = 5_000  # log rows read at a time when records are read in order
@@ -100,7 +101,8 @@ class LogQuery:
             return None  # (bytes not in UTF-8 from a terminal: no unit's, not an error)
         rows = self.app.read_model.rows
         with self.app.snapshot() as c:
-            codes = sorted(code for (code,) in rows(c, _UNITS_BY_CODE, unit=typed))
+            # (full-width, ＺＰ, as an import reads a unit's code)
+            codes = sorted(code for (code,) in rows(c, _UNITS_BY_CODE, unit=halfwidth(typed)))
             named = sorted(code for (code,) in rows(c, _UNITS_BY_NAME, name=typed.strip()))
         if typed in codes:
             return typed

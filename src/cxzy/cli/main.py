@@ -94,6 +94,9 @@ def _type_arg(lang: str) -> Callable[[str], str]:
     return named
 
 
+STORE_AFTER = "store_after_command"  # where --store given after the command goes
+
+
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
     """A ``--known-at`` moment (see :func:`cxzy.domain.moments.known_at`)."""
     return known_at(value, zone, datetime.now(UTC))
@@ -101,7 +104,16 @@ def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
 
 def _common(parser: argparse.ArgumentParser, *, top: bool, lang: str = DEFAULT_LANG) -> None:
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--store", default=default, help=t("cli.store", lang))
+    # (after the command, its own name: argparse let `--store a status --store b` read b)
+    dest = "store" if top else STORE_AFTER
+    parser.add_argument(
+        "--store",
+        dest=dest,
+        metavar="STORE",
+        default=default,
+        action=Once,
+        help=t("cli.store", lang),
+    )
     parser.add_argument(
         "--lang",
         choices=LANGS,
@@ -625,6 +637,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         with speaking(lang):
             parser = build_parser(lang)
             args = parser.parse_args(argv)
+            after = getattr(args, STORE_AFTER, None)
+            if after is not None:  # `--store` before the command and after it
+                if args.store is not None:
+                    command = parser.commands.choices[args.command]
+                    option = next(a for a in command._actions if a.dest == STORE_AFTER)
+                    said = argparse._("given more than once: it takes one value")  # type: ignore[attr-defined]
+                    command.error(str(argparse.ArgumentError(option, said)))
+                args.store = after
             if getattr(args, "audit", False) and args.format != "json":  # (it was ignored)
                 said = argparse._("--audit adds to --format json only")  # type: ignore[attr-defined]
                 parser.commands.choices["status"].error(said)

@@ -126,9 +126,10 @@ def known_at(text: str, zone: tzinfo, now: datetime) -> datetime:
     at ``now``: the store can say what it had recorded by a moment up to now, and
     the figures of now given "as known at" a later one would claim to know it."""
     try:
-        if not _MOMENT.fullmatch(text):
+        written = text.upper()  # (RFC 3339 lets "t" and "z" be written small)
+        if not _MOMENT.fullmatch(written):
             raise ValueError(text)
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(written)
     except ValueError:
         missing = missing_day(text, option=True)
         raise missing or Violation("bad_moment_option", value=text) from None
