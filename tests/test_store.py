@@ -1069,3 +1069,18 @@ def test_verify_reads_every_page_of_a_sqlite_store_its_indexes_too(store, capsys
     err = capsys.readouterr().err
     assert err.startswith(f"store {store} is damaged (") and "restore it from a backup" in err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def test_the_commit_moments_dropped_by_hand_are_said_not_read_around(store, capsys):
+    """cx_commits dropped: every command went on, a checkpoint's time changed to the
+    records' moment, and "as known at" a moment before an import's commit counted it."""
+    with sqlite3.connect(store) as db:
+        db.execute("DROP TABLE cx_commits")
+    for command in (["checkpoint"], ["status"], ["verify"]):
+        assert main(["--store", str(store), "--lang", "en", *command]) == 1, command
+        err = capsys.readouterr().err
+        assert err.startswith(f"store {store} has lost the moments its imports committed"), err
+    assert main(["--store", str(store), "--lang", "en", "store", "rebuild"]) == 0
+    assert main(["--store", str(store), "--lang", "en", "checkpoint"]) == 0
+    with closing(sqlite3.connect(store)) as db:
+        assert db.execute("SELECT COUNT(*) FROM cx_commits").fetchone() == (0,)

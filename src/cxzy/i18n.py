@@ -556,6 +556,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "它们为日志作证,无法由日志重新生成。请从备份恢复;只有在没有备份时,才用 cxzy store "
         "rebuild 按日志现状重新成链(之后 verify 会指出哪些链接是重建的)",
     },
+    "store_commits_missing": {
+        "en": "store {store} has lost the moments its imports committed (cx_commits dropped "
+        'outside cxzy; nothing was changed): "as known at" and checkpoints read them. '
+        "Restore the store from a backup; only if there is none, cxzy store rebuild makes "
+        "the table again, empty (each record then counts from its recorded moment)",
+        "zh": "数据库 {store} 缺少各次导入提交的时刻(表 cx_commits 在 cxzy 之外被删除;未做任何改动):"
+        "“按某时刻所知”和检查点都读取它们。请从备份恢复;只有在没有备份时,才用 cxzy store rebuild "
+        "重建该表(为空,之后每条记录按其入库时刻计)",
+    },
     "store_figures_missing": {
         "en": "store {store} lacks tables of its figures ({tables}): they were dropped "
         "outside cxzy; nothing was changed. The log is not in them: cxzy store rebuild "

@@ -332,6 +332,9 @@ def check_tables(location: StoreLocation, present: set[str], *, tracked: bool) -
         # now is: "rebuild makes them again" sent the office to re-chain an edited log
         code = "store_chain_missing" if "cx_chain" in gone else "store_figures_missing"
         raise Violation(code, store=location.display(), tables=", ".join(gone))
+    if tracked and "cx_commits" not in present:  # (made with the read model, kept by a
+        # rebuild: dropped, "as known at" and checkpoints read the records' moments instead)
+        raise Violation("store_commits_missing", store=location.display())
 
 
 _MISSING_SCHEMA = re.compile(r'schema "(?P<name>[^"]*)" does not exist')
