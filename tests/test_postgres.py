@@ -1160,3 +1160,26 @@ def test_the_demo_is_offered_only_to_a_role_that_may_write(pg, server, capsys):
         assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
     with reading_role(server, pg) as (_, reader):  # (granted on the tables made since)
         assert may_write(resolve_store(pg)) and not may_write(resolve_store(reader))
+
+
+def test_a_role_that_may_not_connect_is_told_so_not_to_ask_for_grants_on_tables(server, capsys):
+    """CONNECT revoked on the database: the role was told to ask for USAGE and SELECT
+    on the schema's tables, which would not have let it in."""
+    database = f"cxzy_test_db_{uuid.uuid4().hex[:8]}"
+    role = f"cxzy_office_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {database}")
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        with psycopg.connect(server.rsplit("/", 1)[0] + f"/{database}", autocommit=True) as conn:
+            conn.execute(f"REVOKE CONNECT ON DATABASE {database} FROM PUBLIC")
+        url = server.rsplit("/", 1)[0].replace("postgres@", f"{role}@", 1) + f"/{database}"
+        code, _, err = cli(capsys, "--store", url, "--lang", "en", "status")
+        assert code == 1 and err.strip() == (
+            f"role {role} may not connect to the database of {url}: ask the database's "
+            f"owner (GRANT CONNECT ON DATABASE {database} TO {role})"
+        ), err
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {database}")
+            conn.execute(f"DROP ROLE {role}")

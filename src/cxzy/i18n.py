@@ -578,6 +578,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{store} 中有与 cxzy 同名的表({tables}),但不是 cxzy 数据库(未做任何改动):"
         "请换一个数据库,或使用单独的 schema(?schema=名称)",
     },
+    "pg_no_connect": {
+        "en": "role {user} may not connect to the database of {store}: ask the database's "
+        "owner (GRANT CONNECT ON DATABASE {database} TO {user})",
+        "zh": "角色 {user} 无权连接 {store} 所在的数据库:请数据库所有者授权"
+        "(GRANT CONNECT ON DATABASE {database} TO {user})",
+    },
     "pg_no_read": {
         "en": "role {user} may not read the tables of {store}: ask the database's owner "
         "(GRANT USAGE ON SCHEMA {schema} TO {user}; GRANT SELECT ON ALL TABLES IN "

@@ -573,6 +573,14 @@ def check_postgres_store(location: StoreLocation, *, figures_gone: bool = False)
 
             check_store(location, present, value_of, figures_gone=figures_gone)
     except psycopg.Error as error:
+        if "permission denied for database" in str(error):  # (CONNECT revoked: the
+            # grants on the tables it was told to ask for would not let it in)
+            raise Violation(
+                "pg_no_connect",
+                store=location.display(),
+                user=sql_name(env["POSTGRES_USER"]),
+                database=sql_name(env["POSTGRES_DBNAME"]),
+            ) from None
         if "permission denied" in str(error):
             raise Violation(
                 "pg_no_read",
