@@ -157,3 +157,23 @@ def test_a_write_that_reads_first_waits_for_another_writer(store):
     holder.close()
     thread.join(10)
     assert outcome == ["written"]
+
+
+def test_an_import_told_to_wait_twice_says_so_once(tmp_path, capsys, monkeypatch):
+    """(An import behind several others, on PostgreSQL: waiting as the store opened and
+    again for the log's lock, it said "waiting" twice.)"""
+    from cxzy.application import recorders
+    from cxzy.cli.main import main
+
+    made = recorders.CxzySQLiteRecorder.import_cursor
+
+    def waited_twice(self, **kwargs):
+        for _ in range(2):
+            recorders.ON_WAIT.get()()
+        return made(self, **kwargs)
+
+    monkeypatch.setattr(recorders.CxzySQLiteRecorder, "import_cursor", waited_twice)
+    demo = Path(__file__).resolve().parents[1] / "events" / "demo.jsonl"
+    assert main(["--store", str(tmp_path / "s.db"), "--lang", "en", "import", str(demo)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("waiting for it") == 1, err

@@ -344,8 +344,12 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     # a new file: said, so that a mistyped --store is not taken for the office's store
     # (by the import that made it: another made at the same moment imported into it)
     made: list[bool] = []
+    said_waiting: list[bool] = []
 
     def waiting() -> None:  # (it waited silently, then gave up after 30 s)
+        if said_waiting:  # (once: an import behind several others was told twice)
+            return
+        said_waiting.append(True)
         with contextlib.suppress(OSError):
             err.print(t("store_waiting", lang, seconds=WRITE_WAIT_SECONDS), highlight=False)
 
