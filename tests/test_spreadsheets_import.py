@@ -1162,8 +1162,21 @@ def test_old_excel_and_broken_workbooks_are_one_line(cli, tmp_path):
     broken.write_bytes(b"PK\x03\x04 truncated")
     res = cli.run("import", broken)
     assert_one_line_error(res)
-    assert "not a readable .xlsx workbook" in res.err
+    assert "not a readable .xlsx workbook (the workbook is cut short or damaged" in res.err
     assert not cli.store.exists() or cli.log_text() == ""
+    # each said for what it is (all were "its content is not that of a workbook")
+    said = {
+        b"": "the file is empty (0 bytes)",
+        "type,at,unit\nActivityHeld,2010-05-20,学习\n".encode("gbk"): "a CSV file named .xlsx?",
+        b"<html><body><table><tr><td>at</td></tr></table>": "it is a web page (HTML or XML)",
+        bytes(range(256)): "its content is not that of a workbook",
+    }
+    for n, (content, words) in enumerate(said.items()):
+        named = tmp_path / f"named{n}.xlsx"
+        named.write_bytes(content)
+        res = cli.run("import", named)
+        assert_one_line_error(res)
+        assert words in res.err, (words, res.err)
 
 
 def test_json_lines_keep_working_beside_spreadsheets(cli, tmp_path):

@@ -1550,6 +1550,21 @@ MESSAGES.update(
             "zh": "{file}:这是 Excel 打开工作簿时生成的临时锁定文件,不是工作簿;请不要导入它",
         },
         "not_zip": {"en": "its content is not that of a workbook", "zh": "文件内容不是工作簿"},
+        "xlsx_empty_file": {"en": "the file is empty (0 bytes)", "zh": "文件是空的(0 字节)"},
+        "xlsx_cut_short": {
+            "en": "the workbook is cut short or damaged (a download or an attachment not "
+            "complete?): ask for it again",
+            "zh": "工作簿不完整或已损坏(下载或附件未传完整?):请重新索取",
+        },
+        "xlsx_is_html": {
+            "en": "it is a web page (HTML or XML), not a workbook: open it in Excel or WPS "
+            "and save it as .xlsx",
+            "zh": "这是网页(HTML 或 XML)文件,不是工作簿:请用 Excel 或 WPS 打开后另存为 .xlsx",
+        },
+        "xlsx_is_text": {
+            "en": "it is text, not a workbook (a CSV file named .xlsx?): rename it .csv",
+            "zh": "这是文本文件,不是工作簿(把 CSV 文件命名成了 .xlsx?):请改名为 .csv",
+        },
         "xlsx_reader_failed": {
             "en": "the reader failed on a part of it: {error}; open it in Excel or WPS and save it again",
             "zh": "读取其中一部分时出错:{error};请用 Excel 或 WPS 打开后重新保存",

@@ -47,6 +47,7 @@ from cxzy.formats.cells import (
     record_type,
     records_from_rows,
 )
+from cxzy.formats.sniffing import ZIP_MAGIC
 
 #: The workbook keyword that marks what cxzy exports (the ledger): a report, not
 #: records; imported by mistake, it is refused in one line.
@@ -109,11 +110,37 @@ def _open(data: bytes, name: str, *, formulas: bool = False) -> Any:
         if Path(name).name.startswith("~$"):
             raise Violation("xlsx_lock_file", file=name) from None
         if isinstance(error, zipfile.BadZipFile | InvalidFileException):
-            raise Violation("xlsx_unreadable", file=name, reason=Violation("not_zip")) from None
+            raise Violation("xlsx_unreadable", file=name, reason=_not_zip(data)) from None
         reason: Any = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         if not isinstance(error, _MALFORMED):  # (an odd part of it the library trips on)
             reason = Violation("xlsx_reader_failed", error=reason)
         raise Violation("xlsx_unreadable", file=name, reason=reason) from None
+
+
+def _not_zip(data: bytes) -> Violation:
+    """Why a file named as a workbook is not one, as far as its bytes tell: empty, a
+    workbook cut short (a download or an attachment not complete), text (a CSV file
+    renamed), or something else (all were "its content is not that of a workbook")."""
+    if not data:
+        return Violation("xlsx_empty_file")
+    if data.startswith(ZIP_MAGIC):
+        return Violation("xlsx_cut_short")
+    head = data[:4096]
+    if b"\x00" not in head and any(_decodes(head, codec) for codec in ("utf-8-sig", "gb18030")):
+        # (a web page is what many systems export as an "Excel" file: Excel opens it)
+        markup = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+        return Violation("xlsx_is_html" if markup else "xlsx_is_text")
+    return Violation("not_zip")
+
+
+def _decodes(head: bytes, codec: str) -> bool:
+    """Whether the file's first bytes are text in ``codec`` (a character may be cut
+    at their end)."""
+    try:
+        head.decode(codec)
+    except UnicodeDecodeError as error:
+        return error.start > len(head) - 4
+    return True
 
 
 # What openpyxl raises for a file whose content is malformed (any other failure is
