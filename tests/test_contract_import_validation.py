@@ -1427,6 +1427,13 @@ def test_an_id_taken_earlier_in_the_same_import_names_that_record(seeded):
     assert not any(r["type"] == "CommitmentMade" for r in seeded.log())
 
 
+def test_a_record_years_before_the_campaign_is_refused_at_its_line(seeded):
+    typo = act("145", "study", "2001-11-16", title="a year typed wrong")
+    path = seeded.write([typo])
+    res = seeded.run("import", path)
+    assert_refused(res, path, 1, r"2001-11-16 is more than 366 days before the campaign's first")
+
+
 def test_messages_name_codes_in_the_interfaces_language(seeded):
     """A clash names a 承诺编号, an escalation its own action (通报批评, not 问责)."""
     seeded.ok_import([CM, RO])
@@ -1476,7 +1483,7 @@ def test_excels_lock_file_and_a_non_workbook_are_named_for_what_they_are(seeded,
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not a workbook", encoding="utf-8")
     res = seeded.run("import", fake, lang="zh")
-    assert res.code == 1 and "文件内容不是工作簿" in res.err and "zip" not in res.err, str(res)
+    assert res.code == 1 and "这是文本文件,不是工作簿" in res.err and "zip" not in res.err, str(res)
 
 
 def test_a_refused_record_is_not_kept_alive_by_its_problem(seeded):

@@ -281,3 +281,26 @@ def test_a_moment_is_written_with_an_offset_in_hours_and_minutes():
     assert datetime.fromisoformat(iso_moment(old)) == old
     later = datetime(2011, 3, 1, 9, tzinfo=zone)
     assert iso_moment(later) == "2011-03-01T09:00:00+08:00"
+
+
+def test_a_record_years_before_the_campaign_is_refused_as_a_year_typed_wrong(tmp_path):
+    """An activity of 2001-11-16 (for 2011) went in, exit 0, into a log that keeps it
+    for good; a rectification of the year before the campaign is still history it
+    takes over (decision 211), within the template's history_days."""
+    from cxzy.application.templates import load_template
+    from cxzy.domain.registry import CampaignInfo
+    from cxzy.domain.template import TemplateError, parse_template
+
+    registry = Registry()
+    template = load_template("cxzy-2010")
+    registry.plan_campaign(CampaignInfo("c", template, "Asia/Shanghai"))
+    registry.require_since_history(date(2009, 5, 11))  # (366 days before 2010-05-11)
+    with pytest.raises(Violation) as refused:
+        registry.require_since_history(date(2001, 11, 16))
+    assert refused.value.render("en") == (
+        "2001-11-16 is more than 366 days before the campaign's first day, 2010-05-11: "
+        "a year typed wrong?"
+    )
+    assert template.history_days == 366
+    with pytest.raises(TemplateError, match="history_days must be a whole number"):
+        parse_template({"key": "x", "history_days": -1, "phases": []}, "x.toml")

@@ -93,6 +93,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}': '{value}' is not one of {allowed}",
         "zh": "字段 '{field}':'{value}' 不在可选值 {allowed} 之中",
     },
+    "before_history": {
+        "en": "{day} is more than {days} days before the campaign's first day, {first}: a "
+        "year typed wrong?",
+        "zh": "{day} 比活动首日 {first} 早了 {days} 天以上:年份是否写错?",
+    },
     "weekday_mismatch": {
         "en": "'{value}': {day} is not the day of the week it names (it is a {weekday})",
         "zh": "'{value}':{day} 是{weekday},与所写的星期不符",

@@ -484,6 +484,8 @@ class _Check:
     def _apply(self, record: Record) -> list[Any]:
         """The record's events, once its rules hold."""
         handler = getattr(self, f"_on_{record.type}")
+        if record.type != "CampaignPlanned":
+            self.registry.require_since_history(record.stamp.day)
         touched = handler(record, record.stamp, record.fields)
         if isinstance(touched, list):  # a fact's one event, made without its aggregate
             return touched

@@ -47,6 +47,22 @@ class Registry:
         before its parent, whatever the day."""
         return self.campaign is not None and day >= self.campaign.template.phases[0].start
 
+    def require_since_history(self, day: date) -> None:
+        """A record's day is not before the history the campaign takes over (its
+        template's ``history_days`` before its first phase): an activity of
+        2001-11-16, a year typed wrong, went in with exit 0, years before anything."""
+        if self.campaign is None:
+            return  # (what names no campaign is refused as such)
+        template = self.campaign.template
+        first = template.phases[0].start
+        if (first - day).days > template.history_days:
+            raise Violation(
+                "before_history",
+                day=day.isoformat(),
+                first=first.isoformat(),
+                days=template.history_days,
+            )
+
     def require_unit(self, code: str, day: date) -> None:
         """``code`` is a unit registered by ``day``, the day of a record naming it
         (from the campaign's first day: :meth:`_held_to_the_day`)."""

@@ -82,6 +82,10 @@ class Template:
     late_report_days: int
     phases: tuple[Phase, ...]
     activity_kinds: frozenset[str] = field(default_factory=frozenset)
+    #: how many days before its first phase a record may be dated: the history the
+    #: campaign takes over (a rectification of the year before); one earlier is a
+    #: year typed wrong (2001 for 2011)
+    history_days: int = 366
 
     @cached_property
     def activity_kind_names(self) -> dict[str, Mapping[str, str]]:
@@ -228,6 +232,9 @@ def parse_template(data: Mapping[str, Any], source: str = "template") -> Templat
     late = data.get("late_report_days", 7)
     if not isinstance(late, int) or late < 0:
         raise TemplateError(f"{source}: late_report_days must be a whole number ≥ 0")
+    history = data.get("history_days", 366)
+    if not isinstance(history, int) or isinstance(history, bool) or history < 0:
+        raise TemplateError(f"{source}: history_days must be a whole number ≥ 0")
     raw_phases = data.get("phases")
     if not isinstance(raw_phases, list) or not raw_phases:
         raise TemplateError(f"{source}: needs at least one [[phases]] table")
@@ -268,4 +275,5 @@ def parse_template(data: Mapping[str, Any], source: str = "template") -> Templat
         late_report_days=late,
         phases=tuple(phases),
         activity_kinds=frozenset(k for k in (*kinds, *extra) if k),
+        history_days=history,
     )
