@@ -549,6 +549,9 @@ def test_long_names_a_file_may_hold_work_and_longer_ones_are_one_line(cli, tmp_p
         res = cli.run(*args, store=too_long)
         assert res.code == 1 and len(res.err_lines) == 1, str(res)
         assert "its name is too long (a file's name holds at most 255 bytes" in res.err
+    no_room = tmp_path / ("党" * 83 + ".db")  # 252 bytes: no room for SQLite's -wal
+    res = cli.run("import", demo, store=no_room)  # (it was made, then never opened again)
+    assert res.code == 1 and "a store's name holds at most 247 bytes" in res.err, str(res)
     res = cli.run("report", "--output", tmp_path / ("c" * 300 + ".md"), store=store)
     assert res.code == 1 and "internal error" not in res.err and "name is too long" in res.err
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([store.name, report.name])

@@ -1084,3 +1084,14 @@ def test_the_commit_moments_dropped_by_hand_are_said_not_read_around(store, caps
     assert main(["--store", str(store), "--lang", "en", "checkpoint"]) == 0
     with closing(sqlite3.connect(store)) as db:
         assert db.execute("SELECT COUNT(*) FROM cx_commits").fetchone() == (0,)
+
+
+def test_events_removed_with_their_links_are_said_removed_not_rows_added(store, capsys):
+    """(A review of the check for rows of cx_log past the log's end: events removed
+    from the end with their links, their rows left, were said "added outside cxzy",
+    with advice to rebuild, which would have hidden the removal.)"""
+    with sqlite3.connect(store) as db:
+        db.execute("DELETE FROM stored_events WHERE rowid >= 543")
+        db.execute("DELETE FROM cx_chain WHERE pos >= 543")
+    assert main(["--store", str(store), "--lang", "en", "verify"]) == 1
+    assert "events were removed from its end" in capsys.readouterr().err

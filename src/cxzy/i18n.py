@@ -1625,8 +1625,13 @@ MESSAGES.update(
         "os.full": {"en": "no space left on the disk", "zh": "磁盘空间不足"},
         "os.is_dir": {"en": "is a folder", "zh": "是文件夹"},
         "os.too_large": {"en": "larger than a file may be here", "zh": "超出此处允许的文件大小"},
+        "store_name_too_long": {
+            "en": "its name is too long (a store's name holds at most 247 bytes, about 80 Chinese "
+            "characters: SQLite's files beside it take the rest of a file's 255)",
+            "zh": "名称过长(数据库文件名最多 247 字节,约 80 个汉字:其余留给 SQLite 在旁边建的文件)",
+        },
         "os.name_too_long": {
-            "en": "its name is too long (a file's name holds at most 255 bytes: 85 Chinese characters)",
+            "en": "its name is too long (a file's name holds at most 255 bytes: about 85 Chinese characters)",
             "zh": "名称过长(文件名最多 255 字节,约 85 个汉字)",
         },
         "output_not_dir": {

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import hashlib
 import os
 import socket
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from pathlib import Path
 
 from cxzy.application.store import StoreLocation
 from cxzy.domain.errors import Violation
+from cxzy.file_names import SQLITE_SUFFIX, digest_of_name, fits
 
 # What SQLite keeps beside a database while it is open (write-ahead log, its
 # index, a rollback journal).
@@ -142,15 +142,13 @@ def _prefix(path: Path) -> str:
     named by its digest instead: a store named in 80 Chinese characters was an
     internal error ("File name too long")."""
     prefix = f".{path.name}.{socket.gethostname()}."
-    if len(os.fsencode(prefix)) > _LONGEST_PREFIX:
-        digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:24]
-        prefix = f".{digest}.{socket.gethostname()[:64]}."
+    if not fits(prefix, _AFTER_PREFIX):
+        prefix = f".{digest_of_name(path.name)}.{socket.gethostname()[:64]}."
     return prefix
 
 
-# 255 bytes in a name, less what follows the prefix: a process id (up to 10 digits),
-# ".new" and SQLite's "-journal"
-_LONGEST_PREFIX = 255 - 10 - len(".new") - len("-journal")
+# what follows the prefix: a process id (up to 10 digits), ".new" and SQLite's own
+_AFTER_PREFIX = 10 + len(".new") + SQLITE_SUFFIX
 
 
 def _left_by_the_dead(path: Path) -> Iterator[Path]:

@@ -21,6 +21,7 @@ from platformdirs import user_data_dir
 
 from cxzy.application.readmodel import READ_MODEL, STORE_FORMAT, TABLES
 from cxzy.domain.errors import Violation, os_reason
+from cxzy.file_names import SQLITE_SUFFIX, fits
 
 ENV_VAR = "CXZY_STORE"
 
@@ -113,13 +114,13 @@ def resolve_store(
             "store_in_memory" if target == ":memory:" else "store_not_a_path", store=target
         )
     path = Path(target).expanduser()
-    if any(len(os.fsencode(part)) > NAME_MAX for part in path.parts):
+    if not all(fits(part) for part in path.parts):
         # (said before an import's work: its store was to take the name at the end)
         raise Violation("store_unreadable", store=target, reason=Violation("os.name_too_long"))
+    if not fits(path.name, SQLITE_SUFFIX):  # (made, then not opened again: no room for
+        # SQLite's -wal and -journal beside it)
+        raise Violation("store_unreadable", store=target, reason=Violation("store_name_too_long"))
     return StoreLocation("sqlite", str(path))
-
-
-NAME_MAX = 255  # bytes in a file's or folder's name (Linux, macOS, Windows' NTFS in UTF-16)
 
 
 def on_read_only_media(path: Path) -> bool:

@@ -22,7 +22,7 @@ from cxzy import __version__
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
-from cxzy.application.store import NAME_MAX, StoreLocation
+from cxzy.application.store import StoreLocation
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
@@ -32,6 +32,7 @@ from cxzy.cli.usage import Once
 from cxzy.domain.errors import Violation
 from cxzy.domain.registry import activity_kind_key, folded_code
 from cxzy.domain.template import SELF_CHOSEN, Template
+from cxzy.file_names import fits
 from cxzy.formats.output_files import replacing
 from cxzy.i18n import code_label, t
 
@@ -132,7 +133,7 @@ def _output(name: str, suffixes: tuple[str, ...], store: StoreLocation) -> Path:
         raise Violation("output_no_name", file=name, suffix=path.name)
     if path.suffix.lower() not in suffixes:
         raise Violation("output_suffix", file=name, suffixes=" / ".join(suffixes))
-    if len(os.fsencode(path.name)) > NAME_MAX:  # (said before the log is read)
+    if not fits(path.name):  # (said before the log is read)
         raise unwritable(name, OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG)))
     if path.is_dir():
         raise Violation("file_is_dir", file=name)

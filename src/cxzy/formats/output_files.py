@@ -6,11 +6,12 @@ files (the CSV ledger's folder) are one paper: all of them are replaced, or none
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+from cxzy.file_names import digest_of_name, fits
 
 
 def part_of(path: Path) -> Path:
@@ -24,12 +25,11 @@ def aside(path: Path) -> Path:
 
 
 def _beside(path: Path, suffix: str) -> Path:
-    """``path`` with ``suffix``, or for a name too long to take it (a name holds 255
-    bytes: a report named at 252 could not be written), a hidden name of its digest."""
-    if len(os.fsencode(path.name + suffix)) <= 255:
+    """``path`` with ``suffix``, or for a name too long to take it (a report named at
+    252 bytes could not be written), a hidden name of its digest."""
+    if fits(path.name, len(suffix)):
         return path.with_name(path.name + suffix)
-    digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:32]
-    return path.with_name(f".{digest}{suffix}")
+    return path.with_name(f".{digest_of_name(path.name, 32)}{suffix}")
 
 
 def not_written(path: Path, error: OSError) -> OSError:
