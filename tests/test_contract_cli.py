@@ -706,6 +706,7 @@ def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
         ("verify", "--against", "a", "--against", "b"),
         # (before the command and after it: the one after was read, saying nothing)
         ("status", "--store", "other.db"),
+        ("store", "rebuild", "--store", "other.db"),  # (after a command's own, too)
     ],
     ids=[
         "type",
@@ -718,6 +719,7 @@ def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
         "output",
         "against",
         "store",
+        "store-nested",
     ],
 )
 def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):

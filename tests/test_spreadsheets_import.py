@@ -25,6 +25,7 @@ from contract_helpers import (
     assert_one_line_error,
     assert_refused,
     prelude,
+    subprocess_env,
     unit,
 )
 from spreadsheet_helpers import (
@@ -1548,6 +1549,14 @@ def test_notes_columns_first_and_rows_of_notes_only_are_not_records(cli, tmp_pat
     )
     res = cli.run("import", csv_path)
     assert res.code == 0 and "imported 1 record" in res.out, str(res)
+    noted = tmp_path / "noted.csv"  # (a note above the header that names columns is a note)
+    noted.write_text(
+        "# columns: type,at,unit,kind,title\ntype,at,unit,kind,title\n"
+        "ActivityHeld,2010-05-23,145,study,学习四\n",
+        encoding="utf-8",
+    )
+    res = cli.run("import", noted)
+    assert res.code == 0 and "imported 1 record" in res.out, str(res)
 
 
 def test_a_row_beginning_with_hash_that_fills_fields_is_refused_not_dropped(cli, tmp_path):
@@ -1584,6 +1593,10 @@ def test_a_title_row_above_the_header_is_said_as_such(cli, tmp_path):
     res = cli.run("import", path)
     assert_refused(res, f"{path}[ActivityHeld]", 1, r"first row holds a title \('一四五队创先争优")
     assert "field names on row 2: delete the title row" in res.err
+    untyped = [["一四五队活动登记表"], ["at", "unit", "kind", "title"], ["2010-05-20", "145"]]
+    path = write_table(tmp_path / "untyped.xlsx", untyped)  # (a sheet not named after a type)
+    res = cli.run("import", path)
+    assert_refused(res, f"{path}[Sheet]", 1, r"first row holds a title \('一四五队活动登记表'\)")
     alone = [["一四五队创先争优活动登记表"]]  # (nothing under it: as before)
     res = cli.run("import", write_table(tmp_path / "alone.xlsx", alone, sheet="ActivityHeld"))
     assert res.code == 1 and "title row" not in res.err, str(res)
@@ -1672,36 +1685,68 @@ def test_dates_typed_with_spaces_hao_or_a_day_of_the_week(cli, tmp_path):
     wrong = [["at", "unit", "kind", "title"], ["2010年5月25日 星期一", "145", "study", "学"]]
     path = write_table(tmp_path / "wrong.xlsx", wrong, sheet="ActivityHeld")
     res = cli.run("import", path)
-    assert_refused(res, f"{path}[ActivityHeld]", 2, r"2010-05-25 is not the day of the week")
-    assert "it is a 星期二" in res.err
+    assert_refused(res, f"{path}[ActivityHeld]", 2, r"field 'at': .*2010-05-25 is a Tuesday, not")
+    res = cli.run("import", path, lang="zh")
+    assert "字段 'at':'2010年5月25日 星期一':2010-05-25 是星期二,与所写的星期不符" in res.err
 
 
 def test_a_verification_in_the_logs_words_and_a_yes_or_no_message(cli, tmp_path):
     """通过 / 不通过, as the log and the dashboard say a verification went, were "not
     true or false"; the message now names what a spreadsheet may hold."""
     cli.ok_import(prelude())
+    header = ["type", "at", "rectification", "unit", "issue", "deadline", "note"]
+    header += ["accepted", "verifier"]
+
+    def step(type_: str, day: str, **cells: str) -> list[str | None]:
+        return [
+            type_,
+            day,
+            "R1",
+            *(cells.get(name) for name in header[3:]),
+        ]
+
     rows = [
-        [
-            "type",
-            "at",
-            "rectification",
-            "unit",
-            "issue",
-            "deadline",
-            "note",
-            "accepted",
-            "verifier",
-        ],
-        ["RectificationOpened", "2010-05-20", "R1", "145", "问题", None, None, None, None],
-        ["RectificationCompleted", "2010-05-21", "R1", None, None, None, "完成", None, None],
-        ["RectificationVerified", "2010-05-22", "R1", None, None, None, "复查", "不通过", "刘继东"],
+        header,
+        step("RectificationOpened", "2010-05-20", unit="145", issue="问题", deadline="2010-12-31"),
+        step("RectificationCompleted", "2010-05-21", note="完成"),
+        step(
+            "RectificationVerified", "2010-05-22", note="复查", accepted="不通过", verifier="刘继东"
+        ),
+        step("RectificationCompleted", "2010-05-23", note="再次完成"),
+        step(
+            "RectificationVerified", "2010-05-24", note="复查", accepted="通过", verifier="刘继东"
+        ),
     ]
-    rows[1][5] = "2010-12-31"
-    res = cli.run("import", "--dry-run", write_table(tmp_path / "words.xlsx", rows))
+    res = cli.run("import", write_table(tmp_path / "words.xlsx", rows))
     assert res.code == 0, str(res)
-    rows[3][7] = "也许"
-    res = cli.run("import", write_table(tmp_path / "maybe.xlsx", rows))
+    verified = [r["accepted"] for r in cli.log() if r["type"] == "RectificationVerified"]
+    assert verified == [False, True]
+    maybe = [header, step("RectificationVerified", "2010-05-25", accepted="也许", verifier="刘")]
+    res = cli.run("import", write_table(tmp_path / "maybe.xlsx", maybe))
     assert "'也许' is not true or false (in a spreadsheet: 是/否, yes/no" in res.err, str(res)
+
+
+def test_openpyxls_warnings_about_a_file_are_not_shown(cli, tmp_path):
+    """A date cell holding a number past any date made openpyxl warn, a Python
+    warning and its source line on the screen, beside the one line of its problem."""
+    cli.ok_import(prelude())
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "ActivityHeld"
+    sheet.append(["at", "unit", "kind", "title"])
+    sheet.append([99999999, "145", "study", "学"])
+    sheet["A2"].number_format = "yyyy-mm-dd"
+    book.save(tmp_path / "far.xlsx")
+    argv = ["--lang", "en", "--store", str(cli.store), "import", str(tmp_path / "far.xlsx")]
+    proc = subprocess.run(  # (pytest keeps warnings to itself: the command as run)
+        [sys.executable, "-m", "cxzy", *argv],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "far.xlsx[ActivityHeld]:2:" in proc.stderr, proc.stderr
+    assert "Warning" not in proc.stderr and len(proc.stderr.splitlines()) == 2, proc.stderr
 
 
 def test_a_message_quoting_a_cell_typed_on_two_lines_is_one_line(cli, tmp_path):

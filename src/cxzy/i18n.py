@@ -99,8 +99,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{day} 比活动首日 {first} 早了 {days} 天以上:年份是否写错?",
     },
     "weekday_mismatch": {
-        "en": "'{value}': {day} is not the day of the week it names (it is a {weekday})",
-        "zh": "'{value}':{day} 是{weekday},与所写的星期不符",
+        "en": "field '{field}': '{value}': {day} is a {weekday_en}, not the day of the week written",
+        "zh": "字段 '{field}':'{value}':{day} 是{weekday_zh},与所写的星期不符",
     },
     "bad_date": {
         "en": "field '{field}': '{value}' is not a date (YYYY-MM-DD)",
@@ -582,6 +582,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(left untouched): use another database, or a schema of its own (?schema=NAME)",
         "zh": "{store} 中有与 cxzy 同名的表({tables}),但不是 cxzy 数据库(未做任何改动):"
         "请换一个数据库,或使用单独的 schema(?schema=名称)",
+    },
+    "pg_standby": {
+        "en": "the PostgreSQL server of {store} is a standby, which only reads (during "
+        "recovery): write into its primary; nothing was written",
+        "zh": "{store} 的 PostgreSQL 服务器是只读的备用服务器(恢复中):请写入其主服务器;未写入任何内容",
     },
     "pg_no_connect": {
         "en": "role {user} may not connect to the database of {store}: ask the database's "

@@ -26,7 +26,7 @@ from eventsourcing.domain import Aggregate
 
 from cxzy.application.app import CampaignApp, ImportTransaction
 from cxzy.application.collection import young_collections_only
-from cxzy.application.readmodel import LIFE_KINDS, life_of, log_entity
+from cxzy.application.readmodel import LIFE_KINDS, entity_key, life_of, log_entity
 from cxzy.application.templates import load_template
 from cxzy.domain.campaign import Campaign
 from cxzy.domain.commitments import Commitment
@@ -98,9 +98,6 @@ _CREATING = {
     "ActivityHeld": ("activity", "a:"),
     "ReviewRecorded": ("review", "v:"),
 }
-
-
-_CREATING_KEY = {kind: prefix for kind, prefix in _CREATING.values()}  # kind → "c:", …
 
 
 # What a record that names it waits for, when it is unknown: the record that makes
@@ -562,7 +559,7 @@ class _Check:
         shown = Coded("field", kind)
         where = self.batch_made.get((kind, key))
         if where is None:
-            made = self.store.made_by(_CREATING_KEY[kind] + key)
+            made = self.store.made_by(entity_key(kind, key))
             if made is None:
                 return Violation("entity_conflict", kind=shown, key=key)
             pos, origin = made

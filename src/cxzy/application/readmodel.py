@@ -459,6 +459,12 @@ def log_entity(type_: str, fields: Mapping[str, Any]) -> str | None:
     return None
 
 
+def entity_key(kind: str, code: str) -> str:
+    """The ``cx_log.entity`` of a commitment, rectification, named activity or review
+    (``("commitment", "K1")`` → ``c:K1``)."""
+    return _ENTITY_PREFIX[kind] + code
+
+
 def is_life(entity: str | None) -> bool:
     """Whether a ``cx_log.entity`` is a commitment or a rectification, whose records
     after the first are shown under the first one's unit."""

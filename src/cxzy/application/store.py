@@ -403,6 +403,8 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
     if "readonly" in lowered or "read-only" in lowered or "during recovery" in lowered:
         # (a PostgreSQL hot standby: "cannot execute LOCK TABLE during recovery"; a
         # session read-only by default_transaction_read_only: no file to blame)
+        if location.kind == "postgresql" and "during recovery" in lowered:
+            return Violation("pg_standby", store=location.display())
         if location.kind == "postgresql":
             return Violation("store_read_only_role", store=location.display())
         return Violation("store_read_only", store=location.display(), reason=reason)
@@ -422,7 +424,7 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
 # A write refused because the figures already hold its row: cx_log holds a position
 # or a record id the log does not (a row added outside cxzy)
 _FIGURES_CLASH = re.compile(
-    r'UNIQUE constraint failed: cx_\w+\.|duplicate key value violates unique constraint "cx_'
+    r'UNIQUE constraint failed: cx_log\.|duplicate key value violates unique constraint "cx_log_'
 )
 
 
@@ -599,7 +601,7 @@ _PLAIN_SCHEMA = re.compile(r"[a-z_][a-z0-9_]*")
 def sql_name(name: str) -> str:
     """A role's, a database's name as the SQL a message suggests must write it: in
     double quotes unless plain ("GRANT … TO Probe Reader" would not run)."""
-    if _PLAIN_SCHEMA.fullmatch(name):
+    if _PLAIN_SCHEMA.fullmatch(name) and name not in _RESERVED:
         return name
     return '"' + name.replace('"', '""') + '"'
 

@@ -60,7 +60,7 @@ from cxzy.cli.exits import (
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
 from cxzy.cli.messages import say, say_known_nothing
 from cxzy.cli.progress import is_terminal, progress
-from cxzy.cli.usage import Once, Parser, lang_in, speaking
+from cxzy.cli.usage import Once, Parser, given_twice, lang_in, speaking
 from cxzy.cli.writing import write_into
 from cxzy.domain.errors import TemplateError, Violation, os_reason
 from cxzy.domain.jsontext import storable
@@ -94,7 +94,8 @@ def _type_arg(lang: str) -> Callable[[str], str]:
     return named
 
 
-STORE_AFTER = "store_after_command"  # where --store given after the command goes
+# where --store given after the command goes, and after a command's own
+STORES_AFTER = ("store_after_command", "store_after_subcommand")
 
 
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
@@ -102,10 +103,14 @@ def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
     return known_at(value, zone, datetime.now(UTC))
 
 
-def _common(parser: argparse.ArgumentParser, *, top: bool, lang: str = DEFAULT_LANG) -> None:
+def _common(
+    parser: argparse.ArgumentParser, *, top: bool, lang: str = DEFAULT_LANG, nested: bool = False
+) -> None:
+    """``--store`` and ``--lang``, before the command (``top``), after it, or after a
+    command's own (``nested``: ``store copy``, ``export ledger``)."""
     default = None if top else argparse.SUPPRESS
-    # (after the command, its own name: argparse let `--store a status --store b` read b)
-    dest = "store" if top else STORE_AFTER
+    # (each level its own name: argparse let `--store a status --store b` read b)
+    dest = "store" if top else STORES_AFTER[nested]
     parser.add_argument(
         "--store",
         dest=dest,
@@ -641,14 +646,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         with speaking(lang):
             parser = build_parser(lang)
             args = parser.parse_args(argv)
-            after = getattr(args, STORE_AFTER, None)
-            if after is not None:  # `--store` before the command and after it
-                if args.store is not None:
-                    command = parser.commands.choices[args.command]
-                    option = next(a for a in command._actions if a.dest == STORE_AFTER)
-                    said = argparse._("given more than once: it takes one value")  # type: ignore[attr-defined]
-                    command.error(str(argparse.ArgumentError(option, said)))
-                args.store = after
+            stores = [args.store, *(getattr(args, dest, None) for dest in STORES_AFTER)]
+            given = [store for store in stores if store is not None]
+            if len(given) > 1:  # `--store` before the command and after it
+                option = next(a for a in parser._actions if a.dest == "store")
+                parser.error(str(given_twice(option)))
+            args.store = given[0] if given else None
             if getattr(args, "audit", False) and args.format != "json":  # (it was ignored)
                 said = argparse._("--audit adds to --format json only")  # type: ignore[attr-defined]
                 parser.commands.choices["status"].error(said)

@@ -66,7 +66,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     ledger = what.add_parser(
         "ledger", help=t("cli.ledger", lang), epilog=t("cli.written_exit", lang)
     )
-    common(ledger, top=False)
+    common(ledger, top=False, nested=True)
     _dated_output(ledger, "PATH", t("cli.ledger_output", lang), lang)
     ledger.add_argument(
         "--format", choices=("xlsx", "csv"), action=Once, help=t("cli.ledger_format", lang)

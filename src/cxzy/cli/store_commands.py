@@ -24,13 +24,13 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     common(p, top=False)
     actions = p.add_subparsers(dest="store_action", metavar="ACTION", required=True)
     c = actions.add_parser("copy", help=t("cli.store_copy", lang), epilog=t("cli.store_exit", lang))
-    common(c, top=False)
+    common(c, top=False, nested=True)
     c.add_argument("source", metavar="SRC", help=t("cli.store_copy_source", lang))
     c.add_argument("target", metavar="DST", help=t("cli.store_copy_target", lang))
     r = actions.add_parser(
         "rebuild", help=t("cli.store_rebuild", lang), epilog=t("cli.store_exit", lang)
     )
-    common(r, top=False)
+    common(r, top=False, nested=True)
 
 
 def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:

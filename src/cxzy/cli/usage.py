@@ -84,9 +84,14 @@ class Once(argparse.Action):
 
     def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
         if getattr(namespace, self.dest, None) is not None:
-            said = argparse._("given more than once: it takes one value")  # type: ignore[attr-defined]
-            raise argparse.ArgumentError(self, said)
+            raise given_twice(self)
         setattr(namespace, self.dest, values)
+
+
+def given_twice(action: argparse.Action) -> argparse.ArgumentError:
+    """The usage error of an option of one value given twice."""
+    said = argparse._("given more than once: it takes one value")  # type: ignore[attr-defined]
+    return argparse.ArgumentError(action, said)
 
 
 class UsageFormatter(argparse.HelpFormatter):

@@ -70,7 +70,7 @@ _CHINESE_CLOCK = re.compile(
 )
 _DAY_THEN_CLOCK = re.compile(r"日(?=\s*[0-9上下中晚早])")
 # 年, 月 and 日 with spaces around them (2012 年 11 月 11 日), and 号 for 日 after a number
-_SPACED_DAY = re.compile(r"\s*([年月日])\s*|(?<=[0-9])\s*(号)(?![0-9])")
+_SPACED_DAY = re.compile(r"\s*([年月日])\s*|(?<=[0-9])\s*(号)")
 _WEEKDAYS = {name: number for number, name in enumerate("一二三四五六日")} | {"天": 6}
 _WEEKDAY = re.compile(r"[(（]?\s*(?:星期|礼拜|周)([一二三四五六日天])\s*[)）]?")
 _OFFSET_TEXT = re.compile(r"Z|[+-]\d{2}:?\d{2}")
@@ -159,8 +159,14 @@ def _moment_text(text: str) -> str:
     if day is None:
         return original
     if weekday is not None and _WEEKDAYS[weekday[1]] != date.fromisoformat(day).weekday():
-        named = "星期" + "一二三四五六日"[date.fromisoformat(day).weekday()]
-        raise Violation("weekday_mismatch", value=original, day=day, weekday=named)
+        number = date.fromisoformat(day).weekday()
+        raise Violation(
+            "weekday_mismatch",
+            value=original,
+            day=day,
+            weekday_zh="星期" + "一二三四五六日"[number],
+            weekday_en=date.fromisoformat(day).strftime("%A"),
+        )
     if len(parts) == 1:
         return day
     rest = parts[1].strip()
@@ -440,7 +446,14 @@ def coerce_row(
             raise Violation("column_conflict", column=column)  # "ratings" and "ratings.x"
         if _digits_lost(value):
             raise Violation("number_too_long", column=column, number=f"{value:.15g}")
-        converted = coerce_value(type_ if isinstance(type_, str) else None, path, value, date1904)
+        try:
+            converted = coerce_value(
+                type_ if isinstance(type_, str) else None, path, value, date1904
+            )
+        except Violation as refused:  # (said of its column: a day of the week not the day's)
+            if "field" in refused.params:
+                raise
+            raise Violation(refused.code, field=column, **refused.params) from None
         _place(record, path, converted, column)
     if sheet_type is not None or (isinstance(type_, str) and type_ in TYPES):
         record = {"type": type_, **{k: v for k, v in record.items() if k != "type"}}
@@ -475,7 +488,9 @@ def records_from_rows(
     untyped: str | None = None,
 ) -> Iterator[Item]:
     """The records of one table: its first filled row is the header of field
-    names; blank rows and ``#`` rows are skipped; row numbers are kept as given.
+    names (a first row of one cell, a form's title, is said as such); blank rows,
+    notes above the header and rows filled only in notes columns are skipped, and a
+    ``#`` row that fills other columns is refused; row numbers are kept as given.
 
     ``sheet_type``: every row's type (a sheet named after it); ``untyped``: the
     type of the rows when the header has no ``type`` column (a CSV file named
@@ -502,7 +517,7 @@ def records_from_rows(
                 sheet_type = sheet_type or untyped
             problem = _header_problem(header, sheet_type)
             if title is not None:  # the row under a title: the header, or no table at all
-                found = problem is None or problem.code.startswith("unknown_column")
+                found = any(_column_field(name) in _ANY_FIELD for name in header if name)
                 said = Violation("title_above_header", title=title[1], row=number)
                 yield where(title[0]), said if found else title[2]
                 return
@@ -566,10 +581,16 @@ _ANY_FIELD = frozenset(COMMON_FIELDS).union(*TYPES.values())  # of some record t
 
 
 def _names_fields(values: Sequence[Any]) -> bool:
-    """Whether a row names a record's fields (a header whose first cell is a notes
-    column's, ``#序号``), beyond its first filled cell."""
-    names = [_column_name(v) for v in values if not is_empty(v)][1:]
-    return any(_column_field(name) in _ANY_FIELD for name in names)
+    """Whether a row whose first filled cell begins with ``#`` is a header whose first
+    column is a notes column's (``#序号``): that cell a name (no space, no colon: not
+    a note, ``# columns: type,at``), and a record's fields named after it."""
+    names = [_column_name(v) for v in values if not is_empty(v)]
+    if not names or not _NOTES_COLUMN.fullmatch(names[0]):
+        return False
+    return any(_column_field(name) in _ANY_FIELD for name in names[1:])
+
+
+_NOTES_COLUMN = re.compile(r"[#＃][^\s:：]+")
 
 
 def _column_name(cell: Any) -> str:

@@ -143,7 +143,6 @@ def _not_utf8(data: bytes, name: str, codec: str, encoding: str) -> None:
                 encoding=encoding,
                 utf8=repr(seen),
                 other=repr(shown),
-                bom=bom,
             )
 
 

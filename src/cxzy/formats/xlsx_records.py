@@ -99,9 +99,7 @@ def _open(data: bytes, name: str, *, formulas: bool = False) -> Any:
     if _strict(data):  # (openpyxl found no sheet in it: "held no records", exit 0)
         raise Violation("xlsx_strict", file=name)
     try:
-        with warnings.catch_warnings():  # (its warnings about parts it drops: not ours to show)
-            warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
     except MemoryError:
         raise
     except Exception as error:  # a file from anywhere, parsed by a library: any failure
@@ -159,8 +157,10 @@ def _strict(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return _STRICT in archive.read("_rels/.rels")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
-        return False  # (said as unreadable by the reader)
+    except MemoryError:
+        raise
+    except Exception:  # (a part compressed or encrypted otherwise: the reader says why)
+        return False
 
 
 def _rows(sheet: Any, *, saved_empty: bool = False) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -429,7 +429,17 @@ def read_xlsx_records(
     Raises ``OSError`` when the file cannot be read and :class:`Violation` when it
     is not a workbook. ``digest`` (a :mod:`hashlib` object) is fed the bytes read.
     ``zone`` reads local times when ordering records of several sheets (only
-    needed when some times carry an offset and others do not)."""
+    needed when some times carry an offset and others do not). openpyxl's warnings
+    about the file (parts it drops, a date cell out of its range) are not shown:
+    what matters is said one line per problem."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _read_xlsx_records(path, label, digest, zone)
+
+
+def _read_xlsx_records(
+    path: Path, label: str | None, digest: Any, zone: tzinfo | None
+) -> list[Item]:
     name = label or str(path)
     data = path.read_bytes()
     if digest is not None:
