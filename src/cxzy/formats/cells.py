@@ -159,14 +159,8 @@ def _moment_text(text: str) -> str:
     if day is None:
         return original
     if weekday is not None and _WEEKDAYS[weekday[1]] != date.fromisoformat(day).weekday():
-        number = date.fromisoformat(day).weekday()
-        raise Violation(
-            "weekday_mismatch",
-            value=original,
-            day=day,
-            weekday_zh="星期" + "一二三四五六日"[number],
-            weekday_en=date.fromisoformat(day).strftime("%A"),
-        )
+        weekday = Violation(f"weekday.{date.fromisoformat(day).weekday()}")  # (its words)
+        raise Violation("weekday_mismatch", value=original, day=day, weekday=weekday)
     if len(parts) == 1:
         return day
     rest = parts[1].strip()
