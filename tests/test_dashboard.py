@@ -461,6 +461,21 @@ async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
         )
 
 
+async def test_commands_in_any_case_and_ctrl_c_says_how_to_quit_in_its_language(demo_store):
+    """`:LOG` was "no command, date, phase, or unit's code or name" where `:zp` and
+    `:Rectify` worked; Ctrl+C said Textual's English, its markup shown as typed."""
+    app = dashboard(demo_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"LOG", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LogScreen)
+        await pilot.press("escape", "ctrl+c")
+        await settle(pilot)
+        said = [(n.title, n.message) for n in app._notifications]
+        assert ("要退出吗?", "按 q 退出") in said, said
+
+
 async def test_command_mode_opens_a_unit_by_a_name_it_bore_before(demo_store):
     """DKGS was 地矿公司 until 2011-03-15: after that, the name still opens it, as
     ``cxzy log --unit 地矿公司`` takes it; a text no unit ever bore is a command

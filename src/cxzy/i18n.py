@@ -1254,6 +1254,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_help_title": {"zh": "按键", "en": "Keys"},
     "key_quit": {"zh": "退出", "en": "quit"},
+    "tui_quit_title": {"zh": "要退出吗?", "en": "Do you want to quit?"},
+    "tui_how_to_quit": {"zh": "按 {quit_key} 退出", "en": "Press {quit_key} to quit"},
     "key_help": {"zh": "帮助", "en": "help"},
     "key_command": {"zh": "命令", "en": "command"},
     "key_filter": {"zh": "筛选", "en": "filter"},

@@ -527,6 +527,14 @@ class CxzyApp(App[None]):
                 self._unnotify(shown, refresh=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: how to quit, in the interface's language (Textual's own said it in
+        English, its markup shown as typed: "Press [b]ctrl+q[/b] to quit the app")."""
+        keys = [key for key, b in self.active_bindings.items() if b.binding.action == "quit"]
+        key = min(keys, key=len) if keys else "ctrl+q"  # (q, where ctrl+q is bound too)
+        said = t("tui_how_to_quit", self.lang, quit_key=key)
+        self.notify(said, title=t("tui_quit_title", self.lang))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.query_ is None and action in self.VIEW_ACTIONS:
             return False
@@ -682,7 +690,8 @@ class CxzyApp(App[None]):
         text = (text or "").strip()
         if not text or self.query_ is None:
             return
-        word, _, rest = text.partition(" ")
+        typed_word, _, rest = text.partition(" ")
+        word = typed_word.casefold()  # (a command in any case, as units and phases: :LOG)
         if word in ("q", "quit"):
             self.exit()
         elif word in ("help", "?"):
