@@ -71,7 +71,6 @@ from cxzy.formats.jsonl import read_records, write_records
 from cxzy.formats.readers import CSV_SUFFIXES, file_format, read_file, typed_csv
 from cxzy.formats.xlsx_records import in_time_order
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t, type_named
-from cxzy.literal import one_line
 
 PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
 DEMO_FILE = "demo.jsonl"
@@ -431,7 +430,7 @@ def _report_problems(result: ImportResult, lang: str, err: Console) -> None:
         shown = shown[:PROBLEMS_ON_TERMINAL]
     for problem in shown:
         line = f"{problem.where}: {problem.violation.render(lang)}"
-        err.print(one_line(line), highlight=False)  # (values quoted from the file)
+        say(err, line)  # (values quoted from the file: one line, controls shown)
     if len(shown) < len(result.problems):
         more = t("more_problems", lang, count=len(result.problems) - len(shown))
         err.print(more, highlight=False)
@@ -719,7 +718,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         command = COMMANDS.get(args.command or "", open_dashboard)
         return command(args, out, err)
     except Violation as violation:
-        err.print(one_line(violation.render(args.lang)), highlight=False)
+        say(err, violation.render(args.lang))
         if isinstance(violation, OutputFailed):
             return EXIT_UNWRITABLE
     except TemplateError as error:

@@ -158,9 +158,11 @@ def _moment_text(text: str) -> str:
     day = spelled_day(parts[0]) if parts else None
     if day is None:
         return original
-    if weekday is not None and _WEEKDAYS[weekday[1]] != date.fromisoformat(day).weekday():
-        weekday = Violation(f"weekday.{date.fromisoformat(day).weekday()}")  # (its words)
-        raise Violation("weekday_mismatch", value=original, day=day, weekday=weekday)
+    if weekday is not None:
+        number = date.fromisoformat(day).weekday()
+        if _WEEKDAYS[weekday[1]] != number:
+            said = Violation(f"weekday.{number}")  # (its words, in each language)
+            raise Violation("weekday_mismatch", value=original, day=day, weekday=said)
     if len(parts) == 1:
         return day
     rest = parts[1].strip()
@@ -494,6 +496,7 @@ def records_from_rows(
     # a first row of one cell that names no field (a form's title above its header):
     # where, and what the header would have said of it, until the next row tells
     title: tuple[int, str, Violation] | None = None
+    notes: set[int] = set()  # the header's notes columns (``#备注``), by index
     for number, values in rows:
         if isinstance(values, Violation):  # a row its reader could not split into cells
             yield where(number), values
@@ -510,10 +513,10 @@ def records_from_rows(
             if "type" not in header:
                 sheet_type = sheet_type or untyped
             problem = _header_problem(header, sheet_type)
+            notes = {index for index, name in enumerate(header) if is_note(name)}
             if title is not None:  # the row under a title: the header, or no table at all
-                found = any(_column_field(name) in _ANY_FIELD for name in header if name)
                 said = Violation("title_above_header", title=title[1], row=number)
-                yield where(title[0]), said if found else title[2]
+                yield where(title[0]), said if _names_a_field(header) else title[2]
                 return
             filled = [v for v in values if not is_empty(v)]
             if problem is not None and problem.code == "header_needs_at" and len(filled) == 1:
@@ -529,26 +532,18 @@ def records_from_rows(
             yield where(unknown[0]), unknown[1]
             return
         # the cells outside the unit's own notes columns: a row with none is a note
-        filled = [
-            index
-            for index, value in enumerate(values)
-            if not is_empty(value) and not (index < len(header) and is_note(header[index]))
-        ]
+        filled = [i for i, value in enumerate(values) if i not in notes and not is_empty(value)]
         if not filled:
             continue
         if is_comment(values):
             first = next(i for i, v in enumerate(values) if not is_empty(v))
-            named = [header[i] if i < len(header) else column_letter(i) for i in filled]
-            others = [name for i, name in zip(filled, named, strict=True) if i != first]
+            others = [_column_label(header, i) for i in filled if i != first]
             if not others:
                 continue  # a note row: only its note
             # a record whose first cell begins with "#" (a title "#喜迎十八大#…"), or
             # one a note was made of: which, only the unit knows (it was left out)
-            column = (
-                header[first] if first < len(header) and header[first] else column_letter(first)
-            )
-            said = Violation("note_row_filled", column=column, fields=Listed(others))
-            yield where(number), said
+            column = _column_label(header, first)
+            yield where(number), Violation("note_row_filled", column=column, fields=Listed(others))
             continue
         try:
             cells: dict[str, Any] = {}
@@ -579,9 +574,17 @@ def _names_fields(values: Sequence[Any]) -> bool:
     column is a notes column's (``#序号``): that cell a name (no space, no colon: not
     a note, ``# columns: type,at``), and a record's fields named after it."""
     names = [_column_name(v) for v in values if not is_empty(v)]
-    if not names or not _NOTES_COLUMN.fullmatch(names[0]):
-        return False
-    return any(_column_field(name) in _ANY_FIELD for name in names[1:])
+    return bool(names) and bool(_NOTES_COLUMN.fullmatch(names[0])) and _names_a_field(names[1:])
+
+
+def _names_a_field(names: Sequence[str]) -> bool:
+    """Whether column names name a field of some record type (a header, not a title)."""
+    return any(_column_field(name) in _ANY_FIELD for name in names if name)
+
+
+def _column_label(header: Sequence[str], index: int) -> str:
+    """A column as a message names it: its header's name, else its letter."""
+    return header[index] if index < len(header) and header[index] else column_letter(index)
 
 
 _NOTES_COLUMN = re.compile(r"[#＃][^\s:：]+")

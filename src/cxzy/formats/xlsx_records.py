@@ -96,7 +96,8 @@ def _open(data: bytes, name: str, *, formulas: bool = False) -> Any:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    if _strict(data):  # (openpyxl found no sheet in it: "held no records", exit 0)
+    if not formulas and _strict(data):  # (openpyxl found no sheet in it: "held no
+        # records", exit 0; the formulas' second reading follows the first)
         raise Violation("xlsx_strict", file=name)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
