@@ -166,11 +166,30 @@ def test_a_bad_as_of_date(cli, bad):
     ],
 )
 def test_a_day_no_calendar_has_is_said_as_such(cli, option, bad, said):
-    """`--as-of 2011-02-29` said "not a date (YYYY-MM-DD)", as if its form were wrong."""
+    """`--as-of 2011-02-29` said "not a date (YYYY-MM-DD)", as if its form were wrong;
+    the message begins with the option it is of (it named none)."""
     cli.ok_import(prelude())
     res = cli.run("status", option, bad)
     assert_one_line_error(res)
-    assert res.err.strip() == said, str(res)
+    assert res.err.strip() == f"{option}: {said}", str(res)
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("log", "--since", "2011-02-30"), "--since: there is no day '2011-02-30'"),
+        (("log", "--until", "x"), "--until: 'x' is not a date (YYYY-MM-DD)"),
+        (("report", "--as-of", "x", "--output", "r.md"), "--as-of: 'x' is not a date"),
+        (("status", "--known-at", "2999-01-01"), "--known-at: '2999-01-01' is still to come"),
+    ],
+)
+def test_a_bad_day_or_moment_names_its_option(cli, args, said):
+    cli.ok_import(prelude())
+    res = cli.run(*args)
+    assert_one_line_error(res)
+    assert res.err.startswith(said), str(res)
+    res = cli.run(*args, lang="zh")
+    assert res.err.startswith(args[args.index(said.split(":")[0])] + ":"), str(res)
 
 
 def test_status_of_a_missing_store(cli):
@@ -430,6 +449,23 @@ def test_each_commands_own_help_says_what_it_does(cli, command, says):
     assert rest.lstrip().startswith(says), res.out
 
 
+def test_slips_get_the_advice_that_applies_to_them(cli, tmp_path):
+    """From a probe of the English interface: `log --unit ""` said "unit '' is not
+    registered"; `export ledger -o Lcsv` that the output must end in .xlsx, not how
+    to have CSV files; `store copy` of a store not there told to import events."""
+    cli.ok_import(prelude())
+    res = cli.run("log", "--unit", "")
+    assert res.code == 2 and "argument --unit: empty: give a unit's code" in res.err, str(res)
+    res = cli.run("export", "ledger", "--output", tmp_path / "Lcsv")
+    assert_one_line_error(res)
+    assert "for a folder of CSV files, add --format csv" in res.err, str(res)
+    assert not (tmp_path / "Lcsv").exists()
+    res = cli.run("store", "copy", tmp_path / "nope.db", tmp_path / "copy.db")
+    assert_one_line_error(res)
+    assert res.err.strip() == f"no store at {tmp_path / 'nope.db'} to copy: is SRC right?"
+    assert not (tmp_path / "copy.db").exists()
+
+
 def test_cxzy_lang_in_the_environment_chooses_the_language_unless_lang_is_given(cli, monkeypatch):
     monkeypatch.setenv("CXZY_LANG", "en")
     res = cli.run("status", "-h", lang=None)
@@ -440,6 +476,11 @@ def test_cxzy_lang_in_the_environment_chooses_the_language_unless_lang_is_given(
     assert res.code == 1 and "import events first" in res.err, str(res)
     res = cli.run("status", lang="zh")
     assert res.code == 1 and "请先导入" in res.err, str(res)
+    for named in ("EN", "en_US.UTF-8", "en-GB"):  # any case, a locale's name (EN gave Chinese)
+        monkeypatch.setenv("CXZY_LANG", named)
+        assert cli.run("status", "-h", lang=None).out.startswith("usage: cxzy status "), named
+    monkeypatch.setenv("CXZY_LANG", "zh_CN.UTF-8")
+    assert cli.run("status", "-h", lang=None).out.startswith("用法:cxzy status ")
     monkeypatch.setenv("CXZY_LANG", "fr")  # not one: the default
     assert cli.run("status", "-h", lang=None).out.startswith("用法:cxzy status ")
 
@@ -811,7 +852,7 @@ def test_audit_without_json_is_a_usage_error_not_ignored(cli):
     cli.ok_import(prelude())
     res = cli.run("status", "--audit", lang="en")
     assert res.code == 2 and not res.out
-    assert "cxzy status: error: --audit adds to --format json only" in res.err, res.err
+    assert "cxzy status: error: --audit needs --format json" in res.err, res.err
     assert "usage: cxzy status " in res.err  # (the command's own usage, not cxzy's)
     res = cli.run("status", "--audit", lang=None)
     assert res.code == 2 and "--audit 只用于 --format json" in res.err, res.err

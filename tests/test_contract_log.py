@@ -273,6 +273,14 @@ def test_the_log_table_names_the_person_a_record_is_about(full):
     res = full.run("log", "--type", "LeaderAssigned", lang="zh")
     assert res.code == 0, str(res)
     assert "刘继东 · 组长" in res.out and "伍宏芝 · 办公室主任" in res.out, res.out
+    # and a review's reviewer, a rectification's owner, a verification's verifier
+    for type_, shown in (
+        ("ReviewRecorded", "群众 · 群众评议"),
+        ("RectificationOpened", "王五 · R1"),
+        ("RectificationVerified", "李四 · R1"),
+    ):
+        res = full.run("log", "--type", type_, lang="zh")
+        assert res.code == 0 and shown in res.out, (type_, res.out)
 
 
 def test_log_filter_by_unit_and_type(full):

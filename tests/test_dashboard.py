@@ -280,6 +280,26 @@ async def test_time_travel_by_step_and_by_typed_date(demo_store):
         assert app.snapshot.report.as_of == DAY and "实时" in screen_text(app)
 
 
+async def test_a_day_to_come_as_known_at_a_moment_says_ahead(demo_store):
+    """With `k` set, a day still to come was labelled HISTORICAL VIEW, as a past
+    day is: it is the deadlines as they stand, as known at that moment."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("k", *"2011-02-01 12:00", "enter")
+        await settle(pilot)
+        await pilot.press("colon", *"2011-07-01", "enter")
+        await settle(pilot)
+        assert app.snapshot.report.as_of == date(2011, 7, 1) > DAY
+        text = screen_text(app)
+        assert "AHEAD" in text and "HISTORICAL" not in text, text
+        assert "2011-02-01T12:00+08:00" in text, text
+        await pilot.press("colon", *"2011-01-01", "enter")  # a past day: historical
+        await settle(pilot)
+        text = screen_text(app)
+        assert "HISTORICAL" in text and "AHEAD" not in text and "2011-02-01T12:00" in text
+
+
 async def test_a_step_that_cannot_move_says_so(demo_store):
     """Stepping by phase before the first phase's start (or after the campaign's
     end) did nothing, silently: it now says why the day stays."""
@@ -624,7 +644,11 @@ async def test_filter_narrows_the_grid(demo_store):
         assert empty.display and plain(empty).strip() == said  # the filter stays in sight
         await pilot.press("slash", *"ZZZ", "enter")
         await settle(pilot)
-        assert grid.row_count == 0 and empty.display and "没有单位符合筛选“ZZZ”" in plain(empty)
+        assert (
+            grid.row_count == 0
+            and empty.display
+            and "没有单位符合筛选“ZZZ”(/ 修改,留空则全部显示)" in plain(empty)
+        )
         await pilot.press("slash", "backspace", "backspace", "backspace", "enter")
         await settle(pilot)
         assert grid.row_count == 10 and not empty.display
@@ -1069,6 +1093,8 @@ def test_the_log_filter_reads_keys_in_any_case_and_days_as_spelled_and_refuses_s
             "since:2012-01-01 until:2011-01-01",
             "since:2012-01-01 is after until:2011-01-01: no record could match (the two swapped?)",
         ),
+        # a day no calendar has, spelled (it was "not a date (YYYY-MM-DD)")
+        ("since:2011/2/30", "there is no day '2011-02-30': 2011-02 has 28 days"),
     ):
         with pytest.raises(BadFilter) as refused:
             parse_filter(typed)
@@ -1223,7 +1249,8 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         assert all(r[4].startswith("组织学习 · ") for r in study), study
         life = await search("R-ZP-3")
         assert {r[2] for r in life} >= {"RectificationOpened", "RectificationVerified"}, life
-        assert all(r[4].startswith("R-ZP-3") for r in life), life
+        # (after the person a record names: its owner, its verifier)
+        assert all("R-ZP-3" in r[4].split(" · ")[:2] for r in life), life
         shown = next(r[4] for r in life if r[2] == "RectificationProgressed")  # as shown
         assert [r[4] for r in await search(shown)] == [shown]
         assert {r[4] for r in await search("刘继东 · 组长")} == {"刘继东 · 组长"}
@@ -1232,7 +1259,7 @@ async def test_the_log_finds_what_it_shows_the_words_of_a_code_and_a_life(demo_s
         assert by_words and {r[2] for r in by_words} == {"RectificationVerified"}, by_words
         rejected = await search("不通过")
         assert {r[2] for r in rejected} == {"RectificationVerified"}, rejected
-        assert [r[4].split(" · ")[:2] for r in rejected] == [["R-ZP-1", "不通过"]], rejected
+        assert [r[4].split(" · ")[:3] for r in rejected] == [["任乾", "R-ZP-1", "不通过"]], rejected
         graded = await search("群众评议 · 先进")
         assert graded and {r[2] for r in graded} == {"ReviewRecorded"}, graded
         moved = await search("兑现期限 2011-12-31")  # a due date, as shown

@@ -1049,6 +1049,27 @@ def test_a_number_longer_than_a_spreadsheet_keeps_is_refused_not_given_other_dig
     assert [r["title"] for r in cli.log("--type", "ActivityHeld")] == ["123456789012345"]
 
 
+def test_an_id_a_spreadsheet_turned_into_a_date_is_refused_not_stored_as_the_day(cli, tmp_path):
+    """A commitment's id typed as 3-1 in a general cell is saved by Excel as the 1st
+    of March of that year: it was imported as "2010-03-01", an id no one typed, which
+    the unit's next workbook (3-1, typed as text) did not find. A date in a text
+    field that is not an id stays its day."""
+    cli.ok_import(prelude())
+    header = ["type", "at", "commitment", "unit", "text", "due"]
+    made = ["CommitmentMade", "2010-05-12", datetime(2010, 3, 1), "145", "争当先锋", "2010-12-31"]
+    path = write_table(tmp_path / "made.xlsx", [header, made])
+    res = cli.run("import", path)
+    assert res.code == 1, str(res)
+    (said,) = res.messages(f"{path}[Sheet]", 2)
+    assert "'commitment'" in said and "2010-03-01" in said and "Text" in said, said
+    assert cli.log("--type", "CommitmentMade") == []  # nothing written
+    made[4] = date(2010, 6, 1)  # a text that is a day: kept as the day
+    made[2] = "3-1"
+    assert cli.run("import", write_table(tmp_path / "ok.xlsx", [header, made])).code == 0
+    (record,) = cli.log("--type", "CommitmentMade")
+    assert (record["commitment"], record["text"]) == ("3-1", "2010-06-01")
+
+
 def test_trailing_blank_rows_and_leading_blank_rows_keep_row_numbers(cli, tmp_path):
     cli.ok_import(prelude())
     path = write_table(
@@ -1170,6 +1191,7 @@ def test_old_excel_and_broken_workbooks_are_one_line(cli, tmp_path):
         b"": "the file is empty (0 bytes)",
         "type,at,unit\nActivityHeld,2010-05-20,学习\n".encode("gbk"): "a CSV file named .xlsx?",
         b"<html><body><table><tr><td>at</td></tr></table>": "it is a web page (HTML or XML)",
+        b'{"type": "ActivityHeld"}\n': "it is JSON Lines text, not a workbook: rename it .jsonl",
         bytes(range(256)): "its content is not that of a workbook",
     }
     for n, (content, words) in enumerate(said.items()):
@@ -1178,6 +1200,30 @@ def test_old_excel_and_broken_workbooks_are_one_line(cli, tmp_path):
         res = cli.run("import", named)
         assert_one_line_error(res)
         assert words in res.err, (words, res.err)
+
+
+def test_a_file_read_as_json_lines_for_its_name_says_so(cli, tmp_path):
+    """notes.txt said "not valid JSON", unexplained: a file that is not .csv or .xlsx
+    is read as JSON Lines, and its first line that is no JSON says so. An empty
+    JSON Lines file was told it held "only a header", which JSON Lines has not."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("meeting notes\nmore notes\n", encoding="utf-8")
+    res = cli.run("import", notes)
+    assert_refused(res, notes, 1, r"a \.txt file is read as JSON Lines .*\.csv, \.xlsx")
+    (second,) = res.messages(notes, 2)
+    assert "JSON Lines" not in second, second  # (said once)
+    records = cli.write(prelude(), name="records.jsonl")
+    records.write_text("nope\n" + records.read_text(encoding="utf-8"), encoding="utf-8")
+    res = cli.run("import", records)
+    (said,) = res.messages(records, 1)
+    assert res.code == 1 and "JSON Lines" not in said, said  # named as one: no more said
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    res = cli.run("import", empty)
+    assert (
+        res.code == 0
+        and f"note: {empty} held no records (only comments or blank lines?)" in res.err
+    )
 
 
 def test_json_lines_keep_working_beside_spreadsheets(cli, tmp_path):
@@ -1688,6 +1734,26 @@ def test_dates_typed_with_spaces_hao_or_a_day_of_the_week(cli, tmp_path):
     assert_refused(res, f"{path}[ActivityHeld]", 2, r"field 'at': .*2010-05-25 is a Tuesday, not")
     res = cli.run("import", path, lang="zh")
     assert "字段 'at':'2010年5月25日 星期一':2010-05-25 是星期二,与所写的星期不符" in res.err
+
+
+def test_a_day_no_calendar_has_spelled_as_people_write_it_is_said_as_such(cli, tmp_path):
+    """2010/6/31 and 2010年2月30日 were "not a date or a date and time (e.g.
+    2011-03-01…)", as if their form were wrong; 2010-06-31 was said precisely."""
+    cli.ok_import(prelude())
+    typed = ["2010/6/31", "2010年2月30日", "2010/13/1 9:30", "2010-05-20"]
+    rows = [["at", "unit", "kind", "title"]]
+    rows += [[day, "145", "study", f"学习{n}"] for n, day in enumerate(typed)]
+    path = write_table(tmp_path / "days.xlsx", rows, sheet="ActivityHeld")
+    res = cli.run("import", path)
+    where = f"{path}[ActivityHeld]"
+    assert_refused(res, where, 2, r"field 'at': there is no day '2010/6/31': 2010-06 has 30 days")
+    assert_refused(res, where, 3, r"there is no day '2010年2月30日': 2010-02 has 28 days")
+    assert_refused(res, where, 4, r"'2010/13/1' names month 13, and there is none")
+    assert not res.messages(where, 5), str(res)
+    csv_path = tmp_path / "ActivityHeld.csv"
+    csv_path.write_text("at,unit,kind,title\n2011/2/29,145,study,学\n", encoding="utf-8")
+    res = cli.run("import", csv_path, lang="zh")
+    assert_refused(res, str(csv_path), 2, r"没有 '2011/2/29' 这一天:2011-02 只有 28 天")
 
 
 def test_a_verification_in_the_logs_words_and_a_yes_or_no_message(cli, tmp_path):

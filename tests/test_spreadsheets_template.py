@@ -172,8 +172,9 @@ def test_an_empty_template_imports_nothing_and_needs_no_store(cli, tmp_path):
     assert not cli.store.exists()
     # said (a mistyped --store made a workbook without the units' codes, unsaid)
     assert res.err.strip() == (
-        f"no store at {cli.store}: the workbook lists no unit codes (give --store to list them)"
-    ), str(res)
+        f"no store at {cli.store}: the workbook lists no unit codes"
+        " (the store that holds the units lists them: is --store right?)"
+    ), str(res)  # (it said "give --store", to one who had given it)
     book = load_workbook(path)
     assert book.sheetnames[0] == "#README"
     assert "B" not in _validations(book["ActivityHeld"])  # no store: no unit list

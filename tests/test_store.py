@@ -20,6 +20,7 @@ from conftest import load_demo_into
 from contract_helpers import race_two_imports, run_module, subprocess_env
 from cxzy.application import copying, staging
 from cxzy.application.app import open_app
+from cxzy.application.audit import verify
 from cxzy.application.dashboard import DashboardQuery, SearchWords
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.readmodel import MARKED_FIELDS, READ_MODEL
@@ -194,6 +195,59 @@ def leaders(app) -> list[tuple[int, str | None]]:
         app.close()
     assert [(r.pos, r.person) for r in rows] == [(e.pos, e.person) for e in entries]
     return [(e.pos, e.person) for e in entries]
+
+
+# a review's reviewer, a verification's verifier, a rectification's owner in the demo,
+# named by no other field of their records
+NAMED_SINCE_V14 = [
+    ("职工群众代表", "ReviewRecorded", 9),
+    ("冶美琴", "RectificationVerified", 1),
+    ("王立新", "RectificationOpened", 1),
+]
+
+
+def named(app, person: str, type_: str) -> tuple[list, list]:
+    """The log's rows of that type naming ``person``: the dashboard's search, and the
+    persons ``cxzy log`` shows beside the summary."""
+    try:
+        found = DashboardQuery(app).log_page(text=person, type_=type_, limit=1000)
+        shown = [e for e in LogQuery(app).entries(LogFilter(type=type_)) if e.person == person]
+    finally:
+        app.close()
+    return found, shown
+
+
+def test_the_log_names_a_reviewer_a_verifier_and_an_owner(store):
+    """The log's search found a person a record names in a ``person`` field (a
+    leader, a visitor, an awardee) but no review by its reviewer, no verification
+    by its verifier, no rectification by its owner: an auditor looking for what one
+    person did saw part of it. A store of read model v13 read as it is shows what
+    v13 kept, and passes verify; one who may write makes it anew."""
+    for person, type_, count in NAMED_SINCE_V14:
+        found, shown = named(open_app(location(store)), person, type_)
+        assert len(found) == len(shown) == count, (person, found, shown)
+        assert {row.person for row in found} == {person}
+    with sqlite3.connect(store) as db:  # as v13 kept it
+        db.execute(
+            "UPDATE tracking SET application_name = 'cxzy-read-model-v13'"
+            " WHERE application_name = ?",
+            (READ_MODEL,),
+        )
+        db.execute(
+            "UPDATE cx_log SET person = NULL WHERE type IN"
+            " ('ReviewRecorded', 'RectificationOpened', 'RectificationVerified')"
+        )
+    db.close()
+    older = open_app(location(store), read_only=True)
+    try:
+        assert verify(older).broken is None
+    finally:
+        older.close()
+    for person, type_, _ in NAMED_SINCE_V14:
+        assert named(open_app(location(store), read_only=True), person, type_) == ([], [])
+    for person, type_, count in NAMED_SINCE_V14:  # opened to write: made anew
+        found, shown = named(open_app(location(store)), person, type_)
+        assert len(found) == len(shown) == count, (person, found, shown)
 
 
 # cx_open as cxzy-read-model-v5 made it (before the log positions)

@@ -19,6 +19,10 @@ DEFAULT_LANG = "zh"
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- the interchange format ---------------------------------------------------
+    "invalid_json_named": {
+        "en": "not valid JSON: {detail} (column {column}); a {suffix} file is read as JSON Lines (CSV files and workbooks are read by their extension: .csv, .xlsx)",
+        "zh": "不是有效的 JSON:{detail}(第 {column} 列);{suffix} 文件按 JSON Lines 读取(CSV 文件和工作簿按扩展名读取:.csv、.xlsx)",
+    },
     "invalid_json": {
         "en": "not valid JSON: {detail} (column {column})",
         "zh": "不是有效的 JSON:{detail}(第 {column} 列)",
@@ -406,6 +410,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "问责(accountability)之前须先通报批评(public_criticism)'{rectification}'",
     },
     # -- the command line and the store -------------------------------------------
+    "option_value": {"en": "{option}: {reason}", "zh": "{option}:{reason}"},
     "bad_date_option": {
         "en": "'{value}' is not a date (YYYY-MM-DD)",
         "zh": "'{value}' 不是有效日期(YYYY-MM-DD)",
@@ -449,6 +454,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         '({create}, see the README\'s "Many terminals")',
         "zh": "{store}:数据库中没有 schema {schema},请先创建"
         "({create},见 README「Many terminals」一节)",
+    },
+    "copy_no_source": {
+        "en": "no store at {store} to copy: is SRC right?",
+        "zh": "{store} 处没有可复制的数据库:SRC 是否写对?",
     },
     "no_store": {
         "en": "no store at {store}: import events first (cxzy import FILE, or cxzy demo)",
@@ -504,6 +513,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unit_name_ambiguous": {
         "en": "several units bore the name '{name}' ({codes}): give a unit's code",
         "zh": "有多个单位用过名称“{name}”({codes}):请给出单位代码",
+    },
+    "no_records_jsonl": {
+        "en": "note: {files} held no records (only comments or blank lines?)",
+        "zh": "提示:{files} 中没有任何记录(只有注释或空行?)",
     },
     "no_records": {
         "en": "note: {files} held no records (only a header, notes or blank lines?)",
@@ -1166,7 +1179,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "nothing had been recorded yet at {moment}",
     },
     "tui_no_units": {"zh": "截至 {day} 尚无单位登记", "en": "no unit registered by {day}"},
-    "tui_no_match": {"zh": "没有单位符合筛选“{text}”", "en": "no unit matches “{text}”"},
+    "tui_no_match": {
+        "zh": "没有单位符合筛选“{text}”(/ 修改,留空则全部显示)",
+        "en": "no unit matches “{text}” (/ to change, empty for all)",
+    },
     "tui_filtered": {
         "zh": "筛选“{text}”:{shown} / {total} 个单位(/ 修改,留空则全部显示)",
         "en": "filter “{text}”: {shown} of {total:~unit|units} (/ to change, empty for all)",
@@ -1216,6 +1232,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "filter the log: unit:CODE type:TYPE since:DATE until:DATE and any text",
     },
     "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
+    "empty_unit_option": {
+        "zh": "为空:请给出单位代码或单位用过的名称(脚本中的变量未设置?)",
+        "en": "empty: give a unit's code or a name it bore (a script's unset variable?)",
+    },
     "unknown_type_option": {
         "zh": "没有 '{value}' 这种记录(可给日志所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",
         "en": "no record type '{value}' (give a name like CommitmentMade, in any case)",
@@ -1387,6 +1407,10 @@ MESSAGES.update(
         "number_too_long": {
             "en": "'{column}': the number {number} has more digits than a spreadsheet keeps (15), so its last digits are not the ones typed; format the column as Text and type it again",
             "zh": "'{column}':数字 {number} 超过了电子表格能保存的 15 位,末尾几位已不是录入的数字;请把该列设为“文本”格式后重新录入",
+        },
+        "code_became_date": {
+            "en": "'{column}': the cell holds a date, {value}, where an id or a code belongs: a spreadsheet turns what is typed as 3-1 or 1/2 into a date, so it is not what was typed; format the column as Text and type it again",
+            "zh": "'{column}':应填编号或代码的单元格中是日期 {value}:电子表格会把 3-1、1/2 这样录入的内容变成日期,已不是录入的内容;请把该列设为“文本”格式后重新录入",
         },
         "bad_column": {
             "en": "'{column}' is not a field name (use e.g. ratings.leadership or phases.1.start)",
@@ -1573,6 +1597,10 @@ MESSAGES.update(
             "and save it as .xlsx",
             "zh": "这是网页(HTML 或 XML)文件,不是工作簿:请用 Excel 或 WPS 打开后另存为 .xlsx",
         },
+        "xlsx_is_jsonl": {
+            "en": "it is JSON Lines text, not a workbook: rename it .jsonl",
+            "zh": "这是 JSON Lines 文本,不是工作簿:请改名为 .jsonl",
+        },
         "xlsx_is_text": {
             "en": "it is text, not a workbook (a CSV file named .xlsx?): rename it .csv",
             "zh": "这是文本文件,不是工作簿(把 CSV 文件命名成了 .xlsx?):请改名为 .csv",
@@ -1600,6 +1628,10 @@ MESSAGES.update(
         "output_suffix": {
             "en": "{file}: the output must end in {suffixes}",
             "zh": "{file}:输出文件名须以 {suffixes} 结尾",
+        },
+        "ledger_output_folder": {
+            "en": "{file}: the ledger's workbook must end in .xlsx; for a folder of CSV files, add --format csv",
+            "zh": "{file}:台帐工作簿的文件名须以 .xlsx 结尾;如要写入存放 CSV 文件的文件夹,请加 --format csv",
         },
         "output_no_name": {
             "en": "{file}: the file's name is missing (give one before {suffix})",
@@ -1653,8 +1685,8 @@ MESSAGES.update(
             "zh": "{file} 是文件;--format csv 需要写入文件夹",
         },
         "template_without_store": {
-            "en": "no store at {store}: the workbook lists no unit codes (give --store to list them)",
-            "zh": "{store} 处没有数据库:工作簿中不列单位代码(用 --store 指定数据库即可列出)",
+            "en": "no store at {store}: the workbook lists no unit codes (the store that holds the units lists them: is --store right?)",
+            "zh": "{store} 处没有数据库:工作簿中不列单位代码(存有各单位的数据库可列出代码:--store 是否写对?)",
         },
         "template_written": {
             "en": "fill-in workbook written: {file} ({sheets:~sheet|sheets}, {units:~unit code|unit codes})",
@@ -2090,7 +2122,7 @@ LABELS.update(
         "cli.log_type": {
             "zh": "只看这种记录:类型名(如 CommitmentMade,大小写不限)或日志所示的类型(如 作出承诺)",
             "en": "only records of this type: its name (CommitmentMade, any case) or its words"
-            " as the Chinese log shows them (作出承诺)",
+            ' as the log shows them ("commitment made", 作出承诺)',
         },
         "cli.since": {
             "zh": "发生在这一天及以后(活动所在时区的日期)",

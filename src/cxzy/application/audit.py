@@ -29,6 +29,7 @@ from cxzy.application.readmodel import (
     is_life,
     log_entity,
     log_marks,
+    log_person,
     log_summary,
     utc_text,
 )
@@ -226,7 +227,7 @@ def _verify(
                 stamp.by,
                 stamp.origin,
                 log_summary(type_, fields),
-                fields.get("person"),
+                log_person(type_, fields, version),
                 log_marks(type_, fields, version),
                 *_unit_and_entity(type_, fields, lives),
             )

@@ -91,7 +91,9 @@ class LogRow:
     summary: str | None
     by: str | None
     recorded: datetime
-    person: str | None = None  # whom the record names (a leader, a visitor, an awardee…)
+    person: str | None = (
+        None  # whom the record names (a leader, a visitor, an awardee, a reviewer…)
+    )
     life: str | None = None  # the commitment or rectification it is of (``R-ZP-3``)
     marks: Marks = ()  # its codes shown with it (a review's grade: ``("grade", "advanced")``)
 

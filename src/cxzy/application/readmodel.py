@@ -29,10 +29,10 @@ from cxzy.domain.schema import TYPES, digest_of, record_of
 # The tracking name: bump it after any change to the tables or what fills them. An
 # existing store's tables are made anew only by that rebuild (opening a store
 # creates nothing but in a new file: decision 70).
-VERSION = 13
+VERSION = 14
 READ_MODEL = f"cxzy-read-model-v{VERSION}"
 # What an older read model, read as it is by one who may not make it anew, holds:
-PERSON_SINCE = 9  # cx_log.person
+PERSON_SINCE = 9  # cx_log.person (v14 names a reviewer, an owner, a verifier too)
 MARKS_SINCE = 12  # cx_log.marks (v13 marks an activity's kind too)
 SAME_FIGURES_SINCE = 12  # this version's tables and figures, the log's marks aside
 STORE_FORMAT = "cxzy-store-1"
@@ -389,6 +389,23 @@ def log_summary(type_: str, fields: Mapping[str, Any]) -> str | None:
     return None
 
 
+#: The fields that name a person, one per record type: a leader, a visitor, a
+#: commitment's or an award's person, a review's reviewer, a rectification's owner, its
+#: verifier. ``cx_log.person`` holds the one a record names (shown beside its summary,
+#: found by the dashboard's search), and the version of the read model that keeps it.
+_PERSON_FIELDS = {"person": PERSON_SINCE, "reviewer": 14, "owner": 14, "verifier": 14}
+
+
+def log_person(type_: str, fields: Mapping[str, Any], version: int = VERSION) -> str | None:
+    """The person a record names, as ``cx_log.person`` holds it in the read model of
+    ``version`` (before v14, only a ``person`` field: a review's reviewer was not)."""
+    for name, since in _PERSON_FIELDS.items():
+        value = fields.get(name)
+        if value and since <= version:
+            return value
+    return None
+
+
 def mark_of(field: str, value: Any) -> str:
     """One mark as ``cx_log.marks`` holds it: ``grade=advanced``, a yes or no as
     ``accepted=false`` (what a search of the log for its words looks for)."""
@@ -659,9 +676,9 @@ class ReadModel:
                     "by": stamp.by,
                     "origin": stamp.origin,
                     "summary": log_summary(type_, fields),
-                    # whom the record names (a leader, a visitor, an awardee…): shown beside
+                    # whom the record names (a leader, a visitor, a reviewer…): shown beside
                     # the summary, so that the log says who without opening the record
-                    "person": fields.get("person"),
+                    "person": log_person(type_, fields),
                     "marks": log_marks(type_, fields),
                 }
             )

@@ -76,8 +76,12 @@ PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all w
 DEMO_FILE = "demo.jsonl"
 
 
-def _date_arg(value: str) -> date:
-    return typed_day(value)
+def _date_arg(value: str, option: str) -> date:
+    """A day given to ``option`` (``--as-of``): refused naming the option."""
+    try:
+        return typed_day(value)
+    except Violation as violation:
+        raise Violation("option_value", option=option, reason=violation) from None
 
 
 def _type_arg(lang: str) -> Callable[[str], str]:
@@ -93,13 +97,28 @@ def _type_arg(lang: str) -> Callable[[str], str]:
     return named
 
 
+def _unit_arg(lang: str) -> Callable[[str], str]:
+    """``--unit``: a unit's code or name; an empty one is a usage error (it was "unit
+    '' is not registered", as if the store had lost a unit)."""
+
+    def named(value: str) -> str:
+        if not value.strip():
+            raise argparse.ArgumentTypeError(t("empty_unit_option", lang))
+        return value
+
+    return named
+
+
 # where --store given after the command goes, and after a command's own
 STORES_AFTER = ("store_after_command", "store_after_subcommand")
 
 
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
     """A ``--known-at`` moment (see :func:`cxzy.domain.moments.known_at`)."""
-    return known_at(value, zone, datetime.now(UTC))
+    try:
+        return known_at(value, zone, datetime.now(UTC))
+    except Violation as violation:
+        raise Violation("option_value", option="--known-at", reason=violation) from None
 
 
 def _common(
@@ -155,7 +174,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
 
     p = commands.add_parser("log", help=t("cli.log", lang), epilog=t("cli.shown_exit", lang))
     common(p, top=False)
-    p.add_argument("--unit", action=Once, help=t("cli.log_unit", lang))
+    p.add_argument("--unit", type=_unit_arg(lang), action=Once, help=t("cli.log_unit", lang))
     p.add_argument(
         "--type", type=_type_arg(lang), metavar="TYPE", action=Once, help=t("cli.log_type", lang)
     )
@@ -417,7 +436,10 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
             err.print(said, highlight=False)
     if not result.written and not result.skipped:  # (a template sent back unfilled, say)
         named = (STDIN_LABEL if name == STDIN else storable(name) for name in args.files)
-        err.print(t("no_records", lang, files=", ".join(named)), highlight=False)
+        # (JSON Lines has no header to have held alone)
+        jsonl = all(name == STDIN or file_format(Path(name)) == "jsonl" for name in args.files)
+        said = t("no_records_jsonl" if jsonl else "no_records", lang, files=", ".join(named))
+        err.print(said, highlight=False)
     return EXIT_OK
 
 
@@ -448,7 +470,7 @@ def day_and_moment(args: argparse.Namespace, zone: ZoneInfo) -> tuple[date, date
     text = getattr(args, "known_at", None)
     moment = _moment_arg(text, zone) if text is not None else None
     if getattr(args, "as_of", None) is not None:
-        day = _date_arg(args.as_of)
+        day = _date_arg(args.as_of, "--as-of")
     elif moment is not None:
         day = moment.astimezone(zone).date()
     else:
@@ -481,8 +503,8 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     filters = LogFilter(
         unit=args.unit,
         type=args.type,
-        since=_date_arg(args.since) if args.since is not None else None,
-        until=_date_arg(args.until) if args.until is not None else None,
+        since=_date_arg(args.since, "--since") if args.since is not None else None,
+        until=_date_arg(args.until, "--until") if args.until is not None else None,
         late=args.late,
     )
     if filters.since is not None and filters.until is not None and filters.since > filters.until:
@@ -652,7 +674,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error(str(given_twice(option)))
             args.store = given[0] if given else None
             if getattr(args, "audit", False) and args.format != "json":  # (it was ignored)
-                said = argparse._("--audit adds to --format json only")  # type: ignore[attr-defined]
+                said = argparse._("--audit needs --format json")  # type: ignore[attr-defined]
                 parser.commands.choices["status"].error(said)
     except SystemExit as exit_:
         return int(exit_.code or 0)

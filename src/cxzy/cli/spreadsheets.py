@@ -310,6 +310,8 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     fmt = args.format or "xlsx"
     # the output is looked at before the store is read (minutes on a large log)
     if fmt == "xlsx":
+        if args.format is None and not Path(args.output).suffix:  # a folder's name
+            raise Violation("ledger_output_folder", file=args.output)
         path = _output(args.output, (".xlsx",), args.location)
         if path.exists() and not args.force and not _an_export(path):
             raise Violation("output_exists", file=args.output)  # a unit's workbook, say

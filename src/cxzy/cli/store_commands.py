@@ -42,7 +42,12 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     if _same(source, target):
         raise Violation("copy_same", store=source.display())
-    origin = open_reading(source, args.on_rebuild, args.on_as_is)
+    try:
+        origin = open_reading(source, args.on_rebuild, args.on_as_is)
+    except Violation as violation:  # ("import events first" is no advice for a copy)
+        if violation.code == "no_store":
+            raise Violation("copy_no_source", **violation.params) from None
+        raise
     with failures_named(source):
         empty = origin.head() == 0
     if empty:  # said before the target is made: nothing made for nothing

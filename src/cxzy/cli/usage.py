@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -49,12 +50,20 @@ ARGPARSE_ZH = {
         "未知的命令 %(parser_name)r(可选:%(choices)s)"
     ),
     "given more than once: it takes one value": "给出了不止一次:只取一个值",
-    "--audit adds to --format json only": "--audit 只用于 --format json",
+    "--audit needs --format json": "--audit 只用于 --format json",
     "expected %s argument": "需要 %s 个值",
     "expected %s arguments": "需要 %s 个值",
 }
 
 _CATALOGUES = {"zh": ARGPARSE_ZH}
+
+
+def _lang_named(value: str) -> str | None:
+    """The language ``$CXZY_LANG`` names: ``zh`` or ``en`` in any case, or a locale's
+    name as ``$LANG`` holds it (``en_US.UTF-8``, ``zh-CN``): ``EN`` gave Chinese,
+    unsaid."""
+    head = re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].casefold()
+    return head if head in LANGS else None
 
 
 def lang_in(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
@@ -63,7 +72,7 @@ def lang_in(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> st
     is one, else the default. Read before parsing: the parser's help and errors
     are already in it."""
     chosen = (os.environ if environ is None else environ).get("CXZY_LANG", "")
-    lang = chosen if chosen in LANGS else DEFAULT_LANG
+    lang = _lang_named(chosen) or DEFAULT_LANG
     for n, arg in enumerate(argv):
         if arg == "--":  # what follows is files
             break

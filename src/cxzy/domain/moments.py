@@ -52,22 +52,31 @@ def missing_day(text: str, option: bool = False, **params: str) -> Violation | N
 _SPELLED_DAY = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 
 
-def spelled_day(text: str) -> str | None:
-    """``2010/6/20``, ``2010.6.20``, ``2010-6-20``, ``2010年6月20日`` → ``2010-06-20``
-    (None: no day spelled so, or one no calendar has)."""
+def spelled_as_day(text: str) -> str | None:
+    """``2010/6/20``, ``2010.6.20``, ``2010-6-20``, ``2010年6月20日`` → ``2010-06-20``,
+    whether or not a calendar has that day (``2010/6/31`` → ``2010-06-31``, which
+    :func:`missing_day` says why no day is); None: not spelled as a day."""
     found = _SPELLED_DAY.fullmatch(text)
     if found is None:
         return None
+    return f"{found[1]}-{int(found[2]):02d}-{int(found[3]):02d}"
+
+
+def spelled_day(text: str) -> str | None:
+    """The day ``text`` spells (:func:`spelled_as_day`) in ISO 8601; None: no day
+    spelled so, or one no calendar has."""
+    iso = spelled_as_day(text)
     try:
-        return date(int(found[1]), int(found[2]), int(found[3])).isoformat()
-    except ValueError:
+        return None if iso is None else date.fromisoformat(iso).isoformat()
+    except ValueError:  # (year 0 too)
         return None
 
 
 def any_day(text: str) -> date:
     """The day ``text`` names, in ISO 8601 or spelled as people write it
-    (:func:`spelled_day`); raises as :func:`typed_day` does."""
-    return typed_day(spelled_day(text) or text)
+    (:func:`spelled_as_day`); raises as :func:`typed_day` does (a day no calendar
+    has, ``2011/2/30``, said as such)."""
+    return typed_day(spelled_as_day(text) or text)
 
 
 def iso_moment(moment: datetime) -> str:

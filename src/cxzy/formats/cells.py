@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cxzy.domain.errors import Listed, Violation
-from cxzy.domain.moments import spelled_day
+from cxzy.domain.moments import missing_day, spelled_as_day, spelled_day
 from cxzy.domain.registry import activity_kind_key, folded_code, halfwidth
 from cxzy.domain.schema import (
     BOOL,
@@ -155,8 +155,13 @@ def _moment_text(text: str) -> str:
         text = (text[: weekday.start()] + " " + text[weekday.end() :]).strip()
     text = _DAY_THEN_CLOCK.sub("日 ", text)  # 2010年6月1日9:30
     parts = text.replace("T", " ", 1).split(None, 1)
-    day = spelled_day(parts[0]) if parts else None
+    day = spelled_as_day(parts[0]) if parts else None
     if day is None:
+        return original
+    missing = missing_day(day)  # (2010/6/31 was "not a date", as if its form were wrong)
+    if missing is not None:  # (named as typed: the cell holds no 2010-06-31)
+        raise Violation(missing.code, **{**missing.params, "value": parts[0]})
+    if spelled_day(parts[0]) is None:  # (year 0: the schema's to refuse)
         return original
     if weekday is not None:
         number = date.fromisoformat(day).weekday()
@@ -204,6 +209,17 @@ def _digits_lost(value: Any) -> bool:
         return False
     # (a 16-digit card number is stored without an exponent: read as an int)
     return float(value).is_integer() and abs(value) >= 10**15
+
+
+def _became_date(path: Sequence[str], value: Any) -> bool:
+    """A date in an id's or a code's cell: what a spreadsheet makes of an id typed
+    as 3-1 or 1/2 (the 1st of March, the 2nd of January of the year it was typed),
+    stored as a day no one typed. A code is text in every record type."""
+    return (
+        len(path) == 1
+        and (path[0] == "id" or path[0] in CODE_FIELDS)
+        and isinstance(value, date | time)
+    )
 
 
 def _as_moment(value: Any, date1904: bool) -> Any:
@@ -442,6 +458,8 @@ def coerce_row(
             raise Violation("column_conflict", column=column)  # "ratings" and "ratings.x"
         if _digits_lost(value):
             raise Violation("number_too_long", column=column, number=f"{value:.15g}")
+        if _became_date(path, value):
+            raise Violation("code_became_date", column=column, value=_as_text(value))
         try:
             converted = coerce_value(
                 type_ if isinstance(type_, str) else None, path, value, date1904

@@ -48,16 +48,29 @@ def read_records(
                     # ("Extra data (column 83)"); JSON Lines' lines end in LF or CR LF
                     yield where, Violation("jsonl_cr_lines")
                     return
-                first = False
+                opening, first = first, False
                 known = f"json.{error.msg}" in MESSAGES  # the standard library's reason
                 detail = Violation(f"json.{error.msg}") if known else error.msg
                 if error.pos >= len(text) and error.msg.startswith("Expecting"):
                     detail = Violation("json.ends_early")  # (it said "Expecting ','")
-                yield where, Violation("invalid_json", detail=detail, column=error.colno)
+                said = Violation("invalid_json", detail=detail, column=error.colno)
+                if opening and _named_otherwise(name):  # (notes.txt: why JSON at all?)
+                    said = Violation("invalid_json_named", **said.params, suffix=Path(name).suffix)
+                yield where, said
                 continue
             first = False
             twice = _given_twice(text, value)
             yield where, (value if twice is None else Violation("field_twice", field=twice))
+
+
+#: What JSON Lines files are named (or no extension: a pipe, `<(script)`, a script's
+#: own name); a file named otherwise is read as JSON Lines all the same, and its first
+#: line that is no JSON says so (notes.txt gave "not valid JSON", unexplained)
+JSON_SUFFIXES = frozenset({"", ".jsonl", ".json", ".ndjson", ".jsonlines", ".ldjson"})
+
+
+def _named_otherwise(name: str) -> bool:
+    return Path(name).suffix.lower() not in JSON_SUFFIXES
 
 
 _CSV_SEPARATOR = re.compile(r"[,;\t]")

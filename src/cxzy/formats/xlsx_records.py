@@ -127,8 +127,10 @@ def _not_zip(data: bytes) -> Violation:
     head = data[:4096]
     if b"\x00" not in head and any(_decodes(head, codec) for codec in ("utf-8-sig", "gb18030")):
         # (a web page is what many systems export as an "Excel" file: Excel opens it)
-        markup = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
-        return Violation("xlsx_is_html" if markup else "xlsx_is_text")
+        begins = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if begins == b"{":  # (records of JSON Lines)
+            return Violation("xlsx_is_jsonl")
+        return Violation("xlsx_is_html" if begins == b"<" else "xlsx_is_text")
     return Violation("not_zip")
 
 

@@ -36,7 +36,7 @@ from cxzy.application.history import LogQuery
 from cxzy.application.status import UnitStatus
 from cxzy.application.store import connection_lost, is_store_failure, store_error
 from cxzy.domain.errors import Violation, os_reason
-from cxzy.domain.moments import any_day, known_at, spelled_day
+from cxzy.domain.moments import any_day, known_at, spelled_as_day
 from cxzy.domain.template import Phase
 from cxzy.i18n import LABELS, t
 from cxzy.literal import visible
@@ -70,7 +70,7 @@ def _typed_day(command: str) -> str | None:
     word, _, rest = command.partition(" ")
     if word in ("date", "day") and rest.strip():
         return rest.strip()
-    if _DAY_LIKE.fullmatch(command) or spelled_day(command) is not None:
+    if _DAY_LIKE.fullmatch(command) or spelled_as_day(command) is not None:
         return command
     return None
 

@@ -91,16 +91,13 @@ class HeaderBar(Static):
         def detail(text: str, style: str, repeats: bool = False) -> None:
             pieces.append(_Piece(Text(" ", style=style), Text(text, style=style), repeats))
 
-        if clock.playing or clock.known_at is not None:
-            if clock.playing:
-                badge(t("tui_replay", lang, speed=clock.speed), "black on magenta")
-            else:
-                badge(t("tui_historical", lang), "black on yellow")
-            if clock.known_at is not None:  # (a replay of what was known then too)
-                detail(t("tui_known_at", lang, moment=shown_moment(clock.known_at)), "yellow")
+        if clock.playing:
+            badge(t("tui_replay", lang, speed=clock.speed), "black on magenta")
         elif clock.as_of > clock.today:  # days to come: the deadlines as they stand
-            badge(t("tui_ahead", lang), "black on cyan")
+            badge(t("tui_ahead", lang), "black on cyan")  # (as known at a moment too)
             detail(t("tui_ahead_day", lang, day=clock.as_of.isoformat()), "cyan")
+        elif clock.known_at is not None:
+            badge(t("tui_historical", lang), "black on yellow")
         elif clock.as_of != clock.today:
             badge(t("tui_historical", lang), "black on yellow")
             detail(t("tui_past_day", lang, day=clock.as_of.isoformat()), "yellow", repeats=True)
@@ -108,6 +105,8 @@ class HeaderBar(Static):
             badge(t("tui_offline", lang), "white on red")
         else:
             badge(t("tui_live", lang), "black on green")
+        if clock.known_at is not None:  # (a replay of what was known then too)
+            detail(t("tui_known_at", lang, moment=shown_moment(clock.known_at)), "yellow")
         step = t("tui_step", lang, step=t("tui_" + clock.step, lang))
         pieces.append(_Piece(Text(_GAP, style="dim"), Text(step, style="dim")))
         room = self.content_region.width
