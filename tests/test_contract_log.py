@@ -227,11 +227,12 @@ def test_the_log_table_shows_what_a_review_found_and_whether_a_verification_pass
     due date moved showed its reason, not the new date."""
     res = full.run("log", "--type", "RectificationVerified", lang="zh")
     assert res.code == 0, str(res)
-    assert _summaries(res.out) == ["R1·不通过", "R1·通过"], res.out
+    # (after the verifier, the person it names: decision 238)
+    assert _summaries(res.out) == ["李四·R1·不通过", "李四·R1·通过"], res.out
     res = full.run("log", "--type", "ReviewRecorded", lang="en")
     assert res.code == 0, str(res)
     rows = _summaries(res.out)
-    assert rows[0].startswith("massevaluation·middle"), res.out
+    assert rows[0].startswith("群众·massevaluation·middle"), res.out  # (its reviewer first)
     # in words an auditor reads, not the codes (commend, criticize)
     assert "leadercommentary·advanced·commended" in rows, res.out
     assert any(r.startswith("inspection·touringinspection·criticised") for r in rows), res.out
@@ -461,7 +462,8 @@ def test_the_unit_filter_takes_a_units_name(full):
     by_name = full.run("log", "--unit", "一四五队", "--format", "jsonl")
     assert by_name.code == 0 and by_name.out == by_code.out and by_code.out, str(by_name)
     assert full.run("log", "--unit", "一四五").code == 1  # a part of a name is not one
-    assert full.run("log", "--unit", "").code == 1  # (it printed the whole log)
+    # (it printed the whole log; then "unit '' is not registered"): a usage error, as --type
+    assert full.run("log", "--unit", "").code == 2
 
 
 def test_a_name_several_units_bore_asks_for_a_code(full):
