@@ -63,6 +63,12 @@ def test_a_commitment_takes_nothing_after_it_is_fulfilled():
         with pytest.raises(Violation) as error:
             attempt()
         assert codes(error) == "commitment_fulfilled"
+    # back-filled before the fulfilment: said as the order it breaks ("nothing may
+    # follow" named no reason for a note dated before it)
+    with pytest.raises(Violation) as error:
+        c.progress(stamp("2010-09-01"), note="x")
+    assert codes(error) == "commitment_fulfilled_before"
+    assert "2010-09-01T09:00:00+08:00, before then" in error.value.render("en")
     assert len(c.collect_events()) == 3
 
 
@@ -98,6 +104,11 @@ def test_rectification_full_life_with_a_rejected_verification():
     with pytest.raises(Violation) as error:
         r.escalate(stamp("2011-06-01"), action="public_criticism", note=None)
     assert codes(error) == "rectification_closed"
+    with pytest.raises(Violation) as error:  # back-filled before the closing
+        r.progress(stamp("2011-05-11"), note="x")
+    assert codes(error) == "rectification_closed_before"
+    said = error.value.render("zh")
+    assert "已于 2011-05-12T09:00:00+08:00 销号" in said and "2011-05-11T09:00:00+08:00" in said
 
 
 def test_verification_waits_for_completion_and_not_by_the_owner():

@@ -377,6 +377,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "commitment '{commitment}' is already fulfilled: nothing may follow",
         "zh": "承诺 '{commitment}' 已兑现,之后不能再有记录",
     },
+    "rectification_closed_before": {
+        "en": "rectification '{rectification}' was closed at {closed}: a record of it at {at}, before then, cannot follow its closing in the log (a life's records are imported in the order they happened)",
+        "zh": "整改 '{rectification}' 已于 {closed} 销号:其 {at} 的记录早于销号,不能排在销号之后进入日志(同一事项的记录须按发生顺序导入)",
+    },
+    "commitment_fulfilled_before": {
+        "en": "commitment '{commitment}' was fulfilled at {fulfilled}: a record of it at {at}, before then, cannot follow its fulfilment in the log (a life's records are imported in the order they happened)",
+        "zh": "承诺 '{commitment}' 已于 {fulfilled} 兑现:其 {at} 的记录早于兑现,不能排在兑现之后进入日志(同一事项的记录须按发生顺序导入)",
+    },
     "rectification_closed": {
         "en": "rectification '{rectification}' is closed: nothing may follow",
         "zh": "整改 '{rectification}' 已销号,之后不能再有记录",
