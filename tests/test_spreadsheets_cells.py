@@ -27,7 +27,6 @@ def row(**cells):
         (date(2010, 6, 20), "2010-06-20"),
         (datetime(2010, 6, 20), "2010-06-20"),
         (40349, "2010-06-20"),  # an Excel day number
-        ("2010/6/31", "2010/6/31"),  # no such day: the schema says so
         ("6/20/2010", "6/20/2010"),
         (datetime(2010, 6, 20, 9, 30), "2010-06-20T09:30:00"),  # refused as a date
     ],
@@ -35,6 +34,18 @@ def row(**cells):
 def test_dates(cell, expected):
     record = row(type="CommitmentDueChanged", at="2010-06-01", due=cell)
     assert record["due"] == expected
+
+
+def test_a_day_spelled_that_no_calendar_has_is_said_as_such():
+    """It was left as typed, and the schema said "not a date (YYYY-MM-DD)", as if
+    its form were wrong (decision 241)."""
+    with pytest.raises(Violation) as refused:
+        row(type="CommitmentDueChanged", at="2010-06-01", due="2010/6/31")
+    assert refused.value.code == "no_such_day"
+    assert (
+        refused.value.render("en")
+        == "field 'due': there is no day '2010/6/31': 2010-06 has 30 days"
+    )
 
 
 @pytest.mark.parametrize(
