@@ -628,6 +628,13 @@ async def test_known_without_a_moment_shows_what_the_store_knows_now(demo_store)
         await pilot.press("k", *"2010-06-01T18:00", "enter", "k", "enter")  # the same, by k
         await settle(pilot)
         assert app.clock.known_at is None and app.snapshot.report.known_at is None
+        await pilot.press("k")  # the prompt says what it asks, and that empty is now
+        await settle(pilot)
+        hint = app.screen.query_one(Input).placeholder
+        assert (
+            hint.startswith("as known at: YYYY-MM-DD") and "empty: what the store knows now" in hint
+        )
+        await pilot.press("escape")
 
 
 async def test_filter_narrows_the_grid(demo_store):

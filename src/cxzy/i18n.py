@@ -1268,6 +1268,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "没有 '{value}' 这种记录(type: 取日志中所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",
         "en": "no record type '{value}' (type: takes a name like CommitmentMade)",
     },
+    "tui_known_prompt": {
+        "zh": "库中所知的时刻:YYYY-MM-DD[THH:MM[+08:00]] · 留空:库中现在所知",
+        "en": "as known at: YYYY-MM-DD[THH:MM[+08:00]] · empty: what the store knows now",
+    },
     "tui_command_help": {
         "zh": "命令:单位代码或名称 · 阶段(如 整改,到其首日) · log · overview · date YYYY-MM-DD · known [时刻] · today · help · quit",
         "en": "commands: unit code or name · a phase (rectify: its first day) · log · overview · date YYYY-MM-DD · known [MOMENT] · today · help · quit",

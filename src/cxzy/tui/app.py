@@ -679,7 +679,8 @@ class CxzyApp(App[None]):
             if text is not None:  # (None: Esc) no moment: what the store knows now
                 self.run_command(f"known {text}".strip())
 
-        prompt = PromptScreen("YYYY-MM-DDTHH:MM[+08:00]", "@")
+        # (what the prompt asks, and that empty is now: it showed the form alone)
+        prompt = PromptScreen(t("tui_known_prompt", self.lang), "@")
         self.push_screen(prompt, prompt.then(apply))
 
     def go_to_date(self, day: date) -> None:
