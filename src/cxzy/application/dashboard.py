@@ -91,9 +91,7 @@ class LogRow:
     summary: str | None
     by: str | None
     recorded: datetime
-    person: str | None = (
-        None  # whom the record names (a leader, a visitor, an awardee, a reviewer…)
-    )
+    person: str | None = None  # whom it names (a leader, an awardee, a reviewer…)
     life: str | None = None  # the commitment or rectification it is of (``R-ZP-3``)
     marks: Marks = ()  # its codes shown with it (a review's grade: ``("grade", "advanced")``)
 

@@ -64,9 +64,7 @@ class LogEntry:
     recorded: datetime
     origin: str | None
     late_days: int | None  # whole days between ``at`` and ``recorded`` when reported late
-    person: str | None = (
-        None  # whom the record names (a leader, a visitor, an awardee, a reviewer…)
-    )
+    person: str | None = None  # whom it names (a leader, an awardee, a reviewer…)
     life: str | None = None  # the commitment or rectification it is of (``R-ZP-3``)
     marks: Marks = ()  # its codes shown with it (a review's grade: ``("grade", "advanced")``)
 

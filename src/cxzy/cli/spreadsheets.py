@@ -310,8 +310,8 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     fmt = args.format or "xlsx"
     # the output is looked at before the store is read (minutes on a large log)
     if fmt == "xlsx":
-        named = Path(args.output).name
-        if args.format is None and not Path(args.output).suffix and not named.startswith("."):
+        output = Path(args.output)
+        if args.format is None and not output.suffix and not output.name.startswith("."):
             # a folder's name (".xlsx" alone is a name missing: said by _output)
             raise Violation("ledger_output_folder", file=args.output)
         path = _output(args.output, (".xlsx",), args.location)
