@@ -490,8 +490,12 @@ def test_usage_errors_speak_the_interface_language(cli):
     import gettext
 
     res = cli.run("status", "--bogus", lang=None)
-    assert res.code == 2
-    assert "cxzy:错误:无法识别的参数:--bogus" in res.err
+    assert res.code == 2  # said by the command's parser, with its usage (it was the top's)
+    assert "cxzy status:错误:无法识别的参数:--bogus" in res.err
+    assert res.err.startswith("用法:cxzy status "), res.err
+    res = cli.run("store", "copy", "a.db", "b.db", "--bogus", lang="en")
+    assert res.code == 2 and res.err.startswith("usage: cxzy store copy "), res.err
+    assert "cxzy store copy: error: unrecognized arguments: --bogus" in res.err
     res = cli.run("status", "--format", "xml", lang=None)
     assert res.code == 2
     assert "cxzy status:错误:参数 --format:" in res.err and "'xml'" in res.err
@@ -537,7 +541,7 @@ def test_the_language_is_read_before_the_parser_is_built(argv, lang):
 def test_python_dash_m_cxzy_usage_error_in_chinese(tmp_path):
     proc = run_module("status", "--bogus", env=subprocess_env(), cwd=tmp_path)
     assert proc.returncode == 2
-    assert "cxzy:错误:无法识别的参数:--bogus" in proc.stderr
+    assert "cxzy status:错误:无法识别的参数:--bogus" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -790,6 +794,10 @@ def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
         ("report", "exit status: 0 written; 1 not written"),
         ("store copy", "exit status: 0 done; 1 not done, nothing written"),
         ("store rebuild", "exit status: 0 done; 1 not done, nothing written"),
+        # (the commands of commands, and cxzy's own: they said none)
+        ("store", "exit status: 0 done; 1 not done, nothing written"),
+        ("export", "exit status: 0 written; 1 not written"),
+        ("", "exit status: each command's, in its help (cxzy COMMAND -h); 2 usage error."),
     ],
 )
 def test_the_help_of_what_scripts_run_says_its_exit_statuses(cli, command, says):
@@ -800,7 +808,7 @@ def test_the_help_of_what_scripts_run_says_its_exit_statuses(cli, command, says)
     assert res.code == 0, str(res)
     assert says in " ".join(res.out.split()), res.out
     res = cli.run(*command, "-h", lang=None)
-    assert "退出码:0 " in res.out and ";1 " in res.out, res.out
+    assert "退出码:" in res.out and (";1 " in res.out or "为 1" in res.out), res.out
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "gbk"])

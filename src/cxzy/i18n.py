@@ -2144,6 +2144,10 @@ LABELS.update(
             "zh": "发生在这一天及以前(活动所在时区的日期)",
             "en": "happened on or before this day (in the campaign's zone)",
         },
+        "cli.top_exit": {
+            "en": "exit status: each command's, in its help (cxzy COMMAND -h); 2 usage error. Without a command the dashboard opens: 0 when it is closed, 1 when it cannot open (the reason on standard error)",
+            "zh": "退出码:各命令的见其帮助(cxzy 命令 -h);2 用法错误。不带命令时打开看板:关闭后为 0,无法打开为 1(原因写在标准错误)",
+        },
         "cli.import_exit": {
             "zh": "退出码:0 已写入(或全部已存在);1 输入被拒绝,未写入任何内容,原因逐条写在标准错误;2 用法错误",
             "en": "exit status: 0 written (or all already present); 1 input refused, nothing written, each reason on standard error; 2 usage error",

@@ -148,7 +148,9 @@ def _common(
 def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     """The command line, its help in ``lang`` (argparse's own words too, while
     :func:`cxzy.cli.usage.speaking` that language)."""
-    parser = Parser(prog="cxzy", description=t("cli.description", lang))
+    parser = Parser(
+        prog="cxzy", description=t("cli.description", lang), epilog=t("cli.top_exit", lang)
+    )
     parser.add_argument(
         "--version", action="version", version=f"cxzy {__version__}", help=t("cli.version", lang)
     )
@@ -659,6 +661,17 @@ COMMANDS = {
 }
 
 
+def _chosen_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Any:
+    """The parser of the command given (``store copy``'s for ``cxzy store copy``)."""
+    chosen: Any = parser
+    while True:
+        nested = [a for a in chosen._actions if isinstance(a, argparse._SubParsersAction)]
+        name = getattr(args, nested[0].dest, None) if nested else None
+        if name is None:
+            return chosen
+        chosen = nested[0].choices[name]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``cxzy`` with the given arguments; return the exit code."""
     _standard_streams()
@@ -666,7 +679,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with speaking(lang):
             parser = build_parser(lang)
-            args = parser.parse_args(argv)
+            args, extra = parser.parse_known_args(argv)
+            if extra:  # said by the command's own parser, with its usage (it was the top's)
+                said = argparse._("unrecognized arguments: %s")  # type: ignore[attr-defined]
+                _chosen_parser(parser, args).error(said % " ".join(extra))
             stores = [args.store, *(getattr(args, dest, None) for dest in STORES_AFTER)]
             given = [store for store in stores if store is not None]
             if len(given) > 1:  # `--store` before the command and after it

@@ -60,7 +60,9 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     )
     p.add_argument("--force", action="store_true", help=t("cli.force", lang))
 
-    p = commands.add_parser("export", help=t("cli.export", lang))
+    p = commands.add_parser(
+        "export", help=t("cli.export", lang), epilog=t("cli.written_exit", lang)
+    )
     common(p, top=False)
     what = p.add_subparsers(dest="export_what", metavar="WHAT", required=True)
     ledger = what.add_parser(

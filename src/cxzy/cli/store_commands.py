@@ -20,7 +20,9 @@ from cxzy.i18n import t
 
 
 def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
-    p = commands.add_parser("store", help=t("cli.store_command", lang))
+    p = commands.add_parser(
+        "store", help=t("cli.store_command", lang), epilog=t("cli.store_exit", lang)
+    )
     common(p, top=False)
     actions = p.add_subparsers(dest="store_action", metavar="ACTION", required=True)
     c = actions.add_parser("copy", help=t("cli.store_copy", lang), epilog=t("cli.store_exit", lang))
