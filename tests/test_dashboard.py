@@ -1108,6 +1108,42 @@ def test_the_log_filter_reads_keys_in_any_case_and_days_as_spelled_and_refuses_s
         assert refused.value.violation.render("en") == said
 
 
+async def test_the_log_filter_shows_the_records_reported_late_as_cxzy_log_late(tmp_path):
+    """`cxzy log --late` lists the records reported after the template's days; the
+    dashboard's log had no way to: `late:yes` (or 是), and `late:no` for those on time."""
+    from cxzy.application.history import LogFilter
+    from cxzy.cli.main import load_demo
+    from cxzy.tui.screens.log import BadFilter, parse_filter
+
+    demo_store = tmp_path / "demo.sqlite3"  # as `cxzy demo` records it: a few late
+    assert load_demo(location(demo_store)).ok
+
+    assert parse_filter("late:是 unit:ZP") == {"late": True, "unit": "ZP"}
+    assert parse_filter("LATE:No") == {"late": False}
+    with pytest.raises(BadFilter) as refused:
+        parse_filter("late:maybe")
+    assert refused.value.violation.render("en").startswith("late:maybe: give yes or no")
+    app = open_app(location(demo_store), read_only=True)
+    try:
+        wanted = [e.pos for e in LogQuery(app).entries(LogFilter(late=True))]
+    finally:
+        app.close()
+    assert 0 < len(wanted) < 544
+    app = dashboard(demo_store, lang="en", today=date(2026, 12, 4))
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "slash", *"late:yes", "enter")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        shown = [int(str(table.get_row_at(n)[0])) for n in range(table.row_count)]
+        assert sorted(shown) == wanted, shown
+        assert all(str(table.get_row_at(n)[7]) for n in range(table.row_count))  # each late
+        await pilot.press("slash", "end", "ctrl+u", *"late:no", "enter")
+        await settle(pilot)
+        on_time = {int(str(table.get_row_at(n)[0])) for n in range(table.row_count)}
+        assert on_time and not on_time & set(wanted)
+
+
 async def palette_options(pilot) -> list[str]:
     """What the open command palette lists, once it lists anything (2 s at most)."""
     from textual.command import CommandList

@@ -1236,8 +1236,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "filter units: a code or name, or a status the grid shows (at risk, lagging; overdue: a phase, a commitment or a rectification)",
     },
     "tui_log_filter_help": {
-        "zh": "筛选日志:unit:代码 type:类型 since:日期 until:日期 及任意文字",
-        "en": "filter the log: unit:CODE type:TYPE since:DATE until:DATE and any text",
+        "zh": "筛选日志:unit:代码 type:类型 since:日期 until:日期 late:是(迟报)及任意文字",
+        "en": "filter the log: unit:CODE type:TYPE since:DATE until:DATE late:yes and any text",
+    },
+    "tui_filter_late": {
+        "zh": "late:{value}:应为 是 或 否(yes 或 no):只看迟报的记录,或只看按时报送的",
+        "en": "late:{value}: give yes or no (late:yes: only the records reported late; late:no: those on time)",
     },
     "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
     "empty_unit_option": {

@@ -528,8 +528,10 @@ class DashboardQuery:
         since: date | None = None,
         until: date | None = None,
         words: Sequence[SearchWords] = (),
+        late: bool | None = None,
     ) -> list[LogRow]:
-        """Newest first, one window at a time: rows with position below ``before``.
+        """Newest first, one window at a time: rows with position below ``before``;
+        ``late``: only those reported late (after the template's days), or on time.
 
         ``text`` is looked for in the summary, who recorded, the unit, the person and
         the entity's code; so is each of ``words``, all of which must be found (the
@@ -567,6 +569,10 @@ class DashboardQuery:
             clauses.append("day <= :until")
             params["until"] = until.isoformat()
         with self.app.snapshot() as c:
+            if late is not None:  # reported late: as `cxzy log --late` and the late column
+                info = self.app.campaign_info(c)
+                clauses.append("delay > :late" if late else "delay <= :late")
+                params["late"] = (info.template.late_report_days if info else 0) * 86_400
             return [
                 _log_row(r)
                 for r in self.rm.rows(

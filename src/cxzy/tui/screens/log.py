@@ -28,7 +28,10 @@ from cxzy.tui.watching import forget_closed_watchers
 PAGE = 200
 # a key in any case, as codes are, where a word begins (in "sub-type:x" or a URL's
 # "/unit:3" it is text to search for)
-_TOKEN = re.compile(r"(?i)(?:^|(?<=\s))(unit|type|since|until):(\S*)")
+_TOKEN = re.compile(r"(?i)(?:^|(?<=\s))(unit|type|since|until|late):(\S*)")
+#: ``late:`` takes a yes or a no, in either language
+_LATE_WORDS = {"yes": True, "y": True, "true": True, "是": True}
+_LATE_WORDS |= {"no": False, "n": False, "false": False, "否": False}
 
 
 class BadFilter(ValueError):
@@ -42,7 +45,7 @@ class BadFilter(ValueError):
 def parse_filter(
     text: str, lang: str = "en", kinds: Mapping[str, Mapping[str, str]] | None = None
 ) -> dict[str, object]:
-    """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 free text``.
+    """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 late:yes free text``.
 
     A date that is not one, or a type that is not a record type (any case), raises
     :class:`BadFilter`: silently dropped, it would show more than was asked for; so
@@ -66,6 +69,11 @@ def parse_filter(
                 found[key] = any_day(value)
             except Violation as violation:
                 raise BadFilter(violation) from None
+        elif key == "late":  # reported late (late:yes), or on time (late:no)
+            said = _LATE_WORDS.get(value.casefold())
+            if said is None:
+                raise BadFilter(Violation("tui_filter_late", value=value))
+            found["late"] = said
         elif key == "type":  # a type's name in any case, or its words (开展活动)
             named = type_named(value)
             if named is None:
