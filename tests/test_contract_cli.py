@@ -496,6 +496,10 @@ def test_usage_errors_speak_the_interface_language(cli):
     res = cli.run("store", "copy", "a.db", "b.db", "--bogus", lang="en")
     assert res.code == 2 and res.err.startswith("usage: cxzy store copy "), res.err
     assert "cxzy store copy: error: unrecognized arguments: --bogus" in res.err
+    res = cli.run("--bogus", "status", lang="en")  # given to cxzy, before the command
+    assert res.code == 2 and "cxzy: error: unrecognized arguments: --bogus" in res.err, res.err
+    res = cli.run("store", "--bogus", "copy", "a.db", "b.db", lang="en")
+    assert "cxzy store: error: unrecognized arguments: --bogus" in res.err, res.err
     res = cli.run("status", "--format", "xml", lang=None)
     assert res.code == 2
     assert "cxzy status:错误:参数 --format:" in res.err and "'xml'" in res.err

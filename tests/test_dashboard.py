@@ -1101,7 +1101,8 @@ def test_the_log_filter_reads_keys_in_any_case_and_days_as_spelled_and_refuses_s
             "since:2012-01-01 is after until:2011-01-01: no record could match (the two swapped?)",
         ),
         # a day no calendar has, spelled (it was "not a date (YYYY-MM-DD)")
-        ("since:2011/2/30", "there is no day '2011-02-30': 2011-02 has 28 days"),
+        ("since:2011/2/30", "there is no day '2011/2/30': 2011-02 has 28 days"),  # as typed
+        ("until:0000/1/1", "'0000/1/1' is not a date (YYYY-MM-DD)"),
     ):
         with pytest.raises(BadFilter) as refused:
             parse_filter(typed)

@@ -12,7 +12,7 @@ import sys
 import zipfile
 from collections.abc import Callable
 from contextlib import closing
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -1063,6 +1063,14 @@ def test_an_id_a_spreadsheet_turned_into_a_date_is_refused_not_stored_as_the_day
     (said,) = res.messages(f"{path}[Sheet]", 2)
     assert "'commitment'" in said and "2010-03-01" in said and "Text" in said, said
     assert cli.log("--type", "CommitmentMade") == []  # nothing written
+    by = ["type", "at", "unit", "kind", "title", "by"]  # who recorded it: a time typed
+    path = write_table(
+        tmp_path / "by.xlsx",
+        [by, ["ActivityHeld", "2010-05-12", "145", "study", "学", time(9, 30)]],
+    )
+    res = cli.run("import", path)
+    (said,) = res.messages(f"{path}[Sheet]", 2)
+    assert res.code == 1 and "'by'" in said and "a date or a time, 09:30:00" in said, said
     made[4] = date(2010, 6, 1)  # a text that is a day: kept as the day
     made[2] = "3-1"
     assert cli.run("import", write_table(tmp_path / "ok.xlsx", [header, made])).code == 0
@@ -1192,6 +1200,7 @@ def test_old_excel_and_broken_workbooks_are_one_line(cli, tmp_path):
         "type,at,unit\nActivityHeld,2010-05-20,学习\n".encode("gbk"): "a CSV file named .xlsx?",
         b"<html><body><table><tr><td>at</td></tr></table>": "it is a web page (HTML or XML)",
         b'{"type": "ActivityHeld"}\n': "it is JSON Lines text, not a workbook: rename it .jsonl",
+        b'# the office\'s notes\n\n{"type": "ActivityHeld"}\n': "rename it .jsonl",  # (as demo.jsonl)
         bytes(range(256)): "its content is not that of a workbook",
     }
     for n, (content, words) in enumerate(said.items()):

@@ -1250,7 +1250,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "unknown_type_option": {
         "zh": "没有 '{value}' 这种记录(可给日志所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",
-        "en": "no record type '{value}' (give a name like CommitmentMade, in any case)",
+        "en": "no record type '{value}' (give a name like CommitmentMade, in any case, or its words as the log shows them: \"commitment made\")",
     },
     "tui_record_unreadable": {
         "zh": "日志位置 {pos} 的记录无法读取(原因见提示)",
@@ -1425,8 +1425,8 @@ MESSAGES.update(
             "zh": "'{column}':数字 {number} 超过了电子表格能保存的 15 位,末尾几位已不是录入的数字;请把该列设为“文本”格式后重新录入",
         },
         "code_became_date": {
-            "en": "'{column}': the cell holds a date, {value}, where an id or a code belongs: a spreadsheet turns what is typed as 3-1 or 1/2 into a date, so it is not what was typed; format the column as Text and type it again",
-            "zh": "'{column}':应填编号或代码的单元格中是日期 {value}:电子表格会把 3-1、1/2 这样录入的内容变成日期,已不是录入的内容;请把该列设为“文本”格式后重新录入",
+            "en": "'{column}': the cell holds a date or a time, {value}, where an id, a code or a name belongs: a spreadsheet turns what is typed as 3-1, 1/2 or 9:30 into one, so it is not what was typed; format the column as Text and type it again",
+            "zh": "'{column}':应填编号、代码或姓名的单元格中是日期或时间 {value}:电子表格会把 3-1、1/2、9:30 这样录入的内容变成日期或时间,已不是录入的内容;请把该列设为“文本”格式后重新录入",
         },
         "bad_column": {
             "en": "'{column}' is not a field name (use e.g. ratings.leadership or phases.1.start)",
@@ -1701,8 +1701,12 @@ MESSAGES.update(
             "zh": "{file} 是文件;--format csv 需要写入文件夹",
         },
         "template_without_store": {
-            "en": "no store at {store}: the workbook lists no unit codes (the store that holds the units lists them: is --store right?)",
-            "zh": "{store} 处没有数据库:工作簿中不列单位代码(存有各单位的数据库可列出代码:--store 是否写对?)",
+            "en": "no store at {store}: the workbook lists no unit codes (give --store to list them)",
+            "zh": "{store} 处没有数据库:工作簿中不列单位代码(用 --store 指定数据库即可列出)",
+        },
+        "template_without_named_store": {
+            "en": "no store at {store}: the workbook lists no unit codes (the store that holds the units lists them: is it named right?)",
+            "zh": "{store} 处没有数据库:工作簿中不列单位代码(存有各单位的数据库可列出代码:数据库是否写对?)",
         },
         "template_written": {
             "en": "fill-in workbook written: {file} ({sheets:~sheet|sheets}, {units:~unit code|unit codes})",

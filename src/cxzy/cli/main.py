@@ -661,14 +661,25 @@ COMMANDS = {
 }
 
 
-def _chosen_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Any:
-    """The parser of the command given (``store copy``'s for ``cxzy store copy``)."""
+def _chosen_parser(
+    parser: argparse.ArgumentParser,
+    args: argparse.Namespace,
+    argv: Sequence[str],
+    extra: Sequence[str],
+) -> Any:
+    """The parser an option no command takes was given to: the deepest command named
+    before it (``store copy``'s for ``cxzy store copy a b --x``; cxzy's own for
+    ``cxzy --x status``)."""
+    given = [n for n, arg in enumerate(argv) if arg in extra]
+    before = given[0] if given else len(argv)
     chosen: Any = parser
+    at = -1
     while True:
         nested = [a for a in chosen._actions if isinstance(a, argparse._SubParsersAction)]
         name = getattr(args, nested[0].dest, None) if nested else None
-        if name is None:
+        if name is None or name not in argv[at + 1 : before]:
             return chosen
+        at = argv.index(name, at + 1)
         chosen = nested[0].choices[name]
 
 
@@ -679,10 +690,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with speaking(lang):
             parser = build_parser(lang)
-            args, extra = parser.parse_known_args(argv)
+            given = list(sys.argv[1:] if argv is None else argv)
+            args, extra = parser.parse_known_args(given)
             if extra:  # said by the command's own parser, with its usage (it was the top's)
                 said = argparse._("unrecognized arguments: %s")  # type: ignore[attr-defined]
-                _chosen_parser(parser, args).error(said % " ".join(extra))
+                _chosen_parser(parser, args, given, extra).error(said % " ".join(extra))
             stores = [args.store, *(getattr(args, dest, None) for dest in STORES_AFTER)]
             given = [store for store in stores if store is not None]
             if len(given) > 1:  # `--store` before the command and after it

@@ -22,7 +22,7 @@ from cxzy import __version__
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
-from cxzy.application.store import StoreLocation
+from cxzy.application.store import ENV_VAR, StoreLocation
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
@@ -288,7 +288,10 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
     there = location.exists() or (location.kind == "sqlite" and location.path.exists())
     app = open_app(location, read_only=True) if there else None
     if app is None:
-        err.print(t("template_without_store", args.lang, store=location.display()))
+        # (named: by --store or $CXZY_STORE, and perhaps mistyped; else the default)
+        named = args.store is not None or bool(os.environ.get(ENV_VAR, "").strip())
+        said = "template_without_named_store" if named else "template_without_store"
+        err.print(t(said, args.lang, store=location.display()))
     try:
         inputs = template_inputs(app, args.lang)
     finally:
@@ -313,7 +316,8 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     # the output is looked at before the store is read (minutes on a large log)
     if fmt == "xlsx":
         output = Path(args.output)
-        if args.format is None and not output.suffix and not output.name.startswith("."):
+        folder = output.name not in ("", "-") and not output.name.startswith(".")
+        if args.format is None and not output.suffix and folder:
             # a folder's name (".xlsx" alone is a name missing: said by _output)
             raise Violation("ledger_output_folder", file=args.output)
         path = _output(args.output, (".xlsx",), args.location)

@@ -47,14 +47,7 @@ class Commitment(Lifecycle):
 
     def _check_can_change(self, stamp: Stamp) -> None:
         if self.fulfilled:
-            if stamp.at < self.last_at:  # back-filled into a finished life: the order said
-                raise Violation(
-                    "commitment_fulfilled_before",
-                    commitment=self.code,
-                    at=stamp.at.isoformat(),
-                    fulfilled=self.last_at.isoformat(),
-                )
-            raise Violation("commitment_fulfilled", commitment=self.code)
+            raise self.ended(stamp, "commitment_fulfilled", "fulfilled", commitment=self.code)
         self.check_time(stamp)
 
     @property

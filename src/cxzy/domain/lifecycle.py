@@ -21,6 +21,16 @@ class Lifecycle(Aggregate):
         """Whether its life is over (no record may follow)."""
         raise NotImplementedError
 
+    def ended(self, stamp: Stamp, code: str, end: str, **params: Any) -> Violation:
+        """Why a record of a life that is over is refused: ``code`` ("nothing may
+        follow"), or ``code_before`` for one that happened before the end (a record
+        back-filled: the life's order in the log said, with the moment it ended as
+        ``end``)."""
+        if stamp.at < self.last_at:
+            at, ended = stamp.at.isoformat(), self.last_at.isoformat()
+            return Violation(f"{code}_before", at=at, **{end: ended}, **params)
+        return Violation(code, **params)
+
     def check_time(self, stamp: Stamp) -> None:
         last_at = self.last_at  # set by each event of the life
         if stamp.at < last_at:

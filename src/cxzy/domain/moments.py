@@ -76,7 +76,14 @@ def any_day(text: str) -> date:
     """The day ``text`` names, in ISO 8601 or spelled as people write it
     (:func:`spelled_as_day`); raises as :func:`typed_day` does (a day no calendar
     has, ``2011/2/30``, said as such)."""
-    return typed_day(spelled_as_day(text) or text)
+    spelled = spelled_as_day(text)
+    try:
+        return typed_day(spelled or text)
+    except Violation as violation:
+        if spelled is None or "value" not in violation.params:
+            raise
+        # (named as typed: "there is no day '2010/6/31'", not its rewritten form)
+        raise Violation(violation.code, **{**violation.params, "value": text}) from None
 
 
 def iso_moment(moment: datetime) -> str:

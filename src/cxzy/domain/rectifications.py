@@ -67,14 +67,7 @@ class Rectification(Lifecycle):
 
     def _check(self, stamp: Stamp, *states: str) -> None:
         if self.state == CLOSED:
-            if stamp.at < self.last_at:  # back-filled into a finished life: the order said
-                raise Violation(
-                    "rectification_closed_before",
-                    rectification=self.code,
-                    at=stamp.at.isoformat(),
-                    closed=self.last_at.isoformat(),
-                )
-            raise Violation("rectification_closed", rectification=self.code)
+            raise self.ended(stamp, "rectification_closed", "closed", rectification=self.code)
         if self.state not in states:
             raise Violation(f"rectification_not_{states[0]}", rectification=self.code)
         self.check_time(stamp)

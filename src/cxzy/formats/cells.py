@@ -212,12 +212,13 @@ def _digits_lost(value: Any) -> bool:
 
 
 def _became_date(path: Sequence[str], value: Any) -> bool:
-    """A date in an id's or a code's cell: what a spreadsheet makes of an id typed
-    as 3-1 or 1/2 (the 1st of March, the 2nd of January of the year it was typed),
-    stored as a day no one typed. A code is text in every record type."""
+    """A date or a time in an id's, a code's or ``by``'s cell: what a spreadsheet
+    makes of an id typed as 3-1 or 1/2 (the 1st of March, the 2nd of January of the
+    year it was typed) or 9:30, stored as a day no one typed. A code is text in every
+    record type."""
     return (
         len(path) == 1
-        and (path[0] == "id" or path[0] in CODE_FIELDS)
+        and (path[0] in ("id", "by") or path[0] in CODE_FIELDS)
         and isinstance(value, date | time)
     )
 
