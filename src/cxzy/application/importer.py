@@ -351,7 +351,7 @@ class _Check:
         opening it refused: say so. A second campaign where this import planned the
         first: said so (the store "already held" one it did not hold)."""
         if problem.violation.code == "second_campaign" and self.planned is not None:
-            said = Violation("second_campaign_here", where=self.planned, **problem.violation.params)
+            said = problem.violation.altered("second_campaign_here", where=self.planned)
             return replace(problem, violation=said)
         awaited = _awaited(problem.violation)
         if awaited is None:

@@ -76,12 +76,19 @@ PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all w
 DEMO_FILE = "demo.jsonl"
 
 
-def _date_arg(value: str, option: str) -> date:
-    """A day given to ``option`` (``--as-of``): refused naming the option."""
+@contextlib.contextmanager
+def _said_of(option: str) -> Iterator[None]:
+    """A value an option refuses, said of that option (``--as-of: there is no day…``)."""
     try:
-        return typed_day(value)
+        yield
     except Violation as violation:
         raise Violation("option_value", option=option, reason=violation) from None
+
+
+def _date_arg(value: str, option: str) -> date:
+    """A day given to ``option`` (``--as-of``)."""
+    with _said_of(option):
+        return typed_day(value)
 
 
 def _type_arg(lang: str) -> Callable[[str], str]:
@@ -115,10 +122,8 @@ STORES_AFTER = ("store_after_command", "store_after_subcommand")
 
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
     """A ``--known-at`` moment (see :func:`cxzy.domain.moments.known_at`)."""
-    try:
+    with _said_of("--known-at"):
         return known_at(value, zone, datetime.now(UTC))
-    except Violation as violation:
-        raise Violation("option_value", option="--known-at", reason=violation) from None
 
 
 def _common(
@@ -690,11 +695,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with speaking(lang):
             parser = build_parser(lang)
-            given = list(sys.argv[1:] if argv is None else argv)
-            args, extra = parser.parse_known_args(given)
+            words = list(sys.argv[1:] if argv is None else argv)
+            args, extra = parser.parse_known_args(words)
             if extra:  # said by the command's own parser, with its usage (it was the top's)
                 said = argparse._("unrecognized arguments: %s")  # type: ignore[attr-defined]
-                _chosen_parser(parser, args, given, extra).error(said % " ".join(extra))
+                _chosen_parser(parser, args, words, extra).error(said % " ".join(extra))
             stores = [args.store, *(getattr(args, dest, None) for dest in STORES_AFTER)]
             given = [store for store in stores if store is not None]
             if len(given) > 1:  # `--store` before the command and after it

@@ -22,7 +22,7 @@ from cxzy import __version__
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
-from cxzy.application.store import ENV_VAR, StoreLocation
+from cxzy.application.store import StoreLocation, default_store_path
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
@@ -289,7 +289,7 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
     app = open_app(location, read_only=True) if there else None
     if app is None:
         # (named: by --store or $CXZY_STORE, and perhaps mistyped; else the default)
-        named = args.store is not None or bool(os.environ.get(ENV_VAR, "").strip())
+        named = location != StoreLocation("sqlite", str(default_store_path()))
         said = "template_without_named_store" if named else "template_without_store"
         err.print(t(said, args.lang, store=location.display()))
     try:

@@ -48,7 +48,7 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
         origin = open_reading(source, args.on_rebuild, args.on_as_is)
     except Violation as violation:  # ("import events first" is no advice for a copy)
         if violation.code == "no_store":
-            raise Violation("copy_no_source", **violation.params) from None
+            raise violation.altered("copy_no_source") from None
         raise
     with failures_named(source):
         empty = origin.head() == 0

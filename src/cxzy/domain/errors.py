@@ -20,6 +20,12 @@ class Violation(Exception):
 
         return message(self.code, lang, **self.params)
 
+    def altered(self, code: str | None = None, **params: Any) -> Violation:
+        """The same violation with some of its values given again (a value named as
+        typed), or said under another code with them (``copy_no_source`` for a
+        ``no_store``)."""
+        return Violation(code or self.code, **{**self.params, **params})
+
     def __str__(self) -> str:
         return self.render("en")
 

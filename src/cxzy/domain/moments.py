@@ -62,16 +62,6 @@ def spelled_as_day(text: str) -> str | None:
     return f"{found[1]}-{int(found[2]):02d}-{int(found[3]):02d}"
 
 
-def spelled_day(text: str) -> str | None:
-    """The day ``text`` spells (:func:`spelled_as_day`) in ISO 8601; None: no day
-    spelled so, or one no calendar has."""
-    iso = spelled_as_day(text)
-    try:
-        return None if iso is None else date.fromisoformat(iso).isoformat()
-    except ValueError:  # (year 0 too)
-        return None
-
-
 def any_day(text: str) -> date:
     """The day ``text`` names, in ISO 8601 or spelled as people write it
     (:func:`spelled_as_day`); raises as :func:`typed_day` does (a day no calendar
@@ -83,7 +73,7 @@ def any_day(text: str) -> date:
         if spelled is None or "value" not in violation.params:
             raise
         # (named as typed: "there is no day '2010/6/31'", not its rewritten form)
-        raise Violation(violation.code, **{**violation.params, "value": text}) from None
+        raise violation.altered(value=text) from None
 
 
 def iso_moment(moment: datetime) -> str:

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from cxzy.domain.errors import Listed, Violation
-from cxzy.domain.moments import missing_day, spelled_as_day, spelled_day
+from cxzy.domain.moments import missing_day, spelled_as_day
 from cxzy.domain.registry import activity_kind_key, folded_code, halfwidth
 from cxzy.domain.schema import (
     BOOL,
@@ -160,11 +160,13 @@ def _moment_text(text: str) -> str:
         return original
     missing = missing_day(day)  # (2010/6/31 was "not a date", as if its form were wrong)
     if missing is not None:  # (named as typed: the cell holds no 2010-06-31)
-        raise Violation(missing.code, **{**missing.params, "value": parts[0]})
-    if spelled_day(parts[0]) is None:  # (year 0: the schema's to refuse)
+        raise missing.altered(value=parts[0])
+    try:
+        named = date.fromisoformat(day)
+    except ValueError:  # (year 0: the schema's to refuse)
         return original
     if weekday is not None:
-        number = date.fromisoformat(day).weekday()
+        number = named.weekday()
         if _WEEKDAYS[weekday[1]] != number:
             said = Violation(f"weekday.{number}")  # (its words, in each language)
             raise Violation("weekday_mismatch", value=original, day=day, weekday=said)
@@ -468,7 +470,7 @@ def coerce_row(
         except Violation as refused:  # (said of its column: a day of the week not the day's)
             if "field" in refused.params:
                 raise
-            raise Violation(refused.code, field=column, **refused.params) from None
+            raise refused.altered(field=column) from None
         _place(record, path, converted, column)
     if sheet_type is not None or (isinstance(type_, str) and type_ in TYPES):
         record = {"type": type_, **{k: v for k, v in record.items() if k != "type"}}

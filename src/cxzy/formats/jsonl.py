@@ -55,7 +55,7 @@ def read_records(
                     detail = Violation("json.ends_early")  # (it said "Expecting ','")
                 said = Violation("invalid_json", detail=detail, column=error.colno)
                 if opening and _named_otherwise(name):  # (notes.txt: why JSON at all?)
-                    said = Violation("invalid_json_named", **said.params, suffix=Path(name).suffix)
+                    said = said.altered("invalid_json_named", suffix=Path(name).suffix)
                 yield where, said
                 continue
             first = False

@@ -127,12 +127,13 @@ def _not_zip(data: bytes) -> Violation:
     head = data[:4096]
     if b"\x00" not in head and any(_decodes(head, codec) for codec in ("utf-8-sig", "gb18030")):
         # (a web page is what many systems export as an "Excel" file: Excel opens it)
-        begins = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-        lines = (line.strip() for line in head.removeprefix(b"\xef\xbb\xbf").splitlines())
-        first = next((line for line in lines if line and not line.startswith(b"#")), b"")
-        if first.startswith(b"{"):  # (records of JSON Lines, after their notes perhaps)
+        lines = [line.strip() for line in head.removeprefix(b"\xef\xbb\xbf").splitlines()]
+        lines = [line for line in lines if line]
+        record = next((line for line in lines if not line.startswith(b"#")), b"")
+        if record.startswith(b"{"):  # (records of JSON Lines, after their notes perhaps)
             return Violation("xlsx_is_jsonl")
-        return Violation("xlsx_is_html" if begins == b"<" else "xlsx_is_text")
+        markup = bool(lines) and lines[0].startswith(b"<")
+        return Violation("xlsx_is_html" if markup else "xlsx_is_text")
     return Violation("not_zip")
 
 

@@ -18,6 +18,7 @@ from cxzy.application.history import LogQuery, late_days
 from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import any_day
+from cxzy.formats.cells import FALSE_WORDS, TRUE_WORDS
 from cxzy.i18n import codes_named, summary_label, t, type_named, type_shown
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
@@ -29,9 +30,9 @@ PAGE = 200
 # a key in any case, as codes are, where a word begins (in "sub-type:x" or a URL's
 # "/unit:3" it is text to search for)
 _TOKEN = re.compile(r"(?i)(?:^|(?<=\s))(unit|type|since|until|late):(\S*)")
-#: ``late:`` takes a yes or a no, in either language
-_LATE_WORDS = {"yes": True, "y": True, "true": True, "是": True}
-_LATE_WORDS |= {"no": False, "n": False, "false": False, "否": False}
+#: ``late:`` takes a yes or a no as a spreadsheet's cell does, in either language, or y/n
+_LATE_WORDS = {word: True for word in (*TRUE_WORDS, "y")}
+_LATE_WORDS |= {word: False for word in (*FALSE_WORDS, "n")}
 
 
 class BadFilter(ValueError):
