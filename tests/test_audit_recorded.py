@@ -138,3 +138,45 @@ def test_status_json_with_audit_counts_late_reports_and_names_its_log_position(c
         cli.run("status", "--as-of", "2010-06-05", "--format", "json").out
     )
     assert "log" not in plain and "reported_late" not in plain["units"][0]
+
+
+def test_a_template_with_no_days_grace_marks_a_record_recorded_hours_later(cli, monkeypatch):
+    """`late_report_days = 0`: a record recorded six hours after it happened is late
+    by no whole day. `cxzy log --late` listed it with an empty late column and the
+    dashboard did not mark it, while `status --audit` counted it: one test for all."""
+    import json
+    from dataclasses import replace
+
+    from freezegun import freeze_time
+
+    from cxzy.application import templates
+    from cxzy.application.app import open_app
+    from cxzy.application.dashboard import DashboardQuery
+    from cxzy.application.store import StoreLocation
+
+    strict = replace(templates.load_template("cxzy-2010"), late_report_days=0)
+    monkeypatch.setattr(templates, "load_template", lambda key: strict)
+    with freeze_time("2010-06-01T15:00:00+08:00"):
+        cli.ok_import(
+            [
+                *prelude()[:2],
+                act("JU", "study", "2010-06-01T09:00:00+08:00", id="six-hours"),
+                act("JU", "summary", "2010-06-01T15:00:00+08:00", id="at-once"),
+            ]
+        )
+    late = [r["id"] for r in cli.log("--late") if r["type"] == "ActivityHeld"]
+    assert late == ["six-hours"]
+    row = next(line for line in cli.run("log", "--late").out.splitlines() if "study" in line)
+    assert "+0d" in row
+    res = cli.run("status", "--as-of", "2010-06-01", "--format", "json", "--audit")
+    counted = {u["unit"]: u["reported_late"] for u in json.loads(res.out)["units"]}
+    assert counted["JU"] == sum(1 for r in cli.log("--late") if r.get("unit") == "JU")
+    app = open_app(StoreLocation("sqlite", str(cli.store)), read_only=True)
+    try:
+        rows = DashboardQuery(app).log_page(late=True)
+        marked = {r.summary: r.late_days for r in rows if r.type == "ActivityHeld"}
+        on_time = DashboardQuery(app).log_page(late=False)
+    finally:
+        app.close()
+    assert marked == {"study @ JU": 0}
+    assert [r.late_days for r in on_time if r.type == "ActivityHeld"] == [None]

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import KnownAt, open_at
-from cxzy.application.readmodel import ALL, Marks, life_code, mark_of, shown_marks
+from cxzy.application.readmodel import ALL, Marks, late_clause, life_code, mark_of, shown_marks
 from cxzy.application.status import StatusQuery, StatusReport
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
@@ -42,6 +42,7 @@ from cxzy.domain.status import (
     campaign_stage,
     current_phases,
 )
+from cxzy.domain.template import Template
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class LogRow:
     person: str | None = None  # whom it names (a leader, an awardee, a reviewer…)
     life: str | None = None  # the commitment or rectification it is of (``R-ZP-3``)
     marks: Marks = ()  # its codes shown with it (a review's grade: ``("grade", "advanced")``)
+    late_days: int | None = None  # whole days it took to be recorded, when reported late
 
 
 @dataclass(frozen=True)
@@ -192,11 +194,15 @@ AHEAD_WAIT_SECONDS = 5.0  # a view being read ahead is waited for, not read twic
 
 View = tuple[date, datetime | None]  # a day, and the moment of the store (None: now)
 
-_LOG_COLUMNS = "pos, at, day, type, unit, summary, by_whom, recorded, {person}, entity, {marks}"
+_LOG_COLUMNS = (
+    "pos, at, day, type, unit, summary, by_whom, recorded, {person}, entity, {marks}, delay"
+)
 
 
-def _log_row(row: tuple[Any, ...]) -> LogRow:
-    pos, at, day, type_, unit, summary, by, recorded, person, entity, marks = row
+def _log_row(row: tuple[Any, ...], template: Template | None) -> LogRow:
+    """A log row, and how late it was reported by the campaign's template (None
+    before any campaign: nothing is late)."""
+    pos, at, day, type_, unit, summary, by, recorded, person, entity, marks, delay = row
     shown, summary = shown_marks(type_, summary, marks)
     return LogRow(
         int(pos),
@@ -210,6 +216,7 @@ def _log_row(row: tuple[Any, ...]) -> LogRow:
         person,
         life_code(entity),
         shown,
+        None if template is None else template.days_late(int(delay)),
     )
 
 
@@ -423,7 +430,7 @@ class DashboardQuery:
                             day=day,
                             pos=pos,
                         )
-                        evidence = _log_row(rows[0]) if rows else None
+                        evidence = _log_row(rows[0], report.template) if rows else None
                     elif item.all_closed:
                         cut = min(item.deadline, as_of).isoformat()
                         total, closed = self.rm.rows(
@@ -443,7 +450,7 @@ class DashboardQuery:
                         ItemDetail(phase.key, item.key, state, evidence, closed, total)
                     )
             rows = [
-                _log_row(r)
+                _log_row(r, report.template)
                 for r in self.rm.rows(
                     c,
                     f"""SELECT {self.log_columns} FROM cx_log
@@ -569,12 +576,13 @@ class DashboardQuery:
             clauses.append("day <= :until")
             params["until"] = until.isoformat()
         with self.app.snapshot() as c:
+            info = self.app.campaign_info(c)
+            template = None if info is None else info.template
             if late is not None:  # reported late: as `cxzy log --late` and the late column
-                info = self.app.campaign_info(c)
-                clauses.append("delay > :late" if late else "delay <= :late")
-                params["late"] = (info.template.late_report_days if info else 0) * 86_400
+                clauses.append(late_clause(late))
+                params["late_after"] = 0 if template is None else template.late_after
             return [
-                _log_row(r)
+                _log_row(r, template)
                 for r in self.rm.rows(
                     c,
                     f"SELECT {self.log_columns} FROM cx_log WHERE {' AND '.join(clauses)}"

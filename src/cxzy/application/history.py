@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cxzy.application.app import CampaignApp
-from cxzy.application.readmodel import Marks, delay_seconds, life_code, shown_marks
+from cxzy.application.readmodel import Marks, late_clause, life_code, shown_marks
 from cxzy.domain.errors import Violation
 from cxzy.domain.jsontext import storable
 from cxzy.domain.registry import halfwidth
@@ -69,15 +69,6 @@ class LogEntry:
     marks: Marks = ()  # its codes shown with it (a review's grade: ``("grade", "advanced")``)
 
 
-def late_days(at: datetime, recorded: datetime, limit_days: int) -> int | None:
-    """Days between happening and recording, when more than ``limit_days``; else None.
-    In whole seconds, as the read model keeps the delay (``cx_log.delay``) that
-    ``status --audit`` counts: 7 days and a quarter of a second was late in the log
-    and on time in the status."""
-    seconds = delay_seconds(at, recorded)
-    return seconds // 86_400 if seconds > limit_days * 86_400 else None
-
-
 _UNITS_BY_CODE = "SELECT DISTINCT unit FROM cx_units WHERE LOWER(unit) = LOWER(:unit)"
 _UNITS_BY_NAME = "SELECT DISTINCT unit FROM cx_units WHERE name = :name"
 
@@ -85,11 +76,6 @@ _UNITS_BY_NAME = "SELECT DISTINCT unit FROM cx_units WHERE name = :name"
 class LogQuery:
     def __init__(self, app: CampaignApp) -> None:
         self.app = app
-
-    def _late_limit(self, c: Any) -> int | None:
-        """The campaign template's ``late_report_days`` (None before any campaign)."""
-        info = self.app.campaign_info(c)
-        return None if info is None else info.template.late_report_days
 
     def unit_code(self, typed: str) -> str | None:
         """The code of the unit the log registered as ``typed``, in any case (``zp`` →
@@ -127,18 +113,22 @@ class LogQuery:
     def _page(
         self, filters: LogFilter, after: int = 0, limit: int | None = None
     ) -> tuple[list[LogEntry], int | None]:
-        """The matching rows after a position (``limit`` of them, before the ``late``
-        filter), and the last position read (None: none left, as when fewer than
-        ``limit`` matched: a filter by day is read to the end of
-        the log, which is not read a second time to find nothing)."""
+        """The matching rows after a position (``limit`` of them), and the last
+        position read (None: none left, as when fewer than ``limit`` matched: a
+        filter by day is read to the end of the log, which is not read a second time
+        to find nothing)."""
         where, params = filters.where()
         where += (" AND" if where else " WHERE") + " pos > :after"
         with self.app.snapshot() as c:
-            late_limit = self._late_limit(c)
+            info = self.app.campaign_info(c)
+            template = None if info is None else info.template
+            if filters.late:
+                where += f" AND {late_clause(True)}"
+                params["late_after"] = 0 if template is None else template.late_after
             rows = self.app.read_model.rows(
                 c,
                 "SELECT pos, at, type, unit, summary, by_whom, recorded, origin,"
-                f" {self.app.log_person}, entity, {self.app.log_marks} FROM cx_log"
+                f" {self.app.log_person}, entity, {self.app.log_marks}, delay FROM cx_log"
                 + where
                 + " ORDER BY pos"
                 + ("" if limit is None else f" LIMIT {int(limit)}"),
@@ -146,23 +136,32 @@ class LogQuery:
                 **params,
             )
         found = []
-        for pos, at, type_, unit, summary, by, recorded, origin, person, entity, marks in rows:
-            at_, recorded_ = datetime.fromisoformat(at), datetime.fromisoformat(recorded)
+        for (
+            pos,
+            at,
+            type_,
+            unit,
+            summary,
+            by,
+            recorded,
+            origin,
+            person,
+            entity,
+            marks,
+            delay,
+        ) in rows:
             shown, summary = shown_marks(type_, summary, marks)
-            late = None if late_limit is None else late_days(at_, recorded_, late_limit)
-            if filters.late and late is None:
-                continue
             found.append(
                 LogEntry(
                     pos,
-                    at_,
+                    datetime.fromisoformat(at),
                     type_,
                     unit,
                     summary,
                     by,
-                    recorded_,
+                    datetime.fromisoformat(recorded),
                     origin,
-                    late,
+                    None if template is None else template.days_late(int(delay)),
                     person,
                     life_code(entity),
                     shown,

@@ -381,6 +381,13 @@ def delay_seconds(at: datetime, recorded: datetime) -> int:
     return int((recorded - at).total_seconds())
 
 
+def late_clause(late: bool) -> str:
+    """The ``cx_log`` condition for records reported late (or on time), given the
+    template's ``late_after`` as ``:late_after``: one test for the log, the
+    dashboard's filter and ``status --audit``."""
+    return "delay > :late_after" if late else "delay <= :late_after"
+
+
 def log_summary(type_: str, fields: Mapping[str, Any]) -> str | None:
     for name in _SUMMARY_OF[type_]:
         value = fields[name]

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import AfterPosition, KnownAt, read_after
-from cxzy.application.readmodel import ALL
+from cxzy.application.readmodel import ALL, late_clause
 from cxzy.application.totals import Figures, RunningTotals
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import iso_moment
@@ -244,11 +244,11 @@ class StatusQuery:
             late = dict(
                 rm.rows(
                     c,
-                    """SELECT unit, COUNT(*) FROM cx_log WHERE day <= :day AND pos <= :pos
-                         AND delay > :limit AND unit IS NOT NULL GROUP BY unit""",
+                    f"""SELECT unit, COUNT(*) FROM cx_log WHERE day <= :day AND pos <= :pos
+                         AND {late_clause(True)} AND unit IS NOT NULL GROUP BY unit""",
                     day=day,
                     pos=pos,
-                    limit=info.template.late_report_days * 86400,
+                    late_after=info.template.late_after,
                 )
             )
         report_units = []

@@ -158,7 +158,7 @@ SUMMARY_MOST = 500
 def _log_cells(
     e: LogEntry, zone: Any, lang: str, kinds: Mapping[str, Mapping[str, str]] | None = None
 ) -> dict[str, Text]:
-    late = t("late_days", lang, days=e.late_days) if e.late_days else ""
+    late = "" if e.late_days is None else t("late_days", lang, days=e.late_days)
     return {
         "pos": Text(str(e.pos)),
         "at": Text(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),

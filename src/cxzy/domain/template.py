@@ -87,6 +87,19 @@ class Template:
     #: year typed wrong (2001 for 2011)
     history_days: int = 366
 
+    @property
+    def late_after(self) -> int:
+        """Seconds a record may take from happening to recording before it is
+        reported late (``late_report_days``, strictly more: 7 days and a second is)."""
+        return self.late_report_days * 86_400
+
+    def days_late(self, delay: int) -> int | None:
+        """Whole days a record took from happening to recording (``delay`` seconds),
+        when it was reported late; None when on time. Whole seconds, as the read
+        model keeps the delay that ``status --audit`` counts. With a template of 0
+        days, a record recorded hours later is late by 0 whole days, not on time."""
+        return delay // 86_400 if delay > self.late_after else None
+
     @cached_property
     def activity_kind_names(self) -> dict[str, Mapping[str, str]]:
         """Each activity kind the campaign counts, in the template's order, with the

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
-from cxzy.application.history import LogQuery, late_days
+from cxzy.application.history import LogQuery
 from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import any_day
@@ -239,11 +239,9 @@ class LogScreen(Screen[None]):
         self._last = rows[-1].pos if rows else None
         keys = log_columns(self.size.width)
         columns = [(key, t(f"log_header_{key}", lang)) for key in keys]
-        limit = self.app.template.late_report_days  # type: ignore[attr-defined]
         kinds = self.app.template.activity_kind_names  # type: ignore[attr-defined]
 
         def cells_of(row: LogRow) -> list[Cell]:
-            late = late_days(row.at, row.recorded, limit)  # (after the template's days)
             shown: dict[str, Cell] = {
                 "pos": str(row.pos),
                 "at": row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
@@ -256,7 +254,11 @@ class LogScreen(Screen[None]):
                 ),
                 "by": literal(row.by),
                 "recorded": row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-                "late": Text(t("late_days", lang, days=late), style="yellow") if late else "",
+                "late": (
+                    ""
+                    if row.late_days is None
+                    else Text(t("late_days", lang, days=row.late_days), style="yellow")
+                ),
             }
             return [shown[key] for key in keys]
 

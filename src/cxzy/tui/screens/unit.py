@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
-from cxzy.application.history import late_days
 from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t, value_words
@@ -196,7 +195,7 @@ class UnitScreen(Screen[None]):
                 ev = item.evidence
                 what = ev.summary or code_label("type", ev.type, lang)  # (not ReviewRecorded)
                 why = literal(f"{ev.day} {what} ({ev.by or '-'})")
-                if late_days(ev.at, ev.recorded, report.template.late_report_days):
+                if ev.late_days is not None:
                     why.append(f" {t('tui_reported_late', lang)}", style="yellow")
             elif item.total is not None:
                 fulfilled = spec.all_closed == ALL_COMMITMENTS_FULFILLED
@@ -242,16 +241,11 @@ class UnitScreen(Screen[None]):
                 ),
             )
         parts.append(_or_none(reviews, lang))
-        limit = report.template.late_report_days
         late_mark = t("tui_reported_late", lang)
 
         def late(row: LogRow) -> Text:
             """Recorded more than the template's days after it happened (an auditor's fact)."""
-            return (
-                Text(late_mark, style="yellow")
-                if late_days(row.at, row.recorded, limit)
-                else Text("")
-            )
+            return Text("") if row.late_days is None else Text(late_mark, style="yellow")
 
         activities = _table(
             t("tui_activities", lang),
