@@ -115,7 +115,7 @@ async def test_the_footer_shows_each_key_whole_at_any_width(demo_store, lang):
     keys when they did not all fit, and lost the Chinese character under its edge
     ("l ▏^p 令面板" at 100 columns). It is shown only where the keys fit beside it;
     on a narrower terminal the keys end at the edge, each label whole or cut at a
-    whole character."""
+    whole character. At 120 columns `k` (as known at) is shown, last."""
     palette = t("key_palette", lang)
     labels = [t(key, lang) for key in ("key_filter", "key_quit", "key_help", "key_today")]
     app = dashboard(demo_store, lang=lang)
@@ -123,6 +123,9 @@ async def test_the_footer_shows_each_key_whole_at_any_width(demo_store, lang):
         await settle(pilot)
         line = bottom_line(app)
         assert f"^p {palette}" in line and all(label in line for label in labels)
+        await pilot.resize_terminal(120, 34)  # the audit's key: as the store knew it at…
+        await settle(pilot)
+        assert f"k {t('key_known', lang)}" in bottom_line(app), bottom_line(app)
         for width in (100, 90, 97, 80):
             await pilot.resize_terminal(width, 34)
             await settle(pilot)

@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "earlier": "key_earlier",
     "later": "key_later",
     "today": "key_today",
+    "cycle_step": "key_step",
     "play": "key_play",
     "open_log": "key_log",
     "filter": "key_filter",
