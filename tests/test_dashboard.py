@@ -1607,7 +1607,9 @@ async def test_help_says_what_the_grids_counts_hold_and_the_keys_command_opens_i
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         legend = plain(app.screen.query_one("#legend", Static))
-        assert legend.startswith("承诺 = 兑现/总数/逾期;整改 = 未销号/总数/逾期/督办/升级"), legend
+        assert legend.startswith("承诺 = 兑现/总数/逾期;整改事项 = 未销号/总数/逾期/督办/升级"), (
+            legend
+        )
 
 
 @pytest.mark.parametrize("width", [80, 60])

@@ -41,7 +41,7 @@ def test_the_sheets_in_order_with_frozen_filtered_headers(book):
         "阶段清单",
         "承诺",
         "承诺兑现率",
-        "整改台账",
+        "整改台帐",
         "评议",
         "活动",
         "表彰",
@@ -145,7 +145,7 @@ def test_the_total_row_stays_out_of_the_filter_and_is_bold(book):
 
 
 def test_rectifications_ledger(book):
-    assert rows(book["整改台账"]) == [
+    assert rows(book["整改台帐"]) == [
         ("R3", "JU", "局机关", "制度不全", None, None, "否", day("2011-03-01"), day("2011-09-30"),
          None, day("2011-09-30"), None, None, day("2011-06-28"), None, None, None, "待验收", None),
         ("R1", "145", "一四五队", "台帐不全", "Rv1", "王五", "是", day("2011-02-05"), day("2011-04-30"),
@@ -229,7 +229,7 @@ def test_units_and_checklist_agree_with_status(book, cli):
         INJECTIONS["mobilization"],
     )
     closed = next(r for r in checklist if r[0] == "145" and r[4] == "整改全部销号")
-    assert closed[6] == "待完成" and closed[8] == "已办结 1/2"
+    assert closed[6] == "待完成" and closed[8] == "已销号 1/2"
 
 
 @pytest.mark.parametrize(("lang", "words"), [("zh", "已兑现 2/3"), ("en", "2 of 3 fulfilled")])

@@ -240,6 +240,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "unit '{unit}' is not registered",
         "zh": "单位 '{unit}' 尚未登记",
     },
+    "unit_name_for_code": {
+        "en": "unit '{unit}' is not registered: it is the name of the unit {codes}; a record names a unit by its code",
+        "zh": "单位 '{unit}' 尚未登记:这是单位 {codes} 的名称;记录里的单位请填单位代码",
+    },
     "unit_registered": {
         "en": "unit '{unit}' is already registered",
         "zh": "单位 '{unit}' 已经登记过",
@@ -936,16 +940,16 @@ LABELS: dict[str, dict[str, str]] = {
     "overdue": {"zh": "已逾期", "en": "overdue"},
     "unit": {"zh": "单位", "en": "unit"},
     "grade": {"zh": "等次", "en": "grade"},
-    "commitments": {"zh": "承诺 兑现/总/逾期", "en": "commitments fulfilled/total/overdue"},
+    "commitments": {"zh": "承诺 兑现/总数/逾期", "en": "commitments fulfilled/total/overdue"},
     "rectifications": {
-        "zh": "整改 未销号/总/逾期/督办/升级",
+        "zh": "整改事项 未销号/总数/逾期/督办/升级",
         "en": "rectifications open/total/overdue/supervised/escalated",
     },
     "awards": {"zh": "表彰", "en": "awards"},
     "commitments_short": {"zh": "承诺", "en": "commit."},
-    "rectifications_short": {"zh": "整改", "en": "rectif."},
+    "rectifications_short": {"zh": "整改事项", "en": "rectif."},
     "status_legend": {
-        "zh": "承诺 = 兑现/总数/逾期;整改 = 未销号/总数/逾期/督办/升级(通报批评或问责)",
+        "zh": "承诺 = 兑现/总数/逾期;整改事项 = 未销号/总数/逾期/督办/升级(通报批评或问责)",
         "en": "commit. = fulfilled/total/overdue; rectif. = open/total/overdue/supervised/escalated",
     },
     "advanced": {"zh": "先进", "en": "advanced"},
@@ -1113,7 +1117,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_alerts": {"zh": "预警", "en": "Alerts"},
     "tui_more_open": {
-        "zh": "……另有 {n} 项未办结（按期限排序，仅列最紧急的）",
+        "zh": "……另有 {n} 项未办结(按期限排序,仅列最紧急的)",
         "en": "… and {n} more open (most urgent listed first)",
     },
     # the alerts panel's cells: short, so that the alert's own text shows beside them
@@ -1211,7 +1215,7 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "期限 {deadline} 已过,未完成",
         "en": "deadline {deadline} passed, not done",
     },
-    "tui_closed_of": {"zh": "已办结 {closed}/{total}", "en": "{closed} of {total} closed"},
+    "tui_closed_of": {"zh": "已销号 {closed}/{total}", "en": "{closed} of {total} closed"},
     "tui_fulfilled_of": {"zh": "已兑现 {closed}/{total}", "en": "{closed} of {total} fulfilled"},
     "tui_reported_late": {"zh": "补报", "en": "reported late"},
     "tui_reviews": {"zh": "评议", "en": "Reviews"},
@@ -1810,7 +1814,7 @@ LABELS.update(
         "sheet.checklist": {"zh": "阶段清单", "en": "Checklist"},
         "sheet.commitments": {"zh": "承诺", "en": "Commitments"},
         "sheet.keeping": {"zh": "承诺兑现率", "en": "Promise keeping"},
-        "sheet.rectifications": {"zh": "整改台账", "en": "Rectifications"},
+        "sheet.rectifications": {"zh": "整改台帐", "en": "Rectifications"},
         "sheet.reviews": {"zh": "评议", "en": "Reviews"},
         "sheet.activities": {"zh": "活动", "en": "Activities"},
         "sheet.awards": {"zh": "表彰", "en": "Awards"},
@@ -2075,11 +2079,11 @@ LABELS.update(
         "report.col.grade_changes": {"zh": "等次变化", "en": "grade changes"},
         # the ledger's words (单位汇总: 已兑现 fulfilled); "kept" is on time only
         "report.col.commitments": {
-            "zh": "承诺 兑现/总/逾期",
+            "zh": "承诺 兑现/总数/逾期",
             "en": "commitments fulfilled/total/overdue",
         },
         "report.legend": {
-            "zh": "承诺 = 兑现/总数/逾期;整改 = 未销号/总数/逾期/督办/升级(通报批评或问责)",
+            "zh": "承诺 = 兑现/总数/逾期;整改事项 = 未销号/总数/逾期/督办/升级(通报批评或问责)",
             "en": "commitments = fulfilled/total/overdue; rectifications = open/total/overdue/supervised/escalated (publicly criticised or held accountable)",
         },
         "report.chart": {
@@ -2098,7 +2102,7 @@ LABELS.update(
 LABELS.update(
     {
         "cli.description": {
-            "zh": "创先争优活动台账:事件日志、导入、状态、看板。不带命令时打开看板。",
+            "zh": "创先争优活动台帐:事件日志、导入、状态、看板。不带命令时打开看板。",
             "en": "创先争优 campaign tracker: event log, imports, status, dashboard."
             " Without a command, opens the dashboard.",
         },

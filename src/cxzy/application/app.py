@@ -223,6 +223,10 @@ class CampaignApp(Application):
         ):
             registry.units[unit] = kind
             registry.registered_on[unit] = date.fromisoformat(day)
+        for unit, name in self.read_model.rows(
+            c, "SELECT DISTINCT unit, name FROM cx_units WHERE name IS NOT NULL"
+        ):
+            registry.name_unit(unit, name)
         for person, day in self.read_model.rows(
             c, "SELECT person, MIN(day) FROM cx_people GROUP BY person"
         ):

@@ -507,6 +507,7 @@ class _Check:
 
     def _on_UnitRegistered(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
         self.registry.register_unit(f["unit"], f["kind"], f["parent"], stamp.day)
+        self.registry.name_unit(f["unit"], f["name"])
         unit = Unit(stamp=stamp, **f)
         self.entities[("unit", f["unit"])] = unit
         return unit
@@ -515,6 +516,7 @@ class _Check:
         self.registry.require_unit(f["unit"], stamp.day)
         unit = self._entity("unit", f["unit"])
         unit.update(stamp, name=f["name"], members=f["members"])
+        self.registry.name_unit(f["unit"], f["name"])
         return unit
 
     def _on_LeaderAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:

@@ -28,6 +28,9 @@ class Registry:
     people: set[str] = field(default_factory=set)
     registered_on: dict[str, date] = field(default_factory=dict)  # unit → its day
     assigned_on: dict[str, date] = field(default_factory=dict)  # person → first role's day
+    # each name a unit bore → the codes of the units that bore it (a name typed
+    # where a code goes is told as such: "综合普查队" is ZP's name)
+    unit_names: dict[str, set[str]] = field(default_factory=dict)
 
     def require_campaign(self) -> CampaignInfo:
         if self.campaign is None:
@@ -71,10 +74,23 @@ class Registry:
             alike = self._alike(code)
             if alike is not None:  # (１４５ typed in a script for 145)
                 raise Violation("unknown_unit_alike", unit=code, existing=alike)
+            self._require_not_a_name(code)
             raise Violation("unknown_unit", unit=code)
         registered = self.registered_on.get(code)
         if registered is not None and day < registered and self._held_to_the_day(day):
             raise Violation("unit_registered_later", unit=code, registered=registered.isoformat())
+
+    def name_unit(self, code: str, name: str | None) -> None:
+        """``code``'s unit bears ``name`` (registered so, or renamed)."""
+        if name:
+            self.unit_names.setdefault(name, set()).add(code)
+
+    def _require_not_a_name(self, typed: str) -> None:
+        """A unit's name typed where its code goes is refused naming the code."""
+        codes = self.unit_names.get(typed)
+        if codes:
+            named = ", ".join(f"'{c}'" for c in sorted(codes))
+            raise Violation("unit_name_for_code", unit=typed, codes=named)
 
     def _alike(self, code: str) -> str | None:
         """A registered unit whose code differs from ``code`` only in case or width."""
@@ -92,6 +108,7 @@ class Registry:
         if plain != code:  # a unit's workbook could never name it: cells are read so
             raise Violation("unit_full_width", unit=code, plain=plain)
         if parent is not None and parent not in self.units:
+            self._require_not_a_name(parent)
             raise Violation("unknown_parent", parent=parent)
         parent_day = self.registered_on.get(parent, day) if parent is not None else day
         if day < parent_day:  # (before the campaign too: the tree is every day's)
