@@ -258,6 +258,17 @@ def test_header_problems_are_one_line_at_the_header(cli, tmp_path):
         "no-at.csv": ("type,when,unit\r\nActivityHeld,2010-05-20,145\r\n", "no 'at' column"),
         "no-type.csv": ("at,unit\r\n2010-05-20,145\r\n", "no 'type' column"),
         "twice.csv": ("type,at,at\r\nActivityHeld,2010-05-20,x\r\n", "appears twice"),
+        # the workbook notes' words for the fields (it said only "no 'at' column")
+        "ActivityHeld.csv": (
+            "发生时间,单位,活动类型,activity title\r\n2010-05-20,145,study,学习\r\n",
+            "the header row names the fields in words ('发生时间' → at, '单位' → ?,"
+            " '活动类型' → kind, 'activity title' → title): the first row must hold the"
+            " fields' names",
+        ),
+        "mixed.csv": (
+            "type,记录类型,发生时间,兑现期限\r\nActivityHeld,x,2010-05-20,x\r\n",
+            "in words ('记录类型' → type, '发生时间' → at, '兑现期限' → due)",
+        ),
     }
     for name, (text, reason) in cases.items():
         path = tmp_path / name

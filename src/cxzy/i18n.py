@@ -1410,6 +1410,11 @@ MESSAGES.update(
             "zh": "工作表“{sheet}”中没有记录:表头不含任何字段名(现有:{header});若是本单位自用的"
             "工作表,请在名称前加 #(“#{sheet}”),导入时即不读取",
         },
+        "header_in_words": {
+            "en": "the header row names the fields in words ({named}): the first row must hold "
+            "the fields' names, as the workbook's header row has them",
+            "zh": "表头用的是字段的中文名或说明({named}):第一行应为字段名,即填报工作簿表头那样",
+        },
         "header_needs_type": {
             "en": "the header row has no 'type' column (found: {header}); add one, or name the "
             "sheet (or the CSV file) after the record type, e.g. ActivityHeld",
@@ -2440,6 +2445,22 @@ def field_name(type_: str, field: str, lang: str = DEFAULT_LANG) -> str | None:
         if key in LABELS:
             return _HINT.sub("", t(key, lang)) or None
     return None
+
+
+def field_named(words: str, type_: str | None = None) -> str | None:
+    """The field a column named in words stands for (发生时间 → ``at``, as the
+    fill-in workbook's notes call it), in either language: one of ``type_``'s
+    fields, or with no type the one field those words name in every type that has
+    them; None for words that name no field, or several."""
+    from cxzy.domain.schema import COMMON_FIELDS, TYPES
+
+    wanted = words.strip().casefold()
+    found: set[str] = set()
+    for type_of in [type_] if type_ is not None else list(TYPES):
+        for field in (*COMMON_FIELDS, *TYPES[type_of]):
+            if any((field_name(type_of, field, lang) or "").casefold() == wanted for lang in LANGS):
+                found.add(field)
+    return found.pop() if len(found) == 1 else None
 
 
 def codes_named(

@@ -36,7 +36,7 @@ from cxzy.domain.schema import (
     TEXT,
     TYPES,
 )
-from cxzy.i18n import code_named, type_named
+from cxzy.i18n import code_named, field_named, type_named
 from cxzy.literal import clipped
 
 #: What a reader yields: where the record is, and the mapping or why it is not one.
@@ -647,6 +647,13 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
         seen.add(name)
     shown = ", ".join(names)[:80]
     if "at" not in seen:  # (``fields``: how many columns name one: none on a summary sheet)
+        # a header written in the workbook notes' words (发生时间, 单位, …): each named
+        in_words = [
+            (n, field_named(n, sheet_type)) for n in names if _column_field(n) not in _ANY_FIELD
+        ]
+        if sum(field is not None for _, field in in_words) >= 2:
+            named = ", ".join(f"'{n}' → {field or '?'}" for n, field in in_words)
+            return Violation("header_in_words", named=named)
         fields = sum(_column_field(name) in _ANY_FIELD for name in names)
         return Violation("header_needs_at", header=shown, fields=fields)
     if "type" not in seen and sheet_type is None:
