@@ -949,7 +949,9 @@ def test_encoding_can_be_given_and_a_wrong_one_is_one_clear_line(cli, tmp_path):
     other = Cli(cli.capsys, tmp_path, store_name="other.db")
     res = other.run("import", "--encoding", "utf-8", gbk)
     assert_one_line_error(res)
-    assert "is not utf-8 text" in res.err
+    assert "is not utf-8 text, as --encoding says; the file reads as GBK: import it without" in (
+        res.err
+    )  # (it did not say what the file is)
     res = other.run("import", "--encoding", "klingon", gbk)
     assert_one_line_error(res)
     assert "unknown encoding 'klingon'" in res.err

@@ -1452,12 +1452,16 @@ MESSAGES.update(
             "UTF-8;工作簿自带编码)",
         },
         "bad_encoding": {
-            "en": "unknown encoding '{encoding}' (e.g. utf-8, gbk, gb18030)",
-            "zh": "未知编码 '{encoding}'(例如 utf-8、gbk、gb18030)",
+            "en": "--encoding: unknown encoding '{encoding}' (e.g. utf-8, gbk, gb18030)",
+            "zh": "--encoding:未知编码 '{encoding}'(例如 utf-8、gbk、gb18030)",
         },
         "not_text_encoding": {
-            "en": "'{encoding}' is not an encoding of text (e.g. utf-8, gbk, gb18030, utf-16)",
-            "zh": "'{encoding}' 不是文本编码(例如 utf-8、gbk、gb18030、utf-16)",
+            "en": "--encoding: '{encoding}' is not an encoding of text (e.g. utf-8, gbk, gb18030, utf-16)",
+            "zh": "--encoding:'{encoding}' 不是文本编码(例如 utf-8、gbk、gb18030、utf-16)",
+        },
+        "csv_bad_bytes_other": {
+            "en": "{file}: line {line} is not {encoding} text, as --encoding says; the file reads as {found}: import it without --encoding",
+            "zh": "{file}:第 {line} 行不是 --encoding 指定的 {encoding} 编码;该文件可按 {found} 读取:请不加 --encoding 导入",
         },
         "csv_bad_bytes": {
             "en": "{file}: line {line} is not {encoding} text",

@@ -92,7 +92,11 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
             codec = told or codec + "-le"
         if not codec.startswith("utf"):
             _not_utf8(data, name, codec, encoding)
-        return _decodable(data, codec, name, encoding)
+        try:
+            return _decodable(data, codec, name, encoding)
+        except Violation as refused:
+            _read_without(data, name, refused)
+            raise
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         return _decodable(data, "utf-16", name, "UTF-16")
     bare = _utf16_without_mark(data)
@@ -115,6 +119,21 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
         line, utf8, gbk = either
         raise Violation("csv_either_encoding", file=name, line=line, utf8=utf8, gbk=gbk)
     return "utf-8"
+
+
+#: what a user calls the encodings a file is recognised in without ``--encoding``
+_RECOGNISED = {FALLBACK_ENCODING: "GBK", "utf-8": "UTF-8", "utf-16": "UTF-16"}
+
+
+def _read_without(data: bytes, name: str, refused: Violation) -> None:
+    """A file that is not in the ``--encoding`` given but is in one recognised
+    without it (a GBK file given as UTF-8) is refused saying so."""
+    try:
+        found = codec_of(data, name)
+    except Violation:
+        return
+    shown = _RECOGNISED.get(found, found.upper())
+    raise refused.altered("csv_bad_bytes_other", found=shown) from None
 
 
 def _not_utf8(data: bytes, name: str, codec: str, encoding: str) -> None:
