@@ -1242,7 +1242,8 @@ def test_a_repeated_record_in_a_later_batch_is_skipped_or_a_conflict(small_batch
     records = [first, FILLER, act("JU", "study", "2010-05-14"), first]
     path, res = small_batches.imp(records)
     assert res.code == 0, str(res)
-    assert "imported 3 records, skipped 1 already present" in res.out
+    assert "imported 3 records, skipped 0 already present" in res.out
+    assert res.err.endswith("if they are two things, give each its own id\n"), res.err
     changed = {**first, "title": "改过的"}
     path, res = small_batches.imp([FILLER, act("JU", "study", "2010-05-15"), changed])
     assert_refused(res, path, 3, "same-1", r"log #\d+")

@@ -978,6 +978,13 @@ LABELS: dict[str, dict[str, str]] = {
         "taken once ({where} repeats {first}); if they are two things, give them another time "
         "or title",
     },
+    "repeated_by_id": {
+        "zh": "提示:本次导入中有 {count} 条记录与较早的一条完全相同(id 与内容都相同),只记一次({where} "
+        "与 {first} 相同);若确是两件事,请给每条不同的 id",
+        "en": "note: {count:~record|records} of this import repeated an earlier one exactly (the "
+        "same id and content), taken once ({where} repeats {first}); if they are two things, give "
+        "each its own id",
+    },
     "dry_run_copy": {
         "zh": "{store} 对你只读:先把它复制到一个临时文件,再对照检查(百万条约需几分钟)……",
         "en": "{store} is read-only for you: checking against a temporary copy of it (minutes at a million events)…",

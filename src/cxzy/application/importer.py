@@ -75,6 +75,7 @@ class ImportResult:
     skipped: int = 0  # already present: in the store, or earlier in these files
     repeats: int = 0  # of those, the records that repeat one earlier in these files
     first_repeat: tuple[str, str] | None = None  # (where, where the record came first)
+    repeats_by_id: bool = False  # the first repeat is of a record with its own ``id``
     records: int = 0
     position: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -126,12 +127,13 @@ def _life_named(record: Record) -> tuple[str, str] | None:
     return life_of(log_entity(record.type, record.fields))
 
 
-def _repeated(result: ImportResult, where: str, first: str) -> None:
+def _repeated(result: ImportResult, record: Record, first: str) -> None:
     """Count a record that repeats one earlier in the same import (a row pasted twice,
     a file given twice): taken once, and said, not only "already present"."""
     result.repeats += 1
     if result.first_repeat is None:
-        result.first_repeat = (where, first)
+        result.first_repeat = (record.where, first)
+        result.repeats_by_id = record.id_given
 
 
 def os_user() -> str | None:
@@ -422,7 +424,7 @@ class _Check:
             if earlier is not None:
                 if earlier.digest == record.digest:
                     result.skipped += 1
-                    _repeated(result, record.where, earlier.where)
+                    _repeated(result, record, earlier.where)
                 else:
                     self._problem(record, Violation("conflict", id=rid, where=earlier.where))
                 continue
@@ -432,7 +434,7 @@ class _Check:
                 if digest == record.digest:
                     result.skipped += 1
                     if pos > self.head:  # (written by this import: a batch before)
-                        _repeated(result, record.where, where_of(origin))
+                        _repeated(result, record, where_of(origin))
                 else:
                     # an earlier record of this import, or one of the log
                     if pos > self.head:

@@ -423,7 +423,8 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         with contextlib.suppress(OSError):
             say(err, t("store_made", lang, store=location.display()))
     key = "dry_run_ok" if args.dry_run else "imported"
-    said = t(key, lang, written=result.written, skipped=result.skipped, position=result.position)
+    present = result.skipped - result.repeats  # (the repeats are said on their own)
+    said = t(key, lang, written=result.written, skipped=present, position=result.position)
     try:
         say(out, said)
     except OSError as error:
@@ -438,7 +439,8 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
             err.print(said, highlight=False)
     if result.repeats and result.first_repeat is not None:
         where, first = result.first_repeat
-        said = t("repeated", lang, count=result.repeats, where=where, first=first)
+        key = "repeated_by_id" if result.repeats_by_id else "repeated"
+        said = t(key, lang, count=result.repeats, where=where, first=first)
         with contextlib.suppress(OSError):
             err.print(said, highlight=False)
     if not result.written and not result.skipped:  # (a template sent back unfilled, say)

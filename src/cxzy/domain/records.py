@@ -34,6 +34,7 @@ class Record:
     # (id, digest) the same record had before an empty ``ratings`` was read as none
     # (decision 216): a store written then holds it so, and it is the same record
     former: tuple[str, str] | None = None
+    id_given: bool = False  # its ``id`` was in the record (else derived from the content)
 
 
 def entity_id(kind: str, key: str) -> UUID:

@@ -497,7 +497,15 @@ def parse_record(
     if isinstance(raw.get("ratings"), Mapping) and not raw["ratings"]:  # (decision 216)
         old = digest_of(type_, at, {**fields, "ratings": {}})
         former = (record_id or f"auto-{old[:24]}", old)
-    return Record(type=type_, stamp=stamp, fields=fields, digest=digest, where=where, former=former)
+    return Record(
+        type=type_,
+        stamp=stamp,
+        fields=fields,
+        digest=digest,
+        where=where,
+        former=former,
+        id_given=bool(record_id),
+    )
 
 
 def record_of(event: Any) -> tuple[str, Stamp, dict[str, Any]]:
