@@ -698,6 +698,9 @@ async def test_replay_plays_forward_and_pauses(demo_store):
         assert date(2010, 7, 1) < reached and not app.clock.playing
         await pilot.pause(0.6)
         assert app.snapshot.report.as_of == reached
+        # the header's badge is gone: the pause is said, with where it stopped
+        said = [n.message for n in app._notifications][-1]
+        assert said == f"回放已暂停于 {app.clock.as_of}(按空格键继续)", said
 
 
 async def test_a_replay_of_what_was_known_at_a_moment_says_the_moment(demo_store):

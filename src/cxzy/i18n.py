@@ -1046,7 +1046,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_known_at": {"zh": "按 {moment} 时库中所知", "en": "as the store knew it at {moment}"},
     "tui_replay": {"zh": "回放中 ×{speed}", "en": "REPLAY ×{speed}"},
-    "tui_paused": {"zh": "回放暂停", "en": "replay paused"},
+    "tui_paused": {
+        "zh": "回放已暂停于 {day}(按空格键继续)",
+        "en": "replay paused at {day} (space goes on)",
+    },
     "tui_step": {"zh": "步长:{step}", "en": "step: {step}"},
     "tui_day": {"zh": "日", "en": "day"},
     "tui_week": {"zh": "周", "en": "week"},

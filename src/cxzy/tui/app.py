@@ -605,6 +605,8 @@ class CxzyApp(App[None]):
         if not clock.playing and clock.as_of >= self._replay_end(clock):
             clock = replace(clock, as_of=first)
         self.clock = replace(clock, playing=not clock.playing)
+        if clock.playing:  # (paused: the header's badge goes, and said where it stopped)
+            self.notify(t("tui_paused", self.lang, day=self.clock.as_of.isoformat()))
 
     def action_faster(self) -> None:
         self._set_speed(min(self.clock.speed * 2, MAX_SPEED))
