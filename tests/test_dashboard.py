@@ -1089,6 +1089,7 @@ async def test_the_replay_speed_is_said_while_paused_and_at_its_limits(demo_stor
 def test_the_log_filter_reads_keys_in_any_case_and_days_as_spelled_and_refuses_slips():
     """`UNIT:ZP` and `unit:` were searched for as text (nothing found, unsaid); a day
     spelled 2011/3/1 was refused where `:` takes it; since after until found nothing."""
+    from cxzy.application.dashboard import SearchWords
     from cxzy.tui.screens.log import BadFilter, parse_filter
 
     assert parse_filter("UNIT:ZP Type:activityheld") == {"unit": "ZP", "type_": "ActivityHeld"}
@@ -1099,8 +1100,25 @@ def test_the_log_filter_reads_keys_in_any_case_and_days_as_spelled_and_refuses_s
     # words of a search that hold a key's name are searched for (a URL, "sub-type:")
     assert parse_filter("sub-type:x")["words"][0].text == "sub-type:x"
     assert parse_filter("note Since: 2011")["words"][0].text == "note Since: 2011"
+    # the keys in Chinese, and the full-width colon of a Chinese input method: they
+    # were searched for as text, and found nothing
+    assert parse_filter("单位：ZP 类型:作出承诺 自:2011/1/1 至:2011/12/31 迟报:否 督办") == {
+        "unit": "ZP",
+        "type_": "CommitmentMade",
+        "since": date(2011, 1, 1),
+        "until": date(2011, 12, 31),
+        "late": False,
+        "words": [SearchWords("督办", [])],
+    }
+    assert parse_filter("起:2011/1/1 止:2011/1/2 unit：JU") == {
+        "since": date(2011, 1, 1),
+        "until": date(2011, 1, 2),
+        "unit": "JU",
+    }
+    assert parse_filter("自选动作")["words"][0].text == "自选动作"
     for typed, said in (
         ("unit:", "unit: needs a value right after the colon (unit:…)"),
+        ("单位:", "单位: needs a value right after the colon (单位:…)"),
         ("since: 2011-01-01", "since: needs a value right after the colon (since:…)"),
         (
             "since:2012-01-01 until:2011-01-01",

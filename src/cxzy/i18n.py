@@ -1250,7 +1250,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "filter units: a code or name, or a status the grid shows (at risk, lagging; overdue: a phase, a commitment or a rectification)",
     },
     "tui_log_filter_help": {
-        "zh": "筛选日志:unit:代码 type:类型 since:日期 until:日期 late:是(迟报)及任意文字",
+        "zh": "筛选日志:单位:代码 类型:类型 自:日期 至:日期 迟报:是 及任意文字(也可写 unit: type: since: until: late:)",
         "en": "filter the log: unit:CODE type:TYPE since:DATE until:DATE late:yes and any text",
     },
     "tui_filter_late": {

@@ -29,7 +29,12 @@ from cxzy.tui.watching import forget_closed_watchers
 PAGE = 200
 # a key in any case, as codes are, where a word begins (in "sub-type:x" or a URL's
 # "/unit:3" it is text to search for)
-_TOKEN = re.compile(r"(?i)(?:^|(?<=\s))(unit|type|since|until|late):(\S*)")
+#: the keys in Chinese (自…至…, 起止), and the full-width colon a Chinese input method types
+_KEY_WORDS = {"单位": "unit", "类型": "type", "自": "since", "起": "since", "至": "until"}
+_KEY_WORDS |= {"止": "until", "迟报": "late"}
+_TOKEN = re.compile(
+    r"(?i)(?:^|(?<=\s))(unit|type|since|until|late|" + "|".join(_KEY_WORDS) + r")[:：](\S*)"
+)
 #: ``late:`` takes a yes or a no as a spreadsheet's cell does, in either language, or y/n
 _LATE_WORDS = {word: True for word in (*TRUE_WORDS, "y")}
 _LATE_WORDS |= {word: False for word in (*FALSE_WORDS, "n")}
@@ -57,11 +62,12 @@ def parse_filter(
     taken: list[tuple[int, int]] = []  # where the keys are, left out of the text searched
     for token in _TOKEN.finditer(text):
         typed_key, value = token.groups()
-        key = typed_key.lower()
+        key = _KEY_WORDS.get(typed_key, typed_key.lower())
         if not value:
-            if typed_key != key:  # ("Since: 2011" in a search: its words)
+            if typed_key != typed_key.lower():  # ("Since: 2011" in a search: its words)
                 continue
-            raise BadFilter(Violation("tui_filter_empty", key=key))  # ("unit:" found nothing)
+            # ("unit:" found nothing; "单位:" is said as typed)
+            raise BadFilter(Violation("tui_filter_empty", key=typed_key))
         taken.append(token.span())
         if given.setdefault(key, value).casefold() != value.casefold():  # (the last was kept)
             raise BadFilter(Violation("tui_filter_twice", key=key, first=given[key], then=value))
