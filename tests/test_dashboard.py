@@ -2786,3 +2786,39 @@ async def test_a_replay_before_the_campaign_begins_says_there_is_no_history(demo
         assert not app.clock.playing and app.clock.as_of == date(2010, 5, 20)
         said = [n.message for n in app._notifications]
         assert said[-1] == "the campaign begins on 2010-05-11: there is no history to replay yet"
+
+
+async def test_the_keys_a_chinese_input_method_types_work_as_their_plain_ones(demo_store):
+    """With a Chinese input method on, : ? / [ ] type ：？、【】: the dashboard did
+    nothing, and the office had to switch it to English to move or filter."""
+    from cxzy.tui.screens.help import HelpScreen
+    from cxzy.tui.screens.log import LogScreen
+
+    app = dashboard(demo_store, today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("fullwidth_colon", *"2011-03-01", "enter")  # ：
+        await settle(pilot)
+        assert app.clock.as_of == date(2011, 3, 1)
+        await pilot.press("left_black_lenticular_bracket")  # 【
+        await settle(pilot)
+        assert app.clock.as_of == date(2011, 2, 22)
+        await pilot.press("right_black_lenticular_bracket")  # 】
+        await settle(pilot)
+        assert app.clock.as_of == date(2011, 3, 1)
+        await pilot.press("ideographic_comma", *"ZP", "enter")  # 、 (the / of Pinyin)
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        assert grid.row_count == 1 and "ZP" in str(grid.get_row_at(0)[0])
+        await pilot.press("fullwidth_question_mark")  # ？
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("fullwidth_question_mark")
+        await settle(pilot)
+        await pilot.press("l", "fullwidth_solidus", *"unit:ZP", "enter")  # ／ in the log
+        await settle(pilot)
+        assert isinstance(app.screen, LogScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count and all(
+            str(table.get_row_at(n)[3]) == "ZP" for n in range(table.row_count)
+        )

@@ -42,7 +42,7 @@ from cxzy.i18n import LABELS, t
 from cxzy.literal import visible
 from cxzy.tui.clock import ViewClock
 from cxzy.tui.collector import IdleCollector
-from cxzy.tui.keys import localize_bindings
+from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.messages import OpenUnit, SnapshotReady, StoreChanged
 
 POLL_SECONDS = 0.1  # SQLite: the head is one index probe
@@ -91,22 +91,24 @@ class CxzyApp(App[None]):
     ToastRack { margin-bottom: 3; }
     ToastHolder { align-horizontal: left; }
     """
-    BINDINGS = [
-        Binding("ctrl+q", "quit", "quit", priority=True),
-        Binding("q", "quit", "quit", show=False),
-        Binding("question_mark", "help", "help"),
-        Binding("colon", "command", "command"),
-        Binding("left_square_bracket", "earlier", "earlier"),
-        Binding("right_square_bracket", "later", "later"),
-        Binding("s", "cycle_step", "step", show=False),
-        Binding("t", "today", "today"),
-        Binding("space", "play", "play/pause"),
-        Binding("plus", "faster", "faster", show=False),
-        Binding("minus", "slower", "slower", show=False),
-        Binding("l", "open_log", "log"),
-        # (the audit's key, last: at 80 columns the footer ends at t, at 120 it fits)
-        Binding("k", "known_at", "as known at"),
-    ]
+    BINDINGS = with_full_width(
+        [
+            Binding("ctrl+q", "quit", "quit", priority=True),
+            Binding("q", "quit", "quit", show=False),
+            Binding("question_mark", "help", "help"),
+            Binding("colon", "command", "command"),
+            Binding("left_square_bracket", "earlier", "earlier"),
+            Binding("right_square_bracket", "later", "later"),
+            Binding("s", "cycle_step", "step", show=False),
+            Binding("t", "today", "today"),
+            Binding("space", "play", "play/pause"),
+            Binding("plus", "faster", "faster", show=False),
+            Binding("minus", "slower", "slower", show=False),
+            Binding("l", "open_log", "log"),
+            # (the audit's key, last: at 80 columns the footer ends at t, at 120 it fits)
+            Binding("k", "known_at", "as known at"),
+        ]
+    )
 
     # State, not display (``var``: no repaint of the whole screen when they change);
     # the screens watch them and redraw what changed.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from textual.binding import Binding
+
 from cxzy.i18n import t
 
 ACTION_LABELS = {
@@ -30,6 +32,28 @@ ACTION_LABELS = {
     "toggle_side": "key_side",
     "command_palette": "key_palette",  # Textual's own binding (ctrl+p)
 }
+
+
+#: what a Chinese input method types for the dashboard's punctuation keys (: ? / [ ]),
+#: taken as the keys themselves: the office need not switch it to English first
+FULL_WIDTH = {
+    "colon": ("fullwidth_colon",),  # ：
+    "question_mark": ("fullwidth_question_mark",),  # ？
+    "slash": ("fullwidth_solidus", "ideographic_comma"),  # ／ and 、
+    "left_square_bracket": ("left_black_lenticular_bracket",),  # 【
+    "right_square_bracket": ("right_black_lenticular_bracket",),  # 】
+}
+
+
+def with_full_width(bindings: list[Binding]) -> list[Binding]:
+    """``bindings``, and for each of a punctuation key, the same action on what a
+    Chinese input method types for it (not in the footer)."""
+    extra = [
+        Binding(key, b.action, b.description, show=False, priority=b.priority)
+        for b in bindings
+        for key in FULL_WIDTH.get(b.key, ())
+    ]
+    return [*bindings, *extra]
 
 
 def localize_bindings(node: Any, lang: str) -> None:

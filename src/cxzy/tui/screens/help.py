@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from cxzy.i18n import t
 from cxzy.tui.components.key_footer import KeyFooter
-from cxzy.tui.keys import localize_bindings
+from cxzy.tui.keys import localize_bindings, with_full_width
 
 KEYS = [  # the keys of a campaign's screens
     ("?", "key_help"),
@@ -49,12 +49,14 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen VerticalScroll { width: 70; max-width: 100%; height: auto; max-height: 90%;
         border: round $primary; background: $panel; padding: 1 2; }
     """
-    BINDINGS = [
-        Binding("escape", "close", "back"),
-        Binding("question_mark", "close", "back", show=False),
-        # a modal screen hides the app's own q: help says q quits, everywhere
-        Binding("q", "app.quit", "quit", show=False),
-    ]
+    BINDINGS = with_full_width(
+        [
+            Binding("escape", "close", "back"),
+            Binding("question_mark", "close", "back", show=False),
+            # a modal screen hides the app's own q: help says q quits, everywhere
+            Binding("q", "app.quit", "quit", show=False),
+        ]
+    )
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from cxzy.i18n import codes_named, summary_label, t, type_named, type_shown
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.tables import Cell, cut, fill
-from cxzy.tui.keys import localize_bindings
+from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.watching import forget_closed_watchers
 
 PAGE = 200
@@ -140,26 +140,28 @@ class LogScreen(Screen[None]):
     LogScreen #title { height: auto; padding: 0 1; background: $boost; }
     LogScreen DataTable { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("escape", "back", "back"),
-        Binding("slash", "filter", "filter"),
-        Binding("n", "next_page", "next page"),
-        Binding("p", "previous_page", "previous page"),
-        # the keys that move the day shown: the log has none, said (they did nothing)
-        *(
-            Binding(key, "no_day", show=False)
-            for key in (
-                "left_square_bracket",
-                "right_square_bracket",
-                "s",
-                "t",
-                "space",
-                "plus",
-                "minus",
-                "k",
-            )
-        ),
-    ]
+    BINDINGS = with_full_width(
+        [
+            Binding("escape", "back", "back"),
+            Binding("slash", "filter", "filter"),
+            Binding("n", "next_page", "next page"),
+            Binding("p", "previous_page", "previous page"),
+            # the keys that move the day shown: the log has none, said (they did nothing)
+            *(
+                Binding(key, "no_day", show=False)
+                for key in (
+                    "left_square_bracket",
+                    "right_square_bracket",
+                    "s",
+                    "t",
+                    "space",
+                    "plus",
+                    "minus",
+                    "k",
+                )
+            ),
+        ]
+    )
 
     def __init__(self, filter_text: str = "") -> None:
         super().__init__()

@@ -23,7 +23,7 @@ from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.progress_chart import ProgressChart
 from cxzy.tui.components.status_grid import StatusGrid
 from cxzy.tui.components.totals_bar import TotalsBar
-from cxzy.tui.keys import localize_bindings
+from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.messages import OpenUnit
 
 #: Terminals at least this wide show the alerts and the chart beside the grid when
@@ -58,11 +58,13 @@ class OverviewScreen(Screen[None]):
     OverviewScreen #notice { height: auto; color: $warning; padding: 0 1; }
     OverviewScreen #empty { height: auto; color: $text-muted; padding: 0 1; display: none; }
     """
-    BINDINGS = [
-        Binding("slash", "filter", "filter"),
-        Binding("enter", "open_unit", "open unit", show=False),
-        Binding("a", "toggle_side", "alerts"),
-    ]
+    BINDINGS = with_full_width(
+        [
+            Binding("slash", "filter", "filter"),
+            Binding("enter", "open_unit", "open unit", show=False),
+            Binding("a", "toggle_side", "alerts"),
+        ]
+    )
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
