@@ -380,6 +380,12 @@ def test_the_log_table_gives_the_summary_room_and_leaves_columns_out_on_a_narrow
     assert "origin" not in header and "recorded" not in header  # left out first
     assert all(cell_len(line) <= 80 for line in narrow)
     assert any("刘继东 · leader" in line for line in narrow)
+    # and said, under the table (they were left out unsaid)
+    said = " ".join(line.strip() for line in narrow[-2:])  # (wrapped at 80)
+    assert said == (
+        "(columns not shown at this width: origin, recorded, late; a wider terminal shows them)"
+    ), narrow[-2:]
+    assert not any("not shown" in line for line in wide)
 
 
 def test_jsonl_round_trip_into_an_empty_store_gives_the_same_status(full, capsys, tmp_path):

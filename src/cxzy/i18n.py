@@ -1034,6 +1034,10 @@ LABELS: dict[str, dict[str, str]] = {
     "log_header_by": {"zh": "记录人", "en": "by"},
     "log_header_recorded": {"zh": "入库时间", "en": "recorded"},
     "log_empty": {"zh": "(没有符合条件的记录)", "en": "(no matching records)"},
+    "log_columns_left_out": {
+        "zh": "(此宽度下未显示的列:{columns};终端更宽时显示)",
+        "en": "(columns not shown at this width: {columns}; a wider terminal shows them)",
+    },
     # -- the dashboard -------------------------------------------------------------
     "tui_live": {"zh": "实时", "en": "LIVE"},
     "tui_offline": {"zh": "连接中断", "en": "OFFLINE"},

@@ -244,6 +244,9 @@ def log_tables(
         for row in rows:
             table.add_row(*(row[key] for key in widths))
         yield table
+    left_out = [headers[key] for key in _LOG_DROP if widths is not None and key not in widths]
+    if left_out:  # (said, not dropped unsaid: who recorded it, when, from where)
+        yield Text(t("log_columns_left_out", lang, columns=", ".join(left_out)), style="dim")
     if widths is None:
         # the headers, then the sentence under them (in the type column it parted
         # every column but that one from its header)
