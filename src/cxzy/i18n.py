@@ -12,6 +12,7 @@ import string
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from cxzy.domain.schema import COMMON_FIELDS, TYPES
 from cxzy.domain.template import SELF_CHOSEN_NAMES
 
 LANGS = ("zh", "en")
@@ -2470,8 +2471,6 @@ def field_named(words: str, type_: str | None = None) -> str | None:
     fill-in workbook's notes call it), in either language: one of ``type_``'s
     fields, or with no type the one field those words name in every type that has
     them; None for words that name no field, or several."""
-    from cxzy.domain.schema import COMMON_FIELDS, TYPES
-
     wanted = words.strip().casefold()
     found: set[str] = set()
     for type_of in [type_] if type_ is not None else list(TYPES):

@@ -136,20 +136,8 @@ class LogQuery:
                 **params,
             )
         found = []
-        for (
-            pos,
-            at,
-            type_,
-            unit,
-            summary,
-            by,
-            recorded,
-            origin,
-            person,
-            entity,
-            marks,
-            delay,
-        ) in rows:
+        for row in rows:
+            pos, at, type_, unit, summary, by, recorded, origin, person, entity, marks, delay = row
             shown, summary = shown_marks(type_, summary, marks)
             found.append(
                 LogEntry(
