@@ -95,6 +95,13 @@ def test_a_record_without_id_twice_in_one_file_is_recorded_once_and_said(cli, mo
     assert "note: 1 record of this import repeated" in res.err, res.err
     _, res = cli.imp([record])  # present in the store: no repeat to say
     assert res.code == 0 and res.err == "", res.err
+    # twice, present in the store: both present, in one batch as across two (a
+    # repeat in one batch was said as one, across two it was not)
+    for batch in (2, 1):
+        monkeypatch.setattr(importer, "BATCH", batch)
+        _, res = cli.imp([record, record])
+        assert res.out.startswith("imported 0 records, skipped 2 already present"), res.out
+        assert res.err == "", res.err
 
 
 def test_a_record_without_id_in_two_imports_is_recorded_once(cli):

@@ -401,19 +401,19 @@ SCHEMA_CASES += [
     pytest.param(
         act("局机关", "study", "2010-05-20", title="学习"),
         [],
-        ["unit '局机关' is not registered: it is the name of the unit 'JU'; a record names"],
+        ["'局机关' is not a unit's code but a unit's name \\(code 'JU'\\): a record names a unit"],
         id="unit-name-for-its-code",
     ),
     pytest.param(
         unit("T9", "2010-05-20", "新队", "team", parent="一四五队"),
         [],
-        ["unit '一四五队' is not registered: it is the name of the unit '145'"],
+        ["'一四五队' is not a unit's code but a unit's name \\(code '145'\\)"],
         id="parent-name-for-its-code",
     ),
     pytest.param(
         act("一四五钻探队", "study", "2010-05-21", title="学习"),
         [ev("UnitUpdated", "2010-05-20", unit="145", name="一四五钻探队")],
-        ["unit '一四五钻探队' is not registered: it is the name of the unit '145'"],
+        ["'一四五钻探队' is not a unit's code but a unit's name \\(code '145'\\)"],
         id="new-name-for-its-code",  # (renamed earlier in the same file)
     ),
     # a commitment or rectification id as a clerk retypes it (c-133-1 for C-133-1)

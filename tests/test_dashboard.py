@@ -1119,6 +1119,15 @@ def test_the_log_filter_reads_keys_in_any_case_and_days_as_spelled_and_refuses_s
     for typed, said in (
         ("unit:", "unit: needs a value right after the colon (unit:…)"),
         ("单位:", "单位: needs a value right after the colon (单位:…)"),
+        (
+            "单位:ZP 单位:JU",
+            "单位: given twice (单位:ZP and 单位:JU): the filter takes one of each",
+        ),
+        (
+            "迟报:也许",
+            "迟报:也许: give yes or no (迟报:yes: only the records reported late;"
+            " 迟报:no: those on time)",
+        ),
         ("since: 2011-01-01", "since: needs a value right after the colon (since:…)"),
         (
             "since:2012-01-01 until:2011-01-01",
@@ -2813,8 +2822,9 @@ async def test_the_keys_a_chinese_input_method_types_work_as_their_plain_ones(de
         await pilot.press("fullwidth_question_mark")  # ？
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        await pilot.press("fullwidth_question_mark")
+        await pilot.press("fullwidth_question_mark")  # closes it, as ? does
         await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
         await pilot.press("l", "fullwidth_solidus", *"unit:ZP", "enter")  # ／ in the log
         await settle(pilot)
         assert isinstance(app.screen, LogScreen)

@@ -261,13 +261,17 @@ def test_header_problems_are_one_line_at_the_header(cli, tmp_path):
         # the workbook notes' words for the fields (it said only "no 'at' column")
         "ActivityHeld.csv": (
             "发生时间,单位,活动类型,activity title\r\n2010-05-20,145,study,学习\r\n",
-            "the header row names the fields in words ('发生时间' → at, '单位' → ?,"
+            "the header row names fields in words ('发生时间' → at, '单位' → ?,"
             " '活动类型' → kind, 'activity title' → title): the first row must hold the"
             " fields' names",
         ),
         "mixed.csv": (
             "type,记录类型,发生时间,兑现期限\r\nActivityHeld,x,2010-05-20,x\r\n",
             "in words ('记录类型' → type, '发生时间' → at, '兑现期限' → due)",
+        ),
+        "one.csv": (  # one field in words among names: the likeliest slip
+            "type,发生时间,unit,kind,title\r\nActivityHeld,2010-05-20,145,study,x\r\n",
+            "names fields in words ('发生时间' → at)",
         ),
     }
     for name, (text, reason) in cases.items():
@@ -765,6 +769,16 @@ def test_a_summary_sheet_of_the_units_own_is_told_how_to_keep_it_out(cli, tmp_pa
     del sheets["汇总"]  # the old message stands
     res = cli.run("import", write_sheets(tmp_path / "other.xlsx", sheets))
     assert res.code == 1 and "no 'type' column" in res.err, str(res)
+    # headed in the notes' words: records, or the unit's own? both ways out are said
+    sheets = {"ActivityHeld": rows, "汇总": [["单位", "活动名称", "发生时间"], ["145", "x", 1]]}
+    path = write_sheets(tmp_path / "in-words.xlsx", sheets)
+    res = cli.run("import", path)
+    assert res.messages(f"{path}[汇总]", 1) == [
+        "sheet '汇总' is headed in words ('单位' → ?, '活动名称' → title, '发生时间' → at): to"
+        " import its rows, write the fields' names in its first row, as the fill-in workbook's"
+        " header row does; if the sheet is your own, begin its name with # ('#汇总') and it is"
+        " not read"
+    ], str(res)
     sheets = {"ActivityHeld": rows, "#汇总": [["单位", "活动次数"], ["145", 1]]}
     res = cli.run("import", write_sheets(tmp_path / "kept-out.xlsx", sheets))
     assert res.code == 0 and "imported 1 record" in res.out, str(res)
@@ -949,9 +963,15 @@ def test_encoding_can_be_given_and_a_wrong_one_is_one_clear_line(cli, tmp_path):
     other = Cli(cli.capsys, tmp_path, store_name="other.db")
     res = other.run("import", "--encoding", "utf-8", gbk)
     assert_one_line_error(res)
-    assert "is not utf-8 text, as --encoding says; the file reads as GBK: import it without" in (
+    # (it did not say what to do; GBK is not claimed: the fallback reads Big5 too)
+    assert "is not utf-8 text (--encoding utf-8); give the file's own encoding (without" in (
         res.err
-    )  # (it did not say what the file is)
+    )
+    utf16 = tmp_path / "utf16.csv"  # what it is, when that is sure
+    utf16.write_bytes(csv_text(records).encode("utf-16"))
+    res = other.run("import", "--encoding", "utf-8", utf16)
+    assert_one_line_error(res)
+    assert "(--encoding utf-8); the file is UTF-16: import it without --encoding" in res.err
     res = other.run("import", "--encoding", "klingon", gbk)
     assert_one_line_error(res)
     assert "unknown encoding 'klingon'" in res.err

@@ -242,8 +242,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "单位 '{unit}' 尚未登记",
     },
     "unit_name_for_code": {
-        "en": "unit '{unit}' is not registered: it is the name of the unit {codes}; a record names a unit by its code",
-        "zh": "单位 '{unit}' 尚未登记:这是单位 {codes} 的名称;记录里的单位请填单位代码",
+        "en": "'{unit}' is not a unit's code but a unit's name (code {codes}): a record names a unit by its code",
+        "zh": "'{unit}' 不是单位代码,而是单位名称(代码 {codes}):记录里的单位请填单位代码",
     },
     "unit_registered": {
         "en": "unit '{unit}' is already registered",
@@ -1053,7 +1053,7 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_replay": {"zh": "回放中 ×{speed}", "en": "REPLAY ×{speed}"},
     "tui_paused": {
         "zh": "回放已暂停于 {day}(按空格键继续)",
-        "en": "replay paused at {day} (space goes on)",
+        "en": "replay paused at {day} (space resumes)",
     },
     "tui_step": {"zh": "步长:{step}", "en": "step: {step}"},
     "tui_day": {"zh": "日", "en": "day"},
@@ -1259,8 +1259,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "filter the log: unit:CODE type:TYPE since:DATE until:DATE late:yes and any text",
     },
     "tui_filter_late": {
-        "zh": "late:{value}:应为 是 或 否(yes 或 no):只看迟报的记录,或只看按时报送的",
-        "en": "late:{value}: give yes or no (late:yes: only the records reported late; late:no: those on time)",
+        "zh": "{key}:{value}:应为 是 或 否(yes 或 no):只看迟报的记录,或只看按时报送的",
+        "en": "{key}:{value}: give yes or no ({key}:yes: only the records reported late; {key}:no: those on time)",
     },
     "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
     "empty_unit_option": {
@@ -1426,9 +1426,17 @@ MESSAGES.update(
             "工作表,请在名称前加 #(“#{sheet}”),导入时即不读取",
         },
         "header_in_words": {
-            "en": "the header row names the fields in words ({named}): the first row must hold "
-            "the fields' names, as the workbook's header row has them",
-            "zh": "表头用的是字段的中文名或说明({named}):第一行应为字段名,即填报工作簿表头那样",
+            "en": "the header row names fields in words ({named}): the first row must hold "
+            "the fields' names, as the fill-in workbook's header row does",
+            "zh": "表头用说明文字代替了字段名({named}):第一行应为字段名,与填报工作簿的表头相同",
+        },
+        "sheet_in_words": {
+            "en": "sheet '{sheet}' is headed in words ({named}): to import its rows, write the "
+            "fields' names in its first row, as the fill-in workbook's header row does; if the "
+            "sheet is your own, begin its name with # ('#{sheet}') and it is not read",
+            "zh": "工作表“{sheet}”的表头用说明文字代替了字段名({named}):要导入其中各行,请在第一行"
+            "写字段名,与填报工作簿的表头相同;若是本单位自用的工作表,请在名称前加 #(“#{sheet}”),"
+            "导入时即不读取",
         },
         "header_needs_type": {
             "en": "the header row has no 'type' column (found: {header}); add one, or name the "
@@ -1475,8 +1483,12 @@ MESSAGES.update(
             "zh": "--encoding:'{encoding}' 不是文本编码(例如 utf-8、gbk、gb18030、utf-16)",
         },
         "csv_bad_bytes_other": {
-            "en": "{file}: line {line} is not {encoding} text, as --encoding says; the file reads as {found}: import it without --encoding",
-            "zh": "{file}:第 {line} 行不是 --encoding 指定的 {encoding} 编码;该文件可按 {found} 读取:请不加 --encoding 导入",
+            "en": "{file}: line {line} is not {encoding} text (--encoding {encoding}); the file is {found}: import it without --encoding",
+            "zh": "{file}:第 {line} 行不是 {encoding} 编码的文本(--encoding {encoding});该文件是 {found} 编码:请不加 --encoding 导入",
+        },
+        "csv_bad_bytes_not_utf8": {
+            "en": "{file}: line {line} is not {encoding} text (--encoding {encoding}); give the file's own encoding (without --encoding, a file that is not UTF-8 is read as GBK)",
+            "zh": "{file}:第 {line} 行不是 {encoding} 编码的文本(--encoding {encoding});请指定该文件实际的编码(不加 --encoding 时,非 UTF-8 的文件按 GBK 读取)",
         },
         "csv_bad_bytes": {
             "en": "{file}: line {line} is not {encoding} text",

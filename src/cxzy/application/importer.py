@@ -73,7 +73,7 @@ class Problem:
 class ImportResult:
     written: int = 0
     skipped: int = 0  # already present: in the store, or earlier in these files
-    repeats: int = 0  # of those, the records that repeat one earlier in these files
+    repeats: int = 0  # of those, the new records that repeat one earlier in these files
     first_repeat: tuple[str, str] | None = None  # (where, where the record came first)
     repeats_by_id: bool = False  # the first repeat is of a record with its own ``id``
     records: int = 0
@@ -83,6 +83,12 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def present(self) -> int:
+        """The records skipped as the store held them before the import (the
+        repeats of new ones are said apart)."""
+        return self.skipped - self.repeats
 
 
 def _zone(name: Any) -> tzinfo:
@@ -424,7 +430,9 @@ class _Check:
             if earlier is not None:
                 if earlier.digest == record.digest:
                     result.skipped += 1
-                    _repeated(result, record, earlier.where)
+                    # a copy of a record the store held is present, in any batch
+                    if not (rid in stored and stored[rid][1] <= self.head):
+                        _repeated(result, record, earlier.where)
                 else:
                     self._problem(record, Violation("conflict", id=rid, where=earlier.where))
                 continue

@@ -423,8 +423,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         with contextlib.suppress(OSError):
             say(err, t("store_made", lang, store=location.display()))
     key = "dry_run_ok" if args.dry_run else "imported"
-    present = result.skipped - result.repeats  # (the repeats are said on their own)
-    said = t(key, lang, written=result.written, skipped=present, position=result.position)
+    said = t(key, lang, written=result.written, skipped=result.present, position=result.position)
     try:
         say(out, said)
     except OSError as error:
@@ -597,7 +596,7 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
             "demo_loaded",
             lang,
             written=result.written,
-            skipped=result.skipped,
+            skipped=result.present,
             store=args.location.display(),
         ),
     )

@@ -651,10 +651,11 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
         in_words = [
             (n, field_named(n, sheet_type)) for n in names if _column_field(n) not in _ANY_FIELD
         ]
-        if sum(field is not None for _, field in in_words) >= 2:
-            named = ", ".join(f"'{n}' → {field or '?'}" for n, field in in_words)
-            return Violation("header_in_words", named=named)
         fields = sum(_column_field(name) in _ANY_FIELD for name in names)
+        # (of two columns or more: a row of one cell is a title above the header)
+        if len(names) >= 2 and any(field is not None for _, field in in_words):
+            named = ", ".join(f"'{n}' → {field or '?'}" for n, field in in_words)
+            return Violation("header_in_words", named=named, fields=fields)
         return Violation("header_needs_at", header=shown, fields=fields)
     if "type" not in seen and sheet_type is None:
         return Violation("header_needs_type", header=shown)

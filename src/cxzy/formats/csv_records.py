@@ -121,19 +121,24 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
     return "utf-8"
 
 
-#: what a user calls the encodings a file is recognised in without ``--encoding``
-_RECOGNISED = {FALLBACK_ENCODING: "GBK", "utf-8": "UTF-8", "utf-16": "UTF-16"}
+#: the encodings a file is told to be in without ``--encoding``: surely (UTF-8
+#: decodes, UTF-16 by its mark or its NUL bytes), not by the fallback to GB18030,
+#: which decodes almost any bytes (Big5 and Shift-JIS too, garbled)
+_SURELY = {"utf-8": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16"}
 
 
 def _read_without(data: bytes, name: str, refused: Violation) -> None:
-    """A file that is not in the ``--encoding`` given but is in one recognised
-    without it (a GBK file given as UTF-8) is refused saying so."""
+    """A file that is not in the ``--encoding`` given is refused saying what it is
+    in, when that is sure (a UTF-16 file given as UTF-8); one that is not UTF-8 is
+    told that without the option it would be read as GBK, not that it is."""
     try:
         found = codec_of(data, name)
     except Violation:
         return
-    shown = _RECOGNISED.get(found, found.upper())
-    raise refused.altered("csv_bad_bytes_other", found=shown) from None
+    if found in _SURELY:
+        raise refused.altered("csv_bad_bytes_other", found=_SURELY[found]) from None
+    if codecs.lookup(refused.params["encoding"]).name == "utf-8":
+        raise refused.altered("csv_bad_bytes_not_utf8") from None
 
 
 def _not_utf8(data: bytes, name: str, codec: str, encoding: str) -> None:

@@ -328,6 +328,10 @@ def _named_sheet(items: list[Item], title: str) -> list[Item]:
         # a sheet of the unit's own (汇总): no column names a field of a record
         said = Violation("sheet_not_records", sheet=title, header=first.params["header"])
         return [(items[0][0], said), *items[1:]]
+    if first.code == "header_in_words" and not first.params["fields"]:
+        # records headed in words, or a sheet of the unit's own: only the unit knows
+        said = Violation("sheet_in_words", sheet=title, named=first.params["named"])
+        return [(items[0][0], said), *items[1:]]
     if first.code != "header_needs_type":
         return items
     from cxzy.i18n import type_named

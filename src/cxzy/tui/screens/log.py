@@ -70,7 +70,9 @@ def parse_filter(
             raise BadFilter(Violation("tui_filter_empty", key=typed_key))
         taken.append(token.span())
         if given.setdefault(key, value).casefold() != value.casefold():  # (the last was kept)
-            raise BadFilter(Violation("tui_filter_twice", key=key, first=given[key], then=value))
+            raise BadFilter(
+                Violation("tui_filter_twice", key=typed_key, first=given[key], then=value)
+            )
         if key in ("since", "until"):
             try:  # (spelled as ":" takes a day: 2011/3/1, 2011年3月1日)
                 found[key] = any_day(value)
@@ -79,7 +81,7 @@ def parse_filter(
         elif key == "late":  # reported late (late:yes), or on time (late:no)
             said = _LATE_WORDS.get(value.casefold())
             if said is None:
-                raise BadFilter(Violation("tui_filter_late", value=value))
+                raise BadFilter(Violation("tui_filter_late", key=typed_key, value=value))
             found["late"] = said
         elif key == "type":  # a type's name in any case, or its words (开展活动)
             named = type_named(value)
