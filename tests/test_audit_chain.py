@@ -387,6 +387,24 @@ def test_verify_against_fails_after_a_rebuild_from_a_tampered_log(cli):
     assert bad == count(cli.store) and "does not extend the checkpoint" in reason
 
 
+def test_a_checkpoint_whose_time_is_not_the_stores_is_said_so_not_a_broken_log(cli):
+    """The right hash with another time said "log broken at position N: … its hash
+    or recorded time differs": the log was whole, the line's time was not."""
+    line = cli.run("checkpoint").out.strip()
+    *prefix, held = line.split(":", 3)
+    other = ":".join([*prefix, "2001-01-01T00:00:00.000000+00:00"])
+    res = cli.run("verify", "--against", other)
+    assert_one_line_error(res)
+    n = count(cli.store)
+    assert res.err_lines[0] == (
+        f"checkpoint not borne out at position {n}: the log holds the checkpoint's hash here,"
+        f" but the store held this position at {held}, not at 2001-01-01T00:00:00.000000+00:00"
+        " as the checkpoint says: the line's time was changed, or the moments the store keeps"
+        " of its imports (cx_commits) were"
+    ), res.err
+    assert cli.run("verify").code == 0  # (the log is whole)
+
+
 def test_verify_against_a_checkpoint_beyond_the_log(cli):
     n = count(cli.store)
     line = cli.run("checkpoint").out.strip()

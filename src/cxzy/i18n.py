@@ -772,6 +772,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "log broken at position {position}: {reason}",
         "zh": "日志在位置 {position} 处被破坏:{reason}",
     },
+    "verify_unvouched": {
+        "en": "checkpoint not borne out at position {position}: {reason}",
+        "zh": "检查点在位置 {position} 处无法印证:{reason}",
+    },
     "chain_missing": {
         "en": "the event at this position was removed",
         "zh": "该位置的事件已被删除",
@@ -823,9 +827,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(cxzy store rebuild 可由日志重新生成)",
     },
     "checkpoint_differs": {
-        "en": "the log does not extend the checkpoint: its hash or recorded time at this "
-        "position differs",
-        "zh": "日志不再延续该检查点:此位置的哈希或入库时间不同",
+        "en": "the log does not extend the checkpoint: its hash at this position differs",
+        "zh": "日志不再延续该检查点:此位置的哈希不同",
+    },
+    "checkpoint_time_differs": {
+        "en": "the log holds the checkpoint's hash here, but the store held this position at "
+        "{held}, not at {time} as the checkpoint says: the line's time was changed, or the "
+        "moments the store keeps of its imports (cx_commits) were",
+        "zh": "此位置的哈希与检查点相同,但库中持有此位置的时刻是 {held},而不是检查点所写的 "
+        "{time}:检查点一行中的时间被改过,或库中所记的导入时刻(cx_commits)被改过",
     },
     "checkpoint_beyond": {
         "en": "the log ends before the checkpoint's position {checkpoint}: events were removed",

@@ -233,12 +233,12 @@ def _verify(
             )
             if index.get(pos) != shown:
                 raise _Stop(pos, "chain_readmodel")
-            if (
-                against is not None
-                and pos == against.position
-                and (previous != against.hash or against.recorded not in (recorded, held_at))
-            ):
-                raise _Stop(pos, "checkpoint_differs")
+            if against is not None and pos == against.position:
+                if previous != against.hash:
+                    raise _Stop(pos, "checkpoint_differs")
+                if against.recorded not in (recorded, held_at):  # (the hash is the log's)
+                    held = held_at or recorded
+                    raise _Stop(pos, "checkpoint_time_differs", time=against.recorded, held=held)
             last_recorded = recorded
             report.checked += 1
             report.position, report.head, report.recorded = pos, previous, recorded
