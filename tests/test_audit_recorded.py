@@ -180,3 +180,35 @@ def test_a_template_with_no_days_grace_marks_a_record_recorded_hours_later(cli, 
         app.close()
     assert marked == {"study @ JU": 0}
     assert [r.late_days for r in on_time if r.type == "ActivityHeld"] == [None]
+
+
+def test_known_at_a_records_recorded_time_says_its_import_was_under_way(cli, tmp_path):
+    """A record's `recorded` time is when its import began: as known at it, the
+    store did not hold the record yet (decision 164), and an auditor who typed it
+    from the log saw the figures without it, unsaid."""
+    import json
+
+    from freezegun import freeze_time
+
+    with freeze_time("2010-06-05T12:00:00+08:00"):
+        cli.ok_import(prelude())
+    with freeze_time("2010-06-08T12:00:00+08:00", auto_tick_seconds=1):  # a slow import
+        cli.ok_import([act("145", "study", "2010-06-01"), act("JU", "study", "2010-06-02")])
+    recorded = cli.log()[-1]["recorded"]
+    res = cli.run("status", "--as-of", "2010-06-08", "--known-at", recorded, "--format", "json")
+    assert res.code == 0, str(res)
+    note = res.err.strip()
+    said = note.removeprefix("note: an import was under way at ").split(" and committed at ")[0]
+    assert datetime.fromisoformat(said) == datetime.fromisoformat(recorded), note
+    committed = note.split("--known-at ")[-1].split(" counts them")[0]
+    assert datetime.fromisoformat(committed) > datetime.fromisoformat(recorded)
+    then = cli.run("status", "--as-of", "2010-06-08", "--known-at", committed, "--format", "json")
+    now = cli.run("status", "--as-of", "2010-06-08", "--format", "json")
+    assert then.err == "" and json.loads(then.out)["units"] == json.loads(now.out)["units"]
+    assert json.loads(res.out)["units"] != json.loads(then.out)["units"]  # (without them)
+    for command in (
+        ("export", "ledger", "--format", "csv", "-o", tmp_path / "ledger"),
+        ("report", "-o", tmp_path / "r.md"),
+    ):
+        said = cli.run(*command, "--as-of", "2010-06-08", "--known-at", recorded)
+        assert "an import was under way" in said.err, str(said)

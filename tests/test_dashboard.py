@@ -2832,3 +2832,26 @@ async def test_the_keys_a_chinese_input_method_types_work_as_their_plain_ones(de
         assert table.row_count and all(
             str(table.get_row_at(n)[3]) == "ZP" for n in range(table.row_count)
         )
+
+
+async def test_k_at_a_records_recorded_time_says_its_import_was_under_way(store):
+    """A record's recorded time, typed into k from the log, is before its import
+    committed: the figures without it were shown unsaid (decision 257)."""
+    app_ = open_app(location(store), read_only=True)
+    try:
+        recorded = LogQuery(app_).record(1)[0].recorded
+    finally:
+        app_.close()
+    app = dashboard(store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("k", *recorded.isoformat(), "enter")
+        await settle(pilot)
+        assert app.snapshot.report.known_at == recorded and app.snapshot.report.position == 0
+        said = [n.message for n in app._notifications]
+        found = [m for m in said if m.startswith("an import was under way at ")]
+        assert found and found[0].endswith("counts them)"), said
+        moment, rest = found[0].removeprefix("an import was under way at ").split(", ", 1)
+        assert datetime.fromisoformat(moment) == recorded, found
+        held = datetime.fromisoformat(rest.removeprefix("committed at ").split(": ", 1)[0])
+        assert held > recorded, found

@@ -970,6 +970,13 @@ LABELS: dict[str, dict[str, str]] = {
     "known_at": {"zh": "按库中记录时刻", "en": "as known at"},
     "position": {"zh": "日志位置", "en": "log position"},
     "no_units": {"zh": "(尚无单位)", "en": "(no units yet)"},
+    "known_under_way": {
+        "zh": "提示:{moment} 时有一次导入正在进行,于 {committed} 提交:其记录的入库时间早于该时刻,"
+        "但当时库中尚未持有,未计入;--known-at {committed} 计入它们",
+        "en": "note: an import was under way at {moment} and committed at {committed}: its "
+        "records' recorded time is earlier, but the store did not hold them yet, and they are "
+        "not counted; --known-at {committed} counts them",
+    },
     "store_made": {
         "zh": "新建了数据库 {store}",
         "en": "made a new store at {store}",
@@ -1058,6 +1065,10 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_ahead_day": {
         "zh": "{day}:尚未到来,按现有记录推算期限",
         "en": "{day}: still to come, deadlines as recorded so far",
+    },
+    "tui_known_under_way": {
+        "zh": "{moment} 时有一次导入正在进行,于 {held} 提交:其记录未计入(按 k 输入 {held} 可计入)",
+        "en": "an import was under way at {moment}, committed at {held}: its records are not counted (k {held} counts them)",
     },
     "tui_known_at": {"zh": "按 {moment} 时库中所知", "en": "as the store knew it at {moment}"},
     "tui_replay": {"zh": "回放中 ×{speed}", "en": "REPLAY ×{speed}"},

@@ -851,6 +851,12 @@ class ReadModel:
     def position_known_at(self, cursor: Any, moment: datetime) -> int:
         """The last position the store held at a moment: recorded at or before it,
         by an import committed by then (0 when none)."""
+        return self.known_position(cursor, moment)[0]
+
+    def known_position(self, cursor: Any, moment: datetime) -> tuple[int, str | None]:
+        """:meth:`position_known_at`, and when an import that had taken the store by
+        the moment committed after it (None: none was under way): its records carry
+        a ``recorded`` time before the moment, and the store did not hold them."""
         # ``recorded`` never decreases along the log, so the last moment at or before
         # T is one index probe; MAX(pos) over every earlier row would read them all.
         t = utc_text(moment)
@@ -860,15 +866,15 @@ class ReadModel:
             t=t,
         )
         if last is None:
-            return 0
+            return 0, None
         pos = int(self.value(cursor, "SELECT MAX(pos) FROM cx_log WHERE recorded = :r", r=last))
         found = self._import_of(cursor, pos)
         if found is not None and found[1] > t:
             # the import that wrote it had taken the store by T but not yet committed:
             # what the store held was the log before that import (committed before it
             # took the store, so before T)
-            return found[0] - 1
-        return pos
+            return found[0] - 1, found[1]
+        return pos, None
 
     def has_commits(self, cursor: Any) -> bool:
         """Whether the store keeps its imports' commit moments (``cx_commits``)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
 from typing import Any, Protocol
@@ -107,6 +107,9 @@ class StatusReport:
     position: int  # the last log position the figures include
     units: list[UnitStatus] = field(default_factory=list)
     head_hash: str | None = None  # the hash chain at ``position``: what the figures rest on
+    # when an import under way at ``known_at`` committed (its records' recorded time
+    # is before the moment, and the store did not hold them yet)
+    under_way: str | None = None
 
     @property
     def template(self) -> Template:
@@ -201,8 +204,11 @@ class StatusQuery:
     ) -> StatusReport:
         """:meth:`status` in a read transaction of the caller's."""
         info = self._campaign_in(c)
-        position = ALL if known_at is None else self.rm.position_known_at(c, known_at)
-        return self._status(c, info, as_of, known_at, position, audit)
+        if known_at is None:
+            return self._status(c, info, as_of, known_at, ALL, audit)
+        position, under_way = self.rm.known_position(c, known_at)
+        report = self._status(c, info, as_of, known_at, position, audit)
+        return replace(report, under_way=under_way) if under_way else report
 
     def _status(
         self,

@@ -58,7 +58,7 @@ from cxzy.cli.exits import (
     OutputFailed,
 )
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
-from cxzy.cli.messages import say, say_known_nothing
+from cxzy.cli.messages import say, say_known_nothing, say_under_way
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Once, Parser, given_twice, lang_in, speaking
 from cxzy.cli.writing import write_into
@@ -493,6 +493,7 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     as_of, known_at = day_and_moment(args, zone)
     audit = getattr(args, "audit", False)
     report = query.status(as_of, known_at, audit=audit)
+    say_under_way(err, args.lang, known_at, report.under_way)
     if getattr(args, "format", "table") == "json":
         document = report.to_json(audit=audit)
         ascii_only = not whole_unicode(out.file)  # (\u escapes, as JSON writes them)

@@ -23,3 +23,13 @@ def say_known_nothing(err: Console, lang: str, position: int, moment: datetime |
     campaign's name, which names the store, is shown all the same: decision 220)."""
     if position == 0 and moment is not None:
         err.print(t("known_nothing", lang, moment=iso_moment(moment)), highlight=False)
+
+
+def say_under_way(err: Console, lang: str, moment: datetime | None, committed: str | None) -> None:
+    """A view as known at a moment an import was under way (``committed``: when it
+    committed): its records' recorded time is before the moment, though the store
+    did not hold them; said, with the moment that counts them (decision 257)."""
+    if committed is not None and moment is not None:
+        held = datetime.fromisoformat(committed).astimezone(moment.tzinfo)  # (as typed)
+        said = t("known_under_way", lang, moment=iso_moment(moment), committed=iso_moment(held))
+        say(err, said)

@@ -26,7 +26,7 @@ from cxzy.application.store import StoreLocation, default_store_path
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template
 from cxzy.cli.exits import EXIT_OK, unwritable
-from cxzy.cli.messages import say, say_known_nothing
+from cxzy.cli.messages import say, say_known_nothing, say_under_way
 from cxzy.cli.progress import progress
 from cxzy.cli.usage import Once
 from cxzy.domain.errors import Violation
@@ -334,6 +334,7 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     finally:
         app.close()
     say_known_nothing(err, args.lang, ledger.report.position, known_at)
+    say_under_way(err, args.lang, known_at, ledger.report.under_way)
     with progress(err, t("writing", args.lang)):
         tables = ledger_tables(ledger, args.lang)
         if fmt == "xlsx":
@@ -406,7 +407,9 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
             summary = SummaryQuery(app).summary(as_of, known_at, done)
     finally:
         app.close()
-    say_known_nothing(err, args.lang, summary.ledger.report.position, known_at)
+    report = summary.ledger.report
+    say_known_nothing(err, args.lang, report.position, known_at)
+    say_under_way(err, args.lang, known_at, report.under_way)
     if path.suffix.lower() == ".md":
         text = report_markdown(summary, args.lang)
     else:

@@ -40,7 +40,7 @@ from cxzy.domain.moments import any_day, known_at, spelled_as_day
 from cxzy.domain.template import Phase
 from cxzy.i18n import LABELS, t
 from cxzy.literal import visible
-from cxzy.tui.clock import ViewClock
+from cxzy.tui.clock import ViewClock, shown_moment
 from cxzy.tui.collector import IdleCollector
 from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.messages import OpenUnit, SnapshotReady, StoreChanged
@@ -146,6 +146,7 @@ class CxzyApp(App[None]):
         self._changed = False  # the store pushed a change not read yet
         self._stopping = False
         self._failure: str | None = None  # the store's failure last said
+        self._under_way_said: datetime | None = None  # the moment an import under way was said of
         self._series_time = 0.0
         self.collector = IdleCollector()  # full collections where nobody waits
         self._direction = -1  # of the last step: from today, most look back first
@@ -303,6 +304,14 @@ class CxzyApp(App[None]):
         self._failure = None  # (a failure said again, should it come back)
         first = self.snapshot is None
         self.snapshot = message.snapshot
+        report = message.snapshot.report
+        if report.under_way is not None and report.known_at != self._under_way_said:
+            # as known at a record's recorded time: its import had not committed
+            self._under_way_said = report.known_at
+            moment = shown_moment(report.known_at)
+            held = datetime.fromisoformat(report.under_way).astimezone(report.known_at.tzinfo)
+            said = t("tui_known_under_way", self.lang, moment=moment, held=shown_moment(held))
+            self.notify(said, timeout=10)
         if first:
             self.call_after_refresh(self.collector.start, self)
         self.call_after_refresh(self.collector.painted, self)
