@@ -1087,7 +1087,7 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_stage_after": {"zh": "活动已结束", "en": "campaign over"},
     "tui_totals": {
         # (a no-break space keeps each count beside its name when the bar is broken)
-        "zh": "单位完成/落后:{phases}  承诺逾期\u00a0{c_overdue}  整改 未销号\u00a0{r_open} 逾期\u00a0{r_overdue} 督办\u00a0{r_sup} 升级\u00a0{r_esc}",
+        "zh": "单位完成/落后:{phases}  承诺逾期\u00a0{c_overdue}  整改事项 未销号\u00a0{r_open} 逾期\u00a0{r_overdue} 督办\u00a0{r_sup} 升级\u00a0{r_esc}",
         "en": "units done/behind: {phases}  commitments overdue\u00a0{c_overdue}  rectifications open\u00a0{r_open} overdue\u00a0{r_overdue} supervised\u00a0{r_sup} escalated\u00a0{r_esc}",
     },
     "tui_col_when": {"zh": "期限", "en": "when"},
