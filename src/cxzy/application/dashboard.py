@@ -199,9 +199,8 @@ _LOG_COLUMNS = (
 )
 
 
-def _log_row(row: tuple[Any, ...], template: Template | None) -> LogRow:
-    """A log row, and how late it was reported by the campaign's template (None
-    before any campaign: nothing is late)."""
+def _log_row(row: tuple[Any, ...], template: Template) -> LogRow:
+    """A log row, and how late it was reported by the campaign's template."""
     pos, at, day, type_, unit, summary, by, recorded, person, entity, marks, delay = row
     shown, summary = shown_marks(type_, summary, marks)
     return LogRow(
@@ -216,7 +215,7 @@ def _log_row(row: tuple[Any, ...], template: Template | None) -> LogRow:
         person,
         life_code(entity),
         shown,
-        None if template is None else template.days_late(int(delay)),
+        template.days_late(int(delay)),
     )
 
 
@@ -577,12 +576,13 @@ class DashboardQuery:
             params["until"] = until.isoformat()
         with self.app.snapshot() as c:
             info = self.app.campaign_info(c)
-            template = None if info is None else info.template
+            if info is None:  # (the campaign is a log's first record: no rows before it)
+                return []
             if late is not None:  # reported late: as `cxzy log --late` and the late column
                 clauses.append(late_clause(late))
-                params["late_after"] = 0 if template is None else template.late_after
+                params["late_after"] = info.template.late_after
             return [
-                _log_row(r, template)
+                _log_row(r, info.template)
                 for r in self.rm.rows(
                     c,
                     f"SELECT {self.log_columns} FROM cx_log WHERE {' AND '.join(clauses)}"

@@ -121,10 +121,12 @@ class LogQuery:
         where += (" AND" if where else " WHERE") + " pos > :after"
         with self.app.snapshot() as c:
             info = self.app.campaign_info(c)
-            template = None if info is None else info.template
+            if info is None:  # (the campaign is a log's first record: no rows before it)
+                return [], None
+            template = info.template
             if filters.late:
                 where += f" AND {late_clause(True)}"
-                params["late_after"] = 0 if template is None else template.late_after
+                params["late_after"] = template.late_after
             rows = self.app.read_model.rows(
                 c,
                 "SELECT pos, at, type, unit, summary, by_whom, recorded, origin,"
@@ -149,7 +151,7 @@ class LogQuery:
                     by,
                     datetime.fromisoformat(recorded),
                     origin,
-                    None if template is None else template.days_late(int(delay)),
+                    template.days_late(int(delay)),
                     person,
                     life_code(entity),
                     shown,

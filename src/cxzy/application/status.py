@@ -109,7 +109,7 @@ class StatusReport:
     head_hash: str | None = None  # the hash chain at ``position``: what the figures rest on
     # when an import under way at ``known_at`` committed (its records' recorded time
     # is before the moment, and the store did not hold them yet)
-    under_way: str | None = None
+    under_way: datetime | None = None
 
     @property
     def template(self) -> Template:
@@ -208,7 +208,9 @@ class StatusQuery:
             return self._status(c, info, as_of, known_at, ALL, audit)
         position, under_way = self.rm.known_position(c, known_at)
         report = self._status(c, info, as_of, known_at, position, audit)
-        return replace(report, under_way=under_way) if under_way else report
+        if under_way is None:
+            return report
+        return replace(report, under_way=datetime.fromisoformat(under_way))
 
     def _status(
         self,

@@ -25,11 +25,13 @@ def say_known_nothing(err: Console, lang: str, position: int, moment: datetime |
         err.print(t("known_nothing", lang, moment=iso_moment(moment)), highlight=False)
 
 
-def say_under_way(err: Console, lang: str, moment: datetime | None, committed: str | None) -> None:
+def say_under_way(
+    err: Console, lang: str, moment: datetime | None, committed: datetime | None
+) -> None:
     """A view as known at a moment an import was under way (``committed``: when it
     committed): its records' recorded time is before the moment, though the store
     did not hold them; said, with the moment that counts them (decision 257)."""
     if committed is not None and moment is not None:
-        held = datetime.fromisoformat(committed).astimezone(moment.tzinfo)  # (as typed)
+        held = committed.astimezone(moment.tzinfo)  # (in the zone the moment was given in)
         said = t("known_under_way", lang, moment=iso_moment(moment), committed=iso_moment(held))
         say(err, said)

@@ -309,7 +309,7 @@ class CxzyApp(App[None]):
             # as known at a record's recorded time: its import had not committed
             self._under_way_said = report.known_at
             moment = shown_moment(report.known_at)
-            held = datetime.fromisoformat(report.under_way).astimezone(report.known_at.tzinfo)
+            held = report.under_way.astimezone(report.known_at.tzinfo)
             said = t("tui_known_under_way", self.lang, moment=moment, held=shown_moment(held))
             self.notify(said, timeout=10)
         if first:
