@@ -2584,6 +2584,29 @@ async def test_phases_whose_windows_overlap_are_both_named_current(tmp_path):
         assert "current phase: Compete / Rectify" in header, header
 
 
+async def test_a_phase_moved_past_the_last_ones_end_is_the_campaigns_end(tmp_path):
+    """A campaign whose rectification runs on to the year's end, past the last
+    phase's (decision 92): the phase step, the chart and a replay stopped at the
+    last phase's end (2012-11-07), as if the campaign ended there."""
+    from contract_helpers import prelude
+
+    records = prelude()
+    records[0]["phases"] = [{"key": "rectify", "start": "2011-07-01", "end": "2012-12-31"}]
+    board = _board_of(records, tmp_path, "en", date(2013, 3, 1))
+    async with board.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"2012-07-01", "enter", "s", "s")  # week → month → phase
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert board.clock.as_of == date(2012, 12, 31)
+        weeks = (date(2012, 12, 31) - date(2010, 5, 11)).days // 7 + 1
+        assert board.series is not None and len(board.series["rectify"]) == weeks
+        await pilot.press("colon", *"2012-11-01", "enter", "s", "s", "space")  # by week
+        await pilot.pause(2.5)  # a replay's ticks
+        assert board.clock.as_of > date(2012, 11, 7)
+
+
 async def test_a_checklist_item_met_by_a_record_without_words_names_its_type(tmp_path):
     """A mass evaluation recorded without a note met its item: the unit screen said
     'ReviewRecorded', the format's code, where it says what each record is."""

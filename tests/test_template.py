@@ -104,6 +104,18 @@ def test_campaign_windows_move_default_deadlines_and_explicit_ones_keep_their_da
     assert deadlines["party_spirit_analysis"] == date(2010, 6, 30)
 
 
+def test_a_campaigns_span_is_its_earliest_start_to_its_latest_end():
+    """A campaign's own windows need not keep the template's order (decision 92):
+    its first day is no longer the first phase's start, nor its last the last's end."""
+    template = load_template("cxzy-2010").with_windows(
+        {
+            "mobilize": (date(2010, 6, 5), date(2010, 6, 20)),
+            "rectify": (date(2011, 7, 1), date(2012, 12, 31)),
+        }
+    )
+    assert (template.first_day, template.last_day) == (date(2010, 6, 1), date(2012, 12, 31))
+
+
 @pytest.mark.parametrize(
     ("window", "deadline"),
     [

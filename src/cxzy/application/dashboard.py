@@ -598,7 +598,7 @@ class DashboardQuery:
     ) -> dict[str, list[float]]:
         """Share of checklist items done (on time or late) per phase, week by week."""
         template = self.status.campaign().template
-        start = template.phases[0].start
+        start = template.first_day
         series: dict[str, list[float]] = {p.key: [] for p in template.phases}
         day = start
         while day <= until:

@@ -184,12 +184,12 @@ class SummaryQuery:
 
     def _progress(self, ledger: Ledger, known_at: datetime | None) -> Progress:
         template = ledger.report.template
-        start, until = template.phases[0].start, ledger.as_of
+        start, until = template.first_day, ledger.as_of
         if until < start:
             return Progress([], {p.key: [] for p in template.phases})
         # sampled up to the campaign's last day at most (the dashboard's chart ends
         # there too); a later day is the last point, drawn at the axis' end
-        last = min(until, max(p.end for p in template.phases))
+        last = min(until, template.last_day)
         span = (last - start).days
         step = max(7, -(-span // MAX_POINTS))
         series = DashboardQuery(self.app).progress(last, known_at, step=step)

@@ -48,7 +48,7 @@ class Registry:
         of the year before, units that existed before the campaign registered on its
         first day) is the history the campaign took over; a unit is never registered
         before its parent, whatever the day."""
-        return self.campaign is not None and day >= self.campaign.template.phases[0].start
+        return self.campaign is not None and day >= self.campaign.template.first_day
 
     def require_since_history(self, day: date) -> None:
         """A record's day is not before the history the campaign takes over (its
@@ -57,7 +57,7 @@ class Registry:
         if self.campaign is None:
             return  # (what names no campaign is refused as such)
         template = self.campaign.template
-        first = template.phases[0].start
+        first = template.first_day
         if (first - day).days > template.history_days:
             raise Violation(
                 "before_history",

@@ -110,8 +110,8 @@ def campaign_stage(template: Template, as_of: date) -> str:
     ``after`` the last, or ``between`` two (windows may leave gaps)."""
     if current_phases(template, as_of):
         return "during"
-    if as_of < min(p.start for p in template.phases):
+    if as_of < template.first_day:
         return "before"
-    if as_of > max(p.end for p in template.phases):
+    if as_of > template.last_day:
         return "after"
     return "between"

@@ -101,6 +101,18 @@ class Template:
         return delay // 86_400 if delay > self.late_after else None
 
     @cached_property
+    def first_day(self) -> date:
+        """The campaign's first day: its earliest phase's start. A campaign's own
+        windows may overlap and need not keep the template's order (decision 92)."""
+        return min(p.start for p in self.phases)
+
+    @cached_property
+    def last_day(self) -> date:
+        """The campaign's last day: its latest phase's end (a phase's window moved
+        on may end after the last phase's)."""
+        return max(p.end for p in self.phases)
+
+    @cached_property
     def activity_kind_names(self) -> dict[str, Mapping[str, str]]:
         """Each activity kind the campaign counts, in the template's order, with the
         name (by language) of its first item: a kind listed only under

@@ -295,7 +295,7 @@ class CxzyApp(App[None]):
     def load_series(self, known_at: datetime | None) -> None:
         assert self.query_ is not None
         with self.store_reads():
-            series = self.query_.progress(self.template.phases[-1].end, known_at)
+            series = self.query_.progress(self.template.last_day, known_at)
             if not get_current_worker().is_cancelled:
                 self.call_from_thread(setattr, self, "series", series)
 
@@ -492,7 +492,7 @@ class CxzyApp(App[None]):
     def _replay_end(self, clock: ViewClock) -> date:
         """Where a replay stops: the campaign's last day, or today while it runs (the
         years after it, or the days still to come, have nothing to play)."""
-        return min(self.template.phases[-1].end, clock.today)
+        return min(self.template.last_day, clock.today)
 
     def _ticked(self, clock: ViewClock) -> ViewClock:
         """A replay's next view: ``speed`` steps on, stopping at the end."""
@@ -609,7 +609,7 @@ class CxzyApp(App[None]):
         """Play or pause the replay; played at its end, it starts again at the
         campaign's first day."""
         clock = self.clock
-        first = self.template.phases[0].start
+        first = self.template.first_day
         if not clock.playing and first > clock.today:  # (it went to today, unsaid)
             self.notify(t("tui_no_history_yet", self.lang, day=first), severity="warning")
             return

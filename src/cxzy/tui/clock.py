@@ -41,7 +41,7 @@ def step(day: date, unit: str, direction: int, template: Template) -> date:
         return day + timedelta(weeks=direction)
     if unit == "month":
         return add_months(day, direction)
-    starts = sorted({p.start for p in template.phases} | {template.phases[-1].end})
+    starts = sorted({p.start for p in template.phases} | {template.last_day})
     if direction > 0:
         return next((s for s in starts if s > day), day)
     return next((s for s in reversed(starts) if s < day), day)

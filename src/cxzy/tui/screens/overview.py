@@ -188,7 +188,7 @@ class OverviewScreen(Screen[None]):
         if not series or snapshot is None:
             return
         template = snapshot.report.template
-        start = template.phases[0].start
+        start = template.first_day
         weeks = max(1, _weeks(start, snapshot.report.as_of))
         lang = self.app.lang  # type: ignore[attr-defined]
         labels = {p.key: p.short.get(lang, p.key) for p in template.phases}
@@ -198,7 +198,7 @@ class OverviewScreen(Screen[None]):
         shown = {k: [*v[: weeks - 1], today[k]] for k, v in series.items()}
         # along the whole campaign: a column is the same weeks on any day (a first
         # week was drawn across the whole width, as if it were the campaign)
-        span = _weeks(start, max(p.end for p in template.phases))
+        span = _weeks(start, template.last_day)
         self.query_one(ProgressChart).show(shown, labels, span)
 
     @on(DataTable.RowSelected, "#grid")
