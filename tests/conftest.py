@@ -22,6 +22,16 @@ def _no_language_from_the_environment(monkeypatch) -> None:
     monkeypatch.delenv("CXZY_LANG", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _templates_of_the_tests_own(monkeypatch, tmp_path) -> None:
+    """Templates only where a test puts them: not a developer's $CXZY_TEMPLATES or
+    per-user folder, which may hold a file of a built-in template's key."""
+    monkeypatch.delenv("CXZY_TEMPLATES", raising=False)
+    monkeypatch.setattr(
+        "cxzy.application.templates.user_templates_folder", lambda: tmp_path / "no-templates"
+    )
+
+
 @pytest.fixture
 def cli(capsys, tmp_path) -> Cli:
     """The command line, run in-process against a store in ``tmp_path``."""

@@ -328,6 +328,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("CXZY_STORE", None)
     env.pop("CXZY_LANG", None)
+    env.pop("CXZY_TEMPLATES", None)
     src = str(Path(cxzy.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
     env.update(extra)

@@ -55,9 +55,8 @@ def _at(delta: timedelta) -> str:
 
 
 def test_events_recorded_more_than_the_templates_days_late_are_flagged(cli):
-    recent = timedelta(hours=1)
     records = [
-        {"type": "CampaignPlanned", "at": _at(recent), "campaign": "c", "title": "T"},
+        {"type": "CampaignPlanned", "at": "2010-05-11", "campaign": "c", "title": "T"},
         {
             "type": "UnitRegistered",
             "at": _at(timedelta(days=11)),
@@ -140,22 +139,29 @@ def test_status_json_with_audit_counts_late_reports_and_names_its_log_position(c
     assert "log" not in plain and "reported_late" not in plain["units"][0]
 
 
-def test_a_template_with_no_days_grace_marks_a_record_recorded_hours_later(cli, monkeypatch):
+def test_a_template_with_no_days_grace_marks_a_record_recorded_hours_later(
+    cli, monkeypatch, tmp_path
+):
     """`late_report_days = 0`: a record recorded six hours after it happened is late
     by no whole day. `cxzy log --late` listed it with an empty late column and the
     dashboard did not mark it, while `status --audit` counted it: one test for all."""
     import json
-    from dataclasses import replace
+    from importlib import resources
 
     from freezegun import freeze_time
 
-    from cxzy.application import templates
     from cxzy.application.app import open_app
     from cxzy.application.dashboard import DashboardQuery
     from cxzy.application.store import StoreLocation
 
-    strict = replace(templates.load_template("cxzy-2010"), late_report_days=0)
-    monkeypatch.setattr(templates, "load_template", lambda key: strict)
+    # the office's own cxzy-2010, found before the built-in one (decision 259)
+    builtin = (resources.files("cxzy") / "templates" / "cxzy-2010.toml").read_text("utf-8")
+    assert "late_report_days = 7\n" in builtin
+    (tmp_path / "own").mkdir()
+    (tmp_path / "own" / "cxzy-2010.toml").write_text(
+        builtin.replace("late_report_days = 7\n", "late_report_days = 0\n"), encoding="utf-8"
+    )
+    monkeypatch.setenv("CXZY_TEMPLATES", str(tmp_path / "own"))
     with freeze_time("2010-06-01T15:00:00+08:00"):
         cli.ok_import(
             [

@@ -952,6 +952,28 @@ def test_bad_campaign_settings_are_refused(cli, extra, patterns):
     assert cli.run("status", "--format", "json", "--as-of", "2010-06-01").code == 1
 
 
+def test_a_campaign_planned_after_its_last_day_is_refused(cli):
+    """A 2019 campaign that left out its template ran on the 2010 one: accepted, every
+    phase shown overdue, years before it was planned. Its own windows make it good."""
+    planned = {**prelude()[0], "at": "2019-06-01T09:00:00+08:00", "title": "主题教育"}
+    path, res = cli.imp([planned])
+    assert_refused(
+        res,
+        path,
+        1,
+        r"a campaign planned on 2019-06-01, after its last day \(2012-11-07, template "
+        r"'cxzy-2010'\): name the template it runs on \(template\) or its phases' windows",
+    )
+    assert not cli.store.exists()
+    windows = [
+        {"key": "mobilize", "start": "2019-06-01", "end": "2019-06-30"},
+        {"key": "compete", "start": "2019-07-01", "end": "2019-12-31"},
+        {"key": "rectify", "start": "2020-01-01", "end": "2020-06-30"},
+        {"key": "summarize", "start": "2020-07-01", "end": "2020-08-31"},
+    ]
+    cli.ok_import([{**planned, "phases": windows}])
+
+
 def test_first_record_of_an_empty_store_must_plan_the_campaign(cli):
     path, res = cli.imp([prelude()[1], prelude()[0]])
     assert_refused(res, path, 1, "campaign")

@@ -157,7 +157,9 @@ def test_registry_refuses_unknown_units_parents_and_a_second_bureau():
     from cxzy.application.templates import load_template
     from cxzy.domain.registry import CampaignInfo
 
-    registry.plan_campaign(CampaignInfo("c", load_template("cxzy-2010"), "Asia/Shanghai"))
+    registry.plan_campaign(
+        CampaignInfo("c", load_template("cxzy-2010"), "Asia/Shanghai"), date(2010, 5, 11)
+    )
     registry.register_unit("JU", "bureau", None, date(2010, 6, 1))
     for args, code in (
         (("JU", "team", None, day), "unit_registered"),
@@ -182,7 +184,9 @@ def test_a_record_does_not_happen_before_its_unit_or_its_person():
     from cxzy.domain.registry import CampaignInfo
 
     registry = Registry()
-    registry.plan_campaign(CampaignInfo("c", load_template("cxzy-2010"), "Asia/Shanghai"))
+    registry.plan_campaign(
+        CampaignInfo("c", load_template("cxzy-2010"), "Asia/Shanghai"), date(2010, 5, 11)
+    )
     registry.register_unit("JU", "bureau", None, date(2010, 6, 1))
     registry.require_unit("JU", date(2010, 6, 1))  # the same day: any time of it
     with pytest.raises(Violation) as error:
@@ -304,7 +308,7 @@ def test_a_record_years_before_the_campaign_is_refused_as_a_year_typed_wrong(tmp
 
     registry = Registry()
     template = load_template("cxzy-2010")
-    registry.plan_campaign(CampaignInfo("c", template, "Asia/Shanghai"))
+    registry.plan_campaign(CampaignInfo("c", template, "Asia/Shanghai"), date(2010, 5, 11))
     registry.require_since_history(date(2009, 5, 11))  # (366 days before 2010-05-11)
     with pytest.raises(Violation) as refused:
         registry.require_since_history(date(2001, 11, 16))

@@ -103,6 +103,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "year typed wrong?",
         "zh": "{day} 比活动首日 {first} 早了 {days} 天以上:年份是否写错?",
     },
+    "planned_after_campaign": {
+        "en": "a campaign planned on {day}, after its last day ({last}, template '{template}'):"
+        " name the template it runs on (template) or its phases' windows (phases)",
+        "zh": "活动计划于 {day},晚于其最后一天({last},模板 '{template}'):"
+        "请写明所用模板(template)或各阶段起止(phases)",
+    },
     "weekday_mismatch": {
         "en": "field '{field}': '{value}': {day} is a {weekday}, not the day of the week written",
         "zh": "字段 '{field}':'{value}':{day} 是{weekday},与所写的星期不符",
@@ -233,8 +239,100 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "阶段 '{phase}':结束 {end} 早于开始 {start}",
     },
     "unknown_template": {
-        "en": "unknown template '{template}' (known: {known})",
-        "zh": "未知模板 '{template}'(已有:{known})",
+        "en": "unknown template '{template}' (known: {known}); a template of your own is a"
+        " file {template}.toml in {folder}, or in a folder $CXZY_TEMPLATES names",
+        "zh": "未知模板 '{template}'(已有:{known});自己的模板是文件 {template}.toml,"
+        "放在 {folder},或 $CXZY_TEMPLATES 所指的文件夹",
+    },
+    # a campaign template's mistakes: where (its file, a phase, an item), then why
+    "tpl.source": {"en": "template {source}", "zh": "模板 {source}"},
+    "tpl.source_builtin": {"en": "template {source} (built in)", "zh": "内置模板 {source}"},
+    "tpl.source_stored": {
+        "en": "template {source} (as the store keeps it)",
+        "zh": "库中保存的模板 {source}",
+    },
+    "tpl.named": {"en": "{text}", "zh": "{text}"},
+    "tpl.phase": {"en": ": phase {phase}", "zh": ":阶段 {phase}"},
+    "tpl.item": {"en": ", item {n}", "zh": ",第 {n} 项"},
+    "tpl.item_key": {"en": ", item {n} ({key})", "zh": ",第 {n} 项({key})"},
+    "tpl.toml": {"en": "{detail}", "zh": "TOML 写法有误:{detail}"},
+    "tpl.not_utf8": {"en": "not UTF-8 text", "zh": "不是 UTF-8 文本"},
+    "tpl.unreadable": {"en": "cannot be read: {reason}", "zh": "无法读取:{reason}"},
+    "tpl.key_mismatch": {
+        "en": "key is {key}, expected '{expected}' (the file's name)",
+        "zh": "key 为 {key},应为 '{expected}'(与文件名相同)",
+    },
+    "tpl.unknown_settings": {
+        "en": "unknown setting(s) {names} (known: {known})",
+        "zh": "未知设置 {names}(可用:{known})",
+    },
+    "tpl.name_not_text": {
+        "en": "name must be a string or a table of strings per language",
+        "zh": "名称须为文字,或按语言分列的文字表(zh、en)",
+    },
+    "tpl.not_a_date": {
+        "en": "expected a date YYYY-MM-DD, got {value}",
+        "zh": "应为日期 YYYY-MM-DD,却是 {value}",
+    },
+    "tpl.item_not_table": {"en": "an item must be a table", "zh": "事项须为一个表"},
+    "tpl.item_needs_key": {"en": "item needs a key", "zh": "事项缺少 key"},
+    "tpl.has_or_all_closed": {
+        "en": "give exactly one of 'has' or 'all_closed'",
+        "zh": "'has' 与 'all_closed' 须写且只写一个",
+    },
+    "tpl.bad_has": {
+        "en": "'has' must be activity, review or public_commitment, got {value}",
+        "zh": "'has' 须为 activity、review 或 public_commitment,却是 {value}",
+    },
+    "tpl.has_needs_kind": {
+        "en": "'has = {has}' needs a 'kind'",
+        "zh": "'has = {has}' 需要写 'kind'",
+    },
+    "tpl.unknown_review_kind": {
+        "en": "unknown review kind {kind} (known: {known})",
+        "zh": "未知评议类型 {kind}(可用:{known})",
+    },
+    "tpl.self_chosen_item": {
+        "en": "'self_chosen' cannot be a checklist item",
+        "zh": "'self_chosen'(自选动作)不能作为清单事项",
+    },
+    "tpl.bad_all_closed": {
+        "en": "'all_closed' must be rectifications or commitments, got {value}",
+        "zh": "'all_closed' 须为 rectifications 或 commitments,却是 {value}",
+    },
+    "tpl.deadline_outside": {
+        "en": "deadline {deadline} lies outside the phase window",
+        "zh": "期限 {deadline} 不在本阶段起止之内",
+    },
+    "tpl.bad_scope": {
+        "en": "scope must be 'all' or a unit kind ({known}), got {value}",
+        "zh": "scope 须为 'all' 或单位类型({known}),却是 {value}",
+    },
+    "tpl.missing_key": {"en": "missing 'key'", "zh": "缺少 'key'"},
+    "tpl.bad_timezone": {"en": "unknown time zone {value}", "zh": "未知时区 {value}"},
+    "tpl.bad_days": {
+        "en": "{setting} must be a whole number ≥ 0",
+        "zh": "{setting} 须为不小于 0 的整数",
+    },
+    "tpl.needs_phases": {
+        "en": "needs at least one [[phases]] table",
+        "zh": "至少需要一个 [[phases]] 表",
+    },
+    "tpl.phase_needs_key": {"en": "needs a key", "zh": "缺少 key"},
+    "tpl.ends_before_start": {
+        "en": "ends ({end}) before it starts ({start})",
+        "zh": "结束({end})早于开始({start})",
+    },
+    "tpl.starts_before_previous": {
+        "en": "starts before the previous phase ends",
+        "zh": "在上一阶段结束之前开始",
+    },
+    "tpl.duplicate_phase": {"en": "duplicate phase key", "zh": "阶段 key 重复"},
+    "tpl.needs_items": {"en": "needs a list of items", "zh": "需要事项列表 items"},
+    "tpl.item_twice": {"en": "item key {key} is used twice", "zh": "事项 key {key} 用了两次"},
+    "tpl.bad_activity_kinds": {
+        "en": "activity_kinds must be a list of strings",
+        "zh": "activity_kinds 须为文字列表",
     },
     "bad_timezone": {"en": "unknown time zone '{timezone}'", "zh": "未知时区 '{timezone}'"},
     "unknown_unit": {
@@ -1317,8 +1415,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "as known at: YYYY-MM-DD[THH:MM[+08:00]] · empty: what the store knows now",
     },
     "tui_command_help": {
-        "zh": "命令:单位代码或名称 · 阶段(如 整改,到其首日) · log · overview · date YYYY-MM-DD · known [时刻] · today · help · quit",
-        "en": "commands: unit code or name · a phase (rectify: its first day) · log · overview · date YYYY-MM-DD · known [MOMENT] · today · help · quit",
+        "zh": "命令:单位代码或名称 · 阶段(如 {phase},到其首日) · log · overview · date YYYY-MM-DD · known [时刻] · today · help · quit",
+        "en": "commands: unit code or name · a phase ({phase}: its first day) · log · overview · date YYYY-MM-DD · known [MOMENT] · today · help · quit",
     },
     "tui_unknown_command": {
         "zh": "{text}:既不是命令、日期或阶段,也不是某单位的代码或名称(: 后可输入的见 ? 帮助)",

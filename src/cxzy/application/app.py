@@ -206,13 +206,11 @@ class CampaignApp(Application):
             return self.read_model.head(c)
 
     def campaign_info(self, cursor: Any) -> CampaignInfo | None:
-        rows = self.read_model.rows(
-            cursor, "SELECT campaign, template, timezone, phases FROM cx_campaign"
-        )
-        if not rows:
+        row = self.read_model.campaign_row(cursor)
+        if row is None:
             return None
-        code, template_key, timezone, phases = rows[0]
-        template = campaign_template(template_key, phases)
+        code, template_key, timezone, phases, text = row
+        template = campaign_template(template_key, phases, text)
         return CampaignInfo(code=code, template=template, timezone=timezone)
 
     def registry(self, c: Any) -> tuple[Registry, int]:

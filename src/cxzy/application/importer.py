@@ -27,7 +27,7 @@ from eventsourcing.domain import Aggregate
 from cxzy.application.app import CampaignApp, ImportTransaction
 from cxzy.application.collection import young_collections_only
 from cxzy.application.readmodel import LIFE_KINDS, entity_key, life_of, log_entity
-from cxzy.application.templates import load_template
+from cxzy.application.templates import find_template
 from cxzy.domain.campaign import Campaign
 from cxzy.domain.commitments import Commitment
 from cxzy.domain.errors import Coded, Violation
@@ -499,7 +499,8 @@ class _Check:
         return list(touched.collect_events())
 
     def _on_CampaignPlanned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
-        template = load_template(f["template"])
+        found = find_template(f["template"])
+        template = found.template
         try:
             ZoneInfo(f["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
@@ -512,8 +513,8 @@ class _Check:
         info = CampaignInfo(f["campaign"], template.with_windows(windows), f["timezone"])
         if self.registry.campaign is not None and self.registry.campaign.code == info.code:
             raise Violation("entity_conflict", kind=Coded("field", "campaign"), key=info.code)
-        self.registry.plan_campaign(info)
-        return Campaign(stamp=stamp, **f)
+        self.registry.plan_campaign(info, stamp.day)
+        return Campaign(stamp=stamp, **f, template_text=found.text)
 
     def _on_UnitRegistered(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
         self.registry.register_unit(f["unit"], f["kind"], f["parent"], stamp.day)

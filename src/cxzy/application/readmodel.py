@@ -29,7 +29,7 @@ from cxzy.domain.schema import TYPES, digest_of, record_of
 # The tracking name: bump it after any change to the tables or what fills them. An
 # existing store's tables are made anew only by that rebuild (opening a store
 # creates nothing but in a new file: decision 70).
-VERSION = 14
+VERSION = 15
 READ_MODEL = f"cxzy-read-model-v{VERSION}"
 # What an older read model, read as it is by one who may not make it anew, holds:
 PERSON_SINCE = 9  # cx_log.person (v14 names a reviewer, an owner, a verifier too)
@@ -61,7 +61,8 @@ DDL = [
     "CREATE INDEX IF NOT EXISTS ix_log_entity ON cx_log (entity)",
     """CREATE TABLE IF NOT EXISTS cx_campaign (
         campaign TEXT PRIMARY KEY, title TEXT NOT NULL, template TEXT NOT NULL,
-        timezone TEXT NOT NULL, phases TEXT, pos BIGINT NOT NULL, day TEXT NOT NULL)""",
+        timezone TEXT NOT NULL, phases TEXT, pos BIGINT NOT NULL, day TEXT NOT NULL,
+        template_text TEXT)""",
     """CREATE TABLE IF NOT EXISTS cx_units (
         unit TEXT NOT NULL, pos BIGINT NOT NULL, at TEXT NOT NULL, day TEXT NOT NULL,
         name TEXT, kind TEXT, parent TEXT, members BIGINT, registered INTEGER NOT NULL,
@@ -536,6 +537,7 @@ class ReadModel:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self._commits_seen = False  # (once seen in the store, a table is not dropped)
+        self._template_text_kept = False  # (once seen, the column stays: v15 and on)
 
     # -- writing ----------------------------------------------------------------
 
@@ -710,9 +712,11 @@ class ReadModel:
                         "template": fields["template"],
                         "timezone": fields["timezone"],
                         "phases": windows,
+                        # (None: planned before stores kept it, decision 259)
+                        "template_text": getattr(event, "template_text", None),
                     }
                 )
-                totals.planned(fields["template"], windows)
+                totals.planned(fields["template"], windows, getattr(event, "template_text", None))
             elif type_ in ("UnitRegistered", "UnitUpdated"):
                 rows["unit"].append(
                     {
@@ -821,6 +825,21 @@ class ReadModel:
     def rows(self, cursor: Any, statement: str, **params: Any) -> list[tuple[Any, ...]]:
         cursor.execute(self.dialect.sql(statement), params)
         return [tuple(row) for row in cursor.fetchall()]
+
+    def campaign_row(self, cursor: Any) -> tuple[str, str, str, str | None, str | None] | None:
+        """The store's campaign (None before it is planned): its code, its template's
+        key, time zone, own phase windows (JSON) and its template's text as planned
+        on (None in a read model older than v15, read as it is, or a campaign planned
+        before stores kept it: decision 259)."""
+        if not self._template_text_kept:
+            self._template_text_kept = self.dialect.has_column(
+                cursor, "cx_campaign", "template_text"
+            )
+        text = "template_text" if self._template_text_kept else "NULL"
+        rows = self.rows(
+            cursor, f"SELECT campaign, template, timezone, phases, {text} FROM cx_campaign"
+        )
+        return rows[0] if rows else None  # type: ignore[return-value]
 
     def table_digest(self, cursor: Any, table: str) -> str:
         """SHA-256 of a table's rows in the order of all their columns: equal for
@@ -1045,7 +1064,8 @@ _STATEMENTS = {
               :record_id, :digest, :type, :unit, :entity, :at, :day, :recorded, :delay, :by,
               :origin, :summary, :person, :marks)""",
     "campaign": """INSERT INTO cx_campaign (campaign, title, template, timezone, phases, pos,
-                   day) VALUES (:campaign, :title, :template, :timezone, :phases, :pos, :day)""",
+                   day, template_text) VALUES (:campaign, :title, :template, :timezone,
+                   :phases, :pos, :day, :template_text)""",
     "unit": """INSERT INTO cx_units (unit, pos, at, day, name, kind, parent, members,
                registered) VALUES (:unit, :pos, :at, :day, :name, :kind, :parent, :members,
                :registered)""",

@@ -314,13 +314,13 @@ def cohorts_of(template: Template) -> Cohorts:
 
 def tracked_cohorts(model: ReadModel, cursor: Any) -> Cohorts:
     """The cohorts of the store's campaign (none before it is planned)."""
-    rows = model.rows(cursor, "SELECT template, phases FROM cx_campaign")
-    return _cohorts(*rows[0]) if rows else {}
+    row = model.campaign_row(cursor)
+    return _cohorts(*row[1:]) if row else {}
 
 
 @lru_cache(maxsize=16)
-def _cohorts(template: str, phases: str | None) -> Cohorts:
-    return cohorts_of(campaign_template(template, phases))
+def _cohorts(template: str, _zone: str, phases: str | None, text: str | None) -> Cohorts:
+    return cohorts_of(campaign_template(template, phases, text))
 
 
 @lru_cache(maxsize=4096)
@@ -412,10 +412,10 @@ class TotalsWriter:
         self.closed_days: dict[str, tuple[str, int]] = {}  # entity → (day, position)
         self.cohorts = tracked_cohorts(model, cursor)
 
-    def planned(self, template: str, phases: str | None) -> None:
+    def planned(self, template: str, phases: str | None, text: str | None) -> None:
         """The campaign is planned (before any commitment: the registry's rule):
         its cohorts are kept from now on."""
-        self.cohorts = _cohorts(template, phases)
+        self.cohorts = cohorts_of(campaign_template(template, phases, text))
 
     def _in_cohorts(self, life: Life, day: str, column: str) -> None:
         """A change to the cohorts a commitment or rectification belongs to. Their

@@ -779,7 +779,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         if isinstance(violation, OutputFailed):
             return EXIT_UNWRITABLE
     except TemplateError as error:
-        err.print(message("template_broken", args.lang, reason=str(error)))
+        err.print(message("template_broken", args.lang, reason=error.render(args.lang)))
     except PersistenceError as error:
         location = getattr(args, "location", None)
         if location is None:

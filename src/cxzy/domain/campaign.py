@@ -1,4 +1,4 @@
-"""The campaign: planned once, on a template, in a time zone."""
+"""The campaign: planned once, on a template (kept with it), in a time zone."""
 
 from __future__ import annotations
 
@@ -29,7 +29,10 @@ class Campaign(Aggregate):
         template: str,
         timezone: str,
         phases: list[dict[str, Any]] | None,
+        template_text: str | None = None,
     ) -> None:
+        # template_text: the template as planned on, kept with the campaign so that
+        # its rules stay those it was planned on (decision 259; not a record's field)
         self.code = campaign
         self.title = title
         self.template = template

@@ -99,7 +99,20 @@ class Listed:
 
 
 class TemplateError(Exception):
-    """A campaign template is broken; the message says where."""
+    """A campaign template is broken: where in it (its file, a phase, an item) and
+    why, each a message said in the interface's language."""
+
+    def __init__(self, where: Sequence[Violation], code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.where = tuple(where)
+        self.reason = Violation(code, **params)
+
+    def render(self, lang: str = "en") -> str:
+        place = "".join(part.render(lang) for part in self.where)
+        return f"{place}{':' if lang == 'zh' else ': '}{self.reason.render(lang)}"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 #: Operating-system failures a user meets (a folder gone, no permission, a full

@@ -37,9 +37,20 @@ class Registry:
             raise Violation("no_campaign")
         return self.campaign
 
-    def plan_campaign(self, info: CampaignInfo) -> None:
+    def plan_campaign(self, info: CampaignInfo, day: date) -> None:
+        """A campaign planned on ``day``: the store's one, and not after its own last
+        day (a 2019 campaign that left out its template ran on the 2010 one's
+        windows, every item missed years before it was planned)."""
         if self.campaign is not None and self.campaign.code != info.code:
             raise Violation("second_campaign", campaign=info.code, existing=self.campaign.code)
+        last = info.template.last_day
+        if day > last:
+            raise Violation(
+                "planned_after_campaign",
+                day=day.isoformat(),
+                last=last.isoformat(),
+                template=info.template.key,
+            )
         self.campaign = info
 
     def _held_to_the_day(self, day: date) -> bool:

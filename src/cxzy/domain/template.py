@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cxzy.domain.errors import TemplateError
+from cxzy.domain.errors import TemplateError, Violation
 
 #: Predicates an item may use, with the target each needs.
 HAS_ACTIVITY = "activity"
@@ -177,18 +177,44 @@ def _same_day_within(day: date, start: date, end: date) -> date:
     return end
 
 
-def _names(raw: Any, where: str) -> Mapping[str, str]:
+#: Where in a template a mistake is: its source, then a phase, then an item.
+Where = tuple[Violation, ...]
+
+#: The settings each level of a template takes (a typo, "late_report_day", was
+#: taken for no setting at all: 7 days, unsaid)
+TEMPLATE_SETTINGS = (
+    "key",
+    "title",
+    "timezone",
+    "late_report_days",
+    "history_days",
+    "phases",
+    "activity_kinds",
+)
+PHASE_SETTINGS = ("key", "name", "short", "start", "end", "items")
+ITEM_SETTINGS = ("key", "has", "kind", "all_closed", "deadline", "scope", "name")
+
+
+def _settings_known(raw: Mapping[str, Any], known: tuple[str, ...], where: Where) -> None:
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise TemplateError(
+            where, "tpl.unknown_settings", names=", ".join(unknown), known=", ".join(known)
+        )
+
+
+def _names(raw: Any, where: Where) -> Mapping[str, str]:
     if isinstance(raw, str):
         return {"zh": raw, "en": raw}
     if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
-        raise TemplateError(f"{where}: name must be a string or a table of strings per language")
+        raise TemplateError(where, "tpl.name_not_text")
     names = dict(raw)
     names.setdefault("en", names.get("zh", ""))
     names.setdefault("zh", names["en"])
     return names
 
 
-def _date(raw: Any, where: str) -> date:
+def _date(raw: Any, where: Where) -> date:
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str):
@@ -196,43 +222,39 @@ def _date(raw: Any, where: str) -> date:
             return date.fromisoformat(raw)
         except ValueError:
             pass
-    raise TemplateError(f"{where}: expected a date YYYY-MM-DD, got {raw!r}")
+    raise TemplateError(where, "tpl.not_a_date", value=repr(raw))
 
 
-def _item(raw: Any, phase: Phase, where: str) -> Item:
+def _item(raw: Any, phase: Phase, where: Where, index: int) -> Item:
     if not isinstance(raw, Mapping):
-        raise TemplateError(f"{where}: an item must be a table")
+        raise TemplateError((*where, Violation("tpl.item", n=index)), "tpl.item_not_table")
     key = raw.get("key")
     if not isinstance(key, str) or not key:
-        raise TemplateError(f"{where}: item needs a key")
-    where = f"{where} ({key})"
-    unknown = set(raw) - {"key", "has", "kind", "all_closed", "deadline", "scope", "name"}
-    if unknown:
-        raise TemplateError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
+        raise TemplateError((*where, Violation("tpl.item", n=index)), "tpl.item_needs_key")
+    where = (*where, Violation("tpl.item_key", n=index, key=key))
+    _settings_known(raw, ITEM_SETTINGS, where)
     has, all_closed, kind = raw.get("has"), raw.get("all_closed"), raw.get("kind")
     if (has is None) == (all_closed is None):
-        raise TemplateError(f"{where}: give exactly one of 'has' or 'all_closed'")
+        raise TemplateError(where, "tpl.has_or_all_closed")
     if has is not None:
         if has not in (HAS_ACTIVITY, HAS_REVIEW, HAS_PUBLIC_COMMITMENT):
-            raise TemplateError(
-                f"{where}: 'has' must be activity, review or public_commitment, got {has!r}"
-            )
+            raise TemplateError(where, "tpl.bad_has", value=repr(has))
         if has in (HAS_ACTIVITY, HAS_REVIEW) and not (isinstance(kind, str) and kind):
-            raise TemplateError(f"{where}: 'has = {has}' needs a 'kind'")
+            raise TemplateError(where, "tpl.has_needs_kind", has=has)
         if has == HAS_REVIEW and kind not in REVIEW_KINDS:
-            raise TemplateError(f"{where}: unknown review kind {kind!r}")
+            raise TemplateError(
+                where, "tpl.unknown_review_kind", kind=repr(kind), known=", ".join(REVIEW_KINDS)
+            )
         if has == HAS_ACTIVITY and kind == SELF_CHOSEN:
-            raise TemplateError(f"{where}: '{SELF_CHOSEN}' cannot be a checklist item")
+            raise TemplateError(where, "tpl.self_chosen_item")
     elif all_closed not in (ALL_RECTIFICATIONS_CLOSED, ALL_COMMITMENTS_FULFILLED):
-        raise TemplateError(
-            f"{where}: 'all_closed' must be rectifications or commitments, got {all_closed!r}"
-        )
+        raise TemplateError(where, "tpl.bad_all_closed", value=repr(all_closed))
     deadline = _date(raw["deadline"], where) if "deadline" in raw else phase.end
     if not phase.start <= deadline <= phase.end:
-        raise TemplateError(f"{where}: deadline {deadline} lies outside the phase window")
+        raise TemplateError(where, "tpl.deadline_outside", deadline=deadline)
     scope = raw.get("scope", "all")
     if scope != "all" and scope not in UNIT_KINDS:
-        raise TemplateError(f"{where}: scope must be 'all' or a unit kind, got {scope!r}")
+        raise TemplateError(where, "tpl.bad_scope", value=repr(scope), known=", ".join(UNIT_KINDS))
     return Item(
         key=key,
         predicate=has or "all_closed",
@@ -244,58 +266,61 @@ def _item(raw: Any, phase: Phase, where: str) -> Item:
     )
 
 
-def parse_template(data: Mapping[str, Any], source: str = "template") -> Template:
-    """Check a template mapping and build a :class:`Template`."""
+def parse_template(data: Mapping[str, Any], source: Violation | str = "template") -> Template:
+    """Check a template mapping and build a :class:`Template`; a mistake raises
+    :class:`TemplateError`, naming ``source`` (its file, as a message) and the place."""
+    top: Where = (source if isinstance(source, Violation) else Violation("tpl.named", text=source),)
     key = data.get("key")
     if not isinstance(key, str) or not key:
-        raise TemplateError(f"{source}: missing 'key'")
+        raise TemplateError(top, "tpl.missing_key")
+    _settings_known(data, TEMPLATE_SETTINGS, top)
     timezone = data.get("timezone", "Asia/Shanghai")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise TemplateError(f"{source}: unknown time zone {timezone!r}") from None
+        raise TemplateError(top, "tpl.bad_timezone", value=repr(timezone)) from None
     late = data.get("late_report_days", 7)
-    if not isinstance(late, int) or late < 0:
-        raise TemplateError(f"{source}: late_report_days must be a whole number ≥ 0")
+    if not isinstance(late, int) or isinstance(late, bool) or late < 0:
+        raise TemplateError(top, "tpl.bad_days", setting="late_report_days")
     history = data.get("history_days", 366)
     if not isinstance(history, int) or isinstance(history, bool) or history < 0:
-        raise TemplateError(f"{source}: history_days must be a whole number ≥ 0")
+        raise TemplateError(top, "tpl.bad_days", setting="history_days")
     raw_phases = data.get("phases")
     if not isinstance(raw_phases, list) or not raw_phases:
-        raise TemplateError(f"{source}: needs at least one [[phases]] table")
+        raise TemplateError(top, "tpl.needs_phases")
     phases: list[Phase] = []
     item_keys: set[str] = set()
     for index, raw in enumerate(raw_phases, start=1):
-        where = f"{source}: phase {index}"
         if not isinstance(raw, Mapping) or not isinstance(raw.get("key"), str):
-            raise TemplateError(f"{where}: needs a key")
-        where = f"{source}: phase {raw['key']}"
+            raise TemplateError((*top, Violation("tpl.phase", phase=index)), "tpl.phase_needs_key")
+        where = (*top, Violation("tpl.phase", phase=raw["key"]))
+        _settings_known(raw, PHASE_SETTINGS, where)
         start, end = _date(raw.get("start"), where), _date(raw.get("end"), where)
         if end < start:
-            raise TemplateError(f"{where}: ends ({end}) before it starts ({start})")
+            raise TemplateError(where, "tpl.ends_before_start", start=start, end=end)
         if phases and start <= phases[-1].end:
-            raise TemplateError(f"{where}: starts before the previous phase ends")
+            raise TemplateError(where, "tpl.starts_before_previous")
         if any(p.key == raw["key"] for p in phases):
-            raise TemplateError(f"{where}: duplicate phase key")
+            raise TemplateError(where, "tpl.duplicate_phase")
         names = _names(raw.get("name", raw["key"]), where)
         short = _names(raw["short"], where) if "short" in raw else names
         phase = Phase(raw["key"], names, start, end, (), short)
         raw_items = raw.get("items")
         if not isinstance(raw_items, list) or not raw_items:
-            raise TemplateError(f"{where}: needs a list of items")
-        items = tuple(_item(r, phase, f"{where}, item {i}") for i, r in enumerate(raw_items, 1))
+            raise TemplateError(where, "tpl.needs_items")
+        items = tuple(_item(r, phase, where, i) for i, r in enumerate(raw_items, 1))
         for item in items:
             if item.key in item_keys:
-                raise TemplateError(f"{where}: item key {item.key!r} is used twice")
+                raise TemplateError(where, "tpl.item_twice", key=repr(item.key))
             item_keys.add(item.key)
         phases.append(replace(phase, items=items))
     kinds = {i.kind for p in phases for i in p.items if i.predicate == HAS_ACTIVITY}
     extra = data.get("activity_kinds", [])
     if not isinstance(extra, list) or not all(isinstance(k, str) for k in extra):
-        raise TemplateError(f"{source}: activity_kinds must be a list of strings")
+        raise TemplateError(top, "tpl.bad_activity_kinds")
     return Template(
         key=key,
-        title=_names(data.get("title", key), source),
+        title=_names(data.get("title", key), top),
         timezone=timezone,
         late_report_days=late,
         phases=tuple(phases),

@@ -680,10 +680,21 @@ class CxzyApp(App[None]):
             event.prevent_default()  # (Textual's own handler, the bindings, is skipped)
             prompt.take_key(event)
 
+    def command_help(self) -> str:
+        """What ``:`` takes, a phase of this campaign's for example (a 2021 campaign's
+        help offered :整改, which it has not): its next-to-last, as 整改 of 2010's."""
+        template = getattr(self, "template", None)
+        if template is None:  # (no campaign yet: no phase to go to)
+            example = "整改" if self.lang == "zh" else "rectify"
+        else:
+            phase = template.phases[-2] if len(template.phases) > 1 else template.phases[0]
+            example = phase.short.get("zh", phase.key) if self.lang == "zh" else phase.key
+        return t("tui_command_help", self.lang, phase=example)
+
     def action_command(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen
 
-        prompt = PromptScreen(t("tui_command_help", self.lang), ":")
+        prompt = PromptScreen(self.command_help(), ":")
         self.push_screen(prompt, prompt.then(self.run_command))
 
     def action_known_at(self) -> None:

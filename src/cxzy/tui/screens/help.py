@@ -78,7 +78,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
             if shown:  # what the grid's counts hold (承诺 3/4/1: kept, total, overdue)
                 yield Static(t("status_legend", lang), markup=False, id="legend")
-                yield Static(t("tui_command_help", lang), markup=False)
+                yield Static(self.app.command_help(), markup=False)  # type: ignore[attr-defined]
                 yield Static(t("tui_grid_filter_help", lang), markup=False)
                 yield Static(t("tui_log_filter_help", lang), markup=False)
         yield KeyFooter()  # its own keys (the screen's under it showed through)

@@ -1,0 +1,191 @@
+"""An office's own campaign template: a file in its folder, kept by the store it
+plans a campaign in (decision 259)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from contract_helpers import assert_no_traceback, assert_refused, ev, unit
+
+TEMPLATE = """
+key = "dangshi-2021"
+title = { zh = "党史学习教育", en = "Party history education" }
+late_report_days = 3
+
+[[phases]]
+key = "learn"
+name = { zh = "学史明理", en = "Learn history" }
+start = 2021-02-20
+end = 2021-06-30
+items = [
+  { key = "special_study", has = "activity", kind = "special_study", name = { zh = "专题学习", en = "Special study" } },
+]
+
+[[phases]]
+key = "practice"
+name = { zh = "办实事", en = "Practical deeds" }
+start = 2021-07-01
+end = 2021-11-30
+items = [
+  { key = "deeds", has = "activity", kind = "practical_deeds", name = { zh = "我为群众办实事", en = "Deeds for the masses" } },
+]
+"""
+
+
+def history() -> list[dict]:
+    return [
+        ev(
+            "CampaignPlanned",
+            "2021-02-20T09:00:00+08:00",
+            campaign="DS-2021",
+            title="党史学习教育",
+            template="dangshi-2021",
+        ),
+        unit("JU", "2021-02-20T10:00:00+08:00", "局机关", kind="bureau"),
+        unit("145", "2021-02-20T10:00:00+08:00", "一四五队", parent="JU"),
+        ev(
+            "ActivityHeld",
+            "2021-03-01T10:00:00+08:00",
+            unit="145",
+            kind="special_study",
+            title="党史专题学习",
+        ),
+    ]
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """The office's templates folder, named by $CXZY_TEMPLATES, holding its template."""
+    path = tmp_path / "templates"
+    path.mkdir()
+    (path / "dangshi-2021.toml").write_text(TEMPLATE, encoding="utf-8")
+    monkeypatch.setenv("CXZY_TEMPLATES", str(path))
+    return path
+
+
+def items(cli, code: str, as_of: str) -> dict:
+    return cli.unit(as_of, code)["phases"]["learn"]["items"]
+
+
+def test_a_campaign_is_planned_on_a_template_from_the_offices_folder(cli, folder):
+    cli.ok_import(history())
+    assert items(cli, "145", "2021-03-05") == {"special_study": "done"}
+    assert items(cli, "JU", "2021-03-05") == {"special_study": "open"}
+    status = cli.status("2021-03-05")
+    assert status["campaign"]["template"] == "dangshi-2021"
+    assert status["units"][0]["phases"].keys() == {"learn", "practice"}
+
+
+def test_the_store_keeps_the_rules_it_was_planned_on(cli, folder, monkeypatch):
+    """The file edited after the campaign was planned (its first phase cut short),
+    then gone: the store's figures stay those it was planned on, rebuilt or not, and
+    the store is read where the file never was (an auditor's machine)."""
+    cli.ok_import(history())
+    before = cli.status("2021-03-05")
+    edited = TEMPLATE.replace("end = 2021-06-30", "end = 2021-03-02")
+    (folder / "dangshi-2021.toml").write_text(edited, encoding="utf-8")
+    assert cli.status("2021-03-05") == before
+    (folder / "dangshi-2021.toml").unlink()
+    monkeypatch.delenv("CXZY_TEMPLATES")
+    assert cli.status("2021-03-05") == before
+    rebuilt = cli.run("store", "rebuild")
+    assert rebuilt.code == 0, str(rebuilt)
+    assert cli.status("2021-03-05") == before
+    assert cli.run("verify").code == 0
+
+
+def test_a_template_not_found_says_where_one_goes(cli):
+    path, res = cli.imp(history())
+    assert_refused(
+        res,
+        path,
+        1,
+        r"unknown template 'dangshi-2021' \(known: cxzy-2010\); a template of your own is a"
+        r" file dangshi-2021.toml in \S+no-templates, or in a folder \$CXZY_TEMPLATES names",
+    )
+    assert not cli.store.exists()
+
+
+def test_a_broken_template_of_ones_own_is_named_by_its_path(cli, folder):
+    (folder / "dangshi-2021.toml").write_text(
+        TEMPLATE.replace("start = 2021-07-01", "start = 2021-06-01"), encoding="utf-8"
+    )
+    _, res = cli.imp(history())
+    assert res.code == 1 and not cli.store.exists()
+    assert_no_traceback(res)
+    where = folder / "dangshi-2021.toml"
+    assert f"{where}: phase practice: starts before the previous phase ends" in res.err, res.err
+
+
+def test_a_broken_template_is_said_in_the_interfaces_language(cli, folder):
+    """The template's mistakes were said in English inside a Chinese message."""
+    (folder / "dangshi-2021.toml").write_text(
+        TEMPLATE.replace('kind = "practical_deeds"', 'kind = "practical_deeds", scope = "队"'),
+        encoding="utf-8",
+    )
+    path = cli.write(history())
+    res = cli.run("import", path, lang="zh")
+    assert res.code == 1 and not cli.store.exists()
+    where = folder / "dangshi-2021.toml"
+    said = (
+        f"活动模板有误:模板 {where}:阶段 practice,第 1 项(deeds):scope 须为 'all' 或"
+        "单位类型(bureau, team, institute, academy, company, office),却是 '队'"
+    )
+    assert said in res.err, res.err
+
+
+def test_a_setting_misspelt_is_refused_not_taken_for_none(cli, folder):
+    """`late_report_day = 3` was taken for no setting: 7 days, unsaid."""
+    (folder / "dangshi-2021.toml").write_text(
+        TEMPLATE.replace("late_report_days = 3", "late_report_day = 3"), encoding="utf-8"
+    )
+    _, res = cli.imp(history())
+    assert res.code == 1 and not cli.store.exists()
+    assert "unknown setting(s) late_report_day (known: key, title, timezone," in res.err, res.err
+
+
+def test_a_store_planned_before_stores_kept_templates_reads_the_file(cli, folder):
+    """A campaign planned by an earlier cxzy has no template text in its store: its
+    template is the file of its key, as it always was."""
+    cli.ok_import(history())
+    with sqlite3.connect(cli.store) as db:
+        db.execute("UPDATE cx_campaign SET template_text = NULL")
+    db.close()
+    assert items(cli, "JU", "2021-03-05") == {"special_study": "open"}
+    edited = TEMPLATE.replace("end = 2021-06-30", "end = 2021-03-02")
+    (folder / "dangshi-2021.toml").write_text(edited, encoding="utf-8")
+    assert items(cli, "JU", "2021-03-05") == {"special_study": "missed"}
+
+
+async def test_the_dashboard_reads_the_store_by_its_own_template(cli, folder, monkeypatch):
+    """Opened where the file is not: the phases are the campaign's, its help offers
+    a phase of its own (it offered :整改, which this campaign has not), and `:` goes
+    to that phase's first day."""
+    from datetime import date
+
+    from textual.widgets import Static
+
+    from cxzy.application.app import open_app
+    from cxzy.application.store import StoreLocation
+    from cxzy.tui.app import CxzyApp
+    from tui_helpers import settle
+
+    cli.ok_import(history())
+    (folder / "dangshi-2021.toml").unlink()
+    board = CxzyApp(
+        open_app(StoreLocation("sqlite", str(cli.store)), read_only=True),
+        lang="zh",
+        today=date(2021, 8, 1),
+        live=False,
+    )
+    async with board.run_test(size=(170, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        shown = "\n".join(str(s.render()) for s in board.screen.query(Static))
+        assert "阶段(如 学史明理,到其首日)" in shown, shown
+        await pilot.press("escape", "colon", *"学史明理", "enter")
+        await settle(pilot)
+        assert board.clock.as_of == date(2021, 2, 20)
