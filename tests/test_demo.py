@@ -48,6 +48,26 @@ def test_demo_loads_once(demo, capsys):
     assert "0 new records" in out
 
 
+def test_the_demo_into_another_campaigns_store_is_refused_in_one_line(tmp_path, capsys):
+    """Each of the demo's 544 records was refused after its campaign was: one line
+    says why, and where the demo goes instead."""
+    store = tmp_path / "other.sqlite3"
+    other = tmp_path / "plan.jsonl"
+    other.write_text(
+        '{"type": "CampaignPlanned", "at": "2010-05-11", "campaign": "OTHER", "title": "T"}\n',
+        encoding="utf-8",
+    )
+    assert run(capsys, "--store", str(store), "import", str(other))[0] == 0
+    before = store.read_bytes()
+    code, out, err = run(capsys, "--store", str(store), "--lang", "en", "demo", "--no-open")
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"{store} holds campaign 'OTHER'; the demo is a campaign of its own: load it into a"
+        " store of its own: cxzy --store demo.sqlite3 demo"
+    ]
+    assert store.read_bytes() == before
+
+
 def test_demo_tells_the_story_of_the_lagging_unit(demo, capsys):
     end = status(capsys, demo, "--as-of", "2012-11-07")
     assert end["units"][0]["unit"] == "JU"

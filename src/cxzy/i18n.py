@@ -1138,6 +1138,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "the figures of {store} made again from the log's {events:~event|events}",
     },
     "progress_reading_log": {"zh": "读取日志", "en": "reading the log"},
+    "demo_other_campaign": {
+        "zh": "{store} 已是活动 '{existing}' 的库;演示是另一个活动,请载入一个单独的库:"
+        "cxzy --store 演示.sqlite3 demo",
+        "en": "{store} holds campaign '{existing}'; the demo is a campaign of its own: load it"
+        " into a store of its own: cxzy --store demo.sqlite3 demo",
+    },
     "demo_loaded": {
         "zh": "已载入演示历史:{written} 条新记录({skipped} 条已存在)→ {store}",
         "en": "demo history loaded: {written} new records ({skipped} already present) → {store}",

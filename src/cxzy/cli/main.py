@@ -589,7 +589,13 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
     result = load_demo(args.location, args.on_rebuild)
     if not result.ok:
-        _report_problems(result, lang, err)
+        first = result.problems[0].violation
+        if first.code == "second_campaign":  # (its 544 records, each refused after it)
+            existing = first.params["existing"]
+            store = args.location.display()
+            say(err, t("demo_other_campaign", lang, store=store, existing=existing))
+        else:
+            _report_problems(result, lang, err)
         return EXIT_REFUSED
     say(
         out,
