@@ -154,18 +154,21 @@ def test_a_template_with_no_days_grace_marks_a_record_recorded_hours_later(
     from cxzy.application.dashboard import DashboardQuery
     from cxzy.application.store import StoreLocation
 
-    # the office's own cxzy-2010, found before the built-in one (decision 259)
+    # the office's own template: the built-in one without a day's grace (decision 259)
     builtin = (resources.files("cxzy") / "templates" / "cxzy-2010.toml").read_text("utf-8")
-    assert "late_report_days = 7\n" in builtin
+    assert 'key = "cxzy-2010"\n' in builtin and "late_report_days = 7\n" in builtin
+    strict = builtin.replace("late_report_days = 7\n", "late_report_days = 0\n")
     (tmp_path / "own").mkdir()
-    (tmp_path / "own" / "cxzy-2010.toml").write_text(
-        builtin.replace("late_report_days = 7\n", "late_report_days = 0\n"), encoding="utf-8"
+    (tmp_path / "own" / "strict.toml").write_text(
+        strict.replace('key = "cxzy-2010"\n', 'key = "strict"\n'), encoding="utf-8"
     )
     monkeypatch.setenv("CXZY_TEMPLATES", str(tmp_path / "own"))
+    planned = {**prelude()[0], "template": "strict"}
     with freeze_time("2010-06-01T15:00:00+08:00"):
         cli.ok_import(
             [
-                *prelude()[:2],
+                planned,
+                prelude()[1],
                 act("JU", "study", "2010-06-01T09:00:00+08:00", id="six-hours"),
                 act("JU", "summary", "2010-06-01T15:00:00+08:00", id="at-once"),
             ]

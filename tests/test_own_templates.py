@@ -4,6 +4,7 @@ plans a campaign in (decision 259)."""
 from __future__ import annotations
 
 import sqlite3
+from importlib import resources
 
 import pytest
 
@@ -131,7 +132,7 @@ def test_a_broken_template_is_said_in_the_interfaces_language(cli, folder):
     where = folder / "dangshi-2021.toml"
     said = (
         f"活动模板有误:模板 {where}:阶段 practice,第 1 项(deeds):scope 须为 'all' 或"
-        "单位类型(bureau, team, institute, academy, company, office),却是 '队'"
+        "单位类型(bureau、team、institute、academy、company、office),却是 '队'"
     )
     assert said in res.err, res.err
 
@@ -144,6 +145,7 @@ def test_a_setting_misspelt_is_refused_not_taken_for_none(cli, folder):
     _, res = cli.imp(history())
     assert res.code == 1 and not cli.store.exists()
     assert "unknown setting(s) late_report_day (known: key, title, timezone," in res.err, res.err
+    assert res.err.startswith(f"{cli.tmp / 'in1.jsonl'}:1: broken campaign template: template")
 
 
 def test_a_store_planned_before_stores_kept_templates_reads_the_file(cli, folder):
@@ -189,3 +191,105 @@ async def test_the_dashboard_reads_the_store_by_its_own_template(cli, folder, mo
         await pilot.press("escape", "colon", *"学史明理", "enter")
         await settle(pilot)
         assert board.clock.as_of == date(2021, 2, 20)
+
+
+def test_a_template_of_ones_own_may_not_take_a_built_in_key(cli, folder):
+    """An office's cxzy-2010.toml beside the built-in one: which would a campaign run
+    on? It is refused, naming the file; the demo too, in the dashboard's `d`."""
+    from contract_helpers import prelude
+
+    own = folder / "cxzy-2010.toml"
+    own.write_text(TEMPLATE.replace('"dangshi-2021"', '"cxzy-2010"'), encoding="utf-8")
+    path, res = cli.imp(prelude())
+    assert_refused(
+        res,
+        path,
+        1,
+        rf"template {own}: 'cxzy-2010' is a built-in template's key: give yours a key of its"
+        r" own \(its file's name and its key =\), or take it out of the folder",
+    )
+    assert not cli.store.exists()
+
+
+def test_a_store_planned_before_stores_kept_templates_is_read_by_the_built_in_one(cli, folder):
+    """A store of an earlier cxzy keeps no text: it was planned on the built-in
+    template of its key, the only kind there was, and is read by it, whatever an
+    office's folder holds (it was read by the first file found, every time)."""
+    from contract_helpers import prelude
+
+    cli.ok_import(prelude())
+    before = cli.status("2010-09-01")
+    with sqlite3.connect(cli.store) as db:
+        db.execute("UPDATE cx_campaign SET template_text = NULL")
+    db.close()
+    builtin = resources.files("cxzy") / "templates" / "cxzy-2010.toml"
+    moved = builtin.read_text("utf-8").replace("end = 2011-06-30", "end = 2010-07-15")
+    (folder / "cxzy-2010.toml").write_text(moved, encoding="utf-8")
+    assert cli.status("2010-09-01") == before
+
+
+def test_a_template_saved_with_a_byte_order_mark_is_read(cli, folder):
+    """Windows' Notepad starts a UTF-8 file with a mark: TOML called it a mistake."""
+    (folder / "dangshi-2021.toml").write_text("\ufeff" + TEMPLATE, encoding="utf-8")
+    cli.ok_import(history())
+
+
+def test_a_folder_that_cannot_be_looked_in_is_named(cli, folder, monkeypatch):
+    """A $CXZY_TEMPLATES folder without the right to look in it: "internal error,
+    please report it", for the built-in template too."""
+    from pathlib import Path
+
+    from contract_helpers import prelude
+
+    real = Path.is_file
+
+    def denied(self: Path) -> bool:
+        if folder in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "is_file", denied)
+    path, res = cli.imp(prelude())
+    assert_refused(
+        res, path, 1, rf"template {folder / 'cxzy-2010.toml'}: cannot be read: .*permission"
+    )
+
+
+def test_a_second_campaign_is_said_so_before_its_template_is_looked_for(cli, folder):
+    cli.ok_import(history())
+    other = {**history()[0], "campaign": "OTHER", "template": "zhuti-2019"}
+    path, res = cli.imp([other])
+    assert_refused(res, path, 1, "this store already holds campaign 'DS-2021', not 'OTHER'")
+    assert "unknown template" not in res.err
+
+
+async def test_the_demo_refused_by_a_template_is_said_in_the_dashboard(tmp_path, folder):
+    """`d` on an empty store, an office's cxzy-2010.toml in the way: a traceback."""
+    from cxzy.application.store import StoreLocation
+    from cxzy.cli.main import demo_loader
+    from cxzy.tui.app import CxzyApp
+    from tui_helpers import settle
+
+    (folder / "cxzy-2010.toml").write_text(
+        TEMPLATE.replace('"dangshi-2021"', '"cxzy-2010"'), encoding="utf-8"
+    )
+    location = StoreLocation("sqlite", str(tmp_path / "empty.db"))
+    board = CxzyApp(None, lang="en", load_demo=demo_loader(location), live=False)
+    async with board.run_test(size=(170, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        said = [n.message for n in board._notifications]
+        assert any("is a built-in template's key" in m for m in said), said
+    assert not (tmp_path / "empty.db").exists()
+
+
+def test_a_kept_template_is_read_without_what_planning_refuses_harmlessly(cli, folder):
+    """A later cxzy that refuses more of a template (a setting it does not know, as
+    this one began to) still reads the stores planned before it."""
+    cli.ok_import(history())
+    before = cli.status("2021-03-05")
+    with sqlite3.connect(cli.store) as db:
+        db.execute("UPDATE cx_campaign SET template_text = 'colour = \"red\"' || template_text")
+    db.close()
+    assert cli.status("2021-03-05") == before

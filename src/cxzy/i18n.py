@@ -262,6 +262,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "key is {key}, expected '{expected}' (the file's name)",
         "zh": "key 为 {key},应为 '{expected}'(与文件名相同)",
     },
+    "tpl.builtin_key": {
+        "en": "'{key}' is a built-in template's key: give yours a key of its own (its"
+        " file's name and its key =), or take it out of the folder",
+        "zh": "'{key}' 是内置模板的 key:请给自己的模板另起 key(文件名与 key = 一致),"
+        "或将它移出该文件夹",
+    },
     "tpl.unknown_settings": {
         "en": "unknown setting(s) {names} (known: {known})",
         "zh": "未知设置 {names}(可用:{known})",

@@ -499,6 +499,11 @@ class _Check:
         return list(touched.collect_events())
 
     def _on_CampaignPlanned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
+        planned = self.registry.campaign
+        if planned is not None and planned.code == f["campaign"]:
+            raise Violation("entity_conflict", kind=Coded("field", "campaign"), key=planned.code)
+        if planned is not None:  # (said before its template is looked for)
+            raise Violation("second_campaign", campaign=f["campaign"], existing=planned.code)
         found = find_template(f["template"])
         template = found.template
         try:
@@ -511,8 +516,6 @@ class _Check:
                 raise Violation("unknown_phase", phase=phase["key"], template=template.key)
             windows[phase["key"]] = (phase["start"], phase["end"])
         info = CampaignInfo(f["campaign"], template.with_windows(windows), f["timezone"])
-        if self.registry.campaign is not None and self.registry.campaign.code == info.code:
-            raise Violation("entity_conflict", kind=Coded("field", "campaign"), key=info.code)
         self.registry.plan_campaign(info, stamp.day)
         return Campaign(stamp=stamp, **f, template_text=found.text)
 

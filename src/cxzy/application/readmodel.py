@@ -537,13 +537,16 @@ class ReadModel:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self._commits_seen = False  # (once seen in the store, a table is not dropped)
-        self._template_text_kept = False  # (once seen, the column stays: v15 and on)
+        # whether cx_campaign keeps its template's text (v15 on; an older read model,
+        # read as it is, not): looked for once, again after the tables are made
+        self._template_text_kept: bool | None = None
 
     # -- writing ----------------------------------------------------------------
 
     def create(self, cursor: Any) -> None:
         """The tables and indexes, where missing. An index on a column that the
         table's older shape lacks waits for the rebuild that makes the table anew."""
+        self._template_text_kept = None
         for statement in DDL:
             shaped = next((need for name, need in SHAPED.items() if name in statement), None)
             if shaped is None or self.dialect.has_column(cursor, *shaped):
@@ -831,7 +834,7 @@ class ReadModel:
         key, time zone, own phase windows (JSON) and its template's text as planned
         on (None in a read model older than v15, read as it is, or a campaign planned
         before stores kept it: decision 259)."""
-        if not self._template_text_kept:
+        if self._template_text_kept is None:
             self._template_text_kept = self.dialect.has_column(
                 cursor, "cx_campaign", "template_text"
             )

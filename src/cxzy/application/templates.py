@@ -1,41 +1,45 @@
 """Campaign templates: TOML files, the built-in ones in ``cxzy/templates`` and an
 office's own in a folder of its own.
 
-A template is looked for by its key (``KEY.toml``) in the folders ``$CXZY_TEMPLATES``
-names (separated as ``PATH`` is), then in the per-user folder (``templates`` beside
-the per-user store), then among the built-in ones. Once a campaign is planned, its
-store keeps the template's text (decision 259): the files matter again only for the
-next campaign.
+A campaign is planned on a template named by its key (``KEY.toml``): a built-in
+one, or one found in the folders ``$CXZY_TEMPLATES`` names (separated as ``PATH``
+is), then in the per-user folder (``templates`` beside the per-user store). An
+office's file may not take a built-in key. Once a campaign is planned, its store
+keeps the template's text (decision 259) and is read by it: the files matter again
+only for the next campaign. A store planned before stores kept it is read by the
+built-in template of its key, the only kind there was.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from cxzy.domain.errors import TemplateError, Violation, os_reason
+from cxzy.domain.errors import Listed, TemplateError, Violation, os_reason
 from cxzy.domain.template import Template, parse_template
 
 TEMPLATES_ENV = "CXZY_TEMPLATES"
+#: A template's key, as a file's name (``../x`` or a path is no key)
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
 class TemplateSource:
     """A template as found: parsed, with the text it was read from (what a campaign
-    planned on it keeps) and where it was found (what messages name)."""
+    planned on it keeps)."""
 
     template: Template
     text: str
-    where: str
 
 
 def user_templates_folder() -> Path:
@@ -43,54 +47,91 @@ def user_templates_folder() -> Path:
     return Path(user_data_dir("cxzy", appauthor=False)) / "templates"
 
 
-def template_folders() -> list[Traversable]:
-    """Where templates are looked for, in order: ``$CXZY_TEMPLATES``'s folders, the
-    per-user folder, the built-in templates."""
+def own_template_folders() -> list[Path]:
+    """Where an office's own templates are looked for, in order: ``$CXZY_TEMPLATES``'s
+    folders, then the per-user folder."""
     named = os.environ.get(TEMPLATES_ENV, "")
-    folders: list[Traversable] = [Path(p).expanduser() for p in named.split(os.pathsep) if p]
-    return [*folders, user_templates_folder(), resources.files("cxzy") / "templates"]
+    return [*(Path(p).expanduser() for p in named.split(os.pathsep) if p), user_templates_folder()]
 
 
-def _source(folder: Traversable, file: Traversable, key: str) -> tuple[str, str]:
-    """A template's file as messages name it (a message's code and its ``source``):
-    its path, or a built-in one's name."""
-    if isinstance(folder, Path):
-        return "tpl.source", str(file)
-    return "tpl.source_builtin", f"{key}.toml"
+def _builtin_folder() -> Traversable:
+    return resources.files("cxzy") / "templates"
+
+
+def _names_in(folder: Traversable) -> set[str]:
+    try:
+        if not folder.is_dir():
+            return set()
+        return {p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")}
+    except OSError:  # (a folder that cannot be read holds none we can name)
+        return set()
 
 
 def template_names() -> list[str]:
     """The keys of every template found, each once."""
-    names: set[str] = set()
-    for folder in template_folders():
-        if folder.is_dir():
-            names.update(
-                p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
-            )
+    names = _names_in(_builtin_folder())
+    for folder in own_template_folders():
+        names |= _names_in(folder)
     return sorted(names)
 
 
+def _is_file(file: Path) -> bool:
+    """Whether the file is there; one that cannot even be looked at (a folder without
+    the right to look in it) is said, naming it."""
+    try:
+        return file.is_file()
+    except OSError as error:
+        raise TemplateError(
+            (Violation("tpl.source", source=str(file)),),
+            "tpl.unreadable",
+            reason=os_reason(error),
+        ) from None
+
+
+def _read(file: Traversable, source: tuple[str, str]) -> str:
+    named = Violation(source[0], source=source[1])
+    try:
+        return file.read_text(encoding="utf-8-sig")  # (Notepad's mark at the start)
+    except UnicodeDecodeError:
+        raise TemplateError((named,), "tpl.not_utf8") from None
+    except OSError as error:
+        raise TemplateError((named,), "tpl.unreadable", reason=os_reason(error)) from None
+
+
+@cache
+def builtin_template(key: str) -> TemplateSource | None:
+    """The built-in template of that key, if there is one."""
+    file = _builtin_folder() / f"{key}.toml"
+    if not _KEY.fullmatch(key) or not file.is_file():
+        return None
+    source = ("tpl.source_builtin", f"{key}.toml")
+    text = _read(file, source)
+    return TemplateSource(template_of_text(text, key, source), text)
+
+
 def find_template(key: str) -> TemplateSource:
-    """The template named ``key``, from the first folder that holds it; a broken file
-    raises :class:`TemplateError` naming it, a missing one a violation that says
-    where templates go."""
-    for folder in template_folders():
+    """The template a campaign is planned on: the built-in one of that key, else an
+    office's own, from the first folder that holds it. A broken file raises
+    :class:`TemplateError` naming it, an office's file of a built-in key too; a
+    missing one a violation that says where templates go."""
+    builtin = builtin_template(key)
+    for folder in own_template_folders() if _KEY.fullmatch(key) else []:
         file = folder / f"{key}.toml"
-        if not file.is_file():
+        if not _is_file(file):
             continue
-        source = _source(folder, file, key)
-        named = Violation(source[0], source=source[1])
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise TemplateError((named,), "tpl.not_utf8") from None
-        except OSError as error:
-            raise TemplateError((named,), "tpl.unreadable", reason=os_reason(error)) from None
-        return TemplateSource(template_of_text(text, key, source), text, str(file))
+        source = ("tpl.source", str(file))
+        if builtin is not None:  # (which would the campaign run on?)
+            raise TemplateError(
+                (Violation(source[0], source=source[1]),), "tpl.builtin_key", key=key
+            )
+        text = _read(file, source)
+        return TemplateSource(template_of_text(text, key, source), text)
+    if builtin is not None:
+        return builtin
     raise Violation(
         "unknown_template",
         template=key,
-        known=", ".join(template_names()),
+        known=Listed(template_names()),
         folder=str(user_templates_folder()),
     )
 
@@ -101,17 +142,17 @@ def load_template(key: str) -> Template:
 
 
 @lru_cache(maxsize=16)
-def template_of_text(text: str, key: str, source: tuple[str, str]) -> Template:
+def template_of_text(text: str, key: str, source: tuple[str, str], strict: bool = True) -> Template:
     """A template's text parsed, its key held to ``key`` (its file's name, or the key
     a campaign names it by); ``source`` names it in messages (a message's code and
-    its ``source``: a value, for the cache)."""
+    its ``source``: a value, for the cache). ``strict``: see :func:`parse_template`."""
     code, name = source
     where = Violation(code, source=name)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TemplateError((where,), "tpl.toml", detail=str(error)) from None
-    template = parse_template(data, where)
+    template = parse_template(data, where, strict=strict)
     if template.key != key:
         raise TemplateError((where,), "tpl.key_mismatch", key=repr(template.key), expected=key)
     return template
@@ -119,13 +160,14 @@ def template_of_text(text: str, key: str, source: tuple[str, str]) -> Template:
 
 def campaign_template(key: str, phases: str | None, text: str | None = None) -> Template:
     """A campaign's template as its read model keeps it: the template's key, the
-    text it was planned on (None in a store planned before stores kept it: the file
-    of that key is read), and the campaign's own phase windows (JSON:
+    text it was planned on (None in a store planned before stores kept it: the
+    built-in template of that key), and the campaign's own phase windows (JSON:
     ``[{"key", "start", "end"}]``), if any."""
-    if text is None:
-        template = load_template(key)
+    if text is not None:
+        template = template_of_text(text, key, ("tpl.source_stored", key), strict=False)
     else:
-        template = template_of_text(text, key, ("tpl.source_stored", key))
+        builtin = builtin_template(key)
+        template = builtin.template if builtin is not None else load_template(key)
     if phases:
         windows = {
             p["key"]: (date.fromisoformat(p["start"]), date.fromisoformat(p["end"]))

@@ -62,7 +62,7 @@ from cxzy.cli.messages import say, say_known_nothing, say_under_way
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Once, Parser, given_twice, lang_in, speaking
 from cxzy.cli.writing import write_into
-from cxzy.domain.errors import TemplateError, Violation, os_reason
+from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.jsontext import storable
 from cxzy.domain.moments import known_at, typed_day
 from cxzy.domain.records import Record
@@ -612,6 +612,22 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
     return open_dashboard(args, out, err)
 
 
+def demo_loader(location: StoreLocation) -> Callable[[], CampaignApp]:
+    """What an empty store's dashboard runs for `d`: the demo loaded, the store opened
+    to be read; what stops it raised as a violation, for a notice."""
+
+    def demo_then_open() -> CampaignApp:
+        try:
+            result = load_demo(location)
+            if not result.ok:  # (its template refused: an office's file of its key)
+                raise result.problems[0].violation
+            return open_app(location, read_only=True)
+        except PersistenceError as error:
+            raise store_error(location, error) from None
+
+    return demo_then_open
+
+
 def opener(location: StoreLocation) -> Callable[[], CampaignApp | None]:
     """What opens the store for reading once another process has made it (None
     before): an empty store's dashboard looks with it."""
@@ -641,17 +657,10 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
         else:
             store = open_app(location, read_only=True)
 
-    def demo_then_open() -> CampaignApp:
-        try:
-            load_demo(location)
-            return open_app(location, read_only=True)
-        except PersistenceError as error:
-            raise store_error(location, error) from None
-
     dashboard = CxzyApp(
         store,
         lang=args.lang,
-        load_demo=demo_then_open if may_write(location) else None,
+        load_demo=demo_loader(location) if may_write(location) else None,
         open_store=opener(location),
         store_name=location.display(),
     )
@@ -784,8 +793,6 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         say(err, violation.render(args.lang))
         if isinstance(violation, OutputFailed):
             return EXIT_UNWRITABLE
-    except TemplateError as error:
-        err.print(message("template_broken", args.lang, reason=error.render(args.lang)))
     except PersistenceError as error:
         location = getattr(args, "location", None)
         if location is None:

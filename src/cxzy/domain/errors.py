@@ -98,21 +98,27 @@ class Listed:
         return self.render("en")
 
 
-class TemplateError(Exception):
+class TemplateError(Violation):
     """A campaign template is broken: where in it (its file, a phase, an item) and
-    why, each a message said in the interface's language."""
+    why, each a message said in the interface's language. A violation like any
+    other: an import names the record that named the template, a dashboard says it
+    in a notice."""
 
     def __init__(self, where: Sequence[Violation], code: str, **params: Any) -> None:
-        super().__init__(code)
         self.where = tuple(where)
         self.reason = Violation(code, **params)
+        super().__init__("template_broken", reason=_TemplatePlace(self.where, self.reason))
+
+
+class _TemplatePlace:
+    """Where in a template, and why: ``template x.toml: phase learn: …``."""
+
+    def __init__(self, where: tuple[Violation, ...], reason: Violation) -> None:
+        self.where, self.reason = where, reason
 
     def render(self, lang: str = "en") -> str:
         place = "".join(part.render(lang) for part in self.where)
         return f"{place}{':' if lang == 'zh' else ': '}{self.reason.render(lang)}"
-
-    def __str__(self) -> str:
-        return self.render("en")
 
 
 #: Operating-system failures a user meets (a folder gone, no permission, a full

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cxzy.domain.errors import TemplateError, Violation
+from cxzy.domain.errors import Listed, TemplateError, Violation
 
 #: Predicates an item may use, with the target each needs.
 HAS_ACTIVITY = "activity"
@@ -195,11 +195,13 @@ PHASE_SETTINGS = ("key", "name", "short", "start", "end", "items")
 ITEM_SETTINGS = ("key", "has", "kind", "all_closed", "deadline", "scope", "name")
 
 
-def _settings_known(raw: Mapping[str, Any], known: tuple[str, ...], where: Where) -> None:
+def _settings_known(
+    raw: Mapping[str, Any], known: tuple[str, ...], where: Where, strict: bool
+) -> None:
     unknown = sorted(set(raw) - set(known))
-    if unknown:
+    if unknown and strict:
         raise TemplateError(
-            where, "tpl.unknown_settings", names=", ".join(unknown), known=", ".join(known)
+            where, "tpl.unknown_settings", names=Listed(unknown), known=Listed(known)
         )
 
 
@@ -225,14 +227,14 @@ def _date(raw: Any, where: Where) -> date:
     raise TemplateError(where, "tpl.not_a_date", value=repr(raw))
 
 
-def _item(raw: Any, phase: Phase, where: Where, index: int) -> Item:
+def _item(raw: Any, phase: Phase, where: Where, index: int, strict: bool) -> Item:
     if not isinstance(raw, Mapping):
         raise TemplateError((*where, Violation("tpl.item", n=index)), "tpl.item_not_table")
     key = raw.get("key")
     if not isinstance(key, str) or not key:
         raise TemplateError((*where, Violation("tpl.item", n=index)), "tpl.item_needs_key")
     where = (*where, Violation("tpl.item_key", n=index, key=key))
-    _settings_known(raw, ITEM_SETTINGS, where)
+    _settings_known(raw, ITEM_SETTINGS, where, strict)
     has, all_closed, kind = raw.get("has"), raw.get("all_closed"), raw.get("kind")
     if (has is None) == (all_closed is None):
         raise TemplateError(where, "tpl.has_or_all_closed")
@@ -243,7 +245,7 @@ def _item(raw: Any, phase: Phase, where: Where, index: int) -> Item:
             raise TemplateError(where, "tpl.has_needs_kind", has=has)
         if has == HAS_REVIEW and kind not in REVIEW_KINDS:
             raise TemplateError(
-                where, "tpl.unknown_review_kind", kind=repr(kind), known=", ".join(REVIEW_KINDS)
+                where, "tpl.unknown_review_kind", kind=repr(kind), known=Listed(REVIEW_KINDS)
             )
         if has == HAS_ACTIVITY and kind == SELF_CHOSEN:
             raise TemplateError(where, "tpl.self_chosen_item")
@@ -254,7 +256,7 @@ def _item(raw: Any, phase: Phase, where: Where, index: int) -> Item:
         raise TemplateError(where, "tpl.deadline_outside", deadline=deadline)
     scope = raw.get("scope", "all")
     if scope != "all" and scope not in UNIT_KINDS:
-        raise TemplateError(where, "tpl.bad_scope", value=repr(scope), known=", ".join(UNIT_KINDS))
+        raise TemplateError(where, "tpl.bad_scope", value=repr(scope), known=Listed(UNIT_KINDS))
     return Item(
         key=key,
         predicate=has or "all_closed",
@@ -266,14 +268,20 @@ def _item(raw: Any, phase: Phase, where: Where, index: int) -> Item:
     )
 
 
-def parse_template(data: Mapping[str, Any], source: Violation | str = "template") -> Template:
+def parse_template(
+    data: Mapping[str, Any], source: Violation | str = "template", *, strict: bool = True
+) -> Template:
     """Check a template mapping and build a :class:`Template`; a mistake raises
-    :class:`TemplateError`, naming ``source`` (its file, as a message) and the place."""
+    :class:`TemplateError`, naming ``source`` (its file, as a message) and the place.
+
+    ``strict``: also refuse what a template may not say but does no harm (a setting
+    unknown), as a campaign is planned on it; a template a store keeps is read
+    without (a later cxzy, stricter, still reads the stores planned before it)."""
     top: Where = (source if isinstance(source, Violation) else Violation("tpl.named", text=source),)
     key = data.get("key")
     if not isinstance(key, str) or not key:
         raise TemplateError(top, "tpl.missing_key")
-    _settings_known(data, TEMPLATE_SETTINGS, top)
+    _settings_known(data, TEMPLATE_SETTINGS, top, strict)
     timezone = data.get("timezone", "Asia/Shanghai")
     try:
         ZoneInfo(timezone)
@@ -294,7 +302,7 @@ def parse_template(data: Mapping[str, Any], source: Violation | str = "template"
         if not isinstance(raw, Mapping) or not isinstance(raw.get("key"), str):
             raise TemplateError((*top, Violation("tpl.phase", phase=index)), "tpl.phase_needs_key")
         where = (*top, Violation("tpl.phase", phase=raw["key"]))
-        _settings_known(raw, PHASE_SETTINGS, where)
+        _settings_known(raw, PHASE_SETTINGS, where, strict)
         start, end = _date(raw.get("start"), where), _date(raw.get("end"), where)
         if end < start:
             raise TemplateError(where, "tpl.ends_before_start", start=start, end=end)
@@ -308,7 +316,7 @@ def parse_template(data: Mapping[str, Any], source: Violation | str = "template"
         raw_items = raw.get("items")
         if not isinstance(raw_items, list) or not raw_items:
             raise TemplateError(where, "tpl.needs_items")
-        items = tuple(_item(r, phase, where, i) for i, r in enumerate(raw_items, 1))
+        items = tuple(_item(r, phase, where, i, strict) for i, r in enumerate(raw_items, 1))
         for item in items:
             if item.key in item_keys:
                 raise TemplateError(where, "tpl.item_twice", key=repr(item.key))
