@@ -1008,6 +1008,11 @@ def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
         checked = cxzy("import", "--dry-run", str(EVENTS / "demo.jsonl"), str(award))
         assert checked.returncode == 0, checked.stderr
         assert "would write 1 record, skip 544 already present" in checked.stdout
+        # said, as on PostgreSQL (after an upgrade, the copy's rebuild was said as the
+        # store's own: "rebuilding it from the log")
+        assert checked.stderr.startswith(
+            f"{copy} is read-only for you: checking against a temporary copy of it"
+        ), checked.stderr
         assert sorted(p.name for p in media.iterdir()) == ["store.sqlite3"]
         assert len(cxzy("log", "--format", "jsonl").stdout.splitlines()) == 544  # (unchanged)
     finally:
@@ -1149,3 +1154,21 @@ def test_events_removed_with_their_links_are_said_removed_not_rows_added(store, 
         db.execute("DELETE FROM cx_chain WHERE pos >= 543")
     assert main(["--store", str(store), "--lang", "en", "verify"]) == 1
     assert "events were removed from its end" in capsys.readouterr().err
+
+
+def test_each_sqlite_store_of_a_process_is_read_by_its_own_shape(demo_store, tmp_path):
+    """A new store (v15: cx_campaign keeps the template's text) read before an older
+    one in the same process: the older one was asked for the column it lacks, "no
+    such column: template_text", so `store copy` of an older read-only store into a
+    new file failed. What a recorder has seen of its store's shape is its own."""
+    older = tmp_path / "older.sqlite3"
+    shutil.copy(demo_store, older)
+    with closing(sqlite3.connect(older)) as db, db:
+        db.execute("ALTER TABLE cx_campaign DROP COLUMN template_text")
+    new = open_app(location(demo_store), read_only=True)
+    assert StatusQuery(new).campaign().template.key == "cxzy-2010"
+    old = open_app(location(older), read_only=True)
+    assert StatusQuery(old).campaign().template == StatusQuery(new).campaign().template
+    assert StatusQuery(old).status(date(2011, 3, 1)) == StatusQuery(new).status(date(2011, 3, 1))
+    new.close()
+    old.close()

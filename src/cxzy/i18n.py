@@ -659,10 +659,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "read_model_as_is": {
         "en": "this store's figures were made by an older cxzy (read model v{version}) and"
-        " may not be made anew by you: shown as they are (the log shows less) until a command"
+        " may not be made anew by you: shown as they are (without what this cxzy adds) until a command"
         " run by one who may write the store brings them up to date",
         "zh": "该数据库的统计数据由旧版 cxzy 生成(读模型 v{version}),而你无权重建:按原样显示"
-        "(日志显示的内容较少),待有写权限者运行一条命令后更新",
+        "(不含新版所加内容),待有写权限者运行一条命令后更新",
     },
     "rebuilding": {
         "en": "this store's read model is missing or from another version of cxzy: "

@@ -240,9 +240,15 @@ def _journal_mode(conn: Any, mode: str) -> bool:
 
 
 class CxzySQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
-    read_model = ReadModel(Dialect())
     position_column = "rowid"
     tracking_table_name = "tracking"  # eventsourcing's SQLite recorder's, by that name
+
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        # a read model of its own, as each PostgreSQL recorder has: what it has seen
+        # of its store's shape is this store's (one shared by every SQLite store of a
+        # process took a new copy's columns for an older source's: "no such column")
+        self.read_model = ReadModel(Dialect())
+        super().__init__(datastore, **kwargs)
 
     @property
     def events_select(self) -> str:

@@ -341,10 +341,13 @@ def _import(
 
 
 @contextmanager
-def _checked_against(location: StoreLocation, dry_run: bool) -> Iterator[StoreLocation]:
+def _checked_against(
+    location: StoreLocation, dry_run: bool, on_copy: Callable[[], None]
+) -> Iterator[StoreLocation]:
     """The store an import writes into: ``location``, or for a dry run, an empty
     store in memory when there is none (none is made), and a temporary copy when
-    this process may not write it (decision 155)."""
+    this process may not write it (decision 155; ``on_copy`` is told first: the
+    copy's rebuild, after an upgrade, was said as the store's own)."""
     if not dry_run:
         yield location
     elif location.kind == "postgresql":  # (cxzy's tables made by a dry run: a write)
@@ -353,6 +356,7 @@ def _checked_against(location: StoreLocation, dry_run: bool) -> Iterator[StoreLo
     elif not location.exists():
         yield StoreLocation("sqlite", ":memory:")  # check against an empty store, create none
     elif not writable(location.path):
+        on_copy()
         with snapshot(location) as copy:
             yield copy
     else:
@@ -399,15 +403,18 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
                     on_made=lambda: made.append(True),
                 )
 
+            def copying() -> None:
+                err.print(t("dry_run_copy", lang, store=location.display()), highlight=False)
+
             try:
-                with _checked_against(location, args.dry_run) as target:
+                with _checked_against(location, args.dry_run, copying) as target:
                     result = into(target)
             except Violation as refused:
                 # a dry run on a PostgreSQL store this role may only read (the office's
                 # reader checking a unit's file): against a copy of it, as on SQLite
                 if not (args.dry_run and refused.code == "store_read_only_role"):
                     raise
-                err.print(t("dry_run_copy", lang, store=location.display()), highlight=False)
+                copying()
                 with sqlite_copy(location) as copy:
                     result = into(copy)
     finally:
