@@ -2878,3 +2878,19 @@ async def test_k_at_a_records_recorded_time_says_its_import_was_under_way(store)
         assert datetime.fromisoformat(moment) == recorded, found
         held = datetime.fromisoformat(rest.removeprefix("committed at ").split(": ", 1)[0])
         assert held > recorded, found
+
+
+async def test_figures_read_as_they_are_are_said_in_the_dashboard(store):
+    """A store an older cxzy made, opened by one who may not make it anew: commands
+    say so on standard error, which the dashboard's screen hides until it closes."""
+    with sqlite3.connect(store) as db:
+        db.execute(
+            "UPDATE tracking SET application_name = 'cxzy-read-model-v13'"
+            " WHERE application_name LIKE 'cxzy-read-model-v%'"
+        )
+    db.close()
+    app = CxzyApp(open_app(location(store), read_only=True), lang="en", today=DAY, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert any("made by an older cxzy (read model v13)" in m for m in said), said

@@ -33,12 +33,14 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from cxzy.application.app import CampaignApp, open_when_there
 from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.application.history import LogQuery
+from cxzy.application.readmodel import VERSION
 from cxzy.application.status import UnitStatus
 from cxzy.application.store import connection_lost, is_store_failure, store_error
 from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.moments import any_day, known_at, spelled_as_day
 from cxzy.domain.template import Phase
 from cxzy.i18n import LABELS, t
+from cxzy.i18n import message as rule_message
 from cxzy.literal import visible
 from cxzy.tui.clock import ViewClock, shown_moment
 from cxzy.tui.collector import IdleCollector
@@ -215,6 +217,9 @@ class CxzyApp(App[None]):
         today = self.current_day()
         self.clock = ViewClock(today=today, as_of=today)
         self.push_screen(OverviewScreen())
+        if store.read_model_version < VERSION:  # (said on stderr too, behind the screen)
+            said = rule_message("read_model_as_is", self.lang, version=store.read_model_version)
+            self.notify(said, severity="warning", timeout=FAILURE_SECONDS)
         if self.live_updates:
             if store.pushes_changes:
                 self.listen()  # PostgreSQL: LISTEN/NOTIFY pushes every commit
