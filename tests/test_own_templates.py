@@ -293,3 +293,20 @@ def test_a_kept_template_is_read_without_what_planning_refuses_harmlessly(cli, f
         db.execute("UPDATE cx_campaign SET template_text = 'colour = \"red\"' || template_text")
     db.close()
     assert cli.status("2021-03-05") == before
+
+
+def test_the_workbook_of_a_store_without_a_campaign_says_whose_it_is(cli, folder, monkeypatch):
+    """`cxzy template` before the campaign is planned made the 2010 workbook, unsaid,
+    for an office about to plan its own campaign on its own template."""
+    res = cli.run("template", "--output", cli.tmp / "wb.xlsx")
+    assert res.code == 0, str(res)
+    assert (
+        "no campaign planned in the store yet: the workbook is for the built-in template"
+        " cxzy-2010; for a campaign on dangshi-2021, import its CampaignPlanned first"
+    ) in res.err, res.err
+    cli.ok_import(history())
+    res = cli.run("template", "--output", cli.tmp / "wb2.xlsx")
+    assert res.code == 0 and "no campaign planned" not in res.err, str(res)
+    monkeypatch.delenv("CXZY_TEMPLATES")
+    res = cli.run("template", "--output", cli.tmp / "wb3.xlsx", store=cli.tmp / "none.db")
+    assert res.code == 0 and "no campaign planned" not in res.err, str(res)

@@ -1875,6 +1875,12 @@ MESSAGES.update(
             "en": "no store at {store}: the workbook lists no unit codes (give --store to list them)",
             "zh": "{store} 处没有数据库:工作簿中不列单位代码(用 --store 指定数据库即可列出)",
         },
+        "template_builtin_workbook": {
+            "en": "no campaign planned in the store yet: the workbook is for the built-in"
+            " template {template}; for a campaign on {own}, import its CampaignPlanned first",
+            "zh": "库中尚未规划活动:工作簿按内置模板 {template} 生成;若活动用 {own},"
+            "请先导入其 CampaignPlanned 再生成工作簿",
+        },
         "template_without_named_store": {
             "en": "no store at {store}: the workbook lists no unit codes (the store that holds the units lists them: is it named right?)",
             "zh": "{store} 处没有数据库:工作簿中不列单位代码(存有各单位的数据库可列出代码:数据库是否写对?)",

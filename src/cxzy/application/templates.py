@@ -75,6 +75,14 @@ def template_names() -> list[str]:
     return sorted(names)
 
 
+def own_template_names() -> list[str]:
+    """The keys of an office's own templates (none of them a built-in key)."""
+    own: set[str] = set()
+    for folder in own_template_folders():
+        own |= _names_in(folder)
+    return sorted(own - _names_in(_builtin_folder()))
+
+
 def _is_file(file: Path) -> bool:
     """Whether the file is there; one that cannot even be looked at (a folder without
     the right to look in it) is said, naming it."""

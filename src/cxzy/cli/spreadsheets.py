@@ -24,12 +24,12 @@ from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, default_store_path
 from cxzy.application.summary import SummaryQuery
-from cxzy.application.templates import load_template
+from cxzy.application.templates import load_template, own_template_names
 from cxzy.cli.exits import EXIT_OK, unwritable
 from cxzy.cli.messages import say, say_known_nothing, say_under_way
 from cxzy.cli.progress import progress
 from cxzy.cli.usage import Once
-from cxzy.domain.errors import Violation
+from cxzy.domain.errors import Listed, Violation
 from cxzy.domain.registry import activity_kind_key, folded_code
 from cxzy.domain.template import SELF_CHOSEN, Template
 from cxzy.file_names import fits
@@ -272,6 +272,7 @@ def template_inputs(app: CampaignApp | None, lang: str) -> TemplateInputs:
         units=units,
         activity_kinds=kinds,
         phase_count=len(template.phases),
+        planned=info is not None,
     )
 
 
@@ -297,6 +298,10 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
     finally:
         if app is not None:
             app.close()
+    own = own_template_names()
+    if not inputs.planned and own:  # (an office about to plan its campaign on one)
+        said = t("template_builtin_workbook", args.lang, template=DEFAULT_TEMPLATE, own=Listed(own))
+        err.print(said, highlight=False)
     sheets = _written(args.output, lambda: write_template(path, inputs, args.lang))
     say(
         out,

@@ -60,6 +60,7 @@ class TemplateInputs:
     units: Sequence[tuple[str, str]]  # (code, name)
     activity_kinds: Sequence[tuple[str, str]]  # (code, words)
     phase_count: int = 4  # CampaignPlanned: columns for this many phase windows
+    planned: bool = True  # False: no campaign in the store yet (the built-in template's)
 
 
 @dataclass(frozen=True)
