@@ -310,3 +310,23 @@ def test_the_workbook_of_a_store_without_a_campaign_says_whose_it_is(cli, folder
     monkeypatch.delenv("CXZY_TEMPLATES")
     res = cli.run("template", "--output", cli.tmp / "wb3.xlsx", store=cli.tmp / "none.db")
     assert res.code == 0 and "no campaign planned" not in res.err, str(res)
+
+
+def test_the_store_gives_the_template_its_campaign_runs_on(cli, folder):
+    """What an auditor holds the figures to: the text the campaign was planned on,
+    not the file as it is now (edited since); a store that kept none says so."""
+    cli.ok_import(history())
+    (folder / "dangshi-2021.toml").write_text(
+        TEMPLATE.replace("end = 2021-06-30", "end = 2021-03-02"), encoding="utf-8"
+    )
+    res = cli.run("store", "template")
+    assert res.code == 0 and res.err == "", str(res)
+    assert res.out == TEMPLATE
+    with sqlite3.connect(cli.store) as db:  # as a store planned by an earlier cxzy
+        db.execute("UPDATE cx_campaign SET template_text = NULL")
+    db.close()
+    res = cli.run("store", "template")
+    assert res.code == 0 and "keeps no template text" in res.err, str(res)
+    assert res.out == (folder / "dangshi-2021.toml").read_text(encoding="utf-8")
+    empty = cli.run("store", "template", store=cli.tmp / "none.db")
+    assert empty.code == 1 and "Traceback" not in empty.err

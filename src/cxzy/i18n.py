@@ -1875,6 +1875,12 @@ MESSAGES.update(
             "en": "no store at {store}: the workbook lists no unit codes (give --store to list them)",
             "zh": "{store} 处没有数据库:工作簿中不列单位代码(用 --store 指定数据库即可列出)",
         },
+        "store_template_not_kept": {
+            "en": "this store keeps no template text (its campaign was planned before stores"
+            " kept it): it runs on the file of template {template}, as this cxzy finds it",
+            "zh": "该库未保存模板文本(活动规划于库开始保存模板之前):按本版 cxzy 找到的模板"
+            " {template} 的文件运行",
+        },
         "template_builtin_workbook": {
             "en": "no campaign planned in the store yet: the workbook is for the built-in"
             " template {template}; for a campaign on {own}, import its CampaignPlanned first",
@@ -2398,6 +2404,11 @@ LABELS.update(
             "zh": "由日志重新计算 --store 的统计数据(读模型),哈希链不变",
             "en": "make the figures (the read model) of --store again from its log; the hash "
             "chain is kept",
+        },
+        "cli.store_template": {
+            "zh": "打印 --store 的活动所依据的模板(TOML 文本,规划活动时库中保存的)",
+            "en": "print the template the campaign of --store runs on (its TOML text, as the"
+            " store kept it when the campaign was planned)",
         },
         "cli.store_copy": {
             "zh": "把 SRC 的全部事件复制到空的 DST(SQLite 文件或 postgresql:// 地址)",

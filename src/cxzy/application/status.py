@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import AfterPosition, KnownAt, read_after
 from cxzy.application.readmodel import ALL, late_clause
+from cxzy.application.templates import builtin_template, find_template
 from cxzy.application.totals import Figures, RunningTotals
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import iso_moment
@@ -177,6 +178,20 @@ class StatusQuery:
     def campaign(self) -> CampaignInfo:
         with self.app.snapshot() as c:
             return self._campaign_in(c)
+
+    def template_text(self) -> tuple[str, str, bool]:
+        """The text of the template the store's campaign runs on, with its key and
+        whether the store keeps it (decision 259); False: a campaign planned before
+        stores kept it, run on the built-in file of its key, as this cxzy has it."""
+        with self.app.snapshot() as c:
+            self._campaign_in(c)
+            row = self.app.read_model.campaign_row(c)
+        assert row is not None  # (the campaign is there)
+        key, text = row[1], row[4]
+        if text is not None:
+            return key, text, True
+        builtin = builtin_template(key)
+        return key, (builtin if builtin is not None else find_template(key)).text, False
 
     def _campaign_in(self, c: Any) -> CampaignInfo:
         """The store's campaign, read in ``c``; refused when it holds none."""

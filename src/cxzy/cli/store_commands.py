@@ -1,5 +1,6 @@
 """``cxzy store copy SRC DST``: move a whole store between SQLite and PostgreSQL;
-``cxzy store rebuild``: make a store's figures again from its log."""
+``cxzy store rebuild``: make a store's figures again from its log; ``cxzy store
+template``: the template its campaign runs on."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rich.console import Console
 
 from cxzy.application.app import open_app, open_reading
 from cxzy.application.copying import copy_store
+from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, failures_named, resolve_store
 from cxzy.cli.messages import say
 from cxzy.cli.progress import progress
@@ -33,11 +35,17 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
         "rebuild", help=t("cli.store_rebuild", lang), epilog=t("cli.store_exit", lang)
     )
     common(r, top=False, nested=True)
+    m = actions.add_parser(
+        "template", help=t("cli.store_template", lang), epilog=t("cli.shown_exit", lang)
+    )
+    common(m, top=False, nested=True)
 
 
 def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.store_action == "rebuild":
         return _rebuild(args, out, err)
+    if args.store_action == "template":
+        return _template(args, out, err)
     source, target = (
         resolve_store(args.source, named="SRC"),
         resolve_store(args.target, named="DST"),
@@ -101,6 +109,23 @@ def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
         with progress(err, t("progress_rebuilding", args.lang), head) as done:
             applied = app.rebuild_read_model(done)
     say(out, t("rebuilt", args.lang, events=applied, store=args.location.display()))
+    return 0
+
+
+def _template(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """The template the store's campaign runs on, as its text (decision 259): what an
+    auditor holds its figures to, and what the next campaign's file starts from."""
+    from cxzy.cli.main import open_to_read
+
+    app = open_to_read(args)
+    try:
+        with failures_named(args.location):
+            key, text, kept = StatusQuery(app).template_text()
+    finally:
+        app.close()
+    if not kept:
+        say(err, t("store_template_not_kept", args.lang, template=key))
+    out.file.write(text if text.endswith("\n") else f"{text}\n")
     return 0
 
 
