@@ -2894,3 +2894,40 @@ async def test_figures_read_as_they_are_are_said_in_the_dashboard(store):
         await settle(pilot)
         said = [n.message for n in app._notifications]
         assert any("made by an older cxzy (read model v13)" in m for m in said), said
+
+
+async def test_the_alerts_cursor_stays_on_its_alert_when_a_more_urgent_one_comes_in(store):
+    """An alert more urgent than the one chosen, come in live, moved every alert
+    below it down a row under a cursor that kept its row: Enter opened another unit."""
+    app = dashboard(store, today=date(2012, 11, 7), lang="en", live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AlertsPanel)
+        panel.focus()
+        panel.move_cursor(row=3)
+        await pilot.pause()
+        chosen = (panel.unit_at(3), panel.get_row_at(3)[3].plain)
+
+        def write() -> None:  # a commitment overdue for years: the most urgent
+            record = {
+                "type": "CommitmentMade",
+                "at": "2010-06-01T10:00:00+08:00",
+                "commitment": "C-LIVE-1",
+                "unit": "149",
+                "text": "年内完成",
+                "due": "2010-07-01",
+            }
+            assert Importer(open_app(location(store))).run([("live:1", record)]).written == 1
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and "C-LIVE-1" not in panel.get_row_at(0)[3].plain:
+            await pilot.pause(0.1)
+        assert "C-LIVE-1" in panel.get_row_at(0)[3].plain
+        row = panel.cursor_row
+        assert row == 4 and (panel.unit_at(row), panel.get_row_at(row)[3].plain) == chosen
+        await pilot.press("enter")
+        await settle(pilot)
+        assert chosen[0] is not None and f"({chosen[0]})" in screen_text(app)

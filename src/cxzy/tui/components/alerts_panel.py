@@ -31,6 +31,7 @@ class _Row:
     what: Text
     text: Text
     code: str | None  # the unit (Enter opens it); None for the count of the rest
+    key: str  # which alert it is, whatever its place (the cursor stays on it)
 
 
 class AlertsPanel(Table):
@@ -48,6 +49,7 @@ class AlertsPanel(Table):
         self._labels: list[str] = []
         self._laid_out: tuple[object, ...] = ()
         self.units: list[str | None] = []  # each row's unit, by place (Enter opens it)
+        self._keys: list[str] = []  # each row's alert, by place, as last filled
 
     def show(self, snapshot: Snapshot, lang: str) -> None:
         names = {u.unit: u.name for u in snapshot.report.units}
@@ -74,10 +76,12 @@ class AlertsPanel(Table):
             text.append_text(literal(f" {alert.text}"))
             name = names.get(alert.unit, alert.unit)
             what = Text(t(f"tui_alert_{alert.kind}", lang))
-            rows.append(_Row(Text(when, style=style), name, what, text, alert.unit))
+            key = f"{alert.kind}:{alert.code}"
+            rows.append(_Row(Text(when, style=style), name, what, text, alert.unit, key))
         more = snapshot.open_total - len(snapshot.alerts)
         if more > 0:
-            rows.append(_Row(Text(), "", Text(), Text(t("tui_more_open", lang, n=more)), None))
+            more_text = Text(t("tui_more_open", lang, n=more))
+            rows.append(_Row(Text(), "", Text(), more_text, None, "more"))
         missed_by_unit: dict[str, list[str]] = {}
         template = snapshot.report.template
         item_names = {i.key: i.name.get(lang, i.key) for p in template.phases for i in p.items}
@@ -87,7 +91,10 @@ class AlertsPanel(Table):
             )
         for unit, items in missed_by_unit.items():
             when, what = Text(t("missed", lang), style="red"), Text(t("tui_alert_missed", lang))
-            rows.append(_Row(when, names.get(unit, unit), what, Text(", ".join(items)), unit))
+            missed_row = _Row(
+                when, names.get(unit, unit), what, Text(", ".join(items)), unit, f"missed:{unit}"
+            )
+            rows.append(missed_row)
         self._rows = rows
         self._labels = [t(f"tui_col_{key}", lang) for key in COLUMNS]
         self.units = [row.code for row in rows]
@@ -126,7 +133,15 @@ class AlertsPanel(Table):
             (f"row-{n}", [row.when, cut(row.unit), row.what, row.text])
             for n, row in enumerate(rows)
         ]
+        # the alert under the cursor, to keep it there: an alert more urgent, come in
+        # live, moved the rest down a row, and Enter opened another unit than chosen
+        chosen = None
+        if (self.has_focus or self.cursor_row > 0) and self.cursor_row < len(self._keys):
+            chosen = self._keys[self.cursor_row]
         fill(self, list(zip(COLUMNS, labels, strict=True)), cells, max_width=TEXT_MAX)
+        self._keys = [row.key for row in rows]
+        if chosen in self._keys and self._keys.index(chosen) != self.cursor_row:
+            self.move_cursor(row=self._keys.index(chosen), animate=False)
         # fill's columns only grow (rows keep their place): here they are as wide as
         # what they show now, narrower too after a day with longer words
         changed = {
