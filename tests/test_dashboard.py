@@ -2931,3 +2931,53 @@ async def test_the_alerts_cursor_stays_on_its_alert_when_a_more_urgent_one_comes
         await pilot.press("enter")
         await settle(pilot)
         assert chosen[0] is not None and f"({chosen[0]})" in screen_text(app)
+
+
+async def test_a_units_screen_keeps_the_lines_read_when_a_record_comes_in_above(store):
+    """Scrolled down a unit's screen, a commitment come in live (its table, above,
+    grew a row and widened): the view kept its place, the lines read moved down."""
+    from textual.containers import VerticalScroll
+
+    from cxzy.tui.screens.unit import UnitScreen
+
+    def shown(screen: UnitScreen) -> list[str]:
+        """The body's lines as drawn at its width, by what they say (no rules)."""
+        body = screen.query_one("#body", Static)
+        console = Console(width=body.content_region.width, file=io.StringIO())
+        lines = console.render_lines(body.content, console.options)
+        said = ("".join(s.text for s in line) for line in lines)
+        return [" ".join(re.sub("[\u2500-\u257f]", " ", line).split()) for line in said]
+
+    app = dashboard(store, today=date(2012, 11, 7), lang="en", live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, UnitScreen)
+        view = screen.query_one(VerticalScroll)
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause(0.3)
+        top = round(view.scroll_y)
+        read = shown(screen)[top : top + 3]
+
+        def write() -> None:
+            record = {
+                "type": "CommitmentMade",
+                "at": "2012-11-06T10:00:00+08:00",
+                "commitment": "C-ZP-LIVE",
+                "unit": "ZP",
+                "text": "年底前完成区域地质调查报告的最后一项并报送上级",
+                "due": "2012-12-31",
+            }
+            assert Importer(open_app(location(store))).run([("live:1", record)]).written == 1
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any("C-ZP-LIVE" in x for x in shown(screen)):
+            await pilot.pause(0.1)
+        await pilot.pause(0.2)
+        now = round(view.scroll_y)
+        assert now > top and shown(screen)[now : now + 3] == read, (top, now)

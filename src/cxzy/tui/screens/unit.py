@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.cells import cell_len
@@ -121,6 +122,12 @@ def _standing(standing: Standing, lang: str) -> Text:
     return text
 
 
+#: Lines read at the top of a unit's screen that keep their place as it is updated
+ANCHOR_LINES = 3
+#: A table's lines and borders, left out where lines are compared by what they say
+_RULES = re.compile(r"[\u2500-\u257f]")
+
+
 class UnitScreen(Screen[None]):
     DEFAULT_CSS = """
     UnitScreen VerticalScroll { height: 1fr; padding: 0 1; }
@@ -132,6 +139,7 @@ class UnitScreen(Screen[None]):
         super().__init__()
         self.unit = unit
         self._shown: tuple[Snapshot, UnitDetail] | None = None  # laid out again on a resize
+        self._lines: list[str] = []  # the body's lines as last shown, as plain text
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
@@ -279,7 +287,34 @@ class UnitScreen(Screen[None]):
                 str(row.day), literal(leader), literal(row.summary), literal(row.by), late(row)
             )
         parts.append(_or_none(visits, lang))
-        self.query_one("#body", Static).update(Group(*parts))
+        self._update_in_place(Group(*parts))
+
+    def _update_in_place(self, body: Group) -> None:
+        """The body shown anew, the lines read at the top of the view kept there: a
+        record come in live above them (a table lists its latest first) moved them
+        down under a view that kept its place, the reader's line gone."""
+        static = self.query_one("#body", Static)
+        scroll = self.query_one(VerticalScroll)
+        width = static.content_region.width
+        static.update(body)
+        if not width:  # (not laid out yet)
+            self._lines = []
+            return
+        console = self.app.console
+        lines = [  # (what the line says: a table's columns widen when a row comes in)
+            " ".join(_RULES.sub(" ", "".join(segment.text for segment in line)).split())
+            for line in console.render_lines(body, console.options.update_width(width))
+        ]
+        top, before = round(scroll.scroll_y), self._lines
+        self._lines = lines
+        if top <= 0 or top >= len(before):  # (at the top: the newest in sight, as live)
+            return
+        seen = before[top : top + ANCHOR_LINES]
+        found = [n for n in range(len(lines)) if lines[n : n + len(seen)] == seen and n != top]
+        if found and lines[top : top + len(seen)] != seen:
+            nearest = min(found, key=lambda n: abs(n - top))
+            # (once the body is laid out anew: before, the view could not go so far)
+            self.call_after_refresh(scroll.scroll_to, y=nearest, animate=False)
 
     @staticmethod
     def _lives(title: str, lives: list[dict[str, Any]], lang: str) -> Table:
