@@ -2685,6 +2685,9 @@ async def test_a_store_deleted_then_made_again_is_said_then_shown(demo_store, tm
             f"the store's file {path} was deleted: showing the state before; "
             "a new store there will be shown"
         ]
+        await pilot.pause(0.2)  # the header says so too, once the notice is gone
+        header = plain(app.screen.query_one(HeaderBar))
+        assert "OFFLINE" in header and "LIVE" not in header, header
         part = tmp_path / "part.jsonl"
         part.write_text(
             "".join((EVENTS / "demo.jsonl").read_text(encoding="utf-8").splitlines(True)[:60]),
@@ -2702,6 +2705,8 @@ async def test_a_store_deleted_then_made_again_is_said_then_shown(demo_store, tm
         assert app.snapshot.head == written.position
         said = [str(n.message) for n in app._notifications]
         assert f"the store's file {path} was replaced: now showing the new one" in said
+        header = plain(app.screen.query_one(HeaderBar))
+        assert "LIVE" in header and "OFFLINE" not in header, header
 
 
 async def test_the_alerts_keep_when_and_unit_in_sight_when_scrolled(demo_store):

@@ -335,6 +335,8 @@ class CxzyApp(App[None]):
             return
         with self.store_reads():
             head = self.query_.head()
+            if not self.connected:  # (read again: what said it failed goes)
+                self.call_from_thread(setattr, self, "connected", True)
             if head != self.snapshot.head:
                 self.call_from_thread(self.load, self.clock)
 
@@ -354,6 +356,8 @@ class CxzyApp(App[None]):
                 self.call_from_thread(
                     self.notify, said, severity="warning", timeout=FAILURE_SECONDS
                 )
+                # (the header said LIVE over the state before, once the notice went)
+                self.call_from_thread(setattr, self, "connected", False)
             return True
         store = open_when_there(self.store.location)
         if store is None:  # (not a store, or not yet one)
@@ -373,6 +377,7 @@ class CxzyApp(App[None]):
         self._series_key = None
         if old is not None:
             self.set_timer(FAILURE_SECONDS, old.close)
+        self.connected = True  # (until a read of the new one fails)
         said = t("tui_store_replaced", self.lang, store=store.location.display())
         self.notify(said, timeout=FAILURE_SECONDS)
         self.load(self.clock)
@@ -392,6 +397,11 @@ class CxzyApp(App[None]):
             if self._stopping or not is_store_failure(error):
                 raise
             location = self.store.location if self.store is not None else None
+            # the header no longer says LIVE over the state before (a damaged file
+            # said so in a notice, then LIVE again; the poll's next good read says
+            # LIVE; PostgreSQL's listening says it, as the connection comes and goes)
+            if self.store is not None and not self.store.pushes_changes:
+                self.call_from_thread(setattr, self, "connected", False)
             if connection_lost(error):  # (the next read has a new connection)
                 said = t("tui_disconnected", self.lang)
             elif location is not None:
