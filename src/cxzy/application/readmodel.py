@@ -796,7 +796,8 @@ class ReadModel:
             self._run(cursor, statement, rows[name])
         totals.write()
         if rebuilt and rows["chain"]:
-            cursor.execute(self.dialect.sql(_CHAIN_REBUILT), {"value": utc_text(datetime.now(UTC))})
+            # by the store's clock, as every moment it keeps (PostgreSQL's, shared)
+            cursor.execute(self.dialect.sql(_CHAIN_REBUILT), {"value": utc_text(self.now(cursor))})
         return last_pos
 
     def mark_rebuilt(self, cursor: Any, first: int, last: int, at: str | None) -> None:
