@@ -301,8 +301,9 @@ def test_the_workbook_of_a_store_without_a_campaign_says_whose_it_is(cli, folder
     res = cli.run("template", "--output", cli.tmp / "wb.xlsx")
     assert res.code == 0, str(res)
     assert (
-        "no campaign planned in the store yet: the workbook is for the built-in template"
-        " cxzy-2010; for a campaign on dangshi-2021, import its CampaignPlanned first"
+        "no campaign planned yet: the workbook is for the built-in template cxzy-2010; to"
+        " make it for a template of your own (dangshi-2021), import the campaign's"
+        " CampaignPlanned first"
     ) in res.err, res.err
     cli.ok_import(history())
     res = cli.run("template", "--output", cli.tmp / "wb2.xlsx")

@@ -1169,6 +1169,7 @@ LABELS: dict[str, dict[str, str]] = {
     # -- the dashboard -------------------------------------------------------------
     "tui_live": {"zh": "实时", "en": "LIVE"},
     "tui_offline": {"zh": "连接中断", "en": "OFFLINE"},
+    "tui_store_gone": {"zh": "数据库已删除", "en": "STORE DELETED"},
     "tui_historical": {"zh": "历史视图", "en": "HISTORICAL VIEW"},
     "tui_past_day": {"zh": "回看 {day}", "en": "viewing {day}"},
     "tui_ahead": {"zh": "预看", "en": "AHEAD"},
@@ -1882,10 +1883,11 @@ MESSAGES.update(
             " {template} 的文件运行",
         },
         "template_builtin_workbook": {
-            "en": "no campaign planned in the store yet: the workbook is for the built-in"
-            " template {template}; for a campaign on {own}, import its CampaignPlanned first",
-            "zh": "库中尚未规划活动:工作簿按内置模板 {template} 生成;若活动用 {own},"
-            "请先导入其 CampaignPlanned 再生成工作簿",
+            "en": "no campaign planned yet: the workbook is for the built-in template"
+            " {template}; to make it for a template of your own ({own}), import the"
+            " campaign's CampaignPlanned first",
+            "zh": "尚未规划活动:工作簿按内置模板 {template} 生成;若要按自己的模板({own})"
+            "生成,请先导入该活动的 CampaignPlanned",
         },
         "template_without_named_store": {
             "en": "no store at {store}: the workbook lists no unit codes (the store that holds the units lists them: is it named right?)",

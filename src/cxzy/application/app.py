@@ -179,6 +179,12 @@ class CampaignApp(Application):
         return recorder.read_model_version() or 0
 
     @property
+    def read_as_is(self) -> bool:
+        """Whether the read model is an older cxzy's, read as it is (by one who may
+        not make it anew)."""
+        return self.read_model_version < VERSION
+
+    @property
     def read_model_current(self) -> bool:
         """Whether the read model has this version's figures (the running totals kept
         by week): an older one's are read row by row."""
@@ -670,7 +676,7 @@ def open_reading(
         if violation.code not in READ_ONLY:
             raise
     app = open_app(location, read_only=True)
-    if app.read_model_version < VERSION and on_as_is is not None:
+    if app.read_as_is and on_as_is is not None:
         on_as_is(app.read_model_version)
     return app
 

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from cxzy.application.app import CampaignApp
 from cxzy.application.known import AfterPosition, KnownAt, read_after
 from cxzy.application.readmodel import ALL, late_clause
-from cxzy.application.templates import builtin_template, find_template
+from cxzy.application.templates import unkept_template
 from cxzy.application.totals import Figures, RunningTotals
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import iso_moment
@@ -190,8 +190,7 @@ class StatusQuery:
         key, text = row[1], row[4]
         if text is not None:
             return key, text, True
-        builtin = builtin_template(key)
-        return key, (builtin if builtin is not None else find_template(key)).text, False
+        return key, unkept_template(key).text, False
 
     def _campaign_in(self, c: Any) -> CampaignInfo:
         """The store's campaign, read in ``c``; refused when it holds none."""

@@ -144,6 +144,14 @@ def find_template(key: str) -> TemplateSource:
     )
 
 
+def unkept_template(key: str) -> TemplateSource:
+    """The template of a campaign planned before stores kept their template's text:
+    the built-in one of its key, the only kind there was; else (a file put into the
+    package by hand) the file of its key, wherever it now is."""
+    builtin = builtin_template(key)
+    return builtin if builtin is not None else find_template(key)
+
+
 def load_template(key: str) -> Template:
     """The template named ``key`` (see :func:`find_template`)."""
     return find_template(key).template
@@ -174,8 +182,7 @@ def campaign_template(key: str, phases: str | None, text: str | None = None) -> 
     if text is not None:
         template = template_of_text(text, key, ("tpl.source_stored", key), strict=False)
     else:
-        builtin = builtin_template(key)
-        template = builtin.template if builtin is not None else load_template(key)
+        template = unkept_template(key).template
     if phases:
         windows = {
             p["key"]: (date.fromisoformat(p["start"]), date.fromisoformat(p["end"]))

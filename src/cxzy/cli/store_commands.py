@@ -125,7 +125,14 @@ def _template(args: argparse.Namespace, out: Console, err: Console) -> int:
         app.close()
     if not kept:
         say(err, t("store_template_not_kept", args.lang, template=key))
-    out.file.write(text if text.endswith("\n") else f"{text}\n")
+    text = text if text.endswith("\n") else f"{text}\n"
+    binary = getattr(out.file, "buffer", None)
+    if binary is None:
+        out.file.write(text)
+    else:  # the text as kept, in UTF-8 as TOML is, whatever the terminal's encoding
+        out.file.flush()
+        binary.write(text.encode("utf-8"))
+        binary.flush()
     return 0
 
 

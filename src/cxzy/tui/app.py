@@ -33,7 +33,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from cxzy.application.app import CampaignApp, open_when_there
 from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.application.history import LogQuery
-from cxzy.application.readmodel import VERSION
 from cxzy.application.status import UnitStatus
 from cxzy.application.store import connection_lost, is_store_failure, store_error
 from cxzy.domain.errors import Violation, os_reason
@@ -120,6 +119,8 @@ class CxzyApp(App[None]):
     )
     series: var[dict[str, list[float]] | None] = var(None, always_update=True)
     connected: var[bool] = var(True)
+    #: the SQLite file under the store's name deleted (the state before shown)
+    store_gone: var[bool] = var(False)
 
     def __init__(
         self,
@@ -217,7 +218,7 @@ class CxzyApp(App[None]):
         today = self.current_day()
         self.clock = ViewClock(today=today, as_of=today)
         self.push_screen(OverviewScreen())
-        if store.read_model_version < VERSION:  # (said on stderr too, behind the screen)
+        if store.read_as_is:  # (said on stderr too, behind the screen)
             said = rule_message("read_model_as_is", self.lang, version=store.read_model_version)
             self.notify(said, severity="warning", timeout=FAILURE_SECONDS)
         if self.live_updates:
@@ -335,8 +336,6 @@ class CxzyApp(App[None]):
             return
         with self.store_reads():
             head = self.query_.head()
-            if not self.connected:  # (read again: what said it failed goes)
-                self.call_from_thread(setattr, self, "connected", True)
             if head != self.snapshot.head:
                 self.call_from_thread(self.load, self.clock)
 
@@ -357,7 +356,7 @@ class CxzyApp(App[None]):
                     self.notify, said, severity="warning", timeout=FAILURE_SECONDS
                 )
                 # (the header said LIVE over the state before, once the notice went)
-                self.call_from_thread(setattr, self, "connected", False)
+                self.call_from_thread(setattr, self, "store_gone", True)
             return True
         store = open_when_there(self.store.location)
         if store is None:  # (not a store, or not yet one)
@@ -377,7 +376,7 @@ class CxzyApp(App[None]):
         self._series_key = None
         if old is not None:
             self.set_timer(FAILURE_SECONDS, old.close)
-        self.connected = True  # (until a read of the new one fails)
+        self.store_gone = False
         said = t("tui_store_replaced", self.lang, store=store.location.display())
         self.notify(said, timeout=FAILURE_SECONDS)
         self.load(self.clock)
@@ -397,11 +396,6 @@ class CxzyApp(App[None]):
             if self._stopping or not is_store_failure(error):
                 raise
             location = self.store.location if self.store is not None else None
-            # the header no longer says LIVE over the state before (a damaged file
-            # said so in a notice, then LIVE again; the poll's next good read says
-            # LIVE; PostgreSQL's listening says it, as the connection comes and goes)
-            if self.store is not None and not self.store.pushes_changes:
-                self.call_from_thread(setattr, self, "connected", False)
             if connection_lost(error):  # (the next read has a new connection)
                 said = t("tui_disconnected", self.lang)
             elif location is not None:

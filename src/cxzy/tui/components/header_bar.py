@@ -23,6 +23,8 @@ class HeaderBar(Static):
     _last: tuple[Snapshot, ViewClock, str] | None = None
     #: whether the store is reachable (a PostgreSQL connection lost: not "LIVE")
     connected = True
+    #: whether the store's file was deleted (the state before shown: not "LIVE")
+    store_gone = False
 
     def on_resize(self) -> None:
         if self._last is not None:  # the timeline's form depends on the width
@@ -32,6 +34,14 @@ class HeaderBar(Static):
     def on_mount(self) -> None:
         if hasattr(self.app, "connected"):  # (the dashboard's: told of each change)
             self.watch(self.app, "connected", self.show_connected)
+            self.watch(self.app, "store_gone", self.show_gone)
+
+    def show_gone(self, gone: bool) -> None:
+        """The store's file deleted, or one there again: the mode says so (it said
+        "LIVE" over the state before once the notice was gone)."""
+        self.store_gone = gone
+        if self._last is not None:
+            self.show(*self._last)
 
     def show_connected(self, connected: bool) -> None:
         """The store reachable again, or not: the mode says so (it said "LIVE" while
@@ -101,6 +111,8 @@ class HeaderBar(Static):
         elif clock.as_of != clock.today:
             badge(t("tui_historical", lang), "black on yellow")
             detail(t("tui_past_day", lang, day=clock.as_of.isoformat()), "yellow", repeats=True)
+        elif self.store_gone:
+            badge(t("tui_store_gone", lang), "white on red")
         elif not self.connected:
             badge(t("tui_offline", lang), "white on red")
         else:

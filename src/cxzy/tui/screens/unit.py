@@ -122,8 +122,6 @@ def _standing(standing: Standing, lang: str) -> Text:
     return text
 
 
-#: Lines read at the top of a unit's screen that keep their place as it is updated
-ANCHOR_LINES = 3
 #: A table's lines and borders, left out where lines are compared by what they say
 _RULES = re.compile(r"[\u2500-\u257f]")
 
@@ -139,7 +137,7 @@ class UnitScreen(Screen[None]):
         super().__init__()
         self.unit = unit
         self._shown: tuple[Snapshot, UnitDetail] | None = None  # laid out again on a resize
-        self._lines: list[str] = []  # the body's lines as last shown, as plain text
+        self._body: Group | None = None  # the body as last shown
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
@@ -292,29 +290,34 @@ class UnitScreen(Screen[None]):
     def _update_in_place(self, body: Group) -> None:
         """The body shown anew, the lines read at the top of the view kept there: a
         record come in live above them (a table lists its latest first) moved them
-        down under a view that kept its place, the reader's line gone."""
+        down under a view that kept its place, the reader's line gone. Both bodies
+        are drawn again to find them only when the view is scrolled down."""
         static = self.query_one("#body", Static)
         scroll = self.query_one(VerticalScroll)
-        width = static.content_region.width
+        before, self._body = self._body, body
+        top, width = round(scroll.scroll_y), static.content_region.width
         static.update(body)
-        if not width:  # (not laid out yet)
-            self._lines = []
+        if before is None or top <= 0 or not width:  # (at the top: the newest in sight)
             return
+        old, new = self._said(before, width), self._said(body, width)
+        # the first line in sight that says something said once, and says it once
+        # now: the view moves with it (two tables' headers say the same)
+        for n in range(top, min(top + scroll.size.height, len(old))):
+            line = old[n]
+            if line and old.count(line) == 1 and new.count(line) == 1:
+                moved = new.index(line) - (n - top)
+                if moved != top:  # (once laid out anew: before, it could not go so far)
+                    self.call_after_refresh(scroll.scroll_to, y=max(moved, 0), animate=False)
+                return
+
+    def _said(self, body: Group, width: int) -> list[str]:
+        """The body's lines at a width, by what they say: a table's rules and spaces
+        left out (its columns widen when a row comes in)."""
         console = self.app.console
-        lines = [  # (what the line says: a table's columns widen when a row comes in)
+        return [
             " ".join(_RULES.sub(" ", "".join(segment.text for segment in line)).split())
             for line in console.render_lines(body, console.options.update_width(width))
         ]
-        top, before = round(scroll.scroll_y), self._lines
-        self._lines = lines
-        if top <= 0 or top >= len(before):  # (at the top: the newest in sight, as live)
-            return
-        seen = before[top : top + ANCHOR_LINES]
-        found = [n for n in range(len(lines)) if lines[n : n + len(seen)] == seen and n != top]
-        if found and lines[top : top + len(seen)] != seen:
-            nearest = min(found, key=lambda n: abs(n - top))
-            # (once the body is laid out anew: before, the view could not go so far)
-            self.call_after_refresh(scroll.scroll_to, y=nearest, animate=False)
 
     @staticmethod
     def _lives(title: str, lives: list[dict[str, Any]], lang: str) -> Table:
