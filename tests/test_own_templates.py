@@ -3,6 +3,7 @@ plans a campaign in (decision 259)."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from importlib import resources
 
@@ -131,8 +132,8 @@ def test_a_broken_template_is_said_in_the_interfaces_language(cli, folder):
     assert res.code == 1 and not cli.store.exists()
     where = folder / "dangshi-2021.toml"
     said = (
-        f"活动模板有误:模板 {where}:阶段 practice,第 1 项(deeds):scope 须为 'all' 或"
-        "单位类型(bureau、team、institute、academy、company、office),却是 '队'"
+        f"活动模板有误:{where}:阶段 practice,第 1 项(deeds):scope 须为 'all' 或"
+        "单位类型(bureau、team、institute、academy、company、office),实为 '队'"
     )
     assert said in res.err, res.err
 
@@ -331,3 +332,97 @@ def test_the_store_gives_the_template_its_campaign_runs_on(cli, folder):
     assert res.out == (folder / "dangshi-2021.toml").read_text(encoding="utf-8")
     empty = cli.run("store", "template", store=cli.tmp / "none.db")
     assert empty.code == 1 and "Traceback" not in empty.err
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("DANGSHI-2021", "unknown template 'DANGSHI-2021': did you mean 'dangshi-2021'?"),
+        ("dangshi-2021.toml", "unknown template 'dangshi-2021.toml': did you mean 'dangshi-2021'?"),
+        ("../x", "'../x' is no template's key (letters, digits, '.', '_' and '-'; known:"),
+    ],
+)
+def test_a_key_mistyped_is_told_the_key_meant(cli, folder, key, said):
+    """A key in capitals, or a file's name, was told to make a file KEY.toml (a
+    `dangshi-2021.toml.toml`), and `../x` a file `../x.toml`."""
+    path, res = cli.imp([{**history()[0], "template": key}])
+    assert_refused(res, path, 1, re.escape(said))
+
+
+def test_a_template_that_is_no_file_is_said_so(cli, folder):
+    """A link to nothing (a drive not mounted) under the template's name: it was
+    "unknown", and listed as known."""
+    (folder / "dangshi-2021.toml").unlink()
+    (folder / "dangshi-2021.toml").symlink_to(folder / "gone" / "dangshi-2021.toml")
+    path, res = cli.imp(history()[:1])
+    assert_refused(
+        res,
+        path,
+        1,
+        re.escape(
+            f"template {folder / 'dangshi-2021.toml'}: not a file (a link to nothing, a drive"
+            " not mounted, a folder?)"
+        ),
+    )
+
+
+def test_a_templates_folder_that_is_none_is_named(cli, folder, monkeypatch):
+    """$CXZY_TEMPLATES naming the template's file itself: ignored, unsaid."""
+    monkeypatch.setenv("CXZY_TEMPLATES", str(folder / "dangshi-2021.toml"))
+    path, res = cli.imp(history()[:1])
+    assert_refused(
+        res,
+        path,
+        1,
+        re.escape(
+            f"unknown template 'dangshi-2021': $CXZY_TEMPLATES names"
+            f" {folder / 'dangshi-2021.toml'}, which is not a folder"
+        ),
+    )
+
+
+def test_a_kept_template_is_the_files_text_line_ends_and_all(cli, folder):
+    """Kept with its line ends made LF, the text no longer matched the office's
+    file: an auditor's checksum of it differed."""
+    (folder / "dangshi-2021.toml").write_bytes(TEMPLATE.replace("\n", "\r\n").encode("utf-8"))
+    cli.ok_import(history())
+    from cxzy.cli import main
+
+    assert main(["--store", str(cli.store), "store", "template"]) == 0
+    assert (
+        cli.capsys.readouterr().out.encode("utf-8") == (folder / "dangshi-2021.toml").read_bytes()
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            lambda text: text.replace("late_report_days = 3", "late_report_days = "),
+            "TOML 写法有误(第 4 行第 20 列):Invalid value",
+        ),
+        (
+            lambda text: text.replace("end = 2021-11-30", 'end = "2021-11-31"'),
+            "阶段 practice:end:'2021-11-31' 不是有效日期(YYYY-MM-DD)",
+        ),
+        (
+            lambda text: text.replace('key = "practice"\n', ""),
+            "第 2 个阶段:缺少 'key'",
+        ),
+    ],
+)
+def test_a_templates_mistake_says_where_in_chinese(cli, folder, change, said):
+    (folder / "dangshi-2021.toml").write_text(change(TEMPLATE), encoding="utf-8")
+    path = cli.write(history()[:1])
+    res = cli.run("import", path, lang="zh")
+    assert res.code == 1 and said in res.err, res.err
+
+
+def test_the_demo_refused_by_a_template_is_said_in_one_line(cli, folder):
+    """An office's cxzy-2010.toml in the way: its refusal, then 543 that followed."""
+    (folder / "cxzy-2010.toml").write_text(
+        TEMPLATE.replace('"dangshi-2021"', '"cxzy-2010"'), encoding="utf-8"
+    )
+    res = cli.run("demo", "--no-open")
+    assert res.code == 1 and len(res.err.splitlines()) == 1, res.err
+    assert "'cxzy-2010' is a built-in template's key" in res.err

@@ -106,8 +106,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "planned_after_campaign": {
         "en": "a campaign planned on {day}, after its last day ({last}, template '{template}'):"
         " name the template it runs on (template) or its phases' windows (phases)",
-        "zh": "活动计划于 {day},晚于其最后一天({last},模板 '{template}'):"
-        "请写明所用模板(template)或各阶段起止(phases)",
+        "zh": "活动规划于 {day},晚于模板 '{template}' 的最后一天 {last}:"
+        "请写明所用模板(template)或各阶段起止日期(phases)",
     },
     "weekday_mismatch": {
         "en": "field '{field}': '{value}': {day} is a {weekday}, not the day of the week written",
@@ -241,32 +241,42 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unknown_template": {
         "en": "unknown template '{template}' (known: {known}); a template of your own is a"
         " file {template}.toml in {folder}, or in a folder $CXZY_TEMPLATES names",
-        "zh": "未知模板 '{template}'(已有:{known});自己的模板是文件 {template}.toml,"
-        "放在 {folder},或 $CXZY_TEMPLATES 所指的文件夹",
+        "zh": "未知模板 '{template}'(已有:{known});自定义模板应为文件 {template}.toml,"
+        "放在 {folder} 或 $CXZY_TEMPLATES 所指的文件夹中",
     },
     # a campaign template's mistakes: where (its file, a phase, an item), then why
-    "tpl.source": {"en": "template {source}", "zh": "模板 {source}"},
-    "tpl.source_builtin": {"en": "template {source} (built in)", "zh": "内置模板 {source}"},
+    # (in Chinese after 活动模板有误: the file's path says what it is)
+    "tpl.source": {"en": "template {source}", "zh": "{source}"},
+    "tpl.source_builtin": {"en": "template {source} (built in)", "zh": "内置 {source}"},
     "tpl.source_stored": {
         "en": "template {source} (as the store keeps it)",
-        "zh": "库中保存的模板 {source}",
+        "zh": "数据库中保存的 {source}",
     },
     "tpl.named": {"en": "{text}", "zh": "{text}"},
     "tpl.phase": {"en": ": phase {phase}", "zh": ":阶段 {phase}"},
+    "tpl.phase_n": {"en": ": phase {n}", "zh": ":第 {n} 个阶段"},
     "tpl.item": {"en": ", item {n}", "zh": ",第 {n} 项"},
     "tpl.item_key": {"en": ", item {n} ({key})", "zh": ",第 {n} 项({key})"},
     "tpl.toml": {"en": "{detail}", "zh": "TOML 写法有误:{detail}"},
+    "tpl.toml_at": {
+        "en": "{detail} (at line {line}, column {column})",
+        "zh": "TOML 写法有误(第 {line} 行第 {column} 列):{detail}",
+    },
     "tpl.not_utf8": {"en": "not UTF-8 text", "zh": "不是 UTF-8 文本"},
+    "tpl.not_a_file": {
+        "en": "not a file (a link to nothing, a drive not mounted, a folder?)",
+        "zh": "不是文件(指向不存在之处的链接、未挂载的驱动器,还是文件夹?)",
+    },
     "tpl.unreadable": {"en": "cannot be read: {reason}", "zh": "无法读取:{reason}"},
     "tpl.key_mismatch": {
         "en": "key is {key}, expected '{expected}' (the file's name)",
-        "zh": "key 为 {key},应为 '{expected}'(与文件名相同)",
+        "zh": "key 为 {key},应为 '{expected}'(须与文件名相同)",
     },
     "tpl.builtin_key": {
         "en": "'{key}' is a built-in template's key: give yours a key of its own (its"
         " file's name and its key =), or take it out of the folder",
-        "zh": "'{key}' 是内置模板的 key:请给自己的模板另起 key(文件名与 key = 一致),"
-        "或将它移出该文件夹",
+        "zh": "'{key}' 是内置模板的 key:请给自己的模板另取一个 key(文件名须与 key 相同),"
+        "或将该文件移出此文件夹",
     },
     "tpl.unknown_settings": {
         "en": "unknown setting(s) {names} (known: {known})",
@@ -274,21 +284,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tpl.name_not_text": {
         "en": "name must be a string or a table of strings per language",
-        "zh": "名称须为文字,或按语言分列的文字表(zh、en)",
+        "zh": '名称须为一段文字,或按语言分写的表(如 {{ zh = "…", en = "…" }})',
     },
     "tpl.not_a_date": {
-        "en": "expected a date YYYY-MM-DD, got {value}",
-        "zh": "应为日期 YYYY-MM-DD,却是 {value}",
+        "en": "{setting}: expected a date YYYY-MM-DD, got {value}",
+        "zh": "{setting}:{value} 不是有效日期(YYYY-MM-DD)",
     },
-    "tpl.item_not_table": {"en": "an item must be a table", "zh": "事项须为一个表"},
-    "tpl.item_needs_key": {"en": "item needs a key", "zh": "事项缺少 key"},
+    "tpl.item_not_table": {
+        "en": "an item must be a table",
+        "zh": "事项须写成 {{ key = …, … }} 形式的表",
+    },
+    "tpl.item_needs_key": {"en": "item needs a key", "zh": "事项缺少 'key'"},
     "tpl.has_or_all_closed": {
         "en": "give exactly one of 'has' or 'all_closed'",
         "zh": "'has' 与 'all_closed' 须写且只写一个",
     },
     "tpl.bad_has": {
         "en": "'has' must be activity, review or public_commitment, got {value}",
-        "zh": "'has' 须为 activity、review 或 public_commitment,却是 {value}",
+        "zh": "'has' 须为 activity、review 或 public_commitment,实为 {value}",
     },
     "tpl.has_needs_kind": {
         "en": "'has = {has}' needs a 'kind'",
@@ -304,7 +317,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tpl.bad_all_closed": {
         "en": "'all_closed' must be rectifications or commitments, got {value}",
-        "zh": "'all_closed' 须为 rectifications 或 commitments,却是 {value}",
+        "zh": "'all_closed' 须为 rectifications 或 commitments,实为 {value}",
     },
     "tpl.deadline_outside": {
         "en": "deadline {deadline} lies outside the phase window",
@@ -312,7 +325,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tpl.bad_scope": {
         "en": "scope must be 'all' or a unit kind ({known}), got {value}",
-        "zh": "scope 须为 'all' 或单位类型({known}),却是 {value}",
+        "zh": "scope 须为 'all' 或单位类型({known}),实为 {value}",
     },
     "tpl.missing_key": {"en": "missing 'key'", "zh": "缺少 'key'"},
     "tpl.bad_timezone": {"en": "unknown time zone {value}", "zh": "未知时区 {value}"},
@@ -324,7 +337,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "needs at least one [[phases]] table",
         "zh": "至少需要一个 [[phases]] 表",
     },
-    "tpl.phase_needs_key": {"en": "needs a key", "zh": "缺少 key"},
+    "tpl.phase_needs_key": {"en": "needs a key", "zh": "缺少 'key'"},
     "tpl.ends_before_start": {
         "en": "ends ({end}) before it starts ({start})",
         "zh": "结束({end})早于开始({start})",
@@ -335,10 +348,25 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tpl.duplicate_phase": {"en": "duplicate phase key", "zh": "阶段 key 重复"},
     "tpl.needs_items": {"en": "needs a list of items", "zh": "需要事项列表 items"},
-    "tpl.item_twice": {"en": "item key {key} is used twice", "zh": "事项 key {key} 用了两次"},
+    "tpl.item_twice": {"en": "item key {key} is used twice", "zh": "事项 key {key} 重复"},
     "tpl.bad_activity_kinds": {
         "en": "activity_kinds must be a list of strings",
         "zh": "activity_kinds 须为文字列表",
+    },
+    "unknown_template_meant": {
+        "en": "unknown template '{template}': did you mean '{meant}'?",
+        "zh": "未知模板 '{template}':是否是指 '{meant}'?",
+    },
+    "unknown_template_env": {
+        "en": "unknown template '{template}': $CXZY_TEMPLATES names {folder}, which is not a"
+        " folder (a file's path, or a folder gone?)",
+        "zh": "未知模板 '{template}':$CXZY_TEMPLATES 所指的 {folder} 不是文件夹"
+        "(是文件路径,还是文件夹已不在?)",
+    },
+    "unknown_template_key": {
+        "en": "'{template}' is no template's key (letters, digits, '.', '_' and '-'; known:"
+        " {known})",
+        "zh": "'{template}' 不是模板的 key(只用字母、数字、'.'、'_' 和 '-';已有:{known})",
     },
     "bad_timezone": {"en": "unknown time zone '{timezone}'", "zh": "未知时区 '{timezone}'"},
     "unknown_unit": {
@@ -661,8 +689,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this store's figures were made by an older cxzy (read model v{version}) and"
         " may not be made anew by you: shown as they are (without what this cxzy adds) until a command"
         " run by one who may write the store brings them up to date",
-        "zh": "该数据库的统计数据由旧版 cxzy 生成(读模型 v{version}),而你无权重建:按原样显示"
-        "(不含新版所加内容),待有写权限者运行一条命令后更新",
+        "zh": "该数据库的统计数据由旧版 cxzy 生成(读模型 v{version}),你无权重建:按原样显示"
+        "(不含新版所加内容),待有写权限的人运行任一 cxzy 命令后即更新",
     },
     "rebuilding": {
         "en": "this store's read model is missing or from another version of cxzy: "
@@ -1145,7 +1173,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "progress_reading_log": {"zh": "读取日志", "en": "reading the log"},
     "demo_other_campaign": {
-        "zh": "{store} 已是活动 '{existing}' 的库;演示是另一个活动,请载入一个单独的库:"
+        "zh": "{store} 已是活动 '{existing}' 的数据库;演示是另一场活动,请载入单独的数据库:"
         "cxzy --store 演示.sqlite3 demo",
         "en": "{store} holds campaign '{existing}'; the demo is a campaign of its own: load it"
         " into a store of its own: cxzy --store demo.sqlite3 demo",
@@ -1878,16 +1906,17 @@ MESSAGES.update(
         },
         "store_template_not_kept": {
             "en": "this store keeps no template text (its campaign was planned before stores"
-            " kept it): it runs on the file of template {template}, as this cxzy finds it",
-            "zh": "该库未保存模板文本(活动规划于库开始保存模板之前):按本版 cxzy 找到的模板"
-            " {template} 的文件运行",
+            " kept it): its figures are worked out by the file of template {template} this"
+            " cxzy finds, printed here",
+            "zh": "该数据库未保存模板文本(规划活动时 cxzy 尚不在数据库中保存模板):统计按本版"
+            " cxzy 找到的模板 {template} 的文件计算,以下即该文件",
         },
         "template_builtin_workbook": {
             "en": "no campaign planned yet: the workbook is for the built-in template"
             " {template}; to make it for a template of your own ({own}), import the"
             " campaign's CampaignPlanned first",
-            "zh": "尚未规划活动:工作簿按内置模板 {template} 生成;若要按自己的模板({own})"
-            "生成,请先导入该活动的 CampaignPlanned",
+            "zh": "尚未规划活动:工作簿按内置模板 {template} 生成;若要按自定义模板({own})"
+            "生成,请先导入该活动的 CampaignPlanned 记录",
         },
         "template_without_named_store": {
             "en": "no store at {store}: the workbook lists no unit codes (the store that holds the units lists them: is it named right?)",
@@ -2365,6 +2394,10 @@ LABELS.update(
             "zh": "退出码:0 已载入(或早已载入);1 无法载入(数据库里是另一场活动等,原因写在标准错误),未写入任何内容;2 用法错误",
             "en": "exit status: 0 loaded (or loaded before); 1 not possible (the store holds another campaign, …: the reason on standard error), nothing written; 2 usage error",
         },
+        "cli.store_template_exit": {
+            "zh": "退出码:0 已输出;1 无法给出(没有数据库、尚未规划活动等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
+            "en": "exit status: 0 shown; 1 not possible (no store, no campaign planned, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
+        },
         "cli.store_exit": {
             "zh": "退出码:0 已完成;1 未完成,未写入任何内容(原因写在标准错误);2 用法错误",
             "en": "exit status: 0 done; 1 not done, nothing written (the reason on standard error); 2 usage error",
@@ -2399,8 +2432,9 @@ LABELS.update(
             "en": "print the log's position, head hash and time, as one line",
         },
         "cli.store_command": {
-            "zh": "管理数据库:把一个复制到另一个,或由日志重新计算统计数据",
-            "en": "manage stores: copy one into another, or make the figures again from the log",
+            "zh": "管理数据库:把一个复制到另一个,由日志重新计算统计数据,或打印活动所依据的模板",
+            "en": "manage stores: copy one into another, make the figures again from the log,"
+            " or print the template the campaign runs on",
         },
         "cli.store_rebuild": {
             "zh": "由日志重新计算 --store 的统计数据(读模型),哈希链不变",
@@ -2408,7 +2442,7 @@ LABELS.update(
             "chain is kept",
         },
         "cli.store_template": {
-            "zh": "打印 --store 的活动所依据的模板(TOML 文本,规划活动时库中保存的)",
+            "zh": "打印 --store 中活动所依据的模板:规划活动时数据库保存的 TOML 文本",
             "en": "print the template the campaign of --store runs on (its TOML text, as the"
             " store kept it when the campaign was planned)",
         },

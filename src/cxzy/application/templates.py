@@ -29,6 +29,8 @@ from cxzy.domain.errors import Listed, TemplateError, Violation, os_reason
 from cxzy.domain.template import Template, parse_template
 
 TEMPLATES_ENV = "CXZY_TEMPLATES"
+#: Where tomllib says a mistake is, after what it is
+_AT_LINE = re.compile(r"(.*) \(at line (\d+), column (\d+)\)", re.DOTALL)
 #: A template's key, as a file's name (``../x`` or a path is no key)
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -59,10 +61,16 @@ def _builtin_folder() -> Traversable:
 
 
 def _names_in(folder: Traversable) -> set[str]:
+    """The keys of the templates a folder holds: its files ``KEY.toml`` (a link to
+    nothing, a drive not mounted, is none: "unknown", listed as known)."""
     try:
         if not folder.is_dir():
             return set()
-        return {p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")}
+        return {
+            p.name.removesuffix(".toml")
+            for p in folder.iterdir()
+            if p.name.endswith(".toml") and p.is_file()
+        }
     except OSError:  # (a folder that cannot be read holds none we can name)
         return set()
 
@@ -99,7 +107,9 @@ def _is_file(file: Path) -> bool:
 def _read(file: Traversable, source: tuple[str, str]) -> str:
     named = Violation(source[0], source=source[1])
     try:
-        return file.read_text(encoding="utf-8-sig")  # (Notepad's mark at the start)
+        # the text as written, its line ends too (a store keeps it: an auditor's
+        # checksum of the file matches), but for Notepad's mark at the start
+        return file.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TemplateError((named,), "tpl.not_utf8") from None
     except OSError as error:
@@ -126,6 +136,9 @@ def find_template(key: str) -> TemplateSource:
     for folder in own_template_folders() if _KEY.fullmatch(key) else []:
         file = folder / f"{key}.toml"
         if not _is_file(file):
+            if os.path.lexists(file):  # a link to nothing (a drive not mounted), a folder
+                where = Violation("tpl.source", source=str(file))
+                raise TemplateError((where,), "tpl.not_a_file")
             continue
         source = ("tpl.source", str(file))
         if builtin is not None:  # (which would the campaign run on?)
@@ -136,11 +149,25 @@ def find_template(key: str) -> TemplateSource:
         return TemplateSource(template_of_text(text, key, source), text)
     if builtin is not None:
         return builtin
-    raise Violation(
-        "unknown_template",
-        template=key,
-        known=Listed(template_names()),
-        folder=str(user_templates_folder()),
+    raise _unknown(key)
+
+
+def _unknown(key: str) -> Violation:
+    """What is said of a key no template has: the key meant, when it is another's
+    but for case or a ``.toml`` (a file's name); a folder ``$CXZY_TEMPLATES`` names
+    that is none; else where a template of one's own goes."""
+    known = template_names()
+    meant = [k for k in known if k.casefold() == key.casefold().removesuffix(".toml")]
+    if meant:
+        return Violation("unknown_template_meant", template=key, meant=meant[0])
+    named = os.environ.get(TEMPLATES_ENV, "")
+    for folder in (Path(p).expanduser() for p in named.split(os.pathsep) if p):
+        if not folder.is_dir():  # (a file's path, a folder gone: it was ignored, unsaid)
+            return Violation("unknown_template_env", template=key, folder=str(folder))
+    if not _KEY.fullmatch(key):
+        return Violation("unknown_template_key", template=key, known=Listed(known))
+    return Violation(
+        "unknown_template", template=key, known=Listed(known), folder=str(user_templates_folder())
     )
 
 
@@ -167,6 +194,12 @@ def template_of_text(text: str, key: str, source: tuple[str, str], strict: bool 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        found = _AT_LINE.fullmatch(str(error))  # (tomllib's words are English: the place is not)
+        if found:
+            detail, line, column = found.groups()
+            raise TemplateError(
+                (where,), "tpl.toml_at", detail=detail, line=line, column=column
+            ) from None
         raise TemplateError((where,), "tpl.toml", detail=str(error)) from None
     template = parse_template(data, where, strict=strict)
     if template.key != key:

@@ -601,6 +601,8 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
             existing = first.params["existing"]
             store = args.location.display()
             say(err, t("demo_other_campaign", lang, store=store, existing=existing))
+        elif first.code == "template_broken":  # (an office's cxzy-2010.toml: the same)
+            say(err, f"{result.problems[0].where}: {first.render(lang)}")
         else:
             _report_problems(result, lang, err)
         return EXIT_REFUSED

@@ -36,7 +36,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     )
     common(r, top=False, nested=True)
     m = actions.add_parser(
-        "template", help=t("cli.store_template", lang), epilog=t("cli.shown_exit", lang)
+        "template", help=t("cli.store_template", lang), epilog=t("cli.store_template_exit", lang)
     )
     common(m, top=False, nested=True)
 

@@ -216,7 +216,7 @@ def _names(raw: Any, where: Where) -> Mapping[str, str]:
     return names
 
 
-def _date(raw: Any, where: Where) -> date:
+def _date(raw: Any, where: Where, setting: str) -> date:
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str):
@@ -224,7 +224,7 @@ def _date(raw: Any, where: Where) -> date:
             return date.fromisoformat(raw)
         except ValueError:
             pass
-    raise TemplateError(where, "tpl.not_a_date", value=repr(raw))
+    raise TemplateError(where, "tpl.not_a_date", setting=setting, value=repr(raw))
 
 
 def _item(raw: Any, phase: Phase, where: Where, index: int, strict: bool) -> Item:
@@ -251,7 +251,7 @@ def _item(raw: Any, phase: Phase, where: Where, index: int, strict: bool) -> Ite
             raise TemplateError(where, "tpl.self_chosen_item")
     elif all_closed not in (ALL_RECTIFICATIONS_CLOSED, ALL_COMMITMENTS_FULFILLED):
         raise TemplateError(where, "tpl.bad_all_closed", value=repr(all_closed))
-    deadline = _date(raw["deadline"], where) if "deadline" in raw else phase.end
+    deadline = _date(raw["deadline"], where, "deadline") if "deadline" in raw else phase.end
     if not phase.start <= deadline <= phase.end:
         raise TemplateError(where, "tpl.deadline_outside", deadline=deadline)
     scope = raw.get("scope", "all")
@@ -300,10 +300,10 @@ def parse_template(
     item_keys: set[str] = set()
     for index, raw in enumerate(raw_phases, start=1):
         if not isinstance(raw, Mapping) or not isinstance(raw.get("key"), str):
-            raise TemplateError((*top, Violation("tpl.phase", phase=index)), "tpl.phase_needs_key")
+            raise TemplateError((*top, Violation("tpl.phase_n", n=index)), "tpl.phase_needs_key")
         where = (*top, Violation("tpl.phase", phase=raw["key"]))
         _settings_known(raw, PHASE_SETTINGS, where, strict)
-        start, end = _date(raw.get("start"), where), _date(raw.get("end"), where)
+        start, end = _date(raw.get("start"), where, "start"), _date(raw.get("end"), where, "end")
         if end < start:
             raise TemplateError(where, "tpl.ends_before_start", start=start, end=end)
         if phases and start <= phases[-1].end:
