@@ -499,11 +499,7 @@ class _Check:
         return list(touched.collect_events())
 
     def _on_CampaignPlanned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
-        planned = self.registry.campaign
-        if planned is not None and planned.code == f["campaign"]:
-            raise Violation("entity_conflict", kind=Coded("field", "campaign"), key=planned.code)
-        if planned is not None:  # (said before its template is looked for)
-            raise Violation("second_campaign", campaign=f["campaign"], existing=planned.code)
+        self.registry.require_new_campaign(f["campaign"])  # (before its template is looked for)
         found = find_template(f["template"])
         template = found.template
         try:

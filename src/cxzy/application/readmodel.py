@@ -696,6 +696,9 @@ class ReadModel:
             )
             fact = None
             if type_ == "CampaignPlanned":
+                # the template's text as planned on (None: planned before stores
+                # kept it, decision 259; not a record's field)
+                template_text = getattr(event, "template_text", None)
                 phases = fields["phases"]
                 windows = (
                     None
@@ -715,11 +718,10 @@ class ReadModel:
                         "template": fields["template"],
                         "timezone": fields["timezone"],
                         "phases": windows,
-                        # (None: planned before stores kept it, decision 259)
-                        "template_text": getattr(event, "template_text", None),
+                        "template_text": template_text,
                     }
                 )
-                totals.planned(fields["template"], windows, getattr(event, "template_text", None))
+                totals.planned(fields["template"], windows, template_text)
             elif type_ in ("UnitRegistered", "UnitUpdated"):
                 rows["unit"].append(
                     {

@@ -75,37 +75,38 @@ def _names_in(folder: Traversable) -> set[str]:
         return set()
 
 
+def _own_names() -> set[str]:
+    return set().union(*(_names_in(folder) for folder in own_template_folders()))
+
+
 def template_names() -> list[str]:
     """The keys of every template found, each once."""
-    names = _names_in(_builtin_folder())
-    for folder in own_template_folders():
-        names |= _names_in(folder)
-    return sorted(names)
+    return sorted(_names_in(_builtin_folder()) | _own_names())
 
 
 def own_template_names() -> list[str]:
     """The keys of an office's own templates (none of them a built-in key)."""
-    own: set[str] = set()
-    for folder in own_template_folders():
-        own |= _names_in(folder)
-    return sorted(own - _names_in(_builtin_folder()))
+    return sorted(_own_names() - _names_in(_builtin_folder()))
 
 
-def _is_file(file: Path) -> bool:
+def _named(source: tuple[str, str]) -> Violation:
+    """A template's file as a message names it (``source``: the message's code and
+    its ``source``, a value that a cache can key on)."""
+    code, name = source
+    return Violation(code, source=name)
+
+
+def _is_file(file: Path, named: Violation) -> bool:
     """Whether the file is there; one that cannot even be looked at (a folder without
     the right to look in it) is said, naming it."""
     try:
         return file.is_file()
     except OSError as error:
-        raise TemplateError(
-            (Violation("tpl.source", source=str(file)),),
-            "tpl.unreadable",
-            reason=os_reason(error),
-        ) from None
+        raise TemplateError((named,), "tpl.unreadable", reason=os_reason(error)) from None
 
 
 def _read(file: Traversable, source: tuple[str, str]) -> str:
-    named = Violation(source[0], source=source[1])
+    named = _named(source)
     try:
         # the text as written, its line ends too (a store keeps it: an auditor's
         # checksum of the file matches), but for Notepad's mark at the start
@@ -135,16 +136,13 @@ def find_template(key: str) -> TemplateSource:
     builtin = builtin_template(key)
     for folder in own_template_folders() if _KEY.fullmatch(key) else []:
         file = folder / f"{key}.toml"
-        if not _is_file(file):
-            if os.path.lexists(file):  # a link to nothing (a drive not mounted), a folder
-                where = Violation("tpl.source", source=str(file))
-                raise TemplateError((where,), "tpl.not_a_file")
-            continue
         source = ("tpl.source", str(file))
+        if not _is_file(file, _named(source)):
+            if os.path.lexists(file):  # a link to nothing (a drive not mounted), a folder
+                raise TemplateError((_named(source),), "tpl.not_a_file")
+            continue
         if builtin is not None:  # (which would the campaign run on?)
-            raise TemplateError(
-                (Violation(source[0], source=source[1]),), "tpl.builtin_key", key=key
-            )
+            raise TemplateError((_named(source),), "tpl.builtin_key", key=key)
         text = _read(file, source)
         return TemplateSource(template_of_text(text, key, source), text)
     if builtin is not None:
@@ -189,8 +187,7 @@ def template_of_text(text: str, key: str, source: tuple[str, str], strict: bool 
     """A template's text parsed, its key held to ``key`` (its file's name, or the key
     a campaign names it by); ``source`` names it in messages (a message's code and
     its ``source``: a value, for the cache). ``strict``: see :func:`parse_template`."""
-    code, name = source
-    where = Violation(code, source=name)
+    where = _named(source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

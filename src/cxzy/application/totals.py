@@ -315,11 +315,14 @@ def cohorts_of(template: Template) -> Cohorts:
 def tracked_cohorts(model: ReadModel, cursor: Any) -> Cohorts:
     """The cohorts of the store's campaign (none before it is planned)."""
     row = model.campaign_row(cursor)
-    return _cohorts(*row[1:]) if row else {}
+    if row is None:
+        return {}
+    _, template, _, phases, text = row
+    return _cohorts(template, phases, text)
 
 
 @lru_cache(maxsize=16)
-def _cohorts(template: str, _zone: str, phases: str | None, text: str | None) -> Cohorts:
+def _cohorts(template: str, phases: str | None, text: str | None) -> Cohorts:
     return cohorts_of(campaign_template(template, phases, text))
 
 
@@ -415,7 +418,7 @@ class TotalsWriter:
     def planned(self, template: str, phases: str | None, text: str | None) -> None:
         """The campaign is planned (before any commitment: the registry's rule):
         its cohorts are kept from now on."""
-        self.cohorts = cohorts_of(campaign_template(template, phases, text))
+        self.cohorts = _cohorts(template, phases, text)
 
     def _in_cohorts(self, life: Life, day: str, column: str) -> None:
         """A change to the cohorts a commitment or rectification belongs to. Their

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from cxzy.domain.errors import Choices, Violation
+from cxzy.domain.errors import Choices, Coded, Violation
 from cxzy.domain.template import SELF_CHOSEN, Template
 
 
@@ -37,12 +37,20 @@ class Registry:
             raise Violation("no_campaign")
         return self.campaign
 
+    def require_new_campaign(self, code: str) -> None:
+        """A campaign ``code`` may be planned: the store holds none yet (the same one
+        planned again with other content is a conflict; another is a second one)."""
+        if self.campaign is None:
+            return
+        if self.campaign.code == code:
+            raise Violation("entity_conflict", kind=Coded("field", "campaign"), key=code)
+        raise Violation("second_campaign", campaign=code, existing=self.campaign.code)
+
     def plan_campaign(self, info: CampaignInfo, day: date) -> None:
         """A campaign planned on ``day``: the store's one, and not after its own last
         day (a 2019 campaign that left out its template ran on the 2010 one's
         windows, every item missed years before it was planned)."""
-        if self.campaign is not None and self.campaign.code != info.code:
-            raise Violation("second_campaign", campaign=info.code, existing=self.campaign.code)
+        self.require_new_campaign(info.code)
         last = info.template.last_day
         if day > last:
             raise Violation(

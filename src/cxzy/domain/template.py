@@ -198,8 +198,8 @@ ITEM_SETTINGS = ("key", "has", "kind", "all_closed", "deadline", "scope", "name"
 def _settings_known(
     raw: Mapping[str, Any], known: tuple[str, ...], where: Where, strict: bool
 ) -> None:
-    unknown = sorted(set(raw) - set(known))
-    if unknown and strict:
+    unknown = sorted(set(raw) - set(known)) if strict else []
+    if unknown:
         raise TemplateError(
             where, "tpl.unknown_settings", names=Listed(unknown), known=Listed(known)
         )

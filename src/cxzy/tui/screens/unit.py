@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from rich.cells import cell_len
@@ -300,11 +301,12 @@ class UnitScreen(Screen[None]):
         if before is None or top <= 0 or not width:  # (at the top: the newest in sight)
             return
         old, new = self._said(before, width), self._said(body, width)
+        said_before, said_now = Counter(old), Counter(new)
         # the first line in sight that says something said once, and says it once
         # now: the view moves with it (two tables' headers say the same)
         for n in range(top, min(top + scroll.size.height, len(old))):
             line = old[n]
-            if line and old.count(line) == 1 and new.count(line) == 1:
+            if line and said_before[line] == 1 and said_now[line] == 1:
                 moved = new.index(line) - (n - top)
                 if moved != top:  # (once laid out anew: before, it could not go so far)
                     self.call_after_refresh(scroll.scroll_to, y=max(moved, 0), animate=False)
