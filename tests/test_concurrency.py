@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -126,7 +127,8 @@ def test_commands_opened_while_an_import_writes_read_at_once_and_a_second_import
     assert second.returncode == 0, err
     # said while it waited (it waited silently: 30 s, then "held too long")
     assert err.startswith(
-        "another import is writing into the store: waiting for it (at most 30 s)"
+        "another program is writing into the store (an import, a rebuild…): "
+        "waiting for it (at most 30 s)"
     ), err
     assert open_app(StoreLocation("sqlite", str(store)), read_only=True).head() == before + 1
 
@@ -177,3 +179,46 @@ def test_an_import_told_to_wait_twice_says_so_once(tmp_path, capsys, monkeypatch
     assert main(["--store", str(tmp_path / "s.db"), "--lang", "en", "import", str(demo)]) == 0
     err = capsys.readouterr().err
     assert err.count("waiting for it") == 1, err
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_an_import_waiting_for_the_lock_stops_at_once_when_told(store, tmp_path, signum, code):
+    """Ctrl-C or SIGTERM while another writer holds the lock: SQLite's wait was one
+    call into C, and the import stopped only once the lock was let go, up to 30 s
+    later (a `timeout` or a service manager waited on it as long)."""
+    extra = tmp_path / "one.jsonl"
+    record = {"type": "ActivityHeld", "id": "told-1", "at": "2012-11-08", "unit": "ZP"}
+    extra.write_text(json.dumps({**record, "kind": "study", "title": "学习"}) + "\n")
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        waiting = _cxzy(store, "import", str(extra))
+        assert waiting.stderr is not None
+        assert "waiting for it" in waiting.stderr.readline()  # (now in its wait)
+        waiting.send_signal(signum)
+        _out, err = waiting.communicate(timeout=5)  # the lock still held
+        assert waiting.returncode == code, err
+        assert "nothing was written" in err, err
+    finally:
+        holder.rollback()
+        holder.close()
+    assert open_app(StoreLocation("sqlite", str(store)), read_only=True).head() == 544
+
+
+def test_a_rebuild_says_it_waits_for_another_writer(store):
+    """(A rebuild, or a copy into a store, waited 30 s unsaid, then blamed "another
+    import" for holding the store.)"""
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        rebuild = _cxzy(store, "store", "rebuild")
+        assert rebuild.stderr is not None
+        said = rebuild.stderr.readline()
+        assert said.startswith("another program is writing into the store"), said
+        assert rebuild.poll() is None  # waiting
+    finally:
+        holder.rollback()
+        holder.close()
+    out, err = rebuild.communicate(timeout=30)
+    assert rebuild.returncode == 0, err
+    assert "made again from the log's 544 events" in out

@@ -726,6 +726,35 @@ def test_an_import_whose_summary_cannot_be_printed_says_it_was_written_and_exits
     assert proc.returncode == 0
 
 
+@pytest.mark.parametrize(
+    ("args", "done"),
+    [
+        (("store", "copy", "{store}", "{dir}/copy.db"), "copied 544 events from"),
+        (("export", "ledger", "--output", "{dir}/ledger.xlsx"), "ledger as of 2012-11-07 written"),
+        (("report", "--output", "{dir}/report.md"), "report as of 2012-11-07 written"),
+        (("store", "rebuild"), "the figures of"),
+    ],
+)
+def test_work_done_whose_summary_cannot_be_printed_exits_0(tmp_path, args, done):
+    """As an import does (above): a copy made, a ledger written, whose one line could
+    not be printed, exited 74; a script that tried again found the copy's target "not
+    empty", or took the ledger for not written."""
+    from conftest import load_demo_into
+
+    store = load_demo_into(tmp_path / "demo.db")
+    argv = [a.format(store=store, dir=tmp_path) for a in args]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "cxzy", "--lang", "en", "--store", str(store), *argv,
+             *(["--as-of", "2012-11-07"] if args[0] in ("export", "report") else [])],
+            stdout=full, stderr=subprocess.PIPE, text=True, env=subprocess_env(), timeout=120,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    said = proc.stderr.splitlines()
+    assert said[-2] == "cannot write the standard output: no space left on the disk", said
+    assert said[-1].startswith(done), said
+
+
 def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
     """`--store "$STORE"` with STORE unset imported into the per-user store."""
     env = subprocess_env(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"))

@@ -165,8 +165,8 @@ parts = []
 
 def writestr(self, name, data, *args, **kwargs):
     parts.append(name)
-    if len(parts) == 3:  # a few parts into the file: `kill PID`
-        os.kill(os.getpid(), signal.SIGTERM)
+    if len(parts) == 3:  # a few parts into the file: `kill PID`, or the terminal gone
+        os.kill(os.getpid(), getattr(signal, os.environ["SIGNAL"]))
     return real_writestr(self, name, data, *args, **kwargs)
 
 zipfile.ZipFile.writestr = writestr
@@ -174,22 +174,26 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_sigterm_while_a_ledger_is_written_keeps_the_old_file_and_says_so(demo_store, tmp_path):
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_sigterm_while_a_ledger_is_written_keeps_the_old_file_and_says_so(
+    demo_store, tmp_path, name
+):
     """`kill` (a service manager, a scheduled job's timeout) stopped the process where
-    it stood: a `.part` file was left beside the ledger, and nothing was said."""
+    it stood: a `.part` file was left beside the ledger, and nothing was said. So did
+    SIGHUP (an SSH session dropped), until it was taken as SIGTERM is."""
     target = tmp_path / "专项台帐.xlsx"
     target.write_bytes(b"the ledger handed in last week")
     args = ["--store", str(demo_store), "export", "ledger", "--force", "--output", target.name]
     proc = subprocess.run(
         [sys.executable, "-c", _TERMINATED_WHILE_WRITING, *args],
-        env=subprocess_env(),
+        env=subprocess_env(SIGNAL=name),
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert proc.returncode == 128 + signal.SIGTERM, (proc.returncode, proc.stderr)
-    assert proc.stderr.strip() == "收到终止信号(SIGTERM)已停止,未写入任何内容", proc.stderr
+    assert proc.returncode == 128 + getattr(signal, name), (proc.returncode, proc.stderr)
+    assert proc.stderr.strip() == f"收到终止信号({name})已停止,未写入任何内容", proc.stderr
     assert target.read_bytes() == b"the ledger handed in last week"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no part file left
 

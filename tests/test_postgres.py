@@ -628,12 +628,14 @@ def test_an_import_gives_up_on_a_lock_held_too_long(pg, server, capsys, monkeypa
         code, out, err = cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))
         waited = time.monotonic() - started
         holder.rollback()
-    assert code == 1 and "another import has held the store" in err and "for too long" in err, (
+    assert code == 1 and "another program has held the store" in err and "for too long" in err, (
         out + err
     )
     assert waited < 20
     # said at once, while it waited (silent for 30 s, then "held too long")
-    assert err.startswith("another import is writing into the store: waiting for it"), err
+    assert err.startswith(
+        "another program is writing into the store (an import, a rebuild…): waiting for it"
+    ), err
 
 
 async def _wait(pilot, condition, seconds: float) -> bool:

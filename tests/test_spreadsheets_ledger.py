@@ -129,10 +129,22 @@ def test_promise_keeping_rate_per_unit(book):
     sheet = book["承诺兑现率"]
     assert rows(sheet) == [
         ("JU", "局机关", 1, 0, 0, 0, 1, 0, None, None),
-        ("145", "一四五队", 3, 1, 1, 1, 0, 1, 0.6667, 0.3333),
-        ("合计", None, 4, 1, 1, 1, 1, 1, 0.6667, 0.3333),
+        ("145", "一四五队", 3, 1, 1, 1, 0, 1, 2 / 3, 1 / 3),
+        ("合计", None, 4, 1, 1, 1, 1, 1, 2 / 3, 1 / 3),
     ]
-    assert sheet["I3"].number_format == "0.0%"
+    assert sheet["I3"].number_format == "0.0%"  # (rounded once, where it is shown)
+
+
+def test_a_rate_is_rounded_once_as_the_report_rounds_it(cli, demo_store, tmp_path):
+    """15 of 19 kept on time is 78.9 %: the ledger rounded it to four places, then
+    to one (79.0 %), where the report and the rule say 78.9 % (the demo's 合计 on
+    2011-12-15)."""
+    folder = tmp_path / "ledger"
+    args = ("export", "ledger", "--as-of", "2011-12-15", "--format", "csv", "--output", folder)
+    assert cli.run(*args, store=demo_store).code == 0
+    with (folder / "keeping.csv").open(encoding="utf-8-sig", newline="") as handle:
+        total = list(csv.reader(handle))[-1]
+    assert total[2:] == ["30", "15", "3", "1", "11", "1", "94.7%", "78.9%"]
 
 
 def test_the_total_row_stays_out_of_the_filter_and_is_bold(book):

@@ -641,13 +641,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the store held no record yet at {moment}",
     },
     "store_waiting": {
-        "zh": "另一个导入正在写入数据库,等它完成(最多 {seconds} 秒)……",
-        "en": "another import is writing into the store: waiting for it (at most {seconds} s)…",
+        "zh": "另一个程序正在写入数据库(导入、重建等),等它完成(最多 {seconds} 秒)……",
+        "en": "another program is writing into the store (an import, a rebuild…): "
+        "waiting for it (at most {seconds} s)…",
     },
     "store_busy": {
-        "en": "another import has held the store {store} for too long; nothing was written, "
+        "en": "another program has held the store {store} for too long; nothing was written, "
         "try again",
-        "zh": "另一个导入占用数据库 {store} 时间过长,本次未写入任何内容,请稍后重试",
+        "zh": "另一个程序占用数据库 {store} 时间过长,本次未写入任何内容,请稍后重试",
     },
     "store_failed": {"en": "the store failed: {reason}", "zh": "数据库出错:{reason}"},
     "template_broken": {"en": "broken campaign template: {reason}", "zh": "活动模板有误:{reason}"},
@@ -670,20 +671,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
     "interrupted_showing": {"en": "interrupted", "zh": "已中断"},
     "terminated_showing": {
-        "en": "stopped by a signal (SIGTERM)",
-        "zh": "收到终止信号(SIGTERM)已停止",
+        "en": "stopped by a signal ({signal})",
+        "zh": "收到终止信号({signal})已停止",
     },
     "interrupted_after": {
         "en": "interrupted after the writing was done and committed (log position {position}); nothing is half written",
         "zh": "已中断,但此前的写入已完成并提交(日志位置 {position});没有写了一半的内容",
     },
     "terminated_after": {
-        "en": "stopped by a signal (SIGTERM) after the writing was done and committed (log position {position}); nothing is half written",
-        "zh": "收到终止信号(SIGTERM)已停止,但此前的写入已完成并提交(日志位置 {position});没有写了一半的内容",
+        "en": "stopped by a signal ({signal}) after the writing was done and committed (log position {position}); nothing is half written",
+        "zh": "收到终止信号({signal})已停止,但此前的写入已完成并提交(日志位置 {position});没有写了一半的内容",
     },
     "terminated": {
-        "en": "stopped by a signal (SIGTERM); nothing was written",
-        "zh": "收到终止信号(SIGTERM)已停止,未写入任何内容",
+        "en": "stopped by a signal ({signal}); nothing was written",
+        "zh": "收到终止信号({signal})已停止,未写入任何内容",
     },
     "read_model_as_is": {
         "en": "this store's figures were made by an older cxzy (read model v{version}) and"
@@ -1226,8 +1227,8 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_stage_after": {"zh": "活动已结束", "en": "campaign over"},
     "tui_totals": {
         # (a no-break space keeps each count beside its name when the bar is broken)
-        "zh": "单位完成/落后:{phases}  承诺逾期\u00a0{c_overdue}  整改事项 未销号\u00a0{r_open} 逾期\u00a0{r_overdue} 督办\u00a0{r_sup} 升级\u00a0{r_esc}",
-        "en": "units done/behind: {phases}  commitments overdue\u00a0{c_overdue}  rectifications open\u00a0{r_open} overdue\u00a0{r_overdue} supervised\u00a0{r_sup} escalated\u00a0{r_esc}",
+        "zh": "单位完成(含逾期)/落后:{phases}  承诺逾期\u00a0{c_overdue}  整改事项 未销号\u00a0{r_open} 逾期\u00a0{r_overdue} 督办\u00a0{r_sup} 升级\u00a0{r_esc}",
+        "en": "units done (incl. late)/behind: {phases}  commitments overdue\u00a0{c_overdue}  rectifications open\u00a0{r_open} overdue\u00a0{r_overdue} supervised\u00a0{r_sup} escalated\u00a0{r_esc}",
     },
     "tui_col_when": {"zh": "期限", "en": "when"},
     "tui_col_what": {"zh": "事项", "en": "what"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -201,11 +202,11 @@ class _ImmediateTransaction(SQLiteTransaction):
     def __enter__(self) -> SQLiteCursor:
         cursor = self.connection.cursor()
         try:
+            if _begin_at_once(cursor):
+                return cursor
             if self.on_wait is not None:
-                if _begin_at_once(cursor):
-                    return cursor
                 self.on_wait()  # (another writer holds the lock: said, then waited for)
-            cursor.execute("BEGIN IMMEDIATE")
+            _begin_waiting(cursor)
         except sqlite3.OperationalError as error:
             raise OperationalError(error) from error
         return cursor
@@ -220,14 +221,39 @@ def _begin_at_once(cursor: Any) -> bool:
         cursor.execute("BEGIN IMMEDIATE")
         return True
     except sqlite3.OperationalError as error:
-        if "locked" not in str(error) and "busy" not in str(error):
+        if not _locked(error):
             raise
         return False
     finally:
         cursor.execute(f"PRAGMA busy_timeout = {int(waits)}")
 
 
+def _begin_waiting(cursor: Any) -> None:
+    """BEGIN IMMEDIATE within the connection's busy timeout, tried a slice at a
+    time: SQLite's own wait is one call into C, and Ctrl-C or SIGTERM was acted on
+    only once the other writer let go, up to 30 s later."""
+    cursor.execute("PRAGMA busy_timeout")
+    (waits,) = cursor.fetchone()
+    deadline = time.monotonic() + waits / 1000
+    cursor.execute(f"PRAGMA busy_timeout = {WAIT_SLICE_MS}")
+    try:
+        while True:
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not _locked(error) or time.monotonic() >= deadline:
+                    raise
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {int(waits)}")
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
 AT_ONCE_MS = 200  # a lock not had by then is another writer's: said, then waited for
+WAIT_SLICE_MS = 200  # then waited for this long at a time, a signal acted on between
 
 
 def _journal_mode(conn: Any, mode: str) -> bool:

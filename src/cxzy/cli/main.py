@@ -36,10 +36,8 @@ from cxzy.application.app import (
 from cxzy.application.copying import sqlite_copy
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
-from cxzy.application.recorders import ON_WAIT
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import (
-    WRITE_WAIT_SECONDS,
     StoreLocation,
     check_postgres_store,
     may_write,
@@ -58,10 +56,10 @@ from cxzy.cli.exits import (
     OutputFailed,
 )
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
-from cxzy.cli.messages import say, say_known_nothing, say_under_way
+from cxzy.cli.messages import say, say_done, say_known_nothing, say_under_way
 from cxzy.cli.progress import is_terminal, progress
 from cxzy.cli.usage import Once, Parser, given_twice, lang_in, speaking
-from cxzy.cli.writing import write_into
+from cxzy.cli.writing import waiting_said, write_into
 from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.jsontext import storable
 from cxzy.domain.moments import known_at, typed_day
@@ -378,47 +376,34 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     # a new file: said, so that a mistyped --store is not taken for the office's store
     # (by the import that made it: another made at the same moment imported into it)
     made: list[bool] = []
-    said_waiting: list[bool] = []
+    with waiting_said(err, lang), _spooled(args.files) as files:
 
-    def waiting() -> None:  # (it waited silently, then gave up after 30 s)
-        if said_waiting:  # (once: an import behind several others was told twice)
-            return
-        said_waiting.append(True)
-        with contextlib.suppress(OSError):
-            err.print(t("store_waiting", lang, seconds=WRITE_WAIT_SECONDS), highlight=False)
+        def into(target: StoreLocation) -> ImportResult:
+            return write_into(
+                target,
+                lambda app: _import(app, files, args.dry_run, lang, err, encoding),
+                # (a file of no records makes no empty store: a dashboard waiting
+                # there said "no store yet" beside the file it made)
+                kept=lambda result: result.ok and result.written > 0,
+                on_rebuild=args.on_rebuild,
+                args=args,
+                on_made=lambda: made.append(True),
+            )
 
-    told = ON_WAIT.set(waiting)  # from the store's opening on (PostgreSQL's waits there)
-    try:
-        with _spooled(args.files) as files:
+        def copying() -> None:
+            err.print(t("dry_run_copy", lang, store=location.display()), highlight=False)
 
-            def into(target: StoreLocation) -> ImportResult:
-                return write_into(
-                    target,
-                    lambda app: _import(app, files, args.dry_run, lang, err, encoding),
-                    # (a file of no records makes no empty store: a dashboard waiting
-                    # there said "no store yet" beside the file it made)
-                    kept=lambda result: result.ok and result.written > 0,
-                    on_rebuild=args.on_rebuild,
-                    args=args,
-                    on_made=lambda: made.append(True),
-                )
-
-            def copying() -> None:
-                err.print(t("dry_run_copy", lang, store=location.display()), highlight=False)
-
-            try:
-                with _checked_against(location, args.dry_run, copying) as target:
-                    result = into(target)
-            except Violation as refused:
-                # a dry run on a PostgreSQL store this role may only read (the office's
-                # reader checking a unit's file): against a copy of it, as on SQLite
-                if not (args.dry_run and refused.code == "store_read_only_role"):
-                    raise
-                copying()
-                with sqlite_copy(location) as copy:
-                    result = into(copy)
-    finally:
-        ON_WAIT.reset(told)
+        try:
+            with _checked_against(location, args.dry_run, copying) as target:
+                result = into(target)
+        except Violation as refused:
+            # a dry run on a PostgreSQL store this role may only read (the office's
+            # reader checking a unit's file): against a copy of it, as on SQLite
+            if not (args.dry_run and refused.code == "store_read_only_role"):
+                raise
+            copying()
+            with sqlite_copy(location) as copy:
+                result = into(copy)
     for name in sorted({n for n in args.files if n != STDIN and args.files.count(n) > 1}):
         # (read once: `import a.jsonl ./a.jsonl` said the repeats; this said nothing)
         with contextlib.suppress(OSError):
@@ -431,18 +416,9 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
             say(err, t("store_made", lang, store=location.display()))
     key = "dry_run_ok" if args.dry_run else "imported"
     said = t(key, lang, written=result.written, skipped=result.present, position=result.position)
-    try:
-        say(out, said)
-    except OSError as error:
-        if error.errno not in OUTPUT_ERRORS:
-            raise
-        # written all the same (`cxzy import FILE > /dev/full`): said where it can be,
-        # with exit 0, which FORMAT.md gives a written import; a script retrying it
-        # would only find the records present
-        reason = os_reason(error)
-        with contextlib.suppress(OSError):  # (`>> log 2>&1` on a full disk: nowhere to say it)
-            err.print(message("output_unwritable", lang, file=t("stdout", lang), reason=reason))
-            err.print(said, highlight=False)
+    # written all the same when this cannot be said (`> /dev/full`): exit 0, which
+    # FORMAT.md gives a written import; a script retrying would find them present
+    say_done(out, err, lang, said)
     if result.repeats and result.first_repeat is not None:
         where, first = result.first_repeat
         key = "repeated_by_id" if result.repeats_by_id else "repeated"
@@ -594,7 +570,8 @@ def load_demo(
 
 def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
-    result = load_demo(args.location, args.on_rebuild)
+    with waiting_said(err, lang):
+        result = load_demo(args.location, args.on_rebuild)
     if not result.ok:
         first = result.problems[0].violation
         if first.code == "second_campaign":  # (its 544 records, each refused after it)
@@ -606,16 +583,9 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
         else:
             _report_problems(result, lang, err)
         return EXIT_REFUSED
-    say(
-        out,
-        t(
-            "demo_loaded",
-            lang,
-            written=result.written,
-            skipped=result.present,
-            store=args.location.display(),
-        ),
-    )
+    store = args.location.display()
+    said = t("demo_loaded", lang, written=result.written, skipped=result.present, store=store)
+    say_done(out, err, lang, said)
     if args.no_open:
         return EXIT_OK
     return open_dashboard(args, out, err)

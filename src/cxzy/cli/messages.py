@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from rich.console import Console
 
+from cxzy.cli.exits import OUTPUT_ERRORS
+from cxzy.domain.errors import os_reason
 from cxzy.domain.moments import iso_moment
-from cxzy.i18n import t
+from cxzy.i18n import message, t
 from cxzy.literal import one_line
 
 
@@ -16,6 +19,22 @@ def say(console: Console, text: str) -> None:
     store's name cut a message in two, a trailing space at the cut), what it quotes
     (a file's name) with its control characters shown, not acted on."""
     console.print(one_line(text), markup=False, highlight=False, soft_wrap=True)
+
+
+def say_done(out: Console, err: Console, lang: str, text: str) -> None:
+    """What a command did (its work done: written, committed), on the standard
+    output, else, when that cannot be written (``> /dev/full``), on standard error
+    with why, the command still exiting 0: a script retrying on 74 found the copy's
+    target "not empty", and took a ledger written for one not written."""
+    try:
+        say(out, text)
+    except OSError as error:
+        if error.errno not in OUTPUT_ERRORS:
+            raise
+        with contextlib.suppress(OSError):  # (`>> log 2>&1` on a full disk: nowhere to say it)
+            reason = os_reason(error)
+            err.print(message("output_unwritable", lang, file=t("stdout", lang), reason=reason))
+            say(err, text)
 
 
 def say_known_nothing(err: Console, lang: str, position: int, moment: datetime | None) -> None:

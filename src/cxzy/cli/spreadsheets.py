@@ -26,7 +26,7 @@ from cxzy.application.store import StoreLocation, default_store_path
 from cxzy.application.summary import SummaryQuery
 from cxzy.application.templates import load_template, own_template_names
 from cxzy.cli.exits import EXIT_OK, unwritable
-from cxzy.cli.messages import say, say_known_nothing, say_under_way
+from cxzy.cli.messages import say_done, say_known_nothing, say_under_way
 from cxzy.cli.progress import progress
 from cxzy.cli.usage import Once
 from cxzy.domain.errors import Listed, Violation
@@ -177,19 +177,20 @@ def _written(name: str, write: Callable[[], Any]) -> Any:
     sys.unraisablehook = lambda _unraisable: None
     failed: Violation | None = None
     interrupt: type[KeyboardInterrupt] = KeyboardInterrupt
+    said: tuple[Any, ...] = ()
     try:
         try:
             return write()
         except OSError as error:
             failed = unwritable(name, error)
         except KeyboardInterrupt as stop:  # Ctrl-C: the file there before stays, as on a failure
-            interrupt = type(stop)  # (or SIGTERM's)
+            interrupt, said = type(stop), stop.args  # (or SIGTERM's, SIGHUP's)
         # out of the except clause: the error's frames, and what they held, are let go
         gc.collect()
     finally:
         sys.unraisablehook = hook
     if failed is None:
-        raise interrupt
+        raise interrupt(*said)
     raise failed
 
 
@@ -303,10 +304,10 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
         said = t("template_builtin_workbook", args.lang, template=DEFAULT_TEMPLATE, own=Listed(own))
         err.print(said, highlight=False)
     sheets = _written(args.output, lambda: write_template(path, inputs, args.lang))
-    say(
-        out,
-        t("template_written", args.lang, file=args.output, sheets=sheets, units=len(inputs.units)),
+    said = t(
+        "template_written", args.lang, file=args.output, sheets=sheets, units=len(inputs.units)
     )
+    say_done(out, err, args.lang, said)
     return EXIT_OK
 
 
@@ -346,8 +347,10 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
             _written(args.output, lambda: write_tables_xlsx(tables, path))
         else:
             _written(args.output, lambda: _write_csv(tables, path, args.output))
-    say(
+    say_done(
         out,
+        err,
+        args.lang,
         t(
             "ledger_written",
             args.lang,
@@ -420,8 +423,10 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
     else:
         text = report_html(summary, args.lang)
     _written(args.output, lambda: _write_text(path, marked_report(text)))
-    say(
+    say_done(
         out,
+        err,
+        args.lang,
         t(
             "report_written",
             args.lang,

@@ -14,9 +14,9 @@ from cxzy.application.app import open_app, open_reading
 from cxzy.application.copying import copy_store
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, failures_named, resolve_store
-from cxzy.cli.messages import say
+from cxzy.cli.messages import say, say_done
 from cxzy.cli.progress import progress
-from cxzy.cli.writing import write_into
+from cxzy.cli.writing import waiting_said, write_into
 from cxzy.domain.errors import Violation
 from cxzy.i18n import t
 
@@ -65,7 +65,8 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
     made = target.kind == "sqlite" and not target.exists()  # (removed if the copy fails)
     try:
         # (the source's log verified, then copied: each event is counted twice)
-        with progress(err, t("progress_copying", args.lang), 2 * origin.head()) as done:
+        copying = progress(err, t("progress_copying", args.lang), 2 * origin.head())
+        with copying as done, waiting_said(err, args.lang):
             # a new SQLite file appears only whole and checked; one made there meanwhile
             # is copied into only if it is empty
             result = write_into(
@@ -85,8 +86,10 @@ def cmd_store(args: argparse.Namespace, out: Console, err: Console) -> int:
         tables = ", ".join(result.source_unlike)
     else:
         words, tables = "copied", ""
-    say(
+    say_done(
         out,
+        err,
+        args.lang,
         t(
             words,
             args.lang,
@@ -104,11 +107,12 @@ def _rebuild(args: argparse.Namespace, out: Console, err: Console) -> int:
     """The read model (the figures) made again from the log, in one transaction: a
     store whose tables were dropped or edited outside cxzy (``verify --figures``)."""
     app = open_app(args.location, figures_gone=True)
-    with failures_named(args.location):
+    with failures_named(args.location), waiting_said(err, args.lang):
         head = app.recorder.max_notification_id() or 0  # (the log's: cx_log may be gone)
         with progress(err, t("progress_rebuilding", args.lang), head) as done:
             applied = app.rebuild_read_model(done)
-    say(out, t("rebuilt", args.lang, events=applied, store=args.location.display()))
+    said = t("rebuilt", args.lang, events=applied, store=args.location.display())
+    say_done(out, err, args.lang, said)
     return 0
 
 

@@ -5,13 +5,19 @@ interruption (:func:`~cxzy.cli.interrupts.watch_writes`)."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
-from cxzy.application.app import CampaignApp, open_app
+from rich.console import Console
+
+from cxzy.application.app import WRITE_WAIT_SECONDS, CampaignApp, open_app
+from cxzy.application.recorders import ON_WAIT
 from cxzy.application.staging import staged
 from cxzy.application.store import StoreLocation
 from cxzy.cli.interrupts import watch_writes
+from cxzy.i18n import t
 
 Done = TypeVar("Done")
 
@@ -54,3 +60,24 @@ def write_into(
                 watch(app)
                 done = run(app)
     return done
+
+
+@contextmanager
+def waiting_said(err: Console, lang: str) -> Iterator[None]:
+    """While a command writes: when another process holds the store's write lock,
+    said once, before waiting for it (a rebuild or a copy waited 30 s unsaid, then
+    said that the store was held too long)."""
+    said: list[bool] = []
+
+    def waiting() -> None:
+        if said:  # (once: an import behind several others was told twice)
+            return
+        said.append(True)
+        with contextlib.suppress(OSError):
+            err.print(t("store_waiting", lang, seconds=WRITE_WAIT_SECONDS), highlight=False)
+
+    told = ON_WAIT.set(waiting)  # from the store's opening on (PostgreSQL's waits there)
+    try:
+        yield
+    finally:
+        ON_WAIT.reset(told)
