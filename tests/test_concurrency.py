@@ -222,3 +222,25 @@ def test_a_rebuild_says_it_waits_for_another_writer(store):
     out, err = rebuild.communicate(timeout=30)
     assert rebuild.returncode == 0, err
     assert "made again from the log's 544 events" in out
+
+
+def test_an_import_that_gives_up_on_the_lock_exits_75_not_1(store, tmp_path, capsys, monkeypatch):
+    """A store held too long by another program is no refusal of the input (exit 1,
+    which a script reads as "fix the file"): it exits 75, try again later."""
+    from cxzy.application import app as app_module
+    from cxzy.cli.main import main
+
+    monkeypatch.setattr(app_module, "WRITE_WAIT_SECONDS", 1)
+    extra = tmp_path / "one.jsonl"
+    record = {"type": "ActivityHeld", "id": "late-1", "at": "2012-11-08", "unit": "ZP"}
+    extra.write_text(json.dumps({**record, "kind": "study", "title": "学习"}) + "\n")
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code = main(["--lang", "en", "--store", str(store), "import", str(extra)])
+    finally:
+        holder.rollback()
+        holder.close()
+    err = capsys.readouterr().err
+    assert code == 75, err
+    assert "another program has held the store" in err and "nothing was written" in err, err

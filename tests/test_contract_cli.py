@@ -817,6 +817,7 @@ def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
     ("command", "says"),
     [
         ("import", "exit status: 0 written (or all already present); 1 input refused"),
+        ("import", "75 another program held the store too long, nothing written: try again"),
         ("status", "exit status: 0 shown; 1 not possible"),
         ("verify", "exit status: 0 the log is intact; 1 a record was altered"),
         ("log", "exit status: 0 shown; 1 not possible"),
@@ -830,7 +831,8 @@ def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
         # (the commands of commands, and cxzy's own: they said none)
         ("store", "exit status: 0 done; 1 not done, nothing written"),
         ("export", "exit status: 0 written; 1 not written"),
-        ("", "exit status: each command's, in its help (cxzy COMMAND -h); 2 usage error."),
+        ("", "exit status: each command's, in its help (cxzy COMMAND -h); 2 usage error;"),
+        ("", "130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP"),
     ],
 )
 def test_the_help_of_what_scripts_run_says_its_exit_statuses(cli, command, says):
@@ -913,3 +915,27 @@ def test_names_in_messages_of_success_show_their_control_characters(cli, tmp_pat
     report = tmp_path / "r\x1b[2J.md"
     res = cli.run("report", "--output", report, store=store)
     assert res.code == 0 and "r^[[2J.md" in res.out and "\x1b" not in res.out + res.err, str(res)
+
+
+def test_standard_input_that_the_temporary_folder_cannot_hold_is_said_as_that(tmp_path):
+    """`cxzy import -` copies what it reads into $TMPDIR before checking it: a full
+    folder was said as "cannot write the standard output" (`-`) or as the pipe's
+    "cannot read". (The copy is cut off here by a limit on a file's size.)"""
+    import resource
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+    line = json.dumps({"type": "ActivityHeld", "id": "x" * 200}) + "\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxzy", "--lang", "en", "--store", str(tmp_path / "s.db"),
+         "import", "-"],
+        input=line * 8000, capture_output=True, text=True, env=subprocess_env(TMPDIR=str(tmp_path)),
+        preexec_fn=small_files, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 74, proc.stderr
+    assert proc.stderr.startswith(
+        f"cannot copy <stdin> into the temporary folder {tmp_path} to check it first:"
+    ), proc.stderr
+    assert "nothing was written" in proc.stderr
+    assert not (tmp_path / "s.db").exists()

@@ -1172,3 +1172,38 @@ def test_each_sqlite_store_of_a_process_is_read_by_its_own_shape(demo_store, tmp
     assert StatusQuery(old).status(date(2011, 3, 1)) == StatusQuery(new).status(date(2011, 3, 1))
     new.close()
     old.close()
+
+
+def test_a_store_on_a_full_disk_is_said_so_even_to_read_it(demo_store, tmp_path):
+    """A read needs room beside the store for SQLite's -shm file: on a full disk every
+    command said "cannot open store: disk I/O error", in English in a Chinese
+    message, and `verify` looked like a broken log. (The disk is made "full" here by
+    a limit on a file's size.)"""
+    import resource
+
+    from contract_helpers import subprocess_env
+
+    store = tmp_path / "s.db"
+    shutil.copy(demo_store, store)
+
+    def full() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "cxzy", "--store", str(store), "status"],
+        capture_output=True, text=True, env=subprocess_env(), preexec_fn=full, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        f"无法打开数据库 {store}:磁盘读写出错。磁盘是否已满或有故障?"
+        "即使只是读取,SQLite 也需要在数据库旁留出少量空间(它的 -shm 文件)"
+    ), proc.stderr
+
+
+def test_sqlites_words_for_a_read_only_file_are_said_in_the_interfaces_language():
+    """("无法写入数据库 ro.sqlite3(attempt to write a readonly database)")"""
+    from cxzy.application.store import StoreLocation, store_error
+
+    failed = sqlite3.OperationalError("attempt to write a readonly database")
+    said = store_error(StoreLocation("sqlite", "ro.sqlite3"), failed).render("zh")
+    assert said == "无法写入数据库 ro.sqlite3(文件只读):文件或其所在文件夹为只读", said

@@ -624,6 +624,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{store} is not a cxzy store (left untouched)",
         "zh": "{store} 不是 cxzy 数据库(未做任何改动)",
     },
+    "store_disk_error": {
+        "en": "cannot open store {store}: disk I/O error. Is the disk full, or failing? "
+        "Even to read a store, SQLite needs a little room beside it (its -shm file)",
+        "zh": "无法打开数据库 {store}:磁盘读写出错。磁盘是否已满或有故障?"
+        "即使只是读取,SQLite 也需要在数据库旁留出少量空间(它的 -shm 文件)",
+    },
     "store_unreadable": {
         "en": "cannot open store {store}: {reason}",
         "zh": "无法打开数据库 {store}:{reason}",
@@ -649,6 +655,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "another program has held the store {store} for too long; nothing was written, "
         "try again",
         "zh": "另一个程序占用数据库 {store} 时间过长,本次未写入任何内容,请稍后重试",
+    },
+    "spool_unwritable": {
+        "en": "cannot copy {file} into the temporary folder {folder} to check it first: "
+        "{reason} (TMPDIR names a folder with more room); nothing was written",
+        "zh": "无法先把 {file} 复制到临时文件夹 {folder} 再检查:{reason}"
+        "(可用 TMPDIR 指定空间更大的文件夹);未写入任何内容",
     },
     "store_failed": {"en": "the store failed: {reason}", "zh": "数据库出错:{reason}"},
     "template_broken": {"en": "broken campaign template: {reason}", "zh": "活动模板有误:{reason}"},
@@ -1886,6 +1898,8 @@ MESSAGES.update(
         "os.denied": {"en": "permission denied", "zh": "没有权限"},
         "os.read_only": {"en": "the disk is read-only", "zh": "磁盘只读"},
         "os.full": {"en": "no space left on the disk", "zh": "磁盘空间不足"},
+        "os.read_only_file": {"en": "the file is read-only", "zh": "文件只读"},
+        "sqlite.io_error": {"en": "disk I/O error", "zh": "磁盘读写出错"},
         "os.is_dir": {"en": "is a folder", "zh": "是文件夹"},
         "os.too_large": {"en": "larger than a file may be here", "zh": "超出此处允许的文件大小"},
         "store_name_too_long": {
@@ -2368,12 +2382,12 @@ LABELS.update(
             "en": "happened on or before this day (in the campaign's zone)",
         },
         "cli.top_exit": {
-            "en": "exit status: each command's, in its help (cxzy COMMAND -h); 2 usage error. Without a command the dashboard opens: 0 when it is closed, 1 when it cannot open (the reason on standard error)",
-            "zh": "退出码:各命令的见其帮助(cxzy 命令 -h);2 用法错误。不带命令时打开看板:关闭后为 0,无法打开为 1(原因写在标准错误)",
+            "en": "exit status: each command's, in its help (cxzy COMMAND -h); 2 usage error; 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP (what was being written is not written). Without a command the dashboard opens: 0 when it is closed, 1 when it cannot open (the reason on standard error)",
+            "zh": "退出码:各命令的见其帮助(cxzy 命令 -h);2 用法错误;130、143、129 被 Ctrl-C、SIGTERM、SIGHUP 中止(正在写的内容不会写入)。不带命令时打开看板:关闭后为 0,无法打开为 1(原因写在标准错误)",
         },
         "cli.import_exit": {
-            "zh": "退出码:0 已写入(或全部已存在);1 输入被拒绝,未写入任何内容,原因逐条写在标准错误;2 用法错误",
-            "en": "exit status: 0 written (or all already present); 1 input refused, nothing written, each reason on standard error; 2 usage error",
+            "zh": "退出码:0 已写入(或全部已存在);1 输入被拒绝,未写入任何内容,原因逐条写在标准错误;2 用法错误;75 数据库被另一个程序占用过久,未写入任何内容,请稍后重试",
+            "en": "exit status: 0 written (or all already present); 1 input refused, nothing written, each reason on standard error; 2 usage error; 75 another program held the store too long, nothing written: try again later",
         },
         "cli.status_exit": {
             "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
@@ -2388,20 +2402,20 @@ LABELS.update(
             "en": "exit status: 0 shown; 1 not possible (no store, a broken log, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
         },
         "cli.written_exit": {
-            "zh": "退出码:0 已写出;1 未写出(没有数据库、文件已存在而未给 --force 等,原因写在标准错误);2 用法错误;74 文件写不出(磁盘已满)",
-            "en": "exit status: 0 written; 1 not written (no store, the file exists and --force was not given, …: the reason on standard error); 2 usage error; 74 the file could not be written (a full disk)",
+            "zh": "退出码:0 已写出;1 未写出(文件已存在而未给 --force、日期有误等,原因写在标准错误);2 用法错误;74 文件写不出(磁盘已满)",
+            "en": "exit status: 0 written; 1 not written (the file exists and --force was not given, a bad date, …: the reason on standard error); 2 usage error; 74 the file could not be written (a full disk)",
         },
         "cli.demo_exit": {
-            "zh": "退出码:0 已载入(或早已载入);1 无法载入(数据库里是另一场活动等,原因写在标准错误),未写入任何内容;2 用法错误",
-            "en": "exit status: 0 loaded (or loaded before); 1 not possible (the store holds another campaign, …: the reason on standard error), nothing written; 2 usage error",
+            "zh": "退出码:0 已载入(或早已载入);1 无法载入(数据库里是另一场活动等,原因写在标准错误),未写入任何内容;2 用法错误;75 数据库被另一个程序占用过久,未写入任何内容,请稍后重试",
+            "en": "exit status: 0 loaded (or loaded before); 1 not possible (the store holds another campaign, …: the reason on standard error), nothing written; 2 usage error; 75 another program held the store too long, nothing written: try again later",
         },
         "cli.store_template_exit": {
             "zh": "退出码:0 已输出;1 无法给出(没有数据库、尚未规划活动等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
             "en": "exit status: 0 shown; 1 not possible (no store, no campaign planned, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
         },
         "cli.store_exit": {
-            "zh": "退出码:0 已完成;1 未完成,未写入任何内容(原因写在标准错误);2 用法错误",
-            "en": "exit status: 0 done; 1 not done, nothing written (the reason on standard error); 2 usage error",
+            "zh": "退出码:0 已完成;1 未完成,未写入任何内容(原因写在标准错误);2 用法错误;75 数据库被另一个程序占用过久,未写入任何内容,请稍后重试",
+            "en": "exit status: 0 done; 1 not done, nothing written (the reason on standard error); 2 usage error; 75 another program held the store too long, nothing written: try again later",
         },
         "cli.verify_exit": {
             "zh": "退出码:0 日志完好;1 有记录被改动、删除或调换顺序(指出第一个出错的位置),或无法校验;2 用法错误;74 结果写不出(磁盘已满)",

@@ -20,7 +20,7 @@ from eventsourcing.persistence import PersistenceError
 from platformdirs import user_data_dir
 
 from cxzy.application.readmodel import READ_MODEL, STORE_FORMAT, TABLES
-from cxzy.domain.errors import Violation, os_reason
+from cxzy.domain.errors import Violation, os_reason, sqlite_reason
 from cxzy.file_names import SQLITE_SUFFIX, fits
 
 ENV_VAR = "CXZY_STORE"
@@ -280,13 +280,16 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
             check_store(location, tables, value_of, figures_gone=figures_gone)
     except sqlite3.DatabaseError as error:
         reason = str(error)
+        if "disk i/o error" in reason.lower():  # (a full disk: no room for the -shm file)
+            raise Violation("store_disk_error", store=location.display()) from None
         if "not a database" in reason:
             raise Violation("not_a_store", store=location.display()) from None
         if "malformed" in reason:  # a SQLite file, cut short or overwritten in part
             raise Violation("store_damaged", store=location.display(), reason=reason) from None
         if "no such column" in reason:  # (a cx_meta made by hand, of other columns)
             raise Violation("not_a_store", store=location.display()) from None
-        raise Violation("store_unreadable", store=location.display(), reason=reason) from None
+        said = sqlite_reason(reason)
+        raise Violation("store_unreadable", store=location.display(), reason=said) from None
     return False
 
 
@@ -407,18 +410,18 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
             return Violation("pg_standby", store=location.display())
         if location.kind == "postgresql":
             return Violation("store_read_only_role", store=location.display())
-        return Violation("store_read_only", store=location.display(), reason=reason)
+        return Violation("store_read_only", store=location.display(), reason=sqlite_reason(reason))
     if "database is locked" in lowered or "lock timeout" in lowered:
         return Violation("store_busy", store=location.display())
     if "disk is full" in lowered or "disk i/o error" in lowered:
-        return Violation("store_full", store=location.display(), reason=reason)
+        return Violation("store_full", store=location.display(), reason=sqlite_reason(reason))
     if "unable to open database file" in lowered:
         return Violation("store_read_only", store=location.display(), reason=reason)
     if "not a database" in lowered or "malformed" in lowered:
         return Violation("store_damaged", store=location.display(), reason=reason)
     if _FIGURES_CLASH.search(reason):  # (the log is held against other writers: not a race)
         return Violation("store_figures_ahead", store=location.display())
-    return Violation("store_unreadable", store=location.display(), reason=reason)
+    return Violation("store_unreadable", store=location.display(), reason=sqlite_reason(reason))
 
 
 # A write refused because the figures already hold its row: cx_log holds a position

@@ -11,6 +11,9 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 # what a command had to write could not be, for the machine's reason: not a refusal,
 # which a script of `cxzy verify` reads as a broken log (sysexits' EX_IOERR)
 EXIT_UNWRITABLE = 74
+# another program held the store's write lock past the wait: nothing wrong with the
+# input, try again later (sysexits' EX_TEMPFAIL; it was 1, "input refused")
+EXIT_BUSY = 75
 
 # a write's errors that are the disk's, not a path the user gave
 OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}

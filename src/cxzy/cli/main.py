@@ -10,7 +10,6 @@ import hashlib
 import itertools
 import json
 import os
-import shutil
 import stat
 import sys
 import tempfile
@@ -49,6 +48,7 @@ from cxzy.application.store import (
 )
 from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.cli.exits import (
+    EXIT_BUSY,
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_UNWRITABLE,
@@ -260,19 +260,49 @@ def _spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
             # the copy keeps the name's extension: it says how the file is read
             suffix = ".jsonl" if name == STDIN else paths[name].suffix
             spooled = Path(folder) / f"{number}{suffix}"
-            with spooled.open("wb") as copy:
-                if name == STDIN:
-                    shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
-                else:
-                    try:
-                        with paths[name].open("rb") as stream:
-                            shutil.copyfileobj(stream, copy, 1 << 20)
-                    except OSError as error:
-                        raise Violation(
-                            "file_unreadable", file=name, reason=os_reason(error)
-                        ) from None
+            if name == STDIN:
+                _spool(sys.stdin.buffer, spooled, STDIN_LABEL)
+            else:
+                try:
+                    stream = paths[name].open("rb")
+                except OSError as error:
+                    raise Violation("file_unreadable", file=name, reason=os_reason(error)) from None
+                with stream:
+                    _spool(stream, spooled, storable(name))
             paths[name] = spooled
         yield {(STDIN_LABEL if name == STDIN else storable(name)): paths[name] for name in files}
+
+
+def _spool(stream: Any, spooled: Path, name: str) -> None:
+    """Copy what ``stream`` gives into ``spooled``; a failure said as the read's or as
+    the copy's (a full temporary folder was said as the standard output's, or as the
+    pipe's "cannot read")."""
+    try:
+        copy = spooled.open("wb")
+    except OSError as error:
+        raise _spool_failed(name, spooled, error) from None
+    with copy:
+        while True:
+            try:
+                chunk = stream.read(1 << 20)
+            except OSError as error:
+                raise Violation("file_unreadable", file=name, reason=os_reason(error)) from None
+            if not chunk:
+                break
+            try:
+                copy.write(chunk)
+            except OSError as error:
+                raise _spool_failed(name, spooled, error) from None
+        try:
+            copy.flush()
+        except OSError as error:
+            raise _spool_failed(name, spooled, error) from None
+
+
+def _spool_failed(name: str, spooled: Path, error: OSError) -> Violation:
+    kind = OutputFailed if error.errno in OUTPUT_ERRORS else Violation
+    folder = str(spooled.parent.parent)
+    return kind("spool_unwritable", file=name, folder=folder, reason=os_reason(error))
 
 
 def _read_files(
@@ -772,12 +802,17 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         say(err, violation.render(args.lang))
         if isinstance(violation, OutputFailed):
             return EXIT_UNWRITABLE
+        if violation.code == "store_busy":
+            return EXIT_BUSY
     except PersistenceError as error:
         location = getattr(args, "location", None)
         if location is None:
             err.print(message("store_failed", args.lang, reason=str(error)))
         else:
-            err.print(store_error(location, error).render(args.lang))
+            failed = store_error(location, error)
+            err.print(failed.render(args.lang))
+            if failed.code == "store_busy":
+                return EXIT_BUSY
     except Terminated:
         raise  # said in main, once SIGTERM's own handler is put back
     except KeyboardInterrupt as stop:
