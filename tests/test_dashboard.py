@@ -1365,6 +1365,27 @@ async def test_q_quits_from_the_help_and_the_record_as_help_says(demo_store, ope
         assert app._exit, "q did not quit"
 
 
+async def test_sigterm_closes_the_dashboard_as_q_does(demo_store):
+    """`kill PID` (a logout, a service manager) ended the dashboard where it stood:
+    the terminal was left on its screen, taking the mouse's moves as typed input.
+    Now it closes as `q` does (the terminal put back), with SIGTERM's exit code, and
+    what SIGTERM did before is put back."""
+    import os
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    app = CxzyApp(open_app(location(demo_store), read_only=True), lang="en", today=DAY,
+                  live=False, signals=True)  # fmt: skip
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        os.kill(os.getpid(), signal.SIGTERM)
+        await pilot.pause()
+        await pilot.pause()
+        assert app._exit, "SIGTERM did not close it"
+    assert app.return_code == 143
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
 async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_is_said(
     demo_store,
 ):

@@ -10,9 +10,11 @@ import hashlib
 import itertools
 import json
 import os
+import signal
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -672,12 +674,16 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
         load_demo=demo_loader(location) if may_write(location) else None,
         open_store=opener(location),
         store_name=location.display(),
+        signals=threading.current_thread() is threading.main_thread(),
     )
     try:
         dashboard.run()
     finally:
         if dashboard.store is not None:
             dashboard.store.close()
+    if dashboard.return_code == 128 + signal.SIGTERM:  # (closed by `kill`: said, as a command)
+        err.print(message("terminated_showing", args.lang, signal="SIGTERM"))
+        return dashboard.return_code
     return EXIT_OK
 
 

@@ -7,7 +7,9 @@ live or past data. The dashboard never writes to the store.
 
 from __future__ import annotations
 
+import asyncio
 import re
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -132,9 +134,12 @@ class CxzyApp(App[None]):
         load_demo: Callable[[], CampaignApp] | None = None,
         open_store: Callable[[], CampaignApp | None] | None = None,
         store_name: str | None = None,
+        signals: bool = False,
     ) -> None:
         super().__init__()
         self.store = store
+        self.signals = signals  # SIGTERM closes the dashboard, as `q` does
+        self._sigterm_before: Any = None
         self.store_name = store_name  # where the store is (or would be made), as given
         self.lang = lang
         self.live_updates = live
@@ -160,6 +165,13 @@ class CxzyApp(App[None]):
     # -- start -------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if self.signals:
+            # `kill PID` (a session's logout, a service manager) ended the process where
+            # it stood: the terminal was left in the dashboard's screen, taking the
+            # mouse's moves as input, until `reset`
+            self._sigterm_before = signal.getsignal(signal.SIGTERM)
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGTERM, self.exit, None, 128 + signal.SIGTERM)
         if self.store is None or not self._has_campaign(self.store):
             from cxzy.tui.screens.empty import EmptyScreen
 
@@ -490,6 +502,9 @@ class CxzyApp(App[None]):
     def on_unmount(self) -> None:
         self._stopping = True
         self.collector.stop()
+        if self.signals:
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, self._sigterm_before)  # (a command's, say)
         subscription = getattr(self, "_subscription", None)
         if subscription is not None:
             subscription.stop()
