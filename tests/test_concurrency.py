@@ -10,6 +10,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -181,17 +183,32 @@ def test_an_import_told_to_wait_twice_says_so_once(tmp_path, capsys, monkeypatch
     assert err.count("waiting for it") == 1, err
 
 
+def _one_activity(tmp_path: Path, record_id: str) -> Path:
+    extra = tmp_path / "one.jsonl"
+    record = {"type": "ActivityHeld", "id": record_id, "at": "2012-11-08", "unit": "ZP"}
+    extra.write_text(json.dumps({**record, "kind": "study", "title": "学习"}) + "\n")
+    return extra
+
+
+@contextmanager
+def _lock_held(store: Path) -> Iterator[None]:
+    """Another program holding the store's write lock, as an import does."""
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.rollback()
+        holder.close()
+
+
 @pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_an_import_waiting_for_the_lock_stops_at_once_when_told(store, tmp_path, signum, code):
     """Ctrl-C or SIGTERM while another writer holds the lock: SQLite's wait was one
     call into C, and the import stopped only once the lock was let go, up to 30 s
     later (a `timeout` or a service manager waited on it as long)."""
-    extra = tmp_path / "one.jsonl"
-    record = {"type": "ActivityHeld", "id": "told-1", "at": "2012-11-08", "unit": "ZP"}
-    extra.write_text(json.dumps({**record, "kind": "study", "title": "学习"}) + "\n")
-    holder = sqlite3.connect(store, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    extra = _one_activity(tmp_path, "told-1")
+    with _lock_held(store):
         waiting = _cxzy(store, "import", str(extra))
         assert waiting.stderr is not None
         assert "waiting for it" in waiting.stderr.readline()  # (now in its wait)
@@ -199,26 +216,18 @@ def test_an_import_waiting_for_the_lock_stops_at_once_when_told(store, tmp_path,
         _out, err = waiting.communicate(timeout=5)  # the lock still held
         assert waiting.returncode == code, err
         assert "nothing was written" in err, err
-    finally:
-        holder.rollback()
-        holder.close()
     assert open_app(StoreLocation("sqlite", str(store)), read_only=True).head() == 544
 
 
 def test_a_rebuild_says_it_waits_for_another_writer(store):
     """(A rebuild, or a copy into a store, waited 30 s unsaid, then blamed "another
     import" for holding the store.)"""
-    holder = sqlite3.connect(store, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    with _lock_held(store):
         rebuild = _cxzy(store, "store", "rebuild")
         assert rebuild.stderr is not None
         said = rebuild.stderr.readline()
         assert said.startswith("another program is writing into the store"), said
         assert rebuild.poll() is None  # waiting
-    finally:
-        holder.rollback()
-        holder.close()
     out, err = rebuild.communicate(timeout=30)
     assert rebuild.returncode == 0, err
     assert "made again from the log's 544 events" in out
@@ -231,16 +240,9 @@ def test_an_import_that_gives_up_on_the_lock_exits_75_not_1(store, tmp_path, cap
     from cxzy.cli.main import main
 
     monkeypatch.setattr(app_module, "WRITE_WAIT_SECONDS", 1)
-    extra = tmp_path / "one.jsonl"
-    record = {"type": "ActivityHeld", "id": "late-1", "at": "2012-11-08", "unit": "ZP"}
-    extra.write_text(json.dumps({**record, "kind": "study", "title": "学习"}) + "\n")
-    holder = sqlite3.connect(store, isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
+    extra = _one_activity(tmp_path, "late-1")
+    with _lock_held(store):
         code = main(["--lang", "en", "--store", str(store), "import", str(extra)])
-    finally:
-        holder.rollback()
-        holder.close()
     err = capsys.readouterr().err
     assert code == 75, err
     assert "another program has held the store" in err and "nothing was written" in err, err
