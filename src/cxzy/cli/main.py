@@ -279,8 +279,8 @@ def _spool(stream: Any, spooled: Path, name: str) -> None:
     """Copy what ``stream`` gives into ``spooled``; a failure said as the read's or as
     the copy's (a full temporary folder was said as the standard output's, or as the
     pipe's "cannot read")."""
-    try:
-        copy = spooled.open("wb")
+    try:  # (unbuffered: a failed write is the write's, not a close's that hides it)
+        copy = spooled.open("wb", buffering=0)
     except OSError as error:
         raise _spool_failed(name, spooled, error) from None
     with copy:
@@ -291,14 +291,12 @@ def _spool(stream: Any, spooled: Path, name: str) -> None:
                 raise Violation("file_unreadable", file=name, reason=os_reason(error)) from None
             if not chunk:
                 break
-            try:
-                copy.write(chunk)
-            except OSError as error:
-                raise _spool_failed(name, spooled, error) from None
-        try:
-            copy.flush()
-        except OSError as error:
-            raise _spool_failed(name, spooled, error) from None
+            rest = memoryview(chunk)
+            while rest:  # (a raw file may write part of it: a disk filling up)
+                try:
+                    rest = rest[copy.write(rest) or 0 :]
+                except OSError as error:
+                    raise _spool_failed(name, spooled, error) from None
 
 
 def _spool_failed(name: str, spooled: Path, error: OSError) -> Violation:
