@@ -555,6 +555,46 @@ async def test_keys_typed_in_one_burst_after_a_prompt_key_reach_the_prompt(demo_
         assert app.screen.filter_text == "u"
 
 
+async def keys_at_once(app: CxzyApp, pilot, keys: list[tuple[str, str | None]]) -> None:
+    """Keys (name, character) posted at once, as :func:`burst` does."""
+    from textual import events
+
+    for key, character in keys:
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("focused", [True, False])
+@pytest.mark.parametrize(
+    ("keys", "typed"),
+    [
+        ([("Z", "Z"), ("X", "X"), ("backspace", None), ("P", "P")], "ZP"),
+        ([("Z", "Z"), ("left", None), ("P", "P")], "PZ"),
+        ([("X", "X"), ("ctrl+u", None), ("Z", "Z"), ("P", "P")], "ZP"),
+        ([("Z", "Z"), ("P", "P"), ("home", None), ("delete", None)], "P"),
+    ],
+)
+async def test_editing_keys_typed_quickly_in_a_prompt_act_where_they_were_typed(
+    demo_store, keys, typed, focused
+):
+    """`/`, then `ZX`, Backspace and `P` in one burst gave "ZX"; `Z`, Left, `P` gave
+    "ZP"; Ctrl-U then `ZP` left the prompt empty: the field's editing keys are its
+    bindings, acted on after the letters behind them. (``focused``: the field has
+    the focus before the burst, else the burst comes right after `/`.)"""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if focused:
+            await pilot.press("slash")
+            await settle(pilot)
+            await keys_at_once(app, pilot, keys)
+        else:
+            await keys_at_once(app, pilot, [("slash", "/"), *keys])
+        assert app.screen.query_one(Input).value == typed
+
+
 async def test_keys_typed_after_a_prompts_enter_in_one_burst_go_to_the_next_screen(demo_store):
     """`:ZP`, Enter and `l` in one burst said "ZPl: neither a command…" (Input's Enter
     is a binding, run after the keys behind it had reached the field); a key after a

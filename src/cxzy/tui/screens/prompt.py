@@ -18,15 +18,26 @@ from cxzy.tui.keys import localize_bindings
 class _Field(Input):
     """The prompt's field. Enter answers with what the field holds as the key comes
     (Input's own Enter was a binding, run after the keys behind it: ``:ZP``, Enter
-    and ``l`` in one burst answered "ZPl"); keys that come after the answer are the
-    next screen's, kept until the prompt has gone."""
+    and ``l`` in one burst answered "ZPl"), and its editing keys act in their turn
+    too; keys that come after the answer are the next screen's, kept until the
+    prompt has gone."""
 
     async def _on_key(self, event: events.Key) -> None:
         prompt = self.screen
-        if isinstance(prompt, PromptScreen) and (prompt.answered or event.key == "enter"):
+        if not isinstance(prompt, PromptScreen):
+            return
+        if prompt.answered or event.key == "enter":
             event.stop()
             event.prevent_default()  # (Input's own handler, next in line, is skipped)
             prompt.take_key(event)
+            return
+        editing = self._bindings.key_to_bindings.get(event.key)
+        if editing:
+            # Backspace, Left, Ctrl-U…: the field's bindings, acted on after the keys
+            # behind them (`ZX`, Backspace, `P` typed quickly gave "ZX"): here, in turn
+            event.stop()
+            event.prevent_default()
+            await self.run_action(editing[0].action)
 
     async def action_submit(self) -> None:
         """Enter, by the field's own binding: answered now, with the text as it is now
