@@ -613,12 +613,34 @@ def test_a_unit_with_a_very_long_name_leaves_its_figures_in_sight(cli, monkeypat
 
     monkeypatch.setenv("COLUMNS", "120")
     long_name = "甘肃省煤田地质局第一百四十五勘探队机关第三党支部临时党小组"
-    cli.ok_import([*prelude(), unit("LONGCODE-ABCDEFGHIJKLMNOP", "2010-05-10", long_name)])
+    code = "LONGCODE-ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789"  # past any office's codes
+    cli.ok_import([*prelude(), unit(code, "2010-05-10", long_name)])
     res = cli.run("status", "--as-of", "2010-06-15", lang="zh")
     assert res.code == 0, str(res)
     (row,) = [line for line in res.out.splitlines() if "LONGCODE" in line]
-    assert "甘肃省煤田地质局第一百…" in row and "LONGCODE-AB…" in row
+    assert "甘肃省煤田地质局第一百…" in row and "LONGCODE-ABCDEFGHIJKLMNOPQRSTUVWXYZ-012…" in row
     assert "已逾期 0/4" in row  # the mobilisation phase, with its progress
+
+
+def test_codes_deep_in_a_tree_are_shown_whole_and_names_cut_as_each_row_needs(cli, monkeypatch):
+    """Two groups' codes `PL.01-01B01-G1` and `-G2` were both `PL.01-01B01…` (codes
+    cut at 12 cells), and at 90 columns every name was cut as far as the deepest
+    row of the longest code needed (`第…`), the bureau's too."""
+    from contract_helpers import prelude, unit
+
+    monkeypatch.setenv("COLUMNS", "100")
+    tree = [unit("PL", "2010-05-10", "平凉煤田地质分局", parent="JU")]
+    tree.append(unit("PL.01-01B01", "2010-05-10", "机关党支部", parent="PL"))
+    for group in ("G1", "G2"):
+        tree.append(unit(f"PL.01-01B01-{group}", "2010-05-10", "第一党小组",
+                         parent="PL.01-01B01"))  # fmt: skip
+    cli.ok_import([*prelude(), *tree])
+    res = cli.run("status", "--as-of", "2010-06-15", lang="zh")
+    assert res.code == 0, str(res)
+    lines = res.out.splitlines()
+    for group in ("G1", "G2"):
+        assert any(f"第一党小组 PL.01-01B01-{group} " in line for line in lines), res.out
+    assert any("平凉煤田地质分局 PL " in line for line in lines), res.out
 
 
 def test_output_that_cannot_be_written_is_said_not_reported_as_a_bug(tmp_path):

@@ -64,15 +64,29 @@ def shortened(text: str, cells: int) -> str:
 
 
 NAME_CELLS = 24  # a unit's name in the status tables (the demo's longest: 16)
-CODE_CELLS = 12
+WHOLE_NAME_CELLS = 80  # a name where there is room (`cxzy status` on a wide terminal)
+# A code identifies its unit: cut only past what no office types (`PL.01-01B01-G1`
+# and `-G2` were both `PL.01-01B01…` at 12)
+CODE_CELLS = 40
 
 
-def unit_label(name: str, code: str, depth: int = 0, name_cells: int | None = None) -> Text:
+def unit_label(
+    name: str,
+    code: str,
+    depth: int = 0,
+    name_cells: int | None = None,
+    label_cells: int | None = None,
+) -> Text:
     """A unit in the status tables: indented by its depth, its name, its code dimmed;
-    name and code cut to a width that leaves the figures in sight (the name to
-    ``name_cells`` when given)."""
+    the name cut to ``name_cells`` (else :data:`NAME_CELLS`), or so that the whole
+    label takes at most ``label_cells`` (a narrow terminal: a unit high in the tree,
+    or of a short code, keeps more of its name than one deep down)."""
+    shown = f" {shortened(visible(code), CODE_CELLS)}"
+    indent = "  " * depth
+    if label_cells is not None:  # (down to "…" before the code is cut: it identifies)
+        name_cells = max(1, label_cells - cell_len(indent) - cell_len(shown))
     return (
-        Text("  " * depth)
+        Text(indent)
         + Text(shortened(visible(name), name_cells or NAME_CELLS))
-        + Text(f" {shortened(visible(code), CODE_CELLS)}", style="dim")
+        + Text(shown, style="dim")
     )

@@ -14,7 +14,7 @@ from cxzy.application.history import LogEntry
 from cxzy.application.importer import origin_parts
 from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.i18n import summary_label, t, type_shown
-from cxzy.literal import NAME_CELLS, clipped, literal, unit_label, visible
+from cxzy.literal import NAME_CELLS, WHOLE_NAME_CELLS, clipped, literal, unit_label, visible
 from cxzy.styles import STATE_STYLES
 
 
@@ -23,9 +23,10 @@ def status_tables(report: StatusReport, lang: str, console: Console) -> list[Tab
     then the figures, each led by the units, and the legend under them in lines of
     its own (one table at 80 columns cut the counts, the phases' progress and the
     legend)."""
-    whole = status_table(report, lang, legend=True)
-    if _excess(console, whole) <= 0:
-        return [whole]
+    for name_cells in (WHOLE_NAME_CELLS, NAME_CELLS):  # names whole where there is room
+        whole = status_table(report, lang, legend=True, name_cells=name_cells)
+        if _excess(console, whole) <= 0:
+            return [whole]
     halves = [
         _fitted(report, lang, console, figures=False),
         _fitted(report, lang, console, phases=False),
@@ -35,18 +36,15 @@ def status_tables(report: StatusReport, lang: str, console: Console) -> list[Tab
 
 def _fitted(report: StatusReport, lang: str, console: Console, **columns: bool) -> Table:
     """One of the two tables, the units' names cut (not their codes, nor the
-    figures) as far as it takes to fit the console's width, down to MIN_NAME_CELLS."""
+    figures) as far as it takes to fit the console's width, each as far as its own
+    row needs (one cut for all, sized for the deepest row of the longest code, left
+    every name `第…` at 80 columns), down to "…" before a code is cut."""
     table = status_table(report, lang, **columns)
     excess = _excess(console, table)
     if excess <= 0:
         return table
-    widest = _widest_label(report.units, None)
-    name_cells = NAME_CELLS
-    while name_cells > MIN_NAME_CELLS and _widest_label(report.units, name_cells) > (
-        widest - excess
-    ):
-        name_cells -= 1
-    return status_table(report, lang, name_cells=name_cells, **columns)
+    widest = max((_unit_label(unit).cell_len for unit in report.units), default=0)
+    return status_table(report, lang, label_cells=widest - excess, **columns)
 
 
 def _excess(console: Console, table: Table) -> int:
@@ -55,15 +53,10 @@ def _excess(console: Console, table: Table) -> int:
     return console.measure(table, options=unbounded).maximum - console.width
 
 
-MIN_NAME_CELLS = 4  # a unit's name is not cut shorter for a narrow terminal
-
-
-def _unit_label(unit: UnitStatus, name_cells: int | None) -> Text:
-    return unit_label(unit.name, unit.unit, unit.depth, name_cells)
-
-
-def _widest_label(units: Iterable[UnitStatus], name_cells: int | None) -> int:
-    return max((_unit_label(unit, name_cells).cell_len for unit in units), default=0)
+def _unit_label(
+    unit: UnitStatus, name_cells: int | None = None, label_cells: int | None = None
+) -> Text:
+    return unit_label(unit.name, unit.unit, unit.depth, name_cells, label_cells)
 
 
 def _legend(report: StatusReport, lang: str) -> list[str]:
@@ -82,10 +75,12 @@ def status_table(
     figures: bool = True,
     legend: bool = False,
     name_cells: int | None = None,
+    label_cells: int | None = None,
 ) -> Table:
     """The status of every unit; ``phases`` and ``figures`` choose the columns
     after the unit's (the title goes with the phases); ``legend`` puts the legend
-    in the caption; ``name_cells`` cuts the units' names shorter."""
+    in the caption; ``name_cells`` and ``label_cells`` cut the units' names (see
+    :func:`unit_label`)."""
     template = report.template
     title = None
     if phases:
@@ -98,7 +93,7 @@ def status_table(
     shown = template.phases if phases else ()
     rows: list[list[Any]] = []
     for unit in report.units:
-        cells: list[Any] = [_unit_label(unit, name_cells)]
+        cells: list[Any] = [_unit_label(unit, name_cells, label_cells)]
         for phase in shown:
             status = unit.phases[phase.key]
             done, total = status.progress
