@@ -484,6 +484,34 @@ async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
         )
 
 
+async def test_a_name_several_units_bear_lists_them_and_a_code_opens_its_unit(store):
+    """In a large tree dozens of groups are 第一党支部: `:第一党支部` opened the first
+    of them, unsaid. A unit's code is still taken before any name."""
+    records = [{"type": "UnitRegistered", "at": "2012-07-02", "unit": code, "name": "第一党支部",
+                "kind": "office", "parent": parent} for code, parent in
+               (("133-1", "133"), ("145-1", "145"))]  # fmt: skip
+    records.append({"type": "UnitRegistered", "at": "2012-07-02", "unit": "ZP-1", "name": "133-1",
+                    "kind": "office", "parent": "ZP"})  # fmt: skip
+    path = store.parent / "named.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    from cxzy.cli import main
+
+    assert main(["--store", str(store), "import", str(path)]) == 0
+    app = dashboard(store, today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"第一党支部", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, UnitScreen), app.screen.unit
+        said = [n.message for n in app._notifications][-1]
+        assert (
+            said == "有多个单位与 第一党支部 相符:第一党支部 133-1, 第一党支部 145-1;请给出单位代码"
+        )
+        await pilot.press("colon", *"133-1", "enter")  # a code, though a unit bears it as name
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == "133-1"
+
+
 async def test_commands_in_any_case_and_ctrl_c_says_how_to_quit_in_its_language(demo_store):
     """`:LOG` was "no command, date, phase, or unit's code or name" where `:zp` and
     `:Rectify` worked; Ctrl+C said Textual's English, its markup shown as typed."""

@@ -834,14 +834,18 @@ class CxzyApp(App[None]):
             self.pop_screen()
 
     def _find_units(self, text: str) -> list[UnitStatus]:
-        """The unit a ``:`` command names: by its code (any case) or its name, else
-        every unit whose name holds the text (any case)."""
+        """The unit a ``:`` command names: by its code (any case), else the units of
+        that name (several share 第一党支部 in a large tree: listed, where the first
+        was opened, unsaid), else every unit whose name holds the text (any case)."""
         if self.snapshot is None:
             return []
         units = self.snapshot.report.units
-        return self._units_named(text)[:1] or [
-            u for u in units if text.casefold() in u.name.casefold()
-        ]
+        coded = [u for u in units if _same_word(u.unit, text)]
+        return (
+            coded[:1]
+            or self._units_named(text)
+            or [u for u in units if text.casefold() in u.name.casefold()]
+        )
 
     def _units_named(self, text: str) -> list[UnitStatus]:
         """The units shown whose code or name is ``text`` (any case)."""
