@@ -468,6 +468,26 @@ def test_ids_alike_to_stored_ones_are_refused_and_named_with_the_one_meant(seede
     )
 
 
+def test_a_parent_alike_to_a_unit_or_the_unit_itself_is_said_so(seeded):
+    """A parent typed `ju` or `ＪＵ` was "must be registered first", where a record's
+    unit so typed is told the code meant (and a CSV's cell is read as JU); a unit
+    naming itself as parent, the same."""
+    path, res = seeded.imp(
+        [
+            unit("G1", "2010-05-20", "第一党小组", parent="ju"),
+            unit("G2", "2010-05-20", "第二党小组", parent="ＪＵ"),
+            unit("G3", "2010-05-20", "第三党小组", parent="G3"),
+        ]
+    )
+    assert res.code == 1, str(res)
+    for line, typed in ((1, "ju"), (2, "ＪＵ")):
+        assert res.messages(path, line) == [
+            f"parent unit '{typed}' is not registered; the registered unit 'JU' differs from"
+            " it only in case or width: use 'JU'"
+        ], str(res)
+    assert res.messages(path, 3) == ["unit 'G3' cannot be its own parent"], str(res)
+
+
 @pytest.mark.parametrize(("bad", "setup", "patterns"), SCHEMA_CASES)
 def test_bad_record_is_refused_with_its_line_and_field(seeded, bad, setup, patterns):
     before = seeded.log_text()

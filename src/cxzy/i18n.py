@@ -416,6 +416,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         " visit of theirs cannot happen before",
         "zh": "'{person}' {assigned} 才加入领导小组:其联系点或走访不能发生在此之前",
     },
+    "unit_own_parent": {
+        "en": "unit '{unit}' cannot be its own parent",
+        "zh": "单位 '{unit}' 不能是自己的上级单位",
+    },
+    "unknown_parent_alike": {
+        "en": "parent unit '{parent}' is not registered; the registered unit '{existing}' differs from it only in case or width: use '{existing}'",
+        "zh": "上级单位 '{parent}' 尚未登记;已登记的单位 '{existing}' 与它只有大小写或全角半角之别:请用 '{existing}'",
+    },
     "unknown_parent": {
         "en": "parent unit '{parent}' must be registered first",
         "zh": "上级单位 '{parent}' 必须先登记",

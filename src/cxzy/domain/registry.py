@@ -127,6 +127,11 @@ class Registry:
         if plain != code:  # a unit's workbook could never name it: cells are read so
             raise Violation("unit_full_width", unit=code, plain=plain)
         if parent is not None and parent not in self.units:
+            if parent == code:
+                raise Violation("unit_own_parent", unit=code)
+            alike = self._alike(parent)
+            if alike is not None:  # (as a record's unit is told: `lz` for LZ)
+                raise Violation("unknown_parent_alike", parent=parent, existing=alike)
             self._require_not_a_name(parent)
             raise Violation("unknown_parent", parent=parent)
         parent_day = self.registered_on.get(parent, day) if parent is not None else day
