@@ -486,7 +486,8 @@ async def test_command_mode_opens_a_unit_by_code_or_name(demo_store):
 
 async def test_a_name_several_units_bear_lists_them_and_a_code_opens_its_unit(store):
     """In a large tree dozens of groups are 第一党支部: `:第一党支部` opened the first
-    of them, unsaid. A unit's code is still taken before any name."""
+    of them, unsaid, and its screen did not say which it was. A unit's code is still
+    taken before any name."""
     records = [{"type": "UnitRegistered", "at": "2012-07-02", "unit": code, "name": "第一党支部",
                 "kind": "office", "parent": parent} for code, parent in
                (("133-1", "133"), ("145-1", "145"))]  # fmt: skip
@@ -510,6 +511,9 @@ async def test_a_name_several_units_bear_lists_them_and_a_code_opens_its_unit(st
         await pilot.press("colon", *"133-1", "enter")  # a code, though a unit bears it as name
         await settle(pilot)
         assert isinstance(app.screen, UnitScreen) and app.screen.unit == "133-1"
+        # which 第一党支部 it is: the screen says where it stands in the tree
+        lines = plain(app.screen.query_one("#body", Static)).splitlines()
+        assert lines[1].strip() == "隶属:局机关 JU › 一三三队 133", lines[:3]
 
 
 async def test_commands_in_any_case_and_ctrl_c_says_how_to_quit_in_its_language(demo_store):

@@ -1379,6 +1379,7 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "读模型落后于日志 {n} 条;运行任何 cxzy 命令(如 cxzy status)即可补齐",
         "en": "the read model is {n:~event|events} behind the log; any cxzy command (e.g. cxzy status) brings it up to date",
     },
+    "tui_unit_under": {"zh": "隶属:{chain}", "en": "under: {chain}"},
     "tui_unit_title": {"zh": "{name}({unit})", "en": "{name} ({unit})"},
     "tui_checklist": {"zh": "各阶段清单", "en": "Checklist by phase"},
     "tui_col_id": {"zh": "编号", "en": "id"},

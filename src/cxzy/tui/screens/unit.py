@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
+from cxzy.application.status import UnitStatus
 from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t, value_words
@@ -92,6 +93,20 @@ def _fields(record: dict[str, Any], lang: str) -> Text:
             shown = field_words(record["type"], key, value, lang) or str(value)
         parts.append(f"{t(_FIELDS[key], lang)}: {shown}")
     return literal("  ".join(parts))
+
+
+def _above(unit: UnitStatus, units: list[UnitStatus], lang: str) -> list[Text]:
+    """Where the unit stands in the tree, from the top down to its parent: in a large
+    one dozens of groups are 第一党小组, and the screen said only that."""
+    by_code = {u.unit: u for u in units}
+    chain: list[str] = []
+    parent = by_code.get(unit.parent) if unit.parent else None
+    while parent is not None and len(chain) < len(units):  # (a tree: never a loop)
+        chain.append(f"{visible(parent.name)} {visible(parent.unit)}")
+        parent = by_code.get(parent.parent) if parent.parent else None
+    if not chain:
+        return []
+    return [Text(t("tui_unit_under", lang, chain=" › ".join(reversed(chain))), style="dim")]
 
 
 def _standing(standing: Standing, lang: str) -> Text:
@@ -185,6 +200,7 @@ class UnitScreen(Screen[None]):
         name = shortened(visible(unit.name), max(room, UNIT_NAME_MIN))
         parts: list[Any] = [
             Text(t("tui_unit_title", lang, name=name, unit=visible(unit.unit)), style="bold"),
+            *_above(unit, report.units, lang),
             Text(
                 f"{t('grade', lang)}: {t(unit.grade, lang) if unit.grade else '-'}   "
                 f"{t('tui_contact', lang)}: {', '.join(detail.contacts) or t('tui_none', lang)}"
