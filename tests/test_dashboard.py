@@ -493,6 +493,9 @@ async def test_a_name_several_units_bear_lists_them_and_a_code_opens_its_unit(st
                (("133-1", "133"), ("145-1", "145"))]  # fmt: skip
     records.append({"type": "UnitRegistered", "at": "2012-07-02", "unit": "ZP-1", "name": "133-1",
                     "kind": "office", "parent": "ZP"})  # fmt: skip
+    records += [{"type": "CommitmentMade", "at": "2012-07-03", "commitment": f"K-{code}",
+                 "unit": code, "due": "2012-08-01", "text": "建立制度"}
+                for code in ("133-1", "145-1")]  # fmt: skip
     path = store.parent / "named.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
     from cxzy.cli import main
@@ -501,6 +504,10 @@ async def test_a_name_several_units_bear_lists_them_and_a_code_opens_its_unit(st
     app = dashboard(store, today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        # the alerts say which: a name others bear is followed by the unit's code
+        alerts = app.screen.query_one(AlertsPanel)
+        named = {str(alerts.get_row_at(r)[1]) for r in range(alerts.row_count)}
+        assert {"第一党支部 133-1", "第一党支部 145-1", "局机关"} <= named, named
         await pilot.press("colon", *"第一党支部", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, UnitScreen), app.screen.unit

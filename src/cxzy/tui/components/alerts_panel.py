@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -52,7 +53,7 @@ class AlertsPanel(Table):
         self._keys: list[str] = []  # each row's alert, by place, as last filled
 
     def show(self, snapshot: Snapshot, lang: str) -> None:
-        names = {u.unit: u.name for u in snapshot.report.units}
+        names = _names(snapshot)
         shown = (lang, snapshot.alerts, snapshot.missed, snapshot.open_total, names)
         if shown == self._shown:  # most live updates leave the alerts as they were
             return
@@ -155,3 +156,11 @@ class AlertsPanel(Table):
     def unit_at(self, row: int) -> str | None:
         """The unit of the alert at that row (None for the count of the rest)."""
         return self.units[row] if 0 <= row < len(self.units) else None
+
+
+def _names(snapshot: Snapshot) -> dict[str, str]:
+    """Each unit as the alerts name it: by its name, and its code too where other
+    units bear that name (dozens of 第一党支部 in a large tree: which was behind?)."""
+    units = snapshot.report.units
+    bearing = Counter(u.name for u in units)
+    return {u.unit: u.name if bearing[u.name] == 1 else f"{u.name} {u.unit}" for u in units}
