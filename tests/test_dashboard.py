@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
-import json
 import re
 import shutil
 import sqlite3
@@ -440,16 +439,21 @@ async def test_command_mode_takes_days_as_spreadsheets_spell_them_and_phases(
         assert app.snapshot.report.as_of == day, [n.message for n in app._notifications]
 
 
+def imported(store: Path, records: list[dict]) -> None:
+    """``records`` imported into ``store`` by the command line, as the office does."""
+    from contract_helpers import write_jsonl
+    from cxzy.cli import main
+
+    path = write_jsonl(store.parent / "records.jsonl", records)
+    assert main(["--store", str(store), "import", str(path)]) == 0
+
+
 async def test_a_unit_named_as_a_phase_is_opened_by_its_name(store):
     """A phase's name took `:` before the units: a unit named 总结 (or coded
     RECTIFY) could no longer be opened by it."""
     records = [{"type": "UnitRegistered", "at": "2012-07-02", "unit": "RECTIFY", "name": "总结",
                 "kind": "office", "parent": "JU"}]  # fmt: skip
-    path = store.parent / "named.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
-    from cxzy.cli import main
-
-    assert main(["--store", str(store), "import", str(path)]) == 0
+    imported(store, records)
     app = dashboard(store, today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -496,11 +500,7 @@ async def test_a_name_several_units_bear_lists_them_and_a_code_opens_its_unit(st
     records += [{"type": "CommitmentMade", "at": "2012-07-03", "commitment": f"K-{code}",
                  "unit": code, "due": "2012-08-01", "text": "建立制度"}
                 for code in ("133-1", "145-1")]  # fmt: skip
-    path = store.parent / "named.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
-    from cxzy.cli import main
-
-    assert main(["--store", str(store), "import", str(path)]) == 0
+    imported(store, records)
     app = dashboard(store, today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -202,40 +202,29 @@ class _ImmediateTransaction(SQLiteTransaction):
     def __enter__(self) -> SQLiteCursor:
         cursor = self.connection.cursor()
         try:
-            if _begin_at_once(cursor):
-                return cursor
-            if self.on_wait is not None:
-                self.on_wait()  # (another writer holds the lock: said, then waited for)
-            _begin_waiting(cursor)
+            try:
+                _begin(cursor, AT_ONCE_MS)
+            except sqlite3.OperationalError as error:
+                if not _locked(error):
+                    raise
+                if self.on_wait is not None:
+                    self.on_wait()  # (another writer holds the lock: said, then waited for)
+                _begin(cursor)
         except sqlite3.OperationalError as error:
             raise OperationalError(error) from error
         return cursor
 
 
-def _begin_at_once(cursor: Any) -> bool:
-    """BEGIN IMMEDIATE if no other writer holds the lock; whether it began."""
+def _begin(cursor: Any, within_ms: int | None = None) -> None:
+    """BEGIN IMMEDIATE, the lock waited for ``within_ms`` (else the connection's busy
+    timeout) and asked for a slice at a time: SQLite's own wait is one call into C,
+    and Ctrl-C or SIGTERM was acted on only once the other writer let go, up to 30 s
+    later. Raises SQLite's "database is locked" when not had by then."""
     cursor.execute("PRAGMA busy_timeout")
     (waits,) = cursor.fetchone()
-    cursor.execute(f"PRAGMA busy_timeout = {AT_ONCE_MS}")
-    try:
-        cursor.execute("BEGIN IMMEDIATE")
-        return True
-    except sqlite3.OperationalError as error:
-        if not _locked(error):
-            raise
-        return False
-    finally:
-        cursor.execute(f"PRAGMA busy_timeout = {int(waits)}")
-
-
-def _begin_waiting(cursor: Any) -> None:
-    """BEGIN IMMEDIATE within the connection's busy timeout, tried a slice at a
-    time: SQLite's own wait is one call into C, and Ctrl-C or SIGTERM was acted on
-    only once the other writer let go, up to 30 s later."""
-    cursor.execute("PRAGMA busy_timeout")
-    (waits,) = cursor.fetchone()
-    deadline = time.monotonic() + waits / 1000
-    cursor.execute(f"PRAGMA busy_timeout = {WAIT_SLICE_MS}")
+    within = waits if within_ms is None else within_ms
+    deadline = time.monotonic() + within / 1000
+    cursor.execute(f"PRAGMA busy_timeout = {min(WAIT_SLICE_MS, within)}")
     try:
         while True:
             try:

@@ -20,7 +20,7 @@ from eventsourcing.persistence import PersistenceError
 from platformdirs import user_data_dir
 
 from cxzy.application.readmodel import READ_MODEL, STORE_FORMAT, TABLES
-from cxzy.domain.errors import Violation, os_reason, sqlite_reason
+from cxzy.domain.errors import Violation, os_reason
 from cxzy.file_names import SQLITE_SUFFIX, fits
 
 ENV_VAR = "CXZY_STORE"
@@ -233,6 +233,21 @@ def refuse_no_file(location: StoreLocation) -> None:
         raise Violation(
             "store_unreadable", store=location.display(), reason=os_reason(error)
         ) from None
+
+
+#: SQLite's words for the disk's failures (a store's file on a full or failing disk, or
+#: read-only), said in the interface's language too; others are shown as SQLite has them
+_SQLITE_REASONS = {
+    "disk i/o error": "sqlite.io_error",
+    "database or disk is full": "os.full",
+    "attempt to write a readonly database": "os.read_only_file",
+}
+
+
+def sqlite_reason(reason: str) -> Violation | str:
+    """SQLite's reason for a failure, as a message parameter (see :func:`os_reason`)."""
+    known = _SQLITE_REASONS.get(reason.strip().lower())
+    return Violation(known) if known else reason
 
 
 def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bool = False) -> bool:

@@ -24,8 +24,19 @@ class OutputFailed(Violation):
     said in one line like any refusal, with :data:`EXIT_UNWRITABLE`."""
 
 
-def unwritable(name: str, error: OSError) -> Violation:
+def unwritable(
+    name: str, error: OSError, code: str = "output_unwritable", **params: object
+) -> Violation:
     """Why the file ``name`` could not be written: the disk's failure, or a path the
     user gave (a missing folder, no permission: exit 1)."""
     kind = OutputFailed if error.errno in OUTPUT_ERRORS else Violation
-    return kind("output_unwritable", file=name, reason=os_reason(error))
+    return kind(code, file=name, reason=os_reason(error), **params)
+
+
+def exit_for(refusal: Violation) -> int:
+    """The exit code of a command that stopped at ``refusal``."""
+    if isinstance(refusal, OutputFailed):
+        return EXIT_UNWRITABLE
+    if refusal.code == "store_busy":
+        return EXIT_BUSY
+    return EXIT_REFUSED

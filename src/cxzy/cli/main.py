@@ -50,12 +50,11 @@ from cxzy.application.store import (
 )
 from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.cli.exits import (
-    EXIT_BUSY,
     EXIT_OK,
     EXIT_REFUSED,
-    EXIT_UNWRITABLE,
     OUTPUT_ERRORS,
-    OutputFailed,
+    exit_for,
+    unwritable,
 )
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
 from cxzy.cli.messages import say, say_done, say_known_nothing, say_under_way
@@ -300,9 +299,7 @@ def _spool(stream: Any, spooled: Path, name: str) -> None:
 
 
 def _spool_failed(name: str, spooled: Path, error: OSError) -> Violation:
-    kind = OutputFailed if error.errno in OUTPUT_ERRORS else Violation
-    folder = str(spooled.parent.parent)
-    return kind("spool_unwritable", file=name, folder=folder, reason=os_reason(error))
+    return unwritable(name, error, "spool_unwritable", folder=str(spooled.parent.parent))
 
 
 def _read_files(
@@ -804,10 +801,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return command(args, out, err)
     except Violation as violation:
         say(err, violation.render(args.lang))
-        if isinstance(violation, OutputFailed):
-            return EXIT_UNWRITABLE
-        if violation.code == "store_busy":
-            return EXIT_BUSY
+        return exit_for(violation)
     except PersistenceError as error:
         location = getattr(args, "location", None)
         if location is None:
@@ -815,8 +809,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         else:
             failed = store_error(location, error)
             err.print(failed.render(args.lang))
-            if failed.code == "store_busy":
-                return EXIT_BUSY
+            return exit_for(failed)
     except Terminated:
         raise  # said in main, once SIGTERM's own handler is put back
     except KeyboardInterrupt as stop:
@@ -828,9 +821,9 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             return _internal_error(error, args.lang, err)
         # a full disk under `cxzy log > FILE` (files named on the command line say
         # their own failures): not a bug to report
-        stdout = t("stdout", args.lang)
-        err.print(message("output_unwritable", args.lang, file=stdout, reason=os_reason(error)))
-        return EXIT_UNWRITABLE
+        failed = unwritable(t("stdout", args.lang), error)
+        err.print(failed.render(args.lang))
+        return exit_for(failed)
     except Exception as error:  # a bug: say so in one line, keep the details on demand
         return _internal_error(error, args.lang, err)
     return EXIT_REFUSED

@@ -7,10 +7,9 @@ from datetime import datetime
 
 from rich.console import Console
 
-from cxzy.cli.exits import OUTPUT_ERRORS
-from cxzy.domain.errors import os_reason
+from cxzy.cli.exits import OUTPUT_ERRORS, unwritable
 from cxzy.domain.moments import iso_moment
-from cxzy.i18n import message, t
+from cxzy.i18n import t
 from cxzy.literal import one_line
 
 
@@ -32,8 +31,7 @@ def say_done(out: Console, err: Console, lang: str, text: str) -> None:
         if error.errno not in OUTPUT_ERRORS:
             raise
         with contextlib.suppress(OSError):  # (`>> log 2>&1` on a full disk: nowhere to say it)
-            reason = os_reason(error)
-            err.print(message("output_unwritable", lang, file=t("stdout", lang), reason=reason))
+            err.print(unwritable(t("stdout", lang), error).render(lang))
             say(err, text)
 
 

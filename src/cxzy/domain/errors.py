@@ -137,21 +137,6 @@ _OS_REASONS = {
 }
 
 
-#: SQLite's words for the same failures (a store's file on a full or failing disk, or
-#: read-only), said in the interface's language too; others are shown as SQLite has them
-_SQLITE_REASONS = {
-    "disk i/o error": "sqlite.io_error",
-    "database or disk is full": "os.full",
-    "attempt to write a readonly database": "os.read_only_file",
-}
-
-
-def sqlite_reason(reason: str) -> Violation | str:
-    """SQLite's reason for a failure, as a message parameter (see :func:`os_reason`)."""
-    known = _SQLITE_REASONS.get(reason.strip().lower())
-    return Violation(known) if known else reason
-
-
 def os_reason(error: OSError) -> Violation | str:
     """Why an operating-system call failed, as a message parameter: a
     :class:`Violation` (rendered in the message's language) for the usual reasons,
