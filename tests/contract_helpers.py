@@ -349,12 +349,40 @@ def run_module(
     )
 
 
+def read_terminal(reader: int, seconds: float) -> str:
+    """What a program wrote on the terminal whose reading end is ``reader`` (closed
+    here), until it closed its end, or for ``seconds`` at most (a full-screen program
+    drawn waits for keys)."""
+    import select
+    import time
+
+    chunks = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not select.select([reader], [], [], 0.5)[0]:
+            continue
+        try:
+            chunk = os.read(reader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(reader)
+    return b"".join(chunks).decode(errors="replace")
+
+
 def on_terminal(
-    *args: str, env: dict[str, str], cwd: Path, stream: str = "stdout", columns: int = 80
+    *args: str,
+    env: dict[str, str],
+    cwd: Path,
+    stream: str = "stdout",
+    columns: int = 80,
+    codes: bool = False,
 ) -> tuple[int, str]:
     """`python -m cxzy ARGS` with ``stream`` on a terminal ``columns`` wide (the
     other stream discarded): its exit code and what the terminal showed, without
-    rich's colours."""
+    rich's colours (``codes``: with them)."""
     import fcntl
     import pty
     import struct
@@ -371,18 +399,9 @@ def on_terminal(
         stderr=streams["stderr"],
     )
     os.close(writer)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(reader, 65536)
-        except OSError:  # the other end closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(reader)
+    shown = read_terminal(reader, seconds=60)
     code = proc.wait(timeout=60)
-    return code, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode())
+    return code, shown if codes else re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown)
 
 
 RACE_RECORD = {

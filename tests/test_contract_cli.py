@@ -17,6 +17,7 @@ from contract_helpers import (
     assert_one_line_error,
     on_terminal,
     prelude,
+    read_terminal,
     run_module,
     subprocess_env,
     write_jsonl,
@@ -605,6 +606,55 @@ def test_status_on_an_80_column_terminal_shows_every_figure_whole(tmp_path, lang
 
     piped = run_module(*args, env=env, cwd=tmp_path)  # a file gets one table, as before
     assert sum(" DKGS " in line for line in piped.stdout.splitlines()) == 1, piped.stdout
+
+
+@pytest.mark.slow
+def test_without_colour_an_overdue_phase_stands_out_on_the_terminal(tmp_path):
+    """NO_COLOR took the red off an overdue phase and left it as plain as one done:
+    it is bold and underlined, a phase done late in italics, and no colour is sent."""
+    from conftest import load_demo_into
+
+    store = tmp_path / "demo.db"
+    load_demo_into(store)
+    env = subprocess_env(CXZY_STORE=str(store), NO_COLOR="1", TERM="xterm-256color")
+    args = ("status", "--as-of", "2012-11-07")
+    code, shown = on_terminal(*args, env=env, cwd=tmp_path, columns=200, codes=True)
+    assert code == 0, shown
+    assert re.search(r"\x1b\[1;4m已逾期 \d+/\d+", shown), shown
+    assert re.search(r"\x1b\[3m逾期完成 \d+/\d+", shown), shown
+    assert not re.search(r"\x1b\[[0-9;]*\b3[0-7]\b", shown), shown  # (no foreground colour)
+
+
+@pytest.mark.slow
+def test_a_terminal_that_cannot_draw_the_dashboard_gets_the_status_table(tmp_path):
+    """TERM=dumb (an editor's shell, a serial console) was sent the dashboard's
+    full-screen escapes: it gets the status table, and a line on why."""
+    import pty
+
+    from conftest import load_demo_into
+
+    store = tmp_path / "demo.db"
+    load_demo_into(store)
+    env = subprocess_env(CXZY_STORE=str(store), TERM="dumb", COLUMNS="200")
+    reader, writer = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxzy", "--lang", "en"],
+        env=env,
+        cwd=tmp_path,
+        stdin=writer,
+        stdout=writer,
+        stderr=subprocess.PIPE,
+    )
+    os.close(writer)
+    shown = read_terminal(reader, seconds=30)  # (a dashboard drawn would wait for keys)
+    proc.kill()
+    code = proc.wait()
+    said = proc.stderr.read().decode()
+    assert code == 0, (shown, said)
+    assert "\x1b" not in shown and " DKGS " in shown, shown
+    assert said.strip() == (
+        "this terminal (TERM=dumb) cannot draw the dashboard: the status table instead"
+    ), said
 
 
 def test_a_unit_with_a_very_long_name_leaves_its_figures_in_sight(cli, monkeypatch):

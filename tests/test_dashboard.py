@@ -2846,12 +2846,13 @@ async def test_the_commitments_item_counts_commitments_fulfilled(demo_store):
 def test_a_rectifications_flags_on_its_unit_screen_are_listed_as_each_language_lists(lang, flags):
     # "awaiting verification,sup.": joined by a comma and no space, in either language
     from cxzy.application.dashboard import Standing
+    from cxzy.styles import COLOUR
     from cxzy.tui.screens.unit import _standing
 
     standing = Standing(
         "rectification", "overdue", date(2011, 3, 1), False, -3, "red", True, True, True
     )
-    assert _standing(standing, lang).plain.splitlines()[-1] == flags
+    assert _standing(standing, lang, COLOUR).plain.splitlines()[-1] == flags
 
 
 def test_steps_by_month_keep_the_day_of_the_month_they_began_on():

@@ -690,6 +690,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
     "interrupted_showing": {"en": "interrupted", "zh": "已中断"},
+    "dumb_terminal": {
+        "en": "this terminal (TERM={term}) cannot draw the dashboard: the status table instead",
+        "zh": "此终端(TERM={term})无法显示仪表盘,改为输出状态表",
+    },
     "terminated_showing": {
         "en": "stopped by a signal ({signal})",
         "zh": "收到终止信号({signal})已停止",

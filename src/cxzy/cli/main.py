@@ -539,11 +539,12 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.format == "jsonl":
         write_records(query.records(filters), out.file, ascii_only=not whole_unicode(out.file))
         return EXIT_OK
-    from cxzy.cli.render import log_tables
+    from cxzy.cli.render import console_palette, log_tables
 
     zone, kinds = ZoneInfo(campaign.timezone), campaign.template.activity_kind_names
     pages = query.pages(filters)
-    for table in log_tables(pages, zone, args.lang, out.width, app.head(), kinds):
+    palette = console_palette(out)
+    for table in log_tables(pages, zone, args.lang, out.width, app.head(), kinds, palette):
         out.print(table)
     return EXIT_OK
 
@@ -641,8 +642,12 @@ def opener(location: StoreLocation) -> Callable[[], CampaignApp | None]:
 
 
 def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
-    """The dashboard in a terminal; the status table when output is not a terminal."""
-    if not (sys.stdout.isatty() and sys.stdin.isatty()):
+    """The dashboard in a terminal; the status table when output is not a terminal,
+    or is one that cannot draw it (TERM=dumb: an editor's shell, a serial console)."""
+    dumb = out.is_dumb_terminal  # (a terminal, TERM=dumb or unknown)
+    if dumb or not (sys.stdout.isatty() and sys.stdin.isatty()):
+        if dumb:
+            err.print(message("dumb_terminal", args.lang, term=os.environ.get("TERM", "")))
         args.as_of = None
         args.known_at = None
         args.format = "table"
@@ -670,6 +675,7 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
         open_store=opener(location),
         store_name=location.display(),
         signals=threading.current_thread() is threading.main_thread(),
+        color_system=out.color_system,
     )
     try:
         dashboard.run()

@@ -15,7 +15,7 @@ from cxzy.application.importer import origin_parts
 from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.i18n import summary_label, t, type_shown
 from cxzy.literal import NAME_CELLS, WHOLE_NAME_CELLS, clipped, literal, unit_label, visible
-from cxzy.styles import STATE_STYLES
+from cxzy.styles import COLOUR, Palette, palette_for
 
 
 def status_tables(report: StatusReport, lang: str, console: Console) -> list[Table | Text]:
@@ -23,28 +23,36 @@ def status_tables(report: StatusReport, lang: str, console: Console) -> list[Tab
     then the figures, each led by the units, and the legend under them in lines of
     its own (one table at 80 columns cut the counts, the phases' progress and the
     legend)."""
+    palette = console_palette(console)
     for name_cells in (WHOLE_NAME_CELLS, NAME_CELLS):  # names whole where there is room
-        whole = status_table(report, lang, legend=True, name_cells=name_cells)
+        whole = status_table(report, lang, legend=True, name_cells=name_cells, palette=palette)
         if _excess(console, whole) <= 0:
             return [whole]
     halves = [
-        _fitted(report, lang, console, figures=False),
-        _fitted(report, lang, console, phases=False),
+        _fitted(report, lang, console, palette, figures=False),
+        _fitted(report, lang, console, palette, phases=False),
     ]
     return [*halves, *(Text(line) for line in _legend(report, lang))]
 
 
-def _fitted(report: StatusReport, lang: str, console: Console, **columns: bool) -> Table:
+def console_palette(console: Console) -> Palette:
+    """The palette of the terminal the console writes to (NO_COLOR: none)."""
+    return palette_for(console.no_color, console.color_system)
+
+
+def _fitted(
+    report: StatusReport, lang: str, console: Console, palette: Palette, **columns: bool
+) -> Table:
     """One of the two tables, the units' names cut (not their codes, nor the
     figures) as far as it takes to fit the console's width, each as far as its own
     row needs (one cut for all, sized for the deepest row of the longest code, left
     every name `第…` at 80 columns), down to "…" before a code is cut."""
-    table = status_table(report, lang, **columns)
+    table = status_table(report, lang, palette=palette, **columns)
     excess = _excess(console, table)
     if excess <= 0:
         return table
     widest = max((_unit_label(unit).cell_len for unit in report.units), default=0)
-    return status_table(report, lang, label_cells=widest - excess, **columns)
+    return status_table(report, lang, label_cells=widest - excess, palette=palette, **columns)
 
 
 def _excess(console: Console, table: Table) -> int:
@@ -76,11 +84,12 @@ def status_table(
     legend: bool = False,
     name_cells: int | None = None,
     label_cells: int | None = None,
+    palette: Palette = COLOUR,
 ) -> Table:
     """The status of every unit; ``phases`` and ``figures`` choose the columns
     after the unit's (the title goes with the phases); ``legend`` puts the legend
     in the caption; ``name_cells`` and ``label_cells`` cut the units' names (see
-    :func:`unit_label`)."""
+    :func:`unit_label`); ``palette``: the terminal's."""
     template = report.template
     title = None
     if phases:
@@ -97,7 +106,7 @@ def status_table(
         for phase in shown:
             status = unit.phases[phase.key]
             done, total = status.progress
-            style = STATE_STYLES.get(status.status, "")
+            style = palette.states.get(status.status, "")
             cells.append(Text(f"{t(status.status, lang)} {done}/{total}", style=style))
         if figures:
             cells.append(Text(t(unit.grade, lang) if unit.grade else "-"))  # (as the dashboard)
@@ -151,7 +160,11 @@ SUMMARY_MOST = 500
 
 
 def _log_cells(
-    e: LogEntry, zone: Any, lang: str, kinds: Mapping[str, Mapping[str, str]] | None = None
+    e: LogEntry,
+    zone: Any,
+    lang: str,
+    kinds: Mapping[str, Mapping[str, str]] | None = None,
+    palette: Palette = COLOUR,
 ) -> dict[str, Text]:
     late = "" if e.late_days is None else t("late_days", lang, days=e.late_days)
     return {
@@ -167,7 +180,7 @@ def _log_cells(
         ),
         "by": literal(e.by),
         "recorded": Text(e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
-        "late": Text(late, style="yellow"),
+        "late": Text(late, style=palette.late),
         "origin": Text(visible(short_origin(e.origin)), style="dim"),
     }
 
@@ -210,18 +223,20 @@ def log_tables(
     width: int,
     last_position: int = 0,
     kinds: Mapping[str, Mapping[str, str]] | None = None,
+    palette: Palette = COLOUR,
 ) -> Iterator[Table | Text]:
     """The log as tables of :data:`TABLE_ROWS` rows each, printed one after another
     as one table: the header above the first, the same columns and widths in all (a
     million records are printed as they are read, in flat memory, the first at once).
     ``width``: the line's; ``last_position``: the log's, whose digits the position
     column must hold on every page (it was as wide as the first page's: ``100…``);
-    ``kinds``: the campaign template's activity kinds with their names."""
+    ``kinds``: the campaign template's activity kinds with their names; ``palette``:
+    the terminal's."""
     headers = {key: t(f"log_header_{key}", lang) for key in _LOG_COLUMNS}
     widths: dict[str, int] | None = None
     chunks = (page[i : i + TABLE_ROWS] for page in pages for i in range(0, len(page), TABLE_ROWS))
     for chunk in chunks:
-        rows = [_log_cells(e, zone, lang, kinds) for e in chunk]
+        rows = [_log_cells(e, zone, lang, kinds, palette) for e in chunk]
         first = widths is None
         if widths is None:
             widest = {"pos": Text(str(max(last_position, chunk[-1].pos)))}

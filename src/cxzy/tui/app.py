@@ -43,6 +43,7 @@ from cxzy.domain.template import Phase
 from cxzy.i18n import LABELS, t
 from cxzy.i18n import message as rule_message
 from cxzy.literal import visible
+from cxzy.styles import SIXTEEN, palette_for
 from cxzy.tui.clock import ViewClock, shown_moment
 from cxzy.tui.collector import IdleCollector
 from cxzy.tui.keys import localize_bindings, with_full_width
@@ -135,9 +136,18 @@ class CxzyApp(App[None]):
         open_store: Callable[[], CampaignApp | None] | None = None,
         store_name: str | None = None,
         signals: bool = False,
+        color_system: str | None = "truecolor",
     ) -> None:
         super().__init__()
         self.store = store
+        # the terminal's colours (Rich's name for them, as the command line found them):
+        # NO_COLOR, 16 colours or more; tables and cells take their styles from it
+        self.palette = palette_for(self.no_color, color_system)
+        if self.palette is SIXTEEN and not self.no_color:
+            # Textual's own theme taken to the nearest of 16 colours drew the footer's
+            # keys red on grey of the same brightness, the cursor white on cyan: a theme
+            # of the terminal's own colours
+            self.theme = "ansi-dark"
         self.signals = signals  # SIGTERM closes the dashboard, as `q` does
         self._sigterm_before: Any = None
         self.store_name = store_name  # where the store is (or would be made), as given

@@ -12,7 +12,6 @@ from textual.widgets.data_table import ColumnKey
 from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
 from cxzy.literal import literal
-from cxzy.styles import URGENCY_STYLES
 from cxzy.tui.components.tables import Cell, Table, cut, fill
 
 COLUMNS = ("when", "unit", "what", "text")
@@ -58,9 +57,10 @@ class AlertsPanel(Table):
         if shown == self._shown:  # most live updates leave the alerts as they were
             return
         self._shown = shown
+        palette = self.app.palette  # type: ignore[attr-defined]
         rows: list[_Row] = []
         for alert in snapshot.alerts:
-            style = URGENCY_STYLES[alert.urgency]
+            style = palette.urgency[alert.urgency]
             if alert.days_left < 0:
                 when = t("tui_alert_over", lang, n=-alert.days_left)
             else:
@@ -73,7 +73,7 @@ class AlertsPanel(Table):
             if alert.escalated:
                 flags.append(t("tui_flag_escalated", lang))
             if flags:
-                text.append(" [" + ",".join(flags) + "]", style="bold magenta")
+                text.append(" [" + ",".join(flags) + "]", style=palette.flags)
             text.append_text(literal(f" {alert.text}"))
             name = names.get(alert.unit, alert.unit)
             what = Text(t(f"tui_alert_{alert.kind}", lang))
@@ -91,7 +91,8 @@ class AlertsPanel(Table):
                 item_names.get(missed.item, missed.item)
             )
         for unit, items in missed_by_unit.items():
-            when, what = Text(t("missed", lang), style="red"), Text(t("tui_alert_missed", lang))
+            when = Text(t("missed", lang), style=palette.states["missed"])
+            what = Text(t("tui_alert_missed", lang))
             missed_row = _Row(
                 when, names.get(unit, unit), what, Text(", ".join(items)), unit, f"missed:{unit}"
             )

@@ -75,6 +75,7 @@ class HeaderBar(Static):
 
     def show(self, snapshot: Snapshot, clock: ViewClock, lang: str, resized: bool = False) -> None:
         self._last = (snapshot, clock, lang)
+        palette = self.app.palette  # type: ignore[attr-defined]
         report = snapshot.report
         template = report.template
         current = [p for p in template.phases if p.key in snapshot.phases]
@@ -102,23 +103,23 @@ class HeaderBar(Static):
             pieces.append(_Piece(Text(" ", style=style), Text(text, style=style), repeats))
 
         if clock.playing:
-            badge(t("tui_replay", lang, speed=clock.speed), "black on magenta")
+            badge(t("tui_replay", lang, speed=clock.speed), palette.badges["replay"])
         elif clock.as_of > clock.today:  # days to come: the deadlines as they stand
-            badge(t("tui_ahead", lang), "black on cyan")  # (as known at a moment too)
-            detail(t("tui_ahead_day", lang, day=clock.as_of.isoformat()), "cyan")
+            badge(t("tui_ahead", lang), palette.badges["ahead"])  # (as known at a moment too)
+            detail(t("tui_ahead_day", lang, day=clock.as_of.isoformat()), palette.ahead)
         elif clock.known_at is not None:
-            badge(t("tui_historical", lang), "black on yellow")
+            badge(t("tui_historical", lang), palette.badges["historical"])
         elif clock.as_of != clock.today:
-            badge(t("tui_historical", lang), "black on yellow")
-            detail(t("tui_past_day", lang, day=clock.as_of.isoformat()), "yellow", repeats=True)
+            badge(t("tui_historical", lang), palette.badges["historical"])
+            detail(t("tui_past_day", lang, day=clock.as_of.isoformat()), palette.past, repeats=True)
         elif self.store_gone:
-            badge(t("tui_store_gone", lang), "white on red")
+            badge(t("tui_store_gone", lang), palette.badges["gone"])
         elif not self.connected:
-            badge(t("tui_offline", lang), "white on red")
+            badge(t("tui_offline", lang), palette.badges["offline"])
         else:
-            badge(t("tui_live", lang), "black on green")
+            badge(t("tui_live", lang), palette.badges["live"])
         if clock.known_at is not None:  # (a replay of what was known then too)
-            detail(t("tui_known_at", lang, moment=shown_moment(clock.known_at)), "yellow")
+            detail(t("tui_known_at", lang, moment=shown_moment(clock.known_at)), palette.past)
         step = t("tui_step", lang, step=t("tui_" + clock.step, lang))
         pieces.append(_Piece(Text(_GAP, style="dim"), Text(step, style="dim")))
         room = self.content_region.width

@@ -44,6 +44,10 @@ class ShareLine(Widget):
     ShareLine { height: 1; }
     ShareLine > .share-line--high { color: $primary; }
     ShareLine > .share-line--low { color: $primary 30%; }
+    /* NO_COLOR: a grey as bright as the primary's was faint (3:1 at most); the bar's
+       height says the share, in the text's own colour */
+    ShareLine:nocolor > .share-line--high { color: $foreground; }
+    ShareLine:nocolor > .share-line--low { color: $foreground; }
     """
 
     data: reactive[tuple[float, ...]] = reactive(tuple)

@@ -12,7 +12,6 @@ from cxzy.application.dashboard import Snapshot
 from cxzy.application.status import UnitStatus
 from cxzy.i18n import t
 from cxzy.literal import unit_label
-from cxzy.styles import STATE_STYLES
 from cxzy.tui.components.tables import Table
 
 FLASH_SECONDS = 1.5
@@ -135,7 +134,7 @@ class StatusGrid(Table):
         if isinstance(value, Text):
             return value
         text, _, state = value.partition("|")
-        style = STATE_STYLES.get(state, "")
+        style = self.app.palette.states.get(state, "")  # type: ignore[attr-defined]
         if self._flash.get(key, 0) > time.monotonic():
             style = f"{style} reverse".strip()
         return Text(text, style=style)

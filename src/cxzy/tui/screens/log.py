@@ -267,7 +267,7 @@ class LogScreen(Screen[None]):
                 "late": (
                     ""
                     if row.late_days is None
-                    else Text(t("late_days", lang, days=row.late_days), style="yellow")
+                    else Text(t("late_days", lang, days=row.late_days), style=self.app.palette.late)  # type: ignore[attr-defined]
                 ),
             }
             return [shown[key] for key in keys]

@@ -116,7 +116,7 @@ class RecordScreen(ModalScreen[None]):
         table.add_row(t("log_header_by", lang), _value(entry.by or "-"))
         recorded = Text(when(entry.recorded))
         if entry.late_days is not None:
-            recorded.append(f"  {t('tui_reported_late', lang)}", style="yellow")
+            recorded.append(f"  {t('tui_reported_late', lang)}", style=self.app.palette.late)  # type: ignore[attr-defined]
         table.add_row(t("log_header_recorded", lang), recorded)
         parts = origin_parts(entry.origin)
         if parts is None:  # (records written before origins were kept whole)

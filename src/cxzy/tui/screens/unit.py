@@ -23,7 +23,7 @@ from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t, value_words
 from cxzy.literal import literal, shortened, visible
-from cxzy.styles import STATE_STYLES, URGENCY_STYLES
+from cxzy.styles import Palette
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
@@ -109,19 +109,19 @@ def _above(unit: UnitStatus, units: list[UnitStatus], lang: str) -> list[Text]:
     return [Text(t("tui_unit_under", lang, chain=" › ".join(reversed(chain))), style="dim")]
 
 
-def _standing(standing: Standing, lang: str) -> Text:
+def _standing(standing: Standing, lang: str, palette: Palette) -> Text:
     """The ledger's word for where it stands; while open, the days left or over in
     the alerts' colours, and whether it is supervised or escalated."""
     words = "result" if standing.kind == "commitment" else "rect_state"
     text = Text(code_label(words, standing.outcome, lang) or standing.outcome)
     if standing.closed:
-        text.stylize("yellow" if standing.outcome == KEPT_LATE else "green")
+        text.stylize(palette.late if standing.outcome == KEPT_LATE else palette.kept)
         return text
     left = standing.days_left or 0
     text.append("\n")
     text.append(
         t("tui_days_over", lang, n=-left) if left < 0 else t("tui_days_left", lang, n=left),
-        style=URGENCY_STYLES[standing.urgency or "green"],
+        style=palette.urgency[standing.urgency or "green"],
     )
     flags = [
         t(key, lang)
@@ -134,7 +134,7 @@ def _standing(standing: Standing, lang: str) -> Text:
         if on
     ]
     if flags:
-        text.append("\n" + t("list_separator", lang).join(flags), style="bold magenta")
+        text.append("\n" + t("list_separator", lang).join(flags), style=palette.flags)
     return text
 
 
@@ -189,6 +189,7 @@ class UnitScreen(Screen[None]):
     def render_detail(self, snapshot: Snapshot, detail: UnitDetail) -> None:
         self._shown = (snapshot, detail)
         lang = self.app.lang  # type: ignore[attr-defined]
+        palette = self.app.palette  # type: ignore[attr-defined]
         report = snapshot.report
         unit = next((u for u in report.units if u.unit == self.unit), None)
         if unit is None:
@@ -219,7 +220,7 @@ class UnitScreen(Screen[None]):
                 what = ev.summary or code_label("type", ev.type, lang)  # (not ReviewRecorded)
                 why = literal(f"{ev.day} {what} ({ev.by or '-'})")
                 if ev.late_days is not None:
-                    why.append(f" {t('tui_reported_late', lang)}", style="yellow")
+                    why.append(f" {t('tui_reported_late', lang)}", style=palette.late)
             elif item.total is not None:
                 fulfilled = spec.all_closed == ALL_COMMITMENTS_FULFILLED
                 words = "tui_fulfilled_of" if fulfilled else "tui_closed_of"
@@ -231,13 +232,13 @@ class UnitScreen(Screen[None]):
             checklist.add_row(
                 phases[item.phase].short.get(lang, item.phase),
                 spec.name.get(lang, item.item),
-                Text(t(item.state, lang), style=STATE_STYLES.get(item.state, "")),
+                Text(t(item.state, lang), style=palette.states.get(item.state, "")),
                 why,
             )
         parts.append(_or_none(checklist, lang))
         lives = (
-            self._lives(t("tui_commitments_title", lang), detail.commitments, lang),
-            self._lives(t("tui_rectifications_title", lang), detail.rectifications, lang),
+            self._lives(t("tui_commitments_title", lang), detail.commitments, lang, palette),
+            self._lives(t("tui_rectifications_title", lang), detail.rectifications, lang, palette),
         )
         parts.extend(_or_none(table, lang) for table in lives)
         reviews = _table(
@@ -268,7 +269,7 @@ class UnitScreen(Screen[None]):
 
         def late(row: LogRow) -> Text:
             """Recorded more than the template's days after it happened (an auditor's fact)."""
-            return Text("") if row.late_days is None else Text(late_mark, style="yellow")
+            return Text("") if row.late_days is None else Text(late_mark, style=palette.late)
 
         activities = _table(
             t("tui_activities", lang),
@@ -338,7 +339,7 @@ class UnitScreen(Screen[None]):
         ]
 
     @staticmethod
-    def _lives(title: str, lives: list[dict[str, Any]], lang: str) -> Table:
+    def _lives(title: str, lives: list[dict[str, Any]], lang: str, palette: Palette) -> Table:
         table = _table(
             title,
             *(
@@ -364,7 +365,7 @@ class UnitScreen(Screen[None]):
             for n, record in enumerate(life["history"]):
                 table.add_row(
                     literal(life["code"]) if n == 0 else Text(""),
-                    _standing(life["standing"], lang) if n == 0 else Text(""),
+                    _standing(life["standing"], lang, palette) if n == 0 else Text(""),
                     str(record["day"]),
                     literal(code_label("type", record["type"], lang)),
                     _fields(record, lang),
