@@ -206,6 +206,23 @@ async def test_enter_opens_the_unit_and_escape_comes_back(demo_store):
         assert isinstance(app.screen, OverviewScreen)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_a_units_footer_keeps_its_log_key_on_80_columns(demo_store, lang):
+    """A unit's screen at 80 columns: the footer ended at the replay's key and left
+    out `l`, the one that shows this unit's records."""
+    app = dashboard(demo_store, lang=lang)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        grid.move_cursor(row=grid.get_row_index("ZP"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f" l {t('key_log', lang)} " in bottom_line(app), bottom_line(app)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LogScreen) and app.screen.filter_text == "unit:ZP"
+
+
 async def test_screens_opened_and_closed_are_not_kept(demo_store):
     """A unit's screen, the log, and the footers laid out for them, are let go once
     closed, though the day shown does not change (Textual drops a watcher of the

@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "cycle_step": "key_step",
     "play": "key_play",
     "open_log": "key_log",
+    "app.open_log": "key_log",  # (a screen's own key for it)
     "filter": "key_filter",
     "back": "key_back",
     "cancel": "key_back",

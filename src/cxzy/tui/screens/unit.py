@@ -147,7 +147,9 @@ class UnitScreen(Screen[None]):
     UnitScreen VerticalScroll { height: 1fr; padding: 0 1; }
     UnitScreen .section { margin: 1 0 0 0; }
     """
-    BINDINGS = [Binding("escape", "back", "back")]
+    # this unit's records in the log: shown next to esc, before the app's keys (at 80
+    # columns the footer ended at the replay's, and left out what matters here)
+    BINDINGS = [Binding("escape", "back", "back"), Binding("l", "app.open_log", "log")]
 
     def __init__(self, unit: str) -> None:
         super().__init__()
