@@ -147,7 +147,7 @@ def test_a_file_that_is_not_a_store(cli, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "bad", ["2010-13-45", "tomorrow", "2010/07/01", "2010-02-30", "", "20100701", "2010-W26"]
+    "bad", ["2010-13-45", "tomorrow", "2010/07/32", "2010-02-30", "", "20100701", "2010-W26"]
 )
 def test_a_bad_as_of_date(cli, bad):
     cli.ok_import(prelude())
@@ -392,6 +392,56 @@ def test_a_pipe_given_as_a_file_is_read_once_and_imported_with_its_origin(tmp_pa
         f"{pipe.name} sha256:{digest} line {n}" for n in range(1, len(records) + 1)
     ]
     assert not list(spool.iterdir())  # the copy is gone
+
+
+def test_days_are_taken_as_the_dashboard_takes_them(cli):
+    """The dashboard's `:` took 2011/3/1 and 2011年3月1日 (as a unit's sheet writes
+    them), and `status --as-of` refused them: they name the same day everywhere; a
+    day no calendar has is said as typed."""
+    cli.ok_import([*prelude(), act("145", "mobilization", "2010-05-12")])
+    iso = cli.run("status", "--as-of", "2010-06-01", "--format", "json")
+    for spelled in ("2010/6/1", "2010年6月1日", "2010.6.1"):
+        res = cli.run("status", "--as-of", spelled, "--format", "json")
+        assert res.code == 0 and res.out == iso.out, (spelled, str(res))
+    res = cli.run("log", "--since", "2010/5/12", "--until", "2010年5月12日", "--format", "jsonl")
+    assert res.code == 0 and [json.loads(line)["at"][:10] for line in res.out.splitlines()] == [
+        "2010-05-12"
+    ], str(res)
+    res = cli.run("status", "--as-of", "2011/2/30")
+    assert res.code == 1 and "--as-of: there is no day '2011/2/30'" in res.err, str(res)
+
+
+def test_a_scripts_output_given_as_a_file_is_named_a_pipe_not_a_descriptor(tmp_path):
+    """`cxzy import <(my-script)`: the shell passes /dev/fd/63, and the log's origin
+    said "63:1", a refusal "/dev/fd/63:1:": a number that names nothing to whoever
+    reads it later. It is `<pipe>`, as standard input is `<stdin>`; several are
+    numbered in the order given."""
+    from cxzy.application.app import open_app
+    from cxzy.application.history import LogFilter, LogQuery
+    from cxzy.application.store import StoreLocation
+
+    store = tmp_path / "s.db"
+    write_jsonl(tmp_path / "p.jsonl", prelude())
+    (tmp_path / "bad.jsonl").write_text("{bad\n", encoding="utf-8")
+    env = subprocess_env(CXZY_STORE=str(store))
+    cxzy = f"{sys.executable} -m cxzy --lang en import"
+    proc = subprocess.run(
+        ["bash", "-c", f"{cxzy} <(cat p.jsonl)"], env=env, cwd=tmp_path, capture_output=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    entries = LogQuery(open_app(StoreLocation("sqlite", str(store)))).entries(LogFilter())
+    assert {e.origin.partition(" sha256:")[0] for e in entries} == {"<pipe>"}, entries[0]
+    proc = subprocess.run(
+        ["bash", "-c", f"{cxzy} <(cat bad.jsonl) <(cat bad.jsonl)"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("<pipe 1>:1: not valid JSON"), lines
+    assert lines[1].startswith("<pipe 2>:1: not valid JSON"), lines
 
 
 @pytest.mark.slow

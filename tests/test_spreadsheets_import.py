@@ -367,6 +367,8 @@ def test_a_csv_file_of_utf8_and_gbk_lines_is_refused_not_read_as_gbk(cli, tmp_pa
     assert_one_line_error(res)
     assert "either.csv:2: reads as UTF-8 ('ѧϰһ" in res.err, str(res)
     assert "and as GBK ('学习一" in res.err and "--encoding gbk" in res.err, str(res)
+    res = cli.run("import", either, lang="zh")  # (scripts grep FILE:LINE: in either language)
+    assert "either.csv:2: 按 UTF-8 读是" in res.err, str(res)
     assert cli.log_text() == before
     assert cli.run("import", "--encoding", "gbk", either).code == 0
     assert "学习一" in {r.get("title") for r in cli.log()}
@@ -1745,6 +1747,8 @@ def test_encoding_given_for_a_file_that_is_plainly_utf8_is_refused_not_garbled(c
     assert res.code == 1, str(res)
     assert "utf8.csv:3: the file is UTF-8 ('局机关" in res.err, str(res)  # (its first unit)
     assert "import it without --encoding" in res.err
+    res = cli.run("import", "--encoding", "gbk", gbk, utf8, lang="zh")  # FILE:LINE: as in English
+    assert "utf8.csv:3: 该文件是 UTF-8 编码" in res.err, str(res)
     bom = tmp_path / "bom.csv"
     bom.write_text(csv_text(prelude()), encoding="utf-8-sig")
     res = cli.run("import", "--encoding", "gbk", bom)

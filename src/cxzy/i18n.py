@@ -1772,13 +1772,13 @@ MESSAGES.update(
         },
         "csv_is_utf8": {
             "en": "{file}:{line}: the file is UTF-8 ({utf8}; read as {encoding}: {other}), not {encoding} as --encoding says: import it without --encoding (GBK is recognised without it)",
-            "zh": "{file}:第 {line} 行:该文件是 UTF-8 编码({utf8};按 {encoding} 读是 {other}),不是 --encoding 指定的 {encoding}:请不加 --encoding 导入它(不加时也能识别 GBK)",
+            "zh": "{file}:{line}: 该文件是 UTF-8 编码({utf8};按 {encoding} 读是 {other}),不是 --encoding 指定的 {encoding}:请不加 --encoding 导入它(不加时也能识别 GBK)",
         },
         "csv_either_encoding": {
             "en": "{file}:{line}: reads as UTF-8 ({utf8}) and as GBK ({gbk}), and no line "
             "says which (short Chinese text in GBK can pass for UTF-8): give --encoding gbk "
             "or --encoding utf-8",
-            "zh": "{file}:第 {line} 行按 UTF-8 读是 {utf8},按 GBK 读是 {gbk},文件中没有哪一行能"
+            "zh": "{file}:{line}: 按 UTF-8 读是 {utf8},按 GBK 读是 {gbk},文件中没有哪一行能"
             "判定编码(GBK 的简短中文可能恰好也是合法的 UTF-8):请用 --encoding gbk 或 "
             "--encoding utf-8 指定",
         },

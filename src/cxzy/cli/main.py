@@ -10,6 +10,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import signal
 import stat
 import sys
@@ -63,7 +64,7 @@ from cxzy.cli.usage import Once, Parser, given_twice, lang_in, speaking
 from cxzy.cli.writing import waiting_said, write_into
 from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.jsontext import storable
-from cxzy.domain.moments import known_at, typed_day
+from cxzy.domain.moments import any_day, known_at
 from cxzy.domain.records import Record
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
@@ -85,9 +86,10 @@ def _said_of(option: str) -> Iterator[None]:
 
 
 def _date_arg(value: str, option: str) -> date:
-    """A day given to ``option`` (``--as-of``)."""
+    """A day given to ``option`` (``--as-of``), in ISO 8601 or as the dashboard's
+    ``:`` takes it (2011/3/1, 2011年3月1日: copied from a unit's sheet)."""
     with _said_of(option):
-        return typed_day(value)
+        return any_day(value)
 
 
 def _type_arg(lang: str) -> Callable[[str], str]:
@@ -232,6 +234,25 @@ def open_to_read(args: argparse.Namespace, location: StoreLocation | None = None
 
 STDIN = "-"  # the file name that reads JSON Lines from standard input
 STDIN_LABEL = "<stdin>"  # its name in messages and in the records' origin
+# ``<(my-script)``: the shell passes /dev/fd/63, a number that names nothing to whoever
+# reads the message or the log later ("63:1"): its name there (numbered when several)
+PIPE_LABEL = "<pipe>"
+_DESCRIPTOR = re.compile(r"/dev/fd/\d+|/proc/(?:self|\d+)/fd/\d+")
+
+
+def _labels(files: Sequence[str]) -> list[str]:
+    """Each file's name in messages and in the records' origin, in order."""
+    pipes = sum(bool(_DESCRIPTOR.fullmatch(name)) for name in files)
+    labels, count = [], 0
+    for name in files:
+        if name == STDIN:
+            labels.append(STDIN_LABEL)
+        elif _DESCRIPTOR.fullmatch(name):
+            count += 1
+            labels.append(PIPE_LABEL if pipes == 1 else f"<pipe {count}>")
+        else:
+            labels.append(storable(name))
+    return labels
 
 
 def _is_stream(path: Path) -> bool:
@@ -253,8 +274,9 @@ def _spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
         raise Violation("stdin_twice")
     paths = {name: Path(name) for name in files if name != STDIN}
     streams = [name for name in files if name == STDIN or _is_stream(paths[name])]
+    labels = dict(zip(files, _labels(files), strict=True))
     if not streams:  # (a name in bytes that are not UTF-8, from a zip a unit sent: shown)
-        yield {storable(name): path for name, path in paths.items()}
+        yield {labels[name]: path for name, path in paths.items()}
         return
     with tempfile.TemporaryDirectory(prefix="cxzy-stdin-") as folder:
         for number, name in enumerate(streams):
@@ -267,11 +289,13 @@ def _spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
                 try:
                     stream = paths[name].open("rb")
                 except OSError as error:
-                    raise Violation("file_unreadable", file=name, reason=os_reason(error)) from None
+                    raise Violation(
+                        "file_unreadable", file=labels[name], reason=os_reason(error)
+                    ) from None
                 with stream:
-                    _spool(stream, spooled, storable(name))
+                    _spool(stream, spooled, labels[name])
             paths[name] = spooled
-        yield {(STDIN_LABEL if name == STDIN else storable(name)): paths[name] for name in files}
+        yield {labels[name]: paths[name] for name in files}
 
 
 def _spool(stream: Any, spooled: Path, name: str) -> None:
@@ -453,7 +477,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         with contextlib.suppress(OSError):
             err.print(said, highlight=False)
     if not result.written and not result.skipped:  # (a template sent back unfilled, say)
-        named = (STDIN_LABEL if name == STDIN else storable(name) for name in args.files)
+        named = _labels(args.files)
         # (JSON Lines has no header to have held alone)
         jsonl = all(name == STDIN or file_format(Path(name)) == "jsonl" for name in args.files)
         said = t("no_records_jsonl" if jsonl else "no_records", lang, files=", ".join(named))
