@@ -930,6 +930,20 @@ def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):
     assert len(seeded.log()) == before + len(records)
 
 
+def test_a_time_written_with_small_t_and_z_is_the_same_moment(cli):
+    """RFC 3339 lets "t" and "z" be written small: `--known-at` took both, and a
+    record's `at` took "t" but refused "z"."""
+    cli.ok_import(
+        [
+            *prelude(),
+            act("145", "mobilization", "2010-05-12t04:00:00z", id="small"),
+            act("145", "study", "2010-05-12T04:00:00Z", id="large"),
+        ]
+    )
+    ats = {r["id"]: r["at"] for r in cli.log() if r["id"] in ("small", "large")}
+    assert ats["small"] == ats["large"], ats
+
+
 @pytest.mark.parametrize(
     ("extra", "patterns"),
     [
@@ -937,6 +951,11 @@ def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):
             {"timezone": "Mars/Olympus"},
             [r"timezone|time zone|Mars/Olympus"],
             id="unknown-timezone",
+        ),
+        pytest.param(  # the machine's own: "today" and lateness moved with the machine
+            {"timezone": "localtime"},
+            [r"'localtime' is the zone of whichever machine reads the store"],
+            id="the-machines-own-timezone",
         ),
         pytest.param({"template": "cxzy-2099"}, [r"template"], id="unknown-template"),
         pytest.param(

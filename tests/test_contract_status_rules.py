@@ -254,6 +254,33 @@ def test_campaign_timezone_decides_the_day(cli):
     assert phase(cli, "2010-06-30", "145", "compete")[1]["party_spirit_analysis"] == "done"
 
 
+def test_the_hour_repeated_when_clocks_go_back_is_two_hours_in_one_import(cli):
+    """A campaign in a zone with daylight saving: 01:30 at -04:00, then at -05:00 an
+    hour later. In one file they were one moment (times of one zone compare by their
+    wall time): the log's copy of the second said the first's, and `verify` called
+    the fresh store altered; the earlier review's grade was the latest; a later
+    record of a commitment was refused as going back in time, an earlier taken."""
+    records = [
+        {**prelude()[0], "timezone": "America/New_York"},
+        *prelude()[1:],
+        review("145", "leader_commentary", "2010-11-07T01:30:00-05:00", grade="advanced"),
+        review("145", "leader_commentary", "2010-11-07T01:30:00-04:00", grade="lagging"),
+        commit("CD", "145", "2010-11-07T01:50:00-04:00", "2010-11-30"),
+        ev("CommitmentProgressed", "2010-11-07T01:10:00-05:00", commitment="CD", note="later"),
+    ]
+    cli.ok_import(records)
+    res = cli.run("verify")
+    assert res.code == 0, str(res)
+    grades = {u["unit"]: u["grade"] for u in cli.status("2010-11-08")["units"]}
+    assert grades["145"] == "advanced"
+    backwards = [
+        commit("CC", "145", "2010-11-07T01:10:00-05:00", "2010-11-30"),
+        ev("CommitmentProgressed", "2010-11-07T01:50:00-04:00", commitment="CC", note="before"),
+    ]
+    path, res = cli.imp(backwards)
+    assert_refused(res, path, 2, "time goes backwards")
+
+
 def test_campaign_phases_override_template_windows(cli):
     cli.ok_import(
         [

@@ -329,6 +329,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tpl.missing_key": {"en": "missing 'key'", "zh": "缺少 'key'"},
     "tpl.bad_timezone": {"en": "unknown time zone {value}", "zh": "未知时区 {value}"},
+    "tpl.machine_timezone": {
+        "en": "time zone {value} is the zone of whichever machine reads the store, not a "
+        "place's: give the campaign's, such as 'Asia/Shanghai'",
+        "zh": "时区 {value} 指读取数据库的那台机器自己的时区,而不是某地的时区:请给出活动所在地的时区,如 'Asia/Shanghai'",
+    },
     "tpl.bad_days": {
         "en": "{setting} must be a whole number ≥ 0",
         "zh": "{setting} 须为不小于 0 的整数",
@@ -369,6 +374,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "'{template}' 不是模板的 key(只用字母、数字、'.'、'_' 和 '-';已有:{known})",
     },
     "bad_timezone": {"en": "unknown time zone '{timezone}'", "zh": "未知时区 '{timezone}'"},
+    "machine_timezone": {
+        "en": "time zone '{timezone}' is the zone of whichever machine reads the store, not a "
+        "place's: give the campaign's, such as 'Asia/Shanghai'",
+        "zh": "时区 '{timezone}' 指读取数据库的那台机器自己的时区,而不是某地的时区:请给出活动所在地的时区,如 'Asia/Shanghai'",
+    },
     "unknown_unit": {
         "en": "unit '{unit}' is not registered",
         "zh": "单位 '{unit}' 尚未登记",

@@ -34,6 +34,7 @@ from cxzy.domain.errors import Coded, Violation
 from cxzy.domain.facts import Activity, Award, ContactPoint, ContactVisit, LeaderAssignment, Review
 from cxzy.domain.jsontext import storable
 from cxzy.domain.lifecycle import Lifecycle
+from cxzy.domain.moments import campaign_zone
 from cxzy.domain.records import Record
 from cxzy.domain.rectifications import Rectification
 from cxzy.domain.registry import CampaignInfo, Registry, folded_code
@@ -503,7 +504,7 @@ class _Check:
         found = find_template(f["template"])
         template = found.template
         try:
-            ZoneInfo(f["timezone"])
+            campaign_zone(f["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
             raise Violation("bad_timezone", timezone=f["timezone"]) from None
         windows = {}

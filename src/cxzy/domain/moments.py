@@ -6,12 +6,16 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from cxzy.domain.errors import Violation
 
 # The days a record, a ``--as-of`` or a dashboard may name. Python's dates end at
 # 9999-12-31, and a deadline's day after or a moment's offset would run past it; a
 # campaign's records lie far inside these bounds (decision 86).
+# Names in the zone database that name no place but the machine reading the store
+# (its own zone) or nothing: a campaign's days would change with the machine
+MACHINE_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 
@@ -89,6 +93,16 @@ def iso_moment(moment: datetime) -> str:
 def within_days(day: date) -> bool:
     """Whether a day lies within :data:`FIRST_DAY` … :data:`LAST_DAY`."""
     return FIRST_DAY <= day <= LAST_DAY
+
+
+def campaign_zone(name: str) -> ZoneInfo:
+    """The zone a campaign's days are in, by its name (``Asia/Shanghai``). Raises
+    what :class:`ZoneInfo` raises for a name it does not know, and
+    :class:`Violation` for one of :data:`MACHINE_ZONES`."""
+    zone = ZoneInfo(name)
+    if name in MACHINE_ZONES:
+        raise Violation("machine_timezone", timezone=name)
+    return zone
 
 
 def in_zone(moment: datetime, zone: tzinfo) -> datetime | None:

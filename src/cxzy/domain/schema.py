@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from cxzy.domain import jsontext
@@ -233,8 +233,8 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
         try:
             if len(text) == 10:
                 moment = datetime.combine(parse_date(text, name), time())
-            else:
-                moment = datetime.fromisoformat(text)
+            else:  # (RFC 3339 lets "t" and "z" be written small, as --known-at takes them)
+                moment = datetime.fromisoformat(text.upper())
         except ValueError:
             missing = missing_day(text, field=name)
             raise missing or Violation("bad_datetime", field=name, value=_show(value)) from None
@@ -244,7 +244,11 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
     local = in_zone(moment, zone)  # the campaign's day is what is stored
     if local is None:
         raise _out_of_range(value, name)
-    return local
+    # Its wall time in the zone, with the offset it has there as its own: two times
+    # of one zone are compared (and hashed) by their wall time alone, so the repeated
+    # hour when clocks go back (01:30 at -04:00, then at -05:00) was one moment, and
+    # the later of two records could read as the earlier
+    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta()))
 
 
 def _text(value: Any, name: str, most: int = MAX_TEXT) -> str:
@@ -446,9 +450,10 @@ def parse_record(
         problems.append(Violation("missing_field", field="at"))
     else:
         try:
-            at = parse_at(raw["at"], zone_for(type_, raw))
+            zone = zone_for(type_, raw)
+            at = parse_at(raw["at"], zone)
             if now is not None:
-                happened_by(at.date(), now.astimezone(at.tzinfo).date())
+                happened_by(at.date(), now.astimezone(zone).date())
         except Violation as problem:
             problems.append(problem)
     record_id = raw.get("id")

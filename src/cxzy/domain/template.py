@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfoNotFoundError
 
 from cxzy.domain.errors import Listed, TemplateError, Violation
+from cxzy.domain.moments import campaign_zone
 
 #: Predicates an item may use, with the target each needs.
 HAS_ACTIVITY = "activity"
@@ -284,9 +285,11 @@ def parse_template(
     _settings_known(data, TEMPLATE_SETTINGS, top, strict)
     timezone = data.get("timezone", "Asia/Shanghai")
     try:
-        ZoneInfo(timezone)
+        campaign_zone(timezone)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
         raise TemplateError(top, "tpl.bad_timezone", value=repr(timezone)) from None
+    except Violation:
+        raise TemplateError(top, "tpl.machine_timezone", value=repr(timezone)) from None
     late = data.get("late_report_days", 7)
     if not isinstance(late, int) or isinstance(late, bool) or late < 0:
         raise TemplateError(top, "tpl.bad_days", setting="late_report_days")
