@@ -13,11 +13,12 @@ from cxzy.domain.errors import Violation
 # The days a record, a ``--as-of`` or a dashboard may name. Python's dates end at
 # 9999-12-31, and a deadline's day after or a moment's offset would run past it; a
 # campaign's records lie far inside these bounds (decision 86).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
 # Names in the zone database that name no place but the machine reading the store
 # (its own zone) or nothing: a campaign's days would change with the machine
 MACHINE_ZONES = frozenset({"localtime", "posixrules", "Factory"})
-FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(2999, 12, 31)
 
 # What a user types for a day or a moment: ISO 8601's extended form, as the help
 # says, not every form Python reads (``20110301``, a week ``2026-W49`` or a day of

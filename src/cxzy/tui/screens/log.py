@@ -239,6 +239,7 @@ class LogScreen(Screen[None]):
     def show_rows(self, rows: list[LogRow]) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]
         zone = self.app.zone  # type: ignore[attr-defined]
+        late_style = self.app.palette.late  # type: ignore[attr-defined]
         table = self.query_one(DataTable)
         table.loading = False
         cursor = table.cursor_coordinate
@@ -267,7 +268,7 @@ class LogScreen(Screen[None]):
                 "late": (
                     ""
                     if row.late_days is None
-                    else Text(t("late_days", lang, days=row.late_days), style=self.app.palette.late)  # type: ignore[attr-defined]
+                    else Text(t("late_days", lang, days=row.late_days), style=late_style)
                 ),
             }
             return [shown[key] for key in keys]

@@ -87,6 +87,7 @@ class RecordScreen(ModalScreen[None]):
     def show(self, found: tuple[LogEntry, dict[str, Any]] | None) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]
         zone = self.app.zone  # type: ignore[attr-defined]
+        palette = self.app.palette  # type: ignore[attr-defined]
         body = self.query_one("#record", Static)
         if found is None:
             body.update(Text(t("tui_no_record", lang, pos=self.pos)))
@@ -116,7 +117,7 @@ class RecordScreen(ModalScreen[None]):
         table.add_row(t("log_header_by", lang), _value(entry.by or "-"))
         recorded = Text(when(entry.recorded))
         if entry.late_days is not None:
-            recorded.append(f"  {t('tui_reported_late', lang)}", style=self.app.palette.late)  # type: ignore[attr-defined]
+            recorded.append(f"  {t('tui_reported_late', lang)}", style=palette.late)
         table.add_row(t("log_header_recorded", lang), recorded)
         parts = origin_parts(entry.origin)
         if parts is None:  # (records written before origins were kept whole)
