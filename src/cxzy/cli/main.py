@@ -242,17 +242,16 @@ _DESCRIPTOR = re.compile(r"/dev/fd/\d+|/proc/(?:self|\d+)/fd/\d+")
 
 def _labels(files: Sequence[str]) -> list[str]:
     """Each file's name in messages and in the records' origin, in order."""
-    pipes = sum(bool(_DESCRIPTOR.fullmatch(name)) for name in files)
-    labels, count = [], 0
-    for name in files:
+    pipes = [name for name in files if _DESCRIPTOR.fullmatch(name)]
+
+    def label(name: str) -> str:
         if name == STDIN:
-            labels.append(STDIN_LABEL)
-        elif _DESCRIPTOR.fullmatch(name):
-            count += 1
-            labels.append(PIPE_LABEL if pipes == 1 else f"<pipe {count}>")
-        else:
-            labels.append(storable(name))
-    return labels
+            return STDIN_LABEL
+        if name in pipes:
+            return PIPE_LABEL if len(pipes) == 1 else f"<pipe {pipes.index(name) + 1}>"
+        return storable(name)
+
+    return [label(name) for name in files]
 
 
 def _is_stream(path: Path) -> bool:

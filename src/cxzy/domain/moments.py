@@ -100,10 +100,9 @@ def campaign_zone(name: str) -> ZoneInfo:
     """The zone a campaign's days are in, by its name (``Asia/Shanghai``). Raises
     what :class:`ZoneInfo` raises for a name it does not know, and
     :class:`Violation` for one of :data:`MACHINE_ZONES`."""
-    zone = ZoneInfo(name)
     if name in MACHINE_ZONES:
         raise Violation("machine_timezone", timezone=name)
-    return zone
+    return ZoneInfo(name)
 
 
 def in_zone(moment: datetime, zone: tzinfo) -> datetime | None:

@@ -143,7 +143,7 @@ class CxzyApp(App[None]):
         # the terminal's colours (Rich's name for them, as the command line found them):
         # NO_COLOR, 16 colours or more; tables and cells take their styles from it
         self.palette = palette_for(self.no_color, color_system)
-        if self.palette is SIXTEEN and not self.no_color:
+        if self.palette is SIXTEEN:  # (never with NO_COLOR: that palette is MONO)
             # Textual's own theme taken to the nearest of 16 colours drew the footer's
             # keys red on grey of the same brightness, the cursor white on cyan: a theme
             # of the terminal's own colours
