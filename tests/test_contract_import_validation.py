@@ -188,6 +188,31 @@ SCHEMA_CASES = [
     pytest.param({**ACT, "id": " a-1"}, [], [f("id"), "space"], id="id-spaced"),
     pytest.param({**ACT, "by": "刘宏 "}, [], [f("by"), "space"], id="by-spaced"),
     pytest.param({**ACT, "by": ""}, [], [f("by"), "non-empty"], id="by-empty"),
+    # what no one sees or types: `x` and `x\u200b` were two units that read alike, a
+    # code held an escape, and a name on two lines hid its unit's code in the grid
+    pytest.param(
+        unit("x\u200b", "2010-05-12", "零宽", parent="JU"),
+        [],
+        [f("unit"), r"U\+200B", "no one can see or type"],
+        id="unit-code-zero-width",
+    ),
+    pytest.param(
+        {**ACT, "unit": "1\x1b[2J45"}, [], [f("unit"), r"U\+001B"], id="unit-code-escape"
+    ),
+    pytest.param({**ACT, "id": "a\n1"}, [], [f("id"), r"U\+000A"], id="id-line-break"),
+    pytest.param({**ACT, "by": "刘\u202e宏"}, [], [f("by"), r"U\+202E"], id="by-direction"),
+    pytest.param(
+        unit("146", "2010-05-12", "一四六队\n(二分队)", parent="JU"),
+        [],
+        [f("name"), r"U\+000A", "one line"],
+        id="unit-name-two-lines",
+    ),
+    pytest.param(
+        ev("UnitUpdated", "2010-06-02", unit="145", name="一四五\t队"),
+        [],
+        [f("name"), r"U\+0009"],
+        id="unit-renamed-with-a-tab",
+    ),
     pytest.param(  # SQLite kept it; PostgreSQL could not, and said so naming no line
         {**ACT, "title": "a\x00b"}, [], [f("title"), "NUL"], id="nul-in-text"
     ),
@@ -523,6 +548,9 @@ def test_the_valid_neighbours_of_the_schema_cases_are_accepted(seeded):
         {**ACT, "by": "刘宏", "title": "with by"},
         {**ACT, "recorded": "2026-12-05T19:32:01.123456+00:00", "title": "as cxzy log writes"},
         {**ACT, "title": 'a title that says "title": twice, "title":'},  # (not keys)
+        # free text may run on lines; a code may hold spaces and any script
+        {**ACT, "title": "两行的\n标题\t及制表符"},
+        unit("PL.01 B-2", "2010-06-01", "𠀀队 (一) ❤️", parent="JU"),
     ]
     before = len(seeded.log())
     res = seeded.ok_import(good)

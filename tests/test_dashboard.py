@@ -1316,6 +1316,46 @@ async def test_the_palette_finds_the_replay_by_its_name(demo_store, lang, typed)
         assert app.clock.playing
 
 
+async def test_the_palette_lists_a_unit_whose_name_looks_like_markup_as_written(store):
+    """A unit's name is a spreadsheet's text: the palette read its entries as markup,
+    so a name holding ``[/]`` closed the dashboard at ctrl+p (MarkupError), and
+    ``[bold red]`` coloured the name and hid its code."""
+    imported(
+        store,
+        [
+            {
+                "type": "UnitRegistered",
+                "at": "2010-05-12",
+                "unit": "D1",
+                "name": "重名[/]",
+                "kind": "team",
+                "parent": "JU",
+            },
+            {
+                "type": "UnitRegistered",
+                "at": "2010-05-12",
+                "unit": "D2",
+                "name": "队[bold red]RICH[/]",
+                "kind": "team",
+                "parent": "JU",
+            },
+        ],
+    )
+    app = dashboard(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"重名")
+        shown = await palette_options(pilot)
+        assert shown[0].split("\n")[0] == "重名[/] D1", shown
+        await pilot.press(*["backspace"] * 2, *"RICH")
+        await pilot.pause(0.5)
+        shown = await palette_options(pilot)
+        assert shown[0].split("\n")[0] == "队[bold red]RICH[/] D2", shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == "D2"
+
+
 async def test_the_help_over_the_log_neither_lists_nor_moves_the_day(demo_store):
     """The log shows no day, so `[`/`]` are off there; with the help over it they
     were listed again, and moved the day behind the log."""

@@ -906,6 +906,29 @@ def test_an_unknown_column_of_a_typed_sheet_is_said_once_and_a_hash_column_is_no
     assert res.code == 0 and "imported 20" in res.out, str(res)
 
 
+def test_many_or_long_unknown_columns_are_said_in_a_line_a_reader_can_read(cli, tmp_path):
+    """A sheet of 495 unknown columns, or a header cell of 10,000 characters, was
+    named whole: one line of thousands of characters. The first ten, each cut, and
+    how many more."""
+    cli.ok_import(prelude())
+    extra = [f"列{n}" for n in range(30)] + ["长" * 10_000]
+    rows = [["at", "unit", "kind", "title", *extra], ["2010-05-12", "145", "study", "学习"]]
+    res = cli.run("import", write_table(tmp_path / "wide.xlsx", rows, sheet="ActivityHeld"))
+    assert res.code == 1 and len(res.err_lines) == 2, str(res)
+    assert "unknown field '列0', '列1', " in res.err and "'列9', '… (+21)' for" in res.err
+    assert max(map(len, res.err_lines)) < 400, str(res)
+    path = tmp_path / "typed.csv"
+    row = ["ActivityHeld", "2010-05-12", "145", "study", "学习"] + [""] * len(extra)
+    header = ["type", "at", "unit", "kind", "title", *extra]
+    path.write_text(",".join(header) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    res = cli.run("import", path)
+    assert "'列9' … (+21); a column kept as notes" in res.err, str(res)
+    assert max(map(len, res.err_lines)) < 400, str(res)
+    key = "Z" * 300_000  # and a JSON key
+    _, res = cli.imp([{**act("145", "study", "2010-05-20", title="t"), key: 1}])
+    assert res.code == 1 and "unknown field 'ZZZ" in res.err and len(res.err) < 1_000
+
+
 def test_a_column_of_no_type_in_a_file_with_a_type_column_is_said_once(cli, tmp_path):
     """A misspelt header in a CSV of several types was said on every row that filled
     it (200 rows, 200 lines); a column only some types have is still said per row."""

@@ -211,3 +211,13 @@ async def test_filling_again_with_many_fewer_rows_fills_the_table_anew() -> None
         assert table.get_cell("r4", "phase").plain == "4/9"
         assert "unit 4" in "".join(text for text, _ in lines(table)[5])
         assert [column.width for column in table.ordered_columns] == [6, 5, 4]
+
+
+def test_a_name_on_two_lines_from_an_older_store_keeps_its_units_code_in_sight():
+    """Names are refused with line breaks now; a store written before held them, and
+    a name on two lines pushed its code out of the grid's and the status's row."""
+    from cxzy.literal import literal_line, unit_label
+
+    label = unit_label("一队\n(二分队)\x1b", "U5", depth=1, name_cells=20)
+    assert label.plain == "  一队⏎(二分队)^[ U5"
+    assert literal_line("第一行\r\n第二行\n").plain == "第一行⏎第二行⏎"

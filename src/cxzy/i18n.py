@@ -166,6 +166,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}' begins or ends with a space ({value}): codes and names are compared exactly",
         "zh": "字段 '{field}' 首尾有空格({value}):代码和姓名按原样比对",
     },
+    "unseen_in_code": {
+        "en": "field '{field}' ('{value}') holds {chars}, which no one can see or type (a control character such as a line break or a tab, a zero-width space, a direction mark): codes, ids, people and units' names are compared as written and shown on one line",
+        "zh": "字段 '{field}'('{value}')含有 {chars},这类字符看不见、也无法输入(换行、制表符等控制字符,零宽空格,方向控制符):代码、编号、人名和单位名称按原样比对、单行显示",
+    },
     "nul_in_text": {
         "en": "field '{field}' holds the NUL character (U+0000), which a PostgreSQL store cannot keep",
         "zh": "字段 '{field}' 含有 NUL 字符(U+0000),PostgreSQL 数据库无法保存",

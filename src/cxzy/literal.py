@@ -43,6 +43,13 @@ def literal(value: Any) -> Text:
     return Text(visible(str(value if value is not None else "")))
 
 
+def literal_line(value: Any) -> Text:
+    """:func:`literal` on one line (:func:`one_line`): a row's cell, a title, a unit's
+    label (a summary of line breaks was hundreds of lines of ``cxzy log``, and a name
+    on two lines pushed its unit's code out of the grid)."""
+    return Text(one_line(str(value if value is not None else "")))
+
+
 def clipped(text: str, most: int) -> str:
     """``text`` cut to at most ``most`` characters, with "…" where it was cut (a
     message's or a table's share of a text that may run to pages)."""
@@ -81,12 +88,12 @@ def unit_label(
     the name cut to ``name_cells`` (else :data:`NAME_CELLS`), or so that the whole
     label takes at most ``label_cells`` (a narrow terminal: a unit high in the tree,
     or of a short code, keeps more of its name than one deep down)."""
-    shown = f" {shortened(visible(code), CODE_CELLS)}"
+    shown = f" {shortened(one_line(code), CODE_CELLS)}"
     indent = "  " * depth
     if label_cells is not None:  # (down to "…" before the code is cut: it identifies)
         name_cells = max(1, label_cells - cell_len(indent) - cell_len(shown))
     return (
         Text(indent)
-        + Text(shortened(visible(name), name_cells or NAME_CELLS))
+        + Text(shortened(one_line(name), name_cells or NAME_CELLS))
         + Text(shown, style="dim")
     )

@@ -14,7 +14,15 @@ from cxzy.application.history import LogEntry
 from cxzy.application.importer import origin_parts
 from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.i18n import summary_label, t, type_shown
-from cxzy.literal import NAME_CELLS, WHOLE_NAME_CELLS, clipped, literal, unit_label, visible
+from cxzy.literal import (
+    NAME_CELLS,
+    WHOLE_NAME_CELLS,
+    clipped,
+    literal_line,
+    one_line,
+    unit_label,
+    visible,
+)
 from cxzy.styles import COLOUR, Palette, palette_for
 
 
@@ -93,7 +101,7 @@ def status_table(
     template = report.template
     title = None
     if phases:
-        title = f"{visible(report.title)} — {t('as_of', lang)} {report.as_of.isoformat()}"
+        title = f"{one_line(report.title)} — {t('as_of', lang)} {report.as_of.isoformat()}"
         if report.known_at is not None:
             title += f" · {t('known_at', lang)} {report.known_at.isoformat()}"
     caption = " · ".join(_legend(report, lang)) if legend else None
@@ -171,14 +179,14 @@ def _log_cells(
         "pos": Text(str(e.pos)),
         "at": Text(e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
         "type": Text(type_shown(e.type, lang)),  # as the dashboard's log
-        "unit": literal(e.unit),
-        "summary": literal(
+        "unit": literal_line(e.unit),
+        "summary": literal_line(
             clipped(
                 summary_label(e.type, e.summary, lang, e.person, e.life, e.marks, kinds),
                 SUMMARY_MOST,
             )
         ),
-        "by": literal(e.by),
+        "by": literal_line(e.by),
         "recorded": Text(e.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
         "late": Text(late, style=palette.late),
         "origin": Text(visible(short_origin(e.origin)), style="dim"),

@@ -8,6 +8,7 @@ import contextlib
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -267,7 +268,27 @@ def _code(value: Any, name: str) -> str:
     text = _text(value, name, MAX_ID)
     if text != text.strip():
         raise Violation("spaced_code", field=name, value=json.dumps(text, ensure_ascii=False))
+    _seen_whole(text, name)
     return text
+
+
+#: The characters a code, an id, a person or a unit's name may not hold: none can be
+#: seen or typed. Controls (line breaks and tabs among them), format characters
+#: (zero-width spaces and joiners, direction marks) and the line and paragraph
+#: separators: ``x`` and ``x\u200b`` were two units that read alike, and a unit's
+#: name on two lines hid its code in the grid.
+_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
+#: Free text that heads a row, and must be one line: a unit's name.
+ONE_LINE_FIELDS = frozenset({"name"})
+
+
+def _seen_whole(text: str, name: str) -> None:
+    if text.isprintable():  # (C's test, for the common case; it also fails on spaces
+        return  # other than ' ', private use and unassigned characters, which may stay)
+    found = list(dict.fromkeys(c for c in text if unicodedata.category(c) in _UNSEEN))
+    if found:
+        chars = ", ".join(f"U+{ord(c):04X}" for c in found[:5])
+        raise Violation("unseen_in_code", field=name, value=_show(text), chars=chars)
 
 
 # a whole number or a truth value as JSON writes it (a spreadsheet's cell of digits is
@@ -372,6 +393,10 @@ def _value(spec: Field, value: Any, name: str, type_: str = "") -> Any:
         return value
     if spec.kind == TEXT and name in CODE_FIELDS:
         return _code(value, name)
+    if spec.kind == TEXT and name in ONE_LINE_FIELDS:
+        text = _text(value, name)
+        _seen_whole(text, name)
+        return text
     return _PARSERS[spec.kind](value, name)
 
 
@@ -443,7 +468,9 @@ def parse_record(
         for name in raw:
             if name not in allowed:
                 problems.append(
-                    Violation("unknown_field", field=name, type=type_, allowed=", ".join(allowed))
+                    Violation(  # (cut: a key of 300,000 characters was one line of message)
+                        "unknown_field", field=_show(name), type=type_, allowed=", ".join(allowed)
+                    )
                 )
     at: datetime | None = None
     if raw.get("at") is None:

@@ -663,7 +663,8 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
         allowed = (*COMMON_FIELDS, *TYPES[sheet_type])
         lacking = [name for name in names if _column_field(name) not in allowed]
         if lacking:
-            fields = "', '".join(lacking)
+            shown, more = _some(lacking)
+            fields = "', '".join([*shown, more.strip()] if more else shown)
             return Violation(
                 "unknown_column", field=fields, type=sheet_type, allowed=", ".join(allowed)
             )
@@ -673,8 +674,22 @@ def _header_problem(header: list[str], sheet_type: str | None) -> Violation | No
     unknown = [name for name in names if _column_field(name) not in _ANY_FIELD]
     if unknown:  # all of them at once: not one import to fix each
         said = []
-        for name in unknown:
+        shown, more = _some(unknown)
+        for name in shown:
             close = difflib.get_close_matches(name, _FIELD_NAMES, n=1)
             said.append(f"'{name}'" + (f" → {close[0]}" if close else ""))
-        return Violation("unknown_column_any", fields="; ".join(said))
+        return Violation("unknown_column_any", fields="; ".join(said) + more)
     return None
+
+
+#: Unknown columns a refusal names, and the characters of each: a sheet of 495 of
+#: them, or a header cell of 10,000 characters, was one line of thousands
+SOME_COLUMNS, COLUMN_CHARS = 10, 60
+
+
+def _some(names: list[str]) -> tuple[list[str], str]:
+    """The first of ``names``, each cut, and what says how many more there are."""
+    more = len(names) - SOME_COLUMNS
+    return [clipped(name, COLUMN_CHARS) for name in names[:SOME_COLUMNS]], (
+        f" … (+{more})" if more > 0 else ""
+    )

@@ -48,6 +48,7 @@ from cxzy.tui.clock import ViewClock, shown_moment
 from cxzy.tui.collector import IdleCollector
 from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.messages import OpenUnit, SnapshotReady, StoreChanged
+from cxzy.tui.unit_commands import UnitCommands
 
 POLL_SECONDS = 0.1  # SQLite: the head is one index probe
 RECONNECT_SECONDS = 1.0
@@ -89,6 +90,7 @@ class CxzyApp(App[None]):
     """The leading-group office's dashboard."""
 
     TITLE = "cxzy"
+    COMMANDS = App.COMMANDS | {UnitCommands}
     CSS = """
     Screen { layout: vertical; }
     /* a notice stands above the bureau's totals (two lines) and the keys, not over them */
@@ -923,12 +925,6 @@ class CxzyApp(App[None]):
         yield SystemCommand(  # (its key's label, play/pause, was not found by "replay")
             _titled(t("palette_replay", self.lang)), t("palette_play", self.lang), self.action_play
         )
-        for unit in self.snapshot.report.units:
-            yield SystemCommand(
-                f"{unit.name} {unit.unit}",
-                t("key_open", self.lang),
-                lambda code=unit.unit: self.post_message(OpenUnit(code)),
-            )
 
 
 def _file_of(store: CampaignApp) -> tuple[int, int] | None:

@@ -11,7 +11,7 @@ from textual.widgets.data_table import ColumnKey
 
 from cxzy.application.dashboard import Snapshot
 from cxzy.i18n import t
-from cxzy.literal import literal
+from cxzy.literal import literal_line
 from cxzy.tui.components.tables import Cell, Table, cut, fill
 
 COLUMNS = ("when", "unit", "what", "text")
@@ -66,7 +66,7 @@ class AlertsPanel(Table):
             else:
                 when = t("tui_alert_left", lang, n=alert.days_left)
             # the flags follow the id: in sight whenever it is
-            text = literal(alert.code)
+            text = literal_line(alert.code)
             flags = []
             if alert.supervised:
                 flags.append(t("tui_flag_supervised", lang))
@@ -74,7 +74,7 @@ class AlertsPanel(Table):
                 flags.append(t("tui_flag_escalated", lang))
             if flags:
                 text.append(" [" + ",".join(flags) + "]", style=palette.flags)
-            text.append_text(literal(f" {alert.text}"))
+            text.append_text(literal_line(f" {alert.text}"))
             name = names.get(alert.unit, alert.unit)
             what = Text(t(f"tui_alert_{alert.kind}", lang))
             key = f"{alert.kind}:{alert.code}"

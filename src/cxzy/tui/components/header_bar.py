@@ -10,7 +10,7 @@ from textual.widgets import Static
 from cxzy.application.dashboard import Snapshot
 from cxzy.application.status import StatusReport
 from cxzy.i18n import t
-from cxzy.literal import visible
+from cxzy.literal import one_line
 from cxzy.tui.clock import ViewClock, shown_moment
 
 
@@ -91,7 +91,7 @@ class HeaderBar(Static):
         # the start of a line) and whether it says again what another says (the day
         # shown is "as of D" already): left out where it would take a line of its own
         pieces = [
-            _Piece(Text(), Text(visible(report.title), style="bold")),
+            _Piece(Text(), Text(one_line(report.title), style="bold")),
             _Piece(Text(_GAP), Text(f"{t('as_of', lang)} {report.as_of.isoformat()}")),
             _Piece(Text(_GAP), phase),
         ]

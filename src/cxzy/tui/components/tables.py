@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
-from cxzy.literal import literal, shortened
+from cxzy.literal import literal_line, shortened
 
 Cell = str | Text
 CELL_CACHE = 20_000  # rendered cells kept: a 200-unit grid has about 2,000
@@ -35,7 +35,7 @@ FIT_MIN = 10  # the narrowest a column that gives way to the others is made (see
 def cut(value: Any) -> Text:
     """A cell's text (:func:`~cxzy.literal.literal`), whole in the cell, drawn cut
     with "…" where its column is narrower (not cut off unsaid)."""
-    text = literal(value)
+    text = literal_line(value)
     text.overflow = "ellipsis"
     return text
 

@@ -20,7 +20,7 @@ from cxzy.domain.errors import Violation
 from cxzy.domain.moments import any_day
 from cxzy.formats.cells import FALSE_WORDS, TRUE_WORDS
 from cxzy.i18n import codes_named, summary_label, t, type_named, type_shown
-from cxzy.literal import literal
+from cxzy.literal import literal_line
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.tables import Cell, cut, fill
 from cxzy.tui.keys import localize_bindings, with_full_width
@@ -257,13 +257,13 @@ class LogScreen(Screen[None]):
                 "pos": str(row.pos),
                 "at": row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
                 "type": type_shown(row.type, lang),
-                "unit": literal(row.unit),
+                "unit": literal_line(row.unit),
                 "summary": cut(
                     summary_label(
                         row.type, row.summary, lang, row.person, row.life, row.marks, kinds
                     )
                 ),
-                "by": literal(row.by),
+                "by": literal_line(row.by),
                 "recorded": row.recorded.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
                 "late": (
                     ""

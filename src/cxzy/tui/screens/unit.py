@@ -22,7 +22,7 @@ from cxzy.application.status import UnitStatus
 from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t, value_words
-from cxzy.literal import literal, shortened, visible
+from cxzy.literal import literal, one_line, shortened
 from cxzy.styles import Palette
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
@@ -102,7 +102,7 @@ def _above(unit: UnitStatus, units: list[UnitStatus], lang: str) -> list[Text]:
     chain: list[str] = []
     parent = by_code.get(unit.parent) if unit.parent else None
     while parent is not None and len(chain) < len(units):  # (a tree: never a loop)
-        chain.append(f"{visible(parent.name)} {visible(parent.unit)}")
+        chain.append(f"{one_line(parent.name)} {one_line(parent.unit)}")
         parent = by_code.get(parent.parent) if parent.parent else None
     if not chain:
         return []
@@ -200,9 +200,9 @@ class UnitScreen(Screen[None]):
         # the name cut with "…" on a narrow screen, the code whole (it broke inside it)
         title_room = self.size.width - 4  # (the padding, the scrollbar)
         room = title_room - cell_len(t("tui_unit_title", lang, name="", unit=unit.unit))
-        name = shortened(visible(unit.name), max(room, UNIT_NAME_MIN))
+        name = shortened(one_line(unit.name), max(room, UNIT_NAME_MIN))
         parts: list[Any] = [
-            Text(t("tui_unit_title", lang, name=name, unit=visible(unit.unit)), style="bold"),
+            Text(t("tui_unit_title", lang, name=name, unit=one_line(unit.unit)), style="bold"),
             *_above(unit, report.units, lang),
             Text(
                 f"{t('grade', lang)}: {t(unit.grade, lang) if unit.grade else '-'}   "

@@ -1,0 +1,45 @@
+"""The command palette's units: each found by its name and code, and listed as
+written (a unit's name is a spreadsheet's text: Textual's system commands read
+their titles as markup, and a name holding ``[/]`` closed the dashboard)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from cxzy.i18n import t
+from cxzy.literal import one_line
+from cxzy.tui.messages import OpenUnit
+
+
+class UnitCommands(Provider):
+    """Open a unit's screen: one command per unit of the day shown, in the grid's
+    order (the tree's)."""
+
+    def _units(self) -> list[tuple[str, str]]:
+        """Each unit's label (its name on one line, its code) and code."""
+        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        if snapshot is None:
+            return []
+        return [(f"{one_line(u.name)} {one_line(u.unit)}", u.unit) for u in snapshot.report.units]
+
+    def _open(self, code: str) -> None:
+        self.app.post_message(OpenUnit(code))
+
+    async def discover(self) -> Hits:
+        help_text = t("key_open", self.app.lang)  # type: ignore[attr-defined]
+        for label, code in self._units():
+            yield DiscoveryHit(Content(label), partial(self._open, code), label, help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        help_text = t("key_open", self.app.lang)  # type: ignore[attr-defined]
+        for label, code in self._units():
+            score, offsets = matcher.fuzzy_search.match(query, label)
+            if score > 0:
+                shown = Content(label)  # (Textual's highlight reads its text as markup)
+                for offset in offsets:
+                    shown = shown.stylize(matcher.match_style, offset, offset + 1)
+                yield Hit(score, shown, partial(self._open, code), label, help_text)
