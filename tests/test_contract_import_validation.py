@@ -188,6 +188,9 @@ SCHEMA_CASES = [
     pytest.param({**ACT, "id": " a-1"}, [], [f("id"), "space"], id="id-spaced"),
     pytest.param({**ACT, "by": "刘宏 "}, [], [f("by"), "space"], id="by-spaced"),
     pytest.param({**ACT, "by": ""}, [], [f("by"), "non-empty"], id="by-empty"),
+    pytest.param(  # it was "must be non-empty text": a number is not empty
+        {**ACT, "id": 1234}, [], [f("id"), 'in quotes, "1234"'], id="id-a-number"
+    ),
     # what no one sees or types: `x` and `x\u200b` were two units that read alike, a
     # code held an escape, and a name on two lines hid its unit's code in the grid
     pytest.param(
@@ -196,9 +199,7 @@ SCHEMA_CASES = [
         [f("unit"), r"U\+200B", "no one can see or type"],
         id="unit-code-zero-width",
     ),
-    pytest.param(
-        {**ACT, "unit": "1\x1b[2J45"}, [], [f("unit"), r"U\+001B"], id="unit-code-escape"
-    ),
+    pytest.param({**ACT, "unit": "1\x1b[2J45"}, [], [f("unit"), r"U\+001B"], id="unit-code-escape"),
     pytest.param({**ACT, "id": "a\n1"}, [], [f("id"), r"U\+000A"], id="id-line-break"),
     pytest.param({**ACT, "by": "刘\u202e宏"}, [], [f("by"), r"U\+202E"], id="by-direction"),
     pytest.param(

@@ -700,12 +700,22 @@ def test_a_hidden_sheet_with_records_is_refused(cli, tmp_path):
             ["2010-05-21", "145", "K9", "已作废", "2010-12-31"],
         ],
         "Sheet3": [],
+        # the lists a unit's drop-downs read, and a sheet of headings: hidden beside the
+        # records, and said to hold records
+        "Lists": [["145"], ["JU"], ["133"]],
+        "Notes": [["备注", "说明"]],
     }
-    path = write_sheets(tmp_path / "hidden.xlsx", sheets, hidden={"CommitmentMade", "Sheet3"})
+    hidden = {"CommitmentMade", "Sheet3", "Lists", "Notes"}
+    path = write_sheets(tmp_path / "hidden.xlsx", sheets, hidden=hidden)
     res = cli.run("import", path, lang="zh")
     assert res.code == 1, str(res)
     assert "hidden.xlsx[CommitmentMade]:2: 此工作表已隐藏,但其中有记录" in res.err, res.err
-    write_sheets(path, sheets, hidden={"Sheet3"})
+    assert len(res.err_lines) == 2, res.err  # (and the line saying it was refused)
+    write_sheets(path, {**sheets, "Lists": [], "Notes": []}, hidden={"Sheet3"})
+    assert cli.run("import", path).code == 0
+    write_sheets(
+        path, {"ActivityHeld": sheets["ActivityHeld"], "Lists": sheets["Lists"]}, ["Lists"]
+    )
     assert cli.run("import", path).code == 0
 
 

@@ -158,6 +158,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "field '{field}': '{value}' is not true or false (in a spreadsheet: 是/否, yes/no, TRUE/FALSE or 1/0)",
         "zh": "字段 '{field}':'{value}' 不是 true 或 false(表格中可填 是/否、yes/no、TRUE/FALSE 或 1/0)",
     },
+    "unquoted_text": {
+        "en": "field '{field}' is text: write it in quotes, \"{value}\", not as the number {value}",
+        "zh": "字段 '{field}' 是文本:请加引号写作 \"{value}\",而不是数字 {value}",
+    },
     "bad_text": {
         "en": "field '{field}' must be non-empty text",
         "zh": "字段 '{field}' 必须是非空文本",

@@ -253,6 +253,8 @@ def parse_at(value: Any, zone: tzinfo, name: str = "at") -> datetime:
 
 
 def _text(value: Any, name: str, most: int = MAX_TEXT) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):  # ("id": 1234: it
+        raise Violation("unquoted_text", field=name, value=_show(value))  # is not empty)
     if not isinstance(value, str) or not value.strip():
         raise Violation("bad_text", field=name)
     if "\x00" in value:  # (PostgreSQL's text cannot hold it: the store could not be copied)

@@ -59,8 +59,10 @@ def display_width(text: str) -> int:
 
 
 def safe_text(text: str) -> str:
-    """Text that a workbook can hold: no control characters, at most 32,767 long."""
-    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    """Text that a workbook can hold: no control characters (written out as the report
+    and the terminal show them, ESC as ``^[``: they were each "\ufffd", and the
+    ledger and the report disagreed), at most 32,767 long."""
+    text = ILLEGAL_CHARACTERS_RE.sub(lambda found: "^" + chr(ord(found[0]) ^ 0x40), text)
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 

@@ -377,6 +377,29 @@ def _formula(cell: Any) -> str | None:
     return text if isinstance(text, str) and text.startswith("=") else None
 
 
+def _first_record(
+    rows: Iterator[tuple[int, Sequence[Any]]], sheet_type: str | None, date1904: bool
+) -> int | None:
+    """The row of a hidden sheet's first record; None when it holds none: nothing
+    under its header, or no column naming a field (the lists a sheet's drop-downs
+    read, hidden beside it, were said to hold records)."""
+    kept = list(rows)
+    filled = [
+        values
+        for _, values in kept
+        if isinstance(values, Violation) or any(not is_empty(value) for value in values)
+    ]
+    if len(filled) < 2:
+        return None
+    first = next(records_from_rows(iter(kept), str, sheet_type, date1904), None)
+    if first is None:
+        return None
+    problem = first[1]
+    if isinstance(problem, Violation) and problem.code == "header_needs_at":
+        return None if not problem.params.get("fields") else int(first[0])
+    return int(first[0])
+
+
 def _with_unsaved(
     rows: Iterator[tuple[int, Sequence[Any]]], formulas: Iterator[tuple[int, Sequence[Any]]]
 ) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -485,9 +508,9 @@ def _read_xlsx_records(
             if sheet.sheet_state != "visible":
                 # a unit hides what it does not mean to send (a cancelled commitment):
                 # its rows are refused, at the first one, unless the sheet holds none
-                first = next(records_from_rows(rows, str, sheet_type, date1904), None)
+                first = _first_record(rows, sheet_type, date1904)
                 if first is not None:
-                    sheets.append([(f"{label_}:{first[0]}", Violation("hidden_sheet"))])
+                    sheets.append([(f"{label_}:{first}", Violation("hidden_sheet"))])
                 continue
             items = records_from_rows(
                 rows, lambda row, label_=label_: f"{label_}:{row}", sheet_type, date1904
