@@ -181,3 +181,19 @@ def test_known_at_before_any_record_says_the_store_held_none(cli):
         res = cli.run(*command, "--known-at", "2000-01-01T00:00:00+08:00")
         assert res.code == 0, str(res)
         assert "the store held no record yet at 2000-01-01T00:00:00+08:00" in res.err, str(res)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2010/6/1 18:00", "2010年6月1日 18:00", "２０１０-０６-０１T１８:００", "2010-06-01t18:00"],
+)
+def test_a_moment_is_taken_with_its_day_spelled_as_a_day_is(typed):
+    """`k` and --known-at took only ISO 8601, where `:` and --as-of take 2010/6/1 and
+    2010年6月1日; and an input method's full-width digits were "not a moment"."""
+    from zoneinfo import ZoneInfo
+
+    from cxzy.domain.moments import known_at
+
+    zone = ZoneInfo("Asia/Shanghai")
+    expected = datetime(2010, 6, 1, 18, 0, tzinfo=zone)
+    assert known_at(typed, zone, datetime(2026, 12, 1, tzinfo=UTC)) == expected

@@ -583,8 +583,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- the command line and the store -------------------------------------------
     "option_value": {"en": "{option}: {reason}", "zh": "{option}:{reason}"},
     "bad_date_option": {
-        "en": "'{value}' is not a date (YYYY-MM-DD)",
-        "zh": "'{value}' 不是有效日期(YYYY-MM-DD)",
+        "en": "'{value}' is not a date (2011-03-01, 2011/3/1 or 2011年3月1日)",
+        "zh": "'{value}' 不是有效日期(可写作 2011-03-01、2011/3/1 或 2011年3月1日)",
     },
     "day_out_of_range": {
         "en": "'{value}' is outside {first} … {last}",

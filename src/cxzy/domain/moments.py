@@ -57,6 +57,17 @@ def missing_day(text: str, option: bool = False, **params: str) -> Violation | N
 _SPELLED_DAY = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 
 
+# the full-width forms of ASCII (U+FF01–U+FF5E) and the ideographic space, as a
+# spreadsheet's code cell is read (cxzy.formats.cells, decision 94), and a day or a
+# moment typed with an input method in its full-width mode (２０１１-０３-０１)
+_HALFWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
+
+
+def halfwidth(text: str) -> str:
+    """``text`` with full-width ASCII forms and the ideographic space as ASCII."""
+    return text.translate(_HALFWIDTH)
+
+
 def spelled_as_day(text: str) -> str | None:
     """``2010/6/20``, ``2010.6.20``, ``2010-6-20``, ``2010年6月20日`` → ``2010-06-20``,
     whether or not a calendar has that day (``2010/6/31`` → ``2010-06-31``, which
@@ -71,14 +82,15 @@ def any_day(text: str) -> date:
     """The day ``text`` names, in ISO 8601 or spelled as people write it
     (:func:`spelled_as_day`); raises as :func:`typed_day` does (a day no calendar
     has, ``2011/2/30``, said as such)."""
+    typed, text = text, halfwidth(text)
     spelled = spelled_as_day(text)
     try:
         return typed_day(spelled or text)
     except Violation as violation:
-        if spelled is None or "value" not in violation.params:
+        if "value" not in violation.params or (spelled is None and text == typed):
             raise
         # (named as typed: "there is no day '2010/6/31'", not its rewritten form)
-        raise violation.altered(value=text) from None
+        raise violation.altered(value=typed) from None
 
 
 def iso_moment(moment: datetime) -> str:
@@ -146,7 +158,10 @@ def known_at(text: str, zone: tzinfo, now: datetime) -> datetime:
     at ``now``: the store can say what it had recorded by a moment up to now, and
     the figures of now given "as known at" a later one would claim to know it."""
     try:
-        written = text.upper()  # (RFC 3339 lets "t" and "z" be written small)
+        written = halfwidth(text).upper()  # (RFC 3339 lets "t" and "z" be written small)
+        day, gap, rest = written.partition(" ")  # a day as `:` takes it: 2010/6/1 18:00
+        if (spelled := spelled_as_day(day)) is not None:
+            written = spelled + gap + rest
         if not _MOMENT.fullmatch(written):
             raise ValueError(text)
         moment = datetime.fromisoformat(written)

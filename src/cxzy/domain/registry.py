@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cxzy.domain.errors import Choices, Coded, Violation
+from cxzy.domain.moments import halfwidth
 from cxzy.domain.template import SELF_CHOSEN, Template
 
 
@@ -171,16 +172,6 @@ class Registry:
             codes = tuple(sorted(template.activity_kinds | {SELF_CHOSEN}))
             kinds = Choices("ActivityHeld", "kind", codes, template.kind_names)
             raise Violation("unknown_activity_kind", kind=kind, kinds=kinds)
-
-
-# the full-width forms of ASCII (U+FF01–U+FF5E) and the ideographic space, as a
-# spreadsheet's code cell is read (cxzy.formats.cells, decision 94)
-_HALFWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)} | {0x3000: 0x20}
-
-
-def halfwidth(text: str) -> str:
-    """``text`` with full-width ASCII forms and the ideographic space as ASCII."""
-    return text.translate(_HALFWIDTH)
 
 
 def activity_kind_key(words: str) -> str:

@@ -38,7 +38,7 @@ from cxzy.application.history import LogQuery
 from cxzy.application.status import UnitStatus
 from cxzy.application.store import connection_lost, is_store_failure, store_error
 from cxzy.domain.errors import Violation, os_reason
-from cxzy.domain.moments import any_day, known_at, spelled_as_day
+from cxzy.domain.moments import any_day, halfwidth, known_at, spelled_as_day
 from cxzy.domain.template import Phase
 from cxzy.i18n import LABELS, t
 from cxzy.i18n import message as rule_message
@@ -73,9 +73,10 @@ def _typed_day(command: str) -> str | None:
     are read: :func:`any_day` reads it); None when the command is not a day (a
     unit's code or name, say)."""
     word, _, rest = command.partition(" ")
-    if word in ("date", "day") and rest.strip():
+    if word.casefold() in ("date", "day") and rest.strip():  # (:DATE as :LOG)
         return rest.strip()
-    if _DAY_LIKE.fullmatch(command) or spelled_as_day(command) is not None:
+    plain = halfwidth(command)  # (an input method's full-width digits: ２０１１年３月１日)
+    if _DAY_LIKE.fullmatch(plain) or spelled_as_day(plain) is not None:
         return command
     return None
 

@@ -223,7 +223,9 @@ class OverviewScreen(Screen[None]):
         grid = self.query_one(StatusGrid)
 
         def apply(text: str | None) -> None:
-            grid.filter_text = (text or "").strip()
+            if text is None:  # Esc: the filter on stays on (an empty answer clears it)
+                return
+            grid.filter_text = text.strip()
             grid.filter_units = frozenset()
             if self.app.snapshot is not None:  # type: ignore[attr-defined]
                 self.show_grid(self.app.snapshot)  # type: ignore[attr-defined]
