@@ -1572,7 +1572,14 @@ async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_
         await pilot.press("slash", "end", "ctrl+u", *"unit:ZP 没有这样的文字", "enter")
         await settle(pilot)
         assert table.row_count == 0
-        assert "no records match" in plain(screen.query_one("#title", Static))
+        title = plain(screen.query_one("#title", Static))
+        assert "no records match" in title and "no filter key" not in title, title
+        # a key that is none was searched for as text: nothing found, and no word why
+        await pilot.press("slash", "end", "ctrl+u", *"type:RectificationVerified 结果:不通过")
+        await pilot.press("enter")
+        await settle(pilot)
+        title = plain(screen.query_one("#title", Static))
+        assert table.row_count == 0 and "结果: is no filter key, looked for as text" in title
 
 
 async def test_enter_in_the_log_shows_the_whole_record_and_where_it_came_from(demo_store):

@@ -1467,6 +1467,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "{key}:{value}: give yes or no ({key}:yes: only the records reported late; {key}:no: those on time)",
     },
     "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
+    "tui_log_not_keys": {
+        "zh": "{keys} 不是筛选键,已作为文字查找;筛选键:单位: 类型: 自: 至: 迟报:",
+        "en": "{keys} is no filter key, looked for as text; the keys: unit: type: since: until: late:",
+    },
     "empty_unit_option": {
         "zh": "为空:请给出单位代码或单位用过的名称(脚本中的变量未设置?)",
         "en": "empty: give a unit's code or a name it bore (a script's unset variable?)",

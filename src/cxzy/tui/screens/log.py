@@ -40,6 +40,16 @@ _LATE_WORDS = {word: True for word in (*TRUE_WORDS, "y")}
 _LATE_WORDS |= {word: False for word in (*FALSE_WORDS, "n")}
 
 
+# a word of a search that looks like a key (``结果:不通过``, ``foo:bar``): searched for as
+# text, as a summary may say it (年终群众评议:先进), and named when nothing matched
+_KEY_LIKE = re.compile(r"(?:^|(?<=\s))([^\s:：·]{1,12}[:：])\S")
+
+
+def key_like_words(text: str) -> list[str]:
+    """The words of ``text`` written as a filter's key that no key is (``结果:``)."""
+    return [found[1] for found in _KEY_LIKE.finditer(text) if not _TOKEN.match(text, found.start())]
+
+
 class BadFilter(ValueError):
     """A filter word that cannot match anything as typed: ``violation`` says why."""
 
@@ -290,6 +300,8 @@ class LogScreen(Screen[None]):
             title += f" · {t('tui_filter', lang)}: {self.filter_text}"
         if not rows:
             title += f" · {t('tui_log_none', lang)}"
+            if words := key_like_words(self.filter_text):  # (a slip, searched for as text)
+                title += f" ({t('tui_log_not_keys', lang, keys=' '.join(words))})"
         known_at = self.app.clock.known_at  # type: ignore[attr-defined]
         if known_at is not None:  # an auditor's view of a past moment: the log is not one
             local = known_at.astimezone(zone)  # (to the second when it names one)
