@@ -897,7 +897,7 @@ def test_an_import_whose_connection_is_ended_says_so_and_writes_nothing(
     late = {"type": "ActivityHeld", "at": "2012-11-06", "unit": "145", "kind": "study",
             "title": "after the session ended"}  # fmt: skip
     code, _, err = _import_records(capsys, pg, [late])
-    assert code == 1, err
+    assert code == 75, err  # try again (it was 1: a cron job took it for a bad file)
     assert err.startswith(f"lost the connection to {pg} ("), err
     assert err.rstrip().endswith("nothing it had not committed was written; run it again")
     monkeypatch.undo()
@@ -1029,7 +1029,8 @@ def test_a_server_that_will_not_connect_says_why(server, capsys):
     ]
     for url, said in cases:
         code, _, err = cli(capsys, "--store", url, "status")
-        assert code == 1 and said in err and len(err.strip().splitlines()) == 1, err
+        assert said in err and len(err.strip().splitlines()) == 1, err
+        assert code == (75 if "answers" in said else 1), err  # (75: try again later)
 
 
 def test_no_server_at_the_port_is_said_before_any_pool_is_made(server, monkeypatch):

@@ -11,9 +11,13 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 # what a command had to write could not be, for the machine's reason: not a refusal,
 # which a script of `cxzy verify` reads as a broken log (sysexits' EX_IOERR)
 EXIT_UNWRITABLE = 74
-# another program held the store's write lock past the wait: nothing wrong with the
-# input, try again later (sysexits' EX_TEMPFAIL; it was 1, "input refused")
+# another program held the store's write lock past the wait, or the PostgreSQL server
+# did not answer or dropped the connection: nothing wrong with the input, nothing
+# written, try again later (sysexits' EX_TEMPFAIL; it was 1, "input refused", and a
+# cron job could not tell a server restarting from a bad file)
 EXIT_BUSY = 75
+#: the refusals that are the moment's, not the input's (exit :data:`EXIT_BUSY`)
+TRY_AGAIN = frozenset({"store_busy", "store_connection_lost", "pg_down"})
 
 # a write's errors that are the disk's, not a path the user gave
 OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
@@ -37,6 +41,6 @@ def exit_for(refusal: Violation) -> int:
     """The exit code of a command that stopped at ``refusal``."""
     if isinstance(refusal, OutputFailed):
         return EXIT_UNWRITABLE
-    if refusal.code == "store_busy":
+    if refusal.code in TRY_AGAIN:
         return EXIT_BUSY
     return EXIT_REFUSED
