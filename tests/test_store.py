@@ -10,6 +10,8 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from contextlib import closing
 from datetime import date
 from pathlib import Path
@@ -879,10 +881,43 @@ def test_only_what_ended_processes_of_this_machine_left_is_removed(tmp_path, cap
     elsewhere = tmp_path / ".cxzy.sqlite3.another-host.1.new"
     for made in (dead, Path(f"{dead}-wal"), alive, elsewhere):
         made.write_bytes(b"half made")
+    # (not written for a minute: a store still being made, and written to, is waited for)
+    os.utime(alive, (time.time() - 60, time.time() - 60))
     assert main(["--store", str(path), "import", str(EVENTS / "demo.jsonl")]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [path.name, alive.name, elsewhere.name]
     )
+
+
+def test_an_import_begun_while_another_makes_the_store_waits_for_it(demo_store, tmp_path, capsys):
+    """A second import into a store another process was still making (the campaign's
+    first records) was checked against an empty store of its own and refused, "no
+    campaign planned yet", exit 1: it waits for that store, as for a store's lock."""
+    path = tmp_path / "cxzy.sqlite3"
+    maker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    making = tmp_path / f".cxzy.sqlite3.{socket.gethostname()}.{maker.pid}.new"
+    making.write_bytes(b"being made")
+
+    def made() -> None:  # what the other import puts in place, then ends
+        time.sleep(1.0)
+        shutil.copy(demo_store, path)
+        making.unlink()
+        maker.kill()
+
+    other = threading.Thread(target=made)
+    other.start()
+    one = tmp_path / "one.jsonl"
+    record = {"type": "ActivityHeld", "at": "2012-11-06", "unit": "ZP", "kind": "study"}
+    one.write_text(json.dumps({**record, "title": "学习"}) + "\n", encoding="utf-8")
+    try:
+        code = main(["--lang", "en", "--store", str(path), "import", str(one)])
+    finally:
+        other.join()
+        maker.wait()
+    out, err = capsys.readouterr()
+    assert code == 0 and "imported 1 record" in out, err
+    assert "waiting for it" in err, err
+    assert open_app(StoreLocation("sqlite", str(path)), read_only=True).head() == 545
 
 
 def test_a_copy_into_a_new_file_that_is_stopped_leaves_no_file(store, tmp_path, monkeypatch):

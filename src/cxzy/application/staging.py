@@ -11,7 +11,9 @@ The link never replaces a file, except an empty one (``touch``: no store yet, an
 a refused import left an empty store in it): if another process made a store
 under that name meanwhile (a second import started at the same moment), the
 made one is dropped and the caller writes into that store instead, as if it had
-waited for it.
+waited for it. One that begins while another process is making the store waits
+for it, as for a store's lock (a second import was checked against an empty
+store of its own, and refused: "no campaign planned yet").
 
 Folders made for the store are removed again with it when it is not put in
 place: a refused import into ``new/cxzy.sqlite3`` leaves no ``new`` behind.
@@ -27,11 +29,13 @@ import contextlib
 import glob
 import os
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from cxzy.application.store import StoreLocation
+from cxzy.application.recorders import ON_WAIT
+from cxzy.application.store import WRITE_WAIT_SECONDS, StoreLocation
 from cxzy.domain.errors import Violation
 from cxzy.file_names import SQLITE_SUFFIX, digest_of_name, fits
 
@@ -92,6 +96,7 @@ def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
     path = Path(location.target)
     for stale in _left_by_the_dead(path):  # (also when a store was made since)
         Staged(location, StoreLocation("sqlite", str(stale))).discard()
+    _wait_for_the_living(path, location)
     if os.path.lexists(path) and not _empty_file(path):
         yield None
         return
@@ -159,6 +164,50 @@ def _left_by_the_dead(path: Path) -> Iterator[Path]:
         pid = made.name.removeprefix(prefix).removesuffix(".new")
         if pid.isdigit() and not _running(int(pid)):
             yield made
+
+
+def _wait_for_the_living(path: Path, location: StoreLocation) -> None:
+    """While another process of this machine makes the store (an import of the
+    campaign's first records), wait for it, as a writer waits for another's lock:
+    a second import checked its records against a store of its own, empty, and was
+    refused ("no campaign planned yet") for a moment's difference. Returns once the
+    store has its name or its maker has ended (its import refused, say); raises
+    ``store_busy`` after :data:`WRITE_WAIT_SECONDS`."""
+    deadline = None
+    while not (os.path.lexists(path) and not _empty_file(path)) and _made_by_the_living(path):
+        if deadline is None:
+            deadline = time.monotonic() + WRITE_WAIT_SECONDS
+            told = ON_WAIT.get()
+            if told is not None:
+                told()  # ("waiting for it (at most 30 s)…", as for a lock)
+        elif time.monotonic() > deadline:
+            raise Violation("store_busy", store=location.display())
+        time.sleep(WAIT_STEP)
+
+
+WAIT_STEP = 0.1  # seconds between two looks at a store another process is making
+
+
+def _made_by_the_living(path: Path) -> bool:
+    """Whether another process of this machine that still runs is making ``path``,
+    and has written to it lately (a process id is used again: one that took the id
+    of a maker killed long ago is not waited for)."""
+    prefix = _prefix(path)
+    for made in path.parent.glob(glob.escape(prefix) + "*.new"):
+        pid = made.name.removeprefix(prefix).removesuffix(".new")
+        if pid.isdigit() and int(pid) != os.getpid() and _running(int(pid)):
+            if _written_within(made, WRITE_WAIT_SECONDS):
+                return True
+    return False
+
+
+def _written_within(made: Path, seconds: float) -> bool:
+    """Whether the store being made, or its journal, was written in the last ``seconds``."""
+    latest = 0.0
+    for each in (made, *(made.with_name(made.name + s) for s in _COMPANIONS)):
+        with contextlib.suppress(OSError):
+            latest = max(latest, each.stat().st_mtime)
+    return time.time() - latest < seconds
 
 
 def _running(pid: int) -> bool:
