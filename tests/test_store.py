@@ -920,6 +920,21 @@ def test_an_import_begun_while_another_makes_the_store_waits_for_it(demo_store, 
     assert open_app(StoreLocation("sqlite", str(path)), read_only=True).head() == 545
 
 
+def test_no_store_is_made_where_a_write_ahead_log_lies_beside_none(store, tmp_path, capsys):
+    """A store removed while a program had it open leaves its -wal: SQLite played it
+    onto the next store made under that name (a backup restored with `store copy`
+    held what it was to undo). Refused, saying so, and nothing made."""
+    path = tmp_path / "cxzy.sqlite3"
+    left = tmp_path / "cxzy.sqlite3-wal"
+    left.write_bytes(b"frames of a store removed")
+    code = main(["--lang", "en", "store", "copy", str(store), str(path)])
+    err = capsys.readouterr().err
+    assert code == 1 and f"{left} lies beside no store" in err and "nothing was written" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([store.name, left.name])
+    left.unlink()
+    assert main(["--lang", "en", "store", "copy", str(store), str(path)]) == 0
+
+
 def test_a_copy_into_a_new_file_that_is_stopped_leaves_no_file(store, tmp_path, monkeypatch):
     def stopped(*args, **kwargs):
         raise KeyboardInterrupt

@@ -1046,6 +1046,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot write store {store} ({reason}): is the disk full? Nothing was written",
         "zh": "无法写入数据库 {store}({reason}):磁盘是否已满?未写入任何内容",
     },
+    "store_wal_left": {
+        "en": "{wal} lies beside no store {store}: the write-ahead log of a store removed "
+        "while a program had it open; SQLite would play it onto the store made under that "
+        "name. Remove it (and its -shm) if that store is gone for good, then run this again; "
+        "nothing was written",
+        "zh": "{wal} 旁边没有数据库 {store}:这是某个数据库被删除时仍被程序打开而留下的预写日志;"
+        "SQLite 会把它写进以该名称新建的数据库。若那个数据库确已不要,请删除它(及其 -shm)"
+        "后重新运行;未写入任何内容",
+    },
     "store_truncated": {
         "en": "store {store} is damaged: its log ends at position {head}, but the store had "
         "recorded events up to position {tracked} (events were removed from its end); "

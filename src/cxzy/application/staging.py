@@ -100,6 +100,7 @@ def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
     if os.path.lexists(path) and not _empty_file(path):
         yield None
         return
+    _no_log_left_beside(path, location)
     hidden = path.with_name(f"{_prefix(path)}{os.getpid()}.new")
     staging = StoreLocation("sqlite", str(hidden), shown=location.display(), unshared=True)
     made = Staged(location, staging)
@@ -112,6 +113,17 @@ def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
         for folder in folders:  # (deepest first; one that holds anything stays)
             with contextlib.suppress(OSError):
                 folder.rmdir()
+
+
+def _no_log_left_beside(path: Path, location: StoreLocation) -> None:
+    """Refuse to make a store where a write-ahead log lies beside no store (the store
+    removed, its log left by a program killed while it had it open): SQLite would
+    play that log onto the new store under the name, and a backup restored there
+    held what it was to undo."""
+    left = path.with_name(path.name + "-wal")
+    with contextlib.suppress(OSError):
+        if left.stat().st_size > 0:
+            raise Violation("store_wal_left", store=location.display(), wal=str(left))
 
 
 def _made_folders(folder: Path) -> list[Path]:
@@ -195,9 +207,10 @@ def _made_by_the_living(path: Path) -> bool:
     prefix = _prefix(path)
     for made in path.parent.glob(glob.escape(prefix) + "*.new"):
         pid = made.name.removeprefix(prefix).removesuffix(".new")
-        if pid.isdigit() and int(pid) != os.getpid() and _running(int(pid)):
-            if _written_within(made, WRITE_WAIT_SECONDS):
-                return True
+        if not pid.isdigit() or int(pid) == os.getpid() or not _running(int(pid)):
+            continue
+        if _written_within(made, WRITE_WAIT_SECONDS):
+            return True
     return False
 
 
