@@ -1069,6 +1069,39 @@ def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
         media.chmod(0o755)
 
 
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="drops root's file-permission override with setpriv",
+)
+def test_a_read_only_shm_left_beside_a_writable_store_is_named(store, tmp_path):
+    """Read while it was chmod 444, the store got a -shm that SQLite made read-only
+    too; made writable again, every write was refused as "the file or its folder is
+    read-only", both writable. The file to blame is named. Run as a user without
+    root's override of file permissions."""
+    copy = store
+    copy.chmod(0o444)
+    without_override = ["setpriv", "--inh-caps=-dac_override,-dac_read_search"]
+    without_override.append("--bounding-set=-dac_override,-dac_read_search")
+
+    def cxzy(*args: str) -> subprocess.CompletedProcess:
+        command = [*without_override, sys.executable, "-m", "cxzy", "--lang", "en"]
+        return subprocess.run(
+            [*command, "--store", str(copy), *args], capture_output=True, text=True, timeout=120
+        )
+
+    assert cxzy("status").returncode == 0
+    shm = tmp_path / "store.sqlite3-shm"
+    if not shm.exists():  # (this SQLite read it without one: nothing to name)
+        pytest.skip("no -shm made by a read")
+    shm.chmod(0o444)  # (as SQLite made it, whatever the umask)
+    copy.chmod(0o644)
+    refused = cxzy("store", "rebuild")
+    assert refused.returncode == 1, refused.stderr
+    assert f"{shm} beside it is read-only" in refused.stderr, refused.stderr
+    shm.unlink()
+    assert cxzy("store", "rebuild").returncode == 0
+
+
 NO_DB = "postgresql://postgres@127.0.0.1:1/nodb"  # (refused before any connection)
 
 

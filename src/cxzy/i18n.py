@@ -1037,6 +1037,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot write store {store} ({reason}): the file or its folder is read-only",
         "zh": "无法写入数据库 {store}({reason}):文件或其所在文件夹为只读",
     },
+    "store_companion_read_only": {
+        "en": "cannot write store {store}: {file} beside it is read-only (SQLite made it so "
+        "when the store was read while it was read-only); make it writable, or remove it "
+        "while no program has the store open",
+        "zh": "无法写入数据库 {store}:其旁的 {file} 为只读(数据库只读时被读取,SQLite 按只读建了它);"
+        "请把它改为可写,或在没有程序打开该数据库时删除它",
+    },
     # (a reason, above: chmod 555 on the folder looks the same as a CD or a read-only mount)
     "read_only_media": {
         "en": "its folder cannot be written: read-only media, or no permission",

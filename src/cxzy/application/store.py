@@ -123,6 +123,21 @@ def resolve_store(
     return StoreLocation("sqlite", str(path))
 
 
+def _unwritable_companion(location: StoreLocation) -> str | None:
+    """A ``-shm``, ``-wal`` or ``-journal`` beside a SQLite store that this user may not
+    write, while the store and its folder may be: SQLite made it so when it read the
+    store while the store was read-only (``chmod 444``), and every write failed after
+    the store was made writable again, blamed on the store and its folder."""
+    path = location.path
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    for suffix in ("-shm", "-wal", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists() and not os.access(companion, os.W_OK):
+            return str(companion)
+    return None
+
+
 def on_read_only_media(path: Path) -> bool:
     """A store in a folder we cannot write (a copy on read-only media), with no
     ``-shm`` file beside it and nothing in its WAL: SQLite would try to make the
@@ -425,6 +440,8 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
             return Violation("pg_standby", store=location.display())
         if location.kind == "postgresql":
             return Violation("store_read_only_role", store=location.display())
+        if (companion := _unwritable_companion(location)) is not None:
+            return Violation("store_companion_read_only", store=location.display(), file=companion)
         return Violation("store_read_only", store=location.display(), reason=sqlite_reason(reason))
     if "database is locked" in lowered or "lock timeout" in lowered:
         return Violation("store_busy", store=location.display())
