@@ -246,3 +246,20 @@ def test_an_import_that_gives_up_on_the_lock_exits_75_not_1(store, tmp_path, cap
     err = capsys.readouterr().err
     assert code == 75, err
     assert "another program has held the store" in err and "nothing was written" in err, err
+
+
+def test_verify_figures_says_it_waits_for_another_writer_and_that_it_compared_nothing(
+    store, capsys, monkeypatch
+):
+    """It waited 30 s unsaid behind an import, then said "nothing was written" (it
+    writes nothing) and exited 75 as an import does."""
+    from cxzy.application import app as app_module
+    from cxzy.cli.main import main
+
+    monkeypatch.setattr(app_module, "WRITE_WAIT_SECONDS", 1)
+    with _lock_held(store):
+        code = main(["--lang", "en", "--store", str(store), "verify", "--figures"])
+    out, err = capsys.readouterr()
+    assert code == 75, err
+    assert "544 events checked" in out and "waiting for it" in err, (out, err)
+    assert "the figures were not compared, try again" in err and "nothing was written" not in err

@@ -1041,6 +1041,9 @@ def test_a_store_on_read_only_media_is_read_and_refuses_writes(store, tmp_path):
         assert status.returncode == 0, status.stderr
         assert json.loads(status.stdout) == status_json(store, "2011-03-01")
         assert cxzy("log", "--unit", "ZP").returncode == 0
+        figures = cxzy("verify", "--figures")  # (it said a PostgreSQL role was needed)
+        assert figures.returncode == 1 and "544 events checked" in figures.stdout
+        assert "writes " in figures.stderr and "read-only for you" in figures.stderr, figures
         refused = cxzy("import", str(EVENTS / "demo.jsonl"))
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
         assert "(its folder cannot be written: read-only media, or no permission)" in refused.stderr

@@ -741,6 +741,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "该数据库的读模型缺失或来自其他版本的 cxzy:正在按日志重建({events} 条事件;"
         "百万条约需一两分钟)……",
     },
+    "verify_figures_busy": {
+        "en": "another program has held the store {store} for too long: the figures were not "
+        "compared, try again (the log was checked above)",
+        "zh": "另一个程序占用数据库 {store} 时间过长:统计数据未比对,请稍后重试(日志已在上面校验)",
+    },
+    "verify_figures_file": {
+        "en": "--figures makes the figures again in a transaction it then rolls back, which "
+        "writes {store}: the file or its folder is read-only for you; the log was checked above",
+        "zh": "--figures 会在一个随后回滚的事务中重算统计数据,需要写入 {store}:"
+        "该文件或其所在文件夹对你只读;日志已在上面校验",
+    },
     "verify_figures_writer": {
         "en": "--figures makes the figures again in a transaction it then rolls back, "
         "which needs a role that may write {store}; the log was checked above",

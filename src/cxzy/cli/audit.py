@@ -17,6 +17,7 @@ from cxzy.cli.exits import EXIT_OK, EXIT_REFUSED
 from cxzy.cli.messages import say
 from cxzy.cli.progress import progress
 from cxzy.cli.usage import Once
+from cxzy.cli.writing import waiting_said
 from cxzy.domain.errors import Violation
 from cxzy.i18n import message, t
 
@@ -97,16 +98,21 @@ def _figures_checked(location: StoreLocation, out: Console, err: Console, lang: 
     chain, which covers the log, cannot see it."""
     try:
         with (
+            waiting_said(err, lang),  # (it waited 30 s for an import unsaid)
             closing(open_app(location)) as app,  # (its rebuild is rolled back: nothing written)
             progress(err, t("progress_figures", lang), app.head()) as done,
             failures_named(location),
         ):
             unlike = app.figures_unlike_the_log(done)
     except Violation as violation:
+        if violation.code == "store_busy":  # (not "nothing was written": it writes nothing)
+            raise Violation("verify_figures_busy", store=location.display()) from None
         if violation.code not in ("store_read_only_role", "store_read_only"):
             raise
-        # (a watching terminal's role: the rebuild it makes and rolls back is a write)
-        raise Violation("verify_figures_writer", store=location.display()) from None
+        # (a watching terminal's role: the rebuild it makes and rolls back is a write; a
+        # file, or its folder, read-only for this user)
+        said = "verify_figures_writer" if location.kind == "postgresql" else "verify_figures_file"
+        raise Violation(said, store=location.display()) from None
     if unlike:
         say(err, message("verify_figures_unlike", lang, tables=", ".join(unlike)))
         return EXIT_BROKEN
