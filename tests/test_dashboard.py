@@ -807,6 +807,27 @@ async def test_replay_plays_forward_and_pauses(demo_store):
         assert said == f"回放已暂停于 {app.clock.as_of}(按空格键继续)", said
 
 
+async def test_a_step_during_a_replay_pauses_it_and_steps(demo_store):
+    """`[` while the replay played did nothing that could be seen: the next tick took
+    the day on again, unsaid."""
+    app = dashboard(demo_store, today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"2010-07-01", "enter")
+        await settle(pilot)
+        await pilot.press("space")
+        await pilot.pause(1.0)
+        reached = app.clock.as_of
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert not app.clock.playing and app.clock.as_of < reached
+        stepped = app.clock.as_of
+        await pilot.pause(0.8)
+        assert app.clock.as_of == stepped == app.snapshot.report.as_of
+        said = [n.message for n in app._notifications][-1]
+        assert said == f"回放已暂停于 {stepped}(按空格键继续)", said
+
+
 async def test_a_replay_of_what_was_known_at_a_moment_says_the_moment(demo_store):
     # the header said only "replay" while the grid held what was known at the
     # moment: an auditor saw a campaign where nothing was done, and not why

@@ -634,6 +634,9 @@ class CxzyApp(App[None]):
                 words = "tui_first_day" if direction < 0 else "tui_last_day"
             self.notify(t(words, self.lang, day=day), severity="warning")
             return
+        if moved.playing:  # a step pauses the replay (the next tick took the day back, unsaid)
+            moved = replace(moved, playing=False)
+            self.notify(t("tui_paused", self.lang, day=moved.as_of.isoformat()))
         self.clock = moved
 
     def action_cycle_step(self) -> None:
