@@ -106,24 +106,26 @@ def test_known_at_a_moment_while_an_import_ran_is_the_store_before_it(cli, monke
     assert now["log"]["position"] == before["log"]["position"] + 2
 
 
-def test_known_at_alone_is_the_status_of_that_moments_day_in_the_campaigns_zone(cli):
-    """As the dashboard's `k` shows it: as of today, everything open then read as
-    overdue. 20:00 UTC on 1 June is 2 June in Shanghai."""
+def test_known_at_alone_is_as_of_today_and_says_how_to_ask_for_its_own_day(cli):
+    """DOMAIN.md: "Default D is today"; --known-at only limits what counts. (It was
+    T's day, against the contract.) An earlier T says so on stderr, and how to ask
+    for the figures of T's own day; 20:00 UTC on 1 June is 2 June in Shanghai."""
     import json
 
     cli.ok_import(prelude())
+    today = datetime.now(SHANGHAI).date().isoformat()
     moment = datetime.now(UTC).replace(microsecond=0)
     res = cli.run("status", "--format", "json", "--known-at", moment.isoformat())
-    assert res.code == 0, str(res)
-    alone = json.loads(res.out)
-    assert alone["as_of"] == moment.astimezone(SHANGHAI).date().isoformat()
+    assert res.code == 0 and res.err == "", str(res)
+    assert json.loads(res.out)["as_of"] == today
     late_evening = "2010-06-01T20:00:00+00:00"
     res = cli.run("status", "--format", "json", "--known-at", late_evening)
-    then = json.loads(res.out)
-    assert then["as_of"] == "2010-06-02", str(res)
-    assert then["units"] == cli.status("2010-06-02", "--known-at", late_evening)["units"]
+    assert json.loads(res.out)["as_of"] == today and res.err == "", str(res)
+    assert json.loads(res.out)["units"] == cli.status(today, "--known-at", late_evening)["units"]
+    res = cli.run("status", "--known-at", late_evening)  # (the table: said how to ask)
+    assert f"as of today, {today}" in res.err and "add --as-of 2010-06-02" in res.err, res.err
     res = cli.run("status", "--format", "json", "--known-at", late_evening, "--as-of", "2011-01-01")
-    assert json.loads(res.out)["as_of"] == "2011-01-01"  # a day given is the day
+    assert json.loads(res.out)["as_of"] == "2011-01-01" and res.err == ""  # a day given
 
 
 def test_a_known_at_still_to_come_is_refused_not_answered_with_now(cli):
@@ -170,7 +172,8 @@ def test_known_at_before_any_record_says_the_store_held_none(cli):
     cli.ok_import(prelude())
     res = cli.run("status", "--known-at", "2000-01-01T00:00:00+08:00")
     assert res.code == 0, str(res)
-    assert res.err.strip() == "the store held no record yet at 2000-01-01T00:00:00+08:00"
+    said = res.err.strip().splitlines()  # (after the note that D is today)
+    assert said[-1] == "the store held no record yet at 2000-01-01T00:00:00+08:00", said
     res = cli.run("status", "--known-at", "2000-01-01T00:00:00+08:00", "--format", "json")
     assert res.code == 0 and res.err == "" and json.loads(res.out)["units"] == [], str(res)
     # the report and the ledger showed the campaign's title over no figures, unsaid

@@ -582,6 +582,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # -- the command line and the store -------------------------------------------
     "option_value": {"en": "{option}: {reason}", "zh": "{option}:{reason}"},
+    "known_at_as_of_today": {
+        "en": "note: as of today, {day}, with only what the store had recorded by --known-at; "
+        "the figures of that moment's own day: add --as-of {then}",
+        "zh": "提示:按今天({day})计算,只计入 --known-at 时刻库中已有的记录;"
+        "要看该时刻当天的数字,请加 --as-of {then}",
+    },
     "bad_date_option": {
         "en": "'{value}' is not a date (2011-03-01, 2011/3/1 or 2011年3月1日)",
         "zh": "'{value}' 不是有效日期(可写作 2011-03-01、2011/3/1 或 2011年3月1日)",

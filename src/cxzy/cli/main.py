@@ -504,18 +504,20 @@ def _today(zone: ZoneInfo) -> date:
     return datetime.now(zone).date()
 
 
-def day_and_moment(args: argparse.Namespace, zone: ZoneInfo) -> tuple[date, datetime | None]:
-    """``--as-of D`` and ``--known-at T``. D is today in the campaign's zone, or with T
-    alone T's day there: what the store knew then, on the day it knew it (as the
-    dashboard's ``k`` shows it; as of today, every item then open read as overdue)."""
+def day_and_moment(
+    args: argparse.Namespace, zone: ZoneInfo, err: Console | None = None
+) -> tuple[date, datetime | None]:
+    """``--as-of D`` and ``--known-at T``. D is today in the campaign's zone, with T
+    too (DOMAIN.md: "Default D is today"; T only limits what counts). With T alone
+    on an earlier day, ``err`` is told so, and how to ask for T's own day (what the
+    dashboard's ``k`` shows: as of today, what was open then may read as overdue)."""
     text = getattr(args, "known_at", None)
     moment = _moment_arg(text, zone) if text is not None else None
     if getattr(args, "as_of", None) is not None:
-        day = _date_arg(args.as_of, "--as-of")
-    elif moment is not None:
-        day = moment.astimezone(zone).date()
-    else:
-        day = _today(zone)
+        return _date_arg(args.as_of, "--as-of"), moment
+    day = _today(zone)
+    if moment is not None and err is not None and (then := moment.astimezone(zone).date()) < day:
+        say(err, t("known_at_as_of_today", args.lang, day=day, then=then))
     return day, moment
 
 
@@ -523,7 +525,8 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     app = open_to_read(args)
     query = StatusQuery(app)
     zone = ZoneInfo(query.campaign().timezone)
-    as_of, known_at = day_and_moment(args, zone)
+    as_json = getattr(args, "format", "table") == "json"
+    as_of, known_at = day_and_moment(args, zone, None if as_json else err)  # (a script's: D)
     audit = getattr(args, "audit", False)
     report = query.status(as_of, known_at, audit=audit)
     say_under_way(err, args.lang, known_at, report.under_way)

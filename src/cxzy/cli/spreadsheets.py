@@ -232,10 +232,12 @@ def marked_report(text: str) -> str:
     return text.rstrip("\n") + "\n\n" + REPORT_MARK.format(version=__version__) + "\n"
 
 
-def _day_and_moment(args: argparse.Namespace, app: CampaignApp) -> tuple[date, datetime | None]:
+def _day_and_moment(
+    args: argparse.Namespace, app: CampaignApp, err: Console
+) -> tuple[date, datetime | None]:
     from cxzy.cli.main import day_and_moment
 
-    return day_and_moment(args, ZoneInfo(StatusQuery(app).campaign().timezone))
+    return day_and_moment(args, ZoneInfo(StatusQuery(app).campaign().timezone), err)
 
 
 def _read_store(args: argparse.Namespace) -> CampaignApp:
@@ -334,7 +336,7 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
         path = _csv_folder(args.output, args.force, args.location)
     app = _read_store(args)
     try:
-        as_of, known_at = _day_and_moment(args, app)
+        as_of, known_at = _day_and_moment(args, app, err)
         with progress(err, t("progress_reading_log", args.lang), app.head()) as done:
             ledger = LedgerQuery(app).ledger(as_of, known_at, done)
     finally:
@@ -410,7 +412,7 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
     _writable_folder(path.parent, args.output)
     app = _read_store(args)
     try:
-        as_of, known_at = _day_and_moment(args, app)
+        as_of, known_at = _day_and_moment(args, app, err)
         with progress(err, t("progress_reading_log", args.lang), app.head()) as done:
             summary = SummaryQuery(app).summary(as_of, known_at, done)
     finally:
