@@ -68,7 +68,7 @@ from cxzy.domain.moments import any_day, known_at
 from cxzy.domain.records import Record
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
-from cxzy.formats.readers import CSV_SUFFIXES, file_format, read_file, typed_csv
+from cxzy.formats.readers import CSV_SUFFIXES, file_format, read_file
 from cxzy.formats.xlsx_records import in_time_order
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t, type_named
 
@@ -335,12 +335,12 @@ def _read_files(
     read as they are consumed, and about how many there are; ``sources`` receives
     each file's SHA-256 (and each workbook sheet's label). ``files``: label → path.
 
-    CSV files named after a record type are a workbook's sheets written apart, and
-    several workbooks are one's sheets sent in parts: when there are several of
-    them, their records are read whole and put together in time order, as a
-    workbook's sheets are, where the first of them was given (a shell's ``*.csv``
-    gives ``CommitmentFulfilled.csv`` before ``CommitmentMade.csv``, ``*.xlsx``
-    十一月 before 十月)."""
+    CSV files are a workbook's sheets written apart (one named after a record type,
+    or one with a ``type`` column), and several workbooks are one's sheets sent in
+    parts: when there are several of them, their records are read whole and put
+    together in time order, as a workbook's sheets are, where the first of them was
+    given (a shell's ``*.csv`` gives ``CommitmentFulfilled.csv`` before
+    ``CommitmentMade.csv``, and 十一月 before 十月)."""
     parts: list[Iterable[RawItem]] = []
     typed: list[int] = []  # the parts that are sheets: typed CSV files, workbooks
     total = 0
@@ -360,8 +360,8 @@ def _read_files(
             raise Violation("file_missing", file=name) from None
         except OSError as error:
             raise Violation("file_unreadable", file=name, reason=os_reason(error)) from None
-        if typed_csv(name) or file_format(path) == "xlsx":
-            typed.append(len(parts))
+        if file_format(path) in ("csv", "xlsx"):  # (a month's CSV with a type column
+            typed.append(len(parts))  # too: 十一月.csv before 十月.csv went in refused)
         parts.append(found)
         total += count
         if sources is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cxzy.domain.errors import Violation
 from cxzy.domain.jsontext import storable
-from cxzy.formats.cells import Item, activity_kinds_named, record_type, unit_codes_named
+from cxzy.formats.cells import Item, activity_kinds_named, unit_codes_named
 from cxzy.formats.csv_records import read_csv_records
 from cxzy.formats.jsonl import read_records
 from cxzy.formats.sniffing import SNIFFED, sniffed
@@ -41,13 +41,6 @@ def file_format(path: Path) -> str:
     if suffix in OLD_EXCEL_SUFFIXES:
         raise Violation("old_excel", file=storable(str(path)))
     return "jsonl"
-
-
-def typed_csv(name: str) -> bool:
-    """A CSV file named after a record type (``CommitmentMade.csv``): the CSV form of
-    a workbook's sheet of that type."""
-    path = Path(name)
-    return path.suffix.lower() in CSV_SUFFIXES and record_type(path.stem) is not None
 
 
 def read_file(

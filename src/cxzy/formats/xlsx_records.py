@@ -55,6 +55,7 @@ EXPORT_KEYWORD = "cxzy-export"
 
 #: Records that others refer to: checked first when a workbook has several sheets.
 SETUP_TYPES = ("CampaignPlanned", "UnitRegistered", "LeaderAssigned")
+_SETUP_RANK = {type_: rank for rank, type_ in enumerate(SETUP_TYPES)}
 DEFAULT_ZONE = "Asia/Shanghai"
 #: Records of one life at the same moment on different sheets: checked in this order
 #: (the sheets' own order put the extension of a deadline before the escalation of
@@ -440,18 +441,21 @@ def in_time_order(sheets: list[list[Item]], zone: tzinfo | None = None) -> list[
     filled = [items for items in sheets if items]
     if len(filled) <= 1:
         return [item for items in filled for item in items]
-    setup: list[Item] = []
+    setup: list[tuple[int, Item]] = []
     timed: list[tuple[float, int, int, Item]] = []
     for item in (item for items in filled for item in items):
         raw = item[1]
         if isinstance(raw, Violation) or raw.get("type") in SETUP_TYPES:
-            setup.append(item)
+            # the campaign first, then the units, then the people, each in the order
+            # given (a sheet or file of units given first was "no campaign planned yet")
+            setup.append((0 if isinstance(raw, Violation) else _SETUP_RANK[raw["type"]], item))
             continue
         instant = _instant(raw, zone)
         rank = SAME_MOMENT_ORDER.get(raw.get("type"), 0)  # type: ignore[arg-type]
         timed.append((float("inf") if instant is None else instant, rank, len(timed), item))
     timed.sort(key=lambda entry: entry[:3])
-    return setup + [entry[3] for entry in timed]
+    setup.sort(key=lambda entry: entry[0])  # (stable: in the order given within each type)
+    return [entry[1] for entry in setup] + [entry[3] for entry in timed]
 
 
 def read_xlsx_records(
