@@ -46,9 +46,9 @@ from cxzy.literal import visible
 from cxzy.styles import SIXTEEN, palette_for
 from cxzy.tui.clock import ViewClock, shown_moment
 from cxzy.tui.collector import IdleCollector
+from cxzy.tui.commands import Commands
 from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.messages import OpenUnit, SnapshotReady, StoreChanged
-from cxzy.tui.unit_commands import UnitCommands
 
 POLL_SECONDS = 0.1  # SQLite: the head is one index probe
 RECONNECT_SECONDS = 1.0
@@ -91,7 +91,7 @@ class CxzyApp(App[None]):
     """The leading-group office's dashboard."""
 
     TITLE = "cxzy"
-    COMMANDS = App.COMMANDS | {UnitCommands}
+    COMMANDS = {Commands}  # (Textual's system commands, then the units)
     CSS = """
     Screen { layout: vertical; }
     /* a notice stands above the bureau's totals (two lines) and the keys, not over them */

@@ -1,22 +1,25 @@
-"""The command palette's units: each found by its name and code, and listed as
-written (a unit's name is a spreadsheet's text: Textual's system commands read
-their titles as markup, and a name holding ``[/]`` closed the dashboard)."""
+"""The command palette's commands: Textual's (the app's, in its language), then
+one per unit, found by its name and code and listed as written (a unit's name is a
+spreadsheet's text: Textual reads its commands' titles as markup, and a name holding
+``[/]`` closed the dashboard)."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits
 from textual.content import Content
+from textual.system_commands import SystemCommandsProvider
 
 from cxzy.i18n import t
 from cxzy.literal import one_line
 from cxzy.tui.messages import OpenUnit
 
 
-class UnitCommands(Provider):
-    """Open a unit's screen: one command per unit of the day shown, in the grid's
-    order (the tree's)."""
+class Commands(SystemCommandsProvider):
+    """Textual's commands (the app's, in its language), then one per unit of the day
+    shown to open its screen, in the grid's order (the tree's): one provider, so
+    that the commands stay first, before a tree of hundreds of units."""
 
     def _units(self) -> list[tuple[str, str]]:
         """Each unit's label (its name on one line, its code) and code."""
@@ -29,11 +32,15 @@ class UnitCommands(Provider):
         self.app.post_message(OpenUnit(code))
 
     async def discover(self) -> Hits:
+        async for hit in super().discover():
+            yield hit
         help_text = t("key_open", self.app.lang)  # type: ignore[attr-defined]
         for label, code in self._units():
             yield DiscoveryHit(Content(label), partial(self._open, code), label, help_text)
 
     async def search(self, query: str) -> Hits:
+        async for hit in super().search(query):
+            yield hit
         matcher = self.matcher(query)
         help_text = t("key_open", self.app.lang)  # type: ignore[attr-defined]
         for label, code in self._units():
