@@ -788,14 +788,19 @@ async def test_the_grid_filters_by_a_status_it_shows(demo_store, lang, word, uni
         assert {str(key.value) for key in grid.rows} == units
 
 
+async def replaying_from_july_2010(pilot, seconds: float) -> None:
+    """The replay played from 2010-07-01 for ``seconds``."""
+    await settle(pilot)
+    await pilot.press("colon", *"2010-07-01", "enter")
+    await settle(pilot)
+    await pilot.press("space")
+    await pilot.pause(seconds)
+
+
 async def test_replay_plays_forward_and_pauses(demo_store):
     app = dashboard(demo_store, today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("colon", *"2010-07-01", "enter")
-        await settle(pilot)
-        await pilot.press("space")
-        await pilot.pause(1.3)
+        await replaying_from_july_2010(pilot, 1.3)
         await pilot.press("space")
         await settle(pilot)
         reached = app.snapshot.report.as_of
@@ -812,11 +817,7 @@ async def test_a_step_during_a_replay_pauses_it_and_steps(demo_store):
     the day on again, unsaid."""
     app = dashboard(demo_store, today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("colon", *"2010-07-01", "enter")
-        await settle(pilot)
-        await pilot.press("space")
-        await pilot.pause(1.0)
+        await replaying_from_july_2010(pilot, 1.0)
         reached = app.clock.as_of
         await pilot.press("left_square_bracket")
         await settle(pilot)

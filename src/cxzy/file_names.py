@@ -9,7 +9,10 @@ import hashlib
 import os
 
 NAME_MAX = 255  # bytes in a file's or a folder's name
-SQLITE_SUFFIX = len("-journal")  # the longest name SQLite makes beside a store
+#: What SQLite keeps beside a store while it is open: the write-ahead log's index, the
+#: log, a rollback journal
+SQLITE_COMPANIONS = ("-shm", "-wal", "-journal")
+SQLITE_SUFFIX = max(map(len, SQLITE_COMPANIONS))  # the longest name SQLite makes beside one
 
 
 def fits(name: str, extra: int = 0) -> bool:

@@ -20,7 +20,9 @@ _CONTROL = re.compile(
 )
 
 
-def _shown(match: re.Match[str]) -> str:
+def written_out(match: re.Match[str]) -> str:
+    """A control character matched, as it is shown: caret notation below U+0020 and
+    for DEL (ESC as ``^[``), else ``<U+…>``."""
     code = ord(match.group())
     if code < 0x20 or code == 0x7F:
         return "^" + chr(code ^ 0x40)  # caret notation: ESC as ^[, DEL as ^?
@@ -29,7 +31,7 @@ def _shown(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with its control characters written out (``^[`` for ESC)."""
-    return _CONTROL.sub(_shown, text)
+    return _CONTROL.sub(written_out, text)
 
 
 def one_line(text: str) -> str:

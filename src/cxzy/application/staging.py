@@ -37,11 +37,7 @@ from pathlib import Path
 from cxzy.application.recorders import ON_WAIT
 from cxzy.application.store import WRITE_WAIT_SECONDS, StoreLocation
 from cxzy.domain.errors import Violation
-from cxzy.file_names import SQLITE_SUFFIX, digest_of_name, fits
-
-# What SQLite keeps beside a database while it is open (write-ahead log, its
-# index, a rollback journal).
-_COMPANIONS = ("-wal", "-shm", "-journal")
+from cxzy.file_names import SQLITE_COMPANIONS, SQLITE_SUFFIX, digest_of_name, fits
 
 
 @dataclass(frozen=True)
@@ -80,7 +76,7 @@ class Staged:
         """Remove the made store under its hidden name (a store put in place keeps
         its own name)."""
         made = self.staging.path
-        for path in (made, *(made.with_name(made.name + s) for s in _COMPANIONS)):
+        for path in _with_companions(made):
             with contextlib.suppress(OSError):  # (never made: its folder could not be)
                 path.unlink()
 
@@ -97,7 +93,7 @@ def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
     for stale in _left_by_the_dead(path):  # (also when a store was made since)
         Staged(location, StoreLocation("sqlite", str(stale))).discard()
     _wait_for_the_living(path, location)
-    if os.path.lexists(path) and not _empty_file(path):
+    if _a_store_at(path):
         yield None
         return
     _no_log_left_beside(path, location)
@@ -168,14 +164,30 @@ def _prefix(path: Path) -> str:
 _AFTER_PREFIX = 10 + len(".new") + SQLITE_SUFFIX
 
 
-def _left_by_the_dead(path: Path) -> Iterator[Path]:
-    """Stores that processes of this machine began making for ``path`` and that
-    ended without removing them (killed with SIGKILL, or the machine stopped)."""
+def _being_made(path: Path) -> Iterator[tuple[Path, int]]:
+    """The stores processes of this machine began making for ``path``, each with
+    the id of the process that began it."""
     prefix = _prefix(path)
     for made in path.parent.glob(glob.escape(prefix) + "*.new"):
         pid = made.name.removeprefix(prefix).removesuffix(".new")
-        if pid.isdigit() and not _running(int(pid)):
-            yield made
+        if pid.isdigit():
+            yield made, int(pid)
+
+
+def _with_companions(made: Path) -> tuple[Path, ...]:
+    """A store's file and the files SQLite keeps beside it."""
+    return (made, *(made.with_name(made.name + suffix) for suffix in SQLITE_COMPANIONS))
+
+
+def _a_store_at(path: Path) -> bool:
+    """Whether a store has the name ``path`` (an empty file is none)."""
+    return os.path.lexists(path) and not _empty_file(path)
+
+
+def _left_by_the_dead(path: Path) -> Iterator[Path]:
+    """Stores that processes of this machine began making for ``path`` and that
+    ended without removing them (killed with SIGKILL, or the machine stopped)."""
+    return (made for made, pid in _being_made(path) if not _running(pid))
 
 
 def _wait_for_the_living(path: Path, location: StoreLocation) -> None:
@@ -186,7 +198,7 @@ def _wait_for_the_living(path: Path, location: StoreLocation) -> None:
     store has its name or its maker has ended (its import refused, say); raises
     ``store_busy`` after :data:`WRITE_WAIT_SECONDS`."""
     deadline = None
-    while not (os.path.lexists(path) and not _empty_file(path)) and _made_by_the_living(path):
+    while not _a_store_at(path) and _made_by_the_living(path):
         if deadline is None:
             deadline = time.monotonic() + WRITE_WAIT_SECONDS
             told = ON_WAIT.get()
@@ -204,20 +216,16 @@ def _made_by_the_living(path: Path) -> bool:
     """Whether another process of this machine that still runs is making ``path``,
     and has written to it lately (a process id is used again: one that took the id
     of a maker killed long ago is not waited for)."""
-    prefix = _prefix(path)
-    for made in path.parent.glob(glob.escape(prefix) + "*.new"):
-        pid = made.name.removeprefix(prefix).removesuffix(".new")
-        if not pid.isdigit() or int(pid) == os.getpid() or not _running(int(pid)):
-            continue
-        if _written_within(made, WRITE_WAIT_SECONDS):
-            return True
-    return False
+    return any(
+        pid != os.getpid() and _running(pid) and _written_within(made, WRITE_WAIT_SECONDS)
+        for made, pid in _being_made(path)
+    )
 
 
 def _written_within(made: Path, seconds: float) -> bool:
     """Whether the store being made, or its journal, was written in the last ``seconds``."""
     latest = 0.0
-    for each in (made, *(made.with_name(made.name + s) for s in _COMPANIONS)):
+    for each in _with_companions(made):
         with contextlib.suppress(OSError):
             latest = max(latest, each.stat().st_mtime)
     return time.time() - latest < seconds

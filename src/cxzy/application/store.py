@@ -21,7 +21,7 @@ from platformdirs import user_data_dir
 
 from cxzy.application.readmodel import READ_MODEL, STORE_FORMAT, TABLES
 from cxzy.domain.errors import Violation, os_reason
-from cxzy.file_names import SQLITE_SUFFIX, fits
+from cxzy.file_names import SQLITE_COMPANIONS, SQLITE_SUFFIX, fits
 
 ENV_VAR = "CXZY_STORE"
 
@@ -131,7 +131,7 @@ def _unwritable_companion(location: StoreLocation) -> str | None:
     path = location.path
     if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         return None
-    for suffix in ("-shm", "-wal", "-journal"):
+    for suffix in SQLITE_COMPANIONS:
         companion = path.with_name(path.name + suffix)
         if companion.exists() and not os.access(companion, os.W_OK):
             return str(companion)

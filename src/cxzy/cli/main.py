@@ -530,7 +530,7 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     audit = getattr(args, "audit", False)
     report = query.status(as_of, known_at, audit=audit)
     say_under_way(err, args.lang, known_at, report.under_way)
-    if getattr(args, "format", "table") == "json":
+    if as_json:
         document = report.to_json(audit=audit)
         ascii_only = not whole_unicode(out.file)  # (\u escapes, as JSON writes them)
         out.file.write(json.dumps(document, ensure_ascii=ascii_only, indent=2) + "\n")

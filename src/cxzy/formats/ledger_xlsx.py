@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cxzy.formats.ledger_tables import Cell, Table
 from cxzy.formats.output_files import replacing
 from cxzy.formats.xlsx_records import EXPORT_KEYWORD
+from cxzy.literal import written_out
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_CELL = 32_767
@@ -62,7 +63,7 @@ def safe_text(text: str) -> str:
     """Text that a workbook can hold: no control characters (written out as the report
     and the terminal show them, ESC as ``^[``: they were each "\ufffd", and the
     ledger and the report disagreed), at most 32,767 long."""
-    text = ILLEGAL_CHARACTERS_RE.sub(lambda found: "^" + chr(ord(found[0]) ^ 0x40), text)
+    text = ILLEGAL_CHARACTERS_RE.sub(written_out, text)
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 

@@ -385,20 +385,18 @@ def _first_record(
     under its header, or no column naming a field (the lists a sheet's drop-downs
     read, hidden beside it, were said to hold records)."""
     kept = list(rows)
-    filled = [
-        values
+    filled = sum(
+        isinstance(values, Violation) or not all(is_empty(value) for value in values)
         for _, values in kept
-        if isinstance(values, Violation) or any(not is_empty(value) for value in values)
-    ]
-    if len(filled) < 2:
+    )
+    if filled < 2:  # (a header alone, or nothing)
         return None
     first = next(records_from_rows(iter(kept), str, sheet_type, date1904), None)
     if first is None:
         return None
-    problem = first[1]
-    if isinstance(problem, Violation) and problem.code == "header_needs_at":
-        return None if not problem.params.get("fields") else int(first[0])
-    return int(first[0])
+    where, problem = first
+    no_field = isinstance(problem, Violation) and problem.code == "header_needs_at"
+    return None if no_field and not problem.params.get("fields") else int(where)
 
 
 def _with_unsaved(

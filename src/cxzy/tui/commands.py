@@ -21,32 +21,37 @@ class Commands(SystemCommandsProvider):
     shown to open its screen, in the grid's order (the tree's): one provider, so
     that the commands stay first, before a tree of hundreds of units."""
 
-    def _units(self) -> list[tuple[str, str]]:
-        """Each unit's label (its name on one line, its code) and code."""
+    def _units(self) -> list[tuple[str, partial[None]]]:
+        """Each unit's label (its name on one line, its code) and what opens it."""
         snapshot = self.app.snapshot  # type: ignore[attr-defined]
         if snapshot is None:
             return []
-        return [(f"{one_line(u.name)} {one_line(u.unit)}", u.unit) for u in snapshot.report.units]
+        return [
+            (f"{one_line(u.name)} {one_line(u.unit)}", partial(self._open, u.unit))
+            for u in snapshot.report.units
+        ]
 
     def _open(self, code: str) -> None:
         self.app.post_message(OpenUnit(code))
 
+    @property
+    def _help(self) -> str:
+        return t("key_open", self.app.lang)  # type: ignore[attr-defined]
+
     async def discover(self) -> Hits:
         async for hit in super().discover():
             yield hit
-        help_text = t("key_open", self.app.lang)  # type: ignore[attr-defined]
-        for label, code in self._units():
-            yield DiscoveryHit(Content(label), partial(self._open, code), label, help_text)
+        for label, command in self._units():
+            yield DiscoveryHit(Content(label), command, label, self._help)
 
     async def search(self, query: str) -> Hits:
         async for hit in super().search(query):
             yield hit
         matcher = self.matcher(query)
-        help_text = t("key_open", self.app.lang)  # type: ignore[attr-defined]
-        for label, code in self._units():
+        for label, command in self._units():
             score, offsets = matcher.fuzzy_search.match(query, label)
             if score > 0:
                 shown = Content(label)  # (Textual's highlight reads its text as markup)
                 for offset in offsets:
                     shown = shown.stylize(matcher.match_style, offset, offset + 1)
-                yield Hit(score, shown, partial(self._open, code), label, help_text)
+                yield Hit(score, shown, command, label, self._help)
