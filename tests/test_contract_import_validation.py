@@ -888,6 +888,18 @@ def test_a_record_does_not_happen_before_the_unit_or_person_it_names(seeded):
     # and before the campaign's first day, the history it took over: a problem left
     # from the year before, of a unit registered when the campaign began
     seeded.ok_import([rect("R-OLD", "145", "2009-11-01", "2010-12-31", source="legacy")])
+    # but not of a unit or a person that came after that day: a team registered in
+    # June took its "mobilization" of 9 May in, and status counted it done
+    before = seeded.log_text()
+    path, res = seeded.imp(
+        [
+            act("T6", "mobilization", "2010-05-09"),
+            ev("ContactPointAssigned", "2010-05-09", person="王", unit="145"),
+        ]
+    )
+    assert_refused(res, path, 1, "'T6'", "2010-06-01")
+    assert_refused(res, path, 2, "'王'", "2010-06-01")
+    assert seeded.log_text() == before
 
 
 def test_valid_lifecycles_at_their_boundaries_are_accepted(seeded):
@@ -1180,6 +1192,33 @@ def test_later_records_may_build_on_earlier_files_of_the_same_import(seeded):
     res = seeded.run("import", a, b)
     assert res.code == 0, str(res)
     assert {r.get("unit") for r in seeded.log()} >= {"146"}
+
+
+def test_a_bureau_under_a_unit_and_an_owner_written_otherwise_are_refused(cli):
+    """From an audit of DOMAIN.md: the bureau (the top unit) registered under a team
+    was listed under it, and the owner of a rectification verified it as 'li ming'."""
+    campaign = ev("CampaignPlanned", "2010-05-11", campaign="C", title="T")
+    path, res = cli.imp(
+        [
+            campaign,
+            unit("T1", "2010-05-11", "一队"),
+            unit("JU", "2010-05-11", "局", "bureau", parent="T1"),
+        ]
+    )
+    assert_refused(res, path, 3, "'JU' is the bureau, the top unit: it has no parent \\('T1'\\)")
+    assert cli.run("log").out.strip() == "", "nothing written"
+    cli.ok_import([campaign, unit("JU", "2010-05-11", "局", "bureau")])
+    opened = rect("R1", "JU", "2010-06-01", "2010-12-31", owner="Li Ming")
+    done = ev("RectificationCompleted", "2010-06-02", rectification="R1")
+    checked = ev(
+        "RectificationVerified",
+        "2010-06-03",
+        rectification="R1",
+        accepted=True,
+        verifier="li  ming",
+    )
+    path, res = cli.imp([opened, done, checked])
+    assert_refused(res, path, 3, "'li  ming' is 'Li Ming', who owns rectification 'R1'")
 
 
 def test_files_saved_with_a_bom_and_joined_with_cat_are_read(seeded, tmp_path):

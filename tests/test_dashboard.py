@@ -1629,6 +1629,12 @@ async def test_enter_in_the_log_shows_the_whole_record_and_where_it_came_from(de
         assert "2011-04-12 11:00:00+08:00" in text  # when it happened, campaign time
         assert "reported late" in text  # recorded when the demo was loaded
         assert "demo.jsonl:301" in text  # the file and line it came from
+        await pilot.press("question_mark")  # help, as everywhere (it did nothing here)
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, LogScreen)
 

@@ -198,6 +198,8 @@ def footer_keys(app: CxzyApp) -> list[str]:
         ("zh", (80, 24), ()),
         ("en", (80, 24), ()),
         ("en", (100, 30), ()),
+        ("zh", (160, 40), ()),
+        ("en", (160, 40), ()),
     ],
 )
 async def test_the_footer_shows_each_key_whole_or_not_at_all(demo_store, lang, size, keys):
@@ -220,6 +222,9 @@ async def test_the_footer_shows_each_key_whole_or_not_at_all(demo_store, lang, s
         assert all(key in line for key in shown), (shown, line)
         assert line.rstrip().endswith(shown[-1]), line  # nothing cut after it
         assert cell_len(line.rstrip()) <= size[0]
+        if size[0] >= 160 and not keys:  # room for every key: the step's too, then ^p
+            assert any(key.startswith("s ") for key in shown), shown
+            assert shown[-1].startswith("^p"), shown
 
 
 async def test_the_header_is_as_high_as_its_lines_after_a_resize(demo_store):

@@ -120,6 +120,18 @@ def test_verification_waits_for_completion_and_not_by_the_owner():
     with pytest.raises(Violation) as error:
         r.verify(stamp("2011-03-07"), accepted=True, verifier="王建新", note=None)
     assert codes(error) == "verifier_is_owner"
+    for written in ("王 建新", "王建新 ", "王　建新"):  # (its owner's name written otherwise)
+        with pytest.raises(Violation) as error:
+            r.verify(stamp("2011-03-07"), accepted=False, verifier=written, note=None)
+        assert codes(error) == "verifier_is_owner_as"
+        assert error.value.params["owner"] == "王建新"
+    latin = rectification(owner="Li Ming")
+    latin.complete(stamp("2011-03-06"), note=None)
+    for written in ("li ming", "ＬＩ　ＭＩＮＧ", "LiMing"):
+        with pytest.raises(Violation) as error:
+            latin.verify(stamp("2011-03-07"), accepted=True, verifier=written, note=None)
+        assert codes(error) == "verifier_is_owner_as"
+    latin.verify(stamp("2011-03-07"), accepted=True, verifier="Li Mingyu", note=None)
     unowned = rectification(owner=None)
     unowned.complete(stamp("2011-03-06"), note=None)
     unowned.verify(stamp("2011-03-07"), accepted=True, verifier="王建新", note=None)
@@ -170,6 +182,12 @@ def test_registry_refuses_unknown_units_parents_and_a_second_bureau():
         with pytest.raises(Violation) as error:
             registry.register_unit(*args)
         assert codes(error) == code
+    topless = Registry(campaign=registry.campaign)  # a bureau is the top unit
+    topless.register_unit("145", "team", None, day)
+    with pytest.raises(Violation) as error:
+        topless.register_unit("JU", "bureau", "145", day)
+    assert codes(error) == "bureau_with_parent"
+    assert "JU" not in topless.units
     with pytest.raises(Violation) as error:
         registry.require_activity_kind("picnic")
     assert codes(error) == "unknown_activity_kind"
@@ -201,8 +219,17 @@ def test_a_record_does_not_happen_before_its_unit_or_its_person():
     assert codes(error) == "person_assigned_later"
     # before the campaign's first day (2010-05-11), the history it took over: a
     # legacy rectification of the year before, of a unit registered on that day
-    registry.require_unit("JU", date(2009, 11, 1))
-    registry.require_person("王", date(2010, 5, 10))
+    registry.register_unit("ZP", "team", None, date(2010, 5, 11))
+    registry.require_unit("ZP", date(2009, 11, 1))
+    registry.add_person("李", date(2010, 5, 11))
+    registry.require_person("李", date(2010, 5, 10))
+    # but none of a unit or a person that came later (a unit of June, "mobilized" in 2009)
+    with pytest.raises(Violation) as error:
+        registry.require_unit("JU", date(2009, 11, 1))
+    assert codes(error) == "unit_registered_later"
+    with pytest.raises(Violation) as error:
+        registry.require_person("王", date(2010, 5, 10))
+    assert codes(error) == "person_assigned_later"
     with pytest.raises(Violation) as error:  # but never a unit before its parent
         registry.register_unit("145", "team", "JU", date(2010, 5, 10))
     assert codes(error) == "parent_registered_later"

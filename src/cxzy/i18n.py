@@ -450,6 +450,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "unit '{unit}': there is already a bureau ('{bureau}')",
         "zh": "单位 '{unit}':已有局级单位 '{bureau}'",
     },
+    "bureau_with_parent": {
+        "en": "unit '{unit}' is the bureau, the top unit: it has no parent ('{parent}')",
+        "zh": "单位 '{unit}' 是局级单位(最上级),不能有上级单位('{parent}')",
+    },
     "person_opened_later": {
         "en": "'{key}' is given a role in the leading group only later in this import"
         " ({where}, on {day}): a contact point or visit of theirs must come after it, and not"
@@ -567,6 +571,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verifier_is_owner": {
         "en": "'{verifier}' owns rectification '{rectification}' and may not verify it",
         "zh": "'{verifier}' 是整改 '{rectification}' 的责任人,不能自行验收",
+    },
+    "verifier_is_owner_as": {
+        "en": "'{verifier}' is '{owner}', who owns rectification '{rectification}', and may"
+        " not verify it (a person's name is read in any case and width, without spaces)",
+        "zh": "'{verifier}' 即整改 '{rectification}' 的责任人 '{owner}',不能自行验收"
+        "(人名不分大小写、全角半角,不计空格)",
     },
     "escalation_before_deadline": {
         "en": "{action} on {day}: the deadline {deadline} has not passed",

@@ -16,6 +16,7 @@ from eventsourcing.domain import event
 from cxzy.domain.errors import Coded, Violation
 from cxzy.domain.lifecycle import Lifecycle
 from cxzy.domain.records import Stamp, entity_id
+from cxzy.domain.registry import folded_person
 
 OPEN, COMPLETED, CLOSED = "open", "completed", "closed"
 PUBLIC_CRITICISM, ACCOUNTABILITY = "public_criticism", "accountability"
@@ -106,8 +107,12 @@ class Rectification(Lifecycle):
 
     def verify(self, stamp: Stamp, accepted: bool, verifier: str | None, note: str | None) -> None:
         self._check(stamp, COMPLETED)
-        if verifier and self.owner and verifier == self.owner:
-            raise Violation("verifier_is_owner", verifier=verifier, rectification=self.code)
+        if verifier and self.owner and folded_person(verifier) == folded_person(self.owner):
+            if verifier == self.owner:
+                raise Violation("verifier_is_owner", verifier=verifier, rectification=self.code)
+            raise Violation(  # (written otherwise: 'li ming' for 'Li Ming')
+                "verifier_is_owner_as", verifier=verifier, owner=self.owner, rectification=self.code
+            )
         self._verified(
             stamp, rectification=self.code, accepted=accepted, verifier=verifier, note=note
         )

@@ -62,13 +62,18 @@ class Registry:
             )
         self.campaign = info
 
-    def _held_to_the_day(self, day: date) -> bool:
-        """Whether a record of ``day`` must come after what it names in time too:
-        from the campaign's first day. What came before it (a legacy rectification
-        of the year before, units that existed before the campaign registered on its
-        first day) is the history the campaign took over; a unit is never registered
-        before its parent, whatever the day."""
-        return self.campaign is not None and day >= self.campaign.template.first_day
+    def _held_to_the_day(self, day: date, since: date) -> bool:
+        """Whether a record of ``day`` must come after what it names, there ``since``,
+        in time too: from the campaign's first day, and before it for what came
+        after that day. What came before it (a legacy rectification of the year
+        before, of a unit that existed before the campaign and was registered by its
+        first day) is the history the campaign took over; a unit registered in 2011
+        took over none (its "mobilization" of 2010 was counted done). A unit is
+        never registered before its parent, whatever the day."""
+        if self.campaign is None:
+            return False
+        first = self.campaign.template.first_day
+        return day >= first or since > first
 
     def require_since_history(self, day: date) -> None:
         """A record's day is not before the history the campaign takes over (its
@@ -97,7 +102,7 @@ class Registry:
             self._require_not_a_name(code)
             raise Violation("unknown_unit", unit=code)
         registered = self.registered_on.get(code)
-        if registered is not None and day < registered and self._held_to_the_day(day):
+        if registered is not None and day < registered and self._held_to_the_day(day, registered):
             raise Violation("unit_registered_later", unit=code, registered=registered.isoformat())
 
     def name_unit(self, code: str, name: str | None) -> None:
@@ -143,6 +148,8 @@ class Registry:
             bureau = next((c for c, k in self.units.items() if k == "bureau"), None)
             if bureau is not None:
                 raise Violation("second_bureau", unit=code, bureau=bureau)
+            if parent is not None:  # (the top unit: it was listed under a team)
+                raise Violation("bureau_with_parent", unit=code, parent=parent)
         self.units[code] = kind
         self.registered_on[code] = day
 
@@ -157,7 +164,7 @@ class Registry:
         if person not in self.people:
             raise Violation("unknown_person", person=person)
         assigned = self.assigned_on.get(person)
-        if assigned is not None and day < assigned and self._held_to_the_day(day):
+        if assigned is not None and day < assigned and self._held_to_the_day(day, assigned):
             raise Violation("person_assigned_later", person=person, assigned=assigned.isoformat())
 
     def require_activity_kind(self, kind: str) -> None:
@@ -184,3 +191,9 @@ def folded_code(code: str) -> str:
     """A unit's code as a reader takes it: in any case, full-width forms as ASCII
     (``jU``, ``ＪＵ`` and ``JU`` are one unit to whoever reads the grid)."""
     return unicodedata.normalize("NFKC", code).casefold()
+
+
+def folded_person(name: str) -> str:
+    """A person's name as one who reads it takes it: in any case and width, spaces
+    left out (``王 一`` and ``王一``, ``Li Ming`` and ``li ming`` are one person)."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())

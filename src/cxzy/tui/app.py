@@ -106,14 +106,15 @@ class CxzyApp(App[None]):
             Binding("colon", "command", "command"),
             Binding("left_square_bracket", "earlier", "earlier"),
             Binding("right_square_bracket", "later", "later"),
-            Binding("s", "cycle_step", "step", show=False),
             Binding("t", "today", "today"),
             Binding("space", "play", "play/pause"),
             Binding("plus", "faster", "faster", show=False),
             Binding("minus", "slower", "slower", show=False),
             Binding("l", "open_log", "log"),
-            # (the audit's key, last: at 80 columns the footer ends at t, at 120 it fits)
+            # (the audit's key, then the step's, last: at 80 columns the footer ends
+            # at t, at 120 k fits, and s where there is room for it)
             Binding("k", "known_at", "as known at"),
+            Binding("s", "cycle_step", "step"),
         ]
     )
 

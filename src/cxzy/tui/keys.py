@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "quit": "key_quit",
     "app.quit": "key_quit",  # (on the modal screens, which hide the app's own)
     "help": "key_help",
+    "app.help": "key_help",  # (the record screen's, which hides the app's own)
     "command": "key_command",
     "earlier": "key_earlier",
     "later": "key_later",

@@ -22,7 +22,7 @@ from cxzy.formats.ledger_tables import activity_label
 from cxzy.i18n import code_label, field_name, field_words, t, value_words
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
-from cxzy.tui.keys import localize_bindings
+from cxzy.tui.keys import localize_bindings, with_full_width
 
 # The record's own keys shown in the facts above its fields, not again among them.
 _FACTS = ("type", "at", "id", "by", "recorded")
@@ -49,12 +49,15 @@ class RecordScreen(ModalScreen[None]):
     RecordScreen VerticalScroll { width: 90%; max-width: 120; height: auto; max-height: 90%;
         border: round $primary; background: $panel; padding: 1 2; }
     """
-    BINDINGS = [
-        Binding("escape", "close", "back"),
-        Binding("enter", "close", "back", show=False),
-        # a modal screen hides the app's own q: help says q quits, everywhere
-        Binding("q", "app.quit", "quit", show=False),
-    ]
+    BINDINGS = with_full_width(
+        [
+            Binding("escape", "close", "back"),
+            Binding("enter", "close", "back", show=False),
+            # a modal screen hides the app's own keys: ? and q work everywhere
+            Binding("question_mark", "app.help", "help", show=False),
+            Binding("q", "app.quit", "quit", show=False),
+        ]
+    )
 
     def __init__(self, pos: int) -> None:
         super().__init__()
