@@ -449,3 +449,28 @@ def race_two_imports(app: Any, rival: Any) -> tuple[Any, Any, bool]:
     first.join(30)
     second.join(30)
     return results["first"], results["second"], waited
+
+
+def verify_while_an_import_commits(location: Any) -> tuple[Any, Any]:
+    """``cxzy verify``'s check of the store at ``location`` (a StoreLocation), with
+    another writer's import committed while it runs (after its first batch);
+    returns the report and the verify of the store after."""
+    from cxzy.application.app import open_app
+    from cxzy.application.audit import verify
+    from cxzy.application.importer import Importer
+
+    reader = open_app(location, read_only=True)
+    writer = open_app(location)
+    committed: list[Any] = []
+
+    def import_once(_checked: int) -> None:
+        if not committed:
+            committed.append(Importer(writer).run([("x:1", RACE_RECORD)]))
+
+    try:
+        during = verify(reader, on_checked=import_once)
+        assert committed and committed[0].ok, committed
+        return during, verify(reader)
+    finally:
+        reader.close()
+        writer.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from contract_helpers import verify_while_an_import_commits
 from cxzy.application.app import open_app
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.status import StatusQuery
@@ -30,6 +31,15 @@ _spec.loader.exec_module(generate)
 
 
 @pytest.mark.slow
+def test_verify_while_another_process_imports_checks_what_was_there(store):
+    """An import committed while verify walked the log: its rows were "added outside
+    cxzy" (exit 1), and so was every backup (store copy) and checkpoint taken while
+    the office worked."""
+    during, after = verify_while_an_import_commits(StoreLocation("sqlite", str(store)))
+    assert during.broken is None and during.checked == 544, during.broken
+    assert after.broken is None and after.checked == 545, after.broken
+
+
 def test_readers_see_all_of_an_import_or_none_of_it(store, tmp_path):
     records = generate.generate(20_000, 50, 7)[1:]  # the demo store already has a campaign
     # re-home the synthetic history onto the demo's campaign and units

@@ -252,6 +252,30 @@ async def test_screens_opened_and_closed_are_not_kept(demo_store):
         assert sum(1 for alive in kept if alive) <= 2, kept
 
 
+async def test_esc_from_a_unit_opened_by_name_comes_back_to_its_row(demo_store):
+    """A unit opened with `:` or the palette: Esc came back to the row the cursor had
+    left (the bureau's, 1,500 rows above a unit of a wide branch)."""
+    app = dashboard(demo_store, lang="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        assert grid.selected_unit == "JU"
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen) and grid.selected_unit == "ZP"
+        await pilot.press("ctrl+p", *"一四九队")
+        await palette_options(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == "149"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert grid.selected_unit == "149"
+
+
 async def test_the_unit_screen_speaks_the_interface_language(demo_store):
     """Headers, record types and codes in Chinese (the ledger's words), defaults not
     repeated on every commitment, and who made each contact visit."""
@@ -1350,7 +1374,8 @@ async def test_the_palette_finds_the_replay_by_its_name(demo_store, lang, typed)
 async def test_the_palette_lists_a_unit_whose_name_looks_like_markup_as_written(store):
     """A unit's name is a spreadsheet's text: the palette read its entries as markup,
     so a name holding ``[/]`` closed the dashboard at ctrl+p (MarkupError), and
-    ``[bold red]`` coloured the name and hid its code."""
+    ``[bold red]`` coloured the name and hid its code. The unit each is under is
+    said beside it, its name as written too."""
     imported(
         store,
         [
@@ -1368,7 +1393,7 @@ async def test_the_palette_lists_a_unit_whose_name_looks_like_markup_as_written(
                 "unit": "D2",
                 "name": "队[bold red]RICH[/]",
                 "kind": "team",
-                "parent": "JU",
+                "parent": "D1",
             },
         ],
     )
@@ -1382,6 +1407,8 @@ async def test_the_palette_lists_a_unit_whose_name_looks_like_markup_as_written(
         await pilot.pause(0.5)
         shown = await palette_options(pilot)
         assert shown[0].split("\n")[0] == "队[bold red]RICH[/] D2", shown
+        # under it, the unit it is under (twelve units of one name in twelve divisions)
+        assert shown[0].split("\n")[1] == "打开单位 · 隶属:重名[/] D1", shown
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, UnitScreen) and app.screen.unit == "D2"

@@ -29,7 +29,7 @@ import psycopg
 import pytest
 from textual.widgets import Static
 
-from contract_helpers import race_two_imports
+from contract_helpers import race_two_imports, verify_while_an_import_commits
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.importer import Importer
 from cxzy.application.readmodel import READ_MODEL
@@ -952,6 +952,16 @@ def test_a_second_import_waits_for_the_first_and_is_checked_against_it(pg, capsy
     ids = [r["id"] for r in log(capsys, pg)]
     assert ids.count("race-1") == 1 and ids.count("race-2") == 1 and len(ids) == 546
     assert cli(capsys, "--store", pg, "verify")[0] == 0
+
+
+def test_verify_while_the_office_imports_checks_what_was_there(pg, capsys):
+    """An import committed while verify walked the log: its rows were "added outside
+    cxzy" (exit 1), and so was every backup (store copy) and checkpoint taken while
+    the office worked."""
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    during, after = verify_while_an_import_commits(resolve_store(pg))
+    assert during.broken is None and during.checked == 544, during.broken
+    assert after.broken is None and after.checked == 545, after.broken
 
 
 def test_an_import_plans_each_statement_for_the_tables_as_they_have_grown(pg):

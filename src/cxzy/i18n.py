@@ -1453,6 +1453,22 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "nothing had been recorded yet at {moment}",
     },
     "tui_no_units": {"zh": "截至 {day} 尚无单位登记", "en": "no unit registered by {day}"},
+    "status_totals": {
+        "zh": "合计 {units} 个单位:完成(含逾期)/落后 {phases}  承诺 {commitments}  整改事项 {rectifications}  表彰 {awards}",
+        "en": "Together, {units:~unit|units}: done (incl. late)/behind {phases}  commitments {commitments}  rectifications {rectifications}  awards {awards}",
+    },
+    "unit_not_yet_registered": {
+        "en": "unit '{unit}' is not registered by {day}, the day shown",
+        "zh": "单位 '{unit}' 截至 {day}(所示日期)尚未登记",
+    },
+    "subtree_without_unit": {
+        "en": "--subtree widens --unit to the units under it: give --unit CODE",
+        "zh": "--subtree 把 --unit 扩大到其所属单位:请同时给出 --unit 代码",
+    },
+    "tui_totals_filtered": {
+        "zh": "筛选内\u00a0{units}\u00a0个单位:",
+        "en": "filtered,\u00a0{units:~unit|units}:",
+    },
     "tui_no_match": {
         "zh": "没有单位符合筛选“{text}”(/ 修改,留空则全部显示)",
         "en": "no unit matches “{text}” (/ to change, empty for all)",
@@ -1498,12 +1514,12 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_log_page": {"zh": "第 {page} 页 · 每页 {size} 条", "en": "page {page} · {size} per page"},
     "tui_filter": {"zh": "筛选", "en": "filter"},
     "tui_grid_filter_help": {
-        "zh": "筛选单位:代码或名称,或表中的状态(如 已逾期、有风险、后进;已逾期 也含有承诺或整改逾期的单位)",
-        "en": "filter units: a code or name, or a status the grid shows (at risk, lagging; overdue: a phase, a commitment or a rectification)",
+        "zh": "筛选单位:代码或名称,或表中的状态(如 已逾期、有风险、后进;已逾期 也含有承诺或整改逾期的单位);下属:代码 为该单位及其所属单位",
+        "en": "filter units: a code or name, or a status the grid shows (at risk, lagging; overdue: a phase, a commitment or a rectification); under:CODE for a unit and the units under it",
     },
     "tui_log_filter_help": {
-        "zh": "筛选日志:单位:代码 类型:类型 自:日期 至:日期 迟报:是 及任意文字(也可写 unit: type: since: until: late:)",
-        "en": "filter the log: unit:CODE type:TYPE since:DATE until:DATE late:yes and any text",
+        "zh": "筛选日志:单位:代码 下属:代码(该单位及其所属单位) 类型:类型 自:日期 至:日期 迟报:是 及任意文字(也可写 unit: under: type: since: until: late:)",
+        "en": "filter the log: unit:CODE under:CODE (a unit and the units under it) type:TYPE since:DATE until:DATE late:yes and any text",
     },
     "tui_filter_late": {
         "zh": "{key}:{value}:应为 是 或 否(yes 或 no):只看迟报的记录,或只看按时报送的",
@@ -2445,6 +2461,18 @@ LABELS.update(
         "cli.log_unit": {
             "zh": "只看这个单位(代码,大小写不限,或它现在或曾经的名称)",
             "en": "only this unit (its code in any case, or a name it has or had)",
+        },
+        "cli.status_unit": {
+            "zh": "只看这个单位(代码,大小写不限,或它现在或曾经的名称)",
+            "en": "only this unit (its code in any case, or a name it has or had)",
+        },
+        "cli.status_subtree": {
+            "zh": "连同 --unit 所属的各级单位(表格下另列合计)",
+            "en": "with the units under --unit's, at every level (the table adds their totals)",
+        },
+        "cli.log_subtree": {
+            "zh": "连同 --unit 所属各级单位的记录",
+            "en": "with the records of the units under --unit's, at every level",
         },
         "cli.log_type": {
             "zh": "只看这种记录:类型名(如 CommitmentMade,大小写不限)或日志所示的类型(如 作出承诺)",

@@ -137,6 +137,9 @@ def _verify(
                 said = found[0][0].splitlines()[-1]  # (after "*** in database main ***")
                 raise Violation("store_damaged", store=app.store_name, reason=said)
         chain_head = int(rm.value(c, "SELECT MAX(pos) FROM cx_chain") or 0)
+        # the log's rows when the check began: an import committed since (the office
+        # goes on working) is not a row "added outside cxzy" past the events checked
+        log_head = rm.head(c)
         rebuilt_at = rm.value(c, "SELECT value FROM cx_meta WHERE key = 'chain_rebuilt'")
         # a checkpoint's time: its record's, or its import's commit (checkpoints now)
         held_at = rm.committed_at(c, against.position) if against is not None else None
@@ -255,7 +258,10 @@ def _verify(
     # by cxzy log; an import failed on it); within them, events removed are said above
     with app.snapshot() as c:
         beyond = rm.value(
-            c, "SELECT MIN(pos) FROM cx_log WHERE pos > :end", end=max(report.position, tracked)
+            c,
+            "SELECT MIN(pos) FROM cx_log WHERE pos > :end AND pos <= :head",
+            end=max(report.position, tracked),
+            head=log_head,
         )
     if beyond is not None:
         raise _Stop(int(beyond), "chain_readmodel_added")

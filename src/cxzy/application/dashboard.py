@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from cxzy.application.app import CampaignApp
+from cxzy.application.history import SUBTREE_SQL
 from cxzy.application.known import KnownAt, open_at
 from cxzy.application.readmodel import ALL, Marks, late_clause, life_code, mark_of, shown_marks
 from cxzy.application.status import StatusQuery, StatusReport
@@ -529,6 +530,7 @@ class DashboardQuery:
         before: int | None = None,
         limit: int = 200,
         unit: str | None = None,
+        under: str | None = None,
         type_: str | None = None,
         text: str | None = None,
         since: date | None = None,
@@ -537,7 +539,8 @@ class DashboardQuery:
         late: bool | None = None,
     ) -> list[LogRow]:
         """Newest first, one window at a time: rows with position below ``before``;
-        ``late``: only those reported late (after the template's days), or on time.
+        ``late``: only those reported late (after the template's days), or on time;
+        ``under``: only those of that unit and the units under it.
 
         ``text`` is looked for in the summary, who recorded, the unit, the person and
         the entity's code; so is each of ``words``, all of which must be found (the
@@ -547,6 +550,9 @@ class DashboardQuery:
         if unit:
             clauses.append("unit = :unit")
             params["unit"] = unit
+        if under:  # a unit and the units under it
+            clauses.append(f"unit IN ({SUBTREE_SQL})")
+            params["under"] = under
         if type_:
             clauses.append("type = :type")
             params["type"] = type_

@@ -26,6 +26,7 @@ class LogFilter:
     until: date | None = None
     late: bool = False  # only records recorded more than the template's N days late
     pos: int | None = None  # only the record at this log position
+    under: str | None = None  # only the records of this unit and the units under it
     until_pos: int | None = None  # only records up to this log position
 
     def where(self) -> tuple[str, dict[str, Any]]:
@@ -39,6 +40,9 @@ class LogFilter:
         if self.unit:
             clauses.append("unit = :unit")
             params["unit"] = self.unit
+        if self.under:
+            clauses.append(f"unit IN ({SUBTREE_SQL})")
+            params["under"] = self.under
         if self.type:
             clauses.append("type = :type")
             params["type"] = self.type
@@ -71,6 +75,11 @@ class LogEntry:
 
 _UNITS_BY_CODE = "SELECT DISTINCT unit FROM cx_units WHERE LOWER(unit) = LOWER(:unit)"
 _UNITS_BY_NAME = "SELECT DISTINCT unit FROM cx_units WHERE name = :name"
+# a unit and the units registered under it (units keep their parent: the whole log's tree)
+SUBTREE_SQL = """WITH RECURSIVE subtree(code) AS (
+    SELECT :under UNION
+    SELECT u.unit FROM cx_units u JOIN subtree ON u.parent = subtree.code
+    WHERE u.registered = 1) SELECT code FROM subtree"""
 
 
 class LogQuery:

@@ -25,7 +25,14 @@ from cxzy.application.totals import Figures, RunningTotals
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import iso_moment
 from cxzy.domain.registry import CampaignInfo
-from cxzy.domain.status import ClosedSet, PhaseStatus, UnitFacts, unit_phases
+from cxzy.domain.status import (
+    PHASE_BEHIND,
+    PHASE_FINISHED,
+    ClosedSet,
+    PhaseStatus,
+    UnitFacts,
+    unit_phases,
+)
 from cxzy.domain.template import Item, Template
 
 ENTITY_KINDS = ("commitment", "rectification")
@@ -93,6 +100,41 @@ class UnitStatus:
 
 
 @dataclass(frozen=True)
+class Totals:
+    """What a set of units adds up to as of the report's day: per phase, how many
+    are through it (done, or done late) and how many behind (at risk, overdue);
+    their commitments and rectifications summed; the units counted."""
+
+    units: int
+    through: dict[str, int]  # phase key → units through it
+    behind: dict[str, int]  # phase key → units behind in it
+    commitments: Counts
+    rectifications: Counts
+    awards: int
+
+    @classmethod
+    def of(cls, units: list[UnitStatus], phases: tuple[str, ...]) -> Totals:
+        def summed(counts: list[Counts]) -> Counts:
+            return Counts(
+                total=sum(c.total for c in counts),
+                closed=sum(c.closed for c in counts),
+                open=sum(c.open for c in counts),
+                overdue=sum(c.overdue for c in counts),
+                supervised_open=sum(c.supervised_open for c in counts),
+                escalated=sum(c.escalated for c in counts),
+            )
+
+        return cls(
+            units=len(units),
+            through={p: sum(u.phases[p].status in PHASE_FINISHED for u in units) for p in phases},
+            behind={p: sum(u.phases[p].status in PHASE_BEHIND for u in units) for p in phases},
+            commitments=summed([u.commitments for u in units]),
+            rectifications=summed([u.rectifications for u in units]),
+            awards=sum(u.awards for u in units),
+        )
+
+
+@dataclass(frozen=True)
 class _Figures:
     counts: dict[tuple[str, str], Counts]
     closed_sets: dict[str, dict[str, ClosedSet]]  # unit → item key → its set
@@ -115,6 +157,21 @@ class StatusReport:
     @property
     def template(self) -> Template:
         return self.campaign.template
+
+    def totals(self, units: list[UnitStatus] | None = None) -> Totals:
+        """What ``units`` (every unit of the report by default) add up to."""
+        phases = tuple(p.key for p in self.template.phases)
+        return Totals.of(self.units if units is None else units, phases)
+
+    def subtree(self, code: str) -> list[UnitStatus]:
+        """The unit ``code`` and every unit under it, in the tree's order (empty when
+        it is not registered by the report's day)."""
+        for index, unit in enumerate(self.units):
+            if unit.unit == code:
+                rest = self.units[index + 1 :]
+                under = next((i for i, u in enumerate(rest) if u.depth <= unit.depth), len(rest))
+                return [unit, *rest[:under]]
+        return []
 
     def to_json(self, audit: bool = False) -> dict[str, Any]:
         """The status document of FORMAT.md; ``audit`` adds what the figures rest on

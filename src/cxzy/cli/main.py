@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.persistence import PersistenceError
 from rich.console import Console
+from rich.text import Text
 
 from cxzy import __version__
 from cxzy.application.app import (
@@ -179,6 +180,8 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
         "--format", choices=("table", "json"), default="table", help=t("cli.format", lang)
     )
     p.add_argument("--audit", action="store_true", help=t("cli.audit", lang))
+    p.add_argument("--unit", type=_unit_arg(lang), action=Once, help=t("cli.status_unit", lang))
+    p.add_argument("--subtree", action="store_true", help=t("cli.status_subtree", lang))
 
     p = commands.add_parser("log", help=t("cli.log", lang), epilog=t("cli.shown_exit", lang))
     common(p, top=False)
@@ -192,6 +195,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
         "--format", choices=("table", "jsonl"), default="table", help=t("cli.format", lang)
     )
     p.add_argument("--late", action="store_true", help=t("cli.late", lang))
+    p.add_argument("--subtree", action="store_true", help=t("cli.log_subtree", lang))
 
     p = commands.add_parser("demo", help=t("cli.demo", lang), epilog=t("cli.demo_exit", lang))
     common(p, top=False)
@@ -530,15 +534,24 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     audit = getattr(args, "audit", False)
     report = query.status(as_of, known_at, audit=audit)
     say_under_way(err, args.lang, known_at, report.under_way)
+    typed = getattr(args, "unit", None)
+    if typed is not None:  # a unit's row, or its part of the tree (--subtree)
+        code = LogQuery(app).filter_unit(typed)
+        units = report.subtree(code) if args.subtree else report.subtree(code)[:1]
+        if not units:
+            raise Violation("unit_not_yet_registered", unit=code, day=as_of.isoformat())
+        report = replace(report, units=units)
     if as_json:
         document = report.to_json(audit=audit)
         ascii_only = not whole_unicode(out.file)  # (\u escapes, as JSON writes them)
         out.file.write(json.dumps(document, ensure_ascii=ascii_only, indent=2) + "\n")
     else:
-        from cxzy.cli.render import status_tables
+        from cxzy.cli.render import status_tables, totals_line
 
         for table in status_tables(report, args.lang, out):
             out.print(table)
+        if typed is not None and len(report.units) > 1:  # what the part adds up to
+            out.print(Text(totals_line(report, args.lang)))
         # (not an empty grid unsaid; JSON says it by its log position, with --audit)
         say_known_nothing(err, args.lang, report.position, known_at)
     return EXIT_OK
@@ -552,6 +565,8 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
         until=_date_arg(args.until, "--until") if args.until is not None else None,
         late=args.late,
     )
+    if args.subtree and args.unit is None:  # (the whole log: there is no part to widen)
+        raise Violation("subtree_without_unit")
     if filters.since is not None and filters.until is not None and filters.since > filters.until:
         # (no record could match: "no matching records" hid the slip)
         raise Violation("since_after_until", since=args.since, until=args.until)
@@ -561,7 +576,10 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
     # nothing, exit 0, where the table said why)
     campaign = StatusQuery(app).campaign()
     if args.unit is not None:
-        filters = replace(filters, unit=query.filter_unit(args.unit))
+        code = query.filter_unit(args.unit)
+        filters = replace(
+            filters, **({"under": code, "unit": None} if args.subtree else {"unit": code})
+        )
     if args.format == "jsonl":
         write_records(query.records(filters), out.file, ascii_only=not whole_unicode(out.file))
         return EXIT_OK

@@ -871,10 +871,17 @@ class CxzyApp(App[None]):
 
     @on(OpenUnit)
     def _open_unit(self, message: OpenUnit) -> None:
+        from cxzy.tui.components.status_grid import StatusGrid
+        from cxzy.tui.screens.overview import OverviewScreen
         from cxzy.tui.screens.unit import UnitScreen
 
         if isinstance(self.screen, UnitScreen):
             self.pop_screen()
+        # Esc comes back to the grid on it (opened by : or the palette, it came back
+        # to the row it left: JU, 1,500 rows above a unit of the wide branch)
+        for screen in self.screen_stack:
+            if isinstance(screen, OverviewScreen):
+                screen.query_one(StatusGrid).select_unit(message.unit)
         self.push_screen(UnitScreen(message.unit))
 
     def deliver_screenshot(

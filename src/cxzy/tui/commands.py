@@ -16,20 +16,35 @@ from cxzy.literal import one_line
 from cxzy.tui.messages import OpenUnit
 
 
+def as_markup(text: str) -> str:
+    """``text`` as Textual's markup that reads back as it: every ``[`` escaped (its
+    own ``escape`` leaves ``[$accent]`` a variable, and doubles a backslash)."""
+    return text.replace("[", "\\[")
+
+
 class Commands(SystemCommandsProvider):
     """Textual's commands (the app's, in its language), then one per unit of the day
     shown to open its screen, in the grid's order (the tree's): one provider, so
     that the commands stay first, before a tree of hundreds of units."""
 
-    def _units(self) -> list[tuple[str, partial[None]]]:
-        """Each unit's label (its name on one line, its code) and what opens it."""
+    def _units(self) -> list[tuple[str, partial[None], str]]:
+        """Each unit's label (its name on one line, its code), what opens it, and its
+        help: the unit it is under (twelve 第1队第2分队 of twelve divisions read
+        alike)."""
         snapshot = self.app.snapshot  # type: ignore[attr-defined]
         if snapshot is None:
             return []
-        return [
-            (f"{one_line(u.name)} {one_line(u.unit)}", partial(self._open, u.unit))
-            for u in snapshot.report.units
-        ]
+        lang = self.app.lang  # type: ignore[attr-defined]
+        units = snapshot.report.units
+        labels = {u.unit: f"{one_line(u.name)} {one_line(u.unit)}" for u in units}
+
+        def help_of(parent: str | None) -> str:
+            if parent not in labels:
+                return self._help
+            under = t("tui_unit_under", lang, chain=labels[parent])
+            return f"{self._help} · {as_markup(under)}"  # (Textual reads help as markup)
+
+        return [(labels[u.unit], partial(self._open, u.unit), help_of(u.parent)) for u in units]
 
     def _open(self, code: str) -> None:
         self.app.post_message(OpenUnit(code))
@@ -41,17 +56,17 @@ class Commands(SystemCommandsProvider):
     async def discover(self) -> Hits:
         async for hit in super().discover():
             yield hit
-        for label, command in self._units():
-            yield DiscoveryHit(Content(label), command, label, self._help)
+        for label, command, help_ in self._units():
+            yield DiscoveryHit(Content(label), command, label, help_)
 
     async def search(self, query: str) -> Hits:
         async for hit in super().search(query):
             yield hit
         matcher = self.matcher(query)
-        for label, command in self._units():
+        for label, command, help_ in self._units():
             score, offsets = matcher.fuzzy_search.match(query, label)
             if score > 0:
                 shown = Content(label)  # (Textual's highlight reads its text as markup)
                 for offset in offsets:
                     shown = shown.stylize(matcher.match_style, offset, offset + 1)
-                yield Hit(score, shown, command, label, self._help)
+                yield Hit(score, shown, command, label, help_)

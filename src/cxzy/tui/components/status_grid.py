@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from rich.cells import cell_len
@@ -9,7 +10,8 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 
 from cxzy.application.dashboard import Snapshot
-from cxzy.application.status import UnitStatus
+from cxzy.application.status import StatusReport, UnitStatus
+from cxzy.domain.registry import folded_code
 from cxzy.i18n import t
 from cxzy.literal import unit_label
 from cxzy.tui.components.tables import Table
@@ -21,6 +23,22 @@ Row = dict[str, str | Text]  # column → its cell (phase cells are "text|state"
 def _plain(value: str | Text) -> str:
     """A cell's text: phase cells carry "text|state"."""
     return value.plain if isinstance(value, Text) else value.partition("|")[0]
+
+
+#: ``under:CODE`` (``下属:CODE``) in a filter: that unit and the units under it
+_UNDER = re.compile(r"(?:^|(?<=\s))(?:under|下属)[:：](\S*)", re.IGNORECASE)
+
+
+def filter_scope(report: StatusReport, text: str) -> tuple[list[UnitStatus], str]:
+    """The units a filter's ``under:CODE`` leaves (every unit without one; none when
+    no unit has that code, in any case or width), and the filter's other words."""
+    found = _UNDER.search(text)
+    if found is None:
+        return report.units, text
+    rest = f"{text[: found.start()]} {text[found.end() :]}".strip()
+    wanted = folded_code(found[1])
+    top = next((u.unit for u in report.units if folded_code(u.unit) == wanted), None)
+    return (report.subtree(top) if top and wanted else []), rest
 
 
 class StatusGrid(Table):
@@ -45,6 +63,8 @@ class StatusGrid(Table):
         self.filter_text = ""
         # units the filter also finds: by a name they bore before (DKGS by 地矿公司)
         self.filter_units: frozenset[str] = frozenset()
+        self._filtered: tuple[str, frozenset[str]] = ("", frozenset())  # as last shown
+        self.shown_units: list[UnitStatus] = []  # the rows, as the filter left them
 
     def on_mount(self) -> None:
         self.set_interval(0.5, self._unflash)
@@ -150,8 +170,9 @@ class StatusGrid(Table):
             "rectifications": t("rectifications_short", lang),
             "awards": t("awards", lang),
         }
-        needle = self.filter_text.lower()
-        built = {u.unit: self._row(u, phases, lang) for u in report.units}
+        scope, words = filter_scope(report, self.filter_text)
+        needle = words.lower()
+        built = {u.unit: self._row(u, phases, lang) for u in scope}
         if needle:  # a unit's code or name (or one it bore), or a word its row shows
             searched = ("unit", "grade", *phases)
             # "overdue" also finds the units with a commitment or rectification overdue
@@ -168,6 +189,11 @@ class StatusGrid(Table):
                 or unit in self.filter_units
             }
         rows = {unit: cells for unit, (cells, _) in built.items()}
+        self.shown_units = [u for u in scope if u.unit in rows]
+        refiltered, self._filtered = (
+            (self.filter_text, self.filter_units) != self._filtered,
+            (self.filter_text, self.filter_units),
+        )
         # Widths are set here, not measured by the table later: a row drawn before
         # that measurement would otherwise keep its first, too narrow, width.
         # They only grow while the labels stay: a step that shortens a count then keeps
@@ -229,6 +255,9 @@ class StatusGrid(Table):
             self.add_row(*(self._cell_text((unit, c), v) for c, v in cells.items()), key=unit)
         if selected in rows:
             self.move_cursor(row=list(rows).index(selected), animate=False)
+        elif rows and refiltered:  # a new filter: its first match (not the last but one)
+            self.cursor_coordinate = Coordinate(0, 0)
+            scroll = scroll._replace(y=0)
         elif rows:
             self.cursor_coordinate = Coordinate(min(cursor.row, len(rows) - 1), 0)
         self.scroll_to(scroll.x, scroll.y, animate=False)
@@ -243,6 +272,11 @@ class StatusGrid(Table):
             for key in expired
             if key[0] in self.rows and key in self._cells
         )
+
+    def select_unit(self, code: str) -> None:
+        """The cursor on ``code``'s row, where the grid shows it."""
+        if code in self.rows:
+            self.move_cursor(row=self.get_row_index(code), animate=False)
 
     @property
     def selected_unit(self) -> str | None:

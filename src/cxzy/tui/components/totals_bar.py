@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cxzy.application.dashboard import Snapshot
-from cxzy.domain.status import PHASE_BEHIND, PHASE_FINISHED
+from cxzy.application.status import UnitStatus
 from cxzy.i18n import t
 
 
@@ -19,28 +19,31 @@ class TotalsBar(Static):
     _shown = ""
     _parts: tuple[str, ...] = ()
 
-    def show(self, snapshot: Snapshot, lang: str) -> None:
+    def show(self, snapshot: Snapshot, lang: str, units: list[UnitStatus] | None = None) -> None:
+        """The totals of every unit, or of ``units`` (those a filter shows)."""
         report = snapshot.report
-        parts = []
-        for phase in report.template.phases:
-            statuses = [u.phases[phase.key].status for u in report.units]
-            done = sum(s in PHASE_FINISHED for s in statuses)
-            behind = sum(s in PHASE_BEHIND for s in statuses)
-            parts.append(f"{phase.short.get(lang, phase.key)}{_NBSP}{done}/{behind}")
-        units = report.units
-        totals = t(
+        totals = report.totals(units)
+        parts = [
+            f"{phase.short.get(lang, phase.key)}{_NBSP}{totals.through[phase.key]}"
+            f"/{totals.behind[phase.key]}"
+            for phase in report.template.phases
+        ]
+        c, r = totals.commitments, totals.rectifications
+        said = t(
             "tui_totals",
             lang,
             phases=" ".join(parts),
-            c_overdue=sum(u.commitments.overdue for u in units),
-            r_open=sum(u.rectifications.open for u in units),
-            r_overdue=sum(u.rectifications.overdue for u in units),
-            r_sup=sum(u.rectifications.supervised_open for u in units),
-            r_esc=sum(u.rectifications.escalated for u in units),
+            c_overdue=c.overdue,
+            r_open=r.open,
+            r_overdue=r.overdue,
+            r_sup=r.supervised_open,
+            r_esc=r.escalated,
         )
+        if units is not None:  # (what the filter shows: not the whole campaign's)
+            said = f"{t('tui_totals_filtered', lang, units=totals.units)}{_GAP}{said}"
         # its parts (two spaces apart), each kept on one line
         self._parts = (
-            *totals.split(_GAP),
+            *said.split(_GAP),
             f"{_POSITION_DOT}{t('position', lang)}{_NBSP}#{report.position}",
         )
         self._fill()

@@ -31,9 +31,9 @@ PAGE = 200
 # "/unit:3" it is text to search for)
 #: the keys in Chinese (自…至…, 起止), and the full-width colon a Chinese input method types
 _KEY_WORDS = {"单位": "unit", "类型": "type", "自": "since", "起": "since", "至": "until"}
-_KEY_WORDS |= {"止": "until", "迟报": "late"}
+_KEY_WORDS |= {"止": "until", "迟报": "late", "下属": "under"}
 _TOKEN = re.compile(
-    r"(?i)(?:^|(?<=\s))(unit|type|since|until|late|" + "|".join(_KEY_WORDS) + r")[:：](\S*)"
+    r"(?i)(?:^|(?<=\s))(unit|under|type|since|until|late|" + "|".join(_KEY_WORDS) + r")[:：](\S*)"
 )
 #: ``late:`` takes a yes or a no as a spreadsheet's cell does, in either language, or y/n
 _LATE_WORDS = {word: True for word in (*TRUE_WORDS, "y")}
@@ -61,7 +61,8 @@ class BadFilter(ValueError):
 def parse_filter(
     text: str, lang: str = "en", kinds: Mapping[str, Mapping[str, str]] | None = None
 ) -> dict[str, object]:
-    """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 late:yes free text``.
+    """``unit:145 type:ActivityHeld since:2011-01-01 until:2011-12-31 late:yes free text``
+    (``under:JU``: a unit and the units under it).
 
     A date that is not one, or a type that is not a record type (any case), raises
     :class:`BadFilter`: silently dropped, it would show more than was asked for; so
@@ -219,13 +220,15 @@ class LogScreen(Screen[None]):
         kinds = self.app.template.activity_kind_names  # type: ignore[attr-defined]
         words = parse_filter(self.filter_text, self.app.lang, kinds)  # type: ignore[attr-defined]
         with self.app.store_reads():  # type: ignore[attr-defined]
-            if isinstance(unit := words.get("unit"), str):
+            history = LogQuery(self.app.store)  # type: ignore[attr-defined]
+            for key in ("unit", "under"):
+                if not isinstance(unit := words.get(key), str):
+                    continue
                 # as cxzy log --unit takes it: a code in any case, or a name it bore
                 # (a mistyped code is said, not shown as "no records")
-                history = LogQuery(self.app.store)  # type: ignore[attr-defined]
                 try:
-                    words["unit"] = self.app.read_again_if_lost(  # type: ignore[attr-defined]
-                        lambda: history.filter_unit(unit)
+                    words[key] = self.app.read_again_if_lost(  # type: ignore[attr-defined]
+                        lambda typed=unit: history.filter_unit(typed)
                     )
                 except Violation as violation:
                     self.app.call_from_thread(self.refused, violation)

@@ -150,7 +150,6 @@ class OverviewScreen(Screen[None]):
         self.query_one(HeaderBar).show(snapshot, app.clock, lang)  # type: ignore[attr-defined]
         self.show_grid(snapshot)
         self.query_one(AlertsPanel).show(snapshot, lang)
-        self.query_one(TotalsBar).show(snapshot, lang)
         self.show_series(app.series)  # type: ignore[attr-defined]
 
     def show_grid(self, snapshot: Snapshot) -> None:
@@ -161,6 +160,9 @@ class OverviewScreen(Screen[None]):
         grid = self.query_one(StatusGrid)
         grid.show(snapshot, lang)
         report = snapshot.report
+        # the totals of what the grid shows: a filter's units, not the campaign's
+        narrowed = grid.filter_text and len(grid.shown_units) != len(report.units)
+        self.query_one(TotalsBar).show(snapshot, lang, grid.shown_units if narrowed else None)
         text = ""
         if not report.units and report.known_at is not None and report.position == 0:
             text = t("tui_nothing_known", lang, moment=shown_moment(report.known_at))

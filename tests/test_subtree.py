@@ -1,0 +1,162 @@
+"""A part of the tree: a division office's units, in `cxzy status` and `cxzy log`
+(`--unit CODE --subtree`) and in the dashboard (`under:CODE` in the grid's and the
+log's filters), with what they add up to."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import DataTable
+
+from contract_helpers import Cli, act, commit, ev, rect, unit
+from cxzy.application.app import open_app
+from cxzy.application.store import StoreLocation
+from cxzy.tui.app import CxzyApp
+from cxzy.tui.components.status_grid import StatusGrid
+from cxzy.tui.components.totals_bar import TotalsBar
+from cxzy.tui.screens.log import LogScreen
+from tui_helpers import settle
+
+# JU ─┬─ D1 ─┬─ T1 ── S1
+#     │      └─ T2
+#     └─ T3
+TREE = [
+    ev("CampaignPlanned", "2010-05-11", campaign="C", title="一个局的活动"),
+    unit("JU", "2010-05-11", "局机关", "bureau"),
+    unit("D1", "2010-05-11", "第一分局", "office", parent="JU"),
+    unit("T1", "2010-05-11", "一队", parent="D1"),
+    unit("S1", "2010-06-15", "一队一分队", parent="T1"),
+    unit("T2", "2010-05-11", "二队", parent="D1"),
+    unit("T3", "2010-05-11", "三队", parent="JU"),
+    act("T1", "study", "2010-05-20"),
+    act("T3", "study", "2010-05-21"),
+    commit("K-S1", "S1", "2010-07-01", "2010-12-31"),  # overdue from 2011
+    commit("K-T3", "T3", "2010-07-01", "2010-12-31"),
+    rect("R-T2", "T2", "2010-08-01", "2010-10-31", supervised=True),
+    rect("R-T3", "T3", "2010-08-01", "2010-10-31"),
+]
+D1_PART = ["D1", "T1", "S1", "T2"]  # in the tree's order
+
+
+@pytest.fixture
+def tree(capsys, tmp_path) -> Cli:
+    cli = Cli(capsys, tmp_path)
+    cli.ok_import(TREE)
+    return cli
+
+
+def test_status_of_a_unit_and_of_its_part_of_the_tree(tree):
+    """`--unit` in any case (or by a name), `--subtree` for every level under it, in
+    the tree's order; the JSON document keeps its shape."""
+    whole = tree.status("2011-03-01")
+    part = tree.status("2011-03-01", "--unit", "d1", "--subtree")
+    assert [u["unit"] for u in part["units"]] == D1_PART
+    assert part.keys() == whole.keys()
+    by_code = {u["unit"]: u for u in whole["units"]}
+    assert part["units"] == [by_code[code] for code in D1_PART]  # the same figures
+    alone = tree.status("2011-03-01", "--unit", "第一分局")
+    assert [u["unit"] for u in alone["units"]] == ["D1"]
+    # a unit registered after the day shown: its part is not there yet
+    before = tree.status("2010-06-01", "--unit", "T1", "--subtree")
+    assert [u["unit"] for u in before["units"]] == ["T1"]  # (S1 from 15 June)
+
+
+def test_the_table_of_a_part_says_what_it_adds_up_to(tree):
+    res = tree.run("status", "--as-of", "2011-03-01", "--unit", "D1", "--subtree")
+    assert res.code == 0, str(res)
+    total = res.out.strip().splitlines()[-1]
+    # K-S1 overdue; R-T2 open, overdue and supervised; T3's are not D1's
+    assert total.startswith("Together, 4 units:"), total
+    assert "commitments 0/1/1" in total and "rectifications 1/1/1/1/0" in total, total
+    whole = tree.run("status", "--as-of", "2011-03-01", "--unit", "T2")
+    assert "Together" not in whole.out  # one unit: its row says it all
+    said = tree.run("status", "--as-of", "2011-03-01", "--unit", "D1", "--subtree", lang="zh")
+    assert said.out.strip().splitlines()[-1].startswith("合计 4 个单位:"), said.out
+
+
+def test_status_of_a_unit_not_there_on_the_day_or_never(tree):
+    res = tree.run("status", "--as-of", "2010-06-01", "--unit", "S1")
+    assert res.code == 1 and res.out == "", str(res)
+    assert "unit 'S1' is not registered by 2010-06-01" in res.err, res.err
+    res = tree.run("status", "--unit", "XX", "--subtree")
+    assert res.code == 1 and "'XX'" in res.err and "Traceback" not in res.err, str(res)
+
+
+def test_the_log_of_a_part_of_the_tree(tree):
+    units = {r.get("unit") for r in tree.log("--unit", "d1", "--subtree")}
+    assert units == set(D1_PART)  # the registrations too, each under its own code
+    assert {r.get("unit") for r in tree.log("--unit", "D1")} == {"D1"}
+    table = tree.run("log", "--unit", "T1", "--subtree")
+    assert table.code == 0 and "K-S1" in table.out and "K-T3" not in table.out, str(table)
+    res = tree.run("log", "--subtree")
+    assert res.code == 1 and "--subtree widens --unit" in res.err, str(res)
+
+
+def app_on(cli: Cli, lang: str = "en") -> CxzyApp:
+    store = open_app(StoreLocation("sqlite", str(cli.store)), read_only=True)
+    return CxzyApp(store, lang=lang, today=date(2011, 3, 1), live=False)
+
+
+def rows(app: CxzyApp) -> list[str]:
+    grid = app.screen.query_one(StatusGrid)
+    return [str(key.value) for key in grid.rows]
+
+
+def bar(app: CxzyApp) -> str:
+    return " ".join(str(app.screen.query_one(TotalsBar).content).split())
+
+
+async def test_the_grid_filtered_to_a_part_of_the_tree_and_its_totals(tree):
+    """`under:CODE` leaves that unit and the units under it; the bar under the grid
+    adds up what the grid shows (it said the whole campaign's beside 108 rows), and
+    the cursor opens on the filter's first row (it stayed at the place it had, on the
+    last row but one found)."""
+    app = app_on(tree)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert rows(app) == ["JU", "D1", "T1", "S1", "T2", "T3"]
+        assert "filtered" not in bar(app) and "rectifications open 2" in bar(app), bar(app)
+        grid = app.screen.query_one(StatusGrid)
+        grid.move_cursor(row=5)  # T3
+        await pilot.press("slash", *"under:d1", "enter")
+        await settle(pilot)
+        assert rows(app) == D1_PART
+        assert grid.selected_unit == "D1"
+        said = bar(app)
+        assert said.startswith("filtered, 4 units:"), said
+        assert "commitments overdue 1" in said and "rectifications open 1" in said, said
+        assert "supervised 1" in said, said
+        await pilot.press("slash", "ctrl+u", *"under:T1 一分队", "enter")  # and a word
+        await settle(pilot)
+        assert rows(app) == ["S1"]
+        await pilot.press("slash", "ctrl+u", *"under:XX", "enter")
+        await settle(pilot)
+        assert rows(app) == []
+        await pilot.press("slash", "ctrl+u", "enter")  # every unit, every total again
+        await settle(pilot)
+        assert len(rows(app)) == 6 and "filtered" not in bar(app), bar(app)
+
+
+async def test_the_grid_filter_in_chinese_takes_its_key_in_chinese(tree):
+    app = app_on(tree, "zh")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"下属:T1", "enter")
+        await settle(pilot)
+        assert rows(app) == ["T1", "S1"]
+        assert bar(app).startswith("筛选内 2 个单位:"), bar(app)
+
+
+async def test_the_log_screen_filtered_to_a_part_of_the_tree(tree):
+    app = app_on(tree)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("slash", *"under:D1", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LogScreen)
+        table = app.screen.query_one(DataTable)
+        shown = {str(table.get_row_at(n)[3]) for n in range(table.row_count)}
+        assert shown == set(D1_PART), shown
