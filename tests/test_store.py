@@ -1137,6 +1137,7 @@ def test_a_password_in_a_url_that_is_no_url_is_not_printed(capsys):
     assert main(["--lang", "en", "--store", url, "status"]) == 1
     err = capsys.readouterr().err
     assert "top/secret" not in err and "postgresql://office:***@" in err, err
+    assert "# as %23, / as %2F" in err, err  # (how to write it)
     # an @ in it too: urlsplit takes the part before it for the password
     url = "postgresql://office:a@b/c@127.0.0.1:1/nodb?schema=office"
     assert main(["--lang", "en", "--store", url, "status"]) == 1

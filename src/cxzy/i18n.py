@@ -952,8 +952,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "TLS 等连接设置请用 libpq 的环境变量(PGSSLMODE=require、PGSSLROOTCERT=文件…)",
     },
     "bad_store_url": {
-        "en": "{store} is not a store URL like postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]",
-        "zh": "{store} 不是形如 postgresql://用户[:密码]@主机[:端口]/数据库[?schema=模式] 的地址",
+        "en": "{store} is not a store URL like postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]"
+        " (in a user or password, each of : / ? # @ % is written as %XX: # as %23, / as %2F)",
+        "zh": "{store} 不是形如 postgresql://用户[:密码]@主机[:端口]/数据库[?schema=模式] 的地址"
+        "(用户名或密码中的 : / ? # @ % 须写成 %XX:# 写作 %23,/ 写作 %2F)",
     },
     # -- audit: the hash chain, verify, checkpoints, late records -----------------
     "verify_ok": {
@@ -2488,8 +2490,8 @@ LABELS.update(
             "en": "happened on or before this day (in the campaign's zone)",
         },
         "cli.top_exit": {
-            "en": "exit status: each command's, in its help (cxzy COMMAND -h); 2 usage error; 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP (what was being written is not written). Without a command the dashboard opens: 0 when it is closed, 1 when it cannot open (the reason on standard error)",
-            "zh": "退出码:各命令的见其帮助(cxzy 命令 -h);2 用法错误;130、143、129 被 Ctrl-C、SIGTERM、SIGHUP 中止(正在写的内容不会写入)。不带命令时打开看板:关闭后为 0,无法打开为 1(原因写在标准错误)",
+            "en": "exit status: each command's, in its help (cxzy COMMAND -h); 2 usage error; 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP (what was being written is not written). Without a command the dashboard opens: 0 when it is closed, 1 when it cannot open (the reason on standard error), 75 when the store's PostgreSQL server does not answer (try again)",
+            "zh": "退出码:各命令的见其帮助(cxzy 命令 -h);2 用法错误;130、143、129 被 Ctrl-C、SIGTERM、SIGHUP 中止(正在写的内容不会写入)。不带命令时打开看板:关闭后为 0,无法打开为 1(原因写在标准错误),PostgreSQL 服务器无应答为 75(请稍后重试)",
         },
         "cli.import_exit": {
             "zh": "退出码:0 已写入(或全部已存在);1 输入被拒绝,未写入任何内容,原因逐条写在标准错误;2 用法错误;75 数据库被另一个程序占用过久,未写入任何内容,请稍后重试",
