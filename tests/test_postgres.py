@@ -505,6 +505,24 @@ def test_a_rebuild_that_cannot_read_the_chain_is_refused_not_made_anew(pg, serve
             conn.execute(f"DROP ROLE {office}")
 
 
+def test_a_role_at_its_connection_limit_is_told_so(pg, server, capsys):
+    """A role with CONNECTION LIMIT 1 (its one connection held elsewhere) waited 5 s,
+    then "lost the connection (couldn't get a connection after 5.00 sec)": the
+    pool's words, not PostgreSQL's reason."""
+    assert cli(capsys, "--store", pg, "import", str(EVENTS / "demo.jsonl"))[0] == 0
+    with reading_role(server, pg) as (role, reader):
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f"ALTER ROLE {role} CONNECTION LIMIT 1")
+        other = psycopg.connect(reader.split("?", 1)[0], autocommit=True)
+        try:
+            code, out, err = cli(capsys, "--store", reader, "status")
+        finally:
+            other.close()
+        assert code == 75 and out == "", err
+        assert f"PostgreSQL lets role {role} hold no more connections" in err, err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+
+
 def test_connection_options_in_the_url_point_to_libpqs_environment(server, capsys):
     code, _, err = cli(capsys, "--store", f"{server}?sslmode=require", "status")
     assert code == 1

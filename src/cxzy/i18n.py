@@ -924,6 +924,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{store}: no host named {name} is known (check the host in the URL)",
         "zh": "{store}:找不到名为 {name} 的主机(请检查地址中的主机名)",
     },
+    "pg_role_limit": {
+        "en": "{store}: PostgreSQL lets role {name} hold no more connections (its CONNECTION"
+        " LIMIT; a cxzy command takes up to 6, the dashboard 3 or 4): close other sessions"
+        " or raise it (ALTER ROLE {name} CONNECTION LIMIT 20)",
+        "zh": "{store}:PostgreSQL 不允许角色 {name} 再建立连接(其 CONNECTION LIMIT;"
+        "cxzy 每个命令最多用 6 个,看板 3 到 4 个):请关闭其他会话或调高上限"
+        "(ALTER ROLE {name} CONNECTION LIMIT 20)",
+    },
+    "pg_server_full": {
+        "en": "{store}: PostgreSQL at {server} takes no more connections (max_connections):"
+        " try again when fewer sessions are open",
+        "zh": "{store}:{server} 上的 PostgreSQL 已达连接上限(max_connections):请在会话减少后重试",
+    },
     "pg_down": {
         "en": "{store}: no PostgreSQL answers at {server} (is the server running, and the port right?)",
         "zh": "{store}:{server} 上没有 PostgreSQL 应答(服务器是否在运行?端口是否正确?)",

@@ -430,6 +430,10 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
             return Violation("no_schema", store=location.display(), schema=schema, create=create)
         return Violation("no_store", store=location.display())
     if location.kind == "postgresql" and connection_lost(error):  # (it was "cannot open")
+        if "couldn't get a connection" in reason:  # the pool's wait: PostgreSQL's reason
+            heard = postgres_unreachable(location)  # (a role's CONNECTION LIMIT reached)
+            if heard.code != "store_unreadable":
+                return heard
         return Violation("store_connection_lost", store=location.display(), reason=reason)
     if "permission denied" in lowered or "must be owner" in lowered:
         return Violation("store_read_only_role", store=location.display())
@@ -474,6 +478,8 @@ _PG_REASONS = (  # what PostgreSQL or the network said → our message
         re.compile(r"Connection refused|could not connect|accepting TCP/IP|timeout expired"),
         "pg_down",
     ),
+    (re.compile(r'too many connections for role "(?P<name>[^"]*)"'), "pg_role_limit"),
+    (re.compile(r"too many clients already|remaining connection slots"), "pg_server_full"),
 )
 
 

@@ -17,7 +17,16 @@ EXIT_UNWRITABLE = 74
 # cron job could not tell a server restarting from a bad file)
 EXIT_BUSY = 75
 #: the refusals that are the moment's, not the input's (exit :data:`EXIT_BUSY`)
-TRY_AGAIN = frozenset({"store_busy", "verify_figures_busy", "store_connection_lost", "pg_down"})
+TRY_AGAIN = frozenset(
+    {
+        "store_busy",
+        "verify_figures_busy",
+        "store_connection_lost",
+        "pg_down",
+        "pg_role_limit",
+        "pg_server_full",
+    }
+)
 
 # a write's errors that are the disk's, not a path the user gave
 OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
