@@ -723,6 +723,10 @@ def postgres_env(location: StoreLocation, *, create: bool) -> dict[str, str]:
         "POSTGRES_LOCK_TIMEOUT": str(WRITE_WAIT_SECONDS),
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",
+        # A connection is tried before it is handed out (a round trip): a server's
+        # idle_session_timeout ends the pool's idle ones, and the dashboard's next
+        # read or listen failed on one, "connection lost" every few seconds.
+        "POSTGRES_PRE_PING": "y",
         "APPLICATION_RECORDER_TOPIC": "cxzy.application.postgres_recorder:CxzyPostgresRecorder",
         "CREATE_TABLE": "y" if create else "n",
     }

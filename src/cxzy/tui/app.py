@@ -52,6 +52,7 @@ from cxzy.tui.messages import OpenUnit, SnapshotReady, StoreChanged
 
 POLL_SECONDS = 0.1  # SQLite: the head is one index probe
 RECONNECT_SECONDS = 1.0
+QUIET_RECONNECT_AFTER = 1.0  # a listening connection that worked this long: reconnected unsaid
 FAILURE_SECONDS = 15  # how long a failure of the store stays said
 SERIES_SECONDS = 30.0
 REPLAY_TICK = 0.4
@@ -465,14 +466,17 @@ class CxzyApp(App[None]):
         assert self.store is not None
         after = self.store.head()
         while not (worker.is_cancelled or self._stopping):
+            since: float | None = None  # when the store answered on this connection
             try:
                 with self.store.follow(after) as subscription:
                     self._subscription = subscription
                     if self._stopping:
                         subscription.stop()
                     # the store answers: the subscription connects in a thread of its
-                    # own, and it was said connected all through an outage
-                    self.store.head()
+                    # own, and it was said connected all through an outage (asked
+                    # again on a connection the server had ended while idle)
+                    self.read_again_if_lost(self.store.head)
+                    since = time.monotonic()
                     self.call_from_thread(setattr, self, "connected", True)
                     for notification in subscription:
                         after = notification.id
@@ -480,6 +484,12 @@ class CxzyApp(App[None]):
                         if worker.is_cancelled:
                             break
             except Exception:  # the connection dropped: show it, wait, reconnect
+                # A connection that had worked a while, ended (a server's
+                # idle_session_timeout ends a listening session every few seconds):
+                # connected again at once, unsaid; said when that fails.
+                if since is not None and time.monotonic() - since >= QUIET_RECONNECT_AFTER:
+                    self._pushed()  # (what came meanwhile)
+                    continue
                 if not self._stopping:
                     self.call_from_thread(setattr, self, "connected", False)
             if not (worker.is_cancelled or self._stopping):
