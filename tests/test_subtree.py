@@ -127,6 +127,9 @@ async def test_the_grid_filtered_to_a_part_of_the_tree_and_its_totals(tree):
         assert said.startswith("filtered, 4 units:"), said
         assert "commitments overdue 1" in said and "rectifications open 1" in said, said
         assert "supervised 1" in said, said
+        await pilot.press("slash", "ctrl+u", *"under:第一分局", "enter")  # by its name
+        await settle(pilot)
+        assert rows(app) == D1_PART
         await pilot.press("slash", "ctrl+u", *"under:T1 一分队", "enter")  # and a word
         await settle(pilot)
         assert rows(app) == ["S1"]

@@ -537,7 +537,8 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     typed = getattr(args, "unit", None)
     if typed is not None:  # a unit's row, or its part of the tree (--subtree)
         code = LogQuery(app).filter_unit(typed)
-        units = report.subtree(code) if args.subtree else report.subtree(code)[:1]
+        part = report.subtree(code)
+        units = part if args.subtree else part[:1]
         if not units:
             raise Violation("unit_not_yet_registered", unit=code, day=as_of.isoformat())
         report = replace(report, units=units)

@@ -31,13 +31,17 @@ _UNDER = re.compile(r"(?:^|(?<=\s))(?:under|下属)[:：](\S*)", re.IGNORECASE)
 
 def filter_scope(report: StatusReport, text: str) -> tuple[list[UnitStatus], str]:
     """The units a filter's ``under:CODE`` leaves (every unit without one; none when
-    no unit has that code, in any case or width), and the filter's other words."""
+    no unit has that code, in any case or width, or that name as of the day shown),
+    and the filter's other words."""
     found = _UNDER.search(text)
     if found is None:
         return report.units, text
     rest = f"{text[: found.start()]} {text[found.end() :]}".strip()
     wanted = folded_code(found[1])
     top = next((u.unit for u in report.units if folded_code(u.unit) == wanted), None)
+    named = [u.unit for u in report.units if u.name == found[1]]
+    if top is None and len(named) == 1:  # (下属:第一分局)
+        top = named[0]
     return (report.subtree(top) if top and wanted else []), rest
 
 
