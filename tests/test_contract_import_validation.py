@@ -1221,6 +1221,27 @@ def test_a_bureau_under_a_unit_and_an_owner_written_otherwise_are_refused(cli):
     assert_refused(res, path, 3, "'li  ming' is 'Li Ming', who owns rectification 'R1'")
 
 
+def test_a_person_written_otherwise_is_told_how_the_store_writes_the_name(cli):
+    """'wang  wu' for 'Wang Wu': refused as having no role, with no word of the one
+    who has it (a verifier's name is compared so; a contact's is told so)."""
+    campaign = ev("CampaignPlanned", "2010-05-11", campaign="C", title="T")
+    cli.ok_import(
+        [
+            campaign,
+            unit("JU", "2010-05-11", "局", "bureau"),
+            ev("LeaderAssigned", "2010-05-11", person="Wang Wu", role="member"),
+        ]
+    )
+    path, res = cli.imp(
+        [
+            ev("ContactVisitMade", "2010-05-12", person="wang  wu", unit="JU"),
+            ev("ContactVisitMade", "2010-05-12", person="Li", unit="JU"),
+        ]
+    )
+    assert_refused(res, path, 1, "'Wang Wu', who has one, differs only in case, width or spaces")
+    assert_refused(res, path, 2, "'Li' has no LeaderAssigned record yet")
+
+
 def test_files_saved_with_a_bom_and_joined_with_cat_are_read(seeded, tmp_path):
     """Notepad saves UTF-8 with a BOM; two such files joined with `cat` hold one at
     the start of a line in the middle: it was "not valid JSON: Unexpected UTF-8 BOM

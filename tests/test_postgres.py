@@ -792,9 +792,7 @@ async def test_a_dashboard_says_disconnected_for_as_long_as_the_store_is_unreach
         assert " 实时 " in str(header.render()) and "连接中断" not in str(header.render())
 
 
-async def test_reads_whose_sessions_were_ended_go_on_and_never_say_cannot_open(
-    pg, server, capsys
-):
+async def test_reads_whose_sessions_were_ended_go_on_and_never_say_cannot_open(pg, server, capsys):
     """Every session of the dashboard ended by the server: the next read failed on its
     dropped connection and said "cannot open store … terminating connection". Each
     connection is now tried before it is handed out, so the reads go on, unsaid; one

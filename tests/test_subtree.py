@@ -35,6 +35,7 @@ TREE = [
     commit("K-T3", "T3", "2010-07-01", "2010-12-31"),
     rect("R-T2", "T2", "2010-08-01", "2010-10-31", supervised=True),
     rect("R-T3", "T3", "2010-08-01", "2010-10-31"),
+    ev("UnitUpdated", "2011-01-01", unit="D1", name="东部分局"),  # (its former name works)
 ]
 D1_PART = ["D1", "T1", "S1", "T2"]  # in the tree's order
 
@@ -83,6 +84,28 @@ def test_status_of_a_unit_not_there_on_the_day_or_never(tree):
     assert res.code == 1 and "'XX'" in res.err and "Traceback" not in res.err, str(res)
 
 
+def test_status_subtree_without_a_unit_and_a_unit_not_known_yet(tree):
+    res = tree.run("status", "--subtree")
+    assert res.code == 1 and "--subtree widens --unit" in res.err, str(res)
+    res = tree.run(
+        "status", "--unit", "D1", "--known-at", "2010-01-01T00:00", "--as-of", "2011-03-01"
+    )
+    assert res.code == 1 and "in what the store had recorded at 2010-01-01" in res.err, str(res)
+
+
+def test_the_totals_line_is_whole_where_a_script_reads_it(tree, monkeypatch):
+    """Piped, the line was cut at 160 columns: "… awards" on one line, "0" below (a
+    province's counts run to three and four digits)."""
+    import cxzy.cli.render
+
+    real = cxzy.cli.render.totals_line
+    monkeypatch.setattr(cxzy.cli.render, "totals_line", lambda *a: real(*a).replace("  ", " " * 40))
+    res = tree.run("status", "--unit", "JU", "--subtree", "--as-of", "2011-03-01")
+    last = res.out.strip().splitlines()[-1]
+    assert len(last) > 160 and last.startswith("Together, 6 units:"), last
+    assert last.endswith("awards 0"), last
+
+
 def test_the_log_of_a_part_of_the_tree(tree):
     units = {r.get("unit") for r in tree.log("--unit", "d1", "--subtree")}
     assert units == set(D1_PART)  # the registrations too, each under its own code
@@ -127,15 +150,18 @@ async def test_the_grid_filtered_to_a_part_of_the_tree_and_its_totals(tree):
         assert said.startswith("filtered, 4 units:"), said
         assert "commitments overdue 1" in said and "rectifications open 1" in said, said
         assert "supervised 1" in said, said
-        await pilot.press("slash", "ctrl+u", *"under:第一分局", "enter")  # by its name
-        await settle(pilot)
-        assert rows(app) == D1_PART
+        for name in ("东部分局", "第一分局"):  # by its name, or a name it bore
+            await pilot.press("slash", "ctrl+u", *f"under:{name}", "enter")
+            await settle(pilot)
+            assert rows(app) == D1_PART, name
         await pilot.press("slash", "ctrl+u", *"under:T1 一分队", "enter")  # and a word
         await settle(pilot)
         assert rows(app) == ["S1"]
         await pilot.press("slash", "ctrl+u", *"under:XX", "enter")
-        await settle(pilot)
-        assert rows(app) == []
+        await pilot.pause(0.5)  # (not settle: it waits for rows, and the notice goes)
+        assert rows(app) == []  # and why, as the log's filter says it
+        said = [n.message for n in app._notifications]
+        assert any("unit 'XX' is not registered" in m for m in said), said
         await pilot.press("slash", "ctrl+u", "enter")  # every unit, every total again
         await settle(pilot)
         assert len(rows(app)) == 6 and "filtered" not in bar(app), bar(app)

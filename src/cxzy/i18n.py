@@ -470,6 +470,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "'{person}' has no LeaderAssigned record yet",
         "zh": "'{person}' 尚无 LeaderAssigned(领导小组分工)记录",
     },
+    "unknown_person_alike": {
+        "en": "'{key}' has no LeaderAssigned record; '{existing}', who has one, differs only"
+        " in case, width or spaces: write the name as '{existing}'",
+        "zh": "'{key}' 尚无 LeaderAssigned(领导小组分工)记录;已有记录的 '{existing}'"
+        " 与它只有大小写、全角半角或空格之别:请写作 '{existing}'",
+    },
     "activity_kind_named": {
         "en": "'{kind}' is the name of the activity kind {named}: give its code, {named}"
         " (a spreadsheet's cell may hold the name once the store holds the campaign)",
@@ -1475,6 +1481,10 @@ LABELS: dict[str, dict[str, str]] = {
     "unit_not_yet_registered": {
         "en": "unit '{unit}' is not registered by {day}, the day shown",
         "zh": "单位 '{unit}' 截至 {day}(所示日期)尚未登记",
+    },
+    "unit_not_yet_known": {
+        "en": "unit '{unit}' is not registered by {day} in what the store had recorded at {at}",
+        "zh": "截至 {at} 库中记录的内容里,单位 '{unit}' 在 {day} 之前尚未登记",
     },
     "subtree_without_unit": {
         "en": "--subtree widens --unit to the units under it: give --unit CODE",

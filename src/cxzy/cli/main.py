@@ -65,7 +65,7 @@ from cxzy.cli.usage import Once, Parser, given_twice, lang_in, speaking
 from cxzy.cli.writing import waiting_said, write_into
 from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.jsontext import storable
-from cxzy.domain.moments import any_day, known_at
+from cxzy.domain.moments import any_day, iso_moment, known_at
 from cxzy.domain.records import Record
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
@@ -526,6 +526,9 @@ def day_and_moment(
 
 
 def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
+    typed = getattr(args, "unit", None)
+    if getattr(args, "subtree", False) and typed is None:  # (as log's: the whole tree
+        raise Violation("subtree_without_unit")  # is the table)
     app = open_to_read(args)
     query = StatusQuery(app)
     zone = ZoneInfo(query.campaign().timezone)
@@ -534,11 +537,13 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     audit = getattr(args, "audit", False)
     report = query.status(as_of, known_at, audit=audit)
     say_under_way(err, args.lang, known_at, report.under_way)
-    typed = getattr(args, "unit", None)
     if typed is not None:  # a unit's row, or its part of the tree (--subtree)
         code = LogQuery(app).filter_unit(typed)
         part = report.subtree(code)
         units = part if args.subtree else part[:1]
+        if not units and known_at is not None:  # (the store had not recorded it yet)
+            moment = iso_moment(known_at)
+            raise Violation("unit_not_yet_known", unit=code, day=as_of.isoformat(), at=moment)
         if not units:
             raise Violation("unit_not_yet_registered", unit=code, day=as_of.isoformat())
         report = replace(report, units=units)
@@ -552,7 +557,8 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
         for table in status_tables(report, args.lang, out):
             out.print(table)
         if typed is not None and len(report.units) > 1:  # what the part adds up to
-            out.print(Text(totals_line(report, args.lang)))
+            # whole on a line where a script reads it (cut at 160, "awards" / "0")
+            out.print(Text(totals_line(report, args.lang)), soft_wrap=not out.is_terminal)
         # (not an empty grid unsaid; JSON says it by its log position, with --audit)
         say_known_nothing(err, args.lang, report.position, known_at)
     return EXIT_OK

@@ -162,7 +162,11 @@ class Registry:
         """``person`` holds a role in the leading group by ``day``."""
         self.require_campaign()
         if person not in self.people:
-            raise Violation("unknown_person", person=person)
+            folded = folded_person(person)
+            alike = next((p for p in sorted(self.people) if folded_person(p) == folded), None)
+            # ('wang wu' for 'Wang Wu', as a verifier is compared: the import says it,
+            # unless this import gives the name as written a role later)
+            raise Violation("unknown_person", person=person, alike=alike)
         assigned = self.assigned_on.get(person)
         if assigned is not None and day < assigned and self._held_to_the_day(day, assigned):
             raise Violation("person_assigned_later", person=person, assigned=assigned.isoformat())

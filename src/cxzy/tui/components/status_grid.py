@@ -29,10 +29,19 @@ def _plain(value: str | Text) -> str:
 _UNDER = re.compile(r"(?:^|(?<=\s))(?:under|下属)[:：](\S*)", re.IGNORECASE)
 
 
-def filter_scope(report: StatusReport, text: str) -> tuple[list[UnitStatus], str]:
+def under_typed(text: str) -> str | None:
+    """What a filter's ``under:`` names, as typed (None: the filter has none)."""
+    found = _UNDER.search(text)
+    return None if found is None else found[1]
+
+
+def filter_scope(
+    report: StatusReport, text: str, found_as: str | None = None
+) -> tuple[list[UnitStatus], str]:
     """The units a filter's ``under:CODE`` leaves (every unit without one; none when
-    no unit has that code, in any case or width, or that name as of the day shown),
-    and the filter's other words."""
+    no unit has that code, in any case or width, or that name as of the day shown,
+    nor is ``found_as``: the unit the log found it names, by a name it bore), and
+    the filter's other words."""
     found = _UNDER.search(text)
     if found is None:
         return report.units, text
@@ -42,6 +51,7 @@ def filter_scope(report: StatusReport, text: str) -> tuple[list[UnitStatus], str
     named = [u.unit for u in report.units if u.name == found[1]]
     if top is None and len(named) == 1:  # (下属:第一分局)
         top = named[0]
+    top = top or found_as
     return (report.subtree(top) if top and wanted else []), rest
 
 
@@ -67,7 +77,8 @@ class StatusGrid(Table):
         self.filter_text = ""
         # units the filter also finds: by a name they bore before (DKGS by 地矿公司)
         self.filter_units: frozenset[str] = frozenset()
-        self._filtered: tuple[str, frozenset[str]] = ("", frozenset())  # as last shown
+        self.filter_under: str | None = None  # the unit of under:, by a name it bore
+        self._filtered: tuple[object, ...] = ("", frozenset(), None)  # as last shown
         self.shown_units: list[UnitStatus] = []  # the rows, as the filter left them
 
     def on_mount(self) -> None:
@@ -174,7 +185,7 @@ class StatusGrid(Table):
             "rectifications": t("rectifications_short", lang),
             "awards": t("awards", lang),
         }
-        scope, words = filter_scope(report, self.filter_text)
+        scope, words = filter_scope(report, self.filter_text, self.filter_under)
         needle = words.lower()
         built = {u.unit: self._row(u, phases, lang) for u in scope}
         if needle:  # a unit's code or name (or one it bore), or a word its row shows
@@ -194,10 +205,8 @@ class StatusGrid(Table):
             }
         rows = {unit: cells for unit, (cells, _) in built.items()}
         self.shown_units = [u for u in scope if u.unit in rows]
-        refiltered, self._filtered = (
-            (self.filter_text, self.filter_units) != self._filtered,
-            (self.filter_text, self.filter_units),
-        )
+        applied = (self.filter_text, self.filter_units, self.filter_under)
+        refiltered, self._filtered = applied != self._filtered, applied
         # Widths are set here, not measured by the table later: a row drawn before
         # that measurement would otherwise keep its first, too narrow, width.
         # They only grow while the labels stay: a step that shortens a count then keeps

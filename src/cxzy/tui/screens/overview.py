@@ -21,7 +21,7 @@ from cxzy.tui.components.alerts_panel import AlertsPanel
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.progress_chart import ProgressChart
-from cxzy.tui.components.status_grid import StatusGrid
+from cxzy.tui.components.status_grid import StatusGrid, under_typed
 from cxzy.tui.components.totals_bar import TotalsBar
 from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.messages import OpenUnit
@@ -229,6 +229,7 @@ class OverviewScreen(Screen[None]):
                 return
             grid.filter_text = text.strip()
             grid.filter_units = frozenset()
+            grid.filter_under = None
             if self.app.snapshot is not None:  # type: ignore[attr-defined]
                 self.show_grid(self.app.snapshot)  # type: ignore[attr-defined]
             if grid.filter_text:
@@ -240,22 +241,36 @@ class OverviewScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="filter")
     def _find_former_name(self, text: str) -> None:
         """The unit the filter names by a name it bore before, as ``:`` and ``cxzy log
-        --unit`` take it (地矿公司 finds DKGS, renamed since): the log knows it."""
+        --unit`` take it (地矿公司 finds DKGS, renamed since): the log knows it. The
+        unit of ``under:`` is looked for so too, and one the log never registered,
+        or a name several units bore, is said (as the log's filter says it)."""
         store = self.app.store  # type: ignore[attr-defined]
         if store is None:
             return
+        under = under_typed(text)
         with self.app.store_reads():  # type: ignore[attr-defined]
             try:
-                code = LogQuery(store).unit_code(text)
-            except Violation:  # a name several units bore: the text finds what it shows
-                return
-        if code is not None:
-            self.app.call_from_thread(self._also_find, text, code)
+                code = LogQuery(store).unit_code(text if under is None else under)
+            except Violation as violation:  # a name several units bore
+                if under is not None:
+                    self.app.call_from_thread(self._not_found, text, violation)
+                return  # (else the text finds what it shows)
+        if code is None and under is not None:
+            self.app.call_from_thread(self._not_found, text, Violation("unknown_unit", unit=under))
+        elif code is not None:
+            self.app.call_from_thread(self._also_find, text, code, under is not None)
 
-    def _also_find(self, text: str, code: str) -> None:
+    def _also_find(self, text: str, code: str, under: bool) -> None:
         grid = self.query_one(StatusGrid)
         if grid.filter_text != text:  # (another filter since)
             return
-        grid.filter_units = frozenset({code})
+        if under:
+            grid.filter_under = code
+        else:
+            grid.filter_units = frozenset({code})
         if self.app.snapshot is not None:  # type: ignore[attr-defined]
             self.show_grid(self.app.snapshot)  # type: ignore[attr-defined]
+
+    def _not_found(self, text: str, violation: Violation) -> None:
+        if self.query_one(StatusGrid).filter_text == text:
+            self.notify(violation.render(self.app.lang), severity="error")  # type: ignore[attr-defined]
