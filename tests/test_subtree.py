@@ -96,10 +96,10 @@ def test_status_subtree_without_a_unit_and_a_unit_not_known_yet(tree):
 def test_the_totals_line_is_whole_where_a_script_reads_it(tree, monkeypatch):
     """Piped, the line was cut at 160 columns: "… awards" on one line, "0" below (a
     province's counts run to three and four digits)."""
-    import cxzy.cli.render
+    import cxzy.formats.part_totals as part_totals
 
-    real = cxzy.cli.render.totals_line
-    monkeypatch.setattr(cxzy.cli.render, "totals_line", lambda *a: real(*a).replace("  ", " " * 40))
+    real = part_totals.totals_line
+    monkeypatch.setattr(part_totals, "totals_line", lambda *a: real(*a).replace("  ", " " * 40))
     res = tree.run("status", "--unit", "JU", "--subtree", "--as-of", "2011-03-01")
     last = res.out.strip().splitlines()[-1]
     assert len(last) > 160 and last.startswith("Together, 6 units:"), last
@@ -189,3 +189,23 @@ async def test_the_log_screen_filtered_to_a_part_of_the_tree(tree):
         table = app.screen.query_one(DataTable)
         shown = {str(table.get_row_at(n)[3]) for n in range(table.row_count)}
         assert shown == set(D1_PART), shown
+
+
+async def test_a_units_screen_says_what_its_part_adds_up_to(tree):
+    """A division's screen said nothing of the units under it."""
+    from textual.widgets import Static
+
+    from test_dashboard import plain
+
+    app = app_on(tree)
+    async with app.run_test(size=(170, 45)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"D1", "enter")
+        await settle(pilot)
+        body = " ".join(plain(app.screen.query_one("#body", Static)).split())
+        assert "Together, 4 units:" in body and "commitments 0/1/1" in body, body
+        assert "/under:D1 in the overview lists them" in body, body
+        await pilot.press("escape", "colon", *"T2", "enter")  # none under it: no line
+        await settle(pilot)
+        body = " ".join(plain(app.screen.query_one("#body", Static)).split())
+        assert "Together" not in body, body

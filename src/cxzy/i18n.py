@@ -1466,6 +1466,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "the read model is {n:~event|events} behind the log; any cxzy command (e.g. cxzy status) brings it up to date",
     },
     "tui_unit_under": {"zh": "隶属:{chain}", "en": "under: {chain}"},
+    "tui_unit_part": {
+        "zh": "含本单位;总览中 /下属:{unit} 列出",
+        "en": "itself included; /under:{unit} in the overview lists them",
+    },
     "tui_unit_title": {"zh": "{name}({unit})", "en": "{name} ({unit})"},
     "tui_checklist": {"zh": "各阶段清单", "en": "Checklist by phase"},
     "tui_col_id": {"zh": "编号", "en": "id"},

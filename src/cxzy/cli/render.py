@@ -140,26 +140,6 @@ def status_table(
     return table
 
 
-def totals_line(report: StatusReport, lang: str) -> str:
-    """What the report's units add up to, its figures as the table's columns show
-    them (a division office's part of the tree: ``status --unit D01 --subtree``)."""
-    totals = report.totals()
-    c, r = totals.commitments, totals.rectifications
-    phases = " ".join(
-        f"{p.short.get(lang, p.key)} {totals.through[p.key]}/{totals.behind[p.key]}"
-        for p in report.template.phases
-    )
-    return t(
-        "status_totals",
-        lang,
-        units=totals.units,
-        phases=phases,
-        commitments=f"{c.closed}/{c.total}/{c.overdue}",
-        rectifications=f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}",
-        awards=totals.awards,
-    )
-
-
 def short_origin(origin: str | None) -> str:
     """An origin for the table: the file's name, line, and 12 hex digits of its SHA-256
     (the full origin stays in the store)."""

@@ -18,9 +18,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
-from cxzy.application.status import UnitStatus
+from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
+from cxzy.formats.part_totals import totals_line
 from cxzy.i18n import code_label, field_words, t, value_words
 from cxzy.literal import literal, one_line, shortened
 from cxzy.styles import Palette
@@ -107,6 +108,16 @@ def _above(unit: UnitStatus, units: list[UnitStatus], lang: str) -> list[Text]:
     if not chain:
         return []
     return [Text(t("tui_unit_under", lang, chain=" › ".join(reversed(chain))), style="dim")]
+
+
+def _below(unit: UnitStatus, report: StatusReport, lang: str) -> list[Text]:
+    """What the unit and the units under it add up to, and how to list them: a
+    division's screen said nothing of its 1,500 units."""
+    part = report.subtree(unit.unit)
+    if len(part) < 2:
+        return []
+    shown = f"{totals_line(report, lang, part)}  ({t('tui_unit_part', lang, unit=unit.unit)})"
+    return [Text(one_line(shown), style="dim")]
 
 
 def _standing(standing: Standing, lang: str, palette: Palette) -> Text:
@@ -204,6 +215,7 @@ class UnitScreen(Screen[None]):
         parts: list[Any] = [
             Text(t("tui_unit_title", lang, name=name, unit=one_line(unit.unit)), style="bold"),
             *_above(unit, report.units, lang),
+            *_below(unit, report, lang),
             Text(
                 f"{t('grade', lang)}: {t(unit.grade, lang) if unit.grade else '-'}   "
                 f"{t('tui_contact', lang)}: {', '.join(detail.contacts) or t('tui_none', lang)}"
