@@ -96,10 +96,10 @@ def test_status_subtree_without_a_unit_and_a_unit_not_known_yet(tree):
 def test_the_totals_line_is_whole_where_a_script_reads_it(tree, monkeypatch):
     """Piped, the line was cut at 160 columns: "… awards" on one line, "0" below (a
     province's counts run to three and four digits)."""
-    import cxzy.formats.part_totals as part_totals
+    import cxzy.cli.render as render
 
-    real = part_totals.totals_line
-    monkeypatch.setattr(part_totals, "totals_line", lambda *a: real(*a).replace("  ", " " * 40))
+    real = render.totals_line
+    monkeypatch.setattr(render, "totals_line", lambda *a: real(*a).replace("  ", " " * 40))
     res = tree.run("status", "--unit", "JU", "--subtree", "--as-of", "2011-03-01")
     last = res.out.strip().splitlines()[-1]
     assert len(last) > 160 and last.startswith("Together, 6 units:"), last
@@ -203,9 +203,11 @@ async def test_a_units_screen_says_what_its_part_adds_up_to(tree):
         await pilot.press("colon", *"D1", "enter")
         await settle(pilot)
         body = " ".join(plain(app.screen.query_one("#body", Static)).split())
-        assert "Together, 4 units:" in body and "commitments 0/1/1" in body, body
-        assert "/under:D1 in the overview lists them" in body, body
-        await pilot.press("escape", "colon", *"T2", "enter")  # none under it: no line
+        assert "With the units under it, together (4 units; /under:D1" in body, body
+        # its row: the phases' units through/behind, then commitments (K-S1 overdue),
+        # rectifications (R-T2 open, overdue, supervised) and awards
+        assert "│ 0/1/1 │ 1/1/1/1/0 │ 0 │" in body, body
+        await pilot.press("escape", "colon", *"T2", "enter")  # none under it: no table
         await settle(pilot)
         body = " ".join(plain(app.screen.query_one("#body", Static)).split())
-        assert "Together" not in body, body
+        assert "together" not in body, body

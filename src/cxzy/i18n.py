@@ -1466,9 +1466,13 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "the read model is {n:~event|events} behind the log; any cxzy command (e.g. cxzy status) brings it up to date",
     },
     "tui_unit_under": {"zh": "隶属:{chain}", "en": "under: {chain}"},
-    "tui_unit_part": {
-        "zh": "含本单位;总览中 /下属:{unit} 列出",
-        "en": "itself included; /under:{unit} in the overview lists them",
+    "tui_part_title": {
+        "zh": "本单位及所属单位合计({units} 个;总览中 /下属:{unit} 列出)",
+        "en": "With the units under it, together ({units:~unit|units}; /under:{unit} in the overview lists them)",
+    },
+    "tui_part_caption": {
+        "zh": "阶段 = 完成(含逾期)/落后的单位数;承诺 = 兑现/总数/逾期;整改事项 = 未销号/总数/逾期/督办/升级",
+        "en": "phase = units done (incl. late)/behind; commit. = fulfilled/total/overdue; rectif. = open/total/overdue/supervised/escalated",
     },
     "tui_unit_title": {"zh": "{name}({unit})", "en": "{name} ({unit})"},
     "tui_checklist": {"zh": "各阶段清单", "en": "Checklist by phase"},

@@ -552,8 +552,7 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
         ascii_only = not whole_unicode(out.file)  # (\u escapes, as JSON writes them)
         out.file.write(json.dumps(document, ensure_ascii=ascii_only, indent=2) + "\n")
     else:
-        from cxzy.cli.render import status_tables
-        from cxzy.formats.part_totals import totals_line
+        from cxzy.cli.render import status_tables, totals_line
 
         for table in status_tables(report, args.lang, out):
             out.print(table)

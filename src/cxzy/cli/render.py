@@ -140,6 +140,28 @@ def status_table(
     return table
 
 
+def totals_line(report: StatusReport, lang: str, units: list[UnitStatus] | None = None) -> str:
+    """What ``units`` (the report's, by default) add up to, their figures as the
+    status table's columns show them: units through and behind each phase,
+    commitments fulfilled/total/overdue, rectifications
+    open/total/overdue/supervised/escalated, awards."""
+    totals = report.totals(units)
+    c, r = totals.commitments, totals.rectifications
+    phases = " ".join(
+        f"{p.short.get(lang, p.key)} {totals.through[p.key]}/{totals.behind[p.key]}"
+        for p in report.template.phases
+    )
+    return t(
+        "status_totals",
+        lang,
+        units=totals.units,
+        phases=phases,
+        commitments=f"{c.closed}/{c.total}/{c.overdue}",
+        rectifications=f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}",
+        awards=totals.awards,
+    )
+
+
 def short_origin(origin: str | None) -> str:
     """An origin for the table: the file's name, line, and 12 hex digits of its SHA-256
     (the full origin stays in the store)."""

@@ -21,7 +21,6 @@ from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
 from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
-from cxzy.formats.part_totals import totals_line
 from cxzy.i18n import code_label, field_words, t, value_words
 from cxzy.literal import literal, one_line, shortened
 from cxzy.styles import Palette
@@ -110,14 +109,29 @@ def _above(unit: UnitStatus, units: list[UnitStatus], lang: str) -> list[Text]:
     return [Text(t("tui_unit_under", lang, chain=" › ".join(reversed(chain))), style="dim")]
 
 
-def _below(unit: UnitStatus, report: StatusReport, lang: str) -> list[Text]:
-    """What the unit and the units under it add up to, and how to list them: a
-    division's screen said nothing of its 1,500 units."""
+def _below(unit: UnitStatus, report: StatusReport, lang: str) -> list[Table]:
+    """What the unit and the units under it add up to, as the status table's columns
+    show a unit, and how to list them: a division's screen said nothing of its
+    1,500 units."""
     part = report.subtree(unit.unit)
     if len(part) < 2:
         return []
-    shown = f"{totals_line(report, lang, part)}  ({t('tui_unit_part', lang, unit=unit.unit)})"
-    return [Text(one_line(shown), style="dim")]
+    totals = report.totals(part)
+    title = t("tui_part_title", lang, units=totals.units, unit=unit.unit)
+    table = Table(title=title, caption=t("tui_part_caption", lang), expand=True)
+    phases = report.template.phases
+    for phase in phases:
+        table.add_column(phase.short.get(lang, phase.key), overflow="fold")
+    for key in ("commitments_short", "rectifications_short", "awards"):
+        table.add_column(t(key, lang), overflow="fold")
+    c, r = totals.commitments, totals.rectifications
+    table.add_row(
+        *(f"{totals.through[p.key]}/{totals.behind[p.key]}" for p in phases),
+        f"{c.closed}/{c.total}/{c.overdue}",
+        f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}",
+        str(totals.awards),
+    )
+    return [table]
 
 
 def _standing(standing: Standing, lang: str, palette: Palette) -> Text:
@@ -215,11 +229,11 @@ class UnitScreen(Screen[None]):
         parts: list[Any] = [
             Text(t("tui_unit_title", lang, name=name, unit=one_line(unit.unit)), style="bold"),
             *_above(unit, report.units, lang),
-            *_below(unit, report, lang),
             Text(
                 f"{t('grade', lang)}: {t(unit.grade, lang) if unit.grade else '-'}   "
                 f"{t('tui_contact', lang)}: {', '.join(detail.contacts) or t('tui_none', lang)}"
             ),
+            *_below(unit, report, lang),
         ]
         checklist = _table(
             t("tui_checklist", lang),
