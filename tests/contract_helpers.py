@@ -474,3 +474,10 @@ def verify_while_an_import_commits(location: Any) -> tuple[Any, Any]:
     finally:
         reader.close()
         writer.close()
+
+
+def read_records_of(path: Path) -> list[Any]:
+    """A file's records as an import reads them (origin, record)."""
+    from cxzy.formats.jsonl import read_records
+
+    return list(read_records(path))

@@ -523,6 +523,35 @@ def test_a_role_at_its_connection_limit_is_told_so(pg, server, capsys):
         assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
 
 
+def test_a_reader_during_the_first_import_is_told_it_is_under_way(pg, capsys):
+    """While the office's first import into a new schema had not committed, another
+    terminal's `status` said "the store holds no campaign yet: import a
+    CampaignPlanned record first"."""
+    from contract_helpers import read_records_of
+
+    started, release = threading.Event(), threading.Event()
+
+    def pause() -> None:
+        if not started.is_set():
+            started.set()
+            release.wait(20)
+
+    app = open_app(resolve_store(pg), create=True)
+    records = read_records_of(EVENTS / "demo.jsonl")
+    first = threading.Thread(target=lambda: Importer(app).run(records, on_record=pause))
+    first.start()
+    try:
+        assert started.wait(20)
+        code, out, err = cli(capsys, "--store", pg, "status")
+        assert code == 75 and out == "", err
+        assert "its first import is under way and has not committed yet" in err, err
+    finally:
+        release.set()
+        first.join(60)
+        app.close()
+    assert status(capsys, pg, "2011-03-01")["units"]
+
+
 def test_connection_options_in_the_url_point_to_libpqs_environment(server, capsys):
     code, _, err = cli(capsys, "--store", f"{server}?sslmode=require", "status")
     assert code == 1

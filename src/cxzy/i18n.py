@@ -686,6 +686,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "store {store} has format '{found}', which this version of cxzy does not read",
         "zh": "数据库 {store} 的格式为 '{found}',本版本 cxzy 无法读取",
     },
+    "store_first_import_under_way": {
+        "en": "{store}: its first import is under way and has not committed yet: the"
+        " campaign appears when it does (try again in a moment)",
+        "zh": "{store}:首次导入正在进行,尚未提交;提交后即可看到活动(请稍后重试)",
+    },
     "store_has_no_campaign": {
         "en": "the store holds no campaign yet: import a CampaignPlanned record first",
         "zh": "库中尚无活动:请先导入 CampaignPlanned 记录",

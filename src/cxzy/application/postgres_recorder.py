@@ -119,6 +119,16 @@ class CxzyPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
         except (UndefinedTable, InvalidSchemaName):  # a new store: nobody to wait for
             return True
 
+    def importing_elsewhere(self, cursor: Any) -> bool:
+        table = f'"{self.datastore.schema}"."{self.events_table_name}"'
+        cursor.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'relation'"
+            " AND relation = to_regclass(%s) AND mode = 'ExclusiveLock' AND granted"
+            " AND pid <> pg_backend_pid() LIMIT 1",
+            (table,),
+        )
+        return cursor.fetchone() is not None
+
     @contextmanager
     def read_cursor(self) -> Iterator[Any]:
         with self.datastore.get_connection() as conn, conn.transaction(force_rollback=True):

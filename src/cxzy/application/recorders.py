@@ -146,6 +146,12 @@ class ReadModelRecorder:
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
 
+    def importing_elsewhere(self, cursor: Any) -> bool:
+        """Whether another session holds the log for an import that has not
+        committed yet (PostgreSQL's lock on the events table; a SQLite store being
+        made is another file until it commits: False)."""
+        return False
+
     def read_model_version(self) -> int | None:
         """The version of the read model the store holds (the latest its tracking
         names: ``cxzy-read-model-v12`` → 12), None when it holds none: a store an

@@ -252,6 +252,8 @@ class StatusQuery:
     def _campaign_in(self, c: Any) -> CampaignInfo:
         """The store's campaign, read in ``c``; refused when it holds none."""
         info = self.app.campaign_info(c)
+        if info is None and self.app.recorder.importing_elsewhere(c):  # type: ignore[attr-defined]
+            raise Violation("store_first_import_under_way", store=self.app.store_name)
         if info is None:
             raise Violation("store_has_no_campaign")
         return info

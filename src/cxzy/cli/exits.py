@@ -25,6 +25,7 @@ TRY_AGAIN = frozenset(
         "pg_down",
         "pg_role_limit",
         "pg_server_full",
+        "store_first_import_under_way",
     }
 )
 
