@@ -1663,6 +1663,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "日志:第一行 / 最后一行;总览:表格滚到最左 / 最右",
         "en": "the log: first / last row; the overview: the grid to its left / right end",
     },
+    "key_first_last_unit": {
+        "zh": "总览:第一个 / 最后一个单位(PageUp / PageDown 翻页)",
+        "en": "the overview: the first / last unit (PageUp / PageDown a page)",
+    },
     "key_scroll_grid": {
         "zh": "表格比屏幕宽时左右滚动(单位一列留在左边)",
         "en": "scroll a grid wider than the screen (the units' column stays)",

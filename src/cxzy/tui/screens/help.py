@@ -30,6 +30,7 @@ KEYS = [  # the keys of a campaign's screens
     ("l", "key_log_help"),
     ("n  p", "key_next_page"),
     ("Home  End", "key_first_last"),
+    ("ctrl+Home  ctrl+End", "key_first_last_unit"),
     ("←  →", "key_scroll_grid"),
     ("ctrl+p", "key_palette"),
     ("q  ctrl+q", "key_quit"),
