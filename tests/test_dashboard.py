@@ -1156,10 +1156,43 @@ async def test_a_long_unit_screen_shows_the_latest_rows_and_every_open_life(
     # C-ZP-2 was fulfilled on 2011-05-28; C-ZP-1 (2011-06-10) and C-ZP-3 are open
     assert "all 2 open and the latest 0 closed of 3" in body
     assert "C-ZP-1" in body and "C-ZP-3" in body and "C-ZP-2" not in body
+    # the open ones too, the most urgent first (838 open took 12 s to lay out)
+    monkeypatch.setattr(unit_screen, "OPEN_LIVES", 1)
+    body, detail = await zp_screen("en")
+    assert "the 1 most urgent of 2 open and the latest 0 closed of 3" in body
+    first, second = (c["code"] for c in detail.commitments if c["open"])
+    assert first in body and second not in body
+    monkeypatch.setattr(unit_screen, "OPEN_LIVES", 50)
     monkeypatch.setattr(unit_screen, "SECTION_ROWS", 50)
     monkeypatch.setattr(unit_screen, "CLOSED_LIVES", 20)
     body, _ = await zp_screen("zh")
     assert "C-ZP-2" in body and "最近" not in body and "未办结" not in body  # all shown
+
+
+async def test_an_items_evidence_is_one_line_however_long_its_title(store):
+    """An activity's title of 2,000 characters and 19 line breaks, the evidence of
+    its unit's study, filled 30 rows of the checklist."""
+    title = "\n".join(["长标题" * 30] * 20)
+    imported(
+        store,
+        [
+            {"type": "UnitRegistered", "at": "2010-05-12", "unit": "NEW", "name": "新队",
+             "kind": "team", "parent": "JU"},
+            {"type": "ActivityHeld", "at": "2010-05-20", "unit": "NEW", "kind": "study",
+             "title": title},
+        ],
+    )  # fmt: skip
+    app = dashboard(store, lang="zh", today=date(2010, 6, 1))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"NEW", "enter")
+        await settle(pilot)
+        body = plain(app.screen.query_one("#body", Static))
+        # the checklist's row (the activities' section shows the title whole)
+        shown = [line for line in body.splitlines() if "2010-05-20 长标题" in line]
+        assert len(shown) == 1 and "…" in shown[0], shown  # one row, cut
+        after = body.splitlines()[body.splitlines().index(shown[0]) + 1]
+        assert "长标题" not in after, after
 
 
 async def test_the_unit_screen_says_where_each_commitment_and_rectification_stands(
@@ -2349,7 +2382,7 @@ async def test_the_alerts_panel_lists_the_most_urgent_and_counts_the_rest(demo_s
     app = CxzyApp(app_store, lang="en", today=DAY, live=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert f"and {everything.open_total - 3} more open" in screen_text(app)
+        assert f"{everything.open_total - 3} more open…" in screen_text(app)
 
 
 async def test_an_alert_shows_its_unit_and_enter_opens_it(demo_store):

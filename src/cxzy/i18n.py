@@ -1404,8 +1404,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_alerts": {"zh": "预警", "en": "Alerts"},
     "tui_more_open": {
-        "zh": "……另有 {n} 项未办结(按期限排序,仅列最紧急的)",
-        "en": "… and {n} more open (most urgent listed first)",
+        # (the count first: the panel's last column cut it, "……另有 251")
+        "zh": "另有 {n} 项未办结……(按期限排序,仅列最紧急的)",
+        "en": "{n} more open… (the most urgent are listed)",
     },
     # the alerts panel's cells: short, so that the alert's own text shows beside them
     "tui_alert_over": {"zh": "逾期{n}天", "en": "{n}d late"},
@@ -1547,6 +1548,10 @@ LABELS: dict[str, dict[str, str]] = {
     "tui_lives_of": {
         "zh": "未办结的 {open} 项全部列出,已办结的列最近 {closed} 项,共 {total} 项;按 l 查看本单位全部记录",
         "en": "all {open} open and the latest {closed} closed of {total}; l shows all of this unit's records",
+    },
+    "tui_lives_most_urgent": {
+        "zh": "未办结的 {open} 项中列出最紧急的 {shown} 项,已办结的列最近 {closed} 项,共 {total} 项;按 l 查看本单位全部记录",
+        "en": "the {shown} most urgent of {open} open and the latest {closed} closed of {total}; l shows all of this unit's records",
     },
     "tui_log_title": {"zh": "事件日志(最新在前)", "en": "Event log (newest first)"},
     "tui_log_page": {"zh": "第 {page} 页 · 每页 {size} 条", "en": "page {page} · {size} per page"},

@@ -22,7 +22,7 @@ from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t, value_words
-from cxzy.literal import literal, one_line, shortened
+from cxzy.literal import literal, literal_line, one_line, shortened
 from cxzy.styles import Palette
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
@@ -35,6 +35,10 @@ from cxzy.tui.watching import forget_closed_watchers
 #: refresh; ``l`` opens all of them in the log.
 SECTION_ROWS = 50
 CLOSED_LIVES = 20
+#: The open commitments or rectifications listed, the most urgent: a unit with 838
+#: open took 12 s to lay out, and each step in time as long.
+OPEN_LIVES = 50
+EVIDENCE_CELLS = 120  # an item's evidence: its title cut to this
 UNIT_NAME_MIN = 8  # the title's name is never cut shorter ("甘肃省煤田地质…")
 
 
@@ -246,7 +250,10 @@ class UnitScreen(Screen[None]):
             if item.evidence is not None:
                 ev = item.evidence
                 what = ev.summary or code_label("type", ev.type, lang)  # (not ReviewRecorded)
-                why = literal(f"{ev.day} {what} ({ev.by or '-'})")
+                # on one line, cut: a title of 2,000 characters and 19 line breaks
+                # filled 30 rows of the checklist (Enter in the log shows it whole)
+                what = shortened(one_line(what), EVIDENCE_CELLS)
+                why = literal_line(f"{ev.day} {what} ({ev.by or '-'})")
                 if ev.late_days is not None:
                     why.append(f" {t('tui_reported_late', lang)}", style=palette.late)
             elif item.total is not None:
@@ -376,19 +383,22 @@ class UnitScreen(Screen[None]):
             ),
         )
         closed = [life for life in lives if not life["open"]]
-        if len(closed) > CLOSED_LIVES:
-            # every open one, and the closed ones whose last record is the latest
+        opened = [life for life in lives if life["open"]]  # (the most urgent first)
+        if len(closed) > CLOSED_LIVES or len(opened) > OPEN_LIVES:
+            # the most urgent open ones, and the closed ones whose last record is the
+            # latest
             by_last = sorted(closed, key=lambda life: life["history"][-1]["day"])
-            latest = by_last[len(by_last) - CLOSED_LIVES :]
-            kept = {id(life) for life in latest}
+            latest = by_last[max(len(by_last) - CLOSED_LIVES, 0) :]
+            kept = {id(life) for life in (*opened[:OPEN_LIVES], *latest)}
             table.caption = t(
-                "tui_lives_of",
+                "tui_lives_of" if len(opened) <= OPEN_LIVES else "tui_lives_most_urgent",
                 lang,
-                open=len(lives) - len(closed),
-                closed=CLOSED_LIVES,
+                open=f"{len(opened):,}",
+                shown=min(len(opened), OPEN_LIVES),
+                closed=len(latest),
                 total=f"{len(lives):,}",
             )
-            lives = [life for life in lives if life["open"] or id(life) in kept]
+            lives = [life for life in lives if id(life) in kept]
         for life in lives:
             for n, record in enumerate(life["history"]):
                 table.add_row(
