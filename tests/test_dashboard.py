@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 from rich.text import Text
+from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 from textual.widgets.data_table import ColumnKey
@@ -75,6 +76,14 @@ def plain(widget: Static) -> str:
     content = widget.content
     console.print(content if not isinstance(content, str) else Text(content))
     return console.file.getvalue()
+
+
+async def unit_body(pilot: Pilot, code: str) -> str:
+    """The unit screen of ``code``, opened with ``:`` once the dashboard settled."""
+    await settle(pilot)
+    await pilot.press("colon", *code, "enter")
+    await settle(pilot)
+    return plain(pilot.app.screen.query_one("#body", Static))
 
 
 def screen_text(app: CxzyApp) -> str:
@@ -281,10 +290,7 @@ async def test_the_unit_screen_speaks_the_interface_language(demo_store):
     repeated on every commitment, and who made each contact visit."""
     app = dashboard(demo_store, lang="zh", today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("colon", *"ZP", "enter")
-        await settle(pilot)
-        body = plain(app.screen.query_one("#body", Static))
+        body = await unit_body(pilot, "ZP")
         for words in ("阶段", "依据", "整改验收", "验收: 不通过", "措施: 通报批评", "评议类型"):
             assert words in body, words
         assert "群众评议" in body and "领导班子好 2" in body  # review kind and ratings
@@ -1184,10 +1190,7 @@ async def test_an_items_evidence_is_one_line_however_long_its_title(store):
     )  # fmt: skip
     app = dashboard(store, lang="zh", today=date(2010, 6, 1))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("colon", *"NEW", "enter")
-        await settle(pilot)
-        body = plain(app.screen.query_one("#body", Static))
+        body = await unit_body(pilot, "NEW")
         # the checklist's row (the activities' section shows the title whole)
         shown = [line for line in body.splitlines() if "2010-05-20 长标题" in line]
         assert len(shown) == 1 and "…" in shown[0], shown  # one row, cut
