@@ -126,6 +126,9 @@ def test_known_at_alone_is_as_of_today_and_says_how_to_ask_for_its_own_day(cli):
     assert f"as of today, {today}" in res.err and "add --as-of 2010-06-02" in res.err, res.err
     res = cli.run("status", "--format", "json", "--known-at", late_evening, "--as-of", "2011-01-01")
     assert json.loads(res.out)["as_of"] == "2011-01-01" and res.err == ""  # a day given
+    for command in (("status",), ("export", "ledger")):  # and the help says so (it said
+        said = " ".join(cli.run(*command, "-h").out.split())  # "that moment's day")
+        assert "(default: today in the campaign's zone, with --known-at alone too)" in said
 
 
 def test_a_known_at_still_to_come_is_refused_not_answered_with_now(cli):

@@ -2492,8 +2492,8 @@ LABELS.update(
         },
         "cli.status": {"zh": "各单位各阶段的状态", "en": "status of every unit in every phase"},
         "cli.as_of": {
-            "zh": "截至哪一天(默认:今天;只给 --known-at 时为那一时刻的日期)",
-            "en": "the day (default: today; with --known-at alone, that moment's day)",
+            "zh": "截至哪一天(默认:活动所在时区的今天,只给 --known-at 时也是)",
+            "en": "the day (default: today in the campaign's zone, with --known-at alone too)",
         },
         "cli.known_at": {
             "zh": "只看那一时刻数据库已记录的内容(ISO 8601;不带时区的时间按活动所在时区)",
