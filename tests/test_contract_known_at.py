@@ -129,6 +129,8 @@ def test_known_at_alone_is_as_of_today_and_says_how_to_ask_for_its_own_day(cli):
     for command in (("status",), ("export", "ledger")):  # and the help says so (it said
         said = " ".join(cli.run(*command, "-h").out.split())  # "that moment's day")
         assert "(default: today in the campaign's zone, with --known-at alone too)" in said
+    said = " ".join(cli.run("status", "-h").out.split())  # (it named no 75, which it exits)
+    assert "75 the store busy, its first import not committed yet" in said, said
 
 
 def test_a_known_at_still_to_come_is_refused_not_answered_with_now(cli):

@@ -2543,12 +2543,12 @@ LABELS.update(
             "en": "exit status: 0 written (or all already present); 1 input refused, nothing written, each reason on standard error; 2 usage error; 75 another program held the store too long, nothing written: try again later",
         },
         "cli.status_exit": {
-            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
-            "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
+            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满);75 数据库忙、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",
+            "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk); 75 the store busy, its first import not committed yet, or its PostgreSQL server not answering (try again)",
         },
         "cli.shown_exit": {
-            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
-            "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
+            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满);75 数据库忙、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",
+            "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk); 75 the store busy, its first import not committed yet, or its PostgreSQL server not answering (try again)",
         },
         "cli.checkpoint_exit": {
             "zh": "退出码:0 已输出;1 无法给出(没有数据库、日志已被破坏等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
