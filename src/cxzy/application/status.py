@@ -58,6 +58,18 @@ class Counts:
     supervised_open: int = 0
     escalated: int = 0
 
+    @property
+    def commitment_cell(self) -> str:
+        """Commitments as every table shows them: fulfilled/total/overdue (the
+        status legend's order)."""
+        return f"{self.closed}/{self.total}/{self.overdue}"
+
+    @property
+    def rectification_cell(self) -> str:
+        """Rectifications as every table shows them:
+        open/total/overdue/supervised/escalated."""
+        return f"{self.open}/{self.total}/{self.overdue}/{self.supervised_open}/{self.escalated}"
+
 
 @dataclass(frozen=True)
 class UnitStatus:

@@ -119,8 +119,8 @@ def status_table(
         if figures:
             cells.append(Text(t(unit.grade, lang) if unit.grade else "-"))  # (as the dashboard)
             c, r = unit.commitments, unit.rectifications
-            cells.append(Text(f"{c.closed}/{c.total}/{c.overdue}"))
-            cells.append(Text(f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}"))
+            cells.append(Text(c.commitment_cell))
+            cells.append(Text(r.rectification_cell))
             cells.append(Text(str(unit.awards)))
         rows.append(cells)
     for i, phase in enumerate(shown, start=1):  # a narrow table cuts the units' names first
@@ -146,7 +146,6 @@ def totals_line(report: StatusReport, lang: str, units: list[UnitStatus] | None 
     commitments fulfilled/total/overdue, rectifications
     open/total/overdue/supervised/escalated, awards."""
     totals = report.totals(units)
-    c, r = totals.commitments, totals.rectifications
     phases = " ".join(
         f"{p.short.get(lang, p.key)} {totals.through[p.key]}/{totals.behind[p.key]}"
         for p in report.template.phases
@@ -156,8 +155,8 @@ def totals_line(report: StatusReport, lang: str, units: list[UnitStatus] | None 
         lang,
         units=totals.units,
         phases=phases,
-        commitments=f"{c.closed}/{c.total}/{c.overdue}",
-        rectifications=f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}",
+        commitments=totals.commitments.commitment_cell,
+        rectifications=totals.rectifications.rectification_cell,
         awards=totals.awards,
     )
 

@@ -200,4 +200,4 @@ def folded_code(code: str) -> str:
 def folded_person(name: str) -> str:
     """A person's name as one who reads it takes it: in any case and width, spaces
     left out (``王 一`` and ``王一``, ``Li Ming`` and ``li ming`` are one person)."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+    return "".join(folded_code(name).split())

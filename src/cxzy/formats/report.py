@@ -136,8 +136,8 @@ class _View:
                 cells.append(_Cell(f"{t(status.status, lang)} {done}/{total}", status.status))
             c, r = u.commitments, u.rectifications
             cells.append(code_label("grade", u.grade, lang) or "—")
-            cells.append(f"{c.closed}/{c.total}/{c.overdue}")
-            cells.append(f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}")
+            cells.append(c.commitment_cell)
+            cells.append(r.rectification_cell)
             cells.append(str(u.awards))
             rows.append(cells)
         return _Table(headers, rows)

@@ -25,8 +25,10 @@ def _plain(value: str | Text) -> str:
     return value.plain if isinstance(value, Text) else value.partition("|")[0]
 
 
-#: ``under:CODE`` (``下属:CODE``) in a filter: that unit and the units under it
-_UNDER = re.compile(r"(?:^|(?<=\s))(?:under|下属)[:：](\S*)", re.IGNORECASE)
+#: The key of a unit and the units under it in a filter (the grid's and the log's),
+#: in English and Chinese: ``under:CODE``, ``下属:CODE``
+UNDER_KEYS = ("under", "下属")
+_UNDER = re.compile(rf"(?:^|(?<=\s))(?:{'|'.join(UNDER_KEYS)})[:：](\S*)", re.IGNORECASE)
 
 
 def under_typed(text: str) -> str | None:
@@ -156,10 +158,8 @@ class StatusGrid(Table):
             cells[key] = f"{t(status.status, lang)} {done}/{total}|{status.status}"
         c, r = unit.commitments, unit.rectifications
         cells["grade"] = t(unit.grade, lang) if unit.grade else "-"
-        cells["commitments"] = f"{c.closed}/{c.total}/{c.overdue}"
-        cells["rectifications"] = (
-            f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}"
-        )
+        cells["commitments"] = c.commitment_cell
+        cells["rectifications"] = r.rectification_cell
         cells["awards"] = str(unit.awards)
         widths = {column: cell_len(_plain(value)) for column, value in cells.items()}
         self._built[unit.unit] = (unit, lang, cells, widths)

@@ -22,6 +22,7 @@ from cxzy.formats.cells import FALSE_WORDS, TRUE_WORDS
 from cxzy.i18n import codes_named, summary_label, t, type_named, type_shown
 from cxzy.literal import literal_line
 from cxzy.tui.components.key_footer import KeyFooter
+from cxzy.tui.components.status_grid import UNDER_KEYS
 from cxzy.tui.components.tables import Cell, cut, fill
 from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.watching import forget_closed_watchers
@@ -31,7 +32,7 @@ PAGE = 200
 # "/unit:3" it is text to search for)
 #: the keys in Chinese (自…至…, 起止), and the full-width colon a Chinese input method types
 _KEY_WORDS = {"单位": "unit", "类型": "type", "自": "since", "起": "since", "至": "until"}
-_KEY_WORDS |= {"止": "until", "迟报": "late", "下属": "under"}
+_KEY_WORDS |= {"止": "until", "迟报": "late"} | {key: "under" for key in UNDER_KEYS[1:]}
 _TOKEN = re.compile(
     r"(?i)(?:^|(?<=\s))(unit|under|type|since|until|late|" + "|".join(_KEY_WORDS) + r")[:：](\S*)"
 )

@@ -128,11 +128,10 @@ def _below(unit: UnitStatus, report: StatusReport, lang: str) -> list[Table]:
         table.add_column(phase.short.get(lang, phase.key), overflow="fold")
     for key in ("commitments_short", "rectifications_short", "awards"):
         table.add_column(t(key, lang), overflow="fold")
-    c, r = totals.commitments, totals.rectifications
     table.add_row(
         *(f"{totals.through[p.key]}/{totals.behind[p.key]}" for p in phases),
-        f"{c.closed}/{c.total}/{c.overdue}",
-        f"{r.open}/{r.total}/{r.overdue}/{r.supervised_open}/{r.escalated}",
+        totals.commitments.commitment_cell,
+        totals.rectifications.rectification_cell,
         str(totals.awards),
     )
     return [table]
