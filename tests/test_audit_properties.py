@@ -37,7 +37,7 @@ from cxzy.application.known import KnownAt, open_at
 from cxzy.application.readmodel import ALL
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation
-from cxzy.application.totals import most_urgent
+from cxzy.application.totals import RunningTotals, most_urgent
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
@@ -492,3 +492,30 @@ def test_the_most_urgent_as_known_at_any_position_are_those_of_every_row(
                     for limit in range(1, min(len(every), 12) + 2):  # each cut, and all
                         expected = most_urgent(every, limit)
                         assert known.most_urgent(d, limit) == expected, (pos, d, limit)
+
+
+@SETTINGS
+@KNOWN_AT_CASES
+def test_the_most_urgent_among_some_units_are_those_of_their_rows(
+    seed, events, late, randoms, share, day
+):
+    # the alerts of a filter's units (a division's are seldom among the campaign's
+    # most urgent): read for them, as of the whole log and as known at any position,
+    # as if picked from every row of theirs
+    with _known_at_store(seed, events, late, randoms) as app:
+        rm = app.read_model
+        with app.snapshot() as c:
+            codes = sorted(code for (code,) in rm.rows(c, "SELECT unit FROM cx_units"))
+            head = rm.head(c)
+        units = set(randoms.sample(codes, randoms.randint(1, len(codes))))
+        for pos, days in [*_positions_and_days(app, randoms, share, day), (head, [day])]:
+            with app.snapshot() as c:
+                known = KnownAt(app.read_model, c, pos)
+                for d in days:
+                    theirs = [e for e in open_at(rm, c, d, pos) if e.unit in units]
+                    for limit in (1, 3, len(theirs) + 1):
+                        expected = most_urgent(theirs, limit)
+                        assert known.most_urgent(d, limit, units) == expected, (pos, d, limit)
+                        if pos == head:
+                            found = RunningTotals(rm).open_on(c, d, limit, units)
+                            assert found == expected, (d, limit)

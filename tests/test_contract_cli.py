@@ -112,6 +112,72 @@ def test_a_store_url_of_another_database_is_refused_not_made_a_folder(
     assert [p.name for p in tmp_path.iterdir()] == ["p.jsonl"]
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql:/postgres:secret@127.0.0.1:5432/test",
+        "postgresql:postgres:secret@db/c",
+        "postgresql//postgres:secret@db/c",
+        " postgresql://postgres:secret@db/c",
+        "POSTGRESQL://postgres:secret@db/c",
+    ],
+)
+def test_a_mistyped_postgresql_url_is_refused_not_made_a_sqlite_store(
+    cli, tmp_path, monkeypatch, url
+):
+    # taken as a path, "postgresql:/postgres@…/test" made a store in new folders
+    # named after it, and the import said it was done
+    monkeypatch.chdir(tmp_path)
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    res = cli.run("import", path, store=url)
+    assert_one_line_error(res)
+    assert "looks like a PostgreSQL URL but is not one" in res.err, res.err
+    assert "secret" not in res.err and "***" in res.err
+    assert [p.name for p in tmp_path.iterdir()] == ["p.jsonl"]
+
+
+def test_a_relative_store_from_a_folder_deleted_under_the_shell_is_said_so(
+    cli, tmp_path, monkeypatch
+):
+    # it was "read-only" (import), and an internal error (store copy)
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    for args in (("import", str(path)), ("store", "copy", str(path), "there.sqlite3")):
+        res = cli.run(*args, store="rel.sqlite3")
+        assert_one_line_error(res)
+        assert "is named from the current folder, which is no longer there" in res.err, res.err
+
+
+def test_paths_longer_than_the_system_takes_are_said_so(cli, tmp_path):
+    # each of its names fits, the path does not: an internal error (a glob, a stat),
+    # or "a file's name holds at most 255 bytes"
+    long = tmp_path.joinpath(*["a"] * 2100, "x")
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    assert cli.run("import", path).code == 0
+    for args, store in (
+        (("import", path), f"{long}.sqlite3"),
+        (("status",), f"{long}.sqlite3"),
+        (("import", f"{long}.jsonl"), None),
+        (("report", "-o", f"{long}.md"), None),
+        (("export", "ledger", "-o", f"{long}.xlsx"), None),
+    ):
+        res = cli.run(*args, store=store) if store else cli.run(*args)
+        assert_one_line_error(res)
+        assert "its path is too long (a path holds at most 4,095 bytes)" in res.err, res.err
+        assert len(res.err) < 300, res.err
+
+
+def test_a_file_where_a_folder_of_the_stores_path_should_be_is_named(cli, tmp_path):
+    (tmp_path / "afile").write_text("")
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    res = cli.run("import", path, store=tmp_path / "afile" / "s.sqlite3")
+    assert_one_line_error(res)
+    assert "a part of its path is a file, not a folder" in res.err, res.err
+
+
 def test_importing_a_missing_file(cli, tmp_path):
     cli.ok_import(prelude())
     before = cli.log_text()
@@ -758,10 +824,12 @@ def test_output_that_cannot_be_written_is_said_not_reported_as_a_bug(tmp_path):
 
     store = load_demo_into(tmp_path / "demo.db")
     env = subprocess_env()
-    for command in ("status", "verify"):  # (verify's 1 says the log is broken: 74)
+    # (verify's 1 says the log is broken: 74; the help and the version were lost
+    # unsaid, exit 0)
+    for command in ("status", "verify", "--help", "--version", "status -h"):
         with open("/dev/full", "w") as full:
             proc = subprocess.run(
-                [sys.executable, "-m", "cxzy", "--store", str(store), command],
+                [sys.executable, "-m", "cxzy", "--store", str(store), *command.split()],
                 stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60,
             )  # fmt: skip
         assert proc.returncode == 74 and proc.stderr.strip() == "无法写入 标准输出:磁盘空间不足"
@@ -823,6 +891,18 @@ def test_a_closed_standard_output_or_error_is_no_traceback_and_nothing_is_lost(t
         "--store", str(store), "status", "--as-of", "bad", closing="2>&-", env=env, cwd=tmp_path
     )
     assert bad.returncode == 1 and bad.stdout == "", bad.stdout
+
+
+def test_an_import_of_a_closed_standard_input_is_refused_not_done(tmp_path):
+    """`producer | cxzy import -` whose producer closed it (`<&-`) was "imported 0
+    records", exit 0: a script's failure unnoticed."""
+    env = subprocess_env()
+    store = tmp_path / "s.sqlite3"
+    run = _closed("--lang", "en", "--store", str(store), "import", "-", closing="<&-", env=env,
+                  cwd=tmp_path)  # fmt: skip
+    assert run.returncode == 1, run
+    assert run.stderr.startswith("- (standard input) is closed"), run.stderr
+    assert not store.exists()
 
 
 def test_an_import_whose_summary_cannot_be_printed_says_it_was_written_and_exits_0(tmp_path):

@@ -2277,10 +2277,22 @@ async def test_an_empty_store_offers_the_demo(tmp_path):
         assert "Load demo" not in titles and "Log" in titles, titles
 
 
+async def test_no_store_where_one_may_not_be_made_says_so(tmp_path):
+    """No store, in a folder this process may not write: it said the store "holds no
+    campaign yet, and you may only read it", of a store that was not there."""
+    app = CxzyApp(None, lang="en", today=DAY, live=False, load_demo=None, store_name="office")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = " ".join(" ".join(plain(s) for s in app.screen.query(Static)).split())
+        assert "There is no store at office yet, and you may not make one there" in said, said
+        assert "holds no campaign" not in said and "Press d" not in said, said
+
+
 async def test_an_empty_store_a_reader_may_not_write_offers_no_demo(tmp_path):
     """(``cxzy`` passes no loader when the store may only be read: a PostgreSQL
     reader's `d` said "read-only for you".)"""
-    app = CxzyApp(None, lang="en", today=DAY, live=False, load_demo=None, store_name="office")
+    empty = open_app(StoreLocation("sqlite", str(tmp_path / "s.sqlite3")), create=True)
+    app = CxzyApp(empty, lang="en", today=DAY, live=False, load_demo=None, store_name="office")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, EmptyScreen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,19 @@ def test_demo_loads_once(demo, capsys):
     code, out, _ = run(capsys, "--store", str(demo), "--lang", "en", "demo", "--no-open")
     assert code == 0
     assert "0 new records" in out
+
+
+def test_the_demo_on_a_store_that_may_only_be_read_opens_it_as_it_is(demo, capsys, monkeypatch):
+    """A reader's `cxzy demo` on the office's store (it holds the demo, or its own
+    campaign) was refused, "cannot write", exit 1, where plain `cxzy` opens it."""
+    cli_main = sys.modules["cxzy.cli.main"]  # (the package's `main` is the function)
+    before = demo.read_bytes()
+    monkeypatch.setattr(cli_main, "may_write", lambda location: False)
+    code, out, err = run(capsys, "--store", str(demo), "--lang", "en", "demo")
+    assert code == 0, err
+    assert f"you may only read the store {demo}: the demo is not loaded" in err, err
+    assert "Comprehensive Survey Team" in out or "ZP" in out, out  # (piped: the table)
+    assert demo.read_bytes() == before
 
 
 def test_the_demo_into_another_campaigns_store_is_refused_in_one_line(tmp_path, capsys):
@@ -151,3 +165,14 @@ def test_the_demos_records_name_their_file_with_its_sha256(demo, capsys):
     finally:
         app.close()
     assert entry.origin is not None and entry.origin.startswith(f"demo.jsonl sha256:{digest} line ")
+
+
+def test_the_packaged_demo_is_the_file_of_events_byte_for_byte():
+    """The installed package carries the demo as a file of its own (a symbolic link
+    to events/ was packaged as its 26-byte target by a checkout without links, and
+    `cxzy demo` then refused it as JSON); the two copies must stay the same."""
+    from cxzy.cli.main import demo_file
+
+    packaged = demo_file()
+    assert packaged.parent.name == "demo" and not packaged.is_symlink()
+    assert packaged.read_bytes() == (EVENTS / "demo.jsonl").read_bytes()

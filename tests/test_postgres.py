@@ -141,6 +141,7 @@ def test_the_dashboard_reads_the_same_on_sqlite_and_postgresql(pg, tmp_path, cap
     """The dashboard's snapshot (status, alerts, missed items) and its chart: some of
     their queries are written for each database."""
     from cxzy.application.dashboard import DashboardQuery
+    from cxzy.application.known import KnownAt
 
     sqlite = str(tmp_path / "demo.sqlite3")
     for store in (sqlite, pg):
@@ -157,6 +158,19 @@ def test_the_dashboard_reads_the_same_on_sqlite_and_postgresql(pg, tmp_path, cap
             theirs.open_total,
             theirs.head,
         ), day
+    # the alerts of a filter's units (each database's way of passing a set), as of the
+    # whole log and as known at earlier positions
+    units, found = {"ZP", "133", "YJS"}, 0
+    for day in map(date.fromisoformat, DAYS):
+        ours = left.alerts_among(left.snapshot(day).report, units)
+        assert ours == right.alerts_among(right.snapshot(day).report, units), day
+        assert {alert.unit for alert in ours} <= units, day
+        found += len(ours)
+        for pos in (60, 200):
+            with left.app.snapshot() as c, right.app.snapshot() as d:
+                mine = KnownAt(left.rm, c, pos).most_urgent(day, 5, units)
+                assert mine == KnownAt(right.rm, d, pos).most_urgent(day, 5, units), (day, pos)
+    assert found
     assert left.progress(date(2012, 11, 30)) == right.progress(date(2012, 11, 30))
     # a unit's screen: its records are read by their positions (each database's query)
     report = left.snapshot(date(2012, 11, 30)).report

@@ -4,15 +4,18 @@ log's filters), with what they add up to."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
 from textual.widgets import DataTable
 
 from contract_helpers import Cli, act, commit, ev, rect, unit
+from cxzy.application import dashboard
 from cxzy.application.app import open_app
 from cxzy.application.store import StoreLocation
 from cxzy.tui.app import CxzyApp
+from cxzy.tui.components.alerts_panel import AlertsPanel
 from cxzy.tui.components.status_grid import StatusGrid
 from cxzy.tui.components.totals_bar import TotalsBar
 from cxzy.tui.screens.log import LogScreen
@@ -212,3 +215,67 @@ async def test_a_units_screen_says_what_its_part_adds_up_to(tree):
         await settle(pilot)
         body = " ".join(plain(app.screen.query_one("#body", Static)).split())
         assert "together" not in body, body
+
+
+def alerts(app: CxzyApp) -> list[str]:
+    """Each alert's id, the count of the rest, then the units that missed an item."""
+    panel = app.screen.query_one(AlertsPanel)
+    said = []
+    for n in range(panel.row_count):
+        text = str(panel.get_row_at(n)[3])
+        missed = str(panel.get_row_at(n)[0]) == "missed"
+        said.append(f"missed {panel.units[n]}" if missed else text.split(" ")[0])
+    return said
+
+
+async def test_the_alerts_beside_a_filtered_grid_are_of_its_units(tree, monkeypatch):
+    """A division filtering its part of the tree saw the campaign's most urgent
+    alerts beside it (in a province's, seldom one of its own): they are read for the
+    units the grid shows, most urgent first, and the rest of theirs counted."""
+    monkeypatch.setattr(dashboard, "ALERT_ROWS", 1)  # the campaign's most urgent: R-T2
+    app = app_on(tree)
+    async with app.run_test(size=(170, 40)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AlertsPanel)
+        every = ["missed " + code for code in ("JU", "D1", "T1", "S1", "T2", "T3")]
+        assert alerts(app) == ["R-T2", "3", *every], alerts(app)  # 3 more open
+        await pilot.press("slash", *"under:T3", "enter")
+        await settle(pilot)
+        assert rows(app) == ["T3"]
+        assert alerts(app) == ["R-T3", "1", "missed T3"], alerts(app)  # K-T3 the one more
+        assert panel.units[0] == "T3" and "filtered" in str(panel.border_title)
+        await pilot.press("slash", "ctrl+u", *"under:D1", "enter")
+        await settle(pilot)
+        d1_missed = ["missed D1", "missed T1", "missed S1", "missed T2"]
+        assert alerts(app) == ["R-T2", "1", *d1_missed], alerts(app)  # K-S1 the one more
+        await pilot.press("left_square_bracket")  # a step back: read again for the day
+        await settle(pilot)
+        assert app.clock.as_of < date(2011, 3, 1)
+        assert alerts(app)[:2] == ["R-T2", "1"], alerts(app)
+        await pilot.press("slash", "ctrl+u", "enter")  # no filter: the campaign's again
+        await settle(pilot)
+        assert alerts(app) == ["R-T2", "3", *every], alerts(app)
+        assert str(panel.border_title) == "Alerts"
+
+
+async def test_the_alerts_of_a_filter_as_the_store_knew_it_at_a_moment(tree, monkeypatch):
+    """As known at a moment, a filter's alerts are those open then among its units
+    (R-T3 closed since), not the whole log's."""
+    monkeypatch.setattr(dashboard, "ALERT_ROWS", 1)
+    moment = datetime.now(UTC)
+    tree.ok_import(
+        [
+            ev("RectificationCompleted", "2011-01-10", rectification="R-T3"),
+            ev("RectificationVerified", "2011-01-12", rectification="R-T3", accepted=True),
+        ]
+    )
+    app = app_on(tree)
+    async with app.run_test(size=(170, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"under:T3", "enter")
+        await settle(pilot)
+        assert alerts(app) == ["K-T3", "missed T3"], alerts(app)
+        app.clock = replace(app.clock, known_at=moment)
+        await settle(pilot)
+        assert app.screen.query_one(StatusGrid).row_count == 1
+        assert alerts(app) == ["R-T3", "1", "missed T3"], alerts(app)

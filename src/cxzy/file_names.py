@@ -9,6 +9,7 @@ import hashlib
 import os
 
 NAME_MAX = 255  # bytes in a file's or a folder's name
+PATH_MAX = 4096  # bytes in a path given to the system, its closing zero byte included
 #: What SQLite keeps beside a store while it is open: the write-ahead log's index, the
 #: log, a rollback journal
 SQLITE_COMPANIONS = ("-shm", "-wal", "-journal")
@@ -18,6 +19,12 @@ SQLITE_SUFFIX = max(map(len, SQLITE_COMPANIONS))  # the longest name SQLite make
 def fits(name: str, extra: int = 0) -> bool:
     """Whether ``name`` with ``extra`` more bytes after it is a name a file may have."""
     return len(os.fsencode(name)) + extra <= NAME_MAX
+
+
+def path_fits(path: str) -> bool:
+    """Whether the system takes ``path`` whole (each of its names may fit, and the
+    path still not)."""
+    return len(os.fsencode(path)) < PATH_MAX
 
 
 def digest_of_name(name: str, length: int = 24) -> str:

@@ -635,6 +635,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "不能说明将来(要看现在已知的情况,请不要指定时刻)",
     },
     "file_missing": {"en": "{file}: no such file", "zh": "{file}:文件不存在"},
+    "stdin_closed": {
+        "en": "- (standard input) is closed: nothing can be read from it (did what was "
+        "to write into it fail?); nothing was imported",
+        "zh": "- (标准输入)已关闭,无从读取(向它写入的程序是否失败了?);未导入任何内容",
+    },
     "stdin_twice": {
         "en": "- (standard input) can be given once only",
         "zh": "- (标准输入)只能给一次",
@@ -964,6 +969,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "store {store} may not be written, so a dry run checks against a copy of it in {folder}: it needs {needed:,} bytes there, {free:,} are free (set TMPDIR to a folder with room)",
         "zh": "数据库 {store} 不可写,试运行要在 {folder} 中用它的副本检查:需要 {needed:,} 字节,只有 {free:,} 字节可用(请把 TMPDIR 设为空间足够的文件夹)",
     },
+    "store_folder_gone": {
+        "en": "store {store} is named from the current folder, which is no longer there "
+        "(deleted since the shell went into it): cd to a folder, or give the store's whole path",
+        "zh": "数据库 {store} 是相对当前文件夹的路径,而当前文件夹已不存在(终端进入后被删除):"
+        "请先 cd 到存在的文件夹,或写出数据库的完整路径",
+    },
+    "store_url_misspelt": {
+        "en": "store '{store}' looks like a PostgreSQL URL but is not one: write it as "
+        "postgresql://USER@HOST:PORT/DATABASE (the scheme in lower case, two slashes, "
+        "nothing before it)",
+        "zh": "数据库 '{store}' 像是 PostgreSQL 地址,但写法有误:应写作 "
+        "postgresql://用户@主机:端口/数据库(协议名小写,两个斜杠,前面不留空格)",
+    },
     "store_not_a_path": {
         "en": "store {store} is neither a file's path nor a postgresql:// URL (a SQLite store is named by its path alone)",
         "zh": "数据库 {store} 既不是文件路径,也不是 postgresql:// 地址(SQLite 数据库直接写文件路径)",
@@ -1284,6 +1302,11 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "the figures of {store} made again from the log's {events:~event|events}",
     },
     "progress_reading_log": {"zh": "读取日志", "en": "reading the log"},
+    "demo_read_only": {
+        "zh": "您只能读取数据库 {store}:未载入演示历史,按其现状打开",
+        "en": "you may only read the store {store}: the demo is not loaded into it; it opens"
+        " as it is",
+    },
     "demo_other_campaign": {
         "zh": "{store} 已是活动 '{existing}' 的数据库;演示是另一场活动,请载入单独的数据库:"
         "cxzy --store 演示.sqlite3 demo",
@@ -1403,6 +1426,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "connection to the store lost, reconnecting… (showing the state before)",
     },
     "tui_alerts": {"zh": "预警", "en": "Alerts"},
+    "tui_alerts_filtered": {"zh": "筛选内", "en": "filtered"},
     "tui_more_open": {
         # (the count first: the panel's last column cut it, "……另有 251")
         "zh": "另有 {n} 项未办结……(按期限排序,仅列最紧急的)",
@@ -1454,6 +1478,11 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "There is no store at {store} yet. Press d to make one there with the demo "
         "history, q to quit.\nOr import your campaign's records into it in another terminal "
         "(cxzy --lang en --store {store} import FILE): they appear here.",
+    },
+    "tui_no_store_read_only": {
+        "zh": "{store} 处还没有数据库,而您不能在此新建:活动办公室把记录导入这里后即在此显示。按 q 退出。",
+        "en": "There is no store at {store} yet, and you may not make one there: it appears "
+        "here once the office imports its campaign's records into it. q quits.",
     },
     "tui_empty_read_only": {
         "zh": "数据库 {store} 中还没有活动,而您只能读取它:活动办公室导入记录后即在此显示。按 q 退出。",
@@ -2036,6 +2065,10 @@ MESSAGES.update(
         "weekday.5": {"en": "Saturday", "zh": "星期六"},
         "weekday.6": {"en": "Sunday", "zh": "星期日"},
         "os.missing": {"en": "no such folder or file", "zh": "文件夹或文件不存在"},
+        "os.not_dir": {
+            "en": "a part of its path is a file, not a folder",
+            "zh": "路径中有一部分是文件而不是文件夹",
+        },
         "os.denied": {"en": "permission denied", "zh": "没有权限"},
         "os.read_only": {"en": "the disk is read-only", "zh": "磁盘只读"},
         "os.full": {"en": "no space left on the disk", "zh": "磁盘空间不足"},
@@ -2047,6 +2080,10 @@ MESSAGES.update(
             "en": "its name is too long (a store's name holds at most 247 bytes, about 80 Chinese "
             "characters: SQLite's files beside it take the rest of a file's 255)",
             "zh": "名称过长(数据库文件名最多 247 字节,约 80 个汉字:其余留给 SQLite 在旁边建的文件)",
+        },
+        "os.path_too_long": {
+            "en": "its path is too long (a path holds at most 4,095 bytes)",
+            "zh": "路径过长(路径最多 4095 字节)",
         },
         "os.name_too_long": {
             "en": "its name is too long (a file's name holds at most 255 bytes: about 85 Chinese characters)",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -361,6 +361,23 @@ class DashboardQuery:
             open_total,
             campaign_stage(report.template, as_of),
         )
+
+    def alerts_among(self, report: StatusReport, units: Collection[str]) -> list[Alert]:
+        """The most urgent of what is open among some units (those a filter shows) on
+        the report's day, as the log stood at its position: the alerts of the figures
+        beside them, whatever was recorded since."""
+        as_of, pos = report.as_of, report.position
+        with self.app.snapshot() as c:
+            head = self.rm.head(c)
+            if self.app.totals_answer(pos, head):
+                still_open = RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS, units)
+            elif self.app.read_model_current:
+                known = KnownAt(self.rm, c, pos, after=self.status.after_position(c, pos, head))
+                still_open = known.most_urgent(as_of, ALERT_ROWS, units)
+            else:
+                wanted = set(units)
+                still_open = [e for e in open_at(self.rm, c, as_of, pos) if e.unit in wanted]
+            return self._alerts(c, as_of, still_open)
 
     def _alerts_of_whole_log(self, c: Any, as_of: date, head: int) -> list[Alert]:
         """The most urgent of what is open on a day, in the whole log. Only the records

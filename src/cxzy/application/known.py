@@ -34,7 +34,7 @@ head: a dashboard showing a past moment asks about every day at the same positio
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -85,7 +85,7 @@ OPEN_AT = """SELECT kind, code, unit, supervised, opened_day, opened_pos, escala
 _URGENT_AT_POSITION = f"""WITH s AS (
       SELECT o.entity, {_DEADLINE_AT_POSITION} AS deadline FROM cx_open o
       WHERE o.month IN (:month, :now) AND o.opened_pos <= :pos
-        AND (o.closed_pos IS NULL OR o.closed_pos > :pos))
+        AND (o.closed_pos IS NULL OR o.closed_pos > :pos){{of_units}})
     SELECT entity FROM s WHERE deadline <= COALESCE(
       (SELECT deadline FROM s ORDER BY deadline LIMIT 1 OFFSET :nth), '{_LAST_DAY}')"""
 
@@ -313,10 +313,13 @@ class KnownAt:
                 found[life.unit] -= int(whole) - int(life.still_open(on, self.pos, cohort))
         return dict(found)
 
-    def most_urgent(self, day: date, limit: int) -> list[OpenEntity]:
+    def most_urgent(
+        self, day: date, limit: int, units: Collection[str] | None = None
+    ) -> list[OpenEntity]:
         """The ``limit`` most urgent commitments and rectifications open on the day,
         as the log stood at the position (as :func:`open_at` and
-        :func:`~cxzy.application.totals.most_urgent` would pick them from every one).
+        :func:`~cxzy.application.totals.most_urgent` would pick them from every one);
+        of some units only, if given.
 
         Only the lives touched after the position can stand otherwise than the open
         set says, so the ``limit`` plus that many most urgent by the open set, and
@@ -328,21 +331,28 @@ class KnownAt:
             return []
         on, wanted = day.isoformat(), limit + len(self.lives)
         if on <= self.frontier:
-            ranked = RunningTotals(self.rm).open_on(self.c, day, wanted)
+            ranked = RunningTotals(self.rm).open_on(self.c, day, wanted, units)
             found = {_PREFIX[e.kind] + e.code for e in ranked}
         else:
+            among = self.rm.among("o.unit", units) if units is not None else None
             found = {
                 entity
                 for (entity,) in self.rm.rows(
                     self.c,
-                    _URGENT_AT_POSITION,
+                    _URGENT_AT_POSITION.format(
+                        of_units=f" AND {among.sql}" if among is not None else ""
+                    ),
                     pos=self.pos,
                     month=self.frontier[:7],
                     now=OPEN_NOW,
                     nth=wanted - 1,
+                    **(among.params if among is not None else {}),
                 )
             }
-        entities = sorted(found | self.lives.keys())
+        lives = self.lives.keys()
+        if units is not None:
+            lives = {entity for entity, life in self.lives.items() if life.unit in units}
+        entities = sorted(found | lives)
         return most_urgent(open_at(self.rm, self.c, day, self.pos, entities), limit)
 
     def _deadlines_between(self, on: str) -> tuple[bool, dict[tuple[str, str], int]]:

@@ -519,6 +519,14 @@ FOLLOW_RECORDS = 500
 
 
 @dataclass(frozen=True)
+class Condition:
+    """A piece of a WHERE clause and the parameters it names."""
+
+    sql: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Touched:
     """What some records are about: their units, and their entities (cx_log.entity)."""
 
@@ -1011,6 +1019,18 @@ class ReadModel:
             pos=pos,
         )
         return (str(found[0][0]), str(found[0][1])) if found else None
+
+    def among(self, column: str, values: Iterable[str], name: str = "among") -> Condition:
+        """``column`` one of ``values``, as a condition with one parameter: an array on
+        PostgreSQL, a JSON list on SQLite. Any number of values (a filter's 1,500
+        units), in a condition that can sit anywhere in a statement, a subquery's
+        too, where :meth:`rows_in` splits the statement."""
+        listed = sorted(set(values))
+        if self.dialect.name == "postgresql":
+            return Condition(f"{column} = ANY(:{name})", {name: listed})
+        return Condition(
+            f"{column} IN (SELECT value FROM json_each(:{name}))", {name: json.dumps(listed)}
+        )
 
     def rows_in(
         self, cursor: Any, select: str, column: str, values: Sequence[Any], **params: Any

@@ -21,7 +21,8 @@ from platformdirs import user_data_dir
 
 from cxzy.application.readmodel import READ_MODEL, STORE_FORMAT, TABLES
 from cxzy.domain.errors import Violation, os_reason
-from cxzy.file_names import SQLITE_COMPANIONS, SQLITE_SUFFIX, fits
+from cxzy.file_names import SQLITE_COMPANIONS, SQLITE_SUFFIX, fits, path_fits
+from cxzy.literal import clipped
 
 ENV_VAR = "CXZY_STORE"
 
@@ -86,6 +87,11 @@ def default_store_path() -> Path:
 
 # ``scheme://``: a URL, not a file's path (a drive letter has no slashes after it)
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# a PostgreSQL URL mistyped: its scheme in capitals, one slash or none, spaces before it
+_ALMOST_POSTGRES = re.compile(r"^\s*postgres(ql)?\s*(:|//)", re.IGNORECASE)
+# in such a URL, whatever stands between a name and an @ (more hidden than needed
+# where it is cut oddly: never less)
+_USER_PASSWORD = re.compile(r"([^:/@\s]+):[^@/]*@")
 
 
 def resolve_store(
@@ -107,6 +113,9 @@ def resolve_store(
     target = option or from_environ or str(default_store_path())
     if target.startswith(("postgresql://", "postgres://")):
         return StoreLocation("postgresql", target)
+    if _ALMOST_POSTGRES.match(target):  # (taken as a path, it was a store made in
+        # ./postgresql:/postgres@host:5432/, and the command said it was done)
+        raise Violation("store_url_misspelt", store=_USER_PASSWORD.sub(r"\1:***@", target))
     if _URL.match(target):
         raise Violation("store_not_a_path", store=without_password(target))
     if target == ":memory:" or target.startswith("file:"):  # SQLite's own names, not paths
@@ -114,6 +123,11 @@ def resolve_store(
             "store_in_memory" if target == ":memory:" else "store_not_a_path", store=target
         )
     path = Path(target).expanduser()
+    if not path_fits(str(path)):  # (its names may fit: the path does not)
+        shown = clipped(target, 80)
+        raise Violation("store_unreadable", store=shown, reason=Violation("os.path_too_long"))
+    if not path.is_absolute() and not _folder_here():
+        raise Violation("store_folder_gone", store=target)
     if not all(fits(part) for part in path.parts):
         # (said before an import's work: its store was to take the name at the end)
         raise Violation("store_unreadable", store=target, reason=Violation("os.name_too_long"))
@@ -121,6 +135,16 @@ def resolve_store(
         # SQLite's -wal and -journal beside it)
         raise Violation("store_unreadable", store=target, reason=Violation("store_name_too_long"))
     return StoreLocation("sqlite", str(path))
+
+
+def _folder_here() -> bool:
+    """Whether the current folder is still there (a shell's folder deleted under it:
+    a relative store was "read-only", a copy's an internal error)."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _unwritable_companion(location: StoreLocation) -> str | None:
@@ -279,8 +303,10 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
+            # (a file of the folder's name there: "File exists", of a store that was not)
+            reason = Violation("os.not_dir") if isinstance(error, FileExistsError) else None
             raise Violation(
-                "store_unwritable", store=location.display(), reason=os_reason(error)
+                "store_unwritable", store=location.display(), reason=reason or os_reason(error)
             ) from None
         return True
     try:

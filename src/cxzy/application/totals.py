@@ -229,17 +229,22 @@ class RunningTotals:
             figures[(unit, kind)] = Figures(*(int(v) for v in values))
         return figures
 
-    def open_on(self, c: Any, day: date, limit: int) -> list[OpenEntity]:
+    def open_on(
+        self, c: Any, day: date, limit: int, units: Collection[str] | None = None
+    ) -> list[OpenEntity]:
         """The most urgent commitments and rectifications open on the day (earliest
-        deadline in force; escalated, then supervised, first among equals).
+        deadline in force; escalated, then supervised, first among equals); of some
+        units only, if given (a filter's).
 
         Reads, in the day's month and in the open set, those whose deadline is at
         most the ``limit``-th earliest (ties included: all of them when there are
         fewer), in deadline order, plus the few whose deadline moved after the day;
         one statement (one round trip) for all four."""
+        among = self.rm.among("unit", units) if units is not None else None
+        of_units = f" AND {among.sql}" if among is not None else ""
         # NOT (... > ...): SQLite would otherwise read the month through the
         # deadline_day index and sort it, not the deadline index in order
-        in_force = f"month = {{m}} AND NOT (deadline_day > :day) AND {_OPEN_ROW}"
+        in_force = f"month = {{m}} AND NOT (deadline_day > :day) AND {_OPEN_ROW}{of_units}"
         parts = []
         for m in (":month", ":now"):
             parts.append(
@@ -252,9 +257,9 @@ class RunningTotals:
             # term says what follows from the others, so that the partial index serves)
             parts.append(
                 f"SELECT entity FROM cx_open WHERE month = {m} AND deadline_day > :day"
-                f" AND {_OPEN_ROW} AND deadline_day > opened_day"
+                f" AND {_OPEN_ROW} AND deadline_day > opened_day{of_units}"
             )
-        params = _open_params(day)
+        params = _open_params(day) | (among.params if among is not None else {})
         candidates = {
             entity
             for (entity,) in self.rm.rows(c, " UNION ALL ".join(parts), nth=limit - 1, **params)

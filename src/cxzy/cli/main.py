@@ -61,17 +61,19 @@ from cxzy.cli.exits import (
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
 from cxzy.cli.messages import say, say_done, say_known_nothing, say_under_way
 from cxzy.cli.progress import is_terminal, progress
-from cxzy.cli.usage import Once, Parser, given_twice, lang_in, speaking
+from cxzy.cli.usage import UNPRINTED, Once, Parser, given_twice, lang_in, speaking
 from cxzy.cli.writing import waiting_said, write_into
 from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.jsontext import storable
 from cxzy.domain.moments import any_day, iso_moment, known_at
 from cxzy.domain.records import Record
+from cxzy.file_names import path_fits
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
 from cxzy.formats.readers import CSV_SUFFIXES, file_format, read_file
 from cxzy.formats.xlsx_records import in_time_order
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, t, type_named
+from cxzy.literal import clipped
 
 PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
 DEMO_FILE = "demo.jsonl"
@@ -423,7 +425,12 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         if not any(Path(name).suffix.lower() in CSV_SUFFIXES for name in args.files):
             # JSON Lines is UTF-8 by contract, and a workbook says its own encoding
             raise Violation("encoding_without_csv", encoding=encoding)
+    if STDIN in args.files and "stdin" in CLOSED_STREAMS:
+        raise Violation("stdin_closed")
     for name in args.files:
+        if name != STDIN and not path_fits(name):  # (its stat an internal error)
+            reason = Violation("os.path_too_long")
+            raise Violation("file_unreadable", file=storable(clipped(name, 80)), reason=reason)
         if name != STDIN and not Path(name).exists():
             raise Violation("file_missing", file=storable(name))
     location = args.location
@@ -649,6 +656,13 @@ def load_demo(
 
 def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
     lang = args.lang
+    location = args.location
+    if not args.no_open and location.exists() and not may_write(location):
+        # a store this process may only read (the office's, shared with it): nothing
+        # can be added, and the demo is there already as often as not; it opens as
+        # plain `cxzy` opens it (it was refused, "cannot write", exit 1)
+        say(err, t("demo_read_only", lang, store=location.display()))
+        return open_dashboard(args, out, err)
     with waiting_said(err, lang):
         result = load_demo(args.location, args.on_rebuild)
     if not result.ok:
@@ -775,6 +789,7 @@ def _chosen_parser(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``cxzy`` with the given arguments; return the exit code."""
     _standard_streams()
+    UNPRINTED.clear()  # (of an earlier run in this process: tests run many)
     lang = lang_in(sys.argv[1:] if argv is None else argv)
     try:
         with speaking(lang):
@@ -794,7 +809,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 said = argparse._("--audit needs --format json")  # type: ignore[attr-defined]
                 parser.commands.choices["status"].error(said)
     except SystemExit as exit_:
-        return int(exit_.code or 0)
+        code = int(exit_.code or 0)
+        if code == 0:  # help or the version printed: on a full disk, said (it was lost)
+            return _flushed(lang)
+        return code
     # Piped output is not cut to 80 columns; a terminal gets its own width.
     # Text is shown as it is: no markup, and no emoji codes (":100:" in "FILE:100: …"
     # was shown as 💯).
@@ -809,6 +827,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             return say_stopped(args, err, stop)
 
 
+#: The standard streams the caller closed (``import -`` refuses a closed input: a
+#: script's producer that failed had its import "done", 0 records)
+CLOSED_STREAMS: set[str] = set()
+
+
+def _flushed(lang: str) -> int:
+    """The output flushed: exit 0, or 74 and why where the disk would not take it
+    (the help and the version were lost unsaid, exit 0, under ``> /dev/full``)."""
+    try:
+        if UNPRINTED:
+            raise UNPRINTED[-1]
+        sys.stdout.flush()
+    except BrokenPipeError:  # (a reader that stopped early: done, as for any command)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as error:
+        failed = unwritable(t("stdout", lang), error)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (nothing more)
+        print(failed.render(lang), file=sys.stderr)
+        return exit_for(failed)
+    return EXIT_OK
+
+
 def _standard_streams() -> None:
     """Standard streams the caller closed (``cxzy import FILE >&-`` from cron) are
     opened on the null device: Python had None there (a traceback at the first
@@ -817,6 +857,7 @@ def _standard_streams() -> None:
     for number, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
         if getattr(sys, name) is not None:
             continue
+        CLOSED_STREAMS.add(name)
         try:
             os.fstat(number)
         except OSError:  # closed: the null device takes its number

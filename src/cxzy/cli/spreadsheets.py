@@ -32,9 +32,10 @@ from cxzy.cli.usage import Once
 from cxzy.domain.errors import Listed, Violation
 from cxzy.domain.registry import activity_kind_key, folded_code
 from cxzy.domain.template import SELF_CHOSEN, Template
-from cxzy.file_names import fits
+from cxzy.file_names import fits, path_fits
 from cxzy.formats.output_files import replacing
 from cxzy.i18n import code_label, t
+from cxzy.literal import clipped
 
 if TYPE_CHECKING:
     from cxzy.formats.ledger_tables import Table
@@ -135,8 +136,9 @@ def _output(name: str, suffixes: tuple[str, ...], store: StoreLocation) -> Path:
         raise Violation("output_no_name", file=name, suffix=path.name)
     if path.suffix.lower() not in suffixes:
         raise Violation("output_suffix", file=name, suffixes=" / ".join(suffixes))
-    if not fits(path.name):  # (said before the log is read)
-        raise unwritable(name, OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG)))
+    if not fits(path.name) or not path_fits(name):  # (said before the log is read)
+        too_long = OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), name)
+        raise unwritable(clipped(name, 80), too_long)
     if path.is_dir():
         raise Violation("file_is_dir", file=name)
     _not_the_store(path, name, store)

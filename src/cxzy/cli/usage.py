@@ -13,9 +13,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 from rich.cells import cell_len
 
@@ -138,6 +139,19 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", UsageFormatter)
         super().__init__(*args, **kwargs)
         self.register("action", "parsers", Commands)
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        """As argparse's, but a write that fails is kept for the caller to say
+        (argparse drops it: the help and the version lost on a full disk, exit 0)."""
+        if message:
+            try:
+                (file or sys.stderr).write(message)
+            except OSError as error:
+                UNPRINTED.append(error)
+
+
+#: What the parsers could not print (:meth:`Parser._print_message`)
+UNPRINTED: list[OSError] = []
 
 
 @contextmanager

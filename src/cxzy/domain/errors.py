@@ -125,7 +125,7 @@ class _TemplatePlace:
 #: disk), said in the interface's language (``os.*`` messages)
 _OS_REASONS = {
     "ENOENT": "os.missing",
-    "ENOTDIR": "os.missing",
+    "ENOTDIR": "os.not_dir",
     "EACCES": "os.denied",
     "EPERM": "os.denied",
     "EROFS": "os.read_only",
@@ -143,7 +143,11 @@ def os_reason(error: OSError) -> Violation | str:
     else the system's own words."""
     import errno
 
+    from cxzy.file_names import path_fits
+
     name = errno.errorcode.get(error.errno or 0, "")
+    if name == "ENAMETOOLONG" and isinstance(error.filename, str) and not path_fits(error.filename):
+        return Violation("os.path_too_long")  # (each name may fit: the path does not)
     if name in _OS_REASONS:
         return Violation(_OS_REASONS[name])
     return error.strerror or type(error).__name__

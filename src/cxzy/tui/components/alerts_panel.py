@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets.data_table import ColumnKey
 
-from cxzy.application.dashboard import Snapshot
+from cxzy.application.dashboard import Alert, Snapshot
 from cxzy.i18n import t
 from cxzy.literal import literal_line
 from cxzy.tui.components.tables import Cell, Table, cut, fill
@@ -22,6 +22,15 @@ TEXT_MIN = 16
 UNIT_MIN = 7
 #: The text column's widest: what lies beyond is seen by scrolling, up to here.
 TEXT_MAX = 120
+
+
+@dataclass(frozen=True)
+class Among:
+    """The alerts of the units a filter shows (read for them, not picked from the
+    campaign's most urgent: a division's are seldom among those)."""
+
+    units: frozenset[str]
+    alerts: list[Alert]
 
 
 @dataclass(frozen=True)
@@ -51,15 +60,29 @@ class AlertsPanel(Table):
         self.units: list[str | None] = []  # each row's unit, by place (Enter opens it)
         self._keys: list[str] = []  # each row's alert, by place, as last filled
 
-    def show(self, snapshot: Snapshot, lang: str) -> None:
+    def show(self, snapshot: Snapshot, lang: str, among: Among | None = None) -> None:
+        """The snapshot's alerts, or those among a filter's units (read for them)."""
         names = _names(snapshot)
-        shown = (lang, snapshot.alerts, snapshot.missed, snapshot.open_total, names)
+        alerts, missed, open_total = snapshot.alerts, snapshot.missed, snapshot.open_total
+        if among is not None:
+            alerts = among.alerts
+            missed = [m for m in missed if m.unit in among.units]
+            open_total = sum(
+                u.commitments.open + u.rectifications.open
+                for u in snapshot.report.units
+                if u.unit in among.units
+            )
+        title = t("tui_alerts", lang)
+        self.border_title = (
+            title if among is None else f"{title} · {t('tui_alerts_filtered', lang)}"
+        )
+        shown = (lang, alerts, missed, open_total, names)
         if shown == self._shown:  # most live updates leave the alerts as they were
             return
         self._shown = shown
         palette = self.app.palette  # type: ignore[attr-defined]
         rows: list[_Row] = []
-        for alert in snapshot.alerts:
+        for alert in alerts:
             style = palette.urgency[alert.urgency]
             if alert.days_left < 0:
                 when = t("tui_alert_over", lang, n=-alert.days_left)
@@ -79,17 +102,15 @@ class AlertsPanel(Table):
             what = Text(t(f"tui_alert_{alert.kind}", lang))
             key = f"{alert.kind}:{alert.code}"
             rows.append(_Row(Text(when, style=style), name, what, text, alert.unit, key))
-        more = snapshot.open_total - len(snapshot.alerts)
+        more = open_total - len(alerts)
         if more > 0:
             more_text = Text(t("tui_more_open", lang, n=more))
             rows.append(_Row(Text(), "", Text(), more_text, None, "more"))
         missed_by_unit: dict[str, list[str]] = {}
         template = snapshot.report.template
         item_names = {i.key: i.name.get(lang, i.key) for p in template.phases for i in p.items}
-        for missed in snapshot.missed:
-            missed_by_unit.setdefault(missed.unit, []).append(
-                item_names.get(missed.item, missed.item)
-            )
+        for one in missed:
+            missed_by_unit.setdefault(one.unit, []).append(item_names.get(one.item, one.item))
         for unit, items in missed_by_unit.items():
             when = Text(t("missed", lang), style=palette.states["missed"])
             what = Text(t("tui_alert_missed", lang))

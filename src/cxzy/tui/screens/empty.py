@@ -32,9 +32,11 @@ class EmptyScreen(Screen[None]):
         lang, name = self.app.lang, self.app.store_name  # type: ignore[attr-defined]
         if name is None:
             return t("tui_empty_store", lang)
+        there = self.app.store is not None  # type: ignore[attr-defined]
         if self.app.load_demo is None:  # type: ignore[attr-defined]
-            return t("tui_empty_read_only", lang, store=literal(name).plain)
-        key = "tui_no_store_yet" if self.app.store is None else "tui_empty_named"  # type: ignore[attr-defined]
+            key = "tui_empty_read_only" if there else "tui_no_store_read_only"
+            return t(key, lang, store=literal(name).plain)
+        key = "tui_empty_named" if there else "tui_no_store_yet"
         return t(key, lang, store=literal(name).plain)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -17,7 +17,7 @@ from cxzy.application.history import LogQuery
 from cxzy.domain.errors import Violation
 from cxzy.i18n import t
 from cxzy.tui.clock import shown_moment
-from cxzy.tui.components.alerts_panel import AlertsPanel
+from cxzy.tui.components.alerts_panel import AlertsPanel, Among
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.progress_chart import ProgressChart
@@ -149,7 +149,6 @@ class OverviewScreen(Screen[None]):
         lang = app.lang  # type: ignore[attr-defined]
         self.query_one(HeaderBar).show(snapshot, app.clock, lang)  # type: ignore[attr-defined]
         self.show_grid(snapshot)
-        self.query_one(AlertsPanel).show(snapshot, lang)
         self.show_series(app.series)  # type: ignore[attr-defined]
 
     def show_grid(self, snapshot: Snapshot) -> None:
@@ -163,6 +162,13 @@ class OverviewScreen(Screen[None]):
         # the totals of what the grid shows: a filter's units, not the campaign's
         narrowed = grid.filter_text and len(grid.shown_units) != len(report.units)
         self.query_one(TotalsBar).show(snapshot, lang, grid.shown_units if narrowed else None)
+        # and the alerts of its units: read for them, the panel keeps what it shows
+        # until they come (no flash of the campaign's)
+        if narrowed:
+            self._read_alerts_among(snapshot, frozenset(u.unit for u in grid.shown_units))
+        else:
+            self.workers.cancel_group(self, "alerts")
+            self.query_one(AlertsPanel).show(snapshot, lang)
         text = ""
         if not report.units and report.known_at is not None and report.position == 0:
             text = t("tui_nothing_known", lang, moment=shown_moment(report.known_at))
@@ -178,6 +184,20 @@ class OverviewScreen(Screen[None]):
             empty = self.query_one("#empty", Static)
             empty.update(Text(text))
             empty.display = bool(text)
+
+    @work(thread=True, exclusive=True, group="alerts")
+    def _read_alerts_among(self, snapshot: Snapshot, units: frozenset[str]) -> None:
+        query = self.app.query_  # type: ignore[attr-defined]
+        with self.app.store_reads():  # type: ignore[attr-defined]
+            alerts = query.alerts_among(snapshot.report, units)
+            self.app.call_from_thread(self._show_alerts_among, snapshot, Among(units, alerts))
+
+    def _show_alerts_among(self, snapshot: Snapshot, among: Among) -> None:
+        # (not once another snapshot, or another filter, is shown)
+        shown = frozenset(u.unit for u in self.query_one(StatusGrid).shown_units)
+        if snapshot is self.app.snapshot and shown == among.units:  # type: ignore[attr-defined]
+            lang = self.app.lang  # type: ignore[attr-defined]
+            self.query_one(AlertsPanel).show(snapshot, lang, among)
 
     def show_connection(self, connected: bool) -> None:
         lang = self.app.lang  # type: ignore[attr-defined]
