@@ -437,6 +437,20 @@ def test_a_malformed_checkpoint_is_one_line_exit_1(cli, text):
     assert "is not a checkpoint" in res.err
 
 
+def test_a_checkpoint_is_read_in_either_case_and_quoted_whole_when_refused(cli):
+    """A hash copied in capitals was "not a checkpoint"; a refused line was quoted cut
+    at 100 characters with no "…", its time (where a slip usually is) read as if
+    typed short."""
+    line = cli.run("checkpoint").out.strip()
+    prefix, n, digest, held = line.split(":", 3)
+    res = cli.run("verify", "--against", ":".join([prefix, n, digest.upper(), held]))
+    assert res.code == 0 and f"extends checkpoint {n}" in res.out, str(res)
+    slip = line.replace("+00:00", "+0O:00")
+    res = cli.run("verify", "--against", slip)
+    assert_one_line_error(res)
+    assert f"'{slip}' is not a checkpoint" in res.err, res.err
+
+
 def test_checkpoint_of_an_empty_or_broken_log_is_refused(cli, capsys, tmp_path):
     empty = Cli(capsys, tmp_path, store_name="empty.db")
     empty.ok_import(["# nothing"])

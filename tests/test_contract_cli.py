@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -176,6 +178,27 @@ def test_a_file_where_a_folder_of_the_stores_path_should_be_is_named(cli, tmp_pa
     res = cli.run("import", path, store=tmp_path / "afile" / "s.sqlite3")
     assert_one_line_error(res)
     assert "a part of its path is a file, not a folder" in res.err, res.err
+
+
+def test_an_empty_output_name_is_said_and_nothing_is_written_here(cli, tmp_path, monkeypatch):
+    # `-o "$OUT"` with nothing in it: ":must end in .xlsx", with no name; and the CSV
+    # ledger wrote its nine files into the current folder (Path("") is ".")
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    assert cli.run("import", path).code == 0
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    for args in (
+        ("export", "ledger", "-o", ""),
+        ("export", "ledger", "--format", "csv", "-o", ""),
+        ("export", "ledger", "--format", "csv", "-o", " "),
+        ("report", "-o", ""),
+        ("template", "-o", ""),
+    ):
+        res = cli.run(*args)
+        assert_one_line_error(res)
+        assert res.err.startswith("the output's name (-o) is empty: give "), res.err
+    assert list(here.iterdir()) == []
 
 
 def test_importing_a_missing_file(cli, tmp_path):
@@ -555,6 +578,39 @@ def test_help_speaks_chinese_by_default_and_english_with_lang_en(cli):
     assert "用法" not in res.out
 
 
+def test_two_languages_are_a_usage_error_and_one_twice_is_taken(cli):
+    """`--lang en status --lang zh` printed Chinese: the last was kept, unsaid."""
+    cli.ok_import(prelude())
+    res = cli.run("--lang", "en", "status", "--lang", "zh", lang=None)
+    assert res.code == 2 and "参数 --lang:给出了不止一次:只取一个值" in res.err, res.err
+    res = cli.run("status", "--lang=zh", lang="en")
+    assert res.code == 2 and not res.out
+    res = cli.run("status", "--lang", "en", "--format", "json", lang="en")  # (an alias's)
+    assert res.code == 0, res.err
+
+
+def test_what_was_typed_is_shown_not_acted_on_in_a_usage_error(cli):
+    """An unknown argument or --type of ESC [2J cleared the terminal."""
+    for args in (("log", "--type", "\x1b[2J"), ("status", "\x1b[2J")):
+        res = cli.run(*args)
+        assert res.code == 2 and "\x1b" not in res.err and "^[[2J" in res.err, res.err
+
+
+def test_spaces_around_a_day_a_moment_or_a_unit_are_left_out(cli):
+    """'2011-03-01 ' was taken, ' 2011-03-01' refused; 'ZP ' was "not registered"."""
+    cli.ok_import(prelude())
+    plain = cli.run("status", "--format", "json", "--as-of", "2010-07-01")
+    assert plain.code == 0, plain.err
+    for args in (
+        ("--as-of", " 2010-07-01 "),
+        ("--as-of", "2010-07-01", "--known-at", f" {datetime.now(UTC).isoformat()} "),
+    ):
+        res = cli.run("status", "--format", "json", *args)
+        assert res.code == 0, res.err
+    res = cli.run("status", "--as-of", "2010-07-01", "--unit", " JU ")
+    assert res.code == 0, res.err
+
+
 @pytest.mark.parametrize(
     ("command", "says"),
     [
@@ -780,6 +836,55 @@ def test_a_terminal_that_cannot_draw_the_dashboard_gets_the_status_table(tmp_pat
     ), said
 
 
+def _on_a_terminal(tmp_path, argv: list[str], columns: int, stdin: Any = None, **env: str):
+    """cxzy run with its output on a terminal ``columns`` wide: (code, shown, said)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    from conftest import load_demo_into
+
+    store = tmp_path / "demo.db"
+    load_demo_into(store)
+    reader, writer = pty.openpty()
+    fcntl.ioctl(writer, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cxzy", "--lang", "en", *argv],
+        env=subprocess_env(CXZY_STORE=str(store), **env),
+        cwd=tmp_path,
+        stdin=writer if stdin is None else stdin,
+        stdout=writer,
+        stderr=subprocess.PIPE,
+    )
+    os.close(writer)
+    shown = read_terminal(reader, seconds=30)
+    proc.kill()
+    return proc.wait(), shown, proc.stderr.read().decode()
+
+
+def test_the_status_table_takes_the_terminals_width_whatever_term_or_columns_say(tmp_path):
+    """TERM=dumb laid the table out for 80 columns on a terminal of 200 (two tables);
+    COLUMNS=0 printed nothing."""
+    for env in ({"TERM": "dumb"}, {"COLUMNS": "0"}):
+        code, shown, said = _on_a_terminal(
+            tmp_path, ["status", "--as-of", "2011-03-01"], 200, **env
+        )
+        assert code == 0, said
+        header = next(line for line in shown.splitlines() if "Mobilize" in line)
+        assert "Summarize" in header and "awards" in header, shown
+
+
+def test_no_dashboard_for_an_input_that_is_not_a_terminal_is_said(tmp_path):
+    """`cxzy </dev/null` on a terminal printed the status table without a word."""
+    code, shown, said = _on_a_terminal(tmp_path, [], 200, stdin=subprocess.DEVNULL)
+    assert code == 0 and "甘肃煤田地质局" in shown, said
+    assert said.strip() == (
+        "the standard input is not a terminal (redirected, or closed): the dashboard reads"
+        " its keys there; the status table instead"
+    ), said
+
+
 def test_a_unit_with_a_very_long_name_leaves_its_figures_in_sight(cli, monkeypatch):
     """A name (or code) as long as a sentence is cut with …, not the phases' cells."""
     from contract_helpers import prelude, unit
@@ -994,6 +1099,10 @@ def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
         # (before the command and after it: the one after was read, saying nothing)
         ("status", "--store", "other.db"),
         ("store", "rebuild", "--store", "other.db"),  # (after a command's own, too)
+        # (with a default: the last was kept, a table printed for json asked first)
+        ("status", "--format", "json", "--format", "table"),
+        ("log", "--format", "jsonl", "--format", "table"),
+        ("import", "x.csv", "--encoding", "gbk", "--encoding", "utf-8"),
     ],
     ids=[
         "type",
@@ -1007,6 +1116,9 @@ def test_an_empty_store_option_is_refused_not_taken_for_the_default(tmp_path):
         "against",
         "store",
         "store-nested",
+        "format",
+        "log-format",
+        "encoding",
     ],
 )
 def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
@@ -1020,6 +1132,18 @@ def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
     res = cli.run(*args, lang="en")
     assert res.code == 2
     assert f"argument {option}: given more than once: it takes one value" in res.err, res.err
+
+
+BUSY = "75 the store busy, its first import not committed yet, or its PostgreSQL"
+READING_COMMANDS = (
+    "status",
+    "log",
+    "checkpoint",
+    "store template",
+    "template",
+    "export ledger",
+    "report",
+)
 
 
 @pytest.mark.parametrize(
@@ -1040,6 +1164,9 @@ def test_an_option_of_one_value_given_twice_is_a_usage_error(cli, args):
         # (the commands of commands, and cxzy's own: they said none)
         ("store", "exit status: 0 done; 1 not done, nothing written"),
         ("export", "exit status: 0 written; 1 not written"),
+        # (the commands that read a store name 75 too: they returned it unsaid)
+        *((command, BUSY) for command in READING_COMMANDS),
+        ("verify", "75 an import held the store past the 30 s wait"),
         ("", "exit status: each command's, in its help (cxzy COMMAND -h); 2 usage error;"),
         ("", "130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP"),
     ],

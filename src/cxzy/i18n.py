@@ -744,6 +744,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "this terminal (TERM={term}) cannot draw the dashboard: the status table instead",
         "zh": "此终端(TERM={term})无法显示仪表盘,改为输出状态表",
     },
+    "input_not_terminal": {
+        "en": "the standard input is not a terminal (redirected, or closed): the dashboard "
+        "reads its keys there; the status table instead",
+        "zh": "标准输入不是终端(被重定向或已关闭):仪表盘从终端读取按键,改为输出状态表",
+    },
     "terminated_showing": {
         "en": "stopped by a signal ({signal})",
         "zh": "收到终止信号({signal})已停止",
@@ -1084,8 +1089,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{time}:检查点一行中的时间被改过,或库中所记的导入时刻(cx_commits)被改过",
     },
     "checkpoint_beyond": {
-        "en": "the log ends before the checkpoint's position {checkpoint}: events were removed",
-        "zh": "日志在检查点位置 {checkpoint} 之前就结束了:有事件被删除",
+        "en": "the log ends before the checkpoint's position {checkpoint}: events were "
+        "removed, or the checkpoint is not one of this store's",
+        "zh": "日志在检查点位置 {checkpoint} 之前就结束了:有事件被删除,或该检查点并非取自本数据库",
     },
     "bad_checkpoint": {
         "en": "'{value}' is not a checkpoint (cxzy-checkpoint:POSITION:HASH:TIME, as printed "
@@ -2052,6 +2058,14 @@ MESSAGES.update(
             "en": "{file} is the store {store} itself: writing there would replace its records; choose another name",
             "zh": "{file} 就是数据库 {store} 本身:写到这里会覆盖其中的记录;请换一个名称",
         },
+        "output_empty": {
+            "en": "the output's name (-o) is empty: give a file's name ending in {suffixes}",
+            "zh": "输出文件名(-o)为空:请给出以 {suffixes} 结尾的文件名",
+        },
+        "output_empty_folder": {
+            "en": "the output's name (-o) is empty: give the name of a folder for the CSV files",
+            "zh": "输出名称(-o)为空:请给出存放 CSV 文件的文件夹名",
+        },
         "output_exists": {
             "en": "{file} exists (perhaps a workbook a unit filled in); choose another name, or add --force to replace it",
             "zh": "{file} 已存在(可能是某单位填好的工作簿);请换一个文件名,或加 --force 覆盖它",
@@ -2588,28 +2602,32 @@ LABELS.update(
             "en": "exit status: 0 shown; 1 not possible (no store, a bad date, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk); 75 the store busy, its first import not committed yet, or its PostgreSQL server not answering (try again)",
         },
         "cli.checkpoint_exit": {
-            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日志已被破坏等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
-            "en": "exit status: 0 shown; 1 not possible (no store, a broken log, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
+            "zh": "退出码:0 已输出;1 无法给出(没有数据库、日志已被破坏等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满);75 数据库忙、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",
+            "en": "exit status: 0 shown; 1 not possible (no store, a broken log, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk); 75 the store busy, its first import not committed yet, or its PostgreSQL server not answering (try again)",
         },
         "cli.written_exit": {
-            "zh": "退出码:0 已写出;1 未写出(文件已存在而未给 --force、日期有误等,原因写在标准错误);2 用法错误;74 文件写不出(磁盘已满)",
-            "en": "exit status: 0 written; 1 not written (the file exists and --force was not given, a bad date, …: the reason on standard error); 2 usage error; 74 the file could not be written (a full disk)",
+            "zh": "退出码:0 已写出;1 未写出(文件已存在而未给 --force、日期有误等,原因写在标准错误);2 用法错误;74 文件写不出(磁盘已满);75 数据库忙、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",
+            "en": "exit status: 0 written; 1 not written (the file exists and --force was not given, a bad date, …: the reason on standard error); 2 usage error; 74 the file could not be written (a full disk); 75 the store busy, its first import not committed yet, or its PostgreSQL server not answering (try again)",
+        },
+        "cli.template_exit": {
+            "zh": "退出码:0 已写出;1 未写出(文件已存在而未给 --force、没有数据库等,原因写在标准错误);2 用法错误;74 文件写不出(磁盘已满);75 数据库忙、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",
+            "en": "exit status: 0 written; 1 not written (the file exists and --force was not given, no store, …: the reason on standard error); 2 usage error; 74 the file could not be written (a full disk); 75 the store busy, its first import not committed yet, or its PostgreSQL server not answering (try again)",
         },
         "cli.demo_exit": {
             "zh": "退出码:0 已载入(或早已载入);1 无法载入(数据库里是另一场活动等,原因写在标准错误),未写入任何内容;2 用法错误;75 数据库被另一个程序占用过久,未写入任何内容,请稍后重试",
             "en": "exit status: 0 loaded (or loaded before); 1 not possible (the store holds another campaign, …: the reason on standard error), nothing written; 2 usage error; 75 another program held the store too long, nothing written: try again later",
         },
         "cli.store_template_exit": {
-            "zh": "退出码:0 已输出;1 无法给出(没有数据库、尚未规划活动等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满)",
-            "en": "exit status: 0 shown; 1 not possible (no store, no campaign planned, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk)",
+            "zh": "退出码:0 已输出;1 无法给出(没有数据库、尚未规划活动等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满);75 数据库忙、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",
+            "en": "exit status: 0 shown; 1 not possible (no store, no campaign planned, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk); 75 the store busy, its first import not committed yet, or its PostgreSQL server not answering (try again)",
         },
         "cli.store_exit": {
             "zh": "退出码:0 已完成;1 未完成,未写入任何内容(原因写在标准错误);2 用法错误;75 数据库被另一个程序占用过久,未写入任何内容,请稍后重试",
             "en": "exit status: 0 done; 1 not done, nothing written (the reason on standard error); 2 usage error; 75 another program held the store too long, nothing written: try again later",
         },
         "cli.verify_exit": {
-            "zh": "退出码:0 日志完好;1 有记录被改动、删除或调换顺序(指出第一个出错的位置),或无法校验;2 用法错误;74 结果写不出(磁盘已满)",
-            "en": "exit status: 0 the log is intact; 1 a record was altered, removed or reordered (the first bad position named), or it could not be checked; 2 usage error; 74 the result could not be written (a full disk)",
+            "zh": "退出码:0 日志完好;1 有记录被改动、删除或调换顺序(指出第一个出错的位置),或无法校验;2 用法错误;74 结果写不出(磁盘已满);75 导入占用数据库超过 30 秒的等待、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",
+            "en": "exit status: 0 the log is intact; 1 a record was altered, removed or reordered (the first bad position named), or it could not be checked; 2 usage error; 74 the result could not be written (a full disk); 75 an import held the store past the 30 s wait, its first import not committed yet, or its PostgreSQL server not answering (try again)",
         },
         "cli.late": {
             "zh": "只看迟报的记录(发生后超过模板规定的天数才入库,内置模板为 7 天)",

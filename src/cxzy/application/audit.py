@@ -35,12 +35,14 @@ from cxzy.application.readmodel import (
 )
 from cxzy.domain.errors import Violation
 from cxzy.domain.schema import digest_of, record_of
+from cxzy.literal import clipped
 
 BATCH = 2000
 PREFIX = "cxzy-checkpoint"
 # (ASCII digits: \d took ٥٤٤ for 544; at most 18 of them, as a log position is
 # stored: a longer one was an internal error, "too large to convert to SQLite")
-_CHECKPOINT = re.compile(rf"{PREFIX}:([0-9]{{1,18}}):([0-9a-f]{{64}}):(\S+)")
+# (the hash in either case: copied from a report that printed it in capitals)
+_CHECKPOINT = re.compile(rf"{PREFIX}:([0-9]{{1,18}}):([0-9a-fA-F]{{64}}):(\S+)")
 
 
 @dataclass(frozen=True)
@@ -58,15 +60,18 @@ class Checkpoint:
     def parse(cls, text: str) -> Checkpoint:
         """Read a checkpoint line; raise :class:`Violation` when it is not one."""
         found = _CHECKPOINT.fullmatch(text.strip())
+        # (quoted whole: a checkpoint is about 125 characters; cut at 100 with no "…",
+        # its time, where a slip usually is, read as if typed short)
+        refused = Violation("bad_checkpoint", value=clipped(text.strip(), 160))
         if found is None or int(found[1]) < 1:
-            raise Violation("bad_checkpoint", value=text.strip()[:100])
+            raise refused
         try:
             recorded = datetime.fromisoformat(found[3])
         except ValueError:
-            raise Violation("bad_checkpoint", value=text.strip()[:100]) from None
+            raise refused from None
         if recorded.tzinfo is None:
-            raise Violation("bad_checkpoint", value=text.strip()[:100])
-        return cls(int(found[1]), found[2], utc_text(recorded))
+            raise refused
+        return cls(int(found[1]), found[2].lower(), utc_text(recorded))
 
 
 @dataclass(frozen=True)

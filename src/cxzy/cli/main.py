@@ -61,7 +61,15 @@ from cxzy.cli.exits import (
 from cxzy.cli.interrupts import Terminated, say_stopped, terminate_as_interrupt
 from cxzy.cli.messages import say, say_done, say_known_nothing, say_under_way
 from cxzy.cli.progress import is_terminal, progress
-from cxzy.cli.usage import UNPRINTED, Once, Parser, given_twice, lang_in, speaking
+from cxzy.cli.usage import (
+    UNPRINTED,
+    Once,
+    Parser,
+    given_twice,
+    lang_in,
+    langs_given,
+    speaking,
+)
 from cxzy.cli.writing import waiting_said, write_into
 from cxzy.domain.errors import Violation, os_reason
 from cxzy.domain.jsontext import storable
@@ -91,8 +99,8 @@ def _said_of(option: str) -> Iterator[None]:
 def _date_arg(value: str, option: str) -> date:
     """A day given to ``option`` (``--as-of``), in ISO 8601 or as the dashboard's
     ``:`` takes it (2011/3/1, 2011年3月1日: copied from a unit's sheet)."""
-    with _said_of(option):
-        return any_day(value)
+    with _said_of(option):  # (spaces around it: copied from a sheet, a script's quotes)
+        return any_day(value.strip())
 
 
 def _type_arg(lang: str) -> Callable[[str], str]:
@@ -115,7 +123,7 @@ def _unit_arg(lang: str) -> Callable[[str], str]:
     def named(value: str) -> str:
         if not value.strip():
             raise argparse.ArgumentTypeError(t("empty_unit_option", lang))
-        return value
+        return value.strip()  # ('ZP ' was "not registered")
 
     return named
 
@@ -127,25 +135,32 @@ STORES_AFTER = ("store_after_command", "store_after_subcommand")
 def _moment_arg(value: str, zone: ZoneInfo) -> datetime:
     """A ``--known-at`` moment (see :func:`cxzy.domain.moments.known_at`)."""
     with _said_of("--known-at"):
-        return known_at(value, zone, datetime.now(UTC))
+        return known_at(value.strip(), zone, datetime.now(UTC))
 
 
 def _common(
-    parser: argparse.ArgumentParser, *, top: bool, lang: str = DEFAULT_LANG, nested: bool = False
+    parser: argparse.ArgumentParser,
+    *,
+    top: bool,
+    lang: str = DEFAULT_LANG,
+    nested: bool = False,
+    store: bool = True,
 ) -> None:
-    """``--store`` and ``--lang``, before the command (``top``), after it, or after a
-    command's own (``nested``: ``store copy``, ``export ledger``)."""
+    """``--store`` (unless not ``store``: ``store copy`` names its two) and ``--lang``,
+    before the command (``top``), after it, or after a command's own (``nested``:
+    ``store copy``, ``export ledger``)."""
     default = None if top else argparse.SUPPRESS
     # (each level its own name: argparse let `--store a status --store b` read b)
     dest = "store" if top else STORES_AFTER[nested]
-    parser.add_argument(
-        "--store",
-        dest=dest,
-        metavar="STORE",
-        default=default,
-        action=Once,
-        help=t("cli.store", lang),
-    )
+    if store:
+        parser.add_argument(
+            "--store",
+            dest=dest,
+            metavar="STORE",
+            default=default,
+            action=Once,
+            help=t("cli.store", lang),
+        )
     parser.add_argument(
         "--lang",
         choices=LANGS,
@@ -172,14 +187,18 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     common(p, top=False)
     p.add_argument("files", nargs="+", metavar="FILE", help=t("cli.import_files", lang))
     p.add_argument("--dry-run", action="store_true", help=t("cli.dry_run", lang))
-    p.add_argument("--encoding", metavar="NAME", help=t("cli.encoding", lang))
+    p.add_argument("--encoding", metavar="NAME", action=Once, help=t("cli.encoding", lang))
 
     p = commands.add_parser("status", help=t("cli.status", lang), epilog=t("cli.status_exit", lang))
     common(p, top=False)
     p.add_argument("--as-of", metavar="YYYY-MM-DD", action=Once, help=t("cli.as_of", lang))
     p.add_argument("--known-at", metavar="DATETIME", action=Once, help=t("cli.known_at", lang))
     p.add_argument(
-        "--format", choices=("table", "json"), default="table", help=t("cli.format", lang)
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        action=Once,
+        help=t("cli.format", lang),
     )
     p.add_argument("--audit", action="store_true", help=t("cli.audit", lang))
     p.add_argument("--unit", type=_unit_arg(lang), action=Once, help=t("cli.status_unit", lang))
@@ -194,7 +213,11 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="YYYY-MM-DD", action=Once, help=t("cli.since", lang))
     p.add_argument("--until", metavar="YYYY-MM-DD", action=Once, help=t("cli.until", lang))
     p.add_argument(
-        "--format", choices=("table", "jsonl"), default="table", help=t("cli.format", lang)
+        "--format",
+        choices=("table", "jsonl"),
+        default="table",
+        action=Once,
+        help=t("cli.format", lang),
     )
     p.add_argument("--late", action="store_true", help=t("cli.late", lang))
     p.add_argument("--subtree", action="store_true", help=t("cli.log_subtree", lang))
@@ -534,8 +557,6 @@ def day_and_moment(
 
 def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
     typed = getattr(args, "unit", None)
-    if getattr(args, "subtree", False) and typed is None:  # (as log's: the whole tree
-        raise Violation("subtree_without_unit")  # is the table)
     app = open_to_read(args)
     query = StatusQuery(app)
     zone = ZoneInfo(query.campaign().timezone)
@@ -579,8 +600,6 @@ def cmd_log(args: argparse.Namespace, out: Console, err: Console) -> int:
         until=_date_arg(args.until, "--until") if args.until is not None else None,
         late=args.late,
     )
-    if args.subtree and args.unit is None:  # (the whole log: there is no part to widen)
-        raise Violation("subtree_without_unit")
     if filters.since is not None and filters.until is not None and filters.since > filters.until:
         # (no record could match: "no matching records" hid the slip)
         raise Violation("since_after_until", since=args.since, until=args.until)
@@ -712,7 +731,10 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
     dumb = out.is_dumb_terminal  # (a terminal, TERM=dumb or unknown)
     if dumb or not (sys.stdout.isatty() and sys.stdin.isatty()):
         if dumb:
-            err.print(message("dumb_terminal", args.lang, term=os.environ.get("TERM", "")))
+            say(err, message("dumb_terminal", args.lang, term=os.environ.get("TERM", "")))
+        elif sys.stdout.isatty():  # (someone is looking: why not the dashboard; a script
+            # reading the output wants the table, unsaid)
+            say(err, message("input_not_terminal", args.lang))
         args.as_of = None
         args.known_at = None
         args.format = "table"
@@ -805,9 +827,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 option = next(a for a in parser._actions if a.dest == "store")
                 parser.error(str(given_twice(option)))
             args.store = given[0] if given else None
+            if len(langs_given(words)) > 1:  # `--lang en status --lang zh`: the last won
+                # (the same one twice is taken: an alias's and the user's)
+                option = next(a for a in parser._actions if a.dest == "lang")
+                parser.error(str(given_twice(option)))
             if getattr(args, "audit", False) and args.format != "json":  # (it was ignored)
                 said = argparse._("--audit needs --format json")  # type: ignore[attr-defined]
                 parser.commands.choices["status"].error(said)
+            if getattr(args, "subtree", False) and getattr(args, "unit", None) is None:
+                # (the whole tree, the whole log: no part to widen; a usage error, as
+                # --audit's, where it was exit 1)
+                parser.commands.choices[args.command].error(t("subtree_without_unit", lang))
     except SystemExit as exit_:
         code = int(exit_.code or 0)
         if code == 0:  # help or the version printed: on a full disk, said (it was lost)
@@ -816,8 +846,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Piped output is not cut to 80 columns; a terminal gets its own width.
     # Text is shown as it is: no markup, and no emoji codes (":100:" in "FILE:100: …"
     # was shown as 💯).
-    width = None if sys.stdout.isatty() else 160
-    out = _Output(file=sys.stdout, soft_wrap=False, width=width, markup=False, emoji=False)
+    width, height = _output_size()
+    out = _Output(
+        file=sys.stdout, soft_wrap=False, width=width, height=height, markup=False, emoji=False
+    )
     err = Console(file=sys.stderr, soft_wrap=True, markup=False, emoji=False)
     with closing_opened():  # here, on the main thread (not by the garbage collector)
         try:
@@ -830,6 +862,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 #: The standard streams the caller closed (``import -`` refuses a closed input: a
 #: script's producer that failed had its import "done", 0 records)
 CLOSED_STREAMS: set[str] = set()
+
+
+def _output_size() -> tuple[int | None, int | None]:
+    """The width (and height) tables are laid out for: a pipe's 160 columns; a
+    terminal's own, ``COLUMNS`` when it is a positive number (0 printed nothing,
+    and ``TERM=dumb`` took 80 columns on a terminal of 200); else rich's own."""
+    if not sys.stdout.isatty():
+        return 160, None
+    try:
+        columns, lines = os.get_terminal_size(sys.stdout.fileno())
+    except (OSError, ValueError):
+        columns, lines = 0, 0
+    typed = os.environ.get("COLUMNS", "")
+    if typed.isdigit() and int(typed) > 0:
+        columns = int(typed)
+    if columns <= 0:
+        return None, None
+    return columns, lines if lines > 0 else 25
 
 
 def _flushed(lang: str) -> int:

@@ -48,7 +48,7 @@ FAR_FUTURE = date(9999, 12, 31)
 def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     """Register ``template``, ``export`` and ``report`` on the main parser."""
     p = commands.add_parser(
-        "template", help=t("cli.template", lang), epilog=t("cli.written_exit", lang)
+        "template", help=t("cli.template", lang), epilog=t("cli.template_exit", lang)
     )
     common(p, top=False)
     p.add_argument(
@@ -131,6 +131,8 @@ FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".html", ".htm", ".md", ".jso
 
 
 def _output(name: str, suffixes: tuple[str, ...], store: StoreLocation) -> Path:
+    if not name.strip():  # (`-o "$OUT"` with nothing in it: ":must end in .xlsx")
+        raise Violation("output_empty", suffixes=" / ".join(suffixes))
     path = Path(name)
     if path.name.lower() in suffixes:  # ".xlsx": an extension, and no name before it
         raise Violation("output_no_name", file=name, suffix=path.name)
@@ -326,7 +328,8 @@ def cmd_export(args: argparse.Namespace, out: Console, err: Console) -> int:
     # the output is looked at before the store is read (minutes on a large log)
     if fmt == "xlsx":
         output = Path(args.output)
-        folder = output.name not in ("", "-") and not output.name.startswith(".")
+        folder = args.output.strip() and output.name not in ("", "-")
+        folder = folder and not output.name.startswith(".")
         if args.format is None and not output.suffix and folder:
             # a folder's name (".xlsx" alone is a name missing: said by _output)
             raise Violation("ledger_output_folder", file=args.output)
@@ -372,6 +375,8 @@ def _csv_folder(name: str, force: bool, store: StoreLocation) -> Path:
     written in, or CSV files of those names that cxzy did not write (without --force)."""
     from cxzy.formats.ledger_csv import csv_names, is_csv_export
 
+    if not name.strip():  # (Path("") is the current folder: nine CSV files written there)
+        raise Violation("output_empty_folder")
     path = Path(name)
     if path.exists() and not path.is_dir():
         raise Violation("output_not_dir", file=name)

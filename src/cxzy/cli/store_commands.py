@@ -28,7 +28,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
     common(p, top=False)
     actions = p.add_subparsers(dest="store_action", metavar="ACTION", required=True)
     c = actions.add_parser("copy", help=t("cli.store_copy", lang), epilog=t("cli.store_exit", lang))
-    common(c, top=False, nested=True)
+    common(c, top=False, nested=True, store=False)  # (its stores: SRC and DST)
     c.add_argument("source", metavar="SRC", help=t("cli.store_copy_source", lang))
     c.add_argument("target", metavar="DST", help=t("cli.store_copy_target", lang))
     r = actions.add_parser(

@@ -16,11 +16,12 @@ import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from rich.cells import cell_len
 
 from cxzy.i18n import DEFAULT_LANG, LANGS
+from cxzy.literal import visible
 
 #: argparse's messages (Python 3.11-3.13) a user meets, in Chinese. A message not
 #: here (another Python's wording) stays in English.
@@ -88,13 +89,31 @@ def lang_in(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> st
     return lang
 
 
+def langs_given(argv: Sequence[str]) -> set[str]:
+    """The languages a command line asks for, before and after the command (two
+    of them: refused, as any option given twice; it took the last)."""
+    return {lang_in(argv[n : n + 2], {}) for n, arg in enumerate(argv) if _names_lang(argv, n)}
+
+
+def _names_lang(argv: Sequence[str], n: int) -> bool:
+    if "--" in argv[:n]:
+        return False
+    arg = argv[n]
+    value = argv[n + 1] if arg == "--lang" and n + 1 < len(argv) else arg.removeprefix("--lang=")
+    return (arg == "--lang" or arg.startswith("--lang=")) and value in LANGS
+
+
 class Once(argparse.Action):
     """An option that takes one value, refused when given twice: argparse keeps the
     last, and ``log --type A --type B`` listed B's records alone, saying nothing."""
 
     def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
-        if getattr(namespace, self.dest, None) is not None:
+        # (those given are noted: an option with a default, --format table, has a
+        # value before it is given)
+        given = vars(namespace).setdefault("_given_once", set())
+        if self.dest in given:
             raise given_twice(self)
+        given.add(self.dest)
         setattr(namespace, self.dest, values)
 
 
@@ -139,6 +158,11 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", UsageFormatter)
         super().__init__(*args, **kwargs)
         self.register("action", "parsers", Commands)
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's usage error, what the user typed in it made visible (an
+        unknown argument or --type of ESC [2J cleared the terminal)."""
+        super().error(visible(message))
 
     def _print_message(self, message: str, file: IO[str] | None = None) -> None:
         """As argparse's, but a write that fails is kept for the caller to say
