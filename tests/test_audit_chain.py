@@ -29,7 +29,8 @@ def cli(capsys, tmp_path):
 
 REBUILDING = (
     "this store's read model is missing or from another version of cxzy: "
-    "rebuilding it from the log ({events} events; a minute or two at a million)…"
+    "rebuilding it from the log ({events} events; a minute or two at a million; an older"
+    " cxzy refuses the store afterwards)…"
 )
 
 

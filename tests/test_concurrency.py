@@ -273,3 +273,41 @@ def test_verify_figures_says_it_waits_for_another_writer_and_that_it_compared_no
     assert code == 75, err
     assert "544 events checked" in out and "waiting for it" in err, (out, err)
     assert "the figures were not compared, try again" in err and "nothing was written" not in err
+
+
+def test_an_import_that_waited_while_another_cxzy_made_the_figures_anew_writes_nothing(
+    store, tmp_path, capsys
+):
+    """An older cxzy's import waiting for the lock through a newer one's upgrade (or
+    this one's, through a newer's) checked the version on opening only: it wrote its
+    figures beside the new ones, and each version then took the store's tracking for
+    a log altered outside cxzy ("log broken at position 545")."""
+    from cxzy.application.readmodel import READ_MODEL, VERSION
+    from cxzy.cli.main import main
+
+    before = open_app(StoreLocation("sqlite", str(store)), read_only=True).head()
+    extra = _one_activity(tmp_path, "meanwhile-1")
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another cxzy, making the figures anew
+    outcome: list[int] = []
+    args = ["--lang", "en", "--store", str(store), "import", str(extra)]
+    thread = threading.Thread(target=lambda: outcome.append(main(args)))
+    thread.start()
+    time.sleep(1.5)
+    assert not outcome  # (waiting for the lock)
+    newer = f"cxzy-read-model-v{VERSION + 1}"
+    holder.execute("UPDATE tracking SET application_name = ? WHERE application_name = ?",
+                   [newer, READ_MODEL])  # fmt: skip
+    holder.execute("COMMIT")
+    holder.close()
+    thread.join(40)
+    assert outcome == [1]
+    err = capsys.readouterr().err
+    assert (
+        f"while this waited for the store, another cxzy made its figures anew (version"
+        f" {VERSION + 1}; this cxzy makes version {VERSION}); nothing was written"
+    ) in err, err
+    with sqlite3.connect(store) as db:
+        names = {name for (name,) in db.execute("SELECT application_name FROM tracking")}
+        head = db.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0]
+    assert newer in names and READ_MODEL not in names and head == before

@@ -201,6 +201,40 @@ def test_an_empty_output_name_is_said_and_nothing_is_written_here(cli, tmp_path,
     assert list(here.iterdir()) == []
 
 
+def test_a_store_ending_in_a_slash_or_a_loop_of_links_is_refused_for_what_it_is(
+    cli, tmp_path, monkeypatch
+):
+    # "newdir/" made a file named newdir; a loop of links was "a link to nothing
+    # (a drive not mounted?)"
+    monkeypatch.chdir(tmp_path)
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    res = cli.run("import", path, store="newdir/")
+    assert_one_line_error(res)
+    assert "store newdir/ is a folder" in res.err, res.err
+    (tmp_path / "loop1").symlink_to("loop2")
+    (tmp_path / "loop2").symlink_to("loop1")
+    res = cli.run("import", path, store="loop1")
+    assert_one_line_error(res)
+    assert "whose links lead back round in a loop" in res.err, res.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop1", "loop2", "p.jsonl"]
+
+
+def test_a_new_store_in_a_folder_that_is_not_there_is_refused_not_made_with_it(
+    cli, tmp_path, monkeypatch
+):
+    # a path typed wrong, or on a drive not mounted, made its folders and a new store
+    # there, apart from the office's; the per-user default's folders are still made
+    path = write_jsonl(tmp_path / "p.jsonl", prelude())
+    for args in (("import", path), ("demo", "--no-open")):
+        res = cli.run(*args, store=tmp_path / "nonexist" / "dir" / "s.sqlite3")
+        assert_one_line_error(res)
+        assert f"its folder {tmp_path / 'nonexist' / 'dir'} is not there" in res.err, res.err
+        assert not (tmp_path / "nonexist").exists()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    res = cli.run("import", path, store="")
+    assert res.code == 0 and list((tmp_path / "data").rglob("*.sqlite3")), str(res)
+
+
 def test_importing_a_missing_file(cli, tmp_path):
     cli.ok_import(prelude())
     before = cli.log_text()
@@ -576,6 +610,17 @@ def test_help_speaks_chinese_by_default_and_english_with_lang_en(cli):
     assert res.out.startswith("usage: cxzy import ")
     assert "check only, write nothing" in res.out
     assert "用法" not in res.out
+
+
+def test_the_version_names_the_figures_version_terminals_sharing_a_store_must_agree_on(cli):
+    """Every version said "cxzy 0.1.0": an office could not tell which terminal was
+    older, before the store refused one (its figures a newer version)."""
+    from cxzy import __version__
+    from cxzy.application.readmodel import VERSION
+
+    res = cli.run("--version", lang="en")
+    assert res.code == 0
+    assert res.out.strip() == f"cxzy {__version__} (store figures version {VERSION})"
 
 
 def test_two_languages_are_a_usage_error_and_one_twice_is_taken(cli):

@@ -2057,6 +2057,30 @@ async def test_live_events_from_another_writer_appear_without_a_key(store):
         assert "reverse" not in str(grid.get_cell("WYB", "summarize").style)
 
 
+async def test_a_store_read_as_immutable_shows_what_another_user_writes(store, monkeypatch):
+    """A store in a folder this user may not write is read as immutable (SQLite could
+    not make its -shm file): the office's imports, by a user who may, never showed,
+    the header saying LIVE over the figures as they were at the start."""
+    from cxzy.application import store as stores
+
+    def read_only_folder(path: Path) -> bool:  # (this user's: the writer's is another)
+        shm, wal = (path.with_name(path.name + suffix) for suffix in ("-shm", "-wal"))
+        return not shm.exists() and (not wal.exists() or wal.stat().st_size == 0)
+
+    monkeypatch.setattr(stores, "on_read_only_media", read_only_folder)
+    app = dashboard(store, today=date(2012, 11, 7), live=True)
+    assert app.store is not None and app.store.frozen
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert cell(app, "WYB", "summarize").startswith("进行中")
+        another_writer_imports_an_activity(store)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not cell(app, "WYB", "summarize").startswith("完成"):
+            await pilot.pause(0.1)
+        assert cell(app, "WYB", "summarize") == "完成 3/3"
+        assert not [n for n in app._notifications if "replaced" in n.message or "替换" in n.message]
+
+
 async def test_the_logs_cursor_stays_on_its_record_when_new_records_come_in(store):
     # New records come in at the top of the log: the cursor stayed on the same row
     # of the screen, so on another record, and Enter opened that one.
@@ -3278,3 +3302,48 @@ async def test_a_units_screen_keeps_the_lines_read_when_records_come_in_above(st
         await pilot.pause(0.3)
         now = round(view.scroll_y)
         assert now > top and painted(screen, now) == read, (top, now, painted(screen, now))
+
+
+def test_the_chart_reads_again_only_the_weeks_from_the_first_new_records_day(store):
+    """A status a week for the chart: seconds at thousands of units, at every live
+    update. The weeks before the first day new records happened on are kept; the
+    chart is the one read anew, whatever day the records are of, and as known at a
+    past moment nothing recorded since counts."""
+    from cxzy.application.dashboard import DashboardQuery
+
+    last = date(2012, 11, 30)
+    reader = open_app(location(store), read_only=True)
+    query = DashboardQuery(reader)
+    read: list[date] = []
+    status = query._chart_status.status
+
+    def counted(day, known_at=None):
+        read.append(day)
+        return status(day, known_at)
+
+    query._chart_status.status = counted  # type: ignore[method-assign]
+    moment = datetime.now(ZoneInfo("UTC"))
+    before, before_then = query.progress(last), query.progress(last, moment)
+    weeks = len(read)
+    read.clear()
+    assert query.progress(last) == before and query.progress(last, moment) == before_then
+    assert read == []  # nothing new: no status read
+    writer = open_app(location(store))
+    records = [  # an item of the rectification phase, then one of 2010
+        {"type": "ActivityHeld", "at": "2011-09-05", "unit": "ZP", "kind": "learn_from_models",
+         "title": "学榜样"},
+        {"type": "ActivityHeld", "at": "2010-06-20", "unit": "ZP",
+         "kind": "party_spirit_analysis", "title": "党性分析"},
+    ]  # fmt: skip
+    for record in records:
+        assert Importer(writer).run([("t", record)]).ok
+        shown = query.progress(last)
+        assert shown == DashboardQuery(reader).progress(last), record["at"]
+        changed = date.fromisoformat(record["at"])
+        assert read and min(read) >= changed - timedelta(days=6), (min(read), changed)
+        assert len(read) < weeks
+        read.clear()
+        assert query.progress(last, moment) == before_then and read == []
+    assert shown != before  # (the chart did change)
+    writer.close()
+    reader.close()

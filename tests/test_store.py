@@ -391,6 +391,31 @@ def test_the_figures_tracking_row_edited_by_hand_is_mended_by_a_rebuild(store, c
     assert main(["--store", str(store), "verify", "--figures"]) == 0
 
 
+def test_figures_an_older_cxzy_wrote_after_an_upgrade_are_said_as_such(store, capsys):
+    """An older cxzy's import after the store's upgrade (it had waited through it)
+    left its version's tracking beside this one's: "changed outside cxzy", blaming
+    someone's hand, where the office needed to upgrade a terminal."""
+    from cxzy.application.readmodel import VERSION
+
+    before = status_json(store, "2011-07-15")
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE tracking SET notification_id = 541 WHERE application_name LIKE 'cxzy%'")
+        db.execute(
+            "INSERT INTO tracking (application_name, notification_id) VALUES (?, 544)",
+            [f"cxzy-read-model-v{VERSION - 2}"],
+        )
+    assert main(["--store", str(store), "--lang", "en", "status"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"an older cxzy (its figures version {VERSION - 2}) wrote to {store} after it was "
+        "upgraded, so its figures are out of step with its log; nothing was changed: upgrade"
+        " cxzy where that was (pip install -U), then cxzy store rebuild makes them again "
+        "from the log"
+    )
+    assert main(["--store", str(store), "--lang", "en", "store", "rebuild"]) == 0
+    assert status_json(store, "2011-07-15") == before
+    assert main(["--store", str(store), "verify", "--figures"]) == 0
+
+
 def test_a_log_table_dropped_by_hand_is_said_and_nothing_made(store, capsys):
     with sqlite3.connect(store) as db:
         db.execute("DROP TABLE stored_events")
@@ -675,10 +700,11 @@ def test_a_refused_import_into_a_missing_store_leaves_no_file(tmp_path, capsys):
     an empty campaign instead of saying there was no store."""
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"type": "ActivityHeld"}\n', encoding="utf-8")
-    path = tmp_path / "new" / "deeper" / "cxzy.sqlite3"
+    path = tmp_path / "new" / "cxzy.sqlite3"
+    path.parent.mkdir()  # (a folder that is not there is refused first: decision 285)
     assert main(["--lang", "en", "--store", str(path), "import", str(bad)]) == 1
     assert "nothing written" in capsys.readouterr().err
-    assert list(tmp_path.iterdir()) == [bad]  # not even the folder made for it
+    assert list(path.parent.iterdir()) == []  # not even an empty store, or its hidden one
     assert main(["--lang", "en", "--store", str(path), "status"]) == 1
     assert "no store at" in capsys.readouterr().err
     assert not path.exists()

@@ -665,6 +665,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "store {store} is a folder; give a file path",
         "zh": "数据库 {store} 是文件夹,请给出文件路径",
     },
+    "store_folder_missing": {
+        "en": "cannot create store {store}: its folder {folder} is not there (a path "
+        "typed wrong, or a drive not mounted?); make the folder first if a new store is "
+        "meant there",
+        "zh": "无法创建数据库 {store}:其所在文件夹 {folder} 不存在(路径写错,还是驱动器未挂载?);"
+        "如确要在那里新建数据库,请先建好该文件夹",
+    },
+    "store_link_loop": {
+        "en": "store {store} is a symbolic link to {target}, whose links lead back round "
+        "in a loop: give the store's file",
+        "zh": "数据库 {store} 是指向 {target} 的符号链接,而链接兜了一圈又回到原处:请给出数据库文件本身",
+    },
     "store_not_a_file": {
         "en": "store {store} is not a file (a device or a pipe); give a file path",
         "zh": "数据库 {store} 不是文件(而是设备或管道),请给出文件路径",
@@ -774,9 +786,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "rebuilding": {
         "en": "this store's read model is missing or from another version of cxzy: "
-        "rebuilding it from the log ({events:~event|events}; a minute or two at a million)…",
+        "rebuilding it from the log ({events:~event|events}; a minute or two at a million; "
+        "an older cxzy refuses the store afterwards)…",
         "zh": "该数据库的读模型缺失或来自其他版本的 cxzy:正在按日志重建({events} 条事件;"
-        "百万条约需一两分钟)……",
+        "百万条约需一两分钟;此后较旧版本的 cxzy 将拒绝读写该数据库)……",
     },
     "verify_figures_busy": {
         "en": "another program has held the store {store} for too long: the figures were not "
@@ -855,6 +868,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "lost the connection to {store} ({reason}): the command stopped there, and "
         "nothing it had not committed was written; run it again",
         "zh": "与 {store} 的连接中断({reason}):命令已停止,尚未提交的内容均未写入;请重新运行",
+    },
+    "read_model_made_meanwhile": {
+        "en": "while this waited for the store, another cxzy made its figures anew "
+        "(version {version}; this cxzy makes version {ours}); nothing was written: "
+        "terminals with different versions of cxzy must not share a store (pip install -U "
+        "where it is older; cxzy store rebuild by the newest)",
+        "zh": "在本命令等待数据库期间,另一版本的 cxzy 重新生成了其统计数据(第 {version} 版;"
+        "本 cxzy 为第 {ours} 版);未写入任何内容:不同版本的 cxzy 不可共用一个数据库"
+        "(请升级较旧的一方:pip install -U;并由最新版运行 cxzy store rebuild)",
+    },
+    "store_written_by_older": {
+        "en": "an older cxzy (its figures version {version}) wrote to {store} after it was "
+        "upgraded, so its figures are out of step with its log; nothing was changed: "
+        "upgrade cxzy where that was (pip install -U), then cxzy store rebuild makes them "
+        "again from the log",
+        "zh": "较旧版本的 cxzy(统计数据第 {version} 版)在数据库 {store} 升级后又写入了记录,"
+        "其统计数据与日志不再一致;未做任何改动:请先升级那台机器上的 cxzy(pip install -U),"
+        "再运行 cxzy store rebuild 由日志重新生成",
     },
     "store_newer": {
         "en": "{store} was written by a newer cxzy (its figures are version {version}; this "
@@ -2522,6 +2553,10 @@ LABELS.update(
             "zh": "创先争优活动台帐:事件日志、导入、状态、看板。不带命令时打开看板。",
             "en": "创先争优 campaign tracker: event log, imports, status, dashboard."
             " Without a command, opens the dashboard.",
+        },
+        "cli.version_line": {
+            "en": "cxzy {version} (store figures version {figures})",
+            "zh": "cxzy {version}(数据库统计数据第 {figures} 版)",
         },
         "cli.version": {"zh": "显示版本并退出", "en": "show the version and exit"},
         "cli.store": {

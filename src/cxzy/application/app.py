@@ -131,6 +131,9 @@ class CampaignApp(Application):
     name = "cxzy"
     aggregates = AGGREGATES
     location: StoreLocation | None = None  # where it was opened (:func:`open_app`)
+    # opened as immutable (a SQLite file in a folder this process may not write, with
+    # no -shm beside it): SQLite then never looks for what others write into it
+    frozen: bool = False
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = Transcoder()
@@ -348,6 +351,10 @@ class CampaignApp(Application):
             if tracked >= head:
                 return 0
             held = self.read_model.head(c) if tracked else 0
+            older = recorder.read_model_versions(c) - {VERSION}  # type: ignore[attr-defined]
+            if held > tracked and older:  # (an older cxzy wrote after the upgrade: "the
+                # tracking table changed outside cxzy" blamed someone's hand)
+                raise Violation("store_written_by_older", store=self.store_name, version=max(older))
             if held > tracked:  # (the tracking row edited: the log's records after it
                 # were projected again, and said to break the rules; even a rebuild was)
                 raise Violation(
@@ -624,6 +631,7 @@ def open_app(
             app = _construct(env)
             _OPENED.add(app)
             app.location = location
+            app.frozen = str(env.get("SQLITE_DBNAME", "")).endswith("immutable=1")
             try:
                 app.refuse_newer_read_model()
             except BaseException:

@@ -265,6 +265,10 @@ class DashboardQuery:
         # the progress chart's own: it asks for a status a week, in a worker of its
         # own, and would otherwise push out what the snapshots remember
         self._chart_status = StatusQuery(app)
+        # its weeks' shares, by the moment known at (None: the whole log), each with
+        # the log's head they were read at
+        self._kept_weeks: OrderedDict[datetime | None, tuple[int, dict[date, dict[str, float]]]]
+        self._kept_weeks = OrderedDict()
         # the whole log's alerts of the last days asked for, each at one log head (the
         # day shown and those read ahead: reading ahead must not evict the live day's)
         self._kept_alerts: OrderedDict[date, tuple[int, list[Alert]]] = OrderedDict()
@@ -619,14 +623,28 @@ class DashboardQuery:
     def progress(
         self, until: date, known_at: datetime | None = None, step: int = 7
     ) -> dict[str, list[float]]:
-        """Share of checklist items done (on time or late) per phase, week by week."""
+        """Share of checklist items done (on time or late) per phase, week by week.
+
+        A status a week: seconds at thousands of units. The weeks read before are
+        kept, and read again only from the first day new records happened on
+        (status as of a day depends on the records of that day and before, and "as
+        known at" a past moment on none recorded since)."""
         template = self.status.campaign().template
-        start = template.first_day
+        with self.app.snapshot() as c:
+            head = self.rm.head(c)
+            kept_head, kept = self._kept_weeks.get(known_at, (head, {}))
+            since = None if known_at is not None else self.rm.first_day_after(c, kept_head, head)
+        if since is not None:  # (the weeks before it stand)
+            kept = {day: shares for day, shares in kept.items() if day < since}
         series: dict[str, list[float]] = {p.key: [] for p in template.phases}
-        day = start
+        day = template.first_day
         while day <= until:
-            shares = phase_shares(self._chart_status.status(day, known_at))
+            shares = kept.get(day)
+            if shares is None:
+                shares = kept[day] = phase_shares(self._chart_status.status(day, known_at))
             for key, share in shares.items():
                 series[key].append(share)
             day += timedelta(days=step)
+        with self._keeping:  # (as of the head read first: a record since is read again)
+            _put_last(self._kept_weeks, known_at, (head, kept))
         return series

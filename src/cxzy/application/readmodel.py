@@ -1010,6 +1010,19 @@ class ReadModel:
             frozenset(entity for _, entity in rows if entity is not None),
         )
 
+    def first_day_after(self, cursor: Any, after: int, upto: int) -> date | None:
+        """The earliest day the records after one position up to another happened
+        on (None: there are none)."""
+        if upto <= after:
+            return None
+        rows = self.rows(
+            cursor,
+            "SELECT MIN(day) FROM cx_log WHERE pos > :after AND pos <= :upto",
+            after=after,
+            upto=upto,
+        )
+        return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+
     def link_at(self, cursor: Any, pos: int) -> tuple[str, str] | None:
         """The chain's hash at a position and that event's recorded time (UTC text)."""
         found = self.rows(

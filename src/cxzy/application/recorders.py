@@ -28,6 +28,7 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder, SQLiteTran
 from cxzy.application.readmodel import (
     READ_MODEL,
     STORE_FORMAT,
+    VERSION,
     Dialect,
     ReadModel,
 )
@@ -135,6 +136,7 @@ class ReadModelRecorder:
         if events is None:
             return
         assert ids is not None and len(ids) == len(events)
+        self._refuse_another_read_model(c)
         stored = kwargs.get("cx_stored")
         assert stored is not None and len(stored) == len(events)
         last = self.read_model.apply(
@@ -146,6 +148,16 @@ class ReadModelRecorder:
         if last is not None:
             self._insert_tracking(c, Tracking(READ_MODEL, last))  # type: ignore[attr-defined]
 
+    def _refuse_another_read_model(self, c: Any) -> None:
+        """(In the write's transaction, its lock held.) Refuse to write where another
+        cxzy made the read model anew while this one waited for the lock: it checked
+        the version on opening, and an older cxzy's import that had waited through
+        this one's upgrade wrote its figures beside them, each version's tracking
+        taken then for a log altered outside cxzy."""
+        others = self.read_model_versions(c) - {VERSION}
+        if others:
+            raise Violation("read_model_made_meanwhile", version=max(others), ours=VERSION)
+
     def importing_elsewhere(self, cursor: Any) -> bool:
         """Whether another session holds the log for an import that has not
         committed yet (PostgreSQL's lock on the events table; a SQLite store being
@@ -156,16 +168,20 @@ class ReadModelRecorder:
         """The version of the read model the store holds (the latest its tracking
         names: ``cxzy-read-model-v12`` → 12), None when it holds none: a store an
         older cxzy wrote, read by one that may not make it anew, is read as it is."""
+        with self.read_cursor() as c:
+            return max(self.read_model_versions(c), default=None)
+
+    def read_model_versions(self, c: Any) -> set[int]:
+        """The versions of the read model the store's tracking names (one, but where
+        an older cxzy wrote after a newer one made the figures anew)."""
         dialect = self.read_model.dialect
         tracking = dialect.table(self.tracking_table_name)  # type: ignore[attr-defined]
-        with self.read_cursor() as c:
-            names = self.read_model.rows(
-                c,
-                f"SELECT application_name FROM {tracking}"
-                " WHERE substr(application_name, 1, 16) = 'cxzy-read-model-'",
-            )
-        versions = [int(found[1]) for (name,) in names if (found := _VERSION.fullmatch(name))]
-        return max(versions, default=None)
+        names = self.read_model.rows(
+            c,
+            f"SELECT application_name FROM {tracking}"
+            " WHERE substr(application_name, 1, 16) = 'cxzy-read-model-'",
+        )
+        return {int(found[1]) for (name,) in names if (found := _VERSION.fullmatch(name))}
 
     def forget_read_models(self, c: Any) -> None:
         """Delete what every version of the read model tracked, before a read model

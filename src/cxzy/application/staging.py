@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cxzy.application.recorders import ON_WAIT
-from cxzy.application.store import WRITE_WAIT_SECONDS, StoreLocation
+from cxzy.application.store import WRITE_WAIT_SECONDS, StoreLocation, refuse_missing_folder
 from cxzy.domain.errors import Violation
 from cxzy.file_names import SQLITE_COMPANIONS, SQLITE_SUFFIX, digest_of_name, fits
 
@@ -97,6 +97,7 @@ def staged(location: StoreLocation | None) -> Iterator[Staged | None]:
         yield None
         return
     _no_log_left_beside(path, location)
+    refuse_missing_folder(location)
     hidden = path.with_name(f"{_prefix(path)}{os.getpid()}.new")
     staging = StoreLocation("sqlite", str(hidden), shown=location.display(), unshared=True)
     made = Staged(location, staging)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
 import re
@@ -122,6 +123,8 @@ def resolve_store(
         raise Violation(
             "store_in_memory" if target == ":memory:" else "store_not_a_path", store=target
         )
+    if target.endswith(("/", os.sep)):  # (Path drops it: a file "newdir" was made)
+        raise Violation("store_is_dir", store=target)
     path = Path(target).expanduser()
     if not path_fits(str(path)):  # (its names may fit: the path does not)
         shown = clipped(target, 80)
@@ -255,6 +258,15 @@ def sqlite_name(location: StoreLocation, *, read_only: bool) -> str:
     return str(location.path)
 
 
+def _in_a_loop(path: Path) -> bool:
+    """Whether following ``path``'s links comes back round (ELOOP)."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
+
+
 def refuse_no_file(location: StoreLocation) -> None:
     """Refuse a SQLite store's path that names a folder, a device (``/dev/null``) or
     a pipe: SQLite's own words were "disk I/O error", or "no store" for reading."""
@@ -263,6 +275,8 @@ def refuse_no_file(location: StoreLocation) -> None:
         if path.is_symlink() and not path.exists():  # (to a drive not mounted, say: a
             # store made there, or left there by a refused import, was not the office's)
             target = os.readlink(path)
+            if _in_a_loop(path):  # (said as a link to nothing: "a drive not mounted?")
+                raise Violation("store_link_loop", store=location.display(), target=target)
             raise Violation("store_dangling_link", store=location.display(), target=target)
         if path.is_dir():
             raise Violation("store_is_dir", store=location.display())
@@ -289,6 +303,19 @@ def sqlite_reason(reason: str) -> Violation | str:
     return Violation(known) if known else reason
 
 
+def refuse_missing_folder(location: StoreLocation) -> None:
+    """The folder of a new store named by ``--store`` or ``CXZY_STORE`` must be there:
+    a path typed wrong, or on a drive not mounted, made its folders and a new store
+    there, apart from the office's (the per-user default's folders are made). A file
+    where a folder should be is left for making the folder to say."""
+    folder = location.path.parent
+    if folder.is_dir() or folder == default_store_path().parent:
+        return
+    there = next(p for p in (folder, *folder.parents) if os.path.lexists(p))
+    if there.is_dir():
+        raise Violation("store_folder_missing", store=location.display(), folder=str(folder))
+
+
 def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bool = False) -> bool:
     """Check that a SQLite store exists and is a cxzy store; return True when new.
 
@@ -300,6 +327,7 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise Violation("no_store", store=location.display())
+        refuse_missing_folder(location)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:

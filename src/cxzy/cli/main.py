@@ -39,6 +39,7 @@ from cxzy.application.app import (
 from cxzy.application.copying import sqlite_copy
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.importer import Importer, ImportResult, RawItem
+from cxzy.application.readmodel import VERSION as READ_MODEL_VERSION
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import (
     StoreLocation,
@@ -176,7 +177,12 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
         prog="cxzy", description=t("cli.description", lang), epilog=t("cli.top_exit", lang)
     )
     parser.add_argument(
-        "--version", action="version", version=f"cxzy {__version__}", help=t("cli.version", lang)
+        "--version",
+        action="version",
+        # (with the version of the figures it keeps: terminals that share a store
+        # must agree on it, and the package's number alone told them apart too late)
+        version=t("cli.version_line", lang, version=__version__, figures=READ_MODEL_VERSION),
+        help=t("cli.version", lang),
     )
     common = functools.partial(_common, lang=lang)
     common(parser, top=True)

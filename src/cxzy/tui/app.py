@@ -174,6 +174,7 @@ class CxzyApp(App[None]):
         self.collector = IdleCollector()  # full collections where nobody waits
         self._direction = -1  # of the last step: from today, most look back first
         self._file: tuple[int, int] | None = None  # the SQLite store's file (device, inode)
+        self._written: tuple[int, ...] | None = None  # and when it was last written
         self._file_gone = False  # said that the file was deleted
         localize_bindings(self, lang)
 
@@ -238,7 +239,7 @@ class CxzyApp(App[None]):
             self._waiting.stop()
         self.store = store
         self.query_ = DashboardQuery(store)
-        self._file = _file_of(store)
+        self._file, self._written = _file_of(store), _written(store)
         campaign = self.query_.status.campaign()
         self.zone = ZoneInfo(campaign.timezone)
         self.template = campaign.template
@@ -370,11 +371,18 @@ class CxzyApp(App[None]):
         """(The poll's thread.) Whether the SQLite file the dashboard reads is no longer
         the one under the store's name: deleted (said once; the last view stays), or
         replaced (a backup restored, a store made again): then the new one is opened
-        and shown. Before, the dashboard went on showing the deleted file as live."""
+        and shown. Before, the dashboard went on showing the deleted file as live.
+        A store read as immutable (a folder this user may not write) is opened again
+        when another process has written it: SQLite never looks."""
         assert self.store is not None
         now = _file_of(self.store)
         if now == self._file:
-            return False
+            if not self.store.frozen or _written(self.store) == self._written:
+                return False
+            store = open_when_there(self.store.location)
+            if store is not None:
+                self.call_from_thread(self._reopened, store, quietly=True)
+            return True
         if now is None:
             if not self._file_gone:
                 self._file_gone = True
@@ -394,18 +402,21 @@ class CxzyApp(App[None]):
         self.call_from_thread(self._reopened, store)
         return True
 
-    def _reopened(self, store: CampaignApp) -> None:
-        """Show the store now under the name; the file deleted is closed a little later
-        (a read begun in it is let finish)."""
+    def _reopened(self, store: CampaignApp, quietly: bool = False) -> None:
+        """Show the store now under the name (``quietly``: the same file, written
+        since); the file deleted is closed a little later (a read begun in it is let
+        finish)."""
         old, self.store = self.store, store
         self._file, self._file_gone = _file_of(store), False
+        self._written = _written(store)
         self.query_ = DashboardQuery(store)
         self._series_key = None
         if old is not None:
             self.set_timer(FAILURE_SECONDS, old.close)
         self.store_gone = False
-        said = t("tui_store_replaced", self.lang, store=store.location.display())
-        self.notify(said, timeout=FAILURE_SECONDS)
+        if not quietly:
+            said = t("tui_store_replaced", self.lang, store=store.location.display())
+            self.notify(said, timeout=FAILURE_SECONDS)
         self.load(self.clock)
 
     @contextmanager
@@ -960,6 +971,23 @@ def _file_of(store: CampaignApp) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def _written(store: CampaignApp) -> tuple[int, ...] | None:
+    """When a SQLite store's file and its write-ahead log were last written, and
+    their sizes (None on a server)."""
+    location = store.location
+    if location is None or location.kind != "sqlite":
+        return None
+    found: list[int] = []
+    for path in (location.path, location.path.with_name(location.path.name + "-wal")):
+        try:
+            stat = path.stat()
+        except OSError:
+            found += [0, 0]
+        else:
+            found += [stat.st_mtime_ns, stat.st_size]
+    return tuple(found)
 
 
 def _titled(name: str) -> str:
