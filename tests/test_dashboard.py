@@ -3347,3 +3347,34 @@ def test_the_chart_reads_again_only_the_weeks_from_the_first_new_records_day(sto
     assert shown != before  # (the chart did change)
     writer.close()
     reader.close()
+
+
+async def test_a_units_screen_shows_the_new_day_with_its_figures_not_before(
+    demo_store, monkeypatch
+):
+    """A step on a unit's screen showed the new day in the header at once, over the
+    day before's figures, while the unit's were read."""
+    from cxzy.application.dashboard import DashboardQuery
+
+    detail = DashboardQuery.unit_detail
+    slow = threading.Event()
+
+    def read_slowly(self, report, unit):
+        if slow.is_set():
+            time.sleep(0.8)
+        return detail(self, report, unit)
+
+    monkeypatch.setattr(DashboardQuery, "unit_detail", read_slowly)
+    app = dashboard(demo_store, lang="en", today=date(2011, 3, 1))
+    async with app.run_test(size=SIZE) as pilot:
+        await unit_body(pilot, "ZP")
+        header = app.screen.query_one(HeaderBar)
+        assert "as of 2011-03-01" in plain(header)
+        slow.set()
+        await pilot.press("left_square_bracket")
+        await pilot.pause(0.4)  # (the snapshot read, the unit's still being read)
+        assert app.snapshot.report.as_of == date(2011, 2, 22)
+        assert "as of 2011-03-01" in plain(header), plain(header)
+        await settle(pilot)
+        await pilot.pause(1)
+        assert "as of 2011-02-22" in plain(header), plain(header)

@@ -67,11 +67,9 @@ class AlertsPanel(Table):
         if among is not None:
             alerts = among.alerts
             missed = [m for m in missed if m.unit in among.units]
-            open_total = sum(
-                u.commitments.open + u.rectifications.open
-                for u in snapshot.report.units
-                if u.unit in among.units
-            )
+            report = snapshot.report
+            totals = report.totals([u for u in report.units if u.unit in among.units])
+            open_total = totals.commitments.open + totals.rectifications.open
         title = t("tui_alerts", lang)
         self.border_title = (
             title if among is None else f"{title} · {t('tui_alerts_filtered', lang)}"

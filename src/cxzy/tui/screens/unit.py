@@ -200,7 +200,9 @@ class UnitScreen(Screen[None]):
 
     def refresh_detail(self, snapshot: Snapshot | None) -> None:
         if snapshot is not None:
-            self.query_one(HeaderBar).show(snapshot, self.app.clock, self.app.lang)  # type: ignore[attr-defined]
+            if self._shown is None:  # (else with the body: a step showed the new day
+                # over the day before's figures while the unit's were read)
+                self.query_one(HeaderBar).show(snapshot, self.app.clock, self.app.lang)  # type: ignore[attr-defined]
             self.load(snapshot)
 
     @work(thread=True, exclusive=True, group="unit")
@@ -219,6 +221,7 @@ class UnitScreen(Screen[None]):
     def render_detail(self, snapshot: Snapshot, detail: UnitDetail) -> None:
         self._shown = (snapshot, detail)
         lang = self.app.lang  # type: ignore[attr-defined]
+        self.query_one(HeaderBar).show(snapshot, self.app.clock, lang)  # type: ignore[attr-defined]
         palette = self.app.palette  # type: ignore[attr-defined]
         report = snapshot.report
         unit = next((u for u in report.units if u.unit == self.unit), None)
