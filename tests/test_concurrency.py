@@ -311,3 +311,26 @@ def test_an_import_that_waited_while_another_cxzy_made_the_figures_anew_writes_n
         names = {name for (name,) in db.execute("SELECT application_name FROM tracking")}
         head = db.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0]
     assert newer in names and READ_MODEL not in names and head == before
+
+
+def test_status_while_a_new_stores_first_import_is_under_way_says_so(tmp_path, capsys):
+    """`status` during the first import into a new SQLite store said there was no
+    store ("import events first"): the office imported what was being imported. It
+    says, as on PostgreSQL, that the first import has not committed yet (75)."""
+    from cxzy.application.staging import _prefix
+    from cxzy.cli.main import main
+
+    store = tmp_path / "new.sqlite3"
+    maker = subprocess.Popen(["sleep", "30"])  # (a process of this machine that runs)
+    try:
+        (tmp_path / f"{_prefix(store)}{maker.pid}.new").write_bytes(b"SQLite format 3\x00")
+        assert main(["--lang", "en", "--store", str(store), "status"]) == 75
+        assert capsys.readouterr().err.strip() == (
+            f"{store}: its first import is under way and has not committed yet: the campaign"
+            " appears when it does (try again in a moment)"
+        )
+    finally:
+        maker.kill()
+        maker.wait()
+    assert main(["--lang", "en", "--store", str(store), "status"]) == 1  # (its maker gone)
+    assert "no store at" in capsys.readouterr().err

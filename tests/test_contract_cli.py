@@ -623,6 +623,66 @@ def test_the_version_names_the_figures_version_terminals_sharing_a_store_must_ag
     assert res.out.strip() == f"cxzy {__version__} (store figures version {VERSION})"
 
 
+def test_memory_running_out_is_said_as_such_not_as_a_bug_to_report(cli, monkeypatch):
+    """`ulimit -v` or a full machine: "internal error (MemoryError), please report
+    this", exit 1; it is the moment's, as a busy store is (75)."""
+    from cxzy.application.status import StatusQuery
+
+    cli.ok_import(prelude())
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(StatusQuery, "status", exhausted)
+    res = cli.run("status", "--as-of", "2010-07-01")
+    assert res.code == 75, str(res)
+    assert res.err.strip() == (
+        "cxzy ran out of memory; nothing it had not committed was written: close other"
+        " programs or raise the limit (ulimit -v), and run it again"
+    )
+
+
+def test_no_folder_for_temporary_files_is_said_not_an_internal_error(cli, monkeypatch):
+    """`import -` copies standard input into a temporary folder: with none that may be
+    written, "internal error (FileNotFoundError: No usable temporary directory…)"."""
+    import errno
+    import io
+    import tempfile
+
+    def none_usable() -> str:
+        raise FileNotFoundError(errno.ENOENT, "No usable temporary directory found in ['/tmp']")
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "_get_default_tempdir", none_usable)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    res = cli.run("import", "-")
+    assert_one_line_error(res)
+    assert res.err.startswith("no folder for temporary files can be written (TMPDIR"), res.err
+
+
+def test_a_ledger_whose_work_files_find_no_room_names_them_not_the_ledger(
+    cli, tmp_path, monkeypatch
+):
+    """openpyxl's work files in a full $TMPDIR: "cannot write ledger.xlsx: no space
+    left on the disk", with 76 GB free beside it."""
+    import errno
+
+    from cxzy.formats import ledger_xlsx
+
+    cli.ok_import(prelude())
+    work = str(tmp_path / "tmp" / "openpyxl.xml")
+
+    def no_room(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", work)
+
+    monkeypatch.setattr(ledger_xlsx, "write_tables_xlsx", no_room)
+    output = tmp_path / "ledger.xlsx"
+    res = cli.run("export", "ledger", "-o", output)
+    assert res.code == 74, str(res)
+    assert res.err.strip() == f"cannot write {work}: no space left on the disk", res.err
+    assert not output.exists()
+
+
 def test_two_languages_are_a_usage_error_and_one_twice_is_taken(cli):
     """`--lang en status --lang zh` printed Chinese: the last was kept, unsaid."""
     cli.ok_import(prelude())

@@ -710,6 +710,32 @@ def test_a_refused_import_into_a_missing_store_leaves_no_file(tmp_path, capsys):
     assert not path.exists()
 
 
+def test_a_store_its_disk_will_not_grow_exits_74_as_an_output_would(tmp_path):
+    """An import into a store that could not grow (a full disk, a file-size limit)
+    exited 1, "input refused", where an output the disk would not take exits 74;
+    `verify --figures` said 1, the log broken. The message names SQLite's temporary
+    folder too: its work files fill it, not the store's disk."""
+    import resource
+
+    from contract_helpers import subprocess_env
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (400 * 1024, 400 * 1024))
+
+    store = tmp_path / "new.sqlite3"
+    run = subprocess.run(
+        [sys.executable, "-m", "cxzy", "--lang", "en", "--store", str(store), "import",
+         str(EVENTS / "demo.jsonl")],
+        env=subprocess_env(), capture_output=True, text=True, timeout=120,
+        preexec_fn=small_files,
+    )  # fmt: skip
+    assert run.returncode == 74, (run.returncode, run.stderr)
+    assert run.stderr.startswith(f"cannot write store {store} ("), run.stderr
+    assert "is its disk full, or that of the temporary folder" in run.stderr, run.stderr
+    assert "Nothing was written" in run.stderr and "Traceback" not in run.stderr
+    assert not store.exists()
+
+
 def test_a_refused_import_into_an_empty_file_leaves_it_empty(tmp_path, capsys):
     """`touch cxzy.sqlite3`, a refused import: the empty file became an empty store
     of 147 kB, though "nothing written" was said."""

@@ -752,6 +752,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "interrupted": {"en": "interrupted; nothing was written", "zh": "已中断,未写入任何内容"},
     "interrupted_showing": {"en": "interrupted", "zh": "已中断"},
+    "out_of_memory": {
+        "en": "cxzy ran out of memory; nothing it had not committed was written: close "
+        "other programs or raise the limit (ulimit -v), and run it again",
+        "zh": "cxzy 内存不足;尚未提交的内容均未写入:请关闭其他程序或放宽限制(ulimit -v)后重新运行",
+    },
+    "no_temporary_folder": {
+        "en": "no folder for temporary files can be written (TMPDIR, /tmp, /var/tmp, "
+        "/usr/tmp, nor the current one); nothing was written: set TMPDIR to a folder "
+        "you may write",
+        "zh": "没有可写入的临时文件夹(TMPDIR、/tmp、/var/tmp、/usr/tmp 及当前文件夹均不可写);"
+        "未写入任何内容:请把 TMPDIR 设为您可写入的文件夹",
+    },
     "dumb_terminal": {
         "en": "this terminal (TERM={term}) cannot draw the dashboard: the status table instead",
         "zh": "此终端(TERM={term})无法显示仪表盘,改为输出状态表",
@@ -1158,8 +1170,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "所在文件夹不可写:只读介质或无写权限",
     },
     "store_full": {
-        "en": "cannot write store {store} ({reason}): is the disk full? Nothing was written",
-        "zh": "无法写入数据库 {store}({reason}):磁盘是否已满?未写入任何内容",
+        "en": "cannot write store {store} ({reason}): is its disk full, or that of the "
+        "temporary folder {temp} (SQLite's work files)? Nothing was written",
+        "zh": "无法写入数据库 {store}({reason}):其所在磁盘或临时文件夹 {temp}(SQLite 的临时文件)"
+        "是否已满?未写入任何内容",
     },
     "store_wal_left": {
         "en": "{wal} lies beside no store {store}: the write-ahead log of a store removed "

@@ -199,7 +199,7 @@ def _wait_for_the_living(path: Path, location: StoreLocation) -> None:
     store has its name or its maker has ended (its import refused, say); raises
     ``store_busy`` after :data:`WRITE_WAIT_SECONDS`."""
     deadline = None
-    while not _a_store_at(path) and _made_by_the_living(path):
+    while not _a_store_at(path) and made_by_the_living(path):
         if deadline is None:
             deadline = time.monotonic() + WRITE_WAIT_SECONDS
             told = ON_WAIT.get()
@@ -213,7 +213,7 @@ def _wait_for_the_living(path: Path, location: StoreLocation) -> None:
 WAIT_STEP = 0.1  # seconds between two looks at a store another process is making
 
 
-def _made_by_the_living(path: Path) -> bool:
+def made_by_the_living(path: Path) -> bool:
     """Whether another process of this machine that still runs is making ``path``,
     and has written to it lately (a process id is used again: one that took the id
     of a maker killed long ago is not waited for)."""

@@ -267,6 +267,16 @@ def _in_a_loop(path: Path) -> bool:
     return False
 
 
+def sqlite_temp_folder() -> str:
+    """Where SQLite keeps its work files (a sort, an index made, a large
+    transaction's spill) on this system: the first of its folders it may write."""
+    for folder in (os.environ.get("SQLITE_TMPDIR"), os.environ.get("TMPDIR"), "/var/tmp",
+                   "/usr/tmp", "/tmp"):  # fmt: skip
+        if folder and os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK):
+            return folder
+    return "."
+
+
 def refuse_no_file(location: StoreLocation) -> None:
     """Refuse a SQLite store's path that names a folder, a device (``/dev/null``) or
     a pipe: SQLite's own words were "disk I/O error", or "no store" for reading."""
@@ -326,6 +336,12 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
     refuse_no_file(location)
     if not path.exists() or path.stat().st_size == 0:
         if not create:
+            from cxzy.application.staging import made_by_the_living
+
+            if made_by_the_living(path):  # (an import of its first records under way: the
+                # store appears when it commits, as on PostgreSQL; "no store" sent the
+                # office to import what was being imported)
+                raise Violation("store_first_import_under_way", store=location.display())
             raise Violation("no_store", store=location.display())
         refuse_missing_folder(location)
         try:
@@ -504,7 +520,12 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
     if "database is locked" in lowered or "lock timeout" in lowered:
         return Violation("store_busy", store=location.display())
     if "disk is full" in lowered or "disk i/o error" in lowered:
-        return Violation("store_full", store=location.display(), reason=sqlite_reason(reason))
+        return Violation(
+            "store_full",
+            store=location.display(),
+            reason=sqlite_reason(reason),
+            temp=sqlite_temp_folder(),
+        )
     if "unable to open database file" in lowered:
         return Violation("store_read_only", store=location.display(), reason=reason)
     if "not a database" in lowered or "malformed" in lowered:

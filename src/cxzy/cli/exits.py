@@ -47,9 +47,15 @@ def unwritable(
     return kind(code, file=name, reason=os_reason(error), **params)
 
 
+#: the refusals that are the disk's (the store's, or its temporary files'): as an
+#: output the disk would not take (an import into a store that could not grow said
+#: 1, "input refused", and `verify --figures` 1, "the log is broken")
+DISK_FULL = frozenset({"store_full"})
+
+
 def exit_for(refusal: Violation) -> int:
     """The exit code of a command that stopped at ``refusal``."""
-    if isinstance(refusal, OutputFailed):
+    if isinstance(refusal, OutputFailed) or refusal.code in DISK_FULL:
         return EXIT_UNWRITABLE
     if refusal.code in TRY_AGAIN:
         return EXIT_BUSY

@@ -53,6 +53,7 @@ from cxzy.application.store import (
 )
 from cxzy.cli import audit, spreadsheets, store_commands
 from cxzy.cli.exits import (
+    EXIT_BUSY,
     EXIT_OK,
     EXIT_REFUSED,
     OUTPUT_ERRORS,
@@ -970,7 +971,13 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return say_stopped(args, err, stop)
     except BrokenPipeError:
         return EXIT_OK
+    except MemoryError:  # (a limit the machine or `ulimit -v` set: no bug to report)
+        say(err, message("out_of_memory", args.lang))
+        return EXIT_BUSY
     except OSError as error:
+        if _no_temporary_folder(error):  # (tempfile's words: "internal error")
+            say(err, message("no_temporary_folder", args.lang))
+            return EXIT_REFUSED
         if error.errno not in OUTPUT_ERRORS:  # a bug, as below
             return _internal_error(error, args.lang, err)
         # a full disk under `cxzy log > FILE` (files named on the command line say
@@ -991,6 +998,12 @@ class _Output(Console):
         self.quiet = True
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
         raise BrokenPipeError
+
+
+def _no_temporary_folder(error: OSError) -> bool:
+    """Whether ``error`` is Python's finding no folder for temporary files that it
+    may write (TMPDIR, /tmp, /var/tmp, /usr/tmp and the current one)."""
+    return isinstance(error, FileNotFoundError) and "No usable temporary directory" in str(error)
 
 
 def _internal_error(error: Exception, lang: str, err: Console) -> int:

@@ -172,6 +172,24 @@ def _writable_folder(folder: Path, name: str) -> None:
         raise unwritable(name, error) from None
 
 
+def _failed_file(name: str, error: OSError) -> str:
+    """The file a writer failed on: the output, or one of its own (openpyxl's work
+    files in the temporary folder: "cannot write ledger.xlsx: no space left", of a
+    full $TMPDIR, 76 GB free beside the ledger)."""
+    failed = error.filename
+    if isinstance(failed, str) and failed and not _same_place(failed, name):
+        return failed
+    return name
+
+
+def _same_place(failed: str, name: str) -> bool:
+    """Whether ``failed`` is the output ``name``, its part being written or a file of
+    its folder (a CSV ledger's)."""
+    output = os.path.abspath(name)
+    found = os.path.abspath(failed)
+    return found == output or os.path.dirname(found) in (output, os.path.dirname(output))
+
+
 def _written(name: str, write: Callable[[], Any]) -> Any:
     """Run a writer; a file that cannot be written is the user's one-line mistake.
 
@@ -186,7 +204,7 @@ def _written(name: str, write: Callable[[], Any]) -> Any:
         try:
             return write()
         except OSError as error:
-            failed = unwritable(name, error)
+            failed = unwritable(_failed_file(name, error), error)
         except KeyboardInterrupt as stop:  # Ctrl-C: the file there before stays, as on a failure
             interrupt, said = type(stop), stop.args  # (or SIGTERM's, SIGHUP's)
         # out of the except clause: the error's frames, and what they held, are let go
