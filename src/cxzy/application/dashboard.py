@@ -341,13 +341,7 @@ class DashboardQuery:
             if self.app.totals_answer(report.position, head):
                 alerts = self._alerts_of_whole_log(c, as_of, head)
             else:
-                if self.app.read_model_current:  # as known at an earlier position
-                    after = self.status.after_position(c, report.position, head)
-                    known = KnownAt(self.rm, c, report.position, after=after)
-                    most_urgent = known.most_urgent(as_of, ALERT_ROWS)
-                else:  # a read model without the running totals
-                    most_urgent = open_at(self.rm, c, as_of, report.position)
-                alerts = self._alerts(c, as_of, most_urgent)
+                alerts = self._alerts(c, as_of, self._open_at(c, as_of, report.position, head))
         missed = [
             Missed(unit.unit, phase, item)
             for unit in report.units
@@ -375,13 +369,24 @@ class DashboardQuery:
             head = self.rm.head(c)
             if self.app.totals_answer(pos, head):
                 still_open = RunningTotals(self.rm).open_on(c, as_of, ALERT_ROWS, units)
-            elif self.app.read_model_current:
-                known = KnownAt(self.rm, c, pos, after=self.status.after_position(c, pos, head))
-                still_open = known.most_urgent(as_of, ALERT_ROWS, units)
             else:
-                wanted = set(units)
-                still_open = [e for e in open_at(self.rm, c, as_of, pos) if e.unit in wanted]
+                still_open = self._open_at(c, as_of, pos, head, units)
             return self._alerts(c, as_of, still_open)
+
+    def _open_at(
+        self, c: Any, as_of: date, pos: int, head: int, units: Collection[str] | None = None
+    ) -> list[OpenEntity]:
+        """What was open on a day as the log stood at an earlier position (of some
+        units only, if given): the most urgent, from the running totals, or every one
+        from a read model without them."""
+        if self.app.read_model_current:
+            known = KnownAt(self.rm, c, pos, after=self.status.after_position(c, pos, head))
+            return known.most_urgent(as_of, ALERT_ROWS, units)
+        found = open_at(self.rm, c, as_of, pos)
+        if units is None:
+            return found
+        wanted = set(units)
+        return [e for e in found if e.unit in wanted]
 
     def _alerts_of_whole_log(self, c: Any, as_of: date, head: int) -> list[Alert]:
         """The most urgent of what is open on a day, in the whole log. Only the records

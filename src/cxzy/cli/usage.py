@@ -74,9 +74,21 @@ def lang_in(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> st
     is one, else the default. Read before parsing: the parser's help and errors
     are already in it."""
     chosen = (os.environ if environ is None else environ).get("CXZY_LANG", "")
-    lang = _lang_named(chosen) or DEFAULT_LANG
+    return next(reversed(_langs_named(argv)), None) or _lang_named(chosen) or DEFAULT_LANG
+
+
+def langs_given(argv: Sequence[str]) -> set[str]:
+    """The languages a command line asks for, before and after the command (two
+    of them: refused, as any option given twice; it took the last)."""
+    return set(_langs_named(argv))
+
+
+def _langs_named(argv: Sequence[str]) -> list[str]:
+    """Each language ``--lang X`` or ``--lang=X`` names, in order, up to ``--`` (what
+    follows is files); a value that is none is left to the parser to refuse."""
+    named = []
     for n, arg in enumerate(argv):
-        if arg == "--":  # what follows is files
+        if arg == "--":
             break
         if arg == "--lang":
             value = argv[n + 1] if n + 1 < len(argv) else ""
@@ -85,22 +97,8 @@ def lang_in(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> st
         else:
             continue
         if value in LANGS:
-            lang = value
-    return lang
-
-
-def langs_given(argv: Sequence[str]) -> set[str]:
-    """The languages a command line asks for, before and after the command (two
-    of them: refused, as any option given twice; it took the last)."""
-    return {lang_in(argv[n : n + 2], {}) for n, arg in enumerate(argv) if _names_lang(argv, n)}
-
-
-def _names_lang(argv: Sequence[str], n: int) -> bool:
-    if "--" in argv[:n]:
-        return False
-    arg = argv[n]
-    value = argv[n + 1] if arg == "--lang" and n + 1 < len(argv) else arg.removeprefix("--lang=")
-    return (arg == "--lang" or arg.startswith("--lang=")) and value in LANGS
+            named.append(value)
+    return named
 
 
 class Once(argparse.Action):
