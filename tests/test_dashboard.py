@@ -847,10 +847,12 @@ async def test_a_step_during_a_replay_pauses_it_and_steps(demo_store):
     the day on again, unsaid."""
     app = dashboard(demo_store, today=date(2012, 11, 7))
     async with app.run_test(size=SIZE) as pilot:
+        days = []  # each day the replay reached (one may come as the key is on its way)
+        app.watch(app, "clock", lambda clock: days.append(clock.as_of))
         await replaying_from_july_2010(pilot, 1.0)
-        reached = app.clock.as_of
         await pilot.press("left_square_bracket")
         await settle(pilot)
+        reached = max(days)
         assert not app.clock.playing and app.clock.as_of < reached
         stepped = app.clock.as_of
         await pilot.pause(0.8)
@@ -1665,6 +1667,8 @@ async def test_a_log_filter_that_cannot_mean_anything_is_refused_and_none_found_
         await settle(pilot)
         title = plain(screen.query_one("#title", Static))
         assert table.row_count == 0 and "结果: is no filter key, looked for as text" in title
+        # (every key the filter takes, under: too: it was left out)
+        assert "the keys: unit: under: type: since: until: late:" in " ".join(title.split())
 
 
 async def test_enter_in_the_log_shows_the_whole_record_and_where_it_came_from(demo_store):
@@ -3404,3 +3408,144 @@ async def test_a_units_screen_shows_the_new_day_with_its_figures_not_before(
         await settle(pilot)
         await pilot.pause(1)
         assert "as of 2011-02-22" in plain(header), plain(header)
+
+
+# The mouse (a probe of a user who drives the dashboard with it: decision 291)
+
+
+async def test_a_click_on_the_highlighted_row_opens_it_wherever_in_the_row(demo_store):
+    """A click on a unit's name, then on one of its figures, did nothing: the
+    DataTable opened a row only on a second click in the same column. In the log
+    too."""
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        await pilot.click(grid, offset=(30, 3))
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen) and grid.cursor_row == 2
+        unit = grid.selected_unit
+        await pilot.click(grid, offset=(60, 3))
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == unit
+        await pilot.press("escape", "l")
+        await settle(pilot)
+        log = app.screen.query_one(DataTable)
+        await pilot.click(log, offset=(30, 3))
+        await pilot.click(log, offset=(90, 3))
+        await settle(pilot)
+        assert isinstance(app.screen, RecordScreen)
+
+
+async def test_a_first_click_on_the_alerts_highlights_and_opens_nothing(demo_store):
+    """From the grid, a click on the alerts' first row (highlighted, as a table's
+    cursor always is) opened its unit at once; a click elsewhere in it only
+    highlighted."""
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AlertsPanel)
+        assert app.focused is app.screen.query_one(StatusGrid) and panel.cursor_row == 0
+        await pilot.click(panel, offset=(3, 2))
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen) and app.focused is panel
+        await pilot.click(panel, offset=(40, 2))
+        await settle(pilot)
+        assert isinstance(app.screen, UnitScreen) and app.screen.unit == panel.unit_at(0)
+
+
+async def test_the_wheel_sideways_moves_the_grid_a_whole_column(demo_store):
+    """Shift+wheel (a trackpad's sideways swipe, a dragged scrollbar) moved the grid
+    four cells at a time beside its units: "局机关 JU   e 4/4", a header "ilize"."""
+    from textual import events
+
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        stops = grid._stops
+        assert len(stops) > 1, stops
+        await pilot._post_mouse_events([events.MouseScrollDown], grid, (30, 3), shift=True)
+        await pilot.pause()
+        assert grid.scroll_x == stops[1]
+        header = grid.render_line(0).text
+        assert "Compete" in header and "ilize" not in header, header
+        await pilot._post_mouse_events([events.MouseScrollUp], grid, (30, 3), shift=True)
+        await pilot.pause()
+        assert grid.scroll_x == 0
+        y = grid.region.bottom - 1  # the horizontal scrollbar: dragged 7 cells
+        await pilot.mouse_down(offset=(grid.region.x + 20, y))
+        await pilot.hover(offset=(grid.region.x + 27, y))
+        await pilot.mouse_up(offset=(grid.region.x + 27, y))
+        await pilot.pause()
+        assert grid.scroll_x in stops and grid.scroll_x > 0
+
+
+async def test_a_puts_back_maximized_alerts_before_hiding_them(demo_store):
+    """The alerts maximized (the palette's Maximize), `a` hid them behind their
+    maximized frame and gave the grid the keys: Enter opened a unit nobody saw."""
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AlertsPanel)
+        panel.focus()
+        app.screen.maximize(panel)
+        await pilot.pause()
+        assert app.screen.maximized is panel
+        await pilot.press("a")
+        await settle(pilot)
+        grid = app.screen.query_one(StatusGrid)
+        assert app.screen.maximized is None and app.focused is grid
+        assert not app.screen.query_one("#side").display and grid.region.width > 0
+
+
+async def test_a_double_click_on_a_footers_key_presses_it_once(demo_store):
+    """`esc back` double-clicked on a unit's screen went back, then its second
+    click pressed the overview's key at that place (`/ filter`). (As a terminal
+    sends them: Pilot's clicks bypass the app's own handling of the mouse.)"""
+    from textual import events
+    from textual.widgets._footer import FooterKey
+
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+        back = next(k for k in app.screen.query(FooterKey) if k.key == "escape")
+        x, y = back.region.x + 1, back.region.y
+
+        def press() -> None:
+            for kind in (events.MouseDown, events.MouseUp):
+                app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, screen_x=x,
+                                      screen_y=y))  # fmt: skip
+
+        press()
+        await pilot.pause(0.15)  # (a double click's second, once the first has acted)
+        press()
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen), app.screen
+        await pilot.pause(app.CLICK_CHAIN_TIME_THRESHOLD + 0.1)
+        press()  # a click of its own, later: the key at that place
+        await settle(pilot)
+        assert not isinstance(app.screen, OverviewScreen)
+
+
+async def test_a_click_beside_the_help_or_a_record_closes_it(demo_store):
+    """The palette closed on a click outside it; the help and a record did not."""
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.click(offset=(60, 20))  # inside its frame: it stays
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.click(offset=(2, 20))
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("l", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, RecordScreen)
+        await pilot.click(offset=(1, 20))
+        await settle(pilot)
+        assert isinstance(app.screen, LogScreen)

@@ -1650,8 +1650,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_log_none": {"zh": "没有符合条件的记录", "en": "no records match"},
     "tui_log_not_keys": {
-        "zh": "{keys} 不是筛选键,已作为文字查找;筛选键:单位: 类型: 自: 至: 迟报:",
-        "en": "{keys} is no filter key, looked for as text; the keys: unit: type: since: until: late:",
+        "zh": "{keys} 不是筛选键,已作为文字查找;筛选键:单位: 下属: 类型: 自: 至: 迟报:",
+        "en": "{keys} is no filter key, looked for as text; the keys: unit: under: type: since: until: late:",
     },
     "empty_unit_option": {
         "zh": "为空:请给出单位代码或单位用过的名称(脚本中的变量未设置?)",
@@ -1705,6 +1705,10 @@ LABELS: dict[str, dict[str, str]] = {
     "key_command": {"zh": "命令", "en": "command"},
     "key_filter": {"zh": "筛选", "en": "filter"},
     "key_back": {"zh": "返回", "en": "back"},
+    "key_click": {
+        "zh": "鼠标:单击选中一行,再单击打开(同 Enter);点底栏的键同按该键;点帮助或记录框外关闭它",
+        "en": "the mouse: a click highlights a row, another on it opens it (as Enter); a key in the footer acts as typed; a click beside the help or a record closes it",
+    },
     "key_open": {"zh": "打开单位", "en": "open unit"},
     "key_open_help": {
         "zh": "打开单位(在表格或预警中);日志中打开记录(来源、入库时间)",
@@ -2639,8 +2643,8 @@ LABELS.update(
             "zh": "退出码:各命令的见其帮助(cxzy 命令 -h);2 用法错误;130、143、129 被 Ctrl-C、SIGTERM、SIGHUP 中止(正在写的内容不会写入)。不带命令时打开看板:关闭后为 0,无法打开为 1(原因写在标准错误),PostgreSQL 服务器无应答为 75(请稍后重试)",
         },
         "cli.import_exit": {
-            "zh": "退出码:0 已写入(或全部已存在);1 输入被拒绝,未写入任何内容,原因逐条写在标准错误;2 用法错误;75 数据库被另一个程序占用过久,未写入任何内容,请稍后重试",
-            "en": "exit status: 0 written (or all already present); 1 input refused, nothing written, each reason on standard error; 2 usage error; 75 another program held the store too long, nothing written: try again later",
+            "zh": "退出码:0 已写入(或全部已存在);1 输入被拒绝,未写入任何内容,原因逐条写在标准错误;2 用法错误;74 数据库所在磁盘(或 SQLite 的临时文件夹)已满,未写入任何内容;75 数据库被另一个程序占用过久、PostgreSQL 服务器无应答或内存不足,未写入任何内容,请稍后重试",
+            "en": "exit status: 0 written (or all already present); 1 input refused, nothing written, each reason on standard error; 2 usage error; 74 the store's disk (or SQLite's temporary folder) full, nothing written; 75 another program held the store too long, its PostgreSQL server not answering, or memory running out, nothing written: try again later",
         },
         "cli.status_exit": {
             "zh": "退出码:0 已输出;1 无法给出(没有数据库、日期有误等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满);75 数据库忙、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",
@@ -2663,16 +2667,16 @@ LABELS.update(
             "en": "exit status: 0 written; 1 not written (the file exists and --force was not given, no store, …: the reason on standard error); 2 usage error; 74 the file could not be written (a full disk); 75 the store busy, its first import not committed yet, or its PostgreSQL server not answering (try again)",
         },
         "cli.demo_exit": {
-            "zh": "退出码:0 已载入(或早已载入);1 无法载入(数据库里是另一场活动等,原因写在标准错误),未写入任何内容;2 用法错误;75 数据库被另一个程序占用过久,未写入任何内容,请稍后重试",
-            "en": "exit status: 0 loaded (or loaded before); 1 not possible (the store holds another campaign, …: the reason on standard error), nothing written; 2 usage error; 75 another program held the store too long, nothing written: try again later",
+            "zh": "退出码:0 已载入(或早已载入);1 无法载入(数据库里是另一场活动等,原因写在标准错误),未写入任何内容;2 用法错误;74 数据库所在磁盘(或 SQLite 的临时文件夹)已满,未写入任何内容;75 数据库被另一个程序占用过久、PostgreSQL 服务器无应答或内存不足,未写入任何内容,请稍后重试",
+            "en": "exit status: 0 loaded (or loaded before); 1 not possible (the store holds another campaign, …: the reason on standard error), nothing written; 2 usage error; 74 the store's disk (or SQLite's temporary folder) full, nothing written; 75 another program held the store too long, its PostgreSQL server not answering, or memory running out, nothing written: try again later",
         },
         "cli.store_template_exit": {
             "zh": "退出码:0 已输出;1 无法给出(没有数据库、尚未规划活动等,原因写在标准错误);2 用法错误;74 输出写不出(磁盘已满);75 数据库忙、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",
             "en": "exit status: 0 shown; 1 not possible (no store, no campaign planned, …: the reason on standard error); 2 usage error; 74 the output could not be written (a full disk); 75 the store busy, its first import not committed yet, or its PostgreSQL server not answering (try again)",
         },
         "cli.store_exit": {
-            "zh": "退出码:0 已完成;1 未完成,未写入任何内容(原因写在标准错误);2 用法错误;75 数据库被另一个程序占用过久,未写入任何内容,请稍后重试",
-            "en": "exit status: 0 done; 1 not done, nothing written (the reason on standard error); 2 usage error; 75 another program held the store too long, nothing written: try again later",
+            "zh": "退出码:0 已完成;1 未完成,未写入任何内容(原因写在标准错误);2 用法错误;74 数据库所在磁盘(或 SQLite 的临时文件夹)已满,未写入任何内容;75 数据库被另一个程序占用过久、PostgreSQL 服务器无应答或内存不足,未写入任何内容,请稍后重试",
+            "en": "exit status: 0 done; 1 not done, nothing written (the reason on standard error); 2 usage error; 74 the store's disk (or SQLite's temporary folder) full, nothing written; 75 another program held the store too long, its PostgreSQL server not answering, or memory running out, nothing written: try again later",
         },
         "cli.verify_exit": {
             "zh": "退出码:0 日志完好;1 有记录被改动、删除或调换顺序(指出第一个出错的位置),或无法校验;2 用法错误;74 结果写不出(磁盘已满);75 导入占用数据库超过 30 秒的等待、首次导入尚未提交或 PostgreSQL 服务器无应答(请稍后重试)",

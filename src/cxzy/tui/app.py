@@ -25,11 +25,14 @@ from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.errors import NoWidget
+from textual.geometry import Offset
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.theme import ThemeProvider
 from textual.timer import Timer
+from textual.widgets._footer import FooterKey
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from cxzy.application.app import CampaignApp, open_when_there
@@ -176,6 +179,7 @@ class CxzyApp(App[None]):
         self._file: tuple[int, int] | None = None  # the SQLite store's file (device, inode)
         self._written: tuple[int, ...] | None = None  # and when it was last written
         self._file_gone = False  # said that the file was deleted
+        self._footer_down: tuple[float, Offset] | None = None  # a footer's key pressed
         localize_bindings(self, lang)
 
     # -- start -------------------------------------------------------------------
@@ -726,6 +730,29 @@ class CxzyApp(App[None]):
             from cxzy.tui.screens.palette import Palette
 
             self.push_screen(Palette(self.lang, id="--command-palette"))
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.MouseDown) and self._footer_pressed_again(event):
+            return
+        await super().on_event(event)
+
+    def _footer_pressed_again(self, event: events.MouseDown) -> bool:
+        """Whether the mouse goes down on a footer's key where it went down a moment
+        ago (a double click): a footer's key acts as the button goes down, so the
+        second click of a double click on `esc back` pressed the key at that place
+        on the screen below (`/ filter`), or closed two screens."""
+        try:
+            widget, _ = self.get_widget_at(event.x, event.y)
+        except NoWidget:
+            return False
+        if not isinstance(widget, FooterKey):
+            return False
+        last, self._footer_down = self._footer_down, (event.time, event.screen_offset)
+        return (
+            last is not None
+            and last[1] == event.screen_offset
+            and event.time - last[0] <= self.CLICK_CHAIN_TIME_THRESHOLD
+        )
 
     def _on_key(self, event: events.Key) -> None:
         """A character typed right after ``:``, ``/`` or ``k`` in one burst (a paste,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -126,19 +127,44 @@ class StatusGrid(Table):
     def max_scroll_x(self) -> int:
         return self._stops[-1] if self.fixed_columns else super().max_scroll_x
 
+    def validate_scroll_x(self, value: float) -> float:
+        """Wherever the mouse takes it (the scrollbar dragged or clicked, a page), the
+        nearest whole column (it scrolled by 4 cells beside the units)."""
+        value = super().validate_scroll_x(value)
+        if not self.fixed_columns:
+            return value
+        return min(self._stops, key=lambda stop: (abs(stop - value), stop))
+
+    def _step(self, direction: int) -> bool:
+        """The next whole column one way: whether the grid moved."""
+        stops = self._stops
+        ahead = [s for s in stops if s > self.scroll_x] if direction > 0 else []
+        behind = [s for s in stops if s < self.scroll_x] if direction < 0 else []
+        if not (ahead or behind):
+            return False
+        self.scroll_to(x=ahead[0] if ahead else behind[-1], animate=False)
+        return True
+
     def action_cursor_right(self) -> None:
         if not self.fixed_columns:
             return super().action_cursor_right()
-        later = [stop for stop in self._stops if stop > self.scroll_x]
-        if later:
-            self.scroll_to(x=later[0], animate=False)
+        self._step(1)
 
     def action_cursor_left(self) -> None:
         if not self.fixed_columns:
             return super().action_cursor_left()
-        earlier = [stop for stop in self._stops if stop < self.scroll_x]
-        if earlier:
-            self.scroll_to(x=earlier[-1], animate=False)
+        self._step(-1)
+
+    # the wheel sideways (shift+wheel, a trackpad): a whole column a turn
+    def _scroll_right_for_pointer(self, *args: Any, **kwargs: Any) -> bool:
+        if not self.fixed_columns:
+            return super()._scroll_right_for_pointer(*args, **kwargs)
+        return self._step(1)
+
+    def _scroll_left_for_pointer(self, *args: Any, **kwargs: Any) -> bool:
+        if not self.fixed_columns:
+            return super()._scroll_left_for_pointer(*args, **kwargs)
+        return self._step(-1)
 
     def _row(self, unit: UnitStatus, phases: list[str], lang: str) -> tuple[Row, dict[str, int]]:
         """A unit's cells and their widths: the same objects as last time when its

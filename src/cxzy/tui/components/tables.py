@@ -22,6 +22,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
 
 from cxzy.literal import literal_line, shortened
+from cxzy.tui.components.row_clicks import RowClicks
 
 Cell = str | Text
 CELL_CACHE = 20_000  # rendered cells kept: a 200-unit grid has about 2,000
@@ -49,7 +50,7 @@ def _content(value: object) -> Hashable | None:
     return None
 
 
-class Table(DataTable):
+class Table(RowClicks, DataTable):
     """A DataTable whose cells and lines are cached by what they show.
 
     Textual's own caches key every cell and line on a counter that each

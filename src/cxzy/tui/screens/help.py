@@ -6,18 +6,19 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cxzy.i18n import t
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings, with_full_width
+from cxzy.tui.screens.dialog import Dialog
 
 KEYS = [  # the keys of a campaign's screens
     ("?", "key_help"),
     (":", "key_command"),
     ("/", "key_filter"),
     ("Enter", "key_open_help"),
+    ("click", "key_click"),
     ("Tab", "key_next_panel"),
     ("Esc", "key_back"),
     ("[  ]", "key_earlier"),
@@ -44,7 +45,7 @@ EMPTY_STORE_KEYS = [
 ]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen VerticalScroll { width: 70; max-width: 100%; height: auto; max-height: 90%;
@@ -83,6 +84,3 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(t("tui_grid_filter_help", lang), markup=False)
                 yield Static(t("tui_log_filter_help", lang), markup=False)
         yield KeyFooter()  # its own keys (the screen's under it showed through)
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -22,6 +22,7 @@ from cxzy.formats.cells import FALSE_WORDS, TRUE_WORDS
 from cxzy.i18n import codes_named, summary_label, t, type_named, type_shown
 from cxzy.literal import literal_line
 from cxzy.tui.components.key_footer import KeyFooter
+from cxzy.tui.components.row_clicks import RowClicks
 from cxzy.tui.components.status_grid import UNDER_KEYS
 from cxzy.tui.components.tables import Cell, cut, fill
 from cxzy.tui.keys import localize_bindings, with_full_width
@@ -121,9 +122,10 @@ def parse_filter(
     return found
 
 
-class LogTable(DataTable):
+class LogTable(RowClicks, DataTable):
     """The log's rows: Home and End go to the first and last row (the DataTable's
-    scroll sideways, which hid the positions while the cursor stayed put)."""
+    scroll sideways, which hid the positions while the cursor stayed put); a click
+    on the highlighted row opens it, wherever it lands."""
 
     BINDINGS = [
         Binding("home", "scroll_top", "first row", show=False),

@@ -88,7 +88,11 @@ class OverviewScreen(Screen[None]):
         yield KeyFooter()
 
     def action_toggle_side(self) -> None:
-        """Show or hide the alerts and the chart (whatever the width made them)."""
+        """Show or hide the alerts and the chart (whatever the width made them); the
+        alerts maximized (the palette's Maximize) are put back first: hidden behind
+        them, the grid took the keys, and Enter opened a unit nobody could see."""
+        if self.maximized is not None:
+            self.minimize()
         shown = self.query_one("#side").display
         self.set_class(shown, "-side-hidden")
         self.set_class(not shown, "-side-shown")

@@ -13,7 +13,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cxzy.application.history import LogEntry, LogQuery
@@ -23,6 +22,7 @@ from cxzy.i18n import code_label, field_name, field_words, t, value_words
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings, with_full_width
+from cxzy.tui.screens.dialog import Dialog
 
 # The record's own keys shown in the facts above its fields, not again among them.
 _FACTS = ("type", "at", "id", "by", "recorded")
@@ -42,7 +42,7 @@ def _key(type_: str, key: str, lang: str) -> Text:
     return Text.assemble(name, (f" {key}", "dim"))
 
 
-class RecordScreen(ModalScreen[None]):
+class RecordScreen(Dialog):
     SHOWS_DAY = False  # one record: the keys that move the day shown are off
     DEFAULT_CSS = """
     RecordScreen { align: center middle; }
@@ -139,6 +139,3 @@ class RecordScreen(ModalScreen[None]):
         if words is not None:  # (in English the file's own words already)
             return None if lang == "en" else words
         return field_words(type_, key, value, lang)
-
-    def action_close(self) -> None:
-        self.dismiss(None)
