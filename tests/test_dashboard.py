@@ -3549,3 +3549,73 @@ async def test_a_click_beside_the_help_or_a_record_closes_it(demo_store):
         await pilot.click(offset=(1, 20))
         await settle(pilot)
         assert isinstance(app.screen, LogScreen)
+
+
+async def test_new_records_held_back_from_the_chart_are_read_once_its_time_is_up(
+    store, monkeypatch
+):
+    """The chart is read again for new records at most every SERIES_SECONDS: an
+    import that came sooner was left out of it until yet another change came (a
+    probe at a million events watched it for 88 s)."""
+    from cxzy.tui import app as tui_app
+
+    monkeypatch.setattr(tui_app, "SERIES_SECONDS", 2.0)
+    app = dashboard(store, today=date(2012, 11, 7), lang="en", live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = app.series
+        assert before is not None
+        # a team with nothing done yet: the last weeks' shares fall
+        record = {"type": "UnitRegistered", "at": "2012-10-08", "unit": "NEW1",
+                  "name": "新建队", "kind": "team", "parent": "JU"}  # fmt: skip
+        thread = threading.Thread(target=imported, args=(store, [record]))
+        thread.start()
+        thread.join()
+        grid = app.screen.query_one(StatusGrid)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "NEW1" not in [u.unit for u in grid.shown_units]:
+            await pilot.pause(0.1)
+        assert "NEW1" in [u.unit for u in grid.shown_units]
+        while time.monotonic() < deadline and app.series == before:
+            await pilot.pause(0.1)
+        assert app.series != before
+        assert app.series["mobilize"][-1] < before["mobilize"][-1]
+
+
+async def test_a_slow_step_on_a_units_screen_shows_it_is_loading(demo_store, monkeypatch):
+    """A busy unit's figures took 0.6-0.9 s a step at a million events, and nothing
+    on the screen changed meanwhile (the header waits for them: decision 288): the
+    key seemed lost. A step slower than SLOW_SECONDS covers the body with a loading
+    sign until they come; a quick one shows none."""
+    from textual.containers import VerticalScroll
+
+    from cxzy.application.dashboard import DashboardQuery
+
+    real = DashboardQuery.unit_detail
+    delay = {"s": 0.0}
+
+    def slow(self, report, unit):
+        time.sleep(delay["s"])
+        return real(self, report, unit)
+
+    monkeypatch.setattr(DashboardQuery, "unit_detail", slow)
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+        body = app.screen.query_one(VerticalScroll)
+        seen = []
+        app.watch(body, "loading", lambda loading: seen.append(loading), init=False)
+        await pilot.press("left_square_bracket")  # quick: no sign
+        await settle(pilot)
+        assert seen == []
+        delay["s"] = 0.8
+        shown = app.clock.as_of
+        await pilot.press("left_square_bracket")
+        await pilot.pause(0.45)  # (past SLOW_SECONDS, a quarter of a second)
+        assert body.loading and app.clock.as_of < shown
+        await settle(pilot)
+        assert not body.loading and seen == [True, False]
+        header = plain(app.screen.query_one(HeaderBar))
+        assert app.clock.as_of.isoformat() in header, header

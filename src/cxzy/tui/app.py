@@ -174,6 +174,7 @@ class CxzyApp(App[None]):
         self._failure: str | None = None  # the store's failure last said
         self._under_way_said: datetime | None = None  # the moment an import under way was said of
         self._series_time = 0.0
+        self._series_timer: Timer | None = None  # new events' chart, when due
         self.collector = IdleCollector()  # full collections where nobody waits
         self._direction = -1  # of the last step: from today, most look back first
         self._file: tuple[int, int] | None = None  # the SQLite store's file (device, inode)
@@ -320,14 +321,30 @@ class CxzyApp(App[None]):
 
     def _update_series(self, snapshot: Snapshot) -> None:
         """The chart costs a status per week: redone for a new moment at once, for new
-        events at most every SERIES_SECONDS, in a worker of its own."""
+        events at most every SERIES_SECONDS, in a worker of its own. New events held
+        back are read once that time is up (it waited for yet another change: the
+        chart stayed without the office's last import)."""
+        if self._series_timer is not None:
+            self._series_timer.stop()
+            self._series_timer = None
         known_at = snapshot.report.known_at
         key = (snapshot.head, known_at)
-        stale = time.monotonic() - self._series_time > SERIES_SECONDS
+        waited = time.monotonic() - self._series_time
         moment_changed = self._series_key is None or self._series_key[1] != known_at
-        if key != self._series_key and (moment_changed or stale):
+        if key == self._series_key:
+            return
+        if moment_changed or waited > SERIES_SECONDS:
             self._series_key, self._series_time = key, time.monotonic()
             self.load_series(known_at)
+        else:
+            self._series_timer = self.set_timer(
+                SERIES_SECONDS - waited, lambda: self._series_due(snapshot)
+            )
+
+    def _series_due(self, snapshot: Snapshot) -> None:
+        self._series_timer = None
+        if self.snapshot is snapshot:  # (else the snapshot shown since has seen to it)
+            self._update_series(snapshot)
 
     @work(thread=True, exclusive=True, group="series")
     def load_series(self, known_at: datetime | None) -> None:

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
 from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
@@ -24,6 +25,7 @@ from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t, value_words
 from cxzy.literal import literal, literal_line, one_line, shortened
 from cxzy.styles import Palette
+from cxzy.tui.clock import ViewClock
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
@@ -34,12 +36,20 @@ from cxzy.tui.watching import forget_closed_watchers
 #: at a million events are thousands of rows, which took seconds to lay out at each
 #: refresh; ``l`` opens all of them in the log.
 SECTION_ROWS = 50
+#: A step whose figures take longer than this to read covers the body with a
+#: loading sign (a busy unit at a million events: 0.6-0.9 s, the key seemed lost).
+SLOW_SECONDS = 0.25
 CLOSED_LIVES = 20
 #: The open commitments or rectifications listed, the most urgent: a unit with 838
 #: open took 12 s to lay out, and each step in time as long.
 OPEN_LIVES = 50
 EVIDENCE_CELLS = 120  # an item's evidence: its title cut to this
 UNIT_NAME_MIN = 8  # the title's name is never cut shorter ("甘肃省煤田地质…")
+
+
+def _view(snapshot: Snapshot) -> tuple[object, ...]:
+    """The day and moment a snapshot shows."""
+    return snapshot.report.as_of, snapshot.report.known_at
 
 
 def _latest(table: Table, rows: list[Any], lang: str) -> list[Any]:
@@ -184,6 +194,7 @@ class UnitScreen(Screen[None]):
         self.unit = unit
         self._shown: tuple[Snapshot, UnitDetail] | None = None  # laid out again on a resize
         self._body: Group | None = None  # the body as last shown
+        self._slow: Timer | None = None  # a step's loading sign, when it is slow
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
@@ -194,6 +205,7 @@ class UnitScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "snapshot", self.refresh_detail, init=True)
+        self.watch(self.app, "clock", self._moved, init=False)
 
     def on_unmount(self) -> None:
         forget_closed_watchers(self.app)
@@ -204,6 +216,18 @@ class UnitScreen(Screen[None]):
                 # over the day before's figures while the unit's were read)
                 self.query_one(HeaderBar).show(snapshot, self.app.clock, self.app.lang)  # type: ignore[attr-defined]
             self.load(snapshot)
+
+    def _moved(self, clock: ViewClock) -> None:
+        """Another day or moment asked for (not a live update of the one shown): a
+        loading sign over the body if its figures are slow to come (the snapshot
+        is read first, then the unit's)."""
+        if self._shown is None or self._slow is not None:
+            return
+        if (clock.as_of, clock.known_at) != _view(self._shown[0]):
+            self._slow = self.set_timer(SLOW_SECONDS, self._loading)
+
+    def _loading(self) -> None:
+        self.query_one(VerticalScroll).loading = True
 
     @work(thread=True, exclusive=True, group="unit")
     def load(self, snapshot: Snapshot) -> None:
@@ -220,6 +244,11 @@ class UnitScreen(Screen[None]):
 
     def render_detail(self, snapshot: Snapshot, detail: UnitDetail) -> None:
         self._shown = (snapshot, detail)
+        clock = self.app.clock  # type: ignore[attr-defined]
+        if self._slow is not None and _view(snapshot) == (clock.as_of, clock.known_at):
+            self._slow.stop()
+            self._slow = None
+            self.query_one(VerticalScroll).loading = False
         lang = self.app.lang  # type: ignore[attr-defined]
         self.query_one(HeaderBar).show(snapshot, self.app.clock, lang)  # type: ignore[attr-defined]
         palette = self.app.palette  # type: ignore[attr-defined]
