@@ -167,6 +167,11 @@ class StatusReport:
     under_way: datetime | None = None
 
     @property
+    def view(self) -> tuple[date, datetime | None]:
+        """The day and moment it shows."""
+        return self.as_of, self.known_at
+
+    @property
     def template(self) -> Template:
         return self.campaign.template
 

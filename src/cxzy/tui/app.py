@@ -309,7 +309,7 @@ class CxzyApp(App[None]):
                 time.sleep(AHEAD_PAUSE_SECONDS)
             if worker.is_cancelled:
                 return
-            if (view.as_of, view.known_at) != (clock.as_of, clock.known_at):
+            if view.view != clock.view:
                 with self.store_reads():
                     self.query_.read_ahead(view.as_of, view.known_at)
 

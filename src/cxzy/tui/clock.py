@@ -63,6 +63,11 @@ class ViewClock:
     month_day: int | None = None
 
     @property
+    def view(self) -> tuple[date, datetime | None]:
+        """The day and moment it shows (what a step changes; not how it moves)."""
+        return self.as_of, self.known_at
+
+    @property
     def live(self) -> bool:
         return self.as_of == self.today and self.known_at is None and not self.playing
 

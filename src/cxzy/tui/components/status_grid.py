@@ -137,12 +137,14 @@ class StatusGrid(Table):
 
     def _step(self, direction: int) -> bool:
         """The next whole column one way: whether the grid moved."""
-        stops = self._stops
-        ahead = [s for s in stops if s > self.scroll_x] if direction > 0 else []
-        behind = [s for s in stops if s < self.scroll_x] if direction < 0 else []
-        if not (ahead or behind):
+        x = self.scroll_x
+        if direction > 0:
+            stop = next((s for s in self._stops if s > x), None)
+        else:
+            stop = next((s for s in reversed(self._stops) if s < x), None)
+        if stop is None:
             return False
-        self.scroll_to(x=ahead[0] if ahead else behind[-1], animate=False)
+        self.scroll_to(x=stop, animate=False)
         return True
 
     def action_cursor_right(self) -> None:
@@ -253,7 +255,7 @@ class StatusGrid(Table):
         layout = (tuple(labels.items()), tuple(rows), tuple(widths.items()))
         # Cells flash when new records change them, not when the view moves in time
         # (a step changes most of them: flashing all of them says nothing).
-        view, self._view = self._view, (report.as_of, report.known_at)
+        view, self._view = self._view, report.view
         flash = view == self._view
         now = time.monotonic()
         shown, self._shown = self._shown, rows

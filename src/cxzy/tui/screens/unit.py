@@ -68,11 +68,6 @@ class _DrawnOnce:
         return Measurement.get(console, options, self.body)
 
 
-def _view(snapshot: Snapshot) -> tuple[object, ...]:
-    """The day and moment a snapshot shows."""
-    return snapshot.report.as_of, snapshot.report.known_at
-
-
 def _latest(table: Table, rows: list[Any], lang: str) -> list[Any]:
     """The last SECTION_ROWS of ``rows``, with a caption saying what is left out."""
     if len(rows) <= SECTION_ROWS:
@@ -244,7 +239,7 @@ class UnitScreen(Screen[None]):
         is read first, then the unit's)."""
         if self._shown is None or self._slow is not None:
             return
-        if (clock.as_of, clock.known_at) != _view(self._shown[0]):
+        if clock.view != self._shown[0].report.view:
             self._slow = self.set_timer(SLOW_SECONDS, self._loading)
 
     def _loading(self) -> None:
@@ -265,8 +260,7 @@ class UnitScreen(Screen[None]):
 
     def render_detail(self, snapshot: Snapshot, detail: UnitDetail) -> None:
         self._shown = (snapshot, detail)
-        clock = self.app.clock  # type: ignore[attr-defined]
-        if self._slow is not None and _view(snapshot) == (clock.as_of, clock.known_at):
+        if self._slow is not None and snapshot.report.view == self.app.clock.view:  # type: ignore[attr-defined]
             self._slow.stop()
             self._slow = None
             self.query_one(VerticalScroll).loading = False
