@@ -14,6 +14,10 @@ import pytest
 from contract_helpers import Cli, act, assert_one_line_error, full_history
 
 BROKEN = re.compile(r"^log broken at position (\d+): (.+)$")
+ALTERED = (
+    "the stored event differs from the one chained when it was recorded (altered,"
+    " inserted, swapped or moved)"
+)
 UNCHAINED = (
     "the event has no link in the hash chain (its link was removed, or the event was "
     "added outside cxzy)"
@@ -253,7 +257,7 @@ def test_a_row_inserted_in_the_middle_is_caught(cli):
             "VALUES (11, ?, ?, ?, ?)",
             _forged_row(cli.store),
         )
-    assert broken_at(cli)[0] == 11
+    assert broken_at(cli) == (11, ALTERED)
 
 
 def test_editing_the_chain_or_the_read_models_copy_is_caught(cli, tmp_path):
@@ -332,10 +336,50 @@ def test_a_lost_chain_is_computed_again_from_the_log_and_verify_says_so(cli):
     assert "were chained when the read model was rebuilt" in res.err
 
 
+def refused_rebuild(cli: Cli, *command: str) -> tuple[int, str]:
+    """A rebuild refused for a log its chain does not vouch for: one line after the
+    note that it began, naming the position and why; exit 1."""
+    res = cli.run(*(command or ("status",)))
+    assert res.code == 1, str(res)
+    found = re.fullmatch(
+        rf"store {re.escape(str(cli.store))}: log broken at position (\d+): (.+); no figures"
+        r" are made from events the hash chain does not vouch for: restore the store from a"
+        r" backup",
+        res.err_lines[-1],
+    )
+    assert found, res.err
+    return int(found[1]), found[2]
+
+
+def test_links_marked_rebuilt_by_hand_are_said_without_a_time(cli):
+    """`cx_chain.rebuilt` set with sqlite3, where no rebuild kept its time: the note
+    said the positions were chained when the read model was rebuilt "(None)"."""
+    run_sql(cli.store, "UPDATE cx_chain SET rebuilt = 1 WHERE pos <= 5")
+    res = cli.run("verify")
+    assert res.code == 0 and "None" not in res.err, str(res)
+    assert res.err_lines == [
+        "note: positions 1–5 are marked as chained when the read model was rebuilt (no"
+        " rebuild's time is kept), not as they were imported; only a checkpoint taken"
+        " earlier vouches for them"
+    ]
+
+
 def test_a_rebuild_does_not_mend_a_link_removed_from_the_chain(cli):
     run_sql(cli.store, "DELETE FROM cx_chain WHERE pos = 20", "DELETE FROM tracking")
-    rebuild(cli)
-    assert broken_at(cli) == (20, UNCHAINED)
+    assert refused_rebuild(cli) == (20, UNCHAINED)
+    assert refused_rebuild(cli) == (20, UNCHAINED)  # nothing of it was kept
+
+
+def test_store_rebuild_makes_no_figures_of_an_edited_event_and_keeps_the_true_ones(cli):
+    """An event edited with sqlite3, then `cxzy store rebuild` (which messages advise
+    for figures edited outside cxzy): the rebuild made the figures of the edited
+    event, and status, the papers and their head said them as the chain's."""
+    shown = cli.status("2010-07-03")
+    pos = next(p for p in range(6, 40) if "title" in json.loads(_state(cli.store, p)))
+    edit_state(cli.store, pos, lambda data: data.update(title="rewritten"))
+    assert refused_rebuild(cli, "store", "rebuild") == (pos, ALTERED)
+    assert cli.status("2010-07-03") == shown  # rolled back: the figures of the true log
+    assert broken_at(cli)[0] == pos
 
 
 def test_a_rebuild_chains_an_event_after_the_last_link_and_verify_says_it_came_later(cli):
@@ -377,9 +421,8 @@ def test_verify_against_fails_after_a_rebuild_from_a_tampered_log(cli):
 
     pos = next(p for p in range(1, 40) if "title" in json.loads(_state(cli.store, p)))
     edit_state(cli.store, pos, retitle)
-    run_sql(cli.store, "DELETE FROM tracking")  # a rebuild keeps the chain: still caught
-    rebuild(cli)
-    assert broken_at(cli)[0] == pos
+    run_sql(cli.store, "DELETE FROM tracking")  # a rebuild keeps the chain: refused
+    assert refused_rebuild(cli)[0] == pos
     # hide it: without a chain, the rebuild computes one from the log as it now is
     run_sql(cli.store, "DELETE FROM cx_chain", "DELETE FROM tracking")
     rebuild(cli)

@@ -245,6 +245,44 @@ def test_a_truncated_store_is_one_line_and_left_as_it_is(tmp_path, keep):
     assert store.read_bytes() == data[:cut]
 
 
+def test_an_index_unlike_its_table_is_said_by_verify(tmp_path):
+    """Every page sound, and an index that no longer holds its table's keys (a probe
+    flipped bytes in the stored events' key index: verify passed, and the next
+    import stored a review twice). Here an index's definition is changed beneath
+    its entries, the same fault without byte surgery."""
+    store = _store_with_history(tmp_path)
+    with sqlite3.connect(store) as db:
+        db.execute("PRAGMA writable_schema = ON")
+        db.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, '(recorded)', '(by_whom)')"
+            " WHERE name = 'ix_log_recorded'"
+        )
+    db.close()
+    with sqlite3.connect(store) as db:  # (what SQLite's own page check finds)
+        assert db.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    db.close()
+    res = cxzy(store, "verify")
+    assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+    assert res.stderr.startswith(f"store {store} is damaged (") and "ix_log_recorded" in res.stderr
+    assert res.stderr.rstrip().endswith("restore it from a backup, then run cxzy verify")
+
+
+def test_a_text_whose_bytes_were_damaged_is_said_as_damage(tmp_path):
+    """Bytes flipped in a log row's text: "cannot open store …: Could not decode to
+    UTF-8 column 'origin' with text '/work/����…'", no word of damage or a backup."""
+    store = _store_with_history(tmp_path)
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE cx_log SET origin = CAST(x'2f776f726bff' AS TEXT) WHERE pos = 3")
+    db.close()
+    for args in (("verify",), ("log",)):
+        res = cxzy(store, *args)
+        assert res.returncode == 1, res.stderr
+        assert res.stderr == (
+            f"store {store} is damaged (a text of its column origin is not the UTF-8 cxzy"
+            " writes); restore it from a backup, then run cxzy verify\n"
+        )
+
+
 def test_a_foreign_file_is_one_line_and_untouched(tmp_path):
     foreign = tmp_path / "photo.db"
     foreign.write_bytes(os.urandom(10_000))

@@ -315,10 +315,13 @@ def test_log_day_filters_include_both_ends_and_use_the_campaign_zone(full):
     ]
 
 
-def test_log_table_format_runs(full):
-    res = full.run("log", "--format", "table")
+def test_log_table_format_lists_every_record_under_a_chinese_header(full):
+    res = full.run("log", "--format", "table", lang=None)  # (the default: Chinese)
     assert res.code == 0, str(res)
-    assert "ActivityHeld" in res.out or "145" in res.out
+    lines = res.out.splitlines()
+    assert "位置" in lines[0] and "内容" in lines[0]
+    rows = [line for line in lines if line.split("│")[0].strip().isdigit()]
+    assert [int(row.split("│")[0]) for row in rows] == list(range(1, len(full.log()) + 1))
 
 
 def test_a_log_of_many_pages_prints_as_one_table_with_every_record_once(full, monkeypatch):

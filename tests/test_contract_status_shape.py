@@ -15,6 +15,7 @@ from contract_helpers import (
     rect,
     review,
 )
+from cxzy.domain import status as status_rules
 
 PHASE_STATUSES = {"done", "done_late", "pending", "at_risk", "active", "overdue"}
 ITEM_STATES = {"done", "late", "open", "missed"}
@@ -29,6 +30,13 @@ UNIT_KEYS = {
     "rectifications",
     "awards",
 }
+
+
+def test_the_domain_knows_exactly_the_states_format_md_names():
+    """The words a script reads (FORMAT.md) are the domain's own, none more, none
+    fewer: a state added to the rules must be added to the contract too."""
+    assert set(status_rules.PHASE_STATES) == PHASE_STATUSES
+    assert set(status_rules.ITEM_STATES) == ITEM_STATES
 
 
 def test_status_json_of_a_small_history_exactly(cli):

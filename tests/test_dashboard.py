@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -36,7 +37,7 @@ from cxzy.application.importer import Importer
 from cxzy.application.store import StoreLocation
 from cxzy.domain.schema import TYPES
 from cxzy.formats.jsonl import read_records
-from cxzy.i18n import code_label, t
+from cxzy.i18n import code_label, rendered, t
 from cxzy.tui import collector
 from cxzy.tui.app import CxzyApp
 from cxzy.tui.components.alerts_panel import AlertsPanel
@@ -1329,7 +1330,7 @@ def test_the_log_filter_reads_keys_in_any_case_and_days_as_spelled_and_refuses_s
     ):
         with pytest.raises(BadFilter) as refused:
             parse_filter(typed)
-        assert refused.value.violation.render("en") == said
+        assert rendered(refused.value.violation, "en") == said
 
 
 async def test_the_log_filter_shows_the_records_reported_late_as_cxzy_log_late(tmp_path):
@@ -1346,7 +1347,7 @@ async def test_the_log_filter_shows_the_records_reported_late_as_cxzy_log_late(t
     assert parse_filter("LATE:No") == {"late": False}
     with pytest.raises(BadFilter) as refused:
         parse_filter("late:maybe")
-    assert refused.value.violation.render("en").startswith("late:maybe: give yes or no")
+    assert rendered(refused.value.violation, "en").startswith("late:maybe: give yes or no")
     app = open_app(location(demo_store), read_only=True)
     try:
         wanted = [e.pos for e in LogQuery(app).entries(LogFilter(late=True))]
@@ -1873,6 +1874,44 @@ async def test_help_lists_the_keys(demo_store):
         await pilot.press("tab")  # as help says
         await settle(pilot)
         assert isinstance(app.focused, AlertsPanel), app.focused
+
+
+#: A binding's key as the help writes it
+_HELP_NAMES = {
+    "colon": ":",
+    "question_mark": "?",
+    "slash": "/",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "plus": "+",
+    "minus": "-",
+    "escape": "Esc",
+    "enter": "Enter",
+    "home": "Home",
+    "end": "End",
+}
+
+
+def test_every_key_a_screen_binds_is_in_the_help():
+    """The help's list is kept by hand beside the screens' bindings: a key bound and
+    not listed is one nobody learns of. (A full-width twin of a key, and the keys the
+    log binds only to say why they do nothing there, are not keys of their own.)"""
+    from cxzy.tui.screens.help import KEYS
+    from cxzy.tui.screens.log import LogTable
+
+    listed = {token for keys, _ in KEYS for token in keys.split()}
+    checked = []
+    for owner in (CxzyApp, OverviewScreen, UnitScreen, LogScreen, LogTable):
+        for binding in owner.BINDINGS:
+            twin = binding.key.startswith(("fullwidth_", "ideographic_")) or (
+                "lenticular" in binding.key
+            )
+            if twin or binding.action == "no_day":
+                continue
+            checked.append(binding.key)
+            shown = _HELP_NAMES.get(binding.key, binding.key)
+            assert shown in listed, (owner.__name__, binding.key, binding.action)
+    assert {"colon", "a", "n", "home", "escape"} <= set(checked)
 
 
 async def test_the_command_palette_speaks_the_interface_language(demo_store):
@@ -2956,21 +2995,56 @@ async def test_a_count_that_gains_a_digit_widens_its_column_in_place(tmp_path):
         assert grid.selected_unit == "145"
 
 
+def _in_a_terminal(monkeypatch) -> tuple[ModuleType, list[CxzyApp]]:
+    """The command line as in a terminal, the dashboard it opens kept, not run:
+    ``cxzy.cli.main`` the module (the package's name for it is the function)."""
+    import importlib
+
+    main_module = importlib.import_module("cxzy.cli.main")
+    opened: list[CxzyApp] = []
+    monkeypatch.setattr(main_module.sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(main_module.sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(CxzyApp, "run", lambda self, **kwargs: opened.append(self))
+    return main_module, opened
+
+
 def test_a_folder_given_as_the_store_is_refused_before_the_dashboard_opens(
     tmp_path, monkeypatch, capsys
 ):
     """It showed the empty store's screen, waiting for a campaign, and said the store
     was a folder only when `d` was pressed; `status` and `import` refuse at once."""
-    import importlib
-
-    main_module = importlib.import_module("cxzy.cli.main")  # (cxzy.cli.main: the function)
-    opened = []
-    monkeypatch.setattr(main_module.sys.stdout, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr(main_module.sys.stdin, "isatty", lambda: True, raising=False)
-    monkeypatch.setattr(CxzyApp, "run", lambda self, **kwargs: opened.append(self))
+    main_module, opened = _in_a_terminal(monkeypatch)
     assert main_module.main(["--lang", "en", "--store", str(tmp_path)]) == 1
     assert opened == []
     assert "is a folder" in capsys.readouterr().err
+
+
+def test_a_store_whose_kept_template_was_edited_is_said_not_shown_as_empty(
+    demo_store, tmp_path, monkeypatch, capsys
+):
+    """The read model's copy of the template edited with sqlite3 (a phase ending
+    before it starts): the dashboard said the store held no campaign yet and offered
+    the demo over 544 events; status said the template was broken, not why."""
+    path = tmp_path / "edited.sqlite3"
+    shutil.copy(demo_store, path)
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE cx_campaign SET template_text = replace(template_text, 'end = 2011-06-30',"
+            " 'end = 2010-04-30')"
+        )
+    db.close()
+    main_module, opened = _in_a_terminal(monkeypatch)
+    assert main_module.main(["--lang", "en", "--store", str(path)]) == 1
+    assert opened == []
+    said = capsys.readouterr().err
+    assert said == (
+        "broken campaign template: template cxzy-2010 (as the store keeps it): phase compete:"
+        " ends (2010-04-30) before it starts (2010-06-01); an import checks the template it"
+        " keeps, so the read model's copy was edited outside cxzy: cxzy store rebuild makes"
+        " it again from the log\n"
+    )
+    assert main_module.main(["--lang", "en", "--store", str(path), "store", "rebuild"]) == 0
+    assert main_module.main(["--lang", "en", "--store", str(path)]) == 0 and opened
 
 
 async def test_a_store_deleted_then_made_again_is_said_then_shown(demo_store, tmp_path):

@@ -3,6 +3,7 @@ plans a campaign in (decision 259)."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from importlib import resources
@@ -326,12 +327,38 @@ def test_the_store_gives_the_template_its_campaign_runs_on(cli, folder):
     assert res.out == TEMPLATE
     with sqlite3.connect(cli.store) as db:  # as a store planned by an earlier cxzy
         db.execute("UPDATE cx_campaign SET template_text = NULL")
+        (state,) = db.execute("SELECT state FROM stored_events WHERE rowid = 1").fetchone()
+        planned = json.loads(state)
+        del planned["template_text"]
+        db.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = 1", (json.dumps(planned).encode(),)
+        )
     db.close()
     res = cli.run("store", "template")
     assert res.code == 0 and "keeps no template text" in res.err, str(res)
     assert res.out == (folder / "dangshi-2021.toml").read_text(encoding="utf-8")
     empty = cli.run("store", "template", store=cli.tmp / "none.db")
     assert empty.code == 1 and "Traceback" not in empty.err
+
+
+def test_the_template_given_is_the_logs_and_a_copy_edited_beside_it_is_said(cli, folder):
+    """The read model's copy of the text, which the figures are worked out on,
+    edited with sqlite3: `store template` printed the edit as the campaign's
+    template, and nothing objected. It prints the text the log holds (the hash
+    chain vouches for it), says the figures were not worked out on it, exit 1."""
+    cli.ok_import(history())
+    with sqlite3.connect(cli.store) as db:
+        db.execute("UPDATE cx_campaign SET template_text = replace(template_text, '= 3', '= 400')")
+    db.close()
+    res = cli.run("store", "template")
+    assert res.code == 1 and res.out == TEMPLATE, str(res)
+    assert res.err_lines == [
+        f"the figures of store {cli.store} are worked out on another text than this, its"
+        " log's (the read model's copy was edited outside cxzy): cxzy verify --figures"
+        " names the table, cxzy store rebuild makes them again"
+    ]
+    assert cli.run("store", "rebuild").code == 0
+    assert cli.run("store", "template").code == 0
 
 
 @pytest.mark.parametrize(

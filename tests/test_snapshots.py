@@ -13,7 +13,6 @@ from cxzy.application.store import StoreLocation
 from cxzy.tui.app import CxzyApp
 from tui_helpers import settle
 
-EVENTS = Path(__file__).resolve().parents[1] / "events"
 SIZE = (170, 45)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from cxzy.domain.errors import Violation
 from cxzy.formats.cells import coerce_row, column_letter, records_from_rows
+from cxzy.i18n import rendered
 
 
 def row(**cells):
@@ -43,7 +44,7 @@ def test_a_day_spelled_that_no_calendar_has_is_said_as_such():
         row(type="CommitmentDueChanged", at="2010-06-01", due="2010/6/31")
     assert refused.value.code == "no_such_day"
     assert (
-        refused.value.render("en")
+        rendered(refused.value, "en")
         == "field 'due': there is no day '2010/6/31': 2010-06 has 30 days"
     )
 

@@ -30,7 +30,7 @@ from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, default_store_path, resolve_store
 from cxzy.cli import main
 from cxzy.domain.errors import Violation
-from cxzy.i18n import codes_named
+from cxzy.i18n import codes_named, rendered
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 app_module = importlib.import_module("cxzy.application.app")
@@ -160,6 +160,31 @@ def test_sqlite_finds_a_store_sound(store):
     as "NULL value in cx_firsts.day", because ``day`` came before a column of
     the table's key."""
     assert integrity(store) == ["ok"]
+
+
+@pytest.mark.parametrize(
+    ("found", "said"),
+    [
+        (
+            "cxzy-store-9",
+            "has format 'cxzy-store-9', written by a newer cxzy: upgrade cxzy here (pip"
+            " install -U) to read it",
+        ),
+        (
+            "store-x",
+            "has format 'store-x', which no version of cxzy writes (changed outside"
+            " cxzy?); restore it from a backup",
+        ),
+    ],
+)
+def test_a_store_format_this_cxzy_does_not_write_says_what_to_do(store, capsys, found, said):
+    """A newer format said only "which this version of cxzy does not read", though the
+    README promises "upgrade cxzy"; one no cxzy writes said the same."""
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE cx_meta SET value = ? WHERE key = 'store_format'", (found,))
+    db.close()
+    assert main(["--store", str(store), "--lang", "en", "status"]) == 1
+    assert capsys.readouterr().err == f"store {store} {said}\n"
 
 
 def test_a_store_with_the_older_table_is_found_sound_after_its_rebuild(store):
@@ -1344,5 +1369,5 @@ def test_sqlites_words_for_a_read_only_file_are_said_in_the_interfaces_language(
     from cxzy.application.store import StoreLocation, store_error
 
     failed = sqlite3.OperationalError("attempt to write a readonly database")
-    said = store_error(StoreLocation("sqlite", "ro.sqlite3"), failed).render("zh")
+    said = rendered(store_error(StoreLocation("sqlite", "ro.sqlite3"), failed), "zh")
     assert said == "无法写入数据库 ro.sqlite3(文件只读):文件或其所在文件夹为只读", said

@@ -15,7 +15,11 @@ def _ready(app: Any) -> bool:
     if app.snapshot is None or app.series is None or app.workers:
         return False
     units = app.snapshot.report.units
-    return all(grid.row_count > 0 or not units for grid in app.screen.query("StatusGrid"))
+    # (a filter may leave no row)
+    return all(
+        grid.row_count > 0 or not units or grid.filter_text
+        for grid in app.screen.query("StatusGrid")
+    )
 
 
 async def settle(pilot: Any) -> None:
@@ -29,6 +33,8 @@ async def settle(pilot: Any) -> None:
             await app.workers.wait_for_complete()
         if _ready(app):
             break
+    else:  # (a screen that never shows its snapshot: the test would go on against it)
+        raise AssertionError("the dashboard did not show its snapshot within 10 s")
     for _ in range(3):
         await pilot.pause()
     await pilot.pause(0.1)

@@ -12,11 +12,16 @@ import string
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from cxzy.domain.errors import Choices, Coded, Listed, TemplatePlace, Violation
 from cxzy.domain.schema import COMMON_FIELDS, TYPES
 from cxzy.domain.template import SELF_CHOSEN_NAMES
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+#: Yes and no as a user types them, in either language (a spreadsheet's cell, the
+#: log filter's late:): yes/no are the English template's
+TRUE_WORDS = frozenset({"true", "是", "1", "yes"})
+FALSE_WORDS = frozenset({"false", "否", "0", "no"})
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- the interchange format ---------------------------------------------------
@@ -700,8 +705,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "无法打开数据库 {store}:{reason}",
     },
     "store_format": {
-        "en": "store {store} has format '{found}', which this version of cxzy does not read",
-        "zh": "数据库 {store} 的格式为 '{found}',本版本 cxzy 无法读取",
+        "en": "store {store} has format '{found}', which no version of cxzy writes (changed"
+        " outside cxzy?); restore it from a backup",
+        "zh": "数据库 {store} 的格式为 '{found}',任何版本的 cxzy 都不会写入这种格式(被绕过 cxzy"
+        " 改动?);请从备份恢复",
+    },
+    "store_format_newer": {
+        "en": "store {store} has format '{found}', written by a newer cxzy: upgrade cxzy here"
+        " (pip install -U) to read it",
+        "zh": "数据库 {store} 的格式为 '{found}',由更新版本的 cxzy 写入:请在本机升级 cxzy"
+        "(pip install -U)后再读取",
     },
     "store_first_import_under_way": {
         "en": "{store}: its first import is under way and has not committed yet: the"
@@ -734,6 +747,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "store_failed": {"en": "the store failed: {reason}", "zh": "数据库出错:{reason}"},
     "template_broken": {"en": "broken campaign template: {reason}", "zh": "活动模板有误:{reason}"},
+    "template_stored_broken": {
+        "en": "{reason}; an import checks the template it keeps, so the read model's copy was"
+        " edited outside cxzy: cxzy store rebuild makes it again from the log",
+        "zh": "{reason};导入时已检查所保存的模板,因此读模型中的副本是绕过 cxzy 改动的:"
+        "cxzy store rebuild 可据日志重新生成",
+    },
     "internal_error": {
         "en": "internal error ({kind}: {reason}); please report it — CXZY_DEBUG=1 shows the details",
         "zh": "内部错误({kind}:{reason}),请报告此问题;设置 CXZY_DEBUG=1 可查看详情",
@@ -1062,6 +1081,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "注意:位置 {first}–{last} 的哈希链是在重建读模型时({at})补算的,"
         "而非导入时写入;只有此前取得的检查点能为其作证",
     },
+    "verify_rebuilt_unknown": {
+        "en": "note: positions {first}–{last} are marked as chained when the read model was"
+        " rebuilt (no rebuild's time is kept), not as they were imported; only a checkpoint"
+        " taken earlier vouches for them",
+        "zh": "注意:位置 {first}–{last} 的哈希链被标记为重建读模型时补算(未保存重建时间),"
+        "而非导入时写入;只有此前取得的检查点能为其作证",
+    },
     "verify_broken": {
         "en": "log broken at position {position}: {reason}",
         "zh": "日志在位置 {position} 处被破坏:{reason}",
@@ -1095,8 +1121,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "chain_altered": {
         "en": "the stored event differs from the one chained when it was recorded "
-        "(altered, swapped or moved)",
-        "zh": "存储的事件与入库时链入的不一致(被改动、调换或移动)",
+        "(altered, inserted, swapped or moved)",
+        "zh": "存储的事件与入库时链入的不一致(被改动、插入、调换或移动)",
     },
     "chain_link_altered": {
         "en": "the chain's hash differs (the chain, a position or a recorded time was altered)",
@@ -1239,12 +1265,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(eventsourcing 的 tracking 表在 cxzy 之外被改动);未做任何改动。日志不在其中:"
         "cxzy store rebuild 可由日志重新生成",
     },
+    "rebuild_log_broken": {
+        "en": "store {store}: log broken at position {position}: {reason}; no figures are"
+        " made from events the hash chain does not vouch for: restore the store from a"
+        " backup",
+        "zh": "数据库 {store}:日志在位置 {position} 处被破坏:{reason};哈希链不能担保的事件"
+        "不据以生成统计:请从备份恢复数据库",
+    },
     "log_unprojectable": {
         "en": "store {store} is damaged: its events from log position {first} on break the"
         " campaign's rules (added, moved or altered outside cxzy); cxzy verify says where,"
         " and the store must be restored from a backup",
         "zh": "数据库 {store} 已损坏:日志位置 {first} 起的事件违反活动规则(被绕过 cxzy 添加、"
         "移动或改动);cxzy verify 可查明位置,须从备份恢复数据库",
+    },
+    "store_text_damaged": {
+        "en": "a text of its column {column} is not the UTF-8 cxzy writes",
+        "zh": "其 {column} 列中有文本不是 cxzy 写入的 UTF-8",
     },
     "store_damaged": {
         "en": "store {store} is damaged ({reason}); restore it from a backup, then run cxzy verify",
@@ -2160,6 +2197,13 @@ MESSAGES.update(
             "en": "no store at {store}: the workbook lists no unit codes (give --store to list them)",
             "zh": "{store} 处没有数据库:工作簿中不列单位代码(用 --store 指定数据库即可列出)",
         },
+        "store_template_unlike": {
+            "en": "the figures of store {store} are worked out on another text than this,"
+            " its log's (the read model's copy was edited outside cxzy): cxzy verify"
+            " --figures names the table, cxzy store rebuild makes them again",
+            "zh": "数据库 {store} 的统计所依据的模板文本与以下日志中的文本不同(读模型中的副本被绕过"
+            " cxzy 改动):cxzy verify --figures 可查明是哪张表,cxzy store rebuild 可重新生成",
+        },
         "store_template_not_kept": {
             "en": "this store keeps no template text (its campaign was planned before stores"
             " kept it): its figures are worked out by the file of template {template} this"
@@ -2797,11 +2841,47 @@ def message(code: str, lang: str = DEFAULT_LANG, **params: Any) -> str:
         return code + (f" {params}" if params else "")
     text = texts.get(lang) or texts["en"]
     # a parameter that is itself a message (a Violation) speaks the same language
-    params = {k: v.render(lang) if hasattr(v, "render") else v for k, v in params.items()}
+    params = {k: rendered(v, lang) if isinstance(v, _SAID) else v for k, v in params.items()}
     try:
         return _WORDS.format(text, **params) if ":~" in text else text.format(**params)
     except (KeyError, IndexError):
         return text
+
+
+#: What a message holds that is said in its language
+_SAID = (Violation, Coded, Choices, Listed, TemplatePlace)
+
+
+def rendered(said: Violation | Coded | Choices | Listed | TemplatePlace, lang: str) -> str:
+    """A rule's violation, or a part of its message, in the given language."""
+    if isinstance(said, Violation):
+        return message(said.code, lang, **said.params)
+    if isinstance(said, Coded):
+        return code_label(said.group, said.code, lang)
+    if isinstance(said, Choices):
+        return _choices(said, lang)
+    if isinstance(said, Listed):
+        if lang != "en":
+            return "、".join(said.names)
+        *rest, last = said.names or [""]
+        return f"{', '.join(rest)} and {last}" if rest else last
+    place = "".join(rendered(part, lang) for part in said.where)
+    return f"{place}{':' if lang == 'zh' else ': '}{rendered(said.reason, lang)}"
+
+
+def _choices(said: Choices, lang: str) -> str:
+    """The codes a field takes, in Chinese each with its words."""
+    if lang == "en":  # (the codes are English words; a template's names may not be)
+        return ", ".join(
+            f"{code} ({name})" if (name := said.names.get(code, {}).get(lang)) else code
+            for code in said.codes
+        )
+    shown = []
+    for code in said.codes:
+        named = said.names.get(code, {}).get(lang)
+        words = named or field_words(said.type, said.field, code, lang)
+        shown.append(f"{code}({words})" if words and words != code else code)
+    return "、".join(shown)
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:

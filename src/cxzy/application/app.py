@@ -25,6 +25,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import TopicError
 
+from cxzy.application.chain import content_hash
 from cxzy.application.readmodel import (
     MARKS_SINCE,
     PERSON_SINCE,
@@ -420,6 +421,8 @@ class CampaignApp(Application):
             batch = self.recorder.select_notifications(start, REPLAY_BATCH)
             if not batch:
                 break
+            if start <= chained:
+                self._hold_to_chain(c, batch, start, chained)
             events = [(n.id, self.domain_event(n), n) for n in batch]
             try:
                 self.read_model.apply(
@@ -444,6 +447,36 @@ class CampaignApp(Application):
                 on_applied(len(events))
         self.read_model.write_running(c, carry.changes)
         return applied, start - 1
+
+    def _hold_to_chain(self, c: Any, batch: Sequence[Any], expected: int, chained: int) -> None:
+        """The events a rebuild makes figures of, up to ``chained``, held to the links
+        written with them (the links a rebuild keeps: :meth:`ReadModel.drop`): an
+        event altered, removed or put in outside cxzy since is refused where
+        ``cxzy verify`` finds it, and no figure is made of it (a rebuild made the
+        figures of an edited event, and they went out stamped with the head the
+        chain had vouched for)."""
+        kept = self.read_model.chain_contents(c, expected, min(batch[-1].id, chained))
+        for stored in batch:
+            pos = stored.id
+            if pos > chained:
+                break
+            removed = [p for p in kept if expected <= p < pos]  # (a link, and no event)
+            if removed:
+                self._unvouched(min(removed), "chain_missing")
+            content = kept.get(pos)
+            if content is None:
+                self._unvouched(pos, "chain_unchained")
+            elif content != content_hash(stored):
+                self._unvouched(pos, "chain_altered")
+            expected = pos + 1
+
+    def _unvouched(self, position: int, reason: str) -> None:
+        raise Violation(
+            "rebuild_log_broken",
+            store=self.store_name,
+            position=position,
+            reason=Violation(reason),
+        )
 
     def figures_unlike_the_log(self, on_applied: Callable[[int], None] | None = None) -> list[str]:
         """The read model's tables whose rows are not those the log gives: the whole

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -22,7 +22,7 @@ from cxzy.application.app import CampaignApp
 from cxzy.application.history import SUBTREE_SQL
 from cxzy.application.known import KnownAt, open_at
 from cxzy.application.readmodel import ALL, Marks, late_clause, life_code, mark_of, shown_marks
-from cxzy.application.status import StatusQuery, StatusReport
+from cxzy.application.status import StatusQuery, StatusReport, UnitStatus
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
 from cxzy.domain.outcomes import (
@@ -78,9 +78,18 @@ class Snapshot:
     open_total: int = 0  # everything open; ``alerts`` holds the most urgent of them
     stage: str = "during"  # before, during, between or after the phases (campaign_stage)
 
-    @property
-    def historical(self) -> bool:
-        return self.report.known_at is not None
+    def missed_among(self, units: Collection[str]) -> list[Missed]:
+        """The items missed by some units (those a filter shows)."""
+        return [m for m in self.missed if m.unit in units]
+
+    def open_among(self, units: Collection[str]) -> int:
+        """How much is open at some units (those a filter shows): their commitments
+        and rectifications."""
+        return _open_total(u for u in self.report.units if u.unit in units)
+
+
+def _open_total(units: Iterable[UnitStatus]) -> int:
+    return sum(u.commitments.open + u.rectifications.open for u in units)
 
 
 @dataclass(frozen=True)
@@ -190,8 +199,16 @@ class UnitDetail:
 
 
 ALERT_ROWS = 100  # the alerts panel lists the most urgent; the rest are counted
+CHART_STEP = 7  # days between the chart's samples (:meth:`DashboardQuery.progress`)
 KEPT_SNAPSHOTS = 4  # views whose snapshots are kept (read ahead, or shown lately)
 AHEAD_WAIT_SECONDS = 5.0  # a view being read ahead is waited for, not read twice
+
+
+def samples(start: date, until: date, step: int = CHART_STEP) -> int:
+    """How many of the chart's samples (:meth:`DashboardQuery.progress`, one every
+    ``step`` days from ``start``) fall on or before ``until``."""
+    return (until - start).days // step + 1
+
 
 View = tuple[date, datetime | None]  # a day, and the moment of the store (None: now)
 
@@ -349,7 +366,7 @@ class DashboardQuery:
             for item, state in status.items.items()
             if state == MISSED
         ]
-        open_total = sum(u.commitments.open + u.rectifications.open for u in report.units)
+        open_total = _open_total(report.units)
         return Snapshot(
             report,
             alerts,
@@ -626,7 +643,7 @@ class DashboardQuery:
     # -- the chart ----------------------------------------------------------------------
 
     def progress(
-        self, until: date, known_at: datetime | None = None, step: int = 7
+        self, until: date, known_at: datetime | None = None, step: int = CHART_STEP
     ) -> dict[str, list[float]]:
         """Share of checklist items done (on time or late) per phase, week by week.
 

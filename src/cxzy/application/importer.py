@@ -335,7 +335,10 @@ class _Check:
                 moment = self.recorded_at(record)
                 made = [replace(event, timestamp=moment) for event in made]
             else:
-                for event in made:  # (a frozen event: set, not copied, at 0.1 µs each)
+                # an aggregate's events carry the clock eventsourcing read when its
+                # @event method ran (a fact's has the moment already): the import's
+                # moment set on each frozen event, not copied, at 0.1 µs each
+                for event in made:
                     object.__setattr__(event, "timestamp", self.moment)
             events.extend(made)
         digests = {r.stamp.record_id: r.digest for r in fresh}
@@ -532,17 +535,17 @@ class _Check:
 
     def _on_LeaderAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.add_person(f["person"], stamp.day)
-        return [LeaderAssignment.recorded(stamp, **f)]
+        return [LeaderAssignment.recorded(stamp, timestamp=self.moment, **f)]
 
     def _on_ContactPointAssigned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.require_person(f["person"], stamp.day)
         self.registry.require_unit(f["unit"], stamp.day)
-        return [ContactPoint.recorded(stamp, **f)]
+        return [ContactPoint.recorded(stamp, timestamp=self.moment, **f)]
 
     def _on_ContactVisitMade(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.require_person(f["person"], stamp.day)
         self.registry.require_unit(f["unit"], stamp.day)
-        return [ContactVisit.recorded(stamp, **f)]
+        return [ContactVisit.recorded(stamp, timestamp=self.moment, **f)]
 
     def _create(
         self, kind: str, cls: type[Aggregate], stamp: Any, f: Mapping[str, Any]
@@ -604,13 +607,13 @@ class _Check:
         self.registry.require_activity_kind(f["kind"])
         if f["activity"]:  # named: kept, so that the name is not taken twice
             return self._create("activity", Activity, stamp, f)
-        return [Activity.recorded(stamp, **f)]
+        return [Activity.recorded(stamp, timestamp=self.moment, **f)]
 
     def _on_ReviewRecorded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.require_unit(f["unit"], stamp.day)
         if f["review"]:
             return self._create("review", Review, stamp, f)
-        return [Review.recorded(stamp, **f)]
+        return [Review.recorded(stamp, timestamp=self.moment, **f)]
 
     def _on_RectificationOpened(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
         return self._create("rectification", Rectification, stamp, f)
@@ -648,4 +651,4 @@ class _Check:
 
     def _on_CommendationAwarded(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Touched:
         self.registry.require_unit(f["unit"], stamp.day)
-        return [Award.recorded(stamp, **f)]
+        return [Award.recorded(stamp, timestamp=self.moment, **f)]

@@ -881,15 +881,12 @@ class ReadModel:
     def value(self, cursor: Any, statement: str, **params: Any) -> Any:
         return self._one(cursor, statement, params)
 
-    def position_known_at(self, cursor: Any, moment: datetime) -> int:
-        """The last position the store held at a moment: recorded at or before it,
-        by an import committed by then (0 when none)."""
-        return self.known_position(cursor, moment)[0]
-
     def known_position(self, cursor: Any, moment: datetime) -> tuple[int, str | None]:
-        """:meth:`position_known_at`, and when an import that had taken the store by
-        the moment committed after it (None: none was under way): its records carry
-        a ``recorded`` time before the moment, and the store did not hold them."""
+        """The last position the store held at a moment (recorded at or before it, by
+        an import committed by then; 0 when none), and when an import that had taken
+        the store by the moment committed after it (None: none was under way): its
+        records carry a ``recorded`` time before the moment, and the store did not
+        hold them."""
         # ``recorded`` never decreases along the log, so the last moment at or before
         # T is one index probe; MAX(pos) over every earlier row would read them all.
         t = utc_text(moment)
@@ -1023,15 +1020,15 @@ class ReadModel:
         )
         return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
-    def link_at(self, cursor: Any, pos: int) -> tuple[str, str] | None:
-        """The chain's hash at a position and that event's recorded time (UTC text)."""
-        found = self.rows(
+    def chain_contents(self, cursor: Any, first: int, last: int) -> dict[int, str]:
+        """The content hash of each link of the chain from ``first`` to ``last``."""
+        rows = self.rows(
             cursor,
-            """SELECT h.hash, l.recorded FROM cx_chain h JOIN cx_log l ON l.pos = h.pos
-               WHERE h.pos = :pos""",
-            pos=pos,
+            "SELECT pos, content FROM cx_chain WHERE pos >= :first AND pos <= :last",
+            first=first,
+            last=last,
         )
-        return (str(found[0][0]), str(found[0][1])) if found else None
+        return {int(pos): str(content) for pos, content in rows}
 
     def among(self, column: str, values: Iterable[str], name: str = "among") -> Condition:
         """``column`` one of ``values``, as a condition with one parameter: an array on
@@ -1084,17 +1081,6 @@ class ReadModel:
     def life_entities(self, cursor: Any) -> list[str]:
         """The entity of every commitment and rectification ("c:ID", "r:ID")."""
         return [entity for (entity,) in self.rows(cursor, "SELECT entity FROM cx_entities")]
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    unit: str
-    name: str
-    kind: str
-    parent: str | None
-    members: int | None
-    registered_day: date
-    pos: int
 
 
 _STATEMENTS = {

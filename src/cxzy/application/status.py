@@ -253,18 +253,39 @@ class StatusQuery:
         with self.app.snapshot() as c:
             return self._campaign_in(c)
 
-    def template_text(self) -> tuple[str, str, bool]:
-        """The text of the template the store's campaign runs on, with its key and
-        whether the store keeps it (decision 259); False: a campaign planned before
-        stores kept it, run on the built-in file of its key, as this cxzy has it."""
+    def template_text(self) -> tuple[str, str, bool, bool]:
+        """The text of the template the store's campaign runs on, with its key,
+        whether the store keeps it (decision 259; False: a campaign planned before
+        stores kept it, run on the built-in file of its key, as this cxzy has it),
+        and whether the figures were worked out on another text.
+
+        The text is the campaign's event's, which the hash chain vouches for, not
+        the read model's copy that the figures are worked out on (an edit of that
+        copy was printed as the campaign's template)."""
+        rm = self.app.read_model
         with self.app.snapshot() as c:
-            row = self.app.read_model.campaign_row(c)
-        if row is None:
+            row = rm.campaign_row(c)
+            planned = rm.value(c, "SELECT MIN(pos) FROM cx_log WHERE type = 'CampaignPlanned'")
+        if row is None or planned is None:
             raise Violation("store_has_no_campaign")
-        key, text = row[1], row[4]
+        key, worked_on = row[1], row[4]
+        (stored,) = self.app.recorder.select_notifications(int(planned), 1)
+        text = getattr(self.app.domain_event(stored), "template_text", None)
         if text is not None:
-            return key, text, True
-        return key, unkept_template(key).text, False
+            return key, text, True, worked_on != text
+        return key, unkept_template(key).text, False, worked_on is not None
+
+    def has_campaign(self) -> bool:
+        """Whether the store holds a campaign yet (an empty store, or one whose first
+        import is under way, does not); a store whose campaign cannot be read (its
+        template broken) is refused as it is by every command."""
+        try:
+            self.campaign()
+        except Violation as violation:
+            if violation.code in ("store_has_no_campaign", "store_first_import_under_way"):
+                return False
+            raise
+        return True
 
     def _campaign_in(self, c: Any) -> CampaignInfo:
         """The store's campaign, read in ``c``; refused when it holds none."""

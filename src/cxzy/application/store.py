@@ -21,9 +21,10 @@ from eventsourcing.persistence import PersistenceError
 from platformdirs import user_data_dir
 
 from cxzy.application.readmodel import READ_MODEL, STORE_FORMAT, TABLES
-from cxzy.domain.errors import Violation, os_reason
+from cxzy.domain.errors import Violation
 from cxzy.file_names import SQLITE_COMPANIONS, SQLITE_SUFFIX, fits, path_fits
 from cxzy.literal import clipped
+from cxzy.os_errors import os_reason
 
 ENV_VAR = "CXZY_STORE"
 
@@ -413,6 +414,9 @@ def check_store(
     the store's database (None: no such row)."""
     found = value_of("cx_meta", "value", "key", "store_format")
     if found != STORE_FORMAT:
+        newer = re.fullmatch(r"cxzy-store-(\d+)", str(found or ""))
+        if newer and int(newer[1]) > int(STORE_FORMAT.rsplit("-", 1)[1]):
+            raise Violation("store_format_newer", store=location.display(), found=found)
         raise Violation("store_format", store=location.display(), found=found or "?")
     tracking = LOG_TABLES[location.kind][1]
     tracked = tracking in present and value_of(
@@ -483,6 +487,11 @@ def failures_named(location: StoreLocation | None) -> Iterator[None]:
         raise store_error(location, error) from None
 
 
+#: Python's sqlite3 on a text that is not UTF-8: "Could not decode to UTF-8 column
+#: 'origin' with text '…'" (the text, damaged, quoted is no use to the user)
+_UNDECODED = re.compile(r"column '(?P<column>[^']*)'")
+
+
 def store_error(location: StoreLocation, error: BaseException) -> Violation:
     """A failure of the database as one line for the user: read-only, full, or other."""
     reason = (str(error).strip().splitlines() or [""])[0]  # PostgreSQL adds the SQL below
@@ -530,6 +539,11 @@ def store_error(location: StoreLocation, error: BaseException) -> Violation:
         return Violation("store_read_only", store=location.display(), reason=reason)
     if "not a database" in lowered or "malformed" in lowered:
         return Violation("store_damaged", store=location.display(), reason=reason)
+    if "could not decode to utf-8" in lowered:  # a text's bytes damaged (cxzy writes UTF-8)
+        where = _UNDECODED.search(reason)
+        column = where["column"] if where else "?"
+        said = Violation("store_text_damaged", column=column)
+        return Violation("store_damaged", store=location.display(), reason=said)
     if _FIGURES_CLASH.search(reason):  # (the log is held against other writers: not a race)
         return Violation("store_figures_ahead", store=location.display())
     return Violation("store_unreadable", store=location.display(), reason=sqlite_reason(reason))

@@ -25,8 +25,9 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from cxzy.domain.errors import Listed, TemplateError, Violation, os_reason
+from cxzy.domain.errors import Listed, TemplateError, Violation
 from cxzy.domain.template import Template, parse_template
+from cxzy.os_errors import os_reason
 
 TEMPLATES_ENV = "CXZY_TEMPLATES"
 #: Where tomllib says a mistake is, after what it is
@@ -210,7 +211,10 @@ def campaign_template(key: str, phases: str | None, text: str | None = None) -> 
     built-in template of that key), and the campaign's own phase windows (JSON:
     ``[{"key", "start", "end"}]``), if any."""
     if text is not None:
-        template = template_of_text(text, key, ("tpl.source_stored", key), strict=False)
+        try:
+            template = template_of_text(text, key, ("tpl.source_stored", key), strict=False)
+        except TemplateError as broken:  # (every import checks the template it keeps)
+            raise Violation("template_stored_broken", reason=broken) from None
     else:
         template = unkept_template(key).template
     if phases:

@@ -86,7 +86,9 @@ def cmd_verify(args: argparse.Namespace, out: Console, err: Console) -> int:
         )
     if report.rebuilt is not None:
         first, last = report.rebuilt
-        say(err, message("verify_rebuilt", lang, first=first, last=last, at=report.rebuilt_at))
+        # (a link marked rebuilt by hand, with no rebuild's time: none said)
+        said = "verify_rebuilt" if report.rebuilt_at else "verify_rebuilt_unknown"
+        say(err, message(said, lang, first=first, last=last, at=report.rebuilt_at))
     if args.figures:
         return _figures_checked(args.location, out, err, lang)
     return EXIT_OK

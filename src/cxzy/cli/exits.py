@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import errno
 
-from cxzy.domain.errors import Violation, os_reason
+from cxzy.domain.errors import Violation
+from cxzy.os_errors import os_reason
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 # what a command had to write could not be, for the machine's reason: not a refusal,

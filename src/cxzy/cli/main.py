@@ -73,7 +73,7 @@ from cxzy.cli.usage import (
     speaking,
 )
 from cxzy.cli.writing import waiting_said, write_into
-from cxzy.domain.errors import Violation, os_reason
+from cxzy.domain.errors import Violation
 from cxzy.domain.jsontext import storable
 from cxzy.domain.moments import any_day, iso_moment, known_at
 from cxzy.domain.records import Record
@@ -82,8 +82,9 @@ from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
 from cxzy.formats.readers import CSV_SUFFIXES, file_format, read_file
 from cxzy.formats.xlsx_records import in_time_order
-from cxzy.i18n import DEFAULT_LANG, LANGS, message, t, type_named
+from cxzy.i18n import DEFAULT_LANG, LANGS, message, rendered, t, type_named
 from cxzy.literal import clipped
+from cxzy.os_errors import os_reason
 
 PROBLEMS_ON_TERMINAL = 100  # problem lines an import shows on a terminal (all when redirected)
 DEMO_FILE = "demo.jsonl"
@@ -533,7 +534,7 @@ def _report_problems(result: ImportResult, lang: str, err: Console) -> None:
     if len(shown) > PROBLEMS_ON_TERMINAL and is_terminal(err):
         shown = shown[:PROBLEMS_ON_TERMINAL]
     for problem in shown:
-        line = f"{problem.where}: {problem.violation.render(lang)}"
+        line = f"{problem.where}: {rendered(problem.violation, lang)}"
         say(err, line)  # (values quoted from the file: one line, controls shown)
     if len(shown) < len(result.problems):
         more = t("more_problems", lang, count=len(result.problems) - len(shown))
@@ -698,7 +699,7 @@ def cmd_demo(args: argparse.Namespace, out: Console, err: Console) -> int:
             store = args.location.display()
             say(err, t("demo_other_campaign", lang, store=store, existing=existing))
         elif first.code == "template_broken":  # (an office's cxzy-2010.toml: the same)
-            say(err, f"{result.problems[0].where}: {first.render(lang)}")
+            say(err, f"{result.problems[0].where}: {rendered(first, lang)}")
         else:
             _report_problems(result, lang, err)
         return EXIT_REFUSED
@@ -761,6 +762,11 @@ def open_dashboard(args: argparse.Namespace, out: Console, err: Console) -> int:
             # a PostgreSQL schema without cxzy's tables yet: as a missing file
         else:
             store = open_app(location, read_only=True)
+            try:  # (a campaign that cannot be read is said, not shown as none yet)
+                StatusQuery(store).has_campaign()
+            except Violation:
+                store.close()
+                raise
 
     dashboard = CxzyApp(
         store,
@@ -901,7 +907,7 @@ def _flushed(lang: str) -> int:
     except OSError as error:
         failed = unwritable(t("stdout", lang), error)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (nothing more)
-        print(failed.render(lang), file=sys.stderr)
+        print(rendered(failed, lang), file=sys.stderr)
         return exit_for(failed)
     return EXIT_OK
 
@@ -955,7 +961,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         command = COMMANDS.get(args.command or "", open_dashboard)
         return command(args, out, err)
     except Violation as violation:
-        say(err, violation.render(args.lang))
+        say(err, rendered(violation, args.lang))
         return exit_for(violation)
     except PersistenceError as error:
         location = getattr(args, "location", None)
@@ -963,7 +969,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
             err.print(message("store_failed", args.lang, reason=str(error)))
         else:
             failed = store_error(location, error)
-            err.print(failed.render(args.lang))
+            err.print(rendered(failed, args.lang))
             return exit_for(failed)
     except Terminated:
         raise  # said in main, once SIGTERM's own handler is put back
@@ -983,7 +989,7 @@ def _run(args: argparse.Namespace, out: Console, err: Console) -> int:
         # a full disk under `cxzy log > FILE` (files named on the command line say
         # their own failures): not a bug to report
         failed = unwritable(t("stdout", args.lang), error)
-        err.print(failed.render(args.lang))
+        err.print(rendered(failed, args.lang))
         return exit_for(failed)
     except Exception as error:  # a bug: say so in one line, keep the details on demand
         return _internal_error(error, args.lang, err)

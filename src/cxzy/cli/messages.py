@@ -9,7 +9,7 @@ from rich.console import Console
 
 from cxzy.cli.exits import OUTPUT_ERRORS, unwritable
 from cxzy.domain.moments import iso_moment
-from cxzy.i18n import t
+from cxzy.i18n import rendered, t
 from cxzy.literal import one_line
 
 
@@ -31,7 +31,7 @@ def say_done(out: Console, err: Console, lang: str, text: str) -> None:
         if error.errno not in OUTPUT_ERRORS:
             raise
         with contextlib.suppress(OSError):  # (`>> log 2>&1` on a full disk: nowhere to say it)
-            err.print(unwritable(t("stdout", lang), error).render(lang))
+            err.print(rendered(unwritable(t("stdout", lang), error), lang))
             say(err, text)
 
 

@@ -31,6 +31,7 @@ from cxzy.cli.progress import progress
 from cxzy.cli.usage import Once
 from cxzy.domain.errors import Listed, Violation
 from cxzy.domain.registry import activity_kind_key, folded_code
+from cxzy.domain.schema import DEFAULT_TEMPLATE
 from cxzy.domain.template import SELF_CHOSEN, Template
 from cxzy.file_names import fits, path_fits
 from cxzy.formats.output_files import replacing
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from cxzy.formats.ledger_tables import Table
     from cxzy.formats.workbook_template import TemplateInputs
 
-DEFAULT_TEMPLATE = "cxzy-2010"
 FAR_FUTURE = date(9999, 12, 31)
 
 

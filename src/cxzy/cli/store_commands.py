@@ -14,6 +14,7 @@ from cxzy.application.app import open_app, open_reading
 from cxzy.application.copying import copy_store
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, failures_named, resolve_store
+from cxzy.cli.exits import EXIT_OK, EXIT_REFUSED
 from cxzy.cli.messages import say, say_done
 from cxzy.cli.progress import progress
 from cxzy.cli.writing import waiting_said, write_into
@@ -124,11 +125,13 @@ def _template(args: argparse.Namespace, out: Console, err: Console) -> int:
     app = open_to_read(args)
     try:
         with failures_named(args.location):
-            key, text, kept = StatusQuery(app).template_text()
+            key, text, kept, unlike = StatusQuery(app).template_text()
     finally:
         app.close()
     if not kept:
         say(err, t("store_template_not_kept", args.lang, template=key))
+    if unlike:  # (printed all the same: the log's, for the auditor to hold them to)
+        say(err, t("store_template_unlike", args.lang, store=args.location.display()))
     text = text if text.endswith("\n") else f"{text}\n"
     binary = getattr(out.file, "buffer", None)
     if binary is None:
@@ -137,7 +140,7 @@ def _template(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.file.flush()
         binary.write(text.encode("utf-8"))
         binary.flush()
-    return 0
+    return EXIT_REFUSED if unlike else EXIT_OK
 
 
 def _same(source: StoreLocation, target: StoreLocation) -> bool:

@@ -1,5 +1,6 @@
 """Rule violations carry a message code and its parameters, so adapters can
-render them in the user's language (see :mod:`cxzy.i18n`)."""
+render them in the user's language (:func:`cxzy.i18n.rendered`): the domain holds
+no words of its own."""
 
 from __future__ import annotations
 
@@ -15,19 +16,15 @@ class Violation(Exception):
         self.code = code
         self.params = params
 
-    def render(self, lang: str = "en") -> str:
-        from cxzy.i18n import message
-
-        return message(self.code, lang, **self.params)
-
     def altered(self, code: str | None = None, **params: Any) -> Violation:
         """The same violation with some of its values given again (a value named as
         typed), or said under another code with them (``copy_no_source`` for a
         ``no_store``)."""
         return Violation(code or self.code, **{**self.params, **params})
 
-    def __str__(self) -> str:
-        return self.render("en")
+    def __str__(self) -> str:  # (a developer's view: users read it rendered)
+        given = ", ".join(f"{name}={value}" for name, value in self.params.items())
+        return f"{self.code} ({given})" if given else self.code
 
 
 class Coded:
@@ -36,11 +33,6 @@ class Coded:
 
     def __init__(self, group: str, code: str) -> None:
         self.group, self.code = group, code
-
-    def render(self, lang: str = "en") -> str:
-        from cxzy.i18n import code_label
-
-        return code_label(self.group, self.code, lang)
 
     def __str__(self) -> str:
         return self.code
@@ -62,23 +54,8 @@ class Choices:
         self.type, self.field, self.codes = type_, field, codes
         self.names = names or {}
 
-    def render(self, lang: str = "en") -> str:
-        from cxzy.i18n import field_words
-
-        if lang == "en":  # (the codes are English words; a template's names may not be)
-            return ", ".join(
-                f"{code} ({name})" if (name := self.names.get(code, {}).get(lang)) else code
-                for code in self.codes
-            )
-        shown = []
-        for code in self.codes:
-            named = self.names.get(code, {}).get(lang)
-            words = named or field_words(self.type, self.field, code, lang)
-            shown.append(f"{code}({words})" if words and words != code else code)
-        return "、".join(shown)
-
     def __str__(self) -> str:
-        return self.render("en")
+        return ", ".join(self.codes)
 
 
 class Listed:
@@ -88,14 +65,8 @@ class Listed:
     def __init__(self, names: Sequence[str]) -> None:
         self.names = list(names)
 
-    def render(self, lang: str = "en") -> str:
-        if lang != "en":
-            return "、".join(self.names)
-        *rest, last = self.names or [""]
-        return f"{', '.join(rest)} and {last}" if rest else last
-
     def __str__(self) -> str:
-        return self.render("en")
+        return ", ".join(self.names)
 
 
 class TemplateError(Violation):
@@ -107,47 +78,14 @@ class TemplateError(Violation):
     def __init__(self, where: Sequence[Violation], code: str, **params: Any) -> None:
         self.where = tuple(where)
         self.reason = Violation(code, **params)
-        super().__init__("template_broken", reason=_TemplatePlace(self.where, self.reason))
+        super().__init__("template_broken", reason=TemplatePlace(self.where, self.reason))
 
 
-class _TemplatePlace:
+class TemplatePlace:
     """Where in a template, and why: ``template x.toml: phase learn: …``."""
 
     def __init__(self, where: tuple[Violation, ...], reason: Violation) -> None:
         self.where, self.reason = where, reason
 
-    def render(self, lang: str = "en") -> str:
-        place = "".join(part.render(lang) for part in self.where)
-        return f"{place}{':' if lang == 'zh' else ': '}{self.reason.render(lang)}"
-
-
-#: Operating-system failures a user meets (a folder gone, no permission, a full
-#: disk), said in the interface's language (``os.*`` messages)
-_OS_REASONS = {
-    "ENOENT": "os.missing",
-    "ENOTDIR": "os.not_dir",
-    "EACCES": "os.denied",
-    "EPERM": "os.denied",
-    "EROFS": "os.read_only",
-    "ENOSPC": "os.full",
-    "EDQUOT": "os.full",
-    "EISDIR": "os.is_dir",
-    "EFBIG": "os.too_large",
-    "ENAMETOOLONG": "os.name_too_long",
-}
-
-
-def os_reason(error: OSError) -> Violation | str:
-    """Why an operating-system call failed, as a message parameter: a
-    :class:`Violation` (rendered in the message's language) for the usual reasons,
-    else the system's own words."""
-    import errno
-
-    from cxzy.file_names import path_fits
-
-    name = errno.errorcode.get(error.errno or 0, "")
-    if name == "ENAMETOOLONG" and isinstance(error.filename, str) and not path_fits(error.filename):
-        return Violation("os.path_too_long")  # (each name may fit: the path does not)
-    if name in _OS_REASONS:
-        return Violation(_OS_REASONS[name])
-    return error.strerror or type(error).__name__
+    def __str__(self) -> str:
+        return f"{''.join(map(str, self.where))}: {self.reason}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -52,17 +53,18 @@ class Fact(Aggregate):
         return entity_id("record", stamp.record_id)
 
     @classmethod
-    def recorded(cls, stamp: Stamp, **fields: Any) -> Aggregate.Event:
-        """Its one event, as ``cls(stamp=stamp, **fields)`` records it, made without
-        the aggregate object: a fact keeps no state for a later record to break, and
-        an import makes hundreds of thousands of them (half the cost of each is
-        building and mutating an object only to collect its event)."""
+    def recorded(cls, stamp: Stamp, *, timestamp: datetime, **fields: Any) -> Aggregate.Event:
+        """Its one event, as ``cls(stamp=stamp, **fields)`` records it at
+        ``timestamp``, made without the aggregate object: a fact keeps no state for a
+        later record to break, and an import makes hundreds of thousands of them
+        (half the cost of each is building and mutating an object only to collect
+        its event). The moment is the caller's: the domain reads no clock."""
         event_class = getattr(cls, cls.RECORDED)
         made: Aggregate.Event = event_class(
             originator_topic=get_topic(cls),
             originator_id=cls.create_id(stamp=stamp, **fields),
             originator_version=cls.INITIAL_VERSION,
-            timestamp=event_class.create_timestamp(),
+            timestamp=timestamp,
             stamp=stamp,
             **fields,
         )

@@ -66,6 +66,10 @@ class Field:
     choices: tuple[str, ...] = ()
 
 
+#: The campaign template a plan that names none follows (built in: the 2010 plan's)
+DEFAULT_TEMPLATE = "cxzy-2010"
+
+
 def _req(kind: str, choices: tuple[str, ...] = ()) -> Field:
     return Field(kind, required=True, choices=choices)
 
@@ -89,7 +93,7 @@ TYPES: dict[str, dict[str, Field]] = {
     "CampaignPlanned": {
         "campaign": _req(TEXT),
         "title": _req(TEXT),
-        "template": _opt(TEXT, "cxzy-2010"),
+        "template": _opt(TEXT, DEFAULT_TEMPLATE),
         "timezone": _opt(TEXT, "Asia/Shanghai"),
         "phases": _opt(PHASES),
     },

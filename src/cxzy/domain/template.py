@@ -131,6 +131,12 @@ class Template:
         the template's items' (:attr:`activity_kind_names`), then ``self_chosen``."""
         return {**self.activity_kind_names, SELF_CHOSEN: SELF_CHOSEN_NAMES}
 
+    def kind_label(self, kind: str, lang: str) -> str:
+        """An activity kind in words: the name of the checklist item it satisfies (a
+        kind only listed has none: its code)."""
+        names = self.kind_names.get(kind)
+        return names.get(lang, kind) if names else kind
+
     def phase(self, key: str) -> Phase:
         for phase in self.phases:
             if phase.key == key:

@@ -36,14 +36,12 @@ from cxzy.domain.schema import (
     TEXT,
     TYPES,
 )
-from cxzy.i18n import code_named, field_named, type_named
+from cxzy.i18n import FALSE_WORDS, TRUE_WORDS, code_named, field_named, type_named
 from cxzy.literal import clipped
 
 #: What a reader yields: where the record is, and the mapping or why it is not one.
 Item = tuple[str, Mapping[str, Any] | Violation]
 
-TRUE_WORDS = frozenset({"true", "是", "1", "yes"})  # (yes/no: the English template's)
-FALSE_WORDS = frozenset({"false", "否", "0", "no"})
 # a verification's outcome, as the log and the dashboard say it, or as a unit puts it
 VERDICT_WORDS = {"通过": True, "accepted": True, "合格": True}
 VERDICT_WORDS |= {"不通过": False, "rejected": False, "不合格": False}

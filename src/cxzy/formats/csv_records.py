@@ -23,9 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cxzy.domain.errors import Violation, os_reason
+from cxzy.domain.errors import Violation
 from cxzy.formats.cells import Item, is_comment, is_note, record_type, records_from_rows
 from cxzy.literal import clipped
+from cxzy.os_errors import os_reason
 
 FALLBACK_ENCODING = "gb18030"
 DELIMITERS = (",", ";", "\t")

@@ -53,12 +53,6 @@ class Table:
         return self.key == COVER
 
 
-def activity_label(template: Template, kind: str, lang: str) -> str:
-    """An activity kind in words: the name of the checklist item it satisfies."""
-    names = template.kind_names.get(kind)  # (a kind only listed has none: its code)
-    return names.get(lang, kind) if names else kind
-
-
 def _yes(value: bool, lang: str) -> str:
     return t("yes" if value else "no", lang)
 
@@ -371,7 +365,7 @@ def ledger_tables(ledger: Ledger, lang: str, now: datetime | None = None) -> lis
                 a.day,
                 a.unit,
                 a.name,
-                activity_label(template, a.kind, lang),
+                template.kind_label(a.kind, lang),
                 a.title,
                 a.participants if a.participants is not None else "",
                 a.activity or "",

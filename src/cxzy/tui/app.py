@@ -40,12 +40,15 @@ from cxzy.application.dashboard import DashboardQuery, Snapshot
 from cxzy.application.history import LogQuery
 from cxzy.application.status import UnitStatus
 from cxzy.application.store import connection_lost, is_store_failure, store_error
-from cxzy.domain.errors import Violation, os_reason
+from cxzy.application.templates import load_template
+from cxzy.domain.errors import Violation
 from cxzy.domain.moments import any_day, halfwidth, known_at, spelled_as_day
+from cxzy.domain.schema import DEFAULT_TEMPLATE
 from cxzy.domain.template import Phase
-from cxzy.i18n import LABELS, t
+from cxzy.i18n import LABELS, rendered, t
 from cxzy.i18n import message as rule_message
 from cxzy.literal import visible
+from cxzy.os_errors import os_reason
 from cxzy.styles import SIXTEEN, palette_for
 from cxzy.tui.clock import ViewClock, shown_moment
 from cxzy.tui.collector import IdleCollector
@@ -211,7 +214,7 @@ class CxzyApp(App[None]):
             store = self.open_store()
         try:
             found = store is not None and self._has_campaign(store)
-        except PersistenceError:  # the connection lost, say: look again next time
+        except (PersistenceError, Violation):  # the connection lost, say: look again
             found = False
         if found:
             self.call_from_thread(self.show_campaign, store)
@@ -231,11 +234,7 @@ class CxzyApp(App[None]):
 
     @staticmethod
     def _has_campaign(store: CampaignApp) -> bool:
-        try:
-            DashboardQuery(store).status.campaign()
-        except Violation:
-            return False
-        return True
+        return DashboardQuery(store).status.has_campaign()
 
     def start(self, store: CampaignApp) -> None:
         from cxzy.tui.screens.overview import OverviewScreen
@@ -450,7 +449,7 @@ class CxzyApp(App[None]):
         except Violation as refused:  # a record the store cannot give back (altered)
             if self._stopping:
                 raise
-            self.call_from_thread(self._store_failed, refused.render(self.lang))
+            self.call_from_thread(self._store_failed, rendered(refused, self.lang))
         except Exception as error:
             if self._stopping or not is_store_failure(error):
                 raise
@@ -458,7 +457,7 @@ class CxzyApp(App[None]):
             if connection_lost(error):  # (the next read has a new connection)
                 said = t("tui_disconnected", self.lang)
             elif location is not None:
-                said = store_error(location, error).render(self.lang)
+                said = rendered(store_error(location, error), self.lang)
             else:
                 said = str(error)
             self.call_from_thread(self._store_failed, said)
@@ -788,13 +787,11 @@ class CxzyApp(App[None]):
 
     def command_help(self) -> str:
         """What ``:`` takes, a phase of this campaign's for example (a 2021 campaign's
-        help offered :整改, which it has not): its next-to-last, as 整改 of 2010's."""
-        template = getattr(self, "template", None)
-        if template is None:  # (no campaign yet: no phase to go to)
-            example = "整改" if self.lang == "zh" else "rectify"
-        else:
-            phase = template.phases[-2] if len(template.phases) > 1 else template.phases[0]
-            example = phase.short.get("zh", phase.key) if self.lang == "zh" else phase.key
+        help offered :整改, which it has not): its next-to-last, as 整改 of 2010's
+        (no campaign yet: the default template's)."""
+        template = getattr(self, "template", None) or load_template(DEFAULT_TEMPLATE)
+        phase = template.phases[-2] if len(template.phases) > 1 else template.phases[0]
+        example = phase.short.get("zh", phase.key) if self.lang == "zh" else phase.key
         return t("tui_command_help", self.lang, phase=example)
 
     def action_command(self) -> None:
@@ -846,7 +843,7 @@ class CxzyApp(App[None]):
             try:  # as on the command line: not a moment, or one still to come
                 moment = known_at(rest.strip(), self.zone, datetime.now(UTC))
             except Violation as violation:
-                self.notify(violation.render(self.lang), severity="error")
+                self.notify(rendered(violation, self.lang), severity="error")
                 return
             # the dashboard as it was at that moment: its day too, unless an earlier
             # day is shown (that day as it was known later)
@@ -859,7 +856,7 @@ class CxzyApp(App[None]):
             try:
                 day = any_day(typed)
             except Violation as violation:
-                self.notify(violation.render(self.lang), severity="error")
+                self.notify(rendered(violation, self.lang), severity="error")
                 return
             self._back_to_a_day()
             self.go_to_date(day)
@@ -901,7 +898,9 @@ class CxzyApp(App[None]):
             try:
                 code = LogQuery(self.store).unit_code(text)
             except Violation as violation:  # a name several units bore
-                self.call_from_thread(self.notify, violation.render(self.lang), severity="warning")
+                self.call_from_thread(
+                    self.notify, rendered(violation, self.lang), severity="warning"
+                )
                 return
             if code is not None:
                 self.post_message(OpenUnit(code))

@@ -67,10 +67,8 @@ class AlertsPanel(Table):
         alerts, missed, open_total = snapshot.alerts, snapshot.missed, snapshot.open_total
         if among is not None:
             alerts = among.alerts
-            missed = [m for m in missed if m.unit in among.units]
-            report = snapshot.report
-            totals = report.totals([u for u in report.units if u.unit in among.units])
-            open_total = totals.commitments.open + totals.rectifications.open
+            missed = snapshot.missed_among(among.units)
+            open_total = snapshot.open_among(among.units)
         title = t("tui_alerts", lang)
         if among is not None:
             title = f"{title} · {t('tui_alerts_filtered', lang)}"

@@ -8,7 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from cxzy.domain.errors import Violation
-from cxzy.i18n import t
+from cxzy.i18n import rendered, t
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
@@ -52,6 +52,6 @@ class EmptyScreen(Screen[None]):
         try:
             store = load()
         except Violation as violation:  # a store that cannot be made (a folder, no schema)
-            self.app.notify(violation.render(self.app.lang), severity="error")  # type: ignore[attr-defined]
+            self.app.notify(rendered(violation, self.app.lang), severity="error")  # type: ignore[attr-defined]
             return
         self.app.show_campaign(store)  # type: ignore[attr-defined]

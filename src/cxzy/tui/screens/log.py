@@ -18,8 +18,16 @@ from cxzy.application.history import LogQuery
 from cxzy.application.readmodel import MARKED_FIELDS
 from cxzy.domain.errors import Violation
 from cxzy.domain.moments import any_day
-from cxzy.formats.cells import FALSE_WORDS, TRUE_WORDS
-from cxzy.i18n import codes_named, summary_label, t, type_named, type_shown
+from cxzy.i18n import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    codes_named,
+    rendered,
+    summary_label,
+    t,
+    type_named,
+    type_shown,
+)
 from cxzy.literal import literal_line
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.components.row_clicks import RowClicks
@@ -246,7 +254,7 @@ class LogScreen(Screen[None]):
         """A filter's unit that is none the log registered: said, and the filter
         applied before stays (the filter shown is always the one applied)."""
         self.query_one(DataTable).loading = False
-        self.notify(violation.render(self.app.lang), severity="error")  # type: ignore[attr-defined]
+        self.notify(rendered(violation, self.app.lang), severity="error")  # type: ignore[attr-defined]
         if self.filter_text != self._applied:
             self.filter_text = self._applied
             self.pages = [None]
@@ -347,7 +355,7 @@ class LogScreen(Screen[None]):
             try:
                 parse_filter(text)
             except BadFilter as bad:  # the filter shown stays the one applied
-                self.notify(bad.violation.render(lang), severity="error")
+                self.notify(rendered(bad.violation, lang), severity="error")
                 return
             self.filter_text = text.strip()
             self.pages = [None]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -12,10 +10,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from cxzy.application.dashboard import Snapshot, phase_shares
+from cxzy.application.dashboard import Snapshot, phase_shares, samples
 from cxzy.application.history import LogQuery
 from cxzy.domain.errors import Violation
-from cxzy.i18n import t
+from cxzy.i18n import rendered, t
 from cxzy.tui.clock import shown_moment
 from cxzy.tui.components.alerts_panel import AlertsPanel, Among
 from cxzy.tui.components.header_bar import HeaderBar
@@ -37,11 +35,6 @@ SIDE_MIN = 40
 #: The alerts' rows, with their border and header, below which the chart gives way
 #: to them (on a short terminal the chart took the room and the alerts showed none).
 ALERTS_MIN = 6
-
-
-def _weeks(start: date, day: date) -> int:
-    """The chart's weekly samples from ``start`` up to ``day``."""
-    return (day - start).days // 7 + 1
 
 
 class OverviewScreen(Screen[None]):
@@ -215,7 +208,7 @@ class OverviewScreen(Screen[None]):
             return
         template = snapshot.report.template
         start = template.first_day
-        weeks = max(1, _weeks(start, snapshot.report.as_of))
+        weeks = max(1, samples(start, snapshot.report.as_of))
         lang = self.app.lang  # type: ignore[attr-defined]
         labels = {p.key: p.short.get(lang, p.key) for p in template.phases}
         # the weeks up to the day shown, then the day itself (a week's sample can be
@@ -224,7 +217,7 @@ class OverviewScreen(Screen[None]):
         shown = {k: [*v[: weeks - 1], today[k]] for k, v in series.items()}
         # along the whole campaign: a column is the same weeks on any day (a first
         # week was drawn across the whole width, as if it were the campaign)
-        span = _weeks(start, template.last_day)
+        span = samples(start, template.last_day)
         self.query_one(ProgressChart).show(shown, labels, span)
 
     @on(DataTable.RowSelected, "#grid")
@@ -297,4 +290,4 @@ class OverviewScreen(Screen[None]):
 
     def _not_found(self, text: str, violation: Violation) -> None:
         if self.query_one(StatusGrid).filter_text == text:
-            self.notify(violation.render(self.app.lang), severity="error")  # type: ignore[attr-defined]
+            self.notify(rendered(violation, self.app.lang), severity="error")  # type: ignore[attr-defined]

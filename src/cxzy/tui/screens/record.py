@@ -17,7 +17,6 @@ from textual.widgets import Static
 
 from cxzy.application.history import LogEntry, LogQuery
 from cxzy.application.importer import origin_parts
-from cxzy.formats.ledger_tables import activity_label
 from cxzy.i18n import code_label, field_name, field_words, t, value_words
 from cxzy.literal import literal
 from cxzy.tui.components.key_footer import KeyFooter
@@ -134,7 +133,7 @@ class RecordScreen(Dialog):
     def _words(self, type_: str, key: str, value: Any, lang: str) -> str | None:
         if (type_, key) == ("ActivityHeld", "kind") and isinstance(value, str):
             template = self.app.template  # type: ignore[attr-defined]
-            return activity_label(template, value, lang)  # its checklist item's name
+            return template.kind_label(value, lang)  # its checklist item's name
         words = value_words(key, value, lang)
         if words is not None:  # (in English the file's own words already)
             return None if lang == "en" else words

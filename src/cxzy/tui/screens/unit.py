@@ -23,6 +23,7 @@ from textual.widgets import Static
 from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
 from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.domain.outcomes import KEPT_LATE
+from cxzy.domain.schema import TYPES
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
 from cxzy.i18n import code_label, field_words, t, value_words
 from cxzy.literal import literal, literal_line, one_line, shortened
@@ -108,14 +109,20 @@ _FIELDS = {
     "action": "tui_field_action",
     "note": "col.note",
 }
-_DEFAULTS = {("public", True), ("supervised", False)}
+
+
+def _at_default(type_: str, key: str, value: Any) -> bool:
+    """A field at the value the format gives it when a record leaves it out (public
+    commitments, rectifications not supervised): not worth a word."""
+    spec = TYPES.get(type_, {}).get(key)
+    return spec is not None and spec.default is not None and value == spec.default
 
 
 def _fields(record: dict[str, Any], lang: str) -> Text:
     """A record's own fields, labelled in the interface's language, codes in words."""
     parts = []
     for key, value in record.items():
-        if key not in _FIELDS or value is None or (key, value) in _DEFAULTS:
+        if key not in _FIELDS or value is None or _at_default(record["type"], key, value):
             continue
         if isinstance(value, bool):
             shown = value_words(key, value, lang) or str(value)
