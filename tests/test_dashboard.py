@@ -1015,6 +1015,74 @@ async def test_a_log_page_opens_at_its_first_row_and_its_ends_are_said(demo_stor
         )
 
 
+def _first_and_title(app: CxzyApp) -> tuple[int, str]:
+    table = app.screen.query_one(DataTable)
+    return int(str(table.get_row_at(0)[0])), plain(app.screen.query_one("#title", Static)).strip()
+
+
+async def test_o_reads_the_log_from_its_first_record_page_by_page(demo_store):
+    """An auditor reads a campaign from its start, as `cxzy log` lists it: the log's
+    first records were reached only by paging back from the newest, or by a filter
+    (`until:`), and the title said neither."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert _first_and_title(app) == (1, "Event log (oldest first) · page 1 · 200 per page")
+        assert [int(str(table.get_row_at(r)[0])) for r in range(3)] == [1, 2, 3]
+        await pilot.press("p")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "this is the first page (the oldest records)"
+        for page in (2, 3):
+            await pilot.press("n")
+            await settle(pilot)
+            assert _first_and_title(app)[0] == 200 * (page - 1) + 1
+        assert table.row_count == 544 - 400
+        await pilot.press("n")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "this is the last page: no newer records"
+        await pilot.press("p")
+        await settle(pilot)
+        assert _first_and_title(app)[0] == 201
+        await pilot.press("slash", *"unit:ZP", "enter")  # a filter keeps the order
+        await settle(pilot)
+        first, title = _first_and_title(app)
+        assert title.startswith("Event log (oldest first) · page 1") and first < 100
+        await pilot.press("o")  # and back: the newest first
+        await settle(pilot)
+        first, title = _first_and_title(app)
+        assert title.startswith("Event log (newest first) · page 1 · 200 per page · filter")
+        assert first > 500
+
+
+@pytest.mark.parametrize("oldest", [False, True])
+async def test_pages_asked_for_faster_than_they_come_are_each_shown(demo_store, oldest):
+    """`n n` typed while the first page still came asked for the same page again,
+    and showed it under the next page's number."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l", *(["o"] if oldest else []))
+        await settle(pilot)
+        log = app.screen
+        load = log.load
+        log.load = lambda: None  # (the second page on its way, as long as need be)
+        log.action_next_page()
+        log.action_next_page()  # typed before it came
+        log.load = load
+        log.load()
+        await settle(pilot)
+        first, title = _first_and_title(app)
+        assert title.startswith("Event log (") and " · page 3 · " in title, title
+        assert first == (401 if oldest else 544 - 400)
+
+
 @pytest.mark.parametrize(
     ("size", "lang", "columns", "a_type"),
     [

@@ -1509,6 +1509,14 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "已是第一页(最新的记录)",
         "en": "this is the first page (the newest records)",
     },
+    "tui_log_last_page_oldest": {
+        "zh": "已是最后一页:没有更新的记录",
+        "en": "this is the last page: no newer records",
+    },
+    "tui_log_first_page_oldest": {
+        "zh": "已是第一页(最早的记录)",
+        "en": "this is the first page (the oldest records)",
+    },
     "tui_disconnected": {
         "zh": "与数据库的连接已断开,正在重连…(显示的是断开前的状态)",
         "en": "connection to the store lost, reconnecting… (showing the state before)",
@@ -1671,6 +1679,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "the {shown} most urgent of {open} open and the latest {closed} closed of {total}; l shows all of this unit's records",
     },
     "tui_log_title": {"zh": "事件日志(最新在前)", "en": "Event log (newest first)"},
+    "tui_log_title_oldest": {"zh": "事件日志(最早在前)", "en": "Event log (oldest first)"},
     "tui_log_page": {"zh": "第 {page} 页 · 每页 {size} 条", "en": "page {page} · {size} per page"},
     "tui_filter": {"zh": "筛选", "en": "filter"},
     "tui_grid_filter_help": {
@@ -1784,6 +1793,11 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "show/hide the alerts and the chart (hidden at first where they would cut the grid)",
     },
     "key_next_page": {"zh": "下一页", "en": "next page"},
+    "key_order": {"zh": "切换顺序", "en": "order"},
+    "key_log_order": {
+        "zh": "日志:最早在前 / 最新在前",
+        "en": "the log: oldest first / newest first",
+    },
     "key_prev_page": {"zh": "上一页", "en": "previous page"},
     "key_first_last": {
         "zh": "日志:第一行 / 最后一行;总览:表格滚到最左 / 最右",

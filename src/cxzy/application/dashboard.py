@@ -571,6 +571,8 @@ class DashboardQuery:
         self,
         *,
         before: int | None = None,
+        after: int | None = None,
+        oldest_first: bool = False,
         limit: int = 200,
         unit: str | None = None,
         under: str | None = None,
@@ -582,6 +584,7 @@ class DashboardQuery:
         late: bool | None = None,
     ) -> list[LogRow]:
         """Newest first, one window at a time: rows with position below ``before``;
+        or, ``oldest_first``, the oldest after ``after`` (as ``cxzy log`` lists them);
         ``late``: only those reported late (after the template's days), or on time;
         ``under``: only those of that unit and the units under it.
 
@@ -589,7 +592,10 @@ class DashboardQuery:
         the entity's code; so is each of ``words``, all of which must be found (the
         parts of a summary as shown: ``R-ZP-3 · 不通过``), each also as the marks
         whose words hold it."""
-        clauses, params = ["pos < :before"], {"before": before or ALL, "limit": limit}
+        if oldest_first:
+            clauses, params = ["pos > :after"], {"after": after or 0, "limit": limit}
+        else:
+            clauses, params = ["pos < :before"], {"before": before or ALL, "limit": limit}
         if unit:
             clauses.append("unit = :unit")
             params["unit"] = unit
@@ -635,7 +641,7 @@ class DashboardQuery:
                 for r in self.rm.rows(
                     c,
                     f"SELECT {self.log_columns} FROM cx_log WHERE {' AND '.join(clauses)}"
-                    " ORDER BY pos DESC LIMIT :limit",
+                    f" ORDER BY pos {'ASC' if oldest_first else 'DESC'} LIMIT :limit",
                     **params,
                 )
             ]

@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "close": "key_back",
     "next_page": "key_next_page",
     "previous_page": "key_prev_page",
+    "toggle_order": "key_order",
     "load_demo": "key_load_demo",
     "open_unit": "key_open",
     "known_at": "key_known",

@@ -30,6 +30,7 @@ KEYS = [  # the keys of a campaign's screens
     ("a", "key_side_help"),
     ("l", "key_log_help"),
     ("n  p", "key_next_page"),
+    ("o", "key_log_order"),
     ("Home  End", "key_first_last"),
     ("ctrl+Home  ctrl+End", "key_first_last_unit"),
     ("←  →", "key_scroll_grid"),

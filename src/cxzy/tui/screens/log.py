@@ -170,6 +170,7 @@ class LogScreen(Screen[None]):
             Binding("slash", "filter", "filter"),
             Binding("n", "next_page", "next page"),
             Binding("p", "previous_page", "previous page"),
+            Binding("o", "toggle_order", "order"),
             # the keys that move the day shown: the log has none, said (they did nothing)
             *(
                 Binding(key, "no_day", show=False)
@@ -191,9 +192,15 @@ class LogScreen(Screen[None]):
         super().__init__()
         self.filter_text = filter_text
         self._applied = ""  # the filter of the rows shown
-        self.pages: list[int | None] = [None]  # "before" position of each page shown
+        # the records from the newest back, or from the first on (as `cxzy log`: an
+        # auditor reads a campaign from its start)
+        self.oldest_first = False
+        # where each page shown starts: the position its rows are before (newest first)
+        # or after (oldest first); None: the log's end it starts from
+        self.pages: list[int | None] = [None]
         self._rows: list[LogRow] = []  # shown (laid out again when the width changes)
         self._to_top = False  # the next rows shown open at the first (a page asked for)
+        self._pending_next = 0  # n typed while a page was coming: taken once it has come
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
@@ -210,7 +217,11 @@ class LogScreen(Screen[None]):
         forget_closed_watchers(self.app)
 
     def follow(self, snapshot: Snapshot | None) -> None:
-        if len(self.pages) == 1:  # on the newest page: follow new events
+        # new events: on the newest page, or on the last of the oldest first (not full)
+        if self.oldest_first:
+            if self.query_one(DataTable).row_count < PAGE:
+                self.load()
+        elif len(self.pages) == 1:
             self.load()
 
     def reload(self) -> None:
@@ -244,9 +255,15 @@ class LogScreen(Screen[None]):
                 except Violation as violation:
                     self.app.call_from_thread(self.refused, violation)
                     return
-            before = self.pages[-1]
+            start, oldest = self.pages[-1], self.oldest_first
             rows = self.app.read_again_if_lost(  # type: ignore[attr-defined]
-                lambda: query.log_page(before=before, limit=PAGE, **words)
+                lambda: query.log_page(
+                    before=None if oldest else start,
+                    after=start if oldest else None,
+                    oldest_first=oldest,
+                    limit=PAGE,
+                    **words,
+                )
             )
             self.app.call_from_thread(self.show_rows, rows)
 
@@ -257,7 +274,7 @@ class LogScreen(Screen[None]):
         self.notify(rendered(violation, self.app.lang), severity="error")  # type: ignore[attr-defined]
         if self.filter_text != self._applied:
             self.filter_text = self._applied
-            self.pages = [None]
+            self.pages, self._pending_next = [None], 0
             self.reload()
 
     def show_rows(self, rows: list[LogRow]) -> None:
@@ -268,8 +285,10 @@ class LogScreen(Screen[None]):
         table.loading = False
         cursor = table.cursor_coordinate
         # the record under the cursor: new records come in above it (on the newest,
-        # the cursor stays on the newest: it follows them, as a live view does)
-        on = self._rows[cursor.row].pos if 0 < cursor.row < len(self._rows) else None
+        # the cursor stays on the newest: it follows them, as a live view does; oldest
+        # first, they come in below it)
+        first = 0 if self.oldest_first else 1
+        on = self._rows[cursor.row].pos if first <= cursor.row < len(self._rows) else None
         self._rows = rows
         self._last = rows[-1].pos if rows else None
         keys = log_columns(self.size.width)
@@ -309,7 +328,8 @@ class LogScreen(Screen[None]):
             places = {row.pos: n for n, row in enumerate(rows)}
             table.move_cursor(row=places.get(on, min(cursor.row, len(rows) - 1)), animate=False)
         self._to_top = False
-        title = f"{t('tui_log_title', lang)} · {t('tui_log_page', lang, page=len(self.pages), size=PAGE)}"
+        heading = t("tui_log_title_oldest" if self.oldest_first else "tui_log_title", lang)
+        title = f"{heading} · {t('tui_log_page', lang, page=len(self.pages), size=PAGE)}"
         if self.filter_text:
             title += f" · {t('tui_filter', lang)}: {self.filter_text}"
         if not rows:
@@ -322,6 +342,9 @@ class LogScreen(Screen[None]):
             moment = local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
             title += f" · {t('tui_log_whole', lang, moment=moment)}"
         self.query_one("#title", Static).update(Text(title))
+        if self._pending_next:
+            self._pending_next -= 1
+            self.action_next_page()
 
     @on(DataTable.RowSelected)
     def open_record(self, event: DataTable.RowSelected) -> None:
@@ -333,18 +356,30 @@ class LogScreen(Screen[None]):
         self.app.push_screen(RecordScreen(int(str(event.row_key.value))))
 
     def action_next_page(self) -> None:
+        if self.query_one(DataTable).loading:  # (n n typed fast: the page still coming
+            self._pending_next += 1  # was asked for again, under the next one's number)
+            return
         if getattr(self, "_last", None) is not None and self.query_one(DataTable).row_count == PAGE:
             self.pages.append(self._last)
             self.reload()
         else:  # (it did nothing, silently)
-            self.notify(t("tui_log_last_page", self.app.lang), severity="warning")  # type: ignore[attr-defined]
+            said = "tui_log_last_page_oldest" if self.oldest_first else "tui_log_last_page"
+            self.notify(t(said, self.app.lang), severity="warning")  # type: ignore[attr-defined]
 
     def action_previous_page(self) -> None:
         if len(self.pages) > 1:
             self.pages.pop()
             self.reload()
         else:
-            self.notify(t("tui_log_first_page", self.app.lang), severity="warning")  # type: ignore[attr-defined]
+            said = "tui_log_first_page_oldest" if self.oldest_first else "tui_log_first_page"
+            self.notify(t(said, self.app.lang), severity="warning")  # type: ignore[attr-defined]
+
+    def action_toggle_order(self) -> None:
+        """``o``: the records from the first on, or from the newest back again, from
+        the first page (the filter stays)."""
+        self.oldest_first = not self.oldest_first
+        self.pages, self._pending_next = [None], 0
+        self.reload()
 
     def action_filter(self) -> None:
         from cxzy.tui.screens.prompt import PromptScreen
@@ -358,7 +393,7 @@ class LogScreen(Screen[None]):
                 self.notify(rendered(bad.violation, lang), severity="error")
                 return
             self.filter_text = text.strip()
-            self.pages = [None]
+            self.pages, self._pending_next = [None], 0
             self.reload()
 
         lang = self.app.lang  # type: ignore[attr-defined]
