@@ -167,6 +167,24 @@ def test_log_filter_by_unit(full):
             assert {(k, r.get(k)) for k in ("commitment", "rectification")} & own, r
 
 
+@pytest.mark.parametrize("typed", ["äq", "ÄQ", "Äq", "ＡＢ", "ab"])
+def test_log_unit_takes_a_code_in_any_case_and_width_beyond_ascii(cli, typed):
+    """SQLite's LOWER folds ASCII alone: `--unit äq` said ÄQ was never registered,
+    where the registry (and PostgreSQL) take it as the same code."""
+    cli.ok_import(
+        [
+            *prelude(),
+            unit("ÄQ", "2010-05-12", "Ä队", parent="JU"),
+            unit("AB", "2010-05-12", "AB队", parent="JU"),
+            act("ÄQ", "study", "2010-06-02"),
+            act("AB", "study", "2010-06-03"),
+        ]
+    )
+    code = "ÄQ" if "ä" in typed.casefold() else "AB"
+    got = cli.log("--unit", typed)
+    assert got and all(r["unit"] == code for r in got if "unit" in r), got
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "table"])
 def test_log_of_a_unit_never_registered_is_refused_not_empty(full, fmt):
     res = full.run("log", "--unit", "147", "--format", fmt)  # 145 and 146 are registered

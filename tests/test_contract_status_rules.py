@@ -551,6 +551,13 @@ def test_rectification_counts_extension_and_escalation(cli):
                 rectification="R1",
                 action="public_criticism",
             ),
+            # a second escalation of the same one: it counts once (FORMAT.md: at least one)
+            ev(
+                "RectificationEscalated",
+                "2011-05-08",
+                rectification="R1",
+                action="accountability",
+            ),
             ev("RectificationCompleted", "2011-05-10", rectification="R1"),
             ev(
                 "RectificationVerified",

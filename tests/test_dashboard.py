@@ -329,6 +329,58 @@ async def test_time_travel_by_step_and_by_typed_date(demo_store):
         await pilot.press("t")
         await settle(pilot)
         assert app.snapshot.report.as_of == DAY and "实时" in screen_text(app)
+        await pilot.press("s")  # phase → day (the cycle: day, week, month, phase)
+        await settle(pilot)
+        assert "步长:日" in screen_text(app)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.snapshot.report.as_of == DAY - timedelta(days=1)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "步长:周" in screen_text(app)
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("overview", OverviewScreen), ("help", HelpScreen), ("TODAY", OverviewScreen)],
+)
+async def test_the_words_colon_takes_go_where_they_say(demo_store, typed, shown):
+    """`:overview`, `:today`, `:help` (README): only `:log` was pinned by a test."""
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"2010-07-01", "enter", "l")  # a past day, the log over it
+        await settle(pilot)
+        await pilot.press("colon", *typed, "enter")
+        await settle(pilot)
+        assert type(app.screen) is shown, app.screen
+        if typed == "TODAY":
+            assert app.snapshot.report.as_of == DAY
+        else:
+            assert app.clock.as_of == date(2010, 7, 1)
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("en", "[esc.]"), ("zh", "[升级]")])
+async def test_an_escalated_rectification_is_marked_in_the_alerts(demo_store, lang, mark):
+    """R-ZP-2 was escalated (public criticism) on 2011-05-16: its alert says so, as
+    a supervised one says [督办]/[sup.]."""
+    app = dashboard(demo_store, lang=lang, today=date(2011, 5, 20))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AlertsPanel)
+        texts = [panel.get_row_at(r)[3].plain for r in range(panel.row_count)]
+        (escalated,) = [text for text in texts if text.startswith("R-ZP-2 ")]
+        assert escalated.startswith(f"R-ZP-2 {mark} "), escalated
+        assert sum(mark in text for text in texts) == 1, texts
+
+
+async def test_colon_quit_quits(demo_store):
+    app = dashboard(demo_store, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"quit", "enter")
+        await pilot.pause(0.3)
+        assert not app.is_running
 
 
 async def test_a_day_to_come_as_known_at_a_moment_says_ahead(demo_store):
@@ -1132,14 +1184,18 @@ async def test_a_record_chosen_in_the_log_does_not_open_once_the_log_is_gone(dem
         assert app.screen is overview
 
 
-async def test_a_screenshot_without_a_downloads_folder_goes_where_it_was_started(
-    demo_store, tmp_path, monkeypatch
+@pytest.mark.parametrize("downloads", [False, True])
+async def test_a_screenshot_goes_to_downloads_else_where_it_was_started(
+    demo_store, tmp_path, monkeypatch, downloads
 ):
     """The palette's screenshot failed on a new account (no ~/Downloads), and when it
-    worked its notice showed Textual's markup as text."""
+    worked its notice showed Textual's markup as text. (The README said "the current
+    folder" even where there is a Downloads folder.)"""
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "home" / "Downloads" if downloads else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
     app = dashboard(demo_store, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -1147,10 +1203,11 @@ async def test_a_screenshot_without_a_downloads_folder_goes_where_it_was_started
         command.callback()  # as the palette runs it
         for _ in range(100):
             await pilot.pause(0.05)
-            if list(tmp_path.glob("*.svg")):
+            if list(folder.glob("*.svg")):
                 break
         await pilot.pause(0.2)
-        (shot,) = tmp_path.glob("*.svg")
+        (shot,) = folder.glob("*.svg")
+        assert list(tmp_path.rglob("*.svg")) == [shot]
         said = [n.message for n in app._notifications][-1]
         assert said == f"screenshot saved: {shot}"
         # named by the campaign's clock (the header's day), not this machine's zone

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -348,3 +348,16 @@ def test_a_record_years_before_the_campaign_is_refused_as_a_year_typed_wrong(tmp
     with pytest.raises(TemplateError) as broken:
         parse_template({"key": "x", "history_days": -1, "phases": []}, "x.toml")
     assert "history_days must be a whole number" in rendered(broken.value, "en")
+
+
+@pytest.mark.parametrize(
+    ("left", "colour"),
+    [(21, "green"), (20, "yellow"), (11, "yellow"), (10, "orange"), (0, "orange"), (-1, "red")],
+)
+def test_an_alerts_colour_is_by_the_days_left_as_the_readme_says(left, colour):
+    """Green with more than 20 days left, yellow from 20, orange from 10, red once
+    overdue (the deadline's own day is not overdue yet)."""
+    from cxzy.domain.alerts import urgency
+
+    day = date(2011, 3, 15)
+    assert urgency(day + timedelta(days=left), day) == colour

@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 
-from contract_helpers import assert_no_traceback, assert_refused, ev, unit
+from contract_helpers import act, assert_no_traceback, assert_refused, ev, unit
 
 TEMPLATE = """
 key = "dangshi-2021"
@@ -97,6 +97,45 @@ def test_the_store_keeps_the_rules_it_was_planned_on(cli, folder, monkeypatch):
     assert rebuilt.code == 0, str(rebuilt)
     assert cli.status("2021-03-05") == before
     assert cli.run("verify").code == 0
+    # later records are held to the kept rules too: a kind the file gone had is taken…
+    cli.ok_import([act("145", "special_study", "2021-03-10")])
+    # …and one a file of the same key names now, which the kept rules lack, is not
+    newer = folder.parent / "newer"
+    newer.mkdir()
+    (newer / "dangshi-2021.toml").write_text(
+        'activity_kinds = ["red_tour"]\n' + TEMPLATE, encoding="utf-8"
+    )
+    monkeypatch.setenv("CXZY_TEMPLATES", str(newer))
+    _, res = cli.imp([act("145", "red_tour", "2021-03-11")])
+    assert res.code == 1 and "red_tour" in res.err, str(res)
+
+
+def test_activity_kinds_add_kinds_records_may_give(cli, folder):
+    """A template's activity_kinds: kinds a record may name beyond its items' (a
+    unit's red tour, counted for no item)."""
+    _, res = cli.imp([*history(), act("145", "red_tour", "2021-03-02")])
+    assert res.code == 1 and "activity kind 'red_tour'" in res.err, str(res)
+    (folder / "dangshi-2021.toml").write_text(
+        'activity_kinds = ["red_tour"]\n' + TEMPLATE, encoding="utf-8"
+    )
+    cli.ok_import([*history(), act("145", "red_tour", "2021-03-02")])
+    assert any(r.get("kind") == "red_tour" for r in cli.log())
+
+
+def test_a_copy_carries_the_template_its_campaign_was_planned_on(cli, folder, monkeypatch):
+    """The copy is read where the template's file never was (an auditor's machine):
+    the template comes with the store."""
+    cli.ok_import(history())
+    before = cli.status("2021-03-05")
+    copied = cli.tmp / "copy.db"
+    res = cli.run("store", "copy", cli.store, copied, store="")
+    assert res.code == 0, str(res)
+    (folder / "dangshi-2021.toml").unlink()
+    monkeypatch.delenv("CXZY_TEMPLATES")
+    template = cli.run("store", "template", store=copied)
+    assert template.code == 0 and template.out == TEMPLATE, str(template)
+    shown = cli.run("status", "--format", "json", "--as-of", "2021-03-05", store=copied)
+    assert shown.code == 0 and json.loads(shown.out) == before, str(shown)
 
 
 def test_a_template_not_found_says_where_one_goes(cli):

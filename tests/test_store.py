@@ -57,6 +57,84 @@ def test_store_selection_option_then_environment_then_per_user_default(tmp_path)
     assert pg.kind == "postgresql" and "secret" not in pg.display()
 
 
+def test_a_reports_chart_is_of_the_log_its_figures_were_read_from(store, tmp_path, monkeypatch):
+    """An import committed between a report's figures and its chart went into the
+    chart alone: the report's checkpoint did not reproduce what it drew."""
+    from contract_helpers import act, write_jsonl
+    from cxzy.application.dashboard import phase_shares
+    from cxzy.application.importer import Importer
+    from cxzy.application.summary import SummaryQuery
+    from cxzy.formats.jsonl import read_records
+
+    late = write_jsonl(
+        tmp_path / "late.jsonl", [act("DKGS", "party_spirit_analysis", "2011-01-05")]
+    )
+    progress = DashboardQuery.progress
+
+    def after_an_import(self, *args, **kwargs):
+        assert Importer(self.app).run(read_records(late)).ok  # (once the figures are read)
+        return progress(self, *args, **kwargs)
+
+    monkeypatch.setattr(DashboardQuery, "progress", after_an_import)
+    app = open_app(location(store))
+    try:
+        summary = SummaryQuery(app).summary(date(2012, 11, 7))
+        position = summary.ledger.report.position
+        assert StatusQuery(app).status(date(2012, 11, 7)).position == position + 1
+        chart = summary.progress
+        status = StatusQuery(app)
+        for n, day in enumerate(chart.days[:-1]):
+            shares = phase_shares(status.status_up_to(day, position))
+            assert {key: chart.series[key][n] for key in shares} == shares, day
+    finally:
+        app.close()
+
+
+def test_the_log_search_finds_percent_and_underscore_as_typed_in_either_case(demo_store):
+    """`%` and `_` typed in the dashboard's log filter were LIKE's wildcards: `100%`
+    found 18 records, 3 of which said it, and `%` or `_` every record."""
+    app = open_app(location(demo_store), read_only=True)
+    try:
+        query = DashboardQuery(app)
+        every = query.log_page(limit=1000)
+
+        def found(typed: str) -> set[int]:
+            return {row.pos for row in query.log_page(text=typed, limit=1000)}
+
+        for typed in ("100%", "%"):
+            saying = {row.pos for row in every if typed in (row.summary or "")}
+            assert found(typed) == saying and saying, typed
+        assert found("_") == set() and not any("_" in (row.summary or "") for row in every)
+        assert found("chy") == found("CHY") != set()  # (a code in either case)
+    finally:
+        app.close()
+
+
+def test_a_units_detail_is_of_the_log_its_report_was_read_at(store, tmp_path):
+    """The unit screen read its records from the log as it is now, and the figures
+    from the report: a record imported between the two was listed under an item the
+    figures still called missed."""
+    from contract_helpers import act, write_jsonl
+    from cxzy.application.importer import Importer
+    from cxzy.formats.jsonl import read_records
+
+    app = open_app(location(store))
+    try:
+        report = StatusQuery(app).status(date(2012, 11, 7))
+        dkgs = next(u for u in report.units if u.unit == "DKGS")
+        assert dkgs.phases["compete"].items["party_spirit_analysis"] == "missed"
+        late = write_jsonl(
+            tmp_path / "late.jsonl", [act("DKGS", "party_spirit_analysis", "2011-01-05")]
+        )
+        assert Importer(app).run(read_records(late)).ok
+        detail = DashboardQuery(app).unit_detail(report, "DKGS")
+        assert all(row.pos <= report.position for row in detail.activities)
+        item = next(i for i in detail.items if i.item == "party_spirit_analysis")
+        assert item.state == "missed" and item.evidence is None
+    finally:
+        app.close()
+
+
 def test_one_file_holds_the_log_the_read_model_and_its_tracking(store):
     path = store
     with sqlite3.connect(path) as db:
@@ -472,6 +550,21 @@ def test_store_rebuild_mends_edited_figures_and_keeps_the_chain(store, capsys):
     capsys.readouterr()
     assert main(["--store", str(store), "verify", "--figures", "--against", checkpoint]) == 0
     assert "rebuil" not in capsys.readouterr().err  # the links are those written with the log
+
+
+def test_a_copy_into_a_store_that_holds_records_is_refused_and_leaves_it(
+    store, demo_store, tmp_path, capsys
+):
+    """A backup restored over a store that still holds records (README, Backups:
+    remove the store first): refused, the store as it was."""
+    target = tmp_path / "taken.sqlite3"
+    shutil.copy(demo_store, target)
+    before = target.read_bytes()
+    assert main(["--lang", "en", "store", "copy", str(store), str(target)]) == 1
+    assert capsys.readouterr().err == (
+        f"the target store {target} is not empty: copy into a new store\n"
+    )
+    assert target.read_bytes() == before
 
 
 def test_a_copy_of_a_store_with_edited_figures_is_right_and_says_so(store, tmp_path, capsys):

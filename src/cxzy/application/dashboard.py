@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -21,7 +21,15 @@ from typing import Any, NamedTuple
 from cxzy.application.app import CampaignApp
 from cxzy.application.history import SUBTREE_SQL
 from cxzy.application.known import KnownAt, open_at
-from cxzy.application.readmodel import ALL, Marks, late_clause, life_code, mark_of, shown_marks
+from cxzy.application.readmodel import (
+    ALL,
+    Marks,
+    late_clause,
+    life_code,
+    like_text,
+    mark_of,
+    shown_marks,
+)
 from cxzy.application.status import StatusQuery, StatusReport, UnitStatus
 from cxzy.application.totals import OpenEntity, RunningTotals, most_urgent
 from cxzy.domain.alerts import days_left, urgency
@@ -450,8 +458,9 @@ class DashboardQuery:
     # -- the unit screen --------------------------------------------------------------
 
     def unit_detail(self, report: StatusReport, unit: str) -> UnitDetail:
-        as_of, day = report.as_of, report.as_of.isoformat()
-        pos = ALL if report.known_at is None else report.position
+        # the log as the report read it (a record since would be listed beside
+        # figures that do not count it: live, the report's position is the head then)
+        as_of, day, pos = report.as_of, report.as_of.isoformat(), report.position
         found = next((u for u in report.units if u.unit == unit), None)
         detail = UnitDetail(unit)
         if found is None:
@@ -606,23 +615,30 @@ class DashboardQuery:
             clauses.append("type = :type")
             params["type"] = type_
         searched = [*words, *([SearchWords(text)] if text else [])]
+        # the text as typed, in either case, on either database
+        like = f"{self.rm.dialect.like} :{{}} ESCAPE '\\'"
         for part, (looked_for, codes) in enumerate(searched):
-            found = [f"{column} LIKE :text{part}" for column in _SEARCHED]
-            found.append(f"{self.app.log_person} LIKE :text{part}")
+            typed = like_text(looked_for)
+            found = [f"{column} {like.format(f'text{part}')}" for column in _SEARCHED]
+            found.append(f"{self.app.log_person} {like.format(f'text{part}')}")
             # a mark's value typed bare (a day: 2011-03-31), not its field's name
-            found.append(f"{self.app.log_marks} LIKE :value{part}")
-            params[f"value{part}"] = f"%={looked_for}%"
+            found.append(f"{self.app.log_marks} {like.format(f'value{part}')}")
+            params[f"value{part}"] = f"%={typed}%"
             for n, (type_of, field_of, code) in enumerate(codes):
                 found.append(
                     f"(type = :coded_type{part}_{n}"
-                    f" AND ' ' || {self.app.log_marks} || ' ' LIKE :coded{part}_{n})"
+                    f" AND ' ' || {self.app.log_marks} || ' ' {like.format(f'coded{part}_{n}')})"
                 )
                 params[f"coded_type{part}_{n}"] = type_of
                 # (a code of None: the field with any value)
-                mark = f"{field_of}=%" if code is None else f"{mark_of(field_of, code)} "
+                mark = (
+                    f"{like_text(field_of)}=%"
+                    if code is None
+                    else f"{like_text(mark_of(field_of, code))} "
+                )
                 params[f"coded{part}_{n}"] = f"% {mark}%"
             clauses.append(f"({' OR '.join(found)})")
-            params[f"text{part}"] = f"%{looked_for}%"
+            params[f"text{part}"] = f"%{typed}%"
         if since:
             clauses.append("day >= :since")
             params["since"] = since.isoformat()
@@ -649,30 +665,60 @@ class DashboardQuery:
     # -- the chart ----------------------------------------------------------------------
 
     def progress(
-        self, until: date, known_at: datetime | None = None, step: int = CHART_STEP
+        self,
+        until: date,
+        known_at: datetime | None = None,
+        step: int = CHART_STEP,
+        *,
+        position: int | None = None,
     ) -> dict[str, list[float]]:
         """Share of checklist items done (on time or late) per phase, week by week.
 
         A status a week: seconds at thousands of units. The weeks read before are
         kept, and read again only from the first day new records happened on
         (status as of a day depends on the records of that day and before, and "as
-        known at" a past moment on none recorded since)."""
+        known at" a past moment on none recorded since). ``position``: of the log
+        as it stood there (a report's chart, of the log its figures were read
+        from; an import committed meanwhile is not in it), read anew."""
         template = self.status.campaign().template
+        if position is not None:
+            return self._series(
+                template,
+                until,
+                step,
+                {},
+                lambda day: self._chart_status.status_up_to(day, position),
+            )
         with self.app.snapshot() as c:
             head = self.rm.head(c)
             kept_head, kept = self._kept_weeks.get(known_at, (head, {}))
             since = None if known_at is not None else self.rm.first_day_after(c, kept_head, head)
         if since is not None:  # (the weeks before it stand)
             kept = {day: shares for day, shares in kept.items() if day < since}
+        series = self._series(
+            template, until, step, kept, lambda day: self._chart_status.status(day, known_at)
+        )
+        with self._keeping:  # (as of the head read first: a record since is read again)
+            _put_last(self._kept_weeks, known_at, (head, kept))
+        return series
+
+    @staticmethod
+    def _series(
+        template: Template,
+        until: date,
+        step: int,
+        kept: dict[date, dict[str, float]],
+        status_of: Callable[[date], StatusReport],
+    ) -> dict[str, list[float]]:
+        """The shares of each ``step`` days from the campaign's first to ``until``:
+        those ``kept``, the others read (and kept)."""
         series: dict[str, list[float]] = {p.key: [] for p in template.phases}
         day = template.first_day
         while day <= until:
             shares = kept.get(day)
             if shares is None:
-                shares = kept[day] = phase_shares(self._chart_status.status(day, known_at))
+                shares = kept[day] = phase_shares(status_of(day))
             for key, share in shares.items():
                 series[key].append(share)
             day += timedelta(days=step)
-        with self._keeping:  # (as of the head read first: a record since is read again)
-            _put_last(self._kept_weeks, known_at, (head, kept))
         return series

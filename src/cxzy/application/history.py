@@ -12,7 +12,7 @@ from cxzy.application.app import CampaignApp
 from cxzy.application.readmodel import Marks, late_clause, life_code, shown_marks
 from cxzy.domain.errors import Violation
 from cxzy.domain.jsontext import storable
-from cxzy.domain.registry import halfwidth
+from cxzy.domain.registry import folded_code
 from cxzy.domain.schema import public_record
 
 RECORDS_PAGE = 5_000  # log rows read at a time when records are read in order
@@ -73,7 +73,7 @@ class LogEntry:
     marks: Marks = ()  # its codes shown with it (a review's grade: ``("grade", "advanced")``)
 
 
-_UNITS_BY_CODE = "SELECT DISTINCT unit FROM cx_units WHERE LOWER(unit) = LOWER(:unit)"
+_UNIT_CODES = "SELECT DISTINCT unit FROM cx_units"
 _UNITS_BY_NAME = "SELECT DISTINCT unit FROM cx_units WHERE name = :name"
 # a unit and the units registered under it (units keep their parent: the whole log's tree)
 SUBTREE_SQL = """WITH RECURSIVE subtree(code) AS (
@@ -96,8 +96,10 @@ class LogQuery:
             return None  # (bytes not in UTF-8 from a terminal: no unit's, not an error)
         rows = self.app.read_model.rows
         with self.app.snapshot() as c:
-            # (full-width, ＺＰ, as an import reads a unit's code)
-            codes = sorted(code for (code,) in rows(c, _UNITS_BY_CODE, unit=halfwidth(typed)))
+            # in any case and width, ＺＰ and äq too, as the registry takes a code (SQLite's
+            # LOWER folds ASCII alone: `--unit äq` was unknown there, found on PostgreSQL)
+            folded = folded_code(typed)
+            codes = sorted(code for (code,) in rows(c, _UNIT_CODES) if folded_code(code) == folded)
             named = sorted(code for (code,) in rows(c, _UNITS_BY_NAME, name=typed.strip()))
         if typed in codes:
             return typed

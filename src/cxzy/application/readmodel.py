@@ -188,7 +188,9 @@ _PUT_CHAIN_BACK = """INSERT INTO cx_chain (pos, content, hash, rebuilt)
 SHAPED = {name: ("cx_open", "opened_pos") for name in ("ix_open_deadline", "ix_open_moved")}
 
 _PARAM = re.compile(r":([a-z_][a-z0-9_]*)\b")
-_TABLE = re.compile(r"\bcx_(?=\w)")  # read-model tables (indexes are named ix_…)
+# read-model tables (indexes are named ix_…), not a name already quoted or qualified:
+# a schema of its own named cx_office made "cx_office".cxzy_tracking unreadable
+_TABLE = re.compile(r'(?<![".\w])cx_(?=\w)')
 
 
 # A plain INSERT of one row of named parameters, as the read model writes them
@@ -202,6 +204,11 @@ class Dialect:
     """Adapts the read model's SQL to one database's driver."""
 
     name = "sqlite"
+    #: a text search's operator, which finds letters in either case on both
+    #: databases (SQLite's LIKE does, for ASCII; PostgreSQL's does not: ILIKE)
+    like = "LIKE"
+    #: indexes of this database's own, beside :data:`DDL`'s (made where missing)
+    own_indexes: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self._positional: dict[str, tuple[str, Callable[[Mapping[str, Any]], Any]]] = {}
@@ -259,6 +266,11 @@ class PostgresDialect(Dialect):
     plain INSERT sent by ``COPY``."""
 
     name = "postgresql"
+    like = "ILIKE"
+    # the last position recorded at a moment ("as known at"): SQLite's index on
+    # ``recorded`` holds the position (its rowid); PostgreSQL's did not, and read the
+    # log back from its end to an early moment (64-74 ms at 500,000 rows; 0.07 ms)
+    own_indexes = ("CREATE INDEX IF NOT EXISTS ix_log_recorded_pos ON cx_log (recorded, pos)",)
 
     def __init__(self, schema: str = "public") -> None:
         self.schema = schema
@@ -414,6 +426,13 @@ def log_person(type_: str, fields: Mapping[str, Any], version: int = VERSION) ->
     return None
 
 
+def like_text(text: str) -> str:
+    """``text`` as a LIKE pattern finds it, written out (``LIKE … ESCAPE '\\'``): its
+    ``%`` and ``_`` are the characters typed, not wildcards (``100%`` found 18
+    records, 3 of which said it; ``_`` found every one)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def mark_of(field: str, value: Any) -> str:
     """One mark as ``cx_log.marks`` holds it: ``grade=advanced``, a yes or no as
     ``accepted=false`` (what a search of the log for its words looks for)."""
@@ -559,6 +578,8 @@ class ReadModel:
             shaped = next((need for name, need in SHAPED.items() if name in statement), None)
             if shaped is None or self.dialect.has_column(cursor, *shaped):
                 cursor.execute(self.dialect.ddl(statement))
+        for statement in self.dialect.own_indexes:
+            cursor.execute(self.dialect.ddl(statement))
 
     def drop(self, cursor: Any, head: int = 0, *, in_place: bool = False) -> int:
         """Drop the tables and make them again: a rebuild after an upgrade may

@@ -239,6 +239,7 @@ class StatusQuery:
         # log head: a dashboard stepping through days asks for the same deadlines at
         # every step, and a live one for the same day at every new record
         self._remembered_head = -1
+        self._chained = False  # the store keeps the hash chain (asked until it does)
         self._remembered: dict[date, dict[tuple[str, str], Figures]] = {}
         self._last_days: list[date] = []  # the oldest first
         # the first day of each unit's checklist facts, up to one log position
@@ -585,10 +586,14 @@ class StatusQuery:
     def _head_hash(self, c: Any, pos: int) -> str | None:
         """The hash chain at a position; None for a store opened read-only whose
         read model predates the chain."""
-        try:
-            found = self.rm.value(c, "SELECT hash FROM cx_chain WHERE pos = :pos", pos=pos)
-        except Exception:  # no cx_chain table yet: the driver's "no such table"
-            return None
+        # asked, not tried: a failed statement aborts PostgreSQL's read transaction,
+        # and the dashboard's next one in it said that, not what failed (a connection
+        # lost was no checkpoint, unsaid)
+        if not self._chained:
+            self._chained = self.rm.dialect.has_column(c, "cx_chain", "hash")
+            if not self._chained:
+                return None
+        found = self.rm.value(c, "SELECT hash FROM cx_chain WHERE pos = :pos", pos=pos)
         return None if found is None else str(found)
 
     def _units(self, c: Any, day: str, pos: int) -> list[tuple[str, str, str, str | None, int]]:

@@ -192,7 +192,9 @@ class SummaryQuery:
         last = min(until, template.last_day)
         span = (last - start).days
         step = max(7, -(-span // MAX_POINTS))
-        series = DashboardQuery(self.app).progress(last, known_at, step=step)
+        # (of the log the figures were read from: an import since is in neither)
+        position = None if known_at is not None else ledger.report.position
+        series = DashboardQuery(self.app).progress(last, known_at, step=step, position=position)
         days = [
             start + timedelta(days=step * n) for n in range(len(series[template.phases[0].key]))
         ]
