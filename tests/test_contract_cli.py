@@ -559,6 +559,16 @@ def test_days_are_taken_as_the_dashboard_takes_them(cli):
     ], str(res)
     res = cli.run("status", "--as-of", "2011/2/30")
     assert res.code == 1 and "--as-of: there is no day '2011/2/30'" in res.err, str(res)
+    # the papers take them too
+    for paper, spelled, name in (
+        ("export", "2010年6月1日", "l.xlsx"),
+        ("report", "2010/6/1", "r.md"),
+    ):
+        output = cli.tmp / name
+        command = ("export", "ledger") if paper == "export" else ("report",)
+        res = cli.run(*command, "--as-of", spelled, "-o", output)
+        assert res.code == 0 and "as of 2010-06-01 written" in res.out + res.err, str(res)
+        assert output.exists()
 
 
 def test_a_scripts_output_given_as_a_file_is_named_a_pipe_not_a_descriptor(tmp_path):

@@ -146,6 +146,11 @@ def test_the_chinese_log_table_names_types_in_words_and_type_takes_them(full):
     res = full.run("log", "--type", "整改完了", lang="zh")
     assert res.code == 2 and "没有 '整改完了' 这种记录" in res.err and "作出承诺" in res.err
     assert "RectificationVerified" in full.run("log", "--type", "整改验收", lang="en").out
+    # a type that is none is a usage error whatever the store holds, none at all too
+    missing = full.tmp / "none.db"
+    res = full.run("log", "--type", "Bogus", store=missing)
+    assert res.code == 2 and "no record type 'Bogus'" in res.err, str(res)
+    assert not missing.exists()
 
 
 def test_log_filter_by_unit(full):

@@ -2402,7 +2402,7 @@ async def test_event_text_is_shown_literally(store):
     hold markup (not a control character: refused at import, decision 271), a title
     both."""
     writer = open_app(location(store))
-    hostile = "[bold]加粗[/bold] [/] \x1b[31m红色 [link=x]y"
+    hostile = "[bold]加粗[/bold] [/] \x1b[31m红色 [link=x]y 零宽\u200b空格\n第二行"
     record = {
         "type": "ActivityHeld",
         "at": "2012-11-06",
@@ -2427,6 +2427,8 @@ async def test_event_text_is_shown_literally(store):
         assert shown.startswith("Self-chosen activity · [bold]加粗[/bold]") and "^[[31m" in shown, (
             shown
         )
+        # a character that shows nothing, and a line break, written out (README)
+        assert "零宽<U+200B>空格⏎第二行" in shown, shown
         assert str(row[5]) == "[red]某人[/red]"
         await pilot.press("escape", "colon", *"ZP", "enter")
         await settle(pilot)
