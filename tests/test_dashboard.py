@@ -3058,6 +3058,21 @@ async def test_phases_whose_windows_overlap_are_both_named_current(tmp_path):
         assert "current phase: Compete / Rectify" in header, header
 
 
+@pytest.mark.parametrize(("lang", "said"), [("en", "between phases"), ("zh", "两阶段之间")])
+async def test_a_day_between_two_phases_is_said_so_in_the_header(tmp_path, lang, said):
+    """A campaign whose competing phase ends a month before the rectifying one
+    begins (decision 92's own windows): the header names no phase that day."""
+    from contract_helpers import prelude
+
+    records = prelude()
+    records[0]["phases"] = [{"key": "compete", "start": "2010-06-01", "end": "2011-05-31"}]
+    board = _board_of(records, tmp_path, lang, date(2011, 6, 15))
+    async with board.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = plain(board.screen.query_one(HeaderBar))
+        assert said in header, header
+
+
 async def test_a_phase_moved_past_the_last_ones_end_is_the_campaigns_end(tmp_path):
     """A campaign whose rectification runs on to the year's end, past the last
     phase's (decision 92): the phase step, the chart and a replay stopped at the
