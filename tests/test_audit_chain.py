@@ -370,6 +370,11 @@ def test_a_rebuild_does_not_mend_a_link_removed_from_the_chain(cli):
     assert refused_rebuild(cli) == (20, UNCHAINED)  # nothing of it was kept
 
 
+def test_a_rebuild_refuses_a_log_an_event_was_removed_from(cli):
+    run_sql(cli.store, "DELETE FROM stored_events WHERE rowid = 30", "DELETE FROM tracking")
+    assert refused_rebuild(cli) == (30, "the event at this position was removed")
+
+
 def test_store_rebuild_makes_no_figures_of_an_edited_event_and_keeps_the_true_ones(cli):
     """An event edited with sqlite3, then `cxzy store rebuild` (which messages advise
     for figures edited outside cxzy): the rebuild made the figures of the edited

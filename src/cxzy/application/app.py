@@ -460,9 +460,10 @@ class CampaignApp(Application):
             pos = stored.id
             if pos > chained:
                 break
-            removed = [p for p in kept if expected <= p < pos]  # (a link, and no event)
-            if removed:
-                self._unvouched(min(removed), "chain_missing")
+            if pos > expected:  # a gap (PostgreSQL numbers rolled-back inserts too)
+                removed = [p for p in range(expected, pos) if p in kept]  # (a link, no event)
+                if removed:
+                    self._unvouched(removed[0], "chain_missing")
             content = kept.get(pos)
             if content is None:
                 self._unvouched(pos, "chain_unchained")
