@@ -400,6 +400,21 @@ def test_the_template_given_is_the_logs_and_a_copy_edited_beside_it_is_said(cli,
     assert cli.run("store", "template").code == 0
 
 
+def test_the_template_of_a_log_whose_campaign_event_was_removed_is_refused(cli, folder):
+    """The campaign's event deleted with sqlite3: the next event's text was taken
+    for the template's (an unpacking of none, had there been none)."""
+    cli.ok_import(history())
+    with sqlite3.connect(cli.store) as db:
+        db.execute("DELETE FROM stored_events WHERE rowid = 1")
+    db.close()
+    res = cli.run("store", "template")
+    assert res.code == 1 and res.out == "", str(res)
+    assert res.err_lines == [
+        f"store {cli.store} is damaged (log broken at position 1: the event at this position"
+        " was removed); restore it from a backup, then run cxzy verify"
+    ]
+
+
 @pytest.mark.parametrize(
     ("key", "said"),
     [

@@ -270,8 +270,13 @@ class StatusQuery:
         if row is None or planned is None:
             raise Violation("store_has_no_campaign")
         key, worked_on = row[1], row[4]
-        (stored,) = self.app.recorder.select_notifications(int(planned), 1)
-        text = getattr(self.app.domain_event(stored), "template_text", None)
+        found = self.app.recorder.select_notifications(int(planned), 1)
+        if not found or found[0].id != int(planned):  # (removed outside cxzy)
+            removed = Violation(
+                "verify_broken", position=planned, reason=Violation("chain_missing")
+            )
+            raise Violation("store_damaged", store=self.app.store_name, reason=removed)
+        text = getattr(self.app.domain_event(found[0]), "template_text", None)
         if text is not None:
             return key, text, True, worked_on != text
         return key, unkept_template(key).text, False, worked_on is not None
