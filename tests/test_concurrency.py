@@ -212,7 +212,9 @@ def _lock_held(store: Path) -> Iterator[None]:
         holder.close()
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+@pytest.mark.parametrize(
+    "signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)]
+)
 def test_an_import_waiting_for_the_lock_stops_at_once_when_told(store, tmp_path, signum, code):
     """Ctrl-C or SIGTERM while another writer holds the lock: SQLite's wait was one
     call into C, and the import stopped only once the lock was let go, up to 30 s
@@ -227,6 +229,29 @@ def test_an_import_waiting_for_the_lock_stops_at_once_when_told(store, tmp_path,
         assert waiting.returncode == code, err
         assert "nothing was written" in err, err
     assert open_app(StoreLocation("sqlite", str(store)), read_only=True).head() == 544
+
+
+def test_an_import_under_nohup_goes_on_waiting_through_a_hangup(store, tmp_path):
+    """The terminal closed (SIGHUP) under `nohup` (README): the import does not
+    stop; it writes once the lock is let go."""
+    extra = _one_activity(tmp_path, "nohup-1")
+    with _lock_held(store):
+        command = [sys.executable, "-m", "cxzy", "--lang", "en", "--store", str(store)]
+        waiting = subprocess.Popen(
+            [*command, "import", str(extra)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+        )
+        assert waiting.stderr is not None
+        assert "waiting for it" in waiting.stderr.readline()
+        waiting.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert waiting.poll() is None  # still waiting
+    _out, err = waiting.communicate(timeout=30)
+    assert waiting.returncode == 0, err
+    assert open_app(StoreLocation("sqlite", str(store)), read_only=True).head() == 545
 
 
 def test_a_rebuild_says_it_waits_for_another_writer(store):

@@ -3096,6 +3096,30 @@ async def test_a_phase_moved_past_the_last_ones_end_is_the_campaigns_end(tmp_pat
         assert board.clock.as_of > date(2012, 11, 7)
 
 
+async def test_a_replay_in_a_campaign_still_running_stops_at_today_and_goes_live(tmp_path):
+    """README: a replay stops at today while the campaign is still running (only the
+    stop at a campaign's end was pinned), and the view is live again there."""
+    from contract_helpers import prelude
+
+    records = prelude()
+    records[0]["phases"] = [{"key": "summarize", "start": "2012-07-01", "end": "2013-06-30"}]
+    today = date(2012, 12, 10)
+    board = _board_of(records, tmp_path, "en", today)
+    async with board.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"2012-11-20", "enter")
+        await settle(pilot)
+        await pilot.press("space")  # a week a tick
+        for _ in range(60):
+            await pilot.pause(0.1)
+            if board.clock.as_of == today:
+                break
+        await pilot.pause(1.5)  # (ticks that would go on past it)
+        await settle(pilot)
+        assert board.clock.as_of == today
+        assert "LIVE" in plain(board.screen.query_one(HeaderBar))
+
+
 async def test_a_checklist_item_met_by_a_record_without_words_names_its_type(tmp_path):
     """A mass evaluation recorded without a note met its item: the unit screen said
     'ReviewRecorded', the format's code, where it says what each record is."""

@@ -4,6 +4,7 @@ plans a campaign in (decision 259)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from importlib import resources
@@ -398,6 +399,37 @@ def test_the_template_given_is_the_logs_and_a_copy_edited_beside_it_is_said(cli,
     ]
     assert cli.run("store", "rebuild").code == 0
     assert cli.run("store", "template").code == 0
+
+
+def test_templates_are_looked_for_in_cxzy_templates_folders_then_the_users_folder(tmp_path):
+    """README: `$CXZY_TEMPLATES` may name several folders, looked in first, then the
+    per-user folder (`~/.local/share/cxzy/templates`, under $XDG_DATA_HOME): the
+    tests' own setup keeps that folder out, so neither was pinned."""
+    from contract_helpers import run_module, subprocess_env, write_jsonl
+
+    data = tmp_path / "data"
+    (data / "cxzy" / "templates").mkdir(parents=True)
+    (data / "cxzy" / "templates" / "dangshi-2021.toml").write_text(TEMPLATE, encoding="utf-8")
+    source = write_jsonl(tmp_path / "h.jsonl", history())
+    env = subprocess_env(XDG_DATA_HOME=str(data), HOME=str(tmp_path))
+
+    def planned(store: str, **extra: str) -> str:
+        done = run_module(
+            "--store", store, "import", str(source), env={**env, **extra}, cwd=tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+        shown = run_module("--store", store, "store", "template", env=env, cwd=tmp_path)
+        assert shown.returncode == 0, shown.stderr
+        return shown.stdout
+
+    assert planned("a.db") == TEMPLATE  # the per-user folder
+    empty, office = tmp_path / "empty", tmp_path / "office"
+    empty.mkdir()
+    office.mkdir()
+    theirs = TEMPLATE.replace("late_report_days = 3", "late_report_days = 5")
+    (office / "dangshi-2021.toml").write_text(theirs, encoding="utf-8")
+    folders = os.pathsep.join([str(empty), str(office)])
+    assert planned("b.db", CXZY_TEMPLATES=folders) == theirs  # before the user's
 
 
 def test_the_template_of_a_log_whose_campaign_event_was_removed_is_refused(cli, folder):

@@ -168,6 +168,25 @@ def test_markdown_report(cli, tmp_path):
     assert "50.0%" in text and "\\." not in text  # figures as they are, not "50\.0%"
 
 
+def test_a_report_known_at_a_moment_is_of_what_the_store_held_then(cli, tmp_path):
+    """`report --known-at`: the figures, the stamp and the tables of the store as it
+    was at the moment, not of records recorded since (only the notes around it were
+    pinned)."""
+    from datetime import UTC, datetime
+
+    cli.ok_import(history())
+    then = cli.status(AS_OF, "--audit")["log"]["position"]
+    moment = datetime.now(UTC).isoformat()  # (after its commit: decision 164)
+    cli.ok_import([commit("K7", "145", "2011-04-01", "2011-06-30", text="记在之后的承诺")])
+    now, known = tmp_path / "now.md", tmp_path / "known.md"
+    assert cli.run("report", "--as-of", AS_OF, "--output", now).code == 0
+    res = cli.run("report", "--as-of", AS_OF, "--known-at", moment, "--output", known)
+    assert res.code == 0, str(res)
+    text = known.read_text(encoding="utf-8")
+    assert f"log position {then} ·" in text and "as the store knew it at" in text
+    assert "记在之后的承诺" in now.read_text(encoding="utf-8") and "记在之后的承诺" not in text
+
+
 def test_markdown_escapes_what_would_start_a_list_and_nothing_else():
     from cxzy.formats.report import md_escape
 
