@@ -56,6 +56,8 @@ async def test_without_colour_what_is_urgent_stands_out_by_weight_not_by_a_grey(
         overdue = segment_with(segments, t("tui_alert_over", n=60)).style
         assert at_risk.bold and bright_grey(at_risk), at_risk
         assert overdue.bold and overdue.underline and bright_grey(overdue), overdue
+        late = segment_with(segments, t("done_late")).style  # (README: in italics)
+        assert late.italic and not late.bold, late
         badge = segment_with(segments, t("tui_live")).style
         assert badge.reverse, badge
 

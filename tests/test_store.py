@@ -135,6 +135,22 @@ def test_a_units_detail_is_of_the_log_its_report_was_read_at(store, tmp_path):
         app.close()
 
 
+def test_the_default_store_is_in_the_users_data_folder_as_the_readme_says(tmp_path):
+    """README: `~/.local/share/cxzy/cxzy.sqlite3` (under $XDG_DATA_HOME when set);
+    the tests compared the path with the function that makes it."""
+    from contract_helpers import act, prelude, write_jsonl
+
+    source = write_jsonl(tmp_path / "h.jsonl", [*prelude(), act("145", "study", "2010-06-02")])
+    env = subprocess_env(HOME=str(tmp_path / "home"))
+    env.pop("XDG_DATA_HOME", None)
+    done = run_module("import", str(source), env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "home" / ".local" / "share" / "cxzy" / "cxzy.sqlite3").is_file()
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    assert run_module("import", str(source), env=env, cwd=tmp_path).returncode == 0
+    assert (tmp_path / "data" / "cxzy" / "cxzy.sqlite3").is_file()
+
+
 def test_one_file_holds_the_log_the_read_model_and_its_tracking(store):
     path = store
     with sqlite3.connect(path) as db:
