@@ -201,6 +201,11 @@ class LogScreen(Screen[None]):
         self._rows: list[LogRow] = []  # shown (laid out again when the width changes)
         self._to_top = False  # the next rows shown open at the first (a page asked for)
         self._pending_next = 0  # n typed while a page was coming: taken once it has come
+        # the log's head when the rows shown were read: a live update of the newest
+        # page reads only the records after it (a filter that matches little read the
+        # log back from its end at every new record)
+        self._head_seen: int | None = None
+        self._seen_view: tuple[object, ...] = ()  # the page, order and filter read then
 
     def compose(self) -> ComposeResult:
         localize_bindings(self, self.app.lang)  # type: ignore[attr-defined]
@@ -222,7 +227,14 @@ class LogScreen(Screen[None]):
             if self.query_one(DataTable).row_count < PAGE:
                 self.load()
         elif len(self.pages) == 1:
-            self.load()
+            seen = self._head_seen
+            if self._seen_view != self._view() or snapshot is None or seen is None:
+                self.load()  # (another page or filter is on its way, or none was read)
+            elif snapshot.head > seen:
+                self.load(after=seen)
+            elif snapshot.head < seen:  # (the store made anew under its name)
+                self.load()
+            # (the same head: another day or moment of the same log, the same records)
 
     def reload(self) -> None:
         """A page the user asked for (a filter, the next page): the table says it is
@@ -236,8 +248,13 @@ class LogScreen(Screen[None]):
         if self._rows:  # the columns that fit the new width
             self.show_rows(self._rows)
 
+    def _view(self) -> tuple[object, ...]:
+        return (tuple(self.pages), self.oldest_first, self.filter_text)
+
     @work(thread=True, exclusive=True, group="log")
-    def load(self) -> None:
+    def load(self, after: int | None = None) -> None:
+        """The page asked for; ``after``: only the newest page's records after that
+        position, put on top of those shown (a live update)."""
         query = self.app.query_  # type: ignore[attr-defined]
         kinds = self.app.template.activity_kind_names  # type: ignore[attr-defined]
         words = parse_filter(self.filter_text, self.app.lang, kinds)  # type: ignore[attr-defined]
@@ -255,6 +272,15 @@ class LogScreen(Screen[None]):
                 except Violation as violation:
                     self.app.call_from_thread(self.refused, violation)
                     return
+            view = self._view()
+            head = self.app.read_again_if_lost(self.app.store.head)  # type: ignore[attr-defined]
+            if after is not None:  # (read oldest first: more than a page, the page anew)
+                newer = self.app.read_again_if_lost(  # type: ignore[attr-defined]
+                    lambda: query.log_page(after=after, oldest_first=True, limit=PAGE, **words)
+                )
+                if len(newer) < PAGE:
+                    self.app.call_from_thread(self._show_newer, newer[::-1], head, view)
+                    return
             start, oldest = self.pages[-1], self.oldest_first
             rows = self.app.read_again_if_lost(  # type: ignore[attr-defined]
                 lambda: query.log_page(
@@ -265,7 +291,19 @@ class LogScreen(Screen[None]):
                     **words,
                 )
             )
-            self.app.call_from_thread(self.show_rows, rows)
+            self.app.call_from_thread(self._show_read, rows, head, view)
+
+    def _show_read(self, rows: list[LogRow], head: int, view: tuple[object, ...]) -> None:
+        self._head_seen, self._seen_view = head, view
+        self.show_rows(rows)
+
+    def _show_newer(self, newer: list[LogRow], head: int, view: tuple[object, ...]) -> None:
+        """A live update's records on top of the newest page shown (each once)."""
+        self._head_seen, self._seen_view = head, view
+        if not newer:
+            return
+        shown = {row.pos for row in newer}
+        self.show_rows([*newer, *(row for row in self._rows if row.pos not in shown)][:PAGE])
 
     def refused(self, violation: Violation) -> None:
         """A filter's unit that is none the log registered: said, and the filter
