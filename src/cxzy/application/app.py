@@ -455,7 +455,7 @@ class CampaignApp(Application):
         ``cxzy verify`` finds it, and no figure is made of it (a rebuild made the
         figures of an edited event, and they went out stamped with the head the
         chain had vouched for)."""
-        kept = self.read_model.chain_contents(c, expected, min(batch[-1].id, chained))
+        kept = self.read_model.chain_links(c, expected, min(batch[-1].id, chained))
         for stored in batch:
             pos = stored.id
             if pos > chained:
@@ -464,10 +464,10 @@ class CampaignApp(Application):
                 removed = [p for p in range(expected, pos) if p in kept]  # (a link, no event)
                 if removed:
                     self._unvouched(removed[0], "chain_missing")
-            content = kept.get(pos)
-            if content is None:
+            link = kept.get(pos)
+            if link is None:
                 self._unvouched(pos, "chain_unchained")
-            elif content != content_hash(stored):
+            elif link[0] != content_hash(stored):
                 self._unvouched(pos, "chain_altered")
             expected = pos + 1
 

@@ -170,16 +170,7 @@ def _verify(
             break
         high = batch[-1].id
         with app.snapshot() as c:
-            chain = {
-                int(pos): (content, hash_, int(rebuilt))
-                for pos, content, hash_, rebuilt in rm.rows(
-                    c,
-                    """SELECT pos, content, hash, rebuilt FROM cx_chain
-                       WHERE pos >= :lo AND pos <= :hi""",
-                    lo=expected,
-                    hi=high,
-                )
-            }
+            chain = rm.chain_links(c, expected, high)
             # what the log shows of each record (when, who, from where, how late, its
             # summary): read from cx_log, so held to the stored event here too (an edited
             # origin or lateness passed verify, and cxzy log showed it)

@@ -1041,15 +1041,21 @@ class ReadModel:
         )
         return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
-    def chain_contents(self, cursor: Any, first: int, last: int) -> dict[int, str]:
-        """The content hash of each link of the chain from ``first`` to ``last``."""
+    def chain_links(self, cursor: Any, first: int, last: int) -> dict[int, tuple[str, str, int]]:
+        """Each link of the chain from ``first`` to ``last``: the content hash of its
+        event, its hash, and whether a rebuild computed it (1) or the import that
+        wrote the event (0)."""
         rows = self.rows(
             cursor,
-            "SELECT pos, content FROM cx_chain WHERE pos >= :first AND pos <= :last",
+            """SELECT pos, content, hash, rebuilt FROM cx_chain
+               WHERE pos >= :first AND pos <= :last""",
             first=first,
             last=last,
         )
-        return {int(pos): str(content) for pos, content in rows}
+        return {
+            int(pos): (str(content), str(hash_), int(rebuilt))
+            for pos, content, hash_, rebuilt in rows
+        }
 
     def among(self, column: str, values: Iterable[str], name: str = "among") -> Condition:
         """``column`` one of ``values``, as a condition with one parameter: an array on

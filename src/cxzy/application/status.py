@@ -266,7 +266,7 @@ class StatusQuery:
         rm = self.app.read_model
         with self.app.snapshot() as c:
             row = rm.campaign_row(c)
-            planned = rm.value(c, "SELECT MIN(pos) FROM cx_log WHERE type = 'CampaignPlanned'")
+            planned = rm.value(c, "SELECT pos FROM cx_campaign")
         if row is None or planned is None:
             raise Violation("store_has_no_campaign")
         key, worked_on = row[1], row[4]
