@@ -9,6 +9,7 @@ anything from cxzy except the entry point ``cxzy.cli.main``.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
 import os
 import re
@@ -481,3 +482,14 @@ def read_records_of(path: Path) -> list[Any]:
     from cxzy.formats.jsonl import read_records
 
     return list(read_records(path))
+
+
+def bench_generator() -> Any:
+    """bench/generate.py as a module: the benchmark's seeded generator of valid
+    histories (``generate(events, units, seed)``), which some tests draw on."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+    spec = importlib.util.spec_from_file_location("bench_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

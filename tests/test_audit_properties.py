@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from unittest.mock import patch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contract_helpers import local_day
+from contract_helpers import bench_generator, local_day
 from cxzy.application import known
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.audit import verify
@@ -39,11 +38,7 @@ from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation
 from cxzy.application.totals import RunningTotals, most_urgent
 
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-assert _spec is not None and _spec.loader is not None
-generate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(generate)
+generate = bench_generator()
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import signal
 import sqlite3
@@ -17,17 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from contract_helpers import verify_while_an_import_commits
+from contract_helpers import bench_generator, verify_while_an_import_commits
 from cxzy.application.app import open_app
 from cxzy.application.history import LogFilter, LogQuery
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation
 
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-assert _spec is not None and _spec.loader is not None
-generate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(generate)
+generate = bench_generator()
 
 
 @pytest.mark.slow
