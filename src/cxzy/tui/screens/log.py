@@ -191,7 +191,6 @@ class LogScreen(Screen[None]):
     def __init__(self, filter_text: str = "") -> None:
         super().__init__()
         self.filter_text = filter_text
-        self._applied = ""  # the filter of the rows shown
         # the records from the newest back, or from the first on (as `cxzy log`: an
         # auditor reads a campaign from its start)
         self.oldest_first = False
@@ -250,6 +249,11 @@ class LogScreen(Screen[None]):
 
     def _view(self) -> tuple[object, ...]:
         return (tuple(self.pages), self.oldest_first, self.filter_text)
+
+    @property
+    def _applied(self) -> str:
+        """The filter of the rows shown (read for it)."""
+        return str(self._seen_view[2]) if self._seen_view else ""
 
     @work(thread=True, exclusive=True, group="log")
     def load(self, after: int | None = None) -> None:
@@ -355,7 +359,6 @@ class LogScreen(Screen[None]):
             return [shown[key] for key in keys]
 
         cells: list[tuple[str, list[Cell]]] = [(str(row.pos), cells_of(row)) for row in rows]
-        self._applied = self.filter_text
         # the summary gives way (cut with "…"), so that the columns after it are whole
         # on the screen: who recorded a record cut to a surname misled
         fill(table, columns, cells, fit=("summary", self.size.width - SCROLLBAR))
