@@ -354,3 +354,41 @@ def test_status_while_a_new_stores_first_import_is_under_way_says_so(tmp_path, c
         maker.wait()
     assert main(["--lang", "en", "--store", str(store), "status"]) == 1  # (its maker gone)
     assert "no store at" in capsys.readouterr().err
+
+
+# Whether another process may take the write lock on SQLite's shared range of a file:
+# refused while any process holds a read transaction in it.
+_LOCK_TAKEN = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 510, 0x40000002, os.SEEK_SET)
+    print("taken")
+except OSError:
+    print("refused")
+"""
+
+
+def _lock_taken_elsewhere(path: Path) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", _LOCK_TAKEN, str(path)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_a_store_opened_again_in_the_process_keeps_the_readers_lock(store):
+    """The dashboard opens its store again in the same process (after loading the
+    demo, or when a store is made meanwhile). Checking that the file could be read
+    opened and closed it, and closing any descriptor drops every POSIX lock the
+    process holds on the file: a read under way lost its lock, and an import in
+    another process, taking the store for unused, reset the write-ahead log under
+    the dashboard's reads ("database disk image is malformed", of a sound store)."""
+    reader = open_app(StoreLocation("sqlite", str(store)), read_only=True)
+    try:
+        with reader.snapshot() as c:
+            reader.read_model.head(c)
+            assert _lock_taken_elsewhere(store) == "refused"
+            open_app(StoreLocation("sqlite", str(store)), read_only=True).close()
+            assert _lock_taken_elsewhere(store) == "refused"
+    finally:
+        reader.close()
+    assert _lock_taken_elsewhere(store) == "taken"

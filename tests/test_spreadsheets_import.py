@@ -1940,3 +1940,23 @@ def test_a_message_quoting_a_cell_typed_on_two_lines_is_one_line(cli, tmp_path):
     res = cli.run("import", write_table(tmp_path / "nl.xlsx", rows, sheet="ActivityHeld"))
     assert res.code == 1 and len(res.err_lines) == 2, str(res)
     assert "'3⏎0' is not a whole number" in res.err
+
+
+def test_the_store_given_as_its_own_file_to_import_is_refused_before_it_is_opened(
+    cli, store, tmp_path, monkeypatch
+):
+    """`cxzy --store S import S` (or a link to it): reading the store as a file to
+    import opened and closed it under the import's own connection, and closing any
+    descriptor of the file drops the process's locks on it (decision 301). Said as
+    any store given to import is, before the store is opened."""
+    from cxzy.cli import writing
+
+    link = tmp_path / "records.jsonl"
+    link.symlink_to(store)
+    opened: list[object] = []
+    monkeypatch.setattr(writing, "open_app", lambda *a, **k: opened.append(a))
+    for given in (store, link):
+        res = cli.run("import", given, store=store)
+        assert_one_line_error(res)
+        assert res.err.startswith(f"{given}: this is a SQLite database, not records"), res.err
+    assert opened == []

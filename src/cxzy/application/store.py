@@ -327,6 +327,21 @@ def refuse_missing_folder(location: StoreLocation) -> None:
         raise Violation("store_folder_missing", store=location.display(), folder=str(folder))
 
 
+def _unreadable(path: Path) -> OSError | None:
+    """Why this user may not read the store's file, asked without opening it: POSIX
+    locks are the process's, and closing any descriptor of the file drops every lock
+    this process's SQLite connections hold on it. A dashboard that opened the store
+    again (the demo loaded, a store made meanwhile) lost its readers' lock, and an
+    import in another process, taking the store for unused when it closed, reset
+    the write-ahead log under their reads: "database disk image is malformed", said
+    of a sound store."""
+    if path.is_dir():
+        return IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not os.access(path, os.R_OK, effective_ids=os.access in os.supports_effective_ids):
+        return PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    return None
+
+
 def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bool = False) -> bool:
     """Check that a SQLite store exists and is a cxzy store; return True when new.
 
@@ -354,10 +369,9 @@ def check_sqlite_file(location: StoreLocation, *, create: bool, figures_gone: bo
                 "store_unwritable", store=location.display(), reason=reason or os_reason(error)
             ) from None
         return True
-    try:
-        path.open("rb").close()  # (SQLite's words for a file this user may not read:
-    except OSError as error:  # "unable to open database file")
-        reason = os_reason(error)
+    unreadable = _unreadable(path)  # (SQLite's words: "unable to open database file")
+    if unreadable is not None:
+        reason = os_reason(unreadable)
         raise Violation("store_unreadable", store=location.display(), reason=reason) from None
     try:
         with closing(sqlite3.connect(reading_uri(path), uri=True)) as connection:

@@ -300,6 +300,16 @@ def _is_stream(path: Path) -> bool:
         return False
 
 
+def _is_the_store(path: Path, location: StoreLocation) -> bool:
+    """Whether ``path`` is the SQLite store's own file (by another name too)."""
+    if location.kind != "sqlite":
+        return False
+    try:
+        return os.path.samefile(path, location.path)
+    except OSError:  # (no store yet, or a file that cannot be looked at: said later)
+        return False
+
+
 @contextmanager
 def _spooled(files: Sequence[str]) -> Iterator[dict[str, Path]]:
     """``-`` (standard input) and the files that can be read only once (a named
@@ -465,6 +475,14 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         if name != STDIN and not Path(name).exists():
             raise Violation("file_missing", file=storable(name))
     location = args.location
+    for name in args.files:
+        if name != STDIN and _is_the_store(Path(name), location):
+            # said before the store is opened: reading it as a file to import, the
+            # import's own locks on it went with the descriptor closed (decision 301)
+            what, advice = Violation("file_kind_sqlite"), Violation("file_advice_sqlite")
+            raise Violation(
+                "file_is_not_records_yet", file=storable(name), what=what, advice=advice
+            )
     # a new file: said, so that a mistyped --store is not taken for the office's store
     # (by the import that made it: another made at the same moment imported into it)
     made: list[bool] = []
