@@ -3938,3 +3938,73 @@ async def test_a_units_screen_draws_its_tables_once_a_step(demo_store, monkeypat
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert drawn and max(drawn.values()) == 1, drawn
+
+
+def count_draws(app: CxzyApp) -> list[int]:
+    """The terminal updates the app sends from now on, each by its length (Textual
+    repaints the regions that changed; a whole screen is one region)."""
+    from textual._compositor import CompositorUpdate
+
+    sent: list[int] = []
+    real = app._display
+
+    def display(screen, renderable):
+        if isinstance(renderable, CompositorUpdate):
+            sent.append(len(renderable.render_segments(app.console)))
+        return real(screen, renderable)
+
+    app._display = display  # type: ignore[method-assign]
+    return sent
+
+
+async def test_a_step_on_a_units_screen_leaves_the_overview_under_it_alone(demo_store, monkeypatch):
+    """Textual repaints the screen on top wherever the one under it changes, hidden
+    or not: the overview under a unit's screen, its header, grid and alerts updated
+    at each step, had the whole terminal drawn once or twice more a step (64-163 KB
+    over SSH), and its work delayed the step. Covered, the overview waits, and shows
+    the day shown once it is back on top."""
+    from textual.widget import Widget
+
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        overview = app.screen
+        await pilot.press("colon", *"ZP", "enter")
+        await settle(pilot)
+        real = Widget.refresh
+        hidden: list[str] = []
+        stepping = [True]
+
+        def refresh(self, *args, **kwargs):
+            if stepping[0] and (self is overview or overview in self.ancestors):
+                hidden.append(type(self).__name__)
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", refresh)
+        for key in ("left_square_bracket", "left_square_bracket", "right_square_bracket"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert hidden == []
+        stepped = app.clock.as_of
+        assert stepped < date(2012, 11, 7)
+        stepping[0] = False
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is overview
+        header = plain(overview.query_one(HeaderBar))
+        assert f"as of {stepped.isoformat()}" in header, header
+
+
+@pytest.mark.parametrize("key", ["slash", "colon"])
+async def test_a_prompt_left_open_sends_the_terminal_nothing(demo_store, key):
+    """The field's cursor blinked, each blink the whole field drawn again: 2.3 KB a
+    second to a terminal over SSH while a prompt stood open. It is steady."""
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await pilot.pause(0.3)
+        sent = count_draws(app)
+        await pilot.pause(1.6)
+        assert sent == []
+        await pilot.press("escape")

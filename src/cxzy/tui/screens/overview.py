@@ -7,7 +7,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from cxzy.application.dashboard import Snapshot, phase_shares, samples
@@ -23,6 +22,7 @@ from cxzy.tui.components.status_grid import StatusGrid, under_typed
 from cxzy.tui.components.totals_bar import TotalsBar
 from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.messages import OpenUnit
+from cxzy.tui.watching import InSightScreen
 
 #: Terminals at least this wide show the alerts and the chart beside the grid when
 #: it leaves them ``SIDE_MIN`` columns; a narrower one gives the grid the whole width
@@ -37,7 +37,7 @@ SIDE_MIN = 40
 ALERTS_MIN = 6
 
 
-class OverviewScreen(Screen[None]):
+class OverviewScreen(InSightScreen):
     DEFAULT_CSS = """
     OverviewScreen #main { height: 1fr; }
     OverviewScreen StatusGrid { width: 1fr; }
@@ -134,8 +134,8 @@ class OverviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.query_one(StatusGrid), "virtual_size", lambda _: self._fit(), init=False)
-        self.watch(self.app, "snapshot", self.show, init=True)
-        self.watch(self.app, "series", self.show_series, init=True)
+        self.watch_in_sight(self.app, "snapshot", self.show)
+        self.watch_in_sight(self.app, "series", self.show_series)
         self.watch(self.app, "connected", self.show_connection, init=True)
         self.query_one(StatusGrid).focus()
 

@@ -78,6 +78,7 @@ class PromptScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         field = self.query_one(Input)
         field.selection = Selection(0, len(field.value))
+        field.cursor_blink = False  # (each blink redrew the field: 2.3 KB/s over SSH)
         field.focus()
 
     def on_key(self, event: events.Key) -> None:

@@ -16,7 +16,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -32,7 +31,7 @@ from cxzy.tui.clock import ViewClock
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
-from cxzy.tui.watching import forget_closed_watchers
+from cxzy.tui.watching import InSightScreen, forget_closed_watchers
 
 #: Rows a section shows, the latest (activities, reviews, awards, visits), and the
 #: closed commitments or rectifications listed beside every open one. A unit's years
@@ -203,7 +202,7 @@ def _standing(standing: Standing, lang: str, palette: Palette) -> Text:
 _RULES = re.compile(r"[\u2500-\u257f]")
 
 
-class UnitScreen(Screen[None]):
+class UnitScreen(InSightScreen):
     DEFAULT_CSS = """
     UnitScreen VerticalScroll { height: 1fr; padding: 0 1; }
     UnitScreen .section { margin: 1 0 0 0; }
@@ -227,8 +226,8 @@ class UnitScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "snapshot", self.refresh_detail, init=True)
-        self.watch(self.app, "clock", self._moved, init=False)
+        self.watch_in_sight(self.app, "snapshot", self.refresh_detail)
+        self.watch_in_sight(self.app, "clock", self._moved, init=False)
 
     def on_unmount(self) -> None:
         forget_closed_watchers(self.app)
