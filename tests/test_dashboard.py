@@ -4008,3 +4008,35 @@ async def test_a_prompt_left_open_sends_the_terminal_nothing(demo_store, key):
         await pilot.pause(1.6)
         assert sent == []
         await pilot.press("escape")
+
+
+@pytest.mark.parametrize("over", ["unit", "log"])
+async def test_a_record_that_comes_while_the_overview_is_covered_shows_once_back(store, over):
+    """The overview does no work while a unit's screen or the log covers it
+    (decision 302): a record another writer imports meanwhile is on the screen on
+    top at once, and in the grid, flashing, as soon as the overview is back."""
+    app = dashboard(store, today=date(2012, 11, 7), live=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        overview = app.screen
+        assert cell(app, "WYB", "summarize").startswith("进行中")
+        await pilot.press(*(["colon", *"WYB", "enter"] if over == "unit" else ["l"]))
+        await settle(pilot)
+        head = app.snapshot.head
+        another_writer_imports_an_activity(store)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and app.snapshot.head == head:
+            await pilot.pause(0.1)
+        await settle(pilot)
+        assert app.snapshot.head == head + 1
+        if over == "unit":
+            assert "制定长效机制" in plain(app.screen.query_one("#body", Static))
+        else:
+            assert app.screen.query_one(DataTable).get_row_at(0)[0] == str(head + 1)
+        grid = overview.query_one(StatusGrid)
+        assert grid.get_cell("WYB", "summarize").plain.startswith("进行中")  # (out of sight)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is overview
+        assert cell(app, "WYB", "summarize") == "完成 3/3"
+        assert "reverse" in str(grid.get_cell("WYB", "summarize").style)  # (flashes)
