@@ -9,6 +9,9 @@ widgets, and every key of every footer laid out again (each change of the keys a
 screen offers), 1–4 MB a visit. A screen that watches the app forgets its
 watchers when it is unmounted (it is closing by then), and the footer forgets its
 removed keys' when it lays its keys out again: both drop what Textual would.
+
+A screen watches the app only while it is in sight (:class:`InSightScreen`):
+covered by another screen, it keeps the last value and shows it once back.
 """
 
 from __future__ import annotations
