@@ -44,6 +44,7 @@ from cxzy.application.status import StatusQuery
 from cxzy.application.store import (
     StoreLocation,
     check_postgres_store,
+    check_sqlite_file,
     may_write,
     refuse_no_file,
     resolve_store,
@@ -304,8 +305,8 @@ def _is_the_store(path: Path, location: StoreLocation) -> bool:
     """Whether ``path`` is the SQLite store's own file (by another name too)."""
     if location.kind != "sqlite":
         return False
-    try:
-        return os.path.samefile(path, location.path)
+    try:  # (an empty file is no store yet: the import makes one in it)
+        return os.path.samefile(path, location.path) and path.stat().st_size > 0
     except OSError:  # (no store yet, or a file that cannot be looked at: said later)
         return False
 
@@ -478,7 +479,9 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
     for name in args.files:
         if name != STDIN and _is_the_store(Path(name), location):
             # said before the store is opened: reading it as a file to import, the
-            # import's own locks on it went with the descriptor closed (decision 301)
+            # import's own locks on it went with the descriptor closed (decision 301);
+            # a file that is no store is said as such, as before
+            check_sqlite_file(location, create=False)
             what, advice = Violation("file_kind_sqlite"), Violation("file_advice_sqlite")
             raise Violation(
                 "file_is_not_records_yet", file=storable(name), what=what, advice=advice
