@@ -4040,3 +4040,46 @@ async def test_a_record_that_comes_while_the_overview_is_covered_shows_once_back
         assert app.screen is overview
         assert cell(app, "WYB", "summarize") == "完成 3/3"
         assert "reverse" in str(grid.get_cell("WYB", "summarize").style)  # (flashes)
+
+
+async def test_a_log_page_the_store_did_not_give_is_read_again(demo_store, monkeypatch):
+    """After PostgreSQL's sessions were ended over and over, its pool gave no
+    connection for seconds: the log's first page failed, the log stood empty (no
+    rows, no title) once the store answered again, and `n` said it was the last
+    page of a log of three. A page not read is asked for again shortly, and `n`
+    reads it rather than saying there is no other."""
+    from eventsourcing.persistence import OperationalError
+
+    from cxzy.application.dashboard import DashboardQuery
+
+    real = DashboardQuery.log_page
+    down = [True]
+
+    def log_page(self, **kwargs):
+        if down[0]:
+            raise OperationalError("couldn't get a connection after 5.00 sec")
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(DashboardQuery, "log_page", log_page)
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await pilot.pause(0.5)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 0 and not table.loading
+        said = [n.message for n in app._notifications]
+        assert t("tui_disconnected", "en") in said, said
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        said = [n.message for n in app._notifications]
+        assert t("tui_log_last_page", "en") not in said, said
+        down[0] = False
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and table.row_count == 0:
+            await pilot.pause(0.1)
+        assert table.row_count == 200 and table.get_row_at(0)[0] == "544"
+        assert app.screen.pages == [None]  # (the first page: `n` read it, not the next)
+        await pilot.press("n")
+        await settle(pilot)
+        assert table.row_count == 200 and table.get_row_at(0)[0] == "344"

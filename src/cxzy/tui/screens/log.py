@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from textual.worker import get_current_worker
 
 from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
 from cxzy.application.history import LogQuery
@@ -37,6 +38,8 @@ from cxzy.tui.keys import localize_bindings, with_full_width
 from cxzy.tui.watching import forget_closed_watchers
 
 PAGE = 200
+#: A page the store did not give (its connection lost) is asked for again after this
+READ_AGAIN_SECONDS = 1.0
 # a key in any case, as codes are, where a word begins (in "sub-type:x" or a URL's
 # "/unit:3" it is text to search for)
 #: the keys in Chinese (自…至…, 起止), and the full-width colon a Chinese input method types
@@ -258,44 +261,63 @@ class LogScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="log")
     def load(self, after: int | None = None) -> None:
         """The page asked for; ``after``: only the newest page's records after that
-        position, put on top of those shown (a live update)."""
+        position, put on top of those shown (a live update). One the store did not
+        give (said by the app) is asked for again shortly: the log stood empty, and
+        `n` said it was the last page, after PostgreSQL's connections were ended."""
+        read = False
+        with self.app.store_reads():  # type: ignore[attr-defined]
+            self._load(after)
+            read = True
+        if not read and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._not_read)
+
+    def _not_read(self) -> None:
+        self.query_one(DataTable).loading = False
+        self._head_seen, self._pending_next = None, 0
+        self.set_timer(READ_AGAIN_SECONDS, self._read_again)
+
+    def _read_again(self) -> None:
+        if self._head_seen is None:  # (not read since)
+            self.load()
+
+    def _load(self, after: int | None) -> None:
+        """(The worker's thread.) :meth:`load`'s reads."""
         query = self.app.query_  # type: ignore[attr-defined]
         kinds = self.app.template.activity_kind_names  # type: ignore[attr-defined]
         words = parse_filter(self.filter_text, self.app.lang, kinds)  # type: ignore[attr-defined]
-        with self.app.store_reads():  # type: ignore[attr-defined]
-            history = LogQuery(self.app.store)  # type: ignore[attr-defined]
-            for key in ("unit", "under"):
-                if not isinstance(unit := words.get(key), str):
-                    continue
-                # as cxzy log --unit takes it: a code in any case, or a name it bore
-                # (a mistyped code is said, not shown as "no records")
-                try:
-                    words[key] = self.app.read_again_if_lost(  # type: ignore[attr-defined]
-                        lambda typed=unit: history.filter_unit(typed)
-                    )
-                except Violation as violation:
-                    self.app.call_from_thread(self.refused, violation)
-                    return
-            view = self._view()
-            head = self.app.read_again_if_lost(self.app.store.head)  # type: ignore[attr-defined]
-            if after is not None:  # (read oldest first: more than a page, the page anew)
-                newer = self.app.read_again_if_lost(  # type: ignore[attr-defined]
-                    lambda: query.log_page(after=after, oldest_first=True, limit=PAGE, **words)
+        history = LogQuery(self.app.store)  # type: ignore[attr-defined]
+        for key in ("unit", "under"):
+            if not isinstance(unit := words.get(key), str):
+                continue
+            # as cxzy log --unit takes it: a code in any case, or a name it bore
+            # (a mistyped code is said, not shown as "no records")
+            try:
+                words[key] = self.app.read_again_if_lost(  # type: ignore[attr-defined]
+                    lambda typed=unit: history.filter_unit(typed)
                 )
-                if len(newer) < PAGE:
-                    self.app.call_from_thread(self._show_newer, newer[::-1], head, view)
-                    return
-            start, oldest = self.pages[-1], self.oldest_first
-            rows = self.app.read_again_if_lost(  # type: ignore[attr-defined]
-                lambda: query.log_page(
-                    before=None if oldest else start,
-                    after=start if oldest else None,
-                    oldest_first=oldest,
-                    limit=PAGE,
-                    **words,
-                )
+            except Violation as violation:
+                self.app.call_from_thread(self.refused, violation)
+                return
+        view = self._view()
+        head = self.app.read_again_if_lost(self.app.store.head)  # type: ignore[attr-defined]
+        if after is not None:  # (read oldest first: more than a page, the page anew)
+            newer = self.app.read_again_if_lost(  # type: ignore[attr-defined]
+                lambda: query.log_page(after=after, oldest_first=True, limit=PAGE, **words)
             )
-            self.app.call_from_thread(self._show_read, rows, head, view)
+            if len(newer) < PAGE:
+                self.app.call_from_thread(self._show_newer, newer[::-1], head, view)
+                return
+        start, oldest = self.pages[-1], self.oldest_first
+        rows = self.app.read_again_if_lost(  # type: ignore[attr-defined]
+            lambda: query.log_page(
+                before=None if oldest else start,
+                after=start if oldest else None,
+                oldest_first=oldest,
+                limit=PAGE,
+                **words,
+            )
+        )
+        self.app.call_from_thread(self._show_read, rows, head, view)
 
     def _show_read(self, rows: list[LogRow], head: int, view: tuple[object, ...]) -> None:
         self._head_seen, self._seen_view = head, view
@@ -399,6 +421,9 @@ class LogScreen(Screen[None]):
     def action_next_page(self) -> None:
         if self.query_one(DataTable).loading:  # (n n typed fast: the page still coming
             self._pending_next += 1  # was asked for again, under the next one's number)
+            return
+        if self._head_seen is None:  # this page not read yet (its read failed): read it
+            self.reload()
             return
         if getattr(self, "_last", None) is not None and self.query_one(DataTable).row_count == PAGE:
             self.pages.append(self._last)
