@@ -4083,3 +4083,34 @@ async def test_a_log_page_the_store_did_not_give_is_read_again(demo_store, monke
         await pilot.press("n")
         await settle(pilot)
         assert table.row_count == 200 and table.get_row_at(0)[0] == "344"
+
+
+async def test_a_units_figures_the_store_did_not_give_are_read_again(demo_store, monkeypatch):
+    """The same for a unit's screen (decision 303): it said "loading…" until the
+    store next changed."""
+    from eventsourcing.persistence import OperationalError
+
+    from cxzy.application.dashboard import DashboardQuery
+
+    real = DashboardQuery.unit_detail
+    down = [True]
+
+    def unit_detail(self, report, unit):
+        if down[0]:
+            raise OperationalError("couldn't get a connection after 5.00 sec")
+        return real(self, report, unit)
+
+    monkeypatch.setattr(DashboardQuery, "unit_detail", unit_detail)
+    app = dashboard(demo_store, lang="en", today=date(2012, 11, 7))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"ZP", "enter")
+        await pilot.pause(0.5)
+        assert plain(app.screen.query_one("#body", Static)).strip() == t("tui_loading", "en")
+        down[0] = False
+        deadline = time.monotonic() + 5
+        body = ""
+        while time.monotonic() < deadline and "R-ZP-1" not in body:
+            await pilot.pause(0.1)
+            body = plain(app.screen.query_one("#body", Static))
+        assert "R-ZP-1" in body, body

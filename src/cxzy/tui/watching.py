@@ -25,6 +25,10 @@ from textual.screen import Screen
 # where Textual keeps an object's watchers of its reactives (textual.reactive._watch)
 _WATCHERS = "__watchers"
 
+#: What a screen read and the store did not give (its connection lost; said by the
+#: app) is asked for again after this many seconds, until it comes
+READ_AGAIN_SECONDS = 1.0
+
 
 def forget_closed_watchers(watched: Any) -> None:
     """Drop the watchers of ``watched``'s reactives set by nodes closing or closed

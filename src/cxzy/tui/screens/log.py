@@ -35,11 +35,9 @@ from cxzy.tui.components.row_clicks import RowClicks
 from cxzy.tui.components.status_grid import UNDER_KEYS
 from cxzy.tui.components.tables import Cell, cut, fill
 from cxzy.tui.keys import localize_bindings, with_full_width
-from cxzy.tui.watching import forget_closed_watchers
+from cxzy.tui.watching import READ_AGAIN_SECONDS, forget_closed_watchers
 
 PAGE = 200
-#: A page the store did not give (its connection lost) is asked for again after this
-READ_AGAIN_SECONDS = 1.0
 # a key in any case, as codes are, where a word begins (in "sub-type:x" or a URL's
 # "/unit:3" it is text to search for)
 #: the keys in Chinese (自…至…, 起止), and the full-width colon a Chinese input method types

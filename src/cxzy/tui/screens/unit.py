@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
 from cxzy.application.status import StatusReport, UnitStatus
@@ -31,7 +32,7 @@ from cxzy.tui.clock import ViewClock
 from cxzy.tui.components.header_bar import HeaderBar
 from cxzy.tui.components.key_footer import KeyFooter
 from cxzy.tui.keys import localize_bindings
-from cxzy.tui.watching import InSightScreen, forget_closed_watchers
+from cxzy.tui.watching import READ_AGAIN_SECONDS, InSightScreen, forget_closed_watchers
 
 #: Rows a section shows, the latest (activities, reviews, awards, visits), and the
 #: closed commitments or rectifications listed beside every open one. A unit's years
@@ -253,12 +254,25 @@ class UnitScreen(InSightScreen):
 
     @work(thread=True, exclusive=True, group="unit")
     def load(self, snapshot: Snapshot) -> None:
+        """The unit's figures for a snapshot; asked for again shortly when the store
+        did not give them (said by the app), else the screen said "loading…" until
+        the store next changed."""
+        read = False
         with self.app.store_reads():  # type: ignore[attr-defined]
             query = self.app.query_  # type: ignore[attr-defined]
             detail = self.app.read_again_if_lost(  # type: ignore[attr-defined]
                 lambda: query.unit_detail(snapshot.report, self.unit)
             )
             self.app.call_from_thread(self.render_detail, snapshot, detail)
+            read = True
+        if not read and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.set_timer, READ_AGAIN_SECONDS, self._read_again)
+
+    def _read_again(self) -> None:
+        snapshot = self.app.snapshot  # type: ignore[attr-defined]
+        shown = self._shown[0] if self._shown is not None else None
+        if snapshot is not None and snapshot is not shown:
+            self.load(snapshot)
 
     def on_resize(self) -> None:
         if self._shown is not None:
