@@ -440,16 +440,19 @@ class CxzyApp(App[None]):
         self.load(self.clock)
 
     @contextmanager
-    def store_reads(self) -> Iterator[None]:
+    def store_reads(self, failed: Callable[[], None] | None = None) -> Iterator[None]:
         """(A worker's thread.) A store that fails under the dashboard (its file
         damaged, its schema dropped) is said in one line, and the last view stays;
-        any other error is a fault of ours, and stops the dashboard as before."""
+        any other error is a fault of ours, and stops the dashboard as before.
+        ``failed`` is then called on the app's thread (unless the worker was
+        cancelled meanwhile): a screen whose read did not come asks for it again."""
         try:
             yield
         except Violation as refused:  # a record the store cannot give back (altered)
             if self._stopping:
                 raise
             self.call_from_thread(self._store_failed, rendered(refused, self.lang))
+            self._read_failed(failed)
         except Exception as error:
             if self._stopping or not is_store_failure(error):
                 raise
@@ -461,6 +464,11 @@ class CxzyApp(App[None]):
             else:
                 said = str(error)
             self.call_from_thread(self._store_failed, said)
+            self._read_failed(failed)
+
+    def _read_failed(self, failed: Callable[[], None] | None) -> None:
+        if failed is not None and not get_current_worker().is_cancelled:
+            self.call_from_thread(failed)
 
     def read_again_if_lost(self, read: Callable[[], T]) -> T:
         """(A worker's thread.) ``read``, again while its connection turns out to have

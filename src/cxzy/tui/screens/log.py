@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from textual.worker import get_current_worker
 
 from cxzy.application.dashboard import LogRow, SearchWords, Snapshot
 from cxzy.application.history import LogQuery
@@ -262,12 +261,8 @@ class LogScreen(Screen[None]):
         position, put on top of those shown (a live update). One the store did not
         give (said by the app) is asked for again shortly: the log stood empty, and
         `n` said it was the last page, after PostgreSQL's connections were ended."""
-        read = False
-        with self.app.store_reads():  # type: ignore[attr-defined]
+        with self.app.store_reads(failed=self._not_read):  # type: ignore[attr-defined]
             self._load(after)
-            read = True
-        if not read and not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._not_read)
 
     def _not_read(self) -> None:
         self.query_one(DataTable).loading = False

@@ -18,7 +18,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Static
-from textual.worker import get_current_worker
 
 from cxzy.application.dashboard import LogRow, Snapshot, Standing, UnitDetail
 from cxzy.application.status import StatusReport, UnitStatus
@@ -257,16 +256,15 @@ class UnitScreen(InSightScreen):
         """The unit's figures for a snapshot; asked for again shortly when the store
         did not give them (said by the app), else the screen said "loading…" until
         the store next changed."""
-        read = False
-        with self.app.store_reads():  # type: ignore[attr-defined]
+        with self.app.store_reads(failed=self._not_read):  # type: ignore[attr-defined]
             query = self.app.query_  # type: ignore[attr-defined]
             detail = self.app.read_again_if_lost(  # type: ignore[attr-defined]
                 lambda: query.unit_detail(snapshot.report, self.unit)
             )
             self.app.call_from_thread(self.render_detail, snapshot, detail)
-            read = True
-        if not read and not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.set_timer, READ_AGAIN_SECONDS, self._read_again)
+
+    def _not_read(self) -> None:
+        self.set_timer(READ_AGAIN_SECONDS, self._read_again)
 
     def _read_again(self) -> None:
         snapshot = self.app.snapshot  # type: ignore[attr-defined]
