@@ -452,7 +452,7 @@ def test_the_template_of_a_log_whose_campaign_event_was_removed_is_refused(cli, 
     [
         ("DANGSHI-2021", "unknown template 'DANGSHI-2021': did you mean 'dangshi-2021'?"),
         ("dangshi-2021.toml", "unknown template 'dangshi-2021.toml': did you mean 'dangshi-2021'?"),
-        ("../x", "'../x' is no template's key (letters, digits, '.', '_' and '-'; known:"),
+        ("../x", "'../x' is no template's key: a key, and its file's name, are written in Latin"),
     ],
 )
 def test_a_key_mistyped_is_told_the_key_meant(cli, folder, key, said):
@@ -520,7 +520,7 @@ def test_a_kept_template_is_the_files_text_line_ends_and_all(cli, folder):
         ),
         (
             lambda text: text.replace('key = "practice"\n', ""),
-            "第 2 个阶段:缺少 'key'",
+            "第 2 个阶段:缺少 'key',或 key 无效",
         ),
     ],
 )
@@ -539,3 +539,159 @@ def test_the_demo_refused_by_a_template_is_said_in_one_line(cli, folder):
     res = cli.run("demo", "--no-open")
     assert res.code == 1 and len(res.err.splitlines()) == 1, res.err
     assert "'cxzy-2010' is a built-in template's key" in res.err
+
+
+def test_a_template_key_in_chinese_is_told_how_keys_are_written(cli, folder):
+    """A file 党史2021.toml with key = "党史2021": "unknown template '党史2021': did you
+    mean '党史2021'?", the list of known ones naming it too."""
+    (folder / "党史2021.toml").write_text(
+        TEMPLATE.replace('"dangshi-2021"', '"党史2021"'), encoding="utf-8"
+    )
+    path, res = cli.imp([{**history()[0], "template": "党史2021"}])
+    said = assert_refused(res, path, 1, "'党史2021' is no template's key: a key, and its file's")
+    assert "did you mean" not in said and "(known: cxzy-2010 and dangshi-2021)" in said
+
+
+def test_a_template_in_a_zone_of_its_own_is_planned_in_it_by_name(cli, folder):
+    """The template's `timezone` was checked and never used: a campaign planned on a
+    Berlin template without `timezone` kept Shanghai's days, unsaid."""
+    (folder / "dangshi-2021.toml").write_text(
+        'timezone = "Europe/Berlin"\n' + TEMPLATE, encoding="utf-8"
+    )
+    path, res = cli.imp(history()[:1])
+    assert_refused(
+        res,
+        path,
+        1,
+        re.escape(
+            "template 'dangshi-2021' is for time zone Europe/Berlin, and this plan gives none,"
+            " so the campaign would keep Asia/Shanghai's days (the format's default): give"
+            ' "timezone": "Europe/Berlin"'
+        ),
+    )
+    assert not cli.store.exists() or cli.run("log").out.strip() == ""
+    planned = {**history()[0], "timezone": "Europe/Berlin", "at": "2021-02-20T09:00:00+01:00"}
+    cli.ok_import([planned])
+    logged = json.loads(cli.run("log", "--format", "jsonl").out.splitlines()[0])
+    assert logged["timezone"] == "Europe/Berlin", logged
+
+
+def test_a_campaign_planned_again_is_told_how_to_plan_it_otherwise(cli, folder):
+    """Its windows moved in a second plan of the same code: "already exists, made by
+    another record (another one needs a new code…)", and with a new code "already
+    holds campaign": the way out (a new store) unsaid."""
+    cli.ok_import(history())
+    moved = {
+        **history()[0],
+        "phases": [{"key": "learn", "start": "2021-03-01", "end": "2021-06-30"}],
+    }
+    path, res = cli.imp([moved])
+    assert_refused(
+        res,
+        path,
+        1,
+        "campaign 'DS-2021' is already planned, by another record: a store keeps the plan",
+        re.escape("start a new store: write the records out (cxzy log --format jsonl)"),
+    )
+    wrong = {
+        **history()[0],
+        "phases": [{"key": "learning", "start": "2021-03-01", "end": "2021-06-30"}],
+    }
+    path = cli.write([wrong])
+    res = cli.run("import", path, store=cli.tmp / "other.db")
+    assert_refused(
+        res,
+        path,
+        1,
+        re.escape(
+            "phase 'learning' is not in template 'dangshi-2021' (its phases: learn and practice)"
+        ),
+    )
+
+
+def test_a_template_too_large_is_refused_naming_it(cli, folder):
+    """51 MB of comments were taken, kept in the store and read by every command."""
+    big = TEMPLATE + ("# " + "x" * 98 + "\n") * 10_001
+    (folder / "dangshi-2021.toml").write_text(big, encoding="utf-8")
+    path, res = cli.imp(history()[:1])
+    assert_refused(res, path, 1, r"1,0\d\d,\d+ bytes: a template is at most 1,000,000")
+
+
+def test_ten_phases_are_shown_in_tables_that_fit_the_terminal(cli, folder):
+    """Ten phases at 80 columns: the units' column and every short-named phase
+    squeezed to nothing, and at 200 the last phases ran off the edge."""
+    import io
+    from datetime import date
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from cxzy.application.app import open_app
+    from cxzy.application.status import StatusQuery
+    from cxzy.application.store import StoreLocation
+    from cxzy.cli.render import status_tables
+
+    names = [
+        "学习动员",
+        "专题学习",
+        *(f"第{n}阶段总结" for n in range(3, 11)),
+    ]
+    phases = "".join(
+        f'[[phases]]\nkey = "p{n}"\nname = "{name}"\nstart = 2021-03-{n:02}\nend = 2021-03-{n:02}\n'
+        f'items = [ {{ key = "k{n}", has = "activity", kind = "k{n}" }} ]\n'
+        for n, name in enumerate(names, start=1)
+    )
+    (folder / "ten.toml").write_text(f'key = "ten"\ntitle = "十段"\n{phases}', encoding="utf-8")
+    planned = {**history()[0], "template": "ten"}
+    cli.ok_import([planned, *history()[1:3], act("145", "k1", "2021-03-01")])
+    app = open_app(StoreLocation("sqlite", str(cli.store)))
+    try:
+        report = StatusQuery(app).status(date(2021, 3, 20))
+    finally:
+        app.close()
+    for columns in (80, 120, 200):
+        console = Console(file=io.StringIO(), width=columns, color_system=None)
+        for table in status_tables(report, "zh", console):
+            console.print(table)
+        out = console.file.getvalue()
+        lines = out.splitlines()
+        assert max(cell_len(line) for line in lines) <= columns, out
+        headers = " ".join(line for line in lines if line.startswith("┃单位"))
+        assert all(name in headers for name in names[2:]), (columns, out)
+        rows = [line for line in lines if " 145 " in line]
+        # each table of phases, and the figures', has the unit's code whole
+        assert len(rows) == headers.count("┃单位") >= (1 if columns == 200 else 3), out
+        assert sum(row.count("/1") for row in rows) == 10, out  # every phase's cell
+        assert "完成 1/1" in rows[0], out
+
+
+async def test_the_charts_shares_stay_in_sight_beside_long_short_names(cli, folder):
+    """A template's short names may take 16 cells; the chart's labels were 14 wide,
+    and a name over 9 pushed every phase's share out of sight."""
+    from datetime import date
+
+    from rich.cells import cell_len
+    from textual.widgets import Label
+
+    from cxzy.application.app import open_app
+    from cxzy.application.store import StoreLocation
+    from cxzy.tui.app import CxzyApp
+    from cxzy.tui.components.progress_chart import ProgressChart
+    from tui_helpers import settle
+
+    long_short = TEMPLATE.replace(
+        'name = { zh = "学史明理", en = "Learn history" }',
+        'name = { zh = "学史明理", en = "Learn history" }\nshort = "学史明理学史增信"',
+    )
+    (folder / "dangshi-2021.toml").write_text(long_short, encoding="utf-8")
+    cli.ok_import(history())
+    app = open_app(StoreLocation("sqlite", str(cli.store)), read_only=True)
+    board = CxzyApp(app, lang="zh", today=date(2021, 3, 20), live=False)
+    async with board.run_test(size=(170, 45)) as pilot:
+        await settle(pilot)
+        chart = board.screen.query_one(ProgressChart)
+        shown = {key: chart.query_one(f"#label-{key}", Label) for key in ("learn", "practice")}
+        labels = {key: str(label.render()).rstrip() for key, label in shown.items()}
+        assert labels == {"learn": "学史明理学史增信  50%", "practice": "办实事             0%"}
+        for key, label in shown.items():  # drawn whole, the share too
+            assert label.size.width >= cell_len(labels[key]), (key, label.size)

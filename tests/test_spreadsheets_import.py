@@ -145,7 +145,7 @@ def test_bad_rows_are_reported_with_sheet_and_row_and_nothing_is_written(cli, tm
     assert cli.log_text() == before
 
 
-NONSENSE = "activity kind 'nonsense' is not in the campaign's template"
+NONSENSE = "activity kind 'nonsense' is not in the campaign's template as planned"
 
 
 def _refused_at(cli: Cli, path: Path, text: str, row: int) -> list[str]:

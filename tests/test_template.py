@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 
 import pytest
@@ -55,6 +55,32 @@ def test_builtin_template_has_the_plans_phases_and_items():
         (lambda d: d.update(timezone="Mars/Olympus"), "time zone"),
         # the zone of whichever machine reads the store: the days would change with it
         (lambda d: d.update(timezone="localtime"), "whichever machine"),
+        # TOML's date with a time is a date to Python: it was "internal error (TypeError)"
+        (lambda d: d["phases"][1].update(start=datetime(2010, 6, 1, 8)), "without a time of day"),
+        # a number of days past SQLite's integers failed every read of the log
+        (lambda d: d.update(late_report_days=2**63 - 1), "late_report_days must be a whole"),
+        (lambda d: d.update(history_days=100_000), "from 0 to 3,660"),
+        # phases and items a script names: "" was taken, a status JSON key
+        (lambda d: d["phases"][1].update(key=""), "phase 2: needs a key"),
+        (lambda d: d["phases"][1].update(key="com pete"), "without spaces"),
+        (lambda d: d["phases"][0]["items"][0].update(key="mobi\tlization"), "without spaces"),
+        # names: shown on one line, in a language of the interface, not blank
+        (lambda d: d["phases"][0].update(short={"zh": "学\n习\x1b[31m"}), "U+000A, U+001B"),
+        (lambda d: d["phases"][0].update(name={"fr": "Étude"}), "fr is no language"),
+        (lambda d: d["phases"][0].update(name=" "), "name is empty"),
+        (lambda d: d.update(title=2021), "title must be a string"),
+        # a phase named by a sentence, without a short name, made a grid column 46 wide
+        (lambda d: d["phases"][1].pop("short"), "name 'Compete and advance' is too long to head"),
+        (
+            lambda d: d["phases"][1].update(short="全面争创扎实推进中"),
+            "short '全面争创扎实推进中' is",
+        ),
+        # more phases or items than a screen or a checklist holds (2,000 were taken)
+        (
+            lambda d: d["phases"].extend(_later_phases(d, 17)),
+            "21 phases: a campaign has at most 20",
+        ),
+        (lambda d: d["phases"][0]["items"].extend(_items(47)), "51 items: a phase has at most 50"),
     ],
 )
 def test_a_broken_template_is_refused_naming_the_place(change, where):
@@ -63,6 +89,68 @@ def test_a_broken_template_is_refused_naming_the_place(change, where):
     with pytest.raises(TemplateError) as broken:
         parse_template(data, "template test.toml")
     assert where in rendered(broken.value, "en")
+
+
+def _later_phases(data: dict, count: int) -> list[dict]:
+    """``count`` phases of a day each after the template's last, each with one item."""
+    last = data["phases"][-1]["end"]
+    first = date(last.year + 1, 1, 1)
+    return [
+        {
+            "key": f"extra{n}",
+            "start": first.replace(day=n + 1),
+            "end": first.replace(day=n + 1),
+            "items": [{"key": f"extra_item{n}", "has": "activity", "kind": f"extra{n}"}],
+        }
+        for n in range(count)
+    ]
+
+
+def _items(count: int) -> list[dict]:
+    return [{"key": f"more{n}", "has": "activity", "kind": f"more{n}"} for n in range(count)]
+
+
+def test_a_kind_two_items_count_is_refused_where_a_unit_has_both():
+    """A has-item is met by the unit's first such record, whenever held (DOMAIN.md):
+    the same kind in a later phase was met by the earlier phase's record, months
+    before that phase began (a probe's template reusing 集中学习)."""
+    data = copy.deepcopy(builtin())
+    again = {"key": "study_again", "has": "activity", "kind": "study"}
+    data["phases"][2]["items"].append(again)
+    with pytest.raises(TemplateError) as broken:
+        parse_template(data, "template test.toml")
+    said = rendered(broken.value, "en")
+    assert "phase rectify" in said and "'study_again'" in said, said
+    assert "(activity study) as item 'study' of phase mobilize" in said, said
+    # a public commitment asked for twice, a review kind twice: the same
+    data = copy.deepcopy(builtin())
+    data["phases"][3]["items"].append(
+        {"key": "eval_again", "has": "review", "kind": "mass_evaluation"}
+    )
+    with pytest.raises(TemplateError, match=r"tpl\.same_records"):
+        parse_template(data, "template test.toml")
+    # items no unit has both of (the bureau's, the teams') may count the same kind
+    data = copy.deepcopy(builtin())
+    data["phases"][3]["items"][3]["scope"] = "bureau"
+    data["phases"][2]["items"].append(
+        {"key": "team_exhibition", "has": "activity", "kind": "exhibition", "scope": "team"}
+    )
+    template = parse_template(data, "template test.toml")
+    assert [i.key for i in template.phase("rectify").items_for("team")][-1] == "team_exhibition"
+
+
+def test_a_kept_template_is_read_without_what_planning_refuses_as_form():
+    """A store planned before these checks keeps its template: it is still read (a
+    later, stricter cxzy reads the stores planned before it)."""
+    data = copy.deepcopy(builtin())
+    data["phases"][2]["items"].append({"key": "study_again", "has": "activity", "kind": "study"})
+    data["phases"][0]["name"] = {"fr": "Mobilisation"}
+    data["phases"][1]["key"] = "com pete"
+    data["late_report_days"] = 400
+    data["phases"].extend(_later_phases(data, 17))
+    template = parse_template(data, "template test.toml", strict=False)
+    assert len(template.phases) == 21 and template.late_report_days == 400
+    assert template.phases[1].key == "com pete"
 
 
 def test_a_campaign_of_the_same_shape_needs_no_code():

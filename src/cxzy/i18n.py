@@ -231,8 +231,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "尚未规划活动:库中的第一条记录必须是 CampaignPlanned",
     },
     "second_campaign": {
-        "en": "this store already holds campaign '{existing}', not '{campaign}'",
-        "zh": "本库已是活动 '{existing}' 的库,不能再规划 '{campaign}'",
+        "en": "this store already holds campaign '{existing}', not '{campaign}' (a store holds"
+        " one campaign; another goes into a store of its own)",
+        "zh": "本库已是活动 '{existing}' 的库,不能再规划 '{campaign}'(一个库只有一个活动;"
+        "另一个活动请用另一个库)",
+    },
+    "campaign_replanned": {
+        "en": "campaign '{key}' is already planned, by another record: a store keeps the plan it"
+        " was made with (its template as it then was, its windows, its time zone). To plan it"
+        " otherwise, start a new store: write the records out (cxzy log --format jsonl), change"
+        " the plan's line, and import them there",
+        "zh": "活动 '{key}' 已由另一条记录规划:库中保存规划时的方案(当时的模板、各阶段起止、时区),"
+        "不能改动。如要重新规划,请另建新库:导出全部记录(cxzy log --format jsonl),"
+        "改好规划那一行,再导入新库",
+    },
+    "template_zone_not_given": {
+        "en": "template '{template}' is for time zone {zone}, and this plan gives none, so the"
+        " campaign would keep {default}'s days (the format's default): give \"timezone\":"
+        ' "{zone}" (or the zone the campaign is in)',
+        "zh": "模板 '{template}' 的时区为 {zone},而本条规划未写时区,活动将按 {default}"
+        '(格式默认)计日:请写明 "timezone": "{zone}"(或活动所在地的时区)',
     },
     "second_campaign_here": {
         "en": "this import already plans campaign '{existing}' (at {where}); a store holds one "
@@ -240,8 +258,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "本次导入前面已规划活动 '{existing}'({where}):一个库只有一个活动,不能再规划 '{campaign}'",
     },
     "unknown_phase": {
-        "en": "phase '{phase}' is not in template '{template}'",
-        "zh": "模板 '{template}' 中没有阶段 '{phase}'",
+        "en": "phase '{phase}' is not in template '{template}' (its phases: {known})",
+        "zh": "模板 '{template}' 中没有阶段 '{phase}'(其阶段:{known})",
     },
     "phase_twice": {
         "en": "field '{field}': phase '{phase}' is given twice",
@@ -276,6 +294,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "TOML 写法有误(第 {line} 行第 {column} 列):{detail}",
     },
     "tpl.not_utf8": {"en": "not UTF-8 text", "zh": "不是 UTF-8 文本"},
+    "tpl.too_large": {
+        "en": "{size} bytes: a template is at most {most}",
+        "zh": "{size} 字节:模板文件最大 {most} 字节",
+    },
     "tpl.not_a_file": {
         "en": "not a file (a link to nothing, a drive not mounted, a folder?)",
         "zh": "不是文件(指向不存在之处的链接、未挂载的驱动器,还是文件夹?)",
@@ -296,8 +318,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "未知设置 {names}(可用:{known})",
     },
     "tpl.name_not_text": {
-        "en": "name must be a string or a table of strings per language",
-        "zh": '名称须为一段文字,或按语言分写的表(如 {{ zh = "…", en = "…" }})',
+        "en": "{setting} must be a string or a table of strings per language",
+        "zh": '{setting} 须为一段文字,或按语言分写的表(如 {{ zh = "…", en = "…" }})',
+    },
+    "tpl.name_languages": {
+        "en": "{setting}: {names} is no language of the interface (zh, en)",
+        "zh": "{setting}:{names} 不是界面所用的语言(zh、en)",
+    },
+    "tpl.name_empty": {"en": "{setting} is empty", "zh": "{setting} 为空"},
+    "tpl.name_unseen": {
+        "en": "{setting} holds {chars}, which no one can see or type (a control character such"
+        " as a line break or a tab, a zero-width space, a direction mark): names are shown on"
+        " one line",
+        "zh": "{setting} 含有 {chars},这类字符看不见、也无法输入(换行、制表符等控制字符,零宽空格,"
+        "方向控制符):名称须单行显示",
+    },
+    "tpl.needs_short": {
+        "en": "{setting} '{text}' is too long to head a column: give the phase a short name of"
+        ' at most {most} cells (short = {{ zh = "…", en = "…" }}; a Chinese character'
+        " takes two)",
+        "zh": "{setting} '{text}' 太长,不能作列标题:请给该阶段写一个不超过 {most} 格的简称"
+        '(short = {{ zh = "…", en = "…" }};一个汉字占两格)',
+    },
+    "tpl.date_with_time": {
+        "en": "{setting}: expected a date YYYY-MM-DD without a time of day, got {value}",
+        "zh": "{setting}:须为不带时刻的日期(YYYY-MM-DD),实为 {value}",
+    },
+    "tpl.too_many_phases": {
+        "en": "{count} phases: a campaign has at most {most}",
+        "zh": "共 {count} 个阶段:一项活动最多 {most} 个阶段",
+    },
+    "tpl.too_many_items": {
+        "en": "{count} items: a phase has at most {most}",
+        "zh": "共 {count} 项:一个阶段最多 {most} 项",
+    },
+    "tpl.same_records": {
+        "en": "item {key} counts the same records ({what}) as item {other} of phase {other_phase}:"
+        " an item is met by a unit's first such record, whenever it was held, so one record"
+        " meets both (the later one before its phase begins); give each its own kind",
+        "zh": "事项 {key} 与阶段 {other_phase} 的事项 {other} 统计同一类记录({what}):"
+        "事项以该单位最早的一条此类记录为准,不论何时举行,一条记录即同时满足两项"
+        "(后一项在其阶段开始前就已满足);请为每一项另设类别",
     },
     "tpl.not_a_date": {
         "en": "{setting}: expected a date YYYY-MM-DD, got {value}",
@@ -307,7 +368,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "an item must be a table",
         "zh": "事项须写成 {{ key = …, … }} 形式的表",
     },
-    "tpl.item_needs_key": {"en": "item needs a key", "zh": "事项缺少 'key'"},
+    "tpl.item_needs_key": {
+        "en": "item needs a key: a text without spaces",
+        "zh": "事项缺少 'key',或 key 无效:须为不含空格的文字",
+    },
     "tpl.has_or_all_closed": {
         "en": "give exactly one of 'has' or 'all_closed'",
         "zh": "'has' 与 'all_closed' 须写且只写一个",
@@ -348,14 +412,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "时区 {value} 指读取数据库的那台机器自己的时区,而不是某地的时区:请给出活动所在地的时区,如 'Asia/Shanghai'",
     },
     "tpl.bad_days": {
-        "en": "{setting} must be a whole number ≥ 0",
-        "zh": "{setting} 须为不小于 0 的整数",
+        "en": "{setting} must be a whole number from 0 to {most}",
+        "zh": "{setting} 须为 0 到 {most} 之间的整数",
     },
     "tpl.needs_phases": {
         "en": "needs at least one [[phases]] table",
         "zh": "至少需要一个 [[phases]] 表",
     },
-    "tpl.phase_needs_key": {"en": "needs a key", "zh": "缺少 'key'"},
+    "tpl.phase_needs_key": {
+        "en": "needs a key: a text without spaces",
+        "zh": "缺少 'key',或 key 无效:须为不含空格的文字",
+    },
     "tpl.ends_before_start": {
         "en": "ends ({end}) before it starts ({start})",
         "zh": "结束({end})早于开始({start})",
@@ -382,9 +449,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(是文件路径,还是文件夹已不在?)",
     },
     "unknown_template_key": {
-        "en": "'{template}' is no template's key (letters, digits, '.', '_' and '-'; known:"
-        " {known})",
-        "zh": "'{template}' 不是模板的 key(只用字母、数字、'.'、'_' 和 '-';已有:{known})",
+        "en": "'{template}' is no template's key: a key, and its file's name, are written in"
+        " Latin letters, digits, '.', '_' and '-' (known: {known})",
+        "zh": "'{template}' 不是模板的 key:key 及其文件名只能用拉丁字母、数字、'.'、'_' 和 '-'"
+        "(已有:{known})",
     },
     "bad_timezone": {"en": "unknown time zone '{timezone}'", "zh": "未知时区 '{timezone}'"},
     "machine_timezone": {
@@ -488,8 +556,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(数据库中已有本活动后,表格的单元格里可直接写名称)",
     },
     "unknown_activity_kind": {
-        "en": "activity kind '{kind}' is not in the campaign's template (one of: {kinds})",
-        "zh": "活动类型 '{kind}' 不在本活动模板中(可用:{kinds})",
+        "en": "activity kind '{kind}' is not in the campaign's template as planned (one of:"
+        " {kinds}; cxzy store template prints it)",
+        "zh": "活动类型 '{kind}' 不在本活动规划时的模板中(可用:{kinds};cxzy store template 可查看该模板)",
     },
     "unknown_commitment": {
         "en": "commitment '{commitment}' was never made",

@@ -30,7 +30,7 @@ from cxzy.application.readmodel import LIFE_KINDS, entity_key, life_of, log_enti
 from cxzy.application.templates import find_template
 from cxzy.domain.campaign import Campaign
 from cxzy.domain.commitments import Commitment
-from cxzy.domain.errors import Coded, Violation
+from cxzy.domain.errors import Coded, Listed, Violation
 from cxzy.domain.facts import Activity, Award, ContactPoint, ContactVisit, LeaderAssignment, Review
 from cxzy.domain.jsontext import storable
 from cxzy.domain.lifecycle import Lifecycle
@@ -261,6 +261,8 @@ class _Check:
         self._ids: dict[tuple[str, str], str] | None = None
         # (kind, id) → where each entity the batch being checked made was made
         self.batch_made: dict[tuple[str, str], str] = {}
+        # each plan's record id → whether it gave its time zone (or took FORMAT.md's)
+        self.zone_given: dict[str, bool] = {}
 
     # -- the pass -------------------------------------------------------------------
 
@@ -295,8 +297,10 @@ class _Check:
                 if isinstance(raw, Mapping):
                     self._opening_refused(raw.get("type"), raw, where)
                 continue
-            if record.type == "CampaignPlanned" and campaign is None:
-                self.zone_name = record.fields["timezone"]  # later records read local times here
+            if record.type == "CampaignPlanned":
+                self.zone_given[record.stamp.record_id] = "timezone" in raw
+                if campaign is None:  # later records read local times here
+                    self.zone_name = record.fields["timezone"]
             batch.append(record)
             self.order[where] = result.records
             if len(batch) == BATCH:
@@ -511,9 +515,20 @@ class _Check:
         except (ZoneInfoNotFoundError, ValueError):
             raise Violation("bad_timezone", timezone=f["timezone"]) from None
         windows = {}
+        if template.timezone != f["timezone"] and not self.zone_given.get(stamp.record_id):
+            # (the template's zone was checked, never used: days cut 7 hours off, unsaid)
+            raise Violation(
+                "template_zone_not_given",
+                template=template.key,
+                zone=template.timezone,
+                default=f["timezone"],
+            )
+        keys = [p.key for p in template.phases]
         for phase in f["phases"] or []:
-            if phase["key"] not in {p.key for p in template.phases}:
-                raise Violation("unknown_phase", phase=phase["key"], template=template.key)
+            if phase["key"] not in keys:
+                raise Violation(
+                    "unknown_phase", phase=phase["key"], template=template.key, known=Listed(keys)
+                )
             windows[phase["key"]] = (phase["start"], phase["end"])
         info = CampaignInfo(f["campaign"], template.with_windows(windows), f["timezone"])
         self.registry.plan_campaign(info, stamp.day)

@@ -34,6 +34,9 @@ TEMPLATES_ENV = "CXZY_TEMPLATES"
 _AT_LINE = re.compile(r"(.*) \(at line (\d+), column (\d+)\)", re.DOTALL)
 #: A template's key, as a file's name (``../x`` or a path is no key)
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+#: A template file's size at the most: a template of 51 MB (of comments) was taken,
+#: kept in the store, and read again by every command (2 s and 300 MB each)
+MOST_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,12 @@ def _names_in(folder: Traversable) -> set[str]:
     try:
         if not folder.is_dir():
             return set()
-        return {
+        return {  # (a file whose name is no key is none: "党史2021.toml")
             p.name.removesuffix(".toml")
             for p in folder.iterdir()
-            if p.name.endswith(".toml") and p.is_file()
+            if p.name.endswith(".toml")
+            and _KEY.fullmatch(p.name.removesuffix(".toml"))
+            and p.is_file()
         }
     except OSError:  # (a folder that cannot be read holds none we can name)
         return set()
@@ -109,9 +114,14 @@ def _is_file(file: Path, named: Violation) -> bool:
 def _read(file: Traversable, source: tuple[str, str]) -> str:
     named = _named(source)
     try:
+        data = file.read_bytes()
+        if len(data) > MOST_BYTES:
+            raise TemplateError(
+                (named,), "tpl.too_large", size=f"{len(data):,}", most=f"{MOST_BYTES:,}"
+            )
         # the text as written, its line ends too (a store keeps it: an auditor's
         # checksum of the file matches), but for Notepad's mark at the start
-        return file.read_bytes().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TemplateError((named,), "tpl.not_utf8") from None
     except OSError as error:
@@ -156,6 +166,8 @@ def _unknown(key: str) -> Violation:
     but for case or a ``.toml`` (a file's name); a folder ``$CXZY_TEMPLATES`` names
     that is none; else where a template of one's own goes."""
     known = template_names()
+    if not _KEY.fullmatch(key.removesuffix(".toml")):  # (before "did you mean" itself)
+        return Violation("unknown_template_key", template=key, known=Listed(known))
     meant = [k for k in known if k.casefold() == key.casefold().removesuffix(".toml")]
     if meant:
         return Violation("unknown_template_meant", template=key, meant=meant[0])
@@ -163,8 +175,6 @@ def _unknown(key: str) -> Violation:
     for folder in (Path(p).expanduser() for p in named.split(os.pathsep) if p):
         if not folder.is_dir():  # (a file's path, a folder gone: it was ignored, unsaid)
             return Violation("unknown_template_env", template=key, folder=str(folder))
-    if not _KEY.fullmatch(key):
-        return Violation("unknown_template_key", template=key, known=Listed(known))
     return Violation(
         "unknown_template", template=key, known=Listed(known), folder=str(user_templates_folder())
     )

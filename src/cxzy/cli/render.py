@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from rich.cells import cell_len
@@ -13,6 +13,7 @@ from rich.text import Text
 from cxzy.application.history import LogEntry
 from cxzy.application.importer import origin_parts
 from cxzy.application.status import StatusReport, UnitStatus
+from cxzy.domain.template import SHORT_CELLS, Phase
 from cxzy.i18n import summary_label, t, type_shown
 from cxzy.literal import (
     NAME_CELLS,
@@ -20,6 +21,7 @@ from cxzy.literal import (
     clipped,
     literal_line,
     one_line,
+    shortened,
     unit_label,
     visible,
 )
@@ -27,20 +29,43 @@ from cxzy.styles import COLOUR, Palette, palette_for
 
 
 def status_tables(report: StatusReport, lang: str, console: Console) -> list[Table | Text]:
-    """The status as one table when it fits the console's width; else the phases,
-    then the figures, each led by the units, and the legend under them in lines of
-    its own (one table at 80 columns cut the counts, the phases' progress and the
-    legend)."""
+    """The status as one table when it fits the console's width; else the phases
+    (in as many tables as it takes: ten phases at 80 columns squeezed the units'
+    column to nothing), then the figures, each led by the units, and the legend
+    under them in lines of its own (one table at 80 columns cut the counts, the
+    phases' progress and the legend)."""
     palette = console_palette(console)
     for name_cells in (WHOLE_NAME_CELLS, NAME_CELLS):  # names whole where there is room
         whole = status_table(report, lang, legend=True, name_cells=name_cells, palette=palette)
         if _excess(console, whole) <= 0:
             return [whole]
-    halves = [
-        _fitted(report, lang, console, palette, figures=False),
-        _fitted(report, lang, console, palette, phases=False),
+    groups = _phase_groups(report, lang, console, palette)
+    tables = [
+        _fitted(report, lang, console, palette, figures=False, phases=group, titled=not n)
+        for n, group in enumerate(groups)
     ]
-    return [*halves, *(Text(line) for line in _legend(report, lang))]
+    tables.append(_fitted(report, lang, console, palette, phases=()))
+    return [*tables, *(Text(line) for line in _legend(report, lang))]
+
+
+def _phase_groups(
+    report: StatusReport, lang: str, console: Console, palette: Palette
+) -> list[tuple[Phase, ...]]:
+    """The phases in runs that each fit the console's width beside the units'
+    codes (their names cut to "…" at the most), in the template's order; a phase
+    too wide even alone has a table of its own."""
+    groups: list[tuple[Phase, ...]] = []
+    group: tuple[Phase, ...] = ()
+    for phase in report.template.phases:
+        trial = (*group, phase)
+        table = status_table(
+            report, lang, figures=False, phases=trial, label_cells=0, palette=palette
+        )
+        if group and _excess(console, table) > 0:
+            groups.append(group)
+            trial = (phase,)
+        group = trial
+    return [*groups, group]
 
 
 def console_palette(console: Console) -> Palette:
@@ -49,9 +74,9 @@ def console_palette(console: Console) -> Palette:
 
 
 def _fitted(
-    report: StatusReport, lang: str, console: Console, palette: Palette, **columns: bool
+    report: StatusReport, lang: str, console: Console, palette: Palette, **columns: Any
 ) -> Table:
-    """One of the two tables, the units' names cut (not their codes, nor the
+    """One of the tables (see :func:`status_table` for ``columns``), the units' names cut (not their codes, nor the
     figures) as far as it takes to fit the console's width, each as far as its own
     row needs (one cut for all, sized for the deepest row of the longest code, left
     every name `第…` at 80 columns), down to "…" before a code is cut."""
@@ -87,27 +112,27 @@ def status_table(
     report: StatusReport,
     lang: str,
     *,
-    phases: bool = True,
+    phases: Sequence[Phase] | None = None,
     figures: bool = True,
+    titled: bool = True,
     legend: bool = False,
     name_cells: int | None = None,
     label_cells: int | None = None,
     palette: Palette = COLOUR,
 ) -> Table:
-    """The status of every unit; ``phases`` and ``figures`` choose the columns
-    after the unit's (the title goes with the phases); ``legend`` puts the legend
-    in the caption; ``name_cells`` and ``label_cells`` cut the units' names (see
-    :func:`unit_label`); ``palette``: the terminal's."""
-    template = report.template
+    """The status of every unit; ``phases`` (None: every one) and ``figures`` choose
+    the columns after the unit's (the title goes with the first phases: ``titled``);
+    ``legend`` puts the legend in the caption; ``name_cells`` and ``label_cells`` cut
+    the units' names (see :func:`unit_label`); ``palette``: the terminal's."""
+    shown = report.template.phases if phases is None else tuple(phases)
     title = None
-    if phases:
+    if shown and titled:
         title = f"{one_line(report.title)} — {t('as_of', lang)} {report.as_of.isoformat()}"
         if report.known_at is not None:
             title += f" · {t('known_at', lang)} {report.known_at.isoformat()}"
     caption = " · ".join(_legend(report, lang)) if legend else None
     table = Table(title=title, caption=caption, show_lines=False, pad_edge=False)
     table.add_column(t("unit", lang), no_wrap=True, ratio=3)
-    shown = template.phases if phases else ()
     rows: list[list[Any]] = []
     for unit in report.units:
         cells: list[Any] = [_unit_label(unit, name_cells, label_cells)]
@@ -124,8 +149,11 @@ def status_table(
             cells.append(Text(str(unit.awards)))
         rows.append(cells)
     for i, phase in enumerate(shown, start=1):  # a narrow table cuts the units' names first
-        widest = max((row[i].cell_len for row in rows), default=0)
-        table.add_column(phase.short.get(lang, phase.key), no_wrap=True, min_width=max(8, widest))
+        widest = max(8, max((row[i].cell_len for row in rows), default=0))
+        # a phase's name as long as a sentence (a template kept from before short
+        # names were asked for) is cut: the figures, not the name, set the width
+        heading = shortened(one_line(phase.short.get(lang, phase.key)), max(widest, SHORT_CELLS))
+        table.add_column(heading, no_wrap=True, min_width=widest)
     if figures:
         table.add_column(t("grade", lang), no_wrap=True, min_width=4)
         table.add_column(t("commitments_short", lang), justify="right", no_wrap=True, min_width=5)

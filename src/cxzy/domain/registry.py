@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from cxzy.domain.errors import Choices, Coded, Violation
+from cxzy.domain.errors import Choices, Violation
 from cxzy.domain.moments import halfwidth
 from cxzy.domain.template import SELF_CHOSEN, Template
 
@@ -44,7 +44,7 @@ class Registry:
         if self.campaign is None:
             return
         if self.campaign.code == code:
-            raise Violation("entity_conflict", kind=Coded("field", "campaign"), key=code)
+            raise Violation("campaign_replanned", key=code)
         raise Violation("second_campaign", campaign=code, existing=self.campaign.code)
 
     def plan_campaign(self, info: CampaignInfo, day: date) -> None:

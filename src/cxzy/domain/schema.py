@@ -8,13 +8,13 @@ import contextlib
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 from cxzy.domain import jsontext
+from cxzy.domain.characters import code_points, unseen_in
 from cxzy.domain.errors import Choices, Violation
 from cxzy.domain.moments import (
     FIRST_DAY,
@@ -278,23 +278,16 @@ def _code(value: Any, name: str) -> str:
     return text
 
 
-#: The characters a code, an id, a person or a unit's name may not hold: none can be
-#: seen or typed. Controls (line breaks and tabs among them), format characters
-#: (zero-width spaces and joiners, direction marks) and the line and paragraph
-#: separators: ``x`` and ``x\u200b`` were two units that read alike, and a unit's
-#: name on two lines hid its code in the grid.
-_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 #: Free text that heads a row, and must be one line: a unit's name.
 ONE_LINE_FIELDS = frozenset({"name"})
 
 
 def _seen_whole(text: str, name: str) -> None:
-    if text.isprintable():  # (C's test, for the common case; it also fails on spaces
-        return  # other than ' ', private use and unassigned characters, which may stay)
-    found = list(dict.fromkeys(c for c in text if unicodedata.category(c) in _UNSEEN))
+    """A code, an id, a person or a unit's name holds only what can be seen and
+    typed (:mod:`cxzy.domain.characters`)."""
+    found = unseen_in(text)
     if found:
-        chars = ", ".join(f"U+{ord(c):04X}" for c in found[:5])
-        raise Violation("unseen_in_code", field=name, value=_show(text), chars=chars)
+        raise Violation("unseen_in_code", field=name, value=_show(text), chars=code_points(found))
 
 
 # a whole number or a truth value as JSON writes it (a spreadsheet's cell of digits is

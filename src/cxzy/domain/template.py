@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
+from cxzy.domain.characters import cells, code_points, unseen_in
 from cxzy.domain.errors import Listed, TemplateError, Violation
 from cxzy.domain.moments import campaign_zone
 
@@ -184,6 +185,19 @@ def _same_day_within(day: date, start: date, end: date) -> date:
     return end
 
 
+#: What a campaign is planned on at the most: more phases than a screen shows (2,000
+#: phases were taken: the dashboard's timeline filled a whole screen), more items
+#: than a unit's checklist holds, days late or of history that overflow a figure.
+MOST_PHASES = 20
+MOST_ITEMS = 50
+MOST_DAYS = {"late_report_days": 366, "history_days": 3660}
+#: The languages a name is written in
+LANGUAGES = ("zh", "en")
+#: A phase's short name at the most, in terminal cells: it heads a column of the
+#: grid and of the status table, and labels the chart (a phase named by a sentence
+#: and no short name made a grid column 46 cells wide, the chart's shares unseen)
+SHORT_CELLS = 16
+
 #: Where in a template a mistake is: its source, then a phase, then an item.
 Where = tuple[Violation, ...]
 
@@ -212,18 +226,47 @@ def _settings_known(
         )
 
 
-def _names(raw: Any, where: Where) -> Mapping[str, str]:
+def _names(raw: Any, where: Where, setting: str, strict: bool = True) -> Mapping[str, str]:
+    """A name by language: a text, or a table ``{ zh = "…", en = "…" }``. ``strict``
+    (a campaign planned on it): a name that can be read, on one line, in a
+    language of the interface (one in ``fr`` alone was a blank name)."""
     if isinstance(raw, str):
-        return {"zh": raw, "en": raw}
-    if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
-        raise TemplateError(where, "tpl.name_not_text")
-    names = dict(raw)
+        names = {"zh": raw, "en": raw}
+    elif isinstance(raw, Mapping) and all(isinstance(v, str) for v in raw.values()):
+        names = dict(raw)
+        if strict and not set(names) <= set(LANGUAGES):
+            unknown = sorted(set(names) - set(LANGUAGES))
+            raise TemplateError(where, "tpl.name_languages", setting=setting, names=Listed(unknown))
+    else:
+        raise TemplateError(where, "tpl.name_not_text", setting=setting)
     names.setdefault("en", names.get("zh", ""))
     names.setdefault("zh", names["en"])
+    if strict:
+        for text in names.values():
+            if not text.strip():
+                raise TemplateError(where, "tpl.name_empty", setting=setting)
+            unseen = unseen_in(text)
+            if unseen:
+                raise TemplateError(
+                    where, "tpl.name_unseen", setting=setting, chars=code_points(unseen)
+                )
     return names
 
 
+def _key(raw: Any, strict: bool) -> bool:
+    """Whether ``raw`` may key a phase or an item: a text; ``strict``, one a script
+    can name (not empty, no space, nothing unseen: ``:`` and the status JSON name
+    phases by it)."""
+    if not isinstance(raw, str):
+        return False
+    if not strict:
+        return True
+    return bool(raw) and raw.isprintable() and not any(c.isspace() for c in raw)
+
+
 def _date(raw: Any, where: Where, setting: str) -> date:
+    if isinstance(raw, datetime):  # (TOML's date with a time: a date too, to Python)
+        raise TemplateError(where, "tpl.date_with_time", setting=setting, value=raw.isoformat())
     if isinstance(raw, date):
         return raw
     if isinstance(raw, str):
@@ -238,7 +281,7 @@ def _item(raw: Any, phase: Phase, where: Where, index: int, strict: bool) -> Ite
     if not isinstance(raw, Mapping):
         raise TemplateError((*where, Violation("tpl.item", n=index)), "tpl.item_not_table")
     key = raw.get("key")
-    if not isinstance(key, str) or not key:
+    if not _key(key, strict) or not key:
         raise TemplateError((*where, Violation("tpl.item", n=index)), "tpl.item_needs_key")
     where = (*where, Violation("tpl.item_key", n=index, key=key))
     _settings_known(raw, ITEM_SETTINGS, where, strict)
@@ -271,7 +314,7 @@ def _item(raw: Any, phase: Phase, where: Where, index: int, strict: bool) -> Ite
         all_closed=all_closed,
         deadline=deadline,
         scope=scope,
-        name=_names(raw.get("name", key), where),
+        name=_names(raw.get("name", key), where, "name", strict),
     )
 
 
@@ -296,19 +339,17 @@ def parse_template(
         raise TemplateError(top, "tpl.bad_timezone", value=repr(timezone)) from None
     except Violation:
         raise TemplateError(top, "tpl.machine_timezone", value=repr(timezone)) from None
-    late = data.get("late_report_days", 7)
-    if not isinstance(late, int) or isinstance(late, bool) or late < 0:
-        raise TemplateError(top, "tpl.bad_days", setting="late_report_days")
-    history = data.get("history_days", 366)
-    if not isinstance(history, int) or isinstance(history, bool) or history < 0:
-        raise TemplateError(top, "tpl.bad_days", setting="history_days")
+    late = _days(data, "late_report_days", 7, top, strict)
+    history = _days(data, "history_days", 366, top, strict)
     raw_phases = data.get("phases")
     if not isinstance(raw_phases, list) or not raw_phases:
         raise TemplateError(top, "tpl.needs_phases")
+    if strict and len(raw_phases) > MOST_PHASES:
+        raise TemplateError(top, "tpl.too_many_phases", count=len(raw_phases), most=MOST_PHASES)
     phases: list[Phase] = []
     item_keys: set[str] = set()
     for index, raw in enumerate(raw_phases, start=1):
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("key"), str):
+        if not isinstance(raw, Mapping) or not _key(raw.get("key"), strict):
             raise TemplateError((*top, Violation("tpl.phase_n", n=index)), "tpl.phase_needs_key")
         where = (*top, Violation("tpl.phase", phase=raw["key"]))
         _settings_known(raw, PHASE_SETTINGS, where, strict)
@@ -319,28 +360,72 @@ def parse_template(
             raise TemplateError(where, "tpl.starts_before_previous")
         if any(p.key == raw["key"] for p in phases):
             raise TemplateError(where, "tpl.duplicate_phase")
-        names = _names(raw.get("name", raw["key"]), where)
-        short = _names(raw["short"], where) if "short" in raw else names
+        names = _names(raw.get("name", raw["key"]), where, "name", strict)
+        short = _names(raw["short"], where, "short", strict) if "short" in raw else names
+        widest = max(short.values(), key=cells)
+        if strict and cells(widest) > SHORT_CELLS:
+            setting = "short" if "short" in raw else "name"
+            raise TemplateError(
+                where, "tpl.needs_short", setting=setting, text=widest, most=SHORT_CELLS
+            )
         phase = Phase(raw["key"], names, start, end, (), short)
         raw_items = raw.get("items")
         if not isinstance(raw_items, list) or not raw_items:
             raise TemplateError(where, "tpl.needs_items")
+        if strict and len(raw_items) > MOST_ITEMS:
+            raise TemplateError(where, "tpl.too_many_items", count=len(raw_items), most=MOST_ITEMS)
         items = tuple(_item(r, phase, where, i, strict) for i, r in enumerate(raw_items, 1))
         for item in items:
             if item.key in item_keys:
                 raise TemplateError(where, "tpl.item_twice", key=repr(item.key))
             item_keys.add(item.key)
         phases.append(replace(phase, items=items))
+    if strict:
+        _each_fact_once(phases, top)
     kinds = {i.kind for p in phases for i in p.items if i.predicate == HAS_ACTIVITY}
     extra = data.get("activity_kinds", [])
     if not isinstance(extra, list) or not all(isinstance(k, str) for k in extra):
         raise TemplateError(top, "tpl.bad_activity_kinds")
     return Template(
         key=key,
-        title=_names(data.get("title", key), top),
+        title=_names(data.get("title", key), top, "title", strict),
         timezone=timezone,
         late_report_days=late,
         phases=tuple(phases),
         activity_kinds=frozenset(k for k in (*kinds, *extra) if k),
         history_days=history,
     )
+
+
+def _days(data: Mapping[str, Any], setting: str, default: int, top: Where, strict: bool) -> int:
+    """A number of days: whole, not below 0; ``strict``, not beyond :data:`MOST_DAYS`
+    (a number of days past SQLite's integers failed every read of the log)."""
+    days = data.get(setting, default)
+    most = MOST_DAYS[setting]
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0 or (strict and days > most):
+        raise TemplateError(top, "tpl.bad_days", setting=setting, most=f"{most:,}")
+    return days
+
+
+def _each_fact_once(phases: list[Phase], top: Where) -> None:
+    """No two items that some unit has both count the same records: an item is met
+    by a unit's first such record, whenever held (DOMAIN.md), so the same kind in
+    a later phase was met by the earlier phase's record, months before it began."""
+    seen: dict[str, list[tuple[Phase, Item]]] = {}
+    for phase in phases:
+        for item in phase.items:
+            fact = item.fact
+            if fact is None:
+                continue
+            for other_phase, other in seen.get(fact, []):
+                if item.scope == "all" or other.scope in ("all", item.scope):
+                    where = (*top, Violation("tpl.phase", phase=phase.key))
+                    raise TemplateError(
+                        where,
+                        "tpl.same_records",
+                        key=repr(item.key),
+                        other=repr(other.key),
+                        other_phase=other_phase.key,
+                        what=" ".join(filter(None, (item.predicate, item.kind))),
+                    )
+            seen.setdefault(fact, []).append((phase, item))
