@@ -342,7 +342,8 @@ def test_a_record_years_before_the_campaign_is_refused_as_a_year_typed_wrong(tmp
         registry.require_since_history(date(2001, 11, 16))
     assert rendered(refused.value, "en") == (
         "2001-11-16 is more than 366 days before the campaign's first day, 2010-05-11: "
-        "a year typed wrong?"
+        "a year typed wrong? (how many days of history a campaign takes over is its"
+        " template's history_days)"
     )
     assert template.history_days == 366
     with pytest.raises(TemplateError) as broken:

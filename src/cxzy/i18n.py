@@ -105,8 +105,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "before_history": {
         "en": "{day} is more than {days} days before the campaign's first day, {first}: a "
-        "year typed wrong?",
-        "zh": "{day} 比活动首日 {first} 早了 {days} 天以上:年份是否写错?",
+        "year typed wrong? (how many days of history a campaign takes over is its template's"
+        " history_days)",
+        "zh": "{day} 比活动首日 {first} 早了 {days} 天以上:年份是否写错?(活动可接续多少天以前的"
+        "记录,由模板的 history_days 设定)",
     },
     "planned_after_campaign": {
         "en": "a campaign planned on {day}, after its last day ({last}, template '{template}'):"
