@@ -162,6 +162,52 @@ def test_a_review_with_empty_ratings_a_store_holds_from_before_is_still_present(
     assert cli.run("verify").code == 0
 
 
+def test_a_line_break_is_one_whatever_wrote_it(cli):
+    # Decision 304: a title's line break as Windows writes it ("\r\n") and as a
+    # workbook's cell holds it ("\n") gave two derived ids, and both went in
+    cli.ok_import(prelude())
+    titles = ["学习\r\n第二次", "学习\n第二次", "学习\r第二次"]
+    res = cli.ok_import([act("145", "study", "2010-06-09", title=t) for t in titles])
+    assert "imported 1 record" in res.out, str(res)
+    assert cli.log()[-1]["title"] == "学习\n第二次"
+    res = cli.ok_import([commit("K1", "145", "2010-06-09", "2010-12-31", text="甲\n乙", id="K1")])
+    again = cli.ok_import(
+        [commit("K1", "145", "2010-06-09", "2010-12-31", text="甲\r\n乙", id="K1")]
+    )
+    assert "imported 0 records, skipped 1" in again.out, str(again)
+
+
+@pytest.mark.parametrize("with_id", [True, False])
+@pytest.mark.parametrize("written", ["before 216", "before 304"])
+@pytest.mark.parametrize("now", ["\r\n", "\n"])
+def test_a_record_with_windows_line_breaks_a_store_holds_from_before_is_still_present(
+    cli, monkeypatch, with_id, written, now
+):
+    # Before decision 304 free text kept "\r\n" as written (its digest and derived
+    # id with it); before 216 an empty ratings object was kept too. The same record,
+    # from the same file or from a workbook's copy of it ("\n"), imported into such a
+    # store is present: not refused as a conflict, not written twice.
+    from cxzy.domain import schema
+
+    cli.ok_import(prelude())
+
+    def review(note: str) -> dict:
+        record = ev("ReviewRecorded", "2010-06-02", unit="145", kind="mass_evaluation", note=note)
+        return {**record, "ratings": {}, **({"id": "rev-1"} if with_id else {})}
+
+    as_before = schema._PARSERS[schema.RATINGS]
+    with monkeypatch.context() as before:  # the store as that version wrote it
+        before.setattr(schema, "_free_text", schema._text)
+        if written == "before 216":
+            before.setitem(schema._PARSERS, schema.RATINGS, lambda v, n: as_before(v, n) or {})
+        cli.ok_import([review("甲\r\n乙")])
+    assert cli.log()[-1]["note"] == "甲\r\n乙"
+    res = cli.ok_import([review(f"甲{now}乙")])
+    assert "imported 0 records, skipped 1" in res.out, str(res)
+    assert len(cli.log()) == 4
+    assert cli.run("verify").code == 0
+
+
 def test_explicit_ids_are_kept_in_the_log(cli):
     cli.ok_import([*prelude(), act("145", "study", "2010-05-13", id="my-own-id/1")])
     assert cli.log()[-1]["id"] == "my-own-id/1"

@@ -168,6 +168,23 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_path):
     assert _refused_at(cli, tmp_path / "rows.csv", text, 3) == [NONSENSE]
 
 
+def test_a_csv_copy_of_a_workbook_row_with_a_line_break_is_present(cli, tmp_path):
+    """A quoted CSV cell keeps Windows' "\r\n" where the workbook's cell holds "\n":
+    the row had two derived ids, and both copies went in (decision 304)."""
+    cli.ok_import(prelude())
+    header = ["type", "at", "unit", "kind", "title"]
+    book = write_table(
+        tmp_path / "a.xlsx",
+        [header, ["ActivityHeld", "2010-06-09", "145", "study", "学习\n第二次"]],
+    )
+    text = 'type,at,unit,kind,title\r\nActivityHeld,2010-06-09,145,study,"学习\r\n第二次"\r\n'
+    (tmp_path / "a.csv").write_bytes(text.encode("utf-8"))
+    assert "imported 1 record" in cli.run("import", book).out
+    res = cli.run("import", tmp_path / "a.csv")
+    assert res.code == 0 and "imported 0 records, skipped 1 already present" in res.out, str(res)
+    assert [r["title"] for r in cli.log() if r["type"] == "ActivityHeld"] == ["学习\n第二次"]
+
+
 def test_a_quote_never_closed_is_refused_at_its_row_not_read_to_the_end(cli, tmp_path):
     """The rows after it went into its cell: one record imported where two were
     sent, exit 0."""
@@ -1588,7 +1605,8 @@ def test_excel_habits_a_return_yes_and_no_and_a_full_width_note(cli, tmp_path):
     res = cli.run("import", path)
     assert res.code == 0 and "imported 2" in res.out, str(res)
     made = {r["commitment"]: r for r in cli.log() if r["type"] == "CommitmentMade"}
-    assert made["C-1"]["text"] == "第一条\r\n第二条" and made["C-1"]["public"] is True
+    # (one line break, as any other; decision 304)
+    assert made["C-1"]["text"] == "第一条\n第二条" and made["C-1"]["public"] is True
     assert made["C-2"]["public"] is False
 
 

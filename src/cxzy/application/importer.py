@@ -424,13 +424,11 @@ class _Check:
         """Skip records already present; refuse ids reused for other content."""
         seen: dict[str, Record] = {}
         ids = [r.stamp.record_id for r in records]
-        stored = self.store.find_ids(ids + [r.former[0] for r in records if r.former])
+        stored = self.store.find_ids(ids + [rid for r in records for rid, _ in r.formers])
         fresh = []
         for record in records:
-            if (
-                record.former is not None
-                and stored.get(record.former[0], ("",))[0] == (record.former[1])
-            ):  # present as a store written before decision 216 holds it
+            if any(stored.get(rid, ("",))[0] == old for rid, old in record.formers):
+                # present as a store written before decision 216 or 304 holds it
                 result.skipped += 1
                 continue
             rid = record.stamp.record_id

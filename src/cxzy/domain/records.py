@@ -31,9 +31,10 @@ class Record:
     fields: Mapping[str, Any]  # the type's own fields, normalised, defaults applied
     digest: str  # hash of the canonical content: same id + other digest = conflict
     where: str  # "file:line" for messages
-    # (id, digest) the same record had before an empty ``ratings`` was read as none
-    # (decision 216): a store written then holds it so, and it is the same record
-    former: tuple[str, str] | None = None
+    # (id, digest) pairs the same record had before an empty ``ratings`` was read as
+    # none (decision 216), or before its free text's line breaks were all "\n"
+    # (decision 304): a store written then holds it so, and it is the same record
+    formers: tuple[tuple[str, str], ...] = ()
     id_given: bool = False  # its ``id`` was in the record (else derived from the content)
 
 

@@ -268,6 +268,19 @@ def _text(value: Any, name: str, most: int = MAX_TEXT) -> str:
     return value
 
 
+#: A line break in free text as Windows writes it ("\r\n": a quoted CSV cell, a
+#: script's JSON) or an old Mac (a lone "\r"): one line break, "\n", as a workbook's
+#: cell holds it, so that a row's copies from both are one record (decision 304)
+_LINE_END = re.compile(r"\r\n?")
+
+
+def _free_text(value: Any, name: str) -> str:
+    """Free text (a title, a note), its line breaks all ``\\n``."""
+    if isinstance(value, str) and "\r" in value:
+        value = _LINE_END.sub("\n", value)
+    return _text(value, name)
+
+
 def _code(value: Any, name: str) -> str:
     """A text naming something: taken as written, so it must begin and end with what
     it names (a code from a spreadsheet is trimmed before it comes here)."""
@@ -396,6 +409,8 @@ def _value(spec: Field, value: Any, name: str, type_: str = "") -> Any:
         text = _text(value, name)
         _seen_whole(text, name)
         return text
+    if spec.kind == TEXT:
+        return _free_text(value, name)
     return _PARSERS[spec.kind](value, name)
 
 
@@ -524,19 +539,49 @@ def parse_record(
         by=by or default_by or None,
         origin=origin,
     )
-    former = None
-    if isinstance(raw.get("ratings"), Mapping) and not raw["ratings"]:  # (decision 216)
-        old = digest_of(type_, at, {**fields, "ratings": {}})
-        former = (record_id or f"auto-{old[:24]}", old)
     return Record(
         type=type_,
         stamp=stamp,
         fields=fields,
         digest=digest,
         where=where,
-        former=former,
+        formers=_formers(type_, at, raw, fields, record_id, digest),
         id_given=bool(record_id),
     )
+
+
+def _formers(
+    type_: str,
+    at: datetime,
+    raw: Mapping[str, Any],
+    fields: Mapping[str, Any],
+    record_id: str | None,
+    digest: str,
+) -> tuple[tuple[str, str], ...]:
+    """The ids and digests the same record may have in a store an earlier version
+    wrote: an empty ``ratings`` kept as ``{}`` (before decision 216), and free text's
+    line breaks kept as written (before decision 304), or as Windows writes them
+    (the CSV copy of a row that now comes from a workbook). Each apart and both."""
+    broken = [
+        name
+        for name, spec in TYPES[type_].items()
+        if spec.kind == TEXT and isinstance(fields.get(name), str) and "\n" in fields[name]
+    ]
+    lines: list[dict[str, Any]] = [{}]  # (as read now)
+    if broken:
+        lines.append({name: raw[name] for name in broken})
+        lines.append({name: fields[name].replace("\n", "\r\n") for name in broken})
+    ratings: list[dict[str, Any]] = [{}]
+    if isinstance(raw.get("ratings"), Mapping) and not raw["ratings"]:
+        ratings.append({"ratings": {}})
+    formers: dict[str, str] = {}  # digest → id
+    for line in lines:
+        for rating in ratings:
+            if line or rating:
+                old = digest_of(type_, at, {**fields, **line, **rating})
+                formers.setdefault(old, record_id or f"auto-{old[:24]}")
+    formers.pop(digest, None)  # (text written with "\n" already: as read now)
+    return tuple((rid, old) for old, rid in formers.items())
 
 
 def record_of(event: Any) -> tuple[str, Stamp, dict[str, Any]]:
