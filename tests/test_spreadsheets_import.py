@@ -1610,6 +1610,68 @@ def test_excel_habits_a_return_yes_and_no_and_a_full_width_note(cli, tmp_path):
     assert made["C-2"]["public"] is False
 
 
+def _as_shared_strings(path: Path) -> Path:
+    """The workbook with its text cells held as Excel holds them: in the shared
+    strings (openpyxl writes each in its cell), each as its cell held it."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    held: list[str] = []
+
+    def shared(found: re.Match[str]) -> str:
+        held.append(found[2])
+        return f'<c r="{found[1]}" t="s"><v>{len(held) - 1}</v></c>'
+
+    inline = re.compile(r'<c r="(\w+)" t="inlineStr"><is><t[^>]*>(.*?)</t></is></c>', re.S)
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = inline.sub(shared, parts[sheet].decode()).encode()
+    items = "".join(f'<si><t xml:space="preserve">{text}</t></si>' for text in held)
+    parts["xl/sharedStrings.xml"] = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(held)}" uniqueCount="{len(held)}">{items}</sst>'
+    ).encode()
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    types = parts["[Content_Types].xml"].decode()
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/></Types>'
+    parts["[Content_Types].xml"] = types.replace("</Types>", override).encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    rel = (
+        '<Relationship Id="rIdShared" Target="sharedStrings.xml" Type="http://schemas.'
+        'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+    )
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", rel).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared strings", "in the cell"])
+def test_text_typed_as_an_escape_is_read_as_typed(cli, tmp_path, shared):
+    """Excel holds text typed as report_x0041_.doc as report_x005F_x0041_.doc (its
+    "_" escaped): openpyxl takes "x005F_" out of shared strings, and the rest was
+    read again as an escape, reportA.doc (decision 304). Escaped characters (a tab,
+    a carriage return) are read as themselves, as before."""
+    cli.ok_import(prelude())
+    held_typed = {
+        "report_x005F_x0041_.doc": "report_x0041_.doc",
+        "_x005F_x005F_": "_x005F_",
+        "甲_x0009_乙": "甲\t乙",
+        "第一条_x000D_\n第二条": "第一条\n第二条",
+        "x_x005F_y": "x_y",
+    }
+    rows = [["at", "unit", "kind", "title"]]
+    rows += [[f"2010-06-{n:02d}", "145", "study", text] for n, text in enumerate(held_typed, 1)]
+    path = write_sheets(tmp_path / "escapes.xlsx", {"ActivityHeld": rows})
+    if shared:
+        _as_shared_strings(path)
+        with zipfile.ZipFile(path) as archive:
+            assert "report_x005F_x0041_.doc" in archive.read("xl/sharedStrings.xml").decode()
+    res = cli.run("import", path)
+    assert res.code == 0 and "imported 5" in res.out, str(res)
+    titles = [r["title"] for r in cli.log() if r["type"] == "ActivityHeld"]
+    assert titles == list(held_typed.values())
+
+
 def test_a_date_typed_as_a_number_in_a_sheet_is_told_the_date_it_spells(cli, tmp_path):
     # it was told "a date is text in quotes", which no cell of a sheet is
     cli.ok_import(prelude())

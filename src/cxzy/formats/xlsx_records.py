@@ -191,7 +191,9 @@ def _saved_value(cell: Any) -> Any:
 
 
 # A character the file's XML may not hold as itself, as the file format writes it
-# (a carriage return pasted from Word is _x000D_; _x005F_ is "_" itself): read back
+# (a carriage return pasted from Word is _x000D_; _x005F_ is "_" itself, and text
+# typed as _x0041_ is held as _x005F_x0041_): read back in one pass, from the text
+# as the file holds it (:func:`_shared_strings_as_held`)
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -199,6 +201,58 @@ def _unescaped(cell: Any) -> Any:
     if isinstance(cell, str) and "_x" in cell:
         return _ESCAPED.sub(lambda found: chr(int(found[1], 16)), cell)
     return cell
+
+
+_SHARED_ESCAPE = b"x005F_"  # (what openpyxl takes out of shared strings)
+
+
+def _shared_strings_as_held(archive: zipfile.ZipFile, book: Any) -> None:
+    """Give the sheets of ``book`` (read only) the workbook's shared strings as the
+    file holds them, escapes and all, when one holds an escaped ``_``: openpyxl takes
+    every ``x005F_`` out of them (so text typed as ``report_x0041_.doc``, which Excel
+    holds as ``report_x005F_x0041_.doc``, came to :func:`_unescaped` as
+    ``report_x0041_.doc`` and went in as ``reportA.doc``), and leaves the other escapes
+    (``_x000D_``) as they are. A text cell of its own (``inlineStr``, as openpyxl
+    writes them) and a formula's text result come as held already."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import fromstring
+
+    sheets = [sheet for sheet in book.worksheets if hasattr(sheet, "_shared_strings")]
+    if not sheets:
+        return
+    found = Manifest.from_tree(fromstring(archive.read("[Content_Types].xml"))).find(SHARED_STRINGS)
+    if found is None or not _holds(archive, found.PartName[1:], _SHARED_ESCAPE):
+        return
+    main = f"{{{SHEET_MAIN_NS}}}"
+    held: list[str] = []
+    with archive.open(found.PartName[1:]) as part:
+        for _, node in iterparse(part):
+            if node.tag == f"{main}si":  # its text, and its runs' (not the phonetic)
+                texts = [
+                    node.find(f"{main}t"),
+                    *(r.find(f"{main}t") for r in node.findall(f"{main}r")),
+                ]
+                held.append("".join(t.text or "" for t in texts if t is not None))
+                node.clear()
+    read = sheets[0]._shared_strings
+    if len(held) != len(read) or any(
+        text.replace("x005F_", "") != given for text, given in zip(held, read, strict=True)
+    ):
+        return  # (not read as openpyxl reads them: its own, as before)
+    for sheet in sheets:
+        sheet._shared_strings = held
+
+
+def _holds(archive: zipfile.ZipFile, name: str, mark: bytes) -> bool:
+    """Whether the part ``name`` holds ``mark``, read a piece at a time."""
+    with archive.open(name) as part:
+        tail = b""
+        while piece := part.read(1 << 20):
+            if mark in tail + piece:
+                return True
+            tail = piece[-len(mark) :]
+    return False
 
 
 def _sheet_xml(archive: zipfile.ZipFile, sheet: Any) -> bytes | None:
@@ -488,6 +542,7 @@ def _read_xlsx_records(
         from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
         date1904 = book.epoch == CALENDAR_MAC_1904
+        _shared_strings_as_held(archive, book)
         sheets: list[list[Item]] = []
         for sheet in book.worksheets:
             if is_note(sheet.title):
