@@ -185,6 +185,40 @@ def test_a_csv_copy_of_a_workbook_row_with_a_line_break_is_present(cli, tmp_path
     assert [r["title"] for r in cli.log() if r["type"] == "ActivityHeld"] == ["学习\n第二次"]
 
 
+def test_a_csv_value_kept_as_text_by_an_apostrophe_is_read_without_it(cli, tmp_path):
+    """Many systems' CSV exports (and cxzy's own ledger) put ' before a value to keep
+    it text: '007 was the commitment '007, and a later 007 "never made"; '145 was a
+    unit not registered (decision 304). Free text keeps one, unless it keeps a
+    formula's first character from running."""
+    cli.ok_import(prelude())
+    made = tmp_path / "CommitmentMade.csv"
+    made.write_text(
+        "at,commitment,unit,text,due,public\n"
+        "'2010-06-15,'007,'145,'-台帐不全,'2010/12/31,'是\n"
+        "2010-06-16,008,145,'三严三实'学习,2010-12-31,否\n",
+        encoding="utf-8",
+    )
+    held = tmp_path / "held.csv"
+    held.write_text(
+        "type,at,unit,kind,title,participants\n'ActivityHeld,2010-06-15,'145,'study,学习,'12\n",
+        encoding="utf-8",
+    )
+    res = cli.run("import", made, held)
+    assert res.code == 0 and "imported 3" in res.out, str(res)
+    kept = tmp_path / "CommitmentFulfilled.csv"
+    kept.write_text("at,commitment\n2010-07-01,007\n", encoding="utf-8")
+    assert cli.run("import", kept).code == 0
+    log = {r["type"] + r.get("commitment", ""): r for r in cli.log()}
+    assert log["CommitmentMade007"]["unit"] == "145" and log["CommitmentMade007"]["text"] == (
+        "-台帐不全"
+    )
+    assert log["CommitmentMade007"]["due"] == "2010-12-31" and "CommitmentFulfilled007" in log
+    assert log["CommitmentMade008"]["text"] == "'三严三实'学习"
+    assert log["ActivityHeld"]["participants"] == 12 and log["ActivityHeld"]["at"].startswith(
+        "2010-06-15"
+    )
+
+
 def test_a_quote_never_closed_is_refused_at_its_row_not_read_to_the_end(cli, tmp_path):
     """The rows after it went into its cell: one record imported where two were
     sent, exit 0."""

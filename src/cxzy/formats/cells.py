@@ -308,10 +308,40 @@ def record_type(name: str) -> str | None:
     return next((type_ for type_ in TYPES if type_.casefold() == wanted), None)
 
 
-def coerce_value(type_: str | None, path: Sequence[str], value: Any, date1904: bool = False) -> Any:
-    """The JSON value of one cell, for the field at ``path`` of a ``type_`` record."""
+#: What many systems' CSV exports (and cxzy's own ledger) put before a value to keep
+#: it text, as Excel's own prefix, which a CSV file cannot hold: '007, '2010-06-15
+TEXT_MARK = "'"
+# what a text's mark keeps from running as a formula (ledger_xlsx.FORMULA_STARTS)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unmarked(value: Any, free_text: bool = False) -> Any:
+    """A CSV cell's value without the apostrophe put before it to keep it text; free
+    text keeps one unless a formula's first character follows it (a title may begin
+    with a quote: '三严三实'学习)."""
+    if not isinstance(value, str) or not value.lstrip().startswith(TEXT_MARK):
+        return value
+    rest = value.lstrip()[1:]
+    if free_text and not rest.startswith(_FORMULA_STARTS):
+        return value
+    return rest
+
+
+def coerce_value(
+    type_: str | None,
+    path: Sequence[str],
+    value: Any,
+    date1904: bool = False,
+    marked: bool = False,
+) -> Any:
+    """The JSON value of one cell, for the field at ``path`` of a ``type_`` record.
+    ``marked``: a leading apostrophe marks the value as text (a CSV file's), and is
+    no part of it (:func:`unmarked`)."""
     name = path[0]
     spec = TYPES.get(type_ or "", {}).get(name)
+    if marked and (spec is not None or name in _MOMENT_FIELDS or name in _TEXT_FIELDS):
+        free = spec is not None and spec.kind == TEXT and name not in CODE_FIELDS
+        value = unmarked(value, free_text=free)
     if isinstance(value, str) and (
         name in _MOMENT_FIELDS
         or name == "type"
@@ -434,15 +464,19 @@ def _lists(node: Any) -> Any:
 
 
 def coerce_row(
-    cells: Mapping[str, Any], sheet_type: str | None = None, date1904: bool = False
+    cells: Mapping[str, Any],
+    sheet_type: str | None = None,
+    date1904: bool = False,
+    marked: bool = False,
 ) -> dict[str, Any]:
     """One row (header → cell value, empty cells left out) as a JSON-format record.
 
     ``sheet_type`` is the record type of a sheet named after it: rows there may
     leave out the ``type`` column. Raises :class:`Violation` for a row that cannot
     be laid out as a record (a type that contradicts its sheet, clashing columns).
+    ``marked``: a leading apostrophe marks a value as text (:func:`coerce_value`).
     """
-    given = cells.get("type")
+    given = unmarked(cells.get("type")) if marked else cells.get("type")
     type_ = _as_text(halfwidth(given).strip() if isinstance(given, str) else given)
     if isinstance(type_, str):  # in any case (as a sheet's name), or in its words (开展活动)
         type_ = type_named(type_) or type_
@@ -463,7 +497,7 @@ def coerce_row(
             raise Violation("code_became_date", column=column, value=_as_text(value))
         try:
             converted = coerce_value(
-                type_ if isinstance(type_, str) else None, path, value, date1904
+                type_ if isinstance(type_, str) else None, path, value, date1904, marked
             )
         except Violation as refused:  # (said of its column: a day of the week not the day's)
             if "field" in refused.params:
@@ -501,6 +535,7 @@ def records_from_rows(
     sheet_type: str | None = None,
     date1904: bool = False,
     untyped: str | None = None,
+    marked: bool = False,
 ) -> Iterator[Item]:
     """The records of one table: its first filled row is the header of field
     names (a first row of one cell, a form's title, is said as such); blank rows,
@@ -509,7 +544,8 @@ def records_from_rows(
 
     ``sheet_type``: every row's type (a sheet named after it); ``untyped``: the
     type of the rows when the header has no ``type`` column (a CSV file named
-    after it, which may also hold a ``type`` column of any types)."""
+    after it, which may also hold a ``type`` column of any types); ``marked``: a
+    leading apostrophe marks a value as text, and is no part of it (a CSV file's)."""
     header: list[str] | None = None
     unknown: tuple[int, Violation] | None = None  # a column the type lacks: said at a record
     # a first row of one cell that names no field (a form's title above its header):
@@ -578,7 +614,7 @@ def records_from_rows(
                 if excel_error(value):
                     raise Violation("excel_error", column=column_letter(index), value=value.strip())
                 cells[name] = value
-            yield where(number), coerce_row(cells, sheet_type, date1904)
+            yield where(number), coerce_row(cells, sheet_type, date1904, marked)
         except Violation as violation:
             yield where(number), violation
     if title is not None:  # (one cell, and nothing under it)

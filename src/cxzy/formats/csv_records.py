@@ -340,7 +340,9 @@ def _records(path: Path, codec: str, name: str, file_type: str | None) -> Iterat
     try:
         with path.open(encoding=codec, newline="") as text:
             rows = _rows(text)
-            yield from records_from_rows(rows, lambda row: f"{name}:{row}", untyped=file_type)
+            yield from records_from_rows(
+                rows, lambda row: f"{name}:{row}", untyped=file_type, marked=True
+            )
     except Violation as violation:  # (the file is broken at that row: nothing after it)
         line = violation.params.pop("line", None)
         yield f"{name}:{line}", violation
