@@ -1333,6 +1333,30 @@ def test_a_utf16_file_is_refused_in_one_line_saying_so(seeded):
     ]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_excels_unicode_text_is_told_to_be_named_csv(seeded, encoding):
+    """Excel's "Save As: Unicode text" is a .txt of UTF-16, its columns separated by
+    tabs: it was told to be saved as UTF-8 (then "this is CSV"), where naming it .csv
+    reads it as it is, as a UTF-8 CSV named .txt is told (decision 304)."""
+    rows = ["type\tat\tunit\tkind\ttitle", "ActivityHeld\t2010-05-12\t145\tstudy\t学习"]
+    path = seeded.tmp / "导出.txt"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode(encoding))
+    res = seeded.run("import", path)
+    assert res.code == 1, str(res)
+    assert res.err_lines == [
+        f'{path}: this is Excel\'s "Unicode text" (UTF-16, its columns separated by tabs), not '
+        "JSON Lines: its first line is a header (type, at, unit, kind, title); import it as a "
+        "file named .csv, as it is (a file named otherwise, and standard input, are read as "
+        "JSON Lines)"
+    ], str(res)
+    renamed = path.rename(path.with_suffix(".csv"))
+    res = seeded.run("import", renamed)
+    assert res.code == 0 and "imported 1" in res.out, str(res)
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode(encoding))
+    zh = seeded.run("import", path, lang="zh")
+    assert "Excel 的\u201cUnicode 文本\u201d" in zh.err and "改为 .csv" in zh.err, str(zh)
+
+
 def test_a_file_that_is_not_utf8_is_refused_without_traceback(seeded):
     path = seeded.tmp / "latin1.jsonl"
     path.write_bytes(

@@ -2025,6 +2025,15 @@ MESSAGES.update(
             "zh": "这是 CSV,不是 JSON Lines:第一行是表头({header});请存为 .csv 文件再导入"
             "(扩展名不是 .csv、.xlsx 的文件和标准输入都按 JSON Lines 读取)",
         },
+        "jsonl_is_unicode_text": {
+            "en": '{file}: this is Excel\'s "Unicode text" (UTF-16, its columns separated by '
+            "tabs), not JSON Lines: its first line is a header ({header}); import it as a file "
+            "named .csv, as it is (a file named otherwise, and standard input, are read as JSON "
+            "Lines)",
+            "zh": "{file}:这是 Excel 的\u201cUnicode 文本\u201d(UTF-16,各列以制表符分隔),不是 "
+            "JSON Lines:第一行是表头({header});请把扩展名改为 .csv 再导入,无需另存"
+            "(扩展名不是 .csv、.xlsx 的文件和标准输入都按 JSON Lines 读取)",
+        },
         "jsonl_is_workbook": {
             "en": "{file}: this is a workbook (an Excel or WPS file), not JSON Lines: name it "
             ".xlsx and import that (a file named otherwise, and standard input, are read as "

@@ -89,7 +89,7 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
         codec = check_encoding(encoding)
         if codec in _BOM_OR_LITTLE_ENDIAN and not data.startswith(_BOM_OR_LITTLE_ENDIAN[codec]):
             # (its reader refused a file without the mark: "internal error")
-            told = _utf16_without_mark(data) if codec == "utf-16" else None
+            told = utf16_without_mark(data) if codec == "utf-16" else None
             codec = told or codec + "-le"
         if not codec.startswith("utf"):
             _not_utf8(data, name, codec, encoding)
@@ -100,7 +100,7 @@ def codec_of(data: bytes, name: str, encoding: str | None = None) -> str:
             raise
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         return _decodable(data, "utf-16", name, "UTF-16")
-    bare = _utf16_without_mark(data)
+    bare = utf16_without_mark(data)
     if bare is not None:
         return _decodable(data, bare, name, "UTF-16")
     try:
@@ -184,7 +184,7 @@ def _decodable(data: bytes, codec: str, name: str, shown: str) -> str:
     return codec
 
 
-def _utf16_without_mark(data: bytes) -> str | None:
+def utf16_without_mark(data: bytes) -> str | None:
     """``utf-16-le`` or ``-be`` for UTF-16 text without its byte-order mark, told by
     where its NUL bytes fall: the high byte of each ASCII character (a header's
     names, commas; read as UTF-8 they were ``t^@y^@p^@e^@``). UTF-8 and GBK text

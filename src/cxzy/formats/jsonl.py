@@ -40,7 +40,7 @@ def read_records(
             try:
                 value = jsontext.loads(text)
             except json.JSONDecodeError as error:
-                if first and _csv_header(text):  # (each line after: "not JSON")
+                if first and csv_header(text):  # (each line after: "not JSON")
                     yield where, Violation("jsonl_is_csv", header=text[:60])
                     return
                 if error.msg == "Extra data" and "\r" in text:
@@ -77,7 +77,7 @@ _CSV_SEPARATOR = re.compile(r"[,;\t]")
 _CSV_NAME = re.compile(r"[\w#.]*")
 
 
-def _csv_header(line: str) -> bool:
+def csv_header(line: str) -> bool:
     """Whether a line reads as a CSV file's header: names separated by a comma, a
     semicolon or a tab, with ``type`` or ``at`` among them (what a CSV piped into
     `cxzy import -` begins with). Split, not matched by one pattern: a pattern's

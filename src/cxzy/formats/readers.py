@@ -16,8 +16,8 @@ from pathlib import Path
 from cxzy.domain.errors import Violation
 from cxzy.domain.jsontext import storable
 from cxzy.formats.cells import Item, activity_kinds_named, unit_codes_named
-from cxzy.formats.csv_records import read_csv_records
-from cxzy.formats.jsonl import read_records
+from cxzy.formats.csv_records import read_csv_records, utf16_without_mark
+from cxzy.formats.jsonl import csv_header, read_records
 from cxzy.formats.sniffing import SNIFFED, sniffed
 from cxzy.formats.xlsx_records import read_xlsx_records
 
@@ -76,8 +76,10 @@ def read_file(
         with path.open("rb") as handle:
             start = handle.peek(4)  # (a line each was refused, hundreds for a workbook)
             if start.startswith(_UTF16_BOMS):
+                _unicode_text(handle.peek(_PEEKED)[:_PEEKED], name)
                 raise Violation("jsonl_utf16", file=name)
             if b"\x00" in handle.peek(_PEEKED)[:_PEEKED]:  # (no JSON text holds one)
+                _unicode_text(handle.peek(_PEEKED)[:_PEEKED], name)
                 raise Violation("jsonl_not_text", file=name)
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
@@ -92,6 +94,22 @@ def read_file(
     for where, _raw in items:
         sources.setdefault(where.rpartition(":")[0], hex_digest)
     return _named(items, kind_words, unit_codes), sources, len(items)
+
+
+def _unicode_text(start: bytes, name: str) -> None:
+    """Refuse Excel's "Unicode text" (Save As: UTF-16, its columns separated by tabs,
+    named .txt) as what it is: a table whose first line is a header, to be named .csv,
+    as a UTF-8 one is told (jsonl_is_csv). It was told to be saved as UTF-8, which
+    made it no JSON Lines either."""
+    codec = "utf-16" if start.startswith(_UTF16_BOMS) else utf16_without_mark(start)
+    if codec is None:
+        return
+    text = start[: len(start) // 2 * 2].decode(codec, "replace").removeprefix("\ufeff")
+    lines = [line.strip() for line in text.splitlines()[:-1] or text.splitlines()]
+    first = next((line for line in lines if line and not line.startswith("#")), "")
+    if csv_header(first):
+        header = ", ".join(part.strip() for part in first.split("\t"))
+        raise Violation("jsonl_is_unicode_text", file=name, header=header[:60])
 
 
 def _refuse_other_files(path: Path, name: str, kind: str) -> None:
