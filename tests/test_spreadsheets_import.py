@@ -727,6 +727,39 @@ def test_sheets_named_after_a_type_loosely_but_not_a_copy(cli, tmp_path):
     assert "工作表 '开展活动' 用的是 ActivityHeld 的中文名" in res.err, str(res)
 
 
+def test_a_csv_file_named_almost_after_a_type_is_told_which(cli, tmp_path):
+    """A second download (CommitmentFulfilled (1).csv), a draft or a file named in a
+    type's words (开展活动.csv) without a 'type' column was told to be named after
+    the record type, which it nearly was; a sheet so named is told which (decision 304)."""
+    cli.ok_import(prelude())
+    rows = "at,unit,kind,title\n2010-05-20,145,study,学习\n"
+    said = {}
+    for name in ("CommitmentFulfilled (1).csv", "ActivityHeld - 副本.csv", "开展活动.csv"):
+        (tmp_path / name).write_text(rows, encoding="utf-8")
+        res = cli.run("import", tmp_path / name)
+        assert res.code == 1 and len(res.err_lines) == 2, str(res)
+        (said[name],) = res.messages(tmp_path / name, 1)
+    assert said["CommitmentFulfilled (1).csv"] == (
+        "file 'CommitmentFulfilled (1).csv' is named as a copy of CommitmentFulfilled.csv (a "
+        "second download, or a draft?), and has no 'type' column: its rows are not read as "
+        "CommitmentFulfilled; if it is that file, name it CommitmentFulfilled.csv; if a draft, "
+        "leave it out"
+    )
+    assert said["ActivityHeld - 副本.csv"].startswith(
+        "file 'ActivityHeld - 副本.csv' is named as a copy of ActivityHeld.csv"
+    )
+    assert said["开展活动.csv"] == (
+        "file '开展活动.csv' is named in the words of ActivityHeld and has no 'type' column: "
+        "name it ActivityHeld.csv so that its rows are of that type, or add a 'type' column"
+    )
+    res = cli.run("import", tmp_path / "开展活动.csv", lang="zh")
+    assert "文件 '开展活动.csv' 用的是 ActivityHeld 的中文名" in res.err, str(res)
+    other = tmp_path / "活动记录.csv"  # (no type's name: told as before)
+    other.write_text(rows, encoding="utf-8")
+    assert "no 'type' column" in cli.run("import", other).err
+    assert cli.log_text().count("ActivityHeld") == 0
+
+
 def test_an_empty_sheet_with_an_added_column_refuses_nothing(cli, tmp_path):
     """Units add a 备注 column to every sheet of the template, the empty ones too."""
     cli.ok_import(prelude())

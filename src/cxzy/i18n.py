@@ -1939,6 +1939,20 @@ MESSAGES.update(
             "zh": "工作表 '{sheet}' 用的是 {type} 的中文名,且没有 'type' 列:请把工作表命名为 {type},"
             "各行即为该类型;或加上 'type' 列",
         },
+        "csv_file_is_copy": {
+            "en": "file '{file}' is named as a copy of {type}.csv (a second download, or a "
+            "draft?), and has no 'type' column: its rows are not read as {type}; if it is that "
+            "file, name it {type}.csv; if a draft, leave it out",
+            "zh": "文件 '{file}' 的名称是 {type}.csv 的副本名(再次下载的文件,或草稿?),且没有 "
+            "'type' 列:其中各行不会按 {type} 读取;若它就是该文件,请改名为 {type}.csv;"
+            "若是草稿,请不要导入",
+        },
+        "csv_file_named_in_words": {
+            "en": "file '{file}' is named in the words of {type} and has no 'type' column: name "
+            "it {type}.csv so that its rows are of that type, or add a 'type' column",
+            "zh": "文件 '{file}' 用的是 {type} 的中文名,且没有 'type' 列:请把文件命名为 "
+            "{type}.csv,各行即为该类型;或加上 'type' 列",
+        },
         "sheet_not_records": {
             "en": "sheet '{sheet}' holds no records: its header names no field (found: {header}); "
             "if the sheet is your own, begin its name with # ('#{sheet}') and it is not read",

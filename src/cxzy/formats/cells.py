@@ -327,6 +327,22 @@ def unmarked(value: Any, free_text: bool = False) -> Any:
     return rest
 
 
+# a copy's name as Excel, WPS, Windows and browsers make it: "ActivityHeld (2)",
+# "ActivityHeld - 副本", "CommitmentFulfilled (1)" (a second download)
+_COPY = re.compile(r"(?P<name>.+?)\s*(\(\d+\)|[-–—]?\s*(副本|copy)(\s*\(?\d+\)?)?)", re.I)
+
+
+def almost_a_type(name: str) -> tuple[str, str] | None:
+    """How a sheet's or a CSV file's name that gives no record type (:func:`record_type`)
+    names one all the same: ``("copy", type)`` for a copy's name of a type's, ``("words",
+    type)`` for a type's words (开展活动); None for any other."""
+    copied = _COPY.fullmatch(name.strip())
+    if copied is not None and (copy_of := record_type(copied["name"])) is not None:
+        return "copy", copy_of
+    named = type_named(name)
+    return None if named is None else ("words", named)
+
+
 def coerce_value(
     type_: str | None,
     path: Sequence[str],

@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from cxzy.domain.errors import Violation
-from cxzy.formats.cells import Item, is_comment, is_note, record_type, records_from_rows
+from cxzy.formats.cells import (
+    Item,
+    almost_a_type,
+    is_comment,
+    is_note,
+    record_type,
+    records_from_rows,
+)
 from cxzy.literal import clipped
 from cxzy.os_errors import os_reason
 
@@ -314,6 +321,21 @@ _REASONS = {
 CELL_LIMIT = 1 << 24  # characters in a cell (16 M): past it the file is refused
 
 
+def _named_file(items: Iterator[Item], file: str) -> Iterator[Item]:
+    """A file without a ``type`` column named as a copy of a type's file (a second
+    download, ``CommitmentFulfilled (1).csv``, or a draft) or in a type's words
+    (``开展活动.csv``): said so, as a sheet is (it was "name the CSV file after the
+    record type", which it nearly was)."""
+    for where, raw in items:
+        if isinstance(raw, Violation) and raw.code == "header_needs_type":
+            almost = almost_a_type(Path(file).stem)
+            if almost is not None:
+                how, type_ = almost
+                code = "csv_file_is_copy" if how == "copy" else "csv_file_named_in_words"
+                raw = Violation(code, file=file, type=type_)
+        yield where, raw
+
+
 def read_csv_records(
     path: Path, label: str | None = None, digest: Any = None, encoding: str | None = None
 ) -> tuple[Iterator[Item], int]:
@@ -340,9 +362,10 @@ def _records(path: Path, codec: str, name: str, file_type: str | None) -> Iterat
     try:
         with path.open(encoding=codec, newline="") as text:
             rows = _rows(text)
-            yield from records_from_rows(
+            items = records_from_rows(
                 rows, lambda row: f"{name}:{row}", untyped=file_type, marked=True
             )
+            yield from _named_file(items, Path(name).name)
     except Violation as violation:  # (the file is broken at that row: nothing after it)
         line = violation.params.pop("line", None)
         yield f"{name}:{line}", violation

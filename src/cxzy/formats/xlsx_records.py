@@ -41,6 +41,7 @@ from cxzy.domain.errors import Listed, Violation
 from cxzy.formats.cells import (
     Item,
     Unsaved,
+    almost_a_type,
     is_comment,
     is_empty,
     is_note,
@@ -367,10 +368,6 @@ def _filled_where_hidden(
         yield number, cells
 
 
-# a copy's name as Excel and WPS make it: "ActivityHeld (2)", "ActivityHeld - 副本"
-_COPY = re.compile(r"(?P<name>.+?)\s*(\(\d+\)|[-–—]?\s*(副本|copy)(\s*\(?\d+\)?)?)", re.I)
-
-
 def _named_sheet(items: list[Item], title: str) -> list[Item]:
     """A sheet without a ``type`` column whose name is a copy's of a type's sheet,
     or a type's words (承诺兑现): said so, where "name the sheet after the record
@@ -387,17 +384,13 @@ def _named_sheet(items: list[Item], title: str) -> list[Item]:
         # records headed in words, or a sheet of the unit's own: only the unit knows
         said = Violation("sheet_in_words", sheet=title, named=first.params["named"])
         return [(items[0][0], said), *items[1:]]
-    if first.code != "header_needs_type":
+    almost = almost_a_type(title) if first.code == "header_needs_type" else None
+    if almost is None:
         return items
-    from cxzy.i18n import type_named
-
-    copied = _COPY.fullmatch(title.strip())
-    if copied is not None and record_type(copied["name"]) is not None:
-        said = Violation("sheet_is_copy", sheet=title, type=record_type(copied["name"]))
-    elif (named := type_named(title)) is not None:
-        said = Violation("sheet_named_in_words", sheet=title, type=named)
-    else:
-        return items
+    how, type_ = almost
+    said = Violation(
+        "sheet_is_copy" if how == "copy" else "sheet_named_in_words", sheet=title, type=type_
+    )
     return [(items[0][0], said), *items[1:]]
 
 
