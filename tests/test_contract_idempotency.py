@@ -183,7 +183,7 @@ def test_a_line_break_is_one_whatever_wrote_it(cli):
 def test_a_record_with_windows_line_breaks_a_store_holds_from_before_is_still_present(
     cli, monkeypatch, with_id, written, now
 ):
-    # Before decision 304 free text kept "\r\n" as written (its digest and derived
+    # Before decision 305 free text kept "\r\n" as written (its digest and derived
     # id with it); before 216 an empty ratings object was kept too. The same record,
     # from the same file or from a workbook's copy of it ("\n"), imported into such a
     # store is present: not refused as a conflict, not written twice.

@@ -1337,7 +1337,7 @@ def test_a_utf16_file_is_refused_in_one_line_saying_so(seeded):
 def test_excels_unicode_text_is_told_to_be_named_csv(seeded, encoding):
     """Excel's "Save As: Unicode text" is a .txt of UTF-16, its columns separated by
     tabs: it was told to be saved as UTF-8 (then "this is CSV"), where naming it .csv
-    reads it as it is, as a UTF-8 CSV named .txt is told (decision 304)."""
+    reads it as it is, as a UTF-8 CSV named .txt is told (decision 305)."""
     rows = ["type\tat\tunit\tkind\ttitle", "ActivityHeld\t2010-05-12\t145\tstudy\t学习"]
     path = seeded.tmp / "导出.txt"
     path.write_bytes(("\r\n".join(rows) + "\r\n").encode(encoding))

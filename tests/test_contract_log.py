@@ -465,7 +465,7 @@ def test_a_text_on_several_lines_is_one_line_of_the_log_table(cli):
     (row,) = [line for line in out.splitlines() if "第一行" in line]
     assert "第一行⏎第二行⏎⏎" in row and "末行" not in out, out  # (cut at 500 characters)
     assert len(out.splitlines()) < 60, out  # (the 500 wrapped in their column; 600 before)
-    assert cli.log()[-1]["title"] == title.replace("\r\n", "\n")  # (decision 304)
+    assert cli.log()[-1]["title"] == title.replace("\r\n", "\n")  # (decision 305)
 
 
 def test_positions_past_the_first_pages_digits_are_shown_whole():

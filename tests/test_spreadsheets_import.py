@@ -170,7 +170,7 @@ def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(cli, tmp_path):
 
 def test_a_csv_copy_of_a_workbook_row_with_a_line_break_is_present(cli, tmp_path):
     """A quoted CSV cell keeps Windows' "\r\n" where the workbook's cell holds "\n":
-    the row had two derived ids, and both copies went in (decision 304)."""
+    the row had two derived ids, and both copies went in (decision 305)."""
     cli.ok_import(prelude())
     header = ["type", "at", "unit", "kind", "title"]
     book = write_table(
@@ -188,7 +188,7 @@ def test_a_csv_copy_of_a_workbook_row_with_a_line_break_is_present(cli, tmp_path
 def test_a_csv_value_kept_as_text_by_an_apostrophe_is_read_without_it(cli, tmp_path):
     """Many systems' CSV exports (and cxzy's own ledger) put ' before a value to keep
     it text: '007 was the commitment '007, and a later 007 "never made"; '145 was a
-    unit not registered (decision 304). Free text keeps one, unless it keeps a
+    unit not registered (decision 305). Free text keeps one, unless it keeps a
     formula's first character from running."""
     cli.ok_import(prelude())
     made = tmp_path / "CommitmentMade.csv"
@@ -730,7 +730,7 @@ def test_sheets_named_after_a_type_loosely_but_not_a_copy(cli, tmp_path):
 def test_a_csv_file_named_almost_after_a_type_is_told_which(cli, tmp_path):
     """A second download (CommitmentFulfilled (1).csv), a draft or a file named in a
     type's words (开展活动.csv) without a 'type' column was told to be named after
-    the record type, which it nearly was; a sheet so named is told which (decision 304)."""
+    the record type, which it nearly was; a sheet so named is told which (decision 305)."""
     cli.ok_import(prelude())
     rows = "at,unit,kind,title\n2010-05-20,145,study,学习\n"
     said = {}
@@ -1672,7 +1672,7 @@ def test_excel_habits_a_return_yes_and_no_and_a_full_width_note(cli, tmp_path):
     res = cli.run("import", path)
     assert res.code == 0 and "imported 2" in res.out, str(res)
     made = {r["commitment"]: r for r in cli.log() if r["type"] == "CommitmentMade"}
-    # (one line break, as any other; decision 304)
+    # (one line break, as any other; decision 305)
     assert made["C-1"]["text"] == "第一条\n第二条" and made["C-1"]["public"] is True
     assert made["C-2"]["public"] is False
 
@@ -1716,7 +1716,7 @@ def _as_shared_strings(path: Path) -> Path:
 def test_text_typed_as_an_escape_is_read_as_typed(cli, tmp_path, shared):
     """Excel holds text typed as report_x0041_.doc as report_x005F_x0041_.doc (its
     "_" escaped): openpyxl takes "x005F_" out of shared strings, and the rest was
-    read again as an escape, reportA.doc (decision 304). Escaped characters (a tab,
+    read again as an escape, reportA.doc (decision 305). Escaped characters (a tab,
     a carriage return) are read as themselves, as before."""
     cli.ok_import(prelude())
     held_typed = {

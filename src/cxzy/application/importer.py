@@ -428,7 +428,7 @@ class _Check:
         fresh = []
         for record in records:
             if any(stored.get(rid, ("",))[0] == old for rid, old in record.formers):
-                # present as a store written before decision 216 or 304 holds it
+                # present as a store written before decision 216 or 305 holds it
                 result.skipped += 1
                 continue
             rid = record.stamp.record_id

@@ -33,7 +33,7 @@ class Record:
     where: str  # "file:line" for messages
     # (id, digest) pairs the same record had before an empty ``ratings`` was read as
     # none (decision 216), or before its free text's line breaks were all "\n"
-    # (decision 304): a store written then holds it so, and it is the same record
+    # (decision 305): a store written then holds it so, and it is the same record
     formers: tuple[tuple[str, str], ...] = ()
     id_given: bool = False  # its ``id`` was in the record (else derived from the content)
 

@@ -270,7 +270,7 @@ def _text(value: Any, name: str, most: int = MAX_TEXT) -> str:
 
 #: A line break in free text as Windows writes it ("\r\n": a quoted CSV cell, a
 #: script's JSON) or an old Mac (a lone "\r"): one line break, "\n", as a workbook's
-#: cell holds it, so that a row's copies from both are one record (decision 304)
+#: cell holds it, so that a row's copies from both are one record (decision 305)
 _LINE_END = re.compile(r"\r\n?")
 
 
@@ -560,7 +560,7 @@ def _formers(
 ) -> tuple[tuple[str, str], ...]:
     """The ids and digests the same record may have in a store an earlier version
     wrote: an empty ``ratings`` kept as ``{}`` (before decision 216), and free text's
-    line breaks kept as written (before decision 304), or as Windows writes them
+    line breaks kept as written (before decision 305), or as Windows writes them
     (the CSV copy of a row that now comes from a workbook). Each apart and both."""
     broken = [
         name
