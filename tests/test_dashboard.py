@@ -4114,3 +4114,21 @@ async def test_a_units_figures_the_store_did_not_give_are_read_again(demo_store,
             await pilot.pause(0.1)
             body = plain(app.screen.query_one("#body", Static))
         assert "R-ZP-1" in body, body
+
+
+async def test_a_unit_not_in_the_view_says_why_as_status_does(demo_store):
+    """A unit opened on a day before its registration, or at a moment before the
+    store had recorded it, said "unit 'ZP' is not registered", as if there were
+    none; `cxzy status --unit` says which."""
+    app = dashboard(demo_store, lang="en", today=date(2010, 6, 1))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"2010-05-10", "enter")
+        body = await unit_body(pilot, "ZP")
+        assert "unit 'ZP' is not registered by 2010-05-10, the day shown" in body, body
+        await pilot.press("escape", "k", *"2010-05-11 10:00", "enter")
+        body = await unit_body(pilot, "ZP")
+        assert (
+            "unit 'ZP' is not registered by 2010-05-10 in what the store had recorded at"
+            " 2010-05-11T10:00+08:00" in body
+        ), body
