@@ -372,3 +372,42 @@ def test_english_words_are_the_ledgers(cli, tmp_path):
     grades = page.section("grades")
     assert grades.startswith("Grade changes")  # the heading, as every heading
     assert "unit name grade changes grade" in grades  # the column, as every column
+
+
+def test_ten_phases_names_in_the_chart_do_not_run_over_each_other():
+    """A campaign of its own with ten phases: the legend's names were set a tenth
+    of the width apart and ran over each other, the bands' names too, and six
+    colours made lines alike."""
+    from datetime import date, timedelta
+
+    from cxzy.formats.svg_chart import progress_svg
+
+    names = ["学习动员", "专题学习", *(f"第{n}阶段总结" for n in range(3, 11))]
+    start = date(2021, 3, 1)
+    windows = {
+        f"p{n}": (start + timedelta(days=21 * n), start + timedelta(days=21 * n + 20))
+        for n in range(10)
+    }
+    days = [start + timedelta(days=7 * w) for w in range(31)]
+    series = {key: [min(1.0, w / 30) for w in range(31)] for key in windows}
+    labels = {f"p{n}": name for n, name in enumerate(names)}
+    svg = progress_svg(days, series, labels, windows, "十段")
+    width = float(re.search(r'width="(\d+)"', svg).group(1))
+    height = float(re.search(r'height="(\d+)"', svg).group(1))
+    placed = []  # (left, right, y) of each text
+    for attrs, text in re.findall(r"<text ([^>]*)>([^<]*)</text>", svg):
+        x = float(re.search(r'\bx="([-\d.]+)"', attrs).group(1))
+        y = float(re.search(r'\by="([-\d.]+)"', attrs).group(1))
+        anchor = re.search(r'text-anchor="(\w+)"', attrs)
+        shown = unescape(text)
+        left = x - _width(shown) / 2 if anchor and anchor.group(1) == "middle" else x
+        assert left >= 0 and left + _width(shown) <= width and 0 < y <= height, shown
+        placed.append((left, left + _width(shown), y, shown))
+    for n, (left, right, y, shown) in enumerate(placed):
+        for other_left, other_right, other_y, other in placed[n + 1 :]:
+            if y == other_y:
+                assert right <= other_left or other_right <= left, (shown, other)
+    legend = [shown for *_, shown in placed if shown.endswith("%") and not shown[0].isdigit()]
+    assert [name.rsplit(" ", 1)[0] for name in legend] == names  # every phase named
+    lines = re.findall(r'<polyline fill="none" stroke="(#\w+)"', svg)
+    assert len(set(lines)) == 10

@@ -12,7 +12,14 @@ from html import escape
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 64
 FONT_SIZE = 11
-COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+# ten colours, then the same dashed (a template has up to 20 phases: six colours
+# made ten phases' lines alike)
+COLOURS = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+)  # fmt: skip
+LEGEND_ROW = 16  # the height of a row of the legend
+LEGEND_GAP = 16  # between two of its items
 BANDS = ("#f3f6fb", "#fbf6ef")
 
 
@@ -56,12 +63,15 @@ def progress_svg(
     axis runs from the first day to the last, or to the last day of the windows
     when the last day is after them (a later point is drawn at the axis' end)."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    finals = {key: values[-1] if values else 0.0 for key, values in series.items()}
+    legend = _legend_places({k: f"{labels.get(k, k)} {v:.0%}" for k, v in finals.items()})
+    height = HEIGHT + LEGEND_ROW * max((row for _, row in legend.values()), default=0)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(title)}" '
         f'font-family="sans-serif" font-size="{FONT_SIZE}">',
         f"<title>{escape(title)}</title>",
-        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
     ]
     if not days:
         parts.append(f'<text x="{LEFT}" y="{TOP + 20}">—</text></svg>')
@@ -77,17 +87,23 @@ def progress_svg(
     def y(share: float) -> float:
         return TOP + plot_h * (1 - share)
 
-    for n, (key, (start, end)) in enumerate(windows.items()):
+    named_to = 0.0  # where the last band's name ends: one that would overlap is left
+    for n, (key, (start, end)) in enumerate(windows.items()):  # out (the legend names it)
         if end < first or start > last:
             continue
         x0, x1 = x(max(start, first)), x(min(end, last))
         label = labels.get(key, key)
         parts.append(
             f'<rect x="{x0:.1f}" y="{TOP}" width="{max(x1 - x0, 1):.1f}" height="{plot_h}" '
-            f'fill="{BANDS[n % 2]}"/>'
-            f'<text x="{_centred((x0 + x1) / 2, label):.1f}" y="{TOP - 8}" '
-            f'text-anchor="middle" fill="#555">{escape(label)}</text>'
+            f'fill="{BANDS[n % 2]}"><title>{escape(label)}</title></rect>'
         )
+        centre = _centred((x0 + x1) / 2, label)
+        if centre - text_width(label) / 2 >= named_to:
+            parts.append(
+                f'<text x="{centre:.1f}" y="{TOP - 8}" '
+                f'text-anchor="middle" fill="#555">{escape(label)}</text>'
+            )
+            named_to = centre + text_width(label) / 2 + 4
     for share in (0, 0.25, 0.5, 0.75, 1):
         parts.append(
             f'<line x1="{LEFT}" y1="{y(share):.1f}" x2="{WIDTH - RIGHT}" y2="{y(share):.1f}" '
@@ -109,18 +125,34 @@ def progress_svg(
     )
     for n, (key, values) in enumerate(series.items()):
         colour = COLOURS[n % len(COLOURS)]
+        dashed = ' stroke-dasharray="6 3"' if n >= len(COLOURS) else ""
         points = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in zip(days, values, strict=False))
         parts.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}">'
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dashed} points="{points}">'
             f"<title>{escape(labels.get(key, key))}</title></polyline>"
         )
-        lx = LEFT + n * (plot_w / max(len(series), 1))
-        ly = HEIGHT - 18
-        final = values[-1] if values else 0.0
+        lx, row = legend[key]
+        ly = HEIGHT - 18 + row * LEGEND_ROW
         parts.append(
-            f'<rect x="{lx:.1f}" y="{ly - 9}" width="14" height="4" fill="{colour}"/>'
+            f'<line x1="{lx:.1f}" y1="{ly - 7}" x2="{lx + 14:.1f}" y2="{ly - 7}" '
+            f'stroke="{colour}" stroke-width="4"{dashed}/>'
             f'<text x="{lx + 18:.1f}" y="{ly - 4}" fill="#333">'
-            f"{escape(labels.get(key, key))} {final:.0%}</text>"
+            f"{escape(labels.get(key, key))} {finals[key]:.0%}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _legend_places(texts: Mapping[str, str]) -> dict[str, tuple[float, int]]:
+    """Where each series' key goes in the legend: (x, row), left to right, a row
+    more where the next would pass the right edge (ten phases' names, set a fixed
+    share of the width apart, ran over each other)."""
+    places: dict[str, tuple[float, int]] = {}
+    lx, row = float(LEFT), 0
+    for key, text in texts.items():
+        width = 18 + text_width(text)
+        if lx > LEFT and lx + width > WIDTH - RIGHT:
+            lx, row = float(LEFT), row + 1
+        places[key] = (lx, row)
+        lx += width + LEGEND_GAP
+    return places
