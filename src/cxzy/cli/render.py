@@ -53,18 +53,25 @@ def _phase_groups(
 ) -> list[tuple[Phase, ...]]:
     """The phases in runs that each fit the console's width beside the units'
     codes (their names cut to "…" at the most), in the template's order; a phase
-    too wide even alone has a table of its own."""
+    too wide even alone has a table of its own. Each phase's column is measured
+    once (a table's columns take their own widths when nothing is cut)."""
+
+    def wide(phases: tuple[Phase, ...]) -> int:
+        table = status_table(
+            report, lang, figures=False, phases=phases, label_cells=0, palette=palette
+        )
+        return _excess(console, table) + console.width
+
+    units = wide(())
     groups: list[tuple[Phase, ...]] = []
     group: tuple[Phase, ...] = ()
+    width = units
     for phase in report.template.phases:
-        trial = (*group, phase)
-        table = status_table(
-            report, lang, figures=False, phases=trial, label_cells=0, palette=palette
-        )
-        if group and _excess(console, table) > 0:
+        column = wide((phase,)) - units
+        if group and width + column > console.width:
             groups.append(group)
-            trial = (phase,)
-        group = trial
+            group, width = (), units
+        group, width = (*group, phase), width + column
     return [*groups, group]
 
 
