@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 
 import pytest
 from freezegun import freeze_time
@@ -1036,14 +1037,19 @@ def test_a_campaign_planned_after_its_last_day_is_refused(cli):
     """A 2019 campaign that left out its template ran on the 2010 one: accepted, every
     phase shown overdue, years before it was planned. Its own windows make it good."""
     planned = {**prelude()[0], "at": "2019-06-01T09:00:00+08:00", "title": "主题教育"}
-    path, res = cli.imp([planned])
+    path, res = cli.imp([planned, *prelude()[1:3]])
     assert_refused(
         res,
         path,
         1,
-        r"a campaign planned on 2019-06-01, after its last day \(2012-11-07, template "
-        r"'cxzy-2010'\): name the template it runs on \(template\) or its phases' windows",
+        re.escape(
+            "a campaign planned on 2019-06-01, after the last day of template 'cxzy-2010''s"
+            ' windows (2012-11-07): give this campaign\'s own windows ("phases": [{"key": …,'
+        ),
     )
+    # the records after it: the plan refused, not "the first record must be the plan"
+    assert_refused(res, path, 2, re.escape(f"no campaign: its plan ({path}:1) was refused"))
+    assert "must be CampaignPlanned" not in res.err, res.err
     assert not cli.store.exists()
     windows = [
         {"key": "mobilize", "start": "2019-06-01", "end": "2019-06-30"},

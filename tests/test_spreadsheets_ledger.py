@@ -447,6 +447,43 @@ def test_the_ledger_imported_by_mistake_is_refused_in_one_line(cli, tmp_path):
     assert cli.log() == before
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_papers_cxzy_writes_imported_by_mistake_are_said_in_one_line(cli, tmp_path, lang):
+    """The CSV ledger's sheets were each told their header was "words instead of
+    the fields' names" (inviting the clerk to mend a ledger), a report (HTML or
+    Markdown) was a line of "not valid JSON" per line, and so was a page saved from
+    a browser."""
+    cli.ok_import(history())
+    before = cli.log()
+    folder = tmp_path / "台帐"
+    assert cli.run("export", "ledger", "--format", "csv", "--output", folder).code == 0
+    said = {
+        "en": ("a sheet of a ledger exported by cxzy (CSV)", "a report cxzy wrote", "a web page"),
+        "zh": ("cxzy 导出的台帐(CSV)中的一张表", "cxzy 生成的总结报告", "网页(HTML)"),
+    }[lang]
+    for sheet in sorted(folder.glob("*.csv")):
+        res = cli.run("import", sheet, lang=lang)
+        assert_one_line_error(res)
+        assert said[0] in res.err, str(res)
+    for name in ("报告.html", "报告.md"):
+        assert cli.run("report", "--output", tmp_path / name).code == 0
+        res = cli.run("import", tmp_path / name, lang=lang)
+        assert_one_line_error(res)
+        assert said[1] in res.err, str(res)
+    page = tmp_path / "saved.jsonl"
+    page.write_bytes(b"\xef\xbb\xbf\n <!DOCTYPE html>\n<html><body>records</body></html>\n")
+    res = cli.run("import", page, lang=lang)
+    assert_one_line_error(res)
+    assert said[2] in res.err, str(res)
+    assert cli.log() == before
+    # a CSV of the user's own beside a ledger's cover is read as records (refused here
+    # for its content, not as a ledger's sheet)
+    own = folder / "mine.csv"
+    own.write_text("type,at,unit,kind,title\nActivityHeld,2010-06-09,145,study,学习\n")
+    res = cli.run("import", own, lang="en")
+    assert "ledger exported by cxzy" not in res.err, str(res)
+
+
 def test_every_kind_of_value_reads_back_as_written(tmp_path):
     """The workbook writer hands openpyxl plain values where it can (its fast path)
     and cells where a value needs more: both read back the same. Text that Excel

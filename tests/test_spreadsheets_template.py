@@ -175,10 +175,12 @@ def test_an_empty_template_imports_nothing_and_needs_no_store(cli, tmp_path):
         f"no store at {cli.store}: the workbook lists no unit codes"
         " (the store that holds the units lists them: is it named right?)"
     ), str(res)  # (it said "give --store", to one who had given it)
-    # the per-user store, named by no one: give --store
+    # the per-user store, named by no one: a new campaign's first steps, or --store
     env = subprocess_env(HOME=str(tmp_path / "home"))
     proc = run_module("--lang", "en", "template", "-o", "b2.xlsx", env=env, cwd=tmp_path)
-    assert proc.returncode == 0 and "(give --store to list them)" in proc.stderr, proc
+    assert proc.returncode == 0, proc
+    assert "(a new campaign: fill its UnitRegistered sheet, import it after" in proc.stderr
+    assert "a store elsewhere: give --store)" in proc.stderr, proc
     book = load_workbook(path)
     assert book.sheetnames[0] == "#README"
     assert "B" not in _validations(book["ActivityHeld"])  # no store: no unit list

@@ -111,10 +111,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "记录,由模板的 history_days 设定)",
     },
     "planned_after_campaign": {
-        "en": "a campaign planned on {day}, after its last day ({last}, template '{template}'):"
-        " name the template it runs on (template) or its phases' windows (phases)",
-        "zh": "活动规划于 {day},晚于模板 '{template}' 的最后一天 {last}:"
-        "请写明所用模板(template)或各阶段起止日期(phases)",
+        "en": "a campaign planned on {day}, after the last day of template '{template}''s"
+        ' windows ({last}): give this campaign\'s own windows ("phases": [{{"key": …,'
+        ' "start": …, "end": …}}, …], one for each phase), or the template it runs on if'
+        " not this one",
+        "zh": "活动规划于 {day},晚于模板 '{template}' 各阶段的最后一天 {last}:请写明本次活动各阶段的"
+        '起止日期("phases": [{{"key": …, "start": …, "end": …}}, …],每个阶段一项),'
+        "如所用模板不是这个,请写明模板(template)",
     },
     "weekday_mismatch": {
         "en": "field '{field}': '{value}': {day} is a {weekday}, not the day of the week written",
@@ -231,6 +234,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "no_campaign": {
         "en": "no campaign planned yet: the first record of a store must be CampaignPlanned",
         "zh": "尚未规划活动:库中的第一条记录必须是 CampaignPlanned",
+    },
+    "no_campaign_plan_refused": {
+        "en": "no campaign: its plan ({where}) was refused",
+        "zh": "尚无活动:其规划({where})未通过",
     },
     "second_campaign": {
         "en": "this store already holds campaign '{existing}', not '{campaign}' (a store holds"
@@ -2216,6 +2223,19 @@ MESSAGES.update(
             "en": "{file}: not a readable .xlsx workbook ({reason})",
             "zh": "{file}:不是可读取的 .xlsx 工作簿({reason})",
         },
+        "file_is_report": {
+            "en": "{file}: this is a report cxzy wrote (cxzy report), not records to import;"
+            " import the records units fill in (the workbook of cxzy template)",
+            "zh": "{file}:这是 cxzy 生成的总结报告(cxzy report),不是可导入的记录;"
+            "请导入各单位填写的记录(cxzy template 生成的工作簿)",
+        },
+        "csv_is_export": {
+            "en": "{file}: this is a sheet of a ledger exported by cxzy (CSV), not records to"
+            " import; import the records units fill in (the workbook of cxzy template)",
+            "zh": "{file}:这是 cxzy 导出的台帐(CSV)中的一张表,不是可导入的记录;"
+            "请导入各单位填写的记录(cxzy template 生成的工作簿)",
+        },
+        "file_kind_html": {"en": "a web page (HTML)", "zh": "网页(HTML)"},
         "xlsx_is_export": {
             "en": "{file}: this is a ledger exported by cxzy, not records to import; import the records units fill in (the workbook of cxzy template)",
             "zh": "{file}:这是 cxzy 导出的台帐,不是可导入的记录;请导入各单位填写的记录(cxzy template 生成的工作簿)",
@@ -2302,8 +2322,11 @@ MESSAGES.update(
             "zh": "{file} 是文件;--format csv 需要写入文件夹",
         },
         "template_without_store": {
-            "en": "no store at {store}: the workbook lists no unit codes (give --store to list them)",
-            "zh": "{store} 处没有数据库:工作簿中不列单位代码(用 --store 指定数据库即可列出)",
+            "en": "no store at {store}: the workbook lists no unit codes (a new campaign: fill"
+            " its UnitRegistered sheet, import it after the campaign's plan, then write the"
+            " workbook again to list them; a store elsewhere: give --store)",
+            "zh": "{store} 处没有数据库:工作簿中不列单位代码(新活动:在本工作簿的 UnitRegistered 表"
+            "中登记各单位,导入活动规划后再导入本表,然后重新生成工作簿即可列出;数据库在别处:用 --store 指定)",
         },
         "store_template_unlike": {
             "en": "the figures of store {store} are worked out on another text than this,"

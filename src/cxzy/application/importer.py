@@ -256,6 +256,8 @@ class _Check:
         self.refused_steps: dict[tuple[str, str], str] = {}
         # where this import planned the campaign, when the store held none before
         self.planned: str | None = None
+        # where this import's plan of the campaign was refused
+        self.plan_refused: str | None = None
         # (kind, folded id) → the id of each commitment and rectification the store
         # holds or this import made, for ids alike: read once, when first needed
         self._ids: dict[tuple[str, str], str] | None = None
@@ -369,6 +371,11 @@ class _Check:
         if problem.violation.code == "second_campaign" and self.planned is not None:
             said = problem.violation.altered("second_campaign_here", where=self.planned)
             return replace(problem, violation=said)
+        if problem.violation.code == "no_campaign" and self.plan_refused is not None:
+            # (each record after a plan refused said the store's first record must be
+            # the plan, which it was)
+            said = Violation("no_campaign_plan_refused", where=self.plan_refused)
+            return replace(problem, violation=said)
         awaited = _awaited(problem.violation)
         if awaited is None:
             return problem
@@ -406,7 +413,9 @@ class _Check:
 
     def _opening_refused(self, type_: Any, fields: Mapping[str, Any], where: str) -> None:
         """Keep where an opening of a commitment or rectification, a unit's
-        registration or a person's role was refused."""
+        registration or a person's role was refused; and the campaign's plan."""
+        if type_ == "CampaignPlanned" and self.plan_refused is None:
+            self.plan_refused = where
         kind = _OPENING.get(type_) if isinstance(type_, str) else None
         if kind is None:
             return

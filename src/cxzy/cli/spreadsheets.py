@@ -7,7 +7,6 @@ import argparse
 import errno
 import gc
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -18,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
-from cxzy import __version__
 from cxzy.application.app import CampaignApp, open_app
 from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
@@ -35,6 +33,7 @@ from cxzy.domain.schema import DEFAULT_TEMPLATE
 from cxzy.domain.template import SELF_CHOSEN, Template
 from cxzy.file_names import fits, path_fits
 from cxzy.formats.output_files import replacing
+from cxzy.formats.report_mark import is_report, marked_report
 from cxzy.i18n import code_label, t
 from cxzy.literal import clipped
 
@@ -229,31 +228,6 @@ def _an_export(path: Path) -> bool:
         return False
 
 
-#: The line that marks a report as one cxzy wrote (the next report of its name
-#: replaces it without --force): a comment at its end, which no reader shows.
-REPORT_MARK = "<!-- cxzy report: written by cxzy {version} -->"
-_REPORT_MARKED = re.compile(r"<!-- cxzy report: [^\n]*-->\s*\Z")
-_REPORT_TAIL = 512  # bytes of a file's end looked at for the mark
-
-
-def _a_report(path: Path) -> bool:
-    """Whether a file is a report cxzy wrote, not the user's own page or notes."""
-    if not path.is_file():  # (a device or a pipe: read for ever, or out of memory)
-        return False
-    try:
-        with path.open("rb") as handle:
-            handle.seek(max(0, path.stat().st_size - _REPORT_TAIL))
-            tail = handle.read().decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return _REPORT_MARKED.search(tail) is not None
-
-
-def marked_report(text: str) -> str:
-    """The report's text with the mark after it."""
-    return text.rstrip("\n") + "\n\n" + REPORT_MARK.format(version=__version__) + "\n"
-
-
 def _day_and_moment(
     args: argparse.Namespace, app: CampaignApp, err: Console
 ) -> tuple[date, datetime | None]:
@@ -432,7 +406,7 @@ def cmd_report(args: argparse.Namespace, out: Console, err: Console) -> int:
     from cxzy.formats.report import report_html, report_markdown
 
     path = _output(args.output, (".html", ".htm", ".md"), args.location)
-    if path.exists() and not args.force and not _a_report(path):
+    if path.exists() and not args.force and not is_report(path):
         raise Violation("output_not_ours", file=args.output)  # the user's own notes.md
     _writable_folder(path.parent, args.output)
     app = _read_store(args)

@@ -18,6 +18,7 @@ from cxzy.domain.jsontext import storable
 from cxzy.formats.cells import Item, activity_kinds_named, unit_codes_named
 from cxzy.formats.csv_records import read_csv_records, utf16_without_mark
 from cxzy.formats.jsonl import csv_header, read_records
+from cxzy.formats.report_mark import is_report
 from cxzy.formats.sniffing import SNIFFED, sniffed
 from cxzy.formats.xlsx_records import read_xlsx_records
 
@@ -117,10 +118,19 @@ def _refuse_other_files(path: Path, name: str, kind: str) -> None:
     Word document, a workbook named as text): each of its lines was refused."""
     if kind == "xlsx" and Path(name).name.startswith("~$"):
         return  # (Excel's lock file, said as such by the workbook's reader)
+    if kind != "xlsx" and is_report(path):  # (its lines were each "not valid JSON")
+        raise Violation("file_is_report", file=name)
+    if kind == "csv" and (path.parent / "cover.csv").is_file():
+        # a ledger's sheet (each was "headed in words", inviting the clerk to mend it);
+        # its module only then (it reads the store's ledger, which an import does not)
+        from cxzy.formats.ledger_csv import csv_names, is_csv_export
+
+        if path.name in csv_names() and is_csv_export(path.parent):
+            raise Violation("csv_is_export", file=name)
     with path.open("rb") as handle:
         what = sniffed(path, handle.read(SNIFFED))
-    if what is None or (what == "workbook" and kind == "xlsx"):
-        return
+    if what is None or (what in ("workbook", "html") and kind == "xlsx"):
+        return  # (a web page named .xlsx, as systems export tables: the reader says how)
     if what == "workbook":
         raise Violation(f"{kind}_is_workbook", file=name)
     kind_of = Violation(f"file_kind_{what}")

@@ -35,6 +35,8 @@ _SPREADSHEET = b"spreadsheetml"  # (the main part's content type, .xlsx and .xls
 # Excel's password-protected workbook: an Office 97 container holding the encrypted zip
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 SNIFFED = 16  # bytes enough to tell
+# how a web page begins (a page saved from a browser, or a report of another program)
+_HTML = (b"<!doctype", b"<html")
 
 
 def sniffed(path: Path, start: bytes) -> str | None:
@@ -46,6 +48,8 @@ def sniffed(path: Path, start: bytes) -> str | None:
             if what == "ole" and _ENCRYPTED in _head(path):
                 return "encrypted"
             return what
+    if start.removeprefix(b"\xef\xbb\xbf").lstrip().lower().startswith(_HTML):
+        return "html"
     if not start.startswith(ZIP_MAGIC):
         return None
     try:
