@@ -231,7 +231,12 @@ async def test_a_units_footer_keeps_its_log_key_on_80_columns(demo_store, lang):
         assert f" l {t('key_log', lang)} " in bottom_line(app), bottom_line(app)
         await pilot.press("l")
         await settle(pilot)
-        assert isinstance(app.screen, LogScreen) and app.screen.filter_text == "unit:ZP"
+        # the filter in the interface's words ("筛选: unit:ZP" in a Chinese log)
+        typed = {"zh": "单位:ZP", "en": "unit:ZP"}[lang]
+        assert isinstance(app.screen, LogScreen) and app.screen.filter_text == typed
+        assert {
+            str(row[3]) for row in map(app.screen.query_one(DataTable).get_row_at, range(3))
+        } == {"ZP"}
 
 
 async def test_screens_opened_and_closed_are_not_kept(demo_store):

@@ -363,7 +363,7 @@ def test_english_words_are_the_ledgers(cli, tmp_path):
     # supervised, or escalated" read as none of the three; "done" meant on time here
     # and late or not in the ledger
     commitments = page.prose("commitments")
-    assert "1 overdue and not kept" in commitments and "broken" not in commitments
+    assert "1 overdue and not fulfilled" in commitments and "broken" not in commitments
     assert "every rectification that is open, supervised or escalated" in page.prose(
         "rectifications"
     )

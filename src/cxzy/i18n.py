@@ -205,7 +205,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "督促检查(inspection)必须给出 'method'",
     },
     "conflict": {
-        "en": "id '{id}' is already used by a different record (line {where})",
+        "en": "id '{id}' is already used by a different record ({where})",
         "zh": "id '{id}' 已被另一条内容不同的记录使用({where})",
     },
     "conflict_stored": {
@@ -682,8 +682,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- the command line and the store -------------------------------------------
     "option_value": {"en": "{option}: {reason}", "zh": "{option}:{reason}"},
     "known_at_as_of_today": {
-        "en": "note: as of today, {day}, with only what the store had recorded by --known-at; "
-        "the figures of that moment's own day: add --as-of {then}",
+        "en": "note: figures as of today ({day}), counting only what the store held at"
+        " --known-at; for that moment's own day, add --as-of {then}",
         "zh": "提示:按今天({day})计算,只计入 --known-at 时刻库中已有的记录;"
         "要看该时刻当天的数字,请加 --as-of {then}",
     },
@@ -863,12 +863,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "dumb_terminal": {
         "en": "this terminal (TERM={term}) cannot draw the dashboard: the status table instead",
-        "zh": "此终端(TERM={term})无法显示仪表盘,改为输出状态表",
+        "zh": "此终端(TERM={term})无法显示看板,改为输出状态表",
     },
     "input_not_terminal": {
         "en": "the standard input is not a terminal (redirected, or closed): the dashboard "
         "reads its keys there; the status table instead",
-        "zh": "标准输入不是终端(被重定向或已关闭):仪表盘从终端读取按键,改为输出状态表",
+        "zh": "标准输入不是终端(被重定向或已关闭):看板从终端读取按键,改为输出状态表",
     },
     "terminated_showing": {
         "en": "stopped by a signal ({signal})",
@@ -1690,6 +1690,7 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "{moment} 时库中还没有任何记录",
         "en": "nothing had been recorded yet at {moment}",
     },
+    "tui_filter_unit": {"zh": "单位:{unit}", "en": "unit:{unit}"},
     "tui_no_units": {"zh": "截至 {day} 尚无单位登记", "en": "no unit registered by {day}"},
     "status_totals": {
         "zh": "合计 {units} 个单位:完成(含逾期)/落后 {phases}  承诺 {commitments}  整改事项 {rectifications}  表彰 {awards}",
@@ -1737,7 +1738,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tui_closed_of": {"zh": "已销号 {closed}/{total}", "en": "{closed} of {total} closed"},
     "tui_fulfilled_of": {"zh": "已兑现 {closed}/{total}", "en": "{closed} of {total} fulfilled"},
-    "tui_reported_late": {"zh": "补报", "en": "reported late"},
+    "tui_reported_late": {"zh": "迟报", "en": "reported late"},
     "tui_reviews": {"zh": "评议", "en": "Reviews"},
     "tui_activities": {"zh": "活动", "en": "Activities"},
     "tui_awards_title": {"zh": "表彰", "en": "Awards"},
@@ -1783,7 +1784,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "unknown_type_option": {
         "zh": "没有 '{value}' 这种记录(可给日志所示的类型,如 作出承诺,或 CommitmentMade 这样的类型名)",
-        "en": "no record type '{value}' (give a name like CommitmentMade, in any case, or its words as the log shows them: \"commitment made\")",
+        "en": "no record type '{value}' (give a name like CommitmentMade, in any case, or its words: \"commitment made\")",
     },
     "tui_record_unreadable": {
         "zh": "日志位置 {pos} 的记录无法读取(原因见提示)",
@@ -2436,9 +2437,9 @@ LABELS.update(
         "rating.performance": {"zh": "工作业绩好", "en": "performance"},
         "rating.reputation": {"zh": "群众反映好", "en": "reputation"},
         "activity_kind.self_chosen": SELF_CHOSEN_NAMES,
-        "result.kept": {"zh": "按期兑现", "en": "kept on time"},
-        "result.kept_late": {"zh": "逾期兑现", "en": "kept late"},
-        "result.broken": {"zh": "逾期未兑现", "en": "overdue, not kept"},
+        "result.kept": {"zh": "按期兑现", "en": "fulfilled on time"},
+        "result.kept_late": {"zh": "逾期兑现", "en": "fulfilled late"},
+        "result.broken": {"zh": "逾期未兑现", "en": "overdue, not fulfilled"},
         "result.open": {"zh": "未到期", "en": "not yet due"},
         "rect_state.closed": {"zh": "已销号", "en": "closed"},
         "rect_state.overdue": {"zh": "逾期未销号", "en": "overdue"},
@@ -2454,7 +2455,7 @@ LABELS.update(
         "sheet.units": {"zh": "单位汇总", "en": "Units"},
         "sheet.checklist": {"zh": "阶段清单", "en": "Checklist"},
         "sheet.commitments": {"zh": "承诺", "en": "Commitments"},
-        "sheet.keeping": {"zh": "承诺兑现率", "en": "Promise keeping"},
+        "sheet.keeping": {"zh": "承诺兑现率", "en": "Commitment fulfilment"},
         "sheet.rectifications": {"zh": "整改台帐", "en": "Rectifications"},
         "sheet.reviews": {"zh": "评议", "en": "Reviews"},
         "sheet.activities": {"zh": "活动", "en": "Activities"},
@@ -2493,7 +2494,7 @@ LABELS.update(
         "col.evidence": {"zh": "依据", "en": "evidence"},
         "col.c_total": {"zh": "承诺总数", "en": "commitments"},
         "col.c_fulfilled": {"zh": "已兑现", "en": "fulfilled"},
-        "col.c_overdue": {"zh": "逾期未兑现", "en": "overdue, not kept"},
+        "col.c_overdue": {"zh": "逾期未兑现", "en": "overdue, not fulfilled"},
         "col.r_total": {"zh": "整改总数", "en": "rectifications"},
         "col.r_open": {"zh": "未销号", "en": "open"},
         "col.r_overdue": {"zh": "逾期未销号", "en": "overdue, open"},
@@ -2512,11 +2513,11 @@ LABELS.update(
         "col.result": {"zh": "兑现情况", "en": "result"},
         "col.renegotiated": {"zh": "改期", "en": "renegotiated"},
         "col.note": {"zh": "说明", "en": "note"},
-        "col.kept": {"zh": "按期兑现", "en": "kept on time"},
-        "col.kept_late": {"zh": "逾期兑现", "en": "kept late"},
-        "col.broken": {"zh": "逾期未兑现", "en": "overdue, not kept"},
+        "col.kept": {"zh": "按期兑现", "en": "fulfilled on time"},
+        "col.kept_late": {"zh": "逾期兑现", "en": "fulfilled late"},
+        "col.broken": {"zh": "逾期未兑现", "en": "overdue, not fulfilled"},
         "col.not_due": {"zh": "未到期", "en": "not yet due"},
-        "col.rate": {"zh": "兑现率", "en": "keeping rate"},
+        "col.rate": {"zh": "兑现率", "en": "fulfilment rate"},
         "col.on_time_rate": {"zh": "按期兑现率", "en": "on-time rate"},
         "col.rectification": {"zh": "整改编号", "en": "rectification"},
         "col.issue": {"zh": "问题", "en": "issue"},
@@ -2691,7 +2692,7 @@ LABELS.update(
         "report.commitments": {"zh": "承诺兑现", "en": "Commitments"},
         "report.commitment_figures": {
             "zh": "承诺共 {total} 项:按期兑现 {kept},逾期兑现 {kept_late},逾期未兑现 {broken},未到期 {open};改期 {renegotiated} 项;兑现率 {rate}",
-            "en": "{total:~commitment|commitments}: {kept} kept on time, {kept_late} kept late, {broken} overdue and not kept, {open} not yet due; {renegotiated} renegotiated; keeping rate {rate}",
+            "en": "{total:~commitment|commitments}: {kept} fulfilled on time, {kept_late} fulfilled late, {broken} overdue and not fulfilled, {open} not yet due; {renegotiated} renegotiated; fulfilment rate {rate}",
         },
         "report.rectifications": {"zh": "整改落实", "en": "Rectifications"},
         "report.rectifications_listed": {
@@ -2803,7 +2804,7 @@ LABELS.update(
         "cli.log_type": {
             "zh": "只看这种记录:类型名(如 CommitmentMade,大小写不限)或日志所示的类型(如 作出承诺)",
             "en": "only records of this type: its name (CommitmentMade, any case) or its words"
-            ' as the log shows them ("commitment made", 作出承诺)',
+            ' ("commitment made", or 作出承诺 as the Chinese log shows it)',
         },
         "cli.since": {
             "zh": "发生在这一天及以后(活动所在时区的日期)",

@@ -738,7 +738,8 @@ class CxzyApp(App[None]):
         if self.query_ is not None and not isinstance(self.screen, LogScreen):
             # from a unit, its own records: the log filtered to it (/ changes that)
             unit = self.screen.unit if isinstance(self.screen, UnitScreen) else None
-            self.push_screen(LogScreen(f"unit:{unit}" if unit else ""))
+            # (in the interface's words: a Chinese log said "筛选: unit:ZP")
+            self.push_screen(LogScreen(t("tui_filter_unit", self.lang, unit=unit) if unit else ""))
 
     def search_themes(self) -> None:
         """Textual's list of themes (the palette's 主题), its search box in our language."""
