@@ -1388,6 +1388,40 @@ def small_batches(seeded, monkeypatch):
     return seeded
 
 
+def test_problems_past_what_is_held_are_all_said_in_the_inputs_order(small_batches, monkeypatch):
+    """A file whose every line is refused: its problems were held as objects, 1.3 kB
+    each, a million of them 1.3 GB, and memory ran out before one was said. Past a
+    few, the problems go to disk in sorted runs: the same lines are said, in the same
+    order (a batch's rules after the lines read with it), every one, and the count."""
+    from cxzy.application import problems
+
+    records = []
+    for n in range(12):
+        records += [
+            act("NOPE", "study", "2010-05-12", title=f"unit {n}"),  # a batch's rule
+            '{"type": "ActivityHeld", "at": ',  # a line that is no JSON
+            {**ACT, "titel": f"typo {n}"},  # a field no record has
+            ev("CommitmentFulfilled", "2010-07-01", commitment=f"LATER-{n}"),  # said better
+            act("145", "study", "2010-05-13", title=f"good {n}"),
+        ]
+    records.append(commit("LATER-3", "145", "2010-05-20", "2010-12-31"))
+    path = small_batches.write(records)
+    held = small_batches.run("import", path)
+    monkeypatch.setattr(problems, "HELD", 4)
+    monkeypatch.setattr(problems, "CHUNK", 3)
+    spilled = small_batches.run("import", path)
+    assert spilled.code == held.code == 1
+    assert spilled.err == held.err, (spilled.err, held.err)
+    lines = held.err.splitlines()
+    assert (
+        len(lines) == 12 * 4 + 1 and lines[-1] == "import refused: 48 bad records, nothing written"
+    )
+    (later,) = [line for line in lines if "LATER-3" in line]
+    assert "made only later in this import" in later, later  # (said of it, read from disk)
+    wheres = [int(line.split(":")[1]) for line in lines[:-1]]
+    assert wheres == sorted(wheres)
+
+
 def test_lifecycles_span_batches(small_batches):
     records = [
         CM,

@@ -123,7 +123,9 @@ def test_known_at_alone_is_as_of_today_and_says_how_to_ask_for_its_own_day(cli):
     assert json.loads(res.out)["as_of"] == today and res.err == "", str(res)
     assert json.loads(res.out)["units"] == cli.status(today, "--known-at", late_evening)["units"]
     res = cli.run("status", "--known-at", late_evening)  # (the table: said how to ask)
-    assert f"figures as of today ({today})" in res.err and "add --as-of 2010-06-02" in res.err, res.err
+    assert f"figures as of today ({today})" in res.err and "add --as-of 2010-06-02" in res.err, (
+        res.err
+    )
     res = cli.run("status", "--format", "json", "--known-at", late_evening, "--as-of", "2011-01-01")
     assert json.loads(res.out)["as_of"] == "2011-01-01" and res.err == ""  # a day given
     for command in (("status",), ("export", "ledger")):  # and the help says so (it said

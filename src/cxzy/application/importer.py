@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import getpass
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
@@ -26,6 +26,7 @@ from eventsourcing.domain import Aggregate
 
 from cxzy.application.app import CampaignApp, ImportTransaction
 from cxzy.application.collection import young_collections_only
+from cxzy.application.problems import Problems
 from cxzy.application.readmodel import LIFE_KINDS, entity_key, life_of, log_entity
 from cxzy.application.templates import find_template
 from cxzy.domain.campaign import Campaign
@@ -79,11 +80,18 @@ class ImportResult:
     repeats_by_id: bool = False  # the first repeat is of a record with its own ``id``
     records: int = 0
     position: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: Sequence[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def refused(self) -> int:
+        """How many records had a problem (a record may have several)."""
+        if isinstance(self.problems, Problems):
+            return self.problems.refused
+        return len({p.where for p in self.problems})
 
     @property
     def present(self) -> int:
@@ -217,6 +225,50 @@ class Importer:
         return result
 
 
+@dataclass(frozen=True)
+class _Sayings:
+    """What the whole input told of a problem, kept apart from the pass (and its
+    store's transaction) for the problems read after it: where the campaign was
+    planned, where its plan was refused, where each awaited opening came, which
+    openings were refused."""
+
+    planned: str | None
+    plan_refused: str | None
+    awaited: Mapping[tuple[str, str], tuple[str, date] | None]
+    refused_openings: Mapping[tuple[str, str], str]
+
+    def __call__(self, problem: Problem) -> Problem:
+        """A commitment or rectification "never made" that this import opens later
+        (a record dated before its opening, or put before it in the file), or whose
+        opening it refused: say so. A second campaign where this import planned the
+        first: said so (the store "already held" one it did not hold)."""
+        if problem.violation.code == "second_campaign" and self.planned is not None:
+            said = problem.violation.altered("second_campaign_here", where=self.planned)
+            return replace(problem, violation=said)
+        if problem.violation.code == "no_campaign" and self.plan_refused is not None:
+            # (each record after a plan refused said the store's first record must be
+            # the plan, which it was)
+            said = Violation("no_campaign_plan_refused", where=self.plan_refused)
+            return replace(problem, violation=said)
+        awaited = _awaited(problem.violation)
+        if awaited is None:
+            return problem
+        (kind, key), opened = awaited, self.awaited.get(awaited)
+        if opened is not None:
+            where, day = opened
+            later = Violation(f"{kind}_opened_later", key=key, where=where, day=day.isoformat())
+            return replace(problem, violation=later)
+        refused = self.refused_openings.get(awaited)
+        if refused is not None and refused != problem.where:
+            said = Violation(f"{kind}_opening_refused", key=key, where=refused)
+            return replace(problem, violation=said)
+        alike = problem.violation.params.get("alike")
+        if alike is not None:  # never made as typed; one alike was
+            said = Violation(f"unknown_{kind}_alike", key=key, existing=alike)
+            return replace(problem, violation=said)
+        return problem
+
+
 class _Check:
     """One pass over an import's records, a batch at a time."""
 
@@ -242,7 +294,7 @@ class _Check:
         # open lives are kept between batches (all dropped past ENTITY_CACHE), others
         # are read again from the transaction when needed.
         self.entities: dict[tuple[str, str], Aggregate | None] = {}
-        self.problems: list[Problem] = []
+        self.problems = Problems()  # (every one, in bounded memory)
         self.order: dict[str, int] = {}  # where → place in the input, for the batch's records
         # (kind, code) said to be unknown so far → where and on which day this import
         # opened it later (an unknown one is said before its opening is checked: only
@@ -310,7 +362,12 @@ class _Check:
                 batch = []
         self._batch(batch, result)
         # in the input's order: a batch's records are checked after the lines read with them
-        result.problems = sorted(map(self._said_better, self.problems), key=lambda p: p.order)
+        # (read in the input's order, once all are in; not through the pass, which
+        # holds the store's transaction: a result kept held it open)
+        self.problems.said = _Sayings(
+            self.planned, self.plan_refused, dict(self.awaited), dict(self.refused_openings)
+        )
+        result.problems = self.problems
         if self.problems:
             result.written = 0
         return result
@@ -362,37 +419,6 @@ class _Check:
             self.entities.clear()
         self.order.clear()
         self.batch_made.clear()
-
-    def _said_better(self, problem: Problem) -> Problem:
-        """A commitment or rectification "never made" that this import opens later
-        (a record dated before its opening, or put before it in the file), or whose
-        opening it refused: say so. A second campaign where this import planned the
-        first: said so (the store "already held" one it did not hold)."""
-        if problem.violation.code == "second_campaign" and self.planned is not None:
-            said = problem.violation.altered("second_campaign_here", where=self.planned)
-            return replace(problem, violation=said)
-        if problem.violation.code == "no_campaign" and self.plan_refused is not None:
-            # (each record after a plan refused said the store's first record must be
-            # the plan, which it was)
-            said = Violation("no_campaign_plan_refused", where=self.plan_refused)
-            return replace(problem, violation=said)
-        awaited = _awaited(problem.violation)
-        if awaited is None:
-            return problem
-        (kind, key), opened = awaited, self.awaited.get(awaited)
-        if opened is not None:
-            where, day = opened
-            later = Violation(f"{kind}_opened_later", key=key, where=where, day=day.isoformat())
-            return replace(problem, violation=later)
-        refused = self.refused_openings.get(awaited)
-        if refused is not None and refused != problem.where:
-            said = Violation(f"{kind}_opening_refused", key=key, where=refused)
-            return replace(problem, violation=said)
-        alike = problem.violation.params.get("alike")
-        if alike is not None:  # never made as typed; one alike was
-            said = Violation(f"unknown_{kind}_alike", key=key, existing=alike)
-            return replace(problem, violation=said)
-        return problem
 
     def _after_refused(self, record: Record, violation: Violation) -> Violation:
         """A step of a commitment's or rectification's life refused after another

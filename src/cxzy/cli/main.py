@@ -551,16 +551,16 @@ def _report_problems(result: ImportResult, lang: str, err: Console) -> None:
     """Every problem, one line each (scripts read them all); on a terminal the first
     PROBLEMS_ON_TERMINAL only, so that the first ones, often the cause of the rest
     (another campaign's file, a unit missing at the top), stay on the screen."""
-    shown = result.problems
-    if len(shown) > PROBLEMS_ON_TERMINAL and is_terminal(err):
-        shown = shown[:PROBLEMS_ON_TERMINAL]
-    for problem in shown:
+    shown = len(result.problems)
+    if shown > PROBLEMS_ON_TERMINAL and is_terminal(err):
+        shown = PROBLEMS_ON_TERMINAL
+    for problem in itertools.islice(result.problems, shown):  # (read as they are said: a million)
         line = f"{problem.where}: {rendered(problem.violation, lang)}"
         say(err, line)  # (values quoted from the file: one line, controls shown)
-    if len(shown) < len(result.problems):
-        more = t("more_problems", lang, count=len(result.problems) - len(shown))
+    if shown < len(result.problems):
+        more = t("more_problems", lang, count=len(result.problems) - shown)
         err.print(more, highlight=False)
-    err.print(t("refused", lang, count=len({p.where for p in result.problems})), highlight=False)
+    err.print(t("refused", lang, count=result.refused), highlight=False)
 
 
 def _today(zone: ZoneInfo) -> date:
