@@ -1422,6 +1422,28 @@ def test_problems_past_what_is_held_are_all_said_in_the_inputs_order(small_batch
     assert wheres == sorted(wheres)
 
 
+def test_a_problem_of_any_kind_is_said_the_same_from_disk():
+    """A broken template's problem, made by its own ``__init__`` (its place, then
+    why), could not be read back from a run on disk: the import would have failed
+    where a file of 20,000 problems named a broken template too."""
+    import pickle
+
+    from cxzy.domain.errors import Choices, Listed, TemplateError, Violation
+    from cxzy.i18n import rendered
+
+    for violation in (
+        TemplateError((Violation("tpl.named", text="x.toml"),), "tpl.needs_phases"),
+        Violation(
+            "bad_enum", field="kind", value="x", allowed=Choices("ActivityHeld", "kind", ("a",))
+        ),
+        Violation("unknown_phase", phase="p", template="t", known=Listed(["a", "b"])),
+    ):
+        back = pickle.loads(pickle.dumps(violation))
+        assert type(back) is type(violation) and back.code == violation.code
+        for lang in ("en", "zh"):
+            assert rendered(back, lang) == rendered(violation, lang)
+
+
 def test_lifecycles_span_batches(small_batches):
     records = [
         CM,

@@ -26,6 +26,18 @@ class Violation(Exception):
         given = ", ".join(f"{name}={value}" for name, value in self.params.items())
         return f"{self.code} ({given})" if given else self.code
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as it is (an import's problems past a few go to disk), not made
+        again by its class's ``__init__``: a template's takes other arguments."""
+        return (_restored, (type(self), self.args, self.__dict__))
+
+
+def _restored(cls: type[Violation], args: tuple[Any, ...], state: dict[str, Any]) -> Violation:
+    violation = Exception.__new__(cls)
+    violation.args = args
+    violation.__dict__.update(state)
+    return violation
+
 
 class Coded:
     """A code of the format in a message (``public_criticism``), shown in the
