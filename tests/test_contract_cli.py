@@ -1420,3 +1420,41 @@ def test_standard_input_that_the_temporary_folder_cannot_hold_is_said_as_that(tm
     ), proc.stderr
     assert "nothing was written" in proc.stderr
     assert not (tmp_path / "s.db").exists()
+
+
+def test_a_stream_copied_first_is_refused_at_once_or_before_the_disk_is_full(tmp_path, monkeypatch):
+    """`cxzy import /dev/zero` (or `- < /dev/urandom`) was copied into $TMPDIR until
+    the disk was full, then refused; an endless pipe (`yes |`) filled the disk for
+    every program on it. A stream read as JSON Lines that begins as no text is
+    refused at its first chunk; a copy stops while the disk keeps a tenth free."""
+    import collections
+    import importlib
+    import io
+
+    from cxzy.cli.exits import EXIT_UNWRITABLE, exit_for
+    from cxzy.domain.errors import Violation
+    from cxzy.i18n import rendered
+
+    main = importlib.import_module("cxzy.cli.main")  # (the module: cxzy.cli.main is its main)
+
+    endless = io.BytesIO(bytes(8 << 20))
+    with pytest.raises(Violation) as refused:
+        main._spool(endless, tmp_path / "0.jsonl", "<stdin>")
+    assert refused.value.code == "jsonl_not_text" and endless.tell() == 1 << 20
+    assert (tmp_path / "0.jsonl").stat().st_size == 0  # (nothing copied first)
+
+    Usage = collections.namedtuple("Usage", "total used free")
+    monkeypatch.setattr(main, "SPOOL_ROOM_EVERY", 2 << 20)
+    monkeypatch.setattr(main.shutil, "disk_usage", lambda path: Usage(100 << 30, 0, 9 << 30))
+    text = io.BytesIO(b'{"type": "ActivityHeld"}\n' * 400_000)  # (10 MB of text)
+    with pytest.raises(Violation) as full:
+        main._spool(text, tmp_path / "1.jsonl", "<stdin>")
+    assert exit_for(full.value) == EXIT_UNWRITABLE
+    said = rendered(full.value, "en")
+    assert said.startswith("cannot copy <stdin> into the temporary folder") and "space" in said
+    assert (tmp_path / "1.jsonl").stat().st_size <= 3 << 20  # (stopped at the first look)
+    # with room, the same text is copied whole
+    monkeypatch.setattr(main.shutil, "disk_usage", lambda path: Usage(100 << 30, 0, 50 << 30))
+    text.seek(0)
+    main._spool(text, tmp_path / "2.jsonl", "<stdin>")
+    assert (tmp_path / "2.jsonl").stat().st_size == len(text.getvalue())

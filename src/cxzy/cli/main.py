@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import errno
 import functools
 import hashlib
 import itertools
 import json
 import os
 import re
+import shutil
 import signal
 import stat
 import sys
@@ -81,7 +83,14 @@ from cxzy.domain.records import Record
 from cxzy.file_names import path_fits
 from cxzy.formats.csv_records import check_encoding
 from cxzy.formats.jsonl import read_records, write_records
-from cxzy.formats.readers import CSV_SUFFIXES, file_format, read_file
+from cxzy.formats.readers import (
+    CSV_SUFFIXES,
+    TEXT_START,
+    check_text_start,
+    file_format,
+    read_file,
+)
+from cxzy.formats.sniffing import other_format
 from cxzy.formats.xlsx_records import in_time_order
 from cxzy.i18n import DEFAULT_LANG, LANGS, message, rendered, t, type_named
 from cxzy.literal import clipped
@@ -354,6 +363,7 @@ def _spool(stream: Any, spooled: Path, name: str) -> None:
     except OSError as error:
         raise _spool_failed(name, spooled, error) from None
     with copy:
+        copied = 0
         while True:
             try:
                 chunk = stream.read(1 << 20)
@@ -361,12 +371,38 @@ def _spool(stream: Any, spooled: Path, name: str) -> None:
                 raise Violation("file_unreadable", file=name, reason=os_reason(error)) from None
             if not chunk:
                 break
+            if not copied and file_format(spooled) == "jsonl" and not other_format(chunk):
+                # (/dev/zero: at once, not when the disk was full; a workbook piped in is
+                # said as one, once copied)
+                check_text_start(chunk[:TEXT_START], name)
+            copied += len(chunk)
+            if copied % SPOOL_ROOM_EVERY < len(chunk) and _room_short(spooled):
+                # (an endless pipe, `yes |`, filled the disk for every program on it)
+                full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                raise _spool_failed(name, spooled, full) from None
             rest = memoryview(chunk)
             while rest:  # (a raw file may write part of it: a disk filling up)
                 try:
                     rest = rest[copy.write(rest) or 0 :]
                 except OSError as error:
                     raise _spool_failed(name, spooled, error) from None
+
+
+#: Room kept free on the temporary folder's disk, below which a stream's copy stops
+#: (said as the disk full): other programs write there too. The larger of a size and
+#: a share of the disk, looked at every SPOOL_ROOM_EVERY bytes copied.
+SPOOL_ROOM = 512 << 20
+SPOOL_ROOM_SHARE = 0.1
+SPOOL_ROOM_EVERY = 64 << 20
+
+
+def _room_short(path: Path) -> bool:
+    """Whether the disk of ``path`` has less room left than a copy may leave it."""
+    try:
+        usage = shutil.disk_usage(path.parent)
+    except OSError:  # (cannot tell: the copy goes on, and a full disk is said as such)
+        return False
+    return usage.free < max(SPOOL_ROOM, usage.total * SPOOL_ROOM_SHARE)
 
 
 def _spool_failed(name: str, spooled: Path, error: OSError) -> Violation:

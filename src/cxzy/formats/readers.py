@@ -75,13 +75,8 @@ def read_file(
     if kind == "jsonl":
         lines = 0
         with path.open("rb") as handle:
-            start = handle.peek(4)  # (a line each was refused, hundreds for a workbook)
-            if start.startswith(_UTF16_BOMS):
-                _unicode_text(handle.peek(_PEEKED)[:_PEEKED], name)
-                raise Violation("jsonl_utf16", file=name)
-            if b"\x00" in handle.peek(_PEEKED)[:_PEEKED]:  # (no JSON text holds one)
-                _unicode_text(handle.peek(_PEEKED)[:_PEEKED], name)
-                raise Violation("jsonl_not_text", file=name)
+            # (a line each was refused, hundreds for a workbook)
+            check_text_start(handle.peek(_PEEKED)[:_PEEKED], name)
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
                 lines += chunk.count(b"\n")
@@ -95,6 +90,22 @@ def read_file(
     for where, _raw in items:
         sources.setdefault(where.rpartition(":")[0], hex_digest)
     return _named(items, kind_words, unit_codes), sources, len(items)
+
+
+def check_text_start(start: bytes, name: str) -> None:
+    """Refuse JSON Lines that begin as no UTF-8 text does: UTF-16 (with its mark, or
+    Excel's "Unicode text"), or bytes holding a NUL (a binary file, ``/dev/zero``).
+    ``start``: the first :data:`TEXT_START` bytes (a stream's first chunk too, before
+    it is copied: ``/dev/zero`` filled the temporary folder's disk first)."""
+    if start.startswith(_UTF16_BOMS):
+        _unicode_text(start, name)
+        raise Violation("jsonl_utf16", file=name)
+    if b"\x00" in start:  # (no JSON text holds one)
+        _unicode_text(start, name)
+        raise Violation("jsonl_not_text", file=name)
+
+
+TEXT_START = _PEEKED
 
 
 def _unicode_text(start: bytes, name: str) -> None:

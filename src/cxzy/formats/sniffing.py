@@ -39,6 +39,12 @@ SNIFFED = 16  # bytes enough to tell
 _HTML = (b"<!doctype", b"<html")
 
 
+def other_format(start: bytes) -> bool:
+    """Whether a file beginning with ``start`` is one :func:`sniffed` names (a
+    workbook, a store, a PDF…): said as what it is, once read whole."""
+    return start.startswith(ZIP_MAGIC) or any(start.startswith(m) for m, _ in _MAGIC)
+
+
 def sniffed(path: Path, start: bytes) -> str | None:
     """What the file at ``path``, beginning with ``start`` (:data:`SNIFFED` bytes), is
     when it is none of the formats records come in (``workbook`` for a zip that is
