@@ -1422,6 +1422,25 @@ def test_problems_past_what_is_held_are_all_said_in_the_inputs_order(small_batch
     assert wheres == sorted(wheres)
 
 
+def test_problems_are_held_when_the_temporary_folder_takes_no_run(small_batches, monkeypatch):
+    """A temporary folder full (or not writable) when the problems would go to disk:
+    they are held, as before runs were written, and said the same; no traceback."""
+    from cxzy.application import problems
+
+    records = [act("NOPE", "study", "2010-05-12", title=f"unit {n}") for n in range(10)]
+    path = small_batches.write(records)
+    held = small_batches.run("import", path)
+    monkeypatch.setattr(problems, "HELD", 3)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(problems.tempfile, "TemporaryFile", full)
+    res = small_batches.run("import", path)
+    assert res.code == 1 and res.err == held.err, (res.err, held.err)
+    assert_no_traceback(res)
+
+
 def test_a_problem_of_any_kind_is_said_the_same_from_disk():
     """A broken template's problem, made by its own ``__init__`` (its place, then
     why), could not be read back from a run on disk: the import would have failed

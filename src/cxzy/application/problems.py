@@ -9,6 +9,7 @@ merges the runs and those held, in the input's order, as the problems were found
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import pickle
 import tempfile
@@ -35,6 +36,7 @@ class Problems(Sequence[Any]):
         self._count = 0
         self._refused = bytearray()  # a bit for each record refused, by its place
         self._unplaced: set[str] = set()  # where a problem of no place was
+        self._spilling = True  # (until the temporary folder would not take a run)
         self.said: Callable[[Any], Any] = lambda problem: problem
 
     def append(self, problem: Any) -> None:
@@ -48,7 +50,7 @@ class Problems(Sequence[Any]):
             self._refused[byte] |= 1 << (place & 7)
         else:
             self._unplaced.add(problem.where)
-        if len(self._held) >= HELD:
+        if self._spilling and len(self._held) >= HELD:
             self._spill()
 
     def extend(self, problems: Iterator[Any] | Sequence[Any]) -> None:
@@ -56,10 +58,19 @@ class Problems(Sequence[Any]):
             self.append(problem)
 
     def _spill(self) -> None:
-        run = tempfile.TemporaryFile()  # noqa: SIM115 (kept open: read when said; gone with the process)
         held = sorted(self._held, key=_order)
-        for start in range(0, len(held), CHUNK):
-            pickle.dump(held[start : start + CHUNK], run, protocol=pickle.HIGHEST_PROTOCOL)
+        run: IO[bytes] | None = None
+        try:
+            run = tempfile.TemporaryFile()  # noqa: SIM115 (kept open: read when said; gone with the process)
+            for start in range(0, len(held), CHUNK):
+                pickle.dump(held[start : start + CHUNK], run, protocol=pickle.HIGHEST_PROTOCOL)
+            run.flush()
+        except OSError:  # (a temporary folder full or not writable: held, as before runs)
+            if run is not None:
+                with contextlib.suppress(OSError):
+                    run.close()
+            self._spilling = False
+            return
         self._runs.append((run, len(held)))
         self._held = []
 
