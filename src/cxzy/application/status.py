@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
@@ -189,6 +189,14 @@ class StatusReport:
                 under = next((i for i, u in enumerate(rest) if u.depth <= unit.depth), len(rest))
                 return [unit, *rest[:under]]
         return []
+
+    def not_in_view(self, code: str, moment: Callable[[datetime], str] = iso_moment) -> Violation:
+        """Why the unit ``code`` is not in the report: not registered by its day, or
+        not in what the store had recorded by its moment (written by ``moment``)."""
+        day = self.as_of.isoformat()
+        if self.known_at is not None:
+            return Violation("unit_not_yet_known", unit=code, day=day, at=moment(self.known_at))
+        return Violation("unit_not_yet_registered", unit=code, day=day)
 
     def to_json(self, audit: bool = False) -> dict[str, Any]:
         """The status document of FORMAT.md; ``audit`` adds what the figures rest on

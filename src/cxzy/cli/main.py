@@ -78,7 +78,7 @@ from cxzy.cli.usage import (
 from cxzy.cli.writing import waiting_said, write_into
 from cxzy.domain.errors import Violation
 from cxzy.domain.jsontext import storable
-from cxzy.domain.moments import any_day, iso_moment, known_at
+from cxzy.domain.moments import any_day, known_at
 from cxzy.domain.records import Record
 from cxzy.file_names import path_fits
 from cxzy.formats.csv_records import check_encoding
@@ -634,11 +634,8 @@ def cmd_status(args: argparse.Namespace, out: Console, err: Console) -> int:
         code = LogQuery(app).filter_unit(typed)
         part = report.subtree(code)
         units = part if args.subtree else part[:1]
-        if not units and known_at is not None:  # (the store had not recorded it yet)
-            moment = iso_moment(known_at)
-            raise Violation("unit_not_yet_known", unit=code, day=as_of.isoformat(), at=moment)
-        if not units:
-            raise Violation("unit_not_yet_registered", unit=code, day=as_of.isoformat())
+        if not units:  # (registered later, or not yet recorded at --known-at)
+            raise report.not_in_view(code)
         report = replace(report, units=units)
     if as_json:
         document = report.to_json(audit=audit)

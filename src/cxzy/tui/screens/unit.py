@@ -24,7 +24,7 @@ from cxzy.application.status import StatusReport, UnitStatus
 from cxzy.domain.outcomes import KEPT_LATE
 from cxzy.domain.schema import TYPES
 from cxzy.domain.template import ALL_COMMITMENTS_FULFILLED
-from cxzy.i18n import code_label, field_words, t, value_words
+from cxzy.i18n import code_label, field_words, rendered, t, value_words
 from cxzy.literal import literal, literal_line, one_line, shortened
 from cxzy.styles import Palette
 from cxzy.tui.clock import ViewClock, shown_moment
@@ -288,7 +288,8 @@ class UnitScreen(InSightScreen):
         report = snapshot.report
         unit = next((u for u in report.units if u.unit == self.unit), None)
         if unit is None:  # (registered later, or not yet recorded at the moment shown)
-            self.query_one("#body", Static).update(Text(_not_there(report, self.unit, lang)))
+            why = report.not_in_view(self.unit, shown_moment)  # (as status --unit says)
+            self.query_one("#body", Static).update(Text(rendered(why, lang)))
             return
         # the name cut with "…" on a narrow screen, the code whole (it broke inside it)
         title_room = self.size.width - 4  # (the padding, the scrollbar)
@@ -476,14 +477,3 @@ class UnitScreen(InSightScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def _not_there(report: StatusReport, code: str, lang: str) -> str:
-    """Why a unit is not in the view: not registered by the day shown, or not in
-    what the store had recorded by the moment shown, as ``cxzy status --unit`` says
-    (it said "unit 'ZP' is not registered", as if there were none)."""
-    day = report.as_of.isoformat()
-    if report.known_at is not None:
-        moment = shown_moment(report.known_at)
-        return t("unit_not_yet_known", lang, unit=code, day=day, at=moment)
-    return t("unit_not_yet_registered", lang, unit=code, day=day)
