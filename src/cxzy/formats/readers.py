@@ -25,7 +25,7 @@ from cxzy.formats.xlsx_records import read_xlsx_records
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 OLD_EXCEL_SUFFIXES = (".xls", ".et")
-_PEEKED = 4096  # bytes looked at for a NUL, which no text file holds
+TEXT_START = 4096  # bytes looked at for a NUL, which no text file holds
 # the files said not to be records with what to do instead (i18n "file_advice_…")
 _ADVICE = frozenset({"sqlite", "ole", "archive", "xlsb", "opendocument", "encrypted"})
 # Windows Notepad's "Unicode" (UTF-16, little or big end first), UTF-32's too
@@ -76,7 +76,7 @@ def read_file(
         lines = 0
         with path.open("rb") as handle:
             # (a line each was refused, hundreds for a workbook)
-            check_text_start(handle.peek(_PEEKED)[:_PEEKED], name)
+            check_text_start(handle.peek(TEXT_START)[:TEXT_START], name)
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
                 lines += chunk.count(b"\n")
@@ -103,9 +103,6 @@ def check_text_start(start: bytes, name: str) -> None:
     if b"\x00" in start:  # (no JSON text holds one)
         _unicode_text(start, name)
         raise Violation("jsonl_not_text", file=name)
-
-
-TEXT_START = _PEEKED
 
 
 def _unicode_text(start: bytes, name: str) -> None:
