@@ -13,6 +13,8 @@ measures on this machine, each part in its own process (so peak RSS is its own):
   way: plain ``sqlite3`` inserting the JSON lines into a one-column table in one
   transaction, and eventsourcing's own ``Application.save`` of equivalent
   aggregate events (no validation, no read model, no hash chain), one transaction;
+  and, as the floor under any import through eventsourcing, the same events made
+  stored events beforehand and written by its recorder's ``insert_events`` alone;
 - ``StatusQuery.status(D)`` (what ``cxzy status --as-of D`` runs) for 25 dates
   across the campaign, then the same as known at the moment the history's import
   committed (before the live updates' and a day's records, imported after it);
@@ -118,6 +120,8 @@ FIGURES: dict[str, str] = {
     "baseline_es_save_s": "baseline eventsourcing: app.save() alone (s)",
     "baseline_es_events_per_s": "baseline eventsourcing (events/s)",
     "baseline_es_rss_mb": "baseline eventsourcing: peak RSS (MB)",
+    "floor_es_recorder_s": "floor: eventsourcing's recorder alone, stored events made (s)",
+    "floor_es_recorder_events_per_s": "floor: eventsourcing's recorder alone (events/s)",
     "import_vs_eventsourcing": "cxzy import / eventsourcing save (speed)",
     "sqlite_vs_import": "sqlite3 / cxzy import (speed)",
     "status_median_ms": "status --as-of D, median (ms)",
@@ -268,6 +272,15 @@ def _es_classes() -> tuple[type, type]:
 _LIFECYCLE_KEYS = ("commitment", "rectification")
 
 
+def _entity_key(type_: str, record: dict[str, Any]) -> str:
+    """The aggregate a record belongs to in both eventsourcing baselines: its
+    commitment, rectification or unit, else one of its own."""
+    if type_ in ("UnitRegistered", "UnitUpdated"):
+        return f"unit:{record['unit']}"
+    key = next((f"{k}:{record[k]}" for k in _LIFECYCLE_KEYS if k in record), None)
+    return key or f"record:{record['id']}"  # the generator gives every record an id
+
+
 def role_baseline_es(jsonl: str, target: str) -> dict[str, Any]:
     """eventsourcing's own save of equivalent events: one aggregate per entity (a
     commitment or rectification keeps its events together, every other record is
@@ -294,10 +307,7 @@ def role_baseline_es(jsonl: str, target: str) -> dict[str, Any]:
             at = datetime.fromisoformat(record.pop("at"))
             if at.tzinfo is None:
                 at = at.replace(tzinfo=UTC)
-            key = next((f"{k}:{record[k]}" for k in _LIFECYCLE_KEYS if k in record), None)
-            if type_ in ("UnitRegistered", "UnitUpdated"):
-                key = f"unit:{record['unit']}"
-            key = key or f"record:{record['id']}"  # the generator gives every record an id
+            key = _entity_key(type_, record)
             entity = entities.get(key)
             if entity is None:
                 entities[key] = entity_class(key=key, type=type_, at=at, fields=record)
@@ -308,6 +318,42 @@ def role_baseline_es(jsonl: str, target: str) -> dict[str, Any]:
     saved = time.perf_counter()
     app.close()
     return {"seconds": saved - started, "save_seconds": saved - built, "events": count}
+
+
+def role_baseline_es_recorder(jsonl: str, target: str) -> dict[str, Any]:
+    """The floor under any import through eventsourcing's SQLite persistence: the
+    same events, already made stored events (the aggregates and versions of the
+    baseline above, each event's state the record's JSON line as it is), written by
+    the application recorder's ``insert_events`` in one call (one transaction).
+    Nothing is parsed, checked, mapped or projected; only that call is timed."""
+    from eventsourcing.persistence import StoredEvent
+    from eventsourcing.sqlite import SQLiteFactory
+    from eventsourcing.utils import Environment
+
+    namespace = uuid5(NAMESPACE_URL, "https://cxzy.example/bench")
+    versions: dict[str, int] = {}
+    events: list[StoredEvent] = []
+    with open(jsonl, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            key = _entity_key(record["type"], record)
+            version = versions[key] = versions.get(key, 0) + 1
+            events.append(
+                StoredEvent(
+                    originator_id=uuid5(namespace, key),
+                    originator_version=version,
+                    topic=f"bench:{record['type']}",
+                    state=line.rstrip("\n").encode("utf-8"),
+                )
+            )
+    env = Environment("bench", {"PERSISTENCE_MODULE": "eventsourcing.sqlite"})
+    env["SQLITE_DBNAME"] = target
+    recorder = SQLiteFactory(env).application_recorder()
+    started = time.perf_counter()
+    recorder.insert_events(events)
+    return {"seconds": time.perf_counter() - started, "events": len(events)}
 
 
 def _open_read_only(target: str) -> Any:
@@ -554,6 +600,7 @@ def role_live(target: str, timeout: float, count: int) -> dict[str, Any]:
 ROLES: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "baseline-sqlite": lambda a: role_baseline_sqlite(a.jsonl, a.store),
     "baseline-es": lambda a: role_baseline_es(a.jsonl, a.store),
+    "baseline-es-recorder": lambda a: role_baseline_es_recorder(a.jsonl, a.store),
     "status": lambda a: role_status(a.store),
     "dashboard": lambda a: role_dashboard(a.store, a.timeout),
     "live": lambda a: role_live(a.store, a.timeout, a.count),
@@ -757,7 +804,13 @@ def _store_head(path: Path) -> int:
 
 # the stores a run writes in its workdir (an import into one left by an earlier run
 # would add to it, and was a traceback: "cxzy import wrote 101005 events")
-STORES = ("cxzy.sqlite3", "empty.sqlite3", "baseline-sqlite.sqlite3", "baseline-es.sqlite3")
+STORES = (
+    "cxzy.sqlite3",
+    "empty.sqlite3",
+    "baseline-sqlite.sqlite3",
+    "baseline-es.sqlite3",
+    "floor-es-recorder.sqlite3",
+)
 
 
 def _fresh(workdir: Path) -> None:
@@ -828,6 +881,22 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     figures["baseline_es_save_s"] = round(child_result(bare["stdout"])["save_seconds"], 3)
     figures["baseline_es_events_per_s"] = round(n / bare["wall"])
     figures["baseline_es_rss_mb"] = bare["rss_mb"]
+
+    say("floor: eventsourcing's recorder alone")
+    floor = child_result(
+        run_child(
+            role_argv(
+                "baseline-es-recorder",
+                "--jsonl",
+                str(jsonl),
+                "--store",
+                str(workdir / "floor-es-recorder.sqlite3"),
+            ),
+            workdir,
+        )["stdout"]
+    )
+    figures["floor_es_recorder_s"] = round(floor["seconds"], 3)
+    figures["floor_es_recorder_events_per_s"] = round(n / floor["seconds"])
     for key, (top, bottom) in RATIOS.items():
         figures[key] = round(figures[top] / figures[bottom], 2)  # type: ignore[operator]
 
