@@ -402,7 +402,7 @@ def some_days(records: list[Record], rng: random.Random, k: int) -> list[date]:
 # --- the properties -----------------------------------------------------------
 
 
-@examples(20)
+@examples(10)
 @given(seed=st.integers(0, 100_000), events=st.integers(150, 400), units=st.integers(2, 6))
 def test_status_of_generated_histories_equals_the_reference(seed, events, units):
     records = bench_history(seed, events, units)
@@ -411,7 +411,7 @@ def test_status_of_generated_histories_equals_the_reference(seed, events, units)
         assert_agrees(app, records, some_days(records, random.Random(seed), 25))
 
 
-@examples(80)
+@examples(40)
 @given(records=hand_built(), seed=st.integers(0, 1000))
 def test_status_of_hand_built_histories_equals_the_reference(records, seed):
     with store() as app:
@@ -419,14 +419,14 @@ def test_status_of_hand_built_histories_equals_the_reference(records, seed):
         assert_agrees(app, records, some_days(records, random.Random(seed), 30))
 
 
-@examples(25)
+@examples(12)
 @given(data=st.data(), seed=st.integers(0, 100_000))
 def test_status_of_back_filled_histories_equals_the_reference(data, seed):
     back_filled_in_parts(data, seed)
 
 
 @pytest.mark.slow
-@examples(300)
+@examples(100)
 @given(data=st.data(), seed=st.integers(0, 100_000))
 def test_status_of_many_back_filled_histories_equals_the_reference(data, seed):
     back_filled_in_parts(data, seed)
@@ -453,7 +453,7 @@ def back_filled_in_parts(data: Any, seed: int) -> None:
             assert_agrees(app, so_far, rng.sample(days, 6), query=kept)
 
 
-@examples(25)
+@examples(12)
 @given(data=st.data(), seed=st.integers(0, 100_000))
 def test_status_known_at_a_moment_between_imports_is_the_reference_of_the_first(data, seed):
     rng = random.Random(seed)
