@@ -501,6 +501,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "deadline {deadline} is before the rectification was opened ({opened}): a slip of the year or the month?",
         "zh": "整改期限 {deadline} 早于整改开始之日({opened}):年份或月份写错了?",
     },
+    "outside_sender": {
+        "en": "a file sent in by unit '{sender}' (--unit) may hold only records about it or"
+        " a unit under it: this one is about '{unit}'",
+        "zh": "单位 '{sender}' 报来的文件(--unit)只能有关于它及其下属单位的记录:这条关于 '{unit}'",
+    },
+    "outside_sender_no_unit": {
+        "en": "a file sent in by unit '{sender}' (--unit) may hold only records about it or"
+        " a unit under it: this one is about no unit (the office imports it itself)",
+        "zh": "单位 '{sender}' 报来的文件(--unit)只能有关于它及其下属单位的记录:"
+        "这条不关于任何单位(由办公室自己导入)",
+    },
     "unit_registered_later": {
         "en": "unit '{unit}' is registered only on {registered}: a record of it cannot"
         " happen before",
@@ -2766,6 +2777,11 @@ LABELS.update(
             "en": "import JSON Lines, CSV or XLSX files (all or nothing)",
         },
         "cli.dry_run": {"zh": "只检查,不写入", "en": "check only, write nothing"},
+        "cli.import_unit": {
+            "zh": "报来文件的单位(代码或名称):每条记录须关于它或其下属单位,否则整个导入被拒绝",
+            "en": "the unit that sent the files in (code or name): every record must be about"
+            " it or a unit under it, else the whole import is refused",
+        },
         "cli.encoding": {
             "zh": "CSV 文件的编码,如 gbk(默认:UTF-8,否则识别为 GBK/GB18030)",
             "en": "encoding of CSV files, e.g. gbk (default: UTF-8, else GBK/GB18030 detected)",

@@ -226,11 +226,12 @@ class CampaignApp(Application):
     def registry(self, c: Any) -> tuple[Registry, int]:
         """What an import checks references against, and the log position it reflects."""
         registry = Registry(campaign=self.campaign_info(c))
-        for unit, kind, day in self.read_model.rows(
-            c, "SELECT unit, kind, day FROM cx_units WHERE registered = 1 ORDER BY pos"
+        for unit, kind, day, parent in self.read_model.rows(
+            c, "SELECT unit, kind, day, parent FROM cx_units WHERE registered = 1 ORDER BY pos"
         ):
             registry.units[unit] = kind
             registry.registered_on[unit] = date.fromisoformat(day)
+            registry.parents[unit] = parent
         for unit, name in self.read_model.rows(
             c, "SELECT DISTINCT unit, name FROM cx_units WHERE name IS NOT NULL"
         ):

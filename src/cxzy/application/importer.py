@@ -194,12 +194,17 @@ class Importer:
     """Checks records against the store and writes them all-or-nothing.
 
     ``by`` is who recorded the records that do not name anyone themselves: by
-    default the operating-system user running the import.
+    default the operating-system user running the import. ``sender``, a unit's
+    code, is the unit that sent the records in: each must be about it or a unit
+    under it (``cxzy import --unit``).
     """
 
-    def __init__(self, app: CampaignApp, *, by: str | None = None) -> None:
+    def __init__(
+        self, app: CampaignApp, *, by: str | None = None, sender: str | None = None
+    ) -> None:
         self.app = app
         self.by = by if by is not None else os_user()
+        self.sender = sender
 
     def run(
         self,
@@ -217,7 +222,7 @@ class Importer:
         now; the read model keeps those moments non-decreasing along the log."""
         with young_collections_only(), self.app.importing() as transaction:
             transaction.commit_noted = recorded_at is None
-            check = _Check(transaction, self.by, sources or {}, recorded_at)
+            check = _Check(transaction, self.by, sources or {}, recorded_at, self.sender)
             result = check.run(items, on_record)
             if not result.ok or dry_run:
                 transaction.discard()
@@ -278,9 +283,11 @@ class _Check:
         by: str | None,
         sources: Mapping[str, str],
         recorded_at: Callable[[Record], datetime] | None = None,
+        sender: str | None = None,
     ) -> None:
         self.store = transaction
         self.by = by
+        self.sender = sender
         self.sources = sources
         self.recorded_at = recorded_at
         # One moment for the whole import, taken once it holds the store: its records
@@ -532,12 +539,34 @@ class _Check:
     def _apply(self, record: Record) -> list[Any]:
         """The record's events, once its rules hold."""
         handler = getattr(self, f"_on_{record.type}")
+        if self.sender is not None:
+            self._require_from_sender(record)
         if record.type != "CampaignPlanned":
             self.registry.require_since_history(record.stamp.day)
         touched = handler(record, record.stamp, record.fields)
         if isinstance(touched, list):  # a fact's one event, made without its aggregate
             return touched
         return list(touched.collect_events())
+
+    def _require_from_sender(self, record: Record) -> None:
+        """The record is about the unit that sent it in, or a unit under it: by the
+        unit it names, the one its commitment or rectification was made for, or for
+        a unit registered, its parent. A unit not registered is left to the
+        record's own rules to say."""
+        assert self.sender is not None
+        f = record.fields
+        if record.type == "UnitRegistered":
+            if f["parent"] is None:  # (a unit at the top is under no one)
+                raise Violation("outside_sender", sender=self.sender, unit=f["unit"])
+            unit = f["parent"]
+        elif f.get("unit") is not None:
+            unit = f["unit"]
+        else:
+            life = _life_named(record)
+            unit = None if life is None else self._entity(*life).unit
+        if unit is not None and unit not in self.registry.units:
+            return
+        self.registry.require_under(self.sender, unit)
 
     def _on_CampaignPlanned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
         self.registry.require_new_campaign(f["campaign"])  # (before its template is looked for)

@@ -206,6 +206,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help=t("cli.import_files", lang))
     p.add_argument("--dry-run", action="store_true", help=t("cli.dry_run", lang))
     p.add_argument("--encoding", metavar="NAME", action=Once, help=t("cli.encoding", lang))
+    p.add_argument("--unit", type=_unit_arg(lang), action=Once, help=t("cli.import_unit", lang))
 
     p = commands.add_parser("status", help=t("cli.status", lang), epilog=t("cli.status_exit", lang))
     common(p, top=False)
@@ -465,11 +466,16 @@ def _import(
     lang: str,
     err: Console,
     encoding: str | None = None,
+    unit: str | None = None,
 ) -> ImportResult:
+    # the unit that sent the files in (--unit), by its code or a name it bore
+    sender = LogQuery(app).filter_unit(unit) if unit is not None else None
     sources: dict[str, str] = {}
     items, total = _read_files(files, sources, encoding, spreadsheets.campaign_reading(app))
     with progress(err, t("checking", lang), total) as done:
-        return Importer(app).run(items, dry_run=dry_run, on_record=done, sources=sources)
+        return Importer(app, sender=sender).run(
+            items, dry_run=dry_run, on_record=done, sources=sources
+        )
 
 
 @contextmanager
@@ -530,7 +536,9 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         def into(target: StoreLocation) -> ImportResult:
             return write_into(
                 target,
-                lambda app: _import(app, files, args.dry_run, lang, err, encoding),
+                lambda app: _import(
+                    app, files, args.dry_run, lang, err, encoding, getattr(args, "unit", None)
+                ),
                 # (a file of no records makes no empty store: a dashboard waiting
                 # there said "no store yet" beside the file it made)
                 kept=lambda result: result.ok and result.written > 0,

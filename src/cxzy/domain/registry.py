@@ -28,6 +28,7 @@ class Registry:
     units: dict[str, str] = field(default_factory=dict)  # code → kind
     people: set[str] = field(default_factory=set)
     registered_on: dict[str, date] = field(default_factory=dict)  # unit → its day
+    parents: dict[str, str | None] = field(default_factory=dict)  # unit → its parent
     assigned_on: dict[str, date] = field(default_factory=dict)  # person → first role's day
     # each name a unit bore → the codes of the units that bore it (a name typed
     # where a code goes is told as such: "综合普查队" is ZP's name)
@@ -152,6 +153,25 @@ class Registry:
                 raise Violation("bureau_with_parent", unit=code, parent=parent)
         self.units[code] = kind
         self.registered_on[code] = day
+        self.parents[code] = parent
+
+    def is_under(self, code: str | None, top: str) -> bool:
+        """Whether unit ``code`` is ``top`` or a unit under it."""
+        seen: set[str] = set()
+        while code is not None and code not in seen:
+            if code == top:
+                return True
+            seen.add(code)
+            code = self.parents.get(code)
+        return False
+
+    def require_under(self, top: str, code: str | None) -> None:
+        """A record of a file sent in by unit ``top`` (``cxzy import --unit``) is
+        about ``top`` or a unit under it (``code``; None: about no unit)."""
+        if code is None:
+            raise Violation("outside_sender_no_unit", sender=top)
+        if not self.is_under(code, top):
+            raise Violation("outside_sender", sender=top, unit=code)
 
     def add_person(self, person: str, day: date) -> None:
         self.require_campaign()
