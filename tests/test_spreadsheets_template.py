@@ -212,3 +212,51 @@ def test_template_mistakes_are_one_line(cli, tmp_path):
     assert "is a folder" in res.err and not (tmp_path / "t.xlsx").exists(), str(res)
     res = cli.run("template", "--output", tmp_path / "no" / "such" / "t.xlsx")
     assert_one_line_error(res)
+
+
+def test_a_units_workbook_lists_its_part_of_the_tree_and_imports_held_to_it(cli, store, tmp_path):
+    """`cxzy template --unit` (decision 311): the codes of the unit and those under it,
+    no sheet of a record about no unit, who it is for; filled and sent back, it is
+    imported with `--unit`, which refuses a row about another unit."""
+    sub = cli.write(
+        [{"type": "UnitRegistered", "at": "2012-09-01", "unit": "145-1", "name": "一分队",
+          "kind": "team", "parent": "145"}]
+    )  # fmt: skip
+    assert cli.run("import", sub, store=store).code == 0
+    path = _template(cli, store, tmp_path, "--unit", "一四五队")
+    book = load_workbook(path)
+    assert book.sheetnames == [
+        "#填报说明",
+        *(t for t in TYPES if t not in ("CampaignPlanned", "LeaderAssigned")),
+        "#lists",
+    ]
+    activity = book["ActivityHeld"]
+    assert _list_values(book, _validations(activity)["B"][1]) == ["145", "145-1"]
+    readme = book["#填报说明"]
+    assert "本工作簿供 145 一四五队 填报" in readme["A2"].value
+    assert "cxzy import --unit 145" in readme["A2"].value
+
+    sheet = book["ActivityHeld"]
+    header = [c.value for c in sheet[1]]
+    for n, unit in enumerate(["145-1", "ZP"], start=2):
+        for name, value in {"at": date(2012, 11, 1), "unit": unit, "kind": "study",
+                            "title": "学习"}.items():  # fmt: skip
+            sheet.cell(row=n, column=header.index(name) + 1, value=value)
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+    res = cli.run("import", "--unit", "145", filled, store=store)
+    assert res.code == 1, str(res)
+    assert res.messages(f"{filled}[ActivityHeld]", 3) == [
+        "a file sent in by unit '145' (--unit) may hold only records about it or a unit"
+        " under it: this one is about 'ZP'"
+    ]
+    assert not res.messages(f"{filled}[ActivityHeld]", 2)
+
+
+def test_a_units_workbook_for_a_unit_not_registered_is_one_line(cli, store, tmp_path):
+    res = cli.run("template", "-o", tmp_path / "t.xlsx", "--unit", "146", store=store)
+    assert res.code == 1 and res.err_lines == ["unit '146' is not registered"], str(res)
+    assert not (tmp_path / "t.xlsx").exists()
+    res = cli.run("template", "-o", tmp_path / "t.xlsx", "--unit", "145", store=tmp_path / "n.db")
+    assert res.code == 1 and res.err_lines == ["unit '145' is not registered"], str(res)
+    assert not (tmp_path / "t.xlsx").exists() and not (tmp_path / "n.db").exists()

@@ -2580,6 +2580,13 @@ LABELS.update(
         "tpl.col_meaning": {"zh": "含义", "en": "meaning"},
         "tpl.col_fields": {"zh": "字段", "en": "fields"},
         "tpl.units": {"zh": "单位代码", "en": "unit codes"},
+        "tpl.for_unit": {
+            "zh": "本工作簿供 {unit} {name} 填报:只填它和下属单位的记录"
+            "(办公室导入时用 cxzy import --unit {unit},其他单位的记录会被拒绝)。",
+            "en": "This workbook is for {unit} {name}: fill in records of it and the units"
+            " under it only (the office imports it with cxzy import --unit {unit}, which"
+            " refuses records of other units).",
+        },
         "tpl.required": {"zh": "必填", "en": "required"},
         "tpl.optional": {"zh": "选填", "en": "optional"},
         "tpl.default": {"zh": "默认 {value}", "en": "default {value}"},
@@ -2777,6 +2784,11 @@ LABELS.update(
             "en": "import JSON Lines, CSV or XLSX files (all or nothing)",
         },
         "cli.dry_run": {"zh": "只检查,不写入", "en": "check only, write nothing"},
+        "cli.template_unit": {
+            "zh": "为一个单位(代码或名称)生成:只列它和下属单位的代码,不含办公室自己的记录表",
+            "en": "for one unit (code or name): only its and its subunits' codes, no sheets of"
+            " the office's own records",
+        },
         "cli.import_unit": {
             "zh": "报来文件的单位(代码或名称):每条记录须关于它或其下属单位,否则整个导入被拒绝",
             "en": "the unit that sent the files in (code or name): every record must be about"

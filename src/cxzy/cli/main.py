@@ -74,6 +74,7 @@ from cxzy.cli.usage import (
     lang_in,
     langs_given,
     speaking,
+    unit_arg,
 )
 from cxzy.cli.writing import waiting_said, write_into
 from cxzy.domain.errors import Violation
@@ -125,18 +126,6 @@ def _type_arg(lang: str) -> Callable[[str], str]:
         if found is None:
             raise argparse.ArgumentTypeError(t("unknown_type_option", lang, value=value))
         return found
-
-    return named
-
-
-def _unit_arg(lang: str) -> Callable[[str], str]:
-    """``--unit``: a unit's code or name; an empty one is a usage error (it was "unit
-    '' is not registered", as if the store had lost a unit)."""
-
-    def named(value: str) -> str:
-        if not value.strip():
-            raise argparse.ArgumentTypeError(t("empty_unit_option", lang))
-        return value.strip()  # ('ZP ' was "not registered")
 
     return named
 
@@ -206,7 +195,7 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help=t("cli.import_files", lang))
     p.add_argument("--dry-run", action="store_true", help=t("cli.dry_run", lang))
     p.add_argument("--encoding", metavar="NAME", action=Once, help=t("cli.encoding", lang))
-    p.add_argument("--unit", type=_unit_arg(lang), action=Once, help=t("cli.import_unit", lang))
+    p.add_argument("--unit", type=unit_arg(lang), action=Once, help=t("cli.import_unit", lang))
 
     p = commands.add_parser("status", help=t("cli.status", lang), epilog=t("cli.status_exit", lang))
     common(p, top=False)
@@ -220,12 +209,12 @@ def build_parser(lang: str = DEFAULT_LANG) -> argparse.ArgumentParser:
         help=t("cli.format", lang),
     )
     p.add_argument("--audit", action="store_true", help=t("cli.audit", lang))
-    p.add_argument("--unit", type=_unit_arg(lang), action=Once, help=t("cli.status_unit", lang))
+    p.add_argument("--unit", type=unit_arg(lang), action=Once, help=t("cli.status_unit", lang))
     p.add_argument("--subtree", action="store_true", help=t("cli.status_subtree", lang))
 
     p = commands.add_parser("log", help=t("cli.log", lang), epilog=t("cli.shown_exit", lang))
     common(p, top=False)
-    p.add_argument("--unit", type=_unit_arg(lang), action=Once, help=t("cli.log_unit", lang))
+    p.add_argument("--unit", type=unit_arg(lang), action=Once, help=t("cli.log_unit", lang))
     p.add_argument(
         "--type", type=_type_arg(lang), metavar="TYPE", action=Once, help=t("cli.log_type", lang)
     )

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 
 from cxzy.application.app import CampaignApp, open_app
+from cxzy.application.history import LogQuery
 from cxzy.application.ledger import LedgerQuery
 from cxzy.application.status import StatusQuery
 from cxzy.application.store import StoreLocation, default_store_path
@@ -26,7 +27,7 @@ from cxzy.application.templates import load_template, own_template_names
 from cxzy.cli.exits import EXIT_OK, unwritable
 from cxzy.cli.messages import say_done, say_known_nothing, say_under_way
 from cxzy.cli.progress import progress
-from cxzy.cli.usage import Once
+from cxzy.cli.usage import Once, unit_arg
 from cxzy.domain.errors import Listed, Violation
 from cxzy.domain.registry import activity_kind_key, folded_code
 from cxzy.domain.schema import DEFAULT_TEMPLATE
@@ -59,6 +60,7 @@ def add_commands(commands: Any, common: Callable[..., None], lang: str) -> None:
         help=t("cli.template_output", lang),
     )
     p.add_argument("--force", action="store_true", help=t("cli.force", lang))
+    p.add_argument("--unit", type=unit_arg(lang), action=Once, help=t("cli.template_unit", lang))
 
     p = commands.add_parser(
         "export", help=t("cli.export", lang), epilog=t("cli.written_exit", lang)
@@ -245,22 +247,29 @@ def _read_store(args: argparse.Namespace) -> CampaignApp:
 # -- template ---------------------------------------------------------------------
 
 
-def template_inputs(app: CampaignApp | None, lang: str) -> TemplateInputs:
+def template_inputs(app: CampaignApp | None, lang: str, unit: str | None = None) -> TemplateInputs:
     """Title, unit codes and activity kinds for the fill-in workbook, from the store
-    when it holds a campaign, else from the built-in template."""
+    when it holds a campaign, else from the built-in template; for ``unit`` (a code
+    or a name it bore), its part of the tree only."""
     from cxzy.formats.workbook_template import TemplateInputs
 
     info = None
     units: list[tuple[str, str]] = []
     title = ""
+    sender = None
+    if app is None and unit is not None:
+        raise Violation("unknown_unit", unit=unit)
     if app is not None:
         query = StatusQuery(app)
         with app.snapshot() as cursor:
             info = app.campaign_info(cursor)
+        code = LogQuery(app).filter_unit(unit) if unit is not None else None
         if info is not None:
             report = query.status(FAR_FUTURE)
-            units = [(u.unit, u.name) for u in report.units]
+            part = report.units if code is None else report.subtree(code)
+            units = [(u.unit, u.name) for u in part]
             title = report.title
+            sender = None if code is None else units[0]
     template = info.template if info is not None else load_template(DEFAULT_TEMPLATE)
     named = template.activity_kind_names
     kinds = [(kind, name.get(lang, kind)) for kind, name in named.items()]
@@ -272,6 +281,7 @@ def template_inputs(app: CampaignApp | None, lang: str) -> TemplateInputs:
         activity_kinds=kinds,
         phase_count=len(template.phases),
         planned=info is not None,
+        sender=sender,
     )
 
 
@@ -287,13 +297,15 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
     # every command refuses it); none there: a workbook without the units' codes, said
     there = location.exists() or (location.kind == "sqlite" and location.path.exists())
     app = open_app(location, read_only=True) if there else None
+    if app is None and args.unit is not None:  # (no store: no unit registered)
+        raise Violation("unknown_unit", unit=args.unit)
     if app is None:
         # (named: by --store or $CXZY_STORE, and perhaps mistyped; else the default)
         named = location != StoreLocation("sqlite", str(default_store_path()))
         said = "template_without_named_store" if named else "template_without_store"
         err.print(t(said, args.lang, store=location.display()))
     try:
-        inputs = template_inputs(app, args.lang)
+        inputs = template_inputs(app, args.lang, args.unit)
     finally:
         if app is not None:
             app.close()

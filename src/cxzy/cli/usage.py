@@ -14,13 +14,13 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import IO, Any, NoReturn
 
 from rich.cells import cell_len
 
-from cxzy.i18n import DEFAULT_LANG, LANGS
+from cxzy.i18n import DEFAULT_LANG, LANGS, t
 from cxzy.literal import visible
 
 #: argparse's messages (Python 3.11-3.13) a user meets, in Chinese. A message not
@@ -198,3 +198,15 @@ def speaking(lang: str) -> Iterator[None]:
     finally:
         argparse._ = gettext_  # type: ignore[attr-defined]
         argparse.ngettext = ngettext_  # type: ignore[attr-defined]
+
+
+def unit_arg(lang: str) -> Callable[[str], str]:
+    """``--unit``: a unit's code or name; an empty one is a usage error (it was "unit
+    '' is not registered", as if the store had lost a unit)."""
+
+    def named(value: str) -> str:
+        if not value.strip():
+            raise argparse.ArgumentTypeError(t("empty_unit_option", lang))
+        return value.strip()  # ('ZP ' was "not registered")
+
+    return named

@@ -61,6 +61,18 @@ class TemplateInputs:
     activity_kinds: Sequence[tuple[str, str]]  # (code, words)
     phase_count: int = 4  # CampaignPlanned: columns for this many phase windows
     planned: bool = True  # False: no campaign in the store yet (the built-in template's)
+    # the unit the workbook is for (code, name): its part of the tree only, and no
+    # sheet of a record about no unit (``cxzy import --unit`` refuses them)
+    sender: tuple[str, str] | None = None
+
+
+# records about no unit: the office's own, never in a unit's file (decision 311)
+OFFICE_ONLY = ("CampaignPlanned", "LeaderAssigned")
+
+
+def record_types(inputs: TemplateInputs) -> list[str]:
+    """The record types the workbook has a sheet for."""
+    return [t for t in TYPES if inputs.sender is None or t not in OFFICE_ONLY]
 
 
 @dataclass(frozen=True)
@@ -251,12 +263,17 @@ def _readme(book: Workbook, lang: str, inputs: TemplateInputs) -> None:
     sentences = [
         s.strip() for s in re.split(r"(?<=。)|(?<=\.)\s+", t("tpl.how", lang)) if s.strip()
     ]
-    for row, sentence in enumerate(sentences, start=2):
+    if inputs.sender is not None:
+        code, name = inputs.sender
+        said = t("tpl.for_unit", lang, unit=code, name=name)
+        sheet.cell(row=2, column=1, value=said).font = Font(bold=True)
+    first = 2 if inputs.sender is None else 3
+    for row, sentence in enumerate(sentences, start=first):
         sheet.cell(row=row, column=1, value=sentence)
-    row = len(sentences) + 3
+    row = len(sentences) + first + 1
     for column, key in enumerate(("tpl.col_sheet", "tpl.col_meaning", "tpl.col_fields"), 1):
         sheet.cell(row=row, column=column, value=t(key, lang)).font = Font(bold=True)
-    for type_ in TYPES:
+    for type_ in record_types(inputs):
         row += 1
         sheet.cell(row=row, column=1, value=type_)
         sheet.cell(row=row, column=2, value=t(f"type.{type_}", lang))
@@ -285,11 +302,13 @@ def write_template(path: Path, inputs: TemplateInputs, lang: str) -> int:
         inputs,
         title=safe_text(inputs.title),
         units=[(safe_text(code), safe_text(name)) for code, name in inputs.units],
+        sender=None if inputs.sender is None else tuple(map(safe_text, inputs.sender)),
     )
     book = Workbook()
     _readme(book, lang, inputs)
     lists = _Lists(book, lang)
-    for type_ in TYPES:
+    types = record_types(inputs)
+    for type_ in types:
         _type_sheet(book, type_, lang, inputs, lists)
     last = len(book.sheetnames) - 1
     book.move_sheet(lists.sheet, offset=last - book.index(lists.sheet))  # hidden lists go last
@@ -297,4 +316,4 @@ def write_template(path: Path, inputs: TemplateInputs, lang: str) -> int:
     book.properties.title = t("tpl.title", lang, title=inputs.title)
     with replacing(path) as (part,):
         book.save(part)
-    return len(TYPES)
+    return len(types)
