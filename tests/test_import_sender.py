@@ -53,6 +53,7 @@ def test_a_units_own_records_and_those_of_units_under_it_go_in(office):
         ev("CommitmentFulfilled", "2010-06-03", commitment="C-145"),
         ev("CommitmentProgressed", "2010-06-03", commitment="C-145-1", note="进展"),
         ev("RectificationCompleted", "2010-06-03", rectification="R-145"),
+        ev("ReviewRecorded", "2010-06-03", unit="145", kind="mass_evaluation", grade="middle"),
         unit("145-2", "2010-06-04", "二分队", parent="145-1"),
         act("145-2", "study", "2010-06-05", title="新分队学习"),  # registered by this file
     ]
@@ -70,8 +71,42 @@ def test_a_units_own_records_and_those_of_units_under_it_go_in(office):
         (act("149", "study", "2010-06-02", title="学习"), "'149'"),
         (act("JU", "study", "2010-06-02", title="学习"), "'JU'"),  # above it
         (unit("149-1", "2010-06-04", "另一分队", parent="149"), "'149'"),
-        (unit("X", "2010-06-04", "顶层", kind="office"), "'X'"),  # at the top
-        (ev("LeaderAssigned", "2010-06-02", person="某人", role="member"), "no unit"),
+        (unit("X", "2010-06-04", "顶层", kind="office"), "registers 'X' at the top"),
+        # the office's or a superior's own records, even about the unit itself
+        (ev("LeaderAssigned", "2010-06-02", person="某人", role="member"), "leader assigned"),
+        (ev("CampaignPlanned", "2010-06-02", campaign="c2", title="T2"), "campaign planned"),
+        (
+            ev("RectificationVerified", "2010-06-03", rectification="R-145", accepted=True),
+            r"\(rectification verified\): the office or a superior records it",
+        ),
+        (
+            ev(
+                "RectificationEscalated",
+                "2011-01-03",
+                rectification="R-145",
+                action="public_criticism",
+            ),
+            r"\(escalation\)",
+        ),
+        (
+            ev("CommendationAwarded", "2010-06-03", unit="145", title="model", level="central"),
+            "commendation",
+        ),
+        (ev("ContactPointAssigned", "2010-06-03", person="某人", unit="145"), "contact point"),
+        (
+            ev(
+                "ReviewRecorded",
+                "2010-06-03",
+                unit="145",
+                kind="superior_assessment",
+                grade="advanced",
+            ),
+            r"\(superior assessment\)",
+        ),
+        (
+            ev("ReviewRecorded", "2010-06-03", unit="145", kind="inspection", method="tour"),
+            r"\(inspection\)",
+        ),
     ],
 )
 def test_a_record_about_another_unit_or_none_is_refused_and_nothing_written(office, record, named):
@@ -105,8 +140,16 @@ def test_a_record_of_a_unit_not_registered_says_that_rather(office):
 def test_a_sender_not_registered_is_one_line_and_nothing_written(office):
     before = written(office)
     _, res = office.imp([act("145", "study", "2010-06-02", title="学习")], "--unit", "146")
-    assert res.code == 1 and res.err_lines == ["unit '146' is not registered"], str(res)
+    assert res.code == 1 and len(res.err_lines) == 1, str(res)
+    assert res.err.startswith("--unit: unit '146' is not registered in the store"), str(res)
     assert written(office) == before
+    missing = office.tmp / "missing.db"  # (a mistyped --store: said so, and no file made)
+    res = office.run("import", office.write([act("145", "study", "2010-06-02", title="x")]),
+                     "--unit", "145", store=missing)  # fmt: skip
+    assert res.code == 1 and res.err_lines == [
+        f"no store at {missing}, so no unit '145' (--unit) in it: is the store right?"
+    ], str(res)
+    assert not missing.exists()
 
 
 def test_records_already_in_the_store_are_skipped_not_refused(office):
@@ -150,3 +193,16 @@ def test_the_command_line_takes_it_for_a_workbook_too(tmp_path):
     assert f"{sheet}:2" not in done.stderr
     assert cxzy("import", "--unit", "149", str(sheet)).returncode == 1  # line 2 then
     assert "--unit" in cxzy("import", "--help").stdout
+
+
+def test_steps_of_another_units_life_are_each_refused_on_their_own(office):
+    """Not as "the record before it was refused: this one may have followed it":
+    fixing the first would not let the second in."""
+    records = [
+        ev("RectificationProgressed", "2010-06-02", rectification="R-149", note="进展"),
+        ev("RectificationCompleted", "2010-06-03", rectification="R-149"),
+    ]
+    path, res = office.imp(records, "--unit", "145")
+    for line in (1, 2):
+        text = assert_refused(res, path, line, "this one is about '149'")
+        assert "followed" not in text and str(path) + ":1" not in text

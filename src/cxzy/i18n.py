@@ -506,6 +506,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         " a unit under it: this one is about '{unit}'",
         "zh": "单位 '{sender}' 报来的文件(--unit)只能有关于它及其下属单位的记录:这条关于 '{unit}'",
     },
+    "unknown_sender": {
+        "en": "--unit: unit '{unit}' is not registered in the store (a unit that a file"
+        " registers cannot send it: the office imports the file that registers it)",
+        "zh": "--unit:库中没有登记单位 '{unit}'(文件里才登记的单位不能作为报送单位:"
+        "登记它的文件由办公室导入)",
+    },
+    "no_store_for_sender": {
+        "en": "no store at {store}, so no unit '{unit}' (--unit) in it: is the store right?",
+        "zh": "{store} 处没有数据库,也就没有单位 '{unit}'(--unit):数据库是否写对?",
+    },
+    "outside_sender_top": {
+        "en": "a file sent in by unit '{sender}' (--unit) may hold only records about it or"
+        " a unit under it: this one registers '{unit}' at the top, under no unit",
+        "zh": "单位 '{sender}' 报来的文件(--unit)只能有关于它及其下属单位的记录:"
+        "这条把 '{unit}' 登记为不隶属任何单位的顶层单位",
+    },
+    "sender_superiors_record": {
+        "en": "a file sent in by unit '{sender}' (--unit) may not hold this record ({what}):"
+        " the office or a superior records it, not the unit",
+        "zh": "单位 '{sender}' 报来的文件(--unit)不能有“{what}”记录:它由办公室或上级录入,"
+        "不由单位自己报",
+    },
     "outside_sender_no_unit": {
         "en": "a file sent in by unit '{sender}' (--unit) may hold only records about it or"
         " a unit under it: this one is about no unit (the office imports it itself)",
@@ -2598,6 +2620,12 @@ LABELS.update(
         "tpl.unit_warning": {
             "zh": "不是库中已登记的单位代码(同一工作簿中新登记的单位可以忽略此提示)",
             "en": "not a unit code of the store (ignore for units registered in this workbook)",
+        },
+        "tpl.unit_warning_sender": {
+            "zh": "不是 {unit} 或其下属单位的代码:办公室导入时(--unit {unit})会拒绝这一行"
+            "(本工作簿中新登记的下属单位可以忽略此提示)",
+            "en": "not the code of {unit} or a unit under it: the office's import (--unit"
+            " {unit}) refuses the row (ignore for units under it registered in this workbook)",
         },
         # field notes (the template's column comments)
         "field.at": {

@@ -117,6 +117,16 @@ class LogQuery:
             raise Violation("unknown_unit", unit=typed)
         return code
 
+    def sender_unit(self, typed: str) -> str:
+        """The unit that sent a file in (``--unit`` of ``import`` and ``template``), as
+        :meth:`filter_unit` takes it; one not registered is said as the sender."""
+        try:
+            return self.filter_unit(typed)
+        except Violation as violation:
+            if violation.code == "unknown_unit":
+                raise Violation("unknown_sender", unit=typed) from None
+            raise
+
     def entries(self, filters: LogFilter) -> list[LogEntry]:
         """The matching rows with who recorded them, where they came from and how late."""
         return self._page(filters)[0]

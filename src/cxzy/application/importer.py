@@ -40,6 +40,7 @@ from cxzy.domain.records import Record
 from cxzy.domain.rectifications import Rectification
 from cxzy.domain.registry import CampaignInfo, Registry, folded_code
 from cxzy.domain.schema import RecordError, parse_record
+from cxzy.domain.senders import superiors_record
 from cxzy.domain.units import Unit
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -133,6 +134,12 @@ def _awaited(violation: Violation) -> tuple[str, str] | None:
     kind = violation.code.removeprefix("unknown_")
     key = violation.params.get(kind) if kind in _OPENING.values() else None
     return None if key is None else (kind, str(key))
+
+
+# what refuses a record of a unit's file whatever its life's other records (--unit)
+_SENDER_CODES = frozenset(
+    {"outside_sender", "outside_sender_top", "outside_sender_no_unit", "sender_superiors_record"}
+)
 
 
 def _life_named(record: Record) -> tuple[str, str] | None:
@@ -433,7 +440,7 @@ class _Check:
         verification refused, the completion after it said only "awaits
         verification")."""
         life = _life_named(record)
-        if life is None:
+        if life is None or violation.code in _SENDER_CODES:  # (refused whatever came before)
             return violation
         earlier = self.refused_steps.get(life)
         self.refused_steps[life] = record.where
@@ -555,9 +562,16 @@ class _Check:
         record's own rules to say."""
         assert self.sender is not None
         f = record.fields
+        if superiors_record(record.type, f):
+            what = (
+                Coded("review_kind", f["kind"])
+                if record.type == "ReviewRecorded"
+                else Coded("type", record.type)
+            )
+            raise Violation("sender_superiors_record", sender=self.sender, what=what)
         if record.type == "UnitRegistered":
             if f["parent"] is None:  # (a unit at the top is under no one)
-                raise Violation("outside_sender", sender=self.sender, unit=f["unit"])
+                raise Violation("outside_sender_top", sender=self.sender, unit=f["unit"])
             unit = f["parent"]
         elif f.get("unit") is not None:
             unit = f["unit"]

@@ -458,7 +458,7 @@ def _import(
     unit: str | None = None,
 ) -> ImportResult:
     # the unit that sent the files in (--unit), by its code or a name it bore
-    sender = LogQuery(app).filter_unit(unit) if unit is not None else None
+    sender = LogQuery(app).sender_unit(unit) if unit is not None else None
     sources: dict[str, str] = {}
     items, total = _read_files(files, sources, encoding, spreadsheets.campaign_reading(app))
     with progress(err, t("checking", lang), total) as done:
@@ -517,6 +517,10 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
             raise Violation(
                 "file_is_not_records_yet", file=storable(name), what=what, advice=advice
             )
+    unit = getattr(args, "unit", None)
+    if unit is not None and location.kind == "sqlite" and not location.path.exists():
+        # (no store holds the unit: "not registered" hid a mistyped --store)
+        raise Violation("no_store_for_sender", store=location.display(), unit=unit)
     # a new file: said, so that a mistyped --store is not taken for the office's store
     # (by the import that made it: another made at the same moment imported into it)
     made: list[bool] = []

@@ -258,18 +258,18 @@ def template_inputs(app: CampaignApp | None, lang: str, unit: str | None = None)
     title = ""
     sender = None
     if app is None and unit is not None:
-        raise Violation("unknown_unit", unit=unit)
+        raise Violation("unknown_sender", unit=unit)
     if app is not None:
         query = StatusQuery(app)
         with app.snapshot() as cursor:
             info = app.campaign_info(cursor)
-        code = LogQuery(app).filter_unit(unit) if unit is not None else None
+        code = LogQuery(app).sender_unit(unit) if unit is not None else None
         if info is not None:
             report = query.status(FAR_FUTURE)
             part = report.units if code is None else report.subtree(code)
             units = [(u.unit, u.name) for u in part]
             title = report.title
-            sender = None if code is None else units[0]
+            sender = None if code is None else (code, dict(units).get(code, code))
     template = info.template if info is not None else load_template(DEFAULT_TEMPLATE)
     named = template.activity_kind_names
     kinds = [(kind, name.get(lang, kind)) for kind, name in named.items()]
@@ -298,7 +298,7 @@ def cmd_template(args: argparse.Namespace, out: Console, err: Console) -> int:
     there = location.exists() or (location.kind == "sqlite" and location.path.exists())
     app = open_app(location, read_only=True) if there else None
     if app is None and args.unit is not None:  # (no store: no unit registered)
-        raise Violation("unknown_unit", unit=args.unit)
+        raise Violation("no_store_for_sender", store=location.display(), unit=args.unit)
     if app is None:
         # (named: by --store or $CXZY_STORE, and perhaps mistyped; else the default)
         named = location != StoreLocation("sqlite", str(default_store_path()))

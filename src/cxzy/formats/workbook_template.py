@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cxzy.domain.schema import BOOL, DATE, ENUM, INT, PHASES, RATING_KEYS, RATINGS, TYPES, Field
+from cxzy.domain.senders import OFFICE_TYPES
 from cxzy.formats.ledger_xlsx import display_width, safe_text
 from cxzy.formats.output_files import replacing
 from cxzy.i18n import CODED_FIELDS, code_label, t
@@ -62,17 +63,14 @@ class TemplateInputs:
     phase_count: int = 4  # CampaignPlanned: columns for this many phase windows
     planned: bool = True  # False: no campaign in the store yet (the built-in template's)
     # the unit the workbook is for (code, name): its part of the tree only, and no
-    # sheet of a record about no unit (``cxzy import --unit`` refuses them)
+    # sheet of the office's records (``cxzy import --unit`` refuses them)
     sender: tuple[str, str] | None = None
 
 
-# records about no unit: the office's own, never in a unit's file (decision 311)
-OFFICE_ONLY = ("CampaignPlanned", "LeaderAssigned")
-
-
 def record_types(inputs: TemplateInputs) -> list[str]:
-    """The record types the workbook has a sheet for."""
-    return [t for t in TYPES if inputs.sender is None or t not in OFFICE_ONLY]
+    """The record types the workbook has a sheet for: a unit's has none of the
+    office's or its superiors' records (decision 311)."""
+    return [t for t in TYPES if inputs.sender is None or t not in OFFICE_TYPES]
 
 
 @dataclass(frozen=True)
@@ -181,8 +179,15 @@ class _Lists:
         return self.ranges[name]
 
 
-def _validation(column: Column, lists: _Lists, lang: str) -> DataValidation | None:
+def _validation(
+    column: Column, lists: _Lists, lang: str, sender: str | None = None
+) -> DataValidation | None:
     if column.kind in ("enum", "unit") and column.choices and column.list_name:
+        if column.kind == "unit":  # (a unit's workbook: another unit's code is refused)
+            said = t("tpl.unit_warning_sender", lang, unit=sender) if sender else None
+            error = said or t("tpl.unit_warning", lang)
+        else:
+            error = t("tpl.pick", lang)
         found = DataValidation(
             type="list",
             formula1=lists.range(column.list_name, column.choices),
@@ -190,7 +195,7 @@ def _validation(column: Column, lists: _Lists, lang: str) -> DataValidation | No
             showErrorMessage=True,
             errorStyle="warning" if column.kind == "unit" else "stop",
             errorTitle=t("tpl.pick_title", lang),
-            error=t("tpl.unit_warning" if column.kind == "unit" else "tpl.pick", lang),
+            error=error,
         )
         return found
     if column.kind == "bool":
@@ -247,7 +252,8 @@ def _type_sheet(
         dimension.width = max(12, min(40, display_width(column.header) + 4))
         if column.kind == "moment":
             dimension.width = 18
-        validation = _validation(column, lists, lang)
+        sender = inputs.sender[0] if inputs.sender else None
+        validation = _validation(column, lists, lang, sender)
         if validation is not None:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}{ROWS + 1}")
