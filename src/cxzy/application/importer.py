@@ -556,10 +556,11 @@ class _Check:
         return list(touched.collect_events())
 
     def _require_from_sender(self, record: Record) -> None:
-        """The record is about the unit that sent it in, or a unit under it: by the
-        unit it names, the one its commitment or rectification was made for, or for
-        a unit registered, its parent. A unit not registered is left to the
-        record's own rules to say."""
+        """The record is the unit's own to send: not one the office or a superior
+        records (:mod:`cxzy.domain.senders`), and about the unit that sent it in or a
+        unit under it: by the unit it names, the one its commitment or rectification
+        was made for, or for a unit registered, its parent. A unit not registered is
+        left to the record's own rules to say."""
         assert self.sender is not None
         f = record.fields
         if superiors_record(record.type, f):
