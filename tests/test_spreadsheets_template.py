@@ -233,6 +233,15 @@ def test_a_units_workbook_lists_its_part_of_the_tree_and_imports_held_to_it(cli,
     (warning,) = [dv.error for dv in activity.data_validations.dataValidation if dv.type == "list"
                   and str(dv.sqref).startswith("B")]  # fmt: skip
     assert warning.startswith("不是 145 或其下属单位的代码")
+    # no choice that the import refuses: a superior's review, a second bureau, a unit
+    # registered at the top
+    review = book["ReviewRecorded"]
+    assert _list_values(book, _validations(review)["C"][1]) == ["mass_evaluation"]
+    registered = book["UnitRegistered"]
+    header = [c.value for c in registered[1]]
+    letter = {name: registered.cell(1, n + 1).column_letter for n, name in enumerate(header)}
+    assert "bureau" not in _list_values(book, _validations(registered)[letter["kind"]][1])
+    assert "必填" in registered[f"{letter['parent']}1"].comment.text
     readme = book["#填报说明"]
     assert "本工作簿供 145 一四五队 填报" in readme["A2"].value
     assert "cxzy import --unit 145" in readme["A2"].value

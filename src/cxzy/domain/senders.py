@@ -32,3 +32,22 @@ def superiors_record(type_: str, fields: Mapping[str, Any]) -> bool:
     if type_ == "ReviewRecorded":
         return fields.get("kind") in SUPERIORS_REVIEWS
     return type_ in OFFICE_TYPES
+
+
+# fields a unit's own records fill more narrowly than the format allows:
+# (type, field) → (required, codes left out)
+_UNITS_OWN_FIELDS: dict[tuple[str, str], tuple[bool | None, frozenset[str]]] = {
+    ("ReviewRecorded", "kind"): (None, SUPERIORS_REVIEWS),
+    ("UnitRegistered", "kind"): (None, frozenset({"bureau"})),  # (the office's, at the top)
+    ("UnitRegistered", "parent"): (True, frozenset()),  # (a unit registers one under it)
+}
+
+
+def units_own_field(
+    type_: str, name: str, required: bool, choices: tuple[str, ...]
+) -> tuple[bool, tuple[str, ...]]:
+    """(required, codes) of a field as a unit's own records fill it (the fill-in
+    workbook made for one unit)."""
+    narrowed, left_out = _UNITS_OWN_FIELDS.get((type_, name), (None, frozenset()))
+    kept = tuple(c for c in choices if c not in left_out)
+    return (required if narrowed is None else narrowed), kept

@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from cxzy.domain.schema import BOOL, DATE, ENUM, INT, PHASES, RATING_KEYS, RATINGS, TYPES, Field
-from cxzy.domain.senders import OFFICE_TYPES
+from cxzy.domain.senders import OFFICE_TYPES, units_own_field
 from cxzy.formats.ledger_xlsx import display_width, safe_text
 from cxzy.formats.output_files import replacing
 from cxzy.i18n import CODED_FIELDS, code_label, t
@@ -114,6 +114,9 @@ def columns_of(type_: str, lang: str, inputs: TemplateInputs) -> list[Column]:
         Column("at", "at", "moment", True, t("field.at", lang) + "\n" + t("tpl.required", lang))
     ]
     for name, spec in TYPES[type_].items():
+        if inputs.sender is not None:  # (no choice the import --unit refuses)
+            required, choices = units_own_field(type_, name, spec.required, spec.choices)
+            spec = replace(spec, required=required, choices=choices)
         note = _note(type_, name, spec, lang, inputs)
         if spec.kind == RATINGS:
             for key in RATING_KEYS:
