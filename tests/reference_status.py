@@ -93,20 +93,6 @@ def counts(record: dict[str, Any], day: date) -> bool:
 # --- the lives of commitments and rectifications ------------------------------
 
 
-def commitment_unit(records: list[dict[str, Any]], code: str) -> str | None:
-    for r in records:
-        if r["type"] == "CommitmentMade" and r["commitment"] == code:
-            return r["unit"]
-    return None
-
-
-def rectification_unit(records: list[dict[str, Any]], code: str) -> str | None:
-    for r in records:
-        if r["type"] == "RectificationOpened" and r["rectification"] == code:
-            return r["unit"]
-    return None
-
-
 def fulfilment_day(records: list[dict[str, Any]], code: str, day: date) -> date | None:
     """The day commitment ``code`` was fulfilled, if it was by ``day``."""
     for r in records:
@@ -115,16 +101,15 @@ def fulfilment_day(records: list[dict[str, Any]], code: str, day: date) -> date 
     return None
 
 
-def due_as_of(records: list[dict[str, Any]], code: str, day: date) -> date:
-    """The commitment's due date as changed by ``day`` (its records are in time order)."""
-    due = None
+def date_as_of(records: list[dict[str, Any]], kind: str, code: str, field: str, day: date) -> date:
+    """A commitment's due date or a rectification's deadline (``field``) as its
+    records by ``day`` last set it (a life's records are in time order)."""
+    found = None
     for r in records:
-        if r.get("commitment") != code or not counts(r, day):
-            continue
-        if r["type"] in ("CommitmentMade", "CommitmentDueChanged"):
-            due = date.fromisoformat(r["due"])
-    assert due is not None
-    return due
+        if r.get(kind) == code and field in r and counts(r, day):
+            found = date.fromisoformat(r[field])
+    assert found is not None
+    return found
 
 
 def closing_day(records: list[dict[str, Any]], code: str, day: date) -> date | None:
@@ -137,18 +122,6 @@ def closing_day(records: list[dict[str, Any]], code: str, day: date) -> date | N
     if latest is not None and latest["accepted"]:
         return local_day(latest["at"])
     return None
-
-
-def deadline_as_of(records: list[dict[str, Any]], code: str, day: date) -> date:
-    """The rectification's deadline as extended by ``day``."""
-    deadline = None
-    for r in records:
-        if r.get("rectification") != code or not counts(r, day):
-            continue
-        if r["type"] in ("RectificationOpened", "RectificationDeadlineExtended"):
-            deadline = date.fromisoformat(r["deadline"])
-    assert deadline is not None
-    return deadline
 
 
 # --- items and phases ---------------------------------------------------------
@@ -273,14 +246,14 @@ def unit_status(records: list[dict[str, Any]], registered: dict[str, Any], day: 
             commitments["total"] += 1
             if fulfilment_day(records, r["commitment"], day) is not None:
                 commitments["fulfilled"] += 1
-            elif due_as_of(records, r["commitment"], day) < day:
+            elif date_as_of(records, "commitment", r["commitment"], "due", day) < day:
                 commitments["overdue"] += 1
         if r["type"] == "RectificationOpened" and r["unit"] == code:
             rid = r["rectification"]
             rectifications["total"] += 1
             if closing_day(records, rid, day) is None:
                 rectifications["open"] += 1
-                if deadline_as_of(records, rid, day) < day:
+                if date_as_of(records, "rectification", rid, "deadline", day) < day:
                     rectifications["overdue"] += 1
                 if r.get("supervised", False):
                     rectifications["supervised_open"] += 1

@@ -528,12 +528,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "单位 '{sender}' 报来的文件(--unit)不能有“{what}”记录:它由办公室或上级录入,"
         "不由单位自己报",
     },
-    "outside_sender_no_unit": {
-        "en": "a file sent in by unit '{sender}' (--unit) may hold only records about it or"
-        " a unit under it: this one is about no unit (the office imports it itself)",
-        "zh": "单位 '{sender}' 报来的文件(--unit)只能有关于它及其下属单位的记录:"
-        "这条不关于任何单位(由办公室自己导入)",
-    },
     "unit_registered_later": {
         "en": "unit '{unit}' is registered only on {registered}: a record of it cannot"
         " happen before",

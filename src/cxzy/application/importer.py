@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import getpass
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
@@ -40,7 +40,7 @@ from cxzy.domain.records import Record
 from cxzy.domain.rectifications import Rectification
 from cxzy.domain.registry import CampaignInfo, Registry, folded_code
 from cxzy.domain.schema import RecordError, parse_record
-from cxzy.domain.senders import superiors_record
+from cxzy.domain.senders import SENDER_CODES, require_from_sender
 from cxzy.domain.units import Unit
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -81,7 +81,7 @@ class ImportResult:
     repeats_by_id: bool = False  # the first repeat is of a record with its own ``id``
     records: int = 0
     position: int = 0
-    problems: Sequence[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
 
     @property
     def ok(self) -> bool:
@@ -90,9 +90,7 @@ class ImportResult:
     @property
     def refused(self) -> int:
         """How many records had a problem (a record may have several)."""
-        if isinstance(self.problems, Problems):
-            return self.problems.refused
-        return len({p.where for p in self.problems})
+        return self.problems.refused
 
     @property
     def present(self) -> int:
@@ -134,12 +132,6 @@ def _awaited(violation: Violation) -> tuple[str, str] | None:
     kind = violation.code.removeprefix("unknown_")
     key = violation.params.get(kind) if kind in _OPENING.values() else None
     return None if key is None else (kind, str(key))
-
-
-# what refuses a record of a unit's file whatever its life's other records (--unit)
-_SENDER_CODES = frozenset(
-    {"outside_sender", "outside_sender_top", "outside_sender_no_unit", "sender_superiors_record"}
-)
 
 
 def _life_named(record: Record) -> tuple[str, str] | None:
@@ -440,7 +432,7 @@ class _Check:
         verification refused, the completion after it said only "awaits
         verification")."""
         life = _life_named(record)
-        if life is None or violation.code in _SENDER_CODES:  # (refused whatever came before)
+        if life is None or violation.code in SENDER_CODES:  # (refused whatever came before)
             return violation
         earlier = self.refused_steps.get(life)
         self.refused_steps[life] = record.where
@@ -546,8 +538,14 @@ class _Check:
     def _apply(self, record: Record) -> list[Any]:
         """The record's events, once its rules hold."""
         handler = getattr(self, f"_on_{record.type}")
-        if self.sender is not None:
-            self._require_from_sender(record)
+        if self.sender is not None:  # (a later step's unit: its life's, in the store or here)
+            require_from_sender(
+                self.registry,
+                self.sender,
+                record.type,
+                record.fields,
+                lambda: self._unit_of(record),
+            )
         if record.type != "CampaignPlanned":
             self.registry.require_since_history(record.stamp.day)
         touched = handler(record, record.stamp, record.fields)
@@ -555,33 +553,12 @@ class _Check:
             return touched
         return list(touched.collect_events())
 
-    def _require_from_sender(self, record: Record) -> None:
-        """The record is the unit's own to send: not one the office or a superior
-        records (:mod:`cxzy.domain.senders`), and about the unit that sent it in or a
-        unit under it: by the unit it names, the one its commitment or rectification
-        was made for, or for a unit registered, its parent. A unit not registered is
-        left to the record's own rules to say."""
-        assert self.sender is not None
-        f = record.fields
-        if superiors_record(record.type, f):
-            what = (
-                Coded("review_kind", f["kind"])
-                if record.type == "ReviewRecorded"
-                else Coded("type", record.type)
-            )
-            raise Violation("sender_superiors_record", sender=self.sender, what=what)
-        if record.type == "UnitRegistered":
-            if f["parent"] is None:  # (a unit at the top is under no one)
-                raise Violation("outside_sender_top", sender=self.sender, unit=f["unit"])
-            unit = f["parent"]
-        elif f.get("unit") is not None:
-            unit = f["unit"]
-        else:
-            life = _life_named(record)
-            unit = None if life is None else self._entity(*life).unit
-        if unit is not None and unit not in self.registry.units:
-            return
-        self.registry.require_under(self.sender, unit)
+    def _unit_of(self, record: Record) -> str:
+        """The unit of the commitment or rectification a later step of its life names."""
+        life = _life_named(record)
+        assert life is not None  # (every other record that names no unit is the office's)
+        unit: str = self._entity(*life).unit
+        return unit
 
     def _on_CampaignPlanned(self, r: Record, stamp: Any, f: Mapping[str, Any]) -> Aggregate:
         self.registry.require_new_campaign(f["campaign"])  # (before its template is looked for)

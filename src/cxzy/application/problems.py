@@ -113,9 +113,3 @@ class Problems(Sequence[Any]):
         if not 0 <= index < self._count:
             raise IndexError(index)
         return next(islice(iter(self), index, None))
-
-    def close(self) -> None:
-        """Remove the runs on disk (they go with the process anyway)."""
-        for run, _ in self._runs:
-            run.close()
-        self._runs = []

@@ -529,9 +529,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
         def into(target: StoreLocation) -> ImportResult:
             return write_into(
                 target,
-                lambda app: _import(
-                    app, files, args.dry_run, lang, err, encoding, getattr(args, "unit", None)
-                ),
+                lambda app: _import(app, files, args.dry_run, lang, err, encoding, unit),
                 # (a file of no records makes no empty store: a dashboard waiting
                 # there said "no store yet" beside the file it made)
                 kept=lambda result: result.ok and result.written > 0,

@@ -250,15 +250,14 @@ def _read_store(args: argparse.Namespace) -> CampaignApp:
 def template_inputs(app: CampaignApp | None, lang: str, unit: str | None = None) -> TemplateInputs:
     """Title, unit codes and activity kinds for the fill-in workbook, from the store
     when it holds a campaign, else from the built-in template; for ``unit`` (a code
-    or a name it bore), its part of the tree only."""
+    or a name it bore, read from the store: the caller refuses it without one), its
+    part of the tree only."""
     from cxzy.formats.workbook_template import TemplateInputs
 
     info = None
     units: list[tuple[str, str]] = []
     title = ""
     sender = None
-    if app is None and unit is not None:
-        raise Violation("unknown_sender", unit=unit)
     if app is not None:
         query = StatusQuery(app)
         with app.snapshot() as cursor:

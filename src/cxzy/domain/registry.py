@@ -165,14 +165,6 @@ class Registry:
             code = self.parents.get(code)
         return False
 
-    def require_under(self, top: str, code: str | None) -> None:
-        """A record of a file sent in by unit ``top`` (``cxzy import --unit``) is
-        about ``top`` or a unit under it (``code``; None: about no unit)."""
-        if code is None:
-            raise Violation("outside_sender_no_unit", sender=top)
-        if not self.is_under(code, top):
-            raise Violation("outside_sender", sender=top, unit=code)
-
     def add_person(self, person: str, day: date) -> None:
         self.require_campaign()
         self.people.add(person)

@@ -8,8 +8,11 @@ rectification or awarded itself a commendation went in."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from cxzy.domain.errors import Coded, Violation
+from cxzy.domain.registry import Registry
 
 # records the office (or a superior) makes, never a unit about itself
 OFFICE_TYPES = frozenset(
@@ -32,6 +35,36 @@ def superiors_record(type_: str, fields: Mapping[str, Any]) -> bool:
     if type_ == "ReviewRecorded":
         return fields.get("kind") in SUPERIORS_REVIEWS
     return type_ in OFFICE_TYPES
+
+
+# what refuses a record of a unit's file whatever its life's other records
+SENDER_CODES = frozenset({"outside_sender", "outside_sender_top", "sender_superiors_record"})
+
+
+def require_from_sender(
+    registry: Registry,
+    sender: str,
+    type_: str,
+    fields: Mapping[str, Any],
+    unit_of_life: Callable[[], str],
+) -> None:
+    """A record of a file unit ``sender`` sent in is its own to send: not one the
+    office or a superior records, and about ``sender`` or a unit under it: by the
+    unit it names, for a later step of a commitment's or rectification's life by
+    its unit (``unit_of_life``), for a unit registered by its parent. A unit not
+    registered is left to the record's own rules to say."""
+    if superiors_record(type_, fields):
+        kind = fields["kind"] if type_ == "ReviewRecorded" else None
+        what = Coded("type", type_) if kind is None else Coded("review_kind", kind)
+        raise Violation("sender_superiors_record", sender=sender, what=what)
+    if type_ == "UnitRegistered":
+        if fields["parent"] is None:  # (a unit at the top is under no one)
+            raise Violation("outside_sender_top", sender=sender, unit=fields["unit"])
+        unit = fields["parent"]
+    else:
+        unit = fields["unit"] if fields.get("unit") is not None else unit_of_life()
+    if unit in registry.units and not registry.is_under(unit, sender):
+        raise Violation("outside_sender", sender=sender, unit=unit)
 
 
 # fields a unit's own records fill more narrowly than the format allows:
